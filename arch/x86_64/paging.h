@@ -1,0 +1,34 @@
+/* paging.h: 4-level page tables: the kernel's direct map of RAM and the
+ * program's 4 KiB user mappings. */
+#ifndef HTUX_PAGING_H
+#define HTUX_PAGING_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PTE_P   0x001UL
+#define PTE_W   0x002UL
+#define PTE_U   0x004UL
+#define PTE_PWT 0x008UL
+#define PTE_PCD 0x010UL
+#define PTE_PS  0x080UL
+#define PTE_G   0x100UL
+#define PTE_NX  (1UL << 63)
+#define PTE_ADDR 0x000FFFFFFFFFF000UL
+
+extern uint64_t boot_pml4[512];
+
+/* Maps all RAM below max_phys at DIRECT_MAP and unmaps the boot identity
+ * map, leaving the lower half to the program. */
+void paging_init(uint64_t max_phys);
+/* The PTE for va in the tables rooted at pml4; with create, missing
+ * tables are allocated (NULL when out of memory). */
+uint64_t *paging_walk(uint64_t *pml4, uint64_t va, bool create);
+/* PTE flags for a user page with PROT_* bits. */
+uint64_t paging_user_flags(int prot);
+bool paging_has_nx(void);
+/* Device memory at pa, uncached, reached through the direct map. */
+void *paging_map_mmio(uint64_t pa, size_t len);
+
+#endif

@@ -1,0 +1,75 @@
+/* serial.c: 16550 UART driver, polled: COM1 carries the console byte for
+ * byte; COM2, when QEMU has one, carries the exit status to the launcher. */
+#include "arch/x86_64/serial.h"
+#include "arch/x86_64/io.h"
+#include "arch/x86_64/cpu.h"
+
+#define COM1 0x3F8
+#define COM2 0x2F8
+
+enum { DATA = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5, SCR = 7 };
+#define LSR_DR   0x01   /* data ready */
+#define LSR_THRE 0x20   /* transmit holding register empty */
+#define LSR_TEMT 0x40   /* transmitter empty */
+
+static bool com2_ok;
+
+static void uart_setup(uint16_t base)
+{
+	outb(base + IER, 0x00);
+	outb(base + LCR, 0x80);     /* divisor latch: 115200 baud */
+	outb(base + DATA, 0x01);
+	outb(base + IER, 0x00);
+	outb(base + LCR, 0x03);     /* 8N1 */
+	outb(base + FCR, 0x07);     /* FIFOs on and cleared */
+	outb(base + MCR, 0x03);     /* DTR, RTS */
+}
+
+static bool uart_present(uint16_t base)
+{
+	outb(base + SCR, 0x5A);
+	if (inb(base + SCR) != 0x5A)
+		return false;
+	outb(base + SCR, 0xA5);
+	return inb(base + SCR) == 0xA5;
+}
+
+void serial_init(void)
+{
+	uart_setup(COM1);
+	com2_ok = uart_present(COM2);
+	if (com2_ok)
+		uart_setup(COM2);
+}
+
+static void uart_write(uint16_t base, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		while (!(inb(base + LSR) & LSR_THRE))
+			cpu_relax();
+		outb(base + DATA, (uint8_t)s[i]);
+	}
+}
+
+void serial_write(const char *s, size_t n) { uart_write(COM1, s, n); }
+
+int serial_getc(void)
+{
+	if (!(inb(COM1 + LSR) & LSR_DR))
+		return -1;
+	return inb(COM1 + DATA);
+}
+
+void serial_flush(void)
+{
+	while (!(inb(COM1 + LSR) & LSR_TEMT))
+		cpu_relax();
+}
+
+bool com2_present(void) { return com2_ok; }
+
+void com2_write(const char *s, size_t n)
+{
+	if (com2_ok)
+		uart_write(COM2, s, n);
+}

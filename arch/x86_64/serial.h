@@ -1,0 +1,16 @@
+/* serial.h: the 16550 UARTs: COM1 is the console, COM2 (when present) is
+ * the launcher's side channel for the exit status. */
+#ifndef HTUX_SERIAL_H
+#define HTUX_SERIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+void serial_init(void);
+void serial_write(const char *s, size_t n);   /* COM1, byte for byte */
+int serial_getc(void);                         /* COM1: a byte, or -1 if none waiting */
+void serial_flush(void);                       /* wait until COM1 has sent everything */
+bool com2_present(void);
+void com2_write(const char *s, size_t n);
+
+#endif

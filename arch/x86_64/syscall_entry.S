@@ -1,0 +1,60 @@
+/* syscall_entry.S: the SYSCALL instruction's entry: switch to the kernel
+ * stack, save the registers as a struct trapframe, call
+ * syscall_dispatch(), and return with SYSRET. */
+#define SEL_UDATA 0x23
+#define SEL_UCODE 0x2B
+
+	.text
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:16           /* percpu.user_rsp */
+	movq %gs:8, %rsp            /* percpu.kstack_top */
+	pushq $SEL_UDATA
+	pushq %gs:16
+	pushq %r11                  /* rflags */
+	pushq $SEL_UCODE
+	pushq %rcx                  /* rip */
+	pushq $0                    /* err */
+	pushq $-1                   /* trapno: a system call */
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, %rdi
+	call syscall_dispatch
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp              /* trapno, err */
+	popq %rcx                   /* rip */
+	addq $8, %rsp               /* cs */
+	popq %r11                   /* rflags */
+	swapgs
+	popq %rsp                   /* user rsp */
+	sysretq
+
+	.section .note.GNU-stack, "", @progbits

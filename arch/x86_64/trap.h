@@ -1,0 +1,41 @@
+/* trap.h: the saved register frame built by interrupt, exception and
+ * syscall entries (arch/x86_64/vectors.S, syscall_entry.S). */
+#ifndef HTUX_TRAP_H
+#define HTUX_TRAP_H
+
+#include <stdint.h>
+
+struct trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t trapno, err;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+#define T_DE 0
+#define T_DB 1
+#define T_NMI 2
+#define T_BP 3
+#define T_OF 4
+#define T_BR 5
+#define T_UD 6
+#define T_NM 7
+#define T_DF 8
+#define T_TS 10
+#define T_NP 11
+#define T_SS 12
+#define T_GP 13
+#define T_PF 14
+#define T_MF 16
+#define T_AC 17
+#define T_MC 18
+#define T_XM 19
+#define T_IRQ0 32
+#define T_SPURIOUS 255
+
+void trap(struct trapframe *tf);
+void trap_dump(const struct trapframe *tf);
+/* Enters ring 3 with the registers of tf; does not return. */
+__attribute__((noreturn)) void trap_return(struct trapframe *tf);
+
+#endif

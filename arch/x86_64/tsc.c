@@ -1,0 +1,71 @@
+/* tsc.c: the monotonic clock: the TSC, calibrated against the PIT the
+ * first time a program asks for the time (so boot does not wait for it),
+ * and sleeping by spinning on it. */
+#include "kernel/kernel.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/io.h"
+
+#define PIT_HZ 1193182UL
+#define CALIB_TICKS 11932UL      /* 10 ms */
+
+static uint64_t tsc_boot;
+static uint64_t mult;            /* ns = (ticks * mult) >> 32 */
+static int64_t realtime_base;    /* ns since the epoch at tsc_boot */
+static bool have_realtime;
+
+void time_init(void) { tsc_boot = rdtsc(); }
+
+static uint64_t calibrate(void)
+{
+	uint32_t r[4];
+	uint8_t gate = inb(0x61);
+
+	outb(0x61, (gate & ~0x02) | 0x01);    /* speaker off, channel 2 gate on */
+	outb(0x43, 0xB0);                     /* channel 2, lo/hi, mode 0 */
+	outb(0x42, CALIB_TICKS & 0xFF);
+	outb(0x42, CALIB_TICKS >> 8);
+	uint64_t t0 = rdtsc();
+	for (uint64_t spins = 0; !(inb(0x61) & 0x20); spins++) {
+		if (spins > (1UL << 26)) {
+			/* No PIT: fall back to CPUID's nominal frequency, else 1 GHz. */
+			cpuid(0, 0, r);
+			if (r[0] >= 0x16) {
+				cpuid(0x16, 0, r);
+				if (r[0])
+					return (uint64_t)r[0] * 1000000;
+			}
+			return 1000000000;
+		}
+	}
+	uint64_t t1 = rdtsc();
+	outb(0x61, gate);
+	return (t1 - t0) * PIT_HZ / CALIB_TICKS;
+}
+
+uint64_t time_ns(void)
+{
+	if (!mult) {
+		uint64_t hz = calibrate();
+		mult = (uint64_t)(((unsigned __int128)1000000000 << 32) / hz);
+		kinfo("TSC at %lu kHz\n", hz / 1000);
+	}
+	uint64_t d = rdtsc() - tsc_boot;
+	return (uint64_t)(((unsigned __int128)d * mult) >> 32);
+}
+
+int64_t realtime_boot_ns(void)
+{
+	if (!have_realtime) {
+		int64_t now = rtc_read_epoch() * 1000000000L;
+		realtime_base = now - (int64_t)time_ns();
+		have_realtime = true;
+	}
+	return realtime_base;
+}
+
+void time_sleep_ns(uint64_t ns)
+{
+	uint64_t end = time_ns() + ns;
+	while (time_ns() < end)
+		cpu_relax();
+}

@@ -1,0 +1,87 @@
+/* vectors.S: the interrupt and exception entry stubs. Each pushes a
+ * vector number (and a zero error code where the CPU pushes none), then the
+ * common path saves the registers as a struct trapframe and calls trap(). */
+	.text
+	.altmacro
+
+.macro VEC n
+	.align 16
+vec\n:
+	.if (\n == 8) || (\n == 10) || (\n == 11) || (\n == 12) || (\n == 13) || (\n == 14) || (\n == 17) || (\n == 21) || (\n == 29) || (\n == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $\n
+	jmp trap_common
+.endm
+
+	.set n, 0
+	.rept 256
+	VEC %n
+	.set n, n + 1
+	.endr
+
+trap_common:
+	testb $3, 24(%rsp)          /* came from ring 3? */
+	jz 1f
+	swapgs
+1:	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, %rdi
+	call trap
+	movq %rsp, %rdi
+	/* fall through */
+
+/* trap_return(tf): restore tf and iretq (to ring 3 or the kernel). */
+	.globl trap_return
+trap_return:
+	movq %rdi, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp              /* trapno, err */
+	testb $3, 8(%rsp)
+	jz 2f
+	swapgs
+2:	iretq
+
+/* The stub addresses, for idt_init(). */
+	.section .rodata
+	.align 8
+	.globl trap_vectors
+.macro VECADDR n
+	.quad vec\n
+.endm
+trap_vectors:
+	.set n, 0
+	.rept 256
+	VECADDR %n
+	.set n, n + 1
+	.endr
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,109 @@
+/* cmdline.c: splits the kernel command line into words (quotes and
+ * backslashes as a shell does) and reads the options, the environment
+ * words and the program after "--" (syntax in docs/design.md). */
+#include "kernel/kernel.h"
+#include "kernel/cmdline.h"
+
+struct kopts kopts;
+
+/* Copies the next word of *sp into a new string; NULL at the end. */
+static char *next_word(const char **sp, bool *bad)
+{
+	const char *s = *sp;
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (!*s) {
+		*sp = s;
+		return NULL;
+	}
+	char *w = kmalloc(strlen(s) + 1), *o = w;
+	char quote = 0;
+	for (; *s; s++) {
+		if (quote) {
+			if (*s == quote)
+				quote = 0;
+			else if (*s == '\\' && quote == '"' && s[1])
+				*o++ = *++s;
+			else
+				*o++ = *s;
+		} else if (*s == '\'' || *s == '"') {
+			quote = *s;
+		} else if (*s == '\\' && s[1]) {
+			*o++ = *++s;
+		} else if (*s == ' ' || *s == '\t' || *s == '\n') {
+			break;
+		} else {
+			*o++ = *s;
+		}
+	}
+	if (quote)
+		*bad = true;
+	*o = 0;
+	*sp = s;
+	return w;
+}
+
+static bool is_env_word(const char *w)
+{
+	const char *eq = strchr(w, '=');
+	if (!eq || eq == w)
+		return false;
+	for (const char *p = w; p < eq; p++) {
+		bool ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_' ||
+			  (p > w && *p >= '0' && *p <= '9');
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool looks_like_kernel_path(const char *w)
+{
+	size_t n = strlen(w);
+	return strchr(w, '/') || (n >= 4 && !strcmp(w + n - 4, ".elf"));
+}
+
+int cmdline_parse(const char *s, struct cmdline *cl)
+{
+	bool bad = false, after = false, first = true;
+	char *w;
+
+	memset(cl, 0, sizeof(*cl));
+	while ((w = next_word(&s, &bad))) {
+		bool was_first = first;
+		first = false;
+		if (after) {
+			if (cl->argc < CMDLINE_MAX_WORDS - 1)
+				cl->argv[cl->argc++] = w;
+			continue;
+		}
+		if (!strcmp(w, "--"))
+			after = true;
+		else if (!strcmp(w, "verbose"))
+			kopts.verbose = true;
+		else if (!strcmp(w, "trace"))
+			kopts.trace = true;
+		else if (!strcmp(w, "strace"))
+			kopts.strace = kopts.trace = true;
+		else if (!strcmp(w, "quiet"))
+			kopts.verbose = false;
+		else if (is_env_word(w)) {
+			if (cl->nenv < CMDLINE_MAX_WORDS - 1)
+				cl->env[cl->nenv++] = w;
+		} else if (was_first && looks_like_kernel_path(w)) {
+			/* QEMU and GRUB put the kernel's own path first. */
+		} else {
+			kprintf("htux: unknown kernel option '%s' (see the README for -append)\n", w);
+			return -1;
+		}
+	}
+	if (bad) {
+		kprintf("htux: unbalanced quote in the kernel command line\n");
+		return -1;
+	}
+	if (after && cl->argc == 0) {
+		kprintf("htux: no program after '--' in the kernel command line\n");
+		return -1;
+	}
+	return 0;
+}

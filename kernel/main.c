@@ -1,0 +1,126 @@
+/* main.c: the kernel's start: bring up the console, memory, CPU tables
+ * and the file system from the initrd, then run the program the image (or
+ * the command line) names. */
+#include "kernel/kernel.h"
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/pmem.h"
+#include "kernel/exec.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/io.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/serial.h"
+#include "fs/vfs.h"
+
+#define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
+#define STATUS_BAD_IMAGE 125
+
+void power_set_rsdp(const uint8_t *rsdp);
+
+static struct bootinfo bi;
+static struct cmdline cl;
+
+/* Reads a whole file of the image into a new NUL-terminated buffer. */
+static char *read_image_file(const char *path, size_t *len)
+{
+	int err;
+	struct inode *ino = fs_lookup(path, true, &err);
+	if (!ino)
+		return NULL;
+	size_t n = inode_size(ino);
+	char *buf = kmalloc(n + 1);
+	if (!buf || inode_read(ino, buf, n, 0) != (ssize_t)n)
+		return NULL;
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* Splits a blob of NUL-terminated strings into v; returns the count. */
+static int split_blob(char *blob, size_t len, char **v, int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < len && n < max; i += strlen(blob + i) + 1)
+		v[n++] = blob + i;
+	return n;
+}
+
+static int env_set(char **env, int n, int max, char *word)
+{
+	size_t klen = strchr(word, '=') - word + 1;
+	for (int i = 0; i < n; i++)
+		if (!strncmp(env[i], word, klen)) {
+			env[i] = word;
+			return n;
+		}
+	if (n < max)
+		env[n++] = word;
+	return n;
+}
+
+void kmain(uint32_t magic, uint32_t info)
+{
+	static char *argv[CMDLINE_MAX_WORDS], *envp[CMDLINE_MAX_WORDS];
+	const char *path;
+	int argc, envc = 0;
+
+	time_init();
+	serial_init();
+	if (bootinfo_parse(magic, info, &bi)) {
+		kprintf("htux: not started by a multiboot loader (magic %x)\n", magic);
+		vm_exit(STATUS_BAD_IMAGE);
+	}
+	pmem_init(&bi);
+	paging_init(pmem_max_phys());
+	gdt_init();
+	idt_init();
+	syscall_init();
+	outb(0x21, 0xFF);     /* mask the legacy PICs: nothing uses them */
+	outb(0xA1, 0xFF);
+	power_set_rsdp(bi.acpi_rsdp);
+	if (cmdline_parse(bi.cmdline, &cl))
+		vm_exit(STATUS_BAD_IMAGE);
+	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader,
+	      pmem_free_pages() * 4, bi.cmdline);
+	if (pmem_free_pages() < MIN_FREE_PAGES) {
+		kprintf("htux: too little memory (%lu KiB free after the kernel and image); give the VM more with -m\n",
+			pmem_free_pages() * 4);
+		vm_exit(STATUS_BAD_IMAGE);
+	}
+	if (!bi.initrd_start) {
+		kprintf("htux: no program image: give one with -initrd (see htux-mkimage)\n");
+		vm_exit(STATUS_BAD_IMAGE);
+	}
+	int err = fs_init(phys_to_virt(bi.initrd_start), bi.initrd_end - bi.initrd_start);
+	if (err) {
+		kprintf("htux: initrd: not a valid cpio (newc) archive or truncated (error %d)\n", -err);
+		vm_exit(STATUS_BAD_IMAGE);
+	}
+
+	size_t len;
+	char *blob = read_image_file("/.htux/env", &len);
+	if (blob)
+		envc = split_blob(blob, len, envp, CMDLINE_MAX_WORDS - 1);
+	for (int i = 0; i < cl.nenv; i++)
+		envc = env_set(envp, envc, CMDLINE_MAX_WORDS - 1, cl.env[i]);
+
+	if (cl.argc) {
+		path = cl.argv[0];
+		argc = cl.argc;
+		memcpy(argv, cl.argv, argc * sizeof(char *));
+	} else {
+		blob = read_image_file("/.htux/argv", &len);
+		char *words[CMDLINE_MAX_WORDS];
+		int n = blob ? split_blob(blob, len, words, CMDLINE_MAX_WORDS - 1) : 0;
+		if (n < 2) {
+			kprintf("htux: the image names no program (/.htux/argv); make it with htux-mkimage or give '-- PROG' in -append\n");
+			vm_exit(STATUS_BAD_IMAGE);
+		}
+		path = words[0];
+		argc = n - 1;
+		memcpy(argv, words + 1, argc * sizeof(char *));
+	}
+	argv[argc] = NULL;
+	envp[envc] = NULL;
+	exec_program(path, argv, argc, envp, envc);
+}

@@ -1,0 +1,19 @@
+/* pmem.h: physical page allocator. */
+#ifndef HTUX_PMEM_H
+#define HTUX_PMEM_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct bootinfo;
+
+void pmem_init(const struct bootinfo *bi);
+uint64_t pmem_alloc(void);                 /* a page, or 0 when out of memory */
+uint64_t pmem_alloc_zeroed(void);
+uint64_t pmem_alloc_contig(size_t npages); /* npages contiguous pages, or 0 */
+void pmem_free(uint64_t pa);
+uint64_t pmem_total_pages(void);
+uint64_t pmem_free_pages(void);
+uint64_t pmem_max_phys(void);              /* end of the highest RAM range */
+
+#endif

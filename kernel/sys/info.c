@@ -1,0 +1,46 @@
+/* sys/info.c: what the system says about itself: uname, sysinfo (true
+ * memory figures from the page allocator) and getrandom. */
+#include "kernel/kernel.h"
+#include "kernel/syscall.h"
+#include "kernel/pmem.h"
+#include <linux/utsname.h>
+#include <linux/sysinfo.h>
+#include <linux/random.h>
+
+long sys_uname(struct new_utsname *u)
+{
+	struct new_utsname n;
+	memset(&n, 0, sizeof(n));
+	strlcpy(n.sysname, "Linux", sizeof(n.sysname));
+	strlcpy(n.nodename, "htux", sizeof(n.nodename));
+	/* A Linux release new enough for today's C libraries. */
+	strlcpy(n.release, "6.1.0-htux", sizeof(n.release));
+	strlcpy(n.version, "#1 htux " HTUX_VERSION, sizeof(n.version));
+	strlcpy(n.machine, "x86_64", sizeof(n.machine));
+	strlcpy(n.domainname, "(none)", sizeof(n.domainname));
+	return copy_to_user(u, &n, sizeof(n));
+}
+
+long sys_sysinfo(struct sysinfo *si)
+{
+	struct sysinfo s;
+	memset(&s, 0, sizeof(s));
+	s.uptime = time_ns() / 1000000000;
+	s.totalram = pmem_total_pages() * PAGE_SIZE;
+	s.freeram = pmem_free_pages() * PAGE_SIZE;
+	s.procs = 1;
+	s.mem_unit = 1;
+	return copy_to_user(si, &s, sizeof(s));
+}
+
+long sys_getrandom(void *buf, size_t n, unsigned flags)
+{
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (n > 33554431)
+		n = 33554431;
+	if (!user_ok(buf, n, true))
+		return -EFAULT;
+	random_bytes(buf, n);
+	return n;
+}

@@ -1,0 +1,67 @@
+/* syscall.c: the system-call table, indexed by the Linux x86_64 number,
+ * and the dispatcher that calls a handler with the six argument registers,
+ * answers -ENOSYS for the rest, and traces calls when asked. */
+#include "kernel/kernel.h"
+#include "kernel/syscall.h"
+#include "kernel/signal.h"
+#include "arch/x86_64/trap.h"
+#include <asm/unistd_64.h>
+
+typedef long (*syscall_fn)(long, long, long, long, long, long);
+
+/* Handlers take their own argument types; the System V ABI passes the six
+ * registers the same way whatever the prototype, so each is called through
+ * the one six-argument type. */
+#define H(name) [__NR_##name] = (syscall_fn)(void (*)(void))sys_##name
+
+static const syscall_fn table[SYSCALL_MAX] = {
+	/* kernel/sys/file.c */
+	H(read), H(write), H(readv), H(writev), H(pread64), H(pwrite64), H(preadv), H(pwritev),
+	H(open), H(openat), H(creat), H(close), H(lseek), H(dup), H(dup2), H(dup3), H(fcntl),
+	H(ioctl), H(getdents64), H(fsync), H(fdatasync), H(ftruncate),
+	/* kernel/sys/fs.c */
+	H(stat), H(lstat), H(fstat), H(newfstatat), H(statx), H(access), H(faccessat), H(faccessat2),
+	H(readlink), H(readlinkat), H(getcwd), H(chdir), H(fchdir), H(umask), H(mkdir), H(mkdirat),
+	H(unlink), H(unlinkat), H(rmdir), H(rename), H(renameat), H(truncate), H(chmod), H(fchmod),
+	H(fchmodat),
+	/* kernel/sys/mem.c */
+	H(brk), H(mmap), H(munmap), H(mprotect), H(mremap), H(madvise),
+	/* kernel/sys/proc.c */
+	H(exit), H(exit_group), H(getpid), H(gettid), H(getppid), H(getuid), H(geteuid), H(getgid),
+	H(getegid), H(getresuid), H(getresgid), H(getpgrp), H(getpgid), H(getsid),
+	H(set_tid_address), H(set_robust_list), H(arch_prctl), H(prlimit64), H(getrlimit),
+	H(setrlimit), H(sched_getaffinity), H(sched_yield), H(getrusage),
+	/* kernel/sys/time.c */
+	H(clock_gettime), H(clock_getres), H(gettimeofday), H(time), H(nanosleep), H(clock_nanosleep),
+	/* kernel/sys/signal.c */
+	H(rt_sigaction), H(rt_sigprocmask), H(sigaltstack),
+	/* kernel/sys/info.c */
+	H(uname), H(sysinfo), H(getrandom),
+};
+
+static const char *name_of(uint64_t nr)
+{
+	return nr < SYSCALL_MAX && syscall_names[nr] ? syscall_names[nr] : "?";
+}
+
+void syscall_dispatch(struct trapframe *tf)
+{
+	uint64_t nr = tf->rax;
+	long ret;
+
+	if (nr < SYSCALL_MAX && table[nr]) {
+		if (kopts.strace)
+			kprintf("htux: %s(%lx, %lx, %lx, %lx, %lx, %lx)", name_of(nr), tf->rdi, tf->rsi,
+				tf->rdx, tf->r10, tf->r8, tf->r9);
+		ret = table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+		if (kopts.strace)
+			kprintf(" = %ld\n", ret);
+	} else {
+		if (kopts.trace)
+			kprintf("htux: unimplemented syscall %s (%lu)\n", name_of(nr), nr);
+		ret = -ENOSYS;
+	}
+	tf->rax = ret;
+	if (tf->rip >= USER_TOP)
+		signal_fault(tf, SIGSEGV, tf->rip);
+}

@@ -1,0 +1,330 @@
+/* vm.c: the program's address space: areas (VMAs) kept sorted in a list,
+ * pages allocated and filled (zeros, or the file's bytes for a private
+ * file mapping) on first touch, unmapping and protection changes that
+ * split areas as Linux does, and the checks on user pointers. */
+#include "kernel/kernel.h"
+#include "kernel/vm.h"
+#include "kernel/proc.h"
+#include "kernel/pmem.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+#include "fs/vfs.h"
+#include <asm-generic/mman-common.h>
+
+#define PF_PRESENT 0x1
+#define PF_WRITE   0x2
+#define PF_FETCH   0x10
+
+struct mm *mm_create(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+	if (mm)
+		mm->pml4 = boot_pml4;   /* one program: it shares the kernel's tables */
+	return mm;
+}
+
+static bool mergeable(const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start && !a->file && !b->file && a->prot == b->prot &&
+	       a->flags == b->flags && a->kind == b->kind;
+}
+
+struct vma *vm_find(struct mm *mm, uint64_t addr)
+{
+	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+		if (addr < v->end)
+			return v;
+	return NULL;
+}
+
+static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t *pte = paging_walk(mm->pml4, va, false);
+		if (pte && (*pte & PTE_ADDR)) {
+			pmem_free(*pte & PTE_ADDR);
+			*pte = 0;
+			invlpg(va);
+			mm->mapped_pages--;
+		}
+	}
+}
+
+/* Splits the area containing addr so that an area starts at addr. */
+static int split_at(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = vm_find(mm, addr);
+	if (!v || v->start == addr)
+		return 0;
+	struct vma *n = kmalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	*n = *v;
+	n->start = addr;
+	if (v->file) {
+		uint64_t d = addr - v->start;
+		n->file_off = v->file_off + d;
+		n->file_bytes = v->file_bytes > d ? v->file_bytes - d : 0;
+		v->file_bytes = MIN(v->file_bytes, d);
+	}
+	v->end = addr;
+	v->next = n;
+	return 0;
+}
+
+int vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
+{
+	uint64_t end = start + len;
+	if (split_at(mm, start) || split_at(mm, end))
+		return -ENOMEM;
+	struct vma **pp = &mm->vmas;
+	while (*pp) {
+		struct vma *v = *pp;
+		if (v->start >= start && v->end <= end) {
+			unmap_pages(mm, v->start, v->end);
+			*pp = v->next;
+			kfree(v);
+		} else {
+			pp = &v->next;
+		}
+	}
+	return 0;
+}
+
+int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
+	   struct inode *file, uint64_t file_off, uint64_t file_bytes, int kind)
+{
+	struct vma *n = kzalloc(sizeof(*n));
+	if (!n || vm_unmap(mm, start, len)) {
+		kfree(n);
+		return -ENOMEM;
+	}
+	n->start = start;
+	n->end = start + len;
+	n->prot = prot;
+	n->flags = flags;
+	n->kind = kind;
+	n->file = file;
+	n->file_off = file_off;
+	n->file_bytes = file ? MIN(file_bytes, len) : 0;
+	struct vma **pp = &mm->vmas, *prev = NULL;
+	while (*pp && (*pp)->start < start) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	n->next = *pp;
+	*pp = n;
+	/* Anonymous neighbours alike in every way become one area (brk grows
+	 * a page run at a time; this keeps the list short). */
+	if (prev && mergeable(prev, n)) {
+		prev->end = n->end;
+		prev->next = n->next;
+		kfree(n);
+		n = prev;
+	}
+	if (n->next && mergeable(n, n->next)) {
+		struct vma *x = n->next;
+		n->end = x->end;
+		n->next = x->next;
+		kfree(x);
+	}
+	return 0;
+}
+
+void vm_zap(struct mm *mm, uint64_t start, uint64_t len)
+{
+	unmap_pages(mm, start, start + len);
+}
+
+int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
+{
+	struct vma *v = vm_find(mm, old);
+	if (!v || v->end < old + len)
+		return -EFAULT;
+	struct vma copy = *v;
+	uint64_t d = old - v->start;
+	if (copy.file) {
+		copy.file_off += d;
+		copy.file_bytes = copy.file_bytes > d ? copy.file_bytes - d : 0;
+	}
+	int err = vm_map(mm, new, len, copy.prot, copy.flags, copy.file, copy.file_off, copy.file_bytes, copy.kind);
+	if (err)
+		return err;
+	for (uint64_t o = 0; o < len; o += PAGE_SIZE) {
+		uint64_t *from = paging_walk(mm->pml4, old + o, false);
+		if (!from || !(*from & PTE_ADDR))
+			continue;
+		uint64_t *to = paging_walk(mm->pml4, new + o, true);
+		if (!to)
+			return -ENOMEM;
+		*to = *from;
+		*from = 0;
+		invlpg(old + o);
+	}
+	return vm_unmap(mm, old, len);
+}
+
+int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
+{
+	uint64_t end = start + len;
+	/* Linux: ENOMEM if any page of the range is unmapped. */
+	for (uint64_t a = start; a < end;) {
+		struct vma *v = vm_find(mm, a);
+		if (!v)
+			return -ENOMEM;
+		a = v->end;
+	}
+	if (split_at(mm, start) || split_at(mm, end))
+		return -ENOMEM;
+	uint64_t flags = paging_user_flags(prot);
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		if (v->start < start || v->end > end)
+			continue;
+		v->prot = prot;
+		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+			uint64_t *pte = paging_walk(mm->pml4, va, false);
+			if (pte && (*pte & PTE_P)) {
+				if (prot == PROT_NONE)
+					*pte = (*pte & PTE_ADDR) | PTE_NX;  /* kept, not present */
+				else
+					*pte = (*pte & PTE_ADDR) | flags;
+				invlpg(va);
+			} else if (pte && (*pte & PTE_ADDR) && prot != PROT_NONE) {
+				*pte = (*pte & PTE_ADDR) | flags;
+				invlpg(va);
+			}
+		}
+	}
+	return 0;
+}
+
+bool vm_range_free(struct mm *mm, uint64_t start, uint64_t len)
+{
+	if (start < USER_MMAP_MIN || start + len > USER_TOP || start + len < start)
+		return false;
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		if (v->start < start + len && start < v->end)
+			return false;
+	return true;
+}
+
+uint64_t vm_find_free(struct mm *mm, uint64_t len, uint64_t hint)
+{
+	if (hint && vm_range_free(mm, PAGE_DOWN(hint), len))
+		return PAGE_DOWN(hint);
+	/* Highest gap below the mmap top: walk the sorted list, remember the
+	 * last gap that fits. */
+	uint64_t best = 0, prev_end = USER_MMAP_MIN;
+	for (struct vma *v = mm->vmas; ; v = v->next) {
+		uint64_t gap_end = v ? MIN(v->start, USER_MMAP_TOP) : USER_MMAP_TOP;
+		if (gap_end > prev_end && gap_end - prev_end >= len)
+			best = gap_end - len;
+		if (!v || v->start >= USER_MMAP_TOP)
+			break;
+		prev_end = MAX(prev_end, v->end);
+	}
+	return best;
+}
+
+/* The page for va in v: zeros, or the file's bytes for a file area. */
+static int fill_page(struct vma *v, uint64_t va, void *page)
+{
+	uint64_t off = va - v->start;
+	memset(page, 0, PAGE_SIZE);
+	if (!v->file || off >= v->file_bytes)
+		return 0;
+	size_t n = MIN(PAGE_SIZE, v->file_bytes - off);
+	ssize_t r = inode_read(v->file, page, n, v->file_off + off);
+	return r < 0 ? -1 : 0;
+}
+
+int vm_fault(uint64_t addr, uint64_t err)
+{
+	struct mm *mm = current ? current->mm : NULL;
+	if (!mm)
+		return -1;
+	struct vma *v = vm_find(mm, addr);
+	if (!v)
+		return -1;
+	if ((err & PF_WRITE) && !(v->prot & PROT_WRITE))
+		return -1;
+	if ((err & PF_FETCH) && !(v->prot & PROT_EXEC))
+		return -1;
+	if (v->prot == PROT_NONE || (err & PF_PRESENT))
+		return -1;
+
+	uint64_t va = PAGE_DOWN(addr);
+	uint64_t *pte = paging_walk(mm->pml4, va, true);
+	if (!pte)
+		return -1;
+	if (*pte & PTE_ADDR) {
+		/* A page kept through PROT_NONE: just make it present again. */
+		*pte = (*pte & PTE_ADDR) | paging_user_flags(v->prot);
+		invlpg(va);
+		return 0;
+	}
+	uint64_t pa = pmem_alloc();
+	if (!pa) {
+		kprintf("htux: out of memory (page fault at %lx); give the VM more with -m\n", addr);
+		vm_exit(137);
+	}
+	if (fill_page(v, va, phys_to_virt(pa))) {
+		pmem_free(pa);
+		return -1;
+	}
+	*pte = pa | paging_user_flags(v->prot);
+	mm->mapped_pages++;
+	return 0;
+}
+
+/* ---- user pointers ------------------------------------------------- */
+
+bool user_ok(const void *p, size_t n, bool write)
+{
+	uint64_t a = (uint64_t)p, end = a + n;
+	if (n == 0)
+		return true;
+	if (!current || end < a || end > USER_TOP)
+		return false;
+	while (a < end) {
+		struct vma *v = vm_find(current->mm, a);
+		if (!v || !(v->prot & (write ? PROT_WRITE : PROT_READ | PROT_WRITE | PROT_EXEC)))
+			return false;
+		a = v->end;
+	}
+	return true;
+}
+
+int copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	if (!user_ok(usrc, n, false))
+		return -EFAULT;
+	memcpy(dst, usrc, n);
+	return 0;
+}
+
+int copy_to_user(void *udst, const void *src, size_t n)
+{
+	if (!user_ok(udst, n, true))
+		return -EFAULT;
+	memcpy(udst, src, n);
+	return 0;
+}
+
+long strncpy_from_user(char *dst, const char *usrc, size_t max)
+{
+	uint64_t a = (uint64_t)usrc;
+	size_t i = 0;
+	while (i < max) {
+		/* check one page at a time */
+		size_t chunk = MIN(max - i, PAGE_SIZE - ((a + i) & (PAGE_SIZE - 1)));
+		if (!user_ok(usrc + i, chunk, false))
+			return -EFAULT;
+		for (size_t k = 0; k < chunk; k++, i++) {
+			dst[i] = usrc[i];
+			if (!dst[i])
+				return (long)i;
+		}
+	}
+	return -ENAMETOOLONG;
+}

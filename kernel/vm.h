@@ -1,0 +1,58 @@
+/* vm.h: the program's address space: a sorted list of areas (VMAs), each
+ * anonymous or backed by a file, filled page by page on first touch. */
+#ifndef HTUX_VM_H
+#define HTUX_VM_H
+
+#include "kernel/kernel.h"
+
+struct inode;
+
+#define USER_STACK_TOP  0x00007FFFFFFFF000UL
+#define USER_STACK_SIZE (8UL << 20)
+#define USER_MMAP_TOP   0x00007FFFF7FFF000UL   /* mmap areas grow down from here */
+#define USER_MMAP_MIN   0x0000000000010000UL   /* mmap_min_addr */
+
+#define VMA_STACK 1   /* the main stack (shown as [stack]) */
+#define VMA_HEAP  2   /* the brk area (shown as [heap]) */
+
+struct vma {
+	uint64_t start, end;     /* page-aligned [start, end) */
+	int prot;                /* PROT_* */
+	int flags;               /* MAP_* as given to mmap */
+	int kind;                /* VMA_* or 0 */
+	struct inode *file;      /* NULL: anonymous */
+	uint64_t file_off;       /* file offset of start */
+	uint64_t file_bytes;     /* bytes from start that come from the file; the rest reads as zeros */
+	struct vma *next;
+};
+
+struct mm {
+	uint64_t *pml4;
+	struct vma *vmas;
+	uint64_t brk_start, brk;
+	uint64_t stack_top;
+	uint64_t mapped_pages;   /* resident user pages */
+};
+
+struct mm *mm_create(void);
+struct vma *vm_find(struct mm *mm, uint64_t addr);
+/* Maps [start, start+len) (page-aligned), replacing whatever was there.
+ * 0 or -ENOMEM. */
+int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
+	   struct inode *file, uint64_t file_off, uint64_t file_bytes, int kind);
+int vm_unmap(struct mm *mm, uint64_t start, uint64_t len);
+/* Drops the pages of [start, start+len), keeping the areas (they read as
+ * zeros, or the file, again). */
+void vm_zap(struct mm *mm, uint64_t start, uint64_t len);
+/* Moves the pages and the area of [old, old+len) to new. */
+int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new);
+int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
+/* A free range of len bytes: at hint if free, else the highest below the
+ * mmap top. 0 if none. */
+uint64_t vm_find_free(struct mm *mm, uint64_t len, uint64_t hint);
+bool vm_range_free(struct mm *mm, uint64_t start, uint64_t len);
+/* Page fault at addr with the CPU's error code: 0 if the page is now
+ * there, -1 if the access is not allowed. */
+int vm_fault(uint64_t addr, uint64_t err);
+
+#endif
