@@ -85,6 +85,7 @@ void time_init(void);            /* marks the boot instant */
 int64_t rtc_read_epoch(void);    /* wall clock, seconds since the epoch */
 uint64_t time_ns(void);          /* monotonic ns since boot */
 int64_t realtime_boot_ns(void);  /* wall clock at boot, ns since the epoch */
+int64_t realtime_now_ns(void);   /* wall clock now; does not force calibration */
 void time_sleep_ns(uint64_t ns);
 
 /* Randomness (kernel/random.c). */

@@ -92,10 +92,8 @@ void kmain(uint32_t magic, uint32_t info)
 		vm_exit(STATUS_BAD_IMAGE);
 	}
 	int err = fs_init(phys_to_virt(bi.initrd_start), bi.initrd_end - bi.initrd_start);
-	if (err) {
-		kprintf("htux: initrd: not a valid cpio (newc) archive or truncated (error %d)\n", -err);
-		vm_exit(STATUS_BAD_IMAGE);
-	}
+	if (err)
+		vm_exit(STATUS_BAD_IMAGE);   /* fs_init said why */
 
 	size_t len;
 	char *blob = read_image_file("/.htux/env", &len);

@@ -23,7 +23,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(stat), H(lstat), H(fstat), H(newfstatat), H(statx), H(access), H(faccessat), H(faccessat2),
 	H(readlink), H(readlinkat), H(getcwd), H(chdir), H(fchdir), H(umask), H(mkdir), H(mkdirat),
 	H(unlink), H(unlinkat), H(rmdir), H(rename), H(renameat), H(truncate), H(chmod), H(fchmod),
-	H(fchmodat),
+	H(fchmodat), H(symlink), H(symlinkat), H(utimensat),
 	/* kernel/sys/mem.c */
 	H(brk), H(mmap), H(munmap), H(mprotect), H(mremap), H(madvise),
 	/* kernel/sys/proc.c */

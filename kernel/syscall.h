@@ -72,6 +72,9 @@ long sys_truncate(const char *path, off_t len);
 long sys_chmod(const char *path, int mode);
 long sys_fchmod(int fd, int mode);
 long sys_fchmodat(int dirfd, const char *path, int mode);
+long sys_symlink(const char *target, const char *path);
+long sys_symlinkat(const char *target, int dirfd, const char *path);
+long sys_utimensat(int dirfd, const char *path, const struct __kernel_timespec *times, int flags);
 
 /* kernel/sys/mem.c: the address space */
 long sys_brk(uint64_t addr);

@@ -61,6 +61,8 @@ static int split_at(struct mm *mm, uint64_t addr)
 		return -ENOMEM;
 	*n = *v;
 	n->start = addr;
+	if (n->file)
+		inode_get(n->file);
 	if (v->file) {
 		uint64_t d = addr - v->start;
 		n->file_off = v->file_off + d;
@@ -83,6 +85,8 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 		if (v->start >= start && v->end <= end) {
 			unmap_pages(mm, v->start, v->end);
 			*pp = v->next;
+			if (v->file)
+				inode_put(v->file);
 			kfree(v);
 		} else {
 			pp = &v->next;
@@ -104,7 +108,7 @@ int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
 	n->prot = prot;
 	n->flags = flags;
 	n->kind = kind;
-	n->file = file;
+	n->file = file ? inode_get(file) : NULL;
 	n->file_off = file_off;
 	n->file_bytes = file ? MIN(file_bytes, len) : 0;
 	struct vma **pp = &mm->vmas, *prev = NULL;

@@ -63,6 +63,19 @@ int64_t realtime_boot_ns(void)
 	return realtime_base;
 }
 
+int64_t realtime_now_ns(void)
+{
+	static int64_t rtc_at_boot;
+
+	if (mult)
+		return realtime_boot_ns() + (int64_t)time_ns();
+	/* Not calibrated yet (nobody asked for precise time): the RTC's
+	 * second, read once, is good enough for the kernel's own stamps. */
+	if (!rtc_at_boot)
+		rtc_at_boot = rtc_read_epoch() * 1000000000L;
+	return rtc_at_boot;
+}
+
 void time_sleep_ns(uint64_t ns)
 {
 	uint64_t end = time_ns() + ns;

@@ -1,0 +1,178 @@
+/* console.c: the console file behind fds 0, 1, 2, /dev/console and
+ * /dev/tty: output goes to COM1 byte for byte; input waits for a byte,
+ * then returns what is there (in canonical mode the EOF character at the
+ * start of a read means end of file). The terminal settings are stored
+ * for tcgetattr/tcsetattr; the only input processing is ICRNL. */
+#include "fs/vfs.h"
+#include "kernel/proc.h"
+#include "arch/x86_64/serial.h"
+#include <asm/termios.h>
+#include <asm/ioctls.h>
+
+/* Linux's tty_std_termios: cooked mode, echo, signals. */
+static struct termios tio = {
+	.c_iflag = ICRNL | IXON,
+	.c_oflag = OPOST | ONLCR,
+	.c_cflag = B38400 | CS8 | CREAD | HUPCL,
+	.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
+	.c_line = 0,
+	.c_cc = { [VINTR] = 3, [VQUIT] = 034, [VERASE] = 0177, [VKILL] = 025,
+		  [VEOF] = 4, [VTIME] = 0, [VMIN] = 1, [VSTART] = 021, [VSTOP] = 023,
+		  [VSUSP] = 032, [VREPRINT] = 022, [VDISCARD] = 017, [VWERASE] = 027,
+		  [VLNEXT] = 026 },
+};
+static struct winsize winsz = { .ws_row = 24, .ws_col = 80 };
+static int fg_pgrp = -1;      /* -1: the program's pid */
+
+/* Bytes read from the UART and not yet given to the program. */
+#define IBUF 512
+static uint8_t ibuf[IBUF];
+static size_t ihead, ilen;
+
+static void drain(void)
+{
+	int c;
+	while (ilen < IBUF && (c = serial_getc()) >= 0) {
+		ibuf[(ihead + ilen) % IBUF] = (uint8_t)c;
+		ilen++;
+	}
+}
+
+static uint8_t ipeek(void) { return ibuf[ihead]; }
+
+static uint8_t ipop(void)
+{
+	uint8_t c = ibuf[ihead];
+	ihead = (ihead + 1) % IBUF;
+	ilen--;
+	return c;
+}
+
+static ssize_t con_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
+{
+	uint8_t tmp[128];
+	size_t done = 0;
+	bool canon = tio.c_lflag & ICANON;
+	uint8_t eof = tio.c_cc[VEOF];
+
+	if (n == 0)
+		return 0;
+	drain();
+	while (ilen == 0) {
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		__asm__ volatile("pause");
+		drain();
+	}
+	if (canon && ipeek() == eof) {
+		ipop();
+		return 0;
+	}
+	while (done < n && ilen > 0) {
+		size_t k = 0;
+		while (k < sizeof(tmp) && done + k < n && ilen > 0) {
+			if (canon && ipeek() == eof)
+				break;
+			uint8_t c = ipop();
+			if (c == '\r' && (tio.c_iflag & ICRNL))
+				c = '\n';
+			tmp[k++] = c;
+		}
+		if (k == 0)
+			break;
+		if (xcopy_out((uint8_t *)buf + done, tmp, k, user))
+			return done ? (ssize_t)done : -EFAULT;
+		done += k;
+		drain();
+		if (canon && ilen > 0 && ipeek() == eof)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+static ssize_t con_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
+{
+	char tmp[256];
+	size_t done = 0;
+	while (done < n) {
+		size_t k = MIN(n - done, sizeof(tmp));
+		if (xcopy_in(tmp, (const char *)buf + done, k, user))
+			return done ? (ssize_t)done : -EFAULT;
+		serial_write(tmp, k);
+		done += k;
+	}
+	return (ssize_t)done;
+}
+
+static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
+{
+	void *p = (void *)arg;
+	int v;
+	switch (req) {
+	case TCGETS:
+		return copy_to_user(p, &tio, sizeof(tio));
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF: {
+		struct termios t;
+		if (copy_from_user(&t, p, sizeof(t)))
+			return -EFAULT;
+		if (req == TCSETSW || req == TCSETSF)
+			serial_flush();
+		if (req == TCSETSF)
+			ilen = 0;
+		tio = t;
+		return 0;
+	}
+	case TIOCGWINSZ:
+		return copy_to_user(p, &winsz, sizeof(winsz));
+	case TIOCSWINSZ: {
+		struct winsize w;
+		if (copy_from_user(&w, p, sizeof(w)))
+			return -EFAULT;
+		winsz = w;
+		return 0;
+	}
+	case TIOCGPGRP:
+		v = fg_pgrp >= 0 ? fg_pgrp : current ? current->pid : 1;
+		return copy_to_user(p, &v, sizeof(v));
+	case TIOCSPGRP:
+		if (copy_from_user(&v, p, sizeof(v)))
+			return -EFAULT;
+		if (v < 0)
+			return -EINVAL;
+		fg_pgrp = v;
+		return 0;
+	case FIONREAD:
+		drain();
+		v = (int)ilen;
+		return copy_to_user(p, &v, sizeof(v));
+	case TCFLSH:
+		if (arg > TCIOFLUSH)
+			return -EINVAL;
+		if (arg == TCIFLUSH || arg == TCIOFLUSH) {
+			drain();
+			ilen = 0;
+		}
+		return 0;
+	case TCSBRK:          /* tcdrain */
+		serial_flush();
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static unsigned con_poll(struct file *f)
+{
+	drain();
+	return (ilen ? FPOLL_IN : 0) | FPOLL_OUT;
+}
+
+const struct file_ops console_fops = {
+	.read = con_read,
+	.write = con_write,
+	.ioctl = con_ioctl,
+	.poll = con_poll,
+	.flags = FOP_STREAM,
+};

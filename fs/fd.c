@@ -1,0 +1,237 @@
+/* fd.c: open files (shared by dup'd descriptors: refcount, position,
+ * status flags) and the per-process descriptor table (lowest free number,
+ * close-on-exec bits, at most FD_MAX descriptors); a new process's table
+ * and cwd/umask. */
+#include "fs/vfs.h"
+#include "kernel/proc.h"
+
+struct fd_table {
+	int refs;
+	int cap;                  /* slots allocated in files[] and cloexec[] */
+	struct file **files;
+	uint8_t *cloexec;
+};
+
+/* Status flags a file keeps (open's other flags only act at open). */
+#define FILE_KEEP_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | \
+			 O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | __O_SYNC | \
+			 O_PATH | FASYNC)
+
+struct file *file_open_inode(struct inode *ino, unsigned flags)
+{
+	struct file *f = kzalloc(sizeof(*f));
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	f->flags = (flags & FILE_KEEP_FLAGS) | O_LARGEFILE;
+	f->ino = inode_get(ino);
+	f->ops = (flags & O_PATH) ? NULL : ino->fops;
+	return f;
+}
+
+struct file *file_get(struct file *f)
+{
+	f->refs++;
+	return f;
+}
+
+void file_put(struct file *f)
+{
+	if (!f)
+		return;
+	if (--f->refs > 0)
+		return;
+	if (f->ops && f->ops->release)
+		f->ops->release(f);
+	inode_put(f->ino);
+	kfree(f);
+}
+
+struct inode *file_inode(struct file *f)
+{
+	return f->ino;
+}
+
+bool file_readable(struct file *f)
+{
+	unsigned acc = f->flags & O_ACCMODE;
+	return !(f->flags & O_PATH) && (acc == O_RDONLY || acc == O_RDWR);
+}
+
+bool file_writable(struct file *f)
+{
+	unsigned acc = f->flags & O_ACCMODE;
+	return !(f->flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR);
+}
+
+static struct fd_table *table(void)
+{
+	return current ? current->files : NULL;
+}
+
+/* Makes slot fd exist. */
+static int grow(struct fd_table *t, int fd)
+{
+	if (fd < t->cap)
+		return 0;
+	int cap = t->cap ? t->cap : 16;
+	while (cap <= fd)
+		cap *= 2;
+	if (cap > FD_MAX)
+		cap = FD_MAX;
+	struct file **files = krealloc(t->files, sizeof(*files) * (size_t)cap);
+	if (!files)
+		return -ENOMEM;
+	t->files = files;
+	uint8_t *ce = krealloc(t->cloexec, (size_t)cap);
+	if (!ce)
+		return -ENOMEM;
+	t->cloexec = ce;
+	memset(files + t->cap, 0, sizeof(*files) * (size_t)(cap - t->cap));
+	memset(ce + t->cap, 0, (size_t)(cap - t->cap));
+	t->cap = cap;
+	return 0;
+}
+
+struct file *fd_get(int fd)
+{
+	struct fd_table *t = table();
+	if (!t || fd < 0 || fd >= t->cap)
+		return NULL;
+	return t->files[fd];
+}
+
+static int table_alloc(struct fd_table *t, struct file *f, int minfd, bool cloexec)
+{
+	if (minfd < 0 || minfd >= FD_MAX) {
+		file_put(f);
+		return -EINVAL;
+	}
+	for (int fd = minfd; fd < FD_MAX; fd++) {
+		if (fd < t->cap && t->files[fd])
+			continue;
+		int e = grow(t, fd);
+		if (e) {
+			file_put(f);
+			return e;
+		}
+		t->files[fd] = f;
+		t->cloexec[fd] = cloexec;
+		return fd;
+	}
+	file_put(f);
+	return -EMFILE;
+}
+
+int fd_alloc(struct file *f, int minfd, bool cloexec)
+{
+	struct fd_table *t = table();
+	if (!t) {
+		file_put(f);
+		return -EMFILE;
+	}
+	return table_alloc(t, f, minfd, cloexec);
+}
+
+int fd_install(int fd, struct file *f, bool cloexec)
+{
+	struct fd_table *t = table();
+	if (!t || fd < 0 || fd >= FD_MAX) {
+		file_put(f);
+		return -EBADF;
+	}
+	int e = grow(t, fd);
+	if (e) {
+		file_put(f);
+		return e;
+	}
+	struct file *old = t->files[fd];
+	t->files[fd] = f;
+	t->cloexec[fd] = cloexec;
+	file_put(old);
+	return fd;
+}
+
+int fd_close(int fd)
+{
+	struct fd_table *t = table();
+	if (!t || fd < 0 || fd >= t->cap || !t->files[fd])
+		return -EBADF;
+	struct file *f = t->files[fd];
+	t->files[fd] = NULL;
+	t->cloexec[fd] = 0;
+	file_put(f);
+	return 0;
+}
+
+int fd_get_cloexec(int fd)
+{
+	struct fd_table *t = table();
+	if (!fd_get(fd))
+		return -EBADF;
+	return t->cloexec[fd];
+}
+
+int fd_set_cloexec(int fd, bool on)
+{
+	struct fd_table *t = table();
+	if (!fd_get(fd))
+		return -EBADF;
+	t->cloexec[fd] = on;
+	return 0;
+}
+
+int fd_next_open(int from)
+{
+	struct fd_table *t = table();
+	if (!t || from < 0)
+		return -1;
+	for (int fd = from; fd < t->cap; fd++)
+		if (t->files[fd])
+			return fd;
+	return -1;
+}
+
+int fd_close_on_exec(void)
+{
+	struct fd_table *t = table();
+	if (!t)
+		return 0;
+	for (int fd = 0; fd < t->cap; fd++)
+		if (t->files[fd] && t->cloexec[fd])
+			fd_close(fd);
+	return 0;
+}
+
+int fs_proc_init(struct proc *p)
+{
+	struct fd_table *t = kzalloc(sizeof(*t));
+	struct fs_ctx *fs = kzalloc(sizeof(*fs));
+	if (!t || !fs) {
+		kfree(t);
+		kfree(fs);
+		return -ENOMEM;
+	}
+	t->refs = 1;
+	fs->refs = 1;
+	fs->cwd = inode_get(fs_root);
+	fs->umask = 022;
+
+	struct file *con;
+	int e = vfs_openat(AT_FDCWD, "/dev/console", O_RDWR, 0, &con);
+	if (e) {
+		inode_put(fs->cwd);
+		kfree(t);
+		kfree(fs);
+		return e;
+	}
+	/* 0, 1 and 2 share one open file, as after init's open + dup + dup */
+	for (int fd = 0; fd < 3; fd++) {
+		e = table_alloc(t, fd ? file_get(con) : con, fd, false);
+		if (e < 0)
+			return e;
+	}
+	p->files = t;
+	p->fs = fs;
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* minifs.h: the RAM filesystem holding "/": a tree of directories, regular
+ * files and symlinks. File data first points into the initrd (no copy) and
+ * moves to the heap the first time it is written. */
+#ifndef HTUX_MINIFS_H
+#define HTUX_MINIFS_H
+
+#include "fs/vfs.h"
+
+#define MINIFS_DEV 0x1u   /* st_dev of minifs (major 0, minor 1) */
+
+struct inode *minifs_new_root(void);
+bool minifs_is(struct inode *ino);
+
+/* Makes a device (or other special) node with its own file operations. */
+int minifs_mknod(struct inode *dir, const char *name, unsigned mode, uint64_t rdev,
+		 const struct file_ops *fops, void *priv, struct inode **out);
+
+/* Puts an inode of another filesystem (never freed) into dir under name. */
+int minifs_attach(struct inode *dir, const char *name, struct inode *ino);
+
+/* Makes a regular file's bytes the n bytes at data (not copied: they must
+ * stay valid; the first write copies them to the heap). */
+void minifs_set_data(struct inode *ino, const void *data, size_t n);
+
+/* Unpacks a cpio newc archive into the tree under root. On error returns
+ * -EINVAL (or -ENOMEM) and sets *why and *where (offset in the archive). */
+int cpio_unpack(struct inode *root, const void *buf, size_t len,
+		const char **why, size_t *where);
+
+#endif

@@ -1,0 +1,545 @@
+/* pseudo.c: the files that are not stored anywhere: the devices in /dev
+ * (null, zero, full, random, urandom, tty, console, the std* links) and
+ * /proc (self, /proc/<pid>/{exe,cwd,root,fd/N,cmdline,environ,comm}, and
+ * generated text files). A generated file is one function that appends its
+ * contents to a struct sbuf plus one line in a table below. */
+#include "fs/vfs.h"
+#include "fs/minifs/minifs.h"
+#include "kernel/proc.h"
+
+#define PROC_DEV     0x4u                 /* st_dev of /proc */
+#define PROC_FD_INO  0x100000000ull       /* st_ino of /proc/<pid>/fd/N: + N */
+#define MKDEV(ma, mi) (((uint64_t)(ma) << 8) | (uint64_t)(mi))
+
+/* ---- a growing text buffer for generated files */
+
+struct sbuf {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+
+static void sb_add(struct sbuf *sb, const void *p, size_t n)
+{
+	if (sb->oom)
+		return;
+	if (sb->len + n > sb->cap) {
+		size_t cap = sb->cap ? sb->cap : 256;
+		while (cap < sb->len + n)
+			cap *= 2;
+		char *b = krealloc(sb->buf, cap);
+		if (!b) {
+			sb->oom = true;
+			return;
+		}
+		sb->buf = b;
+		sb->cap = cap;
+	}
+	memcpy(sb->buf + sb->len, p, n);
+	sb->len += n;
+}
+
+static void sb_str(struct sbuf *sb, const char *s)
+{
+	if (s)
+		sb_add(sb, s, strlen(s));
+}
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	char small[128];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kvsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		sb_add(sb, small, (size_t)n);
+		return;
+	}
+	char *big = kmalloc((size_t)n + 1);
+	if (!big) {
+		sb->oom = true;
+		return;
+	}
+	va_start(ap, fmt);
+	kvsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb_add(sb, big, (size_t)n);
+	kfree(big);
+}
+
+/* ---- devices */
+
+static ssize_t null_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
+{
+	return 0;
+}
+
+static ssize_t sink_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
+{
+	return (ssize_t)n;
+}
+
+static ssize_t full_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
+{
+	return -ENOSPC;
+}
+
+static ssize_t zero_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
+{
+	static const uint8_t zeros[512];
+	for (size_t done = 0; done < n;) {
+		size_t k = MIN(n - done, sizeof(zeros));
+		if (xcopy_out((uint8_t *)buf + done, zeros, k, user))
+			return done ? (ssize_t)done : -EFAULT;
+		done += k;
+	}
+	return (ssize_t)n;
+}
+
+static ssize_t random_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
+{
+	uint8_t tmp[256];
+	for (size_t done = 0; done < n;) {
+		size_t k = MIN(n - done, sizeof(tmp));
+		random_bytes(tmp, k);
+		if (xcopy_out((uint8_t *)buf + done, tmp, k, user))
+			return done ? (ssize_t)done : -EFAULT;
+		done += k;
+	}
+	return (ssize_t)n;
+}
+
+static const struct file_ops null_fops = { .read = null_read, .write = sink_write };
+static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write };
+static const struct file_ops full_fops = { .read = zero_read, .write = full_write };
+static const struct file_ops random_fops = { .read = random_read, .write = sink_write };
+
+static const struct {
+	const char *name;
+	unsigned mode;
+	uint64_t rdev;
+	const struct file_ops *fops;
+} devices[] = {
+	{ "null",    S_IFCHR | 0666, MKDEV(1, 3), &null_fops },
+	{ "zero",    S_IFCHR | 0666, MKDEV(1, 5), &zero_fops },
+	{ "full",    S_IFCHR | 0666, MKDEV(1, 7), &full_fops },
+	{ "random",  S_IFCHR | 0666, MKDEV(1, 8), &random_fops },
+	{ "urandom", S_IFCHR | 0666, MKDEV(1, 9), &random_fops },
+	{ "tty",     S_IFCHR | 0666, MKDEV(5, 0), &console_fops },
+	{ "console", S_IFCHR | 0600, MKDEV(5, 1), &console_fops },
+};
+
+static const struct { const char *name, *target; } dev_links[] = {
+	{ "/dev/stdin",  "/proc/self/fd/0" },
+	{ "/dev/stdout", "/proc/self/fd/1" },
+	{ "/dev/stderr", "/proc/self/fd/2" },
+	{ "/dev/fd",     "/proc/self/fd" },
+};
+
+/* ---- /proc */
+
+/* One static entry: a generated file or symlink (gen makes its contents
+ * or target), or a directory (dir describes its entries). */
+struct pdir;
+struct pent {
+	const char *name;
+	unsigned mode;
+	void (*gen)(struct sbuf *sb);
+	struct pdir *dir;
+};
+
+/* A /proc directory: static entries plus, optionally, generated ones
+ * (their positions follow the static entries). */
+struct pdir {
+	const struct pent *ents;
+	size_t n;
+	struct inode **inodes;                 /* made at init, one per entry */
+	int (*lookup_more)(struct inode *dir, const char *name, size_t len, struct inode **out);
+	int (*readdir_more)(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+};
+
+static struct inode *proc_root, *pid_dir;
+static char pid_name[16];
+
+static const char *exe_path(void) { return current && current->exe_path ? current->exe_path : ""; }
+
+static void gen_self(struct sbuf *sb) { sb_printf(sb, "%d", current ? current->pid : 1); }
+static void gen_exe(struct sbuf *sb) { sb_str(sb, exe_path()); }
+static void gen_root(struct sbuf *sb) { sb_str(sb, "/"); }
+
+static void gen_cwd(struct sbuf *sb)
+{
+	char *p = kmalloc(PATH_MAX);
+	if (p && vfs_getcwd(p, PATH_MAX) >= 0)
+		sb_str(sb, p);
+	kfree(p);
+}
+
+static void gen_cmdline(struct sbuf *sb)
+{
+	if (current && current->cmdline)
+		sb_add(sb, current->cmdline, current->cmdline_len);
+}
+
+static void gen_environ(struct sbuf *sb)
+{
+	if (current && current->environ)
+		sb_add(sb, current->environ, current->environ_len);
+}
+
+static void gen_comm(struct sbuf *sb)
+{
+	const char *s = strrchr(exe_path(), '/');
+	s = s ? s + 1 : exe_path();
+	sb_add(sb, s, strnlen(s, 15));
+	sb_str(sb, "\n");
+}
+
+static void gen_uptime(struct sbuf *sb)
+{
+	uint64_t cs = time_ns() / 10000000;
+	sb_printf(sb, "%lu.%02lu 0.00\n", (unsigned long)(cs / 100), (unsigned long)(cs % 100));
+}
+
+static void gen_version(struct sbuf *sb)
+{
+	sb_str(sb, "htux version 0.1.0 (a unikernel running one Linux program)\n");
+}
+
+static void gen_mounts(struct sbuf *sb)
+{
+	sb_str(sb, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
+}
+
+static void gen_filesystems(struct sbuf *sb)
+{
+	sb_str(sb, "nodev\trootfs\nnodev\tproc\n");
+}
+
+static int fd_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
+static int fd_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+static int root_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
+static int root_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+
+static struct pdir fd_pdir = { .lookup_more = fd_lookup, .readdir_more = fd_readdir };
+
+static const struct pent pid_ents[] = {
+	{ "exe",     S_IFLNK | 0777, gen_exe,     NULL },
+	{ "cwd",     S_IFLNK | 0777, gen_cwd,     NULL },
+	{ "root",    S_IFLNK | 0777, gen_root,    NULL },
+	{ "fd",      S_IFDIR | 0500, NULL,        &fd_pdir },
+	{ "cmdline", S_IFREG | 0444, gen_cmdline, NULL },
+	{ "environ", S_IFREG | 0400, gen_environ, NULL },
+	{ "comm",    S_IFREG | 0644, gen_comm,    NULL },
+	{ "mounts",  S_IFREG | 0444, gen_mounts,  NULL },
+};
+static struct pdir pid_pdir = { .ents = pid_ents, .n = ARRAY_SIZE(pid_ents) };
+
+static const struct pent root_ents[] = {
+	{ "self",        S_IFLNK | 0777, gen_self,        NULL },
+	{ "uptime",      S_IFREG | 0444, gen_uptime,      NULL },
+	{ "version",     S_IFREG | 0444, gen_version,     NULL },
+	{ "mounts",      S_IFREG | 0444, gen_mounts,      NULL },
+	{ "filesystems", S_IFREG | 0444, gen_filesystems, NULL },
+};
+static struct pdir root_pdir = { .ents = root_ents, .n = ARRAY_SIZE(root_ents),
+				 .lookup_more = root_lookup, .readdir_more = root_readdir };
+
+static const struct inode_ops proc_iops;
+static const struct file_ops proc_gen_fops;
+static const struct file_ops proc_dir_fops = { .read = NULL };
+
+static struct inode *proc_inode(unsigned mode, void *priv)
+{
+	struct inode *ino = kzalloc(sizeof(*ino));
+	if (!ino)
+		return NULL;
+	inode_init(ino, mode, PROC_DEV);
+	ino->ops = &proc_iops;
+	ino->fops = S_ISDIR(mode) ? &proc_dir_fops : S_ISREG(mode) ? &proc_gen_fops : NULL;
+	ino->priv = priv;
+	if (S_ISDIR(mode))
+		ino->nlink = 2;
+	return ino;
+}
+
+/* Makes the inodes of a directory's static entries; they live forever. */
+static int pdir_build(struct inode *dir, struct pdir *pd)
+{
+	pd->inodes = kzalloc(sizeof(struct inode *) * (pd->n ? pd->n : 1));
+	if (!pd->inodes)
+		return -ENOMEM;
+	for (size_t i = 0; i < pd->n; i++) {
+		const struct pent *pe = &pd->ents[i];
+		struct inode *ino = proc_inode(pe->mode, pe->dir ? (void *)pe->dir : (void *)pe);
+		if (!ino)
+			return -ENOMEM;
+		ino->refs = 1;
+		ino->name = (char *)pe->name;
+		ino->parent = dir;
+		if (S_ISDIR(pe->mode)) {
+			dir->nlink++;
+			int e = pdir_build(ino, pe->dir);
+			if (e)
+				return e;
+		}
+		pd->inodes[i] = ino;
+	}
+	return 0;
+}
+
+static struct pdir *pdir_of(struct inode *dir) { return dir->priv; }
+
+/* Generated files and symlinks: priv is their struct pent. */
+static void gen_contents(struct inode *ino, struct sbuf *sb)
+{
+	const struct pent *pe = ino->priv;
+	if (pe && pe->gen)
+		pe->gen(sb);
+}
+
+static int proc_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	struct pdir *pd = pdir_of(dir);
+	for (size_t i = 0; i < pd->n; i++)
+		if (strncmp(pd->ents[i].name, name, len) == 0 && pd->ents[i].name[len] == 0) {
+			*out = inode_get(pd->inodes[i]);
+			return 0;
+		}
+	return pd->lookup_more ? pd->lookup_more(dir, name, len, out) : -ENOENT;
+}
+
+static int proc_readdir(struct inode *dir, uint64_t *pos, dir_emit_t emit, void *ctx)
+{
+	struct pdir *pd = pdir_of(dir);
+	if (*pos == 0) {
+		if (emit(ctx, ".", 1, dir->ino, IFTODT(S_IFDIR), 1))
+			return 0;
+		*pos = 1;
+	}
+	if (*pos == 1) {
+		struct inode *p = dir->parent ? dir->parent : dir;
+		if (emit(ctx, "..", 2, p->ino, IFTODT(S_IFDIR), 2))
+			return 0;
+		*pos = 2;
+	}
+	for (; *pos < 2 + pd->n; ++*pos) {
+		struct inode *i = pd->inodes[*pos - 2];
+		if (emit(ctx, i->name, strlen(i->name), i->ino, IFTODT(i->mode), *pos + 1))
+			return 0;
+	}
+	return pd->readdir_more ? pd->readdir_more(dir, pos, 2 + pd->n, emit, ctx) : 0;
+}
+
+static ssize_t proc_readlink(struct inode *ino, char *buf, size_t n);
+
+static void proc_evict(struct inode *ino)
+{
+	kfree(ino);   /* only the made-on-demand fd links have no names */
+}
+
+static const struct inode_ops proc_iops = {
+	.lookup = proc_lookup,
+	.readdir = proc_readdir,
+	.readlink = proc_readlink,
+	.evict = proc_evict,
+};
+
+static ssize_t proc_gen_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
+{
+	struct sbuf sb = { 0 };
+	gen_contents(f->ino, &sb);
+	ssize_t r = 0;
+	if (sb.oom)
+		r = -ENOMEM;
+	else if (off < sb.len) {
+		r = (ssize_t)MIN(n, sb.len - off);
+		if (xcopy_out(buf, sb.buf + off, (size_t)r, user))
+			r = -EFAULT;
+	}
+	kfree(sb.buf);
+	return r;
+}
+
+static const struct file_ops proc_gen_fops = { .read = proc_gen_read };
+
+/* /proc/<pid>: the only process */
+static bool is_pid_name(const char *name, size_t len)
+{
+	char buf[16];
+	int n = ksnprintf(buf, sizeof(buf), "%d", current ? current->pid : 1);
+	return n > 0 && (size_t)n == len && memcmp(buf, name, len) == 0;
+}
+
+static int root_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	if (!is_pid_name(name, len))
+		return -ENOENT;
+	memcpy(pid_name, name, len);
+	pid_name[len] = 0;
+	*out = inode_get(pid_dir);
+	return 0;
+}
+
+static int root_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
+{
+	if (*pos == base) {
+		ksnprintf(pid_name, sizeof(pid_name), "%d", current ? current->pid : 1);
+		if (emit(ctx, pid_name, strlen(pid_name), pid_dir->ino, IFTODT(S_IFDIR), base + 1))
+			return 0;
+		*pos = base + 1;
+	}
+	return 0;
+}
+
+/* /proc/<pid>/fd/N: made on demand, freed at the last put */
+static int fd_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	int fd = 0;
+	if (len == 0 || len > 4 || (len > 1 && name[0] == '0'))
+		return -ENOENT;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -ENOENT;
+		fd = fd * 10 + (name[i] - '0');
+	}
+	if (!fd_get(fd))
+		return -ENOENT;
+	struct inode *ino = proc_inode(S_IFLNK | 0700, NULL);
+	if (!ino)
+		return -ENOMEM;
+	ino->ino = PROC_FD_INO + (uint64_t)fd;
+	ino->transient = true;
+	ino->priv = (void *)(uintptr_t)fd;
+	ino->parent = dir;
+	*out = inode_get(ino);
+	return 0;
+}
+
+static int fd_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
+{
+	for (;;) {
+		int fd = fd_next_open((int)(*pos - base));
+		if (fd < 0)
+			return 0;
+		char name[16];
+		int n = ksnprintf(name, sizeof(name), "%d", fd);
+		if (emit(ctx, name, (size_t)n, PROC_FD_INO + (uint64_t)fd, IFTODT(S_IFLNK),
+			 base + (uint64_t)fd + 1))
+			return 0;
+		*pos = base + (uint64_t)fd + 1;
+	}
+}
+
+/* What /proc/self/fd/N shows for an open file. */
+static void fd_target(int fd, struct sbuf *sb)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return;
+	struct inode *ino = f->ino;
+	char *p = kmalloc(PATH_MAX);
+	if (p && inode_path(ino, p, PATH_MAX) >= 0)
+		sb_str(sb, p);
+	else if (ino->name && ino->nlink == 0)
+		sb_printf(sb, "/%s (deleted)", ino->name);
+	else if (ino->name)
+		sb_str(sb, ino->name);
+	else
+		sb_printf(sb, "anon_inode:[%lu]", (unsigned long)ino->ino);
+	kfree(p);
+}
+
+static ssize_t proc_readlink(struct inode *ino, char *buf, size_t n)
+{
+	struct sbuf sb = { 0 };
+	if (ino->ino >= PROC_FD_INO)
+		fd_target((int)(uintptr_t)ino->priv, &sb);
+	else
+		gen_contents(ino, &sb);
+	if (sb.oom) {
+		kfree(sb.buf);
+		return -ENOMEM;
+	}
+	if (sb.len == 0) {
+		kfree(sb.buf);
+		return -ENOENT;
+	}
+	memcpy(buf, sb.buf, MIN(n, sb.len));
+	kfree(sb.buf);
+	return (ssize_t)sb.len;
+}
+
+/* ---- setting up /dev and /proc */
+
+static int make_dir(const char *path, unsigned mode)
+{
+	int e = vfs_mkdirat(AT_FDCWD, path, 0777);
+	if (e == -EEXIST)
+		return 0;
+	struct inode *ino;
+	if (!e && (e = vfs_lookupat(AT_FDCWD, path, 0, &ino)) == 0) {
+		vfs_chmod(ino, mode);
+		inode_put(ino);
+	}
+	return e;
+}
+
+int pseudo_init(struct inode *root)
+{
+	struct inode *dev;
+	int e = make_dir("/dev", 0755);
+	if (!e)
+		e = vfs_lookupat(AT_FDCWD, "/dev", LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dev);
+	if (e) {
+		kprintf("htux: cannot make /dev (error %d)\n", -e);
+		return e;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(devices) && !e; i++) {
+		e = minifs_mknod(dev, devices[i].name, devices[i].mode, devices[i].rdev,
+				 devices[i].fops, NULL, NULL);
+		if (e == -EEXIST)
+			e = 0;
+	}
+	inode_put(dev);
+	for (size_t i = 0; i < ARRAY_SIZE(dev_links) && !e; i++) {
+		e = vfs_symlinkat(dev_links[i].target, AT_FDCWD, dev_links[i].name);
+		if (e == -EEXIST)
+			e = 0;
+	}
+	if (!e)
+		e = make_dir("/dev/shm", 01777);
+	if (e) {
+		kprintf("htux: cannot fill /dev (error %d)\n", -e);
+		return e;
+	}
+
+	/* /proc: an empty directory from the image gives way to procfs */
+	e = vfs_unlinkat(AT_FDCWD, "/proc", true);
+	if (e && e != -ENOENT) {
+		kprintf("htux: /proc in the image is not an empty directory (error %d)\n", -e);
+		return e;
+	}
+	proc_root = proc_inode(S_IFDIR | 0555, &root_pdir);
+	pid_dir = proc_inode(S_IFDIR | 0555, &pid_pdir);
+	if (!proc_root || !pid_dir)
+		return -ENOMEM;
+	proc_root->refs = 1;
+	pid_dir->refs = 1;
+	strlcpy(pid_name, "1", sizeof(pid_name));
+	pid_dir->name = pid_name;
+	pid_dir->parent = proc_root;
+	proc_root->nlink++;
+	e = pdir_build(proc_root, &root_pdir);
+	if (!e)
+		e = pdir_build(pid_dir, &pid_pdir);
+	if (!e)
+		e = minifs_attach(root, "proc", proc_root);
+	if (e)
+		kprintf("htux: cannot make /proc (error %d)\n", -e);
+	return e;
+}

@@ -1,0 +1,186 @@
+/* vfs.h: the file layer's vocabulary: inodes (one per file, in one tree of
+ * names rooted at "/"), open files, the per-process descriptor table and
+ * cwd/umask, path lookup, and the calls the rest of the kernel makes.
+ *
+ * Each inode knows its name and parent directory (there are no hard links),
+ * which gives ".." and getcwd. Filesystems (minifs, the /proc and /dev
+ * pseudo files) fill in struct inode_ops for names and metadata and struct
+ * file_ops for the data of an open file. */
+#ifndef HTUX_VFS_H
+#define HTUX_VFS_H
+
+#include "kernel/kernel.h"
+#include <linux/fcntl.h>
+#include <linux/limits.h>
+#include <linux/stat.h>
+
+struct proc;
+struct stat;
+struct statx;
+struct inode;
+struct file;
+
+#define FD_MAX      1024  /* RLIMIT_NOFILE: descriptors are 0..FD_MAX-1 */
+#define SYMLOOP_MAX 40    /* symlinks followed in one lookup (ELOOP) */
+#define IFTODT(mode) (((mode) & S_IFMT) >> 12)   /* d_type of a mode */
+
+/* A directory iterator calls this for each entry; a nonzero return means
+ * "no room": the entry is not consumed and iteration stops. */
+typedef int (*dir_emit_t)(void *ctx, const char *name, size_t len,
+			  uint64_t ino, unsigned type, uint64_t next_pos);
+
+struct inode_ops {
+	/* Directories. lookup returns a referenced inode or -ENOENT; it is
+	 * never asked for "." or "..". readdir emits the entries at position
+	 * *pos and after (0 is the first), advancing *pos past each one
+	 * emitted; it includes "." and "..". create makes a regular file,
+	 * directory or symlink (S_IFMT of mode; target for a symlink) named
+	 * name, which does not exist yet. unlink removes the entry of victim
+	 * (the VFS has checked its type and, for a directory, emptiness).
+	 * rename moves node from odir to ndir under name, first removing
+	 * victim (the existing target, or NULL). */
+	int (*lookup)(struct inode *dir, const char *name, size_t len, struct inode **out);
+	int (*readdir)(struct inode *dir, uint64_t *pos, dir_emit_t emit, void *ctx);
+	int (*create)(struct inode *dir, const char *name, size_t len, unsigned mode,
+		      const char *target, struct inode **out);
+	int (*unlink)(struct inode *dir, struct inode *victim);
+	int (*rename)(struct inode *odir, struct inode *node, struct inode *ndir,
+		      const char *name, size_t len, struct inode *victim);
+	/* Symlinks: copies at most n bytes of the target (no NUL) to the
+	 * kernel buffer buf and returns the target's full length. */
+	ssize_t (*readlink)(struct inode *ino, char *buf, size_t n);
+	/* Metadata and data. */
+	int (*truncate)(struct inode *ino, uint64_t len);
+	int (*chmod)(struct inode *ino, unsigned mode);   /* permission bits */
+	const void *(*data)(struct inode *ino);           /* contiguous bytes or NULL */
+	/* The last reference to an inode with no names (nlink 0) is gone. */
+	void (*evict)(struct inode *ino);
+};
+
+#define FOP_STREAM 1u  /* no file position: lseek and pread/pwrite give ESPIPE */
+
+/* Readiness bits returned by poll (the values of POLLIN/POLLOUT). */
+#define FPOLL_IN  0x001u
+#define FPOLL_OUT 0x004u
+
+struct file_ops {
+	/* buf is a user pointer when user is true, else a kernel one. The
+	 * read/write position is off (ignored by streams); the caller moves
+	 * the file's position. */
+	ssize_t (*read)(struct file *f, void *buf, size_t n, uint64_t off, bool user);
+	ssize_t (*write)(struct file *f, const void *buf, size_t n, uint64_t off, bool user);
+	long (*ioctl)(struct file *f, unsigned long req, unsigned long arg);  /* NULL: ENOTTY */
+	unsigned (*poll)(struct file *f);     /* FPOLL_* ready now; NULL: both */
+	int (*open)(struct file *f);          /* optional */
+	void (*release)(struct file *f);      /* optional, last close */
+	unsigned flags;                       /* FOP_* */
+};
+
+struct inode {
+	uint64_t ino;
+	uint64_t dev;             /* st_dev, Linux encoding */
+	uint64_t rdev;            /* devices: st_rdev */
+	unsigned mode;            /* S_IFMT type | permission bits */
+	unsigned nlink;           /* 0: no name left; freed at the last put */
+	bool transient;           /* made on demand: freed at the last put anyway */
+	uint64_t size;            /* regular: bytes; symlink: target length */
+	int64_t atime, mtime, ctime;  /* ns since the epoch */
+	int refs;
+	const struct inode_ops *ops;
+	const struct file_ops *fops;
+	void *priv;               /* the filesystem's */
+	char *name;               /* name in parent (owned by the filesystem) */
+	struct inode *parent;     /* containing directory; root: itself; NULL: detached */
+};
+
+struct file {
+	int refs;
+	unsigned flags;           /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH, ... */
+	uint64_t off;
+	struct inode *ino;
+	const struct file_ops *ops;
+	void *priv;
+};
+
+struct fd_table;              /* fs/fd.c */
+
+struct fs_ctx {
+	int refs;
+	struct inode *cwd;
+	unsigned umask;
+};
+
+/* ---- called by the rest of the kernel */
+int fs_init(const void *cpio, size_t len);   /* prints "htux: initrd: ..." on error */
+int fs_proc_init(struct proc *p);            /* fds 0,1,2 on the console, cwd "/", umask 022 */
+struct inode *fs_lookup(const char *path, bool follow, int *err);  /* referenced */
+struct inode *inode_get(struct inode *ino);
+void inode_put(struct inode *ino);
+ssize_t inode_read(struct inode *ino, void *buf, size_t n, uint64_t off);  /* kernel buf */
+uint64_t inode_size(struct inode *ino);
+unsigned inode_mode(struct inode *ino);
+const void *inode_data(struct inode *ino);   /* regular file bytes if contiguous, else NULL */
+struct file *fd_get(int fd);                 /* borrowed: valid until the fd is closed */
+struct inode *file_inode(struct file *f);
+int fd_close_on_exec(void);
+
+/* ---- inodes and paths (fs/vfs.c) */
+extern struct inode *fs_root;
+int64_t fs_now(void);                        /* wall clock, ns since the epoch */
+void inode_init(struct inode *ino, unsigned mode, uint64_t dev);  /* fresh ino number, times now, refs 0 */
+bool dir_is_empty(struct inode *dir);
+int inode_path(struct inode *ino, char *buf, size_t n);  /* absolute path; length or -ERANGE/-ENOENT */
+void inode_fill_stat(struct inode *ino, struct stat *st);
+void inode_fill_statx(struct inode *ino, unsigned mask, struct statx *sx);
+
+/* Kernel-side path strings; dirfd is a descriptor or AT_FDCWD. */
+#define LOOKUP_FOLLOW    1u   /* follow a symlink in the last component */
+#define LOOKUP_DIRECTORY 2u   /* the result must be a directory */
+#define LOOKUP_EMPTY     4u   /* "" names dirfd itself (AT_EMPTY_PATH) */
+char *path_from_user(const char *upath, int *err);   /* kmalloc'd copy; kfree it */
+int vfs_lookupat(int dirfd, const char *path, unsigned flags, struct inode **out);
+int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct file **out);
+int vfs_mkdirat(int dirfd, const char *path, unsigned mode);
+int vfs_symlinkat(const char *target, int dirfd, const char *path);
+int vfs_unlinkat(int dirfd, const char *path, bool dir);
+int vfs_renameat(int ofd, const char *opath, int nfd, const char *npath);
+int vfs_truncate(struct inode *ino, uint64_t len);
+int vfs_chmod(struct inode *ino, unsigned mode);
+int vfs_chdir(struct inode *dir);
+int vfs_getcwd(char *buf, size_t n);         /* length without NUL, or -errno */
+
+/* ---- open files and descriptors (fs/fd.c) */
+struct file *file_open_inode(struct inode *ino, unsigned flags);  /* takes a ref on ino */
+struct file *file_get(struct file *f);
+void file_put(struct file *f);
+int fd_alloc(struct file *f, int minfd, bool cloexec);  /* consumes the ref; fd or -EMFILE */
+int fd_install(int fd, struct file *f, bool cloexec);   /* dup2: closes what was at fd */
+int fd_close(int fd);
+int fd_get_cloexec(int fd);
+int fd_set_cloexec(int fd, bool on);
+int fd_next_open(int from);                  /* lowest open fd >= from, or -1 */
+bool file_readable(struct file *f);
+bool file_writable(struct file *f);
+
+/* ---- pieces (fs/console.c, fs/pseudo.c) */
+extern const struct file_ops console_fops;
+int pseudo_init(struct inode *root);         /* /dev and /proc */
+
+/* Copies to/from a user or kernel buffer; 0 or -EFAULT. */
+static inline int xcopy_out(void *dst, const void *src, size_t n, bool user)
+{
+	if (user)
+		return copy_to_user(dst, src, n);
+	memcpy(dst, src, n);
+	return 0;
+}
+
+static inline int xcopy_in(void *dst, const void *src, size_t n, bool user)
+{
+	if (user)
+		return copy_from_user(dst, src, n);
+	memcpy(dst, src, n);
+	return 0;
+}
+
+#endif

@@ -1,0 +1,376 @@
+/* sys/fs.c: the system calls on names and metadata: stat and statx,
+ * access, readlink, getcwd/chdir, umask, mkdir, unlink/rmdir, rename,
+ * truncate, chmod. */
+#include "kernel/syscall.h"
+#include "kernel/proc.h"
+#include "fs/vfs.h"
+#include <asm/stat.h>
+#include <linux/time_types.h>
+
+#define R_OK 4
+#define W_OK 2
+#define X_OK 1
+
+/* Looks up a user path relative to dirfd; AT_EMPTY_PATH allows "" (and a
+ * NULL path) for dirfd itself. */
+static long lookup_user(int dirfd, const char *upath, unsigned lflags, struct inode **out)
+{
+	if (!upath && (lflags & LOOKUP_EMPTY))
+		return vfs_lookupat(dirfd, "", lflags, out);
+	int e;
+	char *path = path_from_user(upath, &e);
+	if (!path)
+		return e;
+	e = vfs_lookupat(dirfd, path, lflags, out);
+	kfree(path);
+	return e;
+}
+
+/* ---- stat */
+
+static long put_stat(struct inode *ino, struct stat *ust)
+{
+	struct stat st;
+	inode_fill_stat(ino, &st);
+	return copy_to_user(ust, &st, sizeof(st));
+}
+
+long sys_newfstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+		return -EINVAL;
+	struct inode *ino;
+	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
+	long e = lookup_user(dirfd, path, lf, &ino);
+	if (e)
+		return e;
+	e = put_stat(ino, st);
+	inode_put(ino);
+	return e;
+}
+
+long sys_stat(const char *path, struct stat *st)
+{
+	return sys_newfstatat(AT_FDCWD, path, st, 0);
+}
+
+long sys_lstat(const char *path, struct stat *st)
+{
+	return sys_newfstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fstat(int fd, struct stat *st)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return put_stat(f->ino, st);
+}
+
+long sys_statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *sx)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	if (mask & STATX__RESERVED)
+		return -EINVAL;
+	struct inode *ino;
+	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
+	long e = lookup_user(dirfd, path, lf, &ino);
+	if (e)
+		return e;
+	struct statx x;
+	inode_fill_statx(ino, mask, &x);
+	inode_put(ino);
+	return copy_to_user(sx, &x, sizeof(x));
+}
+
+/* ---- access */
+
+long sys_faccessat2(int dirfd, const char *path, int mode, int flags)
+{
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct inode *ino;
+	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
+	long e = lookup_user(dirfd, path, lf, &ino);
+	if (e)
+		return e;
+	/* we are root: only execution needs a permission bit (on non-directories) */
+	if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+		e = -EACCES;
+	inode_put(ino);
+	return e;
+}
+
+long sys_faccessat(int dirfd, const char *path, int mode)
+{
+	return sys_faccessat2(dirfd, path, mode, 0);
+}
+
+long sys_access(const char *path, int mode)
+{
+	return sys_faccessat2(AT_FDCWD, path, mode, 0);
+}
+
+/* ---- symlinks and the cwd */
+
+long sys_readlinkat(int dirfd, const char *path, char *buf, size_t n)
+{
+	if ((int)n <= 0)
+		return -EINVAL;
+	struct inode *ino;
+	long e = lookup_user(dirfd, path, LOOKUP_EMPTY, &ino);
+	if (e)
+		return e;
+	if (!S_ISLNK(ino->mode) || !ino->ops || !ino->ops->readlink) {
+		inode_put(ino);
+		return -EINVAL;
+	}
+	char *t = kmalloc(PATH_MAX);
+	if (!t) {
+		inode_put(ino);
+		return -ENOMEM;
+	}
+	ssize_t len = ino->ops->readlink(ino, t, PATH_MAX);
+	inode_put(ino);
+	if (len >= 0) {
+		len = MIN((size_t)len, MIN(n, (size_t)PATH_MAX));
+		if (copy_to_user(buf, t, (size_t)len))
+			len = -EFAULT;
+	}
+	kfree(t);
+	return len;
+}
+
+long sys_readlink(const char *path, char *buf, size_t n)
+{
+	if (!path)
+		return -EFAULT;
+	return sys_readlinkat(AT_FDCWD, path, buf, n);
+}
+
+long sys_getcwd(char *buf, size_t n)
+{
+	char *t = kmalloc(PATH_MAX);
+	if (!t)
+		return -ENOMEM;
+	long len = vfs_getcwd(t, PATH_MAX);
+	if (len >= 0) {
+		if ((size_t)len + 1 > n)
+			len = -ERANGE;
+		else if (copy_to_user(buf, t, (size_t)len + 1))
+			len = -EFAULT;
+		else
+			len++;
+	}
+	kfree(t);
+	return len;
+}
+
+long sys_chdir(const char *path)
+{
+	struct inode *ino;
+	long e = lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ino);
+	if (e)
+		return e;
+	e = vfs_chdir(ino);
+	inode_put(ino);
+	return e;
+}
+
+long sys_fchdir(int fd)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return vfs_chdir(f->ino);
+}
+
+long sys_umask(int mask)
+{
+	if (!current || !current->fs)
+		return 022;
+	unsigned old = current->fs->umask;
+	current->fs->umask = (unsigned)mask & 0777;
+	return old;
+}
+
+/* ---- making and removing names */
+
+long sys_mkdirat(int dirfd, const char *upath, int mode)
+{
+	int e;
+	char *path = path_from_user(upath, &e);
+	if (!path)
+		return e;
+	e = vfs_mkdirat(dirfd, path, (unsigned)mode);
+	kfree(path);
+	return e;
+}
+
+long sys_mkdir(const char *path, int mode)
+{
+	return sys_mkdirat(AT_FDCWD, path, mode);
+}
+
+long sys_unlinkat(int dirfd, const char *upath, int flags)
+{
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	int e;
+	char *path = path_from_user(upath, &e);
+	if (!path)
+		return e;
+	e = vfs_unlinkat(dirfd, path, flags & AT_REMOVEDIR);
+	kfree(path);
+	return e;
+}
+
+long sys_unlink(const char *path)
+{
+	return sys_unlinkat(AT_FDCWD, path, 0);
+}
+
+long sys_rmdir(const char *path)
+{
+	return sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
+}
+
+long sys_renameat(int fromfd, const char *ufrom, int tofd, const char *uto)
+{
+	int e;
+	char *from = path_from_user(ufrom, &e);
+	if (!from)
+		return e;
+	char *to = path_from_user(uto, &e);
+	if (!to) {
+		kfree(from);
+		return e;
+	}
+	e = vfs_renameat(fromfd, from, tofd, to);
+	kfree(from);
+	kfree(to);
+	return e;
+}
+
+long sys_rename(const char *from, const char *to)
+{
+	return sys_renameat(AT_FDCWD, from, AT_FDCWD, to);
+}
+
+/* ---- size and mode */
+
+long sys_truncate(const char *path, off_t len)
+{
+	if (len < 0)
+		return -EINVAL;
+	struct inode *ino;
+	long e = lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW, &ino);
+	if (e)
+		return e;
+	e = vfs_truncate(ino, (uint64_t)len);
+	inode_put(ino);
+	return e;
+}
+
+long sys_fchmodat(int dirfd, const char *path, int mode)
+{
+	struct inode *ino;
+	long e = lookup_user(dirfd, path, LOOKUP_FOLLOW, &ino);
+	if (e)
+		return e;
+	e = vfs_chmod(ino, (unsigned)mode);
+	inode_put(ino);
+	return e;
+}
+
+long sys_chmod(const char *path, int mode)
+{
+	return sys_fchmodat(AT_FDCWD, path, mode);
+}
+
+long sys_fchmod(int fd, int mode)
+{
+	struct file *f = fd_get(fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	return vfs_chmod(f->ino, (unsigned)mode);
+}
+
+/* ---- links and times */
+
+long sys_symlinkat(const char *utarget, int dirfd, const char *upath)
+{
+	int e;
+	char *target = path_from_user(utarget, &e);
+	if (!target)
+		return e;
+	char *path = path_from_user(upath, &e);
+	if (path) {
+		e = vfs_symlinkat(target, dirfd, path);
+		kfree(path);
+	}
+	kfree(target);
+	return e;
+}
+
+long sys_symlink(const char *target, const char *path)
+{
+	return sys_symlinkat(target, AT_FDCWD, path);
+}
+
+#define UTIME_NOW  ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+
+static int ts_to_ns(const struct __kernel_timespec *t, int64_t now, int64_t *ns, bool *omit)
+{
+	*omit = false;
+	if (t->tv_nsec == UTIME_OMIT) {
+		*omit = true;
+		return 0;
+	}
+	if (t->tv_nsec == UTIME_NOW) {
+		*ns = now;
+		return 0;
+	}
+	if (t->tv_nsec < 0 || t->tv_nsec >= 1000000000)
+		return -EINVAL;
+	*ns = t->tv_sec * 1000000000 + t->tv_nsec;
+	return 0;
+}
+
+long sys_utimensat(int dirfd, const char *upath, const struct __kernel_timespec *utimes, int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	int64_t now = fs_now(), at = now, mt = now;
+	bool aomit = false, momit = false;
+	if (utimes) {
+		struct __kernel_timespec t[2];
+		if (copy_from_user(t, utimes, sizeof(t)))
+			return -EFAULT;
+		if (ts_to_ns(&t[0], now, &at, &aomit) || ts_to_ns(&t[1], now, &mt, &momit))
+			return -EINVAL;
+	}
+	struct inode *ino;
+	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+		      (flags & AT_EMPTY_PATH || !upath ? LOOKUP_EMPTY : 0);
+	long e = lookup_user(dirfd, upath, lf, &ino);
+	if (e)
+		return e;
+	if (!aomit)
+		ino->atime = at;
+	if (!momit)
+		ino->mtime = mt;
+	ino->ctime = now;
+	inode_put(ino);
+	return 0;
+}
+
