@@ -6,7 +6,7 @@
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
-plan 17
+plan 15
 
 K=$HTUX_BUILDDIR/htux.elf
 build_static hello progs/hello.c musl || bail_out "cannot build hello"

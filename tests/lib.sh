@@ -1,0 +1,219 @@
+# tests/lib.sh: helpers for TAP test scripts (boot tests of htux and tests
+# of its tools). Source it first thing:
+#
+#   . "${HTUX_SRCDIR:-.}/tests/lib.sh"
+#   require_qemu; require_cc musl     # before plan: these may skip_all
+#   plan 2
+#   build_static hello - musl <<'EOF'
+#   ...C source...
+#   EOF
+#   htux_run "$HTUX_TMP/hello" a b
+#   check_output_status "hello prints its arguments" "a b" 0
+#
+# make check sets HTUX_BUILDDIR, HTUX_SRCDIR, HTUX_QEMU and MUSL_GCC; run by
+# hand, the build directory defaults to the current directory. Each script
+# gets its own temporary directory $HTUX_TMP, removed at exit unless
+# HTUX_KEEP_TMP is set. HTUX_TIMEOUT (default 120) limits each htux run.
+
+HTUX_SRCDIR=${HTUX_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+HTUX_BUILDDIR=${HTUX_BUILDDIR:-$(pwd)}
+HTUX_QEMU=${HTUX_QEMU:-qemu-system-x86_64}
+HTUX_TIMEOUT=${HTUX_TIMEOUT:-120}
+MUSL_GCC=${MUSL_GCC:-musl-gcc}
+export HTUX_QEMU
+
+_tap_count=0
+_tap_failed=0
+_tap_plan=
+
+HTUX_TMP=$(mktemp -d "${TMPDIR:-/tmp}/htux-test.XXXXXX") || {
+	echo "Bail out! cannot make a temporary directory"
+	exit 1
+}
+
+_tap_exit() {
+	_st=$?
+	if [ -z "$_tap_plan" ]; then
+		echo "1..$_tap_count"
+	fi
+	if [ -n "${HTUX_KEEP_TMP:-}" ]; then
+		echo "# kept $HTUX_TMP"
+	else
+		rm -rf "$HTUX_TMP"
+	fi
+	exit $_st
+}
+trap _tap_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# plan N: announces N tests (optional: without it the plan is printed at
+# the end).
+plan() {
+	_tap_plan=$1
+	echo "1..$1"
+}
+
+# diag LINE...: comment lines ("# LINE"), shown in the test's log.
+diag() {
+	for _l in "$@"; do
+		printf '%s\n' "$_l" | sed 's/^/# /'
+	done
+}
+
+# ok DESCRIPTION / not_ok DESCRIPTION [DIAG LINE]...
+ok() {
+	_tap_count=$((_tap_count + 1))
+	echo "ok $_tap_count - $1"
+}
+
+not_ok() {
+	_tap_count=$((_tap_count + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_count - $1"
+	shift
+	diag "$@"
+}
+
+# skip DESCRIPTION REASON: a test that was not run.
+skip() {
+	_tap_count=$((_tap_count + 1))
+	echo "ok $_tap_count - $1 # SKIP $2"
+}
+
+# skip_all REASON: skips the whole script (call it before plan).
+skip_all() {
+	_tap_plan=0
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# bail_out REASON: stops the whole script as an error.
+bail_out() {
+	_tap_plan=${_tap_plan:-0}
+	echo "Bail out! $*"
+	exit 1
+}
+
+# check DESCRIPTION COMMAND [ARG]...: ok when the command succeeds.
+check() {
+	_d=$1
+	shift
+	if "$@"; then
+		ok "$_d"
+	else
+		not_ok "$_d" "failed: $*"
+	fi
+}
+
+# require_qemu: skip_all unless QEMU and the built kernel and tools exist.
+require_qemu() {
+	command -v "$HTUX_QEMU" >/dev/null 2>&1 ||
+		skip_all "QEMU ($HTUX_QEMU) not found"
+	[ -x "$HTUX_BUILDDIR/htux" ] || bail_out "$HTUX_BUILDDIR/htux not built"
+	[ -f "$HTUX_BUILDDIR/htux.elf" ] || [ -n "${HTUX_KERNEL:-}" ] ||
+		bail_out "$HTUX_BUILDDIR/htux.elf not built"
+}
+
+# _cc KIND: the compiler command for build_static.
+_cc() {
+	case $1 in
+	musl) echo "$MUSL_GCC -static" ;;
+	glibc) echo "${CC:-cc} -static" ;;
+	glibc-pie) echo "${CC:-cc} -static-pie -fPIE" ;;
+	*) return 1 ;;
+	esac
+}
+
+# require_cc KIND: skip_all unless static programs of KIND (musl, glibc or
+# glibc-pie) can be built here.
+require_cc() {
+	_c=$(_cc "$1") || bail_out "require_cc: unknown kind $1"
+	printf 'int main(void) { return 0; }\n' > "$HTUX_TMP/cc-probe.c"
+	$_c -o "$HTUX_TMP/cc-probe" "$HTUX_TMP/cc-probe.c" >/dev/null 2>&1 ||
+		skip_all "cannot build static $1 programs ($_c)"
+	rm -f "$HTUX_TMP/cc-probe" "$HTUX_TMP/cc-probe.c"
+}
+
+# build_static NAME SRC [KIND [CFLAGS...]]: compiles the C file SRC (a path,
+# tried as given then under $HTUX_SRCDIR/tests; "-" reads the source from
+# stdin) into the static program $HTUX_TMP/NAME. KIND is musl (default),
+# glibc or glibc-pie. On failure prints the compiler's messages as
+# diagnostics and returns 1.
+build_static() {
+	_name=$1 _src=$2 _kind=${3:-musl}
+	shift 2
+	[ $# -gt 0 ] && shift
+	_c=$(_cc "$_kind") || bail_out "build_static: unknown kind $_kind"
+	case $_src in
+	-) _src=$HTUX_TMP/$_name.c; cat > "$_src" ;;
+	/*) ;;
+	*) [ -f "$_src" ] || _src=$HTUX_SRCDIR/tests/$_src ;;
+	esac
+	if ! $_c -O2 -Wall -o "$HTUX_TMP/$_name" "$_src" "$@" \
+		> "$HTUX_TMP/cc.log" 2>&1; then
+		diag "cannot build $_name from $_src with $_c:"
+		diag "$(cat "$HTUX_TMP/cc.log")"
+		return 1
+	fi
+}
+
+# htux_run ARG...: runs "$HTUX_BUILDDIR/htux run --tcg ARG..." (HTUX_ACCEL
+# replaces --tcg) with stdin from $HTUX_STDIN (default /dev/null), within
+# $HTUX_TIMEOUT seconds. Sets HTUX_STATUS (124: timed out), HTUX_STDOUT and
+# HTUX_STDERR (without their trailing newlines); the exact bytes are in
+# $HTUX_TMP/stdout and $HTUX_TMP/stderr.
+htux_run() {
+	timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run \
+		${HTUX_ACCEL:---tcg} "$@" < "${HTUX_STDIN:-/dev/null}" \
+		> "$HTUX_TMP/stdout" 2> "$HTUX_TMP/stderr"
+	HTUX_STATUS=$?
+	HTUX_STDOUT=$(cat "$HTUX_TMP/stdout")
+	HTUX_STDERR=$(cat "$HTUX_TMP/stderr")
+	if [ "$HTUX_STATUS" = 124 ]; then
+		diag "htux run $* timed out after $HTUX_TIMEOUT s"
+	fi
+	return 0
+}
+
+_show_run() {
+	diag "stdout:" "$HTUX_STDOUT" "stderr:" "$HTUX_STDERR"
+}
+
+# check_output_status DESCRIPTION STDOUT STATUS: the last htux_run printed
+# STDOUT (trailing newlines aside) and exited with STATUS.
+check_output_status() {
+	if [ "$HTUX_STDOUT" = "$2" ] && [ "$HTUX_STATUS" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "expected status $3, got $HTUX_STATUS" \
+			"expected stdout:" "$2"
+		_show_run
+	fi
+}
+
+# check_status DESCRIPTION STATUS
+check_status() {
+	if [ "$HTUX_STATUS" = "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "expected status $2, got $HTUX_STATUS"
+		_show_run
+	fi
+}
+
+# check_stdout_contains / check_stderr_contains DESCRIPTION TEXT: the
+# last htux_run's stdout or stderr holds TEXT.
+check_stdout_contains() {
+	case $HTUX_STDOUT in
+	*"$2"*) ok "$1" ;;
+	*) not_ok "$1" "stdout lacks: $2"; _show_run ;;
+	esac
+}
+
+check_stderr_contains() {
+	case $HTUX_STDERR in
+	*"$2"*) ok "$1" ;;
+	*) not_ok "$1" "stderr lacks: $2"; _show_run ;;
+	esac
+}

@@ -1,0 +1,222 @@
+/* htux_opts_test.c: unit tests of the launcher's command line, the
+   commands it builds and its exit-status rules (tools/htux/options.c,
+   qemu.c, status.c). */
+#include "tap.h"
+#include "options.h"
+#include "qemu.h"
+#include "status.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof(a[0])))
+
+/* The argument after the first occurrence of key in v, or NULL. */
+static const char *after(const struct argvec *v, const char *key)
+{
+	for (size_t i = 0; i + 1 < v->n; i++)
+		if (!strcmp(v->v[i], key))
+			return v->v[i + 1];
+	return NULL;
+}
+
+static int has(const struct argvec *v, const char *s)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (!strcmp(v->v[i], s))
+			return 1;
+	return 0;
+}
+
+static void test_defaults(void)
+{
+	char *a[] = { "htux", "run", "/bin/busybox", "ls", "-l" };
+	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
+			       "/t/app.cpio", "/t/status", 0 };
+	struct htux_opts o;
+	struct argvec mk = { 0 }, q = { 0 };
+	char err[256], *cl;
+
+	ok(htux_parse(ARGC(a), a, &o, err, sizeof err) == 0, "htux run PROG ARGS");
+	is_str(o.mem, "128M", "default memory");
+	is_str(o.machine, "pc", "default machine");
+	is_int(o.accel, ACCEL_AUTO, "default accelerator: automatic");
+	ok(!o.trace && !o.strace && !o.verbose && !o.dry_run, "flags off");
+	ok(!o.kernel && !o.qemu && !o.keep && !o.cpu, "no paths");
+	is_int(o.nprog, 3, "PROG and 2 ARGs, options stop at PROG");
+	is_str(o.prog[2], "-l", "ARG that looks like an option");
+	cl = kernel_cmdline(&o);
+	is_str(cl, "", "empty kernel command line");
+	free(cl);
+	ok(mkimage_command(&o, &p, &mk) == 0, "mkimage command");
+	ok(mk.n == 7 && !strcmp(mk.v[0], "/b/htux-mkimage") && !strcmp(mk.v[1], "-o") &&
+	   !strcmp(mk.v[2], "/t/app.cpio") && !strcmp(mk.v[3], "--") &&
+	   !strcmp(mk.v[4], "/bin/busybox") && !strcmp(mk.v[6], "-l") && !mk.v[7],
+	   "mkimage -o IMAGE -- PROG ARGS");
+	ok(qemu_command(&o, &p, &q) == 0, "QEMU command");
+	is_str(q.v[0], "qemu-system-x86_64", "QEMU program");
+	is_str(after(&q, "-M"), "pc", "-M pc");
+	is_str(after(&q, "-m"), "128M", "-m 128M");
+	is_str(after(&q, "-accel"), "tcg", "-accel tcg");
+	ok(!has(&q, "-cpu"), "no -cpu with TCG");
+	is_str(after(&q, "-kernel"), "/k/htux.elf", "-kernel");
+	is_str(after(&q, "-initrd"), "/t/app.cpio", "-initrd");
+	is_str(after(&q, "-append"), "", "-append");
+	is_str(after(&q, "-serial"), "stdio", "COM1 on stdio");
+	is_str(after(&q, "-chardev"), "file,id=htux-status,path=/t/status", "status chardev");
+	ok(has(&q, "isa-serial,chardev=htux-status,iobase=0x2f8,irq=3"), "COM2 at 0x2f8");
+	ok(has(&q, "isa-debug-exit,iobase=0xf4,iosize=4"), "isa-debug-exit at 0xf4");
+	ok(has(&q, "-nodefaults") && has(&q, "-no-reboot"), "-nodefaults -no-reboot");
+	is_str(after(&q, "-display"), "none", "-display none");
+	is_str(after(&q, "-monitor"), "none", "-monitor none");
+	ok(q.v[q.n] == NULL, "NULL-terminated");
+	argvec_free(&mk);
+	argvec_free(&q);
+	htux_opts_free(&o);
+}
+
+static void test_options(void)
+{
+	char *a[] = { "htux", "run", "-m", "1G", "--kvm", "--machine=q35",
+		      "--trace", "--strace", "--verbose", "-e", "A=1", "--add",
+		      "/etc:/guest", "--env=B=2", "--append", "TZ=UTC", "--append=x",
+		      "--kernel", "/k", "--qemu=/q", "--keep", "/i,j.cpio",
+		      "--cpu", "max", "--qemu-arg", "-smp", "--qemu-arg=2",
+		      "--dry-run", "--", "--prog" };
+	struct run_paths p = { "mk", "/q", "/k", "/i,j.cpio", "/t/s,x", 1 };
+	struct htux_opts o;
+	struct argvec mk = { 0 }, q = { 0 };
+	char err[256], *cl;
+
+	ok(htux_parse(ARGC(a), a, &o, err, sizeof err) == 0, "every option");
+	is_str(o.mem, "1G", "-m");
+	is_int(o.accel, ACCEL_KVM, "--kvm");
+	is_str(o.machine, "q35", "--machine=");
+	ok(o.trace && o.strace && o.verbose && o.dry_run, "flags");
+	is_str(o.kernel, "/k", "--kernel");
+	is_str(o.qemu, "/q", "--qemu=");
+	is_str(o.keep, "/i,j.cpio", "--keep");
+	is_str(o.cpu, "max", "--cpu");
+	is_int(o.nprog, 1, "-- ends options");
+	is_str(o.prog[0], "--prog", "PROG after --");
+	cl = kernel_cmdline(&o);
+	is_str(cl, "verbose trace strace TZ=UTC x", "kernel command line");
+	free(cl);
+	ok(mkimage_command(&o, &p, &mk) == 0 && mk.n == 11, "mkimage command with -e and --add");
+	ok(mk.n == 11 && !strcmp(mk.v[3], "-e") && !strcmp(mk.v[4], "A=1") &&
+	   !strcmp(mk.v[5], "--add") && !strcmp(mk.v[6], "/etc:/guest") &&
+	   !strcmp(mk.v[7], "-e") && !strcmp(mk.v[8], "B=2") &&
+	   !strcmp(mk.v[9], "--") && !strcmp(mk.v[10], "--prog"),
+	   "-e and --add passed on in order");
+	ok(qemu_command(&o, &p, &q) == 0, "QEMU command");
+	is_str(after(&q, "-accel"), "kvm", "-accel kvm");
+	is_str(after(&q, "-cpu"), "max", "--cpu overrides -cpu host");
+	is_str(after(&q, "-initrd"), "/i,,j.cpio", "commas doubled in -initrd");
+	is_str(after(&q, "-chardev"), "file,id=htux-status,path=/t/s,,x", "commas doubled in -chardev");
+	is_str(after(&q, "-append"), "verbose trace strace TZ=UTC x", "-append");
+	ok(q.n >= 2 && !strcmp(q.v[q.n - 2], "-smp") && !strcmp(q.v[q.n - 1], "2"),
+	   "--qemu-arg at the end, in order");
+	argvec_free(&mk);
+	argvec_free(&q);
+	htux_opts_free(&o);
+
+	{
+		char *b[] = { "htux", "run", "--kvm", "--tcg", "-m512M", "p" };
+		struct run_paths pk = { "mk", "q", "k", "i", "s", 1 };
+
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0, "last of --kvm/--tcg wins");
+		is_int(o.accel, ACCEL_TCG, "--tcg");
+		is_str(o.mem, "512M", "-mSIZE");
+		ok(qemu_command(&o, &pk, &q) == 0, "QEMU command with KVM");
+		is_str(after(&q, "-cpu"), "host", "-cpu host with KVM");
+		argvec_free(&q);
+		htux_opts_free(&o);
+	}
+	{
+		char *b[] = { "htux", "--help" };
+
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.help, "htux --help");
+		htux_opts_free(&o);
+		b[1] = "--version";
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.version, "htux --version");
+		htux_opts_free(&o);
+	}
+	{
+		char *b[] = { "htux", "run", "--help" };
+
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.help, "htux run --help");
+		htux_opts_free(&o);
+	}
+}
+
+static void test_errors(void)
+{
+	static const struct {
+		int argc;
+		char *argv[5];
+		const char *msg;
+	} bad[] = {
+		{ 1, { "htux" }, "missing command (see htux --help)" },
+		{ 2, { "htux", "walk" }, "unknown command walk (see htux --help)" },
+		{ 2, { "htux", "run" }, "missing PROG (see htux --help)" },
+		{ 3, { "htux", "run", "" }, "empty PROG" },
+		{ 4, { "htux", "run", "--frob", "p" }, "unknown option --frob (see htux --help)" },
+		{ 3, { "htux", "run", "-m" }, "-m needs a value (see htux --help)" },
+		{ 4, { "htux", "run", "-m", "lots" }, "-m lots: expected a memory size such as 128M or 1G" },
+		{ 4, { "htux", "run", "-m", "0" }, "-m 0: expected a memory size such as 128M or 1G" },
+		{ 4, { "htux", "run", "-m", "12Q" }, "-m 12Q: expected a memory size such as 128M or 1G" },
+		{ 4, { "htux", "run", "--machine", "isapc" }, "--machine isapc: expected pc, q35 or microvm" },
+		{ 4, { "htux", "run", "-e", "NOVALUE" }, "-e NOVALUE: expected NAME=VALUE" },
+		{ 4, { "htux", "run", "--add", ":/x" }, "--add: empty HOST path" },
+		{ 4, { "htux", "run", "--kernel=", "p" }, "--kernel: empty path" },
+		{ 4, { "htux", "run", "--kvmx", "p" }, "unknown option --kvmx (see htux --help)" },
+		{ 4, { "htux", "run", "--mem=1G", "" }, "empty PROG" },
+	};
+	struct htux_opts o;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *argv[5];
+
+		memcpy(argv, bad[i].argv, sizeof argv);
+		err[0] = '\0';
+		ok(htux_parse(bad[i].argc, argv, &o, err, sizeof err) == -1, "refused: %s", bad[i].msg);
+		is_str(err, bad[i].msg, "message");
+		htux_opts_free(&o);
+	}
+}
+
+static void test_status(void)
+{
+	static const char two[] = "htux-exit 3\nnoise\nhtux-exit 200\r\n";
+
+	is_int(status_parse("htux-exit 0\n", 12), 0, "status 0");
+	is_int(status_parse("htux-exit 255\n", 14), 255, "status 255");
+	is_int(status_parse(two, sizeof two - 1), 200, "last line wins, CR ignored");
+	is_int(status_parse("htux-exit 256\n", 14), -1, "256 is no status");
+	is_int(status_parse("htux-exit 7", 11), -1, "an unfinished line is no status");
+	is_int(status_parse("htux-exit \n", 11), -1, "no number");
+	is_int(status_parse("htux-exit 1x\n", 13), -1, "not a number");
+	is_int(status_parse("xhtux-exit 1\n", 13), -1, "tag at line start only");
+	is_int(status_parse("", 0), -1, "empty file");
+	is_int(status_read("/nonexistent/status"), -1, "missing file");
+
+	is_int(status_decide(42, 15 << 8, 0), 42, "the status line wins");
+	is_int(status_decide(-1, 15 << 8, 0), 7, "isa-debug-exit 7: QEMU exits 15");
+	is_int(status_decide(-1, 255 << 8, 0), 127, "QEMU exit 255: 127");
+	is_int(status_decide(-1, 1 << 8, 0), 125, "QEMU exit 1 without status line: failure");
+	is_int(status_decide(-1, 0, 0), 125, "QEMU exit 0 without status line: failure");
+	is_int(status_decide(-1, 0, 2), 130, "QEMU ended by a forwarded SIGINT: 130");
+	is_int(status_decide(-1, 15, 15), 143, "QEMU killed by a forwarded SIGTERM: 143");
+	is_int(status_decide(-1, 9, 0), 125, "QEMU killed by SIGKILL: failure");
+}
+
+int main(void)
+{
+	test_defaults();
+	test_options();
+	test_errors();
+	test_status();
+	return tap_done();
+}

@@ -1,0 +1,186 @@
+/* mkimage_opts_test.c: unit tests of htux-mkimage's command line, paths
+   and manifests (tools/mkimage/options.c, path.c, manifest.c). */
+#include "tap.h"
+#include "manifest.h"
+#include "options.h"
+#include "path.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof(a[0])))
+
+static void test_parse(void)
+{
+	char err[256];
+	struct mk_opts o;
+
+	{
+		char *a[] = { "htux-mkimage", "-o", "x.cpio", "/bin/busybox", "ls", "-l" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0, "plain command line");
+		is_str(o.output, "x.cpio", "-o");
+		is_str(o.prog, "/bin/busybox", "PROG");
+		is_int(o.nargs, 2, "options stop at PROG: 2 ARGs");
+		is_str(o.args[1], "-l", "an ARG that looks like an option");
+		is_int(o.nenv + o.nadd, 0, "no -e, no --add");
+		mk_opts_free(&o);
+	}
+	{
+		char *a[] = { "htux-mkimage", "-ox.cpio", "-e", "A=1", "--env=B=2=3",
+			      "-eC=", "--add", "/etc", "--add=rel:/guest/dir",
+			      "--output", "y", "--", "-prog" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1, "-o twice refused");
+		is_str(err, "-o given twice", "message for -o twice");
+		mk_opts_free(&o);
+		a[9] = "--";
+		a[10] = "--";
+		ok(mk_parse(ARGC(a) - 2, a, &o, err, sizeof err) == 0, "all option forms");
+		is_str(o.output, "x.cpio", "-oFILE");
+		is_int(o.nenv, 3, "three -e");
+		is_str(o.env[1], "B=2=3", "--env=NAME=VALUE keeps later =");
+		is_str(o.env[2], "C=", "empty VALUE allowed");
+		is_int(o.nadd, 2, "two --add");
+		is_str(o.add[0].host, "/etc", "--add HOST");
+		ok(o.add[0].guest == NULL, "--add HOST has no GUEST");
+		is_str(o.add[1].host, "rel", "--add=HOST:GUEST host");
+		is_str(o.add[1].guest, "/guest/dir", "--add=HOST:GUEST guest");
+		is_str(o.prog, "--", "-- ends options, the next -- is PROG");
+		mk_opts_free(&o);
+	}
+	{
+		char *a[] = { "htux-mkimage", "-o", "x", "--", "-prog", "a" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 &&
+		   !strcmp(o.prog, "-prog") && o.nargs == 1, "PROG after -- may start with -");
+		mk_opts_free(&o);
+	}
+	{
+		char *a[] = { "htux-mkimage", "--help" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.help, "--help needs nothing else");
+		mk_opts_free(&o);
+		a[1] = "--version";
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.version, "--version needs nothing else");
+		mk_opts_free(&o);
+	}
+	static const struct {
+		int argc;
+		char *argv[6];
+		const char *msg;
+	} bad[] = {
+		{ 2, { "m", "/bin/true" }, "missing -o IMAGE (see --help)" },
+		{ 3, { "m", "-o", "x" }, "missing PROG (see --help)" },
+		{ 2, { "m", "-o" }, "-o needs a file name" },
+		{ 4, { "m", "-o", "", "p" }, "-o: empty file name" },
+		{ 5, { "m", "-o", "x", "-e", "FOO" }, "-e FOO: expected NAME=VALUE" },
+		{ 5, { "m", "-o", "x", "-e", "=v" }, "-e =v: expected NAME=VALUE" },
+		{ 5, { "m", "-o", "x", "--add", "a:b" }, "--add a:b: GUEST must be an absolute path" },
+		{ 5, { "m", "-o", "x", "--add", ":/b" }, "--add: empty HOST path" },
+		{ 4, { "m", "-o", "x", "--add" }, "--add needs HOST[:GUEST]" },
+		{ 4, { "m", "-q", "-o", "x" }, "unknown option -q (see --help)" },
+		{ 4, { "m", "--outputx", "-o", "x" }, "unknown option --outputx (see --help)" },
+		{ 4, { "m", "-o", "x", "" }, "empty PROG" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *argv[6];
+
+		memcpy(argv, bad[i].argv, sizeof argv);
+		err[0] = '\0';
+		ok(mk_parse(bad[i].argc, argv, &o, err, sizeof err) == -1, "refused: %s", bad[i].msg);
+		is_str(err, bad[i].msg, "message");
+		mk_opts_free(&o);
+	}
+}
+
+static void test_manifests(void)
+{
+	static const char argv_bytes[] = "/bin/busybox\0busybox\0ls\0\0-l";
+	static const char env_def[] = "PATH=/usr/local/bin:/usr/bin:/bin\0HOME=/";
+	static const char env_set[] = "PATH=/x\0HOME=/\0TZ=UTC\0A=2";
+	const char *set[] = { "TZ=UTC", "PATH=/x", "A=1", "A=2" };
+	char *args[] = { "ls", "", "-l" };
+	struct blob b;
+
+	ok(manifest_argv(&b, "/bin/busybox", "busybox", args, 3) == 0, "argv manifest");
+	ok(b.len == sizeof argv_bytes && !memcmp(b.data, argv_bytes, b.len),
+	   "argv manifest: path, argv[0], ARGs (an empty one too), each NUL-terminated");
+	blob_free(&b);
+	ok(manifest_env(&b, NULL, 0) == 0, "default env manifest");
+	ok(b.len == sizeof env_def && !memcmp(b.data, env_def, b.len), "default env is PATH and HOME");
+	blob_free(&b);
+	ok(manifest_env(&b, set, 4) == 0, "env manifest with -e");
+	ok(b.len == sizeof env_set && !memcmp(b.data, env_set, b.len),
+	   "-e replaces in place, adds in order, last one wins");
+	blob_free(&b);
+	ok(manifest_valid_env("A=") && !manifest_valid_env("A") && !manifest_valid_env("=A"),
+	   "NAME=VALUE needs a NAME and an =");
+}
+
+static void test_paths(void)
+{
+	static const char *norm[][2] = {
+		{ "/", "/" }, { "//", "/" }, { "/a/b/", "/a/b" }, { "/a//b", "/a/b" },
+		{ "/a/./b/.", "/a/b" }, { "/a/b/../c", "/a/c" }, { "/..", "/" },
+		{ "/a/../../b", "/b" }, { "/a/..", "/" }, { "/.hidden/..x", "/.hidden/..x" },
+	};
+	char dir[] = "/tmp/htux-path-test.XXXXXX", *p, *q, file[64], cwd[4096];
+	const char *old_path;
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof norm / sizeof norm[0]; i++) {
+		p = path_normalize(norm[i][0]);
+		is_str(p, norm[i][1], "normalize %s", norm[i][0]);
+		free(p);
+	}
+	p = path_join("/", "bin");
+	is_str(p, "/bin", "join at the root");
+	free(p);
+	p = path_join("/usr", "bin");
+	is_str(p, "/usr/bin", "join");
+	free(p);
+
+	if (!ok(mkdtemp(dir) != NULL, "mkdtemp"))
+		return;
+	snprintf(file, sizeof file, "%s/prog", dir);
+	f = fopen(file, "w");
+	if (f)
+		fclose(f);
+	old_path = getenv("PATH");
+	old_path = old_path ? strdup(old_path) : NULL;
+	setenv("PATH", "/nonexistent::/also/not", 1);
+	ok(getcwd(cwd, sizeof cwd) != NULL && chdir(dir) == 0, "chdir to %s", dir);
+	unsetenv("PWD");
+	p = path_search("prog");
+	is_str(p, "./prog", "non-executable file found only as a fallback, empty PATH entry is .");
+	free(p);
+	chmod(file, 0755);
+	setenv("PATH", dir, 1);
+	p = path_search("prog");
+	is_str(p, file, "found in $PATH");
+	free(p);
+	p = path_search("nosuch");
+	ok(p == NULL, "missing program: NULL");
+	p = path_search("./x/../prog");
+	is_str(p, "./x/../prog", "a name with / is not searched");
+	q = path_absolute(p);
+	is_str(q, file, "absolute path of a relative name");
+	free(p);
+	free(q);
+	p = path_absolute("/bin/../bin//busybox");
+	is_str(p, "/bin/busybox", "absolute path is lexical");
+	free(p);
+	if (old_path)
+		setenv("PATH", old_path, 1);
+	free((char *)old_path);
+	ok(chdir(cwd) == 0, "chdir back");
+	unlink(file);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	test_parse();
+	test_manifests();
+	test_paths();
+	return tap_done();
+}

@@ -1,0 +1,87 @@
+/* feed.c: copies a non-terminal standard input to QEMU through a pipe and
+   ends it with 0x04, so that programs reading stdin to the end finish. */
+#define _GNU_SOURCE
+#include "feed.h"
+#include "report.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void copy_then_eof(int out)
+{
+	char buf[65536];
+	ssize_t n;
+
+	for (;;) {
+		n = read(0, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (write_all(out, buf, (size_t)n))
+			_exit(0);   /* QEMU is gone */
+	}
+	write_all(out, "\004", 1);
+	_exit(0);
+}
+
+pid_t feed_start(void)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (isatty(0))
+		return 0;
+	if (pipe(fds)) {
+		htux_error("pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		htux_error("fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		close(fds[0]);
+		copy_then_eof(fds[1]);
+	}
+	close(fds[1]);
+	if (dup2(fds[0], 0) < 0) {
+		htux_error("dup2: %s", strerror(errno));
+		close(fds[0]);
+		feed_stop(pid);
+		return -1;
+	}
+	close(fds[0]);
+	return pid;
+}
+
+void feed_stop(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}

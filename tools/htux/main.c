@@ -1,0 +1,285 @@
+/* main.c: htux: runs a Linux x86-64 program under the htux unikernel in
+   QEMU (makes the image with htux-mkimage, boots it, returns the program's
+   exit status). */
+#include "argvec.h"
+#include "child.h"
+#include "locate.h"
+#include "options.h"
+#include "qemu.h"
+#include "report.h"
+#include "feed.h"
+#include "status.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "dev"
+#endif
+
+#ifndef PKGLIBEXECDIR
+#define PKGLIBEXECDIR "/usr/local/libexec/htux"
+#endif
+
+#define FAILED 125		/* htux itself or QEMU failed */
+
+static const char usage[] =
+"Usage: htux run [OPTION]... PROG [ARG]...\n"
+"       htux --help | --version\n"
+"Run the statically linked x86-64 Linux program PROG with ARGs under the\n"
+"htux unikernel in QEMU. The program's output (serial port COM1) goes to\n"
+"stdout, stdin is passed on, and htux exits with the program's status.\n"
+"\n"
+"Options (they end at PROG or at \"--\"):\n"
+"  -m, --mem SIZE         guest memory, e.g. 512M or 2G (default 128M)\n"
+"  --kvm                  use KVM (the default when /dev/kvm can be opened\n"
+"                         read-write)\n"
+"  --tcg                  use QEMU's emulator (the default without KVM)\n"
+"  --machine TYPE         QEMU machine: pc (default), q35 or microvm\n"
+"  --cpu MODEL            QEMU CPU model (default: host with KVM, QEMU's\n"
+"                         default with TCG)\n"
+"  --verbose              kernel messages (kernel option verbose)\n"
+"  --trace                report unimplemented system calls (trace)\n"
+"  --strace               report every system call (strace)\n"
+"  -e, --env NAME=VALUE   set an environment variable of the program\n"
+"  --add HOST[:GUEST]     add a host file or directory to the image (see\n"
+"                         htux-mkimage --help)\n"
+"  --append WORDS         more kernel command-line words (see\n"
+"                         docs/design.md), e.g. --append 'TZ=UTC'\n"
+"  --kernel PATH          the kernel (default: $HTUX_KERNEL, else htux.elf\n"
+"                         next to htux, else " PKGLIBEXECDIR "/htux.elf)\n"
+"  --qemu PATH            QEMU (default: $HTUX_QEMU, else\n"
+"                         qemu-system-x86_64)\n"
+"  --qemu-arg ARG         one more QEMU argument (repeatable)\n"
+"  --keep IMAGE           write the image to IMAGE and keep it\n"
+"  --dry-run              print the htux-mkimage and QEMU commands, run\n"
+"                         nothing\n"
+"  -h, --help             show this help and exit\n"
+"  --version              show the version and exit\n"
+"\n"
+"Exit status: the program's (0 to 255; 128+N when it was killed by signal\n"
+"N); htux-mkimage's (1, or 2 for a usage error) when PROG cannot be used;\n"
+"2 on a usage error; 125 when QEMU or htux itself failed.\n";
+
+/* The directory for our temporary files: $TMPDIR unless QEMU could not
+   take paths in it (spaces, commas), else /tmp. */
+static const char *tmp_base(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	if (t && t[0] == '/' && !strpbrk(t, " ,"))
+		return t;
+	return "/tmp";
+}
+
+static char *join(const char *dir, const char *name)
+{
+	char *p = malloc(strlen(dir) + 1 + strlen(name) + 1);
+
+	if (p) {
+		strcpy(p, dir);
+		strcat(p, "/");
+		strcat(p, name);
+	}
+	return p;
+}
+
+struct run {
+	struct run_paths p;
+	char *tmpdir, *image, *status, *kernel, *mkimage;
+};
+
+static void cleanup(struct run *r, const struct htux_opts *o)
+{
+	if (r->tmpdir) {
+		if (!o->keep && r->image)
+			unlink(r->image);
+		if (r->status)
+			unlink(r->status);
+		if (rmdir(r->tmpdir))
+			htux_error("%s: %s", r->tmpdir, strerror(errno));
+	}
+	free(r->tmpdir);
+	free(r->image);
+	free(r->status);
+	free(r->kernel);
+	free(r->mkimage);
+}
+
+static int choose_accel(const struct htux_opts *o)
+{
+	int e;
+
+	if (o->accel == ACCEL_TCG)
+		return 0;
+	e = kvm_error();
+	if (o->accel == ACCEL_KVM && e) {
+		htux_error("--kvm: /dev/kvm: %s", strerror(e));
+		return -1;
+	}
+	return e == 0;
+}
+
+/* Runs htux-mkimage; returns 0, or the exit status to give. */
+static int make_image(const struct htux_opts *o, struct run *r)
+{
+	struct argvec cmd = { 0 };
+	int ws, sig = 0;
+
+	if (mkimage_command(o, &r->p, &cmd)) {
+		argvec_free(&cmd);
+		htux_error("out of memory");
+		return FAILED;
+	}
+	ws = child_run(cmd.v, &sig);
+	argvec_free(&cmd);
+	if (ws == -1)
+		return FAILED;
+	if (WIFEXITED(ws))
+		return WEXITSTATUS(ws);
+	if (WIFSIGNALED(ws))
+		return 128 + WTERMSIG(ws);
+	return FAILED;
+}
+
+static int boot(const struct htux_opts *o, struct run *r)
+{
+	struct argvec cmd = { 0 };
+	struct termios tio;
+	int tty, ws, sig = 0;
+
+	if (qemu_command(o, &r->p, &cmd)) {
+		argvec_free(&cmd);
+		htux_error("out of memory");
+		return FAILED;
+	}
+	tty = isatty(0) && tcgetattr(0, &tio) == 0;
+	pid_t feeder = feed_start();
+	if (feeder < 0) {
+		argvec_free(&cmd);
+		return FAILED;
+	}
+	ws = child_run(cmd.v, &sig);
+	feed_stop(feeder);
+	argvec_free(&cmd);
+	if (tty)
+		tcsetattr(0, TCSANOW, &tio);
+	if (ws == -1)
+		return FAILED;
+	return status_decide(status_read(r->status), ws, sig);
+}
+
+static int dry_run(const struct htux_opts *o, struct run *r)
+{
+	struct argvec mk = { 0 }, qemu = { 0 };
+	int ret = 0;
+
+	if (mkimage_command(o, &r->p, &mk) || qemu_command(o, &r->p, &qemu)) {
+		htux_error("out of memory");
+		ret = FAILED;
+	} else {
+		argvec_print(&mk, stdout);
+		argvec_print(&qemu, stdout);
+		if (fflush(stdout)) {
+			htux_error("write error: %s", strerror(errno));
+			ret = FAILED;
+		}
+	}
+	argvec_free(&mk);
+	argvec_free(&qemu);
+	return ret;
+}
+
+static int run(const struct htux_opts *o)
+{
+	struct run r = { 0 };
+	int kvm, ret;
+
+	kvm = choose_accel(o);
+	if (kvm < 0)
+		return FAILED;
+	r.kernel = locate_kernel(o->kernel);
+	if (!r.kernel)
+		return FAILED;
+	if (strchr(r.kernel, ' ')) {
+		/* QEMU's multiboot loader puts the kernel path in front of the
+		   command line, where the kernel skips it as one word. */
+		htux_error("%s: the kernel's path must not contain spaces", r.kernel);
+		ret = FAILED;
+		goto out;
+	}
+	if (o->keep && strchr(o->keep, ' ')) {
+		htux_error("%s: QEMU cannot load an initrd whose path contains spaces", o->keep);
+		ret = FAILED;
+		goto out;
+	}
+	r.mkimage = locate_tool("htux-mkimage");
+	if (o->dry_run) {
+		r.tmpdir = NULL;
+		r.status = join(tmp_base(), "htux.XXXXXX/status");
+		r.image = o->keep ? strdup(o->keep) : join(tmp_base(), "htux.XXXXXX/app.cpio");
+	} else {
+		r.tmpdir = join(tmp_base(), "htux.XXXXXX");
+		if (r.tmpdir && !mkdtemp(r.tmpdir)) {
+			htux_error("%s: %s", r.tmpdir, strerror(errno));
+			free(r.tmpdir);
+			r.tmpdir = NULL;
+			ret = FAILED;
+			goto out;
+		}
+		r.status = r.tmpdir ? join(r.tmpdir, "status") : NULL;
+		r.image = o->keep ? strdup(o->keep) :
+			  r.tmpdir ? join(r.tmpdir, "app.cpio") : NULL;
+	}
+	if (!r.mkimage || !r.status || !r.image) {
+		htux_error("out of memory");
+		ret = FAILED;
+		goto out;
+	}
+	r.p.mkimage = r.mkimage;
+	r.p.qemu = locate_qemu(o->qemu);
+	r.p.kernel = r.kernel;
+	r.p.image = r.image;
+	r.p.status = r.status;
+	r.p.kvm = kvm;
+	if (o->dry_run) {
+		ret = dry_run(o, &r);
+		goto out;
+	}
+	ret = make_image(o, &r);
+	if (ret == 0)
+		ret = boot(o, &r);
+out:
+	cleanup(&r, o);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct htux_opts o;
+	char err[512];
+	int ret;
+
+	if (htux_parse(argc, argv, &o, err, sizeof err)) {
+		htux_error("%s", err);
+		htux_opts_free(&o);
+		return 2;
+	}
+	if (o.help || o.version) {
+		fputs(o.help ? usage : "htux " PACKAGE_VERSION "\n", stdout);
+		ret = 0;
+		if (fflush(stdout)) {
+			htux_error("write error: %s", strerror(errno));
+			ret = FAILED;
+		}
+	} else {
+		ret = run(&o);
+	}
+	htux_opts_free(&o);
+	return ret;
+}

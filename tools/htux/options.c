@@ -1,0 +1,219 @@
+/* options.c: the htux launcher's command line, parsed into struct
+   htux_opts. */
+#include "options.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int bad(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int push(const char ***v, size_t *n, const char *s)
+{
+	const char **p = realloc(*v, (*n + 1) * sizeof *p);
+
+	if (!p)
+		return -1;
+	p[(*n)++] = s;
+	*v = p;
+	return 0;
+}
+
+/* A size QEMU's -m takes: digits, an optional fraction, an optional unit. */
+static int valid_size(const char *s)
+{
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p && strchr("KMGTkmgt", *p))
+		p++;
+	return *p == '\0' && strspn(s, "0.KMGTkmgt") != strlen(s);
+}
+
+/* Options that take a value, accepted as "-x V", "-xV" (short ones),
+   "--name V" and "--name=V". */
+static const char *const valued[] = {
+	"-m", "--mem", "--machine", "--cpu", "-e", "--env", "--add",
+	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", NULL
+};
+
+/* If argv[*i] is option name (with its value attached or not), returns
+   its value and moves *i past it; *missing is set when there is none. */
+static const char *valued_opt(int argc, char **argv, int *i,
+			      const char **name, int *missing)
+{
+	const char *a = argv[*i];
+	size_t k, n;
+
+	*missing = 0;
+	for (k = 0; valued[k]; k++) {
+		n = strlen(valued[k]);
+		if (strncmp(a, valued[k], n))
+			continue;
+		if (a[1] == '-' && a[n] != '\0' && a[n] != '=')
+			continue;
+		*name = valued[k];
+		if (a[1] == '-' && a[n] == '=')
+			return a + n + 1;
+		if (a[1] != '-' && a[n])
+			return a + n;
+		if (*i + 1 >= argc) {
+			*missing = 1;
+			return NULL;
+		}
+		return argv[++*i];
+	}
+	*name = NULL;
+	return NULL;
+}
+
+static int flag(const char *a, struct htux_opts *o)
+{
+	if (!strcmp(a, "--kvm"))
+		o->accel = ACCEL_KVM;
+	else if (!strcmp(a, "--tcg"))
+		o->accel = ACCEL_TCG;
+	else if (!strcmp(a, "--trace"))
+		o->trace = 1;
+	else if (!strcmp(a, "--strace"))
+		o->strace = 1;
+	else if (!strcmp(a, "--verbose"))
+		o->verbose = 1;
+	else if (!strcmp(a, "--dry-run"))
+		o->dry_run = 1;
+	else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+		o->help = 1;
+	else if (!strcmp(a, "--version"))
+		o->version = 1;
+	else
+		return 0;
+	return 1;
+}
+
+static int set_value(struct htux_opts *o, const char *name, const char *v,
+		     char *err, size_t len)
+{
+	const char *eq;
+
+	if (!strcmp(name, "-m") || !strcmp(name, "--mem")) {
+		if (!valid_size(v))
+			return bad(err, len, "%s %s: expected a memory size such as 128M or 1G", name, v);
+		o->mem = v;
+	} else if (!strcmp(name, "--machine")) {
+		if (strcmp(v, "pc") && strcmp(v, "q35") && strcmp(v, "microvm"))
+			return bad(err, len, "--machine %s: expected pc, q35 or microvm", v);
+		o->machine = v;
+	} else if (!strcmp(name, "--cpu")) {
+		if (!*v)
+			return bad(err, len, "--cpu: empty CPU model");
+		o->cpu = v;
+	} else if (!strcmp(name, "-e") || !strcmp(name, "--env")) {
+		eq = strchr(v, '=');
+		if (!eq || eq == v)
+			return bad(err, len, "%s %s: expected NAME=VALUE", name, v);
+		if (push(&o->mk, &o->nmk, "-e") || push(&o->mk, &o->nmk, v))
+			return bad(err, len, "out of memory");
+	} else if (!strcmp(name, "--add")) {
+		if (!*v || *v == ':')
+			return bad(err, len, "--add: empty HOST path");
+		if (push(&o->mk, &o->nmk, "--add") || push(&o->mk, &o->nmk, v))
+			return bad(err, len, "out of memory");
+	} else if (!strcmp(name, "--append")) {
+		if (push(&o->append, &o->nappend, v))
+			return bad(err, len, "out of memory");
+	} else if (!strcmp(name, "--qemu-arg")) {
+		if (push(&o->qemu_args, &o->nqemu_args, v))
+			return bad(err, len, "out of memory");
+	} else if (!*v) {
+		return bad(err, len, "%s: empty path", name);
+	} else if (!strcmp(name, "--kernel")) {
+		o->kernel = v;
+	} else if (!strcmp(name, "--qemu")) {
+		o->qemu = v;
+	} else {
+		o->keep = v;
+	}
+	return 0;
+}
+
+int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
+	       size_t errlen)
+{
+	const char *a, *name, *v;
+	int i, missing;
+
+	memset(o, 0, sizeof *o);
+	o->mem = "128M";
+	o->machine = "pc";
+	if (argc < 2)
+		return bad(err, errlen, "missing command (see htux --help)");
+	a = argv[1];
+	if (!strcmp(a, "--help") || !strcmp(a, "-h") || !strcmp(a, "help")) {
+		o->help = 1;
+		return 0;
+	}
+	if (!strcmp(a, "--version")) {
+		o->version = 1;
+		return 0;
+	}
+	if (strcmp(a, "run"))
+		return bad(err, errlen, "unknown command %s (see htux --help)", a);
+	for (i = 2; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || !a[1])
+			break;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (flag(a, o))
+			continue;
+		v = valued_opt(argc, argv, &i, &name, &missing);
+		if (missing)
+			return bad(err, errlen, "%s needs a value (see htux --help)", a);
+		if (!name)
+			return bad(err, errlen, "unknown option %s (see htux --help)", a);
+		if (set_value(o, name, v, err, errlen))
+			return -1;
+	}
+	if (o->help || o->version)
+		return 0;
+	if (i >= argc)
+		return bad(err, errlen, "missing PROG (see htux --help)");
+	if (!*argv[i])
+		return bad(err, errlen, "empty PROG");
+	o->prog = argv + i;
+	o->nprog = (size_t)(argc - i);
+	return 0;
+}
+
+void htux_opts_free(struct htux_opts *o)
+{
+	free(o->mk);
+	free(o->append);
+	free(o->qemu_args);
+	memset(o, 0, sizeof *o);
+}

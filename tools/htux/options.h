@@ -1,0 +1,37 @@
+/* options.h: the htux launcher's command line. */
+#ifndef HTUX_OPTIONS_H
+#define HTUX_OPTIONS_H
+
+#include <stddef.h>
+
+enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+
+struct htux_opts {
+	int help, version;
+	const char *mem;	/* -m, default "128M" */
+	enum accel accel;	/* --kvm, --tcg */
+	const char *machine;	/* --machine, default "pc" */
+	const char *cpu;	/* --cpu, or NULL */
+	int trace, strace, verbose, dry_run;
+	const char **mk;	/* "-e" VALUE / "--add" VALUE pairs, in order */
+	size_t nmk;
+	const char **append;	/* --append STR, in order */
+	size_t nappend;
+	const char **qemu_args;	/* --qemu-arg ARG, in order */
+	size_t nqemu_args;
+	const char *kernel;	/* --kernel, or NULL */
+	const char *qemu;	/* --qemu, or NULL */
+	const char *keep;	/* --keep IMAGE, or NULL */
+	char **prog;		/* PROG and its ARGs */
+	size_t nprog;
+};
+
+/* Parses "htux run [OPTION]... PROG [ARG]...", "htux --help" and
+   "htux --version" (argv[0] is the program name). Options end at the first
+   non-option or at "--". Returns 0, or -1 with a one-line message (without
+   the "htux: " prefix) in err. Call htux_opts_free() after either. */
+int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
+	       size_t errlen);
+void htux_opts_free(struct htux_opts *o);
+
+#endif

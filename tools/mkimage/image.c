@@ -1,0 +1,321 @@
+/* image.c: building the image: parent directories, host files, trees and
+   symbolic links, each name once. */
+#include "image.h"
+#include "path.h"
+#include "report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int write_failed(struct image *im)
+{
+	mk_error(im->out, "write error: %s", strerror(errno));
+	return -1;
+}
+
+static int no_memory(void)
+{
+	mk_error(NULL, "out of memory");
+	return -1;
+}
+
+int image_init(struct image *im, FILE *f, const char *out, int64_t now)
+{
+	struct stat st;
+
+	memset(im, 0, sizeof *im);
+	cpio_init(&im->cpio, f);
+	im->out = out;
+	im->now = now;
+	if (fstat(fileno(f), &st) == 0) {
+		im->out_dev = st.st_dev;
+		im->out_ino = st.st_ino;
+	}
+	return 0;
+}
+
+/* Adds every missing directory above guest. */
+static int add_parents(struct image *im, const char *guest)
+{
+	char *p = strdup(guest), *s;
+	struct pathset_entry *e;
+	int ret = -1;
+
+	if (!p)
+		return no_memory();
+	for (s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		e = pathset_find(&im->seen, p);
+		if (e && e->kind != PS_DIR) {
+			mk_error(guest, "cannot add it: %s is not a directory in the image", p);
+			goto out;
+		}
+		if (!e) {
+			if (cpio_dir(&im->cpio, p, 0755, im->now)) {
+				write_failed(im);
+				goto out;
+			}
+			if (!pathset_add(&im->seen, p, NULL, PS_DIR)) {
+				no_memory();
+				goto out;
+			}
+		}
+		*s = '/';
+	}
+	ret = 0;
+out:
+	free(p);
+	return ret;
+}
+
+/* Checks whether guest is new (1), the same host entry again (0), or a
+   conflict (-1, reported). */
+static int is_new(struct image *im, const char *host, const char *guest,
+		  int kind)
+{
+	struct pathset_entry *e = pathset_find(&im->seen, guest);
+
+	if (!e)
+		return 1;
+	if (e->kind == kind && (kind == PS_DIR ||
+	    (e->host && !strcmp(e->host, host))))
+		return 0;
+	if (e->host)
+		mk_error(guest, "already in the image (from %s)", e->host);
+	else
+		mk_error(guest, "already in the image");
+	return -1;
+}
+
+static int remember(struct image *im, const char *host, const char *guest,
+		    int kind)
+{
+	if (!pathset_add(&im->seen, guest, host, kind))
+		return no_memory();
+	return 0;
+}
+
+static int add_file(struct image *im, const char *host, const char *guest,
+		    int follow)
+{
+	static char buf[65536];
+	struct stat st;
+	uint64_t left;
+	ssize_t n;
+	int fd, r;
+
+	r = is_new(im, host, guest, PS_FILE);
+	if (r <= 0)
+		return r;
+	fd = open(host, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	if (fd < 0) {
+		mk_error(host, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		mk_error(host, "%s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		mk_error(host, "not a regular file");
+		goto fail;
+	}
+	if ((uint64_t)st.st_size > CPIO_SIZE_MAX) {
+		mk_error(host, "too large for a cpio newc image (4 GiB at most)");
+		goto fail;
+	}
+	if (add_parents(im, guest))
+		goto fail;
+	if (cpio_file_begin(&im->cpio, guest, st.st_mode, st.st_mtime,
+			    (uint64_t)st.st_size)) {
+		write_failed(im);
+		goto fail;
+	}
+	for (left = (uint64_t)st.st_size; left; left -= (uint64_t)n) {
+		n = read(fd, buf, left < sizeof buf ? left : sizeof buf);
+		if (n < 0 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n < 0) {
+			mk_error(host, "read error: %s", strerror(errno));
+			goto fail;
+		}
+		if (n == 0) {
+			mk_error(host, "file shrank while being read");
+			goto fail;
+		}
+		if (cpio_file_write(&im->cpio, buf, (size_t)n)) {
+			write_failed(im);
+			goto fail;
+		}
+	}
+	close(fd);
+	if (cpio_file_end(&im->cpio))
+		return write_failed(im);
+	return remember(im, host, guest, PS_FILE);
+fail:
+	close(fd);
+	return -1;
+}
+
+static int add_symlink(struct image *im, const char *host, const char *guest,
+		       const struct stat *st)
+{
+	size_t cap = st->st_size > 0 ? (size_t)st->st_size + 1 : 4096;
+	char *target;
+	ssize_t n;
+	int r;
+
+	r = is_new(im, host, guest, PS_SYMLINK);
+	if (r <= 0)
+		return r;
+	target = malloc(cap);
+	if (!target)
+		return no_memory();
+	n = readlink(host, target, cap);
+	if (n < 0 || (size_t)n >= cap) {
+		mk_error(host, "%s", n < 0 ? strerror(errno) : "symbolic link changed while being read");
+		free(target);
+		return -1;
+	}
+	target[n] = '\0';
+	r = add_parents(im, guest);
+	if (!r && cpio_symlink(&im->cpio, guest, target, st->st_mtime))
+		r = write_failed(im);
+	free(target);
+	if (r)
+		return -1;
+	return remember(im, host, guest, PS_SYMLINK);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int add_tree(struct image *im, const char *host, const char *guest,
+		    const struct stat *st);
+
+/* One entry found inside a directory being added. */
+static int add_entry(struct image *im, const char *host, const char *guest)
+{
+	struct stat st;
+
+	if (lstat(host, &st)) {
+		mk_error(host, "%s", strerror(errno));
+		return -1;
+	}
+	if (st.st_dev == im->out_dev && st.st_ino == im->out_ino)
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return add_tree(im, host, guest, &st);
+	if (S_ISREG(st.st_mode))
+		return add_file(im, host, guest, 0);
+	if (S_ISLNK(st.st_mode))
+		return add_symlink(im, host, guest, &st);
+	mk_warn(host, "skipped (not a regular file, directory or symbolic link)");
+	return 0;
+}
+
+static int add_tree(struct image *im, const char *host, const char *guest,
+		    const struct stat *st)
+{
+	struct dirent **names;
+	char *h, *g;
+	int i, n, r, ret = 0;
+
+	if (strcmp(guest, "/")) {
+		r = is_new(im, host, guest, PS_DIR);
+		if (r < 0)
+			return -1;
+		if (r > 0) {
+			if (add_parents(im, guest))
+				return -1;
+			if (cpio_dir(&im->cpio, guest, st->st_mode, st->st_mtime))
+				return write_failed(im);
+			if (remember(im, host, guest, PS_DIR))
+				return -1;
+		}
+	}
+	n = scandir(host, &names, NULL, by_name);
+	if (n < 0) {
+		mk_error(host, "%s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+
+		if (ret || !strcmp(name, ".") || !strcmp(name, ".."))
+			goto next;
+		h = path_join(host, name);
+		g = path_join(guest, name);
+		if (!h || !g)
+			ret = no_memory();
+		else
+			ret = add_entry(im, h, g);
+		free(h);
+		free(g);
+next:
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
+int image_add(struct image *im, const char *host, const char *guest)
+{
+	struct stat st;
+
+	if (stat(host, &st)) {
+		mk_error(host, "%s", strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode))
+		return add_tree(im, host, guest, &st);
+	if (S_ISREG(st.st_mode)) {
+		if (!strcmp(guest, "/")) {
+			mk_error(host, "a file cannot be added as /");
+			return -1;
+		}
+		return add_file(im, host, guest, 1);
+	}
+	mk_error(host, "not a regular file or directory");
+	return -1;
+}
+
+int image_add_data(struct image *im, const char *guest, unsigned mode,
+		   const void *data, size_t size)
+{
+	struct pathset_entry *e = pathset_find(&im->seen, guest);
+
+	if (e) {
+		if (e->host)
+			mk_error(guest, "already in the image (from %s)", e->host);
+		else
+			mk_error(guest, "already in the image");
+		return -1;
+	}
+	if (add_parents(im, guest))
+		return -1;
+	if (cpio_file(&im->cpio, guest, mode, im->now, data, size))
+		return write_failed(im);
+	return remember(im, NULL, guest, PS_FILE);
+}
+
+int image_finish(struct image *im)
+{
+	if (cpio_trailer(&im->cpio) || fflush(im->cpio.f))
+		return write_failed(im);
+	return 0;
+}
+
+void image_free(struct image *im)
+{
+	pathset_free(&im->seen);
+}

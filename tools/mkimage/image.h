@@ -1,0 +1,37 @@
+/* image.h: building the image: host files and trees into the archive. */
+#ifndef HTUX_MKIMAGE_IMAGE_H
+#define HTUX_MKIMAGE_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "cpio.h"
+#include "pathset.h"
+
+struct image {
+	struct cpio cpio;
+	struct pathset seen;
+	const char *out;	/* archive path, for messages */
+	int64_t now;		/* mtime of made-up entries */
+	dev_t out_dev;		/* the archive itself, never added to itself */
+	ino_t out_ino;
+};
+
+/* Every function prints one "htux-mkimage: ..." line and returns -1 on
+   failure. Names in the image are absolute ("/bin/busybox"). */
+int image_init(struct image *im, FILE *f, const char *out, int64_t now);
+/* Adds host (absolute; a symbolic link is followed) as guest (absolute,
+   normalized): a regular file, or a directory with everything below it,
+   symbolic links inside kept as links. Missing parent directories are
+   added first (mode 0755). Adding the same host file twice is a no-op. */
+int image_add(struct image *im, const char *host, const char *guest);
+/* Adds a regular file with the given content. */
+int image_add_data(struct image *im, const char *guest, unsigned mode,
+		   const void *data, size_t size);
+/* Writes the trailer and flushes. */
+int image_finish(struct image *im);
+void image_free(struct image *im);
+
+#endif

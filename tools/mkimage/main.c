@@ -1,0 +1,271 @@
+/* main.c: htux-mkimage: makes the initrd image (cpio newc) that htux boots:
+   the program, added files, /.htux/argv and /.htux/env. */
+#include "deps.h"
+#include "elfcheck.h"
+#include "image.h"
+#include "manifest.h"
+#include "options.h"
+#include "path.h"
+#include "report.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "dev"
+#endif
+
+static const char usage[] =
+"Usage: htux-mkimage -o IMAGE [OPTION]... PROG [ARG]...\n"
+"Make the initrd image (cpio newc) that runs PROG with ARGs under htux:\n"
+"  qemu-system-x86_64 -kernel htux.elf -initrd IMAGE\n"
+"\n"
+"PROG must be a statically linked x86-64 Linux ELF program (static-PIE is\n"
+"fine). A PROG without '/' is looked up in $PATH. It is stored at its\n"
+"absolute host path (symbolic links in that path are not resolved; a PROG\n"
+"that is itself a link is stored as the file it points to); the guest's\n"
+"argv[0] is PROG as typed.\n"
+"\n"
+"Options (they end at PROG or at \"--\"):\n"
+"  -o, --output IMAGE     write the image to IMAGE (required); it is\n"
+"                         replaced only once complete\n"
+"  -e, --env NAME=VALUE   set an environment variable of the program; the\n"
+"                         defaults are PATH=/usr/local/bin:/usr/bin:/bin\n"
+"                         and HOME=/\n"
+"  --add HOST[:GUEST]     add the host file or directory HOST (a directory\n"
+"                         with everything below it, symbolic links inside\n"
+"                         it kept as links) at the absolute path GUEST;\n"
+"                         GUEST defaults to HOST's absolute path; HOST ends\n"
+"                         at the first ':'\n"
+"  -h, --help             show this help and exit\n"
+"  --version              show the version and exit\n"
+"\n"
+"The image holds every directory above each file (mode 0755), the files\n"
+"with their host modes, /.htux/argv (guest path of PROG, then argv[0] and\n"
+"each ARG) and /.htux/env (NAME=VALUE strings), each string ending with a\n"
+"NUL byte. See docs/design.md.\n"
+"\n"
+"Exit status: 0 on success, 1 when a file cannot be used (one line\n"
+"\"htux-mkimage: PATH: reason\" on stderr), 2 on a usage error.\n";
+
+static char *tmp_name;
+
+static void on_signal(int sig)
+{
+	if (tmp_name)
+		unlink(tmp_name);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int64_t build_time(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long t;
+
+	if (s && *s) {
+		t = strtoll(s, &end, 10);
+		if (!*end && t >= 0)
+			return t;
+	}
+	return time(NULL);
+}
+
+/* Opens a temporary file next to out; *tmp gets its name. */
+static FILE *open_tmp(const char *out, char **tmp)
+{
+	sigset_t all, old;
+	mode_t mask;
+	FILE *f;
+	int fd;
+
+	*tmp = malloc(strlen(out) + 8);
+	if (!*tmp) {
+		mk_error(NULL, "out of memory");
+		return NULL;
+	}
+	strcpy(*tmp, out);
+	strcat(*tmp, ".XXXXXX");
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	fd = mkstemp(*tmp);
+	if (fd >= 0)
+		tmp_name = *tmp;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (fd < 0) {
+		mk_error(out, "cannot create: %s", strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask)) {
+		mk_error(*tmp, "%s", strerror(errno));
+		goto fail;
+	}
+	f = fdopen(fd, "wb");
+	if (!f) {
+		mk_error(*tmp, "%s", strerror(errno));
+		goto fail;
+	}
+	return f;
+fail:
+	close(fd);
+	unlink(*tmp);
+	tmp_name = NULL;
+	free(*tmp);
+	*tmp = NULL;
+	return NULL;
+}
+
+static int add_manifests(struct image *im, const struct mk_opts *o,
+			 const char *guest_prog)
+{
+	struct blob b;
+	int r;
+
+	if (manifest_argv(&b, guest_prog, o->prog, o->args, o->nargs)) {
+		mk_error(NULL, "out of memory");
+		return -1;
+	}
+	r = image_add_data(im, "/.htux/argv", 0644, b.data, b.len);
+	blob_free(&b);
+	if (r)
+		return -1;
+	if (manifest_env(&b, o->env, o->nenv)) {
+		mk_error(NULL, "out of memory");
+		return -1;
+	}
+	r = image_add_data(im, "/.htux/env", 0644, b.data, b.len);
+	blob_free(&b);
+	return r;
+}
+
+static int add_files(struct image *im, const struct mk_opts *o)
+{
+	char *host, *guest;
+	size_t i;
+	int r;
+
+	for (i = 0; i < o->nadd; i++) {
+		host = path_absolute(o->add[i].host);
+		if (o->add[i].guest)
+			guest = path_normalize(o->add[i].guest);
+		else
+			guest = host ? strdup(host) : NULL;
+		if (!host || !guest) {
+			mk_error(o->add[i].host, "%s", strerror(errno));
+			free(host);
+			free(guest);
+			return -1;
+		}
+		r = image_add(im, host, guest);
+		free(host);
+		free(guest);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+/* Writes the image; returns the exit status. */
+static int make(const struct mk_opts *o)
+{
+	struct elf_info info;
+	struct deps deps = { 0 };
+	struct image im;
+	char *found, *abs = NULL, *tmp = NULL;
+	FILE *f = NULL;
+	int ret = 1;
+
+	found = path_search(o->prog);
+	if (!found) {
+		mk_error(o->prog, "%s", errno == ENOENT ? "not found in PATH" : strerror(errno));
+		return 1;
+	}
+	if (elf_check(found, &info))
+		goto out_found;
+	if (deps_collect(found, &info, &deps))
+		goto out_info;
+	abs = path_absolute(found);
+	if (!abs) {
+		mk_error(found, "%s", strerror(errno));
+		goto out_deps;
+	}
+	f = open_tmp(o->output, &tmp);
+	if (!f)
+		goto out_deps;
+	image_init(&im, f, o->output, build_time());
+	if (image_add(&im, abs, abs) || deps_add(&im, &deps) ||
+	    add_files(&im, o) || add_manifests(&im, o, abs) ||
+	    image_finish(&im))
+		goto out_image;
+	if (fclose(f)) {
+		f = NULL;
+		mk_error(o->output, "write error: %s", strerror(errno));
+		goto out_image;
+	}
+	f = NULL;
+	if (rename(tmp, o->output)) {
+		mk_error(o->output, "%s", strerror(errno));
+		goto out_image;
+	}
+	tmp_name = NULL;
+	ret = 0;
+out_image:
+	image_free(&im);
+	if (f)
+		fclose(f);
+	if (ret) {
+		unlink(tmp);
+		tmp_name = NULL;
+	}
+	free(tmp);
+out_deps:
+	deps_free(&deps);
+	free(abs);
+out_info:
+	elf_info_free(&info);
+out_found:
+	free(found);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct mk_opts o;
+	char err[512];
+	int ret;
+
+	if (mk_parse(argc, argv, &o, err, sizeof err)) {
+		mk_error(NULL, "%s", err);
+		mk_opts_free(&o);
+		return 2;
+	}
+	if (o.help) {
+		fputs(usage, stdout);
+		ret = 0;
+	} else if (o.version) {
+		puts("htux-mkimage " PACKAGE_VERSION);
+		ret = 0;
+	} else {
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		signal(SIGHUP, on_signal);
+		ret = make(&o);
+	}
+	if ((o.help || o.version) && fflush(stdout)) {
+		mk_error(NULL, "write error: %s", strerror(errno));
+		ret = 1;
+	}
+	mk_opts_free(&o);
+	return ret;
+}

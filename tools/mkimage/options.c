@@ -1,0 +1,159 @@
+/* options.c: htux-mkimage's command line, parsed into struct mk_opts. */
+#include "options.h"
+#include "manifest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int bad(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* The value of option name at argv[*i]: "--name=V", "-xV" (short), or the
+   next argument. NULL when missing. */
+static const char *value(int argc, char **argv, int *i, const char *name)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (!strncmp(a, name, n) && a[n] == '=' && name[1] == '-')
+		return a + n + 1;
+	if (name[1] != '-' && a[n])
+		return a + n;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+/* Whether argv[i] is option name, alone or with its value attached. */
+static int is(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n))
+		return 0;
+	if (name[1] == '-')
+		return a[n] == '\0' || a[n] == '=';
+	return 1;
+}
+
+static int add_add(struct mk_opts *o, const char *v, char *err, size_t len)
+{
+	const char *colon = strchr(v, ':');
+	struct mk_add *a, *p;
+
+	if (!*v || colon == v)
+		return bad(err, len, "--add: empty HOST path");
+	if (colon && colon[1] != '/')
+		return bad(err, len, "--add %s: GUEST must be an absolute path", v);
+	p = realloc(o->add, (o->nadd + 1) * sizeof *p);
+	if (!p)
+		return bad(err, len, "out of memory");
+	o->add = p;
+	a = &p[o->nadd];
+	a->host = colon ? strndup(v, (size_t)(colon - v)) : strdup(v);
+	a->guest = colon ? strdup(colon + 1) : NULL;
+	if (!a->host || (colon && !a->guest)) {
+		free(a->host);
+		free(a->guest);
+		return bad(err, len, "out of memory");
+	}
+	o->nadd++;
+	return 0;
+}
+
+static int add_env(struct mk_opts *o, const char *v, char *err, size_t len)
+{
+	const char **p;
+
+	if (!manifest_valid_env(v))
+		return bad(err, len, "-e %s: expected NAME=VALUE", v);
+	p = realloc(o->env, (o->nenv + 1) * sizeof *p);
+	if (!p)
+		return bad(err, len, "out of memory");
+	o->env = p;
+	p[o->nenv++] = v;
+	return 0;
+}
+
+int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
+	     size_t errlen)
+{
+	const char *a, *v;
+	int i;
+
+	memset(o, 0, sizeof *o);
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || !a[1])
+			break;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			o->help = 1;
+		} else if (!strcmp(a, "--version")) {
+			o->version = 1;
+		} else if (is(a, "-o") || is(a, "--output")) {
+			v = value(argc, argv, &i, a[1] == '-' ? "--output" : "-o");
+			if (!v)
+				return bad(err, errlen, "%s needs a file name", a);
+			if (o->output)
+				return bad(err, errlen, "-o given twice");
+			if (!*v)
+				return bad(err, errlen, "-o: empty file name");
+			o->output = v;
+		} else if (is(a, "-e") || is(a, "--env")) {
+			v = value(argc, argv, &i, a[1] == '-' ? "--env" : "-e");
+			if (!v)
+				return bad(err, errlen, "%s needs NAME=VALUE", a);
+			if (add_env(o, v, err, errlen))
+				return -1;
+		} else if (is(a, "--add")) {
+			v = value(argc, argv, &i, "--add");
+			if (!v)
+				return bad(err, errlen, "--add needs HOST[:GUEST]");
+			if (add_add(o, v, err, errlen))
+				return -1;
+		} else {
+			return bad(err, errlen, "unknown option %s (see --help)", a);
+		}
+	}
+	if (o->help || o->version)
+		return 0;
+	if (!o->output)
+		return bad(err, errlen, "missing -o IMAGE (see --help)");
+	if (i >= argc)
+		return bad(err, errlen, "missing PROG (see --help)");
+	o->prog = argv[i];
+	if (!*o->prog)
+		return bad(err, errlen, "empty PROG");
+	o->args = argv + i + 1;
+	o->nargs = (size_t)(argc - i - 1);
+	return 0;
+}
+
+void mk_opts_free(struct mk_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nadd; i++) {
+		free(o->add[i].host);
+		free(o->add[i].guest);
+	}
+	free(o->add);
+	free(o->env);
+	memset(o, 0, sizeof *o);
+}

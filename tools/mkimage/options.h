@@ -1,0 +1,32 @@
+/* options.h: htux-mkimage's command line. */
+#ifndef HTUX_MKIMAGE_OPTIONS_H
+#define HTUX_MKIMAGE_OPTIONS_H
+
+#include <stddef.h>
+
+struct mk_add {
+	char *host;		/* as given */
+	char *guest;		/* as given, or NULL for HOST's absolute path */
+};
+
+struct mk_opts {
+	const char *output;	/* -o */
+	const char **env;	/* -e NAME=VALUE, in order */
+	size_t nenv;
+	struct mk_add *add;	/* --add HOST[:GUEST], in order */
+	size_t nadd;
+	int help, version;
+	const char *prog;	/* PROG as typed */
+	char **args;		/* its arguments (after PROG) */
+	size_t nargs;
+};
+
+/* Parses argv (argv[0] is the program name). Options end at the first
+   non-option or at "--". Returns 0, or -1 with a one-line message (without
+   the "htux-mkimage: " prefix) in err. With --help or --version, output and
+   PROG are not required. Call mk_opts_free() after either result. */
+int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
+	     size_t errlen);
+void mk_opts_free(struct mk_opts *o);
+
+#endif
