@@ -21,7 +21,8 @@ static void uart_setup(uint16_t base)
 	outb(base + DATA, 0x01);
 	outb(base + IER, 0x00);
 	outb(base + LCR, 0x03);     /* 8N1 */
-	outb(base + FCR, 0x05);     /* FIFOs on, transmit side cleared (keep input already there) */
+	/* FCR is left alone: enabling the FIFOs clears them, which would drop
+	 * input that arrived before us. */
 	outb(base + MCR, 0x03);     /* DTR, RTS */
 }
 
