@@ -6,6 +6,7 @@
 #include "kernel/vm.h"
 #include "kernel/elf.h"
 #include "kernel/exec.h"
+#include "kernel/sched.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 #include "fs/vfs.h"
@@ -15,9 +16,6 @@
 #include <linux/mman.h>
 
 #define PIE_BASE 0x555555554000UL
-#define KSTACK_SIZE (32 * 1024)
-
-static uint8_t kstack[KSTACK_SIZE] __attribute__((aligned(16)));
 static struct proc proc0;
 struct proc *current;
 
@@ -75,7 +73,7 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 	struct elf_image prog, interp;
 	int err = 0;
 
-	p->pid = p->tid = 1;
+	p->pid = 1;
 	p->mm = mm_create();
 	if (!p->mm || fs_proc_init(p))
 		panic("out of memory starting the program");
@@ -161,9 +159,7 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 	kfree(uargv);
 
 	kinfo("exec %s: entry %lx, stack %lx, brk %lx\n", path, entry, sp, p->mm->brk);
-	uint64_t ktop = (uint64_t)&kstack[KSTACK_SIZE];
-	tss_set_rsp0(ktop);
-	struct trapframe *tf = (struct trapframe *)(ktop - sizeof(struct trapframe));
+	struct trapframe *tf = sched_first_thread(p)->tf;
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = entry;
 	tf->cs = SEL_UCODE;

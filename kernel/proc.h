@@ -1,5 +1,5 @@
 /* proc.h: the running program: its address space, files, identity and the
- * facts /proc reports about it. One program per VM; threads come later. */
+ * facts /proc reports about it. One program per VM; its threads are in kernel/sched.h. */
 #ifndef HTUX_PROC_H
 #define HTUX_PROC_H
 
@@ -11,7 +11,6 @@ struct fs_ctx;    /* fs/vfs.h: cwd and umask */
 
 struct proc {
 	int pid;
-	int tid;
 	struct mm *mm;
 	struct fd_table *files;
 	struct fs_ctx *fs;
@@ -21,7 +20,6 @@ struct proc {
 	char *environ;           /* envp strings, each NUL-terminated */
 	size_t environ_len;
 	uint64_t auxv[64];       /* the aux vector given at exec, AT_NULL-ended */
-	uint64_t clear_child_tid;
 	uint64_t start_ns;       /* time_ns() at exec */
 };
 

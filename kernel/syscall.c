@@ -24,13 +24,15 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(readlink), H(readlinkat), H(getcwd), H(chdir), H(fchdir), H(umask), H(mkdir), H(mkdirat),
 	H(unlink), H(unlinkat), H(rmdir), H(rename), H(renameat), H(truncate), H(chmod), H(fchmod),
 	H(fchmodat), H(symlink), H(symlinkat), H(utimensat),
+	/* kernel/sys/thread.c, futex.c */
+	H(clone), H(exit), H(gettid), H(set_tid_address), H(set_robust_list), H(get_robust_list),
+	H(sched_yield), H(futex),
 	/* kernel/sys/mem.c */
 	H(brk), H(mmap), H(munmap), H(mprotect), H(mremap), H(madvise),
 	/* kernel/sys/proc.c */
-	H(exit), H(exit_group), H(getpid), H(gettid), H(getppid), H(getuid), H(geteuid), H(getgid),
+	H(exit_group), H(getpid), H(getppid), H(getuid), H(geteuid), H(getgid),
 	H(getegid), H(getresuid), H(getresgid), H(getpgrp), H(getpgid), H(getsid),
-	H(set_tid_address), H(set_robust_list), H(arch_prctl), H(prlimit64), H(getrlimit),
-	H(setrlimit), H(sched_getaffinity), H(sched_yield), H(getrusage),
+	H(arch_prctl), H(prlimit64), H(getrlimit), H(setrlimit), H(sched_getaffinity), H(getrusage),
 	/* kernel/sys/time.c */
 	H(clock_gettime), H(clock_getres), H(gettimeofday), H(time), H(nanosleep), H(clock_nanosleep),
 	/* kernel/sys/signal.c */

@@ -76,6 +76,12 @@ long sys_symlink(const char *target, const char *path);
 long sys_symlinkat(const char *target, int dirfd, const char *path);
 long sys_utimensat(int dirfd, const char *path, const struct __kernel_timespec *times, int flags);
 
+/* kernel/sys/thread.c, futex.c: threads */
+long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid, unsigned long tls);
+long sys_get_robust_list(int tid, void **head, size_t *len);
+long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_timespec *timeout,
+	       uint32_t *uaddr2, uint32_t val3);
+
 /* kernel/sys/mem.c: the address space */
 long sys_brk(uint64_t addr);
 long sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, off_t off);

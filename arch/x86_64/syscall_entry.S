@@ -15,7 +15,7 @@ syscall_entry:
 	pushq %r11                  /* rflags */
 	pushq $SEL_UCODE
 	pushq %rcx                  /* rip */
-	pushq $0                    /* err */
+	pushq %rax                  /* err: the syscall number (orig_rax) */
 	pushq $-1                   /* trapno: a system call */
 	pushq %rax
 	pushq %rbx

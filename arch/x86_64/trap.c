@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/vm.h"
 #include "kernel/signal.h"
+#include "kernel/sched.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 
@@ -64,10 +65,13 @@ void trap(struct trapframe *tf)
 		if (addr < USER_TOP && vm_fault(addr, tf->err) == 0)
 			return;
 	}
-	if (tf->trapno >= T_IRQ0) {
-		/* No device interrupts are enabled yet; spurious ones are ignored. */
+	if (tf->trapno == T_IRQ0) {
+		lapic_eoi();
+		sched_tick(from_user);
 		return;
 	}
+	if (tf->trapno > T_IRQ0)
+		return;   /* no other device interrupts are enabled; spurious ones need no EOI */
 	if (from_user)
 		user_fault(tf);
 	else

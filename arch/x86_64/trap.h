@@ -8,7 +8,7 @@
 struct trapframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t trapno, err;
+	uint64_t trapno, err;     /* system calls: trapno -1, err = the number (orig_rax) */
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
@@ -35,6 +35,7 @@ struct trapframe {
 
 void trap(struct trapframe *tf);
 void trap_dump(const struct trapframe *tf);
+void lapic_eoi(void);
 /* Enters ring 3 with the registers of tf; does not return. */
 __attribute__((noreturn)) void trap_return(struct trapframe *tf);
 

@@ -11,11 +11,9 @@
 
 #define NOFILE_MAX 1024
 
-long sys_exit(int status) { vm_exit(status & 0xFF); }
 long sys_exit_group(int status) { vm_exit(status & 0xFF); }
 
 long sys_getpid(void) { return current->pid; }
-long sys_gettid(void) { return current->tid; }
 long sys_getppid(void) { return 0; }
 long sys_getuid(void) { return 0; }
 long sys_geteuid(void) { return 0; }
@@ -36,21 +34,6 @@ static long put_ids(int *r, int *e, int *s)
 
 long sys_getresuid(int *r, int *e, int *s) { return put_ids(r, e, s); }
 long sys_getresgid(int *r, int *e, int *s) { return put_ids(r, e, s); }
-
-long sys_set_tid_address(int *tidptr)
-{
-	current->clear_child_tid = (uint64_t)tidptr;
-	return current->tid;
-}
-
-long sys_set_robust_list(void *head, size_t len)
-{
-	/* struct robust_list_head is three words; the list matters when a
-	 * thread dies holding a lock, which needs threads. */
-	if (len != 24)
-		return -EINVAL;
-	return 0;
-}
 
 long sys_arch_prctl(int code, unsigned long addr)
 {
@@ -161,7 +144,6 @@ long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask)
 	return sizeof(unsigned long);
 }
 
-long sys_sched_yield(void) { return 0; }   /* one thread: nobody else to run */
 
 long sys_getrusage(int who, struct rusage *ru)
 {

@@ -3,6 +3,7 @@
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
+#include "kernel/sched.h"
 #include <linux/time.h>
 #include <linux/time_types.h>
 
@@ -89,13 +90,24 @@ long sys_time(long *t)
 	return now;
 }
 
+/* Sleeps until the monotonic time end; on a signal, -EINTR and the time
+ * left in rem (if given). */
+static long sleep_until(uint64_t end, struct __kernel_timespec *rem)
+{
+	if (sched_sleep_until(end) != WAKE_SIGNAL)
+		return 0;
+	uint64_t now = time_ns();
+	if (rem && put_ts(rem, end > now ? end - now : 0))
+		return -EFAULT;
+	return -EINTR;
+}
+
 long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec *rem)
 {
 	int64_t ns = get_ts(req);
 	if (ns < 0)
 		return ns;
-	time_sleep_ns(ns);
-	return 0;
+	return sleep_until(time_ns() + ns, rem);
 }
 
 long sys_clock_nanosleep(int clk, int flags, const struct __kernel_timespec *req,
@@ -110,7 +122,6 @@ long sys_clock_nanosleep(int clk, int flags, const struct __kernel_timespec *req
 	if (ns < 0)
 		return ns;
 	if (flags & TIMER_ABSTIME)
-		ns = ns > now ? ns - now : 0;
-	time_sleep_ns(ns);
-	return 0;
+		return sleep_until(time_ns() + (ns > now ? ns - now : 0), NULL);
+	return sleep_until(time_ns() + ns, rem);
 }

@@ -1,0 +1,52 @@
+/* lapic.c: the local APIC timer: a periodic tick (TICK_NS) on vector 32,
+ * started the first time something needs it, calibrated against the TSC. */
+#include "kernel/kernel.h"
+#include "kernel/sched.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
+
+#define MSR_APIC_BASE 0x1B
+#define REG_EOI    0x0B0
+#define REG_SVR    0x0F0
+#define REG_LVT_TIMER 0x320
+#define REG_TIMER_INIT 0x380
+#define REG_TIMER_CUR  0x390
+#define REG_TIMER_DIV  0x3E0
+#define LVT_MASKED   (1u << 16)
+#define LVT_PERIODIC (1u << 17)
+#define CALIB_NS 10000000UL
+
+static volatile uint32_t *lapic;
+
+static void reg_write(uint32_t reg, uint32_t v) { lapic[reg / 4] = v; }
+static uint32_t reg_read(uint32_t reg) { return lapic[reg / 4]; }
+
+void timer_start(void)
+{
+	if (lapic)
+		return;
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	wrmsr(MSR_APIC_BASE, base | (1UL << 11));     /* xAPIC enabled */
+	lapic = paging_map_mmio(base & 0xFFFFF000UL, PAGE_SIZE);
+	reg_write(REG_SVR, 0x100 | T_SPURIOUS);
+	reg_write(REG_TIMER_DIV, 0x3);                /* divide by 16 */
+	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
+	reg_write(REG_TIMER_INIT, 0xFFFFFFFF);
+	uint64_t t0 = time_ns();
+	while (time_ns() - t0 < CALIB_NS)
+		cpu_relax();
+	uint64_t counted = 0xFFFFFFFFUL - reg_read(REG_TIMER_CUR);
+	uint64_t per_tick = counted * TICK_NS / CALIB_NS;
+	if (per_tick == 0)
+		per_tick = 1;
+	reg_write(REG_LVT_TIMER, LVT_PERIODIC | T_IRQ0);
+	reg_write(REG_TIMER_INIT, (uint32_t)per_tick);
+	kinfo("timer: %lu APIC counts per %lu us tick\n", per_tick, TICK_NS / 1000);
+}
+
+void lapic_eoi(void)
+{
+	if (lapic)
+		reg_write(REG_EOI, 0);
+}

@@ -1,0 +1,118 @@
+/* sched.h: threads and the scheduler: the thread record, the run queue,
+ * blocking on wait queues with an optional deadline, sleeping, and the
+ * timer tick that preempts the program's threads.
+ *
+ * The kernel is not preemptive: it runs with interrupts off from entry to
+ * return, so a thread that checks a condition and then calls waitq_wait()
+ * cannot miss a wake-up in between. Interrupts are on in user mode and in
+ * the idle loop only. */
+#ifndef HTUX_SCHED_H
+#define HTUX_SCHED_H
+
+#include "kernel/kernel.h"
+
+struct proc;
+struct trapframe;
+struct thread;
+
+/* Threads waiting for something; a zeroed struct is an empty queue. */
+struct waitq {
+	struct thread *head;
+};
+
+enum thread_state { T_RUNNABLE, T_BLOCKED, T_DEAD };
+
+struct thread {
+	int tid;
+	enum thread_state state;
+	struct proc *proc;
+	uint64_t ksp;             /* saved kernel stack pointer while switched out */
+	void *kstack;             /* kmalloc'd kernel stack */
+	uint64_t kstack_top;
+	struct trapframe *tf;     /* the user registers, at the top of kstack */
+	uint64_t fs_base;         /* user %fs base (TLS) */
+	uint64_t gs_base;         /* user %gs base */
+	uint64_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID */
+	uint64_t robust_list;
+	size_t robust_len;
+
+	/* Signals (kernel/signal.c). */
+	uint64_t sigmask;         /* blocked */
+	uint64_t sigpending;      /* sent to this thread */
+	uint64_t sigsaved;        /* mask to restore after rt_sigsuspend/pselect */
+	bool sigsaved_valid;
+	uint64_t altstack_sp, altstack_size;
+	int altstack_flags;
+
+	/* Scheduling. */
+	struct thread *run_next;  /* run queue link */
+	struct thread *wait_next; /* wait queue link */
+	struct waitq *waiting_on; /* queue this thread sleeps on, if any */
+	uint64_t deadline;        /* time_ns() to wake at, 0: none */
+	int wake_reason;          /* WAKE_* */
+	struct thread *all_next;  /* every thread of the program */
+
+	uint8_t fpu[512] __attribute__((aligned(16)));   /* FXSAVE area */
+};
+
+#define WAKE_EVENT   0   /* woken by waitq_wake */
+#define WAKE_TIMEOUT 1   /* the deadline passed */
+#define WAKE_SIGNAL  2   /* a signal arrived for the thread */
+
+extern struct thread *cur_thread;
+extern struct thread *all_threads;
+
+/* Makes the first thread of p (the one exec starts); call before entering
+ * user mode. */
+struct thread *sched_first_thread(struct proc *p);
+/* A new runnable thread of the current program whose user registers start
+ * as a copy of tf (the caller then adjusts tf's copy in ->tf). NULL when
+ * out of memory. */
+struct thread *thread_create(const struct trapframe *tf);
+/* Ends the calling thread (the last one ends the VM with status). */
+__attribute__((noreturn)) void thread_exit(int status);
+struct thread *thread_find(int tid);
+int thread_count(void);
+
+/* Blocks the current thread on q until waitq_wake*, a signal (when the
+ * thread has an unblocked pending signal) or the absolute time deadline
+ * (time_ns(), 0: none). Returns WAKE_EVENT, WAKE_TIMEOUT or WAKE_SIGNAL.
+ * q may be NULL to wait only for the deadline or a signal. */
+int waitq_wait(struct waitq *q, uint64_t deadline);
+/* Wakes up to n threads (n < 0: all) waiting on q; returns how many. */
+int waitq_wake(struct waitq *q, int n);
+static inline int waitq_wake_all(struct waitq *q) { return waitq_wake(q, -1); }
+/* Wakes t out of whatever it waits on, with reason WAKE_SIGNAL. */
+void thread_interrupt(struct thread *t);
+
+/* Puts t on the run queue. */
+void sched_make_runnable(struct thread *t);
+/* Runs the next runnable thread; the current one goes back on the queue if
+ * it is still runnable. Idles (HLT) while nothing can run. */
+void schedule(void);
+/* Saves prev's CPU state and resumes next (kernel/thread.c). */
+void thread_switch(struct thread *prev, struct thread *next);
+
+/* Gives the CPU to another runnable thread, if any. */
+void sched_yield_cpu(void);
+/* Sleeps until time_ns() >= deadline or a signal: WAKE_TIMEOUT or WAKE_SIGNAL. */
+int sched_sleep_until(uint64_t deadline);
+
+/* Whether t has a signal it would take now (kernel/signal.c). */
+bool signal_pending(struct thread *t);
+
+/* Timer interrupt (arch): wakes sleepers whose deadline passed, polls
+ * devices without interrupts (the console), and preempts a thread that
+ * has run its time slice when from_user. */
+void sched_tick(bool from_user);
+/* Called on every tick: things to poll (console input). Each returns
+ * nothing; they wake their own queues. */
+void console_poll(void);
+
+/* Per-tick timer (arch/x86_64/lapic.c). The timer starts the first time it
+ * is needed (a second thread, or a wait with a deadline) so that boot pays
+ * nothing for it. */
+void timer_start(void);
+#define TICK_NS 4000000UL   /* 4 ms */
+
+#endif

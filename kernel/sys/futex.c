@@ -1,0 +1,181 @@
+/* sys/futex.c: futex(2): threads waiting on a 32-bit word of user memory
+ * (WAIT, WAIT_BITSET with absolute timeouts), waking (WAKE, WAKE_BITSET,
+ * WAKE_OP) and moving waiters (REQUEUE, CMP_REQUEUE). One process, so
+ * private and shared futexes are the same. */
+#include "kernel/kernel.h"
+#include "kernel/syscall.h"
+#include "kernel/sched.h"
+#include "kernel/futex.h"
+#include <linux/futex.h>
+#include <linux/time_types.h>
+
+struct waiter {
+	uint64_t uaddr;
+	uint32_t bitset;
+	struct waitq q;
+	bool woken;
+	struct waiter *next;
+};
+
+static struct waiter *waiters;
+
+static void unlink(struct waiter *w)
+{
+	for (struct waiter **pp = &waiters; *pp; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			return;
+		}
+}
+
+int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
+{
+	int woken = 0;
+	struct waiter **pp = &waiters;
+	while (*pp && woken < n) {
+		struct waiter *w = *pp;
+		if (w->uaddr == uaddr && (w->bitset & bitset)) {
+			*pp = w->next;
+			w->woken = true;
+			waitq_wake(&w->q, 1);
+			woken++;
+		} else {
+			pp = &w->next;
+		}
+	}
+	return woken;
+}
+
+static int read_word(const uint32_t *uaddr, uint32_t *v)
+{
+	if ((uint64_t)uaddr & 3)
+		return -EINVAL;
+	return copy_from_user(v, uaddr, sizeof(*v));
+}
+
+static long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitset)
+{
+	uint32_t cur;
+	int err = read_word(uaddr, &cur);
+	if (err)
+		return err;
+	if (cur != val)
+		return -EAGAIN;
+	struct waiter w = { (uint64_t)uaddr, bitset, { NULL }, false, waiters };
+	waiters = &w;
+	int r = waitq_wait(&w.q, deadline);
+	if (!w.woken)
+		unlink(&w);
+	if (w.woken)
+		return 0;
+	return r == WAKE_TIMEOUT ? -ETIMEDOUT : -EINTR;
+}
+
+static int requeue(uint64_t from, uint64_t to, int nwake, int nmove)
+{
+	int done = futex_wake(from, nwake, ~0u);
+	for (struct waiter *w = waiters; w && nmove > 0; w = w->next)
+		if (w->uaddr == from) {
+			w->uaddr = to;
+			nmove--;
+			done++;
+		}
+	return done;
+}
+
+static int wake_op(uint32_t *uaddr, uint32_t *uaddr2, int n, int n2, uint32_t val3)
+{
+	int op = (val3 >> 28) & 7, cmp = (val3 >> 24) & 15;
+	uint32_t oparg = (val3 >> 12) & 0xFFF, cmparg = val3 & 0xFFF, old, nv;
+	if ((val3 >> 28) & FUTEX_OP_OPARG_SHIFT)
+		oparg = 1u << (oparg & 31);
+	int err = read_word(uaddr2, &old);
+	if (err)
+		return err;
+	switch (op) {
+	case FUTEX_OP_SET: nv = oparg; break;
+	case FUTEX_OP_ADD: nv = old + oparg; break;
+	case FUTEX_OP_OR: nv = old | oparg; break;
+	case FUTEX_OP_ANDN: nv = old & ~oparg; break;
+	case FUTEX_OP_XOR: nv = old ^ oparg; break;
+	default: return -ENOSYS;
+	}
+	if (copy_to_user(uaddr2, &nv, sizeof(nv)))
+		return -EFAULT;
+	int done = futex_wake((uint64_t)uaddr, n, ~0u);
+	bool hit;
+	switch (cmp) {
+	case FUTEX_OP_CMP_EQ: hit = old == cmparg; break;
+	case FUTEX_OP_CMP_NE: hit = old != cmparg; break;
+	case FUTEX_OP_CMP_LT: hit = (int32_t)old < (int32_t)cmparg; break;
+	case FUTEX_OP_CMP_LE: hit = (int32_t)old <= (int32_t)cmparg; break;
+	case FUTEX_OP_CMP_GT: hit = (int32_t)old > (int32_t)cmparg; break;
+	case FUTEX_OP_CMP_GE: hit = (int32_t)old >= (int32_t)cmparg; break;
+	default: return -ENOSYS;
+	}
+	if (hit)
+		done += futex_wake((uint64_t)uaddr2, n2, ~0u);
+	return done;
+}
+
+/* The deadline in time_ns() terms for a timeout argument: relative for
+ * FUTEX_WAIT, absolute on the monotonic or (FUTEX_CLOCK_REALTIME) the
+ * real-time clock for FUTEX_WAIT_BITSET. 0: none; <0: -errno. */
+static int64_t deadline_of(const struct __kernel_timespec *uts, bool absolute, bool realtime)
+{
+	struct __kernel_timespec ts;
+	if (!uts)
+		return 0;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	int64_t ns = ts.tv_sec * 1000000000L + ts.tv_nsec;
+	if (!absolute)
+		return (int64_t)time_ns() + ns + 1;
+	if (realtime)
+		ns -= realtime_boot_ns();
+	return ns > 0 ? ns : 1;
+}
+
+long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_timespec *timeout,
+	       uint32_t *uaddr2, uint32_t val3)
+{
+	int cmd = op & FUTEX_CMD_MASK;
+	bool realtime = op & FUTEX_CLOCK_REALTIME;
+	int64_t dl;
+
+	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT)
+		return -ENOSYS;
+	switch (cmd) {
+	case FUTEX_WAIT:
+		dl = deadline_of(timeout, false, false);
+		return dl < 0 ? dl : futex_wait(uaddr, val, dl, FUTEX_BITSET_MATCH_ANY);
+	case FUTEX_WAIT_BITSET:
+		if (!val3)
+			return -EINVAL;
+		dl = deadline_of(timeout, true, realtime);
+		return dl < 0 ? dl : futex_wait(uaddr, val, dl, val3);
+	case FUTEX_WAKE:
+		return futex_wake((uint64_t)uaddr, (int)val, FUTEX_BITSET_MATCH_ANY);
+	case FUTEX_WAKE_BITSET:
+		if (!val3)
+			return -EINVAL;
+		return futex_wake((uint64_t)uaddr, (int)val, val3);
+	case FUTEX_REQUEUE:
+		return requeue((uint64_t)uaddr, (uint64_t)uaddr2, (int)val, (int)(uint64_t)timeout);
+	case FUTEX_CMP_REQUEUE: {
+		uint32_t cur;
+		int err = read_word(uaddr, &cur);
+		if (err)
+			return err;
+		if (cur != val3)
+			return -EAGAIN;
+		return requeue((uint64_t)uaddr, (uint64_t)uaddr2, (int)val, (int)(uint64_t)timeout);
+	}
+	case FUTEX_WAKE_OP:
+		return wake_op(uaddr, uaddr2, (int)val, (int)(uint64_t)timeout, val3);
+	default:
+		return -ENOSYS;   /* PI futexes */
+	}
+}

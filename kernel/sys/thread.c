@@ -1,0 +1,81 @@
+/* sys/thread.c: threads as Linux makes them: clone with the flags that
+ * pthreads and Go use, thread exit, tids and their clear-on-exit
+ * addresses, robust lists, and yielding. fork (clone without CLONE_VM) is
+ * not there: one address space. */
+#include "kernel/kernel.h"
+#include "kernel/syscall.h"
+#include "kernel/sched.h"
+#include "kernel/proc.h"
+#include "arch/x86_64/trap.h"
+#include <linux/sched.h>
+
+#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
+		      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
+		      CLONE_CHILD_SETTID | CLONE_DETACHED | CLONE_IO)
+
+long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
+	       unsigned long tls)
+{
+	/* Linux's own rules first. */
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if (!(flags & CLONE_VM) || !(flags & CLONE_THREAD) || (flags & ~(THREAD_FLAGS | 0xFF)))
+		return -ENOSYS;   /* new processes (fork, vfork) need a second address space */
+	if ((flags & 0xFF) != 0)
+		return -EINVAL;   /* a thread sends no exit signal */
+	if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
+		return -EPERM;
+
+	struct thread *t = thread_create(cur_thread->tf);
+	if (!t)
+		return -ENOMEM;
+	t->tf->rax = 0;
+	if (newsp)
+		t->tf->rsp = newsp;
+	if (flags & CLONE_SETTLS)
+		t->fs_base = tls;
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = (uint64_t)child_tid;
+	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(parent_tid, &t->tid, sizeof(int)))
+		return -EFAULT;
+	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(child_tid, &t->tid, sizeof(int)))
+		return -EFAULT;
+	return t->tid;
+}
+
+long sys_exit(int status) { thread_exit(status & 0xFF); }
+long sys_gettid(void) { return cur_thread->tid; }
+
+long sys_set_tid_address(int *tidptr)
+{
+	cur_thread->clear_child_tid = (uint64_t)tidptr;
+	return cur_thread->tid;
+}
+
+long sys_set_robust_list(void *head, size_t len)
+{
+	if (len != 24)    /* sizeof(struct robust_list_head) */
+		return -EINVAL;
+	cur_thread->robust_list = (uint64_t)head;
+	cur_thread->robust_len = len;
+	return 0;
+}
+
+long sys_get_robust_list(int tid, void **head, size_t *len)
+{
+	struct thread *t = tid ? thread_find(tid) : cur_thread;
+	if (!t)
+		return -ESRCH;
+	if (copy_to_user(head, &t->robust_list, sizeof(void *)) ||
+	    copy_to_user(len, &t->robust_len, sizeof(size_t)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_sched_yield(void)
+{
+	sched_yield_cpu();
+	return 0;
+}

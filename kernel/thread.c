@@ -1,0 +1,138 @@
+/* thread.c: the program's threads: making the first one and clones,
+ * their kernel stacks and saved user state, and ending them. */
+#include "kernel/kernel.h"
+#include "kernel/sched.h"
+#include "kernel/proc.h"
+#include "kernel/futex.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/trap.h"
+
+#define KSTACK_SIZE (16 * 1024)
+
+struct thread *cur_thread;
+struct thread *all_threads;
+static struct thread *zombies;
+static int next_tid = 1;
+static int nthreads;
+
+void switch_to(uint64_t *old_ksp, uint64_t new_ksp);
+
+static void reap_zombies(void)
+{
+	while (zombies) {
+		struct thread *z = zombies;
+		zombies = z->all_next;
+		kfree(z->kstack);
+		kfree(z);
+	}
+}
+
+static struct thread *thread_alloc(void)
+{
+	reap_zombies();
+	struct thread *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->kstack = kmalloc(KSTACK_SIZE);
+	if (!t->kstack) {
+		kfree(t);
+		return NULL;
+	}
+	t->kstack_top = ((uint64_t)t->kstack + KSTACK_SIZE) & ~15UL;
+	t->tf = (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
+	t->tid = next_tid++;
+	t->state = T_RUNNABLE;
+	t->all_next = all_threads;
+	all_threads = t;
+	nthreads++;
+	return t;
+}
+
+struct thread *sched_first_thread(struct proc *p)
+{
+	struct thread *t = thread_alloc();
+	if (!t)
+		panic("out of memory for the first thread");
+	t->proc = p;
+	cur_thread = t;
+	tss_set_rsp0(t->kstack_top);
+	__asm__ volatile("fninit");     /* x87 control word 0x37f, as Linux starts a program */
+	return t;
+}
+
+/* Where a new thread starts: its kernel stack was made to "return" here
+ * from switch_to; it enters user mode with its copied registers. */
+static __attribute__((noreturn)) void thread_entry(void)
+{
+	trap_return(cur_thread->tf);
+}
+
+struct thread *thread_create(const struct trapframe *tf)
+{
+	struct thread *t = thread_alloc();
+	if (!t)
+		return NULL;
+	struct thread *me = cur_thread;
+	*t->tf = *tf;
+	t->proc = me->proc;
+	t->fs_base = rdmsr(MSR_FS_BASE);
+	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	t->sigmask = me->sigmask;
+	__asm__ volatile("fxsave %0" : "=m"(t->fpu));
+	/* switch_to pops six registers and returns: make it return to
+	 * thread_entry with a 16-byte aligned stack minus 8, as after a call. */
+	uint64_t *sp = (uint64_t *)((uint64_t)t->tf - 64);
+	memset(sp, 0, 64);
+	sp[6] = (uint64_t)thread_entry;
+	t->ksp = (uint64_t)sp;
+	sched_make_runnable(t);
+	timer_start();
+	return t;
+}
+
+struct thread *thread_find(int tid)
+{
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+int thread_count(void) { return nthreads; }
+
+void thread_exit(int status)
+{
+	struct thread *t = cur_thread;
+
+	if (nthreads == 1)
+		vm_exit(status);
+	if (t->clear_child_tid) {
+		uint32_t zero = 0;
+		if (copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero)) == 0)
+			futex_wake(t->clear_child_tid, 1, ~0u);
+	}
+	for (struct thread **pp = &all_threads; *pp; pp = &(*pp)->all_next)
+		if (*pp == t) {
+			*pp = t->all_next;
+			break;
+		}
+	nthreads--;
+	t->state = T_DEAD;
+	t->all_next = zombies;   /* freed by the next thread_alloc, off this stack */
+	zombies = t;
+	schedule();
+	panic("a dead thread ran again");
+}
+
+void thread_switch(struct thread *prev, struct thread *next)
+{
+	__asm__ volatile("fxsave %0" : "=m"(prev->fpu));
+	prev->fs_base = rdmsr(MSR_FS_BASE);
+	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	cur_thread = next;
+	tss_set_rsp0(next->kstack_top);
+	wrmsr(MSR_FS_BASE, next->fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+	__asm__ volatile("fxrstor %0" : : "m"(next->fpu));
+	switch_to(&prev->ksp, next->ksp);
+}
