@@ -7,6 +7,7 @@
 #include "kernel/elf.h"
 #include "kernel/exec.h"
 #include "kernel/sched.h"
+#include "arch/x86_64/vdso.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 #include "fs/vfs.h"
@@ -123,7 +124,9 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 
 	uint32_t id[4];
 	cpuid(1, 0, id);
+	uint64_t vdso = vdso_map(p->mm);
 	uint64_t auxv[] = {
+		AT_SYSINFO_EHDR, vdso,
 		AT_HWCAP, id[3],
 		AT_PAGESZ, PAGE_SIZE,
 		AT_CLKTCK, 100,
@@ -141,8 +144,9 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 		AT_PLATFORM, platform,
 		AT_NULL, 0,
 	};
-	uint64_t *av = auxv;
-	size_t avn = ARRAY_SIZE(auxv);
+	/* Without a vDSO (no room: never in practice) leave its entry out. */
+	uint64_t *av = vdso ? auxv : auxv + 2;
+	size_t avn = ARRAY_SIZE(auxv) - (vdso ? 0 : 2);
 	memcpy(p->auxv, av, avn * sizeof(uint64_t));
 
 	/* argc + argv + NULL + envp + NULL + auxv must leave sp 16-aligned. */

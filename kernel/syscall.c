@@ -28,7 +28,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(clone), H(exit), H(gettid), H(set_tid_address), H(set_robust_list), H(get_robust_list),
 	H(sched_yield), H(futex),
 	/* kernel/sys/mem.c */
-	H(brk), H(mmap), H(munmap), H(mprotect), H(mremap), H(madvise),
+	H(brk), H(mmap), H(munmap), H(mprotect), H(mremap), H(madvise), H(msync),
 	/* kernel/sys/proc.c */
 	H(exit_group), H(getpid), H(getppid), H(getuid), H(geteuid), H(getgid),
 	H(getegid), H(getresuid), H(getresgid), H(getpgrp), H(getpgid), H(getsid),

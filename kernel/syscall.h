@@ -89,6 +89,7 @@ long sys_munmap(uint64_t addr, size_t len);
 long sys_mprotect(uint64_t addr, size_t len, int prot);
 long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t newaddr);
 long sys_madvise(uint64_t addr, size_t len, int advice);
+long sys_msync(uint64_t addr, size_t len, int flags);
 
 /* kernel/sys/proc.c: identity, limits, exit */
 long sys_exit(int status);

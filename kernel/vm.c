@@ -10,7 +10,9 @@
 #include "arch/x86_64/paging.h"
 #include "fs/vfs.h"
 #include <asm-generic/mman-common.h>
+#include <linux/mman.h>
 
+#define PTE_DIRTY  0x040UL
 #define PF_PRESENT 0x1
 #define PF_WRITE   0x2
 #define PF_FETCH   0x10
@@ -50,6 +52,70 @@ static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 	}
 }
 
+/* Unmaps the kernel pages of a special area without freeing them. */
+static void drop_special(struct mm *mm, struct vma *v)
+{
+	for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+		uint64_t *pte = paging_walk(mm->pml4, va, false);
+		if (pte) {
+			*pte = 0;
+			invlpg(va);
+		}
+	}
+}
+
+int vm_map_special(struct mm *mm, uint64_t start, size_t npages, const uint64_t *phys, int prot, int kind)
+{
+	int err = vm_map(mm, start, npages * PAGE_SIZE, prot, MAP_PRIVATE, NULL, 0, 0, kind);
+	if (err)
+		return err;
+	for (size_t i = 0; i < npages; i++) {
+		uint64_t *pte = paging_walk(mm->pml4, start + i * PAGE_SIZE, true);
+		if (!pte)
+			return -ENOMEM;
+		*pte = phys[i] | paging_user_flags(prot);
+	}
+	return 0;
+}
+
+/* Writes the dirty pages of a shared file area in [start, end) back to the
+ * file (never past its end: a mapping does not grow a file). */
+static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
+{
+	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE)
+		return;
+	struct file *f = NULL;
+	uint64_t size = inode_size(v->file);
+	for (uint64_t va = MAX(start, v->start); va < MIN(end, v->end); va += PAGE_SIZE) {
+		uint64_t *pte = paging_walk(mm->pml4, va, false);
+		if (!pte || !(*pte & PTE_P) || !(*pte & PTE_DIRTY))
+			continue;
+		uint64_t off = v->file_off + (va - v->start);
+		if (off >= size)
+			continue;
+		if (!f && !(f = file_open_inode(v->file, O_RDWR)))
+			return;
+		f->ops->write(f, phys_to_virt(*pte & PTE_ADDR), MIN(PAGE_SIZE, size - off), off, false);
+		*pte &= ~PTE_DIRTY;
+		invlpg(va);
+	}
+	if (f)
+		file_put(f);
+}
+
+int vm_sync(struct mm *mm, uint64_t start, uint64_t len)
+{
+	uint64_t end = start + len;
+	for (uint64_t a = start; a < end;) {
+		struct vma *v = vm_find(mm, a);
+		if (!v)
+			return -ENOMEM;
+		write_back(mm, v, a, end);
+		a = v->end;
+	}
+	return 0;
+}
+
 /* Splits the area containing addr so that an area starts at addr. */
 static int split_at(struct mm *mm, uint64_t addr)
 {
@@ -83,7 +149,11 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 	while (*pp) {
 		struct vma *v = *pp;
 		if (v->start >= start && v->end <= end) {
-			unmap_pages(mm, v->start, v->end);
+			write_back(mm, v, v->start, v->end);
+			if (VMA_SPECIAL(v))
+				drop_special(mm, v);
+			else
+				unmap_pages(mm, v->start, v->end);
 			*pp = v->next;
 			if (v->file)
 				inode_put(v->file);
@@ -137,7 +207,11 @@ int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
 
 void vm_zap(struct mm *mm, uint64_t start, uint64_t len)
 {
-	unmap_pages(mm, start, start + len);
+	for (uint64_t a = start; a < start + len; a += PAGE_SIZE) {
+		struct vma *v = vm_find(mm, a);
+		if (v && !VMA_SPECIAL(v))
+			unmap_pages(mm, a, a + PAGE_SIZE);
+	}
 }
 
 int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
@@ -176,6 +250,8 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 		struct vma *v = vm_find(mm, a);
 		if (!v)
 			return -ENOMEM;
+		if (VMA_SPECIAL(v) && (prot & PROT_WRITE))
+			return -EACCES;
 		a = v->end;
 	}
 	if (split_at(mm, start) || split_at(mm, end))

@@ -14,6 +14,9 @@ struct inode;
 
 #define VMA_STACK 1   /* the main stack (shown as [stack]) */
 #define VMA_HEAP  2   /* the brk area (shown as [heap]) */
+#define VMA_VVAR  3   /* the vDSO's data page: kernel pages, never freed */
+#define VMA_VDSO  4   /* the vDSO: kernel pages, never freed */
+#define VMA_SPECIAL(v) ((v)->kind == VMA_VVAR || (v)->kind == VMA_VDSO)
 
 struct vma {
 	uint64_t start, end;     /* page-aligned [start, end) */
@@ -41,11 +44,17 @@ struct vma *vm_find(struct mm *mm, uint64_t addr);
 int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
 	   struct inode *file, uint64_t file_off, uint64_t file_bytes, int kind);
 int vm_unmap(struct mm *mm, uint64_t start, uint64_t len);
+/* Maps the given kernel pages at start (present at once, user, with prot;
+ * they are not freed when unmapped). */
+int vm_map_special(struct mm *mm, uint64_t start, size_t npages, const uint64_t *phys, int prot, int kind);
 /* Drops the pages of [start, start+len), keeping the areas (they read as
  * zeros, or the file, again). */
 void vm_zap(struct mm *mm, uint64_t start, uint64_t len);
 /* Moves the pages and the area of [old, old+len) to new. */
 int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new);
+/* Writes the dirty pages of shared file areas in the range back to their
+ * files (msync); -ENOMEM if part of the range is unmapped. */
+int vm_sync(struct mm *mm, uint64_t start, uint64_t len);
 int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 /* A free range of len bytes: at hint if free, else the highest below the
  * mmap top. 0 if none. */

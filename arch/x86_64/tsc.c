@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
+#include "arch/x86_64/vdso.h"
 
 #define PIT_HZ 1193182UL
 #define CALIB_TICKS 11932UL      /* 10 ms */
@@ -48,6 +49,7 @@ uint64_t time_ns(void)
 		uint64_t hz = calibrate();
 		mult = (uint64_t)(((unsigned __int128)1000000000 << 32) / hz);
 		kinfo("TSC at %lu kHz\n", hz / 1000);
+		vdso_publish(tsc_boot, mult, realtime_boot_ns());
 	}
 	uint64_t d = rdtsc() - tsc_boot;
 	return (uint64_t)(((unsigned __int128)d * mult) >> 32);

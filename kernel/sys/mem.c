@@ -51,8 +51,10 @@ long sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, off_t off)
 		file = file_inode(f);
 		if (!file || (inode_mode(file) & 0170000) != 0100000)
 			return -ENODEV;
-		if (type != MAP_PRIVATE && (prot & PROT_WRITE))
-			return -ENODEV;   /* shared writable file mappings are not written back yet */
+		if (!file_readable(f))
+			return -EACCES;
+		if (type != MAP_PRIVATE && (prot & PROT_WRITE) && !file_writable(f))
+			return -EACCES;
 		uint64_t size = inode_size(file);
 		file_bytes = (uint64_t)off < size ? size - off : 0;
 	}
@@ -148,6 +150,16 @@ long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t 
 			   nv->file_bytes > oldlen ? nv->file_bytes - oldlen : 0, 0);
 	}
 	return r ? r : (long)to;
+}
+
+long sys_msync(uint64_t addr, size_t len, int flags)
+{
+	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)) || addr + len < addr)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	return vm_sync(current->mm, addr, PAGE_UP(len));
 }
 
 long sys_madvise(uint64_t addr, size_t len, int advice)
