@@ -1,6 +1,6 @@
-# Sourced by bench/boot: fetches Debian's Linux kernel and static busybox
-# into the bench cache (without installing them) and builds the initramfs
-# that runs the static hello and powers off.
+# Sourced by bench/boot and bench/syscall: fetches Debian's Linux kernel and
+# static busybox into the bench cache (without installing them) and builds
+# an initramfs that runs one static program and powers off.
 # shellcheck shell=bash
 
 # linux_guest_fetch DEB_NAME CACHE_DIR MEMBER: downloads the Debian package
@@ -82,24 +82,40 @@ linux_guest_busybox() {
 	echo "$bb"
 }
 
-# linux_guest_initrd BUSYBOX HELLO OUT: writes to OUT a gzipped newc
-# initramfs whose /init runs /hello and powers the machine off.
+# linux_guest_setup CACHE: fetches what is missing and sets LINUX_KERNEL,
+# LINUX_BUSYBOX, LINUX_NAME ("Linux 6.1.0-56-amd64") and BUSYBOX_VERSION.
+# shellcheck disable=SC2034
+linux_guest_setup() {
+	LINUX_KERNEL=$(linux_guest_kernel "$1") || return 1
+	LINUX_BUSYBOX=$(linux_guest_busybox "$1") || return 1
+	LINUX_NAME="Linux $(basename "$LINUX_KERNEL" | sed 's/^vmlinuz-//')"
+	BUSYBOX_VERSION=$("$LINUX_BUSYBOX" 2>/dev/null | head -n 1 | awk '{print $2}')
+}
+
+# linux_guest_initrd BUSYBOX PROG OUT [ARG...]: writes to OUT a gzipped newc
+# initramfs whose /init runs /$(basename PROG) with the ARGs and powers the
+# machine off. The lines of $LINUX_GUEST_PRE (busybox sh) run before the
+# program, e.g. to print facts about the guest.
 linux_guest_initrd() {
-	local busybox=$1 hello=$2 out=$3 root
+	local busybox=$1 prog=$2 out=$3 root name cmd
+	shift 3
+	name=$(basename "$prog")
+	cmd=$(printf ' %q' "/$name" "$@")
 	root=$(mktemp -d)
-	mkdir -p "$root/bin" "$root/dev" "$root/proc"
+	mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys"
 	cp "$busybox" "$root/bin/busybox"
-	cp "$hello" "$root/hello"
+	cp "$prog" "$root/$name"
 	# The kernel's built-in initramfs provides /dev/console; mounting
 	# devtmpfs makes sure of it without needing mknod (and root) here.
-	cat > "$root/init" <<'INIT'
+	cat > "$root/init" <<INIT
 #!/bin/busybox sh
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
-/hello
+${LINUX_GUEST_PRE-}
+${cmd# }
 /bin/busybox poweroff -f
 INIT
-	chmod 755 "$root/init" "$root/bin/busybox" "$root/hello"
+	chmod 755 "$root/init" "$root/bin/busybox" "$root/$name"
 	( cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet ) |
 		gzip -9 > "$out"
 	local rc=$?
