@@ -1,10 +1,13 @@
 /* console.c: the console file behind fds 0, 1, 2, /dev/console and
- * /dev/tty: output goes to COM1 byte for byte; input waits for a byte,
- * then returns what is there (in canonical mode the EOF character at the
- * start of a read means end of file). The terminal settings are stored
- * for tcgetattr/tcsetattr; the only input processing is ICRNL. */
+ * /dev/tty: output goes to COM1 byte for byte; input blocks until a byte
+ * comes (the timer tick polls the UART: console_poll), then returns what
+ * is there (in canonical mode the EOF character at the start of a read
+ * means end of file). The terminal settings are stored for
+ * tcgetattr/tcsetattr; the only input processing is ICRNL. */
 #include "fs/vfs.h"
+#include "fs/poll.h"
 #include "kernel/proc.h"
+#include "kernel/sched.h"
 #include "arch/x86_64/serial.h"
 #include <asm/termios.h>
 #include <asm/ioctls.h>
@@ -29,13 +32,29 @@ static int fg_pgrp = -1;      /* -1: the program's pid */
 static uint8_t ibuf[IBUF];
 static size_t ihead, ilen;
 
+static struct waitq readers;     /* threads in read waiting for input */
+static struct pollsrc con_src;   /* wake-ups for epoll (f->priv of console files) */
+
+/* Moves what the UART holds into ibuf; wakes readers and pollers if
+ * anything came. */
 static void drain(void)
 {
 	int c;
+	size_t before = ilen;
 	while (ilen < IBUF && (c = serial_getc()) >= 0) {
 		ibuf[(ihead + ilen) % IBUF] = (uint8_t)c;
 		ilen++;
 	}
+	if (ilen > before) {
+		waitq_wake_all(&readers);
+		poll_notify(&con_src, POLL_KEY_IN);
+	}
+}
+
+void console_poll(void)
+{
+	if (serial_has_input())
+		drain();
 }
 
 static uint8_t ipeek(void) { return ibuf[ihead]; }
@@ -61,7 +80,8 @@ static ssize_t con_read(struct file *f, void *buf, size_t n, uint64_t off, bool 
 	while (ilen == 0) {
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		__asm__ volatile("pause");
+		if (waitq_wait(&readers, 0) == WAKE_SIGNAL)
+			return -EINTR;
 		drain();
 	}
 	if (canon && ipeek() == eof) {
@@ -166,7 +186,13 @@ static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
 static unsigned con_poll(struct file *f)
 {
 	drain();
-	return (ilen ? FPOLL_IN : 0) | FPOLL_OUT;
+	return (ilen ? EPOLLIN | EPOLLRDNORM : 0) | EPOLLOUT | EPOLLWRNORM;
+}
+
+static int con_open(struct file *f)
+{
+	f->priv = &con_src;
+	return 0;
 }
 
 const struct file_ops console_fops = {
@@ -174,5 +200,6 @@ const struct file_ops console_fops = {
 	.write = con_write,
 	.ioctl = con_ioctl,
 	.poll = con_poll,
-	.flags = FOP_STREAM,
+	.open = con_open,
+	.flags = FOP_STREAM | FOP_POLLSRC,
 };

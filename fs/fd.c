@@ -4,6 +4,7 @@
  * and cwd/umask. */
 #include "fs/vfs.h"
 #include "kernel/proc.h"
+#include <linux/resource.h>
 
 struct fd_table {
 	int refs;
@@ -101,13 +102,21 @@ struct file *fd_get(int fd)
 	return t->files[fd];
 }
 
+/* Descriptors are below RLIMIT_NOFILE's soft limit (and FD_MAX). */
+static int fd_limit(void)
+{
+	uint64_t lim = rlimit_cur(RLIMIT_NOFILE);
+	return lim < FD_MAX ? (int)lim : FD_MAX;
+}
+
 static int table_alloc(struct fd_table *t, struct file *f, int minfd, bool cloexec)
 {
-	if (minfd < 0 || minfd >= FD_MAX) {
+	int limit = fd_limit();
+	if (minfd < 0 || minfd >= limit) {
 		file_put(f);
 		return -EINVAL;
 	}
-	for (int fd = minfd; fd < FD_MAX; fd++) {
+	for (int fd = minfd; fd < limit; fd++) {
 		if (fd < t->cap && t->files[fd])
 			continue;
 		int e = grow(t, fd);
@@ -136,7 +145,7 @@ int fd_alloc(struct file *f, int minfd, bool cloexec)
 int fd_install(int fd, struct file *f, bool cloexec)
 {
 	struct fd_table *t = table();
-	if (!t || fd < 0 || fd >= FD_MAX) {
+	if (!t || fd < 0 || fd >= fd_limit()) {
 		file_put(f);
 		return -EBADF;
 	}

@@ -1,25 +1,24 @@
 /* pseudo.c: the files that are not stored anywhere: the devices in /dev
- * (null, zero, full, random, urandom, tty, console, the std* links) and
- * /proc (self, /proc/<pid>/{exe,cwd,root,fd/N,cmdline,environ,comm}, and
- * generated text files). A generated file is one function that appends its
- * contents to a struct sbuf plus one line in a table below. */
+ * (null, zero, full, random, urandom, tty, console, the std* links), /proc
+ * (self, /proc/<pid>/{exe,cwd,root,fd/N,task/<tid>,cmdline,environ,comm,
+ * maps,stat,status,auxv}, meminfo, cpuinfo, stat, uptime, /proc/sys/...)
+ * and /sys/devices/system/cpu. A generated file is one function that
+ * appends its contents to a struct sbuf (fs/pseudo.h; the figures are made
+ * in fs/procinfo.c) plus one line in a table below. */
 #include "fs/vfs.h"
+#include "fs/pseudo.h"
 #include "fs/minifs/minifs.h"
 #include "kernel/proc.h"
+#include "kernel/sched.h"
 
 #define PROC_DEV     0x4u                 /* st_dev of /proc */
 #define PROC_FD_INO  0x100000000ull       /* st_ino of /proc/<pid>/fd/N: + N */
+#define PROC_TASK_INO 0x200000000ull      /* /proc/<pid>/task/<tid>[/file]: + tid * 8 + kind */
 #define MKDEV(ma, mi) (((uint64_t)(ma) << 8) | (uint64_t)(mi))
 
-/* ---- a growing text buffer for generated files */
+/* ---- a growing text buffer for generated files (fs/pseudo.h) */
 
-struct sbuf {
-	char *buf;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_add(struct sbuf *sb, const void *p, size_t n)
+void sb_add(struct sbuf *sb, const void *p, size_t n)
 {
 	if (sb->oom)
 		return;
@@ -39,14 +38,13 @@ static void sb_add(struct sbuf *sb, const void *p, size_t n)
 	sb->len += n;
 }
 
-static void sb_str(struct sbuf *sb, const char *s)
+void sb_str(struct sbuf *sb, const char *s)
 {
 	if (s)
 		sb_add(sb, s, strlen(s));
 }
 
-__attribute__((format(printf, 2, 3)))
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+void sb_printf(struct sbuf *sb, const char *fmt, ...)
 {
 	char small[128];
 	va_list ap;
@@ -113,10 +111,11 @@ static ssize_t random_read(struct file *f, void *buf, size_t n, uint64_t off, bo
 	return (ssize_t)n;
 }
 
-static const struct file_ops null_fops = { .read = null_read, .write = sink_write };
-static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write };
-static const struct file_ops full_fops = { .read = zero_read, .write = full_write };
-static const struct file_ops random_fops = { .read = random_read, .write = sink_write };
+static const struct file_ops null_fops = { .read = null_read, .write = sink_write, .flags = FOP_SEEK0 };
+static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write,
+					   .flags = FOP_SEEK0 | FOP_MMAP_ANON };
+static const struct file_ops full_fops = { .read = zero_read, .write = full_write, .flags = FOP_SEEK0 };
+static const struct file_ops random_fops = { .read = random_read, .write = sink_write, .flags = FOP_SEEK0 };
 
 static const struct {
 	const char *name;
@@ -191,14 +190,6 @@ static void gen_environ(struct sbuf *sb)
 		sb_add(sb, current->environ, current->environ_len);
 }
 
-static void gen_comm(struct sbuf *sb)
-{
-	const char *s = strrchr(exe_path(), '/');
-	s = s ? s + 1 : exe_path();
-	sb_add(sb, s, strnlen(s, 15));
-	sb_str(sb, "\n");
-}
-
 static void gen_uptime(struct sbuf *sb)
 {
 	uint64_t cs = time_ns() / 10000000;
@@ -225,19 +216,52 @@ static int fd_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_
 static int root_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
 static int root_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
 
+static int task_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
+static int task_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+static int tidf_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
+static int tidf_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+
 static struct pdir fd_pdir = { .lookup_more = fd_lookup, .readdir_more = fd_readdir };
+static struct pdir task_pdir = { .lookup_more = task_lookup, .readdir_more = task_readdir };
+static struct pdir tid_pdir = { .lookup_more = tidf_lookup, .readdir_more = tidf_readdir };
 
 static const struct pent pid_ents[] = {
-	{ "exe",     S_IFLNK | 0777, gen_exe,     NULL },
-	{ "cwd",     S_IFLNK | 0777, gen_cwd,     NULL },
-	{ "root",    S_IFLNK | 0777, gen_root,    NULL },
-	{ "fd",      S_IFDIR | 0500, NULL,        &fd_pdir },
-	{ "cmdline", S_IFREG | 0444, gen_cmdline, NULL },
-	{ "environ", S_IFREG | 0400, gen_environ, NULL },
-	{ "comm",    S_IFREG | 0644, gen_comm,    NULL },
-	{ "mounts",  S_IFREG | 0444, gen_mounts,  NULL },
+	{ "exe",     S_IFLNK | 0777, gen_exe,        NULL },
+	{ "cwd",     S_IFLNK | 0777, gen_cwd,        NULL },
+	{ "root",    S_IFLNK | 0777, gen_root,       NULL },
+	{ "fd",      S_IFDIR | 0500, NULL,           &fd_pdir },
+	{ "task",    S_IFDIR | 0555, NULL,           &task_pdir },
+	{ "cmdline", S_IFREG | 0444, gen_cmdline,    NULL },
+	{ "environ", S_IFREG | 0400, gen_environ,    NULL },
+	{ "comm",    S_IFREG | 0644, gen_pid_comm,   NULL },
+	{ "mounts",  S_IFREG | 0444, gen_mounts,     NULL },
+	{ "maps",    S_IFREG | 0444, gen_pid_maps,   NULL },
+	{ "stat",    S_IFREG | 0444, gen_pid_stat,   NULL },
+	{ "status",  S_IFREG | 0444, gen_pid_status, NULL },
+	{ "auxv",    S_IFREG | 0400, gen_pid_auxv,   NULL },
 };
 static struct pdir pid_pdir = { .ents = pid_ents, .n = ARRAY_SIZE(pid_ents) };
+
+/* /proc/sys: the sysctl values a program may read */
+static const struct pent sysk_ents[] = {
+	{ "ostype",      S_IFREG | 0444, gen_sys_ostype,      NULL },
+	{ "osrelease",   S_IFREG | 0444, gen_sys_osrelease,   NULL },
+	{ "version",     S_IFREG | 0444, gen_sys_version,     NULL },
+	{ "hostname",    S_IFREG | 0444, gen_sys_hostname,    NULL },
+	{ "domainname",  S_IFREG | 0444, gen_sys_domainname,  NULL },
+	{ "pid_max",     S_IFREG | 0444, gen_sys_pid_max,     NULL },
+	{ "ngroups_max", S_IFREG | 0444, gen_sys_ngroups_max, NULL },
+};
+static struct pdir sysk_pdir = { .ents = sysk_ents, .n = ARRAY_SIZE(sysk_ents) };
+static const struct pent sysvm_ents[] = {
+	{ "overcommit_memory", S_IFREG | 0444, gen_sys_overcommit, NULL },
+};
+static struct pdir sysvm_pdir = { .ents = sysvm_ents, .n = ARRAY_SIZE(sysvm_ents) };
+static const struct pent sys_ents[] = {
+	{ "kernel", S_IFDIR | 0555, NULL, &sysk_pdir },
+	{ "vm",     S_IFDIR | 0555, NULL, &sysvm_pdir },
+};
+static struct pdir sys_pdir = { .ents = sys_ents, .n = ARRAY_SIZE(sys_ents) };
 
 static const struct pent root_ents[] = {
 	{ "self",        S_IFLNK | 0777, gen_self,        NULL },
@@ -245,9 +269,27 @@ static const struct pent root_ents[] = {
 	{ "version",     S_IFREG | 0444, gen_version,     NULL },
 	{ "mounts",      S_IFREG | 0444, gen_mounts,      NULL },
 	{ "filesystems", S_IFREG | 0444, gen_filesystems, NULL },
+	{ "meminfo",     S_IFREG | 0444, gen_meminfo,     NULL },
+	{ "cpuinfo",     S_IFREG | 0444, gen_cpuinfo,     NULL },
+	{ "stat",        S_IFREG | 0444, gen_stat,        NULL },
+	{ "sys",         S_IFDIR | 0555, NULL,            &sys_pdir },
 };
 static struct pdir root_pdir = { .ents = root_ents, .n = ARRAY_SIZE(root_ents),
 				 .lookup_more = root_lookup, .readdir_more = root_readdir };
+
+/* /sys: the CPUs there are */
+static const struct pent cpu_ents[] = {
+	{ "online",   S_IFREG | 0444, gen_cpu_list, NULL },
+	{ "possible", S_IFREG | 0444, gen_cpu_list, NULL },
+	{ "present",  S_IFREG | 0444, gen_cpu_list, NULL },
+};
+static struct pdir cpu_pdir = { .ents = cpu_ents, .n = ARRAY_SIZE(cpu_ents) };
+static const struct pent system_ents[] = { { "cpu", S_IFDIR | 0755, NULL, &cpu_pdir } };
+static struct pdir system_pdir = { .ents = system_ents, .n = ARRAY_SIZE(system_ents) };
+static const struct pent devices_ents[] = { { "system", S_IFDIR | 0755, NULL, &system_pdir } };
+static struct pdir devices_pdir = { .ents = devices_ents, .n = ARRAY_SIZE(devices_ents) };
+static const struct pent sysfs_ents[] = { { "devices", S_IFDIR | 0755, NULL, &devices_pdir } };
+static struct pdir sysfs_pdir = { .ents = sysfs_ents, .n = ARRAY_SIZE(sysfs_ents) };
 
 static const struct inode_ops proc_iops;
 static const struct file_ops proc_gen_fops;
@@ -339,7 +381,11 @@ static ssize_t proc_readlink(struct inode *ino, char *buf, size_t n);
 
 static void proc_evict(struct inode *ino)
 {
-	kfree(ino);   /* only the made-on-demand fd links have no names */
+	/* only the made-on-demand inodes (fd links, task entries) go; a
+	 * task file holds its directory */
+	struct inode *parent = ino->ino >= PROC_TASK_INO && (ino->ino - PROC_TASK_INO) % 8 ? ino->parent : NULL;
+	kfree(ino);
+	inode_put(parent);
 }
 
 static const struct inode_ops proc_iops = {
@@ -433,6 +479,119 @@ static int fd_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_
 			return 0;
 		*pos = base + (uint64_t)fd + 1;
 	}
+}
+
+/* /proc/<pid>/task/<tid>: one directory per thread, made on demand, with
+ * the thread's comm, stat and status. Their inode numbers say which
+ * thread and which file: PROC_TASK_INO + tid * 8 + kind. */
+enum { TASK_DIR, TASK_COMM, TASK_STAT, TASK_STATUS, TASK_NFILES };
+static const char *const task_files[TASK_NFILES] = { NULL, "comm", "stat", "status" };
+
+static int task_of(struct inode *ino) { return (int)((ino->ino - PROC_TASK_INO) / 8); }
+
+static ssize_t task_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
+{
+	struct sbuf sb = { 0 };
+	int tid = task_of(f->ino);
+	switch ((f->ino->ino - PROC_TASK_INO) % 8) {
+	case TASK_COMM:
+		gen_pid_comm(&sb);
+		break;
+	case TASK_STAT:
+		gen_task_stat(&sb, tid);
+		break;
+	case TASK_STATUS:
+		gen_task_status(&sb, tid);
+		break;
+	}
+	ssize_t r = 0;
+	if (sb.oom)
+		r = -ENOMEM;
+	else if (off < sb.len) {
+		r = (ssize_t)MIN(n, sb.len - off);
+		if (xcopy_out(buf, sb.buf + off, (size_t)r, user))
+			r = -EFAULT;
+	}
+	kfree(sb.buf);
+	return r;
+}
+
+static const struct file_ops task_fops = { .read = task_read };
+
+static int parse_num(const char *name, size_t len)
+{
+	int v = 0;
+	if (len == 0 || len > 9 || (len > 1 && name[0] == '0'))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -1;
+		v = v * 10 + (name[i] - '0');
+	}
+	return v;
+}
+
+static int task_inode(struct inode *dir, int tid, int kind, struct inode **out)
+{
+	struct inode *ino = proc_inode(kind == TASK_DIR ? S_IFDIR | 0555 : S_IFREG | 0444,
+				       kind == TASK_DIR ? (void *)&tid_pdir : NULL);
+	if (!ino)
+		return -ENOMEM;
+	ino->ino = PROC_TASK_INO + (uint64_t)tid * 8 + (uint64_t)kind;
+	ino->transient = true;
+	ino->parent = dir;
+	if (kind != TASK_DIR) {
+		ino->fops = &task_fops;
+		inode_get(dir);       /* the made-on-demand directory outlives its files */
+	}
+	*out = inode_get(ino);
+	return 0;
+}
+
+static int task_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	int tid = parse_num(name, len);
+	if (tid <= 0 || !thread_find(tid))
+		return -ENOENT;
+	return task_inode(dir, tid, TASK_DIR, out);
+}
+
+/* Threads in the order of their ids; *pos - base is the last id shown. */
+static int task_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
+{
+	for (;;) {
+		int last = (int)(*pos - base), next = 0;
+		for (struct thread *t = all_threads; t; t = t->all_next)
+			if (t->state != T_DEAD && t->tid > last && (!next || t->tid < next))
+				next = t->tid;
+		if (!next)
+			return 0;
+		char name[16];
+		int n = ksnprintf(name, sizeof(name), "%d", next);
+		if (emit(ctx, name, (size_t)n, PROC_TASK_INO + (uint64_t)next * 8, IFTODT(S_IFDIR),
+			 base + (uint64_t)next))
+			return 0;
+		*pos = base + (uint64_t)next;
+	}
+}
+
+static int tidf_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	for (int k = 1; k < TASK_NFILES; k++)
+		if (strncmp(task_files[k], name, len) == 0 && task_files[k][len] == 0)
+			return task_inode(dir, task_of(dir), k, out);
+	return -ENOENT;
+}
+
+static int tidf_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
+{
+	for (; *pos - base + 1 < TASK_NFILES; ++*pos) {
+		int k = (int)(*pos - base) + 1;
+		if (emit(ctx, task_files[k], strlen(task_files[k]), dir->ino + (uint64_t)k,
+			 IFTODT(S_IFREG), *pos + 1))
+			return 0;
+	}
+	return 0;
 }
 
 /* What /proc/self/fd/N shows for an open file. */
@@ -539,7 +698,25 @@ int pseudo_init(struct inode *root)
 		e = pdir_build(pid_dir, &pid_pdir);
 	if (!e)
 		e = minifs_attach(root, "proc", proc_root);
-	if (e)
+	if (e) {
 		kprintf("htux: cannot make /proc (error %d)\n", -e);
+		return e;
+	}
+
+	/* /sys, the same way */
+	e = vfs_unlinkat(AT_FDCWD, "/sys", true);
+	if (e && e != -ENOENT) {
+		kprintf("htux: /sys in the image is not an empty directory (error %d)\n", -e);
+		return e;
+	}
+	struct inode *sys_root = proc_inode(S_IFDIR | 0555, &sysfs_pdir);
+	if (!sys_root)
+		return -ENOMEM;
+	sys_root->refs = 1;
+	e = pdir_build(sys_root, &sysfs_pdir);
+	if (!e)
+		e = minifs_attach(root, "sys", sys_root);
+	if (e)
+		kprintf("htux: cannot make /sys (error %d)\n", -e);
 	return e;
 }

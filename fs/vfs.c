@@ -22,6 +22,10 @@ void inode_init(struct inode *ino, unsigned mode, uint64_t dev)
 	ino->dev = dev;
 	ino->mode = mode;
 	ino->nlink = 1;
+	if (current) {
+		ino->uid = (unsigned)current->fsuid;
+		ino->gid = (unsigned)current->fsgid;
+	}
 	ino->atime = ino->mtime = ino->ctime = fs_now();
 }
 
@@ -128,8 +132,8 @@ void inode_fill_stat(struct inode *ino, struct stat *st)
 	st->st_ino = ino->ino;
 	st->st_nlink = ino->nlink;
 	st->st_mode = ino->mode;
-	st->st_uid = 0;
-	st->st_gid = 0;
+	st->st_uid = ino->uid;
+	st->st_gid = ino->gid;
 	st->st_rdev = ino->rdev;
 	st->st_size = (long)ino->size;
 	st->st_blksize = 4096;
@@ -157,8 +161,8 @@ void inode_fill_statx(struct inode *ino, unsigned mask, struct statx *sx)
 	sx->stx_mask = STATX_BASIC_STATS;
 	sx->stx_blksize = 4096;
 	sx->stx_nlink = ino->nlink;
-	sx->stx_uid = 0;
-	sx->stx_gid = 0;
+	sx->stx_uid = ino->uid;
+	sx->stx_gid = ino->gid;
 	sx->stx_mode = (uint16_t)ino->mode;
 	sx->stx_ino = ino->ino;
 	sx->stx_size = ino->size;
@@ -421,6 +425,8 @@ static int open_create(struct inode *base, const char *path, int flags, unsigned
 	}
 	if (flags & O_EXCL) {
 		e = -EEXIST;
+	} else if (S_ISDIR(ino->mode)) {
+		e = -EISDIR;
 	} else if (S_ISLNK(ino->mode)) {
 		char *target;
 		if (flags & O_NOFOLLOW)
@@ -511,7 +517,7 @@ int vfs_mkdirat(int dirfd, const char *path, unsigned mode)
 		else if (!nd.dir->ops->create)
 			e = -EACCES;
 		else if ((e = nd.dir->ops->create(nd.dir, nd.last, nd.len,
-						  S_IFDIR | (mode & ~cur_umask() & 07777), NULL, &ino)) == 0)
+						  S_IFDIR | (mode & ~cur_umask() & 01777), NULL, &ino)) == 0)
 			inode_put(ino);
 	}
 	inode_put(nd.dir);
@@ -581,7 +587,32 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir)
 	return e;
 }
 
+static bool is_below(struct inode *dir, struct inode *node)
+{
+	for (struct inode *p = dir; p; p = p->parent == p ? NULL : p->parent)
+		if (p == node)
+			return true;
+	return false;
+}
+
+/* RENAME_EXCHANGE: both names exist; neither may go below itself. */
+static int exchange(struct nameidata *on, struct inode *a, struct nameidata *nn, struct inode *b)
+{
+	if ((S_ISDIR(a->mode) && is_below(nn->dir, a)) || (S_ISDIR(b->mode) && is_below(on->dir, b)))
+		return -EINVAL;
+	if (!on->dir->ops->exchange)
+		return -EINVAL;
+	if (on->dir->ops != nn->dir->ops)
+		return -EXDEV;
+	return on->dir->ops->exchange(on->dir, a, nn->dir, b);
+}
+
 int vfs_renameat(int ofd, const char *opath, int nfd, const char *npath)
+{
+	return vfs_renameat2(ofd, opath, nfd, npath, 0);
+}
+
+int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsigned flags)
 {
 	struct nameidata on, nn;
 	int e = lookup_parent(ofd, opath, &on);
@@ -608,14 +639,20 @@ int vfs_renameat(int ofd, const char *opath, int nfd, const char *npath)
 	e = dir_lookup(nn.dir, nn.last, nn.len, &victim);
 	if (e == -ENOENT) {
 		victim = NULL;
-		e = nn.dir->nlink == 0 ? -ENOENT : 0;
+		e = nn.dir->nlink == 0 || (flags & RENAME_EXCHANGE) ? -ENOENT : 0;
 	} else if (e) {
 		victim = NULL;
+	} else if (flags & RENAME_NOREPLACE) {
+		e = -EEXIST;
 	}
 	if (e)
 		goto out;
 	if (victim == node)
 		goto out;
+	if (flags & RENAME_EXCHANGE) {
+		e = exchange(&on, node, &nn, victim);
+		goto out;
+	}
 	if (victim) {
 		if (S_ISDIR(node->mode) && !S_ISDIR(victim->mode))
 			e = -ENOTDIR;
@@ -645,6 +682,33 @@ out:
 	inode_put(nn.dir);
 	inode_put(on.dir);
 	return e;
+}
+
+int vfs_chown(struct inode *ino, int uid, int gid)
+{
+	if (!minifs_is(ino))
+		return -EPERM;
+	if (current && current->euid != 0) {
+		bool member = gid == -1 || gid == current->fsgid;
+		for (int i = 0; !member && i < current->ngroups; i++)
+			member = current->groups[i] == gid;
+		if ((unsigned)current->fsuid != ino->uid || (uid != -1 && (unsigned)uid != ino->uid) ||
+		    !member)
+			return -EPERM;
+	}
+	if (uid != -1)
+		ino->uid = (unsigned)uid;
+	if (gid != -1)
+		ino->gid = (unsigned)gid;
+	/* chown drops set-user-ID, and set-group-ID when it means
+	 * something (with group execute), even when no id changes */
+	if (!S_ISDIR(ino->mode) && !S_ISLNK(ino->mode)) {
+		ino->mode &= ~(unsigned)S_ISUID;
+		if (ino->mode & S_IXGRP)
+			ino->mode &= ~(unsigned)S_ISGID;
+	}
+	ino->ctime = fs_now();
+	return 0;
 }
 
 int vfs_truncate(struct inode *ino, uint64_t len)
@@ -699,18 +763,21 @@ int fs_init(const void *cpio, size_t len)
 			return e;
 		}
 	}
+	/* /tmp is world-writable and sticky, as on Linux, also when the image
+	 * has one (htux-mkimage makes every directory 0755). */
 	struct inode *tmp;
-	int e = vfs_lookupat(AT_FDCWD, "/tmp", LOOKUP_FOLLOW, &tmp);
-	if (e == -ENOENT) {
-		e = vfs_mkdirat(AT_FDCWD, "/tmp", 0777);
-		if (!e && (e = vfs_lookupat(AT_FDCWD, "/tmp", 0, &tmp)) == 0) {
+	int e = vfs_mkdirat(AT_FDCWD, "/tmp", 0777);
+	if (e == -EEXIST)
+		e = 0;
+	if (!e && (e = vfs_lookupat(AT_FDCWD, "/tmp", LOOKUP_FOLLOW, &tmp)) == 0) {
+		if (S_ISDIR(tmp->mode))
 			vfs_chmod(tmp, 01777);
-			inode_put(tmp);
-		}
-	} else if (!e) {
 		inode_put(tmp);
 	}
 	if (e)
 		kprintf("htux: cannot make /tmp (error %d)\n", -e);
-	return pseudo_init(fs_root);
+	e = pseudo_init(fs_root);
+	if (!e && (e = etc_init()) != 0)
+		kprintf("htux: cannot make the files of /etc (error %d)\n", -e);
+	return e;
 }

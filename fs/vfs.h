@@ -46,6 +46,8 @@ struct inode_ops {
 	int (*unlink)(struct inode *dir, struct inode *victim);
 	int (*rename)(struct inode *odir, struct inode *node, struct inode *ndir,
 		      const char *name, size_t len, struct inode *victim);
+	/* Swaps the names of a (in adir) and b (in bdir): RENAME_EXCHANGE. */
+	int (*exchange)(struct inode *adir, struct inode *a, struct inode *bdir, struct inode *b);
 	/* Symlinks: copies at most n bytes of the target (no NUL) to the
 	 * kernel buffer buf and returns the target's full length. */
 	ssize_t (*readlink)(struct inode *ino, char *buf, size_t n);
@@ -58,6 +60,8 @@ struct inode_ops {
 };
 
 #define FOP_STREAM 1u  /* no file position: lseek and pread/pwrite give ESPIPE */
+#define FOP_SEEK0  2u  /* lseek does nothing and returns 0 (/dev/null, /dev/zero) */
+#define FOP_MMAP_ANON 4u  /* mmap gives anonymous memory (/dev/zero) */
 
 /* Readiness bits returned by poll (the values of POLLIN/POLLOUT). */
 #define FPOLL_IN  0x001u
@@ -82,6 +86,7 @@ struct inode {
 	uint64_t rdev;            /* devices: st_rdev */
 	unsigned mode;            /* S_IFMT type | permission bits */
 	unsigned nlink;           /* 0: no name left; freed at the last put */
+	unsigned uid, gid;        /* owner: the creator's fs ids; chown changes them */
 	bool transient;           /* made on demand: freed at the last put anyway */
 	uint64_t size;            /* regular: bytes; symlink: target length */
 	int64_t atime, mtime, ctime;  /* ns since the epoch */
@@ -146,6 +151,12 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir);
 int vfs_renameat(int ofd, const char *opath, int nfd, const char *npath);
 int vfs_truncate(struct inode *ino, uint64_t len);
 int vfs_chmod(struct inode *ino, unsigned mode);
+int vfs_chown(struct inode *ino, int uid, int gid);   /* -1: unchanged */
+#define RENAME_NOREPLACE 1u
+#define RENAME_EXCHANGE  2u
+#define RENAME_WHITEOUT  4u
+/* flags: RENAME_NOREPLACE or RENAME_EXCHANGE (checked by the caller) */
+int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsigned flags);
 int vfs_chdir(struct inode *dir);
 int vfs_getcwd(char *buf, size_t n);         /* length without NUL, or -errno */
 
@@ -164,7 +175,8 @@ bool file_writable(struct file *f);
 
 /* ---- pieces (fs/console.c, fs/pseudo.c) */
 extern const struct file_ops console_fops;
-int pseudo_init(struct inode *root);         /* /dev and /proc */
+int pseudo_init(struct inode *root);         /* /dev, /proc and /sys */
+int etc_init(void);                          /* /etc/passwd, group, hosts, resolv.conf (fs/etc.c) */
 
 /* Copies to/from a user or kernel buffer; 0 or -EFAULT. */
 static inline int xcopy_out(void *dst, const void *src, size_t n, bool user)

@@ -145,6 +145,7 @@ int sched_sleep_until(uint64_t deadline)
 void sched_tick(bool from_user)
 {
 	wake_expired(time_ns());
+	signal_timers_tick(time_ns());   /* alarm, setitimer, timer_create */
 	console_poll();
 	/* Preempt: the running thread had its tick; others wait. */
 	if (from_user && run_head)

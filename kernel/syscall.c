@@ -36,9 +36,36 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	/* kernel/sys/time.c */
 	H(clock_gettime), H(clock_getres), H(gettimeofday), H(time), H(nanosleep), H(clock_nanosleep),
 	/* kernel/sys/signal.c */
-	H(rt_sigaction), H(rt_sigprocmask), H(sigaltstack),
+	H(rt_sigaction), H(rt_sigprocmask), H(rt_sigpending), H(rt_sigsuspend), H(pause),
+	H(rt_sigtimedwait), H(kill), H(tkill), H(tgkill), H(rt_sigqueueinfo), H(rt_tgsigqueueinfo),
+	H(sigaltstack), H(rt_sigreturn),
+	/* kernel/sys/itimer.c */
+	H(alarm), H(getitimer), H(setitimer), H(timer_create), H(timer_settime), H(timer_gettime),
+	H(timer_getoverrun), H(timer_delete),
 	/* kernel/sys/info.c */
-	H(uname), H(sysinfo), H(getrandom),
+	H(uname), H(sysinfo), H(getrandom), H(sethostname), H(setdomainname),
+	/* kernel/sys/ids.c */
+	H(setuid), H(setgid), H(setreuid), H(setregid), H(setresuid), H(setresgid), H(setfsuid),
+	H(setfsgid), H(getgroups), H(setgroups), H(capget),
+	H(capset), /* partial: the sets are stored; permission checks are root's whatever they say */
+	/* kernel/sys/misc.c */
+	H(prctl), H(getpriority), H(setpriority),
+	H(sched_setscheduler), /* partial: real-time policies are recorded; every thread runs round-robin */
+	H(sched_getscheduler), H(sched_setparam), H(sched_getparam), H(sched_get_priority_max),
+	H(sched_get_priority_min), H(sched_rr_get_interval),
+	H(times), H(personality), H(getcpu), H(membarrier), H(ioprio_get), H(ioprio_set),
+	H(mlock), H(mlock2), H(munlock), H(mlockall), H(munlockall), H(mincore), H(setsid), H(setpgid),
+	/* kernel/sys/fs.c (owners, statfs, times, renameat2, sync), xfer.c */
+	H(chown), H(fchown), H(lchown), H(fchownat), H(statfs), H(fstatfs), H(utimes), H(futimesat),
+	H(utime), H(renameat2), H(sync), H(syncfs),
+	H(sendfile), H(copy_file_range),
+	H(fallocate), /* partial: modes 0 and PUNCH_HOLE|KEEP_SIZE; preallocation is EOPNOTSUPP */
+	/* fs/pipe.c, fs/eventfd.c, fs/timerfd.c, fs/memfd.c */
+	H(pipe), H(pipe2), H(eventfd), H(eventfd2), H(timerfd_create), H(timerfd_settime),
+	H(timerfd_gettime), H(memfd_create),
+	/* kernel/sys/poll.c, kernel/sys/epoll.c */
+	H(poll), H(ppoll), H(select), H(pselect6), H(epoll_create), H(epoll_create1),
+	H(epoll_ctl), H(epoll_wait), H(epoll_pwait), H(epoll_pwait2),
 };
 
 static const char *name_of(uint64_t nr)
@@ -66,4 +93,5 @@ void syscall_dispatch(struct trapframe *tf)
 	tf->rax = ret;
 	if (tf->rip >= USER_TOP)
 		signal_fault(tf, SIGSEGV, tf->rip);
+	signal_deliver(tf);
 }

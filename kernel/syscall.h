@@ -124,14 +124,141 @@ long sys_time(long *t);
 long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec *rem);
 long sys_clock_nanosleep(int clk, int flags, const struct __kernel_timespec *req, struct __kernel_timespec *rem);
 
-/* kernel/sys/signal.c: handlers and masks (recorded; delivery comes later) */
-long sys_rt_sigaction(int sig, const void *act, void *oact, size_t sigsetsize);
+/* kernel/sys/signal.c: dispositions, masks, waiting for and sending signals */
+struct k_sigaction;
+struct sigaltstack;
+struct siginfo;
+long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact,
+		      size_t sigsetsize);
 long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oset, size_t sigsetsize);
-long sys_sigaltstack(const void *ss, void *oss);
+long sys_rt_sigpending(uint64_t *set, size_t sigsetsize);
+long sys_rt_sigsuspend(const uint64_t *mask, size_t sigsetsize);
+long sys_pause(void);
+long sys_rt_sigtimedwait(const uint64_t *set, struct siginfo *info,
+			 const struct __kernel_timespec *ts, size_t sigsetsize);
+long sys_kill(int pid, int sig);
+long sys_tkill(int tid, int sig);
+long sys_tgkill(int tgid, int tid, int sig);
+long sys_rt_sigqueueinfo(int pid, int sig, const struct siginfo *info);
+long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const struct siginfo *info);
+long sys_sigaltstack(const struct sigaltstack *ss, struct sigaltstack *oss);
+long sys_rt_sigreturn(void);
+
+/* kernel/sys/itimer.c: timers that send signals */
+struct __kernel_old_itimerval;
+struct __kernel_itimerspec;
+struct sigevent;
+long sys_alarm(unsigned int seconds);
+long sys_getitimer(int which, struct __kernel_old_itimerval *v);
+long sys_setitimer(int which, const struct __kernel_old_itimerval *n, struct __kernel_old_itimerval *old);
+long sys_timer_create(int clock, const struct sigevent *sev, int *id);
+long sys_timer_settime(int id, int flags, const struct __kernel_itimerspec *n,
+		       struct __kernel_itimerspec *old);
+long sys_timer_gettime(int id, struct __kernel_itimerspec *v);
+long sys_timer_getoverrun(int id);
+long sys_timer_delete(int id);
 
 /* kernel/sys/info.c: the system */
 long sys_uname(struct new_utsname *u);
 long sys_sysinfo(struct sysinfo *si);
 long sys_getrandom(void *buf, size_t n, unsigned flags);
+long sys_sethostname(const char *name, int len);
+long sys_setdomainname(const char *name, int len);
+
+/* kernel/sys/ids.c: credentials */
+struct __user_cap_header_struct;
+struct __user_cap_data_struct;
+long sys_setuid(int uid);
+long sys_setgid(int gid);
+long sys_setreuid(int r, int e);
+long sys_setregid(int r, int e);
+long sys_setresuid(int r, int e, int s);
+long sys_setresgid(int r, int e, int s);
+long sys_setfsuid(int uid);
+long sys_setfsgid(int gid);
+long sys_getgroups(int size, int *list);
+long sys_setgroups(int size, const int *list);
+long sys_capget(struct __user_cap_header_struct *h, struct __user_cap_data_struct *d);
+long sys_capset(struct __user_cap_header_struct *h, const struct __user_cap_data_struct *d);
+
+/* kernel/sys/misc.c: prctl, priorities, policies, locking, residency */
+struct sched_param;
+struct tms;
+long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5);
+long sys_getpriority(int which, int who);
+long sys_setpriority(int which, int who, int niceval);
+long sys_sched_setscheduler(int pid, int policy, const struct sched_param *param);
+long sys_sched_getscheduler(int pid);
+long sys_sched_setparam(int pid, const struct sched_param *param);
+long sys_sched_getparam(int pid, struct sched_param *param);
+long sys_sched_get_priority_max(int policy);
+long sys_sched_get_priority_min(int policy);
+long sys_sched_rr_get_interval(int pid, struct __kernel_timespec *ts);
+long sys_times(struct tms *t);
+long sys_personality(unsigned persona);
+long sys_getcpu(unsigned *cpu, unsigned *node, void *unused);
+long sys_membarrier(int cmd, unsigned flags, int cpu_id);
+long sys_ioprio_set(int which, int who, int prio);
+long sys_ioprio_get(int which, int who);
+long sys_mlock(uint64_t start, size_t len);
+long sys_mlock2(uint64_t start, size_t len, int flags);
+long sys_munlock(uint64_t start, size_t len);
+long sys_mlockall(int flags);
+long sys_munlockall(void);
+long sys_mincore(uint64_t start, size_t len, unsigned char *vec);
+long sys_setsid(void);
+long sys_setpgid(int pid, int pgid);
+
+/* kernel/sys/fs.c: owners, filesystem figures, times, renameat2, sync */
+struct statfs;
+struct utimbuf;
+long sys_chown(const char *path, int uid, int gid);
+long sys_fchown(int fd, int uid, int gid);
+long sys_lchown(const char *path, int uid, int gid);
+long sys_fchownat(int dirfd, const char *path, int uid, int gid, int flags);
+long sys_statfs(const char *path, struct statfs *st);
+long sys_fstatfs(int fd, struct statfs *st);
+long sys_utimes(const char *path, const struct __kernel_old_timeval *tv);
+long sys_futimesat(int dirfd, const char *path, const struct __kernel_old_timeval *tv);
+long sys_utime(const char *path, const struct utimbuf *ub);
+long sys_renameat2(int fromfd, const char *from, int tofd, const char *to, unsigned flags);
+long sys_sync(void);
+long sys_syncfs(int fd);
+
+/* kernel/sys/xfer.c: copies between files, fallocate */
+long sys_sendfile(int outfd, int infd, int64_t *off, size_t count);
+long sys_copy_file_range(int infd, int64_t *inoff, int outfd, int64_t *outoff, size_t len, unsigned flags);
+long sys_fallocate(int fd, int mode, int64_t off, int64_t len);
+
+/* fs/pipe.c, fs/eventfd.c, fs/timerfd.c, fs/memfd.c: special files */
+struct __kernel_itimerspec;
+long sys_pipe(int *fds);
+long sys_pipe2(int *fds, int flags);
+long sys_eventfd(unsigned count);
+long sys_eventfd2(unsigned count, int flags);
+long sys_timerfd_create(int clock, int flags);
+long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec *new_value,
+			 struct __kernel_itimerspec *old_value);
+long sys_timerfd_gettime(int fd, struct __kernel_itimerspec *cur);
+long sys_memfd_create(const char *name, unsigned flags);
+
+/* kernel/sys/poll.c, kernel/sys/epoll.c: waiting for descriptors */
+struct pollfd;
+struct epoll_event;
+long sys_poll(struct pollfd *fds, unsigned nfds, int timeout);
+long sys_ppoll(struct pollfd *fds, unsigned nfds, struct __kernel_timespec *tsp,
+	       const uint64_t *sigmask, size_t sigsetsize);
+long sys_select(int n, void *inp, void *outp, void *exp, struct __kernel_old_timeval *tvp);
+long sys_pselect6(int n, void *inp, void *outp, void *exp, struct __kernel_timespec *tsp,
+		  const void *sig);
+long sys_epoll_create(int size);
+long sys_epoll_create1(int flags);
+long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
+long sys_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
+long sys_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout,
+		     const uint64_t *sigmask, size_t sigsetsize);
+long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
+		      const struct __kernel_timespec *timeout, const uint64_t *sigmask,
+		      size_t sigsetsize);
 
 #endif

@@ -61,6 +61,11 @@ int serial_getc(void)
 	return inb(COM1 + DATA);
 }
 
+bool serial_has_input(void)
+{
+	return inb(COM1 + LSR) & LSR_DR;
+}
+
 void serial_flush(void)
 {
 	while (!(inb(COM1 + LSR) & LSR_TEMT))

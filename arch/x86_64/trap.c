@@ -63,17 +63,20 @@ void trap(struct trapframe *tf)
 	if (tf->trapno == T_PF) {
 		uint64_t addr = read_cr2();
 		if (addr < USER_TOP && vm_fault(addr, tf->err) == 0)
-			return;
+			goto out;
 	}
 	if (tf->trapno == T_IRQ0) {
 		lapic_eoi();
 		sched_tick(from_user);
-		return;
+		goto out;
 	}
 	if (tf->trapno > T_IRQ0)
-		return;   /* no other device interrupts are enabled; spurious ones need no EOI */
+		goto out;   /* no other device interrupts are enabled; spurious ones need no EOI */
 	if (from_user)
 		user_fault(tf);
 	else
 		kernel_fault(tf);
+out:
+	if (from_user)
+		signal_deliver(tf);   /* signals on the way back to user mode */
 }

@@ -5,6 +5,7 @@
 #include "fs/minifs/minifs.h"
 
 #define MINIFS_MAX_FILE (1ull << 40)
+#define DIRENT_SIZE 20   /* a directory's size grows by this per entry (as tmpfs's) */
 
 struct mdirent {
 	struct mdirent *next, *prev;
@@ -78,6 +79,7 @@ static void dir_append(struct inode *dir, struct mdirent *d)
 	d->ino->parent = dir;
 	if (S_ISDIR(d->ino->mode))
 		dir->nlink++;
+	dir->size += DIRENT_SIZE;
 	dir->mtime = dir->ctime = fs_now();
 }
 
@@ -95,19 +97,26 @@ static void dir_remove(struct inode *dir, struct mdirent *d)
 	d->ino->parent = NULL;
 	if (S_ISDIR(d->ino->mode))
 		dir->nlink--;
+	dir->size -= DIRENT_SIZE;
 	dir->mtime = dir->ctime = fs_now();
 }
+
+static uint64_t live_nodes;
+
+uint64_t minifs_inodes(void) { return live_nodes; }
 
 static struct mnode *node_new(unsigned mode)
 {
 	struct mnode *m = kzalloc(sizeof(*m));
 	if (!m)
 		return NULL;
+	live_nodes++;
 	inode_init(&m->vi, mode, MINIFS_DEV);
 	m->vi.ops = &mf_iops;
 	m->vi.nlink = S_ISDIR(mode) ? 2 : 1;
 	if (S_ISDIR(mode)) {
 		m->vi.fops = &mf_dir_fops;
+		m->vi.size = 2 * DIRENT_SIZE;
 		m->next_pos = 2;
 	} else if (S_ISREG(mode)) {
 		m->vi.fops = &mf_reg_fops;
@@ -117,6 +126,7 @@ static struct mnode *node_new(unsigned mode)
 
 static void node_free(struct mnode *m)
 {
+	live_nodes--;
 	if (m->owned)
 		kfree(m->data);
 	kfree(m->target);
@@ -251,6 +261,29 @@ static int mf_rename(struct inode *odir, struct inode *node, struct inode *ndir,
 	return 0;
 }
 
+static int mf_exchange(struct inode *adir, struct inode *a, struct inode *bdir, struct inode *b)
+{
+	if (!minifs_is(a) || !minifs_is(b) || !minifs_is(bdir))
+		return -EXDEV;
+	struct mdirent *da = dir_find_ino(adir, a), *db = dir_find_ino(bdir, b);
+	if (!da || !db)
+		return -ENOENT;
+	/* each entry keeps its name (and hash) and takes the other inode */
+	char *an = a->name;
+	a->name = b->name;
+	b->name = an;
+	da->ino = b;
+	db->ino = a;
+	a->parent = bdir;
+	b->parent = adir;
+	int ad = S_ISDIR(a->mode), bd = S_ISDIR(b->mode);
+	adir->nlink = (unsigned)((int)adir->nlink + bd - ad);
+	bdir->nlink = (unsigned)((int)bdir->nlink + ad - bd);
+	int64_t now = fs_now();
+	a->ctime = b->ctime = adir->mtime = adir->ctime = bdir->mtime = bdir->ctime = now;
+	return 0;
+}
+
 static ssize_t mf_readlink(struct inode *ino, char *buf, size_t n)
 {
 	struct mnode *m = M(ino);
@@ -324,6 +357,7 @@ static const struct inode_ops mf_iops = {
 	.create = mf_create,
 	.unlink = mf_unlink,
 	.rename = mf_rename,
+	.exchange = mf_exchange,
 	.readlink = mf_readlink,
 	.truncate = mf_truncate,
 	.chmod = mf_chmod,

@@ -10,6 +10,7 @@
 
 struct inode *minifs_new_root(void);
 bool minifs_is(struct inode *ino);
+uint64_t minifs_inodes(void);   /* how many exist (for statfs) */
 
 /* Makes a device (or other special) node with its own file operations. */
 int minifs_mknod(struct inode *dir, const char *name, unsigned mode, uint64_t rdev,

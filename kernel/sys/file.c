@@ -239,6 +239,8 @@ long sys_lseek(int fd, off_t off, int whence)
 		return -EBADF;
 	if (f->ops && (f->ops->flags & FOP_STREAM))
 		return -ESPIPE;
+	if (f->ops && (f->ops->flags & FOP_SEEK0))
+		return 0;
 	uint64_t size = f->ino->size;
 	int64_t base;
 	switch (whence) {

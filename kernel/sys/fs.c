@@ -1,9 +1,13 @@
 /* sys/fs.c: the system calls on names and metadata: stat and statx,
  * access, readlink, getcwd/chdir, umask, mkdir, unlink/rmdir, rename,
- * truncate, chmod. */
+ * truncate, chmod, chown, statfs, the utime family, renameat2, sync. */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
+#include "fs/minifs/minifs.h"
+#include "kernel/pmem.h"
+#include <asm/statfs.h>
+#include <linux/utime.h>
 #include <asm/stat.h>
 #include <linux/time_types.h>
 
@@ -346,19 +350,15 @@ static int ts_to_ns(const struct __kernel_timespec *t, int64_t now, int64_t *ns,
 	return 0;
 }
 
-long sys_utimensat(int dirfd, const char *upath, const struct __kernel_timespec *utimes, int flags)
+/* ts: two kernel timespecs, or NULL for "now" */
+static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_timespec *t, int flags)
 {
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	int64_t now = fs_now(), at = now, mt = now;
 	bool aomit = false, momit = false;
-	if (utimes) {
-		struct __kernel_timespec t[2];
-		if (copy_from_user(t, utimes, sizeof(t)))
-			return -EFAULT;
-		if (ts_to_ns(&t[0], now, &at, &aomit) || ts_to_ns(&t[1], now, &mt, &momit))
-			return -EINVAL;
-	}
+	if (t && (ts_to_ns(&t[0], now, &at, &aomit) || ts_to_ns(&t[1], now, &mt, &momit)))
+		return -EINVAL;
 	struct inode *ino;
 	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 		      (flags & AT_EMPTY_PATH || !upath ? LOOKUP_EMPTY : 0);
@@ -374,3 +374,159 @@ long sys_utimensat(int dirfd, const char *upath, const struct __kernel_timespec 
 	return 0;
 }
 
+long sys_utimensat(int dirfd, const char *upath, const struct __kernel_timespec *utimes, int flags)
+{
+	struct __kernel_timespec t[2];
+	if (utimes && copy_from_user(t, utimes, sizeof(t)))
+		return -EFAULT;
+	return utimens_kernel(dirfd, upath, utimes ? t : NULL, flags);
+}
+
+/* ---- owners */
+
+long sys_fchownat(int dirfd, const char *path, int uid, int gid, int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct inode *ino;
+	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
+	long e = lookup_user(dirfd, path, lf, &ino);
+	if (e)
+		return e;
+	e = vfs_chown(ino, uid, gid);
+	inode_put(ino);
+	return e;
+}
+
+long sys_chown(const char *path, int uid, int gid) { return sys_fchownat(AT_FDCWD, path, uid, gid, 0); }
+
+long sys_lchown(const char *path, int uid, int gid)
+{
+	return sys_fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fchown(int fd, int uid, int gid)
+{
+	struct file *f = fd_get(fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	return vfs_chown(f->ino, uid, gid);
+}
+
+/* ---- filesystem figures: minifs is a tmpfs, the pseudo files procfs */
+
+#define TMPFS_MAGIC      0x01021994
+#define PROC_SUPER_MAGIC 0x9fa0
+#define ST_VALID         0x0020
+#define ST_RELATIME      0x1000
+
+static long put_statfs(struct inode *ino, struct statfs *ust)
+{
+	struct statfs s;
+	memset(&s, 0, sizeof(s));
+	uint64_t total = pmem_total_pages(), free = pmem_free_pages();
+	s.f_bsize = PAGE_SIZE;
+	s.f_frsize = PAGE_SIZE;
+	s.f_namelen = NAME_MAX;
+	s.f_flags = ST_VALID | ST_RELATIME;
+	if (minifs_is(ino)) {
+		s.f_type = TMPFS_MAGIC;
+		s.f_blocks = total;
+		s.f_bfree = s.f_bavail = free;
+		s.f_files = total / 2;          /* tmpfs's default inode limit */
+		s.f_ffree = (uint64_t)s.f_files > minifs_inodes() ? s.f_files - (long)minifs_inodes() : 0;
+	} else {
+		s.f_type = PROC_SUPER_MAGIC;
+	}
+	return copy_to_user(ust, &s, sizeof(s));
+}
+
+long sys_statfs(const char *path, struct statfs *st)
+{
+	struct inode *ino;
+	long e = lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW, &ino);
+	if (e)
+		return e;
+	e = put_statfs(ino, st);
+	inode_put(ino);
+	return e;
+}
+
+long sys_fstatfs(int fd, struct statfs *st)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return put_statfs(f->ino, st);
+}
+
+/* ---- the older time-setting calls, in microseconds or seconds */
+
+static long set_times_us(int dirfd, const char *path, const struct __kernel_old_timeval *utv)
+{
+	if (!utv)
+		return sys_utimensat(dirfd, path, NULL, 0);
+	struct __kernel_old_timeval tv[2];
+	if (copy_from_user(tv, utv, sizeof(tv)))
+		return -EFAULT;
+	struct __kernel_timespec ts[2];
+	for (int i = 0; i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+			return -EINVAL;
+		ts[i].tv_sec = tv[i].tv_sec;
+		ts[i].tv_nsec = tv[i].tv_usec * 1000;
+	}
+	return utimens_kernel(dirfd, path, ts, 0);
+}
+
+long sys_utimes(const char *path, const struct __kernel_old_timeval *tv)
+{
+	return set_times_us(AT_FDCWD, path, tv);
+}
+
+long sys_futimesat(int dirfd, const char *path, const struct __kernel_old_timeval *tv)
+{
+	return set_times_us(dirfd, path, tv);
+}
+
+long sys_utime(const char *path, const struct utimbuf *ub)
+{
+	if (!ub)
+		return sys_utimensat(AT_FDCWD, path, NULL, 0);
+	struct utimbuf b;
+	if (copy_from_user(&b, ub, sizeof(b)))
+		return -EFAULT;
+	struct __kernel_timespec ts[2] = { { b.actime, 0 }, { b.modtime, 0 } };
+	return utimens_kernel(AT_FDCWD, path, ts, 0);
+}
+
+/* ---- renameat2 and syncing (a RAM filesystem has nothing to write back) */
+
+long sys_renameat2(int fromfd, const char *ufrom, int tofd, const char *uto, unsigned flags)
+{
+	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
+		return -EINVAL;
+	if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))
+		return -EINVAL;
+	int e;
+	char *from = path_from_user(ufrom, &e);
+	if (!from)
+		return e;
+	char *to = path_from_user(uto, &e);
+	if (!to) {
+		kfree(from);
+		return e;
+	}
+	e = vfs_renameat2(fromfd, from, tofd, to, flags);
+	kfree(from);
+	kfree(to);
+	return e;
+}
+
+long sys_sync(void) { return 0; }
+
+long sys_syncfs(int fd)
+{
+	return fd_get(fd) ? 0 : -EBADF;
+}

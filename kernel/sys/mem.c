@@ -46,9 +46,14 @@ long sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, off_t off)
 
 	if (!(flags & MAP_ANONYMOUS)) {
 		struct file *f = fd_get(fd);
-		if (!f)
+		if (!f || (f->flags & O_PATH))
 			return -EBADF;
 		file = file_inode(f);
+		if (f->ops && (f->ops->flags & FOP_MMAP_ANON)) {
+			file = NULL;          /* /dev/zero: anonymous memory */
+			flags |= MAP_ANONYMOUS;
+			goto place;
+		}
 		if (!file || (inode_mode(file) & 0170000) != 0100000)
 			return -ENODEV;
 		if (!file_readable(f))
@@ -59,6 +64,7 @@ long sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, off_t off)
 		file_bytes = (uint64_t)off < size ? size - off : 0;
 	}
 
+place:
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
@@ -162,17 +168,33 @@ long sys_msync(uint64_t addr, size_t len, int flags)
 	return vm_sync(current->mm, addr, PAGE_UP(len));
 }
 
+/* Whether every page of [start, end) belongs to an area. */
+static bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+	while (start < end) {
+		struct vma *v = vm_find(mm, start);
+		if (!v || v->start > start)
+			return false;
+		start = v->end;
+	}
+	return true;
+}
+
 long sys_madvise(uint64_t addr, size_t len, int advice)
 {
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
 	switch (advice) {
 	case MADV_DONTNEED:
-	case MADV_FREE:
-		if (!user_ok((void *)addr, len, false))
-			return -ENOMEM;
+	case MADV_FREE: {
+		/* Linux drops the pages of the mapped parts and then reports
+		 * a hole in the range with ENOMEM. */
+		uint64_t end = addr + PAGE_UP(len);
+		if (end < addr)
+			return -EINVAL;
 		vm_zap(current->mm, addr, PAGE_UP(len));
-		return 0;
+		return range_mapped(current->mm, addr, end) ? 0 : -ENOMEM;
+	}
 	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
 	case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
 	case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_DONTFORK: case MADV_DOFORK:

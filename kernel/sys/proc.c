@@ -15,25 +15,31 @@ long sys_exit_group(int status) { vm_exit(status & 0xFF); }
 
 long sys_getpid(void) { return current->pid; }
 long sys_getppid(void) { return 0; }
-long sys_getuid(void) { return 0; }
-long sys_geteuid(void) { return 0; }
-long sys_getgid(void) { return 0; }
-long sys_getegid(void) { return 0; }
+long sys_getuid(void) { return current->uid; }
+long sys_geteuid(void) { return current->euid; }
+long sys_getgid(void) { return current->gid; }
+long sys_getegid(void) { return current->egid; }
 long sys_getpgrp(void) { return current->pid; }
 long sys_getpgid(int pid) { return pid == 0 || pid == current->pid ? current->pid : -ESRCH; }
 long sys_getsid(int pid) { return pid == 0 || pid == current->pid ? current->pid : -ESRCH; }
 
-static long put_ids(int *r, int *e, int *s)
+static long put_ids(int *r, int *e, int *s, int rv, int ev, int sv)
 {
-	int zero = 0;
-	if (copy_to_user(r, &zero, sizeof(int)) || copy_to_user(e, &zero, sizeof(int)) ||
-	    copy_to_user(s, &zero, sizeof(int)))
+	if (copy_to_user(r, &rv, sizeof(int)) || copy_to_user(e, &ev, sizeof(int)) ||
+	    copy_to_user(s, &sv, sizeof(int)))
 		return -EFAULT;
 	return 0;
 }
 
-long sys_getresuid(int *r, int *e, int *s) { return put_ids(r, e, s); }
-long sys_getresgid(int *r, int *e, int *s) { return put_ids(r, e, s); }
+long sys_getresuid(int *r, int *e, int *s)
+{
+	return put_ids(r, e, s, current->uid, current->euid, current->suid);
+}
+
+long sys_getresgid(int *r, int *e, int *s)
+{
+	return put_ids(r, e, s, current->gid, current->egid, current->sgid);
+}
 
 long sys_arch_prctl(int code, unsigned long addr)
 {
@@ -79,6 +85,12 @@ static void limits_init(void)
 	limits[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
 	limits[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
 	limits_set = true;
+}
+
+uint64_t rlimit_cur(int resource)
+{
+	limits_init();
+	return limits[resource].rlim_cur;
 }
 
 long sys_prlimit64(int pid, int resource, const struct rlimit64 *new, struct rlimit64 *old)

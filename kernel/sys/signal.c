@@ -1,71 +1,284 @@
-/* sys/signal.c: rt_sigaction, rt_sigprocmask and sigaltstack. The
- * dispositions and the mask are kept exactly (old values read back as
- * set); delivering signals to handlers comes with the signal subsystem. */
+/* sys/signal.c: the signal system calls: dispositions (rt_sigaction), the
+ * thread's mask (rt_sigprocmask), pending and waiting (rt_sigpending,
+ * rt_sigsuspend, pause, rt_sigtimedwait), sending (kill, tkill, tgkill,
+ * rt_sigqueueinfo, rt_tgsigqueueinfo), the alternate stack and
+ * rt_sigreturn. There is one process: pid current->pid (its process group
+ * and session too). */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/signal.h"
+#include "kernel/sched.h"
+#include "kernel/proc.h"
+#include "arch/x86_64/trap.h"
+#include <linux/time_types.h>
 
-static stack_t altstack = { .ss_flags = SS_DISABLE };
+/* The flags rt_sigaction keeps (unknown ones read back as clear, which is
+ * how programs probe with SA_UNSUPPORTED). */
+#define SA_KNOWN (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | \
+		  SA_NODEFER | SA_RESETHAND | SA_RESTORER | SA_EXPOSE_TAGBITS)
 
-long sys_rt_sigaction(int sig, const void *act, void *oact, size_t sigsetsize)
+static bool valid_sig(int sig) { return sig >= 1 && sig < NSIGNALS; }
+
+long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact,
+		      size_t sigsetsize)
 {
 	if (sigsetsize != sizeof(uint64_t))
 		return -EINVAL;
-	if (sig < 1 || sig >= NSIGNALS)
+	if (!valid_sig(sig) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
-	struct k_sigaction n;
-	if (act) {
-		if (sig == SIGKILL || sig == SIGSTOP)
-			return -EINVAL;
-		if (copy_from_user(&n, act, sizeof(n)))
-			return -EFAULT;
-	}
-	if (oact && copy_to_user(oact, &sigactions[sig], sizeof(sigactions[sig])))
+	struct k_sigaction n, old = sigactions[sig];
+	if (act && copy_from_user(&n, act, sizeof(n)))
 		return -EFAULT;
 	if (act) {
-		n.mask &= ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
+		n.flags &= SA_KNOWN;
+		n.mask &= ~SIG_UNBLOCKABLE;
 		sigactions[sig] = n;
+		/* Pending signals that are now ignored are dropped. */
+		uint64_t h = n.handler;
+		if (h == (uint64_t)SIG_IGN ||
+		    (h == (uint64_t)SIG_DFL && (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
+						sig == SIGCONT)))
+			signal_flush(sig);
 	}
+	if (oact && copy_to_user(oact, &old, sizeof(old)))
+		return -EFAULT;
 	return 0;
 }
 
 long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oset, size_t sigsetsize)
 {
+	struct thread *t = cur_thread;
+	uint64_t old = t->sigmask, n;
+
 	if (sigsetsize != sizeof(uint64_t))
 		return -EINVAL;
-	uint64_t n = 0;
-	if (set && copy_from_user(&n, set, sizeof(n)))
-		return -EFAULT;
-	if (set && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
-		return -EINVAL;
-	if (oset && copy_to_user(oset, &sigmask, sizeof(sigmask)))
-		return -EFAULT;
 	if (set) {
+		if (copy_from_user(&n, set, sizeof(n)))
+			return -EFAULT;
 		if (how == SIG_BLOCK)
-			sigmask |= n;
+			n = old | n;
 		else if (how == SIG_UNBLOCK)
-			sigmask &= ~n;
-		else
-			sigmask = n;
-		sigmask &= ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
+			n = old & ~n;
+		else if (how != SIG_SETMASK)
+			return -EINVAL;
+		t->sigmask = n & ~SIG_UNBLOCKABLE;
 	}
+	if (oset && copy_to_user(oset, &old, sizeof(old)))
+		return -EFAULT;
 	return 0;
 }
 
-long sys_sigaltstack(const void *ss, void *oss)
+long sys_rt_sigpending(uint64_t *set, size_t sigsetsize)
 {
-	stack_t n;
-	if (ss) {
-		if (copy_from_user(&n, ss, sizeof(n)))
-			return -EFAULT;
-		if (n.ss_flags & ~(SS_DISABLE | SS_AUTODISARM))
-			return -EINVAL;
-		if (!(n.ss_flags & SS_DISABLE) && n.ss_size < MINSIGSTKSZ)
-			return -ENOMEM;
-	}
-	if (oss && copy_to_user(oss, &altstack, sizeof(altstack)))
+	struct thread *t = cur_thread;
+	if (sigsetsize > sizeof(uint64_t))
+		return -EINVAL;
+	uint64_t p = (t->sigpending | signal_proc_pending()) & t->sigmask;
+	return copy_to_user(set, &p, sigsetsize) ? -EFAULT : 0;
+}
+
+/* Waits until the thread has a signal to take. */
+static long wait_for_signal(void)
+{
+	while (waitq_wait(NULL, 0) != WAKE_SIGNAL)
+		;
+	return -EINTR;
+}
+
+long sys_pause(void)
+{
+	return wait_for_signal();
+}
+
+long sys_rt_sigsuspend(const uint64_t *mask, size_t sigsetsize)
+{
+	struct thread *t = cur_thread;
+	uint64_t n;
+	if (sigsetsize != sizeof(uint64_t))
+		return -EINVAL;
+	if (copy_from_user(&n, mask, sizeof(n)))
 		return -EFAULT;
-	if (ss)
-		altstack = n;
+	t->sigsaved = t->sigmask;
+	t->sigsaved_valid = true;
+	t->sigmask = n & ~SIG_UNBLOCKABLE;
+	return wait_for_signal();   /* signal_deliver puts the mask back */
+}
+
+long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo,
+			 const struct __kernel_timespec *uts, size_t sigsetsize)
+{
+	struct thread *t = cur_thread;
+	uint64_t set, deadline = 0;
+	bool poll = false;
+
+	if (sigsetsize != sizeof(uint64_t))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	set &= ~SIG_UNBLOCKABLE;
+	if (uts) {
+		struct __kernel_timespec ts;
+		if (copy_from_user(&ts, uts, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+			return -EINVAL;
+		if (ts.tv_sec == 0 && ts.tv_nsec == 0)
+			poll = true;
+		else if (ts.tv_sec < 1000000000L)   /* else: practically forever */
+			deadline = time_ns() + (uint64_t)ts.tv_sec * 1000000000UL + (uint64_t)ts.tv_nsec;
+	}
+	for (int r = WAKE_EVENT;; r = waitq_wait(&sigwait_queue, deadline)) {
+		siginfo_t info;
+		int sig = signal_dequeue(t, set, &info);
+		if (sig) {
+			if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
+				return -EFAULT;
+			return sig;
+		}
+		if (poll || r == WAKE_TIMEOUT)
+			return -EAGAIN;
+		if (r == WAKE_SIGNAL)
+			return -EINTR;   /* a signal outside set, to be handled */
+	}
+}
+
+/* Fills in and checks a siginfo the program passes (rt_sigqueueinfo). */
+static long user_siginfo(siginfo_t *info, const siginfo_t *uinfo, int sig)
+{
+	if (copy_from_user(info, uinfo, sizeof(*info)))
+		return -EFAULT;
+	info->si_signo = sig;
 	return 0;
+}
+
+/* Sends info to t (NULL: the process); sig 0 only checks. */
+static long send(struct thread *t, const siginfo_t *info)
+{
+	if (info->si_signo == 0)
+		return 0;
+	int r = signal_send(t, info);
+	return r < 0 ? r : 0;
+}
+
+static bool is_our_process(int pid)
+{
+	return pid == current->pid || pid == 0 || pid == -1 || pid == -current->pid;
+}
+
+static void kill_info(siginfo_t *info, int sig, int code)
+{
+	memset(info, 0, sizeof(*info));
+	info->si_signo = sig;
+	info->si_code = code;
+	info->si_pid = current->pid;
+	info->si_uid = 0;
+}
+
+long sys_kill(int pid, int sig)
+{
+	if (sig < 0 || sig >= NSIGNALS)
+		return -EINVAL;
+	if (!is_our_process(pid))
+		return -ESRCH;
+	siginfo_t info;
+	kill_info(&info, sig, SI_USER);
+	return send(NULL, &info);
+}
+
+/* A thread of the process by tid; tgid -1: any (tkill). */
+static struct thread *find_thread(int tgid, int tid)
+{
+	if (tid <= 0 || (tgid != -1 && tgid <= 0))
+		return NULL;
+	if (tgid != -1 && tgid != current->pid)
+		return NULL;
+	return thread_find(tid);
+}
+
+long sys_tgkill(int tgid, int tid, int sig)
+{
+	if (sig < 0 || sig >= NSIGNALS || tid <= 0 || tgid <= 0)
+		return -EINVAL;
+	struct thread *t = find_thread(tgid, tid);
+	if (!t)
+		return -ESRCH;
+	siginfo_t info;
+	kill_info(&info, sig, SI_TKILL);
+	return send(t, &info);
+}
+
+long sys_tkill(int tid, int sig)
+{
+	if (sig < 0 || sig >= NSIGNALS || tid <= 0)
+		return -EINVAL;
+	struct thread *t = find_thread(-1, tid);
+	if (!t)
+		return -ESRCH;
+	siginfo_t info;
+	kill_info(&info, sig, SI_TKILL);
+	return send(t, &info);
+}
+
+long sys_rt_sigqueueinfo(int pid, int sig, const siginfo_t *uinfo)
+{
+	siginfo_t info;
+	long e = user_siginfo(&info, uinfo, sig);
+	if (e)
+		return e;
+	if (sig < 0 || sig >= NSIGNALS)
+		return -EINVAL;
+	if (pid <= 0 || pid != current->pid)
+		return -ESRCH;
+	return send(NULL, &info);
+}
+
+long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const siginfo_t *uinfo)
+{
+	siginfo_t info;
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	long e = user_siginfo(&info, uinfo, sig);
+	if (e)
+		return e;
+	if (sig < 0 || sig >= NSIGNALS)
+		return -EINVAL;
+	struct thread *t = find_thread(tgid, tid);
+	if (!t)
+		return -ESRCH;
+	return send(t, &info);
+}
+
+long sys_sigaltstack(const stack_t *uss, stack_t *uoss)
+{
+	struct thread *t = cur_thread;
+	uint64_t sp = t->tf->rsp;
+	stack_t old = {
+		.ss_sp = (void *)t->altstack_sp,
+		.ss_flags = sigaltstack_flags(sp) | (t->altstack_flags & SS_FLAG_BITS),
+		.ss_size = t->altstack_size,
+	};
+	if (uss) {
+		stack_t n;
+		if (copy_from_user(&n, uss, sizeof(n)))
+			return -EFAULT;
+		int e = sigaltstack_set(&n, sp);
+		if (e)
+			return e;
+	}
+	if (uoss && copy_to_user(uoss, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_rt_sigreturn(void)
+{
+	struct trapframe *tf = cur_thread->tf;
+	uint64_t sp = tf->rsp;
+	if (sigframe_restore(tf) < 0) {
+		kprintf("htux: program killed by SIGSEGV: bad signal frame at 0x%lx (ip 0x%lx)\n",
+			sp - 8, tf->rip);
+		vm_exit(128 + SIGSEGV);
+	}
+	signal_need_iret = true;   /* rcx and r11 too */
+	return (long)tf->rax;
 }

@@ -1,0 +1,63 @@
+/* poll.h: readiness notification between the pollable files (pipes,
+ * eventfd, timerfd, the console, epoll) and the calls that wait for them
+ * (poll, select, epoll_wait).
+ *
+ * Waiters sleep on the one queue poll_wq and re-check their files each
+ * time they wake. Every change that can make a file more ready calls
+ * poll_notify, which wakes them all. Edge-triggered epoll also needs to
+ * know *that* an object had a wake-up since it last looked: an object
+ * that can say so starts its f->priv with a struct pollsrc, whose
+ * counters poll_notify bumps by the kind of wake-up (Linux's wake-up
+ * keys), and sets FOP_POLLSRC in its file_ops flags. */
+#ifndef HTUX_POLL_H
+#define HTUX_POLL_H
+
+#include "fs/vfs.h"
+#include "kernel/sched.h"
+#include <linux/eventpoll.h>
+
+/* file_ops.flags: f->priv starts with a struct pollsrc (or is NULL). */
+#define FOP_POLLSRC 0x80000000u
+
+/* Wake-ups of one object, counted by key. */
+struct pollsrc {
+	uint64_t in_seq;    /* data arrived: EPOLLIN | EPOLLRDNORM */
+	uint64_t out_seq;   /* room appeared: EPOLLOUT | EPOLLWRNORM */
+	uint64_t all_seq;   /* anything else (hang-up, ...): every watcher */
+};
+
+#define POLL_KEY_IN  (EPOLLIN | EPOLLRDNORM)
+#define POLL_KEY_OUT (EPOLLOUT | EPOLLWRNORM)
+#define POLL_KEY_ALL 0u
+
+/* What a file without a poll operation reports (Linux's DEFAULT_POLLMASK). */
+#define POLL_DEFAULT_MASK (EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM)
+
+extern struct waitq poll_wq;
+
+/* src (may be NULL) had a wake-up of kind key (POLL_KEY_*); wakes every
+ * thread in poll, select and epoll_wait. */
+void poll_notify(struct pollsrc *src, unsigned key);
+/* Counts every poll_notify: the wake-up counter of files without a pollsrc. */
+uint64_t poll_generation(void);
+/* f's readiness now, EPOLL* bits. */
+unsigned file_poll(struct file *f);
+/* f's wake-up counters, or NULL when it has none. */
+struct pollsrc *file_pollsrc(struct file *f);
+/* Sleeps on poll_wq until a notification, the absolute deadline (0: none),
+ * the next timerfd expiry or a signal; returns WAKE_*. */
+int poll_wait(uint64_t deadline);
+
+/* The earliest expiry of an armed timerfd (time_ns()), 0 if none
+ * (fs/timerfd.c). */
+uint64_t timerfd_next_expiry(void);
+
+/* The temporary signal mask of ppoll, pselect6 and epoll_pwait: installs
+ * the user's mask (umask NULL: leaves the mask alone) and remembers the
+ * old one; 0 or -EINVAL/-EFAULT. poll_sigmask_done(umask, ret) puts the old
+ * mask back, except when ret is -EINTR: then signal delivery restores it after
+ * the handler ran (cur_thread->sigsaved_valid). */
+long poll_sigmask_set(const uint64_t *umask, size_t size);
+void poll_sigmask_done(const uint64_t *umask, long ret);
+
+#endif

@@ -1,0 +1,40 @@
+/* pseudo.h: what the generated files of /proc and /sys share: a growing
+ * text buffer, and the generators that live outside fs/pseudo.c
+ * (fs/procinfo.c: the system's and the process's figures). */
+#ifndef HTUX_PSEUDO_H
+#define HTUX_PSEUDO_H
+
+#include "kernel/kernel.h"
+
+struct sbuf {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+
+void sb_add(struct sbuf *sb, const void *p, size_t n);
+void sb_str(struct sbuf *sb, const char *s);
+__attribute__((format(printf, 2, 3))) void sb_printf(struct sbuf *sb, const char *fmt, ...);
+
+/* fs/procinfo.c: one function per file. */
+void gen_meminfo(struct sbuf *sb);
+void gen_cpuinfo(struct sbuf *sb);
+void gen_stat(struct sbuf *sb);
+void gen_pid_maps(struct sbuf *sb);
+void gen_pid_stat(struct sbuf *sb);
+void gen_pid_status(struct sbuf *sb);
+void gen_pid_auxv(struct sbuf *sb);
+void gen_pid_comm(struct sbuf *sb);
+void gen_task_stat(struct sbuf *sb, int tid);
+void gen_task_status(struct sbuf *sb, int tid);
+void gen_sys_ostype(struct sbuf *sb);
+void gen_sys_osrelease(struct sbuf *sb);
+void gen_sys_version(struct sbuf *sb);
+void gen_sys_hostname(struct sbuf *sb);
+void gen_sys_domainname(struct sbuf *sb);
+void gen_sys_pid_max(struct sbuf *sb);
+void gen_sys_ngroups_max(struct sbuf *sb);
+void gen_sys_overcommit(struct sbuf *sb);
+void gen_cpu_list(struct sbuf *sb);
+
+#endif

@@ -1,0 +1,383 @@
+/* sys/epoll.c: epoll_create, epoll_create1, epoll_ctl, epoll_wait,
+ * epoll_pwait, epoll_pwait2. An epoll file keeps a list of items, one per
+ * watched (descriptor, file). epoll_wait asks each item's file for its
+ * readiness and sleeps on poll_wq (fs/poll.h) until something is.
+ *
+ * Level-triggered items are reported whenever ready, and move to the end
+ * of the list once reported so that a short events array sees each in
+ * turn. Edge-triggered items are reported only after a wake-up of their
+ * object that concerns them (the object's struct pollsrc counters, by
+ * key, as Linux's wake-up keys), or right after ADD/MOD. EPOLLONESHOT
+ * items go quiet after one report until the next MOD.
+ *
+ * An item does not keep its file open: closing the item's descriptor ends
+ * the item, which is noticed (and the item dropped) the next time the list
+ * is walked, by the descriptor no longer naming that file. (Linux ends it
+ * only when the file's last descriptor closes.) */
+#include "kernel/syscall.h"
+#include "fs/vfs.h"
+#include "fs/anon.h"
+#include "fs/poll.h"
+#include <linux/time_types.h>
+
+#define EP_PRIVATE_BITS (EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
+#define EP_EXCLUSIVE_OK (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET | \
+			 EPOLLEXCLUSIVE)
+#define EP_MAX_NESTS 4
+#define EP_MAX_EVENTS (INT32_MAX / (int)sizeof(struct epoll_event))
+
+struct epitem {
+	struct epitem *next;
+	int fd;
+	struct file *file;        /* not referenced: see item_live */
+	uint64_t ino;             /* file->ino->ino */
+	uint32_t events;          /* asked for, with EPOLLERR | EPOLLHUP */
+	uint64_t data;
+	bool fresh;               /* ADD or MOD since the last look (edge-triggered) */
+	uint64_t seen_in, seen_out, seen_all;   /* pollsrc counters at the last look */
+};
+
+struct eventpoll {
+	struct epitem *head;
+};
+
+static const struct file_ops epoll_fops;
+
+static struct eventpoll *get_ep(int fd, long *err)
+{
+	struct file *f = fd_get(fd);
+	if (!f) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (f->ops != &epoll_fops) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	return f->priv;
+}
+
+/* Whether the item's file is still open at its descriptor. A file freed
+ * and another allocated at the same address for the same descriptor is
+ * told apart by its inode number, never reused. */
+static bool item_live(const struct epitem *it)
+{
+	struct file *f = fd_get(it->fd);
+	return f == it->file && f->ino->ino == it->ino;
+}
+
+/* Drops the items whose file is gone. */
+static void prune(struct eventpoll *ep)
+{
+	struct epitem **pp = &ep->head;
+	while (*pp) {
+		struct epitem *it = *pp;
+		if (item_live(it)) {
+			pp = &it->next;
+			continue;
+		}
+		*pp = it->next;
+		kfree(it);
+	}
+}
+
+static struct epitem *find(struct eventpoll *ep, int fd)
+{
+	for (struct epitem *it = ep->head; it; it = it->next)
+		if (it->fd == fd)
+			return it;
+	return NULL;
+}
+
+/* ---- readiness of one item */
+
+static int poll_depth;        /* nesting of epoll files polled through epoll files */
+
+/* The events of it to report now, 0 if none. Consumes the edge of an
+ * edge-triggered item when consume is set. */
+static uint32_t item_events(struct epitem *it, bool consume)
+{
+	if (!(it->events & ~EP_PRIVATE_BITS))
+		return 0;                 /* a one-shot item that fired */
+	uint32_t m = file_poll(it->file) & it->events;
+	if (!(it->events & EPOLLET))
+		return m;
+	struct pollsrc *s = file_pollsrc(it->file);
+	uint64_t in, out, all;
+	if (s) {
+		in = s->in_seq;
+		out = s->out_seq;
+		all = s->all_seq;
+	} else {
+		in = out = 0;
+		all = poll_generation();
+	}
+	bool edge = it->fresh || all != it->seen_all ||
+		    ((it->events & POLL_KEY_IN) && in != it->seen_in) ||
+		    ((it->events & POLL_KEY_OUT) && out != it->seen_out);
+	if (!edge)
+		return 0;
+	if (consume) {
+		it->fresh = false;
+		it->seen_in = in;
+		it->seen_out = out;
+		it->seen_all = all;
+	}
+	return m;
+}
+
+static unsigned epoll_poll(struct file *f)
+{
+	struct eventpoll *ep = f->priv;
+	unsigned m = 0;
+	if (poll_depth > EP_MAX_NESTS)
+		return 0;
+	poll_depth++;
+	for (struct epitem *it = ep->head; it && !m; it = it->next)
+		if (item_live(it) && item_events(it, false))
+			m = EPOLLIN | EPOLLRDNORM;
+	poll_depth--;
+	return m;
+}
+
+static void epoll_release(struct file *f)
+{
+	struct eventpoll *ep = f->priv;
+	while (ep->head) {
+		struct epitem *it = ep->head;
+		ep->head = it->next;
+		kfree(it);
+	}
+	kfree(ep);
+}
+
+static const struct file_ops epoll_fops = {
+	.poll = epoll_poll,
+	.release = epoll_release,
+	.flags = FOP_STREAM | FOP_SEEK0,
+};
+
+/* ---- creating */
+
+long sys_epoll_create1(int flags)
+{
+	if (flags & ~EPOLL_CLOEXEC)
+		return -EINVAL;
+	struct eventpoll *ep = kzalloc(sizeof(*ep));
+	if (!ep)
+		return -ENOMEM;
+	struct file *f = anon_file("eventpoll", &epoll_fops, ep, O_RDWR);
+	if (!f) {
+		kfree(ep);
+		return -ENOMEM;
+	}
+	return fd_alloc(f, 0, flags & EPOLL_CLOEXEC);
+}
+
+long sys_epoll_create(int size)
+{
+	if (size <= 0)
+		return -EINVAL;
+	return sys_epoll_create1(0);
+}
+
+/* ---- epoll_ctl */
+
+/* Whether epoll file target reaches the epoll file self through its items,
+ * or nests too deep. */
+static bool loops(struct file *target, struct file *self, int depth)
+{
+	if (target == self || depth > EP_MAX_NESTS)
+		return true;
+	struct eventpoll *ep = target->priv;
+	for (struct epitem *it = ep->head; it; it = it->next)
+		if (item_live(it) && it->file->ops == &epoll_fops && loops(it->file, self, depth + 1))
+			return true;
+	return false;
+}
+
+long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *uevent)
+{
+	struct epoll_event ev = { 0, 0 };
+	if (op != EPOLL_CTL_DEL && copy_from_user(&ev, uevent, sizeof(ev)))
+		return -EFAULT;
+	/* the checks in Linux's order */
+	struct file *epf = fd_get(epfd);
+	struct file *f = fd_get(fd);
+	if (!epf || !f)
+		return -EBADF;
+	if (!f->ops || !f->ops->poll)
+		return -EPERM;
+	if (ev.events & EPOLLEXCLUSIVE) {
+		if (op == EPOLL_CTL_MOD)
+			return -EINVAL;
+		if (op == EPOLL_CTL_ADD && ((ev.events & ~EP_EXCLUSIVE_OK) || f->ops == &epoll_fops))
+			return -EINVAL;
+	}
+	if (f == epf || epf->ops != &epoll_fops)
+		return -EINVAL;
+	struct eventpoll *ep = epf->priv;
+	prune(ep);
+	struct epitem *it = find(ep, fd);
+	uint32_t events = ev.events | EPOLLERR | EPOLLHUP;
+	switch (op) {
+	case EPOLL_CTL_ADD:
+		if (it)
+			return -EEXIST;
+		if (f->ops == &epoll_fops && loops(f, epf, 1))
+			return -ELOOP;
+		it = kzalloc(sizeof(*it));
+		if (!it)
+			return -ENOMEM;
+		it->fd = fd;
+		it->file = f;
+		it->ino = f->ino->ino;
+		it->events = events;
+		it->data = ev.data;
+		it->fresh = true;
+		/* at the end: the order of the list is the order of reports */
+		struct epitem **pp = &ep->head;
+		while (*pp)
+			pp = &(*pp)->next;
+		*pp = it;
+		break;
+	case EPOLL_CTL_MOD:
+		if (!it)
+			return -ENOENT;
+		if (it->events & EPOLLEXCLUSIVE)
+			return -EINVAL;
+		it->events = events;
+		it->data = ev.data;
+		it->fresh = true;
+		break;
+	case EPOLL_CTL_DEL:
+		if (!it)
+			return -ENOENT;
+		for (struct epitem **pp = &ep->head; *pp; pp = &(*pp)->next)
+			if (*pp == it) {
+				*pp = it->next;
+				break;
+			}
+		kfree(it);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+	/* Another thread may be waiting on this epoll file. */
+	poll_notify(NULL, POLL_KEY_ALL);
+	return 0;
+}
+
+/* ---- waiting */
+
+/* One pass: writes up to max events to uev; returns how many, or -EFAULT. */
+static long collect(struct eventpoll *ep, struct epoll_event *uev, int max)
+{
+	struct epitem *reported = NULL, **rtail = &reported;
+	long n = 0;
+	prune(ep);
+	for (struct epitem **pp = &ep->head; *pp && n < max;) {
+		struct epitem *it = *pp;
+		uint32_t m = item_events(it, true);
+		if (!m) {
+			pp = &it->next;
+			continue;
+		}
+		struct epoll_event ev = { m, it->data };
+		if (copy_to_user(&uev[n], &ev, sizeof(ev))) {
+			if (!n)
+				n = -EFAULT;
+			break;
+		}
+		n++;
+		if (it->events & EPOLLONESHOT)
+			it->events &= EP_PRIVATE_BITS;
+		if (it->events & (EPOLLET | EPOLLONESHOT)) {
+			pp = &it->next;
+			continue;
+		}
+		/* level-triggered: to the end of the list */
+		*pp = it->next;
+		it->next = NULL;
+		*rtail = it;
+		rtail = &it->next;
+	}
+	struct epitem **pp = &ep->head;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = reported;
+	return n;
+}
+
+static long do_wait(int epfd, struct epoll_event *uev, int max, uint64_t deadline, bool nowait)
+{
+	long err = 0;
+	struct eventpoll *ep = get_ep(epfd, &err);
+	if (max <= 0 || max > EP_MAX_EVENTS)
+		return -EINVAL;
+	if ((uint64_t)uev >= USER_TOP || (uint64_t)max * sizeof(*uev) > USER_TOP - (uint64_t)uev)
+		return -EFAULT;
+	if (!ep)
+		return err;
+	for (;;) {
+		long n = collect(ep, uev, max);
+		if (n || nowait || (deadline && time_ns() >= deadline))
+			return n;
+		if (poll_wait(deadline) == WAKE_SIGNAL)
+			return -EINTR;
+		/* the epoll file may have been closed meanwhile */
+		ep = get_ep(epfd, &err);
+		if (!ep)
+			return err;
+	}
+}
+
+static uint64_t ms_deadline(int ms)
+{
+	return ms > 0 ? time_ns() + (uint64_t)ms * 1000000ull : 0;
+}
+
+long sys_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
+{
+	return do_wait(epfd, events, maxevents, ms_deadline(timeout), timeout == 0);
+}
+
+long sys_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout,
+		     const uint64_t *sigmask, size_t sigsetsize)
+{
+	long e = poll_sigmask_set(sigmask, sigsetsize);
+	if (e)
+		return e;
+	long ret = do_wait(epfd, events, maxevents, ms_deadline(timeout), timeout == 0);
+	poll_sigmask_done(sigmask, ret);
+	return ret;
+}
+
+long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
+		      const struct __kernel_timespec *utimeout, const uint64_t *sigmask,
+		      size_t sigsetsize)
+{
+	uint64_t deadline = 0;
+	bool nowait = false;
+	if (utimeout) {
+		struct __kernel_timespec ts;
+		if (copy_from_user(&ts, utimeout, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -EINVAL;
+		nowait = ts.tv_sec == 0 && ts.tv_nsec == 0;
+		if (!nowait) {
+			uint64_t ns = (uint64_t)ts.tv_sec >= (uint64_t)INT64_MAX / 1000000000ull
+				? (uint64_t)INT64_MAX
+				: (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+			uint64_t now = time_ns();
+			deadline = ns >= (uint64_t)INT64_MAX - now ? (uint64_t)INT64_MAX : now + ns;
+		}
+	}
+	long e = poll_sigmask_set(sigmask, sigsetsize);
+	if (e)
+		return e;
+	long ret = do_wait(epfd, events, maxevents, deadline, nowait);
+	poll_sigmask_done(sigmask, ret);
+	return ret;
+}
