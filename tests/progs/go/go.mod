@@ -1,0 +1,3 @@
+module htuxtest
+
+go 1.19
