@@ -7,6 +7,8 @@ struct anon_inode {
 	char name[32];            /* "anon_inode:[KIND]" */
 };
 
+static uint64_t anon_ino;     /* the one st_ino they all show, as on Linux */
+
 static void anon_evict(struct inode *ino)
 {
 	kfree(ino);
@@ -22,6 +24,9 @@ struct file *anon_file(const char *kind, const struct file_ops *ops, void *priv,
 	if (!a)
 		return NULL;
 	inode_init(&a->vi, S_IRUSR | S_IWUSR, ANON_DEV);
+	if (!anon_ino)
+		anon_ino = a->vi.ino;
+	a->vi.ino = anon_ino;
 	a->vi.nlink = 1;
 	a->vi.transient = true;
 	a->vi.ops = &anon_iops;

@@ -1,8 +1,6 @@
 /* anon.h: files with no name in the tree (eventfd, timerfd, epoll): each
  * gets an inode of its own that /proc/self/fd shows as "anon_inode:[KIND]",
- * with Linux's mode 0600. (Linux gives them all one inode; here each has
- * its own number, which epoll uses to tell a file from a later one that
- * reuses its memory.) */
+ * with Linux's mode 0600 and the one inode number they all share there. */
 #ifndef HTUX_ANON_H
 #define HTUX_ANON_H
 

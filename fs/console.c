@@ -195,11 +195,17 @@ static int con_open(struct file *f)
 	return 0;
 }
 
+static void con_release(struct file *f)
+{
+	poll_release(f);
+}
+
 const struct file_ops console_fops = {
 	.read = con_read,
 	.write = con_write,
 	.ioctl = con_ioctl,
 	.poll = con_poll,
 	.open = con_open,
+	.release = con_release,
 	.flags = FOP_STREAM | FOP_POLLSRC,
 };

@@ -77,6 +77,7 @@ static unsigned efd_poll(struct file *f)
 
 static void efd_release(struct file *f)
 {
+	poll_release(f);
 	kfree(f->priv);
 }
 

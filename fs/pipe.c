@@ -235,6 +235,7 @@ static long pipe_ioctl(struct file *f, unsigned long req, unsigned long arg)
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = P(f);
+	poll_release(f);
 	if (file_readable(f))
 		p->readers--;
 	if (file_writable(f))

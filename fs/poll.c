@@ -40,6 +40,11 @@ struct pollsrc *file_pollsrc(struct file *f)
 	return f->priv;
 }
 
+void poll_release(struct file *f)
+{
+	epoll_forget(f);
+}
+
 int poll_wait(uint64_t deadline)
 {
 	uint64_t t = timerfd_next_expiry();

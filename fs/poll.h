@@ -16,7 +16,8 @@
 #include "kernel/sched.h"
 #include <linux/eventpoll.h>
 
-/* file_ops.flags: f->priv starts with a struct pollsrc (or is NULL). */
+/* file_ops.flags: f->priv starts with a struct pollsrc (or is NULL), and
+ * the file's release operation calls poll_release(f). */
 #define FOP_POLLSRC 0x80000000u
 
 /* Wake-ups of one object, counted by key. */
@@ -51,6 +52,12 @@ int poll_wait(uint64_t deadline);
 /* The earliest expiry of an armed timerfd (time_ns()), 0 if none
  * (fs/timerfd.c). */
 uint64_t timerfd_next_expiry(void);
+
+/* f is going away (its last reference is gone): epoll forgets it. Called
+ * by the release operation of FOP_POLLSRC files and of epoll files. */
+void poll_release(struct file *f);
+/* kernel/sys/epoll.c: drops every epoll item watching f. */
+void epoll_forget(struct file *f);
 
 /* The temporary signal mask of ppoll, pselect6 and epoll_pwait: installs
  * the user's mask (umask NULL: leaves the mask alone) and remembers the

@@ -107,6 +107,7 @@ static long tfd_ioctl(struct file *f, unsigned long req, unsigned long arg)
 static void tfd_release(struct file *f)
 {
 	struct timerfd *t = f->priv;
+	poll_release(f);
 	if (t->list_prev)
 		t->list_prev->list_next = t->list_next;
 	else

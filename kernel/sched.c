@@ -8,9 +8,7 @@
 
 static struct thread *run_head, *run_tail;
 
-/* Defaults until the signal and console code provide their own. */
-__attribute__((weak)) bool signal_pending(struct thread *t) { return false; }
-__attribute__((weak)) void console_poll(void) {}
+
 
 void sched_make_runnable(struct thread *t)
 {

@@ -351,8 +351,8 @@ static int run_handler(struct trapframe *tf, int sig, const siginfo_t *info,
 
 static __attribute__((noreturn)) void bad_stack(struct trapframe *tf, int sig)
 {
-	kprintf("htux: program killed by SIGSEGV: cannot deliver %s, bad stack at 0x%lx (ip 0x%lx)\n",
-		signal_name(sig), tf->rsp, tf->rip);
+	kprintf("htux: program killed by SIGSEGV: cannot deliver %s (no restorer, bad handler or "
+		"stack; sp 0x%lx, ip 0x%lx)\n", signal_name(sig), tf->rsp, tf->rip);
 	vm_exit(128 + SIGSEGV);
 }
 

@@ -40,8 +40,10 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(rt_sigtimedwait), H(kill), H(tkill), H(tgkill), H(rt_sigqueueinfo), H(rt_tgsigqueueinfo),
 	H(sigaltstack), H(rt_sigreturn),
 	/* kernel/sys/itimer.c */
-	H(alarm), H(getitimer), H(setitimer), H(timer_create), H(timer_settime), H(timer_gettime),
-	H(timer_getoverrun), H(timer_delete),
+	H(alarm), H(getitimer), H(timer_settime), H(timer_gettime), H(timer_getoverrun),
+	H(timer_delete),
+	H(setitimer), /* partial: ITIMER_VIRTUAL and ITIMER_PROF count real time */
+	H(timer_create), /* partial: CLOCK_REALTIME, MONOTONIC and BOOTTIME only (no CPU-time clocks) */
 	/* kernel/sys/info.c */
 	H(uname), H(sysinfo), H(getrandom), H(sethostname), H(setdomainname),
 	/* kernel/sys/ids.c */
@@ -62,7 +64,8 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(fallocate), /* partial: modes 0 and PUNCH_HOLE|KEEP_SIZE; preallocation is EOPNOTSUPP */
 	/* fs/pipe.c, fs/eventfd.c, fs/timerfd.c, fs/memfd.c */
 	H(pipe), H(pipe2), H(eventfd), H(eventfd2), H(timerfd_create), H(timerfd_settime),
-	H(timerfd_gettime), H(memfd_create),
+	H(timerfd_gettime),
+	H(memfd_create), /* partial: no MFD_HUGETLB (EINVAL); no seals (F_ADD_SEALS) */
 	/* kernel/sys/poll.c, kernel/sys/epoll.c */
 	H(poll), H(ppoll), H(select), H(pselect6), H(epoll_create), H(epoll_create1),
 	H(epoll_ctl), H(epoll_wait), H(epoll_pwait), H(epoll_pwait2),

@@ -10,10 +10,13 @@
  * key, as Linux's wake-up keys), or right after ADD/MOD. EPOLLONESHOT
  * items go quiet after one report until the next MOD.
  *
- * An item does not keep its file open: closing the item's descriptor ends
- * the item, which is noticed (and the item dropped) the next time the list
- * is walked, by the descriptor no longer naming that file. (Linux ends it
- * only when the file's last descriptor closes.) */
+ * An item watches a (descriptor, file) pair and does not keep the file
+ * open. As on Linux it ends when the file's last reference goes, even if
+ * its own descriptor was closed earlier while a dup kept the file: files
+ * that promise to call poll_release (FOP_POLLSRC, and epoll files) are
+ * forgotten then (epoll_forget). An item on any other pollable file ends
+ * as soon as its descriptor no longer names the file, which is noticed
+ * the next time the list is walked. */
 #include "kernel/syscall.h"
 #include "fs/vfs.h"
 #include "fs/anon.h"
@@ -31,6 +34,7 @@ struct epitem {
 	int fd;
 	struct file *file;        /* not referenced: see item_live */
 	uint64_t ino;             /* file->ino->ino */
+	bool tracked;             /* the file calls poll_release */
 	uint32_t events;          /* asked for, with EPOLLERR | EPOLLHUP */
 	uint64_t data;
 	bool fresh;               /* ADD or MOD since the last look (edge-triggered) */
@@ -39,8 +43,10 @@ struct epitem {
 
 struct eventpoll {
 	struct epitem *head;
+	struct eventpoll *all_next, *all_prev;   /* every epoll file */
 };
 
+static struct eventpoll *all_eps;
 static const struct file_ops epoll_fops;
 
 static struct eventpoll *get_ep(int fd, long *err)
@@ -57,13 +63,37 @@ static struct eventpoll *get_ep(int fd, long *err)
 	return f->priv;
 }
 
-/* Whether the item's file is still open at its descriptor. A file freed
- * and another allocated at the same address for the same descriptor is
- * told apart by its inode number, never reused. */
+static bool tracked(struct file *f)
+{
+	return f->ops == &epoll_fops || (f->ops->flags & FOP_POLLSRC);
+}
+
+/* Whether the item's file is still there. An untracked file counts while
+ * its descriptor names it; a file freed and another allocated at the same
+ * address for the same descriptor is told apart by its inode number,
+ * never reused. */
 static bool item_live(const struct epitem *it)
 {
+	if (it->tracked)
+		return true;
 	struct file *f = fd_get(it->fd);
 	return f == it->file && f->ino->ino == it->ino;
+}
+
+void epoll_forget(struct file *f)
+{
+	for (struct eventpoll *ep = all_eps; ep; ep = ep->all_next) {
+		struct epitem **pp = &ep->head;
+		while (*pp) {
+			struct epitem *it = *pp;
+			if (it->file != f) {
+				pp = &it->next;
+				continue;
+			}
+			*pp = it->next;
+			kfree(it);
+		}
+	}
 }
 
 /* Drops the items whose file is gone. */
@@ -81,10 +111,10 @@ static void prune(struct eventpoll *ep)
 	}
 }
 
-static struct epitem *find(struct eventpoll *ep, int fd)
+static struct epitem *find(struct eventpoll *ep, int fd, struct file *f)
 {
 	for (struct epitem *it = ep->head; it; it = it->next)
-		if (it->fd == fd)
+		if (it->fd == fd && it->file == f && item_live(it))
 			return it;
 	return NULL;
 }
@@ -143,6 +173,13 @@ static unsigned epoll_poll(struct file *f)
 static void epoll_release(struct file *f)
 {
 	struct eventpoll *ep = f->priv;
+	poll_release(f);              /* out of the epoll files watching it */
+	if (ep->all_prev)
+		ep->all_prev->all_next = ep->all_next;
+	else
+		all_eps = ep->all_next;
+	if (ep->all_next)
+		ep->all_next->all_prev = ep->all_prev;
 	while (ep->head) {
 		struct epitem *it = ep->head;
 		ep->head = it->next;
@@ -171,6 +208,10 @@ long sys_epoll_create1(int flags)
 		kfree(ep);
 		return -ENOMEM;
 	}
+	ep->all_next = all_eps;
+	if (all_eps)
+		all_eps->all_prev = ep;
+	all_eps = ep;
 	return fd_alloc(f, 0, flags & EPOLL_CLOEXEC);
 }
 
@@ -218,7 +259,7 @@ long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *uevent)
 		return -EINVAL;
 	struct eventpoll *ep = epf->priv;
 	prune(ep);
-	struct epitem *it = find(ep, fd);
+	struct epitem *it = find(ep, fd, f);
 	uint32_t events = ev.events | EPOLLERR | EPOLLHUP;
 	switch (op) {
 	case EPOLL_CTL_ADD:
@@ -232,6 +273,7 @@ long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *uevent)
 		it->fd = fd;
 		it->file = f;
 		it->ino = f->ino->ino;
+		it->tracked = tracked(f);
 		it->events = events;
 		it->data = ev.data;
 		it->fresh = true;

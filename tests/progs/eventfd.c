@@ -77,6 +77,13 @@ int main(void)
 	rd(fd, "blocking read");
 	close(fd);
 
+	/* anonymous inodes: all the same one */
+	int a = eventfd(0, 0), b = eventfd(0, 0);
+	struct stat sb;
+	fstat(a, &st);
+	fstat(b, &sb);
+	printf("two eventfds, one inode: %d\n", st.st_ino == sb.st_ino && st.st_dev == sb.st_dev);
+
 	show("eventfd bad flags", eventfd(0, 0x10));
 	return 0;
 }

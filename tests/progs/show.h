@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-static const char *errname(int e)
+static __attribute__((unused)) const char *errname(int e)
 {
 	switch (e) {
 	case EPERM: return "EPERM";
@@ -27,7 +27,7 @@ static const char *errname(int e)
 	}
 }
 
-static void show(const char *what, long r)
+static __attribute__((unused)) void show(const char *what, long r)
 {
 	if (r < 0)
 		printf("%s: -1 %s\n", what, errname(errno));

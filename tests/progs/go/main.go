@@ -1,13 +1,16 @@
 // main.go: goroutines and channels, a sync.WaitGroup, a time.Ticker, a
-// mutex under contention, and file I/O; prints deterministic results.
+// mutex under contention, file I/O and os/signal; prints deterministic
+// results.
 package main
 
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -66,5 +69,14 @@ func main() {
 	os.Remove(p)
 	_, err = os.Stat(p)
 	fmt.Println("removed:", os.IsNotExist(err))
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGUSR1)
+	syscall.Kill(os.Getpid(), syscall.SIGUSR1)
+	select {
+	case s := <-sigs:
+		fmt.Println("os/signal got:", s)
+	case <-time.After(5 * time.Second):
+		fmt.Println("os/signal: no signal")
+	}
 	os.Exit(3)
 }

@@ -1,0 +1,3 @@
+module gopipe
+
+go 1.19
