@@ -6,13 +6,14 @@ require_qemu
 BB=/bin/busybox
 [ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
 	skip_all "Debian's busybox-static is not installed"
-plan 14
+plan 24
 
 D=$HTUX_TMP/data
 mkdir -p "$D/sub"
 printf 'pear\napple\nfig\napple\nbanana\n' > "$D/fruit.txt"
 printf 'The quick brown fox\njumps over the lazy dog\n' > "$D/fox.txt"
 echo inner > "$D/sub/inner.txt"
+(cd "$D" && tar cf archive.tar fox.txt sub && gzip -c fruit.txt > fruit.gz)
 
 # applet DESCRIPTION ARGS...: busybox ARGS in htux (the data added at
 # /data) gives the output and status busybox gives on the host, run there
@@ -54,3 +55,13 @@ applet "uniq" uniq /data/fruit.txt
 applet "sh -c with a loop of builtins" sh -c 'i=0; while [ $i -lt 5 ]; do echo "i=$i"; i=$((i+1)); done; test -f /data/fox.txt && echo yes; exit 3'
 applet "grep" grep -n o /data/fox.txt
 applet "cat of a missing file fails" cat /data/missing
+applet "find" find /data -name 'inner*'
+applet "sed" sed -e s/apple/APPLE/ -e 3d /data/fruit.txt
+applet "awk" awk '{ n += length($0) } END { print n, NR }' /data/fruit.txt
+applet "sort -k1,1r" sort -k1,1r /data/fox.txt
+applet "dd" dd if=/data/fox.txt bs=4 count=3 skip=1 status=none
+applet "tar -tvf" tar -tvf /data/archive.tar
+applet "tar -xOf" tar -xOf /data/archive.tar sub/inner.txt
+applet "gunzip -c" gunzip -c /data/fruit.gz
+applet "cut" cut -d ' ' -f 2 /data/fox.txt
+applet "od -c" od -c /data/sub/inner.txt
