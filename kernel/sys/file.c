@@ -140,6 +140,70 @@ static struct iovec *get_iov(const struct iovec *uiov, int cnt, bool to_user, si
 	return v;
 }
 
+/* A vector on a stream (pipe, console, eventfd) goes to the file in one
+ * call, as Linux hands it the whole vector: a read returns what one read
+ * gives instead of blocking for the next part, a write of up to PIPE_BUF
+ * bytes to a pipe stays atomic, and an eventfd takes its 8 bytes in
+ * pieces. The bytes pass through a kernel buffer, STREAM_CHUNK at a time. */
+#define STREAM_CHUNK ((size_t)65536)
+
+static long stream_rwv(struct file *f, const struct iovec *v, int cnt, size_t len, bool wr)
+{
+	if (wr ? !file_writable(f) : !file_readable(f))
+		return -EBADF;
+	if (!f->ops || (wr ? !f->ops->write : !f->ops->read))
+		return -EINVAL;
+	len = MIN(len, MAX_RW);
+	uint8_t *buf = kmalloc(MIN(len, STREAM_CHUNK));
+	if (!buf)
+		return -ENOMEM;
+	long total = 0;
+	int i = 0;
+	size_t at = 0;                /* bytes of v[i] done */
+	while ((size_t)total < len) {
+		size_t n = MIN(len - (size_t)total, STREAM_CHUNK), k = 0;
+		ssize_t r = 0;
+		if (wr) {
+			for (int j = i, a = (int)at; k < n; j++, a = 0) {
+				size_t c = MIN(v[j].iov_len - (size_t)a, n - k);
+				if (copy_from_user(buf + k, (const uint8_t *)v[j].iov_base + a, c)) {
+					r = -EFAULT;
+					break;
+				}
+				k += c;
+			}
+			if (r == 0)
+				r = f->ops->write(f, buf, n, 0, false);
+		} else {
+			r = f->ops->read(f, buf, n, 0, false);
+		}
+		if (r <= 0) {
+			if (total == 0)
+				total = r;
+			break;
+		}
+		/* move along the vector by r bytes (a read scatters them) */
+		for (size_t done = 0; done < (size_t)r;) {
+			size_t c = MIN(v[i].iov_len - at, (size_t)r - done);
+			if (!wr && copy_to_user((uint8_t *)v[i].iov_base + at, buf + done, c)) {
+				kfree(buf);
+				return done ? (long)done : -EFAULT;
+			}
+			done += c;
+			at += c;
+			if (at == v[i].iov_len) {
+				i++;
+				at = 0;
+			}
+		}
+		total += r;
+		if ((size_t)r < n || !wr)
+			break;
+	}
+	kfree(buf);
+	return total;
+}
+
 static long do_rwv(int fd, const struct iovec *uiov, int cnt, const uint64_t *pos0, bool wr)
 {
 	struct file *f = fd_get(fd);
@@ -150,6 +214,11 @@ static long do_rwv(int fd, const struct iovec *uiov, int cnt, const uint64_t *po
 	struct iovec *v = get_iov(uiov, cnt, !wr, &len, &err);
 	if (!v)
 		return err;
+	if (!pos0 && len && f->ops && (f->ops->flags & FOP_STREAM)) {
+		long r = stream_rwv(f, v, cnt, len, wr);
+		kfree(v);
+		return r;
+	}
 	uint64_t pos = pos0 ? *pos0 : 0;
 	long total = 0;
 	if (len == 0)      /* still checks the file, as read(fd, p, 0) does */
@@ -237,10 +306,10 @@ long sys_lseek(int fd, off_t off, int whence)
 	struct file *f = fd_get(fd);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
+	if (f->ops && (f->ops->flags & FOP_SEEK0))
+		return 0;     /* before FOP_STREAM: eventfd, timerfd and epoll are both */
 	if (f->ops && (f->ops->flags & FOP_STREAM))
 		return -ESPIPE;
-	if (f->ops && (f->ops->flags & FOP_SEEK0))
-		return 0;
 	uint64_t size = f->ino->size;
 	int64_t base;
 	switch (whence) {

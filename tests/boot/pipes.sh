@@ -7,7 +7,7 @@
 require_qemu
 require_cc musl
 require_cc glibc
-plan 23
+plan 25
 
 # same_as_host DESCRIPTION PROG ARGS...: htux's stdout and status equal the
 # program's own run natively on this host.
@@ -21,7 +21,7 @@ same_as_host() {
 }
 
 for kind in musl glibc; do
-	for prog in pipes eventfd timerfd epoll memfd pollsel pollsig pipethr; do
+	for prog in pipes eventfd timerfd epoll memfd pollsel pollsig pipethr readvstream; do
 		if build_static $prog-$kind progs/$prog.c $kind -pthread; then
 			same_as_host "$kind: $prog" "$HTUX_TMP/$prog-$kind"
 		else
