@@ -1,6 +1,7 @@
 /* syscall_entry.S: the SYSCALL instruction's entry: switch to the kernel
  * stack, save the registers as a struct trapframe, call
  * syscall_dispatch(), and return with SYSRET. */
+#include "arch/x86_64/trapframe.inc"
 #define SEL_UDATA 0x23
 #define SEL_UCODE 0x2B
 
@@ -17,38 +18,10 @@ syscall_entry:
 	pushq %rcx                  /* rip */
 	pushq %rax                  /* err: the syscall number (orig_rax) */
 	pushq $-1                   /* trapno: a system call */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_REGS
 	movq %rsp, %rdi
 	call syscall_dispatch
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_REGS
 	addq $16, %rsp              /* trapno, err */
 	popq %rcx                   /* rip */
 	addq $8, %rsp               /* cs */

@@ -1,6 +1,7 @@
 /* vectors.S: the interrupt and exception entry stubs. Each pushes a
  * vector number (and a zero error code where the CPU pushes none), then the
  * common path saves the registers as a struct trapframe and calls trap(). */
+#include "arch/x86_64/trapframe.inc"
 	.text
 	.altmacro
 
@@ -25,21 +26,7 @@ trap_common:
 	testb $3, 24(%rsp)          /* came from ring 3? */
 	jz 1f
 	swapgs
-1:	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	PUSH_REGS
 	movq %rsp, %rdi
 	call trap
 	movq %rsp, %rdi
@@ -49,21 +36,7 @@ trap_common:
 	.globl trap_return
 trap_return:
 	movq %rdi, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_REGS
 	addq $16, %rsp              /* trapno, err */
 	testb $3, 8(%rsp)
 	jz 2f
