@@ -395,20 +395,26 @@ static const struct inode_ops proc_iops = {
 	.evict = proc_evict,
 };
 
+/* Reads [off, off+n) of generated text into buf and frees the text. */
+static ssize_t sbuf_read_out(struct sbuf *sb, void *buf, size_t n, uint64_t off, bool user)
+{
+	ssize_t r = 0;
+	if (sb->oom)
+		r = -ENOMEM;
+	else if (off < sb->len) {
+		r = (ssize_t)MIN(n, sb->len - off);
+		if (xcopy_out(buf, sb->buf + off, (size_t)r, user))
+			r = -EFAULT;
+	}
+	kfree(sb->buf);
+	return r;
+}
+
 static ssize_t proc_gen_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
 {
 	struct sbuf sb = { 0 };
 	gen_contents(f->ino, &sb);
-	ssize_t r = 0;
-	if (sb.oom)
-		r = -ENOMEM;
-	else if (off < sb.len) {
-		r = (ssize_t)MIN(n, sb.len - off);
-		if (xcopy_out(buf, sb.buf + off, (size_t)r, user))
-			r = -EFAULT;
-	}
-	kfree(sb.buf);
-	return r;
+	return sbuf_read_out(&sb, buf, n, off, user);
 }
 
 static const struct file_ops proc_gen_fops = { .read = proc_gen_read };
@@ -504,16 +510,7 @@ static ssize_t task_read(struct file *f, void *buf, size_t n, uint64_t off, bool
 		gen_task_status(&sb, tid);
 		break;
 	}
-	ssize_t r = 0;
-	if (sb.oom)
-		r = -ENOMEM;
-	else if (off < sb.len) {
-		r = (ssize_t)MIN(n, sb.len - off);
-		if (xcopy_out(buf, sb.buf + off, (size_t)r, user))
-			r = -EFAULT;
-	}
-	kfree(sb.buf);
-	return r;
+	return sbuf_read_out(&sb, buf, n, off, user);
 }
 
 static const struct file_ops task_fops = { .read = task_read };
