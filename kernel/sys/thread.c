@@ -8,6 +8,7 @@
 #include "kernel/proc.h"
 #include "arch/x86_64/trap.h"
 #include <linux/sched.h>
+#include <linux/wait.h>
 
 #define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
 		      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
@@ -78,4 +79,23 @@ long sys_sched_yield(void)
 {
 	sched_yield_cpu();
 	return 0;
+}
+
+/* wait4 and waitid: a process here has no children (no fork yet), which
+ * is exactly what these report once the arguments pass Linux's checks. */
+long sys_wait4(int pid, int *status, int options, void *rusage)
+{
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
+		return -EINVAL;
+	return -ECHILD;
+}
+
+long sys_waitid(int which, int id, void *info, int options, void *rusage)
+{
+	if (which != P_ALL && which != P_PID && which != P_PGID && which != P_PIDFD)
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) ||
+	    (options & ~(WNOHANG | WEXITED | WSTOPPED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)))
+		return -EINVAL;
+	return -ECHILD;
 }
