@@ -44,7 +44,7 @@ static ssize_t efd_write(struct file *f, const void *buf, size_t n, uint64_t off
 {
 	struct eventfd *e = f->priv;
 	uint64_t v;
-	if (n < sizeof(v))
+	if (n != sizeof(v))       /* Linux 6.x: exactly 8 bytes */
 		return -EINVAL;
 	if (xcopy_in(&v, buf, sizeof(v), user))
 		return -EFAULT;

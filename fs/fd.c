@@ -42,6 +42,7 @@ void file_put(struct file *f)
 		return;
 	if (--f->refs > 0)
 		return;
+	flock_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->ino);

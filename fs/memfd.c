@@ -48,7 +48,7 @@ long sys_memfd_create(const char *uname, unsigned flags)
 	int e = holder->ops->create(holder, name, plen + (size_t)len, mode, NULL, &ino);
 	if (e)
 		return e;
-	holder->ops->unlink(holder, ino);   /* nlink 0: freed with the last reference */
+	holder->ops->unlink(holder, name, plen + (size_t)len, ino);   /* nlink 0: freed with the last reference */
 	struct file *f = file_open_inode(ino, O_RDWR | O_LARGEFILE);
 	inode_put(ino);
 	if (!f)

@@ -5,15 +5,22 @@
  * with its (size mod 4096)-byte head when that fits, then takes whole new
  * buffers; a read empties buffers in order. Reads block until there is
  * data or no writer is left (end of file); writes block while the ring is
- * full, and fail with EPIPE (and SIGPIPE) once no reader is left. */
+ * full, and fail with EPIPE (and SIGPIPE) once no reader is left.
+ *
+ * Named pipes (FIFO inodes, made by mknod) share the code: the first open
+ * makes the pipe, opens wait for the other end as Linux's do, and the last
+ * close frees it. F_SETPIPE_SZ resizes the ring; splice, tee and vmsplice
+ * (kernel/sys/splice.c) use the small pipe_* API at the end. */
 #include "fs/vfs.h"
 #include "fs/poll.h"
+#include "fs/pipe.h"
 #include "kernel/syscall.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include <asm/ioctls.h>
 
 #define PIPE_SLOTS 16             /* Linux's PIPE_DEF_BUFFERS */
+#define PIPE_MAX_SIZE (1u << 20)  /* /proc/sys/fs/pipe-max-size */
 #define PIPE_DEV   0xfu           /* st_dev of pipes: major 0, minor 15 */
 
 struct pipe_slot {
@@ -26,20 +33,24 @@ struct pipe {
 	struct pollsrc src;       /* first: FOP_POLLSRC */
 	struct inode vi;          /* shared by both ends */
 	char name[32];            /* "pipe:[INO]" */
-	struct pipe_slot slot[PIPE_SLOTS];
+	struct pipe_slot *slot;   /* nslots of them */
+	unsigned nslots;
 	unsigned head, tail;      /* free-running: slots tail..head-1 hold data */
 	int readers, writers;     /* open ends */
 	struct waitq rq;          /* readers waiting for data */
 	struct waitq wq;          /* writers waiting for room */
 	uint8_t *spare;           /* a drained page kept for the next write */
+	struct inode *fifo;       /* the FIFO inode of a named pipe, else NULL */
+	unsigned r_opens, w_opens; /* named pipes: opens so far, for waiting opens */
+	struct waitq oq;          /* named pipes: opens waiting for the other end */
 };
 
 static const struct file_ops pipe_fops;
 
 static struct pipe *P(struct file *f) { return f->priv; }
 static bool empty(struct pipe *p) { return p->head == p->tail; }
-static bool full(struct pipe *p) { return p->head - p->tail >= PIPE_SLOTS; }
-static struct pipe_slot *slot_at(struct pipe *p, unsigned i) { return &p->slot[i % PIPE_SLOTS]; }
+static bool full(struct pipe *p) { return p->head - p->tail >= p->nslots; }
+static struct pipe_slot *slot_at(struct pipe *p, unsigned i) { return &p->slot[i % p->nslots]; }
 
 static uint8_t *page_get(struct pipe *p)
 {
@@ -245,14 +256,33 @@ static void pipe_release(struct file *f)
 	poll_notify(&p->src, POLL_KEY_ALL);
 }
 
-/* The last end is closed: the inode goes, and the pipe with it. */
-static void pipe_evict(struct inode *ino)
+static void pipe_free(struct pipe *p)
 {
-	struct pipe *p = (struct pipe *)((char *)ino - offsetof(struct pipe, vi));
 	for (unsigned i = p->tail; i != p->head; i++)
 		kfree(slot_at(p, i)->page);
 	kfree(p->spare);
+	kfree(p->slot);
 	kfree(p);
+}
+
+/* The last end is closed: the inode goes, and the pipe with it. */
+static void pipe_evict(struct inode *ino)
+{
+	pipe_free((struct pipe *)((char *)ino - offsetof(struct pipe, vi)));
+}
+
+static struct pipe *pipe_new(void)
+{
+	struct pipe *p = kzalloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	p->nslots = PIPE_SLOTS;
+	p->slot = kzalloc(sizeof(*p->slot) * p->nslots);
+	if (!p->slot) {
+		kfree(p);
+		return NULL;
+	}
+	return p;
 }
 
 static const struct inode_ops pipe_iops = {
@@ -284,7 +314,7 @@ long sys_pipe2(int *ufds, int flags)
 		return -EINVAL;
 	if (!user_ok(ufds, 2 * sizeof(int), true))
 		return -EFAULT;
-	struct pipe *p = kzalloc(sizeof(*p));
+	struct pipe *p = pipe_new();
 	if (!p)
 		return -ENOMEM;
 	inode_init(&p->vi, S_IFIFO | S_IRUSR | S_IWUSR, PIPE_DEV);
@@ -297,7 +327,7 @@ long sys_pipe2(int *ufds, int flags)
 	unsigned fl = (unsigned)flags & (O_NONBLOCK | O_DIRECT);
 	struct file *r = pipe_end(p, O_RDONLY | fl);
 	if (!r) {
-		kfree(p);
+		pipe_free(p);
 		return -ENOMEM;
 	}
 	p->readers = 1;
@@ -330,4 +360,180 @@ long sys_pipe2(int *ufds, int flags)
 long sys_pipe(int *ufds)
 {
 	return sys_pipe2(ufds, 0);
+}
+
+/* ---- named pipes */
+
+static void fifo_release(struct file *f)
+{
+	struct pipe *p = P(f);
+	pipe_release(f);
+	if (!p->readers && !p->writers) {   /* the data goes with the last end */
+		p->fifo->priv = NULL;
+		pipe_free(p);
+	}
+}
+
+/* Waits (unless O_NONBLOCK) until the other end has been opened since
+ * *seen changed; -EINTR on a signal. */
+static int fifo_wait_other(struct pipe *p, unsigned *count, unsigned seen, int *ends)
+{
+	while (!*ends && *count == seen)
+		if (waitq_wait(&p->oq, 0) == WAKE_SIGNAL)
+			return -EINTR;
+	return 0;
+}
+
+static int fifo_open(struct file *f)
+{
+	struct inode *ino = f->ino;
+	struct pipe *p = ino->priv;
+	if (!p) {
+		p = pipe_new();
+		if (!p)
+			return -ENOMEM;
+		p->fifo = ino;
+		ino->priv = p;
+	}
+	f->priv = p;
+	unsigned acc = f->flags & O_ACCMODE;
+	int e = 0;
+	if (acc == O_RDONLY) {
+		p->readers++;
+		p->r_opens++;
+		waitq_wake_all(&p->oq);
+		if (!(f->flags & O_NONBLOCK))
+			e = fifo_wait_other(p, &p->w_opens, p->w_opens, &p->writers);
+		if (e)
+			p->readers--;
+	} else if (acc == O_WRONLY) {
+		if ((f->flags & O_NONBLOCK) && !p->readers) {
+			e = -ENXIO;
+		} else {
+			p->writers++;
+			p->w_opens++;
+			waitq_wake_all(&p->oq);
+			waitq_wake_all(&p->rq);
+			e = fifo_wait_other(p, &p->r_opens, p->r_opens, &p->readers);
+			if (e)
+				p->writers--;
+		}
+	} else {
+		p->readers++;
+		p->writers++;
+		p->r_opens++;
+		p->w_opens++;
+		waitq_wake_all(&p->oq);
+	}
+	if (e) {
+		waitq_wake_all(&p->rq);
+		waitq_wake_all(&p->wq);
+		if (!p->readers && !p->writers) {
+			ino->priv = NULL;
+			pipe_free(p);
+		}
+		return e;
+	}
+	poll_notify(&p->src, POLL_KEY_ALL);
+	return 0;
+}
+
+const struct file_ops fifo_fops = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
+	.open = fifo_open,
+	.release = fifo_release,
+	.flags = FOP_STREAM | FOP_POLLSRC,
+};
+
+/* ---- the pipe API of fcntl and splice */
+
+bool file_is_pipe(struct file *f)
+{
+	return f->ops == &pipe_fops || f->ops == &fifo_fops;
+}
+
+long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
+{
+	struct pipe *p = P(f);
+	if (cmd == F_GETPIPE_SZ)
+		return (long)(p->nslots * PAGE_SIZE);
+	/* F_SETPIPE_SZ: a power-of-two number of pages, at least one */
+	if (arg > (1ul << 31))
+		return -EINVAL;
+	unsigned n = 1;
+	while ((uint64_t)n * PAGE_SIZE < arg)
+		n <<= 1;
+	if (n * PAGE_SIZE > PIPE_MAX_SIZE)
+		return -EPERM;     /* above pipe-max-size: CAP_SYS_RESOURCE in Linux, which we do not grant */
+	unsigned used = p->head - p->tail;
+	if (n < used)
+		return -EBUSY;
+	if (n != p->nslots) {
+		struct pipe_slot *ns = kzalloc(sizeof(*ns) * n);
+		if (!ns)
+			return -ENOMEM;
+		for (unsigned i = 0; i < used; i++)
+			ns[i] = *slot_at(p, p->tail + i);
+		kfree(p->slot);
+		p->slot = ns;
+		p->nslots = n;
+		p->tail = 0;
+		p->head = used;
+		waitq_wake_all(&p->wq);
+		poll_notify(&p->src, POLL_KEY_OUT);
+	}
+	return (long)(n * PAGE_SIZE);
+}
+
+size_t pipe_unread(struct file *f)
+{
+	return unread(P(f));
+}
+
+size_t pipe_room(struct file *f)
+{
+	struct pipe *p = P(f);
+	return (p->nslots - (p->head - p->tail)) * PAGE_SIZE;
+}
+
+bool pipe_same(struct file *a, struct file *b)
+{
+	return P(a) == P(b);
+}
+
+int pipe_wait(struct file *f, bool for_write, bool nonblock)
+{
+	struct pipe *p = P(f);
+	for (;;) {
+		if (for_write) {
+			if (!p->readers) {
+				raise_sigpipe();
+				return -EPIPE;
+			}
+			if (!full(p))
+				return 0;
+		} else if (!empty(p) || !p->writers) {
+			return 0;
+		}
+		if (nonblock || (f->flags & O_NONBLOCK))
+			return -EAGAIN;
+		if (waitq_wait(for_write ? &p->wq : &p->rq, 0) == WAKE_SIGNAL)
+			return -EINTR;
+	}
+}
+
+size_t pipe_peek(struct file *f, void *buf, size_t n)
+{
+	struct pipe *p = P(f);
+	size_t done = 0;
+	for (unsigned i = p->tail; i != p->head && done < n; i++) {
+		struct pipe_slot *s = slot_at(p, i);
+		size_t k = MIN((size_t)s->len, n - done);
+		memcpy((uint8_t *)buf + done, s->page + s->off, k);
+		done += k;
+	}
+	return done;
 }

@@ -445,6 +445,31 @@ static int open_create(struct inode *base, const char *path, int flags, unsigned
 	return e;
 }
 
+/* O_TMPFILE: an unnamed regular file in the directory path names. */
+static int open_tmpfile(struct inode *base, const char *path, int flags, unsigned mode,
+			struct inode **out)
+{
+	int acc = flags & O_ACCMODE;
+	if ((flags & (__O_TMPFILE | O_DIRECTORY | O_CREAT)) != O_TMPFILE)
+		return -EINVAL;
+	if (acc != O_WRONLY && acc != O_RDWR)
+		return -EINVAL;
+	struct inode *dir;
+	int links = 0;
+	int e = walk(base, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &links, &dir, NULL);
+	if (e)
+		return e;
+	if (dir->nlink == 0)
+		e = -ENOENT;
+	else if (!dir->ops || !dir->ops->tmpfile)
+		e = -EOPNOTSUPP;
+	else
+		e = dir->ops->tmpfile(dir, S_IFREG | (mode & ~cur_umask() & 07777),
+				      !(flags & O_EXCL), out);
+	inode_put(dir);
+	return e;
+}
+
 int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct file **out)
 {
 	struct inode *base, *ino;
@@ -457,9 +482,10 @@ int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct fil
 		return e;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	if (flags & __O_TMPFILE)
-		return -EOPNOTSUPP;   /* callers fall back on a named file */
-	if (flags & O_CREAT) {
+	if (flags & __O_TMPFILE) {
+		e = open_tmpfile(base, path, flags, mode, &ino);
+		created = true;
+	} else if (flags & O_CREAT) {
 		if (flags & O_DIRECTORY)
 			return -EINVAL;
 		e = open_create(base, path, flags, mode, &links, &ino, &created);
@@ -473,7 +499,7 @@ int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct fil
 	int acc = flags & O_ACCMODE;
 	if (S_ISLNK(ino->mode) && !(flags & O_PATH))
 		e = -ELOOP;
-	else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+	else if ((flags & O_DIRECTORY) && !(flags & __O_TMPFILE) && !S_ISDIR(ino->mode))
 		e = -ENOTDIR;
 	else if (!(flags & O_PATH) && S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		e = -EISDIR;
@@ -581,8 +607,76 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir)
 			e = -ENOTDIR;
 	}
 	if (!e)
-		e = nd.dir->ops->unlink ? nd.dir->ops->unlink(nd.dir, victim) : -EPERM;
+		e = nd.dir->ops->unlink ? nd.dir->ops->unlink(nd.dir, nd.last, nd.len, victim) : -EPERM;
 	inode_put(victim);
+	inode_put(nd.dir);
+	return e;
+}
+
+/* The parent and last component of a name to be made; -EEXIST when it
+ * exists (or is "." or ".."), -ENOENT with a trailing slash or in a
+ * removed directory. nd->dir is referenced on success. */
+static int new_name(int dirfd, const char *path, struct nameidata *nd)
+{
+	int e = lookup_parent(dirfd, path, nd);
+	if (e)
+		return e;
+	struct inode *ino;
+	if (is_dot(nd->last) || is_dotdot(nd->last)) {
+		e = -EEXIST;
+	} else if ((e = dir_lookup(nd->dir, nd->last, nd->len, &ino)) == 0) {
+		inode_put(ino);
+		e = -EEXIST;
+	} else if (e == -ENOENT) {
+		/* a filesystem that makes no names (/proc) finds none */
+		e = nd->slash || nd->dir->nlink == 0 || !nd->dir->ops->create ? -ENOENT : 0;
+	}
+	if (e)
+		inode_put(nd->dir);
+	return e;
+}
+
+int vfs_linkat(int ofd, const char *opath, int nfd, const char *npath, int flags)
+{
+	struct inode *ino;
+	unsigned lf = (flags & AT_SYMLINK_FOLLOW ? LOOKUP_FOLLOW : 0) |
+		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
+	int e = vfs_lookupat(ofd, opath, lf, &ino);
+	if (e)
+		return e;
+	if (S_ISDIR(ino->mode)) {
+		inode_put(ino);
+		return -EPERM;
+	}
+	struct nameidata nd;
+	e = new_name(nfd, npath, &nd);
+	if (e) {
+		inode_put(ino);
+		return e;
+	}
+	if (ino->ops != nd.dir->ops)
+		e = -EXDEV;
+	else if (!nd.dir->ops->link)
+		e = -EPERM;
+	else
+		e = nd.dir->ops->link(nd.dir, nd.last, nd.len, ino);
+	inode_put(nd.dir);
+	inode_put(ino);
+	return e;
+}
+
+int vfs_mknodat(int dirfd, const char *path, unsigned mode, uint64_t rdev)
+{
+	struct nameidata nd;
+	int e = new_name(dirfd, path, &nd);
+	if (e)
+		return e;
+	struct inode *ino;
+	mode = (mode & S_IFMT) | (mode & ~cur_umask() & 07777);
+	if (!nd.dir->ops->mknod)
+		e = -EPERM;
+	else if ((e = nd.dir->ops->mknod(nd.dir, nd.last, nd.len, mode, rdev, &ino)) == 0)
+		inode_put(ino);
 	inode_put(nd.dir);
 	return e;
 }
@@ -604,7 +698,7 @@ static int exchange(struct nameidata *on, struct inode *a, struct nameidata *nn,
 		return -EINVAL;
 	if (on->dir->ops != nn->dir->ops)
 		return -EXDEV;
-	return on->dir->ops->exchange(on->dir, a, nn->dir, b);
+	return on->dir->ops->exchange(on->dir, on->last, on->len, a, nn->dir, nn->last, nn->len, b);
 }
 
 int vfs_renameat(int ofd, const char *opath, int nfd, const char *npath)
@@ -675,7 +769,7 @@ int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsign
 	else if (on.dir->ops != nn.dir->ops)
 		e = -EXDEV;
 	else
-		e = on.dir->ops->rename(on.dir, node, nn.dir, nn.last, nn.len, victim);
+		e = on.dir->ops->rename(on.dir, on.last, on.len, node, nn.dir, nn.last, nn.len, victim);
 out:
 	inode_put(victim);
 	inode_put(node);

@@ -2,10 +2,12 @@
  * names rooted at "/"), open files, the per-process descriptor table and
  * cwd/umask, path lookup, and the calls the rest of the kernel makes.
  *
- * Each inode knows its name and parent directory (there are no hard links),
- * which gives ".." and getcwd. Filesystems (minifs, the /proc and /dev
- * pseudo files) fill in struct inode_ops for names and metadata and struct
- * file_ops for the data of an open file. */
+ * Directory entries own the names; a non-directory may have several
+ * (hard links, counted by nlink). Each inode also knows one name and
+ * parent directory (a directory its only one), which gives ".." and
+ * getcwd. Filesystems (minifs, the /proc and /dev pseudo files) fill in
+ * struct inode_ops for names and metadata and struct file_ops for the data
+ * of an open file. */
 #ifndef HTUX_VFS_H
 #define HTUX_VFS_H
 
@@ -35,19 +37,29 @@ struct inode_ops {
 	 * *pos and after (0 is the first), advancing *pos past each one
 	 * emitted; it includes "." and "..". create makes a regular file,
 	 * directory or symlink (S_IFMT of mode; target for a symlink) named
-	 * name, which does not exist yet. unlink removes the entry of victim
-	 * (the VFS has checked its type and, for a directory, emptiness).
-	 * rename moves node from odir to ndir under name, first removing
-	 * victim (the existing target, or NULL). */
+	 * name, which does not exist yet. mknod makes a FIFO, socket, device
+	 * or regular file (rdev for devices). tmpfile makes a regular file
+	 * with no name (O_TMPFILE; linkable: link may name it later). link
+	 * adds the name name for ino (not a directory). unlink removes the
+	 * entry name, which names victim (the VFS has checked its type and,
+	 * for a directory, emptiness). rename moves the entry oname (naming
+	 * node) from odir to ndir under name, first removing victim (the
+	 * existing target, or NULL). */
 	int (*lookup)(struct inode *dir, const char *name, size_t len, struct inode **out);
 	int (*readdir)(struct inode *dir, uint64_t *pos, dir_emit_t emit, void *ctx);
 	int (*create)(struct inode *dir, const char *name, size_t len, unsigned mode,
 		      const char *target, struct inode **out);
-	int (*unlink)(struct inode *dir, struct inode *victim);
-	int (*rename)(struct inode *odir, struct inode *node, struct inode *ndir,
-		      const char *name, size_t len, struct inode *victim);
-	/* Swaps the names of a (in adir) and b (in bdir): RENAME_EXCHANGE. */
-	int (*exchange)(struct inode *adir, struct inode *a, struct inode *bdir, struct inode *b);
+	int (*mknod)(struct inode *dir, const char *name, size_t len, unsigned mode, uint64_t rdev,
+		     struct inode **out);
+	int (*tmpfile)(struct inode *dir, unsigned mode, bool linkable, struct inode **out);
+	int (*link)(struct inode *dir, const char *name, size_t len, struct inode *ino);
+	int (*unlink)(struct inode *dir, const char *name, size_t len, struct inode *victim);
+	int (*rename)(struct inode *odir, const char *oname, size_t olen, struct inode *node,
+		      struct inode *ndir, const char *name, size_t len, struct inode *victim);
+	/* Swaps the inodes named aname (a, in adir) and bname (b, in bdir):
+	 * RENAME_EXCHANGE. */
+	int (*exchange)(struct inode *adir, const char *aname, size_t alen, struct inode *a,
+			struct inode *bdir, const char *bname, size_t blen, struct inode *b);
 	/* Symlinks: copies at most n bytes of the target (no NUL) to the
 	 * kernel buffer buf and returns the target's full length. */
 	ssize_t (*readlink)(struct inode *ino, char *buf, size_t n);
@@ -94,6 +106,7 @@ struct inode {
 	const struct inode_ops *ops;
 	const struct file_ops *fops;
 	void *priv;               /* the filesystem's */
+	void *xattrs;             /* extended attributes (kernel/sys/xattr.c) */
 	char *name;               /* name in parent (owned by the filesystem) */
 	struct inode *parent;     /* containing directory; root: itself; NULL: detached */
 };
@@ -148,6 +161,9 @@ int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct fil
 int vfs_mkdirat(int dirfd, const char *path, unsigned mode);
 int vfs_symlinkat(const char *target, int dirfd, const char *path);
 int vfs_unlinkat(int dirfd, const char *path, bool dir);
+/* flags: AT_SYMLINK_FOLLOW, AT_EMPTY_PATH (checked by the caller) */
+int vfs_linkat(int ofd, const char *opath, int nfd, const char *npath, int flags);
+int vfs_mknodat(int dirfd, const char *path, unsigned mode, uint64_t rdev);
 int vfs_renameat(int ofd, const char *opath, int nfd, const char *npath);
 int vfs_truncate(struct inode *ino, uint64_t len);
 int vfs_chmod(struct inode *ino, unsigned mode);
@@ -173,8 +189,11 @@ int fd_next_open(int from);                  /* lowest open fd >= from, or -1 */
 bool file_readable(struct file *f);
 bool file_writable(struct file *f);
 
-/* ---- pieces (fs/console.c, fs/pseudo.c) */
+/* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, kernel/sys/xattr.c) */
 extern const struct file_ops console_fops;
+extern const struct file_ops fifo_fops;      /* named pipes (FIFO inodes) */
+void xattr_drop(struct inode *ino);          /* frees ino's extended attributes */
+void flock_release(struct file *f);          /* f's last close: drops its flock (fs/flock.c) */
 int pseudo_init(struct inode *root);         /* /dev, /proc and /sys */
 int etc_init(void);                          /* /etc/passwd, group, hosts, resolv.conf (fs/etc.c) */
 

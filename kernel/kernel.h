@@ -41,12 +41,15 @@ struct kopts {
 extern struct kopts kopts;
 
 /* Console output (kernel/kprintf.c). kprintf always prints; kinfo only
- * with the verbose option. Fatal lines start with "htux: ". */
+ * with the verbose option. Fatal lines start with "htux: ". Both also go
+ * to the kernel log that syslog(2) reads (kernel/klog.c). */
 void console_write(const char *s, size_t n);
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-#define kinfo(...) do { if (kopts.verbose) kprintf("htux: " __VA_ARGS__); } while (0)
+#define kinfo(...) klog_info("htux: " __VA_ARGS__)
+int klog_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void klog_write(int level, const char *s, size_t n);   /* appends to the kernel log */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
 /* Strings and memory (kernel/string.c). */
@@ -84,6 +87,8 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max);
 void time_init(void);            /* marks the boot instant */
 int64_t rtc_read_epoch(void);    /* wall clock, seconds since the epoch */
 uint64_t time_ns(void);          /* monotonic ns since boot */
+bool time_ready(void);           /* time_ns() is calibrated (calling it costs nothing) */
+void realtime_set_ns(int64_t ns); /* sets the wall clock (clock_settime) */
 int64_t realtime_boot_ns(void);  /* wall clock at boot, ns since the epoch */
 int64_t realtime_now_ns(void);   /* wall clock now; does not force calibration */
 void time_sleep_ns(uint64_t ns);

@@ -143,6 +143,7 @@ int kprintf(const char *fmt, ...)
 	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	console_write(buf, MIN((size_t)n, sizeof(buf) - 1));
+	klog_write(4, buf, MIN((size_t)n, sizeof(buf) - 1));
 	return n;
 }
 

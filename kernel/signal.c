@@ -205,6 +205,7 @@ int signal_send(struct thread *t, const siginfo_t *info)
 		queued = 1;
 	}
 	*pending |= SIGBIT(sig);
+	signalfd_notify(sig);     /* a signalfd watching sig may be ready now */
 wake:
 	if (!t)
 		t = proc_target(sig);

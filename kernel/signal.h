@@ -54,6 +54,9 @@ void signal_unqueue_timer(int id);
 uint64_t signal_proc_pending(void);
 /* Threads in rt_sigtimedwait sleep here; woken on every send. */
 extern struct waitq sigwait_queue;
+/* fs/signalfd.c: sig has just become pending; wakes the pollers of the
+ * signalfds whose mask has it. */
+void signalfd_notify(int sig);
 
 /* On the way back to user mode (end of syscall_dispatch, and of trap()
  * when the frame is from user mode): takes the signals the current thread

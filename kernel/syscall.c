@@ -69,6 +69,17 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	/* kernel/sys/poll.c, kernel/sys/epoll.c */
 	H(poll), H(ppoll), H(select), H(pselect6), H(epoll_create), H(epoll_create1),
 	H(epoll_ctl), H(epoll_wait), H(epoll_pwait), H(epoll_pwait2),
+	/* fs/signalfd.c, fs/flock.c, kernel/sys/splice.c, xattr.c, kernel/klog.c */
+	H(signalfd), H(signalfd4), H(flock), H(splice), H(tee), H(vmsplice),
+	H(setxattr), H(lsetxattr), H(fsetxattr), H(getxattr), H(lgetxattr), H(fgetxattr),
+	H(listxattr), H(llistxattr), H(flistxattr), H(removexattr), H(lremovexattr),
+	H(fremovexattr),
+	H(syslog), /* partial: the console log level is kept but the console prints as "verbose" says */
+	/* kernel/sys/file.c, fs.c, time.c, misc.c */
+	H(fadvise64), H(readahead), H(sync_file_range), H(link), H(linkat), H(mknod), H(mknodat),
+	H(clock_settime), H(settimeofday), H(sched_setaffinity),
+	H(adjtimex), /* partial: queries, ADJ_OFFSET_SS_READ and ADJ_SETOFFSET; NTP discipline modes give EPERM */
+	H(clock_adjtime), /* partial: as adjtimex, CLOCK_REALTIME only */
 };
 
 static const char *name_of(uint64_t nr)

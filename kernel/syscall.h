@@ -244,6 +244,43 @@ long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec *ne
 long sys_timerfd_gettime(int fd, struct __kernel_itimerspec *cur);
 long sys_memfd_create(const char *name, unsigned flags);
 
+/* fs/signalfd.c, fs/flock.c, kernel/sys/splice.c, kernel/sys/xattr.c, kernel/klog.c */
+long sys_signalfd(int fd, const uint64_t *mask, size_t sizemask);
+long sys_signalfd4(int fd, const uint64_t *mask, size_t sizemask, int flags);
+long sys_flock(int fd, unsigned op);
+long sys_splice(int fdin, int64_t *offin, int fdout, int64_t *offout, size_t len, unsigned flags);
+long sys_tee(int fdin, int fdout, size_t len, unsigned flags);
+long sys_vmsplice(int fd, const struct iovec *iov, unsigned long nr, unsigned flags);
+long sys_setxattr(const char *path, const char *name, const void *value, size_t size, int flags);
+long sys_lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags);
+long sys_fsetxattr(int fd, const char *name, const void *value, size_t size, int flags);
+long sys_getxattr(const char *path, const char *name, void *value, size_t size);
+long sys_lgetxattr(const char *path, const char *name, void *value, size_t size);
+long sys_fgetxattr(int fd, const char *name, void *value, size_t size);
+long sys_listxattr(const char *path, char *list, size_t size);
+long sys_llistxattr(const char *path, char *list, size_t size);
+long sys_flistxattr(int fd, char *list, size_t size);
+long sys_removexattr(const char *path, const char *name);
+long sys_lremovexattr(const char *path, const char *name);
+long sys_fremovexattr(int fd, const char *name);
+long sys_syslog(int type, char *buf, int len);
+
+/* kernel/sys/file.c (cache hints), fs.c (links, mknod), time.c (setting
+ * the clock), misc.c (affinity) */
+struct timex;
+long sys_fadvise64(int fd, int64_t off, int64_t len, int advice);
+long sys_readahead(int fd, int64_t off, size_t count);
+long sys_sync_file_range(int fd, int64_t off, int64_t n, unsigned flags);
+long sys_link(const char *from, const char *to);
+long sys_linkat(int ofd, const char *from, int nfd, const char *to, int flags);
+long sys_mknod(const char *path, unsigned mode, unsigned dev);
+long sys_mknodat(int dirfd, const char *path, unsigned mode, unsigned dev);
+long sys_clock_settime(int clk, const struct __kernel_timespec *ts);
+long sys_settimeofday(const struct __kernel_old_timeval *tv, const struct timezone *tz);
+long sys_adjtimex(struct timex *t);
+long sys_clock_adjtime(int clk, struct timex *t);
+long sys_sched_setaffinity(int pid, size_t len, const unsigned long *mask);
+
 /* kernel/sys/poll.c, kernel/sys/epoll.c: waiting for descriptors */
 struct pollfd;
 struct epoll_event;

@@ -65,6 +65,15 @@ int64_t realtime_boot_ns(void)
 	return realtime_base;
 }
 
+bool time_ready(void) { return mult != 0; }
+
+void realtime_set_ns(int64_t ns)
+{
+	realtime_base = ns - (int64_t)time_ns();
+	have_realtime = true;
+	vdso_publish(tsc_boot, mult, realtime_base);
+}
+
 int64_t realtime_now_ns(void)
 {
 	static int64_t rtc_at_boot;

@@ -89,7 +89,8 @@ linux_guest_setup() {
 	LINUX_KERNEL=$(linux_guest_kernel "$1") || return 1
 	LINUX_BUSYBOX=$(linux_guest_busybox "$1") || return 1
 	LINUX_NAME="Linux $(basename "$LINUX_KERNEL" | sed 's/^vmlinuz-//')"
-	BUSYBOX_VERSION=$("$LINUX_BUSYBOX" 2>/dev/null | head -n 1 | awk '{print $2}')
+	# (busybox may die of SIGPIPE once head has its line: not a failure)
+	BUSYBOX_VERSION=$("$LINUX_BUSYBOX" 2>/dev/null | head -n 1 | awk '{print $2}') || true
 }
 
 # linux_guest_initrd BUSYBOX PROG OUT [ARG...]: writes to OUT a gzipped newc

@@ -176,7 +176,7 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f,
 		if (S_ISDIR(old->mode) && !dir_is_empty(old))
 			e = -ENOTEMPTY;     /* a directory is replaced only if empty */
 		else
-			e = dir->ops->unlink(dir, old);
+			e = dir->ops->unlink(dir, last, len, old);
 		inode_put(old);
 		if (e) {
 			u->why = "cannot replace an earlier entry";

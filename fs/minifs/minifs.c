@@ -1,21 +1,33 @@
-/* minifs.c: the RAM filesystem: directories as lists of entries, regular
+/* minifs.c: the RAM filesystem: directories as lists of entries that own
+ * their names (a non-directory may have several: hard links), regular
  * files as one contiguous buffer (initially borrowed from the initrd, copied
- * to the heap on the first change), symlinks as strings, and device nodes
- * that carry another module's file operations. */
+ * to the heap on the first change), symlinks as strings, FIFOs (fs/pipe.c),
+ * unnamed O_TMPFILE files, and device nodes that carry another module's
+ * file operations. */
 #include "fs/minifs/minifs.h"
 
 #define MINIFS_MAX_FILE (1ull << 40)
 #define DIRENT_SIZE 20   /* a directory's size grows by this per entry (as tmpfs's) */
+#define LINK_MAX_ 65000  /* tmpfs has none; ext4's EMLINK limit is kept as a sanity bound */
 
+/* A directory entry owns its name. A regular file (or symlink, special
+ * file) may have several entries (hard links), chained through alias;
+ * a directory has one. The inode's own name/parent follow its first
+ * entry, for getcwd, ".." and /proc/self/fd. */
 struct mdirent {
-	struct mdirent *next, *prev;
+	struct mdirent *next, *prev;  /* in dir */
+	struct mdirent *alias;        /* next entry naming the same minifs node */
 	uint64_t pos;             /* readdir position; increases along the list */
 	uint32_t hash;
-	struct inode *ino;        /* the entry's name is ino->name */
+	char *name;
+	struct inode *dir;
+	struct inode *ino;
 };
 
 struct mnode {
 	struct inode vi;          /* first: an inode is a node */
+	struct mdirent *names;    /* entries naming this node, first is primary */
+	bool linkable;            /* O_TMPFILE without O_EXCL: linkat may name it */
 	/* regular files */
 	uint8_t *data;
 	size_t cap;               /* heap capacity when owned */
@@ -50,25 +62,39 @@ static struct mdirent *dir_find(struct inode *dir, const char *name, size_t len)
 {
 	uint32_t h = name_hash(name, len);
 	for (struct mdirent *d = M(dir)->head; d; d = d->next)
-		if (d->hash == h && strncmp(d->ino->name, name, len) == 0 && d->ino->name[len] == 0)
+		if (d->hash == h && strncmp(d->name, name, len) == 0 && d->name[len] == 0)
 			return d;
 	return NULL;
 }
 
-static struct mdirent *dir_find_ino(struct inode *dir, struct inode *ino)
+/* ino's name and parent follow its first entry; with none left it keeps
+ * its last name (for "(deleted)") and has no parent. */
+static void sync_primary(struct inode *ino)
 {
-	for (struct mdirent *d = M(dir)->head; d; d = d->next)
-		if (d->ino == ino)
-			return d;
-	return NULL;
+	if (!minifs_is(ino))
+		return;
+	struct mdirent *d = M(ino)->names;
+	if (!d) {
+		ino->parent = NULL;
+		return;
+	}
+	ino->parent = d->dir;
+	if (!ino->name || strcmp(ino->name, d->name) != 0) {
+		char *s = strdup(d->name);
+		if (s) {
+			kfree(ino->name);
+			ino->name = s;
+		}
+	}
 }
 
-/* Appends entry d (for d->ino, already named) to dir. */
+/* Appends entry d (named, d->ino set) to dir and to its node's names. */
 static void dir_append(struct inode *dir, struct mdirent *d)
 {
 	struct mnode *m = M(dir);
 	d->pos = m->next_pos++;
-	d->hash = name_hash(d->ino->name, strlen(d->ino->name));
+	d->hash = name_hash(d->name, strlen(d->name));
+	d->dir = dir;
 	d->next = NULL;
 	d->prev = m->tail;
 	if (m->tail)
@@ -76,15 +102,26 @@ static void dir_append(struct inode *dir, struct mdirent *d)
 	else
 		m->head = d;
 	m->tail = d;
-	d->ino->parent = dir;
+	if (minifs_is(d->ino)) {
+		struct mdirent **pp = &M(d->ino)->names;
+		while (*pp)
+			pp = &(*pp)->alias;
+		d->alias = NULL;
+		*pp = d;
+		sync_primary(d->ino);
+	} else {
+		d->ino->parent = dir;
+	}
 	if (S_ISDIR(d->ino->mode))
 		dir->nlink++;
 	dir->size += DIRENT_SIZE;
 	dir->mtime = dir->ctime = fs_now();
 }
 
-static void dir_remove(struct inode *dir, struct mdirent *d)
+/* Takes entry d out of its directory and its node's names (d is kept). */
+static void dir_remove(struct mdirent *d)
 {
+	struct inode *dir = d->dir;
 	struct mnode *m = M(dir);
 	if (d->prev)
 		d->prev->next = d->next;
@@ -94,11 +131,41 @@ static void dir_remove(struct inode *dir, struct mdirent *d)
 		d->next->prev = d->prev;
 	else
 		m->tail = d->prev;
-	d->ino->parent = NULL;
+	if (minifs_is(d->ino)) {
+		struct mdirent **pp = &M(d->ino)->names;
+		while (*pp && *pp != d)
+			pp = &(*pp)->alias;
+		if (*pp)
+			*pp = d->alias;
+		d->alias = NULL;
+		sync_primary(d->ino);
+	} else {
+		d->ino->parent = NULL;
+	}
 	if (S_ISDIR(d->ino->mode))
 		dir->nlink--;
 	dir->size -= DIRENT_SIZE;
 	dir->mtime = dir->ctime = fs_now();
+}
+
+static struct mdirent *dirent_new(const char *name, size_t len, struct inode *ino)
+{
+	struct mdirent *d = kzalloc(sizeof(*d));
+	char *s = strndup(name, len);
+	if (!d || !s) {
+		kfree(d);
+		kfree(s);
+		return NULL;
+	}
+	d->name = s;
+	d->ino = ino;
+	return d;
+}
+
+static void dirent_free(struct mdirent *d)
+{
+	kfree(d->name);
+	kfree(d);
 }
 
 static uint64_t live_nodes;
@@ -120,6 +187,8 @@ static struct mnode *node_new(unsigned mode)
 		m->next_pos = 2;
 	} else if (S_ISREG(mode)) {
 		m->vi.fops = &mf_reg_fops;
+	} else if (S_ISFIFO(mode)) {
+		m->vi.fops = &fifo_fops;
 	}
 	return m;
 }
@@ -129,23 +198,18 @@ static void node_free(struct mnode *m)
 	live_nodes--;
 	if (m->owned)
 		kfree(m->data);
+	xattr_drop(&m->vi);
 	kfree(m->target);
 	kfree(m->vi.name);
 	kfree(m);
 }
 
-/* Names node n as name in dir. */
+/* Names node n as name in dir (a first name: nlink stays as node_new set it). */
 static int node_link(struct inode *dir, struct mnode *n, const char *name, size_t len)
 {
-	struct mdirent *d = kzalloc(sizeof(*d));
-	char *s = strndup(name, len);
-	if (!d || !s) {
-		kfree(d);
-		kfree(s);
+	struct mdirent *d = dirent_new(name, len, &n->vi);
+	if (!d)
 		return -ENOMEM;
-	}
-	n->vi.name = s;
-	d->ino = &n->vi;
 	dir_append(dir, d);
 	return 0;
 }
@@ -189,7 +253,7 @@ static int mf_readdir(struct inode *dir, uint64_t *pos, dir_emit_t emit, void *c
 		if (d->pos < *pos)
 			continue;
 		struct inode *i = d->ino;
-		if (emit(ctx, i->name, strlen(i->name), i->ino, IFTODT(i->mode), d->pos + 1))
+		if (emit(ctx, d->name, strlen(d->name), i->ino, IFTODT(i->mode), d->pos + 1))
 			return 0;
 		*pos = d->pos + 1;
 	}
@@ -221,61 +285,133 @@ static int mf_create(struct inode *dir, const char *name, size_t len, unsigned m
 	return 0;
 }
 
-static int mf_unlink(struct inode *dir, struct inode *victim)
+/* mknod: a regular file, FIFO, socket or device node (no driver: opening
+ * one gives ENXIO) named name in dir. */
+static int mf_mknod(struct inode *dir, const char *name, size_t len, unsigned mode,
+		    uint64_t rdev, struct inode **out)
 {
+	if (S_ISDIR(mode) || S_ISLNK(mode))
+		return -EPERM;
+	struct mnode *n = node_new(mode);
+	if (!n)
+		return -ENOMEM;
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		n->vi.rdev = rdev;
+	int e = node_link(dir, n, name, len);
+	if (e) {
+		node_free(n);
+		return e;
+	}
+	*out = inode_get(&n->vi);
+	return 0;
+}
+
+/* O_TMPFILE: a regular file with no name; linkat can give it one if
+ * linkable. */
+static int mf_tmpfile(struct inode *dir, unsigned mode, bool linkable, struct inode **out)
+{
+	struct mnode *n = node_new(S_IFREG | (mode & 07777));
+	if (!n)
+		return -ENOMEM;
+	char buf[32];
+	ksnprintf(buf, sizeof(buf), "#%lu", (unsigned long)n->vi.ino);
+	n->vi.name = strdup(buf);
+	if (!n->vi.name) {
+		node_free(n);
+		return -ENOMEM;
+	}
+	n->vi.nlink = 0;
+	n->linkable = linkable;
+	*out = inode_get(&n->vi);
+	return 0;
+}
+
+/* Removes the entry name (naming victim) from dir. */
+static int mf_unlink(struct inode *dir, const char *name, size_t len, struct inode *victim)
+{
+	struct mdirent *d = dir_find(dir, name, len);
+	if (!d || d->ino != victim)
+		return -ENOENT;
 	if (!minifs_is(victim))
 		return -EBUSY;
-	struct mdirent *d = dir_find_ino(dir, victim);
-	if (!d)
-		return -ENOENT;
-	dir_remove(dir, d);
-	kfree(d);
-	victim->nlink = 0;
+	dir_remove(d);
+	dirent_free(d);
+	if (S_ISDIR(victim->mode))
+		victim->nlink = 0;
+	else if (victim->nlink)
+		victim->nlink--;
 	victim->ctime = fs_now();
 	return 0;
 }
 
-static int mf_rename(struct inode *odir, struct inode *node, struct inode *ndir,
-		     const char *name, size_t len, struct inode *victim)
+static int mf_link(struct inode *dir, const char *name, size_t len, struct inode *ino)
+{
+	if (!minifs_is(ino) || !minifs_is(dir))
+		return -EXDEV;
+	if (S_ISDIR(ino->mode))
+		return -EPERM;
+	if (ino->nlink == 0 && !M(ino)->linkable)
+		return -ENOENT;
+	if (ino->nlink >= LINK_MAX_)
+		return -EMLINK;
+	struct mdirent *d = dirent_new(name, len, ino);
+	if (!d)
+		return -ENOMEM;
+	dir_append(dir, d);
+	ino->nlink++;
+	M(ino)->linkable = false;
+	ino->ctime = fs_now();
+	return 0;
+}
+
+static int mf_rename(struct inode *odir, const char *oname, size_t olen, struct inode *node,
+		     struct inode *ndir, const char *name, size_t len, struct inode *victim)
 {
 	if (!minifs_is(node) || !minifs_is(ndir) || (victim && !minifs_is(victim)))
 		return -EXDEV;
-	struct mdirent *d = dir_find_ino(odir, node);
-	if (!d)
+	struct mdirent *d = dir_find(odir, oname, olen);
+	if (!d || d->ino != node)
 		return -ENOENT;
 	char *s = strndup(name, len);
 	if (!s)
 		return -ENOMEM;
 	if (victim) {
-		int e = mf_unlink(ndir, victim);
+		int e = mf_unlink(ndir, name, len, victim);
 		if (e) {
 			kfree(s);
 			return e;
 		}
 	}
-	dir_remove(odir, d);
-	kfree(node->name);
-	node->name = s;
+	dir_remove(d);
+	kfree(d->name);
+	d->name = s;
 	dir_append(ndir, d);
 	node->ctime = fs_now();
 	return 0;
 }
 
-static int mf_exchange(struct inode *adir, struct inode *a, struct inode *bdir, struct inode *b)
+static int mf_exchange(struct inode *adir, const char *aname, size_t alen, struct inode *a,
+		       struct inode *bdir, const char *bname, size_t blen, struct inode *b)
 {
 	if (!minifs_is(a) || !minifs_is(b) || !minifs_is(bdir))
 		return -EXDEV;
-	struct mdirent *da = dir_find_ino(adir, a), *db = dir_find_ino(bdir, b);
-	if (!da || !db)
+	struct mdirent *da = dir_find(adir, aname, alen), *db = dir_find(bdir, bname, blen);
+	if (!da || !db || da->ino != a || db->ino != b)
 		return -ENOENT;
-	/* each entry keeps its name (and hash) and takes the other inode */
-	char *an = a->name;
-	a->name = b->name;
-	b->name = an;
+	/* each entry keeps its place and name and takes the other inode */
+	struct mdirent *aal = da->alias, *bal = db->alias, **pp;
+	for (pp = &M(a)->names; *pp && *pp != da; pp = &(*pp)->alias)
+		;
+	*pp = db;
+	for (pp = &M(b)->names; *pp && *pp != db; pp = &(*pp)->alias)
+		;
+	*pp = da;
+	db->alias = aal;
+	da->alias = bal;
 	da->ino = b;
 	db->ino = a;
-	a->parent = bdir;
-	b->parent = adir;
+	sync_primary(a);
+	sync_primary(b);
 	int ad = S_ISDIR(a->mode), bd = S_ISDIR(b->mode);
 	adir->nlink = (unsigned)((int)adir->nlink + bd - ad);
 	bdir->nlink = (unsigned)((int)bdir->nlink + ad - bd);
@@ -355,6 +491,9 @@ static const struct inode_ops mf_iops = {
 	.lookup = mf_lookup,
 	.readdir = mf_readdir,
 	.create = mf_create,
+	.mknod = mf_mknod,
+	.tmpfile = mf_tmpfile,
+	.link = mf_link,
 	.unlink = mf_unlink,
 	.rename = mf_rename,
 	.exchange = mf_exchange,
@@ -436,15 +575,15 @@ int minifs_attach(struct inode *dir, const char *name, struct inode *ino)
 {
 	if (dir_find(dir, name, strlen(name)))
 		return -EEXIST;
-	struct mdirent *d = kzalloc(sizeof(*d));
+	struct mdirent *d = dirent_new(name, strlen(name), ino);
 	char *s = strdup(name);
 	if (!d || !s) {
-		kfree(d);
+		if (d)
+			dirent_free(d);
 		kfree(s);
 		return -ENOMEM;
 	}
-	ino->name = s;
-	d->ino = ino;
+	ino->name = s;            /* the foreign inode's own copy, never freed */
 	dir_append(dir, d);
 	return 0;
 }

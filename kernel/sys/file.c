@@ -1,10 +1,14 @@
 /* sys/file.c: the system calls on descriptors and their data: open, close,
  * read/write and their vector and positional forms, lseek, dup*, fcntl,
- * ioctl, getdents64, fsync, ftruncate. */
+ * ioctl, getdents64, fsync, ftruncate, and the cache hints (fadvise64,
+ * readahead, sync_file_range: a RAM filesystem has no cache to manage, so
+ * they check their arguments and are done). */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
+#include "fs/pipe.h"
 #include <linux/uio.h>
+#include <linux/fadvise.h>
 #include <asm/ioctls.h>
 
 #define MAX_RW ((size_t)0x7ffff000)   /* Linux's MAX_RW_COUNT */
@@ -426,6 +430,11 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 		if (f->flags & O_PATH)
 			return -EBADF;
 		return lock_cmd(cmd, arg);
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+		if (!file_is_pipe(f))
+			return -EBADF;
+		return pipe_fcntl(f, cmd, arg);
 	case F_GETOWN:
 		return 0;
 	case F_SETOWN:
@@ -572,4 +581,55 @@ long sys_ftruncate(int fd, off_t len)
 	if (!S_ISREG(f->ino->mode) || !file_writable(f))
 		return -EINVAL;
 	return vfs_truncate(f->ino, (uint64_t)len);
+}
+
+/* ---- cache hints */
+
+long sys_fadvise64(int fd, int64_t off, int64_t len, int advice)
+{
+	struct file *f = fd_get(fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (S_ISFIFO(f->ino->mode))
+		return -ESPIPE;
+	if (len < 0)
+		return -EINVAL;
+	switch (advice) {
+	case POSIX_FADV_NORMAL:
+	case POSIX_FADV_RANDOM:
+	case POSIX_FADV_SEQUENTIAL:
+	case POSIX_FADV_WILLNEED:
+	case POSIX_FADV_DONTNEED:
+	case POSIX_FADV_NOREUSE:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_readahead(int fd, int64_t off, size_t count)
+{
+	struct file *f = fd_get(fd);
+	if (!f || !file_readable(f))
+		return -EBADF;
+	if (!S_ISREG(f->ino->mode))
+		return -EINVAL;
+	return 0;
+}
+
+#define SYNC_FILE_RANGE_VALID 7u   /* WAIT_BEFORE | WRITE | WAIT_AFTER */
+
+long sys_sync_file_range(int fd, int64_t off, int64_t n, unsigned flags)
+{
+	struct file *f = fd_get(fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (flags & ~SYNC_FILE_RANGE_VALID)
+		return -EINVAL;
+	if (off < 0 || n < 0 || (n > 0 && off > INT64_MAX - n))
+		return -EINVAL;
+	unsigned t = f->ino->mode & S_IFMT;
+	if (t != S_IFREG && t != S_IFDIR && t != S_IFLNK && t != S_IFBLK)
+		return -ESPIPE;
+	return 0;
 }

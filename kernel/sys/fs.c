@@ -1,6 +1,7 @@
 /* sys/fs.c: the system calls on names and metadata: stat and statx,
  * access, readlink, getcwd/chdir, umask, mkdir, unlink/rmdir, rename,
- * truncate, chmod, chown, statfs, the utime family, renameat2, sync. */
+ * truncate, chmod, chown, statfs, the utime family, renameat2, sync,
+ * hard links and mknod. */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
@@ -529,4 +530,58 @@ long sys_sync(void) { return 0; }
 long sys_syncfs(int fd)
 {
 	return fd_get(fd) ? 0 : -EBADF;
+}
+
+/* ---- hard links and special files */
+
+long sys_linkat(int ofd, const char *uold, int nfd, const char *unew, int flags)
+{
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	int e;
+	char *from = path_from_user(uold, &e);
+	if (!from)
+		return e;
+	char *to = path_from_user(unew, &e);
+	if (!to) {
+		kfree(from);
+		return e;
+	}
+	e = vfs_linkat(ofd, from, nfd, to, flags);
+	kfree(from);
+	kfree(to);
+	return e;
+}
+
+long sys_link(const char *from, const char *to)
+{
+	return sys_linkat(AT_FDCWD, from, AT_FDCWD, to, 0);
+}
+
+long sys_mknodat(int dirfd, const char *upath, unsigned mode, unsigned dev)
+{
+	switch (mode & S_IFMT) {
+	case 0:
+		mode |= S_IFREG;
+		break;
+	case S_IFREG: case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
+		break;
+	case S_IFDIR:
+		return -EPERM;
+	default:
+		return -EINVAL;
+	}
+	int e;
+	char *path = path_from_user(upath, &e);
+	if (!path)
+		return e;
+	/* dev is the 32-bit form of the st_rdev encoding: kept as is */
+	e = vfs_mknodat(dirfd, path, mode, dev);
+	kfree(path);
+	return e;
+}
+
+long sys_mknod(const char *path, unsigned mode, unsigned dev)
+{
+	return sys_mknodat(AT_FDCWD, path, mode, dev);
 }

@@ -516,3 +516,18 @@ long sys_setpgid(int pid, int pgid)
 		return -EPERM;   /* no such group in our session */
 	return 0;
 }
+
+/* ---- CPU affinity: there is one CPU, number 0 */
+
+long sys_sched_setaffinity(int pid, size_t len, const unsigned long *umask)
+{
+	unsigned long mask = 0;
+	/* as Linux: a shorter mask is zero-extended, a longer one cut */
+	if (copy_from_user(&mask, umask, MIN(len, sizeof(mask))))
+		return -EFAULT;
+	if (pid < 0 || (pid != 0 && pid != current->pid && !thread_find(pid)))
+		return -ESRCH;
+	if (!(mask & 1))
+		return -EINVAL;   /* no CPU of the mask is online */
+	return 0;
+}

@@ -31,7 +31,7 @@
 static const char usage[] =
 "Usage: htux run [OPTION]... PROG [ARG]...\n"
 "       htux --help | --version\n"
-"Run the statically linked x86-64 Linux program PROG with ARGs under the\n"
+"Run the x86-64 Linux program PROG with ARGs under the\n"
 "htux unikernel in QEMU. The program's output (serial port COM1) goes to\n"
 "stdout, stdin is passed on, and htux exits with the program's status.\n"
 "\n"
@@ -49,6 +49,8 @@ static const char usage[] =
 "  -e, --env NAME=VALUE   set an environment variable of the program\n"
 "  --add HOST[:GUEST]     add a host file or directory to the image (see\n"
 "                         htux-mkimage --help)\n"
+"  --trace-files          add the files PROG uses when run once on this\n"
+"                         host under strace (see htux-mkimage --help)\n"
 "  --append WORDS         more kernel command-line words (see\n"
 "                         docs/design.md), e.g. --append 'TZ=UTC'\n"
 "  --kernel PATH          the kernel (default: $HTUX_KERNEL, else htux.elf\n"

@@ -189,6 +189,11 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 			i++;
 			break;
 		}
+		if (!strcmp(a, "--trace-files")) {	/* htux-mkimage's */
+			if (push(&o->mk, &o->nmk, a))
+				return bad(err, errlen, "out of memory");
+			continue;
+		}
 		if (flag(a, o))
 			continue;
 		v = valued_opt(argc, argv, &i, &name, &missing);

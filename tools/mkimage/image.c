@@ -164,27 +164,40 @@ fail:
 	return -1;
 }
 
-static int add_symlink(struct image *im, const char *host, const char *guest,
-		       const struct stat *st)
+/* The target of the symbolic link host (malloc'd), or NULL (reported). */
+static char *link_target(const char *host, const struct stat *st)
 {
 	size_t cap = st->st_size > 0 ? (size_t)st->st_size + 1 : 4096;
 	char *target;
 	ssize_t n;
+
+	target = malloc(cap);
+	if (!target) {
+		no_memory();
+		return NULL;
+	}
+	n = readlink(host, target, cap);
+	if (n < 0 || (size_t)n >= cap) {
+		mk_error(host, "%s", n < 0 ? strerror(errno) : "symbolic link changed while being read");
+		free(target);
+		return NULL;
+	}
+	target[n] = '\0';
+	return target;
+}
+
+static int add_symlink(struct image *im, const char *host, const char *guest,
+		       const struct stat *st)
+{
+	char *target;
 	int r;
 
 	r = is_new(im, host, guest, PS_SYMLINK);
 	if (r <= 0)
 		return r;
-	target = malloc(cap);
+	target = link_target(host, st);
 	if (!target)
-		return no_memory();
-	n = readlink(host, target, cap);
-	if (n < 0 || (size_t)n >= cap) {
-		mk_error(host, "%s", n < 0 ? strerror(errno) : "symbolic link changed while being read");
-		free(target);
 		return -1;
-	}
-	target[n] = '\0';
 	r = add_parents(im, guest);
 	if (!r && cpio_symlink(&im->cpio, guest, target, st->st_mtime))
 		r = write_failed(im);
@@ -287,6 +300,114 @@ int image_add(struct image *im, const char *host, const char *guest)
 	}
 	mk_error(host, "not a regular file or directory");
 	return -1;
+}
+
+/* The directory part of path (up to its last '/') followed by rel. */
+static char *beside(const char *path, const char *rel)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+	char *s = malloc(n + strlen(rel) + 1);
+
+	if (!s)
+		return NULL;
+	memcpy(s, path, n);
+	strcpy(s + n, rel);
+	return s;
+}
+
+/* One step of image_add_reached(): adds host (lstat'ed as st) as guest
+   unless the name is taken. Returns 1 when it was taken, 0, or -1. */
+static int add_reached_one(struct image *im, const char *host,
+			   const char *guest, const struct stat *st,
+			   struct image_counts *c)
+{
+	if (pathset_find(&im->seen, guest))
+		return 1;
+	if (S_ISLNK(st->st_mode)) {
+		if (add_symlink(im, host, guest, st))
+			return -1;
+		c->links++;
+	} else if (S_ISREG(st->st_mode)) {
+		if (add_file(im, host, guest, 0))
+			return -1;
+		c->files++;
+	} else if (S_ISDIR(st->st_mode)) {
+		if (!strcmp(guest, "/"))
+			return 1;
+		if (add_parents(im, guest))
+			return -1;
+		if (cpio_dir(&im->cpio, guest, st->st_mode, st->st_mtime))
+			return write_failed(im);
+		if (remember(im, host, guest, PS_DIR))
+			return -1;
+		c->dirs++;
+	} else {
+		return 1;	/* devices, FIFOs, sockets: the guest has its own */
+	}
+	return 0;
+}
+
+int image_add_reached(struct image *im, const char *host, const char *guest,
+		      struct image_counts *c)
+{
+	struct image_counts dummy;
+	char *h = strdup(host), *g = strdup(guest), *t, *nh, *ng;
+	struct stat st;
+	int hops, r, ret = -1;
+
+	if (!c)
+		c = &dummy;
+	if (!h || !g) {
+		no_memory();
+		goto out;
+	}
+	for (hops = 0;; hops++) {
+		if (lstat(h, &st)) {
+			if (errno == ENOENT || errno == ENOTDIR) {
+				/* missing, or a dangling link as on the host */
+				ret = hops ? 0 : 1;
+				goto out;
+			}
+			mk_error(h, "%s", strerror(errno));
+			goto out;
+		}
+		if (st.st_dev == im->out_dev && st.st_ino == im->out_ino) {
+			ret = 0;
+			goto out;
+		}
+		if (S_ISLNK(st.st_mode) && hops >= 40) {
+			mk_error(host, "too many levels of symbolic links");
+			goto out;
+		}
+		r = add_reached_one(im, h, g, &st, c);
+		if (r < 0)
+			goto out;
+		if (r > 0 || !S_ISLNK(st.st_mode)) {
+			ret = 0;
+			goto out;
+		}
+		t = link_target(h, &st);
+		if (!t)
+			goto out;
+		nh = t[0] == '/' ? strdup(t) : beside(h, t);
+		ng = t[0] == '/' ? strdup(t) : beside(g, t);
+		free(t);
+		free(h);
+		h = nh;
+		t = ng ? path_normalize(ng) : NULL;
+		free(ng);
+		free(g);
+		g = t;
+		if (!h || !g) {
+			no_memory();
+			goto out;
+		}
+	}
+out:
+	free(h);
+	free(g);
+	return ret;
 }
 
 int image_add_data(struct image *im, const char *guest, unsigned mode,

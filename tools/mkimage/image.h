@@ -27,6 +27,19 @@ int image_init(struct image *im, FILE *f, const char *out, int64_t now);
    symbolic links inside kept as links. Missing parent directories are
    added first (mode 0755). Adding the same host file twice is a no-op. */
 int image_add(struct image *im, const char *host, const char *guest);
+/* Counts of what image_add_reached() wrote. */
+struct image_counts {
+	unsigned long files, dirs, links;
+};
+
+/* Adds host as guest the way the program reaches it on the host: a
+   symbolic link stays a link and what it points to is added as well (at
+   the guest path the link leads to, link after link); a directory is added
+   alone, without its contents. A name already in the image is left as it
+   is (what --add put there wins). Returns 0, 1 when host does not exist
+   (nothing added, no message), or -1. c (may be NULL) counts new entries. */
+int image_add_reached(struct image *im, const char *host, const char *guest,
+		      struct image_counts *c);
 /* Adds a regular file with the given content. */
 int image_add_data(struct image *im, const char *guest, unsigned mode,
 		   const void *data, size_t size);

@@ -7,6 +7,7 @@
 #include "options.h"
 #include "path.h"
 #include "report.h"
+#include "tracefiles.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -26,8 +27,8 @@ static const char usage[] =
 "Make the initrd image (cpio newc) that runs PROG with ARGs under htux:\n"
 "  qemu-system-x86_64 -kernel htux.elf -initrd IMAGE\n"
 "\n"
-"PROG must be a statically linked x86-64 Linux ELF program (static-PIE is\n"
-"fine). A PROG without '/' is looked up in $PATH. It is stored at its\n"
+"PROG must be an x86-64 Linux ELF program, static or dynamically linked.\n"
+"A PROG without '/' is looked up in $PATH. It is stored at its\n"
 "absolute host path (symbolic links in that path are not resolved; a PROG\n"
 "that is itself a link is stored as the file it points to); the guest's\n"
 "argv[0] is PROG as typed.\n"
@@ -43,8 +44,22 @@ static const char usage[] =
 "                         it kept as links) at the absolute path GUEST;\n"
 "                         GUEST defaults to HOST's absolute path; HOST ends\n"
 "                         at the first ':'\n"
+"  --trace-files          run PROG once on this host under strace, with\n"
+"                         the same ARGs and environment, and add every\n"
+"                         file and directory it read, stat'ed or listed\n"
+"                         successfully (symbolic links kept as links; not\n"
+"                         files it only created or wrote, nor anything\n"
+"                         under /proc, /sys, /dev or /tmp); one summary\n"
+"                         line on stderr. Needs strace\n"
 "  -h, --help             show this help and exit\n"
 "  --version              show the version and exit\n"
+"\n"
+"A dynamically linked PROG gets its interpreter (PT_INTERP) and the\n"
+"libraries it needs (DT_NEEDED, recursively), each at the path the loader\n"
+"opens it by: DT_RPATH/DT_RUNPATH with $ORIGIN, LD_LIBRARY_PATH from -e,\n"
+"/etc/ld.so.cache (added too), the default directories; musl's loader\n"
+"likewise. A library that cannot be found is an error. Files given with\n"
+"--add come first: a library at the same path is not added again.\n"
 "\n"
 "The image holds every directory above each file (mode 0755), the files\n"
 "with their host modes, /.htux/argv (guest path of PROG, then argv[0] and\n"
@@ -176,16 +191,35 @@ static int add_files(struct image *im, const struct mk_opts *o)
 	return 0;
 }
 
+/* Runs the program under strace for --trace-files. */
+static int trace(const struct mk_opts *o, const char *found,
+		 struct trace_files *t)
+{
+	struct blob env;
+	int r;
+
+	if (manifest_env(&env, o->env, o->nenv)) {
+		mk_error(NULL, "out of memory");
+		return -1;
+	}
+	r = trace_files_run(found, o->prog, o->args, o->nargs, env.data,
+			    env.len, t);
+	blob_free(&env);
+	return r;
+}
+
 /* Writes the image; returns the exit status. */
 static int make(const struct mk_opts *o)
 {
 	struct elf_info info;
 	struct deps deps = { 0 };
+	struct trace_files traced;
 	struct image im;
 	char *found, *abs = NULL, *tmp = NULL;
 	FILE *f = NULL;
 	int ret = 1;
 
+	memset(&traced, 0, sizeof traced);
 	found = path_search(o->prog);
 	if (!found) {
 		mk_error(o->prog, "%s", errno == ENOENT ? "not found in PATH" : strerror(errno));
@@ -193,20 +227,24 @@ static int make(const struct mk_opts *o)
 	}
 	if (elf_check(found, &info))
 		goto out_found;
-	if (deps_collect(found, &info, &deps))
-		goto out_info;
 	abs = path_absolute(found);
 	if (!abs) {
 		mk_error(found, "%s", strerror(errno));
 		goto out_deps;
 	}
+	if (deps_collect(found, abs, &info, o->env, o->nenv, &deps))
+		goto out_deps;
+	if (o->trace_files && trace(o, found, &traced))
+		goto out_deps;
 	f = open_tmp(o->output, &tmp);
 	if (!f)
 		goto out_deps;
 	image_init(&im, f, o->output, build_time());
-	if (image_add(&im, abs, abs) || deps_add(&im, &deps) ||
-	    add_files(&im, o) || add_manifests(&im, o, abs) ||
-	    image_finish(&im))
+	/* --add first: what the user put at a library's path wins */
+	if (image_add(&im, abs, abs) || add_files(&im, o) ||
+	    deps_add(&im, &deps) ||
+	    (o->trace_files && trace_files_add(&im, &traced, found)) ||
+	    add_manifests(&im, o, abs) || image_finish(&im))
 		goto out_image;
 	if (fclose(f)) {
 		f = NULL;
@@ -230,9 +268,9 @@ out_image:
 	}
 	free(tmp);
 out_deps:
+	trace_files_free(&traced);
 	deps_free(&deps);
 	free(abs);
-out_info:
 	elf_info_free(&info);
 out_found:
 	free(found);

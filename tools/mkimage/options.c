@@ -106,6 +106,8 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
 			o->help = 1;
 		} else if (!strcmp(a, "--version")) {
 			o->version = 1;
+		} else if (!strcmp(a, "--trace-files")) {
+			o->trace_files = 1;
 		} else if (is(a, "-o") || is(a, "--output")) {
 			v = value(argc, argv, &i, a[1] == '-' ? "--output" : "-o");
 			if (!v)

@@ -16,6 +16,7 @@ struct mk_opts {
 	struct mk_add *add;	/* --add HOST[:GUEST], in order */
 	size_t nadd;
 	int help, version;
+	int trace_files;	/* --trace-files */
 	const char *prog;	/* PROG as typed */
 	char **args;		/* its arguments (after PROG) */
 	size_t nargs;

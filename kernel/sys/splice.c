@@ -1,0 +1,260 @@
+/* sys/splice.c: splice, tee and vmsplice. One end is always a pipe
+ * (fs/pipe.h); the bytes pass through a kernel buffer. Waiting follows
+ * Linux: for data in the source pipe (none and no writer: 0), for room in
+ * the destination pipe; SPLICE_F_NONBLOCK or O_NONBLOCK on a pipe end
+ * gives EAGAIN instead. A move takes what is there, up to len and the
+ * room, and does not wait for more. */
+#include "kernel/syscall.h"
+#include "fs/vfs.h"
+#include "fs/pipe.h"
+#include <linux/uio.h>
+
+#define SPLICE_F_MOVE     1u   /* flags as in <fcntl.h> (no UAPI header has them) */
+#define SPLICE_F_NONBLOCK 2u
+#define SPLICE_F_MORE     4u
+#define SPLICE_F_GIFT     8u
+
+#define SPLICE_F_ALL (SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)
+#define CHUNK ((size_t)65536)
+#define MAX_RW ((size_t)0x7ffff000)
+
+/* Reads an optional user offset: 0, -EFAULT, -EINVAL (negative). */
+static int get_off(const int64_t *uoff, int64_t *off)
+{
+	if (!uoff)
+		return 0;
+	if (copy_from_user(off, uoff, sizeof(*off)))
+		return -EFAULT;
+	return *off < 0 ? -EINVAL : 0;
+}
+
+/* pipe in -> file out (out may be a pipe: then it was waited for). */
+static long from_pipe(struct file *in, struct file *out, int64_t *uoff, size_t len, bool nb,
+		      bool out_pipe)
+{
+	int64_t off = 0;
+	int e = get_off(uoff, &off);
+	if (e)
+		return e;
+	if (!uoff)
+		off = (int64_t)out->off;
+	if ((e = pipe_wait(in, false, nb)) != 0)
+		return e;
+	if (out_pipe && (e = pipe_wait(out, true, nb)) != 0)
+		return e;
+	uint8_t *buf = kmalloc(CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	long total = 0;
+	while ((size_t)total < len) {
+		size_t n = MIN(len - (size_t)total, CHUNK);
+		if (out_pipe)
+			n = MIN(n, pipe_room(out));
+		n = pipe_peek(in, buf, n);
+		if (n == 0)
+			break;
+		uint64_t at = (out->flags & O_APPEND) && S_ISREG(out->ino->mode) ? out->ino->size
+										  : (uint64_t)off;
+		ssize_t w = out->ops->write(out, buf, n, at, false);
+		if (w <= 0) {
+			if (total == 0)
+				total = w;
+			break;
+		}
+		in->ops->read(in, buf, (size_t)w, 0, false);   /* consume what went out */
+		total += w;
+		off = (int64_t)at + w;
+		if ((size_t)w < n)
+			break;
+	}
+	kfree(buf);
+	if (total > 0) {
+		if (uoff && copy_to_user(uoff, &off, sizeof(off)))
+			return -EFAULT;
+		if (!uoff && !(out->ops->flags & FOP_STREAM))
+			out->off = (uint64_t)off;
+	}
+	return total;
+}
+
+/* file in -> pipe out. */
+static long to_pipe(struct file *in, int64_t *uoff, struct file *out, size_t len, bool nb)
+{
+	int64_t off = 0;
+	int e = get_off(uoff, &off);
+	if (e)
+		return e;
+	if (!uoff)
+		off = (int64_t)in->off;
+	if ((e = pipe_wait(out, true, nb)) != 0)
+		return e;
+	size_t n = MIN(len, pipe_room(out));
+	uint8_t *buf = kmalloc(MIN(n, CHUNK));
+	if (!buf)
+		return -ENOMEM;
+	long total = 0;
+	while ((size_t)total < n) {
+		size_t k = MIN(n - (size_t)total, CHUNK);
+		ssize_t r = in->ops->read(in, buf, k, (uint64_t)off, false);
+		if (r <= 0) {
+			if (total == 0)
+				total = r;
+			break;
+		}
+		ssize_t w = out->ops->write(out, buf, (size_t)r, 0, false);
+		if (w <= 0) {
+			if (total == 0)
+				total = w;
+			break;
+		}
+		total += w;
+		off += w;
+		if (r < (ssize_t)k || (in->ops->flags & FOP_STREAM))
+			break;
+	}
+	kfree(buf);
+	if (total > 0) {
+		if (uoff && copy_to_user(uoff, &off, sizeof(off)))
+			return -EFAULT;
+		if (!uoff && !(in->ops->flags & FOP_STREAM))
+			in->off = (uint64_t)off;
+	}
+	return total;
+}
+
+long sys_splice(int fdin, int64_t *offin, int fdout, int64_t *offout, size_t len, unsigned flags)
+{
+	if (len == 0)
+		return 0;
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	struct file *in = fd_get(fdin), *out = fd_get(fdout);
+	if (!in || !out || (in->flags & O_PATH) || (out->flags & O_PATH))
+		return -EBADF;
+	bool ip = file_is_pipe(in), op = file_is_pipe(out);
+	if ((ip && offin) || (op && offout))
+		return -ESPIPE;
+	if (!file_readable(in) || !file_writable(out))
+		return -EBADF;
+	len = MIN(len, MAX_RW);
+	bool nb = flags & SPLICE_F_NONBLOCK;
+	if (ip && op) {
+		if (pipe_same(in, out))
+			return -EINVAL;
+		if ((in->flags | out->flags) & O_NONBLOCK)
+			nb = true;
+		return from_pipe(in, out, NULL, len, nb, true);
+	}
+	if (ip) {
+		if (!out->ops || !out->ops->write || (offout && (out->ops->flags & FOP_STREAM)))
+			return -EINVAL;
+		if (out->flags & O_APPEND)
+			return -EINVAL;
+		return from_pipe(in, out, offout, len, nb || (in->flags & O_NONBLOCK), false);
+	}
+	if (op) {
+		if (!in->ops || !in->ops->read || (offin && (in->ops->flags & FOP_STREAM)))
+			return -EINVAL;
+		if (S_ISDIR(in->ino->mode))
+			return -EINVAL;
+		return to_pipe(in, offin, out, len, nb || (out->flags & O_NONBLOCK));
+	}
+	return -EINVAL;
+}
+
+long sys_tee(int fdin, int fdout, size_t len, unsigned flags)
+{
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	struct file *in = fd_get(fdin), *out = fd_get(fdout);
+	if (!in || !out || (in->flags & O_PATH) || (out->flags & O_PATH))
+		return -EBADF;
+	if (!file_is_pipe(in) || !file_is_pipe(out) || pipe_same(in, out))
+		return -EINVAL;
+	if (!file_readable(in) || !file_writable(out))
+		return -EBADF;
+	bool nb = (flags & SPLICE_F_NONBLOCK) || ((in->flags | out->flags) & O_NONBLOCK);
+	int e = pipe_wait(in, false, nb);
+	if (e)
+		return e;
+	if ((e = pipe_wait(out, true, nb)) != 0)
+		return e;
+	size_t n = MIN(MIN(len, pipe_unread(in)), pipe_room(out));
+	if (n == 0)
+		return 0;
+	uint8_t *buf = kmalloc(n);
+	if (!buf)
+		return -ENOMEM;
+	n = pipe_peek(in, buf, n);
+	ssize_t w = out->ops->write(out, buf, n, 0, false);
+	kfree(buf);
+	return w;
+}
+
+long sys_vmsplice(int fd, const struct iovec *uiov, unsigned long nr, unsigned flags)
+{
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	struct file *f = fd_get(fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (!file_is_pipe(f))
+		return -EBADF;
+	bool wr = file_writable(f);
+	if (!wr && !file_readable(f))
+		return -EBADF;
+	if (nr > UIO_MAXIOV)
+		return -EINVAL;
+	if (nr == 0)
+		return 0;
+	struct iovec *v = kmalloc(sizeof(*v) * nr);
+	if (!v)
+		return -ENOMEM;
+	long r = 0;
+	size_t total = 0;
+	if (copy_from_user(v, uiov, sizeof(*v) * nr))
+		r = -EFAULT;
+	for (unsigned long i = 0; !r && i < nr; i++) {
+		if (v[i].iov_len > MAX_RW - total)
+			v[i].iov_len = MAX_RW - total;
+		total += v[i].iov_len;
+		if (v[i].iov_len && !user_ok(v[i].iov_base, v[i].iov_len, !wr))
+			r = -EFAULT;
+	}
+	bool nb = (flags & SPLICE_F_NONBLOCK) || (f->flags & O_NONBLOCK);
+	if (!r && total)
+		r = pipe_wait(f, wr, nb);
+	size_t n = 0;
+	if (!r && total)
+		n = MIN(total, wr ? pipe_room(f) : pipe_unread(f));
+	uint8_t *buf = n ? kmalloc(n) : NULL;
+	if (n && !buf)
+		r = -ENOMEM;
+	if (!r && n) {
+		size_t done = 0;
+		for (unsigned long i = 0; !r && done < n && wr; i++) {
+			size_t k = MIN(v[i].iov_len, n - done);
+			if (copy_from_user(buf + done, v[i].iov_base, k))
+				r = -EFAULT;
+			done += k;
+		}
+		if (!r) {
+			ssize_t got = wr ? f->ops->write(f, buf, n, 0, false)
+					 : f->ops->read(f, buf, n, 0, false);
+			r = got;
+			for (unsigned long i = 0; !wr && got > 0 && done < (size_t)got; i++) {
+				size_t k = MIN(v[i].iov_len, (size_t)got - done);
+				if (copy_to_user(v[i].iov_base, buf + done, k)) {
+					r = done ? (long)done : -EFAULT;
+					break;
+				}
+				done += k;
+			}
+		}
+	}
+	kfree(buf);
+	kfree(v);
+	return r;
+}
