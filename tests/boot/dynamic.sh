@@ -13,7 +13,10 @@ $CC -o "$HTUX_TMP/probe" "$HTUX_TMP/probe.c" >/dev/null 2>&1 &&
 	skip_all "cannot build dynamically linked programs with $CC"
 plan 17
 
-P=$HTUX_SRCDIR/tests/progs/dyn
+# The physical path: under make distcheck the source dir is reached through
+# "..", which the guest could not climb out of (the image has only the
+# files themselves).
+P=$(cd "$HTUX_SRCDIR/tests/progs/dyn" && pwd -P)
 M=$HTUX_BUILDDIR/htux-mkimage
 T=$HTUX_TMP
 PY=/usr/bin/python3
