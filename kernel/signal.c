@@ -431,7 +431,7 @@ static int fault_code(const struct trapframe *tf, int sig, uint64_t addr)
 	case SIGTRAP:
 		return tf->trapno == T_BP ? SI_KERNEL : TRAP_TRACE;
 	case SIGBUS:
-		return BUS_ADRALN;
+		return tf->trapno == T_PF ? BUS_ADRERR : BUS_ADRALN;
 	default:
 		return SI_KERNEL;
 	}

@@ -25,7 +25,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(unlink), H(unlinkat), H(rmdir), H(rename), H(renameat), H(truncate), H(chmod), H(fchmod),
 	H(fchmodat), H(symlink), H(symlinkat), H(utimensat),
 	/* kernel/sys/thread.c, futex.c */
-	H(clone), H(exit), H(gettid), H(set_tid_address), H(set_robust_list), H(get_robust_list),
+	H(clone), H(clone3), H(exit), H(gettid), H(set_tid_address), H(set_robust_list), H(get_robust_list),
 	H(sched_yield), H(futex), H(wait4), H(waitid),
 	/* kernel/sys/mem.c */
 	H(brk), H(mmap), H(munmap), H(mprotect), H(mremap), H(madvise), H(msync),

@@ -79,6 +79,8 @@ long sys_utimensat(int dirfd, const char *path, const struct __kernel_timespec *
 /* kernel/sys/thread.c, futex.c: threads */
 long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid, unsigned long tls);
 long sys_get_robust_list(int tid, void **head, size_t *len);
+struct clone_args;
+long sys_clone3(const struct clone_args *uargs, size_t size);
 long sys_wait4(int pid, int *status, int options, void *rusage);
 long sys_waitid(int which, int id, void *info, int options, void *rusage);
 long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_timespec *timeout,

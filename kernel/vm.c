@@ -15,6 +15,7 @@
 #define PTE_DIRTY  0x040UL
 #define PF_PRESENT 0x1
 #define PF_WRITE   0x2
+#define PF_USER    0x4
 #define PF_FETCH   0x10
 
 struct mm *mm_create(void)
@@ -334,6 +335,11 @@ int vm_fault(uint64_t addr, uint64_t err)
 		return -1;
 
 	uint64_t va = PAGE_DOWN(addr);
+	/* Only the program's own access gets SIGBUS; the kernel copying to or
+	 * from such a page (a syscall's buffer) reads zeros. */
+	if (v->kind == VMA_FILEMAP && (err & PF_USER) &&
+	    v->file_off + (va - v->start) >= PAGE_UP(inode_size(v->file)))
+		return VM_FAULT_SIGBUS;
 	uint64_t *pte = paging_walk(mm->pml4, va, true);
 	if (!pte)
 		return -1;

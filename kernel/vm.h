@@ -16,6 +16,9 @@ struct inode;
 #define VMA_HEAP  2   /* the brk area (shown as [heap]) */
 #define VMA_VVAR  3   /* the vDSO's data page: kernel pages, never freed */
 #define VMA_VDSO  4   /* the vDSO: kernel pages, never freed */
+#define VMA_FILEMAP 5  /* a file mapped by mmap(2): a page wholly past the end of
+			  * the file is SIGBUS, as on Linux (not so for the ELF
+			  * loader's segments, whose tail is the bss) */
 #define VMA_SPECIAL(v) ((v)->kind == VMA_VVAR || (v)->kind == VMA_VDSO)
 
 struct vma {
@@ -61,7 +64,9 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 uint64_t vm_find_free(struct mm *mm, uint64_t len, uint64_t hint);
 bool vm_range_free(struct mm *mm, uint64_t start, uint64_t len);
 /* Page fault at addr with the CPU's error code: 0 if the page is now
- * there, -1 if the access is not allowed. */
+ * there, -1 if the access is not allowed (SIGSEGV), VM_FAULT_SIGBUS for a
+ * program's access to a file mapping past the end of its file. */
+#define VM_FAULT_SIGBUS (-2)
 int vm_fault(uint64_t addr, uint64_t err);
 
 #endif

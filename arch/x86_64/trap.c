@@ -62,8 +62,13 @@ void trap(struct trapframe *tf)
 
 	if (tf->trapno == T_PF) {
 		uint64_t addr = read_cr2();
-		if (addr < USER_TOP && vm_fault(addr, tf->err) == 0)
+		int r = addr < USER_TOP ? vm_fault(addr, tf->err) : -1;
+		if (r == 0)
 			goto out;
+		if (r == VM_FAULT_SIGBUS) {
+			signal_fault(tf, SIGBUS, addr);
+			goto out;
+		}
 	}
 	if (tf->trapno == T_IRQ0) {
 		lapic_eoi();

@@ -77,7 +77,7 @@ place:
 		if (!addr)
 			return -ENOMEM;
 	}
-	int err = vm_map(mm, addr, len, prot, flags, file, off, file_bytes, 0);
+	int err = vm_map(mm, addr, len, prot, flags, file, off, file_bytes, file ? VMA_FILEMAP : 0);
 	return err ? err : (long)addr;
 }
 

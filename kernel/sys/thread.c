@@ -46,6 +46,34 @@ long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *c
 	return t->tid;
 }
 
+/* clone3: the same threads, described by struct clone_args. The fields a
+ * thread does not use must be zero; fork-like requests get -ENOSYS as from
+ * clone. */
+long sys_clone3(const struct clone_args *uargs, size_t size)
+{
+	struct clone_args a;
+
+	if (size < CLONE_ARGS_SIZE_VER0 || size > PAGE_SIZE)
+		return -EINVAL;
+	memset(&a, 0, sizeof(a));
+	if (copy_from_user(&a, uargs, MIN(size, sizeof(a))))
+		return -EFAULT;
+	for (size_t i = sizeof(a); i < size; i++) {
+		uint8_t b;
+		if (copy_from_user(&b, (const uint8_t *)uargs + i, 1))
+			return -EFAULT;
+		if (b)
+			return -E2BIG;   /* a newer field we do not know is set */
+	}
+	if ((a.stack == 0) != (a.stack_size == 0) || a.exit_signal > 64 ||
+	    (a.flags & (CLONE_PIDFD | CLONE_DETACHED)) || a.set_tid || a.set_tid_size || a.cgroup)
+		return -EINVAL;
+	if ((a.flags & CLONE_THREAD) && a.exit_signal)
+		return -EINVAL;
+	uint64_t sp = a.stack ? a.stack + a.stack_size : 0;
+	return sys_clone(a.flags | a.exit_signal, sp, (int *)a.parent_tid, (int *)a.child_tid, a.tls);
+}
+
 long sys_exit(int status) { thread_exit(status & 0xFF); }
 long sys_gettid(void) { return cur_thread->tid; }
 
