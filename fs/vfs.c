@@ -701,11 +701,6 @@ static int exchange(struct nameidata *on, struct inode *a, struct nameidata *nn,
 	return on->dir->ops->exchange(on->dir, on->last, on->len, a, nn->dir, nn->last, nn->len, b);
 }
 
-int vfs_renameat(int ofd, const char *opath, int nfd, const char *npath)
-{
-	return vfs_renameat2(ofd, opath, nfd, npath, 0);
-}
-
 int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsigned flags)
 {
 	struct nameidata on, nn;

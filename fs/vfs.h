@@ -164,7 +164,6 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir);
 /* flags: AT_SYMLINK_FOLLOW, AT_EMPTY_PATH (checked by the caller) */
 int vfs_linkat(int ofd, const char *opath, int nfd, const char *npath, int flags);
 int vfs_mknodat(int dirfd, const char *path, unsigned mode, uint64_t rdev);
-int vfs_renameat(int ofd, const char *opath, int nfd, const char *npath);
 int vfs_truncate(struct inode *ino, uint64_t len);
 int vfs_chmod(struct inode *ino, unsigned mode);
 int vfs_chown(struct inode *ino, int uid, int gid);   /* -1: unchanged */

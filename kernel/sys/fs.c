@@ -248,21 +248,25 @@ long sys_rmdir(const char *path)
 	return sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 
-long sys_renameat(int fromfd, const char *ufrom, int tofd, const char *uto)
+/* Copies two user paths (for rename and link); 0, or -errno with nothing
+ * left to free. */
+static int two_paths(const char *ua, const char *ub, char **a, char **b)
 {
 	int e;
-	char *from = path_from_user(ufrom, &e);
-	if (!from)
+	*a = path_from_user(ua, &e);
+	if (!*a)
 		return e;
-	char *to = path_from_user(uto, &e);
-	if (!to) {
-		kfree(from);
+	*b = path_from_user(ub, &e);
+	if (!*b) {
+		kfree(*a);
 		return e;
 	}
-	e = vfs_renameat(fromfd, from, tofd, to);
-	kfree(from);
-	kfree(to);
-	return e;
+	return 0;
+}
+
+long sys_renameat(int fromfd, const char *ufrom, int tofd, const char *uto)
+{
+	return sys_renameat2(fromfd, ufrom, tofd, uto, 0);
 }
 
 long sys_rename(const char *from, const char *to)
@@ -313,15 +317,12 @@ long sys_fchmod(int fd, int mode)
 
 long sys_symlinkat(const char *utarget, int dirfd, const char *upath)
 {
-	int e;
-	char *target = path_from_user(utarget, &e);
-	if (!target)
+	char *target, *path;
+	int e = two_paths(utarget, upath, &target, &path);
+	if (e)
 		return e;
-	char *path = path_from_user(upath, &e);
-	if (path) {
-		e = vfs_symlinkat(target, dirfd, path);
-		kfree(path);
-	}
+	e = vfs_symlinkat(target, dirfd, path);
+	kfree(path);
 	kfree(target);
 	return e;
 }
@@ -510,15 +511,10 @@ long sys_renameat2(int fromfd, const char *ufrom, int tofd, const char *uto, uns
 		return -EINVAL;
 	if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))
 		return -EINVAL;
-	int e;
-	char *from = path_from_user(ufrom, &e);
-	if (!from)
+	char *from, *to;
+	int e = two_paths(ufrom, uto, &from, &to);
+	if (e)
 		return e;
-	char *to = path_from_user(uto, &e);
-	if (!to) {
-		kfree(from);
-		return e;
-	}
 	e = vfs_renameat2(fromfd, from, tofd, to, flags);
 	kfree(from);
 	kfree(to);
@@ -538,15 +534,10 @@ long sys_linkat(int ofd, const char *uold, int nfd, const char *unew, int flags)
 {
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	int e;
-	char *from = path_from_user(uold, &e);
-	if (!from)
+	char *from, *to;
+	int e = two_paths(uold, unew, &from, &to);
+	if (e)
 		return e;
-	char *to = path_from_user(unew, &e);
-	if (!to) {
-		kfree(from);
-		return e;
-	}
 	e = vfs_linkat(ofd, from, nfd, to, flags);
 	kfree(from);
 	kfree(to);
