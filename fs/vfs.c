@@ -525,29 +525,37 @@ int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct fil
 	return 0;
 }
 
+/* Makes the last name of nd, which must not exist, as a directory or a
+ * symlink (mode's type; target for a symlink); a trailing slash is
+ * allowed only when slash_ok. Drops nd's directory reference. */
+static int create_new(struct nameidata *nd, unsigned mode, const char *target, bool slash_ok)
+{
+	struct inode *ino;
+	int e;
+	if (is_dot(nd->last) || is_dotdot(nd->last)) {
+		e = -EEXIST;
+	} else if ((e = dir_lookup(nd->dir, nd->last, nd->len, &ino)) == 0) {
+		inode_put(ino);
+		e = -EEXIST;
+	} else if (e == -ENOENT) {
+		if ((nd->slash && !slash_ok) || nd->dir->nlink == 0)
+			e = -ENOENT;
+		else if (!nd->dir->ops->create)
+			e = -EACCES;
+		else if ((e = nd->dir->ops->create(nd->dir, nd->last, nd->len, mode, target, &ino)) == 0)
+			inode_put(ino);
+	}
+	inode_put(nd->dir);
+	return e;
+}
+
 int vfs_mkdirat(int dirfd, const char *path, unsigned mode)
 {
 	struct nameidata nd;
 	int e = lookup_parent(dirfd, path, &nd);
 	if (e)
 		return e;
-	struct inode *ino;
-	if (is_dot(nd.last) || is_dotdot(nd.last)) {
-		e = -EEXIST;
-	} else if ((e = dir_lookup(nd.dir, nd.last, nd.len, &ino)) == 0) {
-		inode_put(ino);
-		e = -EEXIST;
-	} else if (e == -ENOENT) {
-		if (nd.dir->nlink == 0)
-			e = -ENOENT;
-		else if (!nd.dir->ops->create)
-			e = -EACCES;
-		else if ((e = nd.dir->ops->create(nd.dir, nd.last, nd.len,
-						  S_IFDIR | (mode & ~cur_umask() & 01777), NULL, &ino)) == 0)
-			inode_put(ino);
-	}
-	inode_put(nd.dir);
-	return e;
+	return create_new(&nd, S_IFDIR | (mode & ~cur_umask() & 01777), NULL, true);
 }
 
 int vfs_symlinkat(const char *target, int dirfd, const char *path)
@@ -558,23 +566,7 @@ int vfs_symlinkat(const char *target, int dirfd, const char *path)
 	int e = lookup_parent(dirfd, path, &nd);
 	if (e)
 		return e;
-	struct inode *ino;
-	if (is_dot(nd.last) || is_dotdot(nd.last)) {
-		e = -EEXIST;
-	} else if ((e = dir_lookup(nd.dir, nd.last, nd.len, &ino)) == 0) {
-		inode_put(ino);
-		e = -EEXIST;
-	} else if (e == -ENOENT) {
-		if (nd.slash || nd.dir->nlink == 0)
-			e = -ENOENT;
-		else if (!nd.dir->ops->create)
-			e = -EACCES;
-		else if ((e = nd.dir->ops->create(nd.dir, nd.last, nd.len, S_IFLNK | 0777,
-						  target, &ino)) == 0)
-			inode_put(ino);
-	}
-	inode_put(nd.dir);
-	return e;
+	return create_new(&nd, S_IFLNK | 0777, target, false);
 }
 
 int vfs_unlinkat(int dirfd, const char *path, bool dir)
