@@ -1,0 +1,27 @@
+/* irq.h: device interrupts and periodic work. Interrupts arrive only while
+ * a thread runs in user mode or the CPU idles (the kernel runs with them
+ * off), so a handler may call into any kernel code (wake queues, run the
+ * network stack) without locks. Implemented in arch/x86_64/irq.c and
+ * arch/x86_64/ioapic.c. */
+#ifndef HTUX_IRQ_H
+#define HTUX_IRQ_H
+
+#include "kernel/kernel.h"
+
+typedef void (*irq_handler_t)(void *arg);
+
+/* Takes a free IDT vector (48..239) that calls h(arg) and then sends the
+ * LAPIC EOI; returns the vector, or -1 when none is left. For MSI/MSI-X
+ * the message address is irq_msi_address() and the data the vector. */
+int irq_alloc(irq_handler_t h, void *arg);
+uint64_t irq_msi_address(void);
+/* Routes I/O APIC input gsi to vector (level-triggered active-low when
+ * level, as PCI INTx; edge active-high otherwise); -1 when there is no
+ * I/O APIC or no such input. */
+int irq_route_gsi(unsigned gsi, int vector, bool level);
+
+/* Runs fn on every timer tick (TICK_NS) once the timer runs (see
+ * timer_start in kernel/sched.h); for polling and protocol timers. */
+void tick_hook_add(void (*fn)(void));
+
+#endif
