@@ -1,10 +1,10 @@
 /* libvirt.c: writes a libvirt domain for an htux image: direct kernel boot
    (<kernel>, <initrd>, <cmdline>) for a cpio, or a disk booted by SeaBIOS
    or OVMF for a GRUB image. The console is the first serial port (a pty,
-   for `virsh console`); the second serial port is a file, NAME.exit, where
-   the kernel writes "htux-exit N" with the program's status; the kernel
-   then powers off through ACPI, which on_poweroff turns into the domain's
-   end. */
+   for `virsh console`, logged to NAME.console); the second serial port is
+   a file, NAME.exit, where the kernel writes "htux-exit N" with the
+   program's status; the kernel then powers off through ACPI, which
+   on_poweroff turns into the domain's end. */
 #define _GNU_SOURCE
 #include "libvirt.h"
 #include "disk.h"
@@ -85,12 +85,15 @@ static char *absolute(const char *path)
 }
 
 static void write_domain(FILE *f, const struct libvirt_spec *l, const char *image,
-			 const char *kernel, const char *exitfile)
+			 const char *kernel, const char *exitfile,
+			 const char *consolefile)
 {
 	int direct = l->format == FORMAT_CPIO;
 
-	fprintf(f, "<!-- libvirt domain written by htux-mkimage: virsh define %s.xml; virsh start --console %s -->\n",
-		l->name, l->name);
+	fprintf(f, "<!-- libvirt domain written by htux-mkimage. virsh define %s.xml,\n"
+		"     virsh start %s, virsh console %s; the console is logged to %s.console\n"
+		"     and the program's exit status written to %s.exit -->\n",
+		l->name, l->name, l->name, l->name, l->name);
 	fprintf(f, "<domain type='%s'>\n", l->kvm ? "kvm" : "qemu");
 	element(f, "  ", "name", l->name);
 	fprintf(f, "  <memory unit='MiB'>%lu</memory>\n  <vcpu>1</vcpu>\n", l->memory_mib);
@@ -125,7 +128,9 @@ static void write_domain(FILE *f, const struct libvirt_spec *l, const char *imag
 		disk(f, l->blk, "raw", "vdb");
 	if (l->net)
 		fprintf(f, "    <interface type='user'>\n      <model type='virtio'/>\n    </interface>\n");
-	fprintf(f, "    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n"
+	fprintf(f, "    <serial type='pty'>\n      <log file='");
+	xml_text(f, consolefile);
+	fprintf(f, "' append='off'/>\n      <target port='0'/>\n    </serial>\n"
 		"    <serial type='file'>\n      <source path='");
 	xml_text(f, exitfile);
 	fprintf(f, "'/>\n      <target port='1'/>\n    </serial>\n"
@@ -138,7 +143,7 @@ static void write_domain(FILE *f, const struct libvirt_spec *l, const char *imag
 int libvirt_write(const struct libvirt_spec *l)
 {
 	char *image = NULL, *kernel = NULL, *blk = NULL, *dir = NULL;
-	char *xml = NULL, *exitfile = NULL;
+	char *xml = NULL, *exitfile = NULL, *consolefile = NULL;
 	struct libvirt_spec s = *l;
 	FILE *f;
 	int r = -1;
@@ -153,8 +158,9 @@ int libvirt_write(const struct libvirt_spec *l)
 		goto out;
 	s.blk = blk;
 	if (asprintf(&xml, "%s/%s.xml", dir, l->name) < 0 ||
-	    asprintf(&exitfile, "%s/%s.exit", dir, l->name) < 0) {
-		xml = exitfile = NULL;
+	    asprintf(&exitfile, "%s/%s.exit", dir, l->name) < 0 ||
+	    asprintf(&consolefile, "%s/%s.console", dir, l->name) < 0) {
+		xml = exitfile = consolefile = NULL;
 		mk_error(NULL, "out of memory");
 		goto out;
 	}
@@ -163,7 +169,7 @@ int libvirt_write(const struct libvirt_spec *l)
 		mk_error(xml, "%s", strerror(errno));
 		goto out;
 	}
-	write_domain(f, &s, image, kernel, exitfile);
+	write_domain(f, &s, image, kernel, exitfile, consolefile);
 	if (fclose(f)) {
 		mk_error(xml, "write error: %s", strerror(errno));
 		goto out;
@@ -176,5 +182,6 @@ out:
 	free(dir);
 	free(xml);
 	free(exitfile);
+	free(consolefile);
 	return r;
 }

@@ -13,6 +13,7 @@
 #include "tracefiles.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -321,6 +322,17 @@ static int make_disk(const struct mk_opts *o, const char *kernel, char *cpio)
 	return r;
 }
 
+/* Whether /dev/kvm opens (as the launcher decides). */
+static int kvm_usable(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 static int make_domain(const struct mk_opts *o, const char *kernel)
 {
 	struct libvirt_spec l = { 0 };
@@ -341,7 +353,7 @@ static int make_domain(const struct mk_opts *o, const char *kernel)
 	l.blk = o->blk;
 	l.net = o->net;
 	l.uefi = o->uefi;
-	l.kvm = o->kvm >= 0 ? o->kvm : access("/dev/kvm", R_OK | W_OK) == 0;
+	l.kvm = o->kvm >= 0 ? o->kvm : kvm_usable();
 	if (!l.memory_mib) {
 		mk_error(NULL, "--memory %s: expected a size like 256M or 1G (at least 16M)", o->memory);
 		free(out);
