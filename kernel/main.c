@@ -15,7 +15,7 @@
 #define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
 #define STATUS_BAD_IMAGE 125
 
-void power_set_rsdp(const uint8_t *rsdp);
+void power_set_rsdp(const uint8_t *rsdp, bool bios_areas);
 
 static struct bootinfo bi;
 static struct cmdline cl;
@@ -77,10 +77,11 @@ void kmain(uint32_t magic, uint32_t info)
 	syscall_init();
 	outb(0x21, 0xFF);     /* mask the legacy PICs: nothing uses them */
 	outb(0xA1, 0xFF);
-	power_set_rsdp(bi.acpi_rsdp);
+	power_set_rsdp(bi.acpi_rsdp, !bi.efi);
 	if (cmdline_parse(bi.cmdline, &cl))
 		vm_exit(STATUS_BAD_IMAGE);
-	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader,
+	kinfo("booted by %s%s, %lu KiB free, command line '%s'\n", bi.loader,
+	      bi.efi ? " from UEFI" : "",
 	      pmem_free_pages() * 4, bi.cmdline);
 	if (pmem_free_pages() < MIN_FREE_PAGES) {
 		kprintf("htux: too little memory (%lu KiB free after the kernel and image); give the VM more with -m\n",
