@@ -2,7 +2,8 @@
 # tests/boot/grub.sh: disk images made by htux-mkimage --format boot with
 # Debian's GRUB and no -kernel: the raw disk under SeaBIOS and under OVMF
 # (UEFI, powered off through the ACPI tables GRUB passes), qcow2 with
-# kernel options in grub.cfg, the ISO as a CD; output and exit status.
+# kernel options in grub.cfg, the ISO as a CD; output and exit status; a
+# disk GRUB cannot boot.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 
 require_qemu
@@ -13,7 +14,7 @@ for f in /usr/lib/grub/i386-pc/boot.img /usr/lib/grub/x86_64-efi/kernel.img \
 	"$OVMF_CODE" "$OVMF_VARS"; do
 	[ -f "$f" ] || bail_out "$f missing: install tools/debian-packages"
 done
-plan 13
+plan 14
 T=$HTUX_TMP
 MK=$HTUX_BUILDDIR/htux-mkimage
 KERNEL=${HTUX_KERNEL:-$HTUX_BUILDDIR/htux.elf}
@@ -101,6 +102,14 @@ check "--format iso makes an ISO 9660 image" \
 	sh -c 'od -An -c -j32769 -N5 app.iso | tr -d " " | grep -q CD001'
 boot iso -drive file=app.iso,format=raw,media=cdrom -device $EXIT
 check_boot "ISO as a CD under SeaBIOS" iso "$OUT" 15
+
+# A disk whose kernel is gone: GRUB says so on the serial port and
+# powers off instead of waiting at its prompt.
+"$MK" --format raw -o broken.img ./args 2> mk.err &&
+	MTOOLS_SKIP_CHECK=1 mdel -i broken.img@@1M ::/boot/htux.elf
+boot broken -drive file=broken.img,format=raw
+check "no kernel on the disk: one htux: line from GRUB, power-off" test \
+	"$QST" = 0 -a "$(grep -c 'htux: GRUB could not boot /boot/htux.elf' broken.out)" = 1
 
 "$MK" --format floppy -o x.img ./args 2> mk.err
 check "--format floppy: usage error, one line" \
