@@ -3,7 +3,7 @@
 # Debian's GRUB and no -kernel: the raw disk under SeaBIOS and under OVMF
 # (UEFI, powered off through the ACPI tables GRUB passes), qcow2 with
 # kernel options in grub.cfg, the ISO as a CD; output and exit status; a
-# disk GRUB cannot boot.
+# disk GRUB cannot boot; the launcher booting such disks (htux run --boot).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 
 require_qemu
@@ -14,7 +14,7 @@ for f in /usr/lib/grub/i386-pc/boot.img /usr/lib/grub/x86_64-efi/kernel.img \
 	"$OVMF_CODE" "$OVMF_VARS"; do
 	[ -f "$f" ] || bail_out "$f missing: install tools/debian-packages"
 done
-plan 14
+plan 17
 T=$HTUX_TMP
 MK=$HTUX_BUILDDIR/htux-mkimage
 KERNEL=${HTUX_KERNEL:-$HTUX_BUILDDIR/htux.elf}
@@ -110,6 +110,18 @@ check_boot "ISO as a CD under SeaBIOS" iso "$OUT" 15
 boot broken -drive file=broken.img,format=raw
 check "no kernel on the disk: one htux: line from GRUB, power-off" test \
 	"$QST" = 0 -a "$(grep -c 'htux: GRUB could not boot /boot/htux.elf' broken.out)" = 1
+
+# The launcher boots such a disk: htux run --boot grub|uefi.
+htux_run --boot grub --append TZ=UTC ./args one 'two words'
+check_output_status "htux run --boot grub: output and status" "$OUT" 7
+htux_run --boot uefi --dry-run ./args
+check "htux run --boot uefi: OVMF firmware and the disk, no -kernel" sh -c '
+	grep -q -- "--format raw" stdout &&
+	grep -q "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd" stdout &&
+	! grep -q -- " -kernel " stdout'
+htux_run --boot grub --machine microvm ./args
+check "htux run --boot grub --machine microvm: usage error" \
+	test "$HTUX_STATUS" = 2 -a -n "$HTUX_STDERR"
 
 "$MK" --format floppy -o x.img ./args 2> mk.err
 check "--format floppy: usage error, one line" \

@@ -59,6 +59,10 @@ static const char usage[] =
 "                         qemu-system-x86_64)\n"
 "  --qemu-arg ARG         one more QEMU argument (repeatable)\n"
 "  --keep IMAGE           write the image to IMAGE and keep it\n"
+"  --boot grub|uefi       boot a GRUB disk image (htux-mkimage --format raw)\n"
+"                         instead of -kernel: under SeaBIOS, or under OVMF\n"
+"                         (whose boot messages come before the program's\n"
+"                         output); pc or q35 only\n"
 "  --dry-run              print the htux-mkimage and QEMU commands, run\n"
 "                         nothing\n"
 "  -h, --help             show this help and exit\n"
@@ -224,7 +228,8 @@ static int run(const struct htux_opts *o)
 	if (o->dry_run) {
 		r.tmpdir = NULL;
 		r.status = join(tmp_base(), "htux.XXXXXX/status");
-		r.image = o->keep ? strdup(o->keep) : join(tmp_base(), "htux.XXXXXX/app.cpio");
+		r.image = o->keep ? strdup(o->keep) :
+			  join(tmp_base(), o->boot ? "htux.XXXXXX/app.img" : "htux.XXXXXX/app.cpio");
 	} else {
 		r.tmpdir = join(tmp_base(), "htux.XXXXXX");
 		if (r.tmpdir && !mkdtemp(r.tmpdir)) {
@@ -236,7 +241,7 @@ static int run(const struct htux_opts *o)
 		}
 		r.status = r.tmpdir ? join(r.tmpdir, "status") : NULL;
 		r.image = o->keep ? strdup(o->keep) :
-			  r.tmpdir ? join(r.tmpdir, "app.cpio") : NULL;
+			  r.tmpdir ? join(r.tmpdir, o->boot ? "app.img" : "app.cpio") : NULL;
 	}
 	if (!r.mkimage || !r.status || !r.image) {
 		htux_error("out of memory");

@@ -57,7 +57,7 @@ static int valid_size(const char *s)
    "--name V" and "--name=V". */
 static const char *const valued[] = {
 	"-m", "--mem", "--machine", "--cpu", "-e", "--env", "--add",
-	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", NULL
+	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", "--boot", NULL
 };
 
 /* If argv[*i] is option name (with its value attached or not), returns
@@ -144,6 +144,10 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 	} else if (!strcmp(name, "--append")) {
 		if (push(&o->append, &o->nappend, v))
 			return bad(err, len, "out of memory");
+	} else if (!strcmp(name, "--boot")) {
+		if (strcmp(v, "kernel") && strcmp(v, "grub") && strcmp(v, "uefi"))
+			return bad(err, len, "--boot %s: expected kernel, grub or uefi", v);
+		o->boot = strcmp(v, "kernel") ? v : NULL;
 	} else if (!strcmp(name, "--qemu-arg")) {
 		if (push(&o->qemu_args, &o->nqemu_args, v))
 			return bad(err, len, "out of memory");
@@ -206,6 +210,8 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 	}
 	if (o->help || o->version)
 		return 0;
+	if (o->boot && !strcmp(o->machine, "microvm"))
+		return bad(err, errlen, "--boot %s: microvm has no firmware to boot a disk; use pc or q35", o->boot);
 	if (i >= argc)
 		return bad(err, errlen, "missing PROG (see htux --help)");
 	if (!*argv[i])

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define OVMF_CODE "/usr/share/OVMF/OVMF_CODE.fd"	/* Debian's ovmf */
+#define OVMF_VARS "/usr/share/OVMF/OVMF_VARS.fd"
+
 char *kernel_cmdline(const struct htux_opts *o)
 {
 	const char *flags[3], *w;
@@ -43,6 +46,18 @@ int mkimage_command(const struct htux_opts *o, const struct run_paths *p,
 	argvec_push(out, p->mkimage);
 	argvec_push(out, "-o");
 	argvec_push(out, p->image);
+	if (o->boot) {		/* a GRUB disk: the command line goes in grub.cfg */
+		char *cmdline = kernel_cmdline(o);
+		argvec_push(out, "--format");
+		argvec_push(out, "raw");
+		argvec_push(out, "--kernel");
+		argvec_push(out, p->kernel);
+		if (!cmdline || *cmdline) {
+			argvec_push(out, "--append");
+			argvec_push(out, cmdline);
+		}
+		free(cmdline);
+	}
 	for (i = 0; i < o->nmk; i++)
 		argvec_push(out, o->mk[i]);
 	argvec_push(out, "--");
@@ -95,15 +110,28 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 	argvec_push(out, "none");
 	argvec_push(out, "-monitor");
 	argvec_push(out, "none");
-	argvec_push(out, "-kernel");
-	argvec_push(out, p->kernel);
-	if (image) {
-		argvec_push(out, "-initrd");
-		argvec_push(out, image);
-	}
-	if (cmdline) {
-		argvec_push(out, "-append");
-		argvec_push(out, cmdline);
+	if (o->boot) {
+		/* firmware and GRUB boot the disk; OVMF's variables are
+		   written to a throw-away overlay */
+		if (!strcmp(o->boot, "uefi")) {
+			argvec_push(out, "-drive");
+			argvec_push(out, "if=pflash,format=raw,readonly=on,file=" OVMF_CODE);
+			argvec_push(out, "-drive");
+			argvec_push(out, "if=pflash,format=raw,snapshot=on,file=" OVMF_VARS);
+		}
+		argvec_push(out, "-drive");
+		argvec_pushf(out, "file=%s,format=raw", image ? image : "");
+	} else {
+		argvec_push(out, "-kernel");
+		argvec_push(out, p->kernel);
+		if (image) {
+			argvec_push(out, "-initrd");
+			argvec_push(out, image);
+		}
+		if (cmdline) {
+			argvec_push(out, "-append");
+			argvec_push(out, cmdline);
+		}
 	}
 	argvec_push(out, "-serial");
 	argvec_push(out, "stdio");
