@@ -9,7 +9,7 @@ require_qemu
 require_cc musl
 command -v virt-xml-validate >/dev/null 2>&1 ||
 	bail_out "virt-xml-validate missing: install tools/debian-packages"
-plan 16
+plan 17
 T=$HTUX_TMP
 MK=$HTUX_BUILDDIR/htux-mkimage
 GIB=1073741824
@@ -49,6 +49,10 @@ else
 		"QEMU status $st, output:" "$(cat -v gce.out)" "$(cat gce.qemu)"
 fi
 rm -rf gce
+SOURCE_DATE_EPOCH=1700000000 "$MK" --format gce -o again.tar.gz ./args cloud &&
+	sleep 1 && SOURCE_DATE_EPOCH=1700000000 "$MK" --format gce -o app.tar.gz ./args cloud
+check "with SOURCE_DATE_EPOCH the tarball is reproducible" cmp -s again.tar.gz app.tar.gz
+rm -f again.tar.gz app.tar.gz
 
 # ---- AWS: a raw disk of whole GiB
 "$MK" --format aws -o aws.raw ./args cloud 2> mk.err

@@ -456,8 +456,11 @@ int disk_make(const struct disk_spec *d)
 	}
 	case FORMAT_GCE: {
 		/* GCE imports a gzip'd tar holding exactly disk.raw */
+		char mtime[32];
 		char *argv[] = { "tar", "--format=oldgnu", "-Sczf", (char *)d->output,
+				 "--owner=0", "--group=0", "--numeric-owner", mtime,
 				 "-C", work, "disk.raw", NULL };
+		snprintf(mtime, sizeof mtime, "--mtime=@%lld", (long long)d->mtime);
 		raw = work_path("disk.raw");
 		r = make_raw(d, raw, cfg, log) || spawn(argv, log, "tar") ? -1 : 0;
 		break;

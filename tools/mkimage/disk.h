@@ -23,6 +23,7 @@ struct disk_spec {
 	const char *cpio;	/* the program image */
 	const char *append;	/* kernel command line words, or NULL */
 	const char *output;	/* the file to write (a temporary name) */
+	long long mtime;	/* time stamp of files in archives (gce) */
 };
 
 /* Writes the image; returns 0, or -1 after printing one line. */

@@ -281,7 +281,7 @@ static char *find_kernel(const char *opt)
    o->output; removes cpio. */
 static int make_disk(const struct mk_opts *o, const char *kernel, char *cpio)
 {
-	struct disk_spec d = { o->format, kernel, cpio, o->append, NULL };
+	struct disk_spec d = { o->format, kernel, cpio, o->append, NULL, build_time() };
 	sigset_t all, old;
 	mode_t mask;
 	char *tmp;
