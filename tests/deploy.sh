@@ -71,7 +71,7 @@ truncate -s 16M extra.raw
 check "--libvirt NAME writes NAME.xml next to the image" \
 	test $? = 0 -a -s direct.xml -a ! -s mk.err
 check "direct boot XML passes virt-xml-validate" \
-	sh -c 'virt-xml-validate direct.xml domain > /dev/null'
+	sh -c 'virt-xml-validate direct.xml domain > /dev/null 2>&1'
 check "direct boot: kernel, initrd, command line, memory, TCG" sh -c "
 	grep -q \"<kernel>$K</kernel>\" direct.xml &&
 	grep -q \"<initrd>$T/app.cpio</initrd>\" direct.xml &&
@@ -86,7 +86,7 @@ check "direct boot: virtio-net, virtio-blk, serial console, power-off" sh -c "
 
 "$MK" --format qcow2 --libvirt disk --uefi --kvm -o app.qcow2 ./args cloud 2> mk.err
 check "disk boot XML (qcow2, UEFI) passes virt-xml-validate" \
-	sh -c 'virt-xml-validate disk.xml domain > /dev/null'
+	sh -c 'virt-xml-validate disk.xml domain > /dev/null 2>&1'
 check "disk boot: the qcow2 as a virtio disk, OVMF, KVM" sh -c "
 	grep -q \"<source file='$T/app.qcow2'/>\" disk.xml &&
 	grep -q \"<driver name='qemu' type='qcow2'/>\" disk.xml &&
