@@ -202,6 +202,7 @@ static void test_deploy(void)
 		is_str(o.append, "verbose -- /p a", "--append keeps its words");
 		is_str(o.libvirt, "vm-1.x", "--libvirt NAME");
 		is_str(o.memory, "1G", "--memory=SIZE");
+		is_int(o.memory_mib, 1024, "--memory=1G is 1024 MiB");
 		is_str(o.blk, "d.raw", "--blk");
 		ok(o.net && o.uefi && o.kvm == 0, "--net --uefi --tcg");
 		mk_opts_free(&o);
@@ -214,6 +215,8 @@ static void test_deploy(void)
 		{ "--libvirt", "a/b", "--libvirt a/b: a name of letters, digits, '_', '.' and '-'" },
 		{ "--libvirt", "-x", "--libvirt -x: a name of letters, digits, '_', '.' and '-'" },
 		{ "--format", "", "--format needs a value (see --help)" },
+		{ "--memory", "8", "--memory 8: expected a size like 256M or 1G (at least 16M)" },
+		{ "--memory", "1X", "--memory 1X: expected a size like 256M or 1G (at least 16M)" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *a[] = { "htux-mkimage", bad[i].opt, bad[i].val, "-o", "x", "/bin/true" };

@@ -140,7 +140,7 @@ static int grub_image(const char *target, const char *out, const char *prefix,
 		mk_error(dir, "%s (install Debian's %s)", strerror(errno), pkg);
 		return -1;
 	}
-	return spawn(argv, log, pkg);
+	return spawn(argv, log, "grub-common");
 }
 
 /* The FAT partition's contents, made with mtools in the file esp. */

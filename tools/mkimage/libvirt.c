@@ -20,30 +20,6 @@
 #define OVMF_CODE "/usr/share/OVMF/OVMF_CODE_4M.fd"
 #define OVMF_VARS "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
-unsigned long libvirt_memory(const char *s)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return 0;
-	switch (*end) {
-	case 'k': case 'K': v /= 1024; end++; break;
-	case 'm': case 'M': end++; break;
-	case 'g': case 'G': v *= 1024; end++; break;
-	case 't': case 'T': v *= 1024 * 1024; end++; break;
-	case '\0': break;
-	default: return 0;
-	}
-	if (end[0] && end != s && (!strcmp(end, "iB") || !strcmp(end, "B")))
-		end += strlen(end);
-	if (*end || v < 16 || v > 1024ULL * 1024 * 1024)
-		return 0;
-	return (unsigned long)v;
-}
-
 /* s with &, <, >, ' and " escaped, for text and attributes. */
 static void xml_text(FILE *f, const char *s)
 {

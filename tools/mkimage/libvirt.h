@@ -14,9 +14,6 @@ struct libvirt_spec {
 	int net, uefi, kvm;
 };
 
-/* Parses SIZE (bytes with a K, M or G suffix; a bare number is MiB) into
-   MiB; 0 if invalid or under 16 MiB. */
-unsigned long libvirt_memory(const char *s);
 /* Writes DIR/NAME.xml; returns 0, or -1 after printing one line. */
 int libvirt_write(const struct libvirt_spec *l);
 

@@ -351,16 +351,11 @@ static int make_domain(const struct mk_opts *o, const char *kernel)
 	l.image = o->output;
 	l.kernel = kernel;
 	l.append = o->append;
-	l.memory_mib = libvirt_memory(o->memory ? o->memory : "128M");
+	l.memory_mib = o->memory_mib ? o->memory_mib : 128;
 	l.blk = o->blk;
 	l.net = o->net;
 	l.uefi = o->uefi;
 	l.kvm = o->kvm >= 0 ? o->kvm : kvm_usable();
-	if (!l.memory_mib) {
-		mk_error(NULL, "--memory %s: expected a size like 256M or 1G (at least 16M)", o->memory);
-		free(out);
-		return -1;
-	}
 	r = libvirt_write(&l);
 	free(out);
 	return r;
@@ -380,8 +375,8 @@ static int make(const struct mk_opts *o)
 	memset(&traced, 0, sizeof traced);
 	if ((o->format != FORMAT_CPIO || o->libvirt) && !(kernel = find_kernel(o->kernel)))
 		return 1;
-	if (o->libvirt && o->memory && !libvirt_memory(o->memory)) {
-		mk_error(NULL, "--memory %s: expected a size like 256M or 1G (at least 16M)", o->memory);
+	if (o->blk && access(o->blk, R_OK)) {
+		mk_error(o->blk, "%s", strerror(errno));
 		free(kernel);
 		return 1;
 	}

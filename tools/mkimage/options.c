@@ -3,6 +3,7 @@
 #include "manifest.h"
 #include "disk.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,32 @@ static int add_env(struct mk_opts *o, const char *v, char *err, size_t len)
 	return 0;
 }
 
+/* SIZE (a number with a K, M, G or T suffix, optionally followed by iB or
+   B; a bare number is MiB) in MiB; 0 if invalid or under 16 MiB. */
+static unsigned long size_mib(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return 0;
+	switch (*end) {
+	case 'k': case 'K': v /= 1024; end++; break;
+	case 'm': case 'M': end++; break;
+	case 'g': case 'G': v *= 1024; end++; break;
+	case 't': case 'T': v *= 1024 * 1024; end++; break;
+	case '\0': break;
+	default: return 0;
+	}
+	if (end[0] && end != s && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end || v < 16 || v > 1024ULL * 1024 * 1024)
+		return 0;
+	return (unsigned long)v;
+}
+
 /* The options of disk images and libvirt: --format, --kernel, --append,
    --libvirt, --memory, --blk (each with a value). */
 static int deploy_option(struct mk_opts *o, int argc, char **argv, int *i,
@@ -114,8 +141,12 @@ static int deploy_option(struct mk_opts *o, int argc, char **argv, int *i,
 		slot = &o->append;
 	else if (!strcmp(name, "--libvirt"))
 		slot = &o->libvirt;
-	else if (!strcmp(name, "--memory"))
+	else if (!strcmp(name, "--memory")) {
+		o->memory_mib = size_mib(v);
+		if (!o->memory_mib)
+			return bad(err, errlen, "--memory %s: expected a size like 256M or 1G (at least 16M)", v);
 		slot = &o->memory;
+	}
 	else
 		slot = &o->blk;
 	if (*slot)

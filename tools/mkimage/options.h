@@ -22,6 +22,7 @@ struct mk_opts {
 	const char *append;	/* --append WORDS, or NULL */
 	const char *libvirt;	/* --libvirt NAME: write NAME.xml, or NULL */
 	const char *memory;	/* --memory SIZE (libvirt), or NULL */
+	unsigned long memory_mib;	/* its value in MiB, 0 if not given */
 	const char *blk;	/* --blk FILE: a virtio disk (libvirt) */
 	int net;		/* --net: a virtio network card (libvirt) */
 	int uefi;		/* --uefi: boot the disk with OVMF (libvirt) */
