@@ -3,7 +3,8 @@
 # Debian's GRUB and no -kernel: the raw disk under SeaBIOS and under OVMF
 # (UEFI, powered off through the ACPI tables GRUB passes), qcow2 with
 # kernel options in grub.cfg, the ISO as a CD; output and exit status; a
-# disk GRUB cannot boot; the launcher booting such disks (htux run --boot).
+# disk GRUB cannot boot; the launcher booting such disks (htux run --boot,
+# --image).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 
 require_qemu
@@ -14,7 +15,7 @@ for f in /usr/lib/grub/i386-pc/boot.img /usr/lib/grub/x86_64-efi/kernel.img \
 	"$OVMF_CODE" "$OVMF_VARS"; do
 	[ -f "$f" ] || bail_out "$f missing: install tools/debian-packages"
 done
-plan 17
+plan 19
 T=$HTUX_TMP
 MK=$HTUX_BUILDDIR/htux-mkimage
 KERNEL=${HTUX_KERNEL:-$HTUX_BUILDDIR/htux.elf}
@@ -119,6 +120,15 @@ check "htux run --boot uefi: OVMF firmware and the disk, no -kernel" sh -c '
 	grep -q -- "--format raw" stdout &&
 	grep -q "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd" stdout &&
 	! grep -q -- " -kernel " stdout'
+htux_run --image disk.qcow2
+check "htux run --image disk.qcow2: the disk's program and options (verbose)" test \
+	"$(grep -v '^htux: ' stdout)" = "booted by GRUB
+argv[0]=$T/args
+argv[1]=x y
+argv[2]=z" -a "$HTUX_STATUS" = 7 -a "$(grep -c '^htux: booted by multiboot2' stdout)" = 1
+htux_run --image disk.qcow2 ./args
+check "htux run --image with a PROG: usage error" \
+	test "$HTUX_STATUS" = 2 -a -n "$HTUX_STDERR"
 htux_run --boot grub --machine microvm ./args
 check "htux run --boot grub --machine microvm: usage error" \
 	test "$HTUX_STATUS" = 2 -a -n "$HTUX_STDERR"

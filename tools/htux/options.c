@@ -57,7 +57,7 @@ static int valid_size(const char *s)
    "--name V" and "--name=V". */
 static const char *const valued[] = {
 	"-m", "--mem", "--machine", "--cpu", "-e", "--env", "--add",
-	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", "--boot", NULL
+	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", "--boot", "--image", NULL
 };
 
 /* If argv[*i] is option name (with its value attached or not), returns
@@ -157,6 +157,8 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 		o->kernel = v;
 	} else if (!strcmp(name, "--qemu")) {
 		o->qemu = v;
+	} else if (!strcmp(name, "--image")) {
+		o->image = v;
 	} else {
 		o->keep = v;
 	}
@@ -210,8 +212,16 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 	}
 	if (o->help || o->version)
 		return 0;
+	if (o->image && (o->nmk || o->nappend || o->verbose || o->trace || o->strace || o->keep))
+		return bad(err, errlen, "--image: the disk already holds the program, its files and kernel options (give them to htux-mkimage)");
+	if (o->image && i < argc)
+		return bad(err, errlen, "--image: no PROG (the disk names the program)");
+	if (o->image && !o->boot)
+		o->boot = "grub";
 	if (o->boot && !strcmp(o->machine, "microvm"))
 		return bad(err, errlen, "--boot %s: microvm has no firmware to boot a disk; use pc or q35", o->boot);
+	if (o->image)
+		return 0;
 	if (i >= argc)
 		return bad(err, errlen, "missing PROG (see htux --help)");
 	if (!*argv[i])

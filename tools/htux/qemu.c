@@ -1,6 +1,7 @@
 /* qemu.c: the htux-mkimage and QEMU command lines of one run. */
 #include "qemu.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,21 @@ static char *commas(const char *s)
 	return r;
 }
 
+/* "qcow2" when path starts with qcow2's magic, else "raw" (raw disks and
+   ISO images, which are hybrid: they boot as disks too). */
+static const char *disk_format(const char *path)
+{
+	unsigned char magic[4] = { 0 };
+	FILE *f = fopen(path, "rb");
+
+	if (f) {
+		if (fread(magic, 1, 4, f) != 4)
+			magic[0] = 0;
+		fclose(f);
+	}
+	return !memcmp(magic, "QFI\xfb", 4) ? "qcow2" : "raw";
+}
+
 int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 		 struct argvec *out)
 {
@@ -120,7 +136,7 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 			argvec_push(out, "if=pflash,format=raw,snapshot=on,file=" OVMF_VARS);
 		}
 		argvec_push(out, "-drive");
-		argvec_pushf(out, "file=%s,format=raw", image ? image : "");
+		argvec_pushf(out, "file=%s,format=%s", image ? image : "", disk_format(p->image));
 	} else {
 		argvec_push(out, "-kernel");
 		argvec_push(out, p->kernel);
