@@ -15,7 +15,7 @@
 #define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
 #define STATUS_BAD_IMAGE 125
 
-void power_set_rsdp(const uint8_t *rsdp, bool bios_areas);
+void power_set_rsdp(const uint8_t *rsdp);
 
 static struct bootinfo bi;
 static struct cmdline cl;
@@ -77,7 +77,7 @@ void kmain(uint32_t magic, uint32_t info)
 	syscall_init();
 	outb(0x21, 0xFF);     /* mask the legacy PICs: nothing uses them */
 	outb(0xA1, 0xFF);
-	power_set_rsdp(bi.acpi_rsdp, !bi.efi);
+	power_set_rsdp(bi.acpi_rsdp);
 	if (cmdline_parse(bi.cmdline, &cl))
 		vm_exit(STATUS_BAD_IMAGE);
 	kinfo("booted by %s%s, %lu KiB free, command line '%s'\n", bi.loader,

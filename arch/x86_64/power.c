@@ -7,7 +7,6 @@
 #include "arch/x86_64/paging.h"
 
 static uint8_t rsdp_copy[36];
-static bool scan_bios_areas;
 
 struct sdt {
 	char sig[4];
@@ -22,21 +21,15 @@ struct gas {
 	uint64_t addr;
 } __attribute__((packed));
 
-/* rsdp: the loader's copy (zeros if none); bios_areas: whether the EBDA
- * and 0xE0000 may be searched (not under UEFI, where only the loader
- * knows where the tables are). */
-void power_set_rsdp(const uint8_t *rsdp, bool bios_areas)
+void power_set_rsdp(const uint8_t *rsdp)
 {
 	memcpy(rsdp_copy, rsdp, sizeof(rsdp_copy));
-	scan_bios_areas = bios_areas;
 }
 
 static const uint8_t *find_rsdp(void)
 {
 	if (!memcmp(rsdp_copy, "RSD PTR ", 8))
 		return rsdp_copy;
-	if (!scan_bios_areas)
-		return NULL;
 	uint64_t ebda = (uint64_t)*(uint16_t *)phys_to_virt(0x40E) << 4;
 	uint64_t areas[2][2] = { { ebda, ebda + 1024 }, { 0xE0000, 0x100000 } };
 	for (int a = 0; a < 2; a++) {
