@@ -98,7 +98,7 @@ static void parse_mb2(uint64_t info_phys, struct bootinfo *bi)
 		}
 		p += (t->size + 7) & ~7U;
 	}
-	bi->loader = "multiboot2";
+	bi->loader = bi->efi ? "multiboot2 from UEFI" : "multiboot2";
 }
 
 int bootinfo_parse(uint32_t magic, uint64_t info_phys, struct bootinfo *bi)

@@ -80,8 +80,7 @@ void kmain(uint32_t magic, uint32_t info)
 	power_set_rsdp(bi.acpi_rsdp);
 	if (cmdline_parse(bi.cmdline, &cl))
 		vm_exit(STATUS_BAD_IMAGE);
-	kinfo("booted by %s%s, %lu KiB free, command line '%s'\n", bi.loader,
-	      bi.efi ? " from UEFI" : "",
+	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader,
 	      pmem_free_pages() * 4, bi.cmdline);
 	if (pmem_free_pages() < MIN_FREE_PAGES) {
 		kprintf("htux: too little memory (%lu KiB free after the kernel and image); give the VM more with -m\n",

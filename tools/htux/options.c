@@ -56,8 +56,9 @@ static int valid_size(const char *s)
 /* Options that take a value, accepted as "-x V", "-xV" (short ones),
    "--name V" and "--name=V". */
 static const char *const valued[] = {
+	"--boot", "--image",
 	"-m", "--mem", "--machine", "--cpu", "-e", "--env", "--add",
-	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", "--boot", "--image", NULL
+	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", NULL
 };
 
 /* If argv[*i] is option name (with its value attached or not), returns
@@ -122,6 +123,10 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 		if (!valid_size(v))
 			return bad(err, len, "%s %s: expected a memory size such as 128M or 1G", name, v);
 		o->mem = v;
+	} else if (!strcmp(name, "--boot")) {
+		if (strcmp(v, "kernel") && strcmp(v, "grub") && strcmp(v, "uefi"))
+			return bad(err, len, "--boot %s: expected kernel, grub or uefi", v);
+		o->boot = strcmp(v, "kernel") ? v : NULL;
 	} else if (!strcmp(name, "--machine")) {
 		if (strcmp(v, "pc") && strcmp(v, "q35") && strcmp(v, "microvm"))
 			return bad(err, len, "--machine %s: expected pc, q35 or microvm", v);
@@ -144,10 +149,6 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 	} else if (!strcmp(name, "--append")) {
 		if (push(&o->append, &o->nappend, v))
 			return bad(err, len, "out of memory");
-	} else if (!strcmp(name, "--boot")) {
-		if (strcmp(v, "kernel") && strcmp(v, "grub") && strcmp(v, "uefi"))
-			return bad(err, len, "--boot %s: expected kernel, grub or uefi", v);
-		o->boot = strcmp(v, "kernel") ? v : NULL;
 	} else if (!strcmp(name, "--qemu-arg")) {
 		if (push(&o->qemu_args, &o->nqemu_args, v))
 			return bad(err, len, "out of memory");
