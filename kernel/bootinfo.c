@@ -86,6 +86,10 @@ static void parse_mb2(uint64_t info_phys, struct bootinfo *bi)
 			}
 			break;
 		}
+		case 11:  /* EFI 32-bit system table pointer */
+		case 12:  /* EFI 64-bit system table pointer */
+			bi->efi = true;
+			break;
 		case 14:  /* ACPI 1.0 RSDP copy */
 		case 15:  /* ACPI 2.0 RSDP copy */
 			if (!bi->acpi_rsdp[0] || t->type == 15)
@@ -94,7 +98,7 @@ static void parse_mb2(uint64_t info_phys, struct bootinfo *bi)
 		}
 		p += (t->size + 7) & ~7U;
 	}
-	bi->loader = "multiboot2";
+	bi->loader = bi->efi ? "multiboot2 from UEFI" : "multiboot2";
 }
 
 int bootinfo_parse(uint32_t magic, uint64_t info_phys, struct bootinfo *bi)

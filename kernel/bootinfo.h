@@ -4,6 +4,7 @@
 #ifndef HTUX_BOOTINFO_H
 #define HTUX_BOOTINFO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define BOOT_MAX_RANGES 64
@@ -18,6 +19,7 @@ struct bootinfo {
 	struct mem_range ram[BOOT_MAX_RANGES];   /* usable RAM */
 	int nram;
 	uint8_t acpi_rsdp[36];          /* copy of the RSDP the loader gave, zeros if none */
+	bool efi;                       /* started from UEFI: no BIOS data areas */
 	const char *loader;
 };
 

@@ -1,6 +1,7 @@
 /* mkimage_opts_test.c: unit tests of htux-mkimage's command line, paths
    and manifests (tools/mkimage/options.c, path.c, manifest.c). */
 #include "tap.h"
+#include "disk.h"
 #include "manifest.h"
 #include "options.h"
 #include "path.h"
@@ -177,9 +178,75 @@ static void test_paths(void)
 	rmdir(dir);
 }
 
+/* --format, --kernel, --append and the libvirt options (disk.c, options.c). */
+static void test_deploy(void)
+{
+	char err[256];
+	struct mk_opts o;
+
+	{
+		char *a[] = { "htux-mkimage", "-o", "x", "/bin/true" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 &&
+		   o.format == FORMAT_CPIO && o.kvm == -1 && !o.libvirt,
+		   "defaults: cpio, no domain, kvm chosen later");
+		mk_opts_free(&o);
+	}
+	{
+		char *a[] = { "htux-mkimage", "--format=qcow2", "--kernel", "k.elf",
+			      "--append", "verbose -- /p a", "--libvirt", "vm-1.x",
+			      "--memory=1G", "--blk", "d.raw", "--net", "--uefi", "--tcg",
+			      "-o", "x", "/bin/true" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0, "all deployment options");
+		is_int(o.format, FORMAT_QCOW2, "--format=qcow2");
+		is_str(o.kernel, "k.elf", "--kernel");
+		is_str(o.append, "verbose -- /p a", "--append keeps its words");
+		is_str(o.libvirt, "vm-1.x", "--libvirt NAME");
+		is_str(o.memory, "1G", "--memory=SIZE");
+		is_int(o.memory_mib, 1024, "--memory=1G is 1024 MiB");
+		is_str(o.blk, "d.raw", "--blk");
+		ok(o.net && o.uefi && o.kvm == 0, "--net --uefi --tcg");
+		mk_opts_free(&o);
+	}
+	struct { char *opt, *val, *msg; } bad[] = {
+		{ "--format", "vmdk", "--format vmdk: expected cpio, raw, qcow2, iso, gce or aws" },
+		{ "--append", "verbose", "--append needs --format (a GRUB image) or --libvirt" },
+		{ "--kernel", "k", "--kernel needs --format (a GRUB image) or --libvirt" },
+		{ "--memory", "1G", "--memory, --blk, --net, --uefi, --kvm and --tcg go with --libvirt NAME" },
+		{ "--libvirt", "a/b", "--libvirt a/b: a name of letters, digits, '_', '.' and '-'" },
+		{ "--libvirt", "-x", "--libvirt -x: a name of letters, digits, '_', '.' and '-'" },
+		{ "--format", "", "--format needs a value (see --help)" },
+		{ "--memory", "8", "--memory 8: expected a size like 256M or 1G (at least 16M)" },
+		{ "--memory", "1X", "--memory 1X: expected a size like 256M or 1G (at least 16M)" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *a[] = { "htux-mkimage", bad[i].opt, bad[i].val, "-o", "x", "/bin/true" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1, "refused: %s %s", bad[i].opt, bad[i].val);
+		is_str(err, bad[i].msg, "message for %s %s", bad[i].opt, bad[i].val);
+		mk_opts_free(&o);
+	}
+	{
+		char *a[] = { "htux-mkimage", "--libvirt", "v", "--uefi", "-o", "x", "/bin/true" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1 &&
+		   !strcmp(err, "--uefi boots a disk: use --format raw, qcow2 or aws"),
+		   "--uefi needs a disk image");
+		mk_opts_free(&o);
+	}
+	{
+		char words[] = "verbose\nmenuentry x {";
+		char *a[] = { "htux-mkimage", "--format", "iso", "--append", words, "-o", "x", "/bin/true" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1 &&
+		   !strcmp(err, "--append: the kernel command line is one line"),
+		   "--append with a newline refused (it would add GRUB commands)");
+		mk_opts_free(&o);
+	}
+	is_str(disk_format_name(disk_format_parse("gce")), "gce", "format names round-trip");
+	is_int(disk_format_parse("GCE"), -1, "format names are lower case");
+}
+
 int main(void)
 {
 	test_parse();
+	test_deploy();
 	test_manifests();
 	test_paths();
 	return tap_done();

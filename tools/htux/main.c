@@ -30,6 +30,7 @@
 
 static const char usage[] =
 "Usage: htux run [OPTION]... PROG [ARG]...\n"
+"       htux run [OPTION]... --image DISK\n"
 "       htux --help | --version\n"
 "Run the x86-64 Linux program PROG with ARGs under the\n"
 "htux unikernel in QEMU. The program's output (serial port COM1) goes to\n"
@@ -59,6 +60,13 @@ static const char usage[] =
 "                         qemu-system-x86_64)\n"
 "  --qemu-arg ARG         one more QEMU argument (repeatable)\n"
 "  --keep IMAGE           write the image to IMAGE and keep it\n"
+"  --boot grub|uefi       boot a GRUB disk image (htux-mkimage --format raw)\n"
+"                         instead of -kernel: under SeaBIOS, or under OVMF\n"
+"                         (whose boot messages come before the program's\n"
+"                         output); pc or q35 only\n"
+"  --image DISK           boot DISK, made by htux-mkimage --format raw,\n"
+"                         qcow2 or iso, as it is (no PROG: the disk names\n"
+"                         it); with --boot grub (default) or uefi\n"
 "  --dry-run              print the htux-mkimage and QEMU commands, run\n"
 "                         nothing\n"
 "  -h, --help             show this help and exit\n"
@@ -99,7 +107,7 @@ struct run {
 static void cleanup(struct run *r, const struct htux_opts *o)
 {
 	if (r->tmpdir) {
-		if (!o->keep && r->image)
+		if (!o->keep && !o->image && r->image)
 			unlink(r->image);
 		if (r->status)
 			unlink(r->status);
@@ -185,7 +193,8 @@ static int dry_run(const struct htux_opts *o, struct run *r)
 		htux_error("out of memory");
 		ret = FAILED;
 	} else {
-		argvec_print(&mk, stdout);
+		if (!o->image)
+			argvec_print(&mk, stdout);
 		argvec_print(&qemu, stdout);
 		if (fflush(stdout)) {
 			htux_error("write error: %s", strerror(errno));
@@ -205,7 +214,12 @@ static int run(const struct htux_opts *o)
 	kvm = choose_accel(o);
 	if (kvm < 0)
 		return FAILED;
-	r.kernel = locate_kernel(o->kernel);
+	if (o->image && access(o->image, R_OK)) {
+		htux_error("%s: %s", o->image, strerror(errno));
+		return FAILED;
+	}
+	/* --image: the disk holds its own kernel */
+	r.kernel = o->image ? strdup("") : locate_kernel(o->kernel);
 	if (!r.kernel)
 		return FAILED;
 	if (strchr(r.kernel, ' ')) {
@@ -224,7 +238,8 @@ static int run(const struct htux_opts *o)
 	if (o->dry_run) {
 		r.tmpdir = NULL;
 		r.status = join(tmp_base(), "htux.XXXXXX/status");
-		r.image = o->keep ? strdup(o->keep) : join(tmp_base(), "htux.XXXXXX/app.cpio");
+		r.image = o->image ? strdup(o->image) : o->keep ? strdup(o->keep) :
+			  join(tmp_base(), o->boot ? "htux.XXXXXX/app.img" : "htux.XXXXXX/app.cpio");
 	} else {
 		r.tmpdir = join(tmp_base(), "htux.XXXXXX");
 		if (r.tmpdir && !mkdtemp(r.tmpdir)) {
@@ -235,8 +250,8 @@ static int run(const struct htux_opts *o)
 			goto out;
 		}
 		r.status = r.tmpdir ? join(r.tmpdir, "status") : NULL;
-		r.image = o->keep ? strdup(o->keep) :
-			  r.tmpdir ? join(r.tmpdir, "app.cpio") : NULL;
+		r.image = o->image ? strdup(o->image) : o->keep ? strdup(o->keep) :
+			  r.tmpdir ? join(r.tmpdir, o->boot ? "app.img" : "app.cpio") : NULL;
 	}
 	if (!r.mkimage || !r.status || !r.image) {
 		htux_error("out of memory");
@@ -253,7 +268,7 @@ static int run(const struct htux_opts *o)
 		ret = dry_run(o, &r);
 		goto out;
 	}
-	ret = make_image(o, &r);
+	ret = o->image ? 0 : make_image(o, &r);
 	if (ret == 0)
 		ret = boot(o, &r);
 out:

@@ -56,6 +56,7 @@ static int valid_size(const char *s)
 /* Options that take a value, accepted as "-x V", "-xV" (short ones),
    "--name V" and "--name=V". */
 static const char *const valued[] = {
+	"--boot", "--image",
 	"-m", "--mem", "--machine", "--cpu", "-e", "--env", "--add",
 	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", NULL
 };
@@ -122,6 +123,10 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 		if (!valid_size(v))
 			return bad(err, len, "%s %s: expected a memory size such as 128M or 1G", name, v);
 		o->mem = v;
+	} else if (!strcmp(name, "--boot")) {
+		if (strcmp(v, "kernel") && strcmp(v, "grub") && strcmp(v, "uefi"))
+			return bad(err, len, "--boot %s: expected kernel, grub or uefi", v);
+		o->boot = strcmp(v, "kernel") ? v : NULL;
 	} else if (!strcmp(name, "--machine")) {
 		if (strcmp(v, "pc") && strcmp(v, "q35") && strcmp(v, "microvm"))
 			return bad(err, len, "--machine %s: expected pc, q35 or microvm", v);
@@ -153,6 +158,8 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 		o->kernel = v;
 	} else if (!strcmp(name, "--qemu")) {
 		o->qemu = v;
+	} else if (!strcmp(name, "--image")) {
+		o->image = v;
 	} else {
 		o->keep = v;
 	}
@@ -205,6 +212,16 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 			return -1;
 	}
 	if (o->help || o->version)
+		return 0;
+	if (o->image && (o->nmk || o->nappend || o->verbose || o->trace || o->strace || o->keep))
+		return bad(err, errlen, "--image: the disk already holds the program, its files and kernel options (give them to htux-mkimage)");
+	if (o->image && i < argc)
+		return bad(err, errlen, "--image: no PROG (the disk names the program)");
+	if (o->image && !o->boot)
+		o->boot = "grub";
+	if (o->boot && !strcmp(o->machine, "microvm"))
+		return bad(err, errlen, "--boot %s: microvm has no firmware to boot a disk; use pc or q35", o->boot);
+	if (o->image)
 		return 0;
 	if (i >= argc)
 		return bad(err, errlen, "missing PROG (see htux --help)");

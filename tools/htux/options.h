@@ -22,6 +22,8 @@ struct htux_opts {
 	const char *kernel;	/* --kernel, or NULL */
 	const char *qemu;	/* --qemu, or NULL */
 	const char *keep;	/* --keep IMAGE, or NULL */
+	const char *boot;	/* --boot grub|uefi: a GRUB disk, or NULL (-kernel) */
+	const char *image;	/* --image DISK: boot it, no PROG; or NULL */
 	char **prog;		/* PROG and its ARGs */
 	size_t nprog;
 };

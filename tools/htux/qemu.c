@@ -1,8 +1,12 @@
 /* qemu.c: the htux-mkimage and QEMU command lines of one run. */
 #include "qemu.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define OVMF_CODE "/usr/share/OVMF/OVMF_CODE.fd"	/* Debian's ovmf */
+#define OVMF_VARS "/usr/share/OVMF/OVMF_VARS.fd"
 
 char *kernel_cmdline(const struct htux_opts *o)
 {
@@ -43,6 +47,18 @@ int mkimage_command(const struct htux_opts *o, const struct run_paths *p,
 	argvec_push(out, p->mkimage);
 	argvec_push(out, "-o");
 	argvec_push(out, p->image);
+	if (o->boot) {		/* a GRUB disk: the command line goes in grub.cfg */
+		char *cmdline = kernel_cmdline(o);
+		argvec_push(out, "--format");
+		argvec_push(out, "raw");
+		argvec_push(out, "--kernel");
+		argvec_push(out, p->kernel);
+		if (!cmdline || *cmdline) {
+			argvec_push(out, "--append");
+			argvec_push(out, cmdline);
+		}
+		free(cmdline);
+	}
 	for (i = 0; i < o->nmk; i++)
 		argvec_push(out, o->mk[i]);
 	argvec_push(out, "--");
@@ -71,6 +87,21 @@ static char *commas(const char *s)
 	return r;
 }
 
+/* "qcow2" when path starts with qcow2's magic, else "raw" (raw disks and
+   ISO images, which are hybrid: they boot as disks too). */
+static const char *disk_format(const char *path)
+{
+	unsigned char magic[4] = { 0 };
+	FILE *f = fopen(path, "rb");
+
+	if (f) {
+		if (fread(magic, 1, 4, f) != 4)
+			magic[0] = 0;
+		fclose(f);
+	}
+	return !memcmp(magic, "QFI\xfb", 4) ? "qcow2" : "raw";
+}
+
 int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 		 struct argvec *out)
 {
@@ -95,15 +126,28 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 	argvec_push(out, "none");
 	argvec_push(out, "-monitor");
 	argvec_push(out, "none");
-	argvec_push(out, "-kernel");
-	argvec_push(out, p->kernel);
-	if (image) {
-		argvec_push(out, "-initrd");
-		argvec_push(out, image);
-	}
-	if (cmdline) {
-		argvec_push(out, "-append");
-		argvec_push(out, cmdline);
+	if (o->boot) {
+		/* firmware and GRUB boot the disk; OVMF's variables are
+		   written to a throw-away overlay */
+		if (!strcmp(o->boot, "uefi")) {
+			argvec_push(out, "-drive");
+			argvec_push(out, "if=pflash,format=raw,readonly=on,file=" OVMF_CODE);
+			argvec_push(out, "-drive");
+			argvec_push(out, "if=pflash,format=raw,snapshot=on,file=" OVMF_VARS);
+		}
+		argvec_push(out, "-drive");
+		argvec_pushf(out, "file=%s,format=%s", image ? image : "", disk_format(p->image));
+	} else {
+		argvec_push(out, "-kernel");
+		argvec_push(out, p->kernel);
+		if (image) {
+			argvec_push(out, "-initrd");
+			argvec_push(out, image);
+		}
+		if (cmdline) {
+			argvec_push(out, "-append");
+			argvec_push(out, cmdline);
+		}
 	}
 	argvec_push(out, "-serial");
 	argvec_push(out, "stdio");

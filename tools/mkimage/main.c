@@ -1,6 +1,9 @@
 /* main.c: htux-mkimage: makes the initrd image (cpio newc) that htux boots:
-   the program, added files, /.htux/argv and /.htux/env. */
+   the program, added files, /.htux/argv and /.htux/env; with --format, a
+   bootable GRUB disk around it; with --libvirt, a libvirt domain. */
 #include "deps.h"
+#include "disk.h"
+#include "libvirt.h"
 #include "elfcheck.h"
 #include "image.h"
 #include "manifest.h"
@@ -10,6 +13,8 @@
 #include "tracefiles.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +31,8 @@ static const char usage[] =
 "Usage: htux-mkimage -o IMAGE [OPTION]... PROG [ARG]...\n"
 "Make the initrd image (cpio newc) that runs PROG with ARGs under htux:\n"
 "  qemu-system-x86_64 -kernel htux.elf -initrd IMAGE\n"
+"or, with --format, a disk image that boots it with GRUB:\n"
+"  qemu-system-x86_64 -drive file=IMAGE,format=raw\n"
 "\n"
 "PROG must be an x86-64 Linux ELF program, static or dynamically linked.\n"
 "A PROG without '/' is looked up in $PATH. It is stored at its\n"
@@ -51,6 +58,32 @@ static const char usage[] =
 "                         files it only created or wrote, nor anything\n"
 "                         under /proc, /sys, /dev or /tmp); one summary\n"
 "                         line on stderr. Needs strace\n"
+"\n"
+"Deployment (see \"Deploying\" in the README):\n"
+"  --format FORMAT        what IMAGE is: cpio (default: the initrd alone),\n"
+"                         or a disk that boots with GRUB under BIOS and\n"
+"                         UEFI, with no -kernel: raw (MBR disk), qcow2,\n"
+"                         iso (BIOS+UEFI hybrid, CD or disk), gce\n"
+"                         (disk.raw of whole GiB in a .tar.gz, for Google\n"
+"                         Compute Engine) or aws (raw of whole GiB, for\n"
+"                         EC2 VM import)\n"
+"  --kernel FILE          the htux kernel to put in the disk or domain\n"
+"                         (default: $HTUX_KERNEL, else htux.elf next to\n"
+"                         htux-mkimage, else the installed one)\n"
+"  --append WORDS         kernel command line (verbose, NAME=VALUE,\n"
+"                         -- PROG ARGS...) written into the GRUB\n"
+"                         configuration or the domain\n"
+"  --libvirt NAME         also write the libvirt domain NAME.xml next to\n"
+"                         IMAGE: direct kernel boot for a cpio, disk boot\n"
+"                         otherwise; console on the first serial port,\n"
+"                         the program's status to NAME.exit\n"
+"  --memory SIZE          the domain's memory (default 128M)\n"
+"  --net                  add a virtio network card (user networking)\n"
+"  --blk FILE             add the raw file FILE as a virtio disk\n"
+"  --uefi                 boot the disk with OVMF (default: SeaBIOS)\n"
+"  --kvm, --tcg           domain type kvm or qemu (default: kvm when\n"
+"                         /dev/kvm opens here)\n"
+"\n"
 "  -h, --help             show this help and exit\n"
 "  --version              show the version and exit\n"
 "\n"
@@ -69,12 +102,19 @@ static const char usage[] =
 "Exit status: 0 on success, 1 when a file cannot be used (one line\n"
 "\"htux-mkimage: PATH: reason\" on stderr), 2 on a usage error.\n";
 
-static char *tmp_name;
+#ifndef PKGLIBEXECDIR
+#define PKGLIBEXECDIR "/usr/local/libexec/htux"
+#endif
+
+static char *tmp_name, *disk_tmp_name;
 
 static void on_signal(int sig)
 {
 	if (tmp_name)
 		unlink(tmp_name);
+	if (disk_tmp_name)
+		unlink(disk_tmp_name);
+	disk_cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -208,6 +248,119 @@ static int trace(const struct mk_opts *o, const char *found,
 	return r;
 }
 
+/* The kernel for disks and domains: --kernel, $HTUX_KERNEL, htux.elf next
+   to this program (a build tree), PKGLIBEXECDIR/htux.elf. */
+static char *find_kernel(const char *opt)
+{
+	const char *env = getenv("HTUX_KERNEL");
+	char self[4096], *p;
+	ssize_t n;
+
+	if (opt || (env && *env)) {
+		p = strdup(opt ? opt : env);
+		if (p && access(p, R_OK)) {
+			mk_error(p, "kernel: %s", strerror(errno));
+			free(p);
+			return NULL;
+		}
+		return p;
+	}
+	n = readlink("/proc/self/exe", self, sizeof self - 16);
+	if (n > 0) {
+		self[n] = '\0';
+		p = strrchr(self, '/');
+		strcpy(p + 1, "htux.elf");
+		if (access(self, R_OK) == 0)
+			return strdup(self);
+	}
+	if (access(PKGLIBEXECDIR "/htux.elf", R_OK) == 0)
+		return strdup(PKGLIBEXECDIR "/htux.elf");
+	mk_error(NULL, "cannot find the kernel htux.elf; give it with --kernel FILE");
+	return NULL;
+}
+
+/* Turns the program image cpio (a temporary file) into the disk image
+   o->output; removes cpio. */
+static int make_disk(const struct mk_opts *o, const char *kernel, char *cpio)
+{
+	struct disk_spec d = { o->format, kernel, cpio, o->append, NULL, build_time() };
+	sigset_t all, old;
+	mode_t mask;
+	char *tmp;
+	int fd, r = -1;
+
+	tmp = malloc(strlen(o->output) + 8);
+	if (!tmp) {
+		mk_error(NULL, "out of memory");
+		return -1;
+	}
+	strcpy(tmp, o->output);
+	strcat(tmp, ".XXXXXX");
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	fd = mkstemp(tmp);
+	if (fd >= 0)
+		disk_tmp_name = tmp;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (fd < 0) {
+		mk_error(o->output, "cannot create: %s", strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	close(fd);
+	d.output = tmp;
+	mask = umask(0);
+	umask(mask);
+	if (disk_make(&d) == 0) {
+		if (chmod(tmp, 0666 & ~mask) || rename(tmp, o->output))
+			mk_error(o->output, "%s", strerror(errno));
+		else
+			r = 0;
+	}
+	if (r)
+		unlink(tmp);
+	disk_tmp_name = NULL;
+	free(tmp);
+	return r;
+}
+
+/* Whether /dev/kvm opens (as the launcher decides). */
+static int kvm_usable(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static int make_domain(const struct mk_opts *o, const char *kernel)
+{
+	struct libvirt_spec l = { 0 };
+	char *out = strdup(o->output);
+	int r;
+
+	if (!out) {
+		mk_error(NULL, "out of memory");
+		return -1;
+	}
+	l.name = o->libvirt;
+	l.dir = dirname(out);
+	l.format = o->format;
+	l.image = o->output;
+	l.kernel = kernel;
+	l.append = o->append;
+	l.memory_mib = o->memory_mib ? o->memory_mib : 128;
+	l.blk = o->blk;
+	l.net = o->net;
+	l.uefi = o->uefi;
+	l.kvm = o->kvm >= 0 ? o->kvm : kvm_usable();
+	r = libvirt_write(&l);
+	free(out);
+	return r;
+}
+
 /* Writes the image; returns the exit status. */
 static int make(const struct mk_opts *o)
 {
@@ -215,14 +368,22 @@ static int make(const struct mk_opts *o)
 	struct deps deps = { 0 };
 	struct trace_files traced;
 	struct image im;
-	char *found, *abs = NULL, *tmp = NULL;
+	char *found, *abs = NULL, *tmp = NULL, *kernel = NULL;
 	FILE *f = NULL;
 	int ret = 1;
 
 	memset(&traced, 0, sizeof traced);
+	if ((o->format != FORMAT_CPIO || o->libvirt) && !(kernel = find_kernel(o->kernel)))
+		return 1;
+	if (o->blk && access(o->blk, R_OK)) {
+		mk_error(o->blk, "%s", strerror(errno));
+		free(kernel);
+		return 1;
+	}
 	found = path_search(o->prog);
 	if (!found) {
 		mk_error(o->prog, "%s", errno == ENOENT ? "not found in PATH" : strerror(errno));
+		free(kernel);
 		return 1;
 	}
 	if (elf_check(found, &info))
@@ -252,17 +413,23 @@ static int make(const struct mk_opts *o)
 		goto out_image;
 	}
 	f = NULL;
-	if (rename(tmp, o->output)) {
+	if (o->format != FORMAT_CPIO) {
+		if (make_disk(o, kernel, tmp))
+			goto out_image;
+		unlink(tmp);
+	} else if (rename(tmp, o->output)) {
 		mk_error(o->output, "%s", strerror(errno));
 		goto out_image;
 	}
 	tmp_name = NULL;
+	if (o->libvirt && make_domain(o, kernel))
+		goto out_image;
 	ret = 0;
 out_image:
 	image_free(&im);
 	if (f)
 		fclose(f);
-	if (ret) {
+	if (ret && tmp_name) {
 		unlink(tmp);
 		tmp_name = NULL;
 	}
@@ -274,6 +441,7 @@ out_deps:
 	elf_info_free(&info);
 out_found:
 	free(found);
+	free(kernel);
 	return ret;
 }
 

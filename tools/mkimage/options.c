@@ -1,7 +1,9 @@
 /* options.c: htux-mkimage's command line, parsed into struct mk_opts. */
 #include "options.h"
 #include "manifest.h"
+#include "disk.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +89,100 @@ static int add_env(struct mk_opts *o, const char *v, char *err, size_t len)
 	return 0;
 }
 
+/* SIZE (a number with a K, M, G or T suffix, optionally followed by iB or
+   B; a bare number is MiB) in MiB; 0 if invalid or under 16 MiB. */
+static unsigned long size_mib(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return 0;
+	switch (*end) {
+	case 'k': case 'K': v /= 1024; end++; break;
+	case 'm': case 'M': end++; break;
+	case 'g': case 'G': v *= 1024; end++; break;
+	case 't': case 'T': v *= 1024 * 1024; end++; break;
+	case '\0': break;
+	default: return 0;
+	}
+	if (end[0] && end != s && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end || v < 16 || v > 1024ULL * 1024 * 1024)
+		return 0;
+	return (unsigned long)v;
+}
+
+/* The options of disk images and libvirt: --format, --kernel, --append,
+   --libvirt, --memory, --blk (each with a value). */
+static int deploy_option(struct mk_opts *o, int argc, char **argv, int *i,
+			 char *err, size_t errlen)
+{
+	const char *a = argv[*i], *v;
+	size_t n = strcspn(a, "=");
+	char name[16];
+	const char **slot;
+
+	snprintf(name, sizeof name, "%.*s", (int)n, a);
+	v = value(argc, argv, i, name);
+	if (!v || !*v)
+		return bad(err, errlen, "%s needs a value (see --help)", name);
+	if (!strcmp(name, "--format")) {
+		o->format = disk_format_parse(v);
+		if (o->format < 0)
+			return bad(err, errlen, "--format %s: expected cpio, raw, qcow2, iso, gce or aws", v);
+		return 0;
+	}
+	if (!strcmp(name, "--kernel"))
+		slot = &o->kernel;
+	else if (!strcmp(name, "--append"))
+		slot = &o->append;
+	else if (!strcmp(name, "--libvirt"))
+		slot = &o->libvirt;
+	else if (!strcmp(name, "--memory")) {
+		o->memory_mib = size_mib(v);
+		if (!o->memory_mib)
+			return bad(err, errlen, "--memory %s: expected a size like 256M or 1G (at least 16M)", v);
+		slot = &o->memory;
+	}
+	else
+		slot = &o->blk;
+	if (*slot)
+		return bad(err, errlen, "%s given twice", name);
+	*slot = v;
+	return 0;
+}
+
+/* Whether the deployment options fit together. */
+static int deploy_check(const struct mk_opts *o, char *err, size_t errlen)
+{
+	const char *c;
+
+	if (o->append && strpbrk(o->append, "\n\r"))
+		return bad(err, errlen, "--append: the kernel command line is one line");
+	if (o->append && !o->libvirt && o->format == FORMAT_CPIO)
+		return bad(err, errlen, "--append needs --format (a GRUB image) or --libvirt");
+	if (o->kernel && !o->libvirt && o->format == FORMAT_CPIO)
+		return bad(err, errlen, "--kernel needs --format (a GRUB image) or --libvirt");
+	if (!o->libvirt && (o->memory || o->blk || o->net || o->uefi || o->kvm >= 0))
+		return bad(err, errlen, "--memory, --blk, --net, --uefi, --kvm and --tcg go with --libvirt NAME");
+	if (o->libvirt) {
+		for (c = o->libvirt; *c; c++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *c))
+				return bad(err, errlen, "--libvirt %s: a name of letters, digits, '_', '.' and '-'", o->libvirt);
+		if (o->libvirt[0] == '.' || o->libvirt[0] == '-')
+			return bad(err, errlen, "--libvirt %s: a name of letters, digits, '_', '.' and '-'", o->libvirt);
+		if (o->uefi && (o->format == FORMAT_CPIO || o->format == FORMAT_ISO ||
+				o->format == FORMAT_GCE))
+			return bad(err, errlen, "--uefi boots a disk: use --format raw, qcow2 or aws");
+		if (o->format == FORMAT_GCE)
+			return bad(err, errlen, "--libvirt: a GCE tarball does not boot in libvirt; use --format raw or qcow2");
+	}
+	return 0;
+}
+
 int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
 	     size_t errlen)
 {
@@ -94,6 +190,7 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
 	int i;
 
 	memset(o, 0, sizeof *o);
+	o->kvm = -1;
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
 		if (a[0] != '-' || !a[1])
@@ -129,12 +226,24 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
 				return bad(err, errlen, "--add needs HOST[:GUEST]");
 			if (add_add(o, v, err, errlen))
 				return -1;
+		} else if (is(a, "--format") || is(a, "--kernel") || is(a, "--append") ||
+			   is(a, "--libvirt") || is(a, "--memory") || is(a, "--blk")) {
+			if (deploy_option(o, argc, argv, &i, err, errlen))
+				return -1;
+		} else if (!strcmp(a, "--net")) {
+			o->net = 1;
+		} else if (!strcmp(a, "--uefi")) {
+			o->uefi = 1;
+		} else if (!strcmp(a, "--kvm") || !strcmp(a, "--tcg")) {
+			o->kvm = a[2] == 'k';
 		} else {
 			return bad(err, errlen, "unknown option %s (see --help)", a);
 		}
 	}
 	if (o->help || o->version)
 		return 0;
+	if (deploy_check(o, err, errlen))
+		return -1;
 	if (!o->output)
 		return bad(err, errlen, "missing -o IMAGE (see --help)");
 	if (i >= argc)

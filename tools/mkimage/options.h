@@ -17,6 +17,16 @@ struct mk_opts {
 	size_t nadd;
 	int help, version;
 	int trace_files;	/* --trace-files */
+	int format;		/* --format: enum disk_format (disk.h) */
+	const char *kernel;	/* --kernel FILE, or NULL */
+	const char *append;	/* --append WORDS, or NULL */
+	const char *libvirt;	/* --libvirt NAME: write NAME.xml, or NULL */
+	const char *memory;	/* --memory SIZE (libvirt), or NULL */
+	unsigned long memory_mib;	/* its value in MiB, 0 if not given */
+	const char *blk;	/* --blk FILE: a virtio disk (libvirt) */
+	int net;		/* --net: a virtio network card (libvirt) */
+	int uefi;		/* --uefi: boot the disk with OVMF (libvirt) */
+	int kvm;		/* --kvm 1, --tcg 0, default -1: kvm if /dev/kvm */
 	const char *prog;	/* PROG as typed */
 	char **args;		/* its arguments (after PROG) */
 	size_t nargs;
