@@ -11,8 +11,5 @@ char *locate_kernel(const char *opt);
 char *locate_tool(const char *name);
 /* QEMU: opt, else $HTUX_QEMU, else qemu-system-x86_64. */
 const char *locate_qemu(const char *opt);
-/* 0 when /dev/kvm opens read-write and can run a guest, else an errno
-   value (ENOTSUP: it opens but cannot). */
-int kvm_error(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include "report.h"
 #include "feed.h"
 #include "status.h"
+#include "../common/kvm.h"
 
 #include <errno.h>
 #include <stdio.h>

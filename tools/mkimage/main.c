@@ -11,6 +11,7 @@
 #include "path.h"
 #include "report.h"
 #include "tracefiles.h"
+#include "../common/kvm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,7 +83,7 @@ static const char usage[] =
 "  --blk FILE             add the raw file FILE as a virtio disk\n"
 "  --uefi                 boot the disk with OVMF (default: SeaBIOS)\n"
 "  --kvm, --tcg           domain type kvm or qemu (default: kvm when\n"
-"                         /dev/kvm opens here)\n"
+"                         /dev/kvm can run a guest here)\n"
 "\n"
 "  -h, --help             show this help and exit\n"
 "  --version              show the version and exit\n"
@@ -324,17 +325,6 @@ static int make_disk(const struct mk_opts *o, const char *kernel, char *cpio)
 	return r;
 }
 
-/* Whether /dev/kvm opens (as the launcher decides). */
-static int kvm_usable(void)
-{
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	close(fd);
-	return 1;
-}
-
 static int make_domain(const struct mk_opts *o, const char *kernel)
 {
 	struct libvirt_spec l = { 0 };
@@ -355,7 +345,7 @@ static int make_domain(const struct mk_opts *o, const char *kernel)
 	l.blk = o->blk;
 	l.net = o->net;
 	l.uefi = o->uefi;
-	l.kvm = o->kvm >= 0 ? o->kvm : kvm_usable();
+	l.kvm = o->kvm >= 0 ? o->kvm : kvm_error() == 0;
 	r = libvirt_write(&l);
 	free(out);
 	return r;
