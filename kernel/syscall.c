@@ -26,7 +26,9 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(fchmodat), H(symlink), H(symlinkat), H(utimensat),
 	/* kernel/sys/thread.c, futex.c */
 	H(clone), H(clone3), H(exit), H(gettid), H(set_tid_address), H(set_robust_list), H(get_robust_list),
-	H(sched_yield), H(futex), H(wait4), H(waitid),
+	H(sched_yield), H(futex),
+	/* kernel/sys/fork.c, wait.c, execve.c */
+	H(fork), H(vfork), H(execve), H(execveat), H(wait4), H(waitid),
 	/* kernel/sys/mem.c */
 	H(brk), H(mmap), H(munmap), H(mprotect), H(mremap), H(madvise), H(msync),
 	/* kernel/sys/proc.c */

@@ -18,12 +18,113 @@
 #define PF_USER    0x4
 #define PF_FETCH   0x10
 
+static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end);
+
 struct mm *mm_create(void)
 {
 	struct mm *mm = kzalloc(sizeof(*mm));
-	if (mm)
-		mm->pml4 = boot_pml4;   /* one program: it shares the kernel's tables */
+	if (!mm)
+		return NULL;
+	uint64_t pa = pmem_alloc_zeroed();
+	if (!pa) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->refs = 1;
+	mm->pml4 = phys_to_virt(pa);
+	/* The kernel half: the same PDPTs as boot_pml4, so that kernel
+	 * mappings made later are seen in every address space. */
+	for (int i = 256; i < 512; i++)
+		mm->pml4[i] = boot_pml4[i];
 	return mm;
+}
+
+void mm_activate(struct mm *mm)
+{
+	write_cr3(virt_to_phys(mm ? mm->pml4 : boot_pml4));
+}
+
+/* Frees the user half's page tables (the pages themselves are gone). */
+static void free_tables(uint64_t *table, int level)
+{
+	for (int i = 0; i < (level == 4 ? 256 : 512); i++) {
+		uint64_t e = table[i];
+		if (!(e & PTE_P) || (e & PTE_PS))
+			continue;
+		if (level > 2)
+			free_tables(phys_to_virt(e & PTE_ADDR), level - 1);
+		pmem_free(e & PTE_ADDR);
+	}
+}
+
+void mm_put(struct mm *mm)
+{
+	if (!mm || --mm->refs > 0)
+		return;
+	while (mm->vmas) {
+		struct vma *v = mm->vmas;
+		mm->vmas = v->next;
+		write_back(mm, v, v->start, v->end);
+		if (!VMA_SPECIAL(v)) {
+			for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+				uint64_t *pte = paging_walk(mm->pml4, va, false);
+				if (pte && (*pte & PTE_ADDR))
+					pmem_free(*pte & PTE_ADDR);
+			}
+		}
+		if (v->file)
+			inode_put(v->file);
+		kfree(v);
+	}
+	free_tables(mm->pml4, 4);
+	pmem_free(virt_to_phys(mm->pml4));
+	kfree(mm);
+}
+
+struct mm *mm_copy(struct mm *old)
+{
+	struct mm *mm = mm_create();
+	if (!mm)
+		return NULL;
+	mm->brk_start = old->brk_start;
+	mm->brk = old->brk;
+	mm->stack_top = old->stack_top;
+	struct vma **tail = &mm->vmas;
+	for (struct vma *v = old->vmas; v; v = v->next) {
+		struct vma *n = kmalloc(sizeof(*n));
+		if (!n)
+			goto fail;
+		*n = *v;
+		n->next = NULL;
+		if (n->file)
+			inode_get(n->file);
+		*tail = n;
+		tail = &n->next;
+		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+			uint64_t *from = paging_walk(old->pml4, va, false);
+			if (!from || !(*from & PTE_ADDR))
+				continue;
+			uint64_t *to = paging_walk(mm->pml4, va, true);
+			if (!to)
+				goto fail;
+			if (VMA_SPECIAL(v)) {
+				*to = *from;   /* the kernel's own pages */
+				continue;
+			}
+			/* A MAP_SHARED anonymous page would need sharing: copied
+			 * like the rest for now (fork's child then has its own). */
+			uint64_t pa = pmem_alloc();
+			if (!pa)
+				goto fail;
+			memcpy(phys_to_virt(pa), phys_to_virt(*from & PTE_ADDR), PAGE_SIZE);
+			*to = pa | (*from & ~PTE_ADDR);
+			mm->mapped_pages++;
+		}
+	}
+	return mm;
+fail:
+	mm_put(mm);
+	return NULL;
 }
 
 static bool mergeable(const struct vma *a, const struct vma *b)

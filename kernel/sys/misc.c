@@ -501,22 +501,6 @@ long sys_mincore(uint64_t start, size_t len, unsigned char *vec)
 /* ---- sessions and process groups: we are pid 1, the leader of group 1
  * and session 1; nothing else exists. */
 
-long sys_setsid(void)
-{
-	return -EPERM;   /* already a process group leader */
-}
-
-long sys_setpgid(int pid, int pgid)
-{
-	if (pgid < 0)
-		return -EINVAL;
-	if (pid != 0 && pid != current->pid)
-		return -ESRCH;
-	if (pgid != 0 && pgid != current->pid)
-		return -EPERM;   /* no such group in our session */
-	return 0;
-}
-
 /* ---- CPU affinity: there is one CPU, number 0 */
 
 long sys_sched_setaffinity(int pid, size_t len, const unsigned long *umask)

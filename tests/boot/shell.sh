@@ -1,0 +1,56 @@
+#!/bin/bash
+# shell.sh: Debian's unmodified busybox-static as a shell in htux: sh -c
+# with pipelines, command substitution and exit statuses, a #!/bin/sh
+# script, background jobs, a child killed by a signal (the VM goes on),
+# and a chain of file commands; the output and status must be those of the
+# same busybox commands on the host.
+. "${HTUX_SRCDIR:-.}/tests/lib.sh"
+require_qemu
+BB=/bin/busybox
+[ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
+	skip_all "Debian's busybox-static is not installed"
+plan 11
+
+D=$HTUX_TMP/data
+W=$HTUX_TMP/work
+mkdir -p "$D" "$HTUX_TMP/bin"
+ln -sf "$BB" "$HTUX_TMP/bin/sh"
+cat > "$D/script.sh" <<'SCRIPT'
+#!/bin/sh
+echo "script ${0##*/} with $# args: $*"
+for a in "$@"; do echo "arg <$a>"; done
+n=$(echo "$@" | wc -w)
+echo "words: $n"
+exit 3
+SCRIPT
+chmod 755 "$D/script.sh"
+printf 'pear\napple\nfig\napple\nbanana\n' > "$D/fruit.txt"
+
+# shell DESCRIPTION COMMAND: busybox sh -c COMMAND in htux (with /data and
+# a /bin/sh link to busybox added; /work is a fresh directory) gives the
+# output and status busybox gives on the host, where /data and /work in
+# COMMAND name the host's copies.
+shell() {
+	_d=$1
+	_cmd=$2
+	rm -rf "$W" && mkdir -p "$W"
+	_h=${_cmd//\/data/$D}
+	_h=${_h//\/work/$W}
+	(cd "$W" && PATH=$HTUX_TMP/bin:$PATH "$BB" sh -c "$_h") > "$HTUX_TMP/want" 2>&1
+	_want_st=$?
+	_want=$(sed -e "s|$D|/data|g" -e "s|$W|/work|g" "$HTUX_TMP/want")
+	htux_run --add "$D:/data" --add "$HTUX_TMP/bin:/bin" "$BB" sh -c "mkdir -p /work && cd /work && $_cmd"
+	check_output_status "sh: $_d" "$_want" "$_want_st"
+}
+
+shell "a pipeline of four applets" 'echo a b c | tr " " "\n" | sort -r | head -2'
+shell "exit statuses" 'false; echo $?; true; echo $?; sh -c "exit 7"; echo $?; (exit 9); echo $?; ! true; echo $?'
+shell "command substitution" 'x=$(echo one; echo two | tr o 0); echo "$x"; echo "lines: $(echo "$x" | wc -l)"; echo $(sort -u /data/fruit.txt)'
+shell "a #!/bin/sh script" '/data/script.sh "a b" c; echo "status $?"'
+shell "a script run by sh, and sourced" 'sh /data/script.sh x; echo "status $?"; (. /data/script.sh y z); echo "status $?"'
+shell "a while loop reading a pipe" 'seq 1 5 | while read n; do echo $((n * n)); done | sort -rn | head -3'
+shell "background jobs and wait" 'sleep 0.2 & p=$!; echo started; wait $p; echo "waited: $?"; (exit 4) & wait $!; echo "job: $?"'
+shell "a child killed by a signal: the shell goes on" 'sh -c "kill -9 \$\$"; echo "status $?"; sh -c "kill -TERM \$\$"; echo "status $?"'
+shell "redirections and fds" 'echo out > f; echo more >> f; cat < f; ls nothere 2>/dev/null || echo "ls failed"; exec 3> g; echo three >&3; exec 3>&-; cat g'
+shell "files: mkdir cp mv rm tar find" 'mkdir -p a/b/c && echo hello > a/b/c/f && cp a/b/c/f a/g && mv a/g a/h && cp -r a a2 && rm -r a2 && tar cf t.tar a && rm -r a && tar xf t.tar && find a | sort && cat a/h'
+shell "files: gzip gunzip sed awk sort -u dd" 'printf "b\na\nb\nc\n" > l && gzip l && ls && gunzip -c l.gz | sort -u && gunzip l.gz && sed -n "s/b/B/p" l && awk "{ s = s \$0 } END { print s, NR }" l && dd if=/dev/zero bs=512 count=3 2>/dev/null | wc -c && dd if=l of=m bs=1 skip=2 2>/dev/null && cat m'
