@@ -224,8 +224,7 @@ int signal_send_to(struct proc *p, struct thread *t, const siginfo_t *info)
 		queued = 1;
 	}
 	*pending |= SIGBIT(sig);
-	if (p == current)
-		signalfd_notify(sig);     /* a signalfd watching sig may be ready now */
+	signalfd_notify(sig);     /* a signalfd watching sig may be ready now */
 wake:
 	if (!t)
 		t = proc_target(p, sig);

@@ -4,6 +4,7 @@
  * SIGCHLD ignored (children reaped at once), kill of a child, and
  * process groups. */
 #include "abi.h"
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -34,6 +35,16 @@ static void on_chld(int sig, siginfo_t *si, void *uc)
 	got_chld++;
 	chld_code = si->si_code;
 	chld_status = si->si_status;
+}
+
+static int block_fd;
+
+static void *blocker(void *arg)
+{
+	char c;
+	(void)arg;
+	read(block_fd, &c, 1);   /* never returns: nobody writes */
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -173,6 +184,21 @@ int main(int argc, char **argv)
 	SAY(waitpid(-p, &st, 0) == p);
 	status("group child", st);
 	R(kill(-p, SIGUSR2));
+
+	/* A child with a second thread blocked in read: exit ends both. */
+	R(pipe(fds));
+	p = fork();
+	if (p == 0) {
+		pthread_t th;
+		block_fd = fds[0];
+		pthread_create(&th, NULL, blocker, NULL);
+		usleep(20000);
+		exit(6);
+	}
+	SAY(waitpid(p, &st, 0) == p);
+	status("threaded child", st);
+	close(fds[0]);
+	close(fds[1]);
 
 	/* SIGCHLD ignored: children are reaped at once, wait finds none. */
 	signal(SIGCHLD, SIG_IGN);
