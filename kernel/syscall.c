@@ -25,10 +25,14 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(unlink), H(unlinkat), H(rmdir), H(rename), H(renameat), H(truncate), H(chmod), H(fchmod),
 	H(fchmodat), H(symlink), H(symlinkat), H(utimensat),
 	/* kernel/sys/thread.c, futex.c */
-	H(clone), H(clone3), H(exit), H(gettid), H(set_tid_address), H(set_robust_list), H(get_robust_list),
+	H(clone), /* partial: a new process shares no memory with its parent but through CLONE_VM; no namespaces */
+	H(clone3), H(exit), H(gettid), H(set_tid_address), H(set_robust_list), H(get_robust_list),
 	H(sched_yield), H(futex),
 	/* kernel/sys/fork.c, wait.c, execve.c */
-	H(fork), H(vfork), H(execve), H(execveat), H(wait4), H(waitid),
+	H(fork), H(vfork), H(execveat),
+	H(execve), /* partial: other threads of the caller are ended before the load, not after */
+	H(wait4), /* partial: stopped and continued children are never reported; rusage is zeros */
+	H(waitid), /* partial: stopped and continued children are never reported; no P_PIDFD */
 	/* kernel/sys/mem.c */
 	H(brk), H(mmap), H(munmap), H(mprotect), H(mremap), H(madvise), H(msync),
 	/* kernel/sys/proc.c */
