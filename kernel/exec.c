@@ -272,9 +272,11 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 	kfree(uargv);
 
 	/* What /proc shows of it. */
-	char *exe = kmalloc(PATH_MAX);   /* the file's own path, links resolved, as Linux shows it */
-	if (exe && inode_path(ino, exe, PATH_MAX) < 0)
-		memcpy(exe, path, MIN(strlen(path) + 1, (size_t)PATH_MAX));
+	/* /proc/self/exe: the file's own path, links resolved, as on Linux */
+	char *buf = kmalloc(PATH_MAX), *exe = NULL;
+	if (buf)
+		exe = strdup(inode_path(ino, buf, PATH_MAX) < 0 ? path : buf);
+	kfree(buf);
 	size_t clen, elen;
 	char *cl = join(argv, argc, &clen), *en = join(envp, envc, &elen);
 	if (!exe || !cl || !en) {

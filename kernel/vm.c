@@ -13,6 +13,7 @@
 #include <linux/mman.h>
 
 #define PTE_DIRTY  0x040UL
+#define PTE_KEEP   (PTE_ADDR | PTE_DIRTY)   /* what a protection change keeps */
 #define PF_PRESENT 0x1
 #define PF_WRITE   0x2
 #define PF_USER    0x4
@@ -111,6 +112,12 @@ struct mm *mm_copy(struct mm *old)
 				*to = *from;   /* the kernel's own pages */
 				continue;
 			}
+			/* A clean page of a private file mapping holds the file's
+			 * bytes: the child reads them again when it touches it
+			 * (cheaper than a copy, above all under emulation). */
+			if (v->file && (v->flags & MAP_TYPE) == MAP_PRIVATE && (*from & PTE_P) &&
+			    !(*from & PTE_DIRTY) && va - v->start < PAGE_UP(v->file_bytes))
+				continue;
 			/* A MAP_SHARED anonymous page would need sharing: copied
 			 * like the rest for now (fork's child then has its own). */
 			uint64_t pa = pmem_alloc();
@@ -365,14 +372,16 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 		v->prot = prot;
 		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
 			uint64_t *pte = paging_walk(mm->pml4, va, false);
+			/* The dirty bit stays: fork copies a private file
+			 * page only if it was written. */
 			if (pte && (*pte & PTE_P)) {
 				if (prot == PROT_NONE)
-					*pte = (*pte & PTE_ADDR) | PTE_NX;  /* kept, not present */
+					*pte = (*pte & PTE_KEEP) | PTE_NX;  /* kept, not present */
 				else
-					*pte = (*pte & PTE_ADDR) | flags;
+					*pte = (*pte & PTE_KEEP) | flags;
 				invlpg(va);
 			} else if (pte && (*pte & PTE_ADDR) && prot != PROT_NONE) {
-				*pte = (*pte & PTE_ADDR) | flags;
+				*pte = (*pte & PTE_KEEP) | flags;
 				invlpg(va);
 			}
 		}
@@ -446,7 +455,7 @@ int vm_fault(uint64_t addr, uint64_t err)
 		return -1;
 	if (*pte & PTE_ADDR) {
 		/* A page kept through PROT_NONE: just make it present again. */
-		*pte = (*pte & PTE_ADDR) | paging_user_flags(v->prot);
+		*pte = (*pte & PTE_KEEP) | paging_user_flags(v->prot);
 		invlpg(va);
 		return 0;
 	}
