@@ -13,13 +13,22 @@
 #include <linux/mman.h>
 
 #define PTE_DIRTY  0x040UL
-#define PTE_KEEP   (PTE_ADDR | PTE_DIRTY)   /* what a protection change keeps */
+#define PTE_COW    0x200UL   /* software bit: a private page shared since fork, kept read-only */
+#define PTE_KEEP   (PTE_ADDR | PTE_DIRTY | PTE_COW)   /* what a protection change keeps */
 #define PF_PRESENT 0x1
 #define PF_WRITE   0x2
 #define PF_USER    0x4
 #define PF_FETCH   0x10
 
 static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end);
+
+/* The hardware flags of a present user page with prot: never writable
+ * while shared copy-on-write. */
+static uint64_t pte_flags(uint64_t pte, int prot)
+{
+	uint64_t f = paging_user_flags(prot);
+	return (pte & PTE_COW) ? f & ~PTE_W : f;
+}
 
 struct mm *mm_create(void)
 {
@@ -70,7 +79,7 @@ void mm_put(struct mm *mm)
 			for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
 				uint64_t *pte = paging_walk(mm->pml4, va, false);
 				if (pte && (*pte & PTE_ADDR))
-					pmem_free(*pte & PTE_ADDR);
+					page_put(*pte & PTE_ADDR);
 			}
 		}
 		if (v->file)
@@ -112,22 +121,29 @@ struct mm *mm_copy(struct mm *old)
 				*to = *from;   /* the kernel's own pages */
 				continue;
 			}
-			/* A clean page of a private file mapping holds the file's
-			 * bytes: the child reads them again when it touches it
-			 * (cheaper than a copy, above all under emulation). */
-			if (v->file && (v->flags & MAP_TYPE) == MAP_PRIVATE && (*from & PTE_P) &&
-			    !(*from & PTE_DIRTY) && va - v->start < PAGE_UP(v->file_bytes))
+			/* Shared: the same page in both. Private: the same page,
+			 * read-only in both until one of them writes it (vm_fault
+			 * then copies it). Copied at once only when the count of
+			 * sharers is full. */
+			uint64_t pa = *from & PTE_ADDR;
+			if (page_share(pa) == 0) {
+				if ((v->flags & MAP_TYPE) != MAP_SHARED)
+					*from = (*from | PTE_COW) & ~PTE_W;
+				*to = *from;
+				mm->mapped_pages++;
 				continue;
-			/* A MAP_SHARED anonymous page would need sharing: copied
-			 * like the rest for now (fork's child then has its own). */
-			uint64_t pa = pmem_alloc();
+			}
+			pa = pmem_alloc();
 			if (!pa)
 				goto fail;
 			memcpy(phys_to_virt(pa), phys_to_virt(*from & PTE_ADDR), PAGE_SIZE);
-			*to = pa | (*from & ~PTE_ADDR);
+			*to = pa | (*from & ~(PTE_ADDR | PTE_COW));
+			if (*from & PTE_P)
+				*to = (*to & ~PTE_W) | pte_flags(*to, v->prot);
 			mm->mapped_pages++;
 		}
 	}
+	write_cr3(read_cr3());   /* the parent's pages may have become read-only */
 	return mm;
 fail:
 	mm_put(mm);
@@ -153,7 +169,7 @@ static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t *pte = paging_walk(mm->pml4, va, false);
 		if (pte && (*pte & PTE_ADDR)) {
-			pmem_free(*pte & PTE_ADDR);
+			page_put(*pte & PTE_ADDR);
 			*pte = 0;
 			invlpg(va);
 			mm->mapped_pages--;
@@ -365,7 +381,6 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 	}
 	if (split_at(mm, start) || split_at(mm, end))
 		return -ENOMEM;
-	uint64_t flags = paging_user_flags(prot);
 	for (struct vma *v = mm->vmas; v; v = v->next) {
 		if (v->start < start || v->end > end)
 			continue;
@@ -378,10 +393,10 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 				if (prot == PROT_NONE)
 					*pte = (*pte & PTE_KEEP) | PTE_NX;  /* kept, not present */
 				else
-					*pte = (*pte & PTE_KEEP) | flags;
+					*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
 				invlpg(va);
 			} else if (pte && (*pte & PTE_ADDR) && prot != PROT_NONE) {
-				*pte = (*pte & PTE_KEEP) | flags;
+				*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
 				invlpg(va);
 			}
 		}
@@ -429,6 +444,30 @@ static int fill_page(struct vma *v, uint64_t va, void *page)
 	return r < 0 ? -1 : 0;
 }
 
+/* A write to a present read-only page of a writable area: a private page
+ * shared since fork gets a copy of its own (or just its write permission
+ * back when nobody else has it any more). */
+static int break_cow(struct mm *mm, struct vma *v, uint64_t va)
+{
+	uint64_t *pte = paging_walk(mm->pml4, va, false);
+	if (!pte || !(*pte & PTE_COW) || !(v->prot & PROT_WRITE))
+		return -1;
+	uint64_t pa = *pte & PTE_ADDR;
+	if (page_shared(pa)) {
+		uint64_t n = pmem_alloc();
+		if (!n) {
+			kprintf("htux: out of memory (copy-on-write at %lx); give the VM more with -m\n", va);
+			vm_exit(137);
+		}
+		memcpy(phys_to_virt(n), phys_to_virt(pa), PAGE_SIZE);
+		page_put(pa);
+		pa = n;
+	}
+	*pte = pa | (*pte & PTE_DIRTY) | paging_user_flags(v->prot);
+	invlpg(va);
+	return 0;
+}
+
 int vm_fault(uint64_t addr, uint64_t err)
 {
 	struct mm *mm = current ? current->mm : NULL;
@@ -441,6 +480,8 @@ int vm_fault(uint64_t addr, uint64_t err)
 		return -1;
 	if ((err & PF_FETCH) && !(v->prot & PROT_EXEC))
 		return -1;
+	if ((err & PF_PRESENT) && (err & PF_WRITE))
+		return break_cow(mm, v, PAGE_DOWN(addr));
 	if (v->prot == PROT_NONE || (err & PF_PRESENT))
 		return -1;
 
@@ -455,7 +496,7 @@ int vm_fault(uint64_t addr, uint64_t err)
 		return -1;
 	if (*pte & PTE_ADDR) {
 		/* A page kept through PROT_NONE: just make it present again. */
-		*pte = (*pte & PTE_KEEP) | paging_user_flags(v->prot);
+		*pte = (*pte & PTE_KEEP) | pte_flags(*pte, v->prot);
 		invlpg(va);
 		return 0;
 	}

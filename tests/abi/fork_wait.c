@@ -6,6 +6,7 @@
 #include "abi.h"
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 static void status(const char *what, int st)
@@ -83,6 +84,34 @@ int main(int argc, char **argv)
 	waitpid(p, &st, 0);
 	status("child wrote 6", st);
 	printf("parent still has %d\n", shared);
+
+	/* Both write after fork (copy-on-write each way), the kernel writes
+	 * into a page the child shares with its parent (read), and a
+	 * MAP_SHARED page is one page for both. */
+	static char page[8192] = "parent data";
+	int *counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int *priv = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	*counter = 1;
+	*priv = 1;
+	R(pipe(fds));
+	p = fork();
+	if (p == 0) {
+		char got[32] = { 0 };
+		read(fds[0], page, 11);            /* the kernel writes the child's copy */
+		memcpy(got, page, 11);
+		*counter += 10;
+		*priv += 10;
+		_exit(strcmp(got, "child bytes") == 0 ? *priv : 99);
+	}
+	page[0] = 'P';                             /* the parent's own copy */
+	R(write(fds[1], "child bytes", 11));
+	waitpid(p, &st, 0);
+	status("cow child", st);
+	printf("parent page \"%.11s\", shared %d, private %d\n", page, *counter, *priv);
+	close(fds[0]);
+	close(fds[1]);
+	munmap(counter, 4096);
+	munmap(priv, 4096);
 
 	/* getppid, and WNOHANG while the child waits on a pipe. */
 	R(pipe(fds));
