@@ -25,7 +25,7 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(unlink), H(unlinkat), H(rmdir), H(rename), H(renameat), H(truncate), H(chmod), H(fchmod),
 	H(fchmodat), H(symlink), H(symlinkat), H(utimensat),
 	/* kernel/sys/thread.c, futex.c */
-	H(clone), /* partial: a new process shares no memory with its parent but through CLONE_VM; no namespaces */
+	H(clone), /* partial: no namespaces, CLONE_PARENT, CLONE_PTRACE, nor CLONE_SIGHAND for a process */
 	H(clone3), H(exit), H(gettid), H(set_tid_address), H(set_robust_list), H(get_robust_list),
 	H(sched_yield), H(futex),
 	/* kernel/sys/fork.c, wait.c, execve.c */
