@@ -3,13 +3,14 @@
 # with pipelines, command substitution and exit statuses, a #!/bin/sh
 # script, background jobs, a child killed by a signal (the VM goes on),
 # and a chain of file commands; the output and status must be those of the
-# same busybox commands on the host.
+# same busybox commands on the host. Then Debian's python3 starting
+# programs with subprocess (vfork/posix_spawn) and os.fork.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 BB=/bin/busybox
 [ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
 	skip_all "Debian's busybox-static is not installed"
-plan 11
+plan 12
 
 D=$HTUX_TMP/data
 W=$HTUX_TMP/work
@@ -54,3 +55,15 @@ shell "a child killed by a signal: the shell goes on" 'sh -c "kill -9 \$\$"; ech
 shell "redirections and fds" 'echo out > f; echo more >> f; cat < f; ls nothere 2>/dev/null || echo "ls failed"; exec 3> g; echo three >&3; exec 3>&-; cat g'
 shell "files: mkdir cp mv rm tar find" 'mkdir -p a/b/c && echo hello > a/b/c/f && cp a/b/c/f a/g && mv a/g a/h && cp -r a a2 && rm -r a2 && tar cf t.tar a && rm -r a && tar xf t.tar && find a | sort && cat a/h'
 shell "files: gzip gunzip sed awk sort -u dd" 'printf "b\na\nb\nc\n" > l && gzip l && ls && gunzip -c l.gz | sort -u && gunzip l.gz && sed -n "s/b/B/p" l && awk "{ s = s \$0 } END { print s, NR }" l && dd if=/dev/zero bs=512 count=3 2>/dev/null | wc -c && dd if=l of=m bs=1 skip=2 2>/dev/null && cat m'
+
+# python3's subprocess: posix_spawn or vfork + exec, pipes both ways, os.fork.
+PY=/usr/bin/python3
+if [ -x $PY ] && [ -d /usr/lib/python3.11 ]; then
+	_want=$($PY "$HTUX_SRCDIR/tests/progs/pyspawn.py" 2>&1)
+	_want_st=$?
+	htux_run -m 256M --add /usr/lib/python3.11 --add "$BB" \
+		--add "$HTUX_SRCDIR/tests/progs/pyspawn.py:/pyspawn.py" $PY /pyspawn.py
+	check_output_status "python3: subprocess.run, Popen with pipes, os.fork" "$_want" "$_want_st"
+else
+	skip "python3: subprocess" "no python3.11"
+fi
