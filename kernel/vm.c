@@ -444,6 +444,17 @@ static int fill_page(struct vma *v, uint64_t va, void *page)
 	return r < 0 ? -1 : 0;
 }
 
+/* No page for a fault at addr: pid 1 ends the VM (status 137), another
+ * process is killed (SIGKILL, as by Linux's OOM killer). */
+static __attribute__((noreturn)) void out_of_memory(uint64_t addr)
+{
+	kprintf("htux: out of memory (page fault at %lx in pid %d); give the VM more with -m\n",
+		addr, current->pid);
+	if (current->pid == 1)
+		vm_exit(137);
+	proc_exit(SIGKILL);
+}
+
 /* A write to a present read-only page of a writable area: a private page
  * shared since fork gets a copy of its own (or just its write permission
  * back when nobody else has it any more). */
@@ -455,10 +466,8 @@ static int break_cow(struct mm *mm, struct vma *v, uint64_t va)
 	uint64_t pa = *pte & PTE_ADDR;
 	if (page_shared(pa)) {
 		uint64_t n = pmem_alloc();
-		if (!n) {
-			kprintf("htux: out of memory (copy-on-write at %lx); give the VM more with -m\n", va);
-			vm_exit(137);
-		}
+		if (!n)
+			out_of_memory(va);
 		memcpy(phys_to_virt(n), phys_to_virt(pa), PAGE_SIZE);
 		page_put(pa);
 		pa = n;
@@ -501,10 +510,8 @@ int vm_fault(uint64_t addr, uint64_t err)
 		return 0;
 	}
 	uint64_t pa = pmem_alloc();
-	if (!pa) {
-		kprintf("htux: out of memory (page fault at %lx); give the VM more with -m\n", addr);
-		vm_exit(137);
-	}
+	if (!pa)
+		out_of_memory(addr);
 	if (fill_page(v, va, phys_to_virt(pa))) {
 		pmem_free(pa);
 		return -1;

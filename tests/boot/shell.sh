@@ -4,13 +4,14 @@
 # script, background jobs, a child killed by a signal (the VM goes on),
 # and a chain of file commands; the output and status must be those of the
 # same busybox commands on the host. Then Debian's python3 starting
-# programs with subprocess (vfork/posix_spawn) and os.fork.
+# programs with subprocess (vfork/posix_spawn) and os.fork, and a child
+# killed for taking all memory while its parent goes on.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 BB=/bin/busybox
 [ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
 	skip_all "Debian's busybox-static is not installed"
-plan 12
+plan 13
 
 D=$HTUX_TMP/data
 W=$HTUX_TMP/work
@@ -66,4 +67,16 @@ if [ -x $PY ] && [ -d /usr/lib/python3.11 ]; then
 	check_output_status "python3: subprocess.run, Popen with pipes, os.fork" "$_want" "$_want_st"
 else
 	skip "python3: subprocess" "no python3.11"
+fi
+
+# A child that takes all memory is killed; the VM and its parent go on.
+if build_static oomchild progs/oomchild.c musl; then
+	htux_run -m 32M "$HTUX_TMP/oomchild"
+	_lines=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^htux: out of memory .* in pid [0-9]*); give the VM more with -m$')
+	_htux=$(printf '%s\n' "$HTUX_STDOUT" | grep -c '^htux: ')
+	_got="status $HTUX_STATUS, $_htux htux: line(s), $_lines"
+	check "a child out of memory is killed (SIGKILL) with one htux: line, its parent goes on" \
+		[ "$_got" = "status 0, 1 htux: line(s), $(printf 'child: killed by 9\nparent goes on')" ]
+else
+	not_ok "oomchild builds"
 fi
