@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/signal.h"
+#include "kernel/proc.h"
 #include "arch/x86_64/trap.h"
 #include <asm/unistd_64.h>
 
@@ -99,11 +100,21 @@ void syscall_dispatch(struct trapframe *tf)
 	long ret;
 
 	if (nr < SYSCALL_MAX && table[nr]) {
-		if (kopts.strace)
+		/* Once there are other processes, each line names its own
+		 * (a call that blocks or ends its process leaves its line
+		 * open; the next one starts anew). */
+		int pid = current->pid;
+		bool tag = kopts.strace && (pid != 1 || all_procs->all_next);
+		if (kopts.strace && tag)
+			kprintf("htux: [%d] %s(%lx, %lx, %lx, %lx, %lx, %lx)\n", pid, name_of(nr), tf->rdi,
+				tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+		else if (kopts.strace)
 			kprintf("htux: %s(%lx, %lx, %lx, %lx, %lx, %lx)", name_of(nr), tf->rdi, tf->rsi,
 				tf->rdx, tf->r10, tf->r8, tf->r9);
 		ret = table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
-		if (kopts.strace)
+		if (kopts.strace && tag)
+			kprintf("htux: [%d] %s = %ld\n", pid, name_of(nr), ret);
+		else if (kopts.strace)
 			kprintf(" = %ld\n", ret);
 	} else {
 		if (kopts.trace)
