@@ -419,7 +419,7 @@ static ssize_t proc_gen_read(struct file *f, void *buf, size_t n, uint64_t off, 
 
 static const struct file_ops proc_gen_fops = { .read = proc_gen_read };
 
-/* /proc/<pid>: the only process */
+/* /proc/<pid>: the calling process (other processes are not shown) */
 static bool is_pid_name(const char *name, size_t len)
 {
 	char buf[16];

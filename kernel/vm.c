@@ -1,7 +1,9 @@
-/* vm.c: the program's address space: areas (VMAs) kept sorted in a list,
- * pages allocated and filled (zeros, or the file's bytes for a private
- * file mapping) on first touch, unmapping and protection changes that
- * split areas as Linux does, and the checks on user pointers. */
+/* vm.c: a process's address space: its own page tables (the kernel half
+ * shared), areas (VMAs) kept sorted in a list, pages allocated and filled
+ * (zeros, or the file's bytes for a private file mapping) on first touch,
+ * unmapping and protection changes that split areas as Linux does, the
+ * copy for fork (pages shared copy-on-write), and the checks on user
+ * pointers. */
 #include "kernel/kernel.h"
 #include "kernel/vm.h"
 #include "kernel/proc.h"

@@ -1,7 +1,8 @@
 /* sys/misc.c: the process's small settings and questions: prctl, nice
  * values and scheduling policies, times, personality, getcpu, membarrier,
- * I/O priorities, memory locking and residency (mlock*, mincore), session
- * and group calls. One program, one CPU: the answers are exact for that. */
+ * I/O priorities, memory locking and residency (mlock*, mincore). One
+ * CPU: the answers are exact for that. (Sessions and process groups are in
+ * sys/proc.c.) */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
