@@ -251,10 +251,10 @@ void gen_stat(struct sbuf *sb)
 	/* All of the time is the program's (user) time. */
 	for (int i = 0; i < 2; i++)
 		sb_printf(sb, "%s %lu 0 0 0 0 0 0 0 0 0\n", i ? "cpu0" : "cpu ", (unsigned long)ticks);
-	sb_printf(sb, "intr 0\nctxt 0\nbtime %ld\nprocesses 1\nprocs_running %d\nprocs_blocked 0\n",
-		  (long)(realtime_boot_ns() / 1000000000), running ? running : 1);
+	sb_printf(sb, "intr 0\nctxt 0\nbtime %ld\nprocesses %d\nprocs_running %d\nprocs_blocked %d\n",
+		  (long)(realtime_boot_ns() / 1000000000), thread_peek_tid() - 1, running ? running : 1,
+		  blocked);
 	sb_str(sb, "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
-	(void)blocked;
 }
 
 /* ---- the process */
