@@ -7,7 +7,6 @@
 #include "kernel/futex.h"
 #include "kernel/vm.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
 
 #define KSTACK_SIZE (16 * 1024)
