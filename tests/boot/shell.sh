@@ -11,7 +11,7 @@ require_qemu
 BB=/bin/busybox
 [ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
 	skip_all "Debian's busybox-static is not installed"
-plan 13
+plan 15
 
 D=$HTUX_TMP/data
 W=$HTUX_TMP/work
@@ -28,10 +28,11 @@ SCRIPT
 chmod 755 "$D/script.sh"
 printf 'pear\napple\nfig\napple\nbanana\n' > "$D/fruit.txt"
 
-# shell DESCRIPTION COMMAND: busybox sh -c COMMAND in htux (with /data and
-# a /bin/sh link to busybox added; /work is a fresh directory) gives the
-# output and status busybox gives on the host, where /data and /work in
-# COMMAND name the host's copies.
+# shell DESCRIPTION COMMAND: busybox sh -c COMMAND in htux (with /data
+# added; htux-mkimage makes the applet links such as /bin/sh; /work is a
+# fresh directory) gives the output and status busybox gives on the host,
+# where /data and /work in COMMAND name the host's copies and sh is
+# busybox too.
 shell() {
 	_d=$1
 	_cmd=$2
@@ -41,7 +42,7 @@ shell() {
 	(cd "$W" && PATH=$HTUX_TMP/bin:$PATH "$BB" sh -c "$_h") > "$HTUX_TMP/want" 2>&1
 	_want_st=$?
 	_want=$(sed -e "s|$D|/data|g" -e "s|$W|/work|g" "$HTUX_TMP/want")
-	htux_run --add "$D:/data" --add "$HTUX_TMP/bin:/bin" "$BB" sh -c "mkdir -p /work && cd /work && $_cmd"
+	htux_run --add "$D:/data" "$BB" sh -c "mkdir -p /work && cd /work && $_cmd"
 	check_output_status "sh: $_d" "$_want" "$_want_st"
 }
 
@@ -55,7 +56,14 @@ shell "background jobs and wait" 'sleep 0.2 & p=$!; echo started; wait $p; echo 
 shell "a child killed by a signal: the shell goes on" 'sh -c "kill -9 \$\$"; echo "status $?"; sh -c "kill -TERM \$\$"; echo "status $?"'
 shell "redirections and fds" 'echo out > f; echo more >> f; cat < f; ls nothere 2>/dev/null || echo "ls failed"; exec 3> g; echo three >&3; exec 3>&-; cat g'
 shell "files: mkdir cp mv rm tar find" 'mkdir -p a/b/c && echo hello > a/b/c/f && cp a/b/c/f a/g && mv a/g a/h && cp -r a a2 && rm -r a2 && tar cf t.tar a && rm -r a && tar xf t.tar && find a | sort && cat a/h'
+cp "$HTUX_SRCDIR/tests/progs/shell_script.sh" "$D/long.sh"
+shell "a longer script: functions, here-documents, read, xargs, tar czf (gzip by \$PATH)" 'sh /data/long.sh /work'
 shell "files: gzip gunzip sed awk sort -u dd" 'printf "b\na\nb\nc\n" > l && gzip l && ls && gunzip -c l.gz | sort -u && gunzip l.gz && sed -n "s/b/B/p" l && awk "{ s = s \$0 } END { print s, NR }" l && dd if=/dev/zero bs=512 count=3 2>/dev/null | wc -c && dd if=l of=m bs=1 skip=2 2>/dev/null && cat m'
+
+# The image of busybox has its applets as links (htux-mkimage).
+htux_run "$BB" sh -c 'readlink /bin/sh; readlink /usr/bin/wc; ls /bin/tar'
+check_output_status "applet links in the image: /bin/sh, /usr/bin/wc, /bin/tar" \
+	"$(printf '/bin/busybox\n/bin/busybox\n/bin/tar')" 0
 
 # python3's subprocess: posix_spawn or vfork + exec, pipes both ways, os.fork.
 PY=/usr/bin/python3
