@@ -245,3 +245,62 @@ int fs_proc_init(struct proc *p)
 	p->fs = fs;
 	return 0;
 }
+
+int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
+{
+	struct fd_table *old = table(), *t = NULL;
+	struct fs_ctx *fs = NULL;
+	if (share_files) {
+		t = old;
+		t->refs++;
+	} else if (!(t = kzalloc(sizeof(*t))) || (old->cap && grow(t, old->cap - 1))) {
+		if (t) {
+			kfree(t->files);
+			kfree(t->cloexec);
+			kfree(t);
+		}
+		return -ENOMEM;
+	} else {
+		t->refs = 1;
+		for (int fd = 0; fd < old->cap; fd++) {
+			t->files[fd] = old->files[fd] ? file_get(old->files[fd]) : NULL;
+			t->cloexec[fd] = old->cloexec[fd];
+		}
+	}
+	child->files = t;
+	if (share_fs) {
+		fs = current->fs;
+		fs->refs++;
+	} else if ((fs = kzalloc(sizeof(*fs)))) {
+		fs->refs = 1;
+		fs->cwd = inode_get(current->fs->cwd);
+		fs->umask = current->fs->umask;
+	} else {
+		return -ENOMEM;   /* the caller's fs_proc_exit drops the table */
+	}
+	child->fs = fs;
+	return 0;
+}
+
+void fs_proc_exit(struct proc *p)
+{
+	struct fd_table *t = p->files;
+	if (t && --t->refs == 0) {
+		for (int fd = 0; fd < t->cap; fd++)
+			if (t->files[fd]) {
+				struct file *f = t->files[fd];
+				t->files[fd] = NULL;
+				file_put(f);
+			}
+		kfree(t->files);
+		kfree(t->cloexec);
+		kfree(t);
+	}
+	p->files = NULL;
+	struct fs_ctx *fs = p->fs;
+	if (fs && --fs->refs == 0) {
+		inode_put(fs->cwd);
+		kfree(fs);
+	}
+	p->fs = NULL;
+}

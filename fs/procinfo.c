@@ -251,10 +251,10 @@ void gen_stat(struct sbuf *sb)
 	/* All of the time is the program's (user) time. */
 	for (int i = 0; i < 2; i++)
 		sb_printf(sb, "%s %lu 0 0 0 0 0 0 0 0 0\n", i ? "cpu0" : "cpu ", (unsigned long)ticks);
-	sb_printf(sb, "intr 0\nctxt 0\nbtime %ld\nprocesses 1\nprocs_running %d\nprocs_blocked 0\n",
-		  (long)(realtime_boot_ns() / 1000000000), running ? running : 1);
+	sb_printf(sb, "intr 0\nctxt 0\nbtime %ld\nprocesses %d\nprocs_running %d\nprocs_blocked %d\n",
+		  (long)(realtime_boot_ns() / 1000000000), thread_peek_tid() - 1, running ? running : 1,
+		  blocked);
 	sb_str(sb, "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
-	(void)blocked;
 }
 
 /* ---- the process */
@@ -318,16 +318,17 @@ void gen_task_stat(struct sbuf *sb, int tid)
 	uint64_t sigpnd = signal_proc_pending() | (t ? t->sigpending : 0);
 	uint64_t blocked = t ? t->sigmask : 0, ign = 0, cgt = 0;
 	for (int s = 1; s < NSIGNALS; s++) {
-		if (sigactions[s].handler == 1)
+		if (current->sigactions[s].handler == 1)
 			ign |= SIGBIT(s);
-		else if (sigactions[s].handler > 1)
+		else if (current->sigactions[s].handler > 1)
 			cgt |= SIGBIT(s);
 	}
 	struct mm *mm = current->mm;
-	sb_printf(sb, "%d (%s) %c 0 %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 %d %d %d 0 %lu %lu %lu "
+	sb_printf(sb, "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 %d %d %d 0 %lu %lu %lu "
 		  "18446744073709551615 0 0 %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 %d %d 0 0 0 0 0 %lu %lu "
 		  "0 0 0 0 0\n",
-		  tid, comm, thread_state(tid), current->pid, current->pid, (unsigned long)run,
+		  tid, comm, thread_state(tid), current->parent ? current->parent->pid : 0,
+		  current->pgid, current->sid, (unsigned long)run,
 		  policy == 1 || policy == 2 ? -1 - prio : 20 + proc_nice(), proc_nice(),
 		  thread_count(), (unsigned long)(current->start_ns / NS_PER_TICK),
 		  (unsigned long)m.size, (unsigned long)(m.rss_anon + m.rss_file),
@@ -348,7 +349,8 @@ void gen_task_status(struct sbuf *sb, int tid)
 	char st = thread_state(tid);
 	sb_printf(sb, "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\n", comm,
 		  current->fs ? current->fs->umask : 022, st, st == 'R' ? "running" : "sleeping");
-	sb_printf(sb, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t0\nTracerPid:\t0\n", current->pid, tid);
+	sb_printf(sb, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", current->pid, tid,
+		  current->parent ? current->parent->pid : 0);
 	sb_printf(sb, "Uid:\t%d\t%d\t%d\t%d\nGid:\t%d\t%d\t%d\t%d\nFDSize:\t%d\nGroups:\t",
 		  current->uid, current->euid, current->suid, current->fsuid, current->gid,
 		  current->egid, current->sgid, current->fsgid, FD_MAX);
@@ -365,9 +367,9 @@ void gen_task_status(struct sbuf *sb, int tid)
 		  (unsigned long)(m.exe / 1024), 0ul, 0ul);
 	uint64_t ign = 0, cgt = 0;
 	for (int s = 1; s < NSIGNALS; s++) {
-		if (sigactions[s].handler == 1)
+		if (current->sigactions[s].handler == 1)
 			ign |= SIGBIT(s);
-		else if (sigactions[s].handler > 1)
+		else if (current->sigactions[s].handler > 1)
 			cgt |= SIGBIT(s);
 	}
 	uint64_t eff, perm, inh;

@@ -419,7 +419,7 @@ static ssize_t proc_gen_read(struct file *f, void *buf, size_t n, uint64_t off, 
 
 static const struct file_ops proc_gen_fops = { .read = proc_gen_read };
 
-/* /proc/<pid>: the only process */
+/* /proc/<pid>: the calling process (other processes are not shown) */
 static bool is_pid_name(const char *name, size_t len)
 {
 	char buf[16];
@@ -548,7 +548,8 @@ static int task_inode(struct inode *dir, int tid, int kind, struct inode **out)
 static int task_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
 	int tid = parse_num(name, len);
-	if (tid <= 0 || !thread_find(tid))
+	struct thread *t = tid > 0 ? thread_find(tid) : NULL;
+	if (!t || t->proc != current)
 		return -ENOENT;
 	return task_inode(dir, tid, TASK_DIR, out);
 }
@@ -559,7 +560,8 @@ static int task_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emi
 	for (;;) {
 		int last = (int)(*pos - base), next = 0;
 		for (struct thread *t = all_threads; t; t = t->all_next)
-			if (t->state != T_DEAD && t->tid > last && (!next || t->tid < next))
+			if (t->proc == current && t->state != T_DEAD && t->tid > last &&
+			    (!next || t->tid < next))
 				next = t->tid;
 		if (!next)
 			return 0;

@@ -131,6 +131,9 @@ struct fs_ctx {
 /* ---- called by the rest of the kernel */
 int fs_init(const void *cpio, size_t len);   /* prints "htux: initrd: ..." on error */
 int fs_proc_init(struct proc *p);            /* fds 0,1,2 on the console, cwd "/", umask 022 */
+/* The child's descriptor table and cwd/umask: current's shared, or copies. */
+int fs_proc_fork(struct proc *child, bool share_files, bool share_fs);
+void fs_proc_exit(struct proc *p);           /* closes p's descriptors, drops its cwd */
 struct inode *fs_lookup(const char *path, bool follow, int *err);  /* referenced */
 struct inode *inode_get(struct inode *ino);
 void inode_put(struct inode *ino);

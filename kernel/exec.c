@@ -1,6 +1,7 @@
-/* exec.c: starting the program: load it (and its interpreter), build the
- * System V initial stack (argc, argv, envp, auxv and the strings they
- * point to) and enter ring 3 at the entry point. */
+/* exec.c: loading a program into a fresh address space (shared by boot
+ * and execve): #! scripts, the ELF program and its interpreter, the System
+ * V initial stack (argc, argv, envp, auxv and the strings they point to);
+ * and starting pid 1 in ring 3. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/vm.h"
@@ -36,6 +37,7 @@ static const char *exec_error(int err)
 	case -ENOMEM: return "not enough memory to load it";
 	case -ENOENT: return "no such file in the image";
 	case -EACCES: return "not an executable regular file";
+	case -ELOOP: return "too many levels of #! interpreters";
 	default: return "cannot load it";
 	}
 }
@@ -47,6 +49,8 @@ static char *join(char *const v[], int n, size_t *len)
 	for (int i = 0; i < n; i++)
 		total += strlen(v[i]) + 1;
 	char *b = kmalloc(total + 1), *o = b;
+	if (!b)
+		return NULL;
 	for (int i = 0; i < n; i++) {
 		size_t l = strlen(v[i]) + 1;
 		memcpy(o, v[i], l);
@@ -63,55 +67,160 @@ static struct inode *open_exec(const char *path, int *err)
 		return NULL;
 	if ((inode_mode(ino) & 0170000) != 0100000 || !(inode_mode(ino) & 0111)) {
 		*err = -EACCES;
+		inode_put(ino);
 		return NULL;
 	}
 	return ino;
 }
 
-void exec_program(const char *path, char *const argv[], int argc, char *const envp[], int envc)
+/* The interpreter line of a script ("#!INTERP [ARG]"): 0 and its words
+ * in line (NUL-separated), or -ENOEXEC when ino is not a script. */
+static int script_line(struct inode *ino, char line[256], char **interp, char **arg)
 {
-	struct proc *p = &proc0;
-	struct elf_image prog, interp;
+	ssize_t n = inode_read(ino, line, 255, 0);
+	if (n < 2 || line[0] != '#' || line[1] != '!')
+		return -ENOEXEC;
+	line[n] = 0;
+	char *e = strchr(line, '\n');
+	if (!e && n == 255)
+		return -ENOEXEC;   /* longer than Linux reads (BINPRM_BUF_SIZE) */
+	if (e)
+		*e = 0;
+	char *q = line + 2;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (!*q)
+		return -ENOEXEC;
+	*interp = q;
+	while (*q && *q != ' ' && *q != '\t')
+		q++;
+	*arg = NULL;
+	if (*q) {
+		*q++ = 0;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		/* The rest of the line is one argument, trailing blanks cut. */
+		size_t l = strlen(q);
+		while (l && (q[l - 1] == ' ' || q[l - 1] == '\t'))
+			q[--l] = 0;
+		if (*q)
+			*arg = q;
+	}
+	return 0;
+}
+
+static int load_elf(struct proc *p, const char *path, struct inode *ino, char *const argv[], int argc,
+		    char *const envp[], int envc, struct exec_image *out);
+
+int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
+	      char *const envp[], int envc, struct exec_image *out)
+{
+	char *const *av = argv;
+	char **mine = NULL, *copies[5];
+	int ncopies = 0;
+	const char *file = path;
 	int err = 0;
 
-	p->pid = 1;
-	p->mm = mm_create();
-	if (!p->mm || fs_proc_init(p))
-		panic("out of memory starting the program");
-	current = p;
-
-	struct inode *ino = open_exec(path, &err);
-	if (!ino || (err = elf_load(p->mm, ino, PIE_BASE, &prog))) {
-		kprintf("htux: %s: %s\n", path, exec_error(err));
-		vm_exit(127);
+	out->bad_interp[0] = 0;
+	for (int depth = 0;; depth++) {
+		struct inode *ino = open_exec(file, &err);
+		if (!ino)
+			break;
+		char line[256], *interp, *arg;
+		if (script_line(ino, line, &interp, &arg)) {
+			err = load_elf(p, file, ino, av, argc, envp, envc, out);
+			inode_put(ino);
+			break;
+		}
+		inode_put(ino);
+		if (depth == 4) {
+			err = -ELOOP;
+			break;
+		}
+		/* argv becomes INTERP [ARG] FILE argv[1..]. */
+		int n = argc + (arg ? 2 : 1);
+		char **v = kmalloc(sizeof(char *) * (size_t)(n + 1));
+		char *copy = kmalloc(256);
+		if (!v || !copy) {
+			kfree(v);
+			kfree(copy);
+			err = -ENOMEM;
+			break;
+		}
+		memcpy(copy, line, 256);   /* interp and arg point into line */
+		copies[ncopies++] = copy;
+		int k = 0;
+		v[k++] = copy + (interp - line);
+		if (arg)
+			v[k++] = copy + (arg - line);
+		v[k++] = (char *)file;
+		for (int i = 1; i < argc; i++)
+			v[k++] = av[i];
+		v[k] = NULL;
+		if (mine)
+			kfree(mine);
+		mine = v;
+		av = v;
+		argc = k;
+		file = v[0];
+		if (argc < 1 || !file[0]) {
+			err = -ENOEXEC;
+			break;
+		}
 	}
+	kfree(mine);   /* the strings were copied onto the new stack */
+	while (ncopies)
+		kfree(copies[--ncopies]);
+	return err;
+}
+
+static int load_elf(struct proc *p, const char *path, struct inode *ino, char *const argv[], int argc,
+		    char *const envp[], int envc, struct exec_image *out)
+{
+	struct elf_image prog, interp;
+	int err;
+	struct mm *old = p->mm, *mm = mm_create();
+
+	if (!mm)
+		return -ENOMEM;
+	/* Load with the new tables on: the stack is written through its user
+	 * addresses, and page faults find the areas in p->mm. */
+	p->mm = mm;
+	mm_activate(mm);
+	if ((err = elf_load(mm, ino, PIE_BASE, &prog)))
+		goto fail;
 	uint64_t entry = prog.entry, interp_base = 0;
 	if (prog.interp[0]) {
 		struct inode *ii = open_exec(prog.interp, &err);
-		if (!ii || (err = elf_load(p->mm, ii, 0, &interp))) {
-			kprintf("htux: %s: interpreter %s: %s\n", path, prog.interp, exec_error(err));
-			vm_exit(127);
+		if (!ii || (err = elf_load(mm, ii, 0, &interp))) {
+			if (ii)
+				inode_put(ii);
+			memcpy(out->bad_interp, prog.interp, sizeof(out->bad_interp));
+			goto fail;
 		}
+		inode_put(ii);
 		entry = interp.entry;
 		interp_base = interp.base;
 	}
-	p->exe_path = strdup(path);
-	p->cmdline = join(argv, argc, &p->cmdline_len);
-	p->environ = join(envp, envc, &p->environ_len);
-	p->start_ns = 0;   /* the program starts as the VM does (no calibration at boot) */
 
 	/* brk starts on the page after the program's last segment. */
-	p->mm->brk_start = p->mm->brk = PAGE_UP(prog.end);
+	mm->brk_start = mm->brk = PAGE_UP(prog.end);
 	/* The stack: 8 MiB reserved, pages come on first touch. */
-	p->mm->stack_top = USER_STACK_TOP;
-	if (vm_map(p->mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, PROT_READ | PROT_WRITE,
+	mm->stack_top = USER_STACK_TOP;
+	err = -ENOMEM;
+	if (vm_map(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, NULL, 0, 0, VMA_STACK))
-		panic("out of memory for the stack");
+		goto fail;
 
 	uint64_t sp = USER_STACK_TOP;
 	uint64_t execfn = push(&sp, path, strlen(path) + 1);
 	uint64_t *uenv = kmalloc((envc + 1) * sizeof(uint64_t));
 	uint64_t *uargv = kmalloc((argc + 1) * sizeof(uint64_t));
+	if (!uenv || !uargv) {
+		kfree(uenv);
+		kfree(uargv);
+		goto fail;
+	}
 	for (int i = envc - 1; i >= 0; i--)
 		uenv[i] = push(&sp, envp[i], strlen(envp[i]) + 1);
 	for (int i = argc - 1; i >= 0; i--)
@@ -124,7 +233,7 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 
 	uint32_t id[4];
 	cpuid(1, 0, id);
-	uint64_t vdso = vdso_map(p->mm);
+	uint64_t vdso = vdso_map(mm);
 	uint64_t auxv[] = {
 		AT_SYSINFO_EHDR, vdso,
 		AT_HWCAP, id[3],
@@ -136,7 +245,7 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 		AT_BASE, interp_base,
 		AT_FLAGS, 0,
 		AT_ENTRY, prog.entry,
-		AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
+		AT_UID, p->uid, AT_EUID, p->euid, AT_GID, p->gid, AT_EGID, p->egid,
 		AT_SECURE, 0,
 		AT_RANDOM, random,
 		AT_HWCAP2, 0,
@@ -162,13 +271,77 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 	kfree(uenv);
 	kfree(uargv);
 
-	kinfo("exec %s: entry %lx, stack %lx, brk %lx\n", path, entry, sp, p->mm->brk);
+	/* What /proc shows of it. */
+	/* /proc/self/exe: the file's own path, links resolved, as on Linux */
+	char *buf = kmalloc(PATH_MAX), *exe = NULL;
+	if (buf)
+		exe = strdup(inode_path(ino, buf, PATH_MAX) < 0 ? path : buf);
+	kfree(buf);
+	size_t clen, elen;
+	char *cl = join(argv, argc, &clen), *en = join(envp, envc, &elen);
+	if (!exe || !cl || !en) {
+		kfree(exe);
+		kfree(cl);
+		kfree(en);
+		goto fail;
+	}
+	kfree(p->exe_path);
+	kfree(p->cmdline);
+	kfree(p->environ);
+	p->exe_path = exe;
+	p->cmdline = cl;
+	p->cmdline_len = clen;
+	p->environ = en;
+	p->environ_len = elen;
+	p->comm[0] = 0;
+
+	kinfo("exec %s: entry %lx, stack %lx, brk %lx\n", path, entry, sp, mm->brk);
+	out->entry = entry;
+	out->sp = sp;
+	out->old_mm = old;
+	return 0;
+fail:
+	p->mm = old;
+	mm_activate(old);
+	mm_put(mm);
+	return err;
+}
+
+void exec_program(const char *path, char *const argv[], int argc, char *const envp[], int envc)
+{
+	struct proc *p = &proc0;
+	struct exec_image img;
+
+	p->pid = 1;
+	p->pgid = p->sid = 1;
+	p->state = P_ALIVE;
+	p->exit_signal = 0;
+	proc_limits_init(p);
+	all_procs = p;
+	current = p;
+	if (fs_proc_init(p))
+		panic("out of memory starting the program");
+
+	int err = exec_load(p, path, argv, argc, envp, envc, &img);
+	if (err) {
+		if (img.bad_interp[0])
+			kprintf("htux: %s: interpreter %s: %s\n", path, img.bad_interp, exec_error(err));
+		else
+			kprintf("htux: %s: %s\n", path, exec_error(err));
+		vm_exit(127);
+	}
+	p->start_ns = 0;   /* the program starts as the VM does (no calibration at boot) */
 	struct trapframe *tf = sched_first_thread(p)->tf;
+	exec_enter(tf, &img);
+	trap_return(tf);
+}
+
+void exec_enter(struct trapframe *tf, const struct exec_image *img)
+{
 	memset(tf, 0, sizeof(*tf));
-	tf->rip = entry;
+	tf->rip = img->entry;
 	tf->cs = SEL_UCODE;
 	tf->rflags = 0x202;
-	tf->rsp = sp;
+	tf->rsp = img->sp;
 	tf->ss = SEL_UDATA;
-	trap_return(tf);
 }

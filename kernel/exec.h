@@ -1,6 +1,28 @@
-/* exec.h: starting the program. */
+/* exec.h: loading a program (boot and execve) and starting pid 1. */
 #ifndef HTUX_EXEC_H
 #define HTUX_EXEC_H
+
+#include "kernel/kernel.h"
+
+struct proc;
+struct mm;
+struct trapframe;
+
+struct exec_image {
+	uint64_t entry, sp;     /* where the new program starts */
+	struct mm *old_mm;      /* the address space it replaced (drop it) */
+	char bad_interp[256];   /* on failure: the ELF interpreter that failed, or "" */
+};
+
+/* Loads path (an ELF program, or a #! script run by its interpreter) into
+ * a new address space that becomes p->mm (and the CPU's), with argv and
+ * envp (kernel strings) on its stack; updates what /proc shows. 0, or
+ * -errno with p->mm and the CPU's tables as they were: -ENOENT, -EACCES,
+ * -ENOEXEC, -EINVAL (bad ELF headers), -ELOOP, -ENOMEM. */
+int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
+	      char *const envp[], int envc, struct exec_image *out);
+/* Sets tf to enter the loaded program (all other registers zero). */
+void exec_enter(struct trapframe *tf, const struct exec_image *img);
 
 /* Loads path and enters it with argv and envp; does not return (a
  * program that cannot be loaded ends the VM with status 127). */

@@ -1,6 +1,9 @@
 /* kmalloc.c: the kernel heap. Small blocks come from power-of-two size
- * classes carved out of pages; large ones are runs of contiguous pages.
- * Every block has a 16-byte header recording its size. */
+ * classes carved out of pages; large ones are runs of contiguous pages,
+ * kept for reuse by run length when freed (the page allocator cannot make
+ * a run again out of single freed pages: kernel stacks of processes that
+ * come and go would use up memory). Every block has a 16-byte header
+ * recording its size. */
 #include "kernel/kernel.h"
 #include "kernel/pmem.h"
 
@@ -15,6 +18,8 @@ struct hdr {
 
 struct freeblk { struct freeblk *next; };
 static struct freeblk *freelist[NCLASS];
+#define RUN_CACHE_MAX 64         /* runs of up to this many pages are kept */
+static struct freeblk *runs[RUN_CACHE_MAX + 1];
 
 static int class_of(size_t total)
 {
@@ -53,10 +58,15 @@ void *kmalloc(size_t size)
 		h->pages = 0;
 	} else {
 		size_t pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
-		uint64_t pa = pmem_alloc_contig(pages);
-		if (!pa)
-			return NULL;
-		h = phys_to_virt(pa);
+		if (pages <= RUN_CACHE_MAX && runs[pages]) {
+			h = (struct hdr *)runs[pages];
+			runs[pages] = runs[pages]->next;
+		} else {
+			uint64_t pa = pmem_alloc_contig(pages);
+			if (!pa)
+				return NULL;
+			h = phys_to_virt(pa);
+		}
 		h->size = pages * PAGE_SIZE - HDR;
 		h->pages = pages;
 	}
@@ -76,6 +86,12 @@ void kfree(void *p)
 	if (!p)
 		return;
 	struct hdr *h = (struct hdr *)((char *)p - HDR);
+	if (h->pages && h->pages <= RUN_CACHE_MAX) {
+		struct freeblk *b = (struct freeblk *)h;
+		b->next = runs[h->pages];
+		runs[h->pages] = b;
+		return;
+	}
 	if (h->pages) {
 		uint64_t pa = virt_to_phys(h);
 		for (uint64_t i = 0; i < h->pages; i++)

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <stdbool.h>
 
 struct bootinfo;
 
@@ -15,5 +16,10 @@ void pmem_free(uint64_t pa);
 uint64_t pmem_total_pages(void);
 uint64_t pmem_free_pages(void);
 uint64_t pmem_max_phys(void);              /* end of the highest RAM range */
+
+/* kernel/pageref.c: user pages mapped by more than one address space. */
+int page_share(uint64_t pa);               /* one more mapping: 0, or -ENOMEM (copy it instead) */
+bool page_shared(uint64_t pa);             /* mapped more than once? */
+void page_put(uint64_t pa);                /* one mapping less; frees the page at the last */
 
 #endif

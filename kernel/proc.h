@@ -1,16 +1,48 @@
-/* proc.h: the running program: its address space, files, identity and the
- * facts /proc reports about it. One program per VM; its threads are in kernel/sched.h. */
+/* proc.h: processes: each one's address space, files, identity, signal
+ * dispositions and pending signals, its parent and children, and the
+ * facts /proc reports about it. Its threads are in kernel/sched.h. */
 #ifndef HTUX_PROC_H
 #define HTUX_PROC_H
 
 #include "kernel/kernel.h"
+#include "kernel/sched.h"
+#include "kernel/signal.h"
+#include <linux/resource.h>
 
 struct mm;        /* kernel/vm.h */
 struct fd_table;  /* fs/vfs.h */
 struct fs_ctx;    /* fs/vfs.h: cwd and umask */
 
+struct sigq;       /* kernel/signal.c */
+
+enum proc_state { P_ALIVE, P_ZOMBIE };
+
 struct proc {
 	int pid;
+	enum proc_state state;
+	struct proc *parent;     /* NULL for pid 1 */
+	struct proc *all_next;   /* every process, newest first */
+	int pgid, sid;           /* process group and session */
+	int nthreads;            /* live threads */
+	bool exiting;            /* exit_group or a fatal signal: threads leave */
+	int wstatus;             /* as wait(2) reports it, once exiting */
+	int exit_signal;         /* sent to the parent at exit (SIGCHLD, or clone's) */
+	struct waitq child_wait; /* wait4/waitid of this process sleep here */
+	struct waitq vfork_wait; /* a CLONE_VFORK parent sleeps here ... */
+	bool vfork_done;         /* ... until this child execs or exits */
+
+	/* Signals (kernel/signal.c): dispositions, the process-wide pending
+	 * set and the queue of siginfos (process's and its threads'). */
+	struct k_sigaction sigactions[NSIGNALS];
+	uint64_t sigpending;
+	struct sigq *sigqueue;
+	int nqueued;
+
+	/* kernel/sys/itimer.c: ITIMER_REAL, _VIRTUAL, _PROF (time_ns(), 0:
+	 * disarmed) and their intervals. */
+	uint64_t it_expires[3], it_interval[3];
+	struct rlimit64 rlimits[RLIM_NLIMITS];
+
 	struct mm *mm;
 	struct fd_table *files;
 	struct fs_ctx *fs;
@@ -33,6 +65,30 @@ struct proc {
 };
 
 extern struct proc *current;
+extern struct proc *all_procs;
+
+/* kernel/proc.c */
+struct proc *proc_find(int pid);             /* alive or zombie */
+/* A new process, child of current, with a copy of its identity, signal
+ * dispositions, limits and /proc facts (not mm, files or threads). */
+struct proc *proc_fork(void);
+/* Frees a process that never ran (fork failed half way). */
+void proc_abort(struct proc *p);
+/* Ends the calling thread's process with wait status wstatus: the other
+ * threads are told to leave, this one leaves; the last one out makes the
+ * process a zombie (pid 1: the VM ends). */
+__attribute__((noreturn)) void proc_exit(int wstatus);
+/* Called by thread_exit for the last thread of p (on its stack). */
+void proc_last_thread_gone(struct proc *p);
+/* Tells every other thread of the current process to leave (execve), and
+ * waits until they have. */
+void proc_kill_other_threads(void);
+/* Frees a zombie whose status the parent has collected. */
+void proc_reap(struct proc *p);
+/* Wakes the parent of a CLONE_VFORK child (exec or exit). */
+void proc_vfork_release(struct proc *p);
+/* Linux's default resource limits (kernel/sys/proc.c). */
+void proc_limits_init(struct proc *p);
 
 /* The kernel release and version uname and /proc/sys/kernel report. */
 #define UTS_RELEASE "6.1.0-htux"

@@ -84,14 +84,26 @@ void schedule(void)
 	}
 }
 
+static int block_on(struct waitq *q, uint64_t deadline);
+
 int waitq_wait(struct waitq *q, uint64_t deadline)
 {
-	struct thread *t = cur_thread;
-
-	if (signal_pending(t))
+	if (signal_pending(cur_thread))
 		return WAKE_SIGNAL;
 	if (deadline && deadline <= time_ns())
 		return WAKE_TIMEOUT;
+	return block_on(q, deadline);
+}
+
+int waitq_wait_nosig(struct waitq *q)
+{
+	return block_on(q, 0);
+}
+
+static int block_on(struct waitq *q, uint64_t deadline)
+{
+	struct thread *t = cur_thread;
+
 	timer_start();
 	t->state = T_BLOCKED;
 	t->deadline = deadline;

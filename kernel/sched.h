@@ -33,6 +33,8 @@ struct thread {
 	uint64_t fs_base;         /* user %fs base (TLS) */
 	uint64_t gs_base;         /* user %gs base */
 	uint64_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID */
+	uint64_t set_child_tid;   /* CLONE_CHILD_SETTID of a new process: written when it first runs */
+	bool must_exit;           /* its process is ending or execs: leave at the next return to user mode */
 	uint64_t robust_list;
 	size_t robust_len;
 
@@ -50,7 +52,7 @@ struct thread {
 	struct waitq *waiting_on; /* queue this thread sleeps on, if any */
 	uint64_t deadline;        /* time_ns() to wake at, 0: none */
 	int wake_reason;          /* WAKE_* */
-	struct thread *all_next;  /* every thread of the program */
+	struct thread *all_next;  /* every thread of every process */
 
 	uint8_t fpu[512] __attribute__((aligned(16)));   /* FXSAVE area */
 };
@@ -69,16 +71,25 @@ struct thread *sched_first_thread(struct proc *p);
  * as a copy of tf (the caller then adjusts tf's copy in ->tf). NULL when
  * out of memory. */
 struct thread *thread_create(const struct trapframe *tf);
-/* Ends the calling thread (the last one ends the VM with status). */
+/* The same in process p (a new process made by fork). */
+struct thread *thread_create_in(struct proc *p, const struct trapframe *tf);
+/* Ends the calling thread with exit status (0-255); the last one of its
+ * process ends the process (kernel/proc.c; pid 1: the VM). */
 __attribute__((noreturn)) void thread_exit(int status);
 struct thread *thread_find(int tid);
-int thread_count(void);
+int thread_count(void);   /* of the current process */
+/* The next thread id (a new process's pid is its first thread's id). */
+int thread_peek_tid(void);
 
 /* Blocks the current thread on q until waitq_wake*, a signal (when the
  * thread has an unblocked pending signal) or the absolute time deadline
  * (time_ns(), 0: none). Returns WAKE_EVENT, WAKE_TIMEOUT or WAKE_SIGNAL.
  * q may be NULL to wait only for the deadline or a signal. */
 int waitq_wait(struct waitq *q, uint64_t deadline);
+/* Blocks on q until waitq_wake* whatever signals arrive (a vfork parent
+ * waiting for its child); returns WAKE_EVENT or WAKE_SIGNAL (woken by a
+ * signal: the caller checks its condition again). */
+int waitq_wait_nosig(struct waitq *q);
 /* Wakes up to n threads (n < 0: all) waiting on q; returns how many. */
 int waitq_wake(struct waitq *q, int n);
 static inline int waitq_wake_all(struct waitq *q) { return waitq_wake(q, -1); }

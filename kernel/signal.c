@@ -1,6 +1,6 @@
-/* signal.c: the program's signal state and what happens to a signal:
- * dispositions (per process), pending signals (the process's and each
- * thread's, with their siginfo), sending and waking the thread that will
+/* signal.c: what happens to a signal: dispositions (kept in struct proc),
+ * pending signals (the process's and each thread's, with their siginfo,
+ * queued in struct proc), sending to any process and waking the thread that will
  * take a signal, and delivery on the way back to user mode: default
  * actions, handler frames (arch/x86_64/sigframe.c), restarting or failing
  * an interrupted system call, and faults. */
@@ -13,7 +13,6 @@
 #include <asm/unistd_64.h>
 #include <linux/futex.h>
 
-struct k_sigaction sigactions[NSIGNALS];
 struct waitq sigwait_queue;
 bool signal_need_iret;
 
@@ -29,9 +28,6 @@ struct sigq {
 
 #define SIGQ_MAX 1024   /* queued siginfos, as RLIMIT_SIGPENDING */
 
-static struct sigq *queue;
-static int nqueued;
-static uint64_t proc_pending;
 
 /* The faults a thread causes itself: taken before other signals. */
 #define SYNCHRONOUS (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | \
@@ -60,56 +56,58 @@ const char *signal_name(int sig)
 
 void signal_kill(int sig)
 {
-	if (sig > 0 && sig < (int)ARRAY_SIZE(names) && names[sig])
-		kprintf("htux: program killed by %s\n", names[sig]);
-	else
-		kprintf("htux: program killed by signal %d\n", sig);
-	vm_exit(128 + sig);
+	if (current->pid == 1) {   /* the VM's program: its death ends the VM */
+		if (sig > 0 && sig < (int)ARRAY_SIZE(names) && names[sig])
+			kprintf("htux: program killed by %s\n", names[sig]);
+		else
+			kprintf("htux: program killed by signal %d\n", sig);
+	}
+	proc_exit(sig);
 }
 
-/* Does sig's disposition discard it? */
-static bool disposition_ignores(int sig)
+/* Does sig's disposition in p discard it? */
+static bool disposition_ignores(struct proc *p, int sig)
 {
-	uint64_t h = sigactions[sig].handler;
+	uint64_t h = p->sigactions[sig].handler;
 	return h == (uint64_t)SIG_IGN || (h == (uint64_t)SIG_DFL && (DEFAULT_IGNORE & SIGBIT(sig)));
 }
 
 bool signal_pending(struct thread *t)
 {
-	return ((t->sigpending | proc_pending) & ~t->sigmask) != 0;
+	return t->must_exit || ((t->sigpending | t->proc->sigpending) & ~t->sigmask) != 0;
 }
 
 uint64_t signal_proc_pending(void)
 {
-	return proc_pending;
+	return current->sigpending;
 }
 
-static uint64_t *pending_of(int tid)
+static uint64_t *pending_of(struct proc *p, int tid)
 {
 	if (tid == 0)
-		return &proc_pending;
+		return &p->sigpending;
 	struct thread *t = thread_find(tid);
-	return t ? &t->sigpending : NULL;
+	return t && t->proc == p ? &t->sigpending : NULL;
 }
 
-/* Unlinks *pp (an entry leaving the queue for good). */
-static void unlink_entry(struct sigq **pp)
+/* Unlinks *pp (an entry of p leaving the queue for good). */
+static void unlink_entry(struct proc *p, struct sigq **pp)
 {
 	struct sigq *q = *pp;
 	*pp = q->next;
-	nqueued--;
+	p->nqueued--;
 	if (q->info.si_code == SI_TIMER)
 		timer_signal_taken(&q->info);
 	kfree(q);
 }
 
 /* Keeps the pending bit of (tid, sig) true to the queue. */
-static void recheck_bit(int tid, int sig)
+static void recheck_bit(struct proc *pr, int tid, int sig)
 {
-	uint64_t *p = pending_of(tid);
+	uint64_t *p = pending_of(pr, tid);
 	if (!p)
 		return;
-	for (struct sigq *q = queue; q; q = q->next)
+	for (struct sigq *q = pr->sigqueue; q; q = q->next)
 		if (q->tid == tid && q->info.si_signo == sig)
 			return;
 	*p &= ~SIGBIT(sig);
@@ -117,37 +115,51 @@ static void recheck_bit(int tid, int sig)
 
 /* Entries of threads that no longer exist (they are not reused: tids only
  * grow). */
-static void drop_dead(void)
+static void drop_dead(struct proc *p)
 {
-	for (struct sigq **pp = &queue; *pp;)
+	for (struct sigq **pp = &p->sigqueue; *pp;)
 		if ((*pp)->tid && !thread_find((*pp)->tid))
-			unlink_entry(pp);
+			unlink_entry(p, pp);
 		else
 			pp = &(*pp)->next;
 }
 
 void signal_flush(int sig)
 {
-	for (struct sigq **pp = &queue; *pp;)
+	struct proc *p = current;
+	for (struct sigq **pp = &p->sigqueue; *pp;)
 		if ((*pp)->info.si_signo == sig)
-			unlink_entry(pp);
+			unlink_entry(p, pp);
 		else
 			pp = &(*pp)->next;
-	proc_pending &= ~SIGBIT(sig);
+	p->sigpending &= ~SIGBIT(sig);
 	for (struct thread *t = all_threads; t; t = t->all_next)
-		t->sigpending &= ~SIGBIT(sig);
+		if (t->proc == p)
+			t->sigpending &= ~SIGBIT(sig);
+}
+
+void signal_drop_all(struct proc *p)
+{
+	while (p->sigqueue) {
+		struct sigq *q = p->sigqueue;
+		p->sigqueue = q->next;
+		kfree(q);
+	}
+	p->nqueued = 0;
+	p->sigpending = 0;
 }
 
 void signal_unqueue_timer(int id)
 {
-	for (struct sigq **pp = &queue; *pp;) {
+	struct proc *p = current;
+	for (struct sigq **pp = &p->sigqueue; *pp;) {
 		struct sigq *q = *pp;
 		if (q->info.si_code == SI_TIMER && q->info.si_tid == id) {
 			int tid = q->tid, sig = q->info.si_signo;
 			*pp = q->next;
-			nqueued--;
+			p->nqueued--;
 			kfree(q);
-			recheck_bit(tid, sig);
+			recheck_bit(p, tid, sig);
 		} else {
 			pp = &q->next;
 		}
@@ -156,59 +168,66 @@ void signal_unqueue_timer(int id)
 
 /* The thread that should take a process signal: the current one if it
  * does not block it, else the first that does not. */
-static struct thread *proc_target(int sig)
+static struct thread *proc_target(struct proc *p, int sig)
 {
-	if (cur_thread && !(cur_thread->sigmask & SIGBIT(sig)))
+	if (cur_thread && cur_thread->proc == p && !(cur_thread->sigmask & SIGBIT(sig)))
 		return cur_thread;
 	for (struct thread *t = all_threads; t; t = t->all_next)
-		if (t->state != T_DEAD && !(t->sigmask & SIGBIT(sig)))
+		if (t->proc == p && t->state != T_DEAD && !(t->sigmask & SIGBIT(sig)))
 			return t;
 	return NULL;
 }
 
-static bool blocked_by_some_thread(int sig)
+static bool blocked_by_some_thread(struct proc *p, int sig)
 {
 	for (struct thread *t = all_threads; t; t = t->all_next)
-		if (t->sigmask & SIGBIT(sig))
+		if (t->proc == p && (t->sigmask & SIGBIT(sig)))
 			return true;
 	return false;
 }
 
 int signal_send(struct thread *t, const siginfo_t *info)
 {
+	return signal_send_to(t ? t->proc : current, t, info);
+}
+
+int signal_send_to(struct proc *p, struct thread *t, const siginfo_t *info)
+{
 	int sig = info->si_signo;
-	uint64_t *pending = t ? &t->sigpending : &proc_pending;
+	uint64_t *pending = t ? &t->sigpending : &p->sigpending;
 	int queued = 0;
 
+	if (p->state != P_ALIVE || p->exiting)
+		return 0;
 	/* An ignored signal is discarded unless blocked (it may be waited
 	 * for with sigtimedwait, or the disposition may change). */
-	bool blocked = t ? (t->sigmask & SIGBIT(sig)) != 0 : blocked_by_some_thread(sig);
-	if (!blocked && disposition_ignores(sig))
+	bool blocked = t ? (t->sigmask & SIGBIT(sig)) != 0 : blocked_by_some_thread(p, sig);
+	if (!blocked && disposition_ignores(p, sig))
 		return 0;
 	/* A standard signal is pending once at most. */
 	if (sig < SIGRTMIN && (*pending & SIGBIT(sig)))
 		goto wake;
-	if (nqueued >= SIGQ_MAX)
-		drop_dead();
-	if (nqueued >= SIGQ_MAX && sig >= SIGRTMIN && info->si_code < 0)
+	if (p->nqueued >= SIGQ_MAX)
+		drop_dead(p);
+	if (p->nqueued >= SIGQ_MAX && sig >= SIGRTMIN && info->si_code < 0)
 		return -EAGAIN;
-	struct sigq *q = nqueued < SIGQ_MAX ? kmalloc(sizeof(*q)) : NULL;
+	struct sigq *q = p->nqueued < SIGQ_MAX ? kmalloc(sizeof(*q)) : NULL;
 	if (q) {
 		q->tid = t ? t->tid : 0;
 		q->info = *info;
 		q->next = NULL;
-		struct sigq **pp = &queue;
+		struct sigq **pp = &p->sigqueue;
 		while (*pp)
 			pp = &(*pp)->next;
 		*pp = q;
-		nqueued++;
+		p->nqueued++;
 		queued = 1;
 	}
 	*pending |= SIGBIT(sig);
 	signalfd_notify(sig);     /* a signalfd watching sig may be ready now */
 wake:
 	if (!t)
-		t = proc_target(sig);
+		t = proc_target(p, sig);
 	if (t && t->state == T_BLOCKED && !(t->sigmask & SIGBIT(sig)))
 		thread_interrupt(t);
 	waitq_wake_all(&sigwait_queue);
@@ -255,39 +274,39 @@ static int pick(uint64_t set)
 	return __builtin_ctzll(set) + 1;
 }
 
-static void take(int tid, int sig, siginfo_t *info)
+static void take(struct proc *pr, int tid, int sig, siginfo_t *info)
 {
-	for (struct sigq **pp = &queue; *pp; pp = &(*pp)->next)
+	for (struct sigq **pp = &pr->sigqueue; *pp; pp = &(*pp)->next)
 		if ((*pp)->tid == tid && (*pp)->info.si_signo == sig) {
 			*info = (*pp)->info;
 			struct sigq *q = *pp;
 			*pp = q->next;
-			nqueued--;
+			pr->nqueued--;
 			kfree(q);
 			if (info->si_code == SI_TIMER)
 				timer_signal_taken(info);
-			recheck_bit(tid, sig);
+			recheck_bit(pr, tid, sig);
 			return;
 		}
 	memset(info, 0, sizeof(*info));
 	info->si_signo = sig;
 	info->si_code = SI_KERNEL;
-	uint64_t *p = pending_of(tid);
+	uint64_t *p = pending_of(pr, tid);
 	if (p)
 		*p &= ~SIGBIT(sig);
 }
 
 int signal_dequeue(struct thread *t, uint64_t set, siginfo_t *info)
 {
-	uint64_t mine = t->sigpending & set, shared = proc_pending & set;
+	uint64_t mine = t->sigpending & set, shared = t->proc->sigpending & set;
 	if (mine) {
 		int sig = pick(mine);
-		take(t->tid, sig, info);
+		take(t->proc, t->tid, sig, info);
 		return sig;
 	}
 	if (shared) {
 		int sig = pick(shared);
-		take(0, sig, info);
+		take(t->proc, 0, sig, info);
 		return sig;
 	}
 	return 0;
@@ -333,7 +352,7 @@ static int run_handler(struct trapframe *tf, int sig, const siginfo_t *info,
 		       const struct sigfault_regs *fr)
 {
 	struct thread *t = cur_thread;
-	struct k_sigaction *ka = &sigactions[sig];
+	struct k_sigaction *ka = &current->sigactions[sig];
 	uint64_t oldmask = t->sigsaved_valid ? t->sigsaved : t->sigmask;
 
 	if (sigframe_setup(tf, sig, info, ka, oldmask, fr) < 0)
@@ -352,9 +371,10 @@ static int run_handler(struct trapframe *tf, int sig, const siginfo_t *info,
 
 static __attribute__((noreturn)) void bad_stack(struct trapframe *tf, int sig)
 {
-	kprintf("htux: program killed by SIGSEGV: cannot deliver %s (no restorer, bad handler or "
-		"stack; sp 0x%lx, ip 0x%lx)\n", signal_name(sig), tf->rsp, tf->rip);
-	vm_exit(128 + SIGSEGV);
+	if (current->pid == 1)
+		kprintf("htux: program killed by SIGSEGV: cannot deliver %s (no restorer, bad handler or "
+			"stack; sp 0x%lx, ip 0x%lx)\n", signal_name(sig), tf->rsp, tf->rip);
+	proc_exit(SIGSEGV);
 }
 
 void signal_deliver(struct trapframe *tf)
@@ -364,6 +384,8 @@ void signal_deliver(struct trapframe *tf)
 	bool eintr = syscall && tf->err != __NR_rt_sigreturn && (int64_t)tf->rax == -EINTR;
 	bool handled = false;
 
+	if (t->must_exit)
+		thread_exit(0);   /* exit_group, a fatal signal or execve in another thread */
 	if (t->sigsaved_valid && !eintr) {
 		t->sigmask = t->sigsaved;
 		t->sigsaved_valid = false;
@@ -373,11 +395,11 @@ void signal_deliver(struct trapframe *tf)
 		int sig = signal_dequeue(t, ~t->sigmask, &info);
 		if (!sig)
 			break;
-		if (disposition_ignores(sig))
+		if (disposition_ignores(current, sig))
 			continue;
-		if (sigactions[sig].handler == (uint64_t)SIG_DFL)
+		if (current->sigactions[sig].handler == (uint64_t)SIG_DFL)
 			signal_kill(sig);
-		if (eintr && !handled && (sigactions[sig].flags & SA_RESTART) && restartable(tf, true))
+		if (eintr && !handled && (current->sigactions[sig].flags & SA_RESTART) && restartable(tf, true))
 			restart(tf);
 		struct sigfault_regs none = { 0, 0, 0 };
 		if (run_handler(tf, sig, &info, &none) < 0)
@@ -439,6 +461,8 @@ static int fault_code(const struct trapframe *tf, int sig, uint64_t addr)
 
 static __attribute__((noreturn)) void fault_kill(struct trapframe *tf, int sig, uint64_t addr)
 {
+	if (current->pid != 1)
+		proc_exit(sig);   /* the parent sees it in the wait status */
 	if (sig == SIGSEGV || sig == SIGBUS)
 		kprintf("htux: program killed by %s: bad access at 0x%lx (ip 0x%lx)\n",
 			signal_name(sig), addr, tf->rip);
@@ -452,7 +476,7 @@ static __attribute__((noreturn)) void fault_kill(struct trapframe *tf, int sig, 
 void signal_fault(struct trapframe *tf, int sig, uint64_t addr)
 {
 	struct thread *t = cur_thread;
-	uint64_t h = sigactions[sig].handler;
+	uint64_t h = current->sigactions[sig].handler;
 
 	if (h == (uint64_t)SIG_DFL || h == (uint64_t)SIG_IGN || (t->sigmask & SIGBIT(sig)))
 		fault_kill(tf, sig, addr);

@@ -24,8 +24,6 @@ struct k_sigaction {
 	uint64_t mask;
 };
 
-/* The process's dispositions (kernel/signal.c). */
-extern struct k_sigaction sigactions[NSIGNALS];
 
 const char *signal_name(int sig);
 
@@ -43,6 +41,11 @@ void signal_send_kernel(int sig);
 /* Queues info (si_signo set) for t, or for the process when t is NULL.
  * 0, or -EAGAIN when too many real-time signals are queued. */
 int signal_send(struct thread *t, const siginfo_t *info);
+/* The same for process p (t NULL: any thread of p that does not block it). */
+struct proc;
+int signal_send_to(struct proc *p, struct thread *t, const siginfo_t *info);
+/* Drops every pending signal of p (p is ending). */
+void signal_drop_all(struct proc *p);
 /* Takes the lowest pending signal of t (its own first, then the
  * process's) in set; fills info. 0 when none. */
 int signal_dequeue(struct thread *t, uint64_t set, siginfo_t *info);
@@ -76,7 +79,8 @@ void signal_deliver(struct trapframe *tf);
  * program with 128+sig and one line on the console. */
 void signal_fault(struct trapframe *tf, int sig, uint64_t addr);
 
-/* The default action "terminate": one line, exit 128+sig. */
+/* The default action "terminate": ends the process (pid 1: one line, the
+ * VM exits with 128+sig). */
 __attribute__((noreturn)) void signal_kill(int sig);
 
 /* Set by rt_sigreturn: return to user mode with IRET (every register as
@@ -107,5 +111,8 @@ int sigaltstack_set(const stack_t *ss, uint64_t sp);
  * signal is being taken (fills info->si_overrun). */
 void signal_timers_tick(uint64_t now);
 void timer_signal_taken(siginfo_t *info);
+/* Deletes the POSIX timers of a process that ends. */
+struct proc;
+void itimer_proc_exit(struct proc *p);
 
 #endif

@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/signal.h"
+#include "kernel/proc.h"
 #include "arch/x86_64/trap.h"
 #include <asm/unistd_64.h>
 
@@ -25,8 +26,14 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(unlink), H(unlinkat), H(rmdir), H(rename), H(renameat), H(truncate), H(chmod), H(fchmod),
 	H(fchmodat), H(symlink), H(symlinkat), H(utimensat),
 	/* kernel/sys/thread.c, futex.c */
-	H(clone), H(clone3), H(exit), H(gettid), H(set_tid_address), H(set_robust_list), H(get_robust_list),
-	H(sched_yield), H(futex), H(wait4), H(waitid),
+	H(clone), /* partial: no namespaces, CLONE_PARENT, CLONE_PTRACE, nor CLONE_SIGHAND for a process */
+	H(clone3), H(exit), H(gettid), H(set_tid_address), H(set_robust_list), H(get_robust_list),
+	H(sched_yield), H(futex),
+	/* kernel/sys/fork.c, wait.c, execve.c */
+	H(fork), H(vfork), H(execveat),
+	H(execve), /* partial: other threads of the caller are ended before the load, not after */
+	H(wait4), /* partial: stopped and continued children are never reported; rusage is zeros */
+	H(waitid), /* partial: stopped and continued children are never reported; no P_PIDFD */
 	/* kernel/sys/mem.c */
 	H(brk), H(mmap), H(munmap), H(mprotect), H(mremap), H(madvise), H(msync),
 	/* kernel/sys/proc.c */
@@ -93,11 +100,21 @@ void syscall_dispatch(struct trapframe *tf)
 	long ret;
 
 	if (nr < SYSCALL_MAX && table[nr]) {
-		if (kopts.strace)
+		/* Once there are other processes, each line names its own
+		 * (a call that blocks or ends its process leaves its line
+		 * open; the next one starts anew). */
+		int pid = current->pid;
+		bool tag = kopts.strace && (pid != 1 || all_procs->all_next);
+		if (kopts.strace && tag)
+			kprintf("htux: [%d] %s(%lx, %lx, %lx, %lx, %lx, %lx)\n", pid, name_of(nr), tf->rdi,
+				tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+		else if (kopts.strace)
 			kprintf("htux: %s(%lx, %lx, %lx, %lx, %lx, %lx)", name_of(nr), tf->rdi, tf->rsi,
 				tf->rdx, tf->r10, tf->r8, tf->r9);
 		ret = table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
-		if (kopts.strace)
+		if (kopts.strace && tag)
+			kprintf("htux: [%d] %s = %ld\n", pid, name_of(nr), ret);
+		else if (kopts.strace)
 			kprintf(" = %ld\n", ret);
 	} else {
 		if (kopts.trace)

@@ -83,6 +83,13 @@ struct clone_args;
 long sys_clone3(const struct clone_args *uargs, size_t size);
 long sys_wait4(int pid, int *status, int options, void *rusage);
 long sys_waitid(int which, int id, void *info, int options, void *rusage);
+/* kernel/sys/fork.c, execve.c */
+long sys_fork(void);
+long sys_vfork(void);
+long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
+		   unsigned long tls);
+long sys_execve(const char *path, char *const *argv, char *const *envp);
+long sys_execveat(int dirfd, const char *path, char *const *argv, char *const *envp, int flags);
 long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_timespec *timeout,
 	       uint32_t *uaddr2, uint32_t val3);
 

@@ -1,9 +1,11 @@
-/* thread.c: the program's threads: making the first one and clones,
- * their kernel stacks and saved user state, and ending them. */
+/* thread.c: threads: making the first one and clones (of a process, or
+ * the first of a forked one), their kernel stacks and saved user state,
+ * switching between them (and between address spaces), and ending them. */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/proc.h"
 #include "kernel/futex.h"
+#include "kernel/vm.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 
@@ -13,7 +15,6 @@ struct thread *cur_thread;
 struct thread *all_threads;
 static struct thread *zombies;
 static int next_tid = 1;
-static int nthreads;
 
 void switch_to(uint64_t *old_ksp, uint64_t new_ksp);
 
@@ -44,7 +45,6 @@ static struct thread *thread_alloc(void)
 	t->state = T_RUNNABLE;
 	t->all_next = all_threads;
 	all_threads = t;
-	nthreads++;
 	return t;
 }
 
@@ -54,6 +54,7 @@ struct thread *sched_first_thread(struct proc *p)
 	if (!t)
 		panic("out of memory for the first thread");
 	t->proc = p;
+	p->nthreads++;
 	cur_thread = t;
 	tss_set_rsp0(t->kstack_top);
 	__asm__ volatile("fninit");     /* x87 control word 0x37f, as Linux starts a program */
@@ -64,17 +65,29 @@ struct thread *sched_first_thread(struct proc *p)
  * from switch_to; it enters user mode with its copied registers. */
 static __attribute__((noreturn)) void thread_entry(void)
 {
-	trap_return(cur_thread->tf);
+	struct thread *t = cur_thread;
+	if (t->set_child_tid) {   /* in the new process's own address space */
+		int tid = t->tid;
+		copy_to_user((void *)t->set_child_tid, &tid, sizeof(tid));
+		t->set_child_tid = 0;
+	}
+	trap_return(t->tf);
 }
 
 struct thread *thread_create(const struct trapframe *tf)
+{
+	return thread_create_in(cur_thread->proc, tf);
+}
+
+struct thread *thread_create_in(struct proc *p, const struct trapframe *tf)
 {
 	struct thread *t = thread_alloc();
 	if (!t)
 		return NULL;
 	struct thread *me = cur_thread;
 	*t->tf = *tf;
-	t->proc = me->proc;
+	t->proc = p;
+	p->nthreads++;
 	t->fs_base = rdmsr(MSR_FS_BASE);
 	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	t->sigmask = me->sigmask;
@@ -98,15 +111,23 @@ struct thread *thread_find(int tid)
 	return NULL;
 }
 
-int thread_count(void) { return nthreads; }
+int thread_count(void) { return current->nthreads; }
+int thread_peek_tid(void) { return next_tid; }
 
 void thread_exit(int status)
 {
 	struct thread *t = cur_thread;
+	struct proc *p = t->proc;
 
-	if (nthreads == 1)
-		vm_exit(status);
-	if (t->clear_child_tid) {
+	if (!p->exiting && p->nthreads == 1) {
+		p->exiting = true;
+		p->wstatus = (status & 0xFF) << 8;
+	}
+	if (p->nthreads == 1 && p->pid == 1) {
+		int w = p->wstatus;
+		vm_exit((w & 0x7F) ? 128 + (w & 0x7F) : (w >> 8) & 0xFF);
+	}
+	if (t->clear_child_tid && p->mm) {
 		uint32_t zero = 0;
 		if (copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero)) == 0)
 			futex_wake(t->clear_child_tid, 1, ~0u);
@@ -116,7 +137,8 @@ void thread_exit(int status)
 			*pp = t->all_next;
 			break;
 		}
-	nthreads--;
+	if (--p->nthreads == 0)
+		proc_last_thread_gone(p);   /* zombie now; may switch to boot_pml4 */
 	t->state = T_DEAD;
 	t->all_next = zombies;   /* freed by the next thread_alloc, off this stack */
 	zombies = t;
@@ -130,6 +152,12 @@ void thread_switch(struct thread *prev, struct thread *next)
 	prev->fs_base = rdmsr(MSR_FS_BASE);
 	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	cur_thread = next;
+	if (next->proc != current) {
+		struct mm *old = current && current->state == P_ALIVE ? current->mm : NULL;
+		current = next->proc;
+		if (current->mm != old)
+			write_cr3(virt_to_phys(current->mm->pml4));
+	}
 	tss_set_rsp0(next->kstack_top);
 	wrmsr(MSR_FS_BASE, next->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);

@@ -1,7 +1,9 @@
-/* vm.c: the program's address space: areas (VMAs) kept sorted in a list,
- * pages allocated and filled (zeros, or the file's bytes for a private
- * file mapping) on first touch, unmapping and protection changes that
- * split areas as Linux does, and the checks on user pointers. */
+/* vm.c: a process's address space: its own page tables (the kernel half
+ * shared), areas (VMAs) kept sorted in a list, pages allocated and filled
+ * (zeros, or the file's bytes for a private file mapping) on first touch,
+ * unmapping and protection changes that split areas as Linux does, the
+ * copy for fork (pages shared copy-on-write), and the checks on user
+ * pointers. */
 #include "kernel/kernel.h"
 #include "kernel/vm.h"
 #include "kernel/proc.h"
@@ -13,17 +15,141 @@
 #include <linux/mman.h>
 
 #define PTE_DIRTY  0x040UL
+#define PTE_COW    0x200UL   /* software bit: a private page shared since fork, kept read-only */
+#define PTE_KEEP   (PTE_ADDR | PTE_DIRTY | PTE_COW)   /* what a protection change keeps */
 #define PF_PRESENT 0x1
 #define PF_WRITE   0x2
 #define PF_USER    0x4
 #define PF_FETCH   0x10
 
+static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end);
+
+/* The hardware flags of a present user page with prot: never writable
+ * while shared copy-on-write. */
+static uint64_t pte_flags(uint64_t pte, int prot)
+{
+	uint64_t f = paging_user_flags(prot);
+	return (pte & PTE_COW) ? f & ~PTE_W : f;
+}
+
 struct mm *mm_create(void)
 {
 	struct mm *mm = kzalloc(sizeof(*mm));
-	if (mm)
-		mm->pml4 = boot_pml4;   /* one program: it shares the kernel's tables */
+	if (!mm)
+		return NULL;
+	uint64_t pa = pmem_alloc_zeroed();
+	if (!pa) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->refs = 1;
+	mm->pml4 = phys_to_virt(pa);
+	/* The kernel half: the same PDPTs as boot_pml4, so that kernel
+	 * mappings made later are seen in every address space. */
+	for (int i = 256; i < 512; i++)
+		mm->pml4[i] = boot_pml4[i];
 	return mm;
+}
+
+void mm_activate(struct mm *mm)
+{
+	write_cr3(virt_to_phys(mm ? mm->pml4 : boot_pml4));
+}
+
+/* Frees the user half's page tables (the pages themselves are gone). */
+static void free_tables(uint64_t *table, int level)
+{
+	for (int i = 0; i < (level == 4 ? 256 : 512); i++) {
+		uint64_t e = table[i];
+		if (!(e & PTE_P) || (e & PTE_PS))
+			continue;
+		if (level > 2)
+			free_tables(phys_to_virt(e & PTE_ADDR), level - 1);
+		pmem_free(e & PTE_ADDR);
+	}
+}
+
+void mm_put(struct mm *mm)
+{
+	if (!mm || --mm->refs > 0)
+		return;
+	while (mm->vmas) {
+		struct vma *v = mm->vmas;
+		mm->vmas = v->next;
+		write_back(mm, v, v->start, v->end);
+		if (!VMA_SPECIAL(v)) {
+			for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+				uint64_t *pte = paging_walk(mm->pml4, va, false);
+				if (pte && (*pte & PTE_ADDR))
+					page_put(*pte & PTE_ADDR);
+			}
+		}
+		if (v->file)
+			inode_put(v->file);
+		kfree(v);
+	}
+	free_tables(mm->pml4, 4);
+	pmem_free(virt_to_phys(mm->pml4));
+	kfree(mm);
+}
+
+struct mm *mm_copy(struct mm *old)
+{
+	struct mm *mm = mm_create();
+	if (!mm)
+		return NULL;
+	mm->brk_start = old->brk_start;
+	mm->brk = old->brk;
+	mm->stack_top = old->stack_top;
+	struct vma **tail = &mm->vmas;
+	for (struct vma *v = old->vmas; v; v = v->next) {
+		struct vma *n = kmalloc(sizeof(*n));
+		if (!n)
+			goto fail;
+		*n = *v;
+		n->next = NULL;
+		if (n->file)
+			inode_get(n->file);
+		*tail = n;
+		tail = &n->next;
+		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+			uint64_t *from = paging_walk(old->pml4, va, false);
+			if (!from || !(*from & PTE_ADDR))
+				continue;
+			uint64_t *to = paging_walk(mm->pml4, va, true);
+			if (!to)
+				goto fail;
+			if (VMA_SPECIAL(v)) {
+				*to = *from;   /* the kernel's own pages */
+				continue;
+			}
+			/* Shared: the same page in both. Private: the same page,
+			 * read-only in both until one of them writes it (vm_fault
+			 * then copies it). Copied at once only when the count of
+			 * sharers is full. */
+			uint64_t pa = *from & PTE_ADDR;
+			if (page_share(pa) == 0) {
+				if ((v->flags & MAP_TYPE) != MAP_SHARED)
+					*from = (*from | PTE_COW) & ~PTE_W;
+				*to = *from;
+				mm->mapped_pages++;
+				continue;
+			}
+			pa = pmem_alloc();
+			if (!pa)
+				goto fail;
+			memcpy(phys_to_virt(pa), phys_to_virt(*from & PTE_ADDR), PAGE_SIZE);
+			*to = pa | (*from & ~(PTE_ADDR | PTE_COW));
+			if (*from & PTE_P)
+				*to = (*to & ~PTE_W) | pte_flags(*to, v->prot);
+			mm->mapped_pages++;
+		}
+	}
+	write_cr3(read_cr3());   /* the parent's pages may have become read-only */
+	return mm;
+fail:
+	mm_put(mm);
+	return NULL;
 }
 
 static bool mergeable(const struct vma *a, const struct vma *b)
@@ -45,7 +171,7 @@ static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t *pte = paging_walk(mm->pml4, va, false);
 		if (pte && (*pte & PTE_ADDR)) {
-			pmem_free(*pte & PTE_ADDR);
+			page_put(*pte & PTE_ADDR);
 			*pte = 0;
 			invlpg(va);
 			mm->mapped_pages--;
@@ -257,21 +383,22 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 	}
 	if (split_at(mm, start) || split_at(mm, end))
 		return -ENOMEM;
-	uint64_t flags = paging_user_flags(prot);
 	for (struct vma *v = mm->vmas; v; v = v->next) {
 		if (v->start < start || v->end > end)
 			continue;
 		v->prot = prot;
 		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
 			uint64_t *pte = paging_walk(mm->pml4, va, false);
+			/* The dirty bit stays: fork copies a private file
+			 * page only if it was written. */
 			if (pte && (*pte & PTE_P)) {
 				if (prot == PROT_NONE)
-					*pte = (*pte & PTE_ADDR) | PTE_NX;  /* kept, not present */
+					*pte = (*pte & PTE_KEEP) | PTE_NX;  /* kept, not present */
 				else
-					*pte = (*pte & PTE_ADDR) | flags;
+					*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
 				invlpg(va);
 			} else if (pte && (*pte & PTE_ADDR) && prot != PROT_NONE) {
-				*pte = (*pte & PTE_ADDR) | flags;
+				*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
 				invlpg(va);
 			}
 		}
@@ -319,6 +446,39 @@ static int fill_page(struct vma *v, uint64_t va, void *page)
 	return r < 0 ? -1 : 0;
 }
 
+/* No page for a fault at addr: pid 1 ends the VM (status 137), another
+ * process is killed (SIGKILL, as by Linux's OOM killer). */
+static __attribute__((noreturn)) void out_of_memory(uint64_t addr)
+{
+	kprintf("htux: out of memory (page fault at %lx in pid %d); give the VM more with -m\n",
+		addr, current->pid);
+	if (current->pid == 1)
+		vm_exit(137);
+	proc_exit(SIGKILL);
+}
+
+/* A write to a present read-only page of a writable area: a private page
+ * shared since fork gets a copy of its own (or just its write permission
+ * back when nobody else has it any more). */
+static int break_cow(struct mm *mm, struct vma *v, uint64_t va)
+{
+	uint64_t *pte = paging_walk(mm->pml4, va, false);
+	if (!pte || !(*pte & PTE_COW) || !(v->prot & PROT_WRITE))
+		return -1;
+	uint64_t pa = *pte & PTE_ADDR;
+	if (page_shared(pa)) {
+		uint64_t n = pmem_alloc();
+		if (!n)
+			out_of_memory(va);
+		memcpy(phys_to_virt(n), phys_to_virt(pa), PAGE_SIZE);
+		page_put(pa);
+		pa = n;
+	}
+	*pte = pa | (*pte & PTE_DIRTY) | paging_user_flags(v->prot);
+	invlpg(va);
+	return 0;
+}
+
 int vm_fault(uint64_t addr, uint64_t err)
 {
 	struct mm *mm = current ? current->mm : NULL;
@@ -331,6 +491,8 @@ int vm_fault(uint64_t addr, uint64_t err)
 		return -1;
 	if ((err & PF_FETCH) && !(v->prot & PROT_EXEC))
 		return -1;
+	if ((err & PF_PRESENT) && (err & PF_WRITE))
+		return break_cow(mm, v, PAGE_DOWN(addr));
 	if (v->prot == PROT_NONE || (err & PF_PRESENT))
 		return -1;
 
@@ -345,15 +507,13 @@ int vm_fault(uint64_t addr, uint64_t err)
 		return -1;
 	if (*pte & PTE_ADDR) {
 		/* A page kept through PROT_NONE: just make it present again. */
-		*pte = (*pte & PTE_ADDR) | paging_user_flags(v->prot);
+		*pte = (*pte & PTE_KEEP) | pte_flags(*pte, v->prot);
 		invlpg(va);
 		return 0;
 	}
 	uint64_t pa = pmem_alloc();
-	if (!pa) {
-		kprintf("htux: out of memory (page fault at %lx); give the VM more with -m\n", addr);
-		vm_exit(137);
-	}
+	if (!pa)
+		out_of_memory(addr);
 	if (fill_page(v, va, phys_to_virt(pa))) {
 		pmem_free(pa);
 		return -1;

@@ -33,7 +33,8 @@ struct vma {
 };
 
 struct mm {
-	uint64_t *pml4;
+	int refs;                /* processes using it (a CLONE_VM child until it execs) */
+	uint64_t *pml4;          /* its own; the kernel half shared with boot_pml4 */
 	struct vma *vmas;
 	uint64_t brk_start, brk;
 	uint64_t stack_top;
@@ -41,6 +42,15 @@ struct mm {
 };
 
 struct mm *mm_create(void);
+/* A copy of mm for fork: the areas (file references taken) and every
+ * present page copied; the vDSO's kernel pages mapped again. NULL when out
+ * of memory. */
+struct mm *mm_copy(struct mm *mm);
+/* Drops a reference; the last one frees the pages, tables and areas. The
+ * CPU must not be using mm's tables (switch to another first). */
+void mm_put(struct mm *mm);
+/* Loads mm's page tables (boot_pml4 for NULL). */
+void mm_activate(struct mm *mm);
 struct vma *vm_find(struct mm *mm, uint64_t addr);
 /* Maps [start, start+len) (page-aligned), replacing whatever was there.
  * 0 or -ENOMEM. */

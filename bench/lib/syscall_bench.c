@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -255,6 +256,26 @@ static void bench_pipe(void)
 	close(pong[0]);
 }
 
+/* ------------------------------------------------------------ fork */
+
+static void run_fork(long n)
+{
+	for (long i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p == 0)
+			_exit(7);
+		int st = 0;
+		if (p < 0) {
+			fail("%s failed, errno %ld", "fork", errno);
+			return;
+		}
+		if (waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st) != 7) {
+			fail("%s: the child's wait status is %#lx", "fork", st);
+			return;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1) {
@@ -271,6 +292,7 @@ int main(int argc, char **argv)
 	measure("clock_gettime", run_clock);
 	bench_futex();
 	bench_pipe();
+	measure("fork_exit_wait", run_fork);
 	printf("done %.3f s\n", now() - start);
 	return 0;
 }

@@ -1,15 +1,18 @@
 /* sys/futex.c: futex(2): threads waiting on a 32-bit word of user memory
  * (WAIT, WAIT_BITSET with absolute timeouts), waking (WAKE, WAKE_BITSET,
- * WAKE_OP) and moving waiters (REQUEUE, CMP_REQUEUE). One process, so
- * private and shared futexes are the same. */
+ * WAKE_OP) and moving waiters (REQUEUE, CMP_REQUEUE). A futex is a word of
+ * one address space (struct mm): there is no memory shared between
+ * processes, so private and shared futexes are the same. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/sched.h"
 #include "kernel/futex.h"
+#include "kernel/proc.h"
 #include <linux/futex.h>
 #include <linux/time_types.h>
 
 struct waiter {
+	struct mm *mm;
 	uint64_t uaddr;
 	uint32_t bitset;
 	struct waitq q;
@@ -34,7 +37,7 @@ int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
 	struct waiter **pp = &waiters;
 	while (*pp && woken < n) {
 		struct waiter *w = *pp;
-		if (w->uaddr == uaddr && (w->bitset & bitset)) {
+		if (w->uaddr == uaddr && w->mm == current->mm && (w->bitset & bitset)) {
 			*pp = w->next;
 			w->woken = true;
 			waitq_wake(&w->q, 1);
@@ -61,7 +64,7 @@ static long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_
 		return err;
 	if (cur != val)
 		return -EAGAIN;
-	struct waiter w = { (uint64_t)uaddr, bitset, { NULL }, false, waiters };
+	struct waiter w = { current->mm, (uint64_t)uaddr, bitset, { NULL }, false, waiters };
 	waiters = &w;
 	int r = waitq_wait(&w.q, deadline);
 	if (!w.woken)
@@ -75,7 +78,7 @@ static int requeue(uint64_t from, uint64_t to, int nwake, int nmove)
 {
 	int done = futex_wake(from, nwake, ~0u);
 	for (struct waiter *w = waiters; w && nmove > 0; w = w->next)
-		if (w->uaddr == from) {
+		if (w->uaddr == from && w->mm == current->mm) {
 			w->uaddr = to;
 			nmove--;
 			done++;

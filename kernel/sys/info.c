@@ -52,7 +52,8 @@ long sys_sysinfo(struct sysinfo *si)
 	s.uptime = time_ns() / 1000000000;
 	s.totalram = pmem_total_pages() * PAGE_SIZE;
 	s.freeram = pmem_free_pages() * PAGE_SIZE;
-	s.procs = 1;
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		s.procs += t->state != T_DEAD;   /* Linux counts tasks (threads) */
 	s.mem_unit = 1;
 	return copy_to_user(si, &s, sizeof(s));
 }

@@ -4,7 +4,9 @@
  * (timer_create on CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME with
  * SIGEV_SIGNAL, SIGEV_THREAD_ID or SIGEV_NONE). Expiry is checked on every
  * scheduler tick (signal_timers_tick), so a timer fires at most one tick
- * (TICK_NS) late. Deadlines are kept on the monotonic clock (time_ns()). */
+ * (TICK_NS) late. Deadlines are kept on the monotonic clock (time_ns()).
+ * Each process has its own timers (struct proc, and ptimer->owner); a
+ * forked child starts with none. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/signal.h"
@@ -16,16 +18,11 @@
 #define NS 1000000000UL
 #define US 1000UL
 
-struct itimer {
-	uint64_t expires;    /* time_ns(), 0: disarmed */
-	uint64_t interval;   /* ns, 0: one shot */
-};
-
-static struct itimer itimers[3];   /* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
 static const int itimer_sig[3] = { SIGALRM, SIGVTALRM, SIGPROF };
 
 struct ptimer {
 	int id;
+	struct proc *owner;
 	int clock;
 	int notify;          /* SIGEV_* */
 	int signo;
@@ -76,18 +73,33 @@ static void fire_ptimer(struct ptimer *p, uint64_t now)
 			return;   /* the thread is gone */
 	}
 	p->overrun = (int)MIN(missed, (uint64_t)INT32_MAX);
-	p->queued = signal_send(t, &info) == 1;
+	p->queued = signal_send_to(p->owner, t, &info) == 1;
+}
+
+void itimer_proc_exit(struct proc *owner)
+{
+	for (struct ptimer **pp = &ptimers; *pp;)
+		if ((*pp)->owner == owner) {
+			struct ptimer *p = *pp;
+			*pp = p->next;
+			kfree(p);
+		} else {
+			pp = &(*pp)->next;
+		}
 }
 
 void signal_timers_tick(uint64_t now)
 {
-	for (int i = 0; i < 3; i++) {
-		struct itimer *it = &itimers[i];
-		if (it->expires && it->expires <= now) {
-			forward(&it->expires, it->interval, now);
-			signal_send_kernel(itimer_sig[i]);
-		}
-	}
+	for (struct proc *pr = all_procs; pr; pr = pr->all_next)
+		for (int i = 0; i < 3; i++)
+			if (pr->state == P_ALIVE && pr->it_expires[i] && pr->it_expires[i] <= now) {
+				forward(&pr->it_expires[i], pr->it_interval[i], now);
+				siginfo_t info;
+				memset(&info, 0, sizeof(info));
+				info.si_signo = itimer_sig[i];
+				info.si_code = SI_KERNEL;
+				signal_send_to(pr, NULL, &info);
+			}
 	for (struct ptimer *p = ptimers; p; p = p->next)
 		if (p->expires && p->expires <= now)
 			fire_ptimer(p, now);
@@ -96,7 +108,7 @@ void signal_timers_tick(uint64_t now)
 void timer_signal_taken(siginfo_t *info)
 {
 	for (struct ptimer *p = ptimers; p; p = p->next)
-		if (p->id == info->si_tid && p->queued) {
+		if (p->id == info->si_tid && p->owner == current && p->queued) {
 			info->si_overrun = p->overrun;
 			p->overrun_last = p->overrun;
 			p->overrun = 0;
@@ -134,16 +146,14 @@ static struct __kernel_old_timeval to_tv(uint64_t ns)
 
 static void itimer_get(int which, struct __kernel_old_itimerval *v)
 {
-	struct itimer *it = &itimers[which];
-	v->it_value = to_tv(remaining(it->expires, time_ns()));
-	v->it_interval = to_tv(it->interval);
+	v->it_value = to_tv(remaining(current->it_expires[which], time_ns()));
+	v->it_interval = to_tv(current->it_interval[which]);
 }
 
 static void itimer_set(int which, uint64_t value, uint64_t interval)
 {
-	struct itimer *it = &itimers[which];
-	it->interval = interval;
-	it->expires = value ? time_ns() + value : 0;
+	current->it_interval[which] = interval;
+	current->it_expires[which] = value ? time_ns() + value : 0;
 	if (value)
 		timer_start();
 }
@@ -192,7 +202,7 @@ long sys_alarm(unsigned int seconds)
 static struct ptimer *find_ptimer(int id)
 {
 	for (struct ptimer *p = ptimers; p; p = p->next)
-		if (p->id == id)
+		if (p->id == id && p->owner == current)
 			return p;
 	return NULL;
 }
@@ -229,6 +239,7 @@ long sys_timer_create(int clock, const struct sigevent *usev, int *uid)
 	if (!p)
 		return -EAGAIN;
 	p->id = next_timer_id++;
+	p->owner = current;
 	p->clock = clock;
 	p->notify = ev.sigev_notify == SIGEV_THREAD ? SIGEV_SIGNAL : ev.sigev_notify;
 	p->signo = ev.sigev_signo;
@@ -320,7 +331,7 @@ long sys_timer_getoverrun(int id)
 long sys_timer_delete(int id)
 {
 	for (struct ptimer **pp = &ptimers; *pp; pp = &(*pp)->next)
-		if ((*pp)->id == id) {
+		if ((*pp)->id == id && (*pp)->owner == current) {
 			struct ptimer *p = *pp;
 			*pp = p->next;
 			signal_unqueue_timer(id);

@@ -1,7 +1,8 @@
 /* sys/misc.c: the process's small settings and questions: prctl, nice
  * values and scheduling policies, times, personality, getcpu, membarrier,
- * I/O priorities, memory locking and residency (mlock*, mincore), session
- * and group calls. One program, one CPU: the answers are exact for that. */
+ * I/O priorities, memory locking and residency (mlock*, mincore). One
+ * CPU: the answers are exact for that. (Sessions and process groups are in
+ * sys/proc.c.) */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
@@ -500,22 +501,6 @@ long sys_mincore(uint64_t start, size_t len, unsigned char *vec)
 
 /* ---- sessions and process groups: we are pid 1, the leader of group 1
  * and session 1; nothing else exists. */
-
-long sys_setsid(void)
-{
-	return -EPERM;   /* already a process group leader */
-}
-
-long sys_setpgid(int pid, int pgid)
-{
-	if (pgid < 0)
-		return -EINVAL;
-	if (pid != 0 && pid != current->pid)
-		return -ESRCH;
-	if (pgid != 0 && pgid != current->pid)
-		return -EPERM;   /* no such group in our session */
-	return 0;
-}
 
 /* ---- CPU affinity: there is one CPU, number 0 */
 

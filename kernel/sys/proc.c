@@ -1,5 +1,6 @@
-/* sys/proc.c: the program's identity (pid, ids), its limits, thread-area
- * registers (arch_prctl), and exit. We are pid 1, running as root. */
+/* sys/proc.c: the process's identity (pid, parent, ids, process group
+ * and session), its limits, thread-area registers (arch_prctl), and exit.
+ * Everyone runs as root. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
@@ -11,17 +12,67 @@
 
 #define NOFILE_MAX 1024
 
-long sys_exit_group(int status) { vm_exit(status & 0xFF); }
+long sys_exit_group(int status)
+{
+	if (current->pid == 1)
+		vm_exit(status & 0xFF);   /* the VM's program: nothing else matters */
+	proc_exit((status & 0xFF) << 8);
+}
 
 long sys_getpid(void) { return current->pid; }
-long sys_getppid(void) { return 0; }
+long sys_getppid(void) { return current->parent ? current->parent->pid : 0; }
 long sys_getuid(void) { return current->uid; }
 long sys_geteuid(void) { return current->euid; }
 long sys_getgid(void) { return current->gid; }
 long sys_getegid(void) { return current->egid; }
-long sys_getpgrp(void) { return current->pid; }
-long sys_getpgid(int pid) { return pid == 0 || pid == current->pid ? current->pid : -ESRCH; }
-long sys_getsid(int pid) { return pid == 0 || pid == current->pid ? current->pid : -ESRCH; }
+long sys_getpgrp(void) { return current->pgid; }
+
+long sys_getpgid(int pid)
+{
+	struct proc *p = pid ? proc_find(pid) : current;
+	return p ? p->pgid : -ESRCH;
+}
+
+long sys_getsid(int pid)
+{
+	struct proc *p = pid ? proc_find(pid) : current;
+	return p ? p->sid : -ESRCH;
+}
+
+long sys_setsid(void)
+{
+	struct proc *p = current;
+	for (struct proc *q = all_procs; q; q = q->all_next)
+		if (q->pgid == p->pid)
+			return -EPERM;   /* a process group leader (or its id is a group's) */
+	p->sid = p->pgid = p->pid;
+	return p->sid;
+}
+
+long sys_setpgid(int pid, int pgid)
+{
+	struct proc *me = current, *p = pid ? proc_find(pid) : me;
+	if (pgid < 0)
+		return -EINVAL;
+	if (!p || (p != me && p->parent != me))
+		return -ESRCH;
+	if (p->sid != me->sid)
+		return -EPERM;
+	if (p->sid == p->pid)
+		return -EPERM;   /* a session leader */
+	if (!pgid)
+		pgid = p->pid;
+	if (pgid != p->pid) {
+		bool found = false;   /* the group must exist in the session */
+		for (struct proc *q = all_procs; q; q = q->all_next)
+			if (q->state == P_ALIVE && q->pgid == pgid && q->sid == me->sid)
+				found = true;
+		if (!found)
+			return -EPERM;
+	}
+	p->pgid = pgid;
+	return 0;
+}
 
 static long put_ids(int *r, int *e, int *s, int rv, int ev, int sv)
 {
@@ -67,35 +118,30 @@ long sys_arch_prctl(int code, unsigned long addr)
 	}
 }
 
-static struct rlimit64 limits[RLIM_NLIMITS];
-static bool limits_set;
-
-static void limits_init(void)
+void proc_limits_init(struct proc *p)
 {
-	if (limits_set)
-		return;
+	struct rlimit64 *lim = p->rlimits;
 	for (int i = 0; i < RLIM_NLIMITS; i++)
-		limits[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
-	limits[RLIMIT_STACK] = (struct rlimit64){ USER_STACK_SIZE, RLIM_INFINITY };
-	limits[RLIMIT_NOFILE] = (struct rlimit64){ NOFILE_MAX, NOFILE_MAX };
-	limits[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
-	limits[RLIMIT_MEMLOCK] = (struct rlimit64){ 8 << 20, 8 << 20 };
-	limits[RLIMIT_NPROC] = (struct rlimit64){ 1, 1 };
-	limits[RLIMIT_SIGPENDING] = (struct rlimit64){ 1024, 1024 };
-	limits[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
-	limits[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
-	limits_set = true;
+		lim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	lim[RLIMIT_STACK] = (struct rlimit64){ USER_STACK_SIZE, RLIM_INFINITY };
+	lim[RLIMIT_NOFILE] = (struct rlimit64){ NOFILE_MAX, NOFILE_MAX };
+	lim[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
+	lim[RLIMIT_MEMLOCK] = (struct rlimit64){ 8 << 20, 8 << 20 };
+	lim[RLIMIT_NPROC] = (struct rlimit64){ 4096, 4096 };
+	lim[RLIMIT_SIGPENDING] = (struct rlimit64){ 1024, 1024 };
+	lim[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
+	lim[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
 }
+
+#define limits (current->rlimits)
 
 uint64_t rlimit_cur(int resource)
 {
-	limits_init();
 	return limits[resource].rlim_cur;
 }
 
 long sys_prlimit64(int pid, int resource, const struct rlimit64 *new, struct rlimit64 *old)
 {
-	limits_init();
 	if (pid != 0 && pid != current->pid)
 		return -ESRCH;
 	if (resource < 0 || resource >= RLIM_NLIMITS)
@@ -132,7 +178,6 @@ long sys_setrlimit(int resource, const struct rlimit *rl)
 	struct rlimit in;
 	if (copy_from_user(&in, rl, sizeof(in)))
 		return -EFAULT;
-	limits_init();
 	if (resource < 0 || resource >= RLIM_NLIMITS)
 		return -EINVAL;
 	if (in.rlim_cur > in.rlim_max)

@@ -2,8 +2,8 @@
  * thread's mask (rt_sigprocmask), pending and waiting (rt_sigpending,
  * rt_sigsuspend, pause, rt_sigtimedwait), sending (kill, tkill, tgkill,
  * rt_sigqueueinfo, rt_tgsigqueueinfo), the alternate stack and
- * rt_sigreturn. There is one process: pid current->pid (its process group
- * and session too). */
+ * rt_sigreturn. kill reaches any process, a process group (pid 0, -pgid)
+ * or all (-1). */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/signal.h"
@@ -26,13 +26,13 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction
 		return -EINVAL;
 	if (!valid_sig(sig) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
-	struct k_sigaction n, old = sigactions[sig];
+	struct k_sigaction n, old = current->sigactions[sig];
 	if (act && copy_from_user(&n, act, sizeof(n)))
 		return -EFAULT;
 	if (act) {
 		n.flags &= SA_KNOWN;
 		n.mask &= ~SIG_UNBLOCKABLE;
-		sigactions[sig] = n;
+		current->sigactions[sig] = n;
 		/* Pending signals that are now ignored are dropped. */
 		uint64_t h = n.handler;
 		if (h == (uint64_t)SIG_IGN ||
@@ -160,11 +160,6 @@ static long send(struct thread *t, const siginfo_t *info)
 	return r < 0 ? r : 0;
 }
 
-static bool is_our_process(int pid)
-{
-	return pid == current->pid || pid == 0 || pid == -1 || pid == -current->pid;
-}
-
 static void kill_info(siginfo_t *info, int sig, int code)
 {
 	memset(info, 0, sizeof(*info));
@@ -178,11 +173,36 @@ long sys_kill(int pid, int sig)
 {
 	if (sig < 0 || sig >= NSIGNALS)
 		return -EINVAL;
-	if (!is_our_process(pid))
-		return -ESRCH;
 	siginfo_t info;
 	kill_info(&info, sig, SI_USER);
-	return send(NULL, &info);
+	if (pid > 0) {
+		struct proc *p = proc_find(pid);
+		if (!p)
+			return -ESRCH;
+		if (!sig || p->state != P_ALIVE)
+			return 0;   /* a zombie can still be signalled: nothing happens */
+		int r = signal_send_to(p, NULL, &info);
+		return r < 0 ? r : 0;
+	}
+	/* A group (0: the caller's), or every process but pid 1 and the
+	 * caller (-1; all of them when the caller is alone). */
+	int pgid = pid == 0 ? current->pgid : -pid;
+	bool found = false;
+	for (struct proc *p = all_procs; p; p = p->all_next) {
+		if (p->state != P_ALIVE)
+			continue;
+		if (pid == -1 ? (p->pid == 1 || p == current) : p->pgid != pgid)
+			continue;
+		found = true;
+		if (sig)
+			signal_send_to(p, NULL, &info);
+	}
+	if (pid == -1 && !found && all_procs && !all_procs->all_next) {
+		found = true;   /* a lone pid 1: itself, as before there were processes */
+		if (sig)
+			signal_send_to(current, NULL, &info);
+	}
+	return found ? 0 : -ESRCH;
 }
 
 /* A thread of the process by tid; tgid -1: any (tkill). */
@@ -190,9 +210,10 @@ static struct thread *find_thread(int tgid, int tid)
 {
 	if (tid <= 0 || (tgid != -1 && tgid <= 0))
 		return NULL;
-	if (tgid != -1 && tgid != current->pid)
+	struct thread *t = thread_find(tid);
+	if (!t || (tgid != -1 && t->proc->pid != tgid))
 		return NULL;
-	return thread_find(tid);
+	return t;
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
@@ -227,9 +248,13 @@ long sys_rt_sigqueueinfo(int pid, int sig, const siginfo_t *uinfo)
 		return e;
 	if (sig < 0 || sig >= NSIGNALS)
 		return -EINVAL;
-	if (pid <= 0 || pid != current->pid)
+	struct proc *p = pid > 0 ? proc_find(pid) : NULL;
+	if (!p)
 		return -ESRCH;
-	return send(NULL, &info);
+	if (!sig || p->state != P_ALIVE)
+		return 0;
+	int r = signal_send_to(p, NULL, &info);
+	return r < 0 ? r : 0;
 }
 
 long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const siginfo_t *uinfo)
@@ -275,9 +300,10 @@ long sys_rt_sigreturn(void)
 	struct trapframe *tf = cur_thread->tf;
 	uint64_t sp = tf->rsp;
 	if (sigframe_restore(tf) < 0) {
-		kprintf("htux: program killed by SIGSEGV: bad signal frame at 0x%lx (ip 0x%lx)\n",
-			sp - 8, tf->rip);
-		vm_exit(128 + SIGSEGV);
+		if (current->pid == 1)
+			kprintf("htux: program killed by SIGSEGV: bad signal frame at 0x%lx (ip 0x%lx)\n",
+				sp - 8, tf->rip);
+		proc_exit(SIGSEGV);
 	}
 	signal_need_iret = true;   /* rcx and r11 too */
 	return (long)tf->rax;

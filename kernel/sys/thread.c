@@ -1,14 +1,13 @@
 /* sys/thread.c: threads as Linux makes them: clone with the flags that
  * pthreads and Go use, thread exit, tids and their clear-on-exit
- * addresses, robust lists, and yielding. fork (clone without CLONE_VM) is
- * not there: one address space. */
+ * addresses, robust lists, and yielding. clone without CLONE_THREAD makes a
+ * process (kernel/sys/fork.c). */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/sched.h"
 #include "kernel/proc.h"
 #include "arch/x86_64/trap.h"
 #include <linux/sched.h>
-#include <linux/wait.h>
 
 #define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
 		      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
@@ -22,8 +21,10 @@ long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *c
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
-	if (!(flags & CLONE_VM) || !(flags & CLONE_THREAD) || (flags & ~(THREAD_FLAGS | 0xFF)))
-		return -ENOSYS;   /* new processes (fork, vfork) need a second address space */
+	if (!(flags & CLONE_THREAD))
+		return process_clone(flags, newsp, parent_tid, child_tid, tls);   /* fork.c */
+	if (flags & ~(THREAD_FLAGS | 0xFF))
+		return -ENOSYS;
 	if ((flags & 0xFF) != 0)
 		return -EINVAL;   /* a thread sends no exit signal */
 	if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
@@ -46,9 +47,8 @@ long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *c
 	return t->tid;
 }
 
-/* clone3: the same threads, described by struct clone_args. The fields a
- * thread does not use must be zero; fork-like requests get -ENOSYS as from
- * clone. */
+/* clone3: the same, described by struct clone_args. The fields a thread or
+ * process does not use here must be zero. */
 long sys_clone3(const struct clone_args *uargs, size_t size)
 {
 	struct clone_args a;
@@ -109,21 +109,3 @@ long sys_sched_yield(void)
 	return 0;
 }
 
-/* wait4 and waitid: a process here has no children (no fork yet), which
- * is exactly what these report once the arguments pass Linux's checks. */
-long sys_wait4(int pid, int *status, int options, void *rusage)
-{
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
-		return -EINVAL;
-	return -ECHILD;
-}
-
-long sys_waitid(int which, int id, void *info, int options, void *rusage)
-{
-	if (which != P_ALL && which != P_PID && which != P_PGID && which != P_PIDFD)
-		return -EINVAL;
-	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) ||
-	    (options & ~(WNOHANG | WEXITED | WSTOPPED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)))
-		return -EINVAL;
-	return -ECHILD;
-}

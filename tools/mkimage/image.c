@@ -429,6 +429,19 @@ int image_add_data(struct image *im, const char *guest, unsigned mode,
 	return remember(im, NULL, guest, PS_FILE);
 }
 
+int image_add_link(struct image *im, const char *guest, const char *target)
+{
+	struct pathset_entry *e = pathset_find(&im->seen, guest);
+
+	if (e)
+		return 0;
+	if (add_parents(im, guest))
+		return -1;
+	if (cpio_symlink(&im->cpio, guest, target, im->now))
+		return write_failed(im);
+	return remember(im, NULL, guest, PS_SYMLINK);
+}
+
 int image_finish(struct image *im)
 {
 	if (cpio_trailer(&im->cpio) || fflush(im->cpio.f))

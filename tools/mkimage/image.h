@@ -43,6 +43,9 @@ int image_add_reached(struct image *im, const char *host, const char *guest,
 /* Adds a regular file with the given content. */
 int image_add_data(struct image *im, const char *guest, unsigned mode,
 		   const void *data, size_t size);
+/* Adds a symbolic link guest -> target unless guest is in the image
+   already (then nothing happens: 0). */
+int image_add_link(struct image *im, const char *guest, const char *target);
 /* Writes the trailer and flushes. */
 int image_finish(struct image *im);
 void image_free(struct image *im);

@@ -1,6 +1,7 @@
 /* main.c: htux-mkimage: makes the initrd image (cpio newc) that htux boots:
    the program, added files, /.htux/argv and /.htux/env; with --format, a
    bootable GRUB disk around it; with --libvirt, a libvirt domain. */
+#include "applets.h"
 #include "deps.h"
 #include "disk.h"
 #include "libvirt.h"
@@ -98,7 +99,9 @@ static const char usage[] =
 "The image holds every directory above each file (mode 0755), the files\n"
 "with their host modes, /.htux/argv (guest path of PROG, then argv[0] and\n"
 "each ARG) and /.htux/env (NAME=VALUE strings), each string ending with a\n"
-"NUL byte. See docs/design.md.\n"
+"NUL byte. When PROG is busybox, each of its applets (busybox --list-full)\n"
+"is also a symbolic link to it (/bin/sh, /usr/bin/wc, ...) unless the name\n"
+"is taken. See docs/design.md.\n"
 "\n"
 "Exit status: 0 on success, 1 when a file cannot be used (one line\n"
 "\"htux-mkimage: PATH: reason\" on stderr), 2 on a usage error.\n";
@@ -395,6 +398,7 @@ static int make(const struct mk_opts *o)
 	if (image_add(&im, abs, abs) || add_files(&im, o) ||
 	    deps_add(&im, &deps) ||
 	    (o->trace_files && trace_files_add(&im, &traced, found)) ||
+	    applets_add(&im, found, abs) ||
 	    add_manifests(&im, o, abs) || image_finish(&im))
 		goto out_image;
 	if (fclose(f)) {

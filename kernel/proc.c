@@ -1,0 +1,208 @@
+/* proc.c: the life of a process: the list of processes, making one for
+ * fork (a copy of the parent's identity and dispositions), ending one
+ * (its threads told to leave, the last one out releasing files and
+ * memory), zombies, reparenting to pid 1, SIGCHLD, and freeing a zombie
+ * once its parent has waited for it. */
+#include "kernel/kernel.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/signal.h"
+#include "kernel/vm.h"
+#include "fs/vfs.h"
+
+struct proc *all_procs;
+static struct proc *reap_later;   /* ended, nobody waits: freed off their stack */
+
+struct proc *proc_find(int pid)
+{
+	for (struct proc *p = all_procs; p; p = p->all_next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+static void proc_free(struct proc *p)
+{
+	kfree(p->exe_path);
+	kfree(p->cmdline);
+	kfree(p->environ);
+	kfree(p->groups);
+	kfree(p);
+}
+
+static void unlink_proc(struct proc *p)
+{
+	for (struct proc **pp = &all_procs; *pp; pp = &(*pp)->all_next)
+		if (*pp == p) {
+			*pp = p->all_next;
+			return;
+		}
+}
+
+static void free_reaped(void)
+{
+	while (reap_later) {
+		struct proc *p = reap_later;
+		reap_later = p->all_next;
+		proc_free(p);
+	}
+}
+
+static void *dup_bytes(const void *src, size_t n)
+{
+	void *d = kmalloc(n ? n : 1);
+	if (d && n)
+		memcpy(d, src, n);
+	return d;
+}
+
+struct proc *proc_fork(void)
+{
+	struct proc *me = current;
+	free_reaped();
+	struct proc *p = kzalloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	*p = *me;
+	p->state = P_ALIVE;
+	p->parent = me;
+	p->nthreads = 0;
+	p->exiting = false;
+	p->wstatus = 0;
+	p->exit_signal = SIGCHLD;
+	p->child_wait = (struct waitq){ 0 };
+	p->vfork_wait = (struct waitq){ 0 };
+	p->vfork_done = false;
+	p->sigpending = 0;
+	p->sigqueue = NULL;
+	p->nqueued = 0;
+	memset(p->it_expires, 0, sizeof(p->it_expires));
+	memset(p->it_interval, 0, sizeof(p->it_interval));
+	p->mm = NULL;
+	p->files = NULL;
+	p->fs = NULL;
+	p->start_ns = time_ns();
+	p->exe_path = me->exe_path ? strdup(me->exe_path) : NULL;
+	p->cmdline = dup_bytes(me->cmdline, me->cmdline_len);
+	p->environ = dup_bytes(me->environ, me->environ_len);
+	p->groups = me->ngroups ? dup_bytes(me->groups, sizeof(int) * (size_t)me->ngroups) : NULL;
+	if ((me->exe_path && !p->exe_path) || !p->cmdline || !p->environ ||
+	    (me->ngroups && !p->groups)) {
+		proc_free(p);
+		return NULL;
+	}
+	p->all_next = all_procs;
+	all_procs = p;
+	return p;
+}
+
+void proc_abort(struct proc *p)
+{
+	unlink_proc(p);
+	fs_proc_exit(p);
+	mm_put(p->mm);
+	proc_free(p);
+}
+
+void proc_reap(struct proc *p)
+{
+	unlink_proc(p);
+	proc_free(p);
+}
+
+void proc_vfork_release(struct proc *p)
+{
+	if (!p->vfork_done) {
+		p->vfork_done = true;
+		waitq_wake_all(&p->vfork_wait);
+	}
+}
+
+/* Tells the other threads of the current process to leave. */
+static void others_leave(void)
+{
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		if (t->proc == current && t != cur_thread && t->state != T_DEAD) {
+			t->must_exit = true;
+			thread_interrupt(t);
+		}
+}
+
+void proc_exit(int wstatus)
+{
+	struct proc *p = current;
+	if (!p->exiting) {
+		p->exiting = true;
+		p->wstatus = wstatus;
+		others_leave();
+	}
+	thread_exit(0);
+}
+
+void proc_kill_other_threads(void)
+{
+	others_leave();
+	while (current->nthreads > 1) {
+		sched_yield_cpu();
+		if (current->nthreads > 1)
+			sched_sleep_until(time_ns() + TICK_NS);
+	}
+}
+
+/* Would the parent's disposition of SIGCHLD make it not wait (children
+ * reaped at once)? */
+static bool parent_ignores_children(struct proc *parent)
+{
+	struct k_sigaction *ka = &parent->sigactions[SIGCHLD];
+	return ka->handler == (uint64_t)SIG_IGN || (ka->flags & SA_NOCLDWAIT);
+}
+
+void proc_last_thread_gone(struct proc *p)
+{
+	fs_proc_exit(p);
+	signal_drop_all(p);
+	itimer_proc_exit(p);
+	memset(p->it_expires, 0, sizeof(p->it_expires));
+	proc_vfork_release(p);
+	mm_activate(NULL);   /* off p's tables before they go */
+	mm_put(p->mm);
+	p->mm = NULL;
+	p->state = P_ZOMBIE;
+
+	/* Children go to pid 1, which reaps those that have ended already. */
+	struct proc *init = proc_find(1);
+	bool zombies = false;
+	for (struct proc *c = all_procs; c; c = c->all_next)
+		if (c->parent == p) {
+			c->parent = init;
+			zombies |= c->state == P_ZOMBIE;
+		}
+	if (zombies && init)
+		waitq_wake_all(&init->child_wait);
+
+	struct proc *parent = p->parent;
+	if (!parent || (p->exit_signal == SIGCHLD && parent_ignores_children(parent))) {
+		unlink_proc(p);      /* nobody will wait: freed later, off this stack */
+		p->all_next = reap_later;
+		reap_later = p;
+		if (parent)
+			waitq_wake_all(&parent->child_wait);   /* a wait may now see ECHILD */
+		return;
+	}
+	if (p->exit_signal) {
+		siginfo_t info;
+		memset(&info, 0, sizeof(info));
+		info.si_signo = p->exit_signal;
+		info.si_pid = p->pid;
+		info.si_uid = p->uid;
+		if (p->wstatus & 0x7F) {
+			info.si_code = CLD_KILLED;
+			info.si_status = p->wstatus & 0x7F;
+		} else {
+			info.si_code = CLD_EXITED;
+			info.si_status = (p->wstatus >> 8) & 0xFF;
+		}
+		signal_send_to(parent, NULL, &info);
+	}
+	waitq_wake_all(&parent->child_wait);
+}

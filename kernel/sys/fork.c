@@ -1,0 +1,69 @@
+/* sys/fork.c: new processes: fork, vfork and clone without CLONE_THREAD
+ * (glibc's fork, posix_spawn's CLONE_VM|CLONE_VFORK). The child gets a
+ * copy of the address space (or shares it with CLONE_VM until it execs),
+ * of the descriptor table (or shares it with CLONE_FILES), cwd and umask,
+ * signal dispositions and mask, credentials and limits; no timers. */
+#include "kernel/kernel.h"
+#include "kernel/syscall.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/vm.h"
+#include "arch/x86_64/trap.h"
+#include "fs/vfs.h"
+#include <linux/sched.h>
+
+#define PROCESS_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | CLONE_SETTLS | \
+		       CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | \
+		       CLONE_SYSVSEM | CLONE_IO | CLONE_DETACHED)
+
+long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
+		   unsigned long tls)
+{
+	if (flags & ~(PROCESS_FLAGS | 0xFF))
+		return -ENOSYS;   /* namespaces, CLONE_PARENT, ptrace: not here */
+	if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
+		return -EPERM;
+
+	struct proc *me = current, *p = proc_fork();
+	if (!p)
+		return -ENOMEM;
+	p->exit_signal = (int)(flags & 0xFF);
+	if (flags & CLONE_VM) {
+		p->mm = me->mm;
+		p->mm->refs++;
+	} else {
+		p->mm = mm_copy(me->mm);
+	}
+	struct thread *t = NULL;
+	if (!p->mm || fs_proc_fork(p, flags & CLONE_FILES, flags & CLONE_FS) || !(t = thread_create_in(p, cur_thread->tf))) {
+		proc_abort(p);
+		return -ENOMEM;
+	}
+	p->pid = t->tid;
+	t->tf->rax = 0;
+	if (newsp)
+		t->tf->rsp = newsp;
+	if (flags & CLONE_SETTLS)
+		t->fs_base = tls;
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = (uint64_t)child_tid;
+	if (flags & CLONE_CHILD_SETTID)
+		t->set_child_tid = (uint64_t)child_tid;
+	int pid = p->pid;
+	if (flags & CLONE_PARENT_SETTID)
+		copy_to_user(parent_tid, &pid, sizeof(pid));
+	if (flags & CLONE_VFORK)
+		while (!p->vfork_done)   /* p stays until we have waited for it */
+			waitq_wait_nosig(&p->vfork_wait);
+	return pid;
+}
+
+long sys_fork(void)
+{
+	return process_clone(SIGCHLD, 0, NULL, NULL, 0);
+}
+
+long sys_vfork(void)
+{
+	return process_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, NULL, NULL, 0);
+}
