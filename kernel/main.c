@@ -10,12 +10,11 @@
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/acpi.h"
 #include "fs/vfs.h"
 
 #define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
 #define STATUS_BAD_IMAGE 125
-
-void power_set_rsdp(const uint8_t *rsdp);
 
 static struct bootinfo bi;
 static struct cmdline cl;
@@ -77,7 +76,7 @@ void kmain(uint32_t magic, uint32_t info)
 	syscall_init();
 	outb(0x21, 0xFF);     /* mask the legacy PICs: nothing uses them */
 	outb(0xA1, 0xFF);
-	power_set_rsdp(bi.acpi_rsdp);
+	acpi_set_rsdp(bi.acpi_rsdp);
 	if (cmdline_parse(bi.cmdline, &cl))
 		vm_exit(STATUS_BAD_IMAGE);
 	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader,
