@@ -12,6 +12,7 @@
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/acpi.h"
 #include "fs/vfs.h"
+#include "drivers/virtio/virtio.h"
 
 #define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
 #define STATUS_BAD_IMAGE 125
@@ -93,6 +94,15 @@ void kmain(uint32_t magic, uint32_t info)
 	int err = fs_init(phys_to_virt(bi.initrd_start), bi.initrd_end - bi.initrd_start);
 	if (err)
 		vm_exit(STATUS_BAD_IMAGE);   /* fs_init said why */
+	virtio_pci_init();
+	virtio_mmio_init();
+	if (blockdev_nodes_init())
+		kprintf("htux: cannot make the disk files in /dev\n");
+	for (int i = 0; i < cl.nmounts; i++) {
+		kprintf("htux: mount.%s=%s: mounting disks is not supported yet\n",
+			cl.mount_dev[i], cl.mount_path[i]);
+		vm_exit(STATUS_BAD_IMAGE);
+	}
 
 	size_t len;
 	char *blob = read_image_file("/.htux/env", &len);
