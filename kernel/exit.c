@@ -2,6 +2,7 @@
  * tell the launcher on COM2, then isa-debug-exit, then ACPI power-off, and
  * as a last resort a triple fault (QEMU with -no-reboot stops on it). */
 #include "kernel/kernel.h"
+#include "kernel/strace.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/serial.h"
@@ -18,6 +19,8 @@ void vm_exit(int status)
 		goto last_resort;   /* a fault while switching off */
 	exiting = true;
 	status &= 0xFF;
+	if (kopts.summary)
+		sysstats_print();
 	serial_flush();
 	if (com2_present()) {
 		int n = ksnprintf(line, sizeof(line), "htux-exit %d\n", status);

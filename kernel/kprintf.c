@@ -147,6 +147,25 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
+void kdiag_write(const char *s, size_t n)
+{
+	if (com2_present())
+		com2_write(s, n);
+	else
+		console_write(s, n);
+}
+
+int kdiag(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kdiag_write(buf, MIN((size_t)n, sizeof(buf) - 1));
+	return n;
+}
+
 void panic(const char *fmt, ...)
 {
 	char buf[512];

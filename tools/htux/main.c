@@ -45,7 +45,9 @@ static const char usage[] =
 "                         default with TCG)\n"
 "  --verbose              kernel messages (kernel option verbose)\n"
 "  --trace                report unimplemented system calls (trace)\n"
-"  --strace               report every system call (strace)\n"
+"  --strace               report every system call (strace), on stderr\n"
+"  --syscall-summary      count and time the system calls; a table like\n"
+"                         strace -c's on stderr at exit (syscall_summary)\n"
 "  -e, --env NAME=VALUE   set an environment variable of the program\n"
 "  --add HOST[:GUEST]     add a host file or directory to the image (see\n"
 "                         htux-mkimage --help)\n"
@@ -173,6 +175,7 @@ static int boot(const struct htux_opts *o, struct run *r)
 		tcsetattr(0, TCSANOW, &tio);
 	if (ws == -1)
 		return FAILED;
+	status_relay(r->status, stderr);
 	return status_decide(status_read(r->status), ws, sig);
 }
 

@@ -100,6 +100,8 @@ static int flag(const char *a, struct htux_opts *o)
 		o->trace = 1;
 	else if (!strcmp(a, "--strace"))
 		o->strace = 1;
+	else if (!strcmp(a, "--syscall-summary"))
+		o->summary = 1;
 	else if (!strcmp(a, "--verbose"))
 		o->verbose = 1;
 	else if (!strcmp(a, "--dry-run"))

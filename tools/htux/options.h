@@ -13,6 +13,7 @@ struct htux_opts {
 	const char *machine;	/* --machine, default "pc" */
 	const char *cpu;	/* --cpu, or NULL */
 	int trace, strace, verbose, dry_run;
+	int summary;		/* --syscall-summary */
 	const char **mk;	/* "-e" VALUE / "--add" VALUE pairs, in order */
 	size_t nmk;
 	const char **append;	/* --append STR, in order */

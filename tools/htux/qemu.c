@@ -6,7 +6,7 @@
 
 char *kernel_cmdline(const struct htux_opts *o)
 {
-	const char *flags[3], *w;
+	const char *flags[4], *w;
 	size_t n = 0, len = 1, i;
 	char *s;
 
@@ -16,6 +16,8 @@ char *kernel_cmdline(const struct htux_opts *o)
 		flags[n++] = "trace";
 	if (o->strace)
 		flags[n++] = "strace";
+	if (o->summary)
+		flags[n++] = "syscall_summary";
 	for (i = 0; i < n; i++)
 		len += strlen(flags[i]) + 1;
 	for (i = 0; i < o->nappend; i++)
