@@ -3,6 +3,7 @@
  * '0'), and panic(). */
 #include "kernel/kernel.h"
 #include "arch/x86_64/serial.h"
+#include "kernel/backtrace.h"
 
 struct out {
 	char *buf;
@@ -174,5 +175,6 @@ void panic(const char *fmt, ...)
 	kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	kprintf("htux: panic: %s\n", buf);
+	backtrace_here();
 	vm_exit(255);
 }

@@ -8,6 +8,7 @@
 #include "qemu.h"
 #include "report.h"
 #include "feed.h"
+#include "gdb.h"
 #include "status.h"
 
 #include <errno.h>
@@ -48,6 +49,9 @@ static const char usage[] =
 "  --strace               report every system call (strace), on stderr\n"
 "  --syscall-summary      count and time the system calls; a table like\n"
 "                         strace -c's on stderr at exit (syscall_summary)\n"
+"  --gdb[=PORT]           start paused with QEMU's gdbstub on\n"
+"                         127.0.0.1:PORT (default 1234) and print the gdb\n"
+"                         command that loads the kernel's and PROG's symbols\n"
 "  -e, --env NAME=VALUE   set an environment variable of the program\n"
 "  --add HOST[:GUEST]     add a host file or directory to the image (see\n"
 "                         htux-mkimage --help)\n"
@@ -176,7 +180,12 @@ static int boot(const struct htux_opts *o, struct run *r)
 	if (ws == -1)
 		return FAILED;
 	status_relay(r->status, stderr);
-	return status_decide(status_read(r->status), ws, sig);
+	int guest = status_read(r->status);
+	if (guest < 0 && o->gdb_port > 0 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0) {
+		htux_error("the program did not finish: QEMU was stopped from gdb");
+		return FAILED;
+	}
+	return status_decide(guest, ws, sig);
 }
 
 static int dry_run(const struct htux_opts *o, struct run *r)
@@ -257,6 +266,8 @@ static int run(const struct htux_opts *o)
 		goto out;
 	}
 	ret = make_image(o, &r);
+	if (ret == 0 && o->gdb_port > 0 && gdb_hint(stderr, o->gdb_port, r.kernel, o->prog[0]))
+		ret = FAILED;
 	if (ret == 0)
 		ret = boot(o, &r);
 out:

@@ -90,6 +90,15 @@ static const char *valued_opt(int argc, char **argv, int *i,
 	return NULL;
 }
 
+/* A TCP port 1 to 65535, or -1. */
+static int gdb_port(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return isdigit((unsigned char)*s) && !*end && v >= 1 && v <= 65535 ? (int)v : -1;
+}
+
 static int flag(const char *a, struct htux_opts *o)
 {
 	if (!strcmp(a, "--kvm"))
@@ -102,6 +111,10 @@ static int flag(const char *a, struct htux_opts *o)
 		o->strace = 1;
 	else if (!strcmp(a, "--syscall-summary"))
 		o->summary = 1;
+	else if (!strcmp(a, "--gdb"))
+		o->gdb_port = 1234;
+	else if (!strncmp(a, "--gdb=", 6))
+		o->gdb_port = gdb_port(a + 6);
 	else if (!strcmp(a, "--verbose"))
 		o->verbose = 1;
 	else if (!strcmp(a, "--dry-run"))
@@ -208,6 +221,8 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 	}
 	if (o->help || o->version)
 		return 0;
+	if (o->gdb_port < 0)
+		return bad(err, errlen, "--gdb=PORT: expected a TCP port from 1 to 65535");
 	if (i >= argc)
 		return bad(err, errlen, "missing PROG (see htux --help)");
 	if (!*argv[i])

@@ -14,6 +14,7 @@ struct htux_opts {
 	const char *cpu;	/* --cpu, or NULL */
 	int trace, strace, verbose, dry_run;
 	int summary;		/* --syscall-summary */
+	int gdb_port;		/* --gdb[=PORT]: 0 when off */
 	const char **mk;	/* "-e" VALUE / "--add" VALUE pairs, in order */
 	size_t nmk;
 	const char **append;	/* --append STR, in order */

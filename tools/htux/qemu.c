@@ -117,6 +117,11 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 	argvec_push(out, "isa-serial,chardev=htux-status,iobase=0x2f8,irq=3");
 	argvec_push(out, "-device");
 	argvec_push(out, "isa-debug-exit,iobase=0xf4,iosize=4");
+	if (o->gdb_port > 0) {		/* gdbstub, paused until gdb continues */
+		argvec_push(out, "-gdb");
+		argvec_pushf(out, "tcp:127.0.0.1:%d", o->gdb_port);
+		argvec_push(out, "-S");
+	}
 	for (i = 0; i < o->nqemu_args; i++)
 		argvec_push(out, o->qemu_args[i]);
 	free(cmdline);
