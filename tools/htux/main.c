@@ -55,6 +55,10 @@ static const char usage[] =
 "  -e, --env NAME=VALUE   set an environment variable of the program\n"
 "  --add HOST[:GUEST]     add a host file or directory to the image (see\n"
 "                         htux-mkimage --help)\n"
+"  --minimal              boot a kernel holding only the system calls PROG\n"
+"                         can make (see htux-mkimage --minimal)\n"
+"  --minimal-ignore-unknown  the same, even when some calls' numbers are\n"
+"                         unknown (see htux-mkimage --help)\n"
 "  --trace-files          add the files PROG uses when run once on this\n"
 "                         host under strace (see htux-mkimage --help)\n"
 "  --append WORDS         more kernel command-line words (see\n"
@@ -100,6 +104,7 @@ static char *join(const char *dir, const char *name)
 struct run {
 	struct run_paths p;
 	char *tmpdir, *image, *status, *kernel, *mkimage;
+	char *minimal;		/* --minimal: the kernel made for the program */
 };
 
 static void cleanup(struct run *r, const struct htux_opts *o)
@@ -109,6 +114,8 @@ static void cleanup(struct run *r, const struct htux_opts *o)
 			unlink(r->image);
 		if (r->status)
 			unlink(r->status);
+		if (r->minimal)
+			unlink(r->minimal);
 		if (rmdir(r->tmpdir))
 			htux_error("%s: %s", r->tmpdir, strerror(errno));
 	}
@@ -117,6 +124,7 @@ static void cleanup(struct run *r, const struct htux_opts *o)
 	free(r->status);
 	free(r->kernel);
 	free(r->mkimage);
+	free(r->minimal);
 }
 
 static int choose_accel(const struct htux_opts *o)
@@ -261,12 +269,22 @@ static int run(const struct htux_opts *o)
 	r.p.image = r.image;
 	r.p.status = r.status;
 	r.p.kvm = kvm;
+	if (o->minimal) {
+		r.minimal = r.tmpdir ? join(r.tmpdir, "kernel.elf") : join(tmp_base(), "htux.XXXXXX/kernel.elf");
+		if (!r.minimal) {
+			htux_error("out of memory");
+			ret = FAILED;
+			goto out;
+		}
+		r.p.minimal = r.minimal;
+		r.p.kernel = r.minimal;
+	}
 	if (o->dry_run) {
 		ret = dry_run(o, &r);
 		goto out;
 	}
 	ret = make_image(o, &r);
-	if (ret == 0 && o->gdb_port > 0 && gdb_hint(stderr, o->gdb_port, r.kernel, o->prog[0]))
+	if (ret == 0 && o->gdb_port > 0 && gdb_hint(stderr, o->gdb_port, r.p.kernel, o->prog[0]))
 		ret = FAILED;
 	if (ret == 0)
 		ret = boot(o, &r);

@@ -204,7 +204,12 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 			i++;
 			break;
 		}
-		if (!strcmp(a, "--trace-files")) {	/* htux-mkimage's */
+		if (!strcmp(a, "--minimal")) {
+			o->minimal = 1;
+			continue;
+		}
+		if (!strcmp(a, "--trace-files") ||	/* htux-mkimage's */
+		    !strcmp(a, "--minimal-ignore-unknown")) {
 			if (push(&o->mk, &o->nmk, a))
 				return bad(err, errlen, "out of memory");
 			continue;
@@ -221,6 +226,10 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 	}
 	if (o->help || o->version)
 		return 0;
+	if (!o->minimal)
+		for (size_t k = 0; k < o->nmk; k++)
+			if (!strcmp(o->mk[k], "--minimal-ignore-unknown"))
+				return bad(err, errlen, "--minimal-ignore-unknown needs --minimal");
 	if (o->gdb_port < 0)
 		return bad(err, errlen, "--gdb=PORT: expected a TCP port from 1 to 65535");
 	if (i >= argc)

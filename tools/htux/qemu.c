@@ -47,6 +47,10 @@ int mkimage_command(const struct htux_opts *o, const struct run_paths *p,
 	argvec_push(out, p->image);
 	for (i = 0; i < o->nmk; i++)
 		argvec_push(out, o->mk[i]);
+	if (p->minimal) {
+		argvec_push(out, "--minimal");
+		argvec_push(out, p->minimal);
+	}
 	argvec_push(out, "--");
 	for (i = 0; i < o->nprog; i++)
 		argvec_push(out, o->prog[i]);

@@ -17,6 +17,8 @@ struct mk_opts {
 	size_t nadd;
 	int help, version;
 	int trace_files;	/* --trace-files */
+	const char *minimal;	/* --minimal KERNEL, or NULL */
+	int minimal_ignore_unknown;	/* --minimal-ignore-unknown */
 	const char *prog;	/* PROG as typed */
 	char **args;		/* its arguments (after PROG) */
 	size_t nargs;
