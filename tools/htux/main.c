@@ -9,6 +9,7 @@
 #include "report.h"
 #include "feed.h"
 #include "gdb.h"
+#include "relay.h"
 #include "status.h"
 
 #include <errno.h>
@@ -180,14 +181,15 @@ static int boot(const struct htux_opts *o, struct run *r)
 		argvec_free(&cmd);
 		return FAILED;
 	}
+	pid_t relay = relay_start(r->status);   /* diagnostics to stderr */
 	ws = child_run(cmd.v, &sig);
+	relay_stop(relay);
 	feed_stop(feeder);
 	argvec_free(&cmd);
 	if (tty)
 		tcsetattr(0, TCSANOW, &tio);
 	if (ws == -1)
 		return FAILED;
-	status_relay(r->status, stderr);
 	int guest = status_read(r->status);
 	if (guest < 0 && o->gdb_port > 0 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0) {
 		htux_error("the program did not finish: QEMU was stopped from gdb");

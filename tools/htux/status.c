@@ -4,7 +4,6 @@
 #include "report.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -60,23 +59,6 @@ int status_read(const char *path)
 	n = fread(buf, 1, sizeof buf, f);
 	fclose(f);
 	return status_parse(buf, n);
-}
-
-void status_relay(const char *path, FILE *out)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return;
-	while ((n = getline(&line, &cap, f)) > 0)
-		if (parse_line(line, line[n - 1] == '\n' ? (size_t)n - 1 : (size_t)n) < 0)
-			fwrite(line, 1, (size_t)n, out);
-	free(line);
-	fclose(f);
-	fflush(out);
 }
 
 int status_decide(int guest, int wstatus, int forwarded)

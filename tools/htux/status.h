@@ -3,17 +3,11 @@
 #define HTUX_STATUS_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 /* The N of the last line "htux-exit N" (0 to 255) in buf, or -1. */
 int status_parse(const char *buf, size_t len);
 /* The same for a file; -1 when it is missing or holds no such line. */
 int status_read(const char *path);
-/* Copies the kernel's diagnostics from the file (every line but the
-   "htux-exit N" ones: strace lines, the syscall summary, backtraces) to
-   out. */
-void status_relay(const char *path, FILE *out);
-
 /* The launcher's exit status: guest (from status_read) when known, else
    decoded from QEMU's wait status: an odd exit code c other than 1 is
    isa-debug-exit's (n << 1) | 1, so n = c >> 1 (1 is also QEMU's own
