@@ -8,6 +8,7 @@
 #include "kernel/pmem.h"
 #include "kernel/proc.h"
 #include "kernel/vm.h"
+#include "kernel/usersyms.h"
 #include "arch/x86_64/trap.h"
 #include <asm-generic/mman-common.h>
 
@@ -77,16 +78,27 @@ static bool user_code(uint64_t pc)
 	return v && (v->prot & PROT_EXEC);
 }
 
+/* "htux: #N 0xADDR", plus the function's name when the file has one. */
+static void user_frame(int n, uint64_t pc, bool ret)
+{
+	char name[128];
+
+	if (usersym_name(pc, ret, name, sizeof(name)))
+		kdiag("htux: #%d 0x%lx %s\n", n, pc, name);
+	else
+		kdiag("htux: #%d 0x%lx\n", n, pc);
+}
+
 void backtrace_user(const struct trapframe *tf)
 {
 	uint64_t rbp = tf->rbp;
 
-	kdiag("htux: #0 0x%lx\n", tf->rip);
+	user_frame(0, tf->rip, false);
 	for (int n = 1; n < MAX_FRAMES && rbp && !(rbp & 7) && rbp < USER_TOP; n++) {
 		uint64_t f[2];
 		if (copy_from_user(f, (const void *)rbp, sizeof(f)) || !user_code(f[1]))
 			break;
-		kdiag("htux: #%d 0x%lx\n", n, f[1]);
+		user_frame(n, f[1], true);
 		if (f[0] <= rbp)
 			break;
 		rbp = f[0];

@@ -48,17 +48,21 @@ check "panic_test=fault: a page fault in the kernel, status 255, frame #0 named 
 	printf '%s\n' "$HTUX_STDOUT" | grep -q '^htux: panic: page fault (vector 14) in the kernel at '
 
 # A crashed program: the usual line on the console, its frames (walked by
-# frame pointer) on stderr: main, then the C library's caller of main.
+# frame pointer) on stderr: main, then the C library's caller of main,
+# named from the program's symbol table as addr2line names them.
 build_static crash-fp progs/crash.c musl -O0 -fno-omit-frame-pointer || bail_out "cannot build crash.c"
 htux_run "$HTUX_TMP/crash-fp"
 check_output_status "crash: stdout and status as before" "about to crash
 htux: program killed by SIGSEGV: bad access at 0x0 (ip 0x${HTUX_STDOUT##*ip 0x}" 139
-names=
-for a in $(sed -n 's/^htux: #[0-9]* \(0x[0-9a-f]*\)$/\1/p' "$HTUX_TMP/stderr"); do
-	names="$names$(addr2line -f -e "$HTUX_TMP/crash-fp" "$a" | head -n 1) "
-done
+names= a2l=
+while read -r a name; do
+	names="$names${name%+0x*} "
+	a2l="$a2l$(addr2line -f -e "$HTUX_TMP/crash-fp" "$a" | head -n 1) "
+done < <(sed -n 's/^htux: #[0-9]* \(0x[0-9a-f]*\) \([a-z_0-9]*+0x[0-9a-f]*\)$/\1 \2/p' "$HTUX_TMP/stderr")
 case $names in
-"main "*libc_start*) ok "crash: backtrace on stderr: $names" ;;
+"main "*libc_start*) [ "$names" = "$a2l" ] &&
+	ok "crash: backtrace on stderr: $names" ||
+	not_ok "crash: backtrace names as addr2line's" "htux: $names" "addr2line: $a2l" ;;
 *) not_ok "crash: backtrace on stderr: main, then the libc's start" "got: $names"; _show_run ;;
 esac
 
