@@ -90,7 +90,7 @@ static void add_arg(struct line *l, char kind, uint64_t v, uint64_t next, long r
 		break;
 	case 'p': add(l, v ? "0x%lx" : "NULL", v); break;
 	case 'u': add(l, "%lu", v); break;
-	case 'x': add(l, "0x%lx", v); break;
+	case 'x': add(l, v ? "0x%lx" : "0", v); break;
 	case 'o': add(l, "0%lo", v & 07777777); break;
 	default: add(l, "%ld", (long)v); break;
 	}
