@@ -162,11 +162,13 @@ static int run(char *const argv[])
 	}
 	if (pid == 0) {
 		execvp(argv[0], argv);
-		fprintf(stderr, "htux-mkimage: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	if (waitpid(pid, &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws)) {
-		mk_error(NULL, "--minimal: %s failed", argv[0]);
+		if (WIFEXITED(ws) && WEXITSTATUS(ws) == 127)
+			mk_error(NULL, "--minimal: cannot run %s (it comes with binutils)", argv[0]);
+		else
+			mk_error(NULL, "--minimal: %s %s failed", argv[0], argv[1]);
 		return -1;
 	}
 	return 0;
@@ -251,7 +253,7 @@ int minimal_kernel(const char *kernel_out, const char *prog, const struct syssca
 	if (s->unknown) {
 		fputs(" (at", stderr);
 		for (size_t i = 0; i < s->unknown && i < SYSSCAN_SHOW; i++)
-			fprintf(stderr, " %#llx", (unsigned long long)s->unknown_at[i]);
+			fprintf(stderr, " %s:%#llx", s->unknown_in[i], (unsigned long long)s->unknown_at[i]);
 		fputs(s->unknown > SYSSCAN_SHOW ? " ...)" : ")", stderr);
 		fputs(all ? ": every handler kept" : ", ignored (--minimal-ignore-unknown)", stderr);
 	}

@@ -469,7 +469,7 @@ static void reaching(struct search *s, size_t i, int reg)
 	}
 }
 
-static void scan_sites(struct code *c, struct sysscan *out, unsigned char *seen)
+static void scan_sites(struct code *c, struct sysscan *out, unsigned char *seen, const char *path)
 {
 	struct search s;
 
@@ -484,8 +484,10 @@ static void scan_sites(struct code *c, struct sysscan *out, unsigned char *seen)
 		reaching(&s, i, 0);
 		out->sites++;
 		if (s.unknown || !s.nvals) {
-			if (out->unknown < SYSSCAN_SHOW)
+			if (out->unknown < SYSSCAN_SHOW) {
 				out->unknown_at[out->unknown] = c->v[i].addr;
+				out->unknown_in[out->unknown] = path;
+			}
 			out->unknown++;
 			continue;
 		}
@@ -548,7 +550,7 @@ int sysscan_file(const char *path, struct sysscan *out)
 		free(seen);
 		goto nomem;
 	}
-	scan_sites(&c, out, seen);
+	scan_sites(&c, out, seen, path);
 	free(seen);
 	ret = 0;
 	goto out;

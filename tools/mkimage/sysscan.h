@@ -14,6 +14,7 @@ struct sysscan {
 	size_t sites;		/* syscall instructions seen */
 	size_t unknown;		/* ... whose number could not be found */
 	uint64_t unknown_at[SYSSCAN_SHOW];	/* the first ones' addresses */
+	const char *unknown_in[SYSSCAN_SHOW];	/* ... and files (the path given) */
 	size_t out_of_range;	/* numbers found >= SYSSCAN_MAX */
 };
 
