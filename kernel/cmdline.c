@@ -87,6 +87,12 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.trace = true;
 		else if (!strcmp(w, "strace"))
 			kopts.strace = kopts.trace = true;
+		else if (!strcmp(w, "syscall_summary"))
+			kopts.summary = true;
+		else if (!strcmp(w, "panic_test"))
+			kopts.panic_test = 1;
+		else if (!strcmp(w, "panic_test=fault"))
+			kopts.panic_test = 2;
 		else if (!strcmp(w, "quiet"))
 			kopts.verbose = false;
 		else if (!strcmp(w, "console=hvc") || !strcmp(w, "console=hvc0"))
@@ -116,6 +122,7 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			return -1;
 		}
 	}
+	kopts.watch = kopts.strace || kopts.summary;
 	if (bad) {
 		kprintf("htux: unbalanced quote in the kernel command line\n");
 		return -1;

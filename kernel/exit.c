@@ -2,6 +2,7 @@
  * tell the launcher on COM2, then isa-debug-exit, then ACPI power-off, and
  * as a last resort a triple fault (QEMU with -no-reboot stops on it). */
 #include "kernel/kernel.h"
+#include "kernel/strace.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/serial.h"
@@ -20,6 +21,8 @@ void vm_exit(int status)
 	exiting = true;
 	status &= 0xFF;
 	hvc_flush();
+	if (kopts.summary)
+		sysstats_print();
 	serial_flush();
 	if (com2_present()) {
 		int n = ksnprintf(line, sizeof(line), "htux-exit %d\n", status);

@@ -17,7 +17,7 @@ sed -n 's/^#define __NR_\([a-z0-9_]*\)[ \t]\+\([0-9]\+\).*/\1 \2/p' "$unistd" | 
 
 # name<TAB>note for each entry of the table ("" when implemented)
 awk '
-/static const syscall_fn table/ { on = 1; next }
+/const syscall_fn syscall_table/ { on = 1; next }
 on && /^};/ { on = 0 }
 on {
 	line = $0

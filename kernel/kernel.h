@@ -38,6 +38,9 @@ struct kopts {
 	bool trace;     /* name unimplemented syscalls */
 	bool strace;    /* trace every syscall */
 	bool console_hvc;   /* console=hvc: the program's console is the virtio console */
+	bool summary;   /* syscall_summary: count and time the calls, table at exit */
+	bool watch;     /* strace or summary: the dispatcher's slow path */
+	int panic_test; /* panic_test[=fault]: a deliberate panic (debugging aid) */
 };
 extern struct kopts kopts;
 
@@ -51,6 +54,11 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((forma
 #define kinfo(...) klog_info("htux: " __VA_ARGS__)
 int klog_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void klog_write(int level, const char *s, size_t n);   /* appends to the kernel log */
+/* The diagnostics channel (strace lines, the syscall summary, backtraces
+ * of a crashed program): COM2 when the launcher gave one (it shows them on
+ * stderr), else the console. */
+int kdiag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kdiag_write(const char *s, size_t n);
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
 /* Strings and memory (kernel/string.c). */
@@ -88,6 +96,7 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max);
 void time_init(void);            /* marks the boot instant */
 int64_t rtc_read_epoch(void);    /* wall clock, seconds since the epoch */
 uint64_t time_ns(void);          /* monotonic ns since boot */
+uint64_t tsc_to_ns(uint64_t ticks); /* a TSC interval in ns (calibrates first) */
 bool time_ready(void);           /* time_ns() is calibrated (calling it costs nothing) */
 void realtime_set_ns(int64_t ns); /* sets the wall clock (clock_settime) */
 int64_t realtime_boot_ns(void);  /* wall clock at boot, ns since the epoch */

@@ -3,6 +3,7 @@
  * '0'), and panic(). */
 #include "kernel/kernel.h"
 #include "arch/x86_64/serial.h"
+#include "kernel/backtrace.h"
 
 struct out {
 	char *buf;
@@ -147,6 +148,25 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
+void kdiag_write(const char *s, size_t n)
+{
+	if (com2_present())
+		com2_write(s, n);
+	else
+		console_write(s, n);
+}
+
+int kdiag(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kdiag_write(buf, MIN((size_t)n, sizeof(buf) - 1));
+	return n;
+}
+
 void panic(const char *fmt, ...)
 {
 	char buf[512];
@@ -155,5 +175,6 @@ void panic(const char *fmt, ...)
 	kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	kprintf("htux: panic: %s\n", buf);
+	backtrace_here();
 	vm_exit(255);
 }

@@ -59,6 +59,8 @@ static int env_set(char **env, int n, int max, char *word)
 	return n;
 }
 
+void panic_test_run(int kind);
+
 void kmain(uint32_t magic, uint32_t info)
 {
 	static char *argv[CMDLINE_MAX_WORDS], *envp[CMDLINE_MAX_WORDS];
@@ -81,6 +83,8 @@ void kmain(uint32_t magic, uint32_t info)
 	acpi_set_rsdp(bi.acpi_rsdp);
 	if (cmdline_parse(bi.cmdline, &cl))
 		vm_exit(STATUS_BAD_IMAGE);
+	if (kopts.panic_test)
+		panic_test_run(kopts.panic_test);   /* kernel/panic_test.c */
 	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader,
 	      pmem_free_pages() * 4, bi.cmdline);
 	if (pmem_free_pages() < MIN_FREE_PAGES) {

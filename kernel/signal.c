@@ -6,6 +6,7 @@
  * an interrupted system call, and faults. */
 #include "kernel/kernel.h"
 #include "kernel/signal.h"
+#include "kernel/backtrace.h"
 #include "kernel/sched.h"
 #include "kernel/proc.h"
 #include "kernel/vm.h"
@@ -470,6 +471,7 @@ static __attribute__((noreturn)) void fault_kill(struct trapframe *tf, int sig, 
 		kprintf("htux: program killed by %s at ip 0x%lx\n", signal_name(sig), tf->rip);
 	if (kopts.verbose)
 		trap_dump(tf);
+	backtrace_user(tf);   /* on the diagnostics channel */
 	vm_exit(128 + sig);
 }
 

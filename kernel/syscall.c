@@ -3,19 +3,18 @@
  * answers -ENOSYS for the rest, and traces calls when asked. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
+#include "kernel/strace.h"
 #include "kernel/signal.h"
 #include "kernel/proc.h"
 #include "arch/x86_64/trap.h"
 #include <asm/unistd_64.h>
-
-typedef long (*syscall_fn)(long, long, long, long, long, long);
 
 /* Handlers take their own argument types; the System V ABI passes the six
  * registers the same way whatever the prototype, so each is called through
  * the one six-argument type. */
 #define H(name) [__NR_##name] = (syscall_fn)(void (*)(void))sys_##name
 
-static const syscall_fn table[SYSCALL_MAX] = {
+__attribute__((weak)) const syscall_fn syscall_table[SYSCALL_MAX] = {
 	/* kernel/sys/file.c */
 	H(read), H(write), H(readv), H(writev), H(pread64), H(pwrite64), H(preadv), H(pwritev),
 	H(open), H(openat), H(creat), H(close), H(lseek), H(dup), H(dup2), H(dup3), H(fcntl),
@@ -89,38 +88,18 @@ static const syscall_fn table[SYSCALL_MAX] = {
 	H(clock_adjtime), /* partial: as adjtimex, CLOCK_REALTIME only */
 };
 
-static const char *name_of(uint64_t nr)
-{
-	return nr < SYSCALL_MAX && syscall_names[nr] ? syscall_names[nr] : "?";
-}
-
 void syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
+	syscall_fn fn = nr < SYSCALL_MAX ? syscall_table[nr] : NULL;
 	long ret;
 
-	if (nr < SYSCALL_MAX && table[nr]) {
-		/* Once there are other processes, each line names its own
-		 * (a call that blocks or ends its process leaves its line
-		 * open; the next one starts anew). */
-		int pid = current->pid;
-		bool tag = kopts.strace && (pid != 1 || all_procs->all_next);
-		if (kopts.strace && tag)
-			kprintf("htux: [%d] %s(%lx, %lx, %lx, %lx, %lx, %lx)\n", pid, name_of(nr), tf->rdi,
-				tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
-		else if (kopts.strace)
-			kprintf("htux: %s(%lx, %lx, %lx, %lx, %lx, %lx)", name_of(nr), tf->rdi, tf->rsi,
-				tf->rdx, tf->r10, tf->r8, tf->r9);
-		ret = table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
-		if (kopts.strace && tag)
-			kprintf("htux: [%d] %s = %ld\n", pid, name_of(nr), ret);
-		else if (kopts.strace)
-			kprintf(" = %ld\n", ret);
-	} else {
-		if (kopts.trace)
-			kprintf("htux: unimplemented syscall %s (%lu)\n", name_of(nr), nr);
+	if (__builtin_expect(kopts.watch || (!fn && kopts.trace), 0))
+		ret = syscall_watched(tf, fn);   /* kernel/strace.c */
+	else if (fn)
+		ret = fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+	else
 		ret = -ENOSYS;
-	}
 	tf->rax = ret;
 	if (tf->rip >= USER_TOP)
 		signal_fault(tf, SIGSEGV, tf->rip);

@@ -19,6 +19,10 @@ struct rusage;
 struct trapframe;
 
 #define SYSCALL_MAX 512
+typedef long (*syscall_fn)(long, long, long, long, long, long);
+/* The handlers by number (kernel/syscall.c; a weak definition, so that a
+ * minimal kernel can link its own table: see tools/mkimage/minimal.c). */
+extern const syscall_fn syscall_table[SYSCALL_MAX];
 extern const char *const syscall_names[SYSCALL_MAX];
 void syscall_dispatch(struct trapframe *tf);
 

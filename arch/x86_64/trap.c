@@ -7,6 +7,7 @@
 #include "kernel/sched.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
+#include "kernel/backtrace.h"
 
 static const char *const exc_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
@@ -53,6 +54,7 @@ static __attribute__((noreturn)) void kernel_fault(struct trapframe *tf)
 
 	kprintf("htux: panic: %s (vector %lu) in the kernel at %lx\n", name, tf->trapno, tf->rip);
 	trap_dump(tf);
+	backtrace_kernel(tf->rip, tf->rbp);
 	vm_exit(255);
 }
 

@@ -55,6 +55,13 @@ uint64_t time_ns(void)
 	return (uint64_t)(((unsigned __int128)d * mult) >> 32);
 }
 
+uint64_t tsc_to_ns(uint64_t ticks)
+{
+	if (!mult)
+		time_ns();
+	return (uint64_t)(((unsigned __int128)ticks * mult) >> 32);
+}
+
 int64_t realtime_boot_ns(void)
 {
 	if (!have_realtime) {

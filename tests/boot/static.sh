@@ -40,7 +40,7 @@ done
 build_static enosys progs/enosys.c glibc
 same_as_host "unimplemented syscall gives -ENOSYS to the program" "$HTUX_TMP/enosys"
 htux_run --trace "$HTUX_TMP/enosys"
-check_stdout_contains "--trace names the unimplemented syscall" "htux: unimplemented syscall ? (500)"
+check_stderr_contains "--trace names the unimplemented syscall (on stderr)" "htux: unimplemented syscall ? (500)"
 
 build_static catfile progs/catfile.c musl
 printf 'line one\nline two\n' > "$HTUX_TMP/data.txt"

@@ -33,7 +33,7 @@ static void test_defaults(void)
 {
 	char *a[] = { "htux", "run", "/bin/busybox", "ls", "-l" };
 	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
-			       "/t/app.cpio", "/t/status", 0 };
+			       "/t/app.cpio", "/t/status", 0, NULL };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
 	char err[256], *cl;
@@ -84,7 +84,7 @@ static void test_options(void)
 		      "--kernel", "/k", "--qemu=/q", "--keep", "/i,j.cpio",
 		      "--cpu", "max", "--qemu-arg", "-smp", "--qemu-arg=2",
 		      "--dry-run", "--", "--prog" };
-	struct run_paths p = { "mk", "/q", "/k", "/i,j.cpio", "/t/s,x", 1 };
+	struct run_paths p = { "mk", "/q", "/k", "/i,j.cpio", "/t/s,x", 1, NULL };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
 	char err[256], *cl;
@@ -123,7 +123,7 @@ static void test_options(void)
 
 	{
 		char *b[] = { "htux", "run", "--kvm", "--tcg", "-m512M", "p" };
-		struct run_paths pk = { "mk", "q", "k", "i", "s", 1 };
+		struct run_paths pk = { "mk", "q", "k", "i", "s", 1, NULL };
 
 		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0, "last of --kvm/--tcg wins");
 		is_int(o.accel, ACCEL_TCG, "--tcg");
@@ -146,6 +146,40 @@ static void test_options(void)
 		char *b[] = { "htux", "run", "--help" };
 
 		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.help, "htux run --help");
+		htux_opts_free(&o);
+	}
+}
+
+/* The debugging options: --syscall-summary, --gdb[=PORT], --minimal. */
+static void test_debug_options(void)
+{
+	char *a[] = { "htux", "run", "--syscall-summary", "--gdb=4321", "--minimal",
+		      "--minimal-ignore-unknown", "p" };
+	struct run_paths p = { "mk", "q", "/t/kernel.elf", "i", "s", 0, "/t/kernel.elf" };
+	struct htux_opts o;
+	struct argvec mk = { 0 }, q = { 0 };
+	char err[256], *cl;
+
+	ok(htux_parse(ARGC(a), a, &o, err, sizeof err) == 0, "debugging options");
+	ok(o.summary && o.gdb_port == 4321 && o.minimal, "--syscall-summary --gdb=4321 --minimal");
+	cl = kernel_cmdline(&o);
+	is_str(cl, "syscall_summary", "kernel option syscall_summary");
+	free(cl);
+	ok(mkimage_command(&o, &p, &mk) == 0 && mk.n == 8 &&
+	   !strcmp(mk.v[3], "--minimal-ignore-unknown") && !strcmp(mk.v[4], "--minimal") &&
+	   !strcmp(mk.v[5], "/t/kernel.elf") && !strcmp(mk.v[6], "--"),
+	   "mkimage --minimal-ignore-unknown --minimal KERNEL");
+	ok(qemu_command(&o, &p, &q) == 0, "QEMU command with --gdb");
+	is_str(after(&q, "-gdb"), "tcp:127.0.0.1:4321", "-gdb tcp:127.0.0.1:PORT");
+	ok(has(&q, "-S"), "-S: paused until gdb continues");
+	is_str(after(&q, "-kernel"), "/t/kernel.elf", "the minimal kernel boots");
+	argvec_free(&mk);
+	argvec_free(&q);
+	htux_opts_free(&o);
+	{
+		char *b[] = { "htux", "run", "--gdb", "p" };
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.gdb_port == 1234,
+		   "--gdb: port 1234");
 		htux_opts_free(&o);
 	}
 }
@@ -174,6 +208,10 @@ static void test_errors(void)
 		{ 4, { "htux", "run", "--mem=1G", "" }, "empty PROG" },
 		{ 4, { "htux", "run", "--disk", ":/mnt" }, "--disk :/mnt: expected FILE or FILE:/MOUNTPOINT" },
 		{ 4, { "htux", "run", "--console", "tty" }, "--console tty: expected serial or hvc" },
+		{ 4, { "htux", "run", "--gdb=0", "p" }, "--gdb=PORT: expected a TCP port from 1 to 65535" },
+		{ 4, { "htux", "run", "--gdb=http", "p" }, "--gdb=PORT: expected a TCP port from 1 to 65535" },
+		{ 4, { "htux", "run", "--minimal-ignore-unknown", "p" },
+		  "--minimal-ignore-unknown needs --minimal" },
 	};
 	struct htux_opts o;
 	char err[256];
@@ -221,7 +259,7 @@ static void test_devices(void)
 		      "--console", "hvc", "--append", "TZ=UTC", "prog" };
 	char *m[] = { "htux", "run", "--machine", "microvm", "--disk", "x.img", "prog" };
 	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
-			       "/t/app.cpio", "/t/status", 0 };
+			       "/t/app.cpio", "/t/status", 0, NULL };
 	struct htux_opts o;
 	struct argvec q = { 0 };
 	char err[256], *cl;
@@ -263,6 +301,7 @@ int main(void)
 	test_defaults();
 	test_devices();
 	test_options();
+	test_debug_options();
 	test_errors();
 	test_status();
 	return tap_done();

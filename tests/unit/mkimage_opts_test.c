@@ -57,6 +57,12 @@ static void test_parse(void)
 		mk_opts_free(&o);
 	}
 	{
+		char *a[] = { "htux-mkimage", "--minimal=k.elf", "--minimal-ignore-unknown", "-o", "x", "p" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && !strcmp(o.minimal, "k.elf") &&
+		   o.minimal_ignore_unknown, "--minimal=KERNEL --minimal-ignore-unknown");
+		mk_opts_free(&o);
+	}
+	{
 		char *a[] = { "htux-mkimage", "--help" };
 		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.help, "--help needs nothing else");
 		mk_opts_free(&o);
@@ -81,6 +87,9 @@ static void test_parse(void)
 		{ 4, { "m", "-q", "-o", "x" }, "unknown option -q (see --help)" },
 		{ 4, { "m", "--outputx", "-o", "x" }, "unknown option --outputx (see --help)" },
 		{ 4, { "m", "-o", "x", "" }, "empty PROG" },
+		{ 4, { "m", "-o", "x", "--minimal" }, "--minimal needs the file name of the kernel to write" },
+		{ 5, { "m", "-o", "x", "--minimal-ignore-unknown", "p" },
+		  "--minimal-ignore-unknown needs --minimal KERNEL" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *argv[6];

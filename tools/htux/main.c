@@ -8,6 +8,8 @@
 #include "qemu.h"
 #include "report.h"
 #include "feed.h"
+#include "gdb.h"
+#include "relay.h"
 #include "status.h"
 #include "../common/kvm.h"
 
@@ -47,10 +49,19 @@ static const char usage[] =
 "                         default with TCG)\n"
 "  --verbose              kernel messages (kernel option verbose)\n"
 "  --trace                report unimplemented system calls (trace)\n"
-"  --strace               report every system call (strace)\n"
+"  --strace               report every system call (strace), on stderr\n"
+"  --syscall-summary      count and time the system calls; a table like\n"
+"                         strace -c's on stderr at exit (syscall_summary)\n"
+"  --gdb[=PORT]           start paused with QEMU's gdbstub on\n"
+"                         127.0.0.1:PORT (default 1234) and print the gdb\n"
+"                         command that loads the kernel's and PROG's symbols\n"
 "  -e, --env NAME=VALUE   set an environment variable of the program\n"
 "  --add HOST[:GUEST]     add a host file or directory to the image (see\n"
 "                         htux-mkimage --help)\n"
+"  --minimal              boot a kernel holding only the system calls PROG\n"
+"                         can make (see htux-mkimage --minimal)\n"
+"  --minimal-ignore-unknown  the same, even when some calls' numbers are\n"
+"                         unknown (see htux-mkimage --help)\n"
 "  --trace-files          add the files PROG uses when run once on this\n"
 "                         host under strace (see htux-mkimage --help)\n"
 "  --disk FILE[:/MOUNTPOINT]\n"
@@ -111,6 +122,7 @@ static char *join(const char *dir, const char *name)
 struct run {
 	struct run_paths p;
 	char *tmpdir, *image, *status, *kernel, *mkimage;
+	char *minimal;		/* --minimal: the kernel made for the program */
 };
 
 static void cleanup(struct run *r, const struct htux_opts *o)
@@ -120,6 +132,8 @@ static void cleanup(struct run *r, const struct htux_opts *o)
 			unlink(r->image);
 		if (r->status)
 			unlink(r->status);
+		if (r->minimal)
+			unlink(r->minimal);
 		if (rmdir(r->tmpdir))
 			htux_error("%s: %s", r->tmpdir, strerror(errno));
 	}
@@ -128,6 +142,7 @@ static void cleanup(struct run *r, const struct htux_opts *o)
 	free(r->status);
 	free(r->kernel);
 	free(r->mkimage);
+	free(r->minimal);
 }
 
 static int choose_accel(const struct htux_opts *o)
@@ -183,14 +198,21 @@ static int boot(const struct htux_opts *o, struct run *r)
 		argvec_free(&cmd);
 		return FAILED;
 	}
+	pid_t relay = relay_start(r->status);   /* diagnostics to stderr */
 	ws = child_run(cmd.v, &sig);
+	relay_stop(relay);
 	feed_stop(feeder);
 	argvec_free(&cmd);
 	if (tty)
 		tcsetattr(0, TCSANOW, &tio);
 	if (ws == -1)
 		return FAILED;
-	return status_decide(status_read(r->status), ws, sig);
+	int guest = status_read(r->status);
+	if (guest < 0 && o->gdb_port > 0 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0) {
+		htux_error("the program did not finish: QEMU was stopped from gdb");
+		return FAILED;
+	}
+	return status_decide(guest, ws, sig);
 }
 
 static int dry_run(const struct htux_opts *o, struct run *r)
@@ -285,11 +307,23 @@ static int run(const struct htux_opts *o)
 	r.p.image = r.image;
 	r.p.status = r.status;
 	r.p.kvm = kvm;
+	if (o->minimal) {
+		r.minimal = r.tmpdir ? join(r.tmpdir, "kernel.elf") : join(tmp_base(), "htux.XXXXXX/kernel.elf");
+		if (!r.minimal) {
+			htux_error("out of memory");
+			ret = FAILED;
+			goto out;
+		}
+		r.p.minimal = r.minimal;
+		r.p.kernel = r.minimal;
+	}
 	if (o->dry_run) {
 		ret = dry_run(o, &r);
 		goto out;
 	}
 	ret = o->image ? 0 : make_image(o, &r);
+	if (ret == 0 && !o->image && o->gdb_port > 0 && gdb_hint(stderr, o->gdb_port, r.p.kernel, o->prog[0]))
+		ret = FAILED;
 	if (ret == 0)
 		ret = boot(o, &r);
 out:

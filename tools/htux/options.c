@@ -92,6 +92,15 @@ static const char *valued_opt(int argc, char **argv, int *i,
 	return NULL;
 }
 
+/* A TCP port 1 to 65535, or -1. */
+static int gdb_port(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return isdigit((unsigned char)*s) && !*end && v >= 1 && v <= 65535 ? (int)v : -1;
+}
+
 static int flag(const char *a, struct htux_opts *o)
 {
 	if (!strcmp(a, "--kvm"))
@@ -102,6 +111,12 @@ static int flag(const char *a, struct htux_opts *o)
 		o->trace = 1;
 	else if (!strcmp(a, "--strace"))
 		o->strace = 1;
+	else if (!strcmp(a, "--syscall-summary"))
+		o->summary = 1;
+	else if (!strcmp(a, "--gdb"))
+		o->gdb_port = 1234;
+	else if (!strncmp(a, "--gdb=", 6))
+		o->gdb_port = gdb_port(a + 6);
 	else if (!strcmp(a, "--verbose"))
 		o->verbose = 1;
 	else if (!strcmp(a, "--dry-run"))
@@ -212,7 +227,12 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 			i++;
 			break;
 		}
-		if (!strcmp(a, "--trace-files")) {	/* htux-mkimage's */
+		if (!strcmp(a, "--minimal")) {
+			o->minimal = 1;
+			continue;
+		}
+		if (!strcmp(a, "--trace-files") ||	/* htux-mkimage's */
+		    !strcmp(a, "--minimal-ignore-unknown")) {
 			if (push(&o->mk, &o->nmk, a))
 				return bad(err, errlen, "out of memory");
 			continue;
@@ -229,6 +249,12 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 	}
 	if (o->help || o->version)
 		return 0;
+	if (!o->minimal)
+		for (size_t k = 0; k < o->nmk; k++)
+			if (!strcmp(o->mk[k], "--minimal-ignore-unknown"))
+				return bad(err, errlen, "--minimal-ignore-unknown needs --minimal");
+	if (o->gdb_port < 0)
+		return bad(err, errlen, "--gdb=PORT: expected a TCP port from 1 to 65535");
 	if (o->image && (o->nmk || o->nappend || o->verbose || o->trace || o->strace || o->keep))
 		return bad(err, errlen, "--image: the disk already holds the program, its files and kernel options (give them to htux-mkimage)");
 	if (o->image && i < argc)

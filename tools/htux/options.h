@@ -13,6 +13,9 @@ struct htux_opts {
 	const char *machine;	/* --machine, default "pc" */
 	const char *cpu;	/* --cpu, or NULL */
 	int trace, strace, verbose, dry_run;
+	int summary;		/* --syscall-summary */
+	int gdb_port;		/* --gdb[=PORT]: 0 when off */
+	int minimal;		/* --minimal: boot a kernel made for PROG */
 	const char **mk;	/* "-e" VALUE / "--add" VALUE pairs, in order */
 	size_t nmk;
 	const char **append;	/* --append STR, in order */

@@ -10,7 +10,7 @@
 
 char *kernel_cmdline(const struct htux_opts *o)
 {
-	const char *flags[4], *w, *mp;
+	const char *flags[5], *w, *mp;
 	size_t n = 0, len = 1, i;
 	char *s;
 
@@ -22,6 +22,8 @@ char *kernel_cmdline(const struct htux_opts *o)
 		flags[n++] = "strace";
 	if (o->hvc)
 		flags[n++] = "console=hvc";
+	if (o->summary)
+		flags[n++] = "syscall_summary";
 	for (i = 0; i < n; i++)
 		len += strlen(flags[i]) + 1;
 	for (i = 0; i < o->ndisks; i++)
@@ -79,6 +81,10 @@ int mkimage_command(const struct htux_opts *o, const struct run_paths *p,
 	}
 	for (i = 0; i < o->nmk; i++)
 		argvec_push(out, o->mk[i]);
+	if (p->minimal) {
+		argvec_push(out, "--minimal");
+		argvec_push(out, p->minimal);
+	}
 	argvec_push(out, "--");
 	for (i = 0; i < o->nprog; i++)
 		argvec_push(out, o->prog[i]);
@@ -224,6 +230,11 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 	argvec_push(out, "-device");
 	argvec_push(out, "isa-debug-exit,iobase=0xf4,iosize=4");
 	ok = devices(o, out);
+	if (o->gdb_port > 0) {		/* gdbstub, paused until gdb continues */
+		argvec_push(out, "-gdb");
+		argvec_pushf(out, "tcp:127.0.0.1:%d", o->gdb_port);
+		argvec_push(out, "-S");
+	}
 	for (i = 0; i < o->nqemu_args; i++)
 		argvec_push(out, o->qemu_args[i]);
 	free(cmdline);

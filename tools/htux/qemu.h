@@ -12,6 +12,7 @@ struct run_paths {
 	const char *image;	/* the initrd htux-mkimage writes */
 	const char *status;	/* file receiving COM2 (htux-exit N) */
 	int kvm;		/* accelerator: KVM (1) or TCG (0) */
+	const char *minimal;	/* --minimal: the kernel htux-mkimage makes, or NULL */
 };
 
 /* The kernel command line (-append): verbose, trace, strace, then each

@@ -8,6 +8,8 @@
 #include "elfcheck.h"
 #include "image.h"
 #include "manifest.h"
+#include "minimal.h"
+#include "sysscan.h"
 #include "options.h"
 #include "path.h"
 #include "report.h"
@@ -60,6 +62,16 @@ static const char usage[] =
 "                         files it only created or wrote, nor anything\n"
 "                         under /proc, /sys, /dev or /tmp); one summary\n"
 "                         line on stderr. Needs strace\n"
+"  --minimal KERNEL       also write KERNEL, an htux kernel holding only\n"
+"                         the system calls PROG (and its libraries) can\n"
+"                         make, found by disassembling their code; when a\n"
+"                         call's number cannot be found, every handler is\n"
+"                         kept. One line on stderr says what was found and\n"
+"                         the size saved. Needs binutils (as, ld, nm)\n"
+"  --minimal-ignore-unknown  with --minimal: leave out the handlers of calls\n"
+"                         found nowhere, even when some sites' numbers are\n"
+"                         unknown (they get -ENOSYS for those; the kernel\n"
+"                         option trace names them)\n"
 "\n"
 "Deployment (see \"Deploying\" in the README):\n"
 "  --format FORMAT        what IMAGE is: cpio (default: the initrd alone),\n"
@@ -354,6 +366,34 @@ static int make_domain(const struct mk_opts *o, const char *kernel)
 	return r;
 }
 
+/* A file starting with the ELF magic bytes. */
+static int is_elf(const char *path)
+{
+	char m[4] = { 0 };
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return 0;
+	size_t n = fread(m, 1, 4, f);
+	fclose(f);
+	return n == 4 && !memcmp(m, "\177ELF", 4);
+}
+
+/* --minimal: scans the program and the ELF files it needs, links the
+   kernel; returns the exit status. */
+static int minimal(const struct mk_opts *o, const char *found, const struct deps *d)
+{
+	struct sysscan s;
+
+	memset(&s, 0, sizeof s);
+	if (sysscan_file(found, &s))
+		return 1;
+	for (size_t i = 0; i < d->n; i++)
+		if (is_elf(d->v[i].host) && sysscan_file(d->v[i].host, &s))
+			return 1;
+	return minimal_kernel(o->minimal, o->prog, &s, o->minimal_ignore_unknown) ? 1 : 0;
+}
+
 /* Writes the image; returns the exit status. */
 static int make(const struct mk_opts *o)
 {
@@ -418,7 +458,7 @@ static int make(const struct mk_opts *o)
 	tmp_name = NULL;
 	if (o->libvirt && make_domain(o, kernel))
 		goto out_image;
-	ret = 0;
+	ret = o->minimal ? minimal(o, found, &deps) : 0;
 out_image:
 	image_free(&im);
 	if (f)

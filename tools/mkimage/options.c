@@ -220,6 +220,13 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
 				return bad(err, errlen, "%s needs NAME=VALUE", a);
 			if (add_env(o, v, err, errlen))
 				return -1;
+		} else if (!strcmp(a, "--minimal-ignore-unknown")) {
+			o->minimal_ignore_unknown = 1;
+		} else if (is(a, "--minimal")) {
+			v = value(argc, argv, &i, "--minimal");
+			if (!v || !*v)
+				return bad(err, errlen, "--minimal needs the file name of the kernel to write");
+			o->minimal = v;
 		} else if (is(a, "--add")) {
 			v = value(argc, argv, &i, "--add");
 			if (!v)
@@ -242,6 +249,8 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
 	}
 	if (o->help || o->version)
 		return 0;
+	if (o->minimal_ignore_unknown && !o->minimal)
+		return bad(err, errlen, "--minimal-ignore-unknown needs --minimal KERNEL");
 	if (deploy_check(o, err, errlen))
 		return -1;
 	if (!o->output)

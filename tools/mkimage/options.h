@@ -27,6 +27,8 @@ struct mk_opts {
 	int net;		/* --net: a virtio network card (libvirt) */
 	int uefi;		/* --uefi: boot the disk with OVMF (libvirt) */
 	int kvm;		/* --kvm 1, --tcg 0, default -1: kvm if /dev/kvm */
+	const char *minimal;	/* --minimal KERNEL, or NULL */
+	int minimal_ignore_unknown;	/* --minimal-ignore-unknown */
 	const char *prog;	/* PROG as typed */
 	char **args;		/* its arguments (after PROG) */
 	size_t nargs;
