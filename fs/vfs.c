@@ -4,6 +4,7 @@
  * unlink, rmdir, rename), stat, getcwd, and building "/" at boot. */
 #include "fs/vfs.h"
 #include "fs/minifs/minifs.h"
+#include "fs/mount.h"
 #include "kernel/proc.h"
 #include <asm/stat.h>
 
@@ -212,7 +213,10 @@ static int dir_lookup(struct inode *dir, const char *name, size_t len, struct in
 	}
 	if (dir->nlink == 0 || !dir->ops || !dir->ops->lookup)
 		return -ENOENT;
-	return dir->ops->lookup(dir, name, len, out);
+	int e = dir->ops->lookup(dir, name, len, out);
+	if (!e)
+		*out = mount_cross(*out);
+	return e;
 }
 
 /* The target of symlink ino in a fresh PATH_MAX buffer. */

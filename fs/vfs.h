@@ -89,6 +89,7 @@ struct file_ops {
 	unsigned (*poll)(struct file *f);     /* FPOLL_* ready now; NULL: both */
 	int (*open)(struct file *f);          /* optional */
 	void (*release)(struct file *f);      /* optional, last close */
+	int (*fsync)(struct file *f);         /* optional: fsync, fdatasync */
 	unsigned flags;                       /* FOP_* */
 };
 

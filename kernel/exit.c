@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/serial.h"
+#include "fs/mount.h"
 
 void acpi_poweroff(void);
 
@@ -12,7 +13,13 @@ void vm_exit(int status)
 {
 	static bool exiting;
 	char line[32];
+	static bool unmounted;
 
+	/* disks are written back and marked clean, except after a panic */
+	if (!unmounted && status != 255) {
+		unmounted = true;
+		mounts_unmount_all();
+	}
 	cli();
 	if (exiting)
 		goto last_resort;   /* a fault while switching off */

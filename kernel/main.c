@@ -12,6 +12,7 @@
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/acpi.h"
 #include "fs/vfs.h"
+#include "fs/mount.h"
 
 #define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
 #define STATUS_BAD_IMAGE 125
@@ -93,6 +94,9 @@ void kmain(uint32_t magic, uint32_t info)
 	int err = fs_init(phys_to_virt(bi.initrd_start), bi.initrd_end - bi.initrd_start);
 	if (err)
 		vm_exit(STATUS_BAD_IMAGE);   /* fs_init said why */
+
+	if (mounts_boot(NULL, NULL, 0))
+		vm_exit(STATUS_BAD_IMAGE);   /* mounts_boot said why */
 
 	size_t len;
 	char *blob = read_image_file("/.htux/env", &len);

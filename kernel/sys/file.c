@@ -561,6 +561,8 @@ long sys_fsync(int fd)
 		return -EBADF;
 	if (f->ops && (f->ops->flags & FOP_STREAM))
 		return -EINVAL;
+	if (f->ops && f->ops->fsync)
+		return f->ops->fsync(f);
 	return 0;
 }
 

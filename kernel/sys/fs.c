@@ -6,6 +6,7 @@
 #include "kernel/proc.h"
 #include "fs/vfs.h"
 #include "fs/minifs/minifs.h"
+#include "fs/mount.h"
 #include "kernel/pmem.h"
 #include <asm/statfs.h>
 #include <linux/utime.h>
@@ -432,7 +433,9 @@ static long put_statfs(struct inode *ino, struct statfs *ust)
 	s.f_frsize = PAGE_SIZE;
 	s.f_namelen = NAME_MAX;
 	s.f_flags = ST_VALID | ST_RELATIME;
-	if (minifs_is(ino)) {
+	if (mounts_statfs(ino, &s)) {
+		/* a disk's own figures */
+	} else if (minifs_is(ino)) {
 		s.f_type = TMPFS_MAGIC;
 		s.f_blocks = total;
 		s.f_bfree = s.f_bavail = free;
@@ -521,11 +524,17 @@ long sys_renameat2(int fromfd, const char *ufrom, int tofd, const char *uto, uns
 	return e;
 }
 
-long sys_sync(void) { return 0; }
+long sys_sync(void)
+{
+	mounts_sync();
+	return 0;
+}
 
 long sys_syncfs(int fd)
 {
-	return fd_get(fd) ? 0 : -EBADF;
+	if (!fd_get(fd))
+		return -EBADF;
+	return mounts_sync();
 }
 
 /* ---- hard links and special files */
