@@ -12,8 +12,6 @@ int blkdev_register(struct blkdev *d)
 	if (ndevs >= MAX_BLKDEVS)
 		return -ENOSPC;
 	devs[ndevs++] = d;
-	kinfo("blkdev: %s, %lu sectors (%lu MiB)%s\n", d->name, d->nsectors,
-	      d->nsectors / 2048, d->readonly ? ", read-only" : "");
 	return 0;
 }
 

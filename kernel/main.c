@@ -13,6 +13,7 @@
 #include "arch/x86_64/acpi.h"
 #include "fs/vfs.h"
 #include "fs/mount.h"
+#include "drivers/virtio/virtio.h"
 
 #define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
 #define STATUS_BAD_IMAGE 125
@@ -94,8 +95,11 @@ void kmain(uint32_t magic, uint32_t info)
 	int err = fs_init(phys_to_virt(bi.initrd_start), bi.initrd_end - bi.initrd_start);
 	if (err)
 		vm_exit(STATUS_BAD_IMAGE);   /* fs_init said why */
-
-	if (mounts_boot(NULL, NULL, 0))
+	virtio_pci_init();
+	virtio_mmio_init();
+	if (blockdev_nodes_init())
+		kprintf("htux: cannot make the disk files in /dev\n");
+	if (mounts_boot(cl.mount_dev, cl.mount_path, cl.nmounts))
 		vm_exit(STATUS_BAD_IMAGE);   /* mounts_boot said why */
 
 	size_t len;

@@ -453,6 +453,7 @@ long sys_ioctl(int fd, unsigned long req, unsigned long arg)
 		return -EBADF;
 	if (f->flags & O_PATH)
 		return -EBADF;
+	req = (unsigned int)req;   /* Linux takes cmd as unsigned int (musl passes an int) */
 	switch (req) {
 	case FIOCLEX:
 		return fd_set_cloexec(fd, true);

@@ -51,6 +51,14 @@ static const char usage[] =
 "                         htux-mkimage --help)\n"
 "  --trace-files          add the files PROG uses when run once on this\n"
 "                         host under strace (see htux-mkimage --help)\n"
+"  --disk FILE[:/MOUNTPOINT]\n"
+"                         a raw disk image as a virtio disk (vda, vdb, ...\n"
+"                         in order; the program sees /dev/vda); with a\n"
+"                         MOUNTPOINT the kernel mounts it there\n"
+"                         (kernel option mount.vda=/MOUNTPOINT)\n"
+"  --console serial|hvc   the program's console: COM1 (default) or a\n"
+"                         virtio console port (kernel option console=hvc;\n"
+"                         kernel messages then go to stderr)\n"
 "  --append WORDS         more kernel command-line words (see\n"
 "                         docs/design.md), e.g. --append 'TZ=UTC'\n"
 "  --kernel PATH          the kernel (default: $HTUX_KERNEL, else htux.elf\n"
@@ -219,6 +227,18 @@ static int run(const struct htux_opts *o)
 		htux_error("%s: QEMU cannot load an initrd whose path contains spaces", o->keep);
 		ret = FAILED;
 		goto out;
+	}
+	for (size_t i = 0; i < o->ndisks; i++) {
+		const char *mp;
+		char *file = disk_split(o->disks[i], &mp);
+		if (!file || access(file, R_OK)) {
+			htux_error("--disk %s: %s", file ? file : o->disks[i],
+				   file ? strerror(errno) : "out of memory");
+			free(file);
+			ret = FAILED;
+			goto out;
+		}
+		free(file);
 	}
 	r.mkimage = locate_tool("htux-mkimage");
 	if (o->dry_run) {

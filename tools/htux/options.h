@@ -22,6 +22,9 @@ struct htux_opts {
 	const char *kernel;	/* --kernel, or NULL */
 	const char *qemu;	/* --qemu, or NULL */
 	const char *keep;	/* --keep IMAGE, or NULL */
+	const char **disks;	/* --disk FILE[:MOUNTPOINT], in order (vda, vdb, ...) */
+	size_t ndisks;
+	int hvc;		/* --console hvc: the program's console is virtio */
 	char **prog;		/* PROG and its ARGs */
 	size_t nprog;
 };
@@ -33,5 +36,8 @@ struct htux_opts {
 int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 	       size_t errlen);
 void htux_opts_free(struct htux_opts *o);
+/* Splits a --disk value: the host file (malloc'd) and the mount point
+   (inside spec, or NULL when there is none: FILE:/PATH). */
+char *disk_split(const char *spec, const char **mountpoint);
 
 #endif
