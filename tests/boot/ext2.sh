@@ -1,0 +1,177 @@
+#!/bin/bash
+# ext2.sh: an ext2 disk made on the host with mke2fs -d, given to QEMU as a
+# virtio-blk device (htux run --disk, and plain QEMU), mounted read-write
+# at /data: Debian's busybox-static and a small C program read and change
+# it, e2fsck -fn finds it clean after each run, debugfs reads back what the
+# guest wrote, fsync'd data survives QEMU killed with SIGKILL, a full disk
+# gives ENOSPC, and bad disks are refused with one clear line.
+. "${HTUX_SRCDIR:-.}/tests/lib.sh"
+require_qemu
+require_cc musl
+BB=/bin/busybox
+[ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
+	skip_all "Debian's busybox-static is not installed"
+for t in mke2fs e2fsck debugfs; do
+	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
+done
+PATH=$PATH:/sbin:/usr/sbin
+plan 33
+
+build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
+OPS=$HTUX_TMP/diskops
+IMG=$HTUX_TMP/disk.img
+SRC=$HTUX_TMP/src
+mkdir -p "$SRC/sub/deeper"
+printf 'pear\napple\nfig\n' > "$SRC/fruit.txt"
+echo deep > "$SRC/sub/deeper/deep.txt"
+head -c 3000000 /dev/urandom > "$SRC/big.bin"     # > 1024 blocks of 1 KiB: double indirect
+head -c 20000 /dev/urandom > "$SRC/sub/mid.bin"   # > 12 blocks: single indirect
+ln -s fruit.txt "$SRC/link"
+ln -s "/a/target/longer/than/sixty/characters/is/stored/in/a/block/of/its/own/x" "$SRC/slowlink"
+
+# fsck DESCRIPTION: e2fsck -fn finds the image clean.
+fsck() {
+	if e2fsck -fn "$IMG" > "$HTUX_TMP/fsck.log" 2>&1; then
+		ok "$1"
+	else
+		not_ok "$1" "$(cat "$HTUX_TMP/fsck.log")"
+	fi
+}
+
+# dcat PATH: the file at PATH on the image, as debugfs reads it.
+dcat() { debugfs -R "cat $1" "$IMG" 2>/dev/null; }
+
+mke2fs -q -t ext2 -b 1024 -d "$SRC" "$IMG" 16M > /dev/null 2>&1 || bail_out "mke2fs failed"
+
+# ---- reading what the host put there
+htux_run --disk "$IMG" "$BB" md5sum /data/fruit.txt /data/big.bin /data/sub/mid.bin /data/link
+check_output_status "busybox md5sum of files the host put in" \
+	"$(cd "$SRC" && md5sum fruit.txt big.bin sub/mid.bin link | sed 's|  |  /data/|')" 0
+htux_run --disk "$IMG:/data" "$BB" ls -1 /data /data/sub
+check_output_status "busybox ls -1 of the disk's directories" \
+	"$(printf '/data:\n'; ls -1 "$SRC" | sed '$a lost+found' | sort; printf '\n/data/sub:\n'; ls -1 "$SRC/sub")" 0
+htux_run --disk "$IMG" "$BB" ls -ln /data/fruit.txt /data/link /data/sub/mid.bin
+check_output_status "busybox ls -ln: modes, links, owners, sizes, times" \
+	"$(cd "$SRC" && "$BB" ls -ln "$SRC/fruit.txt" "$SRC/link" "$SRC/sub/mid.bin" | sed "s|$SRC|/data|g")" 0
+htux_run --disk "$IMG" "$OPS" readlink:/data/slowlink cwd:/data/sub/deeper cat:/proc/mounts
+check_output_status "symlinks (slow), getcwd and .. across the mount, /proc/mounts" \
+	"readlink /data/slowlink: $(readlink "$SRC/slowlink")
+cwd /data/sub/deeper: /data/sub/deeper, up /data/sub
+cat /proc/mounts: [rootfs / rootfs rw 0 0
+proc /proc proc rw,nosuid,nodev,noexec 0 0
+/dev/vda /data ext2 rw,relatime 0 0
+]" 0
+fsck "e2fsck -fn clean after reading"
+
+# ---- busybox changing it, one run each, checked from the host
+htux_run --disk "$IMG" "$BB" sh -c 'echo written by sh > /data/new.txt'
+check_status "sh -c 'echo > /data/new.txt'" 0
+check "debugfs reads what sh wrote" [ "$(dcat /new.txt)" = "written by sh" ]
+htux_run --disk "$IMG" "$BB" cp /data/big.bin /data/copy.bin
+check_status "busybox cp of 3 MB" 0
+check "debugfs reads the copy back" [ "$(dcat /copy.bin | md5sum)" = "$(md5sum < "$SRC/big.bin")" ]
+htux_run --disk "$IMG" "$BB" mv /data/copy.bin /data/sub/moved.bin
+check_status "busybox mv" 0
+htux_run --disk "$IMG" "$BB" mkdir -p /data/d1/d2
+check_status "busybox mkdir -p" 0
+htux_run --disk "$IMG" "$BB" mv /data/d1 /data/sub/d1
+check_status "busybox mv of a directory to another one" 0
+htux_run --disk "$IMG" "$BB" ln -s ../../new.txt /data/sub/d1/ln
+check_status "busybox ln -s" 0
+htux_run --disk "$IMG" "$BB" dd if=/data/sub/moved.bin of=/data/dd.bin bs=4k
+check_status "busybox dd of 3 MB" 0
+htux_run --disk "$IMG" "$BB" rm /data/fruit.txt
+check_status "busybox rm" 0
+htux_run --disk "$IMG" "$BB" rmdir /data/sub/deeper/nonexistent
+check_status "busybox rmdir of a missing directory fails" 1
+fsck "e2fsck -fn clean after busybox's changes"
+check "the tree the host sees" [ "$(debugfs -R 'ls -p /sub/d1' "$IMG" 2>/dev/null | cut -d/ -f6 | grep -v '^$' | sort | tr '\n' ' ')" = ". .. d2 ln " ]
+check "moved and dd'd files intact" [ "$(dcat /sub/moved.bin | md5sum)" = "$(md5sum < "$SRC/big.bin")" -a "$(dcat /dd.bin | md5sum)" = "$(md5sum < "$SRC/big.bin")" ]
+htux_run --disk "$IMG" "$BB" cat /data/sub/d1/ln /data/link
+check_output_status "a second boot reads through the new symlink; the removed file is gone" \
+	"written by sh
+cat: can't open '/data/link': No such file or directory" 1
+
+# ---- many operations in one run, then a second boot reads them back
+htux_run --disk "$IMG" "$OPS" pattern:/data/p1:5000000:3 pwrite:/data/hole:3000000:end \
+	truncate:/data/sub/mid.bin:1000 mkdir:/data/many files:/data/many:400 count:/data/many \
+	link:/data/new.txt:/data/hard stat:/data/new.txt rename:/data/hard:/data/sub/d1/d2/hard \
+	mkfifo:/data/fifo stat:/data/fifo rmdir:/data/sub/d1 unlink:/data/sub/moved.bin mmap:/data/big.bin
+check_output_status "writes at any offset, truncate, 400 entries, links, rename, fifo, rmdir" \
+	"pattern /data/p1 5000000 ok
+pwrite /data/hole: size 3000003
+truncate /data/sub/mid.bin 1000 ok
+mkdir /data/many ok
+files /data/many: 400 made
+count /data/many: 402 entries
+link /data/new.txt /data/hard ok
+stat /data/new.txt: mode 100644 nlink 2 size 14
+rename /data/hard /data/sub/d1/d2/hard ok
+mkfifo /data/fifo ok
+stat /data/fifo: mode 10644 nlink 1 size 0
+rmdir /data/sub/d1: Directory not empty
+unlink /data/sub/moved.bin ok
+$("$OPS" mmap:"$SRC/big.bin" | sed "s|$SRC|/data|")" 1
+fsck "e2fsck -fn clean after them"
+htux_run --disk "$IMG" "$OPS" check:/data/p1:5000000:3 cat:/data/sub/d1/d2/hard stat:/data/hole count:/data/many
+check_output_status "a second boot reads them back" \
+	"check /data/p1 5000000 ok
+cat /data/sub/d1/d2/hard: [written by sh
+]
+stat /data/hole: mode 100644 nlink 1 size 3000003
+count /data/many: 402 entries" 0
+check "debugfs sees the truncated file and the hole" \
+	[ "$(dcat /sub/mid.bin | md5sum)" = "$(head -c 1000 "$SRC/sub/mid.bin" | md5sum)" -a "$(dcat /hole | tr -d '\0')" = "end" ]
+
+# ---- statfs has the superblock's numbers
+htux_run --disk "$IMG" "$OPS" statfs:/data
+free=$(dumpe2fs -h "$IMG" 2>/dev/null | sed -n 's/^Free blocks: *//p')
+ifree=$(dumpe2fs -h "$IMG" 2>/dev/null | sed -n 's/^Free inodes: *//p')
+check_stdout_contains "statfs: ext2's magic, block size and free counts" "type ef53 bsize 1024 blocks 16383 free $free files 4096 ffree $ifree"
+
+# ---- a program stored on the disk runs from there
+mkdir -p "$HTUX_TMP/exe"
+cp "$OPS" "$HTUX_TMP/exe/ops"
+mke2fs -q -t ext2 -b 4096 -d "$HTUX_TMP/exe" "$IMG" 8M
+htux_run --disk "$IMG" --append "-- /data/ops pattern:/data/f4k:6000000:9 check:/data/f4k:6000000:9" "$BB"
+check_output_status "4 KiB blocks: a program on the disk runs and writes 6 MB (double indirect)" \
+	"pattern /data/f4k 6000000 ok
+check /data/f4k 6000000 ok" 0
+fsck "e2fsck -fn clean (4 KiB blocks)"
+
+# ---- a full disk: ENOSPC, and still consistent
+mke2fs -q -t ext2 -b 1024 -N 32 "$IMG" 1M
+htux_run --disk "$IMG" "$OPS" mkdir:/data/d write:/data/fill: files:/data/d:100 fill:/data/fill
+check_output_status "a full disk gives ENOSPC for inodes and for blocks" \
+	"mkdir /data/d ok
+write /data/fill ok
+files /data/d: 19 made, then No space left on device
+fill /data/fill: No space left on device after some bytes" 0
+fsck "e2fsck -fn clean after ENOSPC"
+
+# ---- fsync, then QEMU killed: the data is there
+mke2fs -q -t ext2 "$IMG" 4M
+"$HTUX_BUILDDIR/htux-mkimage" -o "$HTUX_TMP/crash.cpio" "$OPS" fsync:/data/durable:survives hang >/dev/null
+"$HTUX_QEMU" -M pc -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" -initrd "$HTUX_TMP/crash.cpio" \
+	-display none -serial "file:$HTUX_TMP/crash.out" -monitor none -no-reboot \
+	-drive "file=$IMG,if=none,format=raw,id=d0" -device virtio-blk-pci,drive=d0 &
+qpid=$!
+for i in $(seq 1 600); do
+	grep -q 'fsync /data/durable returned' "$HTUX_TMP/crash.out" 2>/dev/null && break
+	sleep 0.1
+done
+kill -9 $qpid
+wait $qpid 2>/dev/null
+check "fsync'd data survives QEMU killed with SIGKILL (plain QEMU form)" [ "$(dcat /durable)" = "survives" ]
+
+# ---- bad disks
+htux_run --disk "$HTUX_TMP/missing.img" "$BB" true
+check "a missing disk file is a launcher error" [ "$HTUX_STATUS" != 0 ] && case $HTUX_STDERR in *missing.img*) true ;; *) false ;; esac
+head -c 4M /dev/zero > "$IMG"
+htux_run --disk "$IMG" "$BB" true
+check_output_status "an unformatted disk is refused" \
+	"htux: disk vda: no ext2 filesystem on it (make one with mke2fs -t ext2)" 125
+mke2fs -q -t ext4 "$IMG" 8M
+htux_run --disk "$IMG" "$BB" true
+check_output_status "ext4 (extents) is refused" \
+	"htux: disk vda: unsupported filesystem feature 'extent' (incompat 0x2c2): htux mounts ext2 (mke2fs -t ext2)" 125
