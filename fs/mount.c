@@ -135,6 +135,11 @@ void mounts_unmount_all(void)
 	nmounts = 0;
 }
 
+bool mount_is_disk(struct inode *ino)
+{
+	return ext2_is(ino);
+}
+
 bool mounts_statfs(struct inode *ino, struct statfs *s)
 {
 	if (!ext2_is(ino))

@@ -20,5 +20,6 @@ void mounts_gen(struct sbuf *sb);            /* /proc/mounts lines */
 int mounts_sync(void);                        /* sync(2): every disk */
 void mounts_unmount_all(void);                /* the VM is ending */
 bool mounts_statfs(struct inode *ino, struct statfs *s);  /* true: a disk's figures */
+bool mount_is_disk(struct inode *ino);        /* ino is on a disk filesystem */
 
 #endif

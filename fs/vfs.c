@@ -771,7 +771,7 @@ out:
 
 int vfs_chown(struct inode *ino, int uid, int gid)
 {
-	if (!minifs_is(ino))
+	if (!minifs_is(ino) && !mount_is_disk(ino))
 		return -EPERM;
 	if (current && current->euid != 0) {
 		bool member = gid == -1 || gid == current->fsgid;

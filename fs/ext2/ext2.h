@@ -168,6 +168,7 @@ int ext2_iwrite(struct ext2_node *n);            /* into its inode table block *
 int ext2_iwrite_all(struct ext2_fs *fs);
 void ext2_idestroy(struct ext2_node *n);          /* no names, no references: free it all */
 void ext2_forget(struct ext2_node *n);            /* out of the cache (idestroy follows) */
+void ext2_destroy_unlinked(struct ext2_fs *fs);   /* unmount: files still open with no name */
 
 /* ---- block mapping (bmap.c) */
 /* The disk block of logical block lblk (0: a hole), allocating it (and

@@ -239,6 +239,18 @@ static void free_xattr_block(struct ext2_fs *fs, uint32_t blk)
 	ext2_free_block(fs, blk);
 }
 
+void ext2_destroy_unlinked(struct ext2_fs *fs)
+{
+	for (uint32_t h = 0; fs->ihash && h < fs->nihash; h++) {
+		struct ext2_node *n = fs->ihash[h], *next;
+		for (; n; n = next) {
+			next = n->hnext;
+			if (n->vi.nlink == 0)
+				ext2_idestroy(n);
+		}
+	}
+}
+
 void ext2_forget(struct ext2_node *n)
 {
 	hash_remove(n->fs, n);

@@ -200,6 +200,7 @@ int ext2_unmount(struct ext2_fs *fs)
 {
 	if (fs->ro)
 		return 0;
+	ext2_destroy_unlinked(fs);
 	int e = ext2_sync(fs);
 	if (e)
 		return e;

@@ -190,6 +190,13 @@ static int run(char *arg)
 		if (chdir("..") || !getcwd(buf, sizeof(buf)))
 			return fail(op, "..");
 		printf(", up %s\n", buf);
+	} else if (!strcmp(op, "orphan")) {                        /* orphan:PATH: open, unlinked */
+		int fd = open(a, O_RDWR | O_CREAT | O_TRUNC, 0644);
+		char buf[16] = "";
+		if (fd < 0 || write(fd, "still here", 10) != 10 || unlink(a) ||
+		    pread(fd, buf, sizeof(buf) - 1, 0) != 10)
+			return fail(op, a);
+		printf("orphan %s: %s\n", a, buf);   /* fd stays open until exit */
 	} else if (!strcmp(op, "hang")) {                          /* hang: wait to be killed */
 		for (;;)
 			pause();
