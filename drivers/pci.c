@@ -82,6 +82,11 @@ static void scan_bus(uint8_t bus, void (*fn)(struct pci_dev *p), int depth)
 	}
 }
 
+bool pci_host_present(void)
+{
+	return (raw_read32(0, 0, 0, PCI_VENDOR_ID) & 0xFFFF) != 0xFFFF;
+}
+
 void pci_scan(void (*fn)(struct pci_dev *p))
 {
 	scan_bus(0, fn, 0);

@@ -18,6 +18,8 @@ uint8_t pci_read8(const struct pci_dev *p, unsigned off);
 void pci_write32(const struct pci_dev *p, unsigned off, uint32_t v);
 void pci_write16(const struct pci_dev *p, unsigned off, uint16_t v);
 
+/* Whether a host bridge answers at 00:00.0 (not on QEMU's microvm). */
+bool pci_host_present(void);
 /* Calls fn for every function on the buses reachable from bus 0. */
 void pci_scan(void (*fn)(struct pci_dev *p));
 /* Offset of the first capability with id at or after offset from (0: the

@@ -43,25 +43,34 @@ static void reg_write(struct ioapic *a, uint32_t r, uint32_t v)
 	a->regs[IOWIN / 4] = v;
 }
 
+static void add_ioapic(uint32_t addr, unsigned gsi_base)
+{
+	struct ioapic *a = &ioapics[nioapics];
+	a->gsi_base = gsi_base;
+	a->regs = paging_map_mmio(addr, 0x20);
+	uint32_t ver = reg_read(a, REG_VER);
+	if (ver == 0xFFFFFFFFu || ver == 0)
+		return;
+	a->npins = ((ver >> 16) & 0xFF) + 1;
+	nioapics++;
+	kinfo("ioapic: at %x, GSI %u-%u\n", addr, a->gsi_base, a->gsi_base + a->npins - 1);
+}
+
 static void scan_madt(void)
 {
 	scanned = true;
 	const struct acpi_sdt *madt = acpi_table("APIC");
 	if (!madt) {
-		kinfo("ioapic: no ACPI MADT\n");
+		/* No ACPI (microvm,acpi=off): the standard place, GSI 0 up. */
+		add_ioapic(0xFEC00000u, 0);
 		return;
 	}
 	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8;
 	const uint8_t *end = (const uint8_t *)madt + madt->len;
 	for (; p + 2 <= end && p[1] >= 2; p += p[1]) {
-		if (p[0] == 1 && p[1] >= 12 && nioapics < MAX_IOAPICS) {
-			struct ioapic *a = &ioapics[nioapics++];
-			uint32_t addr = *(const uint32_t *)(p + 4);
-			a->gsi_base = *(const uint32_t *)(p + 8);
-			a->regs = paging_map_mmio(addr, 0x20);
-			a->npins = ((reg_read(a, REG_VER) >> 16) & 0xFF) + 1;
-			kinfo("ioapic: at %x, GSI %u-%u\n", addr, a->gsi_base, a->gsi_base + a->npins - 1);
-		} else if (p[0] == 2 && p[1] >= 10 && noverrides < MAX_OVERRIDES) {
+		if (p[0] == 1 && p[1] >= 12 && nioapics < MAX_IOAPICS)
+			add_ioapic(*(const uint32_t *)(p + 4), *(const uint32_t *)(p + 8));
+		else if (p[0] == 2 && p[1] >= 10 && noverrides < MAX_OVERRIDES) {
 			overrides[noverrides].gsi = *(const uint32_t *)(p + 4);
 			overrides[noverrides].flags = *(const uint16_t *)(p + 8);
 			noverrides++;

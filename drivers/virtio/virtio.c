@@ -11,7 +11,17 @@ static const struct {
 	int (*probe)(struct virtio_dev *d);
 } drivers[] = {
 	{ VIRTIO_ID_BLOCK, "virtio-blk", virtio_blk_probe },
+	{ VIRTIO_ID_NET, "virtio-net", virtio_net_probe },
 };
+
+bool virtio_driver_for(struct virtio_dev *d)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(drivers); i++)
+		if (drivers[i].id == d->id)
+			return true;
+	kinfo("virtio: %s: device type %u has no driver, left alone\n", d->where, d->id);
+	return false;
+}
 
 void virtio_probe(struct virtio_dev *d)
 {
@@ -20,7 +30,6 @@ void virtio_probe(struct virtio_dev *d)
 			drivers[i].probe(d);
 			return;
 		}
-	kinfo("virtio: %s: device type %u has no driver, left alone\n", d->where, d->id);
 }
 
 void virtio_interrupt(struct virtio_dev *d)

@@ -37,6 +37,8 @@ struct virtio_dev {
 	void *drv;                /* the driver's */
 };
 
+/* Whether a driver takes devices of d's type (a kinfo line when not). */
+bool virtio_driver_for(struct virtio_dev *d);
 /* Called by a transport for each device it found (reset, interrupt ready):
  * hands it to the driver of its type. */
 void virtio_probe(struct virtio_dev *d);

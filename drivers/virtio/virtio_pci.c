@@ -173,6 +173,10 @@ static void probe(struct pci_dev *p)
 		kfree(v);
 		return;
 	}
+	if (!virtio_driver_for(&v->vd)) {
+		kfree(v);
+		return;
+	}
 	pci_enable(p);
 	v->common->device_status = 0;               /* reset */
 	while (v->common->device_status != 0)

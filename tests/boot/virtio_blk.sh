@@ -12,14 +12,14 @@ require_cc musl
 BB=/bin/busybox
 [ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
 	skip_all "Debian's busybox-static is not installed"
-plan 9
+plan 10
 
 build_static blkdev progs/blkdev.c musl || bail_out "cannot build blkdev"
 IMG=$HTUX_TMP/disk.img
 head -c 3145728 /dev/urandom > "$IMG"     # 3 MiB of noise
 WANT=$(md5sum < "$IMG" | cut -d' ' -f1)
 
-for m in pc q35; do
+for m in pc q35 microvm; do
 	htux_run --machine $m --disk "$IMG" "$BB" md5sum /dev/vda
 	check_output_status "-M $m: busybox md5sum /dev/vda equals the host's md5sum of the image" \
 		"$WANT  /dev/vda" 0

@@ -90,16 +90,17 @@ static char *commas(const char *s)
 	return r;
 }
 
-/* The virtio devices: disks and the console; PCI on pc and q35, MMIO
-   (virtio 1.x, not QEMU's legacy default) on microvm. Returns 0 when out
-   of memory. */
+/* The virtio devices: disks and the console; PCI on pc and q35, MMIO on
+   microvm, where virtio 1.x replaces QEMU's legacy default for every
+   virtio-mmio device (also those given with --qemu-arg). Returns 0 when
+   out of memory. */
 static int devices(const struct htux_opts *o, struct argvec *out)
 {
 	int mmio = !strcmp(o->machine, "microvm");
 	const char *mp;
 	size_t i;
 
-	if (mmio && (o->ndisks || o->hvc)) {
+	if (mmio) {
 		argvec_push(out, "-global");
 		argvec_push(out, "virtio-mmio.force-legacy=false");
 	}
