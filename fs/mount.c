@@ -29,6 +29,29 @@ struct inode *mount_cross(struct inode *ino)
 	return ino;
 }
 
+/* Makes the directory path and those on the way that are missing. */
+static int mkdir_p(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -ENOMEM;
+	int e = 0;
+	for (char *s = p + 1; !e; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+		*s = 0;
+		e = vfs_mkdirat(AT_FDCWD, p, 0755);
+		if (e == -EEXIST)
+			e = 0;
+		*s = c;
+		if (!c)
+			break;
+	}
+	kfree(p);
+	return e;
+}
+
 static int mount_one(struct blkdev *dev, int index, const char *path)
 {
 	if (nmounts == MOUNT_MAX) {
@@ -41,8 +64,8 @@ static int mount_one(struct blkdev *dev, int index, const char *path)
 		return -1;
 	}
 	struct inode *dir;
-	int e = vfs_mkdirat(AT_FDCWD, path, 0755);
-	if ((e && e != -EEXIST) || (e = vfs_lookupat(AT_FDCWD, path, LOOKUP_FOLLOW, &dir)) != 0) {
+	int e = mkdir_p(path);
+	if (e || (e = vfs_lookupat(AT_FDCWD, path, LOOKUP_FOLLOW, &dir)) != 0) {
 		kprintf("htux: disk %s: cannot make the mount point %s (error %d)\n", dev->name, path, -e);
 		return -1;
 	}

@@ -412,7 +412,15 @@ static ssize_t e2_write(struct file *f, const void *buf, size_t n, uint64_t off,
 	return r;
 }
 
+static int e2_open(struct file *f)
+{
+	if (EN(f->ino)->fs->ro && (f->flags & O_ACCMODE) != O_RDONLY)
+		return -EROFS;
+	return 0;
+}
+
 const struct file_ops ext2_reg_fops = {
+	.open = e2_open,
 	.read = e2_read,
 	.write = e2_write,
 	.fsync = e2_fsync,

@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 37
+plan 41
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -169,6 +169,28 @@ check_output_status "4 KiB blocks: a program on the disk runs and writes 6 MB (d
 	"pattern /data/f4k 6000000 ok
 check /data/f4k 6000000 ok" 0
 fsck "e2fsck -fn clean (4 KiB blocks)"
+
+# ---- unknown read-only features: mounted read-only, the disk untouched
+mke2fs -q -t ext2 -O huge_file -d "$HTUX_TMP/exe" "$IMG" 8M
+sum=$(md5sum < "$IMG")
+htux_run --disk "$IMG" "$OPS" write:/data/ops:x write:/data/new:x cat:/proc/mounts
+check_output_status "unknown read-only features (huge_file): mounted read-only" \
+	"write /data/ops: Read-only file system
+write /data/new: Read-only file system
+cat /proc/mounts: [rootfs / rootfs rw 0 0
+proc /proc proc rw,nosuid,nodev,noexec 0 0
+/dev/vda /data ext2 ro,relatime 0 0
+]" 1
+check "the read-only disk is unchanged" [ "$(md5sum < "$IMG")" = "$sum" ]
+
+# ---- ext3 (a clean journal) as ext2, on microvm (virtio-mmio), mounted elsewhere
+mke2fs -q -t ext3 "$IMG" 8M
+htux_run --machine microvm --disk "$IMG:/mnt/disk" "$OPS" write:/mnt/disk/x:hello cat:/mnt/disk/x cwd:/mnt/disk
+check_output_status "ext3 mounted as ext2 at /mnt/disk on microvm" \
+	"write /mnt/disk/x ok
+cat /mnt/disk/x: [hello]
+cwd /mnt/disk: /mnt/disk, up /mnt" 0
+fsck "e2fsck -fn clean (ext3)"
 
 # ---- a full disk: ENOSPC, and still consistent
 mke2fs -q -t ext2 -b 1024 -N 32 "$IMG" 1M
