@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 41
+plan 42
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -163,11 +163,15 @@ check_stdout_contains "statfs: ext2's magic, block size and free counts" \
 # ---- a program stored on the disk runs from there
 mkdir -p "$HTUX_TMP/exe"
 cp "$OPS" "$HTUX_TMP/exe/ops"
-mke2fs -q -t ext2 -b 4096 -d "$HTUX_TMP/exe" "$IMG" 8M
-htux_run --disk "$IMG" --append "-- /data/ops pattern:/data/f4k:6000000:9 check:/data/f4k:6000000:9" "$BB"
-check_output_status "4 KiB blocks: a program on the disk runs and writes 6 MB (double indirect)" \
+mke2fs -q -t ext2 -b 4096 -d "$HTUX_TMP/exe" "$IMG" 16M
+htux_run --disk "$IMG" --append "-- /data/ops pattern:/data/f4k:6000000:9 check:/data/f4k:6000000:9 threads:/data:4 write:/data/sh:abcdefgh shared:/data/sh:XYZ" "$BB"
+check_output_status "4 KiB blocks: a program on the disk runs, writes 6 MB (double indirect), 4 threads at once, MAP_SHARED" \
 	"pattern /data/f4k 6000000 ok
-check /data/f4k 6000000 ok" 0
+check /data/f4k 6000000 ok
+threads /data: 0 of 4 wrong
+write /data/sh ok
+shared /data/sh ok" 0
+check "debugfs reads what MAP_SHARED wrote" [ "$(dcat /sh)" = "XYZdefgh" ]
 fsck "e2fsck -fn clean (4 KiB blocks)"
 
 # ---- unknown read-only features: mounted read-only, the disk untouched

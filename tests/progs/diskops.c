@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <pthread.h>
 #include <unistd.h>
 
 static char *field(char **s)
@@ -33,6 +34,53 @@ static int fail(const char *op, const char *path)
 
 /* A byte pattern that differs per offset: checkable at any position. */
 static unsigned char pat(long long off, int seed) { return (unsigned char)(off * 7 + off / 4093 + seed); }
+
+/* threads:DIR:N: N threads each write then check a file of their own at once */
+static const char *tdir;
+
+static void *writer(void *arg)
+{
+	long k = (long)arg;
+	char path[4096];
+	static __thread unsigned char buf[8192];
+	snprintf(path, sizeof(path), "%s/thread-%ld", tdir, k);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return (void *)1;
+	for (long long off = 0; off < 1 << 20; off += sizeof(buf)) {
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = pat(off + i, (int)k);
+		if (pwrite(fd, buf, sizeof(buf), off) != (ssize_t)sizeof(buf))
+			return (void *)1;
+	}
+	if (fsync(fd))
+		return (void *)1;
+	for (long long off = 0; off < 1 << 20; off += sizeof(buf)) {
+		if (pread(fd, buf, sizeof(buf), off) != (ssize_t)sizeof(buf))
+			return (void *)1;
+		for (size_t i = 0; i < sizeof(buf); i++)
+			if (buf[i] != pat(off + i, (int)k))
+				return (void *)1;
+	}
+	close(fd);
+	return NULL;
+}
+
+static int threads(const char *dir, int n)
+{
+	pthread_t t[16];
+	int bad = 0;
+	tdir = dir;
+	for (long k = 0; k < n && k < 16; k++)
+		pthread_create(&t[k], NULL, writer, (void *)k);
+	for (int k = 0; k < n && k < 16; k++) {
+		void *r;
+		pthread_join(t[k], &r);
+		bad += r != NULL;
+	}
+	printf("threads %s: %d of %d wrong\n", dir, bad, n);
+	return bad != 0;
+}
 
 static int run(char *arg)
 {
@@ -197,6 +245,20 @@ static int run(char *arg)
 		    pread(fd, buf, sizeof(buf) - 1, 0) != 10)
 			return fail(op, a);
 		printf("orphan %s: %s\n", a, buf);   /* fd stays open until exit */
+	} else if (!strcmp(op, "shared")) {                        /* shared:PATH:TEXT: MAP_SHARED */
+		int fd = open(a, O_RDWR);
+		if (fd < 0)
+			return fail(op, a);
+		char *p = mmap(NULL, strlen(b), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			return fail(op, a);
+		memcpy(p, b, strlen(b));
+		if (msync(p, strlen(b), MS_SYNC) || munmap(p, strlen(b)))
+			return fail(op, a);
+		close(fd);
+		printf("shared %s ok\n", a);
+	} else if (!strcmp(op, "threads")) {
+		return threads(a, atoi(b));
 	} else if (!strcmp(op, "hang")) {                          /* hang: wait to be killed */
 		for (;;)
 			pause();
