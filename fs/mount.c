@@ -109,10 +109,19 @@ int mounts_boot(char **devs, char **paths, int n)
 	}
 	struct blkdev *d;
 	for (int i = 0; (d = blkdev_get(i)) != NULL; i++) {
-		const char *path = i == 0 ? "/data" : NULL;
+		const char *path = NULL;
 		for (int k = 0; k < n; k++)
 			if (!strcmp(devs[k], d->name))
 				path = paths[k];
+		/* Unnamed, the first disk goes on /data if it holds an ext2
+		 * (or ext3/4) filesystem, and stays a raw /dev/vda otherwise. */
+		if (!path && i == 0) {
+			if (ext2_probe(d))
+				path = "/data";
+			else
+				kinfo("disk %s: no ext2 filesystem: not mounted (only /dev/%s)\n",
+				      d->name, d->name);
+		}
 		if (!path)
 			continue;
 		if (mount_one(d, i, path))
@@ -161,6 +170,11 @@ void mounts_unmount_all(void)
 bool mount_is_disk(struct inode *ino)
 {
 	return ext2_is(ino);
+}
+
+uint64_t mount_disk_blocks(struct inode *ino)
+{
+	return EN(ino)->iblocks;
 }
 
 bool mounts_statfs(struct inode *ino, struct statfs *s)

@@ -121,6 +121,8 @@ int inode_path(struct inode *ino, char *buf, size_t n)
 
 static uint64_t blocks_of(struct inode *ino)
 {
+	if (mount_is_disk(ino))
+		return mount_disk_blocks(ino);
 	if (!S_ISREG(ino->mode))
 		return 0;
 	return ((ino->size + 4095) / 4096) * 8;   /* 512-byte units of whole pages */

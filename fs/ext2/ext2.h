@@ -192,6 +192,7 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 /* ---- mounting (super.c), used by fs/mount.c */
 int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out);  /* prints why on error */
 int ext2_unmount(struct ext2_fs *fs);
+bool ext2_probe(struct blkdev *dev);   /* holds something like an ext2/3/4 superblock */
 bool ext2_is(struct inode *ino);
 struct statfs;
 void ext2_statfs(struct inode *ino, struct statfs *s);

@@ -196,6 +196,18 @@ fail:
 	return e;
 }
 
+bool ext2_probe(struct blkdev *dev)
+{
+	struct ext2_super *sb = kmalloc(sizeof(*sb));
+	bool yes = sb && dev->nsectors >= 8 &&
+		   dev->ops->read(dev, SB_SECTOR, sb, sizeof(*sb) / BLK_SECTOR) == 0 &&
+		   sb->magic == EXT2_MAGIC && sb->rev_level <= 1 && sb->log_block_size <= 6 &&
+		   sb->blocks_per_group && sb->inodes_per_group &&
+		   sb->first_data_block < sb->blocks_count;
+	kfree(sb);
+	return yes;
+}
+
 int ext2_unmount(struct ext2_fs *fs)
 {
 	if (fs->ro)

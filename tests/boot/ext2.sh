@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 42
+plan 43
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -225,9 +225,13 @@ check "fsync'd data survives QEMU killed with SIGKILL (plain QEMU form)" [ "$(dc
 htux_run --disk "$HTUX_TMP/missing.img" "$BB" true
 check "a missing disk file is a launcher error" [ "$HTUX_STATUS" != 0 ] && case $HTUX_STDERR in *missing.img*) true ;; *) false ;; esac
 head -c 4M /dev/zero > "$IMG"
-htux_run --disk "$IMG" "$BB" true
-check_output_status "an unformatted disk is refused" \
+htux_run --disk "$IMG:/data" "$BB" true
+check_output_status "an unformatted disk to mount is refused" \
 	"htux: disk vda: no ext2 filesystem on it (make one with mke2fs -t ext2)" 125
+htux_run --disk "$IMG" "$BB" ls /dev/vda /data
+check_output_status "an unformatted disk with no mount point is only /dev/vda" \
+	"ls: /data: No such file or directory
+/dev/vda" 1
 mke2fs -q -t ext4 "$IMG" 8M
 htux_run --disk "$IMG" "$BB" true
 check_output_status "ext4 (extents) is refused" \
