@@ -14,6 +14,7 @@
 #include "fs/vfs.h"
 #include "fs/mount.h"
 #include "drivers/virtio/virtio.h"
+#include "drivers/virtio/console.h"
 
 #define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
 #define STATUS_BAD_IMAGE 125
@@ -97,6 +98,10 @@ void kmain(uint32_t magic, uint32_t info)
 		vm_exit(STATUS_BAD_IMAGE);   /* fs_init said why */
 	virtio_pci_init();
 	virtio_mmio_init();
+	if (kopts.console_hvc && !hvc_present()) {
+		kprintf("htux: console=hvc: no virtio console found (QEMU: -device virtio-serial-pci -device virtconsole,chardev=ID)\n");
+		vm_exit(STATUS_BAD_IMAGE);
+	}
 	if (blockdev_nodes_init())
 		kprintf("htux: cannot make the disk files in /dev\n");
 	if (mounts_boot(cl.mount_dev, cl.mount_path, cl.nmounts))

@@ -12,6 +12,7 @@ static const struct {
 } drivers[] = {
 	{ VIRTIO_ID_BLOCK, "virtio-blk", virtio_blk_probe },
 	{ VIRTIO_ID_NET, "virtio-net", virtio_net_probe },
+	{ VIRTIO_ID_CONSOLE, "virtio-console", virtio_console_probe },
 };
 
 bool virtio_driver_for(struct virtio_dev *d)
