@@ -141,10 +141,8 @@ int mounts_sync(void)
 {
 	int err = 0;
 	for (int i = 0; i < nmounts; i++) {
-		int e = ext2_lock();
-		if (e)
-			return e;
-		e = ext2_sync(mounts[i].fs);
+		ext2_lock();
+		int e = ext2_sync(mounts[i].fs);
 		ext2_unlock();
 		if (e)
 			err = e;
@@ -155,11 +153,9 @@ int mounts_sync(void)
 void mounts_unmount_all(void)
 {
 	for (int i = 0; i < nmounts; i++) {
-		/* with a signal pending no wait is possible: the VM ends anyway */
-		bool locked = ext2_lock() == 0;
+		ext2_lock();
 		int e = ext2_unmount(mounts[i].fs);
-		if (locked)
-			ext2_unlock();
+		ext2_unlock();
 		if (e)
 			kprintf("htux: disk %s: writing back failed (error %d); run e2fsck on it\n",
 				mounts[i].fs->dev->name, -e);

@@ -135,7 +135,7 @@ struct ext2_node {
 static inline struct ext2_node *EN(struct inode *ino) { return (struct ext2_node *)ino; }
 
 /* ---- lock (ops.c): every entry from the VFS holds it */
-int ext2_lock(void);             /* 0 or -EINTR */
+void ext2_lock(void);            /* waits, also with a signal pending */
 void ext2_unlock(void);
 
 /* ---- block cache (cache.c) */
@@ -167,7 +167,6 @@ int ext2_inew(struct ext2_fs *fs, struct inode *dir, unsigned mode, struct ext2_
 int ext2_iwrite(struct ext2_node *n);            /* into its inode table block */
 int ext2_iwrite_all(struct ext2_fs *fs);
 void ext2_idestroy(struct ext2_node *n);          /* no names, no references: free it all */
-void ext2_forget(struct ext2_node *n);            /* out of the cache (idestroy follows) */
 void ext2_destroy_unlinked(struct ext2_fs *fs);   /* unmount: files still open with no name */
 
 /* ---- block mapping (bmap.c) */

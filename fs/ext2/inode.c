@@ -251,12 +251,6 @@ void ext2_destroy_unlinked(struct ext2_fs *fs)
 	}
 }
 
-void ext2_forget(struct ext2_node *n)
-{
-	hash_remove(n->fs, n);
-	n->hnext = NULL;
-}
-
 void ext2_idestroy(struct ext2_node *n)
 {
 	struct ext2_fs *fs = n->fs;

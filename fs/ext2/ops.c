@@ -16,38 +16,33 @@ static struct waitq lockq;
 
 static struct thread *me(void) { return cur_thread ? cur_thread : (struct thread *)1; }
 
-int ext2_lock(void)
+void ext2_lock(void)
 {
 	if (owner == me()) {
 		depth++;
-		return 0;
+		return;
 	}
-	while (owner)
-		if (waitq_wait(&lockq, 0) == WAKE_SIGNAL && owner)
-			return -EINTR;
+	while (owner) {
+		if (waitq_wait(&lockq, 0) != WAKE_SIGNAL)
+			continue;
+		/* With a signal pending waitq_wait does not sleep; a page fault
+		 * or an inode's release cannot give up either: wait for the
+		 * next interrupt (the holder's disk completion, or the tick)
+		 * and let the holder run. */
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		sched_yield_cpu();
+	}
 	owner = me();
 	depth = 1;
-	return 0;
 }
-
-/* Inodes whose last reference went while another thread held the lock
- * (with a signal pending, this one could not wait): freed at its unlock. */
-static struct ext2_node *deferred;
 
 void ext2_unlock(void)
 {
-	while (depth == 1 && deferred) {
-		struct ext2_node *n = deferred;
-		deferred = n->hnext;
-		ext2_idestroy(n);
-	}
 	if (--depth == 0) {
 		owner = NULL;
 		waitq_wake_all(&lockq);
 	}
 }
-
-#define LOCK() do { int le_ = ext2_lock(); if (le_) return le_; } while (0)
 
 bool ext2_is(struct inode *ino) { return ino->ops == &ext2_iops; }
 struct ext2_fs *ext2_fs_of(struct inode *ino) { return EN(ino)->fs; }
@@ -69,7 +64,7 @@ static void set_name(struct inode *n, struct inode *dir, const char *name, size_
 
 static int e2_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
-	LOCK();
+	ext2_lock();
 	uint32_t ino;
 	struct ext2_node *n;
 	int e = ext2_dir_find(EN(dir), name, len, &ino);
@@ -83,7 +78,7 @@ static int e2_lookup(struct inode *dir, const char *name, size_t len, struct ino
 
 static int e2_readdir(struct inode *dir, uint64_t *pos, dir_emit_t emit, void *ctx)
 {
-	LOCK();
+	ext2_lock();
 	int e = ext2_dir_iterate(EN(dir), pos, emit, ctx);
 	ext2_unlock();
 	return e;
@@ -151,7 +146,7 @@ static int e2_create(struct inode *dir, const char *name, size_t len, unsigned m
 {
 	if (!S_ISREG(mode) && !S_ISDIR(mode) && !S_ISLNK(mode))
 		return -EPERM;
-	LOCK();
+	ext2_lock();
 	int e = make(dir, name, len, mode, 0, target, out);
 	ext2_unlock();
 	return e;
@@ -162,7 +157,7 @@ static int e2_mknod(struct inode *dir, const char *name, size_t len, unsigned mo
 {
 	if (S_ISDIR(mode) || S_ISLNK(mode))
 		return -EPERM;
-	LOCK();
+	ext2_lock();
 	int e = make(dir, name, len, mode, S_ISCHR(mode) || S_ISBLK(mode) ? rdev : 0, NULL, out);
 	ext2_unlock();
 	return e;
@@ -178,7 +173,7 @@ static int e2_link(struct inode *dir, const char *name, size_t len, struct inode
 		return -ENOENT;
 	if (ino->nlink >= EXT2_LINK_MAX)
 		return -EMLINK;
-	LOCK();
+	ext2_lock();
 	int e = ext2_dir_add(EN(dir), name, len, (uint32_t)ino->ino, ino->mode);
 	if (!e) {
 		ino->nlink++;
@@ -209,7 +204,7 @@ static int e2_unlink(struct inode *dir, const char *name, size_t len, struct ino
 		return -EBUSY;        /* a mount point */
 	if (EN(dir)->fs->ro)
 		return -EROFS;
-	LOCK();
+	ext2_lock();
 	int e = ext2_dir_remove(EN(dir), name, len);
 	if (!e)
 		unlinked(dir, victim);
@@ -229,7 +224,7 @@ static int e2_rename(struct inode *odir, const char *oname, size_t olen, struct 
 	bool isdir = S_ISDIR(node->mode);
 	if (isdir && odir != ndir && !victim && ndir->nlink >= EXT2_LINK_MAX)
 		return -EMLINK;
-	LOCK();
+	ext2_lock();
 	int e;
 	if (victim)
 		e = ext2_dir_set(EN(ndir), name, len, (uint32_t)node->ino, node->mode);
@@ -268,7 +263,7 @@ static ssize_t e2_readlink(struct inode *ino, char *buf, size_t n)
 		memcpy(buf, en->block, MIN(n, len));
 		return (ssize_t)len;
 	}
-	LOCK();
+	ext2_lock();
 	ssize_t r = ext2_rw(en, buf, MIN(n, len), 0, false, false);
 	ext2_unlock();
 	return r < 0 ? r : (ssize_t)len;
@@ -281,7 +276,7 @@ static int e2_truncate(struct inode *ino, uint64_t len)
 		return -EROFS;
 	if (len > ext2_max_size(n->fs))
 		return -EFBIG;
-	LOCK();
+	ext2_lock();
 	int e = 0;
 	if (len < ino->size)
 		e = ext2_truncate_blocks(n, len);
@@ -302,7 +297,7 @@ static int e2_chmod(struct inode *ino, unsigned mode)
 
 static int e2_fsync(struct file *f)
 {
-	LOCK();
+	ext2_lock();
 	int e = ext2_sync(EN(f->ino)->fs);
 	ext2_unlock();
 	return e;
@@ -310,12 +305,7 @@ static int e2_fsync(struct file *f)
 
 static void e2_evict(struct inode *ino)
 {
-	if (ext2_lock()) {
-		ext2_forget(EN(ino));
-		EN(ino)->hnext = deferred;
-		deferred = EN(ino);
-		return;
-	}
+	ext2_lock();
 	ext2_idestroy(EN(ino));
 	ext2_unlock();
 }
@@ -398,7 +388,7 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 
 static ssize_t e2_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
 {
-	LOCK();
+	ext2_lock();
 	ssize_t r = ext2_rw(EN(f->ino), buf, n, off, user, false);
 	ext2_unlock();
 	return r;
@@ -406,7 +396,7 @@ static ssize_t e2_read(struct file *f, void *buf, size_t n, uint64_t off, bool u
 
 static ssize_t e2_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
 {
-	LOCK();
+	ext2_lock();
 	ssize_t r = ext2_rw(EN(f->ino), (void *)buf, n, off, user, true);
 	ext2_unlock();
 	return r;

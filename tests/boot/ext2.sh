@@ -164,10 +164,11 @@ check_stdout_contains "statfs: ext2's magic, block size and free counts" \
 mkdir -p "$HTUX_TMP/exe"
 cp "$OPS" "$HTUX_TMP/exe/ops"
 mke2fs -q -t ext2 -b 4096 -d "$HTUX_TMP/exe" "$IMG" 16M
-htux_run --disk "$IMG" --append "-- /data/ops pattern:/data/f4k:6000000:9 check:/data/f4k:6000000:9 threads:/data:4 write:/data/sh:abcdefgh shared:/data/sh:XYZ" "$BB"
-check_output_status "4 KiB blocks: a program on the disk runs, writes 6 MB (double indirect), 4 threads at once, MAP_SHARED" \
+htux_run --disk "$IMG" --append "-- /data/ops pattern:/data/f4k:6000000:9 check:/data/f4k:6000000:9 alarms threads:/data:4 write:/data/sh:abcdefgh shared:/data/sh:XYZ" "$BB"
+check_output_status "4 KiB blocks: a program on the disk runs, writes 6 MB (double indirect), 4 threads at once under SIGALRM, MAP_SHARED" \
 	"pattern /data/f4k 6000000 ok
 check /data/f4k 6000000 ok
+alarms on
 threads /data: 0 of 4 wrong
 write /data/sh ok
 shared /data/sh ok" 0

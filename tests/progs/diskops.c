@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static char *field(char **s)
@@ -81,6 +83,9 @@ static int threads(const char *dir, int n)
 	printf("threads %s: %d of %d wrong\n", dir, bad, n);
 	return bad != 0;
 }
+
+static volatile long ticks;
+static void tick(int sig) { (void)sig; ticks++; }
 
 static int run(char *arg)
 {
@@ -259,6 +264,12 @@ static int run(char *arg)
 		printf("shared %s ok\n", a);
 	} else if (!strcmp(op, "threads")) {
 		return threads(a, atoi(b));
+	} else if (!strcmp(op, "alarms")) {                        /* alarms: SIGALRM every ms */
+		struct sigaction sa = { .sa_handler = tick, .sa_flags = SA_RESTART };
+		struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
+		sigaction(SIGALRM, &sa, NULL);
+		setitimer(ITIMER_REAL, &it, NULL);
+		printf("alarms on\n");
 	} else if (!strcmp(op, "hang")) {                          /* hang: wait to be killed */
 		for (;;)
 			pause();
