@@ -398,6 +398,11 @@ static ssize_t e2_write(struct file *f, const void *buf, size_t n, uint64_t off,
 {
 	ext2_lock();
 	ssize_t r = ext2_rw(EN(f->ino), (void *)buf, n, off, user, true);
+	if (r > 0 && (f->flags & O_DSYNC)) {     /* O_SYNC and O_DSYNC: on disk now */
+		int e = ext2_sync(EN(f->ino)->fs);
+		if (e)
+			r = e;
+	}
 	ext2_unlock();
 	return r;
 }

@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 43
+plan 45
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -154,6 +154,20 @@ htux_run --disk "$IMG" "$BB" chmod 606 /data/f
 check "busybox touch -d, chown, chmod reach the disk" \
 	[ "$(debugfs -R 'stat /f' "$IMG" 2>/dev/null | grep -E -o 'Mode: +0606|User: +12 +Group: +34|mtime: .*2001' | wc -l)" = 3 ]
 
+# ---- Debian's sqlite3 (dynamically linked) keeps a database there
+if [ -x /usr/bin/sqlite3 ]; then
+	htux_run --disk "$IMG" /usr/bin/sqlite3 /data/db.sqlite \
+		"create table t(a, b); insert into t values(42, 'disk'); insert into t select a + 1, b from t; select * from t;"
+	check_output_status "sqlite3 makes a database on the disk" "42|disk
+43|disk" 0
+	debugfs -R "dump /db.sqlite $HTUX_TMP/db.sqlite" "$IMG" > /dev/null 2>&1
+	check "the host's sqlite3 reads it" [ "$(sqlite3 "$HTUX_TMP/db.sqlite" 'select sum(a) from t; pragma integrity_check;' 2>&1)" = "85
+ok" ]
+else
+	skip "sqlite3 makes a database on the disk" "no /usr/bin/sqlite3"
+	skip "the host's sqlite3 reads it" "no /usr/bin/sqlite3"
+fi
+
 # ---- statfs has the superblock's numbers
 htux_run --disk "$IMG" "$OPS" statfs:/data
 sb() { dumpe2fs -h "$IMG" 2>/dev/null | sed -n "s/^$1: *//p"; }
@@ -209,18 +223,20 @@ fsck "e2fsck -fn clean after ENOSPC"
 
 # ---- fsync, then QEMU killed: the data is there
 mke2fs -q -t ext2 "$IMG" 4M
-"$HTUX_BUILDDIR/htux-mkimage" -o "$HTUX_TMP/crash.cpio" "$OPS" fsync:/data/durable:survives hang >/dev/null
+"$HTUX_BUILDDIR/htux-mkimage" -o "$HTUX_TMP/crash.cpio" "$OPS" fsync:/data/durable:survives \
+	osync:/data/osync:synced hang >/dev/null
 "$HTUX_QEMU" -M pc -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" -initrd "$HTUX_TMP/crash.cpio" \
 	-display none -serial "file:$HTUX_TMP/crash.out" -monitor none -no-reboot \
 	-drive "file=$IMG,if=none,format=raw,id=d0" -device virtio-blk-pci,drive=d0 &
 qpid=$!
 for i in $(seq 1 600); do
-	grep -q 'fsync /data/durable returned' "$HTUX_TMP/crash.out" 2>/dev/null && break
+	grep -q 'osync /data/osync written' "$HTUX_TMP/crash.out" 2>/dev/null && break
 	sleep 0.1
 done
 kill -9 $qpid
 wait $qpid 2>/dev/null
-check "fsync'd data survives QEMU killed with SIGKILL (plain QEMU form)" [ "$(dcat /durable)" = "survives" ]
+check "fsync'd and O_SYNC data survive QEMU killed with SIGKILL (plain QEMU form)" \
+	[ "$(dcat /durable)" = "survives" -a "$(dcat /osync)" = "synced" ]
 
 # ---- bad disks
 htux_run --disk "$HTUX_TMP/missing.img" "$BB" true

@@ -144,6 +144,12 @@ static int run(char *arg)
 		printf("fsync %s returned\n", a);
 		fflush(stdout);
 		close(fd);
+	} else if (!strcmp(op, "osync")) {                         /* osync:PATH:TEXT: O_SYNC write */
+		int fd = open(a, O_WRONLY | O_CREAT | O_TRUNC | O_SYNC, 0644);
+		if (fd < 0 || write(fd, b, strlen(b)) != (ssize_t)strlen(b))
+			return fail(op, a);
+		printf("osync %s written\n", a);
+		close(fd);
 	} else if (!strcmp(op, "fill")) {                          /* fill:PATH: until an error */
 		int fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0)
