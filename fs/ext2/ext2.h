@@ -148,6 +148,8 @@ void bdirty(struct ext2_buf *b);
 void brelse(struct ext2_buf *b);
 void bforget(struct ext2_fs *fs, uint32_t blk);   /* a freed block: drop its dirty data */
 int bcache_sync(struct ext2_fs *fs);              /* data, then metadata */
+bool bcached(struct ext2_fs *fs, uint32_t blk);
+void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n);  /* n blocks from blk, one request */
 
 /* ---- superblock and groups (super.c) */
 int ext2_sync(struct ext2_fs *fs);                /* everything, then a device flush */

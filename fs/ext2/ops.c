@@ -328,6 +328,26 @@ const struct inode_ops ext2_iops = {
 
 static const uint8_t zeros[4096];
 
+#define READ_AHEAD 32   /* blocks */
+
+/* Block blk (logical lblk of n) is about to be read: read it and those
+ * after it in the file that follow it on the disk in one request. */
+static void read_ahead(struct ext2_node *n, uint64_t lblk, uint32_t blk)
+{
+	struct ext2_fs *fs = n->fs;
+	uint64_t last = (n->vi.size + fs->bsize - 1) / fs->bsize;
+	uint32_t count = 1;
+	while (count < READ_AHEAD && lblk + count < last) {
+		uint32_t next;
+		bool fresh;
+		if (ext2_bmap(n, lblk + count, false, &next, &fresh) || next != blk + count ||
+		    bcached(fs, next))
+			break;
+		count++;
+	}
+	bread_ahead(fs, blk, count);
+}
+
 ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool user, bool write)
 {
 	struct ext2_fs *fs = n->fs;
@@ -362,6 +382,8 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 			done += chunk;
 			continue;
 		}
+		if (!write && !bcached(fs, blk))
+			read_ahead(n, lblk, blk);
 		/* a block written whole (or new) need not be read first */
 		bool whole = write && (fresh || chunk == fs->bsize);
 		struct ext2_buf *b = whole ? bget_zero(fs, blk, false, &e) : bread(fs, blk, false, &e);
