@@ -15,20 +15,21 @@ uint64_t ext2_max_size(struct ext2_fs *fs)
 	return MIN(max, lim);
 }
 
-/* Allocates a block near goal for n, counting it in i_blocks. */
-static int new_block(struct ext2_node *n, uint32_t goal, uint32_t *out)
-{
-	int e = ext2_alloc_block(n->fs, goal, out);
-	if (!e)
-		n->iblocks += n->fs->spb;
-	return e;
-}
-
-static uint32_t goal_of(struct ext2_node *n)
+/* Allocates a block for n, counting it in i_blocks: after the last one
+ * it got (a file written in order lies in order), else in its inode's
+ * group. */
+static int new_block(struct ext2_node *n, uint32_t *out)
 {
 	struct ext2_fs *fs = n->fs;
-	uint32_t g = (uint32_t)(n->vi.ino - 1) / fs->sb.inodes_per_group;
-	return ext2_group_first_block(fs, g);
+	uint32_t goal = n->goal;
+	if (!goal)
+		goal = ext2_group_first_block(fs, (uint32_t)(n->vi.ino - 1) / fs->sb.inodes_per_group);
+	int e = ext2_alloc_block(fs, goal, out);
+	if (!e) {
+		n->iblocks += fs->spb;
+		n->goal = *out + 1;
+	}
+	return e;
 }
 
 int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, bool *fresh)
@@ -59,7 +60,6 @@ int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, boo
 	} else {
 		return -EFBIG;
 	}
-	uint32_t goal = goal_of(n);
 	/* walk down: slot is either in the inode or in the referenced buf b */
 	struct ext2_buf *b = NULL;
 	int e = 0;
@@ -68,7 +68,7 @@ int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, boo
 			if (!alloc)
 				break;
 			uint32_t nb;
-			if ((e = new_block(n, goal, &nb)) != 0)
+			if ((e = new_block(n, &nb)) != 0)
 				break;
 			bool leaf = level == depth;
 			struct ext2_buf *z = bget_zero(fs, nb, !leaf, &e);
@@ -91,7 +91,6 @@ int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, boo
 			brelse(b);
 			return 0;
 		}
-		goal = *slot;
 		uint32_t blk = *slot;
 		brelse(b);
 		if (blk >= fs->sb.blocks_count)

@@ -129,6 +129,7 @@ struct ext2_node {
 	uint32_t block[15];
 	uint32_t iflags;
 	uint32_t iblocks;            /* i_blocks, 512-byte units */
+	uint32_t goal;               /* where the next block is looked for: after the last one */
 	struct ext2_node *hnext;
 };
 
