@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 45
+plan 49
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -221,22 +221,37 @@ files /data/d: 19 made, then No space left on device
 fill /data/fill: No space left on device after some bytes" 0
 fsck "e2fsck -fn clean after ENOSPC"
 
-# ---- fsync, then QEMU killed: the data is there
-mke2fs -q -t ext2 "$IMG" 4M
-"$HTUX_BUILDDIR/htux-mkimage" -o "$HTUX_TMP/crash.cpio" "$OPS" fsync:/data/durable:survives \
-	osync:/data/osync:synced hang >/dev/null
-"$HTUX_QEMU" -M pc -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" -initrd "$HTUX_TMP/crash.cpio" \
-	-display none -serial "file:$HTUX_TMP/crash.out" -monitor none -no-reboot \
-	-drive "file=$IMG,if=none,format=raw,id=d0" -device virtio-blk-pci,drive=d0 &
-qpid=$!
-for i in $(seq 1 600); do
-	grep -q 'osync /data/osync written' "$HTUX_TMP/crash.out" 2>/dev/null && break
-	sleep 0.1
-done
-kill -9 $qpid
-wait $qpid 2>/dev/null
-check "fsync'd and O_SYNC data survive QEMU killed with SIGKILL (plain QEMU form)" \
-	[ "$(dcat /durable)" = "survives" -a "$(dcat /osync)" = "synced" ]
+# ---- fsync (or O_SYNC, or sync), then QEMU killed: the data is there
+# crash DESCRIPTION FILE TEXT OP...: runs diskops OP... then "hang" under
+# plain QEMU, kills QEMU with SIGKILL once the last OP printed its line,
+# and checks that FILE holds TEXT on the disk.
+crash() {
+	_d=$1 _f=$2 _t=$3
+	shift 3
+	mke2fs -q -t ext2 "$IMG" 4M
+	"$HTUX_BUILDDIR/htux-mkimage" -o "$HTUX_TMP/crash.cpio" "$OPS" "$@" hang >/dev/null
+	: > "$HTUX_TMP/crash.out"
+	"$HTUX_QEMU" -M pc -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" -initrd "$HTUX_TMP/crash.cpio" \
+		-display none -serial "file:$HTUX_TMP/crash.out" -monitor none -no-reboot \
+		-drive "file=$IMG,if=none,format=raw,id=d0" -device virtio-blk-pci,drive=d0 &
+	_q=$!
+	for _i in $(seq 1 600); do
+		[ "$(wc -l < "$HTUX_TMP/crash.out")" -ge $# ] && break
+		sleep 0.1
+	done
+	kill -9 $_q
+	wait $_q 2>/dev/null
+	check "$_d" [ "$(dcat "$_f")" = "$_t" ]
+}
+crash "fsync'd data survives QEMU killed with SIGKILL (plain QEMU form)" /durable survives \
+	write:/data/x:y fsync:/data/durable:survives
+check "the disk says it was not cleanly unmounted" \
+	[ "$(dumpe2fs -h "$IMG" 2>/dev/null | sed -n 's/^Filesystem state: *//p')" = "not clean" ]
+crash "O_SYNC data survives QEMU killed" /osync synced write:/data/x:y osync:/data/osync:synced
+crash "sync(2) data survives QEMU killed" /viasync synced write:/data/viasync:synced sync
+htux_run --disk "$IMG" "$BB" true
+check "a clean exit leaves it clean" \
+	[ "$(dumpe2fs -h "$IMG" 2>/dev/null | sed -n 's/^Filesystem state: *//p')" = "clean" ]
 
 # ---- bad disks
 htux_run --disk "$HTUX_TMP/missing.img" "$BB" true

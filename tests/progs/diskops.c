@@ -276,6 +276,9 @@ static int run(char *arg)
 		sigaction(SIGALRM, &sa, NULL);
 		setitimer(ITIMER_REAL, &it, NULL);
 		printf("alarms on\n");
+	} else if (!strcmp(op, "sync")) {
+		sync();
+		printf("sync done\n");
 	} else if (!strcmp(op, "hang")) {                          /* hang: wait to be killed */
 		for (;;)
 			pause();
