@@ -17,6 +17,10 @@ static const struct {
 
 bool virtio_driver_for(struct virtio_dev *d)
 {
+	if (d->id == VIRTIO_ID_CONSOLE && !kopts.console_hvc) {
+		kinfo("virtio: %s: a console, left alone (the kernel option console=hvc uses it)\n", d->where);
+		return false;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(drivers); i++)
 		if (drivers[i].id == d->id)
 			return true;
