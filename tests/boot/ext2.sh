@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 49
+plan 52
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -220,6 +220,24 @@ write /data/fill ok
 files /data/d: 19 made, then No space left on device
 fill /data/fill: No space left on device after some bytes" 0
 fsck "e2fsck -fn clean after ENOSPC"
+
+# ---- two disks: vda on /data, vdb where --disk says; nothing crosses
+IMG2=$HTUX_TMP/second.img
+mke2fs -q -t ext2 -b 1024 -d "$SRC/sub/deeper" "$IMG" 4M
+mke2fs -q -t ext2 -b 4096 "$IMG2" 8M > /dev/null 2>&1
+htux_run --disk "$IMG" --disk "$IMG2:/second" "$OPS" rename:/data/deep.txt:/second/deep.txt \
+	link:/data/deep.txt:/second/l write:/second/w:2 cat:/proc/mounts
+check_output_status "two disks: both mounted, rename and link between them give EXDEV" \
+	"rename /data/deep.txt: Cross-device link
+link /data/deep.txt: Cross-device link
+write /second/w ok
+cat /proc/mounts: [rootfs / rootfs rw 0 0
+proc /proc proc rw,nosuid,nodev,noexec 0 0
+/dev/vda /data ext2 rw,relatime 0 0
+/dev/vdb /second ext2 rw,relatime 0 0
+]" 1
+fsck "the first one is clean afterwards"
+check "the second one too" sh -c 'e2fsck -fn "$0" > /dev/null 2>&1' "$IMG2"
 
 # ---- fsync (or O_SYNC, or sync), then QEMU killed: the data is there
 # crash DESCRIPTION FILE TEXT OP...: runs diskops OP... then "hang" under
