@@ -130,6 +130,7 @@ struct ext2_node {
 	uint32_t iflags;
 	uint32_t iblocks;            /* i_blocks, 512-byte units */
 	uint32_t goal;               /* where the next block is looked for: after the last one */
+	bool linkable;               /* O_TMPFILE without O_EXCL: linkat may name it */
 	struct ext2_node *hnext;
 };
 

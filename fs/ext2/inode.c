@@ -61,7 +61,6 @@ static struct ext2_node *node_alloc(struct ext2_fs *fs, uint32_t ino)
 	n->vi.ino = ino;
 	n->vi.dev = fs->devno;
 	n->vi.ops = &ext2_iops;
-	n->vi.priv = fs;
 	return n;
 }
 

@@ -163,13 +163,35 @@ static int e2_mknod(struct inode *dir, const char *name, size_t len, unsigned mo
 	return e;
 }
 
+/* O_TMPFILE: an inode with no name (freed at its last close, or at
+ * unmount) that linkat may name if linkable. */
+static int e2_tmpfile(struct inode *dir, unsigned mode, bool linkable, struct inode **out)
+{
+	struct ext2_fs *fs = EN(dir)->fs;
+	if (fs->ro)
+		return -EROFS;
+	ext2_lock();
+	struct ext2_node *n;
+	int e = ext2_inew(fs, dir, S_IFREG | (mode & 07777), &n);
+	if (!e) {
+		char buf[24];
+		ksnprintf(buf, sizeof(buf), "#%lu", (unsigned long)n->vi.ino);
+		n->vi.name = strdup(buf);
+		n->vi.nlink = 0;
+		n->linkable = linkable;
+		*out = &n->vi;
+	}
+	ext2_unlock();
+	return e;
+}
+
 static int e2_link(struct inode *dir, const char *name, size_t len, struct inode *ino)
 {
 	if (!ext2_is(ino) || EN(ino)->fs != EN(dir)->fs)
 		return -EXDEV;
 	if (EN(dir)->fs->ro)
 		return -EROFS;
-	if (ino->nlink == 0)
+	if (ino->nlink == 0 && !EN(ino)->linkable)
 		return -ENOENT;
 	if (ino->nlink >= EXT2_LINK_MAX)
 		return -EMLINK;
@@ -178,6 +200,9 @@ static int e2_link(struct inode *dir, const char *name, size_t len, struct inode
 	if (!e) {
 		ino->nlink++;
 		ino->ctime = fs_now();
+		EN(ino)->linkable = false;
+		if (!ino->parent)            /* the "#ino" name of an O_TMPFILE file goes */
+			set_name(ino, dir, name, len);
 	}
 	ext2_unlock();
 	return e;
@@ -315,6 +340,7 @@ const struct inode_ops ext2_iops = {
 	.readdir = e2_readdir,
 	.create = e2_create,
 	.mknod = e2_mknod,
+	.tmpfile = e2_tmpfile,
 	.link = e2_link,
 	.unlink = e2_unlink,
 	.rename = e2_rename,
