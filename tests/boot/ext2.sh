@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 52
+plan 55
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -220,6 +220,16 @@ write /data/fill ok
 files /data/d: 19 made, then No space left on device
 fill /data/fill: No space left on device after some bytes" 0
 fsck "e2fsck -fn clean after ENOSPC"
+
+# ---- busybox tar unpacks a tree (hard link, symlink) onto the disk
+mke2fs -q -t ext2 "$IMG" 8M
+(cd "$SRC" && tar cf "$HTUX_TMP/tree.tar" sub fruit.txt link)
+htux_run --disk "$IMG" --add "$HTUX_TMP/tree.tar:/tree.tar" "$BB" tar xf /tree.tar -C /data
+check_status "busybox tar xf onto the disk" 0
+fsck "e2fsck -fn clean after tar"
+htux_run --disk "$IMG" "$BB" find /data/sub /data/link
+check "busybox find lists what tar made" \
+	[ "$(sort <<< "$HTUX_STDOUT")" = "$(cd "$SRC" && find sub link | sed 's|^|/data/|' | sort)" ]
 
 # ---- two disks: vda on /data, vdb where --disk says; nothing crosses
 IMG2=$HTUX_TMP/second.img
