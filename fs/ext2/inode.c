@@ -91,9 +91,12 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out)
 	brelse(b);
 	struct ext2_dinode *d = (struct ext2_dinode *)n->raw;
 	struct inode *vi = &n->vi;
-	if (d->links_count == 0 || d->mode == 0 || (d->flags & EXT2_EXTENTS_FL)) {
-		kinfo("disk %s: inode %u is %s\n", fs->dev->name, ino,
-		      d->flags & EXT2_EXTENTS_FL ? "in extents (ext4)" : "not in use");
+	uint64_t size = d->size | (S_ISREG(d->mode) ? (uint64_t)d->size_high << 32 : 0);
+	if (d->links_count == 0 || d->mode == 0 || (d->flags & EXT2_EXTENTS_FL) ||
+	    size > ext2_max_size(fs)) {
+		kinfo("disk %s: inode %u is %s (run e2fsck)\n", fs->dev->name, ino,
+		      d->flags & EXT2_EXTENTS_FL ? "in extents (ext4)" :
+		      size > ext2_max_size(fs) ? "larger than a file can be" : "not in use");
 		kfree(n->raw);
 		kfree(n);
 		return -EIO;
@@ -102,7 +105,7 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out)
 	vi->uid = d->uid | (unsigned)d->uid_high << 16;
 	vi->gid = d->gid | (unsigned)d->gid_high << 16;
 	vi->nlink = d->links_count;
-	vi->size = d->size | (S_ISREG(d->mode) ? (uint64_t)d->size_high << 32 : 0);
+	vi->size = size;
 	vi->atime = secs_ns(d->atime);
 	vi->mtime = secs_ns(d->mtime);
 	vi->ctime = secs_ns(d->ctime);

@@ -62,6 +62,19 @@ static void set_name(struct inode *n, struct inode *dir, const char *name, size_
 
 /* ---- names */
 
+/* Whether a is dir or one of the directories above it. */
+static bool is_ancestor(struct inode *a, struct inode *dir)
+{
+	for (int depth = 0; dir && depth < 4096; depth++) {
+		if (dir == a)
+			return true;
+		if (dir->parent == dir)
+			return false;
+		dir = dir->parent;
+	}
+	return true;   /* deeper than any real tree: a loop already */
+}
+
 static int e2_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
 	ext2_lock();
@@ -69,8 +82,17 @@ static int e2_lookup(struct inode *dir, const char *name, size_t len, struct ino
 	struct ext2_node *n;
 	int e = ext2_dir_find(EN(dir), name, len, &ino);
 	if (!e && (e = ext2_iget(EN(dir)->fs, ino, &n)) == 0) {
-		set_name(&n->vi, dir, name, len);
-		*out = &n->vi;
+		if (S_ISDIR(n->vi.mode) && is_ancestor(&n->vi, dir)) {
+			/* a directory named in one of its own subdirectories:
+			 * only a damaged disk has that */
+			kinfo("disk %s: directory inode %lu is inside itself (run e2fsck)\n",
+			      EN(dir)->fs->dev->name, (unsigned long)n->vi.ino);
+			inode_put(&n->vi);
+			e = -EIO;
+		} else {
+			set_name(&n->vi, dir, name, len);
+			*out = &n->vi;
+		}
 	}
 	ext2_unlock();
 	return e;
