@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 55
+plan 56
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -280,6 +280,17 @@ crash "sync(2) data survives QEMU killed" /viasync synced write:/data/viasync:sy
 htux_run --disk "$IMG" "$BB" true
 check "a clean exit leaves it clean" \
 	[ "$(dumpe2fs -h "$IMG" 2>/dev/null | sed -n 's/^Filesystem state: *//p')" = "clean" ]
+
+# ---- a damaged disk: I/O errors where it is damaged, the rest works
+mke2fs -q -t ext2 -d "$SRC" "$IMG" 16M > /dev/null 2>&1
+debugfs -w -R 'sif /fruit.txt size 0x7fffffffffff' "$IMG" > /dev/null 2>&1
+debugfs -w -R 'link /sub /sub/deeper/loop' "$IMG" > /dev/null 2>&1
+htux_run --disk "$IMG" "$OPS" cat:/data/fruit.txt stat:/data/sub/deeper/loop cat:/data/sub/deeper/deep.txt
+check_output_status "a damaged disk: EIO for a huge size and a directory loop, no hang" \
+	"cat /data/fruit.txt: I/O error
+stat /data/sub/deeper/loop: I/O error
+cat /data/sub/deeper/deep.txt: [deep
+]" 1
 
 # ---- bad disks
 htux_run --disk "$HTUX_TMP/missing.img" "$BB" true
