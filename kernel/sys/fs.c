@@ -417,7 +417,8 @@ long sys_fchown(int fd, int uid, int gid)
 	return vfs_chown(f->ino, uid, gid);
 }
 
-/* ---- filesystem figures: minifs is a tmpfs, the pseudo files procfs */
+/* ---- filesystem figures: minifs is a tmpfs, the pseudo files procfs, disks
+ * give their own (fs/mount.c) */
 
 #define TMPFS_MAGIC      0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -506,7 +507,7 @@ long sys_utime(const char *path, const struct utimbuf *ub)
 	return utimens_kernel(AT_FDCWD, path, ts, 0);
 }
 
-/* ---- renameat2 and syncing (a RAM filesystem has nothing to write back) */
+/* ---- renameat2 and syncing (the disks: fs/mount.c) */
 
 long sys_renameat2(int fromfd, const char *ufrom, int tofd, const char *uto, unsigned flags)
 {
