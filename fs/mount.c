@@ -1,7 +1,7 @@
 /* mount.c: the mount table: which directory of "/" each disk filesystem
- * covers, crossing into its root during lookup ("..") leaves through the
- * root's parent, the covered directory's own), mounting at boot from the
- * command line, /proc/mounts, sync(2) and unmounting when the VM ends. */
+ * covers; crossing into its root during lookup (".." leaves through the
+ * root's parent, the covered directory's own); mounting at boot from the
+ * command line; /proc/mounts, sync(2) and unmounting when the VM ends. */
 #include "fs/mount.h"
 #include "fs/pseudo.h"
 #include "fs/ext2/ext2.h"
