@@ -168,6 +168,11 @@ bool mount_is_disk(struct inode *ino)
 	return ext2_is(ino);
 }
 
+bool mount_readonly(struct inode *ino)
+{
+	return ext2_is(ino) && EN(ino)->fs->ro;
+}
+
 uint64_t mount_disk_blocks(struct inode *ino)
 {
 	return EN(ino)->iblocks;

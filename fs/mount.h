@@ -23,5 +23,6 @@ void mounts_unmount_all(void);                /* the VM is ending */
 bool mounts_statfs(struct inode *ino, struct statfs *s);  /* true: a disk's figures */
 bool mount_is_disk(struct inode *ino);        /* ino is on a disk filesystem */
 uint64_t mount_disk_blocks(struct inode *ino); /* its st_blocks (512-byte units) */
+bool mount_readonly(struct inode *ino);       /* on a disk mounted read-only */
 
 #endif

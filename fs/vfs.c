@@ -775,6 +775,8 @@ int vfs_chown(struct inode *ino, int uid, int gid)
 {
 	if (!minifs_is(ino) && !mount_is_disk(ino))
 		return -EPERM;
+	if (mount_readonly(ino))
+		return -EROFS;
 	if (current && current->euid != 0) {
 		bool member = gid == -1 || gid == current->fsgid;
 		for (int i = 0; !member && i < current->ngroups; i++)

@@ -368,6 +368,10 @@ static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_t
 	long e = lookup_user(dirfd, upath, lf, &ino);
 	if (e)
 		return e;
+	if (mount_readonly(ino)) {
+		inode_put(ino);
+		return -EROFS;
+	}
 	if (!aomit)
 		ino->atime = at;
 	if (!momit)

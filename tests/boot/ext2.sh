@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 56
+plan 57
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -192,14 +192,18 @@ fsck "e2fsck -fn clean (4 KiB blocks)"
 # ---- unknown read-only features: mounted read-only, the disk untouched
 mke2fs -q -t ext2 -O huge_file -d "$HTUX_TMP/exe" "$IMG" 8M
 sum=$(md5sum < "$IMG")
-htux_run --disk "$IMG" "$OPS" write:/data/ops:x write:/data/new:x cat:/proc/mounts
+htux_run --disk "$IMG" "$OPS" write:/data/ops:x write:/data/new:x truncate:/data/ops:0 mkdir:/data/d cat:/proc/mounts
 check_output_status "unknown read-only features (huge_file): mounted read-only" \
 	"write /data/ops: Read-only file system
 write /data/new: Read-only file system
+truncate /data/ops: Read-only file system
+mkdir /data/d: Read-only file system
 cat /proc/mounts: [rootfs / rootfs rw 0 0
 proc /proc proc rw,nosuid,nodev,noexec 0 0
 /dev/vda /data ext2 ro,relatime 0 0
 ]" 1
+htux_run --disk "$IMG" "$BB" touch /data/ops
+check_output_status "busybox touch on it: EROFS" "touch: /data/ops: Read-only file system" 1
 check "the read-only disk is unchanged" [ "$(md5sum < "$IMG")" = "$sum" ]
 
 # ---- ext3 (a clean journal) as ext2, on microvm (virtio-mmio), mounted elsewhere
