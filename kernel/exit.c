@@ -6,6 +6,8 @@
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/serial.h"
 #include "fs/mount.h"
+#include "kernel/proc.h"
+#include "kernel/vm.h"
 #include "drivers/virtio/console.h"
 
 void acpi_poweroff(void);
@@ -16,9 +18,13 @@ void vm_exit(int status)
 	char line[32];
 	static bool unmounted;
 
-	/* disks are written back and marked clean, except after a panic */
+	/* disks are written back and marked clean, except after a panic:
+	 * first what the program wrote through shared file mappings, as
+	 * its exit would on Linux */
 	if (!unmounted && status != 255) {
 		unmounted = true;
+		if (current && current->mm)
+			vm_sync_all(current->mm);
 		mounts_unmount_all();
 	}
 	cli();

@@ -178,15 +178,18 @@ check_stdout_contains "statfs: ext2's magic, block size and free counts" \
 mkdir -p "$HTUX_TMP/exe"
 cp "$OPS" "$HTUX_TMP/exe/ops"
 mke2fs -q -t ext2 -b 4096 -d "$HTUX_TMP/exe" "$IMG" 16M
-htux_run --disk "$IMG" --append "-- /data/ops pattern:/data/f4k:6000000:9 check:/data/f4k:6000000:9 alarms threads:/data:4 write:/data/sh:abcdefgh shared:/data/sh:XYZ" "$BB"
+htux_run --disk "$IMG" --append "-- /data/ops pattern:/data/f4k:6000000:9 check:/data/f4k:6000000:9 alarms threads:/data:4 write:/data/sh:abcdefgh shared:/data/sh:XYZ write:/data/sh2:abcdefgh shared-nosync:/data/sh2:XYZ" "$BB"
 check_output_status "4 KiB blocks: a program on the disk runs, writes 6 MB (double indirect), 4 threads at once under SIGALRM, MAP_SHARED" \
 	"pattern /data/f4k 6000000 ok
 check /data/f4k 6000000 ok
 alarms on
 threads /data: 0 of 4 wrong
 write /data/sh ok
-shared /data/sh ok" 0
-check "debugfs reads what MAP_SHARED wrote" [ "$(dcat /sh)" = "XYZdefgh" ]
+shared /data/sh ok
+write /data/sh2 ok
+shared-nosync /data/sh2 ok" 0
+check "debugfs reads what MAP_SHARED wrote (with msync, and without: at exit)" \
+	[ "$(dcat /sh)" = "XYZdefgh" -a "$(dcat /sh2)" = "XYZdefgh" ]
 fsck "e2fsck -fn clean (4 KiB blocks)"
 
 # ---- unknown read-only features: mounted read-only, the disk untouched
