@@ -7,6 +7,7 @@
  * in fs/procinfo.c) plus one line in a table below. */
 #include "fs/vfs.h"
 #include "fs/pseudo.h"
+#include "fs/mount.h"
 #include "fs/minifs/minifs.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -204,11 +205,12 @@ static void gen_version(struct sbuf *sb)
 static void gen_mounts(struct sbuf *sb)
 {
 	sb_str(sb, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
+	mounts_gen(sb);
 }
 
 static void gen_filesystems(struct sbuf *sb)
 {
-	sb_str(sb, "nodev\trootfs\nnodev\tproc\n");
+	sb_str(sb, "nodev\trootfs\nnodev\tproc\n\text2\n");
 }
 
 static int fd_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);

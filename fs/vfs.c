@@ -4,6 +4,7 @@
  * unlink, rmdir, rename), stat, getcwd, and building "/" at boot. */
 #include "fs/vfs.h"
 #include "fs/minifs/minifs.h"
+#include "fs/mount.h"
 #include "kernel/proc.h"
 #include <asm/stat.h>
 
@@ -120,6 +121,8 @@ int inode_path(struct inode *ino, char *buf, size_t n)
 
 static uint64_t blocks_of(struct inode *ino)
 {
+	if (mount_is_disk(ino))
+		return mount_disk_blocks(ino);
 	if (!S_ISREG(ino->mode))
 		return 0;
 	return ((ino->size + 4095) / 4096) * 8;   /* 512-byte units of whole pages */
@@ -212,7 +215,10 @@ static int dir_lookup(struct inode *dir, const char *name, size_t len, struct in
 	}
 	if (dir->nlink == 0 || !dir->ops || !dir->ops->lookup)
 		return -ENOENT;
-	return dir->ops->lookup(dir, name, len, out);
+	int e = dir->ops->lookup(dir, name, len, out);
+	if (!e)
+		*out = mount_cross(*out);
+	return e;
 }
 
 /* The target of symlink ino in a fresh PATH_MAX buffer. */
@@ -767,8 +773,10 @@ out:
 
 int vfs_chown(struct inode *ino, int uid, int gid)
 {
-	if (!minifs_is(ino))
+	if (!minifs_is(ino) && !mount_is_disk(ino))
 		return -EPERM;
+	if (mount_readonly(ino))
+		return -EROFS;
 	if (current && current->euid != 0) {
 		bool member = gid == -1 || gid == current->fsgid;
 		for (int i = 0; !member && i < current->ngroups; i++)

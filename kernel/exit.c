@@ -6,6 +6,9 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/serial.h"
+#include "fs/mount.h"
+#include "kernel/proc.h"
+#include "kernel/vm.h"
 #include "drivers/virtio/console.h"
 
 void acpi_poweroff(void);
@@ -14,7 +17,17 @@ void vm_exit(int status)
 {
 	static bool exiting;
 	char line[32];
+	static bool unmounted;
 
+	/* disks are written back and marked clean, except after a panic:
+	 * first what the program wrote through shared file mappings, as
+	 * its exit would on Linux */
+	if (!unmounted && status != 255) {
+		unmounted = true;
+		if (current && current->mm)
+			vm_sync_all(current->mm);
+		mounts_unmount_all();
+	}
 	cli();
 	if (exiting)
 		goto last_resort;   /* a fault while switching off */

@@ -12,6 +12,7 @@
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/acpi.h"
 #include "fs/vfs.h"
+#include "fs/mount.h"
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/console.h"
 
@@ -107,11 +108,8 @@ void kmain(uint32_t magic, uint32_t info)
 	}
 	if (blockdev_nodes_init())
 		kprintf("htux: cannot make the disk files in /dev\n");
-	for (int i = 0; i < cl.nmounts; i++) {
-		kprintf("htux: mount.%s=%s: mounting disks is not supported yet\n",
-			cl.mount_dev[i], cl.mount_path[i]);
-		vm_exit(STATUS_BAD_IMAGE);
-	}
+	if (mounts_boot(cl.mount_dev, cl.mount_path, cl.nmounts))
+		vm_exit(STATUS_BAD_IMAGE);   /* mounts_boot said why */
 
 	size_t len;
 	char *blob = read_image_file("/.htux/env", &len);

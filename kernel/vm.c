@@ -243,6 +243,12 @@ int vm_sync(struct mm *mm, uint64_t start, uint64_t len)
 	return 0;
 }
 
+void vm_sync_all(struct mm *mm)
+{
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		write_back(mm, v, v->start, v->end);
+}
+
 /* Splits the area containing addr so that an area starts at addr. */
 static int split_at(struct mm *mm, uint64_t addr)
 {

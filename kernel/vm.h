@@ -68,6 +68,8 @@ int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new);
 /* Writes the dirty pages of shared file areas in the range back to their
  * files (msync); -ENOMEM if part of the range is unmapped. */
 int vm_sync(struct mm *mm, uint64_t start, uint64_t len);
+/* Writes every dirty page of mm's shared file mappings back (the VM ends). */
+void vm_sync_all(struct mm *mm);
 int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 /* A free range of len bytes: at hint if free, else the highest below the
  * mmap top. 0 if none. */

@@ -1,8 +1,8 @@
 /* sys/file.c: the system calls on descriptors and their data: open, close,
  * read/write and their vector and positional forms, lseek, dup*, fcntl,
  * ioctl, getdents64, fsync, ftruncate, and the cache hints (fadvise64,
- * readahead, sync_file_range: a RAM filesystem has no cache to manage, so
- * they check their arguments and are done). */
+ * readahead: they check their arguments and are done; sync_file_range
+ * writing a disk file's data syncs it as fsync does). */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
@@ -634,5 +634,7 @@ long sys_sync_file_range(int fd, int64_t off, int64_t n, unsigned flags)
 	unsigned t = f->ino->mode & S_IFMT;
 	if (t != S_IFREG && t != S_IFDIR && t != S_IFLNK && t != S_IFBLK)
 		return -ESPIPE;
+	if ((flags & 2u) && f->ops && f->ops->fsync)   /* SYNC_FILE_RANGE_WRITE */
+		return f->ops->fsync(f);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include "kernel/proc.h"
 #include "fs/vfs.h"
 #include "fs/minifs/minifs.h"
+#include "fs/mount.h"
 #include "kernel/pmem.h"
 #include <asm/statfs.h>
 #include <linux/utime.h>
@@ -367,6 +368,10 @@ static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_t
 	long e = lookup_user(dirfd, upath, lf, &ino);
 	if (e)
 		return e;
+	if (mount_readonly(ino)) {
+		inode_put(ino);
+		return -EROFS;
+	}
 	if (!aomit)
 		ino->atime = at;
 	if (!momit)
@@ -416,7 +421,8 @@ long sys_fchown(int fd, int uid, int gid)
 	return vfs_chown(f->ino, uid, gid);
 }
 
-/* ---- filesystem figures: minifs is a tmpfs, the pseudo files procfs */
+/* ---- filesystem figures: minifs is a tmpfs, the pseudo files procfs, disks
+ * give their own (fs/mount.c) */
 
 #define TMPFS_MAGIC      0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -432,7 +438,9 @@ static long put_statfs(struct inode *ino, struct statfs *ust)
 	s.f_frsize = PAGE_SIZE;
 	s.f_namelen = NAME_MAX;
 	s.f_flags = ST_VALID | ST_RELATIME;
-	if (minifs_is(ino)) {
+	if (mounts_statfs(ino, &s)) {
+		/* a disk's own figures */
+	} else if (minifs_is(ino)) {
 		s.f_type = TMPFS_MAGIC;
 		s.f_blocks = total;
 		s.f_bfree = s.f_bavail = free;
@@ -503,7 +511,7 @@ long sys_utime(const char *path, const struct utimbuf *ub)
 	return utimens_kernel(AT_FDCWD, path, ts, 0);
 }
 
-/* ---- renameat2 and syncing (a RAM filesystem has nothing to write back) */
+/* ---- renameat2 and syncing (the disks: fs/mount.c) */
 
 long sys_renameat2(int fromfd, const char *ufrom, int tofd, const char *uto, unsigned flags)
 {
@@ -521,11 +529,17 @@ long sys_renameat2(int fromfd, const char *ufrom, int tofd, const char *uto, uns
 	return e;
 }
 
-long sys_sync(void) { return 0; }
+long sys_sync(void)
+{
+	mounts_sync();
+	return 0;
+}
 
 long sys_syncfs(int fd)
 {
-	return fd_get(fd) ? 0 : -EBADF;
+	if (!fd_get(fd))
+		return -EBADF;
+	return mounts_sync();
 }
 
 /* ---- hard links and special files */

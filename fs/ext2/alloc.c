@@ -1,0 +1,134 @@
+/* alloc.c: ext2's block and inode bitmaps: allocating near a goal and
+ * freeing, with the group descriptors' and superblock's free counts kept
+ * in step. */
+#include "fs/ext2/ext2.h"
+
+/* Finds a clear bit below n in the bitmap block bm, from start; -1 if none. */
+static int64_t find_clear(const uint8_t *bm, uint32_t n, uint32_t start)
+{
+	for (uint32_t i = start; i < n; i++) {
+		if ((i & 7) == 0 && bm[i >> 3] == 0xff && i + 8 <= n) {
+			i += 7;
+			continue;
+		}
+		if (!(bm[i >> 3] & (1u << (i & 7))))
+			return i;
+	}
+	return -1;
+}
+
+static uint32_t group_blocks(struct ext2_fs *fs, uint32_t g)
+{
+	uint32_t first = ext2_group_first_block(fs, g);
+	return MIN(fs->sb.blocks_per_group, fs->sb.blocks_count - first);
+}
+
+int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
+{
+	if (fs->sb.free_blocks_count == 0)
+		return -ENOSPC;
+	if (goal < fs->sb.first_data_block || goal >= fs->sb.blocks_count)
+		goal = fs->sb.first_data_block;
+	uint32_t g0 = (goal - fs->sb.first_data_block) / fs->sb.blocks_per_group;
+	for (uint32_t k = 0; k <= fs->ngroups; k++) {
+		uint32_t g = (g0 + k) % fs->ngroups;
+		struct ext2_gd *d = &fs->gd[g];
+		if (d->free_blocks == 0)
+			continue;
+		int e;
+		struct ext2_buf *b = bread(fs, d->block_bitmap, true, &e);
+		if (!b)
+			return e;
+		uint32_t start = k == 0 ? (goal - fs->sb.first_data_block) % fs->sb.blocks_per_group : 0;
+		int64_t i = find_clear(b->data, group_blocks(fs, g), start);
+		if (i < 0 && start)
+			i = find_clear(b->data, group_blocks(fs, g), 0);
+		if (i < 0) {
+			brelse(b);
+			continue;
+		}
+		b->data[i >> 3] |= (uint8_t)(1u << (i & 7));
+		bdirty(b);
+		brelse(b);
+		d->free_blocks--;
+		fs->sb.free_blocks_count--;
+		*out = ext2_group_first_block(fs, g) + (uint32_t)i;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+void ext2_free_block(struct ext2_fs *fs, uint32_t blk)
+{
+	if (blk < fs->sb.first_data_block || blk >= fs->sb.blocks_count)
+		return;
+	uint32_t g = (blk - fs->sb.first_data_block) / fs->sb.blocks_per_group;
+	uint32_t i = (blk - fs->sb.first_data_block) % fs->sb.blocks_per_group;
+	int e;
+	struct ext2_buf *b = bread(fs, fs->gd[g].block_bitmap, true, &e);
+	if (!b)
+		return;
+	if (b->data[i >> 3] & (1u << (i & 7))) {
+		b->data[i >> 3] &= (uint8_t)~(1u << (i & 7));
+		bdirty(b);
+		fs->gd[g].free_blocks++;
+		fs->sb.free_blocks_count++;
+	}
+	brelse(b);
+	bforget(fs, blk);
+}
+
+int ext2_alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32_t *out)
+{
+	if (fs->sb.free_inodes_count == 0)
+		return -ENOSPC;
+	uint32_t ipg = fs->sb.inodes_per_group;
+	uint32_t g0 = parent_ino ? (parent_ino - 1) / ipg : 0;
+	for (uint32_t k = 0; k < fs->ngroups; k++) {
+		uint32_t g = (g0 + k) % fs->ngroups;
+		struct ext2_gd *d = &fs->gd[g];
+		if (d->free_inodes == 0)
+			continue;
+		int e;
+		struct ext2_buf *b = bread(fs, d->inode_bitmap, true, &e);
+		if (!b)
+			return e;
+		/* the reserved inodes (below first_ino) are never handed out */
+		uint32_t start = g == 0 ? fs->sb.first_ino - 1 : 0;
+		int64_t i = find_clear(b->data, ipg, start);
+		if (i < 0) {
+			brelse(b);
+			continue;
+		}
+		b->data[i >> 3] |= (uint8_t)(1u << (i & 7));
+		bdirty(b);
+		brelse(b);
+		d->free_inodes--;
+		if (dir)
+			d->used_dirs++;
+		fs->sb.free_inodes_count--;
+		*out = g * ipg + (uint32_t)i + 1;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+void ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool dir)
+{
+	uint32_t g = (ino - 1) / fs->sb.inodes_per_group, i = (ino - 1) % fs->sb.inodes_per_group;
+	if (g >= fs->ngroups)
+		return;
+	int e;
+	struct ext2_buf *b = bread(fs, fs->gd[g].inode_bitmap, true, &e);
+	if (!b)
+		return;
+	if (b->data[i >> 3] & (1u << (i & 7))) {
+		b->data[i >> 3] &= (uint8_t)~(1u << (i & 7));
+		bdirty(b);
+		fs->gd[g].free_inodes++;
+		if (dir && fs->gd[g].used_dirs)
+			fs->gd[g].used_dirs--;
+		fs->sb.free_inodes_count++;
+	}
+	brelse(b);
+}

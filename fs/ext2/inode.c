@@ -1,0 +1,281 @@
+/* inode.c: ext2 inodes in memory: the cache (one struct inode per inode
+ * number, kept until its last name and reference are gone), reading and
+ * writing disk inodes, making new ones and freeing deleted ones. */
+#include "fs/ext2/ext2.h"
+#include "kernel/proc.h"
+
+static uint32_t ihash_of(struct ext2_fs *fs, uint32_t ino) { return ino % fs->nihash; }
+
+static int locate(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *off)
+{
+	if (ino == 0 || ino > fs->sb.inodes_count)
+		return -EIO;
+	uint32_t g = (ino - 1) / fs->sb.inodes_per_group, i = (ino - 1) % fs->sb.inodes_per_group;
+	uint64_t byte = (uint64_t)i * fs->inode_size;
+	*blk = fs->gd[g].inode_table + (uint32_t)(byte / fs->bsize);
+	*off = (uint32_t)(byte % fs->bsize);
+	return 0;
+}
+
+static const struct file_ops *fops_for(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return &ext2_reg_fops;
+	case S_IFDIR: return &ext2_dir_fops;
+	case S_IFIFO: return &fifo_fops;
+	default: return NULL;     /* devices and sockets: opening gives ENXIO */
+	}
+}
+
+static void hash_insert(struct ext2_fs *fs, struct ext2_node *n)
+{
+	if (!fs->ihash) {
+		fs->nihash = 256;
+		fs->ihash = kzalloc(fs->nihash * sizeof(*fs->ihash));
+	}
+	uint32_t h = ihash_of(fs, (uint32_t)n->vi.ino);
+	n->hnext = fs->ihash[h];
+	fs->ihash[h] = n;
+}
+
+static void hash_remove(struct ext2_fs *fs, struct ext2_node *n)
+{
+	struct ext2_node **pp = &fs->ihash[ihash_of(fs, (uint32_t)n->vi.ino)];
+	while (*pp && *pp != n)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = n->hnext;
+}
+
+static struct ext2_node *node_alloc(struct ext2_fs *fs, uint32_t ino)
+{
+	struct ext2_node *n = kzalloc(sizeof(*n));
+	if (!n)
+		return NULL;
+	n->raw = kzalloc(fs->inode_size);
+	if (!n->raw) {
+		kfree(n);
+		return NULL;
+	}
+	n->fs = fs;
+	n->vi.ino = ino;
+	n->vi.dev = fs->devno;
+	n->vi.ops = &ext2_iops;
+	return n;
+}
+
+static int64_t secs_ns(uint32_t s) { return (int64_t)s * 1000000000; }
+
+int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out)
+{
+	if (fs->ihash)
+		for (struct ext2_node *n = fs->ihash[ihash_of(fs, ino)]; n; n = n->hnext)
+			if (n->vi.ino == ino) {
+				inode_get(&n->vi);
+				*out = n;
+				return 0;
+			}
+	uint32_t blk, off;
+	int e = locate(fs, ino, &blk, &off);
+	if (e)
+		return e;
+	struct ext2_buf *b = bread(fs, blk, true, &e);
+	if (!b)
+		return e;
+	struct ext2_node *n = node_alloc(fs, ino);
+	if (!n) {
+		brelse(b);
+		return -ENOMEM;
+	}
+	memcpy(n->raw, b->data + off, fs->inode_size);
+	brelse(b);
+	struct ext2_dinode *d = (struct ext2_dinode *)n->raw;
+	struct inode *vi = &n->vi;
+	uint64_t size = d->size | (S_ISREG(d->mode) ? (uint64_t)d->size_high << 32 : 0);
+	if (d->links_count == 0 || d->mode == 0 || (d->flags & EXT2_EXTENTS_FL) ||
+	    size > ext2_max_size(fs)) {
+		kinfo("disk %s: inode %u is %s (run e2fsck)\n", fs->dev->name, ino,
+		      d->flags & EXT2_EXTENTS_FL ? "in extents (ext4)" :
+		      size > ext2_max_size(fs) ? "larger than a file can be" : "not in use");
+		kfree(n->raw);
+		kfree(n);
+		return -EIO;
+	}
+	vi->mode = d->mode;
+	vi->uid = d->uid | (unsigned)d->uid_high << 16;
+	vi->gid = d->gid | (unsigned)d->gid_high << 16;
+	vi->nlink = d->links_count;
+	vi->size = size;
+	vi->atime = secs_ns(d->atime);
+	vi->mtime = secs_ns(d->mtime);
+	vi->ctime = secs_ns(d->ctime);
+	vi->fops = fops_for(d->mode);
+	memcpy(n->block, d->block, sizeof(n->block));
+	n->iflags = d->flags;
+	n->iblocks = d->blocks;
+	if (S_ISCHR(d->mode) || S_ISBLK(d->mode)) {
+		uint32_t old = d->block[0], nw = d->block[1];
+		if (old)
+			vi->rdev = ((old >> 8) & 0xff) << 8 | (old & 0xff);
+		else
+			vi->rdev = ((nw & 0xfff00) >> 8) << 8 | (nw & 0xff) | ((uint64_t)(nw >> 12) & 0xfff00);
+	}
+	vi->refs = 1;
+	hash_insert(fs, n);
+	*out = n;
+	return 0;
+}
+
+int ext2_inew(struct ext2_fs *fs, struct inode *dir, unsigned mode, struct ext2_node **out)
+{
+	uint32_t ino;
+	int e = ext2_alloc_inode(fs, (uint32_t)dir->ino, S_ISDIR(mode), &ino);
+	if (e)
+		return e;
+	struct ext2_node *n = node_alloc(fs, ino);
+	if (!n) {
+		ext2_free_inode(fs, ino, S_ISDIR(mode));
+		return -ENOMEM;
+	}
+	struct inode *vi = &n->vi;
+	vi->mode = mode;
+	vi->nlink = S_ISDIR(mode) ? 2 : 1;
+	if (current) {
+		vi->uid = (unsigned)current->fsuid;
+		vi->gid = (unsigned)current->fsgid;
+	}
+	if (dir->mode & S_ISGID) {    /* BSD group semantics of a setgid directory */
+		vi->gid = dir->gid;
+		if (S_ISDIR(mode))
+			vi->mode |= S_ISGID;
+	}
+	vi->atime = vi->mtime = vi->ctime = fs_now() / 1000000000 * 1000000000;
+	vi->fops = fops_for(mode);
+	struct ext2_dinode *d = (struct ext2_dinode *)n->raw;
+	if (fs->inode_size > 128) {
+		uint16_t want;
+		memcpy(&want, (uint8_t *)&fs->sb + SB_WANT_EXTRA_ISIZE, 2);
+		d->extra_isize = want && want <= fs->inode_size - 128 ? want : 32;
+	}
+	random_bytes(&d->generation, sizeof(d->generation));
+	vi->refs = 1;
+	hash_insert(fs, n);
+	*out = n;
+	return 0;
+}
+
+static uint32_t secs(int64_t ns) { return (uint32_t)(ns / 1000000000); }
+
+int ext2_iwrite(struct ext2_node *n)
+{
+	struct ext2_fs *fs = n->fs;
+	struct inode *vi = &n->vi;
+	struct ext2_dinode *d = (struct ext2_dinode *)n->raw;
+	d->mode = (uint16_t)vi->mode;
+	d->uid = (uint16_t)vi->uid;
+	d->uid_high = (uint16_t)(vi->uid >> 16);
+	d->gid = (uint16_t)vi->gid;
+	d->gid_high = (uint16_t)(vi->gid >> 16);
+	d->size = (uint32_t)vi->size;
+	if (S_ISREG(vi->mode))
+		d->size_high = (uint32_t)(vi->size >> 32);
+	d->atime = secs(vi->atime);
+	d->mtime = secs(vi->mtime);
+	d->ctime = secs(vi->ctime);
+	d->links_count = (uint16_t)vi->nlink;
+	d->blocks = n->iblocks;
+	d->flags = n->iflags;
+	memcpy(d->block, n->block, sizeof(d->block));
+	if (S_ISCHR(vi->mode) || S_ISBLK(vi->mode)) {
+		uint32_t ma = (uint32_t)((vi->rdev >> 8) & 0xfff), mi = (uint32_t)((vi->rdev & 0xff) | ((vi->rdev >> 12) & 0xfff00));
+		memset(d->block, 0, sizeof(d->block));
+		if (ma < 256 && mi < 256)
+			d->block[0] = ma << 8 | mi;
+		else
+			d->block[1] = (mi & 0xff) | (ma << 8) | ((mi & ~0xffu) << 12);
+	}
+	if (fs->ro)
+		return 0;
+	uint32_t blk, off;
+	int e = locate(fs, (uint32_t)vi->ino, &blk, &off);
+	if (e)
+		return e;
+	struct ext2_buf *b = bread(fs, blk, true, &e);
+	if (!b)
+		return e;
+	if (memcmp(b->data + off, n->raw, fs->inode_size)) {
+		memcpy(b->data + off, n->raw, fs->inode_size);
+		bdirty(b);
+	}
+	brelse(b);
+	return 0;
+}
+
+int ext2_iwrite_all(struct ext2_fs *fs)
+{
+	int err = 0;
+	for (uint32_t h = 0; fs->ihash && h < fs->nihash; h++)
+		for (struct ext2_node *n = fs->ihash[h]; n; n = n->hnext) {
+			int e = ext2_iwrite(n);
+			if (e)
+				err = e;
+		}
+	return err;
+}
+
+/* Drops a reference to the extended-attribute block of a freed inode. */
+static void free_xattr_block(struct ext2_fs *fs, uint32_t blk)
+{
+	int e;
+	struct ext2_buf *b = bread(fs, blk, true, &e);
+	if (!b)
+		return;
+	uint32_t *hdr = (uint32_t *)b->data;   /* magic, refcount, ... */
+	if (hdr[0] == 0xEA020000 && hdr[1] > 1) {
+		hdr[1]--;
+		bdirty(b);
+		brelse(b);
+		return;
+	}
+	brelse(b);
+	ext2_free_block(fs, blk);
+}
+
+void ext2_destroy_unlinked(struct ext2_fs *fs)
+{
+	for (uint32_t h = 0; fs->ihash && h < fs->nihash; h++) {
+		struct ext2_node *n = fs->ihash[h], *next;
+		for (; n; n = next) {
+			next = n->hnext;
+			if (n->vi.nlink == 0)
+				ext2_idestroy(n);
+		}
+	}
+}
+
+void ext2_idestroy(struct ext2_node *n)
+{
+	struct ext2_fs *fs = n->fs;
+	struct ext2_dinode *d = (struct ext2_dinode *)n->raw;
+	bool dir = S_ISDIR(n->vi.mode);
+	if (!fs->ro) {
+		bool fast_link = S_ISLNK(n->vi.mode) && n->iblocks == 0;
+		if (!fast_link && !S_ISCHR(n->vi.mode) && !S_ISBLK(n->vi.mode))
+			ext2_truncate_blocks(n, 0);
+		if (d->file_acl) {
+			free_xattr_block(fs, d->file_acl);
+			d->file_acl = 0;
+			n->iblocks = 0;
+		}
+		n->vi.size = 0;
+		n->vi.nlink = 0;
+		d->dtime = (uint32_t)(fs_now() / 1000000000);
+		ext2_iwrite(n);
+		ext2_free_inode(fs, (uint32_t)n->vi.ino, dir);
+	}
+	hash_remove(fs, n);
+	xattr_drop(&n->vi);
+	kfree(n->vi.name);
+	kfree(n->raw);
+	kfree(n);
+}

@@ -1,0 +1,247 @@
+/* super.c: mounting an ext2 filesystem (the superblock's checks: magic,
+ * revision, block size, feature bits), the group descriptors, syncing
+ * everything to the disk in order, unmounting (the clean state bit), and
+ * the statfs figures. */
+#include "fs/ext2/ext2.h"
+#include <asm/statfs.h>
+
+#define SB_SECTOR 2           /* the superblock is at byte 1024 */
+
+static int sb_write(struct ext2_fs *fs)
+{
+	return fs->dev->ops->write(fs->dev, SB_SECTOR, &fs->sb, sizeof(fs->sb) / BLK_SECTOR);
+}
+
+uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g)
+{
+	return fs->sb.first_data_block + g * fs->sb.blocks_per_group;
+}
+
+static uint32_t gd_first_block(struct ext2_fs *fs)
+{
+	return fs->sb.first_data_block + 1;
+}
+
+/* Copies the in-memory group descriptors into their blocks. */
+static int gd_store(struct ext2_fs *fs)
+{
+	uint32_t per = fs->bsize / sizeof(struct ext2_gd);
+	for (uint32_t i = 0; i < fs->gd_blocks; i++) {
+		int e;
+		struct ext2_buf *b = bread(fs, gd_first_block(fs) + i, true, &e);
+		if (!b)
+			return e;
+		uint32_t n = MIN(per, fs->ngroups - i * per);
+		if (memcmp(b->data, fs->gd + i * per, n * sizeof(struct ext2_gd))) {
+			memcpy(b->data, fs->gd + i * per, n * sizeof(struct ext2_gd));
+			bdirty(b);
+		}
+		brelse(b);
+	}
+	return 0;
+}
+
+int ext2_sync(struct ext2_fs *fs)
+{
+	if (fs->ro)
+		return 0;
+	int e = ext2_iwrite_all(fs);
+	if (!e)
+		e = gd_store(fs);
+	int e2 = bcache_sync(fs);
+	if (!e)
+		e = e2;
+	fs->sb.wtime = (uint32_t)(fs_now() / 1000000000);
+	if (!e)
+		e = sb_write(fs);
+	if (!e)
+		e = fs->dev->ops->flush(fs->dev);
+	return e;
+}
+
+static const char *incompat_name(uint32_t bits)
+{
+	static const struct { uint32_t bit; const char *name; } names[] = {
+		{ 0x0001, "compression" }, { 0x0004, "needs_recovery" },
+		{ 0x0008, "journal_dev" }, { 0x0010, "meta_bg" }, { 0x0040, "extent" },
+		{ 0x0080, "64bit" }, { 0x0100, "mmp" }, { 0x0200, "flex_bg" },
+		{ 0x0400, "ea_inode" }, { 0x1000, "dirdata" }, { 0x2000, "metadata_csum_seed" },
+		{ 0x4000, "large_dir" }, { 0x8000, "inline_data" }, { 0x10000, "encrypt" },
+		{ 0x20000, "casefold" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (bits & names[i].bit)
+			return names[i].name;
+	return "unknown";
+}
+
+static int refuse(struct ext2_fs *fs, const char *why)
+{
+	kprintf("htux: disk %s: %s\n", fs->dev->name, why);
+	return -EINVAL;
+}
+
+int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
+{
+	struct ext2_fs *fs = kzalloc(sizeof(*fs));
+	if (!fs)
+		return -ENOMEM;
+	fs->dev = dev;
+	fs->devno = devno;
+	char why[160];
+	int e = -EINVAL;
+	struct ext2_super *sb = &fs->sb;
+	if (dev->nsectors < 8) {
+		e = refuse(fs, "too small to hold a filesystem");
+		goto fail;
+	}
+	if ((e = dev->ops->read(dev, SB_SECTOR, sb, sizeof(*sb) / BLK_SECTOR)) != 0) {
+		e = refuse(fs, "cannot read the superblock (I/O error)");
+		goto fail;
+	}
+	if (sb->magic != EXT2_MAGIC) {
+		e = refuse(fs, "no ext2 filesystem on it (make one with mke2fs -t ext2)");
+		goto fail;
+	}
+	if (sb->rev_level == 0) {
+		sb->inode_size = 128;
+		sb->first_ino = 11;
+	}
+	if (sb->rev_level > 1 || sb->log_block_size > 2 || sb->blocks_per_group == 0 ||
+	    sb->inodes_per_group == 0 || sb->inode_size < 128 ||
+	    (sb->inode_size & (sb->inode_size - 1)) || sb->first_data_block >= sb->blocks_count) {
+		e = refuse(fs, "the ext2 superblock is not valid (run e2fsck)");
+		goto fail;
+	}
+	if (sb->feature_incompat & EXT2_INCOMPAT_RECOVER) {
+		e = refuse(fs, "the filesystem's journal needs recovery (run e2fsck)");
+		goto fail;
+	}
+	if (sb->feature_incompat & ~EXT2_INCOMPAT_SUPPORTED) {
+		ksnprintf(why, sizeof(why),
+			  "unsupported filesystem feature '%s' (incompat 0x%x): htux mounts ext2 (mke2fs -t ext2)",
+			  incompat_name(sb->feature_incompat & ~EXT2_INCOMPAT_SUPPORTED),
+			  sb->feature_incompat);
+		e = refuse(fs, why);
+		goto fail;
+	}
+	fs->bsize = 1024u << sb->log_block_size;
+	fs->spb = fs->bsize / BLK_SECTOR;
+	fs->ppb = fs->bsize / 4;
+	fs->inode_size = sb->inode_size;
+	if ((uint64_t)sb->blocks_count * fs->spb > dev->nsectors) {
+		e = refuse(fs, "the filesystem is larger than the disk");
+		goto fail;
+	}
+	fs->ngroups = (sb->blocks_count - sb->first_data_block + sb->blocks_per_group - 1) /
+		      sb->blocks_per_group;
+	fs->gd_blocks = (fs->ngroups * (uint32_t)sizeof(struct ext2_gd) + fs->bsize - 1) / fs->bsize;
+	fs->ro = dev->readonly;
+	if (sb->feature_ro_compat & ~EXT2_RO_COMPAT_SUPPORTED) {
+		kinfo("disk %s: read-only features 0x%x: mounted read-only\n", dev->name,
+		      sb->feature_ro_compat & ~EXT2_RO_COMPAT_SUPPORTED);
+		fs->ro = true;
+	}
+	if ((e = bcache_init(fs)) != 0)
+		goto fail;
+	fs->gd = kmalloc(fs->gd_blocks * fs->bsize);
+	if (!fs->gd) {
+		e = -ENOMEM;
+		goto fail;
+	}
+	for (uint32_t i = 0; i < fs->gd_blocks; i++) {
+		struct ext2_buf *b = bread(fs, gd_first_block(fs) + i, true, &e);
+		if (!b) {
+			e = refuse(fs, "cannot read the group descriptors");
+			goto fail;
+		}
+		memcpy((uint8_t *)fs->gd + i * fs->bsize, b->data, fs->bsize);
+		brelse(b);
+	}
+	for (uint32_t g = 0; g < fs->ngroups; g++) {
+		struct ext2_gd *d = &fs->gd[g];
+		uint32_t itb = (sb->inodes_per_group * fs->inode_size + fs->bsize - 1) / fs->bsize;
+		if (d->block_bitmap >= sb->blocks_count || d->inode_bitmap >= sb->blocks_count ||
+		    d->inode_table + itb > sb->blocks_count) {
+			e = refuse(fs, "a group descriptor is not valid (run e2fsck)");
+			goto fail;
+		}
+	}
+	if (!(sb->state & EXT2_VALID_FS))
+		kinfo("disk %s: not cleanly unmounted (mounting anyway; e2fsck checks it)\n", dev->name);
+	struct ext2_node *root;
+	if ((e = ext2_iget(fs, EXT2_ROOT_INO, &root)) != 0 || !S_ISDIR(root->vi.mode)) {
+		e = refuse(fs, "the root directory is not valid (run e2fsck)");
+		goto fail;
+	}
+	fs->root = &root->vi;
+	if (!fs->ro) {
+		sb->state &= (uint16_t)~EXT2_VALID_FS;
+		sb->mnt_count++;
+		sb->mtime = (uint32_t)(fs_now() / 1000000000);
+		if ((e = sb_write(fs)) != 0 || (e = dev->ops->flush(dev)) != 0) {
+			e = refuse(fs, "cannot write the superblock (I/O error)");
+			goto fail;
+		}
+	}
+	kinfo("disk %s: ext2, %u blocks of %u bytes, %u free; %u inodes, %u free%s\n", dev->name,
+	      sb->blocks_count, fs->bsize, sb->free_blocks_count, sb->inodes_count,
+	      sb->free_inodes_count, fs->ro ? "; read-only" : "");
+	*out = fs;
+	return 0;
+fail:
+	kfree(fs->gd);
+	kfree(fs->hash);
+	kfree(fs);
+	return e;
+}
+
+bool ext2_probe(struct blkdev *dev)
+{
+	struct ext2_super *sb = kmalloc(sizeof(*sb));
+	bool yes = sb && dev->nsectors >= 8 &&
+		   dev->ops->read(dev, SB_SECTOR, sb, sizeof(*sb) / BLK_SECTOR) == 0 &&
+		   sb->magic == EXT2_MAGIC && sb->rev_level <= 1 && sb->log_block_size <= 6 &&
+		   sb->blocks_per_group && sb->inodes_per_group &&
+		   sb->first_data_block < sb->blocks_count;
+	kfree(sb);
+	return yes;
+}
+
+int ext2_unmount(struct ext2_fs *fs)
+{
+	if (fs->ro)
+		return 0;
+	ext2_destroy_unlinked(fs);
+	int e = ext2_sync(fs);
+	if (e)
+		return e;
+	fs->sb.state |= EXT2_VALID_FS;
+	e = sb_write(fs);
+	if (!e)
+		e = fs->dev->ops->flush(fs->dev);
+	return e;
+}
+
+#define EXT2_SUPER_MAGIC 0xEF53
+#define ST_RDONLY   0x0001
+#define ST_VALID    0x0020
+#define ST_RELATIME 0x1000
+
+void ext2_statfs(struct inode *ino, struct statfs *s)
+{
+	struct ext2_fs *fs = ext2_fs_of(ino);
+	struct ext2_super *sb = &fs->sb;
+	s->f_type = EXT2_SUPER_MAGIC;
+	s->f_bsize = fs->bsize;
+	s->f_frsize = fs->bsize;
+	s->f_blocks = sb->blocks_count - sb->first_data_block;
+	s->f_bfree = sb->free_blocks_count;
+	s->f_bavail = sb->free_blocks_count > sb->r_blocks_count ?
+		      sb->free_blocks_count - sb->r_blocks_count : 0;
+	s->f_files = sb->inodes_count;
+	s->f_ffree = sb->free_inodes_count;
+	s->f_namelen = 255;
+	s->f_flags = ST_VALID | ST_RELATIME | (fs->ro ? ST_RDONLY : 0);
+	s->f_fsid.val[0] = (int)(fs->devno & 0xffffffff);
+}

@@ -1,0 +1,187 @@
+/* mount.c: the mount table: which directory of "/" each disk filesystem
+ * covers; crossing into its root during lookup (".." leaves through the
+ * root's parent, the covered directory's own); mounting at boot from the
+ * command line; /proc/mounts, sync(2) and unmounting when the VM ends. */
+#include "fs/mount.h"
+#include "fs/pseudo.h"
+#include "fs/ext2/ext2.h"
+#include "kernel/blkdev.h"
+
+#define MOUNT_MAX 8
+#define VIRTIO_BLK_MAJOR 254
+
+struct mount {
+	struct inode *covered;    /* the directory of "/" (referenced) */
+	struct ext2_fs *fs;
+	char *path;
+};
+
+static struct mount mounts[MOUNT_MAX];
+static int nmounts;
+
+struct inode *mount_cross(struct inode *ino)
+{
+	for (int i = 0; i < nmounts; i++)
+		if (mounts[i].covered == ino) {
+			inode_put(ino);
+			return inode_get(mounts[i].fs->root);
+		}
+	return ino;
+}
+
+/* Makes the directory path and those on the way that are missing. */
+static int mkdir_p(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -ENOMEM;
+	int e = 0;
+	for (char *s = p + 1; !e; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+		*s = 0;
+		e = vfs_mkdirat(AT_FDCWD, p, 0755);
+		if (e == -EEXIST)
+			e = 0;
+		*s = c;
+		if (!c)
+			break;
+	}
+	kfree(p);
+	return e;
+}
+
+static int mount_one(struct blkdev *dev, int index, const char *path)
+{
+	if (nmounts == MOUNT_MAX) {
+		kprintf("htux: disk %s: too many disks mounted (at most %d)\n", dev->name, MOUNT_MAX);
+		return -1;
+	}
+	if (path[0] != '/' || !path[1]) {
+		kprintf("htux: disk %s: the mount point '%s' is not an absolute path below /\n",
+			dev->name, path);
+		return -1;
+	}
+	struct inode *dir;
+	int e = mkdir_p(path);
+	if (e || (e = vfs_lookupat(AT_FDCWD, path, LOOKUP_FOLLOW, &dir)) != 0) {
+		kprintf("htux: disk %s: cannot make the mount point %s (error %d)\n", dev->name, path, -e);
+		return -1;
+	}
+	if (!S_ISDIR(dir->mode) || dir == fs_root || ext2_is(dir)) {
+		kprintf("htux: disk %s: the mount point %s is not a directory of the image\n",
+			dev->name, path);
+		inode_put(dir);
+		return -1;
+	}
+	struct ext2_fs *fs;
+	ext2_lock();
+	e = ext2_mount(dev, (uint64_t)VIRTIO_BLK_MAJOR << 8 | (uint64_t)(index * 16), &fs);
+	ext2_unlock();
+	if (e) {
+		inode_put(dir);
+		return -1;     /* ext2_mount said why */
+	}
+	/* ".." and getcwd leave the disk through the covered directory */
+	fs->root->parent = dir->parent;
+	kfree(fs->root->name);
+	fs->root->name = strdup(dir->name);
+	strlcpy(fs->sb.last_mounted, path, sizeof(fs->sb.last_mounted));
+	mounts[nmounts].covered = dir;
+	mounts[nmounts].fs = fs;
+	mounts[nmounts].path = strdup(path);
+	nmounts++;
+	return 0;
+}
+
+int mounts_boot(char **devs, char **paths, int n)
+{
+	for (int k = 0; k < n; k++) {
+		bool found = false;
+		for (int i = 0; blkdev_get(i); i++)
+			found |= !strcmp(blkdev_get(i)->name, devs[k]);
+		if (!found) {
+			kprintf("htux: mount.%s=%s: there is no disk %s (give QEMU a virtio-blk device)\n",
+				devs[k], paths[k], devs[k]);
+			return -1;
+		}
+	}
+	struct blkdev *d;
+	for (int i = 0; (d = blkdev_get(i)) != NULL; i++) {
+		const char *path = NULL;
+		for (int k = 0; k < n; k++)
+			if (!strcmp(devs[k], d->name))
+				path = paths[k];
+		/* Unnamed, the first disk goes on /data if it holds an ext2
+		 * (or ext3/4) filesystem, and stays a raw /dev/vda otherwise. */
+		if (!path && i == 0) {
+			if (ext2_probe(d))
+				path = "/data";
+			else
+				kinfo("disk %s: no ext2 filesystem: not mounted (only /dev/%s)\n",
+				      d->name, d->name);
+		}
+		if (!path)
+			continue;
+		if (mount_one(d, i, path))
+			return -1;
+	}
+	return 0;
+}
+
+void mounts_gen(struct sbuf *sb)
+{
+	for (int i = 0; i < nmounts; i++)
+		sb_printf(sb, "/dev/%s %s ext2 %s,relatime 0 0\n", mounts[i].fs->dev->name,
+			  mounts[i].path, mounts[i].fs->ro ? "ro" : "rw");
+}
+
+int mounts_sync(void)
+{
+	int err = 0;
+	for (int i = 0; i < nmounts; i++) {
+		ext2_lock();
+		int e = ext2_sync(mounts[i].fs);
+		ext2_unlock();
+		if (e)
+			err = e;
+	}
+	return err;
+}
+
+void mounts_unmount_all(void)
+{
+	for (int i = 0; i < nmounts; i++) {
+		ext2_lock();
+		int e = ext2_unmount(mounts[i].fs);
+		ext2_unlock();
+		if (e)
+			kprintf("htux: disk %s: writing back failed (error %d); run e2fsck on it\n",
+				mounts[i].fs->dev->name, -e);
+	}
+	nmounts = 0;
+}
+
+bool mount_is_disk(struct inode *ino)
+{
+	return ext2_is(ino);
+}
+
+bool mount_readonly(struct inode *ino)
+{
+	return ext2_is(ino) && EN(ino)->fs->ro;
+}
+
+uint64_t mount_disk_blocks(struct inode *ino)
+{
+	return EN(ino)->iblocks;
+}
+
+bool mounts_statfs(struct inode *ino, struct statfs *s)
+{
+	if (!ext2_is(ino))
+		return false;
+	ext2_statfs(ino, s);
+	return true;
+}

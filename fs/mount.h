@@ -1,0 +1,28 @@
+/* mount.h: disk filesystems mounted on directories of "/": the mount
+ * table, crossing into a mounted root during lookup, mounting the disks
+ * the command line names at boot, /proc/mounts lines, sync and unmount
+ * at the end. */
+#ifndef HTUX_MOUNT_H
+#define HTUX_MOUNT_H
+
+#include "fs/vfs.h"
+
+struct sbuf;
+struct statfs;
+
+/* ino, or (ino's reference traded for it) the root mounted on ino. */
+struct inode *mount_cross(struct inode *ino);
+/* Mounts the disks: devs[k] ("vda") on paths[k] for the n mount.DEV=PATH
+ * words of the command line; vda on /data when no word names it and it
+ * holds an ext2 superblock. Returns 0, or -1 after one "htux:" line saying
+ * why. */
+int mounts_boot(char **devs, char **paths, int n);
+void mounts_gen(struct sbuf *sb);            /* /proc/mounts lines */
+int mounts_sync(void);                        /* sync(2): every disk */
+void mounts_unmount_all(void);                /* the VM is ending */
+bool mounts_statfs(struct inode *ino, struct statfs *s);  /* true: a disk's figures */
+bool mount_is_disk(struct inode *ino);        /* ino is on a disk filesystem */
+uint64_t mount_disk_blocks(struct inode *ino); /* its st_blocks (512-byte units) */
+bool mount_readonly(struct inode *ino);       /* on a disk mounted read-only */
+
+#endif
