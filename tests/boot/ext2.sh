@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 57
+plan 60
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -287,6 +287,20 @@ crash "sync(2) data survives QEMU killed" /viasync synced write:/data/viasync:sy
 htux_run --disk "$IMG" "$BB" true
 check "a clean exit leaves it clean" \
 	[ "$(dumpe2fs -h "$IMG" 2>/dev/null | sed -n 's/^Filesystem state: *//p')" = "clean" ]
+
+# ---- processes on the disk: a shell whose pipelines and children write there
+mke2fs -q -t ext2 -d "$SRC" "$IMG" 16M > /dev/null 2>&1
+htux_run --disk "$IMG" "$BB" sh -c 'cd /data && mkdir -p w && seq 1 2000 | gzip > w/n.gz &&
+	gunzip -c w/n.gz | wc -l && tar cf w/t.tar fruit.txt sub && tar tf w/t.tar | sort &&
+	(sort fruit.txt > w/sorted; echo child $?) && cat w/sorted'
+check_output_status "busybox sh: pipelines and subshells writing on the disk" \
+	"2000
+$(cd "$SRC" && tar cf - fruit.txt sub | tar tf - | sort)
+child 0
+$(sort "$SRC/fruit.txt")" 0
+fsck "e2fsck -fn: clean after the shell's children wrote"
+check "the host reads back what a pipeline wrote (gzip of seq 1 2000)" \
+	[ "$(dcat /w/n.gz | gunzip -c | md5sum)" = "$(seq 1 2000 | md5sum)" ]
 
 # ---- a damaged disk: I/O errors where it is damaged, the rest works
 mke2fs -q -t ext2 -d "$SRC" "$IMG" 16M > /dev/null 2>&1
