@@ -3,6 +3,7 @@
  * words and the program after "--" (syntax in docs/design.md). */
 #include "kernel/kernel.h"
 #include "kernel/cmdline.h"
+#include "net/stack.h"
 
 struct kopts kopts;
 
@@ -87,7 +88,10 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.strace = kopts.trace = true;
 		else if (!strcmp(w, "quiet"))
 			kopts.verbose = false;
-		else if (is_env_word(w)) {
+		else if (!strncmp(w, "ip=", 3)) {
+			if (net_set_ip_option(w + 3))
+				return -1;
+		} else if (is_env_word(w)) {
 			if (cl->nenv < CMDLINE_MAX_WORDS - 1)
 				cl->env[cl->nenv++] = w;
 		} else if (was_first && looks_like_kernel_path(w)) {

@@ -11,6 +11,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/serial.h"
 #include "fs/vfs.h"
+#include "net/stack.h"
 
 #define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
 #define STATUS_BAD_IMAGE 125
@@ -95,6 +96,7 @@ void kmain(uint32_t magic, uint32_t info)
 	if (err)
 		vm_exit(STATUS_BAD_IMAGE);   /* fs_init said why */
 
+	net_init();
 	size_t len;
 	char *blob = read_image_file("/.htux/env", &len);
 	if (blob)
