@@ -108,6 +108,12 @@ static bool addr_is_local(const ip4_addr_t *ip)
 	return false;
 }
 
+static bool is_broadcast(const ip4_addr_t *ip)
+{
+	return ip4_addr_get_u32(ip) == IPADDR_BROADCAST ||
+	       (netif_default && ip4_addr_isbroadcast(ip, netif_default));
+}
+
 static int inet_getname(struct sock *s, void *out, bool peer)
 {
 	struct inet *in = I(s);
@@ -403,8 +409,8 @@ static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 		return e == -ENETUNREACH ? -ENETUNREACH : e;
 	}
 	net_poll();
-	if (nonblock && in->st == I_CONNECTING)
-		return -EINPROGRESS;
+	if (nonblock)
+		return -EINPROGRESS;    /* as Linux says even when loopback has finished */
 	while (in->st == I_CONNECTING) {
 		e = sock_wait(s, false, s->sndtimeo);
 		if (e == -EAGAIN)
@@ -791,7 +797,7 @@ static int udp_bind_op(struct sock *s, const void *a, unsigned len)
 		return e;
 	if (in->udp->local_port)
 		return -EINVAL;
-	if (!addr_is_local(&ip) && !ip4_addr_isbroadcast(&ip, netif_default))
+	if (!addr_is_local(&ip) && !is_broadcast(&ip))
 		return -EADDRNOTAVAIL;
 	if (s->reuseaddr || s->reuseport)
 		ip_set_option(in->udp, SOF_REUSEADDR);
@@ -852,7 +858,7 @@ static ssize_t udp_send_op(struct sock *s, const void *buf, size_t n, bool user,
 	}
 	ip_addr_t ipa;
 	ip_addr_copy_from_ip4(ipa, ip);
-	if (ip4_addr_isbroadcast(&ip, netif_default) && !s->broadcast) {
+	if (is_broadcast(&ip) && !s->broadcast) {
 		pbuf_free(p);
 		return -EACCES;
 	}

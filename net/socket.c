@@ -405,9 +405,7 @@ long sys_sendto(int fd, const void *buf, size_t n, int flags, const void *uaddr,
 	uint8_t a[SOCK_ADDR_MAX];
 	if (uaddr && (e = addr_in(a, uaddr, alen)))
 		return e;
-	if (n && !user_ok(buf, n, false))
-		return -EFAULT;
-	struct sock_msg m = { .flags = flags };
+	struct sock_msg m = { .flags = flags };   /* the copy checks buf, after the size */
 	ssize_t r = s->ops->send(s, buf, MIN(n, (size_t)0x7ffff000), true, uaddr ? a : NULL,
 				 uaddr ? (unsigned)alen : 0, &m, nonblocking(s, flags));
 	net_poll();

@@ -97,7 +97,7 @@ static int lookup(const void *a, unsigned len, int type, struct usock **out)
 		return e > 0 ? -EINVAL : e;
 	struct usock *t = NULL;
 	if (ua.abstract) {
-		t = find_abstract(ua.abs, ua.abslen, -1);
+		t = find_abstract(ua.abs, ua.abslen, type);   /* names are per type */
 	} else {
 		struct inode *ino;
 		e = vfs_lookupat(AT_FDCWD, ua.path, LOOKUP_FOLLOW, &ino);
@@ -140,7 +140,7 @@ static int do_bind(struct usock *u, struct uaddr *ua, int autob)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (ua->abstract) {
-		if (find_abstract(ua->abs, ua->abslen, -1))
+		if (find_abstract(ua->abs, ua->abslen, u->s->type))
 			return -EADDRINUSE;
 		memcpy(sun.sun_path + 1, ua->abs, ua->abslen);
 		u->namelen = 2 + 1 + ua->abslen;
@@ -244,11 +244,7 @@ static struct umsg *msg_new(struct usock *from, const void *buf, size_t n, bool 
 	if (from->namelen) {
 		memcpy(m->from, from->name, from->namelen);
 		m->fromlen = from->namelen;
-	} else {
-		uint16_t fam = AF_UNIX;
-		memcpy(m->from, &fam, sizeof(fam));
-		m->fromlen = sizeof(fam);
-	}
+	}                    /* an unbound sender has no address at all */
 	return m;
 }
 
@@ -332,6 +328,7 @@ static int unix_connect(struct sock *s, const void *a, unsigned len, bool nonblo
 		if (e)
 			return e;
 		u->peer = t;
+		u->peer_gone = false;
 		return 0;
 	}
 	if (u->st == U_CONNECTED)
@@ -391,7 +388,7 @@ static ssize_t unix_send(struct sock *s, const void *buf, size_t n, bool user,
 			if (e)
 				return e;
 		} else if (!t) {
-			return u->was_connected ? -ECONNREFUSED : -ENOTCONN;
+			return u->peer_gone ? -ECONNREFUSED : -ENOTCONN;
 		}
 		if (n > UNIX_DGRAM_MAX)
 			return -EMSGSIZE;
@@ -626,8 +623,7 @@ static void unix_release(struct sock *s)
 	for (struct usock *o = all; o; o = o->all_next)
 		if (o->peer == u) {
 			o->peer = NULL;
-			if (o->st == U_CONNECTED)
-				o->peer_gone = true;
+			o->peer_gone = true;
 			sock_wake(o->s, POLL_KEY_ALL);
 		}
 	while (u->q)
@@ -653,9 +649,12 @@ static const struct sock_ops unix_ops = {
 	.release = unix_release,
 };
 
-static int check_type(int type, int protocol)
+static int check_type(int *type, int protocol)
 {
-	if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET)
+	if (*type == SOCK_RAW)
+		*type = SOCK_DGRAM;     /* as Linux does for AF_UNIX */
+	int t = *type;
+	if (t != SOCK_STREAM && t != SOCK_DGRAM && t != SOCK_SEQPACKET)
 		return -ESOCKTNOSUPPORT;
 	if (protocol && protocol != AF_UNIX)
 		return -EPROTONOSUPPORT;
@@ -664,7 +663,7 @@ static int check_type(int type, int protocol)
 
 int unix_create(int type, int protocol, struct sock **out)
 {
-	int e = check_type(type, protocol);
+	int e = check_type(&type, protocol);
 	if (e)
 		return e;
 	struct usock *u = usock_new(type);
@@ -676,7 +675,7 @@ int unix_create(int type, int protocol, struct sock **out)
 
 int unix_pair(int type, int protocol, struct sock **a, struct sock **b)
 {
-	int e = check_type(type, protocol);
+	int e = check_type(&type, protocol);
 	if (e)
 		return e;
 	struct usock *x = usock_new(type), *y = x ? usock_new(type) : NULL;
