@@ -3,12 +3,15 @@
  * comes (the timer tick polls the UART: console_poll), then returns what
  * is there (in canonical mode the EOF character at the start of a read
  * means end of file). The terminal settings are stored for
- * tcgetattr/tcsetattr; the only input processing is ICRNL. */
+ * tcgetattr/tcsetattr; the only input processing is ICRNL. With the
+ * kernel option console=hvc the bytes go through the virtio console
+ * instead (drivers/virtio/console.c), input arriving by interrupt. */
 #include "fs/vfs.h"
 #include "fs/poll.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/serial.h"
+#include "drivers/virtio/console.h"
 #include <asm/termios.h>
 #include <asm/ioctls.h>
 
@@ -28,20 +31,29 @@ static struct winsize winsz = { .ws_row = 24, .ws_col = 80 };
 static int fg_pgrp = -1;      /* -1: the program's pid */
 
 /* Bytes read from the UART and not yet given to the program. */
-#define IBUF 512
+#define IBUF 4096
 static uint8_t ibuf[IBUF];
 static size_t ihead, ilen;
 
 static struct waitq readers;     /* threads in read waiting for input */
 static struct pollsrc con_src;   /* wake-ups for epoll (f->priv of console files) */
 
-/* Moves what the UART holds into ibuf; wakes readers and pollers if
+static bool hvc_on(void) { return kopts.console_hvc && hvc_present(); }
+
+/* Moves what the UART (or the virtio console) holds into ibuf; wakes readers and pollers if
  * anything came. */
 static void drain(void)
 {
 	int c;
 	size_t before = ilen;
-	while (ilen < IBUF && (c = serial_getc()) >= 0) {
+	while (hvc_on() && ilen < IBUF) {
+		size_t tail = (ihead + ilen) % IBUF;
+		size_t k = hvc_read(ibuf + tail, MIN(IBUF - ilen, IBUF - tail));
+		if (!k)
+			break;
+		ilen += k;
+	}
+	while (!hvc_on() && ilen < IBUF && (c = serial_getc()) >= 0) {
 		ibuf[(ihead + ilen) % IBUF] = (uint8_t)c;
 		ilen++;
 	}
@@ -53,7 +65,13 @@ static void drain(void)
 
 void console_poll(void)
 {
-	if (serial_has_input())
+	if (!hvc_on() && serial_has_input())
+		drain();
+}
+
+void console_input_notify(void)
+{
+	if (hvc_on())
 		drain();
 }
 
@@ -114,6 +132,8 @@ static ssize_t con_write(struct file *f, const void *buf, size_t n, uint64_t off
 {
 	char tmp[256];
 	size_t done = 0;
+	if (hvc_on())
+		return hvc_write(buf, n, user);
 	while (done < n) {
 		size_t k = MIN(n - done, sizeof(tmp));
 		if (xcopy_in(tmp, (const char *)buf + done, k, user))

@@ -89,6 +89,7 @@ struct file_ops {
 	unsigned (*poll)(struct file *f);     /* FPOLL_* ready now; NULL: both */
 	int (*open)(struct file *f);          /* optional */
 	void (*release)(struct file *f);      /* optional, last close */
+	int (*fsync)(struct file *f);         /* optional: fsync, fdatasync */
 	unsigned flags;                       /* FOP_* */
 };
 
@@ -195,6 +196,7 @@ void xattr_drop(struct inode *ino);          /* frees ino's extended attributes 
 void flock_release(struct file *f);          /* f's last close: drops its flock (fs/flock.c) */
 int pseudo_init(struct inode *root);         /* /dev, /proc and /sys */
 int etc_init(void);                          /* /etc/passwd, group, hosts, resolv.conf (fs/etc.c) */
+int blockdev_nodes_init(void);               /* /dev/vda, ... for the disks found (fs/blockdev.c) */
 
 /* Copies to/from a user or kernel buffer; 0 or -EFAULT. */
 static inline int xcopy_out(void *dst, const void *src, size_t n, bool user)

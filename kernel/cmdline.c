@@ -6,6 +6,8 @@
 #include "net/stack.h"
 
 struct kopts kopts;
+char *cmdline_virtio_mmio[CMDLINE_MAX_MOUNTS];
+int cmdline_nvirtio_mmio;
 
 /* Copies the next word of *sp into a new string; NULL at the end. */
 static char *next_word(const char **sp, bool *bad)
@@ -91,6 +93,23 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 		else if (!strncmp(w, "ip=", 3)) {
 			if (net_set_ip_option(w + 3))
 				return -1;
+		} else if (!strcmp(w, "console=hvc") || !strcmp(w, "console=hvc0"))
+			kopts.console_hvc = true;
+		else if (!strcmp(w, "console=ttyS0") || !strcmp(w, "console=uart"))
+			kopts.console_hvc = false;
+		else if (!strncmp(w, "virtio_mmio.device=", 19)) {
+			if (cmdline_nvirtio_mmio < CMDLINE_MAX_MOUNTS)
+				cmdline_virtio_mmio[cmdline_nvirtio_mmio++] = w + 19;
+		} else if (!strncmp(w, "mount.", 6) && strchr(w, '=')) {
+			char *eq = strchr(w, '=');
+			*eq = 0;
+			if (eq == w + 6 || eq[1] != '/' || cl->nmounts >= CMDLINE_MAX_MOUNTS) {
+				kprintf("htux: bad kernel option '%s=%s' (mount.DISK=/PATH, at most %d)\n",
+					w, eq + 1, CMDLINE_MAX_MOUNTS);
+				return -1;
+			}
+			cl->mount_dev[cl->nmounts] = w + 6;
+			cl->mount_path[cl->nmounts++] = eq + 1;
 		} else if (is_env_word(w)) {
 			if (cl->nenv < CMDLINE_MAX_WORDS - 1)
 				cl->env[cl->nenv++] = w;

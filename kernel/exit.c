@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/serial.h"
+#include "drivers/virtio/console.h"
 
 void acpi_poweroff(void);
 
@@ -18,6 +19,7 @@ void vm_exit(int status)
 		goto last_resort;   /* a fault while switching off */
 	exiting = true;
 	status &= 0xFF;
+	hvc_flush();
 	serial_flush();
 	if (com2_present()) {
 		int n = ksnprintf(line, sizeof(line), "htux-exit %d\n", status);

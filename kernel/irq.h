@@ -19,9 +19,15 @@ uint64_t irq_msi_address(void);
  * level, as PCI INTx; edge active-high otherwise); -1 when there is no
  * I/O APIC or no such input. */
 int irq_route_gsi(unsigned gsi, int vector, bool level);
+/* The same with the polarity given (virtio-mmio lines on microvm are
+ * level-triggered active-high); an ACPI interrupt source override for gsi
+ * still wins over both. */
+int irq_route_gsi_mode(unsigned gsi, int vector, bool level, bool active_low);
 
 /* Runs fn on every timer tick (TICK_NS) once the timer runs (see
  * timer_start in kernel/sched.h); for polling and protocol timers. */
 void tick_hook_add(void (*fn)(void));
+/* Runs them (the tick in kernel/sched.c calls it). */
+void tick_hooks_run(void);
 
 #endif

@@ -37,6 +37,7 @@ struct kopts {
 	bool verbose;   /* kernel messages on the console */
 	bool trace;     /* name unimplemented syscalls */
 	bool strace;    /* trace every syscall */
+	bool console_hvc;   /* console=hvc: the program's console is the virtio console */
 };
 extern struct kopts kopts;
 

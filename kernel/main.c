@@ -10,13 +10,14 @@
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/acpi.h"
 #include "fs/vfs.h"
 #include "net/stack.h"
+#include "drivers/virtio/virtio.h"
+#include "drivers/virtio/console.h"
 
 #define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
 #define STATUS_BAD_IMAGE 125
-
-void power_set_rsdp(const uint8_t *rsdp);
 
 static struct bootinfo bi;
 static struct cmdline cl;
@@ -78,7 +79,7 @@ void kmain(uint32_t magic, uint32_t info)
 	syscall_init();
 	outb(0x21, 0xFF);     /* mask the legacy PICs: nothing uses them */
 	outb(0xA1, 0xFF);
-	power_set_rsdp(bi.acpi_rsdp);
+	acpi_set_rsdp(bi.acpi_rsdp);
 	if (cmdline_parse(bi.cmdline, &cl))
 		vm_exit(STATUS_BAD_IMAGE);
 	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader,
@@ -95,6 +96,19 @@ void kmain(uint32_t magic, uint32_t info)
 	int err = fs_init(phys_to_virt(bi.initrd_start), bi.initrd_end - bi.initrd_start);
 	if (err)
 		vm_exit(STATUS_BAD_IMAGE);   /* fs_init said why */
+	virtio_pci_init();
+	virtio_mmio_init();
+	if (kopts.console_hvc && !hvc_present()) {
+		kprintf("htux: console=hvc: no virtio console found (QEMU: -device virtio-serial-pci -device virtconsole,chardev=ID)\n");
+		vm_exit(STATUS_BAD_IMAGE);
+	}
+	if (blockdev_nodes_init())
+		kprintf("htux: cannot make the disk files in /dev\n");
+	for (int i = 0; i < cl.nmounts; i++) {
+		kprintf("htux: mount.%s=%s: mounting disks is not supported yet\n",
+			cl.mount_dev[i], cl.mount_path[i]);
+		vm_exit(STATUS_BAD_IMAGE);
+	}
 
 	net_init();
 	size_t len;

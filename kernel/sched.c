@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
+#include "kernel/irq.h"
 #include "arch/x86_64/cpu.h"
 
 static struct thread *run_head, *run_tail;
@@ -145,6 +146,7 @@ void sched_tick(bool from_user)
 	wake_expired(time_ns());
 	signal_timers_tick(time_ns());   /* alarm, setitimer, timer_create */
 	console_poll();
+	tick_hooks_run();                /* drivers and protocol timers */
 	/* Preempt: the running thread had its tick; others wait. */
 	if (from_user && run_head)
 		schedule();

@@ -17,11 +17,6 @@
 #include "lwip/etharp.h"
 #include "netif/ethernet.h"
 
-/* Until the device layer is linked in, these may be missing: the stack
- * then runs without devices and drives its timers itself. */
-#pragma weak tick_hook_add
-#pragma weak netdev_get
-
 static bool started;
 static bool ticking;
 static struct net_config cfg;   /* the ip= option */
@@ -110,9 +105,9 @@ static err_t dev_netif_init(struct netif *nif)
 
 static void status_changed(struct netif *nif)
 {
+	struct netdev *d = nif->state;
 	if (!ip4_addr_isany(netif_ip4_addr(nif)))
-		kinfo("net: %c%c%u %u.%u.%u.%u/%u gateway %u.%u.%u.%u\n", nif->name[0], nif->name[1],
-		      nif->num, ip4_addr1(netif_ip4_addr(nif)), ip4_addr2(netif_ip4_addr(nif)),
+		kinfo("net: %s %u.%u.%u.%u/%u gateway %u.%u.%u.%u\n", d->name, ip4_addr1(netif_ip4_addr(nif)), ip4_addr2(netif_ip4_addr(nif)),
 		      ip4_addr3(netif_ip4_addr(nif)), ip4_addr4(netif_ip4_addr(nif)),
 		      (unsigned)__builtin_popcount(ip4_addr_get_u32(netif_ip4_netmask(nif))),
 		      ip4_addr1(netif_ip4_gw(nif)), ip4_addr2(netif_ip4_gw(nif)),
@@ -156,18 +151,15 @@ static void start(void)
 		return;
 	started = true;
 	lwip_init();
-	if (!netdev_get)
-		return;
 	for (int i = 0; netdev_get(i); i++)
 		add_device(netdev_get(i), i == 0);
 }
 
-/* Timers need the tick; where the tick cannot call us the waits in
- * net/ give lwIP its turns instead (sock_wait uses a short deadline). */
+/* lwIP's timers run on the timer tick, which starts now. */
 void net_use(void)
 {
 	start();
-	if (!ticking && tick_hook_add) {
+	if (!ticking) {
 		tick_hook_add(net_tick);
 		ticking = true;
 	}
@@ -181,7 +173,7 @@ bool net_ticking(void)
 
 void net_init(void)
 {
-	if (netdev_get && netdev_get(0))
+	if (netdev_get(0))
 		net_use();   /* DHCP starts now; nothing waits for it */
 }
 

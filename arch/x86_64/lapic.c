@@ -1,5 +1,7 @@
-/* lapic.c: the local APIC timer: a periodic tick (TICK_NS) on vector 32,
- * started the first time something needs it, calibrated against the TSC. */
+/* lapic.c: the local APIC: enabled the first time something needs it (the
+ * timer or a device interrupt), its EOI and ID, and the timer: a periodic
+ * tick (TICK_NS) on vector 32, started the first time something needs it,
+ * calibrated against the TSC. */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/cpu.h"
@@ -7,6 +9,7 @@
 #include "arch/x86_64/trap.h"
 
 #define MSR_APIC_BASE 0x1B
+#define REG_ID     0x020
 #define REG_EOI    0x0B0
 #define REG_SVR    0x0F0
 #define REG_LVT_TIMER 0x320
@@ -22,14 +25,30 @@ static volatile uint32_t *lapic;
 static void reg_write(uint32_t reg, uint32_t v) { lapic[reg / 4] = v; }
 static uint32_t reg_read(uint32_t reg) { return lapic[reg / 4]; }
 
-void timer_start(void)
+void lapic_enable(void)
 {
 	if (lapic)
 		return;
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	wrmsr(MSR_APIC_BASE, base | (1UL << 11));     /* xAPIC enabled */
 	lapic = paging_map_mmio(base & 0xFFFFF000UL, PAGE_SIZE);
+	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
 	reg_write(REG_SVR, 0x100 | T_SPURIOUS);
+}
+
+unsigned lapic_id(void)
+{
+	lapic_enable();
+	return reg_read(REG_ID) >> 24;
+}
+
+void timer_start(void)
+{
+	static bool started;
+	if (started)
+		return;
+	started = true;
+	lapic_enable();
 	reg_write(REG_TIMER_DIV, 0x3);                /* divide by 16 */
 	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
 	reg_write(REG_TIMER_INIT, 0xFFFFFFFF);

@@ -5,63 +5,15 @@
 #include "kernel/kernel.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/paging.h"
-
-static uint8_t rsdp_copy[36];
-
-struct sdt {
-	char sig[4];
-	uint32_t len;
-	uint8_t rev, sum;
-	char oem[6], table[8];
-	uint32_t oemrev, creator, creatorrev;
-} __attribute__((packed));
+#include "arch/x86_64/acpi.h"
 
 struct gas {
 	uint8_t space, width, offset, access;
 	uint64_t addr;
 } __attribute__((packed));
 
-void power_set_rsdp(const uint8_t *rsdp)
-{
-	memcpy(rsdp_copy, rsdp, sizeof(rsdp_copy));
-}
-
-static const uint8_t *find_rsdp(void)
-{
-	if (!memcmp(rsdp_copy, "RSD PTR ", 8))
-		return rsdp_copy;
-	uint64_t ebda = (uint64_t)*(uint16_t *)phys_to_virt(0x40E) << 4;
-	uint64_t areas[2][2] = { { ebda, ebda + 1024 }, { 0xE0000, 0x100000 } };
-	for (int a = 0; a < 2; a++) {
-		if (!areas[a][0])
-			continue;
-		for (uint64_t p = areas[a][0]; p < areas[a][1]; p += 16)
-			if (!memcmp(phys_to_virt(p), "RSD PTR ", 8))
-				return phys_to_virt(p);
-	}
-	return NULL;
-}
-
-static const struct sdt *find_table(const uint8_t *rsdp, const char *sig)
-{
-	uint32_t rsdt = *(const uint32_t *)(rsdp + 16);
-	uint64_t xsdt = rsdp[15] >= 2 ? *(const uint64_t *)(rsdp + 24) : 0;
-	const struct sdt *root = phys_to_virt(xsdt ? xsdt : rsdt);
-	int esize = xsdt ? 8 : 4;
-	int n = (root->len - sizeof(*root)) / esize;
-	const uint8_t *ents = (const uint8_t *)(root + 1);
-
-	for (int i = 0; i < n; i++) {
-		uint64_t pa = esize == 8 ? *(const uint64_t *)(ents + 8 * i) : *(const uint32_t *)(ents + 4 * i);
-		const struct sdt *t = phys_to_virt(pa);
-		if (!memcmp(t->sig, sig, 4))
-			return t;
-	}
-	return NULL;
-}
-
 /* The first value of the \_S5 package: Name(_S5_, Package(n){ a, ... }). */
-static int s5_sleep_type(const struct sdt *dsdt)
+static int s5_sleep_type(const struct acpi_sdt *dsdt)
 {
 	const uint8_t *p = (const uint8_t *)(dsdt + 1), *end = (const uint8_t *)dsdt + dsdt->len;
 	for (; p + 8 < end; p++) {
@@ -81,10 +33,7 @@ static int s5_sleep_type(const struct sdt *dsdt)
 
 void acpi_poweroff(void)
 {
-	const uint8_t *rsdp = find_rsdp();
-	if (!rsdp)
-		return;
-	const struct sdt *fadt = find_table(rsdp, "FACP");
+	const struct acpi_sdt *fadt = acpi_table("FACP");
 	if (!fadt)
 		return;
 	const uint8_t *f = (const uint8_t *)fadt;

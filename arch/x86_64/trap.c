@@ -75,8 +75,13 @@ void trap(struct trapframe *tf)
 		sched_tick(from_user);
 		goto out;
 	}
+	if (tf->trapno >= T_DEV_FIRST && tf->trapno <= T_DEV_LAST) {
+		irq_dispatch(tf->trapno);
+		lapic_eoi();
+		goto out;
+	}
 	if (tf->trapno > T_IRQ0)
-		goto out;   /* no other device interrupts are enabled; spurious ones need no EOI */
+		goto out;   /* spurious ones need no EOI */
 	if (from_user)
 		user_fault(tf);
 	else

@@ -36,6 +36,12 @@ struct trapframe {
 void trap(struct trapframe *tf);
 void trap_dump(const struct trapframe *tf);
 void lapic_eoi(void);
+void lapic_enable(void);          /* maps and enables the local APIC (once) */
+unsigned lapic_id(void);
+#define T_DEV_FIRST 48            /* device vectors: irq_alloc (arch/x86_64/irq.c) */
+#define T_DEV_LAST 239
+/* Runs the handler of device vector v (v in T_DEV_FIRST..T_DEV_LAST). */
+void irq_dispatch(unsigned v);
 /* Enters ring 3 with the registers of tf; does not return. */
 __attribute__((noreturn)) void trap_return(struct trapframe *tf);
 

@@ -453,6 +453,7 @@ long sys_ioctl(int fd, unsigned long req, unsigned long arg)
 		return -EBADF;
 	if (f->flags & O_PATH)
 		return -EBADF;
+	req = (unsigned int)req;   /* Linux takes cmd as unsigned int (musl passes an int) */
 	switch (req) {
 	case FIOCLEX:
 		return fd_set_cloexec(fd, true);
@@ -561,6 +562,8 @@ long sys_fsync(int fd)
 		return -EBADF;
 	if (f->ops && (f->ops->flags & FOP_STREAM))
 		return -EINVAL;
+	if (f->ops && f->ops->fsync)
+		return f->ops->fsync(f);
 	return 0;
 }
 

@@ -172,6 +172,8 @@ static void test_errors(void)
 		{ 4, { "htux", "run", "--kernel=", "p" }, "--kernel: empty path" },
 		{ 4, { "htux", "run", "--kvmx", "p" }, "unknown option --kvmx (see htux --help)" },
 		{ 4, { "htux", "run", "--mem=1G", "" }, "empty PROG" },
+		{ 4, { "htux", "run", "--disk", ":/mnt" }, "--disk :/mnt: expected FILE or FILE:/MOUNTPOINT" },
+		{ 4, { "htux", "run", "--console", "tty" }, "--console tty: expected serial or hvc" },
 	};
 	struct htux_opts o;
 	char err[256];
@@ -212,9 +214,54 @@ static void test_status(void)
 	is_int(status_decide(-1, 9, 0), 125, "QEMU killed by SIGKILL: failure");
 }
 
+/* --disk and --console: QEMU devices per machine, kernel words. */
+static void test_devices(void)
+{
+	char *a[] = { "htux", "run", "--disk", "a,b.img", "--disk=/d/c.img:/mnt/c",
+		      "--console", "hvc", "--append", "TZ=UTC", "prog" };
+	char *m[] = { "htux", "run", "--machine", "microvm", "--disk", "x.img", "prog" };
+	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
+			       "/t/app.cpio", "/t/status", 0 };
+	struct htux_opts o;
+	struct argvec q = { 0 };
+	char err[256], *cl;
+	const char *mp;
+	char *f;
+
+	ok(htux_parse(ARGC(a), a, &o, err, sizeof err) == 0, "--disk twice, --console hvc");
+	is_int(o.ndisks, 2, "two disks");
+	f = disk_split(o.disks[1], &mp);
+	is_str(f, "/d/c.img", "FILE of FILE:/MOUNTPOINT");
+	is_str(mp, "/mnt/c", "MOUNTPOINT");
+	free(f);
+	f = disk_split("dir:name.img", &mp);
+	ok(f && !strcmp(f, "dir:name.img") && !mp, "a colon not followed by / is part of FILE");
+	free(f);
+	cl = kernel_cmdline(&o);
+	is_str(cl, "console=hvc mount.vdb=/mnt/c TZ=UTC", "kernel words: console=hvc, mount.vdb, --append");
+	free(cl);
+	ok(qemu_command(&o, &p, &q) == 0, "QEMU command with devices");
+	is_str(after(&q, "-drive"), "file=a,,b.img,if=none,format=raw,id=htux-d0", "first -drive, comma doubled");
+	ok(has(&q, "virtio-blk-pci,drive=htux-d0") && has(&q, "virtio-blk-pci,drive=htux-d1"),
+	   "virtio-blk-pci for each disk on pc");
+	ok(has(&q, "virtio-serial-pci") && has(&q, "virtconsole,chardev=htux-con"), "virtio console on pc");
+	is_str(after(&q, "-serial"), "file:/dev/stderr", "COM1 to stderr with --console hvc");
+	argvec_free(&q);
+	htux_opts_free(&o);
+
+	ok(htux_parse(ARGC(m), m, &o, err, sizeof err) == 0, "--machine microvm --disk");
+	ok(qemu_command(&o, &p, &q) == 0, "QEMU command on microvm");
+	is_str(after(&q, "-global"), "virtio-mmio.force-legacy=false", "virtio 1.x MMIO on microvm");
+	ok(has(&q, "virtio-blk-device,drive=htux-d0"), "virtio-blk-device on microvm");
+	is_str(after(&q, "-serial"), "stdio", "COM1 on stdio without --console hvc");
+	argvec_free(&q);
+	htux_opts_free(&o);
+}
+
 int main(void)
 {
 	test_defaults();
+	test_devices();
 	test_options();
 	test_errors();
 	test_status();

@@ -1,12 +1,13 @@
 /* qemu.c: the htux-mkimage and QEMU command lines of one run. */
 #include "qemu.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 char *kernel_cmdline(const struct htux_opts *o)
 {
-	const char *flags[3], *w;
+	const char *flags[4], *w, *mp;
 	size_t n = 0, len = 1, i;
 	char *s;
 
@@ -16,16 +17,34 @@ char *kernel_cmdline(const struct htux_opts *o)
 		flags[n++] = "trace";
 	if (o->strace)
 		flags[n++] = "strace";
+	if (o->hvc)
+		flags[n++] = "console=hvc";
 	for (i = 0; i < n; i++)
 		len += strlen(flags[i]) + 1;
+	for (i = 0; i < o->ndisks; i++)
+		len += strlen(o->disks[i]) + 16;
 	for (i = 0; i < o->nappend; i++)
 		len += strlen(o->append[i]) + 1;
 	s = malloc(len);
 	if (!s)
 		return NULL;
 	s[0] = '\0';
-	for (i = 0; i < n + o->nappend; i++) {
-		w = i < n ? flags[i] : o->append[i - n];
+	for (i = 0; i < n; i++) {
+		if (*s)
+			strcat(s, " ");
+		strcat(s, flags[i]);
+	}
+	/* --disk FILE:/MOUNTPOINT: mount.vdX=/MOUNTPOINT */
+	for (i = 0; i < o->ndisks; i++) {
+		free(disk_split(o->disks[i], &mp));
+		if (!mp)
+			continue;
+		if (*s)
+			strcat(s, " ");
+		sprintf(s + strlen(s), "mount.vd%c=%s", (char)('a' + i), mp);
+	}
+	for (i = 0; i < o->nappend; i++) {
+		w = o->append[i];
 		if (!*w)
 			continue;
 		if (*s)
@@ -71,12 +90,71 @@ static char *commas(const char *s)
 	return r;
 }
 
+/* The virtio devices: disks and the console; PCI on pc and q35, MMIO on
+   microvm, where virtio 1.x replaces QEMU's legacy default for every
+   virtio-mmio device (also those given with --qemu-arg). Returns 0 when
+   out of memory. */
+static int devices(const struct htux_opts *o, struct argvec *out)
+{
+	int mmio = !strcmp(o->machine, "microvm");
+	const char *mp;
+	size_t i;
+
+	if (mmio) {
+		argvec_push(out, "-global");
+		argvec_push(out, "virtio-mmio.force-legacy=false");
+	}
+	for (i = 0; i < o->ndisks; i++) {
+		char *file = disk_split(o->disks[i], &mp), *f = file ? commas(file) : NULL;
+		if (!f) {
+			free(file);
+			return 0;
+		}
+		argvec_push(out, "-drive");
+		argvec_pushf(out, "file=%s,if=none,format=raw,id=htux-d%zu", f, i);
+		argvec_push(out, "-device");
+		argvec_pushf(out, "%s,drive=htux-d%zu", mmio ? "virtio-blk-device" : "virtio-blk-pci", i);
+		free(f);
+		free(file);
+	}
+	if (o->net) {
+		/* QEMU's user network (10.0.2.0/24, DHCP, DNS at 10.0.2.3) with
+		   -p ports forwarded from the host's 127.0.0.1. */
+		size_t n = 32;
+		for (i = 0; i < o->nports; i++)
+			n += strlen(o->ports[i]) + 40;
+		char *nd = malloc(n);
+		if (!nd)
+			return 0;
+		strcpy(nd, "user,id=htux-n0");
+		for (i = 0; i < o->nports; i++) {
+			int h, g;
+			const char *proto;
+			if (port_split(o->ports[i], &h, &g, &proto) == 0)
+				sprintf(nd + strlen(nd), ",hostfwd=%s:127.0.0.1:%d-:%d", proto, h, g);
+		}
+		argvec_push(out, "-netdev");
+		argvec_push(out, nd);
+		argvec_push(out, "-device");
+		argvec_push(out, mmio ? "virtio-net-device,netdev=htux-n0" : "virtio-net-pci,netdev=htux-n0");
+		free(nd);
+	}
+	if (o->hvc) {
+		argvec_push(out, "-device");
+		argvec_push(out, mmio ? "virtio-serial-device" : "virtio-serial-pci");
+		argvec_push(out, "-device");
+		argvec_push(out, "virtconsole,chardev=htux-con");
+	}
+	return 1;
+}
+
 int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 		 struct argvec *out)
 {
 	char *cmdline = kernel_cmdline(o);
 	char *image = commas(p->image), *status = commas(p->status);
 	size_t i;
+	int ok;
 
 	argvec_push(out, p->qemu);
 	argvec_push(out, "-M");
@@ -105,8 +183,17 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 		argvec_push(out, "-append");
 		argvec_push(out, cmdline);
 	}
-	argvec_push(out, "-serial");
-	argvec_push(out, "stdio");
+	if (o->hvc) {
+		/* The program's console on a virtconsole port; COM1 keeps the
+		   kernel's own lines, on stderr. */
+		argvec_push(out, "-chardev");
+		argvec_push(out, "stdio,id=htux-con");
+		argvec_push(out, "-serial");
+		argvec_push(out, "file:/dev/stderr");
+	} else {
+		argvec_push(out, "-serial");
+		argvec_push(out, "stdio");
+	}
 	if (status) {
 		argvec_push(out, "-chardev");
 		argvec_pushf(out, "file,id=htux-status,path=%s", status);
@@ -115,10 +202,11 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 	argvec_push(out, "isa-serial,chardev=htux-status,iobase=0x2f8,irq=3");
 	argvec_push(out, "-device");
 	argvec_push(out, "isa-debug-exit,iobase=0xf4,iosize=4");
+	ok = devices(o, out);
 	for (i = 0; i < o->nqemu_args; i++)
 		argvec_push(out, o->qemu_args[i]);
 	free(cmdline);
 	free(image);
 	free(status);
-	return out->nomem || !cmdline || !image || !status ? -1 : 0;
+	return out->nomem || !ok || !cmdline || !image || !status ? -1 : 0;
 }

@@ -1,0 +1,49 @@
+/* acpi.c: the ACPI root tables: the RSDP (from the boot loader, else the
+ * EBDA and BIOS area), the RSDT or XSDT, and lookup of a table by its
+ * signature for the power-off code and the I/O APIC setup. */
+#include "kernel/kernel.h"
+#include "arch/x86_64/acpi.h"
+
+static uint8_t rsdp_copy[36];
+
+void acpi_set_rsdp(const uint8_t *rsdp)
+{
+	memcpy(rsdp_copy, rsdp, sizeof(rsdp_copy));
+}
+
+static const uint8_t *find_rsdp(void)
+{
+	if (!memcmp(rsdp_copy, "RSD PTR ", 8))
+		return rsdp_copy;
+	uint64_t ebda = (uint64_t)*(uint16_t *)phys_to_virt(0x40E) << 4;
+	uint64_t areas[2][2] = { { ebda, ebda + 1024 }, { 0xE0000, 0x100000 } };
+	for (int a = 0; a < 2; a++) {
+		if (!areas[a][0])
+			continue;
+		for (uint64_t p = areas[a][0]; p < areas[a][1]; p += 16)
+			if (!memcmp(phys_to_virt(p), "RSD PTR ", 8))
+				return phys_to_virt(p);
+	}
+	return NULL;
+}
+
+const struct acpi_sdt *acpi_table(const char *sig)
+{
+	const uint8_t *rsdp = find_rsdp();
+	if (!rsdp)
+		return NULL;
+	uint32_t rsdt = *(const uint32_t *)(rsdp + 16);
+	uint64_t xsdt = rsdp[15] >= 2 ? *(const uint64_t *)(rsdp + 24) : 0;
+	const struct acpi_sdt *root = phys_to_virt(xsdt ? xsdt : rsdt);
+	int esize = xsdt ? 8 : 4;
+	int n = (root->len - sizeof(*root)) / esize;
+	const uint8_t *ents = (const uint8_t *)(root + 1);
+
+	for (int i = 0; i < n; i++) {
+		uint64_t pa = esize == 8 ? *(const uint64_t *)(ents + 8 * i) : *(const uint32_t *)(ents + 4 * i);
+		const struct acpi_sdt *t = phys_to_virt(pa);
+		if (!memcmp(t->sig, sig, 4))
+			return t;
+	}
+	return NULL;
+}
