@@ -17,6 +17,7 @@
 #include "lwip/etharp.h"
 #include "netif/ethernet.h"
 
+static void tx_flush_all(void);
 static bool started;
 static bool ticking;
 static struct net_config cfg;   /* the ip= option */
@@ -53,6 +54,7 @@ void net_poll(void)
 	netif_poll_all();
 	sys_check_timeouts();
 	netif_poll_all();
+	tx_flush_all();
 }
 
 static void net_tick(void)
@@ -62,15 +64,77 @@ static void net_tick(void)
 
 /* ---- devices */
 
+/* Frames the device's transmit ring had no room for, sent first when it
+ * has (on every tick and after every socket call). */
+struct txframe {
+	struct txframe *next;
+	size_t len;
+	uint8_t data[];
+};
+
+struct iface {
+	struct netif nif;         /* first: lwIP's netif is the iface */
+	struct netdev *d;
+	struct txframe *head, *tail;
+	int queued;
+	struct iface *next;
+};
+
+#define TXQ_MAX 2048              /* frames waiting; more are dropped (TCP resends) */
+
+static struct iface *ifaces;
+
+static void tx_flush(struct iface *f)
+{
+	while (f->head && f->d->ops->tx(f->d, f->head->data, f->head->len) == 0) {
+		struct txframe *t = f->head;
+		f->head = t->next;
+		if (!f->head)
+			f->tail = NULL;
+		f->queued--;
+		kfree(t);
+	}
+}
+
+/* Sends what waits, and takes what the device received but did not
+ * interrupt for (so that a missed interrupt costs one tick, not a
+ * retransmission). */
+static void tx_flush_all(void)
+{
+	for (struct iface *f = ifaces; f; f = f->next) {
+		tx_flush(f);
+		if (f->d->ops->poll)
+			f->d->ops->poll(f->d);
+	}
+}
+
 static err_t link_output(struct netif *nif, struct pbuf *p)
 {
-	struct netdev *d = nif->state;
+	struct iface *f = (struct iface *)nif;
 	static uint8_t frame[2048];
 	if (p->tot_len > sizeof(frame))
 		return ERR_BUF;
-	pbuf_copy_partial(p, frame, p->tot_len, 0);
-	int e = d->ops->tx(d, frame, p->tot_len);
-	return e ? ERR_MEM : ERR_OK;   /* a full ring drops the frame: TCP resends */
+	tx_flush(f);
+	if (!f->head) {
+		pbuf_copy_partial(p, frame, p->tot_len, 0);
+		if (f->d->ops->tx(f->d, frame, p->tot_len) == 0)
+			return ERR_OK;
+	}
+	if (f->queued >= TXQ_MAX)
+		return ERR_OK;        /* dropped: TCP resends */
+	struct txframe *t = kmalloc(sizeof(*t) + p->tot_len);
+	if (!t)
+		return ERR_MEM;
+	t->next = NULL;
+	t->len = p->tot_len;
+	pbuf_copy_partial(p, t->data, p->tot_len, 0);
+	if (f->tail)
+		f->tail->next = t;
+	else
+		f->head = t;
+	f->tail = t;
+	f->queued++;
+	return ERR_OK;
 }
 
 static void dev_rx(struct netdev *d, const void *frame, size_t len)
@@ -116,9 +180,11 @@ static void status_changed(struct netif *nif)
 
 static void add_device(struct netdev *d, bool first)
 {
-	struct netif *nif = kzalloc(sizeof(*nif));
-	if (!nif)
+	struct iface *f = kzalloc(sizeof(*f));
+	if (!f)
 		return;
+	struct netif *nif = &f->nif;
+	f->d = d;
 	ip4_addr_t ip, mask, gw;
 	ip4_addr_set_zero(&ip);
 	ip4_addr_set_zero(&mask);
@@ -130,9 +196,11 @@ static void add_device(struct netdev *d, bool first)
 		ip4_addr_set_u32(&gw, cfg.gw);
 	}
 	if (!netif_add(nif, &ip, &mask, &gw, d, dev_netif_init, ethernet_input)) {
-		kfree(nif);
+		kfree(f);
 		return;
 	}
+	f->next = ifaces;
+	ifaces = f;
 	d->stack = nif;
 	d->rx = dev_rx;
 	netif_set_status_callback(nif, status_changed);
