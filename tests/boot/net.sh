@@ -11,7 +11,7 @@
 require_qemu
 require_cc glibc
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-plan 13
+plan 12
 
 CLIENT=$HTUX_SRCDIR/tests/progs/net/client.py
 
