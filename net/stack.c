@@ -14,6 +14,9 @@
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
 #include "lwip/dhcp.h"
+#include "lwip/dns.h"
+#include "kernel/proc.h"
+#include "fs/vfs.h"
 #include "lwip/etharp.h"
 #include "netif/ethernet.h"
 
@@ -163,13 +166,33 @@ static err_t dev_netif_init(struct netif *nif)
 	memcpy(nif->hwaddr, d->mac, 6);
 	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
 		     NETIF_FLAG_LINK_UP;
+	strlcpy(hostname, uts_hostname(), sizeof(hostname));
 	netif_set_hostname(nif, hostname);
 	return ERR_OK;
+}
+
+/* /etc/resolv.conf names the servers DHCP or ip= gave (when the image
+ * brought no resolv.conf of its own). */
+static void name_servers(void)
+{
+	static char text[96];
+	size_t n = 0;
+	for (u8_t i = 0; i < DNS_MAX_SERVERS; i++) {
+		const ip_addr_t *a = dns_getserver(i);
+		uint32_t v = ip4_addr_get_u32(ip_2_ip4(a));
+		if (v)
+			n += (size_t)ksnprintf(text + n, sizeof(text) - n, "nameserver %u.%u.%u.%u\n",
+					       v & 255, v >> 8 & 255, v >> 16 & 255, v >> 24);
+	}
+	if (n)
+		etc_set_resolv(text);
 }
 
 static void status_changed(struct netif *nif)
 {
 	struct netdev *d = nif->state;
+	if (!ip4_addr_isany(netif_ip4_addr(nif)))
+		name_servers();
 	if (!ip4_addr_isany(netif_ip4_addr(nif)))
 		kinfo("net: %s %u.%u.%u.%u/%u gateway %u.%u.%u.%u\n", d->name, ip4_addr1(netif_ip4_addr(nif)), ip4_addr2(netif_ip4_addr(nif)),
 		      ip4_addr3(netif_ip4_addr(nif)), ip4_addr4(netif_ip4_addr(nif)),
@@ -190,6 +213,11 @@ static void add_device(struct netdev *d, bool first)
 	ip4_addr_set_zero(&mask);
 	ip4_addr_set_zero(&gw);
 	bool fixed = first && cfg.set;
+	if (fixed && cfg.dns) {
+		ip_addr_t dns;
+		ip_addr_set_ip4_u32_val(dns, cfg.dns);
+		dns_setserver(0, &dns);
+	}
 	if (fixed) {
 		ip4_addr_set_u32(&ip, cfg.addr);
 		ip4_addr_set_u32(&mask, cfg.mask);

@@ -36,7 +36,8 @@
 #define LWIP_DHCP               1
 #define LWIP_DHCP_DOES_ACD_CHECK 0
 #define DHCP_DOES_ARP_CHECK     0
-#define LWIP_DNS                0
+#define LWIP_DNS                1   /* only to keep the name servers DHCP gives */
+#define DNS_MAX_SERVERS         2
 #define LWIP_UDP                1
 #define LWIP_TCP                1
 #define LWIP_IGMP               0

@@ -11,7 +11,7 @@
 require_qemu
 require_cc glibc
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-plan 12
+plan 14
 
 CLIENT=$HTUX_SRCDIR/tests/progs/net/client.py
 
@@ -90,6 +90,22 @@ else
 	not_ok "a host port in use: one-line error, status 125" "status $HTUX_STATUS" "$HTUX_STDERR"
 fi
 
+# ---- a static address: ip= on the kernel command line
+BUSYBOX=$(command -v busybox)
+if [ -n "$BUSYBOX" ]; then
+	htux_run --net --append 'ip=10.0.2.15/24,10.0.2.2,10.0.2.99' "$BUSYBOX" cat /etc/resolv.conf
+	check_output_status "ip=ADDR/PREFIX,GATEWAY,DNS: /etc/resolv.conf names the DNS" "nameserver 10.0.2.99" 0
+	htux_run --net --append 'ip=10.0.2.300/24' "$BUSYBOX" true
+	if [ "$HTUX_STATUS" = 125 ] && [ "$HTUX_STDOUT" = "htux: bad ip= option '10.0.2.300/24' (want ip=ADDR/PREFIX[,GATEWAY[,DNS]], e.g. ip=10.0.2.15/24,10.0.2.2)" ]; then
+		ok "a bad ip= option: one-line error, status 125"
+	else
+		not_ok "a bad ip= option: one-line error, status 125" "status $HTUX_STATUS" "$HTUX_STDOUT"
+	fi
+else
+	skip "ip=: /etc/resolv.conf" "busybox-static not installed"
+	skip "a bad ip= option" "busybox-static not installed"
+fi
+
 # ---- Debian's redis-server (dynamic)
 if command -v redis-server >/dev/null && command -v redis-cli >/dev/null &&
 	command -v redis-benchmark >/dev/null; then
@@ -145,7 +161,6 @@ int main(void)
 }
 PROBE
 htux_run "$HTUX_TMP/forkprobe"
-BUSYBOX=$(command -v busybox)
 if [ -z "$BUSYBOX" ] || ! command -v curl >/dev/null; then
 	skip "httpd: a small file" "busybox-static or curl not installed"
 	skip "httpd: 10 MiB" "busybox-static or curl not installed"
