@@ -1,17 +1,18 @@
 #!/bin/bash
 # net.sh: TCP/IP over virtio-net on QEMU's user network, driven from the
 # host through ports forwarded with htux run -p (127.0.0.1 only): a static
-# C echo server (100 connections open at once, 10 MiB echoed, UDP),
-# Debian's redis-server (redis-cli, redis-benchmark), busybox httpd (a
-# file and a 10 MiB file fetched with curl; it forks a child per request),
-# a Go net/http server; and the launcher's error for a host port in use.
+# C echo server (100 connections open at once, 10 MiB echoed, UDP; also on
+# microvm), a static address (ip=), Debian's redis-server (redis-cli,
+# redis-benchmark), busybox httpd (a file and a 10 MiB file fetched with
+# curl; it forks a child per request), a Go net/http server; and the
+# errors for a host port in use and a bad ip= option.
 # Each guest runs in the background; the test waits for its port (with a
 # timeout), runs the client, then the server exits or the guest is killed.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc glibc
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-plan 14
+plan 15
 
 CLIENT=$HTUX_SRCDIR/tests/progs/net/client.py
 
@@ -72,6 +73,19 @@ else
 	for t in "100 connections" "10 MiB" "UDP" "exit"; do
 		not_ok "echo: $t" "the guest did not answer on port $P" "$(cat "$HTUX_TMP/echo.err")"
 	done
+fi
+guest_kill
+
+# ---- the same on microvm (virtio-net over MMIO)
+P=$(free_port)
+guest_start echo-mv --machine microvm -p "$P:7777" "$HTUX_TMP/echo_server" 7777
+if [ "$(python3 "$CLIENT" wait "$P" 60)" = up ]; then
+	r=$(python3 "$CLIENT" bulk "$P" 1)
+	python3 "$CLIENT" quit "$P" >/dev/null
+	st=$(guest_wait echo-mv 30)
+	check "microvm: 1 MiB echoed, the server exits 0 ($r, status $st)" test "$r" = "1 MiB echoed: same bytes" -a "$st" = 0
+else
+	not_ok "microvm: 1 MiB echoed" "the guest did not answer on port $P" "$(cat "$HTUX_TMP/echo-mv.err")"
 fi
 guest_kill
 
