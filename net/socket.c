@@ -128,6 +128,15 @@ void sock_sigpipe(int flags)
 		signal_send_thread(cur_thread, SIGPIPE);
 }
 
+/* The file behind fd, referenced for the length of a call that may
+ * block: another thread closing fd meanwhile does not free the socket
+ * under it. NULL (nothing held) when fd is not open. */
+static struct file *hold(int fd)
+{
+	struct file *f = fd_get(fd);
+	return f ? file_get(f) : NULL;
+}
+
 /* ---- the socket file */
 
 static struct sock *S(struct file *f) { return f->priv; }
@@ -300,7 +309,7 @@ long sys_listen(int fd, int backlog)
 	return e;
 }
 
-long sys_accept4(int fd, void *uaddr, int *ulen, int flags)
+static long accept4_held(int fd, void *uaddr, int *ulen, int flags)
 {
 	int e;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
@@ -337,7 +346,7 @@ long sys_accept(int fd, void *uaddr, int *ulen)
 	return sys_accept4(fd, uaddr, ulen, 0);
 }
 
-long sys_connect(int fd, const void *uaddr, int len)
+static long connect_held(int fd, const void *uaddr, int len)
 {
 	int e;
 	struct sock *s = sock_from_fd(fd, &e);
@@ -396,7 +405,7 @@ static bool nonblocking(struct sock *s, int flags)
 	return (flags & MSG_DONTWAIT) || (s->file && (s->file->flags & O_NONBLOCK));
 }
 
-long sys_sendto(int fd, const void *buf, size_t n, int flags, const void *uaddr, int alen)
+static long sendto_held(int fd, const void *buf, size_t n, int flags, const void *uaddr, int alen)
 {
 	int e;
 	struct sock *s = sock_from_fd(fd, &e);
@@ -412,7 +421,7 @@ long sys_sendto(int fd, const void *buf, size_t n, int flags, const void *uaddr,
 	return r;
 }
 
-long sys_recvfrom(int fd, void *buf, size_t n, int flags, void *uaddr, int *ulen)
+static long recvfrom_held(int fd, void *buf, size_t n, int flags, void *uaddr, int *ulen)
 {
 	int e;
 	struct sock *s = sock_from_fd(fd, &e);
@@ -594,7 +603,7 @@ static long do_sendmsg(struct sock *s, const struct k_msghdr *uh, int flags)
 	return r;
 }
 
-long sys_sendmsg(int fd, const struct k_msghdr *uh, int flags)
+static long sendmsg_held(int fd, const struct k_msghdr *uh, int flags)
 {
 	int e;
 	struct sock *s = sock_from_fd(fd, &e);
@@ -712,7 +721,7 @@ static long do_recvmsg(struct sock *s, struct k_msghdr *uh, int flags)
 	return r;
 }
 
-long sys_recvmsg(int fd, struct k_msghdr *uh, int flags)
+static long recvmsg_held(int fd, struct k_msghdr *uh, int flags)
 {
 	int e;
 	struct sock *s = sock_from_fd(fd, &e);
@@ -721,7 +730,7 @@ long sys_recvmsg(int fd, struct k_msghdr *uh, int flags)
 	return do_recvmsg(s, uh, flags);
 }
 
-long sys_sendmmsg(int fd, struct k_mmsghdr *uv, unsigned n, int flags)
+static long sendmmsg_held(int fd, struct k_mmsghdr *uv, unsigned n, int flags)
 {
 	int e;
 	struct sock *s = sock_from_fd(fd, &e);
@@ -741,7 +750,7 @@ long sys_sendmmsg(int fd, struct k_mmsghdr *uv, unsigned n, int flags)
 	return i;
 }
 
-long sys_recvmmsg(int fd, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout)
+static long recvmmsg_held(int fd, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout)
 {
 	int e;
 	struct sock *s = sock_from_fd(fd, &e);
@@ -929,4 +938,70 @@ out:
 	if (copy_to_user(uval, k, len) || copy_to_user(ulen, &len, sizeof(int)))
 		return -EFAULT;
 	return 0;
+}
+
+/* ---- the calls that may block, each holding its file */
+
+long sys_accept4(int fd, void *uaddr, int *ulen, int flags)
+{
+	struct file *f = hold(fd);
+	long r = accept4_held(fd, uaddr, ulen, flags);
+	file_put(f);
+	return r;
+}
+
+long sys_connect(int fd, const void *uaddr, int len)
+{
+	struct file *f = hold(fd);
+	long r = connect_held(fd, uaddr, len);
+	file_put(f);
+	return r;
+}
+
+long sys_sendto(int fd, const void *buf, size_t n, int flags, const void *uaddr, int alen)
+{
+	struct file *f = hold(fd);
+	long r = sendto_held(fd, buf, n, flags, uaddr, alen);
+	file_put(f);
+	return r;
+}
+
+long sys_recvfrom(int fd, void *buf, size_t n, int flags, void *uaddr, int *ulen)
+{
+	struct file *f = hold(fd);
+	long r = recvfrom_held(fd, buf, n, flags, uaddr, ulen);
+	file_put(f);
+	return r;
+}
+
+long sys_sendmsg(int fd, const struct k_msghdr *uh, int flags)
+{
+	struct file *f = hold(fd);
+	long r = sendmsg_held(fd, uh, flags);
+	file_put(f);
+	return r;
+}
+
+long sys_recvmsg(int fd, struct k_msghdr *uh, int flags)
+{
+	struct file *f = hold(fd);
+	long r = recvmsg_held(fd, uh, flags);
+	file_put(f);
+	return r;
+}
+
+long sys_sendmmsg(int fd, struct k_mmsghdr *uv, unsigned n, int flags)
+{
+	struct file *f = hold(fd);
+	long r = sendmmsg_held(fd, uv, n, flags);
+	file_put(f);
+	return r;
+}
+
+long sys_recvmmsg(int fd, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout)
+{
+	struct file *f = hold(fd);
+	long r = recvmmsg_held(fd, uv, n, flags, timeout);
+	file_put(f);
+	return r;
 }
