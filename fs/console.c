@@ -75,6 +75,15 @@ void console_input_notify(void)
 		drain();
 }
 
+/* Waits until the output written so far has left (tcdrain). */
+static void con_drain_out(void)
+{
+	if (hvc_on())
+		hvc_flush();
+	else
+		serial_flush();
+}
+
 static uint8_t ipeek(void) { return ibuf[ihead]; }
 
 static uint8_t ipop(void)
@@ -158,7 +167,7 @@ static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
 		if (copy_from_user(&t, p, sizeof(t)))
 			return -EFAULT;
 		if (req == TCSETSW || req == TCSETSF)
-			serial_flush();
+			con_drain_out();
 		if (req == TCSETSF)
 			ilen = 0;
 		tio = t;
@@ -196,7 +205,7 @@ static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
 		}
 		return 0;
 	case TCSBRK:          /* tcdrain */
-		serial_flush();
+		con_drain_out();
 		return 0;
 	default:
 		return -ENOTTY;

@@ -17,7 +17,9 @@ int irq_alloc(irq_handler_t h, void *arg);
 uint64_t irq_msi_address(void);
 /* Routes I/O APIC input gsi to vector (level-triggered active-low when
  * level, as PCI INTx; edge active-high otherwise); -1 when there is no
- * I/O APIC or no such input. */
+ * I/O APIC or no such input. A line routed before is shared: it keeps its
+ * first vector and mode, and vector's handler runs after that one's (so a
+ * handler must check that its device interrupted). */
 int irq_route_gsi(unsigned gsi, int vector, bool level);
 /* The same with the polarity given (virtio-mmio lines on microvm are
  * level-triggered active-high); an ACPI interrupt source override for gsi

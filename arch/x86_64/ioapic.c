@@ -1,6 +1,6 @@
 /* ioapic.c: the I/O APICs, found in the ACPI MADT (with its interrupt
  * source overrides), and routing one global system interrupt (GSI) to a
- * vector on this CPU. Looked up the first time a driver asks, so a boot
+ * vector on this CPU; a second device on a routed line shares its vector. Looked up the first time a driver asks, so a boot
  * without devices pays nothing. */
 #include "kernel/kernel.h"
 #include "kernel/irq.h"
@@ -30,6 +30,8 @@ static struct {
 } overrides[MAX_OVERRIDES];
 static int noverrides;
 static bool scanned;
+#define MAX_GSI 256
+static uint8_t gsi_vector[MAX_GSI];   /* vector a line is routed to, 0: none */
 
 static uint32_t reg_read(struct ioapic *a, uint32_t r)
 {
@@ -95,6 +97,13 @@ int irq_route_gsi_mode(unsigned gsi, int vector, bool level, bool active_low)
 		struct ioapic *a = &ioapics[i];
 		if (gsi < a->gsi_base || gsi >= a->gsi_base + a->npins)
 			continue;
+		if (gsi < MAX_GSI && gsi_vector[gsi]) {
+			/* A shared line (PCI INTx): both handlers run on it. */
+			irq_share(gsi_vector[gsi], vector);
+			return 0;
+		}
+		if (gsi < MAX_GSI)
+			gsi_vector[gsi] = (uint8_t)vector;
 		unsigned pin = gsi - a->gsi_base;
 		uint32_t lo = (uint32_t)vector | (active_low ? RED_LOW : 0) | (level ? RED_LEVEL : 0);
 		lapic_enable();

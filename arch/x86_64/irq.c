@@ -1,6 +1,7 @@
 /* irq.c: device interrupt vectors (48..239): handing them out, running
- * the handler of one when it fires (trap.c then sends the EOI), the MSI
- * message address, and the functions run on every timer tick. */
+ * the handler of one when it fires (trap.c then sends the EOI), chaining
+ * the handlers of devices that share one I/O APIC line, the MSI message
+ * address, and the functions run on every timer tick. */
 #include "kernel/kernel.h"
 #include "kernel/irq.h"
 #include "arch/x86_64/trap.h"
@@ -11,6 +12,7 @@
 static struct {
 	irq_handler_t fn;
 	void *arg;
+	int next;                 /* vector sharing this one's line, or 0 */
 } handlers[NVEC];
 static int next_free;
 
@@ -29,9 +31,21 @@ int irq_alloc(irq_handler_t h, void *arg)
 
 void irq_dispatch(unsigned v)
 {
-	unsigned i = v - T_DEV_FIRST;
-	if (i < NVEC && handlers[i].fn)
-		handlers[i].fn(handlers[i].arg);
+	for (int guard = 0; guard < NVEC && v >= T_DEV_FIRST && v <= T_DEV_LAST; guard++) {
+		unsigned i = v - T_DEV_FIRST;
+		if (handlers[i].fn)
+			handlers[i].fn(handlers[i].arg);
+		v = (unsigned)handlers[i].next;
+	}
+}
+
+void irq_share(int first, int vector)
+{
+	unsigned i = (unsigned)first - T_DEV_FIRST;
+	while (i < NVEC && handlers[i].next)
+		i = (unsigned)handlers[i].next - T_DEV_FIRST;
+	if (i < NVEC && first != vector)
+		handlers[i].next = vector;
 }
 
 /* Fixed delivery, physical destination: this CPU's local APIC. */

@@ -42,6 +42,8 @@ unsigned lapic_id(void);
 #define T_DEV_LAST 239
 /* Runs the handler of device vector v (v in T_DEV_FIRST..T_DEV_LAST). */
 void irq_dispatch(unsigned v);
+/* Makes vector's handler run too whenever first fires (a shared line). */
+void irq_share(int first, int vector);
 /* Enters ring 3 with the registers of tf; does not return. */
 __attribute__((noreturn)) void trap_return(struct trapframe *tf);
 

@@ -1,6 +1,10 @@
-/* console.c: the virtio console driver, port 0 only (no MULTIPORT): the
- * program's console when the kernel option console=hvc asks for it
- * (fs/console.c). Received data lands in 4 KiB buffers that stay out of
+/* console.c: the virtio console driver, port 0 only: the program's
+ * console when the kernel option console=hvc asks for it (fs/console.c).
+ * With VIRTIO_CONSOLE_F_MULTIPORT (QEMU offers it) the control queues
+ * tell whether port 0 exists and is a console (QEMU's first virtconsole
+ * is port 0): the driver says it is ready, acknowledges the ports, and
+ * opens port 0 once it is named a console (other ports stay closed); without a console
+ * port there is no hvc. Without MULTIPORT port 0 is taken on trust. Received data lands in 4 KiB buffers that stay out of
  * the ring until the program has read them (so a program that stops
  * reading stops the sender); sent data is copied into 4 KiB buffers,
  * collected back when the device has used them. Both queues interrupt;
@@ -11,9 +15,13 @@
 #include "drivers/virtio/virtq.h"
 #include "drivers/virtio/console.h"
 #include "fs/vfs.h"
+#include <linux/virtio_console.h>
 
 #define BUF 4096
 #define NBUF 16
+#define CBUF 256                 /* control messages: header + a port name */
+#define NCTL 8
+#define HANDSHAKE_NS 500000000UL
 
 struct rxbuf {
 	uint8_t *buf;
@@ -28,6 +36,8 @@ struct vcons {
 	uint8_t *txfree[NBUF];
 	int ntxfree;
 	struct waitq txwait;
+	struct virtq crx, ctx;        /* control queues (MULTIPORT) */
+	struct virtio_console_control *cmsg;   /* the one control message in flight */
 };
 
 static struct vcons *hvc;
@@ -62,9 +72,84 @@ static void collect(struct vcons *c)
 		virtq_kick(&c->rx);
 }
 
+static void post_ctl(struct vcons *c, uint8_t *b)
+{
+	struct vq_buf vb = { b, CBUF, true };
+	virtq_add(&c->crx, &vb, 1, b);
+}
+
+/* Control messages after the handshake (the host opening the port, its
+ * name, resizes) need no answer: their buffers go back. */
+static void drain_ctl(struct vcons *c)
+{
+	uint8_t *b;
+	bool any = false;
+	if (!c->cmsg)
+		return;
+	while ((b = virtq_get(&c->crx, NULL))) {
+		post_ctl(c, b);
+		any = true;
+	}
+	while (virtq_get(&c->ctx, NULL))
+		;
+	if (any)
+		virtq_kick(&c->crx);
+}
+
+/* Sends one control message and waits (bounded) for the device to take it. */
+static void ctl_send(struct vcons *c, uint32_t id, uint16_t event, uint16_t value)
+{
+	c->cmsg->id = id;
+	c->cmsg->event = event;
+	c->cmsg->value = value;
+	struct vq_buf vb = { c->cmsg, sizeof(*c->cmsg), false };
+	if (virtq_add(&c->ctx, &vb, 1, c->cmsg))
+		return;
+	virtq_kick(&c->ctx);
+	uint64_t t0 = time_ns();
+	while (!virtq_get(&c->ctx, NULL) && time_ns() - t0 < HANDSHAKE_NS)
+		__asm__ volatile("pause" ::: "memory");
+}
+
+/* The MULTIPORT handshake: true when port 0 is a console, now open. */
+static bool handshake(struct vcons *c)
+{
+	uint8_t *mem = kmalloc(NCTL * CBUF);
+	c->cmsg = kmalloc(sizeof(*c->cmsg));
+	if (!mem || !c->cmsg)
+		return false;
+	for (int i = 0; i < NCTL && i < (int)c->crx.size; i++)
+		post_ctl(c, mem + i * CBUF);
+	virtq_kick(&c->crx);
+	ctl_send(c, 0, VIRTIO_CONSOLE_DEVICE_READY, 1);
+	uint64_t t0 = time_ns();
+	while (time_ns() - t0 < HANDSHAKE_NS) {
+		uint32_t len;
+		uint8_t *b = virtq_get(&c->crx, &len);
+		if (!b) {
+			__asm__ volatile("pause" ::: "memory");
+			continue;
+		}
+		struct virtio_console_control m;
+		memcpy(&m, b, sizeof(m));
+		post_ctl(c, b);
+		virtq_kick(&c->crx);
+		if (len < sizeof(m))
+			continue;
+		if (m.event == VIRTIO_CONSOLE_PORT_ADD)
+			ctl_send(c, m.id, VIRTIO_CONSOLE_PORT_READY, 1);   /* only port 0 is opened */
+		else if (m.event == VIRTIO_CONSOLE_CONSOLE_PORT && m.id == 0) {
+			ctl_send(c, 0, VIRTIO_CONSOLE_PORT_OPEN, 1);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void intr(struct virtio_dev *d)
 {
 	struct vcons *c = d->drv;
+	drain_ctl(c);
 	int had = c->fcount, free_before = c->ntxfree;
 	collect(c);
 	if (c->ntxfree > free_before)
@@ -143,14 +228,16 @@ int virtio_console_probe(struct virtio_dev *d)
 		kinfo("virtio-console: %s: one console is enough; not used\n", d->where);
 		return -1;
 	}
-	if (virtio_negotiate(d, 0))
+	if (virtio_negotiate(d, 1ULL << VIRTIO_CONSOLE_F_MULTIPORT))
 		return -1;
+	bool multiport = virtio_has(d, VIRTIO_CONSOLE_F_MULTIPORT);
 	struct vcons *c = kzalloc(sizeof(*c));
 	if (!c)
 		return -1;
 	c->vd = d;
 	d->drv = c;
-	if (virtq_setup(&c->rx, d, 0, NBUF) || virtq_setup(&c->tx, d, 1, NBUF)) {
+	if (virtq_setup(&c->rx, d, 0, NBUF) || virtq_setup(&c->tx, d, 1, NBUF) ||
+	    (multiport && (virtq_setup(&c->crx, d, 2, NCTL) || virtq_setup(&c->ctx, d, 3, NCTL)))) {
 		virtio_fail(d, "cannot set up the receive and send queues");
 		return -1;
 	}
@@ -163,10 +250,15 @@ int virtio_console_probe(struct virtio_dev *d)
 		post_rx(c, mem + (size_t)i * BUF);
 	for (unsigned i = 0; i < c->tx.size; i++)
 		c->txfree[c->ntxfree++] = mem + (size_t)(c->rx.size + i) * BUF;
-	d->intr = intr;
 	virtio_ready(d);
+	if (multiport && !handshake(c)) {
+		kinfo("virtio-console: %s: port 0 is not a console (QEMU: -device virtconsole); not used\n",
+		      d->where);
+		return -1;
+	}
+	d->intr = intr;
 	virtq_kick(&c->rx);
 	hvc = c;
-	kinfo("virtio-console hvc0: %s\n", d->where);
+	kinfo("virtio-console hvc0: %s%s\n", d->where, multiport ? ", port 0 of several" : "");
 	return 0;
 }

@@ -159,8 +159,11 @@ static void probe(uint64_t pa, unsigned gsi)
 		return;
 	}
 	set_status(&v->vd, 0);      /* reset */
-	while (get_status(&v->vd))
-		;
+	for (int spins = 0; get_status(&v->vd); spins++)
+		if (spins > 1000000) {
+			kinfo("virtio: %s: the device does not reset; not used\n", v->vd.where);
+			return;
+		}
 	int vec = irq_alloc(irq_handler, &v->vd);
 	if (vec < 0 || irq_route_gsi_mode(gsi, vec, true, false)) {
 		kinfo("virtio: %s: cannot route GSI %u; not used\n", v->vd.where, gsi);

@@ -179,8 +179,11 @@ static void probe(struct pci_dev *p)
 	}
 	pci_enable(p);
 	v->common->device_status = 0;               /* reset */
-	while (v->common->device_status != 0)
-		;
+	for (int spins = 0; v->common->device_status != 0; spins++)
+		if (spins > 1000000) {
+			kinfo("virtio: %s: the device does not reset; not used\n", p->name);
+			return;
+		}
 
 	int vec = irq_alloc(irq_handler, &v->vd);
 	if (vec < 0) {

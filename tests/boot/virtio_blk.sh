@@ -2,7 +2,7 @@
 # virtio_blk.sh: a disk image given to QEMU as a virtio block device is
 # /dev/vda inside htux. Debian's busybox reads it: md5sum equal to the
 # host's on pc, q35 and microvm, with INTx instead of MSI-X, with two
-# disks; od at an offset. A program writes a pattern at an odd offset and
+# disks (also two INTx disks on one shared line); od at an offset. A program writes a pattern at an odd offset and
 # fsyncs (the host sees those bytes in the file after QEMU exits, and only
 # those); the capacity ioctl; a read-only drive refuses writes with EPERM
 # as Linux does; a missing --disk file is a launcher error.
@@ -12,7 +12,7 @@ require_cc musl
 BB=/bin/busybox
 [ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
 	skip_all "Debian's busybox-static is not installed"
-plan 13
+plan 14
 
 build_static blkdev progs/blkdev.c musl || bail_out "cannot build blkdev"
 IMG=$HTUX_TMP/disk.img
@@ -35,6 +35,15 @@ head -c 1048576 /dev/urandom > "$HTUX_TMP/disk2.img"
 WANT2=$(md5sum < "$HTUX_TMP/disk2.img" | cut -d' ' -f1)
 htux_run --disk "$IMG" --disk "$HTUX_TMP/disk2.img" "$BB" md5sum /dev/vda /dev/vdb
 check_output_status "two disks: vda and vdb in the order given" "$WANT  /dev/vda
+$WANT2  /dev/vdb" 0
+
+# Slots 3 and 7 share one PCI interrupt line on pc: both handlers run on it.
+htux_run --qemu-arg -drive --qemu-arg "file=$IMG,if=none,format=raw,id=x0" \
+	--qemu-arg -device --qemu-arg virtio-blk-pci,drive=x0,vectors=0,addr=3 \
+	--qemu-arg -drive --qemu-arg "file=$HTUX_TMP/disk2.img,if=none,format=raw,id=x1" \
+	--qemu-arg -device --qemu-arg virtio-blk-pci,drive=x1,vectors=0,addr=7 \
+	"$BB" md5sum /dev/vda /dev/vdb
+check_output_status "two INTx disks sharing one interrupt line" "$WANT  /dev/vda
 $WANT2  /dev/vdb" 0
 
 htux_run --disk "$IMG" "$HTUX_TMP/blkdev" /dev/vda size

@@ -4,15 +4,15 @@
 # virtio-serial and virtconsole): output byte for byte as on the UART on
 # pc, q35 and microvm, large binary output complete before the exit,
 # 1 MiB of stdin into Debian's busybox md5sum right and fast (the UART
-# path takes minutes for that), and console=hvc without the device is a
-# one-line error.
+# path takes minutes for that), and console=hvc without the device, or
+# with a virtio-serial device holding no console port, is a one-line error.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
 BB=/bin/busybox
 [ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
 	skip_all "Debian's busybox-static is not installed"
-plan 9
+plan 10
 
 build_static hello progs/hello.c musl || bail_out "cannot build hello"
 htux_run "$HTUX_TMP/hello" 'a b' c
@@ -61,4 +61,15 @@ if [ "$ST" = 251 ] && [ "$OUT" = "htux: console=hvc: no virtio console found (QE
 	ok "console=hvc without a virtio console: one line, status 125"
 else
 	not_ok "console=hvc without a virtio console: one line, status 125" "status $ST" "$OUT"
+fi
+OUT=$(timeout -k 5 60 "$HTUX_QEMU" -M q35 -m 64M -kernel "$HTUX_BUILDDIR/htux.elf" \
+	-initrd "$HTUX_TMP/hello.cpio" -append console=hvc -display none -monitor none \
+	-serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 \
+	-chardev null,id=nul -device virtio-serial-pci -device virtserialport,chardev=nul \
+	< /dev/null 2>&1)
+ST=$?
+if [ "$ST" = 251 ] && [ "$OUT" = "htux: console=hvc: no virtio console found (QEMU: -device virtio-serial-pci -device virtconsole,chardev=ID)" ]; then
+	ok "console=hvc with a virtio-serial port that is no console: the same line"
+else
+	not_ok "console=hvc with a virtio-serial port that is no console: the same line" "status $ST" "$OUT"
 fi
