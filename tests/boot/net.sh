@@ -4,15 +4,16 @@
 # C echo server (100 connections open at once, 10 MiB echoed, UDP; also on
 # microvm), a static address (ip=), Debian's redis-server (redis-cli,
 # redis-benchmark), busybox httpd (a file and a 10 MiB file fetched with
-# curl; it forks a child per request), a Go net/http server; and the
-# errors for a host port in use and a bad ip= option.
+# curl; it forks a child per request), python3 -m http.server, a Go
+# net/http server; and the errors for a host port in use and a bad ip=
+# option.
 # Each guest runs in the background; the test waits for its port (with a
 # timeout), runs the client, then the server exits or the guest is killed.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc glibc
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-plan 15
+plan 16
 
 CLIENT=$HTUX_SRCDIR/tests/progs/net/client.py
 
@@ -196,6 +197,26 @@ else
 	curl -s --max-time 60 -o "$HTUX_TMP/big.got" "http://127.0.0.1:$P/big.bin"
 	check "httpd: 10 MiB file, same bytes" cmp -s "$HTUX_TMP/www/big.bin" "$HTUX_TMP/big.got"
 	guest_kill
+fi
+
+# ---- Debian's python3 -m http.server (dynamic; it falls back to IPv4)
+PY=/usr/bin/python3            # Debian's (not a python3 found first on PATH)
+STDLIB=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])' 2>/dev/null)
+if [ -x "$PY" ] && [ -d "$STDLIB" ] && command -v curl >/dev/null; then
+	mkdir -p "$HTUX_TMP/pyw"
+	echo "served by python3 in htux" >"$HTUX_TMP/pyw/a.txt"
+	P=$(free_port)
+	guest_start pyhttp -m 256M -p "$P:8000" --add "$STDLIB" --add "$HTUX_TMP/pyw:/pyw" \
+		"$PY" -m http.server -d /pyw 8000
+	got=
+	for i in $(seq 120); do
+		got=$(curl -s --max-time 5 "http://127.0.0.1:$P/a.txt") && [ -n "$got" ] && break
+		sleep 0.5
+	done
+	check "python3 -m http.server: a file fetched with curl" test "$got" = "served by python3 in htux"
+	guest_kill
+else
+	skip "python3 -m http.server" "python3's standard library or curl not found"
 fi
 
 # ---- Go net/http (CGO_ENABLED=0)
