@@ -1,7 +1,8 @@
 /* etc.c: the few files under /etc that C libraries read to answer
  * questions about users, groups, host names and name servers. Each is made
  * at boot only when the image has none: root's entries, localhost, and
- * QEMU's user-network DNS server. */
+ * QEMU's user-network DNS server (replaced by the name servers the network
+ * configuration gives, net/stack.c). */
 #include "fs/vfs.h"
 #include "fs/minifs/minifs.h"
 
@@ -14,6 +15,8 @@ static const struct {
 	{ "/etc/hosts", "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n" },
 	{ "/etc/resolv.conf", "nameserver 10.0.2.3\n" },
 };
+
+static struct inode *resolv;    /* /etc/resolv.conf when we made it */
 
 int etc_init(void)
 {
@@ -37,7 +40,16 @@ int etc_init(void)
 			return e;
 		if (minifs_is(f->ino))
 			minifs_set_data(f->ino, etc_files[i].text, strlen(etc_files[i].text));
+		if (minifs_is(f->ino) && !strcmp(etc_files[i].path, "/etc/resolv.conf"))
+			resolv = inode_get(f->ino);
 		file_put(f);
 	}
 	return 0;
+}
+
+void etc_set_resolv(const char *text)
+{
+	/* only our own file, still unchanged in size by the program */
+	if (resolv && resolv->nlink)
+		minifs_set_data(resolv, text, strlen(text));
 }

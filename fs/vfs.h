@@ -199,6 +199,7 @@ void xattr_drop(struct inode *ino);          /* frees ino's extended attributes 
 void flock_release(struct file *f);          /* f's last close: drops its flock (fs/flock.c) */
 int pseudo_init(struct inode *root);         /* /dev, /proc and /sys */
 int etc_init(void);                          /* /etc/passwd, group, hosts, resolv.conf (fs/etc.c) */
+void etc_set_resolv(const char *text);       /* our resolv.conf says text (kept by the caller) */
 int blockdev_nodes_init(void);               /* /dev/vda, ... for the disks found (fs/blockdev.c) */
 
 /* Copies to/from a user or kernel buffer; 0 or -EFAULT. */

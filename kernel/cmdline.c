@@ -3,6 +3,7 @@
  * words and the program after "--" (syntax in docs/design.md). */
 #include "kernel/kernel.h"
 #include "kernel/cmdline.h"
+#include "net/stack.h"
 
 struct kopts kopts;
 char *cmdline_virtio_mmio[CMDLINE_MAX_MOUNTS];
@@ -95,7 +96,10 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.panic_test = 2;
 		else if (!strcmp(w, "quiet"))
 			kopts.verbose = false;
-		else if (!strcmp(w, "console=hvc") || !strcmp(w, "console=hvc0"))
+		else if (!strncmp(w, "ip=", 3)) {
+			if (net_set_ip_option(w + 3))
+				return -1;
+		} else if (!strcmp(w, "console=hvc") || !strcmp(w, "console=hvc0"))
 			kopts.console_hvc = true;
 		else if (!strcmp(w, "console=ttyS0") || !strcmp(w, "console=uart"))
 			kopts.console_hvc = false;

@@ -13,6 +13,7 @@
 #include "arch/x86_64/acpi.h"
 #include "fs/vfs.h"
 #include "fs/mount.h"
+#include "net/stack.h"
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/console.h"
 
@@ -111,6 +112,7 @@ void kmain(uint32_t magic, uint32_t info)
 	if (mounts_boot(cl.mount_dev, cl.mount_path, cl.nmounts))
 		vm_exit(STATUS_BAD_IMAGE);   /* mounts_boot said why */
 
+	net_init();
 	size_t len;
 	char *blob = read_image_file("/.htux/env", &len);
 	if (blob)

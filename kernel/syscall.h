@@ -313,4 +313,26 @@ long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
 		      const struct __kernel_timespec *timeout, const uint64_t *sigmask,
 		      size_t sigsetsize);
 
+/* net/socket.c: sockets */
+struct k_msghdr;
+struct k_mmsghdr;
+long sys_socket(int family, int type, int protocol);
+long sys_socketpair(int family, int type, int protocol, int *sv);
+long sys_bind(int fd, const void *addr, int len);
+long sys_listen(int fd, int backlog);
+long sys_accept(int fd, void *addr, int *len);
+long sys_accept4(int fd, void *addr, int *len, int flags);
+long sys_connect(int fd, const void *addr, int len);
+long sys_getsockname(int fd, void *addr, int *len);
+long sys_getpeername(int fd, void *addr, int *len);
+long sys_shutdown(int fd, int how);
+long sys_sendto(int fd, const void *buf, size_t n, int flags, const void *addr, int alen);
+long sys_recvfrom(int fd, void *buf, size_t n, int flags, void *addr, int *alen);
+long sys_sendmsg(int fd, const struct k_msghdr *msg, int flags);
+long sys_recvmsg(int fd, struct k_msghdr *msg, int flags);
+long sys_sendmmsg(int fd, struct k_mmsghdr *v, unsigned n, int flags);
+long sys_recvmmsg(int fd, struct k_mmsghdr *v, unsigned n, int flags, void *timeout);
+long sys_setsockopt(int fd, int level, int name, const void *val, int len);
+long sys_getsockopt(int fd, int level, int name, void *val, int *len);
+
 #endif

@@ -296,10 +296,50 @@ static void test_devices(void)
 	htux_opts_free(&o);
 }
 
+/* --net and -p: the user network, forwards, microvm's device, errors. */
+static void test_net(void)
+{
+	char *a[] = { "htux", "run", "-p", "8080:80", "--publish=5353:53/udp", "-p8022:22/tcp", "prog" };
+	char *m[] = { "htux", "run", "--machine", "microvm", "--net", "prog" };
+	char *bad[] = { "htux", "run", "-p", "80", "prog" };
+	char *bad2[] = { "htux", "run", "-p", "0:80", "prog" };
+	char *bad3[] = { "htux", "run", "-p", "80:80/sctp", "prog" };
+	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
+			       "/t/app.cpio", "/t/status", 0, NULL };
+	struct htux_opts o;
+	struct argvec q = { 0 };
+	char err[256];
+
+	ok(htux_parse(ARGC(a), a, &o, err, sizeof err) == 0, "-p three ways");
+	ok(o.net && o.nports == 3, "-p implies --net");
+	ok(qemu_command(&o, &p, &q) == 0, "QEMU command with forwards");
+	is_str(after(&q, "-netdev"), "user,id=htux-n0,hostfwd=tcp:127.0.0.1:8080-:80,"
+	       "hostfwd=udp:127.0.0.1:5353-:53,hostfwd=tcp:127.0.0.1:8022-:22", "-netdev user with hostfwd");
+	ok(has(&q, "virtio-net-pci,netdev=htux-n0"), "virtio-net-pci on pc");
+	argvec_free(&q);
+	htux_opts_free(&o);
+
+	ok(htux_parse(ARGC(m), m, &o, err, sizeof err) == 0, "--net on microvm");
+	ok(qemu_command(&o, &p, &q) == 0, "QEMU command on microvm");
+	is_str(after(&q, "-netdev"), "user,id=htux-n0", "no forwards");
+	ok(has(&q, "virtio-net-device,netdev=htux-n0"), "virtio-net-device on microvm");
+	argvec_free(&q);
+	htux_opts_free(&o);
+
+	ok(htux_parse(ARGC(bad), bad, &o, err, sizeof err) == -1, "-p 80 refused");
+	is_str(err, "-p 80: expected HOSTPORT:GUESTPORT[/tcp|/udp] with ports 1-65535", "its message");
+	htux_opts_free(&o);
+	ok(htux_parse(ARGC(bad2), bad2, &o, err, sizeof err) == -1, "port 0 refused");
+	htux_opts_free(&o);
+	ok(htux_parse(ARGC(bad3), bad3, &o, err, sizeof err) == -1, "an unknown protocol refused");
+	htux_opts_free(&o);
+}
+
 int main(void)
 {
 	test_defaults();
 	test_devices();
+	test_net();
 	test_options();
 	test_debug_options();
 	test_errors();

@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -71,6 +74,13 @@ static const char usage[] =
 "                         filesystem there (kernel option\n"
 "                         mount.vda=/MOUNTPOINT); an ext2 first disk\n"
 "                         goes on /data without one\n"
+"  --net                  a virtio network device on QEMU's user network\n"
+"                         (the guest gets 10.0.2.15 by DHCP, gateway\n"
+"                         10.0.2.2, DNS 10.0.2.3)\n"
+"  -p, --publish HOSTPORT:GUESTPORT[/udp]\n"
+"                         forward 127.0.0.1:HOSTPORT on this host to the\n"
+"                         guest's GUESTPORT (TCP unless /udp; repeatable;\n"
+"                         implies --net)\n"
 "  --console serial|hvc   the program's console: COM1 (default) or a\n"
 "                         virtio console port (kernel option console=hvc;\n"
 "                         kernel messages then go to stderr)\n"
@@ -239,6 +249,34 @@ static int dry_run(const struct htux_opts *o, struct run *r)
 	return ret;
 }
 
+/* Each -p host port must be free on 127.0.0.1, or QEMU would fail with a
+   less helpful message. */
+static int ports_check(const struct htux_opts *o)
+{
+	for (size_t i = 0; i < o->nports; i++) {
+		int h, g, fd, one = 1;
+		const char *proto;
+		struct sockaddr_in a = { .sin_family = AF_INET };
+
+		if (port_split(o->ports[i], &h, &g, &proto))
+			continue;
+		a.sin_port = htons((unsigned short)h);
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd = socket(AF_INET, strcmp(proto, "udp") ? SOCK_STREAM : SOCK_DGRAM, 0);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(fd, (struct sockaddr *)&a, sizeof a)) {
+			htux_error("-p %s: host port %d/%s: %s", o->ports[i], h, proto,
+				   errno == EADDRINUSE ? "already in use" : strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 static int run(const struct htux_opts *o)
 {
 	struct run r = { 0 };
@@ -278,6 +316,10 @@ static int run(const struct htux_opts *o)
 			goto out;
 		}
 		free(file);
+	}
+	if (!o->dry_run && ports_check(o)) {
+		ret = FAILED;
+		goto out;
 	}
 	r.mkimage = locate_tool("htux-mkimage");
 	if (o->dry_run) {

@@ -59,7 +59,7 @@ static const char *const valued[] = {
 	"--boot", "--image",
 	"-m", "--mem", "--machine", "--cpu", "-e", "--env", "--add",
 	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", "--disk",
-	"--console", NULL
+	"--console", "-p", "--publish", NULL
 };
 
 /* If argv[*i] is option name (with its value attached or not), returns
@@ -119,6 +119,8 @@ static int flag(const char *a, struct htux_opts *o)
 		o->gdb_port = gdb_port(a + 6);
 	else if (!strcmp(a, "--verbose"))
 		o->verbose = 1;
+	else if (!strcmp(a, "--net"))
+		o->net = 1;
 	else if (!strcmp(a, "--dry-run"))
 		o->dry_run = 1;
 	else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
@@ -180,6 +182,14 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 		if (strcmp(v, "hvc") && strcmp(v, "serial"))
 			return bad(err, len, "--console %s: expected serial or hvc", v);
 		o->hvc = !strcmp(v, "hvc");
+	} else if (!strcmp(name, "-p") || !strcmp(name, "--publish")) {
+		int h, g;
+		const char *proto;
+		if (port_split(v, &h, &g, &proto))
+			return bad(err, len, "%s %s: expected HOSTPORT:GUESTPORT[/tcp|/udp] with ports 1-65535", name, v);
+		if (push(&o->ports, &o->nports, v))
+			return bad(err, len, "out of memory");
+		o->net = 1;
 	} else if (!strcmp(name, "--qemu-arg")) {
 		if (push(&o->qemu_args, &o->nqemu_args, v))
 			return bad(err, len, "out of memory");
@@ -274,6 +284,31 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 	return 0;
 }
 
+static int port_num(const char **s)
+{
+	long v = 0;
+
+	if (!isdigit((unsigned char)**s))
+		return -1;
+	while (isdigit((unsigned char)**s) && v <= 65535)
+		v = v * 10 + (*(*s)++ - '0');
+	return v >= 1 && v <= 65535 ? (int)v : -1;
+}
+
+int port_split(const char *spec, int *host, int *guest, const char **proto)
+{
+	const char *s = spec;
+
+	*proto = "tcp";
+	if ((*host = port_num(&s)) < 0 || *s++ != ':' || (*guest = port_num(&s)) < 0)
+		return -1;
+	if (!strcmp(s, "/udp"))
+		*proto = "udp";
+	else if (*s && strcmp(s, "/tcp"))
+		return -1;
+	return 0;
+}
+
 char *disk_split(const char *spec, const char **mountpoint)
 {
 	const char *colon = strrchr(spec, ':');
@@ -296,6 +331,7 @@ char *disk_split(const char *spec, const char **mountpoint)
 void htux_opts_free(struct htux_opts *o)
 {
 	free(o->disks);
+	free(o->ports);
 	free(o->mk);
 	free(o->append);
 	free(o->qemu_args);

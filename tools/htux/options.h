@@ -30,6 +30,9 @@ struct htux_opts {
 	const char **disks;	/* --disk FILE[:MOUNTPOINT], in order (vda, vdb, ...) */
 	size_t ndisks;
 	int hvc;		/* --console hvc: the program's console is virtio */
+	int net;		/* --net: a virtio network device on QEMU's user network */
+	const char **ports;	/* -p HOSTPORT:GUESTPORT[/udp], in order */
+	size_t nports;
 	char **prog;		/* PROG and its ARGs */
 	size_t nprog;
 };
@@ -41,6 +44,9 @@ struct htux_opts {
 int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 	       size_t errlen);
 void htux_opts_free(struct htux_opts *o);
+/* Parses a -p value HOSTPORT:GUESTPORT[/tcp|/udp]: 0 and the ports and
+   protocol ("tcp" or "udp"), or -1. */
+int port_split(const char *spec, int *host, int *guest, const char **proto);
 /* Splits a --disk value: the host file (malloc'd) and the mount point
    (inside spec, or NULL when there is none: FILE:/PATH). */
 char *disk_split(const char *spec, const char **mountpoint);

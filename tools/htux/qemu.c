@@ -153,6 +153,28 @@ static int devices(const struct htux_opts *o, struct argvec *out)
 		free(f);
 		free(file);
 	}
+	if (o->net) {
+		/* QEMU's user network (10.0.2.0/24, DHCP, DNS at 10.0.2.3) with
+		   -p ports forwarded from the host's 127.0.0.1. */
+		size_t n = 32;
+		for (i = 0; i < o->nports; i++)
+			n += strlen(o->ports[i]) + 40;
+		char *nd = malloc(n);
+		if (!nd)
+			return 0;
+		strcpy(nd, "user,id=htux-n0");
+		for (i = 0; i < o->nports; i++) {
+			int h, g;
+			const char *proto;
+			if (port_split(o->ports[i], &h, &g, &proto) == 0)
+				sprintf(nd + strlen(nd), ",hostfwd=%s:127.0.0.1:%d-:%d", proto, h, g);
+		}
+		argvec_push(out, "-netdev");
+		argvec_push(out, nd);
+		argvec_push(out, "-device");
+		argvec_push(out, mmio ? "virtio-net-device,netdev=htux-n0" : "virtio-net-pci,netdev=htux-n0");
+		free(nd);
+	}
 	if (o->hvc) {
 		argvec_push(out, "-device");
 		argvec_push(out, mmio ? "virtio-serial-device" : "virtio-serial-pci");

@@ -1,0 +1,75 @@
+/* lwipopts.h: how htux configures lwIP: no OS layer (NO_SYS: the kernel
+ * is not preemptive and calls the raw API directly), the kernel heap for
+ * all memory, IPv4 with ARP, DHCP, TCP, UDP and the loopback interface;
+ * no netconn or socket API (the kernel's own socket layer is in net/). */
+#ifndef HTUX_LWIPOPTS_H
+#define HTUX_LWIPOPTS_H
+
+#define NO_SYS                  1
+#define SYS_LIGHTWEIGHT_PROT    0
+#define LWIP_SOCKET             0
+#define LWIP_NETCONN            0
+#define LWIP_STATS              0
+
+/* Memory: everything from kmalloc. */
+#define MEM_LIBC_MALLOC         1
+#define MEMP_MEM_MALLOC         1
+#define MEM_ALIGNMENT           8
+#define mem_clib_malloc         kmalloc
+#define mem_clib_free           kfree
+#define mem_clib_calloc(n, s)   kzalloc((size_t)(n) * (size_t)(s))
+#define MEMP_NUM_TCP_PCB        4096
+#define MEMP_NUM_TCP_PCB_LISTEN 256
+#define MEMP_NUM_UDP_PCB        256
+#define MEMP_NUM_TCP_SEG        8192
+#define MEMP_NUM_PBUF           4096
+#define PBUF_POOL_SIZE          512
+#define MEMP_NUM_SYS_TIMEOUT    16
+
+/* Protocols. */
+#define LWIP_IPV4               1
+#define LWIP_IPV6               0
+#define LWIP_ARP                1
+#define LWIP_ETHERNET           1
+#define LWIP_ICMP               1
+#define LWIP_RAW                0
+#define LWIP_DHCP               1
+#define LWIP_DHCP_DOES_ACD_CHECK 0
+#define DHCP_DOES_ARP_CHECK     0
+#define LWIP_DNS                1   /* only to keep the name servers DHCP gives */
+#define DNS_MAX_SERVERS         2
+#define LWIP_UDP                1
+#define LWIP_TCP                1
+#define LWIP_IGMP               0
+#define IP_REASSEMBLY           1
+#define IP_FRAG                 1
+#define IP_REASS_MAX_PBUFS      128
+#define IP_DEFAULT_TTL          64
+#define SO_REUSE                1
+#define LWIP_NETIF_HOSTNAME     1
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_LOOPBACK     1
+#define LWIP_HAVE_LOOPIF        1
+#define LWIP_LOOPBACK_MAX_PBUFS 0
+#define LWIP_CHECKSUM_ON_COPY   1
+#define ETH_PAD_SIZE            0
+
+/* TCP: windows that keep a TCG guest busy, and Linux-like timers. */
+#define TCP_MSS                 1460
+#define LWIP_WND_SCALE          1
+#define TCP_RCV_SCALE           4
+#define TCP_WND                 (256 * 1024)
+#define TCP_SND_BUF             (256 * 1024)
+#define TCP_SND_QUEUELEN        (4 * TCP_SND_BUF / TCP_MSS)
+#define TCP_SNDLOWAT            32768   /* below 0xffff - 4 MSS, as lwIP requires */
+#define TCP_OVERSIZE            TCP_MSS
+#define TCP_QUEUE_OOSEQ         1
+#define TCP_LISTEN_BACKLOG      0
+#define LWIP_TCP_KEEPALIVE      1
+#define LWIP_CALLBACK_API       1
+#define LWIP_EVENT_API          0
+#define TCP_MSL                 1000UL   /* TIME_WAIT lasts 2 s */
+
+#define LWIP_DEBUG              0
+
+#endif

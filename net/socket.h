@@ -1,0 +1,96 @@
+/* socket.h: sockets as the rest of the kernel sees them: the common
+ * socket record behind a socket file, the operations each family
+ * (net/inet.c: AF_INET over lwIP; net/unix.c: AF_UNIX) supplies, and the
+ * helpers they share for blocking, waking and addresses (net/socket.c).
+ *
+ * Data calls take a buffer that is a user pointer when user is true, as
+ * file_ops do; sendmsg/recvmsg with several iovecs go through a kernel
+ * buffer. Every blocking call waits on s->wq with sock_wait and every
+ * state change calls sock_wake, which also wakes poll, select and epoll. */
+#ifndef HTUX_NET_SOCKET_H
+#define HTUX_NET_SOCKET_H
+
+#include "fs/vfs.h"
+#include "fs/poll.h"
+#include "kernel/sched.h"
+
+#define SOCK_ADDR_MAX 128         /* sizeof(struct sockaddr_storage) */
+
+struct sock;
+
+/* What a receive asks for and reports. */
+struct sock_msg {
+	int flags;                    /* MSG_* of the call */
+	uint8_t addr[SOCK_ADDR_MAX];  /* recv: the sender (datagrams) */
+	unsigned addrlen;             /* recv: its length, 0: none */
+	unsigned msg_flags;           /* recv: MSG_TRUNC, MSG_CTRUNC, ... out */
+	/* AF_UNIX SCM_RIGHTS: files to pass (send) or received (recv). */
+	struct file **files;
+	int nfiles;
+	unsigned ctl_room;            /* recv: bytes of control buffer offered */
+};
+
+struct sock_ops {
+	int (*bind)(struct sock *s, const void *addr, unsigned len);
+	int (*listen)(struct sock *s, int backlog);
+	/* Takes a pending connection (blocking unless nonblock). */
+	int (*accept)(struct sock *s, struct sock **out, bool nonblock);
+	int (*connect)(struct sock *s, const void *addr, unsigned len, bool nonblock);
+	/* Sends n bytes of buf to addr (NULL: the peer); bytes sent or -errno. */
+	ssize_t (*send)(struct sock *s, const void *buf, size_t n, bool user,
+			const void *addr, unsigned addrlen, struct sock_msg *m, bool nonblock);
+	ssize_t (*recv)(struct sock *s, void *buf, size_t n, bool user,
+			struct sock_msg *m, bool nonblock);
+	int (*shutdown)(struct sock *s, int how);   /* SHUT_RD, SHUT_WR, SHUT_RDWR */
+	/* The local (peer false) or remote address; length or -errno. */
+	int (*getname)(struct sock *s, void *addr, bool peer);
+	unsigned (*poll)(struct sock *s);           /* EPOLL* bits */
+	int (*nread)(struct sock *s);               /* FIONREAD */
+	/* Options of the family's own levels (IPPROTO_TCP, ...) and the
+	 * SOL_SOCKET ones it acts on; -ENOPROTOOPT when unknown. */
+	int (*setopt)(struct sock *s, int level, int name, const void *val, unsigned len);
+	int (*getopt)(struct sock *s, int level, int name, void *val, unsigned *len);
+	void (*release)(struct sock *s);
+};
+
+struct sock {
+	struct pollsrc src;           /* first: FOP_POLLSRC */
+	int family, type, protocol;
+	const struct sock_ops *ops;
+	struct waitq wq;              /* everything that blocks on this socket */
+	struct file *file;            /* the open file, once it has one */
+	int error;                    /* pending error (SO_ERROR), positive errno */
+	bool reuseaddr, reuseport, keepalive, broadcast, passcred;
+	bool linger_on;
+	int linger_secs;
+	int rcvbuf, sndbuf;           /* as set (Linux doubles them) */
+	uint64_t rcvtimeo, sndtimeo;  /* ns, 0: none */
+	void *priv;                   /* the family's */
+};
+
+/* A new socket record (family ops set by the caller). */
+struct sock *sock_alloc(int family, int type, int protocol, const struct sock_ops *ops);
+/* Gives s an open file and a descriptor; the fd or -errno (s freed). */
+int sock_install(struct sock *s, unsigned flags, bool cloexec);
+/* The socket behind fd: NULL and *err = -EBADF / -ENOTSOCK. */
+struct sock *sock_from_fd(int fd, int *err);
+/* Waits for a change on s: 0, -EAGAIN (nonblock or receive/send timeout),
+ * -EINTR. timeo is s->rcvtimeo or s->sndtimeo. */
+int sock_wait(struct sock *s, bool nonblock, uint64_t timeo);
+/* s changed (key POLL_KEY_IN, _OUT or _ALL): wakes its waiters and poll. */
+void sock_wake(struct sock *s, unsigned key);
+/* SIGPIPE for a send on a closed stream, unless MSG_NOSIGNAL. */
+void sock_sigpipe(int flags);
+
+/* Families. */
+int inet_create(int type, int protocol, struct sock **out);
+int unix_create(int type, int protocol, struct sock **out);
+int unix_pair(int type, int protocol, struct sock **a, struct sock **b);
+
+/* The stack (net/stack.c): lwIP's timers and loopback delivery; called
+ * after every socket operation that may have queued packets. */
+void net_poll(void);
+/* The network is up (lwIP initialised); called before the first lwIP use. */
+void net_use(void);
+
+#endif

@@ -1,0 +1,693 @@
+/* unix.c: AF_UNIX sockets inside the guest: stream, datagram and
+ * seqpacket, named by a filesystem path (a socket inode made at bind) or
+ * an abstract name, socketpair, and SCM_RIGHTS (open files passed with a
+ * message). Each socket has a receive queue of messages the sender
+ * appends to directly; a stream reader reads across message boundaries,
+ * datagram and seqpacket readers take one message at a time. */
+#include "net/socket.h"
+#include "net/abi.h"
+#include "kernel/proc.h"
+
+#define UNIX_QUEUE_MAX (256 * 1024)   /* bytes queued to one receiver */
+#define UNIX_DGRAM_MAX 212992         /* largest datagram (Linux's default sndbuf) */
+#define UNIX_CHUNK     65536          /* a stream write is queued in pieces this big */
+#define UNIX_NAME_MAX  (sizeof(struct sockaddr_un))
+
+enum { U_NEW, U_LISTEN, U_CONNECTED };
+
+struct umsg {
+	struct umsg *next;
+	size_t len, off;
+	struct file **files;
+	int nfiles;
+	uint8_t from[UNIX_NAME_MAX];
+	unsigned fromlen;
+	uint8_t data[];
+};
+
+struct usock {
+	struct sock *s;
+	int st;
+	struct usock *peer;           /* the other end, or a datagram socket's default target */
+	bool was_connected;
+	bool shut_rd, shut_wr;        /* ours */
+	bool peer_gone;               /* the connected peer closed */
+	struct umsg *q, *q_tail;      /* received */
+	size_t queued;
+	uint8_t name[UNIX_NAME_MAX];  /* sockaddr_un as bound; namelen 0: unbound */
+	unsigned namelen;
+	struct inode *ino;            /* a path-bound socket's inode */
+	struct usock *acc, *acc_tail, *acc_next;
+	int nacc, backlog;
+	struct usock *all_next;       /* every AF_UNIX socket */
+};
+
+static struct usock *all;
+static const struct sock_ops unix_ops;
+
+static struct usock *U(struct sock *s) { return s->priv; }
+static bool is_stream(struct usock *u) { return u->s->type == SOCK_STREAM; }
+static bool is_dgram(struct usock *u) { return u->s->type == SOCK_DGRAM; }
+
+/* ---- names */
+
+struct uaddr {
+	bool abstract;
+	char path[UNIX_PATH_MAX + 1]; /* a path, NUL-terminated */
+	uint8_t abs[UNIX_PATH_MAX];   /* an abstract name (after the NUL) */
+	unsigned abslen;
+};
+
+/* 1: autobind (family only), 0: parsed, <0: -errno. */
+static int uaddr_parse(const void *a, unsigned len, struct uaddr *out)
+{
+	const struct sockaddr_un *sun = a;
+	memset(out, 0, sizeof(*out));
+	if (len < sizeof(sun->sun_family) || len > sizeof(*sun) || sun->sun_family != AF_UNIX)
+		return -EINVAL;
+	unsigned n = len - (unsigned)sizeof(sun->sun_family);
+	if (n == 0)
+		return 1;
+	if (sun->sun_path[0] == 0) {
+		out->abstract = true;
+		out->abslen = n - 1;
+		memcpy(out->abs, sun->sun_path + 1, n - 1);
+		return 0;
+	}
+	memcpy(out->path, sun->sun_path, n);
+	out->path[n] = 0;
+	return 0;
+}
+
+static struct usock *find_abstract(const uint8_t *name, unsigned len, int type)
+{
+	for (struct usock *u = all; u; u = u->all_next)
+		if (!u->ino && u->namelen == 2 + 1 + len && u->name[2] == 0 &&
+		    !memcmp(u->name + 3, name, len) && (type < 0 || u->s->type == type))
+			return u;
+	return NULL;
+}
+
+/* The socket a connect or send names: -ENOENT, -ECONNREFUSED, -EPROTOTYPE. */
+static int lookup(const void *a, unsigned len, int type, struct usock **out)
+{
+	struct uaddr ua;
+	int e = uaddr_parse(a, len, &ua);
+	if (e)
+		return e > 0 ? -EINVAL : e;
+	struct usock *t = NULL;
+	if (ua.abstract) {
+		t = find_abstract(ua.abs, ua.abslen, type);   /* names are per type */
+	} else {
+		struct inode *ino;
+		e = vfs_lookupat(AT_FDCWD, ua.path, LOOKUP_FOLLOW, &ino);
+		if (e)
+			return e;
+		bool sock = S_ISSOCK(ino->mode);
+		for (struct usock *u = all; u && sock; u = u->all_next)
+			if (u->ino == ino) {
+				t = u;
+				break;
+			}
+		inode_put(ino);
+	}
+	if (!t)
+		return -ECONNREFUSED;
+	if (t->s->type != type)
+		return -EPROTOTYPE;
+	*out = t;
+	return 0;
+}
+
+static int do_bind(struct usock *u, struct uaddr *ua, int autob)
+{
+	if (autob) {
+		/* an abstract name of five hex digits, as Linux picks */
+		static unsigned next = 0x10000;
+		char hex[6];
+		for (;;) {
+			unsigned v = next++ & 0xfffff;
+			for (int i = 4; i >= 0; i--, v >>= 4)
+				hex[i] = "0123456789abcdef"[v & 15];
+			if (!find_abstract((uint8_t *)hex, 5, -1))
+				break;
+		}
+		ua->abstract = true;
+		memcpy(ua->abs, hex, 5);
+		ua->abslen = 5;
+	}
+	struct sockaddr_un sun;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (ua->abstract) {
+		if (find_abstract(ua->abs, ua->abslen, u->s->type))
+			return -EADDRINUSE;
+		memcpy(sun.sun_path + 1, ua->abs, ua->abslen);
+		u->namelen = 2 + 1 + ua->abslen;
+	} else {
+		int e = vfs_mknodat(AT_FDCWD, ua->path, S_IFSOCK | 0777, 0);
+		if (e)
+			return e == -EEXIST ? -EADDRINUSE : e;
+		e = vfs_lookupat(AT_FDCWD, ua->path, 0, &u->ino);
+		if (e)
+			return e;
+		size_t n = strlen(ua->path);
+		memcpy(sun.sun_path, ua->path, n);
+		u->namelen = (unsigned)(2 + n + 1);
+	}
+	memcpy(u->name, &sun, sizeof(sun));
+	return 0;
+}
+
+static int unix_bind(struct sock *s, const void *a, unsigned len)
+{
+	struct usock *u = U(s);
+	struct uaddr ua;
+	int e = uaddr_parse(a, len, &ua);
+	if (e < 0)
+		return e;
+	if (u->namelen)
+		return -EINVAL;
+	return do_bind(u, &ua, e);
+}
+
+static int unix_getname(struct sock *s, void *out, bool peer)
+{
+	struct usock *u = U(s);
+	if (peer) {
+		if (!u->peer || (!is_dgram(u) && u->st != U_CONNECTED))
+			return -ENOTCONN;
+		u = u->peer;
+	}
+	if (!u->namelen) {
+		uint16_t fam = AF_UNIX;
+		memcpy(out, &fam, sizeof(fam));
+		return sizeof(fam);
+	}
+	memcpy(out, u->name, u->namelen);
+	return (int)u->namelen;
+}
+
+/* ---- messages */
+
+static void msg_free(struct umsg *m)
+{
+	for (int i = 0; i < m->nfiles; i++)
+		if (m->files[i])
+			file_put(m->files[i]);
+	kfree(m->files);
+	kfree(m);
+}
+
+static void q_push(struct usock *u, struct umsg *m)
+{
+	m->next = NULL;
+	if (u->q_tail)
+		u->q_tail->next = m;
+	else
+		u->q = m;
+	u->q_tail = m;
+	u->queued += m->len;
+}
+
+static void q_pop(struct usock *u)
+{
+	struct umsg *m = u->q;
+	u->q = m->next;
+	if (!u->q)
+		u->q_tail = NULL;
+	msg_free(m);
+}
+
+/* A message of n bytes from buf, carrying sm's files (taken over). */
+static struct umsg *msg_new(struct usock *from, const void *buf, size_t n, bool user,
+			    struct sock_msg *sm, int *err)
+{
+	struct umsg *m = kmalloc(sizeof(*m) + n);
+	if (!m) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	memset(m, 0, sizeof(*m));
+	m->len = n;
+	if (n && xcopy_in(m->data, buf, n, user)) {
+		kfree(m);
+		*err = -EFAULT;
+		return NULL;
+	}
+	if (sm && sm->nfiles) {
+		m->files = sm->files;
+		m->nfiles = sm->nfiles;
+		sm->files = NULL;
+		sm->nfiles = 0;
+	}
+	if (from->namelen) {
+		memcpy(m->from, from->name, from->namelen);
+		m->fromlen = from->namelen;
+	}                    /* an unbound sender has no address at all */
+	return m;
+}
+
+/* ---- connections */
+
+static struct usock *usock_new(int type)
+{
+	struct sock *s = sock_alloc(AF_UNIX, type, 0, &unix_ops);
+	if (!s)
+		return NULL;
+	struct usock *u = kzalloc(sizeof(*u));
+	if (!u) {
+		kfree(s);
+		return NULL;
+	}
+	u->s = s;
+	s->priv = u;
+	u->all_next = all;
+	all = u;
+	return u;
+}
+
+static void link_pair(struct usock *a, struct usock *b)
+{
+	a->peer = b;
+	b->peer = a;
+	a->st = b->st = U_CONNECTED;
+	a->was_connected = b->was_connected = true;
+}
+
+static int unix_listen(struct sock *s, int backlog)
+{
+	struct usock *u = U(s);
+	if (is_dgram(u))
+		return -EOPNOTSUPP;
+	if (u->st == U_CONNECTED)
+		return -EINVAL;
+	if (!u->namelen)
+		return -EINVAL;
+	u->st = U_LISTEN;
+	u->backlog = backlog;
+	sock_wake(s, POLL_KEY_ALL);
+	return 0;
+}
+
+static int unix_accept(struct sock *s, struct sock **out, bool nonblock)
+{
+	struct usock *u = U(s);
+	if (is_dgram(u))
+		return -EOPNOTSUPP;
+	for (;;) {
+		if (u->st != U_LISTEN)
+			return -EINVAL;
+		if (u->acc) {
+			struct usock *n = u->acc;
+			u->acc = n->acc_next;
+			if (!u->acc)
+				u->acc_tail = NULL;
+			u->nacc--;
+			n->acc_next = NULL;
+			*out = n->s;
+			sock_wake(s, POLL_KEY_OUT);   /* room in the backlog for connectors */
+			return 0;
+		}
+		int e = sock_wait(s, nonblock, s->rcvtimeo);
+		if (e)
+			return e;
+	}
+}
+
+static int unix_connect(struct sock *s, const void *a, unsigned len, bool nonblock)
+{
+	struct usock *u = U(s);
+	if (is_dgram(u)) {
+		if (len >= sizeof(uint16_t) && ((const struct sockaddr_un *)a)->sun_family == AF_UNSPEC) {
+			u->peer = NULL;
+			return 0;
+		}
+		struct usock *t;
+		int e = lookup(a, len, s->type, &t);
+		if (e)
+			return e;
+		u->peer = t;
+		u->peer_gone = false;
+		return 0;
+	}
+	if (u->st == U_CONNECTED)
+		return -EISCONN;
+	if (u->st == U_LISTEN)
+		return -EINVAL;
+	for (;;) {
+		struct usock *t;
+		int e = lookup(a, len, s->type, &t);
+		if (e)
+			return e;
+		if (t->st != U_LISTEN)
+			return -ECONNREFUSED;
+		if (t->nacc > t->backlog) {
+			if (nonblock)
+				return -EAGAIN;
+			e = sock_wait(t->s, false, s->sndtimeo);
+			if (e)
+				return e;
+			continue;
+		}
+		struct usock *n = usock_new(s->type);
+		if (!n)
+			return -ENOMEM;
+		memcpy(n->name, t->name, t->namelen);
+		n->namelen = t->namelen;
+		link_pair(u, n);
+		if (t->acc_tail)
+			t->acc_tail->acc_next = n;
+		else
+			t->acc = n;
+		t->acc_tail = n;
+		t->nacc++;
+		sock_wake(t->s, POLL_KEY_IN);
+		sock_wake(s, POLL_KEY_OUT);
+		return 0;
+	}
+}
+
+/* ---- data */
+
+static bool room_in(struct usock *t, size_t n)
+{
+	return t->queued == 0 || t->queued + n <= UNIX_QUEUE_MAX;
+}
+
+static ssize_t unix_send(struct sock *s, const void *buf, size_t n, bool user,
+			 const void *addr, unsigned alen, struct sock_msg *sm, bool nonblock)
+{
+	struct usock *u = U(s);
+	if (!is_stream(u) && !is_dgram(u) && addr && u->st != U_CONNECTED)
+		addr = NULL;
+	if (is_dgram(u)) {
+		struct usock *t = u->peer;
+		if (addr) {
+			int e = lookup(addr, alen, s->type, &t);
+			if (e)
+				return e;
+		} else if (!t) {
+			return u->peer_gone ? -ECONNREFUSED : -ENOTCONN;
+		}
+		if (n > UNIX_DGRAM_MAX)
+			return -EMSGSIZE;
+		if (t->peer && t->peer != u && t->peer->s->type == SOCK_DGRAM && !addr)
+			return -EPERM;
+		while (!room_in(t, n)) {
+			int e = sock_wait(t->s, nonblock, s->sndtimeo);
+			if (e)
+				return e;
+		}
+		int e;
+		struct umsg *m = msg_new(u, buf, n, user, sm, &e);
+		if (!m)
+			return e;
+		q_push(t, m);
+		sock_wake(t->s, POLL_KEY_IN);
+		return (ssize_t)n;
+	}
+	/* stream and seqpacket: the connected peer */
+	if (u->st != U_CONNECTED)
+		return u->was_connected ? (sock_sigpipe(sm->flags), -EPIPE) : -ENOTCONN;
+	if (s->type == SOCK_SEQPACKET && n > UNIX_DGRAM_MAX)
+		return -EMSGSIZE;
+	size_t done = 0;
+	do {
+		struct usock *t = u->peer;
+		if (u->shut_wr || u->peer_gone || !t || t->shut_rd) {
+			if (done)
+				break;
+			sock_sigpipe(sm->flags);
+			return -EPIPE;
+		}
+		size_t k = s->type == SOCK_STREAM ? MIN(n - done, (size_t)UNIX_CHUNK) : n;
+		if (!room_in(t, k)) {
+			if (done && nonblock)
+				break;
+			int e = sock_wait(s, nonblock, s->sndtimeo);
+			if (e)
+				return done ? (ssize_t)done : e;
+			continue;
+		}
+		if (s->type == SOCK_STREAM && t->queued)
+			k = MIN(k, UNIX_QUEUE_MAX - t->queued);
+		int e;
+		struct umsg *m = msg_new(u, (const uint8_t *)buf + done, k, user, sm, &e);
+		if (!m)
+			return done ? (ssize_t)done : e;
+		q_push(t, m);
+		done += k;
+		sock_wake(t->s, POLL_KEY_IN);
+	} while (done < n);
+	return (ssize_t)done;
+}
+
+static void take_files(struct umsg *m, struct sock_msg *sm)
+{
+	if (!m->nfiles)
+		return;
+	sm->files = m->files;
+	sm->nfiles = m->nfiles;
+	m->files = NULL;
+	m->nfiles = 0;
+}
+
+static ssize_t unix_recv(struct sock *s, void *buf, size_t n, bool user, struct sock_msg *sm,
+			 bool nonblock)
+{
+	struct usock *u = U(s);
+	bool peek = sm->flags & MSG_PEEK;
+	if (sm->flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (!is_dgram(u) && u->st != U_CONNECTED && !u->was_connected)
+		return u->st == U_LISTEN || !is_stream(u) ? -ENOTCONN : -EINVAL;
+	for (;;) {
+		if (u->q) {
+			if (!is_stream(u)) {         /* one message */
+				struct umsg *m = u->q;
+				size_t c = MIN(m->len, n);
+				if (c && xcopy_out(buf, m->data, c, user))
+					return -EFAULT;
+				memcpy(sm->addr, m->from, m->fromlen);
+				sm->addrlen = m->fromlen;
+				if (c < m->len)
+					sm->msg_flags |= MSG_TRUNC;
+				size_t len = m->len;
+				if (!peek) {
+					take_files(m, sm);
+					u->queued -= len;
+					q_pop(u);
+					if (u->peer)
+						sock_wake(u->peer->s, POLL_KEY_OUT);
+					sock_wake(s, POLL_KEY_OUT);
+				}
+				return (ssize_t)((sm->flags & MSG_TRUNC) ? len : c);
+			}
+			size_t done = 0;
+			for (struct umsg *m = u->q; m && done < n;) {
+				if (m->nfiles && done)
+					break;               /* files start a read of their own */
+				size_t c = MIN(m->len - m->off, n - done);
+				if (c && xcopy_out((uint8_t *)buf + done, m->data + m->off, c, user))
+					return done ? (ssize_t)done : -EFAULT;
+				done += c;
+				if (peek) {
+					m = m->next;
+					continue;
+				}
+				take_files(m, sm);
+				m->off += c;
+				u->queued -= c;
+				if (m->off == m->len) {
+					m = m->next;
+					q_pop(u);
+				}
+				if (sm->nfiles)
+					break;
+			}
+			if (!peek && u->peer)
+				sock_wake(u->peer->s, POLL_KEY_OUT);
+			if (done == n || !(sm->flags & MSG_WAITALL) || peek || u->peer_gone)
+				return (ssize_t)done;
+			n -= done;
+			buf = (uint8_t *)buf + done;
+			/* MSG_WAITALL: the rest is counted by the caller's next turn */
+			ssize_t more = unix_recv(s, buf, n, user, sm, nonblock);
+			return more < 0 ? (ssize_t)done : (ssize_t)done + more;
+		}
+		if (u->shut_rd || (!is_dgram(u) && (u->peer_gone || (u->peer && u->peer->shut_wr))))
+			return 0;
+		if (n == 0 && is_stream(u))
+			return 0;
+		int e = sock_wait(s, nonblock, s->rcvtimeo);
+		if (e)
+			return e;
+	}
+}
+
+static int unix_shutdown(struct sock *s, int how)
+{
+	struct usock *u = U(s);
+	if (u->st != U_CONNECTED && !(is_dgram(u) && u->peer))
+		return -ENOTCONN;
+	if (how != SHUT_WR)
+		u->shut_rd = true;
+	if (how != SHUT_RD)
+		u->shut_wr = true;
+	sock_wake(s, POLL_KEY_ALL);
+	if (u->peer)
+		sock_wake(u->peer->s, POLL_KEY_ALL);
+	return 0;
+}
+
+static unsigned unix_poll(struct sock *s)
+{
+	struct usock *u = U(s);
+	unsigned m = 0;
+	if (u->st == U_LISTEN)
+		return u->acc ? EPOLLIN | EPOLLRDNORM : 0;
+	if (u->q)
+		m |= EPOLLIN | EPOLLRDNORM;
+	bool peer_wr_shut = u->peer && u->peer->shut_wr;
+	if (u->shut_rd || (!is_dgram(u) && (u->peer_gone || peer_wr_shut)))
+		m |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (is_dgram(u)) {
+		if (!u->peer || room_in(u->peer, 1))
+			m |= EPOLLOUT | EPOLLWRNORM;
+		return m;
+	}
+	if (u->st != U_CONNECTED) {
+		return m | EPOLLOUT | EPOLLWRNORM | EPOLLHUP;
+	}
+	if ((u->shut_wr || u->peer_gone) && (u->shut_rd || u->peer_gone || peer_wr_shut))
+		m |= EPOLLHUP;
+	if (u->peer_gone || u->shut_wr || !u->peer || room_in(u->peer, 1))
+		m |= EPOLLOUT | EPOLLWRNORM;
+	return m;
+}
+
+static int unix_nread(struct sock *s)
+{
+	struct usock *u = U(s);
+	if (u->st == U_LISTEN)
+		return -EINVAL;
+	if (!is_stream(u))
+		return u->q ? (int)u->q->len : 0;
+	return (int)MIN(u->queued, (size_t)INT32_MAX);
+}
+
+static int unix_getopt(struct sock *s, int level, int name, void *val, unsigned *len)
+{
+	struct usock *u = U(s);
+	if (level != SOL_SOCKET)
+		return -EOPNOTSUPP;
+	if (name == SO_ACCEPTCONN) {
+		int v = u->st == U_LISTEN;
+		memcpy(val, &v, sizeof(v));
+		*len = sizeof(v);
+		return 0;
+	}
+	if (name == SO_PEERCRED) {
+		struct k_ucred c = { 0, 0, 0 };
+		if (u->peer && (u->st == U_CONNECTED || u->was_connected))
+			c.pid = current ? current->pid : 1;
+		else
+			c.uid = c.gid = (unsigned)-1;
+		memcpy(val, &c, sizeof(c));
+		*len = sizeof(c);
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+static int unix_setopt(struct sock *s, int level, int name, const void *val, unsigned len)
+{
+	return level == SOL_SOCKET ? 0 : -EOPNOTSUPP;
+}
+
+static void unix_release(struct sock *s)
+{
+	struct usock *u = U(s);
+	while (u->acc) {                 /* connections never accepted */
+		struct usock *n = u->acc;
+		u->acc = n->acc_next;
+		unix_release(n->s);
+		kfree(n->s);
+	}
+	for (struct usock **pp = &all; *pp; pp = &(*pp)->all_next)
+		if (*pp == u) {
+			*pp = u->all_next;
+			break;
+		}
+	for (struct usock *o = all; o; o = o->all_next)
+		if (o->peer == u) {
+			o->peer = NULL;
+			o->peer_gone = true;
+			sock_wake(o->s, POLL_KEY_ALL);
+		}
+	while (u->q)
+		q_pop(u);
+	if (u->ino)
+		inode_put(u->ino);
+	kfree(u);
+}
+
+static const struct sock_ops unix_ops = {
+	.bind = unix_bind,
+	.listen = unix_listen,
+	.accept = unix_accept,
+	.connect = unix_connect,
+	.send = unix_send,
+	.recv = unix_recv,
+	.shutdown = unix_shutdown,
+	.getname = unix_getname,
+	.poll = unix_poll,
+	.nread = unix_nread,
+	.setopt = unix_setopt,
+	.getopt = unix_getopt,
+	.release = unix_release,
+};
+
+static int check_type(int *type, int protocol)
+{
+	if (*type == SOCK_RAW)
+		*type = SOCK_DGRAM;     /* as Linux does for AF_UNIX */
+	int t = *type;
+	if (t != SOCK_STREAM && t != SOCK_DGRAM && t != SOCK_SEQPACKET)
+		return -ESOCKTNOSUPPORT;
+	if (protocol && protocol != AF_UNIX)
+		return -EPROTONOSUPPORT;
+	return 0;
+}
+
+int unix_create(int type, int protocol, struct sock **out)
+{
+	int e = check_type(&type, protocol);
+	if (e)
+		return e;
+	struct usock *u = usock_new(type);
+	if (!u)
+		return -ENOMEM;
+	*out = u->s;
+	return 0;
+}
+
+int unix_pair(int type, int protocol, struct sock **a, struct sock **b)
+{
+	int e = check_type(&type, protocol);
+	if (e)
+		return e;
+	struct usock *x = usock_new(type), *y = x ? usock_new(type) : NULL;
+	if (!y) {
+		if (x) {
+			unix_release(x->s);
+			kfree(x->s);
+		}
+		return -ENOMEM;
+	}
+	link_pair(x, y);
+	*a = x->s;
+	*b = y->s;
+	return 0;
+}

@@ -1,0 +1,3 @@
+module htuxhttp
+
+go 1.19
