@@ -95,13 +95,15 @@ static int grow(struct fd_table *t, int fd)
 	return 0;
 }
 
-struct file *fd_get(int fd)
+struct file *fd_get_in(struct proc *p, int fd)
 {
-	struct fd_table *t = table();
+	struct fd_table *t = p ? p->files : NULL;
 	if (!t || fd < 0 || fd >= t->cap)
 		return NULL;
 	return t->files[fd];
 }
+
+struct file *fd_get(int fd) { return fd_get_in(current, fd); }
 
 /* Descriptors are below RLIMIT_NOFILE's soft limit (and FD_MAX). */
 static int fd_limit(void)
@@ -191,9 +193,9 @@ int fd_set_cloexec(int fd, bool on)
 	return 0;
 }
 
-int fd_next_open(int from)
+int fd_next_open_in(struct proc *p, int from)
 {
-	struct fd_table *t = table();
+	struct fd_table *t = p ? p->files : NULL;
 	if (!t || from < 0)
 		return -1;
 	for (int fd = from; fd < t->cap; fd++)
@@ -201,6 +203,8 @@ int fd_next_open(int from)
 			return fd;
 	return -1;
 }
+
+int fd_next_open(int from) { return fd_next_open_in(current, from); }
 
 int fd_close_on_exec(void)
 {

@@ -189,6 +189,9 @@ int fd_close(int fd);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);
 int fd_next_open(int from);                  /* lowest open fd >= from, or -1 */
+/* The same in another process's table (/proc/<pid>/fd). */
+struct file *fd_get_in(struct proc *p, int fd);
+int fd_next_open_in(struct proc *p, int from);
 bool file_readable(struct file *f);
 bool file_writable(struct file *f);
 
