@@ -43,6 +43,7 @@ void file_put(struct file *f)
 	if (--f->refs > 0)
 		return;
 	flock_release(f);
+	reclock_file_gone(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->ino);
@@ -160,6 +161,8 @@ int fd_install(int fd, struct file *f, bool cloexec)
 	struct file *old = t->files[fd];
 	t->files[fd] = f;
 	t->cloexec[fd] = cloexec;
+	if (old)
+		reclock_close(current, old->ino);
 	file_put(old);
 	return fd;
 }
@@ -172,6 +175,7 @@ int fd_close(int fd)
 	struct file *f = t->files[fd];
 	t->files[fd] = NULL;
 	t->cloexec[fd] = 0;
+	reclock_close(current, f->ino);
 	file_put(f);
 	return 0;
 }
@@ -288,6 +292,7 @@ int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
 
 void fs_proc_exit(struct proc *p)
 {
+	reclock_proc_exit(p);
 	struct fd_table *t = p->files;
 	if (t && --t->refs == 0) {
 		for (int fd = 0; fd < t->cap; fd++)

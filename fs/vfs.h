@@ -200,6 +200,13 @@ extern const struct file_ops console_fops;
 extern const struct file_ops fifo_fops;      /* named pipes (FIFO inodes) */
 void xattr_drop(struct inode *ino);          /* frees ino's extended attributes */
 void flock_release(struct file *f);          /* f's last close: drops its flock (fs/flock.c) */
+/* fs/reclock.c: fcntl record locks. reclock_fcntl does F_[OFD_]GETLK,
+ * SETLK, SETLKW (fl copied in and, for GETLK, back out by the caller). */
+struct flock;
+long reclock_fcntl(struct file *f, int cmd, struct flock *fl);
+void reclock_close(struct proc *p, struct inode *ino);   /* p closed a descriptor of ino */
+void reclock_proc_exit(struct proc *p);
+void reclock_file_gone(struct file *f);                  /* f's last close */
 int pseudo_init(struct inode *root);         /* /dev, /proc and /sys */
 int etc_init(void);                          /* /etc/passwd, group, hosts, resolv.conf (fs/etc.c) */
 int blockdev_nodes_init(void);               /* /dev/vda, ... for the disks found (fs/blockdev.c) */
