@@ -99,6 +99,7 @@ int main(void)
 	v = rd(fd, "blocking periodic read");
 	printf("blocking periodic read >= 1: %d\n", v >= 1);
 	struct timespec abs;
+	t0 = now_ns();
 	clock_gettime(CLOCK_MONOTONIC, &abs);
 	abs.tv_nsec += 20 * MS;
 	if (abs.tv_nsec >= 1000000000L) {
@@ -107,7 +108,6 @@ int main(void)
 	}
 	t.it_value = abs;
 	t.it_interval.tv_sec = t.it_interval.tv_nsec = 0;
-	t0 = now_ns();
 	show("settime absolute", timerfd_settime(fd, TFD_TIMER_ABSTIME, &t, NULL));
 	printf("absolute read: %llu\n", (unsigned long long)rd(fd, "absolute read"));
 	printf("waited >= 15 ms: %d\n", now_ns() - t0 >= 15 * MS);
