@@ -43,6 +43,7 @@ void file_put(struct file *f)
 	if (--f->refs > 0)
 		return;
 	flock_release(f);
+	reclock_file_gone(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->ino);
@@ -95,13 +96,15 @@ static int grow(struct fd_table *t, int fd)
 	return 0;
 }
 
-struct file *fd_get(int fd)
+struct file *fd_get_in(struct proc *p, int fd)
 {
-	struct fd_table *t = table();
+	struct fd_table *t = p ? p->files : NULL;
 	if (!t || fd < 0 || fd >= t->cap)
 		return NULL;
 	return t->files[fd];
 }
+
+struct file *fd_get(int fd) { return fd_get_in(current, fd); }
 
 /* Descriptors are below RLIMIT_NOFILE's soft limit (and FD_MAX). */
 static int fd_limit(void)
@@ -158,6 +161,8 @@ int fd_install(int fd, struct file *f, bool cloexec)
 	struct file *old = t->files[fd];
 	t->files[fd] = f;
 	t->cloexec[fd] = cloexec;
+	if (old)
+		reclock_close(current, old->ino);
 	file_put(old);
 	return fd;
 }
@@ -170,6 +175,7 @@ int fd_close(int fd)
 	struct file *f = t->files[fd];
 	t->files[fd] = NULL;
 	t->cloexec[fd] = 0;
+	reclock_close(current, f->ino);
 	file_put(f);
 	return 0;
 }
@@ -191,9 +197,9 @@ int fd_set_cloexec(int fd, bool on)
 	return 0;
 }
 
-int fd_next_open(int from)
+int fd_next_open_in(struct proc *p, int from)
 {
-	struct fd_table *t = table();
+	struct fd_table *t = p ? p->files : NULL;
 	if (!t || from < 0)
 		return -1;
 	for (int fd = from; fd < t->cap; fd++)
@@ -201,6 +207,8 @@ int fd_next_open(int from)
 			return fd;
 	return -1;
 }
+
+int fd_next_open(int from) { return fd_next_open_in(current, from); }
 
 int fd_close_on_exec(void)
 {
@@ -284,6 +292,7 @@ int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
 
 void fs_proc_exit(struct proc *p)
 {
+	reclock_proc_exit(p);
 	struct fd_table *t = p->files;
 	if (t && --t->refs == 0) {
 		for (int fd = 0; fd < t->cap; fd++)

@@ -16,6 +16,7 @@ void poll_notify(struct pollsrc *src, unsigned key)
 			src->in_seq++;
 		if (key & POLL_KEY_OUT)
 			src->out_seq++;
+		epoll_wakeup(src, key);
 	}
 	generation++;
 	waitq_wake_all(&poll_wq);

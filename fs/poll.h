@@ -58,6 +58,9 @@ uint64_t timerfd_next_expiry(void);
 void poll_release(struct file *f);
 /* kernel/sys/epoll.c: drops every epoll item watching f. */
 void epoll_forget(struct file *f);
+/* kernel/sys/epoll.c: src had a wake-up of kind key: the epoll items
+ * watching it for that join their ready lists. */
+void epoll_wakeup(struct pollsrc *src, unsigned key);
 
 /* The temporary signal mask of ppoll, pselect6 and epoll_pwait: installs
  * the user's mask (umask NULL: leaves the mask alone) and remembers the

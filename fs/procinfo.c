@@ -1,6 +1,6 @@
 /* procinfo.c: the contents of the generated /proc and /sys files that
  * report figures: memory (pmem and the program's pages), the CPU (CPUID
- * and the TSC), system counters, the process and its threads (maps, stat,
+ * and the TSC), system counters, any process and its threads (maps, stat,
  * status, auxv, comm) and the sysctl values under /proc/sys. */
 #include "fs/vfs.h"
 #include "fs/pseudo.h"
@@ -30,12 +30,12 @@ struct memfig {
 	uint64_t committed;              /* bytes of private writable areas */
 };
 
-static void mem_figures(struct memfig *m)
+static void mem_figures(struct memfig *m, struct proc *p)
 {
 	memset(m, 0, sizeof(*m));
-	if (!current || !current->mm)
+	if (!p || !p->mm)
 		return;
-	for (struct vma *v = current->mm->vmas; v; v = v->next) {
+	for (struct vma *v = p->mm->vmas; v; v = v->next) {
 		if (VMA_SPECIAL(v))
 			continue;
 		uint64_t len = v->end - v->start;
@@ -49,7 +49,7 @@ static void mem_figures(struct memfig *m)
 		if ((v->prot & PROT_WRITE) && (v->flags & MAP_TYPE) == MAP_PRIVATE)
 			m->committed += len;
 		for (uint64_t a = v->start; a < v->end; a += PAGE_SIZE) {
-			uint64_t *pte = paging_walk(current->mm->pml4, a, false);
+			uint64_t *pte = paging_walk(p->mm->pml4, a, false);
 			if (pte && (*pte & PTE_P)) {
 				if (v->file)
 					m->rss_file++;
@@ -70,7 +70,7 @@ static void kb_line(struct sbuf *sb, const char *name, unsigned long kb)
 void gen_meminfo(struct sbuf *sb)
 {
 	struct memfig m;
-	mem_figures(&m);
+	mem_figures(&m, current);
 	uint64_t total = pmem_total_pages(), free = pmem_free_pages();
 	kb_line(sb, "MemTotal", KB(total));
 	kb_line(sb, "MemFree", KB(free));
@@ -259,12 +259,12 @@ void gen_stat(struct sbuf *sb)
 
 /* ---- the process */
 
-void gen_pid_maps(struct sbuf *sb)
+void gen_pid_maps(struct sbuf *sb, struct proc *p)
 {
-	if (!current || !current->mm)
+	if (!p || !p->mm)
 		return;
 	char *path = kmalloc(PATH_MAX);
-	for (struct vma *v = current->mm->vmas; v; v = v->next) {
+	for (struct vma *v = p->mm->vmas; v; v = v->next) {
 		size_t start = sb->len;
 		uint64_t dev = v->file ? v->file->dev : 0, ino = v->file ? v->file->ino : 0;
 		sb_printf(sb, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
@@ -297,85 +297,105 @@ void gen_pid_maps(struct sbuf *sb)
 	kfree(path);
 }
 
-static char thread_state(int tid)
+/* The state letter of thread tid of p, as Linux shows it. */
+static char thread_state(struct proc *p, int tid)
 {
+	if (p->state == P_ZOMBIE)
+		return 'Z';
 	struct thread *t = thread_find(tid);
-	if (!t || t == cur_thread || t->state == T_RUNNABLE)
+	if (!t || t->proc != p)
+		return 'Z';
+	if (t == cur_thread || t->state == T_RUNNABLE)
 		return 'R';
 	return t->state == T_BLOCKED ? 'S' : 'Z';
 }
 
-void gen_task_stat(struct sbuf *sb, int tid)
+/* A zombie still counts its leader, as Linux shows it. */
+static int nthreads(struct proc *p) { return p->nthreads ? p->nthreads : 1; }
+
+static const char *state_name(char st)
+{
+	return st == 'R' ? "running" : st == 'S' ? "sleeping" : "zombie";
+}
+
+/* The signals p ignores and catches. */
+static void sig_dispositions(struct proc *p, uint64_t *ign, uint64_t *cgt)
+{
+	*ign = *cgt = 0;
+	for (int s = 1; s < NSIGNALS; s++) {
+		if (p->sigactions[s].handler == 1)
+			*ign |= SIGBIT(s);
+		else if (p->sigactions[s].handler > 1)
+			*cgt |= SIGBIT(s);
+	}
+}
+
+void gen_task_stat(struct sbuf *sb, struct proc *p, int tid)
 {
 	struct memfig m;
 	char comm[16];
 	int prio;
-	mem_figures(&m);
-	proc_comm(comm);
+	mem_figures(&m, p);
+	proc_comm_of(p, comm);
 	int policy = proc_policy(&prio);
 	struct thread *t = thread_find(tid);
-	uint64_t run = (time_ns() - current->start_ns) / NS_PER_TICK;
-	uint64_t sigpnd = signal_proc_pending() | (t ? t->sigpending : 0);
-	uint64_t blocked = t ? t->sigmask : 0, ign = 0, cgt = 0;
-	for (int s = 1; s < NSIGNALS; s++) {
-		if (current->sigactions[s].handler == 1)
-			ign |= SIGBIT(s);
-		else if (current->sigactions[s].handler > 1)
-			cgt |= SIGBIT(s);
-	}
-	struct mm *mm = current->mm;
+	if (t && t->proc != p)
+		t = NULL;
+	uint64_t run = (time_ns() - p->start_ns) / NS_PER_TICK;
+	uint64_t sigpnd = p->sigpending | (t ? t->sigpending : 0);
+	uint64_t blocked = t ? t->sigmask : 0, ign, cgt;
+	sig_dispositions(p, &ign, &cgt);
+	struct mm *mm = p->mm;
 	sb_printf(sb, "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 %d %d %d 0 %lu %lu %lu "
 		  "18446744073709551615 0 0 %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 %d %d 0 0 0 0 0 %lu %lu "
 		  "0 0 0 0 0\n",
-		  tid, comm, thread_state(tid), current->parent ? current->parent->pid : 0,
-		  current->pgid, current->sid, (unsigned long)run,
+		  tid, comm, thread_state(p, tid), p->parent ? p->parent->pid : 0,
+		  p->pgid, p->sid, (unsigned long)run,
 		  policy == 1 || policy == 2 ? -1 - prio : 20 + proc_nice(), proc_nice(),
-		  thread_count(), (unsigned long)(current->start_ns / NS_PER_TICK),
+		  nthreads(p), (unsigned long)(p->start_ns / NS_PER_TICK),
 		  (unsigned long)m.size, (unsigned long)(m.rss_anon + m.rss_file),
-		  (unsigned long)mm->stack_top, (unsigned long)sigpnd, (unsigned long)blocked,
+		  (unsigned long)(mm ? mm->stack_top : 0), (unsigned long)sigpnd, (unsigned long)blocked,
 		  (unsigned long)ign, (unsigned long)cgt, prio, policy,
-		  (unsigned long)mm->brk_start, (unsigned long)mm->brk);
+		  (unsigned long)(mm ? mm->brk_start : 0), (unsigned long)(mm ? mm->brk : 0));
 }
 
-void gen_pid_stat(struct sbuf *sb) { gen_task_stat(sb, current->pid); }
+void gen_pid_stat(struct sbuf *sb, struct proc *p) { gen_task_stat(sb, p, p->pid); }
 
-void gen_task_status(struct sbuf *sb, int tid)
+void gen_task_status(struct sbuf *sb, struct proc *p, int tid)
 {
 	struct memfig m;
 	char comm[16];
-	mem_figures(&m);
-	proc_comm(comm);
+	mem_figures(&m, p);
+	proc_comm_of(p, comm);
 	struct thread *t = thread_find(tid);
-	char st = thread_state(tid);
+	if (t && t->proc != p)
+		t = NULL;
+	char st = thread_state(p, tid);
 	sb_printf(sb, "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\n", comm,
-		  current->fs ? current->fs->umask : 022, st, st == 'R' ? "running" : "sleeping");
-	sb_printf(sb, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", current->pid, tid,
-		  current->parent ? current->parent->pid : 0);
+		  p->fs ? p->fs->umask : 022, st, state_name(st));
+	sb_printf(sb, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", p->pid, tid,
+		  p->parent ? p->parent->pid : 0);
 	sb_printf(sb, "Uid:\t%d\t%d\t%d\t%d\nGid:\t%d\t%d\t%d\t%d\nFDSize:\t%d\nGroups:\t",
-		  current->uid, current->euid, current->suid, current->fsuid, current->gid,
-		  current->egid, current->sgid, current->fsgid, FD_MAX);
-	for (int i = 0; i < current->ngroups; i++)
-		sb_printf(sb, "%d ", current->groups[i]);
+		  p->uid, p->euid, p->suid, p->fsuid, p->gid, p->egid, p->sgid, p->fsgid, FD_MAX);
+	for (int i = 0; i < p->ngroups; i++)
+		sb_printf(sb, "%d ", p->groups[i]);
 	sb_str(sb, "\n");
-	uint64_t rss = m.rss_anon + m.rss_file;
-	sb_printf(sb, "VmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\nVmRSS:\t%8lu kB\n",
-		  (unsigned long)(m.size / 1024), 0ul, 0ul, KB(rss));
-	sb_printf(sb, "RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\n",
-		  KB(m.rss_anon), KB(m.rss_file), 0ul);
-	sb_printf(sb, "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\nVmSwap:\t%8lu kB\n",
-		  (unsigned long)(m.data / 1024), (unsigned long)(m.stack / 1024),
-		  (unsigned long)(m.exe / 1024), 0ul, 0ul);
-	uint64_t ign = 0, cgt = 0;
-	for (int s = 1; s < NSIGNALS; s++) {
-		if (current->sigactions[s].handler == 1)
-			ign |= SIGBIT(s);
-		else if (current->sigactions[s].handler > 1)
-			cgt |= SIGBIT(s);
+	if (p->mm) {   /* a zombie has no memory left */
+		uint64_t rss = m.rss_anon + m.rss_file;
+		sb_printf(sb, "VmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\nVmRSS:\t%8lu kB\n",
+			  (unsigned long)(m.size / 1024), 0ul, 0ul, KB(rss));
+		sb_printf(sb, "RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\n",
+			  KB(m.rss_anon), KB(m.rss_file), 0ul);
+		sb_printf(sb, "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\nVmSwap:\t%8lu kB\n",
+			  (unsigned long)(m.data / 1024), (unsigned long)(m.stack / 1024),
+			  (unsigned long)(m.exe / 1024), 0ul, 0ul);
 	}
+	uint64_t ign, cgt;
+	sig_dispositions(p, &ign, &cgt);
 	uint64_t eff, perm, inh;
 	cred_caps(&eff, &perm, &inh);
-	sb_printf(sb, "Threads:\t%d\nSigQ:\t0/1024\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n", thread_count(),
-		  (unsigned long)(t ? t->sigpending : 0), (unsigned long)signal_proc_pending());
+	sb_printf(sb, "Threads:\t%d\nSigQ:\t0/1024\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n", nthreads(p),
+		  (unsigned long)(t ? t->sigpending : 0), (unsigned long)p->sigpending);
 	sb_printf(sb, "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 		  (unsigned long)(t ? t->sigmask : 0), (unsigned long)ign, (unsigned long)cgt);
 	sb_printf(sb, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n",
@@ -385,22 +405,20 @@ void gen_task_status(struct sbuf *sb, int tid)
 	       "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
 }
 
-void gen_pid_status(struct sbuf *sb) { gen_task_status(sb, current->pid); }
+void gen_pid_status(struct sbuf *sb, struct proc *p) { gen_task_status(sb, p, p->pid); }
 
-void gen_pid_auxv(struct sbuf *sb)
+void gen_pid_auxv(struct sbuf *sb, struct proc *p)
 {
-	if (!current)
-		return;
 	size_t n = 0;
-	while (n + 2 <= ARRAY_SIZE(current->auxv) && current->auxv[n] != AT_NULL)
+	while (n + 2 <= ARRAY_SIZE(p->auxv) && p->auxv[n] != AT_NULL)
 		n += 2;
-	sb_add(sb, current->auxv, (n + 2) * sizeof(uint64_t));
+	sb_add(sb, p->auxv, (n + 2) * sizeof(uint64_t));
 }
 
-void gen_pid_comm(struct sbuf *sb)
+void gen_pid_comm(struct sbuf *sb, struct proc *p)
 {
 	char comm[16];
-	proc_comm(comm);
+	proc_comm_of(p, comm);
 	sb_str(sb, comm);
 	sb_str(sb, "\n");
 }

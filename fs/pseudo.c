@@ -1,7 +1,8 @@
 /* pseudo.c: the files that are not stored anywhere: the devices in /dev
  * (null, zero, full, random, urandom, tty, console, the std* links), /proc
- * (self, /proc/<pid>/{exe,cwd,root,fd/N,task/<tid>,cmdline,environ,comm,
- * maps,stat,status,auxv}, meminfo, cpuinfo, stat, uptime, /proc/sys/...)
+ * (self, one /proc/<pid>/{exe,cwd,root,fd/N,task/<tid>,cmdline,environ,
+ * comm,maps,stat,status,auxv} per process, meminfo, cpuinfo, stat, uptime,
+ * /proc/sys/...)
  * and /sys/devices/system/cpu. A generated file is one function that
  * appends its contents to a struct sbuf (fs/pseudo.h; the figures are made
  * in fs/procinfo.c) plus one line in a table below. */
@@ -15,6 +16,8 @@
 #define PROC_DEV     0x4u                 /* st_dev of /proc */
 #define PROC_FD_INO  0x100000000ull       /* st_ino of /proc/<pid>/fd/N: + N */
 #define PROC_TASK_INO 0x200000000ull      /* /proc/<pid>/task/<tid>[/file]: + tid * 8 + kind */
+#define PROC_PID_INO 0x300000000ull       /* /proc/<pid>[/entry]: + pid * 32 + kind */
+#define PROC_PID_END 0x400000000ull
 #define MKDEV(ma, mi) (((uint64_t)(ma) << 8) | (uint64_t)(mi))
 
 /* ---- a growing text buffer for generated files (fs/pseudo.h) */
@@ -150,6 +153,7 @@ struct pent {
 	unsigned mode;
 	void (*gen)(struct sbuf *sb);
 	struct pdir *dir;
+	void (*pgen)(struct sbuf *sb, struct proc *p);   /* /proc/<pid>: of that process */
 };
 
 /* A /proc directory: static entries plus, optionally, generated ones
@@ -162,33 +166,41 @@ struct pdir {
 	int (*readdir_more)(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
 };
 
-static struct inode *proc_root, *pid_dir;
-static char pid_name[16];
-
-static const char *exe_path(void) { return current && current->exe_path ? current->exe_path : ""; }
+static struct inode *proc_root;
 
 static void gen_self(struct sbuf *sb) { sb_printf(sb, "%d", current ? current->pid : 1); }
-static void gen_exe(struct sbuf *sb) { sb_str(sb, exe_path()); }
-static void gen_root(struct sbuf *sb) { sb_str(sb, "/"); }
 
-static void gen_cwd(struct sbuf *sb)
+/* A zombie has no memory, so no exe, cmdline or environ (as Linux). */
+static void gen_exe(struct sbuf *sb, struct proc *p)
 {
-	char *p = kmalloc(PATH_MAX);
-	if (p && vfs_getcwd(p, PATH_MAX) >= 0)
-		sb_str(sb, p);
-	kfree(p);
+	if (p->state == P_ALIVE && p->exe_path)
+		sb_str(sb, p->exe_path);
 }
 
-static void gen_cmdline(struct sbuf *sb)
+static void gen_root(struct sbuf *sb, struct proc *p)
 {
-	if (current && current->cmdline)
-		sb_add(sb, current->cmdline, current->cmdline_len);
+	if (p->state == P_ALIVE)
+		sb_str(sb, "/");
 }
 
-static void gen_environ(struct sbuf *sb)
+static void gen_cwd(struct sbuf *sb, struct proc *p)
 {
-	if (current && current->environ)
-		sb_add(sb, current->environ, current->environ_len);
+	char *path = kmalloc(PATH_MAX);
+	if (path && p->fs && p->fs->cwd && inode_path(p->fs->cwd, path, PATH_MAX) >= 0)
+		sb_str(sb, path);
+	kfree(path);
+}
+
+static void gen_cmdline(struct sbuf *sb, struct proc *p)
+{
+	if (p->state == P_ALIVE && p->cmdline)
+		sb_add(sb, p->cmdline, p->cmdline_len);
+}
+
+static void gen_environ(struct sbuf *sb, struct proc *p)
+{
+	if (p->state == P_ALIVE && p->environ)
+		sb_add(sb, p->environ, p->environ_len);
 }
 
 static void gen_uptime(struct sbuf *sb)
@@ -227,70 +239,74 @@ static struct pdir fd_pdir = { .lookup_more = fd_lookup, .readdir_more = fd_read
 static struct pdir task_pdir = { .lookup_more = task_lookup, .readdir_more = task_readdir };
 static struct pdir tid_pdir = { .lookup_more = tidf_lookup, .readdir_more = tidf_readdir };
 
+/* The entries of every /proc/<pid>; their inodes are made on demand
+ * (pid_lookup) with numbers PROC_PID_INO + pid * 32 + 1 + index. */
 static const struct pent pid_ents[] = {
-	{ "exe",     S_IFLNK | 0777, gen_exe,        NULL },
-	{ "cwd",     S_IFLNK | 0777, gen_cwd,        NULL },
-	{ "root",    S_IFLNK | 0777, gen_root,       NULL },
-	{ "fd",      S_IFDIR | 0500, NULL,           &fd_pdir },
-	{ "task",    S_IFDIR | 0555, NULL,           &task_pdir },
-	{ "cmdline", S_IFREG | 0444, gen_cmdline,    NULL },
-	{ "environ", S_IFREG | 0400, gen_environ,    NULL },
-	{ "comm",    S_IFREG | 0644, gen_pid_comm,   NULL },
-	{ "mounts",  S_IFREG | 0444, gen_mounts,     NULL },
-	{ "maps",    S_IFREG | 0444, gen_pid_maps,   NULL },
-	{ "stat",    S_IFREG | 0444, gen_pid_stat,   NULL },
-	{ "status",  S_IFREG | 0444, gen_pid_status, NULL },
-	{ "auxv",    S_IFREG | 0400, gen_pid_auxv,   NULL },
+	{ "exe",     S_IFLNK | 0777, NULL,       NULL,       gen_exe },
+	{ "cwd",     S_IFLNK | 0777, NULL,       NULL,       gen_cwd },
+	{ "root",    S_IFLNK | 0777, NULL,       NULL,       gen_root },
+	{ "fd",      S_IFDIR | 0500, NULL,       &fd_pdir,   NULL },
+	{ "task",    S_IFDIR | 0555, NULL,       &task_pdir, NULL },
+	{ "cmdline", S_IFREG | 0444, NULL,       NULL,       gen_cmdline },
+	{ "environ", S_IFREG | 0400, NULL,       NULL,       gen_environ },
+	{ "comm",    S_IFREG | 0644, NULL,       NULL,       gen_pid_comm },
+	{ "mounts",  S_IFREG | 0444, gen_mounts, NULL,       NULL },
+	{ "maps",    S_IFREG | 0444, NULL,       NULL,       gen_pid_maps },
+	{ "stat",    S_IFREG | 0444, NULL,       NULL,       gen_pid_stat },
+	{ "status",  S_IFREG | 0444, NULL,       NULL,       gen_pid_status },
+	{ "auxv",    S_IFREG | 0400, NULL,       NULL,       gen_pid_auxv },
 };
-static struct pdir pid_pdir = { .ents = pid_ents, .n = ARRAY_SIZE(pid_ents) };
+static int pid_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
+static int pid_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+static struct pdir pid_pdir = { .lookup_more = pid_lookup, .readdir_more = pid_readdir };
 
 /* /proc/sys: the sysctl values a program may read */
 static const struct pent sysk_ents[] = {
-	{ "ostype",      S_IFREG | 0444, gen_sys_ostype,      NULL },
-	{ "osrelease",   S_IFREG | 0444, gen_sys_osrelease,   NULL },
-	{ "version",     S_IFREG | 0444, gen_sys_version,     NULL },
-	{ "hostname",    S_IFREG | 0444, gen_sys_hostname,    NULL },
-	{ "domainname",  S_IFREG | 0444, gen_sys_domainname,  NULL },
-	{ "pid_max",     S_IFREG | 0444, gen_sys_pid_max,     NULL },
-	{ "ngroups_max", S_IFREG | 0444, gen_sys_ngroups_max, NULL },
+	{ "ostype",      S_IFREG | 0444, gen_sys_ostype,      NULL, NULL },
+	{ "osrelease",   S_IFREG | 0444, gen_sys_osrelease,   NULL, NULL },
+	{ "version",     S_IFREG | 0444, gen_sys_version,     NULL, NULL },
+	{ "hostname",    S_IFREG | 0444, gen_sys_hostname,    NULL, NULL },
+	{ "domainname",  S_IFREG | 0444, gen_sys_domainname,  NULL, NULL },
+	{ "pid_max",     S_IFREG | 0444, gen_sys_pid_max,     NULL, NULL },
+	{ "ngroups_max", S_IFREG | 0444, gen_sys_ngroups_max, NULL, NULL },
 };
 static struct pdir sysk_pdir = { .ents = sysk_ents, .n = ARRAY_SIZE(sysk_ents) };
 static const struct pent sysvm_ents[] = {
-	{ "overcommit_memory", S_IFREG | 0444, gen_sys_overcommit, NULL },
+	{ "overcommit_memory", S_IFREG | 0444, gen_sys_overcommit, NULL, NULL },
 };
 static struct pdir sysvm_pdir = { .ents = sysvm_ents, .n = ARRAY_SIZE(sysvm_ents) };
 static const struct pent sys_ents[] = {
-	{ "kernel", S_IFDIR | 0555, NULL, &sysk_pdir },
-	{ "vm",     S_IFDIR | 0555, NULL, &sysvm_pdir },
+	{ "kernel", S_IFDIR | 0555, NULL, &sysk_pdir, NULL },
+	{ "vm",     S_IFDIR | 0555, NULL, &sysvm_pdir, NULL },
 };
 static struct pdir sys_pdir = { .ents = sys_ents, .n = ARRAY_SIZE(sys_ents) };
 
 static const struct pent root_ents[] = {
-	{ "self",        S_IFLNK | 0777, gen_self,        NULL },
-	{ "uptime",      S_IFREG | 0444, gen_uptime,      NULL },
-	{ "version",     S_IFREG | 0444, gen_version,     NULL },
-	{ "mounts",      S_IFREG | 0444, gen_mounts,      NULL },
-	{ "filesystems", S_IFREG | 0444, gen_filesystems, NULL },
-	{ "meminfo",     S_IFREG | 0444, gen_meminfo,     NULL },
-	{ "cpuinfo",     S_IFREG | 0444, gen_cpuinfo,     NULL },
-	{ "stat",        S_IFREG | 0444, gen_stat,        NULL },
-	{ "sys",         S_IFDIR | 0555, NULL,            &sys_pdir },
+	{ "self",        S_IFLNK | 0777, gen_self,        NULL, NULL },
+	{ "uptime",      S_IFREG | 0444, gen_uptime,      NULL, NULL },
+	{ "version",     S_IFREG | 0444, gen_version,     NULL, NULL },
+	{ "mounts",      S_IFREG | 0444, gen_mounts,      NULL, NULL },
+	{ "filesystems", S_IFREG | 0444, gen_filesystems, NULL, NULL },
+	{ "meminfo",     S_IFREG | 0444, gen_meminfo,     NULL, NULL },
+	{ "cpuinfo",     S_IFREG | 0444, gen_cpuinfo,     NULL, NULL },
+	{ "stat",        S_IFREG | 0444, gen_stat,        NULL, NULL },
+	{ "sys",         S_IFDIR | 0555, NULL,            &sys_pdir, NULL },
 };
 static struct pdir root_pdir = { .ents = root_ents, .n = ARRAY_SIZE(root_ents),
 				 .lookup_more = root_lookup, .readdir_more = root_readdir };
 
 /* /sys: the CPUs there are */
 static const struct pent cpu_ents[] = {
-	{ "online",   S_IFREG | 0444, gen_cpu_list, NULL },
-	{ "possible", S_IFREG | 0444, gen_cpu_list, NULL },
-	{ "present",  S_IFREG | 0444, gen_cpu_list, NULL },
+	{ "online",   S_IFREG | 0444, gen_cpu_list, NULL, NULL },
+	{ "possible", S_IFREG | 0444, gen_cpu_list, NULL, NULL },
+	{ "present",  S_IFREG | 0444, gen_cpu_list, NULL, NULL },
 };
 static struct pdir cpu_pdir = { .ents = cpu_ents, .n = ARRAY_SIZE(cpu_ents) };
-static const struct pent system_ents[] = { { "cpu", S_IFDIR | 0755, NULL, &cpu_pdir } };
+static const struct pent system_ents[] = { { "cpu", S_IFDIR | 0755, NULL, &cpu_pdir, NULL } };
 static struct pdir system_pdir = { .ents = system_ents, .n = ARRAY_SIZE(system_ents) };
-static const struct pent devices_ents[] = { { "system", S_IFDIR | 0755, NULL, &system_pdir } };
+static const struct pent devices_ents[] = { { "system", S_IFDIR | 0755, NULL, &system_pdir, NULL } };
 static struct pdir devices_pdir = { .ents = devices_ents, .n = ARRAY_SIZE(devices_ents) };
-static const struct pent sysfs_ents[] = { { "devices", S_IFDIR | 0755, NULL, &devices_pdir } };
+static const struct pent sysfs_ents[] = { { "devices", S_IFDIR | 0755, NULL, &devices_pdir, NULL } };
 static struct pdir sysfs_pdir = { .ents = sysfs_ents, .n = ARRAY_SIZE(sysfs_ents) };
 
 static const struct inode_ops proc_iops;
@@ -338,12 +354,17 @@ static int pdir_build(struct inode *dir, struct pdir *pd)
 
 static struct pdir *pdir_of(struct inode *dir) { return dir->priv; }
 
+static struct proc *proc_of(struct inode *ino);
+
 /* Generated files and symlinks: priv is their struct pent. */
 static void gen_contents(struct inode *ino, struct sbuf *sb)
 {
 	const struct pent *pe = ino->priv;
+	struct proc *p;
 	if (pe && pe->gen)
 		pe->gen(sb);
+	else if (pe && pe->pgen && (p = proc_of(ino)))
+		pe->pgen(sb, p);
 }
 
 static int proc_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
@@ -381,11 +402,18 @@ static int proc_readdir(struct inode *dir, uint64_t *pos, dir_emit_t emit, void 
 
 static ssize_t proc_readlink(struct inode *ino, char *buf, size_t n);
 
+static bool is_pid_dir(struct inode *ino)
+{
+	return ino->ino >= PROC_PID_INO && ino->ino < PROC_PID_END && (ino->ino - PROC_PID_INO) % 32 == 0;
+}
+
 static void proc_evict(struct inode *ino)
 {
-	/* only the made-on-demand inodes (fd links, task entries) go; a
-	 * task file holds its directory */
-	struct inode *parent = ino->ino >= PROC_TASK_INO && (ino->ino - PROC_TASK_INO) % 8 ? ino->parent : NULL;
+	/* only the made-on-demand inodes (/proc/<pid> and below) go; each
+	 * holds its directory */
+	struct inode *parent = ino->parent;
+	if (is_pid_dir(ino))
+		kfree(ino->name);
 	kfree(ino);
 	inode_put(parent);
 }
@@ -421,31 +449,108 @@ static ssize_t proc_gen_read(struct file *f, void *buf, size_t n, uint64_t off, 
 
 static const struct file_ops proc_gen_fops = { .read = proc_gen_read };
 
-/* /proc/<pid>: the calling process (other processes are not shown) */
-static bool is_pid_name(const char *name, size_t len)
+/* /proc/<pid>: one directory per process, alive or zombie, made on
+ * demand; the files under it find their process through it. A thread's
+ * id names its process's directory too (not listed, as Linux). */
+static struct proc *proc_by_id(int id)
 {
-	char buf[16];
-	int n = ksnprintf(buf, sizeof(buf), "%d", current ? current->pid : 1);
-	return n > 0 && (size_t)n == len && memcmp(buf, name, len) == 0;
+	struct proc *p = id > 0 ? proc_find(id) : NULL;
+	struct thread *t;
+	if (!p && id > 0 && (t = thread_find(id)) && t->state != T_DEAD)
+		p = t->proc;
+	return p;
+}
+
+static struct proc *proc_of(struct inode *ino)
+{
+	for (; ino && ino != proc_root; ino = ino->parent)
+		if (is_pid_dir(ino))
+			return proc_by_id((int)((ino->ino - PROC_PID_INO) / 32));
+	return NULL;
+}
+
+static int parse_num(const char *name, size_t len);
+
+/* A made-on-demand inode under dir, which it holds. */
+static struct inode *od_inode(struct inode *dir, unsigned mode, void *priv, uint64_t num)
+{
+	struct inode *ino = proc_inode(mode, priv);
+	if (!ino)
+		return NULL;
+	ino->ino = num;
+	ino->transient = true;
+	ino->parent = inode_get(dir);
+	return inode_get(ino);
 }
 
 static int root_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
-	if (!is_pid_name(name, len))
+	int pid = parse_num(name, len);
+	struct proc *p = proc_by_id(pid);
+	if (!p)
 		return -ENOENT;
-	memcpy(pid_name, name, len);
-	pid_name[len] = 0;
-	*out = inode_get(pid_dir);
+	char *nm = kmalloc(len + 1);
+	if (!nm)
+		return -ENOMEM;
+	memcpy(nm, name, len);
+	nm[len] = 0;
+	struct inode *ino = od_inode(dir, S_IFDIR | 0555, &pid_pdir, PROC_PID_INO + (uint64_t)pid * 32);
+	if (!ino) {
+		kfree(nm);
+		return -ENOMEM;
+	}
+	ino->name = nm;
+	ino->uid = (unsigned)p->euid;
+	ino->gid = (unsigned)p->egid;
+	*out = ino;
 	return 0;
 }
 
+/* Processes in the order of their ids; *pos - base is the last id shown. */
 static int root_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
 {
-	if (*pos == base) {
-		ksnprintf(pid_name, sizeof(pid_name), "%d", current ? current->pid : 1);
-		if (emit(ctx, pid_name, strlen(pid_name), pid_dir->ino, IFTODT(S_IFDIR), base + 1))
+	for (;;) {
+		int last = (int)(*pos - base), next = 0;
+		for (struct proc *p = all_procs; p; p = p->all_next)
+			if (p->pid > last && (!next || p->pid < next))
+				next = p->pid;
+		if (!next)
 			return 0;
-		*pos = base + 1;
+		char name[16];
+		int n = ksnprintf(name, sizeof(name), "%d", next);
+		if (emit(ctx, name, (size_t)n, PROC_PID_INO + (uint64_t)next * 32, IFTODT(S_IFDIR),
+			 base + (uint64_t)next))
+			return 0;
+		*pos = base + (uint64_t)next;
+	}
+}
+
+static int pid_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pid_ents); i++) {
+		const struct pent *pe = &pid_ents[i];
+		if (strncmp(pe->name, name, len) || pe->name[len])
+			continue;
+		struct inode *ino = od_inode(dir, pe->mode, pe->dir ? (void *)pe->dir : (void *)pe,
+					     dir->ino + 1 + i);
+		if (!ino)
+			return -ENOMEM;
+		ino->name = (char *)pe->name;
+		ino->uid = dir->uid;
+		ino->gid = dir->gid;
+		*out = ino;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int pid_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
+{
+	for (; *pos - base < ARRAY_SIZE(pid_ents); ++*pos) {
+		const struct pent *pe = &pid_ents[*pos - base];
+		if (emit(ctx, pe->name, strlen(pe->name), dir->ino + 1 + (*pos - base),
+			 IFTODT(pe->mode), *pos + 1))
+			return 0;
 	}
 	return 0;
 }
@@ -461,23 +566,20 @@ static int fd_lookup(struct inode *dir, const char *name, size_t len, struct ino
 			return -ENOENT;
 		fd = fd * 10 + (name[i] - '0');
 	}
-	if (!fd_get(fd))
+	if (!fd_get_in(proc_of(dir), fd))
 		return -ENOENT;
-	struct inode *ino = proc_inode(S_IFLNK | 0700, NULL);
+	struct inode *ino = od_inode(dir, S_IFLNK | 0700, (void *)(uintptr_t)fd,
+				     PROC_FD_INO + (uint64_t)fd);
 	if (!ino)
 		return -ENOMEM;
-	ino->ino = PROC_FD_INO + (uint64_t)fd;
-	ino->transient = true;
-	ino->priv = (void *)(uintptr_t)fd;
-	ino->parent = dir;
-	*out = inode_get(ino);
+	*out = ino;
 	return 0;
 }
 
 static int fd_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
 {
 	for (;;) {
-		int fd = fd_next_open((int)(*pos - base));
+		int fd = fd_next_open_in(proc_of(dir), (int)(*pos - base));
 		if (fd < 0)
 			return 0;
 		char name[16];
@@ -501,15 +603,18 @@ static ssize_t task_read(struct file *f, void *buf, size_t n, uint64_t off, bool
 {
 	struct sbuf sb = { 0 };
 	int tid = task_of(f->ino);
+	struct proc *p = proc_of(f->ino);
+	if (!p)
+		return -ESRCH;
 	switch ((f->ino->ino - PROC_TASK_INO) % 8) {
 	case TASK_COMM:
-		gen_pid_comm(&sb);
+		gen_pid_comm(&sb, p);
 		break;
 	case TASK_STAT:
-		gen_task_stat(&sb, tid);
+		gen_task_stat(&sb, p, tid);
 		break;
 	case TASK_STATUS:
-		gen_task_status(&sb, tid);
+		gen_task_status(&sb, p, tid);
 		break;
 	}
 	return sbuf_read_out(&sb, buf, n, off, user);
@@ -532,18 +637,14 @@ static int parse_num(const char *name, size_t len)
 
 static int task_inode(struct inode *dir, int tid, int kind, struct inode **out)
 {
-	struct inode *ino = proc_inode(kind == TASK_DIR ? S_IFDIR | 0555 : S_IFREG | 0444,
-				       kind == TASK_DIR ? (void *)&tid_pdir : NULL);
+	struct inode *ino = od_inode(dir, kind == TASK_DIR ? S_IFDIR | 0555 : S_IFREG | 0444,
+				     kind == TASK_DIR ? (void *)&tid_pdir : NULL,
+				     PROC_TASK_INO + (uint64_t)tid * 8 + (uint64_t)kind);
 	if (!ino)
 		return -ENOMEM;
-	ino->ino = PROC_TASK_INO + (uint64_t)tid * 8 + (uint64_t)kind;
-	ino->transient = true;
-	ino->parent = dir;
-	if (kind != TASK_DIR) {
+	if (kind != TASK_DIR)
 		ino->fops = &task_fops;
-		inode_get(dir);       /* the made-on-demand directory outlives its files */
-	}
-	*out = inode_get(ino);
+	*out = ino;
 	return 0;
 }
 
@@ -551,7 +652,7 @@ static int task_lookup(struct inode *dir, const char *name, size_t len, struct i
 {
 	int tid = parse_num(name, len);
 	struct thread *t = tid > 0 ? thread_find(tid) : NULL;
-	if (!t || t->proc != current)
+	if (!t || t->proc != proc_of(dir) || t->state == T_DEAD)
 		return -ENOENT;
 	return task_inode(dir, tid, TASK_DIR, out);
 }
@@ -559,10 +660,11 @@ static int task_lookup(struct inode *dir, const char *name, size_t len, struct i
 /* Threads in the order of their ids; *pos - base is the last id shown. */
 static int task_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
 {
+	struct proc *p = proc_of(dir);
 	for (;;) {
 		int last = (int)(*pos - base), next = 0;
 		for (struct thread *t = all_threads; t; t = t->all_next)
-			if (t->proc == current && t->state != T_DEAD && t->tid > last &&
+			if (p && t->proc == p && t->state != T_DEAD && t->tid > last &&
 			    (!next || t->tid < next))
 				next = t->tid;
 		if (!next)
@@ -595,30 +697,30 @@ static int tidf_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emi
 	return 0;
 }
 
-/* What /proc/self/fd/N shows for an open file. */
-static void fd_target(int fd, struct sbuf *sb)
+/* What /proc/<pid>/fd/N shows for an open file. */
+static void fd_target(struct proc *p, int fd, struct sbuf *sb)
 {
-	struct file *f = fd_get(fd);
+	struct file *f = fd_get_in(p, fd);
 	if (!f)
 		return;
 	struct inode *ino = f->ino;
-	char *p = kmalloc(PATH_MAX);
-	if (p && inode_path(ino, p, PATH_MAX) >= 0)
-		sb_str(sb, p);
+	char *path = kmalloc(PATH_MAX);
+	if (path && inode_path(ino, path, PATH_MAX) >= 0)
+		sb_str(sb, path);
 	else if (ino->name && ino->nlink == 0)
 		sb_printf(sb, "/%s (deleted)", ino->name);
 	else if (ino->name)
 		sb_str(sb, ino->name);
 	else
 		sb_printf(sb, "anon_inode:[%lu]", (unsigned long)ino->ino);
-	kfree(p);
+	kfree(path);
 }
 
 static ssize_t proc_readlink(struct inode *ino, char *buf, size_t n)
 {
 	struct sbuf sb = { 0 };
-	if (ino->ino >= PROC_FD_INO)
-		fd_target((int)(uintptr_t)ino->priv, &sb);
+	if (ino->ino >= PROC_FD_INO && ino->ino < PROC_TASK_INO)
+		fd_target(proc_of(ino), (int)(uintptr_t)ino->priv, &sb);
 	else
 		gen_contents(ino, &sb);
 	if (sb.oom) {
@@ -685,18 +787,10 @@ int pseudo_init(struct inode *root)
 		return e;
 	}
 	proc_root = proc_inode(S_IFDIR | 0555, &root_pdir);
-	pid_dir = proc_inode(S_IFDIR | 0555, &pid_pdir);
-	if (!proc_root || !pid_dir)
+	if (!proc_root)
 		return -ENOMEM;
 	proc_root->refs = 1;
-	pid_dir->refs = 1;
-	strlcpy(pid_name, "1", sizeof(pid_name));
-	pid_dir->name = pid_name;
-	pid_dir->parent = proc_root;
-	proc_root->nlink++;
 	e = pdir_build(proc_root, &root_pdir);
-	if (!e)
-		e = pdir_build(pid_dir, &pid_pdir);
 	if (!e)
 		e = minifs_attach(root, "proc", proc_root);
 	if (e) {

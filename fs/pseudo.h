@@ -6,6 +6,8 @@
 
 #include "kernel/kernel.h"
 
+struct proc;
+
 struct sbuf {
 	char *buf;
 	size_t len, cap;
@@ -20,13 +22,14 @@ __attribute__((format(printf, 2, 3))) void sb_printf(struct sbuf *sb, const char
 void gen_meminfo(struct sbuf *sb);
 void gen_cpuinfo(struct sbuf *sb);
 void gen_stat(struct sbuf *sb);
-void gen_pid_maps(struct sbuf *sb);
-void gen_pid_stat(struct sbuf *sb);
-void gen_pid_status(struct sbuf *sb);
-void gen_pid_auxv(struct sbuf *sb);
-void gen_pid_comm(struct sbuf *sb);
-void gen_task_stat(struct sbuf *sb, int tid);
-void gen_task_status(struct sbuf *sb, int tid);
+/* /proc/<pid>: the process p (alive or zombie) and its thread tid */
+void gen_pid_maps(struct sbuf *sb, struct proc *p);
+void gen_pid_stat(struct sbuf *sb, struct proc *p);
+void gen_pid_status(struct sbuf *sb, struct proc *p);
+void gen_pid_auxv(struct sbuf *sb, struct proc *p);
+void gen_pid_comm(struct sbuf *sb, struct proc *p);
+void gen_task_stat(struct sbuf *sb, struct proc *p, int tid);
+void gen_task_status(struct sbuf *sb, struct proc *p, int tid);
 void gen_sys_ostype(struct sbuf *sb);
 void gen_sys_osrelease(struct sbuf *sb);
 void gen_sys_version(struct sbuf *sb);

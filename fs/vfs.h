@@ -189,6 +189,9 @@ int fd_close(int fd);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);
 int fd_next_open(int from);                  /* lowest open fd >= from, or -1 */
+/* The same in another process's table (/proc/<pid>/fd). */
+struct file *fd_get_in(struct proc *p, int fd);
+int fd_next_open_in(struct proc *p, int from);
 bool file_readable(struct file *f);
 bool file_writable(struct file *f);
 
@@ -197,6 +200,13 @@ extern const struct file_ops console_fops;
 extern const struct file_ops fifo_fops;      /* named pipes (FIFO inodes) */
 void xattr_drop(struct inode *ino);          /* frees ino's extended attributes */
 void flock_release(struct file *f);          /* f's last close: drops its flock (fs/flock.c) */
+/* fs/reclock.c: fcntl record locks. reclock_fcntl does F_[OFD_]GETLK,
+ * SETLK, SETLKW (fl copied in and, for GETLK, back out by the caller). */
+struct flock;
+long reclock_fcntl(struct file *f, int cmd, struct flock *fl);
+void reclock_close(struct proc *p, struct inode *ino);   /* p closed a descriptor of ino */
+void reclock_proc_exit(struct proc *p);
+void reclock_file_gone(struct file *f);                  /* f's last close */
 int pseudo_init(struct inode *root);         /* /dev, /proc and /sys */
 int etc_init(void);                          /* /etc/passwd, group, hosts, resolv.conf (fs/etc.c) */
 void etc_set_resolv(const char *text);       /* our resolv.conf says text (kept by the caller) */

@@ -293,7 +293,10 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 	p->cmdline_len = clen;
 	p->environ = en;
 	p->environ_len = elen;
-	p->comm[0] = 0;
+	/* comm: the base name of the path as given, as Linux names it (a
+	 * program run through /proc/self/exe is "exe"; "": the exe's) */
+	const char *base = strrchr(path, '/');
+	strlcpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
 
 	kinfo("exec %s: entry %lx, stack %lx, brk %lx\n", path, entry, sp, mm->brk);
 	out->entry = entry;

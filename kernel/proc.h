@@ -96,6 +96,7 @@ void proc_limits_init(struct proc *p);
 
 /* What /proc reports (kernel/sys/misc.c, ids.c, info.c). */
 void proc_comm(char out[16]);                 /* NUL-terminated name */
+void proc_comm_of(struct proc *p, char out[16]);
 int proc_nice(void);
 uint64_t rlimit_cur(int resource);           /* soft limit (kernel/sys/proc.c) */
 int proc_policy(int *rt_priority);          /* SCHED_* */

@@ -1,6 +1,7 @@
 /* sched.c: the scheduler: a FIFO run queue, wait queues with deadlines,
- * sleeping, the idle loop, and the timer tick that wakes sleepers and
- * preempts the program's threads round-robin. */
+ * sleeping, the idle loop, and the timer interrupt that wakes sleepers
+ * and fires timers (brought forward to the earliest deadline, so on time)
+ * and preempts the program's threads round-robin at each 4 ms tick. */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -106,6 +107,7 @@ static int block_on(struct waitq *q, uint64_t deadline)
 	struct thread *t = cur_thread;
 
 	timer_start();
+	timer_wake_at(deadline);
 	t->state = T_BLOCKED;
 	t->deadline = deadline;
 	t->wake_reason = WAKE_EVENT;
@@ -153,12 +155,24 @@ int sched_sleep_until(uint64_t deadline)
 	}
 }
 
+/* The earliest deadline of a sleeper or a timer, 0 if none. */
+static uint64_t next_deadline(void)
+{
+	uint64_t best = signal_timers_next();
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		if (t->state == T_BLOCKED && t->deadline && (!best || t->deadline < best))
+			best = t->deadline;
+	return best;
+}
+
 void sched_tick(bool from_user)
 {
+	timer_rearm();                   /* the next tick */
 	wake_expired(time_ns());
 	signal_timers_tick(time_ns());   /* alarm, setitimer, timer_create */
 	console_poll();
 	tick_hooks_run();                /* drivers and protocol timers */
+	timer_wake_at(next_deadline());  /* or sooner */
 	/* Preempt: the running thread had its tick; others wait. */
 	if (from_user && run_head)
 		schedule();

@@ -122,8 +122,13 @@ void console_poll(void);
 
 /* Per-tick timer (arch/x86_64/lapic.c). The timer starts the first time it
  * is needed (a second thread, or a wait with a deadline) so that boot pays
- * nothing for it. */
+ * nothing for it. It is one-shot: each interrupt sets the next one a tick
+ * later (timer_rearm), and timer_wake_at brings it forward to a deadline
+ * (time_ns()) that comes before, so that sleepers and timers wake on time
+ * rather than at the next tick. */
 void timer_start(void);
+void timer_rearm(void);
+void timer_wake_at(uint64_t deadline);
 #define TICK_NS 4000000UL   /* 4 ms */
 
 #endif

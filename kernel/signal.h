@@ -110,6 +110,7 @@ int sigaltstack_set(const stack_t *ss, uint64_t sp);
  * timers (called from sched_tick), and the overrun count of a timer whose
  * signal is being taken (fills info->si_overrun). */
 void signal_timers_tick(uint64_t now);
+uint64_t signal_timers_next(void);      /* earliest expiry (time_ns()), 0: none */
 void timer_signal_taken(siginfo_t *info);
 /* Deletes the POSIX timers of a process that ends. */
 struct proc;

@@ -1,7 +1,8 @@
 /* lapic.c: the local APIC: enabled the first time something needs it (the
- * timer or a device interrupt), its EOI and ID, and the timer: a periodic
- * tick (TICK_NS) on vector 32, started the first time something needs it,
- * calibrated against the TSC. */
+ * timer or a device interrupt), its EOI and ID, and the timer on vector
+ * 32, started the first time something needs it, calibrated against the
+ * TSC: one-shot, set at each interrupt to the next tick (TICK_NS) and
+ * brought forward to an earlier deadline (a sleeper's, a timer's). */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/cpu.h"
@@ -17,10 +18,12 @@
 #define REG_TIMER_CUR  0x390
 #define REG_TIMER_DIV  0x3E0
 #define LVT_MASKED   (1u << 16)
-#define LVT_PERIODIC (1u << 17)
 #define CALIB_NS 10000000UL
 
 static volatile uint32_t *lapic;
+static bool timer_on;
+static uint64_t per_tick;     /* APIC timer counts per TICK_NS */
+static uint64_t fires_at;     /* time_ns() of the next timer interrupt */
 
 static void reg_write(uint32_t reg, uint32_t v) { lapic[reg / 4] = v; }
 static uint32_t reg_read(uint32_t reg) { return lapic[reg / 4]; }
@@ -42,6 +45,31 @@ unsigned lapic_id(void)
 	return reg_read(REG_ID) >> 24;
 }
 
+/* The next interrupt at time at (time_ns()). */
+static void arm(uint64_t now, uint64_t at)
+{
+	uint64_t dt = at > now ? at - now : 0;
+	if (dt > TICK_NS)
+		dt = TICK_NS;
+	uint64_t count = dt * per_tick / TICK_NS;
+	reg_write(REG_TIMER_INIT, count ? (uint32_t)count : 1);
+	fires_at = at;
+}
+
+void timer_rearm(void)
+{
+	if (timer_on) {
+		uint64_t now = time_ns();
+		arm(now, now + TICK_NS);
+	}
+}
+
+void timer_wake_at(uint64_t deadline)
+{
+	if (timer_on && deadline && deadline < fires_at)
+		arm(time_ns(), deadline);
+}
+
 void timer_start(void)
 {
 	static bool started;
@@ -56,11 +84,12 @@ void timer_start(void)
 	while (time_ns() - t0 < CALIB_NS)
 		cpu_relax();
 	uint64_t counted = 0xFFFFFFFFUL - reg_read(REG_TIMER_CUR);
-	uint64_t per_tick = counted * TICK_NS / CALIB_NS;
+	per_tick = counted * TICK_NS / CALIB_NS;
 	if (per_tick == 0)
 		per_tick = 1;
-	reg_write(REG_LVT_TIMER, LVT_PERIODIC | T_IRQ0);
-	reg_write(REG_TIMER_INIT, (uint32_t)per_tick);
+	reg_write(REG_LVT_TIMER, T_IRQ0);             /* one-shot */
+	timer_on = true;
+	timer_rearm();
 	kinfo("timer: %lu APIC counts per %lu us tick\n", per_tick, TICK_NS / 1000);
 }
 

@@ -3,9 +3,14 @@
  * watched (descriptor, file). epoll_wait asks each item's file for its
  * readiness and sleeps on poll_wq (fs/poll.h) until something is.
  *
- * Level-triggered items are reported whenever ready, and move to the end
- * of the list once reported so that a short events array sees each in
- * turn. Edge-triggered items are reported only after a wake-up of their
+ * Reports follow a ready list, as Linux's: an item joins its tail when
+ * its object has a wake-up that concerns it (poll_notify calls
+ * epoll_wakeup), when ADD or MOD finds it ready, or, for objects without
+ * wake-up counters, when epoll_wait finds it ready. epoll_wait takes the
+ * list's items in order: one no longer ready leaves it, a reported
+ * level-triggered one goes back to the tail (so that a short events array
+ * sees each in turn), the rest stay at the head for the next call.
+ * Edge-triggered items are reported only after a wake-up of their
  * object that concerns them (the object's struct pollsrc counters, by
  * key, as Linux's wake-up keys), or right after ADD/MOD. EPOLLONESHOT
  * items go quiet after one report until the next MOD.
@@ -29,6 +34,9 @@
 #define EP_MAX_NESTS 4
 #define EP_MAX_EVENTS (INT32_MAX / (int)sizeof(struct epoll_event))
 
+static struct eventpoll *all_eps;
+static const struct file_ops epoll_fops;
+
 struct epitem {
 	struct epitem *next;
 	int fd;
@@ -39,15 +47,61 @@ struct epitem {
 	uint64_t data;
 	bool fresh;               /* ADD or MOD since the last look (edge-triggered) */
 	uint64_t seen_in, seen_out, seen_all;   /* pollsrc counters at the last look */
+	struct pollsrc *src;      /* the file's wake-up counters, or NULL */
+	bool ready;               /* on the ready list */
+	struct epitem *rnext;     /* next on the ready list */
 };
 
 struct eventpoll {
-	struct epitem *head;
+	struct epitem *head;      /* every item, in the order of ADD */
+	struct epitem *rhead, **rtail;           /* the ready list */
 	struct eventpoll *all_next, *all_prev;   /* every epoll file */
 };
 
-static struct eventpoll *all_eps;
-static const struct file_ops epoll_fops;
+/* ---- the ready list */
+
+static void rdl_add(struct eventpoll *ep, struct epitem *it)
+{
+	if (it->ready)
+		return;
+	it->ready = true;
+	it->rnext = NULL;
+	*ep->rtail = it;
+	ep->rtail = &it->rnext;
+}
+
+static void rdl_remove(struct eventpoll *ep, struct epitem *it)
+{
+	if (!it->ready)
+		return;
+	for (struct epitem **pp = &ep->rhead; *pp; pp = &(*pp)->rnext)
+		if (*pp == it) {
+			*pp = it->rnext;
+			if (ep->rtail == &it->rnext)
+				ep->rtail = pp;
+			break;
+		}
+	it->ready = false;
+}
+
+/* An item goes: off both lists (pp: its link in the item list). */
+static void item_free(struct eventpoll *ep, struct epitem **pp)
+{
+	struct epitem *it = *pp;
+	*pp = it->next;
+	rdl_remove(ep, it);
+	kfree(it);
+}
+
+void epoll_wakeup(struct pollsrc *src, unsigned key)
+{
+	for (struct eventpoll *ep = all_eps; ep; ep = ep->all_next)
+		for (struct epitem *it = ep->head; it; it = it->next)
+			if (it->src == src && (it->events & ~EP_PRIVATE_BITS) &&
+			    (key == POLL_KEY_ALL || (it->events & key)))
+				rdl_add(ep, it);
+}
+
 
 static struct eventpoll *get_ep(int fd, long *err)
 {
@@ -85,13 +139,10 @@ void epoll_forget(struct file *f)
 	for (struct eventpoll *ep = all_eps; ep; ep = ep->all_next) {
 		struct epitem **pp = &ep->head;
 		while (*pp) {
-			struct epitem *it = *pp;
-			if (it->file != f) {
-				pp = &it->next;
-				continue;
-			}
-			*pp = it->next;
-			kfree(it);
+			if ((*pp)->file != f)
+				pp = &(*pp)->next;
+			else
+				item_free(ep, pp);
 		}
 	}
 }
@@ -106,8 +157,7 @@ static void prune(struct eventpoll *ep)
 			pp = &it->next;
 			continue;
 		}
-		*pp = it->next;
-		kfree(it);
+		item_free(ep, pp);
 	}
 }
 
@@ -180,11 +230,8 @@ static void epoll_release(struct file *f)
 		all_eps = ep->all_next;
 	if (ep->all_next)
 		ep->all_next->all_prev = ep->all_prev;
-	while (ep->head) {
-		struct epitem *it = ep->head;
-		ep->head = it->next;
-		kfree(it);
-	}
+	while (ep->head)
+		item_free(ep, &ep->head);
 	kfree(ep);
 }
 
@@ -203,6 +250,7 @@ long sys_epoll_create1(int flags)
 	struct eventpoll *ep = kzalloc(sizeof(*ep));
 	if (!ep)
 		return -ENOMEM;
+	ep->rtail = &ep->rhead;
 	struct file *f = anon_file("eventpoll", &epoll_fops, ep, O_RDWR);
 	if (!f) {
 		kfree(ep);
@@ -277,11 +325,13 @@ long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *uevent)
 		it->events = events;
 		it->data = ev.data;
 		it->fresh = true;
-		/* at the end: the order of the list is the order of reports */
+		it->src = file_pollsrc(f);
 		struct epitem **pp = &ep->head;
 		while (*pp)
 			pp = &(*pp)->next;
 		*pp = it;
+		if (item_events(it, false))
+			rdl_add(ep, it);
 		break;
 	case EPOLL_CTL_MOD:
 		if (!it)
@@ -291,16 +341,17 @@ long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *uevent)
 		it->events = events;
 		it->data = ev.data;
 		it->fresh = true;
+		if (item_events(it, false))
+			rdl_add(ep, it);
 		break;
 	case EPOLL_CTL_DEL:
 		if (!it)
 			return -ENOENT;
 		for (struct epitem **pp = &ep->head; *pp; pp = &(*pp)->next)
 			if (*pp == it) {
-				*pp = it->next;
+				item_free(ep, pp);
 				break;
 			}
-		kfree(it);
 		return 0;
 	default:
 		return -EINVAL;
@@ -312,42 +363,53 @@ long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *uevent)
 
 /* ---- waiting */
 
-/* One pass: writes up to max events to uev; returns how many, or -EFAULT. */
+/* One pass over the ready list: writes up to max events to uev; returns
+ * how many, or -EFAULT. */
 static long collect(struct eventpoll *ep, struct epoll_event *uev, int max)
 {
-	struct epitem *reported = NULL, **rtail = &reported;
 	long n = 0;
 	prune(ep);
-	for (struct epitem **pp = &ep->head; *pp && n < max;) {
-		struct epitem *it = *pp;
+	/* objects without wake-up counters (and any readiness that came
+	 * without a wake-up) join when found ready */
+	for (struct epitem *it = ep->head; it; it = it->next)
+		if (!it->ready && item_events(it, false))
+			rdl_add(ep, it);
+	/* take the list; reported level-triggered items start a new one */
+	struct epitem *tx = ep->rhead;
+	ep->rhead = NULL;
+	ep->rtail = &ep->rhead;
+	while (tx && n < max) {
+		struct epitem *it = tx;
+		tx = it->rnext;
+		it->ready = false;
 		uint32_t m = item_events(it, true);
-		if (!m) {
-			pp = &it->next;
+		if (!m)
 			continue;
-		}
 		struct epoll_event ev = { m, it->data };
 		if (copy_to_user(&uev[n], &ev, sizeof(ev))) {
 			if (!n)
 				n = -EFAULT;
+			it->ready = true;        /* back to the head with the rest */
+			it->rnext = tx;
+			tx = it;
 			break;
 		}
 		n++;
 		if (it->events & EPOLLONESHOT)
 			it->events &= EP_PRIVATE_BITS;
-		if (it->events & (EPOLLET | EPOLLONESHOT)) {
-			pp = &it->next;
-			continue;
-		}
-		/* level-triggered: to the end of the list */
-		*pp = it->next;
-		it->next = NULL;
-		*rtail = it;
-		rtail = &it->next;
+		if (!(it->events & (EPOLLET | EPOLLONESHOT)))
+			rdl_add(ep, it);
 	}
-	struct epitem **pp = &ep->head;
-	while (*pp)
-		pp = &(*pp)->next;
-	*pp = reported;
+	/* what was not looked at stays ahead of the re-added items */
+	if (tx) {
+		struct epitem *last = tx;
+		while (last->rnext)
+			last = last->rnext;
+		last->rnext = ep->rhead;
+		if (!ep->rhead)
+			ep->rtail = &last->rnext;
+		ep->rhead = tx;
+	}
 	return n;
 }
 

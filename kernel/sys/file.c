@@ -383,20 +383,16 @@ long sys_dup2(int oldfd, int newfd)
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME | FASYNC)
 
-static long lock_cmd(int cmd, unsigned long arg)
+/* Record locks: fs/reclock.c. */
+static long lock_cmd(struct file *f, int cmd, unsigned long arg)
 {
 	struct flock fl;
 	if (copy_from_user(&fl, (void *)arg, sizeof(fl)))
 		return -EFAULT;
-	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK)
-		return -EINVAL;
-	if (fl.l_whence != SEEK_SET && fl.l_whence != SEEK_CUR && fl.l_whence != SEEK_END)
-		return -EINVAL;
-	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {   /* nobody else holds locks */
-		fl.l_type = F_UNLCK;
+	long e = reclock_fcntl(f, cmd, &fl);
+	if (!e && (cmd == F_GETLK || cmd == F_OFD_GETLK))
 		return copy_to_user((void *)arg, &fl, sizeof(fl));
-	}
-	return 0;
+	return e;
 }
 
 long sys_fcntl(int fd, int cmd, unsigned long arg)
@@ -429,7 +425,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 	case F_OFD_SETLKW:
 		if (f->flags & O_PATH)
 			return -EBADF;
-		return lock_cmd(cmd, arg);
+		return lock_cmd(f, cmd, arg);
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
 		if (!file_is_pipe(f))

@@ -2,9 +2,9 @@
  * (ITIMER_REAL sends SIGALRM; ITIMER_VIRTUAL and ITIMER_PROF count real
  * time too, the program having the CPU to itself) and POSIX timers
  * (timer_create on CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME with
- * SIGEV_SIGNAL, SIGEV_THREAD_ID or SIGEV_NONE). Expiry is checked on every
- * scheduler tick (signal_timers_tick), so a timer fires at most one tick
- * (TICK_NS) late. Deadlines are kept on the monotonic clock (time_ns()).
+ * SIGEV_SIGNAL, SIGEV_THREAD_ID or SIGEV_NONE). Expiry is checked at each
+ * timer interrupt (signal_timers_tick), which comes at the earliest expiry
+ * (timer_wake_at, signal_timers_next) or sooner. Deadlines are kept on the monotonic clock (time_ns()).
  * Each process has its own timers (struct proc, and ptimer->owner); a
  * forked child starts with none. */
 #include "kernel/kernel.h"
@@ -105,6 +105,19 @@ void signal_timers_tick(uint64_t now)
 			fire_ptimer(p, now);
 }
 
+uint64_t signal_timers_next(void)
+{
+	uint64_t best = 0;
+	for (struct proc *pr = all_procs; pr; pr = pr->all_next)
+		for (int i = 0; i < 3; i++)
+			if (pr->state == P_ALIVE && pr->it_expires[i] && (!best || pr->it_expires[i] < best))
+				best = pr->it_expires[i];
+	for (struct ptimer *p = ptimers; p; p = p->next)
+		if (p->expires && (!best || p->expires < best))
+			best = p->expires;
+	return best;
+}
+
 void timer_signal_taken(siginfo_t *info)
 {
 	for (struct ptimer *p = ptimers; p; p = p->next)
@@ -154,8 +167,10 @@ static void itimer_set(int which, uint64_t value, uint64_t interval)
 {
 	current->it_interval[which] = interval;
 	current->it_expires[which] = value ? time_ns() + value : 0;
-	if (value)
+	if (value) {
 		timer_start();
+		timer_wake_at(current->it_expires[which]);
+	}
 }
 
 long sys_getitimer(int which, struct __kernel_old_itimerval *uv)
@@ -305,8 +320,10 @@ long sys_timer_settime(int id, int flags, const struct __kernel_itimerspec *unew
 	} else {
 		p->expires = now + value;
 	}
-	if (p->expires)
+	if (p->expires) {
 		timer_start();
+		timer_wake_at(p->expires);
+	}
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;

@@ -37,7 +37,23 @@ void proc_comm(char out[16])
 		memcpy(out, current->comm, 16);
 		return;
 	}
-	const char *exe = current && current->exe_path ? current->exe_path : "";
+	proc_comm_of(current, out);
+}
+
+/* Another process's name (/proc/<pid>): its PR_SET_NAME, or its
+ * executable's base name. */
+void proc_comm_of(struct proc *p, char out[16])
+{
+	if (p == current && comm_set) {
+		memcpy(out, current->comm, 16);
+		return;
+	}
+	if (p && p->comm[0]) {
+		memcpy(out, p->comm, 16);
+		out[15] = 0;
+		return;
+	}
+	const char *exe = p && p->exe_path ? p->exe_path : "";
 	const char *s = strrchr(exe, '/');
 	strlcpy(out, s ? s + 1 : exe, 16);
 }

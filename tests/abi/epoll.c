@@ -1,30 +1,73 @@
 /* epoll.c: epoll_create1 and epoll_ctl errors, level- and edge-triggered
  * readiness of a pipe, EPOLLONESHOT and re-arming with MOD, DEL, data
- * given back, a timeout, and epoll_pwait. */
+ * given back, a timeout, epoll_pwait, and the order of the reports (that
+ * of Linux's ready list). */
 #include "abi.h"
 #include <signal.h>
 #include <sys/epoll.h>
 
-static void wait_show(int ep, int timeout)
+/* The events in the order epoll_wait gives them: the order of its ready
+ * list, in which items join when their object wakes them up. */
+static void wait_max(int ep, int max, int timeout)
 {
-	struct epoll_event ev[4];
-	int n = epoll_wait(ep, ev, 4, timeout);
+	struct epoll_event ev[8];
+	int n = epoll_wait(ep, ev, max, timeout);
 	if (n < 0) {
 		printf("wait: %s\n", abi_errname(errno));
 		return;
 	}
-	/* sorted by data: the order of the ready list is not checked */
-	for (int i = 0; i < n; i++)
-		for (int j = i + 1; j < n; j++)
-			if (ev[j].data.u32 < ev[i].data.u32) {
-				struct epoll_event t = ev[i];
-				ev[i] = ev[j];
-				ev[j] = t;
-			}
 	printf("wait = %d:", n);
 	for (int i = 0; i < n; i++)
 		printf(" [%u %x]", ev[i].data.u32, ev[i].events);
 	printf("\n");
+}
+
+static void wait_show(int ep, int timeout) { wait_max(ep, 4, timeout); }
+
+/* Three pipes, added in one order and made ready in another. */
+static void ready_order(void)
+{
+	int ep = epoll_create1(0), a[2], b[2], c[2];
+	pipe(a);
+	pipe(b);
+	pipe(c);
+	struct epoll_event ev = { .events = EPOLLIN };
+	ev.data.u32 = 10;
+	epoll_ctl(ep, EPOLL_CTL_ADD, a[0], &ev);
+	ev.data.u32 = 11;
+	epoll_ctl(ep, EPOLL_CTL_ADD, b[0], &ev);
+	ev.data.u32 = 12;
+	epoll_ctl(ep, EPOLL_CTL_ADD, c[0], &ev);
+	R(write(c[1], "c", 1));
+	R(write(a[1], "a", 1));
+	R(write(b[1], "b", 1));
+	R(write(a[1], "a", 1));       /* already on the list: stays second */
+	wait_show(ep, 0);
+	/* level-triggered: reported ones go back to the tail in turn */
+	wait_max(ep, 1, 0);
+	wait_max(ep, 2, 0);
+	wait_show(ep, 0);
+	/* one drained leaves; its next wake-up puts it at the end */
+	char buf[4];
+	R(read(c[0], buf, sizeof(buf)));
+	wait_show(ep, 0);
+	R(write(c[1], "c", 1));
+	wait_show(ep, 0);
+	/* ready when added or modified: joins then */
+	int d[2];
+	pipe(d);
+	ev.events = EPOLLOUT;
+	ev.data.u32 = 13;
+	epoll_ctl(ep, EPOLL_CTL_ADD, d[1], &ev);
+	ev.events = EPOLLIN;
+	ev.data.u32 = 14;
+	R(read(a[0], buf, sizeof(buf)));
+	epoll_ctl(ep, EPOLL_CTL_MOD, a[0], &ev);
+	R(write(a[1], "a", 1));
+	wait_show(ep, 0);
+	close(a[0]), close(a[1]), close(b[0]), close(b[1]);
+	close(c[0]), close(c[1]), close(d[0]), close(d[1]);
+	close(ep);
 }
 
 int main(int argc, char **argv)
@@ -92,5 +135,6 @@ int main(int argc, char **argv)
 	R(epoll_create1(0x1234));
 	R(epoll_create(0));
 	R(epoll_create(1) >= 0);
+	ready_order();
 	return 0;
 }

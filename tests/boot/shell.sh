@@ -2,6 +2,7 @@
 # shell.sh: Debian's unmodified busybox-static as a shell in htux: sh -c
 # with pipelines, command substitution and exit statuses, a #!/bin/sh
 # script, background jobs, a child killed by a signal (the VM goes on),
+# ps and pidof,
 # and a chain of file commands; the output and status must be those of the
 # same busybox commands on the host. Then Debian's python3 starting
 # programs with subprocess (vfork/posix_spawn) and os.fork, and a child
@@ -11,7 +12,7 @@ require_qemu
 BB=/bin/busybox
 [ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
 	skip_all "Debian's busybox-static is not installed"
-plan 15
+plan 16
 
 D=$HTUX_TMP/data
 W=$HTUX_TMP/work
@@ -55,6 +56,10 @@ shell "a while loop reading a pipe" 'seq 1 5 | while read n; do echo $((n * n));
 shell "background jobs and wait" 'sleep 0.2 & p=$!; echo started; wait $p; echo "waited: $?"; (exit 4) & wait $!; echo "job: $?"'
 shell "a child killed by a signal: the shell goes on" 'sh -c "kill -9 \$\$"; echo "status $?"; sh -c "kill -TERM \$\$"; echo "status $?"'
 shell "redirections and fds" 'echo out > f; echo more >> f; cat < f; ls nothere 2>/dev/null || echo "ls failed"; exec 3> g; echo three >&3; exec 3>&-; cat g'
+# ps and pidof read /proc/<pid> of every process: the shell's children as
+# ps lists them (the host has more processes, so only those), and pidof
+# finds the two sleeps (each named "sleep" once it has run prctl).
+shell "ps and pidof see the other processes" 'sleep 5 & a=$!; sleep 6 & b=$!; for x in $a $b; do i=0; while [ "$(cat /proc/$x/comm)" != sleep ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; done; ps -o ppid,comm > ps.out; awk -v me=$$ "\$1 == me { print \$2 }" ps.out | sort; p=" $(pidof sleep) "; n=0; for x in $a $b; do n=$((n + 1)); case "$p" in *" $x "*) echo "pidof lists sleep $n";; esac; done; kill $a $b; wait; echo done'
 shell "files: mkdir cp mv rm tar find" 'mkdir -p a/b/c && echo hello > a/b/c/f && cp a/b/c/f a/g && mv a/g a/h && cp -r a a2 && rm -r a2 && tar cf t.tar a && rm -r a && tar xf t.tar && find a | sort && cat a/h'
 cp "$HTUX_SRCDIR/tests/progs/shell_script.sh" "$D/long.sh"
 shell "a longer script: functions, here-documents, read, xargs, tar czf (gzip by \$PATH)" 'sh /data/long.sh /work'

@@ -36,11 +36,12 @@ func main() {
 	fmt.Printf("copied %d bytes, err %v, sum ok %v\n", n, err, fmt.Sprintf("%x", h.Sum(nil)) == fmt.Sprintf("%x", sha256.Sum256(data)))
 	r.Close()
 
-	// A read deadline on an empty pipe times out.
+	// A read deadline on an empty pipe times out (timed from before the
+	// deadline is set: a busy host may delay what follows).
 	r, w, _ = os.Pipe()
-	r.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
-	buf := make([]byte, 10)
 	start := time.Now()
+	r.SetReadDeadline(start.Add(50 * time.Millisecond))
+	buf := make([]byte, 10)
 	_, err = r.Read(buf)
 	fmt.Println("deadline:", os.IsTimeout(err), time.Since(start) >= 40*time.Millisecond)
 
