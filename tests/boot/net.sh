@@ -68,8 +68,10 @@ if [ "$(python3 "$CLIENT" wait "$P" 60)" = up ]; then
 	check "echo: a UDP datagram ($r)" test "$r" = "udp echo: datagram"
 	python3 "$CLIENT" quit "$P" >/dev/null
 	st=$(guest_wait echo 30)
-	check "echo: the server exits 0 after quit (status $st)" test "$st" = 0 -a \
-		"$(tail -n 1 "$HTUX_TMP/echo.out")" = "served 103 connections"
+	# 103 connections and the readiness probe's: more than one of those
+	# may reach the server when the host is slow to see its answer.
+	n=$(sed -n 's/^served \([0-9]*\) connections$/\1/p' "$HTUX_TMP/echo.out" | tail -n 1)
+	check "echo: the server exits 0 after quit (status $st, served ${n:-?})" test "$st" = 0 -a "${n:-0}" -ge 103
 else
 	for t in "100 connections" "10 MiB" "UDP" "exit"; do
 		not_ok "echo: $t" "the guest did not answer on port $P" "$(cat "$HTUX_TMP/echo.err")"
