@@ -1,13 +1,14 @@
 /* cache.c: ext2's block cache: blocks read from the disk stay in memory
  * (up to a bound, least recently used first out) and changed ones are
  * written back on sync, data blocks before metadata, runs of neighbouring
- * blocks in one request, or when the cache needs room. A file read ahead
- * fills it with the following blocks in one request too. */
+ * blocks in one vectored transfer straight from the blocks' memory, or
+ * when the cache needs room. A file read ahead fills it with the following
+ * blocks in one transfer too. */
 #include "fs/ext2/ext2.h"
 #include "kernel/pmem.h"
 
 #define CACHE_BYTES (8u << 20)   /* at most this much cached */
-#define RUN_MAX     32           /* blocks in one request */
+#define RUN_BYTES   (1u << 20)   /* one transfer, at most */
 
 _Static_assert(sizeof(struct ext2_super) == 1024, "superblock layout");
 _Static_assert(sizeof(struct ext2_gd) == 32, "group descriptor layout");
@@ -18,16 +19,24 @@ int bcache_init(struct ext2_fs *fs)
 	fs->nhash = 1024;
 	fs->hash = kzalloc(fs->nhash * sizeof(*fs->hash));
 	fs->maxbufs = CACHE_BYTES / fs->bsize;
-	return fs->hash ? 0 : -ENOMEM;
+	fs->run_max = RUN_BYTES / fs->bsize;
+	fs->seg = kmalloc(fs->run_max * sizeof(*fs->seg));
+	fs->runv = kmalloc(fs->run_max * sizeof(*fs->runv));
+	return fs->hash && fs->seg && fs->runv ? 0 : -ENOMEM;
 }
 
-static int dev_io(struct ext2_fs *fs, uint32_t blk, uint32_t n, void *data, bool write)
+/* Reads or writes v[0..n) (at most run_max), blocks blk, blk + 1, ... in
+ * one transfer. fs->seg is the segment list: one caller at a time, as
+ * ext2_lock is held. */
+static int dev_io(struct ext2_fs *fs, uint32_t blk, struct ext2_buf *const *v, uint32_t n,
+		  bool write)
 {
 	uint64_t sec = (uint64_t)blk * fs->spb;
-	if (sec + (uint64_t)n * fs->spb > fs->dev->nsectors)
+	if (sec + (uint64_t)n * fs->spb > fs->dev->nsectors || n > fs->run_max)
 		return -EIO;
-	return write ? fs->dev->ops->write(fs->dev, sec, data, (size_t)n * fs->spb)
-		     : fs->dev->ops->read(fs->dev, sec, data, (size_t)n * fs->spb);
+	for (uint32_t i = 0; i < n; i++)
+		fs->seg[i] = (struct blk_seg){ v[i]->data, fs->bsize };
+	return fs->dev->ops->rwv(fs->dev, write, sec, fs->seg, n);
 }
 
 /* A block's memory: a whole page for 4 KiB blocks (kmalloc would take two). */
@@ -85,7 +94,7 @@ static void hash_remove(struct ext2_fs *fs, struct ext2_buf *b)
 
 static int buf_write(struct ext2_fs *fs, struct ext2_buf *b)
 {
-	int e = dev_io(fs, b->blk, 1, b->data, true);
+	int e = dev_io(fs, b->blk, &b, 1, true);
 	if (!e)
 		b->dirty = false;
 	return e;
@@ -157,7 +166,7 @@ static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, bool meta, bool re
 	b->meta = meta;
 	b->refs = 1;
 	if (read) {
-		int e = dev_io(fs, blk, 1, data, false);
+		int e = dev_io(fs, blk, &b, 1, false);
 		if (e) {
 			data_free(fs, data);
 			kfree(b);
@@ -216,69 +225,59 @@ bool bcached(struct ext2_fs *fs, uint32_t blk)
 	return lookup(fs, blk) != NULL;
 }
 
-/* Puts a clean copy of block blk (data) in the cache unless it is there. */
-static void insert_clean(struct ext2_fs *fs, uint32_t blk, const uint8_t *data)
-{
-	if (lookup(fs, blk))
-		return;
-	make_room(fs);
-	struct ext2_buf *b = kzalloc(sizeof(*b));
-	uint8_t *d = data_alloc(fs);
-	if (!b || !d) {
-		kfree(b);
-		data_free(fs, d);
-		return;
-	}
-	memcpy(d, data, fs->bsize);
-	b->data = d;
-	b->blk = blk;
-	b->hnext = fs->hash[blk % fs->nhash];
-	fs->hash[blk % fs->nhash] = b;
-	lru_front(fs, b);
-	fs->nbufs++;
-}
-
 void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n)
 {
-	n = MIN(n, RUN_MAX);
+	n = MIN(n, fs->run_max);
 	if (n < 2 || blk + n > fs->sb.blocks_count)
 		return;
-	uint8_t *run = kmalloc((size_t)n * fs->bsize);
-	if (!run)
-		return;
-	if (dev_io(fs, blk, n, run, false) == 0)
-		for (uint32_t i = 0; i < n; i++)   /* blocks cached meanwhile stay as they are */
-			insert_clean(fs, blk + i, run + (size_t)i * fs->bsize);
-	kfree(run);
+	/* new blocks, not in the cache before they are read (counted in
+	 * nbufs, so that make_room keeps the bound) */
+	struct ext2_buf **v = fs->runv;
+	uint32_t k = 0;
+	while (k < n && !lookup(fs, blk + k)) {
+		make_room(fs);
+		struct ext2_buf *b = kzalloc(sizeof(*b));
+		uint8_t *d = data_alloc(fs);
+		if (!b || !d) {
+			kfree(b);
+			data_free(fs, d);
+			break;
+		}
+		b->data = d;
+		b->blk = blk + k;
+		v[k++] = b;
+		fs->nbufs++;
+	}
+	bool ok = k && dev_io(fs, blk, v, k, false) == 0;
+	for (uint32_t i = 0; i < k; i++) {
+		struct ext2_buf *b = v[i];
+		if (ok && !lookup(fs, b->blk)) {   /* blocks cached meanwhile stay as they are */
+			b->hnext = fs->hash[b->blk % fs->nhash];
+			fs->hash[b->blk % fs->nhash] = b;
+			lru_front(fs, b);
+		} else {
+			data_free(fs, b->data);
+			kfree(b);
+			fs->nbufs--;
+		}
+	}
 }
 
-/* Writes v[0..n) (referenced, sorted by block), neighbours in one request. */
+/* Writes v[0..n) (referenced, sorted by block), neighbours in one transfer. */
 static int write_runs(struct ext2_fs *fs, struct ext2_buf **v, uint32_t n)
 {
 	int err = 0;
-	uint8_t *run = kmalloc((size_t)RUN_MAX * fs->bsize);
 	for (uint32_t k = 0; k < n; ) {
 		uint32_t len = 1;
-		while (run && k + len < n && len < RUN_MAX && v[k + len]->blk == v[k]->blk + len)
+		while (k + len < n && len < fs->run_max && v[k + len]->blk == v[k]->blk + len)
 			len++;
-		int e;
-		if (len == 1) {
-			e = buf_write(fs, v[k]);
-		} else {
-			for (uint32_t i = 0; i < len; i++)
-				memcpy(run + (size_t)i * fs->bsize, v[k + i]->data, fs->bsize);
-			e = dev_io(fs, v[k]->blk, len, run, true);
-			for (uint32_t i = 0; !e && i < len; i++)
-				v[k + i]->dirty = false;
-		}
-		if (e) {
-			for (uint32_t i = 0; i < len; i++)
-				v[k + i]->dirty = false;   /* reported once; the data is lost */
+		int e = dev_io(fs, v[k]->blk, v + k, len, true);
+		for (uint32_t i = 0; i < len; i++)
+			v[k + i]->dirty = false;   /* on error: reported once; the data is lost */
+		if (e)
 			err = e;
-		}
 		k += len;
 	}
-	kfree(run);
 	return err;
 }
 

@@ -115,6 +115,9 @@ struct ext2_fs {
 	/* block cache */
 	struct ext2_buf **hash;
 	uint32_t nhash, nbufs, maxbufs;
+	uint32_t run_max;            /* blocks in one transfer */
+	struct blk_seg *seg;         /* a transfer's segments (run_max) */
+	struct ext2_buf **runv;      /* blocks being read ahead (run_max) */
 	struct ext2_buf *lru_head, *lru_tail;
 	/* inode cache: every inode read stays until its last name and
 	 * reference are gone */
@@ -130,6 +133,8 @@ struct ext2_node {
 	uint32_t iflags;
 	uint32_t iblocks;            /* i_blocks, 512-byte units */
 	uint32_t goal;               /* where the next block is looked for: after the last one */
+	uint64_t ra_next;            /* read-ahead: the block after the last one read ahead */
+	uint32_t ra_blocks;          /* and how many that was */
 	bool linkable;               /* O_TMPFILE without O_EXCL: linkat may name it */
 	struct ext2_node *hnext;
 };
@@ -151,7 +156,7 @@ void brelse(struct ext2_buf *b);
 void bforget(struct ext2_fs *fs, uint32_t blk);   /* a freed block: drop its dirty data */
 int bcache_sync(struct ext2_fs *fs);              /* data, then metadata */
 bool bcached(struct ext2_fs *fs, uint32_t blk);
-void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n);  /* n blocks from blk, one request */
+void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n);  /* n blocks from blk, one transfer */
 
 /* ---- superblock and groups (super.c) */
 int ext2_sync(struct ext2_fs *fs);                /* everything, then a device flush */

@@ -376,16 +376,21 @@ const struct inode_ops ext2_iops = {
 
 static const uint8_t zeros[4096];
 
-#define READ_AHEAD 32   /* blocks */
+#define READ_AHEAD_MIN (128u * 1024)   /* bytes: the first read ahead */
 
 /* Block blk (logical lblk of n) is about to be read: read it and those
- * after it in the file that follow it on the disk in one request. */
+ * after it in the file that follow it on the disk in one transfer. The
+ * window starts at 128 KiB and doubles while the file is read on where
+ * the last one ended, up to the cache's largest transfer (1 MiB). */
 static void read_ahead(struct ext2_node *n, uint64_t lblk, uint32_t blk)
 {
 	struct ext2_fs *fs = n->fs;
 	uint64_t last = (n->vi.size + fs->bsize - 1) / fs->bsize;
+	uint32_t want = MIN(fs->run_max, MAX(2u, READ_AHEAD_MIN / fs->bsize));
+	if (lblk == n->ra_next && n->ra_blocks)
+		want = MIN(fs->run_max, MAX(want, n->ra_blocks * 2));
 	uint32_t count = 1;
-	while (count < READ_AHEAD && lblk + count < last) {
+	while (count < want && lblk + count < last) {
 		uint32_t next;
 		bool fresh;
 		if (ext2_bmap(n, lblk + count, false, &next, &fresh) || next != blk + count ||
@@ -393,6 +398,8 @@ static void read_ahead(struct ext2_node *n, uint64_t lblk, uint32_t blk)
 			break;
 		count++;
 	}
+	n->ra_next = lblk + count;
+	n->ra_blocks = count;
 	bread_ahead(fs, blk, count);
 }
 

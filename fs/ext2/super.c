@@ -192,6 +192,8 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 fail:
 	kfree(fs->gd);
 	kfree(fs->hash);
+	kfree(fs->seg);
+	kfree(fs->runv);
 	kfree(fs);
 	return e;
 }
