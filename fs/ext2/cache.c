@@ -7,22 +7,40 @@
 #include "fs/ext2/ext2.h"
 #include "kernel/pmem.h"
 
-#define CACHE_BYTES (8u << 20)   /* at most this much cached */
+#define CACHE_MIN_BYTES (8u << 20)  /* cached at most: this much, or */
+#define CACHE_SHARE     4           /* 1/4 of the free pages at mount (4 KiB blocks) */
+#define DIRTY_BYTES     (8u << 20)  /* changed blocks written back from this much on */
 #define RUN_BYTES   (1u << 20)   /* one transfer, at most */
 
 _Static_assert(sizeof(struct ext2_super) == 1024, "superblock layout");
 _Static_assert(sizeof(struct ext2_gd) == 32, "group descriptor layout");
 _Static_assert(sizeof(struct ext2_dinode) == 130, "inode layout");
 
+static uint64_t reclaim(void *arg, uint64_t want);
+static uint64_t reclaimable(void *arg);
+
 int bcache_init(struct ext2_fs *fs)
 {
 	fs->nhash = 1024;
+	uint64_t bytes = CACHE_MIN_BYTES;
+	if (fs->bsize == PAGE_SIZE) {
+		/* blocks are whole pages, which go back to the page allocator
+		 * when memory runs short: a quarter of what is free */
+		bytes = MAX(bytes, pmem_free_pages() / CACHE_SHARE * PAGE_SIZE);
+		while (fs->nhash < 65536 && fs->nhash * 8 < bytes / fs->bsize)
+			fs->nhash *= 2;
+	}
 	fs->hash = kzalloc(fs->nhash * sizeof(*fs->hash));
-	fs->maxbufs = CACHE_BYTES / fs->bsize;
+	fs->maxbufs = (uint32_t)(bytes / fs->bsize);
+	fs->dirty_max = DIRTY_BYTES / fs->bsize;
 	fs->run_max = RUN_BYTES / fs->bsize;
 	fs->seg = kmalloc(fs->run_max * sizeof(*fs->seg));
 	fs->runv = kmalloc(fs->run_max * sizeof(*fs->runv));
-	return fs->hash && fs->seg && fs->runv ? 0 : -ENOMEM;
+	if (!fs->hash || !fs->seg || !fs->runv)
+		return -ENOMEM;
+	if (fs->bsize == PAGE_SIZE)
+		pmem_shrinker_add(&(struct pmem_shrinker){ reclaim, reclaimable, fs });
+	return 0;
 }
 
 /* Reads or writes v[0..n) (at most run_max), blocks blk, blk + 1, ... in
@@ -92,21 +110,83 @@ static void hash_remove(struct ext2_fs *fs, struct ext2_buf *b)
 		*pp = b->hnext;
 }
 
+static void set_clean(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	if (b->dirty) {
+		b->dirty = false;
+		fs->ndirty--;
+	}
+}
+
 static int buf_write(struct ext2_fs *fs, struct ext2_buf *b)
 {
 	int e = dev_io(fs, b->blk, &b, 1, true);
 	if (!e)
-		b->dirty = false;
+		set_clean(fs, b);
 	return e;
+}
+
+static void drop(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	lru_unlink(fs, b);
+	hash_remove(fs, b);
+	data_free(fs, b->data);
+	kfree(b);
+	fs->nbufs--;
+}
+
+/* The page allocator is out of pages: drops up to want unreferenced clean
+ * blocks, least recently used first. Called from any allocation, also
+ * while this filesystem's lock holder sleeps in a transfer: every block
+ * in a transfer is referenced, dirty or not yet in the cache then. */
+static uint64_t reclaim(void *arg, uint64_t want)
+{
+	struct ext2_fs *fs = arg;
+	uint64_t n = 0;
+	for (struct ext2_buf *b = fs->lru_tail, *prev; b && n < want; b = prev) {
+		prev = b->lprev;
+		if (b->refs || b->dirty)
+			continue;
+		drop(fs, b);
+		n++;
+	}
+	return n;
+}
+
+static uint64_t reclaimable(void *arg)
+{
+	struct ext2_fs *fs = arg;
+	return fs->nbufs - fs->ndirty;
+}
+
+void bcache_fini(struct ext2_fs *fs)
+{
+	if (fs->bsize == PAGE_SIZE)
+		pmem_shrinker_remove(fs);
+	while (fs->lru_tail)
+		drop(fs, fs->lru_tail);
+	kfree(fs->hash);
+	kfree(fs->seg);
+	kfree(fs->runv);
+	fs->hash = NULL;
+	fs->seg = NULL;
+	fs->runv = NULL;
 }
 
 static int write_dirty(struct ext2_fs *fs, bool meta);
 
-/* Drops the least recently used unreferenced block when the cache is
- * full; if it is changed, all changed data blocks are written first (in
- * runs: a big file written sequentially goes out in large requests). */
+/* Before a block is added: with DIRTY_BYTES of changed blocks, writes
+ * the changed data blocks back (in runs: a big file written sequentially
+ * goes out in large requests), then the metadata if still as many. When
+ * the cache is full, drops the least recently used unreferenced block; if
+ * it is changed, all changed data blocks are written first. */
 static void make_room(struct ext2_fs *fs)
 {
+	if (fs->ndirty >= fs->dirty_max) {
+		write_dirty(fs, false);
+		if (fs->ndirty >= fs->dirty_max)
+			write_dirty(fs, true);
+	}
 	if (fs->nbufs < fs->maxbufs)
 		return;
 	for (struct ext2_buf *b = fs->lru_tail; b; b = b->lprev) {
@@ -118,11 +198,7 @@ static void make_room(struct ext2_fs *fs)
 			continue;
 		if (b->refs)          /* taken while the write slept */
 			continue;
-		lru_unlink(fs, b);
-		hash_remove(fs, b);
-		data_free(fs, b->data);
-		kfree(b);
-		fs->nbufs--;
+		drop(fs, b);
 		return;
 	}
 }
@@ -200,9 +276,12 @@ struct ext2_buf *bget_zero(struct ext2_fs *fs, uint32_t blk, bool meta, int *err
 	return get(fs, blk, meta, false, err);
 }
 
-void bdirty(struct ext2_buf *b)
+void bdirty(struct ext2_fs *fs, struct ext2_buf *b)
 {
-	b->dirty = true;
+	if (!b->dirty) {
+		b->dirty = true;
+		fs->ndirty++;
+	}
 }
 
 void brelse(struct ext2_buf *b)
@@ -215,7 +294,7 @@ void bforget(struct ext2_fs *fs, uint32_t blk)
 {
 	struct ext2_buf *b = lookup(fs, blk);
 	if (b) {
-		b->dirty = false;
+		set_clean(fs, b);
 		b->meta = false;
 	}
 }
@@ -273,7 +352,7 @@ static int write_runs(struct ext2_fs *fs, struct ext2_buf **v, uint32_t n)
 			len++;
 		int e = dev_io(fs, v[k]->blk, v + k, len, true);
 		for (uint32_t i = 0; i < len; i++)
-			v[k + i]->dirty = false;   /* on error: reported once; the data is lost */
+			set_clean(fs, v[k + i]);   /* on error: reported once; the data is lost */
 		if (e)
 			err = e;
 		k += len;

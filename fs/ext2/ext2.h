@@ -115,6 +115,7 @@ struct ext2_fs {
 	/* block cache */
 	struct ext2_buf **hash;
 	uint32_t nhash, nbufs, maxbufs;
+	uint32_t ndirty, dirty_max;  /* changed blocks; written back from dirty_max on */
 	uint32_t run_max;            /* blocks in one transfer */
 	struct blk_seg *seg;         /* a transfer's segments (run_max) */
 	struct ext2_buf **runv;      /* blocks being read ahead (run_max) */
@@ -146,12 +147,13 @@ void ext2_lock(void);            /* waits, also with a signal pending */
 void ext2_unlock(void);
 
 /* ---- block cache (cache.c) */
-int bcache_init(struct ext2_fs *fs);
+int bcache_init(struct ext2_fs *fs);   /* sized to free memory with 4 KiB blocks */
+void bcache_fini(struct ext2_fs *fs);  /* a mount that failed: everything freed */
 /* The block, read from disk (bread) or zeroed without reading (bzero_get
  * for a block about to be written whole); referenced: brelse it. */
 struct ext2_buf *bread(struct ext2_fs *fs, uint32_t blk, bool meta, int *err);
 struct ext2_buf *bget_zero(struct ext2_fs *fs, uint32_t blk, bool meta, int *err);
-void bdirty(struct ext2_buf *b);
+void bdirty(struct ext2_fs *fs, struct ext2_buf *b);
 void brelse(struct ext2_buf *b);
 void bforget(struct ext2_fs *fs, uint32_t blk);   /* a freed block: drop its dirty data */
 int bcache_sync(struct ext2_fs *fs);              /* data, then metadata */

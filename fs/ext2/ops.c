@@ -123,7 +123,7 @@ static int write_link(struct ext2_node *n, const char *target)
 		if (!b)
 			return e;
 		memcpy(b->data, target, len);
-		bdirty(b);
+		bdirty(n->fs, b);
 		brelse(b);
 	}
 	n->vi.size = len;
@@ -447,7 +447,7 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 		if (write) {
 			if (xcopy_in(b->data + bo, (uint8_t *)buf + done, chunk, user))
 				e = -EFAULT;
-			bdirty(b);
+			bdirty(fs, b);
 		} else if (xcopy_out((uint8_t *)buf + done, b->data + bo, chunk, user)) {
 			e = -EFAULT;
 		}
