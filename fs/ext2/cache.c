@@ -10,7 +10,7 @@
 #define CACHE_MIN_BYTES (8u << 20)  /* cached at most: this much, or */
 #define CACHE_SHARE     4           /* 1/4 of the free pages at mount (4 KiB blocks) */
 #define DIRTY_BYTES     (8u << 20)  /* changed blocks written back from this much on */
-#define RUN_BYTES   (1u << 20)   /* one transfer, at most */
+#define RUN_BYTES   (4u << 20)   /* one transfer, at most (and 1/8 of the cache) */
 
 _Static_assert(sizeof(struct ext2_super) == 1024, "superblock layout");
 _Static_assert(sizeof(struct ext2_gd) == 32, "group descriptor layout");
@@ -33,7 +33,8 @@ int bcache_init(struct ext2_fs *fs)
 	fs->hash = kzalloc(fs->nhash * sizeof(*fs->hash));
 	fs->maxbufs = (uint32_t)(bytes / fs->bsize);
 	fs->dirty_max = DIRTY_BYTES / fs->bsize;
-	fs->run_max = RUN_BYTES / fs->bsize;
+	/* a few requests in flight at once, but not too much of a small cache */
+	fs->run_max = (uint32_t)(MIN((uint64_t)RUN_BYTES, bytes / 8) / fs->bsize);
 	fs->seg = kmalloc(fs->run_max * sizeof(*fs->seg));
 	fs->runv = kmalloc(fs->run_max * sizeof(*fs->runv));
 	if (!fs->hash || !fs->seg || !fs->runv)

@@ -381,7 +381,8 @@ static const uint8_t zeros[4096];
 /* Block blk (logical lblk of n) is about to be read: read it and those
  * after it in the file that follow it on the disk in one transfer. The
  * window starts at 128 KiB and doubles while the file is read on where
- * the last one ended, up to the cache's largest transfer (1 MiB). */
+ * the last one ended, up to the cache's largest transfer (4 MiB, or 1 MiB
+ * with an 8 MiB cache: the driver has several requests in flight). */
 static void read_ahead(struct ext2_node *n, uint64_t lblk, uint32_t blk)
 {
 	struct ext2_fs *fs = n->fs;
