@@ -291,6 +291,18 @@ void brelse(struct ext2_buf *b)
 		b->refs--;
 }
 
+void brelse_behind(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	brelse(b);
+	lru_unlink(fs, b);
+	b->lprev = fs->lru_tail;
+	if (fs->lru_tail)
+		fs->lru_tail->lnext = b;
+	else
+		fs->lru_head = b;
+	fs->lru_tail = b;
+}
+
 void bforget(struct ext2_fs *fs, uint32_t blk)
 {
 	struct ext2_buf *b = lookup(fs, blk);

@@ -136,6 +136,8 @@ struct ext2_node {
 	uint32_t goal;               /* where the next block is looked for: after the last one */
 	uint64_t ra_next;            /* read-ahead: the block after the last one read ahead */
 	uint32_t ra_blocks;          /* and how many that was */
+	uint64_t rd_next;            /* the block after the last one read */
+	bool ra_stream;              /* read on and on: the largest read-ahead, and on since */
 	bool linkable;               /* O_TMPFILE without O_EXCL: linkat may name it */
 	struct ext2_node *hnext;
 };
@@ -155,6 +157,10 @@ struct ext2_buf *bread(struct ext2_fs *fs, uint32_t blk, bool meta, int *err);
 struct ext2_buf *bget_zero(struct ext2_fs *fs, uint32_t blk, bool meta, int *err);
 void bdirty(struct ext2_fs *fs, struct ext2_buf *b);
 void brelse(struct ext2_buf *b);
+/* brelse, and the block goes first when room is needed: a long sequential
+ * read is through with it (a file larger than the cache then keeps what is
+ * cached of it, instead of pushing it all out ahead of itself). */
+void brelse_behind(struct ext2_fs *fs, struct ext2_buf *b);
 void bforget(struct ext2_fs *fs, uint32_t blk);   /* a freed block: drop its dirty data */
 int bcache_sync(struct ext2_fs *fs);              /* data, then metadata */
 bool bcached(struct ext2_fs *fs, uint32_t blk);

@@ -388,8 +388,10 @@ static void read_ahead(struct ext2_node *n, uint64_t lblk, uint32_t blk)
 	struct ext2_fs *fs = n->fs;
 	uint64_t last = (n->vi.size + fs->bsize - 1) / fs->bsize;
 	uint32_t want = MIN(fs->run_max, MAX(2u, READ_AHEAD_MIN / fs->bsize));
-	if (lblk == n->ra_next && n->ra_blocks)
+	bool seq = lblk == n->ra_next && n->ra_blocks;
+	if (seq)
 		want = MIN(fs->run_max, MAX(want, n->ra_blocks * 2));
+	n->ra_stream = seq && want == fs->run_max;
 	uint32_t count = 1;
 	while (count < want && lblk + count < last) {
 		uint32_t next;
@@ -435,9 +437,12 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 				e = -EFAULT;
 				break;
 			}
+			n->rd_next = lblk + 1;
 			done += chunk;
 			continue;
 		}
+		if (!write && lblk != n->rd_next && lblk + 1 != n->rd_next)
+			n->ra_stream = false;   /* not on from where the last read was */
 		if (!write && !bcached(fs, blk))
 			read_ahead(n, lblk, blk);
 		/* a block written whole (or new) need not be read first */
@@ -452,7 +457,12 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 		} else if (xcopy_out((uint8_t *)buf + done, b->data + bo, chunk, user)) {
 			e = -EFAULT;
 		}
-		brelse(b);
+		if (!write && n->ra_stream && bo + chunk == fs->bsize)
+			brelse_behind(fs, b);   /* read to its end by a long sequential read */
+		else
+			brelse(b);
+		if (!write)
+			n->rd_next = lblk + 1;
 		if (e)
 			break;
 		done += chunk;
