@@ -12,7 +12,8 @@
 struct blkdev;
 
 /* One piece of a vectored transfer: a kernel address (physically
- * contiguous: the direct map or kmalloc'd) and a length in whole sectors. */
+ * contiguous: the direct map or kmalloc'd) and a length in bytes, whole
+ * sectors (not 0). */
 struct blk_seg {
 	void *addr;
 	uint32_t len;

@@ -173,8 +173,8 @@ static int blk_rwv(struct blkdev *d, bool write, uint64_t sector, const struct b
 		return -EROFS;
 	uint64_t count = 0;
 	for (unsigned i = 0; i < nseg; i++) {
-		if (seg[i].len % BLK_SECTOR)
-			return -EIO;
+		if (seg[i].len == 0 || seg[i].len % BLK_SECTOR)
+			return -EIO;   /* whole sectors; no empty descriptors */
 		count += seg[i].len / BLK_SECTOR;
 	}
 	if (sector > d->nsectors || count > d->nsectors - sector)
