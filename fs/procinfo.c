@@ -74,8 +74,9 @@ void gen_meminfo(struct sbuf *sb)
 	uint64_t total = pmem_total_pages(), free = pmem_free_pages();
 	kb_line(sb, "MemTotal", KB(total));
 	kb_line(sb, "MemFree", KB(free));
-	kb_line(sb, "MemAvailable", KB(free));
-	kb_line(sb, "Buffers", 0);
+	uint64_t cache = pmem_reclaimable_pages();   /* the disks' clean blocks */
+	kb_line(sb, "MemAvailable", KB(free + cache));
+	kb_line(sb, "Buffers", KB(cache));
 	kb_line(sb, "Cached", 0);
 	kb_line(sb, "SwapCached", 0);
 	kb_line(sb, "Active", KB(m.rss_anon + m.rss_file));

@@ -50,7 +50,36 @@ void pmem_init(const struct bootinfo *bi)
 	ntotal = nfree;
 }
 
-uint64_t pmem_alloc(void)
+#define MAX_SHRINKERS 8
+#define RECLAIM_BATCH 256        /* pages given back at once: 1 MiB */
+static struct pmem_shrinker shrinkers[MAX_SHRINKERS];
+static int nshrinkers;
+static bool reclaiming;
+
+void pmem_shrinker_add(const struct pmem_shrinker *s)
+{
+	if (nshrinkers < MAX_SHRINKERS)
+		shrinkers[nshrinkers++] = *s;
+}
+
+void pmem_shrinker_remove(void *arg)
+{
+	for (int i = 0; i < nshrinkers; i++)
+		if (shrinkers[i].arg == arg) {
+			shrinkers[i] = shrinkers[--nshrinkers];
+			return;
+		}
+}
+
+uint64_t pmem_reclaimable_pages(void)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < nshrinkers; i++)
+		n += shrinkers[i].reclaimable(shrinkers[i].arg);
+	return n;
+}
+
+static uint64_t alloc_one(void)
 {
 	if (freed) {
 		uint64_t pa = freed;
@@ -59,6 +88,20 @@ uint64_t pmem_alloc(void)
 		return pa;
 	}
 	return pmem_alloc_contig(1);
+}
+
+uint64_t pmem_alloc(void)
+{
+	uint64_t pa = alloc_one();
+	if (pa || reclaiming)
+		return pa;
+	/* out of pages: the caches give some back (single pages: a run of
+	 * contiguous ones cannot be made from them) */
+	reclaiming = true;
+	for (int i = 0; i < nshrinkers && !freed; i++)
+		shrinkers[i].reclaim(shrinkers[i].arg, RECLAIM_BATCH);
+	reclaiming = false;
+	return alloc_one();
 }
 
 uint64_t pmem_alloc_contig(size_t npages)

@@ -48,7 +48,7 @@ int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 			continue;
 		}
 		b->data[i >> 3] |= (uint8_t)(1u << (i & 7));
-		bdirty(b);
+		bdirty(fs, b);
 		brelse(b);
 		d->free_blocks--;
 		fs->sb.free_blocks_count--;
@@ -70,7 +70,7 @@ void ext2_free_block(struct ext2_fs *fs, uint32_t blk)
 		return;
 	if (b->data[i >> 3] & (1u << (i & 7))) {
 		b->data[i >> 3] &= (uint8_t)~(1u << (i & 7));
-		bdirty(b);
+		bdirty(fs, b);
 		fs->gd[g].free_blocks++;
 		fs->sb.free_blocks_count++;
 	}
@@ -101,7 +101,7 @@ int ext2_alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32_t
 			continue;
 		}
 		b->data[i >> 3] |= (uint8_t)(1u << (i & 7));
-		bdirty(b);
+		bdirty(fs, b);
 		brelse(b);
 		d->free_inodes--;
 		if (dir)
@@ -124,7 +124,7 @@ void ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool dir)
 		return;
 	if (b->data[i >> 3] & (1u << (i & 7))) {
 		b->data[i >> 3] &= (uint8_t)~(1u << (i & 7));
-		bdirty(b);
+		bdirty(fs, b);
 		fs->gd[g].free_inodes++;
 		if (dir && fs->gd[g].used_dirs)
 			fs->gd[g].used_dirs--;

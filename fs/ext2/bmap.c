@@ -78,11 +78,11 @@ int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, boo
 				break;
 			}
 			if (!leaf)
-				bdirty(z);     /* an indirect block starts as zeros on disk too */
+				bdirty(fs, z);     /* an indirect block starts as zeros on disk too */
 			brelse(z);
 			*slot = nb;
 			if (b)
-				bdirty(b);
+				bdirty(fs, b);
 			if (leaf)
 				*fresh = true;
 		}
@@ -128,7 +128,7 @@ static void trunc_tree(struct ext2_node *n, uint32_t *slot, int depth, uint64_t 
 			if (cbase + span <= from || v[i] == 0)
 				continue;
 			trunc_tree(n, &v[i], depth - 1, cbase, from);
-			bdirty(b);
+			bdirty(fs, b);
 		}
 		brelse(b);
 	}
@@ -157,7 +157,7 @@ int ext2_truncate_blocks(struct ext2_node *n, uint64_t size)
 			struct ext2_buf *b = bread(fs, blk, false, &e);
 			if (b) {
 				memset(b->data + size % fs->bsize, 0, fs->bsize - size % fs->bsize);
-				bdirty(b);
+				bdirty(fs, b);
 				brelse(b);
 			}
 		}

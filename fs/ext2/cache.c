@@ -1,33 +1,61 @@
 /* cache.c: ext2's block cache: blocks read from the disk stay in memory
  * (up to a bound, least recently used first out) and changed ones are
  * written back on sync, data blocks before metadata, runs of neighbouring
- * blocks in one request, or when the cache needs room. A file read ahead
- * fills it with the following blocks in one request too. */
+ * blocks in one vectored transfer straight from the blocks' memory, or
+ * when the cache needs room. A file read ahead fills it with the following
+ * blocks in one transfer too. */
 #include "fs/ext2/ext2.h"
 #include "kernel/pmem.h"
 
-#define CACHE_BYTES (8u << 20)   /* at most this much cached */
-#define RUN_MAX     32           /* blocks in one request */
+#define CACHE_MIN_BYTES (8u << 20)  /* cached at most: this much, or */
+#define CACHE_SHARE     4           /* 1/4 of the free pages at mount (4 KiB blocks) */
+#define DIRTY_BYTES     (8u << 20)  /* changed blocks written back from this much on */
+#define RUN_BYTES   (4u << 20)   /* one transfer, at most (and 1/8 of the cache) */
 
 _Static_assert(sizeof(struct ext2_super) == 1024, "superblock layout");
 _Static_assert(sizeof(struct ext2_gd) == 32, "group descriptor layout");
 _Static_assert(sizeof(struct ext2_dinode) == 130, "inode layout");
 
+static uint64_t reclaim(void *arg, uint64_t want);
+static uint64_t reclaimable(void *arg);
+
 int bcache_init(struct ext2_fs *fs)
 {
 	fs->nhash = 1024;
+	uint64_t bytes = CACHE_MIN_BYTES;
+	if (fs->bsize == PAGE_SIZE) {
+		/* blocks are whole pages, which go back to the page allocator
+		 * when memory runs short: a quarter of what is free */
+		bytes = MAX(bytes, pmem_free_pages() / CACHE_SHARE * PAGE_SIZE);
+		while (fs->nhash < 65536 && fs->nhash * 8 < bytes / fs->bsize)
+			fs->nhash *= 2;
+	}
 	fs->hash = kzalloc(fs->nhash * sizeof(*fs->hash));
-	fs->maxbufs = CACHE_BYTES / fs->bsize;
-	return fs->hash ? 0 : -ENOMEM;
+	fs->maxbufs = (uint32_t)(bytes / fs->bsize);
+	fs->dirty_max = DIRTY_BYTES / fs->bsize;
+	/* a few requests in flight at once, but not too much of a small cache */
+	fs->run_max = (uint32_t)(MIN((uint64_t)RUN_BYTES, bytes / 8) / fs->bsize);
+	fs->seg = kmalloc(fs->run_max * sizeof(*fs->seg));
+	fs->runv = kmalloc(fs->run_max * sizeof(*fs->runv));
+	if (!fs->hash || !fs->seg || !fs->runv)
+		return -ENOMEM;
+	if (fs->bsize == PAGE_SIZE)
+		pmem_shrinker_add(&(struct pmem_shrinker){ reclaim, reclaimable, fs });
+	return 0;
 }
 
-static int dev_io(struct ext2_fs *fs, uint32_t blk, uint32_t n, void *data, bool write)
+/* Reads or writes v[0..n) (at most run_max), blocks blk, blk + 1, ... in
+ * one transfer. fs->seg is the segment list: one caller at a time, as
+ * ext2_lock is held. */
+static int dev_io(struct ext2_fs *fs, uint32_t blk, struct ext2_buf *const *v, uint32_t n,
+		  bool write)
 {
 	uint64_t sec = (uint64_t)blk * fs->spb;
-	if (sec + (uint64_t)n * fs->spb > fs->dev->nsectors)
+	if (sec + (uint64_t)n * fs->spb > fs->dev->nsectors || n > fs->run_max)
 		return -EIO;
-	return write ? fs->dev->ops->write(fs->dev, sec, data, (size_t)n * fs->spb)
-		     : fs->dev->ops->read(fs->dev, sec, data, (size_t)n * fs->spb);
+	for (uint32_t i = 0; i < n; i++)
+		fs->seg[i] = (struct blk_seg){ v[i]->data, fs->bsize };
+	return fs->dev->ops->rwv(fs->dev, write, sec, fs->seg, n);
 }
 
 /* A block's memory: a whole page for 4 KiB blocks (kmalloc would take two). */
@@ -83,21 +111,83 @@ static void hash_remove(struct ext2_fs *fs, struct ext2_buf *b)
 		*pp = b->hnext;
 }
 
+static void set_clean(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	if (b->dirty) {
+		b->dirty = false;
+		fs->ndirty--;
+	}
+}
+
 static int buf_write(struct ext2_fs *fs, struct ext2_buf *b)
 {
-	int e = dev_io(fs, b->blk, 1, b->data, true);
+	int e = dev_io(fs, b->blk, &b, 1, true);
 	if (!e)
-		b->dirty = false;
+		set_clean(fs, b);
 	return e;
+}
+
+static void drop(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	lru_unlink(fs, b);
+	hash_remove(fs, b);
+	data_free(fs, b->data);
+	kfree(b);
+	fs->nbufs--;
+}
+
+/* The page allocator is out of pages: drops up to want unreferenced clean
+ * blocks, least recently used first. Called from any allocation, also
+ * while this filesystem's lock holder sleeps in a transfer: every block
+ * in a transfer is referenced, dirty or not yet in the cache then. */
+static uint64_t reclaim(void *arg, uint64_t want)
+{
+	struct ext2_fs *fs = arg;
+	uint64_t n = 0;
+	for (struct ext2_buf *b = fs->lru_tail, *prev; b && n < want; b = prev) {
+		prev = b->lprev;
+		if (b->refs || b->dirty)
+			continue;
+		drop(fs, b);
+		n++;
+	}
+	return n;
+}
+
+static uint64_t reclaimable(void *arg)
+{
+	struct ext2_fs *fs = arg;
+	return fs->nbufs - fs->ndirty;
+}
+
+void bcache_fini(struct ext2_fs *fs)
+{
+	if (fs->bsize == PAGE_SIZE)
+		pmem_shrinker_remove(fs);
+	while (fs->lru_tail)
+		drop(fs, fs->lru_tail);
+	kfree(fs->hash);
+	kfree(fs->seg);
+	kfree(fs->runv);
+	fs->hash = NULL;
+	fs->seg = NULL;
+	fs->runv = NULL;
 }
 
 static int write_dirty(struct ext2_fs *fs, bool meta);
 
-/* Drops the least recently used unreferenced block when the cache is
- * full; if it is changed, all changed data blocks are written first (in
- * runs: a big file written sequentially goes out in large requests). */
+/* Before a block is added: with DIRTY_BYTES of changed blocks, writes
+ * the changed data blocks back (in runs: a big file written sequentially
+ * goes out in large requests), then the metadata if still as many. When
+ * the cache is full, drops the least recently used unreferenced block; if
+ * it is changed, all changed data blocks are written first. */
 static void make_room(struct ext2_fs *fs)
 {
+	if (fs->ndirty >= fs->dirty_max) {
+		write_dirty(fs, false);
+		if (fs->ndirty >= fs->dirty_max)
+			write_dirty(fs, true);
+	}
 	if (fs->nbufs < fs->maxbufs)
 		return;
 	for (struct ext2_buf *b = fs->lru_tail; b; b = b->lprev) {
@@ -109,11 +199,7 @@ static void make_room(struct ext2_fs *fs)
 			continue;
 		if (b->refs)          /* taken while the write slept */
 			continue;
-		lru_unlink(fs, b);
-		hash_remove(fs, b);
-		data_free(fs, b->data);
-		kfree(b);
-		fs->nbufs--;
+		drop(fs, b);
 		return;
 	}
 }
@@ -157,7 +243,7 @@ static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, bool meta, bool re
 	b->meta = meta;
 	b->refs = 1;
 	if (read) {
-		int e = dev_io(fs, blk, 1, data, false);
+		int e = dev_io(fs, blk, &b, 1, false);
 		if (e) {
 			data_free(fs, data);
 			kfree(b);
@@ -191,9 +277,12 @@ struct ext2_buf *bget_zero(struct ext2_fs *fs, uint32_t blk, bool meta, int *err
 	return get(fs, blk, meta, false, err);
 }
 
-void bdirty(struct ext2_buf *b)
+void bdirty(struct ext2_fs *fs, struct ext2_buf *b)
 {
-	b->dirty = true;
+	if (!b->dirty) {
+		b->dirty = true;
+		fs->ndirty++;
+	}
 }
 
 void brelse(struct ext2_buf *b)
@@ -202,11 +291,23 @@ void brelse(struct ext2_buf *b)
 		b->refs--;
 }
 
+void brelse_behind(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	brelse(b);
+	lru_unlink(fs, b);
+	b->lprev = fs->lru_tail;
+	if (fs->lru_tail)
+		fs->lru_tail->lnext = b;
+	else
+		fs->lru_head = b;
+	fs->lru_tail = b;
+}
+
 void bforget(struct ext2_fs *fs, uint32_t blk)
 {
 	struct ext2_buf *b = lookup(fs, blk);
 	if (b) {
-		b->dirty = false;
+		set_clean(fs, b);
 		b->meta = false;
 	}
 }
@@ -216,69 +317,59 @@ bool bcached(struct ext2_fs *fs, uint32_t blk)
 	return lookup(fs, blk) != NULL;
 }
 
-/* Puts a clean copy of block blk (data) in the cache unless it is there. */
-static void insert_clean(struct ext2_fs *fs, uint32_t blk, const uint8_t *data)
-{
-	if (lookup(fs, blk))
-		return;
-	make_room(fs);
-	struct ext2_buf *b = kzalloc(sizeof(*b));
-	uint8_t *d = data_alloc(fs);
-	if (!b || !d) {
-		kfree(b);
-		data_free(fs, d);
-		return;
-	}
-	memcpy(d, data, fs->bsize);
-	b->data = d;
-	b->blk = blk;
-	b->hnext = fs->hash[blk % fs->nhash];
-	fs->hash[blk % fs->nhash] = b;
-	lru_front(fs, b);
-	fs->nbufs++;
-}
-
 void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n)
 {
-	n = MIN(n, RUN_MAX);
+	n = MIN(n, fs->run_max);
 	if (n < 2 || blk + n > fs->sb.blocks_count)
 		return;
-	uint8_t *run = kmalloc((size_t)n * fs->bsize);
-	if (!run)
-		return;
-	if (dev_io(fs, blk, n, run, false) == 0)
-		for (uint32_t i = 0; i < n; i++)   /* blocks cached meanwhile stay as they are */
-			insert_clean(fs, blk + i, run + (size_t)i * fs->bsize);
-	kfree(run);
+	/* new blocks, not in the cache before they are read (counted in
+	 * nbufs, so that make_room keeps the bound) */
+	struct ext2_buf **v = fs->runv;
+	uint32_t k = 0;
+	while (k < n && !lookup(fs, blk + k)) {
+		make_room(fs);
+		struct ext2_buf *b = kzalloc(sizeof(*b));
+		uint8_t *d = data_alloc(fs);
+		if (!b || !d) {
+			kfree(b);
+			data_free(fs, d);
+			break;
+		}
+		b->data = d;
+		b->blk = blk + k;
+		v[k++] = b;
+		fs->nbufs++;
+	}
+	bool ok = k && dev_io(fs, blk, v, k, false) == 0;
+	for (uint32_t i = 0; i < k; i++) {
+		struct ext2_buf *b = v[i];
+		if (ok && !lookup(fs, b->blk)) {   /* blocks cached meanwhile stay as they are */
+			b->hnext = fs->hash[b->blk % fs->nhash];
+			fs->hash[b->blk % fs->nhash] = b;
+			lru_front(fs, b);
+		} else {
+			data_free(fs, b->data);
+			kfree(b);
+			fs->nbufs--;
+		}
+	}
 }
 
-/* Writes v[0..n) (referenced, sorted by block), neighbours in one request. */
+/* Writes v[0..n) (referenced, sorted by block), neighbours in one transfer. */
 static int write_runs(struct ext2_fs *fs, struct ext2_buf **v, uint32_t n)
 {
 	int err = 0;
-	uint8_t *run = kmalloc((size_t)RUN_MAX * fs->bsize);
 	for (uint32_t k = 0; k < n; ) {
 		uint32_t len = 1;
-		while (run && k + len < n && len < RUN_MAX && v[k + len]->blk == v[k]->blk + len)
+		while (k + len < n && len < fs->run_max && v[k + len]->blk == v[k]->blk + len)
 			len++;
-		int e;
-		if (len == 1) {
-			e = buf_write(fs, v[k]);
-		} else {
-			for (uint32_t i = 0; i < len; i++)
-				memcpy(run + (size_t)i * fs->bsize, v[k + i]->data, fs->bsize);
-			e = dev_io(fs, v[k]->blk, len, run, true);
-			for (uint32_t i = 0; !e && i < len; i++)
-				v[k + i]->dirty = false;
-		}
-		if (e) {
-			for (uint32_t i = 0; i < len; i++)
-				v[k + i]->dirty = false;   /* reported once; the data is lost */
+		int e = dev_io(fs, v[k]->blk, v + k, len, true);
+		for (uint32_t i = 0; i < len; i++)
+			set_clean(fs, v[k + i]);   /* on error: reported once; the data is lost */
+		if (e)
 			err = e;
-		}
 		k += len;
 	}
-	kfree(run);
 	return err;
 }
 

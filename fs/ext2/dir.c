@@ -114,7 +114,7 @@ struct find_ctx {
 
 static void changed(struct ext2_node *dir, struct ext2_buf *b)
 {
-	bdirty(b);
+	bdirty(dir->fs, b);
 	dir->iflags &= ~(uint32_t)EXT2_INDEX_FL;
 	dir->vi.mtime = dir->vi.ctime = fs_now();
 }
@@ -256,7 +256,7 @@ int ext2_dir_init(struct ext2_node *dir, uint32_t parent)
 	d = (struct ext2_dirent *)(b->data + 12);
 	d->rec_len = (uint16_t)(dir->fs->bsize - 12);
 	fill(dir->fs, d, "..", 2, parent, S_IFDIR);
-	bdirty(b);
+	bdirty(dir->fs, b);
 	brelse(b);
 	return 0;
 }

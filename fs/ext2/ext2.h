@@ -115,6 +115,10 @@ struct ext2_fs {
 	/* block cache */
 	struct ext2_buf **hash;
 	uint32_t nhash, nbufs, maxbufs;
+	uint32_t ndirty, dirty_max;  /* changed blocks; written back from dirty_max on */
+	uint32_t run_max;            /* blocks in one transfer */
+	struct blk_seg *seg;         /* a transfer's segments (run_max) */
+	struct ext2_buf **runv;      /* blocks being read ahead (run_max) */
 	struct ext2_buf *lru_head, *lru_tail;
 	/* inode cache: every inode read stays until its last name and
 	 * reference are gone */
@@ -130,6 +134,10 @@ struct ext2_node {
 	uint32_t iflags;
 	uint32_t iblocks;            /* i_blocks, 512-byte units */
 	uint32_t goal;               /* where the next block is looked for: after the last one */
+	uint64_t ra_next;            /* read-ahead: the block after the last one read ahead */
+	uint32_t ra_blocks;          /* and how many that was */
+	uint64_t rd_next;            /* the block after the last one read */
+	bool ra_stream;              /* read on and on: the largest read-ahead, and on since */
 	bool linkable;               /* O_TMPFILE without O_EXCL: linkat may name it */
 	struct ext2_node *hnext;
 };
@@ -141,17 +149,22 @@ void ext2_lock(void);            /* waits, also with a signal pending */
 void ext2_unlock(void);
 
 /* ---- block cache (cache.c) */
-int bcache_init(struct ext2_fs *fs);
+int bcache_init(struct ext2_fs *fs);   /* sized to free memory with 4 KiB blocks */
+void bcache_fini(struct ext2_fs *fs);  /* a mount that failed: everything freed */
 /* The block, read from disk (bread) or zeroed without reading (bzero_get
  * for a block about to be written whole); referenced: brelse it. */
 struct ext2_buf *bread(struct ext2_fs *fs, uint32_t blk, bool meta, int *err);
 struct ext2_buf *bget_zero(struct ext2_fs *fs, uint32_t blk, bool meta, int *err);
-void bdirty(struct ext2_buf *b);
+void bdirty(struct ext2_fs *fs, struct ext2_buf *b);
 void brelse(struct ext2_buf *b);
+/* brelse, and the block goes first when room is needed: a long sequential
+ * read is through with it (a file larger than the cache then keeps what is
+ * cached of it, instead of pushing it all out ahead of itself). */
+void brelse_behind(struct ext2_fs *fs, struct ext2_buf *b);
 void bforget(struct ext2_fs *fs, uint32_t blk);   /* a freed block: drop its dirty data */
 int bcache_sync(struct ext2_fs *fs);              /* data, then metadata */
 bool bcached(struct ext2_fs *fs, uint32_t blk);
-void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n);  /* n blocks from blk, one request */
+void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n);  /* n blocks from blk, one transfer */
 
 /* ---- superblock and groups (super.c) */
 int ext2_sync(struct ext2_fs *fs);                /* everything, then a device flush */

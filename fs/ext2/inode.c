@@ -205,7 +205,7 @@ int ext2_iwrite(struct ext2_node *n)
 		return e;
 	if (memcmp(b->data + off, n->raw, fs->inode_size)) {
 		memcpy(b->data + off, n->raw, fs->inode_size);
-		bdirty(b);
+		bdirty(fs, b);
 	}
 	brelse(b);
 	return 0;
@@ -233,7 +233,7 @@ static void free_xattr_block(struct ext2_fs *fs, uint32_t blk)
 	uint32_t *hdr = (uint32_t *)b->data;   /* magic, refcount, ... */
 	if (hdr[0] == 0xEA020000 && hdr[1] > 1) {
 		hdr[1]--;
-		bdirty(b);
+		bdirty(fs, b);
 		brelse(b);
 		return;
 	}

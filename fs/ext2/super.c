@@ -34,7 +34,7 @@ static int gd_store(struct ext2_fs *fs)
 		uint32_t n = MIN(per, fs->ngroups - i * per);
 		if (memcmp(b->data, fs->gd + i * per, n * sizeof(struct ext2_gd))) {
 			memcpy(b->data, fs->gd + i * per, n * sizeof(struct ext2_gd));
-			bdirty(b);
+			bdirty(fs, b);
 		}
 		brelse(b);
 	}
@@ -191,7 +191,7 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 	return 0;
 fail:
 	kfree(fs->gd);
-	kfree(fs->hash);
+	bcache_fini(fs);
 	kfree(fs);
 	return e;
 }

@@ -15,7 +15,7 @@ for t in mke2fs e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 60
+plan 61
 
 build_static diskops progs/diskops.c musl || bail_out "cannot build diskops"
 OPS=$HTUX_TMP/diskops
@@ -301,6 +301,24 @@ $(sort "$SRC/fruit.txt")" 0
 fsck "e2fsck -fn: clean after the shell's children wrote"
 check "the host reads back what a pipeline wrote (gzip of seq 1 2000)" \
 	[ "$(dcat /w/n.gz | gunzip -c | md5sum)" = "$(seq 1 2000 | md5sum)" ]
+
+# ---- the block cache (4 KiB blocks: up to a quarter of the memory) gives
+# memory back: after a 40 MB file read fills it, a program can still use
+# 112 of the 128 MiB (it could with the old 8 MiB cache; without giving
+# back it runs out)
+build_static bigmem progs/bigmem.c musl || bail_out "cannot build bigmem"
+mkdir -p "$HTUX_TMP/bigsrc"
+head -c 40000000 /dev/urandom > "$HTUX_TMP/bigsrc/big.bin"
+cp "$HTUX_TMP/bigmem" "$HTUX_TMP/bigsrc/bigmem"
+rm -f "$IMG"
+mke2fs -q -t ext2 -b 4096 -d "$HTUX_TMP/bigsrc" "$IMG" 64M > /dev/null 2>&1 || bail_out "mke2fs failed"
+htux_run --disk "$IMG" "$BB" sh -c 'cat /data/big.bin > /dev/null; grep Buffers: /proc/meminfo; /data/bigmem 112'
+buffers=$(echo "$HTUX_STDOUT" | sed -n 's/^Buffers: *\([0-9]*\) kB$/\1/p')
+gave_back() {
+	[ "$HTUX_STATUS" = 0 ] && [ "${buffers:-0}" -gt 16384 ] &&
+		case $HTUX_STDOUT in *"112 MiB ok"*) true ;; *) false ;; esac || { _show_run; false; }
+}
+check "a read fills the cache past 16 MiB, and a 112 MiB program still runs in 128 MiB" gave_back
 
 # ---- a damaged disk: I/O errors where it is damaged, the rest works
 mke2fs -q -t ext2 -d "$SRC" "$IMG" 16M > /dev/null 2>&1
