@@ -199,8 +199,14 @@ static void status_changed(struct netif *nif)
 	struct iface *f = (struct iface *)nif;
 	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
 		bool valid = ip6_addr_isvalid(netif_ip6_addr_state(nif, i));
-		if (valid && !(f->v6_told & 1u << i))
-			kinfo("net: %s %s\n", d->name, ip6addr_ntoa(netif_ip6_addr(nif, i)));
+		if (valid && !(f->v6_told & 1u << i)) {
+			char text[IP6ADDR_STRLEN_MAX];
+			ip6addr_ntoa_r(netif_ip6_addr(nif, i), text, sizeof(text));
+			for (char *c = text; *c; c++)
+				if (*c >= 'A' && *c <= 'F')
+					*c = (char)(*c - 'A' + 'a');   /* as Linux writes them */
+			kinfo("net: %s %s\n", d->name, text);
+		}
 		f->v6_told = valid ? f->v6_told | 1u << i : f->v6_told & ~(1u << i);
 	}
 	if (ip4_addr_get_u32(netif_ip4_addr(nif)) == f->v4_told)

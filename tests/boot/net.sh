@@ -6,7 +6,8 @@
 # redis-benchmark), busybox httpd (a file and a 10 MiB file fetched with
 # curl; it forks a child per request; it listens on :: and takes IPv4 as
 # ::ffff:a.b.c.d), python3 -m http.server (also with --bind ::), a Go
-# net/http server (on :: too); and the errors for a host port in use and
+# net/http server (on :: too); IPv6 out of the guest (its address from
+# QEMU's router advertisement) to a server on the host's ::1; and the errors for a host port in use and
 # a bad ip= option.
 # Each guest runs in the background; the test waits for its port (with a
 # timeout), runs the client, then the server exits or the guest is killed.
@@ -14,7 +15,7 @@
 require_qemu
 require_cc glibc
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-plan 17
+plan 18
 
 CLIENT=$HTUX_SRCDIR/tests/progs/net/client.py
 
@@ -120,6 +121,32 @@ if [ -n "$BUSYBOX" ]; then
 else
 	skip "ip=: /etc/resolv.conf" "busybox-static not installed"
 	skip "a bad ip= option" "busybox-static not installed"
+fi
+
+# ---- IPv6 out: the guest's SLAAC address, to QEMU's fec0::2, which is the
+# host's ::1
+if [ -n "$BUSYBOX" ] && python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	mkdir -p "$HTUX_TMP/v6w"
+	echo "the host over IPv6" >"$HTUX_TMP/v6w/v6.txt"
+	python3 -c 'import functools, http.server, socket, sys
+class S(http.server.HTTPServer):
+    address_family = socket.AF_INET6
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+s = S(("::1", 0), h)
+print(s.server_address[1], flush=True)
+s.timeout = 60
+s.handle_request()' "$HTUX_TMP/v6w" >"$HTUX_TMP/v6.port" 2>"$HTUX_TMP/v6.log" &
+	v6srv=$!
+	for i in $(seq 50); do [ -s "$HTUX_TMP/v6.port" ] && break; sleep 0.1; done
+	P=$(cat "$HTUX_TMP/v6.port")
+	# the address is valid once the advertisement came and DAD ended: retry
+	htux_run --net "$BUSYBOX" sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do
+		busybox wget -q -O - 'http://[fec0::2]:$P/v6.txt' 2>/dev/null && exit 0; sleep 1; done; exit 1"
+	kill $v6srv 2>/dev/null
+	wait $v6srv 2>/dev/null
+	check_output_status "IPv6 out: wget http://[fec0::2] reaches the host's ::1" "the host over IPv6" 0
+else
+	skip "IPv6 out: wget http://[fec0::2]" "busybox-static not installed or no IPv6 on the host's loopback"
 fi
 
 # ---- Debian's redis-server (dynamic)
