@@ -85,23 +85,27 @@ static bool v6(struct sock *s) { return s->family == AF_INET6; }
  * AF_INET6 socket :: is lwIP's dual "any" (IPv6's only with v6only) and
  * ::ffff:a.b.c.d is IPv4's a.b.c.d. any_is_local: 0.0.0.0 and :: name
  * this host's loopback (connect, sendto). */
+static int addr_parse4(const struct sockaddr_in *sin, unsigned len, ip_addr_t *ip, uint16_t *port,
+		       bool any_is_local)
+{
+	if (sin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	if (len < sizeof(*sin))
+		return -EINVAL;
+	ip_addr_set_ip4_u32_val(*ip, sin->sin_addr.s_addr);
+	*port = __builtin_bswap16(sin->sin_port);
+	if (any_is_local && ip4_addr_isany_val(*ip_2_ip4(ip)))
+		IP_ADDR4(ip, 127, 0, 0, 1);   /* connecting to 0.0.0.0 reaches this host */
+	return 0;
+}
+
 static int addr_parse(struct sock *s, const void *a, unsigned len, ip_addr_t *ip, uint16_t *port,
 		      bool any_is_local)
 {
-	const struct sockaddr_in *sin = a;
 	if (len < sizeof(uint16_t))
 		return -EINVAL;
-	if (!v6(s)) {
-		if (sin->sin_family != AF_INET)
-			return -EAFNOSUPPORT;
-		if (len < sizeof(*sin))
-			return -EINVAL;
-		ip_addr_set_ip4_u32_val(*ip, sin->sin_addr.s_addr);
-		*port = __builtin_bswap16(sin->sin_port);
-		if (any_is_local && ip4_addr_isany_val(*ip_2_ip4(ip)))
-			IP_ADDR4(ip, 127, 0, 0, 1);   /* connecting to 0.0.0.0 reaches this host */
-		return 0;
-	}
+	if (!v6(s))
+		return addr_parse4(a, len, ip, port, any_is_local);
 	const struct sockaddr_in6 *sin6 = a;
 	if (len < 24)                          /* SIN6_LEN_RFC2133: no scope id */
 		return -EINVAL;
@@ -957,7 +961,18 @@ static ssize_t udp_send_op(struct sock *s, const void *buf, size_t n, bool user,
 	struct inet *in = I(s);
 	ip_addr_t ip;
 	uint16_t port;
-	if (addr) {
+	if (addr && v6(s) && alen >= sizeof(uint16_t) &&
+	    ((const struct sockaddr_in *)addr)->sin_family == AF_INET) {
+		/* Linux sends an AF_INET6 socket's datagram to an AF_INET
+		 * address over IPv4, unless the socket is IPv6 only */
+		if (in->v6only)
+			return -ENETUNREACH;
+		int e = addr_parse4(addr, alen, &ip, &port, true);
+		if (e)
+			return e;
+		if (!udp_version_ok(in, &ip))
+			return -ENETUNREACH;
+	} else if (addr) {
 		int e = addr_parse(s, addr, alen, &ip, &port, true);
 		if (e)
 			return e;

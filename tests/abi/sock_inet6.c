@@ -1,8 +1,8 @@
 /* sock_inet6.c: AF_INET6 over ::1: TCP with a server thread (echo, then
  * 256 KiB one way), UDP datagrams, the names (printed with inet_ntop);
  * a :: listener taking an IPv4 client as ::ffff:127.0.0.1, the same with
- * IPV6_V6ONLY refusing it, a UDP :: socket hearing IPv4, and the errors
- * of the usual mistakes. */
+ * IPV6_V6ONLY refusing it, a UDP :: socket hearing IPv4 and answering to
+ * an AF_INET name, and the errors of the usual mistakes. */
 #include "abi.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -270,6 +270,13 @@ int main(int argc, char **argv)
 	fl = sizeof(from);
 	R(recvfrom(x, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl));
 	show("udp v4 from", &from, fl);
+	struct sockaddr_in back = { .sin_family = AF_INET, .sin_port = from.sin6_port,
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	R(sendto(x, "back", 4, 0, (struct sockaddr *)&back, sizeof(back)));   /* an AF_INET name */
+	memset(buf, 0, sizeof(buf));
+	R(recv(y, buf, sizeof(buf), 0));
+	printf("got %s\n", buf);
+	R(sendto(x, "back", 4, 0, (struct sockaddr *)&back, 8));
 	close(x);
 	close(y);
 
