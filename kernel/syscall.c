@@ -87,7 +87,7 @@ __attribute__((weak)) const syscall_fn syscall_table[SYSCALL_MAX] = {
 	H(adjtimex), /* partial: queries, ADJ_OFFSET_SS_READ and ADJ_SETOFFSET; NTP discipline modes give EPERM */
 	H(clock_adjtime), /* partial: as adjtimex, CLOCK_REALTIME only */
 	/* net/socket.c */
-	H(socket), /* partial: AF_INET (TCP, UDP) and AF_UNIX; AF_INET6, raw and netlink sockets give EAFNOSUPPORT or EPROTONOSUPPORT */
+	H(socket), /* partial: AF_INET and AF_INET6 (TCP, UDP) and AF_UNIX; raw and netlink sockets give EAFNOSUPPORT or EPROTONOSUPPORT */
 	H(socketpair), H(bind), H(listen), H(accept), H(accept4), H(connect),
 	H(getsockname), H(getpeername), H(shutdown), H(sendto), H(recvfrom), H(sendmsg),
 	H(recvmsg), H(sendmmsg), H(recvmmsg), H(setsockopt), H(getsockopt),

@@ -1,4 +1,7 @@
-/* inet.c: AF_INET sockets: TCP and UDP over lwIP's raw API. lwIP calls
+/* inet.c: AF_INET and AF_INET6 sockets: TCP and UDP over lwIP's raw API.
+ * An AF_INET6 socket's pcb is of lwIP's dual type until bound or
+ * connected, so that one bound to :: (IPV6_V6ONLY off, the default)
+ * takes IPv4 too; IPv4 peers and names appear as ::ffff:a.b.c.d. lwIP calls
  * back into this file when data, connections, acknowledgements or errors
  * arrive (from the timer tick, a device interrupt or net_poll after a
  * system call: never while another lwIP call runs); the callbacks queue
@@ -10,13 +13,18 @@
 #include "lwip/udp.h"
 #include "lwip/netif.h"
 #include "lwip/priv/tcp_priv.h"
+#include <linux/in6.h>
+
+#ifndef IPV6_V6ONLY
+#define IPV6_V6ONLY 26
+#endif
 
 enum { I_NEW, I_LISTEN, I_CONNECTING, I_CONNECTED, I_CLOSED };
 
 struct pkt {                      /* a received segment or datagram */
 	struct pkt *next;
 	struct pbuf *p;
-	ip4_addr_t from;
+	ip_addr_t from;
 	uint16_t port;
 };
 
@@ -33,9 +41,10 @@ struct inet {
 	bool was_connected;
 	struct inet *acc, *acc_tail, *acc_next;   /* accepted, not yet taken */
 	int nacc, backlog;
-	ip4_addr_t laddr, raddr;  /* the names, kept when the pcb goes */
+	ip_addr_t laddr, raddr;   /* the names, kept when the pcb goes */
 	uint16_t lport, rport;
 	bool nodelay;
+	bool v6only;              /* AF_INET6: IPV6_V6ONLY */
 	int keepidle, keepintvl, keepcnt;   /* seconds, seconds, probes */
 };
 
@@ -70,48 +79,112 @@ static int errno_of(err_t e)
 
 /* ---- addresses */
 
-static int addr_parse(const void *a, unsigned len, ip4_addr_t *ip, uint16_t *port, bool any_is_local)
+static bool v6(struct sock *s) { return s->family == AF_INET6; }
+
+/* The address and port of a sockaddr of the socket's family. For an
+ * AF_INET6 socket :: is lwIP's dual "any" (IPv6's only with v6only) and
+ * ::ffff:a.b.c.d is IPv4's a.b.c.d. any_is_local: 0.0.0.0 and :: name
+ * this host's loopback (connect, sendto). */
+static int addr_parse4(const struct sockaddr_in *sin, unsigned len, ip_addr_t *ip, uint16_t *port,
+		       bool any_is_local)
 {
-	const struct sockaddr_in *sin = a;
-	if (len < sizeof(uint16_t))
-		return -EINVAL;
 	if (sin->sin_family != AF_INET)
 		return -EAFNOSUPPORT;
 	if (len < sizeof(*sin))
 		return -EINVAL;
-	ip4_addr_set_u32(ip, sin->sin_addr.s_addr);
+	ip_addr_set_ip4_u32_val(*ip, sin->sin_addr.s_addr);
 	*port = __builtin_bswap16(sin->sin_port);
-	if (any_is_local && ip4_addr_isany_val(*ip))
-		IP4_ADDR(ip, 127, 0, 0, 1);   /* connecting to 0.0.0.0 reaches this host */
+	if (any_is_local && ip4_addr_isany_val(*ip_2_ip4(ip)))
+		IP_ADDR4(ip, 127, 0, 0, 1);   /* connecting to 0.0.0.0 reaches this host */
 	return 0;
 }
 
-static int addr_make(void *out, const ip4_addr_t *ip, uint16_t port)
+static int addr_parse(struct sock *s, const void *a, unsigned len, ip_addr_t *ip, uint16_t *port,
+		      bool any_is_local)
 {
-	struct sockaddr_in sin;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = __builtin_bswap16(port);
-	sin.sin_addr.s_addr = ip ? ip4_addr_get_u32(ip) : 0;
-	memcpy(out, &sin, sizeof(sin));
-	return sizeof(sin);
+	if (len < sizeof(uint16_t))
+		return -EINVAL;
+	if (!v6(s))
+		return addr_parse4(a, len, ip, port, any_is_local);
+	const struct sockaddr_in6 *sin6 = a;
+	if (len < 24)                          /* SIN6_LEN_RFC2133: no scope id */
+		return -EINVAL;
+	if (sin6->sin6_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	*port = __builtin_bswap16(sin6->sin6_port);
+	const uint32_t *w = (const uint32_t *)sin6->sin6_addr.s6_addr;
+	if (!w[0] && !w[1] && w[2] == __builtin_bswap32(0xffff)) {
+		ip_addr_set_ip4_u32_val(*ip, w[3]);
+		if (any_is_local && ip4_addr_isany_val(*ip_2_ip4(ip)))
+			IP_ADDR4(ip, 127, 0, 0, 1);
+		return 0;
+	}
+	IP_ADDR6(ip, w[0], w[1], w[2], w[3]);
+	if (ip6_addr_isany(ip_2_ip6(ip))) {
+		if (any_is_local)
+			IP_ADDR6(ip, 0, 0, 0, __builtin_bswap32(1));   /* :: reaches this host */
+		else if (!I(s)->v6only)
+			*ip = *IP_ANY_TYPE;
+	}
+	return 0;
 }
 
-static bool addr_is_local(const ip4_addr_t *ip)
+/* A sockaddr of the socket's family for ip and port: IPv4 addresses in
+ * an AF_INET6 socket's as ::ffff:a.b.c.d. Its length. */
+static int addr_make(struct sock *s, void *out, const ip_addr_t *ip, uint16_t port)
 {
-	if (ip4_addr_isany(ip) || ip4_addr_isloopback(ip))
+	if (!v6(s)) {
+		struct sockaddr_in sin;
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = __builtin_bswap16(port);
+		sin.sin_addr.s_addr = ip && IP_IS_V4(ip) ? ip4_addr_get_u32(ip_2_ip4(ip)) : 0;
+		memcpy(out, &sin, sizeof(sin));
+		return sizeof(sin);
+	}
+	struct sockaddr_in6 sin6;
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = __builtin_bswap16(port);
+	uint32_t *w = (uint32_t *)sin6.sin6_addr.s6_addr;
+	if (ip && IP_IS_V4(ip)) {
+		w[2] = __builtin_bswap32(0xffff);
+		w[3] = ip4_addr_get_u32(ip_2_ip4(ip));
+	} else if (ip && IP_IS_V6(ip)) {
+		memcpy(w, ip_2_ip6(ip)->addr, 16);
+	}
+	memcpy(out, &sin6, sizeof(sin6));
+	return sizeof(sin6);
+}
+
+static bool addr_is_local(const ip_addr_t *ip)
+{
+	if (ip_addr_isany(ip) || ip_addr_isloopback(ip))
 		return true;
 	struct netif *n;
-	NETIF_FOREACH(n)
-		if (ip4_addr_cmp(netif_ip4_addr(n), ip))
+	NETIF_FOREACH(n) {
+		if (IP_IS_V4(ip) && ip4_addr_cmp(netif_ip4_addr(n), ip_2_ip4(ip)))
 			return true;
+		if (IP_IS_V6(ip) && netif_get_ip6_addr_match(n, ip_2_ip6(ip)) >= 0)
+			return true;
+	}
 	return false;
 }
 
-static bool is_broadcast(const ip4_addr_t *ip)
+static bool is_broadcast(const ip_addr_t *ip)
 {
-	return ip4_addr_get_u32(ip) == IPADDR_BROADCAST ||
-	       (netif_default && ip4_addr_isbroadcast(ip, netif_default));
+	if (!IP_IS_V4(ip))
+		return false;
+	return ip4_addr_get_u32(ip_2_ip4(ip)) == IPADDR_BROADCAST ||
+	       (netif_default && ip4_addr_isbroadcast(ip_2_ip4(ip), netif_default));
+}
+
+/* "Any" of the socket's kind, for an implicit bind. */
+static const ip_addr_t *any_of(struct sock *s)
+{
+	if (!v6(s))
+		return IP4_ADDR_ANY;
+	return I(s)->v6only ? IP6_ADDR_ANY : IP_ANY_TYPE;
 }
 
 static int inet_getname(struct sock *s, void *out, bool peer)
@@ -122,16 +195,51 @@ static int inet_getname(struct sock *s, void *out, bool peer)
 						   : in->rport != 0;
 		if (!conn || (s->type == SOCK_STREAM && in->st != I_CONNECTED))
 			return -ENOTCONN;
-		return addr_make(out, &in->raddr, in->rport);
+		return addr_make(s, out, &in->raddr, in->rport);
 	}
 	if (in->tcp) {
-		in->laddr = *ip_2_ip4(&in->tcp->local_ip);
+		in->laddr = in->tcp->local_ip;
 		in->lport = in->tcp->local_port;
 	} else if (in->udp) {
-		in->laddr = *ip_2_ip4(&in->udp->local_ip);
+		in->laddr = in->udp->local_ip;
 		in->lport = in->udp->local_port;
 	}
-	return addr_make(out, &in->laddr, in->lport);
+	return addr_make(s, out, &in->laddr, in->lport);
+}
+
+/* ---- options of level IPPROTO_IPV6 (both protocols) */
+
+/* bound: the socket has a local port (Linux fixes IPV6_V6ONLY then). */
+static int ipv6_setopt(struct sock *s, bool bound, int name, const void *val, unsigned len)
+{
+	if (!v6(s))
+		return -ENOPROTOOPT;
+	if (len < sizeof(int))
+		return -EINVAL;
+	int v;
+	memcpy(&v, val, sizeof(v));
+	switch (name) {
+	case IPV6_V6ONLY:
+		if (bound)
+			return -EINVAL;
+		I(s)->v6only = v != 0;
+		return 0;
+	case IPV6_UNICAST_HOPS: case IPV6_MULTICAST_HOPS: case IPV6_TCLASS: case IPV6_RECVERR:
+	case IPV6_MTU_DISCOVER: case IPV6_RECVPKTINFO: case IPV6_RECVTCLASS:
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static int ipv6_getopt(struct sock *s, int name, int *v)
+{
+	if (!v6(s))
+		return -EOPNOTSUPP;       /* as Linux says for a level IPv4 does not know */
+	if (name != IPV6_V6ONLY)
+		return -ENOPROTOOPT;
+	*v = I(s)->v6only;
+	return 0;
 }
 
 /* ---- the receive queue */
@@ -235,7 +343,7 @@ static err_t tcp_connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 		return ERR_OK;
 	in->st = I_CONNECTED;
 	in->was_connected = true;
-	in->raddr = *ip_2_ip4(&pcb->remote_ip);
+	in->raddr = pcb->remote_ip;
 	in->rport = pcb->remote_port;
 	sock_wake(in->s, POLL_KEY_OUT);
 	return ERR_OK;
@@ -250,9 +358,9 @@ static void tcp_hook(struct inet *in, struct tcp_pcb *pcb)
 	tcp_err(pcb, tcp_err_cb);
 }
 
-static struct inet *inet_new(int type, const struct sock_ops *ops)
+static struct inet *inet_new(int family, int type, const struct sock_ops *ops)
 {
-	struct sock *s = sock_alloc(AF_INET, type, 0, ops);
+	struct sock *s = sock_alloc(family, type, 0, ops);
 	if (!s)
 		return NULL;
 	struct inet *in = kzalloc(sizeof(*in));
@@ -277,7 +385,7 @@ static err_t tcp_accept_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 		tcp_abort(pcb);
 		return ERR_ABRT;
 	}
-	struct inet *in = inet_new(SOCK_STREAM, &tcp_ops);
+	struct inet *in = inet_new(l->s->family, SOCK_STREAM, &tcp_ops);
 	if (!in) {
 		tcp_abort(pcb);
 		return ERR_ABRT;
@@ -285,9 +393,10 @@ static err_t tcp_accept_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 	tcp_hook(in, pcb);
 	in->st = I_CONNECTED;
 	in->was_connected = true;
-	in->raddr = *ip_2_ip4(&pcb->remote_ip);
+	in->raddr = pcb->remote_ip;
 	in->rport = pcb->remote_port;
 	in->s->keepalive = l->s->keepalive;
+	in->v6only = l->v6only;
 	if (l->s->keepalive)
 		ip_set_option(pcb, SOF_KEEPALIVE);
 	if (l->nodelay) {
@@ -309,20 +418,20 @@ static err_t tcp_accept_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 static int tcp_bind_op(struct sock *s, const void *a, unsigned len)
 {
 	struct inet *in = I(s);
-	ip4_addr_t ip;
+	ip_addr_t ip;
 	uint16_t port;
-	int e = addr_parse(a, len, &ip, &port, false);
+	int e = addr_parse(s, a, len, &ip, &port, false);
 	if (e)
 		return e;
 	if (!in->tcp || in->st != I_NEW || in->tcp->local_port)
 		return -EINVAL;
+	if (in->v6only && IP_IS_V4(&ip))
+		return -EINVAL;
 	if (!addr_is_local(&ip))
 		return -EADDRNOTAVAIL;
-	ip_addr_t ipa;
-	ip_addr_copy_from_ip4(ipa, ip);
 	if (s->reuseaddr)
 		ip_set_option(in->tcp, SOF_REUSEADDR);
-	return errno_of(tcp_bind(in->tcp, &ipa, port));
+	return errno_of(tcp_bind(in->tcp, &ip, port));
 }
 
 static int tcp_listen_op(struct sock *s, int backlog)
@@ -335,7 +444,7 @@ static int tcp_listen_op(struct sock *s, int backlog)
 	if (in->st != I_NEW || !in->tcp)
 		return -EINVAL;
 	if (!in->tcp->local_port) {
-		int e = errno_of(tcp_bind(in->tcp, IP4_ADDR_ANY, 0));
+		int e = errno_of(tcp_bind(in->tcp, any_of(s), 0));
 		if (e)
 			return e;
 	}
@@ -376,9 +485,9 @@ static int tcp_accept_op(struct sock *s, struct sock **out, bool nonblock)
 static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonblock)
 {
 	struct inet *in = I(s);
-	ip4_addr_t ip;
+	ip_addr_t ip;
 	uint16_t port;
-	int e = addr_parse(a, len, &ip, &port, true);
+	int e = addr_parse(s, a, len, &ip, &port, true);
 	if (e)
 		return e;
 	switch (in->st) {
@@ -398,12 +507,14 @@ static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 	}
 	if (!in->tcp)
 		return -EINVAL;
-	ip_addr_t ipa;
-	ip_addr_copy_from_ip4(ipa, ip);
+	if (!IP_IS_ANY_TYPE_VAL(in->tcp->local_ip) && IP_GET_TYPE(&in->tcp->local_ip) != IP_GET_TYPE(&ip))
+		return -ENETUNREACH;   /* bound to the other version, or v6only and IPv4 */
+	if (in->v6only && IP_IS_V4(&ip))
+		return -ENETUNREACH;
 	in->raddr = ip;
 	in->rport = port;
 	in->st = I_CONNECTING;
-	e = errno_of(tcp_connect(in->tcp, &ipa, port, tcp_connected_cb));
+	e = errno_of(tcp_connect(in->tcp, &ip, port, tcp_connected_cb));
 	if (e) {
 		in->st = I_NEW;
 		return e == -ENETUNREACH ? -ENETUNREACH : e;
@@ -661,6 +772,8 @@ static int tcp_setopt(struct sock *s, int level, int name, const void *val, unsi
 			return len < sizeof(int) ? -EINVAL : 0;
 		return -ENOPROTOOPT;
 	}
+	if (level == IPPROTO_IPV6)
+		return ipv6_setopt(s, in->st != I_NEW || (in->tcp && in->tcp->local_port), name, val, len);
 	if (level != IPPROTO_TCP)
 		return -ENOPROTOOPT;
 	if (len < sizeof(int))
@@ -710,7 +823,11 @@ static int tcp_getopt(struct sock *s, int level, int name, void *val, unsigned *
 		v = in->keepcnt;
 	else if (level == IPPROTO_TCP && name == TCP_MAXSEG)
 		v = TCP_MSS;
-	else
+	else if (level == IPPROTO_IPV6) {
+		int e = ipv6_getopt(s, name, &v);
+		if (e)
+			return e;
+	} else
 		return -ENOPROTOOPT;
 	memcpy(val, &v, sizeof(v));
 	*len = sizeof(v);
@@ -781,7 +898,7 @@ static void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip
 		return;
 	}
 	k->p = p;
-	k->from = *ip_2_ip4(addr);
+	ip_addr_copy(k->from, *addr);
 	k->port = port;
 	rq_push(in, k);
 	sock_wake(in->s, POLL_KEY_IN);
@@ -790,20 +907,29 @@ static void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip
 static int udp_bind_op(struct sock *s, const void *a, unsigned len)
 {
 	struct inet *in = I(s);
-	ip4_addr_t ip;
+	ip_addr_t ip;
 	uint16_t port;
-	int e = addr_parse(a, len, &ip, &port, false);
+	int e = addr_parse(s, a, len, &ip, &port, false);
 	if (e)
 		return e;
 	if (in->udp->local_port)
+		return -EINVAL;
+	if (in->v6only && IP_IS_V4(&ip))
 		return -EINVAL;
 	if (!addr_is_local(&ip) && !is_broadcast(&ip))
 		return -EADDRNOTAVAIL;
 	if (s->reuseaddr || s->reuseport)
 		ip_set_option(in->udp, SOF_REUSEADDR);
-	ip_addr_t ipa;
-	ip_addr_copy_from_ip4(ipa, ip);
-	return errno_of(udp_bind(in->udp, &ipa, port));
+	return errno_of(udp_bind(in->udp, &ip, port));
+}
+
+/* Whether the UDP socket can reach ip: not when bound to the other
+ * version (or IPv6 only and ip is IPv4). */
+static bool udp_version_ok(struct inet *in, const ip_addr_t *ip)
+{
+	if (in->v6only && IP_IS_V4(ip))
+		return false;
+	return IP_IS_ANY_TYPE_VAL(in->udp->local_ip) || IP_GET_TYPE(&in->udp->local_ip) == IP_GET_TYPE(ip);
 }
 
 static int udp_connect_op(struct sock *s, const void *a, unsigned len, bool nonblock)
@@ -814,14 +940,14 @@ static int udp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 		in->rport = 0;
 		return 0;
 	}
-	ip4_addr_t ip;
+	ip_addr_t ip;
 	uint16_t port;
-	int e = addr_parse(a, len, &ip, &port, true);
+	int e = addr_parse(s, a, len, &ip, &port, true);
 	if (e)
 		return e;
-	ip_addr_t ipa;
-	ip_addr_copy_from_ip4(ipa, ip);
-	e = errno_of(udp_connect(in->udp, &ipa, port));
+	if (!udp_version_ok(in, &ip))
+		return -ENETUNREACH;
+	e = errno_of(udp_connect(in->udp, &ip, port));
 	if (e)
 		return e;
 	in->raddr = ip;
@@ -833,12 +959,25 @@ static ssize_t udp_send_op(struct sock *s, const void *buf, size_t n, bool user,
 			   const void *addr, unsigned alen, struct sock_msg *m, bool nonblock)
 {
 	struct inet *in = I(s);
-	ip4_addr_t ip;
+	ip_addr_t ip;
 	uint16_t port;
-	if (addr) {
-		int e = addr_parse(addr, alen, &ip, &port, true);
+	if (addr && v6(s) && alen >= sizeof(uint16_t) &&
+	    ((const struct sockaddr_in *)addr)->sin_family == AF_INET) {
+		/* Linux sends an AF_INET6 socket's datagram to an AF_INET
+		 * address over IPv4, unless the socket is IPv6 only */
+		if (in->v6only)
+			return -ENETUNREACH;
+		int e = addr_parse4(addr, alen, &ip, &port, true);
 		if (e)
 			return e;
+		if (!udp_version_ok(in, &ip))
+			return -ENETUNREACH;
+	} else if (addr) {
+		int e = addr_parse(s, addr, alen, &ip, &port, true);
+		if (e)
+			return e;
+		if (!udp_version_ok(in, &ip))
+			return -ENETUNREACH;
 	} else if (in->rport) {
 		ip = in->raddr;
 		port = in->rport;
@@ -856,13 +995,11 @@ static ssize_t udp_send_op(struct sock *s, const void *buf, size_t n, bool user,
 		pbuf_free(p);
 		return -EFAULT;
 	}
-	ip_addr_t ipa;
-	ip_addr_copy_from_ip4(ipa, ip);
 	if (is_broadcast(&ip) && !s->broadcast) {
 		pbuf_free(p);
 		return -EACCES;
 	}
-	err_t err = udp_sendto(in->udp, p, &ipa, port);
+	err_t err = udp_sendto(in->udp, p, &ip, port);
 	pbuf_free(p);
 	if (err != ERR_OK)
 		return errno_of(err);
@@ -884,7 +1021,7 @@ static ssize_t udp_recv_op(struct sock *s, void *buf, size_t n, bool user, struc
 	size_t len = k->p->tot_len, c = MIN(len, n);
 	if (pbuf_out(k->p, 0, buf, c, user))
 		return -EFAULT;
-	m->addrlen = (unsigned)addr_make(m->addr, &k->from, k->port);
+	m->addrlen = (unsigned)addr_make(s, m->addr, &k->from, k->port);
 	if (c < len)
 		m->msg_flags |= MSG_TRUNC;
 	if (!(m->flags & MSG_PEEK)) {
@@ -942,7 +1079,22 @@ static int udp_setopt(struct sock *s, int level, int name, const void *val, unsi
 		    name == IP_MTU_DISCOVER)
 			return len < sizeof(int) ? -EINVAL : 0;
 	}
+	if (level == IPPROTO_IPV6)
+		return ipv6_setopt(s, in->udp->local_port != 0, name, val, len);
 	return -ENOPROTOOPT;
+}
+
+static int udp_getopt(struct sock *s, int level, int name, void *val, unsigned *len)
+{
+	int v;
+	if (level != IPPROTO_IPV6)
+		return -ENOPROTOOPT;
+	int e = ipv6_getopt(s, name, &v);
+	if (e)
+		return e;
+	memcpy(val, &v, sizeof(v));
+	*len = sizeof(v);
+	return 0;
 }
 
 static void udp_release_op(struct sock *s)
@@ -964,10 +1116,11 @@ static const struct sock_ops udp_ops = {
 	.poll = udp_poll_op,
 	.nread = udp_nread_op,
 	.setopt = udp_setopt,
+	.getopt = udp_getopt,
 	.release = udp_release_op,
 };
 
-int inet_create(int type, int protocol, struct sock **out)
+int inet_create(int family, int type, int protocol, struct sock **out)
 {
 	if (type == SOCK_STREAM) {
 		if (protocol && protocol != IPPROTO_TCP)
@@ -981,12 +1134,12 @@ int inet_create(int type, int protocol, struct sock **out)
 		return -ESOCKTNOSUPPORT;
 	}
 	net_use();
-	struct inet *in = inet_new(type, type == SOCK_STREAM ? &tcp_ops : &udp_ops);
+	struct inet *in = inet_new(family, type, type == SOCK_STREAM ? &tcp_ops : &udp_ops);
 	if (!in)
 		return -ENOMEM;
 	in->s->protocol = protocol;
 	if (type == SOCK_STREAM) {
-		struct tcp_pcb *pcb = tcp_new();
+		struct tcp_pcb *pcb = tcp_new_ip_type(family == AF_INET6 ? IPADDR_TYPE_ANY : IPADDR_TYPE_V4);
 		if (!pcb) {
 			kfree(in->s);
 			kfree(in);
@@ -994,7 +1147,7 @@ int inet_create(int type, int protocol, struct sock **out)
 		}
 		tcp_hook(in, pcb);
 	} else {
-		in->udp = udp_new();
+		in->udp = udp_new_ip_type(family == AF_INET6 ? IPADDR_TYPE_ANY : IPADDR_TYPE_V4);
 		if (!in->udp) {
 			kfree(in->s);
 			kfree(in);

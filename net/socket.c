@@ -103,7 +103,7 @@ int sock_wait(struct sock *s, bool nonblock, uint64_t timeo)
 	uint64_t now = time_ns();
 	uint64_t end = timeo ? now + timeo : 0;
 	uint64_t dl = end;
-	bool lwip = s->family == AF_INET && !net_ticking();
+	bool lwip = (s->family == AF_INET || s->family == AF_INET6) && !net_ticking();
 	if (lwip && (!dl || dl > now + 10000000))
 		dl = now + 10000000;     /* without the tick hook lwIP's timers run from here */
 	int r = waitq_wait(&s->wq, dl);
@@ -200,7 +200,8 @@ static int create(int family, int type, int protocol, struct sock **out)
 {
 	switch (family) {
 	case AF_INET:
-		return inet_create(type, protocol, out);
+	case AF_INET6:
+		return inet_create(family, type, protocol, out);
 	case AF_UNIX:
 		return unix_create(type, protocol, out);
 	default:
@@ -226,7 +227,7 @@ long sys_socketpair(int family, int type, int protocol, int *usv)
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
 	if (family != AF_UNIX)
-		return family == AF_INET ? -EOPNOTSUPP : -EAFNOSUPPORT;
+		return family == AF_INET || family == AF_INET6 ? -EOPNOTSUPP : -EAFNOSUPPORT;
 	if (!user_ok(usv, 2 * sizeof(int), true))
 		return -EFAULT;
 	struct sock *a, *b;
@@ -887,7 +888,7 @@ long sys_getsockopt(int fd, int level, int name, void *uval, int *ulen)
 		case SO_TYPE: v = s->type; break;
 		case SO_DOMAIN: v = s->family; break;
 		case SO_PROTOCOL:
-			v = s->protocol ? s->protocol : s->family != AF_INET ? 0 :
+			v = s->protocol ? s->protocol : s->family == AF_UNIX ? 0 :
 			    s->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 			break;
 		case SO_ERROR: v = s->error; s->error = 0; break;

@@ -83,7 +83,7 @@ void sock_wake(struct sock *s, unsigned key);
 void sock_sigpipe(int flags);
 
 /* Families. */
-int inet_create(int type, int protocol, struct sock **out);
+int inet_create(int family, int type, int protocol, struct sock **out);
 int unix_create(int type, int protocol, struct sock **out);
 int unix_pair(int type, int protocol, struct sock **a, struct sock **b);
 

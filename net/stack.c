@@ -19,6 +19,7 @@
 #include "fs/vfs.h"
 #include "lwip/etharp.h"
 #include "netif/ethernet.h"
+#include "lwip/ethip6.h"
 
 static void tx_flush_all(void);
 static bool started;
@@ -80,6 +81,8 @@ struct iface {
 	struct netdev *d;
 	struct txframe *head, *tail;
 	int queued;
+	uint32_t v4_told;         /* the IPv4 address last reported */
+	unsigned v6_told;         /* the IPv6 address slots reported valid */
 	struct iface *next;
 };
 
@@ -160,12 +163,13 @@ static err_t dev_netif_init(struct netif *nif)
 	nif->name[0] = d->name[0];
 	nif->name[1] = d->name[1];
 	nif->output = etharp_output;
+	nif->output_ip6 = ethip6_output;
 	nif->linkoutput = link_output;
 	nif->mtu = (u16_t)(d->mtu ? d->mtu : 1500);
 	nif->hwaddr_len = 6;
 	memcpy(nif->hwaddr, d->mac, 6);
 	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
-		     NETIF_FLAG_LINK_UP;
+		     NETIF_FLAG_LINK_UP | NETIF_FLAG_MLD6;
 	strlcpy(hostname, uts_hostname(), sizeof(hostname));
 	netif_set_hostname(nif, hostname);
 	return ERR_OK;
@@ -179,7 +183,7 @@ static void name_servers(void)
 	size_t n = 0;
 	for (u8_t i = 0; i < DNS_MAX_SERVERS; i++) {
 		const ip_addr_t *a = dns_getserver(i);
-		uint32_t v = ip4_addr_get_u32(ip_2_ip4(a));
+		uint32_t v = IP_IS_V4(a) ? ip4_addr_get_u32(ip_2_ip4(a)) : 0;
 		if (v)
 			n += (size_t)ksnprintf(text + n, sizeof(text) - n, "nameserver %u.%u.%u.%u\n",
 					       v & 255, v >> 8 & 255, v >> 16 & 255, v >> 24);
@@ -188,9 +192,26 @@ static void name_servers(void)
 		etc_set_resolv(text);
 }
 
+/* Called for IPv4 and IPv6 address changes alike: each is told once. */
 static void status_changed(struct netif *nif)
 {
 	struct netdev *d = nif->state;
+	struct iface *f = (struct iface *)nif;
+	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		bool valid = ip6_addr_isvalid(netif_ip6_addr_state(nif, i));
+		if (valid && !(f->v6_told & 1u << i)) {
+			char text[IP6ADDR_STRLEN_MAX];
+			ip6addr_ntoa_r(netif_ip6_addr(nif, i), text, sizeof(text));
+			for (char *c = text; *c; c++)
+				if (*c >= 'A' && *c <= 'F')
+					*c = (char)(*c - 'A' + 'a');   /* as Linux writes them */
+			kinfo("net: %s %s\n", d->name, text);
+		}
+		f->v6_told = valid ? f->v6_told | 1u << i : f->v6_told & ~(1u << i);
+	}
+	if (ip4_addr_get_u32(netif_ip4_addr(nif)) == f->v4_told)
+		return;
+	f->v4_told = ip4_addr_get_u32(netif_ip4_addr(nif));
 	if (!ip4_addr_isany(netif_ip4_addr(nif)))
 		name_servers();
 	if (!ip4_addr_isany(netif_ip4_addr(nif)))
@@ -235,6 +256,10 @@ static void add_device(struct netdev *d, bool first)
 	if (first)
 		netif_set_default(nif);
 	netif_set_up(nif);
+	/* IPv6: a link-local address from the MAC, and global ones from
+	 * the router's advertisements (QEMU's user network gives fec0::/64). */
+	netif_create_ip6_linklocal_address(nif, 1);
+	netif_set_ip6_autoconfig_enabled(nif, 1);
 	if (!fixed)
 		dhcp_start(nif);
 	kinfo("net: %s %02x:%02x:%02x:%02x:%02x:%02x %s\n", d->name, d->mac[0], d->mac[1],

@@ -1,6 +1,8 @@
 /* lwipopts.h: how htux configures lwIP: no OS layer (NO_SYS: the kernel
  * is not preemptive and calls the raw API directly), the kernel heap for
- * all memory, IPv4 with ARP, DHCP, TCP, UDP and the loopback interface;
+ * all memory, IPv4 with ARP and DHCP and IPv6 with neighbour discovery
+ * and stateless autoconfiguration (dual stack), TCP, UDP and the loopback
+ * interface;
  * no netconn or socket API (the kernel's own socket layer is in net/). */
 #ifndef HTUX_LWIPOPTS_H
 #define HTUX_LWIPOPTS_H
@@ -28,7 +30,13 @@
 
 /* Protocols. */
 #define LWIP_IPV4               1
-#define LWIP_IPV6               0
+#define LWIP_IPV6               1
+#define LWIP_IPV6_SCOPES        0   /* no zones: link-local addresses are the first netif's */
+#define LWIP_IPV6_AUTOCONFIG    1   /* SLAAC from the router's advertisements */
+#define LWIP_IPV6_DHCP6         0
+#define LWIP_ICMP6              1
+#define LWIP_IPV6_MLD           1   /* joins the solicited-node groups neighbour discovery needs */
+#define IPV6_FRAG_COPYHEADER    1   /* 64-bit pointers do not fit in the fragment header */
 #define LWIP_ARP                1
 #define LWIP_ETHERNET           1
 #define LWIP_ICMP               1

@@ -4,16 +4,18 @@
 # C echo server (100 connections open at once, 10 MiB echoed, UDP; also on
 # microvm), a static address (ip=), Debian's redis-server (redis-cli,
 # redis-benchmark), busybox httpd (a file and a 10 MiB file fetched with
-# curl; it forks a child per request), python3 -m http.server, a Go
-# net/http server; and the errors for a host port in use and a bad ip=
-# option.
+# curl; it forks a child per request; it listens on :: and takes IPv4 as
+# ::ffff:a.b.c.d), python3 -m http.server (also with --bind ::), a Go
+# net/http server (on :: too); IPv6 out of the guest (its address from
+# QEMU's router advertisement) to a server on the host's ::1; and the errors for a host port in use and
+# a bad ip= option.
 # Each guest runs in the background; the test waits for its port (with a
 # timeout), runs the client, then the server exits or the guest is killed.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc glibc
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-plan 16
+plan 18
 
 CLIENT=$HTUX_SRCDIR/tests/progs/net/client.py
 
@@ -123,6 +125,32 @@ else
 	skip "a bad ip= option" "busybox-static not installed"
 fi
 
+# ---- IPv6 out: the guest's SLAAC address, to QEMU's fec0::2, which is the
+# host's ::1
+if [ -n "$BUSYBOX" ] && python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	mkdir -p "$HTUX_TMP/v6w"
+	echo "the host over IPv6" >"$HTUX_TMP/v6w/v6.txt"
+	python3 -c 'import functools, http.server, socket, sys
+class S(http.server.HTTPServer):
+    address_family = socket.AF_INET6
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+s = S(("::1", 0), h)
+print(s.server_address[1], flush=True)
+s.timeout = 60
+s.handle_request()' "$HTUX_TMP/v6w" >"$HTUX_TMP/v6.port" 2>"$HTUX_TMP/v6.log" &
+	v6srv=$!
+	for i in $(seq 50); do [ -s "$HTUX_TMP/v6.port" ] && break; sleep 0.1; done
+	P=$(cat "$HTUX_TMP/v6.port")
+	# the address is valid once the advertisement came and DAD ended: retry
+	htux_run --net "$BUSYBOX" sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do
+		busybox wget -q -O - 'http://[fec0::2]:$P/v6.txt' 2>/dev/null && exit 0; sleep 1; done; exit 1"
+	kill $v6srv 2>/dev/null
+	wait $v6srv 2>/dev/null
+	check_output_status "IPv6 out: wget http://[fec0::2] reaches the host's ::1" "the host over IPv6" 0
+else
+	skip "IPv6 out: wget http://[fec0::2]" "busybox-static not installed or no IPv6 on the host's loopback"
+fi
+
 # ---- Debian's redis-server (dynamic)
 if command -v redis-server >/dev/null && command -v redis-cli >/dev/null &&
 	command -v redis-benchmark >/dev/null; then
@@ -201,7 +229,8 @@ else
 	guest_kill
 fi
 
-# ---- Debian's python3 -m http.server (dynamic; it falls back to IPv4)
+# ---- Debian's python3 -m http.server (dynamic): as it chooses, then on ::
+# (an AF_INET6 dual-stack socket) reached through the IPv4 forward
 PY=/usr/bin/python3            # Debian's (not a python3 found first on PATH)
 STDLIB=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])' 2>/dev/null)
 if [ -x "$PY" ] && [ -d "$STDLIB" ] && command -v curl >/dev/null; then
@@ -217,8 +246,27 @@ if [ -x "$PY" ] && [ -d "$STDLIB" ] && command -v curl >/dev/null; then
 	done
 	check "python3 -m http.server: a file fetched with curl" test "$got" = "served by python3 in htux"
 	guest_kill
+	P=$(free_port)
+	guest_start pyhttp6 -m 256M -p "$P:8000" --add "$STDLIB" --add "$HTUX_TMP/pyw:/pyw" \
+		"$PY" -m http.server --bind :: -d /pyw 8000
+	got=
+	for i in $(seq 120); do
+		got=$(curl -s --max-time 5 "http://127.0.0.1:$P/a.txt") && [ -n "$got" ] && break
+		sleep 0.5
+	done
+	# its log names the client as the AF_INET6 socket saw it
+	peer=
+	for i in $(seq 50); do
+		peer=$(grep -ho '^[0-9a-f:.]* - - .*GET /a.txt' "$HTUX_TMP/pyhttp6.out" "$HTUX_TMP/pyhttp6.err" | head -1 | cut -d' ' -f1)
+		[ -n "$peer" ] && break
+		sleep 0.1
+	done
+	check "python3 -m http.server --bind :: answers IPv4, the client seen as $peer" \
+		test "$got" = "served by python3 in htux" -a "${peer#::ffff:}" != "$peer"
+	guest_kill
 else
 	skip "python3 -m http.server" "python3's standard library or curl not found"
+	skip "python3 -m http.server --bind ::" "python3's standard library or curl not found"
 fi
 
 # ---- Go net/http (CGO_ENABLED=0)
