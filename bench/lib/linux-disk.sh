@@ -1,7 +1,8 @@
-# Sourced by bench/disk after lib/linux-guest.sh: the Linux guest with a
-# disk. Debian's kernel builds virtio (PCI and blk) and ext4 (which mounts
-# ext2) as modules, so the modules and those they depend on are fetched
-# from the same kernel package and loaded by the initramfs's /init.
+# Sourced by bench/disk after lib/linux-guest.sh and lib/linux-modules.sh:
+# the Linux guest with a disk. Debian's kernel builds virtio (PCI and blk)
+# and ext4 (which mounts ext2) as modules, so the modules and those they
+# depend on are fetched from the same kernel package (lib/linux-modules.sh)
+# and loaded by the initramfs's /init.
 # shellcheck shell=bash
 
 # The modules /init loads, before their dependencies are added: the virtio
@@ -20,71 +21,16 @@ LINUX_DISK_MEMBERS=(
 	'./lib/modules/*/kernel/crypto/crc32c_generic.ko*'
 )
 
-# linux_disk_fetch CACHE KERNEL: makes sure CACHE/linux-modules/VERSION
-# holds the modules above, uncompressed, for the kernel KERNEL
-# (.../vmlinuz-VERSION), downloading its package linux-image-VERSION the
-# first time. Prints that directory.
+# linux_disk_fetch CACHE KERNEL: makes sure the cache holds the modules
+# above for the kernel KERNEL (lib/linux-modules.sh); prints their directory.
 linux_disk_fetch() {
-	local cache=$1 ver dir tmp deb f
-	ver=$(basename "$2" | sed 's/^vmlinuz-//')
-	dir=$cache/linux-modules/$ver
-	if [ ! -f "$dir/.complete" ]; then
-		echo "bench: downloading linux-image-$ver for its modules into $dir" >&2
-		rm -rf "$dir"
-		tmp=$dir.tmp
-		rm -rf "$tmp"
-		mkdir -p "$tmp"
-		( cd "$tmp" && apt-get download -q "linux-image-$ver" >&2 ) || {
-			echo "bench: could not download linux-image-$ver" >&2
-			return 1
-		}
-		for deb in "$tmp"/linux-image-"$ver"_*.deb; do
-			dpkg-deb --fsys-tarfile "$deb" |
-				tar -x -C "$tmp" --wildcards "${LINUX_DISK_MEMBERS[@]}" || {
-				echo "bench: $deb lacks some of: ${LINUX_DISK_MEMBERS[*]}" >&2
-				return 1
-			}
-			rm -f "$deb"
-		done
-		mkdir -p "$dir"
-		# Flatten, and decompress (newer packages ship .ko.xz or .ko.zst,
-		# which busybox's insmod may not take).
-		while IFS= read -r f; do
-			case $f in
-			*.ko) cp "$f" "$dir/" ;;
-			*.ko.xz) xz -dc "$f" >"$dir/$(basename "$f" .xz)" ;;
-			*.ko.zst) zstd -qdc "$f" >"$dir/$(basename "$f" .zst)" ;;
-			*.ko.gz) gzip -dc "$f" >"$dir/$(basename "$f" .gz)" ;;
-			esac || { echo "bench: cannot decompress $f" >&2; return 1; }
-		done < <(find "$tmp" -name '*.ko*' -type f)
-		rm -rf "$tmp"
-		touch "$dir/.complete"
-	fi
-	echo "$dir"
+	linux_modules_fetch "$1" "$2" disk "${LINUX_DISK_MEMBERS[@]}"
 }
 
 # linux_disk_order DIR: prints the modules of DIR to load, one file name a
-# line, each after what it depends on (the "depends=" of its .modinfo).
+# line, each after what it depends on.
 linux_disk_order() {
-	local dir=$1 m
-	declare -A seen=()
-	_linux_disk_visit() {
-		local name=$1 file dep deps
-		[ -z "${seen[$name]-}" ] || return 0
-		seen[$name]=1
-		file=$dir/$name.ko
-		[ -f "$file" ] || file=$dir/${name//_/-}.ko
-		[ -f "$file" ] || { echo "bench: module $name is not in $dir" >&2; return 1; }
-		deps=$(objcopy -O binary --only-section=.modinfo "$file" /dev/stdout |
-			tr '\0' '\n' | sed -n 's/^depends=//p')
-		for dep in ${deps//,/ }; do
-			_linux_disk_visit "$dep" || return 1
-		done
-		basename "$file"
-	}
-	for m in "${LINUX_DISK_MODULES[@]}"; do
-		_linux_disk_visit "$m" || return 1
-	done
+	linux_modules_order "$1" "${LINUX_DISK_MODULES[@]}"
 }
 
 # linux_disk_initrd BUSYBOX PROG MODDIR OUT [ARG...]: writes to OUT a
@@ -113,9 +59,7 @@ bb=/bin/busybox
 $bb mount -t proc proc /proc
 off() { echo "disk FAILED: $*"; $bb poweroff -f; }
 INIT
-		for m in $order; do
-			echo "\$bb insmod /modules/$m || off \"insmod $m\""
-		done
+		linux_modules_init "$order"
 		cat <<INIT
 i=0
 while [ ! -b /dev/vda ] && [ \$i -lt 100 ]; do \$bb usleep 100000; i=\$((i + 1)); done
