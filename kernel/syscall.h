@@ -90,6 +90,12 @@ long sys_waitid(int which, int id, void *info, int options, void *rusage);
 /* kernel/sys/fork.c, execve.c */
 long sys_fork(void);
 long sys_vfork(void);
+struct thread;
+/* The child's side of clone: 0 in rax, the stack newsp (0: the parent's),
+ * the TLS base with CLONE_SETTLS, the CLONE_CHILD_CLEARTID address
+ * (kernel/sys/thread.c). */
+void clone_child_regs(struct thread *t, unsigned long flags, unsigned long newsp, int *child_tid,
+		      unsigned long tls);
 long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
 		   unsigned long tls);
 long sys_execve(const char *path, char *const *argv, char *const *envp);

@@ -40,13 +40,7 @@ long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, in
 		return -ENOMEM;
 	}
 	p->pid = t->tid;
-	t->tf->rax = 0;
-	if (newsp)
-		t->tf->rsp = newsp;
-	if (flags & CLONE_SETTLS)
-		t->fs_base = tls;
-	if (flags & CLONE_CHILD_CLEARTID)
-		t->clear_child_tid = (uint64_t)child_tid;
+	clone_child_regs(t, flags, newsp, child_tid, tls);
 	if (flags & CLONE_CHILD_SETTID)
 		t->set_child_tid = (uint64_t)child_tid;
 	int pid = p->pid;

@@ -13,6 +13,18 @@
 		      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
 		      CLONE_CHILD_SETTID | CLONE_DETACHED | CLONE_IO)
 
+void clone_child_regs(struct thread *t, unsigned long flags, unsigned long newsp, int *child_tid,
+		      unsigned long tls)
+{
+	t->tf->rax = 0;
+	if (newsp)
+		t->tf->rsp = newsp;
+	if (flags & CLONE_SETTLS)
+		t->fs_base = tls;
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = (uint64_t)child_tid;
+}
+
 long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
 	       unsigned long tls)
 {
@@ -33,13 +45,7 @@ long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *c
 	struct thread *t = thread_create(cur_thread->tf);
 	if (!t)
 		return -ENOMEM;
-	t->tf->rax = 0;
-	if (newsp)
-		t->tf->rsp = newsp;
-	if (flags & CLONE_SETTLS)
-		t->fs_base = tls;
-	if (flags & CLONE_CHILD_CLEARTID)
-		t->clear_child_tid = (uint64_t)child_tid;
+	clone_child_regs(t, flags, newsp, child_tid, tls);
 	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(parent_tid, &t->tid, sizeof(int)))
 		return -EFAULT;
 	if ((flags & CLONE_CHILD_SETTID) && copy_to_user(child_tid, &t->tid, sizeof(int)))
