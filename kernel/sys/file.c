@@ -38,9 +38,11 @@ static ssize_t do_read(struct file *f, void *buf, size_t n, const uint64_t *pos)
 		return 0;
 	n = MIN(n, MAX_RW);
 	uint64_t off = pos ? *pos : f->off;
+	file_get(f);   /* a blocked read keeps f, even if another thread closes fd */
 	ssize_t r = f->ops->read(f, buf, n, off, true);
 	if (r > 0 && !pos)
 		f->off = off + (uint64_t)r;
+	file_put(f);
 	return r;
 }
 
@@ -58,9 +60,11 @@ static ssize_t do_write(struct file *f, const void *buf, size_t n, const uint64_
 	uint64_t off = pos ? *pos : f->off;
 	if ((f->flags & O_APPEND) && S_ISREG(f->ino->mode))
 		off = f->ino->size;
+	file_get(f);
 	ssize_t r = f->ops->write(f, buf, n, off, true);
 	if (r > 0 && !pos)
 		f->off = off + (uint64_t)r;
+	file_put(f);
 	return r;
 }
 
@@ -208,11 +212,8 @@ static long stream_rwv(struct file *f, const struct iovec *v, int cnt, size_t le
 	return total;
 }
 
-static long do_rwv(int fd, const struct iovec *uiov, int cnt, const uint64_t *pos0, bool wr)
+static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, const uint64_t *pos0, bool wr)
 {
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
 	long err;
 	size_t len;
 	struct iovec *v = get_iov(uiov, cnt, !wr, &len, &err);
@@ -244,6 +245,17 @@ static long do_rwv(int fd, const struct iovec *uiov, int cnt, const uint64_t *po
 	}
 	kfree(v);
 	return total;
+}
+
+static long do_rwv(int fd, const struct iovec *uiov, int cnt, const uint64_t *pos0, bool wr)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	file_get(f);   /* kept across the blocking calls, as do_read does */
+	long r = rwv_file(f, uiov, cnt, pos0, wr);
+	file_put(f);
+	return r;
 }
 
 long sys_readv(int fd, const struct iovec *iov, int iovcnt)
