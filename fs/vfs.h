@@ -66,7 +66,7 @@ struct inode_ops {
 	/* Metadata and data. */
 	int (*truncate)(struct inode *ino, uint64_t len);
 	int (*chmod)(struct inode *ino, unsigned mode);   /* permission bits */
-	const void *(*data)(struct inode *ino);           /* contiguous bytes or NULL */
+	const void *(*data)(struct inode *ino);           /* bytes that never change or NULL */
 	/* The last reference to an inode with no names (nlink 0) is gone. */
 	void (*evict)(struct inode *ino);
 };
@@ -141,7 +141,7 @@ void inode_put(struct inode *ino);
 ssize_t inode_read(struct inode *ino, void *buf, size_t n, uint64_t off);  /* kernel buf */
 uint64_t inode_size(struct inode *ino);
 unsigned inode_mode(struct inode *ino);
-const void *inode_data(struct inode *ino);   /* regular file bytes if contiguous, else NULL */
+const void *inode_data(struct inode *ino);   /* regular file bytes that never change (the image's), else NULL */
 struct file *fd_get(int fd);                 /* borrowed: valid until the fd is closed */
 struct inode *file_inode(struct file *f);
 int fd_close_on_exec(void);

@@ -452,6 +452,74 @@ static int fill_page(struct vma *v, uint64_t va, void *page)
 	return r < 0 ? -1 : 0;
 }
 
+/* Pages of the image's files read through private mappings that are not
+ * writable (program text and read-only data): the first fault fills a page
+ * and keeps it here, and every later fault, in any process, maps that same
+ * page (shared, with PTE_COW so that a write after mprotect copies it).
+ * Under TCG this matters more than the copy: QEMU keeps translated code by
+ * physical page, and a fresh copy per process (a forked server's child
+ * faulting in the code its parent never ran) threw those translations away
+ * and had them made again every time. Only bytes that never change are
+ * cached (inode_data: the image's files, never written in place), keyed by
+ * their kernel address and length; the pages are never given back, so
+ * their number is bounded. */
+#define FCACHE_SLOTS 2048
+#define FCACHE_PROBE 8
+static struct fcache_slot {
+	const uint8_t *src;
+	uint64_t n;
+	uint64_t pa;
+} fcache[FCACHE_SLOTS];
+static uint64_t fcache_used;
+
+/* The cached page for va in v (with a reference for the caller's mapping),
+ * or 0: not such a page, or no room; the caller fills its own. */
+static uint64_t fcache_page(struct vma *v, uint64_t va)
+{
+	if (!v->file || (v->prot & PROT_WRITE) || (v->flags & MAP_TYPE) == MAP_SHARED)
+		return 0;
+	uint64_t off = va - v->start;
+	if (off >= v->file_bytes)
+		return 0;
+	const uint8_t *data = inode_data(v->file);
+	if (!data)
+		return 0;
+	uint64_t n = MIN(PAGE_SIZE, v->file_bytes - off);
+	uint64_t foff = v->file_off + off;
+	if (foff > inode_size(v->file) || n > inode_size(v->file) - foff)
+		return 0;
+	const uint8_t *src = data + foff;
+	uint64_t h = (((uint64_t)src >> 12) ^ ((uint64_t)src << 3) ^ n) % FCACHE_SLOTS;
+	struct fcache_slot *e = NULL;
+	for (int i = 0; i < FCACHE_PROBE; i++) {
+		struct fcache_slot *c = &fcache[(h + i) % FCACHE_SLOTS];
+		if (c->src == src && c->n == n) {
+			e = c;
+			break;
+		}
+		if (!c->src) {
+			/* At most 1/32 of memory, and 4 MiB. */
+			if (fcache_used >= MIN(1024, pmem_total_pages() / 32))
+				return 0;
+			uint64_t pa = pmem_alloc();
+			if (!pa)
+				return 0;
+			uint8_t *page = phys_to_virt(pa);
+			memcpy(page, src, n);
+			memset(page + n, 0, PAGE_SIZE - n);
+			c->src = src;
+			c->n = n;
+			c->pa = pa;
+			fcache_used++;
+			e = c;
+			break;
+		}
+	}
+	if (!e || page_share(e->pa))
+		return 0;
+	return e->pa;
+}
+
 /* No page for a fault at addr: pid 1 ends the VM (status 137), another
  * process is killed (SIGKILL, as by Linux's OOM killer). */
 static __attribute__((noreturn)) void out_of_memory(uint64_t addr)
@@ -517,7 +585,13 @@ int vm_fault(uint64_t addr, uint64_t err)
 		invlpg(va);
 		return 0;
 	}
-	uint64_t pa = pmem_alloc();
+	uint64_t pa = fcache_page(v, va);
+	if (pa) {
+		*pte = pa | PTE_COW | paging_user_flags(v->prot);
+		mm->mapped_pages++;
+		return 0;
+	}
+	pa = pmem_alloc();
 	if (!pa)
 		out_of_memory(addr);
 	if (fill_page(v, va, phys_to_virt(pa))) {

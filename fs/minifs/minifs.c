@@ -479,7 +479,9 @@ static int mf_chmod(struct inode *ino, unsigned mode)
 
 static const void *mf_data(struct inode *ino)
 {
-	return S_ISREG(ino->mode) ? M(ino)->data : NULL;
+	/* Only bytes borrowed from the image (or the kernel): those never
+	 * change, a write copies them into a buffer of the file's own. */
+	return S_ISREG(ino->mode) && !M(ino)->owned ? M(ino)->data : NULL;
 }
 
 static void mf_evict(struct inode *ino)
