@@ -34,18 +34,32 @@ P=$T/prog
 mkdir "$T/tmp"
 export TMPDIR="$T/tmp"
 
-plan 23
+plan 24
 
 htux_run --kernel "$T/k200" --verbose --trace --strace --append 'TZ=UTC  x' "$P" a
 check_output_status "8-bit status from the COM2 line; COM1 to stdout" \
 	"null kernel: $T/k200 verbose trace strace TZ=UTC  x" 200
-check "nothing on stderr" [ -z "$HTUX_STDERR" ]
+case $HTUX_STDERR in
+"htux: memory: -m 128M for a "*" KiB image (give -m to choose)")
+	ok "stderr: only the memory chosen for the image (--verbose)" ;;
+*) not_ok "stderr: only the memory chosen for the image (--verbose)" "got: $HTUX_STDERR" ;;
+esac
 
 for m in q35 microvm; do
 	htux_run --machine $m --kernel "$T/k7" "$P"
 	# QEMU's multiboot command line: the kernel's path, a space, -append.
 	check_output_status "machine $m" "null kernel: $T/k7 " 7
 done
+
+# Without -m, memory grows with the image: 40 MiB of files need more.
+head -c $((40 << 20)) /dev/zero > "$T/big.bin"
+htux_run --kernel "$T/k7" --verbose --add "$T/big.bin:/big.bin" "$P"
+case $HTUX_STDERR in
+"htux: memory: -m 192M for a "*" KiB image (give -m to choose)")
+	ok "a 40 MiB image gets -m 192M" ;;
+*) not_ok "a 40 MiB image gets -m 192M" "got: $HTUX_STDERR" ;;
+esac
+rm -f "$T/big.bin"
 
 htux_run --kernel "$T/k5" "$P"
 check_status "status from isa-debug-exit alone" 5

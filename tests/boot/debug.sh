@@ -76,7 +76,8 @@ gdb_run() {	# NAME PROG: sets GDB_OUT and GDB_CMD
 	_pid=$!
 	GDB_CMD=
 	for _i in $(seq 100); do
-		GDB_CMD=$(grep '^gdb -q' "$HTUX_TMP/$1.err")
+		# the whole line: it ends with "-ex continue"
+		GDB_CMD=$(grep '^gdb -q .* -ex continue$' "$HTUX_TMP/$1.err")
 		[ -n "$GDB_CMD" ] && break
 		sleep 0.3
 	done

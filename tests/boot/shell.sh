@@ -75,7 +75,7 @@ PY=/usr/bin/python3
 if [ -x $PY ] && [ -d /usr/lib/python3.11 ]; then
 	_want=$($PY "$HTUX_SRCDIR/tests/progs/pyspawn.py" 2>&1)
 	_want_st=$?
-	htux_run -m 256M --add /usr/lib/python3.11 --add "$BB" \
+	htux_run --add /usr/lib/python3.11 --add "$BB" \
 		--add "$HTUX_SRCDIR/tests/progs/pyspawn.py:/pyspawn.py" $PY /pyspawn.py
 	check_output_status "python3: subprocess.run, Popen with pipes, os.fork" "$_want" "$_want_st"
 else

@@ -29,17 +29,35 @@ static int has(const struct argvec *v, const char *s)
 	return 0;
 }
 
+/* Memory without -m: the image's size plus 96 MiB, in steps of 64 MiB,
+   at least 128 MiB. */
+static void test_mem_for_image(void)
+{
+	char b[32];
+
+	mem_for_image(0, b, sizeof b);
+	is_str(b, "128M", "memory for an empty image");
+	mem_for_image(32 << 20, b, sizeof b);
+	is_str(b, "128M", "memory for a 32 MiB image");
+	mem_for_image((32 << 20) + 1, b, sizeof b);
+	is_str(b, "192M", "memory for an image just over 32 MiB");
+	mem_for_image(117LL << 20, b, sizeof b);
+	is_str(b, "256M", "memory for a 117 MiB image");
+	mem_for_image(3LL << 30, b, sizeof b);
+	is_str(b, "3200M", "memory for a 3 GiB image");
+}
+
 static void test_defaults(void)
 {
 	char *a[] = { "htux", "run", "/bin/busybox", "ls", "-l" };
 	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
-			       "/t/app.cpio", "/t/status", 0, NULL };
+			       "/t/app.cpio", "/t/status", 0, NULL, NULL };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
 	char err[256], *cl;
 
 	ok(htux_parse(ARGC(a), a, &o, err, sizeof err) == 0, "htux run PROG ARGS");
-	is_str(o.mem, "128M", "default memory");
+	ok(o.mem == NULL, "default memory: sized from the image");
 	is_str(o.machine, "pc", "default machine");
 	is_int(o.accel, ACCEL_AUTO, "default accelerator: automatic");
 	ok(!o.trace && !o.strace && !o.verbose && !o.dry_run, "flags off");
@@ -84,7 +102,7 @@ static void test_options(void)
 		      "--kernel", "/k", "--qemu=/q", "--keep", "/i,j.cpio",
 		      "--cpu", "max", "--qemu-arg", "-smp", "--qemu-arg=2",
 		      "--dry-run", "--", "--prog" };
-	struct run_paths p = { "mk", "/q", "/k", "/i,j.cpio", "/t/s,x", 1, NULL };
+	struct run_paths p = { "mk", "/q", "/k", "/i,j.cpio", "/t/s,x", 1, NULL, NULL };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
 	char err[256], *cl;
@@ -123,7 +141,7 @@ static void test_options(void)
 
 	{
 		char *b[] = { "htux", "run", "--kvm", "--tcg", "-m512M", "p" };
-		struct run_paths pk = { "mk", "q", "k", "i", "s", 1, NULL };
+		struct run_paths pk = { "mk", "q", "k", "i", "s", 1, NULL, NULL };
 
 		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0, "last of --kvm/--tcg wins");
 		is_int(o.accel, ACCEL_TCG, "--tcg");
@@ -155,7 +173,7 @@ static void test_debug_options(void)
 {
 	char *a[] = { "htux", "run", "--syscall-summary", "--gdb=4321", "--minimal",
 		      "--minimal-ignore-unknown", "p" };
-	struct run_paths p = { "mk", "q", "/t/kernel.elf", "i", "s", 0, "/t/kernel.elf" };
+	struct run_paths p = { "mk", "q", "/t/kernel.elf", "i", "s", 0, "/t/kernel.elf", NULL };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
 	char err[256], *cl;
@@ -259,7 +277,7 @@ static void test_devices(void)
 		      "--console", "hvc", "--append", "TZ=UTC", "prog" };
 	char *m[] = { "htux", "run", "--machine", "microvm", "--disk", "x.img", "prog" };
 	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
-			       "/t/app.cpio", "/t/status", 0, NULL };
+			       "/t/app.cpio", "/t/status", 0, NULL, NULL };
 	struct htux_opts o;
 	struct argvec q = { 0 };
 	char err[256], *cl;
@@ -305,7 +323,7 @@ static void test_net(void)
 	char *bad2[] = { "htux", "run", "-p", "0:80", "prog" };
 	char *bad3[] = { "htux", "run", "-p", "80:80/sctp", "prog" };
 	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
-			       "/t/app.cpio", "/t/status", 0, NULL };
+			       "/t/app.cpio", "/t/status", 0, NULL, NULL };
 	struct htux_opts o;
 	struct argvec q = { 0 };
 	char err[256];
@@ -344,5 +362,6 @@ int main(void)
 	test_debug_options();
 	test_errors();
 	test_status();
+	test_mem_for_image();
 	return tap_done();
 }

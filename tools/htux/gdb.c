@@ -47,29 +47,40 @@ static void quoted(FILE *out, const char *s)
 int gdb_hint(FILE *out, int port, const char *kernel, const char *prog)
 {
 	char *path = path_search(prog), *abs_prog = path ? path_absolute(path) : NULL;
-	char *abs_kernel = path_absolute(kernel), cmd[4200];
+	char *abs_kernel = path_absolute(kernel), cmd[4200], *text = NULL;
+	size_t len = 0;
 	long long base = -1;
+	FILE *m = NULL;
 
 	if (!path)
 		htux_error("%s: %s", prog, strerror(errno));
-	else if (!abs_prog || !abs_kernel)
+	else if (!abs_prog || !abs_kernel || !(m = open_memstream(&text, &len)))
 		htux_error("out of memory");
 	else
 		base = gdb_load_base(abs_prog);
 	if (base >= 0) {
-		fprintf(out, "htux: QEMU waits for gdb on 127.0.0.1:%d; the guest starts when gdb "
+		/* Built in memory and written at once: stderr is unbuffered,
+		   and whoever reads the line must never see half of it. */
+		fprintf(m, "htux: QEMU waits for gdb on 127.0.0.1:%d; the guest starts when gdb "
 			"continues. Run:\ngdb -q -ex ", port);
 		snprintf(cmd, sizeof cmd, "target remote 127.0.0.1:%d", port);
-		quoted(out, cmd);
-		fputs(" -ex ", out);
+		quoted(m, cmd);
+		fputs(" -ex ", m);
 		snprintf(cmd, sizeof cmd, "symbol-file %s", abs_kernel);
-		quoted(out, cmd);
-		fputs(" -ex ", out);
+		quoted(m, cmd);
+		fputs(" -ex ", m);
 		snprintf(cmd, sizeof cmd, "add-symbol-file %s -o %#llx", abs_prog, base);
-		quoted(out, cmd);
-		fputs(" -ex 'hbreak main' -ex continue\n", out);
-		fflush(out);
+		quoted(m, cmd);
+		fputs(" -ex 'hbreak main' -ex continue\n", m);
 	}
+	if (m && fclose(m) == 0 && base >= 0) {
+		fwrite(text, 1, len, out);
+		fflush(out);
+	} else if (base >= 0) {
+		htux_error("out of memory");
+		base = -1;
+	}
+	free(text);
 	free(path);
 	free(abs_prog);
 	free(abs_kernel);

@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -43,7 +44,8 @@ static const char usage[] =
 "stdout, stdin is passed on, and htux exits with the program's status.\n"
 "\n"
 "Options (they end at PROG or at \"--\"):\n"
-"  -m, --mem SIZE         guest memory, e.g. 512M or 2G (default 128M)\n"
+"  -m, --mem SIZE         guest memory, e.g. 512M or 2G (default: the\n"
+"                         image's size + 96M, at least 128M)\n"
 "  --kvm                  use KVM (the default when /dev/kvm opens and can\n"
 "                         run a guest)\n"
 "  --tcg                  use QEMU's emulator (the default without KVM)\n"
@@ -135,6 +137,7 @@ struct run {
 	struct run_paths p;
 	char *tmpdir, *image, *status, *kernel, *mkimage;
 	char *minimal;		/* --minimal: the kernel made for the program */
+	char mem[32];		/* -m chosen from the image's size */
 };
 
 static void cleanup(struct run *r, const struct htux_opts *o)
@@ -191,6 +194,20 @@ static int make_image(const struct htux_opts *o, struct run *r)
 	if (WIFSIGNALED(ws))
 		return 128 + WTERMSIG(ws);
 	return FAILED;
+}
+
+/* Without -m: enough memory for the image (it stays in the guest's RAM)
+   and the program; --verbose says what was chosen. */
+static void choose_mem(const struct htux_opts *o, struct run *r)
+{
+	struct stat st;
+	long long size = stat(r->image, &st) ? 0 : (long long)st.st_size;
+
+	mem_for_image(size, r->mem, sizeof r->mem);
+	r->p.mem = r->mem;
+	if (o->verbose)
+		fprintf(stderr, "htux: memory: -m %s for a %lld KiB image (give -m to choose)\n",
+			r->mem, size >> 10);
 }
 
 static int boot(const struct htux_opts *o, struct run *r)
@@ -366,6 +383,8 @@ static int run(const struct htux_opts *o)
 		goto out;
 	}
 	ret = o->image ? 0 : make_image(o, &r);
+	if (ret == 0 && !o->mem)
+		choose_mem(o, &r);
 	if (ret == 0 && !o->image && o->gdb_port > 0 && gdb_hint(stderr, o->gdb_port, r.p.kernel, o->prog[0]))
 		ret = FAILED;
 	if (ret == 0)

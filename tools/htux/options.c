@@ -214,7 +214,6 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 	int i, missing;
 
 	memset(o, 0, sizeof *o);
-	o->mem = "128M";
 	o->machine = "pc";
 	if (argc < 2)
 		return bad(err, errlen, "missing command (see htux --help)");

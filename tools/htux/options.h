@@ -4,11 +4,14 @@
 
 #include <stddef.h>
 
+/* Guest memory when -m is not given and the image is small. */
+#define MEM_DEFAULT "128M"
+
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 
 struct htux_opts {
 	int help, version;
-	const char *mem;	/* -m, default "128M" */
+	const char *mem;	/* -m, or NULL: sized from the image (mem_for_image) */
 	enum accel accel;	/* --kvm, --tcg */
 	const char *machine;	/* --machine, default "pc" */
 	const char *cpu;	/* --cpu, or NULL */

@@ -8,6 +8,16 @@
 #define OVMF_CODE "/usr/share/OVMF/OVMF_CODE.fd"	/* Debian's ovmf */
 #define OVMF_VARS "/usr/share/OVMF/OVMF_VARS.fd"
 
+void mem_for_image(long long image_bytes, char *buf, size_t len)
+{
+	long long mib = (image_bytes + (1 << 20) - 1) >> 20;
+
+	mib = (mib + 96 + 63) / 64 * 64;
+	if (mib < 128)
+		mib = 128;
+	snprintf(buf, len, "%lldM", mib);
+}
+
 char *kernel_cmdline(const struct htux_opts *o)
 {
 	const char *flags[5], *w, *mp;
@@ -196,7 +206,7 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 	argvec_push(out, "-M");
 	argvec_push(out, o->machine);
 	argvec_push(out, "-m");
-	argvec_push(out, o->mem);
+	argvec_push(out, p->mem ? p->mem : o->mem ? o->mem : MEM_DEFAULT);
 	argvec_push(out, "-accel");
 	argvec_push(out, p->kvm ? "kvm" : "tcg");
 	if (o->cpu || p->kvm) {

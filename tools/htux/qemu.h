@@ -13,8 +13,14 @@ struct run_paths {
 	const char *status;	/* file receiving COM2 (htux-exit N) */
 	int kvm;		/* accelerator: KVM (1) or TCG (0) */
 	const char *minimal;	/* --minimal: the kernel htux-mkimage makes, or NULL */
+	const char *mem;	/* -m for QEMU: -m's value, or what the image needs */
 };
 
+/* Guest memory for an image of image_bytes when -m is not given: the
+   image stays in RAM (minifs borrows the initrd's pages), so the image's
+   size plus 96 MiB for the kernel and the program, rounded up to 64 MiB,
+   and never less than MEM_DEFAULT. Writes e.g. "256M" into buf. */
+void mem_for_image(long long image_bytes, char *buf, size_t len);
 /* The kernel command line (-append): verbose, trace, strace, then each
    --append string, separated by spaces. Returns a malloc'd string. */
 char *kernel_cmdline(const struct htux_opts *o);
