@@ -96,10 +96,13 @@ guest_kill
 
 # ---- a host port in use: a clear error, nothing booted
 P=$(free_port)
+rm -f "$HTUX_TMP/busy.up"
 python3 -c 'import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(20)' "$P" &
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
+open(sys.argv[2], "w").close(); time.sleep(60)' "$P" "$HTUX_TMP/busy.up" &
 busy=$!
-sleep 1
+# the port is taken once the listener says so (however slow the machine)
+for _i in $(seq 300); do [ -f "$HTUX_TMP/busy.up" ] && break; sleep 0.1; done
 HTUX_TIMEOUT=30 htux_run -p "$P:80" "$HTUX_TMP/echo_server"
 kill $busy 2>/dev/null
 wait $busy 2>/dev/null
