@@ -1,6 +1,7 @@
 /* vectors.S: the interrupt and exception entry stubs. Each pushes a
  * vector number (and a zero error code where the CPU pushes none), then the
  * common path saves the registers as a struct trapframe and calls trap(). */
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/trapframe.inc"
 	.text
 	.altmacro
@@ -22,7 +23,16 @@ vec\n:
 	.set n, n + 1
 	.endr
 
+/* The C code runs with the flags the ABI and the kernel assume: DF clear
+ * (the program may have set it: musl's memmove does for a backward copy;
+ * rep movs/stos would run backwards) and AC clear (user accesses allowed
+ * under SMAP otherwise). The program's own flags are in the frame. An
+ * interrupt gate has cleared IF, TF, NT and RF already. */
 trap_common:
+	cld
+	pushfq
+	andq $~FL_AC, (%rsp)
+	popfq
 	testb $3, 24(%rsp)          /* came from ring 3? */
 	jz 1f
 	swapgs
