@@ -1,8 +1,19 @@
 /* entry.h: the constants the kernel entry code (vectors.S,
- * syscall_entry.S) shares with C: RFLAGS bits. Plain #defines: included by
- * assembly and by C. */
+ * syscall_entry.S) shares with C: segment selectors, RFLAGS bits and the
+ * offsets of struct trapframe's hardware part. Plain #defines: included by
+ * assembly and by cpu.h. */
 #ifndef HTUX_ENTRY_H
 #define HTUX_ENTRY_H
+
+/* Selectors: kernel code and data, user data and code (0x18 is
+ * a 32-bit user code slot, for STAR's layout), the TSS. */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UDATA 0x23   /* 0x20 | RPL 3 */
+#define SEL_UCODE 0x2B   /* 0x28 | RPL 3 */
+#define SEL_TSS   0x30
+/* STAR[63:48]: SYSRET loads CS from it + 16, SS from it + 8. */
+#define SEL_SYSRET_BASE 0x18
 
 #define FL_CF   0x1
 #define FL_FIXED 0x2     /* always set */
@@ -22,5 +33,20 @@
 #define FL_VIF  0x80000
 #define FL_VIP  0x100000
 #define FL_ID   0x200000
+/* The flags a signal handler's sigcontext may change (Linux's FIX_EFLAGS). */
+#define FL_SIGCONTEXT (FL_AC | FL_OF | FL_DF | FL_TF | FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF | FL_RF)
+/* The flags a program may hold: what POPF changes in ring 3 with IOPL 0,
+ * and RF; IF is always set, IOPL, VM, VIF and VIP always clear. */
+#define FL_USER_MASK (FL_SIGCONTEXT | FL_NT | FL_ID)
+
+/* struct trapframe (trap.h): 15 registers, trapno, err, then the frame
+ * IRET pops. */
+#define TF_TRAPNO 120
+#define TF_RIP    136
+#define TF_CS     144
+#define TF_RFLAGS 152
+#define TF_RSP    160
+#define TF_SS     168
+#define TF_SIZE   176
 
 #endif

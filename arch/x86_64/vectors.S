@@ -1,6 +1,7 @@
 /* vectors.S: the interrupt and exception entry stubs. Each pushes a
  * vector number (and a zero error code where the CPU pushes none), then the
- * common path saves the registers as a struct trapframe and calls trap(). */
+ * common path saves the registers as a struct trapframe and calls trap().
+ * The way back, trap_return, checks a frame going to the program first. */
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/trapframe.inc"
 	.text
@@ -42,11 +43,17 @@ trap_common:
 	movq %rsp, %rdi
 	/* fall through */
 
-/* trap_return(tf): restore tf and iretq (to ring 3 or the kernel). */
+/* trap_return(tf): restore tf and iretq (to ring 3 or the kernel). A frame
+ * for ring 3 goes through trap_check_user() first: it may have been built
+ * or replaced (execve, rt_sigreturn, a new thread), and an IRET that
+ * faults would do so in the kernel. */
 	.globl trap_return
 trap_return:
 	movq %rdi, %rsp
-	POP_REGS
+	testb $3, TF_CS(%rsp)
+	jz 3f
+	call trap_check_user        /* tf in %rdi; %rsp = tf, 16-byte aligned */
+3:	POP_REGS
 	addq $16, %rsp              /* trapno, err */
 	testb $3, 8(%rsp)
 	jz 2f
