@@ -5,15 +5,17 @@
 #ifndef HTUX_ENTRY_H
 #define HTUX_ENTRY_H
 
-/* Selectors: kernel code and data, user data and code (0x18 is
- * a 32-bit user code slot, for STAR's layout), the TSS. */
+/* Selectors, as Linux numbers the user ones (a program sees cs 0x33 and
+ * ss 0x2b, also in its signal frames). 0x18 and 0x20 stay null: there is
+ * no 32-bit user code segment (Linux's 0x23), so a program cannot enter
+ * compatibility mode. */
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
-#define SEL_UDATA 0x23   /* 0x20 | RPL 3 */
-#define SEL_UCODE 0x2B   /* 0x28 | RPL 3 */
-#define SEL_TSS   0x30
+#define SEL_UDATA 0x2B   /* 0x28 | RPL 3 */
+#define SEL_UCODE 0x33   /* 0x30 | RPL 3 */
+#define SEL_TSS   0x38
 /* STAR[63:48]: SYSRET loads CS from it + 16, SS from it + 8. */
-#define SEL_SYSRET_BASE 0x18
+#define SEL_SYSRET_BASE 0x20
 
 #define FL_CF   0x1
 #define FL_FIXED 0x2     /* always set */

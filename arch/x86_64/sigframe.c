@@ -140,9 +140,10 @@ int sigframe_restore(struct trapframe *tf)
 	if (sc->rip >= USER_TOP)
 		return -EFAULT;
 	/* The selectors: Linux loads them (with RPL 3) and IRET faults on any
-	 * but the user code and data ones (SIGSEGV). SS is made valid unless
-	 * the frame asks for it as is (a 64-bit program's frame does:
-	 * UC_STRICT_RESTORE_SS). */
+	 * but its 64-bit code and data ones, which are ours (SIGSEGV). SS is
+	 * made valid unless the frame asks for it as is (a 64-bit program's
+	 * frame does: UC_STRICT_RESTORE_SS). 0x23, 32-bit code on Linux, is
+	 * nothing here. */
 	if ((sc->cs | 3) != SEL_UCODE)
 		return -EFAULT;
 	if ((uc.uc_flags & UC_STRICT_RESTORE_SS) && (sc->ss | 3) != SEL_UDATA)

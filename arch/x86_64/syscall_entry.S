@@ -2,7 +2,8 @@
  * stack, save the registers as a struct trapframe, call
  * syscall_dispatch(), and return with SYSRET, or through trap_return's
  * IRET when SYSRET cannot restore the frame. FMASK has cleared IF, TF, DF,
- * IOPL, NT and AC on entry (arch/x86_64/usermode.c). */
+ * IOPL, NT and AC on entry (arch/x86_64/usermode.c). Also the entry of a
+ * SYSCALL from compatibility mode, which no program can reach. */
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/trapframe.inc"
 
@@ -43,5 +44,21 @@ syscall_entry:
 1:	movq %rsp, %rdi
 	jmp trap_return
 
+/* SYSCALL from compatibility mode (MSR_CSTAR): there is no 32-bit user
+ * code segment, so this never runs; should it, the program gets what an
+ * invalid opcode gives it (as SYSCALL there is on Intel), not a jump to
+ * address 0 in ring 0. Build the frame an exception from ring 3 pushes
+ * on the kernel stack (still with the user's %gs: no percpu through it)
+ * and enter as vector 6. */
+	.globl syscall_compat_entry
+syscall_compat_entry:
+	movq %rsp, cpu0+16(%rip)    /* percpu.user_rsp */
+	movq cpu0+8(%rip), %rsp     /* percpu.kstack_top */
+	pushq $SEL_UDATA
+	pushq cpu0+16(%rip)
+	pushq %r11                  /* rflags */
+	pushq $SEL_UCODE
+	pushq %rcx                  /* rip */
+	jmp *trap_vectors+6*8(%rip)
 
 	.section .note.GNU-stack, "", @progbits

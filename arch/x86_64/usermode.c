@@ -1,5 +1,5 @@
 /* usermode.c: the CPU state for running programs: the SYSCALL/SYSRET MSRs
- * (selectors, the entry point, the flags cleared on entry), alignment checks
+ * (selectors, entry points, the flags cleared on entry), alignment checks
  * for programs that set AC (CR0.AM, as Linux), and trap_check_user(), the
  * last check of a register frame before IRET takes it to the program. */
 #include "kernel/kernel.h"
@@ -10,6 +10,7 @@
 #define CR0_AM (1UL << 18)
 
 void syscall_entry(void);
+void syscall_compat_entry(void);
 
 _Static_assert(__builtin_offsetof(struct trapframe, trapno) == TF_TRAPNO, "TF_TRAPNO");
 _Static_assert(__builtin_offsetof(struct trapframe, rip) == TF_RIP, "TF_RIP");
@@ -25,6 +26,7 @@ void syscall_init(void)
 {
 	wrmsr(MSR_STAR, ((uint64_t)SEL_SYSRET_BASE << 48) | ((uint64_t)SEL_KCODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
 	wrmsr(MSR_FMASK, FL_TF | FL_DF | FL_IF | FL_IOPL | FL_NT | FL_AC);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1);
 	write_cr0(read_cr0() | CR0_AM);

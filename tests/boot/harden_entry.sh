@@ -4,14 +4,14 @@
 # calls, timer interrupts and signal returns with DF set
 # (tests/progs/entry_df.c). Every return to the program checks what it
 # restores: signal frames with bad flags, selectors, instruction or stack
-# pointers, a program with a bad entry point
-# (tests/progs/entry_sigframe.c): the program ends as on Linux, never
-# with a kernel panic.
+# pointers, a program with a bad entry point, a far jump to a selector
+# that is no code segment (tests/progs/entry_sigframe.c): the program
+# ends as on Linux, never with a kernel panic.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
 require_cc glibc
-plan 31
+plan 32
 ulimit -c 0   # SIGTRAP, SIGSEGV natively: no core file
 
 # as_host DESCRIPTION PROG ARGS...: htux's stdout (its own "htux: "
@@ -87,3 +87,8 @@ as_host "an entry point at 0xdead000000000000: SIGSEGV" "$HTUX_TMP/badentry"
 want=$("$HTUX_TMP/sf-musl" exec "$HTUX_TMP/badentry" 2>/dev/null)
 htux_run --add "$HTUX_TMP/badentry:/badentry" "$HTUX_TMP/sf-musl" exec /badentry
 check_output_status "execve of it: the child is killed by SIGSEGV" "$want" 0
+
+# Selector 0x1b: kernel data on Linux, a null slot here (no 32-bit code
+# segment: a SYSCALL from compatibility mode used to jump to address 0 in
+# ring 0).
+as_host "a far jump to selector 0x1b, then syscall: SIGSEGV" "$HTUX_TMP/sf-musl" far 0x1b

@@ -4,8 +4,9 @@
  * instruction and stack pointers, an instruction pointer just above user
  * space. The kernel must check what it restores; the program goes on or
  * dies as on Linux (mostly SIGSEGV), never a kernel panic. Also: "exec
- * PROG" runs PROG (one with a bad entry point) and shows how it ended.
- * Run with one mode as argument. */
+ * PROG" runs PROG (one with a bad entry point) and shows how it ended, and
+ * "far SEL" far-jumps to selector SEL (0x1b: Linux's kernel data, nothing
+ * here) and makes a system call there. Run with one mode as argument. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +67,20 @@ static int run(char **argv)
 	return 0;
 }
 
+static void far_jump(unsigned short sel)
+{
+	extern char far_target[];
+	struct {
+		unsigned int off;
+		unsigned short sel;
+	} __attribute__((packed)) far = { (unsigned int)(unsigned long)far_target, sel };
+	printf("far: jump to %#x\n", sel);
+	__asm__ volatile("ljmpl *%0\n"
+			 "far_target:\n\t"
+			 "syscall\n\t"
+			 "ud2" : : "m"(far) : "memory");
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
@@ -75,6 +90,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (!strcmp(mode, "exec") && argc > 2)
 		return run(argv + 2);
+	if (!strcmp(mode, "far") && argc > 2) {
+		far_jump((unsigned short)strtoul(argv[2], NULL, 0));
+		return 0;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = handler;
 	sa.sa_flags = SA_SIGINFO;
