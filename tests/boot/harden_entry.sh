@@ -6,12 +6,13 @@
 # restores: signal frames with bad flags, selectors, instruction or stack
 # pointers, a program with a bad entry point, a far jump to a selector
 # that is no code segment (tests/progs/entry_sigframe.c): the program
-# ends as on Linux, never with a kernel panic.
+# ends as on Linux, never with a kernel panic. A fault inside the panic
+# path: one report, one more line, status 255.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
 require_cc glibc
-plan 32
+plan 34
 ulimit -c 0   # SIGTRAP, SIGSEGV natively: no core file
 
 # as_host DESCRIPTION PROG ARGS...: htux's stdout (its own "htux: "
@@ -92,3 +93,19 @@ check_output_status "execve of it: the child is killed by SIGSEGV" "$want" 0
 # segment: a SYSCALL from compatibility mode used to jump to address 0 in
 # ring 0).
 as_host "a far jump to selector 0x1b, then syscall: SIGSEGV" "$HTUX_TMP/sf-musl" far 0x1b
+
+# A fault inside the panic report: the report, one line, status 255 (it
+# used to recurse until QEMU stopped on a triple fault: status 125).
+for o in recurse fault-recurse; do
+	htux_run --append panic_test=$o "$HTUX_TMP/df-musl" syscalls
+	n=$(grep -c '^htux: panic: ' "$HTUX_TMP/stdout")
+	again=$(grep -c '^htux: panic: page fault at [0-9a-f]* while panicking: stopping$' "$HTUX_TMP/stdout")
+	lines=$(wc -l < "$HTUX_TMP/stdout")
+	if [ "$HTUX_STATUS" = 255 ] && [ "$n" = 2 ] && [ "$again" = 1 ] && [ "$lines" -lt 60 ]; then
+		ok "panic_test=$o: a fault while panicking: one more line, status 255"
+	else
+		not_ok "panic_test=$o: a fault while panicking: one more line, status 255" \
+			"status $HTUX_STATUS, $n panic lines, $again 'while panicking', $lines lines"
+		_show_run
+	fi
+done
