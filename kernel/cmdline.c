@@ -94,6 +94,10 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.panic_test = 1;
 		else if (!strcmp(w, "panic_test=fault"))
 			kopts.panic_test = 2;
+		else if (!strcmp(w, "panic_test=recurse"))
+			kopts.panic_test = 3;
+		else if (!strcmp(w, "panic_test=fault-recurse"))
+			kopts.panic_test = 4;
 		else if (!strcmp(w, "quiet"))
 			kopts.verbose = false;
 		else if (!strncmp(w, "ip=", 3)) {

@@ -1,6 +1,8 @@
-/* exit.c: ending the VM with the program's status: flush the console,
- * tell the launcher on COM2, then isa-debug-exit, then ACPI power-off, and
- * as a last resort a triple fault (QEMU with -no-reboot stops on it). */
+/* exit.c: ending the VM with the program's status: write the disks back,
+ * flush the console, then (vm_halt, which nothing can make fault: it also
+ * ends a panic inside a panic) tell the launcher on COM2, isa-debug-exit,
+ * ACPI power-off, and as a last resort a triple fault (QEMU with
+ * -no-reboot stops on it). */
 #include "kernel/kernel.h"
 #include "kernel/strace.h"
 #include "arch/x86_64/cpu.h"
@@ -16,7 +18,6 @@ void acpi_poweroff(void);
 void vm_exit(int status)
 {
 	static bool exiting;
-	char line[32];
 	static bool unmounted;
 
 	/* disks are written back and marked clean, except after a panic:
@@ -30,20 +31,36 @@ void vm_exit(int status)
 	}
 	cli();
 	if (exiting)
-		goto last_resort;   /* a fault while switching off */
+		vm_halt(status);   /* a panic while switching off */
 	exiting = true;
-	status &= 0xFF;
 	hvc_flush();
 	if (kopts.summary)
 		sysstats_print();
-	serial_flush();
-	if (com2_present()) {
-		int n = ksnprintf(line, sizeof(line), "htux-exit %d\n", status);
+	vm_halt(status);
+}
+
+void vm_halt(int status)
+{
+	static bool halting;
+	char line[] = "htux-exit 000\n";
+
+	cli();
+	if (!halting) {   /* else a fault in here: straight to the end */
+		halting = true;
+		status &= 0xFF;
+		serial_flush();
+		int n = 10;
+		if (status >= 100)
+			line[n++] = (char)('0' + status / 100);
+		if (status >= 10)
+			line[n++] = (char)('0' + status / 10 % 10);
+		line[n++] = (char)('0' + status % 10);
+		line[n++] = '\n';
 		com2_write(line, n);
+		outl(0xF4, status);
+		acpi_poweroff();
 	}
-	outl(0xF4, status);
-	acpi_poweroff();
-last_resort:;
+	/* the last resort: a triple fault (QEMU with -no-reboot stops) */
 	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) none = { 0, 0 };
 	__asm__ volatile("lidt %0; int3" : : "m"(none));
 	for (;;)

@@ -40,7 +40,7 @@ struct kopts {
 	bool console_hvc;   /* console=hvc: the program's console is the virtio console */
 	bool summary;   /* syscall_summary: count and time the calls, table at exit */
 	bool watch;     /* strace or summary: the dispatcher's slow path */
-	int panic_test; /* panic_test[=fault]: a deliberate panic (debugging aid) */
+	int panic_test; /* panic_test[=fault|recurse|fault-recurse]: a deliberate panic (debugging aid) */
 };
 extern struct kopts kopts;
 
@@ -60,6 +60,12 @@ void klog_write(int level, const char *s, size_t n);   /* appends to the kernel 
 int kdiag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kdiag_write(const char *s, size_t n);
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+/* Every panic report (panic(), a fault in the kernel) starts with
+ * panic_begin and ends with panic_end (status 255). One begun while
+ * another is being written (a fault in the panic path) prints one line
+ * and stops the VM at once. */
+void panic_begin(const char *what, uint64_t at);
+__attribute__((noreturn)) void panic_end(void);
 
 /* Strings and memory (kernel/string.c). */
 void *memcpy(void *dst, const void *src, size_t n);
@@ -108,5 +114,7 @@ void random_bytes(void *buf, size_t n);
 
 /* Ending the VM (kernel/exit.c). */
 __attribute__((noreturn)) void vm_exit(int status);
+/* Stops the VM with status now: port I/O only, nothing that can fault. */
+__attribute__((noreturn)) void vm_halt(int status);
 
 #endif

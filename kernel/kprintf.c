@@ -1,6 +1,6 @@
 /* kprintf.c: formatted output for kernel messages (a small vsnprintf:
  * %d %i %u %x %X %o %p %s %c %% with l/ll/z/h modifiers, width, '-' and
- * '0'), and panic(). */
+ * '0'), and panic() with its guard against panicking again inside it. */
 #include "kernel/kernel.h"
 #include "arch/x86_64/serial.h"
 #include "kernel/backtrace.h"
@@ -167,14 +167,40 @@ int kdiag(const char *fmt, ...)
 	return n;
 }
 
+void panic_test_in_panic(void);   /* kernel/panic_test.c */
+
+static volatile int panicking;
+
+void panic_begin(const char *what, uint64_t at)
+{
+	__asm__ volatile("cli" ::: "memory");
+	int n = ++panicking;
+	if (n == 1)
+		return;
+	if (n == 2) {   /* only the stack and port I/O: a third fault stops silently */
+		char line[160];
+		int len = ksnprintf(line, sizeof(line), "htux: panic: %s at %lx while panicking: stopping\n",
+				    what, at);
+		serial_write(line, MIN((size_t)len, sizeof(line) - 1));
+	}
+	vm_halt(255);
+}
+
+void panic_end(void)
+{
+	panic_test_in_panic();   /* a fault in the panic path, on request */
+	vm_exit(255);
+}
+
 void panic(const char *fmt, ...)
 {
 	char buf[512];
+	panic_begin("panic", (uint64_t)__builtin_return_address(0));
 	va_list ap;
 	va_start(ap, fmt);
 	kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	kprintf("htux: panic: %s\n", buf);
 	backtrace_here();
-	vm_exit(255);
+	panic_end();
 }

@@ -1,19 +1,15 @@
 /* cpu.h: x86_64 instructions the kernel needs as C: MSRs, control
- * registers, CPUID, TSC, TLB and interrupt control; selector values. */
+ * registers, CPUID, TSC, TLB and interrupt control; the per-CPU data. */
 #ifndef HTUX_CPU_H
 #define HTUX_CPU_H
 
 #include <stdint.h>
-
-#define SEL_KCODE 0x08
-#define SEL_KDATA 0x10
-#define SEL_UDATA 0x23   /* 0x20 | RPL 3 */
-#define SEL_UCODE 0x2B   /* 0x28 | RPL 3 */
-#define SEL_TSS   0x30
+#include "arch/x86_64/entry.h"   /* selectors, RFLAGS bits */
 
 #define MSR_EFER           0xC0000080
 #define MSR_STAR           0xC0000081
 #define MSR_LSTAR          0xC0000082
+#define MSR_CSTAR          0xC0000083
 #define MSR_FMASK          0xC0000084
 #define MSR_FS_BASE        0xC0000100
 #define MSR_GS_BASE        0xC0000101
@@ -43,6 +39,8 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+static inline uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
+static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
 static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }

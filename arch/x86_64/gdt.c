@@ -17,13 +17,16 @@ struct tss {
 static struct tss tss;
 static uint8_t ist_stack[2][8192] __attribute__((aligned(16)));
 
-/* 0x00 null, 0x08 kernel code, 0x10 kernel data, 0x18 (unused 32-bit user
- * code, for STAR's layout), 0x20 user data, 0x28 user code, 0x30 TSS. */
-static uint64_t gdt[8] = {
+/* 0x00 null, 0x08 kernel code, 0x10 kernel data, 0x18 and 0x20 null (no
+ * 32-bit user code: a far jump to one faults, so a program never runs in
+ * compatibility mode), 0x28 user data, 0x30 user code (the order SYSRET
+ * needs: entry.h), 0x38 TSS (two slots). */
+static uint64_t gdt[9] = {
 	0,
 	0x00AF9A000000FFFF,
 	0x00CF92000000FFFF,
-	0x00CFFA000000FFFF,
+	0,
+	0,
 	0x00CFF2000000FFFF,
 	0x00AFFA000000FFFF,
 	0, 0,
@@ -39,9 +42,9 @@ void gdt_init(void)
 	tss.ist[0] = (uint64_t)&ist_stack[0][sizeof(ist_stack[0])];
 	tss.ist[1] = (uint64_t)&ist_stack[1][sizeof(ist_stack[1])];
 	tss.iomap_base = sizeof(tss);
-	gdt[6] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89UL << 40) |
+	gdt[SEL_TSS / 8] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89UL << 40) |
 		 (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
-	gdt[7] = base >> 32;
+	gdt[SEL_TSS / 8 + 1] = base >> 32;
 
 	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) ptr = {
 		sizeof(gdt) - 1, (uint64_t)gdt,
@@ -60,9 +63,9 @@ void gdt_init(void)
 		"xorl %%eax, %%eax\n\t"
 		"movl %%eax, %%fs\n\t"
 		"movl %%eax, %%gs\n\t"
-		"movw $0x30, %%ax\n\t"
+		"movw %1, %%ax\n\t"
 		"ltr %%ax"
-		: : "m"(ptr) : "rax", "memory");
+		: : "m"(ptr), "i"(SEL_TSS) : "rax", "memory");
 
 	cpu0.self = &cpu0;
 	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);

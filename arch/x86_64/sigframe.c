@@ -22,20 +22,6 @@ struct rt_sigframe {
 #define FPSTATE_SIZE 512
 #define RED_ZONE 128
 
-#define FL_CF 0x1
-#define FL_PF 0x4
-#define FL_AF 0x10
-#define FL_ZF 0x40
-#define FL_SF 0x80
-#define FL_TF 0x100
-#define FL_IF 0x200
-#define FL_DF 0x400
-#define FL_OF 0x800
-#define FL_RF 0x10000
-#define FL_AC 0x40000
-/* The flags a handler's sigcontext may change. */
-#define FL_USER (FL_AC | FL_OF | FL_DF | FL_TF | FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF | FL_RF)
-
 struct fxarea {
 	uint8_t b[FPSTATE_SIZE];
 } __attribute__((aligned(16)));
@@ -138,7 +124,7 @@ int sigframe_setup(struct trapframe *tf, int sig, const siginfo_t *info,
 	tf->rip = ka->handler;
 	tf->cs = SEL_UCODE;
 	tf->ss = SEL_UDATA;
-	tf->rflags = (tf->rflags & ~(FL_DF | FL_RF | FL_TF)) | FL_IF | 0x2;
+	tf->rflags = (tf->rflags & ~(uint64_t)(FL_DF | FL_RF | FL_TF)) | FL_IF | FL_FIXED;
 	return 0;
 }
 
@@ -152,6 +138,15 @@ int sigframe_restore(struct trapframe *tf)
 		return -EFAULT;
 	struct sigcontext *sc = &uc.uc_mcontext;
 	if (sc->rip >= USER_TOP)
+		return -EFAULT;
+	/* The selectors: Linux loads them (with RPL 3) and IRET faults on any
+	 * but its 64-bit code and data ones, which are ours (SIGSEGV). SS is
+	 * made valid unless the frame asks for it as is (a 64-bit program's
+	 * frame does: UC_STRICT_RESTORE_SS). 0x23, 32-bit code on Linux, is
+	 * nothing here. */
+	if ((sc->cs | 3) != SEL_UCODE)
+		return -EFAULT;
+	if ((uc.uc_flags & UC_STRICT_RESTORE_SS) && (sc->ss | 3) != SEL_UDATA)
 		return -EFAULT;
 	struct fxarea fx;
 	uint64_t fpaddr = (uint64_t)sc->fpstate;
@@ -170,7 +165,7 @@ int sigframe_restore(struct trapframe *tf)
 	tf->rdi = sc->rdi; tf->rsi = sc->rsi; tf->rbp = sc->rbp; tf->rbx = sc->rbx;
 	tf->rdx = sc->rdx; tf->rax = sc->rax; tf->rcx = sc->rcx; tf->rsp = sc->rsp;
 	tf->rip = sc->rip;
-	tf->rflags = (tf->rflags & ~(uint64_t)FL_USER) | (sc->eflags & FL_USER) | FL_IF | 0x2;
+	tf->rflags = (tf->rflags & ~(uint64_t)FL_SIGCONTEXT) | (sc->eflags & FL_SIGCONTEXT) | FL_IF | FL_FIXED;
 	tf->cs = SEL_UCODE;
 	tf->ss = SEL_UDATA;
 	if (fpaddr)

@@ -1,9 +1,11 @@
 /* syscall_entry.S: the SYSCALL instruction's entry: switch to the kernel
  * stack, save the registers as a struct trapframe, call
- * syscall_dispatch(), and return with SYSRET. */
+ * syscall_dispatch(), and return with SYSRET, or through trap_return's
+ * IRET when SYSRET cannot restore the frame. FMASK has cleared IF, TF, DF,
+ * IOPL, NT and AC on entry (arch/x86_64/usermode.c). Also the entry of a
+ * SYSCALL from compatibility mode, which no program can reach. */
+#include "arch/x86_64/entry.h"
 #include "arch/x86_64/trapframe.inc"
-#define SEL_UDATA 0x23
-#define SEL_UCODE 0x2B
 
 	.text
 	.globl syscall_entry
@@ -21,6 +23,16 @@ syscall_entry:
 	PUSH_REGS
 	movq %rsp, %rdi
 	call syscall_dispatch
+	/* SYSRET only to a lower-half rip: with a non-canonical RCX it faults
+	 * in ring 0 on the user's stack (Intel). Nor with TF or RF: SYSRET
+	 * cannot restore RF, and TF would trap right after it. Those, and
+	 * the frames rt_sigreturn and execve replace (signal_deliver sends
+	 * them to trap_return itself), go back through IRET. */
+	movq TF_RIP(%rsp), %rcx
+	shrq $47, %rcx
+	jnz 1f
+	testq $(FL_TF | FL_RF | FL_IOPL | FL_VM), TF_RFLAGS(%rsp)
+	jnz 1f
 	POP_REGS
 	addq $16, %rsp              /* trapno, err */
 	popq %rcx                   /* rip */
@@ -29,5 +41,24 @@ syscall_entry:
 	swapgs
 	popq %rsp                   /* user rsp */
 	sysretq
+1:	movq %rsp, %rdi
+	jmp trap_return
+
+/* SYSCALL from compatibility mode (MSR_CSTAR): there is no 32-bit user
+ * code segment, so this never runs; should it, the program gets what an
+ * invalid opcode gives it (as SYSCALL there is on Intel), not a jump to
+ * address 0 in ring 0. Build the frame an exception from ring 3 pushes
+ * on the kernel stack (still with the user's %gs: no percpu through it)
+ * and enter as vector 6. */
+	.globl syscall_compat_entry
+syscall_compat_entry:
+	movq %rsp, cpu0+16(%rip)    /* percpu.user_rsp */
+	movq cpu0+8(%rip), %rsp     /* percpu.kstack_top */
+	pushq $SEL_UDATA
+	pushq cpu0+16(%rip)
+	pushq %r11                  /* rflags */
+	pushq $SEL_UCODE
+	pushq %rcx                  /* rip */
+	jmp *trap_vectors+6*8(%rip)
 
 	.section .note.GNU-stack, "", @progbits

@@ -52,10 +52,11 @@ static __attribute__((noreturn)) void kernel_fault(struct trapframe *tf)
 {
 	const char *name = tf->trapno < 32 && exc_names[tf->trapno] ? exc_names[tf->trapno] : "interrupt";
 
+	panic_begin(name, tf->rip);
 	kprintf("htux: panic: %s (vector %lu) in the kernel at %lx\n", name, tf->trapno, tf->rip);
 	trap_dump(tf);
 	backtrace_kernel(tf->rip, tf->rbp);
-	vm_exit(255);
+	panic_end();
 }
 
 void trap(struct trapframe *tf)

@@ -46,5 +46,7 @@ void irq_dispatch(unsigned v);
 void irq_share(int first, int vector);
 /* Enters ring 3 with the registers of tf; does not return. */
 __attribute__((noreturn)) void trap_return(struct trapframe *tf);
+/* Makes a frame for ring 3 safe to IRET to (arch/x86_64/usermode.c). */
+void trap_check_user(struct trapframe *tf);
 
 #endif

@@ -1,16 +1,56 @@
-/* usermode.c: sets up the SYSCALL/SYSRET MSRs: kernel and user selectors,
- * the entry point, and the flags cleared on entry. */
+/* usermode.c: the CPU state for running programs: the SYSCALL/SYSRET MSRs
+ * (selectors, entry points, the flags cleared on entry), alignment checks
+ * for programs that set AC (CR0.AM, as Linux), and trap_check_user(), the
+ * last check of a register frame before IRET takes it to the program. */
 #include "kernel/kernel.h"
+#include "kernel/signal.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/trap.h"
+
+#define CR0_AM (1UL << 18)
 
 void syscall_entry(void);
+void syscall_compat_entry(void);
+
+_Static_assert(__builtin_offsetof(struct trapframe, trapno) == TF_TRAPNO, "TF_TRAPNO");
+_Static_assert(__builtin_offsetof(struct trapframe, rip) == TF_RIP, "TF_RIP");
+_Static_assert(__builtin_offsetof(struct trapframe, cs) == TF_CS, "TF_CS");
+_Static_assert(__builtin_offsetof(struct trapframe, rflags) == TF_RFLAGS, "TF_RFLAGS");
+_Static_assert(__builtin_offsetof(struct trapframe, rsp) == TF_RSP, "TF_RSP");
+_Static_assert(__builtin_offsetof(struct trapframe, ss) == TF_SS, "TF_SS");
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "TF_SIZE");
+_Static_assert(SEL_SYSRET_BASE + 16 + 3 == SEL_UCODE && SEL_SYSRET_BASE + 8 + 3 == SEL_UDATA,
+	       "SYSRET's selectors");
 
 void syscall_init(void)
 {
-	/* SYSCALL: CS = 0x08, SS = 0x10. SYSRET: CS = 0x18 + 16, SS = 0x18 + 8. */
-	wrmsr(MSR_STAR, (0x18UL << 48) | (0x08UL << 32));
+	wrmsr(MSR_STAR, ((uint64_t)SEL_SYSRET_BASE << 48) | ((uint64_t)SEL_KCODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-	/* Clear TF, DF, IF, IOPL, NT and AC on entry. */
-	wrmsr(MSR_FMASK, 0x47700);
+	wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
+	wrmsr(MSR_FMASK, FL_TF | FL_DF | FL_IF | FL_IOPL | FL_NT | FL_AC);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1);
+	write_cr0(read_cr0() | CR0_AM);
+}
+
+static bool canonical(uint64_t a)
+{
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+/* Called by trap_return for a frame going to ring 3 (whoever built it:
+ * the CPU, execve, rt_sigreturn, clone). The selectors are the user ones,
+ * the flags those a program may hold, with IF set. An instruction pointer
+ * that is not canonical would make IRET fault in the kernel: as on Linux
+ * (where that IRET's fault comes back to the program), the program gets
+ * SIGSEGV instead: its handler, or its end. */
+void trap_check_user(struct trapframe *tf)
+{
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
+	tf->rflags = (tf->rflags & FL_USER_MASK) | FL_IF | FL_FIXED;
+	if (canonical(tf->rip))
+		return;
+	tf->trapno = T_GP;
+	tf->err = 0;
+	signal_fault(tf, SIGSEGV, 0);   /* returns with the handler's frame */
 }
