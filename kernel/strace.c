@@ -163,7 +163,7 @@ long syscall_watched(struct trapframe *tf, syscall_fn fn)
 	if (kopts.strace)
 		add_call(&pre, nr, tf, 0, false);
 	uint64_t t0 = rdtsc();
-	ret = fn ? fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9) : -ENOSYS;
+	ret = fn ? fn(tf) : -ENOSYS;
 	uint64_t t1 = rdtsc();
 	if (kopts.summary)
 		sysstats_add(nr, ret, t1 - t0);

@@ -29,7 +29,8 @@
 #endif
 
 /* Calls the kernel's own vDSO makes (arch/x86_64/vdso/vdso.c). */
-static const char *const vdso_calls[] = { "sys_clock_gettime", "sys_gettimeofday", "sys_time" };
+static const char *const vdso_calls[] = { "call_sys_clock_gettime", "call_sys_gettimeofday",
+					  "call_sys_time" };
 
 struct parts {
 	char obj[PATH_MAX], lds[PATH_MAX], script[PATH_MAX], full[PATH_MAX];
@@ -88,7 +89,9 @@ static int find_parts(struct parts *p)
 	return 0;
 }
 
-/* names[nr]: the handler syscall_table holds for nr in the object, or NULL. */
+/* names[nr]: the entry syscall_table holds for nr in the object (the stub
+   call_sys_NAME, which calls the handler sys_NAME: kernel/gen_syscalls.sh),
+   or NULL. */
 static int read_table(const char *obj, char *names[512])
 {
 	Elf *e;
