@@ -122,6 +122,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
 	int err = 0;
 
 	out->bad_interp[0] = 0;
+	out->why = NULL;
 	for (int depth = 0;; depth++) {
 		struct inode *ino = open_exec(file, &err);
 		if (!ino)
@@ -187,18 +188,24 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 	 * addresses, and page faults find the areas in p->mm. */
 	p->mm = mm;
 	mm_activate(mm);
-	if ((err = elf_load(mm, ino, PIE_BASE, &prog)))
+	if ((err = elf_load(mm, ino, PIE_BASE, &prog))) {
+		out->why = prog.why;
 		goto fail;
+	}
 	uint64_t entry = prog.entry, interp_base = 0;
-	if (prog.interp[0]) {
+	if (prog.interp) {
 		struct inode *ii = open_exec(prog.interp, &err);
-		if (!ii || (err = elf_load(mm, ii, 0, &interp))) {
-			if (ii)
-				inode_put(ii);
-			memcpy(out->bad_interp, prog.interp, sizeof(out->bad_interp));
+		if (ii) {
+			err = elf_load(mm, ii, 0, &interp);
+			kfree(interp.interp);   /* an interpreter's own is not followed */
+			inode_put(ii);
+		}
+		if (err) {
+			strlcpy(out->bad_interp, prog.interp, sizeof(out->bad_interp));
+			kfree(prog.interp);
 			goto fail;
 		}
-		inode_put(ii);
+		kfree(prog.interp);
 		entry = interp.entry;
 		interp_base = interp.base;
 	}
@@ -330,7 +337,7 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 		if (img.bad_interp[0])
 			kprintf("htux: %s: interpreter %s: %s\n", path, img.bad_interp, exec_error(err));
 		else
-			kprintf("htux: %s: %s\n", path, exec_error(err));
+			kprintf("htux: %s: %s\n", path, img.why ? img.why : exec_error(err));
 		vm_exit(127);
 	}
 	p->start_ns = 0;   /* the program starts as the VM does (no calibration at boot) */

@@ -12,6 +12,7 @@ struct exec_image {
 	uint64_t entry, sp;     /* where the new program starts */
 	struct mm *old_mm;      /* the address space it replaced (drop it) */
 	char bad_interp[256];   /* on failure: the ELF interpreter that failed, or "" */
+	const char *why;        /* on failure: what is wrong with the program, or NULL */
 };
 
 /* Loads path (an ELF program, or a #! script run by its interpreter) into
