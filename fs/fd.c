@@ -1,7 +1,7 @@
 /* fd.c: open files (shared by dup'd descriptors: refcount, position,
  * status flags) and the per-process descriptor table (lowest free number,
- * close-on-exec bits, at most FD_MAX descriptors); a new process's table
- * and cwd/umask. */
+ * close-on-exec bits; grown as descriptors are used, up to RLIMIT_NOFILE
+ * and FD_MAX); a new process's table and cwd/umask. */
 #include "fs/vfs.h"
 #include "kernel/proc.h"
 #include <linux/resource.h>
@@ -77,7 +77,7 @@ static int grow(struct fd_table *t, int fd)
 {
 	if (fd < t->cap)
 		return 0;
-	int cap = t->cap ? t->cap : 16;
+	int cap = t->cap ? t->cap : 64;   /* then 128, 256, ...: Linux's sizes */
 	while (cap <= fd)
 		cap *= 2;
 	if (cap > FD_MAX)
@@ -209,6 +209,12 @@ int fd_next_open_in(struct proc *p, int from)
 }
 
 int fd_next_open(int from) { return fd_next_open_in(current, from); }
+
+int fd_table_size(struct proc *p)
+{
+	struct fd_table *t = p ? p->files : NULL;
+	return t && t->cap ? t->cap : 64;
+}
 
 int fd_close_on_exec(void)
 {

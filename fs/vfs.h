@@ -22,7 +22,8 @@ struct statx;
 struct inode;
 struct file;
 
-#define FD_MAX      1024  /* RLIMIT_NOFILE: descriptors are 0..FD_MAX-1 */
+#define FD_MAX      (1 << 20)  /* fs.nr_open: RLIMIT_NOFILE's ceiling (descriptors are
+				  * 0..limit-1; the table grows as they are used) */
 #define SYMLOOP_MAX 40    /* symlinks followed in one lookup (ELOOP) */
 #define IFTODT(mode) (((mode) & S_IFMT) >> 12)   /* d_type of a mode */
 
@@ -189,6 +190,7 @@ int fd_close(int fd);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);
 int fd_next_open(int from);                  /* lowest open fd >= from, or -1 */
+int fd_table_size(struct proc *p);           /* slots in p's table, as Linux's max_fds */
 /* The same in another process's table (/proc/<pid>/fd). */
 struct file *fd_get_in(struct proc *p, int fd);
 int fd_next_open_in(struct proc *p, int from);
