@@ -105,6 +105,9 @@ struct inode {
 	uint64_t size;            /* regular: bytes; symlink: target length */
 	int64_t atime, mtime, ctime;  /* ns since the epoch */
 	int refs;
+	int writecount;           /* regular: > 0 open for writing by that many files; < 0
+				   * the executable of that many processes (or being
+				   * loaded): writing it is ETXTBSY, as Linux's i_writecount */
 	const struct inode_ops *ops;
 	const struct file_ops *fops;
 	void *priv;               /* the filesystem's */
@@ -196,6 +199,11 @@ struct file *fd_get_in(struct proc *p, int fd);
 int fd_next_open_in(struct proc *p, int from);
 bool file_readable(struct file *f);
 bool file_writable(struct file *f);
+/* Deny-write of a running program's file: -ETXTBSY when ino is open for
+ * writing, else 0 and opening it for writing (or truncating it) answers
+ * ETXTBSY until inode_allow_write. */
+int inode_deny_write(struct inode *ino);
+void inode_allow_write(struct inode *ino);
 
 /* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, kernel/sys/xattr.c) */
 extern const struct file_ops console_fops;

@@ -1,7 +1,8 @@
 /* exec.c: loading a program into a fresh address space (shared by boot
  * and execve): #! scripts, the ELF program and its interpreter, the System
  * V initial stack (argc, argv, envp, auxv and the strings they point to);
- * and starting pid 1 in ring 3. */
+ * the running program's file kept unwritable (ETXTBSY); and starting
+ * pid 1 in ring 3. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/vm.h"
@@ -60,17 +61,43 @@ static char *join(char *const v[], int n, size_t *len)
 	return b;
 }
 
+/* The file path names, to run: an executable regular file, not open for
+ * writing (ETXTBSY), and from now on not writable until exec_put. */
 static struct inode *open_exec(const char *path, int *err)
 {
 	struct inode *ino = fs_lookup(path, true, err);
 	if (!ino)
 		return NULL;
-	if ((inode_mode(ino) & 0170000) != 0100000 || !(inode_mode(ino) & 0111)) {
+	if ((inode_mode(ino) & 0170000) != 0100000 || !(inode_mode(ino) & 0111))
 		*err = -EACCES;
+	else
+		*err = inode_deny_write(ino);
+	if (*err) {
 		inode_put(ino);
 		return NULL;
 	}
 	return ino;
+}
+
+static void exec_put(struct inode *ino)
+{
+	inode_allow_write(ino);
+	inode_put(ino);
+}
+
+void exec_hold(struct proc *p)
+{
+	if (p->exe_ino) {
+		inode_get(p->exe_ino);
+		inode_deny_write(p->exe_ino);   /* cannot fail: denied already */
+	}
+}
+
+void exec_release(struct proc *p)
+{
+	if (p->exe_ino)
+		exec_put(p->exe_ino);
+	p->exe_ino = NULL;
 }
 
 /* The interpreter line of a script ("#!INTERP [ARG]"): 0 and its words
@@ -130,10 +157,10 @@ int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
 		char line[256], *interp, *arg;
 		if (script_line(ino, line, &interp, &arg)) {
 			err = load_elf(p, file, ino, av, argc, envp, envc, out);
-			inode_put(ino);
+			exec_put(ino);
 			break;
 		}
-		inode_put(ino);
+		exec_put(ino);
 		if (depth == 4) {
 			err = -ELOOP;
 			break;
@@ -198,7 +225,7 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 		if (ii) {
 			err = elf_load(mm, ii, 0, &interp);
 			kfree(interp.interp);   /* an interpreter's own is not followed */
-			inode_put(ii);
+			exec_put(ii);
 		}
 		if (err) {
 			strlcpy(out->bad_interp, prog.interp, sizeof(out->bad_interp));
@@ -295,6 +322,10 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 	kfree(p->exe_path);
 	kfree(p->cmdline);
 	kfree(p->environ);
+	/* The file stays unwritable while this program runs (ETXTBSY). */
+	exec_release(p);
+	p->exe_ino = ino;
+	exec_hold(p);
 	p->exe_path = exe;
 	p->cmdline = cl;
 	p->cmdline_len = clen;

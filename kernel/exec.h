@@ -22,6 +22,11 @@ struct exec_image {
  * -ENOEXEC, -EINVAL (bad ELF headers), -ELOOP, -ENOMEM. */
 int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
 	      char *const envp[], int envc, struct exec_image *out);
+/* p->exe_ino, the running program's file, is kept unwritable (ETXTBSY)
+ * while p runs it: exec_hold takes a reference and a deny-write for p
+ * (fork copies it), exec_release drops them (exit). */
+void exec_hold(struct proc *p);
+void exec_release(struct proc *p);
 /* Sets tf to enter the loaded program (all other registers zero). */
 void exec_enter(struct trapframe *tf, const struct exec_image *img);
 

@@ -8,6 +8,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/vm.h"
+#include "kernel/exec.h"
 #include "fs/vfs.h"
 
 struct proc *all_procs;
@@ -91,6 +92,7 @@ struct proc *proc_fork(void)
 		proc_free(p);
 		return NULL;
 	}
+	exec_hold(p);   /* the program's file stays unwritable for the child too */
 	p->all_next = all_procs;
 	all_procs = p;
 	return p;
@@ -99,6 +101,7 @@ struct proc *proc_fork(void)
 void proc_abort(struct proc *p)
 {
 	unlink_proc(p);
+	exec_release(p);
 	fs_proc_exit(p);
 	mm_put(p->mm);
 	proc_free(p);
@@ -167,6 +170,7 @@ void proc_last_thread_gone(struct proc *p)
 	mm_activate(NULL);   /* off p's tables before they go */
 	mm_put(p->mm);
 	p->mm = NULL;
+	exec_release(p);     /* its file may be written again */
 	p->state = P_ZOMBIE;
 
 	/* Children go to pid 1, which reaps those that have ended already. */

@@ -12,6 +12,7 @@
 struct mm;        /* kernel/vm.h */
 struct fd_table;  /* fs/vfs.h */
 struct fs_ctx;    /* fs/vfs.h: cwd and umask */
+struct inode;     /* fs/vfs.h */
 
 struct sigq;       /* kernel/signal.c */
 
@@ -47,6 +48,7 @@ struct proc {
 	struct fd_table *files;
 	struct fs_ctx *fs;
 	char *exe_path;          /* absolute path of the executable */
+	struct inode *exe_ino;   /* the executable, kept unwritable (kernel/exec.c) */
 	char *cmdline;           /* argv strings, each NUL-terminated */
 	size_t cmdline_len;
 	char *environ;           /* envp strings, each NUL-terminated */
