@@ -132,6 +132,8 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.console_hvc = true;
 		else if (!strcmp(w, "console=ttyS0") || !strcmp(w, "console=uart"))
 			kopts.console_hvc = false;
+		else if (!strcmp(w, "init"))
+			kopts.init = true;
 		else if (!strncmp(w, "console=", 8)) {
 			kprintf("htux: bad kernel option '%s' (console=hvc or console=ttyS0)\n", w);
 			return -1;

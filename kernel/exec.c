@@ -348,6 +348,19 @@ fail:
 	return err;
 }
 
+void exec_load_first(struct proc *p, const char *path, char *const argv[], int argc,
+		     char *const envp[], int envc, struct exec_image *img)
+{
+	int err = exec_load(p, path, argv, argc, envp, envc, img);
+	if (err) {
+		if (img->bad_interp[0])
+			kprintf("htux: %s: interpreter %s: %s\n", path, img->bad_interp, exec_error(err));
+		else
+			kprintf("htux: %s: %s\n", path, img->why ? img->why : exec_error(err));
+		vm_exit(127);
+	}
+}
+
 void exec_program(const char *path, char *const argv[], int argc, char *const envp[], int envc)
 {
 	struct proc *p = &proc0;
@@ -362,15 +375,10 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 	current = p;
 	if (fs_proc_init(p))
 		panic("out of memory starting the program");
+	if (kopts.init)
+		init_run(p, path, argv, argc, envp, envc);   /* kernel/init.c: the program is pid 2 */
 
-	int err = exec_load(p, path, argv, argc, envp, envc, &img);
-	if (err) {
-		if (img.bad_interp[0])
-			kprintf("htux: %s: interpreter %s: %s\n", path, img.bad_interp, exec_error(err));
-		else
-			kprintf("htux: %s: %s\n", path, img.why ? img.why : exec_error(err));
-		vm_exit(127);
-	}
+	exec_load_first(p, path, argv, argc, envp, envc, &img);
 	p->start_ns = 0;   /* the program starts as the VM does (no calibration at boot) */
 	struct trapframe *tf = sched_first_thread(p)->tf;
 	exec_enter(tf, &img);

@@ -30,9 +30,19 @@ void exec_release(struct proc *p);
 /* Sets tf to enter the loaded program (all other registers zero). */
 void exec_enter(struct trapframe *tf, const struct exec_image *img);
 
-/* Loads path and enters it with argv and envp; does not return (a
- * program that cannot be loaded ends the VM with status 127). */
+/* Loads path and enters it with argv and envp as pid 1 (kernel option
+ * init: as pid 2, under the built-in init); does not return (a program
+ * that cannot be loaded ends the VM with status 127). */
 __attribute__((noreturn)) void exec_program(const char *path, char *const argv[], int argc,
 					    char *const envp[], int envc);
+/* exec_load for the first program: on failure prints one htux: line and
+ * ends the VM with status 127. */
+void exec_load_first(struct proc *p, const char *path, char *const argv[], int argc,
+		     char *const envp[], int envc, struct exec_image *img);
+/* kernel/init.c: makes init (pid 1, set up by exec_program) the built-in
+ * init, starts the program as its child, pid 2, and reaps children until
+ * the program ends the VM. */
+__attribute__((noreturn)) void init_run(struct proc *init, const char *path, char *const argv[],
+					int argc, char *const envp[], int envc);
 
 #endif
