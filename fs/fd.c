@@ -1,7 +1,7 @@
 /* fd.c: open files (shared by dup'd descriptors: refcount, position,
  * status flags) and the per-process descriptor table (lowest free number,
- * close-on-exec bits, at most FD_MAX descriptors); a new process's table
- * and cwd/umask. */
+ * close-on-exec bits; grown as descriptors are used, up to RLIMIT_NOFILE
+ * and FD_MAX); a new process's table and cwd/umask. */
 #include "fs/vfs.h"
 #include "kernel/proc.h"
 #include <linux/resource.h>
@@ -18,6 +18,12 @@ struct fd_table {
 			 O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | __O_SYNC | \
 			 O_PATH | FASYNC)
 
+/* Does f count as a writer of its inode (writecount)? */
+static bool counts_write(struct file *f)
+{
+	return S_ISREG(f->ino->mode) && file_writable(f);
+}
+
 struct file *file_open_inode(struct inode *ino, unsigned flags)
 {
 	struct file *f = kzalloc(sizeof(*f));
@@ -27,7 +33,22 @@ struct file *file_open_inode(struct inode *ino, unsigned flags)
 	f->flags = (flags & FILE_KEEP_FLAGS) | O_LARGEFILE;
 	f->ino = inode_get(ino);
 	f->ops = (flags & O_PATH) ? NULL : ino->fops;
+	if (counts_write(f))
+		ino->writecount++;   /* open checked it is no running program's */
 	return f;
+}
+
+int inode_deny_write(struct inode *ino)
+{
+	if (ino->writecount > 0)
+		return -ETXTBSY;
+	ino->writecount--;
+	return 0;
+}
+
+void inode_allow_write(struct inode *ino)
+{
+	ino->writecount++;
 }
 
 struct file *file_get(struct file *f)
@@ -46,6 +67,8 @@ void file_put(struct file *f)
 	reclock_file_gone(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	if (counts_write(f))
+		f->ino->writecount--;
 	inode_put(f->ino);
 	kfree(f);
 }
@@ -77,7 +100,7 @@ static int grow(struct fd_table *t, int fd)
 {
 	if (fd < t->cap)
 		return 0;
-	int cap = t->cap ? t->cap : 16;
+	int cap = t->cap ? t->cap : 64;   /* then 128, 256, ...: Linux's sizes */
 	while (cap <= fd)
 		cap *= 2;
 	if (cap > FD_MAX)
@@ -209,6 +232,12 @@ int fd_next_open_in(struct proc *p, int from)
 }
 
 int fd_next_open(int from) { return fd_next_open_in(current, from); }
+
+int fd_table_size(struct proc *p)
+{
+	struct fd_table *t = p ? p->files : NULL;
+	return t && t->cap ? t->cap : 64;
+}
 
 int fd_close_on_exec(void)
 {

@@ -377,7 +377,8 @@ void gen_task_status(struct sbuf *sb, struct proc *p, int tid)
 	sb_printf(sb, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", p->pid, tid,
 		  p->parent ? p->parent->pid : 0);
 	sb_printf(sb, "Uid:\t%d\t%d\t%d\t%d\nGid:\t%d\t%d\t%d\t%d\nFDSize:\t%d\nGroups:\t",
-		  p->uid, p->euid, p->suid, p->fsuid, p->gid, p->egid, p->sgid, p->fsgid, FD_MAX);
+		  p->uid, p->euid, p->suid, p->fsuid, p->gid, p->egid, p->sgid, p->fsgid,
+		  fd_table_size(p));
 	for (int i = 0; i < p->ngroups; i++)
 		sb_printf(sb, "%d ", p->groups[i]);
 	sb_str(sb, "\n");

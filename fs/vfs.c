@@ -511,6 +511,9 @@ int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct fil
 		e = -EISDIR;
 	else if (!(flags & O_PATH) && !ino->fops)
 		e = -ENXIO;
+	else if (!(flags & O_PATH) && S_ISREG(ino->mode) && ino->writecount < 0 &&
+		 (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC)))
+		e = -ETXTBSY;   /* a running program's file */
 	else if (!(flags & O_PATH) && (flags & O_TRUNC) && S_ISREG(ino->mode) && !created &&
 		 ino->size != 0)
 		e = vfs_truncate(ino, 0);
@@ -806,6 +809,8 @@ int vfs_truncate(struct inode *ino, uint64_t len)
 		return -EISDIR;
 	if (!S_ISREG(ino->mode))
 		return -EINVAL;
+	if (ino->writecount < 0)
+		return -ETXTBSY;   /* a running program's file */
 	if (!ino->ops || !ino->ops->truncate)
 		return -EPERM;
 	return ino->ops->truncate(ino, len);

@@ -22,7 +22,8 @@ struct statx;
 struct inode;
 struct file;
 
-#define FD_MAX      1024  /* RLIMIT_NOFILE: descriptors are 0..FD_MAX-1 */
+#define FD_MAX      (1 << 20)  /* fs.nr_open: RLIMIT_NOFILE's ceiling (descriptors are
+				  * 0..limit-1; the table grows as they are used) */
 #define SYMLOOP_MAX 40    /* symlinks followed in one lookup (ELOOP) */
 #define IFTODT(mode) (((mode) & S_IFMT) >> 12)   /* d_type of a mode */
 
@@ -104,6 +105,9 @@ struct inode {
 	uint64_t size;            /* regular: bytes; symlink: target length */
 	int64_t atime, mtime, ctime;  /* ns since the epoch */
 	int refs;
+	int writecount;           /* regular: > 0 open for writing by that many files; < 0
+				   * the executable of that many processes (or being
+				   * loaded): writing it is ETXTBSY, as Linux's i_writecount */
 	const struct inode_ops *ops;
 	const struct file_ops *fops;
 	void *priv;               /* the filesystem's */
@@ -189,11 +193,17 @@ int fd_close(int fd);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);
 int fd_next_open(int from);                  /* lowest open fd >= from, or -1 */
+int fd_table_size(struct proc *p);           /* slots in p's table, as Linux's max_fds */
 /* The same in another process's table (/proc/<pid>/fd). */
 struct file *fd_get_in(struct proc *p, int fd);
 int fd_next_open_in(struct proc *p, int from);
 bool file_readable(struct file *f);
 bool file_writable(struct file *f);
+/* Deny-write of a running program's file: -ETXTBSY when ino is open for
+ * writing, else 0 and opening it for writing (or truncating it) answers
+ * ETXTBSY until inode_allow_write. */
+int inode_deny_write(struct inode *ino);
+void inode_allow_write(struct inode *ino);
 
 /* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, kernel/sys/xattr.c) */
 extern const struct file_ops console_fops;

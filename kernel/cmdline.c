@@ -1,6 +1,8 @@
 /* cmdline.c: splits the kernel command line into words (quotes and
  * backslashes as a shell does) and reads the options, the environment
- * words and the program after "--" (syntax in docs/design.md). */
+ * words and the program after "--" (syntax in docs/design.md). A word it
+ * does not know, or a known option with a value it does not take, is a
+ * one-line error. */
 #include "kernel/kernel.h"
 #include "kernel/cmdline.h"
 #include "net/stack.h"
@@ -66,6 +68,33 @@ static bool looks_like_kernel_path(const char *w)
 	return strchr(w, '/') || (n >= 4 && !strcmp(w + n - 4, ".elf"));
 }
 
+/* Does s start with digits of base 10 or 16 (after an optional 0x)?
+ * Moves it past them. */
+static bool digits(const char **s, bool hex)
+{
+	const char *p = *s;
+	if (hex && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	const char *start = p;
+	while ((*p >= '0' && *p <= '9') ||
+	       (hex && ((*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F'))))
+		p++;
+	*s = p;
+	return p != start;
+}
+
+/* SIZE[K|M]@ADDR:IRQ, as QEMU's microvm gives it. */
+static bool mmio_device_ok(const char *s)
+{
+	if (!digits(&s, false))
+		return false;
+	if (*s && strchr("KkMm", *s))
+		s++;
+	if (*s++ != '@' || !digits(&s, true) || *s++ != ':' || !digits(&s, false))
+		return false;
+	return !*s;
+}
+
 int cmdline_parse(const char *s, struct cmdline *cl)
 {
 	bool bad = false, after = false, first = true;
@@ -107,7 +136,16 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.console_hvc = true;
 		else if (!strcmp(w, "console=ttyS0") || !strcmp(w, "console=uart"))
 			kopts.console_hvc = false;
-		else if (!strncmp(w, "virtio_mmio.device=", 19)) {
+		else if (!strcmp(w, "init"))
+			kopts.init = true;
+		else if (!strncmp(w, "console=", 8)) {
+			kprintf("htux: bad kernel option '%s' (console=hvc or console=ttyS0)\n", w);
+			return -1;
+		} else if (!strncmp(w, "virtio_mmio.device=", 19)) {
+			if (!mmio_device_ok(w + 19)) {
+				kprintf("htux: bad kernel option '%s' (virtio_mmio.device=SIZE@ADDR:IRQ)\n", w);
+				return -1;
+			}
 			if (cmdline_nvirtio_mmio < CMDLINE_MAX_MOUNTS)
 				cmdline_virtio_mmio[cmdline_nvirtio_mmio++] = w + 19;
 		} else if (!strncmp(w, "mount.", 6) && strchr(w, '=')) {

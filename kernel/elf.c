@@ -36,7 +36,46 @@ static int read_headers(struct inode *file, Elf64_Ehdr *eh, Elf64_Phdr *ph)
 	return 0;
 }
 
+/* Reads the PT_INTERP path of header p into img->interp: 0 or -errno. */
+static int read_interp(struct inode *file, uint64_t size, const Elf64_Phdr *p,
+		       struct elf_image *img)
+{
+	if (img->interp) {
+		img->why = "two PT_INTERP program headers";
+		return -ENOEXEC;
+	}
+	if (p->p_filesz < 2 || p->p_filesz > PATH_MAX) {
+		img->why = "bad PT_INTERP: its size is not 2 to PATH_MAX bytes";
+		return -ENOEXEC;
+	}
+	if (p->p_offset > size || p->p_filesz > size - p->p_offset)
+		return -EINVAL;
+	img->interp = kmalloc(p->p_filesz);
+	if (!img->interp)
+		return -ENOMEM;
+	if (inode_read(file, img->interp, p->p_filesz, p->p_offset) != (ssize_t)p->p_filesz)
+		return -EINVAL;
+	if (img->interp[p->p_filesz - 1]) {
+		img->why = "bad PT_INTERP: the path does not end in a NUL";
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+static int load(struct mm *mm, struct inode *file, uint64_t base_hint, struct elf_image *img);
+
 int elf_load(struct mm *mm, struct inode *file, uint64_t base_hint, struct elf_image *img)
+{
+	memset(img, 0, sizeof(*img));
+	int err = load(mm, file, base_hint, img);
+	if (err) {
+		kfree(img->interp);
+		img->interp = NULL;
+	}
+	return err;
+}
+
+static int load(struct mm *mm, struct inode *file, uint64_t base_hint, struct elf_image *img)
 {
 	Elf64_Ehdr eh;
 	static Elf64_Phdr ph[MAX_PHDRS];
@@ -46,17 +85,10 @@ int elf_load(struct mm *mm, struct inode *file, uint64_t base_hint, struct elf_i
 		return err;
 
 	uint64_t lo = ~0UL, hi = 0;
-	memset(img, 0, sizeof(*img));
 	for (int i = 0; i < eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
-		if (p->p_type == PT_INTERP) {
-			if (p->p_filesz == 0 || p->p_filesz >= sizeof(img->interp) || p->p_offset > size ||
-			    p->p_filesz > size - p->p_offset)
-				return -EINVAL;
-			if (inode_read(file, img->interp, p->p_filesz, p->p_offset) != (ssize_t)p->p_filesz)
-				return -EINVAL;
-			img->interp[p->p_filesz - 1] = 0;
-		}
+		if (p->p_type == PT_INTERP && (err = read_interp(file, size, p, img)))
+			return err;
 		if (p->p_type != PT_LOAD)
 			continue;
 		if (p->p_memsz < p->p_filesz || p->p_offset > size || p->p_filesz > size - p->p_offset ||

@@ -13,12 +13,15 @@ struct elf_image {
 	uint64_t phdr;        /* address of the program headers in memory */
 	uint64_t phnum, phent;
 	uint64_t end;         /* end of the highest segment */
-	char interp[256];     /* PT_INTERP path, "" if none */
+	char *interp;         /* PT_INTERP path (kmalloc'd: the caller frees it), or NULL */
+	const char *why;      /* on -ENOEXEC for a bad PT_INTERP: what is wrong with it */
 };
 
 /* Loads file at its own addresses (ET_EXEC) or at a free place near
  * base_hint (ET_DYN). On error prints nothing and returns -errno:
- * -ENOEXEC not an x86_64 ELF program, -EINVAL bad headers, -ENOMEM. */
+ * -ENOEXEC not an x86_64 ELF program or a bad PT_INTERP (as Linux: 2 to
+ * PATH_MAX bytes ending in a NUL; and only one, which Linux does not
+ * check: why says which), -EINVAL bad headers, -ENOMEM. */
 int elf_load(struct mm *mm, struct inode *file, uint64_t base_hint, struct elf_image *img);
 
 #endif

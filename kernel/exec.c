@@ -1,7 +1,8 @@
 /* exec.c: loading a program into a fresh address space (shared by boot
  * and execve): #! scripts, the ELF program and its interpreter, the System
  * V initial stack (argc, argv, envp, auxv and the strings they point to);
- * and starting pid 1 in ring 3. */
+ * the running program's file kept unwritable (ETXTBSY); and starting
+ * pid 1 in ring 3. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/vm.h"
@@ -60,17 +61,43 @@ static char *join(char *const v[], int n, size_t *len)
 	return b;
 }
 
+/* The file path names, to run: an executable regular file, not open for
+ * writing (ETXTBSY), and from now on not writable until exec_put. */
 static struct inode *open_exec(const char *path, int *err)
 {
 	struct inode *ino = fs_lookup(path, true, err);
 	if (!ino)
 		return NULL;
-	if ((inode_mode(ino) & 0170000) != 0100000 || !(inode_mode(ino) & 0111)) {
+	if ((inode_mode(ino) & 0170000) != 0100000 || !(inode_mode(ino) & 0111))
 		*err = -EACCES;
+	else
+		*err = inode_deny_write(ino);
+	if (*err) {
 		inode_put(ino);
 		return NULL;
 	}
 	return ino;
+}
+
+static void exec_put(struct inode *ino)
+{
+	inode_allow_write(ino);
+	inode_put(ino);
+}
+
+void exec_hold(struct proc *p)
+{
+	if (p->exe_ino) {
+		inode_get(p->exe_ino);
+		inode_deny_write(p->exe_ino);   /* cannot fail: denied already */
+	}
+}
+
+void exec_release(struct proc *p)
+{
+	if (p->exe_ino)
+		exec_put(p->exe_ino);
+	p->exe_ino = NULL;
 }
 
 /* The interpreter line of a script ("#!INTERP [ARG]"): 0 and its words
@@ -122,6 +149,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
 	int err = 0;
 
 	out->bad_interp[0] = 0;
+	out->why = NULL;
 	for (int depth = 0;; depth++) {
 		struct inode *ino = open_exec(file, &err);
 		if (!ino)
@@ -129,10 +157,10 @@ int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
 		char line[256], *interp, *arg;
 		if (script_line(ino, line, &interp, &arg)) {
 			err = load_elf(p, file, ino, av, argc, envp, envc, out);
-			inode_put(ino);
+			exec_put(ino);
 			break;
 		}
-		inode_put(ino);
+		exec_put(ino);
 		if (depth == 4) {
 			err = -ELOOP;
 			break;
@@ -187,18 +215,24 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 	 * addresses, and page faults find the areas in p->mm. */
 	p->mm = mm;
 	mm_activate(mm);
-	if ((err = elf_load(mm, ino, PIE_BASE, &prog)))
+	if ((err = elf_load(mm, ino, PIE_BASE, &prog))) {
+		out->why = prog.why;
 		goto fail;
+	}
 	uint64_t entry = prog.entry, interp_base = 0;
-	if (prog.interp[0]) {
+	if (prog.interp) {
 		struct inode *ii = open_exec(prog.interp, &err);
-		if (!ii || (err = elf_load(mm, ii, 0, &interp))) {
-			if (ii)
-				inode_put(ii);
-			memcpy(out->bad_interp, prog.interp, sizeof(out->bad_interp));
+		if (ii) {
+			err = elf_load(mm, ii, 0, &interp);
+			kfree(interp.interp);   /* an interpreter's own is not followed */
+			exec_put(ii);
+		}
+		if (err) {
+			strlcpy(out->bad_interp, prog.interp, sizeof(out->bad_interp));
+			kfree(prog.interp);
 			goto fail;
 		}
-		inode_put(ii);
+		kfree(prog.interp);
 		entry = interp.entry;
 		interp_base = interp.base;
 	}
@@ -288,6 +322,10 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 	kfree(p->exe_path);
 	kfree(p->cmdline);
 	kfree(p->environ);
+	/* The file stays unwritable while this program runs (ETXTBSY). */
+	exec_release(p);
+	p->exe_ino = ino;
+	exec_hold(p);
 	p->exe_path = exe;
 	p->cmdline = cl;
 	p->cmdline_len = clen;
@@ -310,6 +348,19 @@ fail:
 	return err;
 }
 
+void exec_load_first(struct proc *p, const char *path, char *const argv[], int argc,
+		     char *const envp[], int envc, struct exec_image *img)
+{
+	int err = exec_load(p, path, argv, argc, envp, envc, img);
+	if (err) {
+		if (img->bad_interp[0])
+			kprintf("htux: %s: interpreter %s: %s\n", path, img->bad_interp, exec_error(err));
+		else
+			kprintf("htux: %s: %s\n", path, img->why ? img->why : exec_error(err));
+		vm_exit(127);
+	}
+}
+
 void exec_program(const char *path, char *const argv[], int argc, char *const envp[], int envc)
 {
 	struct proc *p = &proc0;
@@ -324,15 +375,10 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 	current = p;
 	if (fs_proc_init(p))
 		panic("out of memory starting the program");
+	if (kopts.init)
+		init_run(p, path, argv, argc, envp, envc);   /* kernel/init.c: the program is pid 2 */
 
-	int err = exec_load(p, path, argv, argc, envp, envc, &img);
-	if (err) {
-		if (img.bad_interp[0])
-			kprintf("htux: %s: interpreter %s: %s\n", path, img.bad_interp, exec_error(err));
-		else
-			kprintf("htux: %s: %s\n", path, exec_error(err));
-		vm_exit(127);
-	}
+	exec_load_first(p, path, argv, argc, envp, envc, &img);
 	p->start_ns = 0;   /* the program starts as the VM does (no calibration at boot) */
 	struct trapframe *tf = sched_first_thread(p)->tf;
 	exec_enter(tf, &img);

@@ -12,6 +12,7 @@ struct exec_image {
 	uint64_t entry, sp;     /* where the new program starts */
 	struct mm *old_mm;      /* the address space it replaced (drop it) */
 	char bad_interp[256];   /* on failure: the ELF interpreter that failed, or "" */
+	const char *why;        /* on failure: what is wrong with the program, or NULL */
 };
 
 /* Loads path (an ELF program, or a #! script run by its interpreter) into
@@ -21,12 +22,27 @@ struct exec_image {
  * -ENOEXEC, -EINVAL (bad ELF headers), -ELOOP, -ENOMEM. */
 int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
 	      char *const envp[], int envc, struct exec_image *out);
+/* p->exe_ino, the running program's file, is kept unwritable (ETXTBSY)
+ * while p runs it: exec_hold takes a reference and a deny-write for p
+ * (fork copies it), exec_release drops them (exit). */
+void exec_hold(struct proc *p);
+void exec_release(struct proc *p);
 /* Sets tf to enter the loaded program (all other registers zero). */
 void exec_enter(struct trapframe *tf, const struct exec_image *img);
 
-/* Loads path and enters it with argv and envp; does not return (a
- * program that cannot be loaded ends the VM with status 127). */
+/* Loads path and enters it with argv and envp as pid 1 (kernel option
+ * init: as pid 2, under the built-in init); does not return (a program
+ * that cannot be loaded ends the VM with status 127). */
 __attribute__((noreturn)) void exec_program(const char *path, char *const argv[], int argc,
 					    char *const envp[], int envc);
+/* exec_load for the first program: on failure prints one htux: line and
+ * ends the VM with status 127. */
+void exec_load_first(struct proc *p, const char *path, char *const argv[], int argc,
+		     char *const envp[], int envc, struct exec_image *img);
+/* kernel/init.c: makes init (pid 1, set up by exec_program) the built-in
+ * init, starts the program as its child, pid 2, and reaps children until
+ * the program ends the VM. */
+__attribute__((noreturn)) void init_run(struct proc *init, const char *path, char *const argv[],
+					int argc, char *const envp[], int envc);
 
 #endif

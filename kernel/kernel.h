@@ -41,6 +41,7 @@ struct kopts {
 	bool summary;   /* syscall_summary: count and time the calls, table at exit */
 	bool watch;     /* strace or summary: the dispatcher's slow path */
 	int panic_test; /* panic_test[=fault|recurse|fault-recurse]: a deliberate panic (debugging aid) */
+	bool init;      /* init: pid 1 is a built-in reaper, the program pid 2 (kernel/init.c) */
 };
 extern struct kopts kopts;
 

@@ -1,13 +1,14 @@
 /* proc.c: the life of a process: the list of processes, making one for
  * fork (a copy of the parent's identity and dispositions), ending one
  * (its threads told to leave, the last one out releasing files and
- * memory), zombies, reparenting to pid 1, SIGCHLD, and freeing a zombie
- * once its parent has waited for it. */
+ * memory), zombies, reparenting to pid 1 (with exit signal SIGCHLD),
+ * SIGCHLD, and freeing a zombie once its parent has waited for it. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/vm.h"
+#include "kernel/exec.h"
 #include "fs/vfs.h"
 
 struct proc *all_procs;
@@ -91,6 +92,7 @@ struct proc *proc_fork(void)
 		proc_free(p);
 		return NULL;
 	}
+	exec_hold(p);   /* the program's file stays unwritable for the child too */
 	p->all_next = all_procs;
 	all_procs = p;
 	return p;
@@ -99,6 +101,7 @@ struct proc *proc_fork(void)
 void proc_abort(struct proc *p)
 {
 	unlink_proc(p);
+	exec_release(p);
 	fs_proc_exit(p);
 	mm_put(p->mm);
 	proc_free(p);
@@ -157,6 +160,38 @@ static bool parent_ignores_children(struct proc *parent)
 	return ka->handler == (uint64_t)SIG_IGN || (ka->flags & SA_NOCLDWAIT);
 }
 
+/* Tells c's parent that c has ended: its exit signal and a wake-up for
+ * wait. A child nobody will wait for is freed at once (later, off this
+ * stack). */
+static void notify_parent(struct proc *c)
+{
+	struct proc *parent = c->parent;
+	if (!parent || (c->exit_signal == SIGCHLD && parent_ignores_children(parent))) {
+		unlink_proc(c);
+		c->all_next = reap_later;
+		reap_later = c;
+		if (parent)
+			waitq_wake_all(&parent->child_wait);   /* a wait may now see ECHILD */
+		return;
+	}
+	if (c->exit_signal) {
+		siginfo_t info;
+		memset(&info, 0, sizeof(info));
+		info.si_signo = c->exit_signal;
+		info.si_pid = c->pid;
+		info.si_uid = c->uid;
+		if (c->wstatus & 0x7F) {
+			info.si_code = CLD_KILLED;
+			info.si_status = c->wstatus & 0x7F;
+		} else {
+			info.si_code = CLD_EXITED;
+			info.si_status = (c->wstatus >> 8) & 0xFF;
+		}
+		signal_send_to(parent, NULL, &info);
+	}
+	waitq_wake_all(&parent->child_wait);
+}
+
 void proc_last_thread_gone(struct proc *p)
 {
 	fs_proc_exit(p);
@@ -167,42 +202,21 @@ void proc_last_thread_gone(struct proc *p)
 	mm_activate(NULL);   /* off p's tables before they go */
 	mm_put(p->mm);
 	p->mm = NULL;
+	exec_release(p);     /* its file may be written again */
 	p->state = P_ZOMBIE;
 
-	/* Children go to pid 1, which reaps those that have ended already. */
-	struct proc *init = proc_find(1);
-	bool zombies = false;
-	for (struct proc *c = all_procs; c; c = c->all_next)
-		if (c->parent == p) {
-			c->parent = init;
-			zombies |= c->state == P_ZOMBIE;
-		}
-	if (zombies && init)
-		waitq_wake_all(&init->child_wait);
-
-	struct proc *parent = p->parent;
-	if (!parent || (p->exit_signal == SIGCHLD && parent_ignores_children(parent))) {
-		unlink_proc(p);      /* nobody will wait: freed later, off this stack */
-		p->all_next = reap_later;
-		reap_later = p;
-		if (parent)
-			waitq_wake_all(&parent->child_wait);   /* a wait may now see ECHILD */
-		return;
+	/* Children go to pid 1 with exit signal SIGCHLD whatever clone gave
+	 * them (as Linux: a clone child's exit signal could be SIGKILL);
+	 * those that have ended already are reported to it now. */
+	struct proc *init = proc_find(1), *next;
+	for (struct proc *c = all_procs; c; c = next) {
+		next = c->all_next;
+		if (c->parent != p)
+			continue;
+		c->parent = init;
+		c->exit_signal = SIGCHLD;
+		if (c->state == P_ZOMBIE)
+			notify_parent(c);
 	}
-	if (p->exit_signal) {
-		siginfo_t info;
-		memset(&info, 0, sizeof(info));
-		info.si_signo = p->exit_signal;
-		info.si_pid = p->pid;
-		info.si_uid = p->uid;
-		if (p->wstatus & 0x7F) {
-			info.si_code = CLD_KILLED;
-			info.si_status = p->wstatus & 0x7F;
-		} else {
-			info.si_code = CLD_EXITED;
-			info.si_status = (p->wstatus >> 8) & 0xFF;
-		}
-		signal_send_to(parent, NULL, &info);
-	}
-	waitq_wake_all(&parent->child_wait);
+	notify_parent(p);
 }

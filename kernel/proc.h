@@ -12,6 +12,7 @@
 struct mm;        /* kernel/vm.h */
 struct fd_table;  /* fs/vfs.h */
 struct fs_ctx;    /* fs/vfs.h: cwd and umask */
+struct inode;     /* fs/vfs.h */
 
 struct sigq;       /* kernel/signal.c */
 
@@ -47,6 +48,7 @@ struct proc {
 	struct fd_table *files;
 	struct fs_ctx *fs;
 	char *exe_path;          /* absolute path of the executable */
+	struct inode *exe_ino;   /* the executable, kept unwritable (kernel/exec.c) */
 	char *cmdline;           /* argv strings, each NUL-terminated */
 	size_t cmdline_len;
 	char *environ;           /* envp strings, each NUL-terminated */
@@ -87,6 +89,13 @@ void proc_kill_other_threads(void);
 void proc_reap(struct proc *p);
 /* Wakes the parent of a CLONE_VFORK child (exec or exit). */
 void proc_vfork_release(struct proc *p);
+/* kernel/init.c: is p the VM's program (pid 1, or pid 2 under the
+ * built-in init)? Its death by a signal gets an htux: line. */
+bool proc_is_program(const struct proc *p);
+/* kernel/init.c: a signal sent to the built-in init: passed on to the
+ * program (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2) or
+ * dropped. As signal_send_to returns. */
+int init_signal(const siginfo_t *info);
 /* Linux's default resource limits (kernel/sys/proc.c). */
 void proc_limits_init(struct proc *p);
 

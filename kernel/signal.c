@@ -57,7 +57,7 @@ const char *signal_name(int sig)
 
 void signal_kill(int sig)
 {
-	if (current->pid == 1) {   /* the VM's program: its death ends the VM */
+	if (proc_is_program(current)) {   /* the VM's program: its death ends the VM */
 		if (sig > 0 && sig < (int)ARRAY_SIZE(names) && names[sig])
 			kprintf("htux: program killed by %s\n", names[sig]);
 		else
@@ -66,11 +66,15 @@ void signal_kill(int sig)
 	proc_exit(sig);
 }
 
-/* Does sig's disposition in p discard it? */
+/* Does sig's disposition in p discard it? pid 1 is a container's init
+ * (Linux's SIGNAL_UNKILLABLE in a pid namespace): it takes no signal it
+ * has no handler for, SIGKILL included, since every sender is inside;
+ * the faults it causes still kill it (signal_fault). */
 static bool disposition_ignores(struct proc *p, int sig)
 {
 	uint64_t h = p->sigactions[sig].handler;
-	return h == (uint64_t)SIG_IGN || (h == (uint64_t)SIG_DFL && (DEFAULT_IGNORE & SIGBIT(sig)));
+	return h == (uint64_t)SIG_IGN || (h == (uint64_t)SIG_DFL && (DEFAULT_IGNORE & SIGBIT(sig))) ||
+	       (h == (uint64_t)SIG_DFL && p->pid == 1);
 }
 
 bool signal_pending(struct thread *t)
@@ -200,6 +204,8 @@ int signal_send_to(struct proc *p, struct thread *t, const siginfo_t *info)
 
 	if (p->state != P_ALIVE || p->exiting)
 		return 0;
+	if (p->pid == 1 && kopts.init)
+		return init_signal(info);   /* the built-in init (kernel/init.c) */
 	/* An ignored signal is discarded unless blocked (it may be waited
 	 * for with sigtimedwait, or the disposition may change). */
 	bool blocked = t ? (t->sigmask & SIGBIT(sig)) != 0 : blocked_by_some_thread(p, sig);
@@ -372,7 +378,7 @@ static int run_handler(struct trapframe *tf, int sig, const siginfo_t *info,
 
 static __attribute__((noreturn)) void bad_stack(struct trapframe *tf, int sig)
 {
-	if (current->pid == 1)
+	if (proc_is_program(current))
 		kprintf("htux: program killed by SIGSEGV: cannot deliver %s (no restorer, bad handler or "
 			"stack; sp 0x%lx, ip 0x%lx)\n", signal_name(sig), tf->rsp, tf->rip);
 	proc_exit(SIGSEGV);
@@ -462,7 +468,7 @@ static int fault_code(const struct trapframe *tf, int sig, uint64_t addr)
 
 static __attribute__((noreturn)) void fault_kill(struct trapframe *tf, int sig, uint64_t addr)
 {
-	if (current->pid != 1)
+	if (!proc_is_program(current))
 		proc_exit(sig);   /* the parent sees it in the wait status */
 	if (sig == SIGSEGV || sig == SIGBUS)
 		kprintf("htux: program killed by %s: bad access at 0x%lx (ip 0x%lx)\n",
@@ -472,6 +478,8 @@ static __attribute__((noreturn)) void fault_kill(struct trapframe *tf, int sig, 
 	if (kopts.verbose)
 		trap_dump(tf);
 	backtrace_user(tf);   /* on the diagnostics channel */
+	if (current->pid != 1)
+		proc_exit(sig);   /* pid 2 under the built-in init: it reports the status */
 	vm_exit(128 + sig);
 }
 

@@ -108,6 +108,32 @@ else
 	else
 		skip "dynamic program" "cannot build a dynamic program"
 	fi
+	# The same program with its DT_STRTAB entry renamed (DT_DEBUG): its
+	# DT_NEEDED names have no string table. Once a crash freeing the
+	# names never read.
+	if [ -n "$interp" ] && command -v python3 >/dev/null 2>&1 &&
+	   python3 - dyn nostrtab <<'EOF'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+phoff, = struct.unpack_from('<Q', b, 32)
+phentsize, phnum = struct.unpack_from('<HH', b, 54)
+for i in range(phnum):
+    o = phoff + i * phentsize
+    if struct.unpack_from('<I', b, o)[0] != 2:      # PT_DYNAMIC
+        continue
+    off, size = struct.unpack_from('<Q', b, o + 8)[0], struct.unpack_from('<Q', b, o + 32)[0]
+    for k in range(off, off + size, 16):
+        if struct.unpack_from('<q', b, k)[0] == 5:  # DT_STRTAB -> DT_DEBUG
+            struct.pack_into('<q', b, k, 21)
+open(sys.argv[2], 'wb').write(b)
+EOF
+	then
+		chmod +x nostrtab
+		expect_error "DT_NEEDED without DT_STRTAB" \
+			"./nostrtab: damaged dynamic section (DT_STRTAB)" -o out.cpio ./nostrtab
+	else
+		skip "DT_NEEDED without DT_STRTAB" "no dynamic program or python3"
+	fi
 	if ${CC:-cc} -c -o obj.o good.c 2>/dev/null && chmod +x obj.o; then
 		expect_error "object file" "./obj.o: a relocatable object (.o), not a program" -o out.cpio ./obj.o
 	else

@@ -4,6 +4,7 @@
  * poll_wq (fs/poll.h). The p- variants install a signal mask for the
  * wait; ppoll, select and pselect6 write back the time left. */
 #include "kernel/syscall.h"
+#include "kernel/proc.h"
 #include "fs/vfs.h"
 #include "fs/poll.h"
 #include <linux/poll.h>
@@ -87,8 +88,8 @@ static int poll_pass(struct pollfd *fds, unsigned nfds)
 
 static long do_poll(struct pollfd *ufds, unsigned nfds, struct timeout *to)
 {
-	if (nfds > FD_MAX)
-		return -EINVAL;
+	if (nfds > rlimit_cur(RLIMIT_NOFILE))
+		return -EINVAL;   /* as Linux: more entries than descriptors may be */
 	struct pollfd *fds = kmalloc(sizeof(*fds) * (nfds ? nfds : 1));
 	if (!fds)
 		return -ENOMEM;
@@ -161,8 +162,9 @@ long sys_ppoll(struct pollfd *ufds, unsigned nfds, struct __kernel_timespec *tsp
 #define SEL_EX  (POLLPRI)
 #define WORDS(n) (((size_t)(n) + 63) / 64)
 
+/* Three sets of WORDS(n) words each (in, out, ex), in one block. */
 struct fdsets {
-	uint64_t in[FD_MAX / 64], out[FD_MAX / 64], ex[FD_MAX / 64];
+	uint64_t *in, *out, *ex;
 };
 
 static bool bit(const uint64_t *set, int fd) { return set[fd / 64] >> (fd % 64) & 1; }
@@ -170,7 +172,7 @@ static void set_bit(uint64_t *set, int fd) { set[fd / 64] |= 1ull << (fd % 64); 
 
 static int get_set(uint64_t *set, const void *uset, int n)
 {
-	memset(set, 0, sizeof(uint64_t) * (FD_MAX / 64));
+	memset(set, 0, sizeof(uint64_t) * WORDS(n));
 	if (!uset)
 		return 0;
 	return copy_from_user(set, uset, WORDS(n) * sizeof(uint64_t));
@@ -188,7 +190,7 @@ static int put_set(void *uset, const uint64_t *set, int n)
 static int select_pass(int n, const struct fdsets *want, struct fdsets *res)
 {
 	int count = 0;
-	memset(res, 0, sizeof(*res));
+	memset(res->in, 0, sizeof(uint64_t) * WORDS(n) * 3);
 	for (int fd = 0; fd < n; fd++) {
 		bool i = bit(want->in, fd), o = bit(want->out, fd), x = bit(want->ex, fd);
 		if (!i && !o && !x)
@@ -217,12 +219,16 @@ static long do_select(int n, void *uin, void *uout, void *uex, struct timeout *t
 {
 	if (n < 0)
 		return -EINVAL;
-	if (n > FD_MAX)
-		n = FD_MAX;
-	struct fdsets *want = kmalloc(2 * sizeof(*want));
-	if (!want)
+	/* as Linux: descriptors past the table's size are not looked at */
+	if (n > fd_table_size(current))
+		n = fd_table_size(current);
+	size_t w = WORDS(n);
+	uint64_t *sets = kmalloc(sizeof(uint64_t) * (w ? w * 6 : 1));
+	if (!sets)
 		return -ENOMEM;
-	struct fdsets *res = want + 1;
+	struct fdsets want_sets = { sets, sets + w, sets + 2 * w };
+	struct fdsets res_sets = { sets + 3 * w, sets + 4 * w, sets + 5 * w };
+	struct fdsets *want = &want_sets, *res = &res_sets;
 	long ret;
 	if (get_set(want->in, uin, n) || get_set(want->out, uout, n) || get_set(want->ex, uex, n)) {
 		ret = -EFAULT;
@@ -245,7 +251,7 @@ static long do_select(int n, void *uin, void *uout, void *uex, struct timeout *t
 	if (put_set(uin, res->in, n) || put_set(uout, res->out, n) || put_set(uex, res->ex, n))
 		ret = -EFAULT;
 out:
-	kfree(want);
+	kfree(sets);
 	return ret;
 }
 

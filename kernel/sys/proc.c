@@ -6,11 +6,12 @@
 #include "kernel/proc.h"
 #include "kernel/vm.h"
 #include "kernel/pmem.h"
+#include "fs/vfs.h"
 #include "arch/x86_64/cpu.h"
 #include <asm/prctl.h>
 #include <linux/resource.h>
 
-#define NOFILE_MAX 1024
+#define NOFILE_DEFAULT 1024   /* RLIMIT_NOFILE at boot; FD_MAX (fs.nr_open) caps it */
 
 long sys_exit_group(int status)
 {
@@ -124,7 +125,7 @@ void proc_limits_init(struct proc *p)
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		lim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
 	lim[RLIMIT_STACK] = (struct rlimit64){ USER_STACK_SIZE, RLIM_INFINITY };
-	lim[RLIMIT_NOFILE] = (struct rlimit64){ NOFILE_MAX, NOFILE_MAX };
+	lim[RLIMIT_NOFILE] = (struct rlimit64){ NOFILE_DEFAULT, NOFILE_DEFAULT };
 	lim[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
 	lim[RLIMIT_MEMLOCK] = (struct rlimit64){ 8 << 20, 8 << 20 };
 	lim[RLIMIT_NPROC] = (struct rlimit64){ 4096, 4096 };
@@ -140,6 +141,17 @@ uint64_t rlimit_cur(int resource)
 	return limits[resource].rlim_cur;
 }
 
+/* May the limits of resource become n? (Everyone is root: raising the
+ * hard limit is allowed.) */
+static long check_limit(int resource, const struct rlimit64 *n)
+{
+	if (n->rlim_cur > n->rlim_max)
+		return -EINVAL;
+	if (resource == RLIMIT_NOFILE && n->rlim_max > FD_MAX)
+		return -EPERM;   /* above fs.nr_open, even for root */
+	return 0;
+}
+
 long sys_prlimit64(int pid, int resource, const struct rlimit64 *new, struct rlimit64 *old)
 {
 	if (pid != 0 && pid != current->pid)
@@ -150,10 +162,9 @@ long sys_prlimit64(int pid, int resource, const struct rlimit64 *new, struct rli
 	if (new) {
 		if (copy_from_user(&n, new, sizeof(n)))
 			return -EFAULT;
-		if (n.rlim_cur > n.rlim_max)
-			return -EINVAL;
-		if (resource == RLIMIT_NOFILE && n.rlim_max > NOFILE_MAX)
-			return -EPERM;
+		long e = check_limit(resource, &n);
+		if (e)
+			return e;
 	}
 	if (old && copy_to_user(old, &limits[resource], sizeof(*old)))
 		return -EFAULT;
@@ -180,9 +191,11 @@ long sys_setrlimit(int resource, const struct rlimit *rl)
 		return -EFAULT;
 	if (resource < 0 || resource >= RLIM_NLIMITS)
 		return -EINVAL;
-	if (in.rlim_cur > in.rlim_max)
-		return -EINVAL;
-	limits[resource] = (struct rlimit64){ in.rlim_cur, in.rlim_max };
+	struct rlimit64 n = { in.rlim_cur, in.rlim_max };
+	long e = check_limit(resource, &n);
+	if (e)
+		return e;
+	limits[resource] = n;
 	return 0;
 }
 

@@ -6,7 +6,7 @@
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
-plan 15
+plan 17
 
 K=$HTUX_BUILDDIR/htux.elf
 build_static hello progs/hello.c musl || bail_out "cannot build hello"
@@ -57,6 +57,12 @@ expect "-append naming a missing program: status 127" \
 qemu pc "$HTUX_TMP/hello.cpio" "bogus-option" $DBG
 expect "an unknown kernel option is a one-line error" \
 	"htux: unknown kernel option 'bogus-option' (see the README for -append)" 251   # (125<<1)|1
+qemu pc "$HTUX_TMP/hello.cpio" "console=bogus" $DBG
+expect "a bad value of a known kernel option is a one-line error" \
+	"htux: bad kernel option 'console=bogus' (console=hvc or console=ttyS0)" 251
+qemu pc "$HTUX_TMP/hello.cpio" "virtio_mmio.device=512@xyz:5" $DBG
+expect "a malformed virtio_mmio.device is a one-line error" \
+	"htux: bad kernel option 'virtio_mmio.device=512@xyz:5' (virtio_mmio.device=SIZE@ADDR:IRQ)" 251
 qemu pc "$HTUX_TMP/hello.cpio" "-- 'unbalanced" $DBG
 expect "an unbalanced quote is a one-line error" \
 	"htux: unbalanced quote in the kernel command line" 251

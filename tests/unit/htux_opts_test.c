@@ -200,6 +200,14 @@ static void test_debug_options(void)
 		   "--gdb: port 1234");
 		htux_opts_free(&o);
 	}
+	{
+		char *b[] = { "htux", "run", "--init", "--strace", "p" };
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.init, "--init");
+		cl = kernel_cmdline(&o);
+		is_str(cl, "strace init", "kernel option init");
+		free(cl);
+		htux_opts_free(&o);
+	}
 }
 
 static void test_errors(void)
@@ -230,6 +238,13 @@ static void test_errors(void)
 		{ 4, { "htux", "run", "--gdb=http", "p" }, "--gdb=PORT: expected a TCP port from 1 to 65535" },
 		{ 4, { "htux", "run", "--minimal-ignore-unknown", "p" },
 		  "--minimal-ignore-unknown needs --minimal" },
+		{ 4, { "htux", "run", "--verbose=1", "p" }, "--verbose takes no value (see htux --help)" },
+		{ 4, { "htux", "run", "--init=yes", "p" }, "--init takes no value (see htux --help)" },
+		{ 4, { "htux", "run", "--qemu-arg=", "p" }, "--qemu-arg: empty argument" },
+		{ 5, { "htux", "run", "-p80:80", "-p80:81", "p" },
+		  "-p 80:81: host port 80/tcp is already published" },
+		{ 5, { "htux", "run", "--init", "--image", "d" },
+		  "--image: the disk already holds the program, its files and kernel options (give them to htux-mkimage)" },
 	};
 	struct htux_opts o;
 	char err[256];

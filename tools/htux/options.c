@@ -121,6 +121,8 @@ static int flag(const char *a, struct htux_opts *o)
 		o->verbose = 1;
 	else if (!strcmp(a, "--net"))
 		o->net = 1;
+	else if (!strcmp(a, "--init"))
+		o->init = 1;
 	else if (!strcmp(a, "--dry-run"))
 		o->dry_run = 1;
 	else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
@@ -130,6 +132,38 @@ static int flag(const char *a, struct htux_opts *o)
 	else
 		return 0;
 	return 1;
+}
+
+/* Is a "--flag=VALUE" for one of the flags (which take none)? */
+static int flag_with_value(const char *a)
+{
+	static const char *const flags[] = {
+		"--kvm", "--tcg", "--trace", "--strace", "--syscall-summary",
+		"--verbose", "--net", "--init", "--dry-run", "--help",
+		"--version", "--minimal", "--trace-files",
+		"--minimal-ignore-unknown", NULL
+	};
+	size_t k, n;
+
+	for (k = 0; flags[k]; k++) {
+		n = strlen(flags[k]);
+		if (!strncmp(a, flags[k], n) && a[n] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/* Is host port h (proto) already published by one of the -p values? */
+static int port_taken(const struct htux_opts *o, int h, const char *proto)
+{
+	int oh, og;
+	const char *op;
+	size_t k;
+
+	for (k = 0; k < o->nports; k++)
+		if (!port_split(o->ports[k], &oh, &og, &op) && oh == h && !strcmp(op, proto))
+			return 1;
+	return 0;
 }
 
 static int set_value(struct htux_opts *o, const char *name, const char *v,
@@ -187,10 +221,14 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 		const char *proto;
 		if (port_split(v, &h, &g, &proto))
 			return bad(err, len, "%s %s: expected HOSTPORT:GUESTPORT[/tcp|/udp] with ports 1-65535", name, v);
+		if (port_taken(o, h, proto))
+			return bad(err, len, "%s %s: host port %d/%s is already published", name, v, h, proto);
 		if (push(&o->ports, &o->nports, v))
 			return bad(err, len, "out of memory");
 		o->net = 1;
 	} else if (!strcmp(name, "--qemu-arg")) {
+		if (!*v)
+			return bad(err, len, "--qemu-arg: empty argument");
 		if (push(&o->qemu_args, &o->nqemu_args, v))
 			return bad(err, len, "out of memory");
 	} else if (!*v) {
@@ -248,6 +286,9 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 		}
 		if (flag(a, o))
 			continue;
+		if (flag_with_value(a))
+			return bad(err, errlen, "%.*s takes no value (see htux --help)",
+				   (int)strcspn(a, "="), a);
 		v = valued_opt(argc, argv, &i, &name, &missing);
 		if (missing)
 			return bad(err, errlen, "%s needs a value (see htux --help)", a);
@@ -264,7 +305,8 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 				return bad(err, errlen, "--minimal-ignore-unknown needs --minimal");
 	if (o->gdb_port < 0)
 		return bad(err, errlen, "--gdb=PORT: expected a TCP port from 1 to 65535");
-	if (o->image && (o->nmk || o->nappend || o->verbose || o->trace || o->strace || o->keep))
+	if (o->image && (o->nmk || o->nappend || o->verbose || o->trace || o->strace || o->keep ||
+			 o->init))
 		return bad(err, errlen, "--image: the disk already holds the program, its files and kernel options (give them to htux-mkimage)");
 	if (o->image && i < argc)
 		return bad(err, errlen, "--image: no PROG (the disk names the program)");

@@ -34,6 +34,7 @@ struct htux_opts {
 	size_t ndisks;
 	int hvc;		/* --console hvc: the program's console is virtio */
 	int net;		/* --net: a virtio network device on QEMU's user network */
+	int init;		/* --init: a built-in init is pid 1 (kernel option init) */
 	const char **ports;	/* -p HOSTPORT:GUESTPORT[/udp], in order */
 	size_t nports;
 	char **prog;		/* PROG and its ARGs */

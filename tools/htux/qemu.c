@@ -20,7 +20,7 @@ void mem_for_image(long long image_bytes, char *buf, size_t len)
 
 char *kernel_cmdline(const struct htux_opts *o)
 {
-	const char *flags[5], *w, *mp;
+	const char *flags[6], *w, *mp;
 	size_t n = 0, len = 1, i;
 	char *s;
 
@@ -34,6 +34,8 @@ char *kernel_cmdline(const struct htux_opts *o)
 		flags[n++] = "console=hvc";
 	if (o->summary)
 		flags[n++] = "syscall_summary";
+	if (o->init)
+		flags[n++] = "init";
 	for (i = 0; i < n; i++)
 		len += strlen(flags[i]) + 1;
 	for (i = 0; i < o->ndisks; i++)

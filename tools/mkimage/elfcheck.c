@@ -39,26 +39,26 @@ static const char *type_name(unsigned t)
 	}
 }
 
-/* The PT_INTERP string, or NULL with *bad set when the header is wrong. */
+/* The PT_INTERP string, or NULL with *bad set when the header is wrong:
+   as Linux, 2 to PATH_MAX (4096) bytes in the file, the last one a NUL
+   (and the kernel refuses an empty path). */
 static char *read_interp(Elf *e, const GElf_Phdr *ph, int *bad)
 {
 	size_t size;
 	const char *raw = elf_rawfile(e, &size);
 	const char *s;
-	size_t n;
 
-	if (!raw || ph->p_offset >= size || ph->p_filesz == 0 ||
+	if (!raw || ph->p_offset >= size || ph->p_filesz < 2 || ph->p_filesz > 4096 ||
 	    ph->p_filesz > size - ph->p_offset) {
 		*bad = 1;
 		return NULL;
 	}
 	s = raw + ph->p_offset;
-	n = strnlen(s, ph->p_filesz);
-	if (n == 0) {
+	if (s[ph->p_filesz - 1] != '\0' || s[0] == '\0') {
 		*bad = 1;
 		return NULL;
 	}
-	return strndup(s, n);
+	return strdup(s);
 }
 
 static int check(const char *path, int fd, struct elf_info *info)
@@ -116,8 +116,12 @@ static int check(const char *path, int fd, struct elf_info *info)
 			mk_error(path, "bad program header %zu: %s", i, elf_errmsg(-1));
 			goto out;
 		}
-		if (ph.p_type != PT_INTERP || info->interp)
+		if (ph.p_type != PT_INTERP)
 			continue;
+		if (info->interp) {
+			mk_error(path, "two PT_INTERP program headers (htux runs programs with one)");
+			goto out;
+		}
 		info->interp = read_interp(e, &ph, &bad);
 		if (bad) {
 			mk_error(path, "bad PT_INTERP program header");

@@ -12,8 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The file offset of virtual address addr, or (size_t)-1. */
-static size_t vaddr_offset(Elf *e, size_t nph, GElf_Addr addr)
+/* The file offset of virtual address addr (inside a file of size bytes),
+   or (size_t)-1. */
+static size_t vaddr_offset(Elf *e, size_t nph, GElf_Addr addr, size_t size)
 {
 	GElf_Phdr ph;
 	size_t i;
@@ -21,23 +22,27 @@ static size_t vaddr_offset(Elf *e, size_t nph, GElf_Addr addr)
 	for (i = 0; i < nph; i++) {
 		if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD)
 			continue;
-		if (addr >= ph.p_vaddr && addr - ph.p_vaddr < ph.p_filesz)
-			return (size_t)(ph.p_offset + (addr - ph.p_vaddr));
+		if (addr < ph.p_vaddr || addr - ph.p_vaddr >= ph.p_filesz)
+			continue;
+		if (ph.p_offset >= size || addr - ph.p_vaddr >= size - ph.p_offset)
+			return (size_t)-1;
+		return (size_t)(ph.p_offset + (addr - ph.p_vaddr));
 	}
 	return (size_t)-1;
 }
 
-/* The string at offset off of the string table, copied, or NULL. */
+/* The string at offset off of the string table (at file offset str <
+   size, strsz bytes long), copied, or NULL. */
 static char *dyn_string(const char *raw, size_t size, size_t str,
-			size_t strsz, GElf_Xword off, int *bad)
+			GElf_Xword strsz, GElf_Xword off, int *bad)
 {
 	size_t end;
 
-	if (off >= strsz || str + off >= size) {
+	if (off >= strsz || off >= size - str) {
 		*bad = 1;
 		return NULL;
 	}
-	end = str + strsz < size ? str + strsz : size;
+	end = strsz < size - str ? str + (size_t)strsz : size;
 	if (!memchr(raw + str + off, '\0', end - str - off)) {
 		*bad = 1;
 		return NULL;
@@ -84,7 +89,7 @@ static int read_dynamic(Elf *e, size_t nph, const GElf_Phdr *dp,
 	}
 	if (!d->nneeded && !has_rpath && !has_runpath && !has_soname)
 		return ELFDYN_OK;
-	str = has_str ? vaddr_offset(e, nph, strtab) : (size_t)-1;
+	str = has_str ? vaddr_offset(e, nph, strtab, size) : (size_t)-1;
 	if (str == (size_t)-1 || str >= size) {
 		*why = "damaged dynamic section (DT_STRTAB)";
 		return ELFDYN_ERROR;
@@ -192,7 +197,7 @@ void elf_dyn_free(struct elf_dyn *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->nneeded; i++)
+	for (i = 0; d->needed && i < d->nneeded; i++)
 		free(d->needed[i]);
 	free(d->needed);
 	free(d->rpath);
