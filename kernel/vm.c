@@ -77,13 +77,11 @@ void mm_put(struct mm *mm)
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;
 		write_back(mm, v, v->start, v->end);
-		if (!VMA_SPECIAL(v)) {
-			for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
-				uint64_t *pte = paging_walk(mm->pml4, va, false);
-				if (pte && (*pte & PTE_ADDR))
+		uint64_t *pte;
+		if (!VMA_SPECIAL(v))
+			for_each_pte(mm->pml4, va, v->start, v->end, pte)
+				if (*pte & PTE_ADDR)
 					page_put(*pte & PTE_ADDR);
-			}
-		}
 		if (v->file)
 			inode_put(v->file);
 		kfree(v);
@@ -112,9 +110,9 @@ struct mm *mm_copy(struct mm *old)
 			inode_get(n->file);
 		*tail = n;
 		tail = &n->next;
-		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
-			uint64_t *from = paging_walk(old->pml4, va, false);
-			if (!from || !(*from & PTE_ADDR))
+		uint64_t *from;
+		for_each_pte(old->pml4, va, v->start, v->end, from) {
+			if (!(*from & PTE_ADDR))
 				continue;
 			uint64_t *to = paging_walk(mm->pml4, va, true);
 			if (!to)
@@ -168,9 +166,9 @@ struct vma *vm_find(struct mm *mm, uint64_t addr)
 
 static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		uint64_t *pte = paging_walk(mm->pml4, va, false);
-		if (pte && (*pte & PTE_ADDR)) {
+	uint64_t *pte;
+	for_each_pte(mm->pml4, va, start, end, pte) {
+		if (*pte & PTE_ADDR) {
 			page_put(*pte & PTE_ADDR);
 			*pte = 0;
 			invlpg(va);
@@ -182,12 +180,10 @@ static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 /* Unmaps the kernel pages of a special area without freeing them. */
 static void drop_special(struct mm *mm, struct vma *v)
 {
-	for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
-		uint64_t *pte = paging_walk(mm->pml4, va, false);
-		if (pte) {
-			*pte = 0;
-			invlpg(va);
-		}
+	uint64_t *pte;
+	for_each_pte(mm->pml4, va, v->start, v->end, pte) {
+		*pte = 0;
+		invlpg(va);
 	}
 }
 
@@ -213,9 +209,9 @@ static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 		return;
 	struct file *f = NULL;
 	uint64_t size = inode_size(v->file);
-	for (uint64_t va = MAX(start, v->start); va < MIN(end, v->end); va += PAGE_SIZE) {
-		uint64_t *pte = paging_walk(mm->pml4, va, false);
-		if (!pte || !(*pte & PTE_P) || !(*pte & PTE_DIRTY))
+	uint64_t *pte;
+	for_each_pte(mm->pml4, va, MAX(start, v->start), MIN(end, v->end), pte) {
+		if (!(*pte & PTE_P) || !(*pte & PTE_DIRTY))
 			continue;
 		uint64_t off = v->file_off + (va - v->start);
 		if (off >= size)
@@ -340,11 +336,10 @@ int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
 
 void vm_zap(struct mm *mm, uint64_t start, uint64_t len)
 {
-	for (uint64_t a = start; a < start + len; a += PAGE_SIZE) {
-		struct vma *v = vm_find(mm, a);
-		if (v && !VMA_SPECIAL(v))
-			unmap_pages(mm, a, a + PAGE_SIZE);
-	}
+	uint64_t end = start + len;
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->end > start && !VMA_SPECIAL(v))
+			unmap_pages(mm, MAX(start, v->start), MIN(end, v->end));
 }
 
 int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
@@ -361,16 +356,16 @@ int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
 	int err = vm_map(mm, new, len, copy.prot, copy.flags, copy.file, copy.file_off, copy.file_bytes, copy.kind);
 	if (err)
 		return err;
-	for (uint64_t o = 0; o < len; o += PAGE_SIZE) {
-		uint64_t *from = paging_walk(mm->pml4, old + o, false);
-		if (!from || !(*from & PTE_ADDR))
+	uint64_t *from;
+	for_each_pte(mm->pml4, va, old, old + len, from) {
+		if (!(*from & PTE_ADDR))
 			continue;
-		uint64_t *to = paging_walk(mm->pml4, new + o, true);
+		uint64_t *to = paging_walk(mm->pml4, new + (va - old), true);
 		if (!to)
 			return -ENOMEM;
 		*to = *from;
 		*from = 0;
-		invlpg(old + o);
+		invlpg(va);
 	}
 	return vm_unmap(mm, old, len);
 }
@@ -393,17 +388,17 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 		if (v->start < start || v->end > end)
 			continue;
 		v->prot = prot;
-		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
-			uint64_t *pte = paging_walk(mm->pml4, va, false);
+		uint64_t *pte;
+		for_each_pte(mm->pml4, va, v->start, v->end, pte) {
 			/* The dirty bit stays: fork copies a private file
 			 * page only if it was written. */
-			if (pte && (*pte & PTE_P)) {
+			if (*pte & PTE_P) {
 				if (prot == PROT_NONE)
 					*pte = (*pte & PTE_KEEP) | PTE_NX;  /* kept, not present */
 				else
 					*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
 				invlpg(va);
-			} else if (pte && (*pte & PTE_ADDR) && prot != PROT_NONE) {
+			} else if ((*pte & PTE_ADDR) && prot != PROT_NONE) {
 				*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
 				invlpg(va);
 			}

@@ -446,9 +446,10 @@ static long range_check(uint64_t start, size_t len, uint64_t *end)
 /* Faults in the pages of [start, end) that may be touched. */
 static void populate(uint64_t start, uint64_t end)
 {
-	for (uint64_t a = PAGE_DOWN(start); a < end; a += PAGE_SIZE) {
-		struct vma *v = vm_find(current->mm, a);
-		if (v && v->prot != PROT_NONE)
+	for (struct vma *v = current->mm->vmas; v && v->start < end; v = v->next) {
+		if (v->end <= start || v->prot == PROT_NONE)
+			continue;
+		for (uint64_t a = MAX(start, v->start); a < MIN(end, v->end); a += PAGE_SIZE)
 			(void)*(volatile const char *)a;   /* faults the page in */
 	}
 }
