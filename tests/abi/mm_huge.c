@@ -59,6 +59,7 @@ int main(int argc, char **argv)
 	/* 16 TiB of nothing at all */
 	R(munmap(b, 64 * TIB));
 	R(madvise(b, 16 * TIB, MADV_DONTNEED));
+	R(madvise(b + 16 * TIB, 16 * TIB, MADV_NORMAL));
 	R(munmap(b, 64 * TIB));
 	R(munmap(a, TIB));
 	fork_exit_wait("after munmap");
