@@ -12,6 +12,7 @@
 #define PTE_U   0x004UL
 #define PTE_PWT 0x008UL
 #define PTE_PCD 0x010UL
+#define PTE_DIRTY 0x040UL
 #define PTE_PS  0x080UL
 #define PTE_G   0x100UL
 #define PTE_NX  (1UL << 63)
