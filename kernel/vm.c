@@ -400,15 +400,43 @@ static int fill_page(struct vma *v, uint64_t va, void *page)
 	return r < 0 ? -1 : 0;
 }
 
-/* No page for a fault at addr: pid 1 ends the VM (status 137), another
- * process is killed (SIGKILL, as by Linux's OOM killer). */
-static __attribute__((noreturn)) void out_of_memory(uint64_t addr)
+/* No page (or page table) for a fault at addr: the process is killed
+ * (SIGKILL, as by Linux's OOM killer; pid 1 ends the VM, status 137),
+ * with one line. A thread already leaving is not killed again (its exit
+ * would fault again, and so on): the access fails, -1. */
+static int out_of_memory(uint64_t addr)
 {
-	kprintf("htux: out of memory (page fault at %lx in pid %d); give the VM more with -m\n",
-		addr, current->pid);
-	if (current->pid == 1)
+	struct proc *p = current;
+	if (cur_thread->exiting)
+		return -1;
+	if (!p->exiting) {
+		char comm[16];
+		proc_comm_of(p, comm);
+		kprintf("htux: out of memory: killed pid %d (%s), %lu KiB resident (page fault at %lx); "
+			"give the VM more with -m\n", p->pid, comm, p->mm->mapped_pages * (PAGE_SIZE / 1024), addr);
+	}
+	if (p->pid == 1)
 		vm_exit(137);
 	proc_exit(SIGKILL);
+}
+
+int vm_prepare_write(uint64_t addr, size_t len)
+{
+	uint64_t end = addr + len;
+	if (!current || !current->mm || end < addr || end > USER_TOP)
+		return -1;
+	for (uint64_t va = PAGE_DOWN(addr); va < end; va += PAGE_SIZE) {
+		/* at most: made present (read-only if shared), then copied */
+		for (int tries = 0;; tries++) {
+			uint64_t *pte = paging_walk(current->mm->pml4, va, false);
+			uint64_t e = pte ? *pte : 0;
+			if ((e & PTE_P) && (e & PTE_W))
+				break;
+			if (tries == 2 || vm_fault(va, PF_WRITE | (e & PTE_P ? PF_PRESENT : 0)))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* A write to a present read-only page of a writable area: a private page
@@ -423,7 +451,7 @@ static int break_cow(struct mm *mm, struct vma *v, uint64_t va)
 	if (page_shared(pa)) {
 		uint64_t n = pmem_alloc();
 		if (!n)
-			out_of_memory(va);
+			return out_of_memory(va);
 		memcpy(phys_to_virt(n), phys_to_virt(pa), PAGE_SIZE);
 		page_put(pa);
 		pa = n;
@@ -458,7 +486,7 @@ int vm_fault(uint64_t addr, uint64_t err)
 		return VM_FAULT_SIGBUS;
 	uint64_t *pte = paging_walk(mm->pml4, va, true);
 	if (!pte)
-		return -1;
+		return out_of_memory(addr);   /* no page for a table */
 	if (*pte & PTE_ADDR) {
 		/* A page kept through PROT_NONE: just make it present again. */
 		*pte = (*pte & PTE_KEEP) | pte_flags(*pte, v->prot);
@@ -473,7 +501,7 @@ int vm_fault(uint64_t addr, uint64_t err)
 	}
 	pa = pmem_alloc();
 	if (!pa)
-		out_of_memory(addr);
+		return out_of_memory(addr);
 	if (fill_page(v, va, phys_to_virt(pa))) {
 		pmem_free(pa);
 		return -1;
