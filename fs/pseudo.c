@@ -268,6 +268,7 @@ static const struct pent sysk_ents[] = {
 	{ "hostname",    S_IFREG | 0444, gen_sys_hostname,    NULL, NULL },
 	{ "domainname",  S_IFREG | 0444, gen_sys_domainname,  NULL, NULL },
 	{ "pid_max",     S_IFREG | 0444, gen_sys_pid_max,     NULL, NULL },
+	{ "threads-max", S_IFREG | 0444, gen_sys_threads_max, NULL, NULL },
 	{ "ngroups_max", S_IFREG | 0444, gen_sys_ngroups_max, NULL, NULL },
 };
 static struct pdir sysk_pdir = { .ents = sysk_ents, .n = ARRAY_SIZE(sysk_ents) };

@@ -36,6 +36,7 @@ void gen_sys_version(struct sbuf *sb);
 void gen_sys_hostname(struct sbuf *sb);
 void gen_sys_domainname(struct sbuf *sb);
 void gen_sys_pid_max(struct sbuf *sb);
+void gen_sys_threads_max(struct sbuf *sb);
 void gen_sys_ngroups_max(struct sbuf *sb);
 void gen_sys_overcommit(struct sbuf *sb);
 void gen_cpu_list(struct sbuf *sb);

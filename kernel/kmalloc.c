@@ -1,8 +1,8 @@
 /* kmalloc.c: the kernel heap. Small blocks come from power-of-two size
  * classes carved out of pages; large ones are runs of contiguous pages,
- * kept for reuse by run length when freed (the page allocator cannot make
- * a run again out of single freed pages: kernel stacks of processes that
- * come and go would use up memory). Every block has a 16-byte header
+ * kept for reuse by run length when freed (the page allocator finds a
+ * run among single freed pages only by searching its bitmap, once its
+ * never-used ranges are gone). Every block has a 16-byte header
  * recording its size. */
 #include "kernel/kernel.h"
 #include "kernel/pmem.h"

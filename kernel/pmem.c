@@ -1,7 +1,11 @@
 /* pmem.c: physical pages. Free RAM is a list of ranges (the loader's map
  * less the first MiB, the kernel image and the initrd) handed out from
- * the bottom of each range, plus a stack of freed pages linked through the
- * direct map. Start-up costs nothing per page. */
+ * the bottom of each range, plus the pages freed since, a bit each in a
+ * bitmap (with a bit per 64 of them above it, to skip the empty parts):
+ * a single page is the lowest freed one, and a run of contiguous pages
+ * (kernel stacks) can be found among freed pages again once the ranges
+ * are used up, as after a program took all memory. Start-up costs
+ * nothing per page. */
 #include "kernel/kernel.h"
 #include "kernel/pmem.h"
 #include "kernel/bootinfo.h"
@@ -10,8 +14,12 @@
 
 static struct mem_range ranges[MAX_RANGES];
 static int nranges;
-static uint64_t freed;          /* physical address of the first freed page, 0 if none */
 static uint64_t nfree, ntotal, max_phys;
+static uint64_t *freemap;       /* bit n: page n (physical address n * PAGE_SIZE) was freed */
+static uint64_t *freesum;       /* bit w: word w of freemap is not 0 */
+static uint64_t map_words, sum_words;
+static uint64_t nfreed;         /* bits set in freemap */
+static uint64_t sum_low;        /* the words of freesum below it are 0 */
 
 extern char _image_start[], _end[];
 
@@ -47,7 +55,29 @@ void pmem_init(const struct bootinfo *bi)
 		cut(PAGE_DOWN(bi->initrd_start), PAGE_UP(bi->initrd_end));
 	for (int i = 0; i < nranges; i++)
 		nfree += (ranges[i].end - ranges[i].start) / PAGE_SIZE;
+
+	/* The bitmaps, from the bottom of the ranges: within the 1 GiB that
+	 * the boot page tables map. */
+	map_words = (max_phys / PAGE_SIZE + 63) / 64;
+	sum_words = (map_words + 63) / 64;
+	uint64_t pages = ((map_words + sum_words) * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t pa = pmem_alloc_contig(pages);
+	if (!pa || pa + pages * PAGE_SIZE > (1UL << 30))
+		panic("no low memory for the map of free pages");
+	freemap = phys_to_virt(pa);
+	freesum = freemap + map_words;
+	memset(freemap, 0, (map_words + sum_words) * 8);
 	ntotal = nfree;
+}
+
+static void map_clear(uint64_t n)
+{
+	uint64_t w = n / 64;
+	freemap[w] &= ~(1UL << (n % 64));
+	if (!freemap[w])
+		freesum[w / 64] &= ~(1UL << (w % 64));
+	nfreed--;
+	nfree--;
 }
 
 #define MAX_SHRINKERS 8
@@ -79,15 +109,51 @@ uint64_t pmem_reclaimable_pages(void)
 	return n;
 }
 
+/* The lowest freed page, or one from the ranges. */
 static uint64_t alloc_one(void)
 {
-	if (freed) {
-		uint64_t pa = freed;
-		freed = *(uint64_t *)phys_to_virt(pa);
-		nfree--;
-		return pa;
+	if (nfreed) {
+		while (!freesum[sum_low])
+			sum_low++;
+		uint64_t w = sum_low * 64 + (uint64_t)__builtin_ctzll(freesum[sum_low]);
+		uint64_t n = w * 64 + (uint64_t)__builtin_ctzll(freemap[w]);
+		map_clear(n);
+		return n * PAGE_SIZE;
 	}
 	return pmem_alloc_contig(1);
+}
+
+/* npages contiguous freed pages (the lowest such run), or 0. */
+static uint64_t freed_run(size_t npages)
+{
+	uint64_t run = 0, first = 0;
+	for (uint64_t s = sum_low; s < sum_words; s++) {
+		if (!freesum[s]) {
+			run = 0;
+			continue;
+		}
+		for (uint64_t w = s * 64; w < MIN((s + 1) * 64, map_words); w++) {
+			uint64_t x = freemap[w];
+			if (x == 0) {
+				run = 0;
+				continue;
+			}
+			for (uint64_t b = 0; b < 64; b++) {
+				if (!(x & (1UL << b))) {
+					run = 0;
+					continue;
+				}
+				if (run++ == 0)
+					first = w * 64 + b;
+				if (run == npages) {
+					for (uint64_t n = first; n < first + npages; n++)
+						map_clear(n);
+					return first * PAGE_SIZE;
+				}
+			}
+		}
+	}
+	return 0;
 }
 
 uint64_t pmem_alloc(void)
@@ -95,10 +161,9 @@ uint64_t pmem_alloc(void)
 	uint64_t pa = alloc_one();
 	if (pa || reclaiming)
 		return pa;
-	/* out of pages: the caches give some back (single pages: a run of
-	 * contiguous ones cannot be made from them) */
+	/* out of pages: the caches give some back */
 	reclaiming = true;
-	for (int i = 0; i < nshrinkers && !freed; i++)
+	for (int i = 0; i < nshrinkers && !nfreed; i++)
 		shrinkers[i].reclaim(shrinkers[i].arg, RECLAIM_BATCH);
 	reclaiming = false;
 	return alloc_one();
@@ -115,7 +180,7 @@ uint64_t pmem_alloc_contig(size_t npages)
 			return pa;
 		}
 	}
-	return 0;
+	return freemap && nfreed >= npages ? freed_run(npages) : 0;
 }
 
 uint64_t pmem_alloc_zeroed(void)
@@ -128,8 +193,13 @@ uint64_t pmem_alloc_zeroed(void)
 
 void pmem_free(uint64_t pa)
 {
-	*(uint64_t *)phys_to_virt(pa) = freed;
-	freed = pa;
+	uint64_t n = pa / PAGE_SIZE, w = n / 64;
+	if (freemap[w] & (1UL << (n % 64)))
+		return;   /* already free */
+	freemap[w] |= 1UL << (n % 64);
+	freesum[w / 64] |= 1UL << (w % 64);
+	sum_low = MIN(sum_low, w / 64);
+	nfreed++;
 	nfree++;
 }
 

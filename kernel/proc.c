@@ -1,5 +1,6 @@
 /* proc.c: the life of a process: the list of processes, making one for
- * fork (a copy of the parent's identity and dispositions), ending one
+ * fork (a copy of the parent's identity and dispositions) within the
+ * limits on tasks (threads-max, RLIMIT_NPROC), ending one
  * (its threads told to leave, the last one out releasing files and
  * memory), zombies, reparenting to pid 1 (with exit signal SIGCHLD),
  * SIGCHLD, and freeing a zombie once its parent has waited for it. */
@@ -9,7 +10,9 @@
 #include "kernel/signal.h"
 #include "kernel/vm.h"
 #include "kernel/exec.h"
+#include "kernel/pmem.h"
 #include "fs/vfs.h"
+#include <linux/capability.h>
 
 struct proc *all_procs;
 static struct proc *reap_later;   /* ended, nobody waits: freed off their stack */
@@ -55,6 +58,52 @@ static void *dup_bytes(const void *src, size_t n)
 	if (d && n)
 		memcpy(d, src, n);
 	return d;
+}
+
+int threads_max(void)
+{
+	/* Linux: totalram_pages / (8 * THREAD_SIZE / PAGE_SIZE), with
+	 * 16 KiB kernel stacks, at least 20 */
+	uint64_t n = pmem_total_pages() / (8 * 16384 / PAGE_SIZE);
+	return (int)MIN(MAX(n, 20), 0x3fffffff);
+}
+
+/* Tasks as Linux counts them: each thread, and a zombie until reaped. */
+static int tasks_of(const struct proc *p)
+{
+	return p->state == P_ZOMBIE ? 1 : p->nthreads;
+}
+
+/* Linux's exemption from RLIMIT_NPROC: the root user, or
+ * CAP_SYS_RESOURCE or CAP_SYS_ADMIN (effective only with euid 0 here:
+ * Linux drops them when euid leaves 0). */
+static bool nproc_exempt(const struct proc *me)
+{
+	uint64_t eff, perm, inh;
+	cred_caps(&eff, &perm, &inh);
+	return me->uid == 0 ||
+	       (me->euid == 0 && (eff & ((1ULL << CAP_SYS_RESOURCE) | (1ULL << CAP_SYS_ADMIN))));
+}
+
+int proc_may_clone(void)
+{
+	struct proc *me = current;
+	int all = 0, mine = 0;
+	for (struct proc *p = all_procs; p; p = p->all_next) {
+		all += tasks_of(p);
+		if (p->uid == me->uid)
+			mine += tasks_of(p);
+	}
+	if ((uint64_t)mine >= rlimit_cur(RLIMIT_NPROC) && !nproc_exempt(me))
+		return -EAGAIN;
+	if (all >= threads_max())
+		return -EAGAIN;
+	/* Pages left for the copies that fork's sharing makes due (the
+	 * parent's next writes) and for the kernel: without them the
+	 * caller would be killed for want of memory a moment later. */
+	if (pmem_free_pages() + pmem_reclaimable_pages() < MAX(64, pmem_total_pages() / 64))
+		return -ENOMEM;
+	return 0;
 }
 
 struct proc *proc_fork(void)

@@ -74,6 +74,12 @@ struct proc *proc_find(int pid);             /* alive or zombie */
 /* A new process, child of current, with a copy of its identity, signal
  * dispositions, limits and /proc facts (not mm, files or threads). */
 struct proc *proc_fork(void);
+/* Whether the current process may make another task (process or
+ * thread): 0, -EAGAIN past RLIMIT_NPROC (its user's tasks; root exempt)
+ * or threads-max (all tasks), -ENOMEM when memory is nearly all used. */
+int proc_may_clone(void);
+/* Linux's threads-max for this memory (/proc/sys/kernel/threads-max). */
+int threads_max(void);
 /* Frees a process that never ran (fork failed half way). */
 void proc_abort(struct proc *p);
 /* Ends the calling thread's process with wait status wstatus: the other

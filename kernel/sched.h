@@ -35,6 +35,7 @@ struct thread {
 	uint64_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID */
 	uint64_t set_child_tid;   /* CLONE_CHILD_SETTID of a new process: written when it first runs */
 	bool must_exit;           /* its process is ending or execs: leave at the next return to user mode */
+	bool exiting;             /* in thread_exit: out of memory fails its faults, never kills it again */
 	uint64_t robust_list;
 	size_t robust_len;
 

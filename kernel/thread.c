@@ -119,6 +119,7 @@ void thread_exit(int status)
 	struct thread *t = cur_thread;
 	struct proc *p = t->proc;
 
+	t->exiting = true;
 	if (!p->exiting && p->nthreads == 1) {
 		p->exiting = true;
 		p->wstatus = (status & 0xFF) << 8;
@@ -127,10 +128,14 @@ void thread_exit(int status)
 		int w = p->wstatus;
 		vm_exit((w & 0x7F) ? 128 + (w & 0x7F) : (w >> 8) & 0xFF);
 	}
-	if (t->clear_child_tid && p->mm) {
+	/* The write may need a page (a copy-on-write one) when none is
+	 * left: it fails then, as a fault on a bad address would. */
+	uint64_t ctid = t->clear_child_tid;
+	t->clear_child_tid = 0;
+	if (ctid && p->mm && vm_prepare_write(ctid, sizeof(uint32_t)) == 0) {
 		uint32_t zero = 0;
-		if (copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero)) == 0)
-			futex_wake(t->clear_child_tid, 1, ~0u);
+		if (copy_to_user((void *)ctid, &zero, sizeof(zero)) == 0)
+			futex_wake(ctid, 1, ~0u);
 	}
 	for (struct thread **pp = &all_threads; *pp; pp = &(*pp)->all_next)
 		if (*pp == t) {

@@ -14,15 +14,12 @@
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
-#define PTE_DIRTY  0x040UL
 #define PTE_COW    0x200UL   /* software bit: a private page shared since fork, kept read-only */
 #define PTE_KEEP   (PTE_ADDR | PTE_DIRTY | PTE_COW)   /* what a protection change keeps */
 #define PF_PRESENT 0x1
 #define PF_WRITE   0x2
 #define PF_USER    0x4
 #define PF_FETCH   0x10
-
-static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end);
 
 /* The hardware flags of a present user page with prot: never writable
  * while shared copy-on-write. */
@@ -76,14 +73,12 @@ void mm_put(struct mm *mm)
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;
-		write_back(mm, v, v->start, v->end);
-		if (!VMA_SPECIAL(v)) {
-			for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
-				uint64_t *pte = paging_walk(mm->pml4, va, false);
-				if (pte && (*pte & PTE_ADDR))
+		vm_write_back(mm, v, v->start, v->end);
+		uint64_t *pte;
+		if (!VMA_SPECIAL(v))
+			for_each_pte(mm->pml4, va, v->start, v->end, pte)
+				if (*pte & PTE_ADDR)
 					page_put(*pte & PTE_ADDR);
-			}
-		}
 		if (v->file)
 			inode_put(v->file);
 		kfree(v);
@@ -112,9 +107,9 @@ struct mm *mm_copy(struct mm *old)
 			inode_get(n->file);
 		*tail = n;
 		tail = &n->next;
-		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
-			uint64_t *from = paging_walk(old->pml4, va, false);
-			if (!from || !(*from & PTE_ADDR))
+		uint64_t *from;
+		for_each_pte(old->pml4, va, v->start, v->end, from) {
+			if (!(*from & PTE_ADDR))
 				continue;
 			uint64_t *to = paging_walk(mm->pml4, va, true);
 			if (!to)
@@ -168,9 +163,9 @@ struct vma *vm_find(struct mm *mm, uint64_t addr)
 
 static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		uint64_t *pte = paging_walk(mm->pml4, va, false);
-		if (pte && (*pte & PTE_ADDR)) {
+	uint64_t *pte;
+	for_each_pte(mm->pml4, va, start, end, pte) {
+		if (*pte & PTE_ADDR) {
 			page_put(*pte & PTE_ADDR);
 			*pte = 0;
 			invlpg(va);
@@ -182,12 +177,10 @@ static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 /* Unmaps the kernel pages of a special area without freeing them. */
 static void drop_special(struct mm *mm, struct vma *v)
 {
-	for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
-		uint64_t *pte = paging_walk(mm->pml4, va, false);
-		if (pte) {
-			*pte = 0;
-			invlpg(va);
-		}
+	uint64_t *pte;
+	for_each_pte(mm->pml4, va, v->start, v->end, pte) {
+		*pte = 0;
+		invlpg(va);
 	}
 }
 
@@ -203,50 +196,6 @@ int vm_map_special(struct mm *mm, uint64_t start, size_t npages, const uint64_t 
 		*pte = phys[i] | paging_user_flags(prot);
 	}
 	return 0;
-}
-
-/* Writes the dirty pages of a shared file area in [start, end) back to the
- * file (never past its end: a mapping does not grow a file). */
-static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
-{
-	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE)
-		return;
-	struct file *f = NULL;
-	uint64_t size = inode_size(v->file);
-	for (uint64_t va = MAX(start, v->start); va < MIN(end, v->end); va += PAGE_SIZE) {
-		uint64_t *pte = paging_walk(mm->pml4, va, false);
-		if (!pte || !(*pte & PTE_P) || !(*pte & PTE_DIRTY))
-			continue;
-		uint64_t off = v->file_off + (va - v->start);
-		if (off >= size)
-			continue;
-		if (!f && !(f = file_open_inode(v->file, O_RDWR)))
-			return;
-		f->ops->write(f, phys_to_virt(*pte & PTE_ADDR), MIN(PAGE_SIZE, size - off), off, false);
-		*pte &= ~PTE_DIRTY;
-		invlpg(va);
-	}
-	if (f)
-		file_put(f);
-}
-
-int vm_sync(struct mm *mm, uint64_t start, uint64_t len)
-{
-	uint64_t end = start + len;
-	for (uint64_t a = start; a < end;) {
-		struct vma *v = vm_find(mm, a);
-		if (!v)
-			return -ENOMEM;
-		write_back(mm, v, a, end);
-		a = v->end;
-	}
-	return 0;
-}
-
-void vm_sync_all(struct mm *mm)
-{
-	for (struct vma *v = mm->vmas; v; v = v->next)
-		write_back(mm, v, v->start, v->end);
 }
 
 /* Splits the area containing addr so that an area starts at addr. */
@@ -282,7 +231,7 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 	while (*pp) {
 		struct vma *v = *pp;
 		if (v->start >= start && v->end <= end) {
-			write_back(mm, v, v->start, v->end);
+			vm_write_back(mm, v, v->start, v->end);
 			if (VMA_SPECIAL(v))
 				drop_special(mm, v);
 			else
@@ -340,11 +289,10 @@ int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
 
 void vm_zap(struct mm *mm, uint64_t start, uint64_t len)
 {
-	for (uint64_t a = start; a < start + len; a += PAGE_SIZE) {
-		struct vma *v = vm_find(mm, a);
-		if (v && !VMA_SPECIAL(v))
-			unmap_pages(mm, a, a + PAGE_SIZE);
-	}
+	uint64_t end = start + len;
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->end > start && !VMA_SPECIAL(v))
+			unmap_pages(mm, MAX(start, v->start), MIN(end, v->end));
 }
 
 int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
@@ -361,16 +309,16 @@ int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
 	int err = vm_map(mm, new, len, copy.prot, copy.flags, copy.file, copy.file_off, copy.file_bytes, copy.kind);
 	if (err)
 		return err;
-	for (uint64_t o = 0; o < len; o += PAGE_SIZE) {
-		uint64_t *from = paging_walk(mm->pml4, old + o, false);
-		if (!from || !(*from & PTE_ADDR))
+	uint64_t *from;
+	for_each_pte(mm->pml4, va, old, old + len, from) {
+		if (!(*from & PTE_ADDR))
 			continue;
-		uint64_t *to = paging_walk(mm->pml4, new + o, true);
+		uint64_t *to = paging_walk(mm->pml4, new + (va - old), true);
 		if (!to)
 			return -ENOMEM;
 		*to = *from;
 		*from = 0;
-		invlpg(old + o);
+		invlpg(va);
 	}
 	return vm_unmap(mm, old, len);
 }
@@ -393,17 +341,17 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 		if (v->start < start || v->end > end)
 			continue;
 		v->prot = prot;
-		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
-			uint64_t *pte = paging_walk(mm->pml4, va, false);
+		uint64_t *pte;
+		for_each_pte(mm->pml4, va, v->start, v->end, pte) {
 			/* The dirty bit stays: fork copies a private file
 			 * page only if it was written. */
-			if (pte && (*pte & PTE_P)) {
+			if (*pte & PTE_P) {
 				if (prot == PROT_NONE)
 					*pte = (*pte & PTE_KEEP) | PTE_NX;  /* kept, not present */
 				else
 					*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
 				invlpg(va);
-			} else if (pte && (*pte & PTE_ADDR) && prot != PROT_NONE) {
+			} else if ((*pte & PTE_ADDR) && prot != PROT_NONE) {
 				*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
 				invlpg(va);
 			}
@@ -452,83 +400,43 @@ static int fill_page(struct vma *v, uint64_t va, void *page)
 	return r < 0 ? -1 : 0;
 }
 
-/* Pages of the image's files read through private mappings that are not
- * writable (program text and read-only data): the first fault fills a page
- * and keeps it here, and every later fault, in any process, maps that same
- * page (shared, with PTE_COW so that a write after mprotect copies it).
- * Under TCG this matters more than the copy: QEMU keeps translated code by
- * physical page, and a fresh copy per process (a forked server's child
- * faulting in the code its parent never ran) threw those translations away
- * and had them made again every time. Only bytes that never change are
- * cached (inode_data: the image's files, never written in place), keyed by
- * their kernel address and length; the pages are never given back, so
- * their number is bounded. */
-#define FCACHE_SLOTS 2048
-#define FCACHE_PROBE 8
-static struct fcache_slot {
-	const uint8_t *src;
-	uint64_t n;
-	uint64_t pa;
-} fcache[FCACHE_SLOTS];
-static uint64_t fcache_used;
-
-/* The cached page for va in v (with a reference for the caller's mapping),
- * or 0: not such a page, or no room; the caller fills its own. */
-static uint64_t fcache_page(struct vma *v, uint64_t va)
+/* No page (or page table) for a fault at addr: the process is killed
+ * (SIGKILL, as by Linux's OOM killer; pid 1 ends the VM, status 137),
+ * with one line. A thread already leaving is not killed again (its exit
+ * would fault again, and so on): the access fails, -1. */
+static int out_of_memory(uint64_t addr)
 {
-	if (!v->file || (v->prot & PROT_WRITE) || (v->flags & MAP_TYPE) == MAP_SHARED)
-		return 0;
-	uint64_t off = va - v->start;
-	if (off >= v->file_bytes)
-		return 0;
-	const uint8_t *data = inode_data(v->file);
-	if (!data)
-		return 0;
-	uint64_t n = MIN(PAGE_SIZE, v->file_bytes - off);
-	uint64_t foff = v->file_off + off;
-	if (foff > inode_size(v->file) || n > inode_size(v->file) - foff)
-		return 0;
-	const uint8_t *src = data + foff;
-	uint64_t h = (((uint64_t)src >> 12) ^ ((uint64_t)src << 3) ^ n) % FCACHE_SLOTS;
-	struct fcache_slot *e = NULL;
-	for (int i = 0; i < FCACHE_PROBE; i++) {
-		struct fcache_slot *c = &fcache[(h + i) % FCACHE_SLOTS];
-		if (c->src == src && c->n == n) {
-			e = c;
-			break;
-		}
-		if (!c->src) {
-			/* At most 1/32 of memory, and 4 MiB. */
-			if (fcache_used >= MIN(1024, pmem_total_pages() / 32))
-				return 0;
-			uint64_t pa = pmem_alloc();
-			if (!pa)
-				return 0;
-			uint8_t *page = phys_to_virt(pa);
-			memcpy(page, src, n);
-			memset(page + n, 0, PAGE_SIZE - n);
-			c->src = src;
-			c->n = n;
-			c->pa = pa;
-			fcache_used++;
-			e = c;
-			break;
-		}
+	struct proc *p = current;
+	if (cur_thread->exiting)
+		return -1;
+	if (!p->exiting) {
+		char comm[16];
+		proc_comm_of(p, comm);
+		kprintf("htux: out of memory: killed pid %d (%s), %lu KiB resident (page fault at %lx); "
+			"give the VM more with -m\n", p->pid, comm, p->mm->mapped_pages * (PAGE_SIZE / 1024), addr);
 	}
-	if (!e || page_share(e->pa))
-		return 0;
-	return e->pa;
-}
-
-/* No page for a fault at addr: pid 1 ends the VM (status 137), another
- * process is killed (SIGKILL, as by Linux's OOM killer). */
-static __attribute__((noreturn)) void out_of_memory(uint64_t addr)
-{
-	kprintf("htux: out of memory (page fault at %lx in pid %d); give the VM more with -m\n",
-		addr, current->pid);
-	if (current->pid == 1)
+	if (p->pid == 1)
 		vm_exit(137);
 	proc_exit(SIGKILL);
+}
+
+int vm_prepare_write(uint64_t addr, size_t len)
+{
+	uint64_t end = addr + len;
+	if (!current || !current->mm || end < addr || end > USER_TOP)
+		return -1;
+	for (uint64_t va = PAGE_DOWN(addr); va < end; va += PAGE_SIZE) {
+		/* at most: made present (read-only if shared), then copied */
+		for (int tries = 0;; tries++) {
+			uint64_t *pte = paging_walk(current->mm->pml4, va, false);
+			uint64_t e = pte ? *pte : 0;
+			if ((e & PTE_P) && (e & PTE_W))
+				break;
+			if (tries == 2 || vm_fault(va, PF_WRITE | (e & PTE_P ? PF_PRESENT : 0)))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* A write to a present read-only page of a writable area: a private page
@@ -543,7 +451,7 @@ static int break_cow(struct mm *mm, struct vma *v, uint64_t va)
 	if (page_shared(pa)) {
 		uint64_t n = pmem_alloc();
 		if (!n)
-			out_of_memory(va);
+			return out_of_memory(va);
 		memcpy(phys_to_virt(n), phys_to_virt(pa), PAGE_SIZE);
 		page_put(pa);
 		pa = n;
@@ -578,7 +486,7 @@ int vm_fault(uint64_t addr, uint64_t err)
 		return VM_FAULT_SIGBUS;
 	uint64_t *pte = paging_walk(mm->pml4, va, true);
 	if (!pte)
-		return -1;
+		return out_of_memory(addr);   /* no page for a table */
 	if (*pte & PTE_ADDR) {
 		/* A page kept through PROT_NONE: just make it present again. */
 		*pte = (*pte & PTE_KEEP) | pte_flags(*pte, v->prot);
@@ -593,7 +501,7 @@ int vm_fault(uint64_t addr, uint64_t err)
 	}
 	pa = pmem_alloc();
 	if (!pa)
-		out_of_memory(addr);
+		return out_of_memory(addr);
 	if (fill_page(v, va, phys_to_virt(pa))) {
 		pmem_free(pa);
 		return -1;

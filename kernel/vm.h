@@ -80,5 +80,17 @@ bool vm_range_free(struct mm *mm, uint64_t start, uint64_t len);
  * program's access to a file mapping past the end of its file. */
 #define VM_FAULT_SIGBUS (-2)
 int vm_fault(uint64_t addr, uint64_t err);
+/* kernel/filemap.c: writes the dirty pages of v (a shared file area) in
+ * [start, end) back to its file (never past its end: a mapping does not
+ * grow a file). */
+void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end);
+/* kernel/filemap.c: the shared page holding the bytes of a read-only
+ * private file area v at va (program text), with a reference for the
+ * caller's mapping; 0: not such a page, or no room (fill one's own). */
+uint64_t fcache_page(struct vma *v, uint64_t va);
+/* Makes the pages of the current process's [addr, addr+len) present and
+ * writable, as a write would (thread_exit's clear_child_tid, in a thread
+ * already leaving: out of memory fails rather than kills). 0, or -1. */
+int vm_prepare_write(uint64_t addr, size_t len);
 
 #endif

@@ -1,4 +1,5 @@
-/* paging.c: page-table walking and the kernel's direct map. The tables
+/* paging.c: page-table walking (one address, or the entries in use over a
+ * range, skipping absent tables) and the kernel's direct map. The tables
  * start as boot/multiboot.S built them (1 GiB identity, at -2 GiB and at
  * DIRECT_MAP); paging_init() extends the direct map to all RAM and drops
  * the identity map. */
@@ -56,6 +57,45 @@ uint64_t *paging_walk(uint64_t *pml4, uint64_t va, bool create)
 		table = phys_to_virt(*e & PTE_ADDR);
 	}
 	return &table[(va >> 12) & 511];
+}
+
+uint64_t *paging_next(uint64_t *pml4, uint64_t *va, uint64_t end)
+{
+	uint64_t a = *va;
+
+	while (a < end) {
+		uint64_t *table = pml4;
+		int shift;
+		for (shift = 39; shift > 12; shift -= 9) {
+			uint64_t e = table[(a >> shift) & 511];
+			if (!(e & PTE_P) || (e & PTE_PS))
+				break;
+			table = phys_to_virt(e & PTE_ADDR);
+		}
+		if (shift > 12) {
+			/* No table below this entry: nothing mapped up to the
+			 * end of what it covers (512 GiB, 1 GiB or 2 MiB). */
+			uint64_t next = (a | ((1UL << shift) - 1)) + 1;
+			if (next < a)
+				break;
+			a = next;
+			continue;
+		}
+		for (uint64_t *pte = &table[(a >> 12) & 511]; a < end; pte++) {
+			if (*pte) {
+				*va = a;
+				return pte;
+			}
+			if (a + PAGE_SIZE < a)
+				goto none;
+			a += PAGE_SIZE;
+			if (!(a & ((1UL << 21) - 1)))
+				break;   /* the end of this table */
+		}
+	}
+none:
+	*va = end;
+	return NULL;
 }
 
 uint64_t paging_user_flags(int prot)

@@ -12,6 +12,7 @@
 #define PTE_U   0x004UL
 #define PTE_PWT 0x008UL
 #define PTE_PCD 0x010UL
+#define PTE_DIRTY 0x040UL
 #define PTE_PS  0x080UL
 #define PTE_G   0x100UL
 #define PTE_NX  (1UL << 63)
@@ -25,6 +26,14 @@ void paging_init(uint64_t max_phys);
 /* The PTE for va in the tables rooted at pml4; with create, missing
  * tables are allocated (NULL when out of memory). */
 uint64_t *paging_walk(uint64_t *pml4, uint64_t va, bool create);
+/* The first PTE in use (not zero) for an address in [*va, end), with *va
+ * set to that address; NULL (and *va = end) if none. Absent tables are
+ * skipped whole, so a walk costs what is mapped, not the range's size. */
+uint64_t *paging_next(uint64_t *pml4, uint64_t *va, uint64_t end);
+/* for_each_pte(pml4, va, start, end, pte) { ... }: each PTE in use in
+ * [start, end), va its address (page-aligned start). */
+#define for_each_pte(pml4, va, start, end, pte) \
+	for (uint64_t va = (start); ((pte) = paging_next((pml4), &va, (end))); va += PAGE_SIZE)
 /* PTE flags for a user page with PROT_* bits. */
 uint64_t paging_user_flags(int prot);
 bool paging_has_nx(void);

@@ -24,6 +24,9 @@ long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, in
 	if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
 		return -EPERM;
 
+	long err = proc_may_clone();
+	if (err)
+		return err;
 	struct proc *me = current, *p = proc_fork();
 	if (!p)
 		return -ENOMEM;

@@ -1,5 +1,8 @@
-/* sys/mem.c: brk, mmap, munmap, mprotect, mremap and madvise over the
- * program's address space (kernel/vm.c). */
+/* sys/mem.c: brk, mmap, munmap, mprotect, mremap, msync and madvise over
+ * the program's address space (kernel/vm.c), with Linux's checks of the
+ * ranges given: lengths rounding up to 0, ends wrapping past 2^64 or
+ * reaching above user space are refused with Linux's errors, never
+ * mapped. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
@@ -56,6 +59,9 @@ long sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, off_t off)
 		}
 		if (!file || (inode_mode(file) & 0170000) != 0100000)
 			return -ENODEV;
+		/* Linux: the offset's last page must stay below 2^63. */
+		if ((uint64_t)off >> 12 > (INT64_MAX - len) >> 12)
+			return -EOVERFLOW;
 		if (!file_readable(f))
 			return -EACCES;
 		if (type != MAP_PRIVATE && (prot & PROT_WRITE) && !file_writable(f))
@@ -68,7 +74,7 @@ place:
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
-		if (addr < USER_MMAP_MIN || addr + len > USER_TOP || addr + len < addr)
+		if (addr < USER_MMAP_MIN || addr > USER_TOP - len)
 			return -ENOMEM;
 		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !vm_range_free(mm, addr, len))
 			return -EEXIST;
@@ -81,55 +87,92 @@ place:
 	return err ? err : (long)addr;
 }
 
+/* munmap's checks (also for the tail a shrinking mremap drops): all of
+ * [addr, addr + len) in user space. */
+static long unmap_range(uint64_t addr, uint64_t len)
+{
+	if ((addr & (PAGE_SIZE - 1)) || addr > USER_TOP || len > USER_TOP - addr)
+		return -EINVAL;
+	len = PAGE_UP(len);
+	if (len == 0)
+		return -EINVAL;
+	return vm_unmap(current->mm, addr, len);
+}
+
 long sys_munmap(uint64_t addr, size_t len)
 {
-	if ((addr & (PAGE_SIZE - 1)) || len == 0 || addr + len < addr || addr + len > USER_TOP)
-		return -EINVAL;
-	return vm_unmap(current->mm, addr, PAGE_UP(len));
+	return unmap_range(addr, len);
 }
 
 long sys_mprotect(uint64_t addr, size_t len, int prot)
 {
-	if ((addr & (PAGE_SIZE - 1)) || addr + len < addr)
+	if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP))
 		return -EINVAL;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
+	prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
+	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
 	if (len == 0)
 		return 0;
-	return vm_protect(current->mm, addr, PAGE_UP(len), prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
+	len = PAGE_UP(len);
+	if (addr + len <= addr)
+		return -ENOMEM;   /* rounded up to 0, or wraps */
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	return vm_protect(current->mm, addr, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
 long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t newaddr)
 {
 	struct mm *mm = current->mm;
+	bool fixed = flags & MREMAP_FIXED;
 
-	if ((old & (PAGE_SIZE - 1)) || newlen == 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
-	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
+	/* Linux's order of checks: the arguments, then the area. */
+	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) || (old & (PAGE_SIZE - 1)))
 		return -EINVAL;
 	oldlen = PAGE_UP(oldlen);
 	newlen = PAGE_UP(newlen);
+	if (newlen == 0 || newlen > USER_TOP)
+		return -EINVAL;   /* rounded up to 0, or more than user space */
+	if (fixed && (newaddr > USER_TOP - newlen || (newaddr & (PAGE_SIZE - 1)) ||
+		      newaddr < USER_MMAP_MIN || !(flags & MREMAP_MAYMOVE) ||
+		      (old + oldlen > newaddr && newaddr + newlen > old)))
+		return -EINVAL;
 	struct vma *v = vm_find(mm, old);
-	if (!v || oldlen == 0 || v->end < old + oldlen)
+	if (!v)
 		return -EFAULT;
+	/* Growing or moving: the old range (the part kept, when shrinking)
+	 * must lie in one area; a shrink may unmap past it. */
+	if (fixed || newlen > oldlen) {
+		if (oldlen == 0)
+			return -EINVAL;   /* Linux duplicates a shared area; not here */
+		if (MIN(oldlen, newlen) > v->end - old)
+			return -EFAULT;
+	}
 
-	if (flags & MREMAP_FIXED) {
-		if ((newaddr & (PAGE_SIZE - 1)) || newaddr < USER_MMAP_MIN || newaddr + newlen > USER_TOP)
-			return -EINVAL;
-		if (newaddr < old + oldlen && old < newaddr + newlen)
-			return -EINVAL;
-		vm_unmap(mm, newaddr, newlen);
-		long r = vm_move(mm, old, MIN(oldlen, newlen), newaddr);
+	if (fixed) {
+		long r = vm_unmap(mm, newaddr, newlen);
+		if (!r && newlen < oldlen)
+			r = unmap_range(old + newlen, oldlen - newlen);
 		if (r)
 			return r;
-		if (oldlen > newlen)
-			vm_unmap(mm, old + newlen, oldlen - newlen);
-		else if (newlen > oldlen)
-			vm_map(mm, newaddr + oldlen, newlen - oldlen, v->prot, v->flags, NULL, 0, 0, 0);
+		oldlen = MIN(oldlen, newlen);
+		v = vm_find(mm, old);   /* the unmapping may have split it */
+		if (!v)
+			return -EFAULT;
+		int prot = v->prot, vflags = v->flags;
+		r = vm_move(mm, old, oldlen, newaddr);
+		if (r)
+			return r;
+		if (newlen > oldlen)
+			vm_map(mm, newaddr + oldlen, newlen - oldlen, prot, vflags, NULL, 0, 0, 0);
 		return newaddr;
 	}
 	if (newlen <= oldlen) {
-		if (newlen < oldlen)
-			vm_unmap(mm, old + newlen, oldlen - newlen);
+		if (newlen < oldlen) {
+			long r = unmap_range(old + newlen, oldlen - newlen);
+			if (r)
+				return r;
+		}
 		return old;
 	}
 	uint64_t grow = newlen - oldlen;
@@ -161,11 +204,14 @@ long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t 
 long sys_msync(uint64_t addr, size_t len, int flags)
 {
 	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
-	    ((flags & MS_ASYNC) && (flags & MS_SYNC)) || addr + len < addr)
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
+	len = PAGE_UP(len);
+	if (addr + len < addr)
+		return -ENOMEM;
 	if (len == 0)
 		return 0;
-	return vm_sync(current->mm, addr, PAGE_UP(len));
+	return vm_sync(current->mm, addr, len);
 }
 
 /* Whether every page of [start, end) belongs to an area. */
@@ -182,24 +228,25 @@ static bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 
 long sys_madvise(uint64_t addr, size_t len, int advice)
 {
-	if (addr & (PAGE_SIZE - 1))
-		return -EINVAL;
 	switch (advice) {
-	case MADV_DONTNEED:
-	case MADV_FREE: {
-		/* Linux drops the pages of the mapped parts and then reports
-		 * a hole in the range with ENOMEM. */
-		uint64_t end = addr + PAGE_UP(len);
-		if (end < addr)
-			return -EINVAL;
-		vm_zap(current->mm, addr, PAGE_UP(len));
-		return range_mapped(current->mm, addr, end) ? 0 : -ENOMEM;
-	}
+	case MADV_DONTNEED: case MADV_FREE:
 	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
 	case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
 	case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_DONTFORK: case MADV_DOFORK:
-		return 0;   /* advice that changes nothing here */
+		break;   /* all but the first two change nothing here */
 	default:
 		return -EINVAL;
 	}
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	uint64_t end = addr + PAGE_UP(len);
+	if ((len && end == addr) || end < addr)
+		return -EINVAL;   /* rounded up to 0, or wraps */
+	if (end == addr)
+		return 0;
+	/* Linux drops the pages of the mapped parts and then reports a hole
+	 * in the range with ENOMEM. */
+	if (advice == MADV_DONTNEED || advice == MADV_FREE)
+		vm_zap(current->mm, addr, end - addr);
+	return range_mapped(current->mm, addr, end) ? 0 : -ENOMEM;
 }

@@ -429,12 +429,17 @@ long sys_ioprio_get(int which, int who)
 /* ---- memory locking and residency. Locking makes the pages resident
  * (they are never paged out: there is no swap). */
 
-static long range_check(uint64_t start, size_t len, uint64_t *end)
+/* mlock's and munlock's range: the pages holding [start, start + len),
+ * Linux's arithmetic (a length rounding up to 0 is an empty range), all
+ * of it mapped. */
+static long range_check(uint64_t *start, size_t len, uint64_t *end)
 {
-	*end = PAGE_UP(start + len);
-	if (*end < start)
-		return -ENOMEM;
-	for (uint64_t a = PAGE_DOWN(start); a < *end;) {
+	len = PAGE_UP(len + (*start & (PAGE_SIZE - 1)));
+	*start = PAGE_DOWN(*start);
+	*end = *start + len;
+	if (*end < *start)
+		return -EINVAL;
+	for (uint64_t a = *start; a < *end;) {
 		struct vma *v = vm_find(current->mm, a);
 		if (!v)
 			return -ENOMEM;
@@ -446,9 +451,10 @@ static long range_check(uint64_t start, size_t len, uint64_t *end)
 /* Faults in the pages of [start, end) that may be touched. */
 static void populate(uint64_t start, uint64_t end)
 {
-	for (uint64_t a = PAGE_DOWN(start); a < end; a += PAGE_SIZE) {
-		struct vma *v = vm_find(current->mm, a);
-		if (v && v->prot != PROT_NONE)
+	for (struct vma *v = current->mm->vmas; v && v->start < end; v = v->next) {
+		if (v->end <= start || v->prot == PROT_NONE)
+			continue;
+		for (uint64_t a = MAX(start, v->start); a < MIN(end, v->end); a += PAGE_SIZE)
 			(void)*(volatile const char *)a;   /* faults the page in */
 	}
 }
@@ -456,7 +462,7 @@ static void populate(uint64_t start, uint64_t end)
 static long do_mlock(uint64_t start, size_t len)
 {
 	uint64_t end;
-	long e = range_check(start, len, &end);
+	long e = range_check(&start, len, &end);
 	if (e)
 		return e;
 	populate(start, end);
@@ -471,7 +477,7 @@ long sys_mlock2(uint64_t start, size_t len, int flags)
 		return -EINVAL;
 	if (flags & MLOCK_ONFAULT) {
 		uint64_t end;
-		return range_check(start, len, &end);
+		return range_check(&start, len, &end);
 	}
 	return do_mlock(start, len);
 }
@@ -479,7 +485,7 @@ long sys_mlock2(uint64_t start, size_t len, int flags)
 long sys_munlock(uint64_t start, size_t len)
 {
 	uint64_t end;
-	return range_check(start, len, &end);
+	return range_check(&start, len, &end);
 }
 
 long sys_mlockall(int flags)
@@ -497,13 +503,21 @@ long sys_munlockall(void) { return 0; }
 
 long sys_mincore(uint64_t start, size_t len, unsigned char *vec)
 {
+	/* Linux: the range in user space (ENOMEM), vec's addresses too
+	 * (EFAULT), then every page mapped (ENOMEM). */
 	if (start & (PAGE_SIZE - 1))
 		return -EINVAL;
-	uint64_t end;
-	long e = range_check(start, len, &end);
-	if (e)
-		return e;
-	size_t pages = (end - start) / PAGE_SIZE;
+	if (len > USER_TOP || start > USER_TOP - len)
+		return -ENOMEM;
+	size_t pages = PAGE_UP(len) / PAGE_SIZE;
+	if ((uint64_t)vec > USER_TOP - pages)
+		return -EFAULT;
+	for (uint64_t a = start; a < start + len;) {
+		struct vma *v = vm_find(current->mm, a);
+		if (!v)
+			return -ENOMEM;
+		a = v->end;
+	}
 	if (!user_ok(vec, pages, true))
 		return -EFAULT;
 	for (size_t i = 0; i < pages; i++) {

@@ -128,7 +128,8 @@ void proc_limits_init(struct proc *p)
 	lim[RLIMIT_NOFILE] = (struct rlimit64){ NOFILE_DEFAULT, NOFILE_DEFAULT };
 	lim[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
 	lim[RLIMIT_MEMLOCK] = (struct rlimit64){ 8 << 20, 8 << 20 };
-	lim[RLIMIT_NPROC] = (struct rlimit64){ 4096, 4096 };
+	/* Linux: half of threads-max */
+	lim[RLIMIT_NPROC] = (struct rlimit64){ threads_max() / 2, threads_max() / 2 };
 	lim[RLIMIT_SIGPENDING] = (struct rlimit64){ 1024, 1024 };
 	lim[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
 	lim[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };

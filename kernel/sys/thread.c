@@ -42,6 +42,9 @@ long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *c
 	if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
 		return -EPERM;
 
+	long err = proc_may_clone();
+	if (err)
+		return err;
 	struct thread *t = thread_create(cur_thread->tf);
 	if (!t)
 		return -ENOMEM;

@@ -85,7 +85,7 @@ fi
 # A child that takes all memory is killed; the VM and its parent go on.
 if build_static oomchild progs/oomchild.c musl; then
 	htux_run -m 32M "$HTUX_TMP/oomchild"
-	_lines=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^htux: out of memory .* in pid [0-9]*); give the VM more with -m$')
+	_lines=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^htux: out of memory: killed pid [0-9]* (oomchild), [0-9]* KiB resident (page fault at [0-9a-f]*); give the VM more with -m$')
 	_htux=$(printf '%s\n' "$HTUX_STDOUT" | grep -c '^htux: ')
 	_got="status $HTUX_STATUS, $_htux htux: line(s), $_lines"
 	check "a child out of memory is killed (SIGKILL) with one htux: line, its parent goes on" \
