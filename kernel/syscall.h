@@ -26,7 +26,7 @@ extern const syscall_fn syscall_table[SYSCALL_MAX];
 extern const char *const syscall_names[SYSCALL_MAX];
 void syscall_dispatch(struct trapframe *tf);
 
-/* kernel/sys/file.c: descriptors and data */
+/* kernel/sys/file.c and rw.c: descriptors and data */
 long sys_read(int fd, void *buf, size_t n);
 long sys_write(int fd, const void *buf, size_t n);
 long sys_readv(int fd, const struct iovec *iov, int iovcnt);
