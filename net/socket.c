@@ -228,7 +228,7 @@ long sys_socketpair(int family, int type, int protocol, int *usv)
 		return -EINVAL;
 	if (family != AF_UNIX)
 		return family == AF_INET || family == AF_INET6 ? -EOPNOTSUPP : -EAFNOSUPPORT;
-	if (!user_ok(usv, 2 * sizeof(int), true))
+	if (!access_ok(usv, 2 * sizeof(int)))
 		return -EFAULT;
 	struct sock *a, *b;
 	int e = unix_pair(type & SOCK_TYPE_MASK, protocol, &a, &b);
@@ -320,7 +320,7 @@ static long accept4_held(int fd, void *uaddr, int *ulen, int flags)
 		return e;
 	if (!s->ops->accept)
 		return -EOPNOTSUPP;
-	if (uaddr && !user_ok(ulen, sizeof(int), true))
+	if (uaddr && !access_ok(ulen, sizeof(int)))
 		return -EFAULT;
 	struct sock *n;
 	net_poll();
@@ -367,7 +367,7 @@ static long getname(int fd, void *uaddr, int *ulen, bool peer)
 	struct sock *s = sock_from_fd(fd, &e);
 	if (!s)
 		return e;
-	if (!user_ok(ulen, sizeof(int), true))
+	if (!access_ok(ulen, sizeof(int)))
 		return -EFAULT;
 	uint8_t a[SOCK_ADDR_MAX];
 	int len = s->ops->getname(s, a, peer);
@@ -428,9 +428,9 @@ static long recvfrom_held(int fd, void *buf, size_t n, int flags, void *uaddr, i
 	struct sock *s = sock_from_fd(fd, &e);
 	if (!s)
 		return e;
-	if (n && !user_ok(buf, n, true))
+	if (n && !access_ok(buf, n))
 		return -EFAULT;
-	if (uaddr && !user_ok(ulen, sizeof(int), true))
+	if (uaddr && !access_ok(ulen, sizeof(int)))
 		return -EFAULT;
 	struct sock_msg m = { .flags = flags };
 	net_poll();
@@ -463,7 +463,7 @@ static struct iovec *iov_in(const struct iovec *uiov, size_t cnt, bool to_user, 
 	*total = 0;
 	for (size_t i = 0; i < cnt; i++) {
 		if (v[i].iov_len > 0x7ffff000 - *total || (v[i].iov_len &&
-		    !user_ok(v[i].iov_base, v[i].iov_len, to_user))) {
+		    !access_ok(v[i].iov_base, v[i].iov_len))) {
 			kfree(v);
 			*err = v[i].iov_len > 0x7ffff000 ? -EINVAL : -EFAULT;
 			return NULL;

@@ -52,15 +52,22 @@ const void *mf_data(struct inode *ino)
 	return S_ISREG(ino->mode) && !M(ino)->owned ? M(ino)->data : NULL;
 }
 
+/* The copies to and from the program take no fault that sleeps while they
+ * use m->data (another thread's write may move it, a truncate shrink it):
+ * at a page not there yet they stop, bring it in, and go on from what the
+ * file is then. A fault part way gives a short count, as Linux. */
 static ssize_t mf_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
 {
 	struct inode *ino = f->ino;
-	if (off >= ino->size)
-		return 0;
-	n = MIN(n, ino->size - off);
-	if (xcopy_out(buf, M(ino)->data + off, n, user))
-		return -EFAULT;
-	return (ssize_t)n;
+	size_t done = 0;
+	while (done < n && off + done < ino->size) {
+		size_t k = MIN(n - done, ino->size - (off + done));
+		size_t c = xcopy_out_nosleep((uint8_t *)buf + done, M(ino)->data + off + done, k, user);
+		done += c;
+		if (c < k && fault_in_user((uint8_t *)buf + done, true))
+			return done ? (ssize_t)done : -EFAULT;
+	}
+	return (ssize_t)done;
 }
 
 static ssize_t mf_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
@@ -71,18 +78,25 @@ static ssize_t mf_write(struct file *f, const void *buf, size_t n, uint64_t off,
 		return 0;
 	if (off >= MINIFS_MAX_FILE || n > MINIFS_MAX_FILE - off)
 		return -EFBIG;
-	int e = reserve(m, off + n);
-	if (e)
-		return e;
-	if (off > ino->size)
-		memset(m->data + ino->size, 0, off - ino->size);
-	if (xcopy_in(m->data + off, buf, n, user)) {
-		return -EFAULT;
+	size_t done = 0;
+	int e = 0;
+	while (done < n) {
+		uint64_t at = off + done;
+		if ((e = reserve(m, off + n)))
+			break;
+		if (at > ino->size)
+			memset(m->data + ino->size, 0, at - ino->size);
+		size_t c = xcopy_in_nosleep(m->data + at, (const uint8_t *)buf + done, n - done, user);
+		done += c;
+		if (c && at + c > ino->size)
+			ino->size = at + c;
+		if (done < n && (e = fault_in_user((const uint8_t *)buf + done, false)))
+			break;
 	}
-	if (off + n > ino->size)
-		ino->size = off + n;
+	if (!done)
+		return e;
 	ino->mtime = ino->ctime = fs_now();
-	return (ssize_t)n;
+	return (ssize_t)done;
 }
 
 const struct file_ops mf_reg_fops = {

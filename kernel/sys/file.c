@@ -240,6 +240,8 @@ struct dents {
 	size_t cap, used;
 	int err;
 	bool full;
+	bool fault;   /* stopped at ubuf + fault_at: its page is not there yet */
+	size_t fault_at;
 };
 
 static int dents_emit(void *ctx, const char *name, size_t len, uint64_t ino,
@@ -261,8 +263,11 @@ static int dents_emit(void *ctx, const char *name, size_t len, uint64_t ino,
 	de->d_reclen = (uint16_t)reclen;
 	de->d_type = (uint8_t)type;
 	memcpy(de->d_name, name, len);
-	if (copy_to_user(d->ubuf + d->used, rec, reclen)) {
-		d->err = -EFAULT;
+	/* the filesystem walks its entries meanwhile: no fault that sleeps */
+	size_t c = copy_to_user_nosleep(d->ubuf + d->used, rec, reclen);
+	if (c < reclen) {
+		d->fault = true;
+		d->fault_at = d->used + c;
 		return 1;
 	}
 	d->used += reclen;
@@ -280,9 +285,21 @@ long sys_getdents64(int fd, void *buf, size_t n)
 		return -ENOTDIR;
 	if (!f->ino->ops || !f->ino->ops->readdir)
 		return -ENOTDIR;
-	struct dents d = { .ubuf = buf, .cap = MIN(n, MAX_RW), .used = 0, .err = 0, .full = false };
+	struct dents d = { .ubuf = buf, .cap = MIN(n, MAX_RW) };
 	uint64_t pos = f->off;
-	int e = f->ino->ops->readdir(f->ino, &pos, dents_emit, &d);
+	int e;
+	for (;;) {
+		e = f->ino->ops->readdir(f->ino, &pos, dents_emit, &d);
+		if (!d.fault)
+			break;
+		/* the entry that did not fit was not taken: bring the page
+		 * in (it may sleep) and go on from it */
+		d.fault = false;
+		if (fault_in_user(d.ubuf + d.fault_at, true)) {
+			d.err = -EFAULT;
+			break;
+		}
+	}
 	f->off = pos;
 	if (d.used)
 		return (long)d.used;

@@ -449,7 +449,7 @@ static void populate(uint64_t start, uint64_t end)
 	for (uint64_t a = PAGE_DOWN(start); a < end; a += PAGE_SIZE) {
 		struct vma *v = vm_find(current->mm, a);
 		if (v && v->prot != PROT_NONE)
-			(void)*(volatile const char *)a;   /* faults the page in */
+			(void)fault_in_user((const void *)a, false);
 	}
 }
 
@@ -504,7 +504,7 @@ long sys_mincore(uint64_t start, size_t len, unsigned char *vec)
 	if (e)
 		return e;
 	size_t pages = (end - start) / PAGE_SIZE;
-	if (!user_ok(vec, pages, true))
+	if (!access_ok(vec, pages))
 		return -EFAULT;
 	for (size_t i = 0; i < pages; i++) {
 		uint64_t *pte = paging_walk(current->mm->pml4, start + i * PAGE_SIZE, false);

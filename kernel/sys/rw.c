@@ -124,7 +124,7 @@ static struct iovec *get_iov(const struct iovec *uiov, int cnt, bool to_user, si
 			return NULL;
 		}
 		total += v[i].iov_len;
-		if (v[i].iov_len && !user_ok(v[i].iov_base, v[i].iov_len, to_user)) {
+		if (v[i].iov_len && !access_ok(v[i].iov_base, v[i].iov_len)) {
 			kfree(v);
 			*err = -EFAULT;
 			return NULL;

@@ -220,7 +220,7 @@ long sys_vmsplice(int fd, const struct iovec *uiov, unsigned long nr, unsigned f
 		if (v[i].iov_len > MAX_RW - total)
 			v[i].iov_len = MAX_RW - total;
 		total += v[i].iov_len;
-		if (v[i].iov_len && !user_ok(v[i].iov_base, v[i].iov_len, !wr))
+		if (v[i].iov_len && !access_ok(v[i].iov_base, v[i].iov_len))
 			r = -EFAULT;
 	}
 	bool nb = (flags & SPLICE_F_NONBLOCK) || (f->flags & O_NONBLOCK);
