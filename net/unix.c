@@ -532,8 +532,6 @@ again:
 		}
 		if (u->shut_rd || (!is_dgram(u) && (u->peer_gone || (u->peer && u->peer->shut_wr))))
 			return 0;
-		if (n == 0 && is_stream(u))
-			return 0;
 		int e = sock_wait(s, nonblock, s->rcvtimeo);
 		if (e)
 			return e;

@@ -1,6 +1,7 @@
 /* sys/rw.c: the system calls on a descriptor's data: read and write, their
  * positional (pread64, pwrite64) and vector forms (readv, writev, preadv,
- * pwritev). */
+ * pwritev). A buffer or iovec not wholly in user space is EFAULT before
+ * the file sees it (Linux's access_ok); the file's copies find the rest. */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
@@ -10,17 +11,23 @@
 
 /* ---- read and write */
 
-/* The data of f at *pos (NULL: the file position), buf in user memory. */
+/* The data of f at *pos (NULL: the file position), buf in user memory.
+ * As Linux, a buffer not wholly in user space is EFAULT before the file
+ * sees it, even where it would not touch it (/dev/null); one in user space
+ * but not mapped is the file's to find (or not) when it copies. */
 static ssize_t do_read(struct file *f, void *buf, size_t n, const uint64_t *pos)
 {
 	if (!file_readable(f))
 		return -EBADF;
-	if (S_ISDIR(f->ino->mode))
-		return -EISDIR;
-	if (!f->ops || !f->ops->read)
+	bool dir = S_ISDIR(f->ino->mode);
+	if (!dir && (!f->ops || !f->ops->read))
 		return -EINVAL;
-	if (pos && (f->ops->flags & FOP_STREAM))
+	if (!dir && pos && (f->ops->flags & FOP_STREAM))
 		return -ESPIPE;
+	if (!access_ok(buf, n))
+		return -EFAULT;
+	if (dir)
+		return -EISDIR;
 	if (n == 0)
 		return 0;
 	n = MIN(n, MAX_RW);
@@ -41,6 +48,8 @@ static ssize_t do_write(struct file *f, const void *buf, size_t n, const uint64_
 		return -EINVAL;
 	if (pos && (f->ops->flags & FOP_STREAM))
 		return -ESPIPE;
+	if (!access_ok(buf, n))
+		return -EFAULT;
 	if (n == 0)
 		return 0;
 	n = MIN(n, MAX_RW);
@@ -78,29 +87,28 @@ long sys_write(int fd, const void *buf, size_t n)
 
 long sys_pread64(int fd, void *buf, size_t n, off_t off)
 {
+	if (!pos_ok(off))
+		return -EINVAL;   /* before the descriptor, as Linux */
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	if (!pos_ok(off))
-		return -EINVAL;
 	uint64_t pos = (uint64_t)off;
 	return do_read(f, buf, n, &pos);
 }
 
 long sys_pwrite64(int fd, const void *buf, size_t n, off_t off)
 {
+	if (!pos_ok(off))
+		return -EINVAL;   /* before the descriptor, as Linux */
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	if (!pos_ok(off))
-		return -EINVAL;
 	uint64_t pos = (uint64_t)off;
 	return do_write(f, buf, n, &pos);
 }
 
 /* Copies in and checks an iovec array; kfree the result. */
-static struct iovec *get_iov(const struct iovec *uiov, int cnt, bool to_user, size_t *total_out,
-			     long *err)
+static struct iovec *get_iov(const struct iovec *uiov, int cnt, size_t *total_out, long *err)
 {
 	if (cnt < 0 || cnt > UIO_MAXIOV) {
 		*err = -EINVAL;
@@ -116,21 +124,22 @@ static struct iovec *get_iov(const struct iovec *uiov, int cnt, bool to_user, si
 		*err = -EFAULT;
 		return NULL;
 	}
+	/* as Linux: a negative length is EINVAL, before any base is looked
+	 * at; a base not in user space is EFAULT, even for 0 bytes */
 	size_t total = 0;
-	for (int i = 0; i < cnt; i++) {
-		if (v[i].iov_len > (size_t)INT64_MAX - total) {
-			kfree(v);
-			*err = -EINVAL;
-			return NULL;
-		}
-		total += v[i].iov_len;
-		if (v[i].iov_len && !access_ok(v[i].iov_base, v[i].iov_len)) {
-			kfree(v);
-			*err = -EFAULT;
-			return NULL;
-		}
-	}
 	*err = 0;
+	for (int i = 0; i < cnt; i++)
+		if (v[i].iov_len > (size_t)INT64_MAX)
+			*err = -EINVAL;
+	for (int i = 0; i < cnt && !*err; i++) {
+		if (!access_ok(v[i].iov_base, v[i].iov_len))
+			*err = -EFAULT;
+		total += v[i].iov_len;   /* no overflow: each is below USER_TOP */
+	}
+	if (*err) {
+		kfree(v);
+		return NULL;
+	}
 	*total_out = total;
 	return v;
 }
@@ -203,7 +212,7 @@ static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, const ui
 {
 	long err;
 	size_t len;
-	struct iovec *v = get_iov(uiov, cnt, !wr, &len, &err);
+	struct iovec *v = get_iov(uiov, cnt, &len, &err);
 	if (!v)
 		return err;
 	if (!pos0 && len && f->ops && (f->ops->flags & FOP_STREAM)) {
