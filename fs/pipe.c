@@ -94,9 +94,18 @@ static ssize_t pipe_read(struct file *f, void *buf, size_t n, uint64_t off, bool
 		if (!empty(p)) {
 			struct pipe_slot *s = slot_at(p, p->tail);
 			size_t k = MIN((size_t)s->len, n - done);
-			if (xcopy_out((uint8_t *)buf + done, s->page + s->off, k, user)) {
-				err = -EFAULT;
-				break;
+			/* a fault that sleeps lets other readers take the slot:
+			 * copy only to pages that are there, else bring the
+			 * next in and look again; the bytes of a slot count
+			 * when all came (else they are read again, as Linux) */
+			size_t c = xcopy_out_nosleep((uint8_t *)buf + done, s->page + s->off, k, user);
+			if (c < k) {
+				if (fault_in_user((uint8_t *)buf + done + c, true)) {
+					err = -EFAULT;
+					break;
+				}
+				was_full |= full(p);   /* a writer may have filled it */
+				continue;
 			}
 			done += k;
 			s->off += (uint32_t)k;
@@ -135,15 +144,18 @@ static ssize_t pipe_read(struct file *f, void *buf, size_t n, uint64_t off, bool
 	return done ? (ssize_t)done : err;
 }
 
-/* Copies k bytes of the write into a fresh slot at the head. */
+/* Copies k bytes of the write into a fresh slot at the head; 1: a page of
+ * buf was brought in (the copy could have slept meanwhile: look at the
+ * pipe again). */
 static int push_slot(struct pipe *p, const uint8_t *buf, size_t k, bool packet, bool user)
 {
 	uint8_t *pg = page_get(p);
 	if (!pg)
 		return -ENOMEM;
-	if (xcopy_in(pg, buf, k, user)) {
+	size_t c = xcopy_in_nosleep(pg, buf, k, user);
+	if (c < k) {
 		page_put(p, pg);
-		return -EFAULT;
+		return fault_in_user(buf + c, false) ? -EFAULT : 1;
 	}
 	struct pipe_slot *s = slot_at(p, p->head);
 	s->page = pg;
@@ -170,9 +182,9 @@ static ssize_t pipe_write(struct file *f, const void *buf, size_t n, uint64_t of
 	size_t head = n & (PAGE_SIZE - 1);
 	if (head && !empty(p)) {
 		struct pipe_slot *s = slot_at(p, p->head - 1);
-		if (!s->packet && s->off + s->len + head <= PAGE_SIZE) {
-			if (xcopy_in(s->page + s->off + s->len, src, head, user))
-				return -EFAULT;
+		/* (if its pages are not all there, fresh slots take it) */
+		if (!s->packet && s->off + s->len + head <= PAGE_SIZE &&
+		    xcopy_in_nosleep(s->page + s->off + s->len, src, head, user) == head) {
 			s->len += (uint32_t)head;
 			done = head;
 		}
@@ -187,6 +199,8 @@ static ssize_t pipe_write(struct file *f, const void *buf, size_t n, uint64_t of
 		if (!full(p)) {
 			size_t k = MIN(PAGE_SIZE, n - done);
 			int e = push_slot(p, src + done, k, packet, user);
+			if (e == 1)
+				continue;
 			if (e) {
 				err = e;
 				break;
@@ -312,7 +326,7 @@ long sys_pipe2(int *ufds, int flags)
 {
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
-	if (!user_ok(ufds, 2 * sizeof(int), true))
+	if (!access_ok(ufds, 2 * sizeof(int)))
 		return -EFAULT;
 	struct pipe *p = pipe_new();
 	if (!p)

@@ -222,7 +222,9 @@ int etc_init(void);                          /* /etc/passwd, group, hosts, resol
 void etc_set_resolv(const char *text);       /* our resolv.conf says text (kept by the caller) */
 int blockdev_nodes_init(void);               /* /dev/vda, ... for the disks found (fs/blockdev.c) */
 
-/* Copies to/from a user or kernel buffer; 0 or -EFAULT. */
+/* Copies to/from a user or kernel buffer; 0 or -EFAULT. The _partial
+ * forms return the bytes copied (n: all), for a file's read or write that
+ * returns the part before the fault, as Linux's regular files do. */
 static inline int xcopy_out(void *dst, const void *src, size_t n, bool user)
 {
 	if (user)
@@ -237,6 +239,39 @@ static inline int xcopy_in(void *dst, const void *src, size_t n, bool user)
 		return copy_from_user(dst, src, n);
 	memcpy(dst, src, n);
 	return 0;
+}
+
+static inline size_t xcopy_out_partial(void *dst, const void *src, size_t n, bool user)
+{
+	if (user)
+		return copy_to_user_partial(dst, src, n);
+	memcpy(dst, src, n);
+	return n;
+}
+
+static inline size_t xcopy_in_partial(void *dst, const void *src, size_t n, bool user)
+{
+	if (user)
+		return copy_from_user_partial(dst, src, n);
+	memcpy(dst, src, n);
+	return n;
+}
+
+/* The _nosleep copies (kernel.h) for a user or kernel buffer. */
+static inline size_t xcopy_out_nosleep(void *dst, const void *src, size_t n, bool user)
+{
+	if (user)
+		return copy_to_user_nosleep(dst, src, n);
+	memcpy(dst, src, n);
+	return n;
+}
+
+static inline size_t xcopy_in_nosleep(void *dst, const void *src, size_t n, bool user)
+{
+	if (user)
+		return copy_from_user_nosleep(dst, src, n);
+	memcpy(dst, src, n);
+	return n;
 }
 
 #endif

@@ -22,11 +22,12 @@
 static struct proc proc0;
 struct proc *current;
 
-/* Pushes n bytes onto the user stack at *sp; returns their address. */
+/* Pushes n bytes onto the user stack at *sp; returns their address. (The
+ * copy cannot fail: the stack area is 8 MiB, the strings at most 2.) */
 static uint64_t push(uint64_t *sp, const void *data, size_t n)
 {
 	*sp -= n;
-	memcpy((void *)*sp, data, n);
+	(void)copy_to_user((void *)*sp, data, n);
 	return *sp;
 }
 

@@ -1,5 +1,5 @@
 /* kernel.h: the kernel's common vocabulary: types, logging, panic, strings,
- * the kernel heap, user-pointer checks and a few helpers every file uses. */
+ * the kernel heap, user-memory access and a few helpers every file uses. */
 #ifndef HTUX_KERNEL_H
 #define HTUX_KERNEL_H
 
@@ -89,15 +89,43 @@ void *kzalloc(size_t size);
 void *krealloc(void *p, size_t size);
 void kfree(void *p);
 
-/* User memory (kernel/vm.c): check that [p, p+n) is mapped user memory
- * with the access asked for, faulting pages in as needed. The copy
- * helpers return 0 or -EFAULT. */
-bool user_ok(const void *p, size_t n, bool write);
+/* User memory (kernel/uaccess.c, arch/x86_64/uaccess.S). The kernel
+ * touches user memory only through these: they survive a fault on any
+ * byte (an unmapped page, an area unmapped by another thread while a fault
+ * slept) and report it. access_ok is the cheap check that [p, p+n) lies
+ * wholly below USER_TOP, without wrapping (Linux's); the copies do it
+ * themselves. copy_from_user and copy_to_user return 0 or -EFAULT; the
+ * _partial forms return the bytes copied (n: all; the first that many were
+ * copied), for the calls that return a short count. */
+bool access_ok(const void *p, size_t n);
 int copy_from_user(void *dst, const void *usrc, size_t n);
 int copy_to_user(void *udst, const void *src, size_t n);
+size_t copy_from_user_partial(void *dst, const void *usrc, size_t n);
+size_t copy_to_user_partial(void *udst, const void *src, size_t n);
+int clear_user(void *udst, size_t n);   /* zeroes; 0 or -EFAULT */
+size_t clear_user_partial(void *udst, size_t n);
+/* A fault in a copy may sleep (a page of a file on a disk), and other
+ * threads run meanwhile: a caller that holds pointers into shared things
+ * (a pipe's buffers, a file's bytes, a list it walks) uses these, which
+ * copy (returning the bytes copied) only up to the first page not yet
+ * there; then, holding nothing, it calls fault_in_user for the page at the
+ * first byte not copied (it may sleep; 0 or -EFAULT) and starts over from
+ * what it finds. */
+size_t copy_from_user_nosleep(void *dst, const void *usrc, size_t n);
+size_t copy_to_user_nosleep(void *udst, const void *src, size_t n);
+int fault_in_user(const void *uaddr, bool write);
 /* Copies a NUL-terminated user string of at most max-1 bytes; returns its
  * length, -EFAULT, or -ENAMETOOLONG. */
 long strncpy_from_user(char *dst, const char *usrc, size_t max);
+/* One value of *uptr's type: get_user(x, uptr) reads *uptr into x,
+ * put_user(x, uptr) writes x there; 0 or -EFAULT. */
+#define get_user(x, uptr) copy_from_user(&(x), (uptr), sizeof(*(uptr)))
+#define put_user(x, uptr) ({ __typeof__(*(uptr)) pu_ = (x); \
+			     copy_to_user((uptr), &pu_, sizeof(pu_)); })
+/* A fault in the kernel at a user access: resumes tf at the access's fixup
+ * (the copy then fails) and returns true, or false if tf is no such fault. */
+struct trapframe;
+bool uaccess_fixup(struct trapframe *tf);
 
 /* Time (arch/x86_64/tsc.c, rtc.c). */
 void time_init(void);            /* marks the boot instant */

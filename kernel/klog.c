@@ -114,7 +114,7 @@ long sys_syslog(int type, char *buf, int len)
 			return -EINVAL;
 		if (len == 0)
 			return 0;
-		if (!user_ok(buf, (size_t)len, true))
+		if (!access_ok(buf, (size_t)len))
 			return -EFAULT;
 		while (rd == head)
 			if (waitq_wait(&klog_wq, 0) == WAKE_SIGNAL)
@@ -136,7 +136,7 @@ long sys_syslog(int type, char *buf, int len)
 			return -EINVAL;
 		if (len == 0)
 			return 0;
-		if (!user_ok(buf, (size_t)len, true))
+		if (!access_ok(buf, (size_t)len))
 			return -EFAULT;
 		uint64_t start = MAX(first, clr);
 		while (head - start > (uint64_t)len)    /* the newest records that fit */

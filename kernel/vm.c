@@ -2,8 +2,8 @@
  * shared), areas (VMAs) kept sorted in a list, pages allocated and filled
  * (zeros, or the file's bytes for a private file mapping) on first touch,
  * unmapping and protection changes that split areas as Linux does, the
- * copy for fork (pages shared copy-on-write), and the checks on user
- * pointers. */
+ * copy for fork (pages shared copy-on-write). User pointers are checked
+ * and copied by kernel/uaccess.c. */
 #include "kernel/kernel.h"
 #include "kernel/vm.h"
 #include "kernel/proc.h"
@@ -509,56 +509,4 @@ int vm_fault(uint64_t addr, uint64_t err)
 	*pte = pa | paging_user_flags(v->prot);
 	mm->mapped_pages++;
 	return 0;
-}
-
-/* ---- user pointers ------------------------------------------------- */
-
-bool user_ok(const void *p, size_t n, bool write)
-{
-	uint64_t a = (uint64_t)p, end = a + n;
-	if (n == 0)
-		return true;
-	if (!current || end < a || end > USER_TOP)
-		return false;
-	while (a < end) {
-		struct vma *v = vm_find(current->mm, a);
-		if (!v || !(v->prot & (write ? PROT_WRITE : PROT_READ | PROT_WRITE | PROT_EXEC)))
-			return false;
-		a = v->end;
-	}
-	return true;
-}
-
-int copy_from_user(void *dst, const void *usrc, size_t n)
-{
-	if (!user_ok(usrc, n, false))
-		return -EFAULT;
-	memcpy(dst, usrc, n);
-	return 0;
-}
-
-int copy_to_user(void *udst, const void *src, size_t n)
-{
-	if (!user_ok(udst, n, true))
-		return -EFAULT;
-	memcpy(udst, src, n);
-	return 0;
-}
-
-long strncpy_from_user(char *dst, const char *usrc, size_t max)
-{
-	uint64_t a = (uint64_t)usrc;
-	size_t i = 0;
-	while (i < max) {
-		/* check one page at a time */
-		size_t chunk = MIN(max - i, PAGE_SIZE - ((a + i) & (PAGE_SIZE - 1)));
-		if (!user_ok(usrc + i, chunk, false))
-			return -EFAULT;
-		for (size_t k = 0; k < chunk; k++, i++) {
-			dst[i] = usrc[i];
-			if (!dst[i])
-				return (long)i;
-		}
-	}
-	return -ENAMETOOLONG;
 }

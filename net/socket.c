@@ -228,7 +228,7 @@ long sys_socketpair(int family, int type, int protocol, int *usv)
 		return -EINVAL;
 	if (family != AF_UNIX)
 		return family == AF_INET || family == AF_INET6 ? -EOPNOTSUPP : -EAFNOSUPPORT;
-	if (!user_ok(usv, 2 * sizeof(int), true))
+	if (!access_ok(usv, 2 * sizeof(int)))
 		return -EFAULT;
 	struct sock *a, *b;
 	int e = unix_pair(type & SOCK_TYPE_MASK, protocol, &a, &b);
@@ -266,11 +266,10 @@ static int addr_in(uint8_t *k, const void *uaddr, int len)
 }
 
 /* Copies an address of len bytes out to (uaddr, *ulen) as Linux does:
- * truncated to the caller's room, the full length written back. */
+ * truncated to the caller's room, the full length written back (a NULL
+ * uaddr is the caller's to skip: getsockname copies to it, and fails). */
 static int addr_out(const uint8_t *k, int len, void *uaddr, int *ulen)
 {
-	if (!uaddr)
-		return 0;
 	int room;
 	if (copy_from_user(&room, ulen, sizeof(room)))
 		return -EFAULT;
@@ -320,8 +319,6 @@ static long accept4_held(int fd, void *uaddr, int *ulen, int flags)
 		return e;
 	if (!s->ops->accept)
 		return -EOPNOTSUPP;
-	if (uaddr && !user_ok(ulen, sizeof(int), true))
-		return -EFAULT;
 	struct sock *n;
 	net_poll();
 	e = s->ops->accept(s, &n, s->file->flags & O_NONBLOCK);
@@ -334,7 +331,7 @@ static long accept4_held(int fd, void *uaddr, int *ulen, int flags)
 		return nfd;
 	if (alen < 0)
 		alen = 0;
-	if ((e = addr_out(a, alen, uaddr, ulen))) {
+	if (uaddr && (e = addr_out(a, alen, uaddr, ulen))) {
 		fd_close(nfd);
 		return e;
 	}
@@ -367,8 +364,6 @@ static long getname(int fd, void *uaddr, int *ulen, bool peer)
 	struct sock *s = sock_from_fd(fd, &e);
 	if (!s)
 		return e;
-	if (!user_ok(ulen, sizeof(int), true))
-		return -EFAULT;
 	uint8_t a[SOCK_ADDR_MAX];
 	int len = s->ops->getname(s, a, peer);
 	if (len < 0)
@@ -428,9 +423,7 @@ static long recvfrom_held(int fd, void *buf, size_t n, int flags, void *uaddr, i
 	struct sock *s = sock_from_fd(fd, &e);
 	if (!s)
 		return e;
-	if (n && !user_ok(buf, n, true))
-		return -EFAULT;
-	if (uaddr && !user_ok(ulen, sizeof(int), true))
+	if (!access_ok(buf, MIN(n, (size_t)0x7ffff000)))
 		return -EFAULT;
 	struct sock_msg m = { .flags = flags };
 	net_poll();
@@ -462,8 +455,7 @@ static struct iovec *iov_in(const struct iovec *uiov, size_t cnt, bool to_user, 
 	}
 	*total = 0;
 	for (size_t i = 0; i < cnt; i++) {
-		if (v[i].iov_len > 0x7ffff000 - *total || (v[i].iov_len &&
-		    !user_ok(v[i].iov_base, v[i].iov_len, to_user))) {
+		if (v[i].iov_len > 0x7ffff000 - *total || !access_ok(v[i].iov_base, v[i].iov_len)) {
 			kfree(v);
 			*err = v[i].iov_len > 0x7ffff000 ? -EINVAL : -EFAULT;
 			return NULL;
@@ -486,8 +478,8 @@ static void drop_files(struct sock_msg *m)
 /* SCM_RIGHTS in a sendmsg's control data: the files to pass. */
 static int control_in(struct sock *s, const struct k_msghdr *h, struct sock_msg *m)
 {
-	if (!h->msg_control || !h->msg_controllen)
-		return 0;
+	if (!h->msg_controllen)
+		return 0;    /* else copied in even from NULL (EFAULT), as Linux */
 	if (h->msg_controllen > 65536)
 		return -ENOBUFS;
 	uint8_t *c = kmalloc(h->msg_controllen);

@@ -463,12 +463,19 @@ static ssize_t unix_recv(struct sock *s, void *buf, size_t n, bool user, struct 
 	if (!is_dgram(u) && u->st != U_CONNECTED && !u->was_connected)
 		return u->st == U_LISTEN || !is_stream(u) ? -ENOTCONN : -EINVAL;
 	for (;;) {
+again:
 		if (u->q) {
 			if (!is_stream(u)) {         /* one message */
 				struct umsg *m = u->q;
 				size_t c = MIN(m->len, n);
-				if (c && xcopy_out(buf, m->data, c, user))
-					return -EFAULT;
+				/* no fault that sleeps while m is used: another
+				 * reader could take it (see fault_in_user) */
+				size_t got = xcopy_out_nosleep(buf, m->data, c, user);
+				if (got < c) {
+					if (fault_in_user((uint8_t *)buf + got, true))
+						return -EFAULT;
+					continue;
+				}
 				memcpy(sm->addr, m->from, m->fromlen);
 				sm->addrlen = m->fromlen;
 				if (c < m->len)
@@ -489,8 +496,15 @@ static ssize_t unix_recv(struct sock *s, void *buf, size_t n, bool user, struct 
 				if (m->nfiles && done)
 					break;               /* files start a read of their own */
 				size_t c = MIN(m->len - m->off, n - done);
-				if (c && xcopy_out((uint8_t *)buf + done, m->data + m->off, c, user))
-					return done ? (ssize_t)done : -EFAULT;
+				size_t got = xcopy_out_nosleep((uint8_t *)buf + done, m->data + m->off, c,
+							       user);
+				if (got < c) {
+					if (done)
+						break;   /* what came so far */
+					if (fault_in_user((uint8_t *)buf + got, true))
+						return -EFAULT;
+					goto again;
+				}
 				done += c;
 				if (peek) {
 					m = m->next;
@@ -517,8 +531,6 @@ static ssize_t unix_recv(struct sock *s, void *buf, size_t n, bool user, struct 
 			return more < 0 ? (ssize_t)done : (ssize_t)done + more;
 		}
 		if (u->shut_rd || (!is_dgram(u) && (u->peer_gone || (u->peer && u->peer->shut_wr))))
-			return 0;
-		if (n == 0 && is_stream(u))
 			return 0;
 		int e = sock_wait(s, nonblock, s->rcvtimeo);
 		if (e)

@@ -1,6 +1,8 @@
 /* trap.c: what happens on a CPU exception or interrupt: page faults go to
  * the address space (kernel/vm.c), faults of the program end it with the
- * matching signal, anything else in the kernel is a panic with a dump. */
+ * matching signal, a fault of a user copy that finds no page makes the copy
+ * fail (kernel/uaccess.c), anything else in the kernel is a panic with a
+ * dump. */
 #include "kernel/kernel.h"
 #include "kernel/vm.h"
 #include "kernel/signal.h"
@@ -85,6 +87,8 @@ void trap(struct trapframe *tf)
 	}
 	if (tf->trapno > T_IRQ0)
 		goto out;   /* spurious ones need no EOI */
+	if (!from_user && uaccess_fixup(tf))
+		goto out;   /* a copy from or to user memory fails */
 	if (from_user)
 		user_fault(tf);
 	else

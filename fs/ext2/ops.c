@@ -406,6 +406,17 @@ static void read_ahead(struct ext2_node *n, uint64_t lblk, uint32_t blk)
 	bread_ahead(fs, blk, count);
 }
 
+/* How much of the chunk bytes at buf + done can be read: all, or up to the
+ * first page that cannot (bringing them in; it may sleep). */
+static size_t user_readable(const void *buf, size_t done, size_t chunk)
+{
+	const uint8_t *p = (const uint8_t *)buf + done;
+	for (size_t at = 0; at < chunk; at = PAGE_DOWN((uint64_t)p + at) + PAGE_SIZE - (uint64_t)p)
+		if (fault_in_user(p + at, false))
+			return at;
+	return chunk;
+}
+
 ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool user, bool write)
 {
 	struct ext2_fs *fs = n->fs;
@@ -430,15 +441,24 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 		size_t chunk = MIN(fs->bsize - bo, len - done);
 		uint32_t blk;
 		bool fresh;
+		/* A write stops at the first byte it cannot read (so it is
+		 * short, as Linux's), found before a block is given to it; a
+		 * block is written whole without reading it first only when
+		 * all of the chunk is there to copy. */
+		if (write && user && (chunk = user_readable(buf, done, chunk)) == 0) {
+			e = -EFAULT;
+			break;
+		}
 		if ((e = ext2_bmap(n, lblk, write, &blk, &fresh)) != 0)
 			break;
 		if (!write && !blk) {
-			if (xcopy_out((uint8_t *)buf + done, zeros, chunk, user)) {
+			size_t c = xcopy_out_partial((uint8_t *)buf + done, zeros, chunk, user);
+			done += c;
+			if (c < chunk) {
 				e = -EFAULT;
 				break;
 			}
 			n->rd_next = lblk + 1;
-			done += chunk;
 			continue;
 		}
 		if (!write && lblk != n->rd_next && lblk + 1 != n->rd_next)
@@ -450,24 +470,26 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 		struct ext2_buf *b = whole ? bget_zero(fs, blk, false, &e) : bread(fs, blk, false, &e);
 		if (!b)
 			break;
+		size_t c;
 		if (write) {
-			if (xcopy_in(b->data + bo, (uint8_t *)buf + done, chunk, user))
-				e = -EFAULT;
+			c = xcopy_in_partial(b->data + bo, (uint8_t *)buf + done, chunk, user);
 			bdirty(fs, b);
-		} else if (xcopy_out((uint8_t *)buf + done, b->data + bo, chunk, user)) {
-			e = -EFAULT;
+		} else {
+			c = xcopy_out_partial((uint8_t *)buf + done, b->data + bo, chunk, user);
 		}
+		if (c < chunk)
+			e = -EFAULT;
 		if (!write && n->ra_stream && bo + chunk == fs->bsize)
 			brelse_behind(fs, b);   /* read to its end by a long sequential read */
 		else
 			brelse(b);
 		if (!write)
 			n->rd_next = lblk + 1;
-		if (e)
-			break;
-		done += chunk;
+		done += c;
 		if (write && off + done > vi->size)
 			vi->size = off + done;
+		if (e)
+			break;
 	}
 	if (write && done)
 		vi->mtime = vi->ctime = fs_now();

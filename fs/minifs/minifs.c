@@ -1,49 +1,16 @@
 /* minifs.c: the RAM filesystem: directories as lists of entries that own
  * their names (a non-directory may have several: hard links), regular
- * files as one contiguous buffer (initially borrowed from the initrd, copied
- * to the heap on the first change), symlinks as strings, FIFOs (fs/pipe.c),
+ * files (their bytes: fs/minifs/data.c), symlinks as strings, FIFOs (fs/pipe.c),
  * unnamed O_TMPFILE files, and device nodes that carry another module's
  * file operations. */
 #include "fs/minifs/minifs.h"
+#include "fs/minifs/mnode.h"
 
-#define MINIFS_MAX_FILE (1ull << 40)
 #define DIRENT_SIZE 20   /* a directory's size grows by this per entry (as tmpfs's) */
 #define LINK_MAX_ 65000  /* tmpfs has none; ext4's EMLINK limit is kept as a sanity bound */
 
-/* A directory entry owns its name. A regular file (or symlink, special
- * file) may have several entries (hard links), chained through alias;
- * a directory has one. The inode's own name/parent follow its first
- * entry, for getcwd, ".." and /proc/self/fd. */
-struct mdirent {
-	struct mdirent *next, *prev;  /* in dir */
-	struct mdirent *alias;        /* next entry naming the same minifs node */
-	uint64_t pos;             /* readdir position; increases along the list */
-	uint32_t hash;
-	char *name;
-	struct inode *dir;
-	struct inode *ino;
-};
-
-struct mnode {
-	struct inode vi;          /* first: an inode is a node */
-	struct mdirent *names;    /* entries naming this node, first is primary */
-	bool linkable;            /* O_TMPFILE without O_EXCL: linkat may name it */
-	/* regular files */
-	uint8_t *data;
-	size_t cap;               /* heap capacity when owned */
-	bool owned;               /* data is ours (heap), else borrowed */
-	/* symlinks */
-	char *target;
-	/* directories */
-	struct mdirent *head, *tail;
-	uint64_t next_pos;
-};
-
 static const struct inode_ops mf_iops;
-static const struct file_ops mf_reg_fops;
 static const struct file_ops mf_dir_fops;
-
-static struct mnode *M(struct inode *ino) { return (struct mnode *)ino; }
 
 bool minifs_is(struct inode *ino)
 {
@@ -428,60 +395,11 @@ static ssize_t mf_readlink(struct inode *ino, char *buf, size_t n)
 	return (ssize_t)len;
 }
 
-/* Makes room for need bytes in a regular file's own heap buffer. */
-static int reserve(struct mnode *m, uint64_t need)
-{
-	if (m->owned && need <= m->cap)
-		return 0;
-	size_t ncap = need < 64 ? 64 : need;
-	if (m->owned && ncap < m->cap * 2)
-		ncap = m->cap * 2;
-	uint8_t *p;
-	if (m->owned) {
-		p = krealloc(m->data, ncap);
-	} else {
-		p = kmalloc(ncap);
-		if (p && m->vi.size)
-			memcpy(p, m->data, m->vi.size);
-	}
-	if (!p)
-		return -ENOMEM;
-	m->data = p;
-	m->cap = ncap;
-	m->owned = true;
-	return 0;
-}
-
-static int mf_truncate(struct inode *ino, uint64_t len)
-{
-	struct mnode *m = M(ino);
-	if (!S_ISREG(ino->mode))
-		return -EINVAL;
-	if (len > MINIFS_MAX_FILE)
-		return -EFBIG;
-	if (len > ino->size) {
-		int e = reserve(m, len);
-		if (e)
-			return e;
-		memset(m->data + ino->size, 0, len - ino->size);
-	}
-	ino->size = len;
-	ino->mtime = ino->ctime = fs_now();
-	return 0;
-}
-
 static int mf_chmod(struct inode *ino, unsigned mode)
 {
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
 	ino->ctime = fs_now();
 	return 0;
-}
-
-static const void *mf_data(struct inode *ino)
-{
-	/* Only bytes borrowed from the image (or the kernel): those never
-	 * change, a write copies them into a buffer of the file's own. */
-	return S_ISREG(ino->mode) && !M(ino)->owned ? M(ino)->data : NULL;
 }
 
 static void mf_evict(struct inode *ino)
@@ -504,46 +422,6 @@ static const struct inode_ops mf_iops = {
 	.chmod = mf_chmod,
 	.data = mf_data,
 	.evict = mf_evict,
-};
-
-/* ---- regular file data */
-
-static ssize_t mf_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
-{
-	struct inode *ino = f->ino;
-	if (off >= ino->size)
-		return 0;
-	n = MIN(n, ino->size - off);
-	if (xcopy_out(buf, M(ino)->data + off, n, user))
-		return -EFAULT;
-	return (ssize_t)n;
-}
-
-static ssize_t mf_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
-{
-	struct inode *ino = f->ino;
-	struct mnode *m = M(ino);
-	if (n == 0)
-		return 0;
-	if (off >= MINIFS_MAX_FILE || n > MINIFS_MAX_FILE - off)
-		return -EFBIG;
-	int e = reserve(m, off + n);
-	if (e)
-		return e;
-	if (off > ino->size)
-		memset(m->data + ino->size, 0, off - ino->size);
-	if (xcopy_in(m->data + off, buf, n, user)) {
-		return -EFAULT;
-	}
-	if (off + n > ino->size)
-		ino->size = off + n;
-	ino->mtime = ino->ctime = fs_now();
-	return (ssize_t)n;
-}
-
-static const struct file_ops mf_reg_fops = {
-	.read = mf_read,
-	.write = mf_write,
 };
 
 static const struct file_ops mf_dir_fops = {
@@ -588,15 +466,4 @@ int minifs_attach(struct inode *dir, const char *name, struct inode *ino)
 	ino->name = s;            /* the foreign inode's own copy, never freed */
 	dir_append(dir, d);
 	return 0;
-}
-
-void minifs_set_data(struct inode *ino, const void *data, size_t n)
-{
-	struct mnode *m = M(ino);
-	if (m->owned)
-		kfree(m->data);
-	m->data = (uint8_t *)data;
-	m->cap = 0;
-	m->owned = false;
-	ino->size = n;
 }

@@ -364,8 +364,11 @@ long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *uevent)
 /* ---- waiting */
 
 /* One pass over the ready list: writes up to max events to uev; returns
- * how many, or -EFAULT. */
-static long collect(struct eventpoll *ep, struct epoll_event *uev, int max)
+ * how many. It takes no fault that sleeps (other threads could
+ * change the lists meanwhile): at a page of uev not there yet it stops and
+ * sets *fault to the offset in uev of the byte there, for the caller to
+ * bring in (else leaves it -1). */
+static long collect(struct eventpoll *ep, struct epoll_event *uev, int max, long *fault)
 {
 	long n = 0;
 	prune(ep);
@@ -386,9 +389,9 @@ static long collect(struct eventpoll *ep, struct epoll_event *uev, int max)
 		if (!m)
 			continue;
 		struct epoll_event ev = { m, it->data };
-		if (copy_to_user(&uev[n], &ev, sizeof(ev))) {
-			if (!n)
-				n = -EFAULT;
+		size_t c = copy_to_user_nosleep(&uev[n], &ev, sizeof(ev));
+		if (c < sizeof(ev)) {
+			*fault = (long)(n * (long)sizeof(ev) + (long)c);
 			it->ready = true;        /* back to the head with the rest */
 			it->rnext = tx;
 			tx = it;
@@ -419,12 +422,21 @@ static long do_wait(int epfd, struct epoll_event *uev, int max, uint64_t deadlin
 	struct eventpoll *ep = get_ep(epfd, &err);
 	if (max <= 0 || max > EP_MAX_EVENTS)
 		return -EINVAL;
-	if ((uint64_t)uev >= USER_TOP || (uint64_t)max * sizeof(*uev) > USER_TOP - (uint64_t)uev)
+	if (!access_ok(uev, (size_t)max * sizeof(*uev)))
 		return -EFAULT;
 	if (!ep)
 		return err;
 	for (;;) {
-		long n = collect(ep, uev, max);
+		long fault = -1;
+		long n = collect(ep, uev, max, &fault);
+		if (!n && fault >= 0) {
+			if (fault_in_user((uint8_t *)uev + fault, true))   /* may sleep */
+				return -EFAULT;
+			ep = get_ep(epfd, &err);
+			if (!ep)
+				return err;
+			continue;
+		}
 		if (n || nowait || (deadline && time_ns() >= deadline))
 			return n;
 		if (poll_wait(deadline) == WAKE_SIGNAL)

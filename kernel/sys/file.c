@@ -1,6 +1,5 @@
-/* sys/file.c: the system calls on descriptors and their data: open, close,
- * read/write and their vector and positional forms, lseek, dup*, fcntl,
- * ioctl, getdents64, fsync, ftruncate, and the cache hints (fadvise64,
+/* sys/file.c: the system calls on descriptors: open, close, lseek, dup*,
+ * fcntl, ioctl, getdents64, fsync, ftruncate, and the cache hints (fadvise64,
  * readahead: they check their arguments and are done; sync_file_range
  * writing a disk file's data syncs it as fsync does). */
 #include "kernel/syscall.h"
@@ -20,269 +19,6 @@
 #define SEEK_DATA 3
 #define SEEK_HOLE 4
 #endif
-
-/* ---- read and write */
-
-/* The data of f at *pos (NULL: the file position), buf in user memory. */
-static ssize_t do_read(struct file *f, void *buf, size_t n, const uint64_t *pos)
-{
-	if (!file_readable(f))
-		return -EBADF;
-	if (S_ISDIR(f->ino->mode))
-		return -EISDIR;
-	if (!f->ops || !f->ops->read)
-		return -EINVAL;
-	if (pos && (f->ops->flags & FOP_STREAM))
-		return -ESPIPE;
-	if (n == 0)
-		return 0;
-	n = MIN(n, MAX_RW);
-	uint64_t off = pos ? *pos : f->off;
-	file_get(f);   /* a blocked read keeps f, even if another thread closes fd */
-	ssize_t r = f->ops->read(f, buf, n, off, true);
-	if (r > 0 && !pos)
-		f->off = off + (uint64_t)r;
-	file_put(f);
-	return r;
-}
-
-static ssize_t do_write(struct file *f, const void *buf, size_t n, const uint64_t *pos)
-{
-	if (!file_writable(f))
-		return -EBADF;
-	if (!f->ops || !f->ops->write)
-		return -EINVAL;
-	if (pos && (f->ops->flags & FOP_STREAM))
-		return -ESPIPE;
-	if (n == 0)
-		return 0;
-	n = MIN(n, MAX_RW);
-	uint64_t off = pos ? *pos : f->off;
-	if ((f->flags & O_APPEND) && S_ISREG(f->ino->mode))
-		off = f->ino->size;
-	file_get(f);
-	ssize_t r = f->ops->write(f, buf, n, off, true);
-	if (r > 0 && !pos)
-		f->off = off + (uint64_t)r;
-	file_put(f);
-	return r;
-}
-
-static bool pos_ok(off_t off)
-{
-	return off >= 0;
-}
-
-long sys_read(int fd, void *buf, size_t n)
-{
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	return do_read(f, buf, n, NULL);
-}
-
-long sys_write(int fd, const void *buf, size_t n)
-{
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	return do_write(f, buf, n, NULL);
-}
-
-long sys_pread64(int fd, void *buf, size_t n, off_t off)
-{
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	if (!pos_ok(off))
-		return -EINVAL;
-	uint64_t pos = (uint64_t)off;
-	return do_read(f, buf, n, &pos);
-}
-
-long sys_pwrite64(int fd, const void *buf, size_t n, off_t off)
-{
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	if (!pos_ok(off))
-		return -EINVAL;
-	uint64_t pos = (uint64_t)off;
-	return do_write(f, buf, n, &pos);
-}
-
-/* Copies in and checks an iovec array; kfree the result. */
-static struct iovec *get_iov(const struct iovec *uiov, int cnt, bool to_user, size_t *total_out,
-			     long *err)
-{
-	if (cnt < 0 || cnt > UIO_MAXIOV) {
-		*err = -EINVAL;
-		return NULL;
-	}
-	struct iovec *v = kmalloc(sizeof(*v) * (size_t)(cnt ? cnt : 1));
-	if (!v) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	if (copy_from_user(v, uiov, sizeof(*v) * (size_t)cnt)) {
-		kfree(v);
-		*err = -EFAULT;
-		return NULL;
-	}
-	size_t total = 0;
-	for (int i = 0; i < cnt; i++) {
-		if (v[i].iov_len > (size_t)INT64_MAX - total) {
-			kfree(v);
-			*err = -EINVAL;
-			return NULL;
-		}
-		total += v[i].iov_len;
-		if (v[i].iov_len && !user_ok(v[i].iov_base, v[i].iov_len, to_user)) {
-			kfree(v);
-			*err = -EFAULT;
-			return NULL;
-		}
-	}
-	*err = 0;
-	*total_out = total;
-	return v;
-}
-
-/* A vector on a stream (pipe, console, eventfd) goes to the file in one
- * call, as Linux hands it the whole vector: a read returns what one read
- * gives instead of blocking for the next part, a write of up to PIPE_BUF
- * bytes to a pipe stays atomic, and an eventfd takes its 8 bytes in
- * pieces. The bytes pass through a kernel buffer, STREAM_CHUNK at a time. */
-#define STREAM_CHUNK ((size_t)65536)
-
-static long stream_rwv(struct file *f, const struct iovec *v, int cnt, size_t len, bool wr)
-{
-	if (wr ? !file_writable(f) : !file_readable(f))
-		return -EBADF;
-	if (!f->ops || (wr ? !f->ops->write : !f->ops->read))
-		return -EINVAL;
-	len = MIN(len, MAX_RW);
-	uint8_t *buf = kmalloc(MIN(len, STREAM_CHUNK));
-	if (!buf)
-		return -ENOMEM;
-	long total = 0;
-	int i = 0;
-	size_t at = 0;                /* bytes of v[i] done */
-	while ((size_t)total < len) {
-		size_t n = MIN(len - (size_t)total, STREAM_CHUNK), k = 0;
-		ssize_t r = 0;
-		if (wr) {
-			for (int j = i, a = (int)at; k < n; j++, a = 0) {
-				size_t c = MIN(v[j].iov_len - (size_t)a, n - k);
-				if (copy_from_user(buf + k, (const uint8_t *)v[j].iov_base + a, c)) {
-					r = -EFAULT;
-					break;
-				}
-				k += c;
-			}
-			if (r == 0)
-				r = f->ops->write(f, buf, n, 0, false);
-		} else {
-			r = f->ops->read(f, buf, n, 0, false);
-		}
-		if (r <= 0) {
-			if (total == 0)
-				total = r;
-			break;
-		}
-		/* move along the vector by r bytes (a read scatters them) */
-		for (size_t done = 0; done < (size_t)r;) {
-			size_t c = MIN(v[i].iov_len - at, (size_t)r - done);
-			if (!wr && copy_to_user((uint8_t *)v[i].iov_base + at, buf + done, c)) {
-				kfree(buf);
-				return done ? (long)done : -EFAULT;
-			}
-			done += c;
-			at += c;
-			if (at == v[i].iov_len) {
-				i++;
-				at = 0;
-			}
-		}
-		total += r;
-		if ((size_t)r < n || !wr)
-			break;
-	}
-	kfree(buf);
-	return total;
-}
-
-static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, const uint64_t *pos0, bool wr)
-{
-	long err;
-	size_t len;
-	struct iovec *v = get_iov(uiov, cnt, !wr, &len, &err);
-	if (!v)
-		return err;
-	if (!pos0 && len && f->ops && (f->ops->flags & FOP_STREAM)) {
-		long r = stream_rwv(f, v, cnt, len, wr);
-		kfree(v);
-		return r;
-	}
-	uint64_t pos = pos0 ? *pos0 : 0;
-	long total = 0;
-	if (len == 0)      /* still checks the file, as read(fd, p, 0) does */
-		total = wr ? do_write(f, NULL, 0, pos0) : do_read(f, NULL, 0, pos0);
-	for (int i = 0; i < cnt && len; i++) {
-		if (v[i].iov_len == 0)
-			continue;
-		ssize_t r = wr ? do_write(f, v[i].iov_base, v[i].iov_len, pos0 ? &pos : NULL)
-			       : do_read(f, v[i].iov_base, v[i].iov_len, pos0 ? &pos : NULL);
-		if (r < 0) {
-			if (total == 0)
-				total = r;
-			break;
-		}
-		total += r;
-		pos += (uint64_t)r;
-		if ((size_t)r < v[i].iov_len)
-			break;
-	}
-	kfree(v);
-	return total;
-}
-
-static long do_rwv(int fd, const struct iovec *uiov, int cnt, const uint64_t *pos0, bool wr)
-{
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	file_get(f);   /* kept across the blocking calls, as do_read does */
-	long r = rwv_file(f, uiov, cnt, pos0, wr);
-	file_put(f);
-	return r;
-}
-
-long sys_readv(int fd, const struct iovec *iov, int iovcnt)
-{
-	return do_rwv(fd, iov, iovcnt, NULL, false);
-}
-
-long sys_writev(int fd, const struct iovec *iov, int iovcnt)
-{
-	return do_rwv(fd, iov, iovcnt, NULL, true);
-}
-
-long sys_preadv(int fd, const struct iovec *iov, int iovcnt, off_t off)
-{
-	if (!pos_ok(off))
-		return -EINVAL;
-	uint64_t pos = (uint64_t)off;
-	return do_rwv(fd, iov, iovcnt, &pos, false);
-}
-
-long sys_pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
-{
-	if (!pos_ok(off))
-		return -EINVAL;
-	uint64_t pos = (uint64_t)off;
-	return do_rwv(fd, iov, iovcnt, &pos, true);
-}
 
 /* ---- open and close */
 
@@ -504,6 +240,8 @@ struct dents {
 	size_t cap, used;
 	int err;
 	bool full;
+	bool fault;   /* stopped at ubuf + fault_at: its page is not there yet */
+	size_t fault_at;
 };
 
 static int dents_emit(void *ctx, const char *name, size_t len, uint64_t ino,
@@ -525,8 +263,11 @@ static int dents_emit(void *ctx, const char *name, size_t len, uint64_t ino,
 	de->d_reclen = (uint16_t)reclen;
 	de->d_type = (uint8_t)type;
 	memcpy(de->d_name, name, len);
-	if (copy_to_user(d->ubuf + d->used, rec, reclen)) {
-		d->err = -EFAULT;
+	/* the filesystem walks its entries meanwhile: no fault that sleeps */
+	size_t c = copy_to_user_nosleep(d->ubuf + d->used, rec, reclen);
+	if (c < reclen) {
+		d->fault = true;
+		d->fault_at = d->used + c;
 		return 1;
 	}
 	d->used += reclen;
@@ -544,9 +285,21 @@ long sys_getdents64(int fd, void *buf, size_t n)
 		return -ENOTDIR;
 	if (!f->ino->ops || !f->ino->ops->readdir)
 		return -ENOTDIR;
-	struct dents d = { .ubuf = buf, .cap = MIN(n, MAX_RW), .used = 0, .err = 0, .full = false };
+	struct dents d = { .ubuf = buf, .cap = MIN(n, MAX_RW) };
 	uint64_t pos = f->off;
-	int e = f->ino->ops->readdir(f->ino, &pos, dents_emit, &d);
+	int e;
+	for (;;) {
+		e = f->ino->ops->readdir(f->ino, &pos, dents_emit, &d);
+		if (!d.fault)
+			break;
+		/* the entry that did not fit was not taken: bring the page
+		 * in (it may sleep) and go on from it */
+		d.fault = false;
+		if (fault_in_user(d.ubuf + d.fault_at, true)) {
+			d.err = -EFAULT;
+			break;
+		}
+	}
 	f->off = pos;
 	if (d.used)
 		return (long)d.used;

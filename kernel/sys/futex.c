@@ -56,6 +56,19 @@ static int read_word(const uint32_t *uaddr, uint32_t *v)
 	return copy_from_user(v, uaddr, sizeof(*v));
 }
 
+/* What Linux checks of a futex it only looks up (a wake, a requeue): the
+ * word aligned and in user space; a shared one must also be mapped (Linux
+ * finds its page), which reading it tells. */
+static int key_ok(const uint32_t *uaddr, bool shared)
+{
+	uint32_t v;
+	if ((uint64_t)uaddr & 3)
+		return -EINVAL;
+	if (!access_ok(uaddr, sizeof(*uaddr)))
+		return -EFAULT;
+	return shared ? get_user(v, uaddr) : 0;
+}
+
 static long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitset)
 {
 	uint32_t cur;
@@ -146,7 +159,9 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 {
 	int cmd = op & FUTEX_CMD_MASK;
 	bool realtime = op & FUTEX_CLOCK_REALTIME;
+	bool shared = !(op & FUTEX_PRIVATE_FLAG);
 	int64_t dl;
+	int err;
 
 	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT)
 		return -ENOSYS;
@@ -160,16 +175,24 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 		dl = deadline_of(timeout, true, realtime);
 		return dl < 0 ? dl : futex_wait(uaddr, val, dl, val3);
 	case FUTEX_WAKE:
+		if ((err = key_ok(uaddr, shared)))
+			return err;
 		return futex_wake((uint64_t)uaddr, (int)val, FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAKE_BITSET:
 		if (!val3)
 			return -EINVAL;
+		if ((err = key_ok(uaddr, shared)))
+			return err;
 		return futex_wake((uint64_t)uaddr, (int)val, val3);
 	case FUTEX_REQUEUE:
+		if ((err = key_ok(uaddr, shared)) || (err = key_ok(uaddr2, shared)))
+			return err;
 		return requeue((uint64_t)uaddr, (uint64_t)uaddr2, (int)val, (int)(uint64_t)timeout);
 	case FUTEX_CMP_REQUEUE: {
 		uint32_t cur;
-		int err = read_word(uaddr, &cur);
+		if ((err = key_ok(uaddr, shared)) || (err = key_ok(uaddr2, shared)))
+			return err;
+		err = read_word(uaddr, &cur);
 		if (err)
 			return err;
 		if (cur != val3)

@@ -455,7 +455,7 @@ static void populate(uint64_t start, uint64_t end)
 		if (v->end <= start || v->prot == PROT_NONE)
 			continue;
 		for (uint64_t a = MAX(start, v->start); a < MIN(end, v->end); a += PAGE_SIZE)
-			(void)*(volatile const char *)a;   /* faults the page in */
+			(void)fault_in_user((const void *)a, false);
 	}
 }
 
@@ -518,7 +518,7 @@ long sys_mincore(uint64_t start, size_t len, unsigned char *vec)
 			return -ENOMEM;
 		a = v->end;
 	}
-	if (!user_ok(vec, pages, true))
+	if (!access_ok(vec, pages))
 		return -EFAULT;
 	for (size_t i = 0; i < pages; i++) {
 		uint64_t *pte = paging_walk(current->mm->pml4, start + i * PAGE_SIZE, false);

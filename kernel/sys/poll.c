@@ -107,7 +107,9 @@ static long do_poll(struct pollfd *ufds, unsigned nfds, struct timeout *to)
 			break;
 		}
 	}
-	for (unsigned i = 0; i < nfds; i++)
+	if (!access_ok(ufds, sizeof(*fds) * nfds))   /* even for none, as Linux */
+		ret = -EFAULT;
+	for (unsigned i = 0; i < nfds && ret != -EFAULT; i++)
 		if (copy_to_user(&ufds[i].revents, &fds[i].revents, sizeof(short))) {
 			ret = -EFAULT;
 			break;

@@ -217,11 +217,11 @@ long sys_vmsplice(int fd, const struct iovec *uiov, unsigned long nr, unsigned f
 	if (copy_from_user(v, uiov, sizeof(*v) * nr))
 		r = -EFAULT;
 	for (unsigned long i = 0; !r && i < nr; i++) {
+		if (!access_ok(v[i].iov_base, v[i].iov_len))   /* even for 0 bytes, as Linux */
+			r = -EFAULT;
 		if (v[i].iov_len > MAX_RW - total)
 			v[i].iov_len = MAX_RW - total;
 		total += v[i].iov_len;
-		if (v[i].iov_len && !user_ok(v[i].iov_base, v[i].iov_len, !wr))
-			r = -EFAULT;
 	}
 	bool nb = (flags & SPLICE_F_NONBLOCK) || (f->flags & O_NONBLOCK);
 	if (!r && total)

@@ -1,0 +1,148 @@
+/* uaccess.c: the kernel's way into user memory: the range check
+ * (access_ok), the copies in and out built on the fault-surviving routines
+ * of arch/x86_64/uaccess.S, and the search of their exception table that
+ * trap() makes for a kernel fault it cannot otherwise resolve.
+ *
+ * Checking the areas first and then copying with memcpy is not enough: a
+ * fault in the middle of the copy may sleep (a page of a file read from a
+ * disk), another thread may unmap the rest meanwhile, and the copy would
+ * then fault in the kernel. So the copies check only the range, and a fault
+ * that finds no page makes them fail instead, as on Linux.
+ *
+ * A copy that sleeps in a fault also lets other threads change what the
+ * caller holds (a pipe's buffer, a file's bytes). Where that matters the
+ * _nosleep copies stop before a page that is not there yet, and the caller,
+ * holding nothing, brings it in with fault_in_user and looks again (as
+ * Linux copies with page faults disabled, then faults the pages in). */
+#include "kernel/kernel.h"
+#include "kernel/proc.h"
+#include "kernel/vm.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/trap.h"
+
+size_t uaccess_copy(void *dst, const void *src, size_t n);
+size_t uaccess_clear(void *dst, size_t n);
+long uaccess_strncpy(char *dst, const char *src, size_t max);
+
+struct ex_entry {
+	uint64_t insn, fixup;
+};
+extern const struct ex_entry uaccess_ex_start[], uaccess_ex_end[];
+
+bool access_ok(const void *p, size_t n)
+{
+	uint64_t a = (uint64_t)p, end = a + n;
+	return end >= a && end <= USER_TOP;
+}
+
+size_t copy_from_user_partial(void *dst, const void *usrc, size_t n)
+{
+	if (!access_ok(usrc, n))
+		return 0;
+	return n - uaccess_copy(dst, usrc, n);
+}
+
+size_t copy_to_user_partial(void *udst, const void *src, size_t n)
+{
+	if (!access_ok(udst, n))
+		return 0;
+	return n - uaccess_copy(udst, src, n);
+}
+
+int copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	return copy_from_user_partial(dst, usrc, n) == n ? 0 : -EFAULT;
+}
+
+int copy_to_user(void *udst, const void *src, size_t n)
+{
+	return copy_to_user_partial(udst, src, n) == n ? 0 : -EFAULT;
+}
+
+/* The bytes of [a, a+n) on pages that are present, from a on: a copy of
+ * them takes no fault that could sleep (a present page may still be
+ * copied on write, which does not sleep). */
+static size_t present_run(uint64_t a, size_t n)
+{
+	struct mm *mm = current ? current->mm : NULL;
+	if (!mm)
+		return n;      /* nothing to sleep on: the copy fails */
+	size_t ok = 0;
+	while (ok < n) {
+		uint64_t va = a + ok;
+		uint64_t *pte = paging_walk(mm->pml4, PAGE_DOWN(va), false);
+		if (!pte || !(*pte & PTE_P))
+			break;
+		ok += MIN(n - ok, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+	}
+	return ok;
+}
+
+size_t copy_from_user_nosleep(void *dst, const void *usrc, size_t n)
+{
+	if (!access_ok(usrc, n))
+		return 0;
+	size_t k = present_run((uint64_t)usrc, n);
+	return k - uaccess_copy(dst, usrc, k);
+}
+
+size_t copy_to_user_nosleep(void *udst, const void *src, size_t n)
+{
+	if (!access_ok(udst, n))
+		return 0;
+	size_t k = present_run((uint64_t)udst, n);
+	return k - uaccess_copy(udst, src, k);
+}
+
+int fault_in_user(const void *uaddr, bool write)
+{
+	uint8_t b;
+	if (copy_from_user(&b, uaddr, 1))
+		return -EFAULT;
+	/* the page is there now, so writing the byte back does not sleep
+	 * and nothing changes it in between */
+	if (write && copy_to_user((void *)uaddr, &b, 1))
+		return -EFAULT;
+	return 0;
+}
+
+size_t clear_user_partial(void *udst, size_t n)
+{
+	if (!access_ok(udst, n))
+		return 0;
+	return n - uaccess_clear(udst, n);
+}
+
+int clear_user(void *udst, size_t n)
+{
+	return clear_user_partial(udst, n) == n ? 0 : -EFAULT;
+}
+
+long strncpy_from_user(char *dst, const char *usrc, size_t max)
+{
+	uint64_t a = (uint64_t)usrc;
+	if (max == 0)
+		return -ENAMETOOLONG;
+	if (a >= USER_TOP)
+		return -EFAULT;
+	size_t lim = MIN(max, USER_TOP - a);   /* the string may not run past user space */
+	long r = uaccess_strncpy(dst, usrc, lim);
+	if (r < 0 || (size_t)r < lim)
+		return r;
+	return lim < max ? -EFAULT : -ENAMETOOLONG;
+}
+
+bool uaccess_fixup(struct trapframe *tf)
+{
+	/* a page fault on a user address, or a #GP (a non-canonical one) */
+	if (!(tf->trapno == T_PF && read_cr2() < USER_TOP) && tf->trapno != T_GP)
+		return false;
+	for (const struct ex_entry *e = uaccess_ex_start; e < uaccess_ex_end; e++) {
+		if (e->insn == tf->rip) {
+			tf->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
