@@ -24,7 +24,7 @@
  * inodes in memory are copied into them here, round by round. */
 #include "fs/ext2/ext2.h"
 
-#define MAX_ROUNDS 64
+#define MAX_ROUNDS 512     /* a bound on the time, not expected: each round makes progress */
 
 /* An inode's counts in a round: the names of it the disk has and memory
  * has not, and those memory has and the disk has not. */
