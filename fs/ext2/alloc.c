@@ -1,6 +1,9 @@
 /* alloc.c: ext2's block and inode bitmaps: allocating near a goal and
  * freeing, with the group descriptors' and superblock's free counts kept
- * in step. */
+ * in step. A free waits in a list until the write-back has the disk no
+ * longer pointing at the block or inode (ext2_apply_frees): until then it
+ * is not handed out again, so the disk never has two owners for one. An
+ * allocation that finds nothing while frees wait writes back first. */
 #include "fs/ext2/ext2.h"
 
 /* Finds a clear bit below n in the bitmap block bm, from start; -1 if none. */
@@ -23,7 +26,7 @@ static uint32_t group_blocks(struct ext2_fs *fs, uint32_t g)
 	return MIN(fs->sb.blocks_per_group, fs->sb.blocks_count - first);
 }
 
-int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
+static int alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 {
 	if (fs->sb.free_blocks_count == 0)
 		return -ENOSPC;
@@ -36,7 +39,7 @@ int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 		if (d->free_blocks == 0)
 			continue;
 		int e;
-		struct ext2_buf *b = bread(fs, d->block_bitmap, true, &e);
+		struct ext2_buf *b = bread(fs, d->block_bitmap, BK_BITMAP, &e);
 		if (!b)
 			return e;
 		uint32_t start = k == 0 ? (goal - fs->sb.first_data_block) % fs->sb.blocks_per_group : 0;
@@ -58,14 +61,38 @@ int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 	return -ENOSPC;
 }
 
-void ext2_free_block(struct ext2_fs *fs, uint32_t blk)
+int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 {
-	if (blk < fs->sb.first_data_block || blk >= fs->sb.blocks_count)
-		return;
+	int e = alloc_block(fs, goal, out);
+	if (e == -ENOSPC && fs->nfree_blks && ext2_sync(fs) == 0)
+		e = alloc_block(fs, goal, out);
+	return e;
+}
+
+/* Appends v to the list *a (n used, cap allocated); false without memory. */
+static bool push(uint32_t **a, uint32_t *n, uint32_t *cap, uint32_t v)
+{
+	if (*n == *cap) {
+		uint32_t ncap = *cap ? *cap * 2 : 64;
+		uint32_t *na = kmalloc(ncap * sizeof(*na));
+		if (!na)
+			return false;
+		if (*n)
+			memcpy(na, *a, *n * sizeof(*na));
+		kfree(*a);
+		*a = na;
+		*cap = ncap;
+	}
+	(*a)[(*n)++] = v;
+	return true;
+}
+
+static void free_block_now(struct ext2_fs *fs, uint32_t blk)
+{
 	uint32_t g = (blk - fs->sb.first_data_block) / fs->sb.blocks_per_group;
 	uint32_t i = (blk - fs->sb.first_data_block) % fs->sb.blocks_per_group;
 	int e;
-	struct ext2_buf *b = bread(fs, fs->gd[g].block_bitmap, true, &e);
+	struct ext2_buf *b = bread(fs, fs->gd[g].block_bitmap, BK_BITMAP, &e);
 	if (!b)
 		return;
 	if (b->data[i >> 3] & (1u << (i & 7))) {
@@ -78,7 +105,23 @@ void ext2_free_block(struct ext2_fs *fs, uint32_t blk)
 	bforget(fs, blk);
 }
 
-int ext2_alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32_t *out)
+void ext2_free_block(struct ext2_fs *fs, uint32_t blk)
+{
+	if (blk < fs->sb.first_data_block || blk >= fs->sb.blocks_count)
+		return;
+	if (!push(&fs->free_blks, &fs->nfree_blks, &fs->cap_free_blks, blk)) {
+		free_block_now(fs, blk);     /* no memory to wait: freed out of order */
+		return;
+	}
+	/* Its changed data goes (nothing reads it again); a directory block
+	 * the disk has stays as it is until the free: its entries are there
+	 * until its directory's slot is freed there. */
+	struct ext2_buf *b = blookup(fs, blk);
+	if (b && (b->kind != BK_DIR || b->fresh == FRESH_UNWRITTEN))
+		bforget(fs, blk);
+}
+
+static int alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32_t *out)
 {
 	if (fs->sb.free_inodes_count == 0)
 		return -ENOSPC;
@@ -90,7 +133,7 @@ int ext2_alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32_t
 		if (d->free_inodes == 0)
 			continue;
 		int e;
-		struct ext2_buf *b = bread(fs, d->inode_bitmap, true, &e);
+		struct ext2_buf *b = bread(fs, d->inode_bitmap, BK_BITMAP, &e);
 		if (!b)
 			return e;
 		/* the reserved inodes (below first_ino) are never handed out */
@@ -113,13 +156,21 @@ int ext2_alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32_t
 	return -ENOSPC;
 }
 
-void ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool dir)
+int ext2_alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32_t *out)
+{
+	int e = alloc_inode(fs, parent_ino, dir, out);
+	if (e == -ENOSPC && fs->nfree_inos && ext2_sync(fs) == 0)
+		e = alloc_inode(fs, parent_ino, dir, out);
+	return e;
+}
+
+static void free_inode_now(struct ext2_fs *fs, uint32_t ino, bool dir)
 {
 	uint32_t g = (ino - 1) / fs->sb.inodes_per_group, i = (ino - 1) % fs->sb.inodes_per_group;
 	if (g >= fs->ngroups)
 		return;
 	int e;
-	struct ext2_buf *b = bread(fs, fs->gd[g].inode_bitmap, true, &e);
+	struct ext2_buf *b = bread(fs, fs->gd[g].inode_bitmap, BK_BITMAP, &e);
 	if (!b)
 		return;
 	if (b->data[i >> 3] & (1u << (i & 7))) {
@@ -131,4 +182,21 @@ void ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool dir)
 		fs->sb.free_inodes_count++;
 	}
 	brelse(b);
+}
+
+void ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool dir)
+{
+	if (ino == 0 || ino > fs->sb.inodes_count)
+		return;
+	if (!push(&fs->free_inos, &fs->nfree_inos, &fs->cap_free_inos, ino << 1 | dir))
+		free_inode_now(fs, ino, dir);
+}
+
+void ext2_apply_frees(struct ext2_fs *fs)
+{
+	for (uint32_t i = 0; i < fs->nfree_blks; i++)
+		free_block_now(fs, fs->free_blks[i]);
+	for (uint32_t i = 0; i < fs->nfree_inos; i++)
+		free_inode_now(fs, fs->free_inos[i] >> 1, fs->free_inos[i] & 1);
+	fs->nfree_blks = fs->nfree_inos = 0;
 }

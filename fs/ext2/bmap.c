@@ -1,6 +1,8 @@
 /* bmap.c: where a file's blocks are: twelve direct pointers, then single,
  * double and triple indirect blocks; allocating them on write (holes stay
- * holes) and freeing them when a file shrinks. */
+ * holes; a new block is fresh until the disk has it) and freeing them when
+ * a file shrinks. An indirect block the disk has is never changed in
+ * place: a copy takes the change, and the pointer above it moves. */
 #include "fs/ext2/ext2.h"
 
 uint64_t ext2_max_size(struct ext2_fs *fs)
@@ -32,111 +34,192 @@ static int new_block(struct ext2_node *n, uint32_t *out)
 	return e;
 }
 
-int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, bool *fresh)
+/* The path to logical block lblk: its pointer's index in i_block, then
+ * in each indirect block down; the number of indirect blocks (-EFBIG:
+ * beyond the triple indirect one). */
+static int path(struct ext2_fs *fs, uint64_t lblk, int *top, int idx[3])
 {
-	struct ext2_fs *fs = n->fs;
 	uint64_t p = fs->ppb;
-	uint32_t *slot;
-	int depth, idx[3];
-	*fresh = false;
 	if (lblk < EXT2_NDIR) {
-		slot = &n->block[lblk];
-		depth = 0;
-	} else if ((lblk -= EXT2_NDIR) < p) {
-		slot = &n->block[EXT2_IND];
-		depth = 1;
+		*top = (int)lblk;
+		return 0;
+	}
+	if ((lblk -= EXT2_NDIR) < p) {
+		*top = EXT2_IND;
 		idx[0] = (int)lblk;
-	} else if ((lblk -= p) < p * p) {
-		slot = &n->block[EXT2_DIND];
-		depth = 2;
+		return 1;
+	}
+	if ((lblk -= p) < p * p) {
+		*top = EXT2_DIND;
 		idx[0] = (int)(lblk / p);
 		idx[1] = (int)(lblk % p);
-	} else if ((lblk -= p * p) < p * p * p) {
-		slot = &n->block[EXT2_TIND];
-		depth = 3;
+		return 2;
+	}
+	if ((lblk -= p * p) < p * p * p) {
+		*top = EXT2_TIND;
 		idx[0] = (int)(lblk / (p * p));
 		idx[1] = (int)(lblk / p % p);
 		idx[2] = (int)(lblk % p);
-	} else {
-		return -EFBIG;
+		return 3;
 	}
-	/* walk down: slot is either in the inode or in the referenced buf b */
-	struct ext2_buf *b = NULL;
+	return -EFBIG;
+}
+
+/* Indirect block *bp, which the disk may point at, about to change: copied
+ * to a new block, *slot (in the inode, or in pb: an indirect block new
+ * since the disk had it) then pointing at the copy. The disk so gets the
+ * change whole, with the inode's size and block count, when it gets the
+ * new pointer (order.c). */
+static int cow(struct ext2_node *n, struct ext2_buf *pb, uint32_t *slot, struct ext2_buf **bp)
+{
+	struct ext2_fs *fs = n->fs;
+	struct ext2_buf *b = *bp;
+	if (!bdurable(fs, b->blk))
+		return 0;     /* new since the disk had it: nothing there points at it */
+	uint32_t nb;
+	int e = new_block(n, &nb);
+	if (e)
+		return e;
+	struct ext2_buf *c = bget_zero(fs, nb, BK_IND, &e);
+	if (!c) {
+		ext2_free_block(fs, nb);
+		n->iblocks -= fs->spb;
+		return e;
+	}
+	memcpy(c->data, b->data, fs->bsize);
+	c->fresh = FRESH_UNWRITTEN;
+	bdirty(fs, c);
+	*slot = nb;
+	if (pb)
+		bdirty(fs, pb);
+	ext2_free_block(fs, b->blk);
+	n->iblocks -= fs->spb;
+	brelse(b);
+	*bp = c;
+	return 0;
+}
+
+int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, bool *fresh)
+{
+	struct ext2_fs *fs = n->fs;
+	int top, idx[3];
+	*fresh = false;
+	*out = 0;
+	int depth = path(fs, lblk, &top, idx);
+	if (depth < 0)
+		return depth;
+	/* chain[l]: the indirect block holding the pointer of level l (l >= 1) */
+	struct ext2_buf *chain[4] = { NULL, NULL, NULL, NULL };
 	int e = 0;
 	for (int level = 0; ; level++) {
-		if (*slot == 0) {
+#define SLOT(l) ((l) ? (uint32_t *)chain[l]->data + idx[(l) - 1] : &n->block[top])
+		if (*SLOT(level) == 0) {
 			if (!alloc)
 				break;
 			uint32_t nb;
 			if ((e = new_block(n, &nb)) != 0)
 				break;
 			bool leaf = level == depth;
-			struct ext2_buf *z = bget_zero(fs, nb, !leaf, &e);
+			struct ext2_buf *z = bget_zero(fs, nb, leaf ? BK_DATA : BK_IND, &e);
 			if (!z) {
 				ext2_free_block(fs, nb);
 				n->iblocks -= fs->spb;
 				break;
 			}
-			if (!leaf)
-				bdirty(fs, z);     /* an indirect block starts as zeros on disk too */
+			/* zeros until the caller fills it: the disk gets it
+			 * before anything there points at it */
+			z->fresh = FRESH_UNWRITTEN;
+			bdirty(fs, z);
 			brelse(z);
-			*slot = nb;
-			if (b)
-				bdirty(fs, b);
+			/* the indirect blocks above it change: copies of those
+			 * the disk has (twice: an allocation may write back) */
+			for (int pass = 0; pass < 2 && !e; pass++)
+				for (int l = 1; l <= level && !e; l++)
+					e = cow(n, chain[l - 1], SLOT(l - 1), &chain[l]);
+			if (e) {
+				ext2_free_block(fs, nb);
+				n->iblocks -= fs->spb;
+				break;
+			}
+			*SLOT(level) = nb;
+			if (level)
+				bdirty(fs, chain[level]);
 			if (leaf)
 				*fresh = true;
 		}
 		if (level == depth) {
-			*out = *slot;
-			brelse(b);
-			return 0;
+			*out = *SLOT(level);
+			break;
 		}
-		uint32_t blk = *slot;
-		brelse(b);
-		if (blk >= fs->sb.blocks_count)
-			return -EIO;
-		b = bread(fs, blk, true, &e);
-		if (!b)
-			return e;
-		slot = (uint32_t *)b->data + idx[level];
+		uint32_t blk = *SLOT(level);
+#undef SLOT
+		if (blk >= fs->sb.blocks_count) {
+			e = -EIO;
+			break;
+		}
+		chain[level + 1] = bread(fs, blk, BK_IND, &e);
+		if (!chain[level + 1])
+			break;
 	}
-	brelse(b);
-	if (!e)
-		*out = 0;
+	for (int l = 1; l < 4; l++)
+		if (chain[l])
+			brelse(chain[l]);
 	return e;
 }
 
-/* Frees what the subtree at *slot (of the given depth, its first logical
- * block base) maps at logical blocks >= from; frees the indirect block too
- * when nothing of it stays. */
-static void trunc_tree(struct ext2_node *n, uint32_t *slot, int depth, uint64_t base, uint64_t from)
+/* Frees the subtree at blk (of the given depth): its blocks, then itself. */
+static void free_tree(struct ext2_node *n, uint32_t blk, int depth)
 {
 	struct ext2_fs *fs = n->fs;
-	if (*slot == 0)
-		return;
 	if (depth > 0) {
-		uint64_t span = 1;
-		for (int i = 1; i < depth; i++)
-			span *= fs->ppb;
 		int e;
-		struct ext2_buf *b = bread(fs, *slot, true, &e);
-		if (!b)
-			return;
-		uint32_t *v = (uint32_t *)b->data;
-		for (uint32_t i = 0; i < fs->ppb; i++) {
-			uint64_t cbase = base + i * span;
-			if (cbase + span <= from || v[i] == 0)
-				continue;
-			trunc_tree(n, &v[i], depth - 1, cbase, from);
-			bdirty(fs, b);
+		struct ext2_buf *b = bread(fs, blk, BK_IND, &e);
+		if (b) {
+			const uint32_t *v = (const uint32_t *)b->data;
+			for (uint32_t i = 0; i < fs->ppb; i++)
+				if (v[i] && v[i] < fs->sb.blocks_count)
+					free_tree(n, v[i], depth - 1);
+			brelse(b);
 		}
-		brelse(b);
 	}
+	ext2_free_block(fs, blk);
+	n->iblocks -= MIN(n->iblocks, fs->spb);
+}
+
+/* Frees what the subtree at *slot (in the inode, or in pb; of the given
+ * depth, its first logical block base) maps at logical blocks >= from,
+ * the indirect blocks too when nothing of them stays. An indirect block
+ * that stays in part is changed in a copy (cow). */
+static void trunc_tree(struct ext2_node *n, struct ext2_buf *pb, uint32_t *slot, int depth,
+		       uint64_t base, uint64_t from)
+{
+	struct ext2_fs *fs = n->fs;
+	if (*slot == 0 || *slot >= fs->sb.blocks_count)
+		return;
 	if (base >= from) {
-		ext2_free_block(fs, *slot);
-		n->iblocks -= MIN(n->iblocks, fs->spb);
+		free_tree(n, *slot, depth);
 		*slot = 0;
+		if (pb)
+			bdirty(fs, pb);
+		return;
 	}
+	uint64_t span = 1;
+	for (int i = 1; i < depth; i++)
+		span *= fs->ppb;
+	if (depth == 0 || base + span * fs->ppb <= from)
+		return;       /* all of it stays */
+	int e;
+	struct ext2_buf *b = bread(fs, *slot, BK_IND, &e);
+	if (!b)
+		return;
+	cow(n, pb, slot, &b);       /* failing, changed in place */
+	uint32_t *v = (uint32_t *)b->data;
+	for (uint32_t i = 0; i < fs->ppb; i++) {
+		uint64_t cbase = base + i * span;
+		if (cbase + span > from && v[i])
+			trunc_tree(n, b, &v[i], depth - 1, cbase, from);
+	}
+	brelse(b);
 }
 
 int ext2_truncate_blocks(struct ext2_node *n, uint64_t size)
@@ -144,10 +227,10 @@ int ext2_truncate_blocks(struct ext2_node *n, uint64_t size)
 	struct ext2_fs *fs = n->fs;
 	uint64_t from = (size + fs->bsize - 1) / fs->bsize, p = fs->ppb;
 	for (uint64_t i = 0; i < EXT2_NDIR; i++)
-		trunc_tree(n, &n->block[i], 0, i, from);
-	trunc_tree(n, &n->block[EXT2_IND], 1, EXT2_NDIR, from);
-	trunc_tree(n, &n->block[EXT2_DIND], 2, EXT2_NDIR + p, from);
-	trunc_tree(n, &n->block[EXT2_TIND], 3, EXT2_NDIR + p + p * p, from);
+		trunc_tree(n, NULL, &n->block[i], 0, i, from);
+	trunc_tree(n, NULL, &n->block[EXT2_IND], 1, EXT2_NDIR, from);
+	trunc_tree(n, NULL, &n->block[EXT2_DIND], 2, EXT2_NDIR + p, from);
+	trunc_tree(n, NULL, &n->block[EXT2_TIND], 3, EXT2_NDIR + p + p * p, from);
 	/* the tail of a partial last block reads as zeros if the file grows */
 	if (size % fs->bsize) {
 		uint32_t blk;

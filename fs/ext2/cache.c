@@ -1,9 +1,11 @@
 /* cache.c: ext2's block cache: blocks read from the disk stay in memory
- * (up to a bound, least recently used first out) and changed ones are
- * written back on sync, data blocks before metadata, runs of neighbouring
- * blocks in one vectored transfer straight from the blocks' memory, or
- * when the cache needs room. A file read ahead fills it with the following
- * blocks in one transfer too. */
+ * (up to a bound, least recently used first out); changed ones are
+ * written back by the ordered write-back (order.c) in batches, runs of
+ * neighbouring blocks in one vectored transfer straight from the blocks'
+ * memory. When the cache needs room, only changed file data is written
+ * (it points at nothing); changed metadata waits for the write-back at
+ * the end of the operation. A file read ahead fills the cache with the
+ * following blocks in one transfer too. */
 #include "fs/ext2/ext2.h"
 #include "kernel/pmem.h"
 
@@ -116,24 +118,65 @@ static void set_clean(struct ext2_fs *fs, struct ext2_buf *b)
 	if (b->dirty) {
 		b->dirty = false;
 		fs->ndirty--;
+		if (b->dprev)
+			b->dprev->dnext = b->dnext;
+		else
+			fs->dirty_head = b->dnext;
+		if (b->dnext)
+			b->dnext->dprev = b->dprev;
+		b->dprev = b->dnext = NULL;
 	}
 }
 
-static int buf_write(struct ext2_fs *fs, struct ext2_buf *b)
+void bclean(struct ext2_fs *fs, struct ext2_buf *b)
 {
-	int e = dev_io(fs, b->blk, &b, 1, true);
-	if (!e)
-		set_clean(fs, b);
-	return e;
+	set_clean(fs, b);
+	kfree(b->disk);
+	b->disk = NULL;
+}
+
+/* b's content went to the disk: a fresh block is there after the next flush. */
+static void written(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	if (b->fresh)
+		b->fresh = fs->flushes + 1;
 }
 
 static void drop(struct ext2_fs *fs, struct ext2_buf *b)
 {
+	/* a fresh block written but not flushed yet: what is not cached is
+	 * on the disk from the next flush on */
+	if (b->fresh && b->fresh != FRESH_UNWRITTEN)
+		fs->fresh_dropped = MAX(fs->fresh_dropped, b->fresh);
 	lru_unlink(fs, b);
 	hash_remove(fs, b);
 	data_free(fs, b->data);
+	kfree(b->disk);
 	kfree(b);
 	fs->nbufs--;
+}
+
+/* Filesystems whose changed blocks reached dirty_max or filled the cache
+ * during an operation: written back when it ends (bwriteback_due). */
+#define MAX_DUE 8
+static struct ext2_fs *due[MAX_DUE];
+static int ndue;
+
+static void note_due(struct ext2_fs *fs)
+{
+	if (fs->wb_due || fs->ro || ndue == MAX_DUE)
+		return;
+	fs->wb_due = true;
+	due[ndue++] = fs;
+}
+
+void bwriteback_due(void)
+{
+	while (ndue) {
+		struct ext2_fs *fs = due[--ndue];
+		fs->wb_due = false;
+		ext2_sync(fs);   /* an error shows at the next fsync's write */
+	}
 }
 
 /* The page allocator is out of pages: drops up to want unreferenced clean
@@ -162,6 +205,9 @@ static uint64_t reclaimable(void *arg)
 
 void bcache_fini(struct ext2_fs *fs)
 {
+	for (int i = 0; i < ndue; i++)
+		if (due[i] == fs)
+			due[i--] = due[--ndue];
 	if (fs->bsize == PAGE_SIZE)
 		pmem_shrinker_remove(fs);
 	while (fs->lru_tail)
@@ -174,34 +220,33 @@ void bcache_fini(struct ext2_fs *fs)
 	fs->runv = NULL;
 }
 
-static int write_dirty(struct ext2_fs *fs, bool meta);
-
 /* Before a block is added: with DIRTY_BYTES of changed blocks, writes
  * the changed data blocks back (in runs: a big file written sequentially
- * goes out in large requests), then the metadata if still as many. When
- * the cache is full, drops the least recently used unreferenced block; if
- * it is changed, all changed data blocks are written first. */
+ * goes out in large requests); if still as many, the operation ends with
+ * a write-back. When the cache is full, drops the least recently used
+ * unreferenced block that is not changed metadata; if it is changed data,
+ * all changed data blocks are written first. With nothing to drop the
+ * cache grows until the operation's write-back. */
 static void make_room(struct ext2_fs *fs)
 {
 	if (fs->ndirty >= fs->dirty_max) {
-		write_dirty(fs, false);
+		bwrite_kind(fs, BK_DATA);
 		if (fs->ndirty >= fs->dirty_max)
-			write_dirty(fs, true);
+			note_due(fs);
 	}
 	if (fs->nbufs < fs->maxbufs)
 		return;
 	for (struct ext2_buf *b = fs->lru_tail; b; b = b->lprev) {
-		if (b->refs)
+		if (b->refs || (b->dirty && b->kind != BK_DATA))
 			continue;
-		if (b->dirty && !b->meta)
-			write_dirty(fs, false);
-		if (b->dirty && buf_write(fs, b))
-			continue;
-		if (b->refs)          /* taken while the write slept */
+		if (b->dirty)
+			bwrite_kind(fs, BK_DATA);
+		if (b->dirty || b->refs)   /* a write error, or taken while the write slept */
 			continue;
 		drop(fs, b);
 		return;
 	}
+	note_due(fs);
 }
 
 static struct ext2_buf *lookup(struct ext2_fs *fs, uint32_t blk)
@@ -212,7 +257,37 @@ static struct ext2_buf *lookup(struct ext2_fs *fs, uint32_t blk)
 	return NULL;
 }
 
-static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, bool meta, bool read, int *err)
+struct ext2_buf *blookup(struct ext2_fs *fs, uint32_t blk)
+{
+	return lookup(fs, blk);
+}
+
+bool bdurable(struct ext2_fs *fs, uint32_t blk)
+{
+	struct ext2_buf *b = lookup(fs, blk);
+	if (!b)
+		return fs->flushes >= fs->fresh_dropped;
+	if (!b->fresh)
+		return true;
+	if (b->fresh != FRESH_UNWRITTEN && fs->flushes >= b->fresh) {
+		b->fresh = 0;
+		return true;
+	}
+	return false;
+}
+
+int bkeep_disk(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	if (b->disk || b->dirty || b->fresh == FRESH_UNWRITTEN)
+		return 0;     /* kept already, or nothing on the disk yet */
+	b->disk = kmalloc(fs->bsize);
+	if (!b->disk)
+		return -ENOMEM;
+	memcpy(b->disk, b->data, fs->bsize);
+	return 0;
+}
+
+static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, int kind, bool read, int *err)
 {
 	*err = 0;
 	if (blk == 0 || blk >= fs->sb.blocks_count) {
@@ -222,7 +297,8 @@ static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, bool meta, bool re
 	struct ext2_buf *b = lookup(fs, blk);
 	if (b) {
 		b->refs++;
-		b->meta |= meta;
+		if (kind != BK_DATA)
+			b->kind = (uint8_t)kind;
 		lru_unlink(fs, b);
 		lru_front(fs, b);
 		if (!read)
@@ -240,7 +316,7 @@ static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, bool meta, bool re
 	}
 	b->data = data;
 	b->blk = blk;
-	b->meta = meta;
+	b->kind = (uint8_t)kind;
 	b->refs = 1;
 	if (read) {
 		int e = dev_io(fs, blk, &b, 1, false);
@@ -255,6 +331,8 @@ static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, bool meta, bool re
 			data_free(fs, data);
 			kfree(b);
 			other->refs++;
+			if (kind != BK_DATA)
+				other->kind = (uint8_t)kind;
 			return other;
 		}
 	} else {
@@ -267,14 +345,14 @@ static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, bool meta, bool re
 	return b;
 }
 
-struct ext2_buf *bread(struct ext2_fs *fs, uint32_t blk, bool meta, int *err)
+struct ext2_buf *bread(struct ext2_fs *fs, uint32_t blk, int kind, int *err)
 {
-	return get(fs, blk, meta, true, err);
+	return get(fs, blk, kind, true, err);
 }
 
-struct ext2_buf *bget_zero(struct ext2_fs *fs, uint32_t blk, bool meta, int *err)
+struct ext2_buf *bget_zero(struct ext2_fs *fs, uint32_t blk, int kind, int *err)
 {
-	return get(fs, blk, meta, false, err);
+	return get(fs, blk, kind, false, err);
 }
 
 void bdirty(struct ext2_fs *fs, struct ext2_buf *b)
@@ -282,6 +360,11 @@ void bdirty(struct ext2_fs *fs, struct ext2_buf *b)
 	if (!b->dirty) {
 		b->dirty = true;
 		fs->ndirty++;
+		b->dprev = NULL;
+		b->dnext = fs->dirty_head;
+		if (fs->dirty_head)
+			fs->dirty_head->dprev = b;
+		fs->dirty_head = b;
 	}
 }
 
@@ -307,8 +390,9 @@ void bforget(struct ext2_fs *fs, uint32_t blk)
 {
 	struct ext2_buf *b = lookup(fs, blk);
 	if (b) {
-		set_clean(fs, b);
-		b->meta = false;
+		bclean(fs, b);
+		b->kind = BK_DATA;
+		b->fresh = 0;
 	}
 }
 
@@ -355,17 +439,43 @@ void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n)
 	}
 }
 
-/* Writes v[0..n) (referenced, sorted by block), neighbours in one transfer. */
-static int write_runs(struct ext2_fs *fs, struct ext2_buf **v, uint32_t n)
+static void sort_bw(struct bw *v, uint32_t n)
+{
+	/* Shell sort by block number: no recursion, n log n enough here */
+	for (uint32_t gap = n / 2; gap; gap /= 2)
+		for (uint32_t i = gap; i < n; i++) {
+			struct bw t = v[i];
+			uint32_t j = i;
+			for (; j >= gap && v[j - gap].b->blk > t.b->blk; j -= gap)
+				v[j] = v[j - gap];
+			v[j] = t;
+		}
+}
+
+/* Writes v[0..n) (referenced), neighbours in one transfer. A buffer
+ * written with its own data is clean after (on an error too: reported
+ * once, the data is lost). */
+int bwrite_batch(struct ext2_fs *fs, struct bw *v, uint32_t n)
 {
 	int err = 0;
+	sort_bw(v, n);
 	for (uint32_t k = 0; k < n; ) {
 		uint32_t len = 1;
-		while (k + len < n && len < fs->run_max && v[k + len]->blk == v[k]->blk + len)
+		while (k + len < n && len < fs->run_max && v[k + len].b->blk == v[k].b->blk + len)
 			len++;
-		int e = dev_io(fs, v[k]->blk, v + k, len, true);
-		for (uint32_t i = 0; i < len; i++)
-			set_clean(fs, v[k + i]);   /* on error: reported once; the data is lost */
+		for (uint32_t i = 0; i < len; i++) {
+			struct bw *w = &v[k + i];
+			fs->seg[i] = (struct blk_seg){ w->image ? w->image : w->b->data, fs->bsize };
+		}
+		uint64_t sec = (uint64_t)v[k].b->blk * fs->spb;
+		int e = sec + (uint64_t)len * fs->spb > fs->dev->nsectors ? -EIO :
+			fs->dev->ops->rwv(fs->dev, true, sec, fs->seg, len);
+		for (uint32_t i = 0; i < len; i++) {
+			struct bw *w = &v[k + i];
+			if (!w->image || w->image == w->b->data)
+				bclean(fs, w->b);
+			written(fs, w->b);
+		}
 		if (e)
 			err = e;
 		k += len;
@@ -373,47 +483,49 @@ static int write_runs(struct ext2_fs *fs, struct ext2_buf **v, uint32_t n)
 	return err;
 }
 
-static void sort_bufs(struct ext2_buf **v, uint32_t n)
-{
-	/* Shell sort by block number: no recursion, n log n enough here */
-	for (uint32_t gap = n / 2; gap; gap /= 2)
-		for (uint32_t i = gap; i < n; i++) {
-			struct ext2_buf *t = v[i];
-			uint32_t j = i;
-			for (; j >= gap && v[j - gap]->blk > t->blk; j -= gap)
-				v[j] = v[j - gap];
-			v[j] = t;
-		}
-}
-
-/* Writes every changed data block (meta false) or metadata block. */
-static int write_dirty(struct ext2_fs *fs, bool meta)
+uint32_t bdirty_list(struct ext2_fs *fs, int kind, struct ext2_buf ***out)
 {
 	uint32_t n = 0, i = 0;
-	for (struct ext2_buf *b = fs->lru_head; b; b = b->lnext)
-		n += b->dirty && b->meta == meta;
+	for (struct ext2_buf *b = fs->dirty_head; b; b = b->dnext)
+		n += b->kind == kind;
+	*out = NULL;
+	if (!n || !(*out = kmalloc(n * sizeof(**out))))
+		return 0;
+	for (struct ext2_buf *b = fs->dirty_head; b && i < n; b = b->dnext)
+		if (b->kind == kind) {
+			b->refs++;
+			(*out)[i++] = b;
+		}
+	return i;
+}
+
+bool bany_dirty(struct ext2_fs *fs, int kind)
+{
+	for (struct ext2_buf *b = fs->dirty_head; b; b = b->dnext)
+		if (b->kind == kind)
+			return true;
+	return false;
+}
+
+int bwrite_kind(struct ext2_fs *fs, int kind)
+{
+	uint32_t n = 0, i = 0;
+	for (struct ext2_buf *b = fs->dirty_head; b; b = b->dnext)
+		n += b->kind == kind;
 	if (!n)
 		return 0;
-	struct ext2_buf **v = kmalloc(n * sizeof(*v));
+	struct bw *v = kmalloc(n * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	/* referenced, so that no write's sleep lets them be dropped */
-	for (struct ext2_buf *b = fs->lru_head; b && i < n; b = b->lnext)
-		if (b->dirty && b->meta == meta) {
+	for (struct ext2_buf *b = fs->dirty_head; b && i < n; b = b->dnext)
+		if (b->kind == kind) {
 			b->refs++;
-			v[i++] = b;
+			v[i++] = (struct bw){ b, NULL };
 		}
-	sort_bufs(v, i);
-	int e = write_runs(fs, v, i);
+	int e = bwrite_batch(fs, v, i);
 	for (uint32_t k = 0; k < i; k++)
-		v[k]->refs--;
+		v[k].b->refs--;
 	kfree(v);
 	return e;
-}
-
-int bcache_sync(struct ext2_fs *fs)
-{
-	int e = write_dirty(fs, false);
-	int e2 = write_dirty(fs, true);
-	return e ? e : e2;
 }

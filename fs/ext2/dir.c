@@ -41,7 +41,7 @@ static struct ext2_buf *dir_block(struct ext2_node *dir, uint64_t lblk, int *err
 	*err = ext2_bmap(dir, lblk, false, &blk, &fresh);
 	if (*err || !blk)
 		return NULL;
-	return bread(dir->fs, blk, true, err);
+	return bread(dir->fs, blk, BK_DIR, err);
 }
 
 static bool entry_ok(struct ext2_fs *fs, struct ext2_dirent *d, uint32_t off)
@@ -127,6 +127,9 @@ static int find_fn(struct ext2_node *dir, struct ext2_buf *b, struct ext2_dirent
 	if (!d->inode || d->name_len != c->len || memcmp(d->name, c->name, c->len))
 		return 0;
 	uint32_t old = d->inode;
+	int e;
+	if ((c->set || c->remove) && (e = bkeep_disk(dir->fs, b)) != 0)
+		return e;
 	if (c->set) {
 		d->inode = c->ino;
 		d->file_type = ftype(dir->fs, c->mode);
@@ -192,12 +195,16 @@ static int add_fn(struct ext2_node *dir, struct ext2_buf *b, struct ext2_dirent 
 	uint32_t need = DIRENT_LEN(c->len);
 	(void)prev;
 	(void)pos;
+	uint32_t used = DIRENT_LEN(d->name_len);
+	bool fits = d->inode ? d->rec_len >= used + need : d->rec_len >= need;
+	int e;
+	if (fits && (e = bkeep_disk(dir->fs, b)) != 0)
+		return e;
 	if (!d->inode && d->rec_len >= need) {
 		fill(dir->fs, d, c->name, c->len, c->ino, c->mode);
 		changed(dir, b);
 		return FOUND;
 	}
-	uint32_t used = DIRENT_LEN(d->name_len);
 	if (d->inode && d->rec_len >= used + need) {
 		struct ext2_dirent *n = (struct ext2_dirent *)((uint8_t *)d + used);
 		n->rec_len = (uint16_t)(d->rec_len - used);
@@ -218,7 +225,7 @@ static struct ext2_buf *grow(struct ext2_node *dir, int *err)
 	*err = ext2_bmap(dir, nblocks(dir), true, &blk, &fresh);
 	if (*err)
 		return NULL;
-	struct ext2_buf *b = bget_zero(fs, blk, true, err);
+	struct ext2_buf *b = bget_zero(fs, blk, BK_DIR, err);
 	if (!b)
 		return NULL;
 	dir->vi.size += fs->bsize;

@@ -2,8 +2,9 @@
  * ext2 makes it), the in-memory filesystem and inode records, and the
  * calls between the files of fs/ext2/: the block cache (cache.c), the
  * superblock and group descriptors (super.c), bitmaps (alloc.c), inodes
- * (inode.c), block mapping (bmap.c), directories (dir.c) and the VFS
- * operations (ops.c). All of it runs under one lock (ext2_lock). */
+ * (inode.c), block mapping (bmap.c), directories (dir.c), the ordered
+ * write-back (order.c, dirent.c) and the VFS operations (ops.c). All of it
+ * runs under one lock (ext2_lock). */
 #ifndef HTUX_EXT2_H
 #define HTUX_EXT2_H
 
@@ -87,16 +88,37 @@ struct ext2_dirent {
 } __attribute__((packed));
 
 #define DIRENT_LEN(namelen) ((8u + (namelen) + 3u) & ~3u)
+#define EXT2_MAX_DIRENTS (4096 / 12 + 1)   /* entries in a block, at most */
+
+/* What a cached block holds: the write-back orders them (order.c). */
+enum {
+	BK_DATA = 0,                 /* file data, symlink targets: bread(..., false, ...) */
+	BK_BITMAP,                   /* block and inode bitmaps */
+	BK_GD,                       /* group descriptors */
+	BK_ITABLE,                   /* inode table: what is on the disk, changed only by order.c */
+	BK_DIR,                      /* directory entries */
+	BK_IND,                      /* indirect blocks */
+	BK_XATTR,                    /* extended attribute blocks */
+};
+
+#define FRESH_UNWRITTEN UINT32_MAX
 
 /* A cached block. */
 struct ext2_buf {
 	uint32_t blk;
 	int refs;
 	bool dirty;
-	bool meta;                   /* metadata: written after data on sync */
+	uint8_t kind;                /* BK_* */
+	/* Allocated since the disk last had it: 0 no; FRESH_UNWRITTEN not
+	 * written yet; else on the disk once fs->flushes reaches it. Nothing
+	 * on the disk points at a block until that. */
+	uint32_t fresh;
+	uint8_t *disk;               /* a changed directory block: what the disk holds (NULL:
+				      * nothing yet, for a fresh one) */
 	uint8_t *data;
 	struct ext2_buf *hnext;      /* hash chain */
 	struct ext2_buf *lprev, *lnext;  /* LRU list, most recent at the head */
+	struct ext2_buf *dprev, *dnext;  /* fs->dirty_head: the changed ones */
 };
 
 struct ext2_node;
@@ -116,10 +138,18 @@ struct ext2_fs {
 	struct ext2_buf **hash;
 	uint32_t nhash, nbufs, maxbufs;
 	uint32_t ndirty, dirty_max;  /* changed blocks; written back from dirty_max on */
+	bool wb_due;                 /* dirty_max reached: write back when the operation ends */
+	uint32_t flushes;            /* device flushes so far: the write-back's barriers */
+	uint32_t fresh_dropped;      /* the latest ->fresh of a block dropped from the cache */
+	/* frees waiting for the disk to stop pointing at them (order.c) */
+	uint32_t *free_blks, nfree_blks, cap_free_blks;
+	uint32_t *free_inos, nfree_inos, cap_free_inos;   /* ino << 1 | directory */
+	struct ext2_node *dead;      /* freed inodes whose slot the disk still has */
 	uint32_t run_max;            /* blocks in one transfer */
 	struct blk_seg *seg;         /* a transfer's segments (run_max) */
 	struct ext2_buf **runv;      /* blocks being read ahead (run_max) */
 	struct ext2_buf *lru_head, *lru_tail;
+	struct ext2_buf *dirty_head;
 	/* inode cache: every inode read stays until its last name and
 	 * reference are gone */
 	struct ext2_node **ihash;
@@ -139,7 +169,10 @@ struct ext2_node {
 	uint64_t rd_next;            /* the block after the last one read */
 	bool ra_stream;              /* read on and on: the largest read-ahead, and on since */
 	bool linkable;               /* O_TMPFILE without O_EXCL: linkat may name it */
-	struct ext2_node *hnext;
+	bool dead;                   /* freed: on fs->dead until its slot is on the disk */
+	bool wb;                     /* on the write-back's list (order.c) */
+	uint32_t dead_parent;        /* a freed directory's "..", whose link it held */
+	struct ext2_node *hnext;     /* inode cache chain, or fs->dead */
 };
 
 static inline struct ext2_node *EN(struct inode *ino) { return (struct ext2_node *)ino; }
@@ -152,38 +185,91 @@ void ext2_unlock(void);
 int bcache_init(struct ext2_fs *fs);   /* sized to free memory with 4 KiB blocks */
 void bcache_fini(struct ext2_fs *fs);  /* a mount that failed: everything freed */
 /* The block, read from disk (bread) or zeroed without reading (bzero_get
- * for a block about to be written whole); referenced: brelse it. */
-struct ext2_buf *bread(struct ext2_fs *fs, uint32_t blk, bool meta, int *err);
-struct ext2_buf *bget_zero(struct ext2_fs *fs, uint32_t blk, bool meta, int *err);
+ * for a block about to be written whole), holding kind (BK_*; BK_DATA
+ * leaves a cached block's kind as it is); referenced: brelse it. */
+struct ext2_buf *bread(struct ext2_fs *fs, uint32_t blk, int kind, int *err);
+struct ext2_buf *bget_zero(struct ext2_fs *fs, uint32_t blk, int kind, int *err);
 void bdirty(struct ext2_fs *fs, struct ext2_buf *b);
+void bclean(struct ext2_fs *fs, struct ext2_buf *b);
+/* A directory block is about to change: keeps what the disk holds. */
+int bkeep_disk(struct ext2_fs *fs, struct ext2_buf *b);
+struct ext2_buf *blookup(struct ext2_fs *fs, uint32_t blk);   /* cached, or NULL */
+/* Whether nothing keeps the disk from pointing at blk: not allocated
+ * since it was last written and flushed. */
+bool bdurable(struct ext2_fs *fs, uint32_t blk);
 void brelse(struct ext2_buf *b);
 /* brelse, and the block goes first when room is needed: a long sequential
  * read is through with it (a file larger than the cache then keeps what is
  * cached of it, instead of pushing it all out ahead of itself). */
 void brelse_behind(struct ext2_fs *fs, struct ext2_buf *b);
 void bforget(struct ext2_fs *fs, uint32_t blk);   /* a freed block: drop its dirty data */
-int bcache_sync(struct ext2_fs *fs);              /* data, then metadata */
+/* Writes the changed blocks of kind, neighbours in one transfer. */
+int bwrite_kind(struct ext2_fs *fs, int kind);
+/* The changed blocks of kind into a kmalloc'd array (referenced); how many. */
+uint32_t bdirty_list(struct ext2_fs *fs, int kind, struct ext2_buf ***out);
+bool bany_dirty(struct ext2_fs *fs, int kind);
+/* A batch of block images, written sorted (neighbours in one transfer):
+ * each a buffer's own data (then clean) or another image of it. */
+struct bw {
+	struct ext2_buf *b;
+	uint8_t *image;
+};
+int bwrite_batch(struct ext2_fs *fs, struct bw *v, uint32_t n);
+void bwriteback_due(void);       /* ext2_unlock: write-back asked for by make_room */
 bool bcached(struct ext2_fs *fs, uint32_t blk);
 void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n);  /* n blocks from blk, one transfer */
 
 /* ---- superblock and groups (super.c) */
-int ext2_sync(struct ext2_fs *fs);                /* everything, then a device flush */
+int ext2_sync(struct ext2_fs *fs);                /* everything, in order, flushed */
 uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g);
+int ext2_sb_write(struct ext2_fs *fs);
+int ext2_gd_store(struct ext2_fs *fs);            /* counts into the descriptor blocks */
+
+/* ---- ordered write-back (order.c; dirent.c for directory blocks) */
+int ext2_writeback(struct ext2_fs *fs);           /* ext2_sync: all of it, flushed */
+int ext2_barrier(struct ext2_fs *fs);             /* device flush: earlier writes first */
+/* A changed directory block as the write-back sees it (dirent.c): the
+ * entries memory has and the disk lacks (adds) and those the disk has and
+ * memory lacks (removes), by place in the block; "." in neither. */
+struct dir_change {
+	uint32_t off, ino;
+	bool dotdot, ready;          /* ready: may go this round */
+};
+struct dir_diff {
+	struct dir_change add[EXT2_MAX_DIRENTS], rem[EXT2_MAX_DIRENTS];
+	uint32_t nadd, nrem;
+};
+void ext2_dir_diff(struct ext2_fs *fs, struct ext2_buf *b, struct dir_diff *df);
+/* Into img, memory's block with the changes not ready left out: an add
+ * as the disk's entry of that name at that place, or inode 0; a remove
+ * put back in the space it had. False if a remove cannot be put back
+ * (its space holds a new entry). */
+bool ext2_dir_image(struct ext2_fs *fs, struct ext2_buf *b, const struct dir_diff *df, uint8_t *img);
+/* What the disk holds of a directory block: NULL if nothing yet. */
+const uint8_t *ext2_dir_on_disk(struct ext2_buf *b);
+uint32_t ext2_dir_dotdot(struct ext2_fs *fs, const uint8_t *blk);   /* ".."'s inode, or 0 */
 
 /* ---- allocation (alloc.c) */
 int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out);   /* -ENOSPC */
-void ext2_free_block(struct ext2_fs *fs, uint32_t blk);
 int ext2_alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32_t *out);
+/* Frees wait (free_blks, free_inos) until the disk no longer points at
+ * them: ext2_apply_frees, at the end of a write-back. */
+void ext2_free_block(struct ext2_fs *fs, uint32_t blk);
 void ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool dir);
+void ext2_apply_frees(struct ext2_fs *fs);
 
 /* ---- inodes (inode.c) */
 extern const struct inode_ops ext2_iops;
 extern const struct file_ops ext2_reg_fops, ext2_dir_fops;
 int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out);  /* referenced */
+struct ext2_node *ext2_ifind(struct ext2_fs *fs, uint32_t ino);  /* cached, or NULL */
 int ext2_inew(struct ext2_fs *fs, struct inode *dir, unsigned mode, struct ext2_node **out);
-int ext2_iwrite(struct ext2_node *n);            /* into its inode table block */
-int ext2_iwrite_all(struct ext2_fs *fs);
+void ext2_ifill(struct ext2_node *n);            /* n->raw from the inode */
+/* Inode ino's slot in the inode table as the disk has it (referenced
+ * block in *bp). */
+struct ext2_dinode *ext2_islot(struct ext2_fs *fs, uint32_t ino, struct ext2_buf **bp, int *err);
 void ext2_idestroy(struct ext2_node *n);          /* no names, no references: free it all */
+void ext2_ifree_dead(struct ext2_node *n);        /* its freed slot is on the disk */
 void ext2_destroy_unlinked(struct ext2_fs *fs);   /* unmount: files still open with no name */
 
 /* ---- block mapping (bmap.c) */

@@ -1,6 +1,8 @@
 /* inode.c: ext2 inodes in memory: the cache (one struct inode per inode
- * number, kept until its last name and reference are gone), reading and
- * writing disk inodes, making new ones and freeing deleted ones. */
+ * number, kept until its last name and reference are gone), reading disk
+ * inodes and making their disk form (which order.c writes), making new
+ * ones and freeing deleted ones (kept on fs->dead until the disk has
+ * their slot freed). */
 #include "fs/ext2/ext2.h"
 #include "kernel/proc.h"
 
@@ -66,6 +68,15 @@ static struct ext2_node *node_alloc(struct ext2_fs *fs, uint32_t ino)
 
 static int64_t secs_ns(uint32_t s) { return (int64_t)s * 1000000000; }
 
+struct ext2_node *ext2_ifind(struct ext2_fs *fs, uint32_t ino)
+{
+	if (fs->ihash)
+		for (struct ext2_node *n = fs->ihash[ihash_of(fs, ino)]; n; n = n->hnext)
+			if (n->vi.ino == ino)
+				return n;
+	return NULL;
+}
+
 int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out)
 {
 	if (fs->ihash)
@@ -79,7 +90,7 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out)
 	int e = locate(fs, ino, &blk, &off);
 	if (e)
 		return e;
-	struct ext2_buf *b = bread(fs, blk, true, &e);
+	struct ext2_buf *b = bread(fs, blk, BK_ITABLE, &e);
 	if (!b)
 		return e;
 	struct ext2_node *n = node_alloc(fs, ino);
@@ -166,11 +177,12 @@ int ext2_inew(struct ext2_fs *fs, struct inode *dir, unsigned mode, struct ext2_
 
 static uint32_t secs(int64_t ns) { return (uint32_t)(ns / 1000000000); }
 
-int ext2_iwrite(struct ext2_node *n)
+void ext2_ifill(struct ext2_node *n)
 {
-	struct ext2_fs *fs = n->fs;
 	struct inode *vi = &n->vi;
 	struct ext2_dinode *d = (struct ext2_dinode *)n->raw;
+	if (n->dead)
+		return;       /* its last form stays */
 	d->mode = (uint16_t)vi->mode;
 	d->uid = (uint16_t)vi->uid;
 	d->uid_high = (uint16_t)(vi->uid >> 16);
@@ -194,40 +206,25 @@ int ext2_iwrite(struct ext2_node *n)
 		else
 			d->block[1] = (mi & 0xff) | (ma << 8) | ((mi & ~0xffu) << 12);
 	}
-	if (fs->ro)
-		return 0;
-	uint32_t blk, off;
-	int e = locate(fs, (uint32_t)vi->ino, &blk, &off);
-	if (e)
-		return e;
-	struct ext2_buf *b = bread(fs, blk, true, &e);
-	if (!b)
-		return e;
-	if (memcmp(b->data + off, n->raw, fs->inode_size)) {
-		memcpy(b->data + off, n->raw, fs->inode_size);
-		bdirty(fs, b);
-	}
-	brelse(b);
-	return 0;
 }
 
-int ext2_iwrite_all(struct ext2_fs *fs)
+struct ext2_dinode *ext2_islot(struct ext2_fs *fs, uint32_t ino, struct ext2_buf **bp, int *err)
 {
-	int err = 0;
-	for (uint32_t h = 0; fs->ihash && h < fs->nihash; h++)
-		for (struct ext2_node *n = fs->ihash[h]; n; n = n->hnext) {
-			int e = ext2_iwrite(n);
-			if (e)
-				err = e;
-		}
-	return err;
+	uint32_t blk, off;
+	if ((*err = locate(fs, ino, &blk, &off)) != 0)
+		return NULL;
+	struct ext2_buf *b = bread(fs, blk, BK_ITABLE, err);
+	if (!b)
+		return NULL;
+	*bp = b;
+	return (struct ext2_dinode *)(b->data + off);
 }
 
 /* Drops a reference to the extended-attribute block of a freed inode. */
 static void free_xattr_block(struct ext2_fs *fs, uint32_t blk)
 {
 	int e;
-	struct ext2_buf *b = bread(fs, blk, true, &e);
+	struct ext2_buf *b = bread(fs, blk, BK_XATTR, &e);
 	if (!b)
 		return;
 	uint32_t *hdr = (uint32_t *)b->data;   /* magic, refcount, ... */
@@ -259,6 +256,10 @@ void ext2_idestroy(struct ext2_node *n)
 	struct ext2_dinode *d = (struct ext2_dinode *)n->raw;
 	bool dir = S_ISDIR(n->vi.mode);
 	if (!fs->ro) {
+		/* the disk's ".." counts in the parent's links until the slot
+		 * is freed there */
+		if (dir && ext2_dir_find(n, "..", 2, &n->dead_parent))
+			n->dead_parent = 0;
 		bool fast_link = S_ISLNK(n->vi.mode) && n->iblocks == 0;
 		if (!fast_link && !S_ISCHR(n->vi.mode) && !S_ISBLK(n->vi.mode))
 			ext2_truncate_blocks(n, 0);
@@ -270,12 +271,33 @@ void ext2_idestroy(struct ext2_node *n)
 		n->vi.size = 0;
 		n->vi.nlink = 0;
 		d->dtime = (uint32_t)(fs_now() / 1000000000);
-		ext2_iwrite(n);
+		ext2_ifill(n);
 		ext2_free_inode(fs, (uint32_t)n->vi.ino, dir);
 	}
 	hash_remove(fs, n);
 	xattr_drop(&n->vi);
 	kfree(n->vi.name);
+	n->vi.name = NULL;
+	if (fs->ro) {
+		kfree(n->raw);
+		kfree(n);
+		return;
+	}
+	/* its freed form goes to the disk after the names of it are gone
+	 * there (order.c), then it goes */
+	n->dead = true;
+	n->hnext = fs->dead;
+	fs->dead = n;
+}
+
+void ext2_ifree_dead(struct ext2_node *n)
+{
+	struct ext2_fs *fs = n->fs;
+	for (struct ext2_node **pp = &fs->dead; *pp; pp = &(*pp)->hnext)
+		if (*pp == n) {
+			*pp = n->hnext;
+			break;
+		}
 	kfree(n->raw);
 	kfree(n);
 }

@@ -38,6 +38,8 @@ void ext2_lock(void)
 
 void ext2_unlock(void)
 {
+	if (depth == 1)
+		bwriteback_due();    /* the operation is whole: its changes may go */
 	if (--depth == 0) {
 		owner = NULL;
 		waitq_wake_all(&lockq);
@@ -144,20 +146,24 @@ static int make(struct inode *dir, const char *name, size_t len, unsigned mode, 
 	if (e)
 		return e;
 	n->vi.rdev = rdev;
-	if (S_ISDIR(mode))
+	/* the links first: the disk may have the new ".." (or the name)
+	 * only once it has them counted */
+	if (S_ISDIR(mode)) {
+		dir->nlink++;
 		e = ext2_dir_init(n, (uint32_t)dir->ino);
-	else if (S_ISLNK(mode))
+	} else if (S_ISLNK(mode)) {
 		e = write_link(n, target);
+	}
 	if (!e)
 		e = ext2_dir_add(d, name, len, (uint32_t)n->vi.ino, mode);
 	if (e) {
+		if (S_ISDIR(mode))
+			dir->nlink--;
 		n->vi.nlink = 0;
 		n->vi.refs = 0;
 		ext2_idestroy(n);
 		return e;
 	}
-	if (S_ISDIR(mode))
-		dir->nlink++;
 	set_name(&n->vi, dir, name, len);
 	*out = &n->vi;
 	return 0;
@@ -218,9 +224,11 @@ static int e2_link(struct inode *dir, const char *name, size_t len, struct inode
 	if (ino->nlink >= EXT2_LINK_MAX)
 		return -EMLINK;
 	ext2_lock();
+	ino->nlink++;         /* counted before the disk may have the name */
 	int e = ext2_dir_add(EN(dir), name, len, (uint32_t)ino->ino, ino->mode);
+	if (e)
+		ino->nlink--;
 	if (!e) {
-		ino->nlink++;
 		ino->ctime = fs_now();
 		EN(ino)->linkable = false;
 		if (!ino->parent)            /* the "#ino" name of an O_TMPFILE file goes */

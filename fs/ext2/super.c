@@ -1,13 +1,13 @@
 /* super.c: mounting an ext2 filesystem (the superblock's checks: magic,
  * revision, block size, feature bits), the group descriptors, syncing
- * everything to the disk in order, unmounting (the clean state bit), and
- * the statfs figures. */
+ * (the ordered write-back of order.c), unmounting (the clean state bit),
+ * and the statfs figures. */
 #include "fs/ext2/ext2.h"
 #include <asm/statfs.h>
 
 #define SB_SECTOR 2           /* the superblock is at byte 1024 */
 
-static int sb_write(struct ext2_fs *fs)
+int ext2_sb_write(struct ext2_fs *fs)
 {
 	return fs->dev->ops->write(fs->dev, SB_SECTOR, &fs->sb, sizeof(fs->sb) / BLK_SECTOR);
 }
@@ -23,12 +23,12 @@ static uint32_t gd_first_block(struct ext2_fs *fs)
 }
 
 /* Copies the in-memory group descriptors into their blocks. */
-static int gd_store(struct ext2_fs *fs)
+int ext2_gd_store(struct ext2_fs *fs)
 {
 	uint32_t per = fs->bsize / sizeof(struct ext2_gd);
 	for (uint32_t i = 0; i < fs->gd_blocks; i++) {
 		int e;
-		struct ext2_buf *b = bread(fs, gd_first_block(fs) + i, true, &e);
+		struct ext2_buf *b = bread(fs, gd_first_block(fs) + i, BK_GD, &e);
 		if (!b)
 			return e;
 		uint32_t n = MIN(per, fs->ngroups - i * per);
@@ -45,18 +45,8 @@ int ext2_sync(struct ext2_fs *fs)
 {
 	if (fs->ro)
 		return 0;
-	int e = ext2_iwrite_all(fs);
-	if (!e)
-		e = gd_store(fs);
-	int e2 = bcache_sync(fs);
-	if (!e)
-		e = e2;
 	fs->sb.wtime = (uint32_t)(fs_now() / 1000000000);
-	if (!e)
-		e = sb_write(fs);
-	if (!e)
-		e = fs->dev->ops->flush(fs->dev);
-	return e;
+	return ext2_writeback(fs);
 }
 
 static const char *incompat_name(uint32_t bits)
@@ -150,7 +140,7 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 		goto fail;
 	}
 	for (uint32_t i = 0; i < fs->gd_blocks; i++) {
-		struct ext2_buf *b = bread(fs, gd_first_block(fs) + i, true, &e);
+		struct ext2_buf *b = bread(fs, gd_first_block(fs) + i, BK_GD, &e);
 		if (!b) {
 			e = refuse(fs, "cannot read the group descriptors");
 			goto fail;
@@ -179,7 +169,7 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 		sb->state &= (uint16_t)~EXT2_VALID_FS;
 		sb->mnt_count++;
 		sb->mtime = (uint32_t)(fs_now() / 1000000000);
-		if ((e = sb_write(fs)) != 0 || (e = dev->ops->flush(dev)) != 0) {
+		if ((e = ext2_sb_write(fs)) != 0 || (e = dev->ops->flush(dev)) != 0) {
 			e = refuse(fs, "cannot write the superblock (I/O error)");
 			goto fail;
 		}
@@ -217,7 +207,7 @@ int ext2_unmount(struct ext2_fs *fs)
 	if (e)
 		return e;
 	fs->sb.state |= EXT2_VALID_FS;
-	e = sb_write(fs);
+	e = ext2_sb_write(fs);
 	if (!e)
 		e = fs->dev->ops->flush(fs->dev);
 	return e;
@@ -236,11 +226,13 @@ void ext2_statfs(struct inode *ino, struct statfs *s)
 	s->f_bsize = fs->bsize;
 	s->f_frsize = fs->bsize;
 	s->f_blocks = sb->blocks_count - sb->first_data_block;
-	s->f_bfree = sb->free_blocks_count;
-	s->f_bavail = sb->free_blocks_count > sb->r_blocks_count ?
-		      sb->free_blocks_count - sb->r_blocks_count : 0;
+	/* frees waiting for the write-back count as free: an allocation
+	 * that needs them writes back first */
+	uint64_t bfree = (uint64_t)sb->free_blocks_count + fs->nfree_blks;
+	s->f_bfree = bfree;
+	s->f_bavail = bfree > sb->r_blocks_count ? bfree - sb->r_blocks_count : 0;
 	s->f_files = sb->inodes_count;
-	s->f_ffree = sb->free_inodes_count;
+	s->f_ffree = (uint64_t)sb->free_inodes_count + fs->nfree_inos;
 	s->f_namelen = 255;
 	s->f_flags = ST_VALID | ST_RELATIME | (fs->ro ? ST_RDONLY : 0);
 	s->f_fsid.val[0] = (int)(fs->devno & 0xffffffff);
