@@ -46,16 +46,6 @@ void inode_put(struct inode *ino)
 		ino->ops->evict(ino);
 }
 
-ssize_t inode_read(struct inode *ino, void *buf, size_t n, uint64_t off)
-{
-	if (S_ISDIR(ino->mode))
-		return -EISDIR;
-	if (!ino->fops || !ino->fops->read)
-		return -EINVAL;
-	struct file tmp = { .refs = 1, .flags = O_RDONLY, .ino = ino, .ops = ino->fops };
-	return ino->fops->read(&tmp, buf, n, off, false);
-}
-
 uint64_t inode_size(struct inode *ino) { return ino->size; }
 unsigned inode_mode(struct inode *ino) { return ino->mode; }
 

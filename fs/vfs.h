@@ -142,7 +142,7 @@ void fs_proc_exit(struct proc *p);           /* closes p's descriptors, drops it
 struct inode *fs_lookup(const char *path, bool follow, int *err);  /* referenced */
 struct inode *inode_get(struct inode *ino);
 void inode_put(struct inode *ino);
-ssize_t inode_read(struct inode *ino, void *buf, size_t n, uint64_t off);  /* kernel buf */
+ssize_t inode_read(struct inode *ino, void *buf, size_t n, uint64_t off);  /* kernel buf; fs/rw.c */
 uint64_t inode_size(struct inode *ino);
 unsigned inode_mode(struct inode *ino);
 const void *inode_data(struct inode *ino);   /* regular file bytes that never change (the image's), else NULL */
@@ -199,6 +199,16 @@ struct file *fd_get_in(struct proc *p, int fd);
 int fd_next_open_in(struct proc *p, int from);
 bool file_readable(struct file *f);
 bool file_writable(struct file *f);
+/* The one entry into a file's data (fs/rw.c; Linux's vfs_read/vfs_write):
+ * the access mode, stream or position, EFAULT for a user buffer outside
+ * user space, offset overflow (EINVAL), O_APPEND and the position's move.
+ * pos NULL: at the file position (a stream has none), moved by what was
+ * done; else at *pos, and *pos moves instead. */
+#define FILE_IO_USER     1u   /* buf is a user pointer */
+#define FILE_IO_NOAPPEND 2u   /* write at *pos even with O_APPEND (fallocate's zeroing) */
+ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned how);
+ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, unsigned how);
+int file_rw_ok(struct file *f, bool wr);     /* 0, -EBADF (access mode), -EINVAL (no op) */
 /* Deny-write of a running program's file: -ETXTBSY when ino is open for
  * writing, else 0 and opening it for writing (or truncating it) answers
  * ETXTBSY until inode_allow_write. */

@@ -26,7 +26,7 @@ void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 			continue;
 		if (!f && !(f = file_open_inode(v->file, O_RDWR)))
 			return;
-		f->ops->write(f, phys_to_virt(*pte & PTE_ADDR), MIN(PAGE_SIZE, size - off), off, false);
+		file_write(f, phys_to_virt(*pte & PTE_ADDR), MIN(PAGE_SIZE, size - off), &off, 0);
 		*pte &= ~PTE_DIRTY;
 		invlpg(va);
 	}

@@ -1,7 +1,9 @@
 /* sys/rw.c: the system calls on a descriptor's data: read and write, their
  * positional (pread64, pwrite64) and vector forms (readv, writev, preadv,
- * pwritev). A buffer or iovec not wholly in user space is EFAULT before
- * the file sees it (Linux's access_ok); the file's copies find the rest. */
+ * pwritev), over the file layer's file_read/file_write (fs/rw.c), which
+ * has the rules. A buffer or iovec not wholly in user space is EFAULT
+ * before the file sees it (Linux's access_ok); the file's copies find the
+ * rest. */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
@@ -11,57 +13,15 @@
 
 /* ---- read and write */
 
-/* The data of f at *pos (NULL: the file position), buf in user memory.
- * As Linux, a buffer not wholly in user space is EFAULT before the file
- * sees it, even where it would not touch it (/dev/null); one in user space
- * but not mapped is the file's to find (or not) when it copies. */
-static ssize_t do_read(struct file *f, void *buf, size_t n, const uint64_t *pos)
+/* buf in user memory; the file layer (fs/rw.c) has the rules. */
+static ssize_t do_read(struct file *f, void *buf, size_t n, uint64_t *pos)
 {
-	if (!file_readable(f))
-		return -EBADF;
-	bool dir = S_ISDIR(f->ino->mode);
-	if (!dir && (!f->ops || !f->ops->read))
-		return -EINVAL;
-	if (!dir && pos && (f->ops->flags & FOP_STREAM))
-		return -ESPIPE;
-	if (!access_ok(buf, n))
-		return -EFAULT;
-	if (dir)
-		return -EISDIR;
-	if (n == 0)
-		return 0;
-	n = MIN(n, MAX_RW);
-	uint64_t off = pos ? *pos : f->off;
-	file_get(f);   /* a blocked read keeps f, even if another thread closes fd */
-	ssize_t r = f->ops->read(f, buf, n, off, true);
-	if (r > 0 && !pos)
-		f->off = off + (uint64_t)r;
-	file_put(f);
-	return r;
+	return file_read(f, buf, n, pos, FILE_IO_USER);
 }
 
-static ssize_t do_write(struct file *f, const void *buf, size_t n, const uint64_t *pos)
+static ssize_t do_write(struct file *f, const void *buf, size_t n, uint64_t *pos)
 {
-	if (!file_writable(f))
-		return -EBADF;
-	if (!f->ops || !f->ops->write)
-		return -EINVAL;
-	if (pos && (f->ops->flags & FOP_STREAM))
-		return -ESPIPE;
-	if (!access_ok(buf, n))
-		return -EFAULT;
-	if (n == 0)
-		return 0;
-	n = MIN(n, MAX_RW);
-	uint64_t off = pos ? *pos : f->off;
-	if ((f->flags & O_APPEND) && S_ISREG(f->ino->mode))
-		off = f->ino->size;
-	file_get(f);
-	ssize_t r = f->ops->write(f, buf, n, off, true);
-	if (r > 0 && !pos)
-		f->off = off + (uint64_t)r;
-	file_put(f);
-	return r;
+	return file_write(f, buf, n, pos, FILE_IO_USER);
 }
 
 static bool pos_ok(off_t off)
@@ -153,10 +113,9 @@ static struct iovec *get_iov(const struct iovec *uiov, int cnt, size_t *total_ou
 
 static long stream_rwv(struct file *f, const struct iovec *v, int cnt, size_t len, bool wr)
 {
-	if (wr ? !file_writable(f) : !file_readable(f))
-		return -EBADF;
-	if (!f->ops || (wr ? !f->ops->write : !f->ops->read))
-		return -EINVAL;
+	int e = file_rw_ok(f, wr);
+	if (e)
+		return e;
 	len = MIN(len, MAX_RW);
 	uint8_t *buf = kmalloc(MIN(len, STREAM_CHUNK));
 	if (!buf)
@@ -177,9 +136,9 @@ static long stream_rwv(struct file *f, const struct iovec *v, int cnt, size_t le
 				k += c;
 			}
 			if (r == 0)
-				r = f->ops->write(f, buf, n, 0, false);
+				r = file_write(f, buf, n, NULL, 0);
 		} else {
-			r = f->ops->read(f, buf, n, 0, false);
+			r = file_read(f, buf, n, NULL, 0);
 		}
 		if (r <= 0) {
 			if (total == 0)
@@ -208,7 +167,7 @@ static long stream_rwv(struct file *f, const struct iovec *v, int cnt, size_t le
 	return total;
 }
 
-static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, const uint64_t *pos0, bool wr)
+static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, uint64_t *pos0, bool wr)
 {
 	long err;
 	size_t len;
@@ -220,22 +179,20 @@ static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, const ui
 		kfree(v);
 		return r;
 	}
-	uint64_t pos = pos0 ? *pos0 : 0;
 	long total = 0;
 	if (len == 0)      /* still checks the file, as read(fd, p, 0) does */
 		total = wr ? do_write(f, NULL, 0, pos0) : do_read(f, NULL, 0, pos0);
 	for (int i = 0; i < cnt && len; i++) {
 		if (v[i].iov_len == 0)
 			continue;
-		ssize_t r = wr ? do_write(f, v[i].iov_base, v[i].iov_len, pos0 ? &pos : NULL)
-			       : do_read(f, v[i].iov_base, v[i].iov_len, pos0 ? &pos : NULL);
+		ssize_t r = wr ? do_write(f, v[i].iov_base, v[i].iov_len, pos0)
+			       : do_read(f, v[i].iov_base, v[i].iov_len, pos0);
 		if (r < 0) {
 			if (total == 0)
 				total = r;
 			break;
 		}
-		total += r;
-		pos += (uint64_t)r;
+		total += r;   /* file_read/file_write moved *pos0 or the position */
 		if ((size_t)r < v[i].iov_len)
 			break;
 	}
@@ -243,7 +200,7 @@ static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, const ui
 	return total;
 }
 
-static long do_rwv(int fd, const struct iovec *uiov, int cnt, const uint64_t *pos0, bool wr)
+static long do_rwv(int fd, const struct iovec *uiov, int cnt, uint64_t *pos0, bool wr)
 {
 	struct file *f = fd_get(fd);
 	if (!f)

@@ -3,7 +3,8 @@
  * Linux: for data in the source pipe (none and no writer: 0), for room in
  * the destination pipe; SPLICE_F_NONBLOCK or O_NONBLOCK on a pipe end
  * gives EAGAIN instead. A move takes what is there, up to len and the
- * room, and does not wait for more. */
+ * room, and does not wait for more. The file ends are read and written
+ * through the file layer (fs/rw.c). */
 #include "kernel/syscall.h"
 #include "fs/vfs.h"
 #include "fs/pipe.h"
@@ -28,7 +29,9 @@ static int get_off(const int64_t *uoff, int64_t *off)
 	return *off < 0 ? -EINVAL : 0;
 }
 
-/* pipe in -> file out (out may be a pipe: then it was waited for). */
+/* pipe in -> file out (out may be a pipe: then it was waited for). The
+ * bytes go through the file layer (fs/rw.c): at *uoff, or at out's
+ * position (none for a stream), which it moves. */
 static long from_pipe(struct file *in, struct file *out, int64_t *uoff, size_t len, bool nb,
 		      bool out_pipe)
 {
@@ -36,8 +39,6 @@ static long from_pipe(struct file *in, struct file *out, int64_t *uoff, size_t l
 	int e = get_off(uoff, &off);
 	if (e)
 		return e;
-	if (!uoff)
-		off = (int64_t)out->off;
 	if ((e = pipe_wait(in, false, nb)) != 0)
 		return e;
 	if (out_pipe && (e = pipe_wait(out, true, nb)) != 0)
@@ -45,6 +46,7 @@ static long from_pipe(struct file *in, struct file *out, int64_t *uoff, size_t l
 	uint8_t *buf = kmalloc(CHUNK);
 	if (!buf)
 		return -ENOMEM;
+	uint64_t pos = (uint64_t)off;
 	long total = 0;
 	while ((size_t)total < len) {
 		size_t n = MIN(len - (size_t)total, CHUNK);
@@ -53,27 +55,21 @@ static long from_pipe(struct file *in, struct file *out, int64_t *uoff, size_t l
 		n = pipe_peek(in, buf, n);
 		if (n == 0)
 			break;
-		uint64_t at = (out->flags & O_APPEND) && S_ISREG(out->ino->mode) ? out->ino->size
-										  : (uint64_t)off;
-		ssize_t w = out->ops->write(out, buf, n, at, false);
+		ssize_t w = file_write(out, buf, n, uoff ? &pos : NULL, 0);
 		if (w <= 0) {
 			if (total == 0)
 				total = w;
 			break;
 		}
-		in->ops->read(in, buf, (size_t)w, 0, false);   /* consume what went out */
+		file_read(in, buf, (size_t)w, NULL, 0);   /* consume what went out */
 		total += w;
-		off = (int64_t)at + w;
 		if ((size_t)w < n)
 			break;
 	}
 	kfree(buf);
-	if (total > 0) {
-		if (uoff && copy_to_user(uoff, &off, sizeof(off)))
-			return -EFAULT;
-		if (!uoff && !(out->ops->flags & FOP_STREAM))
-			out->off = (uint64_t)off;
-	}
+	off = (int64_t)pos;
+	if (total > 0 && uoff && copy_to_user(uoff, &off, sizeof(off)))
+		return -EFAULT;
 	return total;
 }
 
@@ -84,41 +80,36 @@ static long to_pipe(struct file *in, int64_t *uoff, struct file *out, size_t len
 	int e = get_off(uoff, &off);
 	if (e)
 		return e;
-	if (!uoff)
-		off = (int64_t)in->off;
 	if ((e = pipe_wait(out, true, nb)) != 0)
 		return e;
 	size_t n = MIN(len, pipe_room(out));
 	uint8_t *buf = kmalloc(MIN(n, CHUNK));
 	if (!buf)
 		return -ENOMEM;
+	uint64_t pos = (uint64_t)off;
 	long total = 0;
 	while ((size_t)total < n) {
 		size_t k = MIN(n - (size_t)total, CHUNK);
-		ssize_t r = in->ops->read(in, buf, k, (uint64_t)off, false);
+		ssize_t r = file_read(in, buf, k, uoff ? &pos : NULL, 0);
 		if (r <= 0) {
 			if (total == 0)
 				total = r;
 			break;
 		}
-		ssize_t w = out->ops->write(out, buf, (size_t)r, 0, false);
+		ssize_t w = file_write(out, buf, (size_t)r, NULL, 0);
 		if (w <= 0) {
 			if (total == 0)
 				total = w;
 			break;
 		}
 		total += w;
-		off += w;
 		if (r < (ssize_t)k || (in->ops->flags & FOP_STREAM))
 			break;
 	}
 	kfree(buf);
-	if (total > 0) {
-		if (uoff && copy_to_user(uoff, &off, sizeof(off)))
-			return -EFAULT;
-		if (!uoff && !(in->ops->flags & FOP_STREAM))
-			in->off = (uint64_t)off;
-	}
+	off = (int64_t)pos;
+	if (total > 0 && uoff && copy_to_user(uoff, &off, sizeof(off)))
+		return -EFAULT;
 	return total;
 }
 
@@ -188,7 +179,7 @@ long sys_tee(int fdin, int fdout, size_t len, unsigned flags)
 	if (!buf)
 		return -ENOMEM;
 	n = pipe_peek(in, buf, n);
-	ssize_t w = out->ops->write(out, buf, n, 0, false);
+	ssize_t w = file_write(out, buf, n, NULL, 0);
 	kfree(buf);
 	return w;
 }
@@ -241,8 +232,8 @@ long sys_vmsplice(int fd, const struct iovec *uiov, unsigned long nr, unsigned f
 			done += k;
 		}
 		if (!r) {
-			ssize_t got = wr ? f->ops->write(f, buf, n, 0, false)
-					 : f->ops->read(f, buf, n, 0, false);
+			ssize_t got = wr ? file_write(f, buf, n, NULL, 0)
+					 : file_read(f, buf, n, NULL, 0);
 			r = got;
 			for (unsigned long i = 0; !wr && got > 0 && done < (size_t)got; i++) {
 				size_t k = MIN(v[i].iov_len, (size_t)got - done);

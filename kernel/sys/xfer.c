@@ -10,50 +10,37 @@
 #define FALLOC_FL_KEEP_SIZE  0x01
 #define FALLOC_FL_PUNCH_HOLE 0x02
 
-/* Writes n bytes of the kernel buffer buf to f at *pos (NULL: at the file
- * position, or at the end with O_APPEND). */
-static ssize_t kwrite(struct file *f, const void *buf, size_t n, uint64_t *pos)
-{
-	uint64_t off = pos ? *pos : f->off;
-	if (!pos && (f->flags & O_APPEND) && S_ISREG(f->ino->mode))
-		off = f->ino->size;
-	ssize_t r = f->ops->write(f, buf, n, off, false);
-	if (r > 0) {
-		if (pos)
-			*pos = off + (uint64_t)r;
-		else
-			f->off = off + (uint64_t)r;
-	}
-	return r;
-}
-
 /* Copies up to len bytes from in at *ipos (NULL: its position) to out at
- * *opos (NULL: its position). */
+ * *opos (NULL: its position), through the file layer (fs/rw.c). The input
+ * moves on by what was written. */
 static ssize_t copy_data(struct file *in, uint64_t *ipos, struct file *out, uint64_t *opos, size_t len)
 {
 	char *buf = kmalloc(CHUNK);
 	if (!buf)
 		return -ENOMEM;
+	bool stream = in->ops && (in->ops->flags & FOP_STREAM);
 	size_t done = 0;
 	ssize_t err = 0;
 	len = MIN(len, MAX_RW);
 	while (done < len) {
 		uint64_t off = ipos ? *ipos : in->off;
-		ssize_t r = in->ops->read(in, buf, MIN(len - done, CHUNK), off, false);
+		ssize_t r = file_read(in, buf, MIN(len - done, CHUNK), stream ? NULL : &off, 0);
 		if (r <= 0) {
 			err = r;
 			break;
 		}
-		ssize_t w = kwrite(out, buf, (size_t)r, opos);
+		ssize_t w = file_write(out, buf, (size_t)r, opos, 0);
 		if (w <= 0) {
 			err = w;
 			break;
 		}
-		/* the input advances by what was written */
-		if (ipos)
-			*ipos = off + (uint64_t)w;
-		else
-			in->off = off + (uint64_t)w;
+		if (!stream) {
+			off += (uint64_t)w - (uint64_t)r;
+			if (ipos)
+				*ipos = off;
+			else
+				in->off = off;
+		}
 		done += (size_t)w;
 		if (w < r)
 			break;
@@ -168,10 +155,9 @@ long sys_fallocate(int fd, int mode, int64_t off, int64_t len)
 	end = MIN(end, f->ino->size);
 	static const char zeros[512];
 	for (uint64_t p = (uint64_t)off; p < end;) {
-		ssize_t w = f->ops->write(f, zeros, MIN(end - p, sizeof(zeros)), p, false);
+		ssize_t w = file_write(f, zeros, MIN(end - p, sizeof(zeros)), &p, FILE_IO_NOAPPEND);
 		if (w <= 0)
 			return w ? w : -EIO;
-		p += (uint64_t)w;
 	}
 	return 0;
 }

@@ -1,0 +1,107 @@
+/* rw.c: the one way into an open file's data. file_read and file_write
+ * (Linux's vfs_read/vfs_write) apply the rules every reader and writer
+ * shares: the access mode (EBADF), a file with no read/write (EINVAL), a
+ * position given to a stream (ESPIPE), a user buffer outside user space
+ * (EFAULT), a position or end past the largest offset (EINVAL), a
+ * directory (EISDIR), the MAX_RW_COUNT cap, O_APPEND, and moving the
+ * position. The system calls (read ... pwritev, sendfile, splice, tee,
+ * vmsplice, copy_file_range, fallocate's zeroing), the page cache (file
+ * mappings' fill and write-back) and the kernel's own reads of files
+ * (inode_read: the ELF loader, #!, symbols) all come here; nothing else
+ * calls a file's ops->read or ops->write (tests/fileio_entry.sh). */
+#include "fs/vfs.h"
+
+#define MAX_RW ((size_t)0x7ffff000)   /* Linux's MAX_RW_COUNT */
+
+int file_rw_ok(struct file *f, bool wr)
+{
+	if (wr ? !file_writable(f) : !file_readable(f))
+		return -EBADF;
+	if (!wr && S_ISDIR(f->ino->mode))
+		return 0;   /* EISDIR, after the other checks */
+	if (!f->ops || (wr ? !f->ops->write : !f->ops->read))
+		return -EINVAL;
+	return 0;
+}
+
+static bool is_stream(struct file *f)
+{
+	return f->ops && (f->ops->flags & FOP_STREAM);
+}
+
+/* The checks before the file sees anything, in Linux's order; 0 or an
+ * error. off is where the transfer starts (ignored for a stream). */
+static ssize_t rw_check(struct file *f, const void *buf, size_t n, const uint64_t *pos,
+			unsigned how, bool wr)
+{
+	int e = file_rw_ok(f, wr);
+	if (e)
+		return e;
+	if (pos && is_stream(f) && !S_ISDIR(f->ino->mode))
+		return -ESPIPE;
+	if ((how & FILE_IO_USER) && !access_ok(buf, n))
+		return -EFAULT;
+	if ((int64_t)n < 0)
+		return -EINVAL;
+	if (!is_stream(f) && (pos || !S_ISDIR(f->ino->mode))) {
+		uint64_t off = pos ? *pos : f->off;
+		if ((int64_t)off < 0 || (int64_t)(off + n) < 0)
+			return -EINVAL;   /* rw_verify_area */
+	}
+	if (!wr && S_ISDIR(f->ino->mode))
+		return -EISDIR;
+	return 0;
+}
+
+ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned how)
+{
+	ssize_t r = rw_check(f, buf, n, pos, how, false);
+	if (r || n == 0)
+		return r;
+	n = MIN(n, MAX_RW);
+	bool stream = is_stream(f);
+	uint64_t off = stream ? 0 : pos ? *pos : f->off;
+	file_get(f);   /* a blocked read keeps f, even if another thread closes fd */
+	r = f->ops->read(f, buf, n, off, how & FILE_IO_USER);
+	if (r > 0 && !stream) {
+		if (pos)
+			*pos = off + (uint64_t)r;
+		else
+			f->off = off + (uint64_t)r;
+	}
+	file_put(f);
+	return r;
+}
+
+ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, unsigned how)
+{
+	ssize_t r = rw_check(f, buf, n, pos, how, true);
+	if (r || n == 0)
+		return r;
+	n = MIN(n, MAX_RW);
+	bool stream = is_stream(f);
+	uint64_t off = stream ? 0 : pos ? *pos : f->off;
+	/* as Linux, O_APPEND appends even at a given position (pwrite) */
+	if ((f->flags & O_APPEND) && !(how & FILE_IO_NOAPPEND) && S_ISREG(f->ino->mode))
+		off = f->ino->size;
+	file_get(f);
+	r = f->ops->write(f, buf, n, off, how & FILE_IO_USER);
+	if (r > 0 && !stream) {
+		if (pos)
+			*pos = off + (uint64_t)r;
+		else
+			f->off = off + (uint64_t)r;
+	}
+	file_put(f);
+	return r;
+}
+
+/* The kernel's own reads of a file it has no open file for: through a
+ * file of the moment, opened for reading. */
+ssize_t inode_read(struct inode *ino, void *buf, size_t n, uint64_t off)
+{
+	if (S_ISDIR(ino->mode))
+		return -EISDIR;
+	struct file tmp = { .refs = 1, .flags = O_RDONLY, .ino = ino, .ops = ino->fops };
+	return file_read(&tmp, buf, n, &off, 0);
+}
