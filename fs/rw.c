@@ -3,13 +3,18 @@
  * shares: the access mode (EBADF), a file with no read/write (EINVAL), a
  * position given to a stream (ESPIPE), a user buffer outside user space
  * (EFAULT), a position or end past the largest offset (EINVAL), a
- * directory (EISDIR), the MAX_RW_COUNT cap, O_APPEND, and moving the
- * position. The system calls (read ... pwritev, sendfile, splice, tee,
+ * directory (EISDIR), the MAX_RW_COUNT cap, O_APPEND, RLIMIT_FSIZE
+ * (SIGXFSZ and EFBIG at the limit, a short write before it), and moving
+ * the position. The system calls (read ... pwritev, sendfile, splice, tee,
  * vmsplice, copy_file_range, fallocate's zeroing), the page cache (file
  * mappings' fill and write-back) and the kernel's own reads of files
  * (inode_read: the ELF loader, #!, symbols) all come here; nothing else
  * calls a file's ops->read or ops->write (tests/fileio_entry.sh). */
 #include "fs/vfs.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/signal.h"
+#include <linux/resource.h>
 
 #define MAX_RW ((size_t)0x7ffff000)   /* Linux's MAX_RW_COUNT */
 
@@ -81,9 +86,19 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 	n = MIN(n, MAX_RW);
 	bool stream = is_stream(f);
 	uint64_t off = stream ? 0 : pos ? *pos : f->off;
+	bool keep = how & FILE_IO_INPLACE;
 	/* as Linux, O_APPEND appends even at a given position (pwrite) */
-	if ((f->flags & O_APPEND) && !(how & FILE_IO_NOAPPEND) && S_ISREG(f->ino->mode))
+	if ((f->flags & O_APPEND) && !keep && S_ISREG(f->ino->mode))
 		off = f->ino->size;
+	uint64_t lim = current ? rlimit_cur(RLIMIT_FSIZE) : RLIM_INFINITY;
+	if (S_ISREG(f->ino->mode) && !keep && lim != RLIM_INFINITY) {
+		if (off >= lim) {
+			if (cur_thread)
+				signal_send_thread(cur_thread, SIGXFSZ);
+			return -EFBIG;
+		}
+		n = MIN(n, lim - off);
+	}
 	file_get(f);
 	r = f->ops->write(f, buf, n, off, how & FILE_IO_USER);
 	if (r > 0 && !stream) {

@@ -201,11 +201,13 @@ bool file_readable(struct file *f);
 bool file_writable(struct file *f);
 /* The one entry into a file's data (fs/rw.c; Linux's vfs_read/vfs_write):
  * the access mode, stream or position, EFAULT for a user buffer outside
- * user space, offset overflow (EINVAL), O_APPEND and the position's move.
+ * user space, offset overflow (EINVAL), O_APPEND, RLIMIT_FSIZE and the
+ * position's move.
  * pos NULL: at the file position (a stream has none), moved by what was
  * done; else at *pos, and *pos moves instead. */
 #define FILE_IO_USER     1u   /* buf is a user pointer */
-#define FILE_IO_NOAPPEND 2u   /* write at *pos even with O_APPEND (fallocate's zeroing) */
+#define FILE_IO_INPLACE  2u   /* rewrite bytes the file has: at *pos even with O_APPEND,
+				 * past RLIMIT_FSIZE (fallocate's zeroing, write-back) */
 ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned how);
 ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, unsigned how);
 int file_rw_ok(struct file *f, bool wr);     /* 0, -EBADF (access mode), -EINVAL (no op) */

@@ -26,7 +26,8 @@ void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 			continue;
 		if (!f && !(f = file_open_inode(v->file, O_RDWR)))
 			return;
-		file_write(f, phys_to_virt(*pte & PTE_ADDR), MIN(PAGE_SIZE, size - off), &off, 0);
+		file_write(f, phys_to_virt(*pte & PTE_ADDR), MIN(PAGE_SIZE, size - off), &off,
+			   FILE_IO_INPLACE);
 		*pte &= ~PTE_DIRTY;
 		invlpg(va);
 	}

@@ -63,8 +63,8 @@ static long from_pipe(struct file *in, struct file *out, int64_t *uoff, size_t l
 		}
 		file_read(in, buf, (size_t)w, NULL, 0);   /* consume what went out */
 		total += w;
-		if ((size_t)w < n)
-			break;
+		/* after a short write, on from there, as Linux: the next
+		 * write gives the reason (EFBIG and SIGXFSZ, EAGAIN ...) */
 	}
 	kfree(buf);
 	off = (int64_t)pos;

@@ -29,9 +29,14 @@ static ssize_t copy_data(struct file *in, uint64_t *ipos, struct file *out, uint
 			err = r;
 			break;
 		}
-		ssize_t w = file_write(out, buf, (size_t)r, opos, 0);
-		if (w <= 0) {
-			err = w;
+		/* a short write is written on from where it stopped, as
+		 * Linux's splice does: the next one gives the reason (EFBIG
+		 * and SIGXFSZ at RLIMIT_FSIZE), which the count hides */
+		ssize_t w = 0, k;
+		while (w < r && (k = file_write(out, buf + w, (size_t)(r - w), opos, 0)) > 0)
+			w += k;
+		if (w == 0) {
+			err = k;
 			break;
 		}
 		if (!stream) {
@@ -155,7 +160,7 @@ long sys_fallocate(int fd, int mode, int64_t off, int64_t len)
 	end = MIN(end, f->ino->size);
 	static const char zeros[512];
 	for (uint64_t p = (uint64_t)off; p < end;) {
-		ssize_t w = file_write(f, zeros, MIN(end - p, sizeof(zeros)), &p, FILE_IO_NOAPPEND);
+		ssize_t w = file_write(f, zeros, MIN(end - p, sizeof(zeros)), &p, FILE_IO_INPLACE);
 		if (w <= 0)
 			return w ? w : -EIO;
 	}
