@@ -39,11 +39,14 @@ static bool is_stream(struct file *f)
 static ssize_t rw_check(struct file *f, const void *buf, size_t n, const uint64_t *pos,
 			unsigned how, bool wr)
 {
+	if (f->flags & O_PATH)
+		return -EBADF;
+	/* as Linux's pread/pwrite: no position before the access mode */
+	if (pos && is_stream(f) && !S_ISDIR(f->ino->mode))
+		return -ESPIPE;
 	int e = file_rw_ok(f, wr);
 	if (e)
 		return e;
-	if (pos && is_stream(f) && !S_ISDIR(f->ino->mode))
-		return -ESPIPE;
 	if ((how & FILE_IO_USER) && !access_ok(buf, n))
 		return -EFAULT;
 	if ((int64_t)n < 0)

@@ -169,6 +169,8 @@ static long stream_rwv(struct file *f, const struct iovec *v, int cnt, size_t le
 
 static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, uint64_t *pos0, bool wr)
 {
+	if (pos0 && !(f->flags & O_PATH) && f->ops && (f->ops->flags & FOP_STREAM))
+		return -ESPIPE;   /* before the vector is looked at, as Linux */
 	long err;
 	size_t len;
 	struct iovec *v = get_iov(uiov, cnt, &len, &err);

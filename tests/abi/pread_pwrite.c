@@ -1,6 +1,8 @@
 /* pread_pwrite.c: positional I/O leaves the file position alone; pwrite
- * on an O_APPEND file appends (Linux's documented behaviour). */
+ * on an O_APPEND file appends (Linux's documented behaviour); on a pipe it
+ * is ESPIPE before the access mode or the buffer is looked at. */
 #include "abi.h"
+#include <sys/uio.h>
 
 int main(int argc, char **argv)
 {
@@ -33,5 +35,16 @@ int main(int argc, char **argv)
 	fd = R(open("f", O_RDONLY));
 	R(pwrite(fd, b, 1, 0));
 	R(close(fd));
+	int p[2];
+	struct iovec v = { b, 4 };
+	R(pipe(p));
+	R(pread(p[1], b, 4, 0));
+	R(pwrite(p[0], b, 4, 0));
+	R(pread(p[0], (char *)-4096L, 4, 0));
+	R(preadv(p[1], &v, 1, 0));
+	R(pwritev(p[0], &v, 1, 0));
+	R(preadv(p[0], (struct iovec *)-4096L, 1, 0));
+	R(close(p[0]));
+	R(close(p[1]));
 	return 0;
 }
