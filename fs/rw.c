@@ -35,7 +35,7 @@ static bool is_stream(struct file *f)
 }
 
 /* The checks before the file sees anything, in Linux's order; 0 or an
- * error. off is where the transfer starts (ignored for a stream). */
+ * error. pos as file_read's: NULL for the file position. */
 static ssize_t rw_check(struct file *f, const void *buf, size_t n, const uint64_t *pos,
 			unsigned how, bool wr)
 {
