@@ -39,6 +39,7 @@ struct proc_settings {
 	bool keepcaps;           /* PR_SET_KEEPCAPS (SECBIT_KEEP_CAPS) */
 	bool subreaper;          /* PR_SET_CHILD_SUBREAPER */
 	uint64_t timer_slack_ns;
+	int membarrier;          /* MEMBARRIER_CMD_REGISTER_* done (Linux: the mm's) */
 };
 
 struct proc {
@@ -130,9 +131,10 @@ int init_signal(const siginfo_t *info);
 /* Linux's default resource limits (kernel/sys/proc.c). */
 void proc_limits_init(struct proc *p);
 /* kernel/proc.c: the first process's settings and capabilities (root's:
- * all); a fork child's from its parent's (pdeathsig and subreaper
- * cleared, SCHED_RESET_ON_FORK applied); what execve resets (dumpable
- * set, keepcaps cleared, READ_IMPLIES_EXEC dropped, capabilities
+ * all); a fork child's from its parent's (pdeathsig, subreaper and
+ * membarrier registrations cleared, SCHED_RESET_ON_FORK applied); what
+ * execve resets (dumpable set, keepcaps and membarrier registrations
+ * cleared, READ_IMPLIES_EXEC dropped, capabilities
  * recomputed by capabilities(7)'s rules for a file without any). */
 void proc_settings_init(struct proc *p);
 void proc_fork_settings(struct proc *child, const struct proc *parent);

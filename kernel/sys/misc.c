@@ -159,8 +159,6 @@ long sys_getcpu(unsigned *cpu, unsigned *node, void *unused)
 		      MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE | \
 		      MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE)
 
-static int mb_registered;
-
 long sys_membarrier(int cmd, unsigned flags, int cpu_id)
 {
 	if (flags)
@@ -175,15 +173,15 @@ long sys_membarrier(int cmd, unsigned flags, int cpu_id)
 	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
 	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
 	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
-		mb_registered |= cmd;
+		current->set.membarrier |= cmd;
 		return 0;
 	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
-		if (!(mb_registered & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
+		if (!(current->set.membarrier & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
 			return -EPERM;
 		__asm__ volatile("mfence" ::: "memory");
 		return 0;
 	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
-		if (!(mb_registered & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
+		if (!(current->set.membarrier & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
 			return -EPERM;
 		__asm__ volatile("mfence" ::: "memory");
 		return 0;

@@ -329,6 +329,51 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	reap(g, "G");
+	/* a child subreaper takes its orphaned grandchild, which gets its
+	 * parent-death signal from the parent that ended */
+	fflush(stdout);
+	pid_t x = fork();
+	if (x == 0) {
+		int z2y[2], z2x[2];
+		if (pipe(z2y) || pipe(z2x))
+			_exit(1);
+		R(prctl(PR_SET_CHILD_SUBREAPER, 1));
+		pid_t me = getpid();
+		fflush(stdout);
+		pid_t y = fork();
+		if (y == 0) {
+			sigset_t m;
+			sigemptyset(&m);
+			sigaddset(&m, SIGUSR1);
+			sigprocmask(SIG_BLOCK, &m, NULL);
+			pid_t z = fork();
+			if (z == 0) {
+				pid_t old = getppid();
+				prctl(PR_SET_PDEATHSIG, SIGUSR1);
+				put(z2y[1]);
+				struct timespec ts = { 5, 0 };
+				siginfo_t si;
+				memset(&si, 0, sizeof(si));
+				int sig = sigtimedwait(&m, &si, &ts);
+				printf("Z: signal %s, si_code %d, from the old parent: %s\n",
+				       sig == SIGUSR1 ? "SIGUSR1" : "none", si.si_code,
+				       si.si_pid == old ? "yes" : "no");
+				printf("Z: parent is the subreaper: %s\n", getppid() == me ? "yes" : "no");
+				put(z2x[1]);
+				_exit(0);
+			}
+			get(z2y[0]);
+			_exit(0);
+		}
+		reap(y, "Y");
+		get(z2x[0]);
+		int st;
+		pid_t w = wait(&st);
+		SAY(w > 0 && w != y && WIFEXITED(st));
+		R(wait(&st));
+		_exit(0);
+	}
+	reap(x, "X");
 	show("parent at the end");
 	return 0;
 }
