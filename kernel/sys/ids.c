@@ -1,7 +1,8 @@
 /* sys/ids.c: credentials: the set*id family over the real, effective,
  * saved and fs user and group ids, the supplementary groups, and the
- * capability sets (capget/capset). The program starts as root with every
- * capability; the ids and sets are stored and reported as Linux does.
+ * capability sets (capget/capset), each process's own. The program
+ * starts as root with every capability; the ids and sets are stored and
+ * reported as Linux does.
  * "Privileged" is euid 0 (CAP_SETUID/CAP_SETGID). */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
@@ -176,9 +177,9 @@ long sys_capget(struct __user_cap_header_struct *uh, struct __user_cap_data_stru
 	if (pid < 0)
 		return -EINVAL;
 	struct proc *p = pid == 0 ? current : proc_find(pid);
-	if (!p || p->state != P_ALIVE) {
-		struct thread *t = pid ? thread_find(pid) : NULL;
-		p = t ? t->proc : NULL;
+	if (!p) {   /* another thread's id */
+		struct thread *t = thread_find(pid);
+		p = t && t->state != T_DEAD ? t->proc : NULL;
 	}
 	if (!p)
 		return -ESRCH;

@@ -15,16 +15,17 @@
 
 /* ---- the processes a call names */
 
-/* The live process with thread or process id id (0: the caller). */
+/* The process with thread or process id id (0: the caller), a zombie
+ * too until it is reaped, as Linux finds it. */
 static struct proc *task_proc(int id)
 {
 	if (id == 0 || id == current->pid)
 		return current;
-	struct thread *t = thread_find(id);
-	if (t && t->proc && t->proc->state == P_ALIVE)
-		return t->proc;
 	struct proc *p = proc_find(id);
-	return p && p->state == P_ALIVE ? p : NULL;
+	if (p)
+		return p;
+	struct thread *t = thread_find(id);   /* another thread's id */
+	return t && t->state != T_DEAD ? t->proc : NULL;
 }
 
 /* Linux's check for changing another process's nice, policy or I/O
@@ -44,8 +45,6 @@ static bool can_nice(int niceval)
  * concrete (a pgid or uid)? */
 static bool in_set(const struct proc *p, int which, int who)
 {
-	if (p->state != P_ALIVE)
-		return false;
 	return which == PRIO_PGRP ? p->pgid == who : p->uid == who;
 }
 
