@@ -335,10 +335,9 @@ void gen_task_stat(struct sbuf *sb, struct proc *p, int tid)
 {
 	struct memfig m;
 	char comm[16];
-	int prio;
 	mem_figures(&m, p);
 	proc_comm_of(p, comm);
-	int policy = proc_policy(&prio);
+	int policy = p->set.policy, prio = p->set.rt_priority, nice = p->set.nice;
 	struct thread *t = thread_find(tid);
 	if (t && t->proc != p)
 		t = NULL;
@@ -352,7 +351,7 @@ void gen_task_stat(struct sbuf *sb, struct proc *p, int tid)
 		  "0 0 0 0 0\n",
 		  tid, comm, thread_state(p, tid), p->parent ? p->parent->pid : 0,
 		  p->pgid, p->sid, (unsigned long)run,
-		  policy == 1 || policy == 2 ? -1 - prio : 20 + proc_nice(), proc_nice(),
+		  policy == 1 || policy == 2 ? -1 - prio : 20 + nice, nice,
 		  nthreads(p), (unsigned long)(p->start_ns / NS_PER_TICK),
 		  (unsigned long)m.size, (unsigned long)(m.rss_anon + m.rss_file),
 		  (unsigned long)(mm ? mm->stack_top : 0), (unsigned long)sigpnd, (unsigned long)blocked,
@@ -394,16 +393,15 @@ void gen_task_status(struct sbuf *sb, struct proc *p, int tid)
 	}
 	uint64_t ign, cgt;
 	sig_dispositions(p, &ign, &cgt);
-	uint64_t eff, perm, inh;
-	cred_caps(&eff, &perm, &inh);
 	sb_printf(sb, "Threads:\t%d\nSigQ:\t0/1024\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n", nthreads(p),
 		  (unsigned long)(t ? t->sigpending : 0), (unsigned long)p->sigpending);
 	sb_printf(sb, "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 		  (unsigned long)(t ? t->sigmask : 0), (unsigned long)ign, (unsigned long)cgt);
 	sb_printf(sb, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n",
-		  (unsigned long)inh, (unsigned long)perm, (unsigned long)eff,
-		  (unsigned long)((1ull << (CAP_LAST_CAP + 1)) - 1), 0ul);
-	sb_str(sb, "NoNewPrivs:\t0\nSeccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"
+		  (unsigned long)p->cap_inh, (unsigned long)p->cap_perm, (unsigned long)p->cap_eff,
+		  (unsigned long)CAPS_ALL, 0ul);
+	sb_printf(sb, "NoNewPrivs:\t%d\n", p->set.no_new_privs);
+	sb_str(sb, "Seccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"
 	       "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
 }
 

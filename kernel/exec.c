@@ -336,6 +336,7 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 	 * program run through /proc/self/exe is "exe"; "": the exe's) */
 	const char *base = strrchr(path, '/');
 	strlcpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
+	proc_exec_settings(p);
 
 	kinfo("exec %s: entry %lx, stack %lx, brk %lx\n", path, entry, sp, mm->brk);
 	out->entry = entry;
@@ -372,6 +373,7 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 	p->state = P_ALIVE;
 	p->exit_signal = 0;
 	proc_limits_init(p);
+	proc_settings_init(p);
 	all_procs = p;
 	current = p;
 	if (fs_proc_init(p))

@@ -1,9 +1,11 @@
 /* proc.c: the life of a process: the list of processes, making one for
- * fork (a copy of the parent's identity and dispositions) within the
- * limits on tasks (threads-max, RLIMIT_NPROC), ending one
- * (its threads told to leave, the last one out releasing files and
- * memory), zombies, reparenting to pid 1 (with exit signal SIGCHLD),
- * SIGCHLD, and freeing a zombie once its parent has waited for it. */
+ * fork (a copy of the parent's identity, dispositions and settings)
+ * within the limits on tasks (threads-max, RLIMIT_NPROC), what execve
+ * resets of its settings and capabilities, ending one (its threads told
+ * to leave, the last one out releasing files and memory), zombies,
+ * reparenting to a child subreaper or pid 1 (with exit signal SIGCHLD)
+ * and the parent-death signal, SIGCHLD, and freeing a zombie once its
+ * parent has waited for it. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -13,6 +15,8 @@
 #include "kernel/pmem.h"
 #include "fs/vfs.h"
 #include <linux/capability.h>
+#include <linux/sched.h>
+#include <linux/personality.h>
 
 struct proc *all_procs;
 static struct proc *reap_later;   /* ended, nobody waits: freed off their stack */
@@ -79,10 +83,8 @@ static int tasks_of(const struct proc *p)
  * Linux drops them when euid leaves 0). */
 static bool nproc_exempt(const struct proc *me)
 {
-	uint64_t eff, perm, inh;
-	cred_caps(&eff, &perm, &inh);
 	return me->uid == 0 ||
-	       (me->euid == 0 && (eff & ((1ULL << CAP_SYS_RESOURCE) | (1ULL << CAP_SYS_ADMIN))));
+	       (me->euid == 0 && (me->cap_eff & ((1ULL << CAP_SYS_RESOURCE) | (1ULL << CAP_SYS_ADMIN))));
 }
 
 int proc_may_clone(void)
@@ -132,6 +134,7 @@ struct proc *proc_fork(void)
 	p->files = NULL;
 	p->fs = NULL;
 	p->start_ns = time_ns();
+	proc_fork_settings(p, me);
 	p->exe_path = me->exe_path ? strdup(me->exe_path) : NULL;
 	p->cmdline = dup_bytes(me->cmdline, me->cmdline_len);
 	p->environ = dup_bytes(me->environ, me->environ_len);
@@ -145,6 +148,62 @@ struct proc *proc_fork(void)
 	p->all_next = all_procs;
 	all_procs = p;
 	return p;
+}
+
+void proc_settings_init(struct proc *p)
+{
+	memset(&p->set, 0, sizeof(p->set));
+	p->set.policy = SCHED_NORMAL;
+	p->set.personality = PER_LINUX;
+	p->set.dumpable = 1;
+	p->set.timer_slack_ns = TIMER_SLACK_DEFAULT;
+	p->cap_eff = p->cap_perm = CAPS_ALL;
+	p->cap_inh = 0;
+}
+
+void proc_fork_settings(struct proc *child, const struct proc *parent)
+{
+	struct proc_settings *s = &child->set;
+	*s = parent->set;
+	s->pdeathsig = 0;
+	s->subreaper = false;
+	s->membarrier = 0;   /* Linux's is the mm's: a new one */
+	if (s->reset_on_fork) {   /* Linux's sched_fork */
+		if (s->policy == SCHED_FIFO || s->policy == SCHED_RR) {
+			s->policy = SCHED_NORMAL;
+			s->rt_priority = 0;
+			s->nice = 0;
+		} else if (s->nice < 0) {
+			s->nice = 0;
+		}
+		s->reset_on_fork = false;
+	}
+	child->cap_eff = parent->cap_eff;
+	child->cap_perm = parent->cap_perm;
+	child->cap_inh = parent->cap_inh;
+}
+
+void proc_exec_settings(struct proc *p)
+{
+	struct proc_settings *s = &p->set;
+	s->dumpable = 1;                         /* SUID_DUMP_USER: no set-id files */
+	s->keepcaps = false;                     /* SECBIT_KEEP_CAPS goes at exec */
+	s->membarrier = 0;                       /* a new mm */
+	s->personality &= ~READ_IMPLIES_EXEC;    /* x86_64's set_personality_64bit */
+	/* capabilities(7) for a file without capabilities (the bounding set
+	 * full, no ambient set): root (real or effective uid 0) gets every
+	 * capability permitted, effective only with euid 0; anyone else none.
+	 * Under no_new_privs nothing is gained: permitted stays within the
+	 * old set. */
+	uint64_t perm = p->uid == 0 || p->euid == 0 ? CAPS_ALL : 0;
+	if (s->no_new_privs)
+		perm &= p->cap_perm;
+	if (perm & ~p->cap_perm) {   /* capabilities gained, as by a set-id file */
+		s->personality &= ~PER_CLEAR_ON_SETID;
+		s->dumpable = 0;         /* suid_dumpable, 0 (Linux 6.x) */
+	}
+	p->cap_perm = perm;
+	p->cap_eff = p->euid == 0 ? perm : 0;
 }
 
 void proc_abort(struct proc *p)
@@ -241,6 +300,16 @@ static void notify_parent(struct proc *c)
 	waitq_wake_all(&parent->child_wait);
 }
 
+/* Who takes the children of p when it ends: the nearest ancestor that
+ * is a child subreaper and not ending itself, else pid 1. */
+static struct proc *new_reaper(struct proc *p)
+{
+	for (struct proc *a = p->parent; a && a->pid != 1; a = a->parent)
+		if (a->set.subreaper && a->state == P_ALIVE && !a->exiting)
+			return a;
+	return proc_find(1);
+}
+
 void proc_last_thread_gone(struct proc *p)
 {
 	fs_proc_exit(p);
@@ -254,18 +323,29 @@ void proc_last_thread_gone(struct proc *p)
 	exec_release(p);     /* its file may be written again */
 	p->state = P_ZOMBIE;
 
-	/* Children go to pid 1 with exit signal SIGCHLD whatever clone gave
+	/* Children go to the nearest live ancestor that is a child
+	 * subreaper, else pid 1, with exit signal SIGCHLD whatever clone gave
 	 * them (as Linux: a clone child's exit signal could be SIGKILL);
-	 * those that have ended already are reported to it now. */
-	struct proc *init = proc_find(1), *next;
+	 * those that have ended already are reported to it now, the others
+	 * get their parent-death signal. */
+	struct proc *reaper = new_reaper(p), *next;
 	for (struct proc *c = all_procs; c; c = next) {
 		next = c->all_next;
 		if (c->parent != p)
 			continue;
-		c->parent = init;
+		c->parent = reaper;
 		c->exit_signal = SIGCHLD;
-		if (c->state == P_ZOMBIE)
+		if (c->state == P_ZOMBIE) {
 			notify_parent(c);
+		} else if (c->set.pdeathsig) {
+			siginfo_t info;
+			memset(&info, 0, sizeof(info));
+			info.si_signo = c->set.pdeathsig;
+			info.si_code = SI_USER;
+			info.si_pid = p->pid;
+			info.si_uid = p->uid;
+			signal_send_to(c, NULL, &info);
+		}
 	}
 	notify_parent(p);
 }

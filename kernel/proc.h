@@ -8,6 +8,7 @@
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include <linux/resource.h>
+#include <linux/capability.h>
 
 struct mm;        /* kernel/vm.h */
 struct fd_table;  /* fs/vfs.h */
@@ -17,6 +18,29 @@ struct inode;     /* fs/vfs.h */
 struct sigq;       /* kernel/signal.c */
 
 enum proc_state { P_ALIVE, P_ZOMBIE };
+
+/* Every capability (the bounding set, and root's sets). */
+#define CAPS_ALL ((1ull << (CAP_LAST_CAP + 1)) - 1)
+#define TIMER_SLACK_DEFAULT 50000   /* ns */
+
+/* A process's small settings (kernel/sys/misc.c): each process has its
+ * own; fork and execve change them as proc_fork_settings and
+ * proc_exec_settings say (kernel/proc.c). Linux keeps some per thread
+ * (nice, policy, pdeathsig); here a process's threads share them. */
+struct proc_settings {
+	int nice;                /* -20..19 */
+	int policy, rt_priority; /* SCHED_*, 1..99 for FIFO and RR */
+	bool reset_on_fork;      /* SCHED_RESET_ON_FORK */
+	int ioprio;              /* 0: none set (IOPRIO_CLASS_NONE) */
+	unsigned personality;    /* PER_LINUX and flags */
+	int dumpable;            /* PR_SET_DUMPABLE: 0 or 1 */
+	int pdeathsig;           /* sent when the parent ends; 0: none */
+	bool no_new_privs;
+	bool keepcaps;           /* PR_SET_KEEPCAPS (SECBIT_KEEP_CAPS) */
+	bool subreaper;          /* PR_SET_CHILD_SUBREAPER */
+	uint64_t timer_slack_ns;
+	int membarrier;          /* MEMBARRIER_CMD_REGISTER_* done (Linux: the mm's) */
+};
 
 struct proc {
 	int pid;
@@ -61,6 +85,8 @@ struct proc {
 	int gid, egid, sgid, fsgid;
 	int ngroups;
 	int *groups;
+	uint64_t cap_eff, cap_perm, cap_inh;   /* capability sets */
+	struct proc_settings set;
 	/* kernel/sys/misc.c: the name prctl(PR_SET_NAME) gives ("": the
 	 * executable's base name), as /proc/self/comm shows it. */
 	char comm[16];
@@ -104,6 +130,15 @@ bool proc_is_program(const struct proc *p);
 int init_signal(const siginfo_t *info);
 /* Linux's default resource limits (kernel/sys/proc.c). */
 void proc_limits_init(struct proc *p);
+/* kernel/proc.c: the first process's settings and capabilities (root's:
+ * all); a fork child's from its parent's (pdeathsig, subreaper and
+ * membarrier registrations cleared, SCHED_RESET_ON_FORK applied); what
+ * execve resets (dumpable set, keepcaps and membarrier registrations
+ * cleared, READ_IMPLIES_EXEC dropped, capabilities
+ * recomputed by capabilities(7)'s rules for a file without any). */
+void proc_settings_init(struct proc *p);
+void proc_fork_settings(struct proc *child, const struct proc *parent);
+void proc_exec_settings(struct proc *p);
 
 /* The kernel release and version uname and /proc/sys/kernel report. */
 #define UTS_RELEASE "6.1.0-htux"
@@ -112,10 +147,7 @@ void proc_limits_init(struct proc *p);
 /* What /proc reports (kernel/sys/misc.c, ids.c, info.c). */
 void proc_comm(char out[16]);                 /* NUL-terminated name */
 void proc_comm_of(struct proc *p, char out[16]);
-int proc_nice(void);
 uint64_t rlimit_cur(int resource);           /* soft limit (kernel/sys/proc.c) */
-int proc_policy(int *rt_priority);          /* SCHED_* */
-void cred_caps(uint64_t *eff, uint64_t *perm, uint64_t *inh);
 const char *uts_hostname(void);
 const char *uts_domainname(void);
 

@@ -1,7 +1,8 @@
 /* sys/ids.c: credentials: the set*id family over the real, effective,
  * saved and fs user and group ids, the supplementary groups, and the
- * capability sets (capget/capset). The program starts as root with every
- * capability; the ids and sets are stored and reported as Linux does.
+ * capability sets (capget/capset), each process's own. The program
+ * starts as root with every capability; the ids and sets are stored and
+ * reported as Linux does.
  * "Privileged" is euid 0 (CAP_SETUID/CAP_SETGID). */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
@@ -137,9 +138,8 @@ long sys_setgroups(int size, const int *list)
 
 /* ---- capabilities */
 
-#define CAP_ALL ((1ull << (CAP_LAST_CAP + 1)) - 1)
-
-static uint64_t cap_eff = CAP_ALL, cap_perm = CAP_ALL, cap_inh = 0;
+/* Each process's sets are in its struct proc: inherited on fork, and
+ * recomputed by execve (proc_exec_settings, kernel/proc.c). */
 
 /* Checks the header's version; an unknown one is answered with ours. The
  * number of 32-bit words of each set is returned in *words. */
@@ -176,13 +176,18 @@ long sys_capget(struct __user_cap_header_struct *uh, struct __user_cap_data_stru
 		return e;
 	if (pid < 0)
 		return -EINVAL;
-	if (pid != 0 && pid != current->pid)
+	struct proc *p = pid == 0 ? current : proc_find(pid);
+	if (!p) {   /* another thread's id */
+		struct thread *t = thread_find(pid);
+		p = t && t->state != T_DEAD ? t->proc : NULL;
+	}
+	if (!p)
 		return -ESRCH;
 	struct __user_cap_data_struct d[2];
 	for (int i = 0; i < 2; i++) {
-		d[i].effective = (uint32_t)(cap_eff >> (32 * i));
-		d[i].permitted = (uint32_t)(cap_perm >> (32 * i));
-		d[i].inheritable = (uint32_t)(cap_inh >> (32 * i));
+		d[i].effective = (uint32_t)(p->cap_eff >> (32 * i));
+		d[i].permitted = (uint32_t)(p->cap_perm >> (32 * i));
+		d[i].inheritable = (uint32_t)(p->cap_inh >> (32 * i));
 	}
 	return copy_to_user(ud, d, sizeof(d[0]) * (size_t)words);
 }
@@ -202,27 +207,20 @@ long sys_capset(struct __user_cap_header_struct *uh, const struct __user_cap_dat
 	uint64_t eff = d[0].effective | (uint64_t)d[1].effective << 32;
 	uint64_t perm = d[0].permitted | (uint64_t)d[1].permitted << 32;
 	uint64_t inh = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
-	eff &= CAP_ALL;
-	perm &= CAP_ALL;
-	inh &= CAP_ALL;
+	eff &= CAPS_ALL;
+	perm &= CAPS_ALL;
+	inh &= CAPS_ALL;
 	/* permitted may only shrink, effective stays within it, and without
 	 * CAP_SETPCAP inheritable may only take permitted capabilities */
-	if (perm & ~cap_perm)
+	struct proc *me = current;
+	if (perm & ~me->cap_perm)
 		return -EPERM;
 	if (eff & ~perm)
 		return -EPERM;
-	if (!(cap_eff & (1ull << CAP_SETPCAP)) && (inh & ~(cap_inh | cap_perm)))
+	if (!(me->cap_eff & (1ull << CAP_SETPCAP)) && (inh & ~(me->cap_inh | me->cap_perm)))
 		return -EPERM;
-	cap_eff = eff;
-	cap_perm = perm;
-	cap_inh = inh;
+	me->cap_eff = eff;
+	me->cap_perm = perm;
+	me->cap_inh = inh;
 	return 0;
-}
-
-/* For /proc/self/status. */
-void cred_caps(uint64_t *eff, uint64_t *perm, uint64_t *inh)
-{
-	*eff = cap_eff;
-	*perm = cap_perm;
-	*inh = cap_inh;
 }

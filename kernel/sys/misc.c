@@ -1,7 +1,8 @@
-/* sys/misc.c: the process's small settings and questions: prctl, nice
- * values and scheduling policies, times, personality, getcpu, membarrier,
- * I/O priorities, memory locking and residency (mlock*, mincore). One
- * CPU: the answers are exact for that. (Sessions and process groups are in
+/* sys/misc.c: the process's small settings and questions: prctl (the
+ * settings are each process's own, in struct proc), times, personality,
+ * getcpu, membarrier, memory locking and residency (mlock*, mincore). One
+ * CPU: the answers are exact for that. (Nice values, scheduling policies
+ * and I/O priorities are in sys/prio.c; sessions and process groups in
  * sys/proc.c.) */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
@@ -24,30 +25,14 @@
 
 /* ---- prctl */
 
-static int dumpable = 1, pdeathsig, no_new_privs, keepcaps, subreaper;
-static uint64_t timer_slack_ns = 50000, timer_slack_default = 50000;
-
-static bool comm_set;
-
 /* The name /proc/self/comm and PR_GET_NAME show: the executable's base
  * name until PR_SET_NAME. */
-void proc_comm(char out[16])
-{
-	if (comm_set) {
-		memcpy(out, current->comm, 16);
-		return;
-	}
-	proc_comm_of(current, out);
-}
+void proc_comm(char out[16]) { proc_comm_of(current, out); }
 
 /* Another process's name (/proc/<pid>): its PR_SET_NAME, or its
  * executable's base name. */
 void proc_comm_of(struct proc *p, char out[16])
 {
-	if (p == current && comm_set) {
-		memcpy(out, current->comm, 16);
-		return;
-	}
 	if (p && p->comm[0]) {
 		memcpy(out, p->comm, 16);
 		out[15] = 0;
@@ -60,7 +45,9 @@ void proc_comm_of(struct proc *p, char out[16])
 
 long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)
 {
+	struct proc_settings *s = &current->set;
 	char name[16];
+	int v;
 	switch (option) {
 	case PR_SET_NAME:
 		memset(name, 0, sizeof(name));
@@ -68,7 +55,6 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 			return -EFAULT;
 		name[15] = 0;
 		memcpy(current->comm, name, sizeof(name));
-		comm_set = true;
 		return 0;
 	case PR_GET_NAME:
 		memset(name, 0, sizeof(name));
@@ -77,45 +63,46 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	case PR_SET_DUMPABLE:
 		if (a2 != 0 && a2 != 1)   /* SUID_DUMP_USER and SUID_DUMP_DISABLE only */
 			return -EINVAL;
-		dumpable = (int)a2;
+		s->dumpable = (int)a2;
 		return 0;
 	case PR_GET_DUMPABLE:
-		return dumpable;
+		return s->dumpable;
 	case PR_SET_PDEATHSIG:
 		if (a2 > 64)
 			return -EINVAL;
-		pdeathsig = (int)a2;
+		s->pdeathsig = (int)a2;
 		return 0;
 	case PR_GET_PDEATHSIG:
-		return copy_to_user((void *)a2, &pdeathsig, sizeof(int));
+		return copy_to_user((void *)a2, &s->pdeathsig, sizeof(int));
 	case PR_SET_NO_NEW_PRIVS:
 		if (a2 != 1 || a3 || a4 || a5)
 			return -EINVAL;
-		no_new_privs = 1;
+		s->no_new_privs = true;
 		return 0;
 	case PR_GET_NO_NEW_PRIVS:
 		if (a2 || a3 || a4 || a5)
 			return -EINVAL;
-		return no_new_privs;
+		return s->no_new_privs;
 	case PR_GET_SECCOMP:
 		return 0;              /* no filters: seccomp mode disabled */
 	case PR_SET_KEEPCAPS:
 		if (a2 > 1)
 			return -EINVAL;
-		keepcaps = (int)a2;
+		s->keepcaps = a2;
 		return 0;
 	case PR_GET_KEEPCAPS:
-		return keepcaps;
+		return s->keepcaps;
 	case PR_SET_CHILD_SUBREAPER:
-		subreaper = a2 != 0;
+		s->subreaper = a2 != 0;
 		return 0;
 	case PR_GET_CHILD_SUBREAPER:
-		return copy_to_user((void *)a2, &subreaper, sizeof(int));
+		v = s->subreaper;
+		return copy_to_user((void *)a2, &v, sizeof(int));
 	case PR_SET_TIMERSLACK:
-		timer_slack_ns = a2 ? a2 : timer_slack_default;
+		s->timer_slack_ns = a2 ? a2 : TIMER_SLACK_DEFAULT;
 		return 0;
 	case PR_GET_TIMERSLACK:
-		return (long)timer_slack_ns;
+		return (long)s->timer_slack_ns;
 	case PR_CAPBSET_READ:
 		if (a2 > CAP_LAST_CAP)
 			return -EINVAL;
@@ -127,161 +114,6 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	default:
 		return -EINVAL;
 	}
-}
-
-/* ---- nice values (one process: PRIO_PROCESS 0 or our pid, PRIO_PGRP
- * our group, PRIO_USER our uid) */
-
-static int nice_value;
-
-static long prio_target(int which, int who)
-{
-	switch (which) {
-	case PRIO_PROCESS:
-	case PRIO_PGRP:
-		return who == 0 || who == current->pid ? 0 : -ESRCH;
-	case PRIO_USER:
-		return who == 0 || who == current->uid ? 0 : -ESRCH;
-	default:
-		return -EINVAL;
-	}
-}
-
-long sys_getpriority(int which, int who)
-{
-	long e = prio_target(which, who);
-	if (e)
-		return e;
-	return 20 - nice_value;    /* the raw call answers 40..1 for nice -20..19 */
-}
-
-long sys_setpriority(int which, int who, int niceval)
-{
-	long e = prio_target(which, who);
-	if (e)
-		return e;
-	if (niceval < -20)
-		niceval = -20;
-	if (niceval > 19)
-		niceval = 19;
-	if (niceval < nice_value && current->euid != 0)
-		return -EACCES;
-	nice_value = niceval;
-	return 0;
-}
-
-int proc_nice(void) { return nice_value; }
-
-/* ---- scheduling policies: recorded and reported; every thread is run
- * round-robin whatever its policy */
-
-static int policy = SCHED_NORMAL, rt_priority, reset_on_fork;
-
-static long sched_target(int pid)
-{
-	if (pid < 0)
-		return -EINVAL;
-	if (pid == 0 || pid == current->pid || thread_find(pid))
-		return 0;
-	return -ESRCH;
-}
-
-static bool policy_ok(int p) { return p == SCHED_NORMAL || p == SCHED_FIFO || p == SCHED_RR ||
-				      p == SCHED_BATCH || p == SCHED_IDLE; }
-
-static bool prio_ok(int p, int prio)
-{
-	if (p == SCHED_FIFO || p == SCHED_RR)
-		return prio >= 1 && prio <= 99;
-	return prio == 0;
-}
-
-int proc_policy(int *prio)
-{
-	*prio = rt_priority;
-	return policy;
-}
-
-long sys_sched_setscheduler(int pid, int pol, const struct sched_param *param)
-{
-	if (!param || pid < 0)
-		return -EINVAL;
-	struct sched_param sp;
-	if (copy_from_user(&sp, param, sizeof(sp)))
-		return -EFAULT;
-	long e = sched_target(pid);
-	if (e)
-		return e;
-	bool rof = pol & SCHED_RESET_ON_FORK;
-	pol &= ~SCHED_RESET_ON_FORK;
-	if (!policy_ok(pol) || !prio_ok(pol, sp.sched_priority))
-		return -EINVAL;
-	if ((pol == SCHED_FIFO || pol == SCHED_RR) && current->euid != 0)
-		return -EPERM;
-	policy = pol;
-	rt_priority = sp.sched_priority;
-	reset_on_fork = rof;
-	return 0;
-}
-
-long sys_sched_getscheduler(int pid)
-{
-	long e = sched_target(pid);
-	if (e)
-		return e;
-	return policy | (reset_on_fork ? SCHED_RESET_ON_FORK : 0);
-}
-
-long sys_sched_setparam(int pid, const struct sched_param *param)
-{
-	if (!param || pid < 0)
-		return -EINVAL;
-	struct sched_param sp;
-	if (copy_from_user(&sp, param, sizeof(sp)))
-		return -EFAULT;
-	long e = sched_target(pid);
-	if (e)
-		return e;
-	if (!prio_ok(policy, sp.sched_priority))
-		return -EINVAL;
-	rt_priority = sp.sched_priority;
-	return 0;
-}
-
-long sys_sched_getparam(int pid, struct sched_param *param)
-{
-	if (!param || pid < 0)
-		return -EINVAL;
-	long e = sched_target(pid);
-	if (e)
-		return e;
-	struct sched_param sp = { .sched_priority = rt_priority };
-	return copy_to_user(param, &sp, sizeof(sp));
-}
-
-long sys_sched_get_priority_max(int pol)
-{
-	if (!policy_ok(pol))
-		return -EINVAL;
-	return pol == SCHED_FIFO || pol == SCHED_RR ? 99 : 0;
-}
-
-long sys_sched_get_priority_min(int pol)
-{
-	if (!policy_ok(pol))
-		return -EINVAL;
-	return pol == SCHED_FIFO || pol == SCHED_RR ? 1 : 0;
-}
-
-long sys_sched_rr_get_interval(int pid, struct __kernel_timespec *ts)
-{
-	long e = sched_target(pid);
-	if (e)
-		return e;
-	/* FIFO threads have no slice; the others get one tick */
-	uint64_t ns = policy == SCHED_FIFO ? 0 : TICK_NS;
-	struct __kernel_timespec t = { (long long)(ns / 1000000000), (long long)(ns % 1000000000) };
-	return copy_to_user(ts, &t, sizeof(t));
 }
 
 /* ---- times, personality, getcpu */
@@ -300,13 +132,11 @@ long sys_times(struct tms *ut)
 	return (long)(now / (1000000000 / USER_HZ));
 }
 
-static unsigned personality_value;   /* PER_LINUX */
-
 long sys_personality(unsigned persona)
 {
-	unsigned old = personality_value;
+	unsigned old = current->set.personality;
 	if (persona != 0xffffffff)
-		personality_value = persona;
+		current->set.personality = persona;
 	return old;
 }
 
@@ -329,8 +159,6 @@ long sys_getcpu(unsigned *cpu, unsigned *node, void *unused)
 		      MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE | \
 		      MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE)
 
-static int mb_registered;
-
 long sys_membarrier(int cmd, unsigned flags, int cpu_id)
 {
 	if (flags)
@@ -345,85 +173,21 @@ long sys_membarrier(int cmd, unsigned flags, int cpu_id)
 	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
 	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
 	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
-		mb_registered |= cmd;
+		current->set.membarrier |= cmd;
 		return 0;
 	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
-		if (!(mb_registered & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
+		if (!(current->set.membarrier & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
 			return -EPERM;
 		__asm__ volatile("mfence" ::: "memory");
 		return 0;
 	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
-		if (!(mb_registered & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
+		if (!(current->set.membarrier & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
 			return -EPERM;
 		__asm__ volatile("mfence" ::: "memory");
 		return 0;
 	default:
 		return -EINVAL;
 	}
-}
-
-/* ---- I/O priorities: stored per process (I/O is all in RAM) */
-
-#define IOPRIO_WHO_PROCESS 1
-#define IOPRIO_WHO_PGRP    2
-#define IOPRIO_WHO_USER    3
-#define IOPRIO_CLASS_SHIFT 13
-#define IOPRIO_CLASS_NONE  0
-#define IOPRIO_CLASS_RT    1
-#define IOPRIO_CLASS_BE    2
-#define IOPRIO_CLASS_IDLE  3
-
-static int ioprio;   /* 0: none set (IOPRIO_CLASS_NONE) */
-
-static long ioprio_target(int which, int who)
-{
-	switch (which) {
-	case IOPRIO_WHO_PROCESS:
-	case IOPRIO_WHO_PGRP:
-		return who == 0 || who == current->pid || (which == IOPRIO_WHO_PROCESS && thread_find(who)) ? 0 : -ESRCH;
-	case IOPRIO_WHO_USER:
-		return who == 0 || who == current->uid ? 0 : -ESRCH;
-	default:
-		return -EINVAL;
-	}
-}
-
-long sys_ioprio_set(int which, int who, int prio)
-{
-	int cls = (prio >> IOPRIO_CLASS_SHIFT) & 7, data = prio & 0x1fff;
-	switch (cls) {
-	case IOPRIO_CLASS_RT:
-		if (current->euid != 0)
-			return -EPERM;
-		/* fall through */
-	case IOPRIO_CLASS_BE:
-		if (data >= 8)
-			return -EINVAL;
-		break;
-	case IOPRIO_CLASS_IDLE:
-		break;
-	case IOPRIO_CLASS_NONE:
-		if (data)
-			return -EINVAL;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (prio >> 16)
-		return -EINVAL;
-	long e = ioprio_target(which, who);
-	if (e)
-		return e;
-	ioprio = prio;
-	return 0;
-}
-
-long sys_ioprio_get(int which, int who)
-{
-	long e = ioprio_target(which, who);
-	if (e)
-		return e;
-	return ioprio;   /* 0 (IOPRIO_CLASS_NONE) until set, as on Linux */
 }
 
 /* ---- memory locking and residency. Locking makes the pages resident
