@@ -111,7 +111,7 @@ struct inode {
 	const struct inode_ops *ops;
 	const struct file_ops *fops;
 	void *priv;               /* the filesystem's */
-	void *xattrs;             /* extended attributes (kernel/sys/xattr.c) */
+	void *xattrs;             /* extended attributes (fs/xattr.c) */
 	char *name;               /* name in parent (owned by the filesystem) */
 	struct inode *parent;     /* containing directory; root: itself; NULL: detached */
 };
@@ -205,7 +205,7 @@ bool file_writable(struct file *f);
 int inode_deny_write(struct inode *ino);
 void inode_allow_write(struct inode *ino);
 
-/* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, kernel/sys/xattr.c) */
+/* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, fs/xattr.c) */
 extern const struct file_ops console_fops;
 extern const struct file_ops fifo_fops;      /* named pipes (FIFO inodes) */
 void xattr_drop(struct inode *ino);          /* frees ino's extended attributes */
