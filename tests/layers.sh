@@ -19,7 +19,6 @@ ALLOWED_HANDLERS='
 fs/eventfd.c
 fs/flock.c
 fs/memfd.c
-fs/pipe.c
 fs/signalfd.c
 fs/timerfd.c
 kernel/klog.c
