@@ -210,6 +210,9 @@ extern const struct file_ops console_fops;
 extern const struct file_ops fifo_fops;      /* named pipes (FIFO inodes) */
 void xattr_drop(struct inode *ino);          /* frees ino's extended attributes */
 void flock_release(struct file *f);          /* f's last close: drops its flock (fs/flock.c) */
+/* flock(2) on f: takes (lock; ex: exclusive; nb: fails with EWOULDBLOCK
+ * rather than sleeping) or drops f's lock: 0 or -errno (fs/flock.c). */
+long flock_file(struct file *f, bool lock, bool ex, bool nb);
 /* fs/reclock.c: fcntl record locks. reclock_fcntl does F_[OFD_]GETLK,
  * SETLK, SETLKW (fl copied in and, for GETLK, back out by the caller). */
 struct flock;

@@ -16,9 +16,6 @@ B=$HTUX_BUILDDIR
 # names them): their objects' handlers are to move into kernel/sys/, each
 # calling the object's own file.
 ALLOWED_HANDLERS='
-fs/eventfd.c
-fs/flock.c
-fs/memfd.c
 fs/signalfd.c
 fs/timerfd.c
 kernel/klog.c
