@@ -1,5 +1,5 @@
 /* fdfiles.h: files a system call of their own makes (fs/eventfd.c,
- * fs/memfd.c), for their handlers in kernel/sys/fdfiles.c. */
+ * fs/memfd.c, fs/timerfd.c), for their handlers in kernel/sys/fdfiles.c. */
 #ifndef HTUX_FS_FDFILES_H
 #define HTUX_FS_FDFILES_H
 
@@ -15,5 +15,17 @@ struct file *eventfd_new(uint64_t count, bool semaphore, unsigned flags);
 /* A memfd named name (len bytes, "memfd:" included) with permission bits
  * mode: 0 and *out, or -errno. */
 int memfd_new(const char *name, size_t len, unsigned mode, struct file **out);
+
+/* timerfd: a new one on clock (flags: O_NONBLOCK), or NULL for no memory;
+ * the timer descriptor fd names (else NULL, *err -EBADF or -EINVAL); its
+ * time to the next expiry and period, in ns; arming it (value 0:
+ * disarms; abstime: value is a time on its clock; TIMERFD_FOREVER for
+ * "never"). */
+#define TIMERFD_FOREVER ((uint64_t)INT64_MAX)
+struct timerfd;
+struct file *timerfd_new(int clock, unsigned flags);
+struct timerfd *timerfd_of(int fd, long *err);
+void timerfd_setting(struct timerfd *t, uint64_t *left, uint64_t *interval);
+void timerfd_arm(struct timerfd *t, bool abstime, uint64_t value, uint64_t interval);
 
 #endif

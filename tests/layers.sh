@@ -17,7 +17,6 @@ B=$HTUX_BUILDDIR
 # calling the object's own file.
 ALLOWED_HANDLERS='
 fs/signalfd.c
-fs/timerfd.c
 kernel/klog.c
 '
 

@@ -1,10 +1,15 @@
-/* sys/fdfiles.c: the calls that make or lock a file of a kind of their
- * own: eventfd, eventfd2 (fs/eventfd.c), memfd_create (fs/memfd.c) and
- * flock (fs/flock.c): flags checked, names copied in, descriptors given. */
+/* sys/fdfiles.c: the calls that make, set or lock a file of a kind of
+ * their own: eventfd, eventfd2 (fs/eventfd.c), memfd_create (fs/memfd.c),
+ * timerfd_create, _settime, _gettime (fs/timerfd.c) and flock
+ * (fs/flock.c): flags checked, names and times copied in and out,
+ * descriptors given. */
 #include "kernel/syscall.h"
 #include "fs/vfs.h"
 #include "fs/fdfiles.h"
 #include <linux/memfd.h>
+#include <linux/time.h>
+#include <linux/time_types.h>
+#include <linux/timerfd.h>
 
 #define EFD_SEMAPHORE 1
 #define EFD_CLOEXEC   O_CLOEXEC
@@ -60,6 +65,91 @@ long sys_memfd_create(const char *uname, unsigned flags)
 		return e;
 	return fd_alloc(f, 0, flags & MFD_CLOEXEC);
 }
+
+/* ---- timerfd */
+
+#define NS 1000000000ull
+
+long sys_timerfd_create(int clock, int flags)
+{
+	if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK))
+		return -EINVAL;
+	switch (clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+	case CLOCK_REALTIME_ALARM:     /* the program is root: it may wake the */
+	case CLOCK_BOOTTIME_ALARM:     /* system, which never sleeps here */
+		break;
+	default:
+		return -EINVAL;
+	}
+	struct file *f = timerfd_new(clock, (unsigned)flags);
+	if (!f)
+		return -ENOMEM;
+	return fd_alloc(f, 0, flags & TFD_CLOEXEC);
+}
+
+static uint64_t ts_ns(const struct __kernel_timespec *ts)
+{
+	if ((uint64_t)ts->tv_sec >= TIMERFD_FOREVER / NS)
+		return TIMERFD_FOREVER;
+	return (uint64_t)ts->tv_sec * NS + (uint64_t)ts->tv_nsec;
+}
+
+static bool ts_valid(const struct __kernel_timespec *ts)
+{
+	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (long long)NS;
+}
+
+static void ns_ts(uint64_t ns, struct __kernel_timespec *ts)
+{
+	ts->tv_sec = (long long)(ns / NS);
+	ts->tv_nsec = (long long)(ns % NS);
+}
+
+/* The current setting: time to the next expiry and the period. */
+static void get_setting(struct timerfd *t, struct __kernel_itimerspec *its)
+{
+	uint64_t left, interval;
+	timerfd_setting(t, &left, &interval);
+	ns_ts(left, &its->it_value);
+	ns_ts(interval, &its->it_interval);
+}
+
+long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec *unew,
+			 struct __kernel_itimerspec *uold)
+{
+	long err = 0;
+	struct timerfd *t = timerfd_of(fd, &err);
+	struct __kernel_itimerspec its, old;
+	if (!t)
+		return err;
+	if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
+		return -EINVAL;
+	if (copy_from_user(&its, unew, sizeof(its)))
+		return -EFAULT;
+	if (!ts_valid(&its.it_value) || !ts_valid(&its.it_interval))
+		return -EINVAL;
+	get_setting(t, &old);
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	timerfd_arm(t, flags & TFD_TIMER_ABSTIME, ts_ns(&its.it_value), ts_ns(&its.it_interval));
+	return 0;
+}
+
+long sys_timerfd_gettime(int fd, struct __kernel_itimerspec *ucur)
+{
+	long err = 0;
+	struct timerfd *t = timerfd_of(fd, &err);
+	struct __kernel_itimerspec its;
+	if (!t)
+		return err;
+	get_setting(t, &its);
+	return copy_to_user(ucur, &its, sizeof(its));
+}
+
+/* ---- flock */
 
 #define LOCK_SH 1
 #define LOCK_EX 2
