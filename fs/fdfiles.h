@@ -1,5 +1,5 @@
 /* fdfiles.h: files a system call of their own makes (fs/eventfd.c,
- * fs/memfd.c, fs/timerfd.c), for their handlers in kernel/sys/fdfiles.c. */
+ * fs/memfd.c, fs/timerfd.c, fs/signalfd.c), for their handlers in kernel/sys/fdfiles.c. */
 #ifndef HTUX_FS_FDFILES_H
 #define HTUX_FS_FDFILES_H
 
@@ -27,5 +27,11 @@ struct file *timerfd_new(int clock, unsigned flags);
 struct timerfd *timerfd_of(int fd, long *err);
 void timerfd_setting(struct timerfd *t, uint64_t *left, uint64_t *interval);
 void timerfd_arm(struct timerfd *t, bool abstime, uint64_t value, uint64_t interval);
+
+/* signalfd: a new one for the signals in mask (flags: O_NONBLOCK), or
+ * NULL for no memory; a new mask for the one fd names: 0, -EBADF or
+ * -EINVAL (not a signalfd). */
+struct file *signalfd_new(uint64_t mask, unsigned flags);
+int signalfd_set(int fd, uint64_t mask);
 
 #endif

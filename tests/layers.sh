@@ -16,7 +16,6 @@ B=$HTUX_BUILDDIR
 # names them): their objects' handlers are to move into kernel/sys/, each
 # calling the object's own file.
 ALLOWED_HANDLERS='
-fs/signalfd.c
 kernel/klog.c
 '
 

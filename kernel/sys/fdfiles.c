@@ -1,15 +1,18 @@
 /* sys/fdfiles.c: the calls that make, set or lock a file of a kind of
  * their own: eventfd, eventfd2 (fs/eventfd.c), memfd_create (fs/memfd.c),
- * timerfd_create, _settime, _gettime (fs/timerfd.c) and flock
+ * timerfd_create, _settime, _gettime (fs/timerfd.c), signalfd, signalfd4
+ * (fs/signalfd.c) and flock
  * (fs/flock.c): flags checked, names and times copied in and out,
  * descriptors given. */
 #include "kernel/syscall.h"
 #include "fs/vfs.h"
 #include "fs/fdfiles.h"
+#include "kernel/signal.h"
 #include <linux/memfd.h>
 #include <linux/time.h>
 #include <linux/time_types.h>
 #include <linux/timerfd.h>
+#include <linux/signalfd.h>
 
 #define EFD_SEMAPHORE 1
 #define EFD_CLOEXEC   O_CLOEXEC
@@ -147,6 +150,33 @@ long sys_timerfd_gettime(int fd, struct __kernel_itimerspec *ucur)
 		return err;
 	get_setting(t, &its);
 	return copy_to_user(ucur, &its, sizeof(its));
+}
+
+/* ---- signalfd */
+
+long sys_signalfd4(int fd, const uint64_t *umask, size_t sizemask, int flags)
+{
+	uint64_t mask;
+	if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK))
+		return -EINVAL;
+	if (sizemask != sizeof(mask))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	mask &= ~SIG_UNBLOCKABLE;
+	if (fd != -1) {
+		int e = signalfd_set(fd, mask);
+		return e ? e : fd;
+	}
+	struct file *f = signalfd_new(mask, (unsigned)flags);
+	if (!f)
+		return -ENOMEM;
+	return fd_alloc(f, 0, flags & SFD_CLOEXEC);
+}
+
+long sys_signalfd(int fd, const uint64_t *mask, size_t sizemask)
+{
+	return sys_signalfd4(fd, mask, sizemask, 0);
 }
 
 /* ---- flock */
