@@ -1,15 +1,13 @@
-/* eventfd.c: eventfd and eventfd2: a 64-bit counter behind a file. A
+/* eventfd.c: eventfd files: a 64-bit counter behind a file (the calls
+ * eventfd and eventfd2 are kernel/sys/fdfiles.c's). A
  * write of 8 bytes adds to it (blocking while it would pass 2^64-2); a
  * read takes it whole and leaves 0, or in semaphore mode takes 1; a read
  * of a zero counter blocks. */
 #include "fs/anon.h"
 #include "fs/poll.h"
-#include "kernel/syscall.h"
+#include "fs/fdfiles.h"
 #include "kernel/sched.h"
 
-#define EFD_SEMAPHORE 1
-#define EFD_CLOEXEC   O_CLOEXEC
-#define EFD_NONBLOCK  O_NONBLOCK
 #define EFD_MAX       UINT64_C(0xfffffffffffffffe)   /* the counter's ceiling */
 
 struct eventfd {
@@ -89,24 +87,15 @@ static const struct file_ops efd_fops = {
 	.flags = FOP_STREAM | FOP_SEEK0 | FOP_POLLSRC,
 };
 
-long sys_eventfd2(unsigned count, int flags)
+struct file *eventfd_new(uint64_t count, bool semaphore, unsigned flags)
 {
-	if (flags & ~(EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK))
-		return -EINVAL;
 	struct eventfd *e = kzalloc(sizeof(*e));
 	if (!e)
-		return -ENOMEM;
+		return NULL;
 	e->count = count;
-	e->semaphore = flags & EFD_SEMAPHORE;
-	struct file *f = anon_file("eventfd", &efd_fops, e, O_RDWR | ((unsigned)flags & O_NONBLOCK));
-	if (!f) {
+	e->semaphore = semaphore;
+	struct file *f = anon_file("eventfd", &efd_fops, e, O_RDWR | (flags & O_NONBLOCK));
+	if (!f)
 		kfree(e);
-		return -ENOMEM;
-	}
-	return fd_alloc(f, 0, flags & EFD_CLOEXEC);
-}
-
-long sys_eventfd(unsigned count)
-{
-	return sys_eventfd2(count, 0);
+	return f;
 }

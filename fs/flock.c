@@ -1,17 +1,12 @@
-/* flock.c: flock(2) locks. A lock belongs to an open file description
- * (shared by dup'd descriptors) and locks its inode: any number of shared
+/* flock.c: flock(2) locks (the call is kernel/sys/fdfiles.c's). A lock
+ * belongs to an open file description (shared by dup'd descriptors) and
+ * locks its inode: any number of shared
  * locks, or one exclusive. Changing a lock's kind drops the old one first,
  * as Linux does; a request that conflicts fails with EWOULDBLOCK under
  * LOCK_NB, else sleeps until the holders let go. A file's lock goes with
  * its last close (file_put calls flock_release). */
 #include "fs/vfs.h"
-#include "kernel/syscall.h"
 #include "kernel/sched.h"
-
-#define LOCK_SH 1
-#define LOCK_EX 2
-#define LOCK_NB 4
-#define LOCK_UN 8
 
 struct flock_lock {
 	struct flock_lock *next;
@@ -56,22 +51,14 @@ static bool conflicts(struct inode *ino, bool exclusive)
 	return false;
 }
 
-long sys_flock(int fd, unsigned op)
+long flock_file(struct file *f, bool lock, bool ex, bool nb)
 {
-	struct file *f = fd_get(fd);
-	if (!f || (f->flags & O_PATH))
-		return -EBADF;
-	bool nb = op & LOCK_NB;
-	op &= ~(unsigned)LOCK_NB;
-	if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN)
-		return -EINVAL;
 	struct flock_lock **pp = find(f);
-	if (op == LOCK_UN) {
+	if (!lock) {
 		if (*pp)
 			drop(pp);
 		return 0;
 	}
-	bool ex = op == LOCK_EX;
 	if (*pp) {
 		if ((*pp)->exclusive == ex)
 			return 0;

@@ -1,4 +1,5 @@
-/* pipe.c: pipes (pipe, pipe2). A pipe is a ring of PIPE_SLOTS page
+/* pipe.c: pipes (made by pipe_create for pipe and pipe2, whose handlers
+ * are kernel/sys/pipe.c's). A pipe is a ring of PIPE_SLOTS page
  * buffers, 64 KiB in all, filled and drained as Linux does it, so that
  * capacity, PIPE_BUF atomicity, partial writes and "packet" mode
  * (O_DIRECT) come out the same: a write first tops up the last buffer
@@ -14,7 +15,6 @@
 #include "fs/vfs.h"
 #include "fs/poll.h"
 #include "fs/pipe.h"
-#include "kernel/syscall.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include <asm/ioctls.h>
@@ -322,12 +322,8 @@ static struct file *pipe_end(struct pipe *p, unsigned flags)
 	return f;
 }
 
-long sys_pipe2(int *ufds, int flags)
+int pipe_create(unsigned flags, struct file **rp, struct file **wp)
 {
-	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
-		return -EINVAL;
-	if (!access_ok(ufds, 2 * sizeof(int)))
-		return -EFAULT;
 	struct pipe *p = pipe_new();
 	if (!p)
 		return -ENOMEM;
@@ -338,7 +334,7 @@ long sys_pipe2(int *ufds, int flags)
 	ksnprintf(p->name, sizeof(p->name), "pipe:[%lu]", (unsigned long)p->vi.ino);
 	p->vi.name = p->name;
 
-	unsigned fl = (unsigned)flags & (O_NONBLOCK | O_DIRECT);
+	unsigned fl = flags & (O_NONBLOCK | O_DIRECT);
 	struct file *r = pipe_end(p, O_RDONLY | fl);
 	if (!r) {
 		pipe_free(p);
@@ -351,29 +347,9 @@ long sys_pipe2(int *ufds, int flags)
 		return -ENOMEM;
 	}
 	p->writers = 1;
-	bool cloexec = flags & O_CLOEXEC;
-	int rfd = fd_alloc(r, 0, cloexec);
-	if (rfd < 0) {
-		file_put(w);
-		return rfd;
-	}
-	int wfd = fd_alloc(w, 0, cloexec);
-	if (wfd < 0) {
-		fd_close(rfd);
-		return wfd;
-	}
-	int fds[2] = { rfd, wfd };
-	if (copy_to_user(ufds, fds, sizeof(fds))) {
-		fd_close(rfd);
-		fd_close(wfd);
-		return -EFAULT;
-	}
+	*rp = r;
+	*wp = w;
 	return 0;
-}
-
-long sys_pipe(int *ufds)
-{
-	return sys_pipe2(ufds, 0);
 }
 
 /* ---- named pipes */

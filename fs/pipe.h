@@ -1,11 +1,14 @@
-/* pipe.h: what the rest of the kernel asks of pipes (fs/pipe.c): fcntl's
- * F_GETPIPE_SZ/F_SETPIPE_SZ, and the pieces splice, tee and vmsplice are
- * made of. f is always an end of a pipe or of a named pipe. */
+/* pipe.h: what the rest of the kernel asks of pipes (fs/pipe.c): making
+ * one (pipe, pipe2), fcntl's F_GETPIPE_SZ/F_SETPIPE_SZ, and the pieces
+ * splice, tee and vmsplice are made of. f is always an end of a pipe or of a named pipe. */
 #ifndef HTUX_PIPE_H
 #define HTUX_PIPE_H
 
 #include "fs/vfs.h"
 
+/* A new pipe's read and write ends (flags: O_NONBLOCK, O_DIRECT): 0 or
+ * -ENOMEM. */
+int pipe_create(unsigned flags, struct file **r, struct file **w);
 bool file_is_pipe(struct file *f);
 /* F_GETPIPE_SZ, F_SETPIPE_SZ (arg: the size asked for): bytes or -errno. */
 long pipe_fcntl(struct file *f, int cmd, unsigned long arg);

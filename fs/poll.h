@@ -56,9 +56,9 @@ uint64_t timerfd_next_expiry(void);
 /* f is going away (its last reference is gone): epoll forgets it. Called
  * by the release operation of FOP_POLLSRC files and of epoll files. */
 void poll_release(struct file *f);
-/* kernel/sys/epoll.c: drops every epoll item watching f. */
+/* fs/eventpoll.c: drops every epoll item watching f. */
 void epoll_forget(struct file *f);
-/* kernel/sys/epoll.c: src had a wake-up of kind key: the epoll items
+/* fs/eventpoll.c: src had a wake-up of kind key: the epoll items
  * watching it for that join their ready lists. */
 void epoll_wakeup(struct pollsrc *src, unsigned key);
 

@@ -1,12 +1,13 @@
-/* signalfd.c: signalfd and signalfd4: a file that takes the reading
- * thread's pending signals in its mask (its own, then the process's) and
+/* signalfd.c: signalfd files (the calls signalfd and signalfd4 are
+ * kernel/sys/fdfiles.c's): a file that takes the reading thread's pending
+ * signals in its mask (its own, then the process's) and
  * returns each as a struct signalfd_siginfo, dequeuing it. A read blocks
  * until one is pending; poll reports EPOLLIN while one is. kernel/signal.c
  * calls signalfd_notify when a signal becomes pending, which wakes the
  * pollers (FOP_POLLSRC). */
 #include "fs/anon.h"
 #include "fs/poll.h"
-#include "kernel/syscall.h"
+#include "fs/fdfiles.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include <linux/signalfd.h>
@@ -120,42 +121,31 @@ static const struct file_ops sfd_fops = {
 	.flags = FOP_STREAM | FOP_SEEK0 | FOP_POLLSRC,
 };
 
-long sys_signalfd4(int fd, const uint64_t *umask, size_t sizemask, int flags)
+int signalfd_set(int fd, uint64_t mask)
 {
-	uint64_t mask;
-	if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK))
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (f->ops != &sfd_fops)
 		return -EINVAL;
-	if (sizemask != sizeof(mask))
-		return -EINVAL;
-	if (copy_from_user(&mask, umask, sizeof(mask)))
-		return -EFAULT;
-	mask &= ~SIG_UNBLOCKABLE;
-	if (fd != -1) {
-		struct file *f = fd_get(fd);
-		if (!f)
-			return -EBADF;
-		if (f->ops != &sfd_fops)
-			return -EINVAL;
-		((struct signalfd *)f->priv)->mask = mask;
-		waitq_wake_all(&sigwait_queue);
-		poll_notify(f->priv, POLL_KEY_IN);
-		return fd;
-	}
+	((struct signalfd *)f->priv)->mask = mask;
+	waitq_wake_all(&sigwait_queue);
+	poll_notify(f->priv, POLL_KEY_IN);
+	return 0;
+}
+
+struct file *signalfd_new(uint64_t mask, unsigned flags)
+{
 	struct signalfd *s = kzalloc(sizeof(*s));
 	if (!s)
-		return -ENOMEM;
+		return NULL;
 	s->mask = mask;
-	struct file *f = anon_file("signalfd", &sfd_fops, s, O_RDWR | ((unsigned)flags & O_NONBLOCK));
+	struct file *f = anon_file("signalfd", &sfd_fops, s, O_RDWR | (flags & O_NONBLOCK));
 	if (!f) {
 		kfree(s);
-		return -ENOMEM;
+		return NULL;
 	}
 	s->next = all;
 	all = s;
-	return fd_alloc(f, 0, flags & SFD_CLOEXEC);
-}
-
-long sys_signalfd(int fd, const uint64_t *mask, size_t sizemask)
-{
-	return sys_signalfd4(fd, mask, sizemask, 0);
+	return f;
 }

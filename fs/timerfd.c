@@ -1,19 +1,17 @@
-/* timerfd.c: timerfd_create, timerfd_settime, timerfd_gettime: timers
- * read as files. Nothing fires in the background: a timer keeps its next
+/* timerfd.c: timers read as files (the calls timerfd_create,
+ * timerfd_settime and timerfd_gettime are kernel/sys/fdfiles.c's). Nothing fires in the background: a timer keeps its next
  * expiry on the monotonic clock (time_ns()) and counts the expirations
  * that passed whenever it is looked at (read, poll, gettime). A blocked
  * reader sleeps until the next expiry; poll, select and epoll_wait sleep
  * no longer than the earliest expiry of all timers (timerfd_next_expiry). */
 #include "fs/anon.h"
 #include "fs/poll.h"
-#include "kernel/syscall.h"
+#include "fs/fdfiles.h"
 #include "kernel/sched.h"
 #include <linux/time.h>
-#include <linux/time_types.h>
 #include <linux/timerfd.h>
 
-#define NS 1000000000ull
-#define NS_FOREVER ((uint64_t)INT64_MAX)   /* "never" for absurdly far times */
+#define NS_FOREVER TIMERFD_FOREVER
 
 struct timerfd {
 	struct pollsrc src;       /* first: FOP_POLLSRC */
@@ -125,37 +123,25 @@ static const struct file_ops tfd_fops = {
 	.flags = FOP_STREAM | FOP_SEEK0 | FOP_POLLSRC,
 };
 
-long sys_timerfd_create(int clock, int flags)
+struct file *timerfd_new(int clock, unsigned flags)
 {
-	if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK))
-		return -EINVAL;
-	switch (clock) {
-	case CLOCK_REALTIME:
-	case CLOCK_MONOTONIC:
-	case CLOCK_BOOTTIME:
-	case CLOCK_REALTIME_ALARM:     /* the program is root: it may wake the */
-	case CLOCK_BOOTTIME_ALARM:     /* system, which never sleeps here */
-		break;
-	default:
-		return -EINVAL;
-	}
 	struct timerfd *t = kzalloc(sizeof(*t));
 	if (!t)
-		return -ENOMEM;
+		return NULL;
 	t->clock = clock;
-	struct file *f = anon_file("timerfd", &tfd_fops, t, O_RDWR | ((unsigned)flags & O_NONBLOCK));
+	struct file *f = anon_file("timerfd", &tfd_fops, t, O_RDWR | (flags & O_NONBLOCK));
 	if (!f) {
 		kfree(t);
-		return -ENOMEM;
+		return NULL;
 	}
 	t->list_next = timers;
 	if (timers)
 		timers->list_prev = t;
 	timers = t;
-	return fd_alloc(f, 0, flags & TFD_CLOEXEC);
+	return f;
 }
 
-static struct timerfd *get_timer(int fd, long *err)
+struct timerfd *timerfd_of(int fd, long *err)
 {
 	struct file *f = fd_get(fd);
 	if (!f) {
@@ -169,58 +155,23 @@ static struct timerfd *get_timer(int fd, long *err)
 	return f->priv;
 }
 
-static uint64_t ts_ns(const struct __kernel_timespec *ts)
-{
-	if ((uint64_t)ts->tv_sec >= NS_FOREVER / NS)
-		return NS_FOREVER;
-	return (uint64_t)ts->tv_sec * NS + (uint64_t)ts->tv_nsec;
-}
-
-static bool ts_valid(const struct __kernel_timespec *ts)
-{
-	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (long long)NS;
-}
-
-static void ns_ts(uint64_t ns, struct __kernel_timespec *ts)
-{
-	ts->tv_sec = (long long)(ns / NS);
-	ts->tv_nsec = (long long)(ns % NS);
-}
-
-/* The current setting: time to the next expiry and the period. */
-static void get_setting(struct timerfd *t, struct __kernel_itimerspec *its)
+void timerfd_setting(struct timerfd *t, uint64_t *left, uint64_t *interval)
 {
 	uint64_t now = time_ns();
 	update(t, now);
-	ns_ts(t->armed ? t->next - now : 0, &its->it_value);
-	ns_ts(t->interval, &its->it_interval);
+	*left = t->armed ? t->next - now : 0;
+	*interval = t->interval;
 }
 
-long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec *unew,
-			 struct __kernel_itimerspec *uold)
+void timerfd_arm(struct timerfd *t, bool abstime, uint64_t value, uint64_t interval)
 {
-	long err = 0;
-	struct timerfd *t = get_timer(fd, &err);
-	struct __kernel_itimerspec its, old;
-	if (!t)
-		return err;
-	if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
-		return -EINVAL;
-	if (copy_from_user(&its, unew, sizeof(its)))
-		return -EFAULT;
-	if (!ts_valid(&its.it_value) || !ts_valid(&its.it_interval))
-		return -EINVAL;
-	get_setting(t, &old);
-	if (uold && copy_to_user(uold, &old, sizeof(old)))
-		return -EFAULT;
-
-	uint64_t value = ts_ns(&its.it_value), now = time_ns();
+	uint64_t now = time_ns();
 	t->ticks = 0;
-	t->interval = ts_ns(&its.it_interval);
+	t->interval = interval;
 	t->armed = value != 0;
 	if (!t->armed) {
 		t->next = 0;
-	} else if (flags & TFD_TIMER_ABSTIME) {
+	} else if (abstime) {
 		/* The clock's time to the monotonic clock's. */
 		int64_t base = 0;
 		if (t->clock == CLOCK_REALTIME || t->clock == CLOCK_REALTIME_ALARM)
@@ -233,16 +184,4 @@ long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec *un
 	/* Blocked readers and pollers sleep until the old expiry: rewake them. */
 	waitq_wake_all(&t->rq);
 	poll_notify(NULL, POLL_KEY_ALL);
-	return 0;
-}
-
-long sys_timerfd_gettime(int fd, struct __kernel_itimerspec *ucur)
-{
-	long err = 0;
-	struct timerfd *t = get_timer(fd, &err);
-	struct __kernel_itimerspec its;
-	if (!t)
-		return err;
-	get_setting(t, &its);
-	return copy_to_user(ucur, &its, sizeof(its));
 }

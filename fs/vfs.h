@@ -111,7 +111,7 @@ struct inode {
 	const struct inode_ops *ops;
 	const struct file_ops *fops;
 	void *priv;               /* the filesystem's */
-	void *xattrs;             /* extended attributes (kernel/sys/xattr.c) */
+	void *xattrs;             /* extended attributes (fs/xattr.c) */
 	char *name;               /* name in parent (owned by the filesystem) */
 	struct inode *parent;     /* containing directory; root: itself; NULL: detached */
 };
@@ -217,11 +217,14 @@ int file_rw_ok(struct file *f, bool wr);     /* 0, -EBADF (access mode), -EINVAL
 int inode_deny_write(struct inode *ino);
 void inode_allow_write(struct inode *ino);
 
-/* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, kernel/sys/xattr.c) */
+/* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, fs/xattr.c) */
 extern const struct file_ops console_fops;
 extern const struct file_ops fifo_fops;      /* named pipes (FIFO inodes) */
 void xattr_drop(struct inode *ino);          /* frees ino's extended attributes */
 void flock_release(struct file *f);          /* f's last close: drops its flock (fs/flock.c) */
+/* flock(2) on f: takes (lock; ex: exclusive; nb: fails with EWOULDBLOCK
+ * rather than sleeping) or drops f's lock: 0 or -errno (fs/flock.c). */
+long flock_file(struct file *f, bool lock, bool ex, bool nb);
 /* fs/reclock.c: fcntl record locks. reclock_fcntl does F_[OFD_]GETLK,
  * SETLK, SETLKW (fl copied in and, for GETLK, back out by the caller). */
 struct flock;

@@ -2,25 +2,12 @@
  * (dmesg) reads them: records "<LEVEL>[SECONDS.MICROS] text\n", the oldest
  * dropped whole when the ring is full. kprintf (level 4) and kinfo (level
  * 6, printed only with "verbose") append to it; a line written in pieces
- * becomes one record at its newline. */
+ * becomes one record at its newline. syslog(2) is kernel/sys/syslog.c's. */
 #include "kernel/kernel.h"
-#include "kernel/syscall.h"
+#include "kernel/klog.h"
 #include "kernel/sched.h"
 
-#define KLOG_SIZE 16384          /* bytes of records kept */
 #define LINE_MAX_ 400            /* a longer line is cut */
-
-#define SYSLOG_ACTION_CLOSE         0
-#define SYSLOG_ACTION_OPEN          1
-#define SYSLOG_ACTION_READ          2
-#define SYSLOG_ACTION_READ_ALL      3
-#define SYSLOG_ACTION_READ_CLEAR    4
-#define SYSLOG_ACTION_CLEAR         5
-#define SYSLOG_ACTION_CONSOLE_OFF   6
-#define SYSLOG_ACTION_CONSOLE_ON    7
-#define SYSLOG_ACTION_CONSOLE_LEVEL 8
-#define SYSLOG_ACTION_SIZE_UNREAD   9
-#define SYSLOG_ACTION_SIZE_BUFFER   10
 
 static char ring[KLOG_SIZE];
 /* Free-running byte counts: records are [first, head); READ has consumed
@@ -103,75 +90,62 @@ static int copy_out(char *ubuf, uint64_t a, uint64_t b)
 	return 0;
 }
 
-long sys_syslog(int type, char *buf, int len)
+long klog_read(char *ubuf, size_t len)
 {
-	switch (type) {
-	case SYSLOG_ACTION_CLOSE:
-	case SYSLOG_ACTION_OPEN:
-		return 0;
-	case SYSLOG_ACTION_READ: {
-		if (!buf || len < 0)
-			return -EINVAL;
-		if (len == 0)
-			return 0;
-		if (!access_ok(buf, (size_t)len))
-			return -EFAULT;
-		while (rd == head)
-			if (waitq_wait(&klog_wq, 0) == WAKE_SIGNAL)
-				return -EINTR;
-		uint64_t end = rd;
-		while (end < head && record_end(end) - rd <= (uint64_t)len)
-			end = record_end(end);
-		if (end == rd)              /* the first record does not fit: part of it */
-			end = rd + (uint64_t)len;
-		if (copy_out(buf, rd, end))
-			return -EFAULT;
-		long n = (long)(end - rd);
-		rd = end;
-		return n;
-	}
-	case SYSLOG_ACTION_READ_ALL:
-	case SYSLOG_ACTION_READ_CLEAR: {
-		if (!buf || len < 0)
-			return -EINVAL;
-		if (len == 0)
-			return 0;
-		if (!access_ok(buf, (size_t)len))
-			return -EFAULT;
-		uint64_t start = MAX(first, clr);
-		while (head - start > (uint64_t)len)    /* the newest records that fit */
-			start = record_end(start);
-		if (copy_out(buf, start, head))
-			return -EFAULT;
-		if (type == SYSLOG_ACTION_READ_CLEAR)
-			clr = head;
-		return (long)(head - start);
-	}
-	case SYSLOG_ACTION_CLEAR:
+	while (rd == head)
+		if (waitq_wait(&klog_wq, 0) == WAKE_SIGNAL)
+			return -EINTR;
+	uint64_t end = rd;
+	while (end < head && record_end(end) - rd <= (uint64_t)len)
+		end = record_end(end);
+	if (end == rd)              /* the first record does not fit: part of it */
+		end = rd + (uint64_t)len;
+	if (copy_out(ubuf, rd, end))
+		return -EFAULT;
+	long n = (long)(end - rd);
+	rd = end;
+	return n;
+}
+
+long klog_read_all(char *ubuf, size_t len, bool clear)
+{
+	uint64_t start = MAX(first, clr);
+	while (head - start > (uint64_t)len)    /* the newest records that fit */
+		start = record_end(start);
+	if (copy_out(ubuf, start, head))
+		return -EFAULT;
+	if (clear)
 		clr = head;
-		return 0;
-	case SYSLOG_ACTION_CONSOLE_OFF:
-		if (saved_level < 0)
-			saved_level = console_level;
-		console_level = 1;
-		return 0;
-	case SYSLOG_ACTION_CONSOLE_ON:
-		if (saved_level >= 0) {
-			console_level = saved_level;
-			saved_level = -1;
-		}
-		return 0;
-	case SYSLOG_ACTION_CONSOLE_LEVEL:
-		if (len < 1 || len > 8)
-			return -EINVAL;
-		console_level = len < 1 ? 1 : len;
+	return (long)(head - start);
+}
+
+void klog_clear(void)
+{
+	clr = head;
+}
+
+void klog_console_off(void)
+{
+	if (saved_level < 0)
+		saved_level = console_level;
+	console_level = 1;
+}
+
+void klog_console_on(void)
+{
+	if (saved_level >= 0) {
+		console_level = saved_level;
 		saved_level = -1;
-		return 0;
-	case SYSLOG_ACTION_SIZE_UNREAD:
-		return (long)(head - rd);
-	case SYSLOG_ACTION_SIZE_BUFFER:
-		return KLOG_SIZE;
-	default:
-		return -EINVAL;
 	}
+}
+
+void klog_console_level(int level)
+{
+	console_level = level < 1 ? 1 : level;
+	saved_level = -1;
+}
+
+size_t klog_unread(void)
+{
+	return (size_t)(head - rd);
 }

@@ -106,7 +106,7 @@ int sigaltstack_flags(uint64_t sp);
 /* sigaltstack(2)'s work, also used by rt_sigreturn: 0 or -errno. */
 int sigaltstack_set(const stack_t *ss, uint64_t sp);
 
-/* kernel/sys/itimer.c: per-tick expiry of alarm/setitimer and POSIX
+/* kernel/timer.c: per-tick expiry of alarm/setitimer and POSIX
  * timers (called from sched_tick), and the overrun count of a timer whose
  * signal is being taken (fills info->si_overrun). */
 void signal_timers_tick(uint64_t now);

@@ -1,8 +1,6 @@
-/* sys/futex.c: futex(2): threads waiting on a 32-bit word of user memory
- * (WAIT, WAIT_BITSET with absolute timeouts), waking (WAKE, WAKE_BITSET,
- * WAKE_OP) and moving waiters (REQUEUE, CMP_REQUEUE). A futex is a word of
- * one address space (struct mm): there is no memory shared between
- * processes, so private and shared futexes are the same. */
+/* sys/futex.c: futex(2)'s arguments: the operation decoded, timeouts read
+ * (WAIT relative, WAIT_BITSET absolute), words checked and WAKE_OP's
+ * read-modify-write; the waiters themselves are kernel/futex.c's. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/sched.h"
@@ -10,51 +8,6 @@
 #include "kernel/proc.h"
 #include <linux/futex.h>
 #include <linux/time_types.h>
-
-struct waiter {
-	struct mm *mm;
-	uint64_t uaddr;
-	uint32_t bitset;
-	struct waitq q;
-	bool woken;
-	struct waiter *next;
-};
-
-static struct waiter *waiters;
-
-static void unlink(struct waiter *w)
-{
-	for (struct waiter **pp = &waiters; *pp; pp = &(*pp)->next)
-		if (*pp == w) {
-			*pp = w->next;
-			return;
-		}
-}
-
-int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
-{
-	int woken = 0;
-	struct waiter **pp = &waiters;
-	while (*pp && woken < n) {
-		struct waiter *w = *pp;
-		if (w->uaddr == uaddr && w->mm == current->mm && (w->bitset & bitset)) {
-			*pp = w->next;
-			w->woken = true;
-			waitq_wake(&w->q, 1);
-			woken++;
-		} else {
-			pp = &w->next;
-		}
-	}
-	return woken;
-}
-
-static int read_word(const uint32_t *uaddr, uint32_t *v)
-{
-	if ((uint64_t)uaddr & 3)
-		return -EINVAL;
-	return copy_from_user(v, uaddr, sizeof(*v));
-}
 
 /* What Linux checks of a futex it only looks up (a wake, a requeue): the
  * word aligned and in user space; a shared one must also be mapped (Linux
@@ -69,43 +22,13 @@ static int key_ok(const uint32_t *uaddr, bool shared)
 	return shared ? get_user(v, uaddr) : 0;
 }
 
-static long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitset)
-{
-	uint32_t cur;
-	int err = read_word(uaddr, &cur);
-	if (err)
-		return err;
-	if (cur != val)
-		return -EAGAIN;
-	struct waiter w = { current->mm, (uint64_t)uaddr, bitset, { NULL }, false, waiters };
-	waiters = &w;
-	int r = waitq_wait(&w.q, deadline);
-	if (!w.woken)
-		unlink(&w);
-	if (w.woken)
-		return 0;
-	return r == WAKE_TIMEOUT ? -ETIMEDOUT : -EINTR;
-}
-
-static int requeue(uint64_t from, uint64_t to, int nwake, int nmove)
-{
-	int done = futex_wake(from, nwake, ~0u);
-	for (struct waiter *w = waiters; w && nmove > 0; w = w->next)
-		if (w->uaddr == from && w->mm == current->mm) {
-			w->uaddr = to;
-			nmove--;
-			done++;
-		}
-	return done;
-}
-
 static int wake_op(uint32_t *uaddr, uint32_t *uaddr2, int n, int n2, uint32_t val3)
 {
 	int op = (val3 >> 28) & 7, cmp = (val3 >> 24) & 15;
 	uint32_t oparg = (val3 >> 12) & 0xFFF, cmparg = val3 & 0xFFF, old, nv;
 	if ((val3 >> 28) & FUTEX_OP_OPARG_SHIFT)
 		oparg = 1u << (oparg & 31);
-	int err = read_word(uaddr2, &old);
+	int err = futex_read(uaddr2, &old);
 	if (err)
 		return err;
 	switch (op) {
@@ -187,17 +110,17 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 	case FUTEX_REQUEUE:
 		if ((err = key_ok(uaddr, shared)) || (err = key_ok(uaddr2, shared)))
 			return err;
-		return requeue((uint64_t)uaddr, (uint64_t)uaddr2, (int)val, (int)(uint64_t)timeout);
+		return futex_requeue((uint64_t)uaddr, (uint64_t)uaddr2, (int)val, (int)(uint64_t)timeout);
 	case FUTEX_CMP_REQUEUE: {
 		uint32_t cur;
 		if ((err = key_ok(uaddr, shared)) || (err = key_ok(uaddr2, shared)))
 			return err;
-		err = read_word(uaddr, &cur);
+		err = futex_read(uaddr, &cur);
 		if (err)
 			return err;
 		if (cur != val3)
 			return -EAGAIN;
-		return requeue((uint64_t)uaddr, (uint64_t)uaddr2, (int)val, (int)(uint64_t)timeout);
+		return futex_requeue((uint64_t)uaddr, (uint64_t)uaddr2, (int)val, (int)(uint64_t)timeout);
 	}
 	case FUTEX_WAKE_OP:
 		return wake_op(uaddr, uaddr2, (int)val, (int)(uint64_t)timeout, val3);

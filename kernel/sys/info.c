@@ -1,20 +1,16 @@
-/* sys/info.c: what the system says about itself: uname, sysinfo (true
- * memory figures from the page allocator) and getrandom. */
+/* sys/info.c: what the system says about itself: uname, sethostname,
+ * setdomainname, sysinfo (true memory figures from the page allocator)
+ * and getrandom. The names themselves are kernel/uts.c's. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/pmem.h"
 #include "kernel/proc.h"
+#include "kernel/uts.h"
 #include <linux/utsname.h>
 #include <linux/sysinfo.h>
 #include <linux/random.h>
 
-static char hostname[__NEW_UTS_LEN + 1] = "htux";
-static char domainname[__NEW_UTS_LEN + 1] = "(none)";
-
-const char *uts_hostname(void) { return hostname; }
-const char *uts_domainname(void) { return domainname; }
-
-static long set_uts(char *dst, const char *uname, int len)
+static long set_uts(void (*set)(const char *, size_t), const char *uname, int len)
 {
 	if (current->euid != 0)
 		return -EPERM;
@@ -23,25 +19,24 @@ static long set_uts(char *dst, const char *uname, int len)
 	char tmp[__NEW_UTS_LEN + 1];
 	if (copy_from_user(tmp, uname, (size_t)len))
 		return -EFAULT;
-	memcpy(dst, tmp, (size_t)len);
-	memset(dst + len, 0, sizeof(tmp) - (size_t)len);
+	set(tmp, (size_t)len);
 	return 0;
 }
 
-long sys_sethostname(const char *name, int len) { return set_uts(hostname, name, len); }
-long sys_setdomainname(const char *name, int len) { return set_uts(domainname, name, len); }
+long sys_sethostname(const char *name, int len) { return set_uts(uts_set_hostname, name, len); }
+long sys_setdomainname(const char *name, int len) { return set_uts(uts_set_domainname, name, len); }
 
 long sys_uname(struct new_utsname *u)
 {
 	struct new_utsname n;
 	memset(&n, 0, sizeof(n));
 	strlcpy(n.sysname, "Linux", sizeof(n.sysname));
-	strlcpy(n.nodename, hostname, sizeof(n.nodename));
+	strlcpy(n.nodename, uts_hostname(), sizeof(n.nodename));
 	/* A Linux release new enough for today's C libraries. */
 	strlcpy(n.release, UTS_RELEASE, sizeof(n.release));
 	strlcpy(n.version, UTS_VERSION, sizeof(n.version));
 	strlcpy(n.machine, "x86_64", sizeof(n.machine));
-	strlcpy(n.domainname, domainname, sizeof(n.domainname));
+	strlcpy(n.domainname, uts_domainname(), sizeof(n.domainname));
 	return copy_to_user(u, &n, sizeof(n));
 }
 
