@@ -2,6 +2,7 @@
  * report figures: memory (pmem and the program's pages), the CPU (CPUID
  * and the TSC), system counters, any process and its threads (maps, stat,
  * status, auxv, comm) and the sysctl values under /proc/sys. */
+#include "kernel/uts.h"
 #include "fs/vfs.h"
 #include "fs/pseudo.h"
 #include "kernel/proc.h"

@@ -17,6 +17,9 @@
 #include <linux/capability.h>
 #include <linux/sched.h>
 #include <linux/personality.h>
+#include <linux/resource.h>
+
+#define NOFILE_DEFAULT 1024   /* RLIMIT_NOFILE at boot; FD_MAX (fs.nr_open) caps it */
 
 struct proc *all_procs;
 static struct proc *reap_later;   /* ended, nobody waits: freed off their stack */
@@ -348,4 +351,45 @@ void proc_last_thread_gone(struct proc *p)
 		}
 	}
 	notify_parent(p);
+}
+
+/* ---- resource limits and names, kept in struct proc */
+
+void proc_limits_init(struct proc *p)
+{
+	struct rlimit64 *lim = p->rlimits;
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		lim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	lim[RLIMIT_STACK] = (struct rlimit64){ USER_STACK_SIZE, RLIM_INFINITY };
+	lim[RLIMIT_NOFILE] = (struct rlimit64){ NOFILE_DEFAULT, NOFILE_DEFAULT };
+	lim[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
+	lim[RLIMIT_MEMLOCK] = (struct rlimit64){ 8 << 20, 8 << 20 };
+	/* Linux: half of threads-max */
+	lim[RLIMIT_NPROC] = (struct rlimit64){ threads_max() / 2, threads_max() / 2 };
+	lim[RLIMIT_SIGPENDING] = (struct rlimit64){ 1024, 1024 };
+	lim[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
+	lim[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
+}
+
+uint64_t rlimit_cur(int resource)
+{
+	return current->rlimits[resource].rlim_cur;
+}
+
+/* The name /proc/self/comm and PR_GET_NAME show: the executable's base
+ * name until PR_SET_NAME. */
+void proc_comm(char out[16]) { proc_comm_of(current, out); }
+
+/* Another process's name (/proc/<pid>): its PR_SET_NAME, or its
+ * executable's base name. */
+void proc_comm_of(struct proc *p, char out[16])
+{
+	if (p && p->comm[0]) {
+		memcpy(out, p->comm, 16);
+		out[15] = 0;
+		return;
+	}
+	const char *exe = p && p->exe_path ? p->exe_path : "";
+	const char *s = strrchr(exe, '/');
+	strlcpy(out, s ? s + 1 : exe, 16);
 }

@@ -63,7 +63,7 @@ struct proc {
 	struct sigq *sigqueue;
 	int nqueued;
 
-	/* kernel/sys/itimer.c: ITIMER_REAL, _VIRTUAL, _PROF (time_ns(), 0:
+	/* kernel/timer.c: ITIMER_REAL, _VIRTUAL, _PROF (time_ns(), 0:
 	 * disarmed) and their intervals. */
 	uint64_t it_expires[3], it_interval[3];
 	struct rlimit64 rlimits[RLIM_NLIMITS];
@@ -147,8 +147,6 @@ void proc_exec_settings(struct proc *p);
 /* What /proc reports (kernel/sys/misc.c, ids.c, info.c). */
 void proc_comm(char out[16]);                 /* NUL-terminated name */
 void proc_comm_of(struct proc *p, char out[16]);
-uint64_t rlimit_cur(int resource);           /* soft limit (kernel/sys/proc.c) */
-const char *uts_hostname(void);
-const char *uts_domainname(void);
+uint64_t rlimit_cur(int resource);           /* the caller's soft limit (kernel/proc.c) */
 
 #endif

@@ -5,6 +5,7 @@
  * interface is configured by DHCP, or statically by the kernel option
  * ip=ADDR/PREFIX[,GATEWAY[,DNS]]. */
 #include "kernel/kernel.h"
+#include "kernel/uts.h"
 #include "kernel/sched.h"
 #include "kernel/irq.h"
 #include "kernel/netdev.h"

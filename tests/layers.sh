@@ -21,15 +21,6 @@ ALLOWED_HANDLERS='
 # limits, nice and policy, capabilities, the command name) kept in
 # kernel/sys/ until it moves into struct proc (kernel/proc.[ch]).
 ALLOWED_CALLS='
-cred_caps fs/procinfo.c
-cred_caps kernel/proc.c
-proc_comm_of fs/procinfo.c
-proc_comm_of kernel/vm.c
-proc_limits_init kernel/exec.c
-proc_nice fs/procinfo.c
-proc_policy fs/procinfo.c
-rlimit_cur fs/fd.c
-rlimit_cur kernel/proc.c
 '
 
 in_layer() {

@@ -25,24 +25,6 @@
 
 /* ---- prctl */
 
-/* The name /proc/self/comm and PR_GET_NAME show: the executable's base
- * name until PR_SET_NAME. */
-void proc_comm(char out[16]) { proc_comm_of(current, out); }
-
-/* Another process's name (/proc/<pid>): its PR_SET_NAME, or its
- * executable's base name. */
-void proc_comm_of(struct proc *p, char out[16])
-{
-	if (p && p->comm[0]) {
-		memcpy(out, p->comm, 16);
-		out[15] = 0;
-		return;
-	}
-	const char *exe = p && p->exe_path ? p->exe_path : "";
-	const char *s = strrchr(exe, '/');
-	strlcpy(out, s ? s + 1 : exe, 16);
-}
-
 long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)
 {
 	struct proc_settings *s = &current->set;

@@ -11,7 +11,6 @@
 #include <asm/prctl.h>
 #include <linux/resource.h>
 
-#define NOFILE_DEFAULT 1024   /* RLIMIT_NOFILE at boot; FD_MAX (fs.nr_open) caps it */
 
 long sys_exit_group(int status)
 {
@@ -119,28 +118,8 @@ long sys_arch_prctl(int code, unsigned long addr)
 	}
 }
 
-void proc_limits_init(struct proc *p)
-{
-	struct rlimit64 *lim = p->rlimits;
-	for (int i = 0; i < RLIM_NLIMITS; i++)
-		lim[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
-	lim[RLIMIT_STACK] = (struct rlimit64){ USER_STACK_SIZE, RLIM_INFINITY };
-	lim[RLIMIT_NOFILE] = (struct rlimit64){ NOFILE_DEFAULT, NOFILE_DEFAULT };
-	lim[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
-	lim[RLIMIT_MEMLOCK] = (struct rlimit64){ 8 << 20, 8 << 20 };
-	/* Linux: half of threads-max */
-	lim[RLIMIT_NPROC] = (struct rlimit64){ threads_max() / 2, threads_max() / 2 };
-	lim[RLIMIT_SIGPENDING] = (struct rlimit64){ 1024, 1024 };
-	lim[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
-	lim[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
-}
-
 #define limits (current->rlimits)
 
-uint64_t rlimit_cur(int resource)
-{
-	return limits[resource].rlim_cur;
-}
 
 /* May the limits of resource become n? (Everyone is root: raising the
  * hard limit is allowed.) */
