@@ -1,7 +1,8 @@
 /* echo_server.c: a TCP and UDP echo server for tests/boot/net.sh. It
  * serves PORT with epoll (TCP: every connection echoed until the client
  * closes; UDP: every datagram sent back), and exits 0 after a TCP client
- * sends the line "quit\n" alone. */
+ * sends the line "quit\n" alone; given a FILE too (echo_server PORT FILE),
+ * it then copies FILE to stdout (tests/boot/harden_net.sh: /proc/net/snmp). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -62,6 +63,12 @@ int main(int argc, char **argv)
 			if (k > 0) {
 				if (k == 5 && !memcmp(buf, "quit\n", 5)) {
 					printf("served %ld connections\n", conns);
+					fflush(stdout);
+					int f = argc > 2 ? open(argv[2], O_RDONLY) : -1;
+					ssize_t r;
+					while (f >= 0 && (r = read(f, buf, sizeof(buf))) > 0)
+						if (write(1, buf, (size_t)r) != r)
+							return 1;
 					return 0;
 				}
 				for (ssize_t off = 0; off < k;) {
