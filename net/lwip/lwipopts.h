@@ -11,7 +11,15 @@
 #define SYS_LIGHTWEIGHT_PROT    0
 #define LWIP_SOCKET             0
 #define LWIP_NETCONN            0
-#define LWIP_STATS              0
+
+/* Statistics: lwIP's per-protocol counters and the MIB-II ones, read by
+ * /proc/net/snmp (net/snmp.c); no heap or pool figures (kmalloc has them). */
+#define LWIP_STATS              1
+#define MIB2_STATS              1
+#define LWIP_STATS_DISPLAY      0
+#define MEM_STATS               0
+#define MEMP_STATS              0
+#define SYS_STATS               0
 
 /* Memory: everything from kmalloc. */
 #define MEM_LIBC_MALLOC         1

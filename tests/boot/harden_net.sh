@@ -7,13 +7,15 @@
 # sends segments outside the receive window (rcv_nxt + 2^31 made lwIP
 # panic with "insane offset!"), a segment overlapping rcv_nxt and bad
 # checksums; after that the guest must answer ping, ping6, UDP and a new
-# TCP connection, and the server must exit 0 on "quit".
+# TCP connection, and the server must exit 0 on "quit", printing
+# /proc/net/snmp, whose counters are checked.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc glibc
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
 RUN_CHECKS=13
-plan $((RUN_CHECKS + 2))
+SNMP_CHECKS=6
+plan $((RUN_CHECKS + 2 + SNMP_CHECKS))
 
 PEER=$HTUX_SRCDIR/tests/net/peer.py
 FUZZ_SECONDS=${HTUX_FUZZ_SECONDS:-0}
@@ -29,7 +31,7 @@ read -r SENDPORT QPORT <"$HTUX_TMP/ports" || bail_out "the peer did not start: $
 ( timeout -k 5 $((FUZZ_SECONDS + 400)) "$HTUX_BUILDDIR/htux" run --tcg --append 'ip=10.0.0.2/24' \
 	--qemu-arg -netdev --qemu-arg "socket,id=n0,udp=127.0.0.1:$SENDPORT,localaddr=127.0.0.1:$QPORT" \
 	--qemu-arg -device --qemu-arg virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 \
-	"$HTUX_TMP/echo_server" 7777 </dev/null >"$HTUX_TMP/guest.out" 2>"$HTUX_TMP/guest.err"
+	"$HTUX_TMP/echo_server" 7777 /proc/net/snmp </dev/null >"$HTUX_TMP/guest.out" 2>"$HTUX_TMP/guest.err"
   echo $? >"$HTUX_TMP/guest.status" ) &
 guest=$!
 
@@ -63,3 +65,17 @@ served=$(grep -c '^served [0-9]* connections$' "$HTUX_TMP/guest.out")
 check "the server exits 0 after quit (status $st)" test "$st" = 0 -a "$served" = 1
 [ "$st" = 0 ] || diag "guest output:" "$(tail -n 20 "$HTUX_TMP/guest.out")" "$(tail -n 5 "$HTUX_TMP/guest.err")"
 
+sed -n '/^served [0-9]* connections$/,$p' "$HTUX_TMP/guest.out" | tail -n +2 | tr -d '\r' >"$HTUX_TMP/snmp"
+python3 "$PEER" snmp "$HTUX_TMP/snmp" >"$HTUX_TMP/snmp.out" 2>&1
+n=0
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) ok "${line#ok - }"; n=$((n + 1)) ;;
+	"not ok - "*) not_ok "${line#not ok - }"; n=$((n + 1)) ;;
+	"# "*) echo "$line" ;;
+	esac
+done <"$HTUX_TMP/snmp.out"
+while [ $n -lt $SNMP_CHECKS ]; do
+	not_ok "/proc/net/snmp check $((n + 1)): no result" "$(head -c 2000 "$HTUX_TMP/snmp")"
+	n=$((n + 1))
+done

@@ -119,12 +119,17 @@ def window_checks(link, c):
     got = c.expect(4, 5)
     report(got == b"new\n", "a segment overlapping rcv_nxt is trimmed: its new bytes echoed",
            "got %r" % got)
-    # bad checksums: dropped (counted in Tcp InErrs and InCsumErrors)
+    # bad checksums: dropped (counted in Tcp InErrs and InCsumErrors, Ip
+    # InHdrErrors)
     for _ in range(3):
         c.raw(c.snd_nxt, c.rcv_nxt, ACK | PSH, b"bad\n", bad_csum=True)
+    for _ in range(2):
+        link.send_ip(wire.P_TCP, wire.tcp(HOST_IP, GUEST_IP, c.sport, c.dport, c.snd_nxt,
+                                          c.rcv_nxt, ACK | PSH, payload=b"bad\n"),
+                     fix_csum=False)
     link.poll(0.5)
     report(not c.got and c.echo(b"good\n"),
-           "3 segments with bad checksums dropped, the next good one echoed")
+           "3 TCP segments and 2 IP headers with bad checksums dropped, the next good one echoed")
 
 
 def run(portfile, seed, seconds):
