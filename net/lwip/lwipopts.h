@@ -86,6 +86,15 @@
 #define LWIP_EVENT_API          0
 #define TCP_MSL                 1000UL   /* TIME_WAIT lasts 2 s */
 
+/* Hostile input (docs/design.md, "Network input"): out-of-order data
+ * kept per connection is bounded (a peer cannot fill the heap with tiny
+ * segments spread over a 256 KiB window), and so are half-open
+ * connections (a SYN flood: net_tcp_inpacket in net/stack.c). */
+#define TCP_OOSEQ_MAX_PBUFS     256
+#define TCP_OOSEQ_MAX_BYTES     TCP_WND
+#define LWIP_HOOK_FILENAME      "net/lwip/hooks.h"
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) net_tcp_inpacket(pcb, hdr)
+
 #define LWIP_DEBUG              0
 
 #endif
