@@ -5,23 +5,33 @@
 # 127.0.0.1), where the peer is the only other host: it answers ARP, does
 # TCP by hand with the static echo server at 10.0.0.2 (ip=10.0.0.2/24),
 # sends segments outside the receive window (rcv_nxt + 2^31 made lwIP
-# panic with "insane offset!"), a segment overlapping rcv_nxt and bad
-# checksums; after that the guest must answer ping, ping6, UDP and a new
-# TCP connection, and the server must exit 0 on "quit", printing
-# /proc/net/snmp, whose counters are checked.
+# panic with "insane offset!"), a segment overlapping rcv_nxt, bad
+# checksums and an unsolicited neighbour advertisement for the guest's
+# IPv6 link-local address (lwIP gave the address up), then fuzzes (tests/net/fuzz.py: mutated TCP, UDP, ICMP, ARP,
+# IPv6, fragment floods, SYN floods) for HTUX_FUZZ_SECONDS (default 20)
+# with seed HTUX_FUZZ_SEED (default 14); after that the guest must answer
+# ping, ping6, UDP and a new TCP connection, and the server must exit 0
+# on "quit", printing /proc/net/snmp, whose counters are checked.
+# `make fuzz` runs this with a longer budget. A failed fuzzing run saves
+# the frames it sent in $HTUX_FUZZ_SAVE (default harden_net.frames in
+# the build directory's tests/boot); tests/net/peer.py replay sends them
+# again.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc glibc
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-RUN_CHECKS=13
+RUN_CHECKS=14
 SNMP_CHECKS=6
 plan $((RUN_CHECKS + 2 + SNMP_CHECKS))
 
 PEER=$HTUX_SRCDIR/tests/net/peer.py
-FUZZ_SECONDS=${HTUX_FUZZ_SECONDS:-0}
+FUZZ_SECONDS=${HTUX_FUZZ_SECONDS:-20}
 SEED=${HTUX_FUZZ_SEED:-14}
+export HTUX_FUZZ_SAVE=${HTUX_FUZZ_SAVE:-$HTUX_BUILDDIR/tests/boot/harden_net.frames}
 build_static echo_server progs/net/echo_server.c glibc || bail_out "cannot build echo_server"
 
+diag "fuzzing for $FUZZ_SECONDS s with seed $SEED"
+export HTUX_QEMU_MONITOR=$HTUX_TMP/monitor   # for diagnostics if the guest stops answering
 python3 "$PEER" run "$HTUX_TMP/ports" "$SEED" "$FUZZ_SECONDS" \
 	>"$HTUX_TMP/peer.out" 2>"$HTUX_TMP/peer.err" &
 peer=$!
@@ -30,7 +40,8 @@ read -r SENDPORT QPORT <"$HTUX_TMP/ports" || bail_out "the peer did not start: $
 
 ( timeout -k 5 $((FUZZ_SECONDS + 400)) "$HTUX_BUILDDIR/htux" run --tcg --append 'ip=10.0.0.2/24' \
 	--qemu-arg -netdev --qemu-arg "socket,id=n0,udp=127.0.0.1:$SENDPORT,localaddr=127.0.0.1:$QPORT" \
-	--qemu-arg -device --qemu-arg virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 \
+	--qemu-arg -device --qemu-arg virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,id=n0dev \
+	--qemu-arg -monitor --qemu-arg "unix:$HTUX_QEMU_MONITOR,server=on,wait=off" \
 	"$HTUX_TMP/echo_server" 7777 /proc/net/snmp </dev/null >"$HTUX_TMP/guest.out" 2>"$HTUX_TMP/guest.err"
   echo $? >"$HTUX_TMP/guest.status" ) &
 guest=$!

@@ -10,7 +10,9 @@ machine on the guest's Ethernet (QEMU "-netdev socket" over UDP on
       guest), and runs the checks: the handshake, segments out of the
       receive window (rcv_nxt + 2^31 and others: each must get a pure
       ACK and change nothing), a segment overlapping rcv_nxt, bad
-      checksums, then SECONDS of fuzzing with SEED (tests/net/fuzz.py),
+      checksums, an unsolicited neighbour advertisement for the guest's
+      IPv6 link-local address (which must stay in use), then SECONDS of
+      fuzzing with SEED (tests/net/fuzz.py),
       after which the guest must still answer ping, ping6, UDP and a new
       TCP connection; last it sends "quit" (the server exits 0).
   peer.py snmp FILE
@@ -23,6 +25,7 @@ RUN_CHECKS, SNMP_CHECKS) and "# " diagnostics; the test makes TAP of
 them."""
 import os
 import random
+import re
 import socket
 import struct
 import sys
@@ -38,7 +41,7 @@ HOST_MAC = mac_bytes("52:54:00:00:00:01")
 GUEST_LL, HOST_LL = ip6("fe80::5054:ff:fe12:3456"), ip6("fe80::1")
 PORT = 7777
 HALF = 1 << 31
-RUN_CHECKS = 13
+RUN_CHECKS = 14
 SNMP_CHECKS = 6
 
 results = []
@@ -50,6 +53,11 @@ def report(good, what, *diag):
     for d in diag if not good else []:
         print("# %s" % d, flush=True)
     return good
+
+
+def flagstr(fl):
+    return "".join(ch for bit, ch in ((wire.SYN, "S"), (wire.FIN, "F"), (wire.RST, "R"),
+                                      (PSH, "P"), (ACK, "A")) if fl & bit) or "-"
 
 
 def open_link(portfile):
@@ -64,6 +72,40 @@ def open_link(portfile):
         f.write("%d %d\n" % (s.getsockname()[1], qport))
     os.rename(portfile + ".tmp", portfile)
     return wire.Link(s, ("127.0.0.1", qport), HOST_MAC, HOST_IP, GUEST_IP, HOST_LL)
+
+
+def monitor(*cmds):
+    """Answers of QEMU's monitor (HTUX_QEMU_MONITOR, a unix socket), for
+    the diagnostics of a guest that stopped answering."""
+    path = os.environ.get("HTUX_QEMU_MONITOR")
+    out = []
+    if not path:
+        return out
+    try:
+        m = socket.socket(socket.AF_UNIX)
+        m.settimeout(2)
+        m.connect(path)
+        time.sleep(0.2)
+        m.recv(65536)
+        for cmd in cmds:
+            m.sendall(cmd.encode() + b"\n")
+            time.sleep(0.5)
+            text = b""
+            try:
+                while True:
+                    k = m.recv(65536)
+                    if not k:
+                        break
+                    text += k
+            except socket.timeout:
+                pass
+            text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text.decode(errors="replace"))
+            out += ["%s: %s" % (cmd.split()[1], l.strip()) for l in text.splitlines()
+                    if l.strip() and "(qemu)" not in l and "info " not in l]
+        m.close()
+    except OSError as e:
+        out.append("QEMU monitor: %s" % e)
+    return out
 
 
 def pure_ack_after(c, send, what):
@@ -147,25 +189,49 @@ def run(portfile, seed, seconds):
     c2 = wire.Conn(link, 40002, PORT, iss=0x7FFFFFF0)
     report(c2.connect(10) and c2.echo(b"second\n"), "a second connection echoes")
     c2.close()
+    # RFC 4862 5.4.4: an unsolicited NA for an address in use (past DAD)
+    # does not make it a duplicate (lwIP dropped the address)
+    before = link.ping6(GUEST_LL, 10)
+    na = struct.pack("!I", 0x20000000) + GUEST_LL + b"\x02\x01" + mac_bytes("02:00:00:00:00:66")
+    allnodes = ip6("ff02::1")
+    link.to_guest(wire.ETH_IP6, wire.ipv6(HOST_LL, allnodes, wire.P_ICMP6,
+                                          wire.icmp(136, 0, na, HOST_LL, allnodes), hlim=255))
+    link.poll(0.5)
+    report(before and link.ping6(GUEST_LL, 10),
+           "an unsolicited NA for its link-local address: ping6 still answered",
+           "ping6 before the NA: %s" % ("answered" if before else "no answer"))
 
     if seconds > 0:
         import fuzz
         fz = fuzz.Fuzzer(link, random.Random(seed), PORT, GUEST_LL)
         n, alive = fz.run(seconds)
+        if not alive:
+            fz.save(os.environ.get("HTUX_FUZZ_SAVE", "harden_net.frames"))
+            qom = "/machine/peripheral/n0dev/virtio-backend"
+            diag = monitor("info registers", "info virtio-queue-status %s 0" % qom,
+                           "info virtio-queue-status %s 1" % qom, "info lapic")
+            fz.notes += [l for l in diag if re.search("RIP=|inuse|used_idx|avail_idx|IRR|ISR|Timer", l)]
+            # the receive ring's flags and indexes as the guest sees them
+            ring = [re.search(r"(avail|used): +0x([0-9a-f]+)", l) for l in diag[:40]]
+            ring = [m for m in ring if m][:2]
+            fz.notes += [l for l in monitor(*["xp /2hx 0x%s" % m.group(2) for m in ring])
+                         if re.search("^xp: [0-9a-f]+:", l)]
         for note in fz.notes:
             print("# %s" % note, flush=True)
         report(alive, "%d fuzzed frames in %d s (seed %d): the guest stayed alive" %
                (n, seconds, seed))
-        if not alive:
-            fz.save(os.environ.get("HTUX_FUZZ_SAVE", "harden_net.frames"))
     else:
         report(link.ping(10), "no fuzzing (0 s): the guest answers ping")
     report(link.ping(10), "after fuzzing: ping answered")
     report(link.ping6(GUEST_LL, 10), "after fuzzing: ping6 to its link-local address answered")
     report(link.udp_echo(PORT, 10), "after fuzzing: a UDP datagram echoed")
     c3 = wire.Conn(link, 40003, PORT, iss=0x20000000)
-    ok = c3.connect(15) and c3.echo(b"after fuzzing\n")
-    report(ok, "after fuzzing: a new TCP connection echoes")
+    up = c3.connect(15)
+    ok = up and c3.echo(b"after fuzzing\n")
+    report(ok, "after fuzzing: a new TCP connection echoes",
+           "handshake %s, then %s" % ("done" if up else "not done",
+                                      " ".join("%s:%d" % (flagstr(f.flags), len(f.payload))
+                                               for f in c3.seen[-12:])))
     if ok:
         c3.send(b"quit\n")
         link.poll(1)

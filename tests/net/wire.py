@@ -141,10 +141,13 @@ class Link:
         self.guest_mac = BCAST
         self.conns = {}             # local port -> Conn
         self.handlers = []          # called with every frame not eaten above
-        self.sent = 0
+        self.sent = self.received = 0
+        self.last_rx = 0.0
         self.log = None             # a list: every frame sent, for a replay
 
     def send(self, frame):
+        if not frame:
+            return                  # QEMU's socket backend would take it for the end of the link
         if self.log is not None:
             self.log.append(frame)
         try:
@@ -171,6 +174,8 @@ class Link:
                 return
             except OSError:
                 return
+            self.received += 1
+            self.last_rx = time.time()
             self.dispatch(Frame(data))
             if time.time() >= end:
                 return
@@ -279,6 +284,8 @@ class Conn:
         self.seen = []              # every segment from the guest
         self.rst = self.fin = False
         self.state = "closed"
+        self.guest_ack = self.guest_nxt = 0
+        self.lax = False            # the fuzzer's: follow the guest's numbers
         link.conns[sport] = self
 
     def raw(self, seq, ack, flags, payload=b"", **kw):
@@ -287,6 +294,11 @@ class Conn:
 
     def segment(self, f):
         self.seen.append(f)
+        if len(self.seen) > 5000:         # a long fuzzing run: keep the last ones
+            del self.seen[:4000]
+        if f.flags & ACK:
+            self.guest_ack = f.ack          # the guest's rcv_nxt
+        self.guest_nxt = (f.seq + len(f.payload) + (1 if f.flags & (SYN | FIN) else 0)) & 0xFFFFFFFF
         if f.flags & RST:
             if self.state != "synsent" or f.ack == self.snd_nxt:
                 self.rst = True
@@ -302,8 +314,12 @@ class Conn:
         if f.flags & ACK and ((f.ack - self.snd_una) & 0xFFFFFFFF) <= \
                 ((self.snd_nxt - self.snd_una) & 0xFFFFFFFF):
             self.snd_una = f.ack
+        elif self.lax and f.flags & ACK and ((f.ack - self.snd_nxt) & 0xFFFFFFFF) < 1 << 30:
+            self.snd_una = self.snd_nxt = f.ack     # it took what the fuzzer sent
         n = len(f.payload)
         if n or f.flags & FIN:
+            if self.lax and ((f.seq - self.rcv_nxt) & 0xFFFFFFFF) < 1 << 30:
+                self.rcv_nxt = f.seq                # whatever came before is lost
             if f.seq == self.rcv_nxt:
                 self.got += f.payload
                 self.rcv_nxt = (self.rcv_nxt + n + (1 if f.flags & FIN else 0)) & 0xFFFFFFFF

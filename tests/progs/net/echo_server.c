@@ -1,8 +1,9 @@
-/* echo_server.c: a TCP and UDP echo server for tests/boot/net.sh. It
- * serves PORT with epoll (TCP: every connection echoed until the client
- * closes; UDP: every datagram sent back), and exits 0 after a TCP client
+/* echo_server.c: a TCP and UDP echo server for tests/boot/net.sh and
+ * tests/boot/harden_net.sh. It serves PORT with epoll (TCP: every
+ * connection echoed until the client closes, or until it has not read for
+ * 5 s; UDP: every datagram sent back), and exits 0 after a TCP client
  * sends the line "quit\n" alone; given a FILE too (echo_server PORT FILE),
- * it then copies FILE to stdout (tests/boot/harden_net.sh: /proc/net/snmp). */
+ * it then copies FILE to stdout (harden_net.sh: /proc/net/snmp). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -71,14 +72,19 @@ int main(int argc, char **argv)
 							return 1;
 					return 0;
 				}
+				int stalled = 0;
 				for (ssize_t off = 0; off < k;) {
 					ssize_t w = write(fd, buf + off, (size_t)(k - off));
-					if (w < 0 && errno == EAGAIN) {
+					if (w < 0 && errno == EAGAIN && ++stalled < 5000) {
 						usleep(1000);   /* the client reads slowly */
 						continue;
 					}
-					if (w <= 0)
+					if (w <= 0) {   /* or it has not read for 5 s: it goes */
+						epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
+						close(fd);
 						break;
+					}
+					stalled = 0;
 					off += w;
 				}
 			} else if (k == 0 || errno != EAGAIN) {
