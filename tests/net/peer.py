@@ -11,7 +11,9 @@ machine on the guest's Ethernet (QEMU "-netdev socket" over UDP on
       receive window (rcv_nxt + 2^31 and others: each must get a pure
       ACK and change nothing), a segment overlapping rcv_nxt, bad
       checksums, an unsolicited neighbour advertisement for the guest's
-      IPv6 link-local address (which must stay in use), then SECONDS of
+      IPv6 link-local address (which must stay in use), a flood of
+      SYNs from spoofed addresses (a real client must still get through
+      at once; HTUX_SYN_FLOOD of them, default 30000), then SECONDS of
       fuzzing with SEED (tests/net/fuzz.py),
       after which the guest must still answer ping, ping6, UDP and a new
       TCP connection; last it sends "quit" (the server exits 0).
@@ -41,7 +43,7 @@ HOST_MAC = mac_bytes("52:54:00:00:00:01")
 GUEST_LL, HOST_LL = ip6("fe80::5054:ff:fe12:3456"), ip6("fe80::1")
 PORT = 7777
 HALF = 1 << 31
-RUN_CHECKS = 14
+RUN_CHECKS = 15
 SNMP_CHECKS = 6
 
 results = []
@@ -174,6 +176,29 @@ def window_checks(link, c):
            "3 TCP segments and 2 IP headers with bad checksums dropped, the next good one echoed")
 
 
+def syn_flood(link, n=int(os.environ.get("HTUX_SYN_FLOOD", "30000"))):
+    """n SYNs to the listening port from spoofed addresses on the link,
+    none of which will ever answer; then a real client must still get
+    through, quickly."""
+    r = random.Random(7)
+    t0 = time.time()
+    for i in range(n):
+        src = ip4("10.0.0.%d" % r.randrange(3, 255))
+        link.to_guest(wire.ETH_IP, wire.ipv4(src, GUEST_IP, wire.P_TCP, wire.tcp(
+            src, GUEST_IP, r.randrange(1024, 65536), PORT, r.getrandbits(32), 0, wire.SYN,
+            opts=struct.pack("!BBH", 2, 4, 1460))))
+        if i % 32 == 31:
+            link.poll(0.002)        # about what the guest takes in
+    sent = time.time() - t0
+    c = wire.Conn(link, 40004, PORT, iss=0x30000000)
+    t1 = time.time()
+    ok = c.connect(20) and c.echo(b"after the flood\n")
+    took = time.time() - t1
+    report(ok and took < 10, "%d spoofed SYNs in %.1f s, then a new connection echoes "
+           "(in %.1f s)" % (n, sent, took))
+    c.close()
+
+
 def run(portfile, seed, seconds):
     link = open_link(portfile)
     up = link.resolve(90)
@@ -200,6 +225,7 @@ def run(portfile, seed, seconds):
     report(before and link.ping6(GUEST_LL, 10),
            "an unsolicited NA for its link-local address: ping6 still answered",
            "ping6 before the NA: %s" % ("answered" if before else "no answer"))
+    syn_flood(link)
 
     if seconds > 0:
         import fuzz
