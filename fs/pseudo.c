@@ -2,16 +2,18 @@
  * (null, zero, full, random, urandom, tty, console, the std* links), /proc
  * (self, one /proc/<pid>/{exe,cwd,root,fd/N,task/<tid>,cmdline,environ,
  * comm,maps,stat,status,auxv} per process, meminfo, cpuinfo, stat, uptime,
- * /proc/sys/...)
+ * /proc/sys/..., /proc/net/snmp)
  * and /sys/devices/system/cpu. A generated file is one function that
  * appends its contents to a struct sbuf (fs/pseudo.h; the figures are made
- * in fs/procinfo.c) plus one line in a table below. */
+ * in fs/procinfo.c, the network's in net/snmp.c) plus one line in a table
+ * below. */
 #include "fs/vfs.h"
 #include "fs/pseudo.h"
 #include "fs/mount.h"
 #include "fs/minifs/minifs.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "net/stack.h"
 
 #define PROC_DEV     0x4u                 /* st_dev of /proc */
 #define PROC_FD_INO  0x100000000ull       /* st_ino of /proc/<pid>/fd/N: + N */
@@ -282,6 +284,12 @@ static const struct pent sys_ents[] = {
 };
 static struct pdir sys_pdir = { .ents = sys_ents, .n = ARRAY_SIZE(sys_ents) };
 
+/* /proc/net: the network stack's counters (net/snmp.c) */
+static const struct pent net_ents[] = {
+	{ "snmp", S_IFREG | 0444, net_gen_snmp, NULL, NULL },
+};
+static struct pdir net_pdir = { .ents = net_ents, .n = ARRAY_SIZE(net_ents) };
+
 static const struct pent root_ents[] = {
 	{ "self",        S_IFLNK | 0777, gen_self,        NULL, NULL },
 	{ "uptime",      S_IFREG | 0444, gen_uptime,      NULL, NULL },
@@ -292,6 +300,7 @@ static const struct pent root_ents[] = {
 	{ "cpuinfo",     S_IFREG | 0444, gen_cpuinfo,     NULL, NULL },
 	{ "stat",        S_IFREG | 0444, gen_stat,        NULL, NULL },
 	{ "sys",         S_IFDIR | 0555, NULL,            &sys_pdir, NULL },
+	{ "net",         S_IFDIR | 0555, NULL,            &net_pdir, NULL },
 };
 static struct pdir root_pdir = { .ents = root_ents, .n = ARRAY_SIZE(root_ents),
 				 .lookup_more = root_lookup, .readdir_more = root_readdir };

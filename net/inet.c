@@ -9,6 +9,7 @@
  * until read; the receive window opens as it is read (tcp_recved). */
 #include "net/socket.h"
 #include "net/abi.h"
+#include "net/stack.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
 #include "lwip/netif.h"
@@ -889,11 +890,13 @@ static void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip
 {
 	struct inet *in = arg;
 	if (!in || in->queued + p->tot_len > UDP_QUEUE_MAX) {
+		net_udp_rcvbuf_errors += in != NULL;
 		pbuf_free(p);
 		return;
 	}
 	struct pkt *k = kzalloc(sizeof(*k));
 	if (!k) {
+		net_udp_mem_errors++;
 		pbuf_free(p);
 		return;
 	}

@@ -3,7 +3,8 @@
  * delivery, and one lwIP netif per network device (kernel/netdev.h):
  * frames in through the device's rx callback, out through its tx. Each
  * interface is configured by DHCP, or statically by the kernel option
- * ip=ADDR/PREFIX[,GATEWAY[,DNS]]. */
+ * ip=ADDR/PREFIX[,GATEWAY[,DNS]]. Also the bound on half-open TCP
+ * connections (lwIP's input hook, net/lwip/hooks.h). */
 #include "kernel/kernel.h"
 #include "kernel/uts.h"
 #include "kernel/sched.h"
@@ -21,6 +22,9 @@
 #include "lwip/etharp.h"
 #include "netif/ethernet.h"
 #include "lwip/ethip6.h"
+#include "lwip/stats.h"
+#include "lwip/priv/tcp_priv.h"
+#include "net/lwip/hooks.h"
 
 static void tx_flush_all(void);
 static bool started;
@@ -65,6 +69,40 @@ void net_poll(void)
 static void net_tick(void)
 {
 	net_poll();
+}
+
+/* ---- half-open connections */
+
+/* A SYN flood leaves a pcb in SYN_RCVD for every SYN, for 20 s (lwIP's
+ * TCP_SYN_RCVD_TIMEOUT), each answered and resent: the heap fills and
+ * every segment's pcb lookup slows down. At most HALF_OPEN_MAX may be
+ * half-open at once: when a listening pcb is about to take a SYN beyond
+ * that, the half-open connection that heard nothing for the longest goes
+ * (silently: its peer may not exist), so that a real client's handshake,
+ * one round trip long, still gets through during a flood. */
+#define HALF_OPEN_MAX 256
+
+err_t net_tcp_inpacket(struct tcp_pcb *pcb, const struct tcp_hdr *hdr)
+{
+	static bool told;
+	if (pcb->state != LISTEN || (TCPH_FLAGS(hdr) & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
+		return ERR_OK;
+	struct tcp_pcb *oldest = NULL;
+	unsigned n = 0;
+	for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
+		if (p->state == SYN_RCVD) {
+			n++;
+			if (!oldest || (u32_t)(tcp_ticks - p->tmr) >= (u32_t)(tcp_ticks - oldest->tmr))
+				oldest = p;
+		}
+	if (n >= HALF_OPEN_MAX && oldest) {
+		if (!told)
+			kinfo("net: %u half-open TCP connections (a SYN flood?): the oldest go\n", n);
+		told = true;
+		lwip_stats.tcp.drop++;
+		tcp_abandon(oldest, 0);
+	}
+	return ERR_OK;
 }
 
 /* ---- devices */

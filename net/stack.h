@@ -1,5 +1,6 @@
 /* stack.h: the network stack's start-up and configuration, for
- * kernel/main.c and kernel/cmdline.c (net/stack.c). */
+ * kernel/main.c and kernel/cmdline.c (net/stack.c), and its figures for
+ * /proc/net (net/snmp.c). */
 #ifndef HTUX_NET_STACK_H
 #define HTUX_NET_STACK_H
 
@@ -18,5 +19,11 @@ int net_set_ip_option(const char *val);
 const struct net_config *net_config(void);
 /* Whether the timer tick runs lwIP's timers. */
 bool net_ticking(void);
+
+/* /proc/net/snmp (net/snmp.c), and the UDP drops lwIP does not see
+ * (net/inet.c: a full socket queue, no memory). */
+struct sbuf;
+void net_gen_snmp(struct sbuf *sb);
+extern uint32_t net_udp_rcvbuf_errors, net_udp_mem_errors;
 
 #endif

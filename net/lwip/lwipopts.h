@@ -11,7 +11,15 @@
 #define SYS_LIGHTWEIGHT_PROT    0
 #define LWIP_SOCKET             0
 #define LWIP_NETCONN            0
-#define LWIP_STATS              0
+
+/* Statistics: lwIP's per-protocol counters and the MIB-II ones, read by
+ * /proc/net/snmp (net/snmp.c); no heap or pool figures (kmalloc has them). */
+#define LWIP_STATS              1
+#define MIB2_STATS              1
+#define LWIP_STATS_DISPLAY      0
+#define MEM_STATS               0
+#define MEMP_STATS              0
+#define SYS_STATS               0
 
 /* Memory: everything from kmalloc. */
 #define MEM_LIBC_MALLOC         1
@@ -77,6 +85,15 @@
 #define LWIP_CALLBACK_API       1
 #define LWIP_EVENT_API          0
 #define TCP_MSL                 1000UL   /* TIME_WAIT lasts 2 s */
+
+/* Hostile input (docs/design.md, "Network input"): out-of-order data
+ * kept per connection is bounded (a peer cannot fill the heap with tiny
+ * segments spread over a 256 KiB window), and so are half-open
+ * connections (a SYN flood: net_tcp_inpacket in net/stack.c). */
+#define TCP_OOSEQ_MAX_PBUFS     256
+#define TCP_OOSEQ_MAX_BYTES     TCP_WND
+#define LWIP_HOOK_FILENAME      "net/lwip/hooks.h"
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) net_tcp_inpacket(pcb, hdr)
 
 #define LWIP_DEBUG              0
 

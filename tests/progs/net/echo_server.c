@@ -1,7 +1,9 @@
-/* echo_server.c: a TCP and UDP echo server for tests/boot/net.sh. It
- * serves PORT with epoll (TCP: every connection echoed until the client
- * closes; UDP: every datagram sent back), and exits 0 after a TCP client
- * sends the line "quit\n" alone. */
+/* echo_server.c: a TCP and UDP echo server for tests/boot/net.sh and
+ * tests/boot/harden_net.sh. It serves PORT with epoll (TCP: every
+ * connection echoed until the client closes, or until it has not read for
+ * 5 s; UDP: every datagram sent back), and exits 0 after a TCP client
+ * sends the line "quit\n" alone; given a FILE too (echo_server PORT FILE),
+ * it then copies FILE to stdout (harden_net.sh: /proc/net/snmp). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -62,16 +64,27 @@ int main(int argc, char **argv)
 			if (k > 0) {
 				if (k == 5 && !memcmp(buf, "quit\n", 5)) {
 					printf("served %ld connections\n", conns);
+					fflush(stdout);
+					int f = argc > 2 ? open(argv[2], O_RDONLY) : -1;
+					ssize_t r;
+					while (f >= 0 && (r = read(f, buf, sizeof(buf))) > 0)
+						if (write(1, buf, (size_t)r) != r)
+							return 1;
 					return 0;
 				}
+				int stalled = 0;
 				for (ssize_t off = 0; off < k;) {
 					ssize_t w = write(fd, buf + off, (size_t)(k - off));
-					if (w < 0 && errno == EAGAIN) {
+					if (w < 0 && errno == EAGAIN && ++stalled < 5000) {
 						usleep(1000);   /* the client reads slowly */
 						continue;
 					}
-					if (w <= 0)
+					if (w <= 0) {   /* or it has not read for 5 s: it goes */
+						epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
+						close(fd);
 						break;
+					}
+					stalled = 0;
 					off += w;
 				}
 			} else if (k == 0 || errno != EAGAIN) {
