@@ -34,6 +34,16 @@ static bool is_stream(struct file *f)
 	return f->ops && (f->ops->flags & FOP_STREAM);
 }
 
+/* After a transfer that ended at end: the given position or the file's
+ * own moves there (streams have none). */
+static void advance(struct file *f, uint64_t *pos, uint64_t end)
+{
+	if (pos)
+		*pos = end;
+	else
+		f->off = end;
+}
+
 /* The checks before the file sees anything, in Linux's order; 0 or an
  * error. pos as file_read's: NULL for the file position. */
 static ssize_t rw_check(struct file *f, const void *buf, size_t n, const uint64_t *pos,
@@ -71,12 +81,8 @@ ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned h
 	uint64_t off = stream ? 0 : pos ? *pos : f->off;
 	file_get(f);   /* a blocked read keeps f, even if another thread closes fd */
 	r = f->ops->read(f, buf, n, off, how & FILE_IO_USER);
-	if (r > 0 && !stream) {
-		if (pos)
-			*pos = off + (uint64_t)r;
-		else
-			f->off = off + (uint64_t)r;
-	}
+	if (r > 0 && !stream)
+		advance(f, pos, off + (uint64_t)r);
 	file_put(f);
 	return r;
 }
@@ -104,12 +110,8 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 	}
 	file_get(f);
 	r = f->ops->write(f, buf, n, off, how & FILE_IO_USER);
-	if (r > 0 && !stream) {
-		if (pos)
-			*pos = off + (uint64_t)r;
-		else
-			f->off = off + (uint64_t)r;
-	}
+	if (r > 0 && !stream)
+		advance(f, pos, off + (uint64_t)r);
 	file_put(f);
 	return r;
 }
