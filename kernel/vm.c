@@ -225,6 +225,7 @@ static int split_at(struct mm *mm, uint64_t addr)
 int vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 {
 	uint64_t end = start + len;
+	mm->seq++;
 	if (split_at(mm, start) || split_at(mm, end))
 		return -ENOMEM;
 	struct vma **pp = &mm->vmas;
@@ -263,6 +264,7 @@ int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
 	n->file = file ? inode_get(file) : NULL;
 	n->file_off = file_off;
 	n->file_bytes = file ? MIN(file_bytes, len) : 0;
+	mm->seq++;
 	struct vma **pp = &mm->vmas, *prev = NULL;
 	while (*pp && (*pp)->start < start) {
 		prev = *pp;
@@ -290,6 +292,7 @@ int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
 void vm_zap(struct mm *mm, uint64_t start, uint64_t len)
 {
 	uint64_t end = start + len;
+	mm->seq++;
 	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
 		if (v->end > start && !VMA_SPECIAL(v))
 			unmap_pages(mm, MAX(start, v->start), MIN(end, v->end));
@@ -335,6 +338,7 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 			return -EACCES;
 		a = v->end;
 	}
+	mm->seq++;
 	if (split_at(mm, start) || split_at(mm, end))
 		return -ENOMEM;
 	for (struct vma *v = mm->vmas; v; v = v->next) {
@@ -502,9 +506,29 @@ int vm_fault(uint64_t addr, uint64_t err)
 	pa = pmem_alloc();
 	if (!pa)
 		return out_of_memory(addr);
-	if (fill_page(v, va, phys_to_virt(pa))) {
+	/* A file page's read may sleep (a disk), and meanwhile another thread
+	 * may unmap, protect or move the area (freeing v and the page table)
+	 * or fault the same page in. So the inode is held across the read,
+	 * and if the areas changed the page is dropped and 0 returned: the
+	 * access runs again and faults afresh (SIGSEGV if the area is gone). */
+	uint64_t seq = mm->seq;
+	struct inode *file = v->file ? inode_get(v->file) : NULL;
+	int failed = fill_page(v, va, phys_to_virt(pa));
+	if (file)
+		inode_put(file);
+	if (mm->seq != seq) {
+		pmem_free(pa);
+		return 0;
+	}
+	if (failed) {
 		pmem_free(pa);
 		return -1;
+	}
+	pte = paging_walk(mm->pml4, va, true);
+	if (!pte || (*pte & PTE_ADDR)) {
+		/* no table now, or another thread's fault put a page there */
+		pmem_free(pa);
+		return pte ? 0 : out_of_memory(addr);
 	}
 	*pte = pa | paging_user_flags(v->prot);
 	mm->mapped_pages++;

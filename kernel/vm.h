@@ -39,6 +39,9 @@ struct mm {
 	uint64_t brk_start, brk;
 	uint64_t stack_top;
 	uint64_t mapped_pages;   /* resident user pages */
+	uint64_t seq;            /* bumped by every change to the areas or their
+				    pages (map, unmap, protect, move, zap): a
+				    fault that slept checks it did not change */
 };
 
 struct mm *mm_create(void);

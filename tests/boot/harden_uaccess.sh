@@ -4,7 +4,8 @@
 # first touch of a page sleeps on the disk read, and the others run
 # meanwhile) and in memory (minifs). A write() from a window that another
 # thread unmaps, or a read() into it, returns all, a short count or
-# EFAULT, never a kernel fault; a pipe written from a mapping while another
+# EFAULT, never a kernel fault, and leaves no page mapped once munmap has
+# returned (a fault that slept must not install one); a pipe written from a mapping while another
 # thread reads it, and a pipe and a socket pair read into mappings by two
 # threads, pass every byte once.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
@@ -25,6 +26,7 @@ mke2fs -q -t ext2 -d "$HTUX_TMP/src" "$IMG" 32M > /dev/null 2>&1 || bail_out "mk
 check_race() {
 	if [ "$HTUX_STATUS" = 0 ] &&
 		printf '%s\n' "$HTUX_STDOUT" | grep -Eq '^full [0-9]+ short [0-9]+ efault [0-9]+$' &&
+		printf '%s\n' "$HTUX_STDOUT" | grep -q '^pages left after munmap: 0$' &&
 		[ "$(printf '%s\n' "$HTUX_STDOUT" | tail -n 1)" = done ]; then
 		ok "$1"
 		diag "$(printf '%s\n' "$HTUX_STDOUT" | head -n 1)"

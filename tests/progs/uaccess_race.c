@@ -8,7 +8,9 @@
  *	iterations) or read()s /dev/zero into it (odd ones), while a second
  *	thread, started just before, unmaps the window as soon as the call
  *	begins. The call must return all of it, a short count or EFAULT (the
- *	kernel must not fault); prints the number of each outcome.
+ *	kernel must not fault); prints the number of each outcome, and the
+ *	number of pages of the windows still mapped once munmap returned
+ *	(probed with write(), which fails with EFAULT on each).
  * pipe: a thread writes all of FILE, mapped, into a pipe in pieces of 1000
  *	bytes (the head of each tops up the pipe's last buffer), while another
  *	reads them; then a thread writes a buffer into a pipe, and then into a
@@ -56,7 +58,12 @@ static int race_unmap(int fd, long size, int iters)
 	/* windows spread over the file, so that each one's pages are read
 	   from the disk afresh */
 	long stride = (size - WIN) / (iters > 1 ? iters - 1 : 1) & ~4095L;
-	int full = 0, part = 0, efault = 0;
+	int full = 0, part = 0, efault = 0, stale = 0;
+	int probe[2];
+	if (pipe(probe)) {
+		perror("pipe");
+		return 3;
+	}
 	for (int i = 0; i < iters; i++) {
 		void *p = mmap(NULL, WIN, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, i * stride);
 		if (p == MAP_FAILED) {
@@ -74,6 +81,17 @@ static int race_unmap(int fd, long size, int iters)
 		long r = i % 2 ? syscall(SYS_read, zero, p, WIN) : syscall(SYS_write, out, p, WIN);
 		int e = errno;
 		pthread_join(t, NULL);
+		/* munmap has returned: no page of the window may still be
+		   there (a fault that slept on the disk must not map one
+		   after it) */
+		for (long o = 0; o < WIN; o += 4096) {
+			char c;
+			if (write(probe[1], (char *)p + o, 1) == 1) {
+				stale++;
+				if (read(probe[0], &c, 1) != 1)
+					return 3;
+			}
+		}
 		if (r == WIN)
 			full++;
 		else if (r >= 0)
@@ -86,6 +104,7 @@ static int race_unmap(int fd, long size, int iters)
 		}
 	}
 	printf("full %d short %d efault %d\n", full, part, efault);
+	printf("pages left after munmap: %d\n", stale);
 	return 0;
 }
 
