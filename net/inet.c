@@ -274,22 +274,27 @@ static void rq_clear(struct inet *in)
 	in->rq_off = 0;
 }
 
-/* Copies n bytes of p from offset off to buf. */
-static int pbuf_out(struct pbuf *p, size_t off, uint8_t *buf, size_t n, bool user)
+/* Copies n bytes of p from offset off to buf; returns the bytes copied,
+ * fewer at a user page not yet there. It never sleeps (a fault on a page of
+ * a file on a disk would): meanwhile another reader of the socket could
+ * take and free p. The caller lets go of p, calls fault_in_user for the
+ * first byte not copied, and starts over from the queue as it then is. */
+static size_t pbuf_out(struct pbuf *p, size_t off, uint8_t *buf, size_t n, bool user)
 {
-	for (struct pbuf *q = p; q && n; q = q->next) {
+	size_t done = 0;
+	for (struct pbuf *q = p; q && done < n; q = q->next) {
 		if (off >= q->len) {
 			off -= q->len;
 			continue;
 		}
-		size_t k = MIN(n, q->len - off);
-		if (xcopy_out(buf, (uint8_t *)q->payload + off, k, user))
-			return -EFAULT;
-		buf += k;
-		n -= k;
+		size_t k = MIN(n - done, q->len - off);
+		size_t got = xcopy_out_nosleep(buf + done, (uint8_t *)q->payload + off, k, user);
+		done += got;
+		if (got < k)
+			break;
 		off = 0;
 	}
-	return 0;
+	return done;
 }
 
 /* ---- TCP callbacks */
@@ -630,11 +635,19 @@ static ssize_t tcp_recv_op(struct sock *s, void *buf, size_t n, bool user, struc
 		}
 		size_t at = in->rq_off;
 		struct pkt *k = in->rq;
-		while (k && done < n) {
+		uint8_t *fault = NULL;   /* a page to fault in, holding nothing */
+		while (k && done < n && !fault) {
 			size_t avail = k->p->tot_len - at;
 			size_t c = MIN(avail, n - done);
-			if (pbuf_out(k->p, at, (uint8_t *)buf + done, c, user))
-				return done ? (ssize_t)done : -EFAULT;
+			size_t got = pbuf_out(k->p, at, (uint8_t *)buf + done, c, user);
+			if (got < c) {
+				fault = (uint8_t *)buf + done + got;
+				if (peek)
+					got = done = 0;   /* peeked again from the start */
+				if (!got)
+					break;
+				c = got;   /* what was copied is read */
+			}
 			done += c;
 			if (peek) {
 				at = 0;
@@ -656,6 +669,11 @@ static ssize_t tcp_recv_op(struct sock *s, void *buf, size_t n, bool user, struc
 					r -= part;
 				}
 			}
+		}
+		if (fault) {
+			if (fault_in_user(fault, true))
+				return done ? (ssize_t)done : -EFAULT;
+			continue;
 		}
 		if (done == n || (done && !(m->flags & MSG_WAITALL)) || (done && peek))
 			return (ssize_t)done;
@@ -1013,6 +1031,7 @@ static ssize_t udp_recv_op(struct sock *s, void *buf, size_t n, bool user, struc
 			   bool nonblock)
 {
 	struct inet *in = I(s);
+again:
 	while (!in->rq) {
 		if (in->rd_shut)
 			return 0;
@@ -1022,8 +1041,13 @@ static ssize_t udp_recv_op(struct sock *s, void *buf, size_t n, bool user, struc
 	}
 	struct pkt *k = in->rq;
 	size_t len = k->p->tot_len, c = MIN(len, n);
-	if (pbuf_out(k->p, 0, buf, c, user))
-		return -EFAULT;
+	size_t got = pbuf_out(k->p, 0, buf, c, user);
+	if (got < c) {
+		/* k may be gone once the fault has slept */
+		if (fault_in_user((uint8_t *)buf + got, true))
+			return -EFAULT;
+		goto again;
+	}
 	m->addrlen = (unsigned)addr_make(s, m->addr, &k->from, k->port);
 	if (c < len)
 		m->msg_flags |= MSG_TRUNC;

@@ -5,15 +5,15 @@
 # meanwhile) and in memory (minifs). A write() from a window that another
 # thread unmaps, or a read() into it, returns all, a short count or
 # EFAULT, never a kernel fault, and leaves no page mapped once munmap has
-# returned (a fault that slept must not install one); a pipe written from a mapping while another
-# thread reads it, and a pipe and a socket pair read into mappings by two
-# threads, pass every byte once.
+# returned (a fault that slept must not install one); a pipe written from
+# a mapping while another thread reads it, and a pipe, a socket pair and a
+# TCP connection read into mappings by two threads, pass every byte once.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
 PATH=$PATH:/sbin:/usr/sbin
 command -v mke2fs >/dev/null 2>&1 || skip_all "mke2fs (e2fsprogs) is not installed"
-plan 4
+plan 5
 
 build_static uaccess_race progs/uaccess_race.c musl || bail_out "cannot build uaccess_race"
 PROG=$HTUX_TMP/uaccess_race
@@ -43,6 +43,10 @@ check_output_status "a pipe written from, a pipe and a socket read into mappings
 	"from a mapping: same
 into a mapping from a pipe: same
 into a mapping from a socket: same
+done" 0
+htux_run --disk "$IMG" "$PROG" tcp /data/big.bin
+check_output_status "a TCP connection read into a mapping of an ext2 file by two threads" \
+	"into a mapping from a TCP socket: same
 done" 0
 htux_run "$PROG" unmap /tmp/big.bin 12 make
 check_race "write/read of a window of an in-memory file that another thread unmaps (12 times)"

@@ -17,10 +17,14 @@
  *	stream socket pair, that two threads read into a private mapping of
  *	FILE. What is read must be what was written: prints whether the sums
  *	agree.
+ * tcp: the same into a TCP connection over loopback, first thing (so that
+ *	the file's pages are still on the disk, and each first touch sleeps).
  * Then "done". */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -145,12 +149,32 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-/* Writes 2 MiB from memory into a pipe (or a stream socket pair) that two
- * threads read into a fresh private mapping of fd. */
-static int into_mapping(int fd, long size, bool sock)
+/* A TCP connection over loopback: pfd[0] the accepted end, pfd[1] the
+ * connecting one. */
+static int tcp_pair(void)
 {
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) ||
+	    getsockname(l, (struct sockaddr *)&a, &al))
+		return -1;
+	pfd[1] = socket(AF_INET, SOCK_STREAM, 0);
+	if (pfd[1] < 0 || connect(pfd[1], (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	pfd[0] = accept(l, NULL, NULL);
+	close(l);
+	return pfd[0] < 0 ? -1 : 0;
+}
+
+/* Writes 2 MiB from memory into a pipe (or a stream socket pair, or a TCP
+ * connection) that two threads read into a fresh private mapping of fd. */
+static int into_mapping(int fd, long size, int how)
+{
+	static const char *name[] = { "pipe", "socket", "TCP socket" };
 	uint8_t *dst = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	if (dst == MAP_FAILED || (sock ? socketpair(AF_UNIX, SOCK_STREAM, 0, pfd) : pipe(pfd))) {
+	if (dst == MAP_FAILED ||
+	    (how == 2 ? tcp_pair() : how ? socketpair(AF_UNIX, SOCK_STREAM, 0, pfd) : pipe(pfd))) {
 		perror("setup");
 		return 3;
 	}
@@ -178,7 +202,7 @@ static int into_mapping(int fd, long size, bool sock)
 		pthread_join(t[i], NULL);
 	close(pfd[0]);
 	munmap(dst, (size_t)size);
-	printf("into a mapping from a %s: %s\n", sock ? "socket" : "pipe",
+	printf("into a mapping from a %s: %s\n", name[how],
 	       got_len == 32 * sizeof(wbuf) && got_sum == wsum ? "same" : "differs");
 	return 0;
 }
@@ -209,13 +233,13 @@ static int race_pipe(int fd, long size)
 	close(pfd[0]);
 	uint64_t want = sum(m, (size_t)size);
 	printf("from a mapping: %s\n", got_len == (uint64_t)put && got_sum == want ? "same" : "differs");
-	return into_mapping(fd, size, false) || into_mapping(fd, size, true);
+	return into_mapping(fd, size, 0) || into_mapping(fd, size, 1);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: uaccess_race unmap|pipe FILE [ITERATIONS] [make]\n");
+		fprintf(stderr, "usage: uaccess_race unmap|pipe|tcp FILE [ITERATIONS] [make]\n");
 		return 2;
 	}
 	int iters = argc > 3 ? atoi(argv[3]) : 8;
@@ -235,7 +259,9 @@ int main(int argc, char **argv)
 		perror(argv[2]);
 		return 3;
 	}
-	int r = !strcmp(argv[1], "pipe") ? race_pipe(fd, st.st_size) : race_unmap(fd, st.st_size, iters);
+	int r = !strcmp(argv[1], "pipe") ? race_pipe(fd, st.st_size) :
+		!strcmp(argv[1], "tcp") ? into_mapping(fd, st.st_size, 2) :
+		race_unmap(fd, st.st_size, iters);
 	if (r == 0)
 		printf("done\n");
 	return r;
