@@ -430,13 +430,14 @@ int vm_prepare_write(uint64_t addr, size_t len)
 	if (!current || !current->mm || end < addr || end > USER_TOP)
 		return -1;
 	for (uint64_t va = PAGE_DOWN(addr); va < end; va += PAGE_SIZE) {
-		/* at most: made present (read-only if shared), then copied */
+		/* at most: made present (read-only if shared), then copied;
+		 * once more if the areas changed while a fault slept */
 		for (int tries = 0;; tries++) {
 			uint64_t *pte = paging_walk(current->mm->pml4, va, false);
 			uint64_t e = pte ? *pte : 0;
 			if ((e & PTE_P) && (e & PTE_W))
 				break;
-			if (tries == 2 || vm_fault(va, PF_WRITE | (e & PTE_P ? PF_PRESENT : 0)))
+			if (tries == 3 || vm_fault(va, PF_WRITE | (e & PTE_P ? PF_PRESENT : 0)))
 				return -1;
 		}
 	}
