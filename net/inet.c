@@ -40,8 +40,7 @@ struct inet {
 	bool eof;                 /* FIN received */
 	bool rd_shut, wr_shut;
 	bool was_connected;
-	struct inet *acc, *acc_tail, *acc_next;   /* accepted, not yet taken */
-	int nacc, backlog;
+	struct acceptq acc;       /* accepted, not yet taken */
 	ip_addr_t laddr, raddr;   /* the names, kept when the pcb goes */
 	uint16_t lport, rport;
 	bool nodelay;
@@ -382,7 +381,7 @@ static err_t tcp_accept_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 	struct inet *l = arg;
 	if (!l || err != ERR_OK || !pcb)
 		return ERR_VAL;
-	if (l->nacc > l->backlog) {
+	if (acceptq_full(&l->acc)) {
 		tcp_abort(pcb);
 		return ERR_ABRT;
 	}
@@ -404,12 +403,7 @@ static err_t tcp_accept_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 		tcp_nagle_disable(pcb);
 		in->nodelay = true;
 	}
-	if (l->acc_tail)
-		l->acc_tail->acc_next = in;
-	else
-		l->acc = in;
-	l->acc_tail = in;
-	l->nacc++;
+	acceptq_push(&l->acc, in->s);
 	sock_wake(l->s, POLL_KEY_IN);
 	return ERR_OK;
 }
@@ -439,7 +433,7 @@ static int tcp_listen_op(struct sock *s, int backlog)
 {
 	struct inet *in = I(s);
 	if (in->st == I_LISTEN) {
-		in->backlog = backlog;
+		in->acc.backlog = backlog;
 		return 0;
 	}
 	if (in->st != I_NEW || !in->tcp)
@@ -457,30 +451,18 @@ static int tcp_listen_op(struct sock *s, int backlog)
 	tcp_arg(l, in);
 	tcp_accept(l, tcp_accept_cb);
 	in->st = I_LISTEN;
-	in->backlog = backlog;
+	in->acc.backlog = backlog;
 	return 0;
+}
+
+static bool tcp_listening(struct sock *s)
+{
+	return I(s)->st == I_LISTEN;
 }
 
 static int tcp_accept_op(struct sock *s, struct sock **out, bool nonblock)
 {
-	struct inet *in = I(s);
-	for (;;) {
-		if (in->st != I_LISTEN)
-			return -EINVAL;
-		if (in->acc) {
-			struct inet *n = in->acc;
-			in->acc = n->acc_next;
-			if (!in->acc)
-				in->acc_tail = NULL;
-			in->nacc--;
-			n->acc_next = NULL;
-			*out = n->s;
-			return 0;
-		}
-		int e = sock_wait(s, nonblock, s->rcvtimeo);
-		if (e)
-			return e;
-	}
+	return acceptq_take(s, &I(s)->acc, tcp_listening, nonblock, out);
 }
 
 static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonblock)
@@ -706,7 +688,7 @@ static unsigned tcp_poll_op(struct sock *s)
 	case I_NEW:
 		return EPOLLOUT | EPOLLWRNORM | EPOLLHUP;
 	case I_LISTEN:
-		return in->acc ? EPOLLIN | EPOLLRDNORM : 0;
+		return in->acc.head ? EPOLLIN | EPOLLRDNORM : 0;
 	case I_CONNECTING:
 		return s->error ? EPOLLERR : 0;
 	}
@@ -839,12 +821,7 @@ static void tcp_release_op(struct sock *s)
 {
 	struct inet *in = I(s);
 	if (in->st == I_LISTEN) {
-		while (in->acc) {
-			struct inet *n = in->acc;
-			in->acc = n->acc_next;
-			n->s->ops->release(n->s);
-			kfree(n->s);
-		}
+		acceptq_drain(&in->acc);
 		if (in->tcp) {
 			tcp_arg(in->tcp, NULL);
 			tcp_accept(in->tcp, NULL);

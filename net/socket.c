@@ -81,7 +81,10 @@ int sock_install(struct sock *s, unsigned flags, bool cloexec)
 	return fd_alloc(f, 0, cloexec);
 }
 
-struct sock *sock_from_fd(int fd, int *err)
+/* The socket behind fd, held (its file referenced) until sock_put: one
+ * lookup for the whole call, and another thread closing fd meanwhile
+ * does not free the socket under a call that blocks. */
+struct sock *sock_get(int fd, int *err)
 {
 	*err = 0;
 	struct file *f = fd_get(fd);
@@ -93,7 +96,13 @@ struct sock *sock_from_fd(int fd, int *err)
 		*err = -ENOTSOCK;
 		return NULL;
 	}
+	file_get(f);
 	return f->priv;
+}
+
+void sock_put(struct sock *s)
+{
+	file_put(s->file);
 }
 
 int sock_wait(struct sock *s, bool nonblock, uint64_t timeo)
@@ -128,13 +137,50 @@ void sock_sigpipe(int flags)
 		signal_send_thread(cur_thread, SIGPIPE);
 }
 
-/* The file behind fd, referenced for the length of a call that may
- * block: another thread closing fd meanwhile does not free the socket
- * under it. NULL (nothing held) when fd is not open. */
-static struct file *hold(int fd)
+/* ---- accept queues */
+
+void acceptq_push(struct acceptq *q, struct sock *n)
 {
-	struct file *f = fd_get(fd);
-	return f ? file_get(f) : NULL;
+	if (q->tail)
+		q->tail->acc_next = n;
+	else
+		q->head = n;
+	q->tail = n;
+	q->n++;
+}
+
+struct sock *acceptq_pop(struct acceptq *q)
+{
+	struct sock *n = q->head;
+	if (!n)
+		return NULL;
+	q->head = n->acc_next;
+	if (!q->head)
+		q->tail = NULL;
+	q->n--;
+	n->acc_next = NULL;
+	return n;
+}
+
+int acceptq_take(struct sock *s, struct acceptq *q, bool (*listening)(struct sock *s),
+		 bool nonblock, struct sock **out)
+{
+	for (;;) {
+		if (!listening(s))
+			return -EINVAL;
+		if ((*out = acceptq_pop(q)))
+			return 0;
+		int e = sock_wait(s, nonblock, s->rcvtimeo);
+		if (e)
+			return e;
+	}
+}
+
+void acceptq_drain(struct acceptq *q)
+{
+	struct sock *n;
+	while ((n = acceptq_pop(q)))
+		sock_free(n);
 }
 
 /* ---- the socket file */
@@ -280,12 +326,9 @@ static int addr_out(const uint8_t *k, int len, void *uaddr, int *ulen)
 	return copy_to_user(ulen, &len, sizeof(len));
 }
 
-long sys_bind(int fd, const void *uaddr, int len)
+static long do_bind(struct sock *s, const void *uaddr, int len)
 {
 	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
 	uint8_t a[SOCK_ADDR_MAX];
 	if ((e = addr_in(a, uaddr, len)))
 		return e;
@@ -294,12 +337,20 @@ long sys_bind(int fd, const void *uaddr, int len)
 	return e;
 }
 
-long sys_listen(int fd, int backlog)
+long sys_bind(int fd, const void *uaddr, int len)
 {
 	int e;
-	struct sock *s = sock_from_fd(fd, &e);
+	struct sock *s = sock_get(fd, &e);
 	if (!s)
 		return e;
+	long r = do_bind(s, uaddr, len);
+	sock_put(s);
+	return r;
+}
+
+static long do_listen(struct sock *s, int backlog)
+{
+	int e;
 	if (!s->ops->listen)
 		return -EOPNOTSUPP;
 	if (backlog < 0 || backlog > 4096)
@@ -309,14 +360,20 @@ long sys_listen(int fd, int backlog)
 	return e;
 }
 
-static long accept4_held(int fd, void *uaddr, int *ulen, int flags)
+long sys_listen(int fd, int backlog)
 {
 	int e;
-	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
-		return -EINVAL;
-	struct sock *s = sock_from_fd(fd, &e);
+	struct sock *s = sock_get(fd, &e);
 	if (!s)
 		return e;
+	long r = do_listen(s, backlog);
+	sock_put(s);
+	return r;
+}
+
+static long do_accept4(struct sock *s, void *uaddr, int *ulen, int flags)
+{
+	int e;
 	if (!s->ops->accept)
 		return -EOPNOTSUPP;
 	struct sock *n;
@@ -344,12 +401,9 @@ long sys_accept(int fd, void *uaddr, int *ulen)
 	return sys_accept4(fd, uaddr, ulen, 0);
 }
 
-static long connect_held(int fd, const void *uaddr, int len)
+static long do_connect(struct sock *s, const void *uaddr, int len)
 {
 	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
 	uint8_t a[SOCK_ADDR_MAX];
 	if ((e = addr_in(a, uaddr, len)))
 		return e;
@@ -358,17 +412,24 @@ static long connect_held(int fd, const void *uaddr, int len)
 	return e;
 }
 
-static long getname(int fd, void *uaddr, int *ulen, bool peer)
+static long do_getname(struct sock *s, void *uaddr, int *ulen, bool peer)
 {
-	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
 	uint8_t a[SOCK_ADDR_MAX];
 	int len = s->ops->getname(s, a, peer);
 	if (len < 0)
 		return len;
 	return addr_out(a, len, uaddr, ulen);
+}
+
+static long getname(int fd, void *uaddr, int *ulen, bool peer)
+{
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_getname(s, uaddr, ulen, peer);
+	sock_put(s);
+	return r;
 }
 
 long sys_getsockname(int fd, void *uaddr, int *ulen)
@@ -381,17 +442,25 @@ long sys_getpeername(int fd, void *uaddr, int *ulen)
 	return getname(fd, uaddr, ulen, true);
 }
 
-long sys_shutdown(int fd, int how)
+static long do_shutdown(struct sock *s, int how)
 {
 	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
 	e = s->ops->shutdown(s, how);
 	net_poll();
 	return e;
+}
+
+long sys_shutdown(int fd, int how)
+{
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_shutdown(s, how);
+	sock_put(s);
+	return r;
 }
 
 /* ---- sending and receiving */
@@ -401,12 +470,10 @@ static bool nonblocking(struct sock *s, int flags)
 	return (flags & MSG_DONTWAIT) || (s->file && (s->file->flags & O_NONBLOCK));
 }
 
-static long sendto_held(int fd, const void *buf, size_t n, int flags, const void *uaddr, int alen)
+static long do_sendto(struct sock *s, const void *buf, size_t n, int flags, const void *uaddr,
+		      int alen)
 {
 	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
 	uint8_t a[SOCK_ADDR_MAX];
 	if (uaddr && (e = addr_in(a, uaddr, alen)))
 		return e;
@@ -417,12 +484,9 @@ static long sendto_held(int fd, const void *buf, size_t n, int flags, const void
 	return r;
 }
 
-static long recvfrom_held(int fd, void *buf, size_t n, int flags, void *uaddr, int *ulen)
+static long do_recvfrom(struct sock *s, void *buf, size_t n, int flags, void *uaddr, int *ulen)
 {
 	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
 	if (!access_ok(buf, MIN(n, (size_t)0x7ffff000)))
 		return -EFAULT;
 	struct sock_msg m = { .flags = flags };
@@ -596,15 +660,6 @@ static long do_sendmsg(struct sock *s, const struct k_msghdr *uh, int flags)
 	return r;
 }
 
-static long sendmsg_held(int fd, const struct k_msghdr *uh, int flags)
-{
-	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
-	return do_sendmsg(s, uh, flags);
-}
-
 /* Writes the files received into the control buffer as SCM_RIGHTS (as
  * many as fit, the rest closed and MSG_CTRUNC set); the length used. */
 static size_t control_out(struct k_msghdr *h, struct sock_msg *m, int flags)
@@ -714,21 +769,8 @@ static long do_recvmsg(struct sock *s, struct k_msghdr *uh, int flags)
 	return r;
 }
 
-static long recvmsg_held(int fd, struct k_msghdr *uh, int flags)
+static long do_sendmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags)
 {
-	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
-	return do_recvmsg(s, uh, flags);
-}
-
-static long sendmmsg_held(int fd, struct k_mmsghdr *uv, unsigned n, int flags)
-{
-	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
 	if (n > UIO_MAXIOV)
 		n = UIO_MAXIOV;
 	unsigned i;
@@ -743,12 +785,8 @@ static long sendmmsg_held(int fd, struct k_mmsghdr *uv, unsigned n, int flags)
 	return i;
 }
 
-static long recvmmsg_held(int fd, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout)
+static long do_recvmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout)
 {
-	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
 	if (n > UIO_MAXIOV)
 		n = UIO_MAXIOV;
 	unsigned i;
@@ -785,12 +823,9 @@ static int timeo_in(const void *uval, unsigned len, uint64_t *ns)
 	return 0;
 }
 
-long sys_setsockopt(int fd, int level, int name, const void *uval, int ulen)
+static long do_setsockopt(struct sock *s, int level, int name, const void *uval, int ulen)
 {
 	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
 	if (ulen < 0)
 		return -EINVAL;
 	unsigned len = (unsigned)ulen;
@@ -852,6 +887,17 @@ long sys_setsockopt(int fd, int level, int name, const void *uval, int ulen)
 	return e;
 }
 
+long sys_setsockopt(int fd, int level, int name, const void *uval, int ulen)
+{
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_setsockopt(s, level, name, uval, ulen);
+	sock_put(s);
+	return r;
+}
+
 static int default_buf(struct sock *s, bool rcv)
 {
 	if (s->family == AF_UNIX)
@@ -861,12 +907,9 @@ static int default_buf(struct sock *s, bool rcv)
 	return 212992;
 }
 
-long sys_getsockopt(int fd, int level, int name, void *uval, int *ulen)
+static long do_getsockopt(struct sock *s, int level, int name, void *uval, int *ulen)
 {
 	int e;
-	struct sock *s = sock_from_fd(fd, &e);
-	if (!s)
-		return e;
 	int room;
 	if (copy_from_user(&room, ulen, sizeof(room)))
 		return -EFAULT;
@@ -933,68 +976,105 @@ out:
 	return 0;
 }
 
-/* ---- the calls that may block, each holding its file */
+long sys_getsockopt(int fd, int level, int name, void *uval, int *ulen)
+{
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_getsockopt(s, level, name, uval, ulen);
+	sock_put(s);
+	return r;
+}
+
+/* ---- the calls that may block, each holding its socket */
 
 long sys_accept4(int fd, void *uaddr, int *ulen, int flags)
 {
-	struct file *f = hold(fd);
-	long r = accept4_held(fd, uaddr, ulen, flags);
-	file_put(f);
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_accept4(s, uaddr, ulen, flags);
+	sock_put(s);
 	return r;
 }
 
 long sys_connect(int fd, const void *uaddr, int len)
 {
-	struct file *f = hold(fd);
-	long r = connect_held(fd, uaddr, len);
-	file_put(f);
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_connect(s, uaddr, len);
+	sock_put(s);
 	return r;
 }
 
 long sys_sendto(int fd, const void *buf, size_t n, int flags, const void *uaddr, int alen)
 {
-	struct file *f = hold(fd);
-	long r = sendto_held(fd, buf, n, flags, uaddr, alen);
-	file_put(f);
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_sendto(s, buf, n, flags, uaddr, alen);
+	sock_put(s);
 	return r;
 }
 
 long sys_recvfrom(int fd, void *buf, size_t n, int flags, void *uaddr, int *ulen)
 {
-	struct file *f = hold(fd);
-	long r = recvfrom_held(fd, buf, n, flags, uaddr, ulen);
-	file_put(f);
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_recvfrom(s, buf, n, flags, uaddr, ulen);
+	sock_put(s);
 	return r;
 }
 
 long sys_sendmsg(int fd, const struct k_msghdr *uh, int flags)
 {
-	struct file *f = hold(fd);
-	long r = sendmsg_held(fd, uh, flags);
-	file_put(f);
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_sendmsg(s, uh, flags);
+	sock_put(s);
 	return r;
 }
 
 long sys_recvmsg(int fd, struct k_msghdr *uh, int flags)
 {
-	struct file *f = hold(fd);
-	long r = recvmsg_held(fd, uh, flags);
-	file_put(f);
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_recvmsg(s, uh, flags);
+	sock_put(s);
 	return r;
 }
 
 long sys_sendmmsg(int fd, struct k_mmsghdr *uv, unsigned n, int flags)
 {
-	struct file *f = hold(fd);
-	long r = sendmmsg_held(fd, uv, n, flags);
-	file_put(f);
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_sendmmsg(s, uv, n, flags);
+	sock_put(s);
 	return r;
 }
 
 long sys_recvmmsg(int fd, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout)
 {
-	struct file *f = hold(fd);
-	long r = recvmmsg_held(fd, uv, n, flags, timeout);
-	file_put(f);
+	int e;
+	struct sock *s = sock_get(fd, &e);
+	if (!s)
+		return e;
+	long r = do_recvmmsg(s, uv, n, flags, timeout);
+	sock_put(s);
 	return r;
 }

@@ -37,8 +37,7 @@ struct usock {
 	uint8_t name[UNIX_NAME_MAX];  /* sockaddr_un as bound; namelen 0: unbound */
 	unsigned namelen;
 	struct inode *ino;            /* a path-bound socket's inode */
-	struct usock *acc, *acc_tail, *acc_next;
-	int nacc, backlog;
+	struct acceptq acc;           /* connections not yet accepted */
 	struct usock *all_next;       /* every AF_UNIX socket */
 };
 
@@ -285,9 +284,14 @@ static int unix_listen(struct sock *s, int backlog)
 	if (!u->namelen)
 		return -EINVAL;
 	u->st = U_LISTEN;
-	u->backlog = backlog;
+	u->acc.backlog = backlog;
 	sock_wake(s, POLL_KEY_ALL);
 	return 0;
+}
+
+static bool unix_listening(struct sock *s)
+{
+	return U(s)->st == U_LISTEN;
 }
 
 static int unix_accept(struct sock *s, struct sock **out, bool nonblock)
@@ -295,24 +299,10 @@ static int unix_accept(struct sock *s, struct sock **out, bool nonblock)
 	struct usock *u = U(s);
 	if (is_dgram(u))
 		return -EOPNOTSUPP;
-	for (;;) {
-		if (u->st != U_LISTEN)
-			return -EINVAL;
-		if (u->acc) {
-			struct usock *n = u->acc;
-			u->acc = n->acc_next;
-			if (!u->acc)
-				u->acc_tail = NULL;
-			u->nacc--;
-			n->acc_next = NULL;
-			*out = n->s;
-			sock_wake(s, POLL_KEY_OUT);   /* room in the backlog for connectors */
-			return 0;
-		}
-		int e = sock_wait(s, nonblock, s->rcvtimeo);
-		if (e)
-			return e;
-	}
+	int e = acceptq_take(s, &u->acc, unix_listening, nonblock, out);
+	if (!e)
+		sock_wake(s, POLL_KEY_OUT);   /* room in the backlog for connectors */
+	return e;
 }
 
 static int unix_connect(struct sock *s, const void *a, unsigned len, bool nonblock)
@@ -342,7 +332,7 @@ static int unix_connect(struct sock *s, const void *a, unsigned len, bool nonblo
 			return e;
 		if (t->st != U_LISTEN)
 			return -ECONNREFUSED;
-		if (t->nacc > t->backlog) {
+		if (acceptq_full(&t->acc)) {
 			if (nonblock)
 				return -EAGAIN;
 			e = sock_wait(t->s, false, s->sndtimeo);
@@ -356,12 +346,7 @@ static int unix_connect(struct sock *s, const void *a, unsigned len, bool nonblo
 		memcpy(n->name, t->name, t->namelen);
 		n->namelen = t->namelen;
 		link_pair(u, n);
-		if (t->acc_tail)
-			t->acc_tail->acc_next = n;
-		else
-			t->acc = n;
-		t->acc_tail = n;
-		t->nacc++;
+		acceptq_push(&t->acc, n->s);
 		sock_wake(t->s, POLL_KEY_IN);
 		sock_wake(s, POLL_KEY_OUT);
 		return 0;
@@ -558,7 +543,7 @@ static unsigned unix_poll(struct sock *s)
 	struct usock *u = U(s);
 	unsigned m = 0;
 	if (u->st == U_LISTEN)
-		return u->acc ? EPOLLIN | EPOLLRDNORM : 0;
+		return u->acc.head ? EPOLLIN | EPOLLRDNORM : 0;
 	if (u->q)
 		m |= EPOLLIN | EPOLLRDNORM;
 	bool peer_wr_shut = u->peer && u->peer->shut_wr;
@@ -621,12 +606,7 @@ static int unix_setopt(struct sock *s, int level, int name, const void *val, uns
 static void unix_release(struct sock *s)
 {
 	struct usock *u = U(s);
-	while (u->acc) {                 /* connections never accepted */
-		struct usock *n = u->acc;
-		u->acc = n->acc_next;
-		unix_release(n->s);
-		kfree(n->s);
-	}
+	acceptq_drain(&u->acc);          /* connections never accepted */
 	for (struct usock **pp = &all; *pp; pp = &(*pp)->all_next)
 		if (*pp == u) {
 			*pp = u->all_next;
