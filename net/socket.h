@@ -77,6 +77,8 @@ struct acceptq {
 
 /* A new socket record (family ops set by the caller). */
 struct sock *sock_alloc(int family, int type, int protocol, const struct sock_ops *ops);
+/* Frees a socket that has no file (its family's release, then the record). */
+void sock_free(struct sock *s);
 /* Gives s an open file and a descriptor; the fd or -errno (s freed). */
 int sock_install(struct sock *s, unsigned flags, bool cloexec);
 /* The socket behind fd, held (its file referenced) until sock_put;
@@ -88,7 +90,7 @@ void sock_put(struct sock *s);
 int sock_wait(struct sock *s, bool nonblock, uint64_t timeo);
 /* s changed (key POLL_KEY_IN, _OUT or _ALL): wakes its waiters and poll. */
 void sock_wake(struct sock *s, unsigned key);
-/* Accept queues: full (a new connection is refused or waits) past the
+/* Accept queues (net/acceptq.c): full (a new connection is refused or waits) past the
  * backlog; push a new connection, pop the oldest (NULL: none). */
 static inline bool acceptq_full(const struct acceptq *q) { return q->n > q->backlog; }
 void acceptq_push(struct acceptq *q, struct sock *n);
@@ -99,6 +101,21 @@ int acceptq_take(struct sock *s, struct acceptq *q, bool (*listening)(struct soc
 		 bool nonblock, struct sock **out);
 /* Frees the connections never accepted (the listener is closing). */
 void acceptq_drain(struct acceptq *q);
+/* A send or receive with these MSG_* flags does not block. */
+bool sock_nonblocking(struct sock *s, int flags);
+/* Copies a user sockaddr of len bytes into k (SOCK_ADDR_MAX bytes). */
+int sock_addr_in(uint8_t *k, const void *uaddr, int len);
+
+/* The system calls' work on a held socket (net/socket.c looks the fd up):
+ * net/sockmsg.c's message calls, net/sockopt.c's options. */
+struct k_msghdr;
+struct k_mmsghdr;
+long sock_sendmsg(struct sock *s, const struct k_msghdr *uh, int flags);
+long sock_recvmsg(struct sock *s, struct k_msghdr *uh, int flags);
+long sock_sendmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags);
+long sock_recvmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout);
+long sock_setsockopt(struct sock *s, int level, int name, const void *uval, int ulen);
+long sock_getsockopt(struct sock *s, int level, int name, void *uval, int *ulen);
 /* SIGPIPE for a send on a closed stream, unless MSG_NOSIGNAL. */
 void sock_sigpipe(int flags);
 
