@@ -66,19 +66,56 @@ struct sock {
 	int rcvbuf, sndbuf;           /* as set (Linux doubles them) */
 	uint64_t rcvtimeo, sndtimeo;  /* ns, 0: none */
 	void *priv;                   /* the family's */
+	struct sock *acc_next;        /* in a listener's accept queue */
+};
+
+/* A listening socket's connections not yet accepted, oldest first. */
+struct acceptq {
+	struct sock *head, *tail;
+	int n, backlog;
 };
 
 /* A new socket record (family ops set by the caller). */
 struct sock *sock_alloc(int family, int type, int protocol, const struct sock_ops *ops);
+/* Frees a socket that has no file (its family's release, then the record). */
+void sock_free(struct sock *s);
 /* Gives s an open file and a descriptor; the fd or -errno (s freed). */
 int sock_install(struct sock *s, unsigned flags, bool cloexec);
-/* The socket behind fd: NULL and *err = -EBADF / -ENOTSOCK. */
-struct sock *sock_from_fd(int fd, int *err);
+/* The socket behind fd, held (its file referenced) until sock_put;
+ * NULL and *err = -EBADF / -ENOTSOCK. */
+struct sock *sock_get(int fd, int *err);
+void sock_put(struct sock *s);
 /* Waits for a change on s: 0, -EAGAIN (nonblock or receive/send timeout),
  * -EINTR. timeo is s->rcvtimeo or s->sndtimeo. */
 int sock_wait(struct sock *s, bool nonblock, uint64_t timeo);
 /* s changed (key POLL_KEY_IN, _OUT or _ALL): wakes its waiters and poll. */
 void sock_wake(struct sock *s, unsigned key);
+/* Accept queues (net/acceptq.c): full (a new connection is refused or waits) past the
+ * backlog; push a new connection, pop the oldest (NULL: none). */
+static inline bool acceptq_full(const struct acceptq *q) { return q->n > q->backlog; }
+void acceptq_push(struct acceptq *q, struct sock *n);
+struct sock *acceptq_pop(struct acceptq *q);
+/* accept on s: takes the oldest connection of q, waiting for one unless
+ * nonblock; -EINVAL once listening(s) is false. */
+int acceptq_take(struct sock *s, struct acceptq *q, bool (*listening)(struct sock *s),
+		 bool nonblock, struct sock **out);
+/* Frees the connections never accepted (the listener is closing). */
+void acceptq_drain(struct acceptq *q);
+/* A send or receive with these MSG_* flags does not block. */
+bool sock_nonblocking(struct sock *s, int flags);
+/* Copies a user sockaddr of len bytes into k (SOCK_ADDR_MAX bytes). */
+int sock_addr_in(uint8_t *k, const void *uaddr, int len);
+
+/* The system calls' work on a held socket (net/socket.c looks the fd up):
+ * net/sockmsg.c's message calls, net/sockopt.c's options. */
+struct k_msghdr;
+struct k_mmsghdr;
+long sock_sendmsg(struct sock *s, const struct k_msghdr *uh, int flags);
+long sock_recvmsg(struct sock *s, struct k_msghdr *uh, int flags);
+long sock_sendmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags);
+long sock_recvmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout);
+long sock_setsockopt(struct sock *s, int level, int name, const void *uval, int ulen);
+long sock_getsockopt(struct sock *s, int level, int name, void *uval, int *ulen);
 /* SIGPIPE for a send on a closed stream, unless MSG_NOSIGNAL. */
 void sock_sigpipe(int flags);
 

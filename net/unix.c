@@ -3,190 +3,12 @@
  * an abstract name, socketpair, and SCM_RIGHTS (open files passed with a
  * message). Each socket has a receive queue of messages the sender
  * appends to directly; a stream reader reads across message boundaries,
- * datagram and seqpacket readers take one message at a time. */
-#include "net/socket.h"
-#include "net/abi.h"
-#include "kernel/proc.h"
+ * datagram and seqpacket readers take one message at a time. Names
+ * (bind, lookup, getsockname) are net/unixname.c's. */
+#include "net/unix.h"
 
-#define UNIX_QUEUE_MAX (256 * 1024)   /* bytes queued to one receiver */
-#define UNIX_DGRAM_MAX 212992         /* largest datagram (Linux's default sndbuf) */
-#define UNIX_CHUNK     65536          /* a stream write is queued in pieces this big */
-#define UNIX_NAME_MAX  (sizeof(struct sockaddr_un))
-
-enum { U_NEW, U_LISTEN, U_CONNECTED };
-
-struct umsg {
-	struct umsg *next;
-	size_t len, off;
-	struct file **files;
-	int nfiles;
-	uint8_t from[UNIX_NAME_MAX];
-	unsigned fromlen;
-	uint8_t data[];
-};
-
-struct usock {
-	struct sock *s;
-	int st;
-	struct usock *peer;           /* the other end, or a datagram socket's default target */
-	bool was_connected;
-	bool shut_rd, shut_wr;        /* ours */
-	bool peer_gone;               /* the connected peer closed */
-	struct umsg *q, *q_tail;      /* received */
-	size_t queued;
-	uint8_t name[UNIX_NAME_MAX];  /* sockaddr_un as bound; namelen 0: unbound */
-	unsigned namelen;
-	struct inode *ino;            /* a path-bound socket's inode */
-	struct usock *acc, *acc_tail, *acc_next;
-	int nacc, backlog;
-	struct usock *all_next;       /* every AF_UNIX socket */
-};
-
-static struct usock *all;
+struct usock *unix_all;
 static const struct sock_ops unix_ops;
-
-static struct usock *U(struct sock *s) { return s->priv; }
-static bool is_stream(struct usock *u) { return u->s->type == SOCK_STREAM; }
-static bool is_dgram(struct usock *u) { return u->s->type == SOCK_DGRAM; }
-
-/* ---- names */
-
-struct uaddr {
-	bool abstract;
-	char path[UNIX_PATH_MAX + 1]; /* a path, NUL-terminated */
-	uint8_t abs[UNIX_PATH_MAX];   /* an abstract name (after the NUL) */
-	unsigned abslen;
-};
-
-/* 1: autobind (family only), 0: parsed, <0: -errno. */
-static int uaddr_parse(const void *a, unsigned len, struct uaddr *out)
-{
-	const struct sockaddr_un *sun = a;
-	memset(out, 0, sizeof(*out));
-	if (len < sizeof(sun->sun_family) || len > sizeof(*sun) || sun->sun_family != AF_UNIX)
-		return -EINVAL;
-	unsigned n = len - (unsigned)sizeof(sun->sun_family);
-	if (n == 0)
-		return 1;
-	if (sun->sun_path[0] == 0) {
-		out->abstract = true;
-		out->abslen = n - 1;
-		memcpy(out->abs, sun->sun_path + 1, n - 1);
-		return 0;
-	}
-	memcpy(out->path, sun->sun_path, n);
-	out->path[n] = 0;
-	return 0;
-}
-
-static struct usock *find_abstract(const uint8_t *name, unsigned len, int type)
-{
-	for (struct usock *u = all; u; u = u->all_next)
-		if (!u->ino && u->namelen == 2 + 1 + len && u->name[2] == 0 &&
-		    !memcmp(u->name + 3, name, len) && (type < 0 || u->s->type == type))
-			return u;
-	return NULL;
-}
-
-/* The socket a connect or send names: -ENOENT, -ECONNREFUSED, -EPROTOTYPE. */
-static int lookup(const void *a, unsigned len, int type, struct usock **out)
-{
-	struct uaddr ua;
-	int e = uaddr_parse(a, len, &ua);
-	if (e)
-		return e > 0 ? -EINVAL : e;
-	struct usock *t = NULL;
-	if (ua.abstract) {
-		t = find_abstract(ua.abs, ua.abslen, type);   /* names are per type */
-	} else {
-		struct inode *ino;
-		e = vfs_lookupat(AT_FDCWD, ua.path, LOOKUP_FOLLOW, &ino);
-		if (e)
-			return e;
-		bool sock = S_ISSOCK(ino->mode);
-		for (struct usock *u = all; u && sock; u = u->all_next)
-			if (u->ino == ino) {
-				t = u;
-				break;
-			}
-		inode_put(ino);
-	}
-	if (!t)
-		return -ECONNREFUSED;
-	if (t->s->type != type)
-		return -EPROTOTYPE;
-	*out = t;
-	return 0;
-}
-
-static int do_bind(struct usock *u, struct uaddr *ua, int autob)
-{
-	if (autob) {
-		/* an abstract name of five hex digits, as Linux picks */
-		static unsigned next = 0x10000;
-		char hex[6];
-		for (;;) {
-			unsigned v = next++ & 0xfffff;
-			for (int i = 4; i >= 0; i--, v >>= 4)
-				hex[i] = "0123456789abcdef"[v & 15];
-			if (!find_abstract((uint8_t *)hex, 5, -1))
-				break;
-		}
-		ua->abstract = true;
-		memcpy(ua->abs, hex, 5);
-		ua->abslen = 5;
-	}
-	struct sockaddr_un sun;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (ua->abstract) {
-		if (find_abstract(ua->abs, ua->abslen, u->s->type))
-			return -EADDRINUSE;
-		memcpy(sun.sun_path + 1, ua->abs, ua->abslen);
-		u->namelen = 2 + 1 + ua->abslen;
-	} else {
-		int e = vfs_mknodat(AT_FDCWD, ua->path, S_IFSOCK | 0777, 0);
-		if (e)
-			return e == -EEXIST ? -EADDRINUSE : e;
-		e = vfs_lookupat(AT_FDCWD, ua->path, 0, &u->ino);
-		if (e)
-			return e;
-		size_t n = strlen(ua->path);
-		memcpy(sun.sun_path, ua->path, n);
-		u->namelen = (unsigned)(2 + n + 1);
-	}
-	memcpy(u->name, &sun, sizeof(sun));
-	return 0;
-}
-
-static int unix_bind(struct sock *s, const void *a, unsigned len)
-{
-	struct usock *u = U(s);
-	struct uaddr ua;
-	int e = uaddr_parse(a, len, &ua);
-	if (e < 0)
-		return e;
-	if (u->namelen)
-		return -EINVAL;
-	return do_bind(u, &ua, e);
-}
-
-static int unix_getname(struct sock *s, void *out, bool peer)
-{
-	struct usock *u = U(s);
-	if (peer) {
-		if (!u->peer || (!is_dgram(u) && u->st != U_CONNECTED))
-			return -ENOTCONN;
-		u = u->peer;
-	}
-	if (!u->namelen) {
-		uint16_t fam = AF_UNIX;
-		memcpy(out, &fam, sizeof(fam));
-		return sizeof(fam);
-	}
-	memcpy(out, u->name, u->namelen);
-	return (int)u->namelen;
-}
 
 /* ---- messages */
 
@@ -262,8 +84,8 @@ static struct usock *usock_new(int type)
 	}
 	u->s = s;
 	s->priv = u;
-	u->all_next = all;
-	all = u;
+	u->all_next = unix_all;
+	unix_all = u;
 	return u;
 }
 
@@ -285,9 +107,14 @@ static int unix_listen(struct sock *s, int backlog)
 	if (!u->namelen)
 		return -EINVAL;
 	u->st = U_LISTEN;
-	u->backlog = backlog;
+	u->acc.backlog = backlog;
 	sock_wake(s, POLL_KEY_ALL);
 	return 0;
+}
+
+static bool unix_listening(struct sock *s)
+{
+	return U(s)->st == U_LISTEN;
 }
 
 static int unix_accept(struct sock *s, struct sock **out, bool nonblock)
@@ -295,24 +122,10 @@ static int unix_accept(struct sock *s, struct sock **out, bool nonblock)
 	struct usock *u = U(s);
 	if (is_dgram(u))
 		return -EOPNOTSUPP;
-	for (;;) {
-		if (u->st != U_LISTEN)
-			return -EINVAL;
-		if (u->acc) {
-			struct usock *n = u->acc;
-			u->acc = n->acc_next;
-			if (!u->acc)
-				u->acc_tail = NULL;
-			u->nacc--;
-			n->acc_next = NULL;
-			*out = n->s;
-			sock_wake(s, POLL_KEY_OUT);   /* room in the backlog for connectors */
-			return 0;
-		}
-		int e = sock_wait(s, nonblock, s->rcvtimeo);
-		if (e)
-			return e;
-	}
+	int e = acceptq_take(s, &u->acc, unix_listening, nonblock, out);
+	if (!e)
+		sock_wake(s, POLL_KEY_OUT);   /* room in the backlog for connectors */
+	return e;
 }
 
 static int unix_connect(struct sock *s, const void *a, unsigned len, bool nonblock)
@@ -324,7 +137,7 @@ static int unix_connect(struct sock *s, const void *a, unsigned len, bool nonblo
 			return 0;
 		}
 		struct usock *t;
-		int e = lookup(a, len, s->type, &t);
+		int e = unix_lookup(a, len, s->type, &t);
 		if (e)
 			return e;
 		u->peer = t;
@@ -337,12 +150,12 @@ static int unix_connect(struct sock *s, const void *a, unsigned len, bool nonblo
 		return -EINVAL;
 	for (;;) {
 		struct usock *t;
-		int e = lookup(a, len, s->type, &t);
+		int e = unix_lookup(a, len, s->type, &t);
 		if (e)
 			return e;
 		if (t->st != U_LISTEN)
 			return -ECONNREFUSED;
-		if (t->nacc > t->backlog) {
+		if (acceptq_full(&t->acc)) {
 			if (nonblock)
 				return -EAGAIN;
 			e = sock_wait(t->s, false, s->sndtimeo);
@@ -356,12 +169,7 @@ static int unix_connect(struct sock *s, const void *a, unsigned len, bool nonblo
 		memcpy(n->name, t->name, t->namelen);
 		n->namelen = t->namelen;
 		link_pair(u, n);
-		if (t->acc_tail)
-			t->acc_tail->acc_next = n;
-		else
-			t->acc = n;
-		t->acc_tail = n;
-		t->nacc++;
+		acceptq_push(&t->acc, n->s);
 		sock_wake(t->s, POLL_KEY_IN);
 		sock_wake(s, POLL_KEY_OUT);
 		return 0;
@@ -384,7 +192,7 @@ static ssize_t unix_send(struct sock *s, const void *buf, size_t n, bool user,
 	if (is_dgram(u)) {
 		struct usock *t = u->peer;
 		if (addr) {
-			int e = lookup(addr, alen, s->type, &t);
+			int e = unix_lookup(addr, alen, s->type, &t);
 			if (e)
 				return e;
 		} else if (!t) {
@@ -558,7 +366,7 @@ static unsigned unix_poll(struct sock *s)
 	struct usock *u = U(s);
 	unsigned m = 0;
 	if (u->st == U_LISTEN)
-		return u->acc ? EPOLLIN | EPOLLRDNORM : 0;
+		return u->acc.head ? EPOLLIN | EPOLLRDNORM : 0;
 	if (u->q)
 		m |= EPOLLIN | EPOLLRDNORM;
 	bool peer_wr_shut = u->peer && u->peer->shut_wr;
@@ -621,18 +429,13 @@ static int unix_setopt(struct sock *s, int level, int name, const void *val, uns
 static void unix_release(struct sock *s)
 {
 	struct usock *u = U(s);
-	while (u->acc) {                 /* connections never accepted */
-		struct usock *n = u->acc;
-		u->acc = n->acc_next;
-		unix_release(n->s);
-		kfree(n->s);
-	}
-	for (struct usock **pp = &all; *pp; pp = &(*pp)->all_next)
+	acceptq_drain(&u->acc);          /* connections never accepted */
+	for (struct usock **pp = &unix_all; *pp; pp = &(*pp)->all_next)
 		if (*pp == u) {
 			*pp = u->all_next;
 			break;
 		}
-	for (struct usock *o = all; o; o = o->all_next)
+	for (struct usock *o = unix_all; o; o = o->all_next)
 		if (o->peer == u) {
 			o->peer = NULL;
 			o->peer_gone = true;

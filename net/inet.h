@@ -1,0 +1,91 @@
+/* inet.h: what net/inet.c (addresses, IPv6 options, the receive queue,
+ * socket creation), net/tcp.c and net/udp.c share about AF_INET and
+ * AF_INET6 sockets: the per-socket record kept in s->priv and the
+ * helpers the protocols call. Private to those three files. */
+#ifndef HTUX_NET_INET_H
+#define HTUX_NET_INET_H
+
+#include "net/socket.h"
+#include "net/abi.h"
+#include "net/stack.h"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+#include "lwip/netif.h"
+#include <linux/in6.h>
+
+#ifndef IPV6_V6ONLY
+#define IPV6_V6ONLY 26
+#endif
+
+enum { I_NEW, I_LISTEN, I_CONNECTING, I_CONNECTED, I_CLOSED };
+
+struct pkt {                      /* a received segment or datagram */
+	struct pkt *next;
+	struct pbuf *p;
+	ip_addr_t from;
+	uint16_t port;
+};
+
+struct inet {
+	struct sock *s;
+	struct tcp_pcb *tcp;      /* or a struct tcp_pcb_listen when listening */
+	struct udp_pcb *udp;
+	int st;
+	struct pkt *rq, *rq_tail; /* received, oldest first */
+	size_t rq_off;            /* bytes of rq->p already read (TCP) */
+	size_t queued;            /* unread bytes */
+	bool eof;                 /* FIN received */
+	bool rd_shut, wr_shut;
+	bool was_connected;
+	struct acceptq acc;       /* accepted, not yet taken */
+	ip_addr_t laddr, raddr;   /* the names, kept when the pcb goes */
+	uint16_t lport, rport;
+	bool nodelay;
+	bool v6only;              /* AF_INET6: IPV6_V6ONLY */
+	int keepidle, keepintvl, keepcnt;   /* seconds, seconds, probes */
+};
+
+#define UDP_QUEUE_MAX (256 * 1024)   /* datagrams beyond this are dropped */
+#define UDP_MAX 65507
+
+extern const struct sock_ops inet_tcp_ops, inet_udp_ops;
+
+static inline struct inet *I(struct sock *s) { return s->priv; }
+static inline bool inet_v6(struct sock *s) { return s->family == AF_INET6; }
+
+/* lwIP's err_t as -errno. */
+int inet_errno(err_t e);
+/* A new record and socket of the family, type and ops (no pcb yet). */
+struct inet *inet_new(int family, int type, const struct sock_ops *ops);
+
+/* Addresses (inet.c): a sockaddr of the socket's family to ip and port
+ * (any_is_local: 0.0.0.0 and :: name this host's loopback), and back;
+ * the "any" of the socket's kind; the getname operation. */
+int inet_addr_parse4(const struct sockaddr_in *sin, unsigned len, ip_addr_t *ip, uint16_t *port,
+		     bool any_is_local);
+int inet_addr_parse(struct sock *s, const void *a, unsigned len, ip_addr_t *ip, uint16_t *port,
+		    bool any_is_local);
+int inet_addr_make(struct sock *s, void *out, const ip_addr_t *ip, uint16_t port);
+bool inet_addr_is_local(const ip_addr_t *ip);
+bool inet_is_broadcast(const ip_addr_t *ip);
+const ip_addr_t *inet_any(struct sock *s);
+int inet_getname(struct sock *s, void *out, bool peer);
+/* Options of level IPPROTO_IPV6 (bound: the socket has a local port). */
+int inet_ipv6_setopt(struct sock *s, bool bound, int name, const void *val, unsigned len);
+int inet_ipv6_getopt(struct sock *s, int name, int *v);
+
+/* The receive queue (inet.c). */
+void inet_rq_push(struct inet *in, struct pkt *k);
+void inet_rq_pop(struct inet *in);
+void inet_rq_clear(struct inet *in);
+/* Copies n bytes of p from offset off to buf without sleeping; returns
+ * the bytes copied, fewer at a user page not yet there (net/inet.c). */
+size_t pbuf_out(struct pbuf *p, size_t off, uint8_t *buf, size_t n, bool user);
+
+/* The protocols' lwIP hooks: a TCP pcb's callbacks (tcp.c), a UDP pcb's
+ * receive callback (udp.c). */
+void inet_tcp_hook(struct inet *in, struct tcp_pcb *pcb);
+void inet_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
+		   u16_t port);
+
+#endif
