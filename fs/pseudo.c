@@ -764,7 +764,12 @@ static int make_dir(const char *path, unsigned mode)
 int pseudo_init(struct inode *root)
 {
 	struct inode *dev;
-	int e = make_dir("/dev", 0755);
+	/* /dev, /proc, /sys: an empty directory from the image gives way, and
+	 * anything else there is shadowed (minifs_shadow) */
+	int e = vfs_unlinkat(AT_FDCWD, "/dev", true);
+	if (e == -ENOTEMPTY || e == -ENOTDIR)
+		minifs_shadow(root, "dev");
+	e = make_dir("/dev", 0755);
 	if (!e)
 		e = vfs_lookupat(AT_FDCWD, "/dev", LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dev);
 	if (e) {
@@ -790,12 +795,9 @@ int pseudo_init(struct inode *root)
 		return e;
 	}
 
-	/* /proc: an empty directory from the image gives way to procfs */
 	e = vfs_unlinkat(AT_FDCWD, "/proc", true);
-	if (e && e != -ENOENT) {
-		kprintf("htux: /proc in the image is not an empty directory (error %d)\n", -e);
-		return e;
-	}
+	if (e == -ENOTEMPTY || e == -ENOTDIR)
+		minifs_shadow(root, "proc");
 	proc_root = proc_inode(S_IFDIR | 0555, &root_pdir);
 	if (!proc_root)
 		return -ENOMEM;
@@ -808,12 +810,9 @@ int pseudo_init(struct inode *root)
 		return e;
 	}
 
-	/* /sys, the same way */
 	e = vfs_unlinkat(AT_FDCWD, "/sys", true);
-	if (e && e != -ENOENT) {
-		kprintf("htux: /sys in the image is not an empty directory (error %d)\n", -e);
-		return e;
-	}
+	if (e == -ENOTEMPTY || e == -ENOTDIR)
+		minifs_shadow(root, "sys");
 	struct inode *sys_root = proc_inode(S_IFDIR | 0555, &sysfs_pdir);
 	if (!sys_root)
 		return -ENOMEM;

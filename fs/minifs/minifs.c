@@ -467,3 +467,15 @@ int minifs_attach(struct inode *dir, const char *name, struct inode *ino)
 	dir_append(dir, d);
 	return 0;
 }
+
+int minifs_shadow(struct inode *dir, const char *name)
+{
+	struct mdirent *d = dir_find(dir, name, strlen(name));
+	if (!d)
+		return -ENOENT;
+	kprintf("htux: /%s in the image is not an empty directory: the kernel's own hides it\n",
+		name);
+	dir_remove(d);
+	dirent_free(d);
+	return 0;
+}

@@ -19,6 +19,12 @@ int minifs_mknod(struct inode *dir, const char *name, unsigned mode, uint64_t rd
 /* Puts an inode of another filesystem (never freed) into dir under name. */
 int minifs_attach(struct inode *dir, const char *name, struct inode *ino);
 
+/* Takes the entry name out of dir whatever it is, a directory with all
+ * below it included (those nodes stay allocated, unreachable), with one
+ * "htux:" warning, so that the kernel's own /proc, /sys or /dev can take
+ * its place. */
+int minifs_shadow(struct inode *dir, const char *name);
+
 /* Makes a regular file's bytes the n bytes at data (not copied: they must
  * stay valid; the first write copies them to the heap). */
 void minifs_set_data(struct inode *ino, const void *data, size_t n);

@@ -31,5 +31,16 @@ int deps_collect(const char *prog, const char *guest_prog,
 /* Adds them; names already in the image (from --add) are kept. */
 int deps_add(struct image *im, const struct deps *d);
 void deps_free(struct deps *d);
+/* The same for every other x86-64 ELF program and shared object in the
+   image (from --add and --trace-files): their interpreters and DT_NEEDED
+   closures, and glibc's run-time modules (libgcc_s.so.1, the NSS modules
+   of the image's /etc/nsswitch.conf) when libc.so.6 is in the image; a
+   library not on the host is counted, not an error. prog is the program's
+   absolute path, interp its PT_INTERP (NULL when static), known what
+   deps_collect found for it. Adds them to the image and appends them to
+   out; prints one summary line on stderr when it added or missed any. */
+int deps_image(struct image *im, const char *prog, const char *interp,
+	       const char *const env[], size_t nenv, const struct deps *known,
+	       struct deps *out);
 
 #endif

@@ -1,5 +1,6 @@
 /* elfdyn.c: what the dynamic loader reads in an ELF object: the class and
-   machine it checks before using a library, and the dynamic section found
+   machine it checks before using a library, the type and PT_INTERP, and
+   the dynamic section found
    through PT_DYNAMIC (as ld.so finds it, so that objects without section
    headers work), with DT_STRTAB mapped to a file offset through PT_LOAD. */
 #include "elfdyn.h"
@@ -126,11 +127,26 @@ static int read_dynamic(Elf *e, size_t nph, const GElf_Phdr *dp,
 	return ELFDYN_ERROR;
 }
 
+/* PT_INTERP's path, copied into d->interp; -1 when damaged. */
+static int read_interp(Elf *e, const GElf_Phdr *ph, struct elf_dyn *d)
+{
+	size_t size;
+	const char *raw = elf_rawfile(e, &size);
+
+	if (!raw || ph->p_offset > size || ph->p_filesz > size - ph->p_offset ||
+	    !ph->p_filesz || !memchr(raw + ph->p_offset, '\0', ph->p_filesz))
+		return -1;
+	free(d->interp);
+	d->interp = strdup(raw + ph->p_offset);
+	return d->interp ? 0 : -1;
+}
+
 static int check(Elf *e, int want_so, struct elf_dyn *d, const char **why)
 {
 	GElf_Ehdr eh;
-	GElf_Phdr ph;
+	GElf_Phdr ph, dyn = { 0 };
 	size_t i, nph;
+	int has_dyn = 0;
 
 	if (elf_kind(e) != ELF_K_ELF) {
 		*why = "not an ELF file";
@@ -143,6 +159,7 @@ static int check(Elf *e, int want_so, struct elf_dyn *d, const char **why)
 	if (gelf_getclass(e) != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
 	    eh.e_ident[EI_DATA] != ELFDATA2LSB)
 		return ELFDYN_OTHER_CLASS;
+	d->type = eh.e_type;
 	if (want_so && eh.e_type != ET_DYN) {
 		*why = "not a shared object";
 		return ELFDYN_ERROR;
@@ -156,10 +173,16 @@ static int check(Elf *e, int want_so, struct elf_dyn *d, const char **why)
 			*why = "damaged program headers";
 			return ELFDYN_ERROR;
 		}
-		if (ph.p_type == PT_DYNAMIC)
-			return read_dynamic(e, nph, &ph, d, why);
+		if (ph.p_type == PT_INTERP && read_interp(e, &ph, d)) {
+			*why = "damaged PT_INTERP";
+			return ELFDYN_ERROR;
+		}
+		if (ph.p_type == PT_DYNAMIC && !has_dyn) {
+			dyn = ph;
+			has_dyn = 1;
+		}
 	}
-	return ELFDYN_OK;
+	return has_dyn ? read_dynamic(e, nph, &dyn, d, why) : ELFDYN_OK;
 }
 
 int elf_dyn_read(const char *path, int want_so, struct elf_dyn *d,
@@ -203,5 +226,6 @@ void elf_dyn_free(struct elf_dyn *d)
 	free(d->rpath);
 	free(d->runpath);
 	free(d->soname);
+	free(d->interp);
 	memset(d, 0, sizeof *d);
 }

@@ -1,5 +1,6 @@
-/* elfdyn.h: what the dynamic loader reads in an ELF object's dynamic
-   section (DT_NEEDED, DT_RPATH, DT_RUNPATH, DT_SONAME, DF_1_NODEFLIB). */
+/* elfdyn.h: what the dynamic loader reads in an ELF object: its type,
+   PT_INTERP and its dynamic section (DT_NEEDED, DT_RPATH, DT_RUNPATH,
+   DT_SONAME, DF_1_NODEFLIB). */
 #ifndef HTUX_MKIMAGE_ELFDYN_H
 #define HTUX_MKIMAGE_ELFDYN_H
 
@@ -12,6 +13,8 @@ struct elf_dyn {
 	char *runpath;
 	char *soname;
 	int nodeflib;		/* DF_1_NODEFLIB */
+	char *interp;		/* PT_INTERP path, or NULL */
+	unsigned type;		/* e_type: ET_EXEC, ET_DYN, ... */
 };
 
 enum { ELFDYN_OK = 0, ELFDYN_OTHER_CLASS = 1, ELFDYN_ERROR = -1 };

@@ -1,5 +1,6 @@
 /* image.c: building the image: parent directories, host files, trees and
-   symbolic links, each name once. */
+   symbolic links, each name once; nothing under /proc, /sys or /dev, which
+   the guest's kernel makes itself. */
 #include "image.h"
 #include "path.h"
 #include "report.h"
@@ -22,6 +23,19 @@ static int no_memory(void)
 {
 	mk_error(NULL, "out of memory");
 	return -1;
+}
+
+const char *image_pseudo(const char *guest)
+{
+	static const char *const dirs[] = { "/proc", "/sys", "/dev" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		n = strlen(dirs[i]);
+		if (!strncmp(guest, dirs[i], n) && (guest[n] == '\0' || guest[n] == '/'))
+			return dirs[i];
+	}
+	return NULL;
 }
 
 int image_init(struct image *im, FILE *f, const char *out, int64_t now)
@@ -224,7 +238,7 @@ static int add_entry(struct image *im, const char *host, const char *guest)
 		mk_error(host, "%s", strerror(errno));
 		return -1;
 	}
-	if (st.st_dev == im->out_dev && st.st_ino == im->out_ino)
+	if ((st.st_dev == im->out_dev && st.st_ino == im->out_ino) || image_pseudo(guest))
 		return 0;
 	if (S_ISDIR(st.st_mode))
 		return add_tree(im, host, guest, &st);
@@ -283,8 +297,14 @@ next:
 
 int image_add(struct image *im, const char *host, const char *guest)
 {
+	const char *pseudo = image_pseudo(guest);
 	struct stat st;
 
+	if (pseudo) {
+		mk_error(host, "cannot be added as %s: the guest's kernel makes its own %s",
+			 guest, pseudo);
+		return -1;
+	}
 	if (stat(host, &st)) {
 		mk_error(host, "%s", strerror(errno));
 		return -1;
@@ -363,6 +383,11 @@ int image_add_reached(struct image *im, const char *host, const char *guest,
 		goto out;
 	}
 	for (hops = 0;; hops++) {
+		if (image_pseudo(g)) {
+			/* the guest's own: a link to /proc/self/mounts stays a link */
+			ret = hops ? 0 : 1;
+			goto out;
+		}
 		if (lstat(h, &st)) {
 			if (errno == ENOENT || errno == ENOTDIR) {
 				/* missing, or a dangling link as on the host */

@@ -19,6 +19,9 @@ struct image {
 	ino_t out_ino;
 };
 
+/* "/proc", "/sys" or "/dev" when guest is that directory or below it
+   (the guest's kernel makes its own: nothing there is added), or NULL. */
+const char *image_pseudo(const char *guest);
 /* Every function prints one "htux-mkimage: ..." line and returns -1 on
    failure. Names in the image are absolute ("/bin/busybox"). */
 int image_init(struct image *im, FILE *f, const char *out, int64_t now);
@@ -36,8 +39,9 @@ struct image_counts {
    symbolic link stays a link and what it points to is added as well (at
    the guest path the link leads to, link after link); a directory is added
    alone, without its contents. A name already in the image is left as it
-   is (what --add put there wins). Returns 0, 1 when host does not exist
-   (nothing added, no message), or -1. c (may be NULL) counts new entries. */
+   is (what --add put there wins); the walk stops at /proc, /sys and /dev.
+   Returns 0, 1 when host does not exist or is under those (nothing added,
+   no message), or -1. c (may be NULL) counts new entries. */
 int image_add_reached(struct image *im, const char *host, const char *guest,
 		      struct image_counts *c);
 /* Adds a regular file with the given content. */

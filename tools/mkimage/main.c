@@ -247,6 +247,32 @@ static int add_files(struct image *im, const struct mk_opts *o)
 	return 0;
 }
 
+/* The libraries of the other ELF objects in the image, appended to d
+   (for --minimal). */
+static int add_image_deps(struct image *im, const struct mk_opts *o,
+			  const char *abs, const struct elf_info *info, struct deps *d)
+{
+	struct deps more = { 0 };
+	size_t i;
+	int r;
+
+	r = deps_image(im, abs, info->interp, o->env, o->nenv, d, &more);
+	for (i = 0; !r && i < more.n; i++) {
+		struct dep *v = realloc(d->v, (d->n + 1) * sizeof *v);
+
+		if (!v) {
+			mk_error(NULL, "out of memory");
+			r = -1;
+			break;
+		}
+		d->v = v;
+		v[d->n++] = more.v[i];
+		more.v[i].host = more.v[i].guest = NULL;
+	}
+	deps_free(&more);
+	return r;
+}
+
 /* Runs the program under strace for --trace-files. */
 static int trace(const struct mk_opts *o, const char *found,
 		 struct trace_files *t)
@@ -438,6 +464,7 @@ static int make(const struct mk_opts *o)
 	if (image_add(&im, abs, abs) || add_files(&im, o) ||
 	    deps_add(&im, &deps) ||
 	    (o->trace_files && trace_files_add(&im, &traced, found)) ||
+	    add_image_deps(&im, o, abs, &info, &deps) ||
 	    applets_add(&im, found, abs) ||
 	    add_manifests(&im, o, abs) || image_finish(&im))
 		goto out_image;
