@@ -84,7 +84,7 @@ expect_error "usage: unknown option" "2:unknown option --bogus (see --help)" --b
 
 if [ -z "$good" ]; then
 	for d in "not executable" "dynamic program" "object file" \
-		"missing --add" "output directory missing" "good program"; do
+		"missing --add" "--add into /dev" "output directory missing" "good program"; do
 		skip "$d" "no static C compiler"
 	done
 else
@@ -140,6 +140,9 @@ EOF
 		skip "object file" "cannot compile"
 	fi
 	expect_error "missing --add" "$T/nosuch: No such file or directory" -o out.cpio --add nosuch ./good
+	expect_error "--add into /dev" \
+		"$T/good.c: cannot be added as /dev/x: the guest's kernel makes its own /dev" \
+		-o out.cpio --add good.c:/dev/x ./good
 	expect_error "output directory missing" "nodir/out.cpio: cannot create: No such file or directory" -o nodir/out.cpio ./good
 
 	# A good image: the program, a tree with a symlink, manifests.
