@@ -40,7 +40,8 @@ if [ -x $PY ] && [ -d $LIBDIR/lib-dynload ]; then
 		$PY "$P/modules.py"
 	"$M" -o "$T/py.cpio" --add $LIBDIR $PY -c pass 2> "$T/py.err"
 	st=$?
-	n=$(sed -n 's/^htux-mkimage: .*: added \([0-9]*\) libraries for the ELF objects in the image.*/\1/p' "$T/py.err")
+	re='^htux-mkimage: .*: added \([0-9]*\) libraries for the ELF objects in the image'
+	n=$(sed -n "s/$re.*/\\1/p" "$T/py.err")
 	if [ "$st" = 0 ] && [ "$(wc -l < "$T/py.err")" = 1 ] && [ "${n:-0}" -ge 4 ]; then
 		ok "htux-mkimage: one summary line, $n libraries added for $LIBDIR"
 	else
@@ -77,7 +78,8 @@ fi
 # (systemd here when installed), not the ones inside libc (files, dns),
 # not the missing ones.
 printf 'passwd: files systemd\nhosts: files [NOTFOUND=return] nosuchnss dns\n' > "$T/nss.conf"
-nss=$(LC_ALL=C ldconfig -p 2>/dev/null | sed -n 's/^\tlibnss_systemd.so.2 (libc6,x86-64) => //p' | head -1)
+nss=$(LC_ALL=C ldconfig -p 2>/dev/null |
+	sed -n 's/^\tlibnss_systemd.so.2 (libc6,x86-64) => //p' | head -1)
 if [ -n "$nss" ] && command -v cpio > /dev/null 2>&1; then
 	"$M" -o "$T/nss.cpio" --add "$T/nss.conf:/etc/nsswitch.conf" "$T/probe" 2> "$T/nss.err"
 	cpio -it < "$T/nss.cpio" > "$T/nss.list" 2> /dev/null
