@@ -236,5 +236,5 @@ const struct file_ops console_fops = {
 	.poll = con_poll,
 	.open = con_open,
 	.release = con_release,
-	.flags = FOP_STREAM | FOP_POLLSRC,
+	.flags = FOP_STREAM | FOP_POLLSRC | FOP_FASYNC | FOP_TTY_OWNER,
 };

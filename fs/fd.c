@@ -3,6 +3,7 @@
  * close-on-exec bits; grown as descriptors are used, up to RLIMIT_NOFILE
  * and FD_MAX); a new process's table and cwd/umask. */
 #include "fs/vfs.h"
+#include "fs/poll.h"
 #include "kernel/proc.h"
 #include <linux/resource.h>
 
@@ -65,6 +66,7 @@ void file_put(struct file *f)
 		return;
 	flock_release(f);
 	reclock_file_gone(f);
+	fasync_file_gone(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (counts_write(f))

@@ -309,7 +309,7 @@ static const struct file_ops pipe_fops = {
 	.ioctl = pipe_ioctl,
 	.poll = pipe_poll,
 	.release = pipe_release,
-	.flags = FOP_STREAM | FOP_POLLSRC,
+	.flags = FOP_STREAM | FOP_POLLSRC | FOP_FASYNC,
 };
 
 static struct file *pipe_end(struct pipe *p, unsigned flags)
@@ -435,7 +435,7 @@ const struct file_ops fifo_fops = {
 	.poll = pipe_poll,
 	.open = fifo_open,
 	.release = fifo_release,
-	.flags = FOP_STREAM | FOP_POLLSRC,
+	.flags = FOP_STREAM | FOP_POLLSRC | FOP_FASYNC,
 };
 
 /* ---- the pipe API of fcntl and splice */

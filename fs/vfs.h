@@ -123,6 +123,11 @@ struct file {
 	struct inode *ino;
 	const struct file_ops *ops;
 	void *priv;
+	/* Signal-driven I/O (fs/fasync.c): the owner (F_SETOWN: F_OWNER_*
+	 * type and id, 0: none) and the signal (F_SETSIG, 0: SIGIO). */
+	int owner_id;
+	uint8_t owner_type;
+	uint8_t sigio_sig;
 };
 
 struct fd_table;              /* fs/fd.c */

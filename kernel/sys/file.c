@@ -6,6 +6,7 @@
 #include "kernel/proc.h"
 #include "fs/vfs.h"
 #include "fs/pipe.h"
+#include "fs/poll.h"
 #include <linux/uio.h>
 #include <linux/fadvise.h>
 #include <asm/ioctls.h>
@@ -143,6 +144,40 @@ static long lock_cmd(struct file *f, int cmd, unsigned long arg)
 	return e;
 }
 
+/* Signal-driven I/O's owner and signal (fs/fasync.c). */
+static long owner_cmd(struct file *f, int cmd, unsigned long arg)
+{
+	struct f_owner_ex ex;
+	int type, id;
+	switch (cmd) {
+	case F_GETOWN:
+		fown_get(f, &type, &id);
+		return type == F_OWNER_PGRP ? -id : id;
+	case F_SETOWN: {
+		int who = (int)arg;
+		if (who == INT32_MIN)
+			return -EINVAL;
+		return fown_set(f, who < 0 ? F_OWNER_PGRP : F_OWNER_PID, who < 0 ? -who : who);
+	}
+	case F_GETOWN_EX:
+		fown_get(f, &type, &id);
+		ex.type = type;
+		ex.pid = id;
+		return copy_to_user((void *)arg, &ex, sizeof(ex));
+	case F_SETOWN_EX:
+		if (copy_from_user(&ex, (void *)arg, sizeof(ex)))
+			return -EFAULT;
+		return fown_set(f, ex.type, ex.pid);
+	case F_GETSIG:
+		return f->sigio_sig;
+	default:   /* F_SETSIG */
+		if ((unsigned)arg > 64)     /* Linux takes the int */
+			return -EINVAL;
+		f->sigio_sig = (uint8_t)arg;
+		return 0;
+	}
+}
+
 long sys_fcntl(int fd, int cmd, unsigned long arg)
 {
 	struct file *f = fd_get(fd);
@@ -163,6 +198,11 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 	case F_SETFL:
 		if (f->flags & O_PATH)
 			return -EBADF;
+		if ((arg ^ f->flags) & FASYNC && fasync_supported(f)) {
+			long e = fasync_set(f, fd, arg & FASYNC);
+			if (e)
+				return e;
+		}
 		f->flags = (f->flags & ~(unsigned)SETFL_MASK) | ((unsigned)arg & SETFL_MASK);
 		return 0;
 	case F_GETLK:
@@ -180,9 +220,14 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 			return -EBADF;
 		return pipe_fcntl(f, cmd, arg);
 	case F_GETOWN:
-		return 0;
 	case F_SETOWN:
-		return 0;
+	case F_GETOWN_EX:
+	case F_SETOWN_EX:
+	case F_GETSIG:
+	case F_SETSIG:
+		if (f->flags & O_PATH)
+			return -EBADF;
+		return owner_cmd(f, cmd, arg);
 	default:
 		return -EINVAL;
 	}
@@ -212,6 +257,12 @@ long sys_ioctl(int fd, unsigned long req, unsigned long arg)
 		else
 			f->flags &= ~(unsigned)O_NONBLOCK;
 		return 0;
+	}
+	case FIOASYNC: {
+		int on;
+		if (copy_from_user(&on, (void *)arg, sizeof(on)))
+			return -EFAULT;
+		return fasync_set(f, fd, on != 0);
 	}
 	case FIONREAD:
 		if (S_ISREG(f->ino->mode)) {
