@@ -140,6 +140,8 @@ static ssize_t pipe_read(struct file *f, void *buf, size_t n, uint64_t off, bool
 	if (done && was_full) {
 		waitq_wake_all(&p->wq);
 		poll_notify(&p->src, POLL_KEY_OUT);
+	} else if (p->src.async && err != -EINTR) {
+		fasync_notify(&p->src, POLL_KEY_OUT);   /* Linux signals writers after every read */
 	}
 	return done ? (ssize_t)done : err;
 }

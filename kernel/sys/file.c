@@ -198,7 +198,9 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 	case F_SETFL:
 		if (f->flags & O_PATH)
 			return -EBADF;
-		if ((arg ^ f->flags) & FASYNC && fasync_supported(f)) {
+		if (!fasync_supported(f))
+			arg &= ~(unsigned long)FASYNC;   /* Linux 6.x: no O_ASYNC without fasync */
+		if ((arg ^ f->flags) & FASYNC) {
 			long e = fasync_set(f, fd, arg & FASYNC);
 			if (e)
 				return e;
