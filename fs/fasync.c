@@ -164,7 +164,7 @@ static void send_one(struct proc *p, struct thread *t, struct file *f, int fd, i
 	signal_send_to(p, t, &info);
 }
 
-static void send_sigio(struct file *f, int fd, int reason)
+void fasync_send(struct file *f, int fd, int reason)
 {
 	int id = f->owner_id;
 	if (id <= 0)
@@ -191,23 +191,23 @@ void fasync_notify(struct pollsrc *src, unsigned key)
 		struct file *f = a->f;
 		if (S_ISSOCK(f->ino->mode)) {
 			if (key & POLL_KEY_IN) {
-				send_sigio(f, a->fd, POLL_IN);
+				fasync_send(f, a->fd, POLL_IN);
 			} else if (key & POLL_KEY_OUT) {
 				if (nospace)
-					send_sigio(f, a->fd, POLL_OUT);
+					fasync_send(f, a->fd, POLL_OUT);
 			} else {
 				unsigned m = file_poll(f);
 				if (m & (EPOLLHUP | EPOLLRDHUP | EPOLLERR))
-					send_sigio(f, a->fd, POLL_HUP);
+					fasync_send(f, a->fd, POLL_HUP);
 				else if (m & EPOLLIN)
-					send_sigio(f, a->fd, POLL_IN);
+					fasync_send(f, a->fd, POLL_IN);
 			}
 			continue;
 		}
 		if ((key == POLL_KEY_ALL || (key & POLL_KEY_IN)) && file_readable(f))
-			send_sigio(f, a->fd, POLL_IN);
+			fasync_send(f, a->fd, POLL_IN);
 		if ((key == POLL_KEY_ALL || (key & POLL_KEY_OUT)) && file_writable(f))
-			send_sigio(f, a->fd, POLL_OUT);
+			fasync_send(f, a->fd, POLL_OUT);
 	}
 	if (nospace && (key & POLL_KEY_OUT))
 		src->async_nospace = false;

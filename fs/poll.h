@@ -52,6 +52,9 @@ uint64_t poll_generation(void);
  * 0, -ENOTTY (f cannot signal), -ENOMEM. fasync_supported: whether it can. */
 int fasync_set(struct file *f, int fd, bool on);
 bool fasync_supported(struct file *f);
+/* Signals f's owner about fd as an O_ASYNC object would with reason
+ * (POLL_IN, POLL_MSG, ...): F_SETSIG's signal, or plain SIGIO. */
+void fasync_send(struct file *f, int fd, int reason);
 /* f's last reference is gone: its registration goes. */
 void fasync_file_gone(struct file *f);
 /* src had a wake-up of kind key: signals the owners of its O_ASYNC files. */

@@ -221,6 +221,10 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 		if (!file_is_pipe(f))
 			return -EBADF;
 		return pipe_fcntl(f, cmd, arg);
+	case F_NOTIFY:
+		if (f->flags & O_PATH)
+			return -EBADF;
+		return dnotify_fcntl(f, fd, arg);
 	case F_GETOWN:
 	case F_SETOWN:
 	case F_GETOWN_EX:
