@@ -55,10 +55,10 @@ int fasync_set(struct file *f, int fd, bool on)
 		a->next = src->async;
 		src->async = a;
 		f->flags |= FASYNC;
-		if (f->ops->flags & FOP_TTY_OWNER && !f->owner_id) {
-			/* a terminal makes the caller's group the owner */
+		if (f->ops->flags & FOP_TTY_OWNER) {
+			/* a terminal makes its foreground group the owner */
 			f->owner_type = F_OWNER_PGRP;
-			f->owner_id = current->pgid;
+			f->owner_id = console_fg_pgrp();
 		}
 	} else {
 		unlink_file(src, f);

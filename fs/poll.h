@@ -20,8 +20,8 @@
  * the file's release operation calls poll_release(f). */
 #define FOP_POLLSRC 0x80000000u
 /* file_ops.flags of FOP_POLLSRC files: O_ASYNC signals work (fs/fasync.c);
- * FOP_TTY_OWNER: turning it on makes the caller's group the owner if the
- * file has none, as a terminal does. */
+ * FOP_TTY_OWNER: turning it on makes the console's foreground group the
+ * owner, as a terminal does. */
 #define FOP_FASYNC    0x40000000u
 #define FOP_TTY_OWNER 0x20000000u
 

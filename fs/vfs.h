@@ -235,6 +235,7 @@ void dnotify_file_gone(struct file *f);
 
 /* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, fs/xattr.c) */
 extern const struct file_ops console_fops;
+int console_fg_pgrp(void);                   /* the console's foreground group (TIOCGPGRP) */
 extern const struct file_ops fifo_fops;      /* named pipes (FIFO inodes) */
 void xattr_drop(struct inode *ino);          /* frees ino's extended attributes */
 void flock_release(struct file *f);          /* f's last close: drops its flock (fs/flock.c) */
