@@ -57,8 +57,7 @@ long dnotify_fcntl(struct file *f, int fd, unsigned long arg)
 		watches = w;
 	}
 	/* the caller becomes the owner, as Linux's fcntl_dirnotify does */
-	f->owner_type = F_OWNER_PID;
-	f->owner_id = current->pid;
+	fown_take(f, F_OWNER_PID, current->pid);
 	return 0;
 }
 

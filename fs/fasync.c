@@ -55,11 +55,8 @@ int fasync_set(struct file *f, int fd, bool on)
 		a->next = src->async;
 		src->async = a;
 		f->flags |= FASYNC;
-		if (f->ops->flags & FOP_TTY_OWNER) {
-			/* a terminal makes its foreground group the owner */
-			f->owner_type = F_OWNER_PGRP;
-			f->owner_id = console_fg_pgrp();
-		}
+		if (f->ops->flags & FOP_TTY_OWNER)   /* a terminal: its foreground group */
+			fown_take(f, F_OWNER_PGRP, console_fg_pgrp());
 	} else {
 		unlink_file(src, f);
 		f->flags &= ~(unsigned)FASYNC;
@@ -111,9 +108,32 @@ int fown_set(struct file *f, int type, int id)
 		return -EINVAL;
 	if (id < 0 || (id && !id_exists(id)))
 		return -ESRCH;
+	fown_take(f, type, id);
+	return 0;
+}
+
+int fown_setown(struct file *f, int who)
+{
+	if (who == INT32_MIN)
+		return -EINVAL;
+	return fown_set(f, who < 0 ? F_OWNER_PGRP : F_OWNER_PID, who < 0 ? -who : who);
+}
+
+int fown_getown(struct file *f)
+{
+	int type, id;
+	fown_get(f, &type, &id);
+	return type == F_OWNER_PGRP ? -id : id;
+}
+
+void fown_take(struct file *f, int type, int id)
+{
 	f->owner_type = (uint8_t)type;
 	f->owner_id = id;
-	return 0;
+	if (id && current) {
+		f->owner_uid = current->uid;
+		f->owner_euid = current->euid;
+	}
 }
 
 void fown_get(struct file *f, int *type, int *id)
@@ -144,10 +164,19 @@ static long band_of(int reason)
 	return band[reason];
 }
 
+/* Linux's sigio_perm: the setter was root or shares an id with p. */
+static bool may_signal(struct file *f, struct proc *p)
+{
+	return f->owner_euid == 0 || f->owner_euid == p->suid || f->owner_euid == p->uid ||
+	       f->owner_uid == p->suid || f->owner_uid == p->uid;
+}
+
 static void send_one(struct proc *p, struct thread *t, struct file *f, int fd, int reason)
 {
 	siginfo_t info;
 	int sig = f->sigio_sig;
+	if (!may_signal(f, p))
+		return;
 	if (sig) {
 		memset(&info, 0, sizeof(info));
 		info.si_signo = sig;

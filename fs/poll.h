@@ -63,6 +63,11 @@ void fasync_notify(struct pollsrc *src, unsigned key);
  * fown_get reports the owner (id 0 when gone). */
 int fown_set(struct file *f, int type, int id);
 void fown_get(struct file *f, int *type, int *id);
+/* F_SETOWN's and F_GETOWN's forms: a pid, or minus a process group. */
+int fown_setown(struct file *f, int who);
+int fown_getown(struct file *f);
+/* Makes (type, id) f's owner, unchecked, with the caller's ids. */
+void fown_take(struct file *f, int type, int id);
 /* f's readiness now, EPOLL* bits. */
 unsigned file_poll(struct file *f);
 /* f's wake-up counters, or NULL when it has none. */

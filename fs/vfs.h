@@ -124,8 +124,10 @@ struct file {
 	const struct file_ops *ops;
 	void *priv;
 	/* Signal-driven I/O (fs/fasync.c): the owner (F_SETOWN: F_OWNER_*
-	 * type and id, 0: none) and the signal (F_SETSIG, 0: SIGIO). */
+	 * type and id, 0: none), the ids of whoever set it (they must match
+	 * the target's to signal it), and the signal (F_SETSIG, 0: SIGIO). */
 	int owner_id;
+	int owner_uid, owner_euid;
 	uint8_t owner_type;
 	uint8_t sigio_sig;
 };

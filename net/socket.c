@@ -181,6 +181,16 @@ static long sock_ioctl(struct file *f, unsigned long req, unsigned long arg)
 			return v;
 		return copy_to_user((void *)arg, &v, sizeof(v));
 	}
+	if (req == FIOSETOWN || req == SIOCSPGRP) {   /* F_SETOWN's work */
+		int pid;
+		if (copy_from_user(&pid, (void *)arg, sizeof(pid)))
+			return -EFAULT;
+		return fown_setown(f, pid);
+	}
+	if (req == FIOGETOWN || req == SIOCGPGRP) {
+		int pid = fown_getown(f);
+		return copy_to_user((void *)arg, &pid, sizeof(pid));
+	}
 	return -ENOTTY;
 }
 

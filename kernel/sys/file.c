@@ -151,14 +151,9 @@ static long owner_cmd(struct file *f, int cmd, unsigned long arg)
 	int type, id;
 	switch (cmd) {
 	case F_GETOWN:
-		fown_get(f, &type, &id);
-		return type == F_OWNER_PGRP ? -id : id;
-	case F_SETOWN: {
-		int who = (int)arg;
-		if (who == INT32_MIN)
-			return -EINVAL;
-		return fown_set(f, who < 0 ? F_OWNER_PGRP : F_OWNER_PID, who < 0 ? -who : who);
-	}
+		return fown_getown(f);
+	case F_SETOWN:
+		return fown_setown(f, (int)arg);
 	case F_GETOWN_EX:
 		fown_get(f, &type, &id);
 		ex.type = type;

@@ -1,12 +1,13 @@
 /* sigio.c: signal-driven I/O: O_ASYNC (F_SETFL and FIOASYNC) on a
  * socketpair, a pipe, UDP and TCP sockets; the owner (F_SETOWN,
  * F_SETOWN_EX, F_GETOWN, F_GETOWN_EX: process, thread, process group, and
- * their errors); F_SETSIG's siginfo (si_code, si_fd, si_band) against the
+ * their errors; a socket's FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP); F_SETSIG's siginfo (si_code, si_fd, si_band) against the
  * plain SIGIO's; FIONBIO. Signals are blocked and taken with sigtimedwait. */
 #include "abi.h"
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -149,6 +150,20 @@ int main(int argc, char **argv)
 	SAY((fcntl(sv[1], F_GETFL) & O_ASYNC) != 0);
 	R(close(sv[0]));
 	take("the peer closes", 1000);
+	printf("-- socket owner ioctls\n");
+	int pid = getpid(), got = 0;
+	R(ioctl(sv[1], FIOSETOWN, &pid));
+	R(ioctl(sv[1], FIOGETOWN, &got));
+	SAY(got == getpid());
+	pid = -getpgrp();
+	R(ioctl(sv[1], SIOCSPGRP, &pid));
+	R(ioctl(sv[1], SIOCGPGRP, &got));
+	SAY(got == -getpgrp());
+	SAY(fcntl(sv[1], F_GETOWN) == -getpgrp());
+	pid = 2147483000;
+	R(ioctl(sv[1], FIOSETOWN, &pid));
+	R(ioctl(sv[1], FIOGETOWN, (void *)8));
+	R(ioctl(sv[1], SIOCSPGRP, (void *)8));
 	close(sv[1]);
 
 	printf("-- pipe\n");
@@ -172,6 +187,7 @@ int main(int argc, char **argv)
 	R(ioctl(p[0], FIOASYNC, (void *)8));
 	R(ioctl(p[0], FIOASYNC, &off));
 	R(ioctl(p[1], FIOASYNC, &off));
+	R(ioctl(p[0], FIOSETOWN, &on));
 	close(p[0]);
 	close(p[1]);
 
