@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/ioctl.h>
-#include <linux/sockios.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
