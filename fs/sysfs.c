@@ -48,5 +48,7 @@ static const struct pent devices_ents[] = {
 	{ "system", S_IFDIR | 0755, NULL, &system_pdir, NULL },
 };
 static struct pdir devices_pdir = { .ents = devices_ents, .n = ARRAY_SIZE(devices_ents) };
-static const struct pent sysfs_ents[] = { { "devices", S_IFDIR | 0755, NULL, &devices_pdir, NULL } };
+static const struct pent sysfs_ents[] = {
+	{ "devices", S_IFDIR | 0755, NULL, &devices_pdir, NULL },
+};
 struct pdir sysfs_pdir = { .ents = sysfs_ents, .n = ARRAY_SIZE(sysfs_ents) };

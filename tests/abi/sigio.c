@@ -1,8 +1,9 @@
 /* sigio.c: signal-driven I/O: O_ASYNC (F_SETFL and FIOASYNC) on a
  * socketpair, a pipe, UDP and TCP sockets; the owner (F_SETOWN,
  * F_SETOWN_EX, F_GETOWN, F_GETOWN_EX: process, thread, process group, and
- * their errors; a socket's FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP); F_SETSIG's siginfo (si_code, si_fd, si_band) against the
- * plain SIGIO's; FIONBIO. Signals are blocked and taken with sigtimedwait. */
+ * their errors; a socket's FIOSETOWN, SIOCSPGRP, FIOGETOWN, SIOCGPGRP);
+ * F_SETSIG's siginfo (si_code, si_fd, si_band) against the plain SIGIO's;
+ * FIONBIO. Signals are blocked and taken with sigtimedwait. */
 #include "abi.h"
 #include <netinet/in.h>
 #include <signal.h>

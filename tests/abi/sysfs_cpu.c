@@ -82,21 +82,25 @@ int main(int argc, char **argv)
 		bad += readnum(path) < 0;
 		snprintf(path, sizeof(path), "%s/cpu%d/topology/die_id", base, c);
 		bad += readnum(path) < 0;
-		static const char *lists[] = { "thread_siblings_list", "core_siblings_list",
-					       "core_cpus_list", "package_cpus_list", "die_cpus_list" };
+		static const char *lists[] = {
+			"thread_siblings_list", "core_siblings_list", "core_cpus_list",
+			"package_cpus_list", "die_cpus_list",
+		};
 		for (unsigned i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 			snprintf(path, sizeof(path), "%s/cpu%d/topology/%s", base, c, lists[i]);
-			if (abi_get(path, buf, sizeof(buf)) <= 0 || (sib = list_count(buf, &m)) < 1 ||
-			    m < c) {
+			if (abi_get(path, buf, sizeof(buf)) <= 0 ||
+			    (sib = list_count(buf, &m)) < 1 || m < c) {
 				printf("cpu%d %s: %s", c, lists[i], buf);
 				bad++;
 			}
 		}
-		static const char *masks[] = { "thread_siblings", "core_siblings", "core_cpus",
-					       "package_cpus", "die_cpus" };
+		static const char *masks[] = {
+			"thread_siblings", "core_siblings", "core_cpus", "package_cpus", "die_cpus",
+		};
 		for (unsigned i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
 			snprintf(path, sizeof(path), "%s/cpu%d/topology/%s", base, c, masks[i]);
-			if (abi_get(path, buf, sizeof(buf)) <= 0 || !strchr("0123456789abcdef", buf[0]))
+			if (abi_get(path, buf, sizeof(buf)) <= 0 ||
+			    !strchr("0123456789abcdef", buf[0]))
 				bad++;
 		}
 		snprintf(path, sizeof(path), "%s/cpu%d/online", base, c);

@@ -51,12 +51,13 @@ http {
 }
 EOF
 
+CONF=$D/conf/nginx.conf
 rm -f "$HTUX_TMP/ngx.status"
 # nginx is the image's program (its libraries come with it); the command
 # line after -- runs the driver instead, which starts it
 ( timeout -k 5 240 "$HTUX_BUILDDIR/htux" run --tcg --net -p "$P:8080" --add "$D" \
 	--add /etc/nginx/mime.types --add "$HTUX_TMP/nginx_driver" \
-	--append "-- $HTUX_TMP/nginx_driver /tmp/access.log $NGINX -e stderr -c $D/conf/nginx.conf" \
+	--append "-- $HTUX_TMP/nginx_driver /tmp/access.log $NGINX -e stderr -c $CONF" \
 	"$NGINX" </dev/null \
 	>"$HTUX_TMP/ngx.out" 2>"$HTUX_TMP/ngx.err"
   echo $? >"$HTUX_TMP/ngx.status.tmp" && mv "$HTUX_TMP/ngx.status.tmp" "$HTUX_TMP/ngx.status" ) &
