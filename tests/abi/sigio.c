@@ -9,10 +9,12 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <time.h>
 
 #define RT (SIGRTMIN + 1)
+#include <sched.h>
 
 static sigset_t set;
 
@@ -53,6 +55,21 @@ static void take(const char *what, int ms)
 		printf("]");
 	}
 	printf("%s\n", n ? "" : " none");
+}
+
+static pid_t worker_tid;
+static int worker_ready, worker_go;
+
+/* A thread that takes the signals meant for it alone. */
+static void *worker(void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&worker_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_SEQ_CST);
+	__atomic_store_n(&worker_ready, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(&worker_go, __ATOMIC_SEQ_CST))
+		sched_yield();
+	take("the owner thread", 2000);
+	return NULL;
 }
 
 static void setflag(int fd, int on)
@@ -141,6 +158,19 @@ int main(int argc, char **argv)
 	R(fcntl(sv[1], F_SETOWN, -getpgrp()));
 	R(write(sv[0], "h", 1));
 	take("owner: the group", 1000);
+	pthread_t th;
+	pthread_create(&th, NULL, worker, NULL);
+	while (!__atomic_load_n(&worker_ready, __ATOMIC_SEQ_CST))
+		sched_yield();
+	struct f_owner_ex tex = { F_OWNER_TID, worker_tid };
+	R(fcntl(sv[1], F_SETOWN_EX, &tex));
+	R(fcntl(sv[1], F_SETSIG, RT));
+	R(write(sv[0], "t", 1));
+	take("owner: another thread (the caller)", 50);
+	__atomic_store_n(&worker_go, 1, __ATOMIC_SEQ_CST);
+	pthread_join(th, NULL);
+	R(fcntl(sv[1], F_SETSIG, 0));
+	R(fcntl(sv[1], F_GETOWN));
 	R(ioctl(sv[1], FIOASYNC, &off));
 	SAY((fcntl(sv[1], F_GETFL) & O_ASYNC) != 0);
 	R(write(sv[0], "i", 1));

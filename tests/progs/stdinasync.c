@@ -1,6 +1,7 @@
 /* stdinasync.c: signal-driven standard input: F_SETOWN and FIOASYNC on
  * fd 0 (the console under htux, a pipe natively), SIGIO blocked and
  * taken with sigtimedwait when the input arrives, then the input read.
+ * It prints "ready" once O_ASYNC is on: the caller sends input after it.
  * Input already there before O_ASYNC was on: exits 77 (the caller was
  * too quick to tell). */
 #include <signal.h>
@@ -26,6 +27,8 @@ int main(void)
 	}
 	if (ioctl(0, FIONREAD, &n) == 0 && n > 0)
 		return 77;
+	printf("ready\n");
+	fflush(stdout);
 	int s = sigtimedwait(&set, &si, &ts);
 	printf("signal: %s, si_code %s\n", s == SIGIO ? "SIGIO" : "none",
 	       si.si_code == SI_KERNEL ? "SI_KERNEL" : "other");
