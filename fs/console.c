@@ -30,6 +30,11 @@ static struct termios tio = {
 static struct winsize winsz = { .ws_row = 24, .ws_col = 80 };
 static int fg_pgrp = -1;      /* -1: the program's pid */
 
+int console_fg_pgrp(void)
+{
+	return fg_pgrp >= 0 ? fg_pgrp : current ? current->pid : 1;
+}
+
 /* Bytes read from the UART and not yet given to the program. */
 #define IBUF 4096
 static uint8_t ibuf[IBUF];
@@ -183,7 +188,7 @@ static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
 		return 0;
 	}
 	case TIOCGPGRP:
-		v = fg_pgrp >= 0 ? fg_pgrp : current ? current->pid : 1;
+		v = console_fg_pgrp();
 		return copy_to_user(p, &v, sizeof(v));
 	case TIOCSPGRP:
 		if (copy_from_user(&v, p, sizeof(v)))
@@ -236,5 +241,5 @@ const struct file_ops console_fops = {
 	.poll = con_poll,
 	.open = con_open,
 	.release = con_release,
-	.flags = FOP_STREAM | FOP_POLLSRC,
+	.flags = FOP_STREAM | FOP_POLLSRC | FOP_FASYNC | FOP_TTY_OWNER,
 };

@@ -3,6 +3,7 @@
  * close-on-exec bits; grown as descriptors are used, up to RLIMIT_NOFILE
  * and FD_MAX); a new process's table and cwd/umask. */
 #include "fs/vfs.h"
+#include "fs/poll.h"
 #include "kernel/proc.h"
 #include <linux/resource.h>
 
@@ -65,6 +66,8 @@ void file_put(struct file *f)
 		return;
 	flock_release(f);
 	reclock_file_gone(f);
+	fasync_file_gone(f);
+	dnotify_file_gone(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (counts_write(f))
@@ -184,8 +187,10 @@ int fd_install(int fd, struct file *f, bool cloexec)
 	struct file *old = t->files[fd];
 	t->files[fd] = f;
 	t->cloexec[fd] = cloexec;
-	if (old)
+	if (old) {
 		reclock_close(current, old->ino);
+		dnotify_close(old, t);
+	}
 	file_put(old);
 	return fd;
 }
@@ -199,6 +204,7 @@ int fd_close(int fd)
 	t->files[fd] = NULL;
 	t->cloexec[fd] = 0;
 	reclock_close(current, f->ino);
+	dnotify_close(f, t);
 	file_put(f);
 	return 0;
 }
@@ -328,6 +334,7 @@ void fs_proc_exit(struct proc *p)
 			if (t->files[fd]) {
 				struct file *f = t->files[fd];
 				t->files[fd] = NULL;
+				dnotify_close(f, t);
 				file_put(f);
 			}
 		kfree(t->files);

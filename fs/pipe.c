@@ -140,6 +140,8 @@ static ssize_t pipe_read(struct file *f, void *buf, size_t n, uint64_t off, bool
 	if (done && was_full) {
 		waitq_wake_all(&p->wq);
 		poll_notify(&p->src, POLL_KEY_OUT);
+	} else if (p->src.async && err != -EINTR) {
+		fasync_notify(&p->src, POLL_KEY_OUT);   /* Linux signals writers after every read */
 	}
 	return done ? (ssize_t)done : err;
 }
@@ -309,7 +311,7 @@ static const struct file_ops pipe_fops = {
 	.ioctl = pipe_ioctl,
 	.poll = pipe_poll,
 	.release = pipe_release,
-	.flags = FOP_STREAM | FOP_POLLSRC,
+	.flags = FOP_STREAM | FOP_POLLSRC | FOP_FASYNC,
 };
 
 static struct file *pipe_end(struct pipe *p, unsigned flags)
@@ -435,7 +437,7 @@ const struct file_ops fifo_fops = {
 	.poll = pipe_poll,
 	.open = fifo_open,
 	.release = fifo_release,
-	.flags = FOP_STREAM | FOP_POLLSRC,
+	.flags = FOP_STREAM | FOP_POLLSRC | FOP_FASYNC,
 };
 
 /* ---- the pipe API of fcntl and splice */

@@ -17,6 +17,8 @@ void poll_notify(struct pollsrc *src, unsigned key)
 		if (key & POLL_KEY_OUT)
 			src->out_seq++;
 		epoll_wakeup(src, key);
+		if (src->async)
+			fasync_notify(src, key);
 	}
 	generation++;
 	waitq_wake_all(&poll_wq);

@@ -19,12 +19,19 @@
 /* file_ops.flags: f->priv starts with a struct pollsrc (or is NULL), and
  * the file's release operation calls poll_release(f). */
 #define FOP_POLLSRC 0x80000000u
+/* file_ops.flags of FOP_POLLSRC files: O_ASYNC signals work (fs/fasync.c);
+ * FOP_TTY_OWNER: turning it on makes the console's foreground group the
+ * owner, as a terminal does. */
+#define FOP_FASYNC    0x40000000u
+#define FOP_TTY_OWNER 0x20000000u
 
 /* Wake-ups of one object, counted by key. */
 struct pollsrc {
 	uint64_t in_seq;    /* data arrived: EPOLLIN | EPOLLRDNORM */
 	uint64_t out_seq;   /* room appeared: EPOLLOUT | EPOLLWRNORM */
 	uint64_t all_seq;   /* anything else (hang-up, ...): every watcher */
+	struct fasync *async;   /* its files with O_ASYNC (fs/fasync.c) */
+	bool async_nospace;     /* a socket send found no room: signal POLL_OUT */
 };
 
 #define POLL_KEY_IN  (EPOLLIN | EPOLLRDNORM)
@@ -41,6 +48,26 @@ extern struct waitq poll_wq;
 void poll_notify(struct pollsrc *src, unsigned key);
 /* Counts every poll_notify: the wake-up counter of files without a pollsrc. */
 uint64_t poll_generation(void);
+/* fs/fasync.c: O_ASYNC on or off for f (fd: the descriptor used, si_fd):
+ * 0, -ENOTTY (f cannot signal), -ENOMEM. fasync_supported: whether it can. */
+int fasync_set(struct file *f, int fd, bool on);
+bool fasync_supported(struct file *f);
+/* Signals f's owner about fd as an O_ASYNC object would with reason
+ * (POLL_IN, POLL_MSG, ...): F_SETSIG's signal, or plain SIGIO. */
+void fasync_send(struct file *f, int fd, int reason);
+/* f's last reference is gone: its registration goes. */
+void fasync_file_gone(struct file *f);
+/* src had a wake-up of kind key: signals the owners of its O_ASYNC files. */
+void fasync_notify(struct pollsrc *src, unsigned key);
+/* F_SETOWN_EX's work (type F_OWNER_*; id 0: none): 0, -EINVAL, -ESRCH;
+ * fown_get reports the owner (id 0 when gone). */
+int fown_set(struct file *f, int type, int id);
+void fown_get(struct file *f, int *type, int *id);
+/* F_SETOWN's and F_GETOWN's forms: a pid, or minus a process group. */
+int fown_setown(struct file *f, int who);
+int fown_getown(struct file *f);
+/* Makes (type, id) f's owner, unchecked, with the caller's ids. */
+void fown_take(struct file *f, int type, int id);
 /* f's readiness now, EPOLL* bits. */
 unsigned file_poll(struct file *f);
 /* f's wake-up counters, or NULL when it has none. */

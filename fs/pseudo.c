@@ -3,7 +3,7 @@
  * (self, one /proc/<pid>/{exe,cwd,root,fd/N,task/<tid>,cmdline,environ,
  * comm,maps,stat,status,auxv} per process, meminfo, cpuinfo, stat, uptime,
  * /proc/sys/..., /proc/net/snmp)
- * and /sys/devices/system/cpu. A generated file is one function that
+ * and /sys (its tree: fs/sysfs.c). A generated file is one function that
  * appends its contents to a struct sbuf (fs/pseudo.h; the figures are made
  * in fs/procinfo.c, the network's in net/snmp.c) plus one line in a table
  * below. */
@@ -149,25 +149,6 @@ static const struct { const char *name, *target; } dev_links[] = {
 
 /* One static entry: a generated file or symlink (gen makes its contents
  * or target), or a directory (dir describes its entries). */
-struct pdir;
-struct pent {
-	const char *name;
-	unsigned mode;
-	void (*gen)(struct sbuf *sb);
-	struct pdir *dir;
-	void (*pgen)(struct sbuf *sb, struct proc *p);   /* /proc/<pid>: of that process */
-};
-
-/* A /proc directory: static entries plus, optionally, generated ones
- * (their positions follow the static entries). */
-struct pdir {
-	const struct pent *ents;
-	size_t n;
-	struct inode **inodes;                 /* made at init, one per entry */
-	int (*lookup_more)(struct inode *dir, const char *name, size_t len, struct inode **out);
-	int (*readdir_more)(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
-};
-
 static struct inode *proc_root;
 
 static void gen_self(struct sbuf *sb) { sb_printf(sb, "%d", current ? current->pid : 1); }
@@ -304,20 +285,6 @@ static const struct pent root_ents[] = {
 };
 static struct pdir root_pdir = { .ents = root_ents, .n = ARRAY_SIZE(root_ents),
 				 .lookup_more = root_lookup, .readdir_more = root_readdir };
-
-/* /sys: the CPUs there are */
-static const struct pent cpu_ents[] = {
-	{ "online",   S_IFREG | 0444, gen_cpu_list, NULL, NULL },
-	{ "possible", S_IFREG | 0444, gen_cpu_list, NULL, NULL },
-	{ "present",  S_IFREG | 0444, gen_cpu_list, NULL, NULL },
-};
-static struct pdir cpu_pdir = { .ents = cpu_ents, .n = ARRAY_SIZE(cpu_ents) };
-static const struct pent system_ents[] = { { "cpu", S_IFDIR | 0755, NULL, &cpu_pdir, NULL } };
-static struct pdir system_pdir = { .ents = system_ents, .n = ARRAY_SIZE(system_ents) };
-static const struct pent devices_ents[] = { { "system", S_IFDIR | 0755, NULL, &system_pdir, NULL } };
-static struct pdir devices_pdir = { .ents = devices_ents, .n = ARRAY_SIZE(devices_ents) };
-static const struct pent sysfs_ents[] = { { "devices", S_IFDIR | 0755, NULL, &devices_pdir, NULL } };
-static struct pdir sysfs_pdir = { .ents = sysfs_ents, .n = ARRAY_SIZE(sysfs_ents) };
 
 static const struct inode_ops proc_iops;
 static const struct file_ops proc_gen_fops;

@@ -1,10 +1,11 @@
 /* pseudo.h: what the generated files of /proc and /sys share: a growing
- * text buffer, and the generators that live outside fs/pseudo.c
- * (fs/procinfo.c: the system's and the process's figures). */
+ * text buffer, the generators that live outside fs/pseudo.c
+ * (fs/procinfo.c: the system's and the process's figures), and the
+ * static directory tables (fs/sysfs.c holds /sys's). */
 #ifndef HTUX_PSEUDO_H
 #define HTUX_PSEUDO_H
 
-#include "kernel/kernel.h"
+#include "fs/vfs.h"
 
 struct proc;
 
@@ -40,5 +41,28 @@ void gen_sys_threads_max(struct sbuf *sb);
 void gen_sys_ngroups_max(struct sbuf *sb);
 void gen_sys_overcommit(struct sbuf *sb);
 void gen_cpu_list(struct sbuf *sb);
+
+/* A directory of /proc or /sys: static entries (a generated file, a
+ * directory, or a /proc/<pid> file) plus, optionally, generated ones
+ * (their positions follow the static entries). */
+struct pdir;
+struct pent {
+	const char *name;
+	unsigned mode;
+	void (*gen)(struct sbuf *sb);
+	struct pdir *dir;
+	void (*pgen)(struct sbuf *sb, struct proc *p);   /* /proc/<pid>: of that process */
+};
+
+struct pdir {
+	const struct pent *ents;
+	size_t n;
+	struct inode **inodes;                 /* made at init, one per entry */
+	int (*lookup_more)(struct inode *dir, const char *name, size_t len, struct inode **out);
+	int (*readdir_more)(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+};
+
+/* fs/sysfs.c: the tree of /sys. */
+extern struct pdir sysfs_pdir;
 
 #endif

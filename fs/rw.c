@@ -83,6 +83,8 @@ ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned h
 	r = f->ops->read(f, buf, n, off, how & FILE_IO_USER);
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
+	if (r > 0)
+		dnotify_inode(f->ino, DN_ACCESS);
 	file_put(f);
 	return r;
 }
@@ -112,6 +114,8 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 	r = f->ops->write(f, buf, n, off, how & FILE_IO_USER);
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
+	if (r > 0)
+		dnotify_inode(f->ino, DN_MODIFY);
 	file_put(f);
 	return r;
 }

@@ -410,8 +410,10 @@ static int open_create(struct inode *base, const char *path, int flags, unsigned
 		else
 			e = nd.dir->ops->create(nd.dir, nd.last, nd.len,
 						S_IFREG | (mode & ~cur_umask() & 07777), NULL, out);
-		if (!e)
+		if (!e) {
 			*created = true;
+			dnotify_dir(nd.dir, DN_CREATE);
+		}
 		inode_put(nd.dir);
 		return e;
 	}
@@ -544,6 +546,8 @@ static int create_new(struct nameidata *nd, unsigned mode, const char *target, b
 		else if ((e = nd->dir->ops->create(nd->dir, nd->last, nd->len, mode, target, &ino)) == 0)
 			inode_put(ino);
 	}
+	if (!e)
+		dnotify_dir(nd->dir, DN_CREATE);
 	inode_put(nd->dir);
 	return e;
 }
@@ -599,6 +603,8 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir)
 	}
 	if (!e)
 		e = nd.dir->ops->unlink ? nd.dir->ops->unlink(nd.dir, nd.last, nd.len, victim) : -EPERM;
+	if (!e)
+		dnotify_dir(nd.dir, DN_DELETE);
 	inode_put(victim);
 	inode_put(nd.dir);
 	return e;
@@ -651,6 +657,8 @@ int vfs_linkat(int ofd, const char *opath, int nfd, const char *npath, int flags
 		e = -EPERM;
 	else
 		e = nd.dir->ops->link(nd.dir, nd.last, nd.len, ino);
+	if (!e)
+		dnotify_dir(nd.dir, DN_CREATE);
 	inode_put(nd.dir);
 	inode_put(ino);
 	return e;
@@ -668,6 +676,8 @@ int vfs_mknodat(int dirfd, const char *path, unsigned mode, uint64_t rdev)
 		e = -EPERM;
 	else if ((e = nd.dir->ops->mknod(nd.dir, nd.last, nd.len, mode, rdev, &ino)) == 0)
 		inode_put(ino);
+	if (!e)
+		dnotify_dir(nd.dir, DN_CREATE);
 	inode_put(nd.dir);
 	return e;
 }
@@ -731,6 +741,10 @@ int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsign
 		goto out;
 	if (flags & RENAME_EXCHANGE) {
 		e = exchange(&on, node, &nn, victim);
+		if (!e) {
+			dnotify_move(on.dir, nn.dir);
+			dnotify_move(nn.dir, on.dir);
+		}
 		goto out;
 	}
 	if (victim) {
@@ -756,6 +770,8 @@ int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsign
 		e = -EXDEV;
 	else
 		e = on.dir->ops->rename(on.dir, on.last, on.len, node, nn.dir, nn.last, nn.len, victim);
+	if (!e)
+		dnotify_move(on.dir, nn.dir);
 out:
 	inode_put(victim);
 	inode_put(node);
@@ -790,6 +806,7 @@ int vfs_chown(struct inode *ino, int uid, int gid)
 			ino->mode &= ~(unsigned)S_ISGID;
 	}
 	ino->ctime = fs_now();
+	dnotify_inode(ino, DN_ATTRIB);
 	return 0;
 }
 
@@ -803,14 +820,20 @@ int vfs_truncate(struct inode *ino, uint64_t len)
 		return -ETXTBSY;   /* a running program's file */
 	if (!ino->ops || !ino->ops->truncate)
 		return -EPERM;
-	return ino->ops->truncate(ino, len);
+	int e = ino->ops->truncate(ino, len);
+	if (!e)
+		dnotify_inode(ino, DN_MODIFY);
+	return e;
 }
 
 int vfs_chmod(struct inode *ino, unsigned mode)
 {
 	if (!ino->ops || !ino->ops->chmod)
 		return -EPERM;
-	return ino->ops->chmod(ino, mode & 07777);
+	int e = ino->ops->chmod(ino, mode & 07777);
+	if (!e)
+		dnotify_inode(ino, DN_ATTRIB);
+	return e;
 }
 
 int vfs_chdir(struct inode *dir)

@@ -123,6 +123,13 @@ struct file {
 	struct inode *ino;
 	const struct file_ops *ops;
 	void *priv;
+	/* Signal-driven I/O (fs/fasync.c): the owner (F_SETOWN: F_OWNER_*
+	 * type and id, 0: none), the ids of whoever set it (they must match
+	 * the target's to signal it), and the signal (F_SETSIG, 0: SIGIO). */
+	int owner_id;
+	int owner_uid, owner_euid;
+	uint8_t owner_type;
+	uint8_t sigio_sig;
 };
 
 struct fd_table;              /* fs/fd.c */
@@ -217,8 +224,20 @@ int file_rw_ok(struct file *f, bool wr);     /* 0, -EBADF (access mode), -EINVAL
 int inode_deny_write(struct inode *ino);
 void inode_allow_write(struct inode *ino);
 
+/* ---- directory notification (fs/dnotify.c): fcntl(F_NOTIFY) on f (fd:
+ * si_fd); a change ev (DN_*) of the entries of dir; of ino itself (its
+ * watches if a directory, and its parent's); f closed through table t's
+ * descriptor (t's watches on f end); f's last reference gone. */
+long dnotify_fcntl(struct file *f, int fd, unsigned long arg);
+void dnotify_dir(struct inode *dir, unsigned ev);
+void dnotify_inode(struct inode *ino, unsigned ev);
+void dnotify_move(struct inode *odir, struct inode *ndir);   /* a rename */
+void dnotify_close(struct file *f, struct fd_table *t);
+void dnotify_file_gone(struct file *f);
+
 /* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, fs/xattr.c) */
 extern const struct file_ops console_fops;
+int console_fg_pgrp(void);                   /* the console's foreground group (TIOCGPGRP) */
 extern const struct file_ops fifo_fops;      /* named pipes (FIFO inodes) */
 void xattr_drop(struct inode *ino);          /* frees ino's extended attributes */
 void flock_release(struct file *f);          /* f's last close: drops its flock (fs/flock.c) */

@@ -132,6 +132,12 @@ void sock_wake(struct sock *s, unsigned key)
 	poll_notify(&s->src, key);
 }
 
+void sock_sent(struct sock *s, ssize_t r)
+{
+	if (r == -EAGAIN)
+		s->src.async_nospace = true;   /* room appearing now signals O_ASYNC owners */
+}
+
 void sock_sigpipe(int flags)
 {
 	if (!(flags & MSG_NOSIGNAL))
@@ -157,6 +163,7 @@ static ssize_t sock_write(struct file *f, const void *buf, size_t n, uint64_t of
 	struct sock_msg m = { 0 };
 	ssize_t r = s->ops->send(s, buf, n, user, NULL, 0, &m, f->flags & O_NONBLOCK);
 	net_poll();
+	sock_sent(s, r);
 	return r;
 }
 
@@ -173,6 +180,16 @@ static long sock_ioctl(struct file *f, unsigned long req, unsigned long arg)
 		if (v < 0)
 			return v;
 		return copy_to_user((void *)arg, &v, sizeof(v));
+	}
+	if (req == FIOSETOWN || req == SIOCSPGRP) {   /* F_SETOWN's work */
+		int pid;
+		if (copy_from_user(&pid, (void *)arg, sizeof(pid)))
+			return -EFAULT;
+		return fown_setown(f, pid);
+	}
+	if (req == FIOGETOWN || req == SIOCGPGRP) {
+		int pid = fown_getown(f);
+		return copy_to_user((void *)arg, &pid, sizeof(pid));
 	}
 	return -ENOTTY;
 }
@@ -192,7 +209,7 @@ static const struct file_ops sock_fops = {
 	.poll = sock_poll,
 	.ioctl = sock_ioctl,
 	.release = sock_release,
-	.flags = FOP_STREAM | FOP_POLLSRC,
+	.flags = FOP_STREAM | FOP_POLLSRC | FOP_FASYNC,
 };
 
 /* ---- socket, socketpair */
@@ -436,6 +453,7 @@ static long do_sendto(struct sock *s, const void *buf, size_t n, int flags, cons
 	ssize_t r = s->ops->send(s, buf, MIN(n, (size_t)0x7ffff000), true, uaddr ? a : NULL,
 				 uaddr ? (unsigned)alen : 0, &m, sock_nonblocking(s, flags));
 	net_poll();
+	sock_sent(s, r);
 	return r;
 }
 

@@ -116,6 +116,9 @@ long sock_sendmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags);
 long sock_recvmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout);
 long sock_setsockopt(struct sock *s, int level, int name, const void *uval, int ulen);
 long sock_getsockopt(struct sock *s, int level, int name, void *uval, int *ulen);
+/* A send on s returned r: one that found no room (-EAGAIN) makes the next
+ * POLL_KEY_OUT wake-up signal s's O_ASYNC owners (fs/fasync.c). */
+void sock_sent(struct sock *s, ssize_t r);
 /* SIGPIPE for a send on a closed stream, unless MSG_NOSIGNAL. */
 void sock_sigpipe(int flags);
 

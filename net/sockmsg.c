@@ -172,6 +172,7 @@ long sock_sendmsg(struct sock *s, const struct k_msghdr *uh, int flags)
 	drop_files(&m);
 	kfree(v);
 	net_poll();
+	sock_sent(s, r);
 	return r;
 }
 

@@ -6,6 +6,7 @@
 #include "kernel/proc.h"
 #include "fs/vfs.h"
 #include "fs/pipe.h"
+#include "fs/poll.h"
 #include <linux/uio.h>
 #include <linux/fadvise.h>
 #include <asm/ioctls.h>
@@ -143,6 +144,35 @@ static long lock_cmd(struct file *f, int cmd, unsigned long arg)
 	return e;
 }
 
+/* Signal-driven I/O's owner and signal (fs/fasync.c). */
+static long owner_cmd(struct file *f, int cmd, unsigned long arg)
+{
+	struct f_owner_ex ex;
+	int type, id;
+	switch (cmd) {
+	case F_GETOWN:
+		return fown_getown(f);
+	case F_SETOWN:
+		return fown_setown(f, (int)arg);
+	case F_GETOWN_EX:
+		fown_get(f, &type, &id);
+		ex.type = type;
+		ex.pid = id;
+		return copy_to_user((void *)arg, &ex, sizeof(ex));
+	case F_SETOWN_EX:
+		if (copy_from_user(&ex, (void *)arg, sizeof(ex)))
+			return -EFAULT;
+		return fown_set(f, ex.type, ex.pid);
+	case F_GETSIG:
+		return f->sigio_sig;
+	default:   /* F_SETSIG */
+		if ((unsigned)arg > 64)     /* Linux takes the int */
+			return -EINVAL;
+		f->sigio_sig = (uint8_t)arg;
+		return 0;
+	}
+}
+
 long sys_fcntl(int fd, int cmd, unsigned long arg)
 {
 	struct file *f = fd_get(fd);
@@ -163,6 +193,13 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 	case F_SETFL:
 		if (f->flags & O_PATH)
 			return -EBADF;
+		if (!fasync_supported(f))
+			arg &= ~(unsigned long)FASYNC;   /* Linux 6.x: no O_ASYNC without fasync */
+		if ((arg ^ f->flags) & FASYNC) {
+			long e = fasync_set(f, fd, arg & FASYNC);
+			if (e)
+				return e;
+		}
 		f->flags = (f->flags & ~(unsigned)SETFL_MASK) | ((unsigned)arg & SETFL_MASK);
 		return 0;
 	case F_GETLK:
@@ -179,10 +216,19 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 		if (!file_is_pipe(f))
 			return -EBADF;
 		return pipe_fcntl(f, cmd, arg);
+	case F_NOTIFY:
+		if (f->flags & O_PATH)
+			return -EBADF;
+		return dnotify_fcntl(f, fd, arg);
 	case F_GETOWN:
-		return 0;
 	case F_SETOWN:
-		return 0;
+	case F_GETOWN_EX:
+	case F_SETOWN_EX:
+	case F_GETSIG:
+	case F_SETSIG:
+		if (f->flags & O_PATH)
+			return -EBADF;
+		return owner_cmd(f, cmd, arg);
 	default:
 		return -EINVAL;
 	}
@@ -212,6 +258,12 @@ long sys_ioctl(int fd, unsigned long req, unsigned long arg)
 		else
 			f->flags &= ~(unsigned)O_NONBLOCK;
 		return 0;
+	}
+	case FIOASYNC: {
+		int on;
+		if (copy_from_user(&on, (void *)arg, sizeof(on)))
+			return -EFAULT;
+		return fasync_set(f, fd, on != 0);
 	}
 	case FIONREAD:
 		if (S_ISREG(f->ino->mode)) {

@@ -377,6 +377,9 @@ static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_t
 	if (!momit)
 		ino->mtime = mt;
 	ino->ctime = now;
+	/* Linux's fsnotify_change: both times ATTRIB, one ACCESS or MODIFY */
+	if (!aomit || !momit)
+		dnotify_inode(ino, !aomit && !momit ? DN_ATTRIB : !aomit ? DN_ACCESS : DN_MODIFY);
 	inode_put(ino);
 	return 0;
 }

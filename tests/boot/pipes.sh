@@ -7,7 +7,7 @@
 require_qemu
 require_cc musl
 require_cc glibc
-plan 25
+plan 26
 
 # same_as_host DESCRIPTION PROG ARGS...: htux's stdout and status equal the
 # program's own run natively on this host.
@@ -72,6 +72,30 @@ HTUX_STATUS=$(cat "$HTUX_TMP/status")
 HTUX_STDOUT=$(cat "$HTUX_TMP/stdout")
 HTUX_STDERR=$(cat "$HTUX_TMP/stderr")
 check_output_status "stdin that comes late: poll and read wait for it" "$_want" 0
+# O_ASYNC on the console: SIGIO when input arrives, sent once the program
+# says it is ready (through a FIFO held open meanwhile); natively (stdin a
+# pipe) it prints the same
+build_static stdinasync progs/stdinasync.c musl || bail_out "cannot build stdinasync"
+_want=$(printf 'ready\nsignal: SIGIO, si_code SI_KERNEL\nread: late')
+rm -f "$HTUX_TMP/in.fifo"
+mkfifo "$HTUX_TMP/in.fifo"
+timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} \
+	"$HTUX_TMP/stdinasync" < "$HTUX_TMP/in.fifo" > "$HTUX_TMP/stdout" 2> "$HTUX_TMP/stderr" &
+_pid=$!
+exec 3> "$HTUX_TMP/in.fifo"
+for _i in $(seq 600); do
+	grep -q '^ready' "$HTUX_TMP/stdout" 2>/dev/null && break
+	kill -0 $_pid 2>/dev/null || break
+	sleep 0.1
+done
+printf 'late\n' >&3
+exec 3>&-
+wait $_pid
+HTUX_STATUS=$?
+HTUX_STDOUT=$(cat "$HTUX_TMP/stdout")
+HTUX_STDERR=$(cat "$HTUX_TMP/stderr")
+check_output_status "FIOASYNC on the console: SIGIO when input arrives" "$_want" 0
+
 # "times": the shell's user and system time, then its children's on the
 # second line: "0m0.230s 0m0.200s"
 _cpu=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
