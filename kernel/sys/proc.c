@@ -179,18 +179,18 @@ long sys_setrlimit(int resource, const struct rlimit *rl)
 	return 0;
 }
 
+/* One CPU, number 0: every thread's mask is {0}. pid names any thread
+ * (a thread id, as Linux), 0 the caller. Like Linux, only the kernel's
+ * mask size (one long) is written and returned. */
 long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask)
 {
-	if (pid != 0 && pid != current->pid)
+	if (pid < 0 || (pid != 0 && pid != current->pid && !thread_find(pid)))
 		return -ESRCH;
 	if (len < sizeof(unsigned long) || (len & (sizeof(unsigned long) - 1)))
 		return -EINVAL;
-	unsigned long one = 1;   /* one CPU */
-	for (size_t i = 0; i < len; i += sizeof(one)) {
-		if (copy_to_user((char *)mask + i, &one, sizeof(one)))
-			return -EFAULT;
-		one = 0;
-	}
+	unsigned long one = 1;
+	if (copy_to_user(mask, &one, sizeof(one)))
+		return -EFAULT;
 	return sizeof(unsigned long);
 }
 
