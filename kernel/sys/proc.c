@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
+#include "kernel/cputime.h"
 #include "kernel/vm.h"
 #include "kernel/pmem.h"
 #include "fs/vfs.h"
@@ -197,15 +198,16 @@ long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask)
 
 long sys_getrusage(int who, struct rusage *ru)
 {
-	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
-		return -EINVAL;
 	struct rusage r;
-	memset(&r, 0, sizeof(r));
-	if (who != RUSAGE_CHILDREN) {
-		uint64_t ns = time_ns() - current->start_ns;
-		r.ru_utime.tv_sec = ns / 1000000000;
-		r.ru_utime.tv_usec = (ns % 1000000000) / 1000;
+	if (who == RUSAGE_SELF)
+		cputime_rusage(&r, cputime_proc(current));
+	else if (who == RUSAGE_THREAD)
+		cputime_rusage(&r, cputime_thread(cur_thread));
+	else if (who == RUSAGE_CHILDREN)
+		cputime_rusage(&r, cputime_children(current));
+	else
+		return -EINVAL;
+	if (who != RUSAGE_CHILDREN)
 		r.ru_maxrss = current->mm->mapped_pages * (PAGE_SIZE / 1024);
-	}
 	return copy_to_user(ru, &r, sizeof(r));
 }
