@@ -6,7 +6,8 @@
 # threads, ConcurrentHashMap, String.format, file I/O, a caught
 # NullPointerException (interpreted and JIT-compiled: a SIGSEGV the JVM
 # handles), StackOverflowError in the main thread and in a small-stack
-# thread (the JVM's guard pages), System.exit(3); a
+# thread (the JVM's guard pages), a busy loop's CPU time through
+# ThreadMXBean and ProcessHandle, System.exit(3); a
 # com.sun.net.httpserver.HttpServer answering curl through htux run -p.
 # The JVM runs with C1 only and the serial GC (quicker under TCG).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
@@ -14,7 +15,7 @@ require_qemu
 JHOME=/usr/lib/jvm/java-17-openjdk-amd64
 [ -x "$JHOME/bin/java" ] && [ -x "$JHOME/bin/javac" ] ||
 	skip_all "OpenJDK 17 not installed (Debian package openjdk-17-jdk-headless)"
-plan 10
+plan 11
 
 JOPTS="-Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 SRC=$HTUX_SRCDIR/tests/progs/java
@@ -83,6 +84,7 @@ line_ok "NullPointerException caught (interpreter, then JIT-compiled code)" \
 	'caught NullPointerException in compiled'
 line_ok "StackOverflowError caught in main and in a 256 KiB thread" \
 	'StackOverflowError in a thread deep true'
+line_ok "CPU time as the JVM reads it (ThreadMXBean, ProcessHandle)" '^thread CPU time'
 check_output_status "output as on the host, System.exit(3) ($secs s)" "$want" "$want_st"
 
 # ---- com.sun.net.httpserver through a forwarded port

@@ -2,7 +2,10 @@
  * String.format, file I/O in args[0], a NullPointerException (in the
  * interpreter and in JIT-compiled code, where the JVM takes it as a
  * SIGSEGV), a StackOverflowError (in the main thread and in a thread with a
- * small stack: the JVM's guard pages) and System.exit(3). */
+ * small stack: the JVM's guard pages), the CPU time of a busy loop as the
+ * JVM reads it (its thread's CPU clock, the process's /proc/self/stat) and
+ * System.exit(3). */
+import java.lang.management.*;
 import java.nio.file.*;
 import java.util.*;
 import java.util.concurrent.*;
@@ -79,6 +82,15 @@ public class Work {
 		deep.start();
 		deep.join();
 		System.out.println(res[0]);
+		/* 100 ms of this thread's CPU time: no more than the wall time */
+		ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+		long w0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime(), c1;
+		while ((c1 = mx.getCurrentThreadCpuTime()) - c0 < 100_000_000L)
+			;
+		long wall = System.nanoTime() - w0;
+		long proc = ProcessHandle.current().info().totalCpuDuration().get().toMillis();
+		System.out.println("thread CPU time: 100 ms busy within " + (c1 - c0 <= wall) +
+			", process CPU time at least that " + (proc >= 100));
 		System.exit(3);
 	}
 }
