@@ -9,6 +9,7 @@
 #include "kernel/pmem.h"
 #include "kernel/vm.h"
 #include "kernel/sched.h"
+#include "kernel/cputime.h"
 #include "kernel/signal.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
@@ -332,7 +333,9 @@ static void sig_dispositions(struct proc *p, uint64_t *ign, uint64_t *cgt)
 	}
 }
 
-void gen_task_stat(struct sbuf *sb, struct proc *p, int tid)
+/* /proc/<pid>/stat (whole: the process's CPU time) and
+ * /proc/<pid>/task/<tid>/stat (the thread's). */
+static void task_stat(struct sbuf *sb, struct proc *p, int tid, bool whole)
 {
 	struct memfig m;
 	char comm[16];
@@ -342,16 +345,18 @@ void gen_task_stat(struct sbuf *sb, struct proc *p, int tid)
 	struct thread *t = thread_find(tid);
 	if (t && t->proc != p)
 		t = NULL;
-	uint64_t run = (time_ns() - p->start_ns) / NS_PER_TICK;
+	struct cputime cpu = whole || !t ? cputime_proc(p) : cputime_thread(t);
+	struct cputime kids = cputime_children(p);
 	uint64_t sigpnd = p->sigpending | (t ? t->sigpending : 0);
 	uint64_t blocked = t ? t->sigmask : 0, ign, cgt;
 	sig_dispositions(p, &ign, &cgt);
 	struct mm *mm = p->mm;
-	sb_printf(sb, "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu 0 0 0 %d %d %d 0 %lu %lu %lu "
+	sb_printf(sb, "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu %d %d %d 0 %lu %lu %lu "
 		  "18446744073709551615 0 0 %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 %d %d 0 0 0 0 0 %lu %lu "
 		  "0 0 0 0 0\n",
 		  tid, comm, thread_state(p, tid), p->parent ? p->parent->pid : 0,
-		  p->pgid, p->sid, (unsigned long)run,
+		  p->pgid, p->sid, cputime_ticks(cpu.user), cputime_ticks(cpu.sys),
+		  cputime_ticks(kids.user), cputime_ticks(kids.sys),
 		  policy == 1 || policy == 2 ? -1 - prio : 20 + nice, nice,
 		  nthreads(p), (unsigned long)(p->start_ns / NS_PER_TICK),
 		  (unsigned long)m.size, (unsigned long)(m.rss_anon + m.rss_file),
@@ -360,7 +365,8 @@ void gen_task_stat(struct sbuf *sb, struct proc *p, int tid)
 		  (unsigned long)(mm ? mm->brk_start : 0), (unsigned long)(mm ? mm->brk : 0));
 }
 
-void gen_pid_stat(struct sbuf *sb, struct proc *p) { gen_task_stat(sb, p, p->pid); }
+void gen_task_stat(struct sbuf *sb, struct proc *p, int tid) { task_stat(sb, p, tid, false); }
+void gen_pid_stat(struct sbuf *sb, struct proc *p) { task_stat(sb, p, p->pid, true); }
 
 void gen_task_status(struct sbuf *sb, struct proc *p, int tid)
 {

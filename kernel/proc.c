@@ -9,6 +9,7 @@
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/cputime.h"
 #include "kernel/signal.h"
 #include "kernel/vm.h"
 #include "kernel/exec.h"
@@ -137,6 +138,7 @@ struct proc *proc_fork(void)
 	p->files = NULL;
 	p->fs = NULL;
 	p->start_ns = time_ns();
+	cputime_fork(p);
 	proc_fork_settings(p, me);
 	p->exe_path = me->exe_path ? strdup(me->exe_path) : NULL;
 	p->cmdline = dup_bytes(me->cmdline, me->cmdline_len);
@@ -220,6 +222,8 @@ void proc_abort(struct proc *p)
 
 void proc_reap(struct proc *p)
 {
+	if (p->parent)
+		cputime_reaped(p->parent, p);
 	unlink_proc(p);
 	proc_free(p);
 }

@@ -4,6 +4,7 @@
  * and preempts the program's threads round-robin at each 4 ms tick. */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
+#include "kernel/cputime.h"
 #include "kernel/signal.h"
 #include "kernel/irq.h"
 #include "arch/x86_64/cpu.h"
@@ -71,6 +72,7 @@ void schedule(void)
 {
 	struct thread *prev = cur_thread;
 
+	cputime_stop(prev);
 	if (prev->state == T_RUNNABLE)
 		sched_make_runnable(prev);
 	for (;;) {
@@ -78,6 +80,7 @@ void schedule(void)
 		if (next) {
 			if (next != prev)
 				thread_switch(prev, next);
+			cputime_start(cur_thread);   /* prev again, resumed */
 			return;
 		}
 		/* Nothing to run: wait for the next interrupt (the tick). */

@@ -39,6 +39,10 @@ struct thread {
 	uint64_t robust_list;
 	size_t robust_len;
 
+	/* CPU time (kernel/cputime.c), in TSC ticks: spent in user mode, in
+	 * the kernel, and the TSC when the current stretch began. */
+	uint64_t utime_tsc, stime_tsc, acct_tsc;
+
 	/* Signals (kernel/signal.c). */
 	uint64_t sigmask;         /* blocked */
 	uint64_t sigpending;      /* sent to this thread */

@@ -5,6 +5,7 @@
 #include "kernel/sched.h"
 #include "kernel/proc.h"
 #include "kernel/futex.h"
+#include "kernel/cputime.h"
 #include "kernel/vm.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
@@ -56,6 +57,7 @@ struct thread *sched_first_thread(struct proc *p)
 	t->proc = p;
 	p->nthreads++;
 	cur_thread = t;
+	cputime_start(t);
 	tss_set_rsp0(t->kstack_top);
 	__asm__ volatile("fninit");     /* x87 control word 0x37f, as Linux starts a program */
 	return t;
@@ -66,6 +68,7 @@ struct thread *sched_first_thread(struct proc *p)
 static __attribute__((noreturn)) void thread_entry(void)
 {
 	struct thread *t = cur_thread;
+	cputime_start(t);
 	if (t->set_child_tid) {   /* in the new process's own address space */
 		int tid = t->tid;
 		copy_to_user((void *)t->set_child_tid, &tid, sizeof(tid));
@@ -142,6 +145,7 @@ void thread_exit(int status)
 			*pp = t->all_next;
 			break;
 		}
+	cputime_thread_gone(t);
 	if (--p->nthreads == 0)
 		proc_last_thread_gone(p);   /* zombie now; may switch to boot_pml4 */
 	t->state = T_DEAD;

@@ -5,6 +5,7 @@
  * brought forward to an earlier deadline (a sleeper's, a timer's). */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
+#include "kernel/cputime.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
@@ -80,7 +81,7 @@ void timer_start(void)
 	reg_write(REG_TIMER_DIV, 0x3);                /* divide by 16 */
 	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
 	reg_write(REG_TIMER_INIT, 0xFFFFFFFF);
-	uint64_t t0 = time_ns();
+	uint64_t t0 = time_ns(), tsc0 = rdtsc();
 	while (time_ns() - t0 < CALIB_NS)
 		cpu_relax();
 	uint64_t counted = 0xFFFFFFFFUL - reg_read(REG_TIMER_CUR);
@@ -90,6 +91,7 @@ void timer_start(void)
 	reg_write(REG_LVT_TIMER, T_IRQ0);             /* one-shot */
 	timer_on = true;
 	timer_rearm();
+	cputime_not_charged(tsc0);
 	kinfo("timer: %lu APIC counts per %lu us tick\n", per_tick, TICK_NS / 1000);
 }
 

@@ -2,6 +2,7 @@
  * first time a program asks for the time (so boot does not wait for it),
  * and sleeping by spinning on it. */
 #include "kernel/kernel.h"
+#include "kernel/cputime.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/vdso.h"
@@ -46,10 +47,12 @@ static uint64_t calibrate(void)
 uint64_t time_ns(void)
 {
 	if (!mult) {
+		uint64_t t0 = rdtsc();
 		uint64_t hz = calibrate();
 		mult = (uint64_t)(((unsigned __int128)1000000000 << 32) / hz);
 		kinfo("TSC at %lu kHz\n", hz / 1000);
 		vdso_publish(tsc_boot, mult, realtime_boot_ns());
+		cputime_not_charged(t0);
 	}
 	uint64_t d = rdtsc() - tsc_boot;
 	return (uint64_t)(((unsigned __int128)d * mult) >> 32);

@@ -6,6 +6,7 @@
  * sys/proc.c.) */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
+#include "kernel/cputime.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/vm.h"
@@ -104,10 +105,13 @@ long sys_times(struct tms *ut)
 {
 	uint64_t now = time_ns();
 	if (ut) {
-		/* All of the program's time is counted as user time. */
-		struct tms t;
-		memset(&t, 0, sizeof(t));
-		t.tms_utime = (long)((now - current->start_ns) / (1000000000 / USER_HZ));
+		struct cputime self = cputime_proc(current), kids = cputime_children(current);
+		struct tms t = {
+			.tms_utime = (long)cputime_ticks(self.user),
+			.tms_stime = (long)cputime_ticks(self.sys),
+			.tms_cutime = (long)cputime_ticks(kids.user),
+			.tms_cstime = (long)cputime_ticks(kids.sys),
+		};
 		if (copy_to_user(ut, &t, sizeof(t)))
 			return -EFAULT;
 	}

@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
+#include "kernel/cputime.h"
 #include "kernel/vm.h"
 #include "kernel/pmem.h"
 #include "fs/vfs.h"
@@ -179,33 +180,34 @@ long sys_setrlimit(int resource, const struct rlimit *rl)
 	return 0;
 }
 
+/* One CPU, number 0: every thread's mask is {0}. pid names any thread
+ * (a thread id, as Linux), 0 the caller. Like Linux, only the kernel's
+ * mask size (one long) is written and returned. */
 long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask)
 {
-	if (pid != 0 && pid != current->pid)
+	if (pid < 0 || (pid != 0 && pid != current->pid && !thread_find(pid)))
 		return -ESRCH;
 	if (len < sizeof(unsigned long) || (len & (sizeof(unsigned long) - 1)))
 		return -EINVAL;
-	unsigned long one = 1;   /* one CPU */
-	for (size_t i = 0; i < len; i += sizeof(one)) {
-		if (copy_to_user((char *)mask + i, &one, sizeof(one)))
-			return -EFAULT;
-		one = 0;
-	}
+	unsigned long one = 1;
+	if (copy_to_user(mask, &one, sizeof(one)))
+		return -EFAULT;
 	return sizeof(unsigned long);
 }
 
 
 long sys_getrusage(int who, struct rusage *ru)
 {
-	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
-		return -EINVAL;
 	struct rusage r;
-	memset(&r, 0, sizeof(r));
-	if (who != RUSAGE_CHILDREN) {
-		uint64_t ns = time_ns() - current->start_ns;
-		r.ru_utime.tv_sec = ns / 1000000000;
-		r.ru_utime.tv_usec = (ns % 1000000000) / 1000;
+	if (who == RUSAGE_SELF)
+		cputime_rusage(&r, cputime_proc(current));
+	else if (who == RUSAGE_THREAD)
+		cputime_rusage(&r, cputime_thread(cur_thread));
+	else if (who == RUSAGE_CHILDREN)
+		cputime_rusage(&r, cputime_children(current));
+	else
+		return -EINVAL;
+	if (who != RUSAGE_CHILDREN)
 		r.ru_maxrss = current->mm->mapped_pages * (PAGE_SIZE / 1024);
-	}
 	return copy_to_user(ru, &r, sizeof(r));
 }

@@ -1,10 +1,12 @@
 /* sys/time.c: clock_gettime and friends over the calibrated TSC, the wall
- * clock from the RTC at boot, sleeping, and setting the wall clock
- * (clock_settime, settimeofday, adjtimex). */
+ * clock from the RTC at boot, the CPU-time clocks (kernel/cputime.c),
+ * sleeping, and setting the wall clock (clock_settime, settimeofday,
+ * adjtimex). */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/cputime.h"
 #include <linux/time.h>
 #include <linux/time_types.h>
 #include <linux/timex.h>
@@ -13,9 +15,54 @@
 
 static struct timezone sys_tz;    /* settimeofday's, as gettimeofday reports it */
 
+/* Linux's encoding of CPU-time clocks (clock_getcpuclockid,
+ * pthread_getcpuclockid): ~pid << 3, 4 for one thread, and which time. */
+#define CPUCLOCK_PERTHREAD 4
+#define CPUCLOCK_PROF 0      /* user + system */
+#define CPUCLOCK_VIRT 1      /* user */
+#define CPUCLOCK_SCHED 2     /* user + system, ns precision */
+#define CPUCLOCK_HZ 250      /* the resolution Linux gives PROF and VIRT */
+
+/* A CPU-time clock's time in ns, or -EINVAL: CLOCK_PROCESS_CPUTIME_ID,
+ * CLOCK_THREAD_CPUTIME_ID, or an encoded one (clk < 0). As Linux, a
+ * thread's clock is readable only inside its process, a process's by
+ * anyone (pid 0 or the caller's tid: the caller's own process). */
+static int64_t cpu_clock(int clk)
+{
+	int which = CPUCLOCK_SCHED, pid = 0;
+	bool thread = clk == CLOCK_THREAD_CPUTIME_ID;
+	if (clk < 0) {
+		which = clk & 3;
+		thread = clk & CPUCLOCK_PERTHREAD;
+		pid = ~(clk >> 3);
+		if (which == 3)
+			return -EINVAL;
+	}
+	struct cputime c;
+	if (thread) {
+		struct thread *t = pid ? thread_find(pid) : cur_thread;
+		if (!t || t->proc != current)
+			return -EINVAL;
+		c = cputime_thread(t);
+	} else {
+		struct proc *p = !pid || pid == cur_thread->tid ? current : proc_find(pid);
+		if (!p)
+			return -EINVAL;
+		c = cputime_proc(p);
+	}
+	return (int64_t)(which == CPUCLOCK_VIRT ? c.user : c.user + c.sys);
+}
+
+static bool is_cpu_clock(int clk)
+{
+	return clk < 0 || clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID;
+}
+
 /* ns on clock clk, or -EINVAL. */
 static int64_t clock_now(int clk)
 {
+	if (is_cpu_clock(clk))
+		return cpu_clock(clk);
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
@@ -26,10 +73,6 @@ static int64_t clock_now(int clk)
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 		return (int64_t)time_ns();
-	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID:
-		/* The program has the CPU to itself. */
-		return (int64_t)(time_ns() - current->start_ns);
 	default:
 		return -EINVAL;
 	}
@@ -67,7 +110,10 @@ long sys_clock_getres(int clk, struct __kernel_timespec *ts)
 	int64_t now = clock_now(clk);
 	if (now < 0)
 		return now;
-	return ts ? put_ts(ts, 1) : 0;
+	int64_t res = 1;
+	if (clk < 0 && (clk & 3) != CPUCLOCK_SCHED)
+		res = (NS + CPUCLOCK_HZ - 1) / CPUCLOCK_HZ;
+	return ts ? put_ts(ts, res) : 0;
 }
 
 long sys_gettimeofday(struct __kernel_old_timeval *tv, struct timezone *tz)
@@ -111,10 +157,34 @@ long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec
 	return sleep_until(time_ns() + ns, rem);
 }
 
+/* Sleeps until CPU clock clk reaches end. It runs no faster than the
+ * monotonic clock (one CPU), so sleeping for what is left, then looking
+ * again, never wakes early. -EINTR on a signal (rem: the CPU time left). */
+static long cpu_sleep(int clk, int64_t end, struct __kernel_timespec *rem)
+{
+	for (;;) {
+		int64_t now = clock_now(clk);
+		if (now < 0)
+			return now;   /* the thread or process is gone */
+		if (now >= end)
+			return 0;
+		if (sched_sleep_until(time_ns() + (uint64_t)(end - now)) == WAKE_SIGNAL) {
+			now = clock_now(clk);
+			if (rem && put_ts(rem, now >= 0 && now < end ? end - now : 0))
+				return -EFAULT;
+			return -EINTR;
+		}
+	}
+}
+
 long sys_clock_nanosleep(int clk, int flags, const struct __kernel_timespec *req,
 			 struct __kernel_timespec *rem)
 {
+	/* as Linux: never on the caller's own thread CPU clock */
 	if (clk == CLOCK_THREAD_CPUTIME_ID)
+		return -EOPNOTSUPP;
+	if (clk < 0 && (clk & CPUCLOCK_PERTHREAD) &&
+	    (~(clk >> 3) == 0 || ~(clk >> 3) == cur_thread->tid))
 		return -EINVAL;
 	int64_t now = clock_now(clk);
 	if (now < 0)
@@ -122,6 +192,9 @@ long sys_clock_nanosleep(int clk, int flags, const struct __kernel_timespec *req
 	int64_t ns = get_ts(req);
 	if (ns < 0)
 		return ns;
+	if (is_cpu_clock(clk))
+		return cpu_sleep(clk, flags & TIMER_ABSTIME ? ns : now + ns,
+				 flags & TIMER_ABSTIME ? NULL : rem);
 	if (flags & TIMER_ABSTIME)
 		return sleep_until(time_ns() + (ns > now ? ns - now : 0), NULL);
 	return sleep_until(time_ns() + ns, rem);

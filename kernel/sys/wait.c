@@ -1,12 +1,14 @@
 /* sys/wait.c: waiting for children: wait4 and waitid report a child that
  * has ended (exit code or killing signal, encoded as Linux does) and reap
- * it; WNOHANG, WNOWAIT, pid/process-group selection and __WALL/__WCLONE.
+ * it, with its CPU time in rusage; WNOHANG, WNOWAIT, pid/process-group
+ * selection and __WALL/__WCLONE.
  * Stopped and continued children are never reported: there is no job
  * control (WUNTRACED/WSTOPPED/WCONTINUED report nothing more). */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/cputime.h"
 #include <linux/wait.h>
 #include <linux/resource.h>
 
@@ -23,9 +25,11 @@ static bool selects(const struct proc *c, int which, int id, int options)
 	return !!(options & __WCLONE) == (c->exit_signal != SIGCHLD);
 }
 
-/* Waits for an ended child; fills *found (not reaped unless reap). Its
- * pid, 0 (WNOHANG, none yet) or -errno. */
-static long wait_child(int which, int id, int options, bool reap, int *wstatus, int *uid)
+/* Waits for an ended child; fills *found (not reaped unless reap) and
+ * *ru with its CPU time and its reaped children's. Its pid, 0 (WNOHANG,
+ * none yet) or -errno. */
+static long wait_child(int which, int id, int options, bool reap, int *wstatus, int *uid,
+		       struct rusage *ru)
 {
 	for (;;) {
 		bool any = false;
@@ -38,6 +42,9 @@ static long wait_child(int which, int id, int options, bool reap, int *wstatus, 
 			int pid = c->pid;
 			*wstatus = c->wstatus;
 			*uid = c->uid;
+			struct cputime own = cputime_proc(c), kids = cputime_children(c);
+			cputime_rusage(ru, (struct cputime){ own.user + kids.user,
+							     own.sys + kids.sys });
 			if (reap)
 				proc_reap(c);
 			return pid;
@@ -69,12 +76,12 @@ long sys_wait4(int pid, int *status, int options, void *rusage)
 		id = -pid;
 	}
 	int w = 0, uid;
-	long r = wait_child(which, id, options | WEXITED, true, &w, &uid);
+	struct rusage ru;
+	memset(&ru, 0, sizeof(ru));
+	long r = wait_child(which, id, options | WEXITED, true, &w, &uid, &ru);
 	if (r > 0 && status && copy_to_user(status, &w, sizeof(w)))
 		return -EFAULT;
 	if (r >= 0 && rusage) {
-		struct rusage ru;
-		memset(&ru, 0, sizeof(ru));
 		if (copy_to_user(rusage, &ru, sizeof(ru)))
 			return -EFAULT;
 	}
@@ -97,7 +104,9 @@ long sys_waitid(int which, int id, void *uinfo, int options, void *rusage)
 	if (which == P_PGID && id == 0)
 		id = current->pgid;
 	int w = 0, uid = 0;
-	long r = wait_child(which, id, options, !(options & WNOWAIT), &w, &uid);
+	struct rusage ru;
+	memset(&ru, 0, sizeof(ru));
+	long r = wait_child(which, id, options, !(options & WNOWAIT), &w, &uid, &ru);
 	if (r < 0)
 		return r;
 	if (uinfo) {
@@ -119,8 +128,6 @@ long sys_waitid(int which, int id, void *uinfo, int options, void *rusage)
 			return -EFAULT;
 	}
 	if (rusage) {
-		struct rusage ru;
-		memset(&ru, 0, sizeof(ru));
 		if (copy_to_user(rusage, &ru, sizeof(ru)))
 			return -EFAULT;
 	}

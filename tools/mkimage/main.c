@@ -7,6 +7,7 @@
 #include "libvirt.h"
 #include "elfcheck.h"
 #include "image.h"
+#include "jdk.h"
 #include "manifest.h"
 #include "minimal.h"
 #include "sysscan.h"
@@ -123,7 +124,12 @@ static const char usage[] =
 "each ARG) and /.htux/env (NAME=VALUE strings), each string ending with a\n"
 "NUL byte. When PROG is busybox, each of its applets (busybox --list-full)\n"
 "is also a symbolic link to it (/bin/sh, /usr/bin/wc, ...) unless the name\n"
-"is taken. See docs/design.md.\n"
+"is taken. When PROG is a JDK launcher (its real path HOME/bin/NAME, with\n"
+"HOME/lib/jvm.cfg and HOME/lib/modules), it is stored at its real path\n"
+"(PROG stays a link), and HOME/lib (less the libraries that need a\n"
+"display, *_nocoops.jsa, src.zip, classlist, jar.binfmt and, for java,\n"
+"ct.sym), HOME/conf and HOME/release are added, each library with the\n"
+"libraries it needs. See docs/design.md.\n"
 "\n"
 "Exit status: 0 on success, 1 when a file cannot be used (one line\n"
 "\"htux-mkimage: PATH: reason\" on stderr), 2 on a usage error.\n";
@@ -438,6 +444,7 @@ static int make(const struct mk_opts *o)
 	struct trace_files traced;
 	struct image im;
 	char *found, *abs = NULL, *tmp = NULL, *kernel = NULL;
+	char *jhome = NULL, *jreal, *link = NULL;
 	FILE *f = NULL;
 	int ret = 1;
 
@@ -462,6 +469,15 @@ static int make(const struct mk_opts *o)
 		mk_error(found, "%s", strerror(errno));
 		goto out_deps;
 	}
+	/* A JDK launcher finds java.home from its real path: it goes there,
+	   PROG's link stays a link (tools/mkimage/jdk.c) */
+	jhome = jdk_home(found, &jreal);
+	if (jhome && strcmp(jreal, abs)) {
+		link = abs;
+		abs = jreal;
+	} else {
+		free(jreal);
+	}
 	if (deps_collect(found, abs, &info, o->env, o->nenv, &deps))
 		goto out_deps;
 	if (o->trace_files && trace(o, found, &traced))
@@ -472,7 +488,9 @@ static int make(const struct mk_opts *o)
 	image_init(&im, f, o->output, build_time());
 	/* --add first: what the user put at a library's path wins */
 	if (image_add(&im, abs, abs) || add_files(&im, o) ||
+	    (link && image_add_reached(&im, link, link, NULL) < 0) ||
 	    deps_add(&im, &deps) ||
+	    (jhome && jdk_add(&im, jhome, abs, info.interp)) ||
 	    (o->trace_files && trace_files_add(&im, &traced, found)) ||
 	    add_image_deps(&im, o, abs, &info, &deps) ||
 	    applets_add(&im, found, abs) ||
@@ -506,6 +524,8 @@ out_image:
 	}
 	free(tmp);
 out_deps:
+	free(jhome);
+	free(link);
 	trace_files_free(&traced);
 	deps_free(&deps);
 	free(abs);

@@ -1,0 +1,51 @@
+/* cputime.h: CPU time accounting: the time each thread spends running in
+ * user mode and in the kernel (measured with the TSC at every entry to
+ * and exit from the kernel and at every switch; idle time is nobody's),
+ * and the totals of a process (its threads, live and ended) and of its
+ * waited-for children, as getrusage, times, the CPU-time clocks, wait4 and
+ * /proc/<pid>/stat report them. */
+#ifndef HTUX_CPUTIME_H
+#define HTUX_CPUTIME_H
+
+#include "kernel/kernel.h"
+#include <linux/resource.h>
+
+struct thread;
+struct proc;
+
+/* A CPU time in ns: user and system (kernel) parts. */
+struct cputime {
+	uint64_t user, sys;
+};
+
+/* The calling thread enters the kernel from user mode (a system call, a
+ * fault, an interrupt): the stretch up to now was user time. */
+void cputime_enter(void);
+/* ... and goes back to user mode: the stretch in the kernel was system
+ * time. */
+void cputime_leave(void);
+/* The scheduler: t stops running (blocks, yields, is preempted, exits),
+ * or runs again (also a new thread's first run). */
+void cputime_stop(struct thread *t);
+void cputime_start(struct thread *t);
+/* An ending thread's time goes to its process's total. */
+void cputime_thread_gone(struct thread *t);
+/* A child reaped by its parent: its own and its children's time go to
+ * the parent's children's total (as Linux at wait). */
+void cputime_reaped(struct proc *parent, const struct proc *child);
+/* Boot work done on a program's first need (the TSC's and the LAPIC
+ * timer's calibrations) since TSC value since: nobody's time. */
+void cputime_not_charged(uint64_t since_tsc);
+/* A new process (fork) starts with none. */
+void cputime_fork(struct proc *p);
+
+/* Up to now (the calling thread's current stretch included). */
+struct cputime cputime_thread(struct thread *t);
+struct cputime cputime_proc(struct proc *p);
+struct cputime cputime_children(struct proc *p);
+/* *r: the times of c, everything else zero. */
+void cputime_rusage(struct rusage *r, struct cputime c);
+/* ns in clock ticks (USER_HZ, 100 a second), as times() and /proc give them. */
+static inline unsigned long cputime_ticks(uint64_t ns) { return ns / (1000000000 / 100); }
+
+#endif
