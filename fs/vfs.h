@@ -233,6 +233,7 @@ void reclock_close(struct proc *p, struct inode *ino);   /* p closed a descripto
 void reclock_proc_exit(struct proc *p);
 void reclock_file_gone(struct file *f);                  /* f's last close */
 int pseudo_init(struct inode *root);         /* /dev, /proc and /sys */
+int devices_init(void);                       /* /dev (fs/devices.c) */
 int etc_init(void);                          /* /etc/passwd, group, hosts, resolv.conf (fs/etc.c) */
 void etc_set_resolv(const char *text);       /* our resolv.conf says text (kept by the caller) */
 int blockdev_nodes_init(void);               /* /dev/vda, ... for the disks found (fs/blockdev.c) */
