@@ -150,7 +150,7 @@ struct file *fd_get(int fd);                 /* borrowed: valid until the fd is 
 struct inode *file_inode(struct file *f);
 int fd_close_on_exec(void);
 
-/* ---- inodes and paths (fs/vfs.c) */
+/* ---- inodes and paths (fs/inode.c, fs/vfs.c, fs/namei.c) */
 extern struct inode *fs_root;
 int64_t fs_now(void);                        /* wall clock, ns since the epoch */
 void inode_init(struct inode *ino, unsigned mode, uint64_t dev);  /* fresh ino number, times now, refs 0 */
@@ -217,7 +217,7 @@ int file_rw_ok(struct file *f, bool wr);     /* 0, -EBADF (access mode), -EINVAL
 int inode_deny_write(struct inode *ino);
 void inode_allow_write(struct inode *ino);
 
-/* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, fs/xattr.c) */
+/* ---- pieces (fs/console.c, fs/pseudo.c, fs/devices.c, fs/pipe.c, fs/xattr.c) */
 extern const struct file_ops console_fops;
 extern const struct file_ops fifo_fops;      /* named pipes (FIFO inodes) */
 void xattr_drop(struct inode *ino);          /* frees ino's extended attributes */
