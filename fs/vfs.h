@@ -157,7 +157,7 @@ struct file *fd_get(int fd);                 /* borrowed: valid until the fd is 
 struct inode *file_inode(struct file *f);
 int fd_close_on_exec(void);
 
-/* ---- inodes and paths (fs/vfs.c) */
+/* ---- inodes and paths (fs/inode.c, fs/vfs.c, fs/namei.c) */
 extern struct inode *fs_root;
 int64_t fs_now(void);                        /* wall clock, ns since the epoch */
 void inode_init(struct inode *ino, unsigned mode, uint64_t dev);  /* fresh ino number, times now, refs 0 */
@@ -235,7 +235,7 @@ void dnotify_move(struct inode *odir, struct inode *ndir);   /* a rename */
 void dnotify_close(struct file *f, struct fd_table *t);
 void dnotify_file_gone(struct file *f);
 
-/* ---- pieces (fs/console.c, fs/pseudo.c, fs/pipe.c, fs/xattr.c) */
+/* ---- pieces (fs/console.c, fs/pseudo.c, fs/devices.c, fs/pipe.c, fs/xattr.c) */
 extern const struct file_ops console_fops;
 int console_fg_pgrp(void);                   /* the console's foreground group (TIOCGPGRP) */
 extern const struct file_ops fifo_fops;      /* named pipes (FIFO inodes) */
@@ -252,6 +252,7 @@ void reclock_close(struct proc *p, struct inode *ino);   /* p closed a descripto
 void reclock_proc_exit(struct proc *p);
 void reclock_file_gone(struct file *f);                  /* f's last close */
 int pseudo_init(struct inode *root);         /* /dev, /proc and /sys */
+int devices_init(void);                       /* /dev (fs/devices.c) */
 int etc_init(void);                          /* /etc/passwd, group, hosts, resolv.conf (fs/etc.c) */
 void etc_set_resolv(const char *text);       /* our resolv.conf says text (kept by the caller) */
 int blockdev_nodes_init(void);               /* /dev/vda, ... for the disks found (fs/blockdev.c) */

@@ -112,7 +112,7 @@ static void add_call(struct line *l, uint64_t nr, const struct trapframe *tf, lo
 		add(l, "syscall_%lu(", nr);
 	if (!kinds)
 		kinds = "xxxxxx";
-	for (int i = 0; kinds[i] && i < 6; i++) {
+	for (int i = 0; i < 6 && kinds[i]; i++) {
 		if (i)
 			add(l, ", ");
 		add_arg(l, kinds[i], a[i], i < 5 ? a[i + 1] : 0, ret, done);

@@ -138,6 +138,7 @@ bool uaccess_fixup(struct trapframe *tf)
 	/* a page fault on a user address, or a #GP (a non-canonical one) */
 	if (!(tf->trapno == T_PF && read_cr2() < USER_TOP) && tf->trapno != T_GP)
 		return false;
+	// cppcheck-suppress comparePointers ; the linker's start and end of one table
 	for (const struct ex_entry *e = uaccess_ex_start; e < uaccess_ex_end; e++) {
 		if (e->insn == tf->rip) {
 			tf->rip = e->fixup;

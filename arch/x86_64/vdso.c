@@ -25,6 +25,7 @@ void vdso_publish(uint64_t tsc_boot, uint64_t mult, int64_t realtime_base)
 
 uint64_t vdso_map(struct mm *mm)
 {
+	// cppcheck-suppress comparePointers ; the linker's start and end of one image
 	size_t pages = PAGE_UP(vdso_image_end - vdso_image) / PAGE_SIZE;
 	uint64_t base = vm_find_free(mm, (pages + 1) * PAGE_SIZE, 0);
 	if (!base)

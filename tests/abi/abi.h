@@ -17,6 +17,8 @@ static const char *abi_errname(int e)
 {
 	static char buf[32];
 	switch (e) {
+	/* a list of macro calls, not statements: kept as written */
+	// clang-format off
 #define E(x) case x: return #x;
 	E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG) E(ENOEXEC)
 	E(EBADF) E(ECHILD) E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT) E(EBUSY)
@@ -29,6 +31,7 @@ static const char *abi_errname(int e)
 	E(EADDRNOTAVAIL) E(ENETUNREACH) E(ECONNABORTED) E(ECONNRESET) E(ENOBUFS)
 	E(EISCONN) E(ENOTCONN) E(ECONNREFUSED) E(EALREADY) E(EINPROGRESS)
 #undef E
+	// clang-format on
 	default:
 		snprintf(buf, sizeof(buf), "errno %d", e);
 		return buf;

@@ -22,6 +22,7 @@ static void list(const char *dir)
 		names[n++] = s;
 	}
 	closedir(d);
+	// cppcheck-suppress uninitvar ; only the n entries filled are sorted
 	qsort(names, n, sizeof(char *), cmp);
 	printf("%s:", dir);
 	for (int i = 0; i < n; i++) {

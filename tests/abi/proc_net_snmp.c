@@ -37,8 +37,9 @@ int main(int argc, char **argv)
 			nums[nv++] = t;
 		if (nn != nv)
 			pairs_ok = 0;
-		for (int i = 0; i < nv; i++) {
+		for (int i = 0; i < nv && i < nn; i++) {
 			char *end;
+			// cppcheck-suppress uninitvar ; i < nv: the first nv were filled
 			long long v = strtoll(nums[i], &end, 10);
 			if (*end || (v < 0 && strcmp(names[i], "MaxConn")))
 				values_ok = 0;
