@@ -283,6 +283,49 @@ int fs_proc_init(struct proc *p)
 	return 0;
 }
 
+/* A copy of old (each open file shared with it), or NULL. */
+static struct fd_table *table_copy(struct fd_table *old)
+{
+	struct fd_table *t = kzalloc(sizeof(*t));
+	if (!t || (old->cap && grow(t, old->cap - 1))) {
+		if (t) {
+			kfree(t->files);
+			kfree(t->cloexec);
+			kfree(t);
+		}
+		return NULL;
+	}
+	t->refs = 1;
+	for (int fd = 0; fd < old->cap; fd++) {
+		t->files[fd] = old->files[fd] ? file_get(old->files[fd]) : NULL;
+		t->cloexec[fd] = old->cloexec[fd];
+	}
+	return t;
+}
+
+int fd_close_range(unsigned first, unsigned last, bool unshare, bool cloexec)
+{
+	struct fd_table *t = table();
+	if (!t)
+		return -EBADF;
+	if (unshare && t->refs > 1) {
+		struct fd_table *n = table_copy(t);
+		if (!n)
+			return -ENOMEM;
+		t->refs--;
+		current->files = t = n;
+	}
+	for (unsigned fd = first; fd <= last && fd < (unsigned)t->cap; fd++) {
+		if (!t->files[fd])
+			continue;
+		if (cloexec)
+			t->cloexec[fd] = 1;
+		else
+			fd_close((int)fd);
+	}
+	return 0;
+}
+
 int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
 {
 	struct fd_table *old = table(), *t = NULL;
@@ -290,19 +333,8 @@ int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
 	if (share_files) {
 		t = old;
 		t->refs++;
-	} else if (!(t = kzalloc(sizeof(*t))) || (old->cap && grow(t, old->cap - 1))) {
-		if (t) {
-			kfree(t->files);
-			kfree(t->cloexec);
-			kfree(t);
-		}
+	} else if (!(t = table_copy(old))) {
 		return -ENOMEM;
-	} else {
-		t->refs = 1;
-		for (int fd = 0; fd < old->cap; fd++) {
-			t->files[fd] = old->files[fd] ? file_get(old->files[fd]) : NULL;
-			t->cloexec[fd] = old->cloexec[fd];
-		}
 	}
 	child->files = t;
 	if (share_fs) {

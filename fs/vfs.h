@@ -192,6 +192,9 @@ int fd_install(int fd, struct file *f, bool cloexec);   /* dup2: closes what was
 int fd_close(int fd);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);
+/* close_range: closes (or marks close-on-exec) fds first..last, after
+ * giving the caller its own table if unshare and it shares one. */
+int fd_close_range(unsigned first, unsigned last, bool unshare, bool cloexec);
 int fd_next_open(int from);                  /* lowest open fd >= from, or -1 */
 int fd_table_size(struct proc *p);           /* slots in p's table, as Linux's max_fds */
 /* The same in another process's table (/proc/<pid>/fd). */
@@ -208,6 +211,9 @@ bool file_writable(struct file *f);
 #define FILE_IO_USER     1u   /* buf is a user pointer */
 #define FILE_IO_INPLACE  2u   /* rewrite bytes the file has: at *pos even with O_APPEND,
 				 * past RLIMIT_FSIZE (fallocate's zeroing, write-back) */
+#define FILE_IO_NOWAIT   4u   /* never block: -EAGAIN where a stream would (RWF_NOWAIT) */
+#define FILE_IO_APPEND   8u   /* write at the end, as O_APPEND (RWF_APPEND) */
+#define FILE_IO_SYNC     16u  /* sync the file after writing (RWF_DSYNC, RWF_SYNC) */
 ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned how);
 ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, unsigned how);
 int file_rw_ok(struct file *f, bool wr);     /* 0, -EBADF (access mode), -EINVAL (no op) */

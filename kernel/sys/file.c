@@ -1,4 +1,4 @@
-/* sys/file.c: the system calls on descriptors: open, close, lseek, dup*,
+/* sys/file.c: the system calls on descriptors: open, close, close_range, lseek, dup*,
  * fcntl, ioctl, getdents64, fsync, ftruncate, and the cache hints (fadvise64,
  * readahead: they check their arguments and are done; sync_file_range
  * writing a disk file's data syncs it as fsync does). */
@@ -49,6 +49,17 @@ long sys_creat(const char *path, int mode)
 long sys_close(int fd)
 {
 	return fd_close(fd);
+}
+
+#define CLOSE_RANGE_UNSHARE (1u << 1)
+#define CLOSE_RANGE_CLOEXEC (1u << 2)
+
+long sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
+		return -EINVAL;
+	return fd_close_range(first, last, flags & CLOSE_RANGE_UNSHARE,
+			      flags & CLOSE_RANGE_CLOEXEC);
 }
 
 /* ---- positions */
