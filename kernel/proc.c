@@ -356,7 +356,8 @@ void proc_last_thread_gone(struct proc *p)
 
 bool proc_may_access(const struct proc *p)
 {
-	if (p == current || (current->cap_eff & (1ull << CAP_SYS_PTRACE)))
+	/* capabilities count for euid 0 only: setuid does not drop them here */
+	if (p == current || (current->euid == 0 && (current->cap_eff & (1ull << CAP_SYS_PTRACE))))
 		return true;
 	return p->uid == current->uid && p->euid == current->uid && p->suid == current->uid &&
 	       p->gid == current->gid && p->egid == current->gid && p->sgid == current->gid &&
