@@ -262,12 +262,14 @@ int fs_proc_init(struct proc *p)
 	t->refs = 1;
 	fs->refs = 1;
 	fs->cwd = inode_get(fs_root);
+	fs->root = inode_get(fs_root);
 	fs->umask = 022;
 
 	struct file *con;
 	int e = vfs_openat(AT_FDCWD, "/dev/console", O_RDWR, 0, &con);
 	if (e) {
 		inode_put(fs->cwd);
+		inode_put(fs->root);
 		kfree(t);
 		kfree(fs);
 		return e;
@@ -343,6 +345,7 @@ int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
 	} else if ((fs = kzalloc(sizeof(*fs)))) {
 		fs->refs = 1;
 		fs->cwd = inode_get(current->fs->cwd);
+		fs->root = inode_get(current->fs->root);
 		fs->umask = current->fs->umask;
 	} else {
 		return -ENOMEM;   /* the caller's fs_proc_exit drops the table */
@@ -370,6 +373,7 @@ void fs_proc_exit(struct proc *p)
 	struct fs_ctx *fs = p->fs;
 	if (fs && --fs->refs == 0) {
 		inode_put(fs->cwd);
+		inode_put(fs->root);
 		kfree(fs);
 	}
 	p->fs = NULL;

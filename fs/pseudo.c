@@ -181,8 +181,11 @@ static void gen_exe(struct sbuf *sb, struct proc *p)
 
 static void gen_root(struct sbuf *sb, struct proc *p)
 {
-	if (p->state == P_ALIVE)
-		sb_str(sb, "/");
+	char *path = kmalloc(PATH_MAX);
+	if (path && p->state == P_ALIVE && p->fs && p->fs->root &&
+	    inode_path(p->fs->root, path, PATH_MAX) >= 0)
+		sb_str(sb, path);
+	kfree(path);
 }
 
 static void gen_cwd(struct sbuf *sb, struct proc *p)

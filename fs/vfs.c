@@ -75,7 +75,13 @@ bool dir_is_empty(struct inode *dir)
 	return !found;
 }
 
-int inode_path(struct inode *ino, char *buf, size_t n)
+static struct inode *root_inode(void)
+{
+	return current && current->fs && current->fs->root ? current->fs->root : fs_root;
+}
+
+/* inode_path; *outside: ino is not below the caller's root. */
+static int path_of(struct inode *ino, char *buf, size_t n, bool *outside)
 {
 	char *tmp = kmalloc(PATH_MAX);
 	if (!tmp)
@@ -83,7 +89,8 @@ int inode_path(struct inode *ino, char *buf, size_t n)
 	size_t p = PATH_MAX - 1;
 	tmp[p] = 0;
 	int depth = 0;
-	for (struct inode *i = ino; i != fs_root; i = i->parent) {
+	struct inode *root = root_inode(), *i;
+	for (i = ino; i != root && i != fs_root; i = i->parent) {
 		if (!i || !i->parent || !i->name || ++depth > PATH_MAX / 2) {
 			kfree(tmp);
 			return -ENOENT;
@@ -97,6 +104,7 @@ int inode_path(struct inode *ino, char *buf, size_t n)
 		memcpy(tmp + p, i->name, len);
 		tmp[--p] = '/';
 	}
+	*outside = i != root;
 	if (p == PATH_MAX - 1)
 		tmp[--p] = '/';
 	size_t total = PATH_MAX - 1 - p;
@@ -107,6 +115,12 @@ int inode_path(struct inode *ino, char *buf, size_t n)
 	memcpy(buf, tmp + p, total + 1);
 	kfree(tmp);
 	return (int)total;
+}
+
+int inode_path(struct inode *ino, char *buf, size_t n)
+{
+	bool outside;
+	return path_of(ino, buf, n, &outside);
 }
 
 static uint64_t blocks_of(struct inode *ino)
@@ -200,7 +214,8 @@ static int dir_lookup(struct inode *dir, const char *name, size_t len, struct in
 		return 0;
 	}
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		*out = inode_get(dir->parent ? dir->parent : dir);
+		/* at the caller's root, ".." is the root itself */
+		*out = inode_get(dir->parent && dir != root_inode() ? dir->parent : dir);
 		return 0;
 	}
 	if (dir->nlink == 0 || !dir->ops || !dir->ops->lookup)
@@ -235,7 +250,7 @@ static int link_target(struct inode *ino, char **out)
 static int walk(struct inode *base, const char *path, unsigned flags, int *links,
 		struct inode **out, struct nameidata *nd)
 {
-	struct inode *cur = path[0] == '/' ? fs_root : base;
+	struct inode *cur = path[0] == '/' ? root_inode() : base;
 	inode_get(cur);
 	while (*path == '/')
 		path++;
@@ -316,7 +331,7 @@ static int walk(struct inode *base, const char *path, unsigned flags, int *links
 static int start_at(int dirfd, const char *path, struct inode **base)
 {
 	if (path[0] == '/') {
-		*base = fs_root;
+		*base = root_inode();
 		return 0;
 	}
 	if (dirfd == AT_FDCWD) {
@@ -825,9 +840,31 @@ int vfs_chdir(struct inode *dir)
 	return 0;
 }
 
+int vfs_chroot(struct inode *dir)
+{
+	if (!S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	if (!current || !current->fs)
+		return -EINVAL;
+	struct inode *old = current->fs->root;
+	current->fs->root = inode_get(dir);
+	inode_put(old);
+	return 0;
+}
+
+/* A cwd outside the root (after chroot) gets Linux's "(unreachable)". */
 int vfs_getcwd(char *buf, size_t n)
 {
-	return inode_path(cwd_inode(), buf, n);
+	bool outside;
+	int r = path_of(cwd_inode(), buf, n, &outside);
+	if (r < 0 || !outside || root_inode() == fs_root)
+		return r;
+	static const char pre[] = "(unreachable)";
+	if ((size_t)r + sizeof(pre) > n)
+		return -ERANGE;
+	memmove(buf + sizeof(pre) - 1, buf, (size_t)r + 1);
+	memcpy(buf, pre, sizeof(pre) - 1);
+	return r + (int)sizeof(pre) - 1;
 }
 
 /* ---- boot */

@@ -130,6 +130,7 @@ struct fd_table;              /* fs/fd.c */
 struct fs_ctx {
 	int refs;
 	struct inode *cwd;
+	struct inode *root;       /* where "/" and ".." at the top lead (chroot) */
 	unsigned umask;
 };
 
@@ -155,7 +156,9 @@ extern struct inode *fs_root;
 int64_t fs_now(void);                        /* wall clock, ns since the epoch */
 void inode_init(struct inode *ino, unsigned mode, uint64_t dev);  /* fresh ino number, times now, refs 0 */
 bool dir_is_empty(struct inode *dir);
-int inode_path(struct inode *ino, char *buf, size_t n);  /* absolute path; length or -ERANGE/-ENOENT */
+/* ino's absolute path as the caller sees it (from its root; a file
+ * outside that root: from the real one); length or -ERANGE/-ENOENT. */
+int inode_path(struct inode *ino, char *buf, size_t n);
 void inode_fill_stat(struct inode *ino, struct stat *st);
 void inode_fill_statx(struct inode *ino, unsigned mask, struct statx *sx);
 
@@ -181,6 +184,7 @@ int vfs_chown(struct inode *ino, int uid, int gid);   /* -1: unchanged */
 /* flags: RENAME_NOREPLACE or RENAME_EXCHANGE (checked by the caller) */
 int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsigned flags);
 int vfs_chdir(struct inode *dir);
+int vfs_chroot(struct inode *dir);           /* the caller's root becomes dir */
 int vfs_getcwd(char *buf, size_t n);         /* length without NUL, or -errno */
 
 /* ---- open files and descriptors (fs/fd.c) */
