@@ -22,6 +22,12 @@
 #define PROC_PID_END 0x400000000ull
 #define MKDEV(ma, mi) (((uint64_t)(ma) << 8) | (uint64_t)(mi))
 
+bool pseudo_magiclink(struct inode *ino)
+{
+	return ino->dev == PROC_DEV && S_ISLNK(ino->mode) && ino->ino >= PROC_FD_INO &&
+	       ino->ino < PROC_PID_END;
+}
+
 /* ---- a growing text buffer for generated files (fs/pseudo.h) */
 
 void sb_add(struct sbuf *sb, const void *p, size_t n)

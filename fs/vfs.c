@@ -244,13 +244,74 @@ static int link_target(struct inode *ino, char **out)
 	return 0;
 }
 
+/* One lookup's state: symlinks followed so far, and openat2's RESOLVE_*
+ * with the directory a scoped lookup stays below (BENEATH, IN_ROOT). */
+struct walkstate {
+	int links;
+	unsigned resolve;
+	struct inode *top;
+};
+
+/* An absolute path or symlink under resolve: where it starts, or -EXDEV. */
+static int resolve_slash(struct walkstate *ws, struct inode **cur)
+{
+	if (ws->resolve & RESOLVE_BENEATH)
+		return -EXDEV;
+	if (ws->resolve & RESOLVE_IN_ROOT)
+		*cur = ws->top;
+	return 0;
+}
+
+/* The component s of cur under resolve: 0 with *out (referenced), 1 for
+ * the plain lookup, or an error: ".." at the top is EXDEV (BENEATH) or
+ * the top (IN_ROOT); a mount crossed is EXDEV (NO_XDEV). */
+static int resolve_step(struct walkstate *ws, struct inode *cur, const char *s, size_t len,
+			struct inode **out)
+{
+	if (len == 2 && s[0] == '.' && s[1] == '.' && ws->top && cur == ws->top) {
+		if (ws->resolve & RESOLVE_BENEATH)
+			return -EXDEV;
+		*out = inode_get(cur);
+		return 0;
+	}
+	if (!(ws->resolve & RESOLVE_NO_XDEV))
+		return 1;
+	int e = dir_lookup(cur, s, len, out);
+	if (e)
+		return e;
+	if ((*out)->dev != cur->dev) {
+		inode_put(*out);
+		return -EXDEV;
+	}
+	return 0;
+}
+
+/* May the lookup follow the symlink link? ELOOP for any (NO_SYMLINKS) or
+ * a /proc magic link (NO_MAGICLINKS); EXDEV for a magic link in a scoped
+ * lookup, as Linux's nd_jump_link. */
+static int resolve_link(struct walkstate *ws, struct inode *link)
+{
+	if (ws->resolve & RESOLVE_NO_SYMLINKS)
+		return -ELOOP;
+	if (!pseudo_magiclink(link))
+		return 0;
+	if (ws->resolve & RESOLVE_NO_MAGICLINKS)
+		return -ELOOP;
+	return ws->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT) ? -EXDEV : 0;
+}
+
 /* Resolves path from base (borrowed). With nd, stops before the last
  * component and fills nd (nd->dir referenced); else *out gets the
- * referenced result. *links counts symlinks followed so far. */
-static int walk(struct inode *base, const char *path, unsigned flags, int *links,
+ * referenced result. ws counts symlinks and has openat2's rules. */
+static int walk(struct inode *base, const char *path, unsigned flags, struct walkstate *ws,
 		struct inode **out, struct nameidata *nd)
 {
 	struct inode *cur = path[0] == '/' ? root_inode() : base;
+	if (path[0] == '/' && ws->resolve) {
+		int e = resolve_slash(ws, &cur);
+		if (e)
+			return e;
+	}
 	inode_get(cur);
 	while (*path == '/')
 		path++;
@@ -290,24 +351,28 @@ static int walk(struct inode *base, const char *path, unsigned flags, int *links
 			nd->slash = slash;
 			return 0;
 		}
-		struct inode *next;
-		int e = dir_lookup(cur, s, len, &next);
+		struct inode *next = NULL;
+		int e = ws->resolve ? resolve_step(ws, cur, s, len, &next) : 1;
+		if (e > 0)
+			e = dir_lookup(cur, s, len, &next);
 		if (e) {
 			inode_put(cur);
 			return e;
 		}
 		if (S_ISLNK(next->mode) && (!last || slash || (flags & LOOKUP_FOLLOW))) {
 			char *target;
-			if (++*links > SYMLOOP_MAX)
+			if (++ws->links > SYMLOOP_MAX)
 				e = -ELOOP;
-			else
+			else if (ws->resolve)
+				e = resolve_link(ws, next);
+			if (!e)
 				e = link_target(next, &target);
 			inode_put(next);
 			if (e) {
 				inode_put(cur);
 				return e;
 			}
-			e = walk(cur, target, LOOKUP_FOLLOW, links, &next, NULL);
+			e = walk(cur, target, LOOKUP_FOLLOW, ws, &next, NULL);
 			kfree(target);
 			if (e) {
 				inode_put(cur);
@@ -359,8 +424,8 @@ int vfs_lookupat(int dirfd, const char *path, unsigned flags, struct inode **out
 		*out = inode_get(base);
 		return 0;
 	}
-	int links = 0;
-	return walk(base, path, flags, &links, out, NULL);
+	struct walkstate ws = { 0 };
+	return walk(base, path, flags, &ws, out, NULL);
 }
 
 static int lookup_parent(int dirfd, const char *path, struct nameidata *nd)
@@ -371,8 +436,8 @@ static int lookup_parent(int dirfd, const char *path, struct nameidata *nd)
 	int e = start_at(dirfd, path, &base);
 	if (e)
 		return e;
-	int links = 0;
-	return walk(base, path, LOOKUP_FOLLOW, &links, NULL, nd);
+	struct walkstate ws = { 0 };
+	return walk(base, path, LOOKUP_FOLLOW, &ws, NULL, nd);
 }
 
 struct inode *fs_lookup(const char *path, bool follow, int *err)
@@ -405,10 +470,10 @@ char *path_from_user(const char *upath, int *err)
 
 /* Creates (or finds, or follows to) the file for open with O_CREAT. */
 static int open_create(struct inode *base, const char *path, int flags, unsigned mode,
-		       int *links, struct inode **out, bool *created)
+		       struct walkstate *ws, struct inode **out, bool *created)
 {
 	struct nameidata nd;
-	int e = walk(base, path, LOOKUP_FOLLOW, links, NULL, &nd);
+	int e = walk(base, path, LOOKUP_FOLLOW, ws, NULL, &nd);
 	if (e)
 		return e;
 	if (nd.slash || is_dot(nd.last) || is_dotdot(nd.last)) {
@@ -442,10 +507,11 @@ static int open_create(struct inode *base, const char *path, int flags, unsigned
 		char *target;
 		if (flags & O_NOFOLLOW)
 			e = -ELOOP;
-		else if (++*links > SYMLOOP_MAX)
+		else if (++ws->links > SYMLOOP_MAX)
 			e = -ELOOP;
-		else if ((e = link_target(ino, &target)) == 0) {
-			e = open_create(nd.dir, target, flags, mode, links, out, created);
+		else if ((!ws->resolve || (e = resolve_link(ws, ino)) == 0) &&
+			 (e = link_target(ino, &target)) == 0) {
+			e = open_create(nd.dir, target, flags, mode, ws, out, created);
 			kfree(target);
 		}
 	} else {
@@ -466,8 +532,8 @@ static int open_tmpfile(struct inode *base, const char *path, int flags, unsigne
 	if (acc != O_WRONLY && acc != O_RDWR)
 		return -EINVAL;
 	struct inode *dir;
-	int links = 0;
-	int e = walk(base, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &links, &dir, NULL);
+	struct walkstate ws = { 0 };
+	int e = walk(base, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ws, &dir, NULL);
 	if (e)
 		return e;
 	if (dir->nlink == 0)
@@ -483,14 +549,22 @@ static int open_tmpfile(struct inode *base, const char *path, int flags, unsigne
 
 int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct file **out)
 {
+	return vfs_openat2(dirfd, path, flags, mode, 0, out);
+}
+
+int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned resolve,
+		struct file **out)
+{
 	struct inode *base, *ino;
 	bool created = false;
-	int links = 0;
+	struct walkstate ws = { .resolve = resolve };
 	if (!path[0])
 		return -ENOENT;
-	int e = start_at(dirfd, path, &base);
+	/* a scoped lookup starts at dirfd even for an absolute path */
+	int e = start_at(dirfd, resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT) ? "." : path, &base);
 	if (e)
 		return e;
+	ws.top = base;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	if (flags & __O_TMPFILE) {
@@ -499,10 +573,10 @@ int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct fil
 	} else if (flags & O_CREAT) {
 		if (flags & O_DIRECTORY)
 			return -EINVAL;
-		e = open_create(base, path, flags, mode, &links, &ino, &created);
+		e = open_create(base, path, flags, mode, &ws, &ino, &created);
 	} else {
 		e = walk(base, path, (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-			 (flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0), &links, &ino, NULL);
+			 (flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0), &ws, &ino, NULL);
 	}
 	if (e)
 		return e;

@@ -169,6 +169,11 @@ void inode_fill_statx(struct inode *ino, unsigned mask, struct statx *sx);
 char *path_from_user(const char *upath, int *err);   /* kmalloc'd copy; kfree it */
 int vfs_lookupat(int dirfd, const char *path, unsigned flags, struct inode **out);
 int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct file **out);
+/* openat2's path rules (RESOLVE_* of <linux/openat2.h>, which
+ * <linux/fcntl.h> includes; checked by the caller); RESOLVE_CACHED changes
+ * nothing: every lookup here is as good as cached. */
+int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned resolve,
+		struct file **out);
 int vfs_mkdirat(int dirfd, const char *path, unsigned mode);
 int vfs_symlinkat(const char *target, int dirfd, const char *path);
 int vfs_unlinkat(int dirfd, const char *path, bool dir);
@@ -243,6 +248,7 @@ void reclock_close(struct proc *p, struct inode *ino);   /* p closed a descripto
 void reclock_proc_exit(struct proc *p);
 void reclock_file_gone(struct file *f);                  /* f's last close */
 int pseudo_init(struct inode *root);         /* /dev, /proc and /sys */
+bool pseudo_magiclink(struct inode *ino);    /* /proc/<pid>/{exe,cwd,root,fd/N}, ... */
 int etc_init(void);                          /* /etc/passwd, group, hosts, resolv.conf (fs/etc.c) */
 void etc_set_resolv(const char *text);       /* our resolv.conf says text (kept by the caller) */
 int blockdev_nodes_init(void);               /* /dev/vda, ... for the disks found (fs/blockdev.c) */
