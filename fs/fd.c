@@ -3,6 +3,8 @@
  * close-on-exec bits; grown as descriptors are used, up to RLIMIT_NOFILE
  * and FD_MAX); a new process's table and cwd/umask. */
 #include "fs/vfs.h"
+#include "fs/inotify.h"
+#include <linux/inotify.h>
 #include "kernel/proc.h"
 #include <linux/resource.h>
 
@@ -63,6 +65,8 @@ void file_put(struct file *f)
 		return;
 	if (--f->refs > 0)
 		return;
+	if (!(f->flags & O_PATH))
+		inotify_event(f->ino, file_writable(f) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
 	flock_release(f);
 	reclock_file_gone(f);
 	if (f->ops && f->ops->release)

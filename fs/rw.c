@@ -12,6 +12,8 @@
  * (inode_read: the ELF loader, #!, symbols) all come here; nothing else
  * calls a file's ops->read or ops->write (tests/fileio_entry.sh). */
 #include "fs/vfs.h"
+#include "fs/inotify.h"
+#include <linux/inotify.h>
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -104,6 +106,8 @@ ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned h
 	nowait_end(f, nb);
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
+	if (r > 0)
+		inotify_event(f->ino, IN_ACCESS);
 	file_put(f);
 	return r;
 }
@@ -135,6 +139,8 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 	nowait_end(f, nb);
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
+	if (r > 0 && !keep)
+		inotify_event(f->ino, IN_MODIFY);
 	if (r > 0 && (how & FILE_IO_SYNC) && f->ops->fsync) {
 		int e = f->ops->fsync(f);
 		if (e)

@@ -3,6 +3,8 @@
  * ENAMETOOLONG), the namespace operations (open/create, mkdir, symlink,
  * unlink, rmdir, rename), stat, getcwd, and building "/" at boot. */
 #include "fs/vfs.h"
+#include "fs/inotify.h"
+#include <linux/inotify.h>
 #include "fs/minifs/minifs.h"
 #include "fs/mount.h"
 #include "kernel/proc.h"
@@ -490,8 +492,10 @@ static int open_create(struct inode *base, const char *path, int flags, unsigned
 		else
 			e = nd.dir->ops->create(nd.dir, nd.last, nd.len,
 						S_IFREG | (mode & ~cur_umask() & 07777), NULL, out);
-		if (!e)
+		if (!e) {
 			*created = true;
+			inotify_name(nd.dir, *out, nd.last, nd.len, IN_CREATE, 0);
+		}
 		inode_put(nd.dir);
 		return e;
 	}
@@ -609,6 +613,8 @@ int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned 
 		file_put(f);
 		return e;
 	}
+	if (!(flags & O_PATH))
+		inotify_event(f->ino, IN_OPEN);
 	*out = f;
 	return 0;
 }
@@ -630,8 +636,10 @@ static int create_new(struct nameidata *nd, unsigned mode, const char *target, b
 			e = -ENOENT;
 		else if (!nd->dir->ops->create)
 			e = -EACCES;
-		else if ((e = nd->dir->ops->create(nd->dir, nd->last, nd->len, mode, target, &ino)) == 0)
+		else if ((e = nd->dir->ops->create(nd->dir, nd->last, nd->len, mode, target, &ino)) == 0) {
+			inotify_name(nd->dir, ino, nd->last, nd->len, IN_CREATE, 0);
 			inode_put(ino);
+		}
 	}
 	inode_put(nd->dir);
 	return e;
@@ -688,6 +696,10 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir)
 	}
 	if (!e)
 		e = nd.dir->ops->unlink ? nd.dir->ops->unlink(nd.dir, nd.last, nd.len, victim) : -EPERM;
+	if (!e) {
+		inotify_unlinked(victim);
+		inotify_name(nd.dir, victim, nd.last, nd.len, IN_DELETE, 0);
+	}
 	inode_put(victim);
 	inode_put(nd.dir);
 	return e;
@@ -740,6 +752,10 @@ int vfs_linkat(int ofd, const char *opath, int nfd, const char *npath, int flags
 		e = -EPERM;
 	else
 		e = nd.dir->ops->link(nd.dir, nd.last, nd.len, ino);
+	if (!e) {
+		inotify_nlink(ino);
+		inotify_name(nd.dir, ino, nd.last, nd.len, IN_CREATE, 0);
+	}
 	inode_put(nd.dir);
 	inode_put(ino);
 	return e;
@@ -755,8 +771,10 @@ int vfs_mknodat(int dirfd, const char *path, unsigned mode, uint64_t rdev)
 	mode = (mode & S_IFMT) | (mode & ~cur_umask() & 07777);
 	if (!nd.dir->ops->mknod)
 		e = -EPERM;
-	else if ((e = nd.dir->ops->mknod(nd.dir, nd.last, nd.len, mode, rdev, &ino)) == 0)
+	else if ((e = nd.dir->ops->mknod(nd.dir, nd.last, nd.len, mode, rdev, &ino)) == 0) {
+		inotify_name(nd.dir, ino, nd.last, nd.len, IN_CREATE, 0);
 		inode_put(ino);
+	}
 	inode_put(nd.dir);
 	return e;
 }
@@ -845,6 +863,14 @@ int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsign
 		e = -EXDEV;
 	else
 		e = on.dir->ops->rename(on.dir, on.last, on.len, node, nn.dir, nn.last, nn.len, victim);
+	if (!e) {
+		uint32_t cookie = inotify_cookie();
+		inotify_name(on.dir, node, on.last, on.len, IN_MOVED_FROM, cookie);
+		inotify_name(nn.dir, node, nn.last, nn.len, IN_MOVED_TO, cookie);
+		inotify_event(node, IN_MOVE_SELF);
+		if (victim)
+			inotify_unlinked(victim);
+	}
 out:
 	inode_put(victim);
 	inode_put(node);
@@ -879,6 +905,7 @@ int vfs_chown(struct inode *ino, int uid, int gid)
 			ino->mode &= ~(unsigned)S_ISGID;
 	}
 	ino->ctime = fs_now();
+	inotify_event(ino, IN_ATTRIB);
 	return 0;
 }
 
@@ -892,14 +919,20 @@ int vfs_truncate(struct inode *ino, uint64_t len)
 		return -ETXTBSY;   /* a running program's file */
 	if (!ino->ops || !ino->ops->truncate)
 		return -EPERM;
-	return ino->ops->truncate(ino, len);
+	int e = ino->ops->truncate(ino, len);
+	if (!e)
+		inotify_event(ino, IN_MODIFY);
+	return e;
 }
 
 int vfs_chmod(struct inode *ino, unsigned mode)
 {
 	if (!ino->ops || !ino->ops->chmod)
 		return -EPERM;
-	return ino->ops->chmod(ino, mode & 07777);
+	int e = ino->ops->chmod(ino, mode & 07777);
+	if (!e)
+		inotify_event(ino, IN_ATTRIB);
+	return e;
 }
 
 int vfs_chdir(struct inode *dir)

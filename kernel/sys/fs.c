@@ -5,6 +5,8 @@
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
+#include "fs/inotify.h"
+#include <linux/inotify.h>
 #include "fs/minifs/minifs.h"
 #include "fs/mount.h"
 #include "kernel/pmem.h"
@@ -377,6 +379,7 @@ static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_t
 	if (!momit)
 		ino->mtime = mt;
 	ino->ctime = now;
+	inotify_event(ino, IN_ATTRIB);
 	inode_put(ino);
 	return 0;
 }
