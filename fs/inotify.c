@@ -6,16 +6,34 @@
  * directory): the inode's watches get it without a name, its directory's
  * with the name (the "child" events). An event equal to the last one
  * still queued is merged into it; past max_queued_events one
- * IN_Q_OVERFLOW ends the queue. Removing a watch (inotify_rm_watch,
+ * IN_Q_OVERFLOW ends the queue (EMFILE past max_user_instances, ENOSPC
+ * past max_user_watches). Removing a watch (inotify_rm_watch,
  * IN_ONESHOT, the inode's last name gone) queues IN_IGNORED. */
 #include "fs/anon.h"
 #include "fs/poll.h"
 #include "fs/inotify.h"
+#include "fs/pseudo.h"
+#include "kernel/pmem.h"
 #include "kernel/sched.h"
 #include <linux/inotify.h>
 #include <asm/ioctls.h>
 
-int inotify_max_queued = 16384;      /* /proc/sys/fs/inotify/max_queued_events */
+/* /proc/sys/fs/inotify: Linux's defaults; the instances and watches are
+ * counted for all users together (they are all root here, as a rule). */
+#define MAX_QUEUED    16384
+#define MAX_INSTANCES 128
+static int ninstances, nwatches;
+
+/* Linux's: 4% of memory at about 1 KiB a watch, 8192 to 1048576. */
+static int max_watches(void)
+{
+	uint64_t n = pmem_total_pages() / 25 * PAGE_SIZE / 1080;
+	return (int)(n < 8192 ? 8192 : n > 1048576 ? 1048576 : n);
+}
+
+void gen_inotify_max_queued(struct sbuf *sb) { sb_printf(sb, "%d\n", MAX_QUEUED); }
+void gen_inotify_max_instances(struct sbuf *sb) { sb_printf(sb, "%d\n", MAX_INSTANCES); }
+void gen_inotify_max_watches(struct sbuf *sb) { sb_printf(sb, "%d\n", max_watches()); }
 
 struct ievent {
 	struct ievent *next;
@@ -52,7 +70,7 @@ static void queue(struct inotify *in, int wd, uint32_t mask, uint32_t cookie, co
 		return;   /* the same as the last one not read yet */
 	if (t && t->ev.mask == IN_Q_OVERFLOW)
 		return;
-	if (in->queued >= inotify_max_queued) {
+	if (in->queued >= MAX_QUEUED) {
 		wd = -1;
 		mask = IN_Q_OVERFLOW;
 		cookie = 0;
@@ -90,6 +108,7 @@ static void watch_drop(struct watch *w)
 		queue(w->in, w->wd, IN_IGNORED, 0, NULL);
 	inode_put(w->ino);
 	kfree(w);
+	nwatches--;
 }
 
 /* Reports mask to the watches of ino; name: ino is the directory and
@@ -225,6 +244,7 @@ static void in_release(struct file *f)
 	}
 	poll_release(f);
 	kfree(in);
+	ninstances--;
 }
 
 static const struct file_ops in_fops = {
@@ -235,16 +255,22 @@ static const struct file_ops in_fops = {
 	.flags = FOP_STREAM | FOP_POLLSRC,
 };
 
-struct file *inotify_file(bool nonblock)
+int inotify_file(bool nonblock, struct file **out)
 {
+	if (ninstances >= MAX_INSTANCES)
+		return -EMFILE;
 	struct inotify *in = kzalloc(sizeof(*in));
 	if (!in)
-		return NULL;
+		return -ENOMEM;
 	in->next_wd = 1;
 	struct file *f = anon_file("inotify", &in_fops, in, O_RDONLY | (nonblock ? O_NONBLOCK : 0));
-	if (!f)
+	if (!f) {
 		kfree(in);
-	return f;
+		return -ENOMEM;
+	}
+	ninstances++;
+	*out = f;
+	return 0;
 }
 
 static struct inotify *instance(struct file *f)
@@ -269,9 +295,12 @@ int inotify_add(struct file *f, struct inode *ino, uint32_t mask)
 			w->mask = (mask & IN_MASK_ADD) ? w->mask | mask : mask;
 			return w->wd;
 		}
+	if (nwatches >= max_watches())
+		return -ENOSPC;
 	struct watch *w = kzalloc(sizeof(*w));
 	if (!w)
 		return -ENOMEM;
+	nwatches++;
 	w->in = in;
 	w->ino = inode_get(ino);
 	w->wd = in->next_wd++;

@@ -5,12 +5,12 @@
 
 #include "fs/vfs.h"
 
-extern int inotify_max_queued;
-
-/* A new instance's file (NULL: no memory). */
-struct file *inotify_file(bool nonblock);
+/* A new instance's file in *out: 0, -EMFILE (max_user_instances) or
+ * -ENOMEM. */
+int inotify_file(bool nonblock, struct file **out);
 /* A watch of ino with mask on instance f: its wd, or -EINVAL (f is no
- * instance), -EEXIST (IN_MASK_CREATE), -ENOMEM. */
+ * instance), -EEXIST (IN_MASK_CREATE), -ENOSPC (max_user_watches),
+ * -ENOMEM. */
 int inotify_add(struct file *f, struct inode *ino, uint32_t mask);
 bool inotify_is(struct file *f);             /* is f an instance? */
 /* Removes watch wd of f: 0 or -EINVAL. */

@@ -10,9 +10,10 @@ long sys_inotify_init1(int flags)
 {
 	if (flags & ~(IN_CLOEXEC | IN_NONBLOCK))
 		return -EINVAL;
-	struct file *f = inotify_file(flags & IN_NONBLOCK);
-	if (!f)
-		return -ENOMEM;
+	struct file *f;
+	int e = inotify_file(flags & IN_NONBLOCK, &f);
+	if (e)
+		return e;
 	return fd_alloc(f, 0, flags & IN_CLOEXEC);
 }
 

@@ -3,8 +3,8 @@
  * unread, IN_CLOSE_WRITE/NOWRITE, IN_ATTRIB, IN_MOVED_FROM/TO sharing a
  * cookie, IN_MOVE_SELF, IN_DELETE, IN_DELETE_SELF + IN_IGNORED),
  * IN_ONESHOT, IN_MASK_ADD/IN_MASK_CREATE, inotify_rm_watch, a read too
- * small (EINVAL), FIONREAD, poll, O_NONBLOCK (EAGAIN), IN_Q_OVERFLOW, and
- * the errors. */
+ * small (EINVAL), FIONREAD, poll, O_NONBLOCK (EAGAIN), IN_Q_OVERFLOW, the
+ * errors, and the limits in /proc/sys/fs/inotify. */
 #include "abi.h"
 #include <poll.h>
 #include <sys/inotify.h>
@@ -149,5 +149,18 @@ int main(int argc, char **argv)
 	R(overflow);
 	R(close(q));
 	R(close(in));
+
+	/* the limits, in /proc/sys/fs/inotify */
+	static const char *const lim[] = { "max_queued_events", "max_user_instances",
+					   "max_user_watches" };
+	for (int i = 0; i < 3; i++) {
+		char path[64], val[32] = "";
+		snprintf(path, sizeof(path), "/proc/sys/fs/inotify/%s", lim[i]);
+		int l = open(path, O_RDONLY);
+		ssize_t k = l < 0 ? -1 : read(l, val, sizeof(val) - 1);
+		close(l);
+		long v = k > 0 ? atol(val) : -1;
+		printf("%s: %ld\n", lim[i], i < 2 ? v : v >= 8192);
+	}
 	return 0;
 }
