@@ -247,7 +247,8 @@ static int link_target(struct inode *ino, char **out)
 }
 
 /* One lookup's state: symlinks followed so far, and openat2's RESOLVE_*
- * with the directory a scoped lookup stays below (BENEATH, IN_ROOT). */
+ * with the directory a scoped lookup stays below (BENEATH, IN_ROOT; else
+ * NULL). */
 struct walkstate {
 	int links;
 	unsigned resolve;
@@ -568,7 +569,8 @@ int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned 
 	int e = start_at(dirfd, resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT) ? "." : path, &base);
 	if (e)
 		return e;
-	ws.top = base;
+	if (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT))
+		ws.top = base;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	if (flags & __O_TMPFILE) {

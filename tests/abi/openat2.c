@@ -119,6 +119,8 @@ int main(int argc, char **argv)
 	int root = R(open("/", O_RDONLY | O_DIRECTORY));
 	T(root, "proc/self/status", O_PATH, 0, RESOLVE_NO_XDEV);
 	T(d, "sub/g", 0, 0, RESOLVE_NO_XDEV);
+	T(d, "../d/f", 0, 0, RESOLVE_NO_XDEV);
+	T(d, "../top", 0, 0, RESOLVE_NO_SYMLINKS);
 	T(d, "f", O_DIRECTORY, 0, RESOLVE_BENEATH);
 	T(d, "nope", 0, 0, RESOLVE_BENEATH);
 	T(99, "f", 0, 0, RESOLVE_BENEATH);
