@@ -68,9 +68,9 @@ static void queue(struct inotify *in, int wd, uint32_t mask, uint32_t cookie, co
 	if (t && t->ev.wd == wd && t->ev.mask == mask && t->ev.cookie == cookie &&
 	    ((!len && !t->ev.len) || (len && t->ev.len && !strcmp(t->ev.name, name))))
 		return;   /* the same as the last one not read yet */
-	if (t && t->ev.mask == IN_Q_OVERFLOW)
-		return;
 	if (in->queued >= MAX_QUEUED) {
+		if (t && t->ev.mask == IN_Q_OVERFLOW)
+			return;   /* said already; room comes as events are read */
 		wd = -1;
 		mask = IN_Q_OVERFLOW;
 		cookie = 0;
