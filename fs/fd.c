@@ -4,6 +4,8 @@
  * and FD_MAX); a new process's table and cwd/umask. */
 #include "fs/vfs.h"
 #include "fs/poll.h"
+#include "fs/inotify.h"
+#include <linux/inotify.h>
 #include "kernel/proc.h"
 #include <linux/resource.h>
 
@@ -64,6 +66,8 @@ void file_put(struct file *f)
 		return;
 	if (--f->refs > 0)
 		return;
+	if (!(f->flags & O_PATH))
+		inotify_event(f->ino, file_writable(f) ? IN_CLOSE_WRITE : IN_CLOSE_NOWRITE);
 	flock_release(f);
 	reclock_file_gone(f);
 	fasync_file_gone(f);
@@ -268,12 +272,14 @@ int fs_proc_init(struct proc *p)
 	t->refs = 1;
 	fs->refs = 1;
 	fs->cwd = inode_get(fs_root);
+	fs->root = inode_get(fs_root);
 	fs->umask = 022;
 
 	struct file *con;
 	int e = vfs_openat(AT_FDCWD, "/dev/console", O_RDWR, 0, &con);
 	if (e) {
 		inode_put(fs->cwd);
+		inode_put(fs->root);
 		kfree(t);
 		kfree(fs);
 		return e;
@@ -289,6 +295,49 @@ int fs_proc_init(struct proc *p)
 	return 0;
 }
 
+/* A copy of old (each open file shared with it), or NULL. */
+static struct fd_table *table_copy(struct fd_table *old)
+{
+	struct fd_table *t = kzalloc(sizeof(*t));
+	if (!t || (old->cap && grow(t, old->cap - 1))) {
+		if (t) {
+			kfree(t->files);
+			kfree(t->cloexec);
+			kfree(t);
+		}
+		return NULL;
+	}
+	t->refs = 1;
+	for (int fd = 0; fd < old->cap; fd++) {
+		t->files[fd] = old->files[fd] ? file_get(old->files[fd]) : NULL;
+		t->cloexec[fd] = old->cloexec[fd];
+	}
+	return t;
+}
+
+int fd_close_range(unsigned first, unsigned last, bool unshare, bool cloexec)
+{
+	struct fd_table *t = table();
+	if (!t)
+		return -EBADF;
+	if (unshare && t->refs > 1) {
+		struct fd_table *n = table_copy(t);
+		if (!n)
+			return -ENOMEM;
+		t->refs--;
+		current->files = t = n;
+	}
+	for (unsigned fd = first; fd <= last && fd < (unsigned)t->cap; fd++) {
+		if (!t->files[fd])
+			continue;
+		if (cloexec)
+			t->cloexec[fd] = 1;
+		else
+			fd_close((int)fd);
+	}
+	return 0;
+}
+
 int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
 {
 	struct fd_table *old = table(), *t = NULL;
@@ -296,19 +345,8 @@ int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
 	if (share_files) {
 		t = old;
 		t->refs++;
-	} else if (!(t = kzalloc(sizeof(*t))) || (old->cap && grow(t, old->cap - 1))) {
-		if (t) {
-			kfree(t->files);
-			kfree(t->cloexec);
-			kfree(t);
-		}
+	} else if (!(t = table_copy(old))) {
 		return -ENOMEM;
-	} else {
-		t->refs = 1;
-		for (int fd = 0; fd < old->cap; fd++) {
-			t->files[fd] = old->files[fd] ? file_get(old->files[fd]) : NULL;
-			t->cloexec[fd] = old->cloexec[fd];
-		}
 	}
 	child->files = t;
 	if (share_fs) {
@@ -317,6 +355,7 @@ int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
 	} else if ((fs = kzalloc(sizeof(*fs)))) {
 		fs->refs = 1;
 		fs->cwd = inode_get(current->fs->cwd);
+		fs->root = inode_get(current->fs->root);
 		fs->umask = current->fs->umask;
 	} else {
 		return -ENOMEM;   /* the caller's fs_proc_exit drops the table */
@@ -345,6 +384,7 @@ void fs_proc_exit(struct proc *p)
 	struct fs_ctx *fs = p->fs;
 	if (fs && --fs->refs == 0) {
 		inode_put(fs->cwd);
+		inode_put(fs->root);
 		kfree(fs);
 	}
 	p->fs = NULL;

@@ -3,6 +3,7 @@
  * data, whether a directory is empty, the absolute path of an inode, and
  * filling struct stat and struct statx from one. */
 #include "fs/vfs.h"
+#include "fs/namei.h"
 #include "fs/mount.h"
 #include "kernel/proc.h"
 #include <asm/stat.h>
@@ -73,7 +74,13 @@ bool dir_is_empty(struct inode *dir)
 	return !found;
 }
 
-int inode_path(struct inode *ino, char *buf, size_t n)
+struct inode *root_inode(void)
+{
+	return current && current->fs && current->fs->root ? current->fs->root : fs_root;
+}
+
+/* inode_path; *outside: ino is not below the caller's root. */
+int path_of(struct inode *ino, char *buf, size_t n, bool *outside)
 {
 	char *tmp = kmalloc(PATH_MAX);
 	if (!tmp)
@@ -81,7 +88,8 @@ int inode_path(struct inode *ino, char *buf, size_t n)
 	size_t p = PATH_MAX - 1;
 	tmp[p] = 0;
 	int depth = 0;
-	for (struct inode *i = ino; i != fs_root; i = i->parent) {
+	struct inode *root = root_inode(), *i;
+	for (i = ino; i != root && i != fs_root; i = i->parent) {
 		if (!i || !i->parent || !i->name || ++depth > PATH_MAX / 2) {
 			kfree(tmp);
 			return -ENOENT;
@@ -95,6 +103,7 @@ int inode_path(struct inode *ino, char *buf, size_t n)
 		memcpy(tmp + p, i->name, len);
 		tmp[--p] = '/';
 	}
+	*outside = i != root;
 	if (p == PATH_MAX - 1)
 		tmp[--p] = '/';
 	size_t total = PATH_MAX - 1 - p;
@@ -105,6 +114,12 @@ int inode_path(struct inode *ino, char *buf, size_t n)
 	memcpy(buf, tmp + p, total + 1);
 	kfree(tmp);
 	return (int)total;
+}
+
+int inode_path(struct inode *ino, char *buf, size_t n)
+{
+	bool outside;
+	return path_of(ino, buf, n, &outside);
 }
 
 static uint64_t blocks_of(struct inode *ino)

@@ -4,6 +4,8 @@
  * (fs/namei.h). */
 #include "fs/vfs.h"
 #include "fs/namei.h"
+#include "fs/inotify.h"
+#include <linux/inotify.h>
 
 /* Makes the last name of nd, which must not exist, as a directory or a
  * symlink (mode's type; target for a symlink); a trailing slash is
@@ -22,8 +24,10 @@ static int create_new(struct nameidata *nd, unsigned mode, const char *target, b
 			e = -ENOENT;
 		else if (!nd->dir->ops->create)
 			e = -EACCES;
-		else if ((e = nd->dir->ops->create(nd->dir, nd->last, nd->len, mode, target, &ino)) == 0)
+		else if ((e = nd->dir->ops->create(nd->dir, nd->last, nd->len, mode, target, &ino)) == 0) {
+			inotify_name(nd->dir, ino, nd->last, nd->len, IN_CREATE, 0);
 			inode_put(ino);
+		}
 	}
 	if (!e)
 		dnotify_dir(nd->dir, DN_CREATE);
@@ -82,8 +86,11 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir)
 	}
 	if (!e)
 		e = nd.dir->ops->unlink ? nd.dir->ops->unlink(nd.dir, nd.last, nd.len, victim) : -EPERM;
-	if (!e)
+	if (!e) {
+		inotify_unlinked(victim);
+		inotify_name(nd.dir, victim, nd.last, nd.len, IN_DELETE, 0);
 		dnotify_dir(nd.dir, DN_DELETE);
+	}
 	inode_put(victim);
 	inode_put(nd.dir);
 	return e;
@@ -136,8 +143,11 @@ int vfs_linkat(int ofd, const char *opath, int nfd, const char *npath, int flags
 		e = -EPERM;
 	else
 		e = nd.dir->ops->link(nd.dir, nd.last, nd.len, ino);
-	if (!e)
+	if (!e) {
+		inotify_nlink(ino);
+		inotify_name(nd.dir, ino, nd.last, nd.len, IN_CREATE, 0);
 		dnotify_dir(nd.dir, DN_CREATE);
+	}
 	inode_put(nd.dir);
 	inode_put(ino);
 	return e;
@@ -153,8 +163,10 @@ int vfs_mknodat(int dirfd, const char *path, unsigned mode, uint64_t rdev)
 	mode = (mode & S_IFMT) | (mode & ~cur_umask() & 07777);
 	if (!nd.dir->ops->mknod)
 		e = -EPERM;
-	else if ((e = nd.dir->ops->mknod(nd.dir, nd.last, nd.len, mode, rdev, &ino)) == 0)
+	else if ((e = nd.dir->ops->mknod(nd.dir, nd.last, nd.len, mode, rdev, &ino)) == 0) {
+		inotify_name(nd.dir, ino, nd.last, nd.len, IN_CREATE, 0);
 		inode_put(ino);
+	}
 	if (!e)
 		dnotify_dir(nd.dir, DN_CREATE);
 	inode_put(nd.dir);
@@ -249,8 +261,15 @@ int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsign
 		e = -EXDEV;
 	else
 		e = on.dir->ops->rename(on.dir, on.last, on.len, node, nn.dir, nn.last, nn.len, victim);
-	if (!e)
+	if (!e) {
+		uint32_t cookie = inotify_cookie();
+		inotify_name(on.dir, node, on.last, on.len, IN_MOVED_FROM, cookie);
+		inotify_name(nn.dir, node, nn.last, nn.len, IN_MOVED_TO, cookie);
+		inotify_event(node, IN_MOVE_SELF);
+		if (victim)
+			inotify_unlinked(victim);
 		dnotify_move(on.dir, nn.dir);
+	}
 out:
 	inode_put(victim);
 	inode_put(node);

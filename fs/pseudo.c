@@ -17,6 +17,12 @@
 
 #include "fs/procfs.h"
 
+bool pseudo_magiclink(struct inode *ino)
+{
+	return ino->dev == PROC_DEV && S_ISLNK(ino->mode) && ino->ino >= PROC_FD_INO &&
+	       ino->ino < PROC_PID_END;
+}
+
 /* ---- a growing text buffer for generated files (fs/pseudo.h) */
 
 void sb_add(struct sbuf *sb, const void *p, size_t n)
@@ -85,8 +91,11 @@ static void gen_exe(struct sbuf *sb, struct proc *p)
 
 static void gen_root(struct sbuf *sb, struct proc *p)
 {
-	if (p->state == P_ALIVE)
-		sb_str(sb, "/");
+	char *path = kmalloc(PATH_MAX);
+	if (path && p->state == P_ALIVE && p->fs && p->fs->root &&
+	    inode_path(p->fs->root, path, PATH_MAX) >= 0)
+		sb_str(sb, path);
+	kfree(path);
 }
 
 static void gen_cwd(struct sbuf *sb, struct proc *p)
@@ -166,7 +175,18 @@ static const struct pent sysvm_ents[] = {
 	{ "overcommit_memory", S_IFREG | 0444, gen_sys_overcommit, NULL, NULL },
 };
 static struct pdir sysvm_pdir = { .ents = sysvm_ents, .n = ARRAY_SIZE(sysvm_ents) };
+static const struct pent sysin_ents[] = {
+	{ "max_queued_events",  S_IFREG | 0444, gen_inotify_max_queued,    NULL, NULL },
+	{ "max_user_instances", S_IFREG | 0444, gen_inotify_max_instances, NULL, NULL },
+	{ "max_user_watches",   S_IFREG | 0444, gen_inotify_max_watches,   NULL, NULL },
+};
+static struct pdir sysin_pdir = { .ents = sysin_ents, .n = ARRAY_SIZE(sysin_ents) };
+static const struct pent sysfs_dir_ents[] = {
+	{ "inotify", S_IFDIR | 0555, NULL, &sysin_pdir, NULL },
+};
+static struct pdir sysfsd_pdir = { .ents = sysfs_dir_ents, .n = ARRAY_SIZE(sysfs_dir_ents) };
 static const struct pent sys_ents[] = {
+	{ "fs",     S_IFDIR | 0555, NULL, &sysfsd_pdir, NULL },
 	{ "kernel", S_IFDIR | 0555, NULL, &sysk_pdir, NULL },
 	{ "vm",     S_IFDIR | 0555, NULL, &sysvm_pdir, NULL },
 };

@@ -37,6 +37,9 @@ void gen_sys_version(struct sbuf *sb);
 void gen_sys_hostname(struct sbuf *sb);
 void gen_sys_domainname(struct sbuf *sb);
 void gen_sys_pid_max(struct sbuf *sb);
+void gen_inotify_max_queued(struct sbuf *sb);      /* fs/inotify.c */
+void gen_inotify_max_instances(struct sbuf *sb);
+void gen_inotify_max_watches(struct sbuf *sb);
 void gen_sys_threads_max(struct sbuf *sb);
 void gen_sys_ngroups_max(struct sbuf *sb);
 void gen_sys_overcommit(struct sbuf *sb);

@@ -4,13 +4,16 @@
  * position given to a stream (ESPIPE), a user buffer outside user space
  * (EFAULT), a position or end past the largest offset (EINVAL), a
  * directory (EISDIR), the MAX_RW_COUNT cap, O_APPEND, RLIMIT_FSIZE
- * (SIGXFSZ and EFBIG at the limit, a short write before it), and moving
- * the position. The system calls (read ... pwritev, sendfile, splice, tee,
+ * (SIGXFSZ and EFBIG at the limit, a short write before it), moving the
+ * position, and preadv2/pwritev2's per-call flags (no blocking, append,
+ * sync). The system calls (read ... pwritev, sendfile, splice, tee,
  * vmsplice, copy_file_range, fallocate's zeroing), the page cache (file
  * mappings' fill and write-back) and the kernel's own reads of files
  * (inode_read: the ELF loader, #!, symbols) all come here; nothing else
  * calls a file's ops->read or ops->write (tests/fileio_entry.sh). */
 #include "fs/vfs.h"
+#include "fs/inotify.h"
+#include <linux/inotify.h>
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -71,6 +74,24 @@ static ssize_t rw_check(struct file *f, const void *buf, size_t n, const uint64_
 	return 0;
 }
 
+/* FILE_IO_NOWAIT: the file's ops block only where O_NONBLOCK is clear, so
+ * the call runs with it set (the kernel is not preemptive: other threads
+ * see it only if the copy sleeps on a page); returns whether to clear it
+ * again. */
+static bool nowait_begin(struct file *f, unsigned how)
+{
+	if (!(how & FILE_IO_NOWAIT) || (f->flags & O_NONBLOCK))
+		return false;
+	f->flags |= O_NONBLOCK;
+	return true;
+}
+
+static void nowait_end(struct file *f, bool set)
+{
+	if (set)
+		f->flags &= ~(unsigned)O_NONBLOCK;
+}
+
 ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned how)
 {
 	ssize_t r = rw_check(f, buf, n, pos, how, false);
@@ -80,11 +101,15 @@ ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned h
 	bool stream = is_stream(f);
 	uint64_t off = stream ? 0 : pos ? *pos : f->off;
 	file_get(f);   /* a blocked read keeps f, even if another thread closes fd */
+	bool nb = nowait_begin(f, how);
 	r = f->ops->read(f, buf, n, off, how & FILE_IO_USER);
+	nowait_end(f, nb);
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
-	if (r > 0)
+	if (r > 0) {
 		dnotify_inode(f->ino, DN_ACCESS);
+		inotify_event(f->ino, IN_ACCESS);
+	}
 	file_put(f);
 	return r;
 }
@@ -99,7 +124,7 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 	uint64_t off = stream ? 0 : pos ? *pos : f->off;
 	bool keep = how & FILE_IO_INPLACE;
 	/* as Linux, O_APPEND appends even at a given position (pwrite) */
-	if ((f->flags & O_APPEND) && !keep && S_ISREG(f->ino->mode))
+	if ((f->flags & O_APPEND || how & FILE_IO_APPEND) && !keep && S_ISREG(f->ino->mode))
 		off = f->ino->size;
 	uint64_t lim = current ? rlimit_cur(RLIMIT_FSIZE) : RLIM_INFINITY;
 	if (S_ISREG(f->ino->mode) && !keep && lim != RLIM_INFINITY) {
@@ -111,11 +136,20 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 		n = MIN(n, lim - off);
 	}
 	file_get(f);
+	bool nb = nowait_begin(f, how);
 	r = f->ops->write(f, buf, n, off, how & FILE_IO_USER);
+	nowait_end(f, nb);
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
 	if (r > 0)
 		dnotify_inode(f->ino, DN_MODIFY);
+	if (r > 0 && !keep)
+		inotify_event(f->ino, IN_MODIFY);
+	if (r > 0 && (how & FILE_IO_SYNC) && f->ops->fsync) {
+		int e = f->ops->fsync(f);
+		if (e)
+			r = e;
+	}
 	file_put(f);
 	return r;
 }

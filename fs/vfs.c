@@ -6,6 +6,8 @@
  * fs/namei.c's. */
 #include "fs/vfs.h"
 #include "fs/namei.h"
+#include "fs/inotify.h"
+#include <linux/inotify.h>
 #include "fs/minifs/minifs.h"
 #include "fs/mount.h"
 #include "kernel/proc.h"
@@ -33,7 +35,8 @@ int dir_lookup(struct inode *dir, const char *name, size_t len, struct inode **o
 		return 0;
 	}
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		*out = inode_get(dir->parent ? dir->parent : dir);
+		/* at the caller's root, ".." is the root itself */
+		*out = inode_get(dir->parent && dir != root_inode() ? dir->parent : dir);
 		return 0;
 	}
 	if (dir->nlink == 0 || !dir->ops || !dir->ops->lookup)
@@ -62,13 +65,75 @@ static int link_target(struct inode *ino, char **out)
 	return 0;
 }
 
+/* One lookup's state: symlinks followed so far, and openat2's RESOLVE_*
+ * with the directory a scoped lookup stays below (BENEATH, IN_ROOT; else
+ * NULL). */
+struct walkstate {
+	int links;
+	unsigned resolve;
+	struct inode *top;
+};
+
+/* An absolute path or symlink under resolve: where it starts, or -EXDEV. */
+static int resolve_slash(struct walkstate *ws, struct inode **cur)
+{
+	if (ws->resolve & RESOLVE_BENEATH)
+		return -EXDEV;
+	if (ws->resolve & RESOLVE_IN_ROOT)
+		*cur = ws->top;
+	return 0;
+}
+
+/* The component s of cur under resolve: 0 with *out (referenced), 1 for
+ * the plain lookup, or an error: ".." at the top is EXDEV (BENEATH) or
+ * the top (IN_ROOT); a mount crossed is EXDEV (NO_XDEV). */
+static int resolve_step(struct walkstate *ws, struct inode *cur, const char *s, size_t len,
+			struct inode **out)
+{
+	if (len == 2 && s[0] == '.' && s[1] == '.' && ws->top && cur == ws->top) {
+		if (ws->resolve & RESOLVE_BENEATH)
+			return -EXDEV;
+		*out = inode_get(cur);
+		return 0;
+	}
+	if (!(ws->resolve & RESOLVE_NO_XDEV))
+		return 1;
+	int e = dir_lookup(cur, s, len, out);
+	if (e)
+		return e;
+	if ((*out)->dev != cur->dev) {
+		inode_put(*out);
+		return -EXDEV;
+	}
+	return 0;
+}
+
+/* May the lookup follow the symlink link? ELOOP for any (NO_SYMLINKS) or
+ * a /proc magic link (NO_MAGICLINKS); EXDEV for a magic link in a scoped
+ * lookup, as Linux's nd_jump_link. */
+static int resolve_link(struct walkstate *ws, struct inode *link)
+{
+	if (ws->resolve & RESOLVE_NO_SYMLINKS)
+		return -ELOOP;
+	if (!pseudo_magiclink(link))
+		return 0;
+	if (ws->resolve & RESOLVE_NO_MAGICLINKS)
+		return -ELOOP;
+	return ws->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT) ? -EXDEV : 0;
+}
+
 /* Resolves path from base (borrowed). With nd, stops before the last
  * component and fills nd (nd->dir referenced); else *out gets the
- * referenced result. *links counts symlinks followed so far. */
-static int walk(struct inode *base, const char *path, unsigned flags, int *links,
+ * referenced result. ws counts symlinks and has openat2's rules. */
+static int walk(struct inode *base, const char *path, unsigned flags, struct walkstate *ws,
 		struct inode **out, struct nameidata *nd)
 {
-	struct inode *cur = path[0] == '/' ? fs_root : base;
+	struct inode *cur = path[0] == '/' ? root_inode() : base;
+	if (path[0] == '/' && ws->resolve) {
+		int e = resolve_slash(ws, &cur);
+		if (e)
+			return e;
+	}
 	inode_get(cur);
 	while (*path == '/')
 		path++;
@@ -108,24 +173,28 @@ static int walk(struct inode *base, const char *path, unsigned flags, int *links
 			nd->slash = slash;
 			return 0;
 		}
-		struct inode *next;
-		int e = dir_lookup(cur, s, len, &next);
+		struct inode *next = NULL;
+		int e = ws->resolve ? resolve_step(ws, cur, s, len, &next) : 1;
+		if (e > 0)
+			e = dir_lookup(cur, s, len, &next);
 		if (e) {
 			inode_put(cur);
 			return e;
 		}
 		if (S_ISLNK(next->mode) && (!last || slash || (flags & LOOKUP_FOLLOW))) {
 			char *target;
-			if (++*links > SYMLOOP_MAX)
+			if (++ws->links > SYMLOOP_MAX)
 				e = -ELOOP;
-			else
+			else if (ws->resolve)
+				e = resolve_link(ws, next);
+			if (!e)
 				e = link_target(next, &target);
 			inode_put(next);
 			if (e) {
 				inode_put(cur);
 				return e;
 			}
-			e = walk(cur, target, LOOKUP_FOLLOW, links, &next, NULL);
+			e = walk(cur, target, LOOKUP_FOLLOW, ws, &next, NULL);
 			kfree(target);
 			if (e) {
 				inode_put(cur);
@@ -149,7 +218,7 @@ static int walk(struct inode *base, const char *path, unsigned flags, int *links
 static int start_at(int dirfd, const char *path, struct inode **base)
 {
 	if (path[0] == '/') {
-		*base = fs_root;
+		*base = root_inode();
 		return 0;
 	}
 	if (dirfd == AT_FDCWD) {
@@ -177,8 +246,8 @@ int vfs_lookupat(int dirfd, const char *path, unsigned flags, struct inode **out
 		*out = inode_get(base);
 		return 0;
 	}
-	int links = 0;
-	return walk(base, path, flags, &links, out, NULL);
+	struct walkstate ws = { 0 };
+	return walk(base, path, flags, &ws, out, NULL);
 }
 
 int lookup_parent(int dirfd, const char *path, struct nameidata *nd)
@@ -189,8 +258,8 @@ int lookup_parent(int dirfd, const char *path, struct nameidata *nd)
 	int e = start_at(dirfd, path, &base);
 	if (e)
 		return e;
-	int links = 0;
-	return walk(base, path, LOOKUP_FOLLOW, &links, NULL, nd);
+	struct walkstate ws = { 0 };
+	return walk(base, path, LOOKUP_FOLLOW, &ws, NULL, nd);
 }
 
 struct inode *fs_lookup(const char *path, bool follow, int *err)
@@ -223,10 +292,10 @@ char *path_from_user(const char *upath, int *err)
 
 /* Creates (or finds, or follows to) the file for open with O_CREAT. */
 static int open_create(struct inode *base, const char *path, int flags, unsigned mode,
-		       int *links, struct inode **out, bool *created)
+		       struct walkstate *ws, struct inode **out, bool *created)
 {
 	struct nameidata nd;
-	int e = walk(base, path, LOOKUP_FOLLOW, links, NULL, &nd);
+	int e = walk(base, path, LOOKUP_FOLLOW, ws, NULL, &nd);
 	if (e)
 		return e;
 	if (nd.slash || is_dot(nd.last) || is_dotdot(nd.last)) {
@@ -246,6 +315,7 @@ static int open_create(struct inode *base, const char *path, int flags, unsigned
 		if (!e) {
 			*created = true;
 			dnotify_dir(nd.dir, DN_CREATE);
+			inotify_name(nd.dir, *out, nd.last, nd.len, IN_CREATE, 0);
 		}
 		inode_put(nd.dir);
 		return e;
@@ -262,10 +332,11 @@ static int open_create(struct inode *base, const char *path, int flags, unsigned
 		char *target;
 		if (flags & O_NOFOLLOW)
 			e = -ELOOP;
-		else if (++*links > SYMLOOP_MAX)
+		else if (++ws->links > SYMLOOP_MAX)
 			e = -ELOOP;
-		else if ((e = link_target(ino, &target)) == 0) {
-			e = open_create(nd.dir, target, flags, mode, links, out, created);
+		else if ((!ws->resolve || (e = resolve_link(ws, ino)) == 0) &&
+			 (e = link_target(ino, &target)) == 0) {
+			e = open_create(nd.dir, target, flags, mode, ws, out, created);
 			kfree(target);
 		}
 	} else {
@@ -286,8 +357,8 @@ static int open_tmpfile(struct inode *base, const char *path, int flags, unsigne
 	if (acc != O_WRONLY && acc != O_RDWR)
 		return -EINVAL;
 	struct inode *dir;
-	int links = 0;
-	int e = walk(base, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &links, &dir, NULL);
+	struct walkstate ws = { 0 };
+	int e = walk(base, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ws, &dir, NULL);
 	if (e)
 		return e;
 	if (dir->nlink == 0)
@@ -303,14 +374,23 @@ static int open_tmpfile(struct inode *base, const char *path, int flags, unsigne
 
 int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct file **out)
 {
+	return vfs_openat2(dirfd, path, flags, mode, 0, out);
+}
+
+int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned resolve,
+		struct file **out)
+{
 	struct inode *base, *ino;
 	bool created = false;
-	int links = 0;
+	struct walkstate ws = { .resolve = resolve };
 	if (!path[0])
 		return -ENOENT;
-	int e = start_at(dirfd, path, &base);
+	/* a scoped lookup starts at dirfd even for an absolute path */
+	int e = start_at(dirfd, resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT) ? "." : path, &base);
 	if (e)
 		return e;
+	if (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT))
+		ws.top = base;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	if (flags & __O_TMPFILE) {
@@ -319,10 +399,10 @@ int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct fil
 	} else if (flags & O_CREAT) {
 		if (flags & O_DIRECTORY)
 			return -EINVAL;
-		e = open_create(base, path, flags, mode, &links, &ino, &created);
+		e = open_create(base, path, flags, mode, &ws, &ino, &created);
 	} else {
 		e = walk(base, path, (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-			 (flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0), &links, &ino, NULL);
+			 (flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0), &ws, &ino, NULL);
 	}
 	if (e)
 		return e;
@@ -355,6 +435,8 @@ int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct fil
 		file_put(f);
 		return e;
 	}
+	if (!(flags & O_PATH))
+		inotify_event(f->ino, IN_OPEN);
 	*out = f;
 	return 0;
 }
@@ -386,6 +468,7 @@ int vfs_chown(struct inode *ino, int uid, int gid)
 	}
 	ino->ctime = fs_now();
 	dnotify_inode(ino, DN_ATTRIB);
+	inotify_event(ino, IN_ATTRIB);
 	return 0;
 }
 
@@ -400,8 +483,10 @@ int vfs_truncate(struct inode *ino, uint64_t len)
 	if (!ino->ops || !ino->ops->truncate)
 		return -EPERM;
 	int e = ino->ops->truncate(ino, len);
-	if (!e)
+	if (!e) {
 		dnotify_inode(ino, DN_MODIFY);
+		inotify_event(ino, IN_MODIFY);
+	}
 	return e;
 }
 
@@ -410,8 +495,10 @@ int vfs_chmod(struct inode *ino, unsigned mode)
 	if (!ino->ops || !ino->ops->chmod)
 		return -EPERM;
 	int e = ino->ops->chmod(ino, mode & 07777);
-	if (!e)
+	if (!e) {
 		dnotify_inode(ino, DN_ATTRIB);
+		inotify_event(ino, IN_ATTRIB);
+	}
 	return e;
 }
 
@@ -427,9 +514,31 @@ int vfs_chdir(struct inode *dir)
 	return 0;
 }
 
+int vfs_chroot(struct inode *dir)
+{
+	if (!S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	if (!current || !current->fs)
+		return -EINVAL;
+	struct inode *old = current->fs->root;
+	current->fs->root = inode_get(dir);
+	inode_put(old);
+	return 0;
+}
+
+/* A cwd outside the root (after chroot) gets Linux's "(unreachable)". */
 int vfs_getcwd(char *buf, size_t n)
 {
-	return inode_path(cwd_inode(), buf, n);
+	bool outside;
+	int r = path_of(cwd_inode(), buf, n, &outside);
+	if (r < 0 || !outside || root_inode() == fs_root)
+		return r;
+	static const char pre[] = "(unreachable)";
+	if ((size_t)r + sizeof(pre) > n)
+		return -ERANGE;
+	memmove(buf + sizeof(pre) - 1, buf, (size_t)r + 1);
+	memcpy(buf, pre, sizeof(pre) - 1);
+	return r + (int)sizeof(pre) - 1;
 }
 
 /* ---- boot */

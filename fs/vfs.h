@@ -137,6 +137,7 @@ struct fd_table;              /* fs/fd.c */
 struct fs_ctx {
 	int refs;
 	struct inode *cwd;
+	struct inode *root;       /* where "/" and ".." at the top lead (chroot) */
 	unsigned umask;
 };
 
@@ -162,7 +163,9 @@ extern struct inode *fs_root;
 int64_t fs_now(void);                        /* wall clock, ns since the epoch */
 void inode_init(struct inode *ino, unsigned mode, uint64_t dev);  /* fresh ino number, times now, refs 0 */
 bool dir_is_empty(struct inode *dir);
-int inode_path(struct inode *ino, char *buf, size_t n);  /* absolute path; length or -ERANGE/-ENOENT */
+/* ino's absolute path as the caller sees it (from its root; a file
+ * outside that root: from the real one); length or -ERANGE/-ENOENT. */
+int inode_path(struct inode *ino, char *buf, size_t n);
 void inode_fill_stat(struct inode *ino, struct stat *st);
 void inode_fill_statx(struct inode *ino, unsigned mask, struct statx *sx);
 
@@ -173,6 +176,11 @@ void inode_fill_statx(struct inode *ino, unsigned mask, struct statx *sx);
 char *path_from_user(const char *upath, int *err);   /* kmalloc'd copy; kfree it */
 int vfs_lookupat(int dirfd, const char *path, unsigned flags, struct inode **out);
 int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct file **out);
+/* openat2's path rules (RESOLVE_* of <linux/openat2.h>, which
+ * <linux/fcntl.h> includes; checked by the caller); RESOLVE_CACHED changes
+ * nothing: every lookup here is as good as cached. */
+int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned resolve,
+		struct file **out);
 int vfs_mkdirat(int dirfd, const char *path, unsigned mode);
 int vfs_symlinkat(const char *target, int dirfd, const char *path);
 int vfs_unlinkat(int dirfd, const char *path, bool dir);
@@ -188,6 +196,7 @@ int vfs_chown(struct inode *ino, int uid, int gid);   /* -1: unchanged */
 /* flags: RENAME_NOREPLACE or RENAME_EXCHANGE (checked by the caller) */
 int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsigned flags);
 int vfs_chdir(struct inode *dir);
+int vfs_chroot(struct inode *dir);           /* the caller's root becomes dir */
 int vfs_getcwd(char *buf, size_t n);         /* length without NUL, or -errno */
 
 /* ---- open files and descriptors (fs/fd.c) */
@@ -199,6 +208,9 @@ int fd_install(int fd, struct file *f, bool cloexec);   /* dup2: closes what was
 int fd_close(int fd);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);
+/* close_range: closes (or marks close-on-exec) fds first..last, after
+ * giving the caller its own table if unshare and it shares one. */
+int fd_close_range(unsigned first, unsigned last, bool unshare, bool cloexec);
 int fd_next_open(int from);                  /* lowest open fd >= from, or -1 */
 int fd_table_size(struct proc *p);           /* slots in p's table, as Linux's max_fds */
 /* The same in another process's table (/proc/<pid>/fd). */
@@ -215,6 +227,9 @@ bool file_writable(struct file *f);
 #define FILE_IO_USER     1u   /* buf is a user pointer */
 #define FILE_IO_INPLACE  2u   /* rewrite bytes the file has: at *pos even with O_APPEND,
 				 * past RLIMIT_FSIZE (fallocate's zeroing, write-back) */
+#define FILE_IO_NOWAIT   4u   /* never block: -EAGAIN where a stream would (RWF_NOWAIT) */
+#define FILE_IO_APPEND   8u   /* write at the end, as O_APPEND (RWF_APPEND) */
+#define FILE_IO_SYNC     16u  /* sync the file after writing (RWF_DSYNC, RWF_SYNC) */
 ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned how);
 ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, unsigned how);
 int file_rw_ok(struct file *f, bool wr);     /* 0, -EBADF (access mode), -EINVAL (no op) */
@@ -253,6 +268,7 @@ void reclock_proc_exit(struct proc *p);
 void reclock_file_gone(struct file *f);                  /* f's last close */
 int pseudo_init(struct inode *root);         /* /dev, /proc and /sys */
 int devices_init(void);                       /* /dev (fs/devices.c) */
+bool pseudo_magiclink(struct inode *ino);    /* /proc/<pid>/{exe,cwd,root,fd/N}, ... */
 int etc_init(void);                          /* /etc/passwd, group, hosts, resolv.conf (fs/etc.c) */
 void etc_set_resolv(const char *text);       /* our resolv.conf says text (kept by the caller) */
 int blockdev_nodes_init(void);               /* /dev/vda, ... for the disks found (fs/blockdev.c) */

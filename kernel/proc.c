@@ -355,6 +355,17 @@ void proc_last_thread_gone(struct proc *p)
 		}
 	}
 	notify_parent(p);
+	pidfd_proc_ended();
+}
+
+bool proc_may_access(const struct proc *p)
+{
+	/* capabilities count for euid 0 only: setuid does not drop them here */
+	if (p == current || (current->euid == 0 && (current->cap_eff & (1ull << CAP_SYS_PTRACE))))
+		return true;
+	return p->uid == current->uid && p->euid == current->uid && p->suid == current->uid &&
+	       p->gid == current->gid && p->egid == current->gid && p->sgid == current->gid &&
+	       p->set.dumpable;
 }
 
 /* ---- resource limits and names, kept in struct proc */

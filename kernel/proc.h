@@ -145,6 +145,20 @@ void proc_settings_init(struct proc *p);
 void proc_fork_settings(struct proc *child, const struct proc *parent);
 void proc_exec_settings(struct proc *p);
 
+/* kernel/pidfd.c: pidfds. pidfd_file: a new pidfd for pid (NULL: no
+ * memory); pidfd_pid: the pid f names, or -EBADF for a file that is no
+ * pidfd; pidfd_fd_pid: the same for a descriptor of the caller (with
+ * whether it is O_NONBLOCK); pidfd_proc_ended: a process has ended (its
+ * pidfds turn readable). */
+struct file;
+struct file *pidfd_file(int pid, bool nonblock);
+int pidfd_pid(struct file *f);
+int pidfd_fd_pid(int fd, bool *nonblock);
+void pidfd_proc_ended(void);
+/* kernel/proc.c: may the caller read and write p's memory and
+ * descriptors (Linux's PTRACE_MODE_ATTACH_REALCREDS)? */
+bool proc_may_access(const struct proc *p);
+
 /* The kernel release and version uname and /proc/sys/kernel report. */
 #define UTS_RELEASE "6.1.0-htux"
 #define UTS_VERSION "#1 htux " HTUX_VERSION

@@ -30,6 +30,6 @@ void clone_child_regs(struct thread *t, unsigned long flags, unsigned long newsp
 		      unsigned long tls);
 /* clone without CLONE_THREAD: a new process (kernel/sys/fork.c). */
 long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
-		   unsigned long tls);
+		   unsigned long tls, int *pidfd);
 
 #endif

@@ -468,7 +468,11 @@ static int break_cow(struct mm *mm, struct vma *v, uint64_t va)
 
 int vm_fault(uint64_t addr, uint64_t err)
 {
-	struct mm *mm = current ? current->mm : NULL;
+	return vm_fault_in(current ? current->mm : NULL, addr, err);
+}
+
+int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
+{
 	if (!mm)
 		return -1;
 	struct vma *v = vm_find(mm, addr);
@@ -534,4 +538,37 @@ int vm_fault(uint64_t addr, uint64_t err)
 	*pte = pa | paging_user_flags(v->prot);
 	mm->mapped_pages++;
 	return 0;
+}
+
+size_t vm_copy_remote(struct mm *mm, uint64_t addr, void *kbuf, size_t n, bool write)
+{
+	size_t done = 0;
+	while (done < n) {
+		uint64_t va = addr + done;
+		if (va < addr || va >= USER_TOP)
+			break;
+		uint64_t *pte = NULL;
+		for (int tries = 0; tries < 4; tries++) {
+			pte = paging_walk(mm->pml4, PAGE_DOWN(va), false);
+			if (pte && (*pte & PTE_P) && (!write || (*pte & PTE_W)))
+				break;
+			uint64_t err = PF_USER | (write ? PF_WRITE : 0) |
+				       (pte && (*pte & PTE_P) ? PF_PRESENT : 0);
+			pte = NULL;
+			if (vm_fault_in(mm, va, err) != 0)
+				break;
+		}
+		if (!pte)
+			break;   /* no such page, or not writable: EFAULT */
+		size_t off = va & (PAGE_SIZE - 1), c = MIN(n - done, PAGE_SIZE - off);
+		uint8_t *page = phys_to_virt(*pte & PTE_ADDR);
+		if (write) {
+			memcpy(page + off, (uint8_t *)kbuf + done, c);
+			*pte |= PTE_DIRTY;   /* a shared file page goes back to its file */
+		} else {
+			memcpy((uint8_t *)kbuf + done, page + off, c);
+		}
+		done += c;
+	}
+	return done;
 }

@@ -83,6 +83,14 @@ bool vm_range_free(struct mm *mm, uint64_t start, uint64_t len);
  * program's access to a file mapping past the end of its file. */
 #define VM_FAULT_SIGBUS (-2)
 int vm_fault(uint64_t addr, uint64_t err);
+/* The same for the address space mm, which need not be the current one. */
+int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err);
+/* Copies n bytes between the kernel buffer kbuf and [addr, addr+n) of mm
+ * (another process's: process_vm_readv/writev), faulting pages in as the
+ * process's own read or write would; the bytes copied (less than n where
+ * a page is missing or, for write, not writable). mm must stay (hold a
+ * reference). */
+size_t vm_copy_remote(struct mm *mm, uint64_t addr, void *kbuf, size_t n, bool write);
 /* kernel/filemap.c: writes the dirty pages of v (a shared file area) in
  * [start, end) back to its file (never past its end: a mapping does not
  * grow a file). */

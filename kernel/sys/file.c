@@ -1,4 +1,4 @@
-/* sys/file.c: the system calls on descriptors: open, close, lseek, dup*,
+/* sys/file.c: the system calls on descriptors: open, openat2, close, close_range, lseek, dup*,
  * fcntl, ioctl, getdents64, fsync, ftruncate, and the cache hints (fadvise64,
  * readahead: they check their arguments and are done; sync_file_range
  * writing a disk file's data syncs it as fsync does). */
@@ -37,6 +37,62 @@ long sys_openat(int dirfd, const char *upath, int flags, int mode)
 	return fd_alloc(f, 0, flags & O_CLOEXEC);
 }
 
+/* openat2's struct open_how: version 0 is 24 bytes; a larger one's extra
+ * bytes must be zero (E2BIG otherwise). Unlike openat, unknown flags,
+ * a mode without O_CREAT/O_TMPFILE and unknown RESOLVE_* are EINVAL. */
+#define OPEN_HOW_SIZE0 24u
+#define OPENAT2_FLAGS (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
+		       O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
+		       O_NOFOLLOW | O_NOATIME | O_CLOEXEC | __O_SYNC | O_PATH | __O_TMPFILE)
+#define RESOLVE_ALL (RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | \
+		     RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED)
+
+long sys_openat2(int dirfd, const char *upath, const struct open_how *uhow, size_t size)
+{
+	struct open_how how;
+	if (size < OPEN_HOW_SIZE0)
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	if (copy_from_user(&how, uhow, sizeof(how)))
+		return -EFAULT;
+	for (size_t i = sizeof(how); i < size; i++) {
+		uint8_t b;
+		if (copy_from_user(&b, (const uint8_t *)uhow + i, 1))
+			return -EFAULT;
+		if (b)
+			return -E2BIG;
+	}
+	if (how.flags & ~(uint64_t)OPENAT2_FLAGS)
+		return -EINVAL;
+	if (how.resolve & ~(uint64_t)RESOLVE_ALL)
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
+	int flags = (int)how.flags;
+	if ((flags & (O_CREAT | __O_TMPFILE)) ? (how.mode & ~(uint64_t)07777) : how.mode)
+		return -EINVAL;
+	if ((flags & O_PATH) && (flags & ~(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)))
+		return -EINVAL;
+	if ((flags & __O_TMPFILE) &&
+	    ((flags & O_TMPFILE) != O_TMPFILE || (flags & O_CREAT) || !(flags & O_ACCMODE)))
+		return -EINVAL;
+	if ((flags & O_CREAT) && (flags & O_DIRECTORY))
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_CACHED) && (flags & (O_TRUNC | O_CREAT | __O_TMPFILE)))
+		return -EAGAIN;
+	int e;
+	char *path = path_from_user(upath, &e);
+	if (!path)
+		return e;
+	struct file *f;
+	e = vfs_openat2(dirfd, path, flags, (unsigned)how.mode, (unsigned)how.resolve, &f);
+	kfree(path);
+	if (e)
+		return e;
+	return fd_alloc(f, 0, flags & O_CLOEXEC);
+}
+
 long sys_open(const char *path, int flags, int mode)
 {
 	return sys_openat(AT_FDCWD, path, flags, mode);
@@ -50,6 +106,17 @@ long sys_creat(const char *path, int mode)
 long sys_close(int fd)
 {
 	return fd_close(fd);
+}
+
+#define CLOSE_RANGE_UNSHARE (1u << 1)
+#define CLOSE_RANGE_CLOEXEC (1u << 2)
+
+long sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
+		return -EINVAL;
+	return fd_close_range(first, last, flags & CLOSE_RANGE_UNSHARE,
+			      flags & CLOSE_RANGE_CLOEXEC);
 }
 
 /* ---- positions */

@@ -2,7 +2,8 @@
  * (glibc's fork, posix_spawn's CLONE_VM|CLONE_VFORK). The child gets a
  * copy of the address space (or shares it with CLONE_VM until it execs),
  * of the descriptor table (or shares it with CLONE_FILES), cwd and umask,
- * signal dispositions and mask, credentials and limits; no timers. */
+ * signal dispositions and mask, credentials and limits; no timers.
+ * CLONE_PIDFD gives the parent a pidfd for the child. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
@@ -14,10 +15,10 @@
 
 #define PROCESS_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | CLONE_SETTLS | \
 		       CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | \
-		       CLONE_SYSVSEM | CLONE_IO | CLONE_DETACHED)
+		       CLONE_SYSVSEM | CLONE_IO | CLONE_DETACHED | CLONE_PIDFD)
 
 long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
-		   unsigned long tls)
+		   unsigned long tls, int *pidfd)
 {
 	if (flags & ~(PROCESS_FLAGS | 0xFF))
 		return -ENOSYS;   /* namespaces, CLONE_PARENT, ptrace: not here */
@@ -49,6 +50,11 @@ long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, in
 	int pid = p->pid;
 	if (flags & CLONE_PARENT_SETTID)
 		copy_to_user(parent_tid, &pid, sizeof(pid));
+	if (flags & CLONE_PIDFD) {   /* the parent's, made after the table's copy */
+		struct file *pf = pidfd_file(pid, false);
+		int fd = pf ? fd_alloc(pf, 0, true) : -ENOMEM;
+		copy_to_user(pidfd, &fd, sizeof(fd));
+	}
 	if (flags & CLONE_VFORK)
 		while (!p->vfork_done)   /* p stays until we have waited for it */
 			waitq_wait_nosig(&p->vfork_wait);
@@ -57,10 +63,10 @@ long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, in
 
 long sys_fork(void)
 {
-	return process_clone(SIGCHLD, 0, NULL, NULL, 0);
+	return process_clone(SIGCHLD, 0, NULL, NULL, 0, NULL);
 }
 
 long sys_vfork(void)
 {
-	return process_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, NULL, NULL, 0);
+	return process_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, NULL, NULL, 0, NULL);
 }

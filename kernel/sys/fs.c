@@ -5,6 +5,8 @@
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
+#include "fs/inotify.h"
+#include <linux/inotify.h>
 #include "fs/minifs/minifs.h"
 #include "fs/mount.h"
 #include "kernel/pmem.h"
@@ -380,6 +382,7 @@ static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_t
 	/* Linux's fsnotify_change: both times ATTRIB, one ACCESS or MODIFY */
 	if (!aomit || !momit)
 		dnotify_inode(ino, !aomit && !momit ? DN_ATTRIB : !aomit ? DN_ACCESS : DN_MODIFY);
+	inotify_event(ino, IN_ATTRIB);
 	inode_put(ino);
 	return 0;
 }

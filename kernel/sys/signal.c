@@ -1,7 +1,7 @@
 /* sys/signal.c: the signal system calls: dispositions (rt_sigaction), the
  * thread's mask (rt_sigprocmask), pending and waiting (rt_sigpending,
  * rt_sigsuspend, pause, rt_sigtimedwait), sending (kill, tkill, tgkill,
- * rt_sigqueueinfo, rt_tgsigqueueinfo), the alternate stack and
+ * rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal), the alternate stack and
  * rt_sigreturn. kill reaches any process, a process group (pid 0, -pgid)
  * or all (-1). */
 #include "kernel/kernel.h"
@@ -251,6 +251,37 @@ long sys_rt_sigqueueinfo(int pid, int sig, const siginfo_t *uinfo)
 	struct proc *p = pid > 0 ? proc_find(pid) : NULL;
 	if (!p)
 		return -ESRCH;
+	if (!sig || p->state != P_ALIVE)
+		return 0;
+	int r = signal_send_to(p, NULL, &info);
+	return r < 0 ? r : 0;
+}
+
+long sys_pidfd_send_signal(int pidfd, int sig, const siginfo_t *uinfo, unsigned flags)
+{
+	if (flags)
+		return -EINVAL;
+	int pid = pidfd_fd_pid(pidfd, NULL);
+	if (pid < 0)
+		return pid;
+	siginfo_t info;
+	if (uinfo) {
+		if (copy_from_user(&info, uinfo, sizeof(info)))
+			return -EFAULT;
+		if (info.si_signo != sig)
+			return -EINVAL;
+		/* only to itself may a process send a siginfo that looks
+		 * like the kernel's */
+		if (pid != current->pid && (info.si_code >= 0 || info.si_code == SI_TKILL))
+			return -EPERM;
+	} else {
+		kill_info(&info, sig, SI_USER);
+	}
+	struct proc *p = proc_find(pid);
+	if (!p)
+		return -ESRCH;
+	if (sig < 0 || sig >= NSIGNALS)
+		return -EINVAL;
 	if (!sig || p->state != P_ALIVE)
 		return 0;
 	int r = signal_send_to(p, NULL, &info);

@@ -25,16 +25,19 @@ void clone_child_regs(struct thread *t, unsigned long flags, unsigned long newsp
 		t->clear_child_tid = (uint64_t)child_tid;
 }
 
-long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
-	       unsigned long tls)
+/* clone and clone3; pidfd: where CLONE_PIDFD puts the pidfd. */
+static long do_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
+		     unsigned long tls, int *pidfd)
 {
 	/* Linux's own rules first. */
+	if ((flags & CLONE_PIDFD) && (flags & (CLONE_THREAD | CLONE_DETACHED)))
+		return -EINVAL;
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
 	if (!(flags & CLONE_THREAD))
-		return process_clone(flags, newsp, parent_tid, child_tid, tls);   /* fork.c */
+		return process_clone(flags, newsp, parent_tid, child_tid, tls, pidfd);   /* fork.c */
 	if (flags & ~(THREAD_FLAGS | 0xFF))
 		return -ENOSYS;
 	if ((flags & 0xFF) != 0)
@@ -56,6 +59,15 @@ long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *c
 	return t->tid;
 }
 
+long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
+	       unsigned long tls)
+{
+	/* clone's CLONE_PIDFD puts the pidfd where the parent's tid would go */
+	if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID))
+		return -EINVAL;
+	return do_clone(flags, newsp, parent_tid, child_tid, tls, parent_tid);
+}
+
 /* clone3: the same, described by struct clone_args. The fields a thread or
  * process does not use here must be zero. */
 long sys_clone3(const struct clone_args *uargs, size_t size)
@@ -75,12 +87,13 @@ long sys_clone3(const struct clone_args *uargs, size_t size)
 			return -E2BIG;   /* a newer field we do not know is set */
 	}
 	if ((a.stack == 0) != (a.stack_size == 0) || a.exit_signal > 64 ||
-	    (a.flags & (CLONE_PIDFD | CLONE_DETACHED)) || a.set_tid || a.set_tid_size || a.cgroup)
+	    (a.flags & CLONE_DETACHED) || a.set_tid || a.set_tid_size || a.cgroup)
 		return -EINVAL;
 	if ((a.flags & CLONE_THREAD) && a.exit_signal)
 		return -EINVAL;
 	uint64_t sp = a.stack ? a.stack + a.stack_size : 0;
-	return sys_clone(a.flags | a.exit_signal, sp, (int *)a.parent_tid, (int *)a.child_tid, a.tls);
+	return do_clone(a.flags | a.exit_signal, sp, (int *)a.parent_tid, (int *)a.child_tid, a.tls,
+			(int *)a.pidfd);
 }
 
 long sys_exit(int status) { thread_exit(status & 0xFF); }

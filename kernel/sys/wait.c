@@ -1,6 +1,6 @@
 /* sys/wait.c: waiting for children: wait4 and waitid report a child that
  * has ended (exit code or killing signal, encoded as Linux does) and reap
- * it, with its CPU time in rusage; WNOHANG, WNOWAIT, pid/process-group
+ * it, with its CPU time in rusage; WNOHANG, WNOWAIT, pid/process-group/pidfd
  * selection and __WALL/__WCLONE.
  * Stopped and continued children are never reported: there is no job
  * control (WUNTRACED/WSTOPPED/WCONTINUED report nothing more). */
@@ -95,8 +95,16 @@ long sys_waitid(int which, int id, void *uinfo, int options, void *rusage)
 	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) ||
 	    (options & ~(WNOHANG | WEXITED | WSTOPPED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)))
 		return -EINVAL;
-	if (which == P_PIDFD)
-		return -EBADF;   /* no pidfds */
+	bool nonblock = false;
+	if (which == P_PIDFD) {
+		int pid = pidfd_fd_pid(id, &nonblock);
+		if (pid < 0)
+			return pid;
+		which = P_PID;
+		id = pid;
+		if (nonblock)
+			options |= WNOHANG;
+	}
 	if (which == P_PID && id <= 0)
 		return -EINVAL;
 	if (which == P_PGID && id < 0)
@@ -109,6 +117,8 @@ long sys_waitid(int which, int id, void *uinfo, int options, void *rusage)
 	long r = wait_child(which, id, options, !(options & WNOWAIT), &w, &uid, &ru);
 	if (r < 0)
 		return r;
+	if (r == 0 && nonblock)
+		return -EAGAIN;   /* an O_NONBLOCK pidfd's child still running */
 	if (uinfo) {
 		siginfo_t info;
 		memset(&info, 0, sizeof(info));
