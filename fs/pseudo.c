@@ -2,7 +2,7 @@
  * (null, zero, full, random, urandom, tty, console, the std* links), /proc
  * (self, one /proc/<pid>/{exe,cwd,root,fd/N,task/<tid>,cmdline,environ,
  * comm,maps,stat,status,auxv} per process, meminfo, cpuinfo, stat, uptime,
- * /proc/sys/..., /proc/net/snmp)
+ * /proc/sys/..., /proc/net/snmp, /proc/sysvipc)
  * and /sys/devices/system/cpu. A generated file is one function that
  * appends its contents to a struct sbuf (fs/pseudo.h; the figures are made
  * in fs/procinfo.c, the network's in net/snmp.c) plus one line in a table
@@ -14,6 +14,7 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "net/stack.h"
+#include "kernel/ipc/ipc.h"
 
 #define PROC_DEV     0x4u                 /* st_dev of /proc */
 #define PROC_FD_INO  0x100000000ull       /* st_ino of /proc/<pid>/fd/N: + N */
@@ -272,6 +273,13 @@ static const struct pent sysk_ents[] = {
 	{ "pid_max",     S_IFREG | 0444, gen_sys_pid_max,     NULL, NULL },
 	{ "threads-max", S_IFREG | 0444, gen_sys_threads_max, NULL, NULL },
 	{ "ngroups_max", S_IFREG | 0444, gen_sys_ngroups_max, NULL, NULL },
+	{ "shmmax", S_IFREG | 0444, gen_sys_shmmax, NULL, NULL },   /* kernel/ipc/ */
+	{ "shmall", S_IFREG | 0444, gen_sys_shmall, NULL, NULL },
+	{ "shmmni", S_IFREG | 0444, gen_sys_shmmni, NULL, NULL },
+	{ "sem",    S_IFREG | 0444, gen_sys_sem,    NULL, NULL },
+	{ "msgmax", S_IFREG | 0444, gen_sys_msgmax, NULL, NULL },
+	{ "msgmnb", S_IFREG | 0444, gen_sys_msgmnb, NULL, NULL },
+	{ "msgmni", S_IFREG | 0444, gen_sys_msgmni, NULL, NULL },
 };
 static struct pdir sysk_pdir = { .ents = sysk_ents, .n = ARRAY_SIZE(sysk_ents) };
 static const struct pent sysvm_ents[] = {
@@ -283,6 +291,14 @@ static const struct pent sys_ents[] = {
 	{ "vm",     S_IFDIR | 0555, NULL, &sysvm_pdir, NULL },
 };
 static struct pdir sys_pdir = { .ents = sys_ents, .n = ARRAY_SIZE(sys_ents) };
+
+/* /proc/sysvipc: System V IPC objects (kernel/ipc/) */
+static const struct pent sysvipc_ents[] = {
+	{ "shm", S_IFREG | 0444, gen_sysvipc_shm, NULL, NULL },
+	{ "sem", S_IFREG | 0444, gen_sysvipc_sem, NULL, NULL },
+	{ "msg", S_IFREG | 0444, gen_sysvipc_msg, NULL, NULL },
+};
+static struct pdir sysvipc_pdir = { .ents = sysvipc_ents, .n = ARRAY_SIZE(sysvipc_ents) };
 
 /* /proc/net: the network stack's counters (net/snmp.c) */
 static const struct pent net_ents[] = {
@@ -301,6 +317,7 @@ static const struct pent root_ents[] = {
 	{ "stat",        S_IFREG | 0444, gen_stat,        NULL, NULL },
 	{ "sys",         S_IFDIR | 0555, NULL,            &sys_pdir, NULL },
 	{ "net",         S_IFDIR | 0555, NULL,            &net_pdir, NULL },
+	{ "sysvipc",     S_IFDIR | 0555, NULL,            &sysvipc_pdir, NULL },
 };
 static struct pdir root_pdir = { .ents = root_ents, .n = ARRAY_SIZE(root_ents),
 				 .lookup_more = root_lookup, .readdir_more = root_readdir };
