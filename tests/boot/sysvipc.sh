@@ -1,0 +1,72 @@
+#!/bin/bash
+# sysvipc.sh: System V IPC with real programs: Debian's ipcs (util-linux,
+# reading /proc/sysvipc and /proc/sys/kernel) lists a segment, a
+# semaphore set and a message queue made in htux and Linux's limits; and
+# stress-ng's shm-sysv, msg and sem-sysv stressors run and count bogo ops.
+. "${HTUX_SRCDIR:-.}/tests/lib.sh"
+require_qemu
+plan 6
+
+if ! command -v ipcs >/dev/null 2>&1; then
+	skip "ipcs lists the objects" "no ipcs (Debian package util-linux)"
+	skip "ipcs -l shows Linux's limits" "no ipcs (Debian package util-linux)"
+	skip "ipcs -u counts them" "no ipcs (Debian package util-linux)"
+elif ! gcc -O2 -Wall -o "$HTUX_TMP/sysvipcs" "$HTUX_SRCDIR/tests/progs/sysvipcs.c" \
+	> "$HTUX_TMP/cc.log" 2>&1; then
+	bail_out "cannot build tests/progs/sysvipcs.c: $(cat "$HTUX_TMP/cc.log")"
+else
+	IPCS=$(command -v ipcs)
+	htux_run --add "$IPCS" "$HTUX_TMP/sysvipcs" "$IPCS" -- "$IPCS" -l -- "$IPCS" -u
+	out=$HTUX_TMP/stdout
+	if [ "$HTUX_STATUS" = 0 ] &&
+		grep -Eq '^0x5e5e0003 +0 +root +666 +16 +2 *$' "$out" &&
+		grep -Eq '^0x5e5e0001 +0 +root +640 +5000 +1 *$' "$out" &&
+		grep -Eq '^0x5e5e0002 +0 +root +600 +3 *$' "$out"; then
+		ok "ipcs lists the objects"
+	else
+		not_ok "ipcs lists the objects"
+		_show_run
+	fi
+	want=$(LC_ALL=C "$IPCS" -l 2>&1)
+	got=$(sed -n '/Messages Limits/,/semaphore max value/p' "$out")
+	if [ "$got" = "$(printf '%s\n' "$want" | sed -n '/Messages Limits/,/semaphore max value/p')" ]
+	then
+		ok "ipcs -l shows Linux's limits"
+	else
+		not_ok "ipcs -l shows Linux's limits" "host:" "$want"
+		_show_run
+	fi
+	if grep -q '^allocated queues = 1$' "$out" && grep -q '^used headers = 2$' "$out" &&
+		grep -q '^segments allocated 1$' "$out" && grep -q '^used arrays = 1$' "$out" &&
+		grep -q '^allocated semaphores = 3$' "$out"; then
+		ok "ipcs -u counts them"
+	else
+		not_ok "ipcs -u counts them"
+		_show_run
+	fi
+fi
+
+# bogo_ops STRESSOR: the bogo ops the last run's metrics report (0: none)
+bogo_ops() {
+	printf '%s\n%s\n' "$HTUX_STDOUT" "$HTUX_STDERR" |
+		awk -v s="$1" '$2 == "metrc:" && $4 == s && !f { print $5; f = 1 } END { if (!f) print 0 }'
+}
+
+if ! command -v stress-ng >/dev/null 2>&1; then
+	for s in shm-sysv msg sem-sysv; do
+		skip "stress-ng --$s" "no stress-ng (Debian package stress-ng)"
+	done
+else
+	htux_run -m 512M "$(command -v stress-ng)" --shm-sysv 1 --msg 1 --sem-sysv 1 -t 3 \
+		--metrics-brief
+	for s in shm-sysv msg sem-sysv; do
+		n=$(bogo_ops $s)
+		if [ "$HTUX_STATUS" = 0 ] && [ "${n:-0}" -gt 0 ] &&
+			! printf '%s\n' "$HTUX_STDOUT$HTUX_STDERR" | grep -q 'fail:'; then
+			ok "stress-ng --$s: $n bogo ops"
+		else
+			not_ok "stress-ng --$s" "bogo ops: ${n:-none}, status $HTUX_STATUS"
+			_show_run
+		fi
+	done
+fi
