@@ -176,11 +176,17 @@ long msg_rcv(int id, void *umsg, size_t sz, long type, int flg)
 			if (m->len > sz && !(flg & MSG_NOERROR))
 				return -E2BIG;
 			size_t n = MIN(m->len, sz);
-			if (flg & MSG_COPY) {
-				if (put_user(m->type, (long *)umsg) ||
-				    copy_to_user((char *)umsg + sizeof(long), m->text, n))
-					return -EFAULT;
-				return (long)n;
+			if (flg & MSG_COPY) {   /* from a copy: the queue may change meanwhile */
+				struct kmsg *c = kmalloc(sizeof(*c) + n);
+				if (!c)
+					return -ENOMEM;
+				memcpy(c, m, sizeof(*c) + n);
+				long r = (long)n;
+				if (put_user(c->type, (long *)umsg) ||
+				    copy_to_user((char *)umsg + sizeof(long), c->text, n))
+					r = -EFAULT;
+				kfree(c);
+				return r;
 			}
 			*pp = m->next;
 			if (q->tail == &m->next)

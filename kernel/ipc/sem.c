@@ -385,7 +385,10 @@ long sem_ctl(int id, int semnum, int cmd, unsigned long arg)
 			for (size_t i = 0; i < n && !r; i++)
 				if (v[i] > IPC_SEMVMX)
 					r = -ERANGE;
-			if (!r && !s->removed) {
+			/* the copy may have slept: the set may be gone */
+			if (!r && (struct sem_set *)ipc_get(&sem_ids, id) != s)
+				r = -EIDRM;
+			if (!r) {
 				for (size_t i = 0; i < n; i++) {
 					s->sems[i].val = v[i];
 					s->sems[i].pid = current->pid;
