@@ -15,6 +15,7 @@
 #include "kernel/sched.h"
 #include "net/stack.h"
 #include "kernel/ipc/ipc.h"
+#include "fs/mqueue.h"
 
 #define PROC_DEV     0x4u                 /* st_dev of /proc */
 #define PROC_FD_INO  0x100000000ull       /* st_ino of /proc/<pid>/fd/N: + N */
@@ -286,9 +287,22 @@ static const struct pent sysvm_ents[] = {
 	{ "overcommit_memory", S_IFREG | 0444, gen_sys_overcommit, NULL, NULL },
 };
 static struct pdir sysvm_pdir = { .ents = sysvm_ents, .n = ARRAY_SIZE(sysvm_ents) };
+static const struct pent sysmq_ents[] = {   /* fs/mqueue.c */
+	{ "msg_default",     S_IFREG | 0444, gen_mq_msg_default,     NULL, NULL },
+	{ "msg_max",         S_IFREG | 0444, gen_mq_msg_max,         NULL, NULL },
+	{ "msgsize_default", S_IFREG | 0444, gen_mq_msgsize_default, NULL, NULL },
+	{ "msgsize_max",     S_IFREG | 0444, gen_mq_msgsize_max,     NULL, NULL },
+	{ "queues_max",      S_IFREG | 0444, gen_mq_queues_max,      NULL, NULL },
+};
+static struct pdir sysmq_pdir = { .ents = sysmq_ents, .n = ARRAY_SIZE(sysmq_ents) };
+static const struct pent sysfs_fs_ents[] = {
+	{ "mqueue", S_IFDIR | 0555, NULL, &sysmq_pdir, NULL },
+};
+static struct pdir sysfsdir_pdir = { .ents = sysfs_fs_ents, .n = ARRAY_SIZE(sysfs_fs_ents) };
 static const struct pent sys_ents[] = {
 	{ "kernel", S_IFDIR | 0555, NULL, &sysk_pdir, NULL },
 	{ "vm",     S_IFDIR | 0555, NULL, &sysvm_pdir, NULL },
+	{ "fs",     S_IFDIR | 0555, NULL, &sysfsdir_pdir, NULL },
 };
 static struct pdir sys_pdir = { .ents = sys_ents, .n = ARRAY_SIZE(sys_ents) };
 

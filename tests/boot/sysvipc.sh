@@ -2,10 +2,11 @@
 # sysvipc.sh: System V IPC with real programs: Debian's ipcs (util-linux,
 # reading /proc/sysvipc and /proc/sys/kernel) lists a segment, a
 # semaphore set and a message queue made in htux and Linux's limits; and
-# stress-ng's shm-sysv, msg and sem-sysv stressors run and count bogo ops.
+# stress-ng's shm-sysv, msg and sem-sysv stressors, and its POSIX mq one,
+# run and count bogo ops.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
-plan 6
+plan 7
 
 if ! command -v ipcs >/dev/null 2>&1; then
 	skip "ipcs lists the objects" "no ipcs (Debian package util-linux)"
@@ -53,7 +54,7 @@ bogo_ops() {
 }
 
 if ! command -v stress-ng >/dev/null 2>&1; then
-	for s in shm-sysv msg sem-sysv; do
+	for s in shm-sysv msg sem-sysv mq; do
 		skip "stress-ng --$s" "no stress-ng (Debian package stress-ng)"
 	done
 else
@@ -69,4 +70,13 @@ else
 			_show_run
 		fi
 	done
+	htux_run -m 512M "$(command -v stress-ng)" --mq 1 -t 3 --metrics-brief
+	n=$(bogo_ops mq)
+	if [ "$HTUX_STATUS" = 0 ] && [ "${n:-0}" -gt 0 ] &&
+		! printf '%s\n' "$HTUX_STDOUT$HTUX_STDERR" | grep -q 'fail:'; then
+		ok "stress-ng --mq: $n bogo ops"
+	else
+		not_ok "stress-ng --mq" "bogo ops: ${n:-none}, status $HTUX_STATUS"
+		_show_run
+	fi
 fi
