@@ -40,6 +40,7 @@ static struct mqueue *named;
 static int nqueues;
 
 static const struct file_ops mq_fops;
+static struct inode mq_dir;
 
 static void mq_evict(struct inode *ino)
 {
@@ -55,12 +56,17 @@ static void mq_evict(struct inode *ino)
 
 static const struct inode_ops mq_iops = { .evict = mq_evict };
 
-static struct mqueue *lookup(const char *name)
+static struct mqueue *lookup_len(const char *name, size_t len)
 {
 	for (struct mqueue *q = named; q; q = q->next)
-		if (!strcmp(q->name, name))
+		if (strlen(q->name) == len && !memcmp(q->name, name, len))
 			return q;
 	return NULL;
+}
+
+static struct mqueue *lookup(const char *name)
+{
+	return lookup_len(name, strlen(name));
 }
 
 static bool privileged(int cap)
@@ -84,6 +90,38 @@ static int may_open(struct mqueue *q, int oflag)
 	else if ((unsigned)current->fsgid == q->vi.gid)
 		m >>= 3;
 	return (want & ~m & 7) ? -EACCES : 0;
+}
+
+/* A new queue named name (len bytes) with a reference for the caller
+ * besides the name's. */
+static int create(const char *name, size_t len, unsigned mode, long maxmsg, long msgsize,
+		  struct mqueue **out)
+{
+	if (nqueues >= MQ_QUEUES_MAX && !privileged(CAP_SYS_RESOURCE))
+		return -ENOSPC;
+	struct mqueue *q = kzalloc(sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	inode_init(&q->vi, S_IFREG | (mode & 0777), MQUEUE_DEV);
+	q->vi.uid = (unsigned)current->fsuid;
+	q->vi.gid = (unsigned)current->fsgid;
+	q->vi.size = 80;         /* Linux's FILENT_SIZE */
+	q->vi.nlink = 1;
+	q->vi.refs = 2;          /* the name's and the caller's */
+	q->vi.ops = &mq_iops;
+	q->vi.fops = &mq_fops;
+	q->vi.priv = q;
+	memcpy(q->name, name, len);
+	q->name[len] = 0;
+	q->vi.name = q->name;
+	q->vi.parent = &mq_dir;
+	q->maxmsg = maxmsg;
+	q->msgsize = msgsize;
+	q->next = named;
+	named = q;
+	nqueues++;
+	*out = q;
+	return 0;
 }
 
 int mqueue_open(const char *name, int oflag, unsigned mode, const struct mq_attr *attr,
@@ -113,26 +151,11 @@ int mqueue_open(const char *name, int oflag, unsigned mode, const struct mq_attr
 			maxmsg = attr->mq_maxmsg;
 			msgsize = attr->mq_msgsize;
 		}
-		if (nqueues >= MQ_QUEUES_MAX && !privileged(CAP_SYS_RESOURCE))
-			return -ENOSPC;
-		q = kzalloc(sizeof(*q));
-		if (!q)
-			return -ENOMEM;
-		inode_init(&q->vi, S_IFREG | ((mode & ~current->fs->umask) & 0777), MQUEUE_DEV);
-		q->vi.uid = (unsigned)current->fsuid;
-		q->vi.gid = (unsigned)current->fsgid;
-		q->vi.nlink = 1;
-		q->vi.refs = 1;          /* the name's */
-		q->vi.ops = &mq_iops;
-		q->vi.fops = &mq_fops;
-		q->vi.priv = q;
-		strlcpy(q->name, name, sizeof(q->name));
-		q->vi.name = q->name;
-		q->maxmsg = maxmsg;
-		q->msgsize = msgsize;
-		q->next = named;
-		named = q;
-		nqueues++;
+		int e = create(name, strlen(name), (mode & ~current->fs->umask) & 0777, maxmsg,
+			       msgsize, &q);
+		if (e)
+			return e;
+		inode_put(&q->vi);   /* the name's reference stays */
 	}
 	struct file *f = file_open_inode(&q->vi, (unsigned)oflag & (O_ACCMODE | O_NONBLOCK));
 	if (!f)
@@ -142,20 +165,24 @@ int mqueue_open(const char *name, int oflag, unsigned mode, const struct mq_attr
 	return 0;
 }
 
-int mqueue_unlink(const char *name)
+static int unlink_len(const char *name, size_t len)
 {
-	if (!name[0])
-		return -ENOENT;
 	struct mqueue **pp = &named;
-	while (*pp && strcmp((*pp)->name, name))
+	while (*pp && (strlen((*pp)->name) != len || memcmp((*pp)->name, name, len)))
 		pp = &(*pp)->next;
 	struct mqueue *q = *pp;
 	if (!q)
 		return -ENOENT;
 	*pp = q->next;
 	q->vi.nlink = 0;
+	q->vi.parent = NULL;
 	inode_put(&q->vi);   /* freed with the last descriptor */
 	return 0;
+}
+
+int mqueue_unlink(const char *name)
+{
+	return name[0] ? unlink_len(name, strlen(name)) : -ENOENT;
 }
 
 bool mqueue_is(struct file *f)
@@ -307,6 +334,12 @@ static unsigned mq_poll(struct file *f)
 	return m;
 }
 
+static int mq_fopen(struct file *f)
+{
+	f->priv = f->ino->priv;   /* opened by name in /dev/mqueue */
+	return 0;
+}
+
 static void mq_release(struct file *f)
 {
 	struct mqueue *q = f->priv;
@@ -316,6 +349,7 @@ static void mq_release(struct file *f)
 }
 
 static const struct file_ops mq_fops = {
+	.open = mq_fopen,
 	.read = mq_read,
 	.poll = mq_poll,
 	.release = mq_release,
@@ -327,3 +361,77 @@ void gen_mq_msgsize_max(struct sbuf *sb) { sb_printf(sb, "%d\n", MQ_MSGSIZE_MAX)
 void gen_mq_queues_max(struct sbuf *sb) { sb_printf(sb, "%d\n", MQ_QUEUES_MAX); }
 void gen_mq_msg_default(struct sbuf *sb) { sb_printf(sb, "%d\n", MQ_MSG_MAX); }
 void gen_mq_msgsize_default(struct sbuf *sb) { sb_printf(sb, "%d\n", MQ_MSGSIZE_MAX); }
+
+/* ---- the directory of the queues, /dev/mqueue */
+
+static int dir_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	struct mqueue *q = lookup_len(name, len);
+	if (!q)
+		return -ENOENT;
+	*out = inode_get(&q->vi);
+	return 0;
+}
+
+static int dir_readdir(struct inode *dir, uint64_t *pos, dir_emit_t emit, void *ctx)
+{
+	if (*pos == 0) {
+		if (emit(ctx, ".", 1, dir->ino, IFTODT(S_IFDIR), 1))
+			return 0;
+		*pos = 1;
+	}
+	if (*pos == 1) {
+		struct inode *up = dir->parent ? dir->parent : dir;
+		if (emit(ctx, "..", 2, up->ino, IFTODT(S_IFDIR), 2))
+			return 0;
+		*pos = 2;
+	}
+	uint64_t i = 2;
+	for (struct mqueue *q = named; q; q = q->next, i++) {
+		if (i < *pos)
+			continue;
+		if (emit(ctx, q->name, strlen(q->name), q->vi.ino, IFTODT(S_IFREG), i + 1))
+			return 0;
+		*pos = i + 1;
+	}
+	return 0;
+}
+
+static int dir_create(struct inode *dir, const char *name, size_t len, unsigned mode,
+		      const char *target, struct inode **out)
+{
+	if (!S_ISREG(mode))
+		return -EPERM;
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	struct mqueue *q;
+	int e = create(name, len, mode & 0777, MQ_MSG_MAX, MQ_MSGSIZE_MAX, &q);
+	if (!e)
+		*out = &q->vi;
+	return e;
+}
+
+static int dir_unlink(struct inode *dir, const char *name, size_t len, struct inode *victim)
+{
+	return unlink_len(name, len);
+}
+
+static const struct inode_ops mq_dir_iops = {
+	.lookup = dir_lookup,
+	.readdir = dir_readdir,
+	.create = dir_create,
+	.unlink = dir_unlink,
+};
+static const struct file_ops mq_dir_fops = { .read = NULL };
+
+struct inode *mqueue_dir(void)
+{
+	if (!mq_dir.ops) {
+		inode_init(&mq_dir, S_IFDIR | 01777, MQUEUE_DEV);
+		mq_dir.nlink = 2;
+		mq_dir.refs = 1;   /* never freed */
+		mq_dir.ops = &mq_dir_iops;
+		mq_dir.fops = &mq_dir_fops;
+	}
+	return &mq_dir;
+}

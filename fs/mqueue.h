@@ -28,6 +28,10 @@ long mqueue_receive(struct file *f, char *ubuf, size_t len, unsigned *prio, uint
 /* ev NULL: drops the caller's registration. */
 long mqueue_notify(struct file *f, const struct sigevent *ev);
 void mqueue_getattr(struct file *f, struct mq_attr *a);
+/* The directory listing the queues (mounted at /dev/mqueue at boot): its
+ * files are the queues (open gives a queue descriptor, read its QSIZE
+ * line, unlink is mq_unlink, creat makes one with the defaults). */
+struct inode *mqueue_dir(void);
 void gen_mq_msg_max(struct sbuf *sb);
 void gen_mq_msgsize_max(struct sbuf *sb);
 void gen_mq_queues_max(struct sbuf *sb);

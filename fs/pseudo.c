@@ -220,13 +220,14 @@ static void gen_version(struct sbuf *sb)
 
 static void gen_mounts(struct sbuf *sb)
 {
-	sb_str(sb, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
+	sb_str(sb, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n"
+		   "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec 0 0\n");
 	mounts_gen(sb);
 }
 
 static void gen_filesystems(struct sbuf *sb)
 {
-	sb_str(sb, "nodev\trootfs\nnodev\tproc\n\text2\n");
+	sb_str(sb, "nodev\trootfs\nnodev\tproc\nnodev\tmqueue\n\text2\n");
 }
 
 static int fd_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
@@ -816,6 +817,14 @@ int pseudo_init(struct inode *root)
 	}
 	if (!e)
 		e = make_dir("/dev/shm", 01777);
+	if (!e) {   /* POSIX message queues: an image's empty /dev/mqueue gives way */
+		e = vfs_unlinkat(AT_FDCWD, "/dev/mqueue", true);
+		e = e == -ENOENT ? 0 : e;
+	}
+	if (!e && !(e = vfs_lookupat(AT_FDCWD, "/dev", LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dev))) {
+		e = minifs_attach(dev, "mqueue", mqueue_dir());
+		inode_put(dev);
+	}
 	if (e) {
 		kprintf("htux: cannot fill /dev (error %d)\n", -e);
 		return e;

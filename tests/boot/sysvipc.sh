@@ -3,10 +3,13 @@
 # reading /proc/sysvipc and /proc/sys/kernel) lists a segment, a
 # semaphore set and a message queue made in htux and Linux's limits; and
 # stress-ng's shm-sysv, msg and sem-sysv stressors, and its POSIX mq one,
-# run and count bogo ops.
+# run and count bogo ops; /dev/mqueue lists the POSIX queues (its output
+# is written here: the host need not have mqueue mounted).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
-plan 7
+require_cc musl
+require_cc glibc
+plan 9
 
 if ! command -v ipcs >/dev/null 2>&1; then
 	skip "ipcs lists the objects" "no ipcs (Debian package util-linux)"
@@ -46,6 +49,31 @@ else
 		_show_run
 	fi
 fi
+
+want_mqdir='dir 1 mode 1777
+ls: . .. q1
+q1: reg 1 mode 640 size 80
+QSIZE:5          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     
+send to q2: 0
+q2: maxmsg 10 msgsize 8192 curmsgs 1
+q2 got 8 '"'via open'"'
+ls: . .. q1 q2
+unlink q1: 0
+mq_open q1: -1 No such file or directory
+mkdir: -1 Operation not permitted
+q1 still: 5
+ls: . ..'
+for kind in musl glibc; do
+	if build_static mqdir-$kind progs/mqdir.c $kind; then
+		htux_run "$HTUX_TMP/mqdir-$kind"
+		got=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^rootfs \|^proc ')
+		HTUX_STDOUT=$got
+		check_output_status "$kind: /dev/mqueue" "$want_mqdir
+mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec 0 0" 0
+	else
+		not_ok "$kind: /dev/mqueue" "cannot build tests/progs/mqdir.c"
+	fi
+done
 
 # bogo_ops STRESSOR: the bogo ops the last run's metrics report (0: none)
 bogo_ops() {
