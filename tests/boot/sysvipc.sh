@@ -4,12 +4,13 @@
 # semaphore set and a message queue made in htux and Linux's limits; and
 # stress-ng's shm-sysv, msg and sem-sysv stressors, and its POSIX mq one,
 # run and count bogo ops; /dev/mqueue lists the POSIX queues (its output
-# is written here: the host need not have mqueue mounted).
+# is written here: the host need not have mqueue mounted); PostgreSQL
+# 15's initdb, whose server needs a System V segment, succeeds.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
 require_cc glibc
-plan 9
+plan 10
 
 if ! command -v ipcs >/dev/null 2>&1; then
 	skip "ipcs lists the objects" "no ipcs (Debian package util-linux)"
@@ -105,6 +106,34 @@ else
 		ok "stress-ng --mq: $n bogo ops"
 	else
 		not_ok "stress-ng --mq" "bogo ops: ${n:-none}, status $HTUX_STATUS"
+		_show_run
+	fi
+fi
+
+# PostgreSQL's initdb (as the postgres user: it refuses root) runs the
+# server, which makes a System V shared memory segment.
+PG=/usr/lib/postgresql/15/bin
+BB=$(command -v busybox)
+if [ ! -x "$PG/initdb" ] || [ ! -x "$PG/postgres" ] || [ -z "$BB" ] || ! id postgres >/dev/null 2>&1
+then
+	skip "PostgreSQL 15 initdb" "no postgresql-15 or busybox"
+elif ! gcc -O2 -Wall -o "$HTUX_TMP/runas" "$HTUX_SRCDIR/tests/progs/runas.c" > "$HTUX_TMP/cc.log" 2>&1
+then
+	not_ok "PostgreSQL 15 initdb" "cannot build tests/progs/runas.c: $(cat "$HTUX_TMP/cc.log")"
+else
+	adds=
+	for lib in $( (ldd "$PG/initdb"; ldd "$PG/postgres") | awk '/=>/ { print $3 }' | sort -u); do
+		adds="$adds --add $lib --add $(readlink -f "$lib")"
+	done
+	# shellcheck disable=SC2086
+	htux_run -m 1G $adds --add "$PG" --add /usr/share/postgresql/15 \
+		--add /usr/lib/postgresql/15/lib --add /etc/passwd --add /etc/group \
+		--add "$BB:/bin/sh" -e LANG=C "$HTUX_TMP/runas" "$(id -u postgres)" \
+		"$(id -g postgres)" /tmp/pgdata "$PG/initdb" -D /tmp/pgdata -U postgres --no-sync
+	if [ "$HTUX_STATUS" = 0 ] && grep -q '^Success\.' "$HTUX_TMP/stdout"; then
+		ok "PostgreSQL 15 initdb"
+	else
+		not_ok "PostgreSQL 15 initdb" "status $HTUX_STATUS"
 		_show_run
 	fi
 fi
