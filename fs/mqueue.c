@@ -313,7 +313,8 @@ static ssize_t mq_read(struct file *f, void *buf, size_t n, uint64_t off, bool u
 {
 	struct mqueue *q = f->priv;
 	char line[96];
-	int len = ksnprintf(line, sizeof(line), "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n",
+	int len = ksnprintf(line, sizeof(line),
+			    "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n",
 			    (unsigned long)q->qsize, q->notify_pid ? q->notify.sigev_notify : 0,
 			    q->notify_pid && q->notify.sigev_notify == SIGEV_SIGNAL ?
 			    q->notify.sigev_signo : 0, q->notify_pid);

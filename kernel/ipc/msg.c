@@ -280,15 +280,15 @@ long msg_ctl(int id, int cmd, void *ubuf)
 
 void gen_sysvipc_msg(struct sbuf *sb)
 {
-	sb_str(sb, "       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid"
-		   "      stime      rtime      ctime\n");
+	sb_str(sb, "       key      msqid perms      cbytes       qnum lspid lrpid"
+		   "   uid   gid  cuid  cgid      stime      rtime      ctime\n");
 	for (int k = 0; k < msg_ids.cap; k++) {
 		struct msq *q = (struct msq *)msg_ids.slot[k];
 		if (q)
-			sb_printf(sb, "%10d %10d  %4o  %10lu %10lu %5d %5d %5u %5u %5u %5u %10ld %10ld %10ld\n",
-				  q->o.key, q->o.id, q->o.mode, q->cbytes, q->qnum, q->lspid, q->lrpid,
-				  q->o.uid, q->o.gid, q->o.cuid, q->o.cgid, (long)q->stime,
-				  (long)q->rtime, (long)q->o.ctime);
+			sb_printf(sb, "%10d %10d  %4o  %10lu %10lu %5d %5d %5u %5u %5u %5u "
+				  "%10ld %10ld %10ld\n", q->o.key, q->o.id, q->o.mode, q->cbytes,
+				  q->qnum, q->lspid, q->lrpid, q->o.uid, q->o.gid, q->o.cuid,
+				  q->o.cgid, (long)q->stime, (long)q->rtime, (long)q->o.ctime);
 	}
 }
 

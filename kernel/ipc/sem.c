@@ -153,7 +153,8 @@ static int try_ops(struct sem_set *s, const struct sembuf *sops, unsigned n, str
 	if (r) {   /* undo what was done, last first */
 		while (i-- > 0) {
 			const struct sembuf *op = &sops[i];
-			s->sems[op->sem_num].val = (unsigned short)(s->sems[op->sem_num].val - op->sem_op);
+			struct ksem *k = &s->sems[op->sem_num];
+			k->val = (unsigned short)(k->val - op->sem_op);
 			if (op->sem_flg & SEM_UNDO)
 				u->adj[op->sem_num] = (short)(u->adj[op->sem_num] + op->sem_op);
 		}
@@ -274,7 +275,8 @@ void sem_exit(struct proc *p)
 			if (!u->adj[i])
 				continue;
 			int v = s->sems[i].val + u->adj[i];
-			s->sems[i].val = (unsigned short)(v < 0 ? 0 : v > IPC_SEMVMX ? IPC_SEMVMX : v);
+			v = v < 0 ? 0 : MIN(v, IPC_SEMVMX);
+			s->sems[i].val = (unsigned short)v;
 			s->sems[i].pid = p->pid;
 			changed = true;
 		}
@@ -417,7 +419,8 @@ long sem_ctl(int id, int semnum, int cmd, unsigned long arg)
 
 void gen_sysvipc_sem(struct sbuf *sb)
 {
-	sb_str(sb, "       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime\n");
+	sb_str(sb, "       key      semid perms      nsems   uid   gid  cuid  cgid"
+		   "      otime      ctime\n");
 	for (int k = 0; k < sem_ids.cap; k++) {
 		struct sem_set *s = (struct sem_set *)sem_ids.slot[k];
 		if (s)

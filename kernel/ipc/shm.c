@@ -27,7 +27,6 @@ struct shm_seg {
 
 static struct ipc_ids shm_ids = { .limit = IPC_SHMMNI };
 static uint64_t shm_total_pages;   /* of all segments (shmall) */
-static uint64_t shm_ino_next = 1;
 
 static void shm_evict(struct inode *ino);
 static const struct inode_ops shm_iops = { .evict = shm_evict };
@@ -93,7 +92,7 @@ static int shm_create(int key, int flg, long arg)
 	s->pages = pages;
 	s->cpid = current->pid;
 	ksnprintf(s->name, sizeof(s->name), "/SYSV%08x (deleted)", (unsigned)key);
-	ino->ino = shm_ino_next++;
+	ino->ino = (uint64_t)id;   /* as Linux: the shmid */
 	ino->dev = 1;              /* Linux's shm mount: 00:01 */
 	ino->mode = S_IFREG | (s->o.mode & 0777);
 	ino->uid = s->o.uid;
@@ -310,13 +309,15 @@ long shm_ctl(int id, int cmd, void *ubuf)
 
 void gen_sysvipc_shm(struct sbuf *sb)
 {
-	sb_str(sb, "       key      shmid perms                  size  cpid  lpid nattch   uid   gid"
-		   "  cuid  cgid      atime      dtime      ctime                   rss                  swap\n");
+	sb_str(sb, "       key      shmid perms                  size  cpid  lpid nattch"
+		   "   uid   gid  cuid  cgid      atime      dtime      ctime                   rss"
+		   "                  swap\n");
 	for (int k = 0; k < shm_ids.cap; k++) {
 		struct shm_seg *s = (struct shm_seg *)shm_ids.slot[k];
 		if (!s)
 			continue;
-		sb_printf(sb, "%10d %10d  %4o %21lu %5d %5d  %5lu %5u %5u %5u %5u %10ld %10ld %10ld "
+		sb_printf(sb, "%10d %10d  %4o %21lu %5d %5d  %5lu %5u %5u %5u %5u "
+			  "%10ld %10ld %10ld "
 			  "%21lu %21lu\n", s->o.key, s->o.id, s->o.mode, (unsigned long)s->size,
 			  s->cpid, s->lpid, nattch(s), s->o.uid, s->o.gid, s->o.cuid, s->o.cgid,
 			  (long)s->atime, (long)s->dtime, (long)s->o.ctime,

@@ -33,9 +33,9 @@ else
 		_show_run
 	fi
 	want=$(LC_ALL=C "$IPCS" -l 2>&1)
-	got=$(sed -n '/Messages Limits/,/semaphore max value/p' "$out")
-	if [ "$got" = "$(printf '%s\n' "$want" | sed -n '/Messages Limits/,/semaphore max value/p')" ]
-	then
+	limits='/Messages Limits/,/semaphore max value/p'
+	got=$(sed -n "$limits" "$out")
+	if [ "$got" = "$(printf '%s\n' "$want" | sed -n "$limits")" ]; then
 		ok "ipcs -l shows Linux's limits"
 	else
 		not_ok "ipcs -l shows Linux's limits" "host:" "$want"
@@ -79,7 +79,8 @@ done
 # bogo_ops STRESSOR: the bogo ops the last run's metrics report (0: none)
 bogo_ops() {
 	printf '%s\n%s\n' "$HTUX_STDOUT" "$HTUX_STDERR" |
-		awk -v s="$1" '$2 == "metrc:" && $4 == s && !f { print $5; f = 1 } END { if (!f) print 0 }'
+		awk -v s="$1" '$2 == "metrc:" && $4 == s && !f { print $5; f = 1 }
+			       END { if (!f) print 0 }'
 }
 
 if ! command -v stress-ng >/dev/null 2>&1; then
@@ -117,12 +118,14 @@ BB=$(command -v busybox)
 if [ ! -x "$PG/initdb" ] || [ ! -x "$PG/postgres" ] || [ -z "$BB" ] || ! id postgres >/dev/null 2>&1
 then
 	skip "PostgreSQL 15 initdb" "no postgresql-15 or busybox"
-elif ! gcc -O2 -Wall -o "$HTUX_TMP/runas" "$HTUX_SRCDIR/tests/progs/runas.c" > "$HTUX_TMP/cc.log" 2>&1
-then
-	not_ok "PostgreSQL 15 initdb" "cannot build tests/progs/runas.c: $(cat "$HTUX_TMP/cc.log")"
+elif ! gcc -O2 -Wall -o "$HTUX_TMP/runas" "$HTUX_SRCDIR/tests/progs/runas.c" \
+	> "$HTUX_TMP/cc.log" 2>&1; then
+	not_ok "PostgreSQL 15 initdb" "cannot build tests/progs/runas.c:" \
+		"$(cat "$HTUX_TMP/cc.log")"
 else
 	adds=
-	for lib in $( (ldd "$PG/initdb"; ldd "$PG/postgres") | awk '/=>/ { print $3 }' | sort -u); do
+	libs=$( (ldd "$PG/initdb"; ldd "$PG/postgres") | awk '/=>/ { print $3 }' | sort -u)
+	for lib in $libs; do
 		adds="$adds --add $lib --add $(readlink -f "$lib")"
 	done
 	# shellcheck disable=SC2086
