@@ -245,7 +245,7 @@ long mqueue_send(struct file *f, const char *ubuf, size_t len, unsigned prio, ui
 	q->vi.mtime = q->vi.ctime = now;
 	if (was_empty && q->notify_pid && !q->rwaiting)
 		notify(q);
-	waitq_wake(&q->rq, 1);
+	waitq_wake_all(&q->rq);
 	poll_notify(&q->src, POLL_KEY_IN);
 	return 0;
 }
@@ -273,7 +273,7 @@ long mqueue_receive(struct file *f, char *ubuf, size_t len, unsigned *prio, uint
 	q->curmsgs--;
 	q->qsize -= m->len;
 	q->vi.atime = q->vi.ctime = realtime_now_ns();
-	waitq_wake(&q->wq, 1);
+	waitq_wake_all(&q->wq);
 	poll_notify(&q->src, POLL_KEY_OUT);
 	*prio = m->prio;
 	long r = copy_to_user(ubuf, m->data, m->len) ? -EFAULT : (long)m->len;

@@ -141,7 +141,7 @@ static struct kmsg **pick(struct msq *q, long type, int flg)
 		if (type > 0) {
 			if ((flg & MSG_EXCEPT) ? t != type : t == type)
 				return pp;
-		} else if (t <= -type && (!best || t < (*best)->type)) {
+		} else if ((type == INT64_MIN || t <= -type) && (!best || t < (*best)->type)) {
 			best = pp;
 		}
 	}

@@ -4,6 +4,7 @@
  * message comes, a sleeper woken by removal (EIDRM), IPC_STAT/IPC_SET
  * (msg_qbytes), a non-root child's permissions, and the errors. */
 #include "abi.h"
+#include <limits.h>
 #include <signal.h>
 #include <time.h>
 #include <sys/ipc.h>
@@ -100,14 +101,13 @@ int main(int argc, char **argv)
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct m m = { 9, "blocked" };
-		int r = msgsnd(id, &m, 8, 0);
-		printf("sender done: %d\n", r);
-		_exit(0);
+		_exit(ABI_CHILD_RESULT(msgsnd(id, &m, 8, 0)));
 	}
 	nap();
 	rcv(id, 0, 0);
 	int st;
 	waitpid(pid, &st, 0);
+	abi_child("sender", st);
 	rcv(id, 9, 0);
 	ds.msg_qbytes = 16384;
 	R(msgctl(id, IPC_SET, &ds));
@@ -124,6 +124,12 @@ int main(int argc, char **argv)
 	snd(id, 42, "answer");
 	waitpid(pid, &st, 0);
 	stat_of(id);
+
+	/* the most negative type: any type, lowest first */
+	snd(id, 3, "three");
+	snd(id, 2, "two");
+	rcv(id, LONG_MIN, 0);
+	rcv(id, LONG_MIN, 0);
 
 	/* a non-root child */
 	ds.msg_perm.mode = 0640;
@@ -169,13 +175,12 @@ int main(int argc, char **argv)
 
 	/* removal wakes a sleeper with EIDRM */
 	pid = fork();
-	if (pid == 0) {
-		R(msgrcv(id, &m, sizeof(m.text), 0, 0));
-		_exit(0);
-	}
+	if (pid == 0)
+		_exit(ABI_CHILD_RESULT(msgrcv(id, &m, sizeof(m.text), 0, 0)));
 	nap();
 	R(msgctl(id, IPC_RMID, NULL));
 	waitpid(pid, &st, 0);
+	abi_child("sleeper", st);
 	R(msgsnd(id, &m, 4, IPC_NOWAIT));
 	R(msgctl(id, IPC_STAT, &ds));
 	return 0;

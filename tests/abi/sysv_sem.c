@@ -84,9 +84,7 @@ int main(int argc, char **argv)
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct sembuf w = { 0, -2, 0 };
-		int r = semop(id, &w, 1);
-		printf("child woke: %d\n", r);
-		_exit(0);
+		_exit(ABI_CHILD_RESULT(semop(id, &w, 1)));
 	}
 	while (semctl(id, 0, GETNCNT) < 1)
 		nap();
@@ -96,6 +94,7 @@ int main(int argc, char **argv)
 	R(semop(id, &post, 1));
 	int st;
 	waitpid(pid, &st, 0);
+	abi_child("child woke", st);
 	R(semctl(id, 0, GETNCNT));
 	SAY(semctl(id, 0, GETPID) == pid);
 	vals(id, 3);
@@ -105,15 +104,14 @@ int main(int argc, char **argv)
 	pid = fork();
 	if (pid == 0) {
 		struct sembuf w = { 1, 0, 0 };
-		int r = semop(id, &w, 1);
-		printf("zero child woke: %d\n", r);
-		_exit(0);
+		_exit(ABI_CHILD_RESULT(semop(id, &w, 1)));
 	}
 	while (semctl(id, 1, GETZCNT) < 1)
 		nap();
 	R(semctl(id, 1, GETZCNT));
 	R(semctl(id, 1, SETVAL, (union semun){ .val = 0 }));
 	waitpid(pid, &st, 0);
+	abi_child("zero child woke", st);
 
 	/* SEM_UNDO: undone when the child ends */
 	pid = fork();
@@ -178,14 +176,13 @@ int main(int argc, char **argv)
 	/* removal wakes a sleeper with EIDRM */
 	R(semctl(id, 0, SETVAL, (union semun){ .val = 0 }));
 	pid = fork();
-	if (pid == 0) {
-		R(semop(id, &dec, 1));
-		_exit(0);
-	}
+	if (pid == 0)
+		_exit(ABI_CHILD_RESULT(semop(id, &dec, 1)));
 	while (semctl(id, 0, GETNCNT) < 1)
 		nap();
 	R(semctl(id, 0, IPC_RMID));
 	waitpid(pid, &st, 0);
+	abi_child("sleeper", st);
 	R(semctl(id, 0, GETVAL));
 	R(semop(id, &post, 1));
 	R(semctl(id, 0, IPC_RMID));
