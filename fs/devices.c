@@ -1,7 +1,9 @@
 /* devices.c: the devices of /dev (null, zero, full, random, urandom, tty,
- * console), the std* and fd links to /proc/self/fd, and /dev/shm, made at
- * boot. */
+ * console), the std* and fd links to /proc/self/fd, /dev/shm, and the
+ * POSIX message queue directory attached at /dev/mqueue (fs/mqueue.c),
+ * made at boot. */
 #include "fs/vfs.h"
+#include "fs/mqueue.h"
 #include "fs/minifs/minifs.h"
 
 #define MKDEV(ma, mi) (((uint64_t)(ma) << 8) | (uint64_t)(mi))
@@ -112,6 +114,14 @@ int devices_init(void)
 	}
 	if (!e)
 		e = make_dir("/dev/shm", 01777);
+	if (!e) {   /* POSIX message queues: an image's empty /dev/mqueue gives way */
+		e = vfs_unlinkat(AT_FDCWD, "/dev/mqueue", true);
+		e = e == -ENOENT ? 0 : e;
+	}
+	if (!e && !(e = vfs_lookupat(AT_FDCWD, "/dev", LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dev))) {
+		e = minifs_attach(dev, "mqueue", mqueue_dir());
+		inode_put(dev);
+	}
 	if (e) {
 		kprintf("htux: cannot fill /dev (error %d)\n", -e);
 		return e;

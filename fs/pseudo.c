@@ -1,6 +1,6 @@
 /* pseudo.c: the generated files of /proc (self, uptime, version, mounts,
  * meminfo, cpuinfo, stat, /proc/sys/..., /proc/net/snmp, the entries of
- * /proc/<pid>; /sys's tree is fs/sysfs.c): a growing text buffer for
+ * /proc/<pid>, /proc/sysvipc; /sys's tree is fs/sysfs.c): a growing text buffer for
  * their contents, the directories' inodes and operations, and setting up
  * /dev, /proc and /sys at boot. A generated file is one function that
  * appends its contents to a struct sbuf (fs/pseudo.h; the figures are made
@@ -14,6 +14,8 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "net/stack.h"
+#include "kernel/ipc/ipc.h"
+#include "fs/mqueue.h"
 
 #include "fs/procfs.h"
 
@@ -131,13 +133,14 @@ static void gen_version(struct sbuf *sb)
 
 static void gen_mounts(struct sbuf *sb)
 {
-	sb_str(sb, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
+	sb_str(sb, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n"
+		   "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec 0 0\n");
 	mounts_gen(sb);
 }
 
 static void gen_filesystems(struct sbuf *sb)
 {
-	sb_str(sb, "nodev\trootfs\nnodev\tproc\n\text2\n");
+	sb_str(sb, "nodev\trootfs\nnodev\tproc\nnodev\tmqueue\n\text2\n");
 }
 
 /* The entries of every /proc/<pid>; their inodes are made on demand
@@ -169,12 +172,27 @@ static const struct pent sysk_ents[] = {
 	{ "pid_max",     S_IFREG | 0444, gen_sys_pid_max,     NULL, NULL },
 	{ "threads-max", S_IFREG | 0444, gen_sys_threads_max, NULL, NULL },
 	{ "ngroups_max", S_IFREG | 0444, gen_sys_ngroups_max, NULL, NULL },
+	{ "shmmax", S_IFREG | 0444, gen_sys_shmmax, NULL, NULL },   /* kernel/ipc/ */
+	{ "shmall", S_IFREG | 0444, gen_sys_shmall, NULL, NULL },
+	{ "shmmni", S_IFREG | 0444, gen_sys_shmmni, NULL, NULL },
+	{ "sem",    S_IFREG | 0444, gen_sys_sem,    NULL, NULL },
+	{ "msgmax", S_IFREG | 0444, gen_sys_msgmax, NULL, NULL },
+	{ "msgmnb", S_IFREG | 0444, gen_sys_msgmnb, NULL, NULL },
+	{ "msgmni", S_IFREG | 0444, gen_sys_msgmni, NULL, NULL },
 };
 static struct pdir sysk_pdir = { .ents = sysk_ents, .n = ARRAY_SIZE(sysk_ents) };
 static const struct pent sysvm_ents[] = {
 	{ "overcommit_memory", S_IFREG | 0444, gen_sys_overcommit, NULL, NULL },
 };
 static struct pdir sysvm_pdir = { .ents = sysvm_ents, .n = ARRAY_SIZE(sysvm_ents) };
+static const struct pent sysmq_ents[] = {   /* fs/mqueue.c */
+	{ "msg_default",     S_IFREG | 0444, gen_mq_msg_default,     NULL, NULL },
+	{ "msg_max",         S_IFREG | 0444, gen_mq_msg_max,         NULL, NULL },
+	{ "msgsize_default", S_IFREG | 0444, gen_mq_msgsize_default, NULL, NULL },
+	{ "msgsize_max",     S_IFREG | 0444, gen_mq_msgsize_max,     NULL, NULL },
+	{ "queues_max",      S_IFREG | 0444, gen_mq_queues_max,      NULL, NULL },
+};
+static struct pdir sysmq_pdir = { .ents = sysmq_ents, .n = ARRAY_SIZE(sysmq_ents) };
 static const struct pent sysin_ents[] = {
 	{ "max_queued_events",  S_IFREG | 0444, gen_inotify_max_queued,    NULL, NULL },
 	{ "max_user_instances", S_IFREG | 0444, gen_inotify_max_instances, NULL, NULL },
@@ -183,6 +201,7 @@ static const struct pent sysin_ents[] = {
 static struct pdir sysin_pdir = { .ents = sysin_ents, .n = ARRAY_SIZE(sysin_ents) };
 static const struct pent sysfs_dir_ents[] = {
 	{ "inotify", S_IFDIR | 0555, NULL, &sysin_pdir, NULL },
+	{ "mqueue",  S_IFDIR | 0555, NULL, &sysmq_pdir, NULL },
 };
 static struct pdir sysfsd_pdir = { .ents = sysfs_dir_ents, .n = ARRAY_SIZE(sysfs_dir_ents) };
 static const struct pent sys_ents[] = {
@@ -191,6 +210,14 @@ static const struct pent sys_ents[] = {
 	{ "vm",     S_IFDIR | 0555, NULL, &sysvm_pdir, NULL },
 };
 static struct pdir sys_pdir = { .ents = sys_ents, .n = ARRAY_SIZE(sys_ents) };
+
+/* /proc/sysvipc: System V IPC objects (kernel/ipc/) */
+static const struct pent sysvipc_ents[] = {
+	{ "shm", S_IFREG | 0444, gen_sysvipc_shm, NULL, NULL },
+	{ "sem", S_IFREG | 0444, gen_sysvipc_sem, NULL, NULL },
+	{ "msg", S_IFREG | 0444, gen_sysvipc_msg, NULL, NULL },
+};
+static struct pdir sysvipc_pdir = { .ents = sysvipc_ents, .n = ARRAY_SIZE(sysvipc_ents) };
 
 /* /proc/net: the network stack's counters (net/snmp.c) */
 static const struct pent net_ents[] = {
@@ -209,6 +236,7 @@ static const struct pent root_ents[] = {
 	{ "stat",        S_IFREG | 0444, gen_stat,        NULL, NULL },
 	{ "sys",         S_IFDIR | 0555, NULL,            &sys_pdir, NULL },
 	{ "net",         S_IFDIR | 0555, NULL,            &net_pdir, NULL },
+	{ "sysvipc",     S_IFDIR | 0555, NULL,            &sysvipc_pdir, NULL },
 };
 static struct pdir root_pdir = { .ents = root_ents, .n = ARRAY_SIZE(root_ents),
 				 .lookup_more = root_lookup, .readdir_more = root_readdir };

@@ -13,8 +13,8 @@
 
 void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 {
-	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE)
-		return;
+	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE || v->kind == VMA_SHM)
+		return;   /* a System V segment's pages are its own */
 	struct file *f = NULL;
 	uint64_t size = inode_size(v->file);
 	uint64_t *pte;

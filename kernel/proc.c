@@ -8,6 +8,7 @@
  * parent has waited for it. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "kernel/ipc/ipc.h"
 #include "kernel/sched.h"
 #include "kernel/cputime.h"
 #include "kernel/signal.h"
@@ -129,6 +130,7 @@ struct proc *proc_fork(void)
 	p->child_wait = (struct waitq){ 0 };
 	p->vfork_wait = (struct waitq){ 0 };
 	p->vfork_done = false;
+	p->semundo = NULL;
 	p->sigpending = 0;
 	p->sigqueue = NULL;
 	p->nqueued = 0;
@@ -319,6 +321,7 @@ static struct proc *new_reaper(struct proc *p)
 
 void proc_last_thread_gone(struct proc *p)
 {
+	sem_exit(p);
 	fs_proc_exit(p);
 	signal_drop_all(p);
 	itimer_proc_exit(p);

@@ -16,6 +16,7 @@ struct fs_ctx;    /* fs/vfs.h: cwd and umask */
 struct inode;     /* fs/vfs.h */
 
 struct sigq;       /* kernel/signal.c */
+struct sem_undo;   /* kernel/ipc/sem.c */
 
 enum proc_state { P_ALIVE, P_ZOMBIE };
 
@@ -92,6 +93,7 @@ struct proc {
 	int *groups;
 	uint64_t cap_eff, cap_perm, cap_inh;   /* capability sets */
 	struct proc_settings set;
+	struct sem_undo *semundo; /* kernel/ipc/sem.c: SEM_UNDO adjustments (not inherited) */
 	/* kernel/sys/misc.c: the name prctl(PR_SET_NAME) gives ("": the
 	 * executable's base name), as /proc/self/comm shows it. */
 	char comm[16];

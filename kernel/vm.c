@@ -11,6 +11,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "fs/vfs.h"
+#include "kernel/ipc/ipc.h"
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
@@ -502,7 +503,16 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 		invlpg(va);
 		return 0;
 	}
-	uint64_t pa = fcache_page(v, va);
+	uint64_t pa;
+	if (v->kind == VMA_SHM) {
+		int e = shm_fault_page(v->file, v->file_off + (va - v->start), &pa);
+		if (e)
+			return e == -ENOMEM ? out_of_memory(addr) : e;
+		*pte = pa | paging_user_flags(v->prot);
+		mm->mapped_pages++;
+		return 0;
+	}
+	pa = fcache_page(v, va);
 	if (pa) {
 		*pte = pa | PTE_COW | paging_user_flags(v->prot);
 		mm->mapped_pages++;

@@ -19,6 +19,8 @@ struct inode;
 #define VMA_FILEMAP 5  /* a file mapped by mmap(2): a page wholly past the end of
 			  * the file is SIGBUS, as on Linux (not so for the ELF
 			  * loader's segments, whose tail is the bss) */
+#define VMA_SHM   6   /* a System V shared memory attachment (kernel/ipc/shm.c): file
+			 * is the segment's inode, its pages the segment's own */
 #define VMA_SPECIAL(v) ((v)->kind == VMA_VVAR || (v)->kind == VMA_VDSO)
 
 struct vma {

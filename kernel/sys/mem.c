@@ -196,7 +196,7 @@ long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t 
 	else {
 		struct vma *nv = vm_find(mm, to);
 		r = vm_map(mm, to + oldlen, grow, prot, vflags, nv->file, nv->file_off + oldlen,
-			   nv->file_bytes > oldlen ? nv->file_bytes - oldlen : 0, 0);
+			   nv->file_bytes > oldlen ? nv->file_bytes - oldlen : 0, nv->kind);
 	}
 	return r ? r : (long)to;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 static const char *abi_errname(int e)
 {
@@ -30,6 +31,7 @@ static const char *abi_errname(int e)
 	E(EPROTONOSUPPORT) E(ESOCKTNOSUPPORT) E(EAFNOSUPPORT) E(EADDRINUSE)
 	E(EADDRNOTAVAIL) E(ENETUNREACH) E(ECONNABORTED) E(ECONNRESET) E(ENOBUFS)
 	E(EISCONN) E(ENOTCONN) E(ECONNREFUSED) E(EALREADY) E(EINPROGRESS)
+	E(EIDRM) E(ENOMSG)
 #undef E
 	// clang-format on
 	default:
@@ -60,6 +62,15 @@ static void abi_report(const char *what, long r, int e)
 #define P(call) ({ errno = 0; void *p_ = (void *)(call); int e_ = errno; \
 		   if (!p_ || p_ == (void *)-1) printf("%s = fail %s\n", #call, abi_errname(e_)); \
 		   else printf("%s: ok\n", #call); p_; })
+/* The status a child ends with to report a call's result: 0, or its errno
+ * (the parent prints it with abi_child: no output of two processes to race). */
+#define ABI_CHILD_RESULT(r) ((r) < 0 ? (errno ? errno : 255) : 0)
+static void abi_child(const char *what, int wstatus)
+{
+	int c = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+	printf("%s: %s\n", what, c == 0 ? "0" : c < 0 ? "killed" : abi_errname(c));
+}
+
 /* SAY(cond): prints the condition's text and whether it holds. */
 #define SAY(cond) printf("%s: %s\n", #cond, (cond) ? "yes" : "no")
 

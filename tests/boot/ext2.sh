@@ -59,6 +59,7 @@ check_output_status "symlinks (slow), getcwd and .. across the mount, /proc/moun
 cwd /data/sub/deeper: /data/sub/deeper, up /data/sub
 cat /proc/mounts: [rootfs / rootfs rw 0 0
 proc /proc proc rw,nosuid,nodev,noexec 0 0
+mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec 0 0
 /dev/vda /data ext2 rw,relatime 0 0
 ]" 0
 fsck "e2fsck -fn clean after reading"
@@ -203,6 +204,7 @@ truncate /data/ops: Read-only file system
 mkdir /data/d: Read-only file system
 cat /proc/mounts: [rootfs / rootfs rw 0 0
 proc /proc proc rw,nosuid,nodev,noexec 0 0
+mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec 0 0
 /dev/vda /data ext2 ro,relatime 0 0
 ]" 1
 htux_run --disk "$IMG" "$BB" touch /data/ops
@@ -250,6 +252,7 @@ link /data/deep.txt: Cross-device link
 write /second/w ok
 cat /proc/mounts: [rootfs / rootfs rw 0 0
 proc /proc proc rw,nosuid,nodev,noexec 0 0
+mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec 0 0
 /dev/vda /data ext2 rw,relatime 0 0
 /dev/vdb /second ext2 rw,relatime 0 0
 ]" 1
