@@ -6,6 +6,7 @@
 #include "fs/minifs/minifs.h"
 #include "fs/mount.h"
 #include "kernel/proc.h"
+#include <linux/capability.h>
 #include <asm/stat.h>
 
 struct inode *fs_root;
@@ -195,6 +196,9 @@ static int dir_lookup(struct inode *dir, const char *name, size_t len, struct in
 {
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
+	int e = inode_permission(dir, MAY_EXEC);
+	if (e)
+		return e;
 	if (len == 1 && name[0] == '.') {
 		*out = inode_get(dir);
 		return 0;
@@ -205,7 +209,7 @@ static int dir_lookup(struct inode *dir, const char *name, size_t len, struct in
 	}
 	if (dir->nlink == 0 || !dir->ops || !dir->ops->lookup)
 		return -ENOENT;
-	int e = dir->ops->lookup(dir, name, len, out);
+	e = dir->ops->lookup(dir, name, len, out);
 	if (!e)
 		*out = mount_cross(*out);
 	return e;
@@ -407,7 +411,7 @@ static int open_create(struct inode *base, const char *path, int flags, unsigned
 			e = -ENOENT;
 		else if (!nd.dir->ops || !nd.dir->ops->create)
 			e = -EACCES;
-		else
+		else if ((e = may_create(nd.dir)) == 0)
 			e = nd.dir->ops->create(nd.dir, nd.last, nd.len,
 						S_IFREG | (mode & ~cur_umask() & 07777), NULL, out);
 		if (!e)
@@ -459,7 +463,7 @@ static int open_tmpfile(struct inode *base, const char *path, int flags, unsigne
 		e = -ENOENT;
 	else if (!dir->ops || !dir->ops->tmpfile)
 		e = -EOPNOTSUPP;
-	else
+	else if ((e = may_create(dir)) == 0)
 		e = dir->ops->tmpfile(dir, S_IFREG | (mode & ~cur_umask() & 07777),
 				      !(flags & O_EXCL), out);
 	inode_put(dir);
@@ -493,8 +497,12 @@ int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct fil
 		return e;
 
 	int acc = flags & O_ACCMODE;
+	int want = (acc == O_WRONLY ? MAY_WRITE : acc == O_RDONLY ? MAY_READ : MAY_READ | MAY_WRITE) |
+		   (flags & O_TRUNC ? MAY_WRITE : 0);
 	if (S_ISLNK(ino->mode) && !(flags & O_PATH))
 		e = -ELOOP;
+	else if (!(flags & O_PATH) && !created && (e = inode_permission(ino, want)) != 0)
+		;
 	else if ((flags & O_DIRECTORY) && !(flags & __O_TMPFILE) && !S_ISDIR(ino->mode))
 		e = -ENOTDIR;
 	else if (!(flags & O_PATH) && S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
@@ -541,6 +549,8 @@ static int create_new(struct nameidata *nd, unsigned mode, const char *target, b
 			e = -ENOENT;
 		else if (!nd->dir->ops->create)
 			e = -EACCES;
+		else if ((e = may_create(nd->dir)) != 0)
+			;
 		else if ((e = nd->dir->ops->create(nd->dir, nd->last, nd->len, mode, target, &ino)) == 0)
 			inode_put(ino);
 	}
@@ -598,6 +608,8 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir)
 			e = -ENOTDIR;
 	}
 	if (!e)
+		e = may_delete(nd.dir, victim);
+	if (!e)
 		e = nd.dir->ops->unlink ? nd.dir->ops->unlink(nd.dir, nd.last, nd.len, victim) : -EPERM;
 	inode_put(victim);
 	inode_put(nd.dir);
@@ -621,6 +633,8 @@ static int new_name(int dirfd, const char *path, struct nameidata *nd)
 	} else if (e == -ENOENT) {
 		/* a filesystem that makes no names (/proc) finds none */
 		e = nd->slash || nd->dir->nlink == 0 || !nd->dir->ops->create ? -ENOENT : 0;
+		if (!e)
+			e = may_create(nd->dir);
 	}
 	if (e)
 		inode_put(nd->dir);
@@ -729,6 +743,12 @@ int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsign
 		goto out;
 	if (victim == node)
 		goto out;
+	/* both names' directories: removing (the sticky bit too) and making */
+	e = may_delete(on.dir, node);
+	if (!e)
+		e = victim ? may_delete(nn.dir, victim) : may_create(nn.dir);
+	if (e)
+		goto out;
 	if (flags & RENAME_EXCHANGE) {
 		e = exchange(&on, node, &nn, victim);
 		goto out;
@@ -770,12 +790,10 @@ int vfs_chown(struct inode *ino, int uid, int gid)
 		return -EPERM;
 	if (mount_readonly(ino))
 		return -EROFS;
-	if (current && current->euid != 0) {
-		bool member = gid == -1 || gid == current->fsgid;
-		for (int i = 0; !member && i < current->ngroups; i++)
-			member = current->groups[i] == gid;
+	if (!capable(CAP_CHOWN)) {   /* the owner may change the group to one of his */
+		bool grp_ok = gid == -1 || (unsigned)gid == ino->gid || cred_in_group((unsigned)gid);
 		if ((unsigned)current->fsuid != ino->uid || (uid != -1 && (unsigned)uid != ino->uid) ||
-		    !member)
+		    !grp_ok)
 			return -EPERM;
 	}
 	if (uid != -1)
@@ -810,6 +828,11 @@ int vfs_chmod(struct inode *ino, unsigned mode)
 {
 	if (!ino->ops || !ino->ops->chmod)
 		return -EPERM;
+	if (!cred_owner_or_capable(ino->uid))
+		return -EPERM;
+	/* set-group-ID only for a group of the caller's (or CAP_FSETID) */
+	if (!S_ISDIR(ino->mode) && !cred_in_group(ino->gid) && !capable(CAP_FSETID))
+		mode &= ~(unsigned)S_ISGID;
 	return ino->ops->chmod(ino, mode & 07777);
 }
 
