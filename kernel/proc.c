@@ -200,6 +200,8 @@ void proc_exec_settings(struct proc *p)
 	 * 0; everyone keeps the ambient set, which is then also permitted
 	 * and (when nothing else is effective) effective. Under no_new_privs
 	 * nothing is gained: permitted stays within the old set. */
+	p->suid = p->fsuid = p->euid;            /* execve saves the effective ids */
+	p->sgid = p->fsgid = p->egid;
 	bool root = !(s->securebits & SECBIT_NOROOT) && (p->uid == 0 || p->euid == 0);
 	uint64_t perm = (root ? p->cap_bnd | p->cap_inh : 0) | p->cap_amb;
 	if (s->no_new_privs)
@@ -372,6 +374,7 @@ void proc_limits_init(struct proc *p)
 	lim[RLIMIT_SIGPENDING] = (struct rlimit64){ 1024, 1024 };
 	lim[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
 	lim[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
+	lim[RLIMIT_NICE] = (struct rlimit64){ 0, 0 };
 }
 
 uint64_t rlimit_cur(int resource)
