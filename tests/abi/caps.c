@@ -14,8 +14,36 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
-#include <linux/capability.h>
-#include <linux/securebits.h>
+
+/* linux/capability.h and linux/securebits.h (not in musl's headers) */
+struct __user_cap_header_struct {
+	unsigned version;
+	int pid;
+};
+struct __user_cap_data_struct {
+	unsigned effective, permitted, inheritable;
+};
+#define _LINUX_CAPABILITY_VERSION_1 0x19980330
+#define _LINUX_CAPABILITY_VERSION_3 0x20080522
+#define CAP_CHOWN 0
+#define CAP_DAC_OVERRIDE 1
+#define CAP_DAC_READ_SEARCH 2
+#define CAP_FOWNER 3
+#define CAP_KILL 5
+#define CAP_SETGID 6
+#define CAP_SETUID 7
+#define CAP_SETPCAP 8
+#define CAP_NET_BIND_SERVICE 10
+#define CAP_SYS_NICE 23
+#define SECBIT_KEEP_CAPS (1 << 4)
+#define SECBIT_KEEP_CAPS_LOCKED (1 << 5)
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_IS_SET 1
+#define PR_CAP_AMBIENT_RAISE 2
+#define PR_CAP_AMBIENT_LOWER 3
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
 
 static unsigned long long full;   /* the permitted set at the start */
 
@@ -121,7 +149,7 @@ static const char *self_exe;
 static void run_self(const char *mode)
 {
 	fflush(stdout);
-	char *args[] = { (char *)self_exe, (char *)"w", (char *)mode, NULL };
+	char *args[] = { (char *)"caps", (char *)"w", (char *)mode, NULL };
 	execv(self_exe, args);
 	printf("execv failed: %s\n", abi_errname(errno));
 }
@@ -296,8 +324,7 @@ static void errors(void)
 	R(syscall(SYS_capget, &h, d));
 	h.pid = 999999;
 	R(syscall(SYS_capget, &h, d));
-	h.pid = getppid();
-	R(syscall(SYS_capset, &h, d));
+	R(syscall(SYS_capset, &h, d));   /* another process's: never */
 	h.pid = 0;
 	h.version = _LINUX_CAPABILITY_VERSION_1;
 	memset(d, 0, sizeof(d));
@@ -321,9 +348,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	abi_init(argc, argv);
-	self_exe = realpath("/proc/self/exe", NULL);
-	if (!self_exe)
-		self_exe = argv[0];
 	full = get().perm;
 	char hex[32];
 	snprintf(hex, sizeof(hex), "%llx", full);
@@ -345,6 +369,16 @@ int main(int argc, char **argv)
 	chmod("rootdir/f", 0644);
 	mkdir("closed", 0700);
 	abi_put("closed/f", "f\n");
+	/* a copy of this program that uid 1000 may run: the directories
+	 * above the work directory may be closed to it */
+	int in = open("/proc/self/exe", O_RDONLY), out = open("self", O_CREAT | O_WRONLY, 0755);
+	char buf[65536];
+	ssize_t n;
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		write(out, buf, (size_t)n);
+	close(in);
+	close(out);
+	self_exe = "self";
 	child("drop everything", drop_all);
 	child("keepcaps", keepcaps);
 	child("euid and fsuid", euid_only);
