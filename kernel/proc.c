@@ -5,7 +5,8 @@
  * to leave, the last one out releasing files and memory), zombies,
  * reparenting to a child subreaper or pid 1 (with exit signal SIGCHLD)
  * and the parent-death signal, SIGCHLD, and freeing a zombie once its
- * parent has waited for it. */
+ * parent has waited for it; and the credential questions permission
+ * checks ask (owner or CAP_FOWNER, group membership). */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -356,6 +357,23 @@ void proc_last_thread_gone(struct proc *p)
 		}
 	}
 	notify_parent(p);
+}
+
+/* ---- credentials asked by permission checks (fs/perm.c, fs/vfs.c) */
+
+bool cred_in_group(unsigned gid)
+{
+	if (!current || gid == (unsigned)current->fsgid)
+		return true;
+	for (int i = 0; i < current->ngroups; i++)
+		if ((unsigned)current->groups[i] == gid)
+			return true;
+	return false;
+}
+
+bool cred_owner_or_capable(unsigned uid)
+{
+	return !current || uid == (unsigned)current->fsuid || capable(CAP_FOWNER);
 }
 
 /* ---- resource limits and names, kept in struct proc */

@@ -158,7 +158,7 @@ static inline bool capable(int cap)
 	return !current || ((current->cap_eff >> cap) & 1);
 }
 
-/* kernel/sys/ids.c: is the current process's fsuid the owner uid, or has
+/* kernel/proc.c: is the current process's fsuid the owner uid, or has
  * it CAP_FOWNER (Linux's inode_owner_or_capable)? Is gid its fsgid or
  * one of its supplementary groups? */
 bool cred_owner_or_capable(unsigned uid);

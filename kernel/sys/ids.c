@@ -20,21 +20,6 @@
 		    BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_FOWNER) | BIT(CAP_FSETID) | \
 		    BIT(CAP_LINUX_IMMUTABLE) | BIT(CAP_MAC_OVERRIDE))
 
-bool cred_in_group(unsigned gid)
-{
-	if (!current || gid == (unsigned)current->fsgid)
-		return true;
-	for (int i = 0; i < current->ngroups; i++)
-		if ((unsigned)current->groups[i] == gid)
-			return true;
-	return false;
-}
-
-bool cred_owner_or_capable(unsigned uid)
-{
-	return !current || uid == (unsigned)current->fsuid || capable(CAP_FOWNER);
-}
-
 /* ---- user and group ids: one set of rules for both */
 
 struct ids {
