@@ -842,6 +842,9 @@ int vfs_chdir(struct inode *dir)
 		return -ENOTDIR;
 	if (!current || !current->fs)
 		return -EINVAL;
+	int e = inode_permission(dir, MAY_EXEC);
+	if (e)
+		return e;
 	struct inode *old = current->fs->cwd;
 	current->fs->cwd = inode_get(dir);
 	inode_put(old);

@@ -6,6 +6,7 @@
  * as "full" (the starting root set, whatever the host's bounding set), or
  * the names of a few capabilities. */
 #include "abi.h"
+#include <dirent.h>
 #include <grp.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -171,6 +172,8 @@ static void unprivileged_ops(void)
 	R(chmod("w/pub", 0600));
 	R(chown("w/pub", 1000, 1000));
 	R(open("closed/f", O_RDONLY));
+	R(chdir("closed"));
+	R(opendir("closed") != NULL);
 	R(kill(getppid(), 0));
 	R(setpriority(PRIO_PROCESS, 0, -5));
 	struct rlimit rl;
