@@ -24,6 +24,8 @@ static int create_new(struct nameidata *nd, unsigned mode, const char *target, b
 			e = -ENOENT;
 		else if (!nd->dir->ops->create)
 			e = -EACCES;
+		else if ((e = may_create(nd->dir)) != 0)
+			;
 		else if ((e = nd->dir->ops->create(nd->dir, nd->last, nd->len, mode, target, &ino)) == 0) {
 			inotify_name(nd->dir, ino, nd->last, nd->len, IN_CREATE, 0);
 			inode_put(ino);
@@ -85,6 +87,8 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir)
 			e = -ENOTDIR;
 	}
 	if (!e)
+		e = may_delete(nd.dir, victim);
+	if (!e)
 		e = nd.dir->ops->unlink ? nd.dir->ops->unlink(nd.dir, nd.last, nd.len, victim) : -EPERM;
 	if (!e) {
 		inotify_unlinked(victim);
@@ -113,6 +117,8 @@ static int new_name(int dirfd, const char *path, struct nameidata *nd)
 	} else if (e == -ENOENT) {
 		/* a filesystem that makes no names (/proc) finds none */
 		e = nd->slash || nd->dir->nlink == 0 || !nd->dir->ops->create ? -ENOENT : 0;
+		if (!e)
+			e = may_create(nd->dir);
 	}
 	if (e)
 		inode_put(nd->dir);
@@ -229,6 +235,12 @@ int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsign
 	if (e)
 		goto out;
 	if (victim == node)
+		goto out;
+	/* both names' directories: removing (the sticky bit too) and making */
+	e = may_delete(on.dir, node);
+	if (!e)
+		e = victim ? may_delete(nn.dir, victim) : may_create(nn.dir);
+	if (e)
 		goto out;
 	if (flags & RENAME_EXCHANGE) {
 		e = exchange(&on, node, &nn, victim);

@@ -406,7 +406,7 @@ void gen_task_status(struct sbuf *sb, struct proc *p, int tid)
 		  (unsigned long)(t ? t->sigmask : 0), (unsigned long)ign, (unsigned long)cgt);
 	sb_printf(sb, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n",
 		  (unsigned long)p->cap_inh, (unsigned long)p->cap_perm, (unsigned long)p->cap_eff,
-		  (unsigned long)CAPS_ALL, 0ul);
+		  (unsigned long)p->cap_bnd, (unsigned long)p->cap_amb);
 	sb_printf(sb, "NoNewPrivs:\t%d\n", p->set.no_new_privs);
 	sb_str(sb, "Seccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"
 	       "Mems_allowed:\t1\nMems_allowed_list:\t0\n");

@@ -11,6 +11,8 @@
 #include "fs/minifs/minifs.h"
 #include "fs/mount.h"
 #include "kernel/proc.h"
+#include <linux/capability.h>
+#include <asm/stat.h>
 
 struct inode *fs_root;
 
@@ -30,6 +32,9 @@ int dir_lookup(struct inode *dir, const char *name, size_t len, struct inode **o
 {
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
+	int e = inode_permission(dir, MAY_EXEC);
+	if (e)
+		return e;
 	if (len == 1 && name[0] == '.') {
 		*out = inode_get(dir);
 		return 0;
@@ -41,7 +46,7 @@ int dir_lookup(struct inode *dir, const char *name, size_t len, struct inode **o
 	}
 	if (dir->nlink == 0 || !dir->ops || !dir->ops->lookup)
 		return -ENOENT;
-	int e = dir->ops->lookup(dir, name, len, out);
+	e = dir->ops->lookup(dir, name, len, out);
 	if (!e)
 		*out = mount_cross(*out);
 	return e;
@@ -309,7 +314,7 @@ static int open_create(struct inode *base, const char *path, int flags, unsigned
 			e = -ENOENT;
 		else if (!nd.dir->ops || !nd.dir->ops->create)
 			e = -EACCES;
-		else
+		else if ((e = may_create(nd.dir)) == 0)
 			e = nd.dir->ops->create(nd.dir, nd.last, nd.len,
 						S_IFREG | (mode & ~cur_umask() & 07777), NULL, out);
 		if (!e) {
@@ -365,7 +370,7 @@ static int open_tmpfile(struct inode *base, const char *path, int flags, unsigne
 		e = -ENOENT;
 	else if (!dir->ops || !dir->ops->tmpfile)
 		e = -EOPNOTSUPP;
-	else
+	else if ((e = may_create(dir)) == 0)
 		e = dir->ops->tmpfile(dir, S_IFREG | (mode & ~cur_umask() & 07777),
 				      !(flags & O_EXCL), out);
 	inode_put(dir);
@@ -408,8 +413,12 @@ int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned 
 		return e;
 
 	int acc = flags & O_ACCMODE;
+	int want = (acc == O_WRONLY ? MAY_WRITE : acc == O_RDONLY ? MAY_READ : MAY_READ | MAY_WRITE) |
+		   (flags & O_TRUNC ? MAY_WRITE : 0);
 	if (S_ISLNK(ino->mode) && !(flags & O_PATH))
 		e = -ELOOP;
+	else if (!(flags & O_PATH) && !created && (e = inode_permission(ino, want)) != 0)
+		;
 	else if ((flags & O_DIRECTORY) && !(flags & __O_TMPFILE) && !S_ISDIR(ino->mode))
 		e = -ENOTDIR;
 	else if (!(flags & O_PATH) && S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
@@ -447,12 +456,10 @@ int vfs_chown(struct inode *ino, int uid, int gid)
 		return -EPERM;
 	if (mount_readonly(ino))
 		return -EROFS;
-	if (current && current->euid != 0) {
-		bool member = gid == -1 || gid == current->fsgid;
-		for (int i = 0; !member && i < current->ngroups; i++)
-			member = current->groups[i] == gid;
+	if (!capable(CAP_CHOWN)) {   /* the owner may change the group to one of his */
+		bool grp_ok = gid == -1 || (unsigned)gid == ino->gid || cred_in_group((unsigned)gid);
 		if ((unsigned)current->fsuid != ino->uid || (uid != -1 && (unsigned)uid != ino->uid) ||
-		    !member)
+		    !grp_ok)
 			return -EPERM;
 	}
 	if (uid != -1)
@@ -494,6 +501,11 @@ int vfs_chmod(struct inode *ino, unsigned mode)
 {
 	if (!ino->ops || !ino->ops->chmod)
 		return -EPERM;
+	if (!cred_owner_or_capable(ino->uid))
+		return -EPERM;
+	/* set-group-ID only for a group of the caller's (or CAP_FSETID) */
+	if (!S_ISDIR(ino->mode) && !cred_in_group(ino->gid) && !capable(CAP_FSETID))
+		mode &= ~(unsigned)S_ISGID;
 	int e = ino->ops->chmod(ino, mode & 07777);
 	if (!e) {
 		dnotify_inode(ino, DN_ATTRIB);
@@ -508,6 +520,9 @@ int vfs_chdir(struct inode *dir)
 		return -ENOTDIR;
 	if (!current || !current->fs)
 		return -EINVAL;
+	int e = inode_permission(dir, MAY_EXEC);
+	if (e)
+		return e;
 	struct inode *old = current->fs->cwd;
 	current->fs->cwd = inode_get(dir);
 	inode_put(old);

@@ -197,6 +197,16 @@ int vfs_chown(struct inode *ino, int uid, int gid);   /* -1: unchanged */
 int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsigned flags);
 int vfs_chdir(struct inode *dir);
 int vfs_chroot(struct inode *dir);           /* the caller's root becomes dir */
+/* fs/perm.c: Linux's permission checks for the current process: 0 or
+ * -EACCES for mask (MAY_READ, MAY_WRITE, MAY_EXEC) on ino; making a
+ * name in dir (write and search); removing victim from dir (the same,
+ * and -EPERM under the sticky bit unless owner or CAP_FOWNER). */
+#define MAY_EXEC  1
+#define MAY_WRITE 2
+#define MAY_READ  4
+int inode_permission(struct inode *ino, int mask);
+int may_create(struct inode *dir);
+int may_delete(struct inode *dir, struct inode *victim);
 int vfs_getcwd(char *buf, size_t n);         /* length without NUL, or -errno */
 
 /* ---- open files and descriptors (fs/fd.c) */

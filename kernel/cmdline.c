@@ -138,6 +138,13 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.console_hvc = false;
 		else if (!strcmp(w, "init"))
 			kopts.init = true;
+		else if (!strncmp(w, "user=", 5)) {
+			if (!w[5] || strlen(w + 5) >= 64) {
+				kprintf("htux: bad kernel option '%s' (user=NAME|UID[:GID])\n", w);
+				return -1;
+			}
+			cl->user = w + 5;
+		}
 		else if (!strncmp(w, "console=", 8)) {
 			kprintf("htux: bad kernel option '%s' (console=hvc or console=ttyS0)\n", w);
 			return -1;

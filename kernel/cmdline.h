@@ -13,6 +13,7 @@ struct cmdline {
 	/* mount.DEV=PATH: mount disk DEV ("vda") at PATH */
 	char *mount_dev[CMDLINE_MAX_MOUNTS], *mount_path[CMDLINE_MAX_MOUNTS];
 	int nmounts;
+	char *user;   /* user=NAME|UID[:GID]: the program's user, or NULL */
 };
 
 /* virtio_mmio.device=SIZE@ADDR:IRQ words, as Linux takes them (QEMU's

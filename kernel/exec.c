@@ -8,6 +8,7 @@
 #include "kernel/vm.h"
 #include "kernel/elf.h"
 #include "kernel/exec.h"
+#include "kernel/user.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/vdso.h"
 #include "arch/x86_64/cpu.h"
@@ -71,6 +72,8 @@ static struct inode *open_exec(const char *path, int *err)
 		return NULL;
 	if ((inode_mode(ino) & 0170000) != 0100000 || !(inode_mode(ino) & 0111))
 		*err = -EACCES;
+	else if ((*err = inode_permission(ino, MAY_EXEC)) != 0)
+		;
 	else
 		*err = inode_deny_write(ino);
 	if (*err) {
@@ -363,7 +366,8 @@ void exec_load_first(struct proc *p, const char *path, char *const argv[], int a
 	}
 }
 
-void exec_program(const char *path, char *const argv[], int argc, char *const envp[], int envc)
+void exec_program(const char *path, char *const argv[], int argc, char *const envp[], int envc,
+		  const struct run_user *user)
 {
 	struct proc *p = &proc0;
 	struct exec_image img;
@@ -378,6 +382,8 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 	current = p;
 	if (fs_proc_init(p))
 		panic("out of memory starting the program");
+	if (user)
+		user_apply(p, user);
 	if (kopts.init)
 		init_run(p, path, argv, argc, envp, envc);   /* kernel/init.c: the program is pid 2 */
 

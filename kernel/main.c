@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "kernel/user.h"
 #include "kernel/pmem.h"
 #include "kernel/exec.h"
 #include "arch/x86_64/cpu.h"
@@ -136,7 +137,35 @@ void kmain(uint32_t magic, uint32_t info)
 		argc = n - 1;
 		memcpy(argv, words + 1, argc * sizeof(char *));
 	}
+	/* the user to run as: kernel option user=, else the image's
+	 * /.htux/user; HOME from its passwd entry when none is set */
+	static struct run_user user;
+	const char *spec = cl.user;
+	if (!spec && (blob = read_image_file("/.htux/user", &len)) != NULL) {
+		char *nl = strchr(blob, '\n');
+		if (nl)
+			*nl = 0;
+		spec = blob[0] ? blob : NULL;
+	}
+	if (spec) {
+		int e = user_resolve(spec, &user);
+		if (e) {
+			kprintf("htux: user '%s': %s\n", spec,
+				e == -ENOENT ? "no such user in the image's /etc/passwd" :
+				"not NAME|UID[:GID]");
+			vm_exit(STATUS_BAD_IMAGE);
+		}
+		bool home = false;
+		for (int i = 0; i < envc; i++)
+			home |= !strncmp(envp[i], "HOME=", 5);
+		static char home_word[5 + sizeof(user.home)];
+		if (!home && envc < CMDLINE_MAX_WORDS - 1) {
+			strlcpy(home_word, "HOME=", sizeof(home_word));
+			strlcpy(home_word + 5, user.home, sizeof(home_word) - 5);
+			envp[envc++] = home_word;
+		}
+	}
 	argv[argc] = NULL;
 	envp[envc] = NULL;
-	exec_program(path, argv, argc, envp, envc);
+	exec_program(path, argv, argc, envp, envc, spec ? &user : NULL);
 }

@@ -5,7 +5,8 @@
  * to leave, the last one out releasing files and memory), zombies,
  * reparenting to a child subreaper or pid 1 (with exit signal SIGCHLD)
  * and the parent-death signal, SIGCHLD, and freeing a zombie once its
- * parent has waited for it. */
+ * parent has waited for it; and the credential questions permission
+ * checks ask (owner or CAP_FOWNER, group membership). */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/ipc/ipc.h"
@@ -20,6 +21,7 @@
 #include <linux/sched.h>
 #include <linux/personality.h>
 #include <linux/resource.h>
+#include <linux/securebits.h>
 
 #define NOFILE_DEFAULT 1024   /* RLIMIT_NOFILE at boot; FD_MAX (fs.nr_open) caps it */
 
@@ -84,12 +86,10 @@ static int tasks_of(const struct proc *p)
 }
 
 /* Linux's exemption from RLIMIT_NPROC: the root user, or
- * CAP_SYS_RESOURCE or CAP_SYS_ADMIN (effective only with euid 0 here:
- * Linux drops them when euid leaves 0). */
+ * CAP_SYS_RESOURCE or CAP_SYS_ADMIN. */
 static bool nproc_exempt(const struct proc *me)
 {
-	return me->uid == 0 ||
-	       (me->euid == 0 && (me->cap_eff & ((1ULL << CAP_SYS_RESOURCE) | (1ULL << CAP_SYS_ADMIN))));
+	return me->uid == 0 || (me->cap_eff & ((1ULL << CAP_SYS_RESOURCE) | (1ULL << CAP_SYS_ADMIN)));
 }
 
 int proc_may_clone(void)
@@ -164,8 +164,8 @@ void proc_settings_init(struct proc *p)
 	p->set.personality = PER_LINUX;
 	p->set.dumpable = 1;
 	p->set.timer_slack_ns = TIMER_SLACK_DEFAULT;
-	p->cap_eff = p->cap_perm = CAPS_ALL;
-	p->cap_inh = 0;
+	p->cap_eff = p->cap_perm = p->cap_bnd = CAPS_ALL;
+	p->cap_inh = p->cap_amb = 0;
 }
 
 void proc_fork_settings(struct proc *child, const struct proc *parent)
@@ -188,21 +188,27 @@ void proc_fork_settings(struct proc *child, const struct proc *parent)
 	child->cap_eff = parent->cap_eff;
 	child->cap_perm = parent->cap_perm;
 	child->cap_inh = parent->cap_inh;
+	child->cap_bnd = parent->cap_bnd;
+	child->cap_amb = parent->cap_amb;
 }
 
 void proc_exec_settings(struct proc *p)
 {
 	struct proc_settings *s = &p->set;
 	s->dumpable = 1;                         /* SUID_DUMP_USER: no set-id files */
-	s->keepcaps = false;                     /* SECBIT_KEEP_CAPS goes at exec */
+	s->securebits &= ~(unsigned)SECBIT_KEEP_CAPS;   /* goes at exec */
 	s->membarrier = 0;                       /* a new mm */
 	s->personality &= ~READ_IMPLIES_EXEC;    /* x86_64's set_personality_64bit */
-	/* capabilities(7) for a file without capabilities (the bounding set
-	 * full, no ambient set): root (real or effective uid 0) gets every
-	 * capability permitted, effective only with euid 0; anyone else none.
-	 * Under no_new_privs nothing is gained: permitted stays within the
-	 * old set. */
-	uint64_t perm = p->uid == 0 || p->euid == 0 ? CAPS_ALL : 0;
+	/* capabilities(7) for a file without capabilities or set-id bits:
+	 * root (real or effective uid 0, unless SECBIT_NOROOT) gets the
+	 * bounding and inheritable sets permitted, effective only with euid
+	 * 0; everyone keeps the ambient set, which is then also permitted
+	 * and (when nothing else is effective) effective. Under no_new_privs
+	 * nothing is gained: permitted stays within the old set. */
+	p->suid = p->fsuid = p->euid;            /* execve saves the effective ids */
+	p->sgid = p->fsgid = p->egid;
+	bool root = !(s->securebits & SECBIT_NOROOT) && (p->uid == 0 || p->euid == 0);
+	uint64_t perm = (root ? p->cap_bnd | p->cap_inh : 0) | p->cap_amb;
 	if (s->no_new_privs)
 		perm &= p->cap_perm;
 	if (perm & ~p->cap_perm) {   /* capabilities gained, as by a set-id file */
@@ -210,7 +216,7 @@ void proc_exec_settings(struct proc *p)
 		s->dumpable = 0;         /* suid_dumpable, 0 (Linux 6.x) */
 	}
 	p->cap_perm = perm;
-	p->cap_eff = p->euid == 0 ? perm : 0;
+	p->cap_eff = root && p->euid == 0 ? perm : p->cap_amb;
 }
 
 void proc_abort(struct proc *p)
@@ -371,6 +377,23 @@ bool proc_may_access(const struct proc *p)
 	       p->set.dumpable;
 }
 
+/* ---- credentials asked by permission checks (fs/perm.c, fs/vfs.c) */
+
+bool cred_in_group(unsigned gid)
+{
+	if (!current || gid == (unsigned)current->fsgid)
+		return true;
+	for (int i = 0; i < current->ngroups; i++)
+		if ((unsigned)current->groups[i] == gid)
+			return true;
+	return false;
+}
+
+bool cred_owner_or_capable(unsigned uid)
+{
+	return !current || uid == (unsigned)current->fsuid || capable(CAP_FOWNER);
+}
+
 /* ---- resource limits and names, kept in struct proc */
 
 void proc_limits_init(struct proc *p)
@@ -387,6 +410,7 @@ void proc_limits_init(struct proc *p)
 	lim[RLIMIT_SIGPENDING] = (struct rlimit64){ 1024, 1024 };
 	lim[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
 	lim[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
+	lim[RLIMIT_NICE] = (struct rlimit64){ 0, 0 };
 }
 
 uint64_t rlimit_cur(int resource)

@@ -37,7 +37,7 @@ struct proc_settings {
 	int dumpable;            /* PR_SET_DUMPABLE: 0 or 1 */
 	int pdeathsig;           /* sent when the parent ends; 0: none */
 	bool no_new_privs;
-	bool keepcaps;           /* PR_SET_KEEPCAPS (SECBIT_KEEP_CAPS) */
+	unsigned securebits;     /* SECBIT_* (PR_SET_SECUREBITS, PR_SET_KEEPCAPS) */
 	bool subreaper;          /* PR_SET_CHILD_SUBREAPER */
 	uint64_t timer_slack_ns;
 	int membarrier;          /* MEMBARRIER_CMD_REGISTER_* done (Linux: the mm's) */
@@ -91,7 +91,9 @@ struct proc {
 	int gid, egid, sgid, fsgid;
 	int ngroups;
 	int *groups;
-	uint64_t cap_eff, cap_perm, cap_inh;   /* capability sets */
+	/* Capability sets (capabilities(7)): effective, permitted,
+	 * inheritable, bounding and ambient. */
+	uint64_t cap_eff, cap_perm, cap_inh, cap_bnd, cap_amb;
 	struct proc_settings set;
 	struct sem_undo *semundo; /* kernel/ipc/sem.c: SEM_UNDO adjustments (not inherited) */
 	/* kernel/sys/misc.c: the name prctl(PR_SET_NAME) gives ("": the
@@ -169,5 +171,18 @@ bool proc_may_access(const struct proc *p);
 void proc_comm(char out[16]);                 /* NUL-terminated name */
 void proc_comm_of(struct proc *p, char out[16]);
 uint64_t rlimit_cur(int resource);           /* the caller's soft limit (kernel/proc.c) */
+
+/* Has the current process capability cap (CAP_*) in its effective set?
+ * Where Linux asks capable(), so do we (kernel threads: yes). */
+static inline bool capable(int cap)
+{
+	return !current || ((current->cap_eff >> cap) & 1);
+}
+
+/* kernel/proc.c: is the current process's fsuid the owner uid, or has
+ * it CAP_FOWNER (Linux's inode_owner_or_capable)? Is gid its fsgid or
+ * one of its supplementary groups? */
+bool cred_owner_or_capable(unsigned uid);
+bool cred_in_group(unsigned gid);
 
 #endif

@@ -11,6 +11,8 @@
 #include "net/stack.h"
 #include "kernel/syscall.h"
 #include "kernel/signal.h"
+#include "kernel/proc.h"
+#include <linux/capability.h>
 #include <linux/uio.h>
 #include <linux/time_types.h>
 #include <asm/ioctls.h>
@@ -304,6 +306,12 @@ static long do_bind(struct sock *s, const void *uaddr, int len)
 	uint8_t a[SOCK_ADDR_MAX];
 	if ((e = sock_addr_in(a, uaddr, len)))
 		return e;
+	/* ports below 1024 take CAP_NET_BIND_SERVICE (a well-formed address) */
+	uint16_t fam = (uint16_t)(a[0] | a[1] << 8), port = (uint16_t)(a[2] << 8 | a[3]);
+	if ((s->family == AF_INET || s->family == AF_INET6) && fam == s->family &&
+	    len >= (s->family == AF_INET ? 16 : 24) && port && port < 1024 &&
+	    !capable(CAP_NET_BIND_SERVICE))
+		return -EACCES;
 	e = s->ops->bind(s, a, (unsigned)len);
 	net_poll();
 	return e;

@@ -4,6 +4,7 @@
  * hard links and mknod. */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
+#include <linux/securebits.h>
 #include "fs/vfs.h"
 #include "fs/inotify.h"
 #include <linux/inotify.h>
@@ -110,9 +111,21 @@ long sys_faccessat2(int dirfd, const char *path, int mode, int flags)
 	long e = lookup_user(dirfd, path, lf, &ino);
 	if (e)
 		return e;
-	/* we are root: only execution needs a permission bit (on non-directories) */
-	if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
-		e = -EACCES;
+	/* checked with the real ids, and root's permitted capabilities (none
+	 * for anyone else), unless AT_EACCESS; as Linux's access_override_creds */
+	struct proc *p = current;
+	int fsuid = p->fsuid, fsgid = p->fsgid;
+	uint64_t eff = p->cap_eff;
+	if (!(flags & AT_EACCESS)) {
+		p->fsuid = p->uid;
+		p->fsgid = p->gid;
+		if (!(p->set.securebits & SECBIT_NO_SETUID_FIXUP))
+			p->cap_eff = p->uid == 0 ? p->cap_perm : 0;
+	}
+	e = inode_permission(ino, mode & (R_OK | W_OK | X_OK));
+	p->fsuid = fsuid;
+	p->fsgid = fsgid;
+	p->cap_eff = eff;
 	inode_put(ino);
 	return e;
 }
@@ -287,7 +300,9 @@ long sys_truncate(const char *path, off_t len)
 	long e = lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW, &ino);
 	if (e)
 		return e;
-	e = vfs_truncate(ino, (uint64_t)len);
+	e = S_ISDIR(ino->mode) ? 0 : inode_permission(ino, MAY_WRITE);
+	if (!e)
+		e = vfs_truncate(ino, (uint64_t)len);
 	inode_put(ino);
 	return e;
 }
@@ -373,6 +388,15 @@ static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_t
 	if (mount_readonly(ino)) {
 		inode_put(ino);
 		return -EROFS;
+	}
+	/* given times: the owner (or CAP_FOWNER); "now": also anyone who may
+	 * write the file */
+	bool given = t && !(aomit && momit) &&
+		     !((aomit || t[0].tv_nsec == UTIME_NOW) && (momit || t[1].tv_nsec == UTIME_NOW));
+	if (!cred_owner_or_capable(ino->uid) &&
+	    (given || inode_permission(ino, MAY_WRITE))) {
+		inode_put(ino);
+		return given ? -EPERM : -EACCES;
 	}
 	if (!aomit)
 		ino->atime = at;

@@ -1,48 +1,102 @@
 /* sys/ids.c: credentials: the set*id family over the real, effective,
  * saved and fs user and group ids, the supplementary groups, and the
  * capability sets (capget/capset), each process's own. The program
- * starts as root with every capability; the ids and sets are stored and
- * reported as Linux does.
- * "Privileged" is euid 0 (CAP_SETUID/CAP_SETGID). */
+ * starts as root with every capability (or as the user kernel option
+ * user= names, with none); the ids and sets are stored, checked and
+ * reported as Linux does: changing ids takes CAP_SETUID or CAP_SETGID,
+ * and user id changes adjust the capability sets as capabilities(7)
+ * says ("Effect of user ID changes on capabilities"). */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include <linux/capability.h>
+#include <linux/securebits.h>
 
 #define NGROUPS_MAX 65536
 #define NO_ID (-1)
-
-static bool privileged(void) { return current->euid == 0; }
+#define BIT(c) (1ull << (c))
+/* Linux's CAP_FS_SET: what fsuid 0 gives and a nonzero one takes away. */
+#define CAP_FS_SET (BIT(CAP_CHOWN) | BIT(CAP_MKNOD) | BIT(CAP_DAC_OVERRIDE) | \
+		    BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_FOWNER) | BIT(CAP_FSETID) | \
+		    BIT(CAP_LINUX_IMMUTABLE) | BIT(CAP_MAC_OVERRIDE))
 
 /* ---- user and group ids: one set of rules for both */
 
 struct ids {
 	int *r, *e, *s, *fs;
+	int cap;   /* CAP_SETUID or CAP_SETGID */
 };
 
-static struct ids uids(void) { return (struct ids){ &current->uid, &current->euid, &current->suid, &current->fsuid }; }
-static struct ids gids(void) { return (struct ids){ &current->gid, &current->egid, &current->sgid, &current->fsgid }; }
+static struct ids uids(void)
+{
+	return (struct ids){ &current->uid, &current->euid, &current->suid, &current->fsuid,
+			     CAP_SETUID };
+}
+
+static struct ids gids(void)
+{
+	return (struct ids){ &current->gid, &current->egid, &current->sgid, &current->fsgid,
+			     CAP_SETGID };
+}
 
 static bool is_one_of(struct ids c, int id) { return id == *c.r || id == *c.e || id == *c.s; }
 
+/* capabilities(7) after the user ids went from old (r, e, s, fs) to the
+ * current ones; nothing for group ids or under SECBIT_NO_SETUID_FIXUP. */
+static void fix_caps(struct ids c, const int old[4], bool fs_only)
+{
+	struct proc *p = current;
+	if (c.cap != CAP_SETUID || (p->set.securebits & SECBIT_NO_SETUID_FIXUP))
+		return;
+	if (!fs_only) {
+		if ((old[0] == 0 || old[1] == 0 || old[2] == 0) &&
+		    p->uid != 0 && p->euid != 0 && p->suid != 0) {
+			if (!(p->set.securebits & SECBIT_KEEP_CAPS))
+				p->cap_perm = p->cap_eff = 0;
+			p->cap_amb = 0;
+		}
+		if (old[1] == 0 && p->euid != 0)
+			p->cap_eff = 0;
+		if (old[1] != 0 && p->euid == 0)
+			p->cap_eff = p->cap_perm;
+		return;
+	}
+	if (old[3] == 0 && p->fsuid != 0)
+		p->cap_eff &= ~CAP_FS_SET;
+	if (old[3] != 0 && p->fsuid == 0)
+		p->cap_eff |= p->cap_perm & CAP_FS_SET;
+}
+
+static void save(struct ids c, int old[4])
+{
+	old[0] = *c.r;
+	old[1] = *c.e;
+	old[2] = *c.s;
+	old[3] = *c.fs;
+}
+
 static long set_one(struct ids c, int id)
 {
+	int old[4];
 	if (id == NO_ID)
 		return -EINVAL;
-	if (privileged()) {
+	save(c, old);
+	if (capable(c.cap)) {
 		*c.r = *c.e = *c.s = *c.fs = id;
-		return 0;
+	} else {
+		if (id != *c.r && id != *c.s)
+			return -EPERM;
+		*c.e = *c.fs = id;
 	}
-	if (id != *c.r && id != *c.s)
-		return -EPERM;
-	*c.e = *c.fs = id;
+	fix_caps(c, old, false);
 	return 0;
 }
 
 static long set_re(struct ids c, int r, int e)
 {
-	int old_r = *c.r;
-	if (!privileged()) {
+	int old[4];
+	save(c, old);
+	if (!capable(c.cap)) {
 		if (r != NO_ID && r != *c.r && r != *c.e)
 			return -EPERM;
 		if (e != NO_ID && !is_one_of(c, e))
@@ -52,15 +106,18 @@ static long set_re(struct ids c, int r, int e)
 		*c.r = r;
 	if (e != NO_ID)
 		*c.e = e;
-	if (r != NO_ID || (e != NO_ID && e != old_r))
+	if (r != NO_ID || (e != NO_ID && e != old[0]))
 		*c.s = *c.e;
 	*c.fs = *c.e;
+	fix_caps(c, old, false);
 	return 0;
 }
 
 static long set_res(struct ids c, int r, int e, int s)
 {
-	if (!privileged()) {
+	int old[4];
+	save(c, old);
+	if (!capable(c.cap)) {
 		if ((r != NO_ID && !is_one_of(c, r)) || (e != NO_ID && !is_one_of(c, e)) ||
 		    (s != NO_ID && !is_one_of(c, s)))
 			return -EPERM;
@@ -72,16 +129,20 @@ static long set_res(struct ids c, int r, int e, int s)
 	if (s != NO_ID)
 		*c.s = s;
 	*c.fs = *c.e;
+	fix_caps(c, old, false);
 	return 0;
 }
 
 /* setfsuid/setfsgid answer the old value whatever happens. */
 static long set_fs(struct ids c, int id)
 {
-	int old = *c.fs;
-	if (id != NO_ID && (privileged() || is_one_of(c, id) || id == *c.fs))
+	int old[4];
+	save(c, old);
+	if (id != NO_ID && (capable(c.cap) || is_one_of(c, id) || id == *c.fs)) {
 		*c.fs = id;
-	return old;
+		fix_caps(c, old, true);
+	}
+	return old[3];
 }
 
 long sys_setuid(int uid) { return set_one(uids(), uid); }
@@ -110,7 +171,7 @@ long sys_getgroups(int size, int *list)
 
 long sys_setgroups(int size, const int *list)
 {
-	if (!privileged())
+	if (!capable(CAP_SETGID))
 		return -EPERM;
 	if (size < 0 || size > NGROUPS_MAX)
 		return -EINVAL;
@@ -210,17 +271,21 @@ long sys_capset(struct __user_cap_header_struct *uh, const struct __user_cap_dat
 	eff &= CAPS_ALL;
 	perm &= CAPS_ALL;
 	inh &= CAPS_ALL;
-	/* permitted may only shrink, effective stays within it, and without
-	 * CAP_SETPCAP inheritable may only take permitted capabilities */
+	/* as Linux's cap_capset: without CAP_SETPCAP inheritable may only
+	 * take permitted capabilities, and never ones outside the bounding
+	 * set; permitted may only shrink; effective stays within it */
 	struct proc *me = current;
+	if (!capable(CAP_SETPCAP) && (inh & ~(me->cap_inh | me->cap_perm)))
+		return -EPERM;
+	if (inh & ~(me->cap_inh | me->cap_bnd))
+		return -EPERM;
 	if (perm & ~me->cap_perm)
 		return -EPERM;
 	if (eff & ~perm)
 		return -EPERM;
-	if (!(me->cap_eff & (1ull << CAP_SETPCAP)) && (inh & ~(me->cap_inh | me->cap_perm)))
-		return -EPERM;
 	me->cap_eff = eff;
 	me->cap_perm = perm;
 	me->cap_inh = inh;
+	me->cap_amb &= perm & inh;   /* ambient stays within both */
 	return 0;
 }

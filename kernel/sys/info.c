@@ -5,6 +5,7 @@
 #include "kernel/syscall.h"
 #include "kernel/pmem.h"
 #include "kernel/proc.h"
+#include <linux/capability.h>
 #include "kernel/uts.h"
 #include <linux/utsname.h>
 #include <linux/sysinfo.h>
@@ -12,7 +13,7 @@
 
 static long set_uts(void (*set)(const char *, size_t), const char *uname, int len)
 {
-	if (current->euid != 0)
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (len < 0 || len > __NEW_UTS_LEN)
 		return -EINVAL;

@@ -13,6 +13,7 @@
 #include "arch/x86_64/paging.h"
 #include <linux/prctl.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <linux/sched.h>
 #include <linux/sched/types.h>
 #include <linux/resource.h>
@@ -25,6 +26,36 @@
 #define USER_HZ 100
 
 /* ---- prctl */
+
+/* PR_CAP_AMBIENT: the ambient set, within permitted and inheritable. */
+static long cap_ambient(unsigned long op, unsigned long cap, unsigned long a4, unsigned long a5)
+{
+	struct proc *p = current;
+	if (op == PR_CAP_AMBIENT_CLEAR_ALL) {
+		if (cap || a4 || a5)
+			return -EINVAL;
+		p->cap_amb = 0;
+		return 0;
+	}
+	if (cap > CAP_LAST_CAP || a4 || a5)
+		return -EINVAL;
+	uint64_t bit = 1ull << cap;
+	switch (op) {
+	case PR_CAP_AMBIENT_IS_SET:
+		return !!(p->cap_amb & bit);
+	case PR_CAP_AMBIENT_LOWER:
+		p->cap_amb &= ~bit;
+		return 0;
+	case PR_CAP_AMBIENT_RAISE:
+		if (!(p->cap_perm & bit) || !(p->cap_inh & bit) ||
+		    (p->set.securebits & SECBIT_NO_CAP_AMBIENT_RAISE))
+			return -EPERM;
+		p->cap_amb |= bit;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
 
 long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)
 {
@@ -71,10 +102,26 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	case PR_SET_KEEPCAPS:
 		if (a2 > 1)
 			return -EINVAL;
-		s->keepcaps = a2;
+		if (s->securebits & SECBIT_KEEP_CAPS_LOCKED)
+			return -EPERM;
+		s->securebits = a2 ? s->securebits | SECBIT_KEEP_CAPS
+				   : s->securebits & ~(unsigned)SECBIT_KEEP_CAPS;
 		return 0;
 	case PR_GET_KEEPCAPS:
-		return s->keepcaps;
+		return !!(s->securebits & SECBIT_KEEP_CAPS);
+	case PR_SET_SECUREBITS:
+		/* locked bits stay, locks stay, only known bits, CAP_SETPCAP */
+		if ((((s->securebits & SECURE_ALL_LOCKS) >> 1) & (s->securebits ^ a2)) ||
+		    (s->securebits & SECURE_ALL_LOCKS & ~a2) ||
+		    (a2 & ~(unsigned long)(SECURE_ALL_LOCKS | SECURE_ALL_BITS)) ||
+		    !capable(CAP_SETPCAP))
+			return -EPERM;
+		s->securebits = (unsigned)a2;
+		return 0;
+	case PR_GET_SECUREBITS:
+		return s->securebits;
+	case PR_CAP_AMBIENT:
+		return cap_ambient(a2, a3, a4, a5);
 	case PR_SET_CHILD_SUBREAPER:
 		s->subreaper = a2 != 0;
 		return 0;
@@ -89,7 +136,14 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	case PR_CAPBSET_READ:
 		if (a2 > CAP_LAST_CAP)
 			return -EINVAL;
-		return 1;              /* the bounding set is full */
+		return (long)((current->cap_bnd >> a2) & 1);
+	case PR_CAPBSET_DROP:
+		if (!capable(CAP_SETPCAP))
+			return -EPERM;
+		if (a2 > CAP_LAST_CAP)
+			return -EINVAL;
+		current->cap_bnd &= ~(1ull << a2);
+		return 0;
 	case PR_GET_TID_ADDRESS: {
 		uint64_t v = cur_thread ? cur_thread->clear_child_tid : 0;
 		return copy_to_user((void *)a2, &v, sizeof(v));

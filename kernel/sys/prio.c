@@ -7,6 +7,7 @@
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
+#include <linux/capability.h>
 #include "kernel/sched.h"
 #include <linux/sched.h>
 #include <linux/sched/types.h>
@@ -32,13 +33,13 @@ static struct proc *task_proc(int id)
  * priority: the caller is privileged or its euid is p's uid or euid. */
 static bool may_change(const struct proc *p)
 {
-	return current->euid == 0 || current->euid == p->uid || current->euid == p->euid;
+	return capable(CAP_SYS_NICE) || current->euid == p->uid || current->euid == p->euid;
 }
 
 /* May the caller lower p's nice to niceval (RLIMIT_NICE, or privilege)? */
 static bool can_nice(int niceval)
 {
-	return current->euid == 0 || (uint64_t)(20 - niceval) <= rlimit_cur(RLIMIT_NICE);
+	return capable(CAP_SYS_NICE) || (uint64_t)(20 - niceval) <= rlimit_cur(RLIMIT_NICE);
 }
 
 /* Does p belong to the set that (which, who) names, who already made
@@ -144,7 +145,7 @@ long sys_sched_setscheduler(int pid, int pol, const struct sched_param *param)
 	if (!policy_ok(pol) || !prio_ok(pol, sp.sched_priority))
 		return -EINVAL;
 	struct proc_settings *s = &p->set;
-	if (current->euid != 0) {
+	if (!capable(CAP_SYS_NICE)) {
 		if (pol == SCHED_FIFO || pol == SCHED_RR || !may_change(p) ||
 		    (s->reset_on_fork && !rof))
 			return -EPERM;
@@ -176,7 +177,7 @@ long sys_sched_setparam(int pid, const struct sched_param *param)
 		return e;
 	if (!prio_ok(p->set.policy, sp.sched_priority))
 		return -EINVAL;
-	if (current->euid != 0 && (!may_change(p) || sp.sched_priority > p->set.rt_priority))
+	if (!capable(CAP_SYS_NICE) && (!may_change(p) || sp.sched_priority > p->set.rt_priority))
 		return -EPERM;
 	p->set.rt_priority = sp.sched_priority;
 	return 0;
@@ -255,7 +256,7 @@ long sys_ioprio_set(int which, int who, int prio)
 	int cls = (prio >> IOPRIO_CLASS_SHIFT) & 7, data = prio & 0x1fff;
 	switch (cls) {
 	case IOPRIO_CLASS_RT:
-		if (current->euid != 0)
+		if (!capable(CAP_SYS_NICE))
 			return -EPERM;
 		/* fall through */
 	case IOPRIO_CLASS_BE:

@@ -5,6 +5,7 @@
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "kernel/cputime.h"
+#include <linux/capability.h>
 #include "kernel/vm.h"
 #include "kernel/pmem.h"
 #include "fs/vfs.h"
@@ -122,12 +123,14 @@ long sys_arch_prctl(int code, unsigned long addr)
 #define limits (current->rlimits)
 
 
-/* May the limits of resource become n? (Everyone is root: raising the
- * hard limit is allowed.) */
+/* May the limits of resource become n? Raising the hard limit takes
+ * CAP_SYS_RESOURCE. */
 static long check_limit(int resource, const struct rlimit64 *n)
 {
 	if (n->rlim_cur > n->rlim_max)
 		return -EINVAL;
+	if (n->rlim_max > limits[resource].rlim_max && !capable(CAP_SYS_RESOURCE))
+		return -EPERM;
 	if (resource == RLIMIT_NOFILE && n->rlim_max > FD_MAX)
 		return -EPERM;   /* above fs.nr_open, even for root */
 	return 0;

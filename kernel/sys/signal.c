@@ -9,6 +9,7 @@
 #include "kernel/signal.h"
 #include "kernel/sched.h"
 #include "kernel/proc.h"
+#include <linux/capability.h>
 #include "arch/x86_64/trap.h"
 #include <linux/time_types.h>
 
@@ -166,7 +167,17 @@ static void kill_info(siginfo_t *info, int sig, int code)
 	info->si_signo = sig;
 	info->si_code = code;
 	info->si_pid = current->pid;
-	info->si_uid = 0;
+	info->si_uid = current->uid;
+}
+
+/* Linux's check_kill_permission: the sender's real or effective uid is
+ * the target's real or saved one, or CAP_KILL, or SIGCONT within the
+ * session. */
+static bool may_kill(const struct proc *p, int sig)
+{
+	const struct proc *me = current;
+	return me->euid == p->suid || me->euid == p->uid || me->uid == p->suid ||
+	       me->uid == p->uid || capable(CAP_KILL) || (sig == SIGCONT && me->sid == p->sid);
 }
 
 long sys_kill(int pid, int sig)
@@ -179,6 +190,8 @@ long sys_kill(int pid, int sig)
 		struct proc *p = proc_find(pid);
 		if (!p)
 			return -ESRCH;
+		if (!may_kill(p, sig))
+			return -EPERM;
 		if (!sig || p->state != P_ALIVE)
 			return 0;   /* a zombie can still be signalled: nothing happens */
 		int r = signal_send_to(p, NULL, &info);
@@ -187,16 +200,22 @@ long sys_kill(int pid, int sig)
 	/* A group (0: the caller's), or every process but pid 1 and the
 	 * caller (-1; all of them when the caller is alone). */
 	int pgid = pid == 0 ? current->pgid : -pid;
-	bool found = false;
+	bool found = false, denied = false;
 	for (struct proc *p = all_procs; p; p = p->all_next) {
 		if (p->state != P_ALIVE)
 			continue;
 		if (pid == -1 ? (p->pid == 1 || p == current) : p->pgid != pgid)
 			continue;
+		if (!may_kill(p, sig)) {
+			denied = true;
+			continue;
+		}
 		found = true;
 		if (sig)
 			signal_send_to(p, NULL, &info);
 	}
+	if (!found && denied)
+		return -EPERM;
 	if (pid == -1 && !found && all_procs && !all_procs->all_next) {
 		found = true;   /* a lone pid 1: itself, as before there were processes */
 		if (sig)
@@ -223,6 +242,8 @@ long sys_tgkill(int tgid, int tid, int sig)
 	struct thread *t = find_thread(tgid, tid);
 	if (!t)
 		return -ESRCH;
+	if (!may_kill(t->proc, sig))
+		return -EPERM;
 	siginfo_t info;
 	kill_info(&info, sig, SI_TKILL);
 	return send(t, &info);
@@ -235,6 +256,8 @@ long sys_tkill(int tid, int sig)
 	struct thread *t = find_thread(-1, tid);
 	if (!t)
 		return -ESRCH;
+	if (!may_kill(t->proc, sig))
+		return -EPERM;
 	siginfo_t info;
 	kill_info(&info, sig, SI_TKILL);
 	return send(t, &info);
@@ -251,6 +274,8 @@ long sys_rt_sigqueueinfo(int pid, int sig, const siginfo_t *uinfo)
 	struct proc *p = pid > 0 ? proc_find(pid) : NULL;
 	if (!p)
 		return -ESRCH;
+	if (!may_kill(p, sig))
+		return -EPERM;
 	if (!sig || p->state != P_ALIVE)
 		return 0;
 	int r = signal_send_to(p, NULL, &info);

@@ -57,7 +57,7 @@ static int valid_size(const char *s)
    "--name V" and "--name=V". */
 static const char *const valued[] = {
 	"--boot", "--image",
-	"-m", "--mem", "--machine", "--cpu", "-e", "--env", "--add",
+	"-m", "--mem", "--machine", "--cpu", "-e", "--env", "--add", "--user",
 	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", "--disk",
 	"--console", "-p", "--publish", NULL
 };
@@ -192,6 +192,11 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 		if (!eq || eq == v)
 			return bad(err, len, "%s %s: expected NAME=VALUE", name, v);
 		if (push(&o->mk, &o->nmk, "-e") || push(&o->mk, &o->nmk, v))
+			return bad(err, len, "out of memory");
+	} else if (!strcmp(name, "--user")) {
+		if (!*v)
+			return bad(err, len, "--user: expected NAME, UID, NAME:GID or UID:GID");
+		if (push(&o->mk, &o->nmk, "--user") || push(&o->mk, &o->nmk, v))
 			return bad(err, len, "out of memory");
 	} else if (!strcmp(name, "--add")) {
 		if (!*v || *v == ':')

@@ -454,6 +454,11 @@ int image_add_data(struct image *im, const char *guest, unsigned mode,
 	return remember(im, NULL, guest, PS_FILE);
 }
 
+int image_has(struct image *im, const char *guest)
+{
+	return pathset_find(&im->seen, guest) != NULL;
+}
+
 int image_add_link(struct image *im, const char *guest, const char *target)
 {
 	struct pathset_entry *e = pathset_find(&im->seen, guest);

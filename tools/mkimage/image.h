@@ -50,6 +50,8 @@ int image_add_data(struct image *im, const char *guest, unsigned mode,
 /* Adds a symbolic link guest -> target unless guest is in the image
    already (then nothing happens: 0). */
 int image_add_link(struct image *im, const char *guest, const char *target);
+/* Is guest in the image already? */
+int image_has(struct image *im, const char *guest);
 /* Writes the trailer and flushes. */
 int image_finish(struct image *im);
 void image_free(struct image *im);

@@ -12,6 +12,7 @@
 #include "minimal.h"
 #include "sysscan.h"
 #include "options.h"
+#include "user.h"
 #include "path.h"
 #include "report.h"
 #include "tracefiles.h"
@@ -57,6 +58,16 @@ static const char usage[] =
 "                         GUEST defaults to HOST's absolute path; HOST ends\n"
 "                         at the first ':'; not under /proc, /sys or\n"
 "                         /dev (the guest's kernel makes its own)\n"
+"  --user NAME|UID[:GID]  run PROG as this user (/.htux/user): its uid,\n"
+"                         primary group (or GID) and the groups that list\n"
+"                         it in the image's /etc/passwd and /etc/group,\n"
+"                         HOME from passwd unless -e HOME is given, and no\n"
+"                         capabilities. An image without /etc/passwd (none\n"
+"                         --add'ed) gets one with root's entries and this\n"
+"                         host's entries for the user, and an /etc/group\n"
+"                         likewise. Files in the image belong to root\n"
+"                         (0:0) with their host modes; the user can write\n"
+"                         in /tmp (mode 1777)\n"
 "  --trace-files          run PROG once on this host under strace, with\n"
 "                         the same ARGs and environment, and add every\n"
 "                         file and directory it read, stat'ed or listed\n"
@@ -213,6 +224,31 @@ fail:
 	return NULL;
 }
 
+static int env_given(const struct mk_opts *o, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < o->nenv; i++)
+		if (!strncmp(o->env[i], name, n) && o->env[i][n] == '=')
+			return 1;
+	return 0;
+}
+
+/* Takes HOME=/ (the default) out of the environment blob b. */
+static void drop_default_home(struct blob *b)
+{
+	size_t i, n;
+
+	for (i = 0; i < b->len; i += n) {
+		n = strlen(b->data + i) + 1;
+		if (!strcmp(b->data + i, "HOME=/")) {
+			memmove(b->data + i, b->data + i + n, b->len - i - n);
+			b->len -= n;
+			return;
+		}
+	}
+}
+
 static int add_manifests(struct image *im, const struct mk_opts *o,
 			 const char *guest_prog)
 {
@@ -231,8 +267,12 @@ static int add_manifests(struct image *im, const struct mk_opts *o,
 		mk_error(NULL, "out of memory");
 		return -1;
 	}
+	if (o->user && !env_given(o, "HOME"))
+		drop_default_home(&b);   /* the kernel takes the user's from passwd */
 	r = image_add_data(im, "/.htux/env", 0644, b.data, b.len);
 	blob_free(&b);
+	if (!r && o->user)
+		r = user_add(im, o->user);
 	return r;
 }
 

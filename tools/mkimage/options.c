@@ -183,6 +183,27 @@ static int deploy_check(const struct mk_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+static int digits_only(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return n > 0;
+}
+
+/* Is spec NAME, UID, NAME:GID or UID:GID? */
+static int user_spec_ok(const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+
+	if (!n || n >= 64 || strpbrk(spec, " \t\n'\"\\"))
+		return 0;
+	return !colon || digits_only(colon + 1, strlen(colon + 1));
+}
+
 int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
 	     size_t errlen)
 {
@@ -220,6 +241,11 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
 				return bad(err, errlen, "%s needs NAME=VALUE", a);
 			if (add_env(o, v, err, errlen))
 				return -1;
+		} else if (is(a, "--user")) {
+			v = value(argc, argv, &i, "--user");
+			if (!v || !user_spec_ok(v))
+				return bad(err, errlen, "--user needs NAME, UID, NAME:GID or UID:GID");
+			o->user = v;
 		} else if (!strcmp(a, "--minimal-ignore-unknown")) {
 			o->minimal_ignore_unknown = 1;
 		} else if (is(a, "--minimal")) {

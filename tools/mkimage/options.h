@@ -17,6 +17,7 @@ struct mk_opts {
 	size_t nadd;
 	int help, version;
 	int trace_files;	/* --trace-files */
+	const char *user;	/* --user NAME|UID[:GID], or NULL */
 	int format;		/* --format: enum disk_format (disk.h) */
 	const char *kernel;	/* --kernel FILE, or NULL */
 	const char *append;	/* --append WORDS, or NULL */
