@@ -71,7 +71,7 @@ static struct mqueue *lookup(const char *name)
 
 static bool privileged(int cap)
 {
-	return current->euid == 0 && (current->cap_eff & (1ull << cap));
+	return capable(cap);
 }
 
 /* Linux's inode permission check for the open mode. */

@@ -97,11 +97,10 @@ static bool in_group(unsigned gid)
 	return false;
 }
 
-/* Linux drops the capabilities when setuid leaves root; here a non-root
- * euid has none either. */
+/* cap in the caller's effective set (kernel/proc.h's capable). */
 bool ipc_capable(int cap)
 {
-	return current->euid == 0 && (current->cap_eff & (1ull << cap));
+	return capable(cap);
 }
 
 int ipc_perm(const struct ipc_obj *o, int flag)

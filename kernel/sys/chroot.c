@@ -20,7 +20,7 @@ long sys_chroot(const char *upath)
 		return e;
 	if (!S_ISDIR(ino->mode))
 		e = -ENOTDIR;
-	else if (current->euid != 0 || !(current->cap_eff & (1ull << CAP_SYS_CHROOT)))
+	else if (!capable(CAP_SYS_CHROOT))
 		e = -EPERM;   /* after the lookup, as Linux */
 	else
 		e = vfs_chroot(ino);
