@@ -114,6 +114,7 @@ struct inode {
 	void *xattrs;             /* extended attributes (fs/xattr.c) */
 	char *name;               /* name in parent (owned by the filesystem) */
 	struct inode *parent;     /* containing directory; root: itself; NULL: detached */
+	struct pageset *shared;   /* pages of its MAP_SHARED mappings (kernel/shmem.c) */
 };
 
 struct file {
