@@ -103,6 +103,8 @@ static int fault_shared(struct mm *mm, struct vma *v, uint64_t va)
 	}
 	if (err == -ENOMEM)
 		return out_of_memory(va);
+	if (err == -ENOSPC)
+		return VM_FAULT_SIGBUS;   /* as Linux, for a full tmpfs */
 	if (err)
 		return -1;
 	uint64_t *pte = paging_walk(mm->pml4, va, true);

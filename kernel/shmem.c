@@ -1,21 +1,17 @@
 /* shmem.c: the page sets behind MAP_SHARED mappings (kernel/shmem.h): a
- * radix tree of physical pages by page offset, per file while shared
- * mappings of it exist, and the anonymous shared-memory objects whose
- * data they are (shown as "/dev/zero (deleted)" as on Linux). The set
+ * tree of physical pages by page offset (kernel/pagetree.c), per file
+ * while shared mappings of it exist, and the anonymous shared-memory
+ * objects whose data they are (shown as "/dev/zero (deleted)" as on Linux). The set
  * holds one reference to each page (pageref.c counts the mappings'). */
 #include "kernel/kernel.h"
 #include "kernel/pmem.h"
 #include "kernel/shmem.h"
+#include "kernel/pagetree.h"
 #include "fs/vfs.h"
-
-#define FANOUT_BITS 9
-#define FANOUT (1 << FANOUT_BITS)   /* slots per node: a node is one page */
-#define MAX_HEIGHT 6                /* 2^54 pages: any file offset */
 
 struct pageset {
 	int maps;                 /* MAP_SHARED areas (+1 held by an anonymous object) */
-	int height;               /* levels below root; 0: empty */
-	void **root;
+	struct pagetree pages;    /* physical addresses, stored as pointers */
 };
 
 struct shmem_inode {
@@ -24,58 +20,14 @@ struct shmem_inode {
 	char name[40];
 };
 
-static void free_node(void **node, int level)
+static void drop_page(void *p)
 {
-	for (int i = 0; i < FANOUT; i++) {
-		if (!node[i])
-			continue;
-		if (level > 1)
-			free_node(node[i], level - 1);
-		else
-			page_put((uint64_t)node[i]);
-	}
-	kfree(node);
+	page_put((uint64_t)p);
 }
 
 static void pageset_clear(struct pageset *ps)
 {
-	if (ps->root)
-		free_node(ps->root, ps->height);
-	ps->root = NULL;
-	ps->height = 0;
-}
-
-/* The slot for idx (made when create; NULL: none, or no memory). A leaf
- * slot holds a physical address stored as a pointer. */
-static void **slot(struct pageset *ps, uint64_t idx, bool create)
-{
-	if (!ps->root) {
-		if (!create || !(ps->root = kzalloc(FANOUT * sizeof(void *))))
-			return NULL;
-		ps->height = 1;
-	}
-	while (ps->height < MAX_HEIGHT && (idx >> (FANOUT_BITS * ps->height))) {
-		if (!create)
-			return NULL;
-		void **n = kzalloc(FANOUT * sizeof(void *));
-		if (!n)
-			return NULL;
-		n[0] = ps->root;
-		ps->root = n;
-		ps->height++;
-	}
-	if (idx >> (FANOUT_BITS * ps->height))
-		return NULL;
-	void **node = ps->root;
-	for (int l = ps->height - 1; l > 0; l--) {
-		void **s = &node[(idx >> (FANOUT_BITS * l)) & (FANOUT - 1)];
-		if (!*s) {
-			if (!create || !(*s = kzalloc(FANOUT * sizeof(void *))))
-				return NULL;
-		}
-		node = *s;
-	}
-	return &node[idx & (FANOUT - 1)];
+	pagetree_trim(&ps->pages, 0, drop_page);
 }
 
 /* ---- anonymous objects */
@@ -147,7 +99,13 @@ int shared_page(struct inode *ino, uint64_t idx, uint64_t *pa)
 	struct pageset *ps = ino->shared;
 	if (!ps)
 		return -EAGAIN;
-	void **s = slot(ps, idx, true);
+	if (ino->ops && ino->ops->page) {
+		/* a RAM file's own pages: no copy to write back */
+		int e = ino->ops->page(ino, idx, pa);
+		if (e != -ERANGE)
+			return e;
+	}
+	void **s = pagetree_slot(&ps->pages, idx, true);
 	if (!s)
 		return -ENOMEM;
 	if (*s)
@@ -167,7 +125,7 @@ int shared_page(struct inode *ino, uint64_t idx, uint64_t *pa)
 			pmem_free(p);
 			return r < 0 ? -EIO : -EAGAIN;
 		}
-		if (!(s = slot(ps, idx, true))) {
+		if (!(s = pagetree_slot(&ps->pages, idx, true))) {
 			pmem_free(p);
 			return -ENOMEM;
 		}

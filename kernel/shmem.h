@@ -37,9 +37,11 @@ int shared_map_get(struct inode *ino);
 void shared_map_put(struct inode *ino);
 
 /* The page at page index idx of ino's page set (made: zeros, or the
- * file's bytes), with a reference for the caller's mapping (page_put
- * drops it): 0 and *pa set, -ENOMEM, -EIO (the file's read failed), or
- * -EAGAIN (the last mapping went while the file was read: look again). */
+ * file's bytes; for a file kept in pages, the file's own page: its
+ * inode_ops page), with a reference for the caller's mapping (page_put
+ * drops it): 0 and *pa set, -ENOMEM, -ENOSPC (a RAM file system full),
+ * -EIO (the file's read failed), or -EAGAIN (the last mapping went while
+ * the file was read: look again). */
 int shared_page(struct inode *ino, uint64_t idx, uint64_t *pa);
 
 #endif

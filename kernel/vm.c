@@ -324,8 +324,11 @@ void vm_zap(struct mm *mm, uint64_t start, uint64_t len)
 	uint64_t end = start + len;
 	mm->seq++;
 	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
-		if (v->end > start && !VMA_SPECIAL(v))
+		if (v->end > start && !VMA_SPECIAL(v)) {
+			/* a shared file page keeps its data: written back first */
+			vm_write_back(mm, v, MAX(start, v->start), MIN(end, v->end));
 			unmap_pages(mm, MAX(start, v->start), MIN(end, v->end));
+		}
 }
 
 int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
