@@ -129,7 +129,8 @@ long futex_wait(uint32_t *uaddr, bool shared, uint32_t val, uint64_t deadline, u
 		return err;
 	if (cur != val)
 		return -EAGAIN;
-	struct waiter w = { key_of((uint64_t)uaddr, shared), bitset, false, 0, { NULL }, false, NULL };
+	struct waiter w = { key_of((uint64_t)uaddr, shared), bitset, false, 0, { NULL }, false,
+			    NULL };
 	return sleep_on(&w, deadline);
 }
 

@@ -164,8 +164,8 @@ fail:
  * consecutive offsets (a shared area grown in place), as Linux merges. */
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
-	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags || a->kind != b->kind ||
-	    a->file != b->file)
+	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
+	    a->kind != b->kind || a->file != b->file)
 		return false;
 	return !a->file || (vma_shared(a) && b->file_off == a->file_off + (a->end - a->start));
 }

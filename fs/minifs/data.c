@@ -202,7 +202,8 @@ static ssize_t mf_write(struct file *f, const void *buf, size_t n, uint64_t off,
 		uint8_t *pg = page_at(m, at / PAGE_SIZE, true, &e);
 		if (!pg)
 			break;
-		size_t c = xcopy_in_nosleep(pg + at % PAGE_SIZE, (const uint8_t *)buf + done, k, user);
+		size_t c = xcopy_in_nosleep(pg + at % PAGE_SIZE, (const uint8_t *)buf + done, k,
+					    user);
 		done += c;
 		if (c && at + c > ino->size)
 			ino->size = at + c;

@@ -111,7 +111,8 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 	case FUTEX_REQUEUE:
 		if ((err = key_ok(uaddr, shared)) || (err = key_ok(uaddr2, shared)))
 			return err;
-		return futex_requeue((uint64_t)uaddr, (uint64_t)uaddr2, shared, (int)val, (int)(uint64_t)timeout);
+		return futex_requeue((uint64_t)uaddr, (uint64_t)uaddr2, shared, (int)val,
+				     (int)(uint64_t)timeout);
 	case FUTEX_CMP_REQUEUE: {
 		uint32_t cur;
 		if ((err = key_ok(uaddr, shared)) || (err = key_ok(uaddr2, shared)))
@@ -121,7 +122,8 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 			return err;
 		if (cur != val3)
 			return -EAGAIN;
-		return futex_requeue((uint64_t)uaddr, (uint64_t)uaddr2, shared, (int)val, (int)(uint64_t)timeout);
+		return futex_requeue((uint64_t)uaddr, (uint64_t)uaddr2, shared, (int)val,
+				     (int)(uint64_t)timeout);
 	}
 	case FUTEX_WAKE_OP:
 		return wake_op(uaddr, uaddr2, shared, (int)val, (int)(uint64_t)timeout, val3);
