@@ -128,6 +128,8 @@ static uint64_t blocks_of(struct inode *ino)
 		return mount_disk_blocks(ino);
 	if (!S_ISREG(ino->mode))
 		return 0;
+	if (ino->ops && ino->ops->blocks)
+		return ino->ops->blocks(ino);
 	return ((ino->size + 4095) / 4096) * 8;   /* 512-byte units of whole pages */
 }
 

@@ -279,7 +279,10 @@ void gen_pid_maps(struct sbuf *sb, struct proc *p)
 		const char *name = NULL;
 		if (v->file && path && inode_path(v->file, path, PATH_MAX) >= 0)
 			name = path;
-		else if (v->file)
+		else if (v->file && v->file->name && v->file->nlink == 0 && path) {
+			ksnprintf(path, PATH_MAX, "/%s (deleted)", v->file->name);
+			name = path;   /* a memfd, shared anonymous memory: as Linux */
+		} else if (v->file)
 			name = v->file->name;
 		else if (v->kind == VMA_HEAP)
 			name = "[heap]";

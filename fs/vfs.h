@@ -68,6 +68,18 @@ struct inode_ops {
 	int (*truncate)(struct inode *ino, uint64_t len);
 	int (*chmod)(struct inode *ino, unsigned mode);   /* permission bits */
 	const void *(*data)(struct inode *ino);           /* bytes that never change or NULL */
+	/* Regular files: lseek's SEEK_DATA (hole false) or SEEK_HOLE from
+	 * off (< size): the offset, or -ENXIO. NULL: all data. */
+	int64_t (*seek_data)(struct inode *ino, uint64_t off, bool hole);
+	/* Regular files: the 512-byte blocks held (st_blocks). NULL: the
+	 * size's whole pages. */
+	uint64_t (*blocks)(struct inode *ino);
+	/* Regular files kept in pages (a RAM filesystem): the physical page
+	 * holding bytes [idx * 4096, + 4096), made in a hole, with one more
+	 * reference (pageref.c) for the MAP_SHARED mapping that asks: 0,
+	 * -ERANGE (past the end: the caller uses a page of its own), -ENOSPC
+	 * or -ENOMEM. NULL: none (shared mappings keep a copy, written back). */
+	int (*page)(struct inode *ino, uint64_t idx, uint64_t *pa);
 	/* The last reference to an inode with no names (nlink 0) is gone. */
 	void (*evict)(struct inode *ino);
 };
@@ -114,6 +126,7 @@ struct inode {
 	void *xattrs;             /* extended attributes (fs/xattr.c) */
 	char *name;               /* name in parent (owned by the filesystem) */
 	struct inode *parent;     /* containing directory; root: itself; NULL: detached */
+	struct pageset *shared;   /* pages of its MAP_SHARED mappings (kernel/shmem.c) */
 };
 
 struct file {

@@ -5,6 +5,7 @@
 #include "kernel/kernel.h"
 #include "kernel/vm.h"
 #include "kernel/pmem.h"
+#include "kernel/shmem.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "fs/vfs.h"
@@ -13,8 +14,10 @@
 
 void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 {
-	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE || v->kind == VMA_SHM)
-		return;   /* a System V segment's pages are its own */
+	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE || shmem_is(v->file) ||
+	    (v->file->ops && v->file->ops->page) || v->kind == VMA_SHM)
+		return;   /* an anonymous shared object's pages, a RAM file's, or a System V
+			   * segment's, are its data */
 	struct file *f = NULL;
 	uint64_t size = inode_size(v->file);
 	uint64_t *pte;

@@ -1,23 +1,68 @@
 /* futex.c: the futex waiters: threads waiting on a 32-bit word of user
  * memory, woken by futex(2), by a thread's exit (CLONE_CHILD_CLEARTID) or
- * moved to another word (requeue). A futex is a word of one address space
- * (struct mm): there is no memory shared between processes, so private and
- * shared futexes are the same. kernel/sys/futex.c decodes futex(2). */
+ * moved to another word (requeue), and the PI locks (the word holds the
+ * owner's tid; unlocking hands it to the first waiter). A word is known by
+ * its key, as on Linux: a private futex (FUTEX_PRIVATE_FLAG, or a word in
+ * MAP_PRIVATE memory) by (address space, address); a shared one in a
+ * MAP_SHARED area by (the file or shared-memory object, byte offset), the
+ * same in every process mapping it, wherever. kernel/sys/futex.c decodes
+ * futex(2). */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/futex.h"
 #include "kernel/proc.h"
+#include "kernel/vm.h"
+#include "fs/vfs.h"
+#include <linux/futex.h>
+
+struct key {
+	void *obj;                /* the struct mm, or the struct inode (held while waiting) */
+	uint64_t off;             /* the address, or the offset in the object */
+	bool ino;
+};
 
 struct waiter {
-	struct mm *mm;
-	uint64_t uaddr;
+	struct key key;
 	uint32_t bitset;
+	bool pi;                  /* waits to own a PI lock: given it when woken */
+	int tid;
 	struct waitq q;
 	bool woken;
 	struct waiter *next;
 };
 
 static struct waiter *waiters;
+
+/* The key of the word at uaddr in the current address space. */
+static struct key key_of(uint64_t uaddr, bool shared)
+{
+	struct mm *mm = current->mm;
+	struct key k = { mm, uaddr, false };
+	struct vma *v = shared ? vm_find(mm, uaddr) : NULL;
+	if (v && vma_shared(v)) {
+		k.obj = v->file;
+		k.off = v->file_off + (uaddr - v->start);
+		k.ino = true;
+	}
+	return k;
+}
+
+static bool same(const struct key *a, const struct key *b)
+{
+	return a->obj == b->obj && a->off == b->off;
+}
+
+static void key_hold(struct key *k)
+{
+	if (k->ino)
+		inode_get(k->obj);
+}
+
+static void key_drop(struct key *k)
+{
+	if (k->ino)
+		inode_put(k->obj);
+}
 
 static void unlink(struct waiter *w)
 {
@@ -28,13 +73,14 @@ static void unlink(struct waiter *w)
 		}
 }
 
-int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
+/* Wakes up to n non-PI waiters on k whose bitset meets bitset. */
+static int wake_key(const struct key *k, int n, uint32_t bitset)
 {
 	int woken = 0;
 	struct waiter **pp = &waiters;
 	while (*pp && woken < n) {
 		struct waiter *w = *pp;
-		if (w->uaddr == uaddr && w->mm == current->mm && (w->bitset & bitset)) {
+		if (same(&w->key, k) && !w->pi && (w->bitset & bitset)) {
 			*pp = w->next;
 			w->woken = true;
 			waitq_wake(&w->q, 1);
@@ -46,6 +92,12 @@ int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
 	return woken;
 }
 
+int futex_wake(uint64_t uaddr, bool shared, int n, uint32_t bitset)
+{
+	struct key k = key_of(uaddr, shared);
+	return wake_key(&k, n, bitset);
+}
+
 int futex_read(const uint32_t *uaddr, uint32_t *v)
 {
 	if ((uint64_t)uaddr & 3)
@@ -53,7 +105,23 @@ int futex_read(const uint32_t *uaddr, uint32_t *v)
 	return copy_from_user(v, uaddr, sizeof(*v));
 }
 
-long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitset)
+/* Queues w (its key set) and sleeps: 0 when woken, else -ETIMEDOUT or
+ * -EINTR (w unqueued). */
+static long sleep_on(struct waiter *w, uint64_t deadline)
+{
+	key_hold(&w->key);
+	w->next = waiters;
+	waiters = w;
+	int r = waitq_wait(&w->q, deadline);
+	if (!w->woken)
+		unlink(w);
+	key_drop(&w->key);
+	if (w->woken)
+		return 0;
+	return r == WAKE_TIMEOUT ? -ETIMEDOUT : -EINTR;
+}
+
+long futex_wait(uint32_t *uaddr, bool shared, uint32_t val, uint64_t deadline, uint32_t bitset)
 {
 	uint32_t cur;
 	int err = futex_read(uaddr, &cur);
@@ -61,24 +129,93 @@ long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitse
 		return err;
 	if (cur != val)
 		return -EAGAIN;
-	struct waiter w = { current->mm, (uint64_t)uaddr, bitset, { NULL }, false, waiters };
-	waiters = &w;
-	int r = waitq_wait(&w.q, deadline);
-	if (!w.woken)
-		unlink(&w);
-	if (w.woken)
-		return 0;
-	return r == WAKE_TIMEOUT ? -ETIMEDOUT : -EINTR;
+	struct waiter w = { key_of((uint64_t)uaddr, shared), bitset, false, 0, { NULL }, false,
+			    NULL };
+	return sleep_on(&w, deadline);
 }
 
-int futex_requeue(uint64_t from, uint64_t to, int nwake, int nmove)
+int futex_requeue(uint64_t from, uint64_t to, bool shared, int nwake, int nmove)
 {
-	int done = futex_wake(from, nwake, ~0u);
+	struct key kf = key_of(from, shared), kt = key_of(to, shared);
+	int done = wake_key(&kf, nwake, ~0u);
 	for (struct waiter *w = waiters; w && nmove > 0; w = w->next)
-		if (w->uaddr == from && w->mm == current->mm) {
-			w->uaddr = to;
+		if (same(&w->key, &kf) && !w->pi) {
+			key_drop(&w->key);
+			w->key = kt;
+			key_hold(&w->key);
 			nmove--;
 			done++;
 		}
 	return done;
+}
+
+/* ---- PI locks: the word is the owner's tid, | FUTEX_WAITERS while some
+ * thread waits in the kernel (unlocking must then come here). */
+
+static struct waiter *first_pi(const struct key *k, struct waiter *skip)
+{
+	for (struct waiter *w = waiters; w; w = w->next)
+		if (w != skip && w->pi && same(&w->key, k))
+			return w;
+	return NULL;
+}
+
+long futex_lock_pi(uint32_t *uaddr, bool shared, uint64_t deadline, bool try)
+{
+	int tid = cur_thread->tid;
+	uint32_t cur, nv;
+	int err = futex_read(uaddr, &cur);
+	if (err)
+		return err;
+	uint32_t owner = cur & FUTEX_TID_MASK;
+	if (owner == (uint32_t)tid)
+		return -EDEADLK;
+	struct key k = key_of((uint64_t)uaddr, shared);
+	if (!owner) {
+		/* free (or its owner died): ours; waiters stay marked */
+		nv = (cur & FUTEX_OWNER_DIED) | (uint32_t)tid |
+		     (first_pi(&k, NULL) ? FUTEX_WAITERS : 0);
+		return copy_to_user(uaddr, &nv, sizeof(nv)) ? -EFAULT : 0;
+	}
+	if (try)
+		return -EAGAIN;
+	if (!thread_find((int)owner))
+		return -ESRCH;   /* Linux: an owner that does not exist */
+	nv = cur | FUTEX_WAITERS;
+	if (nv != cur && copy_to_user(uaddr, &nv, sizeof(nv)))
+		return -EFAULT;
+	struct waiter w = { k, ~0u, true, tid, { NULL }, false, NULL };
+	long r = sleep_on(&w, deadline);
+	if (r == 0)
+		return 0;   /* handed over by futex_unlock_pi */
+	if (r == -ETIMEDOUT) {
+		/* nobody left waiting: the owner may unlock in user space */
+		if (!first_pi(&k, NULL) && !futex_read(uaddr, &cur) && (cur & FUTEX_WAITERS)) {
+			nv = cur & ~FUTEX_WAITERS;
+			copy_to_user(uaddr, &nv, sizeof(nv));
+		}
+	}
+	return r;   /* a signal (Linux restarts the call; no restarts here) */
+}
+
+long futex_unlock_pi(uint32_t *uaddr, bool shared)
+{
+	uint32_t cur, nv = 0;
+	int err = futex_read(uaddr, &cur);
+	if (err)
+		return err;
+	if ((cur & FUTEX_TID_MASK) != (uint32_t)cur_thread->tid)
+		return -EPERM;
+	struct key k = key_of((uint64_t)uaddr, shared);
+	struct waiter *w = first_pi(&k, NULL);
+	if (w)
+		nv = (uint32_t)w->tid | FUTEX_WAITERS;   /* as Linux: marked while handed over */
+	if (copy_to_user(uaddr, &nv, sizeof(nv)))
+		return -EFAULT;
+	if (w) {
+		unlink(w);
+		w->woken = true;
+		waitq_wake(&w->q, 1);
+	}
+	return 0;
 }

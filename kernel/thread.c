@@ -138,7 +138,7 @@ void thread_exit(int status)
 	if (ctid && p->mm && vm_prepare_write(ctid, sizeof(uint32_t)) == 0) {
 		uint32_t zero = 0;
 		if (copy_to_user((void *)ctid, &zero, sizeof(zero)) == 0)
-			futex_wake(ctid, 1, ~0u);
+			futex_wake(ctid, true, 1, ~0u);
 	}
 	for (struct thread **pp = &all_threads; *pp; pp = &(*pp)->all_next)
 		if (*pp == t) {

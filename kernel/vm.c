@@ -2,12 +2,15 @@
  * shared), areas (VMAs) kept sorted in a list, pages allocated and filled
  * (zeros, or the file's bytes for a private file mapping) on first touch,
  * unmapping and protection changes that split areas as Linux does, the
- * copy for fork (pages shared copy-on-write). User pointers are checked
- * and copied by kernel/uaccess.c. */
+ * copy for fork (private pages shared copy-on-write, shared areas keeping
+ * their object's pages). Page faults are kernel/fault.c's; user pointers
+ * are checked and copied by kernel/uaccess.c. */
 #include "kernel/kernel.h"
 #include "kernel/vm.h"
+#include "kernel/vmpte.h"
 #include "kernel/proc.h"
 #include "kernel/pmem.h"
+#include "kernel/shmem.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "fs/vfs.h"
@@ -15,19 +18,26 @@
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
-#define PTE_COW    0x200UL   /* software bit: a private page shared since fork, kept read-only */
-#define PTE_KEEP   (PTE_ADDR | PTE_DIRTY | PTE_COW)   /* what a protection change keeps */
-#define PF_PRESENT 0x1
-#define PF_WRITE   0x2
-#define PF_USER    0x4
-#define PF_FETCH   0x10
 
-/* The hardware flags of a present user page with prot: never writable
- * while shared copy-on-write. */
-static uint64_t pte_flags(uint64_t pte, int prot)
+/* Takes (hold) or drops an area's references to its file and, for a
+ * shared area, the file's page set. */
+static int area_hold(struct vma *v)
 {
-	uint64_t f = paging_user_flags(prot);
-	return (pte & PTE_COW) ? f & ~PTE_W : f;
+	if (!v->file)
+		return 0;
+	if (vma_shared(v) && shared_map_get(v->file))
+		return -ENOMEM;
+	inode_get(v->file);
+	return 0;
+}
+
+static void area_release(struct vma *v)
+{
+	if (!v->file)
+		return;
+	if (vma_shared(v))
+		shared_map_put(v->file);
+	inode_put(v->file);
 }
 
 struct mm *mm_create(void)
@@ -80,8 +90,7 @@ void mm_put(struct mm *mm)
 			for_each_pte(mm->pml4, va, v->start, v->end, pte)
 				if (*pte & PTE_ADDR)
 					page_put(*pte & PTE_ADDR);
-		if (v->file)
-			inode_put(v->file);
+		area_release(v);
 		kfree(v);
 	}
 	free_tables(mm->pml4, 4);
@@ -104,10 +113,14 @@ struct mm *mm_copy(struct mm *old)
 			goto fail;
 		*n = *v;
 		n->next = NULL;
-		if (n->file)
-			inode_get(n->file);
+		if (area_hold(n)) {
+			kfree(n);
+			goto fail;
+		}
 		*tail = n;
 		tail = &n->next;
+		if (vma_shared(v))
+			continue;   /* the child maps the object's pages as it touches them */
 		uint64_t *from;
 		for_each_pte(old->pml4, va, v->start, v->end, from) {
 			if (!(*from & PTE_ADDR))
@@ -148,10 +161,14 @@ fail:
 	return NULL;
 }
 
+/* Anonymous neighbours alike, or shared areas of one object at
+ * consecutive offsets (a shared area grown in place), as Linux merges. */
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
-	return a->end == b->start && !a->file && !b->file && a->prot == b->prot &&
-	       a->flags == b->flags && a->kind == b->kind;
+	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
+	    a->kind != b->kind || a->file != b->file)
+		return false;
+	return !a->file || (vma_shared(a) && b->file_off == a->file_off + (a->end - a->start));
 }
 
 struct vma *vm_find(struct mm *mm, uint64_t addr)
@@ -210,8 +227,10 @@ static int split_at(struct mm *mm, uint64_t addr)
 		return -ENOMEM;
 	*n = *v;
 	n->start = addr;
-	if (n->file)
-		inode_get(n->file);
+	if (area_hold(n)) {
+		kfree(n);
+		return -ENOMEM;
+	}
 	if (v->file) {
 		uint64_t d = addr - v->start;
 		n->file_off = v->file_off + d;
@@ -239,8 +258,7 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 			else
 				unmap_pages(mm, v->start, v->end);
 			*pp = v->next;
-			if (v->file)
-				inode_put(v->file);
+			area_release(v);
 			kfree(v);
 		} else {
 			pp = &v->next;
@@ -253,18 +271,26 @@ int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
 	   struct inode *file, uint64_t file_off, uint64_t file_bytes, int kind)
 {
 	struct vma *n = kzalloc(sizeof(*n));
-	if (!n || vm_unmap(mm, start, len)) {
-		kfree(n);
+	if (!n)
 		return -ENOMEM;
-	}
 	n->start = start;
 	n->end = start + len;
 	n->prot = prot;
 	n->flags = flags;
 	n->kind = kind;
-	n->file = file ? inode_get(file) : NULL;
+	n->file = file;
 	n->file_off = file_off;
 	n->file_bytes = file ? MIN(file_bytes, len) : 0;
+	/* held before the unmapping, which may drop the last other reference */
+	if (area_hold(n)) {
+		kfree(n);
+		return -ENOMEM;
+	}
+	if (vm_unmap(mm, start, len)) {
+		area_release(n);
+		kfree(n);
+		return -ENOMEM;
+	}
 	mm->seq++;
 	struct vma **pp = &mm->vmas, *prev = NULL;
 	while (*pp && (*pp)->start < start) {
@@ -273,18 +299,22 @@ int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
 	}
 	n->next = *pp;
 	*pp = n;
-	/* Anonymous neighbours alike in every way become one area (brk grows
-	 * a page run at a time; this keeps the list short). */
+	/* Neighbours alike in every way become one area (brk grows a page
+	 * run at a time; this keeps the list short). */
 	if (prev && mergeable(prev, n)) {
 		prev->end = n->end;
+		prev->file_bytes += n->file_bytes;
 		prev->next = n->next;
+		area_release(n);
 		kfree(n);
 		n = prev;
 	}
 	if (n->next && mergeable(n, n->next)) {
 		struct vma *x = n->next;
 		n->end = x->end;
+		n->file_bytes += x->file_bytes;
 		n->next = x->next;
+		area_release(x);
 		kfree(x);
 	}
 	return 0;
@@ -295,8 +325,11 @@ void vm_zap(struct mm *mm, uint64_t start, uint64_t len)
 	uint64_t end = start + len;
 	mm->seq++;
 	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
-		if (v->end > start && !VMA_SPECIAL(v))
+		if (v->end > start && !VMA_SPECIAL(v)) {
+			/* a shared file page keeps its data: written back first */
+			vm_write_back(mm, v, MAX(start, v->start), MIN(end, v->end));
 			unmap_pages(mm, MAX(start, v->start), MIN(end, v->end));
+		}
 }
 
 int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
@@ -391,194 +424,4 @@ uint64_t vm_find_free(struct mm *mm, uint64_t len, uint64_t hint)
 		prev_end = MAX(prev_end, v->end);
 	}
 	return best;
-}
-
-/* The page for va in v: zeros, or the file's bytes for a file area. */
-static int fill_page(struct vma *v, uint64_t va, void *page)
-{
-	uint64_t off = va - v->start;
-	memset(page, 0, PAGE_SIZE);
-	if (!v->file || off >= v->file_bytes)
-		return 0;
-	size_t n = MIN(PAGE_SIZE, v->file_bytes - off);
-	ssize_t r = inode_read(v->file, page, n, v->file_off + off);
-	return r < 0 ? -1 : 0;
-}
-
-/* No page (or page table) for a fault at addr: the process is killed
- * (SIGKILL, as by Linux's OOM killer; pid 1 ends the VM, status 137),
- * with one line. A thread already leaving is not killed again (its exit
- * would fault again, and so on): the access fails, -1. */
-static int out_of_memory(uint64_t addr)
-{
-	struct proc *p = current;
-	if (cur_thread->exiting)
-		return -1;
-	if (!p->exiting) {
-		char comm[16];
-		proc_comm_of(p, comm);
-		kprintf("htux: out of memory: killed pid %d (%s), %lu KiB resident (page fault at %lx); "
-			"give the VM more with -m\n", p->pid, comm, p->mm->mapped_pages * (PAGE_SIZE / 1024), addr);
-	}
-	if (p->pid == 1)
-		vm_exit(137);
-	proc_exit(SIGKILL);
-}
-
-int vm_prepare_write(uint64_t addr, size_t len)
-{
-	uint64_t end = addr + len;
-	if (!current || !current->mm || end < addr || end > USER_TOP)
-		return -1;
-	for (uint64_t va = PAGE_DOWN(addr); va < end; va += PAGE_SIZE) {
-		/* at most: made present (read-only if shared), then copied;
-		 * once more if the areas changed while a fault slept */
-		for (int tries = 0;; tries++) {
-			uint64_t *pte = paging_walk(current->mm->pml4, va, false);
-			uint64_t e = pte ? *pte : 0;
-			if ((e & PTE_P) && (e & PTE_W))
-				break;
-			if (tries == 3 || vm_fault(va, PF_WRITE | (e & PTE_P ? PF_PRESENT : 0)))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* A write to a present read-only page of a writable area: a private page
- * shared since fork gets a copy of its own (or just its write permission
- * back when nobody else has it any more). */
-static int break_cow(struct mm *mm, struct vma *v, uint64_t va)
-{
-	uint64_t *pte = paging_walk(mm->pml4, va, false);
-	if (!pte || !(*pte & PTE_COW) || !(v->prot & PROT_WRITE))
-		return -1;
-	uint64_t pa = *pte & PTE_ADDR;
-	if (page_shared(pa)) {
-		uint64_t n = pmem_alloc();
-		if (!n)
-			return out_of_memory(va);
-		memcpy(phys_to_virt(n), phys_to_virt(pa), PAGE_SIZE);
-		page_put(pa);
-		pa = n;
-	}
-	*pte = pa | (*pte & PTE_DIRTY) | paging_user_flags(v->prot);
-	invlpg(va);
-	return 0;
-}
-
-int vm_fault(uint64_t addr, uint64_t err)
-{
-	return vm_fault_in(current ? current->mm : NULL, addr, err);
-}
-
-int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
-{
-	if (!mm)
-		return -1;
-	struct vma *v = vm_find(mm, addr);
-	if (!v)
-		return -1;
-	if ((err & PF_WRITE) && !(v->prot & PROT_WRITE))
-		return -1;
-	if ((err & PF_FETCH) && !(v->prot & PROT_EXEC))
-		return -1;
-	if ((err & PF_PRESENT) && (err & PF_WRITE))
-		return break_cow(mm, v, PAGE_DOWN(addr));
-	if (v->prot == PROT_NONE || (err & PF_PRESENT))
-		return -1;
-
-	uint64_t va = PAGE_DOWN(addr);
-	/* Only the program's own access gets SIGBUS; the kernel copying to or
-	 * from such a page (a syscall's buffer) reads zeros. */
-	if (v->kind == VMA_FILEMAP && (err & PF_USER) &&
-	    v->file_off + (va - v->start) >= PAGE_UP(inode_size(v->file)))
-		return VM_FAULT_SIGBUS;
-	uint64_t *pte = paging_walk(mm->pml4, va, true);
-	if (!pte)
-		return out_of_memory(addr);   /* no page for a table */
-	if (*pte & PTE_ADDR) {
-		/* A page kept through PROT_NONE: just make it present again. */
-		*pte = (*pte & PTE_KEEP) | pte_flags(*pte, v->prot);
-		invlpg(va);
-		return 0;
-	}
-	uint64_t pa;
-	if (v->kind == VMA_SHM) {
-		int e = shm_fault_page(v->file, v->file_off + (va - v->start), &pa);
-		if (e)
-			return e == -ENOMEM ? out_of_memory(addr) : e;
-		*pte = pa | paging_user_flags(v->prot);
-		mm->mapped_pages++;
-		return 0;
-	}
-	pa = fcache_page(v, va);
-	if (pa) {
-		*pte = pa | PTE_COW | paging_user_flags(v->prot);
-		mm->mapped_pages++;
-		return 0;
-	}
-	pa = pmem_alloc();
-	if (!pa)
-		return out_of_memory(addr);
-	/* A file page's read may sleep (a disk), and meanwhile another thread
-	 * may unmap, protect or move the area (freeing v and the page table)
-	 * or fault the same page in. So the inode is held across the read,
-	 * and if the areas changed the page is dropped and 0 returned: the
-	 * access runs again and faults afresh (SIGSEGV if the area is gone). */
-	uint64_t seq = mm->seq;
-	struct inode *file = v->file ? inode_get(v->file) : NULL;
-	int failed = fill_page(v, va, phys_to_virt(pa));
-	if (file)
-		inode_put(file);
-	if (mm->seq != seq) {
-		pmem_free(pa);
-		return 0;
-	}
-	if (failed) {
-		pmem_free(pa);
-		return -1;
-	}
-	pte = paging_walk(mm->pml4, va, true);
-	if (!pte || (*pte & PTE_ADDR)) {
-		/* no table now, or another thread's fault put a page there */
-		pmem_free(pa);
-		return pte ? 0 : out_of_memory(addr);
-	}
-	*pte = pa | paging_user_flags(v->prot);
-	mm->mapped_pages++;
-	return 0;
-}
-
-size_t vm_copy_remote(struct mm *mm, uint64_t addr, void *kbuf, size_t n, bool write)
-{
-	size_t done = 0;
-	while (done < n) {
-		uint64_t va = addr + done;
-		if (va < addr || va >= USER_TOP)
-			break;
-		uint64_t *pte = NULL;
-		for (int tries = 0; tries < 4; tries++) {
-			pte = paging_walk(mm->pml4, PAGE_DOWN(va), false);
-			if (pte && (*pte & PTE_P) && (!write || (*pte & PTE_W)))
-				break;
-			uint64_t err = PF_USER | (write ? PF_WRITE : 0) |
-				       (pte && (*pte & PTE_P) ? PF_PRESENT : 0);
-			pte = NULL;
-			if (vm_fault_in(mm, va, err) != 0)
-				break;
-		}
-		if (!pte)
-			break;   /* no such page, or not writable: EFAULT */
-		size_t off = va & (PAGE_SIZE - 1), c = MIN(n - done, PAGE_SIZE - off);
-		uint8_t *page = phys_to_virt(*pte & PTE_ADDR);
-		if (write) {
-			memcpy(page + off, (uint8_t *)kbuf + done, c);
-			*pte |= PTE_DIRTY;   /* a shared file page goes back to its file */
-		} else {
-			memcpy((uint8_t *)kbuf + done, page + off, c);
-		}
-		done += c;
-	}
-	return done;
 }

@@ -34,6 +34,14 @@ struct vma {
 	struct vma *next;
 };
 
+/* Whether v maps its object's shared pages (MAP_SHARED of a file or an
+ * anonymous shared-memory object: kernel/shmem.c), the same in every
+ * process, rather than pages of its own. */
+static inline bool vma_shared(const struct vma *v)
+{
+	return v->file && (v->flags & 0x0f) != 0x02;   /* MAP_TYPE, MAP_PRIVATE */
+}
+
 struct mm {
 	int refs;                /* processes using it (a CLONE_VM child until it execs) */
 	uint64_t *pml4;          /* its own; the kernel half shared with boot_pml4 */

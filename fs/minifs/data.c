@@ -1,30 +1,114 @@
-/* data.c: a minifs regular file's bytes: one contiguous buffer, first
- * borrowed from the initrd (or the kernel) and copied to the heap on the
- * first change; reading, writing and truncating them. */
+/* data.c: a minifs regular file's bytes: first borrowed from the initrd
+ * (or the kernel) as one buffer, then, from the first change on, pages of
+ * its own in a page tree (kernel/pagetree.c), as tmpfs keeps them: a hole
+ * (never written, or truncated away) has no page and reads as zeros, so a
+ * byte written at 2 GiB costs one page; SEEK_DATA/SEEK_HOLE report them.
+ * Every file's pages count against one limit, half of memory as tmpfs's
+ * default size: past it a write gets ENOSPC. Bytes of a file's last page
+ * past its size are always zero. A MAP_SHARED mapping maps the file's own
+ * pages (mf_page), so that it and read/write see the same bytes. */
 #include "fs/minifs/mnode.h"
+#include "kernel/pmem.h"
 
-/* Makes room for need bytes in a regular file's own heap buffer. */
-static int reserve(struct mnode *m, uint64_t need)
+static uint64_t used_pages;   /* pages of all the files */
+static const uint8_t zeros[PAGE_SIZE];
+
+uint64_t minifs_limit_pages(void)
 {
-	if (m->owned && need <= m->cap)
-		return 0;
-	size_t ncap = need < 64 ? 64 : need;
-	if (m->owned && ncap < m->cap * 2)
-		ncap = m->cap * 2;
-	uint8_t *p;
-	if (m->owned) {
-		p = krealloc(m->data, ncap);
-	} else {
-		p = kmalloc(ncap);
-		if (p && m->vi.size)
-			memcpy(p, m->data, m->vi.size);
+	return pmem_total_pages() / 2;
+}
+
+uint64_t minifs_used_pages(void)
+{
+	return used_pages;
+}
+
+static struct mnode *trimmed;   /* whose pages drop_page frees */
+
+static void drop_page(void *p)
+{
+	page_put(virt_to_phys(p));   /* a shared mapping may still hold it */
+	used_pages--;
+	trimmed->npages--;
+}
+
+/* Frees m's pages from index from on. */
+static void trim(struct mnode *m, uint64_t from)
+{
+	trimmed = m;
+	pagetree_trim(&m->pages, from, drop_page);
+}
+
+/* The page of index idx (made when create: -ENOSPC when the limit is
+ * reached or memory is out); NULL for a hole. */
+static uint8_t *page_at(struct mnode *m, uint64_t idx, bool create, int *err)
+{
+	void **s = pagetree_slot(&m->pages, idx, create);
+	if (s && !*s && create) {
+		uint64_t pa = used_pages < minifs_limit_pages() ? pmem_alloc_zeroed() : 0;
+		if (pa) {
+			*s = phys_to_virt(pa);
+			used_pages++;
+			m->npages++;
+		}
 	}
-	if (!p)
-		return -ENOMEM;
-	m->data = p;
-	m->cap = ncap;
+	if (create && (!s || !*s))
+		*err = -ENOSPC;
+	return s ? *s : NULL;
+}
+
+/* Gives a file with borrowed bytes pages of its own (zero pages stay
+ * holes). 0 or -ENOSPC. */
+static int own(struct mnode *m)
+{
+	if (m->owned)
+		return 0;
+	uint64_t size = m->vi.size;
+	for (uint64_t at = 0; at < size; at += PAGE_SIZE) {
+		size_t k = MIN(PAGE_SIZE, size - at);
+		if (!memcmp(m->data + at, zeros, k))
+			continue;
+		int err = 0;
+		uint8_t *pg = page_at(m, at / PAGE_SIZE, true, &err);
+		if (!pg) {
+			trim(m, 0);
+			return err;
+		}
+		memcpy(pg, m->data + at, k);
+	}
 	m->owned = true;
+	m->data = NULL;
 	return 0;
+}
+
+void mf_free_data(struct mnode *m)
+{
+	trim(m, 0);
+}
+
+int mf_page(struct inode *ino, uint64_t idx, uint64_t *pa)
+{
+	struct mnode *m = M(ino);
+	if (idx >= PAGE_UP(ino->size) / PAGE_SIZE)
+		return -ERANGE;
+	int e = own(m);
+	if (e)
+		return e;
+	uint8_t *pg = page_at(m, idx, true, &e);
+	if (!pg)
+		return e;
+	if (page_share(virt_to_phys(pg)))
+		return -ENOMEM;
+	*pa = virt_to_phys(pg);
+	return 0;
+}
+
+uint64_t mf_blocks(struct inode *ino)
+{
+	struct mnode *m = M(ino);
+	if (!m->owned)
+		return PAGE_UP(ino->size) / 512;
+	return m->npages * (PAGE_SIZE / 512);
 }
 
 int mf_truncate(struct inode *ino, uint64_t len)
@@ -34,13 +118,19 @@ int mf_truncate(struct inode *ino, uint64_t len)
 		return -EINVAL;
 	if (len > MINIFS_MAX_FILE)
 		return -EFBIG;
-	if (len > ino->size) {
-		int e = reserve(m, len);
+	if (len != ino->size) {
+		int e = own(m);
 		if (e)
 			return e;
-		memset(m->data + ino->size, 0, len - ino->size);
 	}
-	ino->size = len;
+	if (len < ino->size) {
+		trim(m, PAGE_UP(len) / PAGE_SIZE);
+		int e;
+		uint8_t *pg = (len % PAGE_SIZE) ? page_at(m, len / PAGE_SIZE, false, &e) : NULL;
+		if (pg)
+			memset(pg + len % PAGE_SIZE, 0, PAGE_SIZE - len % PAGE_SIZE);
+	}
+	ino->size = len;   /* growing makes a hole */
 	ino->mtime = ino->ctime = fs_now();
 	return 0;
 }
@@ -48,21 +138,45 @@ int mf_truncate(struct inode *ino, uint64_t len)
 const void *mf_data(struct inode *ino)
 {
 	/* Only bytes borrowed from the image (or the kernel): those never
-	 * change, a write copies them into a buffer of the file's own. */
+	 * change, a write gives the file pages of its own. */
 	return S_ISREG(ino->mode) && !M(ino)->owned ? M(ino)->data : NULL;
 }
 
+int64_t mf_seek_data(struct inode *ino, uint64_t off, bool hole)
+{
+	struct mnode *m = M(ino);
+	uint64_t size = ino->size;
+	if (!m->owned)
+		return hole ? (int64_t)size : (int64_t)off;
+	uint64_t idx = pagetree_find(&m->pages, off / PAGE_SIZE, !hole);
+	uint64_t at = idx == UINT64_MAX ? size : MAX(off, idx * PAGE_SIZE);
+	if (hole)
+		return (int64_t)MIN(at, size);
+	return at >= size ? -ENXIO : (int64_t)at;
+}
+
 /* The copies to and from the program take no fault that sleeps while they
- * use m->data (another thread's write may move it, a truncate shrink it):
- * at a page not there yet they stop, bring it in, and go on from what the
- * file is then. A fault part way gives a short count, as Linux. */
+ * use a page (another thread's truncate may free it): at a page not there
+ * yet they stop, bring it in, and go on from what the file is then. A
+ * fault part way gives a short count, as Linux. */
 static ssize_t mf_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
 {
 	struct inode *ino = f->ino;
+	struct mnode *m = M(ino);
 	size_t done = 0;
 	while (done < n && off + done < ino->size) {
-		size_t k = MIN(n - done, ino->size - (off + done));
-		size_t c = xcopy_out_nosleep((uint8_t *)buf + done, M(ino)->data + off + done, k, user);
+		uint64_t at = off + done;
+		size_t k = MIN(n - done, ino->size - at);
+		const uint8_t *src;
+		if (!m->owned) {
+			src = m->data + at;
+		} else {
+			int e;
+			k = MIN(k, PAGE_SIZE - at % PAGE_SIZE);
+			const uint8_t *pg = page_at(m, at / PAGE_SIZE, false, &e);
+			src = pg ? pg + at % PAGE_SIZE : zeros;
+		}
+		size_t c = xcopy_out_nosleep((uint8_t *)buf + done, src, k, user);
 		done += c;
 		if (c < k && fault_in_user((uint8_t *)buf + done, true))
 			return done ? (ssize_t)done : -EFAULT;
@@ -78,19 +192,22 @@ static ssize_t mf_write(struct file *f, const void *buf, size_t n, uint64_t off,
 		return 0;
 	if (off >= MINIFS_MAX_FILE || n > MINIFS_MAX_FILE - off)
 		return -EFBIG;
+	int e = own(m);
+	if (e)
+		return e;
 	size_t done = 0;
-	int e = 0;
 	while (done < n) {
 		uint64_t at = off + done;
-		if ((e = reserve(m, off + n)))
+		size_t k = MIN(n - done, PAGE_SIZE - at % PAGE_SIZE);
+		uint8_t *pg = page_at(m, at / PAGE_SIZE, true, &e);
+		if (!pg)
 			break;
-		if (at > ino->size)
-			memset(m->data + ino->size, 0, at - ino->size);
-		size_t c = xcopy_in_nosleep(m->data + at, (const uint8_t *)buf + done, n - done, user);
+		size_t c = xcopy_in_nosleep(pg + at % PAGE_SIZE, (const uint8_t *)buf + done, k,
+					    user);
 		done += c;
 		if (c && at + c > ino->size)
 			ino->size = at + c;
-		if (done < n && (e = fault_in_user((const uint8_t *)buf + done, false)))
+		if (c < k && (e = fault_in_user((const uint8_t *)buf + done, false)))
 			break;
 	}
 	if (!done)
@@ -107,10 +224,8 @@ const struct file_ops mf_reg_fops = {
 void minifs_set_data(struct inode *ino, const void *data, size_t n)
 {
 	struct mnode *m = M(ino);
-	if (m->owned)
-		kfree(m->data);
-	m->data = (uint8_t *)data;
-	m->cap = 0;
+	mf_free_data(m);
+	m->data = data;
 	m->owned = false;
 	ino->size = n;
 }

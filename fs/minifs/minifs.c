@@ -163,8 +163,7 @@ static struct mnode *node_new(unsigned mode)
 static void node_free(struct mnode *m)
 {
 	live_nodes--;
-	if (m->owned)
-		kfree(m->data);
+	mf_free_data(m);
 	xattr_drop(&m->vi);
 	kfree(m->target);
 	kfree(m->vi.name);
@@ -421,6 +420,9 @@ static const struct inode_ops mf_iops = {
 	.truncate = mf_truncate,
 	.chmod = mf_chmod,
 	.data = mf_data,
+	.seek_data = mf_seek_data,
+	.blocks = mf_blocks,
+	.page = mf_page,
 	.evict = mf_evict,
 };
 

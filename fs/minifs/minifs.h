@@ -1,6 +1,7 @@
 /* minifs.h: the RAM filesystem holding "/": a tree of directories, regular
  * files and symlinks. File data first points into the initrd (no copy) and
- * moves to the heap the first time it is written. */
+ * moves to pages of the file's own (holes having none) the first time it
+ * is written. */
 #ifndef HTUX_MINIFS_H
 #define HTUX_MINIFS_H
 
@@ -11,6 +12,10 @@
 struct inode *minifs_new_root(void);
 bool minifs_is(struct inode *ino);
 uint64_t minifs_inodes(void);   /* how many exist (for statfs) */
+/* The pages files may take (half of memory, as tmpfs's default size) and
+ * those they take (fs/minifs/data.c; for statfs). */
+uint64_t minifs_limit_pages(void);
+uint64_t minifs_used_pages(void);
 
 /* Makes a device (or other special) node with its own file operations. */
 int minifs_mknod(struct inode *dir, const char *name, unsigned mode, uint64_t rdev,

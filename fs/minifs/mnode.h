@@ -4,6 +4,7 @@
 #define HTUX_MNODE_H
 
 #include "fs/minifs/minifs.h"
+#include "kernel/pagetree.h"
 
 #define MINIFS_MAX_FILE (1ull << 40)
 
@@ -25,10 +26,11 @@ struct mnode {
 	struct inode vi;          /* first: an inode is a node */
 	struct mdirent *names;    /* entries naming this node, first is primary */
 	bool linkable;            /* O_TMPFILE without O_EXCL: linkat may name it */
-	/* regular files */
-	uint8_t *data;
-	size_t cap;               /* heap capacity when owned */
-	bool owned;               /* data is ours (heap), else borrowed */
+	/* regular files (fs/minifs/data.c) */
+	const uint8_t *data;      /* the borrowed bytes, until owned */
+	bool owned;               /* the bytes are pages of its own */
+	struct pagetree pages;    /* when owned: the pages (kernel addresses); holes unset */
+	uint64_t npages;          /* how many */
 	/* symlinks */
 	char *target;
 	/* directories */
@@ -42,5 +44,9 @@ static inline struct mnode *M(struct inode *ino) { return (struct mnode *)ino; }
 extern const struct file_ops mf_reg_fops;
 int mf_truncate(struct inode *ino, uint64_t len);
 const void *mf_data(struct inode *ino);
+int64_t mf_seek_data(struct inode *ino, uint64_t off, bool hole);
+void mf_free_data(struct mnode *m);
+uint64_t mf_blocks(struct inode *ino);
+int mf_page(struct inode *ino, uint64_t idx, uint64_t *pa);
 
 #endif

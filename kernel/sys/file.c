@@ -150,7 +150,14 @@ long sys_lseek(int fd, off_t off, int whence)
 			return -EINVAL;
 		if (off < 0 || (uint64_t)off >= size)
 			return -ENXIO;
-		f->off = whence == SEEK_DATA ? (uint64_t)off : size;
+		if (f->ino->ops && f->ino->ops->seek_data) {
+			int64_t r = f->ino->ops->seek_data(f->ino, (uint64_t)off, whence == SEEK_HOLE);
+			if (r < 0)
+				return r;
+			f->off = (uint64_t)r;
+		} else {
+			f->off = whence == SEEK_DATA ? (uint64_t)off : size;
+		}
 		return (long)f->off;
 	default:
 		return -EINVAL;

@@ -471,9 +471,11 @@ static long put_statfs(struct inode *ino, struct statfs *ust)
 	if (mounts_statfs(ino, &s)) {
 		/* a disk's own figures */
 	} else if (minifs_is(ino)) {
+		/* tmpfs's: its size limit, less the files' pages */
+		uint64_t lim = minifs_limit_pages(), used = minifs_used_pages();
 		s.f_type = TMPFS_MAGIC;
-		s.f_blocks = total;
-		s.f_bfree = s.f_bavail = free;
+		s.f_blocks = lim;
+		s.f_bfree = s.f_bavail = MIN(lim > used ? lim - used : 0, free);
 		s.f_files = total / 2;          /* tmpfs's default inode limit */
 		s.f_ffree = (uint64_t)s.f_files > minifs_inodes() ? s.f_files - (long)minifs_inodes() : 0;
 	} else {

@@ -1,6 +1,7 @@
 /* sys/futex.c: futex(2)'s arguments: the operation decoded, timeouts read
- * (WAIT relative, WAIT_BITSET absolute), words checked and WAKE_OP's
- * read-modify-write; the waiters themselves are kernel/futex.c's. */
+ * (WAIT relative, WAIT_BITSET and LOCK_PI absolute), words checked and
+ * WAKE_OP's read-modify-write; the waiters and PI locks themselves are
+ * kernel/futex.c's. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/sched.h"
@@ -22,7 +23,7 @@ static int key_ok(const uint32_t *uaddr, bool shared)
 	return shared ? get_user(v, uaddr) : 0;
 }
 
-static int wake_op(uint32_t *uaddr, uint32_t *uaddr2, int n, int n2, uint32_t val3)
+static int wake_op(uint32_t *uaddr, uint32_t *uaddr2, bool shared, int n, int n2, uint32_t val3)
 {
 	int op = (val3 >> 28) & 7, cmp = (val3 >> 24) & 15;
 	uint32_t oparg = (val3 >> 12) & 0xFFF, cmparg = val3 & 0xFFF, old, nv;
@@ -41,7 +42,7 @@ static int wake_op(uint32_t *uaddr, uint32_t *uaddr2, int n, int n2, uint32_t va
 	}
 	if (copy_to_user(uaddr2, &nv, sizeof(nv)))
 		return -EFAULT;
-	int done = futex_wake((uint64_t)uaddr, n, ~0u);
+	int done = futex_wake((uint64_t)uaddr, shared, n, ~0u);
 	bool hit;
 	switch (cmp) {
 	case FUTEX_OP_CMP_EQ: hit = old == cmparg; break;
@@ -53,7 +54,7 @@ static int wake_op(uint32_t *uaddr, uint32_t *uaddr2, int n, int n2, uint32_t va
 	default: return -ENOSYS;
 	}
 	if (hit)
-		done += futex_wake((uint64_t)uaddr2, n2, ~0u);
+		done += futex_wake((uint64_t)uaddr2, shared, n2, ~0u);
 	return done;
 }
 
@@ -86,31 +87,32 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 	int64_t dl;
 	int err;
 
-	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT)
+	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT && cmd != FUTEX_LOCK_PI2)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
 		dl = deadline_of(timeout, false, false);
-		return dl < 0 ? dl : futex_wait(uaddr, val, dl, FUTEX_BITSET_MATCH_ANY);
+		return dl < 0 ? dl : futex_wait(uaddr, shared, val, dl, FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAIT_BITSET:
 		if (!val3)
 			return -EINVAL;
 		dl = deadline_of(timeout, true, realtime);
-		return dl < 0 ? dl : futex_wait(uaddr, val, dl, val3);
+		return dl < 0 ? dl : futex_wait(uaddr, shared, val, dl, val3);
 	case FUTEX_WAKE:
 		if ((err = key_ok(uaddr, shared)))
 			return err;
-		return futex_wake((uint64_t)uaddr, (int)val, FUTEX_BITSET_MATCH_ANY);
+		return futex_wake((uint64_t)uaddr, shared, (int)val, FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAKE_BITSET:
 		if (!val3)
 			return -EINVAL;
 		if ((err = key_ok(uaddr, shared)))
 			return err;
-		return futex_wake((uint64_t)uaddr, (int)val, val3);
+		return futex_wake((uint64_t)uaddr, shared, (int)val, val3);
 	case FUTEX_REQUEUE:
 		if ((err = key_ok(uaddr, shared)) || (err = key_ok(uaddr2, shared)))
 			return err;
-		return futex_requeue((uint64_t)uaddr, (uint64_t)uaddr2, (int)val, (int)(uint64_t)timeout);
+		return futex_requeue((uint64_t)uaddr, (uint64_t)uaddr2, shared, (int)val,
+				     (int)(uint64_t)timeout);
 	case FUTEX_CMP_REQUEUE: {
 		uint32_t cur;
 		if ((err = key_ok(uaddr, shared)) || (err = key_ok(uaddr2, shared)))
@@ -120,11 +122,22 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 			return err;
 		if (cur != val3)
 			return -EAGAIN;
-		return futex_requeue((uint64_t)uaddr, (uint64_t)uaddr2, (int)val, (int)(uint64_t)timeout);
+		return futex_requeue((uint64_t)uaddr, (uint64_t)uaddr2, shared, (int)val,
+				     (int)(uint64_t)timeout);
 	}
 	case FUTEX_WAKE_OP:
-		return wake_op(uaddr, uaddr2, (int)val, (int)(uint64_t)timeout, val3);
+		return wake_op(uaddr, uaddr2, shared, (int)val, (int)(uint64_t)timeout, val3);
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+		/* LOCK_PI's timeout is absolute on CLOCK_REALTIME; LOCK_PI2's
+		 * on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME */
+		dl = deadline_of(timeout, true, cmd == FUTEX_LOCK_PI || realtime);
+		return dl < 0 ? dl : futex_lock_pi(uaddr, shared, dl, false);
+	case FUTEX_TRYLOCK_PI:
+		return futex_lock_pi(uaddr, shared, 0, true);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(uaddr, shared);
 	default:
-		return -ENOSYS;   /* PI futexes */
+		return -ENOSYS;   /* the requeue-to-PI operations */
 	}
 }

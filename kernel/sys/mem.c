@@ -7,6 +7,7 @@
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "kernel/vm.h"
+#include "kernel/shmem.h"
 #include "fs/vfs.h"
 #include <asm-generic/mman-common.h>
 #include <asm-generic/mman.h>
@@ -83,7 +84,21 @@ place:
 		if (!addr)
 			return -ENOMEM;
 	}
+	bool made = type != MAP_PRIVATE && (flags & MAP_ANONYMOUS);
+	if (made) {
+		/* Linux: shared anonymous memory is a shmem object of len
+		 * bytes, shown as "/dev/zero (deleted)", with every process
+		 * that inherits the mapping mapping its pages. */
+		file = shmem_new("dev/zero", len);
+		if (!file)
+			return -ENOMEM;
+		flags &= ~MAP_ANONYMOUS;
+		off = 0;
+		file_bytes = len;
+	}
 	int err = vm_map(mm, addr, len, prot, flags, file, off, file_bytes, file ? VMA_FILEMAP : 0);
+	if (made)
+		inode_put(file);   /* the area holds its own */
 	return err ? err : (long)addr;
 }
 
@@ -121,6 +136,19 @@ long sys_mprotect(uint64_t addr, size_t len, int prot)
 	return vm_protect(current->mm, addr, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
+/* Maps [at, at + len) as more of the area a (a copy: the area itself
+ * may have moved) after its byte from: anonymous memory alike, or the
+ * next bytes of its file or shared object (past an anonymous shared
+ * object's size, SIGBUS as on Linux). */
+static long extend(struct mm *mm, const struct vma *a, uint64_t from, uint64_t at, uint64_t len)
+{
+	if (!a->file)
+		return vm_map(mm, at, len, a->prot, a->flags, NULL, 0, 0, a->kind);
+	uint64_t off = a->file_off + (from - a->start), size = inode_size(a->file);
+	return vm_map(mm, at, len, a->prot, a->flags, a->file, off, size > off ? size - off : 0,
+		      a->kind);
+}
+
 long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t newaddr)
 {
 	struct mm *mm = current->mm;
@@ -142,9 +170,20 @@ long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t 
 		return -EFAULT;
 	/* Growing or moving: the old range (the part kept, when shrinking)
 	 * must lie in one area; a shrink may unmap past it. */
+	if (oldlen == 0 && !fixed && vma_shared(v)) {
+		/* Linux: a second mapping of the same shared pages */
+		if (!(flags & MREMAP_MAYMOVE))
+			return -ENOMEM;
+		uint64_t to = vm_find_free(mm, newlen, 0);
+		if (!to)
+			return -ENOMEM;
+		struct vma a = *v;
+		long r = extend(mm, &a, old, to, newlen);
+		return r ? r : (long)to;
+	}
 	if (fixed || newlen > oldlen) {
 		if (oldlen == 0)
-			return -EINVAL;   /* Linux duplicates a shared area; not here */
+			return -EINVAL;
 		if (MIN(oldlen, newlen) > v->end - old)
 			return -EFAULT;
 	}
@@ -159,12 +198,13 @@ long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t 
 		v = vm_find(mm, old);   /* the unmapping may have split it */
 		if (!v)
 			return -EFAULT;
-		int prot = v->prot, vflags = v->flags;
+		struct vma a = *v;
+		a.kind = a.file ? a.kind : 0;
 		r = vm_move(mm, old, oldlen, newaddr);
 		if (r)
 			return r;
 		if (newlen > oldlen)
-			vm_map(mm, newaddr + oldlen, newlen - oldlen, prot, vflags, NULL, 0, 0, 0);
+			extend(mm, &a, old + oldlen, newaddr + oldlen, newlen - oldlen);
 		return newaddr;
 	}
 	if (newlen <= oldlen) {
@@ -176,8 +216,9 @@ long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t 
 		return old;
 	}
 	uint64_t grow = newlen - oldlen;
-	if (!v->file && v->end == old + oldlen && vm_range_free(mm, old + oldlen, grow)) {
-		if (vm_map(mm, old + oldlen, grow, v->prot, v->flags, NULL, 0, 0, v->kind))
+	if (v->end == old + oldlen && vm_range_free(mm, old + oldlen, grow)) {
+		struct vma a = *v;
+		if (extend(mm, &a, old + oldlen, old + oldlen, grow))
 			return -ENOMEM;
 		return old;
 	}
@@ -186,18 +227,15 @@ long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t 
 	uint64_t to = vm_find_free(mm, newlen, 0);
 	if (!to)
 		return -ENOMEM;
-	int prot = v->prot, vflags = v->flags;
-	bool anon = !v->file;
+	struct vma a = *v;
+	a.kind = a.file ? a.kind : 0;
+	if (a.file)
+		inode_get(a.file);   /* the copy's, while the area moves */
 	long r = vm_move(mm, old, oldlen, to);
-	if (r)
-		return r;
-	if (anon)
-		r = vm_map(mm, to + oldlen, grow, prot, vflags, NULL, 0, 0, 0);
-	else {
-		struct vma *nv = vm_find(mm, to);
-		r = vm_map(mm, to + oldlen, grow, prot, vflags, nv->file, nv->file_off + oldlen,
-			   nv->file_bytes > oldlen ? nv->file_bytes - oldlen : 0, nv->kind);
-	}
+	if (!r)
+		r = extend(mm, &a, old + oldlen, to + oldlen, grow);
+	if (a.file)
+		inode_put(a.file);
 	return r ? r : (long)to;
 }
 
