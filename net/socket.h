@@ -125,6 +125,7 @@ void sock_sigpipe(int flags);
 /* Families. */
 int inet_create(int family, int type, int protocol, struct sock **out);
 int unix_create(int type, int protocol, struct sock **out);
+int netlink_create(int type, int protocol, struct sock **out);
 int unix_pair(int type, int protocol, struct sock **a, struct sock **b);
 
 /* The stack (net/stack.c): lwIP's timers and loopback delivery; called
