@@ -24,6 +24,11 @@ struct pkt {                      /* a received segment or datagram */
 	struct pbuf *p;
 	ip_addr_t from;
 	uint16_t port;
+	/* UDP over IPv6: the header's, for IPV6_RECV* control messages */
+	bool v6;
+	uint8_t hlim, tclass;
+	uint8_t dst[16];
+	int ifindex;
 };
 
 struct inet {
@@ -42,6 +47,7 @@ struct inet {
 	uint16_t lport, rport;
 	bool nodelay;
 	bool v6only;              /* AF_INET6: IPV6_V6ONLY */
+	bool recv_pktinfo, recv_hoplimit, recv_tclass;   /* IPV6_RECV* */
 	int keepidle, keepintvl, keepcnt;   /* seconds, seconds, probes */
 };
 

@@ -24,6 +24,13 @@ void inet_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr
 	k->p = p;
 	ip_addr_copy(k->from, *addr);
 	k->port = port;
+	if (ip_current_is_v6()) {
+		k->v6 = true;
+		k->hlim = IP6H_HOPLIM(ip6_current_header());
+		k->tclass = (uint8_t)IP6H_TC(ip6_current_header());
+		memcpy(k->dst, ip6_current_dest_addr()->addr, 16);
+		k->ifindex = ip_current_input_netif() ? netif_get_index(ip_current_input_netif()) : 0;
+	}
 	inet_rq_push(in, k);
 	sock_wake(in->s, POLL_KEY_IN);
 }
@@ -152,6 +159,20 @@ again:
 		goto again;
 	}
 	m->addrlen = (unsigned)inet_addr_make(s, m->addr, &k->from, k->port);
+	if (k->v6) {                  /* in Linux's order */
+		if (in->recv_pktinfo) {
+			struct { uint8_t addr[16]; int ifindex; } pi;   /* in6_pktinfo */
+			memcpy(pi.addr, k->dst, 16);
+			pi.ifindex = k->ifindex;
+			sock_cmsg_put(m, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+		}
+		int v = k->hlim;
+		if (in->recv_hoplimit)
+			sock_cmsg_put(m, IPPROTO_IPV6, IPV6_HOPLIMIT, &v, sizeof(v));
+		v = k->tclass;
+		if (in->recv_tclass)
+			sock_cmsg_put(m, IPPROTO_IPV6, IPV6_TCLASS, &v, sizeof(v));
+	}
 	if (c < len)
 		m->msg_flags |= MSG_TRUNC;
 	if (!(m->flags & MSG_PEEK)) {
