@@ -287,7 +287,7 @@ int inet_create(int family, int type, int protocol, struct sock **out)
 		if (protocol && protocol != IPPROTO_TCP)
 			return -EPROTONOSUPPORT;
 	} else if (type == SOCK_DGRAM) {
-		if (protocol && protocol != IPPROTO_UDP)
+		if (protocol && protocol != IPPROTO_UDP && protocol != IPPROTO_UDPLITE)
 			return -EPROTONOSUPPORT;
 	} else if (type == SOCK_RAW) {
 		return -EPROTONOSUPPORT;
@@ -314,6 +314,8 @@ int inet_create(int family, int type, int protocol, struct sock **out)
 			kfree(in);
 			return -ENOMEM;
 		}
+		if (protocol == IPPROTO_UDPLITE)
+			in->udp->flags |= UDP_FLAGS_UDPLITE;
 		udp_recv(in->udp, inet_udp_recv, in);
 	}
 	*out = in->s;
