@@ -1,6 +1,6 @@
 /* rtnl.c: NETLINK_ROUTE's answers (net/netlink.c delivers them): the
  * link, address and route dumps (RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE
- * with NLM_F_DUMP) and RTM_GETLINK of one interface, built from the
+ * with NLM_F_DUMP: IPv4's subnets and default route, IPv6's prefixes) and RTM_GETLINK of one interface, built from the
  * interfaces as net/stack.c reports them (lo and one per network
  * device). Changes (RTM_NEW*, RTM_DEL*, RTM_SET*) and the other tables
  * are not supported: EOPNOTSUPP. */
@@ -174,6 +174,36 @@ static void put_routes4(struct nlreply *r, const struct net_ifinfo *f)
 	nlr_u32(r, RTA_OIF, (uint32_t)f->index);
 }
 
+/* The IPv6 routes each address brings (Linux's proto kernel, metric 256
+ * routes): ::1/128 on lo, each /64 prefix on a device, once each. */
+static void put_routes6(struct nlreply *r, const struct net_ifinfo *f)
+{
+	for (int i = 0; i < f->n6; i++) {
+		uint8_t dst[16] = { 0 };
+		int plen = f->v6[i].prefix;
+		memcpy(dst, f->v6[i].addr, (size_t)plen / 8);
+		bool seen = false;
+		for (int j = 0; j < i; j++)
+			seen |= f->v6[j].prefix == plen && !memcmp(f->v6[j].addr, dst, (size_t)plen / 8);
+		if (seen)
+			continue;
+		struct rtmsg *m = nlr_msg(r, RTM_NEWROUTE, NLM_F_MULTI, sizeof(*m));
+		if (!m)
+			return;
+		m->rtm_family = AF_INET6;
+		m->rtm_dst_len = (uint8_t)plen;
+		m->rtm_table = RT_TABLE_MAIN;
+		m->rtm_protocol = RTPROT_KERNEL;
+		m->rtm_scope = RT_SCOPE_UNIVERSE;
+		m->rtm_type = RTN_UNICAST;
+		nlr_u32(r, RTA_TABLE, RT_TABLE_MAIN);
+		nlr_attr(r, RTA_DST, dst, 16);
+		nlr_u32(r, RTA_PRIORITY, 256);
+		nlr_u32(r, RTA_OIF, (uint32_t)f->index);
+		nlr_u8(r, RTA_PREF, 0);       /* ICMPV6_ROUTER_PREF_MEDIUM */
+	}
+}
+
 static int get_link(const struct nlmsghdr *h, size_t len, struct nlreply *r)
 {
 	if (len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
@@ -239,6 +269,8 @@ int rtnl_request(const struct nlmsghdr *h, size_t len, struct nlreply *r, bool *
 	if (type == RTM_GETROUTE) {
 		for (int i = 1; v4 && !net_ifinfo(i, &f); i++)
 			put_routes4(r, &f);
+		for (int i = 1; v6 && !net_ifinfo(i, &f); i++)
+			put_routes6(r, &f);
 		return 0;
 	}
 	for (int i = 1; v4 && !net_ifinfo(i, &f); i++)

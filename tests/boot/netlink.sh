@@ -5,12 +5,12 @@
 # the default route of an RTM_GETROUTE dump, without a network device
 # (lo only) and with --net (eth0: QEMU's MAC, 10.0.2.15/24 by DHCP,
 # gateway 10.0.2.2); and Debian's iproute2 (ip -brief addr, ip -brief
-# link, ip addr, ip route) in the guest.
+# link, ip addr, ip route, ip -6 route) in the guest.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc glibc
 require_cc musl
-plan 8
+plan 9
 
 LO='getifaddrs lo packet index 1 mac 00:00:00:00:00:00 stats no'
 LO4='getifaddrs lo inet 127.0.0.1/8 flags 0x10049'
@@ -67,6 +67,9 @@ if [ -x "$IP" ]; then
 	htux_run "$IP" -brief addr
 	check_output_status "ip -brief addr without a device" \
 		"lo               UNKNOWN        127.0.0.1/8 ::1/128 " 0
+	htux_run "$IP" -6 route
+	check_output_status "ip -6 route without a device" \
+		"::1 dev lo proto kernel metric 256 pref medium" 0
 	htux_run --net "$IP" -brief link
 	check_output_status "ip -brief link with --net" \
 "lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> 
@@ -78,7 +81,7 @@ eth0             UP             52:54:00:12:34:56 <BROADCAST,MULTICAST,UP,LOWER_
 	check_stdout_contains "ip route with --net: the subnet" \
 		"10.0.2.0/24 dev eth0 proto kernel scope link"
 else
-	for t in "ip -brief addr" "ip -brief link" "ip addr" "ip route"; do
+	for t in "ip -brief addr" "ip -6 route" "ip -brief link" "ip addr" "ip route"; do
 		skip "$t" "iproute2 not installed"
 	done
 fi
