@@ -67,11 +67,14 @@ static int autobind(struct nlsock *n)
 
 /* ---- queues */
 
+/* Queues a datagram on n; -ENOBUFS when n's queue is full, which is an
+ * overrun n's next recv reports when the kernel or a group sent it
+ * (a socket's unicast is only refused, as Linux's without waiting). */
 static int enqueue(struct nlsock *n, uint32_t from, uint32_t group, const void *data, size_t len)
 {
 	size_t limit = n->s->rcvbuf ? 2 * (size_t)n->s->rcvbuf : NL_RCVBUF;
 	if (n->queued && n->queued + len > limit) {
-		if (!(n->flags & NL_F_NO_ENOBUFS))
+		if ((!from || group) && !(n->flags & NL_F_NO_ENOBUFS))
 			n->overrun = true;
 		return -ENOBUFS;
 	}
@@ -321,10 +324,8 @@ static ssize_t nl_send(struct sock *s, const void *buf, size_t len, bool user, c
 		struct nlsock *o = find_port(dst_portid);
 		if (!o)
 			r = -ECONNREFUSED;
-		else if (enqueue(o, n->portid, 0, k, len) && !nonblock)
-			r = -ENOBUFS;     /* Linux would wait for room; the queue is generous */
-		else if (nonblock && o->overrun)
-			r = -EAGAIN;
+		else if (enqueue(o, n->portid, 0, k, len))
+			r = nonblock ? -EAGAIN : -ENOBUFS;   /* Linux would wait for room */
 	}
 	kfree(k);
 	return r;

@@ -77,9 +77,11 @@ eth0             UP             52:54:00:12:34:56 <BROADCAST,MULTICAST,UP,LOWER_
 	htux_run --net "$IP" addr
 	check_stdout_contains "ip addr with --net: eth0's MAC" \
 		"link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff"
-	htux_run --net "$IP" route
-	check_stdout_contains "ip route with --net: the subnet" \
-		"10.0.2.0/24 dev eth0 proto kernel scope link"
+	# (a static address: ip route may run before DHCP has answered)
+	htux_run --net --append ip=10.0.2.15/24,10.0.2.2 "$IP" route
+	check_output_status "ip route with --net and ip=: default and subnet routes" \
+"default via 10.0.2.2 dev eth0 
+10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15 " 0
 else
 	for t in "ip -brief addr" "ip -6 route" "ip -brief link" "ip addr" "ip route"; do
 		skip "$t" "iproute2 not installed"
