@@ -48,6 +48,7 @@
 #define SOL_TCP  6
 #define SOL_UDP  17
 #define SOL_IPV6 41
+#define SOL_NETLINK 270
 
 struct k_msghdr {
 	void *msg_name;

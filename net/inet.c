@@ -179,8 +179,17 @@ int inet_ipv6_setopt(struct sock *s, bool bound, int name, const void *val, unsi
 			return -EINVAL;
 		I(s)->v6only = v != 0;
 		return 0;
+	case IPV6_RECVPKTINFO:
+		I(s)->recv_pktinfo = v != 0;
+		return 0;
+	case IPV6_RECVHOPLIMIT:
+		I(s)->recv_hoplimit = v != 0;
+		return 0;
+	case IPV6_RECVTCLASS:
+		I(s)->recv_tclass = v != 0;
+		return 0;
 	case IPV6_UNICAST_HOPS: case IPV6_MULTICAST_HOPS: case IPV6_TCLASS: case IPV6_RECVERR:
-	case IPV6_MTU_DISCOVER: case IPV6_RECVPKTINFO: case IPV6_RECVTCLASS:
+	case IPV6_MTU_DISCOVER:
 		return 0;
 	default:
 		return -ENOPROTOOPT;
@@ -191,10 +200,13 @@ int inet_ipv6_getopt(struct sock *s, int name, int *v)
 {
 	if (!inet_v6(s))
 		return -EOPNOTSUPP;       /* as Linux says for a level IPv4 does not know */
-	if (name != IPV6_V6ONLY)
-		return -ENOPROTOOPT;
-	*v = I(s)->v6only;
-	return 0;
+	switch (name) {
+	case IPV6_V6ONLY: *v = I(s)->v6only; return 0;
+	case IPV6_RECVPKTINFO: *v = I(s)->recv_pktinfo; return 0;
+	case IPV6_RECVHOPLIMIT: *v = I(s)->recv_hoplimit; return 0;
+	case IPV6_RECVTCLASS: *v = I(s)->recv_tclass; return 0;
+	default: return -ENOPROTOOPT;
+	}
 }
 
 /* ---- the receive queue */
@@ -275,7 +287,7 @@ int inet_create(int family, int type, int protocol, struct sock **out)
 		if (protocol && protocol != IPPROTO_TCP)
 			return -EPROTONOSUPPORT;
 	} else if (type == SOCK_DGRAM) {
-		if (protocol && protocol != IPPROTO_UDP)
+		if (protocol && protocol != IPPROTO_UDP && protocol != IPPROTO_UDPLITE)
 			return -EPROTONOSUPPORT;
 	} else if (type == SOCK_RAW) {
 		return -EPROTONOSUPPORT;
@@ -302,6 +314,8 @@ int inet_create(int family, int type, int protocol, struct sock **out)
 			kfree(in);
 			return -ENOMEM;
 		}
+		if (protocol == IPPROTO_UDPLITE)
+			in->udp->flags |= UDP_FLAGS_UDPLITE;
 		udp_recv(in->udp, inet_udp_recv, in);
 	}
 	*out = in->s;

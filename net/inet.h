@@ -24,6 +24,11 @@ struct pkt {                      /* a received segment or datagram */
 	struct pbuf *p;
 	ip_addr_t from;
 	uint16_t port;
+	/* UDP over IPv6: the header's, for IPV6_RECV* control messages */
+	bool v6;
+	uint8_t hlim, tclass;
+	uint8_t dst[16];
+	int ifindex;
 };
 
 struct inet {
@@ -42,11 +47,19 @@ struct inet {
 	uint16_t lport, rport;
 	bool nodelay;
 	bool v6only;              /* AF_INET6: IPV6_V6ONLY */
+	bool recv_pktinfo, recv_hoplimit, recv_tclass;   /* IPV6_RECV* */
+	/* UDP-Lite: UDPLITE_RECV_CSCOV was set, and its coverage (the
+	 * sending one is lwIP's chksum_len_tx) */
+	bool lite_recv_cc;
+	uint16_t lite_pcrlen;
 	int keepidle, keepintvl, keepcnt;   /* seconds, seconds, probes */
 };
 
 #define UDP_QUEUE_MAX (256 * 1024)   /* datagrams beyond this are dropped */
 #define UDP_MAX 65507
+#define SOL_UDPLITE 136
+#define UDPLITE_SEND_CSCOV 10
+#define UDPLITE_RECV_CSCOV 11
 
 extern const struct sock_ops inet_tcp_ops, inet_udp_ops;
 

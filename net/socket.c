@@ -5,7 +5,7 @@
  * helpers. sendmsg/recvmsg's msghdr handling is net/sockmsg.c's, the
  * socket options net/sockopt.c's. The
  * families do the protocol work: net/inet.c (TCP and UDP over lwIP) and
- * net/unix.c (AF_UNIX). */
+ * net/unix.c (AF_UNIX), net/netlink.c (AF_NETLINK). */
 #include "net/socket.h"
 #include "net/abi.h"
 #include "net/stack.h"
@@ -224,6 +224,8 @@ static int create(int family, int type, int protocol, struct sock **out)
 		return inet_create(family, type, protocol, out);
 	case AF_UNIX:
 		return unix_create(type, protocol, out);
+	case AF_NETLINK:
+		return netlink_create(type, protocol, out);
 	default:
 		return -EAFNOSUPPORT;
 	}

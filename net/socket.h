@@ -28,6 +28,10 @@ struct sock_msg {
 	struct file **files;
 	int nfiles;
 	unsigned ctl_room;            /* recv: bytes of control buffer offered */
+	/* recv: the family's control messages (IPV6_HOPLIMIT, ...), laid
+	 * out as in the user's buffer (sock_cmsg_put); cut to fit there. */
+	uint8_t cmsg[128];
+	unsigned cmsg_len;
 };
 
 struct sock_ops {
@@ -114,6 +118,8 @@ long sock_sendmsg(struct sock *s, const struct k_msghdr *uh, int flags);
 long sock_recvmsg(struct sock *s, struct k_msghdr *uh, int flags);
 long sock_sendmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags);
 long sock_recvmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout);
+/* Appends a control message of n data bytes to m->cmsg (dropped if no room). */
+void sock_cmsg_put(struct sock_msg *m, int level, int type, const void *data, size_t n);
 long sock_setsockopt(struct sock *s, int level, int name, const void *uval, int ulen);
 long sock_getsockopt(struct sock *s, int level, int name, void *uval, int *ulen);
 /* A send on s returned r: one that found no room (-EAGAIN) makes the next
@@ -125,6 +131,7 @@ void sock_sigpipe(int flags);
 /* Families. */
 int inet_create(int family, int type, int protocol, struct sock **out);
 int unix_create(int type, int protocol, struct sock **out);
+int netlink_create(int type, int protocol, struct sock **out);
 int unix_pair(int type, int protocol, struct sock **a, struct sock **b);
 
 /* The stack (net/stack.c): lwIP's timers and loopback delivery; called

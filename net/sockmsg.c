@@ -176,10 +176,52 @@ long sock_sendmsg(struct sock *s, const struct k_msghdr *uh, int flags)
 	return r;
 }
 
+void sock_cmsg_put(struct sock_msg *m, int level, int type, const void *data, size_t n)
+{
+	struct k_cmsghdr ch = { .cmsg_len = CMSG_HDR_K + n, .cmsg_level = level, .cmsg_type = type };
+	if (m->cmsg_len + CMSG_ALIGN_K(ch.cmsg_len) > sizeof(m->cmsg))
+		return;
+	memset(m->cmsg + m->cmsg_len, 0, CMSG_ALIGN_K(ch.cmsg_len));
+	memcpy(m->cmsg + m->cmsg_len, &ch, sizeof(ch));
+	memcpy(m->cmsg + m->cmsg_len + CMSG_HDR_K, data, n);
+	m->cmsg_len += (unsigned)CMSG_ALIGN_K(ch.cmsg_len);
+}
+
+/* The family's control messages out, as Linux's put_cmsg: each one cut
+ * to the room left (MSG_CTRUNC), none without room for a header. */
+static size_t cmsg_out(struct k_msghdr *h, struct sock_msg *m)
+{
+	size_t room = h->msg_control ? h->msg_controllen : 0, used = 0;
+	for (unsigned at = 0; at < m->cmsg_len;) {
+		struct k_cmsghdr ch;
+		memcpy(&ch, m->cmsg + at, sizeof(ch));
+		size_t full = ch.cmsg_len, len = full;
+		at += (unsigned)CMSG_ALIGN_K(full);
+		if (room - used < sizeof(ch)) {
+			m->msg_flags |= MSG_CTRUNC;
+			break;
+		}
+		if (room - used < len) {
+			m->msg_flags |= MSG_CTRUNC;
+			len = room - used;
+		}
+		ch.cmsg_len = len;
+		uint8_t *u = (uint8_t *)h->msg_control + used;
+		if (copy_to_user(u, &ch, sizeof(ch)) ||
+		    copy_to_user(u + sizeof(ch), m->cmsg + at - CMSG_ALIGN_K(full) + sizeof(ch),
+				 len - sizeof(ch)))
+			return used;
+		used += MIN(CMSG_ALIGN_K(full), room - used);
+	}
+	return used;
+}
+
 /* Writes the files received into the control buffer as SCM_RIGHTS (as
  * many as fit, the rest closed and MSG_CTRUNC set); the length used. */
 static size_t control_out(struct k_msghdr *h, struct sock_msg *m, int flags)
 {
+	if (m->cmsg_len)
+		return cmsg_out(h, m);
 	if (!m->nfiles)
 		return 0;
 	size_t room = h->msg_control ? h->msg_controllen : 0;

@@ -118,7 +118,7 @@ long sock_getsockopt(struct sock *s, int level, int name, void *uval, int *ulen)
 		case SO_TYPE: v = s->type; break;
 		case SO_DOMAIN: v = s->family; break;
 		case SO_PROTOCOL:
-			v = s->protocol ? s->protocol : s->family == AF_UNIX ? 0 :
+			v = s->protocol || s->family == AF_NETLINK ? s->protocol : s->family == AF_UNIX ? 0 :
 			    s->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 			break;
 		case SO_ERROR: v = s->error; s->error = 0; break;

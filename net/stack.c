@@ -120,6 +120,7 @@ struct iface {
 	struct netdev *d;
 	struct txframe *head, *tail;
 	int queued;
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_dropped;
 	uint32_t v4_told;         /* the IPv4 address last reported */
 	unsigned v6_told;         /* the IPv6 address slots reported valid */
 	struct iface *next;
@@ -157,19 +158,30 @@ static err_t link_output(struct netif *nif, struct pbuf *p)
 {
 	struct iface *f = (struct iface *)nif;
 	static uint8_t frame[2048];
-	if (p->tot_len > sizeof(frame))
+	if (p->tot_len > sizeof(frame)) {
+		f->tx_dropped++;
 		return ERR_BUF;
+	}
 	tx_flush(f);
 	if (!f->head) {
 		pbuf_copy_partial(p, frame, p->tot_len, 0);
-		if (f->d->ops->tx(f->d, frame, p->tot_len) == 0)
+		if (f->d->ops->tx(f->d, frame, p->tot_len) == 0) {
+			f->tx_packets++;
+			f->tx_bytes += p->tot_len;
 			return ERR_OK;
+		}
 	}
-	if (f->queued >= TXQ_MAX)
+	if (f->queued >= TXQ_MAX) {
+		f->tx_dropped++;
 		return ERR_OK;        /* dropped: TCP resends */
+	}
 	struct txframe *t = kmalloc(sizeof(*t) + p->tot_len);
-	if (!t)
+	if (!t) {
+		f->tx_dropped++;
 		return ERR_MEM;
+	}
+	f->tx_packets++;              /* queued: sent when the ring has room */
+	f->tx_bytes += p->tot_len;
 	t->next = NULL;
 	t->len = p->tot_len;
 	pbuf_copy_partial(p, t->data, p->tot_len, 0);
@@ -191,6 +203,9 @@ static void dev_rx(struct netdev *d, const void *frame, size_t len)
 	if (!p)
 		return;
 	memcpy(p->payload, frame, len);
+	struct iface *f = (struct iface *)nif;
+	f->rx_packets++;
+	f->rx_bytes += len;
 	if (nif->input(p, nif) != ERR_OK)
 		pbuf_free(p);
 	netif_poll_all();
@@ -335,6 +350,53 @@ void net_init(void)
 {
 	if (netdev_get(0))
 		net_use();   /* DHCP starts now; nothing waits for it */
+}
+
+/* ---- interfaces, for netlink */
+
+int net_ifinfo(int index, struct net_ifinfo *out)
+{
+	start();
+	struct netif *n = index > 0 && index < 256 ? netif_get_by_index((u8_t)index) : NULL;
+	if (!n)
+		return -ENODEV;
+	memset(out, 0, sizeof(*out));
+	out->index = index;
+	out->up = netif_is_up(n);
+	out->running = out->up && netif_is_link_up(n);
+	out->loopback = !n->state;   /* lwIP's loopif: the one netif with no device */
+	out->broadcast = n->flags & NETIF_FLAG_BROADCAST;
+	out->mtu = out->loopback ? 65536 : n->mtu;
+	if (out->loopback) {
+		strlcpy(out->name, "lo", sizeof(out->name));
+	} else {
+		struct iface *f = (struct iface *)n;
+		strlcpy(out->name, f->d->name, sizeof(out->name));
+		memcpy(out->mac, n->hwaddr, 6);
+		out->stats = true;
+		out->rx_packets = f->rx_packets;
+		out->rx_bytes = f->rx_bytes;
+		out->tx_packets = f->tx_packets;
+		out->tx_bytes = f->tx_bytes;
+		out->tx_dropped = f->tx_dropped;
+		out->v4_static = index == 2 && cfg.set;
+	}
+	out->v4 = ip4_addr_get_u32(netif_ip4_addr(n));
+	out->mask = ip4_addr_get_u32(netif_ip4_netmask(n));
+	out->gw = ip4_addr_get_u32(netif_ip4_gw(n));
+	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES && out->n6 < NET_IF_V6_MAX; i++) {
+		u8_t st = netif_ip6_addr_state(n, i);
+		if (!ip6_addr_isvalid(st) && !ip6_addr_istentative(st))
+			continue;
+		const ip6_addr_t *a = netif_ip6_addr(n, i);
+		memcpy(out->v6[out->n6].addr, a->addr, 16);
+		/* lwIP keeps no prefix length: ::1 is a host, the rest
+		 * (link-local, SLAAC) /64 */
+		out->v6[out->n6].prefix = out->loopback ? 128 : 64;
+		out->v6[out->n6].tentative = ip6_addr_istentative(st);
+		out->n6++;
+	}
+	return 0;
 }
 
 /* ---- the ip= option */

@@ -20,6 +20,31 @@ const struct net_config *net_config(void);
 /* Whether the timer tick runs lwIP's timers. */
 bool net_ticking(void);
 
+/* One interface as netlink (net/rtnl.c) reports it: lwIP's loopback
+ * netif (index 1, "lo") and one per network device, in lwIP's index
+ * order. Addresses are in network byte order. */
+#define NET_IF_V6_MAX 4
+struct net_ifinfo {
+	int index;
+	char name[16];
+	bool loopback, up, running, broadcast;
+	unsigned mtu;
+	uint8_t mac[6];
+	uint32_t v4, mask, gw;        /* 0: none */
+	bool v4_static;               /* ip= (not DHCP) */
+	int n6;
+	struct {
+		uint8_t addr[16];
+		uint8_t prefix;
+		bool tentative;
+	} v6[NET_IF_V6_MAX];
+	bool stats;                   /* the counters below are kept (devices) */
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_dropped;
+};
+/* The interface of lwIP index index (1: lo); 0, or -ENODEV past the last.
+ * Starts lwIP (without its timers) if nothing has yet. */
+int net_ifinfo(int index, struct net_ifinfo *out);
+
 /* /proc/net/snmp (net/snmp.c), and the UDP drops lwIP does not see
  * (net/inet.c: a full socket queue, no memory). */
 struct sbuf;

@@ -10,6 +10,21 @@ void inet_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr
 		   u16_t port)
 {
 	struct inet *in = arg;
+	bool lite = ip_current_header_proto() == IP_PROTO_UDPLITE;
+	if (lite != ((pcb->flags & UDP_FLAGS_UDPLITE) != 0)) {
+		pbuf_free(p);         /* lwIP's ports are shared: UDP and UDP-Lite are not */
+		return;
+	}
+	if (in && in->lite_recv_cc && lite) {
+		/* Linux drops a partly covered datagram that covers less than
+		 * UDPLITE_RECV_CSCOV asks for (0: full coverage) */
+		const struct udp_hdr *h = ip_next_header_ptr();
+		unsigned cov = lwip_ntohs(h->len), len = p->tot_len + UDP_HLEN;
+		if (cov && cov < len && (!in->lite_pcrlen || cov < in->lite_pcrlen)) {
+			pbuf_free(p);
+			return;
+		}
+	}
 	if (!in || in->queued + p->tot_len > UDP_QUEUE_MAX) {
 		net_udp_rcvbuf_errors += in != NULL;
 		pbuf_free(p);
@@ -24,6 +39,13 @@ void inet_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr
 	k->p = p;
 	ip_addr_copy(k->from, *addr);
 	k->port = port;
+	if (ip_current_is_v6()) {
+		k->v6 = true;
+		k->hlim = IP6H_HOPLIM(ip6_current_header());
+		k->tclass = (uint8_t)IP6H_TC(ip6_current_header());
+		memcpy(k->dst, ip6_current_dest_addr()->addr, 16);
+		k->ifindex = ip_current_input_netif() ? netif_get_index(ip_current_input_netif()) : 0;
+	}
 	inet_rq_push(in, k);
 	sock_wake(in->s, POLL_KEY_IN);
 }
@@ -152,6 +174,20 @@ again:
 		goto again;
 	}
 	m->addrlen = (unsigned)inet_addr_make(s, m->addr, &k->from, k->port);
+	if (k->v6) {                  /* in Linux's order */
+		if (in->recv_pktinfo) {
+			struct { uint8_t addr[16]; int ifindex; } pi;   /* in6_pktinfo */
+			memcpy(pi.addr, k->dst, 16);
+			pi.ifindex = k->ifindex;
+			sock_cmsg_put(m, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+		}
+		int v = k->hlim;
+		if (in->recv_hoplimit)
+			sock_cmsg_put(m, IPPROTO_IPV6, IPV6_HOPLIMIT, &v, sizeof(v));
+		v = k->tclass;
+		if (in->recv_tclass)
+			sock_cmsg_put(m, IPPROTO_IPV6, IPV6_TCLASS, &v, sizeof(v));
+	}
 	if (c < len)
 		m->msg_flags |= MSG_TRUNC;
 	if (!(m->flags & MSG_PEEK)) {
@@ -211,12 +247,38 @@ static int udp_setopt(struct sock *s, int level, int name, const void *val, unsi
 	}
 	if (level == IPPROTO_IPV6)
 		return inet_ipv6_setopt(s, in->udp->local_port != 0, name, val, len);
+	if ((level == SOL_UDP || level == SOL_UDPLITE) &&
+	    (name == UDPLITE_SEND_CSCOV || name == UDPLITE_RECV_CSCOV)) {
+		if (len < sizeof(int))
+			return -EINVAL;
+		if (!(in->udp->flags & UDP_FLAGS_UDPLITE))
+			return -ENOPROTOOPT;
+		int v;
+		memcpy(&v, val, sizeof(v));
+		/* as Linux: 1..7 (and less) cover the header, at most 65535 */
+		uint16_t cov = v == 0 ? 0 : v < 8 ? 8 : v > 0xffff ? 0xffff : (uint16_t)v;
+		if (name == UDPLITE_SEND_CSCOV) {
+			in->udp->chksum_len_tx = cov;
+		} else {
+			in->lite_pcrlen = cov;
+			in->lite_recv_cc = true;
+		}
+		return 0;
+	}
 	return -ENOPROTOOPT;
 }
 
 static int udp_getopt(struct sock *s, int level, int name, void *val, unsigned *len)
 {
 	int v;
+	struct inet *in = I(s);
+	if ((level == SOL_UDP || level == SOL_UDPLITE) &&
+	    (name == UDPLITE_SEND_CSCOV || name == UDPLITE_RECV_CSCOV)) {
+		v = name == UDPLITE_SEND_CSCOV ? in->udp->chksum_len_tx : in->lite_pcrlen;
+		memcpy(val, &v, sizeof(v));
+		*len = sizeof(v);
+		return 0;
+	}
 	if (level != IPPROTO_IPV6)
 		return -ENOPROTOOPT;
 	int e = inet_ipv6_getopt(s, name, &v);

@@ -64,6 +64,7 @@
 #define SO_REUSE                1
 #define LWIP_NETIF_HOSTNAME     1
 #define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_UDPLITE            1   /* IPPROTO_UDPLITE sockets (net/udp.c) */
 #define LWIP_NETIF_LOOPBACK     1
 #define LWIP_HAVE_LOOPIF        1
 #define LWIP_LOOPBACK_MAX_PBUFS 0
