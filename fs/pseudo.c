@@ -1,5 +1,6 @@
 /* pseudo.c: the files that are not stored anywhere: the devices in /dev
- * (null, zero, full, random, urandom, tty, console, the std* links), /proc
+ * (null, zero, full, random, urandom, tty, console, ptmx, the std* links,
+ * devpts at /dev/pts: fs/pty.c), /proc
  * (self, one /proc/<pid>/{exe,cwd,root,fd/N,task/<tid>,cmdline,environ,
  * comm,maps,stat,status,auxv} per process, meminfo, cpuinfo, stat, uptime,
  * /proc/sys/..., /proc/net/snmp)
@@ -9,6 +10,7 @@
  * below. */
 #include "fs/vfs.h"
 #include "fs/pseudo.h"
+#include "fs/tty.h"
 #include "fs/mount.h"
 #include "fs/minifs/minifs.h"
 #include "kernel/proc.h"
@@ -136,6 +138,7 @@ static const struct {
 	{ "urandom", S_IFCHR | 0666, MKDEV(1, 9), &random_fops },
 	{ "tty",     S_IFCHR | 0666, MKDEV(5, 0), &console_fops },
 	{ "console", S_IFCHR | 0600, MKDEV(5, 1), &console_fops },
+	{ "ptmx",    S_IFCHR | 0666, MKDEV(5, 2), &ptmx_fops },
 };
 
 static const struct { const char *name, *target; } dev_links[] = {
@@ -748,6 +751,10 @@ int pseudo_init(struct inode *root)
 				 devices[i].fops, NULL, NULL);
 		if (e == -EEXIST)
 			e = 0;
+	}
+	if (!e) {   /* devpts: the slaves of /dev/ptmx's pseudo-terminals */
+		struct inode *pts = devpts_root(dev);
+		e = pts ? minifs_attach(dev, "pts", pts) : -ENOMEM;
 	}
 	inode_put(dev);
 	for (size_t i = 0; i < ARRAY_SIZE(dev_links) && !e; i++) {
