@@ -137,8 +137,10 @@ static void end_line(struct tty *t, uint16_t delim)
 
 static void isig(struct tty *t, uint8_t c, int sig)
 {
-	if (!(t->tio.c_lflag & NOFLSH))
+	if (!(t->tio.c_lflag & NOFLSH)) {   /* both queues, as Linux */
 		ldisc_flush_in(t);
+		t->olen = 0;
+	}
 	if (t->tio.c_lflag & ECHO)
 		echo_char(t, c);
 	if (t->pgrp > 0)
