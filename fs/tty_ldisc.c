@@ -152,7 +152,8 @@ static bool receive(struct tty *t, uint8_t c)
 {
 	tcflag_t ifl = t->tio.c_iflag, lfl = t->tio.c_lflag;
 	bool echo = lfl & ECHO;
-	if (t->ilen + t->llen + 1 >= TTY_BUF)
+	/* full: wait for the reader, unless one unfinished line fills it all */
+	if (t->ilen + t->llen + 1 >= TTY_BUF && (!canon(t) || t->ilen))
 		return false;
 	if (ifl & ISTRIP)
 		c &= 0x7f;
@@ -216,6 +217,8 @@ static bool receive(struct tty *t, uint8_t c)
 		end_line(t, TTY_DELIM | c);
 		return true;
 	}
+	if (t->llen + 2 > TTY_BUF)
+		return true;   /* the line is full: dropped, as Linux (its end still fits) */
 	t->line[t->llen++] = (char)c;
 	if (echo)
 		echo_char(t, c);

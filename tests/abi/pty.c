@@ -234,8 +234,20 @@ int main(int argc, char **argv)
 	close(m);
 	R(open(name, O_RDWR | O_NOCTTY));            /* the pair is gone */
 
-	/* a fresh pair: only the master open */
+	/* a fresh pair: a canonical line longer than the buffer keeps its
+	 * first 4095 bytes and its end */
 	m = open_pair(&s);
+	char big[1000];
+	memset(big, 'x', sizeof(big));
+	R(fcntl(m, F_SETFL, O_NONBLOCK));
+	long total = 0, w;
+	while (total < 20000 && (w = write(m, big, sizeof(big))) > 0)
+		total += w;
+	SAY(total >= 4095);
+	R(fcntl(m, F_SETFL, 0));
+	R(write(m, "\n", 1));
+	static char line[8192];
+	R(read(s, line, sizeof(line)));
 	close(s);
 	close(m);
 	return 0;
