@@ -18,7 +18,7 @@ static void drain(const char *what, int m)
 	size_t o = 0;
 	struct pollfd p = { .fd = m, .events = POLLIN };
 	long n = 0;
-	if (poll(&p, 1, 100) == 1 && (p.revents & POLLIN))
+	if (poll(&p, 1, 300) == 1 && (p.revents & POLLIN))
 		n = read(m, buf, sizeof(buf));
 	for (long i = 0; i < n && o < sizeof(out) - 8; i++) {
 		unsigned char c = (unsigned char)buf[i];
@@ -29,6 +29,13 @@ static void drain(const char *what, int m)
 	}
 	out[o] = 0;
 	printf("%s: %ld [%s]\n", what, n, n > 0 ? out : "(none)");
+}
+
+/* Linux hands a pty's bytes over in a worker: poll waits for them. */
+static void settle(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	poll(&p, 1, 1000);
 }
 
 static void rd(const char *what, int fd, size_t n)
@@ -144,6 +151,7 @@ int main(int argc, char **argv)
 	rd("rest", s, 100);
 	drain("echo", m);
 	R(write(m, "ab\ncd", 5));
+	settle(s);
 	n = -1;
 	R(ioctl(s, FIONREAD, &n));
 	printf("fionread %d\n", n);
@@ -163,6 +171,7 @@ int main(int argc, char **argv)
 
 	/* output processing */
 	R(write(s, "out\n", 4));
+	settle(m);
 	n = -1;
 	R(ioctl(m, FIONREAD, &n));
 	printf("master fionread %d\n", n);
