@@ -1,9 +1,10 @@
 /* devices.c: the devices of /dev (null, zero, full, random, urandom, tty,
- * console), the std* and fd links to /proc/self/fd, /dev/shm, and the
- * POSIX message queue directory attached at /dev/mqueue (fs/mqueue.c),
- * made at boot. */
+ * console, ptmx with devpts at /dev/pts: fs/pty.c), the std* and fd links
+ * to /proc/self/fd, /dev/shm, and the POSIX message queue directory
+ * attached at /dev/mqueue (fs/mqueue.c), made at boot. */
 #include "fs/vfs.h"
 #include "fs/mqueue.h"
+#include "fs/tty.h"
 #include "fs/minifs/minifs.h"
 
 #define MKDEV(ma, mi) (((uint64_t)(ma) << 8) | (uint64_t)(mi))
@@ -67,6 +68,7 @@ static const struct {
 	{ "urandom", S_IFCHR | 0666, MKDEV(1, 9), &random_fops },
 	{ "tty",     S_IFCHR | 0666, MKDEV(5, 0), &console_fops },
 	{ "console", S_IFCHR | 0600, MKDEV(5, 1), &console_fops },
+	{ "ptmx",    S_IFCHR | 0666, MKDEV(5, 2), &ptmx_fops },
 };
 
 static const struct { const char *name, *target; } dev_links[] = {
@@ -105,6 +107,10 @@ int devices_init(void)
 				 devices[i].fops, NULL, NULL);
 		if (e == -EEXIST)
 			e = 0;
+	}
+	if (!e) {   /* devpts: the slaves of /dev/ptmx's pseudo-terminals */
+		struct inode *pts = devpts_root(dev);
+		e = pts ? minifs_attach(dev, "pts", pts) : -ENOMEM;
 	}
 	inode_put(dev);
 	for (size_t i = 0; i < ARRAY_SIZE(dev_links) && !e; i++) {

@@ -439,7 +439,11 @@ int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned 
 	inode_put(ino);
 	if (!f)
 		return -ENOMEM;
-	if (f->ops && f->ops->open && (e = f->ops->open(f)) != 0) {
+	f->flags |= (unsigned)flags & O_NOCTTY;   /* for a terminal's open only */
+	if (f->ops && f->ops->open)
+		e = f->ops->open(f);
+	f->flags &= ~(unsigned)O_NOCTTY;
+	if (e) {
 		f->ops = NULL;        /* no release for a failed open */
 		file_put(f);
 		return e;
