@@ -32,9 +32,17 @@ int main(void)
 	int s = sigtimedwait(&set, &si, &ts);
 	printf("signal: %s, si_code %s\n", s == SIGIO ? "SIGIO" : "none",
 	       si.si_code == SI_KERNEL ? "SI_KERNEL" : "other");
-	ssize_t k = read(0, buf, sizeof(buf) - 1);
-	if (k > 0) {
-		buf[k] = 0;
+	/* the console's input comes a byte at a time (a serial line): the
+	 * line may take several reads, as from a terminal in raw mode */
+	size_t got = 0;
+	while (got < sizeof(buf) - 1 && (got == 0 || buf[got - 1] != '\n')) {
+		ssize_t k = read(0, buf + got, sizeof(buf) - 1 - got);
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	if (got > 0) {
+		buf[got] = 0;
 		printf("read: %s", buf);
 	}
 	return 0;
