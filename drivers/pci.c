@@ -9,12 +9,12 @@
 #include <linux/pci_regs.h>
 
 #define CONFIG_ADDRESS 0xCF8
-#define CONFIG_DATA    0xCFC
+#define CONFIG_DATA 0xCFC
 
 static uint32_t cfg_addr(uint8_t bus, uint8_t dev, uint8_t fn, unsigned off)
 {
-	return 0x80000000u | ((uint32_t)bus << 16) | ((uint32_t)dev << 11) |
-	       ((uint32_t)fn << 8) | (off & 0xFC);
+	return 0x80000000u | ((uint32_t)bus << 16) | ((uint32_t)dev << 11) | ((uint32_t)fn << 8) |
+	       (off & 0xFC);
 }
 
 static uint32_t raw_read32(uint8_t bus, uint8_t dev, uint8_t fn, unsigned off)
@@ -58,8 +58,11 @@ static void scan_bus(uint8_t bus, void (*fn)(struct pci_dev *p), int depth)
 			uint32_t id = raw_read32(bus, dev, f, PCI_VENDOR_ID);
 			if ((id & 0xFFFF) == 0xFFFF)
 				continue;
-			struct pci_dev p = { .bus = bus, .dev = dev, .fn = f,
-					     .vendor = id & 0xFFFF, .device = id >> 16 };
+			struct pci_dev p = { .bus = bus,
+					     .dev = dev,
+					     .fn = f,
+					     .vendor = id & 0xFFFF,
+					     .device = id >> 16 };
 			uint8_t htype = pci_read8(&p, PCI_HEADER_TYPE);
 			if (f == 0 && (htype & 0x80))
 				nfn = 8;
@@ -82,21 +85,16 @@ static void scan_bus(uint8_t bus, void (*fn)(struct pci_dev *p), int depth)
 	}
 }
 
-bool pci_host_present(void)
-{
-	return (raw_read32(0, 0, 0, PCI_VENDOR_ID) & 0xFFFF) != 0xFFFF;
-}
+bool pci_host_present(void) { return (raw_read32(0, 0, 0, PCI_VENDOR_ID) & 0xFFFF) != 0xFFFF; }
 
-void pci_scan(void (*fn)(struct pci_dev *p))
-{
-	scan_bus(0, fn, 0);
-}
+void pci_scan(void (*fn)(struct pci_dev *p)) { scan_bus(0, fn, 0); }
 
 unsigned pci_find_cap(const struct pci_dev *p, uint8_t id, unsigned from)
 {
 	if (!(pci_read16(p, PCI_STATUS) & PCI_STATUS_CAP_LIST))
 		return 0;
-	unsigned off = from ? pci_read8(p, from + PCI_CAP_LIST_NEXT) : pci_read8(p, PCI_CAPABILITY_LIST);
+	unsigned off = from ? pci_read8(p, from + PCI_CAP_LIST_NEXT)
+			    : pci_read8(p, PCI_CAPABILITY_LIST);
 	for (int guard = 0; off >= 0x40 && guard < 48; guard++) {
 		off &= 0xFC;
 		if (pci_read8(p, off + PCI_CAP_LIST_ID) == id)
@@ -136,7 +134,8 @@ int pci_msix_enable(const struct pci_dev *p, int vector)
 	uint64_t base = pci_bar_addr(p, tbl & PCI_MSIX_TABLE_BIR);
 	if (!base)
 		return -1;
-	volatile uint32_t *t = paging_map_mmio(base + (tbl & PCI_MSIX_TABLE_OFFSET), n * PCI_MSIX_ENTRY_SIZE);
+	volatile uint32_t *t = paging_map_mmio(base + (tbl & PCI_MSIX_TABLE_OFFSET),
+					       n * PCI_MSIX_ENTRY_SIZE);
 	/* Enabled with the function masked while the table is written. */
 	pci_write16(p, cap + PCI_MSIX_FLAGS, ctrl | PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
 	for (unsigned i = 0; i < n; i++)
@@ -146,6 +145,7 @@ int pci_msix_enable(const struct pci_dev *p, int vector)
 	t[1] = (uint32_t)(addr >> 32);
 	t[2] = (uint32_t)vector;
 	t[3] = 0;
-	pci_write16(p, cap + PCI_MSIX_FLAGS, (ctrl | PCI_MSIX_FLAGS_ENABLE) & ~PCI_MSIX_FLAGS_MASKALL);
+	pci_write16(p, cap + PCI_MSIX_FLAGS,
+		    (ctrl | PCI_MSIX_FLAGS_ENABLE) & ~PCI_MSIX_FLAGS_MASKALL);
 	return 0;
 }

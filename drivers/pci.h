@@ -8,8 +8,8 @@
 struct pci_dev {
 	uint8_t bus, dev, fn;
 	uint16_t vendor, device, subsys_vendor, subsys;
-	uint8_t irq_line, irq_pin;   /* interrupt line set by the firmware; pin 0: none */
-	char name[16];               /* "pci 00:04.0" */
+	uint8_t irq_line, irq_pin; /* interrupt line set by the firmware; pin 0: none */
+	char name[16];             /* "pci 00:04.0" */
 };
 
 uint32_t pci_read32(const struct pci_dev *p, unsigned off);

@@ -4,15 +4,12 @@
 
 struct anon_inode {
 	struct inode vi;
-	char name[32];            /* "anon_inode:[KIND]" */
+	char name[32]; /* "anon_inode:[KIND]" */
 };
 
-static uint64_t anon_ino;     /* the one st_ino they all show, as on Linux */
+static uint64_t anon_ino; /* the one st_ino they all show, as on Linux */
 
-static void anon_evict(struct inode *ino)
-{
-	kfree(ino);
-}
+static void anon_evict(struct inode *ino) { kfree(ino); }
 
 static const struct inode_ops anon_iops = {
 	.evict = anon_evict,

@@ -6,7 +6,7 @@
 
 #include "fs/vfs.h"
 
-#define ANON_DEV 0x10u    /* st_dev: major 0, minor 16 */
+#define ANON_DEV 0x10u /* st_dev: major 0, minor 16 */
 
 /* A new open file with ops and priv; kind names it ("eventfd"); flags are
  * the status flags (O_RDWR | O_NONBLOCK ...). NULL when out of memory. */

@@ -52,7 +52,7 @@ static ssize_t bd_write(struct file *f, const void *buf, size_t n, uint64_t off,
 	struct blkdev *d = dev_of(f);
 	uint64_t cap = capacity(d);
 	if (d->readonly)
-		return -EPERM;      /* as Linux's block device files say */
+		return -EPERM; /* as Linux's block device files say */
 	if (off >= cap)
 		return -ENOSPC;
 	n = MIN(n, cap - off);
@@ -112,8 +112,7 @@ static long bd_ioctl(struct file *f, unsigned long req, unsigned long arg)
 		int v = d->readonly;
 		return copy_to_user(p, &v, sizeof(v));
 	}
-	default:
-		return -ENOTTY;
+	default: return -ENOTTY;
 	}
 }
 
@@ -138,8 +137,8 @@ int blockdev_nodes_init(void)
 		return e;
 	struct blkdev *d;
 	for (int i = 0; (d = blkdev_get(i)); i++) {
-		e = minifs_mknod(dir, d->name, S_IFBLK | 0660, ((uint64_t)BLK_MAJOR << 8) | (16 * i),
-				 &blockdev_fops, d, &ino);
+		e = minifs_mknod(dir, d->name, S_IFBLK | 0660,
+				 ((uint64_t)BLK_MAJOR << 8) | (16 * i), &blockdev_fops, d, &ino);
 		if (e == -EEXIST)
 			continue;
 		if (e)

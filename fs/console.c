@@ -22,26 +22,33 @@ static struct termios tio = {
 	.c_cflag = B38400 | CS8 | CREAD | HUPCL,
 	.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
 	.c_line = 0,
-	.c_cc = { [VINTR] = 3, [VQUIT] = 034, [VERASE] = 0177, [VKILL] = 025,
-		  [VEOF] = 4, [VTIME] = 0, [VMIN] = 1, [VSTART] = 021, [VSTOP] = 023,
-		  [VSUSP] = 032, [VREPRINT] = 022, [VDISCARD] = 017, [VWERASE] = 027,
+	.c_cc = { [VINTR] = 3,
+		  [VQUIT] = 034,
+		  [VERASE] = 0177,
+		  [VKILL] = 025,
+		  [VEOF] = 4,
+		  [VTIME] = 0,
+		  [VMIN] = 1,
+		  [VSTART] = 021,
+		  [VSTOP] = 023,
+		  [VSUSP] = 032,
+		  [VREPRINT] = 022,
+		  [VDISCARD] = 017,
+		  [VWERASE] = 027,
 		  [VLNEXT] = 026 },
 };
 static struct winsize winsz = { .ws_row = 24, .ws_col = 80 };
-static int fg_pgrp = -1;      /* -1: the program's pid */
+static int fg_pgrp = -1; /* -1: the program's pid */
 
-int console_fg_pgrp(void)
-{
-	return fg_pgrp >= 0 ? fg_pgrp : current ? current->pid : 1;
-}
+int console_fg_pgrp(void) { return fg_pgrp >= 0 ? fg_pgrp : current ? current->pid : 1; }
 
 /* Bytes read from the UART and not yet given to the program. */
 #define IBUF 4096
 static uint8_t ibuf[IBUF];
 static size_t ihead, ilen;
 
-static struct waitq readers;     /* threads in read waiting for input */
-static struct pollsrc con_src;   /* wake-ups for epoll (f->priv of console files) */
+static struct waitq readers;   /* threads in read waiting for input */
+static struct pollsrc con_src; /* wake-ups for epoll (f->priv of console files) */
 
 static bool hvc_on(void) { return kopts.console_hvc && hvc_present(); }
 
@@ -163,8 +170,7 @@ static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
 	void *p = (void *)arg;
 	int v;
 	switch (req) {
-	case TCGETS:
-		return copy_to_user(p, &tio, sizeof(tio));
+	case TCGETS: return copy_to_user(p, &tio, sizeof(tio));
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF: {
@@ -178,8 +184,7 @@ static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
 		tio = t;
 		return 0;
 	}
-	case TIOCGWINSZ:
-		return copy_to_user(p, &winsz, sizeof(winsz));
+	case TIOCGWINSZ: return copy_to_user(p, &winsz, sizeof(winsz));
 	case TIOCSWINSZ: {
 		struct winsize w;
 		if (copy_from_user(&w, p, sizeof(w)))
@@ -187,9 +192,7 @@ static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
 		winsz = w;
 		return 0;
 	}
-	case TIOCGPGRP:
-		v = console_fg_pgrp();
-		return copy_to_user(p, &v, sizeof(v));
+	case TIOCGPGRP: v = console_fg_pgrp(); return copy_to_user(p, &v, sizeof(v));
 	case TIOCSPGRP:
 		if (copy_from_user(&v, p, sizeof(v)))
 			return -EFAULT;
@@ -209,11 +212,8 @@ static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
 			ilen = 0;
 		}
 		return 0;
-	case TCSBRK:          /* tcdrain */
-		con_drain_out();
-		return 0;
-	default:
-		return -ENOTTY;
+	case TCSBRK: /* tcdrain */ con_drain_out(); return 0;
+	default: return -ENOTTY;
 	}
 }
 
@@ -229,10 +229,7 @@ static int con_open(struct file *f)
 	return 0;
 }
 
-static void con_release(struct file *f)
-{
-	poll_release(f);
-}
+static void con_release(struct file *f) { poll_release(f); }
 
 const struct file_ops console_fops = {
 	.read = con_read,

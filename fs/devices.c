@@ -9,10 +9,7 @@
 
 #define MKDEV(ma, mi) (((uint64_t)(ma) << 8) | (uint64_t)(mi))
 
-static ssize_t null_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
-{
-	return 0;
-}
+static ssize_t null_read(struct file *f, void *buf, size_t n, uint64_t off, bool user) { return 0; }
 
 static ssize_t sink_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
 {
@@ -49,11 +46,18 @@ static ssize_t random_read(struct file *f, void *buf, size_t n, uint64_t off, bo
 	return (ssize_t)n;
 }
 
-static const struct file_ops null_fops = { .read = null_read, .write = sink_write, .flags = FOP_SEEK0 };
-static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write,
+static const struct file_ops null_fops = { .read = null_read,
+					   .write = sink_write,
+					   .flags = FOP_SEEK0 };
+static const struct file_ops zero_fops = { .read = zero_read,
+					   .write = sink_write,
 					   .flags = FOP_SEEK0 | FOP_MMAP_ANON };
-static const struct file_ops full_fops = { .read = zero_read, .write = full_write, .flags = FOP_SEEK0 };
-static const struct file_ops random_fops = { .read = random_read, .write = sink_write, .flags = FOP_SEEK0 };
+static const struct file_ops full_fops = { .read = zero_read,
+					   .write = full_write,
+					   .flags = FOP_SEEK0 };
+static const struct file_ops random_fops = { .read = random_read,
+					     .write = sink_write,
+					     .flags = FOP_SEEK0 };
 
 static const struct {
 	const char *name;
@@ -61,21 +65,23 @@ static const struct {
 	uint64_t rdev;
 	const struct file_ops *fops;
 } devices[] = {
-	{ "null",    S_IFCHR | 0666, MKDEV(1, 3), &null_fops },
-	{ "zero",    S_IFCHR | 0666, MKDEV(1, 5), &zero_fops },
-	{ "full",    S_IFCHR | 0666, MKDEV(1, 7), &full_fops },
-	{ "random",  S_IFCHR | 0666, MKDEV(1, 8), &random_fops },
+	{ "null", S_IFCHR | 0666, MKDEV(1, 3), &null_fops },
+	{ "zero", S_IFCHR | 0666, MKDEV(1, 5), &zero_fops },
+	{ "full", S_IFCHR | 0666, MKDEV(1, 7), &full_fops },
+	{ "random", S_IFCHR | 0666, MKDEV(1, 8), &random_fops },
 	{ "urandom", S_IFCHR | 0666, MKDEV(1, 9), &random_fops },
-	{ "tty",     S_IFCHR | 0666, MKDEV(5, 0), &console_fops },
+	{ "tty", S_IFCHR | 0666, MKDEV(5, 0), &console_fops },
 	{ "console", S_IFCHR | 0600, MKDEV(5, 1), &console_fops },
-	{ "ptmx",    S_IFCHR | 0666, MKDEV(5, 2), &ptmx_fops },
+	{ "ptmx", S_IFCHR | 0666, MKDEV(5, 2), &ptmx_fops },
 };
 
-static const struct { const char *name, *target; } dev_links[] = {
-	{ "/dev/stdin",  "/proc/self/fd/0" },
+static const struct {
+	const char *name, *target;
+} dev_links[] = {
+	{ "/dev/stdin", "/proc/self/fd/0" },
 	{ "/dev/stdout", "/proc/self/fd/1" },
 	{ "/dev/stderr", "/proc/self/fd/2" },
-	{ "/dev/fd",     "/proc/self/fd" },
+	{ "/dev/fd", "/proc/self/fd" },
 };
 
 static int make_dir(const char *path, unsigned mode)
@@ -108,7 +114,7 @@ int devices_init(void)
 		if (e == -EEXIST)
 			e = 0;
 	}
-	if (!e) {   /* devpts: the slaves of /dev/ptmx's pseudo-terminals */
+	if (!e) { /* devpts: the slaves of /dev/ptmx's pseudo-terminals */
 		struct inode *pts = devpts_root(dev);
 		e = pts ? minifs_attach(dev, "pts", pts) : -ENOMEM;
 	}
@@ -120,7 +126,7 @@ int devices_init(void)
 	}
 	if (!e)
 		e = make_dir("/dev/shm", 01777);
-	if (!e) {   /* POSIX message queues: an image's empty /dev/mqueue gives way */
+	if (!e) { /* POSIX message queues: an image's empty /dev/mqueue gives way */
 		e = vfs_unlinkat(AT_FDCWD, "/dev/mqueue", true);
 		e = e == -ENOENT ? 0 : e;
 	}

@@ -21,7 +21,7 @@ struct dwatch {
 	struct dwatch *next;
 	struct inode *dir;
 	struct file *f;
-	struct fd_table *table;   /* whose descriptors close it */
+	struct fd_table *table; /* whose descriptors close it */
 	int fd;
 	unsigned mask;
 };
@@ -85,10 +85,7 @@ static bool closes(struct dwatch *w, const void *arg)
 	return w->f == c->f && w->table == c->table;
 }
 
-static bool gone(struct dwatch *w, const void *f)
-{
-	return w->f == f;
-}
+static bool gone(struct dwatch *w, const void *f) { return w->f == f; }
 
 void dnotify_close(struct file *f, struct fd_table *t)
 {

@@ -16,7 +16,7 @@ static const struct {
 	{ "/etc/resolv.conf", "nameserver 10.0.2.3\n" },
 };
 
-static struct inode *resolv;    /* /etc/resolv.conf when we made it */
+static struct inode *resolv; /* /etc/resolv.conf when we made it */
 
 int etc_init(void)
 {
@@ -26,7 +26,7 @@ int etc_init(void)
 	for (size_t i = 0; i < ARRAY_SIZE(etc_files); i++) {
 		struct inode *ino;
 		e = vfs_lookupat(AT_FDCWD, etc_files[i].path, 0, &ino);
-		if (e == 0) {             /* the image's own */
+		if (e == 0) { /* the image's own */
 			inode_put(ino);
 			continue;
 		}
@@ -35,7 +35,7 @@ int etc_init(void)
 		struct file *f;
 		e = vfs_openat(AT_FDCWD, etc_files[i].path, O_CREAT | O_EXCL | O_WRONLY, 0644, &f);
 		if (e == -ENOTDIR || e == -ENOENT)
-			return 0;         /* /etc is not a directory in this image */
+			return 0; /* /etc is not a directory in this image */
 		if (e)
 			return e;
 		if (minifs_is(f->ino))

@@ -8,14 +8,14 @@
 #include "fs/fdfiles.h"
 #include "kernel/sched.h"
 
-#define EFD_MAX       UINT64_C(0xfffffffffffffffe)   /* the counter's ceiling */
+#define EFD_MAX UINT64_C(0xfffffffffffffffe) /* the counter's ceiling */
 
 struct eventfd {
-	struct pollsrc src;       /* first: FOP_POLLSRC */
+	struct pollsrc src; /* first: FOP_POLLSRC */
 	uint64_t count;
 	bool semaphore;
-	struct waitq rq;          /* readers waiting for a nonzero count */
-	struct waitq wq;          /* writers waiting for room */
+	struct waitq rq; /* readers waiting for a nonzero count */
+	struct waitq wq; /* writers waiting for room */
 };
 
 static ssize_t efd_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
@@ -42,7 +42,7 @@ static ssize_t efd_write(struct file *f, const void *buf, size_t n, uint64_t off
 {
 	struct eventfd *e = f->priv;
 	uint64_t v;
-	if (n != sizeof(v))       /* Linux 6.x: exactly 8 bytes */
+	if (n != sizeof(v)) /* Linux 6.x: exactly 8 bytes */
 		return -EINVAL;
 	if (xcopy_in(&v, buf, sizeof(v), user))
 		return -EFAULT;

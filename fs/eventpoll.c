@@ -30,8 +30,8 @@
 #include "fs/eventpoll.h"
 
 #define EP_PRIVATE_BITS (EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
-#define EP_EXCLUSIVE_OK (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET | \
-			 EPOLLEXCLUSIVE)
+#define EP_EXCLUSIVE_OK \
+	(EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)
 #define EP_MAX_NESTS 4
 #define EP_MAX_EVENTS (INT32_MAX / (int)sizeof(struct epoll_event))
 
@@ -41,22 +41,22 @@ static const struct file_ops epoll_fops;
 struct epitem {
 	struct epitem *next;
 	int fd;
-	struct file *file;        /* not referenced: see item_live */
-	uint64_t ino;             /* file->ino->ino */
-	bool tracked;             /* the file calls poll_release */
-	uint32_t events;          /* asked for, with EPOLLERR | EPOLLHUP */
+	struct file *file; /* not referenced: see item_live */
+	uint64_t ino;      /* file->ino->ino */
+	bool tracked;      /* the file calls poll_release */
+	uint32_t events;   /* asked for, with EPOLLERR | EPOLLHUP */
 	uint64_t data;
-	bool fresh;               /* ADD or MOD since the last look (edge-triggered) */
-	uint64_t seen_in, seen_out, seen_all;   /* pollsrc counters at the last look */
-	struct pollsrc *src;      /* the file's wake-up counters, or NULL */
-	bool ready;               /* on the ready list */
-	struct epitem *rnext;     /* next on the ready list */
+	bool fresh;                           /* ADD or MOD since the last look (edge-triggered) */
+	uint64_t seen_in, seen_out, seen_all; /* pollsrc counters at the last look */
+	struct pollsrc *src;                  /* the file's wake-up counters, or NULL */
+	bool ready;                           /* on the ready list */
+	struct epitem *rnext;                 /* next on the ready list */
 };
 
 struct eventpoll {
-	struct epitem *head;      /* every item, in the order of ADD */
-	struct epitem *rhead, **rtail;           /* the ready list */
-	struct eventpoll *all_next, *all_prev;   /* every epoll file */
+	struct epitem *head;                   /* every item, in the order of ADD */
+	struct epitem *rhead, **rtail;         /* the ready list */
+	struct eventpoll *all_next, *all_prev; /* every epoll file */
 };
 
 /* ---- the ready list */
@@ -102,7 +102,6 @@ void epoll_wakeup(struct pollsrc *src, unsigned key)
 			    (key == POLL_KEY_ALL || (it->events & key)))
 				rdl_add(ep, it);
 }
-
 
 static struct eventpoll *get_ep(int fd, long *err)
 {
@@ -172,14 +171,14 @@ static struct epitem *find(struct eventpoll *ep, int fd, struct file *f)
 
 /* ---- readiness of one item */
 
-static int poll_depth;        /* nesting of epoll files polled through epoll files */
+static int poll_depth; /* nesting of epoll files polled through epoll files */
 
 /* The events of it to report now, 0 if none. Consumes the edge of an
  * edge-triggered item when consume is set. */
 static uint32_t item_events(struct epitem *it, bool consume)
 {
 	if (!(it->events & ~EP_PRIVATE_BITS))
-		return 0;                 /* a one-shot item that fired */
+		return 0; /* a one-shot item that fired */
 	uint32_t m = file_poll(it->file) & it->events;
 	if (!(it->events & EPOLLET))
 		return m;
@@ -224,7 +223,7 @@ static unsigned epoll_poll(struct file *f)
 static void epoll_release(struct file *f)
 {
 	struct eventpoll *ep = f->priv;
-	poll_release(f);              /* out of the epoll files watching it */
+	poll_release(f); /* out of the epoll files watching it */
 	if (ep->all_prev)
 		ep->all_prev->all_next = ep->all_next;
 	else
@@ -272,7 +271,8 @@ static bool loops(struct file *target, struct file *self, int depth)
 		return true;
 	struct eventpoll *ep = target->priv;
 	for (struct epitem *it = ep->head; it; it = it->next)
-		if (item_live(it) && it->file->ops == &epoll_fops && loops(it->file, self, depth + 1))
+		if (item_live(it) && it->file->ops == &epoll_fops &&
+		    loops(it->file, self, depth + 1))
 			return true;
 	return false;
 }
@@ -289,7 +289,8 @@ long epoll_ctl(int epfd, int op, int fd, struct epoll_event ev)
 	if (ev.events & EPOLLEXCLUSIVE) {
 		if (op == EPOLL_CTL_MOD)
 			return -EINVAL;
-		if (op == EPOLL_CTL_ADD && ((ev.events & ~EP_EXCLUSIVE_OK) || f->ops == &epoll_fops))
+		if (op == EPOLL_CTL_ADD &&
+		    ((ev.events & ~EP_EXCLUSIVE_OK) || f->ops == &epoll_fops))
 			return -EINVAL;
 	}
 	if (f == epf || epf->ops != &epoll_fops)
@@ -342,8 +343,7 @@ long epoll_ctl(int epfd, int op, int fd, struct epoll_event ev)
 				break;
 			}
 		return 0;
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 	/* Another thread may be waiting on this epoll file. */
 	poll_notify(NULL, POLL_KEY_ALL);
@@ -381,7 +381,7 @@ static long collect(struct eventpoll *ep, struct epoll_event *uev, int max, long
 		size_t c = copy_to_user_nosleep(&uev[n], &ev, sizeof(ev));
 		if (c < sizeof(ev)) {
 			*fault = (long)(n * (long)sizeof(ev) + (long)c);
-			it->ready = true;        /* back to the head with the rest */
+			it->ready = true; /* back to the head with the rest */
 			it->rnext = tx;
 			tx = it;
 			break;
@@ -419,7 +419,7 @@ long epoll_wait_user(int epfd, struct epoll_event *uev, int max, uint64_t deadli
 		long fault = -1;
 		long n = collect(ep, uev, max, &fault);
 		if (!n && fault >= 0) {
-			if (fault_in_user((uint8_t *)uev + fault, true))   /* may sleep */
+			if (fault_in_user((uint8_t *)uev + fault, true)) /* may sleep */
 				return -EFAULT;
 			ep = get_ep(epfd, &err);
 			if (!ep)

@@ -19,7 +19,7 @@
 struct fasync {
 	struct fasync *next;
 	struct file *f;
-	int fd;                   /* the descriptor O_ASYNC was set through: si_fd */
+	int fd; /* the descriptor O_ASYNC was set through: si_fd */
 };
 
 static bool can_async(struct file *f)
@@ -55,7 +55,7 @@ int fasync_set(struct file *f, int fd, bool on)
 		a->next = src->async;
 		src->async = a;
 		f->flags |= FASYNC;
-		if (f->ops->flags & FOP_TTY_OWNER)   /* a terminal: its foreground group */
+		if (f->ops->flags & FOP_TTY_OWNER) /* a terminal: its foreground group */
 			fown_take(f, F_OWNER_PGRP, console_fg_pgrp());
 	} else {
 		unlink_file(src, f);
@@ -64,10 +64,7 @@ int fasync_set(struct file *f, int fd, bool on)
 	return 0;
 }
 
-bool fasync_supported(struct file *f)
-{
-	return can_async(f);
-}
+bool fasync_supported(struct file *f) { return can_async(f); }
 
 void fasync_file_gone(struct file *f)
 {

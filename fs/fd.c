@@ -11,21 +11,18 @@
 
 struct fd_table {
 	int refs;
-	int cap;                  /* slots allocated in files[] and cloexec[] */
+	int cap; /* slots allocated in files[] and cloexec[] */
 	struct file **files;
 	uint8_t *cloexec;
 };
 
 /* Status flags a file keeps (open's other flags only act at open). */
-#define FILE_KEEP_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | \
-			 O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | __O_SYNC | \
-			 O_PATH | FASYNC)
+#define FILE_KEEP_FLAGS \
+	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
+	 O_NOFOLLOW | O_NOATIME | __O_SYNC | O_PATH | FASYNC)
 
 /* Does f count as a writer of its inode (writecount)? */
-static bool counts_write(struct file *f)
-{
-	return S_ISREG(f->ino->mode) && file_writable(f);
-}
+static bool counts_write(struct file *f) { return S_ISREG(f->ino->mode) && file_writable(f); }
 
 struct file *file_open_inode(struct inode *ino, unsigned flags)
 {
@@ -37,7 +34,7 @@ struct file *file_open_inode(struct inode *ino, unsigned flags)
 	f->ino = inode_get(ino);
 	f->ops = (flags & O_PATH) ? NULL : ino->fops;
 	if (counts_write(f))
-		ino->writecount++;   /* open checked it is no running program's */
+		ino->writecount++; /* open checked it is no running program's */
 	return f;
 }
 
@@ -49,10 +46,7 @@ int inode_deny_write(struct inode *ino)
 	return 0;
 }
 
-void inode_allow_write(struct inode *ino)
-{
-	ino->writecount++;
-}
+void inode_allow_write(struct inode *ino) { ino->writecount++; }
 
 struct file *file_get(struct file *f)
 {
@@ -80,10 +74,7 @@ void file_put(struct file *f)
 	kfree(f);
 }
 
-struct inode *file_inode(struct file *f)
-{
-	return f->ino;
-}
+struct inode *file_inode(struct file *f) { return f->ino; }
 
 bool file_readable(struct file *f)
 {
@@ -97,17 +88,14 @@ bool file_writable(struct file *f)
 	return !(f->flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR);
 }
 
-static struct fd_table *table(void)
-{
-	return current ? current->files : NULL;
-}
+static struct fd_table *table(void) { return current ? current->files : NULL; }
 
 /* Makes slot fd exist. */
 static int grow(struct fd_table *t, int fd)
 {
 	if (fd < t->cap)
 		return 0;
-	int cap = t->cap ? t->cap : 64;   /* then 128, 256, ...: Linux's sizes */
+	int cap = t->cap ? t->cap : 64; /* then 128, 256, ...: Linux's sizes */
 	while (cap <= fd)
 		cap *= 2;
 	if (cap > FD_MAX)
@@ -358,7 +346,7 @@ int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
 		fs->root = inode_get(current->fs->root);
 		fs->umask = current->fs->umask;
 	} else {
-		return -ENOMEM;   /* the caller's fs_proc_exit drops the table */
+		return -ENOMEM; /* the caller's fs_proc_exit drops the table */
 	}
 	child->fs = fs;
 	return 0;

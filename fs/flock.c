@@ -64,7 +64,7 @@ long flock_file(struct file *f, bool lock, bool ex, bool nb)
 			return 0;
 		drop(pp);
 	}
-	file_get(f);                  /* another thread may close fd meanwhile */
+	file_get(f); /* another thread may close fd meanwhile */
 	long e = 0;
 	while (conflicts(f->ino, ex)) {
 		if (nb) {

@@ -1,19 +1,21 @@
 /* inode.c: inodes: numbering and initialising, reference counts (the
  * last put of an unlinked or transient inode evicts it), size, mode and
  * data, whether a directory is empty, the absolute path of an inode, and
- * filling struct stat and struct statx from one. */
+ * filling struct stat and struct statx from one; chown, truncate and
+ * chmod of an inode (permission checks, dnotify and inotify events). */
 #include "fs/vfs.h"
+#include "fs/inotify.h"
+#include <linux/inotify.h>
+#include <linux/capability.h>
 #include "fs/namei.h"
 #include "fs/mount.h"
+#include "fs/minifs/minifs.h"
 #include "kernel/proc.h"
 #include <asm/stat.h>
 
 static uint64_t next_ino = 1;
 
-int64_t fs_now(void)
-{
-	return realtime_now_ns();
-}
+int64_t fs_now(void) { return realtime_now_ns(); }
 
 void inode_init(struct inode *ino, unsigned mode, uint64_t dev)
 {
@@ -55,8 +57,8 @@ const void *inode_data(struct inode *ino)
 	return ino->ops->data(ino);
 }
 
-static int count_emit(void *ctx, const char *name, size_t len, uint64_t ino,
-		      unsigned type, uint64_t next)
+static int count_emit(void *ctx, const char *name, size_t len, uint64_t ino, unsigned type,
+		      uint64_t next)
 {
 	if (!(len == 1 && name[0] == '.') && !(len == 2 && name[0] == '.' && name[1] == '.')) {
 		*(bool *)ctx = true;
@@ -130,7 +132,7 @@ static uint64_t blocks_of(struct inode *ino)
 		return 0;
 	if (ino->ops && ino->ops->blocks)
 		return ino->ops->blocks(ino);
-	return ((ino->size + 4095) / 4096) * 8;   /* 512-byte units of whole pages */
+	return ((ino->size + 4095) / 4096) * 8; /* 512-byte units of whole pages */
 }
 
 void inode_fill_stat(struct inode *ino, struct stat *st)
@@ -154,7 +156,10 @@ void inode_fill_stat(struct inode *ino, struct stat *st)
 	st->st_ctime_nsec = (unsigned long)(ino->ctime % 1000000000);
 }
 
-static uint32_t dev_major(uint64_t d) { return (uint32_t)(((d >> 8) & 0xfff) | ((d >> 32) & ~0xfffull)); }
+static uint32_t dev_major(uint64_t d)
+{
+	return (uint32_t)(((d >> 8) & 0xfff) | ((d >> 32) & ~0xfffull));
+}
 static uint32_t dev_minor(uint64_t d) { return (uint32_t)((d & 0xff) | ((d >> 12) & ~0xffull)); }
 
 static void set_ts(struct statx_timestamp *t, int64_t ns)
@@ -182,4 +187,72 @@ void inode_fill_statx(struct inode *ino, unsigned mask, struct statx *sx)
 	sx->stx_rdev_minor = dev_minor(ino->rdev);
 	sx->stx_dev_major = dev_major(ino->dev);
 	sx->stx_dev_minor = dev_minor(ino->dev);
+}
+
+/* ---- changing an inode's owner, size and mode, with the checks and
+ * notifications Linux makes */
+
+int vfs_chown(struct inode *ino, int uid, int gid)
+{
+	if (!minifs_is(ino) && !mount_is_disk(ino))
+		return -EPERM;
+	if (mount_readonly(ino))
+		return -EROFS;
+	if (!capable(CAP_CHOWN)) { /* the owner may change the group to one of his */
+		bool grp_ok = gid == -1 || (unsigned)gid == ino->gid ||
+			      cred_in_group((unsigned)gid);
+		if ((unsigned)current->fsuid != ino->uid ||
+		    (uid != -1 && (unsigned)uid != ino->uid) || !grp_ok)
+			return -EPERM;
+	}
+	if (uid != -1)
+		ino->uid = (unsigned)uid;
+	if (gid != -1)
+		ino->gid = (unsigned)gid;
+	/* chown drops set-user-ID, and set-group-ID when it means
+	 * something (with group execute), even when no id changes */
+	if (!S_ISDIR(ino->mode) && !S_ISLNK(ino->mode)) {
+		ino->mode &= ~(unsigned)S_ISUID;
+		if (ino->mode & S_IXGRP)
+			ino->mode &= ~(unsigned)S_ISGID;
+	}
+	ino->ctime = fs_now();
+	dnotify_inode(ino, DN_ATTRIB);
+	inotify_event(ino, IN_ATTRIB);
+	return 0;
+}
+
+int vfs_truncate(struct inode *ino, uint64_t len)
+{
+	if (S_ISDIR(ino->mode))
+		return -EISDIR;
+	if (!S_ISREG(ino->mode))
+		return -EINVAL;
+	if (ino->writecount < 0)
+		return -ETXTBSY; /* a running program's file */
+	if (!ino->ops || !ino->ops->truncate)
+		return -EPERM;
+	int e = ino->ops->truncate(ino, len);
+	if (!e) {
+		dnotify_inode(ino, DN_MODIFY);
+		inotify_event(ino, IN_MODIFY);
+	}
+	return e;
+}
+
+int vfs_chmod(struct inode *ino, unsigned mode)
+{
+	if (!ino->ops || !ino->ops->chmod)
+		return -EPERM;
+	if (!cred_owner_or_capable(ino->uid))
+		return -EPERM;
+	/* set-group-ID only for a group of the caller's (or CAP_FSETID) */
+	if (!S_ISDIR(ino->mode) && !cred_in_group(ino->gid) && !capable(CAP_FSETID))
+		mode &= ~(unsigned)S_ISGID;
+	int e = ino->ops->chmod(ino, mode & 07777);
+	if (!e) {
+		dnotify_inode(ino, DN_ATTRIB);
+		inotify_event(ino, IN_ATTRIB);
+	}
+	return e;
 }

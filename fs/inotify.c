@@ -20,7 +20,7 @@
 
 /* /proc/sys/fs/inotify: Linux's defaults; the instances and watches are
  * counted for all users together (they are all root here, as a rule). */
-#define MAX_QUEUED    16384
+#define MAX_QUEUED 16384
 #define MAX_INSTANCES 128
 static int ninstances, nwatches;
 
@@ -37,19 +37,19 @@ void gen_inotify_max_watches(struct sbuf *sb) { sb_printf(sb, "%d\n", max_watche
 
 struct ievent {
 	struct ievent *next;
-	struct inotify_event ev;          /* ev.len bytes of name follow */
+	struct inotify_event ev; /* ev.len bytes of name follow */
 };
 
 struct watch {
-	struct watch *next;               /* every watch (all_watches) */
+	struct watch *next; /* every watch (all_watches) */
 	struct inotify *in;
-	struct inode *ino;                /* referenced */
+	struct inode *ino; /* referenced */
 	int wd;
 	uint32_t mask;
 };
 
 struct inotify {
-	struct pollsrc src;               /* first: FOP_POLLSRC */
+	struct pollsrc src; /* first: FOP_POLLSRC */
 	struct ievent *head, *tail;
 	int queued;
 	size_t bytes;
@@ -67,10 +67,10 @@ static void queue(struct inotify *in, int wd, uint32_t mask, uint32_t cookie, co
 	struct ievent *t = in->tail;
 	if (t && t->ev.wd == wd && t->ev.mask == mask && t->ev.cookie == cookie &&
 	    ((!len && !t->ev.len) || (len && t->ev.len && !strcmp(t->ev.name, name))))
-		return;   /* the same as the last one not read yet */
+		return; /* the same as the last one not read yet */
 	if (in->queued >= MAX_QUEUED) {
 		if (t && t->ev.mask == IN_Q_OVERFLOW)
-			return;   /* said already; room comes as events are read */
+			return; /* said already; room comes as events are read */
 		wd = -1;
 		mask = IN_Q_OVERFLOW;
 		cookie = 0;
@@ -127,8 +127,8 @@ static void report(struct inode *ino, uint32_t mask, uint32_t cookie, const char
 }
 
 /* Events an inode's directory hears of too (with its name). */
-#define CHILD_EVENTS (IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | \
-		      IN_OPEN)
+#define CHILD_EVENTS \
+	(IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN)
 
 void inotify_event(struct inode *ino, uint32_t mask)
 {
@@ -144,7 +144,7 @@ void inotify_event(struct inode *ino, uint32_t mask)
 void inotify_nlink(struct inode *ino)
 {
 	if (all_watches && ino)
-		report(ino, IN_ATTRIB, 0, NULL);   /* the inode's own watches only */
+		report(ino, IN_ATTRIB, 0, NULL); /* the inode's own watches only */
 }
 
 void inotify_name(struct inode *dir, struct inode *child, const char *name, size_t len,
@@ -159,17 +159,14 @@ void inotify_name(struct inode *dir, struct inode *child, const char *name, size
 	report(dir, mask | (child && S_ISDIR(child->mode) ? IN_ISDIR : 0), cookie, buf);
 }
 
-uint32_t inotify_cookie(void)
-{
-	return ++next_cookie ? next_cookie : ++next_cookie;
-}
+uint32_t inotify_cookie(void) { return ++next_cookie ? next_cookie : ++next_cookie; }
 
 void inotify_unlinked(struct inode *ino)
 {
 	if (!all_watches || !ino)
 		return;
 	if (!S_ISDIR(ino->mode))
-		inotify_nlink(ino);   /* the link count changed */
+		inotify_nlink(ino); /* the link count changed */
 	if (ino->nlink != 0)
 		return;
 	report(ino, IN_DELETE_SELF, 0, NULL);
@@ -208,7 +205,7 @@ static ssize_t in_read(struct file *f, void *buf, size_t n, uint64_t off, bool u
 		in->bytes -= sz;
 		kfree(e);
 	}
-	return done ? (ssize_t)done : -EINVAL;   /* no room for the first */
+	return done ? (ssize_t)done : -EINVAL; /* no room for the first */
 }
 
 static unsigned in_poll(struct file *f)
@@ -273,15 +270,9 @@ int inotify_file(bool nonblock, struct file **out)
 	return 0;
 }
 
-static struct inotify *instance(struct file *f)
-{
-	return f && f->ops == &in_fops ? f->priv : NULL;
-}
+static struct inotify *instance(struct file *f) { return f && f->ops == &in_fops ? f->priv : NULL; }
 
-bool inotify_is(struct file *f)
-{
-	return instance(f) != NULL;
-}
+bool inotify_is(struct file *f) { return instance(f) != NULL; }
 
 int inotify_add(struct file *f, struct inode *ino, uint32_t mask)
 {

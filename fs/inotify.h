@@ -12,7 +12,7 @@ int inotify_file(bool nonblock, struct file **out);
  * instance), -EEXIST (IN_MASK_CREATE), -ENOSPC (max_user_watches),
  * -ENOMEM. */
 int inotify_add(struct file *f, struct inode *ino, uint32_t mask);
-bool inotify_is(struct file *f);             /* is f an instance? */
+bool inotify_is(struct file *f); /* is f an instance? */
 /* Removes watch wd of f: 0 or -EINVAL. */
 int inotify_rm(struct file *f, int wd);
 
@@ -25,7 +25,7 @@ void inotify_event(struct inode *ino, uint32_t mask);
 void inotify_name(struct inode *dir, struct inode *child, const char *name, size_t len,
 		  uint32_t mask, uint32_t cookie);
 void inotify_unlinked(struct inode *ino);
-void inotify_nlink(struct inode *ino);       /* IN_ATTRIB: a name was added */
+void inotify_nlink(struct inode *ino); /* IN_ATTRIB: a name was added */
 uint32_t inotify_cookie(void);
 
 #endif

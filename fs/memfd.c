@@ -7,7 +7,7 @@
 #include "fs/fdfiles.h"
 #include "fs/minifs/minifs.h"
 
-static struct inode *holder;  /* the directory memfds are made in, not in the tree */
+static struct inode *holder; /* the directory memfds are made in, not in the tree */
 
 int memfd_new(const char *name, size_t len, unsigned mode, struct file **out)
 {
@@ -20,7 +20,7 @@ int memfd_new(const char *name, size_t len, unsigned mode, struct file **out)
 	int e = holder->ops->create(holder, name, len, S_IFREG | mode, NULL, &ino);
 	if (e)
 		return e;
-	holder->ops->unlink(holder, name, len, ino);   /* nlink 0: freed with the last reference */
+	holder->ops->unlink(holder, name, len, ino); /* nlink 0: freed with the last reference */
 	struct file *f = file_open_inode(ino, O_RDWR | O_LARGEFILE);
 	inode_put(ino);
 	if (!f)

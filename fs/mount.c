@@ -11,7 +11,7 @@
 #define VIRTIO_BLK_MAJOR 254
 
 struct mount {
-	struct inode *covered;    /* the directory of "/" (referenced) */
+	struct inode *covered; /* the directory of "/" (referenced) */
 	struct ext2_fs *fs;
 	char *path;
 };
@@ -55,7 +55,8 @@ static int mkdir_p(const char *path)
 static int mount_one(struct blkdev *dev, int index, const char *path)
 {
 	if (nmounts == MOUNT_MAX) {
-		kprintf("htux: disk %s: too many disks mounted (at most %d)\n", dev->name, MOUNT_MAX);
+		kprintf("htux: disk %s: too many disks mounted (at most %d)\n", dev->name,
+			MOUNT_MAX);
 		return -1;
 	}
 	if (path[0] != '/' || !path[1]) {
@@ -66,7 +67,8 @@ static int mount_one(struct blkdev *dev, int index, const char *path)
 	struct inode *dir;
 	int e = mkdir_p(path);
 	if (e || (e = vfs_lookupat(AT_FDCWD, path, LOOKUP_FOLLOW, &dir)) != 0) {
-		kprintf("htux: disk %s: cannot make the mount point %s (error %d)\n", dev->name, path, -e);
+		kprintf("htux: disk %s: cannot make the mount point %s (error %d)\n", dev->name,
+			path, -e);
 		return -1;
 	}
 	if (!S_ISDIR(dir->mode) || dir == fs_root || ext2_is(dir)) {
@@ -81,7 +83,7 @@ static int mount_one(struct blkdev *dev, int index, const char *path)
 	ext2_unlock();
 	if (e) {
 		inode_put(dir);
-		return -1;     /* ext2_mount said why */
+		return -1; /* ext2_mount said why */
 	}
 	/* ".." and getcwd leave the disk through the covered directory */
 	fs->root->parent = dir->parent;
@@ -163,20 +165,11 @@ void mounts_unmount_all(void)
 	nmounts = 0;
 }
 
-bool mount_is_disk(struct inode *ino)
-{
-	return ext2_is(ino);
-}
+bool mount_is_disk(struct inode *ino) { return ext2_is(ino); }
 
-bool mount_readonly(struct inode *ino)
-{
-	return ext2_is(ino) && EN(ino)->fs->ro;
-}
+bool mount_readonly(struct inode *ino) { return ext2_is(ino) && EN(ino)->fs->ro; }
 
-uint64_t mount_disk_blocks(struct inode *ino)
-{
-	return EN(ino)->iblocks;
-}
+uint64_t mount_disk_blocks(struct inode *ino) { return EN(ino)->iblocks; }
 
 bool mounts_statfs(struct inode *ino, struct statfs *s)
 {

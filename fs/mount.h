@@ -17,12 +17,12 @@ struct inode *mount_cross(struct inode *ino);
  * holds an ext2 superblock. Returns 0, or -1 after one "htux:" line saying
  * why. */
 int mounts_boot(char **devs, char **paths, int n);
-void mounts_gen(struct sbuf *sb);            /* /proc/mounts lines */
-int mounts_sync(void);                        /* sync(2): every disk */
-void mounts_unmount_all(void);                /* the VM is ending */
-bool mounts_statfs(struct inode *ino, struct statfs *s);  /* true: a disk's figures */
-bool mount_is_disk(struct inode *ino);        /* ino is on a disk filesystem */
-uint64_t mount_disk_blocks(struct inode *ino); /* its st_blocks (512-byte units) */
-bool mount_readonly(struct inode *ino);       /* on a disk mounted read-only */
+void mounts_gen(struct sbuf *sb);                        /* /proc/mounts lines */
+int mounts_sync(void);                                   /* sync(2): every disk */
+void mounts_unmount_all(void);                           /* the VM is ending */
+bool mounts_statfs(struct inode *ino, struct statfs *s); /* true: a disk's figures */
+bool mount_is_disk(struct inode *ino);                   /* ino is on a disk filesystem */
+uint64_t mount_disk_blocks(struct inode *ino);           /* its st_blocks (512-byte units) */
+bool mount_readonly(struct inode *ino);                  /* on a disk mounted read-only */
 
 #endif

@@ -13,7 +13,7 @@
 #include "kernel/signal.h"
 #include "kernel/sched.h"
 
-#define MQUEUE_DEV 0x13u   /* st_dev: major 0, minor 19 */
+#define MQUEUE_DEV 0x13u /* st_dev: major 0, minor 19 */
 
 struct mq_msg {
 	struct mq_msg *next;
@@ -23,16 +23,16 @@ struct mq_msg {
 };
 
 struct mqueue {
-	struct pollsrc src;       /* first: FOP_POLLSRC */
+	struct pollsrc src; /* first: FOP_POLLSRC */
 	struct inode vi;
-	struct mqueue *next;      /* the named ones */
+	struct mqueue *next; /* the named ones */
 	char name[NAME_MAX + 1];
 	long maxmsg, msgsize, curmsgs;
-	uint64_t qsize;           /* bytes queued */
+	uint64_t qsize; /* bytes queued */
 	struct mq_msg *msgs;
 	struct waitq rq, wq;
-	int rwaiting;             /* receivers asleep */
-	int notify_pid;           /* 0: none */
+	int rwaiting;   /* receivers asleep */
+	int notify_pid; /* 0: none */
 	struct sigevent notify;
 };
 
@@ -64,15 +64,9 @@ static struct mqueue *lookup_len(const char *name, size_t len)
 	return NULL;
 }
 
-static struct mqueue *lookup(const char *name)
-{
-	return lookup_len(name, strlen(name));
-}
+static struct mqueue *lookup(const char *name) { return lookup_len(name, strlen(name)); }
 
-static bool privileged(int cap)
-{
-	return capable(cap);
-}
+static bool privileged(int cap) { return capable(cap); }
 
 /* Linux's inode permission check for the open mode. */
 static int may_open(struct mqueue *q, int oflag)
@@ -105,9 +99,9 @@ static int create(const char *name, size_t len, unsigned mode, long maxmsg, long
 	inode_init(&q->vi, S_IFREG | (mode & 0777), MQUEUE_DEV);
 	q->vi.uid = (unsigned)current->fsuid;
 	q->vi.gid = (unsigned)current->fsgid;
-	q->vi.size = 80;         /* Linux's FILENT_SIZE */
+	q->vi.size = 80; /* Linux's FILENT_SIZE */
 	q->vi.nlink = 1;
-	q->vi.refs = 2;          /* the name's and the caller's */
+	q->vi.refs = 2; /* the name's and the caller's */
 	q->vi.ops = &mq_iops;
 	q->vi.fops = &mq_fops;
 	q->vi.priv = q;
@@ -155,7 +149,7 @@ int mqueue_open(const char *name, int oflag, unsigned mode, const struct mq_attr
 			       msgsize, &q);
 		if (e)
 			return e;
-		inode_put(&q->vi);   /* the name's reference stays */
+		inode_put(&q->vi); /* the name's reference stays */
 	}
 	struct file *f = file_open_inode(&q->vi, (unsigned)oflag & (O_ACCMODE | O_NONBLOCK));
 	if (!f)
@@ -176,19 +170,13 @@ static int unlink_len(const char *name, size_t len)
 	*pp = q->next;
 	q->vi.nlink = 0;
 	q->vi.parent = NULL;
-	inode_put(&q->vi);   /* freed with the last descriptor */
+	inode_put(&q->vi); /* freed with the last descriptor */
 	return 0;
 }
 
-int mqueue_unlink(const char *name)
-{
-	return name[0] ? unlink_len(name, strlen(name)) : -ENOENT;
-}
+int mqueue_unlink(const char *name) { return name[0] ? unlink_len(name, strlen(name)) : -ENOENT; }
 
-bool mqueue_is(struct file *f)
-{
-	return f && f->ops == &mq_fops;
-}
+bool mqueue_is(struct file *f) { return f && f->ops == &mq_fops; }
 
 /* A message arrived at an empty queue no receiver waits on: the
  * registered process is told once. */
@@ -227,11 +215,11 @@ long mqueue_send(struct file *f, const char *ubuf, size_t len, unsigned prio, ui
 	m->len = len;
 	while (q->curmsgs >= q->maxmsg) {
 		int why;
-		if ((f->flags & O_NONBLOCK) ||
-		    (why = waitq_wait(&q->wq, deadline)) != WAKE_EVENT) {
+		if ((f->flags & O_NONBLOCK) || (why = waitq_wait(&q->wq, deadline)) != WAKE_EVENT) {
 			kfree(m);
-			return (f->flags & O_NONBLOCK) ? -EAGAIN :
-			       why == WAKE_SIGNAL ? -EINTR : -ETIMEDOUT;
+			return (f->flags & O_NONBLOCK) ? -EAGAIN
+			       : why == WAKE_SIGNAL    ? -EINTR
+						       : -ETIMEDOUT;
 		}
 	}
 	struct mq_msg **pp = &q->msgs;
@@ -277,7 +265,7 @@ long mqueue_receive(struct file *f, char *ubuf, size_t len, unsigned *prio, uint
 	poll_notify(&q->src, POLL_KEY_OUT);
 	*prio = m->prio;
 	long r = copy_to_user(ubuf, m->data, m->len) ? -EFAULT : (long)m->len;
-	kfree(m);   /* lost on a fault, as on Linux */
+	kfree(m); /* lost on a fault, as on Linux */
 	return r;
 }
 
@@ -286,7 +274,7 @@ long mqueue_notify(struct file *f, const struct sigevent *ev)
 	struct mqueue *q = f->priv;
 	int me = current->pid;
 	if (q->notify_pid && !proc_find(q->notify_pid))
-		q->notify_pid = 0;   /* its process is gone */
+		q->notify_pid = 0; /* its process is gone */
 	if (!ev) {
 		if (q->notify_pid == me)
 			q->notify_pid = 0;
@@ -313,11 +301,11 @@ static ssize_t mq_read(struct file *f, void *buf, size_t n, uint64_t off, bool u
 {
 	struct mqueue *q = f->priv;
 	char line[96];
-	int len = ksnprintf(line, sizeof(line),
-			    "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n",
-			    (unsigned long)q->qsize, q->notify_pid ? q->notify.sigev_notify : 0,
-			    q->notify_pid && q->notify.sigev_notify == SIGEV_SIGNAL ?
-			    q->notify.sigev_signo : 0, q->notify_pid);
+	int len = ksnprintf(
+		line, sizeof(line), "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n",
+		(unsigned long)q->qsize, q->notify_pid ? q->notify.sigev_notify : 0,
+		q->notify_pid && q->notify.sigev_notify == SIGEV_SIGNAL ? q->notify.sigev_signo : 0,
+		q->notify_pid);
 	if (off >= (uint64_t)len)
 		return 0;
 	size_t k = MIN(n, (size_t)len - off);
@@ -337,7 +325,7 @@ static unsigned mq_poll(struct file *f)
 
 static int mq_fopen(struct file *f)
 {
-	f->priv = f->ino->priv;   /* opened by name in /dev/mqueue */
+	f->priv = f->ino->priv; /* opened by name in /dev/mqueue */
 	return 0;
 }
 
@@ -346,7 +334,7 @@ static void mq_release(struct file *f)
 	struct mqueue *q = f->priv;
 	poll_release(f);
 	if (q && q->notify_pid == current->pid)
-		q->notify_pid = 0;   /* Linux: the owner's close drops it */
+		q->notify_pid = 0; /* Linux: the owner's close drops it */
 }
 
 static const struct file_ops mq_fops = {
@@ -430,7 +418,7 @@ struct inode *mqueue_dir(void)
 	if (!mq_dir.ops) {
 		inode_init(&mq_dir, S_IFDIR | 01777, MQUEUE_DEV);
 		mq_dir.nlink = 2;
-		mq_dir.refs = 1;   /* never freed */
+		mq_dir.refs = 1; /* never freed */
 		mq_dir.ops = &mq_dir_iops;
 		mq_dir.fops = &mq_dir_fops;
 	}

@@ -10,10 +10,10 @@
 struct sbuf;
 struct sigevent;
 
-#define MQ_MSG_MAX          10     /* /proc/sys/fs/mqueue/msg_max */
-#define MQ_MSGSIZE_MAX      8192   /* msgsize_max */
-#define MQ_QUEUES_MAX       256    /* queues_max */
-#define MQ_HARD_MSG_MAX     65536  /* the ceilings for a privileged caller */
+#define MQ_MSG_MAX 10         /* /proc/sys/fs/mqueue/msg_max */
+#define MQ_MSGSIZE_MAX 8192   /* msgsize_max */
+#define MQ_QUEUES_MAX 256     /* queues_max */
+#define MQ_HARD_MSG_MAX 65536 /* the ceilings for a privileged caller */
 #define MQ_HARD_MSGSIZE_MAX (16 << 20)
 
 /* Opens (O_CREAT: makes, with mode and attr or the defaults) the queue

@@ -26,7 +26,8 @@ static int create_new(struct nameidata *nd, unsigned mode, const char *target, b
 			e = -EACCES;
 		else if ((e = may_create(nd->dir)) != 0)
 			;
-		else if ((e = nd->dir->ops->create(nd->dir, nd->last, nd->len, mode, target, &ino)) == 0) {
+		else if ((e = nd->dir->ops->create(nd->dir, nd->last, nd->len, mode, target,
+						   &ino)) == 0) {
 			inotify_name(nd->dir, ino, nd->last, nd->len, IN_CREATE, 0);
 			inode_put(ino);
 		}
@@ -77,7 +78,7 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir)
 		if (!S_ISDIR(victim->mode))
 			e = -ENOTDIR;
 		else if (victim == fs_root || victim->ops != nd.dir->ops)
-			e = -EBUSY;   /* the root of another filesystem (/proc) */
+			e = -EBUSY; /* the root of another filesystem (/proc) */
 		else if (!dir_is_empty(victim))
 			e = -ENOTEMPTY;
 	} else {
@@ -89,7 +90,8 @@ int vfs_unlinkat(int dirfd, const char *path, bool dir)
 	if (!e)
 		e = may_delete(nd.dir, victim);
 	if (!e)
-		e = nd.dir->ops->unlink ? nd.dir->ops->unlink(nd.dir, nd.last, nd.len, victim) : -EPERM;
+		e = nd.dir->ops->unlink ? nd.dir->ops->unlink(nd.dir, nd.last, nd.len, victim)
+					: -EPERM;
 	if (!e) {
 		inotify_unlinked(victim);
 		inotify_name(nd.dir, victim, nd.last, nd.len, IN_DELETE, 0);
@@ -190,7 +192,8 @@ static bool is_below(struct inode *dir, struct inode *node)
 /* RENAME_EXCHANGE: both names exist; neither may go below itself. */
 static int exchange(struct nameidata *on, struct inode *a, struct nameidata *nn, struct inode *b)
 {
-	if ((S_ISDIR(a->mode) && is_below(nn->dir, a)) || (S_ISDIR(b->mode) && is_below(on->dir, b)))
+	if ((S_ISDIR(a->mode) && is_below(nn->dir, a)) ||
+	    (S_ISDIR(b->mode) && is_below(on->dir, b)))
 		return -EINVAL;
 	if (!on->dir->ops->exchange)
 		return -EINVAL;
@@ -260,7 +263,7 @@ int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsign
 		if (e)
 			goto out;
 	}
-	if (S_ISDIR(node->mode)) {    /* not into itself */
+	if (S_ISDIR(node->mode)) { /* not into itself */
 		for (struct inode *p = nn.dir; p; p = p->parent == p ? NULL : p->parent)
 			if (p == node) {
 				e = -EINVAL;
@@ -272,7 +275,8 @@ int vfs_renameat2(int ofd, const char *opath, int nfd, const char *npath, unsign
 	else if (on.dir->ops != nn.dir->ops)
 		e = -EXDEV;
 	else
-		e = on.dir->ops->rename(on.dir, on.last, on.len, node, nn.dir, nn.last, nn.len, victim);
+		e = on.dir->ops->rename(on.dir, on.last, on.len, node, nn.dir, nn.last, nn.len,
+					victim);
 	if (!e) {
 		uint32_t cookie = inotify_cookie();
 		inotify_name(on.dir, node, on.last, on.len, IN_MOVED_FROM, cookie);

@@ -7,10 +7,10 @@
 #include "fs/vfs.h"
 
 struct nameidata {
-	struct inode *dir;            /* the directory holding the last component */
-	char last[NAME_MAX + 1];      /* the last component; "." when there is none */
+	struct inode *dir;       /* the directory holding the last component */
+	char last[NAME_MAX + 1]; /* the last component; "." when there is none */
 	size_t len;
-	bool slash;                   /* the path ended with '/' */
+	bool slash; /* the path ended with '/' */
 };
 
 static inline bool is_dot(const char *s) { return s[0] == '.' && s[1] == 0; }

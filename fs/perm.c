@@ -39,10 +39,7 @@ int inode_permission(struct inode *ino, int mask)
 	return -EACCES;
 }
 
-int may_create(struct inode *dir)
-{
-	return inode_permission(dir, MAY_WRITE | MAY_EXEC);
-}
+int may_create(struct inode *dir) { return inode_permission(dir, MAY_WRITE | MAY_EXEC); }
 
 int may_delete(struct inode *dir, struct inode *victim)
 {

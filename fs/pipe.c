@@ -19,30 +19,30 @@
 #include "kernel/signal.h"
 #include <asm/ioctls.h>
 
-#define PIPE_SLOTS 16             /* Linux's PIPE_DEF_BUFFERS */
-#define PIPE_MAX_SIZE (1u << 20)  /* /proc/sys/fs/pipe-max-size */
-#define PIPE_DEV   0xfu           /* st_dev of pipes: major 0, minor 15 */
+#define PIPE_SLOTS 16            /* Linux's PIPE_DEF_BUFFERS */
+#define PIPE_MAX_SIZE (1u << 20) /* /proc/sys/fs/pipe-max-size */
+#define PIPE_DEV 0xfu            /* st_dev of pipes: major 0, minor 15 */
 
 struct pipe_slot {
-	uint8_t *page;            /* PAGE_SIZE bytes */
-	uint32_t off, len;        /* the unread bytes: page[off, off+len) */
-	bool packet;              /* written in packet mode: read whole, alone */
+	uint8_t *page;     /* PAGE_SIZE bytes */
+	uint32_t off, len; /* the unread bytes: page[off, off+len) */
+	bool packet;       /* written in packet mode: read whole, alone */
 };
 
 struct pipe {
-	struct pollsrc src;       /* first: FOP_POLLSRC */
-	struct inode vi;          /* shared by both ends */
-	char name[32];            /* "pipe:[INO]" */
-	struct pipe_slot *slot;   /* nslots of them */
+	struct pollsrc src;     /* first: FOP_POLLSRC */
+	struct inode vi;        /* shared by both ends */
+	char name[32];          /* "pipe:[INO]" */
+	struct pipe_slot *slot; /* nslots of them */
 	unsigned nslots;
-	unsigned head, tail;      /* free-running: slots tail..head-1 hold data */
-	int readers, writers;     /* open ends */
-	struct waitq rq;          /* readers waiting for data */
-	struct waitq wq;          /* writers waiting for room */
-	uint8_t *spare;           /* a drained page kept for the next write */
-	struct inode *fifo;       /* the FIFO inode of a named pipe, else NULL */
+	unsigned head, tail;       /* free-running: slots tail..head-1 hold data */
+	int readers, writers;      /* open ends */
+	struct waitq rq;           /* readers waiting for data */
+	struct waitq wq;           /* writers waiting for room */
+	uint8_t *spare;            /* a drained page kept for the next write */
+	struct inode *fifo;        /* the FIFO inode of a named pipe, else NULL */
 	unsigned r_opens, w_opens; /* named pipes: opens so far, for waiting opens */
-	struct waitq oq;          /* named pipes: opens waiting for the other end */
+	struct waitq oq;           /* named pipes: opens waiting for the other end */
 };
 
 static const struct file_ops pipe_fops;
@@ -78,10 +78,7 @@ static size_t unread(struct pipe *p)
 	return n;
 }
 
-static void raise_sigpipe(void)
-{
-	signal_send_thread(cur_thread, SIGPIPE);
-}
+static void raise_sigpipe(void) { signal_send_thread(cur_thread, SIGPIPE); }
 
 static ssize_t pipe_read(struct file *f, void *buf, size_t n, uint64_t off, bool user)
 {
@@ -98,20 +95,21 @@ static ssize_t pipe_read(struct file *f, void *buf, size_t n, uint64_t off, bool
 			 * copy only to pages that are there, else bring the
 			 * next in and look again; the bytes of a slot count
 			 * when all came (else they are read again, as Linux) */
-			size_t c = xcopy_out_nosleep((uint8_t *)buf + done, s->page + s->off, k, user);
+			size_t c = xcopy_out_nosleep((uint8_t *)buf + done, s->page + s->off, k,
+						     user);
 			if (c < k) {
 				if (fault_in_user((uint8_t *)buf + done + c, true)) {
 					err = -EFAULT;
 					break;
 				}
-				was_full |= full(p);   /* a writer may have filled it */
+				was_full |= full(p); /* a writer may have filled it */
 				continue;
 			}
 			done += k;
 			s->off += (uint32_t)k;
 			s->len -= (uint32_t)k;
 			bool stop = done == n;
-			if (s->packet) {       /* a packet is read alone; its rest is dropped */
+			if (s->packet) { /* a packet is read alone; its rest is dropped */
 				s->len = 0;
 				stop = true;
 			}
@@ -141,7 +139,7 @@ static ssize_t pipe_read(struct file *f, void *buf, size_t n, uint64_t off, bool
 		waitq_wake_all(&p->wq);
 		poll_notify(&p->src, POLL_KEY_OUT);
 	} else if (p->src.async && err != -EINTR) {
-		fasync_notify(&p->src, POLL_KEY_OUT);   /* Linux signals writers after every read */
+		fasync_notify(&p->src, POLL_KEY_OUT); /* Linux signals writers after every read */
 	}
 	return done ? (ssize_t)done : err;
 }
@@ -215,7 +213,7 @@ static ssize_t pipe_write(struct file *f, const void *buf, size_t n, uint64_t of
 				err = -EAGAIN;
 			break;
 		}
-		if (done) {       /* let readers make room */
+		if (done) { /* let readers make room */
 			waitq_wake_all(&p->rq);
 			poll_notify(&p->src, POLL_KEY_IN);
 		}
@@ -345,7 +343,7 @@ int pipe_create(unsigned flags, struct file **rp, struct file **wp)
 	p->readers = 1;
 	struct file *w = pipe_end(p, O_WRONLY | fl);
 	if (!w) {
-		file_put(r);          /* frees the pipe */
+		file_put(r); /* frees the pipe */
 		return -ENOMEM;
 	}
 	p->writers = 1;
@@ -360,7 +358,7 @@ static void fifo_release(struct file *f)
 {
 	struct pipe *p = P(f);
 	pipe_release(f);
-	if (!p->readers && !p->writers) {   /* the data goes with the last end */
+	if (!p->readers && !p->writers) { /* the data goes with the last end */
 		p->fifo->priv = NULL;
 		pipe_free(p);
 	}
@@ -442,10 +440,7 @@ const struct file_ops fifo_fops = {
 
 /* ---- the pipe API of fcntl and splice */
 
-bool file_is_pipe(struct file *f)
-{
-	return f->ops == &pipe_fops || f->ops == &fifo_fops;
-}
+bool file_is_pipe(struct file *f) { return f->ops == &pipe_fops || f->ops == &fifo_fops; }
 
 long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 {
@@ -459,7 +454,7 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 	while ((uint64_t)n * PAGE_SIZE < arg)
 		n <<= 1;
 	if (n * PAGE_SIZE > PIPE_MAX_SIZE)
-		return -EPERM;     /* above pipe-max-size: CAP_SYS_RESOURCE in Linux, which we do not grant */
+		return -EPERM; /* above pipe-max-size: CAP_SYS_RESOURCE in Linux, which we do not grant */
 	unsigned used = p->head - p->tail;
 	if (n < used)
 		return -EBUSY;
@@ -480,10 +475,7 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 	return (long)(n * PAGE_SIZE);
 }
 
-size_t pipe_unread(struct file *f)
-{
-	return unread(P(f));
-}
+size_t pipe_unread(struct file *f) { return unread(P(f)); }
 
 size_t pipe_room(struct file *f)
 {
@@ -491,10 +483,7 @@ size_t pipe_room(struct file *f)
 	return (p->nslots - (p->head - p->tail)) * PAGE_SIZE;
 }
 
-bool pipe_same(struct file *a, struct file *b)
-{
-	return P(a) == P(b);
-}
+bool pipe_same(struct file *a, struct file *b) { return P(a) == P(b); }
 
 int pipe_wait(struct file *f, bool for_write, bool nonblock)
 {

@@ -12,8 +12,8 @@ int pipe_create(unsigned flags, struct file **r, struct file **w);
 bool file_is_pipe(struct file *f);
 /* F_GETPIPE_SZ, F_SETPIPE_SZ (arg: the size asked for): bytes or -errno. */
 long pipe_fcntl(struct file *f, int cmd, unsigned long arg);
-size_t pipe_unread(struct file *f);     /* bytes waiting to be read */
-size_t pipe_room(struct file *f);       /* bytes a write can add without blocking */
+size_t pipe_unread(struct file *f); /* bytes waiting to be read */
+size_t pipe_room(struct file *f);   /* bytes a write can add without blocking */
 bool pipe_same(struct file *a, struct file *b);
 /* Waits until f's pipe has data or no writer (for_write false), or room
  * (for_write true; -EPIPE and SIGPIPE when no reader is left). 0,

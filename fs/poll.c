@@ -24,10 +24,7 @@ void poll_notify(struct pollsrc *src, unsigned key)
 	waitq_wake_all(&poll_wq);
 }
 
-uint64_t poll_generation(void)
-{
-	return generation;
-}
+uint64_t poll_generation(void) { return generation; }
 
 unsigned file_poll(struct file *f)
 {
@@ -43,10 +40,7 @@ struct pollsrc *file_pollsrc(struct file *f)
 	return f->priv;
 }
 
-void poll_release(struct file *f)
-{
-	epoll_forget(f);
-}
+void poll_release(struct file *f) { epoll_forget(f); }
 
 int poll_wait(uint64_t deadline)
 {

@@ -22,19 +22,19 @@
 /* file_ops.flags of FOP_POLLSRC files: O_ASYNC signals work (fs/fasync.c);
  * FOP_TTY_OWNER: turning it on makes the console's foreground group the
  * owner, as a terminal does. */
-#define FOP_FASYNC    0x40000000u
+#define FOP_FASYNC 0x40000000u
 #define FOP_TTY_OWNER 0x20000000u
 
 /* Wake-ups of one object, counted by key. */
 struct pollsrc {
-	uint64_t in_seq;    /* data arrived: EPOLLIN | EPOLLRDNORM */
-	uint64_t out_seq;   /* room appeared: EPOLLOUT | EPOLLWRNORM */
-	uint64_t all_seq;   /* anything else (hang-up, ...): every watcher */
-	struct fasync *async;   /* its files with O_ASYNC (fs/fasync.c) */
-	bool async_nospace;     /* a socket send found no room: signal POLL_OUT */
+	uint64_t in_seq;      /* data arrived: EPOLLIN | EPOLLRDNORM */
+	uint64_t out_seq;     /* room appeared: EPOLLOUT | EPOLLWRNORM */
+	uint64_t all_seq;     /* anything else (hang-up, ...): every watcher */
+	struct fasync *async; /* its files with O_ASYNC (fs/fasync.c) */
+	bool async_nospace;   /* a socket send found no room: signal POLL_OUT */
 };
 
-#define POLL_KEY_IN  (EPOLLIN | EPOLLRDNORM)
+#define POLL_KEY_IN (EPOLLIN | EPOLLRDNORM)
 #define POLL_KEY_OUT (EPOLLOUT | EPOLLWRNORM)
 #define POLL_KEY_ALL 0u
 

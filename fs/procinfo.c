@@ -26,10 +26,10 @@
 /* ---- the program's memory */
 
 struct memfig {
-	uint64_t size;                   /* bytes of all areas */
-	uint64_t data, stack, exe;       /* bytes: private writable, stack, file-backed executable */
-	uint64_t rss_anon, rss_file;     /* resident pages */
-	uint64_t committed;              /* bytes of private writable areas */
+	uint64_t size;               /* bytes of all areas */
+	uint64_t data, stack, exe;   /* bytes: private writable, stack, file-backed executable */
+	uint64_t rss_anon, rss_file; /* resident pages */
+	uint64_t committed;          /* bytes of private writable areas */
 };
 
 static void mem_figures(struct memfig *m, struct proc *p)
@@ -76,7 +76,7 @@ void gen_meminfo(struct sbuf *sb)
 	uint64_t total = pmem_total_pages(), free = pmem_free_pages();
 	kb_line(sb, "MemTotal", KB(total));
 	kb_line(sb, "MemFree", KB(free));
-	uint64_t cache = pmem_reclaimable_pages();   /* the disks' clean blocks */
+	uint64_t cache = pmem_reclaimable_pages(); /* the disks' clean blocks */
 	kb_line(sb, "MemAvailable", KB(free + cache));
 	kb_line(sb, "Buffers", KB(cache));
 	kb_line(sb, "Cached", 0);
@@ -99,50 +99,76 @@ void gen_meminfo(struct sbuf *sb)
 	kb_line(sb, "CommitLimit", KB(total));
 	kb_line(sb, "Committed_AS", (unsigned long)(m.committed / 1024));
 	sb_str(sb, "HugePages_Total:       0\nHugePages_Free:        0\n"
-	       "HugePages_Rsvd:        0\nHugePages_Surp:        0\n");
+		   "HugePages_Rsvd:        0\nHugePages_Surp:        0\n");
 	kb_line(sb, "Hugepagesize", 2048);
 }
 
 /* ---- the CPU */
 
 static const char *const flags_1d[32] = {
-	"fpu", "vme", "de", "pse", "tsc", "msr", "pae", "mce", "cx8", "apic", NULL, "sep",
-	"mtrr", "pge", "mca", "cmov", "pat", "pse36", "pn", "clflush", NULL, "dts", "acpi",
-	"mmx", "fxsr", "sse", "sse2", "ss", "ht", "tm", "ia64", "pbe",
+	"fpu",  "vme",  "de",   "pse", "tsc",  "msr", "pae",   "mce", "cx8",     "apic", NULL,
+	"sep",  "mtrr", "pge",  "mca", "cmov", "pat", "pse36", "pn",  "clflush", NULL,   "dts",
+	"acpi", "mmx",  "fxsr", "sse", "sse2", "ss",  "ht",    "tm",  "ia64",    "pbe",
 };
 static const char *const flags_e1d[32] = {
-	[11] = "syscall", [19] = "mp", [20] = "nx", [22] = "mmxext", [25] = "fxsr_opt",
+	[11] = "syscall", [19] = "mp",     [20] = "nx", [22] = "mmxext",   [25] = "fxsr_opt",
 	[26] = "pdpe1gb", [27] = "rdtscp", [29] = "lm", [30] = "3dnowext", [31] = "3dnow",
 };
 static const char *const flags_1c[32] = {
-	"pni", "pclmulqdq", "dtes64", "monitor", "ds_cpl", "vmx", "smx", "est", "tm2", "ssse3",
-	"cid", "sdbg", "fma", "cx16", "xtpr", "pdcm", NULL, "pcid", "dca", "sse4_1", "sse4_2",
-	"x2apic", "movbe", "popcnt", "tsc_deadline_timer", "aes", "xsave", NULL, "avx", "f16c",
+	"pni",    "pclmulqdq",  "dtes64", "monitor", "ds_cpl",
+	"vmx",    "smx",        "est",    "tm2",     "ssse3",
+	"cid",    "sdbg",       "fma",    "cx16",    "xtpr",
+	"pdcm",   NULL,         "pcid",   "dca",     "sse4_1",
+	"sse4_2", "x2apic",     "movbe",  "popcnt",  "tsc_deadline_timer",
+	"aes",    "xsave",      NULL,     "avx",     "f16c",
 	"rdrand", "hypervisor",
 };
 static const char *const flags_e1c[32] = {
-	"lahf_lm", "cmp_legacy", "svm", "extapic", "cr8_legacy", "abm", "sse4a", "misalignsse",
-	"3dnowprefetch", "osvw", "ibs", "xop", "skinit", "wdt", NULL, "lwp", "fma4", "tce", NULL,
-	"nodeid_msr", NULL, "tbm", "topoext", "perfctr_core", "perfctr_nb", NULL, "bpext", "ptsc",
-	"perfctr_llc", "mwaitx",
+	"lahf_lm",    "cmp_legacy",  "svm",
+	"extapic",    "cr8_legacy",  "abm",
+	"sse4a",      "misalignsse", "3dnowprefetch",
+	"osvw",       "ibs",         "xop",
+	"skinit",     "wdt",         NULL,
+	"lwp",        "fma4",        "tce",
+	NULL,         "nodeid_msr",  NULL,
+	"tbm",        "topoext",     "perfctr_core",
+	"perfctr_nb", NULL,          "bpext",
+	"ptsc",       "perfctr_llc", "mwaitx",
 };
 static const char *const flags_7b[32] = {
-	"fsgsbase", "tsc_adjust", "sgx", "bmi1", "hle", "avx2", NULL, "smep", "bmi2", "erms",
-	"invpcid", "rtm", "cqm", NULL, "mpx", "rdt_a", "avx512f", "avx512dq", "rdseed", "adx",
-	"smap", "avx512ifma", NULL, "clflushopt", "clwb", "intel_pt", "avx512pf", "avx512er",
-	"avx512cd", "sha_ni", "avx512bw", "avx512vl",
+	"fsgsbase",   "tsc_adjust", "sgx",        "bmi1",     "hle",      "avx2",     NULL,
+	"smep",       "bmi2",       "erms",       "invpcid",  "rtm",      "cqm",      NULL,
+	"mpx",        "rdt_a",      "avx512f",    "avx512dq", "rdseed",   "adx",      "smap",
+	"avx512ifma", NULL,         "clflushopt", "clwb",     "intel_pt", "avx512pf", "avx512er",
+	"avx512cd",   "sha_ni",     "avx512bw",   "avx512vl",
 };
 static const char *const flags_7c[32] = {
-	[1] = "avx512vbmi", [2] = "umip", [3] = "pku", [4] = "ospke", [5] = "waitpkg",
-	[6] = "avx512_vbmi2", [8] = "gfni", [9] = "vaes", [10] = "vpclmulqdq",
-	[11] = "avx512_vnni", [12] = "avx512_bitalg", [13] = "tme", [14] = "avx512_vpopcntdq",
-	[16] = "la57", [22] = "rdpid", [25] = "cldemote", [27] = "movdiri", [28] = "movdir64b",
+	[1] = "avx512vbmi",
+	[2] = "umip",
+	[3] = "pku",
+	[4] = "ospke",
+	[5] = "waitpkg",
+	[6] = "avx512_vbmi2",
+	[8] = "gfni",
+	[9] = "vaes",
+	[10] = "vpclmulqdq",
+	[11] = "avx512_vnni",
+	[12] = "avx512_bitalg",
+	[13] = "tme",
+	[14] = "avx512_vpopcntdq",
+	[16] = "la57",
+	[22] = "rdpid",
+	[25] = "cldemote",
+	[27] = "movdiri",
+	[28] = "movdir64b",
 };
 static const char *const flags_7d[32] = {
-	[2] = "avx512_4vnniw", [3] = "avx512_4fmaps", [4] = "fsrm", [8] = "avx512_vp2intersect",
-	[10] = "md_clear", [14] = "serialize", [16] = "tsxldtrk", [18] = "pconfig",
-	[19] = "arch_lbr", [22] = "amx_bf16", [23] = "avx512_fp16", [24] = "amx_tile",
-	[25] = "amx_int8", [27] = "intel_stibp", [28] = "flush_l1d", [29] = "arch_capabilities",
+	[2] = "avx512_4vnniw",       [3] = "avx512_4fmaps", [4] = "fsrm",
+	[8] = "avx512_vp2intersect", [10] = "md_clear",     [14] = "serialize",
+	[16] = "tsxldtrk",           [18] = "pconfig",      [19] = "arch_lbr",
+	[22] = "amx_bf16",           [23] = "avx512_fp16",  [24] = "amx_tile",
+	[25] = "amx_int8",           [27] = "intel_stibp",  [28] = "flush_l1d",
+	[29] = "arch_capabilities",
 };
 
 static void add_flags(struct sbuf *sb, uint32_t bits, const char *const names[32])
@@ -217,14 +243,17 @@ void gen_cpuinfo(struct sbuf *sb)
 	}
 	uint64_t khz = tsc_khz();
 
-	sb_printf(sb, "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n", vendor, fam, model);
+	sb_printf(sb, "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n", vendor,
+		  fam, model);
 	sb_printf(sb, "model name\t: %s\nstepping\t: %u\n", bp, step);
-	sb_printf(sb, "cpu MHz\t\t: %lu.%03lu\n", (unsigned long)(khz / 1000), (unsigned long)(khz % 1000));
+	sb_printf(sb, "cpu MHz\t\t: %lu.%03lu\n", (unsigned long)(khz / 1000),
+		  (unsigned long)(khz % 1000));
 	if (cache_kb)
 		sb_printf(sb, "cache size\t: %u KB\n", cache_kb);
 	sb_str(sb, "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\n"
-	       "apicid\t\t: 0\ninitial apicid\t: 0\n");
-	sb_printf(sb, "fpu\t\t: %s\nfpu_exception\t: %s\ncpuid level\t: %u\nwp\t\t: yes\nflags\t\t:",
+		   "apicid\t\t: 0\ninitial apicid\t: 0\n");
+	sb_printf(sb,
+		  "fpu\t\t: %s\nfpu_exception\t: %s\ncpuid level\t: %u\nwp\t\t: yes\nflags\t\t:",
 		  d1 & 1 ? "yes" : "no", d1 & 1 ? "yes" : "no", max);
 	add_flags(sb, d1, flags_1d);
 	add_flags(sb, de, flags_e1d);
@@ -236,7 +265,8 @@ void gen_cpuinfo(struct sbuf *sb)
 	sb_printf(sb, "\nbogomips\t: %lu.%02lu\n", (unsigned long)(khz * 2 / 1000),
 		  (unsigned long)(khz * 2 % 1000 / 10));
 	sb_printf(sb, "clflush size\t: %u\ncache_alignment\t: %u\n", clflush, clflush);
-	sb_printf(sb, "address sizes\t: %u bits physical, %u bits virtual\npower management:\n\n", phys, virt);
+	sb_printf(sb, "address sizes\t: %u bits physical, %u bits virtual\npower management:\n\n",
+		  phys, virt);
 }
 
 /* ---- system counters */
@@ -253,10 +283,12 @@ void gen_stat(struct sbuf *sb)
 	}
 	/* All of the time is the program's (user) time. */
 	for (int i = 0; i < 2; i++)
-		sb_printf(sb, "%s %lu 0 0 0 0 0 0 0 0 0\n", i ? "cpu0" : "cpu ", (unsigned long)ticks);
-	sb_printf(sb, "intr 0\nctxt 0\nbtime %ld\nprocesses %d\nprocs_running %d\nprocs_blocked %d\n",
-		  (long)(realtime_boot_ns() / 1000000000), thread_peek_tid() - 1, running ? running : 1,
-		  blocked);
+		sb_printf(sb, "%s %lu 0 0 0 0 0 0 0 0 0\n", i ? "cpu0" : "cpu ",
+			  (unsigned long)ticks);
+	sb_printf(sb,
+		  "intr 0\nctxt 0\nbtime %ld\nprocesses %d\nprocs_running %d\nprocs_blocked %d\n",
+		  (long)(realtime_boot_ns() / 1000000000), thread_peek_tid() - 1,
+		  running ? running : 1, blocked);
 	sb_str(sb, "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
 }
 
@@ -275,13 +307,14 @@ void gen_pid_maps(struct sbuf *sb, struct proc *p)
 			  v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
 			  (v->flags & MAP_TYPE) == MAP_PRIVATE ? 'p' : 's',
 			  (unsigned long)(v->file ? v->file_off : 0),
-			  (unsigned)((dev >> 8) & 0xfff), (unsigned)(dev & 0xff), (unsigned long)ino);
+			  (unsigned)((dev >> 8) & 0xfff), (unsigned)(dev & 0xff),
+			  (unsigned long)ino);
 		const char *name = NULL;
 		if (v->file && path && inode_path(v->file, path, PATH_MAX) >= 0)
 			name = path;
 		else if (v->file && v->file->name && v->file->nlink == 0 && path) {
 			ksnprintf(path, PATH_MAX, "/%s (deleted)", v->file->name);
-			name = path;   /* a memfd, shared anonymous memory: as Linux */
+			name = path; /* a memfd, shared anonymous memory: as Linux */
 		} else if (v->file)
 			name = v->file->name;
 		else if (v->kind == VMA_HEAP)
@@ -354,18 +387,19 @@ static void task_stat(struct sbuf *sb, struct proc *p, int tid, bool whole)
 	uint64_t blocked = t ? t->sigmask : 0, ign, cgt;
 	sig_dispositions(p, &ign, &cgt);
 	struct mm *mm = p->mm;
-	sb_printf(sb, "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu %d %d %d 0 %lu %lu %lu "
-		  "18446744073709551615 0 0 %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 %d %d 0 0 0 0 0 %lu %lu "
-		  "0 0 0 0 0\n",
-		  tid, comm, thread_state(p, tid), p->parent ? p->parent->pid : 0,
-		  p->pgid, p->sid, cputime_ticks(cpu.user), cputime_ticks(cpu.sys),
-		  cputime_ticks(kids.user), cputime_ticks(kids.sys),
-		  policy == 1 || policy == 2 ? -1 - prio : 20 + nice, nice,
-		  nthreads(p), (unsigned long)(p->start_ns / NS_PER_TICK),
-		  (unsigned long)m.size, (unsigned long)(m.rss_anon + m.rss_file),
-		  (unsigned long)(mm ? mm->stack_top : 0), (unsigned long)sigpnd, (unsigned long)blocked,
-		  (unsigned long)ign, (unsigned long)cgt, prio, policy,
-		  (unsigned long)(mm ? mm->brk_start : 0), (unsigned long)(mm ? mm->brk : 0));
+	sb_printf(
+		sb,
+		"%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %lu %lu %lu %lu %d %d %d 0 %lu %lu %lu "
+		"18446744073709551615 0 0 %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 %d %d 0 0 0 0 0 %lu %lu "
+		"0 0 0 0 0\n",
+		tid, comm, thread_state(p, tid), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+		cputime_ticks(cpu.user), cputime_ticks(cpu.sys), cputime_ticks(kids.user),
+		cputime_ticks(kids.sys), policy == 1 || policy == 2 ? -1 - prio : 20 + nice, nice,
+		nthreads(p), (unsigned long)(p->start_ns / NS_PER_TICK), (unsigned long)m.size,
+		(unsigned long)(m.rss_anon + m.rss_file), (unsigned long)(mm ? mm->stack_top : 0),
+		(unsigned long)sigpnd, (unsigned long)blocked, (unsigned long)ign,
+		(unsigned long)cgt, prio, policy, (unsigned long)(mm ? mm->brk_start : 0),
+		(unsigned long)(mm ? mm->brk : 0));
 }
 
 void gen_task_stat(struct sbuf *sb, struct proc *p, int tid) { task_stat(sb, p, tid, false); }
@@ -385,34 +419,39 @@ void gen_task_status(struct sbuf *sb, struct proc *p, int tid)
 		  p->fs ? p->fs->umask : 022, st, state_name(st));
 	sb_printf(sb, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", p->pid, tid,
 		  p->parent ? p->parent->pid : 0);
-	sb_printf(sb, "Uid:\t%d\t%d\t%d\t%d\nGid:\t%d\t%d\t%d\t%d\nFDSize:\t%d\nGroups:\t",
-		  p->uid, p->euid, p->suid, p->fsuid, p->gid, p->egid, p->sgid, p->fsgid,
-		  fd_table_size(p));
+	sb_printf(sb, "Uid:\t%d\t%d\t%d\t%d\nGid:\t%d\t%d\t%d\t%d\nFDSize:\t%d\nGroups:\t", p->uid,
+		  p->euid, p->suid, p->fsuid, p->gid, p->egid, p->sgid, p->fsgid, fd_table_size(p));
 	for (int i = 0; i < p->ngroups; i++)
 		sb_printf(sb, "%d ", p->groups[i]);
 	sb_str(sb, "\n");
-	if (p->mm) {   /* a zombie has no memory left */
+	if (p->mm) { /* a zombie has no memory left */
 		uint64_t rss = m.rss_anon + m.rss_file;
-		sb_printf(sb, "VmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\nVmRSS:\t%8lu kB\n",
+		sb_printf(sb,
+			  "VmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\nVmRSS:\t%8lu kB\n",
 			  (unsigned long)(m.size / 1024), 0ul, 0ul, KB(rss));
 		sb_printf(sb, "RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\n",
 			  KB(m.rss_anon), KB(m.rss_file), 0ul);
-		sb_printf(sb, "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\nVmSwap:\t%8lu kB\n",
-			  (unsigned long)(m.data / 1024), (unsigned long)(m.stack / 1024),
-			  (unsigned long)(m.exe / 1024), 0ul, 0ul);
+		sb_printf(
+			sb,
+			"VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\nVmSwap:\t%8lu kB\n",
+			(unsigned long)(m.data / 1024), (unsigned long)(m.stack / 1024),
+			(unsigned long)(m.exe / 1024), 0ul, 0ul);
 	}
 	uint64_t ign, cgt;
 	sig_dispositions(p, &ign, &cgt);
-	sb_printf(sb, "Threads:\t%d\nSigQ:\t0/1024\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n", nthreads(p),
-		  (unsigned long)(t ? t->sigpending : 0), (unsigned long)p->sigpending);
+	sb_printf(sb, "Threads:\t%d\nSigQ:\t0/1024\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n",
+		  nthreads(p), (unsigned long)(t ? t->sigpending : 0),
+		  (unsigned long)p->sigpending);
 	sb_printf(sb, "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 		  (unsigned long)(t ? t->sigmask : 0), (unsigned long)ign, (unsigned long)cgt);
-	sb_printf(sb, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n",
-		  (unsigned long)p->cap_inh, (unsigned long)p->cap_perm, (unsigned long)p->cap_eff,
-		  (unsigned long)p->cap_bnd, (unsigned long)p->cap_amb);
+	sb_printf(
+		sb,
+		"CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n",
+		(unsigned long)p->cap_inh, (unsigned long)p->cap_perm, (unsigned long)p->cap_eff,
+		(unsigned long)p->cap_bnd, (unsigned long)p->cap_amb);
 	sb_printf(sb, "NoNewPrivs:\t%d\n", p->set.no_new_privs);
 	sb_str(sb, "Seccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"
-	       "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
+		   "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
 }
 
 void gen_pid_status(struct sbuf *sb, struct proc *p) { gen_task_status(sb, p, p->pid); }
@@ -440,8 +479,8 @@ void gen_sys_osrelease(struct sbuf *sb) { sb_str(sb, UTS_RELEASE "\n"); }
 void gen_sys_version(struct sbuf *sb) { sb_str(sb, UTS_VERSION "\n"); }
 void gen_sys_hostname(struct sbuf *sb) { sb_printf(sb, "%s\n", uts_hostname()); }
 void gen_sys_domainname(struct sbuf *sb) { sb_printf(sb, "%s\n", uts_domainname()); }
-void gen_sys_pid_max(struct sbuf *sb) { sb_str(sb, "32768\n"); }   /* the default for one CPU */
+void gen_sys_pid_max(struct sbuf *sb) { sb_str(sb, "32768\n"); } /* the default for one CPU */
 void gen_sys_threads_max(struct sbuf *sb) { sb_printf(sb, "%d\n", threads_max()); }
 void gen_sys_ngroups_max(struct sbuf *sb) { sb_str(sb, "65536\n"); }
-void gen_sys_overcommit(struct sbuf *sb) { sb_str(sb, "1\n"); }   /* pages come on first touch */
+void gen_sys_overcommit(struct sbuf *sb) { sb_str(sb, "1\n"); } /* pages come on first touch */
 void gen_cpu_list(struct sbuf *sb) { sb_str(sb, "0\n"); }

@@ -13,9 +13,11 @@ static int fd_lookup(struct inode *dir, const char *name, size_t len, struct ino
 static int fd_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
 
 static int task_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
-static int task_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+static int task_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit,
+			void *ctx);
 static int tidf_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
-static int tidf_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+static int tidf_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit,
+			void *ctx);
 
 struct pdir fd_pdir = { .lookup_more = fd_lookup, .readdir_more = fd_readdir };
 struct pdir task_pdir = { .lookup_more = task_lookup, .readdir_more = task_readdir };
@@ -69,7 +71,8 @@ int root_lookup(struct inode *dir, const char *name, size_t len, struct inode **
 		return -ENOMEM;
 	memcpy(nm, name, len);
 	nm[len] = 0;
-	struct inode *ino = od_inode(dir, S_IFDIR | 0555, &pid_pdir, PROC_PID_INO + (uint64_t)pid * 32);
+	struct inode *ino = od_inode(dir, S_IFDIR | 0555, &pid_pdir,
+				     PROC_PID_INO + (uint64_t)pid * 32);
 	if (!ino) {
 		kfree(nm);
 		return -ENOMEM;
@@ -182,15 +185,9 @@ static ssize_t task_read(struct file *f, void *buf, size_t n, uint64_t off, bool
 	if (!p)
 		return -ESRCH;
 	switch ((f->ino->ino - PROC_TASK_INO) % 8) {
-	case TASK_COMM:
-		gen_pid_comm(&sb, p);
-		break;
-	case TASK_STAT:
-		gen_task_stat(&sb, p, tid);
-		break;
-	case TASK_STATUS:
-		gen_task_status(&sb, p, tid);
-		break;
+	case TASK_COMM: gen_pid_comm(&sb, p); break;
+	case TASK_STAT: gen_task_stat(&sb, p, tid); break;
+	case TASK_STATUS: gen_task_status(&sb, p, tid); break;
 	}
 	return sbuf_read_out(&sb, buf, n, off, user);
 }

@@ -146,36 +146,36 @@ static void gen_filesystems(struct sbuf *sb)
 /* The entries of every /proc/<pid>; their inodes are made on demand
  * (pid_lookup) with numbers PROC_PID_INO + pid * 32 + 1 + index. */
 const struct pent pid_ents[] = {
-	{ "exe",     S_IFLNK | 0777, NULL,       NULL,       gen_exe },
-	{ "cwd",     S_IFLNK | 0777, NULL,       NULL,       gen_cwd },
-	{ "root",    S_IFLNK | 0777, NULL,       NULL,       gen_root },
-	{ "fd",      S_IFDIR | 0500, NULL,       &fd_pdir,   NULL },
-	{ "task",    S_IFDIR | 0555, NULL,       &task_pdir, NULL },
-	{ "cmdline", S_IFREG | 0444, NULL,       NULL,       gen_cmdline },
-	{ "environ", S_IFREG | 0400, NULL,       NULL,       gen_environ },
-	{ "comm",    S_IFREG | 0644, NULL,       NULL,       gen_pid_comm },
-	{ "mounts",  S_IFREG | 0444, gen_mounts, NULL,       NULL },
-	{ "maps",    S_IFREG | 0444, NULL,       NULL,       gen_pid_maps },
-	{ "stat",    S_IFREG | 0444, NULL,       NULL,       gen_pid_stat },
-	{ "status",  S_IFREG | 0444, NULL,       NULL,       gen_pid_status },
-	{ "auxv",    S_IFREG | 0400, NULL,       NULL,       gen_pid_auxv },
+	{ "exe", S_IFLNK | 0777, NULL, NULL, gen_exe },
+	{ "cwd", S_IFLNK | 0777, NULL, NULL, gen_cwd },
+	{ "root", S_IFLNK | 0777, NULL, NULL, gen_root },
+	{ "fd", S_IFDIR | 0500, NULL, &fd_pdir, NULL },
+	{ "task", S_IFDIR | 0555, NULL, &task_pdir, NULL },
+	{ "cmdline", S_IFREG | 0444, NULL, NULL, gen_cmdline },
+	{ "environ", S_IFREG | 0400, NULL, NULL, gen_environ },
+	{ "comm", S_IFREG | 0644, NULL, NULL, gen_pid_comm },
+	{ "mounts", S_IFREG | 0444, gen_mounts, NULL, NULL },
+	{ "maps", S_IFREG | 0444, NULL, NULL, gen_pid_maps },
+	{ "stat", S_IFREG | 0444, NULL, NULL, gen_pid_stat },
+	{ "status", S_IFREG | 0444, NULL, NULL, gen_pid_status },
+	{ "auxv", S_IFREG | 0400, NULL, NULL, gen_pid_auxv },
 };
 const size_t pid_nents = ARRAY_SIZE(pid_ents);
 
 /* /proc/sys: the sysctl values a program may read */
 static const struct pent sysk_ents[] = {
-	{ "ostype",      S_IFREG | 0444, gen_sys_ostype,      NULL, NULL },
-	{ "osrelease",   S_IFREG | 0444, gen_sys_osrelease,   NULL, NULL },
-	{ "version",     S_IFREG | 0444, gen_sys_version,     NULL, NULL },
-	{ "hostname",    S_IFREG | 0444, gen_sys_hostname,    NULL, NULL },
-	{ "domainname",  S_IFREG | 0444, gen_sys_domainname,  NULL, NULL },
-	{ "pid_max",     S_IFREG | 0444, gen_sys_pid_max,     NULL, NULL },
+	{ "ostype", S_IFREG | 0444, gen_sys_ostype, NULL, NULL },
+	{ "osrelease", S_IFREG | 0444, gen_sys_osrelease, NULL, NULL },
+	{ "version", S_IFREG | 0444, gen_sys_version, NULL, NULL },
+	{ "hostname", S_IFREG | 0444, gen_sys_hostname, NULL, NULL },
+	{ "domainname", S_IFREG | 0444, gen_sys_domainname, NULL, NULL },
+	{ "pid_max", S_IFREG | 0444, gen_sys_pid_max, NULL, NULL },
 	{ "threads-max", S_IFREG | 0444, gen_sys_threads_max, NULL, NULL },
 	{ "ngroups_max", S_IFREG | 0444, gen_sys_ngroups_max, NULL, NULL },
-	{ "shmmax", S_IFREG | 0444, gen_sys_shmmax, NULL, NULL },   /* kernel/ipc/ */
+	{ "shmmax", S_IFREG | 0444, gen_sys_shmmax, NULL, NULL }, /* kernel/ipc/ */
 	{ "shmall", S_IFREG | 0444, gen_sys_shmall, NULL, NULL },
 	{ "shmmni", S_IFREG | 0444, gen_sys_shmmni, NULL, NULL },
-	{ "sem",    S_IFREG | 0444, gen_sys_sem,    NULL, NULL },
+	{ "sem", S_IFREG | 0444, gen_sys_sem, NULL, NULL },
 	{ "msgmax", S_IFREG | 0444, gen_sys_msgmax, NULL, NULL },
 	{ "msgmnb", S_IFREG | 0444, gen_sys_msgmnb, NULL, NULL },
 	{ "msgmni", S_IFREG | 0444, gen_sys_msgmni, NULL, NULL },
@@ -185,29 +185,30 @@ static const struct pent sysvm_ents[] = {
 	{ "overcommit_memory", S_IFREG | 0444, gen_sys_overcommit, NULL, NULL },
 };
 static struct pdir sysvm_pdir = { .ents = sysvm_ents, .n = ARRAY_SIZE(sysvm_ents) };
-static const struct pent sysmq_ents[] = {   /* fs/mqueue.c */
-	{ "msg_default",     S_IFREG | 0444, gen_mq_msg_default,     NULL, NULL },
-	{ "msg_max",         S_IFREG | 0444, gen_mq_msg_max,         NULL, NULL },
+static const struct pent sysmq_ents[] = {
+	/* fs/mqueue.c */
+	{ "msg_default", S_IFREG | 0444, gen_mq_msg_default, NULL, NULL },
+	{ "msg_max", S_IFREG | 0444, gen_mq_msg_max, NULL, NULL },
 	{ "msgsize_default", S_IFREG | 0444, gen_mq_msgsize_default, NULL, NULL },
-	{ "msgsize_max",     S_IFREG | 0444, gen_mq_msgsize_max,     NULL, NULL },
-	{ "queues_max",      S_IFREG | 0444, gen_mq_queues_max,      NULL, NULL },
+	{ "msgsize_max", S_IFREG | 0444, gen_mq_msgsize_max, NULL, NULL },
+	{ "queues_max", S_IFREG | 0444, gen_mq_queues_max, NULL, NULL },
 };
 static struct pdir sysmq_pdir = { .ents = sysmq_ents, .n = ARRAY_SIZE(sysmq_ents) };
 static const struct pent sysin_ents[] = {
-	{ "max_queued_events",  S_IFREG | 0444, gen_inotify_max_queued,    NULL, NULL },
+	{ "max_queued_events", S_IFREG | 0444, gen_inotify_max_queued, NULL, NULL },
 	{ "max_user_instances", S_IFREG | 0444, gen_inotify_max_instances, NULL, NULL },
-	{ "max_user_watches",   S_IFREG | 0444, gen_inotify_max_watches,   NULL, NULL },
+	{ "max_user_watches", S_IFREG | 0444, gen_inotify_max_watches, NULL, NULL },
 };
 static struct pdir sysin_pdir = { .ents = sysin_ents, .n = ARRAY_SIZE(sysin_ents) };
 static const struct pent sysfs_dir_ents[] = {
 	{ "inotify", S_IFDIR | 0555, NULL, &sysin_pdir, NULL },
-	{ "mqueue",  S_IFDIR | 0555, NULL, &sysmq_pdir, NULL },
+	{ "mqueue", S_IFDIR | 0555, NULL, &sysmq_pdir, NULL },
 };
 static struct pdir sysfsd_pdir = { .ents = sysfs_dir_ents, .n = ARRAY_SIZE(sysfs_dir_ents) };
 static const struct pent sys_ents[] = {
-	{ "fs",     S_IFDIR | 0555, NULL, &sysfsd_pdir, NULL },
+	{ "fs", S_IFDIR | 0555, NULL, &sysfsd_pdir, NULL },
 	{ "kernel", S_IFDIR | 0555, NULL, &sysk_pdir, NULL },
-	{ "vm",     S_IFDIR | 0555, NULL, &sysvm_pdir, NULL },
+	{ "vm", S_IFDIR | 0555, NULL, &sysvm_pdir, NULL },
 };
 static struct pdir sys_pdir = { .ents = sys_ents, .n = ARRAY_SIZE(sys_ents) };
 
@@ -226,20 +227,22 @@ static const struct pent net_ents[] = {
 static struct pdir net_pdir = { .ents = net_ents, .n = ARRAY_SIZE(net_ents) };
 
 static const struct pent root_ents[] = {
-	{ "self",        S_IFLNK | 0777, gen_self,        NULL, NULL },
-	{ "uptime",      S_IFREG | 0444, gen_uptime,      NULL, NULL },
-	{ "version",     S_IFREG | 0444, gen_version,     NULL, NULL },
-	{ "mounts",      S_IFREG | 0444, gen_mounts,      NULL, NULL },
+	{ "self", S_IFLNK | 0777, gen_self, NULL, NULL },
+	{ "uptime", S_IFREG | 0444, gen_uptime, NULL, NULL },
+	{ "version", S_IFREG | 0444, gen_version, NULL, NULL },
+	{ "mounts", S_IFREG | 0444, gen_mounts, NULL, NULL },
 	{ "filesystems", S_IFREG | 0444, gen_filesystems, NULL, NULL },
-	{ "meminfo",     S_IFREG | 0444, gen_meminfo,     NULL, NULL },
-	{ "cpuinfo",     S_IFREG | 0444, gen_cpuinfo,     NULL, NULL },
-	{ "stat",        S_IFREG | 0444, gen_stat,        NULL, NULL },
-	{ "sys",         S_IFDIR | 0555, NULL,            &sys_pdir, NULL },
-	{ "net",         S_IFDIR | 0555, NULL,            &net_pdir, NULL },
-	{ "sysvipc",     S_IFDIR | 0555, NULL,            &sysvipc_pdir, NULL },
+	{ "meminfo", S_IFREG | 0444, gen_meminfo, NULL, NULL },
+	{ "cpuinfo", S_IFREG | 0444, gen_cpuinfo, NULL, NULL },
+	{ "stat", S_IFREG | 0444, gen_stat, NULL, NULL },
+	{ "sys", S_IFDIR | 0555, NULL, &sys_pdir, NULL },
+	{ "net", S_IFDIR | 0555, NULL, &net_pdir, NULL },
+	{ "sysvipc", S_IFDIR | 0555, NULL, &sysvipc_pdir, NULL },
 };
-static struct pdir root_pdir = { .ents = root_ents, .n = ARRAY_SIZE(root_ents),
-				 .lookup_more = root_lookup, .readdir_more = root_readdir };
+static struct pdir root_pdir = { .ents = root_ents,
+				 .n = ARRAY_SIZE(root_ents),
+				 .lookup_more = root_lookup,
+				 .readdir_more = root_readdir };
 
 static const struct inode_ops proc_iops;
 static const struct file_ops proc_gen_fops;
@@ -334,7 +337,8 @@ static ssize_t proc_readlink(struct inode *ino, char *buf, size_t n);
 
 bool is_pid_dir(struct inode *ino)
 {
-	return ino->ino >= PROC_PID_INO && ino->ino < PROC_PID_END && (ino->ino - PROC_PID_INO) % 32 == 0;
+	return ino->ino >= PROC_PID_INO && ino->ino < PROC_PID_END &&
+	       (ino->ino - PROC_PID_INO) % 32 == 0;
 }
 
 static void proc_evict(struct inode *ino)

@@ -37,7 +37,7 @@ void gen_sys_version(struct sbuf *sb);
 void gen_sys_hostname(struct sbuf *sb);
 void gen_sys_domainname(struct sbuf *sb);
 void gen_sys_pid_max(struct sbuf *sb);
-void gen_inotify_max_queued(struct sbuf *sb);      /* fs/inotify.c */
+void gen_inotify_max_queued(struct sbuf *sb); /* fs/inotify.c */
 void gen_inotify_max_instances(struct sbuf *sb);
 void gen_inotify_max_watches(struct sbuf *sb);
 void gen_sys_threads_max(struct sbuf *sb);
@@ -54,15 +54,16 @@ struct pent {
 	unsigned mode;
 	void (*gen)(struct sbuf *sb);
 	struct pdir *dir;
-	void (*pgen)(struct sbuf *sb, struct proc *p);   /* /proc/<pid>: of that process */
+	void (*pgen)(struct sbuf *sb, struct proc *p); /* /proc/<pid>: of that process */
 };
 
 struct pdir {
 	const struct pent *ents;
 	size_t n;
-	struct inode **inodes;                 /* made at init, one per entry */
+	struct inode **inodes; /* made at init, one per entry */
 	int (*lookup_more)(struct inode *dir, const char *name, size_t len, struct inode **out);
-	int (*readdir_more)(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+	int (*readdir_more)(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit,
+			    void *ctx);
 };
 
 /* fs/sysfs.c: the tree of /sys. */

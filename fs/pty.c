@@ -11,11 +11,11 @@
 #include <asm/ioctls.h>
 
 #define PTY_MAX 64
-#define PTS_DEV 0x18u                       /* st_dev of /dev/pts */
+#define PTS_DEV 0x18u /* st_dev of /dev/pts */
 #define PTS_MAJOR 136
 #define MKDEV(ma, mi) (((uint64_t)(ma) << 8) | (uint64_t)(mi))
 
-static struct tty *ptys[PTY_MAX];           /* the pairs whose master is open */
+static struct tty *ptys[PTY_MAX]; /* the pairs whose master is open */
 static struct inode *pts_root;
 
 static struct tty *of_master(struct file *f)
@@ -233,7 +233,8 @@ static int pts_open(struct file *f)
 	t->other_closed = false;
 	f->priv = &t->ssrc;
 	struct proc *p = current;
-	if (!(f->flags & O_NOCTTY) && p && p->sid == p->pid && !t->sid && !pty_session_has_ctty(p->sid)) {
+	if (!(f->flags & O_NOCTTY) && p && p->sid == p->pid && !t->sid &&
+	    !pty_session_has_ctty(p->sid)) {
 		t->sid = p->sid;
 		t->pgrp = p->pgid;
 	}
@@ -302,7 +303,7 @@ static long pts_ioctl(struct file *f, unsigned long req, unsigned long arg)
  * O_NONBLOCK, O_CLOEXEC). */
 long pty_open_peer(struct tty *t, unsigned long flags)
 {
-	flags &= O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;   /* others: ignored (Linux) */
+	flags &= O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC; /* others: ignored (Linux) */
 	struct file *f = file_open_inode(t->sino, (unsigned)flags);
 	if (!f)
 		return -ENOMEM;
@@ -371,8 +372,8 @@ static int pts_readdir(struct inode *dir, uint64_t *pos, dir_emit_t emit, void *
 		struct tty *t = ptys[*pos - 2];
 		if (!t)
 			continue;
-		if (emit(ctx, t->sino->name, strlen(t->sino->name), t->sino->ino,
-			 IFTODT(S_IFCHR), *pos + 1))
+		if (emit(ctx, t->sino->name, strlen(t->sino->name), t->sino->ino, IFTODT(S_IFCHR),
+			 *pos + 1))
 			return 0;
 	}
 	return 0;

@@ -13,10 +13,7 @@
 #define CAP_SYS_ADMIN 21
 
 /* Whether t is the calling process's controlling terminal. */
-static bool is_ctty(struct tty *t)
-{
-	return t->sid > 0 && t->sid == current->sid;
-}
+static bool is_ctty(struct tty *t) { return t->sid > 0 && t->sid == current->sid; }
 
 static long set_pgrp(struct tty *t, void *p)
 {
@@ -83,8 +80,7 @@ long tty_ioctl(struct tty *t, struct file *f, bool master, unsigned long req, un
 	void *p = (void *)arg;
 	int v;
 	switch (req) {
-	case TCGETS:
-		return copy_to_user(p, &t->tio, sizeof(t->tio));
+	case TCGETS: return copy_to_user(p, &t->tio, sizeof(t->tio));
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF: {
@@ -96,8 +92,7 @@ long tty_ioctl(struct tty *t, struct file *f, bool master, unsigned long req, un
 		ldisc_set_termios(t, &nt);
 		return 0;
 	}
-	case TIOCGWINSZ:
-		return copy_to_user(p, &t->ws, sizeof(t->ws));
+	case TIOCGWINSZ: return copy_to_user(p, &t->ws, sizeof(t->ws));
 	case TIOCSWINSZ: {
 		struct winsize w;
 		if (copy_from_user(&w, p, sizeof(w)))
@@ -111,9 +106,7 @@ long tty_ioctl(struct tty *t, struct file *f, bool master, unsigned long req, un
 	case FIONREAD:
 		v = master ? (int)t->olen : (int)ldisc_avail(t);
 		return copy_to_user(p, &v, sizeof(v));
-	case TIOCOUTQ:
-		v = master ? 0 : (int)t->olen;
-		return copy_to_user(p, &v, sizeof(v));
+	case TIOCOUTQ: v = master ? 0 : (int)t->olen; return copy_to_user(p, &v, sizeof(v));
 	case TCFLSH: {
 		if (arg > TCIOFLUSH)
 			return -EINVAL;
@@ -128,24 +121,20 @@ long tty_ioctl(struct tty *t, struct file *f, bool master, unsigned long req, un
 		return 0;
 	}
 	case TCSBRK:
-	case TCSBRKP:
-		return 0;   /* nothing waits to leave a pseudo-terminal */
+	case TCSBRKP: return 0; /* nothing waits to leave a pseudo-terminal */
 	case TIOCGPGRP:
 		if (!master && !is_ctty(t))
 			return -ENOTTY;
 		v = t->pgrp;
 		return copy_to_user(p, &v, sizeof(v));
-	case TIOCSPGRP:
-		return set_pgrp(t, p);
+	case TIOCSPGRP: return set_pgrp(t, p);
 	case TIOCGSID:
 		if ((!master && !is_ctty(t)) || !t->sid)
 			return -ENOTTY;
 		v = t->sid;
 		return copy_to_user(p, &v, sizeof(v));
-	case TIOCSCTTY:
-		return set_ctty(t, arg, pty_session_has_ctty(current->sid));
-	case TIOCNOTTY:
-		return no_ctty(t);
+	case TIOCSCTTY: return set_ctty(t, arg, pty_session_has_ctty(current->sid));
+	case TIOCNOTTY: return no_ctty(t);
 	case TIOCGPTN:
 		if (!master)
 			return -ENOTTY;
@@ -167,7 +156,6 @@ long tty_ioctl(struct tty *t, struct file *f, bool master, unsigned long req, un
 		if (!master)
 			return -ENOTTY;
 		return pty_open_peer(t, arg);
-	default:
-		return -ENOTTY;
+	default: return -ENOTTY;
 	}
 }

@@ -16,18 +16,18 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 
-#define END_MAX UINT64_MAX   /* "to the end of the file, however long" */
-#define SEEK_SET 0           /* l_whence */
+#define END_MAX UINT64_MAX /* "to the end of the file, however long" */
+#define SEEK_SET 0         /* l_whence */
 #define SEEK_CUR 1
 #define SEEK_END 2
 
 struct rlock {
 	struct rlock *next;
-	struct inode *ino;       /* not held: every lock goes before its file does */
-	const void *owner;       /* struct proc (POSIX) or struct file (OFD) */
-	int pid;                 /* l_pid F_GETLK reports: the owner's pid, -1 for OFD */
-	short type;              /* F_RDLCK or F_WRLCK */
-	uint64_t start, end;     /* bytes start..end, both included */
+	struct inode *ino;   /* not held: every lock goes before its file does */
+	const void *owner;   /* struct proc (POSIX) or struct file (OFD) */
+	int pid;             /* l_pid F_GETLK reports: the owner's pid, -1 for OFD */
+	short type;          /* F_RDLCK or F_WRLCK */
+	uint64_t start, end; /* bytes start..end, both included */
 };
 
 /* A POSIX owner asleep in F_SETLKW and the owner it waits for. */
@@ -47,8 +47,8 @@ static bool overlap(const struct rlock *l, uint64_t start, uint64_t end)
 
 /* Another owner's lock on ino that a lock of this type over start..end
  * would conflict with, or NULL. */
-static struct rlock *conflict(struct inode *ino, const void *owner, short type,
-			      uint64_t start, uint64_t end)
+static struct rlock *conflict(struct inode *ino, const void *owner, short type, uint64_t start,
+			      uint64_t end)
 {
 	for (struct rlock *l = rlocks; l; l = l->next)
 		if (l->ino == ino && l->owner != owner && overlap(l, start, end) &&
@@ -89,8 +89,8 @@ static struct rlock *new_lock(struct inode *ino, const void *owner, int pid, sho
 
 /* Gives owner's range start..end of ino the type (F_UNLCK: none): its
  * locks there are cut back or merged with the new one. */
-static int apply(struct inode *ino, const void *owner, int pid, short type,
-		 uint64_t start, uint64_t end)
+static int apply(struct inode *ino, const void *owner, int pid, short type, uint64_t start,
+		 uint64_t end)
 {
 	/* at most two new pieces (a lock split in two, and the new lock):
 	 * allocated first, so that failing changes nothing */
@@ -103,7 +103,8 @@ static int apply(struct inode *ino, const void *owner, int pid, short type,
 	}
 	for (struct rlock **pp = &rlocks; *pp;) {
 		struct rlock *l = *pp;
-		bool adjacent = (end != END_MAX && l->start == end + 1) || (start && l->end == start - 1);
+		bool adjacent = (end != END_MAX && l->start == end + 1) ||
+				(start && l->end == start - 1);
 		if (l->ino != ino || l->owner != owner || (!overlap(l, start, end) && !adjacent)) {
 			pp = &l->next;
 			continue;
@@ -196,17 +197,10 @@ static int range(struct file *f, const struct flock *fl, uint64_t *start, uint64
 {
 	int64_t base;
 	switch (fl->l_whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (int64_t)f->off;
-		break;
-	case SEEK_END:
-		base = (int64_t)f->ino->size;
-		break;
-	default:
-		return -EINVAL;
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = (int64_t)f->off; break;
+	case SEEK_END: base = (int64_t)f->ino->size; break;
+	default: return -EINVAL;
 	}
 	int64_t s = base + fl->l_start, len = fl->l_len;
 	if (s < 0)
@@ -261,12 +255,13 @@ long reclock_fcntl(struct file *f, int cmd, struct flock *fl)
 	}
 
 	unsigned acc = f->flags & O_ACCMODE;
-	if ((fl->l_type == F_RDLCK && acc == O_WRONLY) || (fl->l_type == F_WRLCK && acc == O_RDONLY))
+	if ((fl->l_type == F_RDLCK && acc == O_WRONLY) ||
+	    (fl->l_type == F_WRLCK && acc == O_RDONLY))
 		return -EBADF;
 	if (fl->l_type == F_UNLCK)
 		return apply(ino, owner, ofd ? -1 : current->pid, F_UNLCK, start, end);
 
-	file_get(f);                  /* another thread may close it meanwhile */
+	file_get(f); /* another thread may close it meanwhile */
 	struct rwait me = { .owner = owner };
 	for (;;) {
 		struct rlock *l = conflict(ino, owner, fl->l_type, start, end);

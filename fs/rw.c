@@ -19,23 +19,20 @@
 #include "kernel/signal.h"
 #include <linux/resource.h>
 
-#define MAX_RW ((size_t)0x7ffff000)   /* Linux's MAX_RW_COUNT */
+#define MAX_RW ((size_t)0x7ffff000) /* Linux's MAX_RW_COUNT */
 
 int file_rw_ok(struct file *f, bool wr)
 {
 	if (wr ? !file_writable(f) : !file_readable(f))
 		return -EBADF;
 	if (!wr && S_ISDIR(f->ino->mode))
-		return 0;   /* EISDIR, after the other checks */
+		return 0; /* EISDIR, after the other checks */
 	if (!f->ops || (wr ? !f->ops->write : !f->ops->read))
 		return -EINVAL;
 	return 0;
 }
 
-static bool is_stream(struct file *f)
-{
-	return f->ops && (f->ops->flags & FOP_STREAM);
-}
+static bool is_stream(struct file *f) { return f->ops && (f->ops->flags & FOP_STREAM); }
 
 /* After a transfer that ended at end: the given position or the file's
  * own moves there (streams have none). */
@@ -67,7 +64,7 @@ static ssize_t rw_check(struct file *f, const void *buf, size_t n, const uint64_
 	if (!is_stream(f) && (pos || !S_ISDIR(f->ino->mode))) {
 		uint64_t off = pos ? *pos : f->off;
 		if ((int64_t)off < 0 || (int64_t)(off + n) < 0)
-			return -EINVAL;   /* rw_verify_area */
+			return -EINVAL; /* rw_verify_area */
 	}
 	if (!wr && S_ISDIR(f->ino->mode))
 		return -EISDIR;
@@ -100,7 +97,7 @@ ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned h
 	n = MIN(n, MAX_RW);
 	bool stream = is_stream(f);
 	uint64_t off = stream ? 0 : pos ? *pos : f->off;
-	file_get(f);   /* a blocked read keeps f, even if another thread closes fd */
+	file_get(f); /* a blocked read keeps f, even if another thread closes fd */
 	bool nb = nowait_begin(f, how);
 	r = f->ops->read(f, buf, n, off, how & FILE_IO_USER);
 	nowait_end(f, nb);

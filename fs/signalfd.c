@@ -13,9 +13,9 @@
 #include <linux/signalfd.h>
 
 struct signalfd {
-	struct pollsrc src;       /* first: FOP_POLLSRC */
+	struct pollsrc src; /* first: FOP_POLLSRC */
 	uint64_t mask;
-	struct signalfd *next;    /* every signalfd, for signalfd_notify */
+	struct signalfd *next; /* every signalfd, for signalfd_notify */
 };
 
 static struct signalfd *all;
@@ -46,7 +46,7 @@ static void fill(struct signalfd_siginfo *o, const siginfo_t *i)
 		o->ssi_overrun = (uint32_t)i->si_overrun;
 		o->ssi_ptr = (uint64_t)i->si_ptr;
 		o->ssi_int = i->si_int;
-	} else if (code < 0 && code != SI_SIGIO) {      /* sigqueue, tkill, ... */
+	} else if (code < 0 && code != SI_SIGIO) { /* sigqueue, tkill, ... */
 		o->ssi_pid = (uint32_t)i->si_pid;
 		o->ssi_uid = i->si_uid;
 		o->ssi_ptr = (uint64_t)i->si_ptr;
@@ -64,7 +64,7 @@ static void fill(struct signalfd_siginfo *o, const siginfo_t *i)
 		   (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
 		    sig == SIGTRAP)) {
 		o->ssi_addr = (uint64_t)i->si_addr;
-	} else {                                        /* SI_USER, SI_KERNEL */
+	} else { /* SI_USER, SI_KERNEL */
 		o->ssi_pid = (uint32_t)i->si_pid;
 		o->ssi_uid = i->si_uid;
 	}
@@ -97,10 +97,7 @@ static ssize_t sfd_read(struct file *f, void *buf, size_t n, uint64_t off, bool 
 	return (ssize_t)(done * sizeof(struct signalfd_siginfo));
 }
 
-static unsigned sfd_poll(struct file *f)
-{
-	return ready(f->priv) ? EPOLLIN | EPOLLRDNORM : 0;
-}
+static unsigned sfd_poll(struct file *f) { return ready(f->priv) ? EPOLLIN | EPOLLRDNORM : 0; }
 
 static void sfd_release(struct file *f)
 {

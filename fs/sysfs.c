@@ -8,21 +8,21 @@
 
 static void gen_empty(struct sbuf *sb) { sb_str(sb, "\n"); }
 static void gen_zero(struct sbuf *sb) { sb_str(sb, "0\n"); }
-static void gen_mask(struct sbuf *sb) { sb_str(sb, "1\n"); }   /* %*pb of {0} */
+static void gen_mask(struct sbuf *sb) { sb_str(sb, "1\n"); } /* %*pb of {0} */
 
 static const struct pent topology_ents[] = {
-	{ "core_cpus",            S_IFREG | 0444, gen_mask,     NULL, NULL },
-	{ "core_cpus_list",       S_IFREG | 0444, gen_cpu_list, NULL, NULL },
-	{ "core_id",              S_IFREG | 0444, gen_zero,     NULL, NULL },
-	{ "core_siblings",        S_IFREG | 0444, gen_mask,     NULL, NULL },
-	{ "core_siblings_list",   S_IFREG | 0444, gen_cpu_list, NULL, NULL },
-	{ "die_cpus",             S_IFREG | 0444, gen_mask,     NULL, NULL },
-	{ "die_cpus_list",        S_IFREG | 0444, gen_cpu_list, NULL, NULL },
-	{ "die_id",               S_IFREG | 0444, gen_zero,     NULL, NULL },
-	{ "package_cpus",         S_IFREG | 0444, gen_mask,     NULL, NULL },
-	{ "package_cpus_list",    S_IFREG | 0444, gen_cpu_list, NULL, NULL },
-	{ "physical_package_id",  S_IFREG | 0444, gen_zero,     NULL, NULL },
-	{ "thread_siblings",      S_IFREG | 0444, gen_mask,     NULL, NULL },
+	{ "core_cpus", S_IFREG | 0444, gen_mask, NULL, NULL },
+	{ "core_cpus_list", S_IFREG | 0444, gen_cpu_list, NULL, NULL },
+	{ "core_id", S_IFREG | 0444, gen_zero, NULL, NULL },
+	{ "core_siblings", S_IFREG | 0444, gen_mask, NULL, NULL },
+	{ "core_siblings_list", S_IFREG | 0444, gen_cpu_list, NULL, NULL },
+	{ "die_cpus", S_IFREG | 0444, gen_mask, NULL, NULL },
+	{ "die_cpus_list", S_IFREG | 0444, gen_cpu_list, NULL, NULL },
+	{ "die_id", S_IFREG | 0444, gen_zero, NULL, NULL },
+	{ "package_cpus", S_IFREG | 0444, gen_mask, NULL, NULL },
+	{ "package_cpus_list", S_IFREG | 0444, gen_cpu_list, NULL, NULL },
+	{ "physical_package_id", S_IFREG | 0444, gen_zero, NULL, NULL },
+	{ "thread_siblings", S_IFREG | 0444, gen_mask, NULL, NULL },
 	{ "thread_siblings_list", S_IFREG | 0444, gen_cpu_list, NULL, NULL },
 };
 static struct pdir topology_pdir = { .ents = topology_ents, .n = ARRAY_SIZE(topology_ents) };
@@ -33,13 +33,13 @@ static const struct pent cpu0_ents[] = {
 static struct pdir cpu0_pdir = { .ents = cpu0_ents, .n = ARRAY_SIZE(cpu0_ents) };
 
 static const struct pent cpu_ents[] = {
-	{ "cpu0",       S_IFDIR | 0755, NULL,         &cpu0_pdir, NULL },
-	{ "isolated",   S_IFREG | 0444, gen_empty,    NULL, NULL },
-	{ "kernel_max", S_IFREG | 0444, gen_zero,     NULL, NULL },   /* NR_CPUS - 1 */
-	{ "offline",    S_IFREG | 0444, gen_empty,    NULL, NULL },
-	{ "online",     S_IFREG | 0444, gen_cpu_list, NULL, NULL },
-	{ "possible",   S_IFREG | 0444, gen_cpu_list, NULL, NULL },
-	{ "present",    S_IFREG | 0444, gen_cpu_list, NULL, NULL },
+	{ "cpu0", S_IFDIR | 0755, NULL, &cpu0_pdir, NULL },
+	{ "isolated", S_IFREG | 0444, gen_empty, NULL, NULL },
+	{ "kernel_max", S_IFREG | 0444, gen_zero, NULL, NULL }, /* NR_CPUS - 1 */
+	{ "offline", S_IFREG | 0444, gen_empty, NULL, NULL },
+	{ "online", S_IFREG | 0444, gen_cpu_list, NULL, NULL },
+	{ "possible", S_IFREG | 0444, gen_cpu_list, NULL, NULL },
+	{ "present", S_IFREG | 0444, gen_cpu_list, NULL, NULL },
 };
 static struct pdir cpu_pdir = { .ents = cpu_ents, .n = ARRAY_SIZE(cpu_ents) };
 static const struct pent system_ents[] = { { "cpu", S_IFDIR | 0755, NULL, &cpu_pdir, NULL } };

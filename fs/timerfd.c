@@ -14,14 +14,14 @@
 #define NS_FOREVER TIMERFD_FOREVER
 
 struct timerfd {
-	struct pollsrc src;       /* first: FOP_POLLSRC */
+	struct pollsrc src; /* first: FOP_POLLSRC */
 	int clock;
 	bool armed;
-	uint64_t next;            /* next expiry, time_ns() */
-	uint64_t interval;        /* ns; 0: one-shot */
-	uint64_t ticks;           /* expirations not read yet */
-	struct waitq rq;          /* blocked readers */
-	struct timerfd *list_next, *list_prev;   /* all timers */
+	uint64_t next;                         /* next expiry, time_ns() */
+	uint64_t interval;                     /* ns; 0: one-shot */
+	uint64_t ticks;                        /* expirations not read yet */
+	struct waitq rq;                       /* blocked readers */
+	struct timerfd *list_next, *list_prev; /* all timers */
 };
 
 static struct timerfd *timers;

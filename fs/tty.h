@@ -9,25 +9,25 @@
 #include "kernel/sched.h"
 #include <asm/termios.h>
 
-#define TTY_BUF  4096          /* each direction's queue, and the edit line */
-#define TTY_DELIM 0x100u       /* in in[]: ends a canonical line */
-#define TTY_EOFMARK 0x200u     /* in in[]: a line ended by VEOF (the byte is not read) */
+#define TTY_BUF 4096       /* each direction's queue, and the edit line */
+#define TTY_DELIM 0x100u   /* in in[]: ends a canonical line */
+#define TTY_EOFMARK 0x200u /* in in[]: a line ended by VEOF (the byte is not read) */
 
 struct tty {
-	int index;                 /* N of /dev/pts/N */
-	int masters, slaves;       /* open files of each side */
-	bool locked;               /* TIOCSPTLCK: the slave cannot be opened */
-	bool other_closed;         /* the last slave file closed (the master reads EIO) */
-	bool hung_up;              /* the master closed: the slave reads 0, writes EIO */
+	int index;           /* N of /dev/pts/N */
+	int masters, slaves; /* open files of each side */
+	bool locked;         /* TIOCSPTLCK: the slave cannot be opened */
+	bool other_closed;   /* the last slave file closed (the master reads EIO) */
+	bool hung_up;        /* the master closed: the slave reads 0, writes EIO */
 	struct termios tio;
 	struct winsize ws;
-	int pgrp, sid;             /* foreground group; session (0: no controlling tty) */
+	int pgrp, sid; /* foreground group; session (0: no controlling tty) */
 	/* master -> slave: processed input; a canonical line ends at a
 	 * TTY_DELIM entry */
 	uint16_t in[TTY_BUF];
 	size_t ihead, ilen;
-	size_t lines;              /* delimiters in in[] */
-	char line[TTY_BUF];        /* the canonical line being edited */
+	size_t lines;       /* delimiters in in[] */
+	char line[TTY_BUF]; /* the canonical line being edited */
 	size_t llen;
 	/* slave -> master: output after OPOST and the echo */
 	uint8_t out[TTY_BUF];
@@ -47,17 +47,17 @@ size_t ldisc_receive(struct tty *t, const uint8_t *p, size_t n);
 size_t ldisc_write(struct tty *t, const uint8_t *p, size_t n);
 /* The slave's read (blocking per VMIN/VTIME or O_NONBLOCK). */
 ssize_t ldisc_read(struct tty *t, struct file *f, void *buf, size_t n, bool user);
-bool ldisc_readable(struct tty *t);     /* a slave read would not block */
-size_t ldisc_avail(struct tty *t);      /* FIONREAD of the slave */
+bool ldisc_readable(struct tty *t); /* a slave read would not block */
+size_t ldisc_avail(struct tty *t);  /* FIONREAD of the slave */
 void ldisc_flush_in(struct tty *t);
 void ldisc_set_termios(struct tty *t, const struct termios *nt);
-void tty_wake_master(struct tty *t);    /* out[] has data or room changed */
-void tty_wake_slave(struct tty *t);     /* in[] has data or room changed */
+void tty_wake_master(struct tty *t); /* out[] has data or room changed */
+void tty_wake_slave(struct tty *t);  /* in[] has data or room changed */
 /* fs/pty.c and fs/pty_ioctl.c */
 extern const struct file_ops ptmx_fops;
-struct inode *devpts_root(struct inode *dev);   /* /dev/pts (dev: /dev) */
-bool pty_session_has_ctty(int sid);             /* a pty is session sid's terminal */
-long pty_open_peer(struct tty *t, unsigned long flags);   /* TIOCGPTPEER */
+struct inode *devpts_root(struct inode *dev);           /* /dev/pts (dev: /dev) */
+bool pty_session_has_ctty(int sid);                     /* a pty is session sid's terminal */
+long pty_open_peer(struct tty *t, unsigned long flags); /* TIOCGPTPEER */
 long tty_ioctl(struct tty *t, struct file *f, bool master, unsigned long req, unsigned long arg);
 /* Sends sig to the process group pgrp (fs/pty.c). */
 void tty_signal_pgrp(int pgrp, int sig);

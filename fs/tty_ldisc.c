@@ -17,16 +17,23 @@ static const struct termios std_termios = {
 	.c_cflag = B38400 | CS8 | CREAD,
 	.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
 	.c_line = 0,
-	.c_cc = { [VINTR] = 3, [VQUIT] = 034, [VERASE] = 0177, [VKILL] = 025,
-		  [VEOF] = 4, [VTIME] = 0, [VMIN] = 1, [VSTART] = 021, [VSTOP] = 023,
-		  [VSUSP] = 032, [VREPRINT] = 022, [VDISCARD] = 017, [VWERASE] = 027,
+	.c_cc = { [VINTR] = 3,
+		  [VQUIT] = 034,
+		  [VERASE] = 0177,
+		  [VKILL] = 025,
+		  [VEOF] = 4,
+		  [VTIME] = 0,
+		  [VMIN] = 1,
+		  [VSTART] = 021,
+		  [VSTOP] = 023,
+		  [VSUSP] = 032,
+		  [VREPRINT] = 022,
+		  [VDISCARD] = 017,
+		  [VWERASE] = 027,
 		  [VLNEXT] = 026 },
 };
 
-void ldisc_init(struct tty *t)
-{
-	t->tio = std_termios;
-}
+void ldisc_init(struct tty *t) { t->tio = std_termios; }
 
 /* ---- output: out[] is what the master reads */
 
@@ -113,10 +120,7 @@ static uint16_t ipop(struct tty *t)
 	return v;
 }
 
-void ldisc_flush_in(struct tty *t)
-{
-	t->ihead = t->ilen = t->lines = t->llen = 0;
-}
+void ldisc_flush_in(struct tty *t) { t->ihead = t->ilen = t->lines = t->llen = 0; }
 
 static bool canon(struct tty *t) { return t->tio.c_lflag & ICANON; }
 
@@ -137,7 +141,7 @@ static void end_line(struct tty *t, uint16_t delim)
 
 static void isig(struct tty *t, uint8_t c, int sig)
 {
-	if (!(t->tio.c_lflag & NOFLSH)) {   /* both queues, as Linux */
+	if (!(t->tio.c_lflag & NOFLSH)) { /* both queues, as Linux */
 		ldisc_flush_in(t);
 		t->olen = 0;
 	}
@@ -218,7 +222,7 @@ static bool receive(struct tty *t, uint8_t c)
 		return true;
 	}
 	if (t->llen + 2 > TTY_BUF)
-		return true;   /* the line is full: dropped, as Linux (its end still fits) */
+		return true; /* the line is full: dropped, as Linux (its end still fits) */
 	t->line[t->llen++] = (char)c;
 	if (echo)
 		echo_char(t, c);
@@ -241,7 +245,7 @@ void ldisc_set_termios(struct tty *t, const struct termios *nt)
 {
 	bool was_canon = canon(t);
 	t->tio = *nt;
-	if (was_canon && !canon(t)) {   /* the line being edited becomes readable */
+	if (was_canon && !canon(t)) { /* the line being edited becomes readable */
 		for (size_t i = 0; i < t->llen; i++)
 			iput(t, (uint8_t)t->line[i]);
 		t->llen = 0;
@@ -339,7 +343,7 @@ ssize_t ldisc_read(struct tty *t, struct file *f, void *buf, size_t n, bool user
 			done += k;
 			tty_wake_master(t);
 			if (vtime && vmin)
-				deadline = time_ns() + vtime;   /* the timer runs between bytes */
+				deadline = time_ns() + vtime; /* the timer runs between bytes */
 		}
 		if (done >= n || (vmin && done >= vmin) || (!vmin && done))
 			break;

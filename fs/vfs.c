@@ -1,7 +1,7 @@
 /* vfs.c: path lookup (absolute, from the cwd or a directory fd; ".",
  * "..", symlinks, ELOOP/ENOENT/ENOTDIR/ENAMETOOLONG), open/create,
- * chown/truncate/chmod, chdir and getcwd, and building "/" at boot. The
- * inodes themselves and stat are fs/inode.c's; the operations that make
+ * chdir, chroot and getcwd, and building "/" at boot. The inodes
+ * themselves, stat, chown, truncate and chmod are fs/inode.c's; the operations that make
  * and remove names (mkdir, symlink, unlink, link, mknod, rename) are
  * fs/namei.c's. */
 #include "fs/vfs.h"
@@ -23,10 +23,7 @@ static struct inode *cwd_inode(void)
 	return current && current->fs && current->fs->cwd ? current->fs->cwd : fs_root;
 }
 
-unsigned cur_umask(void)
-{
-	return current && current->fs ? current->fs->umask : 022;
-}
+unsigned cur_umask(void) { return current && current->fs ? current->fs->umask : 022; }
 
 int dir_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
@@ -142,7 +139,7 @@ static int walk(struct inode *base, const char *path, unsigned flags, struct wal
 	inode_get(cur);
 	while (*path == '/')
 		path++;
-	if (*path == 0) {             /* "/" or "dir/" at the end of a link */
+	if (*path == 0) { /* "/" or "dir/" at the end of a link */
 		if (nd) {
 			nd->dir = cur;
 			strlcpy(nd->last, ".", sizeof(nd->last));
@@ -293,6 +290,21 @@ char *path_from_user(const char *upath, int *err)
 	return p;
 }
 
+/* Looks up a user path relative to dirfd; AT_EMPTY_PATH allows "" (and a
+ * NULL path) for dirfd itself. */
+long vfs_lookup_user(int dirfd, const char *upath, unsigned lflags, struct inode **out)
+{
+	if (!upath && (lflags & LOOKUP_EMPTY))
+		return vfs_lookupat(dirfd, "", lflags, out);
+	int e;
+	char *path = path_from_user(upath, &e);
+	if (!path)
+		return e;
+	e = vfs_lookupat(dirfd, path, lflags, out);
+	kfree(path);
+	return e;
+}
+
 /* ---- namespace operations */
 
 /* Creates (or finds, or follows to) the file for open with O_CREAT. */
@@ -406,14 +418,18 @@ int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned 
 			return -EINVAL;
 		e = open_create(base, path, flags, mode, &ws, &ino, &created);
 	} else {
-		e = walk(base, path, (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-			 (flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0), &ws, &ino, NULL);
+		e = walk(base, path,
+			 (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+				 (flags & O_DIRECTORY ? LOOKUP_DIRECTORY : 0),
+			 &ws, &ino, NULL);
 	}
 	if (e)
 		return e;
 
 	int acc = flags & O_ACCMODE;
-	int want = (acc == O_WRONLY ? MAY_WRITE : acc == O_RDONLY ? MAY_READ : MAY_READ | MAY_WRITE) |
+	int want = (acc == O_WRONLY   ? MAY_WRITE
+		    : acc == O_RDONLY ? MAY_READ
+				      : MAY_READ | MAY_WRITE) |
 		   (flags & O_TRUNC ? MAY_WRITE : 0);
 	if (S_ISLNK(ino->mode) && !(flags & O_PATH))
 		e = -ELOOP;
@@ -427,7 +443,7 @@ int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned 
 		e = -ENXIO;
 	else if (!(flags & O_PATH) && S_ISREG(ino->mode) && ino->writecount < 0 &&
 		 (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC)))
-		e = -ETXTBSY;   /* a running program's file */
+		e = -ETXTBSY; /* a running program's file */
 	else if (!(flags & O_PATH) && (flags & O_TRUNC) && S_ISREG(ino->mode) && !created &&
 		 ino->size != 0)
 		e = vfs_truncate(ino, 0);
@@ -439,12 +455,12 @@ int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned 
 	inode_put(ino);
 	if (!f)
 		return -ENOMEM;
-	f->flags |= (unsigned)flags & O_NOCTTY;   /* for a terminal's open only */
+	f->flags |= (unsigned)flags & O_NOCTTY; /* for a terminal's open only */
 	if (f->ops && f->ops->open)
 		e = f->ops->open(f);
 	f->flags &= ~(unsigned)O_NOCTTY;
 	if (e) {
-		f->ops = NULL;        /* no release for a failed open */
+		f->ops = NULL; /* no release for a failed open */
 		file_put(f);
 		return e;
 	}
@@ -452,70 +468,6 @@ int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned 
 		inotify_event(f->ino, IN_OPEN);
 	*out = f;
 	return 0;
-}
-
-int vfs_chown(struct inode *ino, int uid, int gid)
-{
-	if (!minifs_is(ino) && !mount_is_disk(ino))
-		return -EPERM;
-	if (mount_readonly(ino))
-		return -EROFS;
-	if (!capable(CAP_CHOWN)) {   /* the owner may change the group to one of his */
-		bool grp_ok = gid == -1 || (unsigned)gid == ino->gid || cred_in_group((unsigned)gid);
-		if ((unsigned)current->fsuid != ino->uid || (uid != -1 && (unsigned)uid != ino->uid) ||
-		    !grp_ok)
-			return -EPERM;
-	}
-	if (uid != -1)
-		ino->uid = (unsigned)uid;
-	if (gid != -1)
-		ino->gid = (unsigned)gid;
-	/* chown drops set-user-ID, and set-group-ID when it means
-	 * something (with group execute), even when no id changes */
-	if (!S_ISDIR(ino->mode) && !S_ISLNK(ino->mode)) {
-		ino->mode &= ~(unsigned)S_ISUID;
-		if (ino->mode & S_IXGRP)
-			ino->mode &= ~(unsigned)S_ISGID;
-	}
-	ino->ctime = fs_now();
-	dnotify_inode(ino, DN_ATTRIB);
-	inotify_event(ino, IN_ATTRIB);
-	return 0;
-}
-
-int vfs_truncate(struct inode *ino, uint64_t len)
-{
-	if (S_ISDIR(ino->mode))
-		return -EISDIR;
-	if (!S_ISREG(ino->mode))
-		return -EINVAL;
-	if (ino->writecount < 0)
-		return -ETXTBSY;   /* a running program's file */
-	if (!ino->ops || !ino->ops->truncate)
-		return -EPERM;
-	int e = ino->ops->truncate(ino, len);
-	if (!e) {
-		dnotify_inode(ino, DN_MODIFY);
-		inotify_event(ino, IN_MODIFY);
-	}
-	return e;
-}
-
-int vfs_chmod(struct inode *ino, unsigned mode)
-{
-	if (!ino->ops || !ino->ops->chmod)
-		return -EPERM;
-	if (!cred_owner_or_capable(ino->uid))
-		return -EPERM;
-	/* set-group-ID only for a group of the caller's (or CAP_FSETID) */
-	if (!S_ISDIR(ino->mode) && !cred_in_group(ino->gid) && !capable(CAP_FSETID))
-		mode &= ~(unsigned)S_ISGID;
-	int e = ino->ops->chmod(ino, mode & 07777);
-	if (!e) {
-		dnotify_inode(ino, DN_ATTRIB);
-		inotify_event(ino, IN_ATTRIB);
-	}
-	return e;
 }
 
 int vfs_chdir(struct inode *dir)

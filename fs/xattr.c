@@ -19,7 +19,7 @@ struct xattr {
 };
 
 #define NS_USER 1
-#define NS_OTHER 2    /* trusted., security. */
+#define NS_OTHER 2 /* trusted., security. */
 
 void xattr_drop(struct inode *ino)
 {
@@ -58,8 +58,8 @@ static int name_space(const char *name)
  * directories have them. */
 static int permitted(struct inode *ino, const char *name, bool write)
 {
-	if (strncmp(name, XATTR_USER_PREFIX, XATTR_USER_PREFIX_LEN) == 0 &&
-	    !S_ISREG(ino->mode) && !S_ISDIR(ino->mode))
+	if (strncmp(name, XATTR_USER_PREFIX, XATTR_USER_PREFIX_LEN) == 0 && !S_ISREG(ino->mode) &&
+	    !S_ISDIR(ino->mode))
 		return write ? -EPERM : -ENODATA;
 	return 0;
 }
@@ -95,13 +95,13 @@ int xattr_set(struct inode *ino, const char *name, const void *value, size_t siz
 		kfree(x);
 		return e;
 	}
-	if (*pp) {                    /* replace in place */
+	if (*pp) { /* replace in place */
 		struct xattr *old = *pp;
 		x->next = old->next;
 		*pp = x;
 		kfree(old->name);
 		kfree(old);
-	} else {                      /* insert in descending name order */
+	} else { /* insert in descending name order */
 		pp = (struct xattr **)&ino->xattrs;
 		while (*pp && strcmp((*pp)->name, name) > 0)
 			pp = &(*pp)->next;

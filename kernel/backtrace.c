@@ -46,10 +46,10 @@ static void backtrace_kernel_from(int n, uint64_t rbp)
 		const uint64_t *f = (const uint64_t *)rbp;
 		uint64_t off;
 		if (!ksym_lookup(f[1] - 1, &off))
-			break;   /* not a return address into the kernel's code */
+			break; /* not a return address into the kernel's code */
 		kernel_frame(n, f[1], true);
 		if (f[0] <= rbp)
-			break;   /* frames go up the stack */
+			break; /* frames go up the stack */
 		rbp = f[0];
 	}
 }

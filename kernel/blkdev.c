@@ -15,7 +15,4 @@ int blkdev_register(struct blkdev *d)
 	return 0;
 }
 
-struct blkdev *blkdev_get(int index)
-{
-	return index >= 0 && index < ndevs ? devs[index] : NULL;
-}
+struct blkdev *blkdev_get(int index) { return index >= 0 && index < ndevs ? devs[index] : NULL; }

@@ -34,11 +34,11 @@ struct blkdev_ops {
 };
 
 struct blkdev {
-	char name[8];            /* "vda", "vdb", ... in discovery order */
+	char name[8]; /* "vda", "vdb", ... in discovery order */
 	uint64_t nsectors;
 	bool readonly;
 	const struct blkdev_ops *ops;
-	void *priv;              /* the driver's */
+	void *priv; /* the driver's */
 };
 
 int blkdev_register(struct blkdev *d);

@@ -13,7 +13,9 @@ struct mb1_info {
 	uint32_t mmap_length, mmap_addr;
 } __attribute__((packed));
 
-struct mb1_mod { uint32_t start, end, string, reserved; };
+struct mb1_mod {
+	uint32_t start, end, string, reserved;
+};
 
 struct mb1_mmap {
 	uint32_t size;
@@ -55,7 +57,9 @@ static void parse_mb1(const struct mb1_info *mi, struct bootinfo *bi)
 	bi->loader = "multiboot";
 }
 
-struct mb2_tag { uint32_t type, size; };
+struct mb2_tag {
+	uint32_t type, size;
+};
 
 static void parse_mb2(uint64_t info_phys, struct bootinfo *bi)
 {
@@ -68,10 +72,8 @@ static void parse_mb2(uint64_t info_phys, struct bootinfo *bi)
 		if (t->type == 0)
 			break;
 		switch (t->type) {
-		case 1:   /* command line */
-			set_cmdline(bi, (const char *)body);
-			break;
-		case 3:   /* module */
+		case 1: /* command line */ set_cmdline(bi, (const char *)body); break;
+		case 3: /* module */
 			if (!bi->initrd_start) {
 				bi->initrd_start = ((const uint32_t *)body)[0];
 				bi->initrd_end = ((const uint32_t *)body)[1];
@@ -79,21 +81,22 @@ static void parse_mb2(uint64_t info_phys, struct bootinfo *bi)
 			break;
 		case 6: { /* memory map */
 			uint32_t esize = ((const uint32_t *)body)[0];
-			for (const uint8_t *e = body + 8; e + esize <= (const uint8_t *)t + t->size; e += esize) {
-				uint64_t addr = *(const uint64_t *)e, len = *(const uint64_t *)(e + 8);
+			for (const uint8_t *e = body + 8; e + esize <= (const uint8_t *)t + t->size;
+			     e += esize) {
+				uint64_t addr = *(const uint64_t *)e,
+					 len = *(const uint64_t *)(e + 8);
 				if (*(const uint32_t *)(e + 16) == 1)
 					add_ram(bi, addr, len);
 			}
 			break;
 		}
-		case 11:  /* EFI 32-bit system table pointer */
-		case 12:  /* EFI 64-bit system table pointer */
-			bi->efi = true;
-			break;
-		case 14:  /* ACPI 1.0 RSDP copy */
-		case 15:  /* ACPI 2.0 RSDP copy */
+		case 11: /* EFI 32-bit system table pointer */
+		case 12: /* EFI 64-bit system table pointer */ bi->efi = true; break;
+		case 14: /* ACPI 1.0 RSDP copy */
+		case 15: /* ACPI 2.0 RSDP copy */
 			if (!bi->acpi_rsdp[0] || t->type == 15)
-				memcpy(bi->acpi_rsdp, body, MIN(t->size - 8, sizeof(bi->acpi_rsdp)));
+				memcpy(bi->acpi_rsdp, body,
+				       MIN(t->size - 8, sizeof(bi->acpi_rsdp)));
 			break;
 		}
 		p += (t->size + 7) & ~7U;

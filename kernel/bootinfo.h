@@ -10,16 +10,16 @@
 #define BOOT_MAX_RANGES 64
 
 struct mem_range {
-	uint64_t start, end;   /* [start, end) physical */
+	uint64_t start, end; /* [start, end) physical */
 };
 
 struct bootinfo {
-	char cmdline[2048];             /* kernel command line (a copy), "" if none */
-	uint64_t initrd_start, initrd_end;   /* physical; 0, 0 if none */
-	struct mem_range ram[BOOT_MAX_RANGES];   /* usable RAM */
+	char cmdline[2048];                    /* kernel command line (a copy), "" if none */
+	uint64_t initrd_start, initrd_end;     /* physical; 0, 0 if none */
+	struct mem_range ram[BOOT_MAX_RANGES]; /* usable RAM */
 	int nram;
-	uint8_t acpi_rsdp[36];          /* copy of the RSDP the loader gave, zeros if none */
-	bool efi;                       /* started from UEFI: no BIOS data areas */
+	uint8_t acpi_rsdp[36]; /* copy of the RSDP the loader gave, zeros if none */
+	bool efi;              /* started from UEFI: no BIOS data areas */
 	const char *loader;
 };
 

@@ -144,13 +144,13 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 				return -1;
 			}
 			cl->user = w + 5;
-		}
-		else if (!strncmp(w, "console=", 8)) {
+		} else if (!strncmp(w, "console=", 8)) {
 			kprintf("htux: bad kernel option '%s' (console=hvc or console=ttyS0)\n", w);
 			return -1;
 		} else if (!strncmp(w, "virtio_mmio.device=", 19)) {
 			if (!mmio_device_ok(w + 19)) {
-				kprintf("htux: bad kernel option '%s' (virtio_mmio.device=SIZE@ADDR:IRQ)\n", w);
+				kprintf("htux: bad kernel option '%s' (virtio_mmio.device=SIZE@ADDR:IRQ)\n",
+					w);
 				return -1;
 			}
 			if (cmdline_nvirtio_mmio < CMDLINE_MAX_MOUNTS)
@@ -171,7 +171,8 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 		} else if (was_first && looks_like_kernel_path(w)) {
 			/* QEMU and GRUB put the kernel's own path first. */
 		} else {
-			kprintf("htux: unknown kernel option '%s' (see the README for -append)\n", w);
+			kprintf("htux: unknown kernel option '%s' (see the README for -append)\n",
+				w);
 			return -1;
 		}
 	}

@@ -6,14 +6,14 @@
 #define CMDLINE_MAX_MOUNTS 8
 
 struct cmdline {
-	char *env[CMDLINE_MAX_WORDS];   /* NAME=VALUE words */
+	char *env[CMDLINE_MAX_WORDS]; /* NAME=VALUE words */
 	int nenv;
-	char *argv[CMDLINE_MAX_WORDS];  /* the words after "--" */
+	char *argv[CMDLINE_MAX_WORDS]; /* the words after "--" */
 	int argc;
 	/* mount.DEV=PATH: mount disk DEV ("vda") at PATH */
 	char *mount_dev[CMDLINE_MAX_MOUNTS], *mount_path[CMDLINE_MAX_MOUNTS];
 	int nmounts;
-	char *user;   /* user=NAME|UID[:GID]: the program's user, or NULL */
+	char *user; /* user=NAME|UID[:GID]: the program's user, or NULL */
 };
 
 /* virtio_mmio.device=SIZE@ADDR:IRQ words, as Linux takes them (QEMU's

@@ -32,10 +32,7 @@ void cputime_stop(struct thread *t)
 	t->acct_tsc = now;
 }
 
-void cputime_start(struct thread *t)
-{
-	t->acct_tsc = rdtsc();
-}
+void cputime_start(struct thread *t) { t->acct_tsc = rdtsc(); }
 
 void cputime_thread_gone(struct thread *t)
 {
@@ -57,10 +54,7 @@ void cputime_not_charged(uint64_t since_tsc)
 		cur_thread->acct_tsc += rdtsc() - since_tsc;
 }
 
-void cputime_fork(struct proc *p)
-{
-	memset(&p->cpu, 0, sizeof(p->cpu));
-}
+void cputime_fork(struct proc *p) { memset(&p->cpu, 0, sizeof(p->cpu)); }
 
 static struct cputime to_ns(uint64_t user, uint64_t sys)
 {
@@ -70,7 +64,7 @@ static struct cputime to_ns(uint64_t user, uint64_t sys)
 struct cputime cputime_thread(struct thread *t)
 {
 	if (t == cur_thread)
-		cputime_stop(t);   /* the time in this system call so far */
+		cputime_stop(t); /* the time in this system call so far */
 	return to_ns(t->utime_tsc, t->stime_tsc);
 }
 

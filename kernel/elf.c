@@ -91,7 +91,8 @@ static int load(struct mm *mm, struct inode *file, uint64_t base_hint, struct el
 			return err;
 		if (p->p_type != PT_LOAD)
 			continue;
-		if (p->p_memsz < p->p_filesz || p->p_offset > size || p->p_filesz > size - p->p_offset ||
+		if (p->p_memsz < p->p_filesz || p->p_offset > size ||
+		    p->p_filesz > size - p->p_offset ||
 		    (p->p_vaddr & (PAGE_SIZE - 1)) != (p->p_offset & (PAGE_SIZE - 1)) ||
 		    p->p_vaddr + p->p_memsz < p->p_vaddr)
 			return -EINVAL;
@@ -122,7 +123,8 @@ static int load(struct mm *mm, struct inode *file, uint64_t base_hint, struct el
 			     p->p_offset - skew, p->p_filesz + skew, 0);
 		if (err)
 			return err;
-		if (p->p_offset <= eh.e_phoff && eh.e_phoff - p->p_offset < p->p_filesz && !img->phdr)
+		if (p->p_offset <= eh.e_phoff && eh.e_phoff - p->p_offset < p->p_filesz &&
+		    !img->phdr)
 			img->phdr = base + p->p_vaddr + (eh.e_phoff - p->p_offset);
 	}
 	for (int i = 0; i < eh.e_phnum; i++)

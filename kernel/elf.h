@@ -8,13 +8,13 @@ struct mm;
 struct inode;
 
 struct elf_image {
-	uint64_t base;        /* load bias (0 for ET_EXEC) */
-	uint64_t entry;       /* with the bias */
-	uint64_t phdr;        /* address of the program headers in memory */
+	uint64_t base;  /* load bias (0 for ET_EXEC) */
+	uint64_t entry; /* with the bias */
+	uint64_t phdr;  /* address of the program headers in memory */
 	uint64_t phnum, phent;
-	uint64_t end;         /* end of the highest segment */
-	char *interp;         /* PT_INTERP path (kmalloc'd: the caller frees it), or NULL */
-	const char *why;      /* on -ENOEXEC for a bad PT_INTERP: what is wrong with it */
+	uint64_t end;    /* end of the highest segment */
+	char *interp;    /* PT_INTERP path (kmalloc'd: the caller frees it), or NULL */
+	const char *why; /* on -ENOEXEC for a bad PT_INTERP: what is wrong with it */
 };
 
 /* Loads file at its own addresses (ET_EXEC) or at a free place near

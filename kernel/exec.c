@@ -93,7 +93,7 @@ void exec_hold(struct proc *p)
 {
 	if (p->exe_ino) {
 		inode_get(p->exe_ino);
-		inode_deny_write(p->exe_ino);   /* cannot fail: denied already */
+		inode_deny_write(p->exe_ino); /* cannot fail: denied already */
 	}
 }
 
@@ -114,7 +114,7 @@ static int script_line(struct inode *ino, char line[256], char **interp, char **
 	line[n] = 0;
 	char *e = strchr(line, '\n');
 	if (!e && n == 255)
-		return -ENOEXEC;   /* longer than Linux reads (BINPRM_BUF_SIZE) */
+		return -ENOEXEC; /* longer than Linux reads (BINPRM_BUF_SIZE) */
 	if (e)
 		*e = 0;
 	char *q = line + 2;
@@ -140,11 +140,11 @@ static int script_line(struct inode *ino, char line[256], char **interp, char **
 	return 0;
 }
 
-static int load_elf(struct proc *p, const char *path, struct inode *ino, char *const argv[], int argc,
-		    char *const envp[], int envc, struct exec_image *out);
+static int load_elf(struct proc *p, const char *path, struct inode *ino, char *const argv[],
+		    int argc, char *const envp[], int envc, struct exec_image *out);
 
-int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
-	      char *const envp[], int envc, struct exec_image *out)
+int exec_load(struct proc *p, const char *path, char *const argv[], int argc, char *const envp[],
+	      int envc, struct exec_image *out)
 {
 	char *const *av = argv;
 	char **mine = NULL, *copies[5];
@@ -179,7 +179,7 @@ int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
 			err = -ENOMEM;
 			break;
 		}
-		memcpy(copy, line, 256);   /* interp and arg point into line */
+		memcpy(copy, line, 256); /* interp and arg point into line */
 		copies[ncopies++] = copy;
 		int k = 0;
 		v[k++] = copy + (interp - line);
@@ -200,14 +200,14 @@ int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
 			break;
 		}
 	}
-	kfree(mine);   /* the strings were copied onto the new stack */
+	kfree(mine); /* the strings were copied onto the new stack */
 	while (ncopies)
 		kfree(copies[--ncopies]);
 	return err;
 }
 
-static int load_elf(struct proc *p, const char *path, struct inode *ino, char *const argv[], int argc,
-		    char *const envp[], int envc, struct exec_image *out)
+static int load_elf(struct proc *p, const char *path, struct inode *ino, char *const argv[],
+		    int argc, char *const envp[], int envc, struct exec_image *out)
 {
 	struct elf_image prog, interp;
 	int err;
@@ -228,7 +228,7 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 		struct inode *ii = open_exec(prog.interp, &err);
 		if (ii) {
 			err = elf_load(mm, ii, 0, &interp);
-			kfree(interp.interp);   /* an interpreter's own is not followed */
+			kfree(interp.interp); /* an interpreter's own is not followed */
 			exec_put(ii);
 		}
 		if (err) {
@@ -273,23 +273,13 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 	cpuid(1, 0, id);
 	uint64_t vdso = vdso_map(mm);
 	uint64_t auxv[] = {
-		AT_SYSINFO_EHDR, vdso,
-		AT_HWCAP, id[3],
-		AT_PAGESZ, PAGE_SIZE,
-		AT_CLKTCK, 100,
-		AT_PHDR, prog.phdr,
-		AT_PHENT, prog.phent,
-		AT_PHNUM, prog.phnum,
-		AT_BASE, interp_base,
-		AT_FLAGS, 0,
-		AT_ENTRY, prog.entry,
-		AT_UID, p->uid, AT_EUID, p->euid, AT_GID, p->gid, AT_EGID, p->egid,
-		AT_SECURE, 0,
-		AT_RANDOM, random,
-		AT_HWCAP2, 0,
-		AT_EXECFN, execfn,
-		AT_PLATFORM, platform,
-		AT_NULL, 0,
+		AT_SYSINFO_EHDR, vdso,       AT_HWCAP,  id[3],       AT_PAGESZ, PAGE_SIZE,
+		AT_CLKTCK,       100,        AT_PHDR,   prog.phdr,   AT_PHENT,  prog.phent,
+		AT_PHNUM,        prog.phnum, AT_BASE,   interp_base, AT_FLAGS,  0,
+		AT_ENTRY,        prog.entry, AT_UID,    p->uid,      AT_EUID,   p->euid,
+		AT_GID,          p->gid,     AT_EGID,   p->egid,     AT_SECURE, 0,
+		AT_RANDOM,       random,     AT_HWCAP2, 0,           AT_EXECFN, execfn,
+		AT_PLATFORM,     platform,   AT_NULL,   0,
 	};
 	/* Without a vDSO (no room: never in practice) leave its entry out. */
 	uint64_t *av = vdso ? auxv : auxv + 2;
@@ -359,7 +349,8 @@ void exec_load_first(struct proc *p, const char *path, char *const argv[], int a
 	int err = exec_load(p, path, argv, argc, envp, envc, img);
 	if (err) {
 		if (img->bad_interp[0])
-			kprintf("htux: %s: interpreter %s: %s\n", path, img->bad_interp, exec_error(err));
+			kprintf("htux: %s: interpreter %s: %s\n", path, img->bad_interp,
+				exec_error(err));
 		else
 			kprintf("htux: %s: %s\n", path, img->why ? img->why : exec_error(err));
 		vm_exit(127);
@@ -385,10 +376,10 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 	if (user)
 		user_apply(p, user);
 	if (kopts.init)
-		init_run(p, path, argv, argc, envp, envc);   /* kernel/init.c: the program is pid 2 */
+		init_run(p, path, argv, argc, envp, envc); /* kernel/init.c: the program is pid 2 */
 
 	exec_load_first(p, path, argv, argc, envp, envc, &img);
-	p->start_ns = 0;   /* the program starts as the VM does (no calibration at boot) */
+	p->start_ns = 0; /* the program starts as the VM does (no calibration at boot) */
 	struct trapframe *tf = sched_first_thread(p)->tf;
 	exec_enter(tf, &img);
 	trap_return(tf);

@@ -9,10 +9,10 @@ struct mm;
 struct trapframe;
 
 struct exec_image {
-	uint64_t entry, sp;     /* where the new program starts */
-	struct mm *old_mm;      /* the address space it replaced (drop it) */
-	char bad_interp[256];   /* on failure: the ELF interpreter that failed, or "" */
-	const char *why;        /* on failure: what is wrong with the program, or NULL */
+	uint64_t entry, sp;   /* where the new program starts */
+	struct mm *old_mm;    /* the address space it replaced (drop it) */
+	char bad_interp[256]; /* on failure: the ELF interpreter that failed, or "" */
+	const char *why;      /* on failure: what is wrong with the program, or NULL */
 };
 
 /* Loads path (an ELF program, or a #! script run by its interpreter) into
@@ -20,8 +20,8 @@ struct exec_image {
  * envp (kernel strings) on its stack; updates what /proc shows. 0, or
  * -errno with p->mm and the CPU's tables as they were: -ENOENT, -EACCES,
  * -ENOEXEC, -EINVAL (bad ELF headers), -ELOOP, -ENOMEM. */
-int exec_load(struct proc *p, const char *path, char *const argv[], int argc,
-	      char *const envp[], int envc, struct exec_image *out);
+int exec_load(struct proc *p, const char *path, char *const argv[], int argc, char *const envp[],
+	      int envc, struct exec_image *out);
 /* p->exe_ino, the running program's file, is kept unwritable (ETXTBSY)
  * while p runs it: exec_hold takes a reference and a deny-write for p
  * (fork copies it), exec_release drops them (exit). */

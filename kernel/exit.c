@@ -31,7 +31,7 @@ void vm_exit(int status)
 	}
 	cli();
 	if (exiting)
-		vm_halt(status);   /* a panic while switching off */
+		vm_halt(status); /* a panic while switching off */
 	exiting = true;
 	hvc_flush();
 	if (kopts.summary)
@@ -45,7 +45,7 @@ void vm_halt(int status)
 	char line[] = "htux-exit 000\n";
 
 	cli();
-	if (!halting) {   /* else a fault in here: straight to the end */
+	if (!halting) { /* else a fault in here: straight to the end */
 		halting = true;
 		status &= 0xFF;
 		serial_flush();
@@ -61,7 +61,10 @@ void vm_halt(int status)
 		acpi_poweroff();
 	}
 	/* the last resort: a triple fault (QEMU with -no-reboot stops) */
-	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) none = { 0, 0 };
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) none = { 0, 0 };
 	__asm__ volatile("lidt %0; int3" : : "m"(none));
 	for (;;)
 		hlt();

@@ -42,7 +42,8 @@ static int out_of_memory(uint64_t addr)
 		char comm[16];
 		proc_comm_of(p, comm);
 		kprintf("htux: out of memory: killed pid %d (%s), %lu KiB resident (page fault at %lx); "
-			"give the VM more with -m\n", p->pid, comm, p->mm->mapped_pages * (PAGE_SIZE / 1024), addr);
+			"give the VM more with -m\n",
+			p->pid, comm, p->mm->mapped_pages * (PAGE_SIZE / 1024), addr);
 	}
 	if (p->pid == 1)
 		vm_exit(137);
@@ -106,7 +107,7 @@ static int fault_shared(struct mm *mm, struct vma *v, uint64_t va)
 	if (err == -ENOMEM)
 		return out_of_memory(va);
 	if (err == -ENOSPC)
-		return VM_FAULT_SIGBUS;   /* as Linux, for a full tmpfs */
+		return VM_FAULT_SIGBUS; /* as Linux, for a full tmpfs */
 	if (err)
 		return -1;
 	uint64_t *pte = paging_walk(mm->pml4, va, true);
@@ -148,14 +149,14 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 		return VM_FAULT_SIGBUS;
 	uint64_t *pte = paging_walk(mm->pml4, va, true);
 	if (!pte)
-		return out_of_memory(addr);   /* no page for a table */
+		return out_of_memory(addr); /* no page for a table */
 	if (*pte & PTE_ADDR) {
 		/* A page kept through PROT_NONE: just make it present again. */
 		*pte = (*pte & PTE_KEEP) | pte_flags(*pte, v->prot);
 		invlpg(va);
 		return 0;
 	}
-	if (v->kind == VMA_SHM) {   /* a System V segment's own page (kernel/ipc/shm.c) */
+	if (v->kind == VMA_SHM) { /* a System V segment's own page (kernel/ipc/shm.c) */
 		uint64_t spa;
 		int e = shm_fault_page(v->file, v->file_off + (va - v->start), &spa);
 		if (e)
@@ -225,12 +226,12 @@ size_t vm_copy_remote(struct mm *mm, uint64_t addr, void *kbuf, size_t n, bool w
 				break;
 		}
 		if (!pte)
-			break;   /* no such page, or not writable: EFAULT */
+			break; /* no such page, or not writable: EFAULT */
 		size_t off = va & (PAGE_SIZE - 1), c = MIN(n - done, PAGE_SIZE - off);
 		uint8_t *page = phys_to_virt(*pte & PTE_ADDR);
 		if (write) {
 			memcpy(page + off, (uint8_t *)kbuf + done, c);
-			*pte |= PTE_DIRTY;   /* a shared file page goes back to its file */
+			*pte |= PTE_DIRTY; /* a shared file page goes back to its file */
 		} else {
 			memcpy((uint8_t *)kbuf + done, page + off, c);
 		}

@@ -16,12 +16,13 @@ void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 {
 	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE || shmem_is(v->file) ||
 	    (v->file->ops && v->file->ops->page) || v->kind == VMA_SHM)
-		return;   /* an anonymous shared object's pages, a RAM file's, or a System V
+		return; /* an anonymous shared object's pages, a RAM file's, or a System V
 			   * segment's, are its data */
 	struct file *f = NULL;
 	uint64_t size = inode_size(v->file);
 	uint64_t *pte;
-	for_each_pte(mm->pml4, va, MAX(start, v->start), MIN(end, v->end), pte) {
+	for_each_pte(mm->pml4, va, MAX(start, v->start), MIN(end, v->end), pte)
+	{
 		if (!(*pte & PTE_P) || !(*pte & PTE_DIRTY))
 			continue;
 		uint64_t off = v->file_off + (va - v->start);

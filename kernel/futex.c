@@ -16,15 +16,15 @@
 #include <linux/futex.h>
 
 struct key {
-	void *obj;                /* the struct mm, or the struct inode (held while waiting) */
-	uint64_t off;             /* the address, or the offset in the object */
+	void *obj;    /* the struct mm, or the struct inode (held while waiting) */
+	uint64_t off; /* the address, or the offset in the object */
 	bool ino;
 };
 
 struct waiter {
 	struct key key;
 	uint32_t bitset;
-	bool pi;                  /* waits to own a PI lock: given it when woken */
+	bool pi; /* waits to own a PI lock: given it when woken */
 	int tid;
 	struct waitq q;
 	bool woken;
@@ -129,8 +129,9 @@ long futex_wait(uint32_t *uaddr, bool shared, uint32_t val, uint64_t deadline, u
 		return err;
 	if (cur != val)
 		return -EAGAIN;
-	struct waiter w = { key_of((uint64_t)uaddr, shared), bitset, false, 0, { NULL }, false,
-			    NULL };
+	struct waiter w = {
+		key_of((uint64_t)uaddr, shared), bitset, false, 0, { NULL }, false, NULL
+	};
 	return sleep_on(&w, deadline);
 }
 
@@ -180,14 +181,14 @@ long futex_lock_pi(uint32_t *uaddr, bool shared, uint64_t deadline, bool try)
 	if (try)
 		return -EAGAIN;
 	if (!thread_find((int)owner))
-		return -ESRCH;   /* Linux: an owner that does not exist */
+		return -ESRCH; /* Linux: an owner that does not exist */
 	nv = cur | FUTEX_WAITERS;
 	if (nv != cur && copy_to_user(uaddr, &nv, sizeof(nv)))
 		return -EFAULT;
 	struct waiter w = { k, ~0u, true, tid, { NULL }, false, NULL };
 	long r = sleep_on(&w, deadline);
 	if (r == 0)
-		return 0;   /* handed over by futex_unlock_pi */
+		return 0; /* handed over by futex_unlock_pi */
 	if (r == -ETIMEDOUT) {
 		/* nobody left waiting: the owner may unlock in user space */
 		if (!first_pi(&k, NULL) && !futex_read(uaddr, &cur) && (cur & FUTEX_WAITERS)) {
@@ -195,7 +196,7 @@ long futex_lock_pi(uint32_t *uaddr, bool shared, uint64_t deadline, bool try)
 			copy_to_user(uaddr, &nv, sizeof(nv));
 		}
 	}
-	return r;   /* a signal (Linux restarts the call; no restarts here) */
+	return r; /* a signal (Linux restarts the call; no restarts here) */
 }
 
 long futex_unlock_pi(uint32_t *uaddr, bool shared)
@@ -209,7 +210,7 @@ long futex_unlock_pi(uint32_t *uaddr, bool shared)
 	struct key k = key_of((uint64_t)uaddr, shared);
 	struct waiter *w = first_pi(&k, NULL);
 	if (w)
-		nv = (uint32_t)w->tid | FUTEX_WAITERS;   /* as Linux: marked while handed over */
+		nv = (uint32_t)w->tid | FUTEX_WAITERS; /* as Linux: marked while handed over */
 	if (copy_to_user(uaddr, &nv, sizeof(nv)))
 		return -EFAULT;
 	if (w) {

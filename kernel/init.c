@@ -14,25 +14,23 @@
 #include "arch/x86_64/trap.h"
 #include "fs/vfs.h"
 
-#define FORWARDED (SIGBIT(SIGTERM) | SIGBIT(SIGINT) | SIGBIT(SIGHUP) | SIGBIT(SIGQUIT) | \
-		   SIGBIT(SIGUSR1) | SIGBIT(SIGUSR2))
+#define FORWARDED \
+	(SIGBIT(SIGTERM) | SIGBIT(SIGINT) | SIGBIT(SIGHUP) | SIGBIT(SIGQUIT) | SIGBIT(SIGUSR1) | \
+	 SIGBIT(SIGUSR2))
 
-static struct proc *program;   /* pid 2, until the VM ends */
+static struct proc *program; /* pid 2, until the VM ends */
 
-bool proc_is_program(const struct proc *p)
-{
-	return p->pid == (kopts.init ? 2 : 1);
-}
+bool proc_is_program(const struct proc *p) { return p->pid == (kopts.init ? 2 : 1); }
 
 int init_signal(const siginfo_t *info)
 {
 	int sig = info->si_signo;
 	if (!(FORWARDED & SIGBIT(sig)) || !program || program->state != P_ALIVE)
-		return 0;   /* nothing else reaches the init: it has no handlers */
+		return 0; /* nothing else reaches the init: it has no handlers */
 	siginfo_t fwd;
 	memset(&fwd, 0, sizeof(fwd));
 	fwd.si_signo = sig;
-	fwd.si_code = SI_USER;   /* as tini's kill(child, sig) */
+	fwd.si_code = SI_USER; /* as tini's kill(child, sig) */
 	fwd.si_pid = 1;
 	return signal_send_to(program, NULL, &fwd);
 }
@@ -56,17 +54,17 @@ static __attribute__((noreturn)) void reap_forever(struct proc *init)
 	}
 }
 
-void init_run(struct proc *init, const char *path, char *const argv[], int argc,
-	      char *const envp[], int envc)
+void init_run(struct proc *init, const char *path, char *const argv[], int argc, char *const envp[],
+	      int envc)
 {
-	sched_first_thread(init);   /* tid 1: this kernel thread */
+	sched_first_thread(init); /* tid 1: this kernel thread */
 	strlcpy(init->comm, "init", sizeof(init->comm));
-	init->mm = mm_create();     /* empty: switching to pid 1 needs tables */
+	init->mm = mm_create(); /* empty: switching to pid 1 needs tables */
 	struct proc *p = init->mm ? proc_fork() : NULL;
 	if (!p || fs_proc_fork(p, false, false))
 		panic("out of memory starting the program");
 	struct exec_image img;
-	current = p;   /* its stack pages are faulted in as its own */
+	current = p; /* its stack pages are faulted in as its own */
 	exec_load_first(p, path, argv, argc, envp, envc, &img);
 	current = init;
 	struct trapframe tf;
@@ -75,7 +73,7 @@ void init_run(struct proc *init, const char *path, char *const argv[], int argc,
 	if (!t)
 		panic("out of memory starting the program");
 	p->pid = t->tid;
-	p->pgid = p->pid;           /* its own process group, as tini's child */
+	p->pgid = p->pid; /* its own process group, as tini's child */
 	p->start_ns = 0;
 	program = p;
 	mm_activate(init->mm);

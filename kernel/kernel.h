@@ -15,15 +15,15 @@ typedef int64_t off_t;
 #define PAGE_SIZE 4096UL
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_UP(x) (((uint64_t)(x) + PAGE_SIZE - 1) & PAGE_MASK)
-#define PAGE_DOWN(x) ((uint64_t)(x) & PAGE_MASK)
+#define PAGE_DOWN(x) ((uint64_t)(x)&PAGE_MASK)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* Address-space layout (see docs/design.md). */
-#define KERNEL_VMA 0xFFFFFFFF80000000UL  /* kernel image: -2 GiB + phys */
-#define DIRECT_MAP 0xFFFF800000000000UL  /* all of RAM, phys + this */
-#define USER_TOP   0x00007FFFFFFFF000UL  /* first byte above user space */
+#define KERNEL_VMA 0xFFFFFFFF80000000UL /* kernel image: -2 GiB + phys */
+#define DIRECT_MAP 0xFFFF800000000000UL /* all of RAM, phys + this */
+#define USER_TOP 0x00007FFFFFFFF000UL   /* first byte above user space */
 
 static inline void *phys_to_virt(uint64_t pa) { return (void *)(pa + DIRECT_MAP); }
 static inline uint64_t virt_to_phys(const void *va)
@@ -34,14 +34,14 @@ static inline uint64_t virt_to_phys(const void *va)
 
 /* Kernel options from the command line (kernel/cmdline.c). */
 struct kopts {
-	bool verbose;   /* kernel messages on the console */
-	bool trace;     /* name unimplemented syscalls */
-	bool strace;    /* trace every syscall */
-	bool console_hvc;   /* console=hvc: the program's console is the virtio console */
-	bool summary;   /* syscall_summary: count and time the calls, table at exit */
-	bool watch;     /* strace or summary: the dispatcher's slow path */
+	bool verbose;     /* kernel messages on the console */
+	bool trace;       /* name unimplemented syscalls */
+	bool strace;      /* trace every syscall */
+	bool console_hvc; /* console=hvc: the program's console is the virtio console */
+	bool summary;     /* syscall_summary: count and time the calls, table at exit */
+	bool watch;       /* strace or summary: the dispatcher's slow path */
 	int panic_test; /* panic_test[=fault|recurse|fault-recurse]: a deliberate panic (debugging aid) */
-	bool init;      /* init: pid 1 is a built-in reaper, the program pid 2 (kernel/init.c) */
+	bool init; /* init: pid 1 is a built-in reaper, the program pid 2 (kernel/init.c) */
 };
 extern struct kopts kopts;
 
@@ -54,7 +54,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define kinfo(...) klog_info("htux: " __VA_ARGS__)
 int klog_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void klog_write(int level, const char *s, size_t n);   /* appends to the kernel log */
+void klog_write(int level, const char *s, size_t n); /* appends to the kernel log */
 /* The diagnostics channel (strace lines, the syscall summary, backtraces
  * of a crashed program): COM2 when the launcher gave one (it shows them on
  * stderr), else the console. */
@@ -102,7 +102,7 @@ int copy_from_user(void *dst, const void *usrc, size_t n);
 int copy_to_user(void *udst, const void *src, size_t n);
 size_t copy_from_user_partial(void *dst, const void *usrc, size_t n);
 size_t copy_to_user_partial(void *udst, const void *src, size_t n);
-int clear_user(void *udst, size_t n);   /* zeroes; 0 or -EFAULT */
+int clear_user(void *udst, size_t n); /* zeroes; 0 or -EFAULT */
 size_t clear_user_partial(void *udst, size_t n);
 /* A fault in a copy may sleep (a page of a file on a disk), and other
  * threads run meanwhile: a caller that holds pointers into shared things
@@ -120,22 +120,25 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max);
 /* One value of *uptr's type: get_user(x, uptr) reads *uptr into x,
  * put_user(x, uptr) writes x there; 0 or -EFAULT. */
 #define get_user(x, uptr) copy_from_user(&(x), (uptr), sizeof(*(uptr)))
-#define put_user(x, uptr) ({ __typeof__(*(uptr)) pu_ = (x); \
-			     copy_to_user((uptr), &pu_, sizeof(pu_)); })
+#define put_user(x, uptr) \
+	({ \
+		__typeof__(*(uptr)) pu_ = (x); \
+		copy_to_user((uptr), &pu_, sizeof(pu_)); \
+	})
 /* A fault in the kernel at a user access: resumes tf at the access's fixup
  * (the copy then fails) and returns true, or false if tf is no such fault. */
 struct trapframe;
 bool uaccess_fixup(struct trapframe *tf);
 
 /* Time (arch/x86_64/tsc.c, rtc.c). */
-void time_init(void);            /* marks the boot instant */
-int64_t rtc_read_epoch(void);    /* wall clock, seconds since the epoch */
-uint64_t time_ns(void);          /* monotonic ns since boot */
+void time_init(void);               /* marks the boot instant */
+int64_t rtc_read_epoch(void);       /* wall clock, seconds since the epoch */
+uint64_t time_ns(void);             /* monotonic ns since boot */
 uint64_t tsc_to_ns(uint64_t ticks); /* a TSC interval in ns (calibrates first) */
-bool time_ready(void);           /* time_ns() is calibrated (calling it costs nothing) */
-void realtime_set_ns(int64_t ns); /* sets the wall clock (clock_settime) */
-int64_t realtime_boot_ns(void);  /* wall clock at boot, ns since the epoch */
-int64_t realtime_now_ns(void);   /* wall clock now; does not force calibration */
+bool time_ready(void);              /* time_ns() is calibrated (calling it costs nothing) */
+void realtime_set_ns(int64_t ns);   /* sets the wall clock (clock_settime) */
+int64_t realtime_boot_ns(void);     /* wall clock at boot, ns since the epoch */
+int64_t realtime_now_ns(void);      /* wall clock now; does not force calibration */
 void time_sleep_ns(uint64_t ns);
 
 /* Randomness (kernel/random.c). */

@@ -7,7 +7,7 @@
 #include "kernel/klog.h"
 #include "kernel/sched.h"
 
-#define LINE_MAX_ 400            /* a longer line is cut */
+#define LINE_MAX_ 400 /* a longer line is cut */
 
 static char ring[KLOG_SIZE];
 /* Free-running byte counts: records are [first, head); READ has consumed
@@ -16,7 +16,7 @@ static uint64_t head, first, rd, clr;
 static struct waitq klog_wq;
 static int console_level = 7, saved_level = -1;
 
-static char line[LINE_MAX_];     /* the line being written in pieces */
+static char line[LINE_MAX_]; /* the line being written in pieces */
 static size_t line_len;
 static int line_level;
 
@@ -35,7 +35,8 @@ static void append_record(int level, const char *text, size_t n)
 	char rec[LINE_MAX_ + 40];
 	uint64_t ns = time_ready() ? time_ns() : 0;
 	int p = ksnprintf(rec, sizeof(rec), "<%d>[%5lu.%06lu] ", level,
-			  (unsigned long)(ns / 1000000000), (unsigned long)(ns % 1000000000 / 1000));
+			  (unsigned long)(ns / 1000000000),
+			  (unsigned long)(ns % 1000000000 / 1000));
 	n = MIN(n, sizeof(rec) - (size_t)p - 1);
 	memcpy(rec + p, text, n);
 	rec[p + n] = '\n';
@@ -98,7 +99,7 @@ long klog_read(char *ubuf, size_t len)
 	uint64_t end = rd;
 	while (end < head && record_end(end) - rd <= (uint64_t)len)
 		end = record_end(end);
-	if (end == rd)              /* the first record does not fit: part of it */
+	if (end == rd) /* the first record does not fit: part of it */
 		end = rd + (uint64_t)len;
 	if (copy_out(ubuf, rd, end))
 		return -EFAULT;
@@ -110,7 +111,7 @@ long klog_read(char *ubuf, size_t len)
 long klog_read_all(char *ubuf, size_t len, bool clear)
 {
 	uint64_t start = MAX(first, clr);
-	while (head - start > (uint64_t)len)    /* the newest records that fit */
+	while (head - start > (uint64_t)len) /* the newest records that fit */
 		start = record_end(start);
 	if (copy_out(ubuf, start, head))
 		return -EFAULT;
@@ -119,10 +120,7 @@ long klog_read_all(char *ubuf, size_t len, bool clear)
 	return (long)(head - start);
 }
 
-void klog_clear(void)
-{
-	clr = head;
-}
+void klog_clear(void) { clr = head; }
 
 void klog_console_off(void)
 {
@@ -145,7 +143,4 @@ void klog_console_level(int level)
 	saved_level = -1;
 }
 
-size_t klog_unread(void)
-{
-	return (size_t)(head - rd);
-}
+size_t klog_unread(void) { return (size_t)(head - rd); }

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define KLOG_SIZE 16384          /* bytes of records kept */
+#define KLOG_SIZE 16384 /* bytes of records kept */
 
 /* Waits for unread records and copies those that fit in len bytes (len >
  * 0, ubuf checked by the caller) to ubuf, or the start of the first: the

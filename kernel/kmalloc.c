@@ -8,17 +8,19 @@
 #include "kernel/pmem.h"
 
 #define HDR 16
-#define NCLASS 8                 /* 32 .. 4096 bytes including the header */
+#define NCLASS 8 /* 32 .. 4096 bytes including the header */
 #define CLASS_SIZE(c) (32UL << (c))
 
 struct hdr {
-	uint64_t size;           /* usable bytes */
-	uint64_t pages;          /* 0 for a small block, else pages of a large one */
+	uint64_t size;  /* usable bytes */
+	uint64_t pages; /* 0 for a small block, else pages of a large one */
 };
 
-struct freeblk { struct freeblk *next; };
+struct freeblk {
+	struct freeblk *next;
+};
 static struct freeblk *freelist[NCLASS];
-#define RUN_CACHE_MAX 64         /* runs of up to this many pages are kept */
+#define RUN_CACHE_MAX 64 /* runs of up to this many pages are kept */
 static struct freeblk *runs[RUN_CACHE_MAX + 1];
 
 static int class_of(size_t total)

@@ -17,7 +17,8 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
-static void put_num(struct out *o, uint64_t v, int base, bool neg, int width, bool zero, bool left, bool upper)
+static void put_num(struct out *o, uint64_t v, int base, bool neg, int width, bool zero, bool left,
+		    bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -74,7 +75,8 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'd':
 		case 'i': {
 			int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
-			put_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width, zero, left, false);
+			put_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width, zero,
+				left, false);
 			break;
 		}
 		case 'u':
@@ -89,7 +91,8 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'p':
 			put(&o, '0');
 			put(&o, 'x');
-			put_num(&o, (uint64_t)va_arg(ap, void *), 16, false, width, zero, left, false);
+			put_num(&o, (uint64_t)va_arg(ap, void *), 16, false, width, zero, left,
+				false);
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);
@@ -106,18 +109,10 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 					put(&o, ' ');
 			break;
 		}
-		case 'c':
-			put(&o, (char)va_arg(ap, int));
-			break;
-		case '%':
-			put(&o, '%');
-			break;
-		case 0:
-			fmt--;
-			break;
-		default:
-			put(&o, '%');
-			put(&o, *fmt);
+		case 'c': put(&o, (char)va_arg(ap, int)); break;
+		case '%': put(&o, '%'); break;
+		case 0: fmt--; break;
+		default: put(&o, '%'); put(&o, *fmt);
 		}
 	}
 	if (size)
@@ -167,7 +162,7 @@ int kdiag(const char *fmt, ...)
 	return n;
 }
 
-void panic_test_in_panic(void);   /* kernel/panic_test.c */
+void panic_test_in_panic(void); /* kernel/panic_test.c */
 
 static volatile int panicking;
 
@@ -177,10 +172,10 @@ void panic_begin(const char *what, uint64_t at)
 	int n = ++panicking;
 	if (n == 1)
 		return;
-	if (n == 2) {   /* only the stack and port I/O: a third fault stops silently */
+	if (n == 2) { /* only the stack and port I/O: a third fault stops silently */
 		char line[160];
-		int len = ksnprintf(line, sizeof(line), "htux: panic: %s at %lx while panicking: stopping\n",
-				    what, at);
+		int len = ksnprintf(line, sizeof(line),
+				    "htux: panic: %s at %lx while panicking: stopping\n", what, at);
 		serial_write(line, MIN((size_t)len, sizeof(line) - 1));
 	}
 	vm_halt(255);
@@ -188,7 +183,7 @@ void panic_begin(const char *what, uint64_t at)
 
 void panic_end(void)
 {
-	panic_test_in_panic();   /* a fault in the panic path, on request */
+	panic_test_in_panic(); /* a fault in the panic path, on request */
 	vm_exit(255);
 }
 

@@ -15,7 +15,7 @@ const char *ksym_lookup(uint64_t addr, uint64_t *off)
 
 	if (!hi || addr < ksyms_addr[0] || addr >= (uint64_t)_etext)
 		return NULL;
-	while (hi - lo > 1) {         /* the last symbol at or below addr */
+	while (hi - lo > 1) { /* the last symbol at or below addr */
 		uint64_t mid = lo + (hi - lo) / 2;
 		if (ksyms_addr[mid] <= addr)
 			lo = mid;

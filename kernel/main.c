@@ -18,7 +18,7 @@
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/console.h"
 
-#define MIN_FREE_PAGES 256     /* 1 MiB: below this nothing useful runs */
+#define MIN_FREE_PAGES 256 /* 1 MiB: below this nothing useful runs */
 #define STATUS_BAD_IMAGE 125
 
 static struct bootinfo bi;
@@ -81,15 +81,15 @@ void kmain(uint32_t magic, uint32_t info)
 	gdt_init();
 	idt_init();
 	syscall_init();
-	outb(0x21, 0xFF);     /* mask the legacy PICs: nothing uses them */
+	outb(0x21, 0xFF); /* mask the legacy PICs: nothing uses them */
 	outb(0xA1, 0xFF);
 	acpi_set_rsdp(bi.acpi_rsdp);
 	if (cmdline_parse(bi.cmdline, &cl))
 		vm_exit(STATUS_BAD_IMAGE);
 	if (kopts.panic_test)
-		panic_test_run(kopts.panic_test);   /* kernel/panic_test.c */
-	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader,
-	      pmem_free_pages() * 4, bi.cmdline);
+		panic_test_run(kopts.panic_test); /* kernel/panic_test.c */
+	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader, pmem_free_pages() * 4,
+	      bi.cmdline);
 	if (pmem_free_pages() < MIN_FREE_PAGES) {
 		kprintf("htux: too little memory (%lu KiB free after the kernel and image); give the VM more with -m\n",
 			pmem_free_pages() * 4);
@@ -101,7 +101,7 @@ void kmain(uint32_t magic, uint32_t info)
 	}
 	int err = fs_init(phys_to_virt(bi.initrd_start), bi.initrd_end - bi.initrd_start);
 	if (err)
-		vm_exit(STATUS_BAD_IMAGE);   /* fs_init said why */
+		vm_exit(STATUS_BAD_IMAGE); /* fs_init said why */
 	virtio_pci_init();
 	virtio_mmio_init();
 	if (kopts.console_hvc && !hvc_present()) {
@@ -111,7 +111,7 @@ void kmain(uint32_t magic, uint32_t info)
 	if (blockdev_nodes_init())
 		kprintf("htux: cannot make the disk files in /dev\n");
 	if (mounts_boot(cl.mount_dev, cl.mount_path, cl.nmounts))
-		vm_exit(STATUS_BAD_IMAGE);   /* mounts_boot said why */
+		vm_exit(STATUS_BAD_IMAGE); /* mounts_boot said why */
 
 	net_init();
 	size_t len;
@@ -151,8 +151,8 @@ void kmain(uint32_t magic, uint32_t info)
 		int e = user_resolve(spec, &user);
 		if (e) {
 			kprintf("htux: user '%s': %s\n", spec,
-				e == -ENOENT ? "no such user in the image's /etc/passwd" :
-				"not NAME|UID[:GID]");
+				e == -ENOENT ? "no such user in the image's /etc/passwd"
+					     : "not NAME|UID[:GID]");
 			vm_exit(STATUS_BAD_IMAGE);
 		}
 		bool home = false;

@@ -15,7 +15,4 @@ int netdev_register(struct netdev *d)
 	return 0;
 }
 
-struct netdev *netdev_get(int index)
-{
-	return index >= 0 && index < ndevs ? devs[index] : NULL;
-}
+struct netdev *netdev_get(int index) { return index >= 0 && index < ndevs ? devs[index] : NULL; }

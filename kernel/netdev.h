@@ -18,15 +18,15 @@ struct netdev_ops {
 };
 
 struct netdev {
-	char name[8];            /* "eth0", ... in discovery order */
+	char name[8]; /* "eth0", ... in discovery order */
 	uint8_t mac[6];
-	unsigned mtu;            /* 1500 */
+	unsigned mtu; /* 1500 */
 	const struct netdev_ops *ops;
-	void *priv;              /* the driver's */
+	void *priv; /* the driver's */
 	/* Set by the stack: called for each received frame, valid only
 	 * during the call; NULL: frames are dropped. */
 	void (*rx)(struct netdev *d, const void *frame, size_t len);
-	void *stack;             /* the stack's */
+	void *stack; /* the stack's */
 };
 
 int netdev_register(struct netdev *d);

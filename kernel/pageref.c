@@ -5,7 +5,7 @@
 #include "kernel/kernel.h"
 #include "kernel/pmem.h"
 
-static uint16_t *extra;   /* indexed by page frame number; NULL until the first fork */
+static uint16_t *extra; /* indexed by page frame number; NULL until the first fork */
 static uint64_t nframes;
 
 int page_share(uint64_t pa)
@@ -21,7 +21,7 @@ int page_share(uint64_t pa)
 	}
 	uint64_t f = pa / PAGE_SIZE;
 	if (f >= nframes || extra[f] == UINT16_MAX)
-		return -ENOMEM;   /* the caller copies the page instead */
+		return -ENOMEM; /* the caller copies the page instead */
 	extra[f]++;
 	return 0;
 }

@@ -6,18 +6,12 @@
 
 #define BITS 9
 #define FANOUT (1 << BITS)
-#define MAX_HEIGHT 6   /* 2^54 indices: any byte offset's page */
+#define MAX_HEIGHT 6 /* 2^54 indices: any byte offset's page */
 
-static void **node_new(void)
-{
-	return kzalloc(FANOUT * sizeof(void *));
-}
+static void **node_new(void) { return kzalloc(FANOUT * sizeof(void *)); }
 
 /* How many indices a slot of level l (1: leaves) covers. */
-static uint64_t span(int l)
-{
-	return 1ull << (BITS * (l - 1));
-}
+static uint64_t span(int l) { return 1ull << (BITS * (l - 1)); }
 
 void **pagetree_slot(struct pagetree *t, uint64_t idx, bool create)
 {

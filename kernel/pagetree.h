@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 struct pagetree {
-	int height;               /* levels; 0: empty */
+	int height; /* levels; 0: empty */
 	void **root;
 };
 

@@ -22,7 +22,7 @@ static __attribute__((noinline)) void panic_test_inner(int kind)
 static __attribute__((noinline)) void panic_test_outer(int kind)
 {
 	panic_test_inner(kind);
-	__asm__ volatile("");   /* keeps this frame: no tail call */
+	__asm__ volatile(""); /* keeps this frame: no tail call */
 }
 
 void panic_test_run(int kind)

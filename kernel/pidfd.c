@@ -41,7 +41,4 @@ int pidfd_fd_pid(int fd, bool *nonblock)
 	return pid;
 }
 
-void pidfd_proc_ended(void)
-{
-	poll_notify(NULL, POLL_KEY_IN);
-}
+void pidfd_proc_ended(void) { poll_notify(NULL, POLL_KEY_IN); }

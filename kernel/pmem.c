@@ -15,11 +15,11 @@
 static struct mem_range ranges[MAX_RANGES];
 static int nranges;
 static uint64_t nfree, ntotal, max_phys;
-static uint64_t *freemap;       /* bit n: page n (physical address n * PAGE_SIZE) was freed */
-static uint64_t *freesum;       /* bit w: word w of freemap is not 0 */
+static uint64_t *freemap; /* bit n: page n (physical address n * PAGE_SIZE) was freed */
+static uint64_t *freesum; /* bit w: word w of freemap is not 0 */
 static uint64_t map_words, sum_words;
-static uint64_t nfreed;         /* bits set in freemap */
-static uint64_t sum_low;        /* the words of freesum below it are 0 */
+static uint64_t nfreed;  /* bits set in freemap */
+static uint64_t sum_low; /* the words of freesum below it are 0 */
 
 extern char _image_start[], _end[];
 
@@ -81,7 +81,7 @@ static void map_clear(uint64_t n)
 }
 
 #define MAX_SHRINKERS 8
-#define RECLAIM_BATCH 256        /* pages given back at once: 1 MiB */
+#define RECLAIM_BATCH 256 /* pages given back at once: 1 MiB */
 static struct pmem_shrinker shrinkers[MAX_SHRINKERS];
 static int nshrinkers;
 static bool reclaiming;
@@ -195,7 +195,7 @@ void pmem_free(uint64_t pa)
 {
 	uint64_t n = pa / PAGE_SIZE, w = n / 64;
 	if (freemap[w] & (1UL << (n % 64)))
-		return;   /* already free */
+		return; /* already free */
 	freemap[w] |= 1UL << (n % 64);
 	freesum[w / 64] |= 1UL << (w % 64);
 	sum_low = MIN(sum_low, w / 64);

@@ -9,13 +9,13 @@
 struct bootinfo;
 
 void pmem_init(const struct bootinfo *bi);
-uint64_t pmem_alloc(void);                 /* a page, or 0 when out of memory */
+uint64_t pmem_alloc(void); /* a page, or 0 when out of memory */
 uint64_t pmem_alloc_zeroed(void);
 uint64_t pmem_alloc_contig(size_t npages); /* npages contiguous pages, or 0 */
 void pmem_free(uint64_t pa);
 uint64_t pmem_total_pages(void);
 uint64_t pmem_free_pages(void);
-uint64_t pmem_max_phys(void);              /* end of the highest RAM range */
+uint64_t pmem_max_phys(void); /* end of the highest RAM range */
 
 /* A cache that gives pages back: when no page is free, pmem_alloc calls
  * reclaim(want), which frees up to about want pages (with pmem_free; it
@@ -28,11 +28,11 @@ struct pmem_shrinker {
 };
 void pmem_shrinker_add(const struct pmem_shrinker *s);
 void pmem_shrinker_remove(void *arg);
-uint64_t pmem_reclaimable_pages(void);     /* what the shrinkers could give back */
+uint64_t pmem_reclaimable_pages(void); /* what the shrinkers could give back */
 
 /* kernel/pageref.c: user pages mapped by more than one address space. */
-int page_share(uint64_t pa);               /* one more mapping: 0, or -ENOMEM (copy it instead) */
-bool page_shared(uint64_t pa);             /* mapped more than once? */
-void page_put(uint64_t pa);                /* one mapping less; frees the page at the last */
+int page_share(uint64_t pa);   /* one more mapping: 0, or -ENOMEM (copy it instead) */
+bool page_shared(uint64_t pa); /* mapped more than once? */
+void page_put(uint64_t pa);    /* one mapping less; frees the page at the last */
 
 #endif

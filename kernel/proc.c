@@ -23,10 +23,10 @@
 #include <linux/resource.h>
 #include <linux/securebits.h>
 
-#define NOFILE_DEFAULT 1024   /* RLIMIT_NOFILE at boot; FD_MAX (fs.nr_open) caps it */
+#define NOFILE_DEFAULT 1024 /* RLIMIT_NOFILE at boot; FD_MAX (fs.nr_open) caps it */
 
 struct proc *all_procs;
-static struct proc *reap_later;   /* ended, nobody waits: freed off their stack */
+static struct proc *reap_later; /* ended, nobody waits: freed off their stack */
 
 struct proc *proc_find(int pid)
 {
@@ -80,16 +80,14 @@ int threads_max(void)
 }
 
 /* Tasks as Linux counts them: each thread, and a zombie until reaped. */
-static int tasks_of(const struct proc *p)
-{
-	return p->state == P_ZOMBIE ? 1 : p->nthreads;
-}
+static int tasks_of(const struct proc *p) { return p->state == P_ZOMBIE ? 1 : p->nthreads; }
 
 /* Linux's exemption from RLIMIT_NPROC: the root user, or
  * CAP_SYS_RESOURCE or CAP_SYS_ADMIN. */
 static bool nproc_exempt(const struct proc *me)
 {
-	return me->uid == 0 || (me->cap_eff & ((1ULL << CAP_SYS_RESOURCE) | (1ULL << CAP_SYS_ADMIN)));
+	return me->uid == 0 ||
+	       (me->cap_eff & ((1ULL << CAP_SYS_RESOURCE) | (1ULL << CAP_SYS_ADMIN)));
 }
 
 int proc_may_clone(void)
@@ -151,7 +149,7 @@ struct proc *proc_fork(void)
 		proc_free(p);
 		return NULL;
 	}
-	exec_hold(p);   /* the program's file stays unwritable for the child too */
+	exec_hold(p); /* the program's file stays unwritable for the child too */
 	p->all_next = all_procs;
 	all_procs = p;
 	return p;
@@ -174,8 +172,8 @@ void proc_fork_settings(struct proc *child, const struct proc *parent)
 	*s = parent->set;
 	s->pdeathsig = 0;
 	s->subreaper = false;
-	s->membarrier = 0;   /* Linux's is the mm's: a new one */
-	if (s->reset_on_fork) {   /* Linux's sched_fork */
+	s->membarrier = 0;      /* Linux's is the mm's: a new one */
+	if (s->reset_on_fork) { /* Linux's sched_fork */
 		if (s->policy == SCHED_FIFO || s->policy == SCHED_RR) {
 			s->policy = SCHED_NORMAL;
 			s->rt_priority = 0;
@@ -195,25 +193,25 @@ void proc_fork_settings(struct proc *child, const struct proc *parent)
 void proc_exec_settings(struct proc *p)
 {
 	struct proc_settings *s = &p->set;
-	s->dumpable = 1;                         /* SUID_DUMP_USER: no set-id files */
-	s->securebits &= ~(unsigned)SECBIT_KEEP_CAPS;   /* goes at exec */
-	s->membarrier = 0;                       /* a new mm */
-	s->personality &= ~READ_IMPLIES_EXEC;    /* x86_64's set_personality_64bit */
+	s->dumpable = 1;                              /* SUID_DUMP_USER: no set-id files */
+	s->securebits &= ~(unsigned)SECBIT_KEEP_CAPS; /* goes at exec */
+	s->membarrier = 0;                            /* a new mm */
+	s->personality &= ~READ_IMPLIES_EXEC;         /* x86_64's set_personality_64bit */
 	/* capabilities(7) for a file without capabilities or set-id bits:
 	 * root (real or effective uid 0, unless SECBIT_NOROOT) gets the
 	 * bounding and inheritable sets permitted, effective only with euid
 	 * 0; everyone keeps the ambient set, which is then also permitted
 	 * and (when nothing else is effective) effective. Under no_new_privs
 	 * nothing is gained: permitted stays within the old set. */
-	p->suid = p->fsuid = p->euid;            /* execve saves the effective ids */
+	p->suid = p->fsuid = p->euid; /* execve saves the effective ids */
 	p->sgid = p->fsgid = p->egid;
 	bool root = !(s->securebits & SECBIT_NOROOT) && (p->uid == 0 || p->euid == 0);
 	uint64_t perm = (root ? p->cap_bnd | p->cap_inh : 0) | p->cap_amb;
 	if (s->no_new_privs)
 		perm &= p->cap_perm;
-	if (perm & ~p->cap_perm) {   /* capabilities gained, as by a set-id file */
+	if (perm & ~p->cap_perm) { /* capabilities gained, as by a set-id file */
 		s->personality &= ~PER_CLEAR_ON_SETID;
-		s->dumpable = 0;         /* suid_dumpable, 0 (Linux 6.x) */
+		s->dumpable = 0; /* suid_dumpable, 0 (Linux 6.x) */
 	}
 	p->cap_perm = perm;
 	p->cap_eff = root && p->euid == 0 ? perm : p->cap_amb;
@@ -294,7 +292,7 @@ static void notify_parent(struct proc *c)
 		c->all_next = reap_later;
 		reap_later = c;
 		if (parent)
-			waitq_wake_all(&parent->child_wait);   /* a wait may now see ECHILD */
+			waitq_wake_all(&parent->child_wait); /* a wait may now see ECHILD */
 		return;
 	}
 	if (c->exit_signal) {
@@ -333,10 +331,10 @@ void proc_last_thread_gone(struct proc *p)
 	itimer_proc_exit(p);
 	memset(p->it_expires, 0, sizeof(p->it_expires));
 	proc_vfork_release(p);
-	mm_activate(NULL);   /* off p's tables before they go */
+	mm_activate(NULL); /* off p's tables before they go */
 	mm_put(p->mm);
 	p->mm = NULL;
-	exec_release(p);     /* its file may be written again */
+	exec_release(p); /* its file may be written again */
 	p->state = P_ZOMBIE;
 
 	/* Children go to the nearest live ancestor that is a child
@@ -413,10 +411,7 @@ void proc_limits_init(struct proc *p)
 	lim[RLIMIT_NICE] = (struct rlimit64){ 0, 0 };
 }
 
-uint64_t rlimit_cur(int resource)
-{
-	return current->rlimits[resource].rlim_cur;
-}
+uint64_t rlimit_cur(int resource) { return current->rlimits[resource].rlim_cur; }
 
 /* The name /proc/self/comm and PR_GET_NAME show: the executable's base
  * name until PR_SET_NAME. */

@@ -10,19 +10,19 @@
 #include <linux/resource.h>
 #include <linux/capability.h>
 
-struct mm;        /* kernel/vm.h */
-struct fd_table;  /* fs/vfs.h */
-struct fs_ctx;    /* fs/vfs.h: cwd and umask */
-struct inode;     /* fs/vfs.h */
+struct mm;       /* kernel/vm.h */
+struct fd_table; /* fs/vfs.h */
+struct fs_ctx;   /* fs/vfs.h: cwd and umask */
+struct inode;    /* fs/vfs.h */
 
-struct sigq;       /* kernel/signal.c */
-struct sem_undo;   /* kernel/ipc/sem.c */
+struct sigq;     /* kernel/signal.c */
+struct sem_undo; /* kernel/ipc/sem.c */
 
 enum proc_state { P_ALIVE, P_ZOMBIE };
 
 /* Every capability (the bounding set, and root's sets). */
 #define CAPS_ALL ((1ull << (CAP_LAST_CAP + 1)) - 1)
-#define TIMER_SLACK_DEFAULT 50000   /* ns */
+#define TIMER_SLACK_DEFAULT 50000 /* ns */
 
 /* A process's small settings (kernel/sys/misc.c): each process has its
  * own; fork and execve change them as proc_fork_settings and
@@ -37,10 +37,10 @@ struct proc_settings {
 	int dumpable;            /* PR_SET_DUMPABLE: 0 or 1 */
 	int pdeathsig;           /* sent when the parent ends; 0: none */
 	bool no_new_privs;
-	unsigned securebits;     /* SECBIT_* (PR_SET_SECUREBITS, PR_SET_KEEPCAPS) */
-	bool subreaper;          /* PR_SET_CHILD_SUBREAPER */
+	unsigned securebits; /* SECBIT_* (PR_SET_SECUREBITS, PR_SET_KEEPCAPS) */
+	bool subreaper;      /* PR_SET_CHILD_SUBREAPER */
 	uint64_t timer_slack_ns;
-	int membarrier;          /* MEMBARRIER_CMD_REGISTER_* done (Linux: the mm's) */
+	int membarrier; /* MEMBARRIER_CMD_REGISTER_* done (Linux: the mm's) */
 };
 
 struct proc {
@@ -72,14 +72,14 @@ struct proc {
 	struct mm *mm;
 	struct fd_table *files;
 	struct fs_ctx *fs;
-	char *exe_path;          /* absolute path of the executable */
-	struct inode *exe_ino;   /* the executable, kept unwritable (kernel/exec.c) */
-	char *cmdline;           /* argv strings, each NUL-terminated */
+	char *exe_path;        /* absolute path of the executable */
+	struct inode *exe_ino; /* the executable, kept unwritable (kernel/exec.c) */
+	char *cmdline;         /* argv strings, each NUL-terminated */
 	size_t cmdline_len;
-	char *environ;           /* envp strings, each NUL-terminated */
+	char *environ; /* envp strings, each NUL-terminated */
 	size_t environ_len;
-	uint64_t auxv[64];       /* the aux vector given at exec, AT_NULL-ended */
-	uint64_t start_ns;       /* time_ns() at exec */
+	uint64_t auxv[64]; /* the aux vector given at exec, AT_NULL-ended */
+	uint64_t start_ns; /* time_ns() at exec */
 	/* kernel/cputime.c: CPU time (TSC ticks) of its ended threads, and
 	 * of its reaped children (theirs and their children's). */
 	struct {
@@ -105,7 +105,7 @@ extern struct proc *current;
 extern struct proc *all_procs;
 
 /* kernel/proc.c */
-struct proc *proc_find(int pid);             /* alive or zombie */
+struct proc *proc_find(int pid); /* alive or zombie */
 /* A new process, child of current, with a copy of its identity, signal
  * dispositions, limits and /proc facts (not mm, files or threads). */
 struct proc *proc_fork(void);
@@ -168,16 +168,13 @@ bool proc_may_access(const struct proc *p);
 #define UTS_VERSION "#1 htux " HTUX_VERSION
 
 /* What /proc reports (kernel/sys/misc.c, ids.c, info.c). */
-void proc_comm(char out[16]);                 /* NUL-terminated name */
+void proc_comm(char out[16]); /* NUL-terminated name */
 void proc_comm_of(struct proc *p, char out[16]);
-uint64_t rlimit_cur(int resource);           /* the caller's soft limit (kernel/proc.c) */
+uint64_t rlimit_cur(int resource); /* the caller's soft limit (kernel/proc.c) */
 
 /* Has the current process capability cap (CAP_*) in its effective set?
  * Where Linux asks capable(), so do we (kernel threads: yes). */
-static inline bool capable(int cap)
-{
-	return !current || ((current->cap_eff >> cap) & 1);
-}
+static inline bool capable(int cap) { return !current || ((current->cap_eff >> cap) & 1); }
 
 /* kernel/proc.c: is the current process's fsuid the owner uid, or has
  * it CAP_FOWNER (Linux's inode_owner_or_capable)? Is gid its fsgid or

@@ -11,8 +11,6 @@
 
 static struct thread *run_head, *run_tail;
 
-
-
 void sched_make_runnable(struct thread *t)
 {
 	t->state = T_RUNNABLE;
@@ -80,7 +78,7 @@ void schedule(void)
 		if (next) {
 			if (next != prev)
 				thread_switch(prev, next);
-			cputime_start(cur_thread);   /* prev again, resumed */
+			cputime_start(cur_thread); /* prev again, resumed */
 			return;
 		}
 		/* Nothing to run: wait for the next interrupt (the tick). */
@@ -100,10 +98,7 @@ int waitq_wait(struct waitq *q, uint64_t deadline)
 	return block_on(q, deadline);
 }
 
-int waitq_wait_nosig(struct waitq *q)
-{
-	return block_on(q, 0);
-}
+int waitq_wait_nosig(struct waitq *q) { return block_on(q, 0); }
 
 static int block_on(struct waitq *q, uint64_t deadline)
 {
@@ -136,10 +131,7 @@ int waitq_wake(struct waitq *q, int n)
 	return woken;
 }
 
-void thread_interrupt(struct thread *t)
-{
-	wake(t, WAKE_SIGNAL);
-}
+void thread_interrupt(struct thread *t) { wake(t, WAKE_SIGNAL); }
 
 void sched_yield_cpu(void)
 {
@@ -170,12 +162,12 @@ static uint64_t next_deadline(void)
 
 void sched_tick(bool from_user)
 {
-	timer_rearm();                   /* the next tick */
+	timer_rearm(); /* the next tick */
 	wake_expired(time_ns());
-	signal_timers_tick(time_ns());   /* alarm, setitimer, timer_create */
+	signal_timers_tick(time_ns()); /* alarm, setitimer, timer_create */
 	console_poll();
-	tick_hooks_run();                /* drivers and protocol timers */
-	timer_wake_at(next_deadline());  /* or sooner */
+	tick_hooks_run();               /* drivers and protocol timers */
+	timer_wake_at(next_deadline()); /* or sooner */
 	/* Preempt: the running thread had its tick; others wait. */
 	if (from_user && run_head)
 		schedule();

@@ -26,16 +26,17 @@ struct thread {
 	int tid;
 	enum thread_state state;
 	struct proc *proc;
-	uint64_t ksp;             /* saved kernel stack pointer while switched out */
-	void *kstack;             /* kmalloc'd kernel stack */
+	uint64_t ksp; /* saved kernel stack pointer while switched out */
+	void *kstack; /* kmalloc'd kernel stack */
 	uint64_t kstack_top;
 	struct trapframe *tf;     /* the user registers, at the top of kstack */
 	uint64_t fs_base;         /* user %fs base (TLS) */
 	uint64_t gs_base;         /* user %gs base */
 	uint64_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID */
-	uint64_t set_child_tid;   /* CLONE_CHILD_SETTID of a new process: written when it first runs */
-	bool must_exit;           /* its process is ending or execs: leave at the next return to user mode */
-	bool exiting;             /* in thread_exit: out of memory fails its faults, never kills it again */
+	uint64_t
+		set_child_tid; /* CLONE_CHILD_SETTID of a new process: written when it first runs */
+	bool must_exit; /* its process is ending or execs: leave at the next return to user mode */
+	bool exiting;   /* in thread_exit: out of memory fails its faults, never kills it again */
 	uint64_t robust_list;
 	size_t robust_len;
 
@@ -44,9 +45,9 @@ struct thread {
 	uint64_t utime_tsc, stime_tsc, acct_tsc;
 
 	/* Signals (kernel/signal.c). */
-	uint64_t sigmask;         /* blocked */
-	uint64_t sigpending;      /* sent to this thread */
-	uint64_t sigsaved;        /* mask to restore after rt_sigsuspend/pselect */
+	uint64_t sigmask;    /* blocked */
+	uint64_t sigpending; /* sent to this thread */
+	uint64_t sigsaved;   /* mask to restore after rt_sigsuspend/pselect */
 	bool sigsaved_valid;
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
@@ -59,12 +60,12 @@ struct thread {
 	int wake_reason;          /* WAKE_* */
 	struct thread *all_next;  /* every thread of every process */
 
-	uint8_t fpu[512] __attribute__((aligned(16)));   /* FXSAVE area */
+	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area */
 };
 
-#define WAKE_EVENT   0   /* woken by waitq_wake */
-#define WAKE_TIMEOUT 1   /* the deadline passed */
-#define WAKE_SIGNAL  2   /* a signal arrived for the thread */
+#define WAKE_EVENT 0   /* woken by waitq_wake */
+#define WAKE_TIMEOUT 1 /* the deadline passed */
+#define WAKE_SIGNAL 2  /* a signal arrived for the thread */
 
 extern struct thread *cur_thread;
 extern struct thread *all_threads;
@@ -82,7 +83,7 @@ struct thread *thread_create_in(struct proc *p, const struct trapframe *tf);
  * process ends the process (kernel/proc.c; pid 1: the VM). */
 __attribute__((noreturn)) void thread_exit(int status);
 struct thread *thread_find(int tid);
-int thread_count(void);   /* of the current process */
+int thread_count(void); /* of the current process */
 /* The next thread id (a new process's pid is its first thread's id). */
 int thread_peek_tid(void);
 
@@ -134,6 +135,6 @@ void console_poll(void);
 void timer_start(void);
 void timer_rearm(void);
 void timer_wake_at(uint64_t deadline);
-#define TICK_NS 4000000UL   /* 4 ms */
+#define TICK_NS 4000000UL /* 4 ms */
 
 #endif

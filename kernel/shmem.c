@@ -10,8 +10,8 @@
 #include "fs/vfs.h"
 
 struct pageset {
-	int maps;                 /* MAP_SHARED areas (+1 held by an anonymous object) */
-	struct pagetree pages;    /* physical addresses, stored as pointers */
+	int maps;              /* MAP_SHARED areas (+1 held by an anonymous object) */
+	struct pagetree pages; /* physical addresses, stored as pointers */
 };
 
 struct shmem_inode {
@@ -20,15 +20,9 @@ struct shmem_inode {
 	char name[40];
 };
 
-static void drop_page(void *p)
-{
-	page_put((uint64_t)p);
-}
+static void drop_page(void *p) { page_put((uint64_t)p); }
 
-static void pageset_clear(struct pageset *ps)
-{
-	pagetree_trim(&ps->pages, 0, drop_page);
-}
+static void pageset_clear(struct pageset *ps) { pagetree_trim(&ps->pages, 0, drop_page); }
 
 /* ---- anonymous objects */
 
@@ -49,10 +43,10 @@ struct inode *shmem_new(const char *name, uint64_t size)
 	if (!s)
 		return NULL;
 	inode_init(&s->vi, S_IFREG | 0777, SHMEM_DEV);
-	s->vi.nlink = 0;                 /* no name: "(deleted)" */
+	s->vi.nlink = 0; /* no name: "(deleted)" */
 	s->vi.size = size;
 	s->vi.ops = &shmem_iops;
-	s->ps.maps = 1;                  /* the object's own: its pages are its data */
+	s->ps.maps = 1; /* the object's own: its pages are its data */
 	s->vi.shared = &s->ps;
 	ksnprintf(s->name, sizeof(s->name), "%s", name);
 	s->vi.name = s->name;
@@ -60,10 +54,7 @@ struct inode *shmem_new(const char *name, uint64_t size)
 	return &s->vi;
 }
 
-bool shmem_is(struct inode *ino)
-{
-	return ino && ino->ops == &shmem_iops;
-}
+bool shmem_is(struct inode *ino) { return ino && ino->ops == &shmem_iops; }
 
 /* ---- mappings */
 

@@ -19,7 +19,7 @@
 
 struct inode;
 
-#define SHMEM_DEV 0x1u   /* st_dev of the anonymous objects (00:01, as Linux's) */
+#define SHMEM_DEV 0x1u /* st_dev of the anonymous objects (00:01, as Linux's) */
 
 /* A new anonymous shared-memory object of size bytes (zeros; pages made
  * on first touch), with one reference (inode_put; the last frees it, the

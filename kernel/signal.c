@@ -27,25 +27,29 @@ struct sigq {
 	struct sigq *next;
 };
 
-#define SIGQ_MAX 1024   /* queued siginfos, as RLIMIT_SIGPENDING */
-
+#define SIGQ_MAX 1024 /* queued siginfos, as RLIMIT_SIGPENDING */
 
 /* The faults a thread causes itself: taken before other signals. */
-#define SYNCHRONOUS (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | \
-		     SIGBIT(SIGTRAP) | SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
+#define SYNCHRONOUS \
+	(SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGFPE) | \
+	 SIGBIT(SIGSYS))
 /* Default action "ignore" (stop signals too: there is no job control). */
-#define DEFAULT_IGNORE (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT) | \
-			SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+#define DEFAULT_IGNORE \
+	(SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT) | SIGBIT(SIGSTOP) | \
+	 SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
 static const char *const names[] = {
-	[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
-	[SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE",
-	[SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-	[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM", [SIGSTKFLT] = "SIGSTKFLT",
-	[SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",
-	[SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG", [SIGXCPU] = "SIGXCPU",
-	[SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
-	[SIGIO] = "SIGIO", [SIGPWR] = "SIGPWR", [SIGSYS] = "SIGSYS",
+	[SIGHUP] = "SIGHUP",       [SIGINT] = "SIGINT",       [SIGQUIT] = "SIGQUIT",
+	[SIGILL] = "SIGILL",       [SIGTRAP] = "SIGTRAP",     [SIGABRT] = "SIGABRT",
+	[SIGBUS] = "SIGBUS",       [SIGFPE] = "SIGFPE",       [SIGKILL] = "SIGKILL",
+	[SIGUSR1] = "SIGUSR1",     [SIGSEGV] = "SIGSEGV",     [SIGUSR2] = "SIGUSR2",
+	[SIGPIPE] = "SIGPIPE",     [SIGALRM] = "SIGALRM",     [SIGTERM] = "SIGTERM",
+	[SIGSTKFLT] = "SIGSTKFLT", [SIGCHLD] = "SIGCHLD",     [SIGCONT] = "SIGCONT",
+	[SIGSTOP] = "SIGSTOP",     [SIGTSTP] = "SIGTSTP",     [SIGTTIN] = "SIGTTIN",
+	[SIGTTOU] = "SIGTTOU",     [SIGURG] = "SIGURG",       [SIGXCPU] = "SIGXCPU",
+	[SIGXFSZ] = "SIGXFSZ",     [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
+	[SIGWINCH] = "SIGWINCH",   [SIGIO] = "SIGIO",         [SIGPWR] = "SIGPWR",
+	[SIGSYS] = "SIGSYS",
 };
 
 const char *signal_name(int sig)
@@ -57,7 +61,7 @@ const char *signal_name(int sig)
 
 void signal_kill(int sig)
 {
-	if (proc_is_program(current)) {   /* the VM's program: its death ends the VM */
+	if (proc_is_program(current)) { /* the VM's program: its death ends the VM */
 		if (sig > 0 && sig < (int)ARRAY_SIZE(names) && names[sig])
 			kprintf("htux: program killed by %s\n", names[sig]);
 		else
@@ -73,7 +77,8 @@ void signal_kill(int sig)
 static bool disposition_ignores(struct proc *p, int sig)
 {
 	uint64_t h = p->sigactions[sig].handler;
-	return h == (uint64_t)SIG_IGN || (h == (uint64_t)SIG_DFL && (DEFAULT_IGNORE & SIGBIT(sig))) ||
+	return h == (uint64_t)SIG_IGN ||
+	       (h == (uint64_t)SIG_DFL && (DEFAULT_IGNORE & SIGBIT(sig))) ||
 	       (h == (uint64_t)SIG_DFL && p->pid == 1);
 }
 
@@ -82,10 +87,7 @@ bool signal_pending(struct thread *t)
 	return t->must_exit || ((t->sigpending | t->proc->sigpending) & ~t->sigmask) != 0;
 }
 
-uint64_t signal_proc_pending(void)
-{
-	return current->sigpending;
-}
+uint64_t signal_proc_pending(void) { return current->sigpending; }
 
 static uint64_t *pending_of(struct proc *p, int tid)
 {
@@ -205,7 +207,7 @@ int signal_send_to(struct proc *p, struct thread *t, const siginfo_t *info)
 	if (p->state != P_ALIVE || p->exiting)
 		return 0;
 	if (p->pid == 1 && kopts.init)
-		return init_signal(info);   /* the built-in init (kernel/init.c) */
+		return init_signal(info); /* the built-in init (kernel/init.c) */
 	/* An ignored signal is discarded unless blocked (it may be waited
 	 * for with sigtimedwait, or the disposition may change). */
 	bool blocked = t ? (t->sigmask & SIGBIT(sig)) != 0 : blocked_by_some_thread(p, sig);
@@ -231,7 +233,7 @@ int signal_send_to(struct proc *p, struct thread *t, const siginfo_t *info)
 		queued = 1;
 	}
 	*pending |= SIGBIT(sig);
-	signalfd_notify(sig);     /* a signalfd watching sig may be ready now */
+	signalfd_notify(sig); /* a signalfd watching sig may be ready now */
 wake:
 	if (!t)
 		t = proc_target(p, sig);
@@ -328,30 +330,49 @@ int signal_dequeue(struct thread *t, uint64_t set, siginfo_t *info)
 static bool restartable(const struct trapframe *tf, bool handler)
 {
 	switch (tf->err) {
-	case __NR_read: case __NR_write: case __NR_readv: case __NR_writev:
-	case __NR_pread64: case __NR_pwrite64: case __NR_preadv: case __NR_pwritev:
-	case __NR_preadv2: case __NR_pwritev2: case __NR_ioctl:
-	case __NR_open: case __NR_openat: case __NR_wait4: case __NR_waitid:
-	case __NR_accept: case __NR_accept4: case __NR_recvfrom: case __NR_sendto:
-	case __NR_recvmsg: case __NR_sendmsg: case __NR_recvmmsg: case __NR_sendmmsg:
-	case __NR_flock: case __NR_fcntl: case __NR_sendfile: case __NR_splice:
-	case __NR_tee: case __NR_copy_file_range:
-		return true;
+	case __NR_read:
+	case __NR_write:
+	case __NR_readv:
+	case __NR_writev:
+	case __NR_pread64:
+	case __NR_pwrite64:
+	case __NR_preadv:
+	case __NR_pwritev:
+	case __NR_preadv2:
+	case __NR_pwritev2:
+	case __NR_ioctl:
+	case __NR_open:
+	case __NR_openat:
+	case __NR_wait4:
+	case __NR_waitid:
+	case __NR_accept:
+	case __NR_accept4:
+	case __NR_recvfrom:
+	case __NR_sendto:
+	case __NR_recvmsg:
+	case __NR_sendmsg:
+	case __NR_recvmmsg:
+	case __NR_sendmmsg:
+	case __NR_flock:
+	case __NR_fcntl:
+	case __NR_sendfile:
+	case __NR_splice:
+	case __NR_tee:
+	case __NR_copy_file_range: return true;
 	case __NR_futex: {
 		int cmd = (int)tf->rsi & FUTEX_CMD_MASK;
 		return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) && tf->r10 == 0;
 	}
-	case __NR_pause: case __NR_rt_sigsuspend:
-		return !handler;
-	default:
-		return false;
+	case __NR_pause:
+	case __NR_rt_sigsuspend: return !handler;
+	default: return false;
 	}
 }
 
 static void restart(struct trapframe *tf)
 {
 	tf->rax = tf->err;
-	tf->rip -= 2;   /* the syscall instruction */
+	tf->rip -= 2; /* the syscall instruction */
 }
 
 /* Builds the frame for handler ka of sig; then the handler's mask. */
@@ -380,7 +401,8 @@ static __attribute__((noreturn)) void bad_stack(struct trapframe *tf, int sig)
 {
 	if (proc_is_program(current))
 		kprintf("htux: program killed by SIGSEGV: cannot deliver %s (no restorer, bad handler or "
-			"stack; sp 0x%lx, ip 0x%lx)\n", signal_name(sig), tf->rsp, tf->rip);
+			"stack; sp 0x%lx, ip 0x%lx)\n",
+			signal_name(sig), tf->rsp, tf->rip);
 	proc_exit(SIGSEGV);
 }
 
@@ -392,7 +414,7 @@ void signal_deliver(struct trapframe *tf)
 	bool handled = false;
 
 	if (t->must_exit)
-		thread_exit(0);   /* exit_group, a fatal signal or execve in another thread */
+		thread_exit(0); /* exit_group, a fatal signal or execve in another thread */
 	if (t->sigsaved_valid && !eintr) {
 		t->sigmask = t->sigsaved;
 		t->sigsaved_valid = false;
@@ -406,7 +428,8 @@ void signal_deliver(struct trapframe *tf)
 			continue;
 		if (current->sigactions[sig].handler == (uint64_t)SIG_DFL)
 			signal_kill(sig);
-		if (eintr && !handled && (current->sigactions[sig].flags & SA_RESTART) && restartable(tf, true))
+		if (eintr && !handled && (current->sigactions[sig].flags & SA_RESTART) &&
+		    restartable(tf, true))
 			restart(tf);
 		struct sigfault_regs none = { 0, 0, 0 };
 		if (run_handler(tf, sig, &info, &none) < 0)
@@ -438,11 +461,16 @@ static int fpe_code(uint64_t trapno)
 		__asm__ volatile("fnstsw %0; fnstcw %1" : "=m"(sw), "=m"(cw));
 		err = sw & ~cw & 0x3f;
 	}
-	if (err & 0x01) return FPE_FLTINV;
-	if (err & 0x04) return FPE_FLTDIV;
-	if (err & 0x08) return FPE_FLTOVF;
-	if (err & 0x12) return FPE_FLTUND;
-	if (err & 0x20) return FPE_FLTRES;
+	if (err & 0x01)
+		return FPE_FLTINV;
+	if (err & 0x04)
+		return FPE_FLTDIV;
+	if (err & 0x08)
+		return FPE_FLTOVF;
+	if (err & 0x12)
+		return FPE_FLTUND;
+	if (err & 0x20)
+		return FPE_FLTRES;
 	return FPE_FLTUNK;
 }
 
@@ -451,25 +479,20 @@ static int fault_code(const struct trapframe *tf, int sig, uint64_t addr)
 	switch (sig) {
 	case SIGSEGV:
 		if (tf->trapno != T_PF && tf->trapno != (uint64_t)-1)
-			return SI_KERNEL;   /* general protection: no address */
+			return SI_KERNEL; /* general protection: no address */
 		return addr < USER_TOP && vm_find(current->mm, addr) ? SEGV_ACCERR : SEGV_MAPERR;
-	case SIGFPE:
-		return tf->trapno == T_DE ? FPE_INTDIV : fpe_code(tf->trapno);
-	case SIGILL:
-		return ILL_ILLOPN;
-	case SIGTRAP:
-		return tf->trapno == T_BP ? SI_KERNEL : TRAP_TRACE;
-	case SIGBUS:
-		return tf->trapno == T_PF ? BUS_ADRERR : BUS_ADRALN;
-	default:
-		return SI_KERNEL;
+	case SIGFPE: return tf->trapno == T_DE ? FPE_INTDIV : fpe_code(tf->trapno);
+	case SIGILL: return ILL_ILLOPN;
+	case SIGTRAP: return tf->trapno == T_BP ? SI_KERNEL : TRAP_TRACE;
+	case SIGBUS: return tf->trapno == T_PF ? BUS_ADRERR : BUS_ADRALN;
+	default: return SI_KERNEL;
 	}
 }
 
 static __attribute__((noreturn)) void fault_kill(struct trapframe *tf, int sig, uint64_t addr)
 {
 	if (!proc_is_program(current))
-		proc_exit(sig);   /* the parent sees it in the wait status */
+		proc_exit(sig); /* the parent sees it in the wait status */
 	if (sig == SIGSEGV || sig == SIGBUS)
 		kprintf("htux: program killed by %s: bad access at 0x%lx (ip 0x%lx)\n",
 			signal_name(sig), addr, tf->rip);
@@ -477,9 +500,9 @@ static __attribute__((noreturn)) void fault_kill(struct trapframe *tf, int sig, 
 		kprintf("htux: program killed by %s at ip 0x%lx\n", signal_name(sig), tf->rip);
 	if (kopts.verbose)
 		trap_dump(tf);
-	backtrace_user(tf);   /* on the diagnostics channel */
+	backtrace_user(tf); /* on the diagnostics channel */
 	if (current->pid != 1)
-		proc_exit(sig);   /* pid 2 under the built-in init: it reports the status */
+		proc_exit(sig); /* pid 2 under the built-in init: it reports the status */
 	vm_exit(128 + sig);
 }
 
@@ -498,9 +521,9 @@ void signal_fault(struct trapframe *tf, int sig, uint64_t addr)
 	struct sigfault_regs fr = { tf->trapno, tf->err, 0 };
 	if (tf->trapno == T_PF)
 		fr.cr2 = addr;
-	if (tf->trapno == (uint64_t)-1) {   /* returned to a bad address */
+	if (tf->trapno == (uint64_t)-1) { /* returned to a bad address */
 		fr.trapno = T_PF;
-		fr.err = 0x14;                  /* user instruction fetch */
+		fr.err = 0x14; /* user instruction fetch */
 		fr.cr2 = addr;
 	}
 	if (run_handler(tf, sig, &info, &fr) < 0)
@@ -514,7 +537,7 @@ int sigaltstack_flags(uint64_t sp)
 	if (!t->altstack_size)
 		return SS_DISABLE;
 	if (t->altstack_flags & SS_AUTODISARM)
-		return 0;   /* disarmed while a handler runs on it: never "on" it */
+		return 0; /* disarmed while a handler runs on it: never "on" it */
 	return sp > t->altstack_sp && sp - t->altstack_sp <= t->altstack_size ? SS_ONSTACK : 0;
 }
 

@@ -9,8 +9,8 @@
 #include <asm/signal.h>
 #include <linux/signal.h>
 
-#define NSIGNALS 65   /* 1..64 */
-#define SIGBIT(sig) (1UL << ((sig) - 1))
+#define NSIGNALS 65 /* 1..64 */
+#define SIGBIT(sig) (1UL << ((sig)-1))
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 struct trapframe;
@@ -23,7 +23,6 @@ struct k_sigaction {
 	uint64_t restorer;
 	uint64_t mask;
 };
-
 
 const char *signal_name(int sig);
 
@@ -89,7 +88,7 @@ extern bool signal_need_iret;
 
 /* arch/x86_64/sigframe.c: the Linux x86_64 rt_sigframe. */
 struct sigfault_regs {
-	uint64_t trapno, err, cr2;   /* what the sigcontext reports */
+	uint64_t trapno, err, cr2; /* what the sigcontext reports */
 };
 /* Builds the frame for handler ka of sig on the user stack (or the
  * thread's alternate stack) and points tf at the handler. oldmask is the
@@ -110,7 +109,7 @@ int sigaltstack_set(const stack_t *ss, uint64_t sp);
  * timers (called from sched_tick), and the overrun count of a timer whose
  * signal is being taken (fills info->si_overrun). */
 void signal_timers_tick(uint64_t now);
-uint64_t signal_timers_next(void);      /* earliest expiry (time_ns()), 0: none */
+uint64_t signal_timers_next(void); /* earliest expiry (time_ns()), 0: none */
 void timer_signal_taken(siginfo_t *info);
 /* Deletes the POSIX timers of a process that ends. */
 struct proc;

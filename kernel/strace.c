@@ -11,7 +11,7 @@
 #include "arch/x86_64/trap.h"
 #include <asm/unistd_64.h>
 
-#define STR_MAX 32      /* bytes of a string shown, as strace's -s default */
+#define STR_MAX 32 /* bytes of a string shown, as strace's -s default */
 #define LINE_MAX 600
 
 struct line {
@@ -103,7 +103,7 @@ static void add_call(struct line *l, uint64_t nr, const struct trapframe *tf, lo
 	const char *kinds = nr < SYSCALL_MAX ? syscall_args[nr] : NULL;
 
 	if (cur_thread && current && (current->pid != 1 || all_procs->all_next))
-		add(l, "[pid %d] ", cur_thread->tid);   /* several processes: strace -f */
+		add(l, "[pid %d] ", cur_thread->tid); /* several processes: strace -f */
 	else if (cur_thread && current && cur_thread->tid != current->pid)
 		add(l, "[tid %d] ", cur_thread->tid);
 	if (nr < SYSCALL_MAX && syscall_names[nr])
@@ -135,10 +135,7 @@ static void add_result(struct line *l, uint64_t nr, long ret)
 	}
 }
 
-static bool never_returns(uint64_t nr)
-{
-	return nr == __NR_exit || nr == __NR_exit_group;
-}
+static bool never_returns(uint64_t nr) { return nr == __NR_exit || nr == __NR_exit_group; }
 
 long syscall_watched(struct trapframe *tf, syscall_fn fn)
 {

@@ -7,8 +7,8 @@
 #include "kernel/syscall.h"
 
 #define ERRNO_MAX 134
-extern const char *const syscall_args[SYSCALL_MAX];   /* generated: argument kinds */
-extern const char *const errno_names[ERRNO_MAX];      /* generated: "ENOENT (No such ...)" */
+extern const char *const syscall_args[SYSCALL_MAX]; /* generated: argument kinds */
+extern const char *const errno_names[ERRNO_MAX];    /* generated: "ENOENT (No such ...)" */
 
 struct trapframe;
 /* Runs handler fn (NULL: not implemented) for the call in tf, tracing
@@ -17,6 +17,6 @@ long syscall_watched(struct trapframe *tf, syscall_fn fn);
 
 /* kernel/sysstats.c */
 void sysstats_add(uint64_t nr, long ret, uint64_t ticks);
-void sysstats_print(void);    /* the strace -c table, on the diagnostics channel */
+void sysstats_print(void); /* the strace -c table, on the diagnostics channel */
 
 #endif

@@ -18,7 +18,7 @@ void syscall_dispatch(struct trapframe *tf)
 
 	cputime_enter();
 	if (__builtin_expect(kopts.watch || (!fn && kopts.trace), 0))
-		ret = syscall_watched(tf, fn);   /* kernel/strace.c */
+		ret = syscall_watched(tf, fn); /* kernel/strace.c */
 	else if (fn)
 		ret = fn(tf);
 	else

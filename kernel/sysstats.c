@@ -10,7 +10,7 @@ static uint64_t calls[SYSCALL_MAX + 1], errors[SYSCALL_MAX + 1], ticks[SYSCALL_M
 void sysstats_add(uint64_t nr, long ret, uint64_t t)
 {
 	if (nr > SYSCALL_MAX)
-		nr = SYSCALL_MAX;    /* numbers past the table share one row */
+		nr = SYSCALL_MAX; /* numbers past the table share one row */
 	calls[nr]++;
 	ticks[nr] += t;
 	if (ret < 0 && ret >= -4095)
@@ -59,8 +59,8 @@ void sysstats_print(void)
 		if (errors[best])
 			ksnprintf(err, sizeof(err), "%lu", errors[best]);
 		kdiag("%3lu.%02lu %4lu.%06lu %11lu %9lu %9s %s\n", pct / 100, pct % 100,
-		      ns / 1000000000, ns / 1000 % 1000000, ns / 1000 / calls[best], calls[best], err,
-		      row_name(best, name, sizeof(name)));
+		      ns / 1000000000, ns / 1000 % 1000000, ns / 1000 / calls[best], calls[best],
+		      err, row_name(best, name, sizeof(name)));
 	}
 	line();
 	char err[24] = "";

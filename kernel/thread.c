@@ -59,7 +59,7 @@ struct thread *sched_first_thread(struct proc *p)
 	cur_thread = t;
 	cputime_start(t);
 	tss_set_rsp0(t->kstack_top);
-	__asm__ volatile("fninit");     /* x87 control word 0x37f, as Linux starts a program */
+	__asm__ volatile("fninit"); /* x87 control word 0x37f, as Linux starts a program */
 	return t;
 }
 
@@ -69,7 +69,7 @@ static __attribute__((noreturn)) void thread_entry(void)
 {
 	struct thread *t = cur_thread;
 	cputime_start(t);
-	if (t->set_child_tid) {   /* in the new process's own address space */
+	if (t->set_child_tid) { /* in the new process's own address space */
 		int tid = t->tid;
 		copy_to_user((void *)t->set_child_tid, &tid, sizeof(tid));
 		t->set_child_tid = 0;
@@ -147,9 +147,9 @@ void thread_exit(int status)
 		}
 	cputime_thread_gone(t);
 	if (--p->nthreads == 0)
-		proc_last_thread_gone(p);   /* zombie now; may switch to boot_pml4 */
+		proc_last_thread_gone(p); /* zombie now; may switch to boot_pml4 */
 	t->state = T_DEAD;
-	t->all_next = zombies;   /* freed by the next thread_alloc, off this stack */
+	t->all_next = zombies; /* freed by the next thread_alloc, off this stack */
 	zombies = t;
 	schedule();
 	panic("a dead thread ran again");

@@ -21,14 +21,14 @@ struct ptimer {
 	int id;
 	struct proc *owner;
 	int clock;
-	int notify;          /* SIGEV_* */
+	int notify; /* SIGEV_* */
 	int signo;
-	int tid;             /* SIGEV_THREAD_ID: the thread */
+	int tid; /* SIGEV_THREAD_ID: the thread */
 	sigval_t value;
 	uint64_t expires, interval;
-	int overrun;         /* expiries since the queued signal was sent */
-	int overrun_last;    /* timer_getoverrun: of the last signal taken */
-	bool queued;         /* its signal is pending */
+	int overrun;      /* expiries since the queued signal was sent */
+	int overrun_last; /* timer_getoverrun: of the last signal taken */
+	bool queued;      /* its signal is pending */
 	struct ptimer *next;
 };
 
@@ -67,7 +67,7 @@ static void fire_ptimer(struct ptimer *p, uint64_t now)
 	if (p->notify == (SIGEV_SIGNAL | SIGEV_THREAD_ID)) {
 		t = thread_find(p->tid);
 		if (!t)
-			return;   /* the thread is gone */
+			return; /* the thread is gone */
 	}
 	p->overrun = (int)MIN(missed, (uint64_t)INT32_MAX);
 	p->queued = signal_send_to(p->owner, t, &info) == 1;
@@ -107,7 +107,8 @@ uint64_t signal_timers_next(void)
 	uint64_t best = 0;
 	for (struct proc *pr = all_procs; pr; pr = pr->all_next)
 		for (int i = 0; i < 3; i++)
-			if (pr->state == P_ALIVE && pr->it_expires[i] && (!best || pr->it_expires[i] < best))
+			if (pr->state == P_ALIVE && pr->it_expires[i] &&
+			    (!best || pr->it_expires[i] < best))
 				best = pr->it_expires[i];
 	for (struct ptimer *p = ptimers; p; p = p->next)
 		if (p->expires && (!best || p->expires < best))

@@ -67,7 +67,7 @@ static size_t present_run(uint64_t a, size_t n)
 {
 	struct mm *mm = current ? current->mm : NULL;
 	if (!mm)
-		return n;      /* nothing to sleep on: the copy fails */
+		return n; /* nothing to sleep on: the copy fails */
 	size_t ok = 0;
 	while (ok < n) {
 		uint64_t va = a + ok;
@@ -114,10 +114,7 @@ size_t clear_user_partial(void *udst, size_t n)
 	return n - uaccess_clear(udst, n);
 }
 
-int clear_user(void *udst, size_t n)
-{
-	return clear_user_partial(udst, n) == n ? 0 : -EFAULT;
-}
+int clear_user(void *udst, size_t n) { return clear_user_partial(udst, n) == n ? 0 : -EFAULT; }
 
 long strncpy_from_user(char *dst, const char *usrc, size_t max)
 {
@@ -126,7 +123,7 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max)
 		return -ENAMETOOLONG;
 	if (a >= USER_TOP)
 		return -EFAULT;
-	size_t lim = MIN(max, USER_TOP - a);   /* the string may not run past user space */
+	size_t lim = MIN(max, USER_TOP - a); /* the string may not run past user space */
 	long r = uaccess_strncpy(dst, usrc, lim);
 	if (r < 0 || (size_t)r < lim)
 		return r;

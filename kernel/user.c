@@ -124,10 +124,10 @@ int user_resolve(const char *spec, struct run_user *u)
 	}
 	if (!found && num < 0) {
 		kfree(pw);
-		return -ENOENT;   /* a name nobody has */
+		return -ENOENT; /* a name nobody has */
 	}
 	if (!found)
-		u->gid = gid >= 0 ? gid : num;   /* an id without an entry: as docker run -u */
+		u->gid = gid >= 0 ? gid : num; /* an id without an entry: as docker run -u */
 	if (gid >= 0)
 		u->gid = gid;
 	if (u->uid < 0 || u->gid < 0) {
@@ -154,7 +154,7 @@ void user_apply(struct proc *p, const struct run_user *u)
 {
 	p->uid = p->euid = p->suid = p->fsuid = u->uid;
 	p->gid = p->egid = p->sgid = p->fsgid = u->gid;
-	for (int i = 1; i < u->ngroups; i++) {   /* sorted, as setgroups keeps them */
+	for (int i = 1; i < u->ngroups; i++) { /* sorted, as setgroups keeps them */
 		int v = u->groups[i], j = i;
 		for (; j > 0 && (unsigned)u->groups[j - 1] > (unsigned)v; j--)
 			u->groups[j] = u->groups[j - 1];

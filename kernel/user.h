@@ -6,9 +6,9 @@ struct proc;
 
 struct run_user {
 	int uid, gid;
-	int *groups;     /* kmalloc'd; user_apply hands it to the process */
+	int *groups; /* kmalloc'd; user_apply hands it to the process */
 	int ngroups;
-	char home[256];  /* from /etc/passwd; "/" without an entry */
+	char home[256]; /* from /etc/passwd; "/" without an entry */
 };
 
 /* Looks spec (NAME, UID, NAME:GID or UID:GID) up in the image's

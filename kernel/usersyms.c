@@ -51,7 +51,8 @@ static bool lookup(struct inode *f, const Elf64_Ehdr *eh, const Elf64_Shdr *sh, 
 			    va < s->st_value || va >= s->st_value + MAX(s->st_size, 1))
 				continue;
 			char name[96];
-			ssize_t got = inode_read(f, name, sizeof(name) - 1, str.sh_offset + s->st_name);
+			ssize_t got = inode_read(f, name, sizeof(name) - 1,
+						 str.sh_offset + s->st_name);
 			if (got <= 0)
 				return false;
 			name[got] = 0;
@@ -74,12 +75,13 @@ bool usersym_name(uint64_t pc, bool ret, char *buf, size_t n)
 	    eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_phentsize != sizeof(Elf64_Phdr) ||
 	    !file_to_vaddr(f, &eh, pc - v->start + v->file_off, &va))
 		return false;
-	for (int pass = 0; pass < 2; pass++) {   /* .symtab, then .dynsym */
+	for (int pass = 0; pass < 2; pass++) { /* .symtab, then .dynsym */
 		for (int i = 0; i < eh.e_shnum; i++) {
 			Elf64_Shdr sh;
 			if (!read_at(f, &sh, sizeof(sh), eh.e_shoff + (uint64_t)i * sizeof(sh)))
 				return false;
-			if (sh.sh_type == (pass ? SHT_DYNSYM : SHT_SYMTAB) && lookup(f, &eh, &sh, va, ret, buf, n))
+			if (sh.sh_type == (pass ? SHT_DYNSYM : SHT_SYMTAB) &&
+			    lookup(f, &eh, &sh, va, ret, buf, n))
 				return true;
 		}
 	}

@@ -18,7 +18,6 @@
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
-
 /* Takes (hold) or drops an area's references to its file and, for a
  * shared area, the file's page set. */
 static int area_hold(struct vma *v)
@@ -59,10 +58,7 @@ struct mm *mm_create(void)
 	return mm;
 }
 
-void mm_activate(struct mm *mm)
-{
-	write_cr3(virt_to_phys(mm ? mm->pml4 : boot_pml4));
-}
+void mm_activate(struct mm *mm) { write_cr3(virt_to_phys(mm ? mm->pml4 : boot_pml4)); }
 
 /* Frees the user half's page tables (the pages themselves are gone). */
 static void free_tables(uint64_t *table, int level)
@@ -87,9 +83,8 @@ void mm_put(struct mm *mm)
 		vm_write_back(mm, v, v->start, v->end);
 		uint64_t *pte;
 		if (!VMA_SPECIAL(v))
-			for_each_pte(mm->pml4, va, v->start, v->end, pte)
-				if (*pte & PTE_ADDR)
-					page_put(*pte & PTE_ADDR);
+			for_each_pte(mm->pml4, va, v->start, v->end, pte) if (*pte & PTE_ADDR)
+				page_put(*pte & PTE_ADDR);
 		area_release(v);
 		kfree(v);
 	}
@@ -120,16 +115,17 @@ struct mm *mm_copy(struct mm *old)
 		*tail = n;
 		tail = &n->next;
 		if (vma_shared(v))
-			continue;   /* the child maps the object's pages as it touches them */
+			continue; /* the child maps the object's pages as it touches them */
 		uint64_t *from;
-		for_each_pte(old->pml4, va, v->start, v->end, from) {
+		for_each_pte(old->pml4, va, v->start, v->end, from)
+		{
 			if (!(*from & PTE_ADDR))
 				continue;
 			uint64_t *to = paging_walk(mm->pml4, va, true);
 			if (!to)
 				goto fail;
 			if (VMA_SPECIAL(v)) {
-				*to = *from;   /* the kernel's own pages */
+				*to = *from; /* the kernel's own pages */
 				continue;
 			}
 			/* Shared: the same page in both. Private: the same page,
@@ -154,7 +150,7 @@ struct mm *mm_copy(struct mm *old)
 			mm->mapped_pages++;
 		}
 	}
-	write_cr3(read_cr3());   /* the parent's pages may have become read-only */
+	write_cr3(read_cr3()); /* the parent's pages may have become read-only */
 	return mm;
 fail:
 	mm_put(mm);
@@ -182,7 +178,8 @@ struct vma *vm_find(struct mm *mm, uint64_t addr)
 static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	uint64_t *pte;
-	for_each_pte(mm->pml4, va, start, end, pte) {
+	for_each_pte(mm->pml4, va, start, end, pte)
+	{
 		if (*pte & PTE_ADDR) {
 			page_put(*pte & PTE_ADDR);
 			*pte = 0;
@@ -196,13 +193,15 @@ static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 static void drop_special(struct mm *mm, struct vma *v)
 {
 	uint64_t *pte;
-	for_each_pte(mm->pml4, va, v->start, v->end, pte) {
+	for_each_pte(mm->pml4, va, v->start, v->end, pte)
+	{
 		*pte = 0;
 		invlpg(va);
 	}
 }
 
-int vm_map_special(struct mm *mm, uint64_t start, size_t npages, const uint64_t *phys, int prot, int kind)
+int vm_map_special(struct mm *mm, uint64_t start, size_t npages, const uint64_t *phys, int prot,
+		   int kind)
 {
 	int err = vm_map(mm, start, npages * PAGE_SIZE, prot, MAP_PRIVATE, NULL, 0, 0, kind);
 	if (err)
@@ -267,8 +266,8 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 	return 0;
 }
 
-int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
-	   struct inode *file, uint64_t file_off, uint64_t file_bytes, int kind)
+int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags, struct inode *file,
+	   uint64_t file_off, uint64_t file_bytes, int kind)
 {
 	struct vma *n = kzalloc(sizeof(*n));
 	if (!n)
@@ -343,11 +342,13 @@ int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
 		copy.file_off += d;
 		copy.file_bytes = copy.file_bytes > d ? copy.file_bytes - d : 0;
 	}
-	int err = vm_map(mm, new, len, copy.prot, copy.flags, copy.file, copy.file_off, copy.file_bytes, copy.kind);
+	int err = vm_map(mm, new, len, copy.prot, copy.flags, copy.file, copy.file_off,
+			 copy.file_bytes, copy.kind);
 	if (err)
 		return err;
 	uint64_t *from;
-	for_each_pte(mm->pml4, va, old, old + len, from) {
+	for_each_pte(mm->pml4, va, old, old + len, from)
+	{
 		if (!(*from & PTE_ADDR))
 			continue;
 		uint64_t *to = paging_walk(mm->pml4, new + (va - old), true);
@@ -380,12 +381,13 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 			continue;
 		v->prot = prot;
 		uint64_t *pte;
-		for_each_pte(mm->pml4, va, v->start, v->end, pte) {
+		for_each_pte(mm->pml4, va, v->start, v->end, pte)
+		{
 			/* The dirty bit stays: fork copies a private file
 			 * page only if it was written. */
 			if (*pte & PTE_P) {
 				if (prot == PROT_NONE)
-					*pte = (*pte & PTE_KEEP) | PTE_NX;  /* kept, not present */
+					*pte = (*pte & PTE_KEEP) | PTE_NX; /* kept, not present */
 				else
 					*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
 				invlpg(va);
@@ -415,7 +417,7 @@ uint64_t vm_find_free(struct mm *mm, uint64_t len, uint64_t hint)
 	/* Highest gap below the mmap top: walk the sorted list, remember the
 	 * last gap that fits. */
 	uint64_t best = 0, prev_end = USER_MMAP_MIN;
-	for (struct vma *v = mm->vmas; ; v = v->next) {
+	for (struct vma *v = mm->vmas;; v = v->next) {
 		uint64_t gap_end = v ? MIN(v->start, USER_MMAP_TOP) : USER_MMAP_TOP;
 		if (gap_end > prev_end && gap_end - prev_end >= len)
 			best = gap_end - len;

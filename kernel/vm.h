@@ -7,30 +7,32 @@
 
 struct inode;
 
-#define USER_STACK_TOP  0x00007FFFFFFFF000UL
+#define USER_STACK_TOP 0x00007FFFFFFFF000UL
 #define USER_STACK_SIZE (8UL << 20)
-#define USER_MMAP_TOP   0x00007FFFF7FFF000UL   /* mmap areas grow down from here */
-#define USER_MMAP_MIN   0x0000000000010000UL   /* mmap_min_addr */
+#define USER_MMAP_TOP 0x00007FFFF7FFF000UL /* mmap areas grow down from here */
+#define USER_MMAP_MIN 0x0000000000010000UL /* mmap_min_addr */
 
-#define VMA_STACK 1   /* the main stack (shown as [stack]) */
-#define VMA_HEAP  2   /* the brk area (shown as [heap]) */
-#define VMA_VVAR  3   /* the vDSO's data page: kernel pages, never freed */
-#define VMA_VDSO  4   /* the vDSO: kernel pages, never freed */
-#define VMA_FILEMAP 5  /* a file mapped by mmap(2): a page wholly past the end of
+#define VMA_STACK 1 /* the main stack (shown as [stack]) */
+#define VMA_HEAP 2  /* the brk area (shown as [heap]) */
+#define VMA_VVAR 3  /* the vDSO's data page: kernel pages, never freed */
+#define VMA_VDSO 4  /* the vDSO: kernel pages, never freed */
+#define VMA_FILEMAP \
+	5 /* a file mapped by mmap(2): a page wholly past the end of
 			  * the file is SIGBUS, as on Linux (not so for the ELF
 			  * loader's segments, whose tail is the bss) */
-#define VMA_SHM   6   /* a System V shared memory attachment (kernel/ipc/shm.c): file
+#define VMA_SHM \
+	6 /* a System V shared memory attachment (kernel/ipc/shm.c): file
 			 * is the segment's inode, its pages the segment's own */
 #define VMA_SPECIAL(v) ((v)->kind == VMA_VVAR || (v)->kind == VMA_VDSO)
 
 struct vma {
-	uint64_t start, end;     /* page-aligned [start, end) */
-	int prot;                /* PROT_* */
-	int flags;               /* MAP_* as given to mmap */
-	int kind;                /* VMA_* or 0 */
-	struct inode *file;      /* NULL: anonymous */
-	uint64_t file_off;       /* file offset of start */
-	uint64_t file_bytes;     /* bytes from start that come from the file; the rest reads as zeros */
+	uint64_t start, end; /* page-aligned [start, end) */
+	int prot;            /* PROT_* */
+	int flags;           /* MAP_* as given to mmap */
+	int kind;            /* VMA_* or 0 */
+	struct inode *file;  /* NULL: anonymous */
+	uint64_t file_off;   /* file offset of start */
+	uint64_t file_bytes; /* bytes from start that come from the file; the rest reads as zeros */
 	struct vma *next;
 };
 
@@ -39,17 +41,17 @@ struct vma {
  * process, rather than pages of its own. */
 static inline bool vma_shared(const struct vma *v)
 {
-	return v->file && (v->flags & 0x0f) != 0x02;   /* MAP_TYPE, MAP_PRIVATE */
+	return v->file && (v->flags & 0x0f) != 0x02; /* MAP_TYPE, MAP_PRIVATE */
 }
 
 struct mm {
-	int refs;                /* processes using it (a CLONE_VM child until it execs) */
-	uint64_t *pml4;          /* its own; the kernel half shared with boot_pml4 */
+	int refs;       /* processes using it (a CLONE_VM child until it execs) */
+	uint64_t *pml4; /* its own; the kernel half shared with boot_pml4 */
 	struct vma *vmas;
 	uint64_t brk_start, brk;
 	uint64_t stack_top;
-	uint64_t mapped_pages;   /* resident user pages */
-	uint64_t seq;            /* bumped by every change to the areas or their
+	uint64_t mapped_pages; /* resident user pages */
+	uint64_t seq;          /* bumped by every change to the areas or their
 				    pages (map, unmap, protect, move, zap): a
 				    fault that slept checks it did not change */
 };
@@ -67,12 +69,13 @@ void mm_activate(struct mm *mm);
 struct vma *vm_find(struct mm *mm, uint64_t addr);
 /* Maps [start, start+len) (page-aligned), replacing whatever was there.
  * 0 or -ENOMEM. */
-int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags,
-	   struct inode *file, uint64_t file_off, uint64_t file_bytes, int kind);
+int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags, struct inode *file,
+	   uint64_t file_off, uint64_t file_bytes, int kind);
 int vm_unmap(struct mm *mm, uint64_t start, uint64_t len);
 /* Maps the given kernel pages at start (present at once, user, with prot;
  * they are not freed when unmapped). */
-int vm_map_special(struct mm *mm, uint64_t start, size_t npages, const uint64_t *phys, int prot, int kind);
+int vm_map_special(struct mm *mm, uint64_t start, size_t npages, const uint64_t *phys, int prot,
+		   int kind);
 /* Drops the pages of [start, start+len), keeping the areas (they read as
  * zeros, or the file, again). */
 void vm_zap(struct mm *mm, uint64_t start, uint64_t len);

@@ -5,12 +5,12 @@
 
 #include "arch/x86_64/paging.h"
 
-#define PTE_COW    0x200UL   /* software bit: a private page shared since fork, kept read-only */
-#define PTE_KEEP   (PTE_ADDR | PTE_DIRTY | PTE_COW)   /* what a protection change keeps */
+#define PTE_COW 0x200UL /* software bit: a private page shared since fork, kept read-only */
+#define PTE_KEEP (PTE_ADDR | PTE_DIRTY | PTE_COW) /* what a protection change keeps */
 #define PF_PRESENT 0x1
-#define PF_WRITE   0x2
-#define PF_USER    0x4
-#define PF_FETCH   0x10
+#define PF_WRITE 0x2
+#define PF_USER 0x4
+#define PF_FETCH 0x10
 
 /* The hardware flags of a present user page with prot: never writable
  * while shared copy-on-write. */

@@ -11,42 +11,42 @@
 #include <linux/tcp.h>
 
 #define AF_UNSPEC 0
-#define AF_UNIX   1
-#define AF_INET   2
-#define AF_INET6  10
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
 #define AF_NETLINK 16
 #define AF_PACKET 17
 
-#define SOCK_STREAM    1
-#define SOCK_DGRAM     2
-#define SOCK_RAW       3
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_RAW 3
 #define SOCK_SEQPACKET 5
 #define SOCK_TYPE_MASK 0xf
-#define SOCK_NONBLOCK  O_NONBLOCK
-#define SOCK_CLOEXEC   O_CLOEXEC
+#define SOCK_NONBLOCK O_NONBLOCK
+#define SOCK_CLOEXEC O_CLOEXEC
 
-#define MSG_OOB       0x1
-#define MSG_PEEK      0x2
+#define MSG_OOB 0x1
+#define MSG_PEEK 0x2
 #define MSG_DONTROUTE 0x4
-#define MSG_CTRUNC    0x8
-#define MSG_TRUNC     0x20
-#define MSG_DONTWAIT  0x40
-#define MSG_EOR       0x80
-#define MSG_WAITALL   0x100
-#define MSG_NOSIGNAL  0x4000
-#define MSG_MORE      0x8000
+#define MSG_CTRUNC 0x8
+#define MSG_TRUNC 0x20
+#define MSG_DONTWAIT 0x40
+#define MSG_EOR 0x80
+#define MSG_WAITALL 0x100
+#define MSG_NOSIGNAL 0x4000
+#define MSG_MORE 0x8000
 #define MSG_CMSG_CLOEXEC 0x40000000
 
-#define SHUT_RD   0
-#define SHUT_WR   1
+#define SHUT_RD 0
+#define SHUT_WR 1
 #define SHUT_RDWR 2
 
-#define SCM_RIGHTS      1
+#define SCM_RIGHTS 1
 #define SCM_CREDENTIALS 2
 
-#define SOL_IP   0
-#define SOL_TCP  6
-#define SOL_UDP  17
+#define SOL_IP 0
+#define SOL_TCP 6
+#define SOL_UDP 17
 #define SOL_IPV6 41
 #define SOL_NETLINK 270
 
@@ -72,7 +72,7 @@ struct k_cmsghdr {
 };
 
 #define CMSG_ALIGN_K(n) (((n) + sizeof(size_t) - 1) & ~(sizeof(size_t) - 1))
-#define CMSG_HDR_K      CMSG_ALIGN_K(sizeof(struct k_cmsghdr))
+#define CMSG_HDR_K CMSG_ALIGN_K(sizeof(struct k_cmsghdr))
 
 struct k_ucred {
 	int pid;

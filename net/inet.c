@@ -50,7 +50,7 @@ int inet_addr_parse4(const struct sockaddr_in *sin, unsigned len, ip_addr_t *ip,
 	ip_addr_set_ip4_u32_val(*ip, sin->sin_addr.s_addr);
 	*port = __builtin_bswap16(sin->sin_port);
 	if (any_is_local && ip4_addr_isany_val(*ip_2_ip4(ip)))
-		IP_ADDR4(ip, 127, 0, 0, 1);   /* connecting to 0.0.0.0 reaches this host */
+		IP_ADDR4(ip, 127, 0, 0, 1); /* connecting to 0.0.0.0 reaches this host */
 	return 0;
 }
 
@@ -62,7 +62,7 @@ int inet_addr_parse(struct sock *s, const void *a, unsigned len, ip_addr_t *ip, 
 	if (!inet_v6(s))
 		return inet_addr_parse4(a, len, ip, port, any_is_local);
 	const struct sockaddr_in6 *sin6 = a;
-	if (len < 24)                          /* SIN6_LEN_RFC2133: no scope id */
+	if (len < 24) /* SIN6_LEN_RFC2133: no scope id */
 		return -EINVAL;
 	if (sin6->sin6_family != AF_INET6)
 		return -EAFNOSUPPORT;
@@ -77,7 +77,7 @@ int inet_addr_parse(struct sock *s, const void *a, unsigned len, ip_addr_t *ip, 
 	IP_ADDR6(ip, w[0], w[1], w[2], w[3]);
 	if (ip6_addr_isany(ip_2_ip6(ip))) {
 		if (any_is_local)
-			IP_ADDR6(ip, 0, 0, 0, __builtin_bswap32(1));   /* :: reaches this host */
+			IP_ADDR6(ip, 0, 0, 0, __builtin_bswap32(1)); /* :: reaches this host */
 		else if (!I(s)->v6only)
 			*ip = *IP_ANY_TYPE;
 	}
@@ -117,7 +117,8 @@ bool inet_addr_is_local(const ip_addr_t *ip)
 	if (ip_addr_isany(ip) || ip_addr_isloopback(ip))
 		return true;
 	struct netif *n;
-	NETIF_FOREACH(n) {
+	NETIF_FOREACH(n)
+	{
 		if (IP_IS_V4(ip) && ip4_addr_cmp(netif_ip4_addr(n), ip_2_ip4(ip)))
 			return true;
 		if (IP_IS_V6(ip) && netif_get_ip6_addr_match(n, ip_2_ip6(ip)) >= 0)
@@ -179,27 +180,22 @@ int inet_ipv6_setopt(struct sock *s, bool bound, int name, const void *val, unsi
 			return -EINVAL;
 		I(s)->v6only = v != 0;
 		return 0;
-	case IPV6_RECVPKTINFO:
-		I(s)->recv_pktinfo = v != 0;
-		return 0;
-	case IPV6_RECVHOPLIMIT:
-		I(s)->recv_hoplimit = v != 0;
-		return 0;
-	case IPV6_RECVTCLASS:
-		I(s)->recv_tclass = v != 0;
-		return 0;
-	case IPV6_UNICAST_HOPS: case IPV6_MULTICAST_HOPS: case IPV6_TCLASS: case IPV6_RECVERR:
-	case IPV6_MTU_DISCOVER:
-		return 0;
-	default:
-		return -ENOPROTOOPT;
+	case IPV6_RECVPKTINFO: I(s)->recv_pktinfo = v != 0; return 0;
+	case IPV6_RECVHOPLIMIT: I(s)->recv_hoplimit = v != 0; return 0;
+	case IPV6_RECVTCLASS: I(s)->recv_tclass = v != 0; return 0;
+	case IPV6_UNICAST_HOPS:
+	case IPV6_MULTICAST_HOPS:
+	case IPV6_TCLASS:
+	case IPV6_RECVERR:
+	case IPV6_MTU_DISCOVER: return 0;
+	default: return -ENOPROTOOPT;
 	}
 }
 
 int inet_ipv6_getopt(struct sock *s, int name, int *v)
 {
 	if (!inet_v6(s))
-		return -EOPNOTSUPP;       /* as Linux says for a level IPv4 does not know */
+		return -EOPNOTSUPP; /* as Linux says for a level IPv4 does not know */
 	switch (name) {
 	case IPV6_V6ONLY: *v = I(s)->v6only; return 0;
 	case IPV6_RECVPKTINFO: *v = I(s)->recv_pktinfo; return 0;
@@ -295,12 +291,14 @@ int inet_create(int family, int type, int protocol, struct sock **out)
 		return -ESOCKTNOSUPPORT;
 	}
 	net_use();
-	struct inet *in = inet_new(family, type, type == SOCK_STREAM ? &inet_tcp_ops : &inet_udp_ops);
+	struct inet *in = inet_new(family, type,
+				   type == SOCK_STREAM ? &inet_tcp_ops : &inet_udp_ops);
 	if (!in)
 		return -ENOMEM;
 	in->s->protocol = protocol;
 	if (type == SOCK_STREAM) {
-		struct tcp_pcb *pcb = tcp_new_ip_type(family == AF_INET6 ? IPADDR_TYPE_ANY : IPADDR_TYPE_V4);
+		struct tcp_pcb *pcb = tcp_new_ip_type(family == AF_INET6 ? IPADDR_TYPE_ANY
+									 : IPADDR_TYPE_V4);
 		if (!pcb) {
 			kfree(in->s);
 			kfree(in);
@@ -321,4 +319,3 @@ int inet_create(int family, int type, int protocol, struct sock **out)
 	*out = in->s;
 	return 0;
 }
-

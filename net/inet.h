@@ -19,7 +19,7 @@
 
 enum { I_NEW, I_LISTEN, I_CONNECTING, I_CONNECTED, I_CLOSED };
 
-struct pkt {                      /* a received segment or datagram */
+struct pkt { /* a received segment or datagram */
 	struct pkt *next;
 	struct pbuf *p;
 	ip_addr_t from;
@@ -33,7 +33,7 @@ struct pkt {                      /* a received segment or datagram */
 
 struct inet {
 	struct sock *s;
-	struct tcp_pcb *tcp;      /* or a struct tcp_pcb_listen when listening */
+	struct tcp_pcb *tcp; /* or a struct tcp_pcb_listen when listening */
 	struct udp_pcb *udp;
 	int st;
 	struct pkt *rq, *rq_tail; /* received, oldest first */
@@ -42,20 +42,20 @@ struct inet {
 	bool eof;                 /* FIN received */
 	bool rd_shut, wr_shut;
 	bool was_connected;
-	struct acceptq acc;       /* accepted, not yet taken */
-	ip_addr_t laddr, raddr;   /* the names, kept when the pcb goes */
+	struct acceptq acc;     /* accepted, not yet taken */
+	ip_addr_t laddr, raddr; /* the names, kept when the pcb goes */
 	uint16_t lport, rport;
 	bool nodelay;
-	bool v6only;              /* AF_INET6: IPV6_V6ONLY */
-	bool recv_pktinfo, recv_hoplimit, recv_tclass;   /* IPV6_RECV* */
+	bool v6only;                                   /* AF_INET6: IPV6_V6ONLY */
+	bool recv_pktinfo, recv_hoplimit, recv_tclass; /* IPV6_RECV* */
 	/* UDP-Lite: UDPLITE_RECV_CSCOV was set, and its coverage (the
 	 * sending one is lwIP's chksum_len_tx) */
 	bool lite_recv_cc;
 	uint16_t lite_pcrlen;
-	int keepidle, keepintvl, keepcnt;   /* seconds, seconds, probes */
+	int keepidle, keepintvl, keepcnt; /* seconds, seconds, probes */
 };
 
-#define UDP_QUEUE_MAX (256 * 1024)   /* datagrams beyond this are dropped */
+#define UDP_QUEUE_MAX (256 * 1024) /* datagrams beyond this are dropped */
 #define UDP_MAX 65507
 #define SOL_UDPLITE 136
 #define UDPLITE_SEND_CSCOV 10

@@ -13,15 +13,15 @@
 #include "fs/vfs.h"
 #include <linux/rtnetlink.h>
 
-#define NL_NGROUPS   (RTNLGRP_MAX < 32 ? 32 : RTNLGRP_MAX)  /* Linux rounds up to 32 */
-#define NL_RCVBUF    212992         /* the queue's bound, as SO_RCVBUF's default */
-#define NL_SNDBUF    212992
-#define NL_PART      4096           /* a dump's datagrams (NLMSG_GOODSIZE-like) */
+#define NL_NGROUPS (RTNLGRP_MAX < 32 ? 32 : RTNLGRP_MAX) /* Linux rounds up to 32 */
+#define NL_RCVBUF 212992 /* the queue's bound, as SO_RCVBUF's default */
+#define NL_SNDBUF 212992
+#define NL_PART 4096 /* a dump's datagrams (NLMSG_GOODSIZE-like) */
 
 struct nlmsgq {
 	struct nlmsgq *next;
-	uint32_t from;                /* sender's port id, 0: the kernel */
-	uint32_t group;               /* multicast group number, 0: unicast */
+	uint32_t from;  /* sender's port id, 0: the kernel */
+	uint32_t group; /* multicast group number, 0: unicast */
 	size_t len;
 	uint8_t data[];
 };
@@ -30,20 +30,26 @@ struct nlsock {
 	struct sock *s;
 	uint32_t portid;
 	bool bound;
-	uint64_t groups;              /* bit g-1: member of group g */
+	uint64_t groups; /* bit g-1: member of group g */
 	uint32_t dst_portid, dst_group;
-	unsigned flags;               /* NL_F_* */
+	unsigned flags; /* NL_F_* */
 	struct nlmsgq *q, *qtail;
 	size_t queued;
-	bool overrun;                 /* a message was dropped: the next recv says ENOBUFS */
-	struct nlsock *next;          /* all netlink sockets */
+	bool overrun;        /* a message was dropped: the next recv says ENOBUFS */
+	struct nlsock *next; /* all netlink sockets */
 };
 
-enum { NL_F_STRICT = 1, NL_F_EXT_ACK = 2, NL_F_CAP_ACK = 4, NL_F_NO_ENOBUFS = 8,
-       NL_F_BCAST_ERR = 16, NL_F_ALL_NSID = 32 };
+enum {
+	NL_F_STRICT = 1,
+	NL_F_EXT_ACK = 2,
+	NL_F_CAP_ACK = 4,
+	NL_F_NO_ENOBUFS = 8,
+	NL_F_BCAST_ERR = 16,
+	NL_F_ALL_NSID = 32
+};
 
 static struct nlsock *all;
-static uint32_t rover = (uint32_t)-4096;   /* Linux's: after the process id */
+static uint32_t rover = (uint32_t)-4096; /* Linux's: after the process id */
 
 static struct nlsock *N(struct sock *s) { return s->priv; }
 
@@ -197,7 +203,7 @@ static void kernel_input(struct nlsock *n, const uint8_t *buf, size_t len)
 	while (len >= NLMSG_HDRLEN) {
 		const struct nlmsghdr *h = (const void *)buf;
 		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len)
-			return;               /* the rest is ignored, as Linux does */
+			return; /* the rest is ignored, as Linux does */
 		int err = 0;
 		if ((h->nlmsg_flags & NLM_F_REQUEST) && h->nlmsg_type >= NLMSG_MIN_TYPE) {
 			struct nlreply r = { .seq = h->nlmsg_seq, .portid = n->portid };
@@ -207,7 +213,8 @@ static void kernel_input(struct nlsock *n, const uint8_t *buf, size_t len)
 				err = -ENOBUFS;
 			if (!err) {
 				if (dump) {
-					int *done = nlr_msg(&r, NLMSG_DONE, NLM_F_MULTI, sizeof(int));
+					int *done = nlr_msg(&r, NLMSG_DONE, NLM_F_MULTI,
+							    sizeof(int));
 					if (done)
 						*done = 0;
 				}
@@ -215,7 +222,7 @@ static void kernel_input(struct nlsock *n, const uint8_t *buf, size_t len)
 			}
 			kfree(r.buf);
 			if (!err && dump) {
-				goto next;            /* a dump is not acked */
+				goto next; /* a dump is not acked */
 			}
 		}
 		if (err || (h->nlmsg_flags & NLM_F_ACK))
@@ -316,7 +323,8 @@ static ssize_t nl_send(struct sock *s, const void *buf, size_t len, bool user, c
 	ssize_t r = (ssize_t)len;
 	if (dst_group)
 		for (struct nlsock *o = all; o; o = o->next)
-			if (o->bound && o->portid != dst_portid && (o->groups >> (dst_group - 1) & 1))
+			if (o->bound && o->portid != dst_portid &&
+			    (o->groups >> (dst_group - 1) & 1))
 				enqueue(o, n->portid, dst_group, k, len);
 	if (dst_portid == 0) {
 		kernel_input(n, k, len);
@@ -325,7 +333,7 @@ static ssize_t nl_send(struct sock *s, const void *buf, size_t len, bool user, c
 		if (!o)
 			r = -ECONNREFUSED;
 		else if (enqueue(o, n->portid, 0, k, len))
-			r = nonblock ? -EAGAIN : -ENOBUFS;   /* Linux would wait for room */
+			r = nonblock ? -EAGAIN : -ENOBUFS; /* Linux would wait for room */
 	}
 	kfree(k);
 	return r;
@@ -354,9 +362,10 @@ static ssize_t nl_recv(struct sock *s, void *buf, size_t len, bool user, struct 
 		if (got < c) {
 			if (fault_in_user((uint8_t *)buf + got, true))
 				return -EFAULT;
-			continue;             /* the queue may have changed meanwhile */
+			continue; /* the queue may have changed meanwhile */
 		}
-		struct sockaddr_nl a = { .nl_family = AF_NETLINK, .nl_pid = m->from,
+		struct sockaddr_nl a = { .nl_family = AF_NETLINK,
+					 .nl_pid = m->from,
 					 .nl_groups = m->group ? 1u << (m->group - 1) : 0 };
 		memcpy(sm->addr, &a, sizeof(a));
 		sm->addrlen = sizeof(a);
@@ -374,10 +383,7 @@ static ssize_t nl_recv(struct sock *s, void *buf, size_t len, bool user, struct 
 	}
 }
 
-static int nl_shutdown(struct sock *s, int how)
-{
-	return -EOPNOTSUPP;
-}
+static int nl_shutdown(struct sock *s, int how) { return -EOPNOTSUPP; }
 
 static unsigned nl_poll(struct sock *s)
 {
@@ -390,14 +396,14 @@ static unsigned nl_poll(struct sock *s)
 	return ev;
 }
 
-static int nl_nread(struct sock *s)
-{
-	return N(s)->q ? (int)N(s)->q->len : 0;
-}
+static int nl_nread(struct sock *s) { return N(s)->q ? (int)N(s)->q->len : 0; }
 
-static const struct { int name; unsigned flag; } flag_opts[] = {
-	{ NETLINK_GET_STRICT_CHK, NL_F_STRICT }, { NETLINK_EXT_ACK, NL_F_EXT_ACK },
-	{ NETLINK_CAP_ACK, NL_F_CAP_ACK }, { NETLINK_NO_ENOBUFS, NL_F_NO_ENOBUFS },
+static const struct {
+	int name;
+	unsigned flag;
+} flag_opts[] = {
+	{ NETLINK_GET_STRICT_CHK, NL_F_STRICT },     { NETLINK_EXT_ACK, NL_F_EXT_ACK },
+	{ NETLINK_CAP_ACK, NL_F_CAP_ACK },           { NETLINK_NO_ENOBUFS, NL_F_NO_ENOBUFS },
 	{ NETLINK_BROADCAST_ERROR, NL_F_BCAST_ERR }, { NETLINK_LISTEN_ALL_NSID, NL_F_ALL_NSID },
 };
 

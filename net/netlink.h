@@ -12,9 +12,9 @@
 struct nlreply {
 	uint8_t *buf;
 	size_t len, cap;
-	size_t cur;                   /* offset of the message being built */
-	uint32_t seq, portid;         /* of the request: every reply carries them */
-	bool nomem;                   /* a put failed: the reply is incomplete */
+	size_t cur;           /* offset of the message being built */
+	uint32_t seq, portid; /* of the request: every reply carries them */
+	bool nomem;           /* a put failed: the reply is incomplete */
 };
 
 /* Starts a message (type, flags) whose fixed part of n bytes follows the

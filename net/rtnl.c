@@ -11,17 +11,17 @@
 
 /* <linux/if.h> and <linux/if_arp.h>'s (they bring the C library's
  * socket header with them) */
-#define IFF_UP           0x1
-#define IFF_BROADCAST    0x2
-#define IFF_LOOPBACK     0x8
-#define IFF_RUNNING      0x40
-#define IFF_MULTICAST    0x1000
-#define IFF_LOWER_UP     0x10000
-#define IF_OPER_UNKNOWN  0
-#define IF_OPER_DOWN     2
-#define IF_OPER_UP       6
-#define ARPHRD_ETHER     1
-#define ARPHRD_LOOPBACK  772
+#define IFF_UP 0x1
+#define IFF_BROADCAST 0x2
+#define IFF_LOOPBACK 0x8
+#define IFF_RUNNING 0x40
+#define IFF_MULTICAST 0x1000
+#define IFF_LOWER_UP 0x10000
+#define IF_OPER_UNKNOWN 0
+#define IF_OPER_DOWN 2
+#define IF_OPER_UP 6
+#define ARPHRD_ETHER 1
+#define ARPHRD_LOOPBACK 772
 
 static const uint8_t zero6[6], bcast6[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -53,8 +53,10 @@ static void put_link(struct nlreply *r, const struct net_ifinfo *f, uint16_t fla
 	nlr_str(r, IFLA_IFNAME, f->name);
 	nlr_u32(r, IFLA_TXQLEN, 1000);
 	/* lo's state is unknown to Linux (it has no carrier to watch) */
-	nlr_u8(r, IFLA_OPERSTATE, f->loopback ? IF_OPER_UNKNOWN :
-	       f->running ? IF_OPER_UP : IF_OPER_DOWN);
+	nlr_u8(r, IFLA_OPERSTATE,
+	       f->loopback  ? IF_OPER_UNKNOWN
+	       : f->running ? IF_OPER_UP
+			    : IF_OPER_DOWN);
 	nlr_u8(r, IFLA_LINKMODE, 0);
 	nlr_u32(r, IFLA_MTU, f->mtu);
 	nlr_u32(r, IFLA_MIN_MTU, f->loopback ? 0 : 68);
@@ -68,23 +70,25 @@ static void put_link(struct nlreply *r, const struct net_ifinfo *f, uint16_t fla
 	nlr_attr(r, IFLA_BROADCAST, f->loopback ? zero6 : bcast6, 6);
 	if (f->stats) {
 		struct rtnl_link_stats s = {
-			.rx_packets = (uint32_t)f->rx_packets, .tx_packets = (uint32_t)f->tx_packets,
-			.rx_bytes = (uint32_t)f->rx_bytes, .tx_bytes = (uint32_t)f->tx_bytes,
+			.rx_packets = (uint32_t)f->rx_packets,
+			.tx_packets = (uint32_t)f->tx_packets,
+			.rx_bytes = (uint32_t)f->rx_bytes,
+			.tx_bytes = (uint32_t)f->tx_bytes,
 			.tx_dropped = (uint32_t)f->tx_dropped,
 		};
 		struct rtnl_link_stats64 s64 = {
-			.rx_packets = f->rx_packets, .tx_packets = f->tx_packets,
-			.rx_bytes = f->rx_bytes, .tx_bytes = f->tx_bytes, .tx_dropped = f->tx_dropped,
+			.rx_packets = f->rx_packets,
+			.tx_packets = f->tx_packets,
+			.rx_bytes = f->rx_bytes,
+			.tx_bytes = f->tx_bytes,
+			.tx_dropped = f->tx_dropped,
 		};
 		nlr_attr(r, IFLA_STATS64, &s64, sizeof(s64));
 		nlr_attr(r, IFLA_STATS, &s, sizeof(s));
 	}
 }
 
-static int prefix_len(uint32_t mask_net)
-{
-	return __builtin_popcount(mask_net);
-}
+static int prefix_len(uint32_t mask_net) { return __builtin_popcount(mask_net); }
 
 static void put_addr4(struct nlreply *r, const struct net_ifinfo *f)
 {
@@ -184,7 +188,8 @@ static void put_routes6(struct nlreply *r, const struct net_ifinfo *f)
 		memcpy(dst, f->v6[i].addr, (size_t)plen / 8);
 		bool seen = false;
 		for (int j = 0; j < i; j++)
-			seen |= f->v6[j].prefix == plen && !memcmp(f->v6[j].addr, dst, (size_t)plen / 8);
+			seen |= f->v6[j].prefix == plen &&
+				!memcmp(f->v6[j].addr, dst, (size_t)plen / 8);
 		if (seen)
 			continue;
 		struct rtmsg *m = nlr_msg(r, RTM_NEWROUTE, NLM_F_MULTI, sizeof(*m));
@@ -200,7 +205,7 @@ static void put_routes6(struct nlreply *r, const struct net_ifinfo *f)
 		nlr_attr(r, RTA_DST, dst, 16);
 		nlr_u32(r, RTA_PRIORITY, 256);
 		nlr_u32(r, RTA_OIF, (uint32_t)f->index);
-		nlr_u8(r, RTA_PREF, 0);       /* ICMPV6_ROUTER_PREF_MEDIUM */
+		nlr_u8(r, RTA_PREF, 0); /* ICMPV6_ROUTER_PREF_MEDIUM */
 	}
 }
 
@@ -248,7 +253,7 @@ int rtnl_request(const struct nlmsghdr *h, size_t len, struct nlreply *r, bool *
 	if (type > RTM_MAX)
 		return -EOPNOTSUPP;
 	if (len < NLMSG_LENGTH(1))
-		return 0;                     /* no family: Linux ignores it */
+		return 0; /* no family: Linux ignores it */
 	int family = ((const struct rtgenmsg *)NLMSG_DATA(h))->rtgen_family;
 	bool get = (type - RTM_BASE) % 4 == 2;
 	if (!get || (type != RTM_GETLINK && type != RTM_GETADDR && type != RTM_GETROUTE))
@@ -265,7 +270,7 @@ int rtnl_request(const struct nlmsghdr *h, size_t len, struct nlreply *r, bool *
 	bool v4 = family == AF_UNSPEC || family == AF_INET;
 	bool v6 = family == AF_UNSPEC || family == AF_INET6;
 	if (!v4 && !v6)
-		v4 = v6 = true;               /* a family without its own dump: all of them */
+		v4 = v6 = true; /* a family without its own dump: all of them */
 	if (type == RTM_GETROUTE) {
 		for (int i = 1; v4 && !net_ifinfo(i, &f); i++)
 			put_routes4(r, &f);

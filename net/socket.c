@@ -17,11 +17,11 @@
 #include <linux/time_types.h>
 #include <asm/ioctls.h>
 
-#define SOCK_DEV 0x8u             /* st_dev of sockets: major 0, minor 8 */
+#define SOCK_DEV 0x8u /* st_dev of sockets: major 0, minor 8 */
 
 struct sock_inode {
 	struct inode vi;
-	char name[32];                /* "socket:[INO]" */
+	char name[32]; /* "socket:[INO]" */
 	struct sock *s;
 };
 
@@ -48,10 +48,7 @@ void sock_free(struct sock *s)
 	kfree(s);
 }
 
-static void sock_evict(struct inode *ino)
-{
-	kfree(ino);
-}
+static void sock_evict(struct inode *ino) { kfree(ino); }
 
 static const struct inode_ops sock_iops = {
 	.evict = sock_evict,
@@ -103,10 +100,7 @@ struct sock *sock_get(int fd, int *err)
 	return f->priv;
 }
 
-void sock_put(struct sock *s)
-{
-	file_put(s->file);
-}
+void sock_put(struct sock *s) { file_put(s->file); }
 
 int sock_wait(struct sock *s, bool nonblock, uint64_t timeo)
 {
@@ -117,7 +111,7 @@ int sock_wait(struct sock *s, bool nonblock, uint64_t timeo)
 	uint64_t dl = end;
 	bool lwip = (s->family == AF_INET || s->family == AF_INET6) && !net_ticking();
 	if (lwip && (!dl || dl > now + 10000000))
-		dl = now + 10000000;     /* without the tick hook lwIP's timers run from here */
+		dl = now + 10000000; /* without the tick hook lwIP's timers run from here */
 	int r = waitq_wait(&s->wq, dl);
 	if (r == WAKE_SIGNAL)
 		return -EINTR;
@@ -137,7 +131,7 @@ void sock_wake(struct sock *s, unsigned key)
 void sock_sent(struct sock *s, ssize_t r)
 {
 	if (r == -EAGAIN)
-		s->src.async_nospace = true;   /* room appearing now signals O_ASYNC owners */
+		s->src.async_nospace = true; /* room appearing now signals O_ASYNC owners */
 }
 
 void sock_sigpipe(int flags)
@@ -169,10 +163,7 @@ static ssize_t sock_write(struct file *f, const void *buf, size_t n, uint64_t of
 	return r;
 }
 
-static unsigned sock_poll(struct file *f)
-{
-	return S(f)->ops->poll(S(f));
-}
+static unsigned sock_poll(struct file *f) { return S(f)->ops->poll(S(f)); }
 
 static long sock_ioctl(struct file *f, unsigned long req, unsigned long arg)
 {
@@ -183,7 +174,7 @@ static long sock_ioctl(struct file *f, unsigned long req, unsigned long arg)
 			return v;
 		return copy_to_user((void *)arg, &v, sizeof(v));
 	}
-	if (req == FIOSETOWN || req == SIOCSPGRP) {   /* F_SETOWN's work */
+	if (req == FIOSETOWN || req == SIOCSPGRP) { /* F_SETOWN's work */
 		int pid;
 		if (copy_from_user(&pid, (void *)arg, sizeof(pid)))
 			return -EFAULT;
@@ -220,14 +211,10 @@ static int create(int family, int type, int protocol, struct sock **out)
 {
 	switch (family) {
 	case AF_INET:
-	case AF_INET6:
-		return inet_create(family, type, protocol, out);
-	case AF_UNIX:
-		return unix_create(type, protocol, out);
-	case AF_NETLINK:
-		return netlink_create(type, protocol, out);
-	default:
-		return -EAFNOSUPPORT;
+	case AF_INET6: return inet_create(family, type, protocol, out);
+	case AF_UNIX: return unix_create(type, protocol, out);
+	case AF_NETLINK: return netlink_create(type, protocol, out);
+	default: return -EAFNOSUPPORT;
 	}
 }
 
@@ -378,10 +365,7 @@ static long do_accept4(struct sock *s, void *uaddr, int *ulen, int flags)
 	return nfd;
 }
 
-long sys_accept(int fd, void *uaddr, int *ulen)
-{
-	return sys_accept4(fd, uaddr, ulen, 0);
-}
+long sys_accept(int fd, void *uaddr, int *ulen) { return sys_accept4(fd, uaddr, ulen, 0); }
 
 static long do_connect(struct sock *s, const void *uaddr, int len)
 {
@@ -414,15 +398,9 @@ static long getname(int fd, void *uaddr, int *ulen, bool peer)
 	return r;
 }
 
-long sys_getsockname(int fd, void *uaddr, int *ulen)
-{
-	return getname(fd, uaddr, ulen, false);
-}
+long sys_getsockname(int fd, void *uaddr, int *ulen) { return getname(fd, uaddr, ulen, false); }
 
-long sys_getpeername(int fd, void *uaddr, int *ulen)
-{
-	return getname(fd, uaddr, ulen, true);
-}
+long sys_getpeername(int fd, void *uaddr, int *ulen) { return getname(fd, uaddr, ulen, true); }
 
 static long do_shutdown(struct sock *s, int how)
 {
@@ -459,7 +437,7 @@ static long do_sendto(struct sock *s, const void *buf, size_t n, int flags, cons
 	uint8_t a[SOCK_ADDR_MAX];
 	if (uaddr && (e = sock_addr_in(a, uaddr, alen)))
 		return e;
-	struct sock_msg m = { .flags = flags };   /* the copy checks buf, after the size */
+	struct sock_msg m = { .flags = flags }; /* the copy checks buf, after the size */
 	ssize_t r = s->ops->send(s, buf, MIN(n, (size_t)0x7ffff000), true, uaddr ? a : NULL,
 				 uaddr ? (unsigned)alen : 0, &m, sock_nonblocking(s, flags));
 	net_poll();
@@ -474,7 +452,8 @@ static long do_recvfrom(struct sock *s, void *buf, size_t n, int flags, void *ua
 		return -EFAULT;
 	struct sock_msg m = { .flags = flags };
 	net_poll();
-	ssize_t r = s->ops->recv(s, buf, MIN(n, (size_t)0x7ffff000), true, &m, sock_nonblocking(s, flags));
+	ssize_t r = s->ops->recv(s, buf, MIN(n, (size_t)0x7ffff000), true, &m,
+				 sock_nonblocking(s, flags));
 	net_poll();
 	if (r >= 0 && uaddr && (e = addr_out(m.addr, (int)m.addrlen, uaddr, ulen)))
 		return e;

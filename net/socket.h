@@ -14,20 +14,20 @@
 #include "fs/poll.h"
 #include "kernel/sched.h"
 
-#define SOCK_ADDR_MAX 128         /* sizeof(struct sockaddr_storage) */
+#define SOCK_ADDR_MAX 128 /* sizeof(struct sockaddr_storage) */
 
 struct sock;
 
 /* What a receive asks for and reports. */
 struct sock_msg {
-	int flags;                    /* MSG_* of the call */
-	uint8_t addr[SOCK_ADDR_MAX];  /* recv: the sender (datagrams) */
-	unsigned addrlen;             /* recv: its length, 0: none */
-	unsigned msg_flags;           /* recv: MSG_TRUNC, MSG_CTRUNC, ... out */
+	int flags;                   /* MSG_* of the call */
+	uint8_t addr[SOCK_ADDR_MAX]; /* recv: the sender (datagrams) */
+	unsigned addrlen;            /* recv: its length, 0: none */
+	unsigned msg_flags;          /* recv: MSG_TRUNC, MSG_CTRUNC, ... out */
 	/* AF_UNIX SCM_RIGHTS: files to pass (send) or received (recv). */
 	struct file **files;
 	int nfiles;
-	unsigned ctl_room;            /* recv: bytes of control buffer offered */
+	unsigned ctl_room; /* recv: bytes of control buffer offered */
 	/* recv: the family's control messages (IPV6_HOPLIMIT, ...), laid
 	 * out as in the user's buffer (sock_cmsg_put); cut to fit there. */
 	uint8_t cmsg[128];
@@ -41,15 +41,15 @@ struct sock_ops {
 	int (*accept)(struct sock *s, struct sock **out, bool nonblock);
 	int (*connect)(struct sock *s, const void *addr, unsigned len, bool nonblock);
 	/* Sends n bytes of buf to addr (NULL: the peer); bytes sent or -errno. */
-	ssize_t (*send)(struct sock *s, const void *buf, size_t n, bool user,
-			const void *addr, unsigned addrlen, struct sock_msg *m, bool nonblock);
-	ssize_t (*recv)(struct sock *s, void *buf, size_t n, bool user,
-			struct sock_msg *m, bool nonblock);
-	int (*shutdown)(struct sock *s, int how);   /* SHUT_RD, SHUT_WR, SHUT_RDWR */
+	ssize_t (*send)(struct sock *s, const void *buf, size_t n, bool user, const void *addr,
+			unsigned addrlen, struct sock_msg *m, bool nonblock);
+	ssize_t (*recv)(struct sock *s, void *buf, size_t n, bool user, struct sock_msg *m,
+			bool nonblock);
+	int (*shutdown)(struct sock *s, int how); /* SHUT_RD, SHUT_WR, SHUT_RDWR */
 	/* The local (peer false) or remote address; length or -errno. */
 	int (*getname)(struct sock *s, void *addr, bool peer);
-	unsigned (*poll)(struct sock *s);           /* EPOLL* bits */
-	int (*nread)(struct sock *s);               /* FIONREAD */
+	unsigned (*poll)(struct sock *s); /* EPOLL* bits */
+	int (*nread)(struct sock *s);     /* FIONREAD */
 	/* Options of the family's own levels (IPPROTO_TCP, ...) and the
 	 * SOL_SOCKET ones it acts on; -ENOPROTOOPT when unknown. */
 	int (*setopt)(struct sock *s, int level, int name, const void *val, unsigned len);
@@ -58,19 +58,19 @@ struct sock_ops {
 };
 
 struct sock {
-	struct pollsrc src;           /* first: FOP_POLLSRC */
+	struct pollsrc src; /* first: FOP_POLLSRC */
 	int family, type, protocol;
 	const struct sock_ops *ops;
-	struct waitq wq;              /* everything that blocks on this socket */
-	struct file *file;            /* the open file, once it has one */
-	int error;                    /* pending error (SO_ERROR), positive errno */
+	struct waitq wq;   /* everything that blocks on this socket */
+	struct file *file; /* the open file, once it has one */
+	int error;         /* pending error (SO_ERROR), positive errno */
 	bool reuseaddr, reuseport, keepalive, broadcast, passcred;
 	bool linger_on;
 	int linger_secs;
-	int rcvbuf, sndbuf;           /* as set (Linux doubles them) */
-	uint64_t rcvtimeo, sndtimeo;  /* ns, 0: none */
-	void *priv;                   /* the family's */
-	struct sock *acc_next;        /* in a listener's accept queue */
+	int rcvbuf, sndbuf;          /* as set (Linux doubles them) */
+	uint64_t rcvtimeo, sndtimeo; /* ns, 0: none */
+	void *priv;                  /* the family's */
+	struct sock *acc_next;       /* in a listener's accept queue */
 };
 
 /* A listening socket's connections not yet accepted, oldest first. */

@@ -11,7 +11,7 @@
 #include <linux/uio.h>
 #include <linux/time_types.h>
 
-#define GATHER_MAX ((size_t)1 << 20)   /* one sendmsg/recvmsg with iovecs at a time */
+#define GATHER_MAX ((size_t)1 << 20) /* one sendmsg/recvmsg with iovecs at a time */
 
 /* Reads and checks a user iovec array: a kernel copy (kfree it) and the
  * total length. */
@@ -58,7 +58,7 @@ static void drop_files(struct sock_msg *m)
 static int control_in(struct sock *s, const struct k_msghdr *h, struct sock_msg *m)
 {
 	if (!h->msg_controllen)
-		return 0;    /* else copied in even from NULL (EFAULT), as Linux */
+		return 0; /* else copied in even from NULL (EFAULT), as Linux */
 	if (h->msg_controllen > 65536)
 		return -ENOBUFS;
 	uint8_t *c = kmalloc(h->msg_controllen);
@@ -86,7 +86,8 @@ static int control_in(struct sock *s, const struct k_msghdr *h, struct sock_msg 
 				e = -EINVAL;
 				break;
 			}
-			struct file **nf = krealloc(m->files, sizeof(*nf) * (size_t)(m->nfiles + n));
+			struct file **nf = krealloc(m->files,
+						    sizeof(*nf) * (size_t)(m->nfiles + n));
 			if (!nf) {
 				e = -ENOMEM;
 				break;
@@ -178,7 +179,9 @@ long sock_sendmsg(struct sock *s, const struct k_msghdr *uh, int flags)
 
 void sock_cmsg_put(struct sock_msg *m, int level, int type, const void *data, size_t n)
 {
-	struct k_cmsghdr ch = { .cmsg_len = CMSG_HDR_K + n, .cmsg_level = level, .cmsg_type = type };
+	struct k_cmsghdr ch = { .cmsg_len = CMSG_HDR_K + n,
+				.cmsg_level = level,
+				.cmsg_type = type };
 	if (m->cmsg_len + CMSG_ALIGN_K(ch.cmsg_len) > sizeof(m->cmsg))
 		return;
 	memset(m->cmsg + m->cmsg_len, 0, CMSG_ALIGN_K(ch.cmsg_len));
@@ -236,7 +239,7 @@ static size_t control_out(struct k_msghdr *h, struct sock_msg *m, int flags)
 	int got = 0;
 	for (int i = 0; i < fit; i++) {
 		int fd = fd_alloc(m->files[i], 0, flags & MSG_CMSG_CLOEXEC);
-		m->files[i] = NULL;     /* consumed by fd_alloc */
+		m->files[i] = NULL; /* consumed by fd_alloc */
 		if (fd < 0) {
 			m->msg_flags |= MSG_CTRUNC;
 			break;
@@ -286,7 +289,7 @@ long sock_recvmsg(struct sock *s, struct k_msghdr *uh, int flags)
 		} else {
 			r = s->ops->recv(s, k, n, false, &m, nb);
 			size_t at = 0, got = r > 0 ? (size_t)r : 0;
-			if (got > n)          /* MSG_TRUNC: the real length */
+			if (got > n) /* MSG_TRUNC: the real length */
 				got = n;
 			for (size_t i = 0; i < h.msg_iovlen && at < got; i++) {
 				size_t c = MIN(v[i].iov_len, got - at);

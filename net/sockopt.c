@@ -38,10 +38,22 @@ long sock_setsockopt(struct sock *s, int level, int name, const void *uval, int 
 	int v = 0;
 	if (level == SOL_SOCKET) {
 		switch (name) {
-		case SO_REUSEADDR: case SO_REUSEPORT: case SO_KEEPALIVE: case SO_BROADCAST:
-		case SO_PASSCRED: case SO_SNDBUF: case SO_RCVBUF: case SO_SNDBUFFORCE:
-		case SO_RCVBUFFORCE: case SO_PRIORITY: case SO_RCVLOWAT: case SO_OOBINLINE:
-		case SO_DONTROUTE: case SO_MARK: case SO_ZEROCOPY: case SO_BUSY_POLL:
+		case SO_REUSEADDR:
+		case SO_REUSEPORT:
+		case SO_KEEPALIVE:
+		case SO_BROADCAST:
+		case SO_PASSCRED:
+		case SO_SNDBUF:
+		case SO_RCVBUF:
+		case SO_SNDBUFFORCE:
+		case SO_RCVBUFFORCE:
+		case SO_PRIORITY:
+		case SO_RCVLOWAT:
+		case SO_OOBINLINE:
+		case SO_DONTROUTE:
+		case SO_MARK:
+		case SO_ZEROCOPY:
+		case SO_BUSY_POLL:
 			if ((e = opt_int(uval, len, &v)))
 				return e;
 			break;
@@ -55,14 +67,12 @@ long sock_setsockopt(struct sock *s, int level, int name, const void *uval, int 
 			s->linger_secs = l.l_linger;
 			return 0;
 		}
-		case SO_RCVTIMEO_OLD:
-			return timeo_in(uval, len, &s->rcvtimeo);
-		case SO_SNDTIMEO_OLD:
-			return timeo_in(uval, len, &s->sndtimeo);
-		case SO_BINDTODEVICE: case SO_ATTACH_FILTER: case SO_DETACH_FILTER:
-			return 0;
-		default:
-			return -ENOPROTOOPT;
+		case SO_RCVTIMEO_OLD: return timeo_in(uval, len, &s->rcvtimeo);
+		case SO_SNDTIMEO_OLD: return timeo_in(uval, len, &s->sndtimeo);
+		case SO_BINDTODEVICE:
+		case SO_ATTACH_FILTER:
+		case SO_DETACH_FILTER: return 0;
+		default: return -ENOPROTOOPT;
 		}
 		switch (name) {
 		case SO_REUSEADDR: s->reuseaddr = v; break;
@@ -70,10 +80,12 @@ long sock_setsockopt(struct sock *s, int level, int name, const void *uval, int 
 		case SO_KEEPALIVE: s->keepalive = v; break;
 		case SO_BROADCAST: s->broadcast = v; break;
 		case SO_PASSCRED: s->passcred = v; break;
-		case SO_SNDBUF: case SO_SNDBUFFORCE:
+		case SO_SNDBUF:
+		case SO_SNDBUFFORCE:
 			s->sndbuf = v < 2304 ? 2304 : v > 0x7fffffff / 2 ? 0x7fffffff / 2 : v;
 			break;
-		case SO_RCVBUF: case SO_RCVBUFFORCE:
+		case SO_RCVBUF:
+		case SO_RCVBUFFORCE:
 			s->rcvbuf = v < 1152 ? 1152 : v > 0x7fffffff / 2 ? 0x7fffffff / 2 : v;
 			break;
 		}
@@ -118,10 +130,15 @@ long sock_getsockopt(struct sock *s, int level, int name, void *uval, int *ulen)
 		case SO_TYPE: v = s->type; break;
 		case SO_DOMAIN: v = s->family; break;
 		case SO_PROTOCOL:
-			v = s->protocol || s->family == AF_NETLINK ? s->protocol : s->family == AF_UNIX ? 0 :
-			    s->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+			v = s->protocol || s->family == AF_NETLINK ? s->protocol
+			    : s->family == AF_UNIX                 ? 0
+			    : s->type == SOCK_STREAM               ? IPPROTO_TCP
+								   : IPPROTO_UDP;
 			break;
-		case SO_ERROR: v = s->error; s->error = 0; break;
+		case SO_ERROR:
+			v = s->error;
+			s->error = 0;
+			break;
 		case SO_REUSEADDR: v = s->reuseaddr; break;
 		case SO_REUSEPORT: v = s->reuseport; break;
 		case SO_KEEPALIVE: v = s->keepalive; break;
@@ -129,15 +146,19 @@ long sock_getsockopt(struct sock *s, int level, int name, void *uval, int *ulen)
 		case SO_PASSCRED: v = s->passcred; break;
 		case SO_SNDBUF: v = s->sndbuf ? 2 * s->sndbuf : default_buf(s, false); break;
 		case SO_RCVBUF: v = s->rcvbuf ? 2 * s->rcvbuf : default_buf(s, true); break;
-		case SO_RCVLOWAT: case SO_SNDLOWAT: v = 1; break;
-		case SO_PRIORITY: case SO_OOBINLINE: case SO_DONTROUTE: v = 0; break;
+		case SO_RCVLOWAT:
+		case SO_SNDLOWAT: v = 1; break;
+		case SO_PRIORITY:
+		case SO_OOBINLINE:
+		case SO_DONTROUTE: v = 0; break;
 		case SO_LINGER: {
 			struct k_linger l = { s->linger_on, s->linger_secs };
 			memcpy(k, &l, sizeof(l));
 			len = sizeof(l);
 			goto out;
 		}
-		case SO_RCVTIMEO_OLD: case SO_SNDTIMEO_OLD: {
+		case SO_RCVTIMEO_OLD:
+		case SO_SNDTIMEO_OLD: {
 			uint64_t ns = name == SO_RCVTIMEO_OLD ? s->rcvtimeo : s->sndtimeo;
 			struct __kernel_old_timeval tv = { (long)(ns / 1000000000u),
 							   (long)(ns % 1000000000u / 1000u) };

@@ -29,13 +29,10 @@
 static void tx_flush_all(void);
 static bool started;
 static bool ticking;
-static struct net_config cfg;   /* the ip= option */
+static struct net_config cfg; /* the ip= option */
 static char hostname[64] = "htux";
 
-uint32_t sys_now(void)
-{
-	return (uint32_t)(time_ns() / 1000000);
-}
+uint32_t sys_now(void) { return (uint32_t)(time_ns() / 1000000); }
 
 uint32_t net_random32(void)
 {
@@ -66,10 +63,7 @@ void net_poll(void)
 	tx_flush_all();
 }
 
-static void net_tick(void)
-{
-	net_poll();
-}
+static void net_tick(void) { net_poll(); }
 
 /* ---- half-open connections */
 
@@ -92,12 +86,14 @@ err_t net_tcp_inpacket(struct tcp_pcb *pcb, const struct tcp_hdr *hdr)
 	for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
 		if (p->state == SYN_RCVD) {
 			n++;
-			if (!oldest || (u32_t)(tcp_ticks - p->tmr) >= (u32_t)(tcp_ticks - oldest->tmr))
+			if (!oldest ||
+			    (u32_t)(tcp_ticks - p->tmr) >= (u32_t)(tcp_ticks - oldest->tmr))
 				oldest = p;
 		}
 	if (n >= HALF_OPEN_MAX && oldest) {
 		if (!told)
-			kinfo("net: %u half-open TCP connections (a SYN flood?): the oldest go\n", n);
+			kinfo("net: %u half-open TCP connections (a SYN flood?): the oldest go\n",
+			      n);
 		told = true;
 		lwip_stats.tcp.drop++;
 		tcp_abandon(oldest, 0);
@@ -116,17 +112,17 @@ struct txframe {
 };
 
 struct iface {
-	struct netif nif;         /* first: lwIP's netif is the iface */
+	struct netif nif; /* first: lwIP's netif is the iface */
 	struct netdev *d;
 	struct txframe *head, *tail;
 	int queued;
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_dropped;
-	uint32_t v4_told;         /* the IPv4 address last reported */
-	unsigned v6_told;         /* the IPv6 address slots reported valid */
+	uint32_t v4_told; /* the IPv4 address last reported */
+	unsigned v6_told; /* the IPv6 address slots reported valid */
 	struct iface *next;
 };
 
-#define TXQ_MAX 2048              /* frames waiting; more are dropped (TCP resends) */
+#define TXQ_MAX 2048 /* frames waiting; more are dropped (TCP resends) */
 
 static struct iface *ifaces;
 
@@ -173,14 +169,14 @@ static err_t link_output(struct netif *nif, struct pbuf *p)
 	}
 	if (f->queued >= TXQ_MAX) {
 		f->tx_dropped++;
-		return ERR_OK;        /* dropped: TCP resends */
+		return ERR_OK; /* dropped: TCP resends */
 	}
 	struct txframe *t = kmalloc(sizeof(*t) + p->tot_len);
 	if (!t) {
 		f->tx_dropped++;
 		return ERR_MEM;
 	}
-	f->tx_packets++;              /* queued: sent when the ring has room */
+	f->tx_packets++; /* queued: sent when the ring has room */
 	f->tx_bytes += p->tot_len;
 	t->next = NULL;
 	t->len = p->tot_len;
@@ -239,8 +235,9 @@ static void name_servers(void)
 		const ip_addr_t *a = dns_getserver(i);
 		uint32_t v = IP_IS_V4(a) ? ip4_addr_get_u32(ip_2_ip4(a)) : 0;
 		if (v)
-			n += (size_t)ksnprintf(text + n, sizeof(text) - n, "nameserver %u.%u.%u.%u\n",
-					       v & 255, v >> 8 & 255, v >> 16 & 255, v >> 24);
+			n += (size_t)ksnprintf(text + n, sizeof(text) - n,
+					       "nameserver %u.%u.%u.%u\n", v & 255, v >> 8 & 255,
+					       v >> 16 & 255, v >> 24);
 	}
 	if (n)
 		etc_set_resolv(text);
@@ -258,7 +255,7 @@ static void status_changed(struct netif *nif)
 			ip6addr_ntoa_r(netif_ip6_addr(nif, i), text, sizeof(text));
 			for (char *c = text; *c; c++)
 				if (*c >= 'A' && *c <= 'F')
-					*c = (char)(*c - 'A' + 'a');   /* as Linux writes them */
+					*c = (char)(*c - 'A' + 'a'); /* as Linux writes them */
 			kinfo("net: %s %s\n", d->name, text);
 		}
 		f->v6_told = valid ? f->v6_told | 1u << i : f->v6_told & ~(1u << i);
@@ -269,7 +266,8 @@ static void status_changed(struct netif *nif)
 	if (!ip4_addr_isany(netif_ip4_addr(nif)))
 		name_servers();
 	if (!ip4_addr_isany(netif_ip4_addr(nif)))
-		kinfo("net: %s %u.%u.%u.%u/%u gateway %u.%u.%u.%u\n", d->name, ip4_addr1(netif_ip4_addr(nif)), ip4_addr2(netif_ip4_addr(nif)),
+		kinfo("net: %s %u.%u.%u.%u/%u gateway %u.%u.%u.%u\n", d->name,
+		      ip4_addr1(netif_ip4_addr(nif)), ip4_addr2(netif_ip4_addr(nif)),
 		      ip4_addr3(netif_ip4_addr(nif)), ip4_addr4(netif_ip4_addr(nif)),
 		      (unsigned)__builtin_popcount(ip4_addr_get_u32(netif_ip4_netmask(nif))),
 		      ip4_addr1(netif_ip4_gw(nif)), ip4_addr2(netif_ip4_gw(nif)),
@@ -341,15 +339,12 @@ void net_use(void)
 	timer_start();
 }
 
-bool net_ticking(void)
-{
-	return ticking;
-}
+bool net_ticking(void) { return ticking; }
 
 void net_init(void)
 {
 	if (netdev_get(0))
-		net_use();   /* DHCP starts now; nothing waits for it */
+		net_use(); /* DHCP starts now; nothing waits for it */
 }
 
 /* ---- interfaces, for netlink */
@@ -364,7 +359,7 @@ int net_ifinfo(int index, struct net_ifinfo *out)
 	out->index = index;
 	out->up = netif_is_up(n);
 	out->running = out->up && netif_is_link_up(n);
-	out->loopback = !n->state;   /* lwIP's loopif: the one netif with no device */
+	out->loopback = !n->state; /* lwIP's loopif: the one netif with no device */
 	out->broadcast = n->flags & NETIF_FLAG_BROADCAST;
 	out->mtu = out->loopback ? 65536 : n->mtu;
 	if (out->loopback) {
@@ -422,10 +417,7 @@ static bool parse_quad(const char **s, uint32_t *out)
 }
 
 /* Addresses in network order, as lwIP keeps them. */
-static uint32_t to_net(uint32_t v)
-{
-	return __builtin_bswap32(v);
-}
+static uint32_t to_net(uint32_t v) { return __builtin_bswap32(v); }
 
 int net_set_ip_option(const char *val)
 {
@@ -468,7 +460,4 @@ bad:
 	return -1;
 }
 
-const struct net_config *net_config(void)
-{
-	return &cfg;
-}
+const struct net_config *net_config(void) { return &cfg; }

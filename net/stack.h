@@ -30,15 +30,15 @@ struct net_ifinfo {
 	bool loopback, up, running, broadcast;
 	unsigned mtu;
 	uint8_t mac[6];
-	uint32_t v4, mask, gw;        /* 0: none */
-	bool v4_static;               /* ip= (not DHCP) */
+	uint32_t v4, mask, gw; /* 0: none */
+	bool v4_static;        /* ip= (not DHCP) */
 	int n6;
 	struct {
 		uint8_t addr[16];
 		uint8_t prefix;
 		bool tentative;
 	} v6[NET_IF_V6_MAX];
-	bool stats;                   /* the counters below are kept (devices) */
+	bool stats; /* the counters below are kept (devices) */
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_dropped;
 };
 /* The interface of lwIP index index (1: lo); 0, or -ENODEV past the last.

@@ -23,7 +23,7 @@ static err_t tcp_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 	}
 	struct pkt *k = kzalloc(sizeof(*k));
 	if (!k)
-		return ERR_MEM;    /* lwIP keeps it and offers it again */
+		return ERR_MEM; /* lwIP keeps it and offers it again */
 	k->p = p;
 	inet_rq_push(in, k);
 	sock_wake(in->s, POLL_KEY_IN);
@@ -43,7 +43,7 @@ static void tcp_err_cb(void *arg, err_t err)
 	struct inet *in = arg;
 	if (!in)
 		return;
-	in->tcp = NULL;          /* lwIP has freed it */
+	in->tcp = NULL; /* lwIP has freed it */
 	in->s->error = in->st == I_CONNECTING ? ECONNREFUSED : -inet_errno(err);
 	if (err == ERR_CLSD)
 		in->s->error = 0;
@@ -144,7 +144,7 @@ static int tcp_listen_op(struct sock *s, int backlog)
 	struct tcp_pcb *l = tcp_listen_with_backlog_and_err(in->tcp, 255, &err);
 	if (!l)
 		return inet_errno(err);
-	in->tcp = l;             /* the old pcb is gone */
+	in->tcp = l; /* the old pcb is gone */
 	tcp_arg(l, in);
 	tcp_accept(l, tcp_accept_cb);
 	in->st = I_LISTEN;
@@ -152,10 +152,7 @@ static int tcp_listen_op(struct sock *s, int backlog)
 	return 0;
 }
 
-static bool tcp_listening(struct sock *s)
-{
-	return I(s)->st == I_LISTEN;
-}
+static bool tcp_listening(struct sock *s) { return I(s)->st == I_LISTEN; }
 
 static int tcp_accept_op(struct sock *s, struct sock **out, bool nonblock)
 {
@@ -171,12 +168,9 @@ static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 	if (e)
 		return e;
 	switch (in->st) {
-	case I_CONNECTING:
-		return -EALREADY;
-	case I_CONNECTED:
-		return -EISCONN;
-	case I_LISTEN:
-		return -EISCONN;
+	case I_CONNECTING: return -EALREADY;
+	case I_CONNECTED: return -EISCONN;
+	case I_LISTEN: return -EISCONN;
 	case I_CLOSED:
 		if (s->error) {
 			e = -s->error;
@@ -187,8 +181,9 @@ static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 	}
 	if (!in->tcp)
 		return -EINVAL;
-	if (!IP_IS_ANY_TYPE_VAL(in->tcp->local_ip) && IP_GET_TYPE(&in->tcp->local_ip) != IP_GET_TYPE(&ip))
-		return -ENETUNREACH;   /* bound to the other version, or v6only and IPv4 */
+	if (!IP_IS_ANY_TYPE_VAL(in->tcp->local_ip) &&
+	    IP_GET_TYPE(&in->tcp->local_ip) != IP_GET_TYPE(&ip))
+		return -ENETUNREACH; /* bound to the other version, or v6only and IPv4 */
 	if (in->v6only && IP_IS_V4(&ip))
 		return -ENETUNREACH;
 	in->raddr = ip;
@@ -201,7 +196,7 @@ static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 	}
 	net_poll();
 	if (nonblock)
-		return -EINPROGRESS;    /* as Linux says even when loopback has finished */
+		return -EINPROGRESS; /* as Linux says even when loopback has finished */
 	while (in->st == I_CONNECTING) {
 		e = sock_wait(s, false, s->sndtimeo);
 		if (e == -EAGAIN)
@@ -216,8 +211,8 @@ static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 	return e;
 }
 
-static ssize_t tcp_send_op(struct sock *s, const void *buf, size_t n, bool user,
-			   const void *addr, unsigned alen, struct sock_msg *m, bool nonblock)
+static ssize_t tcp_send_op(struct sock *s, const void *buf, size_t n, bool user, const void *addr,
+			   unsigned alen, struct sock_msg *m, bool nonblock)
 {
 	static uint8_t bounce[65536];
 	struct inet *in = I(s);
@@ -233,7 +228,7 @@ static ssize_t tcp_send_op(struct sock *s, const void *buf, size_t n, bool user,
 			s->error = 0;
 			return e;
 		}
-		sock_sigpipe(m->flags);     /* Linux: EPIPE whatever the state */
+		sock_sigpipe(m->flags); /* Linux: EPIPE whatever the state */
 		return -EPIPE;
 	}
 	while (done < n) {
@@ -309,7 +304,7 @@ static ssize_t tcp_recv_op(struct sock *s, void *buf, size_t n, bool user, struc
 		}
 		size_t at = in->rq_off;
 		struct pkt *k = in->rq;
-		uint8_t *fault = NULL;   /* a page to fault in, holding nothing */
+		uint8_t *fault = NULL; /* a page to fault in, holding nothing */
 		while (k && done < n && !fault) {
 			size_t avail = k->p->tot_len - at;
 			size_t c = MIN(avail, n - done);
@@ -317,10 +312,10 @@ static ssize_t tcp_recv_op(struct sock *s, void *buf, size_t n, bool user, struc
 			if (got < c) {
 				fault = (uint8_t *)buf + done + got;
 				if (peek)
-					got = done = 0;   /* peeked again from the start */
+					got = done = 0; /* peeked again from the start */
 				if (!got)
 					break;
-				c = got;   /* what was copied is read */
+				c = got; /* what was copied is read */
 			}
 			done += c;
 			if (peek) {
@@ -395,12 +390,9 @@ static unsigned tcp_poll_op(struct sock *s)
 	struct inet *in = I(s);
 	unsigned m = 0;
 	switch (in->st) {
-	case I_NEW:
-		return EPOLLOUT | EPOLLWRNORM | EPOLLHUP;
-	case I_LISTEN:
-		return in->acc.head ? EPOLLIN | EPOLLRDNORM : 0;
-	case I_CONNECTING:
-		return s->error ? EPOLLERR : 0;
+	case I_NEW: return EPOLLOUT | EPOLLWRNORM | EPOLLHUP;
+	case I_LISTEN: return in->acc.head ? EPOLLIN | EPOLLRDNORM : 0;
+	case I_CONNECTING: return s->error ? EPOLLERR : 0;
 	}
 	if (in->queued)
 		m |= EPOLLIN | EPOLLRDNORM;
@@ -466,7 +458,8 @@ static int tcp_setopt(struct sock *s, int level, int name, const void *val, unsi
 		return -ENOPROTOOPT;
 	}
 	if (level == IPPROTO_IPV6)
-		return inet_ipv6_setopt(s, in->st != I_NEW || (in->tcp && in->tcp->local_port), name, val, len);
+		return inet_ipv6_setopt(s, in->st != I_NEW || (in->tcp && in->tcp->local_port),
+					name, val, len);
 	if (level != IPPROTO_TCP)
 		return -ENOPROTOOPT;
 	if (len < sizeof(int))
@@ -481,7 +474,9 @@ static int tcp_setopt(struct sock *s, int level, int name, const void *val, unsi
 				tcp_nagle_enable(in->tcp);
 		}
 		return 0;
-	case TCP_KEEPIDLE: case TCP_KEEPINTVL: case TCP_KEEPCNT:
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
 		if (v < 1 || v > 32767)
 			return -EINVAL;
 		if (name == TCP_KEEPIDLE)
@@ -492,11 +487,14 @@ static int tcp_setopt(struct sock *s, int level, int name, const void *val, unsi
 			in->keepcnt = v;
 		tcp_keepalive_apply(in);
 		return 0;
-	case TCP_CORK: case TCP_QUICKACK: case TCP_DEFER_ACCEPT: case TCP_FASTOPEN:
-	case TCP_USER_TIMEOUT: case TCP_MAXSEG: case TCP_NOTSENT_LOWAT:
-		return 0;
-	default:
-		return -ENOPROTOOPT;
+	case TCP_CORK:
+	case TCP_QUICKACK:
+	case TCP_DEFER_ACCEPT:
+	case TCP_FASTOPEN:
+	case TCP_USER_TIMEOUT:
+	case TCP_MAXSEG:
+	case TCP_NOTSENT_LOWAT: return 0;
+	default: return -ENOPROTOOPT;
 	}
 }
 
@@ -569,4 +567,3 @@ const struct sock_ops inet_tcp_ops = {
 	.getopt = tcp_getopt,
 	.release = tcp_release_op,
 };
-

@@ -12,7 +12,7 @@ void inet_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr
 	struct inet *in = arg;
 	bool lite = ip_current_header_proto() == IP_PROTO_UDPLITE;
 	if (lite != ((pcb->flags & UDP_FLAGS_UDPLITE) != 0)) {
-		pbuf_free(p);         /* lwIP's ports are shared: UDP and UDP-Lite are not */
+		pbuf_free(p); /* lwIP's ports are shared: UDP and UDP-Lite are not */
 		return;
 	}
 	if (in && in->lite_recv_cc && lite) {
@@ -44,7 +44,8 @@ void inet_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr
 		k->hlim = IP6H_HOPLIM(ip6_current_header());
 		k->tclass = (uint8_t)IP6H_TC(ip6_current_header());
 		memcpy(k->dst, ip6_current_dest_addr()->addr, 16);
-		k->ifindex = ip_current_input_netif() ? netif_get_index(ip_current_input_netif()) : 0;
+		k->ifindex = ip_current_input_netif() ? netif_get_index(ip_current_input_netif())
+						      : 0;
 	}
 	inet_rq_push(in, k);
 	sock_wake(in->s, POLL_KEY_IN);
@@ -75,7 +76,8 @@ static bool udp_version_ok(struct inet *in, const ip_addr_t *ip)
 {
 	if (in->v6only && IP_IS_V4(ip))
 		return false;
-	return IP_IS_ANY_TYPE_VAL(in->udp->local_ip) || IP_GET_TYPE(&in->udp->local_ip) == IP_GET_TYPE(ip);
+	return IP_IS_ANY_TYPE_VAL(in->udp->local_ip) ||
+	       IP_GET_TYPE(&in->udp->local_ip) == IP_GET_TYPE(ip);
 }
 
 static int udp_connect_op(struct sock *s, const void *a, unsigned len, bool nonblock)
@@ -101,8 +103,8 @@ static int udp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 	return 0;
 }
 
-static ssize_t udp_send_op(struct sock *s, const void *buf, size_t n, bool user,
-			   const void *addr, unsigned alen, struct sock_msg *m, bool nonblock)
+static ssize_t udp_send_op(struct sock *s, const void *buf, size_t n, bool user, const void *addr,
+			   unsigned alen, struct sock_msg *m, bool nonblock)
 {
 	struct inet *in = I(s);
 	ip_addr_t ip;
@@ -174,9 +176,12 @@ again:
 		goto again;
 	}
 	m->addrlen = (unsigned)inet_addr_make(s, m->addr, &k->from, k->port);
-	if (k->v6) {                  /* in Linux's order */
+	if (k->v6) { /* in Linux's order */
 		if (in->recv_pktinfo) {
-			struct { uint8_t addr[16]; int ifindex; } pi;   /* in6_pktinfo */
+			struct {
+				uint8_t addr[16];
+				int ifindex;
+			} pi; /* in6_pktinfo */
 			memcpy(pi.addr, k->dst, 16);
 			pi.ifindex = k->ifindex;
 			sock_cmsg_put(m, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
@@ -311,4 +316,3 @@ const struct sock_ops inet_udp_ops = {
 	.getopt = udp_getopt,
 	.release = udp_release_op,
 };
-

@@ -66,7 +66,7 @@ static struct umsg *msg_new(struct usock *from, const void *buf, size_t n, bool 
 	if (from->namelen) {
 		memcpy(m->from, from->name, from->namelen);
 		m->fromlen = from->namelen;
-	}                    /* an unbound sender has no address at all */
+	} /* an unbound sender has no address at all */
 	return m;
 }
 
@@ -112,10 +112,7 @@ static int unix_listen(struct sock *s, int backlog)
 	return 0;
 }
 
-static bool unix_listening(struct sock *s)
-{
-	return U(s)->st == U_LISTEN;
-}
+static bool unix_listening(struct sock *s) { return U(s)->st == U_LISTEN; }
 
 static int unix_accept(struct sock *s, struct sock **out, bool nonblock)
 {
@@ -124,7 +121,7 @@ static int unix_accept(struct sock *s, struct sock **out, bool nonblock)
 		return -EOPNOTSUPP;
 	int e = acceptq_take(s, &u->acc, unix_listening, nonblock, out);
 	if (!e)
-		sock_wake(s, POLL_KEY_OUT);   /* room in the backlog for connectors */
+		sock_wake(s, POLL_KEY_OUT); /* room in the backlog for connectors */
 	return e;
 }
 
@@ -132,7 +129,8 @@ static int unix_connect(struct sock *s, const void *a, unsigned len, bool nonblo
 {
 	struct usock *u = U(s);
 	if (is_dgram(u)) {
-		if (len >= sizeof(uint16_t) && ((const struct sockaddr_un *)a)->sun_family == AF_UNSPEC) {
+		if (len >= sizeof(uint16_t) &&
+		    ((const struct sockaddr_un *)a)->sun_family == AF_UNSPEC) {
 			u->peer = NULL;
 			return 0;
 		}
@@ -183,8 +181,8 @@ static bool room_in(struct usock *t, size_t n)
 	return t->queued == 0 || t->queued + n <= UNIX_QUEUE_MAX;
 }
 
-static ssize_t unix_send(struct sock *s, const void *buf, size_t n, bool user,
-			 const void *addr, unsigned alen, struct sock_msg *sm, bool nonblock)
+static ssize_t unix_send(struct sock *s, const void *buf, size_t n, bool user, const void *addr,
+			 unsigned alen, struct sock_msg *sm, bool nonblock)
 {
 	struct usock *u = U(s);
 	if (!is_stream(u) && !is_dgram(u) && addr && u->st != U_CONNECTED)
@@ -273,7 +271,7 @@ static ssize_t unix_recv(struct sock *s, void *buf, size_t n, bool user, struct 
 	for (;;) {
 again:
 		if (u->q) {
-			if (!is_stream(u)) {         /* one message */
+			if (!is_stream(u)) { /* one message */
 				struct umsg *m = u->q;
 				size_t c = MIN(m->len, n);
 				/* no fault that sleeps while m is used: another
@@ -302,13 +300,13 @@ again:
 			size_t done = 0;
 			for (struct umsg *m = u->q; m && done < n;) {
 				if (m->nfiles && done)
-					break;               /* files start a read of their own */
+					break; /* files start a read of their own */
 				size_t c = MIN(m->len - m->off, n - done);
-				size_t got = xcopy_out_nosleep((uint8_t *)buf + done, m->data + m->off, c,
-							       user);
+				size_t got = xcopy_out_nosleep((uint8_t *)buf + done,
+							       m->data + m->off, c, user);
 				if (got < c) {
 					if (done)
-						break;   /* what came so far */
+						break; /* what came so far */
 					if (fault_in_user((uint8_t *)buf + got, true))
 						return -EFAULT;
 					goto again;
@@ -429,7 +427,7 @@ static int unix_setopt(struct sock *s, int level, int name, const void *val, uns
 static void unix_release(struct sock *s)
 {
 	struct usock *u = U(s);
-	acceptq_drain(&u->acc);          /* connections never accepted */
+	acceptq_drain(&u->acc); /* connections never accepted */
 	for (struct usock **pp = &unix_all; *pp; pp = &(*pp)->all_next)
 		if (*pp == u) {
 			*pp = u->all_next;
@@ -467,7 +465,7 @@ static const struct sock_ops unix_ops = {
 static int check_type(int *type, int protocol)
 {
 	if (*type == SOCK_RAW)
-		*type = SOCK_DGRAM;     /* as Linux does for AF_UNIX */
+		*type = SOCK_DGRAM; /* as Linux does for AF_UNIX */
 	int t = *type;
 	if (t != SOCK_STREAM && t != SOCK_DGRAM && t != SOCK_SEQPACKET)
 		return -ESOCKTNOSUPPORT;

@@ -9,10 +9,10 @@
 #include "net/abi.h"
 #include "kernel/proc.h"
 
-#define UNIX_QUEUE_MAX (256 * 1024)   /* bytes queued to one receiver */
-#define UNIX_DGRAM_MAX 212992         /* largest datagram (Linux's default sndbuf) */
-#define UNIX_CHUNK     65536          /* a stream write is queued in pieces this big */
-#define UNIX_NAME_MAX  (sizeof(struct sockaddr_un))
+#define UNIX_QUEUE_MAX (256 * 1024) /* bytes queued to one receiver */
+#define UNIX_DGRAM_MAX 212992       /* largest datagram (Linux's default sndbuf) */
+#define UNIX_CHUNK 65536            /* a stream write is queued in pieces this big */
+#define UNIX_NAME_MAX (sizeof(struct sockaddr_un))
 
 enum { U_NEW, U_LISTEN, U_CONNECTED };
 
@@ -29,20 +29,20 @@ struct umsg {
 struct usock {
 	struct sock *s;
 	int st;
-	struct usock *peer;           /* the other end, or a datagram socket's default target */
+	struct usock *peer; /* the other end, or a datagram socket's default target */
 	bool was_connected;
-	bool shut_rd, shut_wr;        /* ours */
-	bool peer_gone;               /* the connected peer closed */
-	struct umsg *q, *q_tail;      /* received */
+	bool shut_rd, shut_wr;   /* ours */
+	bool peer_gone;          /* the connected peer closed */
+	struct umsg *q, *q_tail; /* received */
 	size_t queued;
-	uint8_t name[UNIX_NAME_MAX];  /* sockaddr_un as bound; namelen 0: unbound */
+	uint8_t name[UNIX_NAME_MAX]; /* sockaddr_un as bound; namelen 0: unbound */
 	unsigned namelen;
-	struct inode *ino;            /* a path-bound socket's inode */
-	struct acceptq acc;           /* connections not yet accepted */
-	struct usock *all_next;       /* every AF_UNIX socket */
+	struct inode *ino;      /* a path-bound socket's inode */
+	struct acceptq acc;     /* connections not yet accepted */
+	struct usock *all_next; /* every AF_UNIX socket */
 };
 
-extern struct usock *unix_all;   /* every AF_UNIX socket */
+extern struct usock *unix_all; /* every AF_UNIX socket */
 
 static inline struct usock *U(struct sock *s) { return s->priv; }
 static inline bool is_stream(struct usock *u) { return u->s->type == SOCK_STREAM; }

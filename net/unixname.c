@@ -52,7 +52,7 @@ int unix_lookup(const void *a, unsigned len, int type, struct usock **out)
 		return e > 0 ? -EINVAL : e;
 	struct usock *t = NULL;
 	if (ua.abstract) {
-		t = find_abstract(ua.abs, ua.abslen, type);   /* names are per type */
+		t = find_abstract(ua.abs, ua.abslen, type); /* names are per type */
 	} else {
 		struct inode *ino;
 		e = vfs_lookupat(AT_FDCWD, ua.path, LOOKUP_FOLLOW, &ino);

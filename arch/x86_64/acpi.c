@@ -6,16 +6,13 @@
 
 static uint8_t rsdp_copy[36];
 
-void acpi_set_rsdp(const uint8_t *rsdp)
-{
-	memcpy(rsdp_copy, rsdp, sizeof(rsdp_copy));
-}
+void acpi_set_rsdp(const uint8_t *rsdp) { memcpy(rsdp_copy, rsdp, sizeof(rsdp_copy)); }
 
 static const uint8_t *find_rsdp(void)
 {
 	if (!memcmp(rsdp_copy, "RSD PTR ", 8))
 		return rsdp_copy;
-	uint64_t ebda = (uint64_t)*(uint16_t *)phys_to_virt(0x40E) << 4;
+	uint64_t ebda = (uint64_t) * (uint16_t *)phys_to_virt(0x40E) << 4;
 	uint64_t areas[2][2] = { { ebda, ebda + 1024 }, { 0xE0000, 0x100000 } };
 	for (int a = 0; a < 2; a++) {
 		if (!areas[a][0])
@@ -40,7 +37,8 @@ const struct acpi_sdt *acpi_table(const char *sig)
 	const uint8_t *ents = (const uint8_t *)(root + 1);
 
 	for (int i = 0; i < n; i++) {
-		uint64_t pa = esize == 8 ? *(const uint64_t *)(ents + 8 * i) : *(const uint32_t *)(ents + 4 * i);
+		uint64_t pa = esize == 8 ? *(const uint64_t *)(ents + 8 * i)
+					 : *(const uint32_t *)(ents + 4 * i);
 		const struct acpi_sdt *t = phys_to_virt(pa);
 		if (!memcmp(t->sig, sig, 4))
 			return t;

@@ -11,32 +11,33 @@
  * compatibility mode. */
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
-#define SEL_UDATA 0x2B   /* 0x28 | RPL 3 */
-#define SEL_UCODE 0x33   /* 0x30 | RPL 3 */
-#define SEL_TSS   0x38
+#define SEL_UDATA 0x2B /* 0x28 | RPL 3 */
+#define SEL_UCODE 0x33 /* 0x30 | RPL 3 */
+#define SEL_TSS 0x38
 /* STAR[63:48]: SYSRET loads CS from it + 16, SS from it + 8. */
 #define SEL_SYSRET_BASE 0x20
 
-#define FL_CF   0x1
-#define FL_FIXED 0x2     /* always set */
-#define FL_PF   0x4
-#define FL_AF   0x10
-#define FL_ZF   0x40
-#define FL_SF   0x80
-#define FL_TF   0x100
-#define FL_IF   0x200
-#define FL_DF   0x400
-#define FL_OF   0x800
+#define FL_CF 0x1
+#define FL_FIXED 0x2 /* always set */
+#define FL_PF 0x4
+#define FL_AF 0x10
+#define FL_ZF 0x40
+#define FL_SF 0x80
+#define FL_TF 0x100
+#define FL_IF 0x200
+#define FL_DF 0x400
+#define FL_OF 0x800
 #define FL_IOPL 0x3000
-#define FL_NT   0x4000
-#define FL_RF   0x10000
-#define FL_VM   0x20000
-#define FL_AC   0x40000
-#define FL_VIF  0x80000
-#define FL_VIP  0x100000
-#define FL_ID   0x200000
+#define FL_NT 0x4000
+#define FL_RF 0x10000
+#define FL_VM 0x20000
+#define FL_AC 0x40000
+#define FL_VIF 0x80000
+#define FL_VIP 0x100000
+#define FL_ID 0x200000
 /* The flags a signal handler's sigcontext may change (Linux's FIX_EFLAGS). */
-#define FL_SIGCONTEXT (FL_AC | FL_OF | FL_DF | FL_TF | FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF | FL_RF)
+#define FL_SIGCONTEXT \
+	(FL_AC | FL_OF | FL_DF | FL_TF | FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF | FL_RF)
 /* The flags a program may hold: what POPF changes in ring 3 with IOPL 0,
  * and RF; IF is always set, IOPL, VM, VIF and VIP always clear. */
 #define FL_USER_MASK (FL_SIGCONTEXT | FL_NT | FL_ID)
@@ -44,11 +45,11 @@
 /* struct trapframe (trap.h): 15 registers, trapno, err, then the frame
  * IRET pops. */
 #define TF_TRAPNO 120
-#define TF_RIP    136
-#define TF_CS     144
+#define TF_RIP 136
+#define TF_CS 144
 #define TF_RFLAGS 152
-#define TF_RSP    160
-#define TF_SS     168
-#define TF_SIZE   176
+#define TF_RSP 160
+#define TF_SS 168
+#define TF_SIZE 176
 
 #endif

@@ -22,14 +22,8 @@ static uint8_t ist_stack[2][8192] __attribute__((aligned(16)));
  * compatibility mode), 0x28 user data, 0x30 user code (the order SYSRET
  * needs: entry.h), 0x38 TSS (two slots). */
 static uint64_t gdt[9] = {
+	0, 0x00AF9A000000FFFF, 0x00CF92000000FFFF, 0, 0, 0x00CFF2000000FFFF, 0x00AFFA000000FFFF, 0,
 	0,
-	0x00AF9A000000FFFF,
-	0x00CF92000000FFFF,
-	0,
-	0,
-	0x00CFF2000000FFFF,
-	0x00AFFA000000FFFF,
-	0, 0,
 };
 
 struct percpu cpu0;
@@ -43,29 +37,34 @@ void gdt_init(void)
 	tss.ist[1] = (uint64_t)&ist_stack[1][sizeof(ist_stack[1])];
 	tss.iomap_base = sizeof(tss);
 	gdt[SEL_TSS / 8] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89UL << 40) |
-		 (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
+			   (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
 	gdt[SEL_TSS / 8 + 1] = base >> 32;
 
-	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) ptr = {
-		sizeof(gdt) - 1, (uint64_t)gdt,
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) ptr = {
+		sizeof(gdt) - 1,
+		(uint64_t)gdt,
 	};
-	__asm__ volatile(
-		"lgdt %0\n\t"
-		"pushq $0x08\n\t"
-		"leaq 1f(%%rip), %%rax\n\t"
-		"pushq %%rax\n\t"
-		"lretq\n"
-		"1:\n\t"
-		"movl $0x10, %%eax\n\t"
-		"movl %%eax, %%ds\n\t"
-		"movl %%eax, %%es\n\t"
-		"movl %%eax, %%ss\n\t"
-		"xorl %%eax, %%eax\n\t"
-		"movl %%eax, %%fs\n\t"
-		"movl %%eax, %%gs\n\t"
-		"movw %1, %%ax\n\t"
-		"ltr %%ax"
-		: : "m"(ptr), "i"(SEL_TSS) : "rax", "memory");
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq $0x08\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movl $0x10, %%eax\n\t"
+			 "movl %%eax, %%ds\n\t"
+			 "movl %%eax, %%es\n\t"
+			 "movl %%eax, %%ss\n\t"
+			 "xorl %%eax, %%eax\n\t"
+			 "movl %%eax, %%fs\n\t"
+			 "movl %%eax, %%gs\n\t"
+			 "movw %1, %%ax\n\t"
+			 "ltr %%ax"
+			 :
+			 : "m"(ptr), "i"(SEL_TSS)
+			 : "rax", "memory");
 
 	cpu0.self = &cpu0;
 	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);

@@ -22,7 +22,7 @@ static void set_gate(int v, uint64_t addr, int ist, int dpl)
 	idt[v].off0 = addr & 0xFFFF;
 	idt[v].sel = SEL_KCODE;
 	idt[v].ist = ist;
-	idt[v].type = 0x8E | (dpl << 5);   /* present, 64-bit interrupt gate */
+	idt[v].type = 0x8E | (dpl << 5); /* present, 64-bit interrupt gate */
 	idt[v].off1 = (addr >> 16) & 0xFFFF;
 	idt[v].off2 = addr >> 32;
 	idt[v].zero = 0;
@@ -34,10 +34,14 @@ void idt_init(void)
 		set_gate(v, trap_vectors[v], 0, 0);
 	set_gate(T_DF, trap_vectors[T_DF], 1, 0);
 	set_gate(T_NMI, trap_vectors[T_NMI], 2, 0);
-	set_gate(T_BP, trap_vectors[T_BP], 0, 3);   /* int3 from user: SIGTRAP */
+	set_gate(T_BP, trap_vectors[T_BP], 0, 3); /* int3 from user: SIGTRAP */
 
-	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) ptr = {
-		sizeof(idt) - 1, (uint64_t)idt,
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) ptr = {
+		sizeof(idt) - 1,
+		(uint64_t)idt,
 	};
 	__asm__ volatile("lidt %0" : : "m"(ptr));
 }

@@ -11,12 +11,12 @@
 #define MAX_IOAPICS 4
 #define MAX_OVERRIDES 16
 #define IOREGSEL 0x00
-#define IOWIN    0x10
-#define REG_VER  0x01
+#define IOWIN 0x10
+#define REG_VER 0x01
 #define REG_REDTBL(n) (0x10 + 2 * (n))
-#define RED_LOW   (1u << 13)
+#define RED_LOW (1u << 13)
 #define RED_LEVEL (1u << 15)
-#define RED_MASK  (1u << 16)
+#define RED_MASK (1u << 16)
 
 static struct ioapic {
 	volatile uint32_t *regs;
@@ -26,12 +26,12 @@ static int nioapics;
 
 static struct {
 	unsigned gsi;
-	uint16_t flags;       /* MPS INTI flags: polarity bits 0-1, trigger 2-3 */
+	uint16_t flags; /* MPS INTI flags: polarity bits 0-1, trigger 2-3 */
 } overrides[MAX_OVERRIDES];
 static int noverrides;
 static bool scanned;
 #define MAX_GSI 256
-static uint8_t gsi_vector[MAX_GSI];   /* vector a line is routed to, 0: none */
+static uint8_t gsi_vector[MAX_GSI]; /* vector a line is routed to, 0: none */
 
 static uint32_t reg_read(struct ioapic *a, uint32_t r)
 {
@@ -105,7 +105,8 @@ int irq_route_gsi_mode(unsigned gsi, int vector, bool level, bool active_low)
 		if (gsi < MAX_GSI)
 			gsi_vector[gsi] = (uint8_t)vector;
 		unsigned pin = gsi - a->gsi_base;
-		uint32_t lo = (uint32_t)vector | (active_low ? RED_LOW : 0) | (level ? RED_LEVEL : 0);
+		uint32_t lo = (uint32_t)vector | (active_low ? RED_LOW : 0) |
+			      (level ? RED_LEVEL : 0);
 		lapic_enable();
 		reg_write(a, REG_REDTBL(pin), RED_MASK);
 		reg_write(a, REG_REDTBL(pin) + 1, lapic_id() << 24);

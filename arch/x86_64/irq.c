@@ -12,7 +12,7 @@
 static struct {
 	irq_handler_t fn;
 	void *arg;
-	int next;                 /* vector sharing this one's line, or 0 */
+	int next; /* vector sharing this one's line, or 0 */
 } handlers[NVEC];
 static int next_free;
 
@@ -49,10 +49,7 @@ void irq_share(int first, int vector)
 }
 
 /* Fixed delivery, physical destination: this CPU's local APIC. */
-uint64_t irq_msi_address(void)
-{
-	return 0xFEE00000UL | ((uint64_t)lapic_id() << 12);
-}
+uint64_t irq_msi_address(void) { return 0xFEE00000UL | ((uint64_t)lapic_id() << 12); }
 
 void tick_hook_add(void (*fn)(void))
 {

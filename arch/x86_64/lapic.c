@@ -11,20 +11,20 @@
 #include "arch/x86_64/trap.h"
 
 #define MSR_APIC_BASE 0x1B
-#define REG_ID     0x020
-#define REG_EOI    0x0B0
-#define REG_SVR    0x0F0
+#define REG_ID 0x020
+#define REG_EOI 0x0B0
+#define REG_SVR 0x0F0
 #define REG_LVT_TIMER 0x320
 #define REG_TIMER_INIT 0x380
-#define REG_TIMER_CUR  0x390
-#define REG_TIMER_DIV  0x3E0
-#define LVT_MASKED   (1u << 16)
+#define REG_TIMER_CUR 0x390
+#define REG_TIMER_DIV 0x3E0
+#define LVT_MASKED (1u << 16)
 #define CALIB_NS 10000000UL
 
 static volatile uint32_t *lapic;
 static bool timer_on;
-static uint64_t per_tick;     /* APIC timer counts per TICK_NS */
-static uint64_t fires_at;     /* time_ns() of the next timer interrupt */
+static uint64_t per_tick; /* APIC timer counts per TICK_NS */
+static uint64_t fires_at; /* time_ns() of the next timer interrupt */
 
 static void reg_write(uint32_t reg, uint32_t v) { lapic[reg / 4] = v; }
 static uint32_t reg_read(uint32_t reg) { return lapic[reg / 4]; }
@@ -34,7 +34,7 @@ void lapic_enable(void)
 	if (lapic)
 		return;
 	uint64_t base = rdmsr(MSR_APIC_BASE);
-	wrmsr(MSR_APIC_BASE, base | (1UL << 11));     /* xAPIC enabled */
+	wrmsr(MSR_APIC_BASE, base | (1UL << 11)); /* xAPIC enabled */
 	lapic = paging_map_mmio(base & 0xFFFFF000UL, PAGE_SIZE);
 	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
 	reg_write(REG_SVR, 0x100 | T_SPURIOUS);
@@ -78,7 +78,7 @@ void timer_start(void)
 		return;
 	started = true;
 	lapic_enable();
-	reg_write(REG_TIMER_DIV, 0x3);                /* divide by 16 */
+	reg_write(REG_TIMER_DIV, 0x3); /* divide by 16 */
 	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
 	reg_write(REG_TIMER_INIT, 0xFFFFFFFF);
 	uint64_t t0 = time_ns(), tsc0 = rdtsc();
@@ -88,7 +88,7 @@ void timer_start(void)
 	per_tick = counted * TICK_NS / CALIB_NS;
 	if (per_tick == 0)
 		per_tick = 1;
-	reg_write(REG_LVT_TIMER, T_IRQ0);             /* one-shot */
+	reg_write(REG_LVT_TIMER, T_IRQ0); /* one-shot */
 	timer_on = true;
 	timer_rearm();
 	cputime_not_charged(tsc0);

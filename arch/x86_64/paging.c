@@ -53,7 +53,7 @@ uint64_t *paging_walk(uint64_t *pml4, uint64_t va, bool create)
 			*e = pa | PTE_P | PTE_W | PTE_U;
 		}
 		if (*e & PTE_PS)
-			return NULL;   /* large pages are never user pages */
+			return NULL; /* large pages are never user pages */
 		table = phys_to_virt(*e & PTE_ADDR);
 	}
 	return &table[(va >> 12) & 511];
@@ -90,7 +90,7 @@ uint64_t *paging_next(uint64_t *pml4, uint64_t *va, uint64_t end)
 				goto none;
 			a += PAGE_SIZE;
 			if (!(a & ((1UL << 21) - 1)))
-				break;   /* the end of this table */
+				break; /* the end of this table */
 		}
 	}
 none:
@@ -113,7 +113,7 @@ void *paging_map_mmio(uint64_t pa, size_t len)
 	for (uint64_t a = PAGE_DOWN(pa); a < pa + len; a += PAGE_SIZE) {
 		uint64_t *pte = paging_walk(boot_pml4, DIRECT_MAP + a, true);
 		if (!pte)
-			continue;     /* inside a large page: RAM, already mapped */
+			continue; /* inside a large page: RAM, already mapped */
 		if (!(*pte & PTE_P)) {
 			*pte = a | PTE_P | PTE_W | PTE_PCD | PTE_PWT | (nx ? PTE_NX : 0);
 			invlpg(DIRECT_MAP + a);

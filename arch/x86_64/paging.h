@@ -7,15 +7,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PTE_P   0x001UL
-#define PTE_W   0x002UL
-#define PTE_U   0x004UL
+#define PTE_P 0x001UL
+#define PTE_W 0x002UL
+#define PTE_U 0x004UL
 #define PTE_PWT 0x008UL
 #define PTE_PCD 0x010UL
 #define PTE_DIRTY 0x040UL
-#define PTE_PS  0x080UL
-#define PTE_G   0x100UL
-#define PTE_NX  (1UL << 63)
+#define PTE_PS 0x080UL
+#define PTE_G 0x100UL
+#define PTE_NX (1UL << 63)
 #define PTE_ADDR 0x000FFFFFFFFFF000UL
 
 extern uint64_t boot_pml4[512];

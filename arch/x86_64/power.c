@@ -20,11 +20,11 @@ static int s5_sleep_type(const struct acpi_sdt *dsdt)
 		if (memcmp(p, "_S5_", 4) || p[4] != 0x12)
 			continue;
 		p += 5;
-		p += ((*p >> 6) & 3) + 1;    /* PkgLength */
-		p++;                         /* NumElements */
-		if (*p == 0x0A)              /* BytePrefix */
+		p += ((*p >> 6) & 3) + 1; /* PkgLength */
+		p++;                      /* NumElements */
+		if (*p == 0x0A)           /* BytePrefix */
 			return p[1];
-		if (*p == 0x00 || *p == 0x01)   /* ZeroOp, OneOp */
+		if (*p == 0x00 || *p == 0x01) /* ZeroOp, OneOp */
 			return *p;
 		return -1;
 	}
@@ -37,7 +37,9 @@ void acpi_poweroff(void)
 	if (!fadt)
 		return;
 	const uint8_t *f = (const uint8_t *)fadt;
-	uint64_t dsdt_pa = fadt->len >= 148 && *(const uint64_t *)(f + 140) ? *(const uint64_t *)(f + 140) : *(const uint32_t *)(f + 40);
+	uint64_t dsdt_pa = fadt->len >= 148 && *(const uint64_t *)(f + 140)
+				   ? *(const uint64_t *)(f + 140)
+				   : *(const uint32_t *)(f + 40);
 	int typ = dsdt_pa ? s5_sleep_type(phys_to_virt(dsdt_pa)) : -1;
 	if (typ < 0)
 		typ = 0;

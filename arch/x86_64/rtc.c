@@ -25,7 +25,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 int64_t rtc_read_epoch(void)
 {
 	for (int i = 0; i < 1000000 && (cmos(0x0A) & 0x80); i++)
-		cpu_relax();     /* update in progress */
+		cpu_relax(); /* update in progress */
 	int sec = cmos(0x00), min = cmos(0x02), hour = cmos(0x04);
 	int day = cmos(0x07), mon = cmos(0x08), year = cmos(0x09), cent = cmos(0x32);
 	uint8_t b = cmos(0x0B);

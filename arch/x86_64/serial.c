@@ -8,22 +8,22 @@
 #define COM2 0x2F8
 
 enum { DATA = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5, SCR = 7 };
-#define LSR_DR   0x01   /* data ready */
-#define LSR_THRE 0x20   /* transmit holding register empty */
-#define LSR_TEMT 0x40   /* transmitter empty */
+#define LSR_DR 0x01   /* data ready */
+#define LSR_THRE 0x20 /* transmit holding register empty */
+#define LSR_TEMT 0x40 /* transmitter empty */
 
 static bool com2_ok;
 
 static void uart_setup(uint16_t base)
 {
 	outb(base + IER, 0x00);
-	outb(base + LCR, 0x80);     /* divisor latch: 115200 baud */
+	outb(base + LCR, 0x80); /* divisor latch: 115200 baud */
 	outb(base + DATA, 0x01);
 	outb(base + IER, 0x00);
-	outb(base + LCR, 0x03);     /* 8N1 */
+	outb(base + LCR, 0x03); /* 8N1 */
 	/* FCR is left alone: enabling the FIFOs clears them, which would drop
 	 * input that arrived before us. */
-	outb(base + MCR, 0x03);     /* DTR, RTS */
+	outb(base + MCR, 0x03); /* DTR, RTS */
 }
 
 static bool uart_present(uint16_t base)
@@ -61,10 +61,7 @@ int serial_getc(void)
 	return inb(COM1 + DATA);
 }
 
-bool serial_has_input(void)
-{
-	return inb(COM1 + LSR) & LSR_DR;
-}
+bool serial_has_input(void) { return inb(COM1 + LSR) & LSR_DR; }
 
 void serial_flush(void)
 {

@@ -7,10 +7,10 @@
 #include <stddef.h>
 
 void serial_init(void);
-void serial_write(const char *s, size_t n);   /* COM1, byte for byte */
-int serial_getc(void);                         /* COM1: a byte, or -1 if none waiting */
-bool serial_has_input(void);                   /* COM1 has a byte waiting */
-void serial_flush(void);                       /* wait until COM1 has sent everything */
+void serial_write(const char *s, size_t n); /* COM1, byte for byte */
+int serial_getc(void);                      /* COM1: a byte, or -1 if none waiting */
+bool serial_has_input(void);                /* COM1 has a byte waiting */
+void serial_flush(void);                    /* wait until COM1 has sent everything */
 bool com2_present(void);
 void com2_write(const char *s, size_t n);
 

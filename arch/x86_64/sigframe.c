@@ -13,7 +13,7 @@
 #include <asm/ucontext.h>
 
 struct rt_sigframe {
-	uint64_t pretcode;        /* the handler returns here: sa_restorer */
+	uint64_t pretcode; /* the handler returns here: sa_restorer */
 	struct ucontext uc;
 	siginfo_t info;
 	/* the FPU image is above, 64-byte aligned */
@@ -73,7 +73,7 @@ int sigframe_setup(struct trapframe *tf, int sig, const siginfo_t *info,
 	uint64_t frame = ((fpaddr - sizeof(struct rt_sigframe)) & ~15UL) - 8;
 	if ((nested || entering) &&
 	    !(frame > t->altstack_sp && frame - t->altstack_sp <= t->altstack_size))
-		return -EFAULT;   /* the alternate stack would overflow */
+		return -EFAULT; /* the alternate stack would overflow */
 	if (frame >= USER_TOP || frame < PAGE_SIZE)
 		return -EFAULT;
 
@@ -86,10 +86,22 @@ int sigframe_setup(struct trapframe *tf, int sig, const siginfo_t *info,
 	f.uc.uc_stack.ss_size = t->altstack_size;
 	f.uc.uc_stack.ss_flags = t->altstack_size ? t->altstack_flags : SS_DISABLE;
 	struct sigcontext *sc = &f.uc.uc_mcontext;
-	sc->r8 = tf->r8; sc->r9 = tf->r9; sc->r10 = tf->r10; sc->r11 = tf->r11;
-	sc->r12 = tf->r12; sc->r13 = tf->r13; sc->r14 = tf->r14; sc->r15 = tf->r15;
-	sc->rdi = tf->rdi; sc->rsi = tf->rsi; sc->rbp = tf->rbp; sc->rbx = tf->rbx;
-	sc->rdx = tf->rdx; sc->rax = tf->rax; sc->rcx = tf->rcx; sc->rsp = tf->rsp;
+	sc->r8 = tf->r8;
+	sc->r9 = tf->r9;
+	sc->r10 = tf->r10;
+	sc->r11 = tf->r11;
+	sc->r12 = tf->r12;
+	sc->r13 = tf->r13;
+	sc->r14 = tf->r14;
+	sc->r15 = tf->r15;
+	sc->rdi = tf->rdi;
+	sc->rsi = tf->rsi;
+	sc->rbp = tf->rbp;
+	sc->rbx = tf->rbx;
+	sc->rdx = tf->rdx;
+	sc->rax = tf->rax;
+	sc->rcx = tf->rcx;
+	sc->rsp = tf->rsp;
 	sc->rip = tf->rip;
 	sc->eflags = tf->rflags;
 	sc->cs = SEL_UCODE;
@@ -131,10 +143,11 @@ int sigframe_setup(struct trapframe *tf, int sig, const siginfo_t *info,
 int sigframe_restore(struct trapframe *tf)
 {
 	struct thread *t = cur_thread;
-	uint64_t frame = tf->rsp - 8;   /* the handler's ret popped pretcode */
+	uint64_t frame = tf->rsp - 8; /* the handler's ret popped pretcode */
 	struct ucontext uc;
 
-	if (copy_from_user(&uc, (void *)(frame + __builtin_offsetof(struct rt_sigframe, uc)), sizeof(uc)))
+	if (copy_from_user(&uc, (void *)(frame + __builtin_offsetof(struct rt_sigframe, uc)),
+			   sizeof(uc)))
 		return -EFAULT;
 	struct sigcontext *sc = &uc.uc_mcontext;
 	if (sc->rip >= USER_TOP)
@@ -160,18 +173,31 @@ int sigframe_restore(struct trapframe *tf)
 	}
 
 	t->sigmask = uc.uc_sigmask & ~SIG_UNBLOCKABLE;
-	tf->r8 = sc->r8; tf->r9 = sc->r9; tf->r10 = sc->r10; tf->r11 = sc->r11;
-	tf->r12 = sc->r12; tf->r13 = sc->r13; tf->r14 = sc->r14; tf->r15 = sc->r15;
-	tf->rdi = sc->rdi; tf->rsi = sc->rsi; tf->rbp = sc->rbp; tf->rbx = sc->rbx;
-	tf->rdx = sc->rdx; tf->rax = sc->rax; tf->rcx = sc->rcx; tf->rsp = sc->rsp;
+	tf->r8 = sc->r8;
+	tf->r9 = sc->r9;
+	tf->r10 = sc->r10;
+	tf->r11 = sc->r11;
+	tf->r12 = sc->r12;
+	tf->r13 = sc->r13;
+	tf->r14 = sc->r14;
+	tf->r15 = sc->r15;
+	tf->rdi = sc->rdi;
+	tf->rsi = sc->rsi;
+	tf->rbp = sc->rbp;
+	tf->rbx = sc->rbx;
+	tf->rdx = sc->rdx;
+	tf->rax = sc->rax;
+	tf->rcx = sc->rcx;
+	tf->rsp = sc->rsp;
 	tf->rip = sc->rip;
-	tf->rflags = (tf->rflags & ~(uint64_t)FL_SIGCONTEXT) | (sc->eflags & FL_SIGCONTEXT) | FL_IF | FL_FIXED;
+	tf->rflags = (tf->rflags & ~(uint64_t)FL_SIGCONTEXT) | (sc->eflags & FL_SIGCONTEXT) |
+		     FL_IF | FL_FIXED;
 	tf->cs = SEL_UCODE;
 	tf->ss = SEL_UDATA;
 	if (fpaddr)
 		__asm__ volatile("fxrstor %0" : : "m"(fx));
 	else
 		fpu_init_state();
-	(void)sigaltstack_set(&uc.uc_stack, tf->rsp);   /* errors ignored, as Linux */
+	(void)sigaltstack_set(&uc.uc_stack, tf->rsp); /* errors ignored, as Linux */
 	return 0;
 }

@@ -13,25 +13,42 @@
 #include "kernel/backtrace.h"
 
 static const char *const exc_names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
-	"invalid opcode", "no FPU", "double fault", "coprocessor overrun",
-	"invalid TSS", "segment not present", "stack fault", "general protection",
-	"page fault", "reserved", "x87 FP error", "alignment check", "machine check",
-	"SIMD FP error", "virtualization", "control protection",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range",
+	"invalid opcode",
+	"no FPU",
+	"double fault",
+	"coprocessor overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack fault",
+	"general protection",
+	"page fault",
+	"reserved",
+	"x87 FP error",
+	"alignment check",
+	"machine check",
+	"SIMD FP error",
+	"virtualization",
+	"control protection",
 };
 
 void trap_dump(const struct trapframe *tf)
 {
-	kprintf("htux:  rip %016lx  cs %04lx  rflags %08lx  err %lx\n",
-		tf->rip, tf->cs, tf->rflags, tf->err);
-	kprintf("htux:  rsp %016lx  ss %04lx  cr2 %016lx  cr3 %016lx\n",
-		tf->rsp, tf->ss, read_cr2(), read_cr3());
-	kprintf("htux:  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n",
-		tf->rax, tf->rbx, tf->rcx, tf->rdx);
-	kprintf("htux:  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n",
-		tf->rsi, tf->rdi, tf->rbp, tf->r8);
-	kprintf("htux:  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n",
-		tf->r9, tf->r10, tf->r11, tf->r12);
+	kprintf("htux:  rip %016lx  cs %04lx  rflags %08lx  err %lx\n", tf->rip, tf->cs, tf->rflags,
+		tf->err);
+	kprintf("htux:  rsp %016lx  ss %04lx  cr2 %016lx  cr3 %016lx\n", tf->rsp, tf->ss,
+		read_cr2(), read_cr3());
+	kprintf("htux:  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", tf->rax, tf->rbx, tf->rcx,
+		tf->rdx);
+	kprintf("htux:  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n", tf->rsi, tf->rdi, tf->rbp,
+		tf->r8);
+	kprintf("htux:  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", tf->r9, tf->r10, tf->r11,
+		tf->r12);
 	kprintf("htux:  r13 %016lx r14 %016lx r15 %016lx\n", tf->r13, tf->r14, tf->r15);
 }
 
@@ -41,19 +58,29 @@ static void user_fault(struct trapframe *tf)
 	int sig;
 
 	switch (tf->trapno) {
-	case T_PF: sig = SIGSEGV; addr = read_cr2(); break;
-	case T_DE: case T_MF: case T_XM: sig = SIGFPE; break;
+	case T_PF:
+		sig = SIGSEGV;
+		addr = read_cr2();
+		break;
+	case T_DE:
+	case T_MF:
+	case T_XM: sig = SIGFPE; break;
 	case T_UD: sig = SIGILL; break;
-	case T_DB: case T_BP: sig = SIGTRAP; break;
+	case T_DB:
+	case T_BP: sig = SIGTRAP; break;
 	case T_AC: sig = SIGBUS; break;
-	default: sig = SIGSEGV; addr = 0; break;
+	default:
+		sig = SIGSEGV;
+		addr = 0;
+		break;
 	}
 	signal_fault(tf, sig, addr);
 }
 
 static __attribute__((noreturn)) void kernel_fault(struct trapframe *tf)
 {
-	const char *name = tf->trapno < 32 && exc_names[tf->trapno] ? exc_names[tf->trapno] : "interrupt";
+	const char *name = tf->trapno < 32 && exc_names[tf->trapno] ? exc_names[tf->trapno]
+								    : "interrupt";
 
 	panic_begin(name, tf->rip);
 	kprintf("htux: panic: %s (vector %lu) in the kernel at %lx\n", name, tf->trapno, tf->rip);
@@ -89,16 +116,16 @@ void trap(struct trapframe *tf)
 		goto out;
 	}
 	if (tf->trapno > T_IRQ0)
-		goto out;   /* spurious ones need no EOI */
+		goto out; /* spurious ones need no EOI */
 	if (!from_user && uaccess_fixup(tf))
-		goto out;   /* a copy from or to user memory fails */
+		goto out; /* a copy from or to user memory fails */
 	if (from_user)
 		user_fault(tf);
 	else
 		kernel_fault(tf);
 out:
 	if (from_user) {
-		signal_deliver(tf);   /* signals on the way back to user mode */
+		signal_deliver(tf); /* signals on the way back to user mode */
 		cputime_leave();
 	}
 }

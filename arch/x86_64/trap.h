@@ -8,7 +8,7 @@
 struct trapframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t trapno, err;     /* system calls: trapno -1, err = the number (orig_rax) */
+	uint64_t trapno, err; /* system calls: trapno -1, err = the number (orig_rax) */
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
@@ -36,9 +36,9 @@ struct trapframe {
 void trap(struct trapframe *tf);
 void trap_dump(const struct trapframe *tf);
 void lapic_eoi(void);
-void lapic_enable(void);          /* maps and enables the local APIC (once) */
+void lapic_enable(void); /* maps and enables the local APIC (once) */
 unsigned lapic_id(void);
-#define T_DEV_FIRST 48            /* device vectors: irq_alloc (arch/x86_64/irq.c) */
+#define T_DEV_FIRST 48 /* device vectors: irq_alloc (arch/x86_64/irq.c) */
 #define T_DEV_LAST 239
 /* Runs the handler of device vector v (v in T_DEV_FIRST..T_DEV_LAST). */
 void irq_dispatch(unsigned v);

@@ -8,11 +8,11 @@
 #include "arch/x86_64/vdso.h"
 
 #define PIT_HZ 1193182UL
-#define CALIB_TICKS 11932UL      /* 10 ms */
+#define CALIB_TICKS 11932UL /* 10 ms */
 
 static uint64_t tsc_boot;
-static uint64_t mult;            /* ns = (ticks * mult) >> 32 */
-static int64_t realtime_base;    /* ns since the epoch at tsc_boot */
+static uint64_t mult;         /* ns = (ticks * mult) >> 32 */
+static int64_t realtime_base; /* ns since the epoch at tsc_boot */
 static bool have_realtime;
 
 void time_init(void) { tsc_boot = rdtsc(); }
@@ -22,8 +22,8 @@ static uint64_t calibrate(void)
 	uint32_t r[4];
 	uint8_t gate = inb(0x61);
 
-	outb(0x61, (gate & ~0x02) | 0x01);    /* speaker off, channel 2 gate on */
-	outb(0x43, 0xB0);                     /* channel 2, lo/hi, mode 0 */
+	outb(0x61, (gate & ~0x02) | 0x01); /* speaker off, channel 2 gate on */
+	outb(0x43, 0xB0);                  /* channel 2, lo/hi, mode 0 */
 	outb(0x42, CALIB_TICKS & 0xFF);
 	outb(0x42, CALIB_TICKS >> 8);
 	uint64_t t0 = rdtsc();

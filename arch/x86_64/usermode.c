@@ -32,10 +32,7 @@ void syscall_init(void)
 	write_cr0(read_cr0() | CR0_AM);
 }
 
-static bool canonical(uint64_t a)
-{
-	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
+static bool canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
 
 /* Called by trap_return for a frame going to ring 3 (whoever built it:
  * the CPU, execve, rt_sigreturn, clone). The selectors are the user ones,
@@ -52,5 +49,5 @@ void trap_check_user(struct trapframe *tf)
 		return;
 	tf->trapno = T_GP;
 	tf->err = 0;
-	signal_fault(tf, SIGSEGV, 0);   /* returns with the handler's frame */
+	signal_fault(tf, SIGSEGV, 0); /* returns with the handler's frame */
 }

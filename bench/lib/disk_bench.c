@@ -156,8 +156,7 @@ static void do_read(const char *name, const char *path, unsigned mib)
 			size_t i = 0;
 			while (buf[i] == want[i])
 				i++;
-			fail(name, "wrong data at byte %llu",
-			     (unsigned long long)m * CHUNK + i);
+			fail(name, "wrong data at byte %llu", (unsigned long long)m * CHUNK + i);
 		}
 	}
 	char c;

@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 	if (n > 0) {
 		exe[n] = '\0';
 		self[0] = exe;
-	} else if (strchr(argv[0], '/')) {	/* no /proc mounted */
+	} else if (strchr(argv[0], '/')) { /* no /proc mounted */
 		self[0] = argv[0];
 	}
 	for (i = 0; i < runs; i++) {

@@ -29,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static double target = 0.3;     /* seconds per measurement */
-static char failure[160];       /* why the current test failed, or "" */
+static double target = 0.3; /* seconds per measurement */
+static char failure[160];   /* why the current test failed, or "" */
 
 static void fail(const char *fmt, const char *what, long v)
 {
@@ -73,8 +73,7 @@ static void measure(const char *name, void (*run)(long))
 	if (failure[0])
 		printf("%s FAILED: %s\n", name, failure);
 	else if (dt <= 0)
-		printf("%s FAILED: the clock did not advance over %ld operations\n",
-			name, n);
+		printf("%s FAILED: the clock did not advance over %ld operations\n", name, n);
 	else
 		printf("%s %.1f ns n=%ld\n", name, dt * 1e9 / n, n);
 	fflush(stdout);
@@ -106,11 +105,9 @@ static void run_clock(long n)
 			fail("%s failed, errno %ld", "clock_gettime", errno);
 			return;
 		}
-		if (b.tv_sec < a.tv_sec ||
-		    (b.tv_sec == a.tv_sec && b.tv_nsec < a.tv_nsec)) {
+		if (b.tv_sec < a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec < a.tv_nsec)) {
 			fail("%s went backwards by %ld ns", "CLOCK_MONOTONIC",
-				(a.tv_sec - b.tv_sec) * 1000000000L +
-				(a.tv_nsec - b.tv_nsec));
+			     (a.tv_sec - b.tv_sec) * 1000000000L + (a.tv_nsec - b.tv_nsec));
 			return;
 		}
 		a = b;
@@ -167,7 +164,7 @@ static void run_futex(long n)
 	}
 	if (!failure[0] && atomic_load(&partner_rounds) - before != n)
 		fail("%s: the partner answered %ld times", "futex",
-			atomic_load(&partner_rounds) - before);
+		     atomic_load(&partner_rounds) - before);
 }
 
 static void bench_futex(void)

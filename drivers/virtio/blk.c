@@ -11,24 +11,24 @@
 #include "drivers/virtio/virtq.h"
 #include <linux/virtio_blk.h>
 
-#define MAX_REQ_BYTES (1u << 20)   /* one request's data, at most */
-#define QUEUE_MAX 256              /* descriptors */
+#define MAX_REQ_BYTES (1u << 20) /* one request's data, at most */
+#define QUEUE_MAX 256            /* descriptors */
 
 struct vblk {
 	struct blkdev bd;
 	struct virtio_dev *vd;
 	struct virtq q;
-	struct waitq wq;          /* threads waiting for a completion or descriptors */
-	uint32_t seg_bytes;       /* one descriptor's data, at most (size_max) */
-	uint32_t seg_max;         /* data descriptors in one request (seg_max) */
-	struct vq_buf *vb;        /* a request's descriptors while being added */
+	struct waitq wq;    /* threads waiting for a completion or descriptors */
+	uint32_t seg_bytes; /* one descriptor's data, at most (size_max) */
+	uint32_t seg_max;   /* data descriptors in one request (seg_max) */
+	struct vq_buf *vb;  /* a request's descriptors while being added */
 };
 
 struct req {
 	struct virtio_blk_outhdr hdr;
 	uint8_t status;
 	volatile bool done;
-	struct req *next;         /* the transfer's other requests */
+	struct req *next; /* the transfer's other requests */
 };
 
 static int ndisks;
@@ -46,10 +46,7 @@ static void reap(struct vblk *v)
 		waitq_wake_all(&v->wq);
 }
 
-static void intr(struct virtio_dev *d)
-{
-	reap(d->drv);
-}
+static void intr(struct virtio_dev *d) { reap(d->drv); }
 
 /* Sleeps until the next interrupt (a completion, most likely). With no
  * thread yet (boot) or a signal pending (waitq_wait would not sleep) the
@@ -71,8 +68,8 @@ struct pos {
  * (advanced past them): neighbouring pieces in memory merge, within
  * seg_bytes each, seg_max descriptors and MAX_REQ_BYTES. Returns the
  * descriptors used; *bytes the data. */
-static int build(struct vblk *v, const struct blk_seg *seg, unsigned nseg, struct pos *p,
-		 bool in, uint32_t *bytes)
+static int build(struct vblk *v, const struct blk_seg *seg, unsigned nseg, struct pos *p, bool in,
+		 uint32_t *bytes)
 {
 	int nd = 0;
 	uint32_t total = 0;
@@ -174,7 +171,7 @@ static int blk_rwv(struct blkdev *d, bool write, uint64_t sector, const struct b
 	uint64_t count = 0;
 	for (unsigned i = 0; i < nseg; i++) {
 		if (seg[i].len == 0 || seg[i].len % BLK_SECTOR)
-			return -EIO;   /* whole sectors; no empty descriptors */
+			return -EIO; /* whole sectors; no empty descriptors */
 		count += seg[i].len / BLK_SECTOR;
 	}
 	if (sector > d->nsectors || count > d->nsectors - sector)
@@ -215,12 +212,13 @@ static int blk_flush(struct blkdev *d)
 {
 	struct vblk *v = d->priv;
 	if (!virtio_has(v->vd, VIRTIO_BLK_F_FLUSH))
-		return 0;     /* no volatile cache: writes are on storage when done */
+		return 0; /* no volatile cache: writes are on storage when done */
 	return transfer(v, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
 }
 
-static const struct blkdev_ops ops = { .read = blk_read, .write = blk_write, .flush = blk_flush,
-				    .rwv = blk_rwv };
+static const struct blkdev_ops ops = {
+	.read = blk_read, .write = blk_write, .flush = blk_flush, .rwv = blk_rwv
+};
 
 int virtio_blk_probe(struct virtio_dev *d)
 {
@@ -264,8 +262,8 @@ int virtio_blk_probe(struct virtio_dev *d)
 		return -1;
 	}
 	ndisks++;
-	kinfo("virtio-blk %s: %s, %lu sectors%s%s, %u segments of %u KiB per request\n",
-	      v->bd.name, d->where, v->bd.nsectors, v->bd.readonly ? ", read-only" : "",
+	kinfo("virtio-blk %s: %s, %lu sectors%s%s, %u segments of %u KiB per request\n", v->bd.name,
+	      d->where, v->bd.nsectors, v->bd.readonly ? ", read-only" : "",
 	      virtio_has(d, VIRTIO_BLK_F_FLUSH) ? ", flush" : "", v->seg_max, v->seg_bytes / 1024);
 	return 0;
 }

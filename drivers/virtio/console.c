@@ -19,7 +19,7 @@
 
 #define BUF 4096
 #define NBUF 16
-#define CBUF 256                 /* control messages: header + a port name */
+#define CBUF 256 /* control messages: header + a port name */
 #define NCTL 8
 #define HANDSHAKE_NS 500000000UL
 
@@ -31,13 +31,13 @@ struct rxbuf {
 struct vcons {
 	struct virtio_dev *vd;
 	struct virtq rx, tx;
-	struct rxbuf full[NBUF];  /* received, not yet read */
+	struct rxbuf full[NBUF]; /* received, not yet read */
 	int fhead, fcount;
 	uint8_t *txfree[NBUF];
 	int ntxfree;
 	struct waitq txwait;
-	struct virtq crx, ctx;        /* control queues (MULTIPORT) */
-	struct virtio_console_control *cmsg;   /* the one control message in flight */
+	struct virtq crx, ctx;               /* control queues (MULTIPORT) */
+	struct virtio_console_control *cmsg; /* the one control message in flight */
 };
 
 static struct vcons *hvc;
@@ -137,7 +137,7 @@ static bool handshake(struct vcons *c)
 		if (len < sizeof(m))
 			continue;
 		if (m.event == VIRTIO_CONSOLE_PORT_ADD)
-			ctl_send(c, m.id, VIRTIO_CONSOLE_PORT_READY, 1);   /* only port 0 is opened */
+			ctl_send(c, m.id, VIRTIO_CONSOLE_PORT_READY, 1); /* only port 0 is opened */
 		else if (m.event == VIRTIO_CONSOLE_CONSOLE_PORT && m.id == 0) {
 			ctl_send(c, 0, VIRTIO_CONSOLE_PORT_OPEN, 1);
 			return true;

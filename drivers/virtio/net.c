@@ -10,17 +10,17 @@
 #include "drivers/virtio/virtq.h"
 #include <linux/virtio_net.h>
 
-#define BUF 2048                        /* header + the largest frame, rounded */
+#define BUF 2048 /* header + the largest frame, rounded */
 #define HDR ((uint32_t)sizeof(struct virtio_net_hdr_v1))
-#define NBUF 128                        /* per queue, at most */
-#define ETH_MAX 1514                    /* MTU 1500 + the Ethernet header */
+#define NBUF 128     /* per queue, at most */
+#define ETH_MAX 1514 /* MTU 1500 + the Ethernet header */
 
 struct vnet {
 	struct netdev nd;
 	struct virtio_dev *vd;
 	struct virtq rx, tx;
 	uint8_t *rxmem, *txmem;
-	uint8_t *txfree[NBUF];              /* send buffers not in the ring */
+	uint8_t *txfree[NBUF]; /* send buffers not in the ring */
 	int ntxfree;
 };
 
@@ -114,7 +114,7 @@ int virtio_net_probe(struct virtio_dev *d)
 			v->nd.mac[i] = virtio_cfg8(d, offsetof(struct virtio_net_config, mac) + i);
 	} else {
 		random_bytes(v->nd.mac, 6);
-		v->nd.mac[0] = (v->nd.mac[0] & 0xFE) | 0x02;    /* unicast, locally administered */
+		v->nd.mac[0] = (v->nd.mac[0] & 0xFE) | 0x02; /* unicast, locally administered */
 	}
 	v->nd.mtu = 1500;
 	v->nd.ops = &ops;

@@ -18,7 +18,8 @@ static const struct {
 bool virtio_driver_for(struct virtio_dev *d)
 {
 	if (d->id == VIRTIO_ID_CONSOLE && !kopts.console_hvc) {
-		kinfo("virtio: %s: a console, left alone (the kernel option console=hvc uses it)\n", d->where);
+		kinfo("virtio: %s: a console, left alone (the kernel option console=hvc uses it)\n",
+		      d->where);
 		return false;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(drivers); i++)
@@ -63,7 +64,8 @@ int virtio_negotiate(struct virtio_dev *d, uint64_t wanted)
 	wanted |= (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM);
 	d->features = offered & wanted;
 	t->set_features(d, d->features);
-	t->set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
+	t->set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+				 VIRTIO_CONFIG_S_FEATURES_OK);
 	if (!(t->get_status(d) & VIRTIO_CONFIG_S_FEATURES_OK)) {
 		virtio_fail(d, "the device refused our features");
 		return -1;

@@ -28,13 +28,13 @@ struct virtio_transport {
 
 struct virtio_dev {
 	const struct virtio_transport *t;
-	void *tp;                 /* the transport's */
-	unsigned id;              /* VIRTIO_ID_* */
-	char where[24];           /* "pci 00:04.0", "mmio 0xfeb00000" */
-	uint64_t features;        /* negotiated */
+	void *tp;          /* the transport's */
+	unsigned id;       /* VIRTIO_ID_* */
+	char where[24];    /* "pci 00:04.0", "mmio 0xfeb00000" */
+	uint64_t features; /* negotiated */
 	/* Set by the driver: called on each interrupt of the device. */
 	void (*intr)(struct virtio_dev *d);
-	void *drv;                /* the driver's */
+	void *drv; /* the driver's */
 };
 
 /* Whether a driver takes devices of d's type (a kinfo line when not). */
@@ -49,7 +49,10 @@ void virtio_interrupt(struct virtio_dev *d);
  * the features of wanted the device offers, FEATURES_OK. Returns 0, or -1
  * after a kinfo line and FAILED (legacy-only device, features refused). */
 int virtio_negotiate(struct virtio_dev *d, uint64_t wanted);
-static inline bool virtio_has(struct virtio_dev *d, unsigned bit) { return (d->features >> bit) & 1; }
+static inline bool virtio_has(struct virtio_dev *d, unsigned bit)
+{
+	return (d->features >> bit) & 1;
+}
 /* DRIVER_OK: the queues are set up. */
 void virtio_ready(struct virtio_dev *d);
 /* FAILED, with a kinfo line saying why. */

@@ -20,7 +20,7 @@
 #define MICROVM_BASE 0xFEB00000UL
 #define MICROVM_STRIDE 512
 #define MICROVM_MAX 24
-#define MAGIC 0x74726976u       /* "virt" */
+#define MAGIC 0x74726976u /* "virt" */
 #define MAX_SEEN 32
 
 struct vmmio {
@@ -71,7 +71,10 @@ static uint32_t cfg_read(struct virtio_dev *d, unsigned off, unsigned size)
 	}
 }
 
-static uint32_t cfg_generation(struct virtio_dev *d) { return rd(d, VIRTIO_MMIO_CONFIG_GENERATION); }
+static uint32_t cfg_generation(struct virtio_dev *d)
+{
+	return rd(d, VIRTIO_MMIO_CONFIG_GENERATION);
+}
 
 static unsigned queue_max(struct virtio_dev *d, unsigned idx)
 {
@@ -101,10 +104,15 @@ static void notify(struct virtio_dev *d, struct virtq *q)
 }
 
 static const struct virtio_transport mmio_transport = {
-	.get_status = get_status, .set_status = set_status,
-	.get_features = get_features, .set_features = set_features,
-	.cfg_read = cfg_read, .cfg_generation = cfg_generation,
-	.queue_max = queue_max, .queue_enable = queue_enable, .notify = notify,
+	.get_status = get_status,
+	.set_status = set_status,
+	.get_features = get_features,
+	.set_features = set_features,
+	.cfg_read = cfg_read,
+	.cfg_generation = cfg_generation,
+	.queue_max = queue_max,
+	.queue_enable = queue_enable,
+	.notify = notify,
 };
 
 static void irq_handler(void *arg)
@@ -113,7 +121,7 @@ static void irq_handler(void *arg)
 	uint32_t st = rd(d, VIRTIO_MMIO_INTERRUPT_STATUS);
 	if (!st)
 		return;
-	wr(d, VIRTIO_MMIO_INTERRUPT_ACK, st);     /* lowers the line */
+	wr(d, VIRTIO_MMIO_INTERRUPT_ACK, st); /* lowers the line */
 	if (st & VIRTIO_MMIO_INT_VRING)
 		virtio_interrupt(d);
 }
@@ -138,7 +146,7 @@ static void probe(uint64_t pa, unsigned gsi)
 		return;
 	unsigned id = r[VIRTIO_MMIO_DEVICE_ID / 4], version = r[VIRTIO_MMIO_VERSION / 4];
 	if (id == 0)
-		return;             /* an empty transport */
+		return; /* an empty transport */
 	struct vmmio *v = kzalloc(sizeof(*v));
 	if (!v)
 		return;
@@ -150,7 +158,8 @@ static void probe(uint64_t pa, unsigned gsi)
 	ksnprintf(v->vd.where, sizeof(v->vd.where), "mmio %lx", pa);
 	if (version != 2) {
 		kinfo("virtio: %s: legacy virtio-mmio version %u device (type %u); not used "
-		      "(give QEMU -global virtio-mmio.force-legacy=false)\n", v->vd.where, version, id);
+		      "(give QEMU -global virtio-mmio.force-legacy=false)\n",
+		      v->vd.where, version, id);
 		kfree(v);
 		return;
 	}
@@ -158,7 +167,7 @@ static void probe(uint64_t pa, unsigned gsi)
 		kfree(v);
 		return;
 	}
-	set_status(&v->vd, 0);      /* reset */
+	set_status(&v->vd, 0); /* reset */
 	for (int spins = 0; get_status(&v->vd); spins++)
 		if (spins > 1000000) {
 			kinfo("virtio: %s: the device does not reset; not used\n", v->vd.where);

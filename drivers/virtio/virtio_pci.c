@@ -28,10 +28,7 @@ static struct vpci *vp(struct virtio_dev *d) { return d->tp; }
 
 static uint8_t get_status(struct virtio_dev *d) { return vp(d)->common->device_status; }
 
-static void set_status(struct virtio_dev *d, uint8_t s)
-{
-	vp(d)->common->device_status = s;
-}
+static void set_status(struct virtio_dev *d, uint8_t s) { vp(d)->common->device_status = s; }
 
 static uint64_t get_features(struct virtio_dev *d)
 {
@@ -104,10 +101,15 @@ static void notify(struct virtio_dev *d, struct virtq *q)
 }
 
 static const struct virtio_transport pci_transport = {
-	.get_status = get_status, .set_status = set_status,
-	.get_features = get_features, .set_features = set_features,
-	.cfg_read = cfg_read, .cfg_generation = cfg_generation,
-	.queue_max = queue_max, .queue_enable = queue_enable, .notify = notify,
+	.get_status = get_status,
+	.set_status = set_status,
+	.get_features = get_features,
+	.set_features = set_features,
+	.cfg_read = cfg_read,
+	.cfg_generation = cfg_generation,
+	.queue_max = queue_max,
+	.queue_enable = queue_enable,
+	.notify = notify,
 };
 
 static void irq_handler(void *arg)
@@ -178,7 +180,7 @@ static void probe(struct pci_dev *p)
 		return;
 	}
 	pci_enable(p);
-	v->common->device_status = 0;               /* reset */
+	v->common->device_status = 0; /* reset */
 	for (int spins = 0; v->common->device_status != 0; spins++)
 		if (spins > 1000000) {
 			kinfo("virtio: %s: the device does not reset; not used\n", p->name);
@@ -203,7 +205,4 @@ static void probe(struct pci_dev *p)
 	virtio_probe(&v->vd);
 }
 
-void virtio_pci_init(void)
-{
-	pci_scan(probe);
-}
+void virtio_pci_init(void) { pci_scan(probe); }

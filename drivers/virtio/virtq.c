@@ -9,7 +9,7 @@
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/virtq.h"
 
-#define QMAX 256   /* every part of the rings fits in one page */
+#define QMAX 256 /* every part of the rings fits in one page */
 
 static inline void barrier(void) { __asm__ volatile("" ::: "memory"); }
 static inline void fence(void) { __asm__ volatile("mfence" ::: "memory"); }
@@ -58,7 +58,8 @@ int virtq_add(struct virtq *q, const struct vq_buf *b, int n, void *cookie)
 		struct vring_desc *dsc = &q->desc[i];
 		dsc->addr = virt_to_phys(b[k].addr);
 		dsc->len = b[k].len;
-		dsc->flags = (b[k].write ? VRING_DESC_F_WRITE : 0) | (k + 1 < n ? VRING_DESC_F_NEXT : 0);
+		dsc->flags = (b[k].write ? VRING_DESC_F_WRITE : 0) |
+			     (k + 1 < n ? VRING_DESC_F_NEXT : 0);
 		last = i;
 		i = dsc->next;
 	}
@@ -76,7 +77,7 @@ void virtq_kick(struct virtq *q)
 	if (!q->added)
 		return;
 	barrier();
-	q->avail->idx = q->avail_idx;     /* the device may take them from here */
+	q->avail->idx = q->avail_idx; /* the device may take them from here */
 	q->added = 0;
 	fence();
 	if (!(q->used->flags & VRING_USED_F_NO_NOTIFY))
@@ -100,7 +101,8 @@ void *virtq_get(struct virtq *q, uint32_t *len)
 		*len = e->len;
 	q->last_used++;
 	if (head >= q->size)
-		panic("virtio %s: used ring names descriptor %u of %u", q->dev->where, head, q->size);
+		panic("virtio %s: used ring names descriptor %u of %u", q->dev->where, head,
+		      q->size);
 	void *cookie = q->cookie[head];
 	q->cookie[head] = NULL;
 	uint16_t i = head, n = 1;
@@ -114,10 +116,7 @@ void *virtq_get(struct virtq *q, uint32_t *len)
 	return cookie;
 }
 
-void virtq_intr_off(struct virtq *q)
-{
-	q->avail->flags |= VRING_AVAIL_F_NO_INTERRUPT;
-}
+void virtq_intr_off(struct virtq *q) { q->avail->flags |= VRING_AVAIL_F_NO_INTERRUPT; }
 
 void virtq_intr_on(struct virtq *q)
 {

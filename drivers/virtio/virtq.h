@@ -11,18 +11,18 @@ struct virtio_dev;
 
 struct virtq {
 	struct virtio_dev *dev;
-	unsigned idx;             /* queue number on the device */
-	unsigned size;            /* descriptors, a power of two */
+	unsigned idx;  /* queue number on the device */
+	unsigned size; /* descriptors, a power of two */
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
 	uint64_t desc_pa, avail_pa, used_pa;
 	uint16_t free_head, nfree;
-	uint16_t avail_idx;       /* our copy of avail->idx */
-	uint16_t last_used;       /* next used entry to look at */
-	uint16_t added;           /* buffers added since the last kick */
-	void **cookie;            /* per head descriptor: the caller's token */
-	void *tp;                 /* the transport's (notify address) */
+	uint16_t avail_idx; /* our copy of avail->idx */
+	uint16_t last_used; /* next used entry to look at */
+	uint16_t added;     /* buffers added since the last kick */
+	void **cookie;      /* per head descriptor: the caller's token */
+	void *tp;           /* the transport's (notify address) */
 };
 
 /* One buffer of a request: kernel memory (direct map, kernel image or

@@ -42,7 +42,8 @@ static int alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 		struct ext2_buf *b = bread(fs, d->block_bitmap, BK_BITMAP, &e);
 		if (!b)
 			return e;
-		uint32_t start = k == 0 ? (goal - fs->sb.first_data_block) % fs->sb.blocks_per_group : 0;
+		uint32_t start = k == 0 ? (goal - fs->sb.first_data_block) % fs->sb.blocks_per_group
+					: 0;
 		int64_t i = find_clear(b->data, group_blocks(fs, g), start);
 		if (i < 0 && start)
 			i = find_clear(b->data, group_blocks(fs, g), 0);
@@ -96,7 +97,7 @@ static void free_block_now(struct ext2_fs *fs, uint32_t blk)
 	if (!b)
 		return;
 	if (b->data[i >> 3] & (1u << (i & 7))) {
-		b->data[i >> 3] &= (uint8_t)~(1u << (i & 7));
+		b->data[i >> 3] &= (uint8_t) ~(1u << (i & 7));
 		bdirty(fs, b);
 		fs->gd[g].free_blocks++;
 		fs->sb.free_blocks_count++;
@@ -110,7 +111,7 @@ void ext2_free_block(struct ext2_fs *fs, uint32_t blk)
 	if (blk < fs->sb.first_data_block || blk >= fs->sb.blocks_count)
 		return;
 	if (!push(&fs->free_blks, &fs->nfree_blks, &fs->cap_free_blks, blk)) {
-		free_block_now(fs, blk);     /* no memory to wait: freed out of order */
+		free_block_now(fs, blk); /* no memory to wait: freed out of order */
 		return;
 	}
 	/* Its changed data goes (nothing reads it again); a directory block
@@ -174,7 +175,7 @@ static void free_inode_now(struct ext2_fs *fs, uint32_t ino, bool dir)
 	if (!b)
 		return;
 	if (b->data[i >> 3] & (1u << (i & 7))) {
-		b->data[i >> 3] &= (uint8_t)~(1u << (i & 7));
+		b->data[i >> 3] &= (uint8_t) ~(1u << (i & 7));
 		bdirty(fs, b);
 		fs->gd[g].free_inodes++;
 		if (dir && fs->gd[g].used_dirs)

@@ -25,7 +25,8 @@ static int new_block(struct ext2_node *n, uint32_t *out)
 	struct ext2_fs *fs = n->fs;
 	uint32_t goal = n->goal;
 	if (!goal)
-		goal = ext2_group_first_block(fs, (uint32_t)(n->vi.ino - 1) / fs->sb.inodes_per_group);
+		goal = ext2_group_first_block(fs,
+					      (uint32_t)(n->vi.ino - 1) / fs->sb.inodes_per_group);
 	int e = ext2_alloc_block(fs, goal, out);
 	if (!e) {
 		n->iblocks += fs->spb;
@@ -75,7 +76,7 @@ static int cow(struct ext2_node *n, struct ext2_buf *pb, uint32_t *slot, struct 
 	struct ext2_fs *fs = n->fs;
 	struct ext2_buf *b = *bp;
 	if (!bdurable(fs, b->blk))
-		return 0;     /* new since the disk had it: nothing there points at it */
+		return 0; /* new since the disk had it: nothing there points at it */
 	uint32_t nb;
 	int e = new_block(n, &nb);
 	if (e)
@@ -111,8 +112,8 @@ int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, boo
 	/* chain[l]: the indirect block holding the pointer of level l (l >= 1) */
 	struct ext2_buf *chain[4] = { NULL, NULL, NULL, NULL };
 	int e = 0;
-	for (int level = 0; ; level++) {
-#define SLOT(l) ((l) ? (uint32_t *)chain[l]->data + idx[(l) - 1] : &n->block[top])
+	for (int level = 0;; level++) {
+#define SLOT(l) ((l) ? (uint32_t *)chain[l]->data + idx[(l)-1] : &n->block[top])
 		if (*SLOT(level) == 0) {
 			if (!alloc)
 				break;
@@ -207,12 +208,12 @@ static void trunc_tree(struct ext2_node *n, struct ext2_buf *pb, uint32_t *slot,
 	for (int i = 1; i < depth; i++)
 		span *= fs->ppb;
 	if (depth == 0 || base + span * fs->ppb <= from)
-		return;       /* all of it stays */
+		return; /* all of it stays */
 	int e;
 	struct ext2_buf *b = bread(fs, *slot, BK_IND, &e);
 	if (!b)
 		return;
-	cow(n, pb, slot, &b);       /* failing, changed in place */
+	cow(n, pb, slot, &b); /* failing, changed in place */
 	uint32_t *v = (uint32_t *)b->data;
 	for (uint32_t i = 0; i < fs->ppb; i++) {
 		uint64_t cbase = base + i * span;

@@ -9,10 +9,10 @@
 #include "fs/ext2/ext2.h"
 #include "kernel/pmem.h"
 
-#define CACHE_MIN_BYTES (8u << 20)  /* cached at most: this much, or */
-#define CACHE_SHARE     4           /* 1/4 of the free pages at mount (4 KiB blocks) */
-#define DIRTY_BYTES     (8u << 20)  /* changed blocks written back from this much on */
-#define RUN_BYTES   (4u << 20)   /* one transfer, at most (and 1/8 of the cache) */
+#define CACHE_MIN_BYTES (8u << 20) /* cached at most: this much, or */
+#define CACHE_SHARE 4              /* 1/4 of the free pages at mount (4 KiB blocks) */
+#define DIRTY_BYTES (8u << 20)     /* changed blocks written back from this much on */
+#define RUN_BYTES (4u << 20)       /* one transfer, at most (and 1/8 of the cache) */
 
 _Static_assert(sizeof(struct ext2_super) == 1024, "superblock layout");
 _Static_assert(sizeof(struct ext2_gd) == 32, "group descriptor layout");
@@ -175,7 +175,7 @@ void bwriteback_due(void)
 	while (ndue) {
 		struct ext2_fs *fs = due[--ndue];
 		fs->wb_due = false;
-		ext2_sync(fs);   /* an error shows at the next fsync's write */
+		ext2_sync(fs); /* an error shows at the next fsync's write */
 	}
 }
 
@@ -241,7 +241,7 @@ static void make_room(struct ext2_fs *fs)
 			continue;
 		if (b->dirty)
 			bwrite_kind(fs, BK_DATA);
-		if (b->dirty || b->refs)   /* a write error, or taken while the write slept */
+		if (b->dirty || b->refs) /* a write error, or taken while the write slept */
 			continue;
 		drop(fs, b);
 		return;
@@ -257,10 +257,7 @@ static struct ext2_buf *lookup(struct ext2_fs *fs, uint32_t blk)
 	return NULL;
 }
 
-struct ext2_buf *blookup(struct ext2_fs *fs, uint32_t blk)
-{
-	return lookup(fs, blk);
-}
+struct ext2_buf *blookup(struct ext2_fs *fs, uint32_t blk) { return lookup(fs, blk); }
 
 bool bdurable(struct ext2_fs *fs, uint32_t blk)
 {
@@ -279,7 +276,7 @@ bool bdurable(struct ext2_fs *fs, uint32_t blk)
 int bkeep_disk(struct ext2_fs *fs, struct ext2_buf *b)
 {
 	if (b->disk || b->dirty || b->fresh == FRESH_UNWRITTEN)
-		return 0;     /* kept already, or nothing on the disk yet */
+		return 0; /* kept already, or nothing on the disk yet */
 	b->disk = kmalloc(fs->bsize);
 	if (!b->disk)
 		return -ENOMEM;
@@ -326,7 +323,7 @@ static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, int kind, bool rea
 			*err = e;
 			return NULL;
 		}
-		struct ext2_buf *other = lookup(fs, blk);   /* read while we slept */
+		struct ext2_buf *other = lookup(fs, blk); /* read while we slept */
 		if (other) {
 			data_free(fs, data);
 			kfree(b);
@@ -396,10 +393,7 @@ void bforget(struct ext2_fs *fs, uint32_t blk)
 	}
 }
 
-bool bcached(struct ext2_fs *fs, uint32_t blk)
-{
-	return lookup(fs, blk) != NULL;
-}
+bool bcached(struct ext2_fs *fs, uint32_t blk) { return lookup(fs, blk) != NULL; }
 
 void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n)
 {
@@ -427,7 +421,7 @@ void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n)
 	bool ok = k && dev_io(fs, blk, v, k, false) == 0;
 	for (uint32_t i = 0; i < k; i++) {
 		struct ext2_buf *b = v[i];
-		if (ok && !lookup(fs, b->blk)) {   /* blocks cached meanwhile stay as they are */
+		if (ok && !lookup(fs, b->blk)) { /* blocks cached meanwhile stay as they are */
 			b->hnext = fs->hash[b->blk % fs->nhash];
 			fs->hash[b->blk % fs->nhash] = b;
 			lru_front(fs, b);
@@ -459,17 +453,19 @@ int bwrite_batch(struct ext2_fs *fs, struct bw *v, uint32_t n)
 {
 	int err = 0;
 	sort_bw(v, n);
-	for (uint32_t k = 0; k < n; ) {
+	for (uint32_t k = 0; k < n;) {
 		uint32_t len = 1;
 		while (k + len < n && len < fs->run_max && v[k + len].b->blk == v[k].b->blk + len)
 			len++;
 		for (uint32_t i = 0; i < len; i++) {
 			struct bw *w = &v[k + i];
-			fs->seg[i] = (struct blk_seg){ w->image ? w->image : w->b->data, fs->bsize };
+			fs->seg[i] = (struct blk_seg){ w->image ? w->image : w->b->data,
+						       fs->bsize };
 		}
 		uint64_t sec = (uint64_t)v[k].b->blk * fs->spb;
-		int e = sec + (uint64_t)len * fs->spb > fs->dev->nsectors ? -EIO :
-			fs->dev->ops->rwv(fs->dev, true, sec, fs->seg, len);
+		int e = sec + (uint64_t)len * fs->spb > fs->dev->nsectors
+				? -EIO
+				: fs->dev->ops->rwv(fs->dev, true, sec, fs->seg, len);
 		for (uint32_t i = 0; i < len; i++) {
 			struct bw *w = &v[k + i];
 			if (!w->image || w->image == w->b->data)

@@ -28,9 +28,15 @@ static uint8_t ftype(struct ext2_fs *fs, unsigned mode)
 
 static unsigned dtype(struct ext2_fs *fs, uint8_t ft)
 {
-	static const unsigned map[8] = { 0, IFTODT(S_IFREG), IFTODT(S_IFDIR), IFTODT(S_IFCHR),
-		IFTODT(S_IFBLK), IFTODT(S_IFIFO), IFTODT(S_IFSOCK), IFTODT(S_IFLNK) };
-	return has_filetype(fs) && ft < 8 ? map[ft] : 0;   /* 0: DT_UNKNOWN */
+	static const unsigned map[8] = { 0,
+					 IFTODT(S_IFREG),
+					 IFTODT(S_IFDIR),
+					 IFTODT(S_IFCHR),
+					 IFTODT(S_IFBLK),
+					 IFTODT(S_IFIFO),
+					 IFTODT(S_IFSOCK),
+					 IFTODT(S_IFLNK) };
+	return has_filetype(fs) && ft < 8 ? map[ft] : 0; /* 0: DT_UNKNOWN */
 }
 
 /* Block lblk of dir (referenced), or NULL with *err (0 for a hole). */
@@ -57,10 +63,7 @@ static int corrupt(struct ext2_node *dir)
 	return -EIO;
 }
 
-static uint64_t nblocks(struct ext2_node *dir)
-{
-	return dir->vi.size / dir->fs->bsize;
-}
+static uint64_t nblocks(struct ext2_node *dir) { return dir->vi.size / dir->fs->bsize; }
 
 /* Calls fn for each entry (also unused ones) until it returns nonzero;
  * fn gets the block buf (referenced during the call), the entry, the one
@@ -80,7 +83,7 @@ static int walk(struct ext2_node *dir, uint64_t from, visit_t fn, void *ctx)
 			continue;
 		}
 		struct ext2_dirent *prev = NULL;
-		for (uint32_t off = 0; off < fs->bsize; ) {
+		for (uint32_t off = 0; off < fs->bsize;) {
 			struct ext2_dirent *d = (struct ext2_dirent *)(b->data + off);
 			if (!entry_ok(fs, d, off)) {
 				brelse(b);
@@ -106,7 +109,7 @@ struct find_ctx {
 	const char *name;
 	size_t len;
 	uint32_t ino;
-	unsigned mode;           /* set: the new target */
+	unsigned mode; /* set: the new target */
 	bool remove, set;
 };
 
@@ -282,7 +285,8 @@ static int iter_fn(struct ext2_node *dir, struct ext2_buf *b, struct ext2_dirent
 	(void)prev;
 	uint64_t next = pos + d->rec_len;
 	if (d->inode) {
-		if (c->emit(c->ctx, d->name, d->name_len, d->inode, dtype(dir->fs, d->file_type), next))
+		if (c->emit(c->ctx, d->name, d->name_len, d->inode, dtype(dir->fs, d->file_type),
+			    next))
 			return FOUND;
 	}
 	*c->pos = next;
@@ -312,7 +316,4 @@ static int empty_fn(struct ext2_node *dir, struct ext2_buf *b, struct ext2_diren
 	return FOUND;
 }
 
-bool ext2_dir_empty(struct ext2_node *dir)
-{
-	return walk(dir, 0, empty_fn, NULL) == 0;
-}
+bool ext2_dir_empty(struct ext2_node *dir) { return walk(dir, 0, empty_fn, NULL) == 0; }

@@ -16,7 +16,7 @@ struct ent {
 static uint32_t parse(struct ext2_fs *fs, const uint8_t *blk, struct ent *v)
 {
 	uint32_t n = 0;
-	for (uint32_t off = 0; off + 8 <= fs->bsize && n < EXT2_MAX_DIRENTS; ) {
+	for (uint32_t off = 0; off + 8 <= fs->bsize && n < EXT2_MAX_DIRENTS;) {
 		const struct ext2_dirent *d = (const struct ext2_dirent *)(blk + off);
 		if (d->rec_len < 8 || (d->rec_len & 3) || off + d->rec_len > fs->bsize ||
 		    DIRENT_LEN(d->name_len) > d->rec_len)
@@ -66,12 +66,14 @@ void ext2_dir_diff(struct ext2_fs *fs, struct ext2_buf *b, struct dir_diff *df)
 		} else if (i < nm && (j == nd || mem[i].off <= dsk[j].off)) {
 			if (!is_dot(&mem[i]))
 				df->add[df->nadd++] = (struct dir_change){ mem[i].off, mem[i].ino,
-									   is_dotdot(&mem[i]), false };
+									   is_dotdot(&mem[i]),
+									   false };
 			i++;
 		} else {
 			if (!is_dot(&dsk[j]))
 				df->rem[df->nrem++] = (struct dir_change){ dsk[j].off, dsk[j].ino,
-									   is_dotdot(&dsk[j]), false };
+									   is_dotdot(&dsk[j]),
+									   false };
 			j++;
 		}
 	}
@@ -89,18 +91,18 @@ static void put(struct ext2_dirent *d, const struct ent *e)
 static bool put_back(struct ext2_fs *fs, uint8_t *img, const struct ent *e)
 {
 	uint32_t need = DIRENT_LEN(e->len);
-	for (uint32_t off = 0; off + 8 <= fs->bsize; ) {
+	for (uint32_t off = 0; off + 8 <= fs->bsize;) {
 		struct ext2_dirent *d = (struct ext2_dirent *)(img + off);
 		if (d->rec_len < 8 || off + d->rec_len > fs->bsize)
 			return false;
 		uint32_t end = off + d->rec_len;
-		if (off == e->off) {    /* an unused entry where it was (a block's first) */
+		if (off == e->off) { /* an unused entry where it was (a block's first) */
 			if (d->inode || d->rec_len < need)
 				return false;
 			put(d, e);
 			return true;
 		}
-		if (off < e->off && e->off < end) {  /* the slack of the entry before it */
+		if (off < e->off && e->off < end) { /* the slack of the entry before it */
 			if (off + DIRENT_LEN(d->name_len) > e->off || e->off + need > end)
 				return false;
 			d->rec_len = (uint16_t)(e->off - off);
@@ -127,7 +129,7 @@ bool ext2_dir_image(struct ext2_fs *fs, struct ext2_buf *b, const struct dir_dif
 		for (uint32_t j = 0; j < nd; j++)
 			if (dsk[j].off == df->add[k].off && dsk[j].len == d->name_len &&
 			    !memcmp(dsk[j].name, d->name, d->name_len))
-				put(d, &dsk[j]);     /* a name given another inode: the old one */
+				put(d, &dsk[j]); /* a name given another inode: the old one */
 	}
 	for (uint32_t k = 0; k < df->nrem; k++) {
 		if (df->rem[k].ready)
@@ -135,10 +137,11 @@ bool ext2_dir_image(struct ext2_fs *fs, struct ext2_buf *b, const struct dir_dif
 		for (uint32_t j = 0; j < nd; j++) {
 			if (dsk[j].off != df->rem[k].off)
 				continue;
-			const struct ext2_dirent *d = (const struct ext2_dirent *)(img + dsk[j].off);
+			const struct ext2_dirent *d = (const struct ext2_dirent *)(img +
+										   dsk[j].off);
 			if (d->inode == dsk[j].ino && d->name_len == dsk[j].len &&
 			    !memcmp(d->name, dsk[j].name, dsk[j].len))
-				break;           /* back already (an add undone above) */
+				break; /* back already (an add undone above) */
 			if (!put_back(fs, img, &dsk[j]))
 				return false;
 			break;

@@ -11,35 +11,35 @@
 #include "fs/vfs.h"
 #include "kernel/blkdev.h"
 
-#define EXT2_MAGIC         0xEF53
-#define EXT2_ROOT_INO      2
-#define EXT2_VALID_FS      1
-#define EXT2_ERROR_FS      2
-#define EXT2_NDIR          12     /* direct blocks in i_block */
-#define EXT2_IND           12
-#define EXT2_DIND          13
-#define EXT2_TIND          14
-#define EXT2_INDEX_FL      0x1000 /* htree directory (read as linear) */
-#define EXT2_EXTENTS_FL    0x80000
+#define EXT2_MAGIC 0xEF53
+#define EXT2_ROOT_INO 2
+#define EXT2_VALID_FS 1
+#define EXT2_ERROR_FS 2
+#define EXT2_NDIR 12 /* direct blocks in i_block */
+#define EXT2_IND 12
+#define EXT2_DIND 13
+#define EXT2_TIND 14
+#define EXT2_INDEX_FL 0x1000 /* htree directory (read as linear) */
+#define EXT2_EXTENTS_FL 0x80000
 
 /* feature bits */
-#define EXT2_COMPAT_HAS_JOURNAL   0x0004
-#define EXT2_INCOMPAT_FILETYPE    0x0002
-#define EXT2_INCOMPAT_RECOVER     0x0004
-#define EXT2_INCOMPAT_EXTENTS     0x0040
-#define EXT2_INCOMPAT_SUPPORTED   EXT2_INCOMPAT_FILETYPE
-#define EXT2_RO_COMPAT_SPARSE     0x0001
+#define EXT2_COMPAT_HAS_JOURNAL 0x0004
+#define EXT2_INCOMPAT_FILETYPE 0x0002
+#define EXT2_INCOMPAT_RECOVER 0x0004
+#define EXT2_INCOMPAT_EXTENTS 0x0040
+#define EXT2_INCOMPAT_SUPPORTED EXT2_INCOMPAT_FILETYPE
+#define EXT2_RO_COMPAT_SPARSE 0x0001
 #define EXT2_RO_COMPAT_LARGE_FILE 0x0002
-#define EXT2_RO_COMPAT_SUPPORTED  (EXT2_RO_COMPAT_SPARSE | EXT2_RO_COMPAT_LARGE_FILE)
+#define EXT2_RO_COMPAT_SUPPORTED (EXT2_RO_COMPAT_SPARSE | EXT2_RO_COMPAT_LARGE_FILE)
 
 /* directory entry file types */
-#define EXT2_FT_REG  1
-#define EXT2_FT_DIR  2
-#define EXT2_FT_CHR  3
-#define EXT2_FT_BLK  4
+#define EXT2_FT_REG 1
+#define EXT2_FT_DIR 2
+#define EXT2_FT_CHR 3
+#define EXT2_FT_BLK 4
 #define EXT2_FT_FIFO 5
 #define EXT2_FT_SOCK 6
-#define EXT2_FT_LNK  7
+#define EXT2_FT_LNK 7
 
 struct ext2_super {
 	uint32_t inodes_count, blocks_count, r_blocks_count, free_blocks_count;
@@ -60,7 +60,7 @@ struct ext2_super {
 	uint8_t rest[1024 - 200];
 } __attribute__((packed));
 
-#define SB_WANT_EXTRA_ISIZE 0x15E   /* u16 offset in the superblock */
+#define SB_WANT_EXTRA_ISIZE 0x15E /* u16 offset in the superblock */
 
 struct ext2_gd {
 	uint32_t block_bitmap, inode_bitmap, inode_table;
@@ -77,7 +77,7 @@ struct ext2_dinode {
 	uint32_t generation, file_acl, size_high, faddr;
 	uint16_t blocks_hi, file_acl_high, uid_high, gid_high;
 	uint32_t reserved;
-	uint16_t extra_isize;        /* only with inodes larger than 128 bytes */
+	uint16_t extra_isize; /* only with inodes larger than 128 bytes */
 } __attribute__((packed));
 
 struct ext2_dirent {
@@ -88,17 +88,17 @@ struct ext2_dirent {
 } __attribute__((packed));
 
 #define DIRENT_LEN(namelen) ((8u + (namelen) + 3u) & ~3u)
-#define EXT2_MAX_DIRENTS (4096 / 12 + 1)   /* entries in a block, at most */
+#define EXT2_MAX_DIRENTS (4096 / 12 + 1) /* entries in a block, at most */
 
 /* What a cached block holds: the write-back orders them (order.c). */
 enum {
-	BK_DATA = 0,                 /* file data, symlink targets: bread(..., false, ...) */
-	BK_BITMAP,                   /* block and inode bitmaps */
-	BK_GD,                       /* group descriptors */
-	BK_ITABLE,                   /* inode table: what is on the disk, changed only by order.c */
-	BK_DIR,                      /* directory entries */
-	BK_IND,                      /* indirect blocks */
-	BK_XATTR,                    /* extended attribute blocks */
+	BK_DATA = 0, /* file data, symlink targets: bread(..., false, ...) */
+	BK_BITMAP,   /* block and inode bitmaps */
+	BK_GD,       /* group descriptors */
+	BK_ITABLE,   /* inode table: what is on the disk, changed only by order.c */
+	BK_DIR,      /* directory entries */
+	BK_IND,      /* indirect blocks */
+	BK_XATTR,    /* extended attribute blocks */
 };
 
 #define FRESH_UNWRITTEN UINT32_MAX
@@ -108,46 +108,46 @@ struct ext2_buf {
 	uint32_t blk;
 	int refs;
 	bool dirty;
-	uint8_t kind;                /* BK_* */
+	uint8_t kind; /* BK_* */
 	/* Allocated since the disk last had it: 0 no; FRESH_UNWRITTEN not
 	 * written yet; else on the disk once fs->flushes reaches it. Nothing
 	 * on the disk points at a block until that. */
 	uint32_t fresh;
-	uint8_t *disk;               /* a changed directory block: what the disk holds (NULL:
+	uint8_t *disk; /* a changed directory block: what the disk holds (NULL:
 				      * nothing yet, for a fresh one) */
 	uint8_t *data;
-	struct ext2_buf *hnext;      /* hash chain */
-	struct ext2_buf *lprev, *lnext;  /* LRU list, most recent at the head */
-	struct ext2_buf *dprev, *dnext;  /* fs->dirty_head: the changed ones */
+	struct ext2_buf *hnext;         /* hash chain */
+	struct ext2_buf *lprev, *lnext; /* LRU list, most recent at the head */
+	struct ext2_buf *dprev, *dnext; /* fs->dirty_head: the changed ones */
 };
 
 struct ext2_node;
 
 struct ext2_fs {
 	struct blkdev *dev;
-	uint64_t devno;              /* st_dev */
+	uint64_t devno; /* st_dev */
 	struct ext2_super sb;
-	uint32_t bsize, spb;         /* block size, sectors per block */
+	uint32_t bsize, spb; /* block size, sectors per block */
 	uint32_t ngroups, gd_blocks;
 	struct ext2_gd *gd;
-	uint32_t inode_size, ppb;    /* bytes per disk inode, pointers per block */
+	uint32_t inode_size, ppb; /* bytes per disk inode, pointers per block */
 	bool ro;
 	bool sb_dirty;
 	struct inode *root;
 	/* block cache */
 	struct ext2_buf **hash;
 	uint32_t nhash, nbufs, maxbufs;
-	uint32_t ndirty, dirty_max;  /* changed blocks; written back from dirty_max on */
-	bool wb_due;                 /* dirty_max reached: write back when the operation ends */
-	uint32_t flushes;            /* device flushes so far: the write-back's barriers */
-	uint32_t fresh_dropped;      /* the latest ->fresh of a block dropped from the cache */
+	uint32_t ndirty, dirty_max; /* changed blocks; written back from dirty_max on */
+	bool wb_due;                /* dirty_max reached: write back when the operation ends */
+	uint32_t flushes;           /* device flushes so far: the write-back's barriers */
+	uint32_t fresh_dropped;     /* the latest ->fresh of a block dropped from the cache */
 	/* frees waiting for the disk to stop pointing at them (order.c) */
 	uint32_t *free_blks, nfree_blks, cap_free_blks;
-	uint32_t *free_inos, nfree_inos, cap_free_inos;   /* ino << 1 | directory */
-	struct ext2_node *dead;      /* freed inodes whose slot the disk still has */
-	uint32_t run_max;            /* blocks in one transfer */
-	struct blk_seg *seg;         /* a transfer's segments (run_max) */
-	struct ext2_buf **runv;      /* blocks being read ahead (run_max) */
+	uint32_t *free_inos, nfree_inos, cap_free_inos; /* ino << 1 | directory */
+	struct ext2_node *dead; /* freed inodes whose slot the disk still has */
+	uint32_t run_max;       /* blocks in one transfer */
+	struct blk_seg *seg;    /* a transfer's segments (run_max) */
+	struct ext2_buf **runv; /* blocks being read ahead (run_max) */
 	struct ext2_buf *lru_head, *lru_tail;
 	struct ext2_buf *dirty_head;
 	/* inode cache: every inode read stays until its last name and
@@ -157,33 +157,33 @@ struct ext2_fs {
 };
 
 struct ext2_node {
-	struct inode vi;             /* first: an inode is a node */
+	struct inode vi; /* first: an inode is a node */
 	struct ext2_fs *fs;
-	uint8_t *raw;                /* the disk inode (inode_size bytes) */
+	uint8_t *raw; /* the disk inode (inode_size bytes) */
 	uint32_t block[15];
 	uint32_t iflags;
-	uint32_t iblocks;            /* i_blocks, 512-byte units */
-	uint32_t goal;               /* where the next block is looked for: after the last one */
-	uint64_t ra_next;            /* read-ahead: the block after the last one read ahead */
-	uint32_t ra_blocks;          /* and how many that was */
-	uint64_t rd_next;            /* the block after the last one read */
-	bool ra_stream;              /* read on and on: the largest read-ahead, and on since */
-	bool linkable;               /* O_TMPFILE without O_EXCL: linkat may name it */
-	bool dead;                   /* freed: on fs->dead until its slot is on the disk */
-	bool wb;                     /* on the write-back's list (order.c) */
-	uint32_t dead_parent;        /* a freed directory's "..", whose link it held */
-	struct ext2_node *hnext;     /* inode cache chain, or fs->dead */
+	uint32_t iblocks;        /* i_blocks, 512-byte units */
+	uint32_t goal;           /* where the next block is looked for: after the last one */
+	uint64_t ra_next;        /* read-ahead: the block after the last one read ahead */
+	uint32_t ra_blocks;      /* and how many that was */
+	uint64_t rd_next;        /* the block after the last one read */
+	bool ra_stream;          /* read on and on: the largest read-ahead, and on since */
+	bool linkable;           /* O_TMPFILE without O_EXCL: linkat may name it */
+	bool dead;               /* freed: on fs->dead until its slot is on the disk */
+	bool wb;                 /* on the write-back's list (order.c) */
+	uint32_t dead_parent;    /* a freed directory's "..", whose link it held */
+	struct ext2_node *hnext; /* inode cache chain, or fs->dead */
 };
 
 static inline struct ext2_node *EN(struct inode *ino) { return (struct ext2_node *)ino; }
 
 /* ---- lock (ops.c): every entry from the VFS holds it */
-void ext2_lock(void);            /* waits, also with a signal pending */
+void ext2_lock(void); /* waits, also with a signal pending */
 void ext2_unlock(void);
 
 /* ---- block cache (cache.c) */
-int bcache_init(struct ext2_fs *fs);   /* sized to free memory with 4 KiB blocks */
-void bcache_fini(struct ext2_fs *fs);  /* a mount that failed: everything freed */
+int bcache_init(struct ext2_fs *fs);  /* sized to free memory with 4 KiB blocks */
+void bcache_fini(struct ext2_fs *fs); /* a mount that failed: everything freed */
 /* The block, read from disk (bread) or zeroed without reading (bzero_get
  * for a block about to be written whole), holding kind (BK_*; BK_DATA
  * leaves a cached block's kind as it is); referenced: brelse it. */
@@ -193,7 +193,7 @@ void bdirty(struct ext2_fs *fs, struct ext2_buf *b);
 void bclean(struct ext2_fs *fs, struct ext2_buf *b);
 /* A directory block is about to change: keeps what the disk holds. */
 int bkeep_disk(struct ext2_fs *fs, struct ext2_buf *b);
-struct ext2_buf *blookup(struct ext2_fs *fs, uint32_t blk);   /* cached, or NULL */
+struct ext2_buf *blookup(struct ext2_fs *fs, uint32_t blk); /* cached, or NULL */
 /* Whether nothing keeps the disk from pointing at blk: not allocated
  * since it was last written and flushed. */
 bool bdurable(struct ext2_fs *fs, uint32_t blk);
@@ -202,7 +202,7 @@ void brelse(struct ext2_buf *b);
  * read is through with it (a file larger than the cache then keeps what is
  * cached of it, instead of pushing it all out ahead of itself). */
 void brelse_behind(struct ext2_fs *fs, struct ext2_buf *b);
-void bforget(struct ext2_fs *fs, uint32_t blk);   /* a freed block: drop its dirty data */
+void bforget(struct ext2_fs *fs, uint32_t blk); /* a freed block: drop its dirty data */
 /* Writes the changed blocks of kind, neighbours in one transfer. */
 int bwrite_kind(struct ext2_fs *fs, int kind);
 /* The changed blocks of kind into a kmalloc'd array (referenced); how many. */
@@ -215,25 +215,26 @@ struct bw {
 	uint8_t *image;
 };
 int bwrite_batch(struct ext2_fs *fs, struct bw *v, uint32_t n);
-void bwriteback_due(void);       /* ext2_unlock: write-back asked for by make_room */
+void bwriteback_due(void); /* ext2_unlock: write-back asked for by make_room */
 bool bcached(struct ext2_fs *fs, uint32_t blk);
-void bread_ahead(struct ext2_fs *fs, uint32_t blk, uint32_t n);  /* n blocks from blk, one transfer */
+void bread_ahead(struct ext2_fs *fs, uint32_t blk,
+		 uint32_t n); /* n blocks from blk, one transfer */
 
 /* ---- superblock and groups (super.c) */
-int ext2_sync(struct ext2_fs *fs);                /* everything, in order, flushed */
+int ext2_sync(struct ext2_fs *fs); /* everything, in order, flushed */
 uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g);
 int ext2_sb_write(struct ext2_fs *fs);
-int ext2_gd_store(struct ext2_fs *fs);            /* counts into the descriptor blocks */
+int ext2_gd_store(struct ext2_fs *fs); /* counts into the descriptor blocks */
 
 /* ---- ordered write-back (order.c; dirent.c for directory blocks) */
-int ext2_writeback(struct ext2_fs *fs);           /* ext2_sync: all of it, flushed */
-int ext2_barrier(struct ext2_fs *fs);             /* device flush: earlier writes first */
+int ext2_writeback(struct ext2_fs *fs); /* ext2_sync: all of it, flushed */
+int ext2_barrier(struct ext2_fs *fs);   /* device flush: earlier writes first */
 /* A changed directory block as the write-back sees it (dirent.c): the
  * entries memory has and the disk lacks (adds) and those the disk has and
  * memory lacks (removes), by place in the block; "." in neither. */
 struct dir_change {
 	uint32_t off, ino;
-	bool dotdot, ready;          /* ready: may go this round */
+	bool dotdot, ready; /* ready: may go this round */
 };
 struct dir_diff {
 	struct dir_change add[EXT2_MAX_DIRENTS], rem[EXT2_MAX_DIRENTS];
@@ -244,13 +245,14 @@ void ext2_dir_diff(struct ext2_fs *fs, struct ext2_buf *b, struct dir_diff *df);
  * as the disk's entry of that name at that place, or inode 0; a remove
  * put back in the space it had. False if a remove cannot be put back
  * (its space holds a new entry). */
-bool ext2_dir_image(struct ext2_fs *fs, struct ext2_buf *b, const struct dir_diff *df, uint8_t *img);
+bool ext2_dir_image(struct ext2_fs *fs, struct ext2_buf *b, const struct dir_diff *df,
+		    uint8_t *img);
 /* What the disk holds of a directory block: NULL if nothing yet. */
 const uint8_t *ext2_dir_on_disk(struct ext2_buf *b);
-uint32_t ext2_dir_dotdot(struct ext2_fs *fs, const uint8_t *blk);   /* ".."'s inode, or 0 */
+uint32_t ext2_dir_dotdot(struct ext2_fs *fs, const uint8_t *blk); /* ".."'s inode, or 0 */
 
 /* ---- allocation (alloc.c) */
-int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out);   /* -ENOSPC */
+int ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out); /* -ENOSPC */
 int ext2_alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32_t *out);
 /* Frees wait (free_blks, free_inos) until the disk no longer points at
  * them: ext2_apply_frees, at the end of a write-back. */
@@ -261,22 +263,22 @@ void ext2_apply_frees(struct ext2_fs *fs);
 /* ---- inodes (inode.c) */
 extern const struct inode_ops ext2_iops;
 extern const struct file_ops ext2_reg_fops, ext2_dir_fops;
-int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out);  /* referenced */
-struct ext2_node *ext2_ifind(struct ext2_fs *fs, uint32_t ino);  /* cached, or NULL */
+int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out); /* referenced */
+struct ext2_node *ext2_ifind(struct ext2_fs *fs, uint32_t ino);          /* cached, or NULL */
 int ext2_inew(struct ext2_fs *fs, struct inode *dir, unsigned mode, struct ext2_node **out);
-void ext2_ifill(struct ext2_node *n);            /* n->raw from the inode */
+void ext2_ifill(struct ext2_node *n); /* n->raw from the inode */
 /* Inode ino's slot in the inode table as the disk has it (referenced
  * block in *bp). */
 struct ext2_dinode *ext2_islot(struct ext2_fs *fs, uint32_t ino, struct ext2_buf **bp, int *err);
-void ext2_idestroy(struct ext2_node *n);          /* no names, no references: free it all */
-void ext2_ifree_dead(struct ext2_node *n);        /* its freed slot is on the disk */
-void ext2_destroy_unlinked(struct ext2_fs *fs);   /* unmount: files still open with no name */
+void ext2_idestroy(struct ext2_node *n);        /* no names, no references: free it all */
+void ext2_ifree_dead(struct ext2_node *n);      /* its freed slot is on the disk */
+void ext2_destroy_unlinked(struct ext2_fs *fs); /* unmount: files still open with no name */
 
 /* ---- block mapping (bmap.c) */
 /* The disk block of logical block lblk (0: a hole), allocating it (and
  * indirect blocks) when alloc; *fresh tells a new block. */
 int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, bool *fresh);
-int ext2_truncate_blocks(struct ext2_node *n, uint64_t size);  /* frees blocks past size */
+int ext2_truncate_blocks(struct ext2_node *n, uint64_t size); /* frees blocks past size */
 uint64_t ext2_max_size(struct ext2_fs *fs);
 
 /* ---- directories (dir.c) */
@@ -284,7 +286,7 @@ int ext2_dir_find(struct ext2_node *dir, const char *name, size_t len, uint32_t 
 int ext2_dir_add(struct ext2_node *dir, const char *name, size_t len, uint32_t ino, unsigned mode);
 int ext2_dir_remove(struct ext2_node *dir, const char *name, size_t len);
 int ext2_dir_set(struct ext2_node *dir, const char *name, size_t len, uint32_t ino, unsigned mode);
-int ext2_dir_init(struct ext2_node *dir, uint32_t parent);   /* "." and ".." */
+int ext2_dir_init(struct ext2_node *dir, uint32_t parent); /* "." and ".." */
 int ext2_dir_iterate(struct ext2_node *dir, uint64_t *pos, dir_emit_t emit, void *ctx);
 bool ext2_dir_empty(struct ext2_node *dir);
 
@@ -292,9 +294,9 @@ bool ext2_dir_empty(struct ext2_node *dir);
 ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool user, bool write);
 
 /* ---- mounting (super.c), used by fs/mount.c */
-int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out);  /* prints why on error */
+int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out); /* prints why on error */
 int ext2_unmount(struct ext2_fs *fs);
-bool ext2_probe(struct blkdev *dev);   /* holds something like an ext2/3/4 superblock */
+bool ext2_probe(struct blkdev *dev); /* holds something like an ext2/3/4 superblock */
 bool ext2_is(struct inode *ino);
 struct statfs;
 void ext2_statfs(struct inode *ino, struct statfs *s);

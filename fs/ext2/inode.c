@@ -25,7 +25,7 @@ static const struct file_ops *fops_for(unsigned mode)
 	case S_IFREG: return &ext2_reg_fops;
 	case S_IFDIR: return &ext2_dir_fops;
 	case S_IFIFO: return &fifo_fops;
-	default: return NULL;     /* devices and sockets: opening gives ENXIO */
+	default: return NULL; /* devices and sockets: opening gives ENXIO */
 	}
 }
 
@@ -106,8 +106,9 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out)
 	if (d->links_count == 0 || d->mode == 0 || (d->flags & EXT2_EXTENTS_FL) ||
 	    size > ext2_max_size(fs)) {
 		kinfo("disk %s: inode %u is %s (run e2fsck)\n", fs->dev->name, ino,
-		      d->flags & EXT2_EXTENTS_FL ? "in extents (ext4)" :
-		      size > ext2_max_size(fs) ? "larger than a file can be" : "not in use");
+		      d->flags & EXT2_EXTENTS_FL ? "in extents (ext4)"
+		      : size > ext2_max_size(fs) ? "larger than a file can be"
+						 : "not in use");
 		kfree(n->raw);
 		kfree(n);
 		return -EIO;
@@ -129,7 +130,8 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out)
 		if (old)
 			vi->rdev = ((old >> 8) & 0xff) << 8 | (old & 0xff);
 		else
-			vi->rdev = ((nw & 0xfff00) >> 8) << 8 | (nw & 0xff) | ((uint64_t)(nw >> 12) & 0xfff00);
+			vi->rdev = ((nw & 0xfff00) >> 8) << 8 | (nw & 0xff) |
+				   ((uint64_t)(nw >> 12) & 0xfff00);
 	}
 	vi->refs = 1;
 	hash_insert(fs, n);
@@ -155,7 +157,7 @@ int ext2_inew(struct ext2_fs *fs, struct inode *dir, unsigned mode, struct ext2_
 		vi->uid = (unsigned)current->fsuid;
 		vi->gid = (unsigned)current->fsgid;
 	}
-	if (dir->mode & S_ISGID) {    /* BSD group semantics of a setgid directory */
+	if (dir->mode & S_ISGID) { /* BSD group semantics of a setgid directory */
 		vi->gid = dir->gid;
 		if (S_ISDIR(mode))
 			vi->mode |= S_ISGID;
@@ -182,7 +184,7 @@ void ext2_ifill(struct ext2_node *n)
 	struct inode *vi = &n->vi;
 	struct ext2_dinode *d = (struct ext2_dinode *)n->raw;
 	if (n->dead)
-		return;       /* its last form stays */
+		return; /* its last form stays */
 	d->mode = (uint16_t)vi->mode;
 	d->uid = (uint16_t)vi->uid;
 	d->uid_high = (uint16_t)(vi->uid >> 16);
@@ -199,7 +201,8 @@ void ext2_ifill(struct ext2_node *n)
 	d->flags = n->iflags;
 	memcpy(d->block, n->block, sizeof(d->block));
 	if (S_ISCHR(vi->mode) || S_ISBLK(vi->mode)) {
-		uint32_t ma = (uint32_t)((vi->rdev >> 8) & 0xfff), mi = (uint32_t)((vi->rdev & 0xff) | ((vi->rdev >> 12) & 0xfff00));
+		uint32_t ma = (uint32_t)((vi->rdev >> 8) & 0xfff),
+			 mi = (uint32_t)((vi->rdev & 0xff) | ((vi->rdev >> 12) & 0xfff00));
 		memset(d->block, 0, sizeof(d->block));
 		if (ma < 256 && mi < 256)
 			d->block[0] = ma << 8 | mi;
@@ -227,7 +230,7 @@ static void free_xattr_block(struct ext2_fs *fs, uint32_t blk)
 	struct ext2_buf *b = bread(fs, blk, BK_XATTR, &e);
 	if (!b)
 		return;
-	uint32_t *hdr = (uint32_t *)b->data;   /* magic, refcount, ... */
+	uint32_t *hdr = (uint32_t *)b->data; /* magic, refcount, ... */
 	if (hdr[0] == 0xEA020000 && hdr[1] > 1) {
 		hdr[1]--;
 		bdirty(fs, b);

@@ -6,7 +6,7 @@
 #include "kernel/sched.h"
 
 #define EXT2_LINK_MAX 32000
-#define FAST_LINK_MAX 60      /* a shorter symlink target lives in i_block */
+#define FAST_LINK_MAX 60 /* a shorter symlink target lives in i_block */
 
 /* ---- the lock: one thread in ext2 at a time (a disk read sleeps) */
 
@@ -39,7 +39,7 @@ void ext2_lock(void)
 void ext2_unlock(void)
 {
 	if (depth == 1)
-		bwriteback_due();    /* the operation is whole: its changes may go */
+		bwriteback_due(); /* the operation is whole: its changes may go */
 	if (--depth == 0) {
 		owner = NULL;
 		waitq_wake_all(&lockq);
@@ -74,7 +74,7 @@ static bool is_ancestor(struct inode *a, struct inode *dir)
 			return false;
 		dir = dir->parent;
 	}
-	return true;   /* deeper than any real tree: a loop already */
+	return true; /* deeper than any real tree: a loop already */
 }
 
 static int e2_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
@@ -180,8 +180,8 @@ static int e2_create(struct inode *dir, const char *name, size_t len, unsigned m
 	return e;
 }
 
-static int e2_mknod(struct inode *dir, const char *name, size_t len, unsigned mode,
-		    uint64_t rdev, struct inode **out)
+static int e2_mknod(struct inode *dir, const char *name, size_t len, unsigned mode, uint64_t rdev,
+		    struct inode **out)
 {
 	if (S_ISDIR(mode) || S_ISLNK(mode))
 		return -EPERM;
@@ -224,14 +224,14 @@ static int e2_link(struct inode *dir, const char *name, size_t len, struct inode
 	if (ino->nlink >= EXT2_LINK_MAX)
 		return -EMLINK;
 	ext2_lock();
-	ino->nlink++;         /* counted before the disk may have the name */
+	ino->nlink++; /* counted before the disk may have the name */
 	int e = ext2_dir_add(EN(dir), name, len, (uint32_t)ino->ino, ino->mode);
 	if (e)
 		ino->nlink--;
 	if (!e) {
 		ino->ctime = fs_now();
 		EN(ino)->linkable = false;
-		if (!ino->parent)            /* the "#ino" name of an O_TMPFILE file goes */
+		if (!ino->parent) /* the "#ino" name of an O_TMPFILE file goes */
 			set_name(ino, dir, name, len);
 	}
 	ext2_unlock();
@@ -256,7 +256,7 @@ static void unlinked(struct inode *dir, struct inode *victim)
 static int e2_unlink(struct inode *dir, const char *name, size_t len, struct inode *victim)
 {
 	if (!ext2_is(victim) || EN(victim)->fs != EN(dir)->fs)
-		return -EBUSY;        /* a mount point */
+		return -EBUSY; /* a mount point */
 	if (EN(dir)->fs->ro)
 		return -EROFS;
 	ext2_lock();
@@ -312,7 +312,7 @@ static ssize_t e2_readlink(struct inode *ino, char *buf, size_t n)
 	struct ext2_dinode *d = (struct ext2_dinode *)en->raw;
 	size_t len = (size_t)ino->size;
 	uint32_t acl = d->file_acl ? en->fs->spb : 0;
-	if (en->iblocks <= acl) {     /* fast: the target is in i_block */
+	if (en->iblocks <= acl) { /* fast: the target is in i_block */
 		if (len > sizeof(en->block))
 			return -EIO;
 		memcpy(buf, en->block, MIN(n, len));
@@ -384,7 +384,7 @@ const struct inode_ops ext2_iops = {
 
 static const uint8_t zeros[4096];
 
-#define READ_AHEAD_MIN (128u * 1024)   /* bytes: the first read ahead */
+#define READ_AHEAD_MIN (128u * 1024) /* bytes: the first read ahead */
 
 /* Block blk (logical lblk of n) is about to be read: read it and those
  * after it in the file that follow it on the disk in one transfer. The
@@ -470,12 +470,13 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 			continue;
 		}
 		if (!write && lblk != n->rd_next && lblk + 1 != n->rd_next)
-			n->ra_stream = false;   /* not on from where the last read was */
+			n->ra_stream = false; /* not on from where the last read was */
 		if (!write && !bcached(fs, blk))
 			read_ahead(n, lblk, blk);
 		/* a block written whole (or new) need not be read first */
 		bool whole = write && (fresh || chunk == fs->bsize);
-		struct ext2_buf *b = whole ? bget_zero(fs, blk, false, &e) : bread(fs, blk, false, &e);
+		struct ext2_buf *b = whole ? bget_zero(fs, blk, false, &e)
+					   : bread(fs, blk, false, &e);
 		if (!b)
 			break;
 		size_t c;
@@ -488,7 +489,7 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 		if (c < chunk)
 			e = -EFAULT;
 		if (!write && n->ra_stream && bo + chunk == fs->bsize)
-			brelse_behind(fs, b);   /* read to its end by a long sequential read */
+			brelse_behind(fs, b); /* read to its end by a long sequential read */
 		else
 			brelse(b);
 		if (!write)
@@ -516,7 +517,7 @@ static ssize_t e2_write(struct file *f, const void *buf, size_t n, uint64_t off,
 {
 	ext2_lock();
 	ssize_t r = ext2_rw(EN(f->ino), (void *)buf, n, off, user, true);
-	if (r > 0 && (f->flags & O_DSYNC)) {     /* O_SYNC and O_DSYNC: on disk now */
+	if (r > 0 && (f->flags & O_DSYNC)) { /* O_SYNC and O_DSYNC: on disk now */
 		int e = ext2_sync(EN(f->ino)->fs);
 		if (e)
 			r = e;

@@ -24,7 +24,7 @@
  * inodes in memory are copied into them here, round by round. */
 #include "fs/ext2/ext2.h"
 
-#define MAX_ROUNDS 512     /* a bound on the time, not expected: each round makes progress */
+#define MAX_ROUNDS 512 /* a bound on the time, not expected: each round makes progress */
 
 /* An inode's counts in a round: the names of it the disk has and memory
  * has not, and those memory has and the disk has not. */
@@ -36,13 +36,13 @@ struct wb {
 	struct ext2_fs *fs;
 	int round;
 	bool nomem;
-	struct icnt *cnt;            /* open addressing by inode number */
+	struct icnt *cnt; /* open addressing by inode number */
 	uint32_t ncnt, capcnt;
-	struct ext2_node **nodes;    /* inodes whose slot the disk may not have as memory does */
+	struct ext2_node **nodes; /* inodes whose slot the disk may not have as memory does */
 	uint32_t nnodes;
-	uint8_t *todo;               /* per node: 0 done, 1 waits, 2 goes this round, 3 goes new */
-	uint8_t *img;                /* a slot (inode_size) */
-	struct bw *out;              /* this round's writes */
+	uint8_t *todo;  /* per node: 0 done, 1 waits, 2 goes this round, 3 goes new */
+	uint8_t *img;   /* a slot (inode_size) */
+	struct bw *out; /* this round's writes */
 	uint32_t nout, capout;
 	struct dir_diff *df;
 };
@@ -60,7 +60,7 @@ static struct icnt *cnt_get(struct wb *w, uint32_t ino, bool make)
 		}
 		for (uint32_t i = 0; i < w->capcnt; i++)
 			if (w->cnt[i].ino)
-				for (uint32_t h = w->cnt[i].ino * 2654435761u & (cap - 1); ;
+				for (uint32_t h = w->cnt[i].ino * 2654435761u & (cap - 1);;
 				     h = (h + 1) & (cap - 1))
 					if (!v[h].ino) {
 						v[h] = w->cnt[i];
@@ -72,7 +72,7 @@ static struct icnt *cnt_get(struct wb *w, uint32_t ino, bool make)
 	}
 	if (!w->capcnt)
 		return NULL;
-	for (uint32_t h = ino * 2654435761u & (w->capcnt - 1); ; h = (h + 1) & (w->capcnt - 1)) {
+	for (uint32_t h = ino * 2654435761u & (w->capcnt - 1);; h = (h + 1) & (w->capcnt - 1)) {
 		if (w->cnt[h].ino == ino)
 			return &w->cnt[h];
 		if (!w->cnt[h].ino) {
@@ -127,7 +127,7 @@ static bool counted(struct wb *w, uint32_t ino)
 	int e;
 	struct ext2_dinode *d = ext2_islot(w->fs, ino, &tb, &e);
 	if (!d)
-		return true;      /* unreadable: nothing to wait for */
+		return true; /* unreadable: nothing to wait for */
 	bool ok = d->links_count && d->links_count >= want_links(w, ext2_ifind(w->fs, ino), ino);
 	brelse(tb);
 	return ok;
@@ -160,7 +160,8 @@ static bool content_ready(struct ext2_node *n, const struct ext2_dinode *d)
 	const struct ext2_dinode *m = (const struct ext2_dinode *)n->raw;
 	bool ptrs = S_ISREG(m->mode) || S_ISDIR(m->mode) || (S_ISLNK(m->mode) && !fast_symlink(n));
 	for (int i = 0; ptrs && i < 15; i++)
-		if (m->block[i] && (!d || d->block[i] != m->block[i]) && !has_block(n->fs, m->block[i]))
+		if (m->block[i] && (!d || d->block[i] != m->block[i]) &&
+		    !has_block(n->fs, m->block[i]))
 			return false;
 	return true;
 }
@@ -171,7 +172,7 @@ static bool new_ready(struct wb *w, struct ext2_node *n)
 {
 	const struct ext2_dinode *m = (const struct ext2_dinode *)n->raw;
 	if (w->round == 1 || !content_ready(n, NULL))
-		return false;        /* its bitmap bit is on the disk from round 1 on */
+		return false; /* its bitmap bit is on the disk from round 1 on */
 	if (!S_ISDIR(m->mode))
 		return true;
 	if (!m->block[0])
@@ -189,15 +190,17 @@ static bool new_ready(struct wb *w, struct ext2_node *n)
 
 /* Into img, what n's slot on the disk should be once all is written;
  * false when that is what the disk has, or should stay as it is. */
-static bool slot_target(struct wb *w, struct ext2_node *n, const struct ext2_dinode *d, uint8_t *img)
+static bool slot_target(struct wb *w, struct ext2_node *n, const struct ext2_dinode *d,
+			uint8_t *img)
 {
 	uint32_t isz = w->fs->inode_size, want = want_links(w, n, (uint32_t)n->vi.ino);
 	if (!d->links_count && (n->dead || want == 0))
-		return false;        /* never on the disk: stays unused there */
+		return false; /* never on the disk: stays unused there */
 	if (d->links_count && !n->dead && n->vi.nlink == 0 && want == 0)
-		return false;        /* open with no name: the disk keeps it as it was */
+		return false; /* open with no name: the disk keeps it as it was */
 	memcpy(img, n->raw, isz);
-	((struct ext2_dinode *)img)->links_count = (uint16_t)(n->dead ? 0 : MIN(n->vi.nlink, 0xffffu));
+	((struct ext2_dinode *)img)->links_count = (uint16_t)(n->dead ? 0
+								      : MIN(n->vi.nlink, 0xffffu));
 	return memcmp(img, d, isz) != 0;
 }
 
@@ -207,11 +210,11 @@ static bool slot_now(struct wb *w, struct ext2_node *n, const struct ext2_dinode
 		     bool ready)
 {
 	uint32_t isz = w->fs->inode_size, want = want_links(w, n, (uint32_t)n->vi.ino);
-	if (!d->links_count)                       /* new */
+	if (!d->links_count) /* new */
 		memcpy(img, ready ? n->raw : (const uint8_t *)d, isz);
-	else if (n->dead)                          /* freed: once no name of it is left */
+	else if (n->dead) /* freed: once no name of it is left */
 		memcpy(img, want ? (const uint8_t *)d : n->raw, isz);
-	else                                       /* links first, what it points at when there */
+	else /* links first, what it points at when there */
 		memcpy(img, content_ready(n, d) ? n->raw : (const uint8_t *)d, isz);
 	if ((!n->dead || want) && (d->links_count || ready))
 		((struct ext2_dinode *)img)->links_count = (uint16_t)want;
@@ -232,14 +235,14 @@ static void slots_round(struct wb *w)
 		struct ext2_dinode *d = ext2_islot(fs, (uint32_t)n->vi.ino, &tb, &e);
 		w->todo[i] = 0;
 		if (!d)
-			continue;        /* unreadable: dropped */
+			continue; /* unreadable: dropped */
 		uint32_t want = want_links(w, n, (uint32_t)n->vi.ino);
 		bool bump = d->links_count && !n->dead && n->vi.nlink && want != d->links_count;
 		if (slot_target(w, n, d, w->img) || bump) {
 			bool ready = d->links_count || new_ready(w, n);
 			w->todo[i] = slot_now(w, n, d, w->img, ready) ? 2 : 1;
 			if (w->todo[i] == 2 && !d->links_count)
-				w->todo[i] = 3;   /* new, and ready */
+				w->todo[i] = 3; /* new, and ready */
 		}
 		brelse(tb);
 	}
@@ -362,7 +365,7 @@ static void dir_round(struct wb *w, struct ext2_buf *b)
 		return;
 	}
 	if (!ext2_dir_image(fs, b, df, img) || (disk && !memcmp(img, disk, fs->bsize))) {
-		kfree(img);      /* nothing can go yet */
+		kfree(img); /* nothing can go yet */
 		return;
 	}
 	out_add(w, b, img);
@@ -432,7 +435,7 @@ static bool round(struct wb *w, int *err)
 	uint32_t ndirs = bdirty_list(fs, BK_DIR, &dirs), ninds = bdirty_list(fs, BK_IND, &inds);
 	w->nout = 0;
 	count_names(w, dirs, ndirs);
-	w->capout = ndirs + ninds + w->nnodes;   /* at most one inode table block a node */
+	w->capout = ndirs + ninds + w->nnodes; /* at most one inode table block a node */
 	w->out = kmalloc((w->capout + 1) * sizeof(*w->out));
 	if (!w->out)
 		w->nomem = true;
@@ -470,13 +473,13 @@ static bool round(struct wb *w, int *err)
 static int unordered(struct wb *w)
 {
 	struct ext2_fs *fs = w->fs;
-	static uint8_t img[4096];    /* under ext2_lock */
+	static uint8_t img[4096]; /* under ext2_lock */
 	for (uint32_t h = 0; fs->ihash && h < fs->nihash; h++)
 		for (struct ext2_node *x = fs->ihash[h]; x; x = x->hnext)
 			ext2_ifill(x);
 	for (int dead = 0; dead < 2; dead++) {
 		struct ext2_node *x = NULL;
-		for (uint32_t h = 0; ; ) {
+		for (uint32_t h = 0;;) {
 			if (dead) {
 				x = x ? x->hnext : fs->dead;
 			} else {
@@ -498,7 +501,8 @@ static int unordered(struct wb *w)
 			brelse(tb);
 		}
 	}
-	int e = bwrite_kind(fs, BK_DIR), e2 = bwrite_kind(fs, BK_IND), e3 = bwrite_kind(fs, BK_ITABLE);
+	int e = bwrite_kind(fs, BK_DIR), e2 = bwrite_kind(fs, BK_IND),
+	    e3 = bwrite_kind(fs, BK_ITABLE);
 	int e4 = ext2_barrier(fs);
 	for (uint32_t i = 0; i < w->nnodes; i++)
 		w->nodes[i]->wb = false;
@@ -525,15 +529,18 @@ int ext2_writeback(struct ext2_fs *fs)
 	if ((e = bwrite_kind(fs, BK_DATA)) || (e = bwrite_kind(fs, BK_BITMAP)) ||
 	    (e = bwrite_kind(fs, BK_GD)) || (e = ext2_sb_write(fs)))
 		err = err ? err : e;
-	for (w.round = 1; ; w.round++) {
+	for (w.round = 1;; w.round++) {
 		bool wrote = w.nomem ? false : round(&w, &err);
 		if (w.round == 1 && !wrote && (e = ext2_barrier(fs)) != 0)
 			err = err ? err : e;
 		if (!work_left(&w))
 			break;
 		if (w.nomem || !wrote || w.round == MAX_ROUNDS) {
-			kinfo("disk %s: %s: the rest of the write-back goes out of order\n", fs->dev->name,
-			      w.nomem ? "out of memory" : wrote ? "too many rounds" : "stuck");
+			kinfo("disk %s: %s: the rest of the write-back goes out of order\n",
+			      fs->dev->name,
+			      w.nomem ? "out of memory"
+			      : wrote ? "too many rounds"
+				      : "stuck");
 			e = unordered(&w);
 			err = err ? err : e;
 			break;

@@ -5,7 +5,7 @@
 #include "fs/ext2/ext2.h"
 #include <asm/statfs.h>
 
-#define SB_SECTOR 2           /* the superblock is at byte 1024 */
+#define SB_SECTOR 2 /* the superblock is at byte 1024 */
 
 int ext2_sb_write(struct ext2_fs *fs)
 {
@@ -17,10 +17,7 @@ uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g)
 	return fs->sb.first_data_block + g * fs->sb.blocks_per_group;
 }
 
-static uint32_t gd_first_block(struct ext2_fs *fs)
-{
-	return fs->sb.first_data_block + 1;
-}
+static uint32_t gd_first_block(struct ext2_fs *fs) { return fs->sb.first_data_block + 1; }
 
 /* Copies the in-memory group descriptors into their blocks. */
 int ext2_gd_store(struct ext2_fs *fs)
@@ -51,12 +48,24 @@ int ext2_sync(struct ext2_fs *fs)
 
 static const char *incompat_name(uint32_t bits)
 {
-	static const struct { uint32_t bit; const char *name; } names[] = {
-		{ 0x0001, "compression" }, { 0x0004, "needs_recovery" },
-		{ 0x0008, "journal_dev" }, { 0x0010, "meta_bg" }, { 0x0040, "extent" },
-		{ 0x0080, "64bit" }, { 0x0100, "mmp" }, { 0x0200, "flex_bg" },
-		{ 0x0400, "ea_inode" }, { 0x1000, "dirdata" }, { 0x2000, "metadata_csum_seed" },
-		{ 0x4000, "large_dir" }, { 0x8000, "inline_data" }, { 0x10000, "encrypt" },
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ 0x0001, "compression" },
+		{ 0x0004, "needs_recovery" },
+		{ 0x0008, "journal_dev" },
+		{ 0x0010, "meta_bg" },
+		{ 0x0040, "extent" },
+		{ 0x0080, "64bit" },
+		{ 0x0100, "mmp" },
+		{ 0x0200, "flex_bg" },
+		{ 0x0400, "ea_inode" },
+		{ 0x1000, "dirdata" },
+		{ 0x2000, "metadata_csum_seed" },
+		{ 0x4000, "large_dir" },
+		{ 0x8000, "inline_data" },
+		{ 0x10000, "encrypt" },
 		{ 0x20000, "casefold" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
@@ -108,10 +117,11 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 		goto fail;
 	}
 	if (sb->feature_incompat & ~EXT2_INCOMPAT_SUPPORTED) {
-		ksnprintf(why, sizeof(why),
-			  "unsupported filesystem feature '%s' (incompat 0x%x): htux mounts ext2 (mke2fs -t ext2)",
-			  incompat_name(sb->feature_incompat & ~EXT2_INCOMPAT_SUPPORTED),
-			  sb->feature_incompat);
+		ksnprintf(
+			why, sizeof(why),
+			"unsupported filesystem feature '%s' (incompat 0x%x): htux mounts ext2 (mke2fs -t ext2)",
+			incompat_name(sb->feature_incompat & ~EXT2_INCOMPAT_SUPPORTED),
+			sb->feature_incompat);
 		e = refuse(fs, why);
 		goto fail;
 	}
@@ -125,7 +135,8 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 	}
 	fs->ngroups = (sb->blocks_count - sb->first_data_block + sb->blocks_per_group - 1) /
 		      sb->blocks_per_group;
-	fs->gd_blocks = (fs->ngroups * (uint32_t)sizeof(struct ext2_gd) + fs->bsize - 1) / fs->bsize;
+	fs->gd_blocks = (fs->ngroups * (uint32_t)sizeof(struct ext2_gd) + fs->bsize - 1) /
+			fs->bsize;
 	fs->ro = dev->readonly;
 	if (sb->feature_ro_compat & ~EXT2_RO_COMPAT_SUPPORTED) {
 		kinfo("disk %s: read-only features 0x%x: mounted read-only\n", dev->name,
@@ -158,7 +169,8 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 		}
 	}
 	if (!(sb->state & EXT2_VALID_FS))
-		kinfo("disk %s: not cleanly unmounted (mounting anyway; e2fsck checks it)\n", dev->name);
+		kinfo("disk %s: not cleanly unmounted (mounting anyway; e2fsck checks it)\n",
+		      dev->name);
 	struct ext2_node *root;
 	if ((e = ext2_iget(fs, EXT2_ROOT_INO, &root)) != 0 || !S_ISDIR(root->vi.mode)) {
 		e = refuse(fs, "the root directory is not valid (run e2fsck)");
@@ -214,8 +226,8 @@ int ext2_unmount(struct ext2_fs *fs)
 }
 
 #define EXT2_SUPER_MAGIC 0xEF53
-#define ST_RDONLY   0x0001
-#define ST_VALID    0x0020
+#define ST_RDONLY 0x0001
+#define ST_VALID 0x0020
 #define ST_RELATIME 0x1000
 
 void ext2_statfs(struct inode *ino, struct statfs *s)

@@ -3,11 +3,25 @@
  * archive's length; regular files keep pointing into the archive. */
 #include "fs/minifs/minifs.h"
 
-#define HDR_LEN 110           /* "070701" + 13 fields of 8 hex digits */
+#define HDR_LEN 110 /* "070701" + 13 fields of 8 hex digits */
 #define ALIGN4(x) (((x) + 3) & ~(size_t)3)
 
-enum { F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_FILESIZE,
-       F_DEVMAJOR, F_DEVMINOR, F_RDEVMAJOR, F_RDEVMINOR, F_NAMESIZE, F_CHECK, NFIELDS };
+enum {
+	F_INO,
+	F_MODE,
+	F_UID,
+	F_GID,
+	F_NLINK,
+	F_MTIME,
+	F_FILESIZE,
+	F_DEVMAJOR,
+	F_DEVMINOR,
+	F_RDEVMAJOR,
+	F_RDEVMINOR,
+	F_NAMESIZE,
+	F_CHECK,
+	NFIELDS
+};
 
 /* A regular file with more links whose data comes with a later entry. */
 struct hlink {
@@ -59,7 +73,7 @@ static int parent_dir(struct unpack *u, const char *name, const char **last, str
 		const char *q = p;
 		while (*q == '/')
 			q++;
-		if (*q == 0) {          /* s is the last component */
+		if (*q == 0) { /* s is the last component */
 			*last = s;
 			*out = dir;
 			return 0;
@@ -85,7 +99,7 @@ static int parent_dir(struct unpack *u, const char *name, const char **last, str
 			inode_put(dir);
 			return e;
 		}
-		if (S_ISLNK(child->mode)) {   /* e.g. lib -> usr/lib: follow it */
+		if (S_ISLNK(child->mode)) { /* e.g. lib -> usr/lib: follow it */
 			char *path = kmalloc(PATH_MAX);
 			if (!path) {
 				inode_put(child);
@@ -122,15 +136,15 @@ static void set_times(struct inode *ino, uint32_t mtime)
 	ino->atime = ino->mtime = ino->ctime = (int64_t)mtime * 1000000000;
 }
 
-static int add_entry(struct unpack *u, const char *name, const uint32_t *f,
-		     const char *data, size_t size)
+static int add_entry(struct unpack *u, const char *name, const uint32_t *f, const char *data,
+		     size_t size)
 {
 	unsigned mode = f[F_MODE];
 	unsigned type = mode & S_IFMT;
 
 	while (name[0] == '/' || (name[0] == '.' && name[1] == '/'))
 		name += name[0] == '/' ? 1 : 2;
-	if (name[0] == 0 || (name[0] == '.' && name[1] == 0)) {  /* the root itself */
+	if (name[0] == 0 || (name[0] == '.' && name[1] == 0)) { /* the root itself */
 		if (type == S_IFDIR) {
 			u->root->mode = S_IFDIR | (mode & 07777);
 			set_times(u->root, f[F_MTIME]);
@@ -155,7 +169,8 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f,
 		inode_put(dir);
 		return -EINVAL;
 	}
-	if (len == 0 || (len == 1 && last[0] == '.') || (len == 2 && last[0] == '.' && last[1] == '.')) {
+	if (len == 0 || (len == 1 && last[0] == '.') ||
+	    (len == 2 && last[0] == '.' && last[1] == '.')) {
 		inode_put(dir);
 		if (len == 2) {
 			u->why = "\"..\" in a name";
@@ -166,7 +181,7 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f,
 
 	struct inode *old;
 	if (dir->ops->lookup(dir, last, len, &old) == 0) {
-		if (S_ISDIR(old->mode) && type == S_IFDIR) {   /* seen already: update */
+		if (S_ISDIR(old->mode) && type == S_IFDIR) { /* seen already: update */
 			old->mode = S_IFDIR | (mode & 07777);
 			set_times(old, f[F_MTIME]);
 			inode_put(old);
@@ -174,7 +189,7 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f,
 			return 0;
 		}
 		if (S_ISDIR(old->mode) && !dir_is_empty(old))
-			e = -ENOTEMPTY;     /* a directory is replaced only if empty */
+			e = -ENOTEMPTY; /* a directory is replaced only if empty */
 		else
 			e = dir->ops->unlink(dir, last, len, old);
 		inode_put(old);
@@ -243,7 +258,8 @@ static int unpack(struct unpack *u, const char *a, size_t len, size_t *where)
 	for (;;) {
 		*where = off;
 		if (off > len || len - off < HDR_LEN) {
-			u->why = off >= len ? "truncated (no TRAILER!!! entry)" : "truncated header";
+			u->why = off >= len ? "truncated (no TRAILER!!! entry)"
+					    : "truncated header";
 			return -EINVAL;
 		}
 		const char *h = a + off;

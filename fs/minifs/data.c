@@ -10,24 +10,18 @@
 #include "fs/minifs/mnode.h"
 #include "kernel/pmem.h"
 
-static uint64_t used_pages;   /* pages of all the files */
+static uint64_t used_pages; /* pages of all the files */
 static const uint8_t zeros[PAGE_SIZE];
 
-uint64_t minifs_limit_pages(void)
-{
-	return pmem_total_pages() / 2;
-}
+uint64_t minifs_limit_pages(void) { return pmem_total_pages() / 2; }
 
-uint64_t minifs_used_pages(void)
-{
-	return used_pages;
-}
+uint64_t minifs_used_pages(void) { return used_pages; }
 
-static struct mnode *trimmed;   /* whose pages drop_page frees */
+static struct mnode *trimmed; /* whose pages drop_page frees */
 
 static void drop_page(void *p)
 {
-	page_put(virt_to_phys(p));   /* a shared mapping may still hold it */
+	page_put(virt_to_phys(p)); /* a shared mapping may still hold it */
 	used_pages--;
 	trimmed->npages--;
 }
@@ -81,10 +75,7 @@ static int own(struct mnode *m)
 	return 0;
 }
 
-void mf_free_data(struct mnode *m)
-{
-	trim(m, 0);
-}
+void mf_free_data(struct mnode *m) { trim(m, 0); }
 
 int mf_page(struct inode *ino, uint64_t idx, uint64_t *pa)
 {
@@ -130,7 +121,7 @@ int mf_truncate(struct inode *ino, uint64_t len)
 		if (pg)
 			memset(pg + len % PAGE_SIZE, 0, PAGE_SIZE - len % PAGE_SIZE);
 	}
-	ino->size = len;   /* growing makes a hole */
+	ino->size = len; /* growing makes a hole */
 	ino->mtime = ino->ctime = fs_now();
 	return 0;
 }

@@ -6,16 +6,13 @@
 #include "fs/minifs/minifs.h"
 #include "fs/minifs/mnode.h"
 
-#define DIRENT_SIZE 20   /* a directory's size grows by this per entry (as tmpfs's) */
-#define LINK_MAX_ 65000  /* tmpfs has none; ext4's EMLINK limit is kept as a sanity bound */
+#define DIRENT_SIZE 20  /* a directory's size grows by this per entry (as tmpfs's) */
+#define LINK_MAX_ 65000 /* tmpfs has none; ext4's EMLINK limit is kept as a sanity bound */
 
 static const struct inode_ops mf_iops;
 static const struct file_ops mf_dir_fops;
 
-bool minifs_is(struct inode *ino)
-{
-	return ino->ops == &mf_iops;
-}
+bool minifs_is(struct inode *ino) { return ino->ops == &mf_iops; }
 
 static uint32_t name_hash(const char *s, size_t len)
 {
@@ -187,7 +184,7 @@ struct inode *minifs_new_root(void)
 		return NULL;
 	m->vi.name = strdup("/");
 	m->vi.parent = &m->vi;
-	m->vi.refs = 1;   /* the root is never freed */
+	m->vi.refs = 1; /* the root is never freed */
 	return &m->vi;
 }
 
@@ -253,8 +250,8 @@ static int mf_create(struct inode *dir, const char *name, size_t len, unsigned m
 
 /* mknod: a regular file, FIFO, socket or device node (no driver: opening
  * one gives ENXIO) named name in dir. */
-static int mf_mknod(struct inode *dir, const char *name, size_t len, unsigned mode,
-		    uint64_t rdev, struct inode **out)
+static int mf_mknod(struct inode *dir, const char *name, size_t len, unsigned mode, uint64_t rdev,
+		    struct inode **out)
 {
 	if (S_ISDIR(mode) || S_ISLNK(mode))
 		return -EPERM;
@@ -401,10 +398,7 @@ static int mf_chmod(struct inode *ino, unsigned mode)
 	return 0;
 }
 
-static void mf_evict(struct inode *ino)
-{
-	node_free(M(ino));
-}
+static void mf_evict(struct inode *ino) { node_free(M(ino)); }
 
 static const struct inode_ops mf_iops = {
 	.lookup = mf_lookup,
@@ -465,7 +459,7 @@ int minifs_attach(struct inode *dir, const char *name, struct inode *ino)
 		kfree(s);
 		return -ENOMEM;
 	}
-	ino->name = s;            /* the foreign inode's own copy, never freed */
+	ino->name = s; /* the foreign inode's own copy, never freed */
 	dir_append(dir, d);
 	return 0;
 }

@@ -7,11 +7,11 @@
 
 #include "fs/vfs.h"
 
-#define MINIFS_DEV 0x1u   /* st_dev of minifs (major 0, minor 1) */
+#define MINIFS_DEV 0x1u /* st_dev of minifs (major 0, minor 1) */
 
 struct inode *minifs_new_root(void);
 bool minifs_is(struct inode *ino);
-uint64_t minifs_inodes(void);   /* how many exist (for statfs) */
+uint64_t minifs_inodes(void); /* how many exist (for statfs) */
 /* The pages files may take (half of memory, as tmpfs's default size) and
  * those they take (fs/minifs/data.c; for statfs). */
 uint64_t minifs_limit_pages(void);
@@ -36,7 +36,6 @@ void minifs_set_data(struct inode *ino, const void *data, size_t n);
 
 /* Unpacks a cpio newc archive into the tree under root. On error returns
  * -EINVAL (or -ENOMEM) and sets *why and *where (offset in the archive). */
-int cpio_unpack(struct inode *root, const void *buf, size_t len,
-		const char **why, size_t *where);
+int cpio_unpack(struct inode *root, const void *buf, size_t len, const char **why, size_t *where);
 
 #endif

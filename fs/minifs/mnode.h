@@ -13,9 +13,9 @@
  * a directory has one. The inode's own name/parent follow its first
  * entry, for getcwd, ".." and /proc/self/fd. */
 struct mdirent {
-	struct mdirent *next, *prev;  /* in dir */
-	struct mdirent *alias;        /* next entry naming the same minifs node */
-	uint64_t pos;             /* readdir position; increases along the list */
+	struct mdirent *next, *prev; /* in dir */
+	struct mdirent *alias;       /* next entry naming the same minifs node */
+	uint64_t pos;                /* readdir position; increases along the list */
 	uint32_t hash;
 	char *name;
 	struct inode *dir;
@@ -23,14 +23,14 @@ struct mdirent {
 };
 
 struct mnode {
-	struct inode vi;          /* first: an inode is a node */
-	struct mdirent *names;    /* entries naming this node, first is primary */
-	bool linkable;            /* O_TMPFILE without O_EXCL: linkat may name it */
+	struct inode vi;       /* first: an inode is a node */
+	struct mdirent *names; /* entries naming this node, first is primary */
+	bool linkable;         /* O_TMPFILE without O_EXCL: linkat may name it */
 	/* regular files (fs/minifs/data.c) */
-	const uint8_t *data;      /* the borrowed bytes, until owned */
-	bool owned;               /* the bytes are pages of its own */
-	struct pagetree pages;    /* when owned: the pages (kernel addresses); holes unset */
-	uint64_t npages;          /* how many */
+	const uint8_t *data;   /* the borrowed bytes, until owned */
+	bool owned;            /* the bytes are pages of its own */
+	struct pagetree pages; /* when owned: the pages (kernel addresses); holes unset */
+	uint64_t npages;       /* how many */
 	/* symlinks */
 	char *target;
 	/* directories */

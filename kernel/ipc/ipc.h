@@ -16,55 +16,55 @@ struct inode;
 struct proc;
 
 /* Linux's defaults (include/uapi/linux/{shm,sem,msg}.h, 6.1). */
-#define IPC_SHMMAX   (~0UL - (1UL << 24))
-#define IPC_SHMALL   (~0UL - (1UL << 24))
-#define IPC_SHMMNI   4096
-#define IPC_SEMMSL   32000
-#define IPC_SEMMNS   1024000000
-#define IPC_SEMOPM   500
-#define IPC_SEMMNI   32000
-#define IPC_SEMVMX   32767
-#define IPC_SEMAEM   32767
-#define IPC_MSGMAX   8192
-#define IPC_MSGMNB   16384
-#define IPC_MSGMNI   32000
-#define IPC_IDX_MAX  32768   /* IPCMNI: an id is index + seq * IPC_IDX_MAX */
+#define IPC_SHMMAX (~0UL - (1UL << 24))
+#define IPC_SHMALL (~0UL - (1UL << 24))
+#define IPC_SHMMNI 4096
+#define IPC_SEMMSL 32000
+#define IPC_SEMMNS 1024000000
+#define IPC_SEMOPM 500
+#define IPC_SEMMNI 32000
+#define IPC_SEMVMX 32767
+#define IPC_SEMAEM 32767
+#define IPC_MSGMAX 8192
+#define IPC_MSGMNB 16384
+#define IPC_MSGMNI 32000
+#define IPC_IDX_MAX 32768 /* IPCMNI: an id is index + seq * IPC_IDX_MAX */
 
 /* <linux/shm.h> includes libc's <unistd.h>; its values: */
-#define SHM_RDONLY   010000
-#define SHM_RND      020000
-#define SHM_REMAP    040000
-#define SHM_EXEC     0100000
-#define SHM_HUGETLB  04000
+#define SHM_RDONLY 010000
+#define SHM_RND 020000
+#define SHM_REMAP 040000
+#define SHM_EXEC 0100000
+#define SHM_HUGETLB 04000
 #define SHM_NORESERVE 010000
-#define SHM_LOCK     11
-#define SHM_UNLOCK   12
-#define SHM_STAT     13
-#define SHM_INFO     14
+#define SHM_LOCK 11
+#define SHM_UNLOCK 12
+#define SHM_STAT 13
+#define SHM_INFO 14
 #define SHM_STAT_ANY 15
-#define SHM_DEST     01000
-#define SHM_LOCKED   02000
-#define SHMLBA       4096
-#define S_IRUGO      0444
-#define S_IWUGO      0222
-#define S_IXUGO      0111
+#define SHM_DEST 01000
+#define SHM_LOCKED 02000
+#define SHMLBA 4096
+#define S_IRUGO 0444
+#define S_IWUGO 0222
+#define S_IXUGO 0111
 
 /* What every object starts with. */
 struct ipc_obj {
 	int id;
 	int key;
 	unsigned uid, gid, cuid, cgid;
-	unsigned mode;            /* the low 9 bits; shm adds SHM_DEST, SHM_LOCKED */
+	unsigned mode; /* the low 9 bits; shm adds SHM_DEST, SHM_LOCKED */
 	unsigned short seq;
-	int64_t ctime;            /* seconds since the epoch */
+	int64_t ctime; /* seconds since the epoch */
 };
 
 /* The objects of one kind, by index. */
 struct ipc_ids {
 	struct ipc_obj **slot;
-	int cap;                  /* slots allocated */
+	int cap; /* slots allocated */
 	int in_use;
-	int limit;                /* most objects (shmmni, semmni, msgmni) */
+	int limit; /* most objects (shmmni, semmni, msgmni) */
 	unsigned short seq;
 };
 
@@ -75,15 +75,15 @@ struct ipc_obj *ipc_find_key(struct ipc_ids *ids, int key);
  * with mode's low 9 bits: the id, or -ENOSPC at the limit, -ENOMEM. */
 int ipc_add(struct ipc_ids *ids, struct ipc_obj *o, int key, unsigned mode);
 void ipc_remove(struct ipc_ids *ids, struct ipc_obj *o);
-struct ipc_obj *ipc_get(struct ipc_ids *ids, int id);     /* NULL: no such id */
-struct ipc_obj *ipc_at(struct ipc_ids *ids, int idx);     /* *_STAT's index */
-int ipc_max_idx(struct ipc_ids *ids);                     /* highest index in use, or 0 */
+struct ipc_obj *ipc_get(struct ipc_ids *ids, int id); /* NULL: no such id */
+struct ipc_obj *ipc_at(struct ipc_ids *ids, int idx); /* *_STAT's index */
+int ipc_max_idx(struct ipc_ids *ids);                 /* highest index in use, or 0 */
 /* Linux's ipcperms: the caller may have the access flag asks for (its
  * S_IRUGO/S_IWUGO bits): 0 or -EACCES. */
 int ipc_perm(const struct ipc_obj *o, int flag);
 /* The caller is the owner or creator (or privileged): 0 or -EPERM. */
 int ipc_may_change(const struct ipc_obj *o);
-bool ipc_capable(int cap);   /* the caller has capability cap */
+bool ipc_capable(int cap); /* the caller has capability cap */
 void ipc_fill_perm(struct ipc64_perm *p, const struct ipc_obj *o);
 /* IPC_SET's uid, gid and mode from p. */
 void ipc_set_perm(struct ipc_obj *o, const struct ipc64_perm *p);

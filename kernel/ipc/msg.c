@@ -22,7 +22,7 @@ struct msq {
 	int lspid, lrpid;
 	int64_t stime, rtime;
 	struct waitq rwait, swait;
-	int sleepers;             /* the queue is freed by the last one after removal */
+	int sleepers; /* the queue is freed by the last one after removal */
 	bool removed;
 };
 
@@ -44,10 +44,7 @@ static int msq_create(int key, int flg, long arg)
 	return id;
 }
 
-long msg_get(int key, int flg)
-{
-	return ipc_getobj(&msg_ids, key, flg, msq_create, NULL, 0);
-}
+long msg_get(int key, int flg) { return ipc_getobj(&msg_ids, key, flg, msq_create, NULL, 0); }
 
 static void msq_free(struct msq *q)
 {
@@ -162,7 +159,7 @@ long msg_rcv(int id, void *umsg, size_t sz, long type, int flg)
 		if (e)
 			return e;
 		struct kmsg **pp;
-		if (flg & MSG_COPY) {   /* type is the message's index */
+		if (flg & MSG_COPY) { /* type is the message's index */
 			pp = &q->head;
 			for (long i = 0; *pp && i < type; i++)
 				pp = &(*pp)->next;
@@ -176,7 +173,7 @@ long msg_rcv(int id, void *umsg, size_t sz, long type, int flg)
 			if (m->len > sz && !(flg & MSG_NOERROR))
 				return -E2BIG;
 			size_t n = MIN(m->len, sz);
-			if (flg & MSG_COPY) {   /* from a copy: the queue may change meanwhile */
+			if (flg & MSG_COPY) { /* from a copy: the queue may change meanwhile */
 				struct kmsg *c = kmalloc(sizeof(*c) + n);
 				if (!c)
 					return -ENOMEM;
@@ -201,7 +198,7 @@ long msg_rcv(int id, void *umsg, size_t sz, long type, int flg)
 			long r = (long)n;
 			if (put_user(m->type, (long *)umsg) ||
 			    copy_to_user((char *)umsg + sizeof(long), m->text, n))
-				r = -EFAULT;   /* the message is gone, as on Linux */
+				r = -EFAULT; /* the message is gone, as on Linux */
 			kfree(m);
 			return r;
 		}
@@ -229,9 +226,14 @@ static void fill_ds(struct msqid64_ds *d, struct msq *q)
 long msg_ctl(int id, int cmd, void *ubuf)
 {
 	if (cmd == IPC_INFO || cmd == MSG_INFO) {
-		struct msginfo i = { .msgpool = MSGPOOL, .msgmap = MSGMAP, .msgmax = IPC_MSGMAX,
-				     .msgmnb = IPC_MSGMNB, .msgmni = IPC_MSGMNI, .msgssz = MSGSSZ,
-				     .msgtql = MSGTQL, .msgseg = MSGSEG };
+		struct msginfo i = { .msgpool = MSGPOOL,
+				     .msgmap = MSGMAP,
+				     .msgmax = IPC_MSGMAX,
+				     .msgmnb = IPC_MSGMNB,
+				     .msgmni = IPC_MSGMNI,
+				     .msgssz = MSGSSZ,
+				     .msgtql = MSGTQL,
+				     .msgseg = MSGSEG };
 		if (cmd == MSG_INFO) {
 			i.msgpool = msg_ids.in_use;
 			i.msgmap = (int)msg_all_count;
@@ -253,7 +255,9 @@ long msg_ctl(int id, int cmd, void *ubuf)
 		return -EINVAL;
 	int e;
 	switch (cmd) {
-	case IPC_STAT: case MSG_STAT: case MSG_STAT_ANY:
+	case IPC_STAT:
+	case MSG_STAT:
+	case MSG_STAT_ANY:
 		if (cmd != MSG_STAT_ANY && (e = ipc_perm(&q->o, S_IRUGO)))
 			return e;
 		fill_ds(&d, q);
@@ -285,10 +289,12 @@ void gen_sysvipc_msg(struct sbuf *sb)
 	for (int k = 0; k < msg_ids.cap; k++) {
 		struct msq *q = (struct msq *)msg_ids.slot[k];
 		if (q)
-			sb_printf(sb, "%10d %10d  %4o  %10lu %10lu %5d %5d %5u %5u %5u %5u "
-				  "%10ld %10ld %10ld\n", q->o.key, q->o.id, q->o.mode, q->cbytes,
-				  q->qnum, q->lspid, q->lrpid, q->o.uid, q->o.gid, q->o.cuid,
-				  q->o.cgid, (long)q->stime, (long)q->rtime, (long)q->o.ctime);
+			sb_printf(sb,
+				  "%10d %10d  %4o  %10lu %10lu %5d %5d %5u %5u %5u %5u "
+				  "%10ld %10ld %10ld\n",
+				  q->o.key, q->o.id, q->o.mode, q->cbytes, q->qnum, q->lspid,
+				  q->lrpid, q->o.uid, q->o.gid, q->o.cuid, q->o.cgid,
+				  (long)q->stime, (long)q->rtime, (long)q->o.ctime);
 	}
 }
 

@@ -11,7 +11,7 @@
 
 struct ksem {
 	unsigned short val;
-	int pid;                  /* last to change it */
+	int pid; /* last to change it */
 };
 
 /* A thread sleeping in semop, for GETNCNT/GETZCNT: the operation it waits on. */
@@ -26,9 +26,9 @@ struct sem_set {
 	int nsems;
 	struct ksem *sems;
 	int64_t otime;
-	struct waitq wait;        /* semop's sleepers: woken by every change */
+	struct waitq wait; /* semop's sleepers: woken by every change */
 	struct sem_waiter *waiters;
-	int sleepers;             /* the set is freed by the last one after removal */
+	int sleepers; /* the set is freed by the last one after removal */
 	bool removed;
 };
 
@@ -41,7 +41,7 @@ struct sem_undo {
 };
 
 static struct ipc_ids sem_ids = { .limit = IPC_SEMMNI };
-static long sem_total;   /* semaphores in all sets (semmns) */
+static long sem_total; /* semaphores in all sets (semmns) */
 
 static int sem_create(int key, int flg, long nsems)
 {
@@ -150,7 +150,7 @@ static int try_ops(struct sem_set *s, const struct sembuf *sops, unsigned n, str
 		}
 		k->val = (unsigned short)v;
 	}
-	if (r) {   /* undo what was done, last first */
+	if (r) { /* undo what was done, last first */
 		while (i-- > 0) {
 			const struct sembuf *op = &sops[i];
 			struct ksem *k = &s->sems[op->sem_num];
@@ -257,7 +257,7 @@ long sem_op(int id, struct sembuf *usops, unsigned nsops, const void *uts)
 			r = -EINTR;
 			break;
 		}
-		last = why == WAKE_TIMEOUT;   /* one more try, then EAGAIN */
+		last = why == WAKE_TIMEOUT; /* one more try, then EAGAIN */
 	}
 out:
 	kfree(sops);
@@ -306,9 +306,15 @@ static void fill_ds(struct semid64_ds *d, struct sem_set *s)
 
 static long sem_info(int cmd, void *ubuf)
 {
-	struct seminfo i = { .semmap = IPC_SEMMNS, .semmni = IPC_SEMMNI, .semmns = IPC_SEMMNS,
-			     .semmnu = IPC_SEMMNS, .semmsl = IPC_SEMMSL, .semopm = IPC_SEMOPM,
-			     .semume = IPC_SEMOPM, .semusz = 20, .semvmx = IPC_SEMVMX,
+	struct seminfo i = { .semmap = IPC_SEMMNS,
+			     .semmni = IPC_SEMMNI,
+			     .semmns = IPC_SEMMNS,
+			     .semmnu = IPC_SEMMNS,
+			     .semmsl = IPC_SEMMSL,
+			     .semopm = IPC_SEMOPM,
+			     .semume = IPC_SEMOPM,
+			     .semusz = 20,
+			     .semvmx = IPC_SEMVMX,
 			     .semaem = IPC_SEMAEM };
 	if (cmd == SEM_INFO) {
 		i.semusz = sem_ids.in_use;
@@ -340,7 +346,9 @@ long sem_ctl(int id, int semnum, int cmd, unsigned long arg)
 		return -EINVAL;
 	int e;
 	switch (cmd) {
-	case IPC_STAT: case SEM_STAT: case SEM_STAT_ANY:
+	case IPC_STAT:
+	case SEM_STAT:
+	case SEM_STAT_ANY:
 		if (cmd != SEM_STAT_ANY && (e = ipc_perm(&s->o, S_IRUGO)))
 			return e;
 		fill_ds(&d, s);
@@ -368,7 +376,8 @@ long sem_ctl(int id, int semnum, int cmd, unsigned long arg)
 		s->o.ctime = ipc_now();
 		waitq_wake_all(&s->wait);
 		return 0;
-	case GETALL: case SETALL: {
+	case GETALL:
+	case SETALL: {
 		if ((e = ipc_perm(&s->o, cmd == GETALL ? S_IRUGO : S_IWUGO)))
 			return e;
 		size_t n = (size_t)s->nsems;
@@ -403,7 +412,10 @@ long sem_ctl(int id, int semnum, int cmd, unsigned long arg)
 		kfree(v);
 		return r;
 	}
-	case GETVAL: case GETPID: case GETNCNT: case GETZCNT:
+	case GETVAL:
+	case GETPID:
+	case GETNCNT:
+	case GETZCNT:
 		if ((e = ipc_perm(&s->o, S_IRUGO)))
 			return e;
 		if (semnum < 0 || semnum >= s->nsems)

@@ -18,15 +18,15 @@ struct shm_seg {
 	struct ipc_obj o;
 	size_t size;
 	uint64_t npages;
-	uint64_t *pages;          /* physical addresses; 0: not made yet */
-	struct inode *ino;        /* priv: this; the table's reference until removed */
+	uint64_t *pages;   /* physical addresses; 0: not made yet */
+	struct inode *ino; /* priv: this; the table's reference until removed */
 	int cpid, lpid;
 	int64_t atime, dtime;
 	char name[24];
 };
 
 static struct ipc_ids shm_ids = { .limit = IPC_SHMMNI };
-static uint64_t shm_total_pages;   /* of all segments (shmall) */
+static uint64_t shm_total_pages; /* of all segments (shmall) */
 
 static void shm_evict(struct inode *ino);
 static const struct inode_ops shm_iops = { .evict = shm_evict };
@@ -92,8 +92,8 @@ static int shm_create(int key, int flg, long arg)
 	s->pages = pages;
 	s->cpid = current->pid;
 	ksnprintf(s->name, sizeof(s->name), "/SYSV%08x (deleted)", (unsigned)key);
-	ino->ino = (uint64_t)id;   /* as Linux: the shmid */
-	ino->dev = 1;              /* Linux's shm mount: 00:01 */
+	ino->ino = (uint64_t)id; /* as Linux: the shmid */
+	ino->dev = 1;            /* Linux's shm mount: 00:01 */
 	ino->mode = S_IFREG | (s->o.mode & 0777);
 	ino->uid = s->o.uid;
 	ino->gid = s->o.gid;
@@ -197,8 +197,7 @@ long shm_detach(uint64_t addr)
 		return -EINVAL;
 	struct vma *v = vm_find(mm, addr);
 	struct shm_seg *s;
-	if (!v || v->start != addr || v->kind != VMA_SHM || v->file_off ||
-	    !(s = seg_of(v->file)))
+	if (!v || v->start != addr || v->kind != VMA_SHM || v->file_off || !(s = seg_of(v->file)))
 		return -EINVAL;
 	s->dtime = ipc_now();
 	s->lpid = current->pid;
@@ -215,7 +214,7 @@ long shm_detach(uint64_t addr)
 		if (!w)
 			break;
 		if (vm_unmap(mm, w->start, w->end - w->start))
-			return -ENOMEM;   /* the inode (and s) may be gone now */
+			return -ENOMEM; /* the inode (and s) may be gone now */
 	}
 	return 0;
 }
@@ -236,17 +235,22 @@ static void fill_ds(struct shmid64_ds *d, struct shm_seg *s)
 static void shm_remove(struct shm_seg *s)
 {
 	s->o.mode |= SHM_DEST;
-	s->o.key = IPC_PRIVATE;   /* Linux: a removed segment keeps no key */
-	inode_put(s->ino);        /* the last one frees it (shm_evict) */
+	s->o.key = IPC_PRIVATE; /* Linux: a removed segment keeps no key */
+	inode_put(s->ino);      /* the last one frees it (shm_evict) */
 }
 
 long shm_ctl(int id, int cmd, void *ubuf)
 {
-	struct shm_info { int used_ids; unsigned long shm_tot, shm_rss, shm_swp,
-		swap_attempts, swap_successes; };
+	struct shm_info {
+		int used_ids;
+		unsigned long shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes;
+	};
 	if (cmd == IPC_INFO) {
-		struct shminfo64 i = { .shmmax = IPC_SHMMAX, .shmmin = 1, .shmmni = IPC_SHMMNI,
-				       .shmseg = IPC_SHMMNI, .shmall = IPC_SHMALL };
+		struct shminfo64 i = { .shmmax = IPC_SHMMAX,
+				       .shmmin = 1,
+				       .shmmni = IPC_SHMMNI,
+				       .shmseg = IPC_SHMMNI,
+				       .shmall = IPC_SHMALL };
 		if (copy_to_user(ubuf, &i, sizeof(i)))
 			return -EFAULT;
 		return ipc_max_idx(&shm_ids);
@@ -274,7 +278,9 @@ long shm_ctl(int id, int cmd, void *ubuf)
 	struct shmid64_ds d;
 	int e;
 	switch (cmd) {
-	case IPC_STAT: case SHM_STAT: case SHM_STAT_ANY:
+	case IPC_STAT:
+	case SHM_STAT:
+	case SHM_STAT_ANY:
 		if (cmd != SHM_STAT_ANY && (e = ipc_perm(&s->o, S_IRUGO)))
 			return e;
 		fill_ds(&d, s);
@@ -295,7 +301,8 @@ long shm_ctl(int id, int cmd, void *ubuf)
 		if (!(s->o.mode & SHM_DEST))
 			shm_remove(s);
 		return 0;
-	case SHM_LOCK: case SHM_UNLOCK:
+	case SHM_LOCK:
+	case SHM_UNLOCK:
 		if ((e = ipc_may_change(&s->o)))
 			return e;
 		if (cmd == SHM_LOCK)
@@ -316,11 +323,13 @@ void gen_sysvipc_shm(struct sbuf *sb)
 		struct shm_seg *s = (struct shm_seg *)shm_ids.slot[k];
 		if (!s)
 			continue;
-		sb_printf(sb, "%10d %10d  %4o %21lu %5d %5d  %5lu %5u %5u %5u %5u "
+		sb_printf(sb,
+			  "%10d %10d  %4o %21lu %5d %5d  %5lu %5u %5u %5u %5u "
 			  "%10ld %10ld %10ld "
-			  "%21lu %21lu\n", s->o.key, s->o.id, s->o.mode, (unsigned long)s->size,
-			  s->cpid, s->lpid, nattch(s), s->o.uid, s->o.gid, s->o.cuid, s->o.cgid,
-			  (long)s->atime, (long)s->dtime, (long)s->o.ctime,
+			  "%21lu %21lu\n",
+			  s->o.key, s->o.id, s->o.mode, (unsigned long)s->size, s->cpid, s->lpid,
+			  nattch(s), s->o.uid, s->o.gid, s->o.cuid, s->o.cgid, (long)s->atime,
+			  (long)s->dtime, (long)s->o.ctime,
 			  (unsigned long)(resident(s) * PAGE_SIZE), 0UL);
 	}
 }

@@ -7,10 +7,7 @@
 #include "kernel/proc.h"
 #include <linux/stat.h>
 
-int64_t ipc_now(void)
-{
-	return realtime_now_ns() / 1000000000;
-}
+int64_t ipc_now(void) { return realtime_now_ns() / 1000000000; }
 
 struct ipc_obj *ipc_find_key(struct ipc_ids *ids, int key)
 {
@@ -45,7 +42,7 @@ int ipc_add(struct ipc_ids *ids, struct ipc_obj *o, int key, unsigned mode)
 	ids->slot[i] = o;
 	ids->in_use++;
 	o->seq = ids->seq++;
-	if (ids->seq >= 65536 / 2)   /* ids stay positive ints */
+	if (ids->seq >= 65536 / 2) /* ids stay positive ints */
 		ids->seq = 0;
 	o->id = i + (int)o->seq * IPC_IDX_MAX;
 	o->key = key;
@@ -98,10 +95,7 @@ static bool in_group(unsigned gid)
 }
 
 /* cap in the caller's effective set (kernel/proc.h's capable). */
-bool ipc_capable(int cap)
-{
-	return capable(cap);
-}
+bool ipc_capable(int cap) { return capable(cap); }
 
 int ipc_perm(const struct ipc_obj *o, int flag)
 {

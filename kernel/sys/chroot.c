@@ -21,7 +21,7 @@ long sys_chroot(const char *upath)
 	if (!S_ISDIR(ino->mode))
 		e = -ENOTDIR;
 	else if (!capable(CAP_SYS_CHROOT))
-		e = -EPERM;   /* after the lookup, as Linux */
+		e = -EPERM; /* after the lookup, as Linux */
 	else
 		e = vfs_chroot(ino);
 	inode_put(ino);

@@ -32,10 +32,7 @@ long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *uevent)
 	return epoll_ctl(epfd, op, fd, ev);
 }
 
-static uint64_t ms_deadline(int ms)
-{
-	return ms > 0 ? time_ns() + (uint64_t)ms * 1000000ull : 0;
-}
+static uint64_t ms_deadline(int ms) { return ms > 0 ? time_ns() + (uint64_t)ms * 1000000ull : 0; }
 
 long sys_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
 {
@@ -68,8 +65,9 @@ long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
 		nowait = ts.tv_sec == 0 && ts.tv_nsec == 0;
 		if (!nowait) {
 			uint64_t ns = (uint64_t)ts.tv_sec >= (uint64_t)INT64_MAX / 1000000000ull
-				? (uint64_t)INT64_MAX
-				: (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+					      ? (uint64_t)INT64_MAX
+					      : (uint64_t)ts.tv_sec * 1000000000ull +
+							(uint64_t)ts.tv_nsec;
 			uint64_t now = time_ns();
 			deadline = ns >= (uint64_t)INT64_MAX - now ? (uint64_t)INT64_MAX : now + ns;
 		}

@@ -14,8 +14,8 @@
 #include "arch/x86_64/trap.h"
 #include "fs/vfs.h"
 
-#define MAX_ARG_STRLEN (32 * PAGE_SIZE)   /* one string, as Linux */
-#define ARG_MAX_TOTAL  (2UL << 20)        /* all of them: RLIMIT_STACK / 4 */
+#define MAX_ARG_STRLEN (32 * PAGE_SIZE) /* one string, as Linux */
+#define ARG_MAX_TOTAL (2UL << 20)       /* all of them: RLIMIT_STACK / 4 */
 
 struct strv {
 	char **v;
@@ -133,7 +133,7 @@ static long do_execve(char *path, char *const *uargv, char *const *uenvp)
 	proc_vfork_release(current);
 	exec_reset();
 	exec_enter(cur_thread->tf, &img);
-	signal_need_iret = true;   /* enter through IRET with the registers as set */
+	signal_need_iret = true; /* enter through IRET with the registers as set */
 	return 0;
 }
 

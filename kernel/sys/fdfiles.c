@@ -15,8 +15,8 @@
 #include <linux/signalfd.h>
 
 #define EFD_SEMAPHORE 1
-#define EFD_CLOEXEC   O_CLOEXEC
-#define EFD_NONBLOCK  O_NONBLOCK
+#define EFD_CLOEXEC O_CLOEXEC
+#define EFD_NONBLOCK O_NONBLOCK
 
 long sys_eventfd2(unsigned count, int flags)
 {
@@ -28,10 +28,7 @@ long sys_eventfd2(unsigned count, int flags)
 	return fd_alloc(f, 0, flags & EFD_CLOEXEC);
 }
 
-long sys_eventfd(unsigned count)
-{
-	return sys_eventfd2(count, 0);
-}
+long sys_eventfd(unsigned count) { return sys_eventfd2(count, 0); }
 
 #ifndef MFD_NOEXEC_SEAL
 #define MFD_NOEXEC_SEAL 0x0008U
@@ -41,7 +38,7 @@ long sys_eventfd(unsigned count)
 #endif
 
 #define MFD_PREFIX "memfd:"
-#define MFD_NAME_MAX (NAME_MAX - (sizeof(MFD_PREFIX) - 1))   /* 249 */
+#define MFD_NAME_MAX (NAME_MAX - (sizeof(MFD_PREFIX) - 1)) /* 249 */
 
 long sys_memfd_create(const char *uname, unsigned flags)
 {
@@ -56,7 +53,7 @@ long sys_memfd_create(const char *uname, unsigned flags)
 	if ((flags & MFD_NOEXEC_SEAL) && (flags & MFD_EXEC))
 		return -EINVAL;
 	if (flags & MFD_HUGETLB)
-		return -EINVAL;       /* no huge pages here */
+		return -EINVAL; /* no huge pages here */
 	long len = strncpy_from_user(name + plen, uname, MFD_NAME_MAX + 1);
 	if (len == -ENAMETOOLONG)
 		return -EINVAL;
@@ -81,11 +78,9 @@ long sys_timerfd_create(int clock, int flags)
 	case CLOCK_REALTIME:
 	case CLOCK_MONOTONIC:
 	case CLOCK_BOOTTIME:
-	case CLOCK_REALTIME_ALARM:     /* the program is root: it may wake the */
-	case CLOCK_BOOTTIME_ALARM:     /* system, which never sleeps here */
-		break;
-	default:
-		return -EINVAL;
+	case CLOCK_REALTIME_ALARM: /* the program is root: it may wake the */
+	case CLOCK_BOOTTIME_ALARM: /* system, which never sleeps here */ break;
+	default: return -EINVAL;
 	}
 	struct file *f = timerfd_new(clock, (unsigned)flags);
 	if (!f)

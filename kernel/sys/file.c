@@ -11,12 +11,12 @@
 #include <linux/fadvise.h>
 #include <asm/ioctls.h>
 
-#define MAX_RW ((size_t)0x7ffff000)   /* Linux's MAX_RW_COUNT */
+#define MAX_RW ((size_t)0x7ffff000) /* Linux's MAX_RW_COUNT */
 
 #ifndef SEEK_SET
-#define SEEK_SET  0
-#define SEEK_CUR  1
-#define SEEK_END  2
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
 #define SEEK_DATA 3
 #define SEEK_HOLE 4
 #endif
@@ -41,11 +41,13 @@ long sys_openat(int dirfd, const char *upath, int flags, int mode)
  * bytes must be zero (E2BIG otherwise). Unlike openat, unknown flags,
  * a mode without O_CREAT/O_TMPFILE and unknown RESOLVE_* are EINVAL. */
 #define OPEN_HOW_SIZE0 24u
-#define OPENAT2_FLAGS (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
-		       O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | \
-		       O_NOFOLLOW | O_NOATIME | O_CLOEXEC | __O_SYNC | O_PATH | __O_TMPFILE)
-#define RESOLVE_ALL (RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | \
-		     RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED)
+#define OPENAT2_FLAGS \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC | \
+	 FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | \
+	 __O_SYNC | O_PATH | __O_TMPFILE)
+#define RESOLVE_ALL \
+	(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | \
+	 RESOLVE_IN_ROOT | RESOLVE_CACHED)
 
 long sys_openat2(int dirfd, const char *upath, const struct open_how *uhow, size_t size)
 {
@@ -103,10 +105,7 @@ long sys_creat(const char *path, int mode)
 	return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
-long sys_close(int fd)
-{
-	return fd_close(fd);
-}
+long sys_close(int fd) { return fd_close(fd); }
 
 #define CLOSE_RANGE_UNSHARE (1u << 1)
 #define CLOSE_RANGE_CLOEXEC (1u << 2)
@@ -127,18 +126,14 @@ long sys_lseek(int fd, off_t off, int whence)
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	if (f->ops && (f->ops->flags & FOP_SEEK0))
-		return 0;     /* before FOP_STREAM: eventfd, timerfd and epoll are both */
+		return 0; /* before FOP_STREAM: eventfd, timerfd and epoll are both */
 	if (f->ops && (f->ops->flags & FOP_STREAM))
 		return -ESPIPE;
 	uint64_t size = f->ino->size;
 	int64_t base;
 	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (int64_t)f->off;
-		break;
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = (int64_t)f->off; break;
 	case SEEK_END:
 		if (S_ISDIR(f->ino->mode))
 			return -EINVAL;
@@ -151,7 +146,8 @@ long sys_lseek(int fd, off_t off, int whence)
 		if (off < 0 || (uint64_t)off >= size)
 			return -ENXIO;
 		if (f->ino->ops && f->ino->ops->seek_data) {
-			int64_t r = f->ino->ops->seek_data(f->ino, (uint64_t)off, whence == SEEK_HOLE);
+			int64_t r = f->ino->ops->seek_data(f->ino, (uint64_t)off,
+							   whence == SEEK_HOLE);
 			if (r < 0)
 				return r;
 			f->off = (uint64_t)r;
@@ -159,8 +155,7 @@ long sys_lseek(int fd, off_t off, int whence)
 			f->off = whence == SEEK_DATA ? (uint64_t)off : size;
 		}
 		return (long)f->off;
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 	if ((off > 0 && base > INT64_MAX - off))
 		return -EOVERFLOW;
@@ -224,10 +219,8 @@ static long owner_cmd(struct file *f, int cmd, unsigned long arg)
 	struct f_owner_ex ex;
 	int type, id;
 	switch (cmd) {
-	case F_GETOWN:
-		return fown_getown(f);
-	case F_SETOWN:
-		return fown_setown(f, (int)arg);
+	case F_GETOWN: return fown_getown(f);
+	case F_SETOWN: return fown_setown(f, (int)arg);
 	case F_GETOWN_EX:
 		fown_get(f, &type, &id);
 		ex.type = type;
@@ -237,10 +230,9 @@ static long owner_cmd(struct file *f, int cmd, unsigned long arg)
 		if (copy_from_user(&ex, (void *)arg, sizeof(ex)))
 			return -EFAULT;
 		return fown_set(f, ex.type, ex.pid);
-	case F_GETSIG:
-		return f->sigio_sig;
-	default:   /* F_SETSIG */
-		if ((unsigned)arg > 64)     /* Linux takes the int */
+	case F_GETSIG: return f->sigio_sig;
+	default:                        /* F_SETSIG */
+		if ((unsigned)arg > 64) /* Linux takes the int */
 			return -EINVAL;
 		f->sigio_sig = (uint8_t)arg;
 		return 0;
@@ -258,17 +250,14 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 		if (arg >= FD_MAX)
 			return -EINVAL;
 		return fd_alloc(file_get(f), (int)arg, cmd == F_DUPFD_CLOEXEC);
-	case F_GETFD:
-		return fd_get_cloexec(fd) ? FD_CLOEXEC : 0;
-	case F_SETFD:
-		return fd_set_cloexec(fd, arg & FD_CLOEXEC);
-	case F_GETFL:
-		return f->flags;
+	case F_GETFD: return fd_get_cloexec(fd) ? FD_CLOEXEC : 0;
+	case F_SETFD: return fd_set_cloexec(fd, arg & FD_CLOEXEC);
+	case F_GETFL: return f->flags;
 	case F_SETFL:
 		if (f->flags & O_PATH)
 			return -EBADF;
 		if (!fasync_supported(f))
-			arg &= ~(unsigned long)FASYNC;   /* Linux 6.x: no O_ASYNC without fasync */
+			arg &= ~(unsigned long)FASYNC; /* Linux 6.x: no O_ASYNC without fasync */
 		if ((arg ^ f->flags) & FASYNC) {
 			long e = fasync_set(f, fd, arg & FASYNC);
 			if (e)
@@ -303,8 +292,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 		if (f->flags & O_PATH)
 			return -EBADF;
 		return owner_cmd(f, cmd, arg);
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 }
 
@@ -317,12 +305,10 @@ long sys_ioctl(int fd, unsigned long req, unsigned long arg)
 		return -EBADF;
 	if (f->flags & O_PATH)
 		return -EBADF;
-	req = (unsigned int)req;   /* Linux takes cmd as unsigned int (musl passes an int) */
+	req = (unsigned int)req; /* Linux takes cmd as unsigned int (musl passes an int) */
 	switch (req) {
-	case FIOCLEX:
-		return fd_set_cloexec(fd, true);
-	case FIONCLEX:
-		return fd_set_cloexec(fd, false);
+	case FIOCLEX: return fd_set_cloexec(fd, true);
+	case FIONCLEX: return fd_set_cloexec(fd, false);
 	case FIONBIO: {
 		int on;
 		if (copy_from_user(&on, (void *)arg, sizeof(on)))
@@ -341,7 +327,9 @@ long sys_ioctl(int fd, unsigned long req, unsigned long arg)
 	}
 	case FIONREAD:
 		if (S_ISREG(f->ino->mode)) {
-			int n = f->off >= f->ino->size ? 0 : (int)MIN(f->ino->size - f->off, (uint64_t)INT32_MAX);
+			int n = f->off >= f->ino->size
+					? 0
+					: (int)MIN(f->ino->size - f->off, (uint64_t)INT32_MAX);
 			return copy_to_user((void *)arg, &n, sizeof(n));
 		}
 		break;
@@ -366,18 +354,18 @@ struct dents {
 	size_t cap, used;
 	int err;
 	bool full;
-	bool fault;   /* stopped at ubuf + fault_at: its page is not there yet */
+	bool fault; /* stopped at ubuf + fault_at: its page is not there yet */
 	size_t fault_at;
 };
 
-static int dents_emit(void *ctx, const char *name, size_t len, uint64_t ino,
-		      unsigned type, uint64_t next)
+static int dents_emit(void *ctx, const char *name, size_t len, uint64_t ino, unsigned type,
+		      uint64_t next)
 {
 	struct dents *d = ctx;
 	char rec[sizeof(struct linux_dirent64) + NAME_MAX + 1 + 8];
 	size_t reclen = (offsetof(struct linux_dirent64, d_name) + len + 1 + 7) & ~(size_t)7;
 	if (len > NAME_MAX)
-		return 0;     /* cannot happen: names are checked when made */
+		return 0; /* cannot happen: names are checked when made */
 	if (d->used + reclen > d->cap) {
 		d->full = true;
 		return 1;
@@ -434,7 +422,7 @@ long sys_getdents64(int fd, void *buf, size_t n)
 	if (d.err)
 		return d.err;
 	if (d.full)
-		return -EINVAL;   /* buffer too small for one entry */
+		return -EINVAL; /* buffer too small for one entry */
 	return 0;
 }
 
@@ -454,10 +442,7 @@ long sys_fsync(int fd)
 	return 0;
 }
 
-long sys_fdatasync(int fd)
-{
-	return sys_fsync(fd);
-}
+long sys_fdatasync(int fd) { return sys_fsync(fd); }
 
 long sys_ftruncate(int fd, off_t len)
 {
@@ -490,10 +475,8 @@ long sys_fadvise64(int fd, int64_t off, int64_t len, int advice)
 	case POSIX_FADV_SEQUENTIAL:
 	case POSIX_FADV_WILLNEED:
 	case POSIX_FADV_DONTNEED:
-	case POSIX_FADV_NOREUSE:
-		return 0;
-	default:
-		return -EINVAL;
+	case POSIX_FADV_NOREUSE: return 0;
+	default: return -EINVAL;
 	}
 }
 
@@ -507,7 +490,7 @@ long sys_readahead(int fd, int64_t off, size_t count)
 	return 0;
 }
 
-#define SYNC_FILE_RANGE_VALID 7u   /* WAIT_BEFORE | WRITE | WAIT_AFTER */
+#define SYNC_FILE_RANGE_VALID 7u /* WAIT_BEFORE | WRITE | WAIT_AFTER */
 
 long sys_sync_file_range(int fd, int64_t off, int64_t n, unsigned flags)
 {
@@ -521,7 +504,7 @@ long sys_sync_file_range(int fd, int64_t off, int64_t n, unsigned flags)
 	unsigned t = f->ino->mode & S_IFMT;
 	if (t != S_IFREG && t != S_IFDIR && t != S_IFLNK && t != S_IFBLK)
 		return -ESPIPE;
-	if ((flags & 2u) && f->ops && f->ops->fsync)   /* SYNC_FILE_RANGE_WRITE */
+	if ((flags & 2u) && f->ops && f->ops->fsync) /* SYNC_FILE_RANGE_WRITE */
 		return f->ops->fsync(f);
 	return 0;
 }

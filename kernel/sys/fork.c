@@ -13,15 +13,16 @@
 #include "fs/vfs.h"
 #include <linux/sched.h>
 
-#define PROCESS_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | CLONE_SETTLS | \
-		       CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | \
-		       CLONE_SYSVSEM | CLONE_IO | CLONE_DETACHED | CLONE_PIDFD)
+#define PROCESS_FLAGS \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID | \
+	 CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_SYSVSEM | CLONE_IO | CLONE_DETACHED | \
+	 CLONE_PIDFD)
 
 long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid,
 		   unsigned long tls, int *pidfd)
 {
 	if (flags & ~(PROCESS_FLAGS | 0xFF))
-		return -ENOSYS;   /* namespaces, CLONE_PARENT, ptrace: not here */
+		return -ENOSYS; /* namespaces, CLONE_PARENT, ptrace: not here */
 	if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
 		return -EPERM;
 
@@ -39,7 +40,8 @@ long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, in
 		p->mm = mm_copy(me->mm);
 	}
 	struct thread *t = NULL;
-	if (!p->mm || fs_proc_fork(p, flags & CLONE_FILES, flags & CLONE_FS) || !(t = thread_create_in(p, cur_thread->tf))) {
+	if (!p->mm || fs_proc_fork(p, flags & CLONE_FILES, flags & CLONE_FS) ||
+	    !(t = thread_create_in(p, cur_thread->tf))) {
 		proc_abort(p);
 		return -ENOMEM;
 	}
@@ -50,21 +52,18 @@ long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, in
 	int pid = p->pid;
 	if (flags & CLONE_PARENT_SETTID)
 		copy_to_user(parent_tid, &pid, sizeof(pid));
-	if (flags & CLONE_PIDFD) {   /* the parent's, made after the table's copy */
+	if (flags & CLONE_PIDFD) { /* the parent's, made after the table's copy */
 		struct file *pf = pidfd_file(pid, false);
 		int fd = pf ? fd_alloc(pf, 0, true) : -ENOMEM;
 		copy_to_user(pidfd, &fd, sizeof(fd));
 	}
 	if (flags & CLONE_VFORK)
-		while (!p->vfork_done)   /* p stays until we have waited for it */
+		while (!p->vfork_done) /* p stays until we have waited for it */
 			waitq_wait_nosig(&p->vfork_wait);
 	return pid;
 }
 
-long sys_fork(void)
-{
-	return process_clone(SIGCHLD, 0, NULL, NULL, 0, NULL);
-}
+long sys_fork(void) { return process_clone(SIGCHLD, 0, NULL, NULL, 0, NULL); }
 
 long sys_vfork(void)
 {

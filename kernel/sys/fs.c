@@ -1,6 +1,6 @@
 /* sys/fs.c: the system calls on names and metadata: stat and statx,
  * access, readlink, getcwd/chdir, umask, mkdir, unlink/rmdir, rename,
- * truncate, chmod, chown, statfs, the utime family, renameat2, sync,
+ * truncate, chmod, chown, the utime family, renameat2, sync,
  * hard links and mknod. */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
@@ -20,21 +20,6 @@
 #define W_OK 2
 #define X_OK 1
 
-/* Looks up a user path relative to dirfd; AT_EMPTY_PATH allows "" (and a
- * NULL path) for dirfd itself. */
-static long lookup_user(int dirfd, const char *upath, unsigned lflags, struct inode **out)
-{
-	if (!upath && (lflags & LOOKUP_EMPTY))
-		return vfs_lookupat(dirfd, "", lflags, out);
-	int e;
-	char *path = path_from_user(upath, &e);
-	if (!path)
-		return e;
-	e = vfs_lookupat(dirfd, path, lflags, out);
-	kfree(path);
-	return e;
-}
-
 /* ---- stat */
 
 static long put_stat(struct inode *ino, struct stat *ust)
@@ -51,7 +36,7 @@ long sys_newfstatat(int dirfd, const char *path, struct stat *st, int flags)
 	struct inode *ino;
 	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
-	long e = lookup_user(dirfd, path, lf, &ino);
+	long e = vfs_lookup_user(dirfd, path, lf, &ino);
 	if (e)
 		return e;
 	e = put_stat(ino, st);
@@ -59,10 +44,7 @@ long sys_newfstatat(int dirfd, const char *path, struct stat *st, int flags)
 	return e;
 }
 
-long sys_stat(const char *path, struct stat *st)
-{
-	return sys_newfstatat(AT_FDCWD, path, st, 0);
-}
+long sys_stat(const char *path, struct stat *st) { return sys_newfstatat(AT_FDCWD, path, st, 0); }
 
 long sys_lstat(const char *path, struct stat *st)
 {
@@ -88,7 +70,7 @@ long sys_statx(int dirfd, const char *path, int flags, unsigned mask, struct sta
 	struct inode *ino;
 	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
-	long e = lookup_user(dirfd, path, lf, &ino);
+	long e = vfs_lookup_user(dirfd, path, lf, &ino);
 	if (e)
 		return e;
 	struct statx x;
@@ -108,7 +90,7 @@ long sys_faccessat2(int dirfd, const char *path, int mode, int flags)
 	struct inode *ino;
 	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
-	long e = lookup_user(dirfd, path, lf, &ino);
+	long e = vfs_lookup_user(dirfd, path, lf, &ino);
 	if (e)
 		return e;
 	/* checked with the real ids, and root's permitted capabilities (none
@@ -135,10 +117,7 @@ long sys_faccessat(int dirfd, const char *path, int mode)
 	return sys_faccessat2(dirfd, path, mode, 0);
 }
 
-long sys_access(const char *path, int mode)
-{
-	return sys_faccessat2(AT_FDCWD, path, mode, 0);
-}
+long sys_access(const char *path, int mode) { return sys_faccessat2(AT_FDCWD, path, mode, 0); }
 
 /* ---- symlinks and the cwd */
 
@@ -147,7 +126,7 @@ long sys_readlinkat(int dirfd, const char *path, char *buf, size_t n)
 	if ((int)n <= 0)
 		return -EINVAL;
 	struct inode *ino;
-	long e = lookup_user(dirfd, path, LOOKUP_EMPTY, &ino);
+	long e = vfs_lookup_user(dirfd, path, LOOKUP_EMPTY, &ino);
 	if (e)
 		return e;
 	if (!S_ISLNK(ino->mode) || !ino->ops || !ino->ops->readlink) {
@@ -198,7 +177,7 @@ long sys_getcwd(char *buf, size_t n)
 long sys_chdir(const char *path)
 {
 	struct inode *ino;
-	long e = lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ino);
+	long e = vfs_lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ino);
 	if (e)
 		return e;
 	e = vfs_chdir(ino);
@@ -236,10 +215,7 @@ long sys_mkdirat(int dirfd, const char *upath, int mode)
 	return e;
 }
 
-long sys_mkdir(const char *path, int mode)
-{
-	return sys_mkdirat(AT_FDCWD, path, mode);
-}
+long sys_mkdir(const char *path, int mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
 
 long sys_unlinkat(int dirfd, const char *upath, int flags)
 {
@@ -254,15 +230,9 @@ long sys_unlinkat(int dirfd, const char *upath, int flags)
 	return e;
 }
 
-long sys_unlink(const char *path)
-{
-	return sys_unlinkat(AT_FDCWD, path, 0);
-}
+long sys_unlink(const char *path) { return sys_unlinkat(AT_FDCWD, path, 0); }
 
-long sys_rmdir(const char *path)
-{
-	return sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
-}
+long sys_rmdir(const char *path) { return sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR); }
 
 /* Copies two user paths (for rename and link); 0, or -errno with nothing
  * left to free. */
@@ -297,7 +267,7 @@ long sys_truncate(const char *path, off_t len)
 	if (len < 0)
 		return -EINVAL;
 	struct inode *ino;
-	long e = lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW, &ino);
+	long e = vfs_lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW, &ino);
 	if (e)
 		return e;
 	e = S_ISDIR(ino->mode) ? 0 : inode_permission(ino, MAY_WRITE);
@@ -310,7 +280,7 @@ long sys_truncate(const char *path, off_t len)
 long sys_fchmodat(int dirfd, const char *path, int mode)
 {
 	struct inode *ino;
-	long e = lookup_user(dirfd, path, LOOKUP_FOLLOW, &ino);
+	long e = vfs_lookup_user(dirfd, path, LOOKUP_FOLLOW, &ino);
 	if (e)
 		return e;
 	e = vfs_chmod(ino, (unsigned)mode);
@@ -318,10 +288,7 @@ long sys_fchmodat(int dirfd, const char *path, int mode)
 	return e;
 }
 
-long sys_chmod(const char *path, int mode)
-{
-	return sys_fchmodat(AT_FDCWD, path, mode);
-}
+long sys_chmod(const char *path, int mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
 
 long sys_fchmod(int fd, int mode)
 {
@@ -350,7 +317,7 @@ long sys_symlink(const char *target, const char *path)
 	return sys_symlinkat(target, AT_FDCWD, path);
 }
 
-#define UTIME_NOW  ((1l << 30) - 1l)
+#define UTIME_NOW ((1l << 30) - 1l)
 #define UTIME_OMIT ((1l << 30) - 2l)
 
 static int ts_to_ns(const struct __kernel_timespec *t, int64_t now, int64_t *ns, bool *omit)
@@ -371,7 +338,8 @@ static int ts_to_ns(const struct __kernel_timespec *t, int64_t now, int64_t *ns,
 }
 
 /* ts: two kernel timespecs, or NULL for "now" */
-static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_timespec *t, int flags)
+static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_timespec *t,
+			   int flags)
 {
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
@@ -382,7 +350,7 @@ static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_t
 	struct inode *ino;
 	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 		      (flags & AT_EMPTY_PATH || !upath ? LOOKUP_EMPTY : 0);
-	long e = lookup_user(dirfd, upath, lf, &ino);
+	long e = vfs_lookup_user(dirfd, upath, lf, &ino);
 	if (e)
 		return e;
 	if (mount_readonly(ino)) {
@@ -392,9 +360,9 @@ static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_t
 	/* given times: the owner (or CAP_FOWNER); "now": also anyone who may
 	 * write the file */
 	bool given = t && !(aomit && momit) &&
-		     !((aomit || t[0].tv_nsec == UTIME_NOW) && (momit || t[1].tv_nsec == UTIME_NOW));
-	if (!cred_owner_or_capable(ino->uid) &&
-	    (given || inode_permission(ino, MAY_WRITE))) {
+		     !((aomit || t[0].tv_nsec == UTIME_NOW) &&
+		       (momit || t[1].tv_nsec == UTIME_NOW));
+	if (!cred_owner_or_capable(ino->uid) && (given || inode_permission(ino, MAY_WRITE))) {
 		inode_put(ino);
 		return given ? -EPERM : -EACCES;
 	}
@@ -428,7 +396,7 @@ long sys_fchownat(int dirfd, const char *path, int uid, int gid, int flags)
 	struct inode *ino;
 	unsigned lf = (flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
 		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
-	long e = lookup_user(dirfd, path, lf, &ino);
+	long e = vfs_lookup_user(dirfd, path, lf, &ino);
 	if (e)
 		return e;
 	e = vfs_chown(ino, uid, gid);
@@ -436,7 +404,10 @@ long sys_fchownat(int dirfd, const char *path, int uid, int gid, int flags)
 	return e;
 }
 
-long sys_chown(const char *path, int uid, int gid) { return sys_fchownat(AT_FDCWD, path, uid, gid, 0); }
+long sys_chown(const char *path, int uid, int gid)
+{
+	return sys_fchownat(AT_FDCWD, path, uid, gid, 0);
+}
 
 long sys_lchown(const char *path, int uid, int gid)
 {
@@ -449,58 +420,6 @@ long sys_fchown(int fd, int uid, int gid)
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	return vfs_chown(f->ino, uid, gid);
-}
-
-/* ---- filesystem figures: minifs is a tmpfs, the pseudo files procfs, disks
- * give their own (fs/mount.c) */
-
-#define TMPFS_MAGIC      0x01021994
-#define PROC_SUPER_MAGIC 0x9fa0
-#define ST_VALID         0x0020
-#define ST_RELATIME      0x1000
-
-static long put_statfs(struct inode *ino, struct statfs *ust)
-{
-	struct statfs s;
-	memset(&s, 0, sizeof(s));
-	uint64_t total = pmem_total_pages(), free = pmem_free_pages();
-	s.f_bsize = PAGE_SIZE;
-	s.f_frsize = PAGE_SIZE;
-	s.f_namelen = NAME_MAX;
-	s.f_flags = ST_VALID | ST_RELATIME;
-	if (mounts_statfs(ino, &s)) {
-		/* a disk's own figures */
-	} else if (minifs_is(ino)) {
-		/* tmpfs's: its size limit, less the files' pages */
-		uint64_t lim = minifs_limit_pages(), used = minifs_used_pages();
-		s.f_type = TMPFS_MAGIC;
-		s.f_blocks = lim;
-		s.f_bfree = s.f_bavail = MIN(lim > used ? lim - used : 0, free);
-		s.f_files = total / 2;          /* tmpfs's default inode limit */
-		s.f_ffree = (uint64_t)s.f_files > minifs_inodes() ? s.f_files - (long)minifs_inodes() : 0;
-	} else {
-		s.f_type = PROC_SUPER_MAGIC;
-	}
-	return copy_to_user(ust, &s, sizeof(s));
-}
-
-long sys_statfs(const char *path, struct statfs *st)
-{
-	struct inode *ino;
-	long e = lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW, &ino);
-	if (e)
-		return e;
-	e = put_statfs(ino, st);
-	inode_put(ino);
-	return e;
-}
-
-long sys_fstatfs(int fd, struct statfs *st)
-{
-	struct file *f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	return put_statfs(f->ino, st);
 }
 
 /* ---- the older time-setting calls, in microseconds or seconds */
@@ -598,15 +517,14 @@ long sys_link(const char *from, const char *to)
 long sys_mknodat(int dirfd, const char *upath, unsigned mode, unsigned dev)
 {
 	switch (mode & S_IFMT) {
-	case 0:
-		mode |= S_IFREG;
-		break;
-	case S_IFREG: case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
-		break;
-	case S_IFDIR:
-		return -EPERM;
-	default:
-		return -EINVAL;
+	case 0: mode |= S_IFREG; break;
+	case S_IFREG:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK: break;
+	case S_IFDIR: return -EPERM;
+	default: return -EINVAL;
 	}
 	int e;
 	char *path = path_from_user(upath, &e);

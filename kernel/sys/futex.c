@@ -133,11 +133,8 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 		 * on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME */
 		dl = deadline_of(timeout, true, cmd == FUTEX_LOCK_PI || realtime);
 		return dl < 0 ? dl : futex_lock_pi(uaddr, shared, dl, false);
-	case FUTEX_TRYLOCK_PI:
-		return futex_lock_pi(uaddr, shared, 0, true);
-	case FUTEX_UNLOCK_PI:
-		return futex_unlock_pi(uaddr, shared);
-	default:
-		return -ENOSYS;   /* the requeue-to-PI operations */
+	case FUTEX_TRYLOCK_PI: return futex_lock_pi(uaddr, shared, 0, true);
+	case FUTEX_UNLOCK_PI: return futex_unlock_pi(uaddr, shared);
+	default: return -ENOSYS; /* the requeue-to-PI operations */
 	}
 }

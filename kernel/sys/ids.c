@@ -16,15 +16,15 @@
 #define NO_ID (-1)
 #define BIT(c) (1ull << (c))
 /* Linux's CAP_FS_SET: what fsuid 0 gives and a nonzero one takes away. */
-#define CAP_FS_SET (BIT(CAP_CHOWN) | BIT(CAP_MKNOD) | BIT(CAP_DAC_OVERRIDE) | \
-		    BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_FOWNER) | BIT(CAP_FSETID) | \
-		    BIT(CAP_LINUX_IMMUTABLE) | BIT(CAP_MAC_OVERRIDE))
+#define CAP_FS_SET \
+	(BIT(CAP_CHOWN) | BIT(CAP_MKNOD) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_DAC_READ_SEARCH) | \
+	 BIT(CAP_FOWNER) | BIT(CAP_FSETID) | BIT(CAP_LINUX_IMMUTABLE) | BIT(CAP_MAC_OVERRIDE))
 
 /* ---- user and group ids: one set of rules for both */
 
 struct ids {
 	int *r, *e, *s, *fs;
-	int cap;   /* CAP_SETUID or CAP_SETGID */
+	int cap; /* CAP_SETUID or CAP_SETGID */
 };
 
 static struct ids uids(void)
@@ -49,8 +49,8 @@ static void fix_caps(struct ids c, const int old[4], bool fs_only)
 	if (c.cap != CAP_SETUID || (p->set.securebits & SECBIT_NO_SETUID_FIXUP))
 		return;
 	if (!fs_only) {
-		if ((old[0] == 0 || old[1] == 0 || old[2] == 0) &&
-		    p->uid != 0 && p->euid != 0 && p->suid != 0) {
+		if ((old[0] == 0 || old[1] == 0 || old[2] == 0) && p->uid != 0 && p->euid != 0 &&
+		    p->suid != 0) {
 			if (!(p->set.securebits & SECBIT_KEEP_CAPS))
 				p->cap_perm = p->cap_eff = 0;
 			p->cap_amb = 0;
@@ -184,7 +184,7 @@ long sys_setgroups(int size, const int *list)
 			kfree(g);
 			return -EFAULT;
 		}
-		for (int i = 1; i < size; i++) {     /* insertion sort, as unsigned ids */
+		for (int i = 1; i < size; i++) { /* insertion sort, as unsigned ids */
 			int v = g[i], j = i;
 			for (; j > 0 && (unsigned)g[j - 1] > (unsigned)v; j--)
 				g[j] = g[j - 1];
@@ -210,13 +210,9 @@ static long cap_header(struct __user_cap_header_struct *uh, int *pid, int *words
 	if (copy_from_user(&h, uh, sizeof(h)))
 		return -EFAULT;
 	switch (h.version) {
-	case _LINUX_CAPABILITY_VERSION_1:
-		*words = _LINUX_CAPABILITY_U32S_1;
-		break;
+	case _LINUX_CAPABILITY_VERSION_1: *words = _LINUX_CAPABILITY_U32S_1; break;
 	case _LINUX_CAPABILITY_VERSION_2:
-	case _LINUX_CAPABILITY_VERSION_3:
-		*words = _LINUX_CAPABILITY_U32S_3;
-		break;
+	case _LINUX_CAPABILITY_VERSION_3: *words = _LINUX_CAPABILITY_U32S_3; break;
 	default:
 		h.version = _LINUX_CAPABILITY_VERSION_3;
 		if (copy_to_user(uh, &h, sizeof(h)))
@@ -238,7 +234,7 @@ long sys_capget(struct __user_cap_header_struct *uh, struct __user_cap_data_stru
 	if (pid < 0)
 		return -EINVAL;
 	struct proc *p = pid == 0 ? current : proc_find(pid);
-	if (!p) {   /* another thread's id */
+	if (!p) { /* another thread's id */
 		struct thread *t = thread_find(pid);
 		p = t && t->state != T_DEAD ? t->proc : NULL;
 	}
@@ -286,6 +282,6 @@ long sys_capset(struct __user_cap_header_struct *uh, const struct __user_cap_dat
 	me->cap_eff = eff;
 	me->cap_perm = perm;
 	me->cap_inh = inh;
-	me->cap_amb &= perm & inh;   /* ambient stays within both */
+	me->cap_amb &= perm & inh; /* ambient stays within both */
 	return 0;
 }

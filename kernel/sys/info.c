@@ -49,7 +49,7 @@ long sys_sysinfo(struct sysinfo *si)
 	s.totalram = pmem_total_pages() * PAGE_SIZE;
 	s.freeram = pmem_free_pages() * PAGE_SIZE;
 	for (struct thread *t = all_threads; t; t = t->all_next)
-		s.procs += t->state != T_DEAD;   /* Linux counts tasks (threads) */
+		s.procs += t->state != T_DEAD; /* Linux counts tasks (threads) */
 	s.mem_unit = 1;
 	return copy_to_user(si, &s, sizeof(s));
 }

@@ -17,13 +17,10 @@ long sys_inotify_init1(int flags)
 	return fd_alloc(f, 0, flags & IN_CLOEXEC);
 }
 
-long sys_inotify_init(void)
-{
-	return sys_inotify_init1(0);
-}
+long sys_inotify_init(void) { return sys_inotify_init1(0); }
 
-#define IN_WATCH_FLAGS (IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_CREATE | \
-			IN_MASK_ADD | IN_ONESHOT)
+#define IN_WATCH_FLAGS \
+	(IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_CREATE | IN_MASK_ADD | IN_ONESHOT)
 
 long sys_inotify_add_watch(int fd, const char *upath, uint32_t mask)
 {

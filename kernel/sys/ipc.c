@@ -7,30 +7,15 @@
 #include "kernel/syscall.h"
 #include "kernel/ipc/ipc.h"
 
-long sys_shmget(int key, size_t size, int shmflg)
-{
-	return shm_get(key, size, shmflg);
-}
+long sys_shmget(int key, size_t size, int shmflg) { return shm_get(key, size, shmflg); }
 
-long sys_shmat(int shmid, uint64_t addr, int shmflg)
-{
-	return shm_attach(shmid, addr, shmflg);
-}
+long sys_shmat(int shmid, uint64_t addr, int shmflg) { return shm_attach(shmid, addr, shmflg); }
 
-long sys_shmdt(uint64_t addr)
-{
-	return shm_detach(addr);
-}
+long sys_shmdt(uint64_t addr) { return shm_detach(addr); }
 
-long sys_shmctl(int shmid, int cmd, void *buf)
-{
-	return shm_ctl(shmid, cmd & ~IPC_64, buf);
-}
+long sys_shmctl(int shmid, int cmd, void *buf) { return shm_ctl(shmid, cmd & ~IPC_64, buf); }
 
-long sys_semget(int key, int nsems, int semflg)
-{
-	return sem_get(key, nsems, semflg);
-}
+long sys_semget(int key, int nsems, int semflg) { return sem_get(key, nsems, semflg); }
 
 long sys_semop(int semid, struct sembuf *sops, size_t nsops)
 {
@@ -48,10 +33,7 @@ long sys_semctl(int semid, int semnum, int cmd, unsigned long arg)
 	return sem_ctl(semid, semnum, cmd & ~IPC_64, arg);
 }
 
-long sys_msgget(int key, int msgflg)
-{
-	return msg_get(key, msgflg);
-}
+long sys_msgget(int key, int msgflg) { return msg_get(key, msgflg); }
 
 long sys_msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
 {
@@ -63,7 +45,4 @@ long sys_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
 	return msg_rcv(msqid, msgp, msgsz, msgtyp, msgflg);
 }
 
-long sys_msgctl(int msqid, int cmd, void *buf)
-{
-	return msg_ctl(msqid, cmd & ~IPC_64, buf);
-}
+long sys_msgctl(int msqid, int cmd, void *buf) { return msg_ctl(msqid, cmd & ~IPC_64, buf); }

@@ -20,8 +20,9 @@ static long get_tv(const struct __kernel_old_timeval *tv, uint64_t *ns)
 {
 	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
 		return -EINVAL;
-	*ns = tv->tv_sec > (long)(INT64_MAX / NS / 2) ? INT64_MAX / 2
-		: (uint64_t)tv->tv_sec * NS + (uint64_t)tv->tv_usec * US;
+	*ns = tv->tv_sec > (long)(INT64_MAX / NS / 2)
+		      ? INT64_MAX / 2
+		      : (uint64_t)tv->tv_sec * NS + (uint64_t)tv->tv_usec * US;
 	return 0;
 }
 
@@ -56,7 +57,7 @@ long sys_setitimer(int which, const struct __kernel_old_itimerval *unew,
 	if (which < ITIMER_REAL || which > ITIMER_PROF)
 		return -EINVAL;
 	struct __kernel_old_itimerval n, old;
-	memset(&n, 0, sizeof(n));   /* a NULL new value disarms, as Linux */
+	memset(&n, 0, sizeof(n)); /* a NULL new value disarms, as Linux */
 	if (unew && copy_from_user(&n, unew, sizeof(n)))
 		return -EFAULT;
 	uint64_t value, interval;
@@ -105,10 +106,8 @@ long sys_timer_create(int clock, const struct sigevent *usev, int *uid)
 		if (ev.sigev_signo <= 0 || ev.sigev_signo >= NSIGNALS)
 			return -EINVAL;
 		break;
-	case SIGEV_NONE:
-		break;
-	default:
-		return -EINVAL;
+	case SIGEV_NONE: break;
+	default: return -EINVAL;
 	}
 	int notify = ev.sigev_notify == SIGEV_THREAD ? SIGEV_SIGNAL : ev.sigev_notify;
 	int id = ptimer_create(clock, notify, ev.sigev_signo, ev.sigev_notify_thread_id,
@@ -126,8 +125,9 @@ static long get_its(const struct __kernel_timespec *ts, uint64_t *ns)
 {
 	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (long long)NS)
 		return -EINVAL;
-	*ns = ts->tv_sec > (long long)(INT64_MAX / NS / 2) ? INT64_MAX / 2
-		: (uint64_t)ts->tv_sec * NS + (uint64_t)ts->tv_nsec;
+	*ns = ts->tv_sec > (long long)(INT64_MAX / NS / 2)
+		      ? INT64_MAX / 2
+		      : (uint64_t)ts->tv_sec * NS + (uint64_t)ts->tv_nsec;
 	return 0;
 }
 
@@ -171,12 +171,6 @@ long sys_timer_gettime(int id, struct __kernel_itimerspec *uv)
 	return copy_to_user(uv, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
-long sys_timer_getoverrun(int id)
-{
-	return ptimer_overrun(id);
-}
+long sys_timer_getoverrun(int id) { return ptimer_overrun(id); }
 
-long sys_timer_delete(int id)
-{
-	return ptimer_delete(id);
-}
+long sys_timer_delete(int id) { return ptimer_delete(id); }

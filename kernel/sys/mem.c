@@ -39,8 +39,8 @@ long sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, off_t off)
 	uint64_t file_bytes = 0;
 	int type = flags & MAP_TYPE;
 
-	if (len == 0 || (off & (PAGE_SIZE - 1)) || (type != MAP_PRIVATE && type != MAP_SHARED &&
-						    type != MAP_SHARED_VALIDATE))
+	if (len == 0 || (off & (PAGE_SIZE - 1)) ||
+	    (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE))
 		return -EINVAL;
 	if (len > USER_TOP)
 		return -ENOMEM;
@@ -54,7 +54,7 @@ long sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, off_t off)
 			return -EBADF;
 		file = file_inode(f);
 		if (f->ops && (f->ops->flags & FOP_MMAP_ANON)) {
-			file = NULL;          /* /dev/zero: anonymous memory */
+			file = NULL; /* /dev/zero: anonymous memory */
 			flags |= MAP_ANONYMOUS;
 			goto place;
 		}
@@ -77,7 +77,8 @@ place:
 			return -EINVAL;
 		if (addr < USER_MMAP_MIN || addr > USER_TOP - len)
 			return -ENOMEM;
-		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !vm_range_free(mm, addr, len))
+		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
+		    !vm_range_free(mm, addr, len))
 			return -EEXIST;
 	} else {
 		addr = vm_find_free(mm, len, addr);
@@ -98,7 +99,7 @@ place:
 	}
 	int err = vm_map(mm, addr, len, prot, flags, file, off, file_bytes, file ? VMA_FILEMAP : 0);
 	if (made)
-		inode_put(file);   /* the area holds its own */
+		inode_put(file); /* the area holds its own */
 	return err ? err : (long)addr;
 }
 
@@ -114,10 +115,7 @@ static long unmap_range(uint64_t addr, uint64_t len)
 	return vm_unmap(current->mm, addr, len);
 }
 
-long sys_munmap(uint64_t addr, size_t len)
-{
-	return unmap_range(addr, len);
-}
+long sys_munmap(uint64_t addr, size_t len) { return unmap_range(addr, len); }
 
 long sys_mprotect(uint64_t addr, size_t len, int prot)
 {
@@ -130,7 +128,7 @@ long sys_mprotect(uint64_t addr, size_t len, int prot)
 		return 0;
 	len = PAGE_UP(len);
 	if (addr + len <= addr)
-		return -ENOMEM;   /* rounded up to 0, or wraps */
+		return -ENOMEM; /* rounded up to 0, or wraps */
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
 		return -EINVAL;
 	return vm_protect(current->mm, addr, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
@@ -160,7 +158,7 @@ long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t 
 	oldlen = PAGE_UP(oldlen);
 	newlen = PAGE_UP(newlen);
 	if (newlen == 0 || newlen > USER_TOP)
-		return -EINVAL;   /* rounded up to 0, or more than user space */
+		return -EINVAL; /* rounded up to 0, or more than user space */
 	if (fixed && (newaddr > USER_TOP - newlen || (newaddr & (PAGE_SIZE - 1)) ||
 		      newaddr < USER_MMAP_MIN || !(flags & MREMAP_MAYMOVE) ||
 		      (old + oldlen > newaddr && newaddr + newlen > old)))
@@ -195,7 +193,7 @@ long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t 
 		if (r)
 			return r;
 		oldlen = MIN(oldlen, newlen);
-		v = vm_find(mm, old);   /* the unmapping may have split it */
+		v = vm_find(mm, old); /* the unmapping may have split it */
 		if (!v)
 			return -EFAULT;
 		struct vma a = *v;
@@ -230,7 +228,7 @@ long sys_mremap(uint64_t old, size_t oldlen, size_t newlen, int flags, uint64_t 
 	struct vma a = *v;
 	a.kind = a.file ? a.kind : 0;
 	if (a.file)
-		inode_get(a.file);   /* the copy's, while the area moves */
+		inode_get(a.file); /* the copy's, while the area moves */
 	long r = vm_move(mm, old, oldlen, to);
 	if (!r)
 		r = extend(mm, &a, old + oldlen, to + oldlen, grow);
@@ -267,19 +265,27 @@ static bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 long sys_madvise(uint64_t addr, size_t len, int advice)
 {
 	switch (advice) {
-	case MADV_DONTNEED: case MADV_FREE:
-	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
-	case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
-	case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_DONTFORK: case MADV_DOFORK:
-		break;   /* all but the first two change nothing here */
-	default:
-		return -EINVAL;
+	case MADV_DONTNEED:
+	case MADV_FREE:
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+	case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE:
+	case MADV_DONTFORK:
+	case MADV_DOFORK: break; /* all but the first two change nothing here */
+	default: return -EINVAL;
 	}
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
 	uint64_t end = addr + PAGE_UP(len);
 	if ((len && end == addr) || end < addr)
-		return -EINVAL;   /* rounded up to 0, or wraps */
+		return -EINVAL; /* rounded up to 0, or wraps */
 	if (end == addr)
 		return 0;
 	/* Linux drops the pages of the mapped parts and then reports a hole

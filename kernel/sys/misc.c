@@ -41,19 +41,15 @@ static long cap_ambient(unsigned long op, unsigned long cap, unsigned long a4, u
 		return -EINVAL;
 	uint64_t bit = 1ull << cap;
 	switch (op) {
-	case PR_CAP_AMBIENT_IS_SET:
-		return !!(p->cap_amb & bit);
-	case PR_CAP_AMBIENT_LOWER:
-		p->cap_amb &= ~bit;
-		return 0;
+	case PR_CAP_AMBIENT_IS_SET: return !!(p->cap_amb & bit);
+	case PR_CAP_AMBIENT_LOWER: p->cap_amb &= ~bit; return 0;
 	case PR_CAP_AMBIENT_RAISE:
 		if (!(p->cap_perm & bit) || !(p->cap_inh & bit) ||
 		    (p->set.securebits & SECBIT_NO_CAP_AMBIENT_RAISE))
 			return -EPERM;
 		p->cap_amb |= bit;
 		return 0;
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 }
 
@@ -75,19 +71,17 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 		proc_comm(name);
 		return copy_to_user((void *)a2, name, sizeof(name));
 	case PR_SET_DUMPABLE:
-		if (a2 != 0 && a2 != 1)   /* SUID_DUMP_USER and SUID_DUMP_DISABLE only */
+		if (a2 != 0 && a2 != 1) /* SUID_DUMP_USER and SUID_DUMP_DISABLE only */
 			return -EINVAL;
 		s->dumpable = (int)a2;
 		return 0;
-	case PR_GET_DUMPABLE:
-		return s->dumpable;
+	case PR_GET_DUMPABLE: return s->dumpable;
 	case PR_SET_PDEATHSIG:
 		if (a2 > 64)
 			return -EINVAL;
 		s->pdeathsig = (int)a2;
 		return 0;
-	case PR_GET_PDEATHSIG:
-		return copy_to_user((void *)a2, &s->pdeathsig, sizeof(int));
+	case PR_GET_PDEATHSIG: return copy_to_user((void *)a2, &s->pdeathsig, sizeof(int));
 	case PR_SET_NO_NEW_PRIVS:
 		if (a2 != 1 || a3 || a4 || a5)
 			return -EINVAL;
@@ -97,8 +91,7 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 		if (a2 || a3 || a4 || a5)
 			return -EINVAL;
 		return s->no_new_privs;
-	case PR_GET_SECCOMP:
-		return 0;              /* no filters: seccomp mode disabled */
+	case PR_GET_SECCOMP: return 0; /* no filters: seccomp mode disabled */
 	case PR_SET_KEEPCAPS:
 		if (a2 > 1)
 			return -EINVAL;
@@ -107,8 +100,7 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 		s->securebits = a2 ? s->securebits | SECBIT_KEEP_CAPS
 				   : s->securebits & ~(unsigned)SECBIT_KEEP_CAPS;
 		return 0;
-	case PR_GET_KEEPCAPS:
-		return !!(s->securebits & SECBIT_KEEP_CAPS);
+	case PR_GET_KEEPCAPS: return !!(s->securebits & SECBIT_KEEP_CAPS);
 	case PR_SET_SECUREBITS:
 		/* locked bits stay, locks stay, only known bits, CAP_SETPCAP */
 		if ((((s->securebits & SECURE_ALL_LOCKS) >> 1) & (s->securebits ^ a2)) ||
@@ -118,21 +110,14 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 			return -EPERM;
 		s->securebits = (unsigned)a2;
 		return 0;
-	case PR_GET_SECUREBITS:
-		return s->securebits;
-	case PR_CAP_AMBIENT:
-		return cap_ambient(a2, a3, a4, a5);
-	case PR_SET_CHILD_SUBREAPER:
-		s->subreaper = a2 != 0;
-		return 0;
+	case PR_GET_SECUREBITS: return s->securebits;
+	case PR_CAP_AMBIENT: return cap_ambient(a2, a3, a4, a5);
+	case PR_SET_CHILD_SUBREAPER: s->subreaper = a2 != 0; return 0;
 	case PR_GET_CHILD_SUBREAPER:
 		v = s->subreaper;
 		return copy_to_user((void *)a2, &v, sizeof(int));
-	case PR_SET_TIMERSLACK:
-		s->timer_slack_ns = a2 ? a2 : TIMER_SLACK_DEFAULT;
-		return 0;
-	case PR_GET_TIMERSLACK:
-		return (long)s->timer_slack_ns;
+	case PR_SET_TIMERSLACK: s->timer_slack_ns = a2 ? a2 : TIMER_SLACK_DEFAULT; return 0;
+	case PR_GET_TIMERSLACK: return (long)s->timer_slack_ns;
 	case PR_CAPBSET_READ:
 		if (a2 > CAP_LAST_CAP)
 			return -EINVAL;
@@ -148,8 +133,7 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 		uint64_t v = cur_thread ? cur_thread->clear_child_tid : 0;
 		return copy_to_user((void *)a2, &v, sizeof(v));
 	}
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 }
 
@@ -193,23 +177,20 @@ long sys_getcpu(unsigned *cpu, unsigned *node, void *unused)
 /* ---- membarrier: with one CPU, the other threads are not running while
  * the caller is in the kernel, so every barrier is already complete */
 
-#define MB_SUPPORTED (MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED | \
-		      MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | MEMBARRIER_CMD_PRIVATE_EXPEDITED | \
-		      MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED | \
-		      MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE | \
-		      MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE)
+#define MB_SUPPORTED \
+	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED | \
+	 MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED | MEMBARRIER_CMD_PRIVATE_EXPEDITED | \
+	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED | MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE | \
+	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE)
 
 long sys_membarrier(int cmd, unsigned flags, int cpu_id)
 {
 	if (flags)
 		return -EINVAL;
 	switch (cmd) {
-	case MEMBARRIER_CMD_QUERY:
-		return MB_SUPPORTED;
+	case MEMBARRIER_CMD_QUERY: return MB_SUPPORTED;
 	case MEMBARRIER_CMD_GLOBAL:
-	case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
-		__asm__ volatile("mfence" ::: "memory");
-		return 0;
+	case MEMBARRIER_CMD_GLOBAL_EXPEDITED: __asm__ volatile("mfence" ::: "memory"); return 0;
 	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
 	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
 	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
@@ -221,12 +202,12 @@ long sys_membarrier(int cmd, unsigned flags, int cpu_id)
 		__asm__ volatile("mfence" ::: "memory");
 		return 0;
 	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
-		if (!(current->set.membarrier & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
+		if (!(current->set.membarrier &
+		      MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
 			return -EPERM;
 		__asm__ volatile("mfence" ::: "memory");
 		return 0;
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 }
 
@@ -298,7 +279,7 @@ long sys_mlockall(int flags)
 		return -EINVAL;
 	if ((flags & MCL_CURRENT) && !(flags & MCL_ONFAULT))
 		for (struct vma *v = current->mm->vmas; v; v = v->next)
-			if (v->kind != VMA_STACK)   /* Linux leaves the stack's guard gap alone */
+			if (v->kind != VMA_STACK) /* Linux leaves the stack's guard gap alone */
 				populate(v->start, v->end);
 	return 0;
 }
@@ -347,6 +328,6 @@ long sys_sched_setaffinity(int pid, size_t len, const unsigned long *umask)
 	if (pid < 0 || (pid != 0 && pid != current->pid && !thread_find(pid)))
 		return -ESRCH;
 	if (!(mask & 1))
-		return -EINVAL;   /* no CPU of the mask is online */
+		return -EINVAL; /* no CPU of the mask is online */
 	return 0;
 }

@@ -13,7 +13,7 @@ static long get_name(const char *uname, char name[NAME_MAX + 1])
 	long n = strncpy_from_user(name, uname, NAME_MAX + 1);
 	if (n < 0)
 		return n;
-	return strchr(name, '/') ? -EACCES : 0;   /* Linux's lookup of such a name */
+	return strchr(name, '/') ? -EACCES : 0; /* Linux's lookup of such a name */
 }
 
 long sys_mq_open(const char *name, int oflag, unsigned mode, const struct mq_attr *attr)
@@ -97,8 +97,7 @@ long sys_mq_notify(int mqdes, const struct sigevent *sevp)
 		if (copy_from_user(&ev, sevp, sizeof(ev)))
 			return -EFAULT;
 		switch (ev.sigev_notify) {
-		case SIGEV_NONE:
-			break;
+		case SIGEV_NONE: break;
 		case SIGEV_SIGNAL:
 			if (ev.sigev_signo < 0 || ev.sigev_signo >= NSIGNALS)
 				return -EINVAL;
@@ -106,8 +105,7 @@ long sys_mq_notify(int mqdes, const struct sigevent *sevp)
 		case SIGEV_THREAD:
 			/* glibc's: a netlink socket, which htux has not */
 			return fd_get(ev.sigev_signo) ? -ENOTSOCK : -EBADF;
-		default:
-			return -EINVAL;
+		default: return -EINVAL;
 		}
 	}
 	struct file *f = mq_file(mqdes);

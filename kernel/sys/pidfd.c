@@ -16,7 +16,7 @@ long sys_pidfd_open(int pid, unsigned flags)
 	struct file *f = pidfd_file(pid, flags & PIDFD_NONBLOCK);
 	if (!f)
 		return -ENOMEM;
-	return fd_alloc(f, 0, true);   /* always close-on-exec */
+	return fd_alloc(f, 0, true); /* always close-on-exec */
 }
 
 long sys_pidfd_getfd(int pidfd, int targetfd, unsigned flags)
@@ -28,7 +28,7 @@ long sys_pidfd_getfd(int pidfd, int targetfd, unsigned flags)
 		return pid;
 	struct proc *p = proc_find(pid);
 	if (!p || p->state != P_ALIVE)
-		return -ESRCH;   /* as Linux 6.10 on: an ended process has no table */
+		return -ESRCH; /* as Linux 6.10 on: an ended process has no table */
 	if (!proc_may_access(p))
 		return -EPERM;
 	struct file *f = fd_get_in(p, targetfd);

@@ -34,7 +34,4 @@ long sys_pipe2(int *ufds, int flags)
 	return 0;
 }
 
-long sys_pipe(int *ufds)
-{
-	return sys_pipe2(ufds, 0);
-}
+long sys_pipe(int *ufds) { return sys_pipe2(ufds, 0); }

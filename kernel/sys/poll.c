@@ -10,7 +10,7 @@
 #include <linux/poll.h>
 #include <linux/time_types.h>
 
-#define NS  1000000000ull
+#define NS 1000000000ull
 #define NS_FOREVER ((uint64_t)INT64_MAX)
 
 /* ---- timeouts: an absolute deadline on time_ns(); 0 means none. A zero
@@ -19,7 +19,7 @@
 struct timeout {
 	uint64_t deadline;
 	bool nowait;
-	bool given;       /* a timeout was given: write back the time left */
+	bool given; /* a timeout was given: write back the time left */
 };
 
 static uint64_t deadline_after(uint64_t ns)
@@ -58,10 +58,7 @@ static uint64_t time_left(const struct timeout *to)
 	return to->deadline > now ? to->deadline - now : 0;
 }
 
-static bool expired(const struct timeout *to)
-{
-	return to->deadline && time_ns() >= to->deadline;
-}
+static bool expired(const struct timeout *to) { return to->deadline && time_ns() >= to->deadline; }
 
 /* ---- poll */
 
@@ -89,7 +86,7 @@ static int poll_pass(struct pollfd *fds, unsigned nfds)
 static long do_poll(struct pollfd *ufds, unsigned nfds, struct timeout *to)
 {
 	if (nfds > rlimit_cur(RLIMIT_NOFILE))
-		return -EINVAL;   /* as Linux: more entries than descriptors may be */
+		return -EINVAL; /* as Linux: more entries than descriptors may be */
 	struct pollfd *fds = kmalloc(sizeof(*fds) * (nfds ? nfds : 1));
 	if (!fds)
 		return -ENOMEM;
@@ -107,7 +104,7 @@ static long do_poll(struct pollfd *ufds, unsigned nfds, struct timeout *to)
 			break;
 		}
 	}
-	if (!access_ok(ufds, sizeof(*fds) * nfds))   /* even for none, as Linux */
+	if (!access_ok(ufds, sizeof(*fds) * nfds)) /* even for none, as Linux */
 		ret = -EFAULT;
 	for (unsigned i = 0; i < nfds && ret != -EFAULT; i++)
 		if (copy_to_user(&ufds[i].revents, &fds[i].revents, sizeof(short))) {
@@ -159,9 +156,9 @@ long sys_ppoll(struct pollfd *ufds, unsigned nfds, struct __kernel_timespec *tsp
 
 /* ---- select */
 
-#define SEL_IN  (POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR)
+#define SEL_IN (POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR)
 #define SEL_OUT (POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR)
-#define SEL_EX  (POLLPRI)
+#define SEL_EX (POLLPRI)
 #define WORDS(n) (((size_t)(n) + 63) / 64)
 
 /* Three sets of WORDS(n) words each (in, out, ex), in one block. */
@@ -199,7 +196,7 @@ static int select_pass(int n, const struct fdsets *want, struct fdsets *res)
 			continue;
 		struct file *f = fd_get(fd);
 		if (!f)
-			continue;     /* closed by another thread meanwhile */
+			continue; /* closed by another thread meanwhile */
 		unsigned m = file_poll(f);
 		if (i && (m & SEL_IN)) {
 			set_bit(res->in, fd);

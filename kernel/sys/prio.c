@@ -25,7 +25,7 @@ static struct proc *task_proc(int id)
 	struct proc *p = proc_find(id);
 	if (p)
 		return p;
-	struct thread *t = thread_find(id);   /* another thread's id */
+	struct thread *t = thread_find(id); /* another thread's id */
 	return t && t->state != T_DEAD ? t->proc : NULL;
 }
 
@@ -72,11 +72,11 @@ long sys_getpriority(int which, int who)
 		return -EINVAL;
 	if (who == 0)
 		who = which == PRIO_PGRP ? current->pgid : current->uid;
-	int best = 0;   /* the highest priority, as 20 - nice (1..40) */
+	int best = 0; /* the highest priority, as 20 - nice (1..40) */
 	for (struct proc *p = all_procs; p; p = p->all_next)
 		if (in_set(p, which, who) && 20 - p->set.nice > best)
 			best = 20 - p->set.nice;
-	return best ? best : -ESRCH;   /* the raw call answers 40..1 for nice -20..19 */
+	return best ? best : -ESRCH; /* the raw call answers 40..1 for nice -20..19 */
 }
 
 long sys_setpriority(int which, int who, int niceval)
@@ -96,15 +96,18 @@ long sys_setpriority(int which, int who, int niceval)
 	long err = -ESRCH;
 	for (struct proc *p = all_procs; p; p = p->all_next)
 		if (in_set(p, which, who))
-			err = set_one_nice(p, niceval);   /* the last one's answer, as Linux */
+			err = set_one_nice(p, niceval); /* the last one's answer, as Linux */
 	return err;
 }
 
 /* ---- scheduling policies: recorded and reported; every thread is run
  * round-robin whatever its policy */
 
-static bool policy_ok(int p) { return p == SCHED_NORMAL || p == SCHED_FIFO || p == SCHED_RR ||
-				      p == SCHED_BATCH || p == SCHED_IDLE; }
+static bool policy_ok(int p)
+{
+	return p == SCHED_NORMAL || p == SCHED_FIFO || p == SCHED_RR || p == SCHED_BATCH ||
+	       p == SCHED_IDLE;
+}
 
 static bool prio_ok(int p, int prio)
 {
@@ -224,20 +227,19 @@ long sys_sched_rr_get_interval(int pid, struct __kernel_timespec *ts)
 /* ---- I/O priorities: stored per process (I/O is all in RAM) */
 
 #define IOPRIO_WHO_PROCESS 1
-#define IOPRIO_WHO_PGRP    2
-#define IOPRIO_WHO_USER    3
+#define IOPRIO_WHO_PGRP 2
+#define IOPRIO_WHO_USER 3
 #define IOPRIO_CLASS_SHIFT 13
-#define IOPRIO_CLASS_NONE  0
-#define IOPRIO_CLASS_RT    1
-#define IOPRIO_CLASS_BE    2
-#define IOPRIO_CLASS_IDLE  3
+#define IOPRIO_CLASS_NONE 0
+#define IOPRIO_CLASS_RT 1
+#define IOPRIO_CLASS_BE 2
+#define IOPRIO_CLASS_IDLE 3
 
 /* The processes (which, who) names, as for nice values. */
 static long ioprio_who(int which, int *who)
 {
 	switch (which) {
-	case IOPRIO_WHO_PROCESS:
-		return 0;
+	case IOPRIO_WHO_PROCESS: return 0;
 	case IOPRIO_WHO_PGRP:
 		if (*who == 0)
 			*who = current->pgid;
@@ -246,8 +248,7 @@ static long ioprio_who(int which, int *who)
 		if (*who == 0)
 			*who = current->uid;
 		return 0;
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 }
 
@@ -263,14 +264,12 @@ long sys_ioprio_set(int which, int who, int prio)
 		if (data >= 8)
 			return -EINVAL;
 		break;
-	case IOPRIO_CLASS_IDLE:
-		break;
+	case IOPRIO_CLASS_IDLE: break;
 	case IOPRIO_CLASS_NONE:
 		if (data)
 			return -EINVAL;
 		break;
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 	if (prio >> 16)
 		return -EINVAL;
@@ -306,7 +305,7 @@ long sys_ioprio_get(int which, int who)
 		return e;
 	if (which == IOPRIO_WHO_PROCESS) {
 		struct proc *p = task_proc(who);
-		return p ? p->set.ioprio : -ESRCH;   /* 0 (IOPRIO_CLASS_NONE) until set */
+		return p ? p->set.ioprio : -ESRCH; /* 0 (IOPRIO_CLASS_NONE) until set */
 	}
 	/* the highest priority of the set: the lowest class, then level,
 	 * with none counted as best-effort level 4 */

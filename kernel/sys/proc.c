@@ -13,11 +13,10 @@
 #include <asm/prctl.h>
 #include <linux/resource.h>
 
-
 long sys_exit_group(int status)
 {
 	if (current->pid == 1)
-		vm_exit(status & 0xFF);   /* the VM's program: nothing else matters */
+		vm_exit(status & 0xFF); /* the VM's program: nothing else matters */
 	proc_exit((status & 0xFF) << 8);
 }
 
@@ -46,7 +45,7 @@ long sys_setsid(void)
 	struct proc *p = current;
 	for (struct proc *q = all_procs; q; q = q->all_next)
 		if (q->pgid == p->pid)
-			return -EPERM;   /* a process group leader (or its id is a group's) */
+			return -EPERM; /* a process group leader (or its id is a group's) */
 	p->sid = p->pgid = p->pid;
 	return p->sid;
 }
@@ -61,11 +60,11 @@ long sys_setpgid(int pid, int pgid)
 	if (p->sid != me->sid)
 		return -EPERM;
 	if (p->sid == p->pid)
-		return -EPERM;   /* a session leader */
+		return -EPERM; /* a session leader */
 	if (!pgid)
 		pgid = p->pid;
 	if (pgid != p->pid) {
-		bool found = false;   /* the group must exist in the session */
+		bool found = false; /* the group must exist in the session */
 		for (struct proc *q = all_procs; q; q = q->all_next)
 			if (q->state == P_ALIVE && q->pgid == pgid && q->sid == me->sid)
 				found = true;
@@ -109,19 +108,17 @@ long sys_arch_prctl(int code, unsigned long addr)
 	case ARCH_SET_GS:
 		if (addr >= USER_TOP)
 			return -EPERM;
-		wrmsr(MSR_KERNEL_GS_BASE, addr);   /* the user's GS while we are in the kernel */
+		wrmsr(MSR_KERNEL_GS_BASE, addr); /* the user's GS while we are in the kernel */
 		return 0;
 	case ARCH_GET_GS: {
 		uint64_t v = rdmsr(MSR_KERNEL_GS_BASE);
 		return copy_to_user((void *)addr, &v, sizeof(v));
 	}
-	default:
-		return -EINVAL;
+	default: return -EINVAL;
 	}
 }
 
 #define limits (current->rlimits)
-
 
 /* May the limits of resource become n? Raising the hard limit takes
  * CAP_SYS_RESOURCE. */
@@ -132,7 +129,7 @@ static long check_limit(int resource, const struct rlimit64 *n)
 	if (n->rlim_max > limits[resource].rlim_max && !capable(CAP_SYS_RESOURCE))
 		return -EPERM;
 	if (resource == RLIMIT_NOFILE && n->rlim_max > FD_MAX)
-		return -EPERM;   /* above fs.nr_open, even for root */
+		return -EPERM; /* above fs.nr_open, even for root */
 	return 0;
 }
 
@@ -197,7 +194,6 @@ long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask)
 		return -EFAULT;
 	return sizeof(unsigned long);
 }
-
 
 long sys_getrusage(int who, struct rusage *ru)
 {

@@ -95,7 +95,7 @@ static long vm_rw(int pid, const struct iovec *ulv, unsigned long lcnt, const st
 		return err;
 	}
 	struct mm *mm = p->mm;
-	mm->refs++;   /* kept if the target ends while a copy sleeps */
+	mm->refs++; /* kept if the target ends while a copy sleeps */
 	struct vpos l = { lv, lcnt, 0, 0 }, r = { rv, rcnt, 0, 0 };
 	size_t total = 0;
 	bool stop = false;
@@ -109,7 +109,7 @@ static long vm_rw(int pid, const struct iovec *ulv, unsigned long lcnt, const st
 		if (m == 0)
 			break;
 		if (m < n) {
-			r.at -= n - m;   /* the rest of the remote piece next time */
+			r.at -= n - m; /* the rest of the remote piece next time */
 			n = m;
 		}
 		size_t k;

@@ -9,7 +9,7 @@
 #include "fs/vfs.h"
 #include <linux/uio.h>
 
-#define MAX_RW ((size_t)0x7ffff000)   /* Linux's MAX_RW_COUNT */
+#define MAX_RW ((size_t)0x7ffff000) /* Linux's MAX_RW_COUNT */
 
 /* ---- read and write */
 
@@ -25,10 +25,7 @@ static ssize_t do_write(struct file *f, const void *buf, size_t n, uint64_t *pos
 	return file_write(f, buf, n, pos, FILE_IO_USER | how);
 }
 
-static bool pos_ok(off_t off)
-{
-	return off >= 0;
-}
+static bool pos_ok(off_t off) { return off >= 0; }
 
 long sys_read(int fd, void *buf, size_t n)
 {
@@ -49,7 +46,7 @@ long sys_write(int fd, const void *buf, size_t n)
 long sys_pread64(int fd, void *buf, size_t n, off_t off)
 {
 	if (!pos_ok(off))
-		return -EINVAL;   /* before the descriptor, as Linux */
+		return -EINVAL; /* before the descriptor, as Linux */
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
@@ -60,7 +57,7 @@ long sys_pread64(int fd, void *buf, size_t n, off_t off)
 long sys_pwrite64(int fd, const void *buf, size_t n, off_t off)
 {
 	if (!pos_ok(off))
-		return -EINVAL;   /* before the descriptor, as Linux */
+		return -EINVAL; /* before the descriptor, as Linux */
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
@@ -95,7 +92,7 @@ static struct iovec *get_iov(const struct iovec *uiov, int cnt, size_t *total_ou
 	for (int i = 0; i < cnt && !*err; i++) {
 		if (!access_ok(v[i].iov_base, v[i].iov_len))
 			*err = -EFAULT;
-		total += v[i].iov_len;   /* no overflow: each is below USER_TOP */
+		total += v[i].iov_len; /* no overflow: each is below USER_TOP */
 	}
 	if (*err) {
 		kfree(v);
@@ -123,14 +120,15 @@ static long stream_rwv(struct file *f, const struct iovec *v, size_t len, bool w
 		return -ENOMEM;
 	long total = 0;
 	int i = 0;
-	size_t at = 0;                /* bytes of v[i] done */
+	size_t at = 0; /* bytes of v[i] done */
 	while ((size_t)total < len) {
 		size_t n = MIN(len - (size_t)total, STREAM_CHUNK), k = 0;
 		ssize_t r = 0;
 		if (wr) {
 			for (int j = i, a = (int)at; k < n; j++, a = 0) {
 				size_t c = MIN(v[j].iov_len - (size_t)a, n - k);
-				if (copy_from_user(buf + k, (const uint8_t *)v[j].iov_base + a, c)) {
+				if (copy_from_user(buf + k, (const uint8_t *)v[j].iov_base + a,
+						   c)) {
 					r = -EFAULT;
 					break;
 				}
@@ -172,7 +170,7 @@ static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, uint64_t
 		     unsigned how)
 {
 	if (pos0 && !(f->flags & O_PATH) && f->ops && (f->ops->flags & FOP_STREAM))
-		return -ESPIPE;   /* before the vector is looked at, as Linux */
+		return -ESPIPE; /* before the vector is looked at, as Linux */
 	long err;
 	size_t len;
 	struct iovec *v = get_iov(uiov, cnt, &len, &err);
@@ -184,7 +182,7 @@ static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, uint64_t
 		return r;
 	}
 	long total = 0;
-	if (len == 0)      /* still checks the file, as read(fd, p, 0) does */
+	if (len == 0) /* still checks the file, as read(fd, p, 0) does */
 		total = wr ? do_write(f, NULL, 0, pos0, how) : do_read(f, NULL, 0, pos0, how);
 	for (int i = 0; i < cnt && len; i++) {
 		if (v[i].iov_len == 0)
@@ -196,7 +194,7 @@ static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, uint64_t
 				total = r;
 			break;
 		}
-		total += r;   /* file_read/file_write moved *pos0 or the position */
+		total += r; /* file_read/file_write moved *pos0 or the position */
 		if ((size_t)r < v[i].iov_len)
 			break;
 	}
@@ -204,13 +202,12 @@ static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, uint64_t
 	return total;
 }
 
-static long do_rwv(int fd, const struct iovec *uiov, int cnt, uint64_t *pos0, bool wr,
-		   unsigned how)
+static long do_rwv(int fd, const struct iovec *uiov, int cnt, uint64_t *pos0, bool wr, unsigned how)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	file_get(f);   /* kept across the blocking calls, as do_read does */
+	file_get(f); /* kept across the blocking calls, as do_read does */
 	long r = rwv_file(f, uiov, cnt, pos0, wr, how);
 	file_put(f);
 	return r;
@@ -243,9 +240,9 @@ long sys_pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
 }
 
 /* preadv2/pwritev2's flags (Linux 6.1's RWF_SUPPORTED). */
-#define RWF_HIPRI  0x01u
-#define RWF_DSYNC  0x02u
-#define RWF_SYNC   0x04u
+#define RWF_HIPRI 0x01u
+#define RWF_DSYNC 0x02u
+#define RWF_SYNC 0x04u
 #define RWF_NOWAIT 0x08u
 #define RWF_APPEND 0x10u
 
@@ -261,7 +258,7 @@ static long rwf_how(unsigned flags, bool wr)
 		how |= FILE_IO_APPEND;
 	if (wr && (flags & (RWF_DSYNC | RWF_SYNC)))
 		how |= FILE_IO_SYNC;
-	return how;   /* RWF_HIPRI: polling a device's completion; nothing to do */
+	return how; /* RWF_HIPRI: polling a device's completion; nothing to do */
 }
 
 /* Offset -1 is the file position (readv/writev); pos_h is for 32-bit
@@ -289,15 +286,13 @@ static long rwv2(int fd, const struct iovec *iov, int iovcnt, off_t off, int fla
 	return do_rwv(fd, iov, iovcnt, off == -1 ? NULL : &pos, wr, (unsigned)how);
 }
 
-long sys_preadv2(int fd, const struct iovec *iov, int iovcnt, off_t pos_l, off_t pos_h,
-		 int flags)
+long sys_preadv2(int fd, const struct iovec *iov, int iovcnt, off_t pos_l, off_t pos_h, int flags)
 {
 	(void)pos_h;
 	return rwv2(fd, iov, iovcnt, pos_l, flags, false);
 }
 
-long sys_pwritev2(int fd, const struct iovec *iov, int iovcnt, off_t pos_l, off_t pos_h,
-		  int flags)
+long sys_pwritev2(int fd, const struct iovec *iov, int iovcnt, off_t pos_l, off_t pos_h, int flags)
 {
 	(void)pos_h;
 	return rwv2(fd, iov, iovcnt, pos_l, flags, true);

@@ -15,8 +15,9 @@
 
 /* The flags rt_sigaction keeps (unknown ones read back as clear, which is
  * how programs probe with SA_UNSUPPORTED). */
-#define SA_KNOWN (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | \
-		  SA_NODEFER | SA_RESETHAND | SA_RESTORER | SA_EXPOSE_TAGBITS)
+#define SA_KNOWN \
+	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER | \
+	 SA_RESETHAND | SA_RESTORER | SA_EXPOSE_TAGBITS)
 
 static bool valid_sig(int sig) { return sig >= 1 && sig < NSIGNALS; }
 
@@ -37,8 +38,8 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction
 		/* Pending signals that are now ignored are dropped. */
 		uint64_t h = n.handler;
 		if (h == (uint64_t)SIG_IGN ||
-		    (h == (uint64_t)SIG_DFL && (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
-						sig == SIGCONT)))
+		    (h == (uint64_t)SIG_DFL &&
+		     (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT)))
 			signal_flush(sig);
 	}
 	if (oact && copy_to_user(oact, &old, sizeof(old)))
@@ -86,10 +87,7 @@ static long wait_for_signal(void)
 	return -EINTR;
 }
 
-long sys_pause(void)
-{
-	return wait_for_signal();
-}
+long sys_pause(void) { return wait_for_signal(); }
 
 long sys_rt_sigsuspend(const uint64_t *mask, size_t sigsetsize)
 {
@@ -102,7 +100,7 @@ long sys_rt_sigsuspend(const uint64_t *mask, size_t sigsetsize)
 	t->sigsaved = t->sigmask;
 	t->sigsaved_valid = true;
 	t->sigmask = n & ~SIG_UNBLOCKABLE;
-	return wait_for_signal();   /* signal_deliver puts the mask back */
+	return wait_for_signal(); /* signal_deliver puts the mask back */
 }
 
 long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo,
@@ -125,8 +123,9 @@ long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo,
 			return -EINVAL;
 		if (ts.tv_sec == 0 && ts.tv_nsec == 0)
 			poll = true;
-		else if (ts.tv_sec < 1000000000L)   /* else: practically forever */
-			deadline = time_ns() + (uint64_t)ts.tv_sec * 1000000000UL + (uint64_t)ts.tv_nsec;
+		else if (ts.tv_sec < 1000000000L) /* else: practically forever */
+			deadline = time_ns() + (uint64_t)ts.tv_sec * 1000000000UL +
+				   (uint64_t)ts.tv_nsec;
 	}
 	for (int r = WAKE_EVENT;; r = waitq_wait(&sigwait_queue, deadline)) {
 		siginfo_t info;
@@ -139,7 +138,7 @@ long sys_rt_sigtimedwait(const uint64_t *uset, siginfo_t *uinfo,
 		if (poll || r == WAKE_TIMEOUT)
 			return -EAGAIN;
 		if (r == WAKE_SIGNAL)
-			return -EINTR;   /* a signal outside set, to be handled */
+			return -EINTR; /* a signal outside set, to be handled */
 	}
 }
 
@@ -193,7 +192,7 @@ long sys_kill(int pid, int sig)
 		if (!may_kill(p, sig))
 			return -EPERM;
 		if (!sig || p->state != P_ALIVE)
-			return 0;   /* a zombie can still be signalled: nothing happens */
+			return 0; /* a zombie can still be signalled: nothing happens */
 		int r = signal_send_to(p, NULL, &info);
 		return r < 0 ? r : 0;
 	}
@@ -217,7 +216,7 @@ long sys_kill(int pid, int sig)
 	if (!found && denied)
 		return -EPERM;
 	if (pid == -1 && !found && all_procs && !all_procs->all_next) {
-		found = true;   /* a lone pid 1: itself, as before there were processes */
+		found = true; /* a lone pid 1: itself, as before there were processes */
 		if (sig)
 			signal_send_to(current, NULL, &info);
 	}
@@ -361,6 +360,6 @@ long sys_rt_sigreturn(void)
 				sp - 8, tf->rip);
 		proc_exit(SIGSEGV);
 	}
-	signal_need_iret = true;   /* rcx and r11 too */
+	signal_need_iret = true; /* rcx and r11 too */
 	return (long)tf->rax;
 }

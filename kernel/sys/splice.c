@@ -10,10 +10,10 @@
 #include "fs/pipe.h"
 #include <linux/uio.h>
 
-#define SPLICE_F_MOVE     1u   /* flags as in <fcntl.h> (no UAPI header has them) */
+#define SPLICE_F_MOVE 1u /* flags as in <fcntl.h> (no UAPI header has them) */
 #define SPLICE_F_NONBLOCK 2u
-#define SPLICE_F_MORE     4u
-#define SPLICE_F_GIFT     8u
+#define SPLICE_F_MORE 4u
+#define SPLICE_F_GIFT 8u
 
 #define SPLICE_F_ALL (SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)
 #define CHUNK ((size_t)65536)
@@ -61,7 +61,7 @@ static long from_pipe(struct file *in, struct file *out, int64_t *uoff, size_t l
 				total = w;
 			break;
 		}
-		file_read(in, buf, (size_t)w, NULL, 0);   /* consume what went out */
+		file_read(in, buf, (size_t)w, NULL, 0); /* consume what went out */
 		total += w;
 		/* after a short write, on from there, as Linux: the next
 		 * write gives the reason (EFBIG and SIGXFSZ, EAGAIN ...) */
@@ -208,7 +208,7 @@ long sys_vmsplice(int fd, const struct iovec *uiov, unsigned long nr, unsigned f
 	if (copy_from_user(v, uiov, sizeof(*v) * nr))
 		r = -EFAULT;
 	for (unsigned long i = 0; !r && i < nr; i++) {
-		if (!access_ok(v[i].iov_base, v[i].iov_len))   /* even for 0 bytes, as Linux */
+		if (!access_ok(v[i].iov_base, v[i].iov_len)) /* even for 0 bytes, as Linux */
 			r = -EFAULT;
 		if (v[i].iov_len > MAX_RW - total)
 			v[i].iov_len = MAX_RW - total;

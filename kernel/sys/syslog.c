@@ -4,24 +4,23 @@
 #include "kernel/syscall.h"
 #include "kernel/klog.h"
 
-#define SYSLOG_ACTION_CLOSE         0
-#define SYSLOG_ACTION_OPEN          1
-#define SYSLOG_ACTION_READ          2
-#define SYSLOG_ACTION_READ_ALL      3
-#define SYSLOG_ACTION_READ_CLEAR    4
-#define SYSLOG_ACTION_CLEAR         5
-#define SYSLOG_ACTION_CONSOLE_OFF   6
-#define SYSLOG_ACTION_CONSOLE_ON    7
+#define SYSLOG_ACTION_CLOSE 0
+#define SYSLOG_ACTION_OPEN 1
+#define SYSLOG_ACTION_READ 2
+#define SYSLOG_ACTION_READ_ALL 3
+#define SYSLOG_ACTION_READ_CLEAR 4
+#define SYSLOG_ACTION_CLEAR 5
+#define SYSLOG_ACTION_CONSOLE_OFF 6
+#define SYSLOG_ACTION_CONSOLE_ON 7
 #define SYSLOG_ACTION_CONSOLE_LEVEL 8
-#define SYSLOG_ACTION_SIZE_UNREAD   9
-#define SYSLOG_ACTION_SIZE_BUFFER   10
+#define SYSLOG_ACTION_SIZE_UNREAD 9
+#define SYSLOG_ACTION_SIZE_BUFFER 10
 
 long sys_syslog(int type, char *buf, int len)
 {
 	switch (type) {
 	case SYSLOG_ACTION_CLOSE:
-	case SYSLOG_ACTION_OPEN:
-		return 0;
+	case SYSLOG_ACTION_OPEN: return 0;
 	case SYSLOG_ACTION_READ:
 	case SYSLOG_ACTION_READ_ALL:
 	case SYSLOG_ACTION_READ_CLEAR:
@@ -34,25 +33,16 @@ long sys_syslog(int type, char *buf, int len)
 		if (type == SYSLOG_ACTION_READ)
 			return klog_read(buf, (size_t)len);
 		return klog_read_all(buf, (size_t)len, type == SYSLOG_ACTION_READ_CLEAR);
-	case SYSLOG_ACTION_CLEAR:
-		klog_clear();
-		return 0;
-	case SYSLOG_ACTION_CONSOLE_OFF:
-		klog_console_off();
-		return 0;
-	case SYSLOG_ACTION_CONSOLE_ON:
-		klog_console_on();
-		return 0;
+	case SYSLOG_ACTION_CLEAR: klog_clear(); return 0;
+	case SYSLOG_ACTION_CONSOLE_OFF: klog_console_off(); return 0;
+	case SYSLOG_ACTION_CONSOLE_ON: klog_console_on(); return 0;
 	case SYSLOG_ACTION_CONSOLE_LEVEL:
 		if (len < 1 || len > 8)
 			return -EINVAL;
 		klog_console_level(len);
 		return 0;
-	case SYSLOG_ACTION_SIZE_UNREAD:
-		return (long)klog_unread();
-	case SYSLOG_ACTION_SIZE_BUFFER:
-		return KLOG_SIZE;
-	default:
-		return -EINVAL;
+	case SYSLOG_ACTION_SIZE_UNREAD: return (long)klog_unread();
+	case SYSLOG_ACTION_SIZE_BUFFER: return KLOG_SIZE;
+	default: return -EINVAL;
 	}
 }

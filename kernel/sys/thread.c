@@ -9,9 +9,10 @@
 #include "arch/x86_64/trap.h"
 #include <linux/sched.h>
 
-#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
-		      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
-		      CLONE_CHILD_SETTID | CLONE_DETACHED | CLONE_IO)
+#define THREAD_FLAGS \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | \
+	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | \
+	 CLONE_DETACHED | CLONE_IO)
 
 void clone_child_regs(struct thread *t, unsigned long flags, unsigned long newsp, int *child_tid,
 		      unsigned long tls)
@@ -37,11 +38,11 @@ static long do_clone(unsigned long flags, unsigned long newsp, int *parent_tid, 
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
 	if (!(flags & CLONE_THREAD))
-		return process_clone(flags, newsp, parent_tid, child_tid, tls, pidfd);   /* fork.c */
+		return process_clone(flags, newsp, parent_tid, child_tid, tls, pidfd); /* fork.c */
 	if (flags & ~(THREAD_FLAGS | 0xFF))
 		return -ENOSYS;
 	if ((flags & 0xFF) != 0)
-		return -EINVAL;   /* a thread sends no exit signal */
+		return -EINVAL; /* a thread sends no exit signal */
 	if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
 		return -EPERM;
 
@@ -84,7 +85,7 @@ long sys_clone3(const struct clone_args *uargs, size_t size)
 		if (copy_from_user(&b, (const uint8_t *)uargs + i, 1))
 			return -EFAULT;
 		if (b)
-			return -E2BIG;   /* a newer field we do not know is set */
+			return -E2BIG; /* a newer field we do not know is set */
 	}
 	if ((a.stack == 0) != (a.stack_size == 0) || a.exit_signal > 64 ||
 	    (a.flags & CLONE_DETACHED) || a.set_tid || a.set_tid_size || a.cgroup)
@@ -107,7 +108,7 @@ long sys_set_tid_address(int *tidptr)
 
 long sys_set_robust_list(void *head, size_t len)
 {
-	if (len != 24)    /* sizeof(struct robust_list_head) */
+	if (len != 24) /* sizeof(struct robust_list_head) */
 		return -EINVAL;
 	cur_thread->robust_list = (uint64_t)head;
 	cur_thread->robust_len = len;
@@ -130,4 +131,3 @@ long sys_sched_yield(void)
 	sched_yield_cpu();
 	return 0;
 }
-

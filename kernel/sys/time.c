@@ -13,15 +13,15 @@
 
 #define NS 1000000000L
 
-static struct timezone sys_tz;    /* settimeofday's, as gettimeofday reports it */
+static struct timezone sys_tz; /* settimeofday's, as gettimeofday reports it */
 
 /* Linux's encoding of CPU-time clocks (clock_getcpuclockid,
  * pthread_getcpuclockid): ~pid << 3, 4 for one thread, and which time. */
 #define CPUCLOCK_PERTHREAD 4
-#define CPUCLOCK_PROF 0      /* user + system */
-#define CPUCLOCK_VIRT 1      /* user */
-#define CPUCLOCK_SCHED 2     /* user + system, ns precision */
-#define CPUCLOCK_HZ 250      /* the resolution Linux gives PROF and VIRT */
+#define CPUCLOCK_PROF 0  /* user + system */
+#define CPUCLOCK_VIRT 1  /* user */
+#define CPUCLOCK_SCHED 2 /* user + system, ns precision */
+#define CPUCLOCK_HZ 250  /* the resolution Linux gives PROF and VIRT */
 
 /* A CPU-time clock's time in ns, or -EINVAL: CLOCK_PROCESS_CPUTIME_ID,
  * CLOCK_THREAD_CPUTIME_ID, or an encoded one (clk < 0). As Linux, a
@@ -66,15 +66,12 @@ static int64_t clock_now(int clk)
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
-	case CLOCK_TAI:
-		return realtime_boot_ns() + (int64_t)time_ns();
+	case CLOCK_TAI: return realtime_boot_ns() + (int64_t)time_ns();
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
-	case CLOCK_BOOTTIME:
-		return (int64_t)time_ns();
-	default:
-		return -EINVAL;
+	case CLOCK_BOOTTIME: return (int64_t)time_ns();
+	default: return -EINVAL;
 	}
 }
 
@@ -165,7 +162,7 @@ static long cpu_sleep(int clk, int64_t end, struct __kernel_timespec *rem)
 	for (;;) {
 		int64_t now = clock_now(clk);
 		if (now < 0)
-			return now;   /* the thread or process is gone */
+			return now; /* the thread or process is gone */
 		if (now >= end)
 			return 0;
 		if (sched_sleep_until(time_ns() + (uint64_t)(end - now)) == WAKE_SIGNAL) {
@@ -212,7 +209,7 @@ long sys_clock_settime(int clk, const struct __kernel_timespec *uts)
 {
 	struct __kernel_timespec ts;
 	if (clk != CLOCK_REALTIME)
-		return -EINVAL;           /* the others cannot be set */
+		return -EINVAL; /* the others cannot be set */
 	if (copy_from_user(&ts, uts, sizeof(ts)))
 		return -EFAULT;
 	if (!settod_ok(ts.tv_sec, ts.tv_nsec))
@@ -248,20 +245,20 @@ long sys_settimeofday(const struct __kernel_old_timeval *utv, const struct timez
 /* adjtimex: the NTP state of a clock nobody disciplines (unsynchronized,
  * as Linux's at boot), and ADJ_SETOFFSET, which steps the clock. */
 #ifndef ADJ_ADJTIME
-#define ADJ_ADJTIME 0x8000                /* adjtime(3)'s modes */
+#define ADJ_ADJTIME 0x8000 /* adjtime(3)'s modes */
 #endif
-#define TIME_ERROR_STATE 5                /* TIME_ERROR: STA_UNSYNC is set */
+#define TIME_ERROR_STATE 5 /* TIME_ERROR: STA_UNSYNC is set */
 #define NTP_PHASE_LIMIT_US 16000000L
-#define USER_TICK_US 10000L               /* 1e6 / USER_HZ */
+#define USER_TICK_US 10000L /* 1e6 / USER_HZ */
 
 static long do_adjtimex(struct timex *t)
 {
 	unsigned m = t->modes;
 	if (m & ADJ_ADJTIME) {
-		if (!(m & 1))             /* the kernel's own "single shot" bit */
+		if (!(m & 1)) /* the kernel's own "single shot" bit */
 			return -EINVAL;
 		if (m != ADJ_OFFSET_SS_READ)
-			return -EPERM;    /* adjtime(3)'s slewing: not kept */
+			return -EPERM; /* adjtime(3)'s slewing: not kept */
 	} else {
 		if ((m & ADJ_TICK) && (t->tick < 900000 / 100 || t->tick > 1100000 / 100))
 			return -EINVAL;
@@ -271,7 +268,7 @@ static long do_adjtimex(struct timex *t)
 				return -EINVAL;
 		}
 		if (m & ~(unsigned)(ADJ_SETOFFSET | ADJ_NANO))
-			return -EPERM;    /* the NTP discipline is not kept */
+			return -EPERM; /* the NTP discipline is not kept */
 		if (m & ADJ_SETOFFSET) {
 			int64_t d = t->time.tv_sec * NS +
 				    t->time.tv_usec * ((m & ADJ_NANO) ? 1 : 1000);
@@ -285,7 +282,7 @@ static long do_adjtimex(struct timex *t)
 	t->status = STA_UNSYNC;
 	t->constant = 2;
 	t->precision = 1;
-	t->tolerance = 500L << 16;        /* MAXFREQ_SCALED / PPM_SCALE */
+	t->tolerance = 500L << 16; /* MAXFREQ_SCALED / PPM_SCALE */
 	t->time.tv_sec = now / NS;
 	t->time.tv_usec = (now % NS) / 1000;
 	t->tick = USER_TICK_US;

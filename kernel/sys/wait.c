@@ -43,8 +43,8 @@ static long wait_child(int which, int id, int options, bool reap, int *wstatus, 
 			*wstatus = c->wstatus;
 			*uid = c->uid;
 			struct cputime own = cputime_proc(c), kids = cputime_children(c);
-			cputime_rusage(ru, (struct cputime){ own.user + kids.user,
-							     own.sys + kids.sys });
+			cputime_rusage(
+				ru, (struct cputime){ own.user + kids.user, own.sys + kids.sys });
 			if (reap)
 				proc_reap(c);
 			return pid;
@@ -93,7 +93,8 @@ long sys_waitid(int which, int id, void *uinfo, int options, void *rusage)
 	if (which != P_ALL && which != P_PID && which != P_PGID && which != P_PIDFD)
 		return -EINVAL;
 	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)) ||
-	    (options & ~(WNOHANG | WEXITED | WSTOPPED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)))
+	    (options & ~(WNOHANG | WEXITED | WSTOPPED | WCONTINUED | WNOWAIT | __WNOTHREAD |
+			 __WALL | __WCLONE)))
 		return -EINVAL;
 	bool nonblock = false;
 	if (which == P_PIDFD) {
@@ -118,7 +119,7 @@ long sys_waitid(int which, int id, void *uinfo, int options, void *rusage)
 	if (r < 0)
 		return r;
 	if (r == 0 && nonblock)
-		return -EAGAIN;   /* an O_NONBLOCK pidfd's child still running */
+		return -EAGAIN; /* an O_NONBLOCK pidfd's child still running */
 	if (uinfo) {
 		siginfo_t info;
 		memset(&info, 0, sizeof(info));

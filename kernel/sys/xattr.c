@@ -85,8 +85,7 @@ static long do_get(bool byfd, const char *upath, int fd, bool nofollow, const ch
 	return r;
 }
 
-static long do_list(bool byfd, const char *upath, int fd, bool nofollow, char *ulist,
-		    size_t size)
+static long do_list(bool byfd, const char *upath, int fd, bool nofollow, char *ulist, size_t size)
 {
 	struct inode *ino;
 	int e = target(byfd, upath, fd, nofollow, &ino);
@@ -182,7 +181,4 @@ long sys_lremovexattr(const char *path, const char *name)
 	return do_remove(false, path, -1, true, name);
 }
 
-long sys_fremovexattr(int fd, const char *name)
-{
-	return do_remove(true, NULL, fd, false, name);
-}
+long sys_fremovexattr(int fd, const char *name) { return do_remove(true, NULL, fd, false, name); }

@@ -7,13 +7,14 @@
 #define MAX_RW ((size_t)0x7ffff000)
 #define CHUNK 4096
 
-#define FALLOC_FL_KEEP_SIZE  0x01
+#define FALLOC_FL_KEEP_SIZE 0x01
 #define FALLOC_FL_PUNCH_HOLE 0x02
 
 /* Copies up to len bytes from in at *ipos (NULL: its position) to out at
  * *opos (NULL: its position), through the file layer (fs/rw.c). The input
  * moves on by what was written. */
-static ssize_t copy_data(struct file *in, uint64_t *ipos, struct file *out, uint64_t *opos, size_t len)
+static ssize_t copy_data(struct file *in, uint64_t *ipos, struct file *out, uint64_t *opos,
+			 size_t len)
 {
 	char *buf = kmalloc(CHUNK);
 	if (!buf)
@@ -90,7 +91,8 @@ long sys_sendfile(int outfd, int infd, int64_t *uoff, size_t count)
 	return r;
 }
 
-long sys_copy_file_range(int infd, int64_t *uin, int outfd, int64_t *uout, size_t len, unsigned flags)
+long sys_copy_file_range(int infd, int64_t *uin, int outfd, int64_t *uout, size_t len,
+			 unsigned flags)
 {
 	if (flags)
 		return -EINVAL;
@@ -110,7 +112,7 @@ long sys_copy_file_range(int infd, int64_t *uin, int outfd, int64_t *uout, size_
 	if (uout && (e = get_pos(uout, &opos)) != 0)
 		return e;
 	if (in->ino == out->ino && ipos < opos + len && opos < ipos + len)
-		return -EINVAL;   /* overlapping ranges of one file */
+		return -EINVAL; /* overlapping ranges of one file */
 	if (len == 0)
 		return 0;
 	ssize_t r = copy_data(in, &ipos, out, &opos, len);

@@ -18,8 +18,8 @@ static const char *abi_errname(int e)
 {
 	static char buf[32];
 	switch (e) {
-	/* a list of macro calls, not statements: kept as written */
-	// clang-format off
+		/* a list of macro calls, not statements: kept as written */
+		// clang-format off
 #define E(x) case x: return #x;
 	E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG) E(ENOEXEC)
 	E(EBADF) E(ECHILD) E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT) E(EBUSY)
@@ -33,9 +33,8 @@ static const char *abi_errname(int e)
 	E(EISCONN) E(ENOTCONN) E(ECONNREFUSED) E(EALREADY) E(EINPROGRESS)
 	E(EIDRM) E(ENOMSG)
 #undef E
-	// clang-format on
-	default:
-		snprintf(buf, sizeof(buf), "errno %d", e);
+			// clang-format on
+			default : snprintf(buf, sizeof(buf), "errno %d", e);
 		return buf;
 	}
 }
@@ -50,18 +49,40 @@ static void abi_report(const char *what, long r, int e)
 
 /* R(call): runs call, prints "call = result" or "call = -1 ENAME", and
  * yields the result. */
-#define R(call) ({ errno = 0; long r_ = (long)(call); int e_ = errno; \
-		   abi_report(#call, r_, e_); r_; })
+#define R(call) \
+	({ \
+		errno = 0; \
+		long r_ = (long)(call); \
+		int e_ = errno; \
+		abi_report(#call, r_, e_); \
+		r_; \
+	})
 /* OK(call): as R, but prints only "ok" for a non-negative result (for
  * results that differ between systems: fds, sizes, addresses). */
-#define OK(call) ({ errno = 0; long r_ = (long)(call); int e_ = errno; \
-		    if (r_ < 0) printf("%s = -1 %s\n", #call, abi_errname(e_)); \
-		    else printf("%s: ok\n", #call); r_; })
+#define OK(call) \
+	({ \
+		errno = 0; \
+		long r_ = (long)(call); \
+		int e_ = errno; \
+		if (r_ < 0) \
+			printf("%s = -1 %s\n", #call, abi_errname(e_)); \
+		else \
+			printf("%s: ok\n", #call); \
+		r_; \
+	})
 /* P(ptr-returning call): "ok", or the errno of a failure (NULL or
  * MAP_FAILED). */
-#define P(call) ({ errno = 0; void *p_ = (void *)(call); int e_ = errno; \
-		   if (!p_ || p_ == (void *)-1) printf("%s = fail %s\n", #call, abi_errname(e_)); \
-		   else printf("%s: ok\n", #call); p_; })
+#define P(call) \
+	({ \
+		errno = 0; \
+		void *p_ = (void *)(call); \
+		int e_ = errno; \
+		if (!p_ || p_ == (void *)-1) \
+			printf("%s = fail %s\n", #call, abi_errname(e_)); \
+		else \
+			printf("%s: ok\n", #call); \
+		p_; \
+	})
 /* The status a child ends with to report a call's result: 0, or its errno
  * (the parent prints it with abi_child: no output of two processes to race). */
 #define ABI_CHILD_RESULT(r) ((r) < 0 ? (errno ? errno : 255) : 0)

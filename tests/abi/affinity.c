@@ -10,7 +10,7 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
-static int state;   /* 1: the thread has its tid; 2: main has looked */
+static int state; /* 1: the thread has its tid; 2: main has looked */
 static long thread_tid;
 
 static void *thread(void *arg)
@@ -70,8 +70,7 @@ int main(int argc, char **argv)
 	while (state != 1)
 		pthread_cond_wait(&cond, &lock);
 	CPU_ZERO(&s);
-	printf("getaffinity(thread) > 0: %d\n",
-	       sched_getaffinity(thread_tid, sizeof(s), &s) == 0);
+	printf("getaffinity(thread) > 0: %d\n", sched_getaffinity(thread_tid, sizeof(s), &s) == 0);
 	printf("thread mask: count %d cpu0 %d\n", CPU_COUNT(&s), CPU_ISSET(0, &s));
 	R(sched_setaffinity(thread_tid, sizeof(s), &s));
 	state = 2;

@@ -46,7 +46,7 @@ struct __user_cap_data_struct {
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
 #endif
 
-static unsigned long long full;   /* the permitted set at the start */
+static unsigned long long full; /* the permitted set at the start */
 
 struct caps {
 	unsigned long long eff, perm, inh;
@@ -81,11 +81,19 @@ static long set(struct caps c)
 
 static void name(const char *what, unsigned long long s)
 {
-	static const struct { int cap; const char *n; } some[] = {
-		{ CAP_CHOWN, "chown" }, { CAP_DAC_OVERRIDE, "dac_override" },
-		{ CAP_DAC_READ_SEARCH, "dac_read_search" }, { CAP_FOWNER, "fowner" },
-		{ CAP_KILL, "kill" }, { CAP_SETGID, "setgid" }, { CAP_SETUID, "setuid" },
-		{ CAP_SETPCAP, "setpcap" }, { CAP_NET_BIND_SERVICE, "net_bind_service" },
+	static const struct {
+		int cap;
+		const char *n;
+	} some[] = {
+		{ CAP_CHOWN, "chown" },
+		{ CAP_DAC_OVERRIDE, "dac_override" },
+		{ CAP_DAC_READ_SEARCH, "dac_read_search" },
+		{ CAP_FOWNER, "fowner" },
+		{ CAP_KILL, "kill" },
+		{ CAP_SETGID, "setgid" },
+		{ CAP_SETUID, "setuid" },
+		{ CAP_SETPCAP, "setpcap" },
+		{ CAP_NET_BIND_SERVICE, "net_bind_service" },
 		{ CAP_SYS_NICE, "sys_nice" },
 	};
 	printf("  %s:", what);
@@ -167,7 +175,7 @@ static void unprivileged_ops(void)
 	R(open("rootdir/f", O_RDONLY) >= 0);
 	R(open("rootdir/f", O_WRONLY));
 	R(unlink("rootdir/f"));
-	R(unlink("w/root600"));   /* sticky w/: someone else's */
+	R(unlink("w/root600")); /* sticky w/: someone else's */
 	R(unlink("w/mine"));
 	R(chmod("w/pub", 0600));
 	R(chown("w/pub", 1000, 1000));
@@ -238,7 +246,7 @@ static void capset_rules(void)
 	c.eff &= ~(BIT(CAP_DAC_OVERRIDE) | BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_CHOWN) |
 		   BIT(CAP_FOWNER));
 	R(set(c));
-	R(open("w/root600", O_RDONLY) >= 0);   /* owner: root */
+	R(open("w/root600", O_RDONLY) >= 0); /* owner: root */
 	R(open("w/user600", O_RDONLY));
 	R(chown("w/pub", 1, 1));
 	R(chmod("w/user600", 0644));
@@ -248,14 +256,14 @@ static void capset_rules(void)
 	R(open("w/user600", O_WRONLY));
 	c = get();
 	c.perm &= ~BIT(CAP_KILL);
-	R(set(c));        /* effective beyond permitted */
+	R(set(c)); /* effective beyond permitted */
 	c.eff &= ~BIT(CAP_KILL);
 	R(set(c));
 	c.perm |= BIT(CAP_KILL);
-	R(set(c));        /* permitted may not grow */
+	R(set(c)); /* permitted may not grow */
 	c.perm &= ~BIT(CAP_KILL);
 	c.inh = BIT(CAP_KILL);
-	R(set(c));        /* with CAP_SETPCAP, inheritable may */
+	R(set(c)); /* with CAP_SETPCAP, inheritable may */
 	c.eff &= ~BIT(CAP_SETPCAP);
 	c.inh = 0;
 	R(set(c));
@@ -327,7 +335,7 @@ static void errors(void)
 	R(syscall(SYS_capget, &h, d));
 	h.pid = 999999;
 	R(syscall(SYS_capget, &h, d));
-	R(syscall(SYS_capset, &h, d));   /* another process's: never */
+	R(syscall(SYS_capset, &h, d)); /* another process's: never */
 	h.pid = 0;
 	h.version = _LINUX_CAPABILITY_VERSION_1;
 	memset(d, 0, sizeof(d));
@@ -346,8 +354,10 @@ int main(int argc, char **argv)
 		show("after execve");
 		int s = socket(AF_INET, SOCK_STREAM, 0);
 		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(80) };
-		printf("bind port 80: %s\n", bind(s, (struct sockaddr *)&a, sizeof(a)) == 0 ||
-		       errno != EACCES ? "allowed" : "EACCES");
+		printf("bind port 80: %s\n",
+		       bind(s, (struct sockaddr *)&a, sizeof(a)) == 0 || errno != EACCES
+			       ? "allowed"
+			       : "EACCES");
 		return 0;
 	}
 	abi_init(argc, argv);

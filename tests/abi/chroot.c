@@ -49,7 +49,8 @@ int main(int argc, char **argv)
 		int out = open(".", O_RDONLY | O_DIRECTORY);
 		R(chroot("jail"));
 		char cwd[4096];
-		SAY(syscall(SYS_getcwd, cwd, sizeof(cwd)) > 0 && !strncmp(cwd, "(unreachable)/", 14));
+		SAY(syscall(SYS_getcwd, cwd, sizeof(cwd)) > 0 &&
+		    !strncmp(cwd, "(unreachable)/", 14));
 		SAY(getcwd(cwd, sizeof(cwd)) != NULL);
 		R(chdir("/"));
 		SAY(getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, "/"));

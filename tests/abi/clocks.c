@@ -30,8 +30,10 @@ int main(int argc, char **argv)
 	R(nanosleep(&t, NULL));
 	R(clock_nanosleep(CLOCK_MONOTONIC, 0, &(struct timespec){ 0, 5000000 }, NULL));
 	long long d = ns(CLOCK_MONOTONIC);
-	R(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
-			  &(struct timespec){ (d + 5000000) / 1000000000, (d + 5000000) % 1000000000 }, NULL));
+	R(clock_nanosleep(
+		CLOCK_MONOTONIC, TIMER_ABSTIME,
+		&(struct timespec){ (d + 5000000) / 1000000000, (d + 5000000) % 1000000000 },
+		NULL));
 	SAY(ns(CLOCK_MONOTONIC) >= d + 5000000);
 	R(syscall(SYS_clock_nanosleep, 12345, 0, &t, NULL));
 	R(syscall(SYS_clock_gettime, 12345, &t));

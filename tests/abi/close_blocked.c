@@ -33,8 +33,8 @@ static void scenario(const char *name, int vec)
 	R(pipe(p));
 	rfd = p[0];
 	pthread_create(&t, NULL, reader, vec ? (void *)1 : NULL);
-	nanosleep(&ts, NULL);               /* the reader is blocked by now */
-	R(close(p[0]));                     /* while the reader is blocked on it */
+	nanosleep(&ts, NULL); /* the reader is blocked by now */
+	R(close(p[0]));       /* while the reader is blocked on it */
 	R(read(p[0], got, 1));
 	R(write(p[1], "late", 4));
 	pthread_join(t, &res);

@@ -12,10 +12,7 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-static long cr(unsigned a, unsigned b, unsigned fl)
-{
-	return syscall(SYS_close_range, a, b, fl);
-}
+static long cr(unsigned a, unsigned b, unsigned fl) { return syscall(SYS_close_range, a, b, fl); }
 
 static void show(int from, int to)
 {
@@ -29,7 +26,7 @@ int main(int argc, char **argv)
 {
 	abi_init(argc, argv);
 	for (int i = 0; i < 8; i++)
-		OK(open(".", O_RDONLY));   /* 3..10 */
+		OK(open(".", O_RDONLY)); /* 3..10 */
 	R(cr(5, 7, 0));
 	show(3, 10);
 	R(cr(8, 9, CLOSE_RANGE_CLOEXEC));
@@ -47,7 +44,9 @@ int main(int argc, char **argv)
 	int pid = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
 	if (pid == 0)
 		_exit(syscall(SYS_close_range, 3, ~0u, CLOSE_RANGE_UNSHARE) == 0 &&
-		      fcntl(3, F_GETFD) < 0 ? 7 : 1);
+				      fcntl(3, F_GETFD) < 0
+			      ? 7
+			      : 1);
 	int st;
 	waitpid(pid, &st, 0);
 	R(WEXITSTATUS(st));

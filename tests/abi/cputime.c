@@ -25,10 +25,7 @@ static long long ns(clockid_t c)
 	return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-static long long tv_ns(struct timeval tv)
-{
-	return tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL;
-}
+static long long tv_ns(struct timeval tv) { return tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL; }
 
 /* Spins until clock c has advanced by d ns. */
 static void spin(clockid_t c, long long d)
@@ -51,8 +48,8 @@ static long stat_ticks(int pid, long *cticks)
 	buf[n] = 0;
 	char *p = strrchr(buf, ')');
 	unsigned long u, s, cu, cs;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %lu %lu",
-			 &u, &s, &cu, &cs) != 4)
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %lu %lu", &u,
+			 &s, &cu, &cs) != 4)
 		return -1;
 	if (cticks)
 		*cticks = (long)(cu + cs);
@@ -159,7 +156,7 @@ int main(int argc, char **argv)
 	siginfo_t si;
 	R(waitid(P_PID, c, &si, WEXITED | WNOWAIT));
 	long cticks;
-	SAY(stat_ticks(c, &cticks) >= 12 * hz / 100);   /* the zombie's */
+	SAY(stat_ticks(c, &cticks) >= 12 * hz / 100); /* the zombie's */
 	SAY(ns(cc) >= 150 * MS);
 	R(getrusage(RUSAGE_CHILDREN, &ru));
 	SAY(tv_ns(ru.ru_utime) + tv_ns(ru.ru_stime) == 0);
@@ -174,7 +171,7 @@ int main(int argc, char **argv)
 	long self_cticks;
 	stat_ticks(getpid(), &self_cticks);
 	SAY(self_cticks >= 12 * hz / 100);
-	R(syscall(SYS_clock_gettime, cc, &res));   /* reaped: gone */
+	R(syscall(SYS_clock_gettime, cc, &res)); /* reaped: gone */
 
 	/* clock_nanosleep on our process's CPU clock while a thread spins. */
 	pthread_create(&th, NULL, busy, NULL);
@@ -188,16 +185,17 @@ int main(int argc, char **argv)
 
 	/* Errors. */
 	struct timespec t;
-	R(syscall(SYS_clock_gettime, (clockid_t)((~0u << 3) | 3), &t));   /* which 3 */
+	R(syscall(SYS_clock_gettime, (clockid_t)((~0u << 3) | 3), &t)); /* which 3 */
 	R(syscall(SYS_clock_getres, (clockid_t)((~0u << 3) | 3), &t));
 	R(syscall(SYS_clock_gettime, (clockid_t)((~999999u << 3) | 2), &t));
 	R(syscall(SYS_clock_gettime, (clockid_t)((~999999u << 3) | 6), &t));
 	R(syscall(SYS_clock_gettime, 16, &t));
 	R(syscall(SYS_clock_gettime, CLOCK_PROCESS_CPUTIME_ID, NULL));
 	R(clock_getcpuclockid(999999, &pc));
-	R(syscall(SYS_clock_nanosleep, CLOCK_THREAD_CPUTIME_ID, 0, &(struct timespec){ 0, 1 }, NULL));
+	R(syscall(SYS_clock_nanosleep, CLOCK_THREAD_CPUTIME_ID, 0, &(struct timespec){ 0, 1 },
+		  NULL));
 	R(syscall(SYS_clock_nanosleep, tc, 0, &(struct timespec){ 0, 1 }, NULL));
-	R(syscall(SYS_clock_nanosleep, (clockid_t)((~0u << 3) | 6), 0,
-		  &(struct timespec){ 0, 1 }, NULL));
+	R(syscall(SYS_clock_nanosleep, (clockid_t)((~0u << 3) | 6), 0, &(struct timespec){ 0, 1 },
+		  NULL));
 	return 0;
 }

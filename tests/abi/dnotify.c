@@ -73,8 +73,8 @@ int main(int argc, char **argv)
 	take("unlink");
 
 	printf("-- multishot\n");
-	R(fcntl(d, F_NOTIFY, DN_CREATE | DN_DELETE | DN_MODIFY | DN_RENAME | DN_ATTRIB |
-		DN_MULTISHOT));
+	R(fcntl(d, F_NOTIFY,
+		DN_CREATE | DN_DELETE | DN_MODIFY | DN_RENAME | DN_ATTRIB | DN_MULTISHOT));
 	c = open("d/c", O_CREAT | O_RDWR, 0644);
 	take("create");
 	R(write(c, "x", 1));

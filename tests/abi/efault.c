@@ -27,7 +27,7 @@
 #define FUTEX_WAKE_PRIVATE (FUTEX_WAKE | 128)
 
 #define PG 4096L
-#define TOP 0x7ffffffff000UL   /* the first byte above user space */
+#define TOP 0x7ffffffff000UL /* the first byte above user space */
 
 struct bad {
 	const char *name;
@@ -37,7 +37,7 @@ struct bad {
 /* For inputs: bad everywhere. For outputs, a read-only page too. */
 static struct bad bad[9];
 static int nbad, nbad_in;
-static char *edge;             /* 100 mapped bytes, then an unmapped page */
+static char *edge; /* 100 mapped bytes, then an unmapped page */
 
 static void show(const char *what, const char *arg, long r, int e)
 {
@@ -50,14 +50,34 @@ static void show(const char *what, const char *arg, long r, int e)
 /* IN(call) / OUT(call): the call once for each bad pointer B (inputs: not
  * the read-only page). STR(call): with the range running past the top of
  * user space (for sizes over 8: the start itself is user space). */
-#define RUN_(label, text, call) do { errno = 0; long r_ = (long)(call); \
-				    show(text, label, r_, errno); } while (0)
+#define RUN_(label, text, call) \
+	do { \
+		errno = 0; \
+		long r_ = (long)(call); \
+		show(text, label, r_, errno); \
+	} while (0)
 #define RUN(label, call) RUN_(label, #call, call)
-#define IN(call) do { for (int i_ = 0; i_ < nbad_in; i_++) { void *B = bad[i_].p; (void)B; \
-			RUN_(bad[i_].name, #call, call); } } while (0)
-#define OUT(call) do { for (int i_ = 0; i_ < nbad; i_++) { void *B = bad[i_].p; (void)B; \
-			RUN_(bad[i_].name, #call, call); } } while (0)
-#define STR(call) do { void *B = (void *)(TOP - 8); RUN_("past top", #call, call); } while (0)
+#define IN(call) \
+	do { \
+		for (int i_ = 0; i_ < nbad_in; i_++) { \
+			void *B = bad[i_].p; \
+			(void)B; \
+			RUN_(bad[i_].name, #call, call); \
+		} \
+	} while (0)
+#define OUT(call) \
+	do { \
+		for (int i_ = 0; i_ < nbad; i_++) { \
+			void *B = bad[i_].p; \
+			(void)B; \
+			RUN_(bad[i_].name, #call, call); \
+		} \
+	} while (0)
+#define STR(call) \
+	do { \
+		void *B = (void *)(TOP - 8); \
+		RUN_("past top", #call, call); \
+	} while (0)
 #define ONE(call) RUN_("-", #call, call)
 
 /* For results that vary (times, pids): 0 for success. */
@@ -289,9 +309,9 @@ static void misc(void)
 	OUT(syscall(SYS_getrandom, B, 16, 0));
 	OUT(syscall(SYS_sched_getaffinity, 0, 128, B));
 	IN(syscall(SYS_sched_setaffinity, 0, 128, B));
-	OUT(syscall(SYS_arch_prctl, 0x1003, B));   /* ARCH_GET_FS */
-	IN(syscall(SYS_prctl, 15, B, 0, 0, 0));     /* PR_SET_NAME */
-	OUT(syscall(SYS_prctl, 16, B, 0, 0, 0));    /* PR_GET_NAME */
+	OUT(syscall(SYS_arch_prctl, 0x1003, B)); /* ARCH_GET_FS */
+	IN(syscall(SYS_prctl, 15, B, 0, 0, 0));  /* PR_SET_NAME */
+	OUT(syscall(SYS_prctl, 16, B, 0, 0, 0)); /* PR_GET_NAME */
 	char *pg = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	OUT(syscall(SYS_mincore, pg, PG, B));
 	munmap(pg, PG);
@@ -338,7 +358,7 @@ static void misc(void)
 		void *B = bad[i].p;
 		pid_t pid = fork();
 		if (pid == 0) {
-			syscall(SYS_set_tid_address, B);   /* written at exit: ignored */
+			syscall(SYS_set_tid_address, B); /* written at exit: ignored */
 			_exit(7);
 		}
 		RUN(bad[i].name, syscall(SYS_wait4, pid, B, 0, NULL) == pid);
@@ -354,7 +374,8 @@ static void misc(void)
 			_exit(0);
 		long w = syscall(SYS_wait4, pid, NULL, 0, B);
 		RUN(bad[i].name, w == pid ? 1 : w);
-		printf("again: %s\n", waitpid(pid, NULL, 0) == pid ? "reaped now" : abi_errname(errno));
+		printf("again: %s\n",
+		       waitpid(pid, NULL, 0) == pid ? "reaped now" : abi_errname(errno));
 	}
 }
 

@@ -41,7 +41,7 @@ static void ready_order(void)
 	R(write(c[1], "c", 1));
 	R(write(a[1], "a", 1));
 	R(write(b[1], "b", 1));
-	R(write(a[1], "a", 1));       /* already on the list: stays second */
+	R(write(a[1], "a", 1)); /* already on the list: stays second */
 	wait_show(ep, 0);
 	/* level-triggered: reported ones go back to the tail in turn */
 	wait_max(ep, 1, 0);

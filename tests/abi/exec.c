@@ -35,7 +35,8 @@ static int role(int argc, char **argv)
 			int fd = atoi(argv[i]);
 			errno = 0;
 			int r = fcntl(fd, F_GETFD);
-			printf("  fd %s: %s\n", i == 2 ? "plain" : "cloexec", r < 0 ? abi_errname(errno) : "open");
+			printf("  fd %s: %s\n", i == 2 ? "plain" : "cloexec",
+			       r < 0 ? abi_errname(errno) : "open");
 		}
 		struct sigaction sa;
 		sigaction(SIGUSR1, NULL, &sa);
@@ -128,9 +129,9 @@ int main(int argc, char **argv)
 	R(execve("/nonexistent/prog", none, ev));
 	R(execve("missing", none, ev));
 	R(execve(".", none, ev));
-	R(execve("f", none, ev));          /* not executable */
+	R(execve("f", none, ev)); /* not executable */
 	chmod("f", 0755);
-	R(execve("f", none, ev));          /* executable, not a program */
+	R(execve("f", none, ev)); /* executable, not a program */
 	abi_put("bad.sh", "#!/nonexistent/interp\n");
 	chmod("bad.sh", 0755);
 	R(execve("bad.sh", none, ev));
@@ -150,7 +151,7 @@ int main(int argc, char **argv)
 		execve(self, vv, ev);
 		_exit(127);
 	}
-	waitpid(p, &st, 0);   /* (printing comes after: the child's output may come first) */
+	waitpid(p, &st, 0); /* (printing comes after: the child's output may come first) */
 	SAY(p > 0);
 	status("vfork", st);
 

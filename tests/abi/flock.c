@@ -12,7 +12,7 @@ static volatile int got;
 
 static void *locker(void *arg)
 {
-	int r = flock(tfd, LOCK_EX);    /* blocks until main unlocks */
+	int r = flock(tfd, LOCK_EX); /* blocks until main unlocks */
 	got = r == 0 ? 1 : -1;
 	return NULL;
 }

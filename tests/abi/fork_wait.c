@@ -44,7 +44,7 @@ static void *blocker(void *arg)
 {
 	char c;
 	(void)arg;
-	read(block_fd, &c, 1);   /* never returns: nobody writes */
+	read(block_fd, &c, 1); /* never returns: nobody writes */
 	return NULL;
 }
 
@@ -97,13 +97,13 @@ int main(int argc, char **argv)
 	p = fork();
 	if (p == 0) {
 		char got[32] = { 0 };
-		read(fds[0], page, 11);            /* the kernel writes the child's copy */
+		read(fds[0], page, 11); /* the kernel writes the child's copy */
 		memcpy(got, page, 11);
 		*counter += 10;
 		*priv += 10;
 		_exit(strcmp(got, "child bytes") == 0 ? *priv : 99);
 	}
-	page[0] = 'P';                             /* the parent's own copy */
+	page[0] = 'P'; /* the parent's own copy */
 	R(write(fds[1], "child bytes", 11));
 	waitpid(p, &st, 0);
 	status("cow child", st);
@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 	R(read(back[0], buf, sizeof(buf)));
 	printf("child answered %s\n", buf);
 	close(fds[1]);
-	R(read(back[0], buf, sizeof(buf)));   /* EOF: the child's end closed at exit */
+	R(read(back[0], buf, sizeof(buf))); /* EOF: the child's end closed at exit */
 	SAY(waitpid(p, &st, 0) == p);
 	status("pipe child", st);
 	close(back[0]);

@@ -50,7 +50,7 @@ static void limited(void)
 	fd = R(open("f", O_RDWR | O_TRUNC));
 	R(lseek(fd, 90, SEEK_SET));
 	int in = R(open("src", O_RDONLY));
-	R(sendfile(fd, in, NULL, 30));   /* Linux writes on after the short write */
+	R(sendfile(fd, in, NULL, 30)); /* Linux writes on after the short write */
 	printf("signals %d\n", xfsz);
 	R(lseek(in, 0, SEEK_CUR));
 	R(sendfile(fd, in, NULL, 30));

@@ -14,13 +14,26 @@ static uint32_t last_cookie;
 
 static void names(uint32_t m)
 {
-	static const struct { uint32_t bit; const char *name; } t[] = {
-		{ IN_ACCESS, "ACCESS" }, { IN_MODIFY, "MODIFY" }, { IN_ATTRIB, "ATTRIB" },
-		{ IN_CLOSE_WRITE, "CLOSE_WRITE" }, { IN_CLOSE_NOWRITE, "CLOSE_NOWRITE" },
-		{ IN_OPEN, "OPEN" }, { IN_MOVED_FROM, "MOVED_FROM" }, { IN_MOVED_TO, "MOVED_TO" },
-		{ IN_CREATE, "CREATE" }, { IN_DELETE, "DELETE" }, { IN_DELETE_SELF, "DELETE_SELF" },
-		{ IN_MOVE_SELF, "MOVE_SELF" }, { IN_UNMOUNT, "UNMOUNT" }, { IN_Q_OVERFLOW, "Q_OVERFLOW" },
-		{ IN_IGNORED, "IGNORED" }, { IN_ISDIR, "ISDIR" },
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} t[] = {
+		{ IN_ACCESS, "ACCESS" },
+		{ IN_MODIFY, "MODIFY" },
+		{ IN_ATTRIB, "ATTRIB" },
+		{ IN_CLOSE_WRITE, "CLOSE_WRITE" },
+		{ IN_CLOSE_NOWRITE, "CLOSE_NOWRITE" },
+		{ IN_OPEN, "OPEN" },
+		{ IN_MOVED_FROM, "MOVED_FROM" },
+		{ IN_MOVED_TO, "MOVED_TO" },
+		{ IN_CREATE, "CREATE" },
+		{ IN_DELETE, "DELETE" },
+		{ IN_DELETE_SELF, "DELETE_SELF" },
+		{ IN_MOVE_SELF, "MOVE_SELF" },
+		{ IN_UNMOUNT, "UNMOUNT" },
+		{ IN_Q_OVERFLOW, "Q_OVERFLOW" },
+		{ IN_IGNORED, "IGNORED" },
+		{ IN_ISDIR, "ISDIR" },
 	};
 	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (m & t[i].bit)

@@ -11,10 +11,14 @@
 static void show(int fd, size_t room)
 {
 	char data[16];
-	union { char b[256]; struct cmsghdr align; } ctl;
+	union {
+		char b[256];
+		struct cmsghdr align;
+	} ctl;
 	struct iovec iov = { data, sizeof(data) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
-			     .msg_controllen = room };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = room
+	};
 	memset(ctl.b, 0, sizeof(ctl.b));
 	long n = R(recvmsg(fd, &mh, MSG_DONTWAIT));
 	if (n < 0)
@@ -94,7 +98,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	R(setsockopt(d, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)));
-	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = any.sin6_port,
+	struct sockaddr_in a4 = { .sin_family = AF_INET,
+				  .sin_port = any.sin6_port,
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	printf("IPv4 on a dual socket:\n");
 	R(sendto(s4, "six", 3, 0, (struct sockaddr *)&a4, sizeof(a4)));

@@ -11,9 +11,12 @@ static void show(const char *p)
 		printf("%s: %s\n", p, abi_errname(errno));
 		return;
 	}
-	const char *t = S_ISREG(st.st_mode) ? "reg" : S_ISFIFO(st.st_mode) ? "fifo" :
-			S_ISCHR(st.st_mode) ? "chr" : S_ISBLK(st.st_mode) ? "blk" :
-			S_ISSOCK(st.st_mode) ? "sock" : "other";
+	const char *t = S_ISREG(st.st_mode)    ? "reg"
+			: S_ISFIFO(st.st_mode) ? "fifo"
+			: S_ISCHR(st.st_mode)  ? "chr"
+			: S_ISBLK(st.st_mode)  ? "blk"
+			: S_ISSOCK(st.st_mode) ? "sock"
+					       : "other";
 	printf("%s: %s mode %o size %ld nlink %ld", p, t, st.st_mode & 07777, (long)st.st_size,
 	       (long)st.st_nlink);
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))

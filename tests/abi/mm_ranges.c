@@ -8,12 +8,12 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#define TOP 0x7ffffffff000UL          /* the end of user space (TASK_SIZE) */
-#define KERN 0xffff8000fee00000UL     /* kernel space (htux's LAPIC page) */
+#define TOP 0x7ffffffff000UL      /* the end of user space (TASK_SIZE) */
+#define KERN 0xffff8000fee00000UL /* kernel space (htux's LAPIC page) */
 #define NEG(x) (0UL - (x))
 
-static long sc6(long nr, unsigned long a, unsigned long b, unsigned long c,
-		unsigned long d, unsigned long e, unsigned long f)
+static long sc6(long nr, unsigned long a, unsigned long b, unsigned long c, unsigned long d,
+		unsigned long e, unsigned long f)
 {
 	return syscall(nr, a, b, c, d, e, f);
 }
@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 	R(sc6(SYS_mremap, KERN, pg, pg, 0, 0, 0));
 	R(sc6(SYS_mremap, KERN, pg, 2 * pg, MREMAP_MAYMOVE, 0, 0));
 	SAY(m[0] == 1);
-	usleep(1000);   /* a page moved over the LAPIC's would hang here */
+	usleep(1000); /* a page moved over the LAPIC's would hang here */
 
 	/* madvise */
 	R(syscall(SYS_madvise, M + 1, pg, MADV_DONTNEED));

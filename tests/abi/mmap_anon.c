@@ -18,13 +18,16 @@ int main(int argc, char **argv)
 			zero = 0;
 	SAY(zero);
 	memset(a, 7, 8 * pg);
-	char *b = P(mmap(a + 2 * pg, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	char *b = P(mmap(a + 2 * pg, pg, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
 	SAY(b == a + 2 * pg);
 	R(a[2 * pg]);
 	R(a[3 * pg]);
-	R((long)mmap(a + 4 * pg, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
+	R((long)mmap(a + 4 * pg, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+		     -1, 0));
 	R(munmap(a + 4 * pg, 2 * pg));
-	char *c = P(mmap(a + 4 * pg, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
+	char *c = P(mmap(a + 4 * pg, pg, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
 	SAY(c == a + 4 * pg);
 	R(c[0]);
 	R(a[6 * pg]);
@@ -39,9 +42,11 @@ int main(int argc, char **argv)
 	P(mmap(NULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 123));
 	P(mmap((void *)12345, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
 	P(mmap(NULL, (size_t)1 << 60, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-	char *h = P(mmap((void *)0x200000000000, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+	char *h = P(mmap((void *)0x200000000000, pg, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
 	SAY(h == (char *)0x200000000000);
-	char *big = P(mmap(NULL, 64 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+	char *big = P(mmap(NULL, 64 << 20, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
 	big[(64 << 20) - 1] = 1;
 	R(big[(64 << 20) - 1]);
 	R(munmap(big, 64 << 20));

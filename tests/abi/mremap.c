@@ -13,7 +13,8 @@ int main(int argc, char **argv)
 		a[i] = (char)(i / pg + 1);
 	/* block the way so that growing must move */
 	R(munmap(a + 2 * pg, 2 * pg));
-	char *blk = P(mmap(a + 2 * pg, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	char *blk = P(
+		mmap(a + 2 * pg, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
 	(void)blk;
 	P(mremap(a, 2 * pg, 4 * pg, 0));
 	char *b = P(mremap(a, 2 * pg, 8 * pg, MREMAP_MAYMOVE));

@@ -20,14 +20,23 @@
 #define RTM_GETLINK 18
 #define IFLA_IFNAME 3
 
-struct nl_addr { unsigned short family, pad; unsigned pid, groups; };
-struct nl_hdr { unsigned len; unsigned short type, flags; unsigned seq, pid; };
-struct ifi { unsigned char family, pad; unsigned short type; int index; unsigned flags, change; };
+struct nl_addr {
+	unsigned short family, pad;
+	unsigned pid, groups;
+};
+struct nl_hdr {
+	unsigned len;
+	unsigned short type, flags;
+	unsigned seq, pid;
+};
+struct ifi {
+	unsigned char family, pad;
+	unsigned short type;
+	int index;
+	unsigned flags, change;
+};
 
-static int nl(void)
-{
-	return socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
-}
+static int nl(void) { return socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE); }
 
 /* Sends a request of type/flags with a payload of n bytes, then reports
  * the first reply's type, flags, length, error and echoed type. */
@@ -53,23 +62,24 @@ static void ask(int fd, const char *what, unsigned short type, unsigned short fl
 	if (got < 16)
 		return;
 	h = (void *)r;
-	printf("  from pid %u len %d; reply type %u flags %#x seq %u\n", from.pid, (int)fl,
-	       h->type, h->flags, h->seq);
+	printf("  from pid %u len %d; reply type %u flags %#x seq %u\n", from.pid, (int)fl, h->type,
+	       h->flags, h->seq);
 	if (h->type == NLMSG_ERROR) {
 		int e = *(int *)(r + 16);
 		struct nl_hdr *o = (void *)(r + 20);
-		printf("  error %s, echoed type %u len %u; reply len %ld\n", e ? abi_errname(-e) : "0",
-		       o->type, o->len, got);
+		printf("  error %s, echoed type %u len %u; reply len %ld\n",
+		       e ? abi_errname(-e) : "0", o->type, o->len, got);
 	} else if (h->type == RTM_NEWLINK) {
 		struct ifi *i = (void *)(r + 16);
 		unsigned char *a = r + 32;
 		while (a + 4 <= r + h->len) {
-			unsigned short alen = *(unsigned short *)a, atype = *(unsigned short *)(a + 2);
+			unsigned short alen = *(unsigned short *)a,
+				       atype = *(unsigned short *)(a + 2);
 			if (alen < 4)
 				break;
 			if (atype == IFLA_IFNAME)
-				printf("  link index %d type %u flags %#x name %s\n", i->index, i->type,
-				       i->flags, (char *)a + 4);
+				printf("  link index %d type %u flags %#x name %s\n", i->index,
+				       i->type, i->flags, (char *)a + 4);
 			a += (alen + 3) & ~3u;
 		}
 	}
@@ -166,7 +176,9 @@ int main(int argc, char **argv)
 	ask(fd, "getlink of lo by name", RTM_GETLINK, NLM_F_REQUEST, byname, sizeof(byname));
 
 	/* an ack read into a short buffer */
-	struct { struct nl_hdr h; } noop = { { 16, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, 1, 0 } };
+	struct {
+		struct nl_hdr h;
+	} noop = { { 16, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, 1, 0 } };
 	R(send(fd, &noop, 16, 0));
 	R(recv(fd, b, 4, MSG_PEEK | MSG_TRUNC));
 	struct iovec iov = { b, 4 };
@@ -176,19 +188,19 @@ int main(int argc, char **argv)
 
 	/* options */
 	v = 1;
-	R(setsockopt(fd, SOL_NETLINK_, 12, &v, sizeof(v)));   /* NETLINK_GET_STRICT_CHK */
+	R(setsockopt(fd, SOL_NETLINK_, 12, &v, sizeof(v))); /* NETLINK_GET_STRICT_CHK */
 	v = 5;
 	vl = sizeof(v);
 	R(getsockopt(fd, SOL_NETLINK_, 12, &v, &vl));
 	printf("strict %d len %d\n", v, (int)vl);
-	R(setsockopt(fd, SOL_NETLINK_, 10, &v, sizeof(v)));   /* NETLINK_CAP_ACK */
+	R(setsockopt(fd, SOL_NETLINK_, 10, &v, sizeof(v))); /* NETLINK_CAP_ACK */
 	ask(fd, "unknown type, capped", 0x7ff, NLM_F_REQUEST, "\0\0\0\0", 4);
 	v = 0;
-	R(setsockopt(fd, SOL_NETLINK_, 1, &v, sizeof(v)));    /* ADD_MEMBERSHIP 0 */
+	R(setsockopt(fd, SOL_NETLINK_, 1, &v, sizeof(v))); /* ADD_MEMBERSHIP 0 */
 	v = 1;
 	R(setsockopt(fd, SOL_NETLINK_, 1, &v, sizeof(v)));
 	R(setsockopt(fd, SOL_NETLINK_, 99, &v, sizeof(v)));
-	R(setsockopt(fd, 0, 1, &v, sizeof(v)));           /* SOL_IP */
+	R(setsockopt(fd, 0, 1, &v, sizeof(v))); /* SOL_IP */
 	len = sizeof(got);
 	R(getsockname(fd, (struct sockaddr *)&got, &len));
 	printf("groups %#x\n", got.groups);

@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 	R(dup2(p[1], 4095));
 	R(dup2(p[1], 4096));
 	R(fcntl(p[1], F_DUPFD, 4094));
-	R(fcntl(p[1], F_DUPFD, 4094));   /* none left at or above */
+	R(fcntl(p[1], F_DUPFD, 4094)); /* none left at or above */
 	R(fcntl(p[1], F_DUPFD, 4096));
 	R(write(4095, "x", 1));
 	R(close(4095));
@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 	R(select(3001, NULL, (fd_set *)w, NULL, &tv));
 	printf("fd 3000 writable: %d\n", !!(w[3000 / bits] & (1ul << (3000 % bits))));
 	w[2999 / bits] = 1ul << (2999 % bits);
-	R(select(3001, NULL, (fd_set *)w, NULL, &tv));   /* 2999 is not open */
+	R(select(3001, NULL, (fd_set *)w, NULL, &tv)); /* 2999 is not open */
 	struct pollfd pf = { 3000, POLLOUT, 0 };
 	R(poll(&pf, 1, 0));
 	printf("revents %#x\n", pf.revents);

@@ -21,10 +21,7 @@ static pid_t blocked_child(void)
 	return p;
 }
 
-static void *thread_main(void *arg)
-{
-	return arg;
-}
+static void *thread_main(void *arg) { return arg; }
 
 static void as_user(void)
 {
@@ -74,7 +71,8 @@ static void as_user(void)
 	R(setrlimit(RLIMIT_NPROC, &two));
 	R(pthread_create(&t, NULL, thread_main, NULL) == 0 && pthread_join(t, NULL) == 0);
 	R(setrlimit(RLIMIT_NPROC, &(struct rlimit){ 1, 1 }));
-	printf("limit 1: pthread_create %s\n", abi_errname(pthread_create(&t, NULL, thread_main, NULL)));
+	printf("limit 1: pthread_create %s\n",
+	       abi_errname(pthread_create(&t, NULL, thread_main, NULL)));
 	_exit(0);
 }
 

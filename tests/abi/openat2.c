@@ -10,12 +10,12 @@
 #include <sys/syscall.h>
 
 #ifndef RESOLVE_NO_XDEV
-#define RESOLVE_NO_XDEV       0x01
+#define RESOLVE_NO_XDEV 0x01
 #define RESOLVE_NO_MAGICLINKS 0x02
-#define RESOLVE_NO_SYMLINKS   0x04
-#define RESOLVE_BENEATH       0x08
-#define RESOLVE_IN_ROOT       0x10
-#define RESOLVE_CACHED        0x20
+#define RESOLVE_NO_SYMLINKS 0x04
+#define RESOLVE_BENEATH 0x08
+#define RESOLVE_IN_ROOT 0x10
+#define RESOLVE_CACHED 0x20
 #endif
 
 struct how {

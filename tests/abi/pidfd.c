@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	int child = fork();
 	if (child == 0) {
 		char c;
-		read(sync[0], &c, 1);   /* the parent's go: then exit 5 */
+		read(sync[0], &c, 1); /* the parent's go: then exit 5 */
 		_exit(5);
 	}
 	R(popen_(child, 1));
@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 	struct timeval tv = { 5, 0 };
 	R(select(pfd + 1, &rs, NULL, NULL, &tv));
 	R(FD_ISSET(pfd, &rs) != 0);
-	R(psig(pfd, SIGKILL, NULL, 0));   /* a zombie: fine, nothing happens */
+	R(psig(pfd, SIGKILL, NULL, 0)); /* a zombie: fine, nothing happens */
 	R(pgetfd(pfd, 0, 0));
 
 	memset(&si, 0, sizeof(si));

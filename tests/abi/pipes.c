@@ -17,7 +17,8 @@ int main(int argc, char **argv)
 	R(fcntl(p[0], F_GETFD));
 	struct stat st;
 	R(fstat(p[0], &st));
-	printf("fifo %d mode %o size %ld\n", S_ISFIFO(st.st_mode), st.st_mode & 0777, (long)st.st_size);
+	printf("fifo %d mode %o size %ld\n", S_ISFIFO(st.st_mode), st.st_mode & 0777,
+	       (long)st.st_size);
 	R(write(p[1], "hello ", 6));
 	R(write(p[1], "world", 5));
 	int n = -1;

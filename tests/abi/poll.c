@@ -21,8 +21,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	int p[2];
 	R(pipe(p));
-	struct pollfd f[4] = { { p[0], POLLIN | POLLOUT, 0 }, { p[1], POLLIN | POLLOUT, 0 },
-			       { -1, POLLIN, 0 }, { 99, POLLIN, 0 } };
+	struct pollfd f[4] = { { p[0], POLLIN | POLLOUT, 0 },
+			       { p[1], POLLIN | POLLOUT, 0 },
+			       { -1, POLLIN, 0 },
+			       { 99, POLLIN, 0 } };
 	show(f, 4, poll(f, 4, 0));
 	R(write(p[1], "x", 1));
 	show(f, 4, poll(f, 4, 0));

@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 	}
 	struct timespec nap = { 0, 100000000 };
 	nanosleep(&nap, NULL);
-	if (mq_send(q, "to child", 8, 7))   /* quiet: the child prints */
+	if (mq_send(q, "to child", 8, 7)) /* quiet: the child prints */
 		printf("mq_send: %s\n", abi_errname(errno));
 	int wst;
 	waitpid(pid, &wst, 0);

@@ -11,7 +11,10 @@ static char buf[1 << 16];
 int main(int argc, char **argv)
 {
 	abi_init(argc, argv);
-	static const struct { const char *title; int common; } want[] = {
+	static const struct {
+		const char *title;
+		int common;
+	} want[] = {
 		{ "Ip", 19 }, { "Icmp", 16 }, { "Tcp", 15 }, { "Udp", 8 }, { "UdpLite", 8 },
 	};
 	long n = OK(abi_get("/proc/net/snmp", buf, sizeof(buf)));
@@ -30,7 +33,8 @@ int main(int argc, char **argv)
 		char *names[64], *nums[64];
 		int nn = 0, nv = 0;
 		char *s2 = NULL;
-		for (char *t = strtok_r(hc + 1, " ", &s2); t && nn < 64; t = strtok_r(NULL, " ", &s2))
+		for (char *t = strtok_r(hc + 1, " ", &s2); t && nn < 64;
+		     t = strtok_r(NULL, " ", &s2))
 			names[nn++] = t;
 		for (char *t = strtok_r(vals + (hc - head) + 1, " ", &s2); t && nv < 64;
 		     t = strtok_r(NULL, " ", &s2))
@@ -44,13 +48,15 @@ int main(int argc, char **argv)
 			if (*end || (v < 0 && strcmp(names[i], "MaxConn")))
 				values_ok = 0;
 			if (!strcmp(names[i], "Forwarding"))
-				printf("Ip Forwarding is 1 or 2: %s\n", v == 1 || v == 2 ? "yes" : "no");
+				printf("Ip Forwarding is 1 or 2: %s\n",
+				       v == 1 || v == 2 ? "yes" : "no");
 			if (!strcmp(names[i], "MaxConn"))
 				printf("Tcp MaxConn: %lld\n", v);
 		}
 		if (!strcmp(head, "IcmpMsg"))
-			continue;   /* only the message types seen: the machine's */
-		if (seen >= (int)(sizeof(want) / sizeof(want[0])) || strcmp(head, want[seen].title)) {
+			continue; /* only the message types seen: the machine's */
+		if (seen >= (int)(sizeof(want) / sizeof(want[0])) ||
+		    strcmp(head, want[seen].title)) {
 			printf("unexpected section %s\n", head);
 			continue;
 		}

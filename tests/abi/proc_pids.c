@@ -121,8 +121,10 @@ static void show_child(pid_t kid, int zombie)
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)kid);
 	n = abi_get(path, buf, sizeof(buf));
-	printf("maps: %s\n", n < 0 ? "unreadable" : !n ? "empty" :
-	       strstr(buf, "[stack]") ? "has [stack]" : "no [stack]");
+	printf("maps: %s\n", n < 0                    ? "unreadable"
+			     : !n                     ? "empty"
+			     : strstr(buf, "[stack]") ? "has [stack]"
+						      : "no [stack]");
 
 	if (!zombie) {
 		snprintf(path, sizeof(path), "/proc/%d/fd", (int)kid);
@@ -179,7 +181,7 @@ int main(int argc, char **argv)
 	close(p[0]);
 	/* asleep in read(2) after exec */
 	SAY(wait_state(kid, 'S'));
-	for (int i = 0; i < 2000; i++) {   /* until the exec is visible */
+	for (int i = 0; i < 2000; i++) { /* until the exec is visible */
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)kid);
 		if (abi_get(path, buf, sizeof(buf)) > 0 && strcmp(buf, "kid") == 0)

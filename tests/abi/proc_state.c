@@ -26,12 +26,17 @@
 #endif
 #define ADDR_NO_RANDOMIZE_ 0x0040000
 #define READ_IMPLIES_EXEC_ 0x0400000
-#define IOPRIO_BE4   ((2 << 13) | 4)
-#define IOPRIO_IDLE  (3 << 13)
+#define IOPRIO_BE4 ((2 << 13) | 4)
+#define IOPRIO_IDLE (3 << 13)
 #define CAP_SYS_ADMIN_ 21
 
-struct cap_hdr { unsigned version; int pid; };
-struct cap_data { unsigned eff, perm, inh; };
+struct cap_hdr {
+	unsigned version;
+	int pid;
+};
+struct cap_data {
+	unsigned eff, perm, inh;
+};
 
 static unsigned long long caps_of(int pid)
 {
@@ -100,8 +105,9 @@ static void show(const char *who)
 	struct st s;
 	snap(&s);
 	printf("%s: nice %+d policy %#x pdeathsig %d dumpable %d nnp %d keepcaps %d subreaper %d "
-	       "personality %#x ioprio %#x caps %s\n", who, s.nice - base.nice, s.policy, s.pdeath,
-	       hide_dumpable ? -1 : s.dump, s.nnp, s.keep, s.subr, s.pers ^ base.pers, s.ioprio, caps_word(s.caps));
+	       "personality %#x ioprio %#x caps %s\n",
+	       who, s.nice - base.nice, s.policy, s.pdeath, hide_dumpable ? -1 : s.dump, s.nnp,
+	       s.keep, s.subr, s.pers ^ base.pers, s.ioprio, caps_word(s.caps));
 }
 
 /* Field n (1-based, as proc(5) numbers them) of /proc/<pid>/stat. */
@@ -141,9 +147,9 @@ static unsigned long long status_field(int pid, const char *key, int base16)
 static void proc_report(const char *who, int pid)
 {
 	printf("%s /proc stat: priority %+ld nice %+ld policy %ld; status: NoNewPrivs %llu "
-	       "CapEff %s\n", who, stat_field(pid, 18) - (20 + base.nice),
-	       stat_field(pid, 19) - base.nice, stat_field(pid, 41),
-	       status_field(pid, "NoNewPrivs:", 0),
+	       "CapEff %s\n",
+	       who, stat_field(pid, 18) - (20 + base.nice), stat_field(pid, 19) - base.nice,
+	       stat_field(pid, 41), status_field(pid, "NoNewPrivs:", 0),
 	       status_field(pid, "CapEff:", 1) == caps_of(pid) ? "as capget" : "differs");
 }
 
@@ -156,14 +162,25 @@ static void exec_show(const char *who, unsigned long long ref, int nodump)
 	snprintf(nice, sizeof(nice), "%d", base.nice);
 	snprintf(pers, sizeof(pers), "%#x", base.pers);
 	snprintf(caps, sizeof(caps), "%#llx", ref);
-	char *av[] = { self, "exec-show", nice, pers, caps, (char *)who, nodump ? "nodump" : NULL, NULL };
+	char *av[] = { self, "exec-show", nice, pers, caps, (char *)who, nodump ? "nodump" : NULL,
+		       NULL };
 	fflush(stdout);
 	execv(self, av);
 	_exit(127);
 }
 
-static void put(int fd) { char c = 0; if (write(fd, &c, 1) != 1) _exit(90); }
-static void get(int fd) { char c; if (read(fd, &c, 1) != 1) _exit(91); }
+static void put(int fd)
+{
+	char c = 0;
+	if (write(fd, &c, 1) != 1)
+		_exit(90);
+}
+static void get(int fd)
+{
+	char c;
+	if (read(fd, &c, 1) != 1)
+		_exit(91);
+}
 
 static void reap(int pid, const char *what)
 {
@@ -219,7 +236,8 @@ int main(int argc, char **argv)
 		R(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 		R(prctl(PR_SET_KEEPCAPS, 1));
 		R(prctl(PR_SET_CHILD_SUBREAPER, 1));
-		R(syscall(SYS_personality, base.pers | ADDR_NO_RANDOMIZE_ | READ_IMPLIES_EXEC_) == base.pers);
+		R(syscall(SYS_personality, base.pers | ADDR_NO_RANDOMIZE_ | READ_IMPLIES_EXEC_) ==
+		  base.pers);
 		R(syscall(SYS_ioprio_set, 1, 0, IOPRIO_IDLE));
 		show("B changed");
 		put(b2p[1]);
@@ -358,7 +376,8 @@ int main(int argc, char **argv)
 				printf("Z: signal %s, si_code %d, from the old parent: %s\n",
 				       sig == SIGUSR1 ? "SIGUSR1" : "none", si.si_code,
 				       si.si_pid == old ? "yes" : "no");
-				printf("Z: parent is the subreaper: %s\n", getppid() == me ? "yes" : "no");
+				printf("Z: parent is the subreaper: %s\n",
+				       getppid() == me ? "yes" : "no");
 				put(z2x[1]);
 				_exit(0);
 			}

@@ -46,7 +46,9 @@ int main(int argc, char **argv)
 		unsigned long s, e, off, ino;
 		unsigned ma, mi;
 		char perm[5];
-		if (sscanf(l, "%lx-%lx %4s %lx %x:%x %lu", &s, &e, perm, &off, &ma, &mi, &ino) != 7 || s >= e)
+		if (sscanf(l, "%lx-%lx %4s %lx %x:%x %lu", &s, &e, perm, &off, &ma, &mi, &ino) !=
+			    7 ||
+		    s >= e)
 			ok = 0;
 		if (!strchr(l, '\n'))
 			break;
@@ -101,7 +103,8 @@ int main(int argc, char **argv)
 	abi_get("/proc/meminfo", buf, sizeof(buf));
 	SAY(field(buf, "MemTotal:") > 0 && field(buf, "MemFree:") > 0);
 	SAY(field(buf, "MemTotal:") >= field(buf, "MemFree:"));
-	SAY(has_line(buf, "MemAvailable:") && has_line(buf, "SwapTotal:") && has_line(buf, "Cached:"));
+	SAY(has_line(buf, "MemAvailable:") && has_line(buf, "SwapTotal:") &&
+	    has_line(buf, "Cached:"));
 	SAY(strstr(buf, " kB\n") != NULL);
 	abi_get("/proc/cpuinfo", buf, sizeof(buf));
 	SAY(has_line(buf, "processor\t: 0"));

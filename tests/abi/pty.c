@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	int lk = -1;
 	R(ioctl(m, TIOCGPTLCK, &lk));
 	printf("locked: %d\n", lk);
-	R(open(name, O_RDWR | O_NOCTTY));            /* locked: EIO */
+	R(open(name, O_RDWR | O_NOCTTY)); /* locked: EIO */
 	R(unlockpt(m));
 	int s = OK(open(name, O_RDWR | O_NOCTTY));
 	struct stat st;
@@ -112,23 +112,23 @@ int main(int argc, char **argv)
 	struct termios t;
 	R(tcgetattr(pfd[0], &t));
 	R(ioctl(pfd[0], TIOCGPTN, &n));
-	R(ioctl(s, TIOCGPGRP, &n));                  /* not our terminal */
+	R(ioctl(s, TIOCGPGRP, &n)); /* not our terminal */
 	n = -5;
 	R(ioctl(m, TIOCSPGRP, &n));
 	R(ioctl(s, TIOCNOTTY));
 
 	/* default termios and window size */
 	R(tcgetattr(s, &t));
-	printf("iflag %o oflag %o cflag %o lflag %o\n", (unsigned)t.c_iflag,
-	       (unsigned)t.c_oflag, (unsigned)t.c_cflag, (unsigned)t.c_lflag);
-	printf("intr %d quit %d erase %d kill %d eof %d min %d time %d susp %d\n",
-	       t.c_cc[VINTR], t.c_cc[VQUIT], t.c_cc[VERASE], t.c_cc[VKILL], t.c_cc[VEOF],
-	       t.c_cc[VMIN], t.c_cc[VTIME], t.c_cc[VSUSP]);
+	printf("iflag %o oflag %o cflag %o lflag %o\n", (unsigned)t.c_iflag, (unsigned)t.c_oflag,
+	       (unsigned)t.c_cflag, (unsigned)t.c_lflag);
+	printf("intr %d quit %d erase %d kill %d eof %d min %d time %d susp %d\n", t.c_cc[VINTR],
+	       t.c_cc[VQUIT], t.c_cc[VERASE], t.c_cc[VKILL], t.c_cc[VEOF], t.c_cc[VMIN],
+	       t.c_cc[VTIME], t.c_cc[VSUSP]);
 	struct winsize ws;
 	R(ioctl(s, TIOCGWINSZ, &ws));
 	printf("winsize %d %d\n", ws.ws_row, ws.ws_col);
 	struct termios tm;
-	R(tcgetattr(m, &tm));                        /* the master shares them */
+	R(tcgetattr(m, &tm)); /* the master shares them */
 	SAY(tm.c_lflag == t.c_lflag);
 
 	/* canonical mode */
@@ -158,8 +158,8 @@ int main(int argc, char **argv)
 	struct pollfd p = { .fd = s, .events = POLLIN };
 	R(poll(&p, 1, 0));
 	rd("first", s, 100);
-	R(poll(&p, 1, 0));                           /* "cd" is no line yet */
-	R(write(m, "\r", 1));                        /* ICRNL */
+	R(poll(&p, 1, 0));    /* "cd" is no line yet */
+	R(write(m, "\r", 1)); /* ICRNL */
 	rd("icrnl", s, 100);
 	drain("echo", m);
 	R(fcntl(s, F_SETFL, O_NONBLOCK));
@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 	printf("revents %x\n", p.revents);
 	rd("raw", s, 100);
 	drain("echo", m);
-	R(write(m, "\003\r", 2));                    /* no ISIG, no ICRNL */
+	R(write(m, "\003\r", 2)); /* no ISIG, no ICRNL */
 	rd("raw ctl", s, 100);
 	raw.c_cc[VMIN] = 0;
 	raw.c_cc[VTIME] = 0;
@@ -236,12 +236,12 @@ int main(int argc, char **argv)
 	printf("master revents %x\n", p.revents);
 	rd("left", m, 100);
 	rd("closed", m, 100);
-	s = OK(open(name, O_RDWR | O_NOCTTY));       /* reopened: no more EIO */
+	s = OK(open(name, O_RDWR | O_NOCTTY)); /* reopened: no more EIO */
 	R(fcntl(m, F_SETFL, O_NONBLOCK));
 	rd("reopened", m, 100);
 	close(s);
 	close(m);
-	R(open(name, O_RDWR | O_NOCTTY));            /* the pair is gone */
+	R(open(name, O_RDWR | O_NOCTTY)); /* the pair is gone */
 
 	/* a fresh pair: a canonical line longer than the buffer keeps its
 	 * first 4095 bytes and its end */

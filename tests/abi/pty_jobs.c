@@ -35,8 +35,11 @@ static void wait_sig(int sig)
 	sigemptyset(&none);
 	while (!got[sig])
 		sigsuspend(&none);
-	printf("child: got %s\n", sig == SIGINT ? "SIGINT" : sig == SIGQUIT ? "SIGQUIT" :
-	       sig == SIGTSTP ? "SIGTSTP" : sig == SIGWINCH ? "SIGWINCH" : "SIGHUP");
+	printf("child: got %s\n", sig == SIGINT     ? "SIGINT"
+				  : sig == SIGQUIT  ? "SIGQUIT"
+				  : sig == SIGTSTP  ? "SIGTSTP"
+				  : sig == SIGWINCH ? "SIGWINCH"
+						    : "SIGHUP");
 }
 
 static void echo(int m)
@@ -67,16 +70,16 @@ static void child(int m, const char *name, int up_w, int down_r)
 	sigprocmask(SIG_BLOCK, &blk, NULL);
 	int s = open(name, O_RDWR | O_NOCTTY);
 	int pg;
-	R(ioctl(s, TIOCSCTTY, 0));                   /* no session leader */
+	R(ioctl(s, TIOCSCTTY, 0)); /* no session leader */
 	R(setsid() == getpid());
-	R(ioctl(s, TIOCGPGRP, &pg));                 /* not yet its terminal */
+	R(ioctl(s, TIOCGPGRP, &pg)); /* not yet its terminal */
 	R(ioctl(s, TIOCSCTTY, 0));
-	R(ioctl(s, TIOCSCTTY, 0));                   /* again: nothing to do */
+	R(ioctl(s, TIOCSCTTY, 0)); /* again: nothing to do */
 	R(tcgetpgrp(s) == getpid());
 	R(tcgetsid(s) == getpid());
 	R(tcsetpgrp(s, getpid()));
 	R(tcsetpgrp(s, 4190000));
-	R(tcsetpgrp(s, 1));                          /* another session's */
+	R(tcsetpgrp(s, 1)); /* another session's */
 	int fd2 = open(name, O_RDWR);
 	R(fd2 >= 0);
 	close(fd2);
@@ -96,7 +99,7 @@ static void child(int m, const char *name, int up_w, int down_r)
 	char buf[8];
 	R(read(s, buf, sizeof(buf)));
 	R(write(s, "x", 1));
-	R(ioctl(s, TCGETS, &(struct termios){0}));
+	R(ioctl(s, TCGETS, &(struct termios){ 0 }));
 	struct pollfd p = { .fd = s, .events = POLLIN | POLLOUT };
 	R(poll(&p, 1, 0));
 	printf("child: revents %x\n", p.revents);
@@ -129,23 +132,23 @@ int main(int argc, char **argv)
 	R(ioctl(m, TIOCGPGRP, &pg));
 	SAY(pg == pid);
 	int s = open(name, O_RDWR | O_NOCTTY);
-	R(ioctl(s, TIOCSCTTY, 0));                   /* another session's terminal */
+	R(ioctl(s, TIOCSCTTY, 0)); /* another session's terminal */
 	R(ioctl(s, TIOCGPGRP, &pg));
 	R(ioctl(s, TIOCNOTTY));
-	r = write(m, "ab\003", 3);   /* printed once the child has */
+	r = write(m, "ab\003", 3); /* printed once the child has */
 	await();
 	printf("%s = %ld\n", "write(m, \"ab\\003\", 3)", r);
 	echo(m);
-	r = write(m, "\034", 1);   /* printed once the child has */
+	r = write(m, "\034", 1); /* printed once the child has */
 	await();
 	printf("%s = %ld\n", "write(m, \"\\034\", 1)", r);
 	echo(m);
-	r = write(m, "\032", 1);   /* printed once the child has */
+	r = write(m, "\032", 1); /* printed once the child has */
 	await();
 	printf("%s = %ld\n", "write(m, \"\\032\", 1)", r);
 	echo(m);
 	struct winsize ws = { .ws_row = 30, .ws_col = 100 };
-	r = ioctl(m, TIOCSWINSZ, &ws);   /* printed once the child has */
+	r = ioctl(m, TIOCSWINSZ, &ws); /* printed once the child has */
 	await();
 	printf("%s = %ld\n", "ioctl(m, TIOCSWINSZ, &ws)", r);
 	close(s);

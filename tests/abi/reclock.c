@@ -40,8 +40,10 @@ static void get(int fd, int cmd, int type, long start, long len)
 	}
 	printf("getlk %s %ld %ld: %s %ld %ld by %s\n", tname(type), start, len, tname(fl.l_type),
 	       (long)fl.l_start, (long)fl.l_len,
-	       fl.l_pid == parent ? "parent" : fl.l_pid == -1 ? "-1" :
-	       fl.l_pid == getpid() ? "self" : "another");
+	       fl.l_pid == parent     ? "parent"
+	       : fl.l_pid == -1       ? "-1"
+	       : fl.l_pid == getpid() ? "self"
+				      : "another");
 }
 
 /* The state letter of pid in /proc/<pid>/stat. */
@@ -86,8 +88,8 @@ int main(int argc, char **argv)
 	/* 1: ranges, merged, and what another process sees */
 	SET(fd, F_WRLCK, 0, 10);
 	SET(fd, F_RDLCK, 20, 10);
-	SET(fd, F_RDLCK, 30, 10);     /* merges with 20..29 */
-	SET(fd, F_WRLCK, 50, 0);      /* to the end, however far */
+	SET(fd, F_RDLCK, 30, 10); /* merges with 20..29 */
+	SET(fd, F_WRLCK, 50, 0);  /* to the end, however far */
 	pid_t kid = fork();
 	if (kid == 0) {
 		get(fd, F_GETLK, F_WRLCK, 0, 100);
@@ -103,11 +105,11 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	reap(kid, "child 1");
-	get(fd, F_GETLK, F_WRLCK, 10, 10);   /* the child's lock went at its exit */
+	get(fd, F_GETLK, F_WRLCK, 10, 10); /* the child's lock went at its exit */
 
 	/* 2: an unlock in the middle splits; a new type replaces */
 	SET(fd, F_UNLCK, 24, 4);
-	SET(fd, F_WRLCK, 45, 5);      /* adjacent to 50..: merges */
+	SET(fd, F_WRLCK, 45, 5); /* adjacent to 50..: merges */
 	if ((kid = fork()) == 0) {
 		get(fd, F_GETLK, F_WRLCK, 20, 10);
 		get(fd, F_GETLK, F_WRLCK, 24, 4);
@@ -142,8 +144,8 @@ int main(int argc, char **argv)
 		_exit(r == 0 ? 0 : 1);
 	}
 	SAY(asleep(kid));
-	get(fd, F_GETLK, F_WRLCK, 0, 0);     /* our own lock is not in our way */
-	int r = lk(fd, F_SETLK, F_UNLCK, 0, 0);   /* printed after the child's lines */
+	get(fd, F_GETLK, F_WRLCK, 0, 0);        /* our own lock is not in our way */
+	int r = lk(fd, F_SETLK, F_UNLCK, 0, 0); /* printed after the child's lines */
 	reap(kid, "child 5");
 	printf("unlock: %d\n", r);
 
@@ -162,11 +164,13 @@ int main(int argc, char **argv)
 	/* 6: a deadlock of two processes */
 	if ((kid = fork()) == 0) {
 		SET(fd, F_WRLCK, 20, 10);
-		R(lk(fd, F_SETLKW, F_WRLCK, 0, 10));   /* sleeps until the parent gives up */
+		R(lk(fd, F_SETLKW, F_WRLCK, 0, 10)); /* sleeps until the parent gives up */
 		_exit(0);
 	}
-	for (int i = 0; i < 2000; i++) {     /* until the child holds 20..29 and sleeps */
-		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 20, .l_len = 1 };
+	for (int i = 0; i < 2000; i++) { /* until the child holds 20..29 and sleeps */
+		struct flock fl = {
+			.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 20, .l_len = 1
+		};
 		if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && state(kid) == 'S')
 			break;
 		usleep(5000);
@@ -182,16 +186,16 @@ int main(int argc, char **argv)
 	R(lk(b, F_OFD_SETLK, F_RDLCK, 5, 1));
 	get(b, F_OFD_GETLK, F_RDLCK, 0, 0);
 	get(a, F_OFD_GETLK, F_RDLCK, 0, 0);
-	R(lk(fd, F_SETLK, F_RDLCK, 5, 1));     /* a POSIX lock of the same process */
+	R(lk(fd, F_SETLK, F_RDLCK, 5, 1)); /* a POSIX lock of the same process */
 	R(lk(b, F_OFD_SETLK, F_RDLCK, 10, 10));
-	R(lk(a, F_OFD_SETLK, F_RDLCK, 0, 5));  /* converts a's own range */
+	R(lk(a, F_OFD_SETLK, F_RDLCK, 0, 5)); /* converts a's own range */
 	get(b, F_OFD_GETLK, F_WRLCK, 0, 0);
 	int c = R(dup(a));
-	R(close(a));                            /* c keeps the description */
+	R(close(a)); /* c keeps the description */
 	get(b, F_OFD_GETLK, F_WRLCK, 0, 10);
 	R(close(c));
 	get(b, F_OFD_GETLK, F_WRLCK, 0, 10);
-	if ((kid = fork()) == 0) {             /* a child sees b's OFD lock, owner -1 */
+	if ((kid = fork()) == 0) { /* a child sees b's OFD lock, owner -1 */
 		get(fd, F_GETLK, F_WRLCK, 0, 0);
 		_exit(0);
 	}

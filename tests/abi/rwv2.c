@@ -8,9 +8,9 @@
 #include <sys/uio.h>
 
 #ifndef RWF_HIPRI
-#define RWF_HIPRI  1
-#define RWF_DSYNC  2
-#define RWF_SYNC   4
+#define RWF_HIPRI 1
+#define RWF_DSYNC 2
+#define RWF_SYNC 4
 #define RWF_NOWAIT 8
 #define RWF_APPEND 16
 #endif

@@ -16,8 +16,10 @@ static void status(const char *what, int st)
 	if (WIFEXITED(st))
 		printf("%s: exited %d\n", what, WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
-		printf("%s: killed by %s\n", what, WTERMSIG(st) == SIGBUS ? "SIGBUS" :
-		       WTERMSIG(st) == SIGSEGV ? "SIGSEGV" : "another signal");
+		printf("%s: killed by %s\n", what,
+		       WTERMSIG(st) == SIGBUS    ? "SIGBUS"
+		       : WTERMSIG(st) == SIGSEGV ? "SIGSEGV"
+						 : "another signal");
 }
 
 /* A child writes v at byte off of every page of p, then exits. */
@@ -48,7 +50,7 @@ static void maps_of(void *a)
 	char buf[65536], want[32];
 	abi_get("/proc/self/maps", buf, sizeof(buf));
 	snprintf(want, sizeof(want), "%lx-", (unsigned long)a);
-	for (char *l = buf; *l; ) {
+	for (char *l = buf; *l;) {
 		char *nl = strchr(l, '\n');
 		if (nl)
 			*nl = 0;
@@ -72,8 +74,8 @@ int main(int argc, char **argv)
 	int st;
 
 	/* Untouched before the fork: the child's writes reach the parent. */
-	volatile char *p = P(mmap(NULL, 8 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-				  -1, 0));
+	volatile char *p = P(
+		mmap(NULL, 8 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
 	child_writes(p, 8, 100, 42);
 	parent_sees("child to parent, untouched", p, 8, 100, 42);
 	maps_of((void *)p);

@@ -24,7 +24,7 @@ static void run(const char *what, int fd)
 	printf("%s: mapping sees write(): %d\n", what, p[PG + 20] == 'w');
 	pid_t c = fork();
 	if (c == 0) {
-		p[2 * PG + 1] = 'c';   /* untouched before the fork */
+		p[2 * PG + 1] = 'c'; /* untouched before the fork */
 		volatile char *q = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, PG);
 		_exit(q != MAP_FAILED && q[20] == 'w' ? 0 : 1);
 	}

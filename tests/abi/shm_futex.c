@@ -117,8 +117,8 @@ static void file_test(const char *what, int fd)
 int main(int argc, char **argv)
 {
 	abi_init(argc, argv);
-	volatile uint32_t *w = P(mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE,
-				      MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+	volatile uint32_t *w = P(
+		mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
 
 	/* WAKE, untouched word; then WAKE_BITSET: only a meeting bitset. */
 	wake_test("shared anon", w + PG / 4);

@@ -41,8 +41,8 @@ static void work(struct shared *s)
 int main(int argc, char **argv)
 {
 	abi_init(argc, argv);
-	struct shared *s = P(mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+	struct shared *s = P(
+		mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
 	pthread_mutexattr_t ma;
 	pthread_condattr_t ca;
 	pthread_mutexattr_init(&ma);

@@ -48,7 +48,10 @@ static void take(const char *what, int ms)
 		ts.tv_sec = 0;
 		ts.tv_nsec = 0;
 		n++;
-		printf(" [%s code %s", s == SIGIO ? "SIGIO" : s == RT ? "RT" : "other",
+		printf(" [%s code %s",
+		       s == SIGIO ? "SIGIO"
+		       : s == RT  ? "RT"
+				  : "other",
 		       code_name(si.si_code));
 		if (si.si_code != SI_KERNEL)
 			printf(" fd %d band %#lx", si.si_fd, (long)si.si_band);

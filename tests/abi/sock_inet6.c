@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 
 static int lfd;
-static struct sockaddr_in6 accepted[2];   /* printed after the join: no races */
+static struct sockaddr_in6 accepted[2]; /* printed after the join: no races */
 static socklen_t accepted_len[2];
 
 /* A sockaddr_in6 (or sockaddr_in) as "family len addr port?". */
@@ -22,8 +22,8 @@ static void show(const char *what, const void *sa, socklen_t len)
 	const struct sockaddr_in *s4 = sa;
 	if (s6->sin6_family == AF_INET6) {
 		inet_ntop(AF_INET6, &s6->sin6_addr, text, sizeof(text));
-		printf("%s: AF_INET6 len %u %s port %s flow %u scope %u\n", what, (unsigned)len, text,
-		       s6->sin6_port ? "set" : "0", s6->sin6_flowinfo, s6->sin6_scope_id);
+		printf("%s: AF_INET6 len %u %s port %s flow %u scope %u\n", what, (unsigned)len,
+		       text, s6->sin6_port ? "set" : "0", s6->sin6_flowinfo, s6->sin6_scope_id);
 	} else if (s4->sin_family == AF_INET) {
 		inet_ntop(AF_INET, &s4->sin_addr, text, sizeof(text));
 		printf("%s: AF_INET len %u %s port %s\n", what, (unsigned)len, text,
@@ -88,7 +88,8 @@ static void *server(void *arg)
 /* Connects an IPv4 client to 127.0.0.1:port; the result. */
 static int connect4(unsigned short port, int *out)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	int c = OK(socket(AF_INET, SOCK_STREAM, 0));
 	int r = (int)R(connect(c, (struct sockaddr *)&a, sizeof(a)));
@@ -172,7 +173,7 @@ int main(int argc, char **argv)
 	show("accepted from", &accepted[1], accepted_len[1]);
 	close(lfd);
 	c = OK(socket(AF_INET6, SOCK_STREAM, 0));
-	R(connect(c, (struct sockaddr *)&a, sizeof(a)));   /* nobody listens now */
+	R(connect(c, (struct sockaddr *)&a, sizeof(a))); /* nobody listens now */
 	close(c);
 
 	/* UDP over ::1 */
@@ -251,7 +252,7 @@ int main(int argc, char **argv)
 	close(c);
 	a.sin6_port = htons(port);
 	c = OK(socket(AF_INET6, SOCK_STREAM, 0));
-	R(connect(c, (struct sockaddr *)&a, sizeof(a)));   /* ::1 still reaches it */
+	R(connect(c, (struct sockaddr *)&a, sizeof(a))); /* ::1 still reaches it */
 	close(c);
 	s = OK(accept(lfd, NULL, NULL));
 	close(s);
@@ -264,15 +265,17 @@ int main(int argc, char **argv)
 	al = sizeof(wild);
 	R(getsockname(x, (struct sockaddr *)&wild, &al));
 	y = OK(socket(AF_INET, SOCK_DGRAM, 0));
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = wild.sin6_port,
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = wild.sin6_port,
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	R(sendto(y, "v4", 2, 0, (struct sockaddr *)&to, sizeof(to)));
 	fl = sizeof(from);
 	R(recvfrom(x, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl));
 	show("udp v4 from", &from, fl);
-	struct sockaddr_in back = { .sin_family = AF_INET, .sin_port = from.sin6_port,
+	struct sockaddr_in back = { .sin_family = AF_INET,
+				    .sin_port = from.sin6_port,
 				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	R(sendto(x, "back", 4, 0, (struct sockaddr *)&back, sizeof(back)));   /* an AF_INET name */
+	R(sendto(x, "back", 4, 0, (struct sockaddr *)&back, sizeof(back))); /* an AF_INET name */
 	memset(buf, 0, sizeof(buf));
 	R(recv(y, buf, sizeof(buf), 0));
 	printf("got %s\n", buf);
@@ -282,7 +285,7 @@ int main(int argc, char **argv)
 
 	/* mistakes */
 	x = OK(socket(AF_INET6, SOCK_STREAM, 0));
-	R(bind(x, (struct sockaddr *)&to, sizeof(to)));           /* a sockaddr_in: too short */
+	R(bind(x, (struct sockaddr *)&to, sizeof(to))); /* a sockaddr_in: too short */
 	struct sockaddr_in6 fam = a;
 	fam.sin6_family = AF_INET;
 	R(bind(x, (struct sockaddr *)&fam, sizeof(fam)));

@@ -12,8 +12,16 @@
 
 static volatile int alarms, pipes;
 
-static void on_alarm(int sig) { (void)sig; alarms++; }
-static void on_pipe(int sig) { (void)sig; pipes++; }
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+static void on_pipe(int sig)
+{
+	(void)sig;
+	pipes++;
+}
 
 static void arm(int restart)
 {

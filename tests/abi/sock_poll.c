@@ -132,7 +132,8 @@ int main(int argc, char **argv)
 	printf("short: len %d\n", (int)sl);
 
 	/* a receive timeout */
-	struct sockaddr_in ua = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in ua = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	R(bind(u, (struct sockaddr *)&ua, sizeof(ua)));
 	struct timeval to = { 0, 50000 };
 	R(setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &to, sizeof(to)));
@@ -140,7 +141,8 @@ int main(int argc, char **argv)
 	memset(&to, 0, sizeof(to));
 	socklen_t tl = sizeof(to);
 	R(getsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &to, &tl));
-	SAY(to.tv_sec == 0 && to.tv_usec >= 50000 && to.tv_usec < 60000);   /* Linux rounds to its tick */
+	SAY(to.tv_sec == 0 && to.tv_usec >= 50000 &&
+	    to.tv_usec < 60000); /* Linux rounds to its tick */
 	show_poll("udp idle", u, POLLIN | POLLOUT);
 	close(t);
 	close(u);

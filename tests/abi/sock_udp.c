@@ -31,7 +31,8 @@ int main(int argc, char **argv)
 	printf("FIONREAD %d\n", n);
 	fl = sizeof(from);
 	R(recvfrom(y, buf, 3, 0, (struct sockaddr *)&from, &fl));
-	SAY(fl == sizeof(from) && from.sin_port == a.sin_port && from.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+	SAY(fl == sizeof(from) && from.sin_port == a.sin_port &&
+	    from.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
 	R(recv(y, buf, 1, MSG_PEEK | MSG_TRUNC));
 	struct iovec iov[2] = { { buf, 2 }, { buf + 100, 10 } };
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
@@ -53,7 +54,9 @@ int main(int argc, char **argv)
 
 	/* gathered send: one datagram */
 	struct iovec siov[3] = { { "ab", 2 }, { "", 0 }, { "cdef", 4 } };
-	struct msghdr sh = { .msg_name = &b, .msg_namelen = sizeof(b), .msg_iov = siov, .msg_iovlen = 3 };
+	struct msghdr sh = {
+		.msg_name = &b, .msg_namelen = sizeof(b), .msg_iov = siov, .msg_iovlen = 3
+	};
 	R(sendmsg(x, &sh, 0));
 	R(recv(y, buf, sizeof(buf), 0));
 

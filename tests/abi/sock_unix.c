@@ -111,7 +111,10 @@ int main(int argc, char **argv)
 	R(write(p[1], "through", 7));
 	struct msghdr mh = { 0 };
 	struct iovec iov = { .iov_base = "F", .iov_len = 1 };
-	union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr h; } cb;
+	union {
+		char b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr h;
+	} cb;
 	memset(&cb, 0, sizeof(cb));
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
@@ -126,7 +129,9 @@ int main(int argc, char **argv)
 	close(p[0]);
 	char one;
 	struct iovec riov = { .iov_base = &one, .iov_len = 1 };
-	struct msghdr rh = { .msg_iov = &riov, .msg_iovlen = 1, .msg_control = cb.b,
+	struct msghdr rh = { .msg_iov = &riov,
+			     .msg_iovlen = 1,
+			     .msg_control = cb.b,
 			     .msg_controllen = sizeof(cb.b) };
 	memset(&cb, 0, sizeof(cb));
 	R(recvmsg(s, &rh, MSG_CMSG_CLOEXEC));

@@ -10,9 +10,9 @@ static void show(const char *what, int r, struct stat *st)
 		printf("%s: %s\n", what, abi_errname(errno));
 		return;
 	}
-	printf("%s: mode %o nlink %lu uid %u gid %u size %ld blksize-ok %d\n", what,
-	       st->st_mode, (unsigned long)st->st_nlink, st->st_uid, st->st_gid,
-	       (long)st->st_size, st->st_blksize > 0);
+	printf("%s: mode %o nlink %lu uid %u gid %u size %ld blksize-ok %d\n", what, st->st_mode,
+	       (unsigned long)st->st_nlink, st->st_uid, st->st_gid, (long)st->st_size,
+	       st->st_blksize > 0);
 }
 
 int main(int argc, char **argv)

@@ -4,7 +4,11 @@
 #include <sys/syscall.h>
 
 /* The kernel's struct xstat and flags (older C libraries lack them). */
-struct xts { int64_t tv_sec; uint32_t tv_nsec; int32_t pad; };
+struct xts {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t pad;
+};
 struct xstat {
 	uint32_t stx_mask, stx_blksize;
 	uint64_t stx_attributes;
@@ -36,8 +40,8 @@ int main(int argc, char **argv)
 	memset(&x, 0, sizeof(x));
 	R(sx(AT_FDCWD, "f", 0, X_BASIC, &x));
 	printf("mask-basic %d mode %o nlink %u uid %u size %llu\n",
-	       (x.stx_mask & X_BASIC) == X_BASIC, x.stx_mode, x.stx_nlink,
-	       x.stx_uid, (unsigned long long)x.stx_size);
+	       (x.stx_mask & X_BASIC) == X_BASIC, x.stx_mode, x.stx_nlink, x.stx_uid,
+	       (unsigned long long)x.stx_size);
 	R(sx(AT_FDCWD, "l", AT_SYMLINK_NOFOLLOW, X_BASIC, &x));
 	printf("link mode %o size %llu\n", x.stx_mode, (unsigned long long)x.stx_size);
 	int fd = R(open("f", O_RDONLY));
@@ -53,6 +57,7 @@ int main(int argc, char **argv)
 	R(stat("f", &st));
 	R(sx(AT_FDCWD, "f", 0, X_BASIC, &x));
 	SAY(x.stx_ino == st.st_ino);
-	SAY(x.stx_mtime.tv_sec == st.st_mtim.tv_sec && x.stx_mtime.tv_nsec == (unsigned)st.st_mtim.tv_nsec);
+	SAY(x.stx_mtime.tv_sec == st.st_mtim.tv_sec &&
+	    x.stx_mtime.tv_nsec == (unsigned)st.st_mtim.tv_nsec);
 	return 0;
 }

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 		bad += readnum(path) < 0;
 		static const char *lists[] = {
 			"thread_siblings_list", "core_siblings_list", "core_cpus_list",
-			"package_cpus_list", "die_cpus_list",
+			"package_cpus_list",    "die_cpus_list",
 		};
 		for (unsigned i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 			snprintf(path, sizeof(path), "%s/cpu%d/topology/%s", base, c, lists[i]);

@@ -15,8 +15,13 @@
 #include <stdint.h>
 
 /* capget's header and data (musl has no <linux/capability.h>) */
-struct __user_cap_header_struct { uint32_t version; int pid; };
-struct __user_cap_data_struct { uint32_t effective, permitted, inheritable; };
+struct __user_cap_header_struct {
+	uint32_t version;
+	int pid;
+};
+struct __user_cap_data_struct {
+	uint32_t effective, permitted, inheritable;
+};
 
 int main(int argc, char **argv)
 {
@@ -56,7 +61,7 @@ int main(int argc, char **argv)
 	R(syscall(SYS_capget, &h, d));
 	h.pid = 999999;
 	R(syscall(SYS_capget, &h, d));
-	for (int fd = 3; fd < 1024; fd++)   /* whatever the caller left open */
+	for (int fd = 3; fd < 1024; fd++) /* whatever the caller left open */
 		close(fd);
 	struct rlimit rl = { 64, 64 };
 	R(setrlimit(RLIMIT_NOFILE, &rl));

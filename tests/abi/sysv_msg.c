@@ -11,7 +11,10 @@
 #include <sys/msg.h>
 #include <sys/wait.h>
 
-struct m { long type; char text[64]; };
+struct m {
+	long type;
+	char text[64];
+};
 
 static void snd(int id, long type, const char *s)
 {

@@ -11,7 +11,11 @@
 #include <sys/sem.h>
 #include <sys/wait.h>
 
-union semun { int val; struct semid_ds *buf; unsigned short *array; };
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
 
 static void vals(int id, int n)
 {
@@ -40,8 +44,8 @@ int main(int argc, char **argv)
 		printf("sem %s", buf);
 	struct seminfo si;
 	OK(semctl(0, 0, IPC_INFO, (union semun){ .buf = (struct semid_ds *)&si }));
-	printf("info: semmsl %d semopm %d semvmx %d semmni %d\n", si.semmsl, si.semopm,
-	       si.semvmx, si.semmni);
+	printf("info: semmsl %d semopm %d semvmx %d semmni %d\n", si.semmsl, si.semopm, si.semvmx,
+	       si.semmni);
 
 	int id = OK(semget(IPC_PRIVATE, 3, 0600));
 	struct semid_ds ds;

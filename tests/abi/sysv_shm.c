@@ -38,7 +38,8 @@ static void proc_line(int id)
 		unsigned long size, nattch;
 		int cpid, lpid;
 		if (sscanf(l + 1, "%d %d %o %lu %d %d %lu", &key, &sid, &perms, &size, &cpid, &lpid,
-			   &nattch) == 7 && sid == id)
+			   &nattch) == 7 &&
+		    sid == id)
 			printf("proc: perms %o size %lu nattch %lu\n", perms, size, nattch);
 	}
 }

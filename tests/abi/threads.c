@@ -10,7 +10,7 @@ static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int counter, turn;
 static __thread int tls = 5;
 static pid_t tids[4];
-static char lines[4][80];   /* printed by main: output order is fixed */
+static char lines[4][80]; /* printed by main: output order is fixed */
 
 static void *work(void *arg)
 {
@@ -55,7 +55,8 @@ int main(int argc, char **argv)
 		printf("create %d join %d -> %ld; %s\n", cr[i], j, (long)rv, lines[i]);
 	}
 	printf("counter %d main tls %d\n", counter, tls);
-	printf("distinct tids %d\n", tids[0] != tids[1] && tids[1] != tids[2] && tids[2] != tids[3]);
+	printf("distinct tids %d\n",
+	       tids[0] != tids[1] && tids[1] != tids[2] && tids[2] != tids[3]);
 	SAY(syscall(SYS_gettid) == getpid());
 	pthread_attr_t a;
 	pthread_attr_init(&a);

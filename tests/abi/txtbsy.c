@@ -9,10 +9,7 @@
 
 static char self[4096];
 
-static const char *ename(int e)
-{
-	return e == ETXTBSY ? "ETXTBSY" : abi_errname(e);
-}
+static const char *ename(int e) { return e == ETXTBSY ? "ETXTBSY" : abi_errname(e); }
 
 /* The result of an open: "ok" (closed again) or the errno. */
 static void try_open(const char *what, const char *path, int flags)
@@ -82,12 +79,13 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return 3;
-	if (argc >= 2 && strstr(argv[1], "script"))   /* run by a #! line */
+	if (argc >= 2 && strstr(argv[1], "script")) /* run by a #! line */
 		return 4;
 	if (argc >= 3 && !strcmp(argv[1], "wait")) {
 		/* the running copy: its own file through /proc/self/exe, then
 		 * tell the parent and wait until it closes the pipe */
-		try_open("  child: /proc/self/exe O_RDONLY|O_TRUNC", "/proc/self/exe", O_RDONLY | O_TRUNC);
+		try_open("  child: /proc/self/exe O_RDONLY|O_TRUNC", "/proc/self/exe",
+			 O_RDONLY | O_TRUNC);
 		try_open("  child: /proc/self/exe O_WRONLY", "/proc/self/exe", O_WRONLY);
 		try_open("  child: /proc/self/exe O_RDONLY", "/proc/self/exe", O_RDONLY);
 		fflush(stdout);
@@ -109,7 +107,7 @@ int main(int argc, char **argv)
 
 	if (copy_self("copy", 0))
 		return 1;
-	int sv[2];   /* the child says it runs, then waits for our end's close */
+	int sv[2]; /* the child says it runs, then waits for our end's close */
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		return 1;
 	fflush(stdout);

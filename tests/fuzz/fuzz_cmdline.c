@@ -31,18 +31,12 @@ void fuzz_kfree(void *p)
 			free(p);
 			return;
 		}
-	abort();        /* not ours, or freed twice */
+	abort(); /* not ours, or freed twice */
 }
 
-int net_set_ip_option(const char *val)
-{
-	return strlen(val) > 64 ? -1 : 0;
-}
+int net_set_ip_option(const char *val) { return strlen(val) > 64 ? -1 : 0; }
 
-void vm_exit(int status)
-{
-	longjmp(out, status + 1);
-}
+void vm_exit(int status) { longjmp(out, status + 1); }
 
 void panic(const char *fmt, ...)
 {

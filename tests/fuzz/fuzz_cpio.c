@@ -16,10 +16,7 @@ void *fuzz_kmalloc(size_t n)
 	return p;
 }
 
-void fuzz_kfree(void *p)
-{
-	free(p);
-}
+void fuzz_kfree(void *p) { free(p); }
 static const uint8_t *arch;
 static size_t arch_len;
 
@@ -32,14 +29,11 @@ struct inode *inode_get(struct inode *ino)
 void inode_put(struct inode *ino)
 {
 	if (ino->refs <= 0)
-		abort();        /* released more often than taken */
+		abort(); /* released more often than taken */
 	ino->refs--;
 }
 
-bool dir_is_empty(struct inode *dir)
-{
-	return dir->children == NULL;
-}
+bool dir_is_empty(struct inode *dir) { return dir->children == NULL; }
 
 static struct inode *child(struct inode *dir, const char *name, size_t len)
 {
@@ -73,7 +67,7 @@ static int op_create(struct inode *dir, const char *name, size_t len, unsigned m
 	memcpy(c->name, name, len);
 	c->mode = mode;
 	c->ops = &ops;
-	c->refs = 1;            /* the directory's */
+	c->refs = 1; /* the directory's */
 	c->target = target ? strdup(target) : NULL;
 	c->parent = dir;
 	c->next = dir->children;
@@ -187,8 +181,9 @@ int vfs_lookupat(int dirfd, const char *path, int flags, struct inode **out)
 void minifs_set_data(struct inode *ino, const void *data, size_t n)
 {
 	const uint8_t *d = data;
-	if (!S_ISREG(ino->mode) || (n && (d < arch || n > arch_len || d - arch > (ptrdiff_t)(arch_len - n))))
-		abort();        /* data outside the archive */
+	if (!S_ISREG(ino->mode) ||
+	    (n && (d < arch || n > arch_len || d - arch > (ptrdiff_t)(arch_len - n))))
+		abort(); /* data outside the archive */
 	ino->data = data;
 	ino->size = n;
 }

@@ -21,15 +21,9 @@ static char path[64];
 
 /* mkimage's one-line errors (tools/mkimage/report.c) are not wanted here:
    thousands of inputs a second would flood the log. */
-void mk_error(const char *path, const char *fmt, ...)
-{
-	(void)path, (void)fmt;
-}
+void mk_error(const char *path, const char *fmt, ...) { (void)path, (void)fmt; }
 
-void mk_warn(const char *path, const char *fmt, ...)
-{
-	(void)path, (void)fmt;
-}
+void mk_warn(const char *path, const char *fmt, ...) { (void)path, (void)fmt; }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

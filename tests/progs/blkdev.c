@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #ifndef BLKGETSIZE64
-#define BLKGETSIZE64 _IOR(0x12, 114, size_t)   /* <linux/fs.h>; musl-gcc has no kernel headers */
+#define BLKGETSIZE64 _IOR(0x12, 114, size_t) /* <linux/fs.h>; musl-gcc has no kernel headers */
 #endif
 #include <unistd.h>
 
@@ -48,7 +48,8 @@ int main(int argc, char **argv)
 			perror(argv[1]);
 			return 1;
 		}
-		printf("wrote %ld at %ld, read back %s\n", len, off, memcmp(a, b, len) ? "DIFFERENT" : "same");
+		printf("wrote %ld at %ld, read back %s\n", len, off,
+		       memcmp(a, b, len) ? "DIFFERENT" : "same");
 		return 0;
 	}
 	return 2;

@@ -8,7 +8,7 @@ int main(int argc, char **argv)
 	printf("about to crash\n");
 	fflush(stdout);
 	if (argc > 1 && !strcmp(argv[1], "div"))
-		return 100 / zero;   /* not 1/x: gcc turns that into a compare */
+		return 100 / zero; /* not 1/x: gcc turns that into a compare */
 	if (argc > 1 && !strcmp(argv[1], "ud2"))
 		__asm__ volatile("ud2");
 	// cppcheck-suppress nullPointer ; the fault this program is for

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PER_DIR 36       /* files in a directory: 3 blocks of names */
+#define PER_DIR 36 /* files in a directory: 3 blocks of names */
 #define MAX_SIZE 11000
 
 static unsigned crc_table[256];
@@ -68,7 +68,8 @@ static void file_dir(char *out, size_t n, const char *top, int i)
 	char dir[256];
 	dir_path(dir, sizeof(dir), top, i / PER_DIR);
 	if (i % 2 == 0)
-		snprintf(out, n, "%s/directory-%05d-with-a-name-long-enough-to-fill-blocks", dir, i);
+		snprintf(out, n, "%s/directory-%05d-with-a-name-long-enough-to-fill-blocks", dir,
+			 i);
 	else
 		snprintf(out, n, "%s", dir);
 }
@@ -130,10 +131,10 @@ int main(int argc, char **argv)
 		}
 		file_path(path, sizeof(path), top, i);
 		switch (i % 6) {
-		case 0: case 2: case 4:
-			synced(top, path, write_file(path, i, 1));
-			break;
-		case 1: {   /* write under another name, fsync, rename, fsync */
+		case 0:
+		case 2:
+		case 4: synced(top, path, write_file(path, i, 1)); break;
+		case 1: { /* write under another name, fsync, rename, fsync */
 			snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 			size_t size = write_file(tmp, i, 1);
 			if (rename(tmp, path))
@@ -144,10 +145,10 @@ int main(int argc, char **argv)
 			synced(top, path, size);
 			break;
 		}
-		case 3:     /* not synced: goes out with the next file's fsync */
+		case 3: /* not synced: goes out with the next file's fsync */
 			write_file(path, i, 0);
 			break;
-		case 5:     /* remove an earlier file and its directory */
+		case 5: /* remove an earlier file and its directory */
 			write_file(path, i, 0);
 			if (i % PER_DIR >= 5) {
 				file_path(path, sizeof(path), top, i - 5);

@@ -35,7 +35,10 @@ static int fail(const char *op, const char *path)
 }
 
 /* A byte pattern that differs per offset: checkable at any position. */
-static unsigned char pat(long long off, int seed) { return (unsigned char)(off * 7 + off / 4093 + seed); }
+static unsigned char pat(long long off, int seed)
+{
+	return (unsigned char)(off * 7 + off / 4093 + seed);
+}
 
 /* threads:DIR:N: N threads each write then check a file of their own at once */
 static const char *tdir;
@@ -85,17 +88,21 @@ static int threads(const char *dir, int n)
 }
 
 static volatile long ticks;
-static void tick(int sig) { (void)sig; ticks++; }
+static void tick(int sig)
+{
+	(void)sig;
+	ticks++;
+}
 
 static int run(char *arg)
 {
 	char *op = field(&arg), *a = field(&arg), *b = field(&arg), *c = field(&arg);
-	if (!strcmp(op, "write") || !strcmp(op, "append")) {      /* write:PATH:TEXT */
+	if (!strcmp(op, "write") || !strcmp(op, "append")) { /* write:PATH:TEXT */
 		int fd = open(a, O_WRONLY | O_CREAT | (op[0] == 'w' ? O_TRUNC : O_APPEND), 0644);
 		if (fd < 0 || write(fd, b, strlen(b)) != (ssize_t)strlen(b) || close(fd))
 			return fail(op, a);
 		printf("%s %s ok\n", op, a);
-	} else if (!strcmp(op, "cat")) {                           /* cat:PATH */
+	} else if (!strcmp(op, "cat")) { /* cat:PATH */
 		char buf[4096];
 		int fd = open(a, O_RDONLY);
 		if (fd < 0)
@@ -106,10 +113,11 @@ static int run(char *arg)
 			fwrite(buf, 1, n, stdout);
 		printf("]\n");
 		close(fd);
-	} else if (!strcmp(op, "pattern") || !strcmp(op, "check")) {  /* pattern:PATH:SIZE:SEED */
+	} else if (!strcmp(op, "pattern") || !strcmp(op, "check")) { /* pattern:PATH:SIZE:SEED */
 		long long size = atoll(b), done = 0;
 		int seed = c ? atoi(c) : 0;
-		int fd = op[0] == 'p' ? open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644) : open(a, O_RDONLY);
+		int fd = op[0] == 'p' ? open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644)
+				      : open(a, O_RDONLY);
 		if (fd < 0)
 			return fail(op, a);
 		static unsigned char buf[65536];
@@ -125,7 +133,8 @@ static int run(char *arg)
 					return fail(op, a);
 				for (size_t i = 0; i < n; i++)
 					if (buf[i] != pat(done + i, seed)) {
-						printf("check %s: wrong byte at %lld\n", a, done + (long long)i);
+						printf("check %s: wrong byte at %lld\n", a,
+						       done + (long long)i);
 						return 1;
 					}
 			}
@@ -137,20 +146,20 @@ static int run(char *arg)
 		}
 		close(fd);
 		printf("%s %s %lld ok\n", op, a, size);
-	} else if (!strcmp(op, "fsync")) {                         /* fsync:PATH:TEXT */
+	} else if (!strcmp(op, "fsync")) { /* fsync:PATH:TEXT */
 		int fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0 || write(fd, b, strlen(b)) != (ssize_t)strlen(b) || fsync(fd))
 			return fail(op, a);
 		printf("fsync %s returned\n", a);
 		fflush(stdout);
 		close(fd);
-	} else if (!strcmp(op, "osync")) {                         /* osync:PATH:TEXT: O_SYNC write */
+	} else if (!strcmp(op, "osync")) { /* osync:PATH:TEXT: O_SYNC write */
 		int fd = open(a, O_WRONLY | O_CREAT | O_TRUNC | O_SYNC, 0644);
 		if (fd < 0 || write(fd, b, strlen(b)) != (ssize_t)strlen(b))
 			return fail(op, a);
 		printf("osync %s written\n", a);
 		close(fd);
-	} else if (!strcmp(op, "fill")) {                          /* fill:PATH: until an error */
+	} else if (!strcmp(op, "fill")) { /* fill:PATH: until an error */
 		int fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0)
 			return fail(op, a);
@@ -164,7 +173,7 @@ static int run(char *arg)
 		       total > 0 ? "some" : "no");
 		if (close(fd))
 			return fail("close", a);
-	} else if (!strcmp(op, "files")) {                         /* files:DIR:N */
+	} else if (!strcmp(op, "files")) { /* files:DIR:N */
 		int n = atoi(b), i;
 		for (i = 0; i < n; i++) {
 			char p[4096];
@@ -174,8 +183,9 @@ static int run(char *arg)
 				break;
 			close(fd);
 		}
-		printf("files %s: %d made%s%s\n", a, i, i < n ? ", then " : "", i < n ? strerror(errno) : "");
-	} else if (!strcmp(op, "count")) {                         /* count:DIR */
+		printf("files %s: %d made%s%s\n", a, i, i < n ? ", then " : "",
+		       i < n ? strerror(errno) : "");
+	} else if (!strcmp(op, "count")) { /* count:DIR */
 		DIR *d = opendir(a);
 		if (!d)
 			return fail(op, a);
@@ -184,21 +194,23 @@ static int run(char *arg)
 			n++;
 		closedir(d);
 		printf("count %s: %d entries\n", a, n);
-	} else if (!strcmp(op, "pwrite")) {                        /* pwrite:PATH:OFF:TEXT */
+	} else if (!strcmp(op, "pwrite")) { /* pwrite:PATH:OFF:TEXT */
 		int fd = open(a, O_WRONLY | O_CREAT, 0644);
 		if (fd < 0 || pwrite(fd, c, strlen(c), atoll(b)) != (ssize_t)strlen(c) || close(fd))
 			return fail(op, a);
 		struct stat st;
 		stat(a, &st);
 		printf("pwrite %s: size %lld\n", a, (long long)st.st_size);
-	} else if (!strcmp(op, "truncate")) {                      /* truncate:PATH:LEN */
+	} else if (!strcmp(op, "truncate")) { /* truncate:PATH:LEN */
 		if (truncate(a, atoll(b)))
 			return fail(op, a);
 		printf("truncate %s %s ok\n", a, b);
 	} else if (!strcmp(op, "mkdir") || !strcmp(op, "rmdir") || !strcmp(op, "unlink") ||
 		   !strcmp(op, "mkfifo")) {
-		int r = op[0] == 'u' ? unlink(a) : op[1] == 'k' && op[2] == 'd' ? mkdir(a, 0755) :
-			op[0] == 'r' ? rmdir(a) : mkfifo(a, 0644);
+		int r = op[0] == 'u'                   ? unlink(a)
+			: op[1] == 'k' && op[2] == 'd' ? mkdir(a, 0755)
+			: op[0] == 'r'                 ? rmdir(a)
+						       : mkfifo(a, 0644);
 		if (r)
 			return fail(op, a);
 		printf("%s %s ok\n", op, a);
@@ -207,41 +219,42 @@ static int run(char *arg)
 		if (r)
 			return fail(op, a);
 		printf("%s %s %s ok\n", op, a, b);
-	} else if (!strcmp(op, "stat")) {                          /* stat:PATH */
+	} else if (!strcmp(op, "stat")) { /* stat:PATH */
 		struct stat st;
 		if (lstat(a, &st))
 			return fail(op, a);
-		printf("stat %s: mode %o nlink %lu size %lld\n", a, st.st_mode, (unsigned long)st.st_nlink,
-		       (long long)st.st_size);
+		printf("stat %s: mode %o nlink %lu size %lld\n", a, st.st_mode,
+		       (unsigned long)st.st_nlink, (long long)st.st_size);
 	} else if (!strcmp(op, "readlink")) {
 		char t[4096];
 		ssize_t n = readlink(a, t, sizeof(t));
 		if (n < 0)
 			return fail(op, a);
 		printf("readlink %s: %.*s\n", a, (int)n, t);
-	} else if (!strcmp(op, "mmap")) {                          /* mmap:PATH: MAP_PRIVATE sum */
+	} else if (!strcmp(op, "mmap")) { /* mmap:PATH: MAP_PRIVATE sum */
 		int fd = open(a, O_RDONLY);
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st))
 			return fail(op, a);
-		unsigned char *p = mmap(NULL, st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+		unsigned char *p = mmap(NULL, st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+					0);
 		if (p == MAP_FAILED)
 			return fail(op, a);
 		unsigned long sum = 0;
 		for (off_t i = 0; i < st.st_size; i++)
 			sum = sum * 31 + p[i];
-		p[0] ^= 1;               /* private: never reaches the file */
+		p[0] ^= 1; /* private: never reaches the file */
 		printf("mmap %s: sum %lu\n", a, sum);
 		munmap(p, st.st_size);
 		close(fd);
-	} else if (!strcmp(op, "statfs")) {                        /* statfs:PATH */
+	} else if (!strcmp(op, "statfs")) { /* statfs:PATH */
 		struct statfs s;
 		if (statfs(a, &s))
 			return fail(op, a);
 		printf("statfs %s: type %lx bsize %ld blocks %ld free %ld files %ld ffree %ld\n", a,
 		       (long)s.f_type, (long)s.f_bsize, (long)s.f_blocks, (long)s.f_bfree,
 		       (long)s.f_files, (long)s.f_ffree);
-	} else if (!strcmp(op, "cwd")) {                           /* cwd:DIR: chdir, getcwd, .. */
+	} else if (!strcmp(op, "cwd")) { /* cwd:DIR: chdir, getcwd, .. */
 		char buf[4096];
 		if (chdir(a) || !getcwd(buf, sizeof(buf)))
 			return fail(op, a);
@@ -249,13 +262,13 @@ static int run(char *arg)
 		if (chdir("..") || !getcwd(buf, sizeof(buf)))
 			return fail(op, "..");
 		printf(", up %s\n", buf);
-	} else if (!strcmp(op, "orphan")) {                        /* orphan:PATH: open, unlinked */
+	} else if (!strcmp(op, "orphan")) { /* orphan:PATH: open, unlinked */
 		int fd = open(a, O_RDWR | O_CREAT | O_TRUNC, 0644);
 		char buf[16] = "";
 		if (fd < 0 || write(fd, "still here", 10) != 10 || unlink(a) ||
 		    pread(fd, buf, sizeof(buf) - 1, 0) != 10)
 			return fail(op, a);
-		printf("orphan %s: %s\n", a, buf);   /* fd stays open until exit */
+		printf("orphan %s: %s\n", a, buf); /* fd stays open until exit */
 	} else if (!strcmp(op, "shared") || !strcmp(op, "shared-nosync")) {
 		/* shared:PATH:TEXT: written through MAP_SHARED, then msync and
 		 * munmap, or (shared-nosync) left for the exit to write back */
@@ -272,7 +285,7 @@ static int run(char *arg)
 		printf("%s %s ok\n", op, a);
 	} else if (!strcmp(op, "threads")) {
 		return threads(a, atoi(b));
-	} else if (!strcmp(op, "alarms")) {                        /* alarms: SIGALRM every ms */
+	} else if (!strcmp(op, "alarms")) { /* alarms: SIGALRM every ms */
 		struct sigaction sa = { .sa_handler = tick, .sa_flags = SA_RESTART };
 		struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
 		sigaction(SIGALRM, &sa, NULL);
@@ -281,7 +294,7 @@ static int run(char *arg)
 	} else if (!strcmp(op, "sync")) {
 		sync();
 		printf("sync done\n");
-	} else if (!strcmp(op, "hang")) {                          /* hang: wait to be killed */
+	} else if (!strcmp(op, "hang")) { /* hang: wait to be killed */
 		for (;;)
 			pause();
 	} else {

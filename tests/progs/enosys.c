@@ -8,6 +8,7 @@
 int main(void)
 {
 	long r = syscall(500);
-	printf("syscall(500) = %ld, errno %d (%s)\n", r, errno, errno == ENOSYS ? "ENOSYS" : "other");
+	printf("syscall(500) = %ld, errno %d (%s)\n", r, errno,
+	       errno == ENOSYS ? "ENOSYS" : "other");
 	return 0;
 }

@@ -43,7 +43,9 @@ static long syscall_df(long n, long a, long b, long c)
 {
 	long r;
 	__asm__ volatile("std\n\tsyscall\n\tcld"
-			 : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory", "cc");
+			 : "=a"(r)
+			 : "a"(n), "D"(a), "S"(b), "d"(c)
+			 : "rcx", "r11", "memory", "cc");
 	return r;
 }
 
@@ -52,7 +54,7 @@ static unsigned char pat(size_t i) { return (unsigned char)(i * 7 + i / 4093 + 1
 static void pages(void)
 {
 	enum { N = 2048 };
-	char *dirty = map(N);   /* leaves nonzero free pages behind */
+	char *dirty = map(N); /* leaves nonzero free pages behind */
 	memset(dirty, 0xa5, (size_t)N * PG);
 	munmap(dirty, (size_t)N * PG);
 	char *keep = map(N), *fresh = map(N);
@@ -89,7 +91,8 @@ static void backward_memmove(void)
 		wrong += p[(size_t)SHIFT * PG + 8 + i] != (char)pat(i);
 	for (size_t i = (size_t)(N + SHIFT + 1) * PG; i < (size_t)(N + SHIFT + 64) * PG; i++)
 		nonzero += p[i] != 0;
-	printf("memmove: %zu wrong bytes copied, %zu nonzero bytes in untouched pages\n", wrong, nonzero);
+	printf("memmove: %zu wrong bytes copied, %zu nonzero bytes in untouched pages\n", wrong,
+	       nonzero);
 }
 
 static void syscalls(void)
@@ -98,7 +101,7 @@ static void syscalls(void)
 	if (pipe(fd))
 		return;
 	enum { LEN = 3 * PG + 123 };
-	char *src = map(4), *dst = map(4);   /* dst: faulted in by the kernel's copy */
+	char *src = map(4), *dst = map(4); /* dst: faulted in by the kernel's copy */
 	for (int i = 0; i < LEN; i++)
 		src[i] = pat(i);
 	long w = syscall_df(SYS_write, fd[1], (long)src, LEN);
@@ -125,7 +128,10 @@ static void *spinner(void *arg)
 {
 	(void)arg;
 	/* DF set across timer interrupts until told to stop */
-	__asm__ volatile("std\n1:\tpause\n\tcmpl $0, %0\n\tje 1b\n\tcld" : : "m"(stop) : "memory", "cc");
+	__asm__ volatile("std\n1:\tpause\n\tcmpl $0, %0\n\tje 1b\n\tcld"
+			 :
+			 : "m"(stop)
+			 : "memory", "cc");
 	return NULL;
 }
 
@@ -164,7 +170,8 @@ static void spin(void)
 	stop = 1;
 	pthread_join(w, NULL);
 	pthread_join(s, NULL);
-	printf("spin: a thread spun with DF set; %zu bytes through a pipe, %zu wrong\n", got, wrong);
+	printf("spin: a thread spun with DF set; %zu bytes through a pipe, %zu wrong\n", got,
+	       wrong);
 }
 
 static void set_df(int sig, siginfo_t *si, void *ucv)
@@ -197,13 +204,14 @@ static void sigdf(void)
 			 "popq %[fl]\n\t"
 			 "cld"
 			 : "=a"(r), [p] "+r"(q), [n] "+r"(n), [fl] "=&r"(fl)
-			 : "a"((long)SYS_tgkill), "D"((long)getpid()), "S"((long)gettid()), "d"((long)SIGUSR1)
+			 : "a"((long)SYS_tgkill), "D"((long)getpid()), "S"((long)gettid()),
+			   "d"((long)SIGUSR1)
 			 : "rcx", "r11", "memory", "cc");
 	int bad = 0;
 	for (size_t i = 0; i < (size_t)N * PG; i++)
 		bad += p[i] != (i % PG ? 0 : 7);
-	printf("sigreturn to DF set: tgkill %ld, DF kept %d, %d wrong bytes in fresh pages\n",
-	       r, !!(fl & FL_DF), bad);
+	printf("sigreturn to DF set: tgkill %ld, DF kept %d, %d wrong bytes in fresh pages\n", r,
+	       !!(fl & FL_DF), bad);
 }
 
 int main(int argc, char **argv)

@@ -78,7 +78,10 @@ static void far_jump(unsigned short sel)
 	__asm__ volatile("ljmpl *%0\n"
 			 "far_target:\n\t"
 			 "syscall\n\t"
-			 "ud2" : : "m"(far) : "memory");
+			 "ud2"
+			 :
+			 : "m"(far)
+			 : "memory");
 }
 
 int main(int argc, char **argv)

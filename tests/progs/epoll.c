@@ -132,7 +132,7 @@ int main(void)
 	write(p[1], "d", 1);
 	wait_show("descriptor closed, a dup keeps the file", 0);
 	show("del of the closed descriptor", epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
-	pipe(q);                      /* takes p[0]'s number again */
+	pipe(q); /* takes p[0]'s number again */
 	show("add the new file at that number", add(q[0], EPOLLIN, 14));
 	write(q[1], "e", 1);
 	wait_show("old and new items", 0);
@@ -183,7 +183,7 @@ int main(void)
 	show("add itself", add(ep, EPOLLIN, 0));
 	show("ctl on a pipe", epoll_ctl(p[0], EPOLL_CTL_ADD, p[1], &e));
 	show("bad op", epoll_ctl(ep, 9, p[1], &e));
-	int r = epoll_create(0);      /* musl ignores size: a descriptor */
+	int r = epoll_create(0); /* musl ignores size: a descriptor */
 	show("epoll_create(0)", r >= 0 ? 0 : -1);
 	show("epoll_create1 bad flags", epoll_create1(1));
 	show("maxevents 0", epoll_wait(ep, &e, 0, 0));

@@ -20,10 +20,7 @@ static void rd(int fd, const char *what)
 		printf("%s: %ld value %llu\n", what, (long)r, (unsigned long long)v);
 }
 
-static void wr(int fd, uint64_t v, const char *what)
-{
-	show(what, write(fd, &v, sizeof(v)));
-}
+static void wr(int fd, uint64_t v, const char *what) { show(what, write(fd, &v, sizeof(v))); }
 
 static void pollfd_show(int fd, const char *what)
 {

@@ -60,10 +60,7 @@ static void nap(long ms)
 
 /* A child made by a raw clone with exit signal sig (a copy of the address
  * space, as fork): 0 in the child. */
-static long clone_with(int sig)
-{
-	return syscall(SYS_clone, (long)sig, 0L, 0L, 0L, 0L);
-}
+static long clone_with(int sig) { return syscall(SYS_clone, (long)sig, 0L, 0L, 0L, 0L); }
 
 /* Zombie and live processes other than the caller, from /proc. */
 static void count_procs(int *zombies, int *alive)
@@ -88,7 +85,7 @@ static void count_procs(int *zombies, int *alive)
 		char *rp = strrchr(buf, ')');
 		if (rp && rp[1] == ' ' && rp[2] == 'Z')
 			++*zombies;
-		else if (pid != 1)   /* the built-in init is not counted */
+		else if (pid != 1) /* the built-in init is not counted */
 			++*alive;
 	}
 	if (d)
@@ -148,7 +145,7 @@ int main(int argc, char **argv)
 		orphans(2, SIGKILL);
 		orphans(2, 32);
 		int st, n = 0;
-		while (wait(&st) > 0)   /* reparented with SIGCHLD: wait sees them */
+		while (wait(&st) > 0) /* reparented with SIGCHLD: wait sees them */
 			n++;
 		printf("reaped %d orphans\n", n);
 		long c = clone_with(SIGKILL);
@@ -177,7 +174,7 @@ int main(int argc, char **argv)
 		catch_term();
 		pid_t c = fork();
 		if (c == 0) {
-			kill(1, SIGKILL);   /* the init takes no SIGKILL either */
+			kill(1, SIGKILL); /* the init takes no SIGKILL either */
 			kill(1, SIGTERM);
 			_exit(0);
 		}

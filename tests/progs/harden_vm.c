@@ -65,7 +65,7 @@ static void fork_bomb(void)
 		if (p == 0) {
 			char c;
 			close(fds[1]);
-			_exit(read(fds[0], &c, 1) == 0 ? 0 : 1);   /* until the parent lets go */
+			_exit(read(fds[0], &c, 1) == 0 ? 0 : 1); /* until the parent lets go */
 		}
 		if (p < 0) {
 			err = errno;

@@ -39,7 +39,8 @@ int main(int argc, char **argv)
 	printf("size unchanged: %ld\n", (long)lseek(fd, 0, SEEK_END));
 	int ro = open(path, O_RDONLY);
 	void *r = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0);
-	printf("shared+write on O_RDONLY: %s\n", r == MAP_FAILED && errno == EACCES ? "EACCES" : "mapped");
+	printf("shared+write on O_RDONLY: %s\n",
+	       r == MAP_FAILED && errno == EACCES ? "EACCES" : "mapped");
 	unlink(path);
 	return 0;
 }

@@ -11,7 +11,8 @@ int main(void)
 	pid_t p = fork();
 	if (p == 0) {
 		for (;;) {
-			char *m = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			char *m = mmap(0, 1 << 20, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (m == MAP_FAILED)
 				_exit(3);
 			memset(m, 1, 1 << 20);
@@ -22,7 +23,7 @@ int main(void)
 	printf("child: %s %d\n", WIFSIGNALED(st) ? "killed by" : "exited",
 	       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 	static char again[1 << 20];
-	memset(again, 2, sizeof(again));   /* the child's memory is free again */
+	memset(again, 2, sizeof(again)); /* the child's memory is free again */
 	printf("parent goes on\n");
 	return 0;
 }

@@ -102,7 +102,7 @@ int main(void)
 	/* a writer blocked on a full pipe */
 	pthread_create(&t, NULL, pipe_writer, NULL);
 	usleep(30000);
-	size_t total = 0;             /* with the "p" written above */
+	size_t total = 0; /* with the "p" written above */
 	for (;;) {
 		ssize_t n = read(p[0], buf, sizeof(buf));
 		if (n <= 0)

@@ -95,7 +95,7 @@ int main(void)
 	tv.tv_usec = 0;
 	select_show("select zero timeout", p[0], p[1], &tv);
 	tv.tv_sec = 0;
-	tv.tv_usec = 2500000;        /* more than a second of microseconds */
+	tv.tv_usec = 2500000; /* more than a second of microseconds */
 	select_show("select 2.5 s in tv_usec", p[0], -1, &tv);
 	printf("time left > 1 s: %d\n", tv.tv_sec >= 1);
 	tv.tv_sec = -1;
@@ -134,8 +134,10 @@ int main(void)
 	int efd = eventfd(0, 0);
 	int null = open("/dev/null", O_RDWR);
 	int exe = open("/proc/self/exe", O_RDONLY);
-	struct pollfd more[4] = { { efd, POLLIN | POLLOUT, 0 }, { null, POLLIN | POLLOUT, 0 },
-				  { exe, POLLIN, 0 }, { -1, POLLIN, 0 } };
+	struct pollfd more[4] = { { efd, POLLIN | POLLOUT, 0 },
+				  { null, POLLIN | POLLOUT, 0 },
+				  { exe, POLLIN, 0 },
+				  { -1, POLLIN, 0 } };
 	poll_show("poll eventfd, /dev/null, a file, fd -1", more, 4, 0);
 	uint64_t v = 1;
 	write(efd, &v, sizeof(v));

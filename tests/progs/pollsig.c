@@ -14,10 +14,7 @@
 
 static volatile sig_atomic_t got;
 
-static void on_alarm(int sig)
-{
-	got++;
-}
+static void on_alarm(int sig) { got++; }
 
 static void arm(void)
 {

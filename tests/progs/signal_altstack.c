@@ -17,10 +17,7 @@ static char *alt;
 static volatile int on_alt, ss_onstack, depth_ok;
 static sigjmp_buf env;
 
-static int within_alt(void *p)
-{
-	return (char *)p >= alt && (char *)p < alt + ALT_SIZE;
-}
+static int within_alt(void *p) { return (char *)p >= alt && (char *)p < alt + ALT_SIZE; }
 
 static void on_usr1(int sig)
 {
@@ -35,7 +32,9 @@ static void on_usr1(int sig)
 static void on_segv(int sig, siginfo_t *si, void *uc)
 {
 	int local;
-	(void)sig; (void)si; (void)uc;
+	(void)sig;
+	(void)si;
+	(void)uc;
 	on_alt = within_alt(&local);
 	siglongjmp(env, 1);
 }

@@ -10,10 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void on_sig(int sig)
-{
-	printf("handler %d\n", sig);
-}
+static void on_sig(int sig) { printf("handler %d\n", sig); }
 
 int main(int argc, char **argv)
 {

@@ -4,7 +4,7 @@
  * one-shot interval timer. */
 #define _GNU_SOURCE
 #include <errno.h>
-#define FUTEX_WAIT_PRIVATE 128   /* <linux/futex.h>, which musl-gcc lacks */
+#define FUTEX_WAIT_PRIVATE 128 /* <linux/futex.h>, which musl-gcc lacks */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,22 +50,26 @@ int main(void)
 		hits = 0;
 		arm(restart);
 		r = read(fds[0], &c, 1);
-		printf("%s: read = %ld %s hits %d\n", how, r, r < 0 && errno == EINTR ? "EINTR" : "", hits);
+		printf("%s: read = %ld %s hits %d\n", how, r,
+		       r < 0 && errno == EINTR ? "EINTR" : "", hits);
 		if (r < 0)
-			r = read(fds[0], &c, 1);   /* the handler's byte */
+			r = read(fds[0], &c, 1); /* the handler's byte */
 
 		word = 0;
 		arm(restart);
 		r = syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
 		/* restarted: the word is 1 now, so the wait fails with EAGAIN */
 		printf("%s: futex = %ld %s\n", how, r,
-		       r < 0 && errno == EINTR ? "EINTR" : r < 0 && errno == EAGAIN ? "EAGAIN" : "");
+		       r < 0 && errno == EINTR    ? "EINTR"
+		       : r < 0 && errno == EAGAIN ? "EAGAIN"
+						  : "");
 		r = read(fds[0], &c, 1);
 
 		arm(restart);
 		struct timespec ts = { 5, 0 }, rem = { 0, 0 };
 		r = nanosleep(&ts, &rem);
-		printf("%s: nanosleep = %ld %s rem<5s %d\n", how, r, r < 0 && errno == EINTR ? "EINTR" : "",
+		printf("%s: nanosleep = %ld %s rem<5s %d\n", how, r,
+		       r < 0 && errno == EINTR ? "EINTR" : "",
 		       rem.tv_sec < 5 && (rem.tv_sec > 0 || rem.tv_nsec > 0));
 		r = read(fds[0], &c, 1);
 

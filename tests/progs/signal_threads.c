@@ -39,7 +39,7 @@ static void *suspender(void *arg)
 	(void)arg;
 	worker_tid = tid();
 	sigemptyset(&none);
-	sigsuspend(&none);   /* returns once the handler ran here */
+	sigsuspend(&none); /* returns once the handler ran here */
 	return NULL;
 }
 
@@ -52,7 +52,7 @@ int main(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* inherited by the threads */
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by the threads */
 	signal(SIGUSR2, on_usr2);
 
 	pthread_create(&t, NULL, waiter, NULL);

@@ -13,11 +13,20 @@
 
 static volatile sig_atomic_t alarms, ticks, timer_hits, timer_value, timer_code;
 
-static void on_alarm(int sig) { (void)sig; alarms++; }
-static void on_tick(int sig) { (void)sig; ticks++; }
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+static void on_tick(int sig)
+{
+	(void)sig;
+	ticks++;
+}
 static void on_timer(int sig, siginfo_t *si, void *uc)
 {
-	(void)sig; (void)uc;
+	(void)sig;
+	(void)uc;
 	timer_hits++;
 	timer_value = si->si_value.sival_int;
 	timer_code = si->si_code;
@@ -50,7 +59,8 @@ int main(void)
 	sigemptyset(&none);
 	while (ticks < 3) {
 		r = sigsuspend(&none);
-		printf("sigsuspend: %d %s ticks %d\n", r, errno == EINTR ? "EINTR" : "?", (int)ticks);
+		printf("sigsuspend: %d %s ticks %d\n", r, errno == EINTR ? "EINTR" : "?",
+		       (int)ticks);
 	}
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 	setitimer(ITIMER_REAL, &off, &cur);

@@ -39,11 +39,27 @@ static uint64_t next(void)
 }
 
 static const long denied[] = {
-	SYS_fork, SYS_vfork, SYS_clone, SYS_clone3, SYS_kill, SYS_tkill, SYS_tgkill,
-	SYS_rt_sigqueueinfo, SYS_rt_tgsigqueueinfo, SYS_pidfd_send_signal,
-	SYS_reboot, SYS_clock_settime, SYS_settimeofday, SYS_adjtimex,
-	SYS_clock_adjtime, SYS_setpgid, SYS_setsid, SYS_ptrace,
-	SYS_process_vm_writev, SYS_kexec_load, SYS_kexec_file_load,
+	SYS_fork,
+	SYS_vfork,
+	SYS_clone,
+	SYS_clone3,
+	SYS_kill,
+	SYS_tkill,
+	SYS_tgkill,
+	SYS_rt_sigqueueinfo,
+	SYS_rt_tgsigqueueinfo,
+	SYS_pidfd_send_signal,
+	SYS_reboot,
+	SYS_clock_settime,
+	SYS_settimeofday,
+	SYS_adjtimex,
+	SYS_clock_adjtime,
+	SYS_setpgid,
+	SYS_setsid,
+	SYS_ptrace,
+	SYS_process_vm_writev,
+	SYS_kexec_load,
+	SYS_kexec_file_load,
 };
 
 static int allowed(long nr)
@@ -54,22 +70,22 @@ static int allowed(long nr)
 	return 1;
 }
 
-static char *buf;       /* a valid 64 KiB buffer */
+static char *buf; /* a valid 64 KiB buffer */
 
 static long arg(void)
 {
 	switch (next() % 16) {
 	case 0: return 0;
-	case 1: return (long)(next() % 16);                 /* small: fds, flags */
+	case 1: return (long)(next() % 16); /* small: fds, flags */
 	case 2: return -1;
 	case 3: return (long)next();
-	case 4: return (long)(buf + next() % 65536);        /* valid memory */
+	case 4: return (long)(buf + next() % 65536); /* valid memory */
 	case 5: return (long)buf;
-	case 6: return (long)0xffffffff80000000UL;           /* kernel image */
-	case 7: return (long)(0xffff800000000000UL + (next() % (1UL << 30)));  /* direct map */
-	case 8: return (long)0x0000800000000000UL;           /* first non-canonical */
-	case 9: return (long)(0x00007ffffffff000UL - next() % 64);  /* straddles the top */
-	case 10: return (long)(next() & 0x00007ffffffff000UL);      /* likely unmapped */
+	case 6: return (long)0xffffffff80000000UL;                            /* kernel image */
+	case 7: return (long)(0xffff800000000000UL + (next() % (1UL << 30))); /* direct map */
+	case 8: return (long)0x0000800000000000UL;                 /* first non-canonical */
+	case 9: return (long)(0x00007ffffffff000UL - next() % 64); /* straddles the top */
+	case 10: return (long)(next() & 0x00007ffffffff000UL);     /* likely unmapped */
 	case 11: return (long)(1UL << (next() % 64));
 	case 12: return (long)(next() % 4096);
 	case 13: return (long)(next() % (1UL << 32));
@@ -93,7 +109,7 @@ static void worker(void)
 	open("/tmp", O_RDONLY | O_DIRECTORY);
 	open("/tmp/sysfuzz.f", O_RDWR | O_CREAT, 0600);
 	eventfd(0, 0);
-	alarm(1);               /* a worker that blocks gets SIGALRM */
+	alarm(1); /* a worker that blocks gets SIGALRM */
 	for (int i = 0; i < CALLS_PER_WORKER; i++) {
 		long nr = (long)(next() % 460);
 		if (!allowed(nr))

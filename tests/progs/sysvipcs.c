@@ -21,7 +21,10 @@ int main(int argc, char **argv)
 		perror("sysvipcs");
 		return 1;
 	}
-	struct { long type; char text[16]; } m = { 1, "hello" };
+	struct {
+		long type;
+		char text[16];
+	} m = { 1, "hello" };
 	msgsnd(msg, &m, 6, 0);
 	msgsnd(msg, &m, 10, 0);
 	fflush(stdout);

@@ -126,7 +126,7 @@ static uint64_t sum(const uint8_t *p, size_t n)
 
 struct rd {
 	uint8_t *buf;
-	size_t len;      /* the reads move along buf, from its start again at its end */
+	size_t len; /* the reads move along buf, from its start again at its end */
 };
 
 /* Reads the pipe to its end, 3000 bytes at most a time. */
@@ -173,8 +173,9 @@ static int into_mapping(int fd, long size, int how)
 {
 	static const char *name[] = { "pipe", "socket", "TCP socket" };
 	uint8_t *dst = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	if (dst == MAP_FAILED ||
-	    (how == 2 ? tcp_pair() : how ? socketpair(AF_UNIX, SOCK_STREAM, 0, pfd) : pipe(pfd))) {
+	if (dst == MAP_FAILED || (how == 2 ? tcp_pair()
+				  : how    ? socketpair(AF_UNIX, SOCK_STREAM, 0, pfd)
+					   : pipe(pfd))) {
 		perror("setup");
 		return 3;
 	}
@@ -232,7 +233,8 @@ static int race_pipe(int fd, long size)
 	pthread_join(t, NULL);
 	close(pfd[0]);
 	uint64_t want = sum(m, (size_t)size);
-	printf("from a mapping: %s\n", got_len == (uint64_t)put && got_sum == want ? "same" : "differs");
+	printf("from a mapping: %s\n",
+	       got_len == (uint64_t)put && got_sum == want ? "same" : "differs");
 	return into_mapping(fd, size, 0) || into_mapping(fd, size, 1);
 }
 
@@ -259,9 +261,9 @@ int main(int argc, char **argv)
 		perror(argv[2]);
 		return 3;
 	}
-	int r = !strcmp(argv[1], "pipe") ? race_pipe(fd, st.st_size) :
-		!strcmp(argv[1], "tcp") ? into_mapping(fd, st.st_size, 2) :
-		race_unmap(fd, st.st_size, iters);
+	int r = !strcmp(argv[1], "pipe")  ? race_pipe(fd, st.st_size)
+		: !strcmp(argv[1], "tcp") ? into_mapping(fd, st.st_size, 2)
+					  : race_unmap(fd, st.st_size, iters);
 	if (r == 0)
 		printf("done\n");
 	return r;

@@ -29,7 +29,7 @@ static long hex8(const unsigned char *p)
 		else if (c >= 'A' && c <= 'F')
 			d = c - 'A' + 10;
 		else
-			return -1;	/* the writer uses capitals only */
+			return -1; /* the writer uses capitals only */
 		v = v * 16 + d;
 	}
 	return v;
@@ -46,12 +46,11 @@ static int zeros(const unsigned char *p, size_t n)
 /* Parses the entry at *off; returns 0 and moves *off to the next one, or
    -1 with a diagnostic. Checks the magic, the hex fields, the name's NUL,
    and that padding after the name and the data is zeros up to 4. */
-static int parse(const unsigned char *buf, size_t len, size_t *off,
-		 struct entry *e)
+static int parse(const unsigned char *buf, size_t len, size_t *off, struct entry *e)
 {
-	unsigned long *fields[] = { &e->ino, &e->mode, &e->uid, &e->gid,
-		&e->nlink, &e->mtime, &e->size, NULL, NULL, NULL, NULL,
-		&e->namesize, &e->check };
+	unsigned long *fields[] = { &e->ino,   &e->mode,     &e->uid,  &e->gid, &e->nlink,
+				    &e->mtime, &e->size,     NULL,     NULL,    NULL,
+				    NULL,      &e->namesize, &e->check };
 	size_t o = *off, name_end, data, data_end;
 	long v;
 	int i;
@@ -76,9 +75,8 @@ static int parse(const unsigned char *buf, size_t len, size_t *off,
 	name_end = o + 110 + e->namesize;
 	data = (name_end + 3) & ~(size_t)3;
 	data_end = data + e->size;
-	if (e->namesize < 2 || e->namesize > sizeof e->name ||
-	    data_end > len || buf[name_end - 1] != '\0' ||
-	    strlen((const char *)buf + o + 110) != e->namesize - 1) {
+	if (e->namesize < 2 || e->namesize > sizeof e->name || data_end > len ||
+	    buf[name_end - 1] != '\0' || strlen((const char *)buf + o + 110) != e->namesize - 1) {
 		tap_diag("bad name at offset %zu", o);
 		return -1;
 	}
@@ -114,8 +112,8 @@ static unsigned char *slurp(FILE *f, size_t *len)
 
 static void test_archive(void)
 {
-	static const char *names[] = { "/d", "/d/f", "/d/l", "/d/empty",
-		"/d/pieces", "/d/x123", "TRAILER!!!" };
+	static const char *names[] = { "/d",        "/d/f",    "/d/l",      "/d/empty",
+				       "/d/pieces", "/d/x123", "TRAILER!!!" };
 	struct entry e[7];
 	struct cpio c;
 	unsigned char *buf;
@@ -169,7 +167,8 @@ static void test_archive(void)
 	is_int(e[4].mtime, 0xffffffffUL, "mtime past 2106 clamped");
 	is_int(e[5].namesize, 8, "name size counts the NUL");
 	for (i = 1; i < 6; i++)
-		ok(e[i].ino != 0 && e[i].ino != e[i - 1].ino, "entry %d has its own inode number", i);
+		ok(e[i].ino != 0 && e[i].ino != e[i - 1].ino, "entry %d has its own inode number",
+		   i);
 	is_int(e[6].ino | e[6].mode | e[6].size, 0, "trailer has inode, mode and size 0");
 	is_int(e[6].nlink, 1, "trailer nlink");
 out:
@@ -189,14 +188,17 @@ static void test_errors(void)
 	memset(longname, 'a', sizeof longname - 1);
 	longname[sizeof longname - 1] = '\0';
 	errno = 0;
-	ok(cpio_dir(&c, longname, 0755, 0) == -1 && errno == ENAMETOOLONG, "name too long: ENAMETOOLONG");
+	ok(cpio_dir(&c, longname, 0755, 0) == -1 && errno == ENAMETOOLONG,
+	   "name too long: ENAMETOOLONG");
 	errno = 0;
 	ok(cpio_dir(&c, "", 0755, 0) == -1 && errno == EINVAL, "empty name: EINVAL");
 	errno = 0;
-	ok(cpio_file_begin(&c, "/big", 0644, 0, 0x100000000ULL) == -1 && errno == EFBIG, "file over 4 GiB: EFBIG");
+	ok(cpio_file_begin(&c, "/big", 0644, 0, 0x100000000ULL) == -1 && errno == EFBIG,
+	   "file over 4 GiB: EFBIG");
 	ok(cpio_file_begin(&c, "/f", 0644, 0, 2) == 0, "begin a file of 2 bytes");
 	errno = 0;
-	ok(cpio_dir(&c, "/g", 0755, 0) == -1 && errno == EINVAL, "another entry while a file is open: EINVAL");
+	ok(cpio_dir(&c, "/g", 0755, 0) == -1 && errno == EINVAL,
+	   "another entry while a file is open: EINVAL");
 	errno = 0;
 	ok(cpio_file_write(&c, "abc", 3) == -1 && errno == EINVAL, "writing past the size: EINVAL");
 	ok(cpio_file_write(&c, "a", 1) == 0, "writing within the size");
@@ -231,8 +233,7 @@ static void test_system_cpio(void)
 		printf("ok %d - system cpio lists the archive # SKIP no cpio\n", ++tap_count);
 		return;
 	}
-	snprintf(path, sizeof path, "%s/htux-cpio-test.XXXXXX",
-		 tmp && *tmp == '/' ? tmp : "/tmp");
+	snprintf(path, sizeof path, "%s/htux-cpio-test.XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
 	fd = mkstemp(path);
 	if (!ok(fd >= 0, "mkstemp"))
 		return;
@@ -251,8 +252,10 @@ static void test_system_cpio(void)
 	unlink(path);
 	is_int(st, 0, "cpio -itv exits with 0");
 	ok(strstr(out, "drwxr-xr-x") && strstr(out, " /dir\n"), "cpio lists the directory");
-	ok(strstr(out, "-rw-r-----") && strstr(out, " 3 ") && strstr(out, " /dir/file\n"), "cpio lists the file");
-	ok(strstr(out, "lrwxrwxrwx") && strstr(out, " /dir/link -> file\n"), "cpio lists the symlink");
+	ok(strstr(out, "-rw-r-----") && strstr(out, " 3 ") && strstr(out, " /dir/file\n"),
+	   "cpio lists the file");
+	ok(strstr(out, "lrwxrwxrwx") && strstr(out, " /dir/link -> file\n"),
+	   "cpio lists the symlink");
 	if (tap_failed)
 		tap_diag("cpio said:\n%s", out);
 }

@@ -50,8 +50,14 @@ static void test_mem_for_image(void)
 static void test_defaults(void)
 {
 	char *a[] = { "htux", "run", "/bin/busybox", "ls", "-l" };
-	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
-			       "/t/app.cpio", "/t/status", 0, NULL, NULL };
+	struct run_paths p = { "/b/htux-mkimage",
+			       "qemu-system-x86_64",
+			       "/k/htux.elf",
+			       "/t/app.cpio",
+			       "/t/status",
+			       0,
+			       NULL,
+			       NULL };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
 	char err[256], *cl;
@@ -69,8 +75,8 @@ static void test_defaults(void)
 	free(cl);
 	ok(mkimage_command(&o, &p, &mk) == 0, "mkimage command");
 	ok(mk.n == 7 && !strcmp(mk.v[0], "/b/htux-mkimage") && !strcmp(mk.v[1], "-o") &&
-	   !strcmp(mk.v[2], "/t/app.cpio") && !strcmp(mk.v[3], "--") &&
-	   !strcmp(mk.v[4], "/bin/busybox") && !strcmp(mk.v[6], "-l") && !mk.v[7],
+		   !strcmp(mk.v[2], "/t/app.cpio") && !strcmp(mk.v[3], "--") &&
+		   !strcmp(mk.v[4], "/bin/busybox") && !strcmp(mk.v[6], "-l") && !mk.v[7],
 	   "mkimage -o IMAGE -- PROG ARGS");
 	ok(qemu_command(&o, &p, &q) == 0, "QEMU command");
 	is_str(q.v[0], "qemu-system-x86_64", "QEMU program");
@@ -96,12 +102,12 @@ static void test_defaults(void)
 
 static void test_options(void)
 {
-	char *a[] = { "htux", "run", "-m", "1G", "--kvm", "--machine=q35",
-		      "--trace", "--strace", "--verbose", "-e", "A=1", "--add",
-		      "/etc:/guest", "--env=B=2", "--append", "TZ=UTC", "--append=x",
-		      "--kernel", "/k", "--qemu=/q", "--keep", "/i,j.cpio",
-		      "--cpu", "max", "--qemu-arg", "-smp", "--qemu-arg=2",
-		      "--dry-run", "--", "--prog" };
+	char *a[] = { "htux",          "run",          "-m",          "1G",        "--kvm",
+		      "--machine=q35", "--trace",      "--strace",    "--verbose", "-e",
+		      "A=1",           "--add",        "/etc:/guest", "--env=B=2", "--append",
+		      "TZ=UTC",        "--append=x",   "--kernel",    "/k",        "--qemu=/q",
+		      "--keep",        "/i,j.cpio",    "--cpu",       "max",       "--qemu-arg",
+		      "-smp",          "--qemu-arg=2", "--dry-run",   "--",        "--prog" };
 	struct run_paths p = { "mk", "/q", "/k", "/i,j.cpio", "/t/s,x", 1, NULL, NULL };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
@@ -123,15 +129,16 @@ static void test_options(void)
 	free(cl);
 	ok(mkimage_command(&o, &p, &mk) == 0 && mk.n == 11, "mkimage command with -e and --add");
 	ok(mk.n == 11 && !strcmp(mk.v[3], "-e") && !strcmp(mk.v[4], "A=1") &&
-	   !strcmp(mk.v[5], "--add") && !strcmp(mk.v[6], "/etc:/guest") &&
-	   !strcmp(mk.v[7], "-e") && !strcmp(mk.v[8], "B=2") &&
-	   !strcmp(mk.v[9], "--") && !strcmp(mk.v[10], "--prog"),
+		   !strcmp(mk.v[5], "--add") && !strcmp(mk.v[6], "/etc:/guest") &&
+		   !strcmp(mk.v[7], "-e") && !strcmp(mk.v[8], "B=2") && !strcmp(mk.v[9], "--") &&
+		   !strcmp(mk.v[10], "--prog"),
 	   "-e and --add passed on in order");
 	ok(qemu_command(&o, &p, &q) == 0, "QEMU command");
 	is_str(after(&q, "-accel"), "kvm", "-accel kvm");
 	is_str(after(&q, "-cpu"), "max", "--cpu overrides -cpu host");
 	is_str(after(&q, "-initrd"), "/i,,j.cpio", "commas doubled in -initrd");
-	is_str(after(&q, "-chardev"), "file,id=htux-status,path=/t/s,,x", "commas doubled in -chardev");
+	is_str(after(&q, "-chardev"), "file,id=htux-status,path=/t/s,,x",
+	       "commas doubled in -chardev");
 	is_str(after(&q, "-append"), "verbose trace strace TZ=UTC x", "-append");
 	ok(q.n >= 2 && !strcmp(q.v[q.n - 2], "-smp") && !strcmp(q.v[q.n - 1], "2"),
 	   "--qemu-arg at the end, in order");
@@ -171,8 +178,9 @@ static void test_options(void)
 /* The debugging options: --syscall-summary, --gdb[=PORT], --minimal. */
 static void test_debug_options(void)
 {
-	char *a[] = { "htux", "run", "--syscall-summary", "--gdb=4321", "--minimal",
-		      "--minimal-ignore-unknown", "p" };
+	char *a[] = { "htux",       "run",       "--syscall-summary",
+		      "--gdb=4321", "--minimal", "--minimal-ignore-unknown",
+		      "p" };
 	struct run_paths p = { "mk", "q", "/t/kernel.elf", "i", "s", 0, "/t/kernel.elf", NULL };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
@@ -184,8 +192,8 @@ static void test_debug_options(void)
 	is_str(cl, "syscall_summary", "kernel option syscall_summary");
 	free(cl);
 	ok(mkimage_command(&o, &p, &mk) == 0 && mk.n == 8 &&
-	   !strcmp(mk.v[3], "--minimal-ignore-unknown") && !strcmp(mk.v[4], "--minimal") &&
-	   !strcmp(mk.v[5], "/t/kernel.elf") && !strcmp(mk.v[6], "--"),
+		   !strcmp(mk.v[3], "--minimal-ignore-unknown") && !strcmp(mk.v[4], "--minimal") &&
+		   !strcmp(mk.v[5], "/t/kernel.elf") && !strcmp(mk.v[6], "--"),
 	   "mkimage --minimal-ignore-unknown --minimal KERNEL");
 	ok(qemu_command(&o, &p, &q) == 0, "QEMU command with --gdb");
 	is_str(after(&q, "-gdb"), "tcp:127.0.0.1:4321", "-gdb tcp:127.0.0.1:PORT");
@@ -223,27 +231,50 @@ static void test_errors(void)
 		{ 3, { "htux", "run", "" }, "empty PROG" },
 		{ 4, { "htux", "run", "--frob", "p" }, "unknown option --frob (see htux --help)" },
 		{ 3, { "htux", "run", "-m" }, "-m needs a value (see htux --help)" },
-		{ 4, { "htux", "run", "-m", "lots" }, "-m lots: expected a memory size such as 128M or 1G" },
-		{ 4, { "htux", "run", "-m", "0" }, "-m 0: expected a memory size such as 128M or 1G" },
-		{ 4, { "htux", "run", "-m", "12Q" }, "-m 12Q: expected a memory size such as 128M or 1G" },
-		{ 4, { "htux", "run", "--machine", "isapc" }, "--machine isapc: expected pc, q35 or microvm" },
+		{ 4,
+		  { "htux", "run", "-m", "lots" },
+		  "-m lots: expected a memory size such as 128M or 1G" },
+		{ 4,
+		  { "htux", "run", "-m", "0" },
+		  "-m 0: expected a memory size such as 128M or 1G" },
+		{ 4,
+		  { "htux", "run", "-m", "12Q" },
+		  "-m 12Q: expected a memory size such as 128M or 1G" },
+		{ 4,
+		  { "htux", "run", "--machine", "isapc" },
+		  "--machine isapc: expected pc, q35 or microvm" },
 		{ 4, { "htux", "run", "-e", "NOVALUE" }, "-e NOVALUE: expected NAME=VALUE" },
 		{ 4, { "htux", "run", "--add", ":/x" }, "--add: empty HOST path" },
 		{ 4, { "htux", "run", "--kernel=", "p" }, "--kernel: empty path" },
 		{ 4, { "htux", "run", "--kvmx", "p" }, "unknown option --kvmx (see htux --help)" },
 		{ 4, { "htux", "run", "--mem=1G", "" }, "empty PROG" },
-		{ 4, { "htux", "run", "--disk", ":/mnt" }, "--disk :/mnt: expected FILE or FILE:/MOUNTPOINT" },
-		{ 4, { "htux", "run", "--console", "tty" }, "--console tty: expected serial or hvc" },
-		{ 4, { "htux", "run", "--gdb=0", "p" }, "--gdb=PORT: expected a TCP port from 1 to 65535" },
-		{ 4, { "htux", "run", "--gdb=http", "p" }, "--gdb=PORT: expected a TCP port from 1 to 65535" },
-		{ 4, { "htux", "run", "--minimal-ignore-unknown", "p" },
+		{ 4,
+		  { "htux", "run", "--disk", ":/mnt" },
+		  "--disk :/mnt: expected FILE or FILE:/MOUNTPOINT" },
+		{ 4,
+		  { "htux", "run", "--console", "tty" },
+		  "--console tty: expected serial or hvc" },
+		{ 4,
+		  { "htux", "run", "--gdb=0", "p" },
+		  "--gdb=PORT: expected a TCP port from 1 to 65535" },
+		{ 4,
+		  { "htux", "run", "--gdb=http", "p" },
+		  "--gdb=PORT: expected a TCP port from 1 to 65535" },
+		{ 4,
+		  { "htux", "run", "--minimal-ignore-unknown", "p" },
 		  "--minimal-ignore-unknown needs --minimal" },
-		{ 4, { "htux", "run", "--verbose=1", "p" }, "--verbose takes no value (see htux --help)" },
-		{ 4, { "htux", "run", "--init=yes", "p" }, "--init takes no value (see htux --help)" },
+		{ 4,
+		  { "htux", "run", "--verbose=1", "p" },
+		  "--verbose takes no value (see htux --help)" },
+		{ 4,
+		  { "htux", "run", "--init=yes", "p" },
+		  "--init takes no value (see htux --help)" },
 		{ 4, { "htux", "run", "--qemu-arg=", "p" }, "--qemu-arg: empty argument" },
-		{ 5, { "htux", "run", "-p80:80", "-p80:81", "p" },
+		{ 5,
+		  { "htux", "run", "-p80:80", "-p80:81", "p" },
 		  "-p 80:81: host port 80/tcp is already published" },
-		{ 5, { "htux", "run", "--init", "--image", "d" },
+		{ 5,
+		  { "htux", "run", "--init", "--image", "d" },
 		  "--image: the disk already holds the program, its files and kernel options (give them to htux-mkimage)" },
 	};
 	struct htux_opts o;
@@ -254,7 +285,8 @@ static void test_errors(void)
 
 		memcpy(argv, bad[i].argv, sizeof argv);
 		err[0] = '\0';
-		ok(htux_parse(bad[i].argc, argv, &o, err, sizeof err) == -1, "refused: %s", bad[i].msg);
+		ok(htux_parse(bad[i].argc, argv, &o, err, sizeof err) == -1, "refused: %s",
+		   bad[i].msg);
 		is_str(err, bad[i].msg, "message");
 		htux_opts_free(&o);
 	}
@@ -288,11 +320,17 @@ static void test_status(void)
 /* --disk and --console: QEMU devices per machine, kernel words. */
 static void test_devices(void)
 {
-	char *a[] = { "htux", "run", "--disk", "a,b.img", "--disk=/d/c.img:/mnt/c",
-		      "--console", "hvc", "--append", "TZ=UTC", "prog" };
+	char *a[] = { "htux",      "run", "--disk",   "a,b.img", "--disk=/d/c.img:/mnt/c",
+		      "--console", "hvc", "--append", "TZ=UTC",  "prog" };
 	char *m[] = { "htux", "run", "--machine", "microvm", "--disk", "x.img", "prog" };
-	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
-			       "/t/app.cpio", "/t/status", 0, NULL, NULL };
+	struct run_paths p = { "/b/htux-mkimage",
+			       "qemu-system-x86_64",
+			       "/k/htux.elf",
+			       "/t/app.cpio",
+			       "/t/status",
+			       0,
+			       NULL,
+			       NULL };
 	struct htux_opts o;
 	struct argvec q = { 0 };
 	char err[256], *cl;
@@ -309,20 +347,24 @@ static void test_devices(void)
 	ok(f && !strcmp(f, "dir:name.img") && !mp, "a colon not followed by / is part of FILE");
 	free(f);
 	cl = kernel_cmdline(&o);
-	is_str(cl, "console=hvc mount.vdb=/mnt/c TZ=UTC", "kernel words: console=hvc, mount.vdb, --append");
+	is_str(cl, "console=hvc mount.vdb=/mnt/c TZ=UTC",
+	       "kernel words: console=hvc, mount.vdb, --append");
 	free(cl);
 	ok(qemu_command(&o, &p, &q) == 0, "QEMU command with devices");
-	is_str(after(&q, "-drive"), "file=a,,b.img,if=none,format=raw,id=htux-d0", "first -drive, comma doubled");
+	is_str(after(&q, "-drive"), "file=a,,b.img,if=none,format=raw,id=htux-d0",
+	       "first -drive, comma doubled");
 	ok(has(&q, "virtio-blk-pci,drive=htux-d0") && has(&q, "virtio-blk-pci,drive=htux-d1"),
 	   "virtio-blk-pci for each disk on pc");
-	ok(has(&q, "virtio-serial-pci") && has(&q, "virtconsole,chardev=htux-con"), "virtio console on pc");
+	ok(has(&q, "virtio-serial-pci") && has(&q, "virtconsole,chardev=htux-con"),
+	   "virtio console on pc");
 	is_str(after(&q, "-serial"), "file:/dev/stderr", "COM1 to stderr with --console hvc");
 	argvec_free(&q);
 	htux_opts_free(&o);
 
 	ok(htux_parse(ARGC(m), m, &o, err, sizeof err) == 0, "--machine microvm --disk");
 	ok(qemu_command(&o, &p, &q) == 0, "QEMU command on microvm");
-	is_str(after(&q, "-global"), "virtio-mmio.force-legacy=false", "virtio 1.x MMIO on microvm");
+	is_str(after(&q, "-global"), "virtio-mmio.force-legacy=false",
+	       "virtio 1.x MMIO on microvm");
 	ok(has(&q, "virtio-blk-device,drive=htux-d0"), "virtio-blk-device on microvm");
 	is_str(after(&q, "-serial"), "stdio", "COM1 on stdio without --console hvc");
 	argvec_free(&q);
@@ -332,13 +374,20 @@ static void test_devices(void)
 /* --net and -p: the user network, forwards, microvm's device, errors. */
 static void test_net(void)
 {
-	char *a[] = { "htux", "run", "-p", "8080:80", "--publish=5353:53/udp", "-p8022:22/tcp", "prog" };
+	char *a[] = { "htux",          "run", "-p", "8080:80", "--publish=5353:53/udp",
+		      "-p8022:22/tcp", "prog" };
 	char *m[] = { "htux", "run", "--machine", "microvm", "--net", "prog" };
 	char *bad[] = { "htux", "run", "-p", "80", "prog" };
 	char *bad2[] = { "htux", "run", "-p", "0:80", "prog" };
 	char *bad3[] = { "htux", "run", "-p", "80:80/sctp", "prog" };
-	struct run_paths p = { "/b/htux-mkimage", "qemu-system-x86_64", "/k/htux.elf",
-			       "/t/app.cpio", "/t/status", 0, NULL, NULL };
+	struct run_paths p = { "/b/htux-mkimage",
+			       "qemu-system-x86_64",
+			       "/k/htux.elf",
+			       "/t/app.cpio",
+			       "/t/status",
+			       0,
+			       NULL,
+			       NULL };
 	struct htux_opts o;
 	struct argvec q = { 0 };
 	char err[256];
@@ -346,8 +395,10 @@ static void test_net(void)
 	ok(htux_parse(ARGC(a), a, &o, err, sizeof err) == 0, "-p three ways");
 	ok(o.net && o.nports == 3, "-p implies --net");
 	ok(qemu_command(&o, &p, &q) == 0, "QEMU command with forwards");
-	is_str(after(&q, "-netdev"), "user,id=htux-n0,hostfwd=tcp:127.0.0.1:8080-:80,"
-	       "hostfwd=udp:127.0.0.1:5353-:53,hostfwd=tcp:127.0.0.1:8022-:22", "-netdev user with hostfwd");
+	is_str(after(&q, "-netdev"),
+	       "user,id=htux-n0,hostfwd=tcp:127.0.0.1:8080-:80,"
+	       "hostfwd=udp:127.0.0.1:5353-:53,hostfwd=tcp:127.0.0.1:8022-:22",
+	       "-netdev user with hostfwd");
 	ok(has(&q, "virtio-net-pci,netdev=htux-n0"), "virtio-net-pci on pc");
 	argvec_free(&q);
 	htux_opts_free(&o);
@@ -360,7 +411,8 @@ static void test_net(void)
 	htux_opts_free(&o);
 
 	ok(htux_parse(ARGC(bad), bad, &o, err, sizeof err) == -1, "-p 80 refused");
-	is_str(err, "-p 80: expected HOSTPORT:GUESTPORT[/tcp|/udp] with ports 1-65535", "its message");
+	is_str(err, "-p 80: expected HOSTPORT:GUESTPORT[/tcp|/udp] with ports 1-65535",
+	       "its message");
 	htux_opts_free(&o);
 	ok(htux_parse(ARGC(bad2), bad2, &o, err, sizeof err) == -1, "port 0 refused");
 	htux_opts_free(&o);

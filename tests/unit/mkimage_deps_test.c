@@ -27,8 +27,10 @@ static void test_trace(void)
 		"--- SIGCHLD {si_signo=SIGCHLD} ---",
 	};
 	static const char *const want[] = {
-		"/usr/bin/python3", "/etc/ld.so.cache", "/home/u/data/in.txt",
-		"/usr/lib/python3.11/os.py", "/a b/\303\251t\"\\", "/srv", "/srv/rel/x",
+		"/usr/bin/python3",    "/etc/ld.so.cache",
+		"/home/u/data/in.txt", "/usr/lib/python3.11/os.py",
+		"/a b/\303\251t\"\\",  "/srv",
+		"/srv/rel/x",
 	};
 	struct trace_files t;
 	char *cwd = strdup("/nowhere");
@@ -58,8 +60,9 @@ static void put32(unsigned char *p, uint32_t v)
 static void test_ldcache(void)
 {
 	static const char *const strs[] = {
-		"libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1", "/lib/i386/libz.so.1",
-		"libfoo.so", "/lib/hw/libfoo.so",
+		"libz.so.1",           "/lib/x86_64-linux-gnu/libz.so.1",
+		"/lib/i386/libz.so.1", "libfoo.so",
+		"/lib/hw/libfoo.so",
 	};
 	unsigned char buf[512];
 	uint32_t off[5], o = 48 + 3 * 24;
@@ -78,11 +81,17 @@ static void test_ldcache(void)
 	}
 	put32(buf + 24, o - off[0]);
 	/* entries: flags, key, value, osversion, hwcap (8 bytes) */
-	put32(buf + 48, 0x0303); put32(buf + 52, off[0]); put32(buf + 56, off[2]);
-	put32(buf + 48, 0x0003);		/* first: i386 (libc6, no lib64) */
-	put32(buf + 72, 0x0303); put32(buf + 76, off[0]); put32(buf + 80, off[1]);
-	put32(buf + 96, 0x0303); put32(buf + 100, off[3]); put32(buf + 104, off[4]);
-	buf[96 + 16 + 7] = 0x40;		/* hwcap extension bit */
+	put32(buf + 48, 0x0303);
+	put32(buf + 52, off[0]);
+	put32(buf + 56, off[2]);
+	put32(buf + 48, 0x0003); /* first: i386 (libc6, no lib64) */
+	put32(buf + 72, 0x0303);
+	put32(buf + 76, off[0]);
+	put32(buf + 80, off[1]);
+	put32(buf + 96, 0x0303);
+	put32(buf + 100, off[3]);
+	put32(buf + 104, off[4]);
+	buf[96 + 16 + 7] = 0x40; /* hwcap extension bit */
 	fd = mkstemp(path);
 	if (fd < 0 || write(fd, buf, o) != (ssize_t)o) {
 		ok(0, "ldcache: cannot write %s", path);

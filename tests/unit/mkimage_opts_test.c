@@ -29,9 +29,11 @@ static void test_parse(void)
 		mk_opts_free(&o);
 	}
 	{
-		char *a[] = { "htux-mkimage", "-ox.cpio", "-e", "A=1", "--env=B=2=3",
-			      "-eC=", "--add", "/etc", "--add=rel:/guest/dir",
-			      "--output", "y", "--", "-prog" };
+		char *a[] = { "htux-mkimage", "-ox.cpio",    "-e",
+			      "A=1",          "--env=B=2=3", "-eC=",
+			      "--add",        "/etc",        "--add=rel:/guest/dir",
+			      "--output",     "y",           "--",
+			      "-prog" };
 		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1, "-o twice refused");
 		is_str(err, "-o given twice", "message for -o twice");
 		mk_opts_free(&o);
@@ -52,22 +54,31 @@ static void test_parse(void)
 	}
 	{
 		char *a[] = { "htux-mkimage", "-o", "x", "--", "-prog", "a" };
-		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 &&
-		   !strcmp(o.prog, "-prog") && o.nargs == 1, "PROG after -- may start with -");
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && !strcmp(o.prog, "-prog") &&
+			   o.nargs == 1,
+		   "PROG after -- may start with -");
 		mk_opts_free(&o);
 	}
 	{
-		char *a[] = { "htux-mkimage", "--minimal=k.elf", "--minimal-ignore-unknown", "-o", "x", "p" };
+		char *a[] = { "htux-mkimage",
+			      "--minimal=k.elf",
+			      "--minimal-ignore-unknown",
+			      "-o",
+			      "x",
+			      "p" };
 		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && !strcmp(o.minimal, "k.elf") &&
-		   o.minimal_ignore_unknown, "--minimal=KERNEL --minimal-ignore-unknown");
+			   o.minimal_ignore_unknown,
+		   "--minimal=KERNEL --minimal-ignore-unknown");
 		mk_opts_free(&o);
 	}
 	{
 		char *a[] = { "htux-mkimage", "--help" };
-		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.help, "--help needs nothing else");
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.help,
+		   "--help needs nothing else");
 		mk_opts_free(&o);
 		a[1] = "--version";
-		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.version, "--version needs nothing else");
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.version,
+		   "--version needs nothing else");
 		mk_opts_free(&o);
 	}
 	static const struct {
@@ -81,14 +92,19 @@ static void test_parse(void)
 		{ 4, { "m", "-o", "", "p" }, "-o: empty file name" },
 		{ 5, { "m", "-o", "x", "-e", "FOO" }, "-e FOO: expected NAME=VALUE" },
 		{ 5, { "m", "-o", "x", "-e", "=v" }, "-e =v: expected NAME=VALUE" },
-		{ 5, { "m", "-o", "x", "--add", "a:b" }, "--add a:b: GUEST must be an absolute path" },
+		{ 5,
+		  { "m", "-o", "x", "--add", "a:b" },
+		  "--add a:b: GUEST must be an absolute path" },
 		{ 5, { "m", "-o", "x", "--add", ":/b" }, "--add: empty HOST path" },
 		{ 4, { "m", "-o", "x", "--add" }, "--add needs HOST[:GUEST]" },
 		{ 4, { "m", "-q", "-o", "x" }, "unknown option -q (see --help)" },
 		{ 4, { "m", "--outputx", "-o", "x" }, "unknown option --outputx (see --help)" },
 		{ 4, { "m", "-o", "x", "" }, "empty PROG" },
-		{ 4, { "m", "-o", "x", "--minimal" }, "--minimal needs the file name of the kernel to write" },
-		{ 5, { "m", "-o", "x", "--minimal-ignore-unknown", "p" },
+		{ 4,
+		  { "m", "-o", "x", "--minimal" },
+		  "--minimal needs the file name of the kernel to write" },
+		{ 5,
+		  { "m", "-o", "x", "--minimal-ignore-unknown", "p" },
 		  "--minimal-ignore-unknown needs --minimal KERNEL" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -96,7 +112,8 @@ static void test_parse(void)
 
 		memcpy(argv, bad[i].argv, sizeof argv);
 		err[0] = '\0';
-		ok(mk_parse(bad[i].argc, argv, &o, err, sizeof err) == -1, "refused: %s", bad[i].msg);
+		ok(mk_parse(bad[i].argc, argv, &o, err, sizeof err) == -1, "refused: %s",
+		   bad[i].msg);
 		is_str(err, bad[i].msg, "message");
 		mk_opts_free(&o);
 	}
@@ -116,7 +133,8 @@ static void test_manifests(void)
 	   "argv manifest: path, argv[0], ARGs (an empty one too), each NUL-terminated");
 	blob_free(&b);
 	ok(manifest_env(&b, NULL, 0) == 0, "default env manifest");
-	ok(b.len == sizeof env_def && !memcmp(b.data, env_def, b.len), "default env is PATH and HOME");
+	ok(b.len == sizeof env_def && !memcmp(b.data, env_def, b.len),
+	   "default env is PATH and HOME");
 	blob_free(&b);
 	ok(manifest_env(&b, set, 4) == 0, "env manifest with -e");
 	ok(b.len == sizeof env_set && !memcmp(b.data, env_set, b.len),
@@ -129,9 +147,11 @@ static void test_manifests(void)
 static void test_paths(void)
 {
 	static const char *norm[][2] = {
-		{ "/", "/" }, { "//", "/" }, { "/a/b/", "/a/b" }, { "/a//b", "/a/b" },
-		{ "/a/./b/.", "/a/b" }, { "/a/b/../c", "/a/c" }, { "/..", "/" },
-		{ "/a/../../b", "/b" }, { "/a/..", "/" }, { "/.hidden/..x", "/.hidden/..x" },
+		{ "/", "/" },           { "//", "/" },
+		{ "/a/b/", "/a/b" },    { "/a//b", "/a/b" },
+		{ "/a/./b/.", "/a/b" }, { "/a/b/../c", "/a/c" },
+		{ "/..", "/" },         { "/a/../../b", "/b" },
+		{ "/a/..", "/" },       { "/.hidden/..x", "/.hidden/..x" },
 	};
 	char dir[] = "/tmp/htux-path-test.XXXXXX", *p, *q, file[64], cwd[4096];
 	const char *old_path;
@@ -195,16 +215,17 @@ static void test_deploy(void)
 
 	{
 		char *a[] = { "htux-mkimage", "-o", "x", "/bin/true" };
-		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 &&
-		   o.format == FORMAT_CPIO && o.kvm == -1 && !o.libvirt,
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.format == FORMAT_CPIO &&
+			   o.kvm == -1 && !o.libvirt,
 		   "defaults: cpio, no domain, kvm chosen later");
 		mk_opts_free(&o);
 	}
 	{
-		char *a[] = { "htux-mkimage", "--format=qcow2", "--kernel", "k.elf",
-			      "--append", "verbose -- /p a", "--libvirt", "vm-1.x",
-			      "--memory=1G", "--blk", "d.raw", "--net", "--uefi", "--tcg",
-			      "-o", "x", "/bin/true" };
+		char *a[] = { "htux-mkimage", "--format=qcow2",  "--kernel",  "k.elf",
+			      "--append",     "verbose -- /p a", "--libvirt", "vm-1.x",
+			      "--memory=1G",  "--blk",           "d.raw",     "--net",
+			      "--uefi",       "--tcg",           "-o",        "x",
+			      "/bin/true" };
 		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0, "all deployment options");
 		is_int(o.format, FORMAT_QCOW2, "--format=qcow2");
 		is_str(o.kernel, "k.elf", "--kernel");
@@ -216,12 +237,16 @@ static void test_deploy(void)
 		ok(o.net && o.uefi && o.kvm == 0, "--net --uefi --tcg");
 		mk_opts_free(&o);
 	}
-	struct { char *opt, *val, *msg; } bad[] = {
+	struct {
+		char *opt, *val, *msg;
+	} bad[] = {
 		{ "--format", "vmdk", "--format vmdk: expected cpio, raw, qcow2, iso, gce or aws" },
 		{ "--append", "verbose", "--append needs --format (a GRUB image) or --libvirt" },
 		{ "--kernel", "k", "--kernel needs --format (a GRUB image) or --libvirt" },
-		{ "--memory", "1G", "--memory, --blk, --net, --uefi, --kvm and --tcg go with --libvirt NAME" },
-		{ "--libvirt", "a/b", "--libvirt a/b: a name of letters, digits, '_', '.' and '-'" },
+		{ "--memory", "1G",
+		  "--memory, --blk, --net, --uefi, --kvm and --tcg go with --libvirt NAME" },
+		{ "--libvirt", "a/b",
+		  "--libvirt a/b: a name of letters, digits, '_', '.' and '-'" },
 		{ "--libvirt", "-x", "--libvirt -x: a name of letters, digits, '_', '.' and '-'" },
 		{ "--format", "", "--format needs a value (see --help)" },
 		{ "--memory", "8", "--memory 8: expected a size like 256M or 1G (at least 16M)" },
@@ -229,22 +254,24 @@ static void test_deploy(void)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *a[] = { "htux-mkimage", bad[i].opt, bad[i].val, "-o", "x", "/bin/true" };
-		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1, "refused: %s %s", bad[i].opt, bad[i].val);
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1, "refused: %s %s", bad[i].opt,
+		   bad[i].val);
 		is_str(err, bad[i].msg, "message for %s %s", bad[i].opt, bad[i].val);
 		mk_opts_free(&o);
 	}
 	{
 		char *a[] = { "htux-mkimage", "--libvirt", "v", "--uefi", "-o", "x", "/bin/true" };
 		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1 &&
-		   !strcmp(err, "--uefi boots a disk: use --format raw, qcow2 or aws"),
+			   !strcmp(err, "--uefi boots a disk: use --format raw, qcow2 or aws"),
 		   "--uefi needs a disk image");
 		mk_opts_free(&o);
 	}
 	{
 		char words[] = "verbose\nmenuentry x {";
-		char *a[] = { "htux-mkimage", "--format", "iso", "--append", words, "-o", "x", "/bin/true" };
+		char *a[] = { "htux-mkimage", "--format", "iso", "--append",
+			      words,          "-o",       "x",   "/bin/true" };
 		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1 &&
-		   !strcmp(err, "--append: the kernel command line is one line"),
+			   !strcmp(err, "--append: the kernel command line is one line"),
 		   "--append with a newline refused (it would add GRUB commands)");
 		mk_opts_free(&o);
 	}

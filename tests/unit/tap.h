@@ -49,19 +49,21 @@ static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
 /* Compares integers and strings, printing both on failure. */
-#define is_int(got, want, ...) do { \
-	long long g_ = (got), w_ = (want); \
-	if (!tap_ok(g_ == w_, __FILE__, __LINE__, __VA_ARGS__)) \
-		tap_diag("got %lld, expected %lld", g_, w_); \
-} while (0)
+#define is_int(got, want, ...) \
+	do { \
+		long long g_ = (got), w_ = (want); \
+		if (!tap_ok(g_ == w_, __FILE__, __LINE__, __VA_ARGS__)) \
+			tap_diag("got %lld, expected %lld", g_, w_); \
+	} while (0)
 
-#define is_str(got, want, ...) do { \
-	const char *g_ = (got), *w_ = (want); \
-	if (!tap_ok(g_ && w_ ? !strcmp(g_, w_) : g_ == w_, __FILE__, \
-		    __LINE__, __VA_ARGS__)) \
-		tap_diag("got \"%s\", expected \"%s\"", g_ ? g_ : "(null)", \
-			 w_ ? w_ : "(null)"); \
-} while (0)
+#define is_str(got, want, ...) \
+	do { \
+		const char *g_ = (got), *w_ = (want); \
+		if (!tap_ok(g_ && w_ ? !strcmp(g_, w_) : g_ == w_, __FILE__, __LINE__, \
+			    __VA_ARGS__)) \
+			tap_diag("got \"%s\", expected \"%s\"", g_ ? g_ : "(null)", \
+				 w_ ? w_ : "(null)"); \
+	} while (0)
 
 /* Prints the plan (at the end, as TAP allows) and gives main's status:
    failures are reported by the "not ok" lines, so it is 0. */

@@ -17,7 +17,10 @@
 static bool kvm_works(int fd)
 {
 	enum { N = 256 };
-	struct { struct kvm_cpuid2 h; struct kvm_cpuid_entry2 e[N]; } c;
+	struct {
+		struct kvm_cpuid2 h;
+		struct kvm_cpuid_entry2 e[N];
+	} c;
 
 	if (ioctl(fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
 		return false;

@@ -32,10 +32,7 @@ static void take(struct argvec *a, char *s)
 	a->v[a->n] = NULL;
 }
 
-void argvec_push(struct argvec *a, const char *s)
-{
-	take(a, strdup(s));
-}
+void argvec_push(struct argvec *a, const char *s) { take(a, strdup(s)); }
 
 void argvec_pushf(struct argvec *a, const char *fmt, ...)
 {
@@ -65,7 +62,8 @@ static int plain(const char *s)
 		return 0;
 	for (; *s; s++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789_-+=/.,:@%", *s))
+			    "0123456789_-+=/.,:@%",
+			    *s))
 			return 0;
 	return 1;
 }

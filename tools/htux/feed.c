@@ -37,7 +37,7 @@ static void copy_then_eof(int out)
 		if (n <= 0)
 			break;
 		if (write_all(out, buf, (size_t)n))
-			_exit(0);   /* QEMU is gone */
+			_exit(0); /* QEMU is gone */
 	}
 	write_all(out, "\004", 1);
 	_exit(0);

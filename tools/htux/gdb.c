@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PIE_BASE 0x555555554000LL	/* kernel/exec.c */
+#define PIE_BASE 0x555555554000LL /* kernel/exec.c */
 
 long long gdb_load_base(const char *prog)
 {
@@ -61,8 +61,10 @@ int gdb_hint(FILE *out, int port, const char *kernel, const char *prog)
 	if (base >= 0) {
 		/* Built in memory and written at once: stderr is unbuffered,
 		   and whoever reads the line must never see half of it. */
-		fprintf(m, "htux: QEMU waits for gdb on 127.0.0.1:%d; the guest starts when gdb "
-			"continues. Run:\ngdb -q -ex ", port);
+		fprintf(m,
+			"htux: QEMU waits for gdb on 127.0.0.1:%d; the guest starts when gdb "
+			"continues. Run:\ngdb -q -ex ",
+			port);
 		snprintf(cmd, sizeof cmd, "target remote 127.0.0.1:%d", port);
 		quoted(m, cmd);
 		fputs(" -ex ", m);

@@ -107,4 +107,3 @@ const char *locate_qemu(const char *opt)
 		return env;
 	return "qemu-system-x86_64";
 }
-

@@ -33,94 +33,94 @@
 #define PKGLIBEXECDIR "/usr/local/libexec/htux"
 #endif
 
-#define FAILED 125		/* htux itself or QEMU failed */
+#define FAILED 125 /* htux itself or QEMU failed */
 
 static const char usage[] =
-"Usage: htux run [OPTION]... PROG [ARG]...\n"
-"       htux run [OPTION]... --image DISK\n"
-"       htux --help | --version\n"
-"Run the x86-64 Linux program PROG with ARGs under the\n"
-"htux unikernel in QEMU. The program's output (serial port COM1) goes to\n"
-"stdout, stdin is passed on, and htux exits with the program's status.\n"
-"\n"
-"Options (they end at PROG or at \"--\"):\n"
-"  -m, --mem SIZE         guest memory, e.g. 512M or 2G (default: the\n"
-"                         image's size + 96M, at least 128M)\n"
-"  --kvm                  use KVM (the default when /dev/kvm opens and can\n"
-"                         run a guest)\n"
-"  --tcg                  use QEMU's emulator (the default without KVM)\n"
-"  --machine TYPE         QEMU machine: pc (default), q35 or microvm\n"
-"  --cpu MODEL            QEMU CPU model (default: host with KVM, QEMU's\n"
-"                         default with TCG)\n"
-"  --verbose              kernel messages (kernel option verbose)\n"
-"  --trace                report unimplemented system calls (trace)\n"
-"  --strace               report every system call (strace), on stderr\n"
-"  --syscall-summary      count and time the system calls; a table like\n"
-"                         strace -c's on stderr at exit (syscall_summary)\n"
-"  --init                 run PROG under a built-in init, as docker run\n"
-"                         --init: pid 1 reaps orphaned processes and passes\n"
-"                         SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 and\n"
-"                         SIGUSR2 sent to it on to PROG, which is pid 2\n"
-"                         (kernel option init)\n"
-"  --gdb[=PORT]           start paused with QEMU's gdbstub on\n"
-"                         127.0.0.1:PORT (default 1234) and print the gdb\n"
-"                         command that loads the kernel's and PROG's symbols\n"
-"  -e, --env NAME=VALUE   set an environment variable of the program\n"
-"  --user NAME|UID[:GID]  run PROG as this user, not root: the uid, group\n"
-"                         and supplementary groups of its /etc/passwd and\n"
-"                         /etc/group entries (this host's, packed into the\n"
-"                         image unless --add gives an /etc/passwd), HOME\n"
-"                         from passwd unless -e HOME, no capabilities;\n"
-"                         files in the image belong to root, /tmp is\n"
-"                         writable (see htux-mkimage --user)\n"
-"  --add HOST[:GUEST]     add a host file or directory to the image (see\n"
-"                         htux-mkimage --help)\n"
-"  --minimal              boot a kernel holding only the system calls PROG\n"
-"                         can make (see htux-mkimage --minimal)\n"
-"  --minimal-ignore-unknown  the same, even when some calls' numbers are\n"
-"                         unknown (see htux-mkimage --help)\n"
-"  --trace-files          add the files PROG uses when run once on this\n"
-"                         host under strace (see htux-mkimage --help)\n"
-"  --disk FILE[:/MOUNTPOINT]\n"
-"                         a raw disk image as a virtio disk (vda, vdb, ...\n"
-"                         in order; the program sees /dev/vda); with a\n"
-"                         MOUNTPOINT the kernel mounts its ext2\n"
-"                         filesystem there (kernel option\n"
-"                         mount.vda=/MOUNTPOINT); an ext2 first disk\n"
-"                         goes on /data without one\n"
-"  --net                  a virtio network device on QEMU's user network\n"
-"                         (the guest gets 10.0.2.15 by DHCP, gateway\n"
-"                         10.0.2.2, DNS 10.0.2.3)\n"
-"  -p, --publish HOSTPORT:GUESTPORT[/udp]\n"
-"                         forward 127.0.0.1:HOSTPORT on this host to the\n"
-"                         guest's GUESTPORT (TCP unless /udp; repeatable;\n"
-"                         implies --net)\n"
-"  --console serial|hvc   the program's console: COM1 (default) or a\n"
-"                         virtio console port (kernel option console=hvc;\n"
-"                         kernel messages then go to stderr)\n"
-"  --append WORDS         more kernel command-line words (see\n"
-"                         docs/design.md), e.g. --append 'TZ=UTC'\n"
-"  --kernel PATH          the kernel (default: $HTUX_KERNEL, else htux.elf\n"
-"                         next to htux, else " PKGLIBEXECDIR "/htux.elf)\n"
-"  --qemu PATH            QEMU (default: $HTUX_QEMU, else\n"
-"                         qemu-system-x86_64)\n"
-"  --qemu-arg ARG         one more QEMU argument (repeatable)\n"
-"  --keep IMAGE           write the image to IMAGE and keep it\n"
-"  --boot grub|uefi       boot a GRUB disk image (htux-mkimage --format raw)\n"
-"                         instead of -kernel: under SeaBIOS, or under OVMF\n"
-"                         (whose boot messages come before the program's\n"
-"                         output); pc or q35 only\n"
-"  --image DISK           boot DISK, made by htux-mkimage --format raw,\n"
-"                         qcow2 or iso, as it is (no PROG: the disk names\n"
-"                         it); with --boot grub (default) or uefi\n"
-"  --dry-run              print the htux-mkimage and QEMU commands, run\n"
-"                         nothing\n"
-"  -h, --help             show this help and exit\n"
-"  --version              show the version and exit\n"
-"\n"
-"Exit status: the program's (0 to 255; 128+N when it was killed by signal\n"
-"N); htux-mkimage's (1, or 2 for a usage error) when PROG cannot be used;\n"
-"2 on a usage error; 125 when QEMU or htux itself failed.\n";
+	"Usage: htux run [OPTION]... PROG [ARG]...\n"
+	"       htux run [OPTION]... --image DISK\n"
+	"       htux --help | --version\n"
+	"Run the x86-64 Linux program PROG with ARGs under the\n"
+	"htux unikernel in QEMU. The program's output (serial port COM1) goes to\n"
+	"stdout, stdin is passed on, and htux exits with the program's status.\n"
+	"\n"
+	"Options (they end at PROG or at \"--\"):\n"
+	"  -m, --mem SIZE         guest memory, e.g. 512M or 2G (default: the\n"
+	"                         image's size + 96M, at least 128M)\n"
+	"  --kvm                  use KVM (the default when /dev/kvm opens and can\n"
+	"                         run a guest)\n"
+	"  --tcg                  use QEMU's emulator (the default without KVM)\n"
+	"  --machine TYPE         QEMU machine: pc (default), q35 or microvm\n"
+	"  --cpu MODEL            QEMU CPU model (default: host with KVM, QEMU's\n"
+	"                         default with TCG)\n"
+	"  --verbose              kernel messages (kernel option verbose)\n"
+	"  --trace                report unimplemented system calls (trace)\n"
+	"  --strace               report every system call (strace), on stderr\n"
+	"  --syscall-summary      count and time the system calls; a table like\n"
+	"                         strace -c's on stderr at exit (syscall_summary)\n"
+	"  --init                 run PROG under a built-in init, as docker run\n"
+	"                         --init: pid 1 reaps orphaned processes and passes\n"
+	"                         SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 and\n"
+	"                         SIGUSR2 sent to it on to PROG, which is pid 2\n"
+	"                         (kernel option init)\n"
+	"  --gdb[=PORT]           start paused with QEMU's gdbstub on\n"
+	"                         127.0.0.1:PORT (default 1234) and print the gdb\n"
+	"                         command that loads the kernel's and PROG's symbols\n"
+	"  -e, --env NAME=VALUE   set an environment variable of the program\n"
+	"  --user NAME|UID[:GID]  run PROG as this user, not root: the uid, group\n"
+	"                         and supplementary groups of its /etc/passwd and\n"
+	"                         /etc/group entries (this host's, packed into the\n"
+	"                         image unless --add gives an /etc/passwd), HOME\n"
+	"                         from passwd unless -e HOME, no capabilities;\n"
+	"                         files in the image belong to root, /tmp is\n"
+	"                         writable (see htux-mkimage --user)\n"
+	"  --add HOST[:GUEST]     add a host file or directory to the image (see\n"
+	"                         htux-mkimage --help)\n"
+	"  --minimal              boot a kernel holding only the system calls PROG\n"
+	"                         can make (see htux-mkimage --minimal)\n"
+	"  --minimal-ignore-unknown  the same, even when some calls' numbers are\n"
+	"                         unknown (see htux-mkimage --help)\n"
+	"  --trace-files          add the files PROG uses when run once on this\n"
+	"                         host under strace (see htux-mkimage --help)\n"
+	"  --disk FILE[:/MOUNTPOINT]\n"
+	"                         a raw disk image as a virtio disk (vda, vdb, ...\n"
+	"                         in order; the program sees /dev/vda); with a\n"
+	"                         MOUNTPOINT the kernel mounts its ext2\n"
+	"                         filesystem there (kernel option\n"
+	"                         mount.vda=/MOUNTPOINT); an ext2 first disk\n"
+	"                         goes on /data without one\n"
+	"  --net                  a virtio network device on QEMU's user network\n"
+	"                         (the guest gets 10.0.2.15 by DHCP, gateway\n"
+	"                         10.0.2.2, DNS 10.0.2.3)\n"
+	"  -p, --publish HOSTPORT:GUESTPORT[/udp]\n"
+	"                         forward 127.0.0.1:HOSTPORT on this host to the\n"
+	"                         guest's GUESTPORT (TCP unless /udp; repeatable;\n"
+	"                         implies --net)\n"
+	"  --console serial|hvc   the program's console: COM1 (default) or a\n"
+	"                         virtio console port (kernel option console=hvc;\n"
+	"                         kernel messages then go to stderr)\n"
+	"  --append WORDS         more kernel command-line words (see\n"
+	"                         docs/design.md), e.g. --append 'TZ=UTC'\n"
+	"  --kernel PATH          the kernel (default: $HTUX_KERNEL, else htux.elf\n"
+	"                         next to htux, else " PKGLIBEXECDIR "/htux.elf)\n"
+	"  --qemu PATH            QEMU (default: $HTUX_QEMU, else\n"
+	"                         qemu-system-x86_64)\n"
+	"  --qemu-arg ARG         one more QEMU argument (repeatable)\n"
+	"  --keep IMAGE           write the image to IMAGE and keep it\n"
+	"  --boot grub|uefi       boot a GRUB disk image (htux-mkimage --format raw)\n"
+	"                         instead of -kernel: under SeaBIOS, or under OVMF\n"
+	"                         (whose boot messages come before the program's\n"
+	"                         output); pc or q35 only\n"
+	"  --image DISK           boot DISK, made by htux-mkimage --format raw,\n"
+	"                         qcow2 or iso, as it is (no PROG: the disk names\n"
+	"                         it); with --boot grub (default) or uefi\n"
+	"  --dry-run              print the htux-mkimage and QEMU commands, run\n"
+	"                         nothing\n"
+	"  -h, --help             show this help and exit\n"
+	"  --version              show the version and exit\n"
+	"\n"
+	"Exit status: the program's (0 to 255; 128+N when it was killed by signal\n"
+	"N); htux-mkimage's (1, or 2 for a usage error) when PROG cannot be used;\n"
+	"2 on a usage error; 125 when QEMU or htux itself failed.\n";
 
 /* The directory for our temporary files: $TMPDIR unless QEMU could not
    take paths in it (spaces, commas), else /tmp. */
@@ -148,8 +148,8 @@ static char *join(const char *dir, const char *name)
 struct run {
 	struct run_paths p;
 	char *tmpdir, *image, *status, *kernel, *mkimage;
-	char *minimal;		/* --minimal: the kernel made for the program */
-	char mem[32];		/* -m chosen from the image's size */
+	char *minimal; /* --minimal: the kernel made for the program */
+	char mem[32];  /* -m chosen from the image's size */
 };
 
 static void cleanup(struct run *r, const struct htux_opts *o)
@@ -239,7 +239,7 @@ static int boot(const struct htux_opts *o, struct run *r)
 		argvec_free(&cmd);
 		return FAILED;
 	}
-	pid_t relay = relay_start(r->status);   /* diagnostics to stderr */
+	pid_t relay = relay_start(r->status); /* diagnostics to stderr */
 	ws = child_run(cmd.v, &sig);
 	relay_stop(relay);
 	feed_stop(feeder);
@@ -354,8 +354,10 @@ static int run(const struct htux_opts *o)
 	if (o->dry_run) {
 		r.tmpdir = NULL;
 		r.status = join(tmp_base(), "htux.XXXXXX/status");
-		r.image = o->image ? strdup(o->image) : o->keep ? strdup(o->keep) :
-			  join(tmp_base(), o->boot ? "htux.XXXXXX/app.img" : "htux.XXXXXX/app.cpio");
+		r.image = o->image  ? strdup(o->image)
+			  : o->keep ? strdup(o->keep)
+				    : join(tmp_base(), o->boot ? "htux.XXXXXX/app.img"
+							       : "htux.XXXXXX/app.cpio");
 	} else {
 		r.tmpdir = join(tmp_base(), "htux.XXXXXX");
 		if (r.tmpdir && !mkdtemp(r.tmpdir)) {
@@ -366,8 +368,10 @@ static int run(const struct htux_opts *o)
 			goto out;
 		}
 		r.status = r.tmpdir ? join(r.tmpdir, "status") : NULL;
-		r.image = o->image ? strdup(o->image) : o->keep ? strdup(o->keep) :
-			  r.tmpdir ? join(r.tmpdir, o->boot ? "app.img" : "app.cpio") : NULL;
+		r.image = o->image   ? strdup(o->image)
+			  : o->keep  ? strdup(o->keep)
+			  : r.tmpdir ? join(r.tmpdir, o->boot ? "app.img" : "app.cpio")
+				     : NULL;
 	}
 	if (!r.mkimage || !r.status || !r.image) {
 		htux_error("out of memory");
@@ -381,7 +385,8 @@ static int run(const struct htux_opts *o)
 	r.p.status = r.status;
 	r.p.kvm = kvm;
 	if (o->minimal) {
-		r.minimal = r.tmpdir ? join(r.tmpdir, "kernel.elf") : join(tmp_base(), "htux.XXXXXX/kernel.elf");
+		r.minimal = r.tmpdir ? join(r.tmpdir, "kernel.elf")
+				     : join(tmp_base(), "htux.XXXXXX/kernel.elf");
 		if (!r.minimal) {
 			htux_error("out of memory");
 			ret = FAILED;
@@ -397,7 +402,8 @@ static int run(const struct htux_opts *o)
 	ret = o->image ? 0 : make_image(o, &r);
 	if (ret == 0 && !o->mem)
 		choose_mem(o, &r);
-	if (ret == 0 && !o->image && o->gdb_port > 0 && gdb_hint(stderr, o->gdb_port, r.p.kernel, o->prog[0]))
+	if (ret == 0 && !o->image && o->gdb_port > 0 &&
+	    gdb_hint(stderr, o->gdb_port, r.p.kernel, o->prog[0]))
 		ret = FAILED;
 	if (ret == 0)
 		ret = boot(o, &r);

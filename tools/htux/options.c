@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int bad(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int bad(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int bad(char *err, size_t len, const char *fmt, ...)
 {
@@ -55,17 +54,14 @@ static int valid_size(const char *s)
 
 /* Options that take a value, accepted as "-x V", "-xV" (short ones),
    "--name V" and "--name=V". */
-static const char *const valued[] = {
-	"--boot", "--image",
-	"-m", "--mem", "--machine", "--cpu", "-e", "--env", "--add", "--user",
-	"--append", "--kernel", "--qemu", "--keep", "--qemu-arg", "--disk",
-	"--console", "-p", "--publish", NULL
-};
+static const char *const valued[] = { "--boot",   "--image",   "-m",     "--mem",     "--machine",
+				      "--cpu",    "-e",        "--env",  "--add",     "--user",
+				      "--append", "--kernel",  "--qemu", "--keep",    "--qemu-arg",
+				      "--disk",   "--console", "-p",     "--publish", NULL };
 
 /* If argv[*i] is option name (with its value attached or not), returns
    its value and moves *i past it; *missing is set when there is none. */
-static const char *valued_opt(int argc, char **argv, int *i,
-			      const char **name, int *missing)
+static const char *valued_opt(int argc, char **argv, int *i, const char **name, int *missing)
 {
 	const char *a = argv[*i];
 	size_t k, n;
@@ -137,12 +133,21 @@ static int flag(const char *a, struct htux_opts *o)
 /* Is a "--flag=VALUE" for one of the flags (which take none)? */
 static int flag_with_value(const char *a)
 {
-	static const char *const flags[] = {
-		"--kvm", "--tcg", "--trace", "--strace", "--syscall-summary",
-		"--verbose", "--net", "--init", "--dry-run", "--help",
-		"--version", "--minimal", "--trace-files",
-		"--minimal-ignore-unknown", NULL
-	};
+	static const char *const flags[] = { "--kvm",
+					     "--tcg",
+					     "--trace",
+					     "--strace",
+					     "--syscall-summary",
+					     "--verbose",
+					     "--net",
+					     "--init",
+					     "--dry-run",
+					     "--help",
+					     "--version",
+					     "--minimal",
+					     "--trace-files",
+					     "--minimal-ignore-unknown",
+					     NULL };
 	size_t k, n;
 
 	for (k = 0; flags[k]; k++) {
@@ -166,14 +171,14 @@ static int port_taken(const struct htux_opts *o, int h, const char *proto)
 	return 0;
 }
 
-static int set_value(struct htux_opts *o, const char *name, const char *v,
-		     char *err, size_t len)
+static int set_value(struct htux_opts *o, const char *name, const char *v, char *err, size_t len)
 {
 	const char *eq;
 
 	if (!strcmp(name, "-m") || !strcmp(name, "--mem")) {
 		if (!valid_size(v))
-			return bad(err, len, "%s %s: expected a memory size such as 128M or 1G", name, v);
+			return bad(err, len, "%s %s: expected a memory size such as 128M or 1G",
+				   name, v);
 		o->mem = v;
 	} else if (!strcmp(name, "--boot")) {
 		if (strcmp(v, "kernel") && strcmp(v, "grub") && strcmp(v, "uefi"))
@@ -225,9 +230,13 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 		int h, g;
 		const char *proto;
 		if (port_split(v, &h, &g, &proto))
-			return bad(err, len, "%s %s: expected HOSTPORT:GUESTPORT[/tcp|/udp] with ports 1-65535", name, v);
+			return bad(
+				err, len,
+				"%s %s: expected HOSTPORT:GUESTPORT[/tcp|/udp] with ports 1-65535",
+				name, v);
 		if (port_taken(o, h, proto))
-			return bad(err, len, "%s %s: host port %d/%s is already published", name, v, h, proto);
+			return bad(err, len, "%s %s: host port %d/%s is already published", name, v,
+				   h, proto);
 		if (push(&o->ports, &o->nports, v))
 			return bad(err, len, "out of memory");
 		o->net = 1;
@@ -250,8 +259,7 @@ static int set_value(struct htux_opts *o, const char *name, const char *v,
 	return 0;
 }
 
-int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
-	       size_t errlen)
+int htux_parse(int argc, char **argv, struct htux_opts *o, char *err, size_t errlen)
 {
 	const char *a, *name, *v;
 	int i, missing;
@@ -283,7 +291,7 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 			o->minimal = 1;
 			continue;
 		}
-		if (!strcmp(a, "--trace-files") ||	/* htux-mkimage's */
+		if (!strcmp(a, "--trace-files") || /* htux-mkimage's */
 		    !strcmp(a, "--minimal-ignore-unknown")) {
 			if (push(&o->mk, &o->nmk, a))
 				return bad(err, errlen, "out of memory");
@@ -310,15 +318,19 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
 				return bad(err, errlen, "--minimal-ignore-unknown needs --minimal");
 	if (o->gdb_port < 0)
 		return bad(err, errlen, "--gdb=PORT: expected a TCP port from 1 to 65535");
-	if (o->image && (o->nmk || o->nappend || o->verbose || o->trace || o->strace || o->keep ||
-			 o->init))
-		return bad(err, errlen, "--image: the disk already holds the program, its files and kernel options (give them to htux-mkimage)");
+	if (o->image &&
+	    (o->nmk || o->nappend || o->verbose || o->trace || o->strace || o->keep || o->init))
+		return bad(
+			err, errlen,
+			"--image: the disk already holds the program, its files and kernel options (give them to htux-mkimage)");
 	if (o->image && i < argc)
 		return bad(err, errlen, "--image: no PROG (the disk names the program)");
 	if (o->image && !o->boot)
 		o->boot = "grub";
 	if (o->boot && !strcmp(o->machine, "microvm"))
-		return bad(err, errlen, "--boot %s: microvm has no firmware to boot a disk; use pc or q35", o->boot);
+		return bad(err, errlen,
+			   "--boot %s: microvm has no firmware to boot a disk; use pc or q35",
+			   o->boot);
 	if (o->image)
 		return 0;
 	if (i >= argc)

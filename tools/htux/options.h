@@ -11,33 +11,33 @@ enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 
 struct htux_opts {
 	int help, version;
-	const char *mem;	/* -m, or NULL: sized from the image (mem_for_image) */
-	enum accel accel;	/* --kvm, --tcg */
-	const char *machine;	/* --machine, default "pc" */
-	const char *cpu;	/* --cpu, or NULL */
+	const char *mem;     /* -m, or NULL: sized from the image (mem_for_image) */
+	enum accel accel;    /* --kvm, --tcg */
+	const char *machine; /* --machine, default "pc" */
+	const char *cpu;     /* --cpu, or NULL */
 	int trace, strace, verbose, dry_run;
-	int summary;		/* --syscall-summary */
-	int gdb_port;		/* --gdb[=PORT]: 0 when off */
-	int minimal;		/* --minimal: boot a kernel made for PROG */
-	const char **mk;	/* "-e" VALUE / "--add" VALUE pairs, in order */
+	int summary;     /* --syscall-summary */
+	int gdb_port;    /* --gdb[=PORT]: 0 when off */
+	int minimal;     /* --minimal: boot a kernel made for PROG */
+	const char **mk; /* "-e" VALUE / "--add" VALUE pairs, in order */
 	size_t nmk;
-	const char **append;	/* --append STR, in order */
+	const char **append; /* --append STR, in order */
 	size_t nappend;
-	const char **qemu_args;	/* --qemu-arg ARG, in order */
+	const char **qemu_args; /* --qemu-arg ARG, in order */
 	size_t nqemu_args;
-	const char *kernel;	/* --kernel, or NULL */
-	const char *qemu;	/* --qemu, or NULL */
-	const char *keep;	/* --keep IMAGE, or NULL */
-	const char *boot;	/* --boot grub|uefi: a GRUB disk, or NULL (-kernel) */
-	const char *image;	/* --image DISK: boot it, no PROG; or NULL */
-	const char **disks;	/* --disk FILE[:MOUNTPOINT], in order (vda, vdb, ...) */
+	const char *kernel; /* --kernel, or NULL */
+	const char *qemu;   /* --qemu, or NULL */
+	const char *keep;   /* --keep IMAGE, or NULL */
+	const char *boot;   /* --boot grub|uefi: a GRUB disk, or NULL (-kernel) */
+	const char *image;  /* --image DISK: boot it, no PROG; or NULL */
+	const char **disks; /* --disk FILE[:MOUNTPOINT], in order (vda, vdb, ...) */
 	size_t ndisks;
-	int hvc;		/* --console hvc: the program's console is virtio */
-	int net;		/* --net: a virtio network device on QEMU's user network */
-	int init;		/* --init: a built-in init is pid 1 (kernel option init) */
-	const char **ports;	/* -p HOSTPORT:GUESTPORT[/udp], in order */
+	int hvc;            /* --console hvc: the program's console is virtio */
+	int net;            /* --net: a virtio network device on QEMU's user network */
+	int init;           /* --init: a built-in init is pid 1 (kernel option init) */
+	const char **ports; /* -p HOSTPORT:GUESTPORT[/udp], in order */
 	size_t nports;
-	char **prog;		/* PROG and its ARGs */
+	char **prog; /* PROG and its ARGs */
 	size_t nprog;
 };
 
@@ -45,8 +45,7 @@ struct htux_opts {
    "htux --version" (argv[0] is the program name). Options end at the first
    non-option or at "--". Returns 0, or -1 with a one-line message (without
    the "htux: " prefix) in err. Call htux_opts_free() after either. */
-int htux_parse(int argc, char **argv, struct htux_opts *o, char *err,
-	       size_t errlen);
+int htux_parse(int argc, char **argv, struct htux_opts *o, char *err, size_t errlen);
 void htux_opts_free(struct htux_opts *o);
 /* Parses a -p value HOSTPORT:GUESTPORT[/tcp|/udp]: 0 and the ports and
    protocol ("tcp" or "udp"), or -1. */

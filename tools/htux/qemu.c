@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OVMF_CODE "/usr/share/OVMF/OVMF_CODE.fd"	/* Debian's ovmf */
+#define OVMF_CODE "/usr/share/OVMF/OVMF_CODE.fd" /* Debian's ovmf */
 #define OVMF_VARS "/usr/share/OVMF/OVMF_VARS.fd"
 
 void mem_for_image(long long image_bytes, char *buf, size_t len)
@@ -71,15 +71,14 @@ char *kernel_cmdline(const struct htux_opts *o)
 	return s;
 }
 
-int mkimage_command(const struct htux_opts *o, const struct run_paths *p,
-		    struct argvec *out)
+int mkimage_command(const struct htux_opts *o, const struct run_paths *p, struct argvec *out)
 {
 	size_t i;
 
 	argvec_push(out, p->mkimage);
 	argvec_push(out, "-o");
 	argvec_push(out, p->image);
-	if (o->boot) {		/* a GRUB disk: the command line goes in grub.cfg */
+	if (o->boot) { /* a GRUB disk: the command line goes in grub.cfg */
 		char *cmdline = kernel_cmdline(o);
 		argvec_push(out, "--format");
 		argvec_push(out, "raw");
@@ -161,7 +160,8 @@ static int devices(const struct htux_opts *o, struct argvec *out)
 		argvec_push(out, "-drive");
 		argvec_pushf(out, "file=%s,if=none,format=raw,id=htux-d%zu", f, i);
 		argvec_push(out, "-device");
-		argvec_pushf(out, "%s,drive=htux-d%zu", mmio ? "virtio-blk-device" : "virtio-blk-pci", i);
+		argvec_pushf(out, "%s,drive=htux-d%zu",
+			     mmio ? "virtio-blk-device" : "virtio-blk-pci", i);
 		free(f);
 		free(file);
 	}
@@ -179,12 +179,14 @@ static int devices(const struct htux_opts *o, struct argvec *out)
 			int h, g;
 			const char *proto;
 			if (port_split(o->ports[i], &h, &g, &proto) == 0)
-				sprintf(nd + strlen(nd), ",hostfwd=%s:127.0.0.1:%d-:%d", proto, h, g);
+				sprintf(nd + strlen(nd), ",hostfwd=%s:127.0.0.1:%d-:%d", proto, h,
+					g);
 		}
 		argvec_push(out, "-netdev");
 		argvec_push(out, nd);
 		argvec_push(out, "-device");
-		argvec_push(out, mmio ? "virtio-net-device,netdev=htux-n0" : "virtio-net-pci,netdev=htux-n0");
+		argvec_push(out, mmio ? "virtio-net-device,netdev=htux-n0"
+				      : "virtio-net-pci,netdev=htux-n0");
 		free(nd);
 	}
 	if (o->hvc) {
@@ -196,8 +198,7 @@ static int devices(const struct htux_opts *o, struct argvec *out)
 	return 1;
 }
 
-int qemu_command(const struct htux_opts *o, const struct run_paths *p,
-		 struct argvec *out)
+int qemu_command(const struct htux_opts *o, const struct run_paths *p, struct argvec *out)
 {
 	char *cmdline = kernel_cmdline(o);
 	char *image = commas(p->image), *status = commas(p->status);
@@ -264,7 +265,7 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p,
 	argvec_push(out, "-device");
 	argvec_push(out, "isa-debug-exit,iobase=0xf4,iosize=4");
 	ok = devices(o, out);
-	if (o->gdb_port > 0) {		/* gdbstub, paused until gdb continues */
+	if (o->gdb_port > 0) { /* gdbstub, paused until gdb continues */
 		argvec_push(out, "-gdb");
 		argvec_pushf(out, "tcp:127.0.0.1:%d", o->gdb_port);
 		argvec_push(out, "-S");

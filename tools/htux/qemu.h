@@ -6,14 +6,14 @@
 #include "options.h"
 
 struct run_paths {
-	const char *mkimage;	/* htux-mkimage to run */
-	const char *qemu;	/* qemu-system-x86_64 to run */
-	const char *kernel;	/* htux.elf */
-	const char *image;	/* the initrd htux-mkimage writes */
-	const char *status;	/* file receiving COM2 (htux-exit N) */
-	int kvm;		/* accelerator: KVM (1) or TCG (0) */
-	const char *minimal;	/* --minimal: the kernel htux-mkimage makes, or NULL */
-	const char *mem;	/* -m for QEMU: -m's value, or what the image needs */
+	const char *mkimage; /* htux-mkimage to run */
+	const char *qemu;    /* qemu-system-x86_64 to run */
+	const char *kernel;  /* htux.elf */
+	const char *image;   /* the initrd htux-mkimage writes */
+	const char *status;  /* file receiving COM2 (htux-exit N) */
+	int kvm;             /* accelerator: KVM (1) or TCG (0) */
+	const char *minimal; /* --minimal: the kernel htux-mkimage makes, or NULL */
+	const char *mem;     /* -m for QEMU: -m's value, or what the image needs */
 };
 
 /* Guest memory for an image of image_bytes when -m is not given: the
@@ -25,11 +25,9 @@ void mem_for_image(long long image_bytes, char *buf, size_t len);
    --append string, separated by spaces. Returns a malloc'd string. */
 char *kernel_cmdline(const struct htux_opts *o);
 /* htux-mkimage -o IMAGE [-e ..|--add ..]... -- PROG [ARG]... */
-int mkimage_command(const struct htux_opts *o, const struct run_paths *p,
-		    struct argvec *out);
+int mkimage_command(const struct htux_opts *o, const struct run_paths *p, struct argvec *out);
 /* The QEMU command: COM1 on stdio, COM2 (0x2f8) into p->status, and
    isa-debug-exit at 0xf4; no other default devices. */
-int qemu_command(const struct htux_opts *o, const struct run_paths *p,
-		 struct argvec *out);
+int qemu_command(const struct htux_opts *o, const struct run_paths *p, struct argvec *out);
 
 #endif

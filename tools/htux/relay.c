@@ -67,7 +67,7 @@ static void follow(const char *path, pid_t parent)
 
 	for (;;) {
 		if (stopping)
-			last = 1;    /* one more full read, then done */
+			last = 1; /* one more full read, then done */
 		if (fd < 0)
 			fd = open(path, O_RDONLY);
 		if (fd >= 0) {

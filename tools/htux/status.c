@@ -33,7 +33,7 @@ int status_parse(const char *buf, size_t len)
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
-			break;		/* an unfinished line does not count */
+			break; /* an unfinished line does not count */
 		v = parse_line(p, (size_t)(nl - p));
 		if (v >= 0)
 			found = v;

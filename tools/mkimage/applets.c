@@ -49,13 +49,14 @@ int applets_add(struct image *im, const char *host, const char *guest)
 		return 0;
 	FILE *f = list_full(host, &pid);
 	if (!f)
-		return 0;   /* no list: the image is still usable */
+		return 0; /* no list: the image is still usable */
 	while (fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = '\0';
 		/* "bin/ls", "usr/bin/wc": relative, plain names */
 		if (!line[0] || line[0] == '/' || strstr(line, "..") ||
-		    strspn(line, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+./[") !=
-		    strlen(line))
+		    strspn(line,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+./[") !=
+			    strlen(line))
 			continue;
 		snprintf(name, sizeof name, "/%s", line);
 		if (!strcmp(name, guest))

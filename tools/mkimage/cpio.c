@@ -23,10 +23,7 @@ static int put(struct cpio *c, const void *p, size_t n)
 }
 
 /* Pads to a multiple of 4 after n bytes. */
-static int pad(struct cpio *c, uint64_t n)
-{
-	return put(c, zeros, (4 - n % 4) % 4);
-}
+static int pad(struct cpio *c, uint64_t n) { return put(c, zeros, (4 - n % 4) % 4); }
 
 static uint32_t clamp_time(int64_t t)
 {
@@ -38,8 +35,8 @@ static uint32_t clamp_time(int64_t t)
 }
 
 /* Header and name of one entry, padded to 4 (the header is 110 bytes). */
-static int header(struct cpio *c, const char *name, uint32_t mode,
-		  uint32_t nlink, int64_t mtime, uint64_t size, uint32_t ino)
+static int header(struct cpio *c, const char *name, uint32_t mode, uint32_t nlink, int64_t mtime,
+		  uint64_t size, uint32_t ino)
 {
 	char h[111];
 	size_t namesize;
@@ -59,11 +56,10 @@ static int header(struct cpio *c, const char *name, uint32_t mode,
 		errno = EFBIG;
 		return -1;
 	}
-	snprintf(h, sizeof h,
-		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+	snprintf(h, sizeof h, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
 		 (unsigned)ino, (unsigned)mode, 0u, 0u, (unsigned)nlink,
-		 (unsigned)clamp_time(mtime), (unsigned)size, 0u, 0u, 0u, 0u,
-		 (unsigned)namesize, 0u);
+		 (unsigned)clamp_time(mtime), (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)namesize,
+		 0u);
 	if (put(c, h, 110) || put(c, name, namesize))
 		return -1;
 	return pad(c, 110 + namesize);
@@ -80,8 +76,7 @@ int cpio_dir(struct cpio *c, const char *name, unsigned mode, int64_t mtime)
 	return header(c, name, S_IFDIR | (mode & 07777), 2, mtime, 0, ++c->ino);
 }
 
-int cpio_symlink(struct cpio *c, const char *name, const char *target,
-		 int64_t mtime)
+int cpio_symlink(struct cpio *c, const char *name, const char *target, int64_t mtime)
 {
 	size_t n = strlen(target);
 
@@ -92,8 +87,7 @@ int cpio_symlink(struct cpio *c, const char *name, const char *target,
 	return pad(c, n);
 }
 
-int cpio_file_begin(struct cpio *c, const char *name, unsigned mode,
-		    int64_t mtime, uint64_t size)
+int cpio_file_begin(struct cpio *c, const char *name, unsigned mode, int64_t mtime, uint64_t size)
 {
 	if (header(c, name, S_IFREG | (mode & 07777), 1, mtime, size, ++c->ino))
 		return -1;
@@ -129,8 +123,8 @@ int cpio_file_end(struct cpio *c)
 	return pad(c, c->size);
 }
 
-int cpio_file(struct cpio *c, const char *name, unsigned mode, int64_t mtime,
-	      const void *data, size_t size)
+int cpio_file(struct cpio *c, const char *name, unsigned mode, int64_t mtime, const void *data,
+	      size_t size)
 {
 	if (cpio_file_begin(c, name, mode, mtime, size))
 		return -1;
@@ -139,7 +133,4 @@ int cpio_file(struct cpio *c, const char *name, unsigned mode, int64_t mtime,
 	return cpio_file_end(c);
 }
 
-int cpio_trailer(struct cpio *c)
-{
-	return header(c, "TRAILER!!!", 0, 1, 0, 0, 0);
-}
+int cpio_trailer(struct cpio *c) { return header(c, "TRAILER!!!", 0, 1, 0, 0, 0); }

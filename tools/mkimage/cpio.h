@@ -12,11 +12,11 @@
 
 struct cpio {
 	FILE *f;
-	uint32_t ino;		/* inode number of the last entry */
-	uint64_t left;		/* data still due for the open file */
-	uint32_t size;		/* size of the open file (for padding) */
-	int open;		/* a file was begun and not ended */
-	int err;		/* errno of the first failure, or 0 */
+	uint32_t ino;  /* inode number of the last entry */
+	uint64_t left; /* data still due for the open file */
+	uint32_t size; /* size of the open file (for padding) */
+	int open;      /* a file was begun and not ended */
+	int err;       /* errno of the first failure, or 0 */
 };
 
 /* Every function returns 0, or -1 with errno set; after a failure the
@@ -24,13 +24,11 @@ struct cpio {
    mode is the permission bits (07777), the type is implied by the call. */
 void cpio_init(struct cpio *c, FILE *f);
 int cpio_dir(struct cpio *c, const char *name, unsigned mode, int64_t mtime);
-int cpio_symlink(struct cpio *c, const char *name, const char *target,
-		 int64_t mtime);
-int cpio_file(struct cpio *c, const char *name, unsigned mode, int64_t mtime,
-	      const void *data, size_t size);
+int cpio_symlink(struct cpio *c, const char *name, const char *target, int64_t mtime);
+int cpio_file(struct cpio *c, const char *name, unsigned mode, int64_t mtime, const void *data,
+	      size_t size);
 /* A regular file written in pieces: begin, write exactly size bytes, end. */
-int cpio_file_begin(struct cpio *c, const char *name, unsigned mode,
-		    int64_t mtime, uint64_t size);
+int cpio_file_begin(struct cpio *c, const char *name, unsigned mode, int64_t mtime, uint64_t size);
 int cpio_file_write(struct cpio *c, const void *data, size_t n);
 int cpio_file_end(struct cpio *c);
 /* The TRAILER!!! entry; the archive is complete once it returns 0 and the

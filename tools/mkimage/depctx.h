@@ -15,37 +15,37 @@
 #define LDSO_CACHE "/etc/ld.so.cache"
 
 struct obj {
-	char *path;		/* host path the loader opens it by */
-	char **names;		/* DT_NEEDED names it answered */
+	char *path;   /* host path the loader opens it by */
+	char **names; /* DT_NEEDED names it answered */
 	size_t nnames;
 	struct elf_dyn dyn;
-	size_t loader;		/* object that loaded it, or NONE */
+	size_t loader; /* object that loaded it, or NONE */
 	dev_t dev;
 	ino_t ino;
-	int root;		/* in the image already: answers no name itself */
+	int root; /* in the image already: answers no name itself */
 };
 
 struct ctx {
-	const char *prog;	/* PROG for messages */
+	const char *prog; /* PROG for messages */
 	int musl;
-	int quiet;		/* a library missing or unusable is counted, not an error */
+	int quiet; /* a library missing or unusable is counted, not an error */
 	struct obj *o;
 	size_t n, cap;
 	struct ldcache cache;
 	const char *ld_library_path;
-	char *musl_path_file;	/* /etc/ld-musl-x86_64.path (or prefixed) */
-	char *musl_sys_path;	/* its contents, or NULL */
-	const char *lib;	/* $LIB */
-	struct deps also;	/* more paths a found library is opened by */
-	unsigned long missing;	/* quiet: names not found */
-	char *first_missing;	/* quiet: "NAME (needed by PATH)" of the first */
+	char *musl_path_file;  /* /etc/ld-musl-x86_64.path (or prefixed) */
+	char *musl_sys_path;   /* its contents, or NULL */
+	const char *lib;       /* $LIB */
+	struct deps also;      /* more paths a found library is opened by */
+	unsigned long missing; /* quiet: names not found */
+	char *first_missing;   /* quiet: "NAME (needed by PATH)" of the first */
 };
 
 int dep_no_memory(void);
 /* Sets up c for the loader interp (glibc's unless its name is ld-musl-*),
    reading its configuration; env as for deps_collect. */
-int dep_ctx_init(struct ctx *c, const char *prog, const char *interp,
-		 const char *const env[], size_t nenv);
+int dep_ctx_init(struct ctx *c, const char *prog, const char *interp, const char *const env[],
+		 size_t nenv);
 void dep_ctx_free(struct ctx *c);
 /* A new object (NULL when out of memory, reported). */
 struct obj *dep_new_obj(struct ctx *c, const char *path, size_t loader);
@@ -70,12 +70,11 @@ int dep_add(struct deps *out, const char *host);
    object loader: 1 with *found (malloc'd), *d and *st set; 0 when not
    found; -1 when the loader would stop with an error (reported unless
    c->quiet). */
-int dep_search(struct ctx *c, size_t loader, const char *name,
-	       const char *needed_by, char **found, struct elf_dyn *d,
-	       struct stat *st);
+int dep_search(struct ctx *c, size_t loader, const char *name, const char *needed_by, char **found,
+	       struct elf_dyn *d, struct stat *st);
 /* Tries the file cand for name the same way (1, 0 or -1). */
-int dep_try_file(struct ctx *c, const char *cand, const char *name,
-		 const char *needed_by, struct elf_dyn *d, struct stat *st);
+int dep_try_file(struct ctx *c, const char *cand, const char *name, const char *needed_by,
+		 struct elf_dyn *d, struct stat *st);
 /* Whether musl's loader answers name itself (libc.so, libm.so.6, ...). */
 int dep_musl_reserved(const char *name);
 /* musl's configuration: the path file next to its prefix. */

@@ -216,8 +216,7 @@ static int load_first(struct ctx *c, const char *guest_prog, const char *interp)
 	return add_name(o, interp);
 }
 
-static const char *env_get(const char *const env[], size_t nenv,
-			   const char *name)
+static const char *env_get(const char *const env[], size_t nenv, const char *name)
 {
 	size_t n = strlen(name), i;
 	const char *v = NULL;
@@ -246,8 +245,8 @@ int dep_add(struct deps *out, const char *host)
 	return 0;
 }
 
-int dep_ctx_init(struct ctx *c, const char *prog, const char *interp,
-		 const char *const env[], size_t nenv)
+int dep_ctx_init(struct ctx *c, const char *prog, const char *interp, const char *const env[],
+		 size_t nenv)
 {
 	const char *base = strrchr(interp, '/');
 	struct stat st;
@@ -304,9 +303,8 @@ int dep_output(const struct ctx *c, size_t from, struct deps *out)
 	return 0;
 }
 
-int deps_collect(const char *prog, const char *guest_prog,
-		 const struct elf_info *info, const char *const env[],
-		 size_t nenv, struct deps *out)
+int deps_collect(const char *prog, const char *guest_prog, const struct elf_info *info,
+		 const char *const env[], size_t nenv, struct deps *out)
 {
 	struct ctx c;
 	int ret = -1;

@@ -9,8 +9,8 @@
 #include "image.h"
 
 struct dep {
-	char *host;		/* host path, as the loader would open it */
-	char *guest;		/* where it goes in the image */
+	char *host;  /* host path, as the loader would open it */
+	char *guest; /* where it goes in the image */
 };
 
 struct deps {
@@ -25,9 +25,8 @@ struct deps {
    directories), plus /etc/ld.so.cache for glibc. env holds the program's
    NAME=VALUE strings (later ones win). Prints one "htux-mkimage: PROG:
    reason" line and returns -1 when they cannot be provided. */
-int deps_collect(const char *prog, const char *guest_prog,
-		 const struct elf_info *info, const char *const env[],
-		 size_t nenv, struct deps *out);
+int deps_collect(const char *prog, const char *guest_prog, const struct elf_info *info,
+		 const char *const env[], size_t nenv, struct deps *out);
 /* Adds them; names already in the image (from --add) are kept. */
 int deps_add(struct image *im, const struct deps *d);
 void deps_free(struct deps *d);
@@ -39,8 +38,7 @@ void deps_free(struct deps *d);
    absolute path, interp its PT_INTERP (NULL when static), known what
    deps_collect found for it. Adds them to the image and appends them to
    out; prints one summary line on stderr when it added or missed any. */
-int deps_image(struct image *im, const char *prog, const char *interp,
-	       const char *const env[], size_t nenv, const struct deps *known,
-	       struct deps *out);
+int deps_image(struct image *im, const char *prog, const char *interp, const char *const env[],
+	       size_t nenv, const struct deps *known, struct deps *out);
 
 #endif

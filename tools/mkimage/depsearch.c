@@ -59,8 +59,7 @@ static int append(char **out, size_t *len, const char *s, size_t n)
 /* The search-path element elem (n bytes) with its dynamic string tokens
    expanded for object o; NULL with *drop set when the loader would drop
    the element (an unknown token), NULL alone when out of memory. */
-static char *expand(const struct ctx *c, const struct obj *o,
-		    const char *elem, size_t n, int *drop)
+static char *expand(const struct ctx *c, const struct obj *o, const char *elem, size_t n, int *drop)
 {
 	static const struct {
 		const char *name;
@@ -85,22 +84,22 @@ static char *expand(const struct ctx *c, const struct obj *o,
 			if (tokens[k].glibc_only && c->musl)
 				continue;
 			if (n - i - 1 >= tl + 2 && elem[i + 1] == '{' &&
-			    !strncmp(elem + i + 2, tokens[k].name, tl) &&
-			    elem[i + 2 + tl] == '}') {
+			    !strncmp(elem + i + 2, tokens[k].name, tl) && elem[i + 2 + tl] == '}') {
 				skip = tl + 3;
 				break;
 			}
 			if (n - i - 1 >= tl && !strncmp(elem + i + 1, tokens[k].name, tl) &&
-			    (i + 1 + tl == n || !(elem[i + 1 + tl] == '_' ||
-			     (elem[i + 1 + tl] >= 'A' && elem[i + 1 + tl] <= 'Z') ||
-			     (elem[i + 1 + tl] >= 'a' && elem[i + 1 + tl] <= 'z') ||
-			     (elem[i + 1 + tl] >= '0' && elem[i + 1 + tl] <= '9')))) {
+			    (i + 1 + tl == n ||
+			     !(elem[i + 1 + tl] == '_' ||
+			       (elem[i + 1 + tl] >= 'A' && elem[i + 1 + tl] <= 'Z') ||
+			       (elem[i + 1 + tl] >= 'a' && elem[i + 1 + tl] <= 'z') ||
+			       (elem[i + 1 + tl] >= '0' && elem[i + 1 + tl] <= '9')))) {
 				skip = tl + 1;
 				break;
 			}
 		}
 		if (k == sizeof tokens / sizeof tokens[0]) {
-			if (c->musl) {	/* musl keeps other '$' as they are */
+			if (c->musl) { /* musl keeps other '$' as they are */
 				if (append(&out, &len, "$", 1))
 					goto oom;
 				i++;
@@ -133,9 +132,8 @@ oom:
 /* Whether name is one musl provides itself (libc.so, libm.so.6, ...). */
 int dep_musl_reserved(const char *name)
 {
-	static const char *const reserved[] = {
-		"c", "pthread", "rt", "m", "dl", "util", "xnet", NULL
-	};
+	static const char *const reserved[] = { "c",  "pthread", "rt",   "m",
+						"dl", "util",    "xnet", NULL };
 	size_t i, n;
 
 	if (strncmp(name, "lib", 3))
@@ -151,8 +149,8 @@ int dep_musl_reserved(const char *name)
 /* Tries candidate file cand for name: 1 and *d filled when the loader
    would use it, 0 when it would go on searching, -1 when it would stop
    with an error (reported). */
-int dep_try_file(struct ctx *c, const char *cand, const char *name,
-		 const char *needed_by, struct elf_dyn *d, struct stat *st)
+int dep_try_file(struct ctx *c, const char *cand, const char *name, const char *needed_by,
+		 struct elf_dyn *d, struct stat *st)
 {
 	const char *why;
 	int r;
@@ -165,16 +163,14 @@ int dep_try_file(struct ctx *c, const char *cand, const char *name,
 	if (r == ELFDYN_OTHER_CLASS || !why)
 		return 0;
 	if (!c->quiet)
-		mk_error(c->prog, "library %s (%s): %s (needed by %s)", name, cand,
-			 why, needed_by);
+		mk_error(c->prog, "library %s (%s): %s (needed by %s)", name, cand, why, needed_by);
 	return -1;
 }
 
 /* Searches the ':'-separated list (tokens expanded for object o) for
    name: 1 with *found (malloc'd), *d and *st set, 0, or -1. */
-static int search_list(struct ctx *c, const char *list, const struct obj *o,
-		       const char *name, const char *needed_by, char **found,
-		       struct elf_dyn *d, struct stat *st)
+static int search_list(struct ctx *c, const char *list, const struct obj *o, const char *name,
+		       const char *needed_by, char **found, struct elf_dyn *d, struct stat *st)
 {
 	const char *seps = c->musl ? ":\n" : ":;";
 	const char *p = list;
@@ -214,9 +210,8 @@ static int search_list(struct ctx *c, const char *list, const struct obj *o,
 	return 0;
 }
 
-static int search_glibc(struct ctx *c, size_t loader, const char *name,
-			const char *needed_by, char **found,
-			struct elf_dyn *d, struct stat *st)
+static int search_glibc(struct ctx *c, size_t loader, const char *name, const char *needed_by,
+			char **found, struct elf_dyn *d, struct stat *st)
 {
 	const struct obj *lo = &c->o[loader];
 	const char *cached;
@@ -227,15 +222,14 @@ static int search_glibc(struct ctx *c, size_t loader, const char *name,
 		for (l = loader; l != NONE; l = c->o[l].loader) {
 			if (!c->o[l].dyn.rpath || c->o[l].dyn.runpath)
 				continue;
-			r = search_list(c, c->o[l].dyn.rpath, &c->o[l], name,
-					needed_by, found, d, st);
+			r = search_list(c, c->o[l].dyn.rpath, &c->o[l], name, needed_by, found, d,
+					st);
 			if (r)
 				return r;
 		}
 	}
 	if (c->ld_library_path) {
-		r = search_list(c, c->ld_library_path, &c->o[0], name,
-				needed_by, found, d, st);
+		r = search_list(c, c->ld_library_path, &c->o[0], name, needed_by, found, d, st);
 		if (r)
 			return r;
 	}
@@ -260,17 +254,15 @@ static int search_glibc(struct ctx *c, size_t loader, const char *name,
 	return search_list(c, glibc_dirs, lo, name, needed_by, found, d, st);
 }
 
-static int search_musl(struct ctx *c, size_t loader, const char *name,
-		       const char *needed_by, char **found,
-		       struct elf_dyn *d, struct stat *st)
+static int search_musl(struct ctx *c, size_t loader, const char *name, const char *needed_by,
+		       char **found, struct elf_dyn *d, struct stat *st)
 {
 	const char *rp;
 	size_t l;
 	int r;
 
 	if (c->ld_library_path) {
-		r = search_list(c, c->ld_library_path, &c->o[0], name,
-				needed_by, found, d, st);
+		r = search_list(c, c->ld_library_path, &c->o[0], name, needed_by, found, d, st);
 		if (r)
 			return r;
 	}
@@ -282,8 +274,8 @@ static int search_musl(struct ctx *c, size_t loader, const char *name,
 		if (r)
 			return r;
 	}
-	return search_list(c, c->musl_sys_path ? c->musl_sys_path : musl_dirs,
-			   &c->o[loader], name, needed_by, found, d, st);
+	return search_list(c, c->musl_sys_path ? c->musl_sys_path : musl_dirs, &c->o[loader], name,
+			   needed_by, found, d, st);
 }
 
 /* musl's configuration: the path file next to its prefix, as musl finds
@@ -323,9 +315,8 @@ int dep_musl_config(struct ctx *c, const char *interp)
 	return 0;
 }
 
-int dep_search(struct ctx *c, size_t loader, const char *name,
-	       const char *needed_by, char **found, struct elf_dyn *d,
-	       struct stat *st)
+int dep_search(struct ctx *c, size_t loader, const char *name, const char *needed_by, char **found,
+	       struct elf_dyn *d, struct stat *st)
 {
 	if (c->musl)
 		return search_musl(c, loader, name, needed_by, found, d, st);

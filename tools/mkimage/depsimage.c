@@ -27,13 +27,13 @@
 #define MUSL_LDSO "/lib/ld-musl-x86_64.so.1"
 
 struct pass {
-	struct ctx ctx[2];	/* glibc's, musl's */
+	struct ctx ctx[2]; /* glibc's, musl's */
 	int used[2];
 	const char *prog;
-	const char *prog_interp;	/* NULL: static program */
+	const char *prog_interp; /* NULL: static program */
 	const char *const *env;
 	size_t nenv;
-	unsigned long objects;	/* roots other than the program's own files */
+	unsigned long objects; /* roots other than the program's own files */
 };
 
 static int is_musl_interp(const char *interp)
@@ -53,8 +53,7 @@ static int kind_of(const struct pass *p, const struct elf_dyn *d)
 	if (p->prog_interp)
 		return is_musl_interp(p->prog_interp);
 	for (i = 0; i < d->nneeded; i++)
-		if (!strcmp(d->needed[i], "libc.so") ||
-		    !strncmp(d->needed[i], "libc.musl-", 10))
+		if (!strcmp(d->needed[i], "libc.so") || !strncmp(d->needed[i], "libc.musl-", 10))
 			return 1;
 	return 0;
 }
@@ -65,8 +64,10 @@ static struct ctx *ctx_for(struct pass *p, int musl, const struct elf_dyn *d)
 
 	if (!p->used[musl]) {
 		if (!interp || is_musl_interp(interp) != musl)
-			interp = p->prog_interp && is_musl_interp(p->prog_interp) == musl ?
-				 p->prog_interp : musl ? MUSL_LDSO : GLIBC_LDSO;
+			interp = p->prog_interp && is_musl_interp(p->prog_interp) == musl
+					 ? p->prog_interp
+				 : musl ? MUSL_LDSO
+					: GLIBC_LDSO;
 		if (dep_ctx_init(&p->ctx[musl], p->prog, interp, p->env, p->nenv)) {
 			dep_ctx_free(&p->ctx[musl]);
 			return NULL;
@@ -115,7 +116,7 @@ static int add_root(struct pass *p, const char *host, const struct deps *known)
 	if (stat(host, &st) || !S_ISREG(st.st_mode) || !elf_magic(host))
 		return 0;
 	if (elf_dyn_read(host, 0, &d, &why) != ELFDYN_OK)
-		return 0;	/* damaged, or not x86-64: no loader will take it */
+		return 0; /* damaged, or not x86-64: no loader will take it */
 	if ((d.type != ET_DYN && d.type != ET_EXEC) || (!d.nneeded && !d.interp)) {
 		elf_dyn_free(&d);
 		return 0;
@@ -184,7 +185,7 @@ static int nss_modules(struct ctx *c, size_t libc, const struct image *im)
 		s = strchr(line, ':');
 		while (s && !r && *s) {
 			s += strspn(s, ": \t");
-			if (*s == '[') {	/* an action: [NOTFOUND=return] */
+			if (*s == '[') { /* an action: [NOTFOUND=return] */
 				t = strchr(s, ']');
 				s = t ? t + 1 : s + strlen(s);
 				continue;
@@ -224,23 +225,23 @@ static int add_found(struct image *im, const struct deps *d, unsigned long *adde
 static void summary(const struct pass *p, unsigned long added)
 {
 	unsigned long missing = p->ctx[0].missing + p->ctx[1].missing;
-	const char *first = p->ctx[0].first_missing ? p->ctx[0].first_missing :
-			    p->ctx[1].first_missing;
+	const char *first = p->ctx[0].first_missing ? p->ctx[0].first_missing
+						    : p->ctx[1].first_missing;
 
 	if (!added && !missing)
 		return;
-	fprintf(stderr, "htux-mkimage: %s: added %lu libraries for the ELF objects "
-		"in the image (%lu from --add or --trace-files)", p->prog, added,
-		p->objects);
+	fprintf(stderr,
+		"htux-mkimage: %s: added %lu libraries for the ELF objects "
+		"in the image (%lu from --add or --trace-files)",
+		p->prog, added, p->objects);
 	if (missing)
-		fprintf(stderr, "; %lu needed libraries are not on this host, first %s",
-			missing, first ? first : "?");
+		fprintf(stderr, "; %lu needed libraries are not on this host, first %s", missing,
+			first ? first : "?");
 	fputc('\n', stderr);
 }
 
-int deps_image(struct image *im, const char *prog, const char *interp,
-	       const char *const env[], size_t nenv, const struct deps *known,
-	       struct deps *out)
+int deps_image(struct image *im, const char *prog, const char *interp, const char *const env[],
+	       size_t nenv, const struct deps *known, struct deps *out)
 {
 	struct pass p;
 	struct deps found = { 0 };

@@ -22,19 +22,18 @@
 
 #define GRUB_LIB "/usr/lib/grub"
 #define SECTOR 512
-#define PART_START 2048			/* sectors: the partition at 1 MiB */
+#define PART_START 2048 /* sectors: the partition at 1 MiB */
 #define MIB (1024 * 1024)
 #define GIB (1024LL * MIB)
 #define MIN_ESP (8 * MIB)
 #define MAX_WORK_FILES 16
 
 /* Modules built into GRUB's images: nothing is loaded from the disk. */
-#define GRUB_MODULES_COMMON "part_msdos", "fat", "multiboot2", "normal", \
-	"serial", "echo", "halt"
+#define GRUB_MODULES_COMMON "part_msdos", "fat", "multiboot2", "normal", "serial", "echo", "halt"
 
 static const char *const format_names[] = {
 	[FORMAT_CPIO] = "cpio", [FORMAT_RAW] = "raw", [FORMAT_QCOW2] = "qcow2",
-	[FORMAT_ISO] = "iso", [FORMAT_GCE] = "gce", [FORMAT_AWS] = "aws",
+	[FORMAT_ISO] = "iso",   [FORMAT_GCE] = "gce", [FORMAT_AWS] = "aws",
 };
 
 int disk_format_parse(const char *s)
@@ -45,10 +44,7 @@ int disk_format_parse(const char *s)
 	return -1;
 }
 
-const char *disk_format_name(int format)
-{
-	return format_names[format];
-}
+const char *disk_format_name(int format) { return format_names[format]; }
 
 /* The work directory and what is made in it, removed in reverse order. */
 static char work[64];
@@ -125,14 +121,21 @@ static int write_grub_cfg(const char *path, const char *append)
 	return 0;
 }
 
-static int grub_image(const char *target, const char *out, const char *prefix,
-		      const char *log)
+static int grub_image(const char *target, const char *out, const char *prefix, const char *log)
 {
 	char dir[64];
-	char *argv[] = { "grub-mkimage", "-O", (char *)target, "-d", dir,
-			 "-o", (char *)out, "-p", (char *)prefix,
+	char *argv[] = { "grub-mkimage",
+			 "-O",
+			 (char *)target,
+			 "-d",
+			 dir,
+			 "-o",
+			 (char *)out,
+			 "-p",
+			 (char *)prefix,
 			 GRUB_MODULES_COMMON,
-			 !strcmp(target, "i386-pc") ? "biosdisk" : NULL, NULL };
+			 !strcmp(target, "i386-pc") ? "biosdisk" : NULL,
+			 NULL };
 	const char *pkg = !strcmp(target, "i386-pc") ? "grub-pc-bin" : "grub-efi-amd64-bin";
 
 	snprintf(dir, sizeof dir, GRUB_LIB "/%s", target);
@@ -144,16 +147,19 @@ static int grub_image(const char *target, const char *out, const char *prefix,
 }
 
 /* The FAT partition's contents, made with mtools in the file esp. */
-static int make_esp(const char *esp, off_t size, const struct disk_spec *d,
-		    const char *efi, const char *cfg, const char *log)
+static int make_esp(const char *esp, off_t size, const struct disk_spec *d, const char *efi,
+		    const char *cfg, const char *log)
 {
-	char *mformat[] = { "mformat", "-i", (char *)esp, "-v", "HTUX",
-				      "-N", "48545558", "::", NULL };
-	char *mmd[] = { "mmd", "-i", (char *)esp, "::/EFI", "::/EFI/BOOT",
-			"::/boot", "::/boot/grub", NULL };
+	char *mformat[] = {
+		"mformat", "-i", (char *)esp, "-v", "HTUX", "-N", "48545558", "::", NULL
+	};
+	char *mmd[] = { "mmd",         "-i",      (char *)esp,    "::/EFI",
+			"::/EFI/BOOT", "::/boot", "::/boot/grub", NULL };
 	const char *copies[][2] = {
-		{ efi, "::/EFI/BOOT/BOOTX64.EFI" }, { cfg, "::/boot/grub/grub.cfg" },
-		{ d->kernel, "::/boot/htux.elf" }, { d->cpio, "::/boot/app.cpio" },
+		{ efi, "::/EFI/BOOT/BOOTX64.EFI" },
+		{ cfg, "::/boot/grub/grub.cfg" },
+		{ d->kernel, "::/boot/htux.elf" },
+		{ d->cpio, "::/boot/app.cpio" },
 	};
 	int fd = open(esp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
@@ -167,8 +173,9 @@ static int make_esp(const char *esp, off_t size, const struct disk_spec *d,
 	if (spawn(mformat, log, "mtools") || spawn(mmd, log, "mtools"))
 		return -1;
 	for (size_t i = 0; i < sizeof copies / sizeof *copies; i++) {
-		char *mcopy[] = { "mcopy", "-i", (char *)esp, (char *)copies[i][0],
-				  (char *)copies[i][1], NULL };
+		char *mcopy[] = {
+			"mcopy", "-i", (char *)esp, (char *)copies[i][0], (char *)copies[i][1], NULL
+		};
 		if (spawn(mcopy, log, "mtools"))
 			return -1;
 	}
@@ -183,8 +190,7 @@ static void put32(uint8_t *p, uint32_t v)
 
 /* The raw disk at out: MBR (boot.img + the partition table), core.img
    from sector 1, the ESP from PART_START; size bytes in all. */
-static int assemble(const char *out, const char *core, const char *esp,
-		    off_t esp_size, off_t size)
+static int assemble(const char *out, const char *core, const char *esp, off_t esp_size, off_t size)
 {
 	const char *boot_img = GRUB_LIB "/i386-pc/boot.img";
 	uint8_t mbr[SECTOR] = { 0 }, *pe = mbr + 446;
@@ -208,12 +214,16 @@ static int assemble(const char *out, const char *core, const char *esp,
 		mk_error(core, "GRUB's core image is larger than the space before the partition");
 		goto out;
 	}
-	memcpy(mbr, boot, 440);		/* code; then the disk signature */
+	memcpy(mbr, boot, 440); /* code; then the disk signature */
 	put32(mbr + 440, 0x48545558);
-	pe[0] = 0x80;			/* active */
-	pe[1] = 0xFE; pe[2] = 0xFF; pe[3] = 0xFF;	/* CHS: use the LBA */
-	pe[4] = 0xEF;			/* EFI system partition */
-	pe[5] = 0xFE; pe[6] = 0xFF; pe[7] = 0xFF;
+	pe[0] = 0x80; /* active */
+	pe[1] = 0xFE;
+	pe[2] = 0xFF;
+	pe[3] = 0xFF; /* CHS: use the LBA */
+	pe[4] = 0xEF; /* EFI system partition */
+	pe[5] = 0xFE;
+	pe[6] = 0xFF;
+	pe[7] = 0xFF;
 	put32(pe + 8, PART_START);
 	put32(pe + 12, (uint32_t)(esp_size / SECTOR));
 	mbr[510] = 0x55;
@@ -246,8 +256,7 @@ out:
 }
 
 /* The raw disk (all formats but iso) at out. */
-static int make_raw(const struct disk_spec *d, const char *out, const char *cfg,
-		    const char *log)
+static int make_raw(const struct disk_spec *d, const char *out, const char *cfg, const char *log)
 {
 	const char *core = work_path("core.img"), *efi = work_path("BOOTX64.EFI");
 	const char *esp = work_path("esp.img");
@@ -255,9 +264,8 @@ static int make_raw(const struct disk_spec *d, const char *out, const char *cfg,
 	int whole_gib = d->format == FORMAT_GCE || d->format == FORMAT_AWS;
 
 	if (grub_image("i386-pc", core, "(,msdos1)/boot/grub", log) ||
-	    grub_image("x86_64-efi", efi, "/boot/grub", log) ||
-	    file_size(d->kernel, &ksize) || file_size(d->cpio, &csize) ||
-	    file_size(efi, &esize))
+	    grub_image("x86_64-efi", efi, "/boot/grub", log) || file_size(d->kernel, &ksize) ||
+	    file_size(d->cpio, &csize) || file_size(efi, &esize))
 		return -1;
 	total = ksize + csize + esize;
 	esp_size = (total + total / 8 + 4 * MIB + MIB - 1) / MIB * MIB;
@@ -279,17 +287,22 @@ static int make_raw(const struct disk_spec *d, const char *out, const char *cfg,
 }
 
 /* grub-mkrescue's ISO: BIOS (El Torito and MBR) and UEFI (its own ESP). */
-static int make_iso(const struct disk_spec *d, const char *cfg_text_src,
-		    const char *log)
+static int make_iso(const struct disk_spec *d, const char *cfg_text_src, const char *log)
 {
 	const char *root = work_path("iso"), *bootdir = work_path("iso/boot");
 	const char *grubdir = work_path("iso/boot/grub");
 	const char *cfg = work_path("iso/boot/grub/grub.cfg");
 	const char *kernel = work_path("iso/boot/htux.elf");
 	const char *cpio = work_path("iso/boot/app.cpio");
-	char *argv[] = { "grub-mkrescue", "-o", (char *)d->output,
+	char *argv[] = { "grub-mkrescue",
+			 "-o",
+			 (char *)d->output,
 			 "--modules=multiboot2 normal iso9660 serial echo halt",
-			 "--locales=", "--themes=", "--fonts=", (char *)root, NULL };
+			 "--locales=",
+			 "--themes=",
+			 "--fonts=",
+			 (char *)root,
+			 NULL };
 
 	if (mkdir(root, 0755) || mkdir(bootdir, 0755) || mkdir(grubdir, 0755)) {
 		mk_error(work, "%s", strerror(errno));
@@ -315,12 +328,10 @@ int disk_make(const struct disk_spec *d)
 		goto out;
 	switch (d->format) {
 	case FORMAT_RAW:
-	case FORMAT_AWS:
-		r = make_raw(d, d->output, cfg, log);
-		break;
+	case FORMAT_AWS: r = make_raw(d, d->output, cfg, log); break;
 	case FORMAT_QCOW2: {
-		char *argv[] = { "qemu-img", "convert", "-f", "raw", "-O", "qcow2",
-				 NULL, (char *)d->output, NULL };
+		char *argv[] = { "qemu-img", "convert",         "-f", "raw", "-O", "qcow2",
+				 NULL,       (char *)d->output, NULL };
 		raw = work_path("disk.raw");
 		argv[6] = (char *)raw;
 		r = make_raw(d, raw, cfg, log) || spawn(argv, log, "qemu-utils") ? -1 : 0;
@@ -329,19 +340,25 @@ int disk_make(const struct disk_spec *d)
 	case FORMAT_GCE: {
 		/* GCE imports a gzip'd tar holding exactly disk.raw */
 		char mtime[32];
-		char *argv[] = { "tar", "--format=oldgnu", "-Sczf", (char *)d->output,
-				 "--owner=0", "--group=0", "--numeric-owner", mtime,
-				 "-C", work, "disk.raw", NULL };
+		char *argv[] = { "tar",
+				 "--format=oldgnu",
+				 "-Sczf",
+				 (char *)d->output,
+				 "--owner=0",
+				 "--group=0",
+				 "--numeric-owner",
+				 mtime,
+				 "-C",
+				 work,
+				 "disk.raw",
+				 NULL };
 		snprintf(mtime, sizeof mtime, "--mtime=@%lld", (long long)d->mtime);
 		raw = work_path("disk.raw");
 		r = make_raw(d, raw, cfg, log) || spawn(argv, log, "tar") ? -1 : 0;
 		break;
 	}
-	case FORMAT_ISO:
-		r = make_iso(d, cfg, log);
-		break;
-	default:
-		mk_error(NULL, "no disk image in format %s", disk_format_name(d->format));
+	case FORMAT_ISO: r = make_iso(d, cfg, log); break;
+	default: mk_error(NULL, "no disk image in format %s", disk_format_name(d->format));
 	}
 out:
 	disk_cleanup();

@@ -5,12 +5,12 @@
 #define HTUX_MKIMAGE_DISK_H
 
 enum disk_format {
-	FORMAT_CPIO,	/* the program image alone (no GRUB) */
-	FORMAT_RAW,	/* MBR disk: BIOS (SeaBIOS) and UEFI (OVMF) boot */
-	FORMAT_QCOW2,	/* the raw disk as qcow2 */
-	FORMAT_ISO,	/* grub-mkrescue's hybrid ISO 9660 (CD or disk) */
-	FORMAT_GCE,	/* raw disk of whole GiB as disk.raw in a .tar.gz */
-	FORMAT_AWS,	/* raw disk of whole GiB, for EC2 VM import */
+	FORMAT_CPIO,  /* the program image alone (no GRUB) */
+	FORMAT_RAW,   /* MBR disk: BIOS (SeaBIOS) and UEFI (OVMF) boot */
+	FORMAT_QCOW2, /* the raw disk as qcow2 */
+	FORMAT_ISO,   /* grub-mkrescue's hybrid ISO 9660 (CD or disk) */
+	FORMAT_GCE,   /* raw disk of whole GiB as disk.raw in a .tar.gz */
+	FORMAT_AWS,   /* raw disk of whole GiB, for EC2 VM import */
 };
 
 /* The format named s ("raw", ...), or -1. */
@@ -18,12 +18,12 @@ int disk_format_parse(const char *s);
 const char *disk_format_name(int format);
 
 struct disk_spec {
-	int format;		/* enum disk_format, not FORMAT_CPIO */
-	const char *kernel;	/* htux.elf */
-	const char *cpio;	/* the program image */
-	const char *append;	/* kernel command line words, or NULL */
-	const char *output;	/* the file to write (a temporary name) */
-	long long mtime;	/* time stamp of files in archives (gce) */
+	int format;         /* enum disk_format, not FORMAT_CPIO */
+	const char *kernel; /* htux.elf */
+	const char *cpio;   /* the program image */
+	const char *append; /* kernel command line words, or NULL */
+	const char *output; /* the file to write (a temporary name) */
+	long long mtime;    /* time stamp of files in archives (gce) */
 };
 
 /* Writes the image; returns 0, or -1 after printing one line. */

@@ -89,7 +89,8 @@ static int check(const char *path, int fd, struct elf_info *info)
 		if (mname)
 			mk_error(path, "wrong architecture: %s (htux runs x86-64 programs)", mname);
 		else
-			mk_error(path, "wrong architecture: ELF machine %u (htux runs x86-64 programs)",
+			mk_error(path,
+				 "wrong architecture: ELF machine %u (htux runs x86-64 programs)",
 				 (unsigned)eh.e_machine);
 		goto out;
 	}
@@ -119,7 +120,8 @@ static int check(const char *path, int fd, struct elf_info *info)
 		if (ph.p_type != PT_INTERP)
 			continue;
 		if (info->interp) {
-			mk_error(path, "two PT_INTERP program headers (htux runs programs with one)");
+			mk_error(path,
+				 "two PT_INTERP program headers (htux runs programs with one)");
 			goto out;
 		}
 		info->interp = read_interp(e, &ph, &bad);

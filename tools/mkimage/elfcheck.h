@@ -3,8 +3,8 @@
 #define HTUX_MKIMAGE_ELFCHECK_H
 
 struct elf_info {
-	unsigned type;		/* ET_EXEC or ET_DYN */
-	char *interp;		/* PT_INTERP path (malloc'd), or NULL */
+	unsigned type; /* ET_EXEC or ET_DYN */
+	char *interp;  /* PT_INTERP path (malloc'd), or NULL */
 };
 
 /* Checks that path is a readable, executable regular file holding an

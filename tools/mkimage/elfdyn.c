@@ -34,8 +34,8 @@ static size_t vaddr_offset(Elf *e, size_t nph, GElf_Addr addr, size_t size)
 
 /* The string at offset off of the string table (at file offset str <
    size, strsz bytes long), copied, or NULL. */
-static char *dyn_string(const char *raw, size_t size, size_t str,
-			GElf_Xword strsz, GElf_Xword off, int *bad)
+static char *dyn_string(const char *raw, size_t size, size_t str, GElf_Xword strsz, GElf_Xword off,
+			int *bad)
 {
 	size_t end;
 
@@ -51,8 +51,8 @@ static char *dyn_string(const char *raw, size_t size, size_t str,
 	return strdup(raw + str + off);
 }
 
-static int read_dynamic(Elf *e, size_t nph, const GElf_Phdr *dp,
-			struct elf_dyn *d, const char **why)
+static int read_dynamic(Elf *e, size_t nph, const GElf_Phdr *dp, struct elf_dyn *d,
+			const char **why)
 {
 	GElf_Xword strtab = 0, strsz = 0, rpath = 0, runpath = 0, soname = 0;
 	int has_str = 0, has_rpath = 0, has_runpath = 0, has_soname = 0;
@@ -76,11 +76,23 @@ static int read_dynamic(Elf *e, size_t nph, const GElf_Phdr *dp,
 	for (i = 0; i < n && gelf_getdyn(data, (int)i, &dyn); i++) {
 		switch (dyn.d_tag) {
 		case DT_NULL: i = n; break;
-		case DT_STRTAB: strtab = dyn.d_un.d_ptr; has_str = 1; break;
+		case DT_STRTAB:
+			strtab = dyn.d_un.d_ptr;
+			has_str = 1;
+			break;
 		case DT_STRSZ: strsz = dyn.d_un.d_val; break;
-		case DT_RPATH: rpath = dyn.d_un.d_val; has_rpath = 1; break;
-		case DT_RUNPATH: runpath = dyn.d_un.d_val; has_runpath = 1; break;
-		case DT_SONAME: soname = dyn.d_un.d_val; has_soname = 1; break;
+		case DT_RPATH:
+			rpath = dyn.d_un.d_val;
+			has_rpath = 1;
+			break;
+		case DT_RUNPATH:
+			runpath = dyn.d_un.d_val;
+			has_runpath = 1;
+			break;
+		case DT_SONAME:
+			soname = dyn.d_un.d_val;
+			has_soname = 1;
+			break;
 		case DT_FLAGS_1:
 			if (dyn.d_un.d_val & DF_1_NODEFLIB)
 				d->nodeflib = 1;
@@ -119,8 +131,8 @@ static int read_dynamic(Elf *e, size_t nph, const GElf_Phdr *dp,
 			d->runpath = dyn_string(raw, size, str, strsz, runpath, &bad);
 		if (!bad && has_soname)
 			d->soname = dyn_string(raw, size, str, strsz, soname, &bad);
-		if (!bad && (!has_rpath || d->rpath) &&
-		    (!has_runpath || d->runpath) && (!has_soname || d->soname))
+		if (!bad && (!has_rpath || d->rpath) && (!has_runpath || d->runpath) &&
+		    (!has_soname || d->soname))
 			return ELFDYN_OK;
 	}
 	*why = bad ? "damaged dynamic section (bad string offset)" : "out of memory";
@@ -133,8 +145,8 @@ static int read_interp(Elf *e, const GElf_Phdr *ph, struct elf_dyn *d)
 	size_t size;
 	const char *raw = elf_rawfile(e, &size);
 
-	if (!raw || ph->p_offset > size || ph->p_filesz > size - ph->p_offset ||
-	    !ph->p_filesz || !memchr(raw + ph->p_offset, '\0', ph->p_filesz))
+	if (!raw || ph->p_offset > size || ph->p_filesz > size - ph->p_offset || !ph->p_filesz ||
+	    !memchr(raw + ph->p_offset, '\0', ph->p_filesz))
 		return -1;
 	free(d->interp);
 	d->interp = strdup(raw + ph->p_offset);
@@ -185,8 +197,7 @@ static int check(Elf *e, int want_so, struct elf_dyn *d, const char **why)
 	return has_dyn ? read_dynamic(e, nph, &dyn, d, why) : ELFDYN_OK;
 }
 
-int elf_dyn_read(const char *path, int want_so, struct elf_dyn *d,
-		 const char **why)
+int elf_dyn_read(const char *path, int want_so, struct elf_dyn *d, const char **why)
 {
 	Elf *e;
 	int fd, r, saved;

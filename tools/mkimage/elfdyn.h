@@ -7,14 +7,14 @@
 #include <stddef.h>
 
 struct elf_dyn {
-	char **needed;		/* DT_NEEDED names, in order */
+	char **needed; /* DT_NEEDED names, in order */
 	size_t nneeded;
-	char *rpath;		/* DT_RPATH, DT_RUNPATH, DT_SONAME or NULL */
+	char *rpath; /* DT_RPATH, DT_RUNPATH, DT_SONAME or NULL */
 	char *runpath;
 	char *soname;
-	int nodeflib;		/* DF_1_NODEFLIB */
-	char *interp;		/* PT_INTERP path, or NULL */
-	unsigned type;		/* e_type: ET_EXEC, ET_DYN, ... */
+	int nodeflib;  /* DF_1_NODEFLIB */
+	char *interp;  /* PT_INTERP path, or NULL */
+	unsigned type; /* e_type: ET_EXEC, ET_DYN, ... */
 };
 
 enum { ELFDYN_OK = 0, ELFDYN_OTHER_CLASS = 1, ELFDYN_ERROR = -1 };
@@ -24,8 +24,7 @@ enum { ELFDYN_OK = 0, ELFDYN_OTHER_CLASS = 1, ELFDYN_ERROR = -1 };
    ELFDYN_ERROR with a reason (static string) in *why: not an ELF file, a
    damaged one, or out of memory; errno is kept for open errors (*why is
    then NULL). want_so: require ET_DYN, as ld.so does for a library. */
-int elf_dyn_read(const char *path, int want_so, struct elf_dyn *d,
-		 const char **why);
+int elf_dyn_read(const char *path, int want_so, struct elf_dyn *d, const char **why);
 void elf_dyn_free(struct elf_dyn *d);
 
 #endif

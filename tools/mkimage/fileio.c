@@ -1,7 +1,7 @@
 /* fileio.c: whole-file helpers for making disk images: reading a file,
    writing all of a buffer, and copies that keep holes (sparse files), so
    that a disk of whole GiB costs only the blocks it uses. */
-#define _GNU_SOURCE		/* SEEK_DATA, SEEK_HOLE */
+#define _GNU_SOURCE /* SEEK_DATA, SEEK_HOLE */
 #include "fileio.h"
 #include "report.h"
 
@@ -71,8 +71,8 @@ char *read_file(const char *path, size_t *len)
 
 /* Copies [from, to) of fd to dst at the same offset plus off, leaving
    holes for blocks of zeros. */
-static int copy_range(int fd, off_t from, off_t to, int dst, off_t off,
-		      const char *src, const char *dname)
+static int copy_range(int fd, off_t from, off_t to, int dst, off_t off, const char *src,
+		      const char *dname)
 {
 	static char buf[64 * 1024], zero[64 * 1024];
 	ssize_t n;
@@ -87,8 +87,7 @@ static int copy_range(int fd, off_t from, off_t to, int dst, off_t off,
 			return -1;
 		}
 		if (memcmp(buf, zero, (size_t)n) &&
-		    (lseek(dst, off + from, SEEK_SET) < 0 ||
-		     write_all(dst, buf, (size_t)n, dname)))
+		    (lseek(dst, off + from, SEEK_SET) < 0 || write_all(dst, buf, (size_t)n, dname)))
 			return -1;
 		from += n;
 	}
@@ -109,8 +108,8 @@ int copy_sparse(const char *src, int dst, off_t off, const char *dname)
 	while (r == 0 && data < size) {
 		data = lseek(fd, data, SEEK_DATA);
 		if (data < 0 && errno == ENXIO)
-			break;			/* only a hole is left */
-		if (data < 0) {			/* no SEEK_DATA: copy it all */
+			break;  /* only a hole is left */
+		if (data < 0) { /* no SEEK_DATA: copy it all */
 			r = copy_range(fd, 0, size, dst, off, src, dname);
 			break;
 		}

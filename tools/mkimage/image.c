@@ -89,15 +89,13 @@ out:
 
 /* Checks whether guest is new (1), the same host entry again (0), or a
    conflict (-1, reported). */
-static int is_new(struct image *im, const char *host, const char *guest,
-		  int kind)
+static int is_new(struct image *im, const char *host, const char *guest, int kind)
 {
 	struct pathset_entry *e = pathset_find(&im->seen, guest);
 
 	if (!e)
 		return 1;
-	if (e->kind == kind && (kind == PS_DIR ||
-	    (e->host && !strcmp(e->host, host))))
+	if (e->kind == kind && (kind == PS_DIR || (e->host && !strcmp(e->host, host))))
 		return 0;
 	if (e->host)
 		mk_error(guest, "already in the image (from %s)", e->host);
@@ -106,16 +104,14 @@ static int is_new(struct image *im, const char *host, const char *guest,
 	return -1;
 }
 
-static int remember(struct image *im, const char *host, const char *guest,
-		    int kind)
+static int remember(struct image *im, const char *host, const char *guest, int kind)
 {
 	if (!pathset_add(&im->seen, guest, host, kind))
 		return no_memory();
 	return 0;
 }
 
-static int add_file(struct image *im, const char *host, const char *guest,
-		    int follow)
+static int add_file(struct image *im, const char *host, const char *guest, int follow)
 {
 	static char buf[65536];
 	struct stat st;
@@ -145,8 +141,7 @@ static int add_file(struct image *im, const char *host, const char *guest,
 	}
 	if (add_parents(im, guest))
 		goto fail;
-	if (cpio_file_begin(&im->cpio, guest, st.st_mode, st.st_mtime,
-			    (uint64_t)st.st_size)) {
+	if (cpio_file_begin(&im->cpio, guest, st.st_mode, st.st_mtime, (uint64_t)st.st_size)) {
 		write_failed(im);
 		goto fail;
 	}
@@ -192,7 +187,8 @@ static char *link_target(const char *host, const struct stat *st)
 	}
 	n = readlink(host, target, cap);
 	if (n < 0 || (size_t)n >= cap) {
-		mk_error(host, "%s", n < 0 ? strerror(errno) : "symbolic link changed while being read");
+		mk_error(host, "%s",
+			 n < 0 ? strerror(errno) : "symbolic link changed while being read");
 		free(target);
 		return NULL;
 	}
@@ -200,8 +196,7 @@ static char *link_target(const char *host, const struct stat *st)
 	return target;
 }
 
-static int add_symlink(struct image *im, const char *host, const char *guest,
-		       const struct stat *st)
+static int add_symlink(struct image *im, const char *host, const char *guest, const struct stat *st)
 {
 	char *target;
 	int r;
@@ -226,8 +221,7 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int add_tree(struct image *im, const char *host, const char *guest,
-		    const struct stat *st);
+static int add_tree(struct image *im, const char *host, const char *guest, const struct stat *st);
 
 /* One entry found inside a directory being added. */
 static int add_entry(struct image *im, const char *host, const char *guest)
@@ -250,8 +244,7 @@ static int add_entry(struct image *im, const char *host, const char *guest)
 	return 0;
 }
 
-static int add_tree(struct image *im, const char *host, const char *guest,
-		    const struct stat *st)
+static int add_tree(struct image *im, const char *host, const char *guest, const struct stat *st)
 {
 	struct dirent **names;
 	char *h, *g;
@@ -301,8 +294,8 @@ int image_add(struct image *im, const char *host, const char *guest)
 	struct stat st;
 
 	if (pseudo) {
-		mk_error(host, "cannot be added as %s: the guest's kernel makes its own %s",
-			 guest, pseudo);
+		mk_error(host, "cannot be added as %s: the guest's kernel makes its own %s", guest,
+			 pseudo);
 		return -1;
 	}
 	if (stat(host, &st)) {
@@ -338,9 +331,8 @@ static char *beside(const char *path, const char *rel)
 
 /* One step of image_add_reached(): adds host (lstat'ed as st) as guest
    unless the name is taken. Returns 1 when it was taken, 0, or -1. */
-static int add_reached_one(struct image *im, const char *host,
-			   const char *guest, const struct stat *st,
-			   struct image_counts *c)
+static int add_reached_one(struct image *im, const char *host, const char *guest,
+			   const struct stat *st, struct image_counts *c)
 {
 	if (pathset_find(&im->seen, guest))
 		return 1;
@@ -363,13 +355,12 @@ static int add_reached_one(struct image *im, const char *host,
 			return -1;
 		c->dirs++;
 	} else {
-		return 1;	/* devices, FIFOs, sockets: the guest has its own */
+		return 1; /* devices, FIFOs, sockets: the guest has its own */
 	}
 	return 0;
 }
 
-int image_add_reached(struct image *im, const char *host, const char *guest,
-		      struct image_counts *c)
+int image_add_reached(struct image *im, const char *host, const char *guest, struct image_counts *c)
 {
 	struct image_counts dummy;
 	char *h = strdup(host), *g = strdup(guest), *t, *nh, *ng;
@@ -435,8 +426,8 @@ out:
 	return ret;
 }
 
-int image_add_data(struct image *im, const char *guest, unsigned mode,
-		   const void *data, size_t size)
+int image_add_data(struct image *im, const char *guest, unsigned mode, const void *data,
+		   size_t size)
 {
 	struct pathset_entry *e = pathset_find(&im->seen, guest);
 
@@ -479,7 +470,4 @@ int image_finish(struct image *im)
 	return 0;
 }
 
-void image_free(struct image *im)
-{
-	pathset_free(&im->seen);
-}
+void image_free(struct image *im) { pathset_free(&im->seen); }

@@ -13,9 +13,9 @@
 struct image {
 	struct cpio cpio;
 	struct pathset seen;
-	const char *out;	/* archive path, for messages */
-	int64_t now;		/* mtime of made-up entries */
-	dev_t out_dev;		/* the archive itself, never added to itself */
+	const char *out; /* archive path, for messages */
+	int64_t now;     /* mtime of made-up entries */
+	dev_t out_dev;   /* the archive itself, never added to itself */
 	ino_t out_ino;
 };
 
@@ -45,8 +45,8 @@ struct image_counts {
 int image_add_reached(struct image *im, const char *host, const char *guest,
 		      struct image_counts *c);
 /* Adds a regular file with the given content. */
-int image_add_data(struct image *im, const char *guest, unsigned mode,
-		   const void *data, size_t size);
+int image_add_data(struct image *im, const char *guest, unsigned mode, const void *data,
+		   size_t size);
 /* Adds a symbolic link guest -> target unless guest is in the image
    already (then nothing happens: 0). */
 int image_add_link(struct image *im, const char *guest, const char *target);

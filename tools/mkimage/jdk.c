@@ -41,7 +41,7 @@
 struct walk {
 	struct image *im;
 	const char *interp;
-	const char *env[1];	/* LD_LIBRARY_PATH=JVM dirs:lib */
+	const char *env[1]; /* LD_LIBRARY_PATH=JVM dirs:lib */
 	int keep_ct_sym;
 };
 
@@ -88,7 +88,10 @@ out:
 static int left_out(const struct walk *w, const char *rel, const char *name)
 {
 	static const char *const display[] = {
-		"libawt_xawt.so", "libjawt.so", "libsplashscreen.so", "libatk-wrapper.so",
+		"libawt_xawt.so",
+		"libjawt.so",
+		"libsplashscreen.so",
+		"libatk-wrapper.so",
 	};
 	size_t n = strlen(name);
 
@@ -97,8 +100,8 @@ static int left_out(const struct walk *w, const char *rel, const char *name)
 			return 1;
 	if (n > 12 && !strcmp(name + n - 12, "_nocoops.jsa"))
 		return 1;
-	return !strcmp(rel, "src.zip") || !strcmp(rel, "classlist") ||
-	       !strcmp(rel, "jar.binfmt") || (!strcmp(rel, "ct.sym") && !w->keep_ct_sym);
+	return !strcmp(rel, "src.zip") || !strcmp(rel, "classlist") || !strcmp(rel, "jar.binfmt") ||
+	       (!strcmp(rel, "ct.sym") && !w->keep_ct_sym);
 }
 
 static int is_shared_lib(const char *name)
@@ -139,7 +142,7 @@ static int walk(struct walk *w, const char *dir, const char *rel)
 		return -1;
 	n = scandir(dir, &names, NULL, by_name);
 	if (n < 0)
-		return 0;	/* unreadable: the JVM could not read it either */
+		return 0; /* unreadable: the JVM could not read it either */
 	for (i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		char *p = NULL, *sub = NULL;
@@ -199,8 +202,7 @@ static char *library_path(const char *lib)
 	return strcat(s, lib);
 }
 
-int jdk_add(struct image *im, const char *home, const char *launcher,
-	    const char *interp)
+int jdk_add(struct image *im, const char *home, const char *launcher, const char *interp)
 {
 	const char *base = strrchr(launcher, '/');
 	char *lib = path_join(home, "lib"), *conf = path_join(home, "conf");

@@ -16,7 +16,6 @@ char *jdk_home(const char *prog, char **real);
    PT_INTERP, NULL for none); launcher is the program's path (its name
    decides whether javac's ct.sym is needed). Names already in the image
    are kept. 0, or -1 after a message. */
-int jdk_add(struct image *im, const char *home, const char *launcher,
-	    const char *interp);
+int jdk_add(struct image *im, const char *home, const char *launcher, const char *interp);
 
 #endif

@@ -25,7 +25,7 @@
 
 #define OLD_MAGIC "ld.so-1.7.0"
 #define NEW_MAGIC "glibc-ld.so.cache1.1"
-#define NEW_HEADER 48		/* bytes before the first entry */
+#define NEW_HEADER 48 /* bytes before the first entry */
 #define ENTRY 24
 #define FLAGS_X8664_LIBC6 0x0303
 #define MAX_CACHE (64u << 20)
@@ -34,14 +34,10 @@ static uint32_t u32(const char *p)
 {
 	const unsigned char *b = (const unsigned char *)p;
 
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
-static uint64_t u64(const char *p)
-{
-	return (uint64_t)u32(p) | (uint64_t)u32(p + 4) << 32;
-}
+static uint64_t u64(const char *p) { return (uint64_t)u32(p) | (uint64_t)u32(p + 4) << 32; }
 
 /* Reads the whole file into c; 0 when absent or unusable. */
 static int slurp(struct ldcache *c, const char *path)

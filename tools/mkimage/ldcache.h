@@ -5,9 +5,9 @@
 #include <stddef.h>
 
 struct ldcache {
-	char *data;		/* the whole file, or NULL when there is none */
+	char *data; /* the whole file, or NULL when there is none */
 	size_t size;
-	size_t table;		/* offset of the "glibc-ld.so.cache1.1" header */
+	size_t table; /* offset of the "glibc-ld.so.cache1.1" header */
 	size_t nlibs;
 };
 

@@ -43,9 +43,11 @@ static void element(FILE *f, const char *indent, const char *tag, const char *te
 
 static void disk(FILE *f, const char *file, const char *type, const char *dev)
 {
-	fprintf(f, "    <disk type='file' device='disk'>\n"
+	fprintf(f,
+		"    <disk type='file' device='disk'>\n"
 		"      <driver name='qemu' type='%s'/>\n"
-		"      <source file='", type);
+		"      <source file='",
+		type);
 	xml_text(f, file);
 	fprintf(f, "'/>\n      <target dev='%s' bus='virtio'/>\n    </disk>\n", dev);
 }
@@ -61,12 +63,12 @@ static char *absolute(const char *path)
 }
 
 static void write_domain(FILE *f, const struct libvirt_spec *l, const char *image,
-			 const char *kernel, const char *exitfile,
-			 const char *consolefile)
+			 const char *kernel, const char *exitfile, const char *consolefile)
 {
 	int direct = l->format == FORMAT_CPIO;
 
-	fprintf(f, "<!-- libvirt domain written by htux-mkimage. virsh define %s.xml,\n"
+	fprintf(f,
+		"<!-- libvirt domain written by htux-mkimage. virsh define %s.xml,\n"
 		"     virsh start %s, virsh console %s; the console is logged to %s.console\n"
 		"     and the program's exit status written to %s.exit -->\n",
 		l->name, l->name, l->name, l->name, l->name);
@@ -81,35 +83,39 @@ static void write_domain(FILE *f, const struct libvirt_spec *l, const char *imag
 			element(f, "    ", "cmdline", l->append);
 	} else {
 		if (l->uefi)
-			fprintf(f, "    <loader readonly='yes' type='pflash'>" OVMF_CODE "</loader>\n"
+			fprintf(f,
+				"    <loader readonly='yes' type='pflash'>" OVMF_CODE "</loader>\n"
 				"    <nvram template='" OVMF_VARS "'/>\n");
 		fprintf(f, "    <boot dev='%s'/>\n", l->format == FORMAT_ISO ? "cdrom" : "hd");
 	}
 	fprintf(f, "  </os>\n"
-		"  <features>\n    <acpi/>\n  </features>\n"
-		"  <clock offset='utc'/>\n"
-		"  <on_poweroff>destroy</on_poweroff>\n"
-		"  <on_reboot>destroy</on_reboot>\n"
-		"  <on_crash>destroy</on_crash>\n"
-		"  <devices>\n");
+		   "  <features>\n    <acpi/>\n  </features>\n"
+		   "  <clock offset='utc'/>\n"
+		   "  <on_poweroff>destroy</on_poweroff>\n"
+		   "  <on_reboot>destroy</on_reboot>\n"
+		   "  <on_crash>destroy</on_crash>\n"
+		   "  <devices>\n");
 	if (l->format == FORMAT_ISO) {
 		fprintf(f, "    <disk type='file' device='cdrom'>\n"
-			"      <driver name='qemu' type='raw'/>\n      <source file='");
+			   "      <driver name='qemu' type='raw'/>\n      <source file='");
 		xml_text(f, image);
-		fprintf(f, "'/>\n      <target dev='hdc' bus='ide'/>\n      <readonly/>\n    </disk>\n");
+		fprintf(f,
+			"'/>\n      <target dev='hdc' bus='ide'/>\n      <readonly/>\n    </disk>\n");
 	} else if (!direct) {
 		disk(f, image, l->format == FORMAT_QCOW2 ? "qcow2" : "raw", "vda");
 	}
 	if (l->blk)
 		disk(f, l->blk, "raw", "vdb");
 	if (l->net)
-		fprintf(f, "    <interface type='user'>\n      <model type='virtio'/>\n    </interface>\n");
+		fprintf(f,
+			"    <interface type='user'>\n      <model type='virtio'/>\n    </interface>\n");
 	fprintf(f, "    <serial type='pty'>\n      <log file='");
 	xml_text(f, consolefile);
 	fprintf(f, "' append='off'/>\n      <target port='0'/>\n    </serial>\n"
-		"    <serial type='file'>\n      <source path='");
+		   "    <serial type='file'>\n      <source path='");
 	xml_text(f, exitfile);
-	fprintf(f, "'/>\n      <target port='1'/>\n    </serial>\n"
+	fprintf(f,
+		"'/>\n      <target port='1'/>\n    </serial>\n"
 		"    <console type='pty'>\n      <target type='serial' port='0'/>\n    </console>\n"
 		"    <controller type='usb' model='none'/>\n"
 		"    <memballoon model='none'/>\n"

@@ -3,14 +3,14 @@
 #define HTUX_MKIMAGE_LIBVIRT_H
 
 struct libvirt_spec {
-	const char *name;	/* domain name; the XML goes to DIR/NAME.xml */
-	const char *dir;	/* directory of the XML and NAME.exit */
-	int format;		/* enum disk_format of image */
-	const char *image;	/* the cpio (direct boot) or the disk image */
-	const char *kernel;	/* htux.elf (direct boot) */
-	const char *append;	/* kernel command line (direct boot), or NULL */
+	const char *name;   /* domain name; the XML goes to DIR/NAME.xml */
+	const char *dir;    /* directory of the XML and NAME.exit */
+	int format;         /* enum disk_format of image */
+	const char *image;  /* the cpio (direct boot) or the disk image */
+	const char *kernel; /* htux.elf (direct boot) */
+	const char *append; /* kernel command line (direct boot), or NULL */
 	unsigned long memory_mib;
-	const char *blk;	/* an extra virtio disk, or NULL */
+	const char *blk; /* an extra virtio disk, or NULL */
 	int net, uefi, kvm;
 };
 

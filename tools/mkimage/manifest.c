@@ -5,11 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const manifest_default_env[] = {
-	"PATH=/usr/local/bin:/usr/bin:/bin",
-	"HOME=/",
-	NULL
-};
+const char *const manifest_default_env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/", NULL };
 
 static int append(struct blob *b, const char *s)
 {
@@ -24,8 +20,8 @@ static int append(struct blob *b, const char *s)
 	return 0;
 }
 
-int manifest_argv(struct blob *b, const char *path, const char *argv0,
-		  char *const args[], size_t nargs)
+int manifest_argv(struct blob *b, const char *path, const char *argv0, char *const args[],
+		  size_t nargs)
 {
 	size_t i;
 

@@ -13,8 +13,8 @@ struct blob {
 extern const char *const manifest_default_env[];
 
 /* path, then argv0 and args: each string followed by a NUL byte. */
-int manifest_argv(struct blob *b, const char *path, const char *argv0,
-		  char *const args[], size_t nargs);
+int manifest_argv(struct blob *b, const char *path, const char *argv0, char *const args[],
+		  size_t nargs);
 /* The default environment with each NAME=VALUE of set added, or replacing
    the entry of the same NAME (the last one given wins), in order. */
 int manifest_env(struct blob *b, const char *const set[], size_t nset);

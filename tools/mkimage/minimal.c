@@ -36,10 +36,7 @@ struct parts {
 	char obj[PATH_MAX], lds[PATH_MAX], script[PATH_MAX], full[PATH_MAX];
 };
 
-static int readable(const char *p)
-{
-	return access(p, R_OK) == 0;
-}
+static int readable(const char *p) { return access(p, R_OK) == 0; }
 
 static int all_readable(const struct parts *p)
 {
@@ -64,12 +61,14 @@ static int find_parts(struct parts *p)
 			snprintf(p->obj, sizeof p->obj, "%s/htux-kernel.o", self);
 			snprintf(p->full, sizeof p->full, "%s/htux.elf", self);
 			snprintf(p->lds, sizeof p->lds, "%s/boot/kernel.ld", HTUX_SRCDIR);
-			snprintf(p->script, sizeof p->script, "%s/kernel/link-kernel.sh", HTUX_SRCDIR);
+			snprintf(p->script, sizeof p->script, "%s/kernel/link-kernel.sh",
+				 HTUX_SRCDIR);
 			if (all_readable(p))
 				return 0;
 			snprintf(p->obj, sizeof p->obj, "%s/../lib/htux/htux-kernel.o", self);
 			snprintf(p->lds, sizeof p->lds, "%s/../lib/htux/kernel.ld", self);
-			snprintf(p->script, sizeof p->script, "%s/../libexec/htux/link-kernel.sh", self);
+			snprintf(p->script, sizeof p->script, "%s/../libexec/htux/link-kernel.sh",
+				 self);
 			snprintf(p->full, sizeof p->full, "%s/../libexec/htux/htux.elf", self);
 			if (all_readable(p))
 				return 0;
@@ -79,8 +78,10 @@ static int find_parts(struct parts *p)
 	snprintf(p->lds, sizeof p->lds, "%s/kernel.ld", PKGLIBDIR);
 	snprintf(p->script, sizeof p->script, "%s/link-kernel.sh", PKGLIBEXECDIR);
 	snprintf(p->full, sizeof p->full, "%s/htux.elf", PKGLIBEXECDIR);
-	const char *missing = !readable(p->obj) ? p->obj : !readable(p->lds) ? p->lds :
-			      !readable(p->script) ? p->script : NULL;
+	const char *missing = !readable(p->obj)      ? p->obj
+			      : !readable(p->lds)    ? p->lds
+			      : !readable(p->script) ? p->script
+						     : NULL;
 	if (missing) {
 		mk_error(missing, "%s (--minimal needs the kernel's objects, installed with htux)",
 			 strerror(errno));
@@ -117,8 +118,8 @@ static int read_table(const char *obj, char *names[512])
 		for (size_t i = 0; syms && i < sh.sh_size / sh.sh_entsize; i++) {
 			const char *nm;
 			if (gelf_getsym(syms, (int)i, &sym) &&
-			    (nm = elf_strptr(e, strndx, sym.st_name)) && !strcmp(nm, "syscall_table") &&
-			    sym.st_shndx != SHN_UNDEF) {
+			    (nm = elf_strptr(e, strndx, sym.st_name)) &&
+			    !strcmp(nm, "syscall_table") && sym.st_shndx != SHN_UNDEF) {
 				tab_shndx = sym.st_shndx;
 				tab_off = sym.st_value;
 				found = 1;
@@ -169,7 +170,8 @@ static int run(char *const argv[])
 	}
 	if (waitpid(pid, &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws)) {
 		if (WIFEXITED(ws) && WEXITSTATUS(ws) == 127)
-			mk_error(NULL, "--minimal: cannot run %s (it comes with binutils)", argv[0]);
+			mk_error(NULL, "--minimal: cannot run %s (it comes with binutils)",
+				 argv[0]);
 		else
 			mk_error(NULL, "--minimal: %s %s failed", argv[0], argv[1]);
 		return -1;
@@ -225,10 +227,12 @@ int minimal_kernel(const char *kernel_out, const char *prog, const struct syssca
 	}
 	fputs("# The syscall table of a minimal htux kernel (htux-mkimage --minimal).\n"
 	      "\t.section .rodata.syscall_table,\"a\"\n\t.balign 8\n\t.globl syscall_table\n"
-	      "\t.type syscall_table, @object\n\t.size syscall_table, 4096\nsyscall_table:\n", f);
+	      "\t.type syscall_table, @object\n\t.size syscall_table, 4096\nsyscall_table:\n",
+	      f);
 	for (int nr = 0; nr < 512; nr++) {
 		int want = all || s->used[nr];
-		for (size_t k = 0; !want && names[nr] && k < sizeof vdso_calls / sizeof *vdso_calls; k++)
+		for (size_t k = 0; !want && names[nr] && k < sizeof vdso_calls / sizeof *vdso_calls;
+		     k++)
 			want = !strcmp(names[nr], vdso_calls[k]);
 		if (want && names[nr]) {
 			fprintf(f, "\t.quad %s\t# %d\n", names[nr], nr);
@@ -243,22 +247,25 @@ int minimal_kernel(const char *kernel_out, const char *prog, const struct syssca
 		goto out_files;
 	}
 	char *as_argv[] = { "as", "-o", obj, src, NULL };
-	char *ld_argv[] = { "sh", p.script, "-T", p.lds, "-t", obj, "-o", (char *)kernel_out,
-			    p.obj, NULL };
+	char *ld_argv[] = { "sh", p.script,           "-T",  p.lds, "-t", obj,
+			    "-o", (char *)kernel_out, p.obj, NULL };
 	if (run(as_argv) || run(ld_argv))
 		goto out_files;
 	long long mine = loaded_size(kernel_out), full = loaded_size(p.full);
 	size_t used = 0;
 	for (int nr = 0; nr < 512; nr++)
 		used += s->used[nr];
-	fprintf(stderr, "htux-mkimage: --minimal: %s: %zu syscall sites, %zu with an unknown number",
-		prog, s->sites, s->unknown);
+	fprintf(stderr,
+		"htux-mkimage: --minimal: %s: %zu syscall sites, %zu with an unknown number", prog,
+		s->sites, s->unknown);
 	if (s->unknown) {
 		fputs(" (at", stderr);
 		for (size_t i = 0; i < s->unknown && i < SYSSCAN_SHOW; i++)
-			fprintf(stderr, " %s:%#llx", s->unknown_in[i], (unsigned long long)s->unknown_at[i]);
+			fprintf(stderr, " %s:%#llx", s->unknown_in[i],
+				(unsigned long long)s->unknown_at[i]);
 		fputs(s->unknown > SYSSCAN_SHOW ? " ...)" : ")", stderr);
-		fputs(all ? ": every handler kept" : ", ignored (--minimal-ignore-unknown)", stderr);
+		fputs(all ? ": every handler kept" : ", ignored (--minimal-ignore-unknown)",
+		      stderr);
 	}
 	if (!all)
 		fprintf(stderr, "; %zu calls (%d not in htux)", used, nmissing);

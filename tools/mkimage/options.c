@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int bad(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int bad(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int bad(char *err, size_t len, const char *fmt, ...)
 {
@@ -101,10 +100,23 @@ static unsigned long size_mib(const char *s)
 	if (errno || end == s || *s == '-')
 		return 0;
 	switch (*end) {
-	case 'k': case 'K': v /= 1024; end++; break;
-	case 'm': case 'M': end++; break;
-	case 'g': case 'G': v *= 1024; end++; break;
-	case 't': case 'T': v *= 1024 * 1024; end++; break;
+	case 'k':
+	case 'K':
+		v /= 1024;
+		end++;
+		break;
+	case 'm':
+	case 'M': end++; break;
+	case 'g':
+	case 'G':
+		v *= 1024;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		v *= 1024 * 1024;
+		end++;
+		break;
 	case '\0': break;
 	default: return 0;
 	}
@@ -117,8 +129,7 @@ static unsigned long size_mib(const char *s)
 
 /* The options of disk images and libvirt: --format, --kernel, --append,
    --libvirt, --memory, --blk (each with a value). */
-static int deploy_option(struct mk_opts *o, int argc, char **argv, int *i,
-			 char *err, size_t errlen)
+static int deploy_option(struct mk_opts *o, int argc, char **argv, int *i, char *err, size_t errlen)
 {
 	const char *a = argv[*i], *v;
 	size_t n = strcspn(a, "=");
@@ -132,7 +143,8 @@ static int deploy_option(struct mk_opts *o, int argc, char **argv, int *i,
 	if (!strcmp(name, "--format")) {
 		o->format = disk_format_parse(v);
 		if (o->format < 0)
-			return bad(err, errlen, "--format %s: expected cpio, raw, qcow2, iso, gce or aws", v);
+			return bad(err, errlen,
+				   "--format %s: expected cpio, raw, qcow2, iso, gce or aws", v);
 		return 0;
 	}
 	if (!strcmp(name, "--kernel"))
@@ -144,10 +156,11 @@ static int deploy_option(struct mk_opts *o, int argc, char **argv, int *i,
 	else if (!strcmp(name, "--memory")) {
 		o->memory_mib = size_mib(v);
 		if (!o->memory_mib)
-			return bad(err, errlen, "--memory %s: expected a size like 256M or 1G (at least 16M)", v);
+			return bad(err, errlen,
+				   "--memory %s: expected a size like 256M or 1G (at least 16M)",
+				   v);
 		slot = &o->memory;
-	}
-	else
+	} else
 		slot = &o->blk;
 	if (*slot)
 		return bad(err, errlen, "%s given twice", name);
@@ -167,18 +180,29 @@ static int deploy_check(const struct mk_opts *o, char *err, size_t errlen)
 	if (o->kernel && !o->libvirt && o->format == FORMAT_CPIO)
 		return bad(err, errlen, "--kernel needs --format (a GRUB image) or --libvirt");
 	if (!o->libvirt && (o->memory || o->blk || o->net || o->uefi || o->kvm >= 0))
-		return bad(err, errlen, "--memory, --blk, --net, --uefi, --kvm and --tcg go with --libvirt NAME");
+		return bad(
+			err, errlen,
+			"--memory, --blk, --net, --uefi, --kvm and --tcg go with --libvirt NAME");
 	if (o->libvirt) {
 		for (c = o->libvirt; *c; c++)
-			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *c))
-				return bad(err, errlen, "--libvirt %s: a name of letters, digits, '_', '.' and '-'", o->libvirt);
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-",
+				    *c))
+				return bad(
+					err, errlen,
+					"--libvirt %s: a name of letters, digits, '_', '.' and '-'",
+					o->libvirt);
 		if (o->libvirt[0] == '.' || o->libvirt[0] == '-')
-			return bad(err, errlen, "--libvirt %s: a name of letters, digits, '_', '.' and '-'", o->libvirt);
+			return bad(err, errlen,
+				   "--libvirt %s: a name of letters, digits, '_', '.' and '-'",
+				   o->libvirt);
 		if (o->uefi && (o->format == FORMAT_CPIO || o->format == FORMAT_ISO ||
 				o->format == FORMAT_GCE))
-			return bad(err, errlen, "--uefi boots a disk: use --format raw, qcow2 or aws");
+			return bad(err, errlen,
+				   "--uefi boots a disk: use --format raw, qcow2 or aws");
 		if (o->format == FORMAT_GCE)
-			return bad(err, errlen, "--libvirt: a GCE tarball does not boot in libvirt; use --format raw or qcow2");
+			return bad(
+				err, errlen,
+				"--libvirt: a GCE tarball does not boot in libvirt; use --format raw or qcow2");
 	}
 	return 0;
 }
@@ -204,8 +228,7 @@ static int user_spec_ok(const char *spec)
 	return !colon || digits_only(colon + 1, strlen(colon + 1));
 }
 
-int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
-	     size_t errlen)
+int mk_parse(int argc, char **argv, struct mk_opts *o, char *err, size_t errlen)
 {
 	const char *a, *v;
 	int i;
@@ -244,14 +267,16 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
 		} else if (is(a, "--user")) {
 			v = value(argc, argv, &i, "--user");
 			if (!v || !user_spec_ok(v))
-				return bad(err, errlen, "--user needs NAME, UID, NAME:GID or UID:GID");
+				return bad(err, errlen,
+					   "--user needs NAME, UID, NAME:GID or UID:GID");
 			o->user = v;
 		} else if (!strcmp(a, "--minimal-ignore-unknown")) {
 			o->minimal_ignore_unknown = 1;
 		} else if (is(a, "--minimal")) {
 			v = value(argc, argv, &i, "--minimal");
 			if (!v || !*v)
-				return bad(err, errlen, "--minimal needs the file name of the kernel to write");
+				return bad(err, errlen,
+					   "--minimal needs the file name of the kernel to write");
 			o->minimal = v;
 		} else if (is(a, "--add")) {
 			v = value(argc, argv, &i, "--add");

@@ -5,33 +5,33 @@
 #include <stddef.h>
 
 struct mk_add {
-	char *host;		/* as given */
-	char *guest;		/* as given, or NULL for HOST's absolute path */
+	char *host;  /* as given */
+	char *guest; /* as given, or NULL for HOST's absolute path */
 };
 
 struct mk_opts {
-	const char *output;	/* -o */
-	const char **env;	/* -e NAME=VALUE, in order */
+	const char *output; /* -o */
+	const char **env;   /* -e NAME=VALUE, in order */
 	size_t nenv;
-	struct mk_add *add;	/* --add HOST[:GUEST], in order */
+	struct mk_add *add; /* --add HOST[:GUEST], in order */
 	size_t nadd;
 	int help, version;
-	int trace_files;	/* --trace-files */
-	const char *user;	/* --user NAME|UID[:GID], or NULL */
-	int format;		/* --format: enum disk_format (disk.h) */
-	const char *kernel;	/* --kernel FILE, or NULL */
-	const char *append;	/* --append WORDS, or NULL */
-	const char *libvirt;	/* --libvirt NAME: write NAME.xml, or NULL */
-	const char *memory;	/* --memory SIZE (libvirt), or NULL */
-	unsigned long memory_mib;	/* its value in MiB, 0 if not given */
-	const char *blk;	/* --blk FILE: a virtio disk (libvirt) */
-	int net;		/* --net: a virtio network card (libvirt) */
-	int uefi;		/* --uefi: boot the disk with OVMF (libvirt) */
-	int kvm;		/* --kvm 1, --tcg 0, default -1: kvm if /dev/kvm */
-	const char *minimal;	/* --minimal KERNEL, or NULL */
-	int minimal_ignore_unknown;	/* --minimal-ignore-unknown */
-	const char *prog;	/* PROG as typed */
-	char **args;		/* its arguments (after PROG) */
+	int trace_files;            /* --trace-files */
+	const char *user;           /* --user NAME|UID[:GID], or NULL */
+	int format;                 /* --format: enum disk_format (disk.h) */
+	const char *kernel;         /* --kernel FILE, or NULL */
+	const char *append;         /* --append WORDS, or NULL */
+	const char *libvirt;        /* --libvirt NAME: write NAME.xml, or NULL */
+	const char *memory;         /* --memory SIZE (libvirt), or NULL */
+	unsigned long memory_mib;   /* its value in MiB, 0 if not given */
+	const char *blk;            /* --blk FILE: a virtio disk (libvirt) */
+	int net;                    /* --net: a virtio network card (libvirt) */
+	int uefi;                   /* --uefi: boot the disk with OVMF (libvirt) */
+	int kvm;                    /* --kvm 1, --tcg 0, default -1: kvm if /dev/kvm */
+	const char *minimal;        /* --minimal KERNEL, or NULL */
+	int minimal_ignore_unknown; /* --minimal-ignore-unknown */
+	const char *prog;           /* PROG as typed */
+	char **args;                /* its arguments (after PROG) */
 	size_t nargs;
 };
 
@@ -39,8 +39,7 @@ struct mk_opts {
    non-option or at "--". Returns 0, or -1 with a one-line message (without
    the "htux-mkimage: " prefix) in err. With --help or --version, output and
    PROG are not required. Call mk_opts_free() after either result. */
-int mk_parse(int argc, char **argv, struct mk_opts *o, char *err,
-	     size_t errlen);
+int mk_parse(int argc, char **argv, struct mk_opts *o, char *err, size_t errlen);
 void mk_opts_free(struct mk_opts *o);
 
 #endif

@@ -102,8 +102,8 @@ static char *current_dir(void)
 	char *buf;
 
 	if (pwd && pwd[0] == '/' && stat(pwd, &a) == 0 && stat(".", &b) == 0 &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
-	    !strstr(pwd, "/./") && !strstr(pwd, "/../"))
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino && !strstr(pwd, "/./") &&
+	    !strstr(pwd, "/../"))
 		return strdup(pwd);
 	buf = malloc(PATH_MAX);
 	if (!buf)

@@ -15,8 +15,7 @@ static size_t hash(const char *s)
 	return (size_t)h;
 }
 
-static struct pathset_entry *slot(struct pathset_entry *tab, size_t cap,
-				  const char *path)
+static struct pathset_entry *slot(struct pathset_entry *tab, size_t cap, const char *path)
 {
 	size_t i = hash(path) & (cap - 1);
 
@@ -51,8 +50,7 @@ static int grow(struct pathset *s)
 	return 0;
 }
 
-struct pathset_entry *pathset_add(struct pathset *s, const char *path,
-				  const char *host, int kind)
+struct pathset_entry *pathset_add(struct pathset *s, const char *path, const char *host, int kind)
 {
 	struct pathset_entry *e;
 	char *p, *h = NULL;

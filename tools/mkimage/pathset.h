@@ -7,9 +7,9 @@
 enum { PS_DIR = 1, PS_FILE, PS_SYMLINK };
 
 struct pathset_entry {
-	char *path;		/* name in the image */
-	char *host;		/* host path it came from, or NULL */
-	int kind;		/* PS_DIR, PS_FILE or PS_SYMLINK */
+	char *path; /* name in the image */
+	char *host; /* host path it came from, or NULL */
+	int kind;   /* PS_DIR, PS_FILE or PS_SYMLINK */
 };
 
 struct pathset {
@@ -19,8 +19,7 @@ struct pathset {
 
 struct pathset_entry *pathset_find(const struct pathset *s, const char *path);
 /* Adds path (not present yet); NULL when out of memory. */
-struct pathset_entry *pathset_add(struct pathset *s, const char *path,
-				  const char *host, int kind);
+struct pathset_entry *pathset_add(struct pathset *s, const char *path, const char *host, int kind);
 void pathset_free(struct pathset *s);
 
 #endif

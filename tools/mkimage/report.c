@@ -4,8 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static void say(const char *kind, const char *path, const char *fmt,
-		va_list ap)
+static void say(const char *kind, const char *path, const char *fmt, va_list ap)
 {
 	fputs("htux-mkimage: ", stderr);
 	fputs(kind, stderr);

@@ -4,9 +4,7 @@
 
 /* Prints "htux-mkimage: PATH: MESSAGE" (or "htux-mkimage: MESSAGE" when
    path is NULL) as one line on stderr. */
-void mk_error(const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void mk_warn(const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void mk_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mk_warn(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

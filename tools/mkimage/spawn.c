@@ -69,7 +69,7 @@ int spawn(char *const argv[], const char *log, const char *pkg)
 	if (WIFSIGNALED(status))
 		mk_error(argv[0], "killed by signal %d", WTERMSIG(status));
 	else
-		mk_error(argv[0], "failed (status %d)%s%s", WEXITSTATUS(status),
-			 why[0] ? ": " : "", why);
+		mk_error(argv[0], "failed (status %d)%s%s", WEXITSTATUS(status), why[0] ? ": " : "",
+			 why);
 	return -1;
 }

@@ -15,33 +15,33 @@
 #include <unistd.h>
 
 enum kind {
-	K_OTHER,	/* writes the registers in .writes */
-	K_MOVIMM,	/* dst = imm (full register) */
-	K_MOVREG,	/* dst = src (full registers) */
-	K_JCC,		/* conditional jump to target (0: indirect) */
-	K_JMP,		/* unconditional jump (0: indirect) or ret: no fall-through */
-	K_CALL,		/* call target (0: indirect); clobbers the caller-saved */
-	K_SYSCALL,	/* clobbers rax, rcx, r11 */
-	K_PAD,		/* nop or int3: alignment between functions and loops */
+	K_OTHER,   /* writes the registers in .writes */
+	K_MOVIMM,  /* dst = imm (full register) */
+	K_MOVREG,  /* dst = src (full registers) */
+	K_JCC,     /* conditional jump to target (0: indirect) */
+	K_JMP,     /* unconditional jump (0: indirect) or ret: no fall-through */
+	K_CALL,    /* call target (0: indirect); clobbers the caller-saved */
+	K_SYSCALL, /* clobbers rax, rcx, r11 */
+	K_PAD,     /* nop or int3: alignment between functions and loops */
 };
 
 struct ins {
 	uint64_t addr, target;
 	int64_t imm;
-	uint32_t writes;	/* bit per general register */
+	uint32_t writes; /* bit per general register */
 	uint8_t kind, dst, src;
 };
 
 struct code {
 	struct ins *v;
 	size_t n, cap;
-	uint64_t *jumps;	/* (target << 0) pairs: sorted targets of direct jumps */
-	size_t *jump_src;	/* ... with the index of the jump, same order */
+	uint64_t *jumps;  /* (target << 0) pairs: sorted targets of direct jumps */
+	size_t *jump_src; /* ... with the index of the jump, same order */
 	size_t njumps;
-	uint64_t *calls;	/* sorted targets of direct calls */
+	uint64_t *calls; /* sorted targets of direct calls */
 	size_t *call_src;
 	size_t ncalls;
-	unsigned char *noret;	/* per function entry: 0 not known yet, 1 returns,
+	unsigned char *noret; /* per function entry: 0 not known yet, 1 returns,
 				   2 never returns, 3 being found */
 };
 
@@ -50,17 +50,21 @@ struct code {
 static int gpr(unsigned r, int *full)
 {
 	static const unsigned q[16] = { X86_REG_RAX, X86_REG_RCX, X86_REG_RDX, X86_REG_RBX,
-		X86_REG_RSP, X86_REG_RBP, X86_REG_RSI, X86_REG_RDI, X86_REG_R8, X86_REG_R9,
-		X86_REG_R10, X86_REG_R11, X86_REG_R12, X86_REG_R13, X86_REG_R14, X86_REG_R15 };
-	static const unsigned d[16] = { X86_REG_EAX, X86_REG_ECX, X86_REG_EDX, X86_REG_EBX,
-		X86_REG_ESP, X86_REG_EBP, X86_REG_ESI, X86_REG_EDI, X86_REG_R8D, X86_REG_R9D,
-		X86_REG_R10D, X86_REG_R11D, X86_REG_R12D, X86_REG_R13D, X86_REG_R14D, X86_REG_R15D };
-	static const unsigned w[16] = { X86_REG_AX, X86_REG_CX, X86_REG_DX, X86_REG_BX,
-		X86_REG_SP, X86_REG_BP, X86_REG_SI, X86_REG_DI, X86_REG_R8W, X86_REG_R9W,
-		X86_REG_R10W, X86_REG_R11W, X86_REG_R12W, X86_REG_R13W, X86_REG_R14W, X86_REG_R15W };
-	static const unsigned b[16] = { X86_REG_AL, X86_REG_CL, X86_REG_DL, X86_REG_BL,
-		X86_REG_SPL, X86_REG_BPL, X86_REG_SIL, X86_REG_DIL, X86_REG_R8B, X86_REG_R9B,
-		X86_REG_R10B, X86_REG_R11B, X86_REG_R12B, X86_REG_R13B, X86_REG_R14B, X86_REG_R15B };
+					X86_REG_RSP, X86_REG_RBP, X86_REG_RSI, X86_REG_RDI,
+					X86_REG_R8,  X86_REG_R9,  X86_REG_R10, X86_REG_R11,
+					X86_REG_R12, X86_REG_R13, X86_REG_R14, X86_REG_R15 };
+	static const unsigned d[16] = { X86_REG_EAX,  X86_REG_ECX,  X86_REG_EDX,  X86_REG_EBX,
+					X86_REG_ESP,  X86_REG_EBP,  X86_REG_ESI,  X86_REG_EDI,
+					X86_REG_R8D,  X86_REG_R9D,  X86_REG_R10D, X86_REG_R11D,
+					X86_REG_R12D, X86_REG_R13D, X86_REG_R14D, X86_REG_R15D };
+	static const unsigned w[16] = { X86_REG_AX,   X86_REG_CX,   X86_REG_DX,   X86_REG_BX,
+					X86_REG_SP,   X86_REG_BP,   X86_REG_SI,   X86_REG_DI,
+					X86_REG_R8W,  X86_REG_R9W,  X86_REG_R10W, X86_REG_R11W,
+					X86_REG_R12W, X86_REG_R13W, X86_REG_R14W, X86_REG_R15W };
+	static const unsigned b[16] = { X86_REG_AL,   X86_REG_CL,   X86_REG_DL,   X86_REG_BL,
+					X86_REG_SPL,  X86_REG_BPL,  X86_REG_SIL,  X86_REG_DIL,
+					X86_REG_R8B,  X86_REG_R9B,  X86_REG_R10B, X86_REG_R11B,
+					X86_REG_R12B, X86_REG_R13B, X86_REG_R14B, X86_REG_R15B };
 	int i;
 
 	*full = 1;
@@ -101,7 +105,8 @@ static void classify(csh h, const cs_insn *in, struct ins *r)
 	    has_group(in, CS_GRP_INT) || has_group(in, CS_GRP_IRET)) {
 		if (has_group(in, CS_GRP_CALL))
 			r->kind = K_CALL;
-		else if (has_group(in, CS_GRP_JUMP) && in->id != X86_INS_JMP && in->id != X86_INS_LJMP)
+		else if (has_group(in, CS_GRP_JUMP) && in->id != X86_INS_JMP &&
+			 in->id != X86_INS_LJMP)
 			r->kind = K_JCC;
 		else
 			r->kind = K_JMP;
@@ -121,14 +126,16 @@ static void classify(csh h, const cs_insn *in, struct ins *r)
 		return;
 	}
 	if ((in->id == X86_INS_MOV || in->id == X86_INS_MOVABS) && x->op_count == 2 &&
-	    x->operands[0].type == X86_OP_REG && (a = gpr(x->operands[0].reg, &full)) >= 0 && full) {
+	    x->operands[0].type == X86_OP_REG && (a = gpr(x->operands[0].reg, &full)) >= 0 &&
+	    full) {
 		if (x->operands[1].type == X86_OP_IMM) {
 			r->kind = K_MOVIMM;
 			r->dst = (uint8_t)a;
 			r->imm = x->operands[1].imm;
 			return;
 		}
-		if (x->operands[1].type == X86_OP_REG && (b = gpr(x->operands[1].reg, &full2)) >= 0 && full2) {
+		if (x->operands[1].type == X86_OP_REG &&
+		    (b = gpr(x->operands[1].reg, &full2)) >= 0 && full2) {
 			r->kind = K_MOVREG;
 			r->dst = (uint8_t)a;
 			r->src = (uint8_t)b;
@@ -137,7 +144,8 @@ static void classify(csh h, const cs_insn *in, struct ins *r)
 	}
 	if ((in->id == X86_INS_XOR || in->id == X86_INS_SUB) && x->op_count == 2 &&
 	    x->operands[0].type == X86_OP_REG && x->operands[1].type == X86_OP_REG &&
-	    x->operands[0].reg == x->operands[1].reg && (a = gpr(x->operands[0].reg, &full)) >= 0 && full) {
+	    x->operands[0].reg == x->operands[1].reg && (a = gpr(x->operands[0].reg, &full)) >= 0 &&
+	    full) {
 		r->kind = K_MOVIMM;
 		r->dst = (uint8_t)a;
 		r->imm = 0;
@@ -150,7 +158,8 @@ static void classify(csh h, const cs_insn *in, struct ins *r)
 				r->writes |= 1u << a;
 	/* xchg and cmpxchg may not list both operands */
 	for (int i = 0; i < x->op_count; i++)
-		if (x->operands[i].type == X86_OP_REG && (a = gpr(x->operands[i].reg, &full)) >= 0 &&
+		if (x->operands[i].type == X86_OP_REG &&
+		    (a = gpr(x->operands[i].reg, &full)) >= 0 &&
 		    (x->operands[i].access & CS_AC_WRITE))
 			r->writes |= 1u << a;
 }
@@ -277,7 +286,7 @@ static size_t index_of(const struct code *c, uint64_t addr)
 
 #define NORET_BUDGET 4000
 #define NORET_DEPTH 6
-#define HSIZE 16384	/* > 2 * NORET_BUDGET, a power of two */
+#define HSIZE 16384 /* > 2 * NORET_BUDGET, a power of two */
 
 /* A set of instruction indices (+1; 0 is empty), open addressing. */
 static int hset_add(uint32_t *h, size_t i)
@@ -305,7 +314,7 @@ static int never_returns(struct code *c, size_t f, int depth)
 		return c->noret[f] == 2;
 	if (depth > NORET_DEPTH)
 		return 0;
-	c->noret[f] = 3;	/* recursion: assumed to return */
+	c->noret[f] = 3; /* recursion: assumed to return */
 	uint32_t *seen = calloc(HSIZE, sizeof *seen);
 	size_t *work = malloc(NORET_BUDGET * sizeof *work), nwork = 0, n = 0;
 	int returns = !seen || !work;
@@ -324,7 +333,7 @@ static int never_returns(struct code *c, size_t f, int depth)
 		switch (p->kind) {
 		case K_JMP:
 			if (!p->target)
-				returns = 1;    /* ret, or an indirect jump */
+				returns = 1; /* ret, or an indirect jump */
 			else
 				next[nn++] = index_of(c, p->target);
 			break;
@@ -338,12 +347,11 @@ static int never_returns(struct code *c, size_t f, int depth)
 			if (!p->target || !never_returns(c, index_of(c, p->target), depth + 1))
 				next[nn++] = i + 1;
 			break;
-		default:
-			next[nn++] = i + 1;
+		default: next[nn++] = i + 1;
 		}
 		for (int k = 0; k < nn && !returns; k++) {
 			if (next[k] >= c->n || nwork == NORET_BUDGET)
-				returns = 1;    /* leaves the code we know */
+				returns = 1; /* leaves the code we know */
 			else if (hset_add(seen, next[k]))
 				work[nwork++] = next[k];
 		}
@@ -361,13 +369,13 @@ static int call_ends(struct code *c, size_t i)
 	       never_returns(c, index_of(c, c->v[i].target), 0);
 }
 
-#define BUDGET 20000	/* instructions looked at for one site */
+#define BUDGET 20000 /* instructions looked at for one site */
 #define MAXVALS 16
 
 struct search {
 	struct code *c;
 	long budget;
-	unsigned char *seen;	/* per (instruction, register): visited */
+	unsigned char *seen; /* per (instruction, register): visited */
 	int64_t vals[MAXVALS];
 	int nvals;
 	int unknown;
@@ -384,8 +392,8 @@ static void add_val(struct search *s, int64_t v)
 		s->vals[s->nvals++] = v;
 }
 
-static const uint32_t caller_saved = 0x0FC7;	/* rax rcx rdx rsi rdi r8-r11 */
-static const uint32_t arg_regs = 0x03C6;	/* rdi rsi rdx rcx r8 r9 */
+static const uint32_t caller_saved = 0x0FC7; /* rax rcx rdx rsi rdi r8-r11 */
+static const uint32_t arg_regs = 0x03C6;     /* rdi rsi rdx rcx r8 r9 */
 
 /* The values register reg can hold when instruction i starts. */
 static void reaching(struct search *s, size_t i, int reg)
@@ -402,11 +410,12 @@ static void reaching(struct search *s, size_t i, int reg)
 		unsigned char bit = (unsigned char)(1u << (reg & 7));
 		size_t slot = i * 2 + (size_t)(reg >> 3);
 		if (s->seen[slot] & bit)
-			return;		/* a cycle brings nothing new */
+			return; /* a cycle brings nothing new */
 		s->seen[slot] |= bit;
 		uint64_t a = c->v[i].addr;
 		/* every jump into this instruction */
-		for (size_t k = first_of(c->jumps, c->njumps, a); k < c->njumps && c->jumps[k] == a; k++)
+		for (size_t k = first_of(c->jumps, c->njumps, a); k < c->njumps && c->jumps[k] == a;
+		     k++)
 			reaching(s, c->jump_src[k], reg);
 		/* a function entry: the argument as each direct caller sets it */
 		size_t k = first_of(c->calls, c->ncalls, a);
@@ -417,7 +426,7 @@ static void reaching(struct search *s, size_t i, int reg)
 			}
 			for (; k < c->ncalls && c->calls[k] == a; k++)
 				reaching(s, c->call_src[k], reg);
-			return;		/* functions are entered by calls only */
+			return; /* functions are entered by calls only */
 		}
 		if (i == 0) {
 			s->unknown = 1;
@@ -426,8 +435,9 @@ static void reaching(struct search *s, size_t i, int reg)
 		const struct ins *p = &c->v[i - 1];
 		size_t q = i - 1;
 		while (q > 0 && c->v[q].kind == K_PAD)
-			q--;    /* padding after a jump is not a way in */
-		if (p->kind == K_JMP || p->addr + 16 < a || c->v[q].kind == K_JMP || call_ends(c, q)) {
+			q--; /* padding after a jump is not a way in */
+		if (p->kind == K_JMP || p->addr + 16 < a || c->v[q].kind == K_JMP ||
+		    call_ends(c, q)) {
 			/* no fall-through (after a jump, padding, or a call that
 			   never returns): reached only by the jumps above, or
 			   in ways we cannot see (unknown) */

@@ -6,16 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SYSSCAN_MAX 512		/* syscall numbers tracked: 0 to 511 */
-#define SYSSCAN_SHOW 4		/* unknown sites remembered for the report */
+#define SYSSCAN_MAX 512 /* syscall numbers tracked: 0 to 511 */
+#define SYSSCAN_SHOW 4  /* unknown sites remembered for the report */
 
 struct sysscan {
-	unsigned char used[SYSSCAN_MAX];	/* a site may make this call */
-	size_t sites;		/* syscall instructions seen */
-	size_t unknown;		/* ... whose number could not be found */
-	uint64_t unknown_at[SYSSCAN_SHOW];	/* the first ones' addresses */
-	const char *unknown_in[SYSSCAN_SHOW];	/* ... and files (the path given) */
-	size_t out_of_range;	/* numbers found >= SYSSCAN_MAX */
+	unsigned char used[SYSSCAN_MAX];      /* a site may make this call */
+	size_t sites;                         /* syscall instructions seen */
+	size_t unknown;                       /* ... whose number could not be found */
+	uint64_t unknown_at[SYSSCAN_SHOW];    /* the first ones' addresses */
+	const char *unknown_in[SYSSCAN_SHOW]; /* ... and files (the path given) */
+	size_t out_of_range;                  /* numbers found >= SYSSCAN_MAX */
 };
 
 /* Adds what the executable segments of the ELF file path can call to s.

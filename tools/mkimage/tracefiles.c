@@ -20,16 +20,14 @@
 #include <unistd.h>
 
 /* Calls whose first argument is a path they read or look at. */
-static const char *const path_first[] = {
-	"open", "stat", "lstat", "access", "readlink", "execve", "chdir",
-	"statfs", "getxattr", "lgetxattr", "listxattr", "llistxattr",
-	"uselib", NULL
-};
+static const char *const path_first[] = { "open",     "stat",      "lstat",     "access",
+					  "readlink", "execve",    "chdir",     "statfs",
+					  "getxattr", "lgetxattr", "listxattr", "llistxattr",
+					  "uselib",   NULL };
 /* Calls taking a directory descriptor, then such a path. */
-static const char *const path_second[] = {
-	"openat", "openat2", "newfstatat", "fstatat64", "statx", "faccessat",
-	"faccessat2", "readlinkat", "execveat", NULL
-};
+static const char *const path_second[] = { "openat",   "openat2",   "newfstatat", "fstatat64",
+					   "statx",    "faccessat", "faccessat2", "readlinkat",
+					   "execveat", NULL };
 
 static int in(const char *const list[], const char *name, size_t n)
 {
@@ -58,14 +56,30 @@ static char *unquote(const char **p)
 		}
 		s++;
 		switch (*s) {
-		case 'n': *o++ = '\n'; s++; break;
-		case 't': *o++ = '\t'; s++; break;
-		case 'r': *o++ = '\r'; s++; break;
-		case 'v': *o++ = '\v'; s++; break;
-		case 'f': *o++ = '\f'; s++; break;
+		case 'n':
+			*o++ = '\n';
+			s++;
+			break;
+		case 't':
+			*o++ = '\t';
+			s++;
+			break;
+		case 'r':
+			*o++ = '\r';
+			s++;
+			break;
+		case 'v':
+			*o++ = '\v';
+			s++;
+			break;
+		case 'f':
+			*o++ = '\f';
+			s++;
+			break;
 		case 'x':
 			s++;
-			for (v = 0, k = 0; k < 2 && strchr("0123456789abcdefABCDEF", *s) && *s; k++, s++)
+			for (v = 0, k = 0; k < 2 && strchr("0123456789abcdefABCDEF", *s) && *s;
+			     k++, s++)
 				v = v * 16 + (*s <= '9' ? *s - '0' : (*s | 32) - 'a' + 10);
 			*o++ = (char)v;
 			break;
@@ -154,7 +168,7 @@ int trace_files_line(struct trace_files *t, const char *line, char **cwd)
 	}
 	if (second) {
 		if (!strncmp(p, "AT_FDCWD", 8)) {
-			p += 8;	/* -y shows the directory: AT_FDCWD</dir> */
+			p += 8; /* -y shows the directory: AT_FDCWD</dir> */
 			if (*p == '<') {
 				base = fd_path(p);
 				p = strchr(p, '>');
@@ -164,7 +178,7 @@ int trace_files_line(struct trace_files *t, const char *line, char **cwd)
 		} else {
 			base = fd_path(p);
 			if (!base)
-				base = strdup("");	/* a descriptor without a path */
+				base = strdup(""); /* a descriptor without a path */
 			if (!base)
 				return -1;
 			while (*p >= '0' && *p <= '9')
@@ -230,9 +244,8 @@ static const char *strace_path(void)
 }
 
 /* Runs strace; returns 0 with *status set, or -1 (reported). */
-static int run(const char *prog, const char *argv0, char *const args[],
-	       size_t nargs, const char *env, size_t size, const char *log,
-	       const char *errlog, int *status)
+static int run(const char *prog, const char *argv0, char *const args[], size_t nargs,
+	       const char *env, size_t size, const char *log, const char *errlog, int *status)
 {
 	const char *strace = strace_path();
 	char **argv, **envp;
@@ -240,7 +253,7 @@ static int run(const char *prog, const char *argv0, char *const args[],
 	pid_t pid;
 	int fd;
 
-	(void)argv0;	/* strace runs prog by its path; argv[0] is that path */
+	(void)argv0; /* strace runs prog by its path; argv[0] is that path */
 	if (!strace) {
 		mk_error(NULL, "--trace-files needs strace (the Debian package strace)");
 		return -1;
@@ -333,9 +346,8 @@ static int make_tmp(char *name, size_t n, const char *what)
 	return 0;
 }
 
-int trace_files_run(const char *prog, const char *argv0, char *const args[],
-		    size_t nargs, const char *env, size_t size,
-		    struct trace_files *t)
+int trace_files_run(const char *prog, const char *argv0, char *const args[], size_t nargs,
+		    const char *env, size_t size, struct trace_files *t)
 {
 	char log[4096], errlog[4096], msg[512], *cwd, *line = NULL;
 	size_t cap = 0;
@@ -373,8 +385,7 @@ int trace_files_run(const char *prog, const char *argv0, char *const args[],
 	fclose(f);
 	if (!ret && t->n == 0) {
 		first_line(errlog, msg, sizeof msg);
-		mk_error(prog, "--trace-files: strace saw no file used%s%s",
-			 *msg ? ": " : "", msg);
+		mk_error(prog, "--trace-files: strace saw no file used%s%s", *msg ? ": " : "", msg);
 		ret = -1;
 	}
 out:
@@ -391,8 +402,7 @@ static int under(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
 }
 
-int trace_files_add(struct image *im, const struct trace_files *t,
-		    const char *prog)
+int trace_files_add(struct image *im, const struct trace_files *t, const char *prog)
 {
 	struct image_counts c = { 0, 0, 0 };
 	unsigned long skipped = 0, missing = 0;
@@ -411,7 +421,8 @@ int trace_files_add(struct image *im, const struct trace_files *t,
 		if (r > 0)
 			missing++;
 	}
-	fprintf(stderr, "htux-mkimage: --trace-files: %s used %zu paths on the "
+	fprintf(stderr,
+		"htux-mkimage: --trace-files: %s used %zu paths on the "
 		"host; added %lu files, %lu directories, %lu symbolic links "
 		"(%lu under /proc, /sys, /dev, /tmp skipped, %lu gone)",
 		prog, t->n, c.files, c.dirs, c.links, skipped, missing);

@@ -79,7 +79,9 @@ static int add_etc(struct image *im, const struct passwd *pw)
 		mk_error(NULL, "--user: out of memory");
 	else
 		r = image_add_data(im, "/etc/passwd", 0644, pass.s, pass.len) ||
-		    image_add_data(im, "/etc/group", 0644, grp.s, grp.len) ? -1 : 0;
+				    image_add_data(im, "/etc/group", 0644, grp.s, grp.len)
+			    ? -1
+			    : 0;
 	free(pass.s);
 	free(grp.s);
 	return r;
@@ -97,7 +99,7 @@ int user_add(struct image *im, const char *spec)
 	if (image_add_data(im, "/.htux/user", 0644, spec, strlen(spec)))
 		return -1;
 	if (image_has(im, "/etc/passwd"))
-		return 0;   /* the image's own users */
+		return 0; /* the image's own users */
 	pw = user_all_digits(name, n) ? getpwuid((uid_t)strtoul(name, NULL, 10)) : getpwnam(name);
 	if (!pw && !user_all_digits(name, n)) {
 		mk_error(NULL, "--user %s: no such user on this host", name);

@@ -40,17 +40,12 @@ int __vdso_clock_gettime(int clk, struct __kernel_timespec *ts)
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
-	case CLOCK_TAI:
-		ns = vvar.realtime_base + mono_ns();
-		break;
+	case CLOCK_TAI: ns = vvar.realtime_base + mono_ns(); break;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
-	case CLOCK_BOOTTIME:
-		ns = mono_ns();
-		break;
-	default:
-		return (int)sys2(__NR_clock_gettime, clk, (long)ts);
+	case CLOCK_BOOTTIME: ns = mono_ns(); break;
+	default: return (int)sys2(__NR_clock_gettime, clk, (long)ts);
 	}
 	ts->tv_sec = ns / 1000000000;
 	ts->tv_nsec = ns % 1000000000;
@@ -89,7 +84,9 @@ int __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused)
 	return 0;
 }
 
-int clock_gettime(int, struct __kernel_timespec *) __attribute__((weak, alias("__vdso_clock_gettime")));
-int gettimeofday(struct __kernel_old_timeval *, void *) __attribute__((weak, alias("__vdso_gettimeofday")));
+int clock_gettime(int, struct __kernel_timespec *)
+	__attribute__((weak, alias("__vdso_clock_gettime")));
+int gettimeofday(struct __kernel_old_timeval *, void *)
+	__attribute__((weak, alias("__vdso_gettimeofday")));
 long time(long *) __attribute__((weak, alias("__vdso_time")));
 int getcpu(unsigned *, unsigned *, void *) __attribute__((weak, alias("__vdso_getcpu")));

@@ -6,11 +6,11 @@
 #include <stdint.h>
 
 struct vdso_data {
-	uint32_t ready;          /* 0 until the TSC is calibrated: use the syscall */
+	uint32_t ready; /* 0 until the TSC is calibrated: use the syscall */
 	uint32_t pad;
-	uint64_t tsc_boot;       /* TSC at boot */
-	uint64_t mult;           /* ns = ((tsc - tsc_boot) * mult) >> 32 */
-	int64_t realtime_base;   /* CLOCK_REALTIME at tsc_boot, ns */
+	uint64_t tsc_boot;     /* TSC at boot */
+	uint64_t mult;         /* ns = ((tsc - tsc_boot) * mult) >> 32 */
+	int64_t realtime_base; /* CLOCK_REALTIME at tsc_boot, ns */
 };
 
 #endif

@@ -7,8 +7,8 @@
 
 #define LWIP_NO_INTTYPES_H 1
 #define LWIP_NO_CTYPE_H 1
-#define SSIZE_MAX INT64_MAX      /* kernel.h has ssize_t */
-#define X8_F  "02x"
+#define SSIZE_MAX INT64_MAX /* kernel.h has ssize_t */
+#define X8_F "02x"
 #define U16_F "u"
 #define S16_F "d"
 #define X16_F "x"
@@ -21,7 +21,10 @@
 #define LWIP_RAND() net_random32()
 uint32_t net_random32(void);
 
-#define LWIP_PLATFORM_DIAG(x) do { klog_info x; } while (0)
+#define LWIP_PLATFORM_DIAG(x) \
+	do { \
+		klog_info x; \
+	} while (0)
 #define LWIP_PLATFORM_ASSERT(x) panic("lwip: %s (%s:%d)", x, __FILE__, __LINE__)
 
 #define PACK_STRUCT_BEGIN

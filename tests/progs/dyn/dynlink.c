@@ -21,12 +21,12 @@ int main(int argc, char **argv)
 	printf("WHO=%s\n", getenv("WHO") ? getenv("WHO") : "(unset)");
 	printf("sqrt(2)=%.12f\n", sqrt(x));
 	if (dladdr((void *)printf, &info) && info.dli_fname)
-		printf("printf is in %s\n", strrchr(info.dli_fname, '/') ?
-		       strrchr(info.dli_fname, '/') + 1 : info.dli_fname);
+		printf("printf is in %s\n", strrchr(info.dli_fname, '/')
+						    ? strrchr(info.dli_fname, '/') + 1
+						    : info.dli_fname);
 	h = dlopen("libm.so.6", RTLD_NOW);
 	cosp = h ? (double (*)(double))dlsym(h, "cos") : NULL;
-	printf("dlopen libm: %s, cos(0)=%.1f\n", h ? "ok" : dlerror(),
-	       cosp ? cosp(0.0) : -1.0);
+	printf("dlopen libm: %s, cos(0)=%.1f\n", h ? "ok" : dlerror(), cosp ? cosp(0.0) : -1.0);
 	printf("AT_BASE set: %d, AT_ENTRY set: %d\n", getauxval(AT_BASE) != 0,
 	       getauxval(AT_ENTRY) != 0);
 	return argc > 2 ? 5 : 0;

@@ -2,7 +2,4 @@
    DT_RUNPATH $ORIGIN/lib, loaded with dlopen by loadplugin.c. */
 int htux_dyn_value(void);
 
-int plugin_value(void)
-{
-	return htux_dyn_value() + 1;
-}
+int plugin_value(void) { return htux_dyn_value() + 1; }

@@ -12,9 +12,11 @@ static void show(const char *path)
 	if (stat(path, &st))
 		printf("%s: %s\n", path, strerror(errno));
 	else
-		printf("%s: %s\n", path, S_ISDIR(st.st_mode) ? "directory" :
-		       S_ISCHR(st.st_mode) ? "character device" :
-		       S_ISREG(st.st_mode) ? "regular file" : "other");
+		printf("%s: %s\n", path,
+		       S_ISDIR(st.st_mode)   ? "directory"
+		       : S_ISCHR(st.st_mode) ? "character device"
+		       : S_ISREG(st.st_mode) ? "regular file"
+					     : "other");
 }
 
 int main(void)

@@ -56,7 +56,8 @@ int main(int argc, char **argv)
 				struct sockaddr_in from;
 				socklen_t fl = sizeof(from);
 				ssize_t k;
-				while ((k = recvfrom(u, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl)) >= 0)
+				while ((k = recvfrom(u, buf, sizeof(buf), 0,
+						     (struct sockaddr *)&from, &fl)) >= 0)
 					sendto(u, buf, (size_t)k, 0, (struct sockaddr *)&from, fl);
 				continue;
 			}
@@ -76,10 +77,10 @@ int main(int argc, char **argv)
 				for (ssize_t off = 0; off < k;) {
 					ssize_t w = write(fd, buf + off, (size_t)(k - off));
 					if (w < 0 && errno == EAGAIN && ++stalled < 5000) {
-						usleep(1000);   /* the client reads slowly */
+						usleep(1000); /* the client reads slowly */
 						continue;
 					}
-					if (w <= 0) {   /* or it has not read for 5 s: it goes */
+					if (w <= 0) { /* or it has not read for 5 s: it goes */
 						epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
 						close(fd);
 						break;

@@ -72,9 +72,10 @@ static void show_getifaddrs(void)
 		} else if (f == AF_INET6) {
 			struct in6_addr *a = &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
 			if (!IN6_IS_ADDR_LOOPBACK(a) && !IN6_IS_ADDR_LINKLOCAL(a))
-				continue;     /* SLAAC's come when the router says */
+				continue; /* SLAAC's come when the router says */
 			inet_ntop(f, a, t, sizeof(t));
-			printf("getifaddrs %s inet6 %s/%d\n", i->ifa_name, t, prefix(i->ifa_netmask));
+			printf("getifaddrs %s inet6 %s/%d\n", i->ifa_name, t,
+			       prefix(i->ifa_netmask));
 		} else if (f == AF_PACKET) {
 			struct sockaddr_ll *l = (struct sockaddr_ll *)i->ifa_addr;
 			printf("getifaddrs %s packet index %d mac", i->ifa_name, l->sll_ifindex);
@@ -117,9 +118,11 @@ static void dump(int type, int family)
 			printf("recv: peek %zd, read %zd, from %u\n", n, m, from.nl_pid);
 			exit(1);
 		}
-		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, (size_t)m); h = NLMSG_NEXT(h, m)) {
+		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, (size_t)m);
+		     h = NLMSG_NEXT(h, m)) {
 			if (h->nlmsg_type == NLMSG_DONE) {
-				printf("done seq %u multi %d\n", h->nlmsg_seq, !!(h->nlmsg_flags & NLM_F_MULTI));
+				printf("done seq %u multi %d\n", h->nlmsg_seq,
+				       !!(h->nlmsg_flags & NLM_F_MULTI));
 				done = 1;
 				break;
 			}
@@ -130,20 +133,23 @@ static void dump(int type, int family)
 				int len = IFLA_PAYLOAD(h);
 				printf("link %d flags %#x type %d", ifi->ifi_index, ifi->ifi_flags,
 				       ifi->ifi_type);
-				for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len))
+				for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len);
+				     a = RTA_NEXT(a, len))
 					if (a->rta_type == IFLA_IFNAME)
 						printf(" name %s", (char *)RTA_DATA(a));
 					else if (a->rta_type == IFLA_MTU)
 						printf(" mtu %u", *(unsigned *)RTA_DATA(a));
 					else if (a->rta_type == IFLA_OPERSTATE)
-						printf(" operstate %u", *(unsigned char *)RTA_DATA(a));
+						printf(" operstate %u",
+						       *(unsigned char *)RTA_DATA(a));
 				printf("\n");
 			} else if (h->nlmsg_type == RTM_NEWROUTE) {
 				struct rtmsg *r = NLMSG_DATA(h);
 				int len = RTM_PAYLOAD(h);
 				char t[INET6_ADDRSTRLEN] = "-";
 				int oif = 0;
-				for (struct rtattr *a = RTM_RTA(r); RTA_OK(a, len); a = RTA_NEXT(a, len))
+				for (struct rtattr *a = RTM_RTA(r); RTA_OK(a, len);
+				     a = RTA_NEXT(a, len))
 					if (a->rta_type == RTA_GATEWAY)
 						inet_ntop(r->rtm_family, RTA_DATA(a), t, sizeof(t));
 					else if (a->rta_type == RTA_OIF)

@@ -28,8 +28,8 @@ struct inode {
 	const struct inode_ops *ops;
 	int refs;
 	char name[NAME_MAX + 1];
-	char *target;                   /* symlinks */
-	const void *data;               /* regular files */
+	char *target;     /* symlinks */
+	const void *data; /* regular files */
 	size_t size;
 	struct inode *parent, *children, *next;
 };
@@ -39,7 +39,6 @@ void inode_put(struct inode *ino);
 bool dir_is_empty(struct inode *dir);
 int vfs_lookupat(int dirfd, const char *path, int flags, struct inode **out);
 void minifs_set_data(struct inode *ino, const void *data, size_t n);
-int cpio_unpack(struct inode *root, const void *buf, size_t len,
-		const char **why, size_t *where);
+int cpio_unpack(struct inode *root, const void *buf, size_t len, const char **why, size_t *where);
 
 #endif

@@ -1,0 +1,63 @@
+/* sys/statfs.c: the system calls on filesystem figures: statfs and
+ * fstatfs (the RAM filesystem answers as tmpfs, the pseudo files as
+ * procfs, disks with their own figures: fs/mount.c). */
+#include "kernel/syscall.h"
+#include "fs/vfs.h"
+#include "fs/minifs/minifs.h"
+#include "fs/mount.h"
+#include "kernel/pmem.h"
+#include <asm/statfs.h>
+
+/* ---- filesystem figures: minifs is a tmpfs, the pseudo files procfs, disks
+ * give their own (fs/mount.c) */
+
+#define TMPFS_MAGIC 0x01021994
+#define PROC_SUPER_MAGIC 0x9fa0
+#define ST_VALID 0x0020
+#define ST_RELATIME 0x1000
+
+static long put_statfs(struct inode *ino, struct statfs *ust)
+{
+	struct statfs s;
+	memset(&s, 0, sizeof(s));
+	uint64_t total = pmem_total_pages(), free = pmem_free_pages();
+	s.f_bsize = PAGE_SIZE;
+	s.f_frsize = PAGE_SIZE;
+	s.f_namelen = NAME_MAX;
+	s.f_flags = ST_VALID | ST_RELATIME;
+	if (mounts_statfs(ino, &s)) {
+		/* a disk's own figures */
+	} else if (minifs_is(ino)) {
+		/* tmpfs's: its size limit, less the files' pages */
+		uint64_t lim = minifs_limit_pages(), used = minifs_used_pages();
+		s.f_type = TMPFS_MAGIC;
+		s.f_blocks = lim;
+		s.f_bfree = s.f_bavail = MIN(lim > used ? lim - used : 0, free);
+		s.f_files = total / 2; /* tmpfs's default inode limit */
+		s.f_ffree = (uint64_t)s.f_files > minifs_inodes()
+				    ? s.f_files - (long)minifs_inodes()
+				    : 0;
+	} else {
+		s.f_type = PROC_SUPER_MAGIC;
+	}
+	return copy_to_user(ust, &s, sizeof(s));
+}
+
+long sys_statfs(const char *path, struct statfs *st)
+{
+	struct inode *ino;
+	long e = vfs_lookup_user(AT_FDCWD, path, LOOKUP_FOLLOW, &ino);
+	if (e)
+		return e;
+	e = put_statfs(ino, st);
+	inode_put(ino);
+	return e;
+}
+
+long sys_fstatfs(int fd, struct statfs *st)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return put_statfs(f->ino, st);
+}

@@ -1,0 +1,40 @@
+/* kernelpath.c: where htux-mkimage finds the kernel it puts into disk
+   images and libvirt domains. */
+#include "kernelpath.h"
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The kernel for disks and domains: --kernel, $HTUX_KERNEL, htux.elf next
+   to this program (a build tree), PKGLIBEXECDIR/htux.elf. */
+char *find_kernel(const char *opt)
+{
+	const char *env = getenv("HTUX_KERNEL");
+	char self[4096], *p;
+	ssize_t n;
+
+	if (opt || (env && *env)) {
+		p = strdup(opt ? opt : env);
+		if (p && access(p, R_OK)) {
+			mk_error(p, "kernel: %s", strerror(errno));
+			free(p);
+			return NULL;
+		}
+		return p;
+	}
+	n = readlink("/proc/self/exe", self, sizeof self - 16);
+	if (n > 0) {
+		self[n] = '\0';
+		p = strrchr(self, '/');
+		strcpy(p + 1, "htux.elf");
+		if (access(self, R_OK) == 0)
+			return strdup(self);
+	}
+	if (access(PKGLIBEXECDIR "/htux.elf", R_OK) == 0)
+		return strdup(PKGLIBEXECDIR "/htux.elf");
+	mk_error(NULL, "cannot find the kernel htux.elf; give it with --kernel FILE");
+	return NULL;
+}
