@@ -15,9 +15,10 @@
 void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 {
 	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE || shmem_is(v->file) ||
-	    (v->file->ops && v->file->ops->page) || v->kind == VMA_SHM)
-		return; /* an anonymous shared object's pages, a RAM file's, or a System V
-			   * segment's, are its data */
+	    (v->file->ops && v->file->ops->page && !inode_data(v->file)) || v->kind == VMA_SHM)
+		return; /* an anonymous shared object's pages, a RAM file's own (not
+			   * one still borrowing the image's bytes: its mapping has a
+			   * page set, as a disk file's), a System V segment's: its data */
 	struct file *f = NULL;
 	uint64_t size = inode_size(v->file);
 	uint64_t *pte;

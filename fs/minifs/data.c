@@ -82,6 +82,12 @@ int mf_page(struct inode *ino, uint64_t idx, uint64_t *pa)
 	struct mnode *m = M(ino);
 	if (idx >= PAGE_UP(ino->size) / PAGE_SIZE)
 		return -ERANGE;
+	/* A file still borrowing the image's bytes is not copied whole for
+	 * a mapping (a JDK's 123 MiB lib/modules, mapped at start-up): its
+	 * pages go through the mapping's page set, filled from the file as
+	 * touched, as a disk file's do (kernel/shmem.c). */
+	if (!m->owned)
+		return -ERANGE;
 	int e = own(m);
 	if (e)
 		return e;
