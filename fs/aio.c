@@ -4,11 +4,14 @@
  * magic, features, header length) followed by nr struct io_event slots;
  * the context's id is the ring's user address, and a program (libaio)
  * may read events and move head itself. The kernel writes the ring
- * through the copy helpers, in the owning process (every request
- * completes in io_submit). /proc/sys/fs/aio-max-nr (65536) caps the
+ * through the copy helpers, in the owning process: reads, writes and
+ * syncs complete in io_submit; an IOCB_CMD_POLL not ready then waits in
+ * the context's list and completes when one of its threads enters
+ * io_submit or io_getevents and finds the file ready. /proc/sys/fs/aio-max-nr (65536) caps the
  * events of all contexts together. */
 #include "fs/aio.h"
 #include "fs/fdfiles.h"
+#include "fs/poll.h"
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -23,13 +26,22 @@ struct aio_ring {
 	unsigned magic, compat_features, incompat_features, header_length;
 };
 
+/* An IOCB_CMD_POLL waiting for its file. */
+struct aio_poll {
+	struct file *f, *resfd; /* held */
+	uint64_t obj, data;
+	unsigned events;
+	struct aio_poll *next;
+};
+
 struct aio_ctx {
 	struct mm *mm;
 	uint64_t ring; /* user address; the context's id */
 	uint64_t len;  /* the mapping's bytes */
 	unsigned nr;   /* ring slots */
 	unsigned max;  /* events asked for (counted against aio-max-nr) */
-	struct waitq wq;
+	unsigned npolls;
+	struct aio_poll *polls;
 	struct aio_ctx *next;
 };
 
@@ -97,7 +109,15 @@ static void unlink_ctx(struct aio_ctx *c)
 			break;
 		}
 	aio_nr -= c->max;
-	waitq_wake_all(&c->wq);
+	while (c->polls) { /* cancelled: the ring that would tell is going */
+		struct aio_poll *p = c->polls;
+		c->polls = p->next;
+		file_put(p->f);
+		if (p->resfd)
+			file_put(p->resfd);
+		kfree(p);
+	}
+	poll_notify(NULL, POLL_KEY_ALL); /* its waiters look again */
 }
 
 void aio_ctx_destroy(struct aio_ctx *c)
@@ -140,7 +160,7 @@ bool aio_room(struct aio_ctx *c)
 	unsigned head, tail;
 	if (!get_ends(c, &head, &tail))
 		return false;
-	return (tail + 1) % c->nr != head;
+	return (tail + c->nr - head) % c->nr + c->npolls + 1 < c->nr;
 }
 
 void aio_post(struct aio_ctx *c, const struct io_event *ev, struct file *resfd)
@@ -153,7 +173,7 @@ void aio_post(struct aio_ctx *c, const struct io_event *ev, struct file *resfd)
 	}
 	if (resfd)
 		eventfd_signal(resfd, 1);
-	waitq_wake_all(&c->wq);
+	poll_notify(NULL, POLL_KEY_ALL); /* io_getevents waits in poll_wait */
 }
 
 long aio_reap(struct aio_ctx *c, struct io_event *uev, long nr)
@@ -176,4 +196,77 @@ long aio_reap(struct aio_ctx *c, struct io_event *uev, long nr)
 	return n;
 }
 
-int aio_wait(struct aio_ctx *c, uint64_t deadline) { return waitq_wait(&c->wq, deadline); }
+int aio_wait(uint64_t deadline) { return poll_wait(deadline); }
+
+/* Ends p (unlinked) with result res. */
+static void poll_done(struct aio_ctx *c, struct aio_poll *p, int64_t res)
+{
+	struct io_event ev = { p->data, p->obj, res, 0 };
+	c->npolls--;
+	aio_post(c, &ev, p->resfd);
+	file_put(p->f);
+	if (p->resfd)
+		file_put(p->resfd);
+	kfree(p);
+}
+
+/* The readiness a poll of events reports (at submission: only those
+ * asked for, as Linux; later: as Linux's wake-up key, which carries the
+ * NORM bit of a read or write side asked for too). */
+static unsigned poll_mask(struct file *f, unsigned events, bool later)
+{
+	unsigned want = events;
+	if (later && (events & EPOLLIN))
+		want |= EPOLLRDNORM;
+	if (later && (events & EPOLLOUT))
+		want |= EPOLLWRNORM;
+	return file_poll(f) & want;
+}
+
+static void check(struct aio_ctx *c, bool later)
+{
+	for (struct aio_poll **pp = &c->polls; *pp;) {
+		struct aio_poll *p = *pp;
+		unsigned m = poll_mask(p->f, p->events, later);
+		if (!m) {
+			pp = &p->next;
+			continue;
+		}
+		*pp = p->next;
+		poll_done(c, p, m);
+	}
+}
+
+void aio_poll_check(struct aio_ctx *c) { check(c, true); }
+
+int aio_poll_add(struct aio_ctx *c, struct file *f, struct file *resfd, uint64_t obj, uint64_t data,
+		 unsigned events)
+{
+	struct aio_poll *p = kzalloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	file_get(f);
+	if (resfd)
+		file_get(resfd);
+	*p = (struct aio_poll){ f, resfd, obj, data, events, c->polls };
+	c->polls = p;
+	c->npolls++;
+	unsigned m = poll_mask(f, events, false);
+	if (m) {
+		c->polls = p->next;
+		poll_done(c, p, m);
+	}
+	return 0;
+}
+
+int aio_poll_cancel(struct aio_ctx *c, uint64_t obj)
+{
+	for (struct aio_poll **pp = &c->polls; *pp; pp = &(*pp)->next)
+		if ((*pp)->obj == obj) {
+			struct aio_poll *p = *pp;
+			*pp = p->next;
+			poll_done(c, p, 0);
+			return 0;
+		}
+	return -EINVAL;
+}

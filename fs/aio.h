@@ -61,9 +61,17 @@ bool aio_room(struct aio_ctx *c);
 void aio_post(struct aio_ctx *c, const struct io_event *ev, struct file *resfd);
 /* Moves up to nr events from the ring to uev: how many, or -EFAULT. */
 long aio_reap(struct aio_ctx *c, struct io_event *uev, long nr);
-/* Sleeps for a post to c until the time_ns() deadline (0: none): a
- * WAKE_* (kernel/sched.h). */
-int aio_wait(struct aio_ctx *c, uint64_t deadline);
+/* Sleeps for a post or a file's readiness until the time_ns() deadline
+ * (0: none): a WAKE_* (kernel/sched.h). */
+int aio_wait(uint64_t deadline);
+/* IOCB_CMD_POLL: waits for f (held) to be ready for events (EPOLL*),
+ * then posts the ready ones as the event of obj/data: 0 or -ENOMEM.
+ * aio_poll_check posts those now ready; aio_poll_cancel ends obj's with
+ * result 0 (0), or -EINVAL when none waits. */
+int aio_poll_add(struct aio_ctx *c, struct file *f, struct file *resfd, uint64_t obj, uint64_t data,
+		 unsigned events);
+void aio_poll_check(struct aio_ctx *c);
+int aio_poll_cancel(struct aio_ctx *c, uint64_t obj);
 /* The contexts of mm, which is going away, are freed (kernel/vm.c). */
 void aio_mm_gone(struct mm *mm);
 

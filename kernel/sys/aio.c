@@ -1,9 +1,9 @@
 /* sys/aio.c: the Linux AIO calls (io_setup, io_destroy, io_submit,
- * io_getevents, io_pgetevents, io_cancel) over fs/aio.c's contexts. Every
- * request is done in io_submit and its event posted then (Linux does the
- * same for buffered I/O), so io_cancel never finds one in flight;
- * IOCB_CMD_POLL, which would have to wait for its descriptor, is
- * EINVAL. Reads and writes go through file_read/file_write (fs/rw.c). */
+ * io_getevents, io_pgetevents, io_cancel) over fs/aio.c's contexts. Reads,
+ * writes and syncs are done in io_submit and their events posted then
+ * (Linux does the same for buffered I/O); an IOCB_CMD_POLL whose file is
+ * not ready waits in the context (fs/aio.c), the only request io_cancel
+ * can find. Reads and writes go through file_read/file_write (fs/rw.c). */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -127,7 +127,12 @@ static long submit_one(struct aio_ctx *c, struct iocb *ucb)
 		break;
 	case IOCB_CMD_FSYNC:
 	case IOCB_CMD_FDSYNC: e = do_fsync(f, &cb, &res); break;
-	default: /* IOCB_CMD_POLL among them: it would complete later */ e = -EINVAL;
+	case IOCB_CMD_POLL:
+		if (cb.aio_buf > 0xffff || cb.aio_offset || cb.aio_nbytes || cb.aio_rw_flags)
+			return -EINVAL;
+		return aio_poll_add(c, f, resfd, (uint64_t)(uintptr_t)ucb, cb.aio_data,
+				    (unsigned)cb.aio_buf | EPOLLERR | EPOLLHUP);
+	default: e = -EINVAL;
 	}
 	if (e)
 		return e;
@@ -147,6 +152,7 @@ long sys_io_submit(uint64_t ctx, long nr, struct iocb **iocbpp)
 	struct aio_ctx *c = aio_ctx_find(ctx);
 	if (!c)
 		return -EINVAL;
+	aio_poll_check(c);
 	long i, e = 0;
 	for (i = 0; i < nr; i++) {
 		struct iocb *ucb;
@@ -170,9 +176,12 @@ long sys_io_cancel(uint64_t ctx, struct iocb *iocb, struct io_event *result)
 	unsigned key;
 	if (copy_from_user(&key, &iocb->aio_key, sizeof(key)))
 		return -EFAULT;
-	if (key != KIOCB_KEY || !aio_ctx_find(ctx))
+	struct aio_ctx *c = aio_ctx_find(ctx);
+	if (key != KIOCB_KEY || !c)
 		return -EINVAL;
-	return -EINVAL; /* not in flight: every request completed in io_submit */
+	/* as Linux since 5.0: the event comes through the ring */
+	int e = aio_poll_cancel(c, (uint64_t)(uintptr_t)iocb);
+	return e ? e : -EINPROGRESS;
 }
 
 /* io_getevents: at least min_nr events (fewer at the deadline), at most
@@ -193,13 +202,14 @@ static long getevents(uint64_t ctx, long min_nr, long nr, struct io_event *event
 	}
 	long got = 0;
 	for (;;) {
+		aio_poll_check(c);
 		long r = aio_reap(c, events + got, nr - got);
 		if (r < 0)
 			return got ? got : r;
 		got += r;
 		if (got >= min_nr || poll_only)
 			return got;
-		int w = aio_wait(c, deadline);
+		int w = aio_wait(deadline);
 		c = aio_ctx_find(ctx);
 		if (!c)
 			return got ? got : -EINVAL;

@@ -6,6 +6,7 @@
  * of a completed request, io_destroy unmapping the ring, and the errors
  * (bad context, nr_events, iocb pointers, descriptors, opcodes, flags). */
 #include "abi.h"
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
@@ -22,6 +23,7 @@ enum {
 	IOCB_CMD_PWRITE,
 	IOCB_CMD_FSYNC,
 	IOCB_CMD_FDSYNC,
+	IOCB_CMD_POLL = 5,
 	IOCB_CMD_PREADV = 7,
 	IOCB_CMD_PWRITEV
 };
@@ -161,6 +163,34 @@ int main(int argc, char **argv)
 	printf("eventfd %llu\n", (unsigned long long)cnt);
 	R(getev(ctx, 2, 8, ev, NULL));
 	show(ev, 2);
+
+	/* polls: ready now, ready later (a child writes), cancelled */
+	int pfd[2];
+	pipe(pfd);
+	prep(0, IOCB_CMD_POLL, pfd[1], NULL, 0, 0);
+	cb[0].aio_buf = POLLOUT;
+	R(submit(ctx, 1, cbp));
+	show(ev, R(getev(ctx, 1, 8, ev, NULL)));
+	prep(0, IOCB_CMD_POLL, pfd[0], NULL, 0, 0);
+	cb[0].aio_buf = POLLIN;
+	R(submit(ctx, 1, cbp));
+	R(getev(ctx, 1, 8, ev, &zero));
+	pid_t pid = fork();
+	if (pid == 0) {
+		usleep(50000);
+		write(pfd[1], "x", 1);
+		_exit(0);
+	}
+	show(ev, R(getev(ctx, 1, 8, ev, NULL)));
+	waitpid(pid, NULL, 0);
+	read(pfd[0], rbuf, 1);
+	prep(0, IOCB_CMD_POLL, pfd[0], NULL, 0, 0);
+	cb[0].aio_buf = POLLIN;
+	R(submit(ctx, 1, cbp));
+	R(syscall(SYS_io_cancel, ctx, &cb[0], &ev[0]));
+	show(ev, R(getev(ctx, 1, 8, ev, NULL)));
+	prep(0, IOCB_CMD_POLL, pfd[0], NULL, 1, 0);
+	R(submit(ctx, 1, cbp));
 
 	/* io_cancel finds nothing in flight */
 	R(syscall(SYS_io_cancel, ctx, &cb[0], &ev[0]));
