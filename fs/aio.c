@@ -7,8 +7,9 @@
  * through the copy helpers, in the owning process: reads, writes and
  * syncs complete in io_submit; an IOCB_CMD_POLL not ready then waits in
  * the context's list and completes when one of its threads enters
- * io_submit or io_getevents and finds the file ready. /proc/sys/fs/aio-max-nr (65536) caps the
- * events of all contexts together. */
+ * io_submit or io_getevents and finds the file ready (a program reaping
+ * the ring itself sees it only then). /proc/sys/fs/aio-max-nr (65536)
+ * caps the events of all contexts together. */
 #include "fs/aio.h"
 #include "fs/fdfiles.h"
 #include "fs/poll.h"

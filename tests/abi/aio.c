@@ -2,7 +2,8 @@
  * the program sees it (magic, features, header length, head and tail),
  * reads, writes, vectors, fsync and fdatasync on a file with their
  * events, an eventfd signalled by IOCB_FLAG_RESFD, reaping from the ring
- * in user space, io_getevents' timeout and EINTR, io_pgetevents, io_cancel
+ * in user space, IOCB_CMD_POLL (ready at once, later, cancelled),
+ * io_getevents' timeout and EINTR, io_pgetevents, io_cancel
  * of a completed request, io_destroy unmapping the ring, and the errors
  * (bad context, nr_events, iocb pointers, descriptors, opcodes, flags). */
 #include "abi.h"
