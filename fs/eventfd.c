@@ -99,3 +99,14 @@ struct file *eventfd_new(uint64_t count, bool semaphore, unsigned flags)
 		kfree(e);
 	return f;
 }
+
+bool eventfd_is(const struct file *f) { return f && f->ops == &efd_fops; }
+
+void eventfd_signal(struct file *f, uint64_t n)
+{
+	struct eventfd *e = f->priv;
+	/* as Linux's eventfd_signal: saturates instead of blocking */
+	e->count = UINT64_MAX - e->count <= n ? EFD_MAX : e->count + n;
+	waitq_wake_all(&e->rq);
+	poll_notify(&e->src, POLL_KEY_IN);
+}

@@ -1,5 +1,6 @@
 /* fdfiles.h: files a system call of their own makes (fs/eventfd.c,
- * fs/memfd.c, fs/timerfd.c, fs/signalfd.c), for their handlers in kernel/sys/fdfiles.c. */
+ * fs/memfd.c, fs/timerfd.c, fs/signalfd.c), for their handlers in kernel/sys/fdfiles.c
+ * (the eventfd signal also for fs/aio.c). */
 #ifndef HTUX_FS_FDFILES_H
 #define HTUX_FS_FDFILES_H
 
@@ -12,6 +13,10 @@ struct file;
 /* An eventfd file counting from count (semaphore: reads take 1; flags:
  * O_NONBLOCK), or NULL for no memory. */
 struct file *eventfd_new(uint64_t count, bool semaphore, unsigned flags);
+/* Whether f is an eventfd; adding n to one's counter (AIO's
+ * IOCB_FLAG_RESFD: saturating at its ceiling, never blocking). */
+bool eventfd_is(const struct file *f);
+void eventfd_signal(struct file *f, uint64_t n);
 /* A memfd named name (len bytes, "memfd:" included) with permission bits
  * mode: 0 and *out, or -errno. */
 int memfd_new(const char *name, size_t len, unsigned mode, struct file **out);

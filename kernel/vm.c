@@ -5,6 +5,7 @@
  * copy for fork (private pages shared copy-on-write, shared areas keeping
  * their object's pages). Page faults are kernel/fault.c's; user pointers
  * are checked and copied by kernel/uaccess.c. */
+#include "fs/aio.h"
 #include "kernel/kernel.h"
 #include "kernel/vm.h"
 #include "kernel/vmpte.h"
@@ -77,6 +78,7 @@ void mm_put(struct mm *mm)
 {
 	if (!mm || --mm->refs > 0)
 		return;
+	aio_mm_gone(mm);
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;

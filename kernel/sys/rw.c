@@ -1,12 +1,14 @@
 /* sys/rw.c: the system calls on a descriptor's data: read and write, their
  * positional (pread64, pwrite64) and vector forms (readv, writev, preadv,
- * pwritev, preadv2, pwritev2), over the file layer's file_read/file_write (fs/rw.c), which
+ * pwritev, preadv2, pwritev2; the vector and RWF_* helpers also for
+ * kernel/sys/aio.c), over the file layer's file_read/file_write (fs/rw.c), which
  * has the rules. A buffer or iovec not wholly in user space is EFAULT
  * before the file sees it (Linux's access_ok); the file's copies find the
  * rest. */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
+#include "kernel/sys/rw.h"
 #include <linux/uio.h>
 
 #define MAX_RW ((size_t)0x7ffff000) /* Linux's MAX_RW_COUNT */
@@ -166,8 +168,8 @@ static long stream_rwv(struct file *f, const struct iovec *v, size_t len, bool w
 	return total;
 }
 
-static long rwv_file(struct file *f, const struct iovec *uiov, int cnt, uint64_t *pos0, bool wr,
-		     unsigned how)
+long rwv_file(struct file *f, const struct iovec *uiov, int cnt, uint64_t *pos0, bool wr,
+	      unsigned how)
 {
 	if (pos0 && !(f->flags & O_PATH) && f->ops && (f->ops->flags & FOP_STREAM))
 		return -ESPIPE; /* before the vector is looked at, as Linux */
@@ -247,7 +249,7 @@ long sys_pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
 #define RWF_APPEND 0x10u
 
 /* The FILE_IO_* for flags, or -EOPNOTSUPP. */
-static long rwf_how(unsigned flags, bool wr)
+long rwf_how(unsigned flags, bool wr)
 {
 	if (flags & ~(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND))
 		return -EOPNOTSUPP;

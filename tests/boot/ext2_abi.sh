@@ -16,7 +16,7 @@ command -v mke2fs >/dev/null 2>&1 && command -v e2fsck >/dev/null 2>&1 ||
 PROGS="mkdir rename symlink truncate unlink_rmdir mknod tmpfile pread_pwrite lseek
 	open_flags utimes statx_fields readv_writev fallocate getdents sendfile
 	mmap_file cwd chown umask_access flock mmap_sigbus efault dnotify inotify rwv2 openat2
-	chroot"
+	chroot aio"
 set -- $PROGS
 plan $(($# + 1))
 
