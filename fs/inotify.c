@@ -66,7 +66,7 @@ static void queue(struct inotify *in, int wd, uint32_t mask, uint32_t cookie, co
 	uint32_t len = nlen ? (uint32_t)((nlen + 1 + 15) & ~(size_t)15) : 0;
 	struct ievent *t = in->tail;
 	if (t && t->ev.wd == wd && t->ev.mask == mask && t->ev.cookie == cookie &&
-	    ((!len && !t->ev.len) || (len && t->ev.len && !strcmp(t->ev.name, name))))
+	    ((!len && !t->ev.len) || (len && name && t->ev.len && !strcmp(t->ev.name, name))))
 		return; /* the same as the last one not read yet */
 	if (in->queued >= MAX_QUEUED) {
 		if (t && t->ev.mask == IN_Q_OVERFLOW)

@@ -34,7 +34,7 @@ static int64_t cpu_clock(int clk)
 	if (clk < 0) {
 		which = clk & 3;
 		thread = clk & CPUCLOCK_PERTHREAD;
-		pid = ~(clk >> 3);
+		pid = (~clk >> 3);
 		if (which == 3)
 			return -EINVAL;
 	}
@@ -181,7 +181,7 @@ long sys_clock_nanosleep(int clk, int flags, const struct __kernel_timespec *req
 	if (clk == CLOCK_THREAD_CPUTIME_ID)
 		return -EOPNOTSUPP;
 	if (clk < 0 && (clk & CPUCLOCK_PERTHREAD) &&
-	    (~(clk >> 3) == 0 || ~(clk >> 3) == cur_thread->tid))
+	    ((~clk >> 3) == 0 || (~clk >> 3) == cur_thread->tid))
 		return -EINVAL;
 	int64_t now = clock_now(clk);
 	if (now < 0)

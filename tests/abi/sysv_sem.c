@@ -19,7 +19,7 @@ union semun {
 
 static void vals(int id, int n)
 {
-	unsigned short v[8];
+	unsigned short v[8] = { 0 };
 	if (semctl(id, 0, GETALL, (union semun){ .array = v }) < 0) {
 		printf("getall: %s\n", abi_errname(errno));
 		return;

@@ -34,7 +34,8 @@ static void proc_line(int id)
 	}
 	printf("header: %.20s\n", buf);
 	for (char *l = strchr(buf, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
-		int key, sid, perms;
+		int key, sid;
+		unsigned perms;
 		unsigned long size, nattch;
 		int cpid, lpid;
 		if (sscanf(l + 1, "%d %d %o %lu %d %d %lu", &key, &sid, &perms, &size, &cpid, &lpid,
