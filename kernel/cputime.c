@@ -1,45 +1,51 @@
 /* cputime.c: CPU time accounting (see cputime.h). Times are kept in TSC
  * ticks, so that counting never forces the TSC's calibration (it is done
  * the first time a program asks for a time), and turned into ns when read.
- * The kernel is not preemptive and runs with interrupts off, so a thread's
- * time moves between "user" and "system" only at the entry and exit hooks
- * and stops in schedule(). */
+ * A thread's run time starts and stops in schedule() (the kernel is not
+ * preemptive); the timer tick samples whether it is in user mode or in
+ * the kernel, and the samples split the run time when it is read. */
 #include "kernel/cputime.h"
 #include "kernel/sched.h"
 #include "kernel/proc.h"
 #include "arch/x86_64/cpu.h"
 
-void cputime_enter(void)
+void cputime_tick(bool user)
 {
 	struct thread *t = cur_thread;
-	uint64_t now = rdtsc();
-	t->utime_tsc += now - t->acct_tsc;
-	t->acct_tsc = now;
-}
-
-void cputime_leave(void)
-{
-	struct thread *t = cur_thread;
-	uint64_t now = rdtsc();
-	t->stime_tsc += now - t->acct_tsc;
-	t->acct_tsc = now;
+	if (user)
+		t->uticks++;
+	else
+		t->sticks++;
 }
 
 void cputime_stop(struct thread *t)
 {
 	uint64_t now = rdtsc();
-	t->stime_tsc += now - t->acct_tsc;
+	t->run_tsc += now - t->acct_tsc;
 	t->acct_tsc = now;
 }
 
 void cputime_start(struct thread *t) { t->acct_tsc = rdtsc(); }
 
+/* t's run time split by its tick samples (Linux's cputime_adjust): all
+ * user time when no tick found it in the kernel, all system time when
+ * none found it in user mode. */
+static void split(const struct thread *t, uint64_t *user, uint64_t *sys)
+{
+	uint64_t r = t->run_tsc, u = t->uticks, s = t->sticks;
+	*sys = !s ? 0 : !u ? r : (uint64_t)((unsigned __int128)r * s / (u + s));
+	*user = r - *sys;
+}
+
 void cputime_thread_gone(struct thread *t)
 {
 	cputime_stop(t);
-	t->proc->cpu.utime_tsc += t->utime_tsc;
-	t->proc->cpu.stime_tsc += t->stime_tsc;
-	t->utime_tsc = t->stime_tsc = 0;
+	uint64_t user, sys;
+	split(t, &user, &sys);
+	t->proc->cpu.utime_tsc += user;
+	t->proc->cpu.stime_tsc += sys;
+	t->run_tsc = 0;
+	t->uticks = t->sticks = 0;
 }
 
 void cputime_reaped(struct proc *parent, const struct proc *child)
@@ -65,7 +71,9 @@ struct cputime cputime_thread(struct thread *t)
 {
 	if (t == cur_thread)
 		cputime_stop(t); /* the time in this system call so far */
-	return to_ns(t->utime_tsc, t->stime_tsc);
+	uint64_t user, sys;
+	split(t, &user, &sys);
+	return to_ns(user, sys);
 }
 
 struct cputime cputime_proc(struct proc *p)
@@ -74,8 +82,10 @@ struct cputime cputime_proc(struct proc *p)
 	cputime_stop(cur_thread);
 	for (struct thread *t = all_threads; t; t = t->all_next)
 		if (t->proc == p) {
-			user += t->utime_tsc;
-			sys += t->stime_tsc;
+			uint64_t u, s;
+			split(t, &u, &s);
+			user += u;
+			sys += s;
 		}
 	return to_ns(user, sys);
 }

@@ -1,6 +1,8 @@
 /* cputime.h: CPU time accounting: the time each thread spends running in
- * user mode and in the kernel (measured with the TSC at every entry to
- * and exit from the kernel and at every switch; idle time is nobody's),
+ * user mode and in the kernel (run time measured with the TSC at every
+ * switch, so exactly; split into user and system time by the timer ticks
+ * that found the thread in either, as Linux's tick-based accounting does,
+ * so that a system call pays nothing for it; idle time is nobody's),
  * and the totals of a process (its threads, live and ended) and of its
  * waited-for children, as getrusage, times, the CPU-time clocks, wait4 and
  * /proc/<pid>/stat report them. */
@@ -18,12 +20,9 @@ struct cputime {
 	uint64_t user, sys;
 };
 
-/* The calling thread enters the kernel from user mode (a system call, a
- * fault, an interrupt): the stretch up to now was user time. */
-void cputime_enter(void);
-/* ... and goes back to user mode: the stretch in the kernel was system
- * time. */
-void cputime_leave(void);
+/* A timer tick found the running thread in user mode (user) or in the
+ * kernel: one sample of how its run time splits. */
+void cputime_tick(bool user);
 /* The scheduler: t stops running (blocks, yields, is preempted, exits),
  * or runs again (also a new thread's first run). */
 void cputime_stop(struct thread *t);

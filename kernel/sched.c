@@ -66,6 +66,9 @@ static void wake_expired(uint64_t now)
 			wake(t, WAKE_TIMEOUT);
 }
 
+/* In schedule()'s wait for work: a tick then samples nobody's time. */
+static bool idle;
+
 void schedule(void)
 {
 	struct thread *prev = cur_thread;
@@ -83,7 +86,9 @@ void schedule(void)
 		}
 		/* Nothing to run: wait for the next interrupt (the tick). */
 		timer_start();
+		idle = true;
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		idle = false;
 	}
 }
 
@@ -162,7 +167,9 @@ static uint64_t next_deadline(void)
 
 void sched_tick(bool from_user)
 {
-	timer_rearm(); /* the next tick */
+	if (!idle)
+		cputime_tick(from_user); /* kernel/cputime.c */
+	timer_rearm();                   /* the next tick */
 	wake_expired(time_ns());
 	signal_timers_tick(time_ns()); /* alarm, setitimer, timer_create */
 	console_poll();

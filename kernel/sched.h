@@ -40,9 +40,11 @@ struct thread {
 	uint64_t robust_list;
 	size_t robust_len;
 
-	/* CPU time (kernel/cputime.c), in TSC ticks: spent in user mode, in
-	 * the kernel, and the TSC when the current stretch began. */
-	uint64_t utime_tsc, stime_tsc, acct_tsc;
+	/* CPU time (kernel/cputime.c): run time in TSC ticks, the TSC when
+	 * the current stretch began, and the timer ticks that found it in
+	 * user mode and in the kernel (they split the run time). */
+	uint64_t run_tsc, acct_tsc;
+	uint32_t uticks, sticks;
 
 	/* Signals (kernel/signal.c). */
 	uint64_t sigmask;    /* blocked */

@@ -7,7 +7,6 @@
 #include "kernel/strace.h"
 #include "kernel/signal.h"
 #include "kernel/proc.h"
-#include "kernel/cputime.h"
 #include "arch/x86_64/trap.h"
 
 void syscall_dispatch(struct trapframe *tf)
@@ -16,7 +15,6 @@ void syscall_dispatch(struct trapframe *tf)
 	syscall_fn fn = nr < SYSCALL_MAX ? syscall_table[nr] : NULL;
 	long ret;
 
-	cputime_enter();
 	if (__builtin_expect(kopts.watch || (!fn && kopts.trace), 0))
 		ret = syscall_watched(tf, fn); /* kernel/strace.c */
 	else if (fn)
@@ -27,5 +25,4 @@ void syscall_dispatch(struct trapframe *tf)
 	if (tf->rip >= USER_TOP)
 		signal_fault(tf, SIGSEGV, tf->rip);
 	signal_deliver(tf);
-	cputime_leave();
 }

@@ -7,7 +7,6 @@
 #include "kernel/vm.h"
 #include "kernel/signal.h"
 #include "kernel/sched.h"
-#include "kernel/cputime.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/backtrace.h"
@@ -93,8 +92,6 @@ void trap(struct trapframe *tf)
 {
 	bool from_user = (tf->cs & 3) == 3;
 
-	if (from_user)
-		cputime_enter();
 	if (tf->trapno == T_PF) {
 		uint64_t addr = read_cr2();
 		int r = addr < USER_TOP ? vm_fault(addr, tf->err) : -1;
@@ -124,8 +121,6 @@ void trap(struct trapframe *tf)
 	else
 		kernel_fault(tf);
 out:
-	if (from_user) {
+	if (from_user)
 		signal_deliver(tf); /* signals on the way back to user mode */
-		cputime_leave();
-	}
 }
