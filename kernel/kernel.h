@@ -99,6 +99,9 @@ void kfree(void *p);
  * copied), for the calls that return a short count. */
 bool access_ok(const void *p, size_t n);
 int copy_from_user(void *dst, const void *usrc, size_t n);
+/* A struct __kernel_timespec at uts in ns: 0, -EFAULT, or -EINVAL when
+ * negative or tv_nsec is not below a second (kernel/uaccess.c). */
+int timespec_from_user(const void *uts, int64_t *ns);
 int copy_to_user(void *udst, const void *src, size_t n);
 size_t copy_from_user_partial(void *dst, const void *usrc, size_t n);
 size_t copy_to_user_partial(void *udst, const void *src, size_t n);

@@ -144,3 +144,16 @@ bool uaccess_fixup(struct trapframe *tf)
 	}
 	return false;
 }
+
+int timespec_from_user(const void *uts, int64_t *ns)
+{
+	struct {
+		int64_t tv_sec, tv_nsec;
+	} ts; /* struct __kernel_timespec */
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	*ns = ts.tv_sec * 1000000000L + ts.tv_nsec;
+	return 0;
+}

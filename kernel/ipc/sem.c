@@ -173,14 +173,11 @@ static int try_ops(struct sem_set *s, const struct sembuf *sops, unsigned n, str
 
 static int64_t deadline_of(const void *uts)
 {
-	struct __kernel_timespec ts;
+	int64_t ns;
 	if (!uts)
 		return 0;
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -EINVAL;
-	return (int64_t)time_ns() + ts.tv_sec * 1000000000L + ts.tv_nsec + 1;
+	int e = timespec_from_user(uts, &ns);
+	return e ? e : (int64_t)time_ns() + ns + 1;
 }
 
 long sem_op(int id, struct sembuf *usops, unsigned nsops, const void *uts)

@@ -63,14 +63,12 @@ static int wake_op(uint32_t *uaddr, uint32_t *uaddr2, bool shared, int n, int n2
  * real-time clock for FUTEX_WAIT_BITSET. 0: none; <0: -errno. */
 static int64_t deadline_of(const struct __kernel_timespec *uts, bool absolute, bool realtime)
 {
-	struct __kernel_timespec ts;
+	int64_t ns;
 	if (!uts)
 		return 0;
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -EINVAL;
-	int64_t ns = ts.tv_sec * 1000000000L + ts.tv_nsec;
+	int e = timespec_from_user(uts, &ns);
+	if (e)
+		return e;
 	if (!absolute)
 		return (int64_t)time_ns() + ns + 1;
 	if (realtime)

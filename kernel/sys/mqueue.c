@@ -43,14 +43,13 @@ long sys_mq_unlink(const char *name)
  * or -EFAULT, -EINVAL. */
 static int64_t deadline_of(const struct __kernel_timespec *uts)
 {
-	struct __kernel_timespec ts;
+	int64_t ns;
 	if (!uts)
 		return 0;
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -EINVAL;
-	int64_t ns = ts.tv_sec * 1000000000L + ts.tv_nsec - realtime_boot_ns();
+	int e = timespec_from_user(uts, &ns);
+	if (e)
+		return e;
+	ns -= realtime_boot_ns();
 	return ns > 0 ? ns : 1;
 }
 
