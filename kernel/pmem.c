@@ -40,6 +40,21 @@ static void cut(uint64_t start, uint64_t end)
 	}
 }
 
+/* Lowest first, so that allocations from the ranges (the bitmaps below,
+ * which must lie in the boot page tables' first GiB) take low memory
+ * first: with the initrd in the middle of the low RAM and RAM above 4 GiB
+ * (QEMU multiboot, -m 4G), the part above the initrd came after the high
+ * range and the bitmaps found no low memory. */
+static void sort_ranges(void)
+{
+	for (int i = 1; i < nranges; i++)
+		for (int j = i; j > 0 && ranges[j].start < ranges[j - 1].start; j--) {
+			struct mem_range t = ranges[j];
+			ranges[j] = ranges[j - 1];
+			ranges[j - 1] = t;
+		}
+}
+
 void pmem_init(const struct bootinfo *bi)
 {
 	for (int i = 0; i < bi->nram && nranges < MAX_RANGES; i++) {
@@ -53,6 +68,7 @@ void pmem_init(const struct bootinfo *bi)
 	cut(virt_to_phys(_image_start), virt_to_phys(_end));
 	if (bi->initrd_start)
 		cut(PAGE_DOWN(bi->initrd_start), PAGE_UP(bi->initrd_end));
+	sort_ranges(); /* a cut appends the upper part of a range it splits */
 	for (int i = 0; i < nranges; i++)
 		nfree += (ranges[i].end - ranges[i].start) / PAGE_SIZE;
 
