@@ -1,6 +1,8 @@
-/* multiboot.S: the two boot headers (multiboot v1 with address fields for
- * QEMU's -kernel, multiboot2 for GRUB) and the 32-bit entry that turns on
- * long mode with a first set of page tables and jumps to kmain(). */
+/* multiboot.S: the boot headers (multiboot v1 with address fields for
+ * QEMU's -kernel, multiboot2 for GRUB, the Xen PVH entry note for
+ * Firecracker, Cloud Hypervisor and QEMU's PVH loader) and the 32-bit entry
+ * that turns on long mode with a first set of page tables and jumps to
+ * kmain(). */
 #define KERNEL_VMA 0xFFFFFFFF80000000
 #define PHYS(x) ((x) - KERNEL_VMA)
 
@@ -39,9 +41,29 @@ mb2_header:
 	.long 8
 mb2_end:
 
-/* ---- 32-bit entry: EAX = loader magic, EBX = info (physical) ---------- */
+/* The PVH entry point (xen/include/public/elfnote.h: XEN_ELFNOTE_PHYS32_ENTRY
+ * = 18, owner "Xen", a 32-bit physical address). A PT_NOTE program header
+ * (boot/kernel.ld) makes loaders find it. */
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+#define PVH_MAGIC 0x336ec578           /* hvm_start_info.magic, our "loader magic" */
+
+	.section .note.Xen, "a"
+	.align 4
+	.long 4                        /* namesz: "Xen\0" */
+	.long 4                        /* descsz */
+	.long XEN_ELFNOTE_PHYS32_ENTRY
+	.asciz "Xen"
+	.long PHYS(pvh_start)
+
+/* ---- 32-bit entries: EAX = loader magic, EBX = info (physical) ---------- */
 	.section .boot32, "ax"
 	.code32
+/* PVH: 32-bit protected mode, paging off, flat CS/DS/ES/SS, EBX = the
+ * hvm_start_info, EAX undefined (the start info carries its own magic). */
+	.globl pvh_start
+pvh_start:
+	movl $PVH_MAGIC, %eax
+	/* fall through to _start */
 	.globl _start
 _start:
 	cli

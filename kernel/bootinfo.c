@@ -1,10 +1,12 @@
-/* bootinfo.c: reads the multiboot v1 information (QEMU -kernel) or the
- * multiboot2 tags (GRUB) into struct bootinfo. */
+/* bootinfo.c: reads the multiboot v1 information (QEMU -kernel), the
+ * multiboot2 tags (GRUB) or the Xen PVH start info (Firecracker, Cloud
+ * Hypervisor, QEMU's PVH loader) into struct bootinfo. */
 #include "kernel/kernel.h"
 #include "kernel/bootinfo.h"
 
 #define MB1_LOADER_MAGIC 0x2BADB002
 #define MB2_LOADER_MAGIC 0x36D76289
+#define PVH_START_MAGIC 0x336ec578 /* boot/multiboot.S passes it as the magic */
 
 struct mb1_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
@@ -104,6 +106,46 @@ static void parse_mb2(uint64_t info_phys, struct bootinfo *bi)
 	bi->loader = bi->efi ? "multiboot2 from UEFI" : "multiboot2";
 }
 
+/* xen/include/public/arch-x86/hvm/start_info.h, version 1. */
+struct hvm_start_info {
+	uint32_t magic, version, flags, nr_modules;
+	uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr;
+	uint64_t memmap_paddr; /* version >= 1 */
+	uint32_t memmap_entries, reserved;
+};
+
+struct hvm_modlist_entry {
+	uint64_t paddr, size, cmdline_paddr, reserved;
+};
+
+struct hvm_memmap_entry {
+	uint64_t addr, size;
+	uint32_t type, reserved;
+};
+
+static int parse_pvh(const struct hvm_start_info *si, struct bootinfo *bi)
+{
+	if (si->magic != PVH_START_MAGIC)
+		return -1;
+	if (si->cmdline_paddr)
+		set_cmdline(bi, phys_to_virt(si->cmdline_paddr));
+	if (si->nr_modules > 0 && si->modlist_paddr) {
+		const struct hvm_modlist_entry *m = phys_to_virt(si->modlist_paddr);
+		bi->initrd_start = m->paddr;
+		bi->initrd_end = m->paddr + m->size;
+	}
+	if (si->rsdp_paddr)
+		memcpy(bi->acpi_rsdp, phys_to_virt(si->rsdp_paddr), sizeof(bi->acpi_rsdp));
+	if (si->version >= 1 && si->memmap_paddr) {
+		const struct hvm_memmap_entry *e = phys_to_virt(si->memmap_paddr);
+		for (uint32_t i = 0; i < si->memmap_entries; i++)
+			if (e[i].type == 1) /* XEN_HVM_MEMMAP_TYPE_RAM, as E820 */
+				add_ram(bi, e[i].addr, e[i].size);
+	}
+	bi->loader = "PVH";
+	return 0;
+}
+
 int bootinfo_parse(uint32_t magic, uint64_t info_phys, struct bootinfo *bi)
 {
 	memset(bi, 0, sizeof(*bi));
@@ -111,6 +153,8 @@ int bootinfo_parse(uint32_t magic, uint64_t info_phys, struct bootinfo *bi)
 		parse_mb1(phys_to_virt(info_phys), bi);
 	else if (magic == MB2_LOADER_MAGIC)
 		parse_mb2(info_phys, bi);
+	else if (magic == PVH_START_MAGIC)
+		return parse_pvh(phys_to_virt(info_phys), bi);
 	else
 		return -1;
 	return 0;

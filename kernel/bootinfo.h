@@ -23,7 +23,8 @@ struct bootinfo {
 	const char *loader;
 };
 
-/* Reads the multiboot v1 or v2 information; 0 or -1 (unknown magic). */
+/* Reads the multiboot v1 or v2 information or the PVH start info; 0 or -1
+ * (unknown magic). */
 int bootinfo_parse(uint32_t magic, uint64_t info_phys, struct bootinfo *bi);
 
 #endif

@@ -73,7 +73,7 @@ void kmain(uint32_t magic, uint32_t info)
 	time_init();
 	serial_init();
 	if (bootinfo_parse(magic, info, &bi)) {
-		kprintf("htux: not started by a multiboot loader (magic %x)\n", magic);
+		kprintf("htux: not started by a multiboot or PVH loader (magic %x)\n", magic);
 		vm_exit(STATUS_BAD_IMAGE);
 	}
 	pmem_init(&bi);
