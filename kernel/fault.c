@@ -159,7 +159,10 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 		invlpg(va);
 		return 0;
 	}
-	if (v->uffd) /* registered: its reader fills it (kernel/userfaultfd.c) */
+	/* registered: its reader fills it (kernel/userfaultfd.c), unless a
+	 * shared object has the page already */
+	if (v->uffd && (!vma_shared(v) ||
+			!shmem_has_page(v->file, (v->file_off + (va - v->start)) / PAGE_SIZE)))
 		return uffd_fault(v, addr, err);
 	if (v->kind == VMA_SHM) { /* a System V segment's own page (kernel/ipc/shm.c) */
 		uint64_t spa;

@@ -1,16 +1,19 @@
 /* userfaultfd.c: userfaultfd objects. Each serves one address space (the
  * creator's, until it is freed): areas registered with it (struct vma's
- * uffd; anonymous private memory) send their missing-page faults here.
+ * uffd; anonymous memory, private or MAP_SHARED) send their missing-page
+ * faults here.
  * A faulting thread queues a message (UFFD_EVENT_PAGEFAULT) that read()
  * hands out once, and sleeps until a UFFDIO_COPY or UFFDIO_ZEROPAGE that
  * fills its page, a UFFDIO_WAKE or an unregistration covering its address
  * wakes it, or the file is closed (the areas then fault as usual); then
- * the access runs again. The ioctls follow Linux's checks and errors. */
+ * the access runs again. The ioctls follow Linux's checks and errors.
+ * /dev/userfaultfd's ioctl makes them too. */
 #include "kernel/userfaultfd.h"
 #include "kernel/vm.h"
 #include "kernel/vmpte.h"
 #include "kernel/proc.h"
 #include "kernel/pmem.h"
+#include "kernel/shmem.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
@@ -19,9 +22,12 @@
 #include "fs/pseudo.h"
 #include <linux/userfaultfd.h>
 
-/* What htux does: missing pages of anonymous private memory, the faults
- * as signals instead, the thread id and the exact address in messages. */
-#define FEATURES (UFFD_FEATURE_SIGBUS | UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS)
+/* What htux does: missing pages of anonymous memory, private or shared,
+ * the faults as signals instead, the thread id and the exact address in
+ * messages. */
+#define FEATURES \
+	(UFFD_FEATURE_MISSING_SHMEM | UFFD_FEATURE_SIGBUS | UFFD_FEATURE_THREAD_ID | \
+	 UFFD_FEATURE_EXACT_ADDRESS)
 #define API_IOCTLS \
 	((1ull << _UFFDIO_API) | (1ull << _UFFDIO_REGISTER) | (1ull << _UFFDIO_UNREGISTER))
 /* the requests' numbers (_IOWR and the like need <sys/ioctl.h>'s sizes) */
@@ -201,8 +207,14 @@ static bool range_ok(uint64_t start, uint64_t len)
 	       start >= USER_MMAP_MIN && start < USER_TOP && len <= USER_TOP - start;
 }
 
-/* Whether v's missing pages can come from a userfaultfd. */
-static bool can_register(const struct vma *v) { return !v->file && !VMA_SPECIAL(v); }
+/* Whether v's missing pages can come from a userfaultfd: anonymous
+ * memory, private or shared (not a System V segment's). */
+static bool can_register(const struct vma *v)
+{
+	if (VMA_SPECIAL(v) || v->kind == VMA_SHM)
+		return false;
+	return !v->file || (vma_shared(v) && shmem_is(v->file));
+}
 
 static long api(struct uffd *u, struct uffdio_api *ua)
 {
@@ -308,7 +320,8 @@ static long fill(struct uffd *u, uint64_t dst, const void *src, uint64_t len)
 			break;
 		}
 		/* the copy may sleep: the areas are looked at afterwards */
-		if (src && copy_from_user(phys_to_virt(pa), (const uint8_t *)src + done, PAGE_SIZE)) {
+		if (src &&
+		    copy_from_user(phys_to_virt(pa), (const uint8_t *)src + done, PAGE_SIZE)) {
 			pmem_free(pa);
 			err = -EFAULT;
 			break;
@@ -318,6 +331,16 @@ static long fill(struct uffd *u, uint64_t dst, const void *src, uint64_t len)
 		if (!pte || (*pte & PTE_ADDR)) {
 			pmem_free(pa);
 			err = !v || !v->uffd ? -ENOENT : pte ? -EEXIST : -ENOMEM;
+			break;
+		}
+		/* a shared object's page is its own, for every mapping */
+		int e = vma_shared(v)
+				? shmem_add_page(v->file, (v->file_off + va - v->start) / PAGE_SIZE,
+						 pa)
+				: 0;
+		if (e) {
+			pmem_free(pa);
+			err = e;
 			break;
 		}
 		*pte = pa | paging_user_flags(v->prot);
@@ -417,3 +440,19 @@ struct file *uffd_new(struct mm *mm, int flags)
 	mm->uffds = u;
 	return f;
 }
+
+/* /dev/userfaultfd: USERFAULTFD_IOC_NEW makes one (for whoever may open
+ * the device, so with kernel faults too) */
+static long uffd_dev_ioctl(struct file *f, unsigned long req, unsigned long arg)
+{
+	if (req != 0xaa00) /* USERFAULTFD_IOC_NEW: _IO(0xaa, 0) */
+		return -EINVAL;
+	if (arg & ~(unsigned long)(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY))
+		return -EINVAL;
+	struct file *u = uffd_new(current->mm, (int)arg);
+	if (!u)
+		return -ENOMEM;
+	return fd_alloc(u, 0, arg & O_CLOEXEC);
+}
+
+const struct file_ops uffd_dev_fops = { .ioctl = uffd_dev_ioctl };

@@ -21,6 +21,8 @@ struct file *uffd_new(struct mm *mm, int flags);
  * (0: the access runs again), or -1 (a kernel access that fails: EFAULT),
  * or VM_FAULT_SIGBUS (UFFD_FEATURE_SIGBUS). */
 int uffd_fault(struct vma *v, uint64_t addr, uint64_t err);
+/* /dev/userfaultfd (char 10:126): USERFAULTFD_IOC_NEW(flags) makes one. */
+extern const struct file_ops uffd_dev_fops;
 /* mm is freed: its userfaultfds serve nothing any more (ESRCH). */
 void uffd_mm_gone(struct mm *mm);
 /* /proc/sys/vm/unprivileged_userfaultfd: 0, kernel faults need

@@ -5,9 +5,10 @@
  * a fault taken by the kernel (read() into a registered page) included;
  * closing the descriptor wakes a faulting thread (epoll saw it), the area
  * then faulting as usual; UFFD_USER_MODE_ONLY and UFFD_FEATURE_SIGBUS;
- * fork does not inherit the registration; a userfaultfd whose address
- * space is gone (ESRCH); who may make one; and the errors of each ioctl
- * (EINVAL, EFAULT, EEXIST, ENOENT, EBUSY, EAGAIN). */
+ * fork does not inherit the registration; shared anonymous memory (a
+ * page the object has is no fault); a userfaultfd whose address space is
+ * gone (ESRCH); /dev/userfaultfd; who may make one; and the errors of
+ * each ioctl (EINVAL, EFAULT, EEXIST, ENOENT, EBUSY, EAGAIN). */
 #include "abi.h"
 #include <poll.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/auxv.h>
 
 /* <linux/userfaultfd.h>, which musl has not */
@@ -53,6 +55,7 @@ struct uffd_msg {
 #define UFFD_USER_MODE_ONLY 1
 #define UFFD_EVENT_PAGEFAULT 0x12
 #define UFFD_PAGEFAULT_FLAG_WRITE 1
+#define UFFD_FEATURE_MISSING_SHMEM (1 << 5)
 #define UFFD_FEATURE_SIGBUS (1 << 7)
 #define UFFD_FEATURE_THREAD_ID (1 << 8)
 #define UFFD_FEATURE_EXACT_ADDRESS (1 << 11)
@@ -66,7 +69,9 @@ struct uffd_msg {
 #define UFFDIO_COPY IOC(3, 0x03, 40)
 #define UFFDIO_ZEROPAGE IOC(3, 0x04, 32)
 /* what htux claims: the test looks at these bits only */
-#define OUR_FEATURES (UFFD_FEATURE_SIGBUS | UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS)
+#define OUR_FEATURES \
+	(UFFD_FEATURE_MISSING_SHMEM | UFFD_FEATURE_SIGBUS | UFFD_FEATURE_THREAD_ID | \
+	 UFFD_FEATURE_EXACT_ADDRESS)
 #define OUR_IOCTLS ((1ull << 2) | (1ull << 3) | (1ull << 4)) /* WAKE, COPY, ZEROPAGE */
 
 #define PG 4096
@@ -362,6 +367,58 @@ int main(int argc, char **argv)
 	R(zero(ufd, area + 7 * PG, PG, 0));
 	R(wake(ufd, area, PG));
 	close(ufd);
+
+	/* shared anonymous memory: a page the object has (a forked child
+	 * wrote it) is no fault; one it has not is */
+	char *sh = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ufd = uffd_open(O_NONBLOCK);
+	R(api(ufd, UFFD_FEATURE_MISSING_SHMEM));
+	R(reg(ufd, sh, 4 * PG));
+	pid = fork();
+	if (pid == 0) {
+		sh[PG] = 'C';
+		sh[2 * PG] = 'D';
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	abi_child("child writes two pages", st);
+	printf("page 1 holds %c\n", sh[PG]);
+	R(copy(ufd, sh + 2 * PG, src, PG, 0));
+	printf("page 2 holds %c\n", sh[2 * PG]);
+	faulter_at = sh;
+	pthread_create(&th, NULL, faulter, NULL);
+	pf.fd = ufd;
+	R(poll(&pf, 1, 10000));
+	R(read(ufd, &m, sizeof(m)));
+	printf("offset %#lx flags %llx\n", (long)(m.address - (uintptr_t)sh),
+	       (unsigned long long)m.flags);
+	R(copy(ufd, sh, src + PG, PG, 0));
+	pthread_join(th, NULL);
+	printf("faulter got %c\n", faulter_got);
+	R(zero(ufd, sh + 3 * PG, PG, 0));
+	pid = fork();
+	if (pid == 0)
+		_exit(sh[3 * PG] == 0 && sh[0] == src[PG] ? 0 : 1);
+	waitpid(pid, &st, 0);
+	abi_child("child sees the pages", st);
+	R(zero(ufd, sh + 3 * PG, PG, 0));
+	close(ufd);
+	munmap(sh, 4 * PG);
+
+	/* /dev/userfaultfd */
+	int dev = OK(open("/dev/userfaultfd", O_RDWR | O_CLOEXEC));
+	struct stat sb;
+	R(fstat(dev, &sb));
+	/* a misc device: major 10, the minor given at boot */
+	printf("chr %d mode %o major %u\n", S_ISCHR(sb.st_mode), sb.st_mode & 0777,
+	       (unsigned)major(sb.st_rdev));
+	R(ioctl(dev, 0xaa00, 0x100));
+	R(ioctl(dev, 0xaa01, 0));
+	ufd = OK(ioctl(dev, 0xaa00, O_CLOEXEC | UFFD_USER_MODE_ONLY));
+	SAY(fcntl(ufd, F_GETFD) == FD_CLOEXEC);
+	R(api(ufd, 0));
+	close(ufd);
+	close(dev);
 
 	/* who may: without CAP_SYS_PTRACE only UFFD_USER_MODE_ONLY (the
 	 * host's vm.unprivileged_userfaultfd being 0) */
