@@ -1,11 +1,13 @@
 /* devices.c: the devices of /dev (null, zero, full, random, urandom, tty,
- * console, ptmx with devpts at /dev/pts: fs/pty.c), the std* and fd links
- * to /proc/self/fd, /dev/shm, and the POSIX message queue directory
- * attached at /dev/mqueue (fs/mqueue.c), made at boot. */
+ * console, ptmx with devpts at /dev/pts: fs/pty.c, userfaultfd:
+ * kernel/userfaultfd.c), the std* and fd links to /proc/self/fd,
+ * /dev/shm, and the POSIX message queue directory attached at /dev/mqueue
+ * (fs/mqueue.c), made at boot. */
 #include "fs/vfs.h"
 #include "fs/mqueue.h"
 #include "fs/tty.h"
 #include "fs/minifs/minifs.h"
+#include "kernel/userfaultfd.h"
 
 #define MKDEV(ma, mi) (((uint64_t)(ma) << 8) | (uint64_t)(mi))
 
@@ -73,6 +75,8 @@ static const struct {
 	{ "tty", S_IFCHR | 0666, MKDEV(5, 0), &console_fops },
 	{ "console", S_IFCHR | 0600, MKDEV(5, 1), &console_fops },
 	{ "ptmx", S_IFCHR | 0666, MKDEV(5, 2), &ptmx_fops },
+	{ "userfaultfd", S_IFCHR | 0600, MKDEV(10, 126),
+	  &uffd_dev_fops }, /* kernel/userfaultfd.c */
 };
 
 static const struct {

@@ -3,15 +3,17 @@
  * holding messages kept by priority, highest first, in arrival order
  * within one; senders wait while it is full, receivers while it is empty
  * (O_NONBLOCK: EAGAIN), descriptors are pollable, and one process may be
- * notified (SIGEV_SIGNAL or SIGEV_NONE) when a message comes to an empty
- * queue no receiver waits on. Reading a descriptor gives Linux's
- * "QSIZE:..." line. */
+ * notified (SIGEV_SIGNAL, SIGEV_NONE, or SIGEV_THREAD: a cookie sent to a
+ * netlink socket, which the C library's helper thread waits on) when a
+ * message comes to an empty queue no receiver waits on. Reading a
+ * descriptor gives Linux's "QSIZE:..." line. */
 #include "fs/mqueue.h"
 #include "fs/poll.h"
 #include "fs/pseudo.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "kernel/sched.h"
+#include "net/socket.h"
 
 #define MQUEUE_DEV 0x13u /* st_dev: major 0, minor 19 */
 
@@ -34,6 +36,9 @@ struct mqueue {
 	int rwaiting;   /* receivers asleep */
 	int notify_pid; /* 0: none */
 	struct sigevent notify;
+	/* SIGEV_THREAD: the netlink socket told (held) and what it is told */
+	struct sock *notify_sock;
+	uint8_t cookie[NOTIFY_COOKIE_LEN];
 };
 
 static struct mqueue *named;
@@ -50,6 +55,8 @@ static void mq_evict(struct inode *ino)
 		next = m->next;
 		kfree(m);
 	}
+	if (q->notify_sock)
+		sock_put(q->notify_sock);
 	nqueues--;
 	kfree(q);
 }
@@ -178,12 +185,26 @@ int mqueue_unlink(const char *name) { return name[0] ? unlink_len(name, strlen(n
 
 bool mqueue_is(struct file *f) { return f && f->ops == &mq_fops; }
 
+/* Ends q's registration; a SIGEV_THREAD one sends its cookie, the last
+ * byte saying why (NOTIFY_WOKENUP: a message came, NOTIFY_REMOVED). */
+static void drop_notify(struct mqueue *q, uint8_t why)
+{
+	q->notify_pid = 0;
+	struct sock *s = q->notify_sock;
+	if (!s)
+		return;
+	q->notify_sock = NULL;
+	q->cookie[NOTIFY_COOKIE_LEN - 1] = why;
+	netlink_kernel_send(s, q->cookie, NOTIFY_COOKIE_LEN);
+	sock_put(s);
+}
+
 /* A message arrived at an empty queue no receiver waits on: the
  * registered process is told once. */
 static void notify(struct mqueue *q)
 {
 	int pid = q->notify_pid;
-	q->notify_pid = 0;
+	drop_notify(q, NOTIFY_WOKENUP);
 	struct proc *p = proc_find(pid);
 	if (!p || p->state != P_ALIVE || q->notify.sigev_notify != SIGEV_SIGNAL)
 		return;
@@ -269,21 +290,28 @@ long mqueue_receive(struct file *f, char *ubuf, size_t len, unsigned *prio, uint
 	return r;
 }
 
-long mqueue_notify(struct file *f, const struct sigevent *ev)
+long mqueue_notify(struct file *f, const struct sigevent *ev, struct sock *s, const uint8_t *cookie)
 {
 	struct mqueue *q = f->priv;
 	int me = current->pid;
 	if (q->notify_pid && !proc_find(q->notify_pid))
-		q->notify_pid = 0; /* its process is gone */
+		drop_notify(q, NOTIFY_REMOVED); /* its process is gone */
 	if (!ev) {
 		if (q->notify_pid == me)
-			q->notify_pid = 0;
+			drop_notify(q, NOTIFY_REMOVED);
 		return 0;
 	}
-	if (q->notify_pid)
+	if (q->notify_pid) {
+		if (s)
+			sock_put(s);
 		return -EBUSY;
+	}
 	q->notify = *ev;
 	q->notify_pid = me;
+	if (s) {
+		q->notify_sock = s;
+		memcpy(q->cookie, cookie, NOTIFY_COOKIE_LEN);
+	}
 	return 0;
 }
 
@@ -334,7 +362,7 @@ static void mq_release(struct file *f)
 	struct mqueue *q = f->priv;
 	poll_release(f);
 	if (q && q->notify_pid == current->pid)
-		q->notify_pid = 0; /* Linux: the owner's close drops it */
+		drop_notify(q, NOTIFY_REMOVED); /* Linux: the owner's close drops it */
 }
 
 static const struct file_ops mq_fops = {

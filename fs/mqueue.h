@@ -9,6 +9,11 @@
 
 struct sbuf;
 struct sigevent;
+struct sock;
+
+#define NOTIFY_COOKIE_LEN 32 /* SIGEV_THREAD's cookie, sent to a netlink socket */
+#define NOTIFY_WOKENUP 1     /* its last byte: a message came */
+#define NOTIFY_REMOVED 2     /* or the registration ended */
 
 #define MQ_MSG_MAX 10         /* /proc/sys/fs/mqueue/msg_max */
 #define MQ_MSGSIZE_MAX 8192   /* msgsize_max */
@@ -25,8 +30,11 @@ bool mqueue_is(struct file *f);
 /* deadline: time_ns() terms, 0: none. Message bytes are user memory. */
 long mqueue_send(struct file *f, const char *ubuf, size_t len, unsigned prio, uint64_t deadline);
 long mqueue_receive(struct file *f, char *ubuf, size_t len, unsigned *prio, uint64_t deadline);
-/* ev NULL: drops the caller's registration. */
-long mqueue_notify(struct file *f, const struct sigevent *ev);
+/* ev NULL: drops the caller's registration. For SIGEV_THREAD, s is the
+ * netlink socket to send the NOTIFY_COOKIE_LEN bytes of cookie to (held:
+ * the queue keeps or drops the reference), else NULL. */
+long mqueue_notify(struct file *f, const struct sigevent *ev, struct sock *s,
+		   const uint8_t *cookie);
 void mqueue_getattr(struct file *f, struct mq_attr *a);
 /* The directory listing the queues (mounted at /dev/mqueue at boot): its
  * files are the queues (open gives a queue descriptor, read its QSIZE

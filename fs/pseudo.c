@@ -16,6 +16,7 @@
 #include "net/stack.h"
 #include "kernel/ipc/ipc.h"
 #include "fs/mqueue.h"
+#include "kernel/userfaultfd.h"
 
 #include "fs/procfs.h"
 
@@ -183,6 +184,7 @@ static const struct pent sysk_ents[] = {
 static struct pdir sysk_pdir = { .ents = sysk_ents, .n = ARRAY_SIZE(sysk_ents) };
 static const struct pent sysvm_ents[] = {
 	{ "overcommit_memory", S_IFREG | 0444, gen_sys_overcommit, NULL, NULL },
+	{ "unprivileged_userfaultfd", S_IFREG | 0444, gen_sys_unpriv_uffd, NULL, NULL },
 };
 static struct pdir sysvm_pdir = { .ents = sysvm_ents, .n = ARRAY_SIZE(sysvm_ents) };
 static const struct pent sysmq_ents[] = {

@@ -1,7 +1,8 @@
 /* fault.c: page faults in a process's address space (kernel/vm.c): a
  * page made on first touch (zeros, the file's bytes for a private file
  * area, the shared page of a MAP_SHARED area's object from kernel/shmem.c
- * or of a System V segment from kernel/ipc/shm.c),
+ * or of a System V segment from kernel/ipc/shm.c; a registered area's from
+ * its userfaultfd's reader, kernel/userfaultfd.c),
  * copy-on-write broken on a write, SIGBUS past a mapped file's end, and
  * the out-of-memory kill. */
 #include "kernel/kernel.h"
@@ -10,6 +11,7 @@
 #include "kernel/proc.h"
 #include "kernel/pmem.h"
 #include "kernel/shmem.h"
+#include "kernel/userfaultfd.h"
 #include "kernel/ipc/ipc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
@@ -63,7 +65,8 @@ int vm_prepare_write(uint64_t addr, size_t len)
 			uint64_t e = pte ? *pte : 0;
 			if ((e & PTE_P) && (e & PTE_W))
 				break;
-			if (tries == 3 || vm_fault(va, PF_WRITE | (e & PTE_P ? PF_PRESENT : 0)))
+			if (tries == 3 ||
+			    vm_fault(MAX(va, addr), PF_WRITE | (e & PTE_P ? PF_PRESENT : 0)))
 				return -1;
 		}
 	}
@@ -156,6 +159,11 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 		invlpg(va);
 		return 0;
 	}
+	/* registered: its reader fills it (kernel/userfaultfd.c), unless a
+	 * shared object has the page already */
+	if (v->uffd && (!vma_shared(v) ||
+			!shmem_has_page(v->file, (v->file_off + (va - v->start)) / PAGE_SIZE)))
+		return uffd_fault(v, addr, err);
 	if (v->kind == VMA_SHM) { /* a System V segment's own page (kernel/ipc/shm.c) */
 		uint64_t spa;
 		int e = shm_fault_page(v->file, v->file_off + (va - v->start), &spa);

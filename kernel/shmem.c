@@ -128,3 +128,24 @@ int shared_page(struct inode *ino, uint64_t idx, uint64_t *pa)
 	*s = (void *)p;
 	return map_ref(s, pa);
 }
+
+bool shmem_has_page(struct inode *ino, uint64_t idx)
+{
+	struct pageset *ps = ino->shared;
+	void **s = ps ? pagetree_slot(&ps->pages, idx, false) : NULL;
+	return s && *s;
+}
+
+int shmem_add_page(struct inode *ino, uint64_t idx, uint64_t pa)
+{
+	struct pageset *ps = ino->shared;
+	void **s = ps ? pagetree_slot(&ps->pages, idx, true) : NULL;
+	if (!s)
+		return -ENOMEM;
+	if (*s)
+		return -EEXIST;
+	if (page_share(pa))
+		return -ENOMEM;
+	*s = (void *)pa;
+	return 0;
+}

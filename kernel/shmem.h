@@ -44,4 +44,11 @@ void shared_map_put(struct inode *ino);
  * the file was read: look again). */
 int shared_page(struct inode *ino, uint64_t idx, uint64_t *pa);
 
+/* For a userfaultfd (kernel/userfaultfd.c), on an anonymous object's set:
+ * whether page idx is there yet; and makes the new page pa (its reference
+ * passing to the set) page idx, with a reference for the caller's mapping
+ * as shared_page gives: 0, -EEXIST (one is there), -ENOMEM. */
+bool shmem_has_page(struct inode *ino, uint64_t idx);
+int shmem_add_page(struct inode *ino, uint64_t idx, uint64_t pa);
+
 #endif

@@ -3,7 +3,8 @@
  * (zeros, or the file's bytes for a private file mapping) on first touch,
  * unmapping and protection changes that split areas as Linux does, the
  * copy for fork (private pages shared copy-on-write, shared areas keeping
- * their object's pages). Page faults are kernel/fault.c's; user pointers
+ * their object's pages), areas registered with a userfaultfd. Page faults
+ * are kernel/fault.c's; user pointers
  * are checked and copied by kernel/uaccess.c. */
 #include "fs/aio.h"
 #include "kernel/kernel.h"
@@ -16,6 +17,7 @@
 #include "arch/x86_64/paging.h"
 #include "fs/vfs.h"
 #include "kernel/ipc/ipc.h"
+#include "kernel/userfaultfd.h"
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
@@ -79,6 +81,7 @@ void mm_put(struct mm *mm)
 	if (!mm || --mm->refs > 0)
 		return;
 	aio_mm_gone(mm);
+	uffd_mm_gone(mm);
 	while (mm->vmas) {
 		struct vma *v = mm->vmas;
 		mm->vmas = v->next;
@@ -110,6 +113,7 @@ struct mm *mm_copy(struct mm *old)
 			goto fail;
 		*n = *v;
 		n->next = NULL;
+		n->uffd = NULL; /* as Linux without UFFD_FEATURE_EVENT_FORK */
 		if (area_hold(n)) {
 			kfree(n);
 			goto fail;
@@ -164,7 +168,7 @@ fail:
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
-	    a->kind != b->kind || a->file != b->file)
+	    a->kind != b->kind || a->file != b->file || a->uffd != b->uffd)
 		return false;
 	return !a->file || (vma_shared(a) && b->file_off == a->file_off + (a->end - a->start));
 }
@@ -399,6 +403,16 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 			}
 		}
 	}
+	return 0;
+}
+
+int vm_set_uffd(struct mm *mm, uint64_t start, uint64_t end, struct uffd *u)
+{
+	if (split_at(mm, start) || split_at(mm, end))
+		return -ENOMEM;
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+		if (v->start >= start)
+			v->uffd = u;
 	return 0;
 }
 

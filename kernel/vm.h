@@ -6,6 +6,7 @@
 #include "kernel/kernel.h"
 
 struct inode;
+struct uffd;
 
 #define USER_STACK_TOP 0x00007FFFFFFFF000UL
 #define USER_STACK_SIZE (8UL << 20)
@@ -33,6 +34,7 @@ struct vma {
 	struct inode *file;  /* NULL: anonymous */
 	uint64_t file_off;   /* file offset of start */
 	uint64_t file_bytes; /* bytes from start that come from the file; the rest reads as zeros */
+	struct uffd *uffd;   /* registered: its missing pages are kernel/userfaultfd.c's */
 	struct vma *next;
 };
 
@@ -54,6 +56,7 @@ struct mm {
 	uint64_t seq;          /* bumped by every change to the areas or their
 				    pages (map, unmap, protect, move, zap): a
 				    fault that slept checks it did not change */
+	struct uffd *uffds;    /* the userfaultfds serving it (told when it goes) */
 };
 
 struct mm *mm_create(void);
@@ -87,6 +90,10 @@ int vm_sync(struct mm *mm, uint64_t start, uint64_t len);
 /* Writes every dirty page of mm's shared file mappings back (the VM ends). */
 void vm_sync_all(struct mm *mm);
 int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
+/* Registers the areas of [start, end) (page-aligned) with the userfaultfd
+ * u (NULL: unregisters them), splitting areas at the ends; -ENOMEM. A
+ * copy for fork and an area moved by mremap are not registered. */
+int vm_set_uffd(struct mm *mm, uint64_t start, uint64_t end, struct uffd *u);
 /* A free range of len bytes: at hint if free, else the highest below the
  * mmap top. 0 if none. */
 uint64_t vm_find_free(struct mm *mm, uint64_t len, uint64_t hint);

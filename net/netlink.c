@@ -468,6 +468,13 @@ static void nl_release(struct sock *s)
 	s->priv = NULL;
 }
 
+int netlink_kernel_send(struct sock *s, const void *data, size_t len)
+{
+	if (s->family != AF_NETLINK || !N(s))
+		return -EINVAL;
+	return enqueue(N(s), 0, 0, data, len);
+}
+
 static const struct sock_ops nl_ops = {
 	.bind = nl_bind,
 	.connect = nl_connect,

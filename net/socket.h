@@ -132,6 +132,10 @@ void sock_sigpipe(int flags);
 int inet_create(int family, int type, int protocol, struct sock **out);
 int unix_create(int type, int protocol, struct sock **out);
 int netlink_create(int type, int protocol, struct sock **out);
+/* Queues len bytes on the netlink socket s as a datagram from the kernel
+ * (port 0), raw (mq_notify's SIGEV_THREAD cookie); -EINVAL when s is not
+ * a netlink socket, -ENOBUFS when its queue is full. */
+int netlink_kernel_send(struct sock *s, const void *data, size_t len);
 int unix_pair(int type, int protocol, struct sock **a, struct sock **b);
 
 /* The stack (net/stack.c): lwIP's timers and loopback delivery; called

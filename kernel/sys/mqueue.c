@@ -7,6 +7,8 @@
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "fs/mqueue.h"
+#include "net/socket.h"
+#include "net/abi.h"
 
 static long get_name(const char *uname, char name[NAME_MAX + 1])
 {
@@ -92,6 +94,8 @@ long sys_mq_timedreceive(int mqdes, char *msg, size_t len, unsigned *prio,
 long sys_mq_notify(int mqdes, const struct sigevent *sevp)
 {
 	struct sigevent ev;
+	struct sock *s = NULL;
+	uint8_t cookie[NOTIFY_COOKIE_LEN];
 	if (sevp) {
 		if (copy_from_user(&ev, sevp, sizeof(ev)))
 			return -EFAULT;
@@ -101,16 +105,32 @@ long sys_mq_notify(int mqdes, const struct sigevent *sevp)
 			if (ev.sigev_signo < 0 || ev.sigev_signo >= NSIGNALS)
 				return -EINVAL;
 			break;
-		case SIGEV_THREAD:
-			/* glibc's: a netlink socket, which htux has not */
-			return fd_get(ev.sigev_signo) ? -ENOTSOCK : -EBADF;
+		case SIGEV_THREAD: {
+			/* the cookie goes to a netlink socket (sigev_signo),
+			 * whose reader (the C library's thread) runs the
+			 * function */
+			int err;
+			if (copy_from_user(cookie, ev.sigev_value.sival_ptr, sizeof(cookie)))
+				return -EFAULT;
+			s = sock_get(ev.sigev_signo, &err);
+			if (!s)
+				return err;
+			if (s->family != AF_NETLINK) {
+				sock_put(s);
+				return -EINVAL;
+			}
+			break;
+		}
 		default: return -EINVAL;
 		}
 	}
 	struct file *f = mq_file(mqdes);
-	if (!f)
+	if (!f) {
+		if (s)
+			sock_put(s);
 		return -EBADF;
-	return mqueue_notify(f, sevp ? &ev : NULL);
+	}
+	return mqueue_notify(f, sevp ? &ev : NULL, s, cookie);
 }
 
 long sys_mq_getsetattr(int mqdes, const struct mq_attr *newattr, struct mq_attr *oldattr)
