@@ -1,6 +1,7 @@
 /* locate.c: finding the kernel, htux-mkimage and QEMU; KVM. */
 #include "locate.h"
 #include "report.h"
+#include "../common/installdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,6 +84,8 @@ char *locate_kernel(const char *opt)
 	dir = self_dir();
 	p = in_dir(dir, "htux.elf", R_OK);
 	free(dir);
+	if (!p)
+		p = install_find("htux.elf", R_OK);
 	if (p)
 		return p;
 	return checked(PKGLIBEXECDIR "/htux.elf", "kernel ");

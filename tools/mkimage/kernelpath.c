@@ -2,6 +2,7 @@
    images and libvirt domains. */
 #include "kernelpath.h"
 #include "report.h"
+#include "../common/installdir.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 #include <unistd.h>
 
 /* The kernel for disks and domains: --kernel, $HTUX_KERNEL, htux.elf next
-   to this program (a build tree), PKGLIBEXECDIR/htux.elf. */
+   to this program (a build tree), in a relocated installation, then
+   PKGLIBEXECDIR/htux.elf. */
 char *find_kernel(const char *opt)
 {
 	const char *env = getenv("HTUX_KERNEL");
@@ -33,6 +35,9 @@ char *find_kernel(const char *opt)
 		if (access(self, R_OK) == 0)
 			return strdup(self);
 	}
+	p = install_find("htux.elf", R_OK);
+	if (p)
+		return p;
 	if (access(PKGLIBEXECDIR "/htux.elf", R_OK) == 0)
 		return strdup(PKGLIBEXECDIR "/htux.elf");
 	mk_error(NULL, "cannot find the kernel htux.elf; give it with --kernel FILE");

@@ -5,12 +5,14 @@
    whose --gc-sections leaves out the handlers nothing refers to. */
 #include "minimal.h"
 #include "report.h"
+#include "../common/installdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,9 +45,35 @@ static int all_readable(const struct parts *p)
 	return readable(p->obj) && readable(p->lds) && readable(p->script);
 }
 
+/* A relocated installation (a DESTDIR install, an extracted .deb, a moved
+   prefix): each part in ../lib/htux or ../libexec/htux from the bin
+   directory (tools/common/installdir.c). */
+static int relocated(struct parts *p)
+{
+	static const struct {
+		size_t off;
+		const char *name;
+	} part[] = {
+		{ offsetof(struct parts, obj), "htux-kernel.o" },
+		{ offsetof(struct parts, lds), "kernel.ld" },
+		{ offsetof(struct parts, script), "link-kernel.sh" },
+		{ offsetof(struct parts, full), "htux.elf" },
+	};
+	for (size_t i = 0; i < sizeof part / sizeof part[0]; i++) {
+		char *f = install_find(part[i].name, R_OK);
+		if (!f || strlen(f) >= sizeof p->obj) {
+			free(f);
+			return 0;
+		}
+		strcpy((char *)p + part[i].off, f);
+		free(f);
+	}
+	return 1;
+}
+
 /* A build tree has htux-kernel.o next to htux-mkimage (the linker script
    and link-kernel.sh come from the sources); an installed htux has them in
-   ../lib/htux and ../libexec/htux from its bin directory (also when
+   ../lib/htux or ../libexec/htux from its bin directory (also when
    installed with DESTDIR or moved), else where configure said. */
 static int find_parts(struct parts *p)
 {
@@ -65,12 +93,7 @@ static int find_parts(struct parts *p)
 				 HTUX_SRCDIR);
 			if (all_readable(p))
 				return 0;
-			snprintf(p->obj, sizeof p->obj, "%s/../lib/htux/htux-kernel.o", self);
-			snprintf(p->lds, sizeof p->lds, "%s/../lib/htux/kernel.ld", self);
-			snprintf(p->script, sizeof p->script, "%s/../libexec/htux/link-kernel.sh",
-				 self);
-			snprintf(p->full, sizeof p->full, "%s/../libexec/htux/htux.elf", self);
-			if (all_readable(p))
+			if (relocated(p))
 				return 0;
 		}
 	}
