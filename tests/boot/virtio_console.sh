@@ -44,10 +44,13 @@ for m in pc microvm; do
 	HTUX_STDIN=$HTUX_TMP/in.txt htux_run --machine $m --console hvc "$BB" md5sum
 	t=$(( $(date +%s) - t0 ))
 	check_output_status "-M $m: 1 MiB of stdin through hvc into busybox md5sum" "$WANT" 0
-	if [ $t -le 30 ]; then
-		ok "-M $m: ... in ${t}s (at most 30)"
+	# Not a timing test: the UART path takes many minutes for this, the
+	# virtio path seconds; the bound only tells the two apart, even on a
+	# machine busy enough to make the fast path ten times slower.
+	if [ $t -le 120 ]; then
+		ok "-M $m: ... in ${t}s (the virtio path: the UART's takes minutes)"
 	else
-		not_ok "-M $m: ... in ${t}s (at most 30)"
+		not_ok "-M $m: ... in ${t}s (the virtio path: the UART's takes minutes)"
 	fi
 done
 
