@@ -1,19 +1,20 @@
 #!/bin/bash
-# oci.sh: container images in: htux run --oci and htux-mkimage --oci with
+# oci.sh: container images in and out: htux run --oci and htux-mkimage --oci with
 # OCI image layouts built here with umoci (no registry) and a docker save
 # archive made from one with skopeo: a busybox image whose layers white
 # out a file and add a hard link, with Entrypoint, Cmd, Env, WorkingDir
 # and User; a dynamic glibc program with its libraries, found along the
 # image's PATH, compared with the same program run on the host; ARGS
 # replacing Cmd; -e and --user overriding the image; plain QEMU booting
-# the image htux-mkimage made; and one clear line for each bad input.
+# the image htux-mkimage made; one clear line for each bad input; and
+# htux-mkimage --format oci, read back with skopeo and umoci and booted.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc glibc
 command -v umoci > /dev/null || skip_all "umoci is not installed (tools/install-deps)"
 command -v skopeo > /dev/null || skip_all "skopeo is not installed (tools/install-deps)"
 [ -x /bin/busybox ] || skip_all "busybox-static is not installed"
-plan 14
+plan 17
 export TMPDIR=$HTUX_TMP
 
 L=$HTUX_TMP/layout
@@ -155,6 +156,36 @@ htux_run --oci "$HTUX_TMP/none.tar"
 check_stderr_contains "a path that does not exist" \
 	"htux-mkimage: $HTUX_TMP/none.tar: No such file or directory (--oci takes"
 
-# 14: nothing left behind in TMPDIR
+# 14-16: the output side: --format oci wraps htux.elf and the image (here
+# made from the busybox image) into an OCI image whose annotations, labels
+# and /urunc.json say how to boot it (urunc's convention); skopeo and
+# umoci read it, and the files it holds boot under plain QEMU
+O=$HTUX_TMP/out
+"$MK" --format oci -o "$O:v1" --oci "$L:bb" 'echo from-oci; exit 4' > "$HTUX_TMP/mk.out" 2>&1 ||
+	diag "$(cat "$HTUX_TMP/mk.out")"
+raw=$(skopeo inspect --raw "oci:$O:v1" 2>&1)
+labels=$(skopeo inspect "oci:$O:v1" 2>&1 | tr -d ' \n')
+case $raw$labels in
+*'"com.urunc.unikernel.binary":"/htux/htux.elf"'*'"com.urunc.unikernel.initrd":"/htux/app.cpio"'*'"com.urunc.unikernel.binary":"/htux/htux.elf"'*)
+	ok "--format oci: urunc's annotations on the manifest and as labels" ;;
+*) not_ok "--format oci: urunc's annotations on the manifest and as labels" "$raw" "$labels" ;;
+esac
+rm -rf "$B"
+umoci unpack --rootless --image "$O:v1" "$B" > "$HTUX_TMP/umoci.log" 2>&1 ||
+	diag "$(cat "$HTUX_TMP/umoci.log")"
+t=$(grep -o '"com.urunc.unikernel.unikernelType":"[^"]*"' "$B/rootfs/urunc.json" | cut -d'"' -f4)
+check "--format oci: /urunc.json (base64 values)" [ "$(echo "$t" | base64 -d)" = htux ]
+out=$(timeout -k 5 60 "$HTUX_QEMU" -m 128M -kernel "$B/rootfs/htux/htux.elf" \
+	-initrd "$B/rootfs/htux/app.cpio" -display none -monitor none -serial stdio -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=4 < /dev/null 2> "$HTUX_TMP/qemu.err")
+st=$?
+if [ "$out" = from-oci ] && [ $st = 9 ]; then
+	ok "--format oci: its kernel and initrd boot under plain QEMU"
+else
+	not_ok "--format oci: its kernel and initrd boot under plain QEMU" "status $st: $out" \
+		"$(cat "$HTUX_TMP/qemu.err")"
+fi
+
+# 17: nothing left behind in TMPDIR
 left=$(ls "$HTUX_TMP" | grep htux-oci)
 check "no htux-oci temporary directory left" [ -z "$left" ]

@@ -344,7 +344,12 @@ static int write_out(const struct mk_opts *o, const char *kernel, FILE **f, char
 		mk_error(o->output, "write error: %s", strerror(errno));
 		return -1;
 	}
-	if (o->format != FORMAT_CPIO) {
+	if (o->format == FORMAT_OCI) {
+		r = oci_write(o, kernel, tmp);
+		unlink(tmp);
+		if (r)
+			return -1;
+	} else if (o->format != FORMAT_CPIO) {
 		if (make_disk(o, kernel, tmp))
 			return -1;
 		unlink(tmp);

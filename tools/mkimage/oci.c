@@ -441,12 +441,16 @@ static int rm_one(const char *p, const struct stat *st, int type, struct FTW *f)
 	return 0;
 }
 
+void oci_rmtree(const char *dir)
+{
+	nftw(dir, open_up, 16, FTW_PHYS);
+	nftw(dir, rm_one, 16, FTW_PHYS | FTW_DEPTH);
+}
+
 void oci_free(struct oci_app *a)
 {
-	if (a->tmpdir) {
-		nftw(a->tmpdir, open_up, 16, FTW_PHYS);
-		nftw(a->tmpdir, rm_one, 16, FTW_PHYS | FTW_DEPTH);
-	}
+	if (a->tmpdir)
+		oci_rmtree(a->tmpdir);
 	free(a->tmpdir);
 	free(a->rootfs);
 	free(a->prog);

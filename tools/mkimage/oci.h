@@ -2,7 +2,7 @@
    docker save archive) unpacked with Debian's skopeo and umoci, and what
    goes into the htux image from it: the whole root filesystem and the
    process of its runtime config (args, env, cwd, user), as docker run
-   would start it. */
+   would start it; --format oci: the htux image packed as one. */
 #ifndef HTUX_MKIMAGE_OCI_H
 #define HTUX_MKIMAGE_OCI_H
 
@@ -30,6 +30,14 @@ int oci_unpack(const struct mk_opts *o, struct oci_app *a);
 /* Adds the root filesystem and /.htux/argv, env, user and cwd. */
 int oci_add(struct image *im, const struct oci_app *a);
 void oci_free(struct oci_app *a);
+/* Removes the directory dir and everything below it (made writable). */
+void oci_rmtree(const char *dir);
+
+/* ociout.c: --format oci: writes the OCI image o->output (DIR[:TAG], TAG
+   defaulting to latest; DIR is made with umoci init unless it is a
+   layout already) holding kernel and the image cpio; 0, or -1 after one
+   line. */
+int oci_write(const struct mk_opts *o, const char *kernel, const char *cpio);
 
 /* ociroot.c: the root filesystem. */
 /* The guest path a shell in the root filesystem would run for name
@@ -42,7 +50,8 @@ char *oci_find_prog(const char *rootfs, const char *name, char *const env[], siz
    (malloc'd; NULL when out of memory). */
 char *oci_home(const char *rootfs, unsigned long uid);
 /* Makes the directory guest (and its parents, mode 0755) in the root
-   filesystem when it is missing, as docker run does for WorkingDir. */
+   filesystem when it is missing, as docker run does for WorkingDir (not
+   through a symbolic link, which could lead out of the root). */
 int oci_mkdirs(const char *rootfs, const char *guest);
 
 #endif

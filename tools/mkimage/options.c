@@ -144,7 +144,8 @@ static int deploy_option(struct mk_opts *o, int argc, char **argv, int *i, char 
 		o->format = disk_format_parse(v);
 		if (o->format < 0)
 			return bad(err, errlen,
-				   "--format %s: expected cpio, raw, qcow2, iso, gce or aws", v);
+				   "--format %s: expected cpio, raw, qcow2, iso, gce, aws or oci",
+				   v);
 		return 0;
 	}
 	if (!strcmp(name, "--kernel"))
@@ -199,6 +200,10 @@ static int deploy_check(const struct mk_opts *o, char *err, size_t errlen)
 				o->format == FORMAT_GCE))
 			return bad(err, errlen,
 				   "--uefi boots a disk: use --format raw, qcow2 or aws");
+		if (o->format == FORMAT_OCI)
+			return bad(
+				err, errlen,
+				"--libvirt: an OCI image does not boot in libvirt; use --format raw or qcow2");
 		if (o->format == FORMAT_GCE)
 			return bad(
 				err, errlen,
