@@ -49,6 +49,7 @@ static void on_signal(int sig)
 	if (disk_tmp_name)
 		unlink(disk_tmp_name);
 	disk_cleanup();
+	oci_cleanup(); /* --oci's unpacked image, --format oci's work */
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

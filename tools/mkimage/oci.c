@@ -322,6 +322,7 @@ int oci_unpack(const struct mk_opts *o, struct oci_app *a)
 		a->tmpdir = NULL;
 		goto out;
 	}
+	oci_tmp_made(a->tmpdir);
 	log = cat3(a->tmpdir, "/log", "");
 	if (S_ISDIR(st.st_mode)) {
 		char *marker = cat3(path, "/oci-layout", "");
@@ -441,10 +442,32 @@ static int rm_one(const char *p, const struct stat *st, int type, struct FTW *f)
 	return 0;
 }
 
+/* The temporary directories in use, for oci_cleanup(). */
+static const char *volatile live[2];
+
 void oci_rmtree(const char *dir)
 {
 	nftw(dir, open_up, 16, FTW_PHYS);
 	nftw(dir, rm_one, 16, FTW_PHYS | FTW_DEPTH);
+	for (int i = 0; i < 2; i++)
+		if (live[i] == dir)
+			live[i] = NULL;
+}
+
+void oci_tmp_made(const char *dir)
+{
+	for (int i = 0; i < 2; i++)
+		if (!live[i]) {
+			live[i] = dir;
+			return;
+		}
+}
+
+void oci_cleanup(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (live[i])
+			oci_rmtree(live[i]);
 }
 
 void oci_free(struct oci_app *a)

@@ -32,6 +32,10 @@ int oci_add(struct image *im, const struct oci_app *a);
 void oci_free(struct oci_app *a);
 /* Removes the directory dir and everything below it (made writable). */
 void oci_rmtree(const char *dir);
+/* Records dir, a temporary directory, for oci_cleanup() until
+   oci_rmtree(dir); oci_cleanup() removes those left (on a signal). */
+void oci_tmp_made(const char *dir);
+void oci_cleanup(void);
 
 /* ociout.c: --format oci: writes the OCI image o->output (DIR[:TAG], TAG
    defaulting to latest; DIR is made with umoci init unless it is a

@@ -119,6 +119,7 @@ int oci_write(const struct mk_opts *o, const char *kernel, const char *cpio)
 		mk_error(tmp, "%s", strerror(errno));
 		return -1;
 	}
+	oci_tmp_made(tmp);
 	snprintf(bundle, sizeof bundle, "%s/bundle", tmp);
 	snprintf(rootfs, sizeof rootfs, "%s/rootfs", bundle);
 	snprintf(log, sizeof log, "%s/log", tmp);
