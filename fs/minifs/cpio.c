@@ -23,7 +23,10 @@ enum {
 	NFIELDS
 };
 
-/* A regular file with more links whose data comes with a later entry. */
+/* A regular file with more names (nlink > 1): later entries with its
+ * ino and dev are hard links to it; its data comes with the entry that
+ * has some (the first, as htux-mkimage writes, or the last, as GNU cpio
+ * does). */
 struct hlink {
 	struct hlink *next;
 	uint32_t ino, devmajor, devminor;
@@ -35,6 +38,15 @@ struct unpack {
 	struct hlink *links;
 	const char *why;
 };
+
+static struct hlink *find_link(struct unpack *u, const uint32_t *f)
+{
+	for (struct hlink *h = u->links; h; h = h->next)
+		if (h->ino == f[F_INO] && h->devmajor == f[F_DEVMAJOR] &&
+		    h->devminor == f[F_DEVMINOR])
+			return h;
+	return NULL;
+}
 
 static bool hex8(const char *p, uint32_t *out)
 {
@@ -200,6 +212,19 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 		}
 	}
 
+	struct hlink *h = type == S_IFREG && f[F_NLINK] > 1 ? find_link(u, f) : NULL;
+	if (h) { /* another name of a file seen already: a hard link to it */
+		e = dir->ops->link(dir, last, len, h->node);
+		inode_put(dir);
+		if (e) {
+			u->why = "cannot make a hard link";
+			return e;
+		}
+		if (size) /* GNU cpio puts the data on the last name */
+			minifs_set_data(h->node, data, size);
+		return 0;
+	}
+
 	struct inode *ino;
 	char *target = NULL;
 	if (type == S_IFLNK) {
@@ -225,9 +250,8 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 
 	if (type == S_IFREG) {
 		minifs_set_data(ino, size ? data : NULL, size);
-		if (f[F_NLINK] > 1 && size == 0) {
-			/* newc hard links: the data comes with the last one */
-			struct hlink *h = kzalloc(sizeof(*h));
+		if (f[F_NLINK] > 1) { /* later names with this ino link to it */
+			h = kzalloc(sizeof(*h));
 			if (!h) {
 				inode_put(ino);
 				return -ENOMEM;
@@ -238,14 +262,6 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 			h->node = inode_get(ino);
 			h->next = u->links;
 			u->links = h;
-		} else if (f[F_NLINK] > 1) {
-			for (struct hlink *h = u->links; h; h = h->next)
-				if (h->node && h->ino == f[F_INO] && h->devmajor == f[F_DEVMAJOR] &&
-				    h->devminor == f[F_DEVMINOR]) {
-					minifs_set_data(h->node, data, size);
-					inode_put(h->node);
-					h->node = NULL;
-				}
 		}
 	}
 	inode_put(ino);

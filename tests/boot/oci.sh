@@ -14,7 +14,7 @@ require_cc glibc
 command -v umoci > /dev/null || skip_all "umoci is not installed (tools/install-deps)"
 command -v skopeo > /dev/null || skip_all "skopeo is not installed (tools/install-deps)"
 [ -x /bin/busybox ] || skip_all "busybox-static is not installed"
-plan 17
+plan 19
 export TMPDIR=$HTUX_TMP
 
 L=$HTUX_TMP/layout
@@ -76,7 +76,25 @@ check_output_status "--oci IMAGE ARGS: ARGS replace cmd" "zero one 1000" 7
 htux_run -e VAR=over --user 0 --oci "$L:bb" 'echo "$VAR" "$HOME" $(id -u)'
 check_output_status "--oci with -e and --user" "over /root 0" 0
 
-# 5: htux-mkimage --oci, booted by plain QEMU (status S leaves QEMU as 2S+1)
+# 5: the hard link is one file in the guest too (one inode, two names)
+htux_run --user 0 --oci "$L:bb" \
+	'stat -c %h /data/link; [ /data/keep -ef /data/link ] && echo same; echo new > /data/keep; cat /data/link'
+check_output_status "--oci: a hard link in a layer stays a hard link" "2
+same
+new" 0
+
+# 5b: the kernel takes GNU cpio's hard links too (the data on the last name)
+G=$HTUX_TMP/gnu
+mkdir -p "$G/bin" "$G/d" && cp /bin/busybox "$G/bin/busybox" && echo data > "$G/d/a" &&
+	ln "$G/d/a" "$G/d/b" && ln "$G/d/a" "$G/d/c"
+(cd "$G" && find . | cpio -o -H newc --quiet > "$HTUX_TMP/gnu.cpio")
+out=$(timeout -k 5 60 "$HTUX_QEMU" -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" \
+	-initrd "$HTUX_TMP/gnu.cpio" -append '-- /bin/busybox sh -c "cat /d/a /d/b /d/c; stat -c %h /d/b"' \
+	-display none -monitor none -serial stdio -no-reboot < /dev/null 2> "$HTUX_TMP/qemu.err")
+check "GNU cpio's hard links (data on the last name): one file, three names" \
+	[ "$out" = "$(printf 'data\ndata\ndata\n3')" ]
+
+# 6: htux-mkimage --oci, booted by plain QEMU (status S leaves QEMU as 2S+1)
 "$MK" -o "$HTUX_TMP/bb.cpio" --oci "$L:bb" 'cat /data/keep; exit 3' > "$HTUX_TMP/mk.out" 2>&1
 out=$(timeout -k 5 60 "$HTUX_QEMU" -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" \
 	-initrd "$HTUX_TMP/bb.cpio" -display none -monitor none -serial stdio -no-reboot \
@@ -123,12 +141,12 @@ want=$(cd "$B/rootfs/app" && env -i GREETING=hi HOME=/ PATH=/usr/bin:. \
 	hello one 'two words')
 want_st=$?
 
-# 6: as on the host
+# 7: as on the host
 htux_run --oci "$L:dyn"
 check_output_status "--oci: a dynamic program found along the image's PATH, as on the host" \
 	"$want" "$want_st"
 
-# 7-8: a docker save archive (skopeo copy ... docker-archive:), with ARGS
+# 8-9: a docker save archive (skopeo copy ... docker-archive:), with ARGS
 skopeo --insecure-policy copy -q "oci:$L:dyn" "docker-archive:$HTUX_TMP/dyn.tar:htux/dyn:1" \
 	> "$HTUX_TMP/skopeo.log" 2>&1 || bail_out "skopeo copy failed: $(cat "$HTUX_TMP/skopeo.log")"
 htux_run --oci "$HTUX_TMP/dyn.tar"
@@ -137,7 +155,7 @@ want=$(cd "$B/rootfs/app" && env -i GREETING=hi HOME=/ PATH=/usr/bin:. hello x)
 htux_run --oci "$HTUX_TMP/dyn.tar:htux/dyn:1" hello x
 check_output_status "--oci ARCHIVE.tar:NAME:TAG with ARGS" "$want" 5
 
-# 9-13: bad input: one line naming the file and the fix, status 1
+# 10-14: bad input: one line naming the file and the fix, status 1
 mkdir "$HTUX_TMP/notalayout"
 htux_run --oci "$HTUX_TMP/notalayout"
 check_stderr_contains "a directory that is not an image layout" \
@@ -156,7 +174,7 @@ htux_run --oci "$HTUX_TMP/none.tar"
 check_stderr_contains "a path that does not exist" \
 	"htux-mkimage: $HTUX_TMP/none.tar: No such file or directory (--oci takes"
 
-# 14-16: the output side: --format oci wraps htux.elf and the image (here
+# 15-17: the output side: --format oci wraps htux.elf and the image (here
 # made from the busybox image) into an OCI image whose annotations, labels
 # and /urunc.json say how to boot it (urunc's convention); skopeo and
 # umoci read it, and the files it holds boot under plain QEMU
@@ -186,6 +204,6 @@ else
 		"$(cat "$HTUX_TMP/qemu.err")"
 fi
 
-# 17: nothing left behind in TMPDIR
+# 18: nothing left behind in TMPDIR
 left=$(ls "$HTUX_TMP" | grep htux-oci)
 check "no htux-oci temporary directory left" [ -z "$left" ]

@@ -89,7 +89,19 @@ int cpio_symlink(struct cpio *c, const char *name, const char *target, int64_t m
 
 int cpio_file_begin(struct cpio *c, const char *name, unsigned mode, int64_t mtime, uint64_t size)
 {
-	if (header(c, name, S_IFREG | (mode & 07777), 1, mtime, size, ++c->ino))
+	return cpio_file_begin_links(c, name, mode, mtime, size, 1);
+}
+
+int cpio_hardlink(struct cpio *c, const char *name, unsigned mode, int64_t mtime, uint32_t ino,
+		  uint32_t nlink)
+{
+	return header(c, name, S_IFREG | (mode & 07777), nlink, mtime, 0, ino);
+}
+
+int cpio_file_begin_links(struct cpio *c, const char *name, unsigned mode, int64_t mtime,
+			  uint64_t size, uint32_t nlink)
+{
+	if (header(c, name, S_IFREG | (mode & 07777), nlink, mtime, size, ++c->ino))
 		return -1;
 	c->open = 1;
 	c->left = size;

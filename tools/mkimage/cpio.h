@@ -31,6 +31,14 @@ int cpio_file(struct cpio *c, const char *name, unsigned mode, int64_t mtime, co
 int cpio_file_begin(struct cpio *c, const char *name, unsigned mode, int64_t mtime, uint64_t size);
 int cpio_file_write(struct cpio *c, const void *data, size_t n);
 int cpio_file_end(struct cpio *c);
+/* Hard links: the first name of a file with nlink names, begun and
+   written as above (c->ino is then its inode number), and each other name,
+   an entry with that inode number and no data (the kernel links it to the
+   first; Linux's initramfs does the same). */
+int cpio_file_begin_links(struct cpio *c, const char *name, unsigned mode, int64_t mtime,
+			  uint64_t size, uint32_t nlink);
+int cpio_hardlink(struct cpio *c, const char *name, unsigned mode, int64_t mtime, uint32_t ino,
+		  uint32_t nlink);
 /* The TRAILER!!! entry; the archive is complete once it returns 0 and the
    FILE is flushed. */
 int cpio_trailer(struct cpio *c);

@@ -111,6 +111,34 @@ static int remember(struct image *im, const char *host, const char *guest, int k
 	return 0;
 }
 
+/* Another name of a host file written already (same device and inode):
+   a hard link entry; 0, 1 when it is the first name, or -1. */
+static int add_hardlink(struct image *im, const char *guest, const struct stat *st)
+{
+	for (size_t i = 0; i < im->nhlinks; i++) {
+		struct image_hlink *h = &im->hlinks[i];
+		if (h->dev == st->st_dev && h->ino == st->st_ino) {
+			if (cpio_hardlink(&im->cpio, guest, st->st_mode, st->st_mtime, h->cpio_ino,
+					  (uint32_t)st->st_nlink))
+				return write_failed(im);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Notes the file just begun as the first name of st. */
+static int hlink_note(struct image *im, const struct stat *st)
+{
+	struct image_hlink *h = realloc(im->hlinks, (im->nhlinks + 1) * sizeof *h);
+
+	if (!h)
+		return no_memory();
+	im->hlinks = h;
+	h[im->nhlinks++] = (struct image_hlink){ st->st_dev, st->st_ino, im->cpio.ino };
+	return 0;
+}
+
 static int add_file(struct image *im, const char *host, const char *guest, int follow)
 {
 	static char buf[65536];
@@ -141,10 +169,22 @@ static int add_file(struct image *im, const char *host, const char *guest, int f
 	}
 	if (add_parents(im, guest))
 		goto fail;
-	if (cpio_file_begin(&im->cpio, guest, st.st_mode, st.st_mtime, (uint64_t)st.st_size)) {
+	if (st.st_nlink > 1) {
+		r = add_hardlink(im, guest, &st);
+		if (r < 0)
+			goto fail;
+		if (r == 0) {
+			close(fd);
+			return remember(im, host, guest, PS_FILE);
+		}
+	}
+	if (cpio_file_begin_links(&im->cpio, guest, st.st_mode, st.st_mtime, (uint64_t)st.st_size,
+				  st.st_nlink > 1 ? (uint32_t)st.st_nlink : 1)) {
 		write_failed(im);
 		goto fail;
 	}
+	if (st.st_nlink > 1 && hlink_note(im, &st))
+		goto fail;
 	for (left = (uint64_t)st.st_size; left; left -= (uint64_t)n) {
 		n = read(fd, buf, left < sizeof buf ? left : sizeof buf);
 		if (n < 0 && errno == EINTR) {
@@ -470,4 +510,10 @@ int image_finish(struct image *im)
 	return 0;
 }
 
-void image_free(struct image *im) { pathset_free(&im->seen); }
+void image_free(struct image *im)
+{
+	pathset_free(&im->seen);
+	free(im->hlinks);
+	im->hlinks = NULL;
+	im->nhlinks = 0;
+}

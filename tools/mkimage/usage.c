@@ -22,7 +22,7 @@ const char mk_usage[] =
 	"                         or a docker save archive (TAG: its name:tag\n"
 	"                         when it holds several). Its whole root\n"
 	"                         filesystem goes into the image, unpacked by\n"
-	"                         umoci (layers, whiteouts, hard links as copies),\n"
+	"                         umoci (layers, whiteouts, hard links kept),\n"
 	"                         files owned by root; the program is its\n"
 	"                         Entrypoint + Cmd (ARGs replace Cmd) with its Env\n"
 	"                         (-e adds or replaces), WorkingDir (made when\n"
