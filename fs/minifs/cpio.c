@@ -143,9 +143,13 @@ static int parent_dir(struct unpack *u, const char *name, const char **last, str
 	}
 }
 
-static void set_times(struct inode *ino, uint32_t mtime)
+/* The entry's times and owner (as Linux's initramfs, which keeps the
+ * header's uid and gid). */
+static void set_attrs(struct inode *ino, const uint32_t *f)
 {
-	ino->atime = ino->mtime = ino->ctime = (int64_t)mtime * 1000000000;
+	ino->atime = ino->mtime = ino->ctime = (int64_t)f[F_MTIME] * 1000000000;
+	ino->uid = f[F_UID];
+	ino->gid = f[F_GID];
 }
 
 static int add_entry(struct unpack *u, const char *name, const uint32_t *f, const char *data,
@@ -159,7 +163,7 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 	if (name[0] == 0 || (name[0] == '.' && name[1] == 0)) { /* the root itself */
 		if (type == S_IFDIR) {
 			u->root->mode = S_IFDIR | (mode & 07777);
-			set_times(u->root, f[F_MTIME]);
+			set_attrs(u->root, f);
 		}
 		return 0;
 	}
@@ -195,7 +199,7 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 	if (dir->ops->lookup(dir, last, len, &old) == 0) {
 		if (S_ISDIR(old->mode) && type == S_IFDIR) { /* seen already: update */
 			old->mode = S_IFDIR | (mode & 07777);
-			set_times(old, f[F_MTIME]);
+			set_attrs(old, f);
 			inode_put(old);
 			inode_put(dir);
 			return 0;
@@ -246,7 +250,7 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 		u->why = "cannot create a file";
 		return e;
 	}
-	set_times(ino, f[F_MTIME]);
+	set_attrs(ino, f);
 
 	if (type == S_IFREG) {
 		minifs_set_data(ino, size ? data : NULL, size);

@@ -14,7 +14,7 @@ require_cc glibc
 command -v umoci > /dev/null || skip_all "umoci is not installed (tools/install-deps)"
 command -v skopeo > /dev/null || skip_all "skopeo is not installed (tools/install-deps)"
 [ -x /bin/busybox ] || skip_all "busybox-static is not installed"
-plan 19
+plan 20
 export TMPDIR=$HTUX_TMP
 
 L=$HTUX_TMP/layout
@@ -34,7 +34,8 @@ layer() {
 }
 
 # busybox: the base layer, then one that whites out /data/gone and adds
-# /data/link, a hard link to /data/keep
+# /data/link, a hard link to /data/keep, then /home/app owned by app
+# (1000:1000; a tar made here, added as it is)
 {
 	new_image bb &&
 		mkdir -p "$B/rootfs/bin" "$B/rootfs/etc" "$B/rootfs/data" &&
@@ -45,6 +46,10 @@ layer() {
 		layer bb &&
 		rm "$B/rootfs/data/gone" && ln "$B/rootfs/data/keep" "$B/rootfs/data/link" &&
 		layer bb &&
+		mkdir -p "$HTUX_TMP/own/home/app" && echo mine > "$HTUX_TMP/own/home/app/f" &&
+		tar -C "$HTUX_TMP/own" --owner=1000 --group=1000 --numeric-owner \
+			-cf "$HTUX_TMP/own.tar" home &&
+		umoci raw add-layer --image "$L:bb" "$HTUX_TMP/own.tar" &&
 		umoci config --image "$L:bb" --config.entrypoint /bin/sh --config.entrypoint -c \
 			--config.cmd 'pwd; id -u; echo "$VAR" "$HOME"; ls -1 /data; cat /data/link' \
 			--config.env VAR=hello --config.workingdir /work --config.user app
@@ -82,6 +87,13 @@ htux_run --user 0 --oci "$L:bb" \
 check_output_status "--oci: a hard link in a layer stays a hard link" "2
 same
 new" 0
+
+# 5a: owners as in the image: app owns /home/app and may write there
+htux_run --oci "$L:bb" 'stat -c "%u:%g %n" /home/app /home/app/f /bin/busybox; echo w > /home/app/new && cat /home/app/new'
+check_output_status "--oci: files keep their owners from the image" "1000:1000 /home/app
+1000:1000 /home/app/f
+0:0 /bin/busybox
+w" 0
 
 # 5b: the kernel takes GNU cpio's hard links too (the data on the last name)
 G=$HTUX_TMP/gnu

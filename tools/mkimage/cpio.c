@@ -57,12 +57,19 @@ static int header(struct cpio *c, const char *name, uint32_t mode, uint32_t nlin
 		return -1;
 	}
 	snprintf(h, sizeof h, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 (unsigned)ino, (unsigned)mode, 0u, 0u, (unsigned)nlink,
+		 (unsigned)ino, (unsigned)mode, (unsigned)c->uid, (unsigned)c->gid, (unsigned)nlink,
 		 (unsigned)clamp_time(mtime), (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)namesize,
 		 0u);
+	c->uid = c->gid = 0; /* cpio_owner is for one entry */
 	if (put(c, h, 110) || put(c, name, namesize))
 		return -1;
 	return pad(c, 110 + namesize);
+}
+
+void cpio_owner(struct cpio *c, uint32_t uid, uint32_t gid)
+{
+	c->uid = uid;
+	c->gid = gid;
 }
 
 void cpio_init(struct cpio *c, FILE *f)

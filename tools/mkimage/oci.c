@@ -416,6 +416,7 @@ int oci_add(struct image *im, const struct oci_app *a)
 	/* /.htux/argv: the program's guest path, then argv */
 	argv[0] = a->prog;
 	memcpy(argv + 1, a->argv, a->argc * sizeof *argv);
+	image_rootless_owners(im); /* the image's owners, as umoci recorded them */
 	r = image_add(im, a->rootfs, "/") || add_blob(im, "/.htux/argv", argv, a->argc + 1) ||
 	    add_blob(im, "/.htux/env", a->env, a->nenv) ||
 	    (a->user && image_add_data(im, "/.htux/user", 0644, a->user, strlen(a->user))) ||
