@@ -1,6 +1,8 @@
-/* cpio.c: unpacks the initrd, a cpio "newc" archive, into minifs. Every
- * header field and every name and data range is checked against the
- * archive's length; regular files keep pointing into the archive. */
+/* cpio.c: unpacks the initrd, a cpio "newc" archive, into minifs, with
+ * each entry's mode, owner and time, and hard links (entries sharing an
+ * ino) as one inode. Every header field and every name and data range is
+ * checked against the archive's length; regular files keep pointing into
+ * the archive. */
 #include "fs/minifs/minifs.h"
 
 #define HDR_LEN 110 /* "070701" + 13 fields of 8 hex digits */

@@ -1,6 +1,8 @@
 /* image.c: building the image: parent directories, host files, trees and
-   symbolic links, each name once; nothing under /proc, /sys or /dev, which
-   the guest's kernel makes itself. */
+   symbolic links, each name once (a file with several names written once,
+   the others hard links; owners from umoci's rootless attribute for
+   --oci); nothing under /proc, /sys or /dev, which the guest's kernel
+   makes itself. */
 #include "image.h"
 #include "path.h"
 #include "report.h"
