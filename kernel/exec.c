@@ -357,8 +357,29 @@ void exec_load_first(struct proc *p, const char *path, char *const argv[], int a
 	}
 }
 
+/* The first process's working directory (/.htux/cwd: an OCI image's
+ * WorkingDir), entered as the user, as runc does; one line and status
+ * 125 when it cannot be. */
+static void enter_cwd(const char *cwd)
+{
+	int err;
+	struct inode *dir = fs_lookup(cwd, true, &err);
+	if (dir) {
+		err = vfs_chdir(dir);
+		inode_put(dir);
+	}
+	if (err) {
+		kprintf("htux: working directory %s: %s\n", cwd,
+			err == -ENOENT    ? "no such directory in the image"
+			: err == -ENOTDIR ? "not a directory"
+			: err == -EACCES  ? "permission denied"
+					  : "cannot enter it");
+		vm_exit(125);
+	}
+}
+
 void exec_program(const char *path, char *const argv[], int argc, char *const envp[], int envc,
-		  const struct run_user *user)
+		  const struct run_user *user, const char *cwd)
 {
 	struct proc *p = &proc0;
 	struct exec_image img;
@@ -375,6 +396,8 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 		panic("out of memory starting the program");
 	if (user)
 		user_apply(p, user);
+	if (cwd)
+		enter_cwd(cwd);
 	if (kopts.init)
 		init_run(p, path, argv, argc, envp, envc); /* kernel/init.c: the program is pid 2 */
 

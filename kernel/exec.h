@@ -32,12 +32,13 @@ void exec_enter(struct trapframe *tf, const struct exec_image *img);
 
 /* Loads path and enters it with argv and envp as pid 1 (kernel option
  * init: as pid 2, under the built-in init), as root or as user (NULL:
- * root; kernel/user.h); does not return (a program that cannot be
- * loaded ends the VM with status 127). */
+ * root; kernel/user.h), in the working directory cwd (NULL: /); does not
+ * return (a program that cannot be loaded ends the VM with status 127, a
+ * cwd it cannot enter with 125). */
 struct run_user;
 __attribute__((noreturn)) void exec_program(const char *path, char *const argv[], int argc,
 					    char *const envp[], int envc,
-					    const struct run_user *user);
+					    const struct run_user *user, const char *cwd);
 /* exec_load for the first program: on failure prints one htux: line and
  * ends the VM with status 127. */
 void exec_load_first(struct proc *p, const char *path, char *const argv[], int argc,

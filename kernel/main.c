@@ -165,7 +165,16 @@ void kmain(uint32_t magic, uint32_t info)
 			envp[envc++] = home_word;
 		}
 	}
+	/* the working directory: the image's /.htux/cwd (htux-mkimage --oci) */
+	char *cwd = read_image_file("/.htux/cwd", &len);
+	if (cwd) {
+		char *nl = strchr(cwd, '\n');
+		if (nl)
+			*nl = 0;
+		if (!cwd[0])
+			cwd = NULL;
+	}
 	argv[argc] = NULL;
 	envp[envc] = NULL;
-	exec_program(path, argv, argc, envp, envc, spec ? &user : NULL);
+	exec_program(path, argv, argc, envp, envc, spec ? &user : NULL, cwd);
 }

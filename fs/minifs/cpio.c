@@ -1,6 +1,8 @@
-/* cpio.c: unpacks the initrd, a cpio "newc" archive, into minifs. Every
- * header field and every name and data range is checked against the
- * archive's length; regular files keep pointing into the archive. */
+/* cpio.c: unpacks the initrd, a cpio "newc" archive, into minifs, with
+ * each entry's mode, owner and time, and hard links (entries sharing an
+ * ino) as one inode. Every header field and every name and data range is
+ * checked against the archive's length; regular files keep pointing into
+ * the archive. */
 #include "fs/minifs/minifs.h"
 
 #define HDR_LEN 110 /* "070701" + 13 fields of 8 hex digits */
@@ -23,7 +25,10 @@ enum {
 	NFIELDS
 };
 
-/* A regular file with more links whose data comes with a later entry. */
+/* A regular file with more names (nlink > 1): later entries with its
+ * ino and dev are hard links to it; its data comes with the entry that
+ * has some (the first, as htux-mkimage writes, or the last, as GNU cpio
+ * does). */
 struct hlink {
 	struct hlink *next;
 	uint32_t ino, devmajor, devminor;
@@ -35,6 +40,15 @@ struct unpack {
 	struct hlink *links;
 	const char *why;
 };
+
+static struct hlink *find_link(struct unpack *u, const uint32_t *f)
+{
+	for (struct hlink *h = u->links; h; h = h->next)
+		if (h->ino == f[F_INO] && h->devmajor == f[F_DEVMAJOR] &&
+		    h->devminor == f[F_DEVMINOR])
+			return h;
+	return NULL;
+}
 
 static bool hex8(const char *p, uint32_t *out)
 {
@@ -131,9 +145,13 @@ static int parent_dir(struct unpack *u, const char *name, const char **last, str
 	}
 }
 
-static void set_times(struct inode *ino, uint32_t mtime)
+/* The entry's times and owner (as Linux's initramfs, which keeps the
+ * header's uid and gid). */
+static void set_attrs(struct inode *ino, const uint32_t *f)
 {
-	ino->atime = ino->mtime = ino->ctime = (int64_t)mtime * 1000000000;
+	ino->atime = ino->mtime = ino->ctime = (int64_t)f[F_MTIME] * 1000000000;
+	ino->uid = f[F_UID];
+	ino->gid = f[F_GID];
 }
 
 static int add_entry(struct unpack *u, const char *name, const uint32_t *f, const char *data,
@@ -147,7 +165,7 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 	if (name[0] == 0 || (name[0] == '.' && name[1] == 0)) { /* the root itself */
 		if (type == S_IFDIR) {
 			u->root->mode = S_IFDIR | (mode & 07777);
-			set_times(u->root, f[F_MTIME]);
+			set_attrs(u->root, f);
 		}
 		return 0;
 	}
@@ -183,7 +201,7 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 	if (dir->ops->lookup(dir, last, len, &old) == 0) {
 		if (S_ISDIR(old->mode) && type == S_IFDIR) { /* seen already: update */
 			old->mode = S_IFDIR | (mode & 07777);
-			set_times(old, f[F_MTIME]);
+			set_attrs(old, f);
 			inode_put(old);
 			inode_put(dir);
 			return 0;
@@ -198,6 +216,19 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 			inode_put(dir);
 			return e;
 		}
+	}
+
+	struct hlink *h = type == S_IFREG && f[F_NLINK] > 1 ? find_link(u, f) : NULL;
+	if (h) { /* another name of a file seen already: a hard link to it */
+		e = dir->ops->link(dir, last, len, h->node);
+		inode_put(dir);
+		if (e) {
+			u->why = "cannot make a hard link";
+			return e;
+		}
+		if (size) /* GNU cpio puts the data on the last name */
+			minifs_set_data(h->node, data, size);
+		return 0;
 	}
 
 	struct inode *ino;
@@ -221,13 +252,12 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 		u->why = "cannot create a file";
 		return e;
 	}
-	set_times(ino, f[F_MTIME]);
+	set_attrs(ino, f);
 
 	if (type == S_IFREG) {
 		minifs_set_data(ino, size ? data : NULL, size);
-		if (f[F_NLINK] > 1 && size == 0) {
-			/* newc hard links: the data comes with the last one */
-			struct hlink *h = kzalloc(sizeof(*h));
+		if (f[F_NLINK] > 1) { /* later names with this ino link to it */
+			h = kzalloc(sizeof(*h));
 			if (!h) {
 				inode_put(ino);
 				return -ENOMEM;
@@ -238,14 +268,6 @@ static int add_entry(struct unpack *u, const char *name, const uint32_t *f, cons
 			h->node = inode_get(ino);
 			h->next = u->links;
 			u->links = h;
-		} else if (f[F_NLINK] > 1) {
-			for (struct hlink *h = u->links; h; h = h->next)
-				if (h->node && h->ino == f[F_INO] && h->devmajor == f[F_DEVMAJOR] &&
-				    h->devminor == f[F_DEVMINOR]) {
-					minifs_set_data(h->node, data, size);
-					inode_put(h->node);
-					h->node = NULL;
-				}
 		}
 	}
 	inode_put(ino);

@@ -420,9 +420,48 @@ static void test_net(void)
 	htux_opts_free(&o);
 }
 
+/* --oci IMAGE [ARGS]: passed on to htux-mkimage, ARGS after "--". */
+static void test_oci(void)
+{
+	char *a[] = { "htux", "run", "-e", "A=1", "--oci", "lay:t", "sh", "-c", "x" };
+	struct run_paths p = { "mk", "q", "k", "i", "s", 0, NULL, NULL };
+	struct htux_opts o;
+	struct argvec mk = { 0 };
+	char err[256];
+
+	ok(htux_parse(ARGC(a), a, &o, err, sizeof err) == 0, "--oci IMAGE ARGS");
+	ok(o.oci && !strcmp(o.oci, "lay:t") && o.nprog == 3, "--oci's value and the ARGS");
+	ok(mkimage_command(&o, &p, &mk) == 0 && mk.n == 11 && !strcmp(mk.v[5], "--oci") &&
+		   !strcmp(mk.v[6], "lay:t") && !strcmp(mk.v[7], "--") && !strcmp(mk.v[8], "sh"),
+	   "htux-mkimage -o i -e A=1 --oci IMAGE -- ARGS");
+	argvec_free(&mk);
+	htux_opts_free(&o);
+	{
+		char *b[] = { "htux", "run", "--oci", "lay" };
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.nprog == 0,
+		   "--oci without ARGS: the image's Cmd");
+		htux_opts_free(&o);
+	}
+	{
+		char *b[] = { "htux", "run", "--minimal", "--oci", "lay" };
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == -1 &&
+			   !strcmp(err, "--oci: --minimal and --gdb take a PROG, not an image"),
+		   "--oci with --minimal refused");
+		htux_opts_free(&o);
+	}
+	{
+		char *b[] = { "htux", "run", "--trace-files", "--oci", "lay" };
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == -1 &&
+			   !strcmp(err, "--oci: --trace-files takes a PROG, not an image"),
+		   "--oci with --trace-files refused");
+		htux_opts_free(&o);
+	}
+}
+
 int main(void)
 {
 	test_defaults();
+	test_oci();
 	test_devices();
 	test_net();
 	test_options();

@@ -240,7 +240,8 @@ static void test_deploy(void)
 	struct {
 		char *opt, *val, *msg;
 	} bad[] = {
-		{ "--format", "vmdk", "--format vmdk: expected cpio, raw, qcow2, iso, gce or aws" },
+		{ "--format", "vmdk",
+		  "--format vmdk: expected cpio, raw, qcow2, iso, gce, aws or oci" },
 		{ "--append", "verbose", "--append needs --format (a GRUB image) or --libvirt" },
 		{ "--kernel", "k", "--kernel needs --format (a GRUB image) or --libvirt" },
 		{ "--memory", "1G",
@@ -275,13 +276,60 @@ static void test_deploy(void)
 		   "--append with a newline refused (it would add GRUB commands)");
 		mk_opts_free(&o);
 	}
+	{
+		char *a[] = { "htux-mkimage", "--format", "oci",      "--libvirt", "v",
+			      "-o",           "x",        "/bin/true" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1 &&
+			   !strcmp(err,
+				   "--libvirt: an OCI image does not boot in libvirt; use --format raw or qcow2"),
+		   "--format oci with --libvirt refused");
+		mk_opts_free(&o);
+	}
 	is_str(disk_format_name(disk_format_parse("gce")), "gce", "format names round-trip");
+	is_int(disk_format_parse("oci"), FORMAT_OCI, "--format oci");
 	is_int(disk_format_parse("GCE"), -1, "format names are lower case");
+}
+
+/* --oci IMAGE: what follows is docker run's ARGS (no PROG) */
+static void test_oci(void)
+{
+	struct mk_opts o;
+	char err[256];
+
+	{
+		char *a[] = { "htux-mkimage", "-o", "x", "--oci", "lay:tag", "sh", "-c", "ls" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0, "--oci IMAGE ARGS");
+		is_str(o.oci, "lay:tag", "--oci's value");
+		ok(!o.prog && o.nargs == 3 && !strcmp(o.args[0], "sh"), "ARGS after the image");
+		mk_opts_free(&o);
+	}
+	{
+		char *a[] = { "htux-mkimage", "-o", "x", "--oci=lay" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.nargs == 0,
+		   "--oci=IMAGE without ARGS");
+		mk_opts_free(&o);
+	}
+	{
+		char *a[] = { "htux-mkimage", "-o", "x", "--minimal", "k", "--oci", "lay" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1 &&
+			   !strcmp(err,
+				   "--oci: --minimal and --trace-files take a PROG, not an image"),
+		   "--oci with --minimal refused");
+		mk_opts_free(&o);
+	}
+	{
+		char *a[] = { "htux-mkimage", "-o", "x", "--oci" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1 &&
+			   !strncmp(err, "--oci needs", 11),
+		   "--oci without a value refused");
+		mk_opts_free(&o);
+	}
 }
 
 int main(void)
 {
 	test_parse();
+	test_oci();
 	test_deploy();
 	test_manifests();
 	test_paths();

@@ -37,6 +37,7 @@
 
 static const char usage[] =
 	"Usage: htux run [OPTION]... PROG [ARG]...\n"
+	"       htux run [OPTION]... --oci PATH[:TAG] [ARG]...\n"
 	"       htux run [OPTION]... --image DISK\n"
 	"       htux --help | --version\n"
 	"Run the x86-64 Linux program PROG with ARGs under the\n"
@@ -44,6 +45,13 @@ static const char usage[] =
 	"stdout, stdin is passed on, and htux exits with the program's status.\n"
 	"\n"
 	"Options (they end at PROG or at \"--\"):\n"
+	"  --oci PATH[:TAG]       run a container image as docker run IMAGE\n"
+	"                         [ARG]... would: an OCI image layout directory\n"
+	"                         (TAG defaults to latest) or a docker save\n"
+	"                         archive; its Entrypoint + Cmd (ARGs replace\n"
+	"                         Cmd) with its Env, WorkingDir and User, and its\n"
+	"                         whole root filesystem (see htux-mkimage --help;\n"
+	"                         -e and --user override the image's)\n"
 	"  -m, --mem SIZE         guest memory, e.g. 512M or 2G (default: the\n"
 	"                         image's size + 96M, at least 128M)\n"
 	"  --kvm                  use KVM (the default when /dev/kvm opens and can\n"

@@ -57,7 +57,8 @@ static int valid_size(const char *s)
 static const char *const valued[] = { "--boot",   "--image",   "-m",     "--mem",     "--machine",
 				      "--cpu",    "-e",        "--env",  "--add",     "--user",
 				      "--append", "--kernel",  "--qemu", "--keep",    "--qemu-arg",
-				      "--disk",   "--console", "-p",     "--publish", NULL };
+				      "--disk",   "--console", "-p",     "--publish", "--oci",
+				      NULL };
 
 /* If argv[*i] is option name (with its value attached or not), returns
    its value and moves *i past it; *missing is set when there is none. */
@@ -253,6 +254,8 @@ static int set_value(struct htux_opts *o, const char *name, const char *v, char 
 		o->qemu = v;
 	} else if (!strcmp(name, "--image")) {
 		o->image = v;
+	} else if (!strcmp(name, "--oci")) {
+		o->oci = v;
 	} else {
 		o->keep = v;
 	}
@@ -318,8 +321,8 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err, size_t err
 				return bad(err, errlen, "--minimal-ignore-unknown needs --minimal");
 	if (o->gdb_port < 0)
 		return bad(err, errlen, "--gdb=PORT: expected a TCP port from 1 to 65535");
-	if (o->image &&
-	    (o->nmk || o->nappend || o->verbose || o->trace || o->strace || o->keep || o->init))
+	if (o->image && (o->nmk || o->nappend || o->verbose || o->trace || o->strace || o->keep ||
+			 o->init || o->oci))
 		return bad(
 			err, errlen,
 			"--image: the disk already holds the program, its files and kernel options (give them to htux-mkimage)");
@@ -333,6 +336,16 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err, size_t err
 			   o->boot);
 	if (o->image)
 		return 0;
+	if (o->oci && (o->minimal || o->gdb_port))
+		return bad(err, errlen, "--oci: --minimal and --gdb take a PROG, not an image");
+	for (size_t k = 0; o->oci && k < o->nmk; k++)
+		if (!strcmp(o->mk[k], "--trace-files"))
+			return bad(err, errlen, "--oci: --trace-files takes a PROG, not an image");
+	if (o->oci) { /* what follows is docker run's ARGs */
+		o->prog = argv + i;
+		o->nprog = (size_t)(argc - i);
+		return 0;
+	}
 	if (i >= argc)
 		return bad(err, errlen, "missing PROG (see htux --help)");
 	if (!*argv[i])

@@ -37,7 +37,8 @@ struct htux_opts {
 	int init;           /* --init: a built-in init is pid 1 (kernel option init) */
 	const char **ports; /* -p HOSTPORT:GUESTPORT[/udp], in order */
 	size_t nports;
-	char **prog; /* PROG and its ARGs */
+	const char *oci; /* --oci PATH[:TAG]: a container image, or NULL */
+	char **prog;     /* PROG and its ARGs (--oci: the ARGs replacing Cmd) */
 	size_t nprog;
 };
 

@@ -96,6 +96,10 @@ int mkimage_command(const struct htux_opts *o, const struct run_paths *p, struct
 		argvec_push(out, "--minimal");
 		argvec_push(out, p->minimal);
 	}
+	if (o->oci) {
+		argvec_push(out, "--oci");
+		argvec_push(out, o->oci);
+	}
 	argvec_push(out, "--");
 	for (i = 0; i < o->nprog; i++)
 		argvec_push(out, o->prog[i]);

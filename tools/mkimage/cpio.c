@@ -57,12 +57,19 @@ static int header(struct cpio *c, const char *name, uint32_t mode, uint32_t nlin
 		return -1;
 	}
 	snprintf(h, sizeof h, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 (unsigned)ino, (unsigned)mode, 0u, 0u, (unsigned)nlink,
+		 (unsigned)ino, (unsigned)mode, (unsigned)c->uid, (unsigned)c->gid, (unsigned)nlink,
 		 (unsigned)clamp_time(mtime), (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)namesize,
 		 0u);
+	c->uid = c->gid = 0; /* cpio_owner is for one entry */
 	if (put(c, h, 110) || put(c, name, namesize))
 		return -1;
 	return pad(c, 110 + namesize);
+}
+
+void cpio_owner(struct cpio *c, uint32_t uid, uint32_t gid)
+{
+	c->uid = uid;
+	c->gid = gid;
 }
 
 void cpio_init(struct cpio *c, FILE *f)
@@ -89,7 +96,19 @@ int cpio_symlink(struct cpio *c, const char *name, const char *target, int64_t m
 
 int cpio_file_begin(struct cpio *c, const char *name, unsigned mode, int64_t mtime, uint64_t size)
 {
-	if (header(c, name, S_IFREG | (mode & 07777), 1, mtime, size, ++c->ino))
+	return cpio_file_begin_links(c, name, mode, mtime, size, 1);
+}
+
+int cpio_hardlink(struct cpio *c, const char *name, unsigned mode, int64_t mtime, uint32_t ino,
+		  uint32_t nlink)
+{
+	return header(c, name, S_IFREG | (mode & 07777), nlink, mtime, 0, ino);
+}
+
+int cpio_file_begin_links(struct cpio *c, const char *name, unsigned mode, int64_t mtime,
+			  uint64_t size, uint32_t nlink)
+{
+	if (header(c, name, S_IFREG | (mode & 07777), nlink, mtime, size, ++c->ino))
 		return -1;
 	c->open = 1;
 	c->left = size;

@@ -34,6 +34,7 @@
 static const char *const format_names[] = {
 	[FORMAT_CPIO] = "cpio", [FORMAT_RAW] = "raw", [FORMAT_QCOW2] = "qcow2",
 	[FORMAT_ISO] = "iso",   [FORMAT_GCE] = "gce", [FORMAT_AWS] = "aws",
+	[FORMAT_OCI] = "oci",
 };
 
 int disk_format_parse(const char *s)

@@ -11,6 +11,7 @@ enum disk_format {
 	FORMAT_ISO,   /* grub-mkrescue's hybrid ISO 9660 (CD or disk) */
 	FORMAT_GCE,   /* raw disk of whole GiB as disk.raw in a .tar.gz */
 	FORMAT_AWS,   /* raw disk of whole GiB, for EC2 VM import */
+	FORMAT_OCI,   /* an OCI image holding htux.elf and the cpio (ociout.c) */
 };
 
 /* The format named s ("raw", ...), or -1. */

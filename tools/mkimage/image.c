@@ -1,6 +1,8 @@
 /* image.c: building the image: parent directories, host files, trees and
-   symbolic links, each name once; nothing under /proc, /sys or /dev, which
-   the guest's kernel makes itself. */
+   symbolic links, each name once (a file with several names written once,
+   the others hard links; owners from umoci's rootless attribute for
+   --oci); nothing under /proc, /sys or /dev, which the guest's kernel
+   makes itself. */
 #include "image.h"
 #include "path.h"
 #include "report.h"
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 static int write_failed(struct image *im)
@@ -111,6 +114,79 @@ static int remember(struct image *im, const char *host, const char *guest, int k
 	return 0;
 }
 
+void image_rootless_owners(struct image *im) { im->rootless_owners = 1; }
+
+/* One varint of a protobuf message at *p (below end), or -1. */
+static int64_t varint(const unsigned char **p, const unsigned char *end)
+{
+	uint64_t v = 0;
+
+	for (int shift = 0; *p < end && shift < 64; shift += 7) {
+		unsigned char b = *(*p)++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v > 0xffffffffu ? -1 : (int64_t)v;
+	}
+	return -1;
+}
+
+/* With rootless_owners, the owner of the next entry: umoci's
+   user.rootlesscontainers attribute on host is the protobuf message
+   Resource { uint32 uid = 1; uint32 gid = 2; } (4294967295: unchanged,
+   i.e. root). */
+static void owner(struct image *im, const char *host)
+{
+	unsigned char buf[64];
+	const unsigned char *p = buf, *end;
+	int64_t id[3] = { 0, 0, 0 };
+	ssize_t n;
+
+	if (!im->rootless_owners)
+		return;
+	n = lgetxattr(host, "user.rootlesscontainers", buf, sizeof buf);
+	for (end = buf + (n > 0 ? n : 0); p < end;) {
+		int64_t key = varint(&p, end), v;
+		if (key < 0 || (key & 7) != 0)
+			break; /* only varint fields are expected */
+		v = varint(&p, end);
+		if (v < 0)
+			break;
+		if ((key >> 3) == 1 || (key >> 3) == 2)
+			id[key >> 3] = v == 0xffffffff ? 0 : v;
+	}
+	cpio_owner(&im->cpio, (uint32_t)id[1], (uint32_t)id[2]);
+}
+
+/* Another name of a host file written already (same device and inode):
+   a hard link entry; 0, 1 when it is the first name, or -1. */
+static int add_hardlink(struct image *im, const char *host, const char *guest,
+			const struct stat *st)
+{
+	for (size_t i = 0; i < im->nhlinks; i++) {
+		struct image_hlink *h = &im->hlinks[i];
+		if (h->dev == st->st_dev && h->ino == st->st_ino) {
+			owner(im, host);
+			if (cpio_hardlink(&im->cpio, guest, st->st_mode, st->st_mtime, h->cpio_ino,
+					  (uint32_t)st->st_nlink))
+				return write_failed(im);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Notes the file just begun as the first name of st. */
+static int hlink_note(struct image *im, const struct stat *st)
+{
+	struct image_hlink *h = realloc(im->hlinks, (im->nhlinks + 1) * sizeof *h);
+
+	if (!h)
+		return no_memory();
+	im->hlinks = h;
+	h[im->nhlinks++] = (struct image_hlink){ st->st_dev, st->st_ino, im->cpio.ino };
+	return 0;
+}
+
 static int add_file(struct image *im, const char *host, const char *guest, int follow)
 {
 	static char buf[65536];
@@ -141,10 +217,23 @@ static int add_file(struct image *im, const char *host, const char *guest, int f
 	}
 	if (add_parents(im, guest))
 		goto fail;
-	if (cpio_file_begin(&im->cpio, guest, st.st_mode, st.st_mtime, (uint64_t)st.st_size)) {
+	if (st.st_nlink > 1) {
+		r = add_hardlink(im, host, guest, &st);
+		if (r < 0)
+			goto fail;
+		if (r == 0) {
+			close(fd);
+			return remember(im, host, guest, PS_FILE);
+		}
+	}
+	owner(im, host);
+	if (cpio_file_begin_links(&im->cpio, guest, st.st_mode, st.st_mtime, (uint64_t)st.st_size,
+				  st.st_nlink > 1 ? (uint32_t)st.st_nlink : 1)) {
 		write_failed(im);
 		goto fail;
 	}
+	if (st.st_nlink > 1 && hlink_note(im, &st))
+		goto fail;
 	for (left = (uint64_t)st.st_size; left; left -= (uint64_t)n) {
 		n = read(fd, buf, left < sizeof buf ? left : sizeof buf);
 		if (n < 0 && errno == EINTR) {
@@ -208,6 +297,8 @@ static int add_symlink(struct image *im, const char *host, const char *guest, co
 	if (!target)
 		return -1;
 	r = add_parents(im, guest);
+	if (!r)
+		owner(im, host);
 	if (!r && cpio_symlink(&im->cpio, guest, target, st->st_mtime))
 		r = write_failed(im);
 	free(target);
@@ -257,6 +348,7 @@ static int add_tree(struct image *im, const char *host, const char *guest, const
 		if (r > 0) {
 			if (add_parents(im, guest))
 				return -1;
+			owner(im, host);
 			if (cpio_dir(&im->cpio, guest, st->st_mode, st->st_mtime))
 				return write_failed(im);
 			if (remember(im, host, guest, PS_DIR))
@@ -470,4 +562,10 @@ int image_finish(struct image *im)
 	return 0;
 }
 
-void image_free(struct image *im) { pathset_free(&im->seen); }
+void image_free(struct image *im)
+{
+	pathset_free(&im->seen);
+	free(im->hlinks);
+	im->hlinks = NULL;
+	im->nhlinks = 0;
+}

@@ -10,8 +10,18 @@
 #include "cpio.h"
 #include "pathset.h"
 
+/* A host file with several names, written once (hard links). */
+struct image_hlink {
+	dev_t dev;
+	ino_t ino;
+	uint32_t cpio_ino; /* its inode number in the archive */
+};
+
 struct image {
 	struct cpio cpio;
+	struct image_hlink *hlinks; /* host files with st_nlink > 1 seen */
+	size_t nhlinks;
+	int rootless_owners; /* owners from umoci's user.rootlesscontainers */
 	struct pathset seen;
 	const char *out; /* archive path, for messages */
 	int64_t now;     /* mtime of made-up entries */
@@ -27,9 +37,14 @@ const char *image_pseudo(const char *guest);
 int image_init(struct image *im, FILE *f, const char *out, int64_t now);
 /* Adds host (absolute; a symbolic link is followed) as guest (absolute,
    normalized): a regular file, or a directory with everything below it,
-   symbolic links inside kept as links. Missing parent directories are
+   symbolic links inside kept as links, a file with several names (hard
+   links) written once and linked at its other names. Missing parent directories are
    added first (mode 0755). Adding the same host file twice is a no-op. */
 int image_add(struct image *im, const char *host, const char *guest);
+/* From now on, entries added from a tree take their owner from the
+   user.rootlesscontainers extended attribute that umoci unpack --rootless
+   leaves on files whose owner in the image is not root (0:0 without it). */
+void image_rootless_owners(struct image *im);
 /* Counts of what image_add_reached() wrote. */
 struct image_counts {
 	unsigned long files, dirs, links;

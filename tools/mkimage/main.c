@@ -17,6 +17,8 @@
 #include "path.h"
 #include "report.h"
 #include "tracefiles.h"
+#include "usage.h"
+#include "oci.h"
 #include "../common/kvm.h"
 
 #include <errno.h>
@@ -34,118 +36,6 @@
 #define PACKAGE_VERSION "dev"
 #endif
 
-static const char usage[] =
-	"Usage: htux-mkimage -o IMAGE [OPTION]... PROG [ARG]...\n"
-	"Make the initrd image (cpio newc) that runs PROG with ARGs under htux:\n"
-	"  qemu-system-x86_64 -kernel htux.elf -initrd IMAGE\n"
-	"or, with --format, a disk image that boots it with GRUB:\n"
-	"  qemu-system-x86_64 -drive file=IMAGE,format=raw\n"
-	"\n"
-	"PROG must be an x86-64 Linux ELF program, static or dynamically linked.\n"
-	"A PROG without '/' is looked up in $PATH. It is stored at its\n"
-	"absolute host path (symbolic links in that path are not resolved; a PROG\n"
-	"that is itself a link is stored as the file it points to); the guest's\n"
-	"argv[0] is PROG as typed.\n"
-	"\n"
-	"Options (they end at PROG or at \"--\"):\n"
-	"  -o, --output IMAGE     write the image to IMAGE (required); it is\n"
-	"                         replaced only once complete\n"
-	"  -e, --env NAME=VALUE   set an environment variable of the program; the\n"
-	"                         defaults are PATH=/usr/local/bin:/usr/bin:/bin\n"
-	"                         and HOME=/\n"
-	"  --add HOST[:GUEST]     add the host file or directory HOST (a directory\n"
-	"                         with everything below it, symbolic links inside\n"
-	"                         it kept as links) at the absolute path GUEST;\n"
-	"                         GUEST defaults to HOST's absolute path; HOST ends\n"
-	"                         at the first ':'; not under /proc, /sys or\n"
-	"                         /dev (the guest's kernel makes its own)\n"
-	"  --user NAME|UID[:GID]  run PROG as this user (/.htux/user): its uid,\n"
-	"                         primary group (or GID) and the groups that list\n"
-	"                         it in the image's /etc/passwd and /etc/group,\n"
-	"                         HOME from passwd unless -e HOME is given, and no\n"
-	"                         capabilities. An image without /etc/passwd (none\n"
-	"                         --add'ed) gets one with root's entries and this\n"
-	"                         host's entries for the user, and an /etc/group\n"
-	"                         likewise. Files in the image belong to root\n"
-	"                         (0:0) with their host modes; the user can write\n"
-	"                         in /tmp (mode 1777)\n"
-	"  --trace-files          run PROG once on this host under strace, with\n"
-	"                         the same ARGs and environment, and add every\n"
-	"                         file and directory it read, stat'ed or listed\n"
-	"                         successfully (symbolic links kept as links; not\n"
-	"                         files it only created or wrote, nor anything\n"
-	"                         under /proc, /sys, /dev or /tmp: a link there\n"
-	"                         stays a link only); one summary\n"
-	"                         line on stderr. Needs strace\n"
-	"  --minimal KERNEL       also write KERNEL, an htux kernel holding only\n"
-	"                         the system calls PROG (and its libraries) can\n"
-	"                         make, found by disassembling their code; when a\n"
-	"                         call's number cannot be found, every handler is\n"
-	"                         kept. One line on stderr says what was found and\n"
-	"                         the size saved. Needs binutils (as, ld, nm)\n"
-	"  --minimal-ignore-unknown  with --minimal: leave out the handlers of calls\n"
-	"                         found nowhere, even when some sites' numbers are\n"
-	"                         unknown (they get -ENOSYS for those; the kernel\n"
-	"                         option trace names them)\n"
-	"\n"
-	"Deployment (see \"Deploying\" in the README):\n"
-	"  --format FORMAT        what IMAGE is: cpio (default: the initrd alone),\n"
-	"                         or a disk that boots with GRUB under BIOS and\n"
-	"                         UEFI, with no -kernel: raw (MBR disk), qcow2,\n"
-	"                         iso (BIOS+UEFI hybrid, CD or disk), gce\n"
-	"                         (disk.raw of whole GiB in a .tar.gz, for Google\n"
-	"                         Compute Engine) or aws (raw of whole GiB, for\n"
-	"                         EC2 VM import)\n"
-	"  --kernel FILE          the htux kernel to put in the disk or domain\n"
-	"                         (default: $HTUX_KERNEL, else htux.elf next to\n"
-	"                         htux-mkimage, else the installed one)\n"
-	"  --append WORDS         kernel command line (verbose, NAME=VALUE,\n"
-	"                         -- PROG ARGS...) written into the GRUB\n"
-	"                         configuration or the domain\n"
-	"  --libvirt NAME         also write the libvirt domain NAME.xml next to\n"
-	"                         IMAGE: direct kernel boot for a cpio, disk boot\n"
-	"                         otherwise; console on the first serial port,\n"
-	"                         the program's status to NAME.exit\n"
-	"  --memory SIZE          the domain's memory (default 128M)\n"
-	"  --net                  add a virtio network card (user networking)\n"
-	"  --blk FILE             add the raw file FILE as a virtio disk\n"
-	"  --uefi                 boot the disk with OVMF (default: SeaBIOS)\n"
-	"  --kvm, --tcg           domain type kvm or qemu (default: kvm when\n"
-	"                         /dev/kvm can run a guest here)\n"
-	"\n"
-	"  -h, --help             show this help and exit\n"
-	"  --version              show the version and exit\n"
-	"\n"
-	"A dynamically linked PROG gets its interpreter (PT_INTERP) and the\n"
-	"libraries it needs (DT_NEEDED, recursively), each at the path the loader\n"
-	"opens it by: DT_RPATH/DT_RUNPATH with $ORIGIN, LD_LIBRARY_PATH from -e,\n"
-	"/etc/ld.so.cache (added too), the default directories; musl's loader\n"
-	"likewise. A library that cannot be found is an error. With glibc,\n"
-	"libgcc_s.so.1 (dlopened by libc) and the NSS modules named by the\n"
-	"image's /etc/nsswitch.conf come too, when the host has them. Files given\n"
-	"with --add come first: a library at the same path is not added again.\n"
-	"Every other ELF program or shared object in the image (from --add or\n"
-	"--trace-files: Python extension modules, plugins) gets its interpreter\n"
-	"and libraries the same way, one missing on the host being counted, not\n"
-	"an error; one line on stderr says how many libraries were added for\n"
-	"them. --add adds a directory whole, with no exclusions (a test suite\n"
-	"in it too).\n"
-	"\n"
-	"The image holds every directory above each file (mode 0755), the files\n"
-	"with their host modes, /.htux/argv (guest path of PROG, then argv[0] and\n"
-	"each ARG) and /.htux/env (NAME=VALUE strings), each string ending with a\n"
-	"NUL byte. When PROG is busybox, each of its applets (busybox --list-full)\n"
-	"is also a symbolic link to it (/bin/sh, /usr/bin/wc, ...) unless the name\n"
-	"is taken. When PROG is a JDK launcher (its real path HOME/bin/NAME, with\n"
-	"HOME/lib/jvm.cfg and HOME/lib/modules), it is stored at its real path\n"
-	"(PROG stays a link), and HOME/lib (less the libraries that need a\n"
-	"display, *_nocoops.jsa, src.zip, classlist, jar.binfmt and, for java,\n"
-	"ct.sym), HOME/conf and HOME/release are added, each library with the\n"
-	"libraries it needs. See docs/design.md.\n"
-	"\n"
-	"Exit status: 0 on success, 1 when a file cannot be used (one line\n"
-	"\"htux-mkimage: PATH: reason\" on stderr), 2 on a usage error.\n";
-
 #ifndef PKGLIBEXECDIR
 #define PKGLIBEXECDIR "/usr/local/libexec/htux"
 #endif
@@ -159,6 +49,7 @@ static void on_signal(int sig)
 	if (disk_tmp_name)
 		unlink(disk_tmp_name);
 	disk_cleanup();
+	oci_cleanup(); /* --oci's unpacked image, --format oci's work */
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -443,6 +334,67 @@ static int minimal(const struct mk_opts *o, const char *found, const struct deps
 	return minimal_kernel(o->minimal, o->prog, &s, o->minimal_ignore_unknown) ? 1 : 0;
 }
 
+/* Closes the finished cpio *f (the temporary file tmp) and makes it
+   o->output: as it is, or in a disk image; then the libvirt domain. */
+static int write_out(const struct mk_opts *o, const char *kernel, FILE **f, char *tmp)
+{
+	int r = fclose(*f);
+
+	*f = NULL;
+	if (r) {
+		mk_error(o->output, "write error: %s", strerror(errno));
+		return -1;
+	}
+	if (o->format == FORMAT_OCI) {
+		r = oci_write(o, kernel, tmp);
+		unlink(tmp);
+		if (r)
+			return -1;
+	} else if (o->format != FORMAT_CPIO) {
+		if (make_disk(o, kernel, tmp))
+			return -1;
+		unlink(tmp);
+	} else if (rename(tmp, o->output)) {
+		mk_error(o->output, "%s", strerror(errno));
+		return -1;
+	}
+	tmp_name = NULL;
+	return o->libvirt && make_domain(o, kernel) ? -1 : 0;
+}
+
+/* --oci: the container image's root filesystem and process
+   (tools/mkimage/oci.c), then --add's files; returns the exit status. */
+static int make_oci(const struct mk_opts *o, char *kernel)
+{
+	struct oci_app app;
+	struct image im;
+	char *tmp = NULL;
+	FILE *f = NULL;
+	int ret = 1;
+
+	if (oci_unpack(o, &app))
+		goto out;
+	f = open_tmp(o->output, &tmp);
+	if (!f)
+		goto out;
+	image_init(&im, f, o->output, build_time());
+	if (!oci_add(&im, &app) && !add_files(&im, o) && !image_finish(&im) &&
+	    !write_out(o, kernel, &f, tmp))
+		ret = 0;
+	image_free(&im);
+	if (f)
+		fclose(f);
+	if (ret && tmp_name) {
+		unlink(tmp);
+		tmp_name = NULL;
+	}
+	free(tmp);
+out:
+	oci_free(&app);
+	free(kernel);
+	return ret;
+}
+
 /* Writes the image; returns the exit status. */
 static int make(const struct mk_opts *o)
 {
@@ -463,6 +415,8 @@ static int make(const struct mk_opts *o)
 		free(kernel);
 		return 1;
 	}
+	if (o->oci)
+		return make_oci(o, kernel);
 	found = path_search(o->prog);
 	if (!found) {
 		mk_error(o->prog, "%s", errno == ENOENT ? "not found in PATH" : strerror(errno));
@@ -501,22 +455,7 @@ static int make(const struct mk_opts *o)
 	    add_image_deps(&im, o, abs, &info, &deps) || applets_add(&im, found, abs) ||
 	    add_manifests(&im, o, abs) || image_finish(&im))
 		goto out_image;
-	if (fclose(f)) {
-		f = NULL;
-		mk_error(o->output, "write error: %s", strerror(errno));
-		goto out_image;
-	}
-	f = NULL;
-	if (o->format != FORMAT_CPIO) {
-		if (make_disk(o, kernel, tmp))
-			goto out_image;
-		unlink(tmp);
-	} else if (rename(tmp, o->output)) {
-		mk_error(o->output, "%s", strerror(errno));
-		goto out_image;
-	}
-	tmp_name = NULL;
-	if (o->libvirt && make_domain(o, kernel))
+	if (write_out(o, kernel, &f, tmp))
 		goto out_image;
 	ret = o->minimal ? minimal(o, found, &deps) : 0;
 out_image:
@@ -553,7 +492,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (o.help) {
-		fputs(usage, stdout);
+		fputs(mk_usage, stdout);
 		ret = 0;
 	} else if (o.version) {
 		puts("htux-mkimage " PACKAGE_VERSION);

@@ -144,7 +144,8 @@ static int deploy_option(struct mk_opts *o, int argc, char **argv, int *i, char 
 		o->format = disk_format_parse(v);
 		if (o->format < 0)
 			return bad(err, errlen,
-				   "--format %s: expected cpio, raw, qcow2, iso, gce or aws", v);
+				   "--format %s: expected cpio, raw, qcow2, iso, gce, aws or oci",
+				   v);
 		return 0;
 	}
 	if (!strcmp(name, "--kernel"))
@@ -199,6 +200,10 @@ static int deploy_check(const struct mk_opts *o, char *err, size_t errlen)
 				o->format == FORMAT_GCE))
 			return bad(err, errlen,
 				   "--uefi boots a disk: use --format raw, qcow2 or aws");
+		if (o->format == FORMAT_OCI)
+			return bad(
+				err, errlen,
+				"--libvirt: an OCI image does not boot in libvirt; use --format raw or qcow2");
 		if (o->format == FORMAT_GCE)
 			return bad(
 				err, errlen,
@@ -270,6 +275,13 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err, size_t errlen)
 				return bad(err, errlen,
 					   "--user needs NAME, UID, NAME:GID or UID:GID");
 			o->user = v;
+		} else if (is(a, "--oci")) {
+			v = value(argc, argv, &i, "--oci");
+			if (!v || !*v)
+				return bad(
+					err, errlen,
+					"--oci needs an image: PATH[:TAG] (an OCI layout or a docker save archive)");
+			o->oci = v;
 		} else if (!strcmp(a, "--minimal-ignore-unknown")) {
 			o->minimal_ignore_unknown = 1;
 		} else if (is(a, "--minimal")) {
@@ -306,6 +318,14 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err, size_t errlen)
 		return -1;
 	if (!o->output)
 		return bad(err, errlen, "missing -o IMAGE (see --help)");
+	if (o->oci && (o->minimal || o->trace_files))
+		return bad(err, errlen,
+			   "--oci: --minimal and --trace-files take a PROG, not an image");
+	if (o->oci) { /* what follows is docker run's ARGs */
+		o->args = argv + i;
+		o->nargs = (size_t)(argc - i);
+		return 0;
+	}
 	if (i >= argc)
 		return bad(err, errlen, "missing PROG (see --help)");
 	o->prog = argv[i];

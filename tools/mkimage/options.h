@@ -30,7 +30,8 @@ struct mk_opts {
 	int kvm;                    /* --kvm 1, --tcg 0, default -1: kvm if /dev/kvm */
 	const char *minimal;        /* --minimal KERNEL, or NULL */
 	int minimal_ignore_unknown; /* --minimal-ignore-unknown */
-	const char *prog;           /* PROG as typed */
+	const char *oci;            /* --oci PATH[:TAG], or NULL */
+	const char *prog;           /* PROG as typed (--oci: NULL) */
 	char **args;                /* its arguments (after PROG) */
 	size_t nargs;
 };

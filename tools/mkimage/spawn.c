@@ -32,6 +32,11 @@ static void last_line(const char *log, char *buf, size_t len)
 
 int spawn(char *const argv[], const char *log, const char *pkg)
 {
+	return spawn_out(argv, NULL, log, pkg);
+}
+
+int spawn_out(char *const argv[], const char *out, const char *log, const char *pkg)
+{
 	char why[512];
 	int status, fd;
 	pid_t pid;
@@ -51,6 +56,9 @@ int spawn(char *const argv[], const char *log, const char *pkg)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
+		fd = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
+		if (fd >= 0)
+			dup2(fd, 1);
 		execvp(argv[0], argv);
 		_exit(EXEC_FAILED);
 	}
