@@ -9,6 +9,7 @@
 #include "fs/io_uring.h"
 #include "fs/poll.h"
 #include "fs/vfs.h"
+#include <linux/time_types.h>
 
 /* The setup flags Linux 6.1 knows, and those done here. */
 #define SETUP_KNOWN 0x3fffu
@@ -58,13 +59,14 @@ static long ext_arg(const void *arg, size_t argsz, const uint64_t **sig, size_t 
 	*sig = (const uint64_t *)a.sigmask;
 	*sigsz = a.sigmask_sz;
 	if (a.ts) {
-		int64_t ns;
-		int e = timespec_from_user((const void *)a.ts, &ns);
-		if (e)
-			return e;
-		*deadline = time_ns() + (uint64_t)ns;
-		if (!*deadline)
-			*deadline = 1;
+		/* as Linux: not checked; one not ahead is "now" */
+		struct __kernel_timespec ts;
+		if (copy_from_user(&ts, (const void *)a.ts, sizeof(ts)))
+			return -EFAULT;
+		int64_t ns = ts.tv_sec > INT64_MAX / 1000000000 - 1
+				     ? INT64_MAX / 2
+				     : ts.tv_sec * 1000000000 + ts.tv_nsec;
+		*deadline = time_ns() + (uint64_t)MAX(ns, 0);
 	}
 	return 0;
 }
