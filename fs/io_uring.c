@@ -508,7 +508,7 @@ long io_ring_submit(struct io_ring *r, unsigned n, const struct io_ops *ops)
 	}
 	if (head)
 		queue(r, head, ops); /* a chain cut short by the count */
-	flush_overflow(r);
+	run_waiting(r, ops);         /* timeouts counting these completions */
 	return done;
 }
 

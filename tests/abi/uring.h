@@ -178,7 +178,7 @@ static int cqe_cmp(const void *a, const void *b)
  * between systems: a descriptor). Returns how many. */
 static unsigned ring_print(struct ring *r, const char *what)
 {
-	struct cqe v[64];
+	struct cqe v[64] = { { 0, 0, 0 } };
 	unsigned n = 0, mask = *ring_u32(r, r->p.cq_mask);
 	uint32_t *h = ring_u32(r, r->p.cq_head);
 	while (ring_ready(r) && n < 64) {
