@@ -36,6 +36,7 @@ struct rings_hdr {
 };
 
 #define CQES_OFF 64u
+#define OVERFLOW_MAX 65536u /* CQEs kept past a full ring; more are dropped */
 
 struct io_cqe_list {
 	struct io_uring_cqe cqe;
@@ -62,8 +63,15 @@ static uint64_t sq_array_off(struct io_ring *r)
 
 /* ---- the object and its file */
 
+static struct io_ring *rings; /* all instances, for io_uring_next_expiry */
+
 static void ring_free(struct io_ring *r)
 {
+	for (struct io_ring **pp = &rings; *pp; pp = &(*pp)->next)
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
 	while (r->waiting || r->deferred) {
 		struct io_req **l = r->waiting ? &r->waiting : &r->deferred;
 		struct io_req *q = *l;
@@ -100,10 +108,14 @@ static uint32_t cq_ready(struct io_ring *r)
 	return load(&hdr(r)->cq_tail) - load(&hdr(r)->cq_head);
 }
 
+static void run_waiting(struct io_ring *r, const struct io_ops *ops);
+
 static unsigned ring_poll(struct file *f)
 {
 	struct io_ring *r = f->priv;
 	unsigned m = 0;
+	if (r->ops)
+		run_waiting(r, r->ops); /* poll, select, epoll wait for the ring */
 	if (cq_ready(r))
 		m |= EPOLLIN | EPOLLRDNORM;
 	if (load(&hdr(r)->sq_tail) - load(&hdr(r)->sq_head) < r->sq_entries)
@@ -197,6 +209,8 @@ int io_ring_new(struct io_uring_params *p, struct file **out)
 		ring_free(r);
 		return e ? e : -ENOMEM;
 	}
+	r->next = rings;
+	rings = r;
 	struct rings_hdr *h = hdr(r);
 	h->sq_mask = sq - 1;
 	h->sq_entries = sq;
@@ -249,6 +263,7 @@ static void flush_overflow(struct io_ring *r)
 	while (r->overflow && cq_put(r, &r->overflow->cqe)) {
 		struct io_cqe_list *c = r->overflow;
 		r->overflow = c->next;
+		r->noverflow--;
 		kfree(c);
 	}
 	if (!r->overflow)
@@ -260,15 +275,19 @@ static void post(struct io_ring *r, uint64_t ud, long res)
 	struct io_uring_cqe c = { ud, (int32_t)res, 0 };
 	r->posted++;
 	if (r->overflow || !cq_put(r, &c)) {
-		struct io_cqe_list *o = kzalloc(sizeof(*o)), **t = &r->overflow;
-		if (!o) {
+		struct io_cqe_list *o = NULL;
+		if (r->noverflow < OVERFLOW_MAX)
+			o = kzalloc(sizeof(*o));
+		if (!o) { /* dropped, counted: the program does not reap */
 			store(&hdr(r)->cq_overflow, hdr(r)->cq_overflow + 1);
 			return;
 		}
 		o->cqe = c;
-		while (*t)
-			t = &(*t)->next;
-		*t = o;
+		if (!r->overflow)
+			r->ov_tail = &r->overflow;
+		*r->ov_tail = o;
+		r->ov_tail = &o->next;
+		r->noverflow++;
 		__atomic_or_fetch(&hdr(r)->sq_flags, IORING_SQ_CQ_OVERFLOW, __ATOMIC_RELEASE);
 	}
 	if (r->evfd)
@@ -397,6 +416,9 @@ static bool ready(struct io_ring *r, struct io_req *q, uint64_t now)
 /* Retries each waiting request that may go on, once. */
 static void run_waiting(struct io_ring *r, const struct io_ops *ops)
 {
+	if (r->running)
+		return; /* a request polling its own ring */
+	r->running = true;
 	unsigned pass = ++r->pass;
 	for (;;) {
 		uint64_t now = time_ns();
@@ -424,6 +446,7 @@ static void run_waiting(struct io_ring *r, const struct io_ops *ops)
 	}
 	run_deferred(r, ops);
 	flush_overflow(r);
+	r->running = false;
 }
 
 int io_ring_cancel(struct io_ring *r, uint64_t ud, unsigned op)
@@ -465,6 +488,7 @@ static int take(struct io_ring *r, struct io_req **out)
 
 long io_ring_submit(struct io_ring *r, unsigned n, const struct io_ops *ops)
 {
+	r->ops = ops;
 	run_waiting(r, ops);
 	long done = 0;
 	struct io_req *head = NULL, *tail = NULL;
@@ -512,22 +536,29 @@ long io_ring_submit(struct io_ring *r, unsigned n, const struct io_ops *ops)
 	return done;
 }
 
+uint64_t io_uring_next_expiry(void)
+{
+	uint64_t d = 0;
+	for (struct io_ring *r = rings; r; r = r->next)
+		for (struct io_req *q = r->waiting; q; q = q->next)
+			if (q->deadline && q->mm == current->mm && (!d || q->deadline < d))
+				d = q->deadline;
+	return d;
+}
+
 long io_ring_wait(struct io_ring *r, unsigned min, uint64_t deadline, const struct io_ops *ops)
 {
 	min = MIN(min, r->cq_entries);
+	r->ops = ops;
 	for (;;) {
 		run_waiting(r, ops);
 		if (cq_ready(r) >= min)
 			return 0;
 		if (signal_pending(cur_thread))
 			return -EINTR;
-		uint64_t d = deadline;
-		for (struct io_req *q = r->waiting; q; q = q->next)
-			if (q->deadline && (!d || q->deadline < d))
-				d = q->deadline;
 		if (deadline && time_ns() >= deadline)
 			return -ETIME;
-		if (poll_wait(d) == WAKE_SIGNAL)
+		if (poll_wait(deadline) == WAKE_SIGNAL) /* with the requests' deadlines */
 			return -EINTR;
 	}
 }

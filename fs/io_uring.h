@@ -245,6 +245,11 @@ struct io_ring {
 	unsigned active;              /* requests issued or linked, not ended */
 	unsigned pass;                /* run_waiting's, so each is retried once a run */
 	struct io_cqe_list *overflow; /* CQEs with no room yet (FEAT_NODROP) */
+	struct io_cqe_list **ov_tail; /* its last next pointer */
+	unsigned noverflow;
+	const struct io_ops *ops; /* the last submission's (ring polls retry with them) */
+	bool running;             /* in run_waiting */
+	struct io_ring *next;     /* in the list of all */
 	uint64_t posted;
 	struct file **files; /* registered (held), nfiles slots, NULL: none */
 	unsigned nfiles;

@@ -5,7 +5,8 @@
  * TIMEOUT_REMOVE, IOSQE_IO_DRAIN holding requests back until a poll
  * ends, a chain waiting in its middle, ACCEPT/CONNECT/SEND/RECV/SENDMSG/
  * RECVMSG over loopback TCP (a RECV waiting for its SEND), a child
- * writing while the parent waits in io_uring_enter, and
+ * writing while the parent waits in io_uring_enter, poll() on the ring
+ * seeing a completion that waited for a pipe or a timeout, and
  * IORING_ENTER_GETEVENTS's EXT_ARG timeout (-ETIME), signal mask and
  * argument checks. */
 #include "uring.h"
@@ -81,6 +82,16 @@ static void polls(struct ring *r)
 	int st;
 	waitpid(pid, &st, 0);
 
+	/* a program waiting in poll() on the ring itself */
+	sqe_get(r, OP_POLL_ADD, p[0], 16)->op_flags = POLLIN;
+	R(ring_submit(r, 0, 0));
+	R(write(p[1], "z", 1));
+	struct pollfd pf = { r->fd, POLLIN, 0 };
+	R(poll(&pf, 1, 2000));
+	printf("revents %#x\n", pf.revents);
+	ring_print(r, "poll on the ring");
+	R(read(p[0], b, 1));
+
 	/* drain: held back until the poll ends, with what follows */
 	sqe_get(r, OP_POLL_ADD, p[0], 10)->op_flags = POLLIN;
 	sqe_get(r, OP_NOP, -1, 11)->flags = SQE_IO_DRAIN;
@@ -138,6 +149,13 @@ static void timeouts(struct ring *r)
 	s->op_flags = 1u << 5;
 	sqe_get(r, OP_NOP, -1, 14);
 	SUBMIT(r, 2, "ETIME_SUCCESS in a chain");
+
+	/* a program waiting in poll() on the ring wakes for its timeout */
+	sqe_rw(r, OP_TIMEOUT, -1, 15, &t, 1, 0);
+	R(ring_submit(r, 0, 0));
+	struct pollfd pf = { r->fd, POLLIN, 0 };
+	R(poll(&pf, 1, 5000));
+	ring_print(r, "timeout seen by poll");
 
 	/* io_uring_enter's own timeout and arguments */
 	struct getevents_arg a = { 0, 8, 0, (uint64_t)(uintptr_t)&t };
