@@ -449,17 +449,23 @@ static void run_waiting(struct io_ring *r, const struct io_ops *ops)
 	r->running = false;
 }
 
-int io_ring_cancel(struct io_ring *r, uint64_t ud, unsigned op)
+int io_ring_cancel(struct io_ring *r, uint64_t ud, int op, unsigned how)
 {
-	for (struct io_req **pp = &r->waiting; *pp; pp = &(*pp)->next) {
+	int n = 0;
+	for (struct io_req **pp = &r->waiting; *pp;) {
 		struct io_req *q = *pp;
-		if (q->sqe.user_data == ud && q->sqe.opcode == op) {
-			*pp = q->next;
-			finish(r, q, -ECANCELED); /* its chain ends too */
-			return 0;
+		if (!(how & IO_CANCEL_ANY) &&
+		    (q->sqe.user_data != ud || (op >= 0 && q->sqe.opcode != op))) {
+			pp = &q->next;
+			continue;
 		}
+		*pp = q->next;
+		finish(r, q, -ECANCELED); /* its chain ends too */
+		n++;
+		if (!(how & (IO_CANCEL_ALL | IO_CANCEL_ANY)))
+			break;
 	}
-	return -ENOENT;
+	return n ? n : -ENOENT;
 }
 
 /* Takes the next SQE into a new request: 1, 0 when none is left, or

@@ -146,6 +146,21 @@ enum {
 	IORING_OP_OPENAT2,
 	IORING_OP_EPOLL_CTL,
 	IORING_OP_SPLICE,
+	IORING_OP_PROVIDE_BUFFERS,
+	IORING_OP_REMOVE_BUFFERS,
+	IORING_OP_TEE,
+	IORING_OP_SHUTDOWN,
+	IORING_OP_RENAMEAT,
+	IORING_OP_UNLINKAT,
+	IORING_OP_MKDIRAT,
+	IORING_OP_SYMLINKAT,
+	IORING_OP_LINKAT,
+	IORING_OP_MSG_RING,
+	IORING_OP_FSETXATTR,
+	IORING_OP_SETXATTR,
+	IORING_OP_FGETXATTR,
+	IORING_OP_GETXATTR,
+	IORING_OP_SOCKET,
 	IORING_OP_LAST_KNOWN = 48, /* Linux 6.1's IORING_OP_LAST */
 };
 
@@ -221,9 +236,12 @@ struct file *io_req_file(struct io_ring *r, struct io_req *q, int fd);
 int io_ring_buffer(struct io_ring *r, unsigned idx, uint64_t addr, uint64_t len);
 /* Completions posted so far (a timeout's count is against this). */
 uint64_t io_ring_completions(struct io_ring *r);
-/* Ends the waiting request of opcode op with user_data ud with
- * -ECANCELED: 0, or -ENOENT when none waits. */
-int io_ring_cancel(struct io_ring *r, uint64_t ud, unsigned op);
+/* Ends the waiting request of user_data ud (and opcode op, unless -1)
+ * with -ECANCELED; IO_CANCEL_ALL: every such one; IO_CANCEL_ANY: every
+ * one waiting. How many, or -ENOENT when none. */
+#define IO_CANCEL_ALL 1u
+#define IO_CANCEL_ANY 4u
+int io_ring_cancel(struct io_ring *r, uint64_t ud, int op, unsigned how);
 /* io_uring_register's work (fs/io_uring_reg.c): 0 / a count, or -errno.
  * probe: whether issue supports an opcode. */
 long io_ring_register(struct io_ring *r, unsigned op, void *arg, unsigned nr,

@@ -120,8 +120,7 @@ int io_ring_buffer(struct io_ring *r, unsigned idx, uint64_t addr, uint64_t len)
 
 static long probe(const void *arg, unsigned nr, bool (*supported)(unsigned op))
 {
-	if (nr > 256)
-		nr = 256;
+	nr = MIN(nr, (unsigned)IORING_OP_LAST_KNOWN); /* as Linux: IORING_OP_LAST at most */
 	size_t n = sizeof(struct io_uring_probe) + nr * sizeof(struct io_uring_probe_op);
 	struct io_uring_probe *p = kzalloc(n);
 	if (!p)
@@ -137,7 +136,7 @@ static long probe(const void *arg, unsigned nr, bool (*supported)(unsigned op))
 			return -EINVAL;
 		}
 	p->last_op = IORING_OP_LAST_KNOWN - 1;
-	p->ops_len = (uint8_t)MIN(nr, (unsigned)IORING_OP_LAST_KNOWN);
+	p->ops_len = (uint8_t)nr;
 	for (unsigned i = 0; i < p->ops_len; i++) {
 		p->ops[i].op = (uint8_t)i;
 		p->ops[i].flags = supported(i) ? IO_URING_OP_SUPPORTED : 0;

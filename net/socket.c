@@ -596,6 +596,7 @@ long sock_file_call(struct file *f, int call, void *a, void *b, uint64_t n, int 
 	case SOCK_CALL_RECV: r = do_recvfrom(s, a, n, flags | MSG_DONTWAIT, NULL, NULL); break;
 	case SOCK_CALL_SENDMSG: r = sock_sendmsg(s, a, flags | MSG_DONTWAIT); break;
 	case SOCK_CALL_RECVMSG: r = sock_recvmsg(s, a, flags | MSG_DONTWAIT); break;
+	case SOCK_CALL_SHUTDOWN: r = do_shutdown(s, (int)n); break;
 	}
 	file_put(f);
 	return r;

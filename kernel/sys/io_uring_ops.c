@@ -1,7 +1,11 @@
 /* sys/io_uring_ops.c: the io_uring operations, issued by fs/io_uring.c
  * through the entry points of the calls they stand for: the file layer's
  * file_read/file_write and readv's rwv_file, the socket calls on an open
- * file (net/socket.h), openat, close, statx, splice. Nothing here blocks:
+ * file (net/socket.h), openat, close, statx, splice, and the calls on
+ * paths and descriptors that never wait (fallocate, fadvise, madvise,
+ * sync_file_range, openat2, epoll_ctl, renameat2, unlinkat, mkdirat,
+ * symlinkat, linkat, socket: by descriptor only, IOSQE_FIXED_FILE is
+ * EBADF for them). Nothing here blocks:
  * reads, writes, socket calls and splices run as with O_NONBLOCK, and
  * where that would be EAGAIN (EINPROGRESS for connect) the request waits
  * for its file's readiness and is issued again then (unless the program
@@ -171,34 +175,18 @@ static long op_close(struct io_ring *r, struct io_req *q)
 	return sys_close(s->fd);
 }
 
-bool io_uring_supported(unsigned op)
-{
-	switch (op) {
-	case IORING_OP_NOP:
-	case IORING_OP_READV:
-	case IORING_OP_WRITEV:
-	case IORING_OP_FSYNC:
-	case IORING_OP_READ_FIXED:
-	case IORING_OP_WRITE_FIXED:
-	case IORING_OP_POLL_ADD:
-	case IORING_OP_POLL_REMOVE:
-	case IORING_OP_SENDMSG:
-	case IORING_OP_RECVMSG:
-	case IORING_OP_TIMEOUT:
-	case IORING_OP_TIMEOUT_REMOVE:
-	case IORING_OP_ACCEPT:
-	case IORING_OP_CONNECT:
-	case IORING_OP_OPENAT:
-	case IORING_OP_CLOSE:
-	case IORING_OP_STATX:
-	case IORING_OP_READ:
-	case IORING_OP_WRITE:
-	case IORING_OP_SEND:
-	case IORING_OP_RECV:
-	case IORING_OP_SPLICE: return true;
-	}
-	return false;
-}
+#define OP(x) (1ull << IORING_OP_##x)
+static const uint64_t supported = OP(NOP) | OP(READV) | OP(WRITEV) | OP(FSYNC) | OP(READ_FIXED) |
+				  OP(WRITE_FIXED) | OP(POLL_ADD) | OP(POLL_REMOVE) |
+				  OP(SYNC_FILE_RANGE) | OP(SENDMSG) | OP(RECVMSG) | OP(TIMEOUT) |
+				  OP(TIMEOUT_REMOVE) | OP(ACCEPT) | OP(ASYNC_CANCEL) | OP(CONNECT) |
+				  OP(FALLOCATE) | OP(OPENAT) | OP(CLOSE) | OP(STATX) | OP(READ) |
+				  OP(WRITE) | OP(FADVISE) | OP(MADVISE) | OP(SEND) | OP(RECV) |
+				  OP(OPENAT2) | OP(EPOLL_CTL) | OP(SPLICE) | OP(SHUTDOWN) |
+				  OP(RENAMEAT) | OP(UNLINKAT) | OP(MKDIRAT) | OP(SYMLINKAT) |
+				  OP(LINKAT) | OP(SOCKET);
+
+bool io_uring_supported(unsigned op) { return op < 64 && (supported >> op & 1); }
 
 /* The checks Linux makes as it takes the SQE (its prep): 0 or -errno. */
 static long io_uring_prep(struct io_ring *r, struct io_req *q)
@@ -243,8 +231,67 @@ static long io_uring_prep(struct io_ring *r, struct io_req *q)
 			return -EINVAL;
 		return fixed ? -EBADF : 0;
 	case IORING_OP_STATX: return fixed ? -EBADF : 0;
+	case IORING_OP_ASYNC_CANCEL:
+		if (s->off || s->len || s->file_index || (fl & ~(IO_CANCEL_ALL | IO_CANCEL_ANY)))
+			return -EINVAL; /* no cancel by descriptor or opcode */
+		return 0;
+	case IORING_OP_SHUTDOWN:
+		return s->off || s->addr || fl || s->buf_index || s->file_index || s->addr3
+			       ? -EINVAL
+			       : 0;
+	case IORING_OP_SOCKET: return s->addr || fl || s->buf_index || s->file_index ? -EINVAL : 0;
+	case IORING_OP_UNLINKAT:
+		if (fl & ~AT_REMOVEDIR)
+			return -EINVAL;
+		/* fall through */
+	case IORING_OP_RENAMEAT:
+	case IORING_OP_MKDIRAT:
+	case IORING_OP_SYMLINKAT:
+	case IORING_OP_LINKAT:
+		if (s->buf_index || s->file_index)
+			return -EINVAL;
+		return fixed ? -EBADF : 0;
+	case IORING_OP_FALLOCATE:
+		if (s->buf_index || fl || s->file_index)
+			return -EINVAL;
+		/* fall through */
+	case IORING_OP_FADVISE:
+	case IORING_OP_SYNC_FILE_RANGE:
+	case IORING_OP_EPOLL_CTL:
+	case IORING_OP_OPENAT2: return fixed ? -EBADF : 0; /* done by descriptor: no fixed files */
 	}
 	return 0;
+}
+
+static long op_cancel(struct io_ring *r, const struct io_uring_sqe *s)
+{
+	int n = io_ring_cancel(r, s->addr, -1, s->op_flags);
+	return n < 0 || (s->op_flags & (IO_CANCEL_ALL | IO_CANCEL_ANY)) ? n : 0;
+}
+
+/* The calls on paths and descriptors that complete at once. */
+static long op_call(const struct io_uring_sqe *s)
+{
+	const char *a = (const char *)s->addr, *b = (const char *)s->off;
+	int fl = (int)s->op_flags;
+	switch (s->opcode) {
+	case IORING_OP_FALLOCATE:
+		return sys_fallocate(s->fd, (int)s->len, (int64_t)s->off, (int64_t)s->addr);
+	case IORING_OP_FADVISE: return sys_fadvise64(s->fd, (int64_t)s->off, s->len, fl);
+	case IORING_OP_MADVISE: return sys_madvise(s->addr, s->len, fl);
+	case IORING_OP_SYNC_FILE_RANGE:
+		return sys_sync_file_range(s->fd, (int64_t)s->off, s->len, s->op_flags);
+	case IORING_OP_OPENAT2: return sys_openat2(s->fd, a, (const struct open_how *)b, s->len);
+	case IORING_OP_EPOLL_CTL:
+		return sys_epoll_ctl(s->fd, (int)s->len, (int)s->off, (struct epoll_event *)a);
+	case IORING_OP_RENAMEAT: return sys_renameat2(s->fd, a, (int)s->len, b, s->op_flags);
+	case IORING_OP_UNLINKAT: return sys_unlinkat(s->fd, a, fl);
+	case IORING_OP_MKDIRAT: return sys_mkdirat(s->fd, a, (int)s->len);
+	case IORING_OP_SYMLINKAT: return sys_symlinkat(a, s->fd, b);
+	case IORING_OP_LINKAT: return sys_linkat(s->fd, a, (int)s->len, b, fl);
+	case IORING_OP_SOCKET: return sys_socket(s->fd, (int)s->off, (int)s->len);
+	}
+	return -EINVAL;
 }
 
 static long io_uring_issue(struct io_ring *r, struct io_req *q)
@@ -261,9 +308,11 @@ static long io_uring_issue(struct io_ring *r, struct io_req *q)
 		return op_rw(r, q, s->opcode == IORING_OP_WRITE_FIXED, RW_FIXED);
 	case IORING_OP_FSYNC: return req_file(r, q) ? file_fsync(q->f) : -EBADF;
 	case IORING_OP_POLL_ADD: return op_poll_add(r, q);
-	case IORING_OP_POLL_REMOVE: return io_ring_cancel(r, s->addr, IORING_OP_POLL_ADD);
+	case IORING_OP_POLL_REMOVE:
+		return MIN(io_ring_cancel(r, s->addr, IORING_OP_POLL_ADD, 0), 0);
 	case IORING_OP_TIMEOUT: return op_timeout(r, q);
-	case IORING_OP_TIMEOUT_REMOVE: return io_ring_cancel(r, s->addr, IORING_OP_TIMEOUT);
+	case IORING_OP_TIMEOUT_REMOVE:
+		return MIN(io_ring_cancel(r, s->addr, IORING_OP_TIMEOUT, 0), 0);
 	case IORING_OP_ACCEPT: return op_sock(r, q, SOCK_CALL_ACCEPT, EPOLLIN);
 	case IORING_OP_CONNECT: return op_sock(r, q, SOCK_CALL_CONNECT, EPOLLOUT);
 	case IORING_OP_SEND: return op_sock(r, q, SOCK_CALL_SEND, EPOLLOUT);
@@ -277,8 +326,13 @@ static long io_uring_issue(struct io_ring *r, struct io_req *q)
 		return sys_statx(s->fd, (const char *)s->addr, (int)s->op_flags, s->len,
 				 (struct statx *)s->off);
 	case IORING_OP_SPLICE: return op_splice(r, q);
+	case IORING_OP_ASYNC_CANCEL: return op_cancel(r, s);
+	case IORING_OP_SHUTDOWN:
+		return req_file(r, q)
+			       ? sock_file_call(q->f, SOCK_CALL_SHUTDOWN, NULL, NULL, s->len, 0)
+			       : -EBADF;
 	}
-	return -EINVAL;
+	return op_call(s);
 }
 
 const struct io_ops io_uring_ops = { io_uring_prep, io_uring_issue };

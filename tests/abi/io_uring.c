@@ -4,13 +4,17 @@
  * operations that complete at once: NOP, READ/WRITE (at an offset and at
  * the file position), READV/WRITEV, READ_FIXED/WRITE_FIXED on registered
  * buffers, IOSQE_FIXED_FILE, FSYNC, OPENAT, STATX, CLOSE, SPLICE, the
+ * path calls (MKDIRAT, RENAMEAT, LINKAT, SYMLINKAT, UNLINKAT), FALLOCATE,
+ * FADVISE, MADVISE, SYNC_FILE_RANGE, OPENAT2, EPOLL_CTL, SOCKET, SHUTDOWN,
  * probe, an eventfd signalled per completion, garbage SQEs (bad fd,
  * opcode 200, a bad address, unknown flags) and linked SQEs (a failure
  * and a short read cancelling the rest; IOSQE_IO_HARDLINK going on).
  * io_uring_wait.c has the operations that wait. */
 #include "uring.h"
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 
 static void setup_checks(void)
@@ -216,6 +220,85 @@ static void file_ops(struct ring *r)
 	close(p[1]);
 }
 
+static void path_ops(struct ring *r)
+{
+	sqe_rw(r, OP_MKDIRAT, AT_FDCWD, 1, "d", 0755, 0);
+	SUBMIT(r, 1, "mkdirat");
+	sqe_rw(r, OP_MKDIRAT, AT_FDCWD, 2, "d", 0755, 0);
+	SUBMIT(r, 1, "mkdirat again");
+	abi_put("d/a", "file a");
+	sqe_rw(r, OP_RENAMEAT, AT_FDCWD, 3, "d/a", AT_FDCWD, (uint64_t)(uintptr_t) "d/b");
+	SUBMIT(r, 1, "renameat");
+	sqe_rw(r, OP_LINKAT, AT_FDCWD, 4, "d/b", AT_FDCWD, (uint64_t)(uintptr_t) "d/c");
+	SUBMIT(r, 1, "linkat");
+	sqe_rw(r, OP_SYMLINKAT, AT_FDCWD, 5, "b", 0, (uint64_t)(uintptr_t) "d/s");
+	SUBMIT(r, 1, "symlinkat");
+	char b[32] = "";
+	R(readlink("d/s", b, sizeof(b)));
+	R(abi_get("d/c", b, sizeof(b)));
+	printf("%s\n", b);
+	sqe_rw(r, OP_UNLINKAT, AT_FDCWD, 6, "d", 0, 0);
+	SUBMIT(r, 1, "unlinkat of a directory");
+	sqe_rw(r, OP_UNLINKAT, AT_FDCWD, 7, "d/b", 0, 0)->op_flags = 1u << 20;
+	SUBMIT(r, 1, "unlinkat, bad flags");
+	const char *names[] = { "d/b", "d/c", "d/s" };
+	for (int i = 0; i < 3; i++)
+		sqe_rw(r, OP_UNLINKAT, AT_FDCWD, 8 + i, names[i], 0, 0);
+	SUBMIT(r, 3, "unlinkat");
+	sqe_rw(r, OP_UNLINKAT, AT_FDCWD, 11, "d", 0, 0)->op_flags = AT_REMOVEDIR;
+	SUBMIT(r, 1, "unlinkat AT_REMOVEDIR");
+	sqe_rw(r, OP_MKDIRAT, 0, 12, "x", 0755, 0)->flags = SQE_FIXED_FILE;
+	SUBMIT(r, 1, "mkdirat, fixed file");
+
+	int fd = open("fa", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	sqe_rw(r, OP_FALLOCATE, fd, 1, (void *)8192, 0, 0); /* addr: length */
+	SUBMIT(r, 1, "fallocate");
+	struct stat st;
+	fstat(fd, &st);
+	printf("size %lld\n", (long long)st.st_size);
+	sqe_rw(r, OP_FADVISE, fd, 2, NULL, 100, 0)->op_flags = POSIX_FADV_DONTNEED;
+	sqe_rw(r, OP_FADVISE, fd, 3, NULL, 100, 0)->op_flags = 99;
+	sqe_rw(r, OP_SYNC_FILE_RANGE, fd, 4, NULL, 100, 0);
+	SUBMIT(r, 3, "fadvise, bad advice, sync_file_range");
+	static char page[8192] __attribute__((aligned(4096)));
+	sqe_rw(r, OP_MADVISE, -1, 5, page, 4096, 0)->op_flags = MADV_DONTNEED;
+	sqe_rw(r, OP_MADVISE, -1, 6, page + 1, 4096, 0)->op_flags = MADV_DONTNEED;
+	SUBMIT(r, 2, "madvise, unaligned madvise");
+	struct {
+		uint64_t flags, mode, resolve;
+	} how = { O_RDONLY, 0, 0 };
+	sqe_rw(r, OP_OPENAT2, AT_FDCWD, 7 | ANY, "fa", sizeof(how), (uint64_t)(uintptr_t)&how);
+	sqe_rw(r, OP_OPENAT2, AT_FDCWD, 8, "fa", 3, (uint64_t)(uintptr_t)&how);
+	SUBMIT(r, 2, "openat2, bad size");
+	close(fd);
+
+	int ep = epoll_create1(0), p[2];
+	R(pipe(p));
+	struct epoll_event ev = { EPOLLIN, { .u64 = 42 } }, got;
+	sqe_rw(r, OP_EPOLL_CTL, ep, 1, &ev, EPOLL_CTL_ADD, (uint64_t)p[0]);
+	sqe_rw(r, OP_EPOLL_CTL, ep, 2, &ev, EPOLL_CTL_ADD, 99);
+	SUBMIT(r, 2, "epoll_ctl");
+	R(write(p[1], "e", 1));
+	R(epoll_wait(ep, &got, 1, 0));
+	printf("data %llu\n", (unsigned long long)got.data.u64);
+	close(ep);
+	close(p[0]);
+	close(p[1]);
+
+	sqe_rw(r, OP_SOCKET, AF_INET, 1 | ANY, NULL, 0, SOCK_STREAM);
+	sqe_rw(r, OP_SOCKET, 12345, 2, NULL, 0, SOCK_STREAM);
+	SUBMIT(r, 2, "socket, bad family");
+	int sv[2];
+	R(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	sqe_rw(r, OP_SHUTDOWN, sv[0], 3, NULL, SHUT_WR, 0);
+	sqe_rw(r, OP_SHUTDOWN, sv[0], 4, NULL, 7, 0);
+	sqe_rw(r, OP_SHUTDOWN, 99, 5, NULL, SHUT_WR, 0);
+	SUBMIT(r, 3, "shutdown, bad how, bad fd");
+	R(read(sv[1], b, 1));
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void misc(struct ring *r)
 {
 	struct {
@@ -287,6 +370,7 @@ int main(int argc, char **argv)
 	rw_ops(&r);
 	link_ops(&r);
 	file_ops(&r);
+	path_ops(&r);
 	misc(&r);
 	ring_exit(&r);
 	return 0;

@@ -1,6 +1,6 @@
 /* io_uring_wait.c: the io_uring operations that wait (uring.h): POLL_ADD
  * on a pipe completing when it is written (and at once when ready),
- * POLL_REMOVE, READ of an empty pipe completing when written, TIMEOUT
+ * POLL_REMOVE, ASYNC_CANCEL, READ of an empty pipe completing when written, TIMEOUT
  * expiring with -ETIME or ended by a count of completions,
  * TIMEOUT_REMOVE, IOSQE_IO_DRAIN holding requests back until a poll
  * ends, a chain waiting in its middle, ACCEPT/CONNECT/SEND/RECV/SENDMSG/
@@ -57,6 +57,26 @@ static void polls(struct ring *r)
 	SUBMIT(r, 1, "nothing to remove");
 	sqe_get(r, OP_POLL_ADD, p[0], 7)->len = 1 << 5;
 	SUBMIT(r, 1, "poll with unknown flags");
+
+	/* ASYNC_CANCEL: by user_data, all of one user_data, any */
+	sqe_get(r, OP_POLL_ADD, p[0], 20)->op_flags = POLLIN;
+	sqe_get(r, OP_POLL_ADD, p[0], 21)->op_flags = POLLIN;
+	sqe_get(r, OP_POLL_ADD, p[0], 21)->op_flags = POLLIN;
+	sqe_get(r, OP_POLL_ADD, p[0], 22)->op_flags = POLLIN;
+	sqe_get(r, OP_POLL_ADD, p[0], 23)->op_flags = POLLIN;
+	R(ring_submit(r, 0, 0));
+	sqe_get(r, OP_ASYNC_CANCEL, -1, 24)->addr = 20;
+	SUBMIT(r, 2, "cancel");
+	sqe_get(r, OP_ASYNC_CANCEL, -1, 25)->addr = 20;
+	SUBMIT(r, 1, "cancel of nothing");
+	struct sqe *c = sqe_get(r, OP_ASYNC_CANCEL, -1, 26);
+	c->addr = 21;
+	c->op_flags = 1; /* IORING_ASYNC_CANCEL_ALL */
+	SUBMIT(r, 3, "cancel all of 21");
+	sqe_get(r, OP_ASYNC_CANCEL, -1, 27)->op_flags = 4; /* ANY */
+	SUBMIT(r, 3, "cancel any");
+	sqe_get(r, OP_ASYNC_CANCEL, -1, 28)->op_flags = 1u << 20;
+	SUBMIT(r, 1, "cancel with bad flags");
 
 	/* a read of an empty pipe waits for the data */
 	sqe_rw(r, OP_READ, p[0], 8, b, sizeof(b), 0);
