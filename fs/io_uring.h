@@ -1,5 +1,6 @@
-/* io_uring.h: io_uring instances (fs/io_uring.c: the rings, the requests'
- * life, registered files and buffers; fs/io_uring_reg.c), for the calls
+/* io_uring.h: io_uring instances (fs/io_uring.c: the rings;
+ * fs/io_uring_req.c: the requests' life; fs/io_uring_reg.c: registered
+ * files and buffers), for the calls
  * (kernel/sys/io_uring.c) and the operations they run
  * (kernel/sys/io_uring_ops.c). The ABI is <linux/io_uring.h>'s, whose
  * header pulls in <linux/fs.h> (its RENAME_* clash with fs/vfs.h's). */
@@ -250,6 +251,19 @@ long io_ring_register(struct io_ring *r, unsigned op, void *arg, unsigned nr,
 void io_ring_unregister_all(struct io_ring *r);
 
 /* ---- private to fs/io_uring*.c */
+struct io_ring;
+/* fs/io_uring.c: CQEs ready in the ring; posts a CQE (to the overflow
+ * list if the ring is full); moves the overflow into the ring as room
+ * appears; takes the next SQE into a new request (1 and *out, NULL for a
+ * bad index: dropped; 0 when none is left; -ENOMEM). */
+uint32_t io_ring_cq_ready(struct io_ring *r);
+void io_ring_post(struct io_ring *r, uint64_t ud, long res);
+void io_ring_flush_overflow(struct io_ring *r);
+int io_ring_take(struct io_ring *r, struct io_req **out);
+/* fs/io_uring_req.c: retries the waiting requests that can go on; frees
+ * every request of r (going away). */
+void io_ring_run_waiting(struct io_ring *r, const struct io_ops *ops);
+void io_ring_drop_requests(struct io_ring *r);
 struct io_cqe_list;
 struct io_ring {
 	struct inode *obj; /* the memory the program maps (kernel/shmem.h) */
