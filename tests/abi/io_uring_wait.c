@@ -1,6 +1,7 @@
 /* io_uring_wait.c: the io_uring operations that wait (uring.h): POLL_ADD
  * on a pipe completing when it is written (and at once when ready),
- * POLL_REMOVE, ASYNC_CANCEL, READ of an empty pipe completing when written, TIMEOUT
+ * POLL_REMOVE, ASYNC_CANCEL, a pipe WRITE bigger than the pipe (short),
+ * READ of an empty pipe completing when written, TIMEOUT
  * expiring with -ETIME or ended by a count of completions,
  * TIMEOUT_REMOVE, IOSQE_IO_DRAIN holding requests back until a poll
  * ends, a chain waiting in its middle, ACCEPT/CONNECT/SEND/RECV/SENDMSG/
@@ -86,6 +87,20 @@ static void polls(struct ring *r)
 	R(u_enter(r->fd, 0, 1, ENTER_GETEVENTS, NULL, 8));
 	ring_print(r, "read after the write");
 	printf("%.5s\n", b);
+
+	/* a write bigger than the pipe is short, as on Linux (no worker
+	 * thread finishing it as a blocking write would) */
+	static char big[100000];
+	sqe_rw(r, OP_WRITE, p[1], 17, big, sizeof(big), 0);
+	SUBMIT(r, 1, "big write");
+	size_t have = 0;
+	while (have < 65536) {
+		ssize_t k = read(p[0], big, sizeof(big));
+		if (k <= 0)
+			break;
+		have += (size_t)k;
+	}
+	printf("read %zu\n", have);
 
 	/* the writer is another process, the waiter sleeps in io_uring_enter */
 	memset(b, 0, sizeof(b));
