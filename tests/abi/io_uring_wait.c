@@ -1,11 +1,11 @@
 /* io_uring_wait.c: the io_uring operations that wait (uring.h): POLL_ADD
  * on a pipe completing when it is written (and at once when ready),
  * POLL_REMOVE, ASYNC_CANCEL, a pipe WRITE bigger than the pipe (short),
- * READ of an empty pipe completing when written, TIMEOUT
- * expiring with -ETIME or ended by a count of completions,
- * TIMEOUT_REMOVE, IOSQE_IO_DRAIN holding requests back until a poll
- * ends, a chain waiting in its middle, ACCEPT/CONNECT/SEND/RECV/SENDMSG/
- * RECVMSG over loopback TCP (a RECV waiting for its SEND), a child
+ * a READ of an empty pipe completing when written, TIMEOUT expiring with
+ * -ETIME or ended by a count of completions, TIMEOUT_REMOVE,
+ * IOSQE_IO_DRAIN holding requests back until a poll ends, a chain
+ * waiting in its middle, ACCEPT/CONNECT/SEND/RECV/SENDMSG/RECVMSG over
+ * loopback TCP (a RECV waiting for its SEND; a refused CONNECT), a child
  * writing while the parent waits in io_uring_enter, poll() on the ring
  * seeing a completion that waited for a pipe or a timeout, and
  * IORING_ENTER_GETEVENTS's EXT_ARG timeout (-ETIME), signal mask and
@@ -286,6 +286,11 @@ static void sockets(struct ring *r)
 	close(s);
 	close(c);
 	close(l);
+	/* nobody listens there now */
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	sqe_rw(r, OP_CONNECT, c, 12, &sa, 0, sizeof(sa));
+	SUBMIT(r, 1, "connect refused");
+	close(c);
 }
 
 int main(int argc, char **argv)
