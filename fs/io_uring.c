@@ -296,11 +296,17 @@ int io_ring_take(struct io_ring *r, struct io_req **out)
 
 uint64_t io_uring_next_expiry(void)
 {
-	uint64_t d = 0;
+	/* a deadline passed wakes a poll once, not in a loop (the request
+	 * ends when the ring is polled or entered) */
+	uint64_t d = 0, now = time_ns();
 	for (struct io_ring *r = rings; r; r = r->next)
-		for (struct io_req *q = r->waiting; q; q = q->next)
-			if (q->deadline && q->mm == current->mm && (!d || q->deadline < d))
+		for (struct io_req *q = r->waiting; q; q = q->next) {
+			if (!q->deadline || q->mm != current->mm || q->woken)
+				continue;
+			q->woken = q->deadline <= now;
+			if (!d || q->deadline < d)
 				d = q->deadline;
+		}
 	return d;
 }
 

@@ -201,6 +201,7 @@ struct io_req {
 	uint64_t count;    /* timeout: completions to wait for (0: none) */
 	bool retry;        /* issued before (connect's second try) */
 	bool fail;         /* a short transfer: breaks its chain */
+	bool woken;        /* its deadline passed and woke a poll */
 	unsigned pass;
 	struct mm *mm;       /* the submitter's memory, where its pointers lead */
 	struct io_req *next; /* in the ring's waiting or deferred list */

@@ -268,7 +268,11 @@ long io_ring_wait(struct io_ring *r, unsigned min, uint64_t deadline, const stru
 			return -EINTR;
 		if (deadline && time_ns() >= deadline)
 			return -ETIME;
-		if (poll_wait(deadline) == WAKE_SIGNAL) /* with the requests' deadlines */
+		uint64_t d = deadline; /* and the requests' (passed ones too) */
+		for (struct io_req *q = r->waiting; q; q = q->next)
+			if (q->deadline && q->mm == current->mm && (!d || q->deadline < d))
+				d = q->deadline;
+		if (poll_wait(d) == WAKE_SIGNAL)
 			return -EINTR;
 	}
 }
