@@ -198,7 +198,7 @@ int io_ring_cancel(struct io_ring *r, uint64_t ud, int op, unsigned how)
 			continue;
 		}
 		*pp = q->next;
-		finish(r, q, -ECANCELED); /* its chain ends too */
+		run_chain(r, finish(r, q, -ECANCELED), r->ops); /* a hard link goes on */
 		n++;
 		if (!(how & (IO_CANCEL_ALL | IO_CANCEL_ANY)))
 			break;

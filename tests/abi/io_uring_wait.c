@@ -78,6 +78,16 @@ static void polls(struct ring *r)
 	SUBMIT(r, 3, "cancel any");
 	sqe_get(r, OP_ASYNC_CANCEL, -1, 28)->op_flags = 1u << 20;
 	SUBMIT(r, 1, "cancel with bad flags");
+	sqe_get(r, OP_POLL_ADD, p[0], 29)->flags = SQE_IO_HARDLINK;
+	r->sqes[(r->tail - 1) & *ring_u32(r, r->p.sq_mask)].op_flags = POLLIN;
+	sqe_get(r, OP_NOP, -1, 30);
+	sqe_get(r, OP_POLL_ADD, p[0], 31)->flags = SQE_IO_LINK;
+	r->sqes[(r->tail - 1) & *ring_u32(r, r->p.sq_mask)].op_flags = POLLIN;
+	sqe_get(r, OP_NOP, -1, 32);
+	R(ring_submit(r, 0, 0));
+	sqe_get(r, OP_ASYNC_CANCEL, -1, 33)->addr = 29;
+	sqe_get(r, OP_ASYNC_CANCEL, -1, 34)->addr = 31;
+	SUBMIT(r, 6, "cancel in a hard and a soft chain");
 
 	/* a read of an empty pipe waits for the data */
 	sqe_rw(r, OP_READ, p[0], 8, b, sizeof(b), 0);
