@@ -47,6 +47,9 @@ int poll_wait(uint64_t deadline)
 	uint64_t t = timerfd_next_expiry();
 	if (t && (!deadline || t < deadline))
 		deadline = t;
+	t = io_uring_next_expiry();
+	if (t && (!deadline || t < deadline))
+		deadline = t;
 	return waitq_wait(&poll_wq, deadline);
 }
 

@@ -79,6 +79,9 @@ int poll_wait(uint64_t deadline);
 /* The earliest expiry of an armed timerfd (time_ns()), 0 if none
  * (fs/timerfd.c). */
 uint64_t timerfd_next_expiry(void);
+/* The earliest deadline of the current process's io_uring requests
+ * (fs/io_uring.c), 0 if none: a poll of a ring wakes for its timeouts. */
+uint64_t io_uring_next_expiry(void);
 
 /* f is going away (its last reference is gone): epoll forgets it. Called
  * by the release operation of FOP_POLLSRC files and of epoll files. */

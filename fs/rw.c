@@ -160,3 +160,14 @@ ssize_t inode_read(struct inode *ino, void *buf, size_t n, uint64_t off)
 	struct file tmp = { .refs = 1, .flags = O_RDONLY, .ino = ino, .ops = ino->fops };
 	return file_read(&tmp, buf, n, &off, 0);
 }
+
+int file_fsync(struct file *f)
+{
+	if (f->flags & O_PATH)
+		return -EBADF;
+	if (f->ops && (f->ops->flags & FOP_STREAM))
+		return -EINVAL;
+	if (f->ops && f->ops->fsync)
+		return f->ops->fsync(f);
+	return 0;
+}

@@ -340,14 +340,14 @@ long sys_listen(int fd, int backlog)
 	return r;
 }
 
-static long do_accept4(struct sock *s, void *uaddr, int *ulen, int flags)
+static long do_accept4(struct sock *s, void *uaddr, int *ulen, int flags, bool nonblock)
 {
 	int e;
 	if (!s->ops->accept)
 		return -EOPNOTSUPP;
 	struct sock *n;
 	net_poll();
-	e = s->ops->accept(s, &n, s->file->flags & O_NONBLOCK);
+	e = s->ops->accept(s, &n, nonblock || (s->file->flags & O_NONBLOCK));
 	if (e)
 		return e;
 	uint8_t a[SOCK_ADDR_MAX];
@@ -367,13 +367,13 @@ static long do_accept4(struct sock *s, void *uaddr, int *ulen, int flags)
 
 long sys_accept(int fd, void *uaddr, int *ulen) { return sys_accept4(fd, uaddr, ulen, 0); }
 
-static long do_connect(struct sock *s, const void *uaddr, int len)
+static long do_connect(struct sock *s, const void *uaddr, int len, bool nonblock)
 {
 	int e;
 	uint8_t a[SOCK_ADDR_MAX];
 	if ((e = sock_addr_in(a, uaddr, len)))
 		return e;
-	e = s->ops->connect(s, a, (unsigned)len, s->file->flags & O_NONBLOCK);
+	e = s->ops->connect(s, a, (unsigned)len, nonblock || (s->file->flags & O_NONBLOCK));
 	net_poll();
 	return e;
 }
@@ -494,7 +494,7 @@ long sys_accept4(int fd, void *uaddr, int *ulen, int flags)
 	struct sock *s = sock_get(fd, &e);
 	if (!s)
 		return e;
-	long r = do_accept4(s, uaddr, ulen, flags);
+	long r = do_accept4(s, uaddr, ulen, flags, false);
 	sock_put(s);
 	return r;
 }
@@ -505,7 +505,7 @@ long sys_connect(int fd, const void *uaddr, int len)
 	struct sock *s = sock_get(fd, &e);
 	if (!s)
 		return e;
-	long r = do_connect(s, uaddr, len);
+	long r = do_connect(s, uaddr, len, false);
 	sock_put(s);
 	return r;
 }
@@ -573,5 +573,31 @@ long sys_recvmmsg(int fd, struct k_mmsghdr *uv, unsigned n, int flags, void *tim
 		return e;
 	long r = sock_recvmmsg(s, uv, n, flags, timeout);
 	sock_put(s);
+	return r;
+}
+
+/* ---- io_uring's calls (kernel/sys/io_uring_ops.c): on an open file
+ * rather than a descriptor, never waiting (-EAGAIN, -EINPROGRESS) */
+
+long sock_file_call(struct file *f, int call, void *a, void *b, uint64_t n, int flags)
+{
+	if (f->ops != &sock_fops)
+		return -ENOTSOCK;
+	struct sock *s = f->priv;
+	long r = -EINVAL;
+	file_get(f);
+	switch (call) {
+	case SOCK_CALL_ACCEPT:
+		r = (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) ? -EINVAL
+							      : do_accept4(s, a, b, flags, true);
+		break;
+	case SOCK_CALL_CONNECT: r = do_connect(s, a, (int)n, true); break;
+	case SOCK_CALL_SEND: r = do_sendto(s, a, n, flags | MSG_DONTWAIT, NULL, 0); break;
+	case SOCK_CALL_RECV: r = do_recvfrom(s, a, n, flags | MSG_DONTWAIT, NULL, NULL); break;
+	case SOCK_CALL_SENDMSG: r = sock_sendmsg(s, a, flags | MSG_DONTWAIT); break;
+	case SOCK_CALL_RECVMSG: r = sock_recvmsg(s, a, flags | MSG_DONTWAIT); break;
+	case SOCK_CALL_SHUTDOWN: r = do_shutdown(s, (int)n); break;
+	}
+	file_put(f);
 	return r;
 }

@@ -118,6 +118,18 @@ long sock_sendmsg(struct sock *s, const struct k_msghdr *uh, int flags);
 long sock_recvmsg(struct sock *s, struct k_msghdr *uh, int flags);
 long sock_sendmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags);
 long sock_recvmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout);
+/* io_uring's socket calls on f (a socket, else -ENOTSOCK), which never
+ * wait: accept4 (a: address, b: its length, flags: SOCK_*), connect (a:
+ * address of n bytes), send and recv (a: buffer of n bytes, flags:
+ * MSG_*), sendmsg and recvmsg (a: struct msghdr), shutdown. */
+#define SOCK_CALL_ACCEPT 0
+#define SOCK_CALL_CONNECT 1
+#define SOCK_CALL_SEND 2
+#define SOCK_CALL_RECV 3
+#define SOCK_CALL_SENDMSG 4
+#define SOCK_CALL_RECVMSG 5
+#define SOCK_CALL_SHUTDOWN 6 /* n: how */
+long sock_file_call(struct file *f, int call, void *a, void *b, uint64_t n, int flags);
 /* Appends a control message of n data bytes to m->cmsg (dropped if no room). */
 void sock_cmsg_put(struct sock_msg *m, int level, int type, const void *data, size_t n);
 long sock_setsockopt(struct sock *s, int level, int name, const void *uval, int ulen);

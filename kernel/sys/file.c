@@ -433,13 +433,7 @@ long sys_fsync(int fd)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	if (f->flags & O_PATH)
-		return -EBADF;
-	if (f->ops && (f->ops->flags & FOP_STREAM))
-		return -EINVAL;
-	if (f->ops && f->ops->fsync)
-		return f->ops->fsync(f);
-	return 0;
+	return file_fsync(f);
 }
 
 long sys_fdatasync(int fd) { return sys_fsync(fd); }

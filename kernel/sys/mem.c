@@ -53,6 +53,17 @@ long sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, off_t off)
 		if (!f || (f->flags & O_PATH))
 			return -EBADF;
 		file = file_inode(f);
+		if (f->ops && f->ops->mmap) {
+			uint64_t o;
+			int e = f->ops->mmap(f, (uint64_t)off, len, &file, &o);
+			if (e)
+				return e;
+			off = (off_t)o;
+			file_bytes = inode_size(file) - o;
+			flags = (flags & ~MAP_TYPE) | MAP_SHARED;
+			type = MAP_SHARED;
+			goto place;
+		}
 		if (f->ops && (f->ops->flags & FOP_MMAP_ANON)) {
 			file = NULL; /* /dev/zero: anonymous memory */
 			flags |= MAP_ANONYMOUS;

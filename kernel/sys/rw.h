@@ -1,5 +1,5 @@
 /* sys/rw.h: kernel/sys/rw.c's helpers for the other calls that read and
- * write (kernel/sys/aio.c). */
+ * write (kernel/sys/aio.c, kernel/sys/io_uring_ops.c), and splice's. */
 #ifndef HTUX_SYS_RW_H
 #define HTUX_SYS_RW_H
 
@@ -15,5 +15,9 @@ long rwv_file(struct file *f, const struct iovec *uiov, int cnt, uint64_t *pos0,
 	      unsigned how);
 /* The FILE_IO_* for RWF_* flags, or -EOPNOTSUPP. */
 long rwf_how(unsigned flags, bool wr);
+/* kernel/sys/splice.c: splice from in to out (offsets: NULL, or user
+ * pointers, kernel ones when kern), as splice(2). */
+long splice_files(struct file *in, int64_t *offin, struct file *out, int64_t *offout, size_t len,
+		  unsigned flags, bool kern);
 
 #endif

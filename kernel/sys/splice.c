@@ -4,10 +4,12 @@
  * the destination pipe; SPLICE_F_NONBLOCK or O_NONBLOCK on a pipe end
  * gives EAGAIN instead. A move takes what is there, up to len and the
  * room, and does not wait for more. The file ends are read and written
- * through the file layer (fs/rw.c). */
+ * through the file layer (fs/rw.c). splice_files is the work of splice on
+ * open files, also io_uring's (kernel/sys/io_uring_ops.c). */
 #include "kernel/syscall.h"
 #include "fs/vfs.h"
 #include "fs/pipe.h"
+#include "kernel/sys/rw.h"
 #include <linux/uio.h>
 
 #define SPLICE_F_MOVE 1u /* flags as in <fcntl.h> (no UAPI header has them) */
@@ -19,24 +21,36 @@
 #define CHUNK ((size_t)65536)
 #define MAX_RW ((size_t)0x7ffff000)
 
-/* Reads an optional user offset: 0, -EFAULT, -EINVAL (negative). */
-static int get_off(const int64_t *uoff, int64_t *off)
+/* Reads an optional offset (a user one, or a kernel one when kern): 0,
+ * -EFAULT, -EINVAL (negative). */
+static int get_off(const int64_t *uoff, int64_t *off, bool kern)
 {
 	if (!uoff)
 		return 0;
-	if (copy_from_user(off, uoff, sizeof(*off)))
+	if (kern)
+		*off = *uoff;
+	else if (copy_from_user(off, uoff, sizeof(*off)))
 		return -EFAULT;
 	return *off < 0 ? -EINVAL : 0;
+}
+
+static int put_off(int64_t *uoff, int64_t off, bool kern)
+{
+	if (kern) {
+		*uoff = off;
+		return 0;
+	}
+	return copy_to_user(uoff, &off, sizeof(off));
 }
 
 /* pipe in -> file out (out may be a pipe: then it was waited for). The
  * bytes go through the file layer (fs/rw.c): at *uoff, or at out's
  * position (none for a stream), which it moves. */
 static long from_pipe(struct file *in, struct file *out, int64_t *uoff, size_t len, bool nb,
-		      bool out_pipe)
+		      bool out_pipe, bool kern)
 {
 	int64_t off = 0;
-	int e = get_off(uoff, &off);
+	int e = get_off(uoff, &off, kern);
 	if (e)
 		return e;
 	if ((e = pipe_wait(in, false, nb)) != 0)
@@ -68,16 +82,17 @@ static long from_pipe(struct file *in, struct file *out, int64_t *uoff, size_t l
 	}
 	kfree(buf);
 	off = (int64_t)pos;
-	if (total > 0 && uoff && copy_to_user(uoff, &off, sizeof(off)))
+	if (total > 0 && uoff && put_off(uoff, off, kern))
 		return -EFAULT;
 	return total;
 }
 
 /* file in -> pipe out. */
-static long to_pipe(struct file *in, int64_t *uoff, struct file *out, size_t len, bool nb)
+static long to_pipe(struct file *in, int64_t *uoff, struct file *out, size_t len, bool nb,
+		    bool kern)
 {
 	int64_t off = 0;
-	int e = get_off(uoff, &off);
+	int e = get_off(uoff, &off, kern);
 	if (e)
 		return e;
 	if ((e = pipe_wait(out, true, nb)) != 0)
@@ -108,7 +123,7 @@ static long to_pipe(struct file *in, int64_t *uoff, struct file *out, size_t len
 	}
 	kfree(buf);
 	off = (int64_t)pos;
-	if (total > 0 && uoff && copy_to_user(uoff, &off, sizeof(off)))
+	if (total > 0 && uoff && put_off(uoff, off, kern))
 		return -EFAULT;
 	return total;
 }
@@ -120,7 +135,19 @@ long sys_splice(int fdin, int64_t *offin, int fdout, int64_t *offout, size_t len
 	if (flags & ~SPLICE_F_ALL)
 		return -EINVAL;
 	struct file *in = fd_get(fdin), *out = fd_get(fdout);
-	if (!in || !out || (in->flags & O_PATH) || (out->flags & O_PATH))
+	if (!in || !out)
+		return -EBADF;
+	return splice_files(in, offin, out, offout, len, flags, false);
+}
+
+long splice_files(struct file *in, int64_t *offin, struct file *out, int64_t *offout, size_t len,
+		  unsigned flags, bool kern)
+{
+	if (len == 0)
+		return 0;
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	if ((in->flags & O_PATH) || (out->flags & O_PATH))
 		return -EBADF;
 	bool ip = file_is_pipe(in), op = file_is_pipe(out);
 	if ((ip && offin) || (op && offout))
@@ -134,21 +161,21 @@ long sys_splice(int fdin, int64_t *offin, int fdout, int64_t *offout, size_t len
 			return -EINVAL;
 		if ((in->flags | out->flags) & O_NONBLOCK)
 			nb = true;
-		return from_pipe(in, out, NULL, len, nb, true);
+		return from_pipe(in, out, NULL, len, nb, true, kern);
 	}
 	if (ip) {
 		if (!out->ops || !out->ops->write || (offout && (out->ops->flags & FOP_STREAM)))
 			return -EINVAL;
 		if (out->flags & O_APPEND)
 			return -EINVAL;
-		return from_pipe(in, out, offout, len, nb || (in->flags & O_NONBLOCK), false);
+		return from_pipe(in, out, offout, len, nb || (in->flags & O_NONBLOCK), false, kern);
 	}
 	if (op) {
 		if (!in->ops || !in->ops->read || (offin && (in->ops->flags & FOP_STREAM)))
 			return -EINVAL;
 		if (S_ISDIR(in->ino->mode))
 			return -EINVAL;
-		return to_pipe(in, offin, out, len, nb || (out->flags & O_NONBLOCK));
+		return to_pipe(in, offin, out, len, nb || (out->flags & O_NONBLOCK), kern);
 	}
 	return -EINVAL;
 }
