@@ -76,7 +76,11 @@ void kmain(uint32_t magic, uint32_t info)
 		kprintf("htux: not started by a multiboot or PVH loader (magic %x)\n", magic);
 		vm_exit(STATUS_BAD_IMAGE);
 	}
-	pmem_init(&bi);
+	if (pmem_init(&bi)) {
+		kprintf("htux: too little memory for the kernel's page maps beside the image (%lu KiB of program image); give the VM more with -m\n",
+			(unsigned long)((bi.initrd_end - bi.initrd_start) / 1024));
+		vm_halt(STATUS_BAD_IMAGE);
+	}
 	paging_init(pmem_max_phys());
 	gdt_init();
 	idt_init();

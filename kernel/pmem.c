@@ -55,7 +55,7 @@ static void sort_ranges(void)
 		}
 }
 
-void pmem_init(const struct bootinfo *bi)
+int pmem_init(const struct bootinfo *bi)
 {
 	for (int i = 0; i < bi->nram && nranges < MAX_RANGES; i++) {
 		uint64_t s = PAGE_UP(bi->ram[i].start), e = PAGE_DOWN(bi->ram[i].end);
@@ -79,11 +79,12 @@ void pmem_init(const struct bootinfo *bi)
 	uint64_t pages = ((map_words + sum_words) * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint64_t pa = pmem_alloc_contig(pages);
 	if (!pa || pa + pages * PAGE_SIZE > (1UL << 30))
-		panic("no low memory for the map of free pages");
+		return -1; /* kmain says so: the image left no low memory */
 	freemap = phys_to_virt(pa);
 	freesum = freemap + map_words;
 	memset(freemap, 0, (map_words + sum_words) * 8);
 	ntotal = nfree;
+	return 0;
 }
 
 static void map_clear(uint64_t n)
