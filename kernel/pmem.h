@@ -9,7 +9,7 @@
 struct bootinfo;
 
 int pmem_init(const struct bootinfo *bi); /* -1: no room for its own maps */
-uint64_t pmem_alloc(void); /* a page, or 0 when out of memory */
+uint64_t pmem_alloc(void);                /* a page, or 0 when out of memory */
 uint64_t pmem_alloc_zeroed(void);
 uint64_t pmem_alloc_contig(size_t npages); /* npages contiguous pages, or 0 */
 void pmem_free(uint64_t pa);
