@@ -399,6 +399,8 @@ long sys_getdents64(int fd, void *buf, size_t n)
 		return -ENOTDIR;
 	if (!f->ino->ops || !f->ino->ops->readdir)
 		return -ENOTDIR;
+	if (!access_ok(buf, n))
+		return -EFAULT; /* as Linux, before any entry is read */
 	struct dents d = { .ubuf = buf, .cap = MIN(n, MAX_RW) };
 	uint64_t pos = f->off;
 	int e;
