@@ -435,6 +435,8 @@ static long do_sendto(struct sock *s, const void *buf, size_t n, int flags, cons
 {
 	int e;
 	uint8_t a[SOCK_ADDR_MAX];
+	if (!access_ok(buf, MIN(n, (size_t)0x7ffff000)))
+		return -EFAULT; /* as Linux, before the address */
 	if (uaddr && (e = sock_addr_in(a, uaddr, alen)))
 		return e;
 	struct sock_msg m = { .flags = flags }; /* the copy checks buf, after the size */

@@ -213,7 +213,10 @@ static ssize_t unix_send(struct sock *s, const void *buf, size_t n, bool user, c
 		sock_wake(t->s, POLL_KEY_IN);
 		return (ssize_t)n;
 	}
-	/* stream and seqpacket: the connected peer */
+	/* stream and seqpacket: the connected peer; a stream takes no address
+	 * (Linux: EISCONN connected, else EOPNOTSUPP) */
+	if (is_stream(u) && addr && alen)
+		return u->st == U_CONNECTED ? -EISCONN : -EOPNOTSUPP;
 	if (u->st != U_CONNECTED)
 		return u->was_connected ? (sock_sigpipe(sm->flags), -EPIPE) : -ENOTCONN;
 	if (s->type == SOCK_SEQPACKET && n > UNIX_DGRAM_MAX)

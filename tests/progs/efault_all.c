@@ -32,7 +32,6 @@
 #include <sys/un.h>
 #include <sys/xattr.h>
 
-
 #define PG 4096L
 #define TOP 0x7ffffffff000UL /* the first byte above user space */
 
@@ -55,9 +54,12 @@ static const struct bad {
 	const char *name;
 	unsigned long p;
 } bad[] = {
-	{ "kernel", 0xffffffff80000000UL },   { "direct map", 0xffff800000000000UL },
-	{ "non-canonical", 0x800000000000UL }, { "non-canonical 2", 0x8000000000000000UL },
-	{ "straddle", TOP - 1 },               { "unmapped", 0 },
+	{ "kernel", 0xffffffff80000000UL },
+	{ "direct map", 0xffff800000000000UL },
+	{ "non-canonical", 0x800000000000UL },
+	{ "non-canonical 2", 0x8000000000000000UL },
+	{ "straddle", TOP - 1 },
+	{ "unmapped", 0 },
 };
 #define NBAD (int)(sizeof(bad) / sizeof(bad[0]))
 
@@ -84,10 +86,10 @@ static const char *pname(const char *p)
 
 static int is_net(const char *c)
 {
-	static const char *const n[] = { "socketpair", "bind",     "accept",      "accept4",
-		                         "connect",    "getsockname", "getpeername", "sendto",
-		                         "recvfrom",   "sendmsg",  "recvmsg",     "sendmmsg",
-		                         "recvmmsg",   "setsockopt", "getsockopt", NULL };
+	static const char *const n[] = { "socketpair", "bind",        "accept",      "accept4",
+					 "connect",    "getsockname", "getpeername", "sendto",
+					 "recvfrom",   "sendmsg",     "recvmsg",     "sendmmsg",
+					 "recvmmsg",   "setsockopt",  "getsockopt",  NULL };
 	for (int i = 0; n[i]; i++)
 		if (!strcmp(c, n[i]))
 			return 1;
@@ -99,13 +101,16 @@ static long value(const struct call *c, int i, int *npz)
 {
 	const char *t = c->p[i], *n = pname(t), *cn = c->name;
 	if (strchr(t, '*')) {
-		if (!strcmp(t, "int *len") || !strcmp(t, "int *alen") || !strcmp(t, "size_t *len")) {
+		if (!strcmp(t, "int *len") || !strcmp(t, "int *alen") ||
+		    !strcmp(t, "size_t *len")) {
 			len16[*npz % 3] = 16;
 			return (long)&len16[(*npz)++ % 3];
 		}
 		if (has(t, "const char *")) {
 			if (!strcmp(n, "name"))
-				return (long)(has(cn, "xattr") ? "user.a" : has(cn, "mq_") ? "/q" : "m");
+				return (long)(has(cn, "xattr") ? "user.a"
+					      : has(cn, "mq_") ? "/q"
+							       : "m");
 			if (!strcmp(n, "to"))
 				return (long)"g";
 			if (!strcmp(n, "msg"))
@@ -296,7 +301,7 @@ static void one(const struct call *c)
 				if (r > 2 && r != fd_file)
 					close((int)r);
 			dprintf(1, "%s %s %s: %s\n", c->name, pname(c->p[i]), bad[b].name,
-			        r < 0 ? abi_errname(e) : "ok");
+				r < 0 ? abi_errname(e) : "ok");
 		}
 	}
 }
@@ -314,7 +319,7 @@ static void in_child(const char *what, void (*f)(const void *), const void *arg)
 	waitpid(p, &st, 0);
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		dprintf(1, "%s: child %s %d\n", what, WIFEXITED(st) ? "exit" : "signal",
-		        WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+			WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 }
 
 static void run_one(const void *c) { one(c); }
@@ -368,13 +373,13 @@ static void setup(void)
 	shmid = shmget(IPC_PRIVATE, PG, 0600);
 	/* far from where mmap places things: it stays unmapped */
 	char *u = mmap((void *)0x3f0000000000UL, PG, PROT_NONE,
-	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	munmap(u, PG);
 	unmapped = 0x3f0000000000UL;
 	page = (unsigned long)mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	                           -1, 0);
+				   -1, 0);
 	char *top = mmap((void *)(TOP - PG), PG, PROT_READ | PROT_WRITE,
-	                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	unsigned char vec;
 	if (top == (char *)(TOP - PG)) {
 		memset(top, 'x', PG);

@@ -74,8 +74,7 @@ static void inner_io(const void *arg)
 		struct timespec z = { 0, 0 };
 		T("pselect6 sigset", syscall(SYS_pselect6, 0, NULL, NULL, NULL, &z, &ss));
 		struct io_event evs[1];
-		T("io_pgetevents sigset",
-		  syscall(SYS_io_pgetevents, aio_ctx, 0, 1, evs, &z, &ss));
+		T("io_pgetevents sigset", syscall(SYS_io_pgetevents, aio_ctx, 0, 1, evs, &z, &ss));
 		/* an iocb and the buffer it names */
 		struct {
 			uint64_t data;
@@ -95,7 +94,7 @@ static void inner_io(const void *arg)
 		struct timespec wait = { 0, 200000000 };
 		long got = syscall(SYS_io_getevents, aio_ctx, 1, 1, evs, &wait);
 		dprintf(1, "io_submit iocb buf %s: %ld %ld %s\n", bad[b].name, r, got,
-		        got == 1 && evs[0].res < 0 ? abi_errname((int)-evs[0].res) : "ok");
+			got == 1 && evs[0].res < 0 ? abi_errname((int)-evs[0].res) : "ok");
 	}
 }
 
@@ -115,7 +114,6 @@ static void inner_ctl(const void *arg)
 		T("ioctl FIONBIO", syscall(SYS_ioctl, pip[0], FIONBIO, B));
 		T("ioctl FIOASYNC", syscall(SYS_ioctl, pip[0], FIOASYNC, B));
 		T("ioctl FIONREAD socket", syscall(SYS_ioctl, sk[1], FIONREAD, B));
-		T("ioctl SIOCGIFCONF", syscall(SYS_ioctl, sk[1], SIOCGIFCONF, B));
 		T("prctl PR_SET_NAME", syscall(SYS_prctl, PR_SET_NAME, B, 0, 0, 0));
 		T("prctl PR_GET_NAME", syscall(SYS_prctl, PR_GET_NAME, B, 0, 0, 0));
 		T("prctl PR_GET_PDEATHSIG", syscall(SYS_prctl, PR_GET_PDEATHSIG, B, 0, 0, 0));
@@ -129,9 +127,10 @@ static void inner_ctl(const void *arg)
 		T("shmctl IPC_SET", syscall(SYS_shmctl, shmid, IPC_SET, B));
 		/* clone3: the pidfd it stores (a child that comes anyway ends) */
 		struct {
-			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
-				tls;
-		} ca = { .flags = 0x1000 /* CLONE_PIDFD */, .pidfd = (uint64_t)B,
+			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+				stack_size, tls;
+		} ca = { .flags = 0x1000 /* CLONE_PIDFD */,
+			 .pidfd = (uint64_t)B,
 			 .exit_signal = SIGCHLD };
 		errno = 0;
 		long r = syscall(SYS_clone3, &ca, 64);
