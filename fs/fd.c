@@ -136,7 +136,7 @@ static int table_alloc(struct fd_table *t, struct file *f, int minfd, bool cloex
 	int limit = fd_limit();
 	if (minfd < 0 || minfd >= limit) {
 		file_put(f);
-		return -EINVAL;
+		return minfd == 0 ? -EMFILE : -EINVAL; /* a limit of 0: EMFILE (Linux) */
 	}
 	for (int fd = minfd; fd < limit; fd++) {
 		if (fd < t->cap && t->files[fd])
@@ -152,6 +152,18 @@ static int table_alloc(struct fd_table *t, struct file *f, int minfd, bool cloex
 	}
 	file_put(f);
 	return -EMFILE;
+}
+
+bool fd_slot_free(void)
+{
+	struct fd_table *t = table();
+	int limit = fd_limit();
+	if (!t)
+		return false;
+	for (int fd = 0; fd < limit; fd++)
+		if (fd >= t->cap || !t->files[fd])
+			return true;
+	return false;
 }
 
 int fd_alloc(struct file *f, int minfd, bool cloexec)

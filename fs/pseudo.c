@@ -16,6 +16,7 @@
 #include "net/stack.h"
 #include "kernel/ipc/ipc.h"
 #include "fs/mqueue.h"
+#include "fs/pipe.h"
 
 #include "fs/procfs.h"
 
@@ -203,6 +204,10 @@ static struct pdir sysin_pdir = { .ents = sysin_ents, .n = ARRAY_SIZE(sysin_ents
 static const struct pent sysfs_dir_ents[] = {
 	{ "inotify", S_IFDIR | 0555, NULL, &sysin_pdir, NULL },
 	{ "mqueue", S_IFDIR | 0555, NULL, &sysmq_pdir, NULL },
+	/* fs/pipe.c */
+	{ "pipe-max-size", S_IFREG | 0444, gen_pipe_max_size, NULL, NULL },
+	{ "pipe-user-pages-hard", S_IFREG | 0444, gen_pipe_user_hard, NULL, NULL },
+	{ "pipe-user-pages-soft", S_IFREG | 0444, gen_pipe_user_soft, NULL, NULL },
 };
 static struct pdir sysfsd_pdir = { .ents = sysfs_dir_ents, .n = ARRAY_SIZE(sysfs_dir_ents) };
 static const struct pent sys_ents[] = {

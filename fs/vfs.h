@@ -232,7 +232,8 @@ struct file *file_open_inode(struct inode *ino, unsigned flags); /* takes a ref 
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 int fd_alloc(struct file *f, int minfd, bool cloexec); /* consumes the ref; fd or -EMFILE */
-int fd_install(int fd, struct file *f, bool cloexec);  /* dup2: closes what was at fd */
+bool fd_slot_free(void); /* a descriptor is free below the limit (fd_alloc would not EMFILE) */
+int fd_install(int fd, struct file *f, bool cloexec); /* dup2: closes what was at fd */
 int fd_close(int fd);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);

@@ -346,6 +346,8 @@ static long do_accept4(struct sock *s, void *uaddr, int *ulen, int flags)
 	if (!s->ops->accept)
 		return -EOPNOTSUPP;
 	struct sock *n;
+	if (!fd_slot_free())
+		return -EMFILE; /* as Linux: before the connection is taken */
 	net_poll();
 	e = s->ops->accept(s, &n, s->file->flags & O_NONBLOCK);
 	if (e)
