@@ -14,6 +14,7 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "net/stack.h"
+#include "net/socket.h"
 #include "kernel/ipc/ipc.h"
 #include "fs/mqueue.h"
 #include "fs/pipe.h"
@@ -210,9 +211,20 @@ static const struct pent sysfs_dir_ents[] = {
 	{ "pipe-user-pages-soft", S_IFREG | 0444, gen_pipe_user_soft, NULL, NULL },
 };
 static struct pdir sysfsd_pdir = { .ents = sysfs_dir_ents, .n = ARRAY_SIZE(sysfs_dir_ents) };
+static const struct pent sysipv4_ents[] = {
+	/* net/sockmem.c: one limit for all socket buffers */
+	{ "tcp_mem", S_IFREG | 0444, sockmem_gen, NULL, NULL },
+	{ "udp_mem", S_IFREG | 0444, sockmem_gen, NULL, NULL },
+};
+static struct pdir sysipv4_pdir = { .ents = sysipv4_ents, .n = ARRAY_SIZE(sysipv4_ents) };
+static const struct pent sysnet_ents[] = {
+	{ "ipv4", S_IFDIR | 0555, NULL, &sysipv4_pdir, NULL },
+};
+static struct pdir sysnet_pdir = { .ents = sysnet_ents, .n = ARRAY_SIZE(sysnet_ents) };
 static const struct pent sys_ents[] = {
 	{ "fs", S_IFDIR | 0555, NULL, &sysfsd_pdir, NULL },
 	{ "kernel", S_IFDIR | 0555, NULL, &sysk_pdir, NULL },
+	{ "net", S_IFDIR | 0555, NULL, &sysnet_pdir, NULL },
 	{ "vm", S_IFDIR | 0555, NULL, &sysvm_pdir, NULL },
 };
 static struct pdir sys_pdir = { .ents = sys_ents, .n = ARRAY_SIZE(sys_ents) };
