@@ -405,13 +405,13 @@ int pipe_create(unsigned flags, struct file **rp, struct file **wp)
 	struct file *r = pipe_end(p, O_RDONLY | fl);
 	if (!r) {
 		pipe_free(p);
-		return -ENOMEM;
+		return file_open_err();
 	}
 	p->readers = 1;
 	struct file *w = pipe_end(p, O_WRONLY | fl);
 	if (!w) {
 		file_put(r); /* frees the pipe */
-		return -ENOMEM;
+		return file_open_err();
 	}
 	p->writers = 1;
 	*rp = r;

@@ -203,6 +203,9 @@ static const struct pent sysin_ents[] = {
 };
 static struct pdir sysin_pdir = { .ents = sysin_ents, .n = ARRAY_SIZE(sysin_ents) };
 static const struct pent sysfs_dir_ents[] = {
+	/* fs/fd.c */
+	{ "file-max", S_IFREG | 0444, gen_file_max, NULL, NULL },
+	{ "file-nr", S_IFREG | 0444, gen_file_nr, NULL, NULL },
 	{ "inotify", S_IFDIR | 0555, NULL, &sysin_pdir, NULL },
 	{ "mqueue", S_IFDIR | 0555, NULL, &sysmq_pdir, NULL },
 	/* fs/pipe.c */

@@ -73,7 +73,7 @@ int sock_install(struct sock *s, unsigned flags, bool cloexec)
 	if (!f) {
 		kfree(si);
 		sock_free(s);
-		return -ENOMEM;
+		return file_open_err();
 	}
 	f->flags &= ~(unsigned)O_LARGEFILE;
 	f->priv = s;
