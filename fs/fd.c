@@ -1,12 +1,16 @@
 /* fd.c: open files (shared by dup'd descriptors: refcount, position,
  * status flags) and the per-process descriptor table (lowest free number,
  * close-on-exec bits; grown as descriptors are used, up to RLIMIT_NOFILE
- * and FD_MAX); a new process's table and cwd/umask. */
+ * and FD_MAX); a new process's table and cwd/umask; the count of open files
+ * in the whole system and its limit (fs.file-nr, fs.file-max: ENFILE). */
 #include "fs/vfs.h"
 #include "fs/poll.h"
 #include "fs/inotify.h"
 #include <linux/inotify.h>
 #include "kernel/proc.h"
+#include "kernel/pmem.h"
+#include "fs/pseudo.h"
+#include <linux/capability.h>
 #include <linux/resource.h>
 
 struct fd_table {
@@ -24,11 +28,33 @@ struct fd_table {
 /* Does f count as a writer of its inode (writecount)? */
 static bool counts_write(struct file *f) { return S_ISREG(f->ino->mode) && file_writable(f); }
 
-struct file *file_open_inode(struct inode *ino, unsigned flags)
+/* Open files in the whole system (/proc/sys/fs/file-nr) and their limit,
+ * fs.file-max: as Linux, a tenth of memory at 1 KiB a file, at least
+ * 8192; only CAP_SYS_ADMIN opens more (others get ENFILE). */
+static unsigned long nr_files;
+
+static unsigned long files_max(void)
 {
+	unsigned long n = (unsigned long)(pmem_total_pages() * (PAGE_SIZE / 1024) / 10);
+	return n > 8192 ? n : 8192;
+}
+
+static bool files_full(void) { return nr_files >= files_max() && !capable(CAP_SYS_ADMIN); }
+
+int file_open_err(void) { return files_full() ? -ENFILE : -ENOMEM; }
+
+void gen_file_nr(struct sbuf *sb) { sb_printf(sb, "%lu\t0\t%lu\n", nr_files, files_max()); }
+
+void gen_file_max(struct sbuf *sb) { sb_printf(sb, "%lu\n", files_max()); }
+
+static struct file *file_new(struct inode *ino, unsigned flags, bool limited)
+{
+	if (limited && files_full())
+		return NULL;
 	struct file *f = kzalloc(sizeof(*f));
 	if (!f)
 		return NULL;
+	nr_files++;
 	f->refs = 1;
 	f->flags = (flags & FILE_KEEP_FLAGS) | O_LARGEFILE;
 	f->ino = inode_get(ino);
@@ -36,6 +62,16 @@ struct file *file_open_inode(struct inode *ino, unsigned flags)
 	if (counts_write(f))
 		ino->writecount++; /* open checked it is no running program's */
 	return f;
+}
+
+struct file *file_open_inode(struct inode *ino, unsigned flags)
+{
+	return file_new(ino, flags, true);
+}
+
+struct file *file_open_kernel(struct inode *ino, unsigned flags)
+{
+	return file_new(ino, flags, false);
 }
 
 int inode_deny_write(struct inode *ino)
@@ -72,6 +108,7 @@ void file_put(struct file *f)
 		f->ino->writecount--;
 	inode_put(f->ino);
 	kfree(f);
+	nr_files--;
 }
 
 struct inode *file_inode(struct file *f) { return f->ino; }
@@ -136,7 +173,7 @@ static int table_alloc(struct fd_table *t, struct file *f, int minfd, bool cloex
 	int limit = fd_limit();
 	if (minfd < 0 || minfd >= limit) {
 		file_put(f);
-		return -EINVAL;
+		return minfd == 0 ? -EMFILE : -EINVAL; /* a limit of 0: EMFILE (Linux) */
 	}
 	for (int fd = minfd; fd < limit; fd++) {
 		if (fd < t->cap && t->files[fd])
@@ -152,6 +189,18 @@ static int table_alloc(struct fd_table *t, struct file *f, int minfd, bool cloex
 	}
 	file_put(f);
 	return -EMFILE;
+}
+
+bool fd_slot_free(void)
+{
+	struct fd_table *t = table();
+	int limit = fd_limit();
+	if (!t)
+		return false;
+	for (int fd = 0; fd < limit; fd++)
+		if (fd >= t->cap || !t->files[fd])
+			return true;
+	return false;
 }
 
 int fd_alloc(struct file *f, int minfd, bool cloexec)

@@ -263,7 +263,7 @@ int inotify_file(bool nonblock, struct file **out)
 	struct file *f = anon_file("inotify", &in_fops, in, O_RDONLY | (nonblock ? O_NONBLOCK : 0));
 	if (!f) {
 		kfree(in);
-		return -ENOMEM;
+		return file_open_err();
 	}
 	ninstances++;
 	*out = f;

@@ -24,7 +24,7 @@ int memfd_new(const char *name, size_t len, unsigned mode, struct file **out)
 	struct file *f = file_open_inode(ino, O_RDWR | O_LARGEFILE);
 	inode_put(ino);
 	if (!f)
-		return -ENOMEM;
+		return file_open_err();
 	*out = f;
 	return 0;
 }

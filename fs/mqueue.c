@@ -160,7 +160,7 @@ int mqueue_open(const char *name, int oflag, unsigned mode, const struct mq_attr
 	}
 	struct file *f = file_open_inode(&q->vi, (unsigned)oflag & (O_ACCMODE | O_NONBLOCK));
 	if (!f)
-		return -ENOMEM;
+		return file_open_err();
 	f->priv = q;
 	*out = f;
 	return 0;

@@ -11,16 +11,26 @@
  * Named pipes (FIFO inodes, made by mknod) share the code: the first open
  * makes the pipe, opens wait for the other end as Linux's do, and the last
  * close frees it. F_SETPIPE_SZ resizes the ring; splice, tee and vmsplice
- * (kernel/sys/splice.c) use the small pipe_* API at the end. */
+ * (kernel/sys/splice.c) use the small pipe_* API at the end.
+ *
+ * The buffers are counted per user, as Linux does (fs.pipe-user-pages-soft:
+ * past it an unprivileged user's new pipes get 2 buffers and may not grow;
+ * fs.pipe-max-size: only CAP_SYS_RESOURCE grows a pipe beyond it). */
 #include "fs/vfs.h"
 #include "fs/poll.h"
 #include "fs/pipe.h"
+#include "fs/pseudo.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
+#include "kernel/proc.h"
 #include <asm/ioctls.h>
+#include <linux/capability.h>
 
 #define PIPE_SLOTS 16            /* Linux's PIPE_DEF_BUFFERS */
 #define PIPE_MAX_SIZE (1u << 20) /* /proc/sys/fs/pipe-max-size */
+#define PIPE_MIN_SLOTS 2         /* Linux's PIPE_MIN_DEF_BUFFERS */
+#define PIPE_USER_SOFT 16384     /* /proc/sys/fs/pipe-user-pages-soft */
+#define PIPE_USER_HARD 0         /* /proc/sys/fs/pipe-user-pages-hard: 0, no limit */
 #define PIPE_DEV 0xfu            /* st_dev of pipes: major 0, minor 15 */
 
 struct pipe_slot {
@@ -43,7 +53,56 @@ struct pipe {
 	struct inode *fifo;        /* the FIFO inode of a named pipe, else NULL */
 	unsigned r_opens, w_opens; /* named pipes: opens so far, for waiting opens */
 	struct waitq oq;           /* named pipes: opens waiting for the other end */
+	struct pipe_user *user;    /* whose buffers these are (NULL: not counted) */
+	unsigned accounted;        /* buffers counted to user */
 };
+
+/* The pipe buffers each user holds (Linux's user_struct.pipe_bufs). */
+#define PIPE_USERS 64
+static struct pipe_user {
+	unsigned uid;
+	unsigned long bufs;
+} pipe_users[PIPE_USERS];
+
+static struct pipe_user *pipe_user_of(unsigned uid)
+{
+	struct pipe_user *free = NULL;
+	for (int i = 0; i < PIPE_USERS; i++) {
+		if (pipe_users[i].bufs && pipe_users[i].uid == uid)
+			return &pipe_users[i];
+		if (!pipe_users[i].bufs && !free)
+			free = &pipe_users[i];
+	}
+	if (free)
+		free->uid = uid;
+	return free; /* NULL: too many users at once, not counted */
+}
+
+/* Moves p's count from p->accounted buffers to n; the user's new total. */
+static unsigned long pipe_account(struct pipe *p, unsigned n)
+{
+	if (!p->user)
+		return 0;
+	p->user->bufs += n;
+	p->user->bufs -= p->accounted;
+	p->accounted = n;
+	return p->user->bufs;
+}
+
+static bool pipe_unprivileged(void)
+{
+	return !capable(CAP_SYS_RESOURCE) && !capable(CAP_SYS_ADMIN);
+}
+
+static bool pipe_too_many(unsigned long bufs)
+{
+	return (PIPE_USER_SOFT && bufs > PIPE_USER_SOFT) ||
+	       (PIPE_USER_HARD && bufs > PIPE_USER_HARD);
+}
+
+void gen_pipe_max_size(struct sbuf *sb) { sb_printf(sb, "%u\n", PIPE_MAX_SIZE); }
+void gen_pipe_user_soft(struct sbuf *sb) { sb_printf(sb, "%u\n", PIPE_USER_SOFT); }
+void gen_pipe_user_hard(struct sbuf *sb) { sb_printf(sb, "%u\n", PIPE_USER_HARD); }
 
 static const struct file_ops pipe_fops;
 
@@ -276,6 +335,7 @@ static void pipe_free(struct pipe *p)
 		kfree(slot_at(p, i)->page);
 	kfree(p->spare);
 	kfree(p->slot);
+	pipe_account(p, 0);
 	kfree(p);
 }
 
@@ -291,8 +351,15 @@ static struct pipe *pipe_new(void)
 	if (!p)
 		return NULL;
 	p->nslots = PIPE_SLOTS;
+	p->user = pipe_user_of(current ? (unsigned)current->uid : 0);
+	if (pipe_too_many(pipe_account(p, PIPE_SLOTS)) && pipe_unprivileged()) {
+		/* past the soft limit: the smallest pipe (Linux) */
+		p->nslots = PIPE_MIN_SLOTS;
+		pipe_account(p, PIPE_MIN_SLOTS);
+	}
 	p->slot = kzalloc(sizeof(*p->slot) * p->nslots);
 	if (!p->slot) {
+		pipe_account(p, 0);
 		kfree(p);
 		return NULL;
 	}
@@ -338,13 +405,13 @@ int pipe_create(unsigned flags, struct file **rp, struct file **wp)
 	struct file *r = pipe_end(p, O_RDONLY | fl);
 	if (!r) {
 		pipe_free(p);
-		return -ENOMEM;
+		return file_open_err();
 	}
 	p->readers = 1;
 	struct file *w = pipe_end(p, O_WRONLY | fl);
 	if (!w) {
 		file_put(r); /* frees the pipe */
-		return -ENOMEM;
+		return file_open_err();
 	}
 	p->writers = 1;
 	*rp = r;
@@ -453,15 +520,25 @@ long pipe_fcntl(struct file *f, int cmd, unsigned long arg)
 	unsigned n = 1;
 	while ((uint64_t)n * PAGE_SIZE < arg)
 		n <<= 1;
-	if (n * PAGE_SIZE > PIPE_MAX_SIZE)
-		return -EPERM; /* above pipe-max-size: CAP_SYS_RESOURCE in Linux, which we do not grant */
+	if (n > p->nslots && (uint64_t)n * PAGE_SIZE > PIPE_MAX_SIZE && !capable(CAP_SYS_RESOURCE))
+		return -EPERM; /* above pipe-max-size */
+	unsigned was = p->accounted;
+	unsigned long total = pipe_account(p, n); /* put back if it fails */
+	if (n > was && pipe_too_many(total) && pipe_unprivileged()) {
+		pipe_account(p, was);
+		return -EPERM; /* the user holds too many buffers */
+	}
 	unsigned used = p->head - p->tail;
-	if (n < used)
+	if (n < used) {
+		pipe_account(p, was);
 		return -EBUSY;
+	}
 	if (n != p->nslots) {
 		struct pipe_slot *ns = kzalloc(sizeof(*ns) * n);
-		if (!ns)
+		if (!ns) {
+			pipe_account(p, was);
 			return -ENOMEM;
+		}
 		for (unsigned i = 0; i < used; i++)
 			ns[i] = *slot_at(p, p->tail + i);
 		kfree(p->slot);

@@ -21,5 +21,10 @@ bool pipe_same(struct file *a, struct file *b);
 int pipe_wait(struct file *f, bool for_write, bool nonblock);
 /* Copies up to n unread bytes to the kernel buffer buf, leaving them. */
 size_t pipe_peek(struct file *f, void *buf, size_t n);
+/* /proc/sys/fs/pipe-max-size, pipe-user-pages-soft, pipe-user-pages-hard */
+struct sbuf;
+void gen_pipe_max_size(struct sbuf *sb);
+void gen_pipe_user_soft(struct sbuf *sb);
+void gen_pipe_user_hard(struct sbuf *sb);
 
 #endif

@@ -14,9 +14,11 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "net/stack.h"
+#include "net/socket.h"
 #include "kernel/ipc/ipc.h"
 #include "fs/mqueue.h"
 #include "kernel/userfaultfd.h"
+#include "fs/pipe.h"
 
 #include "fs/procfs.h"
 
@@ -203,13 +205,31 @@ static const struct pent sysin_ents[] = {
 };
 static struct pdir sysin_pdir = { .ents = sysin_ents, .n = ARRAY_SIZE(sysin_ents) };
 static const struct pent sysfs_dir_ents[] = {
+	/* fs/fd.c */
+	{ "file-max", S_IFREG | 0444, gen_file_max, NULL, NULL },
+	{ "file-nr", S_IFREG | 0444, gen_file_nr, NULL, NULL },
 	{ "inotify", S_IFDIR | 0555, NULL, &sysin_pdir, NULL },
 	{ "mqueue", S_IFDIR | 0555, NULL, &sysmq_pdir, NULL },
+	/* fs/pipe.c */
+	{ "pipe-max-size", S_IFREG | 0444, gen_pipe_max_size, NULL, NULL },
+	{ "pipe-user-pages-hard", S_IFREG | 0444, gen_pipe_user_hard, NULL, NULL },
+	{ "pipe-user-pages-soft", S_IFREG | 0444, gen_pipe_user_soft, NULL, NULL },
 };
 static struct pdir sysfsd_pdir = { .ents = sysfs_dir_ents, .n = ARRAY_SIZE(sysfs_dir_ents) };
+static const struct pent sysipv4_ents[] = {
+	/* net/sockmem.c: one limit for all socket buffers */
+	{ "tcp_mem", S_IFREG | 0444, sockmem_gen, NULL, NULL },
+	{ "udp_mem", S_IFREG | 0444, sockmem_gen, NULL, NULL },
+};
+static struct pdir sysipv4_pdir = { .ents = sysipv4_ents, .n = ARRAY_SIZE(sysipv4_ents) };
+static const struct pent sysnet_ents[] = {
+	{ "ipv4", S_IFDIR | 0555, NULL, &sysipv4_pdir, NULL },
+};
+static struct pdir sysnet_pdir = { .ents = sysnet_ents, .n = ARRAY_SIZE(sysnet_ents) };
 static const struct pent sys_ents[] = {
 	{ "fs", S_IFDIR | 0555, NULL, &sysfsd_pdir, NULL },
 	{ "kernel", S_IFDIR | 0555, NULL, &sysk_pdir, NULL },
+	{ "net", S_IFDIR | 0555, NULL, &sysnet_pdir, NULL },
 	{ "vm", S_IFDIR | 0555, NULL, &sysvm_pdir, NULL },
 };
 static struct pdir sys_pdir = { .ents = sys_ents, .n = ARRAY_SIZE(sys_ents) };

@@ -43,6 +43,8 @@ void gen_inotify_max_watches(struct sbuf *sb);
 void gen_sys_threads_max(struct sbuf *sb);
 void gen_sys_ngroups_max(struct sbuf *sb);
 void gen_sys_overcommit(struct sbuf *sb);
+void gen_file_max(struct sbuf *sb); /* fs/fd.c */
+void gen_file_nr(struct sbuf *sb);
 void gen_cpu_list(struct sbuf *sb);
 
 /* A directory of /proc or /sys: static entries (a generated file, a

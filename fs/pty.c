@@ -306,7 +306,7 @@ long pty_open_peer(struct tty *t, unsigned long flags)
 	flags &= O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC; /* others: ignored (Linux) */
 	struct file *f = file_open_inode(t->sino, (unsigned)flags);
 	if (!f)
-		return -ENOMEM;
+		return file_open_err();
 	f->flags |= (unsigned)flags & O_NOCTTY;
 	int e = pts_open(f);
 	f->flags &= ~(unsigned)O_NOCTTY;

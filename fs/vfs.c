@@ -454,7 +454,7 @@ int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned 
 	struct file *f = file_open_inode(ino, (unsigned)flags);
 	inode_put(ino);
 	if (!f)
-		return -ENOMEM;
+		return file_open_err();
 	f->flags |= (unsigned)flags & O_NOCTTY; /* for a terminal's open only */
 	if (f->ops && f->ops->open)
 		e = f->ops->open(f);

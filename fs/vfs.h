@@ -237,7 +237,16 @@ struct file *file_open_inode(struct inode *ino, unsigned flags); /* takes a ref 
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 int fd_alloc(struct file *f, int minfd, bool cloexec); /* consumes the ref; fd or -EMFILE */
-int fd_install(int fd, struct file *f, bool cloexec);  /* dup2: closes what was at fd */
+bool fd_slot_free(void);
+/* What a NULL from file_open_inode means: -ENFILE (fs.file-max reached)
+ * or -ENOMEM. */
+int file_open_err(void);
+/* As file_open_inode, for the kernel's own use (writeback): not held to
+ * fs.file-max. */
+struct file *file_open_kernel(
+	struct inode *ino,
+	unsigned flags); /* a descriptor is free below the limit (fd_alloc would not EMFILE) */
+int fd_install(int fd, struct file *f, bool cloexec); /* dup2: closes what was at fd */
 int fd_close(int fd);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);

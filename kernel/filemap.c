@@ -29,7 +29,7 @@ void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 		uint64_t off = v->file_off + (va - v->start);
 		if (off >= size)
 			continue;
-		if (!f && !(f = file_open_inode(v->file, O_RDWR)))
+		if (!f && !(f = file_open_kernel(v->file, O_RDWR)))
 			return;
 		file_write(f, phys_to_virt(*pte & PTE_ADDR), MIN(PAGE_SIZE, size - off), &off,
 			   FILE_IO_INPLACE);

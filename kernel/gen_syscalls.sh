@@ -26,7 +26,11 @@
 #       call of <asm/unistd_64.h>, implemented, partial (with its note) or
 #       -ENOSYS (not in the list);
 #   gen_syscalls.sh files LIST             "NAME FILE" for each call
-#       (tests/syscalls_list.sh).
+#       (tests/syscalls_list.sh);
+#   gen_syscalls.sh params LIST            tests/efault_calls.h: for each call
+#       with a pointer parameter, its name, number and parameters as
+#       written (C initialisers for tests/progs/efault_all.c, which gives
+#       every pointer parameter hostile addresses).
 #
 # A malformed list is reported (LIST:LINE: what) and nothing is made.
 set -e
@@ -35,7 +39,7 @@ export LC_ALL
 mode=$1
 list=$2
 if [ $# -lt 2 ]; then
-	echo "usage: gen_syscalls.sh header|table|args|doc|files LIST [HEADER...]" >&2
+	echo "usage: gen_syscalls.sh header|table|args|doc|files|params LIST [HEADER...]" >&2
 	exit 2
 fi
 tmp=${TMPDIR:-/tmp}/gen_syscalls.$$
@@ -276,6 +280,16 @@ doc)
 	;;
 files)
 	cut -f2,1 "$tmp.rec" | awk -F'\t' '{ print $2, $1 }'
+	;;
+params)
+	echo "/* efault_calls.h: the calls with pointer parameters, for"
+	echo " * tests/progs/efault_all.c: { NAME, NUMBER, { PARAM... } }. $gen */"
+	awk -F'\t' '$3 ~ /\*/ {
+		n = split($3, a, ", "); s = ""
+		for (i = 1; i <= n; i++)
+			s = s (i > 1 ? ", " : "") "\"" a[i] "\""
+		printf "#ifdef __NR_%s\n{ \"%s\", __NR_%s, { %s } },\n#endif\n", $2, $2, $2, s
+	}' "$tmp.rec"
 	;;
 *)
 	echo "gen_syscalls.sh: unknown mode $mode" >&2

@@ -79,18 +79,27 @@ static size_t present_run(uint64_t a, size_t n)
 	return ok;
 }
 
+/* The bytes of [a, a+n) below the top of user space: a _nosleep copy of a
+ * range that runs past it stops there, so that the caller's fault_in_user
+ * of the next byte fails (a copy of nothing would send it back to fault in
+ * a page that is there, and round again for ever). */
+static size_t below_top(uint64_t a, size_t n)
+{
+	if (a >= USER_TOP)
+		return 0;
+	return MIN(n, USER_TOP - a);
+}
+
 size_t copy_from_user_nosleep(void *dst, const void *usrc, size_t n)
 {
-	if (!access_ok(usrc, n))
-		return 0;
+	n = below_top((uint64_t)usrc, n);
 	size_t k = present_run((uint64_t)usrc, n);
 	return k - uaccess_copy(dst, usrc, k);
 }
 
 size_t copy_to_user_nosleep(void *udst, const void *src, size_t n)
 {
-	if (!access_ok(udst, n))
-		return 0;
+	n = below_top((uint64_t)udst, n);
 	size_t k = present_run((uint64_t)udst, n);
 	return k - uaccess_copy(udst, src, k);
 }

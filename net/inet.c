@@ -216,6 +216,8 @@ void inet_rq_push(struct inet *in, struct pkt *k)
 		in->rq = k;
 	in->rq_tail = k;
 	in->queued += k->p->tot_len;
+	k->charged = k->p->tot_len;
+	sockmem_charge(k->charged);
 }
 
 void inet_rq_pop(struct inet *in)
@@ -224,6 +226,7 @@ void inet_rq_pop(struct inet *in)
 	in->rq = k->next;
 	if (!in->rq)
 		in->rq_tail = NULL;
+	sockmem_uncharge(k->charged);
 	pbuf_free(k->p);
 	kfree(k);
 }

@@ -22,6 +22,7 @@ enum { I_NEW, I_LISTEN, I_CONNECTING, I_CONNECTED, I_CLOSED };
 struct pkt { /* a received segment or datagram */
 	struct pkt *next;
 	struct pbuf *p;
+	size_t charged; /* bytes charged to socket memory (net/sockmem.c) */
 	ip_addr_t from;
 	uint16_t port;
 	/* UDP over IPv6: the header's, for IPV6_RECV* control messages */
@@ -39,6 +40,7 @@ struct inet {
 	struct pkt *rq, *rq_tail; /* received, oldest first */
 	size_t rq_off;            /* bytes of rq->p already read (TCP) */
 	size_t queued;            /* unread bytes */
+	size_t snd_charged;       /* TCP: written, not yet acknowledged (net/sockmem.c) */
 	bool eof;                 /* FIN received */
 	bool rd_shut, wr_shut;
 	bool was_connected;

@@ -73,7 +73,7 @@ int sock_install(struct sock *s, unsigned flags, bool cloexec)
 	if (!f) {
 		kfree(si);
 		sock_free(s);
-		return -ENOMEM;
+		return file_open_err();
 	}
 	f->flags &= ~(unsigned)O_LARGEFILE;
 	f->priv = s;
@@ -346,6 +346,8 @@ static long do_accept4(struct sock *s, void *uaddr, int *ulen, int flags, bool n
 	if (!s->ops->accept)
 		return -EOPNOTSUPP;
 	struct sock *n;
+	if (!fd_slot_free())
+		return -EMFILE; /* as Linux: before the connection is taken */
 	net_poll();
 	e = s->ops->accept(s, &n, nonblock || (s->file->flags & O_NONBLOCK));
 	if (e)
@@ -435,6 +437,8 @@ static long do_sendto(struct sock *s, const void *buf, size_t n, int flags, cons
 {
 	int e;
 	uint8_t a[SOCK_ADDR_MAX];
+	if (!access_ok(buf, MIN(n, (size_t)0x7ffff000)))
+		return -EFAULT; /* as Linux, before the address */
 	if (uaddr && (e = sock_addr_in(a, uaddr, alen)))
 		return e;
 	struct sock_msg m = { .flags = flags }; /* the copy checks buf, after the size */

@@ -140,6 +140,18 @@ void sock_sent(struct sock *s, ssize_t r);
 /* SIGPIPE for a send on a closed stream, unless MSG_NOSIGNAL. */
 void sock_sigpipe(int flags);
 
+/* The memory socket buffers hold, all sockets together (net/sockmem.c):
+ * whether n more bytes would pass the global limit; charging and giving
+ * back bytes queued; a sender's wait for memory (-EAGAIN when nonblock,
+ * -EINTR, or 0 to look again); /proc/sys/net/ipv4/tcp_mem and udp_mem. */
+bool sockmem_over(size_t n);
+void sockmem_charge(size_t n);
+void sockmem_uncharge(size_t n);
+size_t sockmem_used(void);
+int sockmem_wait(struct sock *s, bool nonblock);
+struct sbuf;
+void sockmem_gen(struct sbuf *sb);
+
 /* Families. */
 int inet_create(int family, int type, int protocol, struct sock **out);
 int unix_create(int type, int protocol, struct sock **out);

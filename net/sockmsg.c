@@ -348,6 +348,16 @@ long sock_sendmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags)
 
 long sock_recvmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags, void *timeout)
 {
+	/* the timeout is read first (Linux), checked after each datagram
+	 * and written back with the time left */
+	int64_t left = 0;
+	uint64_t end = 0;
+	if (timeout) {
+		int e = timespec_from_user(timeout, &left);
+		if (e)
+			return e;
+		end = time_ns() + (uint64_t)left;
+	}
 	if (n > UIO_MAXIOV)
 		n = UIO_MAXIOV;
 	unsigned i;
@@ -358,6 +368,18 @@ long sock_recvmmsg(struct sock *s, struct k_mmsghdr *uv, unsigned n, int flags, 
 		unsigned len = (unsigned)r;
 		if (copy_to_user(&uv[i].msg_len, &len, sizeof(len)))
 			return i ? (long)i : -EFAULT;
+		if (timeout && time_ns() >= end) {
+			i++;
+			break;
+		}
+	}
+	if (timeout && i) {
+		uint64_t now = time_ns();
+		uint64_t rest = now < end ? end - now : 0;
+		struct __kernel_timespec ts = { (int64_t)(rest / 1000000000),
+						(int64_t)(rest % 1000000000) };
+		if (copy_to_user(timeout, &ts, sizeof(ts)))
+			return -EFAULT;
 	}
 	return i;
 }

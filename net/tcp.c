@@ -21,6 +21,11 @@ static err_t tcp_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 		sock_wake(in->s, POLL_KEY_ALL);
 		return ERR_OK;
 	}
+	/* past the global limit only an empty queue takes more (Linux
+	 * guarantees each socket a little): lwIP keeps the data, offers it
+	 * again later and takes no more meanwhile (the window closes) */
+	if (in->queued && sockmem_over(p->tot_len))
+		return ERR_MEM;
 	struct pkt *k = kzalloc(sizeof(*k));
 	if (!k)
 		return ERR_MEM; /* lwIP keeps it and offers it again */
@@ -30,11 +35,20 @@ static err_t tcp_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 	return ERR_OK;
 }
 
+static void snd_uncharge(struct inet *in, size_t len)
+{
+	len = MIN(len, in->snd_charged);
+	in->snd_charged -= len;
+	sockmem_uncharge(len);
+}
+
 static err_t tcp_sent_cb(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
 	struct inet *in = arg;
-	if (in)
+	if (in) {
+		snd_uncharge(in, len);
 		sock_wake(in->s, POLL_KEY_OUT);
+	}
 	return ERR_OK;
 }
 
@@ -44,6 +58,7 @@ static void tcp_err_cb(void *arg, err_t err)
 	if (!in)
 		return;
 	in->tcp = NULL; /* lwIP has freed it */
+	snd_uncharge(in, in->snd_charged);
 	in->s->error = in->st == I_CONNECTING ? ECONNREFUSED : -inet_errno(err);
 	if (err == ERR_CLSD)
 		in->s->error = 0;
@@ -261,6 +276,15 @@ static ssize_t tcp_send_op(struct sock *s, const void *buf, size_t n, bool user,
 		}
 		size_t k = MIN(MIN(room, n - done), sizeof(bounce));
 		k = MIN(k, (size_t)0xffff);
+		if (sockmem_over(k)) { /* all sockets together hold too much */
+			tcp_output(in->tcp);
+			if (done && nonblock)
+				break;
+			int e = sockmem_wait(s, nonblock);
+			if (e)
+				return done ? (ssize_t)done : e;
+			continue;
+		}
 		if (xcopy_in(bounce, (const uint8_t *)buf + done, k, user))
 			return done ? (ssize_t)done : -EFAULT;
 		u8_t fl = TCP_WRITE_FLAG_COPY;
@@ -276,6 +300,8 @@ static ssize_t tcp_send_op(struct sock *s, const void *buf, size_t n, bool user,
 		}
 		if (err != ERR_OK)
 			return done ? (ssize_t)done : inet_errno(err);
+		in->snd_charged += k;
+		sockmem_charge(k);
 		done += k;
 		if (!(m->flags & MSG_MORE))
 			tcp_output(in->tcp);
@@ -537,6 +563,7 @@ static void tcp_release_op(struct sock *s)
 		}
 	} else if (in->tcp) {
 		struct tcp_pcb *pcb = in->tcp;
+		snd_uncharge(in, in->snd_charged);
 		tcp_arg(pcb, NULL);
 		tcp_recv(pcb, NULL);
 		tcp_sent(pcb, NULL);

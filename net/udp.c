@@ -30,6 +30,11 @@ void inet_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr
 		pbuf_free(p);
 		return;
 	}
+	if (sockmem_over(p->tot_len)) { /* udp_mem: all sockets hold too much */
+		net_udp_mem_errors++;
+		pbuf_free(p);
+		return;
+	}
 	struct pkt *k = kzalloc(sizeof(*k));
 	if (!k) {
 		net_udp_mem_errors++;

@@ -14,6 +14,7 @@ static const struct sock_ops unix_ops;
 
 static void msg_free(struct umsg *m)
 {
+	sockmem_uncharge(m->len);
 	for (int i = 0; i < m->nfiles; i++)
 		if (m->files[i])
 			file_put(m->files[i]);
@@ -57,6 +58,7 @@ static struct umsg *msg_new(struct usock *from, const void *buf, size_t n, bool 
 		*err = -EFAULT;
 		return NULL;
 	}
+	sockmem_charge(n); /* msg_free gives it back */
 	if (sm && sm->nfiles) {
 		m->files = sm->files;
 		m->nfiles = sm->nfiles;
@@ -205,6 +207,11 @@ static ssize_t unix_send(struct sock *s, const void *buf, size_t n, bool user, c
 			if (e)
 				return e;
 		}
+		while (sockmem_over(n)) { /* all sockets together hold too much */
+			int e = sockmem_wait(s, nonblock);
+			if (e)
+				return e;
+		}
 		int e;
 		struct umsg *m = msg_new(u, buf, n, user, sm, &e);
 		if (!m)
@@ -213,7 +220,10 @@ static ssize_t unix_send(struct sock *s, const void *buf, size_t n, bool user, c
 		sock_wake(t->s, POLL_KEY_IN);
 		return (ssize_t)n;
 	}
-	/* stream and seqpacket: the connected peer */
+	/* stream and seqpacket: the connected peer; a stream takes no address
+	 * (Linux: EISCONN connected, else EOPNOTSUPP) */
+	if (is_stream(u) && addr && alen)
+		return u->st == U_CONNECTED ? -EISCONN : -EOPNOTSUPP;
 	if (u->st != U_CONNECTED)
 		return u->was_connected ? (sock_sigpipe(sm->flags), -EPIPE) : -ENOTCONN;
 	if (s->type == SOCK_SEQPACKET && n > UNIX_DGRAM_MAX)
@@ -238,6 +248,14 @@ static ssize_t unix_send(struct sock *s, const void *buf, size_t n, bool user, c
 		}
 		if (s->type == SOCK_STREAM && t->queued)
 			k = MIN(k, UNIX_QUEUE_MAX - t->queued);
+		if (sockmem_over(k)) { /* all sockets together hold too much */
+			if (done && nonblock)
+				break;
+			int e = sockmem_wait(s, nonblock);
+			if (e)
+				return done ? (ssize_t)done : e;
+			continue;
+		}
 		int e;
 		struct umsg *m = msg_new(u, (const uint8_t *)buf + done, k, user, sm, &e);
 		if (!m)

@@ -59,13 +59,18 @@ static void post_rx(struct vnet *v, uint8_t *b)
 	virtq_add(&v->rx, &vb, 1, b);
 }
 
+/* At most a ring's worth of frames a call: under a flood the device
+ * refills the ring as fast as frames are taken, and an interrupt handler
+ * that drains it until it is empty would run, interrupts off, for as long
+ * as the flood lasts (the timer's interrupt pending meanwhile). What is
+ * left is taken at the next interrupt or tick (net/stack.c). */
 static int net_poll(struct netdev *d)
 {
 	struct vnet *v = d->priv;
 	uint8_t *b;
 	uint32_t len;
 	int n = 0;
-	while ((b = virtq_get(&v->rx, &len))) {
+	while (n < (int)v->rx.size && (b = virtq_get(&v->rx, &len))) {
 		if (len > HDR && len <= BUF && d->rx)
 			d->rx(d, b + HDR, len - HDR);
 		post_rx(v, b);

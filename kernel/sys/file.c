@@ -247,8 +247,8 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg >= FD_MAX)
-			return -EINVAL;
+		if (arg >= FD_MAX || arg >= rlimit_cur(RLIMIT_NOFILE))
+			return -EINVAL; /* even 0 under a limit of 0 (Linux) */
 		return fd_alloc(file_get(f), (int)arg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD: return fd_get_cloexec(fd) ? FD_CLOEXEC : 0;
 	case F_SETFD: return fd_set_cloexec(fd, arg & FD_CLOEXEC);
@@ -399,6 +399,8 @@ long sys_getdents64(int fd, void *buf, size_t n)
 		return -ENOTDIR;
 	if (!f->ino->ops || !f->ino->ops->readdir)
 		return -ENOTDIR;
+	if (!access_ok(buf, n))
+		return -EFAULT; /* as Linux, before any entry is read */
 	struct dents d = { .ubuf = buf, .cap = MIN(n, MAX_RW) };
 	uint64_t pos = f->off;
 	int e;

@@ -29,6 +29,11 @@ long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, in
 	long err = proc_may_clone();
 	if (err)
 		return err;
+	/* Linux stores the pidfd before the child may run and fails the clone
+	 * (no child) when it cannot: try the store before there is a child */
+	int none = -1;
+	if ((flags & CLONE_PIDFD) && copy_to_user(pidfd, &none, sizeof(none)))
+		return -EFAULT;
 	struct proc *me = current, *p = proc_fork();
 	if (!p)
 		return -ENOMEM;

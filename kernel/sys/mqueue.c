@@ -22,11 +22,12 @@ long sys_mq_open(const char *name, int oflag, unsigned mode, const struct mq_att
 {
 	char kname[NAME_MAX + 1];
 	struct mq_attr a;
+	/* as Linux: the attributes are read first, whatever oflag says */
+	if (attr && copy_from_user(&a, attr, sizeof(a)))
+		return -EFAULT;
 	long e = get_name(name, kname);
 	if (e)
 		return e;
-	if ((oflag & O_CREAT) && attr && copy_from_user(&a, attr, sizeof(a)))
-		return -EFAULT;
 	struct file *f;
 	e = mqueue_open(kname, oflag, mode, (oflag & O_CREAT) && attr ? &a : NULL, &f);
 	if (e)

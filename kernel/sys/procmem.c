@@ -76,6 +76,13 @@ static long vm_rw(int pid, const struct iovec *ulv, unsigned long lcnt, const st
 	struct iovec *lv = iov_in(ulv, lcnt, false, &err);
 	if (!lv)
 		return err;
+	size_t ltotal = 0;
+	for (unsigned long i = 0; i < lcnt; i++)
+		ltotal += lv[i].iov_len;
+	if (ltotal == 0) {
+		kfree(lv);
+		return 0; /* as Linux: the remote vector is not read */
+	}
 	struct iovec *rv = iov_in(urv, rcnt, true, &err);
 	if (!rv) {
 		kfree(lv);

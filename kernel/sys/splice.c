@@ -252,11 +252,16 @@ long sys_vmsplice(int fd, const struct iovec *uiov, unsigned long nr, unsigned f
 		r = -ENOMEM;
 	if (!r && n) {
 		size_t done = 0;
-		for (unsigned long i = 0; !r && done < n && wr; i++) {
+		for (unsigned long i = 0; done < n && wr; i++) {
+			/* a fault ends the data: what came before goes in (Linux) */
 			size_t k = MIN(v[i].iov_len, n - done);
-			if (copy_from_user(buf + done, v[i].iov_base, k))
-				r = -EFAULT;
-			done += k;
+			size_t c = copy_from_user_partial(buf + done, v[i].iov_base, k);
+			done += c;
+			if (c < k) {
+				n = done;
+				r = done ? 0 : -EFAULT;
+				break;
+			}
 		}
 		if (!r) {
 			ssize_t got = wr ? file_write(f, buf, n, NULL, 0)
