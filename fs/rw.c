@@ -103,10 +103,8 @@ ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned h
 	nowait_end(f, nb);
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
-	if (r > 0) {
-		dnotify_inode(f->ino, DN_ACCESS);
-		inotify_event(f->ino, IN_ACCESS);
-	}
+	if (r > 0)
+		fsnotify(f->ino, DN_ACCESS, IN_ACCESS);
 	file_put(f);
 	return r;
 }
@@ -139,9 +137,7 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
 	if (r > 0)
-		dnotify_inode(f->ino, DN_MODIFY);
-	if (r > 0 && !keep)
-		inotify_event(f->ino, IN_MODIFY);
+		fsnotify(f->ino, DN_MODIFY, keep ? 0 : IN_MODIFY);
 	if (r > 0 && (how & FILE_IO_SYNC) && f->ops->fsync) {
 		int e = f->ops->fsync(f);
 		if (e)
