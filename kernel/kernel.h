@@ -110,10 +110,12 @@ size_t clear_user_partial(void *udst, size_t n);
 /* A fault in a copy may sleep (a page of a file on a disk), and other
  * threads run meanwhile: a caller that holds pointers into shared things
  * (a pipe's buffers, a file's bytes, a list it walks) uses these, which
- * copy (returning the bytes copied) only up to the first page not yet
- * there; then, holding nothing, it calls fault_in_user for the page at the
- * first byte not copied (it may sleep; 0 or -EFAULT) and starts over from
- * what it finds. */
+ * copy (returning the bytes copied) only up to the first page that is not
+ * there yet or is to be copied on write (the fault is not resolved while
+ * uaccess_nosleep is set); then, holding nothing, it calls fault_in_user
+ * for the page at the first byte not copied (it may sleep; 0 or -EFAULT)
+ * and starts over from what it finds. */
+extern bool uaccess_nosleep;
 size_t copy_from_user_nosleep(void *dst, const void *usrc, size_t n);
 size_t copy_to_user_nosleep(void *udst, const void *src, size_t n);
 int fault_in_user(const void *uaddr, bool write);
