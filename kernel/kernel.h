@@ -102,6 +102,15 @@ int copy_from_user(void *dst, const void *usrc, size_t n);
 /* A struct __kernel_timespec at uts in ns: 0, -EFAULT, or -EINVAL when
  * negative or tv_nsec is not below a second (kernel/uaccess.c). */
 int timespec_from_user(const void *uts, int64_t *ns);
+/* A user iovec array uiov[0..cnt) copied in (kfree it), its lengths'
+ * *total; NULL and *err: too_many (the caller's errno) past UIO_MAXIOV
+ * entries, -EINVAL when the lengths add up past max_total, -EFAULT for a
+ * base outside user space when check_bases (not for another process's
+ * vector), -ENOMEM or -EFAULT reading it. The entries are checked in
+ * order; the first bad one decides. */
+struct iovec;
+struct iovec *iov_from_user(const struct iovec *uiov, size_t cnt, int too_many, size_t max_total,
+			    bool check_bases, size_t *total, long *err);
 int copy_to_user(void *udst, const void *src, size_t n);
 size_t copy_from_user_partial(void *dst, const void *usrc, size_t n);
 size_t copy_to_user_partial(void *udst, const void *src, size_t n);

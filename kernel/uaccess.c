@@ -146,3 +146,33 @@ int timespec_from_user(const void *uts, int64_t *ns)
 	*ns = ts.tv_sec * 1000000000L + ts.tv_nsec;
 	return 0;
 }
+
+struct iovec *iov_from_user(const struct iovec *uiov, size_t cnt, int too_many, size_t max_total,
+			    bool check_bases, size_t *total, long *err)
+{
+	if (cnt > UIO_MAXIOV) {
+		*err = too_many;
+		return NULL;
+	}
+	struct iovec *v = kmalloc(sizeof(*v) * (cnt ? cnt : 1));
+	if (!v) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = 0;
+	*total = 0;
+	if (copy_from_user(v, uiov, sizeof(*v) * cnt))
+		*err = -EFAULT;
+	for (size_t i = 0; i < cnt && !*err; i++) {
+		if (v[i].iov_len > max_total - *total)
+			*err = -EINVAL;
+		else if (check_bases && !access_ok(v[i].iov_base, v[i].iov_len))
+			*err = -EFAULT;
+		*total += v[i].iov_len;
+	}
+	if (*err) {
+		kfree(v);
+		return NULL;
+	}
+	return v;
+}
