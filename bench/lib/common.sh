@@ -74,7 +74,8 @@ htux_line() {
 # benchmark ("## Syscall costs" for bench/syscall), each running from its
 # "## " heading to the end of the file or the next foreign heading listed in
 # RESULTS_SECTIONS. Each script rewrites its own part and keeps the others.
-RESULTS_SECTIONS=("## Syscall costs" "## Python startup" "## Disk" "## Network")
+RESULTS_SECTIONS=("## Syscall costs" "## Python startup" "## Disk" "## Network"
+	"## Syscall costs, old and new")
 
 # results_section FILE HEADING: prints that section of FILE (or nothing).
 results_section() {
