@@ -8,6 +8,7 @@
  * instead (drivers/virtio/console.c), input arriving by interrupt. */
 #include "fs/vfs.h"
 #include "fs/poll.h"
+#include "fs/tty.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/serial.h"
@@ -15,28 +16,8 @@
 #include <asm/termios.h>
 #include <asm/ioctls.h>
 
-/* Linux's tty_std_termios: cooked mode, echo, signals. */
-static struct termios tio = {
-	.c_iflag = ICRNL | IXON,
-	.c_oflag = OPOST | ONLCR,
-	.c_cflag = B38400 | CS8 | CREAD | HUPCL,
-	.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
-	.c_line = 0,
-	.c_cc = { [VINTR] = 3,
-		  [VQUIT] = 034,
-		  [VERASE] = 0177,
-		  [VKILL] = 025,
-		  [VEOF] = 4,
-		  [VTIME] = 0,
-		  [VMIN] = 1,
-		  [VSTART] = 021,
-		  [VSTOP] = 023,
-		  [VSUSP] = 032,
-		  [VREPRINT] = 022,
-		  [VDISCARD] = 017,
-		  [VWERASE] = 027,
-		  [VLNEXT] = 026 },
-};
+/* Linux's tty_std_termios, with HUPCL as a serial console has it. */
+static struct termios tio = TTY_STD_TERMIOS(HUPCL);
 static struct winsize winsz = { .ws_row = 24, .ws_col = 80 };
 static int fg_pgrp = -1; /* -1: the program's pid */
 

@@ -55,6 +55,7 @@ long dnotify_fcntl(struct file *f, int fd, unsigned long arg)
 		w->mask = mask;
 		w->next = watches;
 		watches = w;
+		fsnotify_watches++;
 	}
 	/* the caller becomes the owner, as Linux's fcntl_dirnotify does */
 	fown_take(f, F_OWNER_PID, current->pid);
@@ -68,6 +69,7 @@ static void drop(bool (*match)(struct dwatch *w, const void *arg), const void *a
 		if (match(w, arg)) {
 			*pp = w->next;
 			kfree(w);
+			fsnotify_watches--;
 		} else {
 			pp = &w->next;
 		}
@@ -114,6 +116,7 @@ void dnotify_dir(struct inode *dir, unsigned ev)
 		} else {
 			*pp = w->next;
 			kfree(w);
+			fsnotify_watches--;
 		}
 	}
 }

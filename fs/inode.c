@@ -217,8 +217,7 @@ int vfs_chown(struct inode *ino, int uid, int gid)
 			ino->mode &= ~(unsigned)S_ISGID;
 	}
 	ino->ctime = fs_now();
-	dnotify_inode(ino, DN_ATTRIB);
-	inotify_event(ino, IN_ATTRIB);
+	fsnotify(ino, DN_ATTRIB, IN_ATTRIB);
 	return 0;
 }
 
@@ -233,10 +232,8 @@ int vfs_truncate(struct inode *ino, uint64_t len)
 	if (!ino->ops || !ino->ops->truncate)
 		return -EPERM;
 	int e = ino->ops->truncate(ino, len);
-	if (!e) {
-		dnotify_inode(ino, DN_MODIFY);
-		inotify_event(ino, IN_MODIFY);
-	}
+	if (!e)
+		fsnotify(ino, DN_MODIFY, IN_MODIFY);
 	return e;
 }
 
@@ -250,9 +247,7 @@ int vfs_chmod(struct inode *ino, unsigned mode)
 	if (!S_ISDIR(ino->mode) && !cred_in_group(ino->gid) && !capable(CAP_FSETID))
 		mode &= ~(unsigned)S_ISGID;
 	int e = ino->ops->chmod(ino, mode & 07777);
-	if (!e) {
-		dnotify_inode(ino, DN_ATTRIB);
-		inotify_event(ino, IN_ATTRIB);
-	}
+	if (!e)
+		fsnotify(ino, DN_ATTRIB, IN_ATTRIB);
 	return e;
 }

@@ -109,6 +109,7 @@ static void watch_drop(struct watch *w)
 	inode_put(w->ino);
 	kfree(w);
 	nwatches--;
+	fsnotify_watches--;
 }
 
 /* Reports mask to the watches of ino; name: ino is the directory and
@@ -292,6 +293,7 @@ int inotify_add(struct file *f, struct inode *ino, uint32_t mask)
 	if (!w)
 		return -ENOMEM;
 	nwatches++;
+	fsnotify_watches++;
 	w->in = in;
 	w->ino = inode_get(ino);
 	w->wd = in->next_wd++;

@@ -84,23 +84,38 @@ int root_lookup(struct inode *dir, const char *name, size_t len, struct inode **
 	return 0;
 }
 
-/* Processes in the order of their ids; *pos - base is the last id shown. */
-int root_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
+/* Numbered directories in the order of their ids: next_after(p, last)
+ * gives the smallest id above last (0: none); *pos - base is the last id
+ * shown; id's inode number is ino0 + id * step. */
+static int ids_readdir(uint64_t *pos, uint64_t base, int (*next_after)(struct proc *p, int last),
+		       struct proc *p, uint64_t ino0, uint64_t step, dir_emit_t emit, void *ctx)
 {
 	for (;;) {
-		int last = (int)(*pos - base), next = 0;
-		for (struct proc *p = all_procs; p; p = p->all_next)
-			if (p->pid > last && (!next || p->pid < next))
-				next = p->pid;
+		int next = next_after(p, (int)(*pos - base));
 		if (!next)
 			return 0;
 		char name[16];
 		int n = ksnprintf(name, sizeof(name), "%d", next);
-		if (emit(ctx, name, (size_t)n, PROC_PID_INO + (uint64_t)next * 32, IFTODT(S_IFDIR),
+		if (emit(ctx, name, (size_t)n, ino0 + (uint64_t)next * step, IFTODT(S_IFDIR),
 			 base + (uint64_t)next))
 			return 0;
 		*pos = base + (uint64_t)next;
 	}
+}
+
+static int next_pid(struct proc *none, int last)
+{
+	int next = 0;
+	for (struct proc *p = all_procs; p; p = p->all_next)
+		if (p->pid > last && (!next || p->pid < next))
+			next = p->pid;
+	return next;
+}
+
+/* Processes in the order of their ids. */
+int root_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
+{
+	return ids_readdir(pos, base, next_pid, NULL, PROC_PID_INO, 32, emit, ctx);
 }
 
 static int pid_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
@@ -229,25 +244,20 @@ static int task_lookup(struct inode *dir, const char *name, size_t len, struct i
 	return task_inode(dir, tid, TASK_DIR, out);
 }
 
-/* Threads in the order of their ids; *pos - base is the last id shown. */
+static int next_tid(struct proc *p, int last)
+{
+	int next = 0;
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		if (p && t->proc == p && t->state != T_DEAD && t->tid > last &&
+		    (!next || t->tid < next))
+			next = t->tid;
+	return next;
+}
+
+/* The process's threads in the order of their ids. */
 static int task_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx)
 {
-	struct proc *p = proc_of(dir);
-	for (;;) {
-		int last = (int)(*pos - base), next = 0;
-		for (struct thread *t = all_threads; t; t = t->all_next)
-			if (p && t->proc == p && t->state != T_DEAD && t->tid > last &&
-			    (!next || t->tid < next))
-				next = t->tid;
-		if (!next)
-			return 0;
-		char name[16];
-		int n = ksnprintf(name, sizeof(name), "%d", next);
-		if (emit(ctx, name, (size_t)n, PROC_TASK_INO + (uint64_t)next * 8, IFTODT(S_IFDIR),
-			 base + (uint64_t)next))
-			return 0;
-		*pos = base + (uint64_t)next;
-	}
+	return ids_readdir(pos, base, next_tid, proc_of(dir), PROC_TASK_INO, 8, emit, ctx);
 }
 
 static int tidf_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)

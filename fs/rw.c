@@ -21,7 +21,8 @@
 
 #define MAX_RW ((size_t)0x7ffff000) /* Linux's MAX_RW_COUNT */
 
-int file_rw_ok(struct file *f, bool wr)
+/* (Inlined where wr is a constant: every read and write passes here.) */
+static inline __attribute__((always_inline)) int rw_ok(struct file *f, bool wr)
 {
 	if (wr ? !file_writable(f) : !file_readable(f))
 		return -EBADF;
@@ -31,6 +32,8 @@ int file_rw_ok(struct file *f, bool wr)
 		return -EINVAL;
 	return 0;
 }
+
+int file_rw_ok(struct file *f, bool wr) { return rw_ok(f, wr); }
 
 static bool is_stream(struct file *f) { return f->ops && (f->ops->flags & FOP_STREAM); }
 
@@ -46,15 +49,15 @@ static void advance(struct file *f, uint64_t *pos, uint64_t end)
 
 /* The checks before the file sees anything, in Linux's order; 0 or an
  * error. pos as file_read's: NULL for the file position. */
-static ssize_t rw_check(struct file *f, const void *buf, size_t n, const uint64_t *pos,
-			unsigned how, bool wr)
+static inline __attribute__((always_inline)) ssize_t
+rw_check(struct file *f, const void *buf, size_t n, const uint64_t *pos, unsigned how, bool wr)
 {
 	if (f->flags & O_PATH)
 		return -EBADF;
 	/* as Linux's pread/pwrite: no position before the access mode */
 	if (pos && is_stream(f) && !S_ISDIR(f->ino->mode))
 		return -ESPIPE;
-	int e = file_rw_ok(f, wr);
+	int e = rw_ok(f, wr);
 	if (e)
 		return e;
 	if ((how & FILE_IO_USER) && !access_ok(buf, n))
@@ -103,10 +106,8 @@ ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned h
 	nowait_end(f, nb);
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
-	if (r > 0) {
-		dnotify_inode(f->ino, DN_ACCESS);
-		inotify_event(f->ino, IN_ACCESS);
-	}
+	if (r > 0)
+		fsnotify(f->ino, DN_ACCESS, IN_ACCESS);
 	file_put(f);
 	return r;
 }
@@ -123,8 +124,10 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 	/* as Linux, O_APPEND appends even at a given position (pwrite) */
 	if ((f->flags & O_APPEND || how & FILE_IO_APPEND) && !keep && S_ISREG(f->ino->mode))
 		off = f->ino->size;
-	uint64_t lim = current ? rlimit_cur(RLIMIT_FSIZE) : RLIM_INFINITY;
-	if (S_ISREG(f->ino->mode) && !keep && lim != RLIM_INFINITY) {
+	uint64_t lim = RLIM_INFINITY; /* RLIMIT_FSIZE: regular files only */
+	if (S_ISREG(f->ino->mode) && !keep && current)
+		lim = rlimit_cur(RLIMIT_FSIZE);
+	if (lim != RLIM_INFINITY) {
 		if (off >= lim) {
 			if (cur_thread)
 				signal_send_thread(cur_thread, SIGXFSZ);
@@ -139,9 +142,7 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
 	if (r > 0)
-		dnotify_inode(f->ino, DN_MODIFY);
-	if (r > 0 && !keep)
-		inotify_event(f->ino, IN_MODIFY);
+		fsnotify(f->ino, DN_MODIFY, keep ? 0 : IN_MODIFY);
 	if (r > 0 && (how & FILE_IO_SYNC) && f->ops->fsync) {
 		int e = f->ops->fsync(f);
 		if (e)

@@ -9,6 +9,22 @@
 #include "kernel/sched.h"
 #include <asm/termios.h>
 
+/* Linux's tty_std_termios: cooked mode, echo, signals; cflag adds to
+ * its c_cflag (HUPCL for the console; a pty slave has none). */
+#define TTY_STD_TERMIOS(cflag) \
+	{ \
+		.c_iflag = ICRNL | IXON, .c_oflag = OPOST | ONLCR, \
+		.c_cflag = B38400 | CS8 | CREAD | (cflag), \
+		.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN, \
+		.c_line = 0, \
+		.c_cc = { \
+			[VINTR] = 3,     [VQUIT] = 034,  [VERASE] = 0177,  [VKILL] = 025, \
+			[VEOF] = 4,      [VTIME] = 0,    [VMIN] = 1,       [VSTART] = 021, \
+			[VSTOP] = 023,   [VSUSP] = 032,  [VREPRINT] = 022, [VDISCARD] = 017, \
+			[VWERASE] = 027, [VLNEXT] = 026, \
+		}, \
+	}
+
 #define TTY_BUF 4096       /* each direction's queue, and the edit line */
 #define TTY_DELIM 0x100u   /* in in[]: ends a canonical line */
 #define TTY_EOFMARK 0x200u /* in in[]: a line ended by VEOF (the byte is not read) */

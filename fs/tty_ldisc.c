@@ -10,28 +10,8 @@
 #include "kernel/signal.h"
 #include <asm/ioctls.h>
 
-/* Linux's pty slave defaults: tty_std_termios without HUPCL. */
-static const struct termios std_termios = {
-	.c_iflag = ICRNL | IXON,
-	.c_oflag = OPOST | ONLCR,
-	.c_cflag = B38400 | CS8 | CREAD,
-	.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
-	.c_line = 0,
-	.c_cc = { [VINTR] = 3,
-		  [VQUIT] = 034,
-		  [VERASE] = 0177,
-		  [VKILL] = 025,
-		  [VEOF] = 4,
-		  [VTIME] = 0,
-		  [VMIN] = 1,
-		  [VSTART] = 021,
-		  [VSTOP] = 023,
-		  [VSUSP] = 032,
-		  [VREPRINT] = 022,
-		  [VDISCARD] = 017,
-		  [VWERASE] = 027,
-		  [VLNEXT] = 026 },
-};
+/* Linux's pty slave defaults: tty_std_termios (its HUPCL is the console's). */
+static const struct termios std_termios = TTY_STD_TERMIOS(0);
 
 void ldisc_init(struct tty *t) { t->tio = std_termios; }
 

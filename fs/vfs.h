@@ -283,6 +283,17 @@ int file_fsync(struct file *f);          /* fsync(2)'s work: 0, -EBADF, -EINVAL 
 int inode_deny_write(struct inode *ino);
 void inode_allow_write(struct inode *ino);
 
+/* ---- change notification (fs/fsnotify.c): ino was accessed or changed:
+ * dn (DN_*, 0: none) goes to dnotify, in (IN_*, 0: none) to inotify. While
+ * no watch of either exists (fsnotify_watches counts them) it costs one test. */
+extern unsigned fsnotify_watches;
+void fsnotify_report(struct inode *ino, unsigned dn, uint32_t in);
+static inline void fsnotify(struct inode *ino, unsigned dn, uint32_t in)
+{
+	if (fsnotify_watches)
+		fsnotify_report(ino, dn, in);
+}
+
 /* ---- directory notification (fs/dnotify.c): fcntl(F_NOTIFY) on f (fd:
  * si_fd); a change ev (DN_*) of the entries of dir; of ino itself (its
  * watches if a directory, and its parent's); f closed through table t's

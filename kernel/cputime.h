@@ -23,10 +23,14 @@ struct cputime {
 /* A timer tick found the running thread in user mode (user) or in the
  * kernel: one sample of how its run time splits. */
 void cputime_tick(bool user);
-/* The scheduler: t stops running (blocks, yields, is preempted, exits),
- * or runs again (also a new thread's first run). */
+/* The scheduler: t stops running (blocks, yields, is preempted, exits);
+ * t runs on from that very moment (the next thread, or a new thread's
+ * first run: no second TSC read); the first thread starts now; the CPU
+ * stops idling (the time since the stop was nobody's). */
 void cputime_stop(struct thread *t);
+void cputime_resume(struct thread *t);
 void cputime_start(struct thread *t);
+void cputime_idle_end(void);
 /* An ending thread's time goes to its process's total. */
 void cputime_thread_gone(struct thread *t);
 /* A child reaped by its parent: its own and its children's time go to

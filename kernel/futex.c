@@ -33,8 +33,13 @@ struct waiter {
 
 static struct waiter *waiters;
 
-/* The key of the word at uaddr in the current address space. */
-static struct key key_of(uint64_t uaddr, bool shared)
+/* Inlined (as the other helpers of the wait and wake paths below): a
+ * futex round trip is two waits and two wakes, all through here. */
+#define HOT static inline __attribute__((always_inline))
+
+/* The key of the word at uaddr in the current address space: a private
+ * futex's without looking at the areas. */
+HOT struct key key_of(uint64_t uaddr, bool shared)
 {
 	struct mm *mm = current->mm;
 	struct key k = { mm, uaddr, false };
@@ -47,18 +52,18 @@ static struct key key_of(uint64_t uaddr, bool shared)
 	return k;
 }
 
-static bool same(const struct key *a, const struct key *b)
+HOT bool same(const struct key *a, const struct key *b)
 {
 	return a->obj == b->obj && a->off == b->off;
 }
 
-static void key_hold(struct key *k)
+HOT void key_hold(struct key *k)
 {
 	if (k->ino)
 		inode_get(k->obj);
 }
 
-static void key_drop(struct key *k)
+HOT void key_drop(struct key *k)
 {
 	if (k->ino)
 		inode_put(k->obj);
@@ -74,7 +79,7 @@ static void unlink(struct waiter *w)
 }
 
 /* Wakes up to n non-PI waiters on k whose bitset meets bitset. */
-static int wake_key(const struct key *k, int n, uint32_t bitset)
+HOT int wake_key(const struct key *k, int n, uint32_t bitset)
 {
 	int woken = 0;
 	struct waiter **pp = &waiters;
@@ -107,7 +112,7 @@ int futex_read(const uint32_t *uaddr, uint32_t *v)
 
 /* Queues w (its key set) and sleeps: 0 when woken, else -ETIMEDOUT or
  * -EINTR (w unqueued). */
-static long sleep_on(struct waiter *w, uint64_t deadline)
+HOT long sleep_on(struct waiter *w, uint64_t deadline)
 {
 	key_hold(&w->key);
 	w->next = waiters;

@@ -102,6 +102,15 @@ int copy_from_user(void *dst, const void *usrc, size_t n);
 /* A struct __kernel_timespec at uts in ns: 0, -EFAULT, or -EINVAL when
  * negative or tv_nsec is not below a second (kernel/uaccess.c). */
 int timespec_from_user(const void *uts, int64_t *ns);
+/* A user iovec array uiov[0..cnt) copied in (kfree it), its lengths'
+ * *total; NULL and *err: too_many (the caller's errno) past UIO_MAXIOV
+ * entries, -EINVAL when the lengths add up past max_total, -EFAULT for a
+ * base outside user space when check_bases (not for another process's
+ * vector), -ENOMEM or -EFAULT reading it. The entries are checked in
+ * order; the first bad one decides. */
+struct iovec;
+struct iovec *iov_from_user(const struct iovec *uiov, size_t cnt, int too_many, size_t max_total,
+			    bool check_bases, size_t *total, long *err);
 int copy_to_user(void *udst, const void *src, size_t n);
 size_t copy_from_user_partial(void *dst, const void *usrc, size_t n);
 size_t copy_to_user_partial(void *udst, const void *src, size_t n);
@@ -110,10 +119,12 @@ size_t clear_user_partial(void *udst, size_t n);
 /* A fault in a copy may sleep (a page of a file on a disk), and other
  * threads run meanwhile: a caller that holds pointers into shared things
  * (a pipe's buffers, a file's bytes, a list it walks) uses these, which
- * copy (returning the bytes copied) only up to the first page not yet
- * there, or to the top of user space; then, holding nothing, it calls
- * fault_in_user for the page at the first byte not copied (it may sleep;
- * 0 or -EFAULT) and starts over from what it finds. */
+ * copy (returning the bytes copied) only up to the first page that is not
+ * there yet or is to be copied on write (the fault is not resolved while
+ * uaccess_nosleep is set), or to the top of user space; then, holding nothing, it calls fault_in_user
+ * for the page at the first byte not copied (it may sleep; 0 or -EFAULT)
+ * and starts over from what it finds. */
+extern bool uaccess_nosleep;
 size_t copy_from_user_nosleep(void *dst, const void *usrc, size_t n);
 size_t copy_to_user_nosleep(void *udst, const void *src, size_t n);
 int fault_in_user(const void *uaddr, bool write);

@@ -81,7 +81,7 @@ void schedule(void)
 		if (next) {
 			if (next != prev)
 				thread_switch(prev, next);
-			cputime_start(cur_thread); /* prev again, resumed */
+			cputime_resume(cur_thread); /* prev again, resumed */
 			return;
 		}
 		/* Nothing to run: wait for the next interrupt (the tick). */
@@ -89,6 +89,7 @@ void schedule(void)
 		idle = true;
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 		idle = false;
+		cputime_idle_end(); /* the idle time is nobody's */
 	}
 }
 

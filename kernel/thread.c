@@ -68,7 +68,7 @@ struct thread *sched_first_thread(struct proc *p)
 static __attribute__((noreturn)) void thread_entry(void)
 {
 	struct thread *t = cur_thread;
-	cputime_start(t);
+	cputime_resume(t);
 	if (t->set_child_tid) { /* in the new process's own address space */
 		int tid = t->tid;
 		copy_to_user((void *)t->set_child_tid, &tid, sizeof(tid));

@@ -11,15 +11,17 @@
  *
  * A copy that sleeps in a fault also lets other threads change what the
  * caller holds (a pipe's buffer, a file's bytes). Where that matters the
- * _nosleep copies stop before a page that is not there yet, and the caller,
- * holding nothing, brings it in with fault_in_user and looks again (as
- * Linux copies with page faults disabled, then faults the pages in). */
+ * _nosleep copies run with uaccess_nosleep set: trap() then resolves no
+ * fault on a user address, so the copy stops at the first byte whose page
+ * is not there yet (or is to be copied on write), and the caller, holding
+ * nothing, brings it in with fault_in_user and looks again (as Linux
+ * copies with page faults disabled, then faults the pages in). */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/vm.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
+#include <linux/uio.h>
 
 size_t uaccess_copy(void *dst, const void *src, size_t n);
 size_t uaccess_clear(void *dst, size_t n);
@@ -60,23 +62,16 @@ int copy_to_user(void *udst, const void *src, size_t n)
 	return copy_to_user_partial(udst, src, n) == n ? 0 : -EFAULT;
 }
 
-/* The bytes of [a, a+n) on pages that are present, from a on: a copy of
- * them takes no fault that could sleep (a present page may still be
- * copied on write, which does not sleep). */
-static size_t present_run(uint64_t a, size_t n)
+bool uaccess_nosleep;
+
+/* (No page-table walk first: the fault itself finds the page missing, at
+ * no cost when it is there, the usual case.) */
+static size_t copy_nosleep(void *dst, const void *src, size_t n)
 {
-	struct mm *mm = current ? current->mm : NULL;
-	if (!mm)
-		return n; /* nothing to sleep on: the copy fails */
-	size_t ok = 0;
-	while (ok < n) {
-		uint64_t va = a + ok;
-		uint64_t *pte = paging_walk(mm->pml4, PAGE_DOWN(va), false);
-		if (!pte || !(*pte & PTE_P))
-			break;
-		ok += MIN(n - ok, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-	}
-	return ok;
+	uaccess_nosleep = true;
+	size_t left = uaccess_copy(dst, src, n);
+	uaccess_nosleep = false;
+	return n - left;
 }
 
 /* The bytes of [a, a+n) below the top of user space: a _nosleep copy of a
@@ -93,15 +88,13 @@ static size_t below_top(uint64_t a, size_t n)
 size_t copy_from_user_nosleep(void *dst, const void *usrc, size_t n)
 {
 	n = below_top((uint64_t)usrc, n);
-	size_t k = present_run((uint64_t)usrc, n);
-	return k - uaccess_copy(dst, usrc, k);
+	return access_ok(usrc, n) ? copy_nosleep(dst, usrc, n) : 0;
 }
 
 size_t copy_to_user_nosleep(void *udst, const void *src, size_t n)
 {
 	n = below_top((uint64_t)udst, n);
-	size_t k = present_run((uint64_t)udst, n);
-	return k - uaccess_copy(udst, src, k);
+	return access_ok(udst, n) ? copy_nosleep(udst, src, n) : 0;
 }
 
 int fault_in_user(const void *uaddr, bool write)
@@ -162,4 +155,34 @@ int timespec_from_user(const void *uts, int64_t *ns)
 		return -EINVAL;
 	*ns = ts.tv_sec * 1000000000L + ts.tv_nsec;
 	return 0;
+}
+
+struct iovec *iov_from_user(const struct iovec *uiov, size_t cnt, int too_many, size_t max_total,
+			    bool check_bases, size_t *total, long *err)
+{
+	if (cnt > UIO_MAXIOV) {
+		*err = too_many;
+		return NULL;
+	}
+	struct iovec *v = kmalloc(sizeof(*v) * (cnt ? cnt : 1));
+	if (!v) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = 0;
+	*total = 0;
+	if (copy_from_user(v, uiov, sizeof(*v) * cnt))
+		*err = -EFAULT;
+	for (size_t i = 0; i < cnt && !*err; i++) {
+		if (v[i].iov_len > max_total - *total)
+			*err = -EINVAL;
+		else if (check_bases && !access_ok(v[i].iov_base, v[i].iov_len))
+			*err = -EFAULT;
+		*total += v[i].iov_len;
+	}
+	if (*err) {
+		kfree(v);
+		return NULL;
+	}
+	return v;
 }

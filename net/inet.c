@@ -127,6 +127,19 @@ bool inet_addr_is_local(const ip_addr_t *ip)
 	return false;
 }
 
+int inet_bind_addr(struct sock *s, const void *a, unsigned len, bool busy, bool bcast_ok,
+		   ip_addr_t *ip, uint16_t *port)
+{
+	int e = inet_addr_parse(s, a, len, ip, port, false);
+	if (e)
+		return e;
+	if (busy || (I(s)->v6only && IP_IS_V4(ip)))
+		return -EINVAL;
+	if (!inet_addr_is_local(ip) && !(bcast_ok && inet_is_broadcast(ip)))
+		return -EADDRNOTAVAIL;
+	return 0;
+}
+
 bool inet_is_broadcast(const ip_addr_t *ip)
 {
 	if (!IP_IS_V4(ip))

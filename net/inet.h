@@ -82,6 +82,12 @@ int inet_addr_parse(struct sock *s, const void *a, unsigned len, ip_addr_t *ip, 
 		    bool any_is_local);
 int inet_addr_make(struct sock *s, void *out, const ip_addr_t *ip, uint16_t port);
 bool inet_addr_is_local(const ip_addr_t *ip);
+/* bind's address a checked, in Linux's order of errors: not parsed; the
+ * socket already bound or busy (-EINVAL); an IPv4 address on a v6only
+ * socket (-EINVAL); not this host's (-EADDRNOTAVAIL; bcast_ok: a
+ * broadcast address is). */
+int inet_bind_addr(struct sock *s, const void *a, unsigned len, bool busy, bool bcast_ok,
+		   ip_addr_t *ip, uint16_t *port);
 bool inet_is_broadcast(const ip_addr_t *ip);
 const ip_addr_t *inet_any(struct sock *s);
 int inet_getname(struct sock *s, void *out, bool peer);

@@ -14,33 +14,13 @@
 #define GATHER_MAX ((size_t)1 << 20) /* one sendmsg/recvmsg with iovecs at a time */
 
 /* Reads and checks a user iovec array: a kernel copy (kfree it) and the
- * total length. */
-static struct iovec *iov_in(const struct iovec *uiov, size_t cnt, bool to_user, size_t *total,
-			    int *err)
+ * total length (at most Linux's MAX_RW_COUNT; as Linux, EMSGSIZE for too
+ * many entries). */
+static struct iovec *iov_in(const struct iovec *uiov, size_t cnt, size_t *total, int *err)
 {
-	if (cnt > UIO_MAXIOV) {
-		*err = -EMSGSIZE;
-		return NULL;
-	}
-	struct iovec *v = kmalloc(sizeof(*v) * (cnt ? cnt : 1));
-	if (!v) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	if (copy_from_user(v, uiov, sizeof(*v) * cnt)) {
-		kfree(v);
-		*err = -EFAULT;
-		return NULL;
-	}
-	*total = 0;
-	for (size_t i = 0; i < cnt; i++) {
-		if (v[i].iov_len > 0x7ffff000 - *total || !access_ok(v[i].iov_base, v[i].iov_len)) {
-			kfree(v);
-			*err = v[i].iov_len > 0x7ffff000 ? -EINVAL : -EFAULT;
-			return NULL;
-		}
-		*total += v[i].iov_len;
-	}
+	long e;
+	struct iovec *v = iov_from_user(uiov, cnt, -EMSGSIZE, 0x7ffff000, true, total, &e);
+	*err = (int)e;
 	return v;
 }
 
@@ -127,7 +107,7 @@ long sock_sendmsg(struct sock *s, const struct k_msghdr *uh, int flags)
 	if (h.msg_name && (e = sock_addr_in(a, h.msg_name, h.msg_namelen)))
 		return e;
 	size_t total;
-	struct iovec *v = iov_in(h.msg_iov, h.msg_iovlen, false, &total, &e);
+	struct iovec *v = iov_in(h.msg_iov, h.msg_iovlen, &total, &e);
 	if (!v)
 		return e;
 	struct sock_msg m = { .flags = flags };
@@ -264,7 +244,7 @@ long sock_recvmsg(struct sock *s, struct k_msghdr *uh, int flags)
 		return -EFAULT;
 	int e;
 	size_t total;
-	struct iovec *v = iov_in(h.msg_iov, h.msg_iovlen, true, &total, &e);
+	struct iovec *v = iov_in(h.msg_iov, h.msg_iovlen, &total, &e);
 	if (!v)
 		return e;
 	struct sock_msg m = { .flags = flags };

@@ -127,15 +127,10 @@ static int tcp_bind_op(struct sock *s, const void *a, unsigned len)
 	struct inet *in = I(s);
 	ip_addr_t ip;
 	uint16_t port;
-	int e = inet_addr_parse(s, a, len, &ip, &port, false);
+	bool busy = !in->tcp || in->st != I_NEW || in->tcp->local_port;
+	int e = inet_bind_addr(s, a, len, busy, false, &ip, &port);
 	if (e)
 		return e;
-	if (!in->tcp || in->st != I_NEW || in->tcp->local_port)
-		return -EINVAL;
-	if (in->v6only && IP_IS_V4(&ip))
-		return -EINVAL;
-	if (!inet_addr_is_local(&ip))
-		return -EADDRNOTAVAIL;
 	if (s->reuseaddr)
 		ip_set_option(in->tcp, SOF_REUSEADDR);
 	return inet_errno(tcp_bind(in->tcp, &ip, port));

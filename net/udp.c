@@ -61,15 +61,9 @@ static int udp_bind_op(struct sock *s, const void *a, unsigned len)
 	struct inet *in = I(s);
 	ip_addr_t ip;
 	uint16_t port;
-	int e = inet_addr_parse(s, a, len, &ip, &port, false);
+	int e = inet_bind_addr(s, a, len, in->udp->local_port != 0, true, &ip, &port);
 	if (e)
 		return e;
-	if (in->udp->local_port)
-		return -EINVAL;
-	if (in->v6only && IP_IS_V4(&ip))
-		return -EINVAL;
-	if (!inet_addr_is_local(&ip) && !inet_is_broadcast(&ip))
-		return -EADDRNOTAVAIL;
 	if (s->reuseaddr || s->reuseport)
 		ip_set_option(in->udp, SOF_REUSEADDR);
 	return inet_errno(udp_bind(in->udp, &ip, port));

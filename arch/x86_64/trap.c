@@ -94,7 +94,8 @@ void trap(struct trapframe *tf)
 
 	if (tf->trapno == T_PF) {
 		uint64_t addr = read_cr2();
-		int r = addr < USER_TOP ? vm_fault(addr, tf->err) : -1;
+		/* none resolved in a _nosleep copy (kernel/uaccess.c) */
+		int r = addr < USER_TOP && !uaccess_nosleep ? vm_fault(addr, tf->err) : -1;
 		if (r == 0)
 			goto out;
 		if (r == VM_FAULT_SIGBUS) {

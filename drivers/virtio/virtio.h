@@ -26,6 +26,16 @@ struct virtio_transport {
 	void (*notify)(struct virtio_dev *d, struct virtq *q);
 };
 
+/* A transport's table, from the static functions of its file named as
+ * the members (drivers/virtio/virtio_pci.c, virtio_mmio.c). */
+#define VIRTIO_TRANSPORT_OPS \
+	{ \
+		.get_status = get_status, .set_status = set_status, .get_features = get_features, \
+		.set_features = set_features, .cfg_read = cfg_read, \
+		.cfg_generation = cfg_generation, .queue_max = queue_max, \
+		.queue_enable = queue_enable, .notify = notify, \
+	}
+
 struct virtio_dev {
 	const struct virtio_transport *t;
 	void *tp;          /* the transport's */

@@ -100,17 +100,7 @@ static void notify(struct virtio_dev *d, struct virtq *q)
 	*(volatile uint16_t *)q->tp = (uint16_t)q->idx;
 }
 
-static const struct virtio_transport pci_transport = {
-	.get_status = get_status,
-	.set_status = set_status,
-	.get_features = get_features,
-	.set_features = set_features,
-	.cfg_read = cfg_read,
-	.cfg_generation = cfg_generation,
-	.queue_max = queue_max,
-	.queue_enable = queue_enable,
-	.notify = notify,
-};
+static const struct virtio_transport pci_transport = VIRTIO_TRANSPORT_OPS;
 
 static void irq_handler(void *arg)
 {

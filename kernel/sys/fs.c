@@ -372,9 +372,12 @@ static long utimens_kernel(int dirfd, const char *upath, const struct __kernel_t
 		ino->mtime = mt;
 	ino->ctime = now;
 	/* Linux's fsnotify_change: both times ATTRIB, one ACCESS or MODIFY */
-	if (!aomit || !momit)
-		dnotify_inode(ino, !aomit && !momit ? DN_ATTRIB : !aomit ? DN_ACCESS : DN_MODIFY);
-	inotify_event(ino, IN_ATTRIB);
+	fsnotify(ino,
+		 !aomit && !momit ? DN_ATTRIB
+		 : !aomit         ? DN_ACCESS
+		 : !momit         ? DN_MODIFY
+				  : 0,
+		 IN_ATTRIB);
 	inode_put(ino);
 	return 0;
 }

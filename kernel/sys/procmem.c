@@ -15,34 +15,8 @@
  * target's (not checked against ours). */
 static struct iovec *iov_in(const struct iovec *uiov, unsigned long cnt, bool remote, long *err)
 {
-	if (cnt > UIO_MAXIOV) {
-		*err = -EINVAL;
-		return NULL;
-	}
-	struct iovec *v = kmalloc(sizeof(*v) * (cnt ? cnt : 1));
-	if (!v) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	if (copy_from_user(v, uiov, sizeof(*v) * cnt)) {
-		kfree(v);
-		*err = -EFAULT;
-		return NULL;
-	}
-	size_t total = 0;
-	*err = 0;
-	for (unsigned long i = 0; i < cnt && !*err; i++) {
-		if (v[i].iov_len > (size_t)INT64_MAX - total)
-			*err = -EINVAL;
-		else if (!remote && !access_ok(v[i].iov_base, v[i].iov_len))
-			*err = -EFAULT;
-		total += v[i].iov_len;
-	}
-	if (*err) {
-		kfree(v);
-		return NULL;
-	}
-	return v;
+	size_t total;
+	return iov_from_user(uiov, cnt, -EINVAL, INT64_MAX, !remote, &total, err);
 }
 
 /* A position in a vector. */
