@@ -8,6 +8,8 @@
 uint64_t ext2_max_size(struct ext2_fs *fs)
 {
 	uint64_t p = fs->ppb;
+	if (fs->sb.feature_incompat & EXT2_INCOMPAT_EXTENTS)
+		return ((1ull << 32) - 1) * fs->bsize; /* 32-bit logical block numbers */
 	uint64_t blocks = EXT2_NDIR + p + p * p + p * p * p;
 	uint64_t max = blocks * fs->bsize;
 	/* i_blocks counts 512-byte units in 32 bits */
@@ -106,6 +108,8 @@ int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, boo
 	int top, idx[3];
 	*fresh = false;
 	*out = 0;
+	if (n->iflags & EXT2_EXTENTS_FL)
+		return alloc ? -EROFS : ext2_extent_map(n, lblk, out);
 	int depth = path(fs, lblk, &top, idx);
 	if (depth < 0)
 		return depth;
@@ -227,6 +231,8 @@ int ext2_truncate_blocks(struct ext2_node *n, uint64_t size)
 {
 	struct ext2_fs *fs = n->fs;
 	uint64_t from = (size + fs->bsize - 1) / fs->bsize, p = fs->ppb;
+	if (n->iflags & EXT2_EXTENTS_FL)
+		return -EROFS; /* extent trees are read only */
 	for (uint64_t i = 0; i < EXT2_NDIR; i++)
 		trunc_tree(n, NULL, &n->block[i], 0, i, from);
 	trunc_tree(n, NULL, &n->block[EXT2_IND], 1, EXT2_NDIR, from);

@@ -298,8 +298,10 @@ static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, int kind, bool rea
 			b->kind = (uint8_t)kind;
 		lru_unlink(fs, b);
 		lru_front(fs, b);
-		if (!read)
+		if (!read) {
 			memset(b->data, 0, fs->bsize);
+			b->checked = false;
+		}
 		return b;
 	}
 	make_room(fs);
@@ -390,6 +392,7 @@ void bforget(struct ext2_fs *fs, uint32_t blk)
 		bclean(fs, b);
 		b->kind = BK_DATA;
 		b->fresh = 0;
+		b->checked = false;
 	}
 }
 

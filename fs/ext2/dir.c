@@ -47,7 +47,18 @@ static struct ext2_buf *dir_block(struct ext2_node *dir, uint64_t lblk, int *err
 	*err = ext2_bmap(dir, lblk, false, &blk, &fresh);
 	if (*err || !blk)
 		return NULL;
-	return bread(dir->fs, blk, BK_DIR, err);
+	struct ext2_buf *b = bread(dir->fs, blk, BK_DIR, err);
+	if (b && dir->fs->csum && !b->checked) {
+		if (!ext2_dir_csum_ok(dir, b->data)) {
+			kinfo("disk %s: directory %lu: block %u does not match its checksum\n",
+			      dir->fs->dev->name, (unsigned long)dir->vi.ino, blk);
+			brelse(b);
+			*err = -EIO;
+			return NULL;
+		}
+		b->checked = true;
+	}
+	return b;
 }
 
 static bool entry_ok(struct ext2_fs *fs, struct ext2_dirent *d, uint32_t off)

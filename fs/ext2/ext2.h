@@ -22,15 +22,55 @@
 #define EXT2_INDEX_FL 0x1000 /* htree directory (read as linear) */
 #define EXT2_EXTENTS_FL 0x80000
 
-/* feature bits */
+/* feature bits (names: feature.c) */
 #define EXT2_COMPAT_HAS_JOURNAL 0x0004
 #define EXT2_INCOMPAT_FILETYPE 0x0002
 #define EXT2_INCOMPAT_RECOVER 0x0004
 #define EXT2_INCOMPAT_EXTENTS 0x0040
-#define EXT2_INCOMPAT_SUPPORTED EXT2_INCOMPAT_FILETYPE
+#define EXT2_INCOMPAT_64BIT 0x0080
+#define EXT2_INCOMPAT_FLEX_BG 0x0200
+#define EXT2_INCOMPAT_CSUM_SEED 0x2000
 #define EXT2_RO_COMPAT_SPARSE 0x0001
 #define EXT2_RO_COMPAT_LARGE_FILE 0x0002
+#define EXT2_RO_COMPAT_HUGE_FILE 0x0008
+#define EXT2_RO_COMPAT_GDT_CSUM 0x0010
+#define EXT2_RO_COMPAT_DIR_NLINK 0x0020
+#define EXT2_RO_COMPAT_EXTRA_ISIZE 0x0040
+#define EXT2_RO_COMPAT_METADATA_CSUM 0x0400
+/* read and written */
+#define EXT2_INCOMPAT_SUPPORTED EXT2_INCOMPAT_FILETYPE
 #define EXT2_RO_COMPAT_SUPPORTED (EXT2_RO_COMPAT_SPARSE | EXT2_RO_COMPAT_LARGE_FILE)
+/* read only: the disk is mounted read-only (ext4 as mkfs.ext4 makes it) */
+#define EXT2_INCOMPAT_READ \
+	(EXT2_INCOMPAT_EXTENTS | EXT2_INCOMPAT_64BIT | EXT2_INCOMPAT_FLEX_BG | \
+	 EXT2_INCOMPAT_CSUM_SEED)
+#define EXT2_RO_COMPAT_READ \
+	(EXT2_RO_COMPAT_HUGE_FILE | EXT2_RO_COMPAT_GDT_CSUM | EXT2_RO_COMPAT_DIR_NLINK | \
+	 EXT2_RO_COMPAT_EXTRA_ISIZE | EXT2_RO_COMPAT_METADATA_CSUM)
+void ext2_incompat_names(uint32_t bits, char *buf, size_t len);
+void ext2_ro_compat_names(uint32_t bits, char *buf, size_t len);
+
+/* ext4's superblock fields past the ext2 ones: byte offsets */
+#define SB_JOURNAL_INUM 0xE0
+#define SB_DESC_SIZE 0xFE /* u16 */
+#define SB_BLOCKS_HI 0x150
+#define SB_CHECKSUM_TYPE 0x175 /* u8: 1 crc32c */
+#define SB_CHECKSUM_SEED 0x270
+#define SB_CHECKSUM 0x3FC
+static inline uint32_t get32(const void *p, unsigned off)
+{
+	uint32_t v;
+	memcpy(&v, (const uint8_t *)p + off, 4);
+	return v;
+}
+static inline uint16_t get16(const void *p, unsigned off)
+{
+	uint16_t v;
+	memcpy(&v, (const uint8_t *)p + off, 2);
+	return v;
+}
+static inline void put32(void *p, unsigned off, uint32_t v) { memcpy((uint8_t *)p + off, &v, 4); }
+static inline void put16(void *p, unsigned off, uint16_t v) { memcpy((uint8_t *)p + off, &v, 2); }
 
 /* directory entry file types */
 #define EXT2_FT_REG 1
@@ -109,6 +149,7 @@ struct ext2_buf {
 	int refs;
 	bool dirty;
 	uint8_t kind; /* BK_* */
+	bool checked; /* its checksum was found right (metadata_csum) */
 	/* Allocated since the disk last had it: 0 no; FRESH_UNWRITTEN not
 	 * written yet; else on the disk once fs->flushes reaches it. Nothing
 	 * on the disk points at a block until that. */
@@ -131,6 +172,10 @@ struct ext2_fs {
 	uint32_t ngroups, gd_blocks;
 	struct ext2_gd *gd;
 	uint32_t inode_size, ppb; /* bytes per disk inode, pointers per block */
+	uint32_t desc_size;       /* bytes per group descriptor on the disk: 32 or 64 */
+	bool ext4;                /* ext4's features: extents, 64bit, flex_bg */
+	bool csum;                /* metadata_csum: crc32c of the metadata (csum.c) */
+	uint32_t seed;            /* its seed: of the filesystem's UUID */
 	bool ro;
 	bool sb_dirty;
 	struct inode *root;
@@ -162,6 +207,7 @@ struct ext2_node {
 	uint8_t *raw; /* the disk inode (inode_size bytes) */
 	uint32_t block[15];
 	uint32_t iflags;
+	uint32_t cseed;          /* metadata_csum: the checksum seed of its blocks */
 	uint32_t iblocks;        /* i_blocks, 512-byte units */
 	uint32_t goal;           /* where the next block is looked for: after the last one */
 	uint64_t ra_next;        /* read-ahead: the block after the last one read ahead */
@@ -280,6 +326,17 @@ void ext2_destroy_unlinked(struct ext2_fs *fs); /* unmount: files still open wit
 int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, bool *fresh);
 int ext2_truncate_blocks(struct ext2_node *n, uint64_t size); /* frees blocks past size */
 uint64_t ext2_max_size(struct ext2_fs *fs);
+
+/* ---- extent trees (extent.c): ext4's files and directories, read */
+int ext2_extent_map(struct ext2_node *n, uint64_t lblk, uint32_t *out); /* 0: a hole */
+
+/* ---- checksums (csum.c): crc32c, metadata_csum */
+uint32_t crc32c(uint32_t crc, const void *buf, size_t len); /* no inversions */
+uint32_t ext2_sb_csum(const struct ext2_super *sb);
+uint16_t ext2_gd_csum(struct ext2_fs *fs, uint32_t g, const uint8_t *desc);
+bool ext2_inode_csum_ok(struct ext2_fs *fs, uint32_t ino, const uint8_t *raw);
+bool ext2_extent_csum_ok(struct ext2_node *n, const uint8_t *blk);
+bool ext2_dir_csum_ok(struct ext2_node *dir, const uint8_t *blk);
 
 /* ---- directories (dir.c) */
 int ext2_dir_find(struct ext2_node *dir, const char *name, size_t len, uint32_t *ino);
