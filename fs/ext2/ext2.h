@@ -330,6 +330,9 @@ uint64_t ext2_max_size(struct ext2_fs *fs);
 /* ---- extent trees (extent.c): ext4's files and directories, read */
 int ext2_extent_map(struct ext2_node *n, uint64_t lblk, uint32_t *out); /* 0: a hole */
 
+/* ---- the journal (journal.c): replayed at mount, needs_recovery cleared */
+int ext2_journal_recover(struct ext2_fs *fs);
+
 /* ---- checksums (csum.c): crc32c, metadata_csum */
 uint32_t crc32c(uint32_t crc, const void *buf, size_t len); /* no inversions */
 uint32_t ext2_sb_csum(const struct ext2_super *sb);

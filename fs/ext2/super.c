@@ -9,6 +9,8 @@
 
 int ext2_sb_write(struct ext2_fs *fs)
 {
+	if (fs->sb.feature_ro_compat & EXT2_RO_COMPAT_METADATA_CSUM)
+		put32(&fs->sb, SB_CHECKSUM, ext2_sb_csum(&fs->sb));
 	return fs->dev->ops->write(fs->dev, SB_SECTOR, &fs->sb, sizeof(fs->sb) / BLK_SECTOR);
 }
 
@@ -59,9 +61,9 @@ static int check_features(struct ext2_fs *fs)
 {
 	struct ext2_super *sb = &fs->sb;
 	char names[200], why[300];
-	uint32_t bits = sb->feature_incompat & ~(EXT2_INCOMPAT_SUPPORTED | EXT2_INCOMPAT_READ);
-	if (bits == EXT2_INCOMPAT_RECOVER)
-		return refuse(fs, "the filesystem's journal needs recovery (run e2fsck)");
+	/* needs_recovery: the journal is replayed (journal.c) */
+	uint32_t bits = sb->feature_incompat &
+			~(EXT2_INCOMPAT_SUPPORTED | EXT2_INCOMPAT_READ | EXT2_INCOMPAT_RECOVER);
 	if (bits) {
 		ext2_incompat_names(bits, names, sizeof(names));
 		ksnprintf(why, sizeof(why), "unsupported filesystem feature '%s' (incompat 0x%x)",
@@ -79,22 +81,24 @@ static int check_features(struct ext2_fs *fs)
 	bits = sb->feature_ro_compat & ~(EXT2_RO_COMPAT_SUPPORTED | EXT2_RO_COMPAT_READ);
 	if (bits) {
 		ext2_ro_compat_names(bits, names, sizeof(names));
-		kprintf("htux: disk %s: unsupported read-only feature '%s' (ro_compat 0x%x): "
-			"mounted read-only\n",
-			fs->dev->name, names, bits);
+		if (!(sb->feature_incompat & EXT2_INCOMPAT_RECOVER))
+			kprintf("htux: disk %s: unsupported read-only feature '%s' (ro_compat 0x%x): "
+				"mounted read-only\n",
+				fs->dev->name, names, bits);
 		fs->ro = true;
 		return 0;
 	}
 	uint32_t inc = sb->feature_incompat & EXT2_INCOMPAT_READ;
 	uint32_t roc = sb->feature_ro_compat & EXT2_RO_COMPAT_READ;
-	if (inc || roc) {
+	fs->ro |= inc || roc;
+	if ((inc || roc) && !(sb->feature_incompat & EXT2_INCOMPAT_RECOVER)) {
+		/* said once: with a journal to replay, the mount is redone */
 		char more[200];
 		ext2_incompat_names(inc, names, sizeof(names));
 		ext2_ro_compat_names(roc, more, sizeof(more));
 		kprintf("htux: disk %s: ext4 features '%s%s%s' are read-only in htux: "
 			"mounted read-only\n",
 			fs->dev->name, names, *names && *more ? "," : "", more);
-		fs->ro = true;
 	}
 	return 0;
 }
@@ -138,7 +142,7 @@ static int load_gd(struct ext2_fs *fs)
 	return 0;
 }
 
-int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
+static int mount_once(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 {
 	struct ext2_fs *fs = kzalloc(sizeof(*fs));
 	if (!fs)
@@ -201,6 +205,12 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 		goto fail;
 	if ((e = load_gd(fs)) != 0)
 		goto fail;
+	if (sb->feature_incompat & EXT2_INCOMPAT_RECOVER) {
+		/* replayed, then mounted afresh from what the disk holds */
+		if ((e = ext2_journal_recover(fs)) == 0)
+			e = -EAGAIN;
+		goto fail;
+	}
 	if (!(sb->state & EXT2_VALID_FS))
 		kinfo("disk %s: not cleanly unmounted (mounting anyway; e2fsck checks it)\n",
 		      dev->name);
@@ -229,6 +239,14 @@ fail:
 	bcache_fini(fs);
 	kfree(fs);
 	return e;
+}
+
+int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
+{
+	int e = mount_once(dev, devno, out);
+	if (e == -EAGAIN)
+		e = mount_once(dev, devno, out);
+	return e == -EAGAIN ? -EIO : e;
 }
 
 bool ext2_probe(struct blkdev *dev)
