@@ -163,6 +163,7 @@ struct ext2_buf {
 };
 
 struct ext2_node;
+struct ext2_jnl;
 
 struct ext2_fs {
 	struct blkdev *dev;
@@ -178,6 +179,7 @@ struct ext2_fs {
 	uint32_t seed;            /* its seed: of the filesystem's UUID */
 	bool ro;
 	bool sb_dirty;
+	struct ext2_jnl *jnl; /* the journal metadata goes through (jwrite.c), or NULL */
 	struct inode *root;
 	/* block cache */
 	struct ext2_buf **hash;
@@ -332,6 +334,14 @@ int ext2_extent_map(struct ext2_node *n, uint64_t lblk, uint32_t *out); /* 0: a 
 
 /* ---- the journal (journal.c): replayed at mount, needs_recovery cleared */
 int ext2_journal_recover(struct ext2_fs *fs);
+/* jwrite.c: writing it. start: at a read-write mount (needs_recovery set
+ * in fs->sb; false and a line said: mount read-only); writeback: one
+ * transaction of all changed metadata, committed, then written home;
+ * stop: at unmount, after the last write-back (the log marked empty). */
+bool ext2_journal_start(struct ext2_fs *fs);
+int ext2_journal_writeback(struct ext2_fs *fs);
+int ext2_journal_stop(struct ext2_fs *fs);
+void ext2_slots_store(struct ext2_fs *fs); /* order.c: every inode into its table block */
 
 /* ---- checksums (csum.c): crc32c, metadata_csum */
 uint32_t crc32c(uint32_t crc, const void *buf, size_t len); /* no inversions */

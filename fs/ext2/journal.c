@@ -11,44 +11,7 @@
  * is marked empty and needs_recovery is cleared. The log is read and the
  * blocks written straight to the device, past the block cache, which the
  * mount then starts afresh. */
-#include "fs/ext2/ext2.h"
-
-#define JBD2_MAGIC 0xC03B3998u
-enum { JT_DESC = 1, JT_COMMIT = 2, JT_SB1 = 3, JT_SB2 = 4, JT_REVOKE = 5 };
-#define JI_REVOKE 0x1
-#define JI_64BIT 0x2
-#define JI_ASYNC_COMMIT 0x4
-#define JI_CSUM2 0x8
-#define JI_CSUM3 0x10
-#define JI_KNOWN (JI_REVOKE | JI_64BIT | JI_ASYNC_COMMIT | JI_CSUM2 | JI_CSUM3)
-#define TAG_ESCAPE 1
-#define TAG_SAME_UUID 2
-#define TAG_LAST 8
-/* journal superblock fields (big-endian) */
-#define JS_BLOCKSIZE 0x0C
-#define JS_MAXLEN 0x10
-#define JS_FIRST 0x14
-#define JS_SEQUENCE 0x18
-#define JS_START 0x1C
-#define JS_INCOMPAT 0x28
-#define JS_UUID 0x30
-#define JS_CHECKSUM_TYPE 0x50
-#define JS_CHECKSUM 0xFC
-#define JS_SIZE 1024
-
-static uint32_t be32(const uint8_t *p, unsigned off)
-{
-	p += off;
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static uint32_t be16(const uint8_t *p, unsigned off) { return (uint32_t)p[off] << 8 | p[off + 1]; }
-static void put_be32(uint8_t *p, unsigned off, uint32_t v)
-{
-	p[off] = (uint8_t)(v >> 24);
-	p[off + 1] = (uint8_t)(v >> 16);
-	p[off + 2] = (uint8_t)(v >> 8);
-	p[off + 3] = (uint8_t)v;
-}
+#include "fs/ext2/jbd2.h"
 
 struct revoked {
 	uint64_t blk;
@@ -57,9 +20,7 @@ struct revoked {
 
 struct jr {
 	struct ext2_fs *fs;
-	struct ext2_node jn; /* the journal inode, for its block map */
-	uint32_t first, maxlen, incompat, tagsize, seed;
-	bool csum;    /* v2 or v3 */
+	struct ext2_jnl l;
 	uint32_t end; /* the first transaction not committed */
 	struct revoked *rev;
 	uint32_t nrev, caprev;
@@ -69,12 +30,11 @@ struct jr {
 
 enum { SCAN, REVOKE, REPLAY };
 
-static int log_io(struct jr *j, uint32_t lblk, uint8_t *buf, bool write)
+int ext2_jnl_io(struct ext2_fs *fs, struct ext2_jnl *l, uint32_t lblk, uint8_t *buf, bool write)
 {
-	struct ext2_fs *fs = j->fs;
 	uint32_t pb;
 	bool fresh;
-	int e = ext2_bmap(&j->jn, lblk, false, &pb, &fresh);
+	int e = ext2_bmap(&l->jn, lblk, false, &pb, &fresh);
 	if (e)
 		return e;
 	if (!pb)
@@ -84,9 +44,14 @@ static int log_io(struct jr *j, uint32_t lblk, uint8_t *buf, bool write)
 		     : fs->dev->ops->read(fs->dev, s, buf, fs->spb);
 }
 
+static int log_io(struct jr *j, uint32_t lblk, uint8_t *buf, bool write)
+{
+	return ext2_jnl_io(j->fs, &j->l, lblk, buf, write);
+}
+
 static uint32_t next(struct jr *j, uint32_t pos)
 {
-	return pos + 1 >= j->maxlen ? j->first : pos + 1;
+	return pos + 1 >= j->l.maxlen ? j->l.first : pos + 1;
 }
 
 /* A descriptor or revoke block's tail, or a commit block's first
@@ -95,7 +60,7 @@ static bool block_csum_ok(struct jr *j, uint8_t *buf, unsigned at)
 {
 	uint32_t want = be32(buf, at);
 	put_be32(buf, at, 0);
-	uint32_t c = crc32c(j->seed, buf, j->fs->bsize);
+	uint32_t c = crc32c(j->l.seed, buf, j->fs->bsize);
 	put_be32(buf, at, want);
 	return c == want;
 }
@@ -142,11 +107,11 @@ static int replay_one(struct jr *j, uint32_t pos, uint64_t blk, uint32_t flags, 
 	int e = log_io(j, pos, j->data, false);
 	if (e)
 		return e;
-	if (j->csum) {
+	if (j->l.csum) {
 		uint8_t sq[4];
 		put_be32(sq, 0, seq);
-		uint32_t c = crc32c(crc32c(j->seed, sq, 4), j->data, fs->bsize);
-		if ((j->incompat & JI_CSUM3 ? c : c & 0xffff) != tcsum) {
+		uint32_t c = crc32c(crc32c(j->l.seed, sq, 4), j->data, fs->bsize);
+		if ((j->l.incompat & JI_CSUM3 ? c : c & 0xffff) != tcsum) {
 			j->bad_tags++; /* as jbd2: this block is not replayed */
 			return 0;
 		}
@@ -164,7 +129,7 @@ static int pass(struct jr *j, int which, uint32_t pos, uint32_t seq)
 {
 	struct ext2_fs *fs = j->fs;
 	uint8_t *b = j->buf;
-	for (uint32_t steps = 0; steps < j->maxlen; steps++) {
+	for (uint32_t steps = 0; steps < j->l.maxlen; steps++) {
 		if (which != SCAN && seq == j->end)
 			break;
 		int e = log_io(j, pos, b, false);
@@ -174,19 +139,19 @@ static int pass(struct jr *j, int which, uint32_t pos, uint32_t seq)
 			break;
 		uint32_t type = be32(b, 4);
 		if (type == JT_COMMIT) {
-			if (j->csum && !block_csum_ok(j, b, 16))
+			if (j->l.csum && !block_csum_ok(j, b, 16))
 				break;
 			seq++;
 			pos = next(j, pos);
 			continue;
 		}
 		if ((type != JT_DESC && type != JT_REVOKE) ||
-		    (j->csum && !block_csum_ok(j, b, fs->bsize - 4)))
+		    (j->l.csum && !block_csum_ok(j, b, fs->bsize - 4)))
 			break;
-		uint32_t limit = fs->bsize - (j->csum ? 4 : 0);
+		uint32_t limit = fs->bsize - (j->l.csum ? 4 : 0);
 		if (type == JT_REVOKE) {
 			uint32_t used = MIN(be32(b, 12), limit),
-				 rs = j->incompat & JI_64BIT ? 8 : 4;
+				 rs = j->l.incompat & JI_64BIT ? 8 : 4;
 			for (uint32_t off = 16; which == REVOKE && off + rs <= used; off += rs) {
 				uint64_t blk = rs == 8 ? (uint64_t)be32(b, off) << 32 |
 								 be32(b, off + 4)
@@ -198,18 +163,18 @@ static int pass(struct jr *j, int which, uint32_t pos, uint32_t seq)
 			continue;
 		}
 		/* a descriptor: its tags, each for one of the blocks after it */
-		for (uint32_t off = 12; off + j->tagsize <= limit;) {
+		for (uint32_t off = 12; off + j->l.tagsize <= limit;) {
 			uint64_t blk = be32(b, off);
-			bool v3 = j->incompat & JI_CSUM3;
+			bool v3 = j->l.incompat & JI_CSUM3;
 			uint32_t flags = v3 ? be32(b, off + 4) : be16(b, off + 6);
 			uint32_t tcsum = v3 ? be32(b, off + 12) : be16(b, off + 4);
-			if (j->incompat & JI_64BIT)
+			if (j->l.incompat & JI_64BIT)
 				blk |= (uint64_t)be32(b, off + 8) << 32;
 			pos = next(j, pos);
 			if (which == REPLAY &&
 			    (e = replay_one(j, pos, blk, flags, tcsum, seq)) != 0)
 				return e;
-			off += j->tagsize + (flags & TAG_SAME_UUID ? 0 : 16);
+			off += j->l.tagsize + (flags & TAG_SAME_UUID ? 0 : 16);
 			if (flags & TAG_LAST)
 				break;
 		}
@@ -222,60 +187,94 @@ static int pass(struct jr *j, int which, uint32_t pos, uint32_t seq)
 
 static int jrefuse(struct ext2_fs *fs, const char *why)
 {
-	kprintf("htux: disk %s: cannot recover the journal: %s\n", fs->dev->name, why);
+	kprintf("htux: disk %s: journal: %s\n", fs->dev->name, why);
 	return -EINVAL;
 }
 
-/* The journal superblock (in j->buf) checked, j set up from it. */
-static int load_jsb(struct jr *j)
+/* The journal superblock (in b) checked, l set up from it. */
+static int load_jsb(struct ext2_fs *fs, struct ext2_jnl *l, uint8_t *b)
 {
-	struct ext2_fs *fs = j->fs;
-	uint8_t *b = j->buf;
 	uint32_t type = be32(b, 4);
 	if (be32(b, 0) != JBD2_MAGIC || (type != JT_SB1 && type != JT_SB2))
 		return jrefuse(fs, "no journal superblock (run e2fsck)");
 	if (be32(b, JS_BLOCKSIZE) != fs->bsize)
 		return jrefuse(fs, "its block size is not the filesystem's");
-	j->maxlen = be32(b, JS_MAXLEN);
-	j->first = be32(b, JS_FIRST);
-	j->incompat = type == JT_SB2 ? be32(b, JS_INCOMPAT) : 0;
-	if (j->incompat & ~JI_KNOWN) {
+	l->maxlen = be32(b, JS_MAXLEN);
+	l->first = be32(b, JS_FIRST);
+	l->incompat = type == JT_SB2 ? be32(b, JS_INCOMPAT) : 0;
+	l->compat = type == JT_SB2 ? be32(b, JS_COMPAT) : 0;
+	if (l->incompat & ~JI_KNOWN) {
 		char why[80];
 		ksnprintf(why, sizeof(why), "unsupported journal feature (incompat 0x%x)",
-			  j->incompat & ~JI_KNOWN);
+			  l->incompat & ~JI_KNOWN);
 		return jrefuse(fs, why);
 	}
-	j->csum = j->incompat & (JI_CSUM2 | JI_CSUM3);
-	if (j->csum) {
+	l->csum = l->incompat & (JI_CSUM2 | JI_CSUM3);
+	if (l->csum) {
 		if (b[JS_CHECKSUM_TYPE] != 4) /* crc32c */
 			return jrefuse(fs, "unknown checksum type");
 		uint32_t want = be32(b, JS_CHECKSUM);
-		put_be32(b, JS_CHECKSUM, 0);
-		uint32_t c = crc32c(~0u, b, JS_SIZE);
-		put_be32(b, JS_CHECKSUM, want);
-		if (c != want)
+		ext2_jsb_csum(l, b);
+		if (be32(b, JS_CHECKSUM) != want)
 			return jrefuse(fs,
 				       "its superblock does not match its checksum (run e2fsck)");
-		j->seed = crc32c(~0u, b + JS_UUID, 16);
+		l->seed = crc32c(~0u, b + JS_UUID, 16);
 	}
-	if (j->incompat & JI_CSUM3)
-		j->tagsize = 16;
+	if (l->incompat & JI_CSUM3)
+		l->tagsize = 16;
 	else
-		j->tagsize = 12 + (j->incompat & JI_CSUM2 ? 2 : 0) -
-			     (j->incompat & JI_64BIT ? 0 : 4);
-	if (j->first == 0 || j->first >= j->maxlen || j->maxlen > (1u << 30))
+		l->tagsize = 12 + (l->incompat & JI_CSUM2 ? 2 : 0) -
+			     (l->incompat & JI_64BIT ? 0 : 4);
+	if (l->first == 0 || l->first >= l->maxlen || l->maxlen > (1u << 30))
 		return jrefuse(fs, "its superblock is not valid (run e2fsck)");
+	return 0;
+}
+
+void ext2_jsb_csum(struct ext2_jnl *l, uint8_t *buf)
+{
+	if (!l->csum)
+		return;
+	put_be32(buf, JS_CHECKSUM, 0);
+	put_be32(buf, JS_CHECKSUM, crc32c(~0u, buf, JS_SIZE));
+}
+
+int ext2_jnl_open(struct ext2_fs *fs, struct ext2_jnl *l, uint8_t *buf)
+{
+	struct ext2_super *sb = &fs->sb;
+	uint32_t jino = get32(sb, SB_JOURNAL_INUM);
+	if (!(sb->feature_compat & EXT2_COMPAT_HAS_JOURNAL) || jino == 0)
+		return jrefuse(fs, "no journal inode (run e2fsck)");
+	memset(l, 0, sizeof(*l));
+	l->jn.fs = fs;
+	int e;
+	struct ext2_buf *ib;
+	struct ext2_dinode *d = ext2_islot(fs, jino, &ib, &e);
+	if (!d)
+		return jrefuse(fs, "cannot read its inode");
+	if (fs->csum && !ext2_inode_csum_ok(fs, jino, (const uint8_t *)d)) {
+		brelse(ib);
+		return jrefuse(fs, "its inode does not match its checksum (run e2fsck)");
+	}
+	memcpy(l->jn.block, d->block, sizeof(l->jn.block));
+	l->jn.iflags = d->flags;
+	l->jn.vi.ino = jino;
+	l->jn.cseed = crc32c(crc32c(fs->seed, &jino, 4), &d->generation, 4);
+	uint64_t size = d->size | (uint64_t)d->size_high << 32;
+	brelse(ib);
+	if (ext2_jnl_io(fs, l, 0, buf, false) != 0)
+		return jrefuse(fs, "cannot read its superblock");
+	if ((e = load_jsb(fs, l, buf)) != 0)
+		return e;
+	if ((uint64_t)l->maxlen * fs->bsize > size)
+		return jrefuse(fs, "larger than its inode (run e2fsck)");
 	return 0;
 }
 
 int ext2_journal_recover(struct ext2_fs *fs)
 {
 	struct ext2_super *sb = &fs->sb;
-	uint32_t jino = get32(sb, SB_JOURNAL_INUM);
-	if (!(sb->feature_compat & EXT2_COMPAT_HAS_JOURNAL) || jino == 0)
-		return jrefuse(fs, "no journal inode (run e2fsck)");
 	if (fs->dev->readonly)
-		return jrefuse(fs, "the disk is read-only");
+		return jrefuse(fs, "it needs recovery and the disk is read-only");
 	struct jr *j = kzalloc(sizeof(*j));
 	uint8_t *buf = kmalloc(2 * fs->bsize);
 	if (!j || !buf) {
@@ -286,27 +285,12 @@ int ext2_journal_recover(struct ext2_fs *fs)
 	j->fs = fs;
 	j->buf = buf;
 	j->data = buf + fs->bsize;
-	j->jn.fs = fs;
-	int e;
-	struct ext2_buf *ib;
-	struct ext2_dinode *d = ext2_islot(fs, jino, &ib, &e);
-	if (!d)
-		goto out;
-	if (fs->csum && !ext2_inode_csum_ok(fs, jino, (const uint8_t *)d)) {
-		brelse(ib);
-		e = jrefuse(fs, "the journal inode does not match its checksum (run e2fsck)");
-		goto out;
-	}
-	memcpy(j->jn.block, d->block, sizeof(j->jn.block));
-	j->jn.iflags = d->flags;
-	j->jn.vi.ino = jino;
-	j->jn.cseed = crc32c(crc32c(fs->seed, &jino, 4), &d->generation, 4);
-	brelse(ib);
-	if ((e = log_io(j, 0, j->buf, false)) != 0 || (e = load_jsb(j)) != 0)
+	int e = ext2_jnl_open(fs, &j->l, j->buf);
+	if (e)
 		goto out;
 	uint32_t start = be32(j->buf, JS_START), seq = be32(j->buf, JS_SEQUENCE), seq0 = seq;
 	if (start) {
-		if (start < j->first || start >= j->maxlen) {
+		if (start < j->l.first || start >= j->l.maxlen) {
 			e = jrefuse(fs, "its start is not in the log (run e2fsck)");
 			goto out;
 		}
@@ -322,10 +306,7 @@ int ext2_journal_recover(struct ext2_fs *fs)
 		goto out;
 	put_be32(j->buf, JS_START, 0);
 	put_be32(j->buf, JS_SEQUENCE, seq);
-	if (j->csum) {
-		put_be32(j->buf, JS_CHECKSUM, 0);
-		put_be32(j->buf, JS_CHECKSUM, crc32c(~0u, j->buf, JS_SIZE));
-	}
+	ext2_jsb_csum(&j->l, j->buf);
 	if ((e = log_io(j, 0, j->buf, true)) != 0 || (e = fs->dev->ops->flush(fs->dev)) != 0)
 		goto out;
 	/* the superblock as the replay left it */

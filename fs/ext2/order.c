@@ -468,9 +468,9 @@ static bool round(struct wb *w, int *err)
 	return wrote;
 }
 
-/* The rest, as memory has it, in one go (no memory to order it, or a
- * cycle the rounds do not break). */
-static int unordered(struct wb *w)
+/* Every inode's slot as memory has it into its inode table block (the
+ * disk's counts of names not yet written aside: none with a journal). */
+static void slots_store(struct wb *w)
 {
 	struct ext2_fs *fs = w->fs;
 	static uint8_t img[4096]; /* under ext2_lock */
@@ -501,6 +501,21 @@ static int unordered(struct wb *w)
 			brelse(tb);
 		}
 	}
+}
+
+void ext2_slots_store(struct ext2_fs *fs)
+{
+	struct wb w = { .fs = fs };
+	slots_store(&w);
+	kfree(w.cnt);
+}
+
+/* The rest, as memory has it, in one go (no memory to order it, or a
+ * cycle the rounds do not break). */
+static int unordered(struct wb *w)
+{
+	struct ext2_fs *fs = w->fs;
+	slots_store(w);
 	int e = bwrite_kind(fs, BK_DIR), e2 = bwrite_kind(fs, BK_IND),
 	    e3 = bwrite_kind(fs, BK_ITABLE);
 	int e4 = ext2_barrier(fs);
@@ -519,6 +534,8 @@ static bool work_left(struct wb *w)
 
 int ext2_writeback(struct ext2_fs *fs)
 {
+	if (fs->jnl)
+		return ext2_journal_writeback(fs);
 	struct wb w = { .fs = fs };
 	int err = ext2_gd_store(fs), e;
 	w.df = kmalloc(sizeof(*w.df));

@@ -220,6 +220,8 @@ static int mount_once(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 		goto fail;
 	}
 	fs->root = &root->vi;
+	if (!fs->ro && (sb->feature_compat & EXT2_COMPAT_HAS_JOURNAL) && !ext2_journal_start(fs))
+		fs->ro = true;
 	if (!fs->ro) {
 		sb->state &= (uint16_t)~EXT2_VALID_FS;
 		sb->mnt_count++;
@@ -267,6 +269,8 @@ int ext2_unmount(struct ext2_fs *fs)
 		return 0;
 	ext2_destroy_unlinked(fs);
 	int e = ext2_sync(fs);
+	if (!e && fs->jnl)
+		e = ext2_journal_stop(fs);
 	if (e)
 		return e;
 	fs->sb.state |= EXT2_VALID_FS;
