@@ -73,6 +73,15 @@ bool ext2_inode_csum_ok(struct ext2_fs *fs, uint32_t ino, const uint8_t *raw)
 	return (hi ? c : c & 0xffff) == want;
 }
 
+void ext2_inode_csum_set(struct ext2_fs *fs, uint32_t ino, uint8_t *raw)
+{
+	bool hi;
+	uint32_t c = inode_csum(fs, ino, raw, &hi);
+	put16(raw, I_CHECKSUM_LO, (uint16_t)c);
+	if (hi)
+		put16(raw, I_CHECKSUM_HI, (uint16_t)(c >> 16));
+}
+
 /* Extent blocks: the crc32c of the header and all eh_max entries, in the
  * four bytes after them. */
 bool ext2_extent_csum_ok(struct ext2_node *n, const uint8_t *blk)
@@ -84,6 +93,21 @@ bool ext2_extent_csum_ok(struct ext2_node *n, const uint8_t *blk)
 }
 
 #define DIR_TAIL_FT 0xDE
+
+void ext2_dir_tail_init(struct ext2_fs *fs, uint8_t *blk)
+{
+	uint8_t *t = blk + fs->bsize - 12;
+	memset(t, 0, 12);
+	put16(t, 4, 12);
+	t[7] = DIR_TAIL_FT;
+}
+
+bool ext2_dir_is_tail(struct ext2_fs *fs, const void *d, uint32_t off)
+{
+	const uint8_t *t = d;
+	return fs->csum && off == fs->bsize - 12 && get32(t, 0) == 0 && get16(t, 4) == 12 &&
+	       t[6] == 0 && t[7] == DIR_TAIL_FT;
+}
 
 bool ext2_dir_csum_ok(struct ext2_node *dir, const uint8_t *blk)
 {
@@ -111,4 +135,42 @@ bool ext2_dir_csum_ok(struct ext2_node *dir, const uint8_t *blk)
 	c = crc32c(c, blk + tail, 4);
 	c = crc32c(c, &zero, 4);
 	return c == get32(blk, tail + 4);
+}
+
+/* A changed block's checksum, before it is written: a directory block
+ * (a leaf with its tail; an htree node) or an extent tree block of the
+ * inode b->owner. */
+void ext2_block_csum_set(struct ext2_fs *fs, struct ext2_buf *b)
+{
+	struct ext2_node *n = b->owner ? ext2_ifind(fs, b->owner) : NULL;
+	if (!fs->csum || !n || (b->kind != BK_DIR && b->kind != BK_IND))
+		return;
+	uint8_t *d = b->data;
+	uint32_t bs = fs->bsize;
+	if (b->kind == BK_IND) {
+		if (!(n->iflags & EXT2_EXTENTS_FL) || get16(d, 0) != 0xF30A)
+			return;
+		uint32_t at = 12 + 12 * (uint32_t)get16(d, 4);
+		if (at + 4 <= bs)
+			put32(d, at, crc32c(n->cseed, d, at));
+		return;
+	}
+	if (ext2_dir_is_tail(fs, d + bs - 12, bs - 12)) {
+		put32(d, bs - 4, crc32c(n->cseed, d, bs - 12));
+		return;
+	}
+	uint32_t at;
+	if (get32(d, 0) == 0 && get16(d, 4) == bs)
+		at = 8;
+	else if (get16(d, 4) == 12 && get16(d, 12 + 4) == bs - 12)
+		at = 32;
+	else
+		return;
+	uint32_t limit = get16(d, at), count = get16(d, at + 2), tail = at + limit * 8;
+	if (count > limit || tail + 8 > bs)
+		return;
+	put32(d, tail + 4, 0);
+	uint32_t c = crc32c(n->cseed, d, at + count * 8);
+	c = crc32c(c, d + tail, 8);
+	put32(d, tail + 4, c);
 }

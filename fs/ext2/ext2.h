@@ -1,9 +1,11 @@
 /* ext2.h: the ext2 filesystem's on-disk layout (revision 1, as mke2fs -t
- * ext2 makes it), the in-memory filesystem and inode records, and the
- * calls between the files of fs/ext2/: the block cache (cache.c), the
- * superblock and group descriptors (super.c), bitmaps (alloc.c), inodes
- * (inode.c), block mapping (bmap.c), directories (dir.c), the ordered
- * write-back (order.c, dirent.c) and the VFS operations (ops.c). All of it
+ * ext2 makes it; ext3's and ext4's additions), the in-memory filesystem
+ * and inode records, and the calls between the files of fs/ext2/: the
+ * block cache (cache.c), the superblock and group descriptors (super.c),
+ * feature names (feature.c), bitmaps (alloc.c), inodes (inode.c), block
+ * mapping (bmap.c; extent trees: extent.c), checksums (csum.c),
+ * directories (dir.c), the ordered write-back (order.c, dirent.c), the
+ * journal (journal.c, jwrite.c) and the VFS operations (ops.c). All of it
  * runs under one lock (ext2_lock). */
 #ifndef HTUX_EXT2_H
 #define HTUX_EXT2_H
@@ -47,12 +49,20 @@
 #define EXT2_RO_COMPAT_READ \
 	(EXT2_RO_COMPAT_HUGE_FILE | EXT2_RO_COMPAT_GDT_CSUM | EXT2_RO_COMPAT_DIR_NLINK | \
 	 EXT2_RO_COMPAT_EXTRA_ISIZE | EXT2_RO_COMPAT_METADATA_CSUM)
+/* written when the disk has a journal (all metadata goes through it) */
+#define EXT2_INCOMPAT_WRITE_J \
+	(EXT2_INCOMPAT_EXTENTS | EXT2_INCOMPAT_64BIT | EXT2_INCOMPAT_FLEX_BG | \
+	 EXT2_INCOMPAT_CSUM_SEED)
+#define EXT2_RO_COMPAT_WRITE_J \
+	(EXT2_RO_COMPAT_HUGE_FILE | EXT2_RO_COMPAT_DIR_NLINK | EXT2_RO_COMPAT_EXTRA_ISIZE | \
+	 EXT2_RO_COMPAT_METADATA_CSUM)
 void ext2_incompat_names(uint32_t bits, char *buf, size_t len);
 void ext2_ro_compat_names(uint32_t bits, char *buf, size_t len);
 
 /* ext4's superblock fields past the ext2 ones: byte offsets */
 #define SB_JOURNAL_INUM 0xE0
-#define SB_DESC_SIZE 0xFE /* u16 */
+#define SB_RESERVED_GDT 0xCE /* u16 */
+#define SB_DESC_SIZE 0xFE    /* u16 */
 #define SB_BLOCKS_HI 0x150
 #define SB_CHECKSUM_TYPE 0x175 /* u8: 1 crc32c */
 #define SB_CHECKSUM_SEED 0x270
@@ -148,8 +158,9 @@ struct ext2_buf {
 	uint32_t blk;
 	int refs;
 	bool dirty;
-	uint8_t kind; /* BK_* */
-	bool checked; /* its checksum was found right (metadata_csum) */
+	uint8_t kind;   /* BK_* */
+	bool checked;   /* its checksum was found right (metadata_csum) */
+	uint32_t owner; /* a directory or extent tree block: its inode (metadata_csum) */
 	/* Allocated since the disk last had it: 0 no; FRESH_UNWRITTEN not
 	 * written yet; else on the disk once fs->flushes reaches it. Nothing
 	 * on the disk points at a block until that. */
@@ -331,6 +342,12 @@ uint64_t ext2_max_size(struct ext2_fs *fs);
 
 /* ---- extent trees (extent.c): ext4's files and directories, read */
 int ext2_extent_map(struct ext2_node *n, uint64_t lblk, uint32_t *out); /* 0: a hole */
+/* written: a new block at lblk (*out), the tree split or deepened as
+ * needed; the blocks from logical block from on freed; an empty tree */
+int ext2_extent_alloc(struct ext2_node *n, uint64_t lblk, uint32_t *out);
+void ext2_extent_truncate(struct ext2_node *n, uint64_t from);
+void ext2_extent_init(struct ext2_node *n);
+int ext2_new_block(struct ext2_node *n, uint32_t *out); /* bmap.c: counted in i_blocks */
 
 /* ---- the journal (journal.c): replayed at mount, needs_recovery cleared */
 int ext2_journal_recover(struct ext2_fs *fs);
@@ -350,6 +367,12 @@ uint16_t ext2_gd_csum(struct ext2_fs *fs, uint32_t g, const uint8_t *desc);
 bool ext2_inode_csum_ok(struct ext2_fs *fs, uint32_t ino, const uint8_t *raw);
 bool ext2_extent_csum_ok(struct ext2_node *n, const uint8_t *blk);
 bool ext2_dir_csum_ok(struct ext2_node *dir, const uint8_t *blk);
+void ext2_inode_csum_set(struct ext2_fs *fs, uint32_t ino, uint8_t *raw);
+void ext2_block_csum_set(struct ext2_fs *fs, struct ext2_buf *b); /* before it is written */
+/* A directory leaf's 12-byte tail holding its checksum: made; the entry
+ * at offset off of a block is one. */
+void ext2_dir_tail_init(struct ext2_fs *fs, uint8_t *blk);
+bool ext2_dir_is_tail(struct ext2_fs *fs, const void *d, uint32_t off);
 
 /* ---- directories (dir.c) */
 int ext2_dir_find(struct ext2_node *dir, const char *name, size_t len, uint32_t *ino);

@@ -176,6 +176,10 @@ int ext2_inew(struct ext2_fs *fs, struct inode *dir, unsigned mode, struct ext2_
 		d->extra_isize = want && want <= fs->inode_size - 128 ? want : 32;
 	}
 	random_bytes(&d->generation, sizeof(d->generation));
+	uint32_t ino32 = ino;
+	n->cseed = crc32c(crc32c(fs->seed, &ino32, 4), &d->generation, 4);
+	if ((fs->sb.feature_incompat & EXT2_INCOMPAT_EXTENTS) && (S_ISREG(mode) || S_ISDIR(mode)))
+		ext2_extent_init(n);
 	vi->refs = 1;
 	hash_insert(fs, n);
 	*out = n;

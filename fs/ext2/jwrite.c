@@ -215,6 +215,8 @@ int ext2_journal_writeback(struct ext2_fs *fs)
 	uint32_t n = changed(fs, &v);
 	if (!v)
 		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		ext2_block_csum_set(fs, v[i].b);
 	if (n == 0 && same) { /* file data only */
 		kfree(v);
 		e = ext2_barrier(fs);

@@ -201,6 +201,8 @@ static bool slot_target(struct wb *w, struct ext2_node *n, const struct ext2_din
 	memcpy(img, n->raw, isz);
 	((struct ext2_dinode *)img)->links_count = (uint16_t)(n->dead ? 0
 								      : MIN(n->vi.nlink, 0xffffu));
+	if (w->fs->csum)
+		ext2_inode_csum_set(w->fs, (uint32_t)n->vi.ino, img);
 	return memcmp(img, d, isz) != 0;
 }
 

@@ -21,20 +21,56 @@ uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g)
 
 static uint32_t gd_first_block(struct ext2_fs *fs) { return fs->sb.first_data_block + 1; }
 
-/* Copies the in-memory group descriptors into their blocks. */
+/* Group g's bitmaps' checksums into its descriptor (metadata_csum), from
+ * those the cache holds (the others have not changed since mount); raw:
+ * the descriptor on the disk, for the high halves. */
+static void bitmap_csums(struct ext2_fs *fs, uint32_t g, uint8_t *raw)
+{
+	struct ext2_gd *d = &fs->gd[g];
+	struct ext2_buf *b = blookup(fs, d->block_bitmap);
+	if (b && !(d->flags & 0x2)) {
+		uint32_t c = crc32c(fs->seed, b->data, fs->sb.blocks_per_group / 8);
+		put16(d, 0x18, (uint16_t)c);
+		if (fs->desc_size >= 64)
+			put16(raw, 0x38, (uint16_t)(c >> 16));
+	}
+	b = blookup(fs, d->inode_bitmap);
+	if (b && !(d->flags & 0x1)) {
+		uint32_t c = crc32c(fs->seed, b->data, fs->sb.inodes_per_group / 8);
+		put16(d, 0x1A, (uint16_t)c);
+		if (fs->desc_size >= 64)
+			put16(raw, 0x3A, (uint16_t)(c >> 16));
+	}
+}
+
+/* Copies the in-memory group descriptors (their first 32 bytes) into
+ * their blocks, with their checksums. */
 int ext2_gd_store(struct ext2_fs *fs)
 {
-	uint32_t per = fs->bsize / sizeof(struct ext2_gd);
+	uint32_t per = fs->bsize / fs->desc_size;
+	static uint8_t raw[1024]; /* under ext2_lock */
 	for (uint32_t i = 0; i < fs->gd_blocks; i++) {
 		int e;
 		struct ext2_buf *b = bread(fs, gd_first_block(fs) + i, BK_GD, &e);
 		if (!b)
 			return e;
-		uint32_t n = MIN(per, fs->ngroups - i * per);
-		if (memcmp(b->data, fs->gd + i * per, n * sizeof(struct ext2_gd))) {
-			memcpy(b->data, fs->gd + i * per, n * sizeof(struct ext2_gd));
-			bdirty(fs, b);
+		bool changed = false;
+		for (uint32_t k = 0; k < per && i * per + k < fs->ngroups; k++) {
+			uint32_t g = i * per + k;
+			uint8_t *at = b->data + k * fs->desc_size;
+			memcpy(raw, at, fs->desc_size);
+			if (fs->csum)
+				bitmap_csums(fs, g, raw);
+			memcpy(raw, &fs->gd[g], sizeof(struct ext2_gd));
+			if (fs->csum)
+				put16(raw, 0x1E, ext2_gd_csum(fs, g, raw));
+			if (memcmp(at, raw, fs->desc_size)) {
+				memcpy(at, raw, fs->desc_size);
+				changed = true;
+			}
 		}
+		if (changed)
+			bdirty(fs, b);
 		brelse(b);
 	}
 	return 0;
@@ -88,17 +124,24 @@ static int check_features(struct ext2_fs *fs)
 		fs->ro = true;
 		return 0;
 	}
+	/* ext4's features are written with a journal (jwrite.c) */
 	uint32_t inc = sb->feature_incompat & EXT2_INCOMPAT_READ;
 	uint32_t roc = sb->feature_ro_compat & EXT2_RO_COMPAT_READ;
+	bool journal = sb->feature_compat & EXT2_COMPAT_HAS_JOURNAL;
+	if (journal) {
+		inc &= ~(uint32_t)EXT2_INCOMPAT_WRITE_J;
+		roc &= ~(uint32_t)EXT2_RO_COMPAT_WRITE_J;
+	}
 	fs->ro |= inc || roc;
 	if ((inc || roc) && !(sb->feature_incompat & EXT2_INCOMPAT_RECOVER)) {
 		/* said once: with a journal to replay, the mount is redone */
 		char more[200];
 		ext2_incompat_names(inc, names, sizeof(names));
 		ext2_ro_compat_names(roc, more, sizeof(more));
-		kprintf("htux: disk %s: ext4 features '%s%s%s' are read-only in htux: "
+		kprintf("htux: disk %s: ext4 features '%s%s%s' are read-only in htux%s: "
 			"mounted read-only\n",
-			fs->dev->name, names, *names && *more ? "," : "", more);
+			fs->dev->name, names, *names && *more ? "," : "", more,
+			journal ? "" : " without a journal");
 	}
 	return 0;
 }

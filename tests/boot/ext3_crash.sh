@@ -11,6 +11,8 @@
 # EXT3_CRASH_TRIALS (default 5) sets the number of trials: the soak run is
 #   EXT3_CRASH_TRIALS=20 make check TESTS=tests/boot/ext3_crash.sh
 # EXT3_CRASH_SEED varies the kill points (default: fixed ones).
+# CRASH_FSTYPE (default ext3) is what mke2fs -t makes: tests/boot/ext4_crash.sh
+# runs this with ext4 (extents, flex_bg, 64bit, metadata_csum).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
@@ -19,6 +21,7 @@ for t in mke2fs e2fsck debugfs; do
 done
 PATH=$PATH:/sbin:/usr/sbin
 TRIALS=${EXT3_CRASH_TRIALS:-5}
+FSTYPE=${CRASH_FSTYPE:-ext3}
 RANDOM=${EXT3_CRASH_SEED:-7}
 plan $((3 * TRIALS + 1))
 
@@ -49,7 +52,7 @@ intact() {
 }
 
 for trial in $(seq 1 "$TRIALS"); do
-	mke2fs -q -t ext3 -b 1024 "$IMG" 16M > /dev/null 2>&1 || bail_out "mke2fs failed"
+	mke2fs -q -t "$FSTYPE" -b 1024 "$IMG" 16M > /dev/null 2>&1 || bail_out "mke2fs failed"
 	: > "$OUT"
 	want=$((3 + RANDOM % 40))
 	extra=$(printf '0.%03d' $((RANDOM % 300)))
@@ -70,31 +73,31 @@ for trial in $(seq 1 "$TRIALS"); do
 	cp "$IMG" "$HTUX_TMP/ref.img"
 	e2fsck -p -E journal_only "$HTUX_TMP/ref.img" > "$HTUX_TMP/replay.log" 2>&1
 	if e2fsck -fn "$HTUX_TMP/ref.img" > "$HTUX_TMP/fsck.log" 2>&1; then
-		ok "trial $trial: e2fsck's replay, then e2fsck -fn clean, $where"
+		ok "$FSTYPE trial $trial: e2fsck's replay, then e2fsck -fn clean, $where"
 	else
-		not_ok "trial $trial: e2fsck's replay, then e2fsck -fn clean, $where" \
+		not_ok "$FSTYPE trial $trial: e2fsck's replay, then e2fsck -fn clean, $where" \
 			"$(cat "$HTUX_TMP/replay.log" "$HTUX_TMP/fsck.log")"
 	fi
 	htux_run --disk "$IMG:/data" /bin/true
 	if [ "$HTUX_STATUS" = 0 ] && e2fsck -fn "$IMG" > "$HTUX_TMP/fsck.log" 2>&1; then
-		ok "trial $trial: htux's replay, then e2fsck -fn clean"
+		ok "$FSTYPE trial $trial: htux's replay, then e2fsck -fn clean"
 	else
-		not_ok "trial $trial: htux's replay, then e2fsck -fn clean" "status $HTUX_STATUS" \
+		not_ok "$FSTYPE trial $trial: htux's replay, then e2fsck -fn clean" "status $HTUX_STATUS" \
 			"$HTUX_STDOUT" "$(cat "$HTUX_TMP/fsck.log")"
 	fi
 	rm -rf "$HTUX_TMP/dump"
 	mkdir "$HTUX_TMP/dump"
 	debugfs -R "rdump / $HTUX_TMP/dump" "$IMG" > /dev/null 2>&1
 	if grep -q '^error:' "$OUT"; then
-		not_ok "trial $trial: the workload failed" "$(grep '^error:' "$OUT")"
+		not_ok "$FSTYPE trial $trial: the workload failed" "$(grep '^error:' "$OUT")"
 	elif res=$(intact); then
-		ok "trial $trial: the $res files reported fsync'd are intact"
+		ok "$FSTYPE trial $trial: the $res files reported fsync'd are intact"
 	else
-		not_ok "trial $trial: a file reported fsync'd is not intact" "$res"
+		not_ok "$FSTYPE trial $trial: a file reported fsync'd is not intact" "$res"
 	fi
 done
 # the workload itself, run to its end: a clean unmount leaves a clean disk
-mke2fs -q -t ext3 -b 1024 "$IMG" 16M > /dev/null 2>&1
+mke2fs -q -t "$FSTYPE" -b 1024 "$IMG" 16M > /dev/null 2>&1
 htux_run --disk "$IMG" "$HTUX_TMP/crashfs" /data 300
 if [ "$HTUX_STATUS" = 0 ] && e2fsck -fn "$IMG" > "$HTUX_TMP/fsck.log" 2>&1 &&
 	! dumpe2fs -h "$IMG" 2>/dev/null | grep -q needs_recovery; then

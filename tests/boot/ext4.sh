@@ -4,10 +4,11 @@
 # journal), populated on the host with mkfs.ext4 -d and mounted by htux:
 # files read back (contiguous, sparse with an extent tree of depth 2), an
 # htree directory listed and searched, slow symlinks, 1 KiB and 4 KiB
-# blocks; htux does not write ext4 yet, so the disk is mounted read-only
-# with one line naming the features, writes fail with EROFS and the image
-# stays as it was; a block whose checksum does not match gives EIO; an
-# unknown incompatible feature is refused with one line naming it.
+# blocks, read and written (directories, an htree one, files; a file of
+# 600 extents with an extent tree of depth 2, truncated, removed), with
+# e2fsck -fn clean after each run; a block whose checksum does not match
+# gives EIO; ext4 without a journal mounts read-only; an unknown
+# incompatible feature is refused with one line naming it.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 BB=/bin/busybox
@@ -17,7 +18,7 @@ for t in mkfs.ext4 e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 14
+plan 24
 
 IMG=$HTUX_TMP/disk.img
 SRC=$HTUX_TMP/src
@@ -35,41 +36,75 @@ f.truncate(400 * 8192)" || bail_out "python3 failed"
 for i in $(seq 1 300); do echo "$i" > "$SRC/many/a_rather_long_file_name_$i"; done
 ln -s fruit.txt "$SRC/link"
 ln -s "/a/target/longer/than/sixty/characters/is/stored/in/a/block/of/its/own/x" "$SRC/slowlink"
-RO="htux: disk vda: ext4 features 'extent,64bit,flex_bg,huge_file,dir_nlink,extra_isize,metadata_csum' are read-only in htux: mounted read-only"
-
-mkfs.ext4 -q -F -b 1024 -d "$SRC" "$IMG" 16M > /dev/null 2>&1 || bail_out "mkfs.ext4 failed"
+mkfs.ext4 -q -F -b 1024 -d "$SRC" "$IMG" 32M > /dev/null 2>&1 || bail_out "mkfs.ext4 failed"
 e2fsck -fyD "$IMG" > /dev/null 2>&1 # index the large directory (htree)
 check "mkfs.ext4 -d made what the test reads: depth 2 extent tree, htree" \
 	[ "$(debugfs -R 'stat /sparse.bin' "$IMG" 2>/dev/null | grep -c ETB1)" = 1 -a \
 	"$(debugfs -R 'htree /many' "$IMG" 2>/dev/null | grep -c 'Root node dump')" = 1 ]
-sum=$(md5sum < "$IMG")
+cp "$IMG" "$HTUX_TMP/orig.img"
 
 htux_run --disk "$IMG" "$BB" md5sum /data/fruit.txt /data/big.bin /data/sparse.bin /data/link
 check_output_status "md5sum of files in extents (one, and a tree of depth 2)" \
-	"$RO
-$(cd "$SRC" && md5sum fruit.txt big.bin sparse.bin link | sed 's|  |  /data/|')" 0
+	"$(cd "$SRC" && md5sum fruit.txt big.bin sparse.bin link | sed 's|  |  /data/|')" 0
 htux_run --disk "$IMG" "$BB" sh -c 'ls /data | grep -v lost; ls /data/many | wc -l;
-	cat /data/many/a_rather_long_file_name_299 /data/sub/deeper/deep.txt; readlink /data/slowlink'
-check_output_status "an htree directory listed and searched, slow symlink" \
-	"$RO
-$(ls "$SRC")
+	cat /data/many/a_rather_long_file_name_299 /data/sub/deeper/deep.txt; readlink /data/slowlink;
+	grep vda /proc/mounts'
+check_output_status "an htree directory listed and searched, slow symlink, mounted ext4 rw" \
+	"$(ls "$SRC")
 300
 299
 deep
-$(readlink "$SRC/slowlink")" 0
-htux_run --disk "$IMG" "$BB" sh -c 'grep vda /proc/mounts; echo x > /data/new; touch /data/fruit.txt;
-	rm /data/link; mkdir /data/d; mv /data/fruit.txt /data/f2; true'
-check_output_status "mounted read-only: EROFS for every change" \
-	"$RO
-/dev/vda /data ext4 ro,relatime 0 0
-sh: can't create /data/new: Read-only file system
-touch: /data/fruit.txt: Read-only file system
-rm: can't remove '/data/link': Read-only file system
-mkdir: can't create directory '/data/d': Read-only file system
-mv: can't rename '/data/fruit.txt': Read-only file system" 0
-check "the image is unchanged" [ "$(md5sum < "$IMG")" = "$sum" ]
+$(readlink "$SRC/slowlink")
+/dev/vda /data ext4 rw,relatime 0 0" 0
 e2fsck -fn "$IMG" > "$HTUX_TMP/fsck.log" 2>&1
-check "e2fsck -fn clean" [ $? = 0 ]
+check "e2fsck -fn clean after reading" [ $? = 0 ]
+
+# ---- writing
+fsck() { # fsck DESCRIPTION: e2fsck -fn exit 0
+	if e2fsck -fn "$IMG" > "$HTUX_TMP/fsck.log" 2>&1; then ok "$1"; else not_ok "$1" "$(cat "$HTUX_TMP/fsck.log")"; fi
+}
+htux_run --disk "$IMG" "$BB" sh -c 'mkdir -p /data/d1/d2 && echo new > /data/d1/d2/f &&
+	cp /data/big.bin /data/d1/copy && mv /data/fruit.txt /data/d1/ && mv /data/d1/d2 /data/sub/ &&
+	rm /data/link && ln -s d1/copy /data/l2 && echo x > /data/many/added &&
+	rm /data/many/a_rather_long_file_name_1* && mv /data/many/a_rather_long_file_name_2 /data/m2 &&
+	rmdir /data/sub/deeper 2>/dev/null; rm -r /data/sub/deeper && echo ok'
+check_output_status "mkdir, write, cp, mv (files, a directory), rm, ln -s, an htree directory changed" "ok" 0
+fsck "e2fsck -fn clean after them"
+check "debugfs reads what htux wrote" [ "$(debugfs -R 'cat /sub/d2/f' "$IMG" 2>/dev/null)" = new -a \
+	"$(debugfs -R 'cat /d1/copy' "$IMG" 2>/dev/null | md5sum)" = "$(md5sum < "$SRC/big.bin")" -a \
+	"$(debugfs -R 'ls -p /many' "$IMG" 2>/dev/null | grep -c '^/[1-9][0-9]*/.*/a_rather_long_file_name_[0-9]*/')" = 188 ]
+# a file of many extents: 1 KiB every 2 KiB (500), then some between (100)
+htux_run --disk "$IMG" "$BB" sh -c 'i=0; while [ $i -lt 500 ]; do
+	dd if=/data/big.bin of=/data/frag bs=1024 count=1 skip=$i seek=$((i*2)) conv=notrunc 2>/dev/null
+	i=$((i+1)); done; i=0; while [ $i -lt 100 ]; do
+	dd if=/data/big.bin of=/data/frag bs=1024 count=1 skip=$i seek=$((i*6+1)) conv=notrunc 2>/dev/null
+	i=$((i+1)); done; md5sum < /data/frag'
+python3 -c "
+import hashlib
+d = open('$SRC/big.bin', 'rb').read()
+o = bytearray(999 * 1024)
+for i in range(500): o[i * 2048:i * 2048 + 1024] = d[i * 1024:(i + 1) * 1024]
+for i in range(100): o[(i * 6 + 1) * 1024:(i * 6 + 2) * 1024] = d[i * 1024:(i + 1) * 1024]
+open('$HTUX_TMP/frag', 'wb').write(o)"
+check_output_status "a file of 600 extents written (appended, and inserted between)" \
+	"$(md5sum < "$HTUX_TMP/frag")" 0
+fsck "e2fsck -fn clean after it"
+check "its extent tree has depth 2, debugfs reads it" \
+	[ "$(debugfs -R 'stat /frag' "$IMG" 2>/dev/null | grep -o 'ETB1' | wc -l)" -ge 2 -a \
+	"$(debugfs -R 'cat /frag' "$IMG" 2>/dev/null | md5sum)" = "$(md5sum < "$HTUX_TMP/frag")" ]
+free0=$(dumpe2fs -h "$IMG" 2>/dev/null | sed -n 's/^Free blocks: *//p')
+htux_run --disk "$IMG" "$BB" sh -c 'truncate -s 300000 /data/frag; md5sum < /data/frag;
+	truncate -s 0 /data/sparse.bin; rm /data/frag /data/d1/copy; echo done'
+check_output_status "truncate (part of a deep tree), rm" "$(head -c 300000 "$HTUX_TMP/frag" | md5sum)
+done" 0
+fsck "e2fsck -fn clean after them"
+free1=$(dumpe2fs -h "$IMG" 2>/dev/null | sed -n 's/^Free blocks: *//p')
+check "their blocks are free again ($free0 -> $free1)" [ "$free1" -gt $((free0 + 3900)) ]
+htux_run --disk "$IMG" "$BB" sh -c 'cat /data/sub/d2/f; readlink /data/l2; ls /data/d1'
+check_output_status "a second boot reads it all back" "new
+d1/copy
+fruit.txt" 0
+cp "$HTUX_TMP/orig.img" "$IMG"
 
 # ---- checksums: a changed byte in an inode, a directory block, an extent block
 corrupt() { # corrupt BLOCK OFFSET: one byte of the image flipped
@@ -83,16 +118,14 @@ loc=$(debugfs -R 'imap /fruit.txt' "$IMG" 2>/dev/null | sed -n 's/.*located at b
 corrupt ${loc% *} $((${loc#* } + 0x10)) # i_mtime... byte 16 is i_mtime's first
 htux_run --disk "$IMG" "$BB" cat /data/fruit.txt /data/sub/deeper/deep.txt
 check_output_status "an inode not matching its checksum: EIO, the others read" \
-	"$RO
-cat: can't open '/data/fruit.txt': Input/output error
+	"cat: can't open '/data/fruit.txt': Input/output error
 deep" 1
 cp "$HTUX_TMP/good.img" "$IMG"
 blk=$(debugfs -R 'blocks /sub' "$IMG" 2>/dev/null | awk '{print $1}')
 corrupt "$blk" 30
 htux_run --disk "$IMG" "$BB" sh -c 'cat /data/sub/deeper/deep.txt; cat /data/fruit.txt'
 check_output_status "a directory block not matching its checksum: EIO" \
-	"$RO
-cat: can't open '/data/sub/deeper/deep.txt': Input/output error
+	"cat: can't open '/data/sub/deeper/deep.txt': Input/output error
 pear
 apple
 fig" 0
@@ -101,8 +134,7 @@ etb=$(debugfs -R 'stat /sparse.bin' "$IMG" 2>/dev/null | sed -n 's/.*(ETB1):\([0
 corrupt "$etb" 40
 htux_run --disk "$IMG" "$BB" sh -c 'cat /data/sparse.bin > /dev/null; md5sum /data/big.bin'
 check_output_status "an extent block not matching its checksum: EIO" \
-	"$RO
-cat: read error: Input/output error
+	"cat: read error: Input/output error
 $(cd "$SRC" && md5sum big.bin | sed 's|  |  /data/|')" 0
 corrupt 1 0x30 # the superblock's s_wtime
 htux_run --disk "$IMG" "$BB" true
@@ -113,11 +145,22 @@ check_output_status "a superblock not matching its checksum is refused" \
 mkfs.ext4 -q -F -b 4096 -d "$SRC" "$IMG" 32M > /dev/null 2>&1 || bail_out "mkfs.ext4 failed"
 htux_run --disk "$IMG" "$BB" md5sum /data/fruit.txt /data/big.bin /data/sparse.bin
 check_output_status "4 KiB blocks: md5sum of files in extents" \
-	"$RO
-$(cd "$SRC" && md5sum fruit.txt big.bin sparse.bin | sed 's|  |  /data/|')" 0
-htux_run --disk "$IMG" "$BB" sh -c 'ls /data/many | wc -l'
-check_output_status "4 KiB blocks: a large directory" "$RO
-300" 0
+	"$(cd "$SRC" && md5sum fruit.txt big.bin sparse.bin | sed 's|  |  /data/|')" 0
+htux_run --disk "$IMG" "$BB" sh -c 'ls /data/many | wc -l; cp /data/big.bin /data/many/c;
+	rm /data/sparse.bin; mkdir /data/many/d; md5sum < /data/many/c'
+check_output_status "4 KiB blocks: a large directory, changed" "300
+$(md5sum < "$SRC/big.bin")" 0
+fsck "4 KiB blocks: e2fsck -fn clean after it"
+
+# ---- without a journal: read-only (metadata goes through the journal)
+mkfs.ext4 -q -F -O ^has_journal -d "$SRC" "$IMG" 8M > /dev/null 2>&1
+htux_run --disk "$IMG" "$BB" sh -c 'cat /data/fruit.txt; touch /data/x'
+check_output_status "ext4 without a journal: mounted read-only, named" \
+	"htux: disk vda: ext4 features 'extent,64bit,flex_bg,huge_file,dir_nlink,extra_isize,metadata_csum' are read-only in htux without a journal: mounted read-only
+pear
+apple
+fig
+touch: /data/x: Read-only file system" 1
 
 # ---- feature bits
 mkfs.ext4 -q -F -O inline_data "$IMG" 8M > /dev/null 2>&1
