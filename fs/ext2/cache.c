@@ -359,6 +359,9 @@ void bdirty(struct ext2_fs *fs, struct ext2_buf *b)
 	if (!b->dirty) {
 		b->dirty = true;
 		fs->ndirty++;
+		/* with a journal: written back before its log would be too small */
+		if (b->kind != BK_DATA && fs->meta_max && ++fs->meta_dirtied >= fs->meta_max)
+			note_due(fs);
 		b->dprev = NULL;
 		b->dnext = fs->dirty_head;
 		if (fs->dirty_head)

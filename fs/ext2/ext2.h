@@ -197,6 +197,8 @@ struct ext2_fs {
 	uint32_t nhash, nbufs, maxbufs;
 	uint32_t ndirty, dirty_max; /* changed blocks; written back from dirty_max on */
 	bool wb_due;                /* dirty_max reached: write back when the operation ends */
+	uint32_t meta_dirtied;      /* metadata blocks made dirty since the last transaction */
+	uint32_t meta_max;          /* with a journal: as many as that: write back (0: none) */
 	uint32_t flushes;           /* device flushes so far: the write-back's barriers */
 	uint32_t fresh_dropped;     /* the latest ->fresh of a block dropped from the cache */
 	/* frees waiting for the disk to stop pointing at them (order.c) */

@@ -15,6 +15,8 @@
  * The log so holds at most the last transaction, replayed whole or not
  * at all: blocks freed by one go back into use only after its commit, and
  * a block of it is never rewritten before the next one is in the log.
+ * A write-back is due (at the operation's end) once a quarter of the log's
+ * worth of metadata blocks have changed.
  * Freed blocks never need revoke records: a freed block is only reused
  * once a later transaction is the one the journal superblock names. A
  * transaction larger than the log is written home unjournaled (said
@@ -49,6 +51,7 @@ bool ext2_journal_start(struct ext2_fs *fs)
 	l->seq = be32(m, JS_SEQUENCE);
 	l->head = l->first;
 	fs->jnl = l;
+	fs->meta_max = (l->maxlen - l->first) / 4; /* a transaction fits the log */
 	fs->sb.feature_incompat |= EXT2_INCOMPAT_RECOVER;
 	return true;
 no:
@@ -200,6 +203,7 @@ static int commit(struct ext2_fs *fs, struct bw *v, uint32_t n, uint32_t sbblk, 
 int ext2_journal_writeback(struct ext2_fs *fs)
 {
 	struct ext2_jnl *l = fs->jnl;
+	fs->meta_dirtied = 0;
 	/* 1: memory as the disk should be */
 	ext2_apply_frees(fs);
 	ext2_slots_store(fs);
