@@ -61,6 +61,7 @@ void ext2_ro_compat_names(uint32_t bits, char *buf, size_t len);
 
 /* ext4's superblock fields past the ext2 ones: byte offsets */
 #define SB_JOURNAL_INUM 0xE0
+#define SB_LAST_ORPHAN 0xE8
 #define SB_RESERVED_GDT 0xCE /* u16 */
 #define SB_DESC_SIZE 0xFE    /* u16 */
 #define SB_BLOCKS_HI 0x150
@@ -185,6 +186,7 @@ struct ext2_fs {
 	struct ext2_gd *gd;
 	uint32_t inode_size, ppb; /* bytes per disk inode, pointers per block */
 	uint32_t desc_size;       /* bytes per group descriptor on the disk: 32 or 64 */
+	bool orphan_scan;         /* ext2_iget takes inodes with no links (orphans) */
 	bool ext4;                /* ext4's features: extents, 64bit, flex_bg */
 	bool csum;                /* metadata_csum: crc32c of the metadata (csum.c) */
 	uint32_t seed;            /* its seed: of the filesystem's UUID */
@@ -231,6 +233,7 @@ struct ext2_node {
 	bool ra_stream;          /* read on and on: the largest read-ahead, and on since */
 	bool linkable;           /* O_TMPFILE without O_EXCL: linkat may name it */
 	bool dead;               /* freed: on fs->dead until its slot is on the disk */
+	bool orphan;             /* no name, still open: on the journal's orphan list */
 	bool wb;                 /* on the write-back's list (order.c) */
 	uint32_t dead_parent;    /* a freed directory's "..", whose link it held */
 	struct ext2_node *hnext; /* inode cache chain, or fs->dead */
@@ -360,6 +363,10 @@ int ext2_journal_recover(struct ext2_fs *fs);
 bool ext2_journal_start(struct ext2_fs *fs);
 int ext2_journal_writeback(struct ext2_fs *fs);
 int ext2_journal_stop(struct ext2_fs *fs);
+/* At a read-write mount with a journal: the inodes on the superblock's
+ * orphan list (open without a name when the disk was last written) freed,
+ * in a transaction. */
+int ext2_orphans_release(struct ext2_fs *fs);
 void ext2_slots_store(struct ext2_fs *fs); /* order.c: every inode into its table block */
 
 /* ---- checksums (csum.c): crc32c, metadata_csum */

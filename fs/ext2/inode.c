@@ -104,7 +104,7 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out)
 	struct inode *vi = &n->vi;
 	uint64_t size = d->size | (S_ISREG(d->mode) ? (uint64_t)d->size_high << 32 : 0);
 	bool extents = fs->sb.feature_incompat & EXT2_INCOMPAT_EXTENTS;
-	const char *bad = d->links_count == 0 || d->mode == 0        ? "not in use"
+	const char *bad = (d->links_count == 0 && !fs->orphan_scan) || d->mode == 0 ? "not in use"
 			  : (d->flags & EXT2_EXTENTS_FL) && !extents ? "in extents (ext4)"
 			  : size > ext2_max_size(fs)                 ? "larger than a file can be"
 			  : fs->csum && !ext2_inode_csum_ok(fs, ino, n->raw)

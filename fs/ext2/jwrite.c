@@ -2,8 +2,9 @@
  * mounted read-write). One transaction a write-back (ext2_sync: fsync,
  * sync, the write-back when enough has changed, unmount), made at an
  * operation's end, so that it holds whole operations:
- *   1. the frees waiting in alloc.c go into the bitmaps, every inode into
- *      its inode table block, the counts into the descriptors and the
+ *   1. the frees waiting in alloc.c go into the bitmaps, the orphan list
+ *      (inodes open with no name) is made, every inode goes into its
+ *      inode table block, the counts into the descriptors and the
  *      superblock: memory is what the disk should be;
  *   2. file data home (data=ordered); descriptor blocks and a copy of
  *      every changed metadata block (superblock, descriptors, bitmaps,
@@ -20,7 +21,7 @@
  * Freed blocks never need revoke records: a freed block is only reused
  * once a later transaction is the one the journal superblock names. A
  * transaction larger than the log is written home unjournaled (said
- * once). */
+ * once). At mount, the orphans a crash left are freed. */
 #include "fs/ext2/jbd2.h"
 
 #define JC_CHECKSUM 0x1 /* v1 commit checksums (crc32): not written by htux */
@@ -200,12 +201,52 @@ static int commit(struct ext2_fs *fs, struct bw *v, uint32_t n, uint32_t sbblk, 
 	return 0;
 }
 
+/* The orphan list as memory has it: the inodes open with no name (the
+ * list runs through their dtime, links 0), so that a crash frees them at
+ * the next mount (or e2fsck does) instead of leaving them unattached. */
+static void orphans(struct ext2_fs *fs)
+{
+	uint32_t head = 0;
+	for (uint32_t h = 0; fs->ihash && h < fs->nihash; h++)
+		for (struct ext2_node *x = fs->ihash[h]; x; x = x->hnext) {
+			struct ext2_dinode *d = (struct ext2_dinode *)x->raw;
+			x->orphan = !x->dead && x->vi.nlink == 0;
+			if (x->orphan) {
+				d->dtime = head;
+				head = (uint32_t)x->vi.ino;
+			} else if (!x->dead) {
+				d->dtime = 0;
+			}
+		}
+	put32(&fs->sb, SB_LAST_ORPHAN, head);
+}
+
+int ext2_orphans_release(struct ext2_fs *fs)
+{
+	uint32_t ino = get32(&fs->sb, SB_LAST_ORPHAN), n = 0;
+	fs->orphan_scan = true;
+	for (; ino && n < fs->sb.inodes_count; n++) {
+		struct ext2_node *x;
+		if (ext2_iget(fs, ino, &x) != 0)
+			break; /* the rest is e2fsck's */
+		ino = ((struct ext2_dinode *)x->raw)->dtime;
+		x->vi.nlink = 0;
+		x->orphan = true; /* its slot on the disk is in use: written freed */
+		ext2_idestroy(x);
+	}
+	fs->orphan_scan = false;
+	put32(&fs->sb, SB_LAST_ORPHAN, 0);
+	kinfo("disk %s: %u orphan inodes freed\n", fs->dev->name, n);
+	return ext2_sync(fs);
+}
+
 int ext2_journal_writeback(struct ext2_fs *fs)
 {
 	struct ext2_jnl *l = fs->jnl;
 	fs->meta_dirtied = 0;
 	/* 1: memory as the disk should be */
 	ext2_apply_frees(fs);
+	orphans(fs);
 	ext2_slots_store(fs);
 	int err = ext2_gd_store(fs), e;
 	uint32_t sbblk;

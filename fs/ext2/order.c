@@ -194,9 +194,9 @@ static bool slot_target(struct wb *w, struct ext2_node *n, const struct ext2_din
 			uint8_t *img)
 {
 	uint32_t isz = w->fs->inode_size, want = want_links(w, n, (uint32_t)n->vi.ino);
-	if (!d->links_count && (n->dead || want == 0))
+	if (!n->orphan && !d->links_count && (n->dead || want == 0))
 		return false; /* never on the disk: stays unused there */
-	if (d->links_count && !n->dead && n->vi.nlink == 0 && want == 0)
+	if (!n->orphan && d->links_count && !n->dead && n->vi.nlink == 0 && want == 0)
 		return false; /* open with no name: the disk keeps it as it was */
 	memcpy(img, n->raw, isz);
 	((struct ext2_dinode *)img)->links_count = (uint16_t)(n->dead ? 0

@@ -274,6 +274,10 @@ static int mount_once(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 			goto fail;
 		}
 	}
+	if (fs->jnl && get32(sb, SB_LAST_ORPHAN) && (e = ext2_orphans_release(fs)) != 0) {
+		e = refuse(fs, "cannot free the inodes on the orphan list (I/O error)");
+		goto fail;
+	}
 	kinfo("disk %s: %s, %u blocks of %u bytes, %u free; %u inodes, %u free%s\n", dev->name,
 	      fs->ext4 ? "ext4" : "ext2", sb->blocks_count, fs->bsize, sb->free_blocks_count,
 	      sb->inodes_count, sb->free_inodes_count, fs->ro ? "; read-only" : "");

@@ -6,7 +6,8 @@
 # htree directory listed and searched, slow symlinks, 1 KiB and 4 KiB
 # blocks, read and written (directories, an htree one, files; a file of
 # 600 extents with an extent tree of depth 2, truncated, removed), with
-# e2fsck -fn clean after each run; a block whose checksum does not match
+# e2fsck -fn clean after each run; open files with no name on the orphan
+# list when QEMU is killed, freed at the next mount; a block whose checksum does not match
 # gives EIO; ext4 without a journal mounts read-only; an unknown
 # incompatible feature is refused with one line naming it.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
@@ -18,7 +19,7 @@ for t in mkfs.ext4 e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 24
+plan 28
 
 IMG=$HTUX_TMP/disk.img
 SRC=$HTUX_TMP/src
@@ -151,6 +152,26 @@ htux_run --disk "$IMG" "$BB" sh -c 'ls /data/many | wc -l; cp /data/big.bin /dat
 check_output_status "4 KiB blocks: a large directory, changed" "300
 $(md5sum < "$SRC/big.bin")" 0
 fsck "4 KiB blocks: e2fsck -fn clean after it"
+
+# ---- killed with files open after their names are gone: the orphan list
+mkfs.ext4 -q -F -b 1024 "$IMG" 16M > /dev/null 2>&1 || bail_out "mkfs.ext4 failed"
+setsid "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} --disk "$IMG" "$BB" sh -c 'exec 3>/data/t;
+	echo data >&3; rm /data/t; mkdir /data/d; cd /data/d; rmdir /data/d; echo kept > /data/k;
+	sync; echo synced; sleep 1000' > "$HTUX_TMP/orphan.out" 2>&1 &
+pid=$!
+disown $pid
+for _i in $(seq 1 600); do grep -q synced "$HTUX_TMP/orphan.out" && break; sleep 0.1; done
+kill -9 -- -$pid # the launcher and QEMU
+sleep 0.5
+check "killed after sync: the open file and directory with no name are orphans" \
+	[ "$(dumpe2fs -h "$IMG" 2>/dev/null | grep -c '^First orphan inode:')" = 1 ]
+cp "$IMG" "$HTUX_TMP/ref.img"
+e2fsck -p -E journal_only "$HTUX_TMP/ref.img" > /dev/null 2>&1
+e2fsck -fn "$HTUX_TMP/ref.img" > "$HTUX_TMP/fsck.log" 2>&1
+check "e2fsck's replay (it frees the orphans), then e2fsck -fn clean" [ $? = 0 ]
+htux_run --disk "$IMG" "$BB" cat /data/k
+check_output_status "htux's replay frees the orphans at mount" "kept" 0
+fsck "e2fsck -fn clean after it"
 
 # ---- without a journal: read-only (metadata goes through the journal)
 mkfs.ext4 -q -F -O ^has_journal -d "$SRC" "$IMG" 8M > /dev/null 2>&1
