@@ -347,7 +347,8 @@ uint64_t ext2_max_size(struct ext2_fs *fs);
 
 /* ---- extent trees (extent.c): ext4's files and directories, read */
 int ext2_extent_map(struct ext2_node *n, uint64_t lblk, uint32_t *out); /* 0: a hole */
-/* written: a new block at lblk (*out), the tree split or deepened as
+/* written: a new block at lblk (*out; or the block of an unwritten
+ * extent there, made initialized), the tree split or deepened as
  * needed; the blocks from logical block from on freed; an empty tree */
 int ext2_extent_alloc(struct ext2_node *n, uint64_t lblk, uint32_t *out);
 void ext2_extent_truncate(struct ext2_node *n, uint64_t from);

@@ -4,7 +4,8 @@
  * extent (fallocate'd, never written) reads as a hole; each block read is
  * checked (magic, depth, counts; its checksum with metadata_csum) before
  * it is used. Written: a new block extends the extent before it or goes
- * in as a new one; full nodes split, a full root deepens the tree;
+ * in as a new one; a block written in an unwritten extent is split out of
+ * it as an initialized one; full nodes split, a full root deepens the tree;
  * truncation frees extents and emptied nodes. Changed blocks get their
  * checksums when the journal takes them (csum.c). */
 #include "fs/ext2/ext2.h"
@@ -278,11 +279,18 @@ int ext2_extent_alloc(struct ext2_node *n, uint64_t lblk64, uint32_t *out)
 		uint32_t pos = 0;
 		while (pos < h->entries && x[pos].block <= lblk)
 			pos++;
-		if (pos && lblk < x[pos - 1].block + elen(&x[pos - 1])) {
-			put_path(p, depth); /* in an extent fallocate left unwritten */
-			return bad(n, "writing into an unwritten extent is not supported");
+		/* in an extent fallocate left unwritten: that block becomes an
+		 * initialized extent of its own, between the unwritten rest */
+		struct ext_leaf *u = pos ? &x[pos - 1] : NULL;
+		bool unwritten = u && lblk < u->block + elen(u);
+		uint32_t need = 1;
+		if (unwritten && u->len <= EXT_INIT_MAX_LEN) {
+			put_path(p, depth);
+			return bad(n, "extent mapped and not found");
 		}
-		if (h->entries >= h->max) {
+		if (unwritten)
+			need = (lblk > u->block) + (lblk + 1 < u->block + elen(u));
+		if (h->entries + need > h->max) {
 			/* room first: at the lowest of the full levels above the leaf */
 			int l = depth;
 			while (l > 0 && hdr(p[l - 1].node)->entries >= hdr(p[l - 1].node)->max)
@@ -295,6 +303,28 @@ int ext2_extent_alloc(struct ext2_node *n, uint64_t lblk64, uint32_t *out)
 			if (e)
 				return e;
 			continue;
+		}
+		if (unwritten) {
+			uint32_t ulen = elen(u), off = lblk - u->block, pb = u->start_lo + off,
+				 k = 0;
+			struct ext_leaf piece[3];
+			if (off)
+				piece[k++] = (struct ext_leaf){ u->block,
+								(uint16_t)(off + EXT_INIT_MAX_LEN),
+								0, u->start_lo };
+			piece[k++] = (struct ext_leaf){ lblk, 1, 0, pb };
+			if (off + 1 < ulen)
+				piece[k++] = (struct ext_leaf){
+					lblk + 1, (uint16_t)(ulen - off - 1 + EXT_INIT_MAX_LEN), 0,
+					pb + 1
+				};
+			memmove(&x[pos - 1 + k], &x[pos], 12u * (h->entries - pos));
+			memcpy(&x[pos - 1], piece, 12u * k);
+			h->entries = (uint16_t)(h->entries + k - 1);
+			xdirty(n, p[depth].b);
+			put_path(p, depth);
+			*out = pb; /* allocated already: the caller zeroes it */
+			return 0;
 		}
 		if (pos)
 			n->goal = x[pos - 1].start_lo + (lblk - x[pos - 1].block);

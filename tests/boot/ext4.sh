@@ -19,7 +19,7 @@ for t in mkfs.ext4 e2fsck debugfs; do
 	command -v $t >/dev/null 2>&1 || [ -x /sbin/$t ] || skip_all "$t (e2fsprogs) is not installed"
 done
 PATH=$PATH:/sbin:/usr/sbin
-plan 28
+plan 30
 
 IMG=$HTUX_TMP/disk.img
 SRC=$HTUX_TMP/src
@@ -152,6 +152,20 @@ htux_run --disk "$IMG" "$BB" sh -c 'ls /data/many | wc -l; cp /data/big.bin /dat
 check_output_status "4 KiB blocks: a large directory, changed" "300
 $(md5sum < "$SRC/big.bin")" 0
 fsck "4 KiB blocks: e2fsck -fn clean after it"
+
+# ---- a file fallocate'd on the host (an unwritten extent), written in places
+mkfs.ext4 -q -F -b 1024 "$IMG" 16M > /dev/null 2>&1 || bail_out "mkfs.ext4 failed"
+printf 'write /dev/null fa\nfallocate /fa 0 99\nsif /fa size 102400\n' |
+	debugfs -w -f - "$IMG" > /dev/null 2>&1
+htux_run --disk "$IMG" "$BB" sh -c 'for at in 50:A 0:B 99:C 51:D; do
+	printf ${at#*:} | dd of=/data/fa bs=1024 seek=${at%:*} conv=notrunc 2>/dev/null; done
+	md5sum < /data/fa'
+check_output_status "writes into an unwritten extent (split out of it)" "$(python3 -c "
+import hashlib
+o = bytearray(102400)
+o[50 * 1024] = 65; o[0] = 66; o[99 * 1024] = 67; o[51 * 1024] = 68
+print(hashlib.md5(o).hexdigest() + '  -')")" 0
+fsck "e2fsck -fn clean after them"
 
 # ---- killed with files open after their names are gone: the orphan list
 mkfs.ext4 -q -F -b 1024 "$IMG" 16M > /dev/null 2>&1 || bail_out "mkfs.ext4 failed"
