@@ -135,8 +135,9 @@ int mounts_boot(char **devs, char **paths, int n)
 void mounts_gen(struct sbuf *sb)
 {
 	for (int i = 0; i < nmounts; i++)
-		sb_printf(sb, "/dev/%s %s ext2 %s,relatime 0 0\n", mounts[i].fs->dev->name,
-			  mounts[i].path, mounts[i].fs->ro ? "ro" : "rw");
+		sb_printf(sb, "/dev/%s %s %s %s,relatime 0 0\n", mounts[i].fs->dev->name,
+			  mounts[i].path, mounts[i].fs->ext4 ? "ext4" : "ext2",
+			  mounts[i].fs->ro ? "ro" : "rw");
 }
 
 int mounts_sync(void)

@@ -26,6 +26,67 @@ static uint32_t group_blocks(struct ext2_fs *fs, uint32_t g)
 	return MIN(fs->sb.blocks_per_group, fs->sb.blocks_count - first);
 }
 
+#define BG_INODE_UNINIT 0x1
+#define BG_BLOCK_UNINIT 0x2
+#define GD_ITABLE_UNUSED 0x1C /* u16 in a group descriptor */
+
+/* Whether group g has the superblock and descriptors' copies. */
+static bool has_super(struct ext2_fs *fs, uint32_t g)
+{
+	if (g <= 1 || !(fs->sb.feature_ro_compat & EXT2_RO_COMPAT_SPARSE))
+		return true;
+	for (uint32_t p = 3; p <= 7; p += 2)
+		for (uint64_t x = p; x <= g; x *= p)
+			if (x == g)
+				return true;
+	return false;
+}
+
+static void set_bits(uint8_t *bm, uint32_t from, uint32_t to)
+{
+	for (uint32_t i = from; i < to; i++)
+		bm[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+/* Group g's block or inode bitmap. One of a group mkfs left uninitialized
+ * (metadata_csum's BLOCK_UNINIT, INODE_UNINIT: never read) is made here as
+ * the group is: its superblock and descriptor copies and the groups'
+ * bitmaps and inode tables that lie in it in use, the bits past its end
+ * set; the flag is cleared. */
+static struct ext2_buf *bitmap(struct ext2_fs *fs, uint32_t g, bool inodes, int *e)
+{
+	struct ext2_gd *d = &fs->gd[g];
+	uint16_t flag = inodes ? BG_INODE_UNINIT : BG_BLOCK_UNINIT;
+	uint32_t blk = inodes ? d->inode_bitmap : d->block_bitmap;
+	if (!fs->csum || !(d->flags & flag))
+		return bread(fs, blk, BK_BITMAP, e);
+	struct ext2_buf *b = bget_zero(fs, blk, BK_BITMAP, e);
+	if (!b)
+		return NULL;
+	if (inodes) {
+		set_bits(b->data, fs->sb.inodes_per_group, fs->bsize * 8);
+	} else {
+		uint32_t first = ext2_group_first_block(fs, g), n = group_blocks(fs, g);
+		uint32_t itb = (fs->sb.inodes_per_group * fs->inode_size + fs->bsize - 1) /
+			       fs->bsize;
+		if (has_super(fs, g))
+			set_bits(b->data, 0, 1 + fs->gd_blocks + get16(&fs->sb, SB_RESERVED_GDT));
+		for (uint32_t h = 0; h < fs->ngroups; h++) {
+			const struct ext2_gd *x = &fs->gd[h];
+			uint32_t v[3] = { x->block_bitmap, x->inode_bitmap, x->inode_table };
+			for (int k = 0; k < 3; k++)
+				for (uint32_t j = 0; j < (k == 2 ? itb : 1); j++)
+					if (v[k] + j >= first && v[k] + j < first + n)
+						set_bits(b->data, v[k] + j - first,
+							 v[k] + j - first + 1);
+		}
+		set_bits(b->data, n, fs->bsize * 8);
+	}
+	d->flags &= (uint16_t)~flag;
+	bdirty(fs, b);
+	return b;
+}
+
 static int alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 {
 	if (fs->sb.free_blocks_count == 0)
@@ -39,7 +100,7 @@ static int alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 		if (d->free_blocks == 0)
 			continue;
 		int e;
-		struct ext2_buf *b = bread(fs, d->block_bitmap, BK_BITMAP, &e);
+		struct ext2_buf *b = bitmap(fs, g, false, &e);
 		if (!b)
 			return e;
 		uint32_t start = k == 0 ? (goal - fs->sb.first_data_block) % fs->sb.blocks_per_group
@@ -93,7 +154,7 @@ static void free_block_now(struct ext2_fs *fs, uint32_t blk)
 	uint32_t g = (blk - fs->sb.first_data_block) / fs->sb.blocks_per_group;
 	uint32_t i = (blk - fs->sb.first_data_block) % fs->sb.blocks_per_group;
 	int e;
-	struct ext2_buf *b = bread(fs, fs->gd[g].block_bitmap, BK_BITMAP, &e);
+	struct ext2_buf *b = bitmap(fs, g, false, &e);
 	if (!b)
 		return;
 	if (b->data[i >> 3] & (1u << (i & 7))) {
@@ -134,7 +195,7 @@ static int alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32
 		if (d->free_inodes == 0)
 			continue;
 		int e;
-		struct ext2_buf *b = bread(fs, d->inode_bitmap, BK_BITMAP, &e);
+		struct ext2_buf *b = bitmap(fs, g, true, &e);
 		if (!b)
 			return e;
 		/* the reserved inodes (below first_ino) are never handed out */
@@ -150,6 +211,10 @@ static int alloc_inode(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32
 		d->free_inodes--;
 		if (dir)
 			d->used_dirs++;
+		/* the inodes past the last one used are not checked: now not past it */
+		uint16_t unused = get16(d, GD_ITABLE_UNUSED);
+		if (fs->csum && unused && i >= ipg - unused)
+			put16(d, GD_ITABLE_UNUSED, (uint16_t)(ipg - 1 - i));
 		fs->sb.free_inodes_count--;
 		*out = g * ipg + (uint32_t)i + 1;
 		return 0;
@@ -171,7 +236,7 @@ static void free_inode_now(struct ext2_fs *fs, uint32_t ino, bool dir)
 	if (g >= fs->ngroups)
 		return;
 	int e;
-	struct ext2_buf *b = bread(fs, fs->gd[g].inode_bitmap, BK_BITMAP, &e);
+	struct ext2_buf *b = bitmap(fs, g, true, &e);
 	if (!b)
 		return;
 	if (b->data[i >> 3] & (1u << (i & 7))) {

@@ -8,6 +8,8 @@
 uint64_t ext2_max_size(struct ext2_fs *fs)
 {
 	uint64_t p = fs->ppb;
+	if (fs->sb.feature_incompat & EXT2_INCOMPAT_EXTENTS)
+		return ((1ull << 32) - 1) * fs->bsize; /* 32-bit logical block numbers */
 	uint64_t blocks = EXT2_NDIR + p + p * p + p * p * p;
 	uint64_t max = blocks * fs->bsize;
 	/* i_blocks counts 512-byte units in 32 bits */
@@ -20,7 +22,7 @@ uint64_t ext2_max_size(struct ext2_fs *fs)
 /* Allocates a block for n, counting it in i_blocks: after the last one
  * it got (a file written in order lies in order), else in its inode's
  * group. */
-static int new_block(struct ext2_node *n, uint32_t *out)
+int ext2_new_block(struct ext2_node *n, uint32_t *out)
 {
 	struct ext2_fs *fs = n->fs;
 	uint32_t goal = n->goal;
@@ -78,7 +80,7 @@ static int cow(struct ext2_node *n, struct ext2_buf *pb, uint32_t *slot, struct 
 	if (!bdurable(fs, b->blk))
 		return 0; /* new since the disk had it: nothing there points at it */
 	uint32_t nb;
-	int e = new_block(n, &nb);
+	int e = ext2_new_block(n, &nb);
 	if (e)
 		return e;
 	struct ext2_buf *c = bget_zero(fs, nb, BK_IND, &e);
@@ -106,6 +108,21 @@ int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, boo
 	int top, idx[3];
 	*fresh = false;
 	*out = 0;
+	if (n->iflags & EXT2_EXTENTS_FL) {
+		int e = ext2_extent_map(n, lblk, out);
+		if (e || *out || !alloc)
+			return e;
+		if ((e = ext2_extent_alloc(n, lblk, out)) != 0)
+			return e;
+		struct ext2_buf *z = bget_zero(fs, *out, BK_DATA, &e);
+		if (!z)
+			return e;
+		z->fresh = FRESH_UNWRITTEN; /* zeros until the caller fills it */
+		bdirty(fs, z);
+		brelse(z);
+		*fresh = true;
+		return 0;
+	}
 	int depth = path(fs, lblk, &top, idx);
 	if (depth < 0)
 		return depth;
@@ -118,7 +135,7 @@ int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, boo
 			if (!alloc)
 				break;
 			uint32_t nb;
-			if ((e = new_block(n, &nb)) != 0)
+			if ((e = ext2_new_block(n, &nb)) != 0)
 				break;
 			bool leaf = level == depth;
 			struct ext2_buf *z = bget_zero(fs, nb, leaf ? BK_DATA : BK_IND, &e);
@@ -227,11 +244,15 @@ int ext2_truncate_blocks(struct ext2_node *n, uint64_t size)
 {
 	struct ext2_fs *fs = n->fs;
 	uint64_t from = (size + fs->bsize - 1) / fs->bsize, p = fs->ppb;
-	for (uint64_t i = 0; i < EXT2_NDIR; i++)
-		trunc_tree(n, NULL, &n->block[i], 0, i, from);
-	trunc_tree(n, NULL, &n->block[EXT2_IND], 1, EXT2_NDIR, from);
-	trunc_tree(n, NULL, &n->block[EXT2_DIND], 2, EXT2_NDIR + p, from);
-	trunc_tree(n, NULL, &n->block[EXT2_TIND], 3, EXT2_NDIR + p + p * p, from);
+	if (n->iflags & EXT2_EXTENTS_FL) {
+		ext2_extent_truncate(n, from);
+	} else {
+		for (uint64_t i = 0; i < EXT2_NDIR; i++)
+			trunc_tree(n, NULL, &n->block[i], 0, i, from);
+		trunc_tree(n, NULL, &n->block[EXT2_IND], 1, EXT2_NDIR, from);
+		trunc_tree(n, NULL, &n->block[EXT2_DIND], 2, EXT2_NDIR + p, from);
+		trunc_tree(n, NULL, &n->block[EXT2_TIND], 3, EXT2_NDIR + p + p * p, from);
+	}
 	/* the tail of a partial last block reads as zeros if the file grows */
 	if (size % fs->bsize) {
 		uint32_t blk;

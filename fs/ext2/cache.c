@@ -298,8 +298,10 @@ static struct ext2_buf *get(struct ext2_fs *fs, uint32_t blk, int kind, bool rea
 			b->kind = (uint8_t)kind;
 		lru_unlink(fs, b);
 		lru_front(fs, b);
-		if (!read)
+		if (!read) {
 			memset(b->data, 0, fs->bsize);
+			b->checked = false;
+		}
 		return b;
 	}
 	make_room(fs);
@@ -357,6 +359,9 @@ void bdirty(struct ext2_fs *fs, struct ext2_buf *b)
 	if (!b->dirty) {
 		b->dirty = true;
 		fs->ndirty++;
+		/* with a journal: written back before its log would be too small */
+		if (b->kind != BK_DATA && fs->meta_max && ++fs->meta_dirtied >= fs->meta_max)
+			note_due(fs);
 		b->dprev = NULL;
 		b->dnext = fs->dirty_head;
 		if (fs->dirty_head)
@@ -390,6 +395,7 @@ void bforget(struct ext2_fs *fs, uint32_t blk)
 		bclean(fs, b);
 		b->kind = BK_DATA;
 		b->fresh = 0;
+		b->checked = false;
 	}
 }
 

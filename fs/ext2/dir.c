@@ -2,7 +2,9 @@
  * adding (in a gap, else in a new block), removing (merged into the
  * entry before), repointing (rename, ".."), listing. An htree (dir_index)
  * directory is read as the linear list it also is; changing one clears
- * its index flag, as the format allows. */
+ * its index flag, as the format allows (with metadata_csum its index
+ * blocks become empty leaves first). With metadata_csum each block ends
+ * in a 12-byte tail for its checksum (csum.c), which holds no entry. */
 #include "fs/ext2/ext2.h"
 
 static bool has_filetype(struct ext2_fs *fs)
@@ -47,7 +49,20 @@ static struct ext2_buf *dir_block(struct ext2_node *dir, uint64_t lblk, int *err
 	*err = ext2_bmap(dir, lblk, false, &blk, &fresh);
 	if (*err || !blk)
 		return NULL;
-	return bread(dir->fs, blk, BK_DIR, err);
+	struct ext2_buf *b = bread(dir->fs, blk, BK_DIR, err);
+	if (b)
+		b->owner = (uint32_t)dir->vi.ino;
+	if (b && dir->fs->csum && !b->checked) {
+		if (!ext2_dir_csum_ok(dir, b->data)) {
+			kinfo("disk %s: directory %lu: block %u does not match its checksum\n",
+			      dir->fs->dev->name, (unsigned long)dir->vi.ino, blk);
+			brelse(b);
+			*err = -EIO;
+			return NULL;
+		}
+		b->checked = true;
+	}
+	return b;
 }
 
 static bool entry_ok(struct ext2_fs *fs, struct ext2_dirent *d, uint32_t off)
@@ -104,6 +119,8 @@ static int walk(struct ext2_node *dir, uint64_t from, visit_t fn, void *ctx)
 	}
 	return 0;
 }
+
+static int before_change(struct ext2_node *dir);
 
 struct find_ctx {
 	const char *name;
@@ -166,13 +183,15 @@ int ext2_dir_find(struct ext2_node *dir, const char *name, size_t len, uint32_t 
 int ext2_dir_remove(struct ext2_node *dir, const char *name, size_t len)
 {
 	struct find_ctx c = { .name = name, .len = len, .remove = true };
-	return find(dir, &c);
+	int e = before_change(dir);
+	return e ? e : find(dir, &c);
 }
 
 int ext2_dir_set(struct ext2_node *dir, const char *name, size_t len, uint32_t ino, unsigned mode)
 {
 	struct find_ctx c = { .name = name, .len = len, .ino = ino, .mode = mode, .set = true };
-	return find(dir, &c);
+	int e = before_change(dir);
+	return e ? e : find(dir, &c);
 }
 
 static void fill(struct ext2_fs *fs, struct ext2_dirent *d, const char *name, size_t len,
@@ -197,8 +216,9 @@ static int add_fn(struct ext2_node *dir, struct ext2_buf *b, struct ext2_dirent 
 	struct add_ctx *c = ctx;
 	uint32_t need = DIRENT_LEN(c->len);
 	(void)prev;
-	(void)pos;
 	uint32_t used = DIRENT_LEN(d->name_len);
+	if (ext2_dir_is_tail(dir->fs, d, (uint32_t)(pos % dir->fs->bsize)))
+		return 0; /* the checksum's */
 	bool fits = d->inode ? d->rec_len >= used + need : d->rec_len >= need;
 	int e;
 	if (fits && (e = bkeep_disk(dir->fs, b)) != 0)
@@ -231,14 +251,58 @@ static struct ext2_buf *grow(struct ext2_node *dir, int *err)
 	struct ext2_buf *b = bget_zero(fs, blk, BK_DIR, err);
 	if (!b)
 		return NULL;
+	b->owner = (uint32_t)dir->vi.ino;
+	b->checked = true; /* its checksum is made when it is written */
+	if (fs->csum)
+		ext2_dir_tail_init(fs, b->data);
 	dir->vi.size += fs->bsize;
 	return b;
+}
+
+/* The room for entries in a block: all of it but a checksum's tail. */
+static uint16_t room(struct ext2_fs *fs) { return (uint16_t)(fs->bsize - (fs->csum ? 12 : 0)); }
+
+/* An htree directory about to change, with metadata_csum: its index
+ * blocks made empty leaves with their tails (the directory is read and
+ * changed as a linear one, its index flag cleared). */
+static int unindex(struct ext2_node *dir)
+{
+	struct ext2_fs *fs = dir->fs;
+	uint32_t bs = fs->bsize;
+	for (uint64_t l = 0; l < nblocks(dir); l++) {
+		int e;
+		struct ext2_buf *b = dir_block(dir, l, &e);
+		if (!b) {
+			if (e)
+				return e;
+			continue;
+		}
+		uint8_t *d = b->data;
+		bool root = l == 0 && get16(d, 4) == 12 && get16(d, 16) == bs - 12;
+		bool node = get32(d, 0) == 0 && get16(d, 4) == bs;
+		if (root || node) {
+			put16(d, root ? 16 : 4, (uint16_t)(root ? bs - 24 : bs - 12));
+			ext2_dir_tail_init(fs, d);
+			bdirty(fs, b);
+		}
+		brelse(b);
+	}
+	dir->iflags &= ~(uint32_t)EXT2_INDEX_FL;
+	return 0;
+}
+
+static int before_change(struct ext2_node *dir)
+{
+	return dir->fs->csum && (dir->iflags & EXT2_INDEX_FL) ? unindex(dir) : 0;
 }
 
 int ext2_dir_add(struct ext2_node *dir, const char *name, size_t len, uint32_t ino, unsigned mode)
 {
 	struct add_ctx c = { name, len, ino, mode };
-	int e = walk(dir, 0, add_fn, &c);
+	int e = before_change(dir);
+	if (e)
+		return e;
+	e = walk(dir, 0, add_fn, &c);
 	if (e == FOUND)
 		return 0;
 	if (e)
@@ -247,7 +311,7 @@ int ext2_dir_add(struct ext2_node *dir, const char *name, size_t len, uint32_t i
 	if (!b)
 		return e;
 	struct ext2_dirent *d = (struct ext2_dirent *)b->data;
-	d->rec_len = (uint16_t)dir->fs->bsize;
+	d->rec_len = room(dir->fs);
 	fill(dir->fs, d, name, len, ino, mode);
 	changed(dir, b);
 	brelse(b);
@@ -264,7 +328,7 @@ int ext2_dir_init(struct ext2_node *dir, uint32_t parent)
 	d->rec_len = 12;
 	fill(dir->fs, d, ".", 1, (uint32_t)dir->vi.ino, S_IFDIR);
 	d = (struct ext2_dirent *)(b->data + 12);
-	d->rec_len = (uint16_t)(dir->fs->bsize - 12);
+	d->rec_len = (uint16_t)(room(dir->fs) - 12);
 	fill(dir->fs, d, "..", 2, parent, S_IFDIR);
 	bdirty(dir->fs, b);
 	brelse(b);

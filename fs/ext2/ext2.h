@@ -1,9 +1,11 @@
 /* ext2.h: the ext2 filesystem's on-disk layout (revision 1, as mke2fs -t
- * ext2 makes it), the in-memory filesystem and inode records, and the
- * calls between the files of fs/ext2/: the block cache (cache.c), the
- * superblock and group descriptors (super.c), bitmaps (alloc.c), inodes
- * (inode.c), block mapping (bmap.c), directories (dir.c), the ordered
- * write-back (order.c, dirent.c) and the VFS operations (ops.c). All of it
+ * ext2 makes it; ext3's and ext4's additions), the in-memory filesystem
+ * and inode records, and the calls between the files of fs/ext2/: the
+ * block cache (cache.c), the superblock and group descriptors (super.c),
+ * feature names (feature.c), bitmaps (alloc.c), inodes (inode.c), block
+ * mapping (bmap.c; extent trees: extent.c), checksums (csum.c),
+ * directories (dir.c), the ordered write-back (order.c, dirent.c), the
+ * journal (journal.c, jwrite.c) and the VFS operations (ops.c). All of it
  * runs under one lock (ext2_lock). */
 #ifndef HTUX_EXT2_H
 #define HTUX_EXT2_H
@@ -22,15 +24,64 @@
 #define EXT2_INDEX_FL 0x1000 /* htree directory (read as linear) */
 #define EXT2_EXTENTS_FL 0x80000
 
-/* feature bits */
+/* feature bits (names: feature.c) */
 #define EXT2_COMPAT_HAS_JOURNAL 0x0004
 #define EXT2_INCOMPAT_FILETYPE 0x0002
 #define EXT2_INCOMPAT_RECOVER 0x0004
 #define EXT2_INCOMPAT_EXTENTS 0x0040
-#define EXT2_INCOMPAT_SUPPORTED EXT2_INCOMPAT_FILETYPE
+#define EXT2_INCOMPAT_64BIT 0x0080
+#define EXT2_INCOMPAT_FLEX_BG 0x0200
+#define EXT2_INCOMPAT_CSUM_SEED 0x2000
 #define EXT2_RO_COMPAT_SPARSE 0x0001
 #define EXT2_RO_COMPAT_LARGE_FILE 0x0002
+#define EXT2_RO_COMPAT_HUGE_FILE 0x0008
+#define EXT2_RO_COMPAT_GDT_CSUM 0x0010
+#define EXT2_RO_COMPAT_DIR_NLINK 0x0020
+#define EXT2_RO_COMPAT_EXTRA_ISIZE 0x0040
+#define EXT2_RO_COMPAT_METADATA_CSUM 0x0400
+/* read and written */
+#define EXT2_INCOMPAT_SUPPORTED EXT2_INCOMPAT_FILETYPE
 #define EXT2_RO_COMPAT_SUPPORTED (EXT2_RO_COMPAT_SPARSE | EXT2_RO_COMPAT_LARGE_FILE)
+/* read only: the disk is mounted read-only (ext4 as mkfs.ext4 makes it) */
+#define EXT2_INCOMPAT_READ \
+	(EXT2_INCOMPAT_EXTENTS | EXT2_INCOMPAT_64BIT | EXT2_INCOMPAT_FLEX_BG | \
+	 EXT2_INCOMPAT_CSUM_SEED)
+#define EXT2_RO_COMPAT_READ \
+	(EXT2_RO_COMPAT_HUGE_FILE | EXT2_RO_COMPAT_GDT_CSUM | EXT2_RO_COMPAT_DIR_NLINK | \
+	 EXT2_RO_COMPAT_EXTRA_ISIZE | EXT2_RO_COMPAT_METADATA_CSUM)
+/* written when the disk has a journal (all metadata goes through it) */
+#define EXT2_INCOMPAT_WRITE_J \
+	(EXT2_INCOMPAT_EXTENTS | EXT2_INCOMPAT_64BIT | EXT2_INCOMPAT_FLEX_BG | \
+	 EXT2_INCOMPAT_CSUM_SEED)
+#define EXT2_RO_COMPAT_WRITE_J \
+	(EXT2_RO_COMPAT_HUGE_FILE | EXT2_RO_COMPAT_DIR_NLINK | EXT2_RO_COMPAT_EXTRA_ISIZE | \
+	 EXT2_RO_COMPAT_METADATA_CSUM)
+void ext2_incompat_names(uint32_t bits, char *buf, size_t len);
+void ext2_ro_compat_names(uint32_t bits, char *buf, size_t len);
+
+/* ext4's superblock fields past the ext2 ones: byte offsets */
+#define SB_JOURNAL_INUM 0xE0
+#define SB_LAST_ORPHAN 0xE8
+#define SB_RESERVED_GDT 0xCE /* u16 */
+#define SB_DESC_SIZE 0xFE    /* u16 */
+#define SB_BLOCKS_HI 0x150
+#define SB_CHECKSUM_TYPE 0x175 /* u8: 1 crc32c */
+#define SB_CHECKSUM_SEED 0x270
+#define SB_CHECKSUM 0x3FC
+static inline uint32_t get32(const void *p, unsigned off)
+{
+	uint32_t v;
+	memcpy(&v, (const uint8_t *)p + off, 4);
+	return v;
+}
+static inline uint16_t get16(const void *p, unsigned off)
+{
+	uint16_t v;
+	memcpy(&v, (const uint8_t *)p + off, 2);
+	return v;
+}
+static inline void put32(void *p, unsigned off, uint32_t v) { memcpy((uint8_t *)p + off, &v, 4); }
+static inline void put16(void *p, unsigned off, uint16_t v) { memcpy((uint8_t *)p + off, &v, 2); }
 
 /* directory entry file types */
 #define EXT2_FT_REG 1
@@ -108,7 +159,9 @@ struct ext2_buf {
 	uint32_t blk;
 	int refs;
 	bool dirty;
-	uint8_t kind; /* BK_* */
+	uint8_t kind;   /* BK_* */
+	bool checked;   /* its checksum was found right (metadata_csum) */
+	uint32_t owner; /* a directory or extent tree block: its inode (metadata_csum) */
 	/* Allocated since the disk last had it: 0 no; FRESH_UNWRITTEN not
 	 * written yet; else on the disk once fs->flushes reaches it. Nothing
 	 * on the disk points at a block until that. */
@@ -122,6 +175,7 @@ struct ext2_buf {
 };
 
 struct ext2_node;
+struct ext2_jnl;
 
 struct ext2_fs {
 	struct blkdev *dev;
@@ -131,14 +185,22 @@ struct ext2_fs {
 	uint32_t ngroups, gd_blocks;
 	struct ext2_gd *gd;
 	uint32_t inode_size, ppb; /* bytes per disk inode, pointers per block */
+	uint32_t desc_size;       /* bytes per group descriptor on the disk: 32 or 64 */
+	bool orphan_scan;         /* ext2_iget takes inodes with no links (orphans) */
+	bool ext4;                /* ext4's features: extents, 64bit, flex_bg */
+	bool csum;                /* metadata_csum: crc32c of the metadata (csum.c) */
+	uint32_t seed;            /* its seed: of the filesystem's UUID */
 	bool ro;
 	bool sb_dirty;
+	struct ext2_jnl *jnl; /* the journal metadata goes through (jwrite.c), or NULL */
 	struct inode *root;
 	/* block cache */
 	struct ext2_buf **hash;
 	uint32_t nhash, nbufs, maxbufs;
 	uint32_t ndirty, dirty_max; /* changed blocks; written back from dirty_max on */
 	bool wb_due;                /* dirty_max reached: write back when the operation ends */
+	uint32_t meta_dirtied;      /* metadata blocks made dirty since the last transaction */
+	uint32_t meta_max;          /* with a journal: as many as that: write back (0: none) */
 	uint32_t flushes;           /* device flushes so far: the write-back's barriers */
 	uint32_t fresh_dropped;     /* the latest ->fresh of a block dropped from the cache */
 	/* frees waiting for the disk to stop pointing at them (order.c) */
@@ -162,6 +224,7 @@ struct ext2_node {
 	uint8_t *raw; /* the disk inode (inode_size bytes) */
 	uint32_t block[15];
 	uint32_t iflags;
+	uint32_t cseed;          /* metadata_csum: the checksum seed of its blocks */
 	uint32_t iblocks;        /* i_blocks, 512-byte units */
 	uint32_t goal;           /* where the next block is looked for: after the last one */
 	uint64_t ra_next;        /* read-ahead: the block after the last one read ahead */
@@ -170,6 +233,7 @@ struct ext2_node {
 	bool ra_stream;          /* read on and on: the largest read-ahead, and on since */
 	bool linkable;           /* O_TMPFILE without O_EXCL: linkat may name it */
 	bool dead;               /* freed: on fs->dead until its slot is on the disk */
+	bool orphan;             /* no name, still open: on the journal's orphan list */
 	bool wb;                 /* on the write-back's list (order.c) */
 	uint32_t dead_parent;    /* a freed directory's "..", whose link it held */
 	struct ext2_node *hnext; /* inode cache chain, or fs->dead */
@@ -280,6 +344,45 @@ void ext2_destroy_unlinked(struct ext2_fs *fs); /* unmount: files still open wit
 int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, bool *fresh);
 int ext2_truncate_blocks(struct ext2_node *n, uint64_t size); /* frees blocks past size */
 uint64_t ext2_max_size(struct ext2_fs *fs);
+
+/* ---- extent trees (extent.c): ext4's files and directories, read */
+int ext2_extent_map(struct ext2_node *n, uint64_t lblk, uint32_t *out); /* 0: a hole */
+/* written: a new block at lblk (*out; or the block of an unwritten
+ * extent there, made initialized), the tree split or deepened as
+ * needed; the blocks from logical block from on freed; an empty tree */
+int ext2_extent_alloc(struct ext2_node *n, uint64_t lblk, uint32_t *out);
+void ext2_extent_truncate(struct ext2_node *n, uint64_t from);
+void ext2_extent_init(struct ext2_node *n);
+int ext2_new_block(struct ext2_node *n, uint32_t *out); /* bmap.c: counted in i_blocks */
+
+/* ---- the journal (journal.c): replayed at mount, needs_recovery cleared */
+int ext2_journal_recover(struct ext2_fs *fs);
+/* jwrite.c: writing it. start: at a read-write mount (needs_recovery set
+ * in fs->sb; false and a line said: mount read-only); writeback: one
+ * transaction of all changed metadata, committed, then written home;
+ * stop: at unmount, after the last write-back (the log marked empty). */
+bool ext2_journal_start(struct ext2_fs *fs);
+int ext2_journal_writeback(struct ext2_fs *fs);
+int ext2_journal_stop(struct ext2_fs *fs);
+/* At a read-write mount with a journal: the inodes on the superblock's
+ * orphan list (open without a name when the disk was last written) freed,
+ * in a transaction. */
+int ext2_orphans_release(struct ext2_fs *fs);
+void ext2_slots_store(struct ext2_fs *fs); /* order.c: every inode into its table block */
+
+/* ---- checksums (csum.c): crc32c, metadata_csum */
+uint32_t crc32c(uint32_t crc, const void *buf, size_t len); /* no inversions */
+uint32_t ext2_sb_csum(const struct ext2_super *sb);
+uint16_t ext2_gd_csum(struct ext2_fs *fs, uint32_t g, const uint8_t *desc);
+bool ext2_inode_csum_ok(struct ext2_fs *fs, uint32_t ino, const uint8_t *raw);
+bool ext2_extent_csum_ok(struct ext2_node *n, const uint8_t *blk);
+bool ext2_dir_csum_ok(struct ext2_node *dir, const uint8_t *blk);
+void ext2_inode_csum_set(struct ext2_fs *fs, uint32_t ino, uint8_t *raw);
+void ext2_block_csum_set(struct ext2_fs *fs, struct ext2_buf *b); /* before it is written */
+/* A directory leaf's 12-byte tail holding its checksum: made; the entry
+ * at offset off of a block is one. */
+void ext2_dir_tail_init(struct ext2_fs *fs, uint8_t *blk);
+bool ext2_dir_is_tail(struct ext2_fs *fs, const void *d, uint32_t off);
 
 /* ---- directories (dir.c) */
 int ext2_dir_find(struct ext2_node *dir, const char *name, size_t len, uint32_t *ino);

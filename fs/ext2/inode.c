@@ -103,12 +103,15 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out)
 	struct ext2_dinode *d = (struct ext2_dinode *)n->raw;
 	struct inode *vi = &n->vi;
 	uint64_t size = d->size | (S_ISREG(d->mode) ? (uint64_t)d->size_high << 32 : 0);
-	if (d->links_count == 0 || d->mode == 0 || (d->flags & EXT2_EXTENTS_FL) ||
-	    size > ext2_max_size(fs)) {
-		kinfo("disk %s: inode %u is %s (run e2fsck)\n", fs->dev->name, ino,
-		      d->flags & EXT2_EXTENTS_FL ? "in extents (ext4)"
-		      : size > ext2_max_size(fs) ? "larger than a file can be"
-						 : "not in use");
+	bool extents = fs->sb.feature_incompat & EXT2_INCOMPAT_EXTENTS;
+	const char *bad = (d->links_count == 0 && !fs->orphan_scan) || d->mode == 0 ? "not in use"
+			  : (d->flags & EXT2_EXTENTS_FL) && !extents ? "in extents (ext4)"
+			  : size > ext2_max_size(fs)                 ? "larger than a file can be"
+			  : fs->csum && !ext2_inode_csum_ok(fs, ino, n->raw)
+				  ? "not matching its checksum"
+				  : NULL;
+	if (bad) {
+		kinfo("disk %s: inode %u is %s (run e2fsck)\n", fs->dev->name, ino, bad);
 		kfree(n->raw);
 		kfree(n);
 		return -EIO;
@@ -125,6 +128,8 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out)
 	memcpy(n->block, d->block, sizeof(n->block));
 	n->iflags = d->flags;
 	n->iblocks = d->blocks;
+	uint32_t ino32 = ino;
+	n->cseed = crc32c(crc32c(fs->seed, &ino32, 4), &d->generation, 4);
 	if (S_ISCHR(d->mode) || S_ISBLK(d->mode)) {
 		uint32_t old = d->block[0], nw = d->block[1];
 		if (old)
@@ -171,6 +176,10 @@ int ext2_inew(struct ext2_fs *fs, struct inode *dir, unsigned mode, struct ext2_
 		d->extra_isize = want && want <= fs->inode_size - 128 ? want : 32;
 	}
 	random_bytes(&d->generation, sizeof(d->generation));
+	uint32_t ino32 = ino;
+	n->cseed = crc32c(crc32c(fs->seed, &ino32, 4), &d->generation, 4);
+	if ((fs->sb.feature_incompat & EXT2_INCOMPAT_EXTENTS) && (S_ISREG(mode) || S_ISDIR(mode)))
+		ext2_extent_init(n);
 	vi->refs = 1;
 	hash_insert(fs, n);
 	*out = n;

@@ -194,13 +194,15 @@ static bool slot_target(struct wb *w, struct ext2_node *n, const struct ext2_din
 			uint8_t *img)
 {
 	uint32_t isz = w->fs->inode_size, want = want_links(w, n, (uint32_t)n->vi.ino);
-	if (!d->links_count && (n->dead || want == 0))
+	if (!n->orphan && !d->links_count && (n->dead || want == 0))
 		return false; /* never on the disk: stays unused there */
-	if (d->links_count && !n->dead && n->vi.nlink == 0 && want == 0)
+	if (!n->orphan && d->links_count && !n->dead && n->vi.nlink == 0 && want == 0)
 		return false; /* open with no name: the disk keeps it as it was */
 	memcpy(img, n->raw, isz);
 	((struct ext2_dinode *)img)->links_count = (uint16_t)(n->dead ? 0
 								      : MIN(n->vi.nlink, 0xffffu));
+	if (w->fs->csum)
+		ext2_inode_csum_set(w->fs, (uint32_t)n->vi.ino, img);
 	return memcmp(img, d, isz) != 0;
 }
 
@@ -468,9 +470,9 @@ static bool round(struct wb *w, int *err)
 	return wrote;
 }
 
-/* The rest, as memory has it, in one go (no memory to order it, or a
- * cycle the rounds do not break). */
-static int unordered(struct wb *w)
+/* Every inode's slot as memory has it into its inode table block (the
+ * disk's counts of names not yet written aside: none with a journal). */
+static void slots_store(struct wb *w)
 {
 	struct ext2_fs *fs = w->fs;
 	static uint8_t img[4096]; /* under ext2_lock */
@@ -501,6 +503,21 @@ static int unordered(struct wb *w)
 			brelse(tb);
 		}
 	}
+}
+
+void ext2_slots_store(struct ext2_fs *fs)
+{
+	struct wb w = { .fs = fs };
+	slots_store(&w);
+	kfree(w.cnt);
+}
+
+/* The rest, as memory has it, in one go (no memory to order it, or a
+ * cycle the rounds do not break). */
+static int unordered(struct wb *w)
+{
+	struct ext2_fs *fs = w->fs;
+	slots_store(w);
 	int e = bwrite_kind(fs, BK_DIR), e2 = bwrite_kind(fs, BK_IND),
 	    e3 = bwrite_kind(fs, BK_ITABLE);
 	int e4 = ext2_barrier(fs);
@@ -519,6 +536,8 @@ static bool work_left(struct wb *w)
 
 int ext2_writeback(struct ext2_fs *fs)
 {
+	if (fs->jnl)
+		return ext2_journal_writeback(fs);
 	struct wb w = { .fs = fs };
 	int err = ext2_gd_store(fs), e;
 	w.df = kmalloc(sizeof(*w.df));

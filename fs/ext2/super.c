@@ -9,6 +9,8 @@
 
 int ext2_sb_write(struct ext2_fs *fs)
 {
+	if (fs->sb.feature_ro_compat & EXT2_RO_COMPAT_METADATA_CSUM)
+		put32(&fs->sb, SB_CHECKSUM, ext2_sb_csum(&fs->sb));
 	return fs->dev->ops->write(fs->dev, SB_SECTOR, &fs->sb, sizeof(fs->sb) / BLK_SECTOR);
 }
 
@@ -19,20 +21,56 @@ uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g)
 
 static uint32_t gd_first_block(struct ext2_fs *fs) { return fs->sb.first_data_block + 1; }
 
-/* Copies the in-memory group descriptors into their blocks. */
+/* Group g's bitmaps' checksums into its descriptor (metadata_csum), from
+ * those the cache holds (the others have not changed since mount); raw:
+ * the descriptor on the disk, for the high halves. */
+static void bitmap_csums(struct ext2_fs *fs, uint32_t g, uint8_t *raw)
+{
+	struct ext2_gd *d = &fs->gd[g];
+	struct ext2_buf *b = blookup(fs, d->block_bitmap);
+	if (b && !(d->flags & 0x2)) {
+		uint32_t c = crc32c(fs->seed, b->data, fs->sb.blocks_per_group / 8);
+		put16(d, 0x18, (uint16_t)c);
+		if (fs->desc_size >= 64)
+			put16(raw, 0x38, (uint16_t)(c >> 16));
+	}
+	b = blookup(fs, d->inode_bitmap);
+	if (b && !(d->flags & 0x1)) {
+		uint32_t c = crc32c(fs->seed, b->data, fs->sb.inodes_per_group / 8);
+		put16(d, 0x1A, (uint16_t)c);
+		if (fs->desc_size >= 64)
+			put16(raw, 0x3A, (uint16_t)(c >> 16));
+	}
+}
+
+/* Copies the in-memory group descriptors (their first 32 bytes) into
+ * their blocks, with their checksums. */
 int ext2_gd_store(struct ext2_fs *fs)
 {
-	uint32_t per = fs->bsize / sizeof(struct ext2_gd);
+	uint32_t per = fs->bsize / fs->desc_size;
+	static uint8_t raw[1024]; /* under ext2_lock */
 	for (uint32_t i = 0; i < fs->gd_blocks; i++) {
 		int e;
 		struct ext2_buf *b = bread(fs, gd_first_block(fs) + i, BK_GD, &e);
 		if (!b)
 			return e;
-		uint32_t n = MIN(per, fs->ngroups - i * per);
-		if (memcmp(b->data, fs->gd + i * per, n * sizeof(struct ext2_gd))) {
-			memcpy(b->data, fs->gd + i * per, n * sizeof(struct ext2_gd));
-			bdirty(fs, b);
+		bool changed = false;
+		for (uint32_t k = 0; k < per && i * per + k < fs->ngroups; k++) {
+			uint32_t g = i * per + k;
+			uint8_t *at = b->data + k * fs->desc_size;
+			memcpy(raw, at, fs->desc_size);
+			if (fs->csum)
+				bitmap_csums(fs, g, raw);
+			memcpy(raw, &fs->gd[g], sizeof(struct ext2_gd));
+			if (fs->csum)
+				put16(raw, 0x1E, ext2_gd_csum(fs, g, raw));
+			if (memcmp(at, raw, fs->desc_size)) {
+				memcpy(at, raw, fs->desc_size);
+				changed = true;
+			}
 		}
+		if (changed)
+			bdirty(fs, b);
 		brelse(b);
 	}
 	return 0;
@@ -46,48 +84,114 @@ int ext2_sync(struct ext2_fs *fs)
 	return ext2_writeback(fs);
 }
 
-static const char *incompat_name(uint32_t bits)
-{
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} names[] = {
-		{ 0x0001, "compression" },
-		{ 0x0004, "needs_recovery" },
-		{ 0x0008, "journal_dev" },
-		{ 0x0010, "meta_bg" },
-		{ 0x0040, "extent" },
-		{ 0x0080, "64bit" },
-		{ 0x0100, "mmp" },
-		{ 0x0200, "flex_bg" },
-		{ 0x0400, "ea_inode" },
-		{ 0x1000, "dirdata" },
-		{ 0x2000, "metadata_csum_seed" },
-		{ 0x4000, "large_dir" },
-		{ 0x8000, "inline_data" },
-		{ 0x10000, "encrypt" },
-		{ 0x20000, "casefold" },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (bits & names[i].bit)
-			return names[i].name;
-	return "unknown";
-}
-
 static int refuse(struct ext2_fs *fs, const char *why)
 {
 	kprintf("htux: disk %s: %s\n", fs->dev->name, why);
 	return -EINVAL;
 }
 
-int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
+/* The feature bits: unknown incompatible ones refuse the mount, unknown
+ * read-only-compatible ones and those htux reads but does not write
+ * mount it read-only; each case is one line naming them. */
+static int check_features(struct ext2_fs *fs)
+{
+	struct ext2_super *sb = &fs->sb;
+	char names[200], why[300];
+	/* needs_recovery: the journal is replayed (journal.c) */
+	uint32_t bits = sb->feature_incompat &
+			~(EXT2_INCOMPAT_SUPPORTED | EXT2_INCOMPAT_READ | EXT2_INCOMPAT_RECOVER);
+	if (bits) {
+		ext2_incompat_names(bits, names, sizeof(names));
+		ksnprintf(why, sizeof(why), "unsupported filesystem feature '%s' (incompat 0x%x)",
+			  names, bits);
+		return refuse(fs, why);
+	}
+	fs->ext4 = sb->feature_incompat & EXT2_INCOMPAT_READ;
+	fs->csum = sb->feature_ro_compat & EXT2_RO_COMPAT_METADATA_CSUM;
+	if (fs->csum) {
+		fs->seed = sb->feature_incompat & EXT2_INCOMPAT_CSUM_SEED
+				   ? get32(sb, SB_CHECKSUM_SEED)
+				   : crc32c(~0u, sb->uuid, sizeof(sb->uuid));
+	}
+	fs->ro = fs->dev->readonly;
+	bits = sb->feature_ro_compat & ~(EXT2_RO_COMPAT_SUPPORTED | EXT2_RO_COMPAT_READ);
+	if (bits) {
+		ext2_ro_compat_names(bits, names, sizeof(names));
+		if (!(sb->feature_incompat & EXT2_INCOMPAT_RECOVER))
+			kprintf("htux: disk %s: unsupported read-only feature '%s' (ro_compat 0x%x): "
+				"mounted read-only\n",
+				fs->dev->name, names, bits);
+		fs->ro = true;
+		return 0;
+	}
+	/* ext4's features are written with a journal (jwrite.c) */
+	uint32_t inc = sb->feature_incompat & EXT2_INCOMPAT_READ;
+	uint32_t roc = sb->feature_ro_compat & EXT2_RO_COMPAT_READ;
+	bool journal = sb->feature_compat & EXT2_COMPAT_HAS_JOURNAL;
+	if (journal) {
+		inc &= ~(uint32_t)EXT2_INCOMPAT_WRITE_J;
+		roc &= ~(uint32_t)EXT2_RO_COMPAT_WRITE_J;
+	}
+	fs->ro |= inc || roc;
+	if ((inc || roc) && !(sb->feature_incompat & EXT2_INCOMPAT_RECOVER)) {
+		/* said once: with a journal to replay, the mount is redone */
+		char more[200];
+		ext2_incompat_names(inc, names, sizeof(names));
+		ext2_ro_compat_names(roc, more, sizeof(more));
+		kprintf("htux: disk %s: ext4 features '%s%s%s' are read-only in htux%s: "
+			"mounted read-only\n",
+			fs->dev->name, names, *names && *more ? "," : "", more,
+			journal ? "" : " without a journal");
+	}
+	return 0;
+}
+
+/* Reads the group descriptors into fs->gd (their first 32 bytes: block
+ * numbers past 2^32 are refused), checking them. */
+static int load_gd(struct ext2_fs *fs)
+{
+	struct ext2_super *sb = &fs->sb;
+	int e;
+	fs->gd = kzalloc(fs->ngroups * sizeof(struct ext2_gd));
+	if (!fs->gd)
+		return -ENOMEM;
+	uint32_t per = fs->bsize / fs->desc_size;
+	uint32_t itb = (sb->inodes_per_group * fs->inode_size + fs->bsize - 1) / fs->bsize;
+	for (uint32_t i = 0; i < fs->gd_blocks; i++) {
+		struct ext2_buf *b = bread(fs, gd_first_block(fs) + i, BK_GD, &e);
+		if (!b)
+			return refuse(fs, "cannot read the group descriptors");
+		for (uint32_t k = 0; k < per && i * per + k < fs->ngroups; k++) {
+			uint32_t g = i * per + k;
+			const uint8_t *raw = b->data + k * fs->desc_size;
+			struct ext2_gd *d = &fs->gd[g];
+			memcpy(d, raw, sizeof(*d));
+			bool hi = fs->desc_size >= 64 &&
+				  (get32(raw, 0x20) || get32(raw, 0x24) || get32(raw, 0x28));
+			if (hi || d->block_bitmap >= sb->blocks_count ||
+			    d->inode_bitmap >= sb->blocks_count ||
+			    d->inode_table + itb > sb->blocks_count) {
+				brelse(b);
+				return refuse(fs, "a group descriptor is not valid (run e2fsck)");
+			}
+			if (fs->csum && ext2_gd_csum(fs, g, raw) != get16(raw, 0x1E)) {
+				brelse(b);
+				return refuse(fs, "a group descriptor does not match its checksum "
+						  "(run e2fsck)");
+			}
+		}
+		brelse(b);
+	}
+	return 0;
+}
+
+static int mount_once(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 {
 	struct ext2_fs *fs = kzalloc(sizeof(*fs));
 	if (!fs)
 		return -ENOMEM;
 	fs->dev = dev;
 	fs->devno = devno;
-	char why[160];
 	int e = -EINVAL;
 	struct ext2_super *sb = &fs->sb;
 	if (dev->nsectors < 8) {
@@ -102,6 +206,12 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 		e = refuse(fs, "no ext2 filesystem on it (make one with mke2fs -t ext2)");
 		goto fail;
 	}
+	if ((sb->feature_ro_compat & EXT2_RO_COMPAT_METADATA_CSUM) &&
+	    (((uint8_t *)sb)[SB_CHECKSUM_TYPE] != 1 ||
+	     ext2_sb_csum(sb) != get32(sb, SB_CHECKSUM))) {
+		e = refuse(fs, "the superblock does not match its checksum (run e2fsck)");
+		goto fail;
+	}
 	if (sb->rev_level == 0) {
 		sb->inode_size = 128;
 		sb->first_ino = 11;
@@ -112,61 +222,37 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 		e = refuse(fs, "the ext2 superblock is not valid (run e2fsck)");
 		goto fail;
 	}
-	if (sb->feature_incompat & EXT2_INCOMPAT_RECOVER) {
-		e = refuse(fs, "the filesystem's journal needs recovery (run e2fsck)");
+	if ((e = check_features(fs)) != 0)
 		goto fail;
-	}
-	if (sb->feature_incompat & ~EXT2_INCOMPAT_SUPPORTED) {
-		ksnprintf(
-			why, sizeof(why),
-			"unsupported filesystem feature '%s' (incompat 0x%x): htux mounts ext2 (mke2fs -t ext2)",
-			incompat_name(sb->feature_incompat & ~EXT2_INCOMPAT_SUPPORTED),
-			sb->feature_incompat);
-		e = refuse(fs, why);
-		goto fail;
-	}
 	fs->bsize = 1024u << sb->log_block_size;
 	fs->spb = fs->bsize / BLK_SECTOR;
 	fs->ppb = fs->bsize / 4;
 	fs->inode_size = sb->inode_size;
-	if ((uint64_t)sb->blocks_count * fs->spb > dev->nsectors) {
+	fs->desc_size = 32;
+	if (sb->feature_incompat & EXT2_INCOMPAT_64BIT)
+		fs->desc_size = get16(sb, SB_DESC_SIZE);
+	if (fs->desc_size < 32 || fs->desc_size > fs->bsize ||
+	    (fs->desc_size & (fs->desc_size - 1))) {
+		e = refuse(fs, "the group descriptor size is not valid (run e2fsck)");
+		goto fail;
+	}
+	if ((uint64_t)sb->blocks_count * fs->spb > dev->nsectors ||
+	    ((sb->feature_incompat & EXT2_INCOMPAT_64BIT) && get32(sb, SB_BLOCKS_HI))) {
 		e = refuse(fs, "the filesystem is larger than the disk");
 		goto fail;
 	}
 	fs->ngroups = (sb->blocks_count - sb->first_data_block + sb->blocks_per_group - 1) /
 		      sb->blocks_per_group;
-	fs->gd_blocks = (fs->ngroups * (uint32_t)sizeof(struct ext2_gd) + fs->bsize - 1) /
-			fs->bsize;
-	fs->ro = dev->readonly;
-	if (sb->feature_ro_compat & ~EXT2_RO_COMPAT_SUPPORTED) {
-		kinfo("disk %s: read-only features 0x%x: mounted read-only\n", dev->name,
-		      sb->feature_ro_compat & ~EXT2_RO_COMPAT_SUPPORTED);
-		fs->ro = true;
-	}
+	fs->gd_blocks = (fs->ngroups * fs->desc_size + fs->bsize - 1) / fs->bsize;
 	if ((e = bcache_init(fs)) != 0)
 		goto fail;
-	fs->gd = kmalloc(fs->gd_blocks * fs->bsize);
-	if (!fs->gd) {
-		e = -ENOMEM;
+	if ((e = load_gd(fs)) != 0)
 		goto fail;
-	}
-	for (uint32_t i = 0; i < fs->gd_blocks; i++) {
-		struct ext2_buf *b = bread(fs, gd_first_block(fs) + i, BK_GD, &e);
-		if (!b) {
-			e = refuse(fs, "cannot read the group descriptors");
-			goto fail;
-		}
-		memcpy((uint8_t *)fs->gd + i * fs->bsize, b->data, fs->bsize);
-		brelse(b);
-	}
-	for (uint32_t g = 0; g < fs->ngroups; g++) {
-		struct ext2_gd *d = &fs->gd[g];
-		uint32_t itb = (sb->inodes_per_group * fs->inode_size + fs->bsize - 1) / fs->bsize;
-		if (d->block_bitmap >= sb->blocks_count || d->inode_bitmap >= sb->blocks_count ||
-		    d->inode_table + itb > sb->blocks_count) {
-			e = refuse(fs, "a group descriptor is not valid (run e2fsck)");
-			goto fail;
-		}
+	if (sb->feature_incompat & EXT2_INCOMPAT_RECOVER) {
+		/* replayed, then mounted afresh from what the disk holds */
+		if ((e = ext2_journal_recover(fs)) == 0)
+			e = -EAGAIN;
+		goto fail;
 	}
 	if (!(sb->state & EXT2_VALID_FS))
 		kinfo("disk %s: not cleanly unmounted (mounting anyway; e2fsck checks it)\n",
@@ -177,6 +263,8 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 		goto fail;
 	}
 	fs->root = &root->vi;
+	if (!fs->ro && (sb->feature_compat & EXT2_COMPAT_HAS_JOURNAL) && !ext2_journal_start(fs))
+		fs->ro = true;
 	if (!fs->ro) {
 		sb->state &= (uint16_t)~EXT2_VALID_FS;
 		sb->mnt_count++;
@@ -186,9 +274,13 @@ int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 			goto fail;
 		}
 	}
-	kinfo("disk %s: ext2, %u blocks of %u bytes, %u free; %u inodes, %u free%s\n", dev->name,
-	      sb->blocks_count, fs->bsize, sb->free_blocks_count, sb->inodes_count,
-	      sb->free_inodes_count, fs->ro ? "; read-only" : "");
+	if (fs->jnl && get32(sb, SB_LAST_ORPHAN) && (e = ext2_orphans_release(fs)) != 0) {
+		e = refuse(fs, "cannot free the inodes on the orphan list (I/O error)");
+		goto fail;
+	}
+	kinfo("disk %s: %s, %u blocks of %u bytes, %u free; %u inodes, %u free%s\n", dev->name,
+	      fs->ext4 ? "ext4" : "ext2", sb->blocks_count, fs->bsize, sb->free_blocks_count,
+	      sb->inodes_count, sb->free_inodes_count, fs->ro ? "; read-only" : "");
 	*out = fs;
 	return 0;
 fail:
@@ -196,6 +288,14 @@ fail:
 	bcache_fini(fs);
 	kfree(fs);
 	return e;
+}
+
+int ext2_mount(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
+{
+	int e = mount_once(dev, devno, out);
+	if (e == -EAGAIN)
+		e = mount_once(dev, devno, out);
+	return e == -EAGAIN ? -EIO : e;
 }
 
 bool ext2_probe(struct blkdev *dev)
@@ -216,6 +316,8 @@ int ext2_unmount(struct ext2_fs *fs)
 		return 0;
 	ext2_destroy_unlinked(fs);
 	int e = ext2_sync(fs);
+	if (!e && fs->jnl)
+		e = ext2_journal_stop(fs);
 	if (e)
 		return e;
 	fs->sb.state |= EXT2_VALID_FS;

@@ -194,11 +194,12 @@ check "debugfs reads what MAP_SHARED wrote (with msync, and without: at exit)" \
 fsck "e2fsck -fn clean (4 KiB blocks)"
 
 # ---- unknown read-only features: mounted read-only, the disk untouched
-mke2fs -q -t ext2 -O huge_file -d "$HTUX_TMP/exe" "$IMG" 8M
+mke2fs -q -t ext2 -O quota -d "$HTUX_TMP/exe" "$IMG" 8M
 sum=$(md5sum < "$IMG")
 htux_run --disk "$IMG" "$OPS" write:/data/ops:x write:/data/new:x truncate:/data/ops:0 mkdir:/data/d cat:/proc/mounts
-check_output_status "unknown read-only features (huge_file): mounted read-only" \
-	"write /data/ops: Read-only file system
+check_output_status "unknown read-only features (quota): mounted read-only" \
+	"htux: disk vda: unsupported read-only feature 'quota' (ro_compat 0x100): mounted read-only
+write /data/ops: Read-only file system
 write /data/new: Read-only file system
 truncate /data/ops: Read-only file system
 mkdir /data/d: Read-only file system
@@ -208,7 +209,9 @@ mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec 0 0
 /dev/vda /data ext2 ro,relatime 0 0
 ]" 1
 htux_run --disk "$IMG" "$BB" touch /data/ops
-check_output_status "busybox touch on it: EROFS" "touch: /data/ops: Read-only file system" 1
+check_output_status "busybox touch on it: EROFS" \
+	"htux: disk vda: unsupported read-only feature 'quota' (ro_compat 0x100): mounted read-only
+touch: /data/ops: Read-only file system" 1
 check "the read-only disk is unchanged" [ "$(md5sum < "$IMG")" = "$sum" ]
 
 # ---- ext3 (a clean journal) as ext2, on microvm (virtio-mmio), mounted elsewhere
@@ -345,7 +348,7 @@ htux_run --disk "$IMG" "$BB" ls /dev/vda /data
 check_output_status "an unformatted disk with no mount point is only /dev/vda" \
 	"ls: /data: No such file or directory
 /dev/vda" 1
-mke2fs -q -t ext4 "$IMG" 8M
+mke2fs -q -t ext4 -O inline_data "$IMG" 8M
 htux_run --disk "$IMG" "$BB" true
-check_output_status "ext4 (extents) is refused" \
-	"htux: disk vda: unsupported filesystem feature 'extent' (incompat 0x2c2): htux mounts ext2 (mke2fs -t ext2)" 125
+check_output_status "an unknown incompatible feature (inline_data) is refused, named" \
+	"htux: disk vda: unsupported filesystem feature 'inline_data' (incompat 0x8000)" 125
