@@ -158,6 +158,8 @@ void thread_exit(int status)
 void thread_switch(struct thread *prev, struct thread *next)
 {
 	__asm__ volatile("fxsave %0" : "=m"(prev->fpu));
+	if (prev->rseq)
+		prev->rseq_event = true; /* preempted or blocked: rseq_return aborts */
 	prev->fs_base = rdmsr(MSR_FS_BASE);
 	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	cur_thread = next;

@@ -46,6 +46,8 @@ long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, in
 		return -ENOMEM;
 	}
 	p->pid = t->tid;
+	if (!(flags & CLONE_VM))
+		rseq_fork(t, cur_thread); /* the same area in the copied memory */
 	clone_child_regs(t, flags, newsp, child_tid, tls);
 	if (flags & CLONE_CHILD_SETTID)
 		t->set_child_tid = (uint64_t)child_tid;
