@@ -103,6 +103,9 @@ int proc_may_clone(void)
 		return -EAGAIN;
 	if (all >= threads_max())
 		return -EAGAIN;
+	/* a SCHED_DEADLINE task may not fork (its bandwidth would double) */
+	if (me->set.policy == SCHED_DEADLINE && !me->set.reset_on_fork)
+		return -EAGAIN;
 	/* Pages left for the copies that fork's sharing makes due (the
 	 * parent's next writes) and for the kernel: without them the
 	 * caller would be killed for want of memory a moment later. */
@@ -174,10 +177,12 @@ void proc_fork_settings(struct proc *child, const struct proc *parent)
 	s->subreaper = false;
 	s->membarrier = 0;      /* Linux's is the mm's: a new one */
 	if (s->reset_on_fork) { /* Linux's sched_fork */
-		if (s->policy == SCHED_FIFO || s->policy == SCHED_RR) {
+		if (s->policy == SCHED_FIFO || s->policy == SCHED_RR ||
+		    s->policy == SCHED_DEADLINE) {
 			s->policy = SCHED_NORMAL;
 			s->rt_priority = 0;
 			s->nice = 0;
+			s->dl_runtime = s->dl_deadline = s->dl_period = s->dl_flags = 0;
 		} else if (s->nice < 0) {
 			s->nice = 0;
 		}
