@@ -358,7 +358,8 @@ static bool restartable(const struct trapframe *tf, bool handler)
 	case __NR_sendfile:
 	case __NR_splice:
 	case __NR_tee:
-	case __NR_copy_file_range: return true;
+	case __NR_copy_file_range:
+	case __NR_futex_waitv: return true; /* its timeout is absolute */
 	case __NR_futex: {
 		int cmd = (int)tf->rsi & FUTEX_CMD_MASK;
 		return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) && tf->r10 == 0;
