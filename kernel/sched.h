@@ -10,6 +10,7 @@
 #define HTUX_SCHED_H
 
 #include "kernel/kernel.h"
+#include "kernel/mempolicy.h"
 
 struct proc;
 struct trapframe;
@@ -45,6 +46,7 @@ struct thread {
 	uint64_t rseq;
 	uint32_t rseq_len, rseq_sig;
 	bool rseq_event;
+	struct mempolicy mpol; /* set_mempolicy's (kernel/mempolicy.h); kept by clones and exec */
 
 	/* CPU time (kernel/cputime.c): run time in TSC ticks, the TSC when
 	 * the current stretch began, and the timer ticks that found it in

@@ -164,7 +164,7 @@ fail:
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
-	    a->kind != b->kind || a->file != b->file)
+	    a->kind != b->kind || a->file != b->file || memcmp(&a->mpol, &b->mpol, sizeof(a->mpol)))
 		return false;
 	return !a->file || (vma_shared(a) && b->file_off == a->file_off + (a->end - a->start));
 }
@@ -241,6 +241,12 @@ static int split_at(struct mm *mm, uint64_t addr)
 	v->end = addr;
 	v->next = n;
 	return 0;
+}
+
+int vm_split(struct mm *mm, uint64_t addr)
+{
+	mm->seq++;
+	return split_at(mm, addr);
 }
 
 int vm_unmap(struct mm *mm, uint64_t start, uint64_t len)
