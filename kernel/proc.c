@@ -380,6 +380,25 @@ bool proc_may_access(const struct proc *p)
 	       p->set.dumpable;
 }
 
+/* kcmp(2)'s order of two kernel objects of one kind: the addresses
+ * scrambled with a secret per kind (an odd multiplier), so that the
+ * order is stable but tells nothing of where they are. */
+int proc_kcmp_order(const void *a, const void *b, int kind)
+{
+	static uint64_t cookies[8][2];
+	static bool made;
+	if (!made) {
+		random_bytes(cookies, sizeof(cookies));
+		for (int i = 0; i < 8; i++)
+			cookies[i][1] |= 1;
+		made = true;
+	}
+	kind &= 7;
+	uint64_t x = ((uint64_t)a ^ cookies[kind][0]) * cookies[kind][1];
+	uint64_t y = ((uint64_t)b ^ cookies[kind][0]) * cookies[kind][1];
+	return (x < y) | ((x > y) << 1);
+}
+
 /* ---- credentials asked by permission checks (fs/perm.c, fs/vfs.c) */
 
 bool cred_in_group(unsigned gid)

@@ -165,6 +165,9 @@ void pidfd_proc_ended(void);
 /* kernel/proc.c: may the caller read and write p's memory and
  * descriptors (Linux's PTRACE_MODE_ATTACH_REALCREDS)? */
 bool proc_may_access(const struct proc *p);
+/* kernel/proc.c: kcmp's comparison of two objects of one kind: 0 (the
+ * same), 1 (a orders first) or 2, the order scrambled by a secret. */
+int proc_kcmp_order(const void *a, const void *b, int kind);
 
 /* The kernel release and version uname and /proc/sys/kernel report. */
 #define UTS_RELEASE "6.1.0-htux"
