@@ -170,6 +170,7 @@ static const struct pent sysk_ents[] = {
 	{ "hostname", S_IFREG | 0444, gen_sys_hostname, NULL, NULL },
 	{ "domainname", S_IFREG | 0444, gen_sys_domainname, NULL, NULL },
 	{ "pid_max", S_IFREG | 0444, gen_sys_pid_max, NULL, NULL },
+	{ "ctrl-alt-del", S_IFREG | 0444, gen_sys_ctrl_alt_del, NULL, NULL },
 	{ "threads-max", S_IFREG | 0444, gen_sys_threads_max, NULL, NULL },
 	{ "ngroups_max", S_IFREG | 0444, gen_sys_ngroups_max, NULL, NULL },
 	{ "shmmax", S_IFREG | 0444, gen_sys_shmmax, NULL, NULL }, /* kernel/ipc/ */

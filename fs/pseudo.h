@@ -37,6 +37,7 @@ void gen_sys_version(struct sbuf *sb);
 void gen_sys_hostname(struct sbuf *sb);
 void gen_sys_domainname(struct sbuf *sb);
 void gen_sys_pid_max(struct sbuf *sb);
+void gen_sys_ctrl_alt_del(struct sbuf *sb);   /* reboot(2)'s CAD_ON/CAD_OFF */
 void gen_inotify_max_queued(struct sbuf *sb); /* fs/inotify.c */
 void gen_inotify_max_instances(struct sbuf *sb);
 void gen_inotify_max_watches(struct sbuf *sb);
