@@ -1,8 +1,10 @@
 /* sys/statfs.c: the system calls on filesystem figures: statfs and
  * fstatfs (the RAM filesystem answers as tmpfs, the pseudo files as
- * procfs, disks with their own figures: fs/mount.c). */
+ * procfs, disks with their own figures: fs/mount.c), and sysfs (the
+ * filesystem types /proc/filesystems lists: fs/pseudo.c). */
 #include "kernel/syscall.h"
 #include "fs/vfs.h"
+#include "fs/pseudo.h"
 #include "fs/minifs/minifs.h"
 #include "fs/mount.h"
 #include "kernel/pmem.h"
@@ -60,4 +62,39 @@ long sys_fstatfs(int fd, struct statfs *st)
 	if (!f)
 		return -EBADF;
 	return put_statfs(f->ino, st);
+}
+
+/* sysfs: the filesystem types by index: 1 a name's index, 2 an index's
+ * name, 3 how many. */
+long sys_sysfs(int option, unsigned long arg1, unsigned long arg2)
+{
+	char name[256];
+	const char *t;
+	unsigned i;
+
+	switch (option) {
+	case 1: {
+		long n = strncpy_from_user(name, (const char *)arg1, sizeof(name));
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return -ENOENT; /* an empty name, as getname says */
+		if (n == sizeof(name))
+			return -EINVAL; /* longer than any type's */
+		for (i = 0; (t = fs_type_name(i)); i++)
+			if (!strcmp(t, name))
+				return i;
+		return -EINVAL;
+	}
+	case 2:
+		t = arg1 <= UINT32_MAX ? fs_type_name((unsigned)arg1) : NULL;
+		if (!t)
+			return -EINVAL;
+		return copy_to_user((char *)arg2, t, strlen(t) + 1) ? -EFAULT : 0;
+	case 3:
+		for (i = 0; fs_type_name(i); i++)
+			;
+		return i;
+	default: return -EINVAL;
+	}
 }
