@@ -1,4 +1,4 @@
-/* sys/mem.c: brk, mmap, munmap, mprotect, mremap, msync and madvise over
+/* sys/mem.c: brk, mmap, munmap, mprotect, mremap, msync, madvise and remap_file_pages over
  * the program's address space (kernel/vm.c), with Linux's checks of the
  * ranges given: lengths rounding up to 0, ends wrapping past 2^64 or
  * reaching above user space are refused with Linux's errors, never
@@ -293,4 +293,35 @@ long sys_madvise(uint64_t addr, size_t len, int advice)
 	if (advice == MADV_DONTNEED || advice == MADV_FREE)
 		vm_zap(current->mm, addr, end - addr);
 	return range_mapped(current->mm, addr, end) ? 0 : -ENOMEM;
+}
+
+/* remap_file_pages: deprecated; as Linux, emulated by mapping the file's
+ * pages from pgoff afresh over [start, start + size) of a shared mapping
+ * (or several contiguous ones of the same file and flags), with the
+ * area's protection. */
+long sys_remap_file_pages(uint64_t start, size_t size, int prot, size_t pgoff, int flags)
+{
+	struct mm *mm = current->mm;
+
+	(void)flags; /* only MAP_NONBLOCK counts, which changes nothing here */
+	if (prot)
+		return -EINVAL;
+	start &= ~(PAGE_SIZE - 1);
+	size &= ~(PAGE_SIZE - 1);
+	if (start + size <= start || pgoff + (size >> 12) < pgoff)
+		return -EINVAL;
+	struct vma *v = vm_find(mm, start);
+	if (!v || !vma_shared(v))
+		return -EINVAL;
+	for (struct vma *a = v; a->end < start + size; a = a->next) {
+		struct vma *n = a->next;
+		if (!n || n->start != a->end || n->file != v->file ||
+		    (n->flags & MAP_TYPE) != (v->flags & MAP_TYPE) || n->prot != v->prot)
+			return -EINVAL;
+	}
+	if (pgoff > (uint64_t)INT64_MAX >> 12)
+		return -EOVERFLOW;
+	uint64_t off = pgoff << 12, fsize = inode_size(v->file);
+	return vm_map(mm, start, size, v->prot, v->flags, v->file, off,
+		      off < fsize ? fsize - off : 0, v->kind);
 }
