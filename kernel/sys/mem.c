@@ -12,6 +12,7 @@
 #include <asm-generic/mman-common.h>
 #include <asm-generic/mman.h>
 #include <linux/mman.h>
+#include <linux/uio.h>
 
 long sys_brk(uint64_t addr)
 {
@@ -262,7 +263,9 @@ static bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 	return true;
 }
 
-long sys_madvise(uint64_t addr, size_t len, int advice)
+/* madvise's work on address space mm (the caller's, or another
+ * process's for process_madvise). */
+static long advise(struct mm *mm, uint64_t addr, size_t len, int advice)
 {
 	switch (advice) {
 	case MADV_DONTNEED:
@@ -271,6 +274,8 @@ long sys_madvise(uint64_t addr, size_t len, int advice)
 	case MADV_RANDOM:
 	case MADV_SEQUENTIAL:
 	case MADV_WILLNEED:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
 	case MADV_HUGEPAGE:
 	case MADV_NOHUGEPAGE:
 	case MADV_DONTDUMP:
@@ -291,8 +296,51 @@ long sys_madvise(uint64_t addr, size_t len, int advice)
 	/* Linux drops the pages of the mapped parts and then reports a hole
 	 * in the range with ENOMEM. */
 	if (advice == MADV_DONTNEED || advice == MADV_FREE)
-		vm_zap(current->mm, addr, end - addr);
-	return range_mapped(current->mm, addr, end) ? 0 : -ENOMEM;
+		vm_zap(mm, addr, end - addr);
+	return range_mapped(mm, addr, end) ? 0 : -ENOMEM;
+}
+
+long sys_madvise(uint64_t addr, size_t len, int advice)
+{
+	return advise(current->mm, addr, len, advice);
+}
+
+/* process_madvise: madvise over the ranges of an iovec in the process a
+ * pidfd names: any advice for the caller's own memory (as Linux 6.13
+ * on), only the hints (COLD, PAGEOUT, WILLNEED, COLLAPSE) and with
+ * CAP_SYS_NICE for another's. The bytes advised, or the first error. */
+long sys_process_madvise(int pidfd, const struct iovec *uvec, size_t vlen, int advice,
+			 unsigned flags)
+{
+	if (flags || vlen > 1024)
+		return -EINVAL;
+	struct iovec *iov = vlen ? kmalloc(vlen * sizeof(*iov)) : NULL;
+	if (vlen && !iov)
+		return -ENOMEM;
+	long ret = vlen && copy_from_user(iov, uvec, vlen * sizeof(*iov)) ? -EFAULT : 0;
+	int pid = ret ? 0 : pidfd_fd_pid(pidfd, NULL);
+	struct proc *p = NULL;
+	if (!ret && pid < 0)
+		ret = pid;
+	else if (!ret && (!(p = proc_find(pid)) || p->state != P_ALIVE || !p->mm))
+		ret = -ESRCH;
+	else if (!ret && !proc_may_access(p))
+		ret = -EACCES;
+	else if (!ret && p->mm != current->mm) {
+		if (advice != MADV_COLD && advice != MADV_PAGEOUT && advice != MADV_WILLNEED &&
+		    advice != 25 /* MADV_COLLAPSE */)
+			ret = -EINVAL;
+		else if (!capable(CAP_SYS_NICE))
+			ret = -EPERM;
+	}
+	size_t done = 0;
+	for (size_t i = 0; !ret && i < vlen; i++) {
+		ret = advise(p->mm, (uint64_t)iov[i].iov_base, iov[i].iov_len, advice);
+		if (!ret)
+			done += iov[i].iov_len;
+	}
+	kfree(iov);
+	return done ? (long)done : ret;
 }
 
 /* remap_file_pages: deprecated; as Linux, emulated by mapping the file's
