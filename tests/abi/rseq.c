@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 	printf("glibc, rseq tunable off: __rseq_size %u\n", __rseq_size);
 #endif
 	cs.start_ip = (uint64_t)cs_start;
-	cs.post_commit_offset = (uint64_t)(cs_post - cs_start);
+	cs.post_commit_offset = (uint64_t)(uintptr_t)cs_post - (uint64_t)(uintptr_t)cs_start;
 	cs.abort_ip = (uint64_t)cs_abort;
 	bad_cs = cs;
 	bad_cs.abort_ip = (uint64_t)bad_abort;
