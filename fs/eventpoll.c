@@ -169,6 +169,20 @@ static struct epitem *find(struct eventpoll *ep, int fd, struct file *f)
 	return NULL;
 }
 
+struct file *epoll_target(struct file *epf, int fd, unsigned long nth, int *err)
+{
+	if (epf->ops != &epoll_fops) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	struct eventpoll *ep = epf->priv;
+	for (struct epitem *it = ep->head; it; it = it->next)
+		if (it->fd == fd && nth-- == 0)
+			return it->file;
+	*err = -ENOENT;
+	return NULL;
+}
+
 /* ---- readiness of one item */
 
 static int poll_depth; /* nesting of epoll files polled through epoll files */

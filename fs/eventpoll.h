@@ -17,4 +17,9 @@ long epoll_ctl(int epfd, int op, int fd, struct epoll_event ev);
  * until the time_ns() deadline (0: none) unless nowait. A count or -errno. */
 long epoll_wait_user(int epfd, struct epoll_event *uev, int max, uint64_t deadline, bool nowait);
 
+/* The file of the nth item (0: the first) that epoll file epf watches
+ * under descriptor fd (kcmp's KCMP_EPOLL_TFD); NULL with *err -EINVAL
+ * (epf is no epoll file) or -ENOENT. */
+struct file *epoll_target(struct file *epf, int fd, unsigned long nth, int *err);
+
 #endif

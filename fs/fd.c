@@ -401,6 +401,39 @@ int fs_proc_fork(struct proc *child, bool share_files, bool share_fs)
 	return 0;
 }
 
+int fs_unshare(bool files, bool fs)
+{
+	struct proc *p = current;
+	struct fd_table *t = NULL;
+	struct fs_ctx *c = NULL;
+
+	if (fs && p->fs->refs > 1) {
+		if (!(c = kzalloc(sizeof(*c))))
+			return -ENOMEM;
+		c->refs = 1;
+		c->cwd = inode_get(p->fs->cwd);
+		c->root = inode_get(p->fs->root);
+		c->umask = p->fs->umask;
+	}
+	if (files && p->files->refs > 1 && !(t = table_copy(p->files))) {
+		if (c) {
+			inode_put(c->cwd);
+			inode_put(c->root);
+			kfree(c);
+		}
+		return -ENOMEM;
+	}
+	if (c) {
+		p->fs->refs--;
+		p->fs = c;
+	}
+	if (t) {
+		p->files->refs--;
+		p->files = t;
+	}
+	return 0;
+}
+
 void fs_proc_exit(struct proc *p)
 {
 	reclock_proc_exit(p);

@@ -172,6 +172,14 @@ bool mount_readonly(struct inode *ino) { return ext2_is(ino) && EN(ino)->fs->ro;
 
 uint64_t mount_disk_blocks(struct inode *ino) { return EN(ino)->iblocks; }
 
+struct inode *mount_root_of(uint64_t dev)
+{
+	for (int i = 0; i < nmounts; i++)
+		if (mounts[i].fs->devno == dev)
+			return mounts[i].fs->root;
+	return NULL;
+}
+
 bool mounts_statfs(struct inode *ino, struct statfs *s)
 {
 	if (!ext2_is(ino))

@@ -24,5 +24,6 @@ bool mounts_statfs(struct inode *ino, struct statfs *s); /* true: a disk's figur
 bool mount_is_disk(struct inode *ino);                   /* ino is on a disk filesystem */
 uint64_t mount_disk_blocks(struct inode *ino);           /* its st_blocks (512-byte units) */
 bool mount_readonly(struct inode *ino);                  /* on a disk mounted read-only */
+struct inode *mount_root_of(uint64_t dev); /* the root of the disk with st_dev dev, or NULL */
 
 #endif

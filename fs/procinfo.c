@@ -480,6 +480,7 @@ void gen_sys_version(struct sbuf *sb) { sb_str(sb, UTS_VERSION "\n"); }
 void gen_sys_hostname(struct sbuf *sb) { sb_printf(sb, "%s\n", uts_hostname()); }
 void gen_sys_domainname(struct sbuf *sb) { sb_printf(sb, "%s\n", uts_domainname()); }
 void gen_sys_pid_max(struct sbuf *sb) { sb_str(sb, "32768\n"); } /* the default for one CPU */
+void gen_sys_ctrl_alt_del(struct sbuf *sb) { sb_str(sb, vm_cad() ? "1\n" : "0\n"); }
 void gen_sys_threads_max(struct sbuf *sb) { sb_printf(sb, "%d\n", threads_max()); }
 void gen_sys_ngroups_max(struct sbuf *sb) { sb_str(sb, "65536\n"); }
 void gen_sys_overcommit(struct sbuf *sb) { sb_str(sb, "1\n"); } /* pages come on first touch */

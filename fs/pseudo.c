@@ -141,9 +141,22 @@ static void gen_mounts(struct sbuf *sb)
 	mounts_gen(sb);
 }
 
+/* The filesystem types, in registration order (/proc/filesystems and
+ * sysfs(2) number them so); true: needs no device. */
+static const struct {
+	const char *name;
+	bool nodev;
+} fs_types[] = { { "rootfs", true }, { "proc", true }, { "mqueue", true }, { "ext2", false } };
+
+const char *fs_type_name(unsigned index)
+{
+	return index < ARRAY_SIZE(fs_types) ? fs_types[index].name : NULL;
+}
+
 static void gen_filesystems(struct sbuf *sb)
 {
-	sb_str(sb, "nodev\trootfs\nnodev\tproc\nnodev\tmqueue\n\text2\n");
+	for (size_t i = 0; i < ARRAY_SIZE(fs_types); i++)
+		sb_printf(sb, "%s\t%s\n", fs_types[i].nodev ? "nodev" : "", fs_types[i].name);
 }
 
 /* The entries of every /proc/<pid>; their inodes are made on demand
@@ -173,6 +186,7 @@ static const struct pent sysk_ents[] = {
 	{ "hostname", S_IFREG | 0444, gen_sys_hostname, NULL, NULL },
 	{ "domainname", S_IFREG | 0444, gen_sys_domainname, NULL, NULL },
 	{ "pid_max", S_IFREG | 0444, gen_sys_pid_max, NULL, NULL },
+	{ "ctrl-alt-del", S_IFREG | 0444, gen_sys_ctrl_alt_del, NULL, NULL },
 	{ "threads-max", S_IFREG | 0444, gen_sys_threads_max, NULL, NULL },
 	{ "ngroups_max", S_IFREG | 0444, gen_sys_ngroups_max, NULL, NULL },
 	{ "shmmax", S_IFREG | 0444, gen_sys_shmmax, NULL, NULL }, /* kernel/ipc/ */

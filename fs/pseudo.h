@@ -20,6 +20,9 @@ void sb_str(struct sbuf *sb, const char *s);
 __attribute__((format(printf, 2, 3))) void sb_printf(struct sbuf *sb, const char *fmt, ...);
 
 /* fs/procinfo.c: one function per file. */
+/* The name of filesystem type index (0 first, as /proc/filesystems
+ * lists them; sysfs(2)), NULL past the last. */
+const char *fs_type_name(unsigned index);
 void gen_meminfo(struct sbuf *sb);
 void gen_cpuinfo(struct sbuf *sb);
 void gen_stat(struct sbuf *sb);
@@ -37,6 +40,7 @@ void gen_sys_version(struct sbuf *sb);
 void gen_sys_hostname(struct sbuf *sb);
 void gen_sys_domainname(struct sbuf *sb);
 void gen_sys_pid_max(struct sbuf *sb);
+void gen_sys_ctrl_alt_del(struct sbuf *sb);   /* reboot(2)'s CAD_ON/CAD_OFF */
 void gen_inotify_max_queued(struct sbuf *sb); /* fs/inotify.c */
 void gen_inotify_max_instances(struct sbuf *sb);
 void gen_inotify_max_watches(struct sbuf *sb);

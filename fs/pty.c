@@ -64,6 +64,24 @@ bool pty_session_has_ctty(int sid)
 	return false;
 }
 
+int pty_hangup_session(int sid)
+{
+	for (int i = 0; i < PTY_MAX; i++) {
+		struct tty *t = ptys[i];
+		if (!t || t->sid != sid || sid <= 0)
+			continue;
+		/* the session loses its terminal; its leader is told */
+		t->sid = t->pgrp = 0;
+		struct proc *leader = proc_find(sid);
+		if (leader && leader->state == P_ALIVE) {
+			send_sig(leader, SIGHUP);
+			send_sig(leader, SIGCONT);
+		}
+		return 1;
+	}
+	return 0;
+}
+
 static void tty_free(struct tty *t)
 {
 	if (t->sino) {

@@ -71,8 +71,12 @@ void tty_wake_master(struct tty *t); /* out[] has data or room changed */
 void tty_wake_slave(struct tty *t);  /* in[] has data or room changed */
 /* fs/pty.c and fs/pty_ioctl.c */
 extern const struct file_ops ptmx_fops;
-struct inode *devpts_root(struct inode *dev);           /* /dev/pts (dev: /dev) */
-bool pty_session_has_ctty(int sid);                     /* a pty is session sid's terminal */
+struct inode *devpts_root(struct inode *dev); /* /dev/pts (dev: /dev) */
+bool pty_session_has_ctty(int sid);           /* a pty is session sid's terminal */
+/* vhangup(2): session sid's terminal, if it has one, is no longer its
+ * controlling terminal, and the session leader gets SIGHUP and SIGCONT
+ * (1); 0: none. Its open descriptors are not hung up. */
+int pty_hangup_session(int sid);
 long pty_open_peer(struct tty *t, unsigned long flags); /* TIOCGPTPEER */
 long tty_ioctl(struct tty *t, struct file *f, bool master, unsigned long req, unsigned long arg);
 /* Sends sig to the process group pgrp (fs/pty.c). */

@@ -166,6 +166,10 @@ int fs_proc_init(struct proc *p);          /* fds 0,1,2 on the console, cwd "/",
 /* The child's descriptor table and cwd/umask: current's shared, or copies. */
 int fs_proc_fork(struct proc *child, bool share_files, bool share_fs);
 void fs_proc_exit(struct proc *p); /* closes p's descriptors, drops its cwd */
+/* unshare(2): the current process gets its own copy of its descriptor
+ * table (files) and of its cwd, root and umask (fs) where another
+ * process shares them. 0 or -ENOMEM (nothing changed). */
+int fs_unshare(bool files, bool fs);
 struct inode *fs_lookup(const char *path, bool follow, int *err); /* referenced */
 struct inode *inode_get(struct inode *ino);
 void inode_put(struct inode *ino);

@@ -1,4 +1,6 @@
-/* exit.c: ending the VM with the program's status: write the disks back,
+/* exit.c: ending the VM with the program's status (or reboot(2)'s
+ * halt, power-off or restart: status 0), and reboot's Ctrl-Alt-Del
+ * setting: write the disks back,
  * flush the console, then (vm_halt, which nothing can make fault: it also
  * ends a panic inside a panic) tell the launcher on COM2, isa-debug-exit,
  * ACPI power-off, and as a last resort a triple fault (QEMU with
@@ -14,6 +16,13 @@
 #include "drivers/virtio/console.h"
 
 void acpi_poweroff(void);
+
+/* reboot(2)'s Ctrl-Alt-Del setting (/proc/sys/kernel/ctrl-alt-del): the
+ * keys would reboot at once (1) or signal init (0). No keyboard here. */
+static bool cad_reboots = true;
+
+void vm_set_cad(bool reboots) { cad_reboots = reboots; }
+bool vm_cad(void) { return cad_reboots; }
 
 void vm_exit(int status)
 {

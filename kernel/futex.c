@@ -26,7 +26,7 @@ struct waiter {
 	uint32_t bitset;
 	bool pi; /* waits to own a PI lock: given it when woken */
 	int tid;
-	struct waitq q;
+	struct waitq q, *qp; /* qp: where its thread sleeps (&q, or futex_waitv's) */
 	bool woken;
 	struct waiter *next;
 };
@@ -88,7 +88,7 @@ HOT int wake_key(const struct key *k, int n, uint32_t bitset)
 		if (same(&w->key, k) && !w->pi && (w->bitset & bitset)) {
 			*pp = w->next;
 			w->woken = true;
-			waitq_wake(&w->q, 1);
+			waitq_wake(w->qp, 1);
 			woken++;
 		} else {
 			pp = &w->next;
@@ -114,6 +114,7 @@ int futex_read(const uint32_t *uaddr, uint32_t *v)
  * -EINTR (w unqueued). */
 HOT long sleep_on(struct waiter *w, uint64_t deadline)
 {
+	w->qp = &w->q;
 	key_hold(&w->key);
 	w->next = waiters;
 	waiters = w;
@@ -135,9 +136,49 @@ long futex_wait(uint32_t *uaddr, bool shared, uint32_t val, uint64_t deadline, u
 	if (cur != val)
 		return -EAGAIN;
 	struct waiter w = {
-		key_of((uint64_t)uaddr, shared), bitset, false, 0, { NULL }, false, NULL
+		key_of((uint64_t)uaddr, shared), bitset, false, 0, { NULL }, NULL, false, NULL
 	};
 	return sleep_on(&w, deadline);
+}
+
+long futex_wait_multiple(const struct futex_vec *v, unsigned n, uint64_t deadline)
+{
+	struct waitq q = { NULL };
+	uint32_t cur;
+
+	for (unsigned i = 0; i < n; i++) {
+		int err = futex_read((const uint32_t *)v[i].uaddr, &cur);
+		if (err)
+			return err;
+		if (cur != v[i].val)
+			return -EAGAIN;
+	}
+	struct waiter *ws = kzalloc(n * sizeof(*ws));
+	if (!ws)
+		return -ENOMEM;
+	/* the kernel is not preempted: no wake-up comes between the reads
+	 * and the queueing */
+	for (unsigned i = 0; i < n; i++) {
+		ws[i].key = key_of(v[i].uaddr, v[i].shared);
+		ws[i].bitset = ~0u;
+		ws[i].qp = &q;
+		key_hold(&ws[i].key);
+		ws[i].next = waiters;
+		waiters = &ws[i];
+	}
+	int r = waitq_wait(&q, deadline);
+	long ret = -1;
+	for (unsigned i = 0; i < n; i++) {
+		if (ws[i].woken)
+			ret = i;
+		else
+			unlink(&ws[i]);
+		key_drop(&ws[i].key);
+	}
+	kfree(ws);
+	if (ret >= 0)
+		return ret;
+	return r == WAKE_TIMEOUT ? -ETIMEDOUT : -EINTR;
 }
 
 int futex_requeue(uint64_t from, uint64_t to, bool shared, int nwake, int nmove)
@@ -190,7 +231,7 @@ long futex_lock_pi(uint32_t *uaddr, bool shared, uint64_t deadline, bool try)
 	nv = cur | FUTEX_WAITERS;
 	if (nv != cur && copy_to_user(uaddr, &nv, sizeof(nv)))
 		return -EFAULT;
-	struct waiter w = { k, ~0u, true, tid, { NULL }, false, NULL };
+	struct waiter w = { k, ~0u, true, tid, { NULL }, NULL, false, NULL };
 	long r = sleep_on(&w, deadline);
 	if (r == 0)
 		return 0; /* handed over by futex_unlock_pi */

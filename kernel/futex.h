@@ -18,6 +18,18 @@ int futex_read(const uint32_t *uaddr, uint32_t *v);
  * passes (-ETIMEDOUT; 0: none) or a signal comes (-EINTR); -EAGAIN if the
  * word differs. */
 long futex_wait(uint32_t *uaddr, bool shared, uint32_t val, uint64_t deadline, uint32_t bitset);
+/* One word of futex_waitv: its address (aligned, checked), the value
+ * expected there, and whether it is shared. */
+struct futex_vec {
+	uint64_t uaddr;
+	uint32_t val;
+	bool shared;
+};
+/* Sleeps on the n words of v (n <= 128) while each holds its value until
+ * one is woken: its index (the last one woken if several), -EAGAIN if a
+ * word differs, -EFAULT, -ETIMEDOUT at the time_ns() deadline (0: none),
+ * -EINTR for a signal, -ENOMEM. */
+long futex_wait_multiple(const struct futex_vec *v, unsigned n, uint64_t deadline);
 /* Wakes nwake waiters on from and moves up to nmove others to to; returns
  * how many were woken or moved. */
 int futex_requeue(uint64_t from, uint64_t to, bool shared, int nwake, int nmove);

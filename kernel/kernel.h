@@ -160,6 +160,9 @@ void random_bytes(void *buf, size_t n);
 
 /* Ending the VM (kernel/exit.c). */
 __attribute__((noreturn)) void vm_exit(int status);
+/* kernel/exit.c: reboot(2)'s Ctrl-Alt-Del setting (CAD_ON: true). */
+void vm_set_cad(bool reboots);
+bool vm_cad(void);
 /* Stops the VM with status now: port I/O only, nothing that can fault. */
 __attribute__((noreturn)) void vm_halt(int status);
 

@@ -103,6 +103,9 @@ int proc_may_clone(void)
 		return -EAGAIN;
 	if (all >= threads_max())
 		return -EAGAIN;
+	/* a SCHED_DEADLINE task may not fork (its bandwidth would double) */
+	if (me->set.policy == SCHED_DEADLINE && !me->set.reset_on_fork)
+		return -EAGAIN;
 	/* Pages left for the copies that fork's sharing makes due (the
 	 * parent's next writes) and for the kernel: without them the
 	 * caller would be killed for want of memory a moment later. */
@@ -174,10 +177,12 @@ void proc_fork_settings(struct proc *child, const struct proc *parent)
 	s->subreaper = false;
 	s->membarrier = 0;      /* Linux's is the mm's: a new one */
 	if (s->reset_on_fork) { /* Linux's sched_fork */
-		if (s->policy == SCHED_FIFO || s->policy == SCHED_RR) {
+		if (s->policy == SCHED_FIFO || s->policy == SCHED_RR ||
+		    s->policy == SCHED_DEADLINE) {
 			s->policy = SCHED_NORMAL;
 			s->rt_priority = 0;
 			s->nice = 0;
+			s->dl_runtime = s->dl_deadline = s->dl_period = s->dl_flags = 0;
 		} else if (s->nice < 0) {
 			s->nice = 0;
 		}
@@ -373,6 +378,25 @@ bool proc_may_access(const struct proc *p)
 	return p->uid == current->uid && p->euid == current->uid && p->suid == current->uid &&
 	       p->gid == current->gid && p->egid == current->gid && p->sgid == current->gid &&
 	       p->set.dumpable;
+}
+
+/* kcmp(2)'s order of two kernel objects of one kind: the addresses
+ * scrambled with a secret per kind (an odd multiplier), so that the
+ * order is stable but tells nothing of where they are. */
+int proc_kcmp_order(const void *a, const void *b, int kind)
+{
+	static uint64_t cookies[8][2];
+	static bool made;
+	if (!made) {
+		random_bytes(cookies, sizeof(cookies));
+		for (int i = 0; i < 8; i++)
+			cookies[i][1] |= 1;
+		made = true;
+	}
+	kind &= 7;
+	uint64_t x = ((uint64_t)a ^ cookies[kind][0]) * cookies[kind][1];
+	uint64_t y = ((uint64_t)b ^ cookies[kind][0]) * cookies[kind][1];
+	return (x < y) | ((x > y) << 1);
 }
 
 /* ---- credentials asked by permission checks (fs/perm.c, fs/vfs.c) */

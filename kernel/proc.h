@@ -32,10 +32,13 @@ struct proc_settings {
 	int nice;                /* -20..19 */
 	int policy, rt_priority; /* SCHED_*, 1..99 for FIFO and RR */
 	bool reset_on_fork;      /* SCHED_RESET_ON_FORK */
-	int ioprio;              /* 0: none set (IOPRIO_CLASS_NONE) */
-	unsigned personality;    /* PER_LINUX and flags */
-	int dumpable;            /* PR_SET_DUMPABLE: 0 or 1 */
-	int pdeathsig;           /* sent when the parent ends; 0: none */
+	/* SCHED_DEADLINE's runtime, deadline and period (ns) and its
+	 * SCHED_FLAG_RECLAIM and _DL_OVERRUN, from sched_setattr */
+	uint64_t dl_runtime, dl_deadline, dl_period, dl_flags;
+	int ioprio;           /* 0: none set (IOPRIO_CLASS_NONE) */
+	unsigned personality; /* PER_LINUX and flags */
+	int dumpable;         /* PR_SET_DUMPABLE: 0 or 1 */
+	int pdeathsig;        /* sent when the parent ends; 0: none */
 	bool no_new_privs;
 	unsigned securebits; /* SECBIT_* (PR_SET_SECUREBITS, PR_SET_KEEPCAPS) */
 	bool subreaper;      /* PR_SET_CHILD_SUBREAPER */
@@ -162,6 +165,9 @@ void pidfd_proc_ended(void);
 /* kernel/proc.c: may the caller read and write p's memory and
  * descriptors (Linux's PTRACE_MODE_ATTACH_REALCREDS)? */
 bool proc_may_access(const struct proc *p);
+/* kernel/proc.c: kcmp's comparison of two objects of one kind: 0 (the
+ * same), 1 (a orders first) or 2, the order scrambled by a secret. */
+int proc_kcmp_order(const void *a, const void *b, int kind);
 
 /* The kernel release and version uname and /proc/sys/kernel report. */
 #define UTS_RELEASE "6.1.0-htux"

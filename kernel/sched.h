@@ -10,6 +10,7 @@
 #define HTUX_SCHED_H
 
 #include "kernel/kernel.h"
+#include "kernel/mempolicy.h"
 
 struct proc;
 struct trapframe;
@@ -39,6 +40,13 @@ struct thread {
 	bool exiting;   /* in thread_exit: out of memory fails its faults, never kills it again */
 	uint64_t robust_list;
 	size_t robust_len;
+	/* Restartable sequences (kernel/rseq.c): the registered struct rseq
+	 * (0: none), its length and signature, and whether the thread was
+	 * switched out since it last returned to user mode. */
+	uint64_t rseq;
+	uint32_t rseq_len, rseq_sig;
+	bool rseq_event;
+	struct mempolicy mpol; /* set_mempolicy's (kernel/mempolicy.h); kept by clones and exec */
 
 	/* CPU time (kernel/cputime.c): run time in TSC ticks, the TSC when
 	 * the current stretch began, and the timer ticks that found it in
@@ -116,6 +124,18 @@ void thread_switch(struct thread *prev, struct thread *next);
 void sched_yield_cpu(void);
 /* Sleeps until time_ns() >= deadline or a signal: WAKE_TIMEOUT or WAKE_SIGNAL. */
 int sched_sleep_until(uint64_t deadline);
+
+/* kernel/rseq.c: rseq(2) for the current thread: register (the ids are
+ * written on the way out) and unregister (-EFAULT: the area cannot be
+ * written). rseq_return: on the way back to user mode (sig 0), or before
+ * delivering sig: writes the ids and moves tf's rip to the critical
+ * section's abort_ip when it is inside one, after a preemption or for the
+ * signal; a broken area gets SIGSEGV. rseq_fork: a fork child keeps the
+ * parent's registration (a thread or CLONE_VM child gets none). */
+long rseq_register(uint64_t rs, uint32_t len, uint32_t sig);
+long rseq_unregister(void);
+void rseq_return(struct trapframe *tf, int sig);
+void rseq_fork(struct thread *child, const struct thread *parent);
 
 /* Whether t has a signal it would take now (kernel/signal.c). */
 bool signal_pending(struct thread *t);

@@ -358,7 +358,8 @@ static bool restartable(const struct trapframe *tf, bool handler)
 	case __NR_sendfile:
 	case __NR_splice:
 	case __NR_tee:
-	case __NR_copy_file_range: return true;
+	case __NR_copy_file_range:
+	case __NR_futex_waitv: return true; /* its timeout is absolute */
 	case __NR_futex: {
 		int cmd = (int)tf->rsi & FUTEX_CMD_MASK;
 		return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) && tf->r10 == 0;
@@ -383,6 +384,7 @@ static int run_handler(struct trapframe *tf, int sig, const siginfo_t *info,
 	struct k_sigaction *ka = &current->sigactions[sig];
 	uint64_t oldmask = t->sigsaved_valid ? t->sigsaved : t->sigmask;
 
+	rseq_return(tf, sig); /* the frame saves the critical section's abort_ip */
 	if (sigframe_setup(tf, sig, info, ka, oldmask, fr) < 0)
 		return -EFAULT;
 	t->sigsaved_valid = false;
@@ -415,6 +417,7 @@ void signal_deliver(struct trapframe *tf)
 
 	if (t->must_exit)
 		thread_exit(0); /* exit_group, a fatal signal or execve in another thread */
+	rseq_return(tf, 0);     /* after a preemption: ids, and the critical section's abort */
 	if (t->sigsaved_valid && !eintr) {
 		t->sigmask = t->sigsaved;
 		t->sigsaved_valid = false;

@@ -94,6 +94,7 @@ struct thread *thread_create_in(struct proc *p, const struct trapframe *tf)
 	t->fs_base = rdmsr(MSR_FS_BASE);
 	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	t->sigmask = me->sigmask;
+	t->mpol = me->mpol;
 	__asm__ volatile("fxsave %0" : "=m"(t->fpu));
 	/* switch_to pops six registers and returns: make it return to
 	 * thread_entry with a 16-byte aligned stack minus 8, as after a call. */
@@ -158,6 +159,8 @@ void thread_exit(int status)
 void thread_switch(struct thread *prev, struct thread *next)
 {
 	__asm__ volatile("fxsave %0" : "=m"(prev->fpu));
+	if (prev->rseq)
+		prev->rseq_event = true; /* preempted or blocked: rseq_return aborts */
 	prev->fs_base = rdmsr(MSR_FS_BASE);
 	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	cur_thread = next;

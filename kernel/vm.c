@@ -168,7 +168,8 @@ fail:
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
-	    a->kind != b->kind || a->file != b->file || a->uffd != b->uffd)
+	    a->kind != b->kind || a->file != b->file || a->uffd != b->uffd ||
+	    memcmp(&a->mpol, &b->mpol, sizeof(a->mpol)))
 		return false;
 	return !a->file || (vma_shared(a) && b->file_off == a->file_off + (a->end - a->start));
 }
@@ -245,6 +246,12 @@ static int split_at(struct mm *mm, uint64_t addr)
 	v->end = addr;
 	v->next = n;
 	return 0;
+}
+
+int vm_split(struct mm *mm, uint64_t addr)
+{
+	mm->seq++;
+	return split_at(mm, addr);
 }
 
 int vm_unmap(struct mm *mm, uint64_t start, uint64_t len)

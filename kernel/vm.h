@@ -4,6 +4,7 @@
 #define HTUX_VM_H
 
 #include "kernel/kernel.h"
+#include "kernel/mempolicy.h"
 
 struct inode;
 struct uffd;
@@ -35,6 +36,7 @@ struct vma {
 	uint64_t file_off;   /* file offset of start */
 	uint64_t file_bytes; /* bytes from start that come from the file; the rest reads as zeros */
 	struct uffd *uffd;   /* registered: its missing pages are kernel/userfaultfd.c's */
+	struct mempolicy mpol; /* mbind's (kernel/mempolicy.c); zeroed: none */
 	struct vma *next;
 };
 
@@ -70,6 +72,9 @@ void mm_put(struct mm *mm);
 /* Loads mm's page tables (boot_pml4 for NULL). */
 void mm_activate(struct mm *mm);
 struct vma *vm_find(struct mm *mm, uint64_t addr);
+/* Splits the area containing addr (page-aligned) so that one starts
+ * there: 0, or -ENOMEM. */
+int vm_split(struct mm *mm, uint64_t addr);
 /* Maps [start, start+len) (page-aligned), replacing whatever was there.
  * 0 or -ENOMEM. */
 int vm_map(struct mm *mm, uint64_t start, uint64_t len, int prot, int flags, struct inode *file,

@@ -88,6 +88,8 @@ static void exec_reset(void)
 	t->clear_child_tid = 0;
 	t->robust_list = 0;
 	t->robust_len = 0;
+	t->rseq = 0; /* the new program registers its own */
+	t->rseq_len = t->rseq_sig = 0;
 	t->sigsaved_valid = false;
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);

@@ -1,5 +1,5 @@
 /* sys/file.c: the system calls on descriptors: open, openat2, close, close_range, lseek, dup*,
- * fcntl, ioctl, getdents64, fsync, ftruncate, and the cache hints (fadvise64,
+ * fcntl, ioctl, getdents64 and getdents, fsync, ftruncate, and the cache hints (fadvise64,
  * readahead: they check their arguments and are done; sync_file_range
  * writing a disk file's data syncs it as fsync does). */
 #include "kernel/syscall.h"
@@ -349,10 +349,19 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
+/* getdents's older record: d_type is its last byte, after the name's NUL. */
+struct linux_dirent {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	char d_name[];
+};
+
 struct dents {
 	char *ubuf;
 	size_t cap, used;
 	int err;
+	bool old; /* getdents's records, not getdents64's */
 	bool full;
 	bool fault; /* stopped at ubuf + fault_at: its page is not there yet */
 	size_t fault_at;
@@ -364,19 +373,30 @@ static int dents_emit(void *ctx, const char *name, size_t len, uint64_t ino, uns
 	struct dents *d = ctx;
 	char rec[sizeof(struct linux_dirent64) + NAME_MAX + 1 + 8];
 	size_t reclen = (offsetof(struct linux_dirent64, d_name) + len + 1 + 7) & ~(size_t)7;
+	if (d->old)
+		reclen = (offsetof(struct linux_dirent, d_name) + len + 2 + 7) & ~(size_t)7;
 	if (len > NAME_MAX)
 		return 0; /* cannot happen: names are checked when made */
 	if (d->used + reclen > d->cap) {
 		d->full = true;
 		return 1;
 	}
-	struct linux_dirent64 *de = (struct linux_dirent64 *)rec;
 	memset(rec, 0, reclen);
-	de->d_ino = ino;
-	de->d_off = (int64_t)next;
-	de->d_reclen = (uint16_t)reclen;
-	de->d_type = (uint8_t)type;
-	memcpy(de->d_name, name, len);
+	if (d->old) {
+		struct linux_dirent *de = (struct linux_dirent *)rec;
+		de->d_ino = ino;
+		de->d_off = (int64_t)next;
+		de->d_reclen = (uint16_t)reclen;
+		memcpy(de->d_name, name, len);
+		rec[reclen - 1] = (char)type;
+	} else {
+		struct linux_dirent64 *de = (struct linux_dirent64 *)rec;
+		de->d_ino = ino;
+		de->d_off = (int64_t)next;
+		de->d_reclen = (uint16_t)reclen;
+		de->d_type = (uint8_t)type;
+		memcpy(de->d_name, name, len);
+	}
 	/* the filesystem walks its entries meanwhile: no fault that sleeps */
 	size_t c = copy_to_user_nosleep(d->ubuf + d->used, rec, reclen);
 	if (c < reclen) {
@@ -388,7 +408,7 @@ static int dents_emit(void *ctx, const char *name, size_t len, uint64_t ino, uns
 	return 0;
 }
 
-long sys_getdents64(int fd, void *buf, size_t n)
+static long getdents(int fd, void *buf, size_t n, bool old)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
@@ -401,7 +421,7 @@ long sys_getdents64(int fd, void *buf, size_t n)
 		return -ENOTDIR;
 	if (!access_ok(buf, n))
 		return -EFAULT; /* as Linux, before any entry is read */
-	struct dents d = { .ubuf = buf, .cap = MIN(n, MAX_RW) };
+	struct dents d = { .ubuf = buf, .cap = MIN(n, MAX_RW), .old = old };
 	uint64_t pos = f->off;
 	int e;
 	for (;;) {
@@ -427,6 +447,9 @@ long sys_getdents64(int fd, void *buf, size_t n)
 		return -EINVAL; /* buffer too small for one entry */
 	return 0;
 }
+
+long sys_getdents64(int fd, void *buf, size_t n) { return getdents(fd, buf, n, false); }
+long sys_getdents(int fd, void *buf, size_t n) { return getdents(fd, buf, n, true); }
 
 /* ---- the rest */
 

@@ -3,7 +3,8 @@
  * copy of the address space (or shares it with CLONE_VM until it execs),
  * of the descriptor table (or shares it with CLONE_FILES), cwd and umask,
  * signal dispositions and mask, credentials and limits; no timers.
- * CLONE_PIDFD gives the parent a pidfd for the child. */
+ * CLONE_PIDFD gives the parent a pidfd for the child. unshare undoes the
+ * sharing of descriptors, cwd and semaphore undo lists. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
@@ -11,6 +12,7 @@
 #include "kernel/vm.h"
 #include "arch/x86_64/trap.h"
 #include "fs/vfs.h"
+#include "kernel/ipc/ipc.h"
 #include <linux/sched.h>
 
 #define PROCESS_FLAGS \
@@ -51,6 +53,8 @@ long process_clone(unsigned long flags, unsigned long newsp, int *parent_tid, in
 		return -ENOMEM;
 	}
 	p->pid = t->tid;
+	if (!(flags & CLONE_VM))
+		rseq_fork(t, cur_thread); /* the same area in the copied memory */
 	clone_child_regs(t, flags, newsp, child_tid, tls);
 	if (flags & CLONE_CHILD_SETTID)
 		t->set_child_tid = (uint64_t)child_tid;
@@ -73,4 +77,42 @@ long sys_fork(void) { return process_clone(SIGCHLD, 0, NULL, NULL, 0, NULL); }
 long sys_vfork(void)
 {
 	return process_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, NULL, NULL, 0, NULL);
+}
+
+#define NS_FLAGS \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | \
+	 CLONE_NEWCGROUP | CLONE_NEWTIME)
+
+long sys_unshare(unsigned long flags)
+{
+	struct proc *p = current;
+
+	/* the flags each one implies, in Linux's order */
+	if (flags & CLONE_NEWUSER)
+		flags |= CLONE_THREAD | CLONE_FS;
+	if (flags & CLONE_VM)
+		flags |= CLONE_SIGHAND;
+	if (flags & CLONE_SIGHAND)
+		flags |= CLONE_THREAD;
+	if (flags & CLONE_NEWNS)
+		flags |= CLONE_FS;
+	if (flags & ~(unsigned long)(CLONE_THREAD | CLONE_FS | CLONE_SIGHAND | CLONE_VM |
+				     CLONE_FILES | CLONE_SYSVSEM | CLONE_NEWUSER | NS_FLAGS))
+		return -EINVAL;
+	/* threads, dispositions and memory can be "unshared" only when
+	 * nothing shares them */
+	if ((flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) && p->nthreads > 1)
+		return -EINVAL;
+	if ((flags & CLONE_VM) && p->mm->refs > 1)
+		return -EINVAL;
+	if (flags & CLONE_NEWUSER)
+		return -EINVAL; /* no user namespaces (Linux without USER_NS) */
+	if (flags & NS_FLAGS)
+		return capable(CAP_SYS_ADMIN) ? -EINVAL : -EPERM; /* no namespaces */
+	long e = fs_unshare(flags & CLONE_FILES, flags & CLONE_FS);
+	if (e)
+		return e;
+	if (flags & CLONE_SYSVSEM)
+		sem_exit(p); /* its own undo list: applied, a new empty one */
+	return 0;
 }

@@ -1,7 +1,7 @@
 /* sys/futex.c: futex(2)'s arguments: the operation decoded, timeouts read
  * (WAIT relative, WAIT_BITSET and LOCK_PI absolute), words checked and
- * WAKE_OP's read-modify-write; the waiters and PI locks themselves are
- * kernel/futex.c's. */
+ * WAKE_OP's read-modify-write; futex_waitv's vector of words read and
+ * checked; the waiters and PI locks themselves are kernel/futex.c's. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/sched.h"
@@ -135,4 +135,50 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 	case FUTEX_UNLOCK_PI: return futex_unlock_pi(uaddr, shared);
 	default: return -ENOSYS; /* the requeue-to-PI operations */
 	}
+}
+
+/* futex_waitv: waits on up to 128 32-bit words at once until one is
+ * woken (its index), with an absolute timeout on CLOCK_MONOTONIC or
+ * CLOCK_REALTIME. Each word's flags: FUTEX2_SIZE_U32, FUTEX2_PRIVATE. */
+#define FUTEX2_SIZE_U32 0x02
+#define FUTEX2_SIZE_MASK 0x03
+#define FUTEX2_PRIVATE FUTEX_PRIVATE_FLAG
+
+long sys_futex_waitv(const struct futex_waitv *uv, unsigned n, unsigned flags,
+		     const struct __kernel_timespec *timeout, int clockid)
+{
+	int64_t dl = 0;
+
+	if (flags || !n || n > FUTEX_WAITV_MAX || !uv)
+		return -EINVAL;
+	if (timeout) {
+		if (clockid != CLOCK_REALTIME && clockid != CLOCK_MONOTONIC)
+			return -EINVAL;
+		dl = deadline_of(timeout, true, clockid == CLOCK_REALTIME);
+		if (dl < 0)
+			return dl;
+	}
+	struct futex_vec *v = kmalloc(n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	long err = 0;
+	for (unsigned i = 0; i < n && !err; i++) {
+		struct futex_waitv w;
+		if (copy_from_user(&w, &uv[i], sizeof(w))) {
+			err = -EFAULT;
+			break;
+		}
+		if ((w.flags & ~(unsigned)(FUTEX2_SIZE_MASK | FUTEX2_PRIVATE)) || w.__reserved ||
+		    (w.flags & FUTEX2_SIZE_MASK) != FUTEX2_SIZE_U32 || (w.val >> 32))
+			err = -EINVAL;
+		v[i].uaddr = w.uaddr;
+		v[i].val = (uint32_t)w.val;
+		v[i].shared = !(w.flags & FUTEX2_PRIVATE);
+	}
+	for (unsigned i = 0; i < n && !err; i++) /* every key before any value */
+		err = key_ok((const uint32_t *)v[i].uaddr, v[i].shared);
+	if (!err)
+		err = futex_wait_multiple(v, n, (uint64_t)dl);
+	kfree(v);
+	return err;
 }

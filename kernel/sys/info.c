@@ -1,6 +1,8 @@
 /* sys/info.c: what the system says about itself: uname, sethostname,
  * setdomainname, sysinfo (true memory figures from the page allocator)
- * and getrandom. The names themselves are kernel/uts.c's. */
+ * and getrandom; and reboot (halting, powering off or restarting ends
+ * the VM with status 0, as the program's own exit 0 would). The names
+ * themselves are kernel/uts.c's. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/pmem.h"
@@ -73,4 +75,35 @@ long sys_getrandom(void *buf, size_t n, unsigned flags)
 			return done ? (long)done : -EFAULT;
 	}
 	return (long)n;
+}
+
+#define REBOOT_MAGIC1 0xfee1dead
+#define REBOOT_CMD_RESTART 0x01234567
+#define REBOOT_CMD_HALT 0xCDEF0123
+#define REBOOT_CMD_CAD_ON 0x89ABCDEF
+#define REBOOT_CMD_CAD_OFF 0x00000000
+#define REBOOT_CMD_POWER_OFF 0x4321FEDC
+#define REBOOT_CMD_RESTART2 0xA1B2C3D4
+
+long sys_reboot(int magic1, int magic2, unsigned cmd, void *arg)
+{
+	char why[256];
+
+	if (!capable(CAP_SYS_BOOT))
+		return -EPERM;
+	if ((unsigned)magic1 != REBOOT_MAGIC1 || (magic2 != 672274793 && magic2 != 85072278 &&
+						  magic2 != 369367448 && magic2 != 537993216))
+		return -EINVAL;
+	switch (cmd) {
+	case REBOOT_CMD_CAD_ON: vm_set_cad(true); return 0;
+	case REBOOT_CMD_CAD_OFF: vm_set_cad(false); return 0;
+	case REBOOT_CMD_RESTART2:
+		if (strncpy_from_user(why, arg, sizeof(why) - 1) < 0)
+			return -EFAULT;
+		/* fall through */
+	case REBOOT_CMD_RESTART: kinfo("reboot: Restarting system (the VM ends)\n"); vm_exit(0);
+	case REBOOT_CMD_HALT: kinfo("reboot: System halted\n"); vm_exit(0);
+	case REBOOT_CMD_POWER_OFF: kinfo("reboot: Power down\n"); vm_exit(0);
+	default: return -EINVAL; /* KEXEC with nothing loaded, SW_SUSPEND without hibernation */
+	}
 }

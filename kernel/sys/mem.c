@@ -1,4 +1,4 @@
-/* sys/mem.c: brk, mmap, munmap, mprotect, mremap, msync and madvise over
+/* sys/mem.c: brk, mmap, munmap, mprotect, mremap, msync, madvise and remap_file_pages over
  * the program's address space (kernel/vm.c), with Linux's checks of the
  * ranges given: lengths rounding up to 0, ends wrapping past 2^64 or
  * reaching above user space are refused with Linux's errors, never
@@ -12,6 +12,7 @@
 #include <asm-generic/mman-common.h>
 #include <asm-generic/mman.h>
 #include <linux/mman.h>
+#include <linux/uio.h>
 
 long sys_brk(uint64_t addr)
 {
@@ -273,7 +274,9 @@ static bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 	return true;
 }
 
-long sys_madvise(uint64_t addr, size_t len, int advice)
+/* madvise's work on address space mm (the caller's, or another
+ * process's for process_madvise). */
+static long advise(struct mm *mm, uint64_t addr, size_t len, int advice)
 {
 	switch (advice) {
 	case MADV_DONTNEED:
@@ -282,6 +285,8 @@ long sys_madvise(uint64_t addr, size_t len, int advice)
 	case MADV_RANDOM:
 	case MADV_SEQUENTIAL:
 	case MADV_WILLNEED:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
 	case MADV_HUGEPAGE:
 	case MADV_NOHUGEPAGE:
 	case MADV_DONTDUMP:
@@ -302,6 +307,80 @@ long sys_madvise(uint64_t addr, size_t len, int advice)
 	/* Linux drops the pages of the mapped parts and then reports a hole
 	 * in the range with ENOMEM. */
 	if (advice == MADV_DONTNEED || advice == MADV_FREE)
-		vm_zap(current->mm, addr, end - addr);
-	return range_mapped(current->mm, addr, end) ? 0 : -ENOMEM;
+		vm_zap(mm, addr, end - addr);
+	return range_mapped(mm, addr, end) ? 0 : -ENOMEM;
+}
+
+long sys_madvise(uint64_t addr, size_t len, int advice)
+{
+	return advise(current->mm, addr, len, advice);
+}
+
+/* process_madvise: madvise over the ranges of an iovec in the process a
+ * pidfd names: any advice for the caller's own memory (as Linux 6.13
+ * on), only the hints (COLD, PAGEOUT, WILLNEED, COLLAPSE) and with
+ * CAP_SYS_NICE for another's. The bytes advised, or the first error. */
+long sys_process_madvise(int pidfd, const struct iovec *uvec, size_t vlen, int advice,
+			 unsigned flags)
+{
+	if (flags || vlen > 1024)
+		return -EINVAL;
+	struct iovec *iov = vlen ? kmalloc(vlen * sizeof(*iov)) : NULL;
+	if (vlen && !iov)
+		return -ENOMEM;
+	long ret = vlen && copy_from_user(iov, uvec, vlen * sizeof(*iov)) ? -EFAULT : 0;
+	int pid = ret ? 0 : pidfd_fd_pid(pidfd, NULL);
+	struct proc *p = NULL;
+	if (!ret && pid < 0)
+		ret = pid;
+	else if (!ret && (!(p = proc_find(pid)) || p->state != P_ALIVE || !p->mm))
+		ret = -ESRCH;
+	else if (!ret && !proc_may_access(p))
+		ret = -EACCES;
+	else if (!ret && p->mm != current->mm) {
+		if (advice != MADV_COLD && advice != MADV_PAGEOUT && advice != MADV_WILLNEED &&
+		    advice != 25 /* MADV_COLLAPSE */)
+			ret = -EINVAL;
+		else if (!capable(CAP_SYS_NICE))
+			ret = -EPERM;
+	}
+	size_t done = 0;
+	for (size_t i = 0; !ret && i < vlen; i++) {
+		ret = advise(p->mm, (uint64_t)iov[i].iov_base, iov[i].iov_len, advice);
+		if (!ret)
+			done += iov[i].iov_len;
+	}
+	kfree(iov);
+	return done ? (long)done : ret;
+}
+
+/* remap_file_pages: deprecated; as Linux, emulated by mapping the file's
+ * pages from pgoff afresh over [start, start + size) of a shared mapping
+ * (or several contiguous ones of the same file and flags), with the
+ * area's protection. */
+long sys_remap_file_pages(uint64_t start, size_t size, int prot, size_t pgoff, int flags)
+{
+	struct mm *mm = current->mm;
+
+	(void)flags; /* only MAP_NONBLOCK counts, which changes nothing here */
+	if (prot)
+		return -EINVAL;
+	start &= ~(PAGE_SIZE - 1);
+	size &= ~(PAGE_SIZE - 1);
+	if (start + size <= start || pgoff + (size >> 12) < pgoff)
+		return -EINVAL;
+	struct vma *v = vm_find(mm, start);
+	if (!v || !vma_shared(v))
+		return -EINVAL;
+	for (struct vma *a = v; a->end < start + size; a = a->next) {
+		struct vma *n = a->next;
+		if (!n || n->start != a->end || n->file != v->file ||
+		    (n->flags & MAP_TYPE) != (v->flags & MAP_TYPE) || n->prot != v->prot)
+			return -EINVAL;
+	}
+	if (pgoff > (uint64_t)INT64_MAX >> 12)
+		return -EOVERFLOW;
+	uint64_t off = pgoff << 12, fsize = inode_size(v->file);
+	return vm_map(mm, start, size, v->prot, v->flags, v->file, off,
+		      off < fsize ? fsize - off : 0, v->kind);
 }

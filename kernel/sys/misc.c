@@ -1,7 +1,8 @@
 /* sys/misc.c: the process's small settings and questions: prctl (the
  * settings are each process's own, in struct proc), times, personality,
- * getcpu, membarrier, memory locking and residency (mlock*, mincore). One
- * CPU: the answers are exact for that. (Nice values, scheduling policies
+ * getcpu, membarrier, memory locking and residency (mlock*, mincore),
+ * vhangup (the terminal is fs/pty.c's). One CPU: the answers are exact
+ * for that. (Nice values, scheduling policies
  * and I/O priorities are in sys/prio.c; sessions and process groups in
  * sys/proc.c.) */
 #include "kernel/kernel.h"
@@ -11,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/vm.h"
 #include "arch/x86_64/paging.h"
+#include "fs/tty.h"
 #include <linux/prctl.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
@@ -329,5 +331,15 @@ long sys_sched_setaffinity(int pid, size_t len, const unsigned long *umask)
 		return -ESRCH;
 	if (!(mask & 1))
 		return -EINVAL; /* no CPU of the mask is online */
+	return 0;
+}
+
+/* vhangup: hangs up the caller's controlling terminal, if any (fs/pty.c),
+ * with CAP_SYS_TTY_CONFIG. */
+long sys_vhangup(void)
+{
+	if (!capable(CAP_SYS_TTY_CONFIG))
+		return -EPERM;
+	pty_hangup_session(current->sid);
 	return 0;
 }

@@ -1,6 +1,7 @@
-/* sys/pidfd.c: descriptors for processes: pidfd_open and pidfd_getfd (the
- * pidfd files are kernel/pidfd.c's; pidfd_send_signal is with the other
- * senders in kernel/sys/signal.c, waitid's P_PIDFD in kernel/sys/wait.c). */
+/* sys/pidfd.c: descriptors for processes: pidfd_open, pidfd_getfd and
+ * process_mrelease (the pidfd files are kernel/pidfd.c's;
+ * pidfd_send_signal is with the other senders in kernel/sys/signal.c,
+ * waitid's P_PIDFD in kernel/sys/wait.c). */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
@@ -35,4 +36,21 @@ long sys_pidfd_getfd(int pidfd, int targetfd, unsigned flags)
 	if (!f)
 		return -EBADF;
 	return fd_alloc(file_get(f), 0, true);
+}
+
+/* process_mrelease: frees a dying process's memory early. A process
+ * that is not dying: EINVAL; a zombie is no task any more (ESRCH, as
+ * Linux finds it); a dying one frees it as its last thread leaves, which
+ * is at once here (0). */
+long sys_process_mrelease(int pidfd, unsigned flags)
+{
+	if (flags)
+		return -EINVAL;
+	int pid = pidfd_fd_pid(pidfd, NULL);
+	if (pid < 0)
+		return pid;
+	struct proc *p = proc_find(pid);
+	if (!p || p->state != P_ALIVE)
+		return -ESRCH;
+	return p->exiting ? 0 : -EINVAL;
 }

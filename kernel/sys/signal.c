@@ -363,3 +363,8 @@ long sys_rt_sigreturn(void)
 	signal_need_iret = true; /* rcx and r11 too */
 	return (long)tf->rax;
 }
+
+/* restart_syscall: goes on with a call a stop signal interrupted. Calls
+ * are restarted here by running them again, so none is ever left
+ * pending for it: EINTR, as Linux answers then. */
+long sys_restart_syscall(void) { return -EINTR; }

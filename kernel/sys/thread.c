@@ -1,7 +1,7 @@
 /* sys/thread.c: threads as Linux makes them: clone with the flags that
  * pthreads and Go use, thread exit, tids and their clear-on-exit
- * addresses, robust lists, and yielding. clone without CLONE_THREAD makes a
- * process (kernel/sys/fork.c). */
+ * addresses, robust lists, rseq registration (kernel/rseq.c), and
+ * yielding. clone without CLONE_THREAD makes a process (kernel/sys/fork.c). */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/sched.h"
@@ -124,6 +124,38 @@ long sys_get_robust_list(int tid, void **head, size_t *len)
 	    copy_to_user(len, &t->robust_len, sizeof(size_t)))
 		return -EFAULT;
 	return 0;
+}
+
+/* rseq: registers the calling thread's struct rseq (32 bytes aligned
+ * on 32, or a longer area with every field, aligned on 32 too) with the
+ * signature its aborts must follow, or unregisters it. */
+#define RSEQ_ORIG_SIZE 32
+#define RSEQ_FLAG_UNREGISTER 1
+
+long sys_rseq(void *rs, uint32_t len, int flags, uint32_t sig)
+{
+	struct thread *t = cur_thread;
+	uint64_t a = (uint64_t)rs;
+
+	if (flags & RSEQ_FLAG_UNREGISTER) {
+		if (flags != RSEQ_FLAG_UNREGISTER || !t->rseq || t->rseq != a || len != t->rseq_len)
+			return -EINVAL;
+		if (sig != t->rseq_sig)
+			return -EPERM;
+		return rseq_unregister();
+	}
+	if (flags)
+		return -EINVAL;
+	if (t->rseq) {
+		if (t->rseq != a || len != t->rseq_len)
+			return -EINVAL;
+		return sig != t->rseq_sig ? -EPERM : -EBUSY;
+	}
+	if (len < RSEQ_ORIG_SIZE || (a & (RSEQ_ORIG_SIZE - 1)))
+		return -EINVAL; /* a longer area (RSEQ_FEATURE_SIZE and up) aligns the same */
+	if (a >= USER_TOP || len > USER_TOP - a)
+		return -EFAULT;
+	return rseq_register(a, len, sig);
 }
 
 long sys_sched_yield(void)

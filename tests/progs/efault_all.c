@@ -414,6 +414,9 @@ int main(int argc, char **argv)
 	(void)abi_child;
 	setup();
 	for (size_t k = 0; k < sizeof(calls) / sizeof(calls[0]); k++) {
+		if (!strcmp(calls[k].name, "reboot"))
+			continue; /* its pointer counts only past valid magic numbers, and
+				     this also runs on the host, as root */
 		if (!strcmp(calls[k].name, "clone")) /* makes a child whatever the pointers */
 			continue;
 		in_child(calls[k].name, run_one, &calls[k]);
