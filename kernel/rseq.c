@@ -44,7 +44,12 @@ static int write_ids(uint64_t rs, uint32_t len, uint32_t cpu)
 long rseq_register(uint64_t rs, uint32_t len, uint32_t sig)
 {
 	struct thread *t = cur_thread;
+	uint32_t ids[2];
 
+	/* An area that cannot be read is refused now, as Linux (6.x) does,
+	 * rather than killing the thread on its way out. */
+	if (copy_from_user(ids, (const void *)rs, sizeof(ids)))
+		return -EFAULT;
 	t->rseq = rs;
 	t->rseq_len = len;
 	t->rseq_sig = sig;

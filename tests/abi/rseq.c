@@ -29,6 +29,15 @@ struct cs_desc {
 } __attribute__((aligned(32)));
 
 static struct area area, other;
+
+/* waitpid, again after a signal: the interval timers of the preemption
+ * checks may still fire here (a busy host), and an interrupted wait would
+ * leave the status unset. */
+static void wait_child(pid_t c, int *st)
+{
+	while (waitpid(c, st, 0) < 0 && errno == EINTR)
+		;
+}
 static struct cs_desc cs, bad_cs;
 static volatile int got_signals;
 
@@ -134,7 +143,7 @@ static void aborts(void)
 	got_signals = 0;
 	printf("preempted: cs_run = %d, signals %d\n", cs_run(&area.rseq_cs, &cs), got_signals);
 	kill(c, SIGKILL);
-	waitpid(c, NULL, 0);
+	wait_child(c, NULL);
 }
 
 static void bad_signature(void)
@@ -146,7 +155,7 @@ static void bad_signature(void)
 		raise(SIGUSR1);
 		_exit(0);
 	}
-	waitpid(c, &st, 0);
+	wait_child(c, &st);
 	printf("bad signature: %s %d\n", WIFSIGNALED(st) ? "killed by" : "exited",
 	       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 }
@@ -157,7 +166,7 @@ static void inherit(char **argv)
 	pid_t c = fork();
 	if (c == 0)
 		_exit(ABI_CHILD_RESULT(rseq(&area, sizeof(area), 0, SIG)));
-	waitpid(c, &st, 0);
+	wait_child(c, &st);
 	abi_child("fork child registers again", st);
 
 	struct area *mine = aligned_alloc(32, sizeof(*mine));
@@ -173,7 +182,7 @@ static void inherit(char **argv)
 		execv("/proc/self/exe", args);
 		_exit(99);
 	}
-	waitpid(c, &st, 0);
+	wait_child(c, &st);
 	printf("exec child: %d\n", WEXITSTATUS(st));
 }
 
