@@ -84,6 +84,7 @@ struct percpu {
 	struct percpu *self; /* 0 */
 	uint64_t kstack_top; /* 8 */
 	uint64_t user_rsp;   /* 16 */
+	uint64_t boot_stack; /* 24: where it starts (arch/x86_64/trampoline.S) */
 	unsigned id;         /* index in cpus[] */
 	unsigned apic_id;
 	struct cpu_tables *tables; /* its GDT and TSS (arch/x86_64/gdt.c) */

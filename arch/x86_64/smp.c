@@ -18,7 +18,8 @@
 #define AP_STACK_PAGES 2        /* a parked CPU's stack */
 #define INIT_WAIT_NS 10000000UL /* after INIT (Intel SDM: 10 ms) */
 #define SIPI_WAIT_NS 200000UL   /* between the two SIPIs (200 us) */
-#define CHECKIN_NS 1000000000UL /* an AP that is not up by then is skipped */
+#define CHECKIN_NS 500000000UL  /* the first wait for an AP, doubled at each try */
+#define CHECKIN_TRIES 3
 
 /* The trampoline's data (trampoline.S, trampoline_data: same layout). */
 struct ap_boot {
@@ -31,7 +32,7 @@ struct ap_boot {
 	uint32_t far64;
 	uint16_t sel64, pad2;
 	uint32_t cr0, cr3, cr4, efer;
-	uint64_t stack, arg, entry;
+	uint64_t table, entry;
 } __attribute__((packed));
 
 extern const char trampoline_start[], trampoline_data[], trampoline_end[];
@@ -40,6 +41,8 @@ extern const char trampoline_prot[], trampoline_long[];
 static unsigned apic_ids[MAX_CPUS];
 static unsigned nfound, nskipped;
 static unsigned ncpus_up = 1;
+static struct percpu *by_apic_id[256]; /* for the trampoline */
+_Static_assert(__builtin_offsetof(struct percpu, boot_stack) == 24, "trampoline.S");
 /* The AP's first page tables: the kernel's, plus the identity map of the
  * low GiB the trampoline runs in; below 4 GiB (CR3 is loaded in 32-bit
  * mode) as the kernel image is. */
@@ -71,20 +74,18 @@ static void madt_cpu(const uint8_t *e, void *arg)
 	apic_ids[nfound++] = id;
 }
 
-static void delay_ns(uint64_t ns)
+/* Waits ns, or until *flag is set. Also at least ns / 256 turns of the
+ * loop: where there is no PIT to calibrate the TSC against (microvm)
+ * time_ns() can run far too fast. */
+static bool wait_flag(const int *flag, uint64_t ns)
 {
 	uint64_t t0 = time_ns();
-	while (time_ns() - t0 < ns)
+	for (uint64_t turns = 0; time_ns() - t0 < ns || turns < ns / 256; turns++) {
+		if (flag && __atomic_load_n(flag, __ATOMIC_ACQUIRE))
+			return true;
 		cpu_relax();
-}
-
-static bool wait_started(struct percpu *c, uint64_t ns)
-{
-	uint64_t t0 = time_ns();
-	while (!__atomic_load_n(&c->started, __ATOMIC_ACQUIRE))
-		if (time_ns() - t0 >= ns)
-			return false;
-	return true;
+	}
+	return flag && __atomic_load_n(flag, __ATOMIC_ACQUIRE);
 }
 
 /* Where an AP arrives in 64-bit mode, on its stack. */
@@ -102,7 +103,7 @@ static void __attribute__((noreturn)) ap_main(struct percpu *c)
 	}
 }
 
-static bool start_ap(unsigned idx, unsigned apic_id, uint64_t page, struct ap_boot *b)
+static bool start_ap(unsigned idx, unsigned apic_id, uint64_t page)
 {
 	struct percpu *c = &cpus[idx];
 	uint64_t stack = pmem_alloc_contig(AP_STACK_PAGES);
@@ -116,22 +117,29 @@ static bool start_ap(unsigned idx, unsigned apic_id, uint64_t page, struct ap_bo
 	}
 	c->id = idx;
 	c->apic_id = apic_id;
-	b->stack = (uint64_t)phys_to_virt(stack) + AP_STACK_PAGES * PAGE_SIZE;
-	b->arg = (uint64_t)c;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	c->boot_stack = (uint64_t)phys_to_virt(stack) + AP_STACK_PAGES * PAGE_SIZE;
+	__atomic_store_n(&by_apic_id[apic_id], c, __ATOMIC_RELEASE);
 	unsigned vector = page >> 12;
-	lapic_send_ipi(apic_id, ICR_SIPI | vector);
-	if (!wait_started(c, SIPI_WAIT_NS)) {
-		lapic_send_ipi(apic_id, ICR_SIPI | vector);
-		if (!wait_started(c, CHECKIN_NS)) {
-			/* back to waiting for a SIPI: it must not run the
-			 * trampoline later with the next CPU's stack */
+	/* Under TCG on a loaded host a vCPU may take its INIT after the
+	 * SIPIs came (and drop them): so INIT-SIPI-SIPI again, waiting
+	 * longer each time, before giving up. */
+	for (int try = 0; try < CHECKIN_TRIES; try++) {
+		if (try) {
 			lapic_send_ipi(apic_id, ICR_INIT);
-			kprintf("htux: CPU %u (APIC %u) did not start; skipped\n", idx, apic_id);
-			return false;
+			wait_flag(NULL, INIT_WAIT_NS);
 		}
+		lapic_send_ipi(apic_id, ICR_SIPI | vector);
+		if (wait_flag(&c->started, SIPI_WAIT_NS))
+			return true;
+		lapic_send_ipi(apic_id, ICR_SIPI | vector);
+		if (wait_flag(&c->started, CHECKIN_NS << try))
+			return true;
 	}
-	return true;
+	/* Back to waiting for a SIPI. Should it still come up, it parks on
+	 * its own stack and slot, which stay allocated. */
+	lapic_send_ipi(apic_id, ICR_INIT);
+	kprintf("htux: CPU %u (APIC %u) did not start; skipped\n", idx, apic_id);
+	return false;
 }
 
 void smp_init(void)
@@ -160,6 +168,7 @@ void smp_init(void)
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	b->cr4 = (uint32_t)cr4 & ~(1u << 17);              /* no PCIDE outside long mode */
 	b->efer = (uint32_t)rdmsr(MSR_EFER) & ~(1u << 10); /* LMA is the CPU's */
+	b->table = (uint64_t)by_apic_id;
 	b->entry = (uint64_t)ap_main;
 	memcpy(ap_pml4, boot_pml4, sizeof(ap_pml4));
 	ap_pml4[0] = boot_pml4[256]; /* the direct map's first GiB, at 0 */
@@ -169,12 +178,12 @@ void smp_init(void)
 	for (unsigned i = 0; i < nfound; i++)
 		if (apic_ids[i] != self)
 			lapic_send_ipi(apic_ids[i], ICR_INIT);
-	delay_ns(INIT_WAIT_NS);
+	wait_flag(NULL, INIT_WAIT_NS);
+	/* a slot in cpus[] each, also for one that does not start */
 	unsigned idx = 1;
 	for (unsigned i = 0; i < nfound; i++)
-		if (apic_ids[i] != self && start_ap(idx, apic_ids[i], page, b))
-			idx++;
-	ncpus_up = idx;
+		if (apic_ids[i] != self && start_ap(idx++, apic_ids[i], page))
+			ncpus_up++;
 	if (nskipped)
 		kprintf("htux: %u CPUs not used (APIC IDs above 254 or more than %d)\n", nskipped,
 			MAX_CPUS);

@@ -2,7 +2,9 @@
  * arch/x86_64/smp.c copies to a page below 1 MiB (the page number is the
  * SIPI vector) and that goes to protected mode, then to long mode with the
  * control registers and page tables smp.c fills in (struct ap_boot at
- * trampoline_data), then calls the kernel's C entry on the AP's stack.
+ * trampoline_data), then calls the kernel's C entry with the CPU's
+ * struct percpu (looked up by its APIC ID, so that a CPU that comes late
+ * still finds its own, never the next one's) on its stack.
  * Position-independent: real mode finds the page from %cs, 64-bit mode
  * through %rip. */
 #define TOFF(x) ((x) - trampoline_start)
@@ -45,8 +47,14 @@ t_prot:
 
 	.code64
 t_long:
-	movq t_stack(%rip), %rsp
-	movq t_arg(%rip), %rdi
+	movl $1, %eax
+	cpuid
+	shrl $24, %ebx                  /* initial APIC ID */
+	movq t_table(%rip), %rax
+	movq (%rax,%rbx,8), %rdi        /* its struct percpu */
+	testq %rdi, %rdi
+	jz 1f
+	movq 24(%rdi), %rsp             /* percpu.boot_stack */
 	movq t_entry(%rip), %rax
 	call *%rax
 1:	cli
@@ -75,8 +83,7 @@ t_cr0:	.long 0
 t_cr3:	.long 0
 t_cr4:	.long 0
 t_efer:	.long 0
-t_stack: .quad 0
-t_arg:	.quad 0
+t_table: .quad 0                        /* struct percpu *[256], by APIC ID */
 t_entry: .quad 0
 trampoline_end:
 	.globl trampoline_prot, trampoline_long
