@@ -179,11 +179,21 @@ void smp_init(void)
 		if (apic_ids[i] != self)
 			lapic_send_ipi(apic_ids[i], ICR_INIT);
 	wait_flag(NULL, INIT_WAIT_NS);
-	/* a slot in cpus[] each, also for one that does not start */
-	unsigned idx = 1;
-	for (unsigned i = 0; i < nfound; i++)
-		if (apic_ids[i] != self && start_ap(idx++, apic_ids[i], page))
+	/* a slot in cpus[] each, also for one that does not start; their
+	 * stacks take at most an eighth of the free memory */
+	uint64_t floor = pmem_free_pages() - pmem_free_pages() / 8;
+	unsigned idx = 1, nomem = 0;
+	for (unsigned i = 0; i < nfound; i++) {
+		if (apic_ids[i] == self)
+			continue;
+		if (pmem_free_pages() < floor)
+			nomem++;
+		else if (start_ap(idx++, apic_ids[i], page))
 			ncpus_up++;
+	}
+	if (nomem)
+		kprintf("htux: %u CPUs not started: too little memory (give more with -m)\n",
+			nomem);
 	if (nskipped)
 		kprintf("htux: %u CPUs not used (APIC IDs above 254 or more than %d)\n", nskipped,
 			MAX_CPUS);

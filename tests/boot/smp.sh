@@ -7,7 +7,7 @@
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
-plan 10
+plan 11
 
 build_static cpus progs/cpus.c || bail_out "cannot build cpus.c"
 build_static threads progs/threads.c musl -pthread || bail_out "cannot build threads.c"
@@ -33,6 +33,17 @@ for m in pc q35 microvm; do
 done
 HTUX_TIMEOUT=120 smp_run q35 64 64 63
 smp_run pc 4,maxcpus=8 4 3
+
+# In -m 4 the CPUs' stacks take at most an eighth of free memory: the
+# program still runs.
+HTUX_TIMEOUT=120 htux_run -m 4 --verbose --qemu-arg -smp --qemu-arg 64 "$HTUX_TMP/cpus"
+if [ "${HTUX_STDOUT##*$'\n'}" = "$ONE" ] && [ "$HTUX_STATUS" = 3 ] &&
+	grep -q 'CPUs not started: too little memory' "$HTUX_TMP/stdout"; then
+	ok "-m 4 -smp 64: some CPUs not started for want of memory; the program runs"
+else
+	not_ok "-m 4 -smp 64: the program runs"
+	_show_run
+fi
 
 want=$("$HTUX_TMP/threads" 2>&1)
 want_st=$?
