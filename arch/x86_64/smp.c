@@ -38,6 +38,12 @@ struct ap_boot {
 extern const char trampoline_start[], trampoline_data[], trampoline_end[];
 extern const char trampoline_prot[], trampoline_long[];
 
+/* Offset of a label of the trampoline from its start. */
+static uint32_t toff(const char *label)
+{
+	return (uint32_t)((uintptr_t)label - (uintptr_t)trampoline_start);
+}
+
 static unsigned apic_ids[MAX_CPUS];
 static unsigned nfound, nskipped;
 static unsigned ncpus_up = 1;
@@ -155,13 +161,12 @@ void smp_init(void)
 	unsigned self = lapic_id();
 	cpus[0].apic_id = self;
 
-	size_t len = trampoline_end - trampoline_start;
 	uint8_t *low = phys_to_virt(page);
-	memcpy(low, trampoline_start, len);
-	struct ap_boot *b = (struct ap_boot *)(low + (trampoline_data - trampoline_start));
-	b->gdtr_base = page + (trampoline_data - trampoline_start);
-	b->far32 = page + (trampoline_prot - trampoline_start);
-	b->far64 = page + (trampoline_long - trampoline_start);
+	memcpy(low, trampoline_start, toff(trampoline_end));
+	struct ap_boot *b = (struct ap_boot *)(low + toff(trampoline_data));
+	b->gdtr_base = page + toff(trampoline_data);
+	b->far32 = page + toff(trampoline_prot);
+	b->far64 = page + toff(trampoline_long);
 	b->cr0 = (uint32_t)read_cr0();
 	b->cr3 = virt_to_phys(ap_pml4);
 	uint64_t cr4;
