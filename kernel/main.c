@@ -12,6 +12,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/acpi.h"
+#include "arch/x86_64/smp.h"
 #include "fs/vfs.h"
 #include "fs/mount.h"
 #include "net/stack.h"
@@ -99,6 +100,7 @@ void kmain(uint32_t magic, uint32_t info)
 			pmem_free_pages() * 4);
 		vm_exit(STATUS_BAD_IMAGE);
 	}
+	smp_init();
 	if (!bi.initrd_start) {
 		kprintf("htux: no program image: give one with -initrd (see htux-mkimage)\n");
 		vm_exit(STATUS_BAD_IMAGE);

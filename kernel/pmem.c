@@ -18,8 +18,9 @@ static uint64_t nfree, ntotal, max_phys;
 static uint64_t *freemap; /* bit n: page n (physical address n * PAGE_SIZE) was freed */
 static uint64_t *freesum; /* bit w: word w of freemap is not 0 */
 static uint64_t map_words, sum_words;
-static uint64_t nfreed;  /* bits set in freemap */
-static uint64_t sum_low; /* the words of freesum below it are 0 */
+static uint64_t nfreed;   /* bits set in freemap */
+static uint64_t sum_low;  /* the words of freesum below it are 0 */
+static uint64_t low_page; /* a RAM page below 1 MiB for the AP trampoline, 0: none */
 
 extern char _image_start[], _end[];
 
@@ -63,6 +64,13 @@ int pmem_init(const struct bootinfo *bi)
 			ranges[nranges++] = (struct mem_range){ s, e };
 		if (e > max_phys)
 			max_phys = e;
+		/* Below 1 MiB nothing is handed out (the cut below), so the
+		 * page is kept for the AP trampoline (arch/x86_64/smp.c):
+		 * not page 0 (the real-mode IVT and BIOS data), below the
+		 * EBDA; its page number must fit a SIPI vector. */
+		s = MAX(s, (uint64_t)PAGE_SIZE);
+		if (!low_page && s + PAGE_SIZE <= MIN(e, (uint64_t)0x9F000))
+			low_page = s;
 	}
 	cut(0, 0x100000);
 	cut(virt_to_phys(_image_start), virt_to_phys(_end));
@@ -117,6 +125,8 @@ void pmem_shrinker_remove(void *arg)
 			return;
 		}
 }
+
+uint64_t pmem_low_page(void) { return low_page; }
 
 uint64_t pmem_reclaimable_pages(void)
 {

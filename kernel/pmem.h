@@ -16,6 +16,7 @@ void pmem_free(uint64_t pa);
 uint64_t pmem_total_pages(void);
 uint64_t pmem_free_pages(void);
 uint64_t pmem_max_phys(void); /* end of the highest RAM range */
+uint64_t pmem_low_page(void); /* a RAM page below 1 MiB kept for the AP trampoline, or 0 */
 
 /* A cache that gives pages back: when no page is free, pmem_alloc calls
  * reclaim(want), which frees up to about want pages (with pmem_free; it

@@ -1,6 +1,7 @@
 /* acpi.c: the ACPI root tables: the RSDP (from the boot loader, else the
  * EBDA and BIOS area), the RSDT or XSDT, and lookup of a table by its
- * signature for the power-off code and the I/O APIC setup. */
+ * signature for the power-off code and the I/O APIC setup; the one walk
+ * over the MADT's entries (I/O APICs, overrides, processors). */
 #include "kernel/kernel.h"
 #include "arch/x86_64/acpi.h"
 
@@ -44,4 +45,17 @@ const struct acpi_sdt *acpi_table(const char *sig)
 			return t;
 	}
 	return NULL;
+}
+
+int acpi_madt_walk(void (*fn)(const uint8_t *e, void *arg), void *arg)
+{
+	const struct acpi_sdt *madt = acpi_table("APIC");
+	if (!madt)
+		return -1;
+	/* after the header: the local APIC address and flags (8 bytes) */
+	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8;
+	const uint8_t *end = (const uint8_t *)madt + madt->len;
+	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1])
+		fn(p, arg);
+	return 0;
 }

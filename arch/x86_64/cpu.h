@@ -73,18 +73,38 @@ static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 
-/* Per-CPU data, reached through %gs in the kernel. The syscall entry uses
- * the offsets of kstack_top and user_rsp (arch/x86_64/syscall_entry.S). */
+#define MAX_CPUS 64
+
+/* Per-CPU data, reached through %gs in the kernel (GS base; swapgs on
+ * entries from ring 3). The syscall entry uses the offsets of kstack_top
+ * and user_rsp (arch/x86_64/syscall_entry.S). cpus[0] is the boot CPU;
+ * arch/x86_64/smp.c fills in the others it starts. */
+struct cpu_tables;
 struct percpu {
 	struct percpu *self; /* 0 */
 	uint64_t kstack_top; /* 8 */
 	uint64_t user_rsp;   /* 16 */
+	uint64_t boot_stack; /* 24: where it starts (arch/x86_64/trampoline.S) */
+	unsigned id;         /* index in cpus[] */
+	unsigned apic_id;
+	struct cpu_tables *tables; /* its GDT and TSS (arch/x86_64/gdt.c) */
+	int started;               /* set by the CPU itself once it runs */
 };
-extern struct percpu cpu0;
+extern struct percpu cpus[MAX_CPUS];
 
-void gdt_init(void);
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *c;
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+void gdt_init(void);               /* the boot CPU's tables, loaded */
+int gdt_prepare(struct percpu *c); /* another CPU's tables: 0 or -ENOMEM */
+void gdt_load(struct percpu *c);   /* on that CPU: its GDT, TSS and GS base */
 void tss_set_rsp0(uint64_t rsp0);
 void idt_init(void);
+void idt_load(void); /* the shared IDT, on another CPU */
 void syscall_init(void);
 
 #endif

@@ -1,8 +1,12 @@
-/* gdt.c: the GDT (kernel and user segments in the order SYSCALL/SYSRET
- * need) and the TSS with the kernel stack for entries from ring 3 and
- * separate stacks for double faults and NMIs. */
+/* gdt.c: each CPU's GDT (kernel and user segments in the order
+ * SYSCALL/SYSRET need) and TSS with the kernel stack for entries from
+ * ring 3 and separate stacks for double faults and NMIs; the per-CPU
+ * areas (cpus[], GS base). */
 #include "kernel/kernel.h"
+#include "kernel/pmem.h"
 #include "arch/x86_64/cpu.h"
+
+#define IST_SIZE 8192
 
 struct tss {
 	uint32_t reserved0;
@@ -14,38 +18,48 @@ struct tss {
 	uint16_t iomap_base;
 } __attribute__((packed));
 
-static struct tss tss;
-static uint8_t ist_stack[2][8192] __attribute__((aligned(16)));
+struct cpu_tables {
+	uint64_t gdt[9];
+	struct tss tss;
+};
 
 /* 0x00 null, 0x08 kernel code, 0x10 kernel data, 0x18 and 0x20 null (no
  * 32-bit user code: a far jump to one faults, so a program never runs in
  * compatibility mode), 0x28 user data, 0x30 user code (the order SYSRET
  * needs: entry.h), 0x38 TSS (two slots). */
-static uint64_t gdt[9] = {
+static const uint64_t gdt_template[9] = {
 	0, 0x00AF9A000000FFFF, 0x00CF92000000FFFF, 0, 0, 0x00CFF2000000FFFF, 0x00AFFA000000FFFF, 0,
 	0,
 };
 
-struct percpu cpu0;
+static struct cpu_tables cpu0_tables;
+static uint8_t cpu0_ist[2][IST_SIZE] __attribute__((aligned(16)));
 
-void gdt_init(void)
+struct percpu cpus[MAX_CPUS];
+
+static void tables_fill(struct cpu_tables *t, uint8_t *ist0, uint8_t *ist1)
 {
-	uint64_t base = (uint64_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
+	uint64_t base = (uint64_t)&t->tss;
+	uint64_t limit = sizeof(t->tss) - 1;
 
-	tss.ist[0] = (uint64_t)&ist_stack[0][sizeof(ist_stack[0])];
-	tss.ist[1] = (uint64_t)&ist_stack[1][sizeof(ist_stack[1])];
-	tss.iomap_base = sizeof(tss);
-	gdt[SEL_TSS / 8] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89UL << 40) |
-			   (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
-	gdt[SEL_TSS / 8 + 1] = base >> 32;
+	memcpy(t->gdt, gdt_template, sizeof(t->gdt));
+	memset(&t->tss, 0, sizeof(t->tss));
+	t->tss.ist[0] = (uint64_t)ist0 + IST_SIZE;
+	t->tss.ist[1] = (uint64_t)ist1 + IST_SIZE;
+	t->tss.iomap_base = sizeof(t->tss);
+	t->gdt[SEL_TSS / 8] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89UL << 40) |
+			      (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
+	t->gdt[SEL_TSS / 8 + 1] = base >> 32;
+}
 
+void gdt_load(struct percpu *c)
+{
 	struct {
 		uint16_t limit;
 		uint64_t base;
 	} __attribute__((packed)) ptr = {
-		sizeof(gdt) - 1,
-		(uint64_t)gdt,
+		sizeof(c->tables->gdt) - 1,
+		(uint64_t)c->tables->gdt,
 	};
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq $0x08\n\t"
@@ -65,14 +79,38 @@ void gdt_init(void)
 			 :
 			 : "m"(ptr), "i"(SEL_TSS)
 			 : "rax", "memory");
-
-	cpu0.self = &cpu0;
-	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
+	c->self = c;
+	wrmsr(MSR_GS_BASE, (uint64_t)c);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void gdt_init(void)
+{
+	tables_fill(&cpu0_tables, cpu0_ist[0], cpu0_ist[1]);
+	cpus[0].tables = &cpu0_tables;
+	gdt_load(&cpus[0]);
+}
+
+int gdt_prepare(struct percpu *c)
+{
+	struct cpu_tables *t = kmalloc(sizeof(*t));
+	uint64_t ist = pmem_alloc_contig(2 * IST_SIZE / PAGE_SIZE);
+	if (!t || !ist) {
+		kfree(t);
+		if (ist)
+			for (unsigned i = 0; i < 2 * IST_SIZE / PAGE_SIZE; i++)
+				pmem_free(ist + i * PAGE_SIZE);
+		return -ENOMEM;
+	}
+	uint8_t *p = phys_to_virt(ist);
+	tables_fill(t, p, p + IST_SIZE);
+	c->tables = t;
+	return 0;
 }
 
 void tss_set_rsp0(uint64_t rsp0)
 {
-	tss.rsp[0] = rsp0;
-	cpu0.kstack_top = rsp0;
+	struct percpu *c = this_cpu();
+	c->tables->tss.rsp[0] = rsp0;
+	c->kstack_top = rsp0;
 }

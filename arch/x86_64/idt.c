@@ -35,7 +35,12 @@ void idt_init(void)
 	set_gate(T_DF, trap_vectors[T_DF], 1, 0);
 	set_gate(T_NMI, trap_vectors[T_NMI], 2, 0);
 	set_gate(T_BP, trap_vectors[T_BP], 0, 3); /* int3 from user: SIGTRAP */
+	idt_load();
+}
 
+/* Every CPU loads the same IDT. */
+void idt_load(void)
+{
 	struct {
 		uint16_t limit;
 		uint64_t base;

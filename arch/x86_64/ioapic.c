@@ -58,25 +58,24 @@ static void add_ioapic(uint32_t addr, unsigned gsi_base)
 	kinfo("ioapic: at %x, GSI %u-%u\n", addr, a->gsi_base, a->gsi_base + a->npins - 1);
 }
 
+static void madt_entry(const uint8_t *p, void *arg)
+{
+	(void)arg;
+	if (p[0] == 1 && p[1] >= 12 && nioapics < MAX_IOAPICS)
+		add_ioapic(*(const uint32_t *)(p + 4), *(const uint32_t *)(p + 8));
+	else if (p[0] == 2 && p[1] >= 10 && noverrides < MAX_OVERRIDES) {
+		overrides[noverrides].gsi = *(const uint32_t *)(p + 4);
+		overrides[noverrides].flags = *(const uint16_t *)(p + 8);
+		noverrides++;
+	}
+}
+
 static void scan_madt(void)
 {
 	scanned = true;
-	const struct acpi_sdt *madt = acpi_table("APIC");
-	if (!madt) {
+	if (acpi_madt_walk(madt_entry, NULL) < 0) {
 		/* No ACPI (microvm,acpi=off): the standard place, GSI 0 up. */
 		add_ioapic(0xFEC00000u, 0);
-		return;
-	}
-	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8;
-	const uint8_t *end = (const uint8_t *)madt + madt->len;
-	for (; p + 2 <= end && p[1] >= 2; p += p[1]) {
-		if (p[0] == 1 && p[1] >= 12 && nioapics < MAX_IOAPICS)
-			add_ioapic(*(const uint32_t *)(p + 4), *(const uint32_t *)(p + 8));
-		else if (p[0] == 2 && p[1] >= 10 && noverrides < MAX_OVERRIDES) {
-			overrides[noverrides].gsi = *(const uint32_t *)(p + 4);
-			overrides[noverrides].flags = *(const uint16_t *)(p + 8);
-			noverrides++;
-		}
 	}
 }
 

@@ -2,7 +2,9 @@
  * timer or a device interrupt), its EOI and ID, and the timer on vector
  * 32, started the first time something needs it, calibrated against the
  * TSC: one-shot, set at each interrupt to the next tick (TICK_NS) and
- * brought forward to an earlier deadline (a sleeper's, a timer's). */
+ * brought forward to an earlier deadline (a sleeper's, a timer's); IPIs
+ * (the INIT and SIPIs that start the other CPUs). Every CPU sees its own
+ * local APIC at the same address. */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/cputime.h"
@@ -14,6 +16,9 @@
 #define REG_ID 0x020
 #define REG_EOI 0x0B0
 #define REG_SVR 0x0F0
+#define REG_ICR_LO 0x300
+#define REG_ICR_HI 0x310
+#define ICR_PENDING (1u << 12)
 #define REG_LVT_TIMER 0x320
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_CUR 0x390
@@ -38,6 +43,26 @@ void lapic_enable(void)
 	lapic = paging_map_mmio(base & 0xFFFFF000UL, PAGE_SIZE);
 	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
 	reg_write(REG_SVR, 0x100 | T_SPURIOUS);
+}
+
+void lapic_init_this(void)
+{
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1UL << 11));
+	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
+	reg_write(REG_SVR, 0x100 | T_SPURIOUS);
+}
+
+int lapic_send_ipi(unsigned apic_id, uint32_t icr)
+{
+	lapic_enable();
+	reg_write(REG_ICR_HI, apic_id << 24);
+	reg_write(REG_ICR_LO, icr);
+	for (int i = 0; i < 100000; i++) {
+		if (!(reg_read(REG_ICR_LO) & ICR_PENDING))
+			return 0;
+		cpu_relax();
+	}
+	return -1;
 }
 
 unsigned lapic_id(void)

@@ -48,14 +48,17 @@ syscall_entry:
  * code segment, so this never runs; should it, the program gets what an
  * invalid opcode gives it (as SYSCALL there is on Intel), not a jump to
  * address 0 in ring 0. Build the frame an exception from ring 3 pushes
- * on the kernel stack (still with the user's %gs: no percpu through it)
- * and enter as vector 6. */
+ * on the kernel stack (this CPU's, through its percpu: %gs is swapped
+ * back before the vector's entry, which swaps it again) and enter as
+ * vector 6. */
 	.globl syscall_compat_entry
 syscall_compat_entry:
-	movq %rsp, cpu0+16(%rip)    /* percpu.user_rsp */
-	movq cpu0+8(%rip), %rsp     /* percpu.kstack_top */
+	swapgs
+	movq %rsp, %gs:16           /* percpu.user_rsp */
+	movq %gs:8, %rsp            /* percpu.kstack_top */
 	pushq $SEL_UDATA
-	pushq cpu0+16(%rip)
+	pushq %gs:16
+	swapgs
 	pushq %r11                  /* rflags */
 	pushq $SEL_UCODE
 	pushq %rcx                  /* rip */

@@ -38,6 +38,10 @@ void trap_dump(const struct trapframe *tf);
 void lapic_eoi(void);
 void lapic_enable(void); /* maps and enables the local APIC (once) */
 unsigned lapic_id(void);
+void lapic_init_this(void); /* another CPU's: enabled, timer masked */
+/* An IPI to the CPU with that APIC ID (ICR low word: vector, delivery
+ * mode, level); 0, or -1 if it stays pending. */
+int lapic_send_ipi(unsigned apic_id, uint32_t icr);
 #define T_DEV_FIRST 48 /* device vectors: irq_alloc (arch/x86_64/irq.c) */
 #define T_DEV_LAST 239
 /* Runs the handler of device vector v (v in T_DEV_FIRST..T_DEV_LAST). */
