@@ -54,6 +54,10 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+/* The time of the directories and files the image makes (and of disk
+   images): $SOURCE_DATE_EPOCH, else 0 (1970), never the current time, so
+   that the same inputs give the same bytes. The tools run for disk images
+   (mtools, xorriso, tar) get it as SOURCE_DATE_EPOCH too. */
 static int64_t build_time(void)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
@@ -65,7 +69,8 @@ static int64_t build_time(void)
 		if (!*end && t >= 0)
 			return t;
 	}
-	return time(NULL);
+	setenv("SOURCE_DATE_EPOCH", "0", 1);
+	return 0;
 }
 
 /* Opens a temporary file next to out; *tmp gets its name. */
@@ -482,10 +487,14 @@ out_found:
 
 int main(int argc, char **argv)
 {
+	static const struct mf_tool tool = { "htux-mkimage", 1, mk_takes_value, mk_manifest_keys,
+					     mk_check_option };
 	struct mk_opts o;
 	char err[512];
 	int ret;
 
+	if (mf_expand(&tool, argc, argv, &argc, &argv))
+		return 2;
 	if (mk_parse(argc, argv, &o, err, sizeof err)) {
 		mk_error(NULL, "%s", err);
 		mk_opts_free(&o);
