@@ -3,7 +3,8 @@
 # manifest boots the same program, output and status as the command-line
 # equivalent; command-line options override it; paths are relative to the
 # manifest; errors name the file and line; images are byte-for-byte
-# reproducible without SOURCE_DATE_EPOCH; --smp reaches QEMU.
+# reproducible without SOURCE_DATE_EPOCH; --smp reaches QEMU; the
+# progress line shows on a terminal or with --progress, never otherwise.
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 
 require_qemu
@@ -43,7 +44,7 @@ M
 # program has no '/': found in PATH as typed; give it one
 sed -i 's|^program = prog|program = ./prog|' "$T/app/app.manifest"
 
-plan 12
+plan 17
 
 cd "$T/elsewhere" || bail_out "cd"
 htux_run -f ../app/app.manifest
@@ -96,3 +97,24 @@ else
 fi
 # ISO images are not reproducible: grub-mkrescue 2.06 stamps the current
 # time into the volume's UUID and its own GRUB configuration (README).
+
+# The progress line: nothing on a non-terminal, the line with --progress,
+# and on a terminal (a pty from util-linux's script).
+mkdir -p "$T/tree/a/b"
+for i in 1 2 3 4 5 6 7 8 9; do echo "$i" > "$T/tree/a/b/f$i"; done
+"$MK" -o "$T/p1.cpio" --add "$T/tree:/tree" "$T/app/prog" 2> "$T/p1.err"
+check "no progress line off a terminal" test ! -s "$T/p1.err"
+"$MK" --progress -o "$T/p2.cpio" --add "$T/tree:/tree" "$T/app/prog" 2> "$T/p2.err"
+n=$(cpio -it < "$T/p2.cpio" 2> /dev/null | wc -l)
+check "--progress: updated in place (carriage returns)" grep -q "$(printf '\r')htux-mkimage: " "$T/p2.err"
+last=$(tr '\r' '\n' < "$T/p2.err" | tail -n 1)
+check "--progress: ends with the totals ($last; $n entries)" \
+	sh -c "echo '$last' | grep -Eq '^htux-mkimage: $T/p2.cpio: $n files, [0-9.]+ MiB *\$'"
+check "--progress: the image is the same as without" cmp "$T/p1.cpio" "$T/p2.cpio"
+if command -v script > /dev/null 2>&1; then
+	script -qec "'$MK' -o '$T/p3.cpio' --add '$T/tree:/tree' '$T/app/prog'" /dev/null \
+		> "$T/p3.out" 2>&1
+	check "on a terminal: the progress line" grep -q "p3.cpio: $n files" "$T/p3.out"
+else
+	skip "on a terminal: no script(1)"
+fi

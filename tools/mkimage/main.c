@@ -18,6 +18,7 @@
 #include "report.h"
 #include "tracefiles.h"
 #include "usage.h"
+#include "progress.h"
 #include "oci.h"
 #include "../common/kvm.h"
 
@@ -272,6 +273,7 @@ static int make_disk(const struct mk_opts *o, const char *kernel, char *cpio)
 	d.output = tmp;
 	mask = umask(0);
 	umask(mask);
+	progress_phase(o->format == FORMAT_ISO ? "making the ISO image" : "making the disk image");
 	if (disk_make(&d) == 0) {
 		if (chmod(tmp, 0666 & ~mask) || rename(tmp, o->output))
 			mk_error(o->output, "%s", strerror(errno));
@@ -377,12 +379,14 @@ static int make_oci(const struct mk_opts *o, char *kernel)
 	FILE *f = NULL;
 	int ret = 1;
 
+	progress_phase("unpacking the container image");
 	if (oci_unpack(o, &app))
 		goto out;
 	f = open_tmp(o->output, &tmp);
 	if (!f)
 		goto out;
 	image_init(&im, f, o->output, build_time());
+	im.cpio.progress = progress_entry;
 	if (!oci_add(&im, &app) && !add_files(&im, o) && !image_finish(&im) &&
 	    !write_out(o, kernel, &f, tmp))
 		ret = 0;
@@ -446,12 +450,15 @@ static int make(const struct mk_opts *o)
 	}
 	if (deps_collect(found, abs, &info, o->env, o->nenv, &deps))
 		goto out_deps;
+	if (o->trace_files)
+		progress_phase("tracing PROG");
 	if (o->trace_files && trace(o, found, &traced))
 		goto out_deps;
 	f = open_tmp(o->output, &tmp);
 	if (!f)
 		goto out_deps;
 	image_init(&im, f, o->output, build_time());
+	im.cpio.progress = progress_entry;
 	/* --add first: what the user put at a library's path wins */
 	if (image_add(&im, abs, abs) || add_files(&im, o) ||
 	    (link && image_add_reached(&im, link, link, NULL) < 0) || deps_add(&im, &deps) ||
@@ -510,7 +517,9 @@ int main(int argc, char **argv)
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
 		signal(SIGHUP, on_signal);
+		progress_start(o.progress);
 		ret = make(&o);
+		progress_end(ret ? NULL : o.output);
 	}
 	if ((o.help || o.version) && fflush(stdout)) {
 		mk_error(NULL, "write error: %s", strerror(errno));

@@ -19,6 +19,7 @@ struct mk_opts {
 	size_t nadd;
 	int help, version;
 	int trace_files;            /* --trace-files */
+	int progress;               /* --progress: the progress line off a terminal too */
 	const char *user;           /* --user NAME|UID[:GID], or NULL */
 	int format;                 /* --format: enum disk_format (disk.h) */
 	const char *kernel;         /* --kernel FILE, or NULL */
