@@ -6,7 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static int on, shown;
+static int on, shown, forced;
+static long long start_ms;
 static uint64_t files, bytes;
 static long long last_ms;
 static int width; /* of the line shown, to blank what a shorter one leaves */
@@ -31,6 +32,8 @@ static void clear(void)
 void progress_start(int force)
 {
 	on = force || isatty(2);
+	forced = force;
+	start_ms = now_ms();
 	if (on)
 		mk_line_hook = clear;
 }
@@ -69,9 +72,11 @@ void progress_phase(const char *what)
 		show(what, "");
 }
 
+/* The totals stay on the screen after work that took a second or more (or
+   with --progress); a quicker build (htux run's usual one) leaves nothing. */
 void progress_end(const char *out)
 {
-	if (on && shown && out)
+	if (on && shown && out && (forced || now_ms() - start_ms >= 1000))
 		show(out, "\n");
 	else
 		clear();

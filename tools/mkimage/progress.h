@@ -12,7 +12,8 @@ void progress_start(int force);
 void progress_entry(uint64_t size);
 /* What is being done now ("tracing PROG", "making the raw disk"). */
 void progress_phase(const char *what);
-/* Ends the line with the totals (when it was shown), for image out. */
+/* Ends the line with the totals for image out (with --progress, or after
+   a second or more), else blanks it. */
 void progress_end(const char *out);
 
 #endif
