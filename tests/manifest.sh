@@ -44,7 +44,7 @@ M
 # program has no '/': found in PATH as typed; give it one
 sed -i 's|^program = prog|program = ./prog|' "$T/app/app.manifest"
 
-plan 17
+plan 18
 
 cd "$T/elsewhere" || bail_out "cd"
 htux_run -f ../app/app.manifest
@@ -95,8 +95,17 @@ if command -v grub-mkimage >/dev/null 2>&1 && command -v mformat >/dev/null 2>&1
 else
 	skip "raw disk: no GRUB tools"
 fi
-# ISO images are not reproducible: grub-mkrescue 2.06 stamps the current
-# time into the volume's UUID and its own GRUB configuration (README).
+# ISO: grub-mkrescue 2.06 stamps the current time in, unless it runs
+# under faketime (README).
+if command -v grub-mkrescue > /dev/null 2>&1 && command -v xorriso > /dev/null 2>&1 &&
+	command -v faketime > /dev/null 2>&1; then
+	"$MK" --format iso -o "$T/a.iso" "$T/app/prog" > /dev/null 2>&1
+	sleep 1
+	(cd / && "$MK" --format iso -o "$T/b.iso" "$T/app/prog" > /dev/null 2>&1)
+	check "ISO: the same twice" cmp "$T/a.iso" "$T/b.iso"
+else
+	skip "ISO: no grub-mkrescue, xorriso or faketime"
+fi
 
 # The progress line: nothing on a non-terminal, the line with --progress,
 # and on a terminal (a pty from util-linux's script).
