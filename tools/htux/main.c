@@ -12,6 +12,7 @@
 #include "relay.h"
 #include "status.h"
 #include "../common/kvm.h"
+#include "../common/mfile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ static const char usage[] =
 	"Usage: htux run [OPTION]... PROG [ARG]...\n"
 	"       htux run [OPTION]... --oci PATH[:TAG] [ARG]...\n"
 	"       htux run [OPTION]... --image DISK\n"
+	"       htux run [OPTION]... -f MANIFEST [ARG]...\n"
 	"       htux --help | --version\n"
 	"Run the x86-64 Linux program PROG with ARGs under the\n"
 	"htux unikernel in QEMU. The program's output (serial port COM1) goes to\n"
@@ -58,6 +60,12 @@ static const char usage[] =
 	"                         run a guest)\n"
 	"  --tcg                  use QEMU's emulator (the default without KVM)\n"
 	"  --machine TYPE         QEMU machine: pc (default), q35 or microvm\n"
+	"  --smp N                give QEMU -smp N (the kernel runs on one CPU\n"
+	"                         today; the others stay idle)\n"
+	"  -f, --manifest FILE    options, PROG and ARGs from the image manifest\n"
+	"                         FILE (see the README, \"Manifests\"); options\n"
+	"                         given here override its single values and add\n"
+	"                         to its lists; ARGs given here replace its args\n"
 	"  --cpu MODEL            QEMU CPU model (default: host with KVM, QEMU's\n"
 	"                         default with TCG)\n"
 	"  --verbose              kernel messages (kernel option verbose)\n"
@@ -420,12 +428,42 @@ out:
 	return ret;
 }
 
+/* The manifest keys and the options they stand for (README, "Manifests"). */
+static const struct mf_key manifest_keys[] = { { "program", NULL, MF_PROGRAM },
+					       { "args", NULL, MF_ARGS },
+					       { "arg", NULL, MF_ARG },
+					       { "env", "-e", MF_REPEAT },
+					       { "add", "--add", MF_HOST },
+					       { "memory", "-m", MF_VALUE },
+					       { "smp", "--smp", MF_VALUE },
+					       { "net", "--net", MF_ONOFF },
+					       { "publish", "-p", MF_REPEAT },
+					       { "disk", "--disk", MF_DISK },
+					       { "user", "--user", MF_VALUE },
+					       { "oci", "--oci", MF_OCI },
+					       { NULL, NULL, 0 } };
+
+/* One manifest value checked by the command-line parser. */
+static int check_option(const char *opt, const char *value, char *err, size_t errlen)
+{
+	char *v[] = { "htux", "run", (char *)opt, (char *)value, "--", "x", NULL };
+	struct htux_opts o;
+	int r = htux_parse(6, v, &o, err, errlen);
+
+	htux_opts_free(&o);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
+	static const struct mf_tool tool = { "htux", 2, htux_takes_value, manifest_keys,
+					     check_option };
 	struct htux_opts o;
 	char err[512];
 	int ret;
 
+	if (argc > 2 && !strcmp(argv[1], "run") && mf_expand(&tool, argc, argv, &argc, &argv))
+		return 2;
 	if (htux_parse(argc, argv, &o, err, sizeof err)) {
 		htux_error("%s", err);
 		htux_opts_free(&o);

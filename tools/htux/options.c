@@ -58,7 +58,15 @@ static const char *const valued[] = { "--boot",   "--image",   "-m",     "--mem"
 				      "--cpu",    "-e",        "--env",  "--add",     "--user",
 				      "--append", "--kernel",  "--qemu", "--keep",    "--qemu-arg",
 				      "--disk",   "--console", "-p",     "--publish", "--oci",
-				      NULL };
+				      "--smp",    NULL };
+
+int htux_takes_value(const char *arg)
+{
+	for (size_t k = 0; valued[k]; k++)
+		if (!strcmp(arg, valued[k]))
+			return 1;
+	return 0;
+}
 
 /* If argv[*i] is option name (with its value attached or not), returns
    its value and moves *i past it; *missing is set when there is none. */
@@ -189,6 +197,13 @@ static int set_value(struct htux_opts *o, const char *name, const char *v, char 
 		if (strcmp(v, "pc") && strcmp(v, "q35") && strcmp(v, "microvm"))
 			return bad(err, len, "--machine %s: expected pc, q35 or microvm", v);
 		o->machine = v;
+	} else if (!strcmp(name, "--smp")) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (!isdigit((unsigned char)*v) || *end || n < 1 || n > 255)
+			return bad(err, len, "--smp %s: expected a number of CPUs from 1 to 255",
+				   v);
+		o->smp = v;
 	} else if (!strcmp(name, "--cpu")) {
 		if (!*v)
 			return bad(err, len, "--cpu: empty CPU model");

@@ -15,6 +15,7 @@ struct htux_opts {
 	enum accel accel;    /* --kvm, --tcg */
 	const char *machine; /* --machine, default "pc" */
 	const char *cpu;     /* --cpu, or NULL */
+	const char *smp;     /* --smp N: QEMU's -smp (the kernel uses one), or NULL */
 	int trace, strace, verbose, dry_run;
 	int summary;     /* --syscall-summary */
 	int gdb_port;    /* --gdb[=PORT]: 0 when off */
@@ -48,6 +49,8 @@ struct htux_opts {
    the "htux: " prefix) in err. Call htux_opts_free() after either. */
 int htux_parse(int argc, char **argv, struct htux_opts *o, char *err, size_t errlen);
 void htux_opts_free(struct htux_opts *o);
+/* Does option arg (as a whole word) take the next word as its value? */
+int htux_takes_value(const char *arg);
 /* Parses a -p value HOSTPORT:GUESTPORT[/tcp|/udp]: 0 and the ports and
    protocol ("tcp" or "udp"), or -1. */
 int port_split(const char *spec, int *host, int *guest, const char **proto);

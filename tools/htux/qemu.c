@@ -214,6 +214,10 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p, struct ar
 	argvec_push(out, o->machine);
 	argvec_push(out, "-m");
 	argvec_push(out, p->mem ? p->mem : o->mem ? o->mem : MEM_DEFAULT);
+	if (o->smp) {
+		argvec_push(out, "-smp");
+		argvec_push(out, o->smp);
+	}
 	argvec_push(out, "-accel");
 	argvec_push(out, p->kvm ? "kvm" : "tcg");
 	if (o->cpu || p->kvm) {

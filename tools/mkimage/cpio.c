@@ -60,7 +60,9 @@ static int header(struct cpio *c, const char *name, uint32_t mode, uint32_t nlin
 		 (unsigned)ino, (unsigned)mode, (unsigned)c->uid, (unsigned)c->gid, (unsigned)nlink,
 		 (unsigned)clamp_time(mtime), (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)namesize,
 		 0u);
-	c->uid = c->gid = 0; /* cpio_owner is for one entry */
+	c->uid = c->gid = 0;    /* cpio_owner is for one entry */
+	if (c->progress && ino) /* not the trailer */
+		c->progress(size);
 	if (put(c, h, 110) || put(c, name, namesize))
 		return -1;
 	return pad(c, 110 + namesize);

@@ -12,12 +12,13 @@
 
 struct cpio {
 	FILE *f;
-	uint32_t ino;      /* inode number of the last entry */
-	uint64_t left;     /* data still due for the open file */
-	uint32_t size;     /* size of the open file (for padding) */
-	int open;          /* a file was begun and not ended */
-	int err;           /* errno of the first failure, or 0 */
-	uint32_t uid, gid; /* owner of the next entry (cpio_owner), else 0 */
+	uint32_t ino;                    /* inode number of the last entry */
+	uint64_t left;                   /* data still due for the open file */
+	uint32_t size;                   /* size of the open file (for padding) */
+	int open;                        /* a file was begun and not ended */
+	int err;                         /* errno of the first failure, or 0 */
+	uint32_t uid, gid;               /* owner of the next entry (cpio_owner), else 0 */
+	void (*progress)(uint64_t size); /* called for each entry, or NULL */
 };
 
 /* Every function returns 0, or -1 with errno set; after a failure the

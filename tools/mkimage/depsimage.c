@@ -230,6 +230,7 @@ static void summary(const struct pass *p, unsigned long added)
 
 	if (!added && !missing)
 		return;
+	mk_line_begin();
 	fprintf(stderr,
 		"htux-mkimage: %s: added %lu libraries for the ELF objects "
 		"in the image (%lu from --add or --trace-files)",

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define GRUB_LIB "/usr/lib/grub"
@@ -287,7 +288,42 @@ static int make_raw(const struct disk_spec *d, const char *out, const char *cfg,
 	return assemble(out, core, esp, esp_size, disk_size);
 }
 
-/* grub-mkrescue's ISO: BIOS (El Torito and MBR) and UEFI (its own ESP). */
+/* Is prog an executable in $PATH? */
+static int in_path(const char *prog)
+{
+	const char *p = getenv("PATH");
+	char buf[4096];
+
+	while (p && *p) {
+		size_t n = strcspn(p, ":");
+		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, p, prog);
+		if (n && access(buf, X_OK) == 0)
+			return 1;
+		p += n + (p[n] == ':');
+	}
+	return 0;
+}
+
+/* Dates the ISO's tree (its files and directories) t. */
+static int date_tree(const char *const paths[], int64_t t)
+{
+	struct timespec ts[2] = { { (time_t)t, 0 }, { (time_t)t, 0 } };
+
+	for (size_t i = 0; paths[i]; i++)
+		if (utimensat(AT_FDCWD, paths[i], ts, AT_SYMLINK_NOFOLLOW)) {
+			mk_error(paths[i], "%s", strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
+/* grub-mkrescue's ISO: BIOS (El Torito and MBR) and UEFI (its own ESP).
+   grub-mkrescue 2.06 writes the current time into the volume UUID and
+   its GRUB configuration (and dates the files it makes), whatever
+   SOURCE_DATE_EPOCH says: under faketime (Debian's faketime, when
+   installed) its clock stands still at d->mtime, which with our files
+   dated d->mtime and xorriso's SOURCE_DATE_EPOCH support gives the same
+   ISO every time. */
 static int make_iso(const struct disk_spec *d, const char *cfg_text_src, const char *log)
 {
 	const char *root = work_path("iso"), *bootdir = work_path("iso/boot");
@@ -295,7 +331,11 @@ static int make_iso(const struct disk_spec *d, const char *cfg_text_src, const c
 	const char *cfg = work_path("iso/boot/grub/grub.cfg");
 	const char *kernel = work_path("iso/boot/htux.elf");
 	const char *cpio = work_path("iso/boot/app.cpio");
-	char *argv[] = { "grub-mkrescue",
+	char when[40];
+	char *argv[] = { "faketime",
+			 "-f",
+			 when,
+			 "grub-mkrescue",
 			 "-o",
 			 (char *)d->output,
 			 "--modules=multiboot2 normal iso9660 serial echo halt",
@@ -312,7 +352,21 @@ static int make_iso(const struct disk_spec *d, const char *cfg_text_src, const c
 	if (copy_file(cfg_text_src, cfg) || copy_file(d->kernel, kernel) ||
 	    copy_file(d->cpio, cpio))
 		return -1;
-	return spawn(argv, log, "grub-common");
+	const char *const tree[] = { cfg, kernel, cpio, grubdir, bootdir, root, NULL };
+	/* xorriso takes SOURCE_DATE_EPOCH=0 for unset, and a clock standing
+	   at 0 gives it random GPT GUIDs: 1970-01-01 00:00:01 then */
+	time_t t = d->mtime > 0 ? (time_t)d->mtime : 1;
+	struct tm tm;
+	char sde[24];
+
+	if (date_tree(tree, t))
+		return -1;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(sde, sizeof sde, "%lld", (long long)t);
+	setenv("SOURCE_DATE_EPOCH", sde, 1);
+	setenv("TZ", "UTC", 1);
+	return spawn(in_path("faketime") ? argv : argv + 3, log, "grub-common");
 }
 
 int disk_make(const struct disk_spec *d)

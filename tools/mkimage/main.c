@@ -18,6 +18,7 @@
 #include "report.h"
 #include "tracefiles.h"
 #include "usage.h"
+#include "progress.h"
 #include "oci.h"
 #include "../common/kvm.h"
 
@@ -54,6 +55,10 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+/* The time of the directories and files the image makes (and of disk
+   images): $SOURCE_DATE_EPOCH, else 0 (1970), never the current time, so
+   that the same inputs give the same bytes. The tools run for disk images
+   (mtools, xorriso, tar) get it as SOURCE_DATE_EPOCH too. */
 static int64_t build_time(void)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
@@ -65,7 +70,8 @@ static int64_t build_time(void)
 		if (!*end && t >= 0)
 			return t;
 	}
-	return time(NULL);
+	setenv("SOURCE_DATE_EPOCH", "0", 1);
+	return 0;
 }
 
 /* Opens a temporary file next to out; *tmp gets its name. */
@@ -267,6 +273,7 @@ static int make_disk(const struct mk_opts *o, const char *kernel, char *cpio)
 	d.output = tmp;
 	mask = umask(0);
 	umask(mask);
+	progress_phase(o->format == FORMAT_ISO ? "making the ISO image" : "making the disk image");
 	if (disk_make(&d) == 0) {
 		if (chmod(tmp, 0666 & ~mask) || rename(tmp, o->output))
 			mk_error(o->output, "%s", strerror(errno));
@@ -372,12 +379,14 @@ static int make_oci(const struct mk_opts *o, char *kernel)
 	FILE *f = NULL;
 	int ret = 1;
 
+	progress_phase("unpacking the container image");
 	if (oci_unpack(o, &app))
 		goto out;
 	f = open_tmp(o->output, &tmp);
 	if (!f)
 		goto out;
 	image_init(&im, f, o->output, build_time());
+	im.cpio.progress = progress_entry;
 	if (!oci_add(&im, &app) && !add_files(&im, o) && !image_finish(&im) &&
 	    !write_out(o, kernel, &f, tmp))
 		ret = 0;
@@ -441,12 +450,15 @@ static int make(const struct mk_opts *o)
 	}
 	if (deps_collect(found, abs, &info, o->env, o->nenv, &deps))
 		goto out_deps;
+	if (o->trace_files)
+		progress_phase("tracing PROG");
 	if (o->trace_files && trace(o, found, &traced))
 		goto out_deps;
 	f = open_tmp(o->output, &tmp);
 	if (!f)
 		goto out_deps;
 	image_init(&im, f, o->output, build_time());
+	im.cpio.progress = progress_entry;
 	/* --add first: what the user put at a library's path wins */
 	if (image_add(&im, abs, abs) || add_files(&im, o) ||
 	    (link && image_add_reached(&im, link, link, NULL) < 0) || deps_add(&im, &deps) ||
@@ -482,10 +494,14 @@ out_found:
 
 int main(int argc, char **argv)
 {
+	static const struct mf_tool tool = { "htux-mkimage", 1, mk_takes_value, mk_manifest_keys,
+					     mk_check_option };
 	struct mk_opts o;
 	char err[512];
 	int ret;
 
+	if (mf_expand(&tool, argc, argv, &argc, &argv))
+		return 2;
 	if (mk_parse(argc, argv, &o, err, sizeof err)) {
 		mk_error(NULL, "%s", err);
 		mk_opts_free(&o);
@@ -501,7 +517,9 @@ int main(int argc, char **argv)
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
 		signal(SIGHUP, on_signal);
+		progress_start(o.progress);
 		ret = make(&o);
+		progress_end(ret ? NULL : o.output);
 	}
 	if ((o.help || o.version) && fflush(stdout)) {
 		mk_error(NULL, "write error: %s", strerror(errno));

@@ -278,6 +278,7 @@ int minimal_kernel(const char *kernel_out, const char *prog, const struct syssca
 	size_t used = 0;
 	for (int nr = 0; nr < 512; nr++)
 		used += s->used[nr];
+	mk_line_begin();
 	fprintf(stderr,
 		"htux-mkimage: --minimal: %s: %zu syscall sites, %zu with an unknown number", prog,
 		s->sites, s->unknown);

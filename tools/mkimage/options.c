@@ -254,6 +254,8 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err, size_t errlen)
 			o->version = 1;
 		} else if (!strcmp(a, "--trace-files")) {
 			o->trace_files = 1;
+		} else if (!strcmp(a, "--progress")) {
+			o->progress = 1;
 		} else if (is(a, "-o") || is(a, "--output")) {
 			v = value(argc, argv, &i, a[1] == '-' ? "--output" : "-o");
 			if (!v)
@@ -347,4 +349,43 @@ void mk_opts_free(struct mk_opts *o)
 	free(o->add);
 	free(o->env);
 	memset(o, 0, sizeof *o);
+}
+
+/* The run-time keys (memory, smp, net, publish, disk) are htux run's:
+   ignored here. */
+const struct mf_key mk_manifest_keys[] = { { "program", NULL, MF_PROGRAM },
+					   { "args", NULL, MF_ARGS },
+					   { "arg", NULL, MF_ARG },
+					   { "env", "-e", MF_REPEAT },
+					   { "add", "--add", MF_HOST },
+					   { "memory", NULL, MF_VALUE },
+					   { "smp", NULL, MF_VALUE },
+					   { "net", NULL, MF_ONOFF },
+					   { "publish", NULL, MF_REPEAT },
+					   { "disk", NULL, MF_DISK },
+					   { "user", "--user", MF_VALUE },
+					   { "oci", "--oci", MF_OCI },
+					   { NULL, NULL, 0 } };
+
+int mk_takes_value(const char *arg)
+{
+	static const char *const valued[] = { "-o",       "--output", "-e",        "--env",
+					      "--user",   "--oci",    "--minimal", "--add",
+					      "--format", "--kernel", "--append",  "--libvirt",
+					      "--memory", "--blk",    NULL };
+
+	for (size_t k = 0; valued[k]; k++)
+		if (!strcmp(arg, valued[k]))
+			return 1;
+	return 0;
+}
+
+int mk_check_option(const char *opt, const char *value, char *err, size_t errlen)
+{
+	char *v[] = { "htux-mkimage", "-o", "x", (char *)opt, (char *)value, "--", "x", NULL };
+	struct mk_opts o;
+	int r = mk_parse(7, v, &o, err, errlen);
+
+	mk_opts_free(&o);
+	return r;
 }

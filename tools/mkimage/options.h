@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "../common/mfile.h"
+
 struct mk_add {
 	char *host;  /* as given */
 	char *guest; /* as given, or NULL for HOST's absolute path */
@@ -17,6 +19,7 @@ struct mk_opts {
 	size_t nadd;
 	int help, version;
 	int trace_files;            /* --trace-files */
+	int progress;               /* --progress: the progress line off a terminal too */
 	const char *user;           /* --user NAME|UID[:GID], or NULL */
 	int format;                 /* --format: enum disk_format (disk.h) */
 	const char *kernel;         /* --kernel FILE, or NULL */
@@ -42,5 +45,10 @@ struct mk_opts {
    PROG are not required. Call mk_opts_free() after either result. */
 int mk_parse(int argc, char **argv, struct mk_opts *o, char *err, size_t errlen);
 void mk_opts_free(struct mk_opts *o);
+/* -f MANIFEST: the manifest's keys and the options they stand for, the
+   options that take a separate value, and one option checked alone. */
+extern const struct mf_key mk_manifest_keys[];
+int mk_takes_value(const char *arg);
+int mk_check_option(const char *opt, const char *value, char *err, size_t errlen);
 
 #endif

@@ -4,8 +4,17 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+void (*mk_line_hook)(void);
+
+void mk_line_begin(void)
+{
+	if (mk_line_hook)
+		mk_line_hook();
+}
+
 static void say(const char *kind, const char *path, const char *fmt, va_list ap)
 {
+	mk_line_begin();
 	fputs("htux-mkimage: ", stderr);
 	fputs(kind, stderr);
 	if (path)

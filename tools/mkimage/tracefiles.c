@@ -421,6 +421,7 @@ int trace_files_add(struct image *im, const struct trace_files *t, const char *p
 		if (r > 0)
 			missing++;
 	}
+	mk_line_begin();
 	fprintf(stderr,
 		"htux-mkimage: --trace-files: %s used %zu paths on the "
 		"host; added %lu files, %lu directories, %lu symbolic links "
