@@ -82,6 +82,13 @@ void kmain(uint32_t magic, uint32_t info)
 			(unsigned long)((bi.initrd_end - bi.initrd_start) / 1024));
 		vm_halt(STATUS_BAD_IMAGE);
 	}
+	/* before anything allocates: the page tables, the ACPI and device
+	 * tables would find no page */
+	if (pmem_free_pages() < MIN_FREE_PAGES) {
+		kprintf("htux: too little memory (%lu KiB free after the kernel and image); give the VM more with -m\n",
+			pmem_free_pages() * 4);
+		vm_halt(STATUS_BAD_IMAGE);
+	}
 	paging_init(pmem_max_phys());
 	gdt_init();
 	idt_init();
@@ -95,11 +102,6 @@ void kmain(uint32_t magic, uint32_t info)
 		panic_test_run(kopts.panic_test); /* kernel/panic_test.c */
 	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader, pmem_free_pages() * 4,
 	      bi.cmdline);
-	if (pmem_free_pages() < MIN_FREE_PAGES) {
-		kprintf("htux: too little memory (%lu KiB free after the kernel and image); give the VM more with -m\n",
-			pmem_free_pages() * 4);
-		vm_exit(STATUS_BAD_IMAGE);
-	}
 	smp_init();
 	if (!bi.initrd_start) {
 		kprintf("htux: no program image: give one with -initrd (see htux-mkimage)\n");
