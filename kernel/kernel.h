@@ -147,6 +147,7 @@ bool uaccess_fixup(struct trapframe *tf);
 /* Time (arch/x86_64/tsc.c, rtc.c). */
 void time_init(void);               /* marks the boot instant */
 int64_t rtc_read_epoch(void);       /* wall clock, seconds since the epoch */
+uint64_t rtc_tsc_hz(void);          /* the TSC's rate against the RTC, 0 if none */
 uint64_t time_ns(void);             /* monotonic ns since boot */
 uint64_t tsc_to_ns(uint64_t ticks); /* a TSC interval in ns (calibrates first) */
 bool time_ready(void);              /* time_ns() is calibrated (calling it costs nothing) */

@@ -1,6 +1,7 @@
-/* tsc.c: the monotonic clock: the TSC, calibrated against the PIT the
- * first time a program asks for the time (so boot does not wait for it),
- * and sleeping by spinning on it. */
+/* tsc.c: the monotonic clock: the TSC, calibrated against the PIT (or,
+ * where there is none, as on microvm, the RTC's periodic flag) the first
+ * time a program asks for the time (so boot does not wait for it), and
+ * sleeping by spinning on it. */
 #include "kernel/kernel.h"
 #include "kernel/cputime.h"
 #include "arch/x86_64/cpu.h"
@@ -27,9 +28,16 @@ static uint64_t calibrate(void)
 	outb(0x42, CALIB_TICKS & 0xFF);
 	outb(0x42, CALIB_TICKS >> 8);
 	uint64_t t0 = rdtsc();
-	for (uint64_t spins = 0; !(inb(0x61) & 0x20); spins++) {
-		if (spins > (1UL << 26)) {
-			/* No PIT: fall back to CPUID's nominal frequency, else 1 GHz. */
+	/* Mode 0's output is low until the count runs out: high at once (port
+	 * 0x61 reads 0xFF where nothing answers) means there is no PIT. */
+	bool no_pit = inb(0x61) & 0x20;
+	for (uint64_t spins = 0; no_pit || !(inb(0x61) & 0x20); spins++) {
+		if (no_pit || spins > (1UL << 26)) {
+			outb(0x61, gate);
+			uint64_t hz = rtc_tsc_hz();
+			if (hz)
+				return hz;
+			/* Neither: CPUID's nominal frequency, else 1 GHz. */
 			cpuid(0, 0, r);
 			if (r[0] >= 0x16) {
 				cpuid(0x16, 0, r);
