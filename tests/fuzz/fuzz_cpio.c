@@ -108,7 +108,28 @@ static int op_unlink(struct inode *dir, const char *name, size_t len, struct ino
 	return 0;
 }
 
-static const struct inode_ops ops = { op_lookup, op_create, op_unlink };
+/* A hard link: a second name for a regular file. The model keeps one
+ * node per name, so the new name is a node of its own with the file's
+ * data; the unpacker's references to the linked node are still checked. */
+static int op_link(struct inode *dir, const char *name, size_t len, struct inode *ino)
+{
+	if (!S_ISREG(ino->mode) || ino->refs < 1)
+		abort();
+	if (!S_ISDIR(dir->mode) || len == 0 || len > NAME_MAX || child(dir, name, len))
+		return -EEXIST;
+	struct inode *c;
+	int e = op_create(dir, name, len, ino->mode, NULL, &c);
+	if (e)
+		return e;
+	c->data = ino->data;
+	c->size = ino->size;
+	c->uid = ino->uid;
+	c->gid = ino->gid;
+	inode_put(c);
+	return 0;
+}
+
+static const struct inode_ops ops = { op_lookup, op_create, op_unlink, op_link };
 
 /* The absolute path of directory ino into buf (at most len bytes). */
 static void abspath(struct inode *ino, char *buf, size_t len)

@@ -20,10 +20,12 @@ struct inode_ops {
 	int (*create)(struct inode *dir, const char *name, size_t len, unsigned mode,
 		      const char *target, struct inode **out);
 	int (*unlink)(struct inode *dir, const char *name, size_t len, struct inode *ino);
+	int (*link)(struct inode *dir, const char *name, size_t len, struct inode *ino);
 };
 
 struct inode {
 	unsigned mode;
+	unsigned uid, gid;
 	int64_t atime, mtime, ctime;
 	const struct inode_ops *ops;
 	int refs;
