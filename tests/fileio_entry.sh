@@ -15,6 +15,8 @@ cat > "$T/allow" <<'LIST'
 fs/rw.c          the entry itself: file_read and file_write call the ops
 fs/blockdev.c    struct blkdev_ops (a disk's sectors), not a file's ops
 fs/ext2/super.c  struct blkdev_ops: the superblock's sectors on the disk
+fs/ext2/journal.c  struct blkdev_ops: the jbd2 journal's blocks (replay)
+fs/ext2/jwrite.c   struct blkdev_ops: the jbd2 journal's blocks (logging)
 LIST
 
 # FILE:LINE:text of each call "->read(" / "->write(" and each op taken
