@@ -125,18 +125,34 @@ static void rseq_fail(int delivering)
 	signal_send(cur_thread, &info);
 }
 
-void rseq_return(struct trapframe *tf, int sig)
+void rseq_return_work(struct trapframe *tf, int sig)
 {
 	struct thread *t = cur_thread;
 	uint64_t abort_ip = 0;
+	struct {
+		uint32_t cpu_id_start, cpu_id;
+		uint64_t rseq_cs;
+		uint32_t flags, node_id, mm_cid;
+	} __attribute__((packed)) a;
 
-	if (!t->rseq || (!t->rseq_event && !sig))
-		return;
 	t->rseq_event = false;
-	int r = critical_section(t, tf->rip, &abort_ip);
-	if (r == 1)
-		tf->rip = abort_ip;
-	if (r < 0 || write_ids(t->rseq, t->rseq_len, 0))
+	/* One read of the area: most returns find no critical section and
+	 * the ids already right (one CPU: they never change once written). */
+	if (copy_from_user(&a, (void *)t->rseq, sizeof(a))) {
+		rseq_fail(sig);
+		return;
+	}
+	if (a.rseq_cs) {
+		int r = critical_section(t, tf->rip, &abort_ip);
+		if (r == 1)
+			tf->rip = abort_ip;
+		if (r < 0) {
+			rseq_fail(sig);
+			return;
+		}
+	}
+	if ((a.cpu_id_start || a.cpu_id || a.node_id || a.mm_cid) &&
+	    write_ids(t->rseq, t->rseq_len, 0))
 		rseq_fail(sig);
 }
 

@@ -134,7 +134,14 @@ int sched_sleep_until(uint64_t deadline);
  * parent's registration (a thread or CLONE_VM child gets none). */
 long rseq_register(uint64_t rs, uint32_t len, uint32_t sig);
 long rseq_unregister(void);
-void rseq_return(struct trapframe *tf, int sig);
+void rseq_return_work(struct trapframe *tf, int sig);
+/* Inline: every system call's return passes here, and only a thread with
+ * an area that was switched out (or takes a signal) has work. */
+static inline void rseq_return(struct trapframe *tf, int sig)
+{
+	if (cur_thread->rseq && (cur_thread->rseq_event || sig))
+		rseq_return_work(tf, sig);
+}
 void rseq_fork(struct thread *child, const struct thread *parent);
 
 /* Whether t has a signal it would take now (kernel/signal.c). */
