@@ -100,7 +100,11 @@ struct sock *sock_get(int fd, int *err)
 	return f->priv;
 }
 
-void sock_put(struct sock *s) { file_put(s->file); }
+void sock_put(struct sock *s)
+{
+	if (s) /* NULL: sock_get failed, nothing held */
+		file_put(s->file);
+}
 
 int sock_wait(struct sock *s, bool nonblock, uint64_t timeo)
 {
@@ -310,9 +314,7 @@ long sys_bind(int fd, const void *uaddr, int len)
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = do_bind(s, uaddr, len);
+	long r = s ? do_bind(s, uaddr, len) : e;
 	sock_put(s);
 	return r;
 }
@@ -333,9 +335,7 @@ long sys_listen(int fd, int backlog)
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = do_listen(s, backlog);
+	long r = s ? do_listen(s, backlog) : e;
 	sock_put(s);
 	return r;
 }
@@ -393,9 +393,7 @@ static long getname(int fd, void *uaddr, int *ulen, bool peer)
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = do_getname(s, uaddr, ulen, peer);
+	long r = s ? do_getname(s, uaddr, ulen, peer) : e;
 	sock_put(s);
 	return r;
 }
@@ -418,9 +416,7 @@ long sys_shutdown(int fd, int how)
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = do_shutdown(s, how);
+	long r = s ? do_shutdown(s, how) : e;
 	sock_put(s);
 	return r;
 }
@@ -470,9 +466,7 @@ long sys_setsockopt(int fd, int level, int name, const void *uval, int ulen)
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = sock_setsockopt(s, level, name, uval, ulen);
+	long r = s ? sock_setsockopt(s, level, name, uval, ulen) : e;
 	sock_put(s);
 	return r;
 }
@@ -481,9 +475,7 @@ long sys_getsockopt(int fd, int level, int name, void *uval, int *ulen)
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = sock_getsockopt(s, level, name, uval, ulen);
+	long r = s ? sock_getsockopt(s, level, name, uval, ulen) : e;
 	sock_put(s);
 	return r;
 }
@@ -496,9 +488,7 @@ long sys_accept4(int fd, void *uaddr, int *ulen, int flags)
 		return -EINVAL;
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = do_accept4(s, uaddr, ulen, flags, false);
+	long r = s ? do_accept4(s, uaddr, ulen, flags, false) : e;
 	sock_put(s);
 	return r;
 }
@@ -507,9 +497,7 @@ long sys_connect(int fd, const void *uaddr, int len)
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = do_connect(s, uaddr, len, false);
+	long r = s ? do_connect(s, uaddr, len, false) : e;
 	sock_put(s);
 	return r;
 }
@@ -518,9 +506,7 @@ long sys_sendto(int fd, const void *buf, size_t n, int flags, const void *uaddr,
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = do_sendto(s, buf, n, flags, uaddr, alen);
+	long r = s ? do_sendto(s, buf, n, flags, uaddr, alen) : e;
 	sock_put(s);
 	return r;
 }
@@ -529,9 +515,7 @@ long sys_recvfrom(int fd, void *buf, size_t n, int flags, void *uaddr, int *ulen
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = do_recvfrom(s, buf, n, flags, uaddr, ulen);
+	long r = s ? do_recvfrom(s, buf, n, flags, uaddr, ulen) : e;
 	sock_put(s);
 	return r;
 }
@@ -540,9 +524,7 @@ long sys_sendmsg(int fd, const struct k_msghdr *uh, int flags)
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = sock_sendmsg(s, uh, flags);
+	long r = s ? sock_sendmsg(s, uh, flags) : e;
 	sock_put(s);
 	return r;
 }
@@ -551,9 +533,7 @@ long sys_recvmsg(int fd, struct k_msghdr *uh, int flags)
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = sock_recvmsg(s, uh, flags);
+	long r = s ? sock_recvmsg(s, uh, flags) : e;
 	sock_put(s);
 	return r;
 }
@@ -562,9 +542,7 @@ long sys_sendmmsg(int fd, struct k_mmsghdr *uv, unsigned n, int flags)
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = sock_sendmmsg(s, uv, n, flags);
+	long r = s ? sock_sendmmsg(s, uv, n, flags) : e;
 	sock_put(s);
 	return r;
 }
@@ -573,9 +551,7 @@ long sys_recvmmsg(int fd, struct k_mmsghdr *uv, unsigned n, int flags, void *tim
 {
 	int e;
 	struct sock *s = sock_get(fd, &e);
-	if (!s)
-		return e;
-	long r = sock_recvmmsg(s, uv, n, flags, timeout);
+	long r = s ? sock_recvmmsg(s, uv, n, flags, timeout) : e;
 	sock_put(s);
 	return r;
 }

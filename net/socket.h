@@ -88,7 +88,7 @@ int sock_install(struct sock *s, unsigned flags, bool cloexec);
 /* The socket behind fd, held (its file referenced) until sock_put;
  * NULL and *err = -EBADF / -ENOTSOCK. */
 struct sock *sock_get(int fd, int *err);
-void sock_put(struct sock *s);
+void sock_put(struct sock *s); /* releases what sock_get gave; NULL: nothing */
 /* Waits for a change on s: 0, -EAGAIN (nonblock or receive/send timeout),
  * -EINTR. timeo is s->rcvtimeo or s->sndtimeo. */
 int sock_wait(struct sock *s, bool nonblock, uint64_t timeo);
