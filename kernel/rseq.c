@@ -12,7 +12,6 @@
 /* struct rseq's fields (include/uapi/linux/rseq.h). */
 #define RSEQ_OFF_CPU_ID_START 0
 #define RSEQ_OFF_CS 8
-#define RSEQ_OFF_FLAGS 16
 #define RSEQ_CPU_ID_UNINITIALIZED ((uint32_t)-1)
 #define RSEQ_NO_RESTART_FLAGS 7u /* RSEQ_CS_FLAG_NO_RESTART_ON_* */
 
@@ -69,19 +68,17 @@ long rseq_unregister(void)
 	return 0;
 }
 
-/* Where the critical section named by the area's rseq_cs ends the thread
- * up: 0 (none, or ip outside it; rseq_cs cleared), 1 (*abort_ip set: ip
- * is inside it), or -EFAULT/-EINVAL (a bad descriptor: SIGSEGV). */
-static int critical_section(struct thread *t, uint64_t ip, uint64_t *abort_ip)
+/* Where the critical section the area names (csp, not 0, and flags as
+ * rseq_return_work read them) ends the thread up: 0 (ip outside it;
+ * rseq_cs cleared), 1 (*abort_ip set: ip is inside it), or -EFAULT/-EINVAL
+ * (a bad descriptor: SIGSEGV). */
+static int critical_section(struct thread *t, uint64_t ip, uint64_t csp, uint32_t flags,
+			    uint64_t *abort_ip)
 {
-	uint64_t csp, zero = 0;
+	uint64_t zero = 0;
 	struct rseq_cs_desc cs;
-	uint32_t flags, sig;
+	uint32_t sig;
 
-	if (copy_from_user(&csp, (void *)(t->rseq + RSEQ_OFF_CS), sizeof(csp)))
-		return -EFAULT;
-	if (!csp)
-		return 0;
 	if (csp >= USER_TOP || copy_from_user(&cs, (void *)csp, sizeof(cs)))
 		return csp >= USER_TOP ? -EINVAL : -EFAULT;
 	uint64_t end = cs.start_ip + cs.post_commit_offset;
@@ -97,8 +94,6 @@ static int critical_section(struct thread *t, uint64_t ip, uint64_t *abort_ip)
 	}
 	if (ip < cs.start_ip || ip >= end)
 		return copy_to_user((void *)(t->rseq + RSEQ_OFF_CS), &zero, sizeof(zero));
-	if (copy_from_user(&flags, (void *)(t->rseq + RSEQ_OFF_FLAGS), sizeof(flags)))
-		return -EFAULT;
 	if ((cs.flags | flags) & RSEQ_NO_RESTART_FLAGS)
 		return -EINVAL; /* deprecated flags: Linux refuses them too */
 	if (copy_to_user((void *)(t->rseq + RSEQ_OFF_CS), &zero, sizeof(zero)))
@@ -143,7 +138,7 @@ void rseq_return_work(struct trapframe *tf, int sig)
 		return;
 	}
 	if (a.rseq_cs) {
-		int r = critical_section(t, tf->rip, &abort_ip);
+		int r = critical_section(t, tf->rip, a.rseq_cs, a.flags, &abort_ip);
 		if (r == 1)
 			tf->rip = abort_ip;
 		if (r < 0) {
