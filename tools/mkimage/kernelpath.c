@@ -15,8 +15,7 @@
 char *find_kernel(const char *opt)
 {
 	const char *env = getenv("HTUX_KERNEL");
-	char self[4096], *p;
-	ssize_t n;
+	char *p;
 
 	if (opt || (env && *env)) {
 		p = strdup(opt ? opt : env);
@@ -27,15 +26,9 @@ char *find_kernel(const char *opt)
 		}
 		return p;
 	}
-	n = readlink("/proc/self/exe", self, sizeof self - 16);
-	if (n > 0) {
-		self[n] = '\0';
-		p = strrchr(self, '/');
-		strcpy(p + 1, "htux.elf");
-		if (access(self, R_OK) == 0)
-			return strdup(self);
-	}
-	p = install_find("htux.elf", R_OK);
+	p = exe_sibling("htux.elf", R_OK);
+	if (!p)
+		p = install_find("htux.elf", R_OK);
 	if (p)
 		return p;
 	if (access(PKGLIBEXECDIR "/htux.elf", R_OK) == 0)

@@ -77,25 +77,16 @@ static int relocated(struct parts *p)
    installed with DESTDIR or moved), else where configure said. */
 static int find_parts(struct parts *p)
 {
-	char self[PATH_MAX - 64];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	char *slash;
+	char *self = exe_dir();
 
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(p->obj, sizeof p->obj, "%s/htux-kernel.o", self);
-			snprintf(p->full, sizeof p->full, "%s/htux.elf", self);
-			snprintf(p->lds, sizeof p->lds, "%s/boot/kernel.ld", HTUX_SRCDIR);
-			snprintf(p->script, sizeof p->script, "%s/kernel/link-kernel.sh",
-				 HTUX_SRCDIR);
-			if (all_readable(p))
-				return 0;
-			if (relocated(p))
-				return 0;
-		}
+	if (self) {
+		snprintf(p->obj, sizeof p->obj, "%s/htux-kernel.o", self);
+		snprintf(p->full, sizeof p->full, "%s/htux.elf", self);
+		free(self);
+		snprintf(p->lds, sizeof p->lds, "%s/boot/kernel.ld", HTUX_SRCDIR);
+		snprintf(p->script, sizeof p->script, "%s/kernel/link-kernel.sh", HTUX_SRCDIR);
+		if (all_readable(p) || relocated(p))
+			return 0;
 	}
 	snprintf(p->obj, sizeof p->obj, "%s/htux-kernel.o", PKGLIBDIR);
 	snprintf(p->lds, sizeof p->lds, "%s/kernel.ld", PKGLIBDIR);
