@@ -20,16 +20,24 @@ long sys_pidfd_open(int pid, unsigned flags)
 	return fd_alloc(f, 0, true); /* always close-on-exec */
 }
 
+/* The live process pidfd names, for a call whose flags must be 0:
+ * -EINVAL, the pidfd's error, or -ESRCH when it has ended (a zombie is
+ * no task any more, as Linux finds it). */
+static struct proc *live_target(int pidfd, unsigned flags, long *err)
+{
+	int pid = flags ? -EINVAL : pidfd_fd_pid(pidfd, NULL);
+	struct proc *p = pid < 0 ? NULL : proc_find(pid);
+
+	*err = pid < 0 ? pid : -ESRCH;
+	return p && p->state == P_ALIVE ? p : NULL;
+}
+
 long sys_pidfd_getfd(int pidfd, int targetfd, unsigned flags)
 {
-	if (flags)
-		return -EINVAL;
-	int pid = pidfd_fd_pid(pidfd, NULL);
-	if (pid < 0)
-		return pid;
-	struct proc *p = proc_find(pid);
-	if (!p || p->state != P_ALIVE)
-		return -ESRCH; /* as Linux 6.10 on: an ended process has no table */
+	long err;
+	struct proc *p = live_target(pidfd, flags, &err);
+	if (!p)
+		return err; /* as Linux 6.10 on: an ended process has no table */
 	if (!proc_may_access(p))
 		return -EPERM;
 	struct file *f = fd_get_in(p, targetfd);
@@ -44,13 +52,9 @@ long sys_pidfd_getfd(int pidfd, int targetfd, unsigned flags)
  * is at once here (0). */
 long sys_process_mrelease(int pidfd, unsigned flags)
 {
-	if (flags)
-		return -EINVAL;
-	int pid = pidfd_fd_pid(pidfd, NULL);
-	if (pid < 0)
-		return pid;
-	struct proc *p = proc_find(pid);
-	if (!p || p->state != P_ALIVE)
-		return -ESRCH;
+	long err;
+	struct proc *p = live_target(pidfd, flags, &err);
+	if (!p)
+		return err;
 	return p->exiting ? 0 : -EINVAL;
 }
