@@ -28,7 +28,10 @@ static void fake_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 		if (l->leaf < 0x40000000 && (!top || l->leaf > top->leaf))
 			top = l;
 	}
-	memcpy(r, top->r, sizeof(top->r));
+	if (top)
+		memcpy(r, top->r, sizeof(top->r));
+	else
+		memset(r, 0, 4 * sizeof(*r));
 }
 
 static uint64_t hz_of(const struct leaf *c, const char **src)
