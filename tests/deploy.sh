@@ -37,7 +37,7 @@ size=$(tar tvzf app.tar.gz | awk '{ print $3 }')
 check "disk.raw is a whole number of GiB ($size bytes)" \
 	test -n "$size" -a "$((size % GIB))" = 0 -a "$size" -gt 0
 mkdir gce && tar xzf app.tar.gz -C gce
-timeout -k 5 "$HTUX_TIMEOUT" "$HTUX_QEMU" -M pc -accel tcg -m 128M -nodefaults \
+timeout -k 5 "$HTUX_TIMEOUT" "$HTUX_QEMU" $HTUX_QEMU_ACCEL -M pc -m 128M -nodefaults \
 	-no-reboot -display none -monitor none -serial file:gce.out \
 	-drive file=gce/disk.raw,format=raw \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 > gce.qemu 2>&1

@@ -14,6 +14,12 @@
 # hand, the build directory defaults to the current directory. Each script
 # gets its own temporary directory $HTUX_TMP, removed at exit unless
 # HTUX_KEEP_TMP is set. HTUX_TIMEOUT (default 120) limits each htux run.
+#
+# HTUX_ACCEL=kvm (make check-kvm) runs the guests under KVM: htux_run and
+# the scripts' own htux run lines (${HTUX_ACCEL:---tcg}) pass --kvm, raw
+# QEMU runs put $HTUX_QEMU_ACCEL (-accel kvm -cpu host) after $HTUX_QEMU,
+# and require_qemu skips the script, with the launcher's reason, where
+# /dev/kvm cannot run a guest. tcg, or unset, is QEMU's emulator.
 
 HTUX_SRCDIR=${HTUX_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 HTUX_BUILDDIR=${HTUX_BUILDDIR:-$(pwd)}
@@ -21,6 +27,15 @@ HTUX_QEMU=${HTUX_QEMU:-qemu-system-x86_64}
 HTUX_TIMEOUT=${HTUX_TIMEOUT:-120}
 MUSL_GCC=${MUSL_GCC:-musl-gcc}
 export HTUX_QEMU
+
+case ${HTUX_ACCEL:-tcg} in
+tcg | --tcg) HTUX_ACCEL=--tcg HTUX_QEMU_ACCEL="-accel tcg" ;;
+kvm | --kvm) HTUX_ACCEL=--kvm HTUX_QEMU_ACCEL="-accel kvm -cpu host" ;;
+*)
+	echo "Bail out! HTUX_ACCEL=$HTUX_ACCEL: not kvm or tcg"
+	exit 1
+	;;
+esac
 
 _tap_count=0
 _tap_failed=0
@@ -106,13 +121,19 @@ check() {
 	fi
 }
 
-# require_qemu: skip_all unless QEMU and the built kernel and tools exist.
+# require_qemu: skip_all unless QEMU and the built kernel and tools exist,
+# and, with HTUX_ACCEL=kvm, unless KVM can run a guest (the launcher's
+# probe: htux run --kvm refuses, saying why, where it cannot).
 require_qemu() {
 	command -v "$HTUX_QEMU" >/dev/null 2>&1 ||
 		skip_all "QEMU ($HTUX_QEMU) not found"
 	[ -x "$HTUX_BUILDDIR/htux" ] || bail_out "$HTUX_BUILDDIR/htux not built"
 	[ -f "$HTUX_BUILDDIR/htux.elf" ] || [ -n "${HTUX_KERNEL:-}" ] ||
 		bail_out "$HTUX_BUILDDIR/htux.elf not built"
+	if [ "$HTUX_ACCEL" = --kvm ]; then
+		_why=$("$HTUX_BUILDDIR/htux" run --kvm --dry-run /bin/true 2>&1 >/dev/null) ||
+			skip_all "KVM cannot run a guest here: $(printf '%s' "$_why" | tr '\n' ' ')"
+	fi
 }
 
 # _cc KIND: the compiler command for build_static.
@@ -158,8 +179,8 @@ build_static() {
 	fi
 }
 
-# htux_run ARG...: runs "$HTUX_BUILDDIR/htux run --tcg ARG..." (HTUX_ACCEL
-# replaces --tcg) with stdin from $HTUX_STDIN (default /dev/null), within
+# htux_run ARG...: runs "$HTUX_BUILDDIR/htux run --tcg ARG..." (--kvm with
+# HTUX_ACCEL=kvm) with stdin from $HTUX_STDIN (default /dev/null), within
 # $HTUX_TIMEOUT seconds. Sets HTUX_STATUS (124: timed out), HTUX_STDOUT and
 # HTUX_STDERR (without their trailing newlines); the exact bytes are in
 # $HTUX_TMP/stdout and $HTUX_TMP/stderr.

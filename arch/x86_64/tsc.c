@@ -1,12 +1,14 @@
-/* tsc.c: the monotonic clock: the TSC, calibrated against the PIT (or,
- * where there is none, as on microvm, the RTC's periodic flag) the first
- * time a program asks for the time (so boot does not wait for it), and
- * sleeping by spinning on it. */
+/* tsc.c: the monotonic clock: the TSC, at the rate CPUID states where it
+ * does (tsc_cpuid.c: under KVM, or on a CPU with leaf 0x15), else
+ * calibrated against the PIT (or, where there is none, as on microvm, the
+ * RTC's periodic flag), the first time a program asks for the time (so
+ * boot does not wait for it), and sleeping by spinning on it. */
 #include "kernel/kernel.h"
 #include "kernel/cputime.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/vdso.h"
+#include "arch/x86_64/tsc_cpuid.h"
 
 #define PIT_HZ 1193182UL
 #define CALIB_TICKS 11932UL /* 10 ms */
@@ -18,7 +20,7 @@ static bool have_realtime;
 
 void time_init(void) { tsc_boot = rdtsc(); }
 
-static uint64_t calibrate(void)
+static uint64_t calibrate(const char **src)
 {
 	uint32_t r[4];
 	uint8_t gate = inb(0x61);
@@ -35,30 +37,39 @@ static uint64_t calibrate(void)
 		if (no_pit || spins > (1UL << 26)) {
 			outb(0x61, gate);
 			uint64_t hz = rtc_tsc_hz();
+			*src = "RTC";
 			if (hz)
 				return hz;
 			/* Neither: CPUID's nominal frequency, else 1 GHz. */
 			cpuid(0, 0, r);
 			if (r[0] >= 0x16) {
 				cpuid(0x16, 0, r);
+				*src = "CPUID 0x16";
 				if (r[0])
 					return (uint64_t)r[0] * 1000000;
 			}
+			*src = "a guess";
 			return 1000000000;
 		}
 	}
 	uint64_t t1 = rdtsc();
 	outb(0x61, gate);
+	*src = "PIT";
 	return (t1 - t0) * PIT_HZ / CALIB_TICKS;
 }
+
+static void cpuid_regs(uint32_t leaf, uint32_t sub, uint32_t r[4]) { cpuid(leaf, sub, r); }
 
 uint64_t time_ns(void)
 {
 	if (!mult) {
 		uint64_t t0 = rdtsc();
-		uint64_t hz = calibrate();
+		const char *src;
+		uint64_t hz = tsc_cpuid_hz(cpuid_regs, &src);
+		if (!hz)
+			hz = calibrate(&src);
 		mult = (uint64_t)(((unsigned __int128)1000000000 << 32) / hz);
-		kinfo("TSC at %lu kHz\n", hz / 1000);
+		kinfo("TSC at %lu kHz (%s)\n", hz / 1000, src);
 		vdso_publish(tsc_boot, mult, realtime_boot_ns());
 		cputime_not_charged(t0);
 	}

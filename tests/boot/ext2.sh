@@ -272,7 +272,7 @@ crash() {
 	mke2fs -q -t ext2 "$IMG" 4M
 	"$HTUX_BUILDDIR/htux-mkimage" -o "$HTUX_TMP/crash.cpio" "$OPS" "$@" hang >/dev/null
 	: > "$HTUX_TMP/crash.out"
-	"$HTUX_QEMU" -M pc -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" -initrd "$HTUX_TMP/crash.cpio" \
+	"$HTUX_QEMU" $HTUX_QEMU_ACCEL -M pc -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" -initrd "$HTUX_TMP/crash.cpio" \
 		-display none -serial "file:$HTUX_TMP/crash.out" -monitor none -no-reboot \
 		-drive "file=$IMG,if=none,format=raw,id=d0" -device virtio-blk-pci,drive=d0 &
 	_q=$!

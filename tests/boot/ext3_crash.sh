@@ -56,7 +56,7 @@ for trial in $(seq 1 "$TRIALS"); do
 	: > "$OUT"
 	want=$((3 + RANDOM % 40))
 	extra=$(printf '0.%03d' $((RANDOM % 300)))
-	"$HTUX_QEMU" -M pc -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" -initrd "$HTUX_TMP/crashfs.cpio" \
+	"$HTUX_QEMU" $HTUX_QEMU_ACCEL -M pc -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" -initrd "$HTUX_TMP/crashfs.cpio" \
 		-display none -serial "file:$OUT" -monitor none -no-reboot \
 		-drive "file=$IMG,if=none,format=raw,id=d0,throttling.iops-total=200" \
 		-device virtio-blk-pci,drive=d0 &

@@ -37,7 +37,7 @@ cd "$T" || bail_out "cd $T"
 boot() {
 	_n=$1
 	shift
-	timeout -k 5 "$HTUX_TIMEOUT" "$HTUX_QEMU" -M pc -accel tcg -m 128M \
+	timeout -k 5 "$HTUX_TIMEOUT" "$HTUX_QEMU" $HTUX_QEMU_ACCEL -M pc -m 128M \
 		-nodefaults -no-reboot -display none -monitor none \
 		-serial "file:$T/$_n.out" \
 		-chardev "file,id=st,path=$T/$_n.com2" \

@@ -39,7 +39,7 @@ peer=$!
 for i in $(seq 100); do [ -s "$HTUX_TMP/ports" ] && break; sleep 0.1; done
 read -r SENDPORT QPORT <"$HTUX_TMP/ports" || bail_out "the peer did not start: $(cat "$HTUX_TMP/peer.err")"
 
-( timeout -k 5 $((FUZZ_SECONDS + 400)) "$HTUX_BUILDDIR/htux" run --tcg --append 'ip=10.0.0.2/24' \
+( timeout -k 5 $((FUZZ_SECONDS + 400)) "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} --append 'ip=10.0.0.2/24' \
 	--qemu-arg -netdev --qemu-arg "socket,id=n0,udp=127.0.0.1:$SENDPORT,localaddr=127.0.0.1:$QPORT" \
 	--qemu-arg -device --qemu-arg virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,id=n0dev \
 	--qemu-arg -monitor --qemu-arg "unix:$HTUX_QEMU_MONITOR,server=on,wait=off" \

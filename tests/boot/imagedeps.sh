@@ -130,7 +130,7 @@ if command -v cpio > /dev/null 2>&1 && build_static stray "$P/stray.c" musl; the
 	 mkdir -p proc/self sys dev && echo x > proc/stray && echo x > proc/self/status &&
 	 echo x > sys/stray && echo x > dev/stray && echo x > dev/null &&
 	 find . | cpio -o -H newc > "$T/s1.cpio" 2> /dev/null)
-	out=$(timeout -k 5 60 "$HTUX_QEMU" -M pc -m 64M -kernel "$K" -initrd "$T/s1.cpio" \
+	out=$(timeout -k 5 60 "$HTUX_QEMU" $HTUX_QEMU_ACCEL -M pc -m 64M -kernel "$K" -initrd "$T/s1.cpio" \
 		-display none -monitor none -serial stdio -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 < /dev/null 2> "$T/qemu.err")
 	st=$?

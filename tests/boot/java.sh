@@ -99,7 +99,7 @@ if ! command -v curl >/dev/null || ! command -v python3 >/dev/null; then
 fi
 P=$(free_port)
 t0=$(date +%s)
-( timeout -k 5 150 "$HTUX_BUILDDIR/htux" run --tcg -p "$P:8000" --add "$CLS" \
+( timeout -k 5 150 "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} -p "$P:8000" --add "$CLS" \
 	"$JHOME/bin/java" $JOPTS -cp "$CLS" Serve 8000 </dev/null \
 	>"$HTUX_TMP/serve.out" 2>"$HTUX_TMP/serve.err"
   echo $? >"$HTUX_TMP/serve.st" ) &

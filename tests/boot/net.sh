@@ -37,7 +37,7 @@ guest_start() {
 	_n=$1
 	shift
 	rm -f "$HTUX_TMP/$_n.status"
-	( timeout -k 5 150 "$HTUX_BUILDDIR/htux" run --tcg "$@" </dev/null \
+	( timeout -k 5 150 "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} "$@" </dev/null \
 		>"$HTUX_TMP/$_n.out" 2>"$HTUX_TMP/$_n.err"
 	  echo $? >"$HTUX_TMP/$_n.status.tmp" && mv "$HTUX_TMP/$_n.status.tmp" "$HTUX_TMP/$_n.status" ) &
 	GUEST_PID=$!

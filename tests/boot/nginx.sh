@@ -55,7 +55,7 @@ CONF=$D/conf/nginx.conf
 rm -f "$HTUX_TMP/ngx.status"
 # nginx is the image's program (its libraries come with it); the command
 # line after -- runs the driver instead, which starts it
-( timeout -k 5 240 "$HTUX_BUILDDIR/htux" run --tcg --net -p "$P:8080" --add "$D" \
+( timeout -k 5 240 "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} --net -p "$P:8080" --add "$D" \
 	--add /etc/nginx/mime.types --add "$HTUX_TMP/nginx_driver" \
 	--append "-- $HTUX_TMP/nginx_driver /tmp/access.log $NGINX -e stderr -c $CONF" \
 	"$NGINX" </dev/null \

@@ -100,7 +100,7 @@ G=$HTUX_TMP/gnu
 mkdir -p "$G/bin" "$G/d" && cp /bin/busybox "$G/bin/busybox" && echo data > "$G/d/a" &&
 	ln "$G/d/a" "$G/d/b" && ln "$G/d/a" "$G/d/c"
 (cd "$G" && find . | cpio -o -H newc --quiet > "$HTUX_TMP/gnu.cpio")
-out=$(timeout -k 5 60 "$HTUX_QEMU" -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" \
+out=$(timeout -k 5 60 "$HTUX_QEMU" $HTUX_QEMU_ACCEL -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" \
 	-initrd "$HTUX_TMP/gnu.cpio" -append '-- /bin/busybox sh -c "cat /d/a /d/b /d/c; stat -c %h /d/b"' \
 	-display none -monitor none -serial stdio -no-reboot < /dev/null 2> "$HTUX_TMP/qemu.err")
 check "GNU cpio's hard links (data on the last name): one file, three names" \
@@ -108,7 +108,7 @@ check "GNU cpio's hard links (data on the last name): one file, three names" \
 
 # 6: htux-mkimage --oci, booted by plain QEMU (status S leaves QEMU as 2S+1)
 "$MK" -o "$HTUX_TMP/bb.cpio" --oci "$L:bb" 'cat /data/keep; exit 3' > "$HTUX_TMP/mk.out" 2>&1
-out=$(timeout -k 5 60 "$HTUX_QEMU" -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" \
+out=$(timeout -k 5 60 "$HTUX_QEMU" $HTUX_QEMU_ACCEL -m 128M -kernel "$HTUX_BUILDDIR/htux.elf" \
 	-initrd "$HTUX_TMP/bb.cpio" -display none -monitor none -serial stdio -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 < /dev/null 2> "$HTUX_TMP/qemu.err")
 st=$?
@@ -205,7 +205,7 @@ umoci unpack --rootless --image "$O:v1" "$B" > "$HTUX_TMP/umoci.log" 2>&1 ||
 	diag "$(cat "$HTUX_TMP/umoci.log")"
 t=$(grep -o '"com.urunc.unikernel.unikernelType":"[^"]*"' "$B/rootfs/urunc.json" | cut -d'"' -f4)
 check "--format oci: /urunc.json (base64 values)" [ "$(echo "$t" | base64 -d)" = htux ]
-out=$(timeout -k 5 60 "$HTUX_QEMU" -m 128M -kernel "$B/rootfs/htux/htux.elf" \
+out=$(timeout -k 5 60 "$HTUX_QEMU" $HTUX_QEMU_ACCEL -m 128M -kernel "$B/rootfs/htux/htux.elf" \
 	-initrd "$B/rootfs/htux/app.cpio" -display none -monitor none -serial stdio -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 < /dev/null 2> "$HTUX_TMP/qemu.err")
 st=$?

@@ -51,7 +51,7 @@ done
 # its status in pgN.status) and waits until pg_isready answers.
 boot() {
 	rm -f "$HTUX_TMP/pg$1.status"
-	( timeout -k 5 300 "$HTUX_BUILDDIR/htux" run --tcg -m 1G --net -p "$P:5432" \
+	( timeout -k 5 300 "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} -m 1G --net -p "$P:5432" \
 		--disk "$DISK:/pgdata" --user postgres "${ADDS[@]}" --add "$PG" \
 		--add /usr/share/postgresql/15 --add /usr/lib/postgresql/15/lib \
 		--add /etc/passwd --add /etc/group --add "$BB:/bin/sh" -e LANG=C \

@@ -50,7 +50,7 @@ EOF
 qemu() {   # KERNEL MACHINE INITRD APPEND [QEMU ARGS]: sets OUT and ST
 	_k=$1 _m=$2 _i=$3 _a=$4
 	shift 4
-	OUT=$(timeout -k 5 60 "$HTUX_QEMU" -M "$_m" -m 64M -kernel "$_k" -initrd "$_i" \
+	OUT=$(timeout -k 5 60 "$HTUX_QEMU" $HTUX_QEMU_ACCEL -M "$_m" -m 64M -kernel "$_k" -initrd "$_i" \
 		-append "$_a" -display none -monitor none -serial stdio -no-reboot "$@" \
 		< /dev/null 2> "$HTUX_TMP/qemu.err")
 	ST=$?

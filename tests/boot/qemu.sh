@@ -20,7 +20,7 @@ build_static exitcode progs/exitcode.c musl || bail_out "cannot build exitcode"
 qemu() {
 	_m=$1 _i=$2 _a=$3
 	shift 3
-	OUT=$(timeout -k 5 60 "$HTUX_QEMU" -M "$_m" -m 64M -kernel "$K" ${_i:+-initrd "$_i"} \
+	OUT=$(timeout -k 5 60 "$HTUX_QEMU" $HTUX_QEMU_ACCEL -M "$_m" -m 64M -kernel "$K" ${_i:+-initrd "$_i"} \
 		-append "$_a" -display none -monitor none -serial stdio -no-reboot "$@" \
 		< /dev/null 2> "$HTUX_TMP/qemu.err")
 	ST=$?

@@ -71,7 +71,7 @@ check_output_status "busybox od reads 3000 bytes at offset 5000" "$WANT_OD" 0
 # A read-only drive with plain QEMU (the README's command line).
 "$HTUX_BUILDDIR/htux-mkimage" -o "$HTUX_TMP/ro.cpio" "$HTUX_TMP/blkdev" /dev/vda tryw ||
 	bail_out "htux-mkimage failed"
-OUT=$(timeout -k 5 60 "$HTUX_QEMU" -M pc -m 64M -kernel "$HTUX_BUILDDIR/htux.elf" \
+OUT=$(timeout -k 5 60 "$HTUX_QEMU" $HTUX_QEMU_ACCEL -M pc -m 64M -kernel "$HTUX_BUILDDIR/htux.elf" \
 	-initrd "$HTUX_TMP/ro.cpio" -display none -monitor none -serial stdio -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=4 \
 	-drive file="$IMG",if=none,format=raw,id=d0,readonly=on -device virtio-blk-pci,drive=d0 \

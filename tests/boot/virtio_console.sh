@@ -56,7 +56,7 @@ done
 
 "$HTUX_BUILDDIR/htux-mkimage" -o "$HTUX_TMP/hello.cpio" "$HTUX_TMP/hello" ||
 	bail_out "htux-mkimage failed"
-OUT=$(timeout -k 5 60 "$HTUX_QEMU" -M pc -m 64M -kernel "$HTUX_BUILDDIR/htux.elf" \
+OUT=$(timeout -k 5 60 "$HTUX_QEMU" $HTUX_QEMU_ACCEL -M pc -m 64M -kernel "$HTUX_BUILDDIR/htux.elf" \
 	-initrd "$HTUX_TMP/hello.cpio" -append console=hvc -display none -monitor none \
 	-serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 < /dev/null 2>&1)
 ST=$?
@@ -65,7 +65,7 @@ if [ "$ST" = 251 ] && [ "$OUT" = "htux: console=hvc: no virtio console found (QE
 else
 	not_ok "console=hvc without a virtio console: one line, status 125" "status $ST" "$OUT"
 fi
-OUT=$(timeout -k 5 60 "$HTUX_QEMU" -M q35 -m 64M -kernel "$HTUX_BUILDDIR/htux.elf" \
+OUT=$(timeout -k 5 60 "$HTUX_QEMU" $HTUX_QEMU_ACCEL -M q35 -m 64M -kernel "$HTUX_BUILDDIR/htux.elf" \
 	-initrd "$HTUX_TMP/hello.cpio" -append console=hvc -display none -monitor none \
 	-serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 \
 	-chardev null,id=nul -device virtio-serial-pci -device virtserialport,chardev=nul \

@@ -196,7 +196,7 @@ static int choose_accel(const struct htux_opts *o)
 		return 0;
 	e = kvm_error();
 	if (o->accel == ACCEL_KVM && e) {
-		htux_error("--kvm: /dev/kvm: %s", strerror(e));
+		htux_error("--kvm: /dev/kvm: %s", kvm_why(e));
 		return -1;
 	}
 	return e == 0;
