@@ -54,6 +54,11 @@ static const char usage[] =
 	"                         Cmd) with its Env, WorkingDir and User, and its\n"
 	"                         whole root filesystem (see htux-mkimage --help;\n"
 	"                         -e and --user override the image's)\n"
+	"  --rootfs auto|initrd|disk\n"
+	"                         with --oci: the root filesystem in the initrd\n"
+	"                         (RAM) or on an ext2 disk booted as the root\n"
+	"                         (vda; -m defaults to 256M); auto (the default)\n"
+	"                         takes the disk over 512 MiB of files\n"
 	"  -m, --mem SIZE         guest memory, e.g. 512M or 2G (default: the\n"
 	"                         image's size + 96M, at least 128M)\n"
 	"  --kvm                  use KVM (the default when /dev/kvm opens and can\n"
@@ -231,7 +236,12 @@ static void choose_mem(const struct htux_opts *o, struct run *r)
 	struct stat st;
 	long long size = stat(r->image, &st) ? 0 : (long long)st.st_size;
 
-	mem_for_image(size, r->mem, sizeof r->mem);
+	if (r->p.root_disk) {
+		snprintf(r->mem, sizeof r->mem, "%s", MEM_ROOT_DISK);
+		size = 0;
+	} else {
+		mem_for_image(size, r->mem, sizeof r->mem);
+	}
 	r->p.mem = r->mem;
 	if (o->verbose)
 		fprintf(stderr, "htux: memory: -m %s for a %lld KiB image (give -m to choose)\n",
@@ -412,10 +422,14 @@ static int run(const struct htux_opts *o)
 		r.p.kernel = r.minimal;
 	}
 	if (o->dry_run) {
+		r.p.root_disk = o->rootfs && !strcmp(o->rootfs, "disk");
 		ret = dry_run(o, &r);
 		goto out;
 	}
 	ret = o->image ? 0 : make_image(o, &r);
+	/* htux-mkimage made an ext2 root disk: --rootfs disk, or auto for a
+	   large root filesystem (it said so) */
+	r.p.root_disk = ret == 0 && o->oci && is_ext2(r.image);
 	if (ret == 0 && !o->mem)
 		choose_mem(o, &r);
 	if (ret == 0 && !o->image && o->gdb_port > 0 &&
