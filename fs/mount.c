@@ -216,13 +216,13 @@ int mounts_boot(char **devs, char **paths, int n)
 		}
 	}
 	struct blkdev *d;
+	/* the first disk after the root disk when that is vda (htux run) */
+	int first = root_fs && root_fs->dev == blkdev_get(0) ? 1 : 0;
 	for (int i = 0; (d = blkdev_get(i)) != NULL; i++) {
 		const char *path = NULL;
 		for (int k = 0; k < n; k++)
 			if (!strcmp(devs[k], d->name))
 				path = paths[k];
-		/* Unnamed, the first disk goes on /data if it holds an ext2
-		 * (or ext3/4) filesystem, and stays a raw /dev/vda otherwise. */
 		if (root_fs && d == root_fs->dev) {
 			if (path) {
 				kprintf("htux: mount.%s=%s: disk %s is the root (root=)\n", d->name,
@@ -231,7 +231,9 @@ int mounts_boot(char **devs, char **paths, int n)
 			}
 			continue;
 		}
-		if (!path && i == 0 && !root_fs) {
+		/* Unnamed, the first disk goes on /data if it holds an ext2
+		 * (or ext3/4) filesystem, and stays a raw /dev/vdX otherwise. */
+		if (!path && i == first) {
 			if (ext2_probe(d))
 				path = "/data";
 			else

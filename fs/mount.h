@@ -13,8 +13,8 @@ struct statfs;
 /* ino, or (ino's reference traded for it) the root mounted on ino. */
 struct inode *mount_cross(struct inode *ino);
 /* Mounts the disks: devs[k] ("vda") on paths[k] for the n mount.DEV=PATH
- * words of the command line; vda on /data when no word names it and it
- * holds an ext2 superblock. Returns 0, or -1 after one "htux:" line saying
+ * words of the command line; vda (vdb when vda is the root disk) on /data
+ * when no word names it and it holds an ext2 superblock. Returns 0, or -1 after one "htux:" line saying
  * why. */
 int mounts_boot(char **devs, char **paths, int n);
 /* root=DEV: makes the ext2 (or ext3/4) disk DEV ("vda" or "/dev/vda") "/",

@@ -16,7 +16,7 @@ command -v umoci > /dev/null || skip_all "umoci is not installed (tools/install-
 command -v skopeo > /dev/null || skip_all "skopeo is not installed (tools/install-deps)"
 command -v mke2fs > /dev/null || skip_all "e2fsprogs is not installed (tools/install-deps)"
 [ -x /bin/busybox ] || skip_all "busybox-static is not installed"
-plan 16
+plan 17
 export TMPDIR=$HTUX_TMP
 
 L=$HTUX_TMP/layout
@@ -164,6 +164,10 @@ mke2fs -q -t ext2 -d "$HTUX_TMP/extra" "$HTUX_TMP/extra.ext2" 4M > /dev/null 2>&
 htux_run --disk "$HTUX_TMP/extra.ext2:/data/mnt" --rootfs disk --oci "$L:img" \
 	/bin/sh -c 'cat /data/mnt/e; grep -c "^/dev/vdb /data/mnt ext2" /proc/mounts'
 check_output_status "--disk FILE:/MOUNTPOINT on the root disk" "extra
+1" 0
+htux_run --disk "$HTUX_TMP/extra.ext2" --rootfs disk --oci "$L:img" \
+	/bin/sh -c 'cat /data/e; grep -c "^/dev/vdb /data ext2" /proc/mounts'
+check_output_status "... --disk FILE (vdb) on /data, as vda without a root disk" "extra
 1" 0
 
 # 10: htux-mkimage --rootfs disk, booted by plain QEMU (status S: 2S+1)

@@ -236,14 +236,15 @@ static void choose_mem(const struct htux_opts *o, struct run *r)
 	struct stat st;
 	long long size = stat(r->image, &st) ? 0 : (long long)st.st_size;
 
-	if (r->p.root_disk) {
+	if (r->p.root_disk)
 		snprintf(r->mem, sizeof r->mem, "%s", MEM_ROOT_DISK);
-		size = 0;
-	} else {
+	else
 		mem_for_image(size, r->mem, sizeof r->mem);
-	}
 	r->p.mem = r->mem;
-	if (o->verbose)
+	if (o->verbose && r->p.root_disk)
+		fprintf(stderr, "htux: memory: -m %s with a root disk (give -m to choose)\n",
+			r->mem);
+	else if (o->verbose)
 		fprintf(stderr, "htux: memory: -m %s for a %lld KiB image (give -m to choose)\n",
 			r->mem, size >> 10);
 }
