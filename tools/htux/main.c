@@ -15,6 +15,7 @@
 #include "../common/mfile.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,21 @@ static void choose_mem(const struct htux_opts *o, struct run *r)
 			r->mem, size >> 10);
 }
 
+/* QEMU's multiboot loader takes the initrd's size as a signed int: one
+   of 2 GiB or more makes it fail with "Failed to open file". */
+static int initrd_too_big(const struct run *r, const struct htux_opts *o)
+{
+	struct stat st;
+
+	if (stat(r->image, &st) || st.st_size <= INT_MAX)
+		return 0;
+	htux_error("the image is %lld MiB: QEMU loads an initrd under 2 GiB only; %s",
+		   (long long)(st.st_size >> 20),
+		   o->oci ? "use --rootfs disk (a root disk)"
+			  : "put large data on a --disk FILE:/MOUNTPOINT");
+	return 1;
+}
+
 static int boot(const struct htux_opts *o, struct run *r)
 {
 	struct argvec cmd = { 0 };
@@ -431,6 +447,8 @@ static int run(const struct htux_opts *o)
 	/* htux-mkimage made an ext2 root disk: --rootfs disk, or auto for a
 	   large root filesystem (it said so) */
 	r.p.root_disk = ret == 0 && o->oci && is_ext2(r.image);
+	if (ret == 0 && !o->boot && !r.p.root_disk && initrd_too_big(&r, o))
+		ret = FAILED;
 	if (ret == 0 && !o->mem)
 		choose_mem(o, &r);
 	if (ret == 0 && !o->image && o->gdb_port > 0 &&
