@@ -16,7 +16,7 @@ command -v umoci > /dev/null || skip_all "umoci is not installed (tools/install-
 command -v skopeo > /dev/null || skip_all "skopeo is not installed (tools/install-deps)"
 command -v mke2fs > /dev/null || skip_all "e2fsprogs is not installed (tools/install-deps)"
 [ -x /bin/busybox ] || skip_all "busybox-static is not installed"
-plan 17
+plan 18
 export TMPDIR=$HTUX_TMP
 
 L=$HTUX_TMP/layout
@@ -169,6 +169,10 @@ htux_run --disk "$HTUX_TMP/extra.ext2" --rootfs disk --oci "$L:img" \
 	/bin/sh -c 'cat /data/e; grep -c "^/dev/vdb /data ext2" /proc/mounts'
 check_output_status "... --disk FILE (vdb) on /data, as vda without a root disk" "extra
 1" 0
+htux_run --machine microvm --disk "$HTUX_TMP/extra.ext2:/mnt" --rootfs disk --oci "$L:img" \
+	/bin/sh -c 'cat /mnt/e; head -1 /proc/mounts'
+check_output_status "... on microvm too (the root disk is vda there as well)" "extra
+/dev/vda / ext2 rw,relatime 0 0" 0
 
 # 10: htux-mkimage --rootfs disk, booted by plain QEMU (status S: 2S+1)
 "$MK" -o "$HTUX_TMP/root.ext2" --rootfs disk --oci "$L:img" /bin/sh -c 'cat /data/keep; exit 4' \

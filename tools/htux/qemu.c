@@ -181,9 +181,6 @@ static int devices(const struct htux_opts *o, const struct run_paths *p, struct 
 			return 0;
 		argvec_push(out, "-drive");
 		argvec_pushf(out, "file=%s,if=none,format=raw,id=htux-root", f);
-		argvec_push(out, "-device");
-		argvec_pushf(out, "%s,drive=htux-root",
-			     mmio ? "virtio-blk-device" : "virtio-blk-pci");
 		free(f);
 	}
 	for (i = 0; i < o->ndisks; i++) {
@@ -194,11 +191,22 @@ static int devices(const struct htux_opts *o, const struct run_paths *p, struct 
 		}
 		argvec_push(out, "-drive");
 		argvec_pushf(out, "file=%s,if=none,format=raw,id=htux-d%zu", f, i);
-		argvec_push(out, "-device");
-		argvec_pushf(out, "%s,drive=htux-d%zu",
-			     mmio ? "virtio-blk-device" : "virtio-blk-pci", i);
 		free(f);
 		free(file);
+	}
+	/* The disks' devices: the root disk, then --disk's in order (vda,
+	   vdb, ...). microvm hands its virtio-mmio slots out from the top
+	   down and the kernel scans them upwards, so there they go in
+	   reverse. */
+	size_t ndev = o->ndisks + (p->root_disk ? 1 : 0);
+	for (size_t k = 0; k < ndev; k++) {
+		size_t j = mmio ? ndev - 1 - k : k; /* j-th disk: vda, vdb, ... */
+		const char *dev = mmio ? "virtio-blk-device" : "virtio-blk-pci";
+		argvec_push(out, "-device");
+		if (p->root_disk && j == 0)
+			argvec_pushf(out, "%s,drive=htux-root", dev);
+		else
+			argvec_pushf(out, "%s,drive=htux-d%zu", dev, j - (p->root_disk ? 1 : 0));
 	}
 	if (o->net) {
 		/* QEMU's user network (10.0.2.0/24, DHCP, DNS at 10.0.2.3) with
