@@ -1,7 +1,7 @@
-/* mount.h: disk filesystems mounted on directories of "/": the mount
- * table, crossing into a mounted root during lookup, mounting the disks
- * the command line names at boot, /proc/mounts lines, sync and unmount
- * at the end. */
+/* mount.h: disk filesystems mounted on directories of "/", or as "/"
+ * itself (root=): the mount table, crossing into a mounted root during
+ * lookup, mounting the disks the command line names at boot, /proc/mounts
+ * lines, sync and unmount at the end. */
 #ifndef HTUX_MOUNT_H
 #define HTUX_MOUNT_H
 
@@ -14,8 +14,8 @@ struct statfs;
 struct inode *mount_cross(struct inode *ino);
 /* Mounts the disks: devs[k] ("vda") on paths[k] for the n mount.DEV=PATH
  * words of the command line; vda (vdb when vda is the root disk) on /data
- * when no word names it and it holds an ext2 superblock. Returns 0, or -1 after one "htux:" line saying
- * why. */
+ * when no word names it and it holds an ext2 superblock. Returns 0, or -1
+ * after one "htux:" line saying why. */
 int mounts_boot(char **devs, char **paths, int n);
 /* root=DEV: makes the ext2 (or ext3/4) disk DEV ("vda" or "/dev/vda") "/",
  * the RAM root's /dev, /proc, /sys and /tmp covering its directories of

@@ -1,6 +1,6 @@
 /* main.c: the kernel's start: bring up the console, memory, CPU tables
- * and the file system from the initrd, then run the program the image (or
- * the command line) names. */
+ * and the file system from the initrd (or a root disk, root=), then run
+ * the program the image (or the command line) names. */
 #include "kernel/kernel.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"

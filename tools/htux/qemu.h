@@ -9,7 +9,7 @@ struct run_paths {
 	const char *mkimage; /* htux-mkimage to run */
 	const char *qemu;    /* qemu-system-x86_64 to run */
 	const char *kernel;  /* htux.elf */
-	const char *image;   /* the initrd htux-mkimage writes */
+	const char *image;   /* the initrd (or root disk) htux-mkimage writes */
 	const char *status;  /* file receiving COM2 (htux-exit N) */
 	int kvm;             /* accelerator: KVM (1) or TCG (0) */
 	const char *minimal; /* --minimal: the kernel htux-mkimage makes, or NULL */
