@@ -142,9 +142,11 @@ start64:
 msg_no_lm:
 	.asciz "htux: this CPU has no 64-bit long mode\n"
 
-/* ---- first page tables: the low 1 GiB, three times -------------------
- * identity (to switch to long mode), at -2 GiB (the kernel image) and at
- * DIRECT_MAP (all RAM; kernel/paging.c extends it past 1 GiB). */
+/* ---- first page tables -------------------------------------------------
+ * the low 4 GiB (the 32-bit space, where QEMU's multiboot loader puts a
+ * large initrd) as identity (to switch to long mode) and at DIRECT_MAP (all
+ * RAM; kernel/paging.c extends it past 4 GiB); the low 1 GiB at -2 GiB
+ * (the kernel image). */
 	.data
 	.align 4096
 	.globl boot_pml4
@@ -156,15 +158,18 @@ boot_pml4:
 	.quad PHYS(boot_pdpt_high) + 3         /* 511: -512 GiB .. 0 */
 boot_pdpt_low:
 	.quad PHYS(boot_pd) + 3
-	.fill 511, 8, 0
+	.quad PHYS(boot_pd) + 0x1000 + 3
+	.quad PHYS(boot_pd) + 0x2000 + 3
+	.quad PHYS(boot_pd) + 0x3000 + 3
+	.fill 508, 8, 0
 boot_pdpt_high:
 	.fill 510, 8, 0
 	.quad PHYS(boot_pd) + 3                /* 510: -2 GiB */
 	.quad 0
 	.globl boot_pd
-boot_pd:
+boot_pd:                                       /* four pages: 0 .. 4 GiB */
 	.set i, 0
-	.rept 512
+	.rept 2048
 	.quad (i << 21) | 0x83                 /* present, writable, 2 MiB */
 	.set i, i + 1
 	.endr

@@ -1,8 +1,9 @@
 /* etc.c: the few files under /etc that C libraries read to answer
  * questions about users, groups, host names and name servers. Each is made
- * at boot only when the image has none: root's entries, localhost, and
- * QEMU's user-network DNS server (replaced by the name servers the network
- * configuration gives, net/stack.c). */
+ * at boot only when the image (or the root disk, root=) has none: root's
+ * entries, localhost, and QEMU's user-network DNS server (replaced by the
+ * name servers the network configuration gives, net/stack.c, in the RAM
+ * root's file). */
 #include "fs/vfs.h"
 #include "fs/minifs/minifs.h"
 
@@ -38,11 +39,16 @@ int etc_init(void)
 			return 0; /* /etc is not a directory in this image */
 		if (e)
 			return e;
+		size_t len = strlen(etc_files[i].text);
 		if (minifs_is(f->ino))
-			minifs_set_data(f->ino, etc_files[i].text, strlen(etc_files[i].text));
+			minifs_set_data(f->ino, etc_files[i].text, len);
+		else if (f->ops->write(f, etc_files[i].text, len, 0, false) != (ssize_t)len)
+			e = -EIO; /* on a root disk (root=) */
 		if (minifs_is(f->ino) && !strcmp(etc_files[i].path, "/etc/resolv.conf"))
 			resolv = inode_get(f->ino);
 		file_put(f);
+		if (e)
+			return e;
 	}
 	return 0;
 }

@@ -1,8 +1,11 @@
 /* mount.c: the mount table: which directory of "/" each disk filesystem
  * covers; crossing into its root during lookup (".." leaves through the
  * root's parent, the covered directory's own); mounting at boot from the
- * command line; /proc/mounts, sync(2) and unmounting when the VM ends. */
+ * command line, a disk as "/" itself (root=vdX: the RAM root's /dev,
+ * /proc, /sys and /tmp then cover the disk's directories of those names);
+ * /proc/mounts, sync(2) and unmounting when the VM ends. */
 #include "fs/mount.h"
+#include "fs/namei.h"
 #include "fs/pseudo.h"
 #include "fs/ext2/ext2.h"
 #include "kernel/blkdev.h"
@@ -18,6 +21,14 @@ struct mount {
 
 static struct mount mounts[MOUNT_MAX];
 static int nmounts;
+static struct ext2_fs *root_fs; /* root=: the disk that is "/", or NULL */
+
+/* root=: the RAM root's directories covering the disk's of the same name */
+static const char *const ram_dirs[] = { "dev", "proc", "sys", "tmp" };
+static struct {
+	struct inode *covered, *ram; /* both referenced */
+} covers[ARRAY_SIZE(ram_dirs)];
+static int ncovers;
 
 struct inode *mount_cross(struct inode *ino)
 {
@@ -25,6 +36,11 @@ struct inode *mount_cross(struct inode *ino)
 		if (mounts[i].covered == ino) {
 			inode_put(ino);
 			return inode_get(mounts[i].fs->root);
+		}
+	for (int i = 0; i < ncovers; i++)
+		if (covers[i].covered == ino) {
+			inode_put(ino);
+			return inode_get(covers[i].ram);
 		}
 	return ino;
 }
@@ -71,7 +87,8 @@ static int mount_one(struct blkdev *dev, int index, const char *path)
 			path, -e);
 		return -1;
 	}
-	if (!S_ISDIR(dir->mode) || dir == fs_root || ext2_is(dir)) {
+	/* a disk may cover a directory of the RAM root or of the root disk */
+	if (!S_ISDIR(dir->mode) || dir == fs_root || (ext2_is(dir) && ext2_fs_of(dir) != root_fs)) {
 		kprintf("htux: disk %s: the mount point %s is not a directory of the image\n",
 			dev->name, path);
 		inode_put(dir);
@@ -97,6 +114,95 @@ static int mount_one(struct blkdev *dev, int index, const char *path)
 	return 0;
 }
 
+static struct blkdev *disk_named(const char *name)
+{
+	struct blkdev *d;
+	for (int i = 0; (d = blkdev_get(i)) != NULL; i++)
+		if (!strcmp(d->name, name))
+			return d;
+	return NULL;
+}
+
+static int disk_index(struct blkdev *dev)
+{
+	int i = 0;
+	while (blkdev_get(i) != dev)
+		i++;
+	return i;
+}
+
+/* Covers the root disk's directory /name (made when missing) with the RAM
+ * root's. */
+static int cover_one(struct inode *ram_root, const char *name)
+{
+	char path[8];
+	struct inode *ram, *dir;
+	ksnprintf(path, sizeof(path), "/%s", name);
+	int e = dir_lookup(ram_root, name, strlen(name), &ram);
+	if (e)
+		return 0; /* the RAM root has none (/tmp could not be made) */
+	e = vfs_mkdirat(AT_FDCWD, path, 0755);
+	if (e == -EEXIST)
+		e = 0;
+	if (!e)
+		e = vfs_lookupat(AT_FDCWD, path, 0, &dir);
+	if (!e && !S_ISDIR(dir->mode)) {
+		inode_put(dir);
+		e = -ENOTDIR;
+	}
+	if (e) {
+		kprintf("htux: root=/dev/%s: cannot make the directory %s on it (error %d)\n",
+			root_fs->dev->name, path, -e);
+		inode_put(ram);
+		return -1;
+	}
+	ram->parent = fs_root; /* ".." and getcwd lead to the disk's root */
+	covers[ncovers].covered = dir;
+	covers[ncovers++].ram = ram;
+	return 0;
+}
+
+int mounts_root(const char *name)
+{
+	if (!strncmp(name, "/dev/", 5))
+		name += 5;
+	struct blkdev *dev = disk_named(name);
+	if (!dev) {
+		kprintf("htux: root=/dev/%s: there is no disk %s (give QEMU a virtio-blk device)\n",
+			name, name);
+		return -1;
+	}
+	if (!ext2_probe(dev)) {
+		kprintf("htux: root=/dev/%s: the disk holds no ext2, ext3 or ext4 filesystem\n",
+			name);
+		return -1;
+	}
+	struct ext2_fs *fs;
+	ext2_lock();
+	int e = ext2_mount(dev, (uint64_t)VIRTIO_BLK_MAJOR << 8 | (uint64_t)(disk_index(dev) * 16),
+			   &fs);
+	ext2_unlock();
+	if (e)
+		return -1; /* ext2_mount said why */
+	struct inode *ram_root = fs_root;
+	fs->root->parent = fs->root;
+	strlcpy(fs->sb.last_mounted, "/", sizeof(fs->sb.last_mounted));
+	mounts[nmounts].covered = NULL;
+	mounts[nmounts].fs = fs;
+	mounts[nmounts].path = strdup("/");
+	nmounts++;
+	root_fs = fs;
+	fs_root = inode_get(fs->root);
+	for (size_t i = 0; i < ARRAY_SIZE(ram_dirs); i++)
+		if (cover_one(ram_root, ram_dirs[i]))
+			return -1;
+	/* /etc's files, made on the disk when it has none */
+	e = etc_init();
+	if (e)
+		kprintf("htux: cannot make the files of /etc on the root disk (error %d)\n", -e);
+	return 0;
+}
+
 int mounts_boot(char **devs, char **paths, int n)
 {
 	for (int k = 0; k < n; k++) {
@@ -110,14 +216,24 @@ int mounts_boot(char **devs, char **paths, int n)
 		}
 	}
 	struct blkdev *d;
+	/* the first disk after the root disk when that is vda (htux run) */
+	int first = root_fs && root_fs->dev == blkdev_get(0) ? 1 : 0;
 	for (int i = 0; (d = blkdev_get(i)) != NULL; i++) {
 		const char *path = NULL;
 		for (int k = 0; k < n; k++)
 			if (!strcmp(devs[k], d->name))
 				path = paths[k];
+		if (root_fs && d == root_fs->dev) {
+			if (path) {
+				kprintf("htux: mount.%s=%s: disk %s is the root (root=)\n", d->name,
+					path, d->name);
+				return -1;
+			}
+			continue;
+		}
 		/* Unnamed, the first disk goes on /data if it holds an ext2
-		 * (or ext3/4) filesystem, and stays a raw /dev/vda otherwise. */
-		if (!path && i == 0) {
+		 * (or ext3/4) filesystem, and stays a raw /dev/vdX otherwise. */
+		if (!path && i == first) {
 			if (ext2_probe(d))
 				path = "/data";
 			else
@@ -132,12 +248,21 @@ int mounts_boot(char **devs, char **paths, int n)
 	return 0;
 }
 
+bool mounts_gen_root(struct sbuf *sb)
+{
+	if (root_fs)
+		sb_printf(sb, "/dev/%s / %s %s,relatime 0 0\n", root_fs->dev->name,
+			  root_fs->ext4 ? "ext4" : "ext2", root_fs->ro ? "ro" : "rw");
+	return root_fs != NULL;
+}
+
 void mounts_gen(struct sbuf *sb)
 {
 	for (int i = 0; i < nmounts; i++)
-		sb_printf(sb, "/dev/%s %s %s %s,relatime 0 0\n", mounts[i].fs->dev->name,
-			  mounts[i].path, mounts[i].fs->ext4 ? "ext4" : "ext2",
-			  mounts[i].fs->ro ? "ro" : "rw");
+		if (mounts[i].fs != root_fs)
+			sb_printf(sb, "/dev/%s %s %s %s,relatime 0 0\n", mounts[i].fs->dev->name,
+				  mounts[i].path, mounts[i].fs->ext4 ? "ext4" : "ext2",
+				  mounts[i].fs->ro ? "ro" : "rw");
 }
 
 int mounts_sync(void)

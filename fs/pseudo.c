@@ -136,7 +136,9 @@ static void gen_version(struct sbuf *sb)
 
 static void gen_mounts(struct sbuf *sb)
 {
-	sb_str(sb, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n"
+	if (!mounts_gen_root(sb))
+		sb_str(sb, "rootfs / rootfs rw 0 0\n");
+	sb_str(sb, "proc /proc proc rw,nosuid,nodev,noexec 0 0\n"
 		   "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec 0 0\n");
 	mounts_gen(sb);
 }

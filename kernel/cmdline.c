@@ -144,6 +144,13 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 				return -1;
 			}
 			cl->user = w + 5;
+		} else if (!strncmp(w, "root=", 5)) {
+			const char *d = w + 5 + (strncmp(w + 5, "/dev/", 5) ? 0 : 5);
+			if (!*d || strlen(d) >= 8 || strchr(d, '/')) {
+				kprintf("htux: bad kernel option '%s' (root=/dev/vdX)\n", w);
+				return -1;
+			}
+			cl->root = w + 5;
 		} else if (!strncmp(w, "console=", 8)) {
 			kprintf("htux: bad kernel option '%s' (console=hvc or console=ttyS0)\n", w);
 			return -1;

@@ -14,6 +14,7 @@ struct cmdline {
 	char *mount_dev[CMDLINE_MAX_MOUNTS], *mount_path[CMDLINE_MAX_MOUNTS];
 	int nmounts;
 	char *user; /* user=NAME|UID[:GID]: the program's user, or NULL */
+	char *root; /* root=[/dev/]vdX: the disk that is "/", or NULL (the initrd) */
 };
 
 /* virtio_mmio.device=SIZE@ADDR:IRQ words, as Linux takes them (QEMU's

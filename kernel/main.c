@@ -1,6 +1,6 @@
 /* main.c: the kernel's start: bring up the console, memory, CPU tables
- * and the file system from the initrd, then run the program the image (or
- * the command line) names. */
+ * and the file system from the initrd (or a root disk, root=), then run
+ * the program the image (or the command line) names. */
 #include "kernel/kernel.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
@@ -103,11 +103,15 @@ void kmain(uint32_t magic, uint32_t info)
 	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader, pmem_free_pages() * 4,
 	      bi.cmdline);
 	smp_init();
-	if (!bi.initrd_start) {
-		kprintf("htux: no program image: give one with -initrd (see htux-mkimage)\n");
+	if (!bi.initrd_start && !cl.root) {
+		kprintf("htux: no program image: give one with -initrd (see htux-mkimage), or a root disk with root=/dev/vdX\n");
 		vm_exit(STATUS_BAD_IMAGE);
 	}
-	int err = fs_init(phys_to_virt(bi.initrd_start), bi.initrd_end - bi.initrd_start);
+	/* with root=, the initrd (optional) is only a RAM filesystem under
+	 * the disk: its /dev, /proc, /sys and /tmp are used */
+	int err = bi.initrd_start
+			  ? fs_init(phys_to_virt(bi.initrd_start), bi.initrd_end - bi.initrd_start)
+			  : fs_init(NULL, 0);
 	if (err)
 		vm_exit(STATUS_BAD_IMAGE); /* fs_init said why */
 	virtio_pci_init();
@@ -118,6 +122,8 @@ void kmain(uint32_t magic, uint32_t info)
 	}
 	if (blockdev_nodes_init())
 		kprintf("htux: cannot make the disk files in /dev\n");
+	if (cl.root && mounts_root(cl.root))
+		vm_exit(STATUS_BAD_IMAGE); /* mounts_root said why */
 	if (mounts_boot(cl.mount_dev, cl.mount_path, cl.nmounts))
 		vm_exit(STATUS_BAD_IMAGE); /* mounts_boot said why */
 

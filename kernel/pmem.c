@@ -80,13 +80,13 @@ int pmem_init(const struct bootinfo *bi)
 	for (int i = 0; i < nranges; i++)
 		nfree += (ranges[i].end - ranges[i].start) / PAGE_SIZE;
 
-	/* The bitmaps, from the bottom of the ranges: within the 1 GiB that
-	 * the boot page tables map. */
+	/* The bitmaps, from the bottom of the ranges: within the 4 GiB that
+	 * the boot page tables map (above a large initrd). */
 	map_words = (max_phys / PAGE_SIZE + 63) / 64;
 	sum_words = (map_words + 63) / 64;
 	uint64_t pages = ((map_words + sum_words) * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
 	uint64_t pa = pmem_alloc_contig(pages);
-	if (!pa || pa + pages * PAGE_SIZE > (1UL << 30))
+	if (!pa || pa + pages * PAGE_SIZE > (4UL << 30))
 		return -1; /* kmain says so: the image left no low memory */
 	freemap = phys_to_virt(pa);
 	freesum = freemap + map_words;

@@ -1,8 +1,8 @@
 /* paging.c: page-table walking (one address, or the entries in use over a
  * range, skipping absent tables) and the kernel's direct map. The tables
- * start as boot/multiboot.S built them (1 GiB identity, at -2 GiB and at
- * DIRECT_MAP); paging_init() extends the direct map to all RAM and drops
- * the identity map. */
+ * start as boot/multiboot.S built them (4 GiB identity and at DIRECT_MAP,
+ * 1 GiB at -2 GiB); paging_init() extends the direct map to all RAM and
+ * drops the identity map. */
 #include "kernel/kernel.h"
 #include "kernel/pmem.h"
 #include "arch/x86_64/cpu.h"

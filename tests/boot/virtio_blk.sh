@@ -2,7 +2,8 @@
 # virtio_blk.sh: a disk image given to QEMU as a virtio block device is
 # /dev/vda inside htux. Debian's busybox reads it: md5sum equal to the
 # host's on pc, q35 and microvm, with INTx instead of MSI-X, with two
-# disks (also two INTx disks on one shared line); od at an offset. A program writes a pattern at an odd offset and
+# disks, in the order given on pc and on microvm (also two INTx disks on
+# one shared line); od at an offset. A program writes a pattern at an odd offset and
 # fsyncs (the host sees those bytes in the file after QEMU exits, and only
 # those); the capacity ioctl; a read-only drive refuses writes with EPERM
 # as Linux does; a missing --disk file is a launcher error.
@@ -12,7 +13,7 @@ require_cc musl
 BB=/bin/busybox
 [ -x "$BB" ] && file -L "$BB" 2>/dev/null | grep -q 'statically linked' ||
 	skip_all "Debian's busybox-static is not installed"
-plan 14
+plan 15
 
 build_static blkdev progs/blkdev.c musl || bail_out "cannot build blkdev"
 IMG=$HTUX_TMP/disk.img
@@ -35,6 +36,10 @@ head -c 1048576 /dev/urandom > "$HTUX_TMP/disk2.img"
 WANT2=$(md5sum < "$HTUX_TMP/disk2.img" | cut -d' ' -f1)
 htux_run --disk "$IMG" --disk "$HTUX_TMP/disk2.img" "$BB" md5sum /dev/vda /dev/vdb
 check_output_status "two disks: vda and vdb in the order given" "$WANT  /dev/vda
+$WANT2  /dev/vdb" 0
+# microvm hands out its virtio-mmio slots from the top down
+htux_run --machine microvm --disk "$IMG" --disk "$HTUX_TMP/disk2.img" "$BB" md5sum /dev/vda /dev/vdb
+check_output_status "two disks on microvm: vda and vdb in the order given too" "$WANT  /dev/vda
 $WANT2  /dev/vdb" 0
 
 # Slots 3 and 7 share one PCI interrupt line on pc: both handlers run on it.

@@ -57,7 +57,8 @@ static void test_defaults(void)
 			       "/t/status",
 			       0,
 			       NULL,
-			       NULL };
+			       NULL,
+			       0 };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
 	char err[256], *cl;
@@ -70,7 +71,7 @@ static void test_defaults(void)
 	ok(!o.kernel && !o.qemu && !o.keep && !o.cpu, "no paths");
 	is_int(o.nprog, 3, "PROG and 2 ARGs, options stop at PROG");
 	is_str(o.prog[2], "-l", "ARG that looks like an option");
-	cl = kernel_cmdline(&o);
+	cl = kernel_cmdline(&o, 0);
 	is_str(cl, "", "empty kernel command line");
 	free(cl);
 	ok(mkimage_command(&o, &p, &mk) == 0, "mkimage command");
@@ -108,7 +109,7 @@ static void test_options(void)
 		      "TZ=UTC",        "--append=x",   "--kernel",    "/k",        "--qemu=/q",
 		      "--keep",        "/i,j.cpio",    "--cpu",       "max",       "--qemu-arg",
 		      "-smp",          "--qemu-arg=2", "--dry-run",   "--",        "--prog" };
-	struct run_paths p = { "mk", "/q", "/k", "/i,j.cpio", "/t/s,x", 1, NULL, NULL };
+	struct run_paths p = { "mk", "/q", "/k", "/i,j.cpio", "/t/s,x", 1, NULL, NULL, 0 };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
 	char err[256], *cl;
@@ -124,7 +125,7 @@ static void test_options(void)
 	is_str(o.cpu, "max", "--cpu");
 	is_int(o.nprog, 1, "-- ends options");
 	is_str(o.prog[0], "--prog", "PROG after --");
-	cl = kernel_cmdline(&o);
+	cl = kernel_cmdline(&o, 0);
 	is_str(cl, "verbose trace strace TZ=UTC x", "kernel command line");
 	free(cl);
 	ok(mkimage_command(&o, &p, &mk) == 0 && mk.n == 11, "mkimage command with -e and --add");
@@ -148,7 +149,7 @@ static void test_options(void)
 
 	{
 		char *b[] = { "htux", "run", "--kvm", "--tcg", "-m512M", "p" };
-		struct run_paths pk = { "mk", "q", "k", "i", "s", 1, NULL, NULL };
+		struct run_paths pk = { "mk", "q", "k", "i", "s", 1, NULL, NULL, 0 };
 
 		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0, "last of --kvm/--tcg wins");
 		is_int(o.accel, ACCEL_TCG, "--tcg");
@@ -181,14 +182,14 @@ static void test_debug_options(void)
 	char *a[] = { "htux",       "run",       "--syscall-summary",
 		      "--gdb=4321", "--minimal", "--minimal-ignore-unknown",
 		      "p" };
-	struct run_paths p = { "mk", "q", "/t/kernel.elf", "i", "s", 0, "/t/kernel.elf", NULL };
+	struct run_paths p = { "mk", "q", "/t/kernel.elf", "i", "s", 0, "/t/kernel.elf", NULL, 0 };
 	struct htux_opts o;
 	struct argvec mk = { 0 }, q = { 0 };
 	char err[256], *cl;
 
 	ok(htux_parse(ARGC(a), a, &o, err, sizeof err) == 0, "debugging options");
 	ok(o.summary && o.gdb_port == 4321 && o.minimal, "--syscall-summary --gdb=4321 --minimal");
-	cl = kernel_cmdline(&o);
+	cl = kernel_cmdline(&o, 0);
 	is_str(cl, "syscall_summary", "kernel option syscall_summary");
 	free(cl);
 	ok(mkimage_command(&o, &p, &mk) == 0 && mk.n == 8 &&
@@ -211,7 +212,7 @@ static void test_debug_options(void)
 	{
 		char *b[] = { "htux", "run", "--init", "--strace", "p" };
 		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.init, "--init");
-		cl = kernel_cmdline(&o);
+		cl = kernel_cmdline(&o, 0);
 		is_str(cl, "strace init", "kernel option init");
 		free(cl);
 		htux_opts_free(&o);
@@ -330,7 +331,8 @@ static void test_devices(void)
 			       "/t/status",
 			       0,
 			       NULL,
-			       NULL };
+			       NULL,
+			       0 };
 	struct htux_opts o;
 	struct argvec q = { 0 };
 	char err[256], *cl;
@@ -346,7 +348,7 @@ static void test_devices(void)
 	f = disk_split("dir:name.img", &mp);
 	ok(f && !strcmp(f, "dir:name.img") && !mp, "a colon not followed by / is part of FILE");
 	free(f);
-	cl = kernel_cmdline(&o);
+	cl = kernel_cmdline(&o, 0);
 	is_str(cl, "console=hvc mount.vdb=/mnt/c TZ=UTC",
 	       "kernel words: console=hvc, mount.vdb, --append");
 	free(cl);
@@ -387,7 +389,8 @@ static void test_net(void)
 			       "/t/status",
 			       0,
 			       NULL,
-			       NULL };
+			       NULL,
+			       0 };
 	struct htux_opts o;
 	struct argvec q = { 0 };
 	char err[256];
@@ -424,7 +427,7 @@ static void test_net(void)
 static void test_oci(void)
 {
 	char *a[] = { "htux", "run", "-e", "A=1", "--oci", "lay:t", "sh", "-c", "x" };
-	struct run_paths p = { "mk", "q", "k", "i", "s", 0, NULL, NULL };
+	struct run_paths p = { "mk", "q", "k", "i", "s", 0, NULL, NULL, 0 };
 	struct htux_opts o;
 	struct argvec mk = { 0 };
 	char err[256];
@@ -458,10 +461,56 @@ static void test_oci(void)
 	}
 }
 
+/* --rootfs: passed to htux-mkimage; a root disk is vda with root=. */
+static void test_rootfs(void)
+{
+	char *a[] = { "htux", "run", "--rootfs", "disk", "--disk", "d.img:/mnt", "--oci", "lay" };
+	struct run_paths p = { "mk", "q", "k", "/t/app.cpio", "s", 0, NULL, NULL, 1 };
+	struct htux_opts o;
+	struct argvec mk = { 0 }, q = { 0 };
+	char err[256], *cl;
+	int initrd = 0, root = -1, other = -1;
+
+	ok(htux_parse(ARGC(a), a, &o, err, sizeof err) == 0, "--rootfs disk --oci IMAGE");
+	ok(mkimage_command(&o, &p, &mk) == 0 && !strcmp(mk.v[3], "--rootfs") &&
+		   !strcmp(mk.v[4], "disk") && !strcmp(mk.v[5], "--oci"),
+	   "htux-mkimage gets --rootfs disk");
+	cl = kernel_cmdline(&o, 1);
+	ok(cl && !strcmp(cl, "root=/dev/vda mount.vdb=/mnt"), "root=/dev/vda; --disk is vdb");
+	free(cl);
+	ok(qemu_command(&o, &p, &q) == 0, "the QEMU command with a root disk");
+	for (size_t i = 0; i < q.n; i++) {
+		initrd |= !strcmp(q.v[i], "-initrd");
+		if (!strcmp(q.v[i], "file=/t/app.cpio,if=none,format=raw,id=htux-root"))
+			root = (int)i;
+		if (!strcmp(q.v[i], "file=d.img,if=none,format=raw,id=htux-d0"))
+			other = (int)i;
+	}
+	ok(!initrd && root > 0 && other > root, "the image is the first disk, no -initrd");
+	argvec_free(&mk);
+	argvec_free(&q);
+	htux_opts_free(&o);
+	{
+		char *b[] = { "htux", "run", "--rootfs", "disk", "prog" };
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == -1 &&
+			   !strcmp(err, "--rootfs goes with --oci (a container image)"),
+		   "--rootfs without --oci refused");
+		htux_opts_free(&o);
+	}
+	{
+		char *b[] = { "htux", "run", "--rootfs", "ram", "--oci", "lay" };
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == -1 &&
+			   !strcmp(err, "--rootfs ram: expected auto, initrd or disk"),
+		   "--rootfs with an unknown place refused");
+		htux_opts_free(&o);
+	}
+}
+
 int main(void)
 {
 	test_defaults();
 	test_oci();
+	test_rootfs();
 	test_devices();
 	test_net();
 	test_options();

@@ -324,6 +324,47 @@ static void test_oci(void)
 		   "--oci without a value refused");
 		mk_opts_free(&o);
 	}
+	{
+		char *a[] = { "htux-mkimage", "-o", "x", "--oci", "lay" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.rootfs == ROOTFS_AUTO,
+		   "--rootfs defaults to auto");
+		mk_opts_free(&o);
+	}
+	{
+		char *a[] = { "htux-mkimage", "-o", "x", "--rootfs=disk", "--oci", "lay" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == 0 && o.rootfs == ROOTFS_DISK,
+		   "--rootfs=disk");
+		mk_opts_free(&o);
+	}
+	static const struct {
+		int argc;
+		char *argv[9];
+		const char *msg;
+	} bad[] = {
+		{ 5, { "m", "-o", "x", "--rootfs", "ram" }, "--rootfs needs auto, initrd or disk" },
+		{ 9,
+		  { "m", "-o", "x", "--rootfs", "disk", "--format", "raw", "--oci", "lay" },
+		  "--rootfs disk: -o is an ext2 disk, not --format or --libvirt's image" },
+		{ 9,
+		  { "m", "-o", "x", "--rootfs", "disk", "--add", "/bin/sh", "--oci", "lay" },
+		  "--rootfs disk: --add is not supported on a root disk; use --rootfs initrd" },
+	};
+	for (size_t i = 0; i < ARGC(bad); i++) {
+		char *argv[9];
+
+		memcpy(argv, bad[i].argv, sizeof argv);
+		ok(mk_parse(bad[i].argc, argv, &o, err, sizeof err) == -1 &&
+			   !strcmp(err, bad[i].msg),
+		   bad[i].msg);
+		mk_opts_free(&o);
+	}
+	{
+		char *a[] = { "htux-mkimage", "-o", "x", "--rootfs", "disk", "/bin/sh" };
+		ok(mk_parse(ARGC(a), a, &o, err, sizeof err) == -1 &&
+			   !strcmp(err, "--rootfs goes with --oci (a container image)"),
+		   "--rootfs without --oci refused");
+		mk_opts_free(&o);
+	}
 }
 
 int main(void)

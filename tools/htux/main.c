@@ -15,6 +15,7 @@
 #include "../common/mfile.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,11 @@ static const char usage[] =
 	"                         Cmd) with its Env, WorkingDir and User, and its\n"
 	"                         whole root filesystem (see htux-mkimage --help;\n"
 	"                         -e and --user override the image's)\n"
+	"  --rootfs auto|initrd|disk\n"
+	"                         with --oci: the root filesystem in the initrd\n"
+	"                         (RAM) or on an ext2 disk booted as the root\n"
+	"                         (vda; -m defaults to 256M); auto (the default)\n"
+	"                         takes the disk over 512 MiB of files\n"
 	"  -m, --mem SIZE         guest memory, e.g. 512M or 2G (default: the\n"
 	"                         image's size + 96M, at least 128M)\n"
 	"  --kvm                  use KVM (the default when /dev/kvm opens and can\n"
@@ -231,11 +237,32 @@ static void choose_mem(const struct htux_opts *o, struct run *r)
 	struct stat st;
 	long long size = stat(r->image, &st) ? 0 : (long long)st.st_size;
 
-	mem_for_image(size, r->mem, sizeof r->mem);
+	if (r->p.root_disk)
+		snprintf(r->mem, sizeof r->mem, "%s", MEM_ROOT_DISK);
+	else
+		mem_for_image(size, r->mem, sizeof r->mem);
 	r->p.mem = r->mem;
-	if (o->verbose)
+	if (o->verbose && r->p.root_disk)
+		fprintf(stderr, "htux: memory: -m %s with a root disk (give -m to choose)\n",
+			r->mem);
+	else if (o->verbose)
 		fprintf(stderr, "htux: memory: -m %s for a %lld KiB image (give -m to choose)\n",
 			r->mem, size >> 10);
+}
+
+/* QEMU's multiboot loader takes the initrd's size as a signed int: one
+   of 2 GiB or more makes it fail with "Failed to open file". */
+static int initrd_too_big(const struct run *r, const struct htux_opts *o)
+{
+	struct stat st;
+
+	if (stat(r->image, &st) || st.st_size <= INT_MAX)
+		return 0;
+	htux_error("the image is %lld MiB: QEMU loads an initrd under 2 GiB only; %s",
+		   (long long)(st.st_size >> 20),
+		   o->oci ? "use --rootfs disk (a root disk)"
+			  : "put large data on a --disk FILE:/MOUNTPOINT");
+	return 1;
 }
 
 static int boot(const struct htux_opts *o, struct run *r)
@@ -412,10 +439,16 @@ static int run(const struct htux_opts *o)
 		r.p.kernel = r.minimal;
 	}
 	if (o->dry_run) {
+		r.p.root_disk = o->rootfs && !strcmp(o->rootfs, "disk");
 		ret = dry_run(o, &r);
 		goto out;
 	}
 	ret = o->image ? 0 : make_image(o, &r);
+	/* htux-mkimage made an ext2 root disk: --rootfs disk, or auto for a
+	   large root filesystem (it said so) */
+	r.p.root_disk = ret == 0 && o->oci && is_ext2(r.image);
+	if (ret == 0 && !o->boot && !r.p.root_disk && initrd_too_big(&r, o))
+		ret = FAILED;
 	if (ret == 0 && !o->mem)
 		choose_mem(o, &r);
 	if (ret == 0 && !o->image && o->gdb_port > 0 &&

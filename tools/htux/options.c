@@ -58,7 +58,7 @@ static const char *const valued[] = { "--boot",   "--image",   "-m",     "--mem"
 				      "--cpu",    "-e",        "--env",  "--add",     "--user",
 				      "--append", "--kernel",  "--qemu", "--keep",    "--qemu-arg",
 				      "--disk",   "--console", "-p",     "--publish", "--oci",
-				      "--smp",    NULL };
+				      "--smp",    "--rootfs",  NULL };
 
 int htux_takes_value(const char *arg)
 {
@@ -261,6 +261,10 @@ static int set_value(struct htux_opts *o, const char *name, const char *v, char 
 			return bad(err, len, "--qemu-arg: empty argument");
 		if (push(&o->qemu_args, &o->nqemu_args, v))
 			return bad(err, len, "out of memory");
+	} else if (!strcmp(name, "--rootfs")) {
+		if (strcmp(v, "auto") && strcmp(v, "initrd") && strcmp(v, "disk"))
+			return bad(err, len, "--rootfs %s: expected auto, initrd or disk", v);
+		o->rootfs = v;
 	} else if (!*v) {
 		return bad(err, len, "%s: empty path", name);
 	} else if (!strcmp(name, "--kernel")) {
@@ -351,6 +355,10 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err, size_t err
 			   o->boot);
 	if (o->image)
 		return 0;
+	if (o->rootfs && !o->oci)
+		return bad(err, errlen, "--rootfs goes with --oci (a container image)");
+	if (o->rootfs && !strcmp(o->rootfs, "disk") && o->boot)
+		return bad(err, errlen, "--rootfs disk: --boot's GRUB disk holds an initrd");
 	if (o->oci && (o->minimal || o->gdb_port))
 		return bad(err, errlen, "--oci: --minimal and --gdb take a PROG, not an image");
 	for (size_t k = 0; o->oci && k < o->nmk; k++)

@@ -38,8 +38,9 @@ struct htux_opts {
 	int init;           /* --init: a built-in init is pid 1 (kernel option init) */
 	const char **ports; /* -p HOSTPORT:GUESTPORT[/udp], in order */
 	size_t nports;
-	const char *oci; /* --oci PATH[:TAG]: a container image, or NULL */
-	char **prog;     /* PROG and its ARGs (--oci: the ARGs replacing Cmd) */
+	const char *oci;    /* --oci PATH[:TAG]: a container image, or NULL */
+	const char *rootfs; /* --rootfs auto|initrd|disk (htux-mkimage's), or NULL */
+	char **prog;        /* PROG and its ARGs (--oci: the ARGs replacing Cmd) */
 	size_t nprog;
 };
 

@@ -18,9 +18,22 @@ void mem_for_image(long long image_bytes, char *buf, size_t len)
 	snprintf(buf, len, "%lldM", mib);
 }
 
-char *kernel_cmdline(const struct htux_opts *o)
+int is_ext2(const char *path)
 {
-	const char *flags[6], *w, *mp;
+	unsigned char magic[2] = { 0 };
+	FILE *f = fopen(path, "rb");
+
+	if (f) {
+		if (fseek(f, 1024 + 56, SEEK_SET) || fread(magic, 1, 2, f) != 2)
+			magic[0] = 0;
+		fclose(f);
+	}
+	return magic[0] == 0x53 && magic[1] == 0xef; /* s_magic 0xEF53 */
+}
+
+char *kernel_cmdline(const struct htux_opts *o, int root_disk)
+{
+	const char *flags[7], *w, *mp;
 	size_t n = 0, len = 1, i;
 	char *s;
 
@@ -36,6 +49,8 @@ char *kernel_cmdline(const struct htux_opts *o)
 		flags[n++] = "syscall_summary";
 	if (o->init)
 		flags[n++] = "init";
+	if (root_disk)
+		flags[n++] = "root=/dev/vda";
 	for (i = 0; i < n; i++)
 		len += strlen(flags[i]) + 1;
 	for (i = 0; i < o->ndisks; i++)
@@ -51,14 +66,15 @@ char *kernel_cmdline(const struct htux_opts *o)
 			strcat(s, " ");
 		strcat(s, flags[i]);
 	}
-	/* --disk FILE:/MOUNTPOINT: mount.vdX=/MOUNTPOINT */
+	/* --disk FILE:/MOUNTPOINT: mount.vdX=/MOUNTPOINT (after vda, the
+	   root disk) */
 	for (i = 0; i < o->ndisks; i++) {
 		free(disk_split(o->disks[i], &mp));
 		if (!mp)
 			continue;
 		if (*s)
 			strcat(s, " ");
-		sprintf(s + strlen(s), "mount.vd%c=%s", (char)('a' + i), mp);
+		sprintf(s + strlen(s), "mount.vd%c=%s", (char)('a' + root_disk + i), mp);
 	}
 	for (i = 0; i < o->nappend; i++) {
 		w = o->append[i];
@@ -79,7 +95,7 @@ int mkimage_command(const struct htux_opts *o, const struct run_paths *p, struct
 	argvec_push(out, "-o");
 	argvec_push(out, p->image);
 	if (o->boot) { /* a GRUB disk: the command line goes in grub.cfg */
-		char *cmdline = kernel_cmdline(o);
+		char *cmdline = kernel_cmdline(o, 0);
 		argvec_push(out, "--format");
 		argvec_push(out, "raw");
 		argvec_push(out, "--kernel");
@@ -95,6 +111,10 @@ int mkimage_command(const struct htux_opts *o, const struct run_paths *p, struct
 	if (p->minimal) {
 		argvec_push(out, "--minimal");
 		argvec_push(out, p->minimal);
+	}
+	if (o->rootfs) {
+		argvec_push(out, "--rootfs");
+		argvec_push(out, o->rootfs);
 	}
 	if (o->oci) {
 		argvec_push(out, "--oci");
@@ -145,7 +165,7 @@ static const char *disk_format(const char *path)
    microvm, where virtio 1.x replaces QEMU's legacy default for every
    virtio-mmio device (also those given with --qemu-arg). Returns 0 when
    out of memory. */
-static int devices(const struct htux_opts *o, struct argvec *out)
+static int devices(const struct htux_opts *o, const struct run_paths *p, struct argvec *out)
 {
 	int mmio = !strcmp(o->machine, "microvm");
 	const char *mp;
@@ -155,6 +175,14 @@ static int devices(const struct htux_opts *o, struct argvec *out)
 		argvec_push(out, "-global");
 		argvec_push(out, "virtio-mmio.force-legacy=false");
 	}
+	if (p->root_disk) { /* vda: the image, as the root (root=/dev/vda) */
+		char *f = commas(p->image);
+		if (!f)
+			return 0;
+		argvec_push(out, "-drive");
+		argvec_pushf(out, "file=%s,if=none,format=raw,id=htux-root", f);
+		free(f);
+	}
 	for (i = 0; i < o->ndisks; i++) {
 		char *file = disk_split(o->disks[i], &mp), *f = file ? commas(file) : NULL;
 		if (!f) {
@@ -163,11 +191,22 @@ static int devices(const struct htux_opts *o, struct argvec *out)
 		}
 		argvec_push(out, "-drive");
 		argvec_pushf(out, "file=%s,if=none,format=raw,id=htux-d%zu", f, i);
-		argvec_push(out, "-device");
-		argvec_pushf(out, "%s,drive=htux-d%zu",
-			     mmio ? "virtio-blk-device" : "virtio-blk-pci", i);
 		free(f);
 		free(file);
+	}
+	/* The disks' devices: the root disk, then --disk's in order (vda,
+	   vdb, ...). microvm hands its virtio-mmio slots out from the top
+	   down and the kernel scans them upwards, so there they go in
+	   reverse. */
+	size_t ndev = o->ndisks + (p->root_disk ? 1 : 0);
+	for (size_t k = 0; k < ndev; k++) {
+		size_t j = mmio ? ndev - 1 - k : k; /* j-th disk: vda, vdb, ... */
+		const char *dev = mmio ? "virtio-blk-device" : "virtio-blk-pci";
+		argvec_push(out, "-device");
+		if (p->root_disk && j == 0)
+			argvec_pushf(out, "%s,drive=htux-root", dev);
+		else
+			argvec_pushf(out, "%s,drive=htux-d%zu", dev, j - (p->root_disk ? 1 : 0));
 	}
 	if (o->net) {
 		/* QEMU's user network (10.0.2.0/24, DHCP, DNS at 10.0.2.3) with
@@ -204,7 +243,7 @@ static int devices(const struct htux_opts *o, struct argvec *out)
 
 int qemu_command(const struct htux_opts *o, const struct run_paths *p, struct argvec *out)
 {
-	char *cmdline = kernel_cmdline(o);
+	char *cmdline = kernel_cmdline(o, p->root_disk);
 	char *image = commas(p->image), *status = commas(p->status);
 	size_t i;
 	int ok;
@@ -244,7 +283,7 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p, struct ar
 	} else {
 		argvec_push(out, "-kernel");
 		argvec_push(out, p->kernel);
-		if (image) {
+		if (image && !p->root_disk) {
 			argvec_push(out, "-initrd");
 			argvec_push(out, image);
 		}
@@ -272,7 +311,7 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p, struct ar
 	argvec_push(out, "isa-serial,chardev=htux-status,iobase=0x2f8,irq=3");
 	argvec_push(out, "-device");
 	argvec_push(out, "isa-debug-exit,iobase=0xf4,iosize=4");
-	ok = devices(o, out);
+	ok = devices(o, p, out);
 	if (o->gdb_port > 0) { /* gdbstub, paused until gdb continues */
 		argvec_push(out, "-gdb");
 		argvec_pushf(out, "tcp:127.0.0.1:%d", o->gdb_port);

@@ -130,19 +130,16 @@ static int64_t varint(const unsigned char **p, const unsigned char *end)
 	return -1;
 }
 
-/* With rootless_owners, the owner of the next entry: umoci's
-   user.rootlesscontainers attribute on host is the protobuf message
-   Resource { uint32 uid = 1; uint32 gid = 2; } (4294967295: unchanged,
-   i.e. root). */
-static void owner(struct image *im, const char *host)
+/* umoci's user.rootlesscontainers attribute on host is the protobuf
+   message Resource { uint32 uid = 1; uint32 gid = 2; } (4294967295:
+   unchanged, i.e. root). */
+int rootless_owner(const char *host, uint32_t *uid, uint32_t *gid)
 {
 	unsigned char buf[64];
 	const unsigned char *p = buf, *end;
 	int64_t id[3] = { 0, 0, 0 };
 	ssize_t n;
 
-	if (!im->rootless_owners)
-		return;
 	n = lgetxattr(host, "user.rootlesscontainers", buf, sizeof buf);
 	for (end = buf + (n > 0 ? n : 0); p < end;) {
 		int64_t key = varint(&p, end), v;
@@ -154,7 +151,20 @@ static void owner(struct image *im, const char *host)
 		if ((key >> 3) == 1 || (key >> 3) == 2)
 			id[key >> 3] = v == 0xffffffff ? 0 : v;
 	}
-	cpio_owner(&im->cpio, (uint32_t)id[1], (uint32_t)id[2]);
+	*uid = (uint32_t)id[1];
+	*gid = (uint32_t)id[2];
+	return n > 0;
+}
+
+/* With rootless_owners, the owner of the next entry. */
+static void owner(struct image *im, const char *host)
+{
+	uint32_t uid, gid;
+
+	if (!im->rootless_owners)
+		return;
+	rootless_owner(host, &uid, &gid);
+	cpio_owner(&im->cpio, uid, gid);
 }
 
 /* Another name of a host file written already (same device and inode):

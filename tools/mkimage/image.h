@@ -45,6 +45,10 @@ int image_add(struct image *im, const char *host, const char *guest);
    user.rootlesscontainers extended attribute that umoci unpack --rootless
    leaves on files whose owner in the image is not root (0:0 without it). */
 void image_rootless_owners(struct image *im);
+/* The owner umoci's rootless unpack recorded on host (its
+   user.rootlesscontainers attribute), 0:0 when there is none; returns
+   whether host has the attribute. */
+int rootless_owner(const char *host, uint32_t *uid, uint32_t *gid);
 /* Counts of what image_add_reached() wrote. */
 struct image_counts {
 	unsigned long files, dirs, links;

@@ -382,6 +382,33 @@ static int make_oci(const struct mk_opts *o, char *kernel)
 	progress_phase("unpacking the container image");
 	if (oci_unpack(o, &app))
 		goto out;
+	int disk = o->rootfs == ROOTFS_DISK;
+	if (o->rootfs == ROOTFS_AUTO && o->format == FORMAT_CPIO && !o->libvirt && !o->nadd) {
+		uint64_t bytes, n, over = rootdisk_threshold();
+		if (rootdisk_measure(app.rootfs, &bytes, &n))
+			goto out;
+		disk = bytes > over;
+		if (disk)
+			fprintf(stderr,
+				"htux-mkimage: the root filesystem takes %llu KiB, over %llu KiB: %s is an ext2 root disk, not an initrd (boot it as the first virtio disk with -append root=/dev/vda; --rootfs initrd keeps it in RAM)\n",
+				(unsigned long long)(bytes >> 10), (unsigned long long)(over >> 10),
+				o->output);
+	}
+	if (disk) {
+		progress_phase("making the root disk");
+		f = open_tmp(o->output, &tmp);
+		if (!f)
+			goto out;
+		fclose(f);
+		f = NULL;
+		if (!rootdisk_write(&app, tmp)) {
+			if (rename(tmp, o->output))
+				mk_error(o->output, "%s", strerror(errno));
+			else
+				ret = 0;
+		}
+		goto out_tmp;
+	}
 	f = open_tmp(o->output, &tmp);
 	if (!f)
 		goto out;
@@ -391,8 +418,11 @@ static int make_oci(const struct mk_opts *o, char *kernel)
 	    !write_out(o, kernel, &f, tmp))
 		ret = 0;
 	image_free(&im);
+out_tmp:
 	if (f)
 		fclose(f);
+	if (!ret && disk)
+		tmp_name = NULL;
 	if (ret && tmp_name) {
 		unlink(tmp);
 		tmp_name = NULL;

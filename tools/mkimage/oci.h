@@ -7,6 +7,7 @@
 #define HTUX_MKIMAGE_OCI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "image.h"
 #include "options.h"
@@ -42,6 +43,18 @@ void oci_cleanup(void);
    layout already) holding kernel and the image cpio; 0, or -1 after one
    line. */
 int oci_write(const struct mk_opts *o, const char *kernel, const char *cpio);
+
+/* rootdisk.c: the root filesystem on an ext2 disk (--rootfs disk). */
+/* The data blocks (bytes) and entries of the tree at rootfs; 0, or -1
+   after one line. */
+int rootdisk_measure(const char *rootfs, uint64_t *bytes, uint64_t *inodes);
+/* The size over which --rootfs auto makes a disk: HTUX_ROOT_DISK_OVER
+   (BYTES, NK, NM or NG), else ROOT_DISK_OVER. */
+uint64_t rootdisk_threshold(void);
+/* Writes the ext2 disk out (mke2fs -d, then debugfs for the owners)
+   holding a's root filesystem and /.htux/argv, env, user and cwd; 0, or
+   -1 after one line. */
+int rootdisk_write(const struct oci_app *a, const char *out);
 
 /* ociroot.c: the root filesystem. */
 /* The guest path a shell in the root filesystem would run for name

@@ -284,6 +284,15 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err, size_t errlen)
 					err, errlen,
 					"--oci needs an image: PATH[:TAG] (an OCI layout or a docker save archive)");
 			o->oci = v;
+		} else if (is(a, "--rootfs")) {
+			v = value(argc, argv, &i, "--rootfs");
+			o->rootfs = !v                     ? -1
+				    : !strcmp(v, "auto")   ? ROOTFS_AUTO
+				    : !strcmp(v, "initrd") ? ROOTFS_INITRD
+				    : !strcmp(v, "disk")   ? ROOTFS_DISK
+							   : -1;
+			if (o->rootfs < 0)
+				return bad(err, errlen, "--rootfs needs auto, initrd or disk");
 		} else if (!strcmp(a, "--minimal-ignore-unknown")) {
 			o->minimal_ignore_unknown = 1;
 		} else if (is(a, "--minimal")) {
@@ -323,6 +332,15 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err, size_t errlen)
 	if (o->oci && (o->minimal || o->trace_files))
 		return bad(err, errlen,
 			   "--oci: --minimal and --trace-files take a PROG, not an image");
+	if (o->rootfs != ROOTFS_AUTO && !o->oci)
+		return bad(err, errlen, "--rootfs goes with --oci (a container image)");
+	if (o->rootfs == ROOTFS_DISK && (o->format != FORMAT_CPIO || o->libvirt))
+		return bad(err, errlen,
+			   "--rootfs disk: -o is an ext2 disk, not --format or --libvirt's image");
+	if (o->rootfs == ROOTFS_DISK && o->nadd)
+		return bad(
+			err, errlen,
+			"--rootfs disk: --add is not supported on a root disk; use --rootfs initrd");
 	if (o->oci) { /* what follows is docker run's ARGs */
 		o->args = argv + i;
 		o->nargs = (size_t)(argc - i);
@@ -372,7 +390,7 @@ int mk_takes_value(const char *arg)
 	static const char *const valued[] = { "-o",       "--output", "-e",        "--env",
 					      "--user",   "--oci",    "--minimal", "--add",
 					      "--format", "--kernel", "--append",  "--libvirt",
-					      "--memory", "--blk",    NULL };
+					      "--memory", "--blk",    "--rootfs",  NULL };
 
 	for (size_t k = 0; valued[k]; k++)
 		if (!strcmp(arg, valued[k]))

@@ -11,6 +11,16 @@ struct mk_add {
 	char *guest; /* as given, or NULL for HOST's absolute path */
 };
 
+/* --rootfs: where --oci's root filesystem goes */
+enum rootfs_place {
+	ROOTFS_AUTO,   /* on a disk over ROOT_DISK_OVER (or HTUX_ROOT_DISK_OVER) */
+	ROOTFS_INITRD, /* in the initrd (RAM) */
+	ROOTFS_DISK,   /* -o is an ext2 disk for root=/dev/vda */
+};
+
+/* The automatic switch to a root disk: a root filesystem over 512 MiB. */
+#define ROOT_DISK_OVER (512ULL << 20)
+
 struct mk_opts {
 	const char *output; /* -o */
 	const char **env;   /* -e NAME=VALUE, in order */
@@ -34,6 +44,7 @@ struct mk_opts {
 	const char *minimal;        /* --minimal KERNEL, or NULL */
 	int minimal_ignore_unknown; /* --minimal-ignore-unknown */
 	const char *oci;            /* --oci PATH[:TAG], or NULL */
+	int rootfs;                 /* --rootfs: enum rootfs_place */
 	const char *prog;           /* PROG as typed (--oci: NULL) */
 	char **args;                /* its arguments (after PROG) */
 	size_t nargs;
