@@ -21,7 +21,6 @@
 
 #define PIE_BASE 0x555555554000UL
 static struct proc proc0;
-struct proc *current;
 
 /* Pushes n bytes onto the user stack at *sp; returns their address. (The
  * copy cannot fail: the stack area is 8 MiB, the strings at most 2.) */

@@ -1,17 +1,34 @@
-/* sched.c: the scheduler: a FIFO run queue, wait queues with deadlines,
+/* sched.c: the scheduler: one FIFO run queue for every CPU (each takes
+ * the first thread it may run: affinity), wait queues with deadlines,
  * sleeping, the idle loop, and the timer interrupt that wakes sleepers
  * and fires timers (brought forward to the earliest deadline, so on time)
- * and preempts the program's threads round-robin at each 4 ms tick. */
+ * and preempts the program's threads round-robin at each 4 ms tick.
+ *
+ * With one CPU, schedule() halts in the blocked thread's own context when
+ * nothing can run. With several (smp_on), each CPU has an idle thread
+ * that halts, out of the big kernel lock (kernel/bkl.c), until an IPI
+ * says there is work (sched_make_runnable() wakes one halted CPU the
+ * thread may run on) or an interrupt comes; a thread woken for a signal
+ * while it runs on another CPU gets an IPI too. CPU 0 keeps the clock:
+ * the console poll and the drivers' tick work run there; a halted CPU
+ * other than 0 takes no ticks. */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/cputime.h"
 #include "kernel/signal.h"
 #include "kernel/irq.h"
+#include "kernel/bkl.h"
+#include "kernel/proc.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/trap.h"
 
 static struct thread *run_head, *run_tail;
 
-void sched_make_runnable(struct thread *t)
+/* Threads on the queue: a halted CPU reads it without the lock. */
+static int nrunnable;
+
+static void enqueue(struct thread *t)
 {
 	t->state = T_RUNNABLE;
 	t->run_next = NULL;
@@ -20,18 +37,60 @@ void sched_make_runnable(struct thread *t)
 	else
 		run_head = t;
 	run_tail = t;
+	__atomic_add_fetch(&nrunnable, 1, __ATOMIC_RELEASE);
 }
 
+/* Wakes one halted CPU that t may run on (none: t waits for a tick). */
+static void kick_idle(const struct thread *t)
+{
+	unsigned me = this_cpu()->id;
+	uint64_t online = smp_online_mask();
+	for (unsigned i = 0; i < MAX_CPUS; i++) {
+		struct percpu *c = &cpus[i];
+		if (i == me || !(online & (1UL << i)) || !(t->affinity & (1UL << i)) || !c->halted)
+			continue;
+		c->halted = 0; /* claimed: the next wake-up looks further */
+		ipi_send(i, T_IPI_RESCHED);
+		return;
+	}
+}
+
+void sched_make_runnable(struct thread *t)
+{
+	enqueue(t);
+	if (smp_on)
+		kick_idle(t);
+}
+
+/* The first queued thread this CPU may run. */
 static struct thread *take_runnable(void)
 {
-	struct thread *t = run_head;
-	if (t) {
-		run_head = t->run_next;
-		if (!run_head)
-			run_tail = NULL;
+	uint64_t bit = 1UL << this_cpu()->id;
+	struct thread *prev = NULL;
+	for (struct thread *t = run_head; t; prev = t, t = t->run_next) {
+		if (!(t->affinity & bit))
+			continue;
+		if (prev)
+			prev->run_next = t->run_next;
+		else
+			run_head = t->run_next;
+		if (run_tail == t)
+			run_tail = prev;
 		t->run_next = NULL;
+		__atomic_sub_fetch(&nrunnable, 1, __ATOMIC_RELAXED);
+		return t;
 	}
-	return t;
+	return NULL;
+}
+
+/* Whether a queued thread may run here. */
+static bool runnable_here(void)
+{
+	uint64_t bit = 1UL << this_cpu()->id;
+	for (struct thread *t = run_head; t; t = t->run_next)
+		if (t->affinity & bit)
+			return true;
+	return false;
 }
 
 static void unlink_waiter(struct thread *t)
@@ -66,16 +125,22 @@ static void wake_expired(uint64_t now)
 			wake(t, WAKE_TIMEOUT);
 }
 
-/* In schedule()'s wait for work: a tick then samples nobody's time. */
+/* In schedule()'s wait for work (one CPU): a tick then samples nobody's time. */
 static bool idle;
+
+static void schedule_smp(void);
 
 void schedule(void)
 {
 	struct thread *prev = cur_thread;
 
+	if (smp_on) {
+		schedule_smp();
+		return;
+	}
 	cputime_stop(prev);
 	if (prev->state == T_RUNNABLE)
-		sched_make_runnable(prev);
+		enqueue(prev);
 	for (;;) {
 		struct thread *next = take_runnable();
 		if (next) {
@@ -137,11 +202,15 @@ int waitq_wake(struct waitq *q, int n)
 	return woken;
 }
 
-void thread_interrupt(struct thread *t) { wake(t, WAKE_SIGNAL); }
+void thread_interrupt(struct thread *t)
+{
+	wake(t, WAKE_SIGNAL);
+	sched_kick(t); /* running on another CPU: to look at its signals */
+}
 
 void sched_yield_cpu(void)
 {
-	if (run_head)
+	if (runnable_here())
 		schedule();
 }
 
@@ -168,15 +237,158 @@ static uint64_t next_deadline(void)
 
 void sched_tick(bool from_user)
 {
-	if (!idle)
+	struct percpu *c = this_cpu();
+	bool idle_now = smp_on ? c->thread == c->idle_thread : idle;
+	if (!idle_now)
 		cputime_tick(from_user); /* kernel/cputime.c */
-	timer_rearm();                   /* the next tick */
+	if (idle_now && c->id != 0) {
+		timer_stop(); /* a halted CPU but 0 takes no ticks */
+	} else {
+		timer_rearm(); /* the next tick */
+	}
 	wake_expired(time_ns());
 	signal_timers_tick(time_ns()); /* alarm, setitimer, timer_create */
-	console_poll();
-	tick_hooks_run();               /* drivers and protocol timers */
-	timer_wake_at(next_deadline()); /* or sooner */
+	if (c->id == 0) {
+		console_poll();
+		tick_hooks_run(); /* drivers and protocol timers */
+	}
+	if (!idle_now || c->id == 0)
+		timer_wake_at(next_deadline()); /* or sooner */
 	/* Preempt: the running thread had its tick; others wait. */
-	if (from_user && run_head)
+	if (from_user && runnable_here())
+		schedule();
+}
+
+/* ---- several CPUs */
+
+static void schedule_smp(void)
+{
+	struct percpu *c = this_cpu();
+	struct thread *prev = c->thread, *idle_t = c->idle_thread;
+
+	if (prev != idle_t) {
+		cputime_stop(prev);
+		if (prev->state == T_RUNNABLE)
+			enqueue(prev);
+	}
+	struct thread *next = take_runnable();
+	if (!next)
+		next = idle_t;
+	if (prev != idle_t && prev->state == T_RUNNABLE && next != prev)
+		kick_idle(prev); /* it may go on elsewhere */
+	if (next != prev)
+		thread_switch(prev, next);
+	if (cur_thread != this_cpu()->idle_thread)
+		cputime_resume(cur_thread); /* prev again, resumed (on this CPU or another) */
+}
+
+/* Each CPU's idle thread: runs what it finds, else halts without the
+ * lock until there may be something (an IPI, an interrupt that woke a
+ * thread). It holds the lock whenever it runs the queue. */
+static __attribute__((noreturn)) void idle_loop(void)
+{
+	struct percpu *c = this_cpu();
+	if (!c->bkl_held)
+		bkl_lock();
+	timer_start(); /* this CPU's timer: ticks while it runs a thread */
+	for (;;) {
+		struct thread *next = take_runnable();
+		if (next) {
+			cputime_idle_end(); /* the idle time is nobody's */
+			timer_rearm();
+			thread_switch(c->idle_thread, next);
+			continue;
+		}
+		c->halted = 1;
+		bkl_unlock();
+		for (;;) {
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
+			if (!__atomic_load_n(&c->halted, __ATOMIC_RELAXED) ||
+			    __atomic_load_n(&nrunnable, __ATOMIC_ACQUIRE))
+				break;
+		}
+		bkl_lock();
+		c->halted = 0;
+	}
+}
+
+/* A thread record for CPU c's idle thread, with a stack that starts in
+ * idle_loop (as thread_create's do in thread_entry). */
+static struct thread *idle_thread_make(struct percpu *c)
+{
+	struct thread *t = thread_make_kernel(idle_loop);
+	if (!t)
+		panic("out of memory for CPU %u's idle thread", c->id);
+	t->affinity = 1UL << c->id;
+	c->idle_thread = t;
+	return t;
+}
+
+void sched_smp_start(void)
+{
+	uint64_t online = smp_online_mask();
+	if (online == 1 || smp_on)
+		return;
+	struct proc *p = current; /* pid 1 (the program, or init): its end ends the VM */
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		if (online & (1UL << i)) {
+			idle_thread_make(&cpus[i])->proc = p;
+			cpus[i].proc = i ? p : cpus[i].proc;
+		}
+	timer_start(); /* calibrated once, here, for all */
+	smp_on = true;
+	bkl_lock(); /* CPU 0 is in the kernel */
+	smp_release_aps();
+}
+
+void sched_ap_enter(void)
+{
+	struct percpu *c = this_cpu();
+	struct thread *t = c->idle_thread;
+	uint64_t dummy;
+	c->thread = t;
+	switch_to(&dummy, t->ksp); /* into idle_loop, on its own stack */
+	panic("CPU %u left its idle thread", c->id);
+}
+
+bool sched_cpu_idle(unsigned cpu)
+{
+	const struct percpu *c = &cpus[cpu];
+	return smp_on ? c->thread == c->idle_thread : idle;
+}
+
+void sched_kick(struct thread *t)
+{
+	if (!smp_on || t->state != T_RUNNABLE)
+		return;
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		if (cpus[i].thread == t && &cpus[i] != this_cpu()) {
+			ipi_send(i, T_IPI_RESCHED);
+			return;
+		}
+}
+
+/* ---- what programs are told */
+
+uint64_t sched_cpus_mask(void) { return smp_online_mask(); } /* all join at the first thread */
+
+unsigned sched_cpu_count(void) { return (unsigned)__builtin_popcountl(sched_cpus_mask()); }
+
+int sched_set_affinity(struct thread *t, uint64_t mask)
+{
+	mask &= sched_cpus_mask();
+	if (!mask)
+		return -EINVAL; /* no CPU of the mask is online */
+	t->affinity = mask;
+	if (t == cur_thread && !(mask & (1UL << this_cpu()->id)))
+		schedule(); /* on to a CPU it may run on */
+	else
+		sched_kick(t); /* running elsewhere: moves at its IPI */
+	return 0;
+}
+
+void sched_ipi_user(void)
+{
+	if (!(cur_thread->affinity & (1UL << this_cpu()->id)))
 		schedule();
 }
