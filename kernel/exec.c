@@ -390,7 +390,7 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 	proc_limits_init(p);
 	proc_settings_init(p);
 	all_procs = p;
-	current = p;
+	this_cpu()->proc = p;
 	if (fs_proc_init(p))
 		panic("out of memory starting the program");
 	if (user)

@@ -105,7 +105,7 @@ struct proc {
 };
 
 /* The process this CPU runs (NULL in its idle thread). */
-#define current (this_cpu()->proc)
+#define current (this_cpu_proc())
 extern struct proc *all_procs;
 
 /* kernel/proc.c */

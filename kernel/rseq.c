@@ -53,6 +53,7 @@ long rseq_register(uint64_t rs, uint32_t len, uint32_t sig)
 	t->rseq_len = len;
 	t->rseq_sig = sig;
 	t->rseq_event = rs != 0; /* the ids are written on the way out */
+	t->rseq_cpu = ~0u;
 	return 0;
 }
 
@@ -131,8 +132,8 @@ void rseq_return_work(struct trapframe *tf, int sig)
 	} __attribute__((packed)) a;
 
 	t->rseq_event = false;
-	/* One read of the area: most returns find no critical section and
-	 * the ids already right (they change when the thread moved CPU). */
+	/* One read of the area (after a preemption, a signal, or a move to
+	 * another CPU): most find no critical section and the ids right. */
 	if (copy_from_user(&a, (void *)t->rseq, sizeof(a))) {
 		rseq_fail(sig);
 		return;
@@ -148,8 +149,11 @@ void rseq_return_work(struct trapframe *tf, int sig)
 	}
 	uint32_t cpu = this_cpu()->id;
 	if ((a.cpu_id_start != cpu || a.cpu_id != cpu || a.node_id || a.mm_cid) &&
-	    write_ids(t->rseq, t->rseq_len, cpu))
+	    write_ids(t->rseq, t->rseq_len, cpu)) {
 		rseq_fail(sig);
+		return;
+	}
+	t->rseq_cpu = cpu;
 }
 
 void rseq_fork(struct thread *child, const struct thread *parent)
@@ -158,4 +162,5 @@ void rseq_fork(struct thread *child, const struct thread *parent)
 	child->rseq_len = parent->rseq_len;
 	child->rseq_sig = parent->rseq_sig;
 	child->rseq_event = parent->rseq != 0;
+	child->rseq_cpu = ~0u;
 }

@@ -47,7 +47,8 @@ struct thread {
 	 * switched out since it last returned to user mode. */
 	uint64_t rseq;
 	uint32_t rseq_len, rseq_sig;
-	bool rseq_event;
+	uint32_t rseq_cpu; /* the CPU its ids say (~0: not written yet) */
+	bool rseq_event;   /* preempted: a critical section may need aborting */
 	struct mempolicy mpol; /* set_mempolicy's (kernel/mempolicy.h); kept by clones and exec */
 
 	/* CPU time (kernel/cputime.c): run time in TSC ticks, the TSC when
@@ -81,7 +82,7 @@ struct thread {
 #define WAKE_SIGNAL 2  /* a signal arrived for the thread */
 
 /* The thread this CPU runs (its idle thread between others). */
-#define cur_thread (this_cpu()->thread)
+#define cur_thread (this_cpu_thread())
 extern struct thread *all_threads;
 
 /* Makes the first thread of p (the one exec starts); call before entering
@@ -166,10 +167,13 @@ long rseq_register(uint64_t rs, uint32_t len, uint32_t sig);
 long rseq_unregister(void);
 void rseq_return_work(struct trapframe *tf, int sig);
 /* Inline: every system call's return passes here, and only a thread with
- * an area that was switched out (or takes a signal) has work. */
+ * an area that was preempted, moved to another CPU or takes a signal has
+ * work (one that blocked in a system call was outside any critical
+ * section). */
 static inline void rseq_return(struct trapframe *tf, int sig)
 {
-	if (cur_thread->rseq && (cur_thread->rseq_event || sig))
+	struct thread *t = cur_thread;
+	if (t->rseq && (t->rseq_event || sig || t->rseq_cpu != this_cpu()->id))
 		rseq_return_work(tf, sig);
 }
 void rseq_fork(struct thread *child, const struct thread *parent);

@@ -82,7 +82,7 @@ struct thread *sched_first_thread(struct proc *p)
 		panic("out of memory for the first thread");
 	t->proc = p;
 	p->nthreads++;
-	cur_thread = t;
+	this_cpu()->thread = t;
 	cputime_start(t);
 	tss_set_rsp0(t->kstack_top);
 	__asm__ volatile("fninit"); /* x87 control word 0x37f, as Linux starts a program */
@@ -187,8 +187,11 @@ void thread_switch(struct thread *prev, struct thread *next)
 	struct percpu *c = this_cpu();
 	if (prev != c->idle_thread) {
 		__asm__ volatile("fxsave %0" : "=m"(prev->fpu));
-		if (prev->rseq)
-			prev->rseq_event = true; /* preempted or blocked: rseq_return aborts */
+		/* Preempted (still runnable): rseq_return looks for a critical
+		 * section to abort. One that blocked was in a system call,
+		 * outside any: only its CPU id may need writing. */
+		if (prev->rseq && prev->state == T_RUNNABLE)
+			prev->rseq_event = true;
 		prev->fs_base = rdmsr(MSR_FS_BASE);
 		prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	}

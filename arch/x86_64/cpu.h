@@ -123,6 +123,25 @@ static inline struct percpu *this_cpu(void)
 	return c;
 }
 
+/* This CPU's running thread and process in one load each (volatile: a
+ * thread that slept may wake on another CPU, so never reused). */
+static inline struct thread *this_cpu_thread(void)
+{
+	struct thread *t;
+	__asm__ volatile("movq %%gs:%c1, %0"
+			 : "=r"(t)
+			 : "i"(__builtin_offsetof(struct percpu, thread)));
+	return t;
+}
+static inline struct proc *this_cpu_proc(void)
+{
+	struct proc *p;
+	__asm__ volatile("movq %%gs:%c1, %0"
+			 : "=r"(p)
+			 : "i"(__builtin_offsetof(struct percpu, proc)));
+	return p;
+}
+
 void percpu_early(void);           /* GS base: cpus[0], before anything runs */
 void gdt_init(void);               /* the boot CPU's tables, loaded */
 int gdt_prepare(struct percpu *c); /* another CPU's tables: 0 or -ENOMEM */
