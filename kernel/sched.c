@@ -1,5 +1,6 @@
-/* sched.c: the scheduler: one FIFO run queue for every CPU (each takes
- * the first thread it may run: affinity), wait queues with deadlines,
+/* sched.c: the scheduler: a run queue per CPU (FIFO, woken threads
+ * first; an idle CPU steals from the busiest; affinity masks), wait
+ * queues with deadlines,
  * sleeping, the idle loop, and the timer interrupt that wakes sleepers
  * and fires timers (brought forward to the earliest deadline, so on time)
  * and preempts the program's threads round-robin at each 4 ms tick.
@@ -23,20 +24,40 @@
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
 
-static struct thread *run_head, *run_tail;
-
-/* Threads on the queue: a halted CPU reads it without the lock. */
+/* A run queue per CPU: FIFO, but threads woken from a wait go first,
+ * after the others woken before them (so they keep their order). */
+struct runq {
+	struct thread *head, *tail;
+	struct thread *woken_tail; /* the last of the woken ones, a prefix */
+	int n;
+};
+static struct runq rqs[MAX_CPUS];
+/* Threads on every queue: a halted CPU reads it without the lock. */
 static int nrunnable;
+
+/* The queue t goes on: its CPU's (where it ran last), or the first it may
+ * run on. */
+static struct runq *rq_for(struct thread *t)
+{
+	unsigned c = t->cpu;
+	uint64_t may = t->affinity & sched_cpus_mask();
+	if (!(may & (1UL << c)))
+		c = may ? (unsigned)__builtin_ctzl(may) : 0;
+	t->cpu = c;
+	return &rqs[c];
+}
 
 static void enqueue(struct thread *t)
 {
+	struct runq *q = rq_for(t);
 	t->state = T_RUNNABLE;
 	t->run_next = NULL;
-	if (run_tail)
-		run_tail->run_next = t;
+	if (q->tail)
+		q->tail->run_next = t;
 	else
-		run_head = t;
-	run_tail = t;
+		q->head = t;
+	q->tail = t;
+	q->n++;
 	__atomic_add_fetch(&nrunnable, 1, __ATOMIC_RELEASE);
 }
 
@@ -46,25 +67,67 @@ static void enqueue(struct thread *t)
  * 15 ms with two of them). The threads it passes lose at most that; one
  * preempted goes to the tail, so none waits more than a tick per woken
  * thread ahead of it. */
-static struct thread *woken_tail; /* the last of the woken ones at the front */
-
 static void enqueue_front(struct thread *t)
 {
+	struct runq *q = rq_for(t);
 	t->state = T_RUNNABLE;
-	struct thread **pp = woken_tail ? &woken_tail->run_next : &run_head;
-	t->run_next = *pp; /* after the other woken ones: they keep their order */
+	struct thread **pp = q->woken_tail ? &q->woken_tail->run_next : &q->head;
+	t->run_next = *pp;
 	*pp = t;
-	if (run_tail == woken_tail)
-		run_tail = t;
-	woken_tail = t;
+	if (q->tail == q->woken_tail)
+		q->tail = t;
+	q->woken_tail = t;
+	q->n++;
 	__atomic_add_fetch(&nrunnable, 1, __ATOMIC_RELEASE);
 }
 
-/* Wakes one halted CPU that t may run on (none: t waits for a tick). */
+/* Takes the first thread of q that may run on CPU cpu, if any. */
+static struct thread *rq_take(struct runq *q, unsigned cpu)
+{
+	uint64_t bit = 1UL << cpu;
+	struct thread *prev = NULL;
+	for (struct thread *t = q->head; t; prev = t, t = t->run_next) {
+		if (!(t->affinity & bit))
+			continue;
+		if (prev)
+			prev->run_next = t->run_next;
+		else
+			q->head = t->run_next;
+		if (q->tail == t)
+			q->tail = prev;
+		if (q->woken_tail == t)
+			q->woken_tail = prev;
+		t->run_next = NULL;
+		q->n--;
+		t->cpu = cpu;
+		__atomic_sub_fetch(&nrunnable, 1, __ATOMIC_RELAXED);
+		return t;
+	}
+	return NULL;
+}
+
+/* The queue (not this CPU's) with the most waiting threads, and at least
+ * min of them. */
+static struct runq *busiest(unsigned me, int min)
+{
+	struct runq *best = NULL;
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		if (i != me && rqs[i].n >= min && (!best || rqs[i].n > best->n))
+			best = &rqs[i];
+	return best;
+}
+
+/* Wakes the CPU t's queue belongs to if it is halted, else one halted CPU
+ * t may run on, which takes it from there (none: t waits for a tick). */
 static void kick_idle(const struct thread *t)
 {
 	unsigned me = this_cpu()->id;
 	uint64_t online = smp_online_mask();
+	if (t->cpu != me && cpus[t->cpu].halted) {
+		cpus[t->cpu].halted = 0;
+		ipi_send(t->cpu, T_IPI_RESCHED);
+		return;
+	}
 	for (unsigned i = 0; i < MAX_CPUS; i++) {
 		struct percpu *c = &cpus[i];
 		if (i == me || !(online & (1UL << i)) || !(t->affinity & (1UL << i)) || !c->halted)
@@ -82,37 +145,26 @@ void sched_make_runnable(struct thread *t)
 		kick_idle(t);
 }
 
-/* The first queued thread this CPU may run. */
+/* The next thread for this CPU: its own queue's first, else one taken
+ * from the busiest other queue (load balancing by stealing). */
 static struct thread *take_runnable(void)
 {
-	uint64_t bit = 1UL << this_cpu()->id;
-	struct thread *prev = NULL;
-	for (struct thread *t = run_head; t; prev = t, t = t->run_next) {
-		if (!(t->affinity & bit))
-			continue;
-		if (prev)
-			prev->run_next = t->run_next;
-		else
-			run_head = t->run_next;
-		if (run_tail == t)
-			run_tail = prev;
-		if (woken_tail == t)
-			woken_tail = prev; /* the woken ones are a prefix */
-		t->run_next = NULL;
-		__atomic_sub_fetch(&nrunnable, 1, __ATOMIC_RELAXED);
-		return t;
-	}
-	return NULL;
+	unsigned me = this_cpu()->id;
+	struct thread *t = rq_take(&rqs[me], me);
+	struct runq *q;
+	if (!t && smp_on && (q = busiest(me, 1)))
+		t = rq_take(q, me);
+	return t;
 }
 
-/* Whether a queued thread may run here. */
+/* Whether this CPU should switch at its tick: a thread waits on its
+ * queue, or another queue has two or more waiting (then one moves here). */
 static bool runnable_here(void)
 {
-	uint64_t bit = 1UL << this_cpu()->id;
-	for (struct thread *t = run_head; t; t = t->run_next)
-		if (t->affinity & bit)
-			return true;
-	return false;
+	unsigned me = this_cpu()->id;
+	if (rqs[me].n)
+		return true;
+	return smp_on && busiest(me, 2);
 }
 
 static void unlink_waiter(struct thread *t)
@@ -404,6 +456,16 @@ int sched_set_affinity(struct thread *t, uint64_t mask)
 	if (!mask)
 		return -EINVAL; /* no CPU of the mask is online */
 	t->affinity = mask;
+	if (t != cur_thread && t->state == T_RUNNABLE && !(mask & (1UL << t->cpu))) {
+		/* waiting on a queue of a CPU it may no longer use: move it */
+		struct runq *q = &rqs[t->cpu];
+		for (struct thread *x = q->head; x; x = x->run_next)
+			if (x == t) {
+				rq_take(q, (unsigned)__builtin_ctzl(mask));
+				sched_make_runnable(t);
+				break;
+			}
+	}
 	if (t == cur_thread && !(mask & (1UL << this_cpu()->id)))
 		schedule(); /* on to a CPU it may run on */
 	else

@@ -47,8 +47,8 @@ struct thread {
 	 * switched out since it last returned to user mode. */
 	uint64_t rseq;
 	uint32_t rseq_len, rseq_sig;
-	uint32_t rseq_cpu; /* the CPU its ids say (~0: not written yet) */
-	bool rseq_event;   /* preempted: a critical section may need aborting */
+	uint32_t rseq_cpu;     /* the CPU its ids say (~0: not written yet) */
+	bool rseq_event;       /* preempted: a critical section may need aborting */
 	struct mempolicy mpol; /* set_mempolicy's (kernel/mempolicy.h); kept by clones and exec */
 
 	/* CPU time (kernel/cputime.c): run time in TSC ticks, the TSC when
@@ -71,6 +71,7 @@ struct thread {
 	struct waitq *waiting_on; /* queue this thread sleeps on, if any */
 	uint64_t deadline;        /* time_ns() to wake at, 0: none */
 	uint64_t affinity;        /* the CPUs it may run on (sched_setaffinity) */
+	unsigned cpu;             /* the CPU it runs or last ran on; its queue's */
 	int wake_reason;          /* WAKE_* */
 	struct thread *all_next;  /* every thread of every process */
 

@@ -123,6 +123,7 @@ struct thread *thread_create_in(struct proc *p, const struct trapframe *tf)
 	t->sigmask = me->sigmask;
 	t->mpol = me->mpol;
 	t->affinity = me->affinity;
+	t->cpu = this_cpu()->id; /* its creator's queue; an idle CPU takes it */
 	__asm__ volatile("fxsave %0" : "=m"(t->fpu));
 	stack_start(t, thread_entry);
 	sched_make_runnable(t);
