@@ -243,30 +243,41 @@ void gen_cpuinfo(struct sbuf *sb)
 	}
 	uint64_t khz = tsc_khz();
 
-	sb_printf(sb, "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n", vendor,
-		  fam, model);
-	sb_printf(sb, "model name\t: %s\nstepping\t: %u\n", bp, step);
-	sb_printf(sb, "cpu MHz\t\t: %lu.%03lu\n", (unsigned long)(khz / 1000),
-		  (unsigned long)(khz % 1000));
-	if (cache_kb)
-		sb_printf(sb, "cache size\t: %u KB\n", cache_kb);
-	sb_str(sb, "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\n"
-		   "apicid\t\t: 0\ninitial apicid\t: 0\n");
-	sb_printf(sb,
-		  "fpu\t\t: %s\nfpu_exception\t: %s\ncpuid level\t: %u\nwp\t\t: yes\nflags\t\t:",
-		  d1 & 1 ? "yes" : "no", d1 & 1 ? "yes" : "no", max);
-	add_flags(sb, d1, flags_1d);
-	add_flags(sb, de, flags_e1d);
-	add_flags(sb, c1, flags_1c);
-	add_flags(sb, ce, flags_e1c);
-	add_flags(sb, b7, flags_7b);
-	add_flags(sb, c7, flags_7c);
-	add_flags(sb, d7, flags_7d);
-	sb_printf(sb, "\nbogomips\t: %lu.%02lu\n", (unsigned long)(khz * 2 / 1000),
-		  (unsigned long)(khz * 2 % 1000 / 10));
-	sb_printf(sb, "clflush size\t: %u\ncache_alignment\t: %u\n", clflush, clflush);
-	sb_printf(sb, "address sizes\t: %u bits physical, %u bits virtual\npower management:\n\n",
-		  phys, virt);
+	uint64_t online = sched_cpus_mask();
+	for (unsigned i = 0; i < MAX_CPUS; i++) {
+		if (!(online & (1UL << i)))
+			continue;
+		sb_printf(sb, "processor\t: %u\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n",
+			  i, vendor, fam, model);
+		sb_printf(sb, "model name\t: %s\nstepping\t: %u\n", bp, step);
+		sb_printf(sb, "cpu MHz\t\t: %lu.%03lu\n", (unsigned long)(khz / 1000),
+			  (unsigned long)(khz % 1000));
+		if (cache_kb)
+			sb_printf(sb, "cache size\t: %u KB\n", cache_kb);
+		/* each CPU its own package (QEMU's default -smp N: fs/sysfs.c) */
+		sb_printf(sb,
+			  "physical id\t: %u\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\n"
+			  "apicid\t\t: %u\ninitial apicid\t: %u\n",
+			  i, cpus[i].apic_id, cpus[i].apic_id);
+		sb_printf(
+			sb,
+			"fpu\t\t: %s\nfpu_exception\t: %s\ncpuid level\t: %u\nwp\t\t: yes\nflags\t\t:",
+			d1 & 1 ? "yes" : "no", d1 & 1 ? "yes" : "no", max);
+		add_flags(sb, d1, flags_1d);
+		add_flags(sb, de, flags_e1d);
+		add_flags(sb, c1, flags_1c);
+		add_flags(sb, ce, flags_e1c);
+		add_flags(sb, b7, flags_7b);
+		add_flags(sb, c7, flags_7c);
+		add_flags(sb, d7, flags_7d);
+		sb_printf(sb, "\nbogomips\t: %lu.%02lu\n", (unsigned long)(khz * 2 / 1000),
+			  (unsigned long)(khz * 2 % 1000 / 10));
+		sb_printf(sb, "clflush size\t: %u\ncache_alignment\t: %u\n", clflush, clflush);
+		sb_printf(
+			sb,
+			"address sizes\t: %u bits physical, %u bits virtual\npower management:\n\n",
+			phys, virt);
+	}
 }
 
 /* ---- system counters */
@@ -281,10 +292,12 @@ void gen_stat(struct sbuf *sb)
 		else if (t->state == T_BLOCKED)
 			blocked++;
 	}
-	/* All of the time is the program's (user) time. */
-	for (int i = 0; i < 2; i++)
-		sb_printf(sb, "%s %lu 0 0 0 0 0 0 0 0 0\n", i ? "cpu0" : "cpu ",
-			  (unsigned long)ticks);
+	/* All of the time is the program's (user) time, on every CPU. */
+	uint64_t online = sched_cpus_mask();
+	sb_printf(sb, "cpu  %lu 0 0 0 0 0 0 0 0 0\n", (unsigned long)(ticks * sched_cpu_count()));
+	for (int i = 0; i < MAX_CPUS; i++)
+		if (online & (1UL << i))
+			sb_printf(sb, "cpu%d %lu 0 0 0 0 0 0 0 0 0\n", i, (unsigned long)ticks);
 	sb_printf(sb,
 		  "intr 0\nctxt 0\nbtime %ld\nprocesses %d\nprocs_running %d\nprocs_blocked %d\n",
 		  (long)(realtime_boot_ns() / 1000000000), thread_peek_tid() - 1,
@@ -484,4 +497,23 @@ void gen_sys_ctrl_alt_del(struct sbuf *sb) { sb_str(sb, vm_cad() ? "1\n" : "0\n"
 void gen_sys_threads_max(struct sbuf *sb) { sb_printf(sb, "%d\n", threads_max()); }
 void gen_sys_ngroups_max(struct sbuf *sb) { sb_str(sb, "65536\n"); }
 void gen_sys_overcommit(struct sbuf *sb) { sb_str(sb, "1\n"); } /* pages come on first touch */
-void gen_cpu_list(struct sbuf *sb) { sb_str(sb, "0\n"); }
+/* The CPUs programs may use, as Linux's %*pbl: "0", "0-3", "0-2,5". */
+void gen_cpu_list(struct sbuf *sb)
+{
+	uint64_t m = sched_cpus_mask();
+	const char *sep = "";
+	for (int i = 0; i < 64; i++) {
+		if (!(m & (1UL << i)))
+			continue;
+		int j = i;
+		while (j < 63 && (m & (1UL << (j + 1))))
+			j++;
+		if (j > i)
+			sb_printf(sb, "%s%d-%d", sep, i, j);
+		else
+			sb_printf(sb, "%s%d", sep, i);
+		sep = ",";
+		i = j;
+	}
+	sb_str(sb, "\n");
+}

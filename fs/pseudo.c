@@ -327,11 +327,14 @@ static int pdir_build(struct inode *dir, struct pdir *pd)
 
 static struct pdir *pdir_of(struct inode *dir) { return dir->priv; }
 
+const struct pent *pseudo_gen_ent;
+
 /* Generated files and symlinks: priv is their struct pent. */
 static void gen_contents(struct inode *ino, struct sbuf *sb)
 {
 	const struct pent *pe = ino->priv;
 	struct proc *p;
+	pseudo_gen_ent = pe;
 	if (pe && pe->gen)
 		pe->gen(sb);
 	else if (pe && pe->pgen && (p = proc_of(ino)))
@@ -476,7 +479,9 @@ int pseudo_init(struct inode *root)
 	if (!sys_root)
 		return -ENOMEM;
 	sys_root->refs = 1;
-	e = pdir_build(sys_root, &sysfs_pdir);
+	e = sysfs_init();
+	if (!e)
+		e = pdir_build(sys_root, &sysfs_pdir);
 	if (!e)
 		e = minifs_attach(root, "sys", sys_root);
 	if (e)

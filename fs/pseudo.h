@@ -62,6 +62,8 @@ struct pent {
 	struct pdir *dir;
 	void (*pgen)(struct sbuf *sb, struct proc *p); /* /proc/<pid>: of that process */
 };
+/* The entry whose gen runs (a CPU's files in fs/sysfs.c share their gen). */
+extern const struct pent *pseudo_gen_ent;
 
 struct pdir {
 	const struct pent *ents;
@@ -72,7 +74,9 @@ struct pdir {
 			    void *ctx);
 };
 
-/* fs/sysfs.c: the tree of /sys. */
+/* fs/sysfs.c: the tree of /sys; sysfs_init() makes its CPUs' entries
+ * (before /sys is built: -ENOMEM). */
 extern struct pdir sysfs_pdir;
+int sysfs_init(void);
 
 #endif

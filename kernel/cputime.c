@@ -18,24 +18,23 @@ void cputime_tick(bool user)
 		t->sticks++;
 }
 
-/* The TSC read when the running thread last stopped: one read ends the
- * outgoing thread's stretch and starts the incoming one's (rdtsc is a
- * helper call under TCG, a context switch pays one). */
-static uint64_t switch_tsc;
-
+/* The TSC read when the running thread last stopped (per CPU:
+ * percpu.switch_tsc): one read ends the outgoing thread's stretch and
+ * starts the incoming one's (rdtsc is a helper call under TCG, a context
+ * switch pays one). */
 void cputime_stop(struct thread *t)
 {
 	uint64_t now = rdtsc();
 	t->run_tsc += now - t->acct_tsc;
 	t->acct_tsc = now;
-	switch_tsc = now;
+	this_cpu()->switch_tsc = now;
 }
 
-void cputime_resume(struct thread *t) { t->acct_tsc = switch_tsc; }
+void cputime_resume(struct thread *t) { t->acct_tsc = this_cpu()->switch_tsc; }
 
-void cputime_start(struct thread *t) { t->acct_tsc = switch_tsc = rdtsc(); }
+void cputime_start(struct thread *t) { t->acct_tsc = this_cpu()->switch_tsc = rdtsc(); }
 
-void cputime_idle_end(void) { switch_tsc = rdtsc(); }
+void cputime_idle_end(void) { this_cpu()->switch_tsc = rdtsc(); }
 
 /* t's run time split by its tick samples (Linux's cputime_adjust): all
  * user time when no tick found it in the kernel, all system time when

@@ -21,7 +21,6 @@
 
 #define PIE_BASE 0x555555554000UL
 static struct proc proc0;
-struct proc *current;
 
 /* Pushes n bytes onto the user stack at *sp; returns their address. (The
  * copy cannot fail: the stack area is 8 MiB, the strings at most 2.) */
@@ -391,7 +390,7 @@ void exec_program(const char *path, char *const argv[], int argc, char *const en
 	proc_limits_init(p);
 	proc_settings_init(p);
 	all_procs = p;
-	current = p;
+	this_cpu()->proc = p;
 	if (fs_proc_init(p))
 		panic("out of memory starting the program");
 	if (user)

@@ -15,6 +15,7 @@
 #include "kernel/ipc/ipc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/smp.h"
 #include "fs/vfs.h"
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
@@ -91,7 +92,7 @@ static int break_cow(struct mm *mm, struct vma *v, uint64_t va)
 		pa = n;
 	}
 	*pte = pa | (*pte & PTE_DIRTY) | paging_user_flags(v->prot);
-	invlpg(va);
+	tlb_flush_page(mm, va);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "kernel/shmem.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/smp.h"
 #include "fs/vfs.h"
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
@@ -34,7 +35,7 @@ void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 		file_write(f, phys_to_virt(*pte & PTE_ADDR), MIN(PAGE_SIZE, size - off), &off,
 			   FILE_IO_INPLACE);
 		*pte &= ~PTE_DIRTY;
-		invlpg(va);
+		tlb_flush_page(mm, va);
 	}
 	if (f)
 		file_put(f);

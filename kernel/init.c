@@ -64,9 +64,9 @@ void init_run(struct proc *init, const char *path, char *const argv[], int argc,
 	if (!p || fs_proc_fork(p, false, false))
 		panic("out of memory starting the program");
 	struct exec_image img;
-	current = p; /* its stack pages are faulted in as its own */
+	this_cpu()->proc = p; /* its stack pages are faulted in as its own */
 	exec_load_first(p, path, argv, argc, envp, envc, &img);
-	current = init;
+	this_cpu()->proc = init;
 	struct trapframe tf;
 	exec_enter(&tf, &img);
 	struct thread *t = thread_create_in(p, &tf);

@@ -71,6 +71,7 @@ void kmain(uint32_t magic, uint32_t info)
 	const char *path;
 	int argc, envc = 0;
 
+	percpu_early(); /* cur_thread and current are read through %gs */
 	time_init();
 	serial_init();
 	if (bootinfo_parse(magic, info, &bi)) {

@@ -9,6 +9,8 @@
 #include "kernel/kernel.h"
 #include "kernel/pmem.h"
 #include "kernel/bootinfo.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/smp.h"
 
 #define MAX_RANGES 64
 
@@ -183,8 +185,17 @@ static uint64_t freed_run(size_t npages)
 	return 0;
 }
 
+/* Pages freed since a page table change are handed out only once every
+ * CPU has flushed it (arch/x86_64/tlb.c). */
+static inline void flushed(void)
+{
+	if (this_cpu()->tlb_pending)
+		tlb_sync();
+}
+
 uint64_t pmem_alloc(void)
 {
+	flushed();
 	uint64_t pa = alloc_one();
 	if (pa || reclaiming)
 		return pa;
@@ -198,6 +209,7 @@ uint64_t pmem_alloc(void)
 
 uint64_t pmem_alloc_contig(size_t npages)
 {
+	flushed();
 	uint64_t len = npages * PAGE_SIZE;
 	for (int i = 0; i < nranges; i++) {
 		if (ranges[i].end - ranges[i].start >= len) {

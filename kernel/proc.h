@@ -104,7 +104,8 @@ struct proc {
 	char comm[16];
 };
 
-extern struct proc *current;
+/* The process this CPU runs (NULL in its idle thread). */
+#define current (this_cpu_proc())
 extern struct proc *all_procs;
 
 /* kernel/proc.c */

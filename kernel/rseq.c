@@ -1,8 +1,8 @@
 /* rseq.c: restartable sequences (rseq(2)): a thread's registered struct
  * rseq, the CPU and node numbers written into it on the way back to user
  * mode, and the abort of its critical section when the thread was
- * preempted or takes a signal inside it. One CPU here: cpu_id and
- * cpu_id_start are 0, node_id 0 and mm_cid 0. */
+ * preempted or takes a signal inside it. cpu_id and cpu_id_start are
+ * the CPU the thread returns on; node_id 0 and mm_cid 0. */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/proc.h"
@@ -24,7 +24,7 @@ struct rseq_cs_desc {
 	uint64_t start_ip, post_commit_offset, abort_ip;
 };
 
-/* Writes the CPU, node and concurrency ids (cpu the CPU: 0, or the
+/* Writes the CPU, node and concurrency ids (cpu the CPU, or the
  * "uninitialized" mark when unregistering). */
 static int write_ids(uint64_t rs, uint32_t len, uint32_t cpu)
 {
@@ -53,6 +53,7 @@ long rseq_register(uint64_t rs, uint32_t len, uint32_t sig)
 	t->rseq_len = len;
 	t->rseq_sig = sig;
 	t->rseq_event = rs != 0; /* the ids are written on the way out */
+	t->rseq_cpu = ~0u;
 	return 0;
 }
 
@@ -131,8 +132,8 @@ void rseq_return_work(struct trapframe *tf, int sig)
 	} __attribute__((packed)) a;
 
 	t->rseq_event = false;
-	/* One read of the area: most returns find no critical section and
-	 * the ids already right (one CPU: they never change once written). */
+	/* One read of the area (after a preemption, a signal, or a move to
+	 * another CPU): most find no critical section and the ids right. */
 	if (copy_from_user(&a, (void *)t->rseq, sizeof(a))) {
 		rseq_fail(sig);
 		return;
@@ -146,9 +147,13 @@ void rseq_return_work(struct trapframe *tf, int sig)
 			return;
 		}
 	}
-	if ((a.cpu_id_start || a.cpu_id || a.node_id || a.mm_cid) &&
-	    write_ids(t->rseq, t->rseq_len, 0))
+	uint32_t cpu = this_cpu()->id;
+	if ((a.cpu_id_start != cpu || a.cpu_id != cpu || a.node_id || a.mm_cid) &&
+	    write_ids(t->rseq, t->rseq_len, cpu)) {
 		rseq_fail(sig);
+		return;
+	}
+	t->rseq_cpu = cpu;
 }
 
 void rseq_fork(struct thread *child, const struct thread *parent)
@@ -157,4 +162,5 @@ void rseq_fork(struct thread *child, const struct thread *parent)
 	child->rseq_len = parent->rseq_len;
 	child->rseq_sig = parent->rseq_sig;
 	child->rseq_event = parent->rseq != 0;
+	child->rseq_cpu = ~0u;
 }

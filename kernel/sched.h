@@ -11,6 +11,7 @@
 
 #include "kernel/kernel.h"
 #include "kernel/mempolicy.h"
+#include "arch/x86_64/cpu.h" /* struct percpu: the running thread is per CPU */
 
 struct proc;
 struct trapframe;
@@ -38,6 +39,7 @@ struct thread {
 		set_child_tid; /* CLONE_CHILD_SETTID of a new process: written when it first runs */
 	bool must_exit; /* its process is ending or execs: leave at the next return to user mode */
 	bool exiting;   /* in thread_exit: out of memory fails its faults, never kills it again */
+	bool kthread;   /* a CPU's idle thread: never in user mode, takes no signal */
 	uint64_t robust_list;
 	size_t robust_len;
 	/* Restartable sequences (kernel/rseq.c): the registered struct rseq
@@ -45,7 +47,8 @@ struct thread {
 	 * switched out since it last returned to user mode. */
 	uint64_t rseq;
 	uint32_t rseq_len, rseq_sig;
-	bool rseq_event;
+	uint32_t rseq_cpu;     /* the CPU its ids say (~0: not written yet) */
+	bool rseq_event;       /* preempted: a critical section may need aborting */
 	struct mempolicy mpol; /* set_mempolicy's (kernel/mempolicy.h); kept by clones and exec */
 
 	/* CPU time (kernel/cputime.c): run time in TSC ticks, the TSC when
@@ -67,6 +70,8 @@ struct thread {
 	struct thread *wait_next; /* wait queue link */
 	struct waitq *waiting_on; /* queue this thread sleeps on, if any */
 	uint64_t deadline;        /* time_ns() to wake at, 0: none */
+	uint64_t affinity;        /* the CPUs it may run on (sched_setaffinity) */
+	unsigned cpu;             /* the CPU it runs or last ran on; its queue's */
 	int wake_reason;          /* WAKE_* */
 	struct thread *all_next;  /* every thread of every process */
 
@@ -77,7 +82,8 @@ struct thread {
 #define WAKE_TIMEOUT 1 /* the deadline passed */
 #define WAKE_SIGNAL 2  /* a signal arrived for the thread */
 
-extern struct thread *cur_thread;
+/* The thread this CPU runs (its idle thread between others). */
+#define cur_thread (this_cpu_thread())
 extern struct thread *all_threads;
 
 /* Makes the first thread of p (the one exec starts); call before entering
@@ -119,6 +125,32 @@ void sched_make_runnable(struct thread *t);
 void schedule(void);
 /* Saves prev's CPU state and resumes next (kernel/thread.c). */
 void thread_switch(struct thread *prev, struct thread *next);
+/* arch/x86_64/switch.S: saves the callee-saved registers and the stack in
+ * *old_ksp, and resumes the stack new_ksp. */
+void switch_to(uint64_t *old_ksp, uint64_t new_ksp);
+/* A kernel thread record (not a task of any process: a CPU's idle
+ * thread) whose first run enters fn on its own stack. NULL: no memory. */
+struct thread *thread_make_kernel(void (*fn)(void));
+
+/* Several CPUs (kernel/sched.c): gives every started CPU an idle thread
+ * and turns smp_on on (called once, by init, in the kernel); an AP enters
+ * its idle thread (arch/x86_64/smp.c); sched_kick sends an IPI to the CPU
+ * that runs t, so that it looks at t's signals; sched_cpu_idle: whether
+ * CPU cpu runs no thread now. */
+void sched_smp_start(void);
+/* The CPUs programs may use (sched_getaffinity, /sys/devices/system/cpu,
+ * /proc/cpuinfo): a bit per CPU; how many. */
+uint64_t sched_cpus_mask(void);
+unsigned sched_cpu_count(void);
+/* sched_setaffinity: t runs only on the CPUs of mask (cut to the online
+ * ones; -EINVAL if none is); the caller moves at once. */
+int sched_set_affinity(struct thread *t, uint64_t mask);
+/* A wake-up IPI that found a thread in user mode (arch/x86_64/trap.c):
+ * it moves if its affinity no longer has this CPU. */
+void sched_ipi_user(void);
+__attribute__((noreturn)) void sched_ap_enter(void);
+void sched_kick(struct thread *t);
+bool sched_cpu_idle(unsigned cpu);
 
 /* Gives the CPU to another runnable thread, if any. */
 void sched_yield_cpu(void);
@@ -136,10 +168,13 @@ long rseq_register(uint64_t rs, uint32_t len, uint32_t sig);
 long rseq_unregister(void);
 void rseq_return_work(struct trapframe *tf, int sig);
 /* Inline: every system call's return passes here, and only a thread with
- * an area that was switched out (or takes a signal) has work. */
+ * an area that was preempted, moved to another CPU or takes a signal has
+ * work (one that blocked in a system call was outside any critical
+ * section). */
 static inline void rseq_return(struct trapframe *tf, int sig)
 {
-	if (cur_thread->rseq && (cur_thread->rseq_event || sig))
+	struct thread *t = cur_thread;
+	if (t->rseq && (t->rseq_event || sig || t->rseq_cpu != this_cpu()->id))
 		rseq_return_work(tf, sig);
 }
 void rseq_fork(struct thread *child, const struct thread *parent);
@@ -155,7 +190,7 @@ void sched_tick(bool from_user);
  * nothing; they wake their own queues. */
 void console_poll(void);
 
-/* Per-tick timer (arch/x86_64/lapic.c). The timer starts the first time it
+/* Per-tick timer (arch/x86_64/lapic.c), one per CPU. It starts the first time it
  * is needed (a second thread, or a wait with a deadline) so that boot pays
  * nothing for it. It is one-shot: each interrupt sets the next one a tick
  * later (timer_rearm), and timer_wake_at brings it forward to a deadline
@@ -164,6 +199,8 @@ void console_poll(void);
 void timer_start(void);
 void timer_rearm(void);
 void timer_wake_at(uint64_t deadline);
+/* No next interrupt (a halted CPU other than 0) until rearmed. */
+void timer_stop(void);
 #define TICK_NS 4000000UL /* 4 ms */
 
 #endif

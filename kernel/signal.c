@@ -177,8 +177,9 @@ void signal_unqueue_timer(int id)
  * does not block it, else the first that does not. */
 static struct thread *proc_target(struct proc *p, int sig)
 {
-	if (cur_thread && cur_thread->proc == p && !(cur_thread->sigmask & SIGBIT(sig)))
-		return cur_thread;
+	struct thread *me = cur_thread; /* in an interrupt: maybe a CPU's idle thread */
+	if (me && !me->kthread && me->proc == p && !(me->sigmask & SIGBIT(sig)))
+		return me;
 	for (struct thread *t = all_threads; t; t = t->all_next)
 		if (t->proc == p && t->state != T_DEAD && !(t->sigmask & SIGBIT(sig)))
 			return t;

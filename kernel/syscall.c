@@ -7,6 +7,7 @@
 #include "kernel/strace.h"
 #include "kernel/signal.h"
 #include "kernel/proc.h"
+#include "kernel/bkl.h"
 #include "arch/x86_64/trap.h"
 
 void syscall_dispatch(struct trapframe *tf)
@@ -15,6 +16,7 @@ void syscall_dispatch(struct trapframe *tf)
 	syscall_fn fn = nr < SYSCALL_MAX ? syscall_table[nr] : NULL;
 	long ret;
 
+	bkl_lock(); /* let go on the way out (bkl_exit_to_user) */
 	if (__builtin_expect(kopts.watch || (!fn && kopts.trace), 0))
 		ret = syscall_watched(tf, fn); /* kernel/strace.c */
 	else if (fn)

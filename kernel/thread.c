@@ -12,12 +12,9 @@
 
 #define KSTACK_SIZE (16 * 1024)
 
-struct thread *cur_thread;
 struct thread *all_threads;
 static struct thread *zombies;
 static int next_tid = 1;
-
-void switch_to(uint64_t *old_ksp, uint64_t new_ksp);
 
 static void reap_zombies(void)
 {
@@ -44,8 +41,37 @@ static struct thread *thread_alloc(void)
 	t->tf = (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
 	t->tid = next_tid++;
 	t->state = T_RUNNABLE;
+	t->affinity = ~0UL;
 	t->all_next = all_threads;
 	all_threads = t;
+	return t;
+}
+
+/* Makes t's stack "return" from switch_to into fn, with a 16-byte aligned
+ * stack minus 8, as after a call (switch_to pops six registers). */
+static void stack_start(struct thread *t, void (*fn)(void))
+{
+	uint64_t *sp = (uint64_t *)((uint64_t)t->tf - 64);
+	memset(sp, 0, 64);
+	sp[6] = (uint64_t)fn;
+	t->ksp = (uint64_t)sp;
+}
+
+struct thread *thread_make_kernel(void (*fn)(void))
+{
+	struct thread *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->kstack = kmalloc(KSTACK_SIZE);
+	if (!t->kstack) {
+		kfree(t);
+		return NULL;
+	}
+	t->kstack_top = ((uint64_t)t->kstack + KSTACK_SIZE) & ~15UL;
+	t->tf = (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
+	t->state = T_RUNNABLE;
+	t->kthread = true;
+	stack_start(t, fn);
 	return t;
 }
 
@@ -56,10 +82,11 @@ struct thread *sched_first_thread(struct proc *p)
 		panic("out of memory for the first thread");
 	t->proc = p;
 	p->nthreads++;
-	cur_thread = t;
+	this_cpu()->thread = t;
 	cputime_start(t);
 	tss_set_rsp0(t->kstack_top);
 	__asm__ volatile("fninit"); /* x87 control word 0x37f, as Linux starts a program */
+	sched_smp_start();          /* the other CPUs join (their idle threads are p's) */
 	return t;
 }
 
@@ -95,13 +122,10 @@ struct thread *thread_create_in(struct proc *p, const struct trapframe *tf)
 	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	t->sigmask = me->sigmask;
 	t->mpol = me->mpol;
+	t->affinity = me->affinity;
+	t->cpu = this_cpu()->id; /* its creator's queue; an idle CPU takes it */
 	__asm__ volatile("fxsave %0" : "=m"(t->fpu));
-	/* switch_to pops six registers and returns: make it return to
-	 * thread_entry with a 16-byte aligned stack minus 8, as after a call. */
-	uint64_t *sp = (uint64_t *)((uint64_t)t->tf - 64);
-	memset(sp, 0, 64);
-	sp[6] = (uint64_t)thread_entry;
-	t->ksp = (uint64_t)sp;
+	stack_start(t, thread_entry);
 	sched_make_runnable(t);
 	timer_start();
 	return t;
@@ -156,23 +180,34 @@ void thread_exit(int status)
 	panic("a dead thread ran again");
 }
 
+/* A CPU's idle thread (kernel/sched.c) has no user state to keep, and
+ * keeps the address space the CPU last ran (CR3 is written when a thread
+ * of another one comes: percpu.mm). */
 void thread_switch(struct thread *prev, struct thread *next)
 {
-	__asm__ volatile("fxsave %0" : "=m"(prev->fpu));
-	if (prev->rseq)
-		prev->rseq_event = true; /* preempted or blocked: rseq_return aborts */
-	prev->fs_base = rdmsr(MSR_FS_BASE);
-	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
-	cur_thread = next;
-	if (next->proc != current) {
-		struct mm *old = current && current->state == P_ALIVE ? current->mm : NULL;
-		current = next->proc;
-		if (current->mm != old)
-			write_cr3(virt_to_phys(current->mm->pml4));
+	struct percpu *c = this_cpu();
+	if (prev != c->idle_thread) {
+		__asm__ volatile("fxsave %0" : "=m"(prev->fpu));
+		/* Preempted (still runnable): rseq_return looks for a critical
+		 * section to abort. One that blocked was in a system call,
+		 * outside any: only its CPU id may need writing. */
+		if (prev->rseq && prev->state == T_RUNNABLE)
+			prev->rseq_event = true;
+		prev->fs_base = rdmsr(MSR_FS_BASE);
+		prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	}
-	tss_set_rsp0(next->kstack_top);
-	wrmsr(MSR_FS_BASE, next->fs_base);
-	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
-	__asm__ volatile("fxrstor %0" : : "m"(next->fpu));
+	c->thread = next;
+	c->proc = next->proc;
+	if (next != c->idle_thread) {
+		struct mm *mm = next->proc->mm;
+		if (mm != c->mm) {
+			write_cr3(virt_to_phys(mm->pml4));
+			c->mm = mm;
+		}
+		tss_set_rsp0(next->kstack_top);
+		wrmsr(MSR_FS_BASE, next->fs_base);
+		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+		__asm__ volatile("fxrstor %0" : : "m"(next->fpu));
+	}
 	switch_to(&prev->ksp, next->ksp);
 }

@@ -15,6 +15,7 @@
 #include "kernel/shmem.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/smp.h"
 #include "fs/vfs.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/userfaultfd.h"
@@ -61,7 +62,11 @@ struct mm *mm_create(void)
 	return mm;
 }
 
-void mm_activate(struct mm *mm) { write_cr3(virt_to_phys(mm ? mm->pml4 : boot_pml4)); }
+void mm_activate(struct mm *mm)
+{
+	write_cr3(virt_to_phys(mm ? mm->pml4 : boot_pml4));
+	this_cpu()->mm = mm;
+}
 
 /* Frees the user half's page tables (the pages themselves are gone). */
 static void free_tables(uint64_t *table, int level)
@@ -80,6 +85,7 @@ void mm_put(struct mm *mm)
 {
 	if (!mm || --mm->refs > 0)
 		return;
+	tlb_mm_gone(mm); /* no CPU keeps it in CR3 (arch/x86_64/tlb.c) */
 	aio_mm_gone(mm);
 	uffd_mm_gone(mm);
 	while (mm->vmas) {
@@ -156,7 +162,7 @@ struct mm *mm_copy(struct mm *old)
 			mm->mapped_pages++;
 		}
 	}
-	write_cr3(read_cr3()); /* the parent's pages may have become read-only */
+	tlb_flush_mm(old); /* the parent's pages may have become read-only */
 	return mm;
 fail:
 	mm_put(mm);
@@ -190,7 +196,7 @@ static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 		if (*pte & PTE_ADDR) {
 			page_put(*pte & PTE_ADDR);
 			*pte = 0;
-			invlpg(va);
+			tlb_flush_page(mm, va);
 			mm->mapped_pages--;
 		}
 	}
@@ -203,7 +209,7 @@ static void drop_special(struct mm *mm, struct vma *v)
 	for_each_pte(mm->pml4, va, v->start, v->end, pte)
 	{
 		*pte = 0;
-		invlpg(va);
+		tlb_flush_page(mm, va);
 	}
 }
 
@@ -369,7 +375,7 @@ int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
 			return -ENOMEM;
 		*to = *from;
 		*from = 0;
-		invlpg(va);
+		tlb_flush_page(mm, va);
 	}
 	return vm_unmap(mm, old, len);
 }
@@ -403,10 +409,10 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 					*pte = (*pte & PTE_KEEP) | PTE_NX; /* kept, not present */
 				else
 					*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
-				invlpg(va);
+				tlb_flush_page(mm, va);
 			} else if ((*pte & PTE_ADDR) && prot != PROT_NONE) {
 				*pte = (*pte & PTE_KEEP) | pte_flags(*pte, prot);
-				invlpg(va);
+				tlb_flush_page(mm, va);
 			}
 		}
 	}

@@ -80,6 +80,9 @@ static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
  * and user_rsp (arch/x86_64/syscall_entry.S). cpus[0] is the boot CPU;
  * arch/x86_64/smp.c fills in the others it starts. */
 struct cpu_tables;
+struct thread;
+struct proc;
+struct mm;
 struct percpu {
 	struct percpu *self; /* 0 */
 	uint64_t kstack_top; /* 8 */
@@ -89,6 +92,27 @@ struct percpu {
 	unsigned apic_id;
 	struct cpu_tables *tables; /* its GDT and TSS (arch/x86_64/gdt.c) */
 	int started;               /* set by the CPU itself once it runs */
+	/* Scheduling (kernel/sched.c): the thread and process it runs, its
+	 * idle thread, the address space its CR3 holds (kept while idle),
+	 * the TSC at its last switch (kernel/cputime.c), whether it waits
+	 * for an interrupt in its idle loop. */
+	struct thread *thread;
+	struct proc *proc;
+	struct thread *idle_thread;
+	struct mm *mm;
+	uint64_t switch_tsc;
+	int halted;
+	/* The big kernel lock (kernel/bkl.c): held by this CPU. TLB
+	 * shootdown (arch/x86_64/tlb.c): a flush asked of this CPU (set by
+	 * the asker, cleared here when done), and the flushes this CPU owes
+	 * the others before it lets the lock go. */
+	int bkl_held;
+	int tlb_req;
+	struct mm *tlb_pending_mm;
+	int tlb_pending; /* 0, 1: CPUs running tlb_pending_mm, 2: every CPU */
+	/* Its local APIC timer (arch/x86_64/lapic.c). */
+	int timer_on;
+	uint64_t fires_at;
 };
 extern struct percpu cpus[MAX_CPUS];
 
@@ -99,6 +123,26 @@ static inline struct percpu *this_cpu(void)
 	return c;
 }
 
+/* This CPU's running thread and process in one load each (volatile: a
+ * thread that slept may wake on another CPU, so never reused). */
+static inline struct thread *this_cpu_thread(void)
+{
+	struct thread *t;
+	__asm__ volatile("movq %%gs:%c1, %0"
+			 : "=r"(t)
+			 : "i"(__builtin_offsetof(struct percpu, thread)));
+	return t;
+}
+static inline struct proc *this_cpu_proc(void)
+{
+	struct proc *p;
+	__asm__ volatile("movq %%gs:%c1, %0"
+			 : "=r"(p)
+			 : "i"(__builtin_offsetof(struct percpu, proc)));
+	return p;
+}
+
+void percpu_early(void);           /* GS base: cpus[0], before anything runs */
 void gdt_init(void);               /* the boot CPU's tables, loaded */
 int gdt_prepare(struct percpu *c); /* another CPU's tables: 0 or -ENOMEM */
 void gdt_load(struct percpu *c);   /* on that CPU: its GDT, TSS and GS base */

@@ -14,6 +14,7 @@
 #define SEL_UDATA 0x2B /* 0x28 | RPL 3 */
 #define SEL_UCODE 0x33 /* 0x30 | RPL 3 */
 #define SEL_TSS 0x38
+#define SEL_CPUNUM 0x4B /* 0x48 | RPL 3: limit = the CPU's number (vDSO getcpu) */
 /* STAR[63:48]: SYSRET loads CS from it + 16, SS from it + 8. */
 #define SEL_SYSRET_BASE 0x20
 

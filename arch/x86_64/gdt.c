@@ -19,16 +19,26 @@ struct tss {
 } __attribute__((packed));
 
 struct cpu_tables {
-	uint64_t gdt[9];
+	uint64_t gdt[10];
 	struct tss tss;
 };
 
 /* 0x00 null, 0x08 kernel code, 0x10 kernel data, 0x18 and 0x20 null (no
  * 32-bit user code: a far jump to one faults, so a program never runs in
  * compatibility mode), 0x28 user data, 0x30 user code (the order SYSRET
- * needs: entry.h), 0x38 TSS (two slots). */
-static const uint64_t gdt_template[9] = {
-	0, 0x00AF9A000000FFFF, 0x00CF92000000FFFF, 0, 0, 0x00CFF2000000FFFF, 0x00AFFA000000FFFF, 0,
+ * needs: entry.h), 0x38 TSS (two slots), 0x48 a user data segment whose
+ * limit is the CPU's number (the vDSO's getcpu reads it with LSL, as
+ * Linux's does: SEL_CPUNUM; filled in by gdt_load). */
+static const uint64_t gdt_template[10] = {
+	0,
+	0x00AF9A000000FFFF,
+	0x00CF92000000FFFF,
+	0,
+	0,
+	0x00CFF2000000FFFF,
+	0x00AFFA000000FFFF,
+	0,
+	0,
 	0,
 };
 
@@ -54,6 +64,9 @@ static void tables_fill(struct cpu_tables *t, uint8_t *ist0, uint8_t *ist1)
 
 void gdt_load(struct percpu *c)
 {
+	/* present, DPL 3, data read/write accessed; byte granular limit = id */
+	c->tables->gdt[SEL_CPUNUM / 8] = (c->id & 0xFFFF) | (0xF3UL << 40) |
+					 ((uint64_t)((c->id >> 16) & 0xF) << 48);
 	struct {
 		uint16_t limit;
 		uint64_t base;
@@ -82,6 +95,12 @@ void gdt_load(struct percpu *c)
 	c->self = c;
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void percpu_early(void)
+{
+	cpus[0].self = &cpus[0];
+	wrmsr(MSR_GS_BASE, (uint64_t)&cpus[0]);
 }
 
 void gdt_init(void)

@@ -3,8 +3,9 @@
  * 32, started the first time something needs it, calibrated against the
  * TSC: one-shot, set at each interrupt to the next tick (TICK_NS) and
  * brought forward to an earlier deadline (a sleeper's, a timer's); IPIs
- * (the INIT and SIPIs that start the other CPUs). Every CPU sees its own
- * local APIC at the same address. */
+ * (the INIT and SIPIs that start the other CPUs, wake-ups and TLB
+ * flushes). Every CPU sees its own local APIC at the same address, and
+ * has its own timer (the calibration is shared). */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/cputime.h"
@@ -27,9 +28,9 @@
 #define CALIB_NS 10000000UL
 
 static volatile uint32_t *lapic;
-static bool timer_on;
-static uint64_t per_tick; /* APIC timer counts per TICK_NS */
-static uint64_t fires_at; /* time_ns() of the next timer interrupt */
+static uint64_t per_tick; /* APIC timer counts per TICK_NS (the same on every CPU) */
+/* Each CPU's: percpu.timer_on, and percpu.fires_at, the time_ns() of its
+ * next timer interrupt. */
 
 static void reg_write(uint32_t reg, uint32_t v) { lapic[reg / 4] = v; }
 static uint32_t reg_read(uint32_t reg) { return lapic[reg / 4]; }
@@ -79,12 +80,12 @@ static void arm(uint64_t now, uint64_t at)
 		dt = TICK_NS;
 	uint64_t count = dt * per_tick / TICK_NS;
 	reg_write(REG_TIMER_INIT, count ? (uint32_t)count : 1);
-	fires_at = at;
+	this_cpu()->fires_at = at;
 }
 
 void timer_rearm(void)
 {
-	if (timer_on) {
+	if (this_cpu()->timer_on) {
 		uint64_t now = time_ns();
 		arm(now, now + TICK_NS);
 	}
@@ -92,32 +93,43 @@ void timer_rearm(void)
 
 void timer_wake_at(uint64_t deadline)
 {
-	if (timer_on && deadline && deadline < fires_at)
+	struct percpu *c = this_cpu();
+	if (c->timer_on && deadline && deadline < c->fires_at)
 		arm(time_ns(), deadline);
+}
+
+void timer_stop(void)
+{
+	struct percpu *c = this_cpu();
+	if (c->timer_on) {
+		reg_write(REG_TIMER_INIT, 0);
+		c->fires_at = UINT64_MAX;
+	}
 }
 
 void timer_start(void)
 {
-	static bool started;
-	if (started)
+	struct percpu *c = this_cpu();
+	if (c->timer_on)
 		return;
-	started = true;
 	lapic_enable();
 	reg_write(REG_TIMER_DIV, 0x3); /* divide by 16 */
 	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
-	reg_write(REG_TIMER_INIT, 0xFFFFFFFF);
-	uint64_t t0 = time_ns(), tsc0 = rdtsc();
-	while (time_ns() - t0 < CALIB_NS)
-		cpu_relax();
-	uint64_t counted = 0xFFFFFFFFUL - reg_read(REG_TIMER_CUR);
-	per_tick = counted * TICK_NS / CALIB_NS;
-	if (per_tick == 0)
-		per_tick = 1;
+	if (!per_tick) { /* once, on the first CPU that needs it */
+		reg_write(REG_TIMER_INIT, 0xFFFFFFFF);
+		uint64_t t0 = time_ns(), tsc0 = rdtsc();
+		while (time_ns() - t0 < CALIB_NS)
+			cpu_relax();
+		uint64_t counted = 0xFFFFFFFFUL - reg_read(REG_TIMER_CUR);
+		per_tick = counted * TICK_NS / CALIB_NS;
+		if (per_tick == 0)
+			per_tick = 1;
+		cputime_not_charged(tsc0);
+		kinfo("timer: %lu APIC counts per %lu us tick\n", per_tick, TICK_NS / 1000);
+	}
 	reg_write(REG_LVT_TIMER, T_IRQ0); /* one-shot */
-	timer_on = true;
+	c->timer_on = true;
 	timer_rearm();
-	cputime_not_charged(tsc0);
-	kinfo("timer: %lu APIC counts per %lu us tick\n", per_tick, TICK_NS / 1000);
 }
 
 void lapic_eoi(void)

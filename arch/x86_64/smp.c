@@ -2,9 +2,9 @@
  * x2APIC entries), started one at a time with INIT-SIPI-SIPI through the
  * real-mode trampoline (arch/x86_64/trampoline.S) copied to the low page
  * kernel/pmem.c keeps, each with its own GDT, TSS, IST stacks, per-CPU
- * area and stack; then parked: interrupts off, halted. Nothing runs on
- * them yet: the scheduler runs on CPU 0 only, and what programs are told
- * (nproc, /proc/cpuinfo, sysfs) is one CPU. */
+ * area and stack; then parked (halted) until the scheduler takes them
+ * (smp_release_aps(): kernel/sched.c's idle loop); the IPIs they take
+ * (a wake-up, a TLB flush: arch/x86_64/tlb.c). */
 #include "kernel/kernel.h"
 #include "kernel/pmem.h"
 #include "arch/x86_64/acpi.h"
@@ -12,10 +12,11 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/smp.h"
+#include "kernel/sched.h"
 
 #define ICR_INIT 0x4500u        /* INIT, level assert */
 #define ICR_SIPI 0x4600u        /* start-up; the low byte is the vector */
-#define AP_STACK_PAGES 2        /* a parked CPU's stack */
+#define AP_STACK_PAGES 2        /* a parked CPU's stack (its idle thread has its own) */
 #define INIT_WAIT_NS 10000000UL /* after INIT (Intel SDM: 10 ms) */
 #define SIPI_WAIT_NS 200000UL   /* between the two SIPIs (200 us) */
 #define CHECKIN_NS 500000000UL  /* the first wait for an AP, doubled at each try */
@@ -48,6 +49,8 @@ static unsigned apic_ids[MAX_CPUS];
 static unsigned nfound, nskipped;
 static unsigned ncpus_up = 1;
 static struct percpu *by_apic_id[256]; /* for the trampoline */
+static uint64_t online_mask = 1;
+static int aps_go;
 _Static_assert(__builtin_offsetof(struct percpu, boot_stack) == 24, "trampoline.S");
 /* The AP's first page tables: the kernel's, plus the identity map of the
  * low GiB the trampoline runs in; below 4 GiB (CR3 is loaded in 32-bit
@@ -103,11 +106,30 @@ static void __attribute__((noreturn)) ap_main(struct percpu *c)
 	syscall_init();
 	lapic_init_this();
 	__atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);
-	for (;;) {
-		cli();
-		hlt();
+	/* Parked until smp_release_aps() (an IPI wakes it), or for ever. */
+	while (!__atomic_load_n(&aps_go, __ATOMIC_ACQUIRE)) {
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
 	}
+	if (!(__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) & (1UL << c->id)))
+		for (;;) /* started after CPU 0 gave up on it: not counted, not used */
+			__asm__ volatile("cli; hlt");
+	sched_ap_enter(); /* kernel/sched.c: its idle loop */
 }
+
+void smp_release_aps(void)
+{
+	__atomic_store_n(&aps_go, 1, __ATOMIC_RELEASE);
+	for (unsigned i = 1; i < MAX_CPUS; i++)
+		if (online_mask & (1UL << i))
+			ipi_send(i, T_IPI_RESCHED);
+}
+
+void ipi_send(unsigned cpu, unsigned vec)
+{
+	lapic_send_ipi(cpus[cpu].apic_id, 0x4000u | vec); /* fixed, assert */
+}
+
+uint64_t smp_online_mask(void) { return online_mask; }
 
 static bool start_ap(unsigned idx, unsigned apic_id, uint64_t page)
 {
@@ -195,8 +217,12 @@ void smp_init(void)
 			continue;
 		if (pmem_free_pages() < floor)
 			nomem++;
-		else if (start_ap(idx++, apic_ids[i], page))
+		else if (start_ap(idx, apic_ids[i], page)) {
+			online_mask |= 1UL << idx++;
 			ncpus_up++;
+		} else {
+			idx++;
+		}
 	}
 	if (nomem)
 		kprintf("htux: %u CPUs not started: too little memory (give more with -m)\n",
@@ -204,8 +230,7 @@ void smp_init(void)
 	if (nskipped)
 		kprintf("htux: %u CPUs not used (APIC IDs above 254 or more than %d)\n", nskipped,
 			MAX_CPUS);
-	kinfo("%u CPUs, %u started (parked: the scheduler runs on CPU 0 only)\n", nfound,
-	      ncpus_up - 1);
+	kinfo("%u CPUs, %u started\n", nfound, ncpus_up - 1);
 }
 
 unsigned smp_cpus_running(void) { return ncpus_up; }

@@ -33,7 +33,10 @@ syscall_entry:
 	jnz 1f
 	testq $(FL_TF | FL_RF | FL_IOPL | FL_VM), TF_RFLAGS(%rsp)
 	jnz 1f
-	POP_REGS
+	cmpb $0, smp_on(%rip)       /* several CPUs: let the big kernel lock go */
+	je 2f
+	call bkl_exit_to_user
+2:	POP_REGS
 	addq $16, %rsp              /* trapno, err */
 	popq %rcx                   /* rip */
 	addq $8, %rsp               /* cs */

@@ -10,6 +10,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/backtrace.h"
+#include "kernel/bkl.h"
+#include "arch/x86_64/smp.h"
 
 static const char *const exc_names[32] = {
 	"divide error",
@@ -91,7 +93,30 @@ static __attribute__((noreturn)) void kernel_fault(struct trapframe *tf)
 void trap(struct trapframe *tf)
 {
 	bool from_user = (tf->cs & 3) == 3;
+	bool took = false;
 
+	/* IPIs that need no lock: a TLB flush (the asker holds the lock and
+	 * waits), a wake-up of a halted CPU (its idle loop looks). */
+	if (tf->trapno == T_IPI_TLB) {
+		tlb_ipi_work();
+		lapic_eoi();
+		return;
+	}
+	if (tf->trapno == T_IPI_RESCHED) {
+		lapic_eoi();
+		if (!from_user)
+			return;
+	}
+	/* The big kernel lock: the way back to ring 3 lets it go (vectors.S);
+	 * an interrupt in the idle loop or a driver's wait lets it go here. */
+	if (smp_on && !bkl_mine()) {
+		bkl_lock();
+		took = true;
+	}
+	if (tf->trapno == T_IPI_RESCHED) {
+		sched_ipi_user(); /* a new affinity; signals are looked at below */
+		goto out;
+	}
 	if (tf->trapno == T_PF) {
 		uint64_t addr = read_cr2();
 		/* none resolved in a _nosleep copy (kernel/uaccess.c) */
@@ -124,4 +149,6 @@ void trap(struct trapframe *tf)
 out:
 	if (from_user)
 		signal_deliver(tf); /* signals on the way back to user mode */
+	else if (took)
+		bkl_unlock();
 }

@@ -44,6 +44,8 @@ void lapic_init_this(void); /* another CPU's: enabled, timer masked */
 int lapic_send_ipi(unsigned apic_id, uint32_t icr);
 #define T_DEV_FIRST 48 /* device vectors: irq_alloc (arch/x86_64/irq.c) */
 #define T_DEV_LAST 239
+#define T_IPI_RESCHED 240 /* look at the run queue, or at the signals (kernel/sched.c) */
+#define T_IPI_TLB 241     /* flush the TLB (arch/x86_64/tlb.c) */
 /* Runs the handler of device vector v (v in T_DEV_FIRST..T_DEV_LAST). */
 void irq_dispatch(unsigned v);
 /* Makes vector's handler run too whenever first fires (a shared line). */

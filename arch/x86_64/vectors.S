@@ -53,6 +53,9 @@ trap_return:
 	testb $3, TF_CS(%rsp)
 	jz 3f
 	call trap_check_user        /* tf in %rdi; %rsp = tf, 16-byte aligned */
+	cmpb $0, smp_on(%rip)       /* several CPUs: let the big kernel lock go */
+	je 3f
+	call bkl_exit_to_user
 3:	POP_REGS
 	addq $16, %rsp              /* trapno, err */
 	testb $3, 8(%rsp)

@@ -5,6 +5,7 @@
  * them (completions are collected before sleeping, then on interrupt).
  * Registered as vda, vdb, ... (kernel/blkdev.h). */
 #include "kernel/kernel.h"
+#include "kernel/bkl.h"
 #include "kernel/blkdev.h"
 #include "kernel/sched.h"
 #include "drivers/virtio/virtio.h"
@@ -55,7 +56,7 @@ static void wait_event(struct vblk *v)
 {
 	if (cur_thread && waitq_wait(&v->wq, 0) != WAKE_SIGNAL)
 		return;
-	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	cpu_wait_interrupt();
 }
 
 /* Where a transfer stands: segment i, offset off in it. */

@@ -10,6 +10,7 @@
  * collected back when the device has used them. Both queues interrupt;
  * receive interrupts wake the console's readers. */
 #include "kernel/kernel.h"
+#include "kernel/bkl.h"
 #include "kernel/sched.h"
 #include "drivers/virtio/virtio.h"
 #include "drivers/virtio/virtq.h"
@@ -192,7 +193,7 @@ ssize_t hvc_write(const void *buf, size_t n, bool user)
 		collect(c);
 		if (c->ntxfree == 0) {
 			if (!cur_thread || waitq_wait(&c->txwait, 0) == WAKE_SIGNAL)
-				__asm__ volatile("sti; hlt; cli" ::: "memory");
+				cpu_wait_interrupt();
 			continue;
 		}
 		uint8_t *b = c->txfree[--c->ntxfree];

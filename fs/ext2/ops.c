@@ -4,6 +4,7 @@
  * the lock that makes each operation whole while the disk sleeps. */
 #include "fs/ext2/ext2.h"
 #include "kernel/sched.h"
+#include "kernel/bkl.h"
 
 #define EXT2_LINK_MAX 32000
 #define FAST_LINK_MAX 60 /* a shorter symlink target lives in i_block */
@@ -29,7 +30,7 @@ void ext2_lock(void)
 		 * or an inode's release cannot give up either: wait for the
 		 * next interrupt (the holder's disk completion, or the tick)
 		 * and let the holder run. */
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		cpu_wait_interrupt();
 		sched_yield_cpu();
 	}
 	owner = me();

@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/vm.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/smp.h"
 #include "fs/tty.h"
 #include <linux/prctl.h>
 #include <linux/capability.h>
@@ -168,16 +169,17 @@ long sys_personality(unsigned persona)
 
 long sys_getcpu(unsigned *cpu, unsigned *node, void *unused)
 {
-	unsigned zero = 0;
-	if (cpu && copy_to_user(cpu, &zero, sizeof(zero)))
+	unsigned zero = 0, id = this_cpu()->id;
+	if (cpu && copy_to_user(cpu, &id, sizeof(id)))
 		return -EFAULT;
 	if (node && copy_to_user(node, &zero, sizeof(zero)))
 		return -EFAULT;
 	return 0;
 }
 
-/* ---- membarrier: with one CPU, the other threads are not running while
- * the caller is in the kernel, so every barrier is already complete */
+/* ---- membarrier: the caller's barrier, and an IPI to every other CPU
+ * that runs the program's threads (all of them for the global commands):
+ * taking an interrupt is a full barrier that serializes the CPU */
 
 #define MB_SUPPORTED \
 	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED | \
@@ -192,7 +194,10 @@ long sys_membarrier(int cmd, unsigned flags, int cpu_id)
 	switch (cmd) {
 	case MEMBARRIER_CMD_QUERY: return MB_SUPPORTED;
 	case MEMBARRIER_CMD_GLOBAL:
-	case MEMBARRIER_CMD_GLOBAL_EXPEDITED: __asm__ volatile("mfence" ::: "memory"); return 0;
+	case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
+		__asm__ volatile("mfence" ::: "memory");
+		smp_barrier(NULL);
+		return 0;
 	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
 	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
 	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
@@ -202,12 +207,14 @@ long sys_membarrier(int cmd, unsigned flags, int cpu_id)
 		if (!(current->set.membarrier & MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
 			return -EPERM;
 		__asm__ volatile("mfence" ::: "memory");
+		smp_barrier(current->mm);
 		return 0;
 	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
 		if (!(current->set.membarrier &
 		      MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
 			return -EPERM;
 		__asm__ volatile("mfence" ::: "memory");
+		smp_barrier(current->mm);
 		return 0;
 	default: return -EINVAL;
 	}
@@ -327,11 +334,14 @@ long sys_sched_setaffinity(int pid, size_t len, const unsigned long *umask)
 	/* as Linux: a shorter mask is zero-extended, a longer one cut */
 	if (copy_from_user(&mask, umask, MIN(len, sizeof(mask))))
 		return -EFAULT;
-	if (pid < 0 || (pid != 0 && pid != current->pid && !thread_find(pid)))
+	if (pid < 0)
 		return -ESRCH;
-	if (!(mask & 1))
-		return -EINVAL; /* no CPU of the mask is online */
-	return 0;
+	struct thread *t = pid == 0 ? cur_thread : thread_find(pid);
+	if (!t && pid == current->pid)
+		t = cur_thread;
+	if (!t)
+		return -ESRCH;
+	return sched_set_affinity(t, mask);
 }
 
 /* vhangup: hangs up the caller's controlling terminal, if any (fs/pty.c),

@@ -180,17 +180,22 @@ long sys_setrlimit(int resource, const struct rlimit *rl)
 	return 0;
 }
 
-/* One CPU, number 0: every thread's mask is {0}. pid names any thread
- * (a thread id, as Linux), 0 the caller. Like Linux, only the kernel's
- * mask size (one long) is written and returned. */
+/* The thread's mask of the online CPUs. pid names any thread (a thread
+ * id, as Linux), 0 the caller. Like Linux, only the kernel's mask size
+ * (one long) is written and returned. */
 long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask)
 {
-	if (pid < 0 || (pid != 0 && pid != current->pid && !thread_find(pid)))
+	if (pid < 0)
+		return -ESRCH;
+	struct thread *t = pid == 0 ? cur_thread : thread_find(pid);
+	if (!t && pid == current->pid)
+		t = cur_thread;
+	if (!t)
 		return -ESRCH;
 	if (len < sizeof(unsigned long) || (len & (sizeof(unsigned long) - 1)))
 		return -EINVAL;
-	unsigned long one = 1;
-	if (copy_to_user(mask, &one, sizeof(one)))
+	unsigned long m = t->affinity & sched_cpus_mask();
+	if (copy_to_user(mask, &m, sizeof(m)))
 		return -EFAULT;
 	return sizeof(unsigned long);
 }
