@@ -10,11 +10,33 @@ require_qemu
 require_cc musl
 require_cc glibc
 
+# First: HTUX_SMP=3 reaches htux run (--smp) and a test's own QEMU command
+# line (the $HTUX_QEMU wrapper): the kernel says how many CPUs it found.
+build_static cpus progs/cpus.c || bail_out "cannot build cpus.c"
+"$HTUX_BUILDDIR/htux-mkimage" -o "$HTUX_TMP/cpus.cpio" "$HTUX_TMP/cpus" > /dev/null 2>&1 ||
+	bail_out "htux-mkimage failed"
+cat > "$HTUX_TMP/probe.sh" <<'EOF'
+. "$HTUX_SRCDIR/tests/lib.sh"
+htux_run --verbose "$1"
+cat "$HTUX_TMP/stdout" "$HTUX_TMP/stderr"
+timeout -k 5 60 "$HTUX_QEMU" -M pc -m 64M -kernel "$HTUX_BUILDDIR/htux.elf" -initrd "$2" \
+	-append verbose -display none -monitor none -serial stdio -no-reboot < /dev/null
+EOF
+HTUX_SMP=3 bash "$HTUX_TMP/probe.sh" "$HTUX_TMP/cpus" "$HTUX_TMP/cpus.cpio" \
+	> "$HTUX_TMP/probe.out" 2>&1
+n3=$(tr -d '\r' < "$HTUX_TMP/probe.out" | grep -c '^htux: 3 CPUs, ')
+if [ "$n3" = 2 ]; then
+	ok "HTUX_SMP=3: htux run and a raw QEMU command line both get 3 CPUs"
+else
+	not_ok "HTUX_SMP=3: htux run and a raw QEMU command line both get 3 CPUs" \
+		"$n3 of 2 boots said 3 CPUs:" "$(cat "$HTUX_TMP/probe.out")"
+fi
+n=$_tap_count
+
 SMP2=${ABI_SMP2-threads futex signals pipes mmap_anon fork_wait shm_futex shm_pthread eventfd}
 SMP4=${ABI_SMP4-threads futex fork_wait}
 
 # run.sh's TAP lines, renumbered after ours, "-smp N: " before each name
-n=0
 for smp in 2 4; do
 	if [ $smp = 2 ]; then list=$SMP2; else list=$SMP4; fi
 	[ -n "$list" ] || continue
