@@ -239,7 +239,7 @@ void start_pipe_proc(void)
  * checks it and answers with every byte inverted */
 
 struct shared {
-	atomic_int turn; /* 0: parent's, 1: child's, 2: quit */
+	atomic_int turn; /* 0: parent's, 1: child's, 2: quit, 3: child saw bad data */
 	uint32_t len, sum;
 	unsigned char buf[4000];
 };
@@ -256,8 +256,11 @@ static void shared_child(struct shared *sh)
 		shared_wait(&sh->turn, 0);
 		if (atomic_load(&sh->turn) == 2)
 			_exit(0);
-		if (sh->len > sizeof(sh->buf) || checksum(sh->buf, sh->len) != sh->sum)
+		if (sh->len > sizeof(sh->buf) || checksum(sh->buf, sh->len) != sh->sum) {
+			atomic_store(&sh->turn, 3);
+			futex(&sh->turn, FUTEX_WAKE, 1, 0);
 			_exit(1);
+		}
 		for (uint32_t i = 0; i < sh->len; i++)
 			sh->buf[i] = (unsigned char)~sh->buf[i];
 		atomic_store(&sh->turn, 0);
@@ -293,6 +296,10 @@ static void *futex_proc(void *arg)
 		atomic_store(&sh->turn, 1);
 		futex(&sh->turn, FUTEX_WAKE, 1, 0);
 		shared_wait(&sh->turn, 1);
+		if (atomic_load(&sh->turn) == 3) {
+			fail(P_FUTEX_PROC, "the child got a page that did not match its checksum");
+			break;
+		}
 		for (uint32_t i = 0; i < sh->len; i++)
 			if (sh->buf[i] != (unsigned char)~copy[i]) {
 				fail(P_FUTEX_PROC, "byte %u of %u not inverted", i, sh->len);
