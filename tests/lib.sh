@@ -179,8 +179,9 @@ build_static() {
 
 # htux_run ARG...: runs "$HTUX_BUILDDIR/htux run --tcg ARG..." (HTUX_ACCEL
 # replaces --tcg; HTUX_SMP=N adds --smp N before the ARGs) with stdin from
-# $HTUX_STDIN (default /dev/null), within $HTUX_TIMEOUT seconds. Sets HTUX_STATUS (124: timed out), HTUX_STDOUT and
-# HTUX_STDERR (without their trailing newlines); the exact bytes are in
+# $HTUX_STDIN (default /dev/null), within $HTUX_TIMEOUT seconds. Sets
+# HTUX_STATUS (124: timed out), HTUX_STDOUT and HTUX_STDERR (without their
+# trailing newlines); the exact bytes are in
 # $HTUX_TMP/stdout and $HTUX_TMP/stderr.
 htux_run() {
 	timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run \

@@ -1,6 +1,6 @@
 /* stress.h: what the parts of the SMP stress program (stress.c,
- * stress_sig.c, stress_mem.c, stress_io.c) share: the part list, progress and failure
- * records, the stop flags, thread spawning and small helpers. */
+ * stress_sig.c, stress_mem.c, stress_io.c) share: the part list, progress
+ * and failure records, the stop flags, thread spawning, small helpers. */
 #ifndef SMP_STRESS_H
 #define SMP_STRESS_H
 #define _GNU_SOURCE
