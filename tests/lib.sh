@@ -20,6 +20,12 @@
 # QEMU runs put $HTUX_QEMU_ACCEL (-accel kvm -cpu host) after $HTUX_QEMU,
 # and require_qemu skips the script, with the launcher's reason, where
 # /dev/kvm cannot run a guest. tcg, or unset, is QEMU's emulator.
+#
+# HTUX_SMP=N runs the tests on N CPUs: htux_run gives htux run --smp N, and
+# $HTUX_QEMU becomes a wrapper that puts -smp N first on every QEMU command
+# line (htux run's and the tests' own), so that a test's own -smp still
+# wins. E.g. HTUX_SMP=2 make check TESTS='tests/abi/run.sh', or make
+# check-smp.
 
 HTUX_SRCDIR=${HTUX_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 HTUX_BUILDDIR=${HTUX_BUILDDIR:-$(pwd)}
@@ -61,6 +67,19 @@ _tap_exit() {
 trap _tap_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+if [ -n "${HTUX_SMP:-}" ]; then
+	case $HTUX_SMP in
+	*[!0-9]* | 0*) echo "Bail out! HTUX_SMP=$HTUX_SMP: expected a number of CPUs"; exit 1 ;;
+	esac
+	_q=$(command -v "$HTUX_QEMU" 2>/dev/null) || _q=$HTUX_QEMU
+	printf '#!/bin/sh\n# runs QEMU on HTUX_SMP CPUs (tests/lib.sh)\nexec %s -smp %s "$@"\n' \
+		"'$_q'" "$HTUX_SMP" > "$HTUX_TMP/qemu-smp" && chmod +x "$HTUX_TMP/qemu-smp" &&
+		HTUX_QEMU=$HTUX_TMP/qemu-smp || {
+		echo "Bail out! cannot write the QEMU wrapper for HTUX_SMP"
+		exit 1
+	}
+fi
 
 # plan N: announces N tests (optional: without it the plan is printed at
 # the end).
@@ -180,13 +199,15 @@ build_static() {
 }
 
 # htux_run ARG...: runs "$HTUX_BUILDDIR/htux run --tcg ARG..." (--kvm with
-# HTUX_ACCEL=kvm) with stdin from $HTUX_STDIN (default /dev/null), within
-# $HTUX_TIMEOUT seconds. Sets HTUX_STATUS (124: timed out), HTUX_STDOUT and
-# HTUX_STDERR (without their trailing newlines); the exact bytes are in
+# HTUX_ACCEL=kvm; HTUX_SMP=N adds --smp N before the ARGs) with stdin from
+# $HTUX_STDIN (default /dev/null), within $HTUX_TIMEOUT seconds. Sets
+# HTUX_STATUS (124: timed out), HTUX_STDOUT and HTUX_STDERR (without their
+# trailing newlines); the exact bytes are in
 # $HTUX_TMP/stdout and $HTUX_TMP/stderr.
 htux_run() {
 	timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run \
-		${HTUX_ACCEL:---tcg} "$@" < "${HTUX_STDIN:-/dev/null}" \
+		${HTUX_ACCEL:---tcg} ${HTUX_SMP:+--smp "$HTUX_SMP"} "$@" \
+		< "${HTUX_STDIN:-/dev/null}" \
 		> "$HTUX_TMP/stdout" 2> "$HTUX_TMP/stderr"
 	HTUX_STATUS=$?
 	HTUX_STDOUT=$(cat "$HTUX_TMP/stdout")

@@ -75,7 +75,8 @@ htux_line() {
 # "## " heading to the end of the file or the next foreign heading listed in
 # RESULTS_SECTIONS. Each script rewrites its own part and keeps the others.
 RESULTS_SECTIONS=("## Syscall costs" "## Python startup" "## Disk" "## Network"
-	"## Java startup" "## PostgreSQL (pgbench)" "## nginx" "## Syscall costs, old and new")
+	"## Java startup" "## PostgreSQL (pgbench)" "## nginx" "## Syscall costs, old and new"
+	"## SMP" "## Network, -smp 2")
 
 # results_section FILE HEADING: prints that section of FILE (or nothing).
 results_section() {

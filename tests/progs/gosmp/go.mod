@@ -1,0 +1,3 @@
+module htux.test/gosmp
+
+go 1.19
