@@ -140,6 +140,15 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 		return -1;
 	if ((err & PF_FETCH) && !(v->prot & PROT_EXEC))
 		return -1;
+	/* With several CPUs the fault may be stale by the time this thread
+	 * has the kernel: another thread broke the same COW page or brought
+	 * it in meanwhile. If the entry now allows the access, it is done. */
+	uint64_t *now = paging_walk(mm->pml4, PAGE_DOWN(addr), false);
+	if (now && (*now & (PTE_P | PTE_U)) == (PTE_P | PTE_U) &&
+	    (!(err & PF_WRITE) || (*now & PTE_W)) && (!(err & PF_FETCH) || !(*now & PTE_NX))) {
+		invlpg(PAGE_DOWN(addr));
+		return 0;
+	}
 	if ((err & PF_PRESENT) && (err & PF_WRITE))
 		return break_cow(mm, v, PAGE_DOWN(addr));
 	if (v->prot == PROT_NONE || (err & PF_PRESENT))
