@@ -93,6 +93,12 @@ int root_lookup(struct inode *dir, const char *name, size_t len, struct inode **
 	return 0;
 }
 
+int proc_fd_permission(struct inode *ino, int mask)
+{
+	(void)mask;
+	return ino->priv == &fd_pdir && current && proc_of(ino) == current ? 0 : -EACCES;
+}
+
 /* Numbered directories in the order of their ids: next_after(p, last)
  * gives the smallest id above last (0: none); *pos - base is the last id
  * shown; id's inode number is ino0 + id * step. */

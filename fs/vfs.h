@@ -90,6 +90,10 @@ struct inode_ops {
 	 * handle fh (len bytes, of type) on the filesystem of ino: a
 	 * referenced inode, or -ESTALE. NULL: no handles (EOPNOTSUPP, and
 	 * ESTALE for a mount of that kind). */
+	/* Optional: the last word after the mode bits refused mask (0 lets
+	 * it through): /proc/<pid>/fd for the process's own threads, as
+	 * Linux's proc_fd_permission. */
+	int (*permission)(struct inode *ino, int mask);
 	int (*fh_encode)(struct inode *ino, void *fh, size_t *len);
 	int (*fh_decode)(struct inode *ino, int type, const void *fh, size_t len,
 			 struct inode **out);

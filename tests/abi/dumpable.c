@@ -1,7 +1,8 @@
 /* dumpable.c: a change of the effective or fs user or group id clears the
- * dumpable flag and the parent-death signal (and /proc/PID becomes
- * root's); a change of the real or saved id alone, or to the same id,
- * keeps them. Each case runs in a child that starts as root. */
+ * dumpable flag and the parent-death signal (and /proc/PID's files become
+ * root's, its fd directory still its own); a change of the real or saved
+ * id alone, or to the same id, keeps them. Each case runs in a child that
+ * starts as root. */
 #include "abi.h"
 #include <signal.h>
 #include <sys/fsuid.h>
@@ -10,15 +11,19 @@
 static void show(const char *what)
 {
 	int sig = -1;
-	struct stat d, f;
+	struct stat d, f, t;
 	prctl(PR_GET_PDEATHSIG, &sig);
 	int dump = prctl(PR_GET_DUMPABLE);
 	if (stat("/proc/self", &d) != 0)
 		d.st_uid = d.st_gid = 99;
 	if (stat("/proc/self/status", &f) != 0)
 		f.st_uid = f.st_gid = 99;
-	printf("%s: dumpable %d pdeathsig %d /proc/self %u:%u status %u:%u\n", what, dump, sig,
-	       (unsigned)d.st_uid, (unsigned)d.st_gid, (unsigned)f.st_uid, (unsigned)f.st_gid);
+	/* the fd directory is the process's own whoever owns it */
+	if (lstat("/proc/self/fd/1", &t) != 0)
+		t.st_uid = t.st_gid = 99;
+	printf("%s: dumpable %d pdeathsig %d /proc/self %u:%u status %u:%u fd/1 %u:%u\n", what,
+	       dump, sig, (unsigned)d.st_uid, (unsigned)d.st_gid, (unsigned)f.st_uid,
+	       (unsigned)f.st_gid, (unsigned)t.st_uid, (unsigned)t.st_gid);
 }
 
 static void run(const char *what, int which)
@@ -48,6 +53,20 @@ static void run(const char *what, int which)
 			printf("set dumpable: %d\n", prctl(PR_SET_DUMPABLE, 1));
 			show("again dumpable");
 			R(setuid(0));
+			int fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+			printf("open /proc/self/fd: %s\n", fd >= 0 ? "ok" : abi_errname(errno));
+			close(fd);
+			R(access("/proc/self/environ", R_OK));
+			R(prctl(PR_SET_DUMPABLE, 0));
+			show("undumpable again");
+			fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+			printf("open /proc/self/fd: %s\n", fd >= 0 ? "ok" : abi_errname(errno));
+			close(fd);
+			R(access("/proc/self/environ", R_OK));
+			char parent[64]; /* a root process's: not ours */
+			snprintf(parent, sizeof(parent), "/proc/%d/fd", (int)getppid());
+			printf("access(parent's fd, X_OK): %s\n",
+			       access(parent, X_OK) ? abi_errname(errno) : "0");
 			show("after EPERM");
 		}
 		fflush(stdout);
