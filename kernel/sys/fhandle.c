@@ -1,6 +1,7 @@
 /* sys/fhandle.c: file handles: name_to_handle_at gives a file's handle
  * (the filesystem's own bytes, stable for the inode's life: the RAM
- * filesystem's and ext2's; others answer EOPNOTSUPP) and its mount's id,
+ * filesystem's and ext2's; the others give AT_HANDLE_FID's, which do not
+ * open, and else EOPNOTSUPP) and its mount's id,
  * and open_by_handle_at (with CAP_DAC_READ_SEARCH) opens the file a
  * handle names on the filesystem of a descriptor, as open would, or
  * says ESTALE when it is gone. The handles themselves: each filesystem's
@@ -13,8 +14,10 @@
 
 #define MAX_HANDLE_SZ 128
 #define FILEID_INVALID 0xff
-#define AT_HANDLE_FID 0x200           /* a handle to tell files apart (ours can open too) */
+#define AT_HANDLE_FID 0x200           /* a handle to tell files apart, maybe not to open */
 #define AT_HANDLE_MNT_ID_UNIQUE 0x001 /* the mount's 64-bit id */
+#define AT_HANDLE_CONNECTABLE 0x002   /* a handle that finds the file's path too */
+#define FILEID_INO64_GEN 0x81         /* a FID where the filesystem has no handles */
 /* the handle type's flag bits user space may pass: FILEID_IS_CONNECTABLE, _IS_DIR */
 #define FILEID_USER_FLAGS 0xffff0000u
 #define FILEID_VALID_USER_FLAGS 0x00030000u
@@ -25,13 +28,30 @@ struct file_handle {
 	unsigned char f_handle[];
 };
 
-/* Linux's order: the filesystem has handles (EOPNOTSUPP); the header
- * (EFAULT, EINVAL past MAX_HANDLE_SZ); the handle made, in whole 32-bit
- * words (EOVERFLOW: the size needed and FILEID_INVALID go back); the
- * mount id, then the handle written (EFAULT). */
-static long to_handle(struct inode *ino, struct file_handle *uh, void *mnt_id, bool unique)
+/* Where the filesystem has no handles, AT_HANDLE_FID's: the inode
+ * number (64 bits) and a generation of 0, as Linux's. */
+static int fid_encode(struct inode *ino, void *fh, size_t *len)
 {
-	if (!ino->ops || !ino->ops->fh_encode)
+	if (*len < 12) {
+		*len = 12;
+		return -EOVERFLOW;
+	}
+	memset(fh, 0, 12);
+	memcpy(fh, &ino->ino, 8);
+	*len = 12;
+	return FILEID_INO64_GEN;
+}
+
+/* Linux's order: the filesystem has handles of the kind asked for
+ * (EOPNOTSUPP: none of ours is connectable, the pseudo filesystems have
+ * FIDs only); the header (EFAULT, EINVAL past MAX_HANDLE_SZ); the handle
+ * made, in whole 32-bit words (EOVERFLOW: the size needed and
+ * FILEID_INVALID go back); the mount id, then the handle written
+ * (EFAULT). */
+static long to_handle(struct inode *ino, struct file_handle *uh, void *mnt_id, int flags)
+{
+	bool fs_has = ino->ops && ino->ops->fh_encode;
+	if ((flags & AT_HANDLE_CONNECTABLE) || (!fs_has && !(flags & AT_HANDLE_FID)))
 		return -EOPNOTSUPP;
 	struct file_handle h;
 	if (copy_from_user(&h, uh, sizeof(h)))
@@ -40,7 +60,7 @@ static long to_handle(struct inode *ino, struct file_handle *uh, void *mnt_id, b
 		return -EINVAL;
 	uint8_t fh[MAX_HANDLE_SZ];
 	size_t len = h.handle_bytes & ~3u;
-	int type = ino->ops->fh_encode(ino, fh, &len);
+	int type = fs_has ? ino->ops->fh_encode(ino, fh, &len) : fid_encode(ino, fh, &len);
 	long r = 0;
 	size_t n = len;
 	if (type < 0 || len > h.handle_bytes) {
@@ -52,8 +72,8 @@ static long to_handle(struct inode *ino, struct file_handle *uh, void *mnt_id, b
 	h.handle_type = type;
 	int id = mount_id_of(ino);
 	uint64_t uid = MOUNT_ID_UNIQUE_BASE + (uint64_t)id;
-	if (unique ? copy_to_user(mnt_id, &uid, sizeof(uid))
-		   : copy_to_user(mnt_id, &id, sizeof(id)))
+	if (flags & AT_HANDLE_MNT_ID_UNIQUE ? copy_to_user(mnt_id, &uid, sizeof(uid))
+					    : copy_to_user(mnt_id, &id, sizeof(id)))
 		return -EFAULT;
 	if (copy_to_user(uh, &h, sizeof(h)) || copy_to_user(uh->f_handle, fh, n))
 		return -EFAULT;
@@ -63,15 +83,18 @@ static long to_handle(struct inode *ino, struct file_handle *uh, void *mnt_id, b
 long sys_name_to_handle_at(int dirfd, const char *path, struct file_handle *handle, void *mount_id,
 			   int flags)
 {
-	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH | AT_HANDLE_FID | AT_HANDLE_MNT_ID_UNIQUE))
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH | AT_HANDLE_FID | AT_HANDLE_MNT_ID_UNIQUE |
+		      AT_HANDLE_CONNECTABLE))
 		return -EINVAL;
+	if ((flags & AT_HANDLE_FID) && (flags & AT_HANDLE_CONNECTABLE))
+		return -EINVAL; /* one is not to be opened, the other is */
 	unsigned lf = (flags & AT_SYMLINK_FOLLOW ? LOOKUP_FOLLOW : 0) |
 		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
 	struct inode *ino;
 	long e = vfs_lookup_user(dirfd, path, lf, &ino);
 	if (e)
 		return e;
-	e = to_handle(ino, handle, mount_id, flags & AT_HANDLE_MNT_ID_UNIQUE);
+	e = to_handle(ino, handle, mount_id, flags);
 	inode_put(ino);
 	return e;
 }

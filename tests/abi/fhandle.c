@@ -11,6 +11,9 @@
 #include <sys/mman.h>
 #include <sys/vfs.h>
 
+#ifndef AT_HANDLE_FID
+#define AT_HANDLE_FID 0x200
+#endif
 #define HSIZE (sizeof(struct file_handle) + MAX_HANDLE_SZ)
 
 /* The size of a handle where the work directory is: Linux's tmpfs's
@@ -125,6 +128,23 @@ int main(int argc, char **argv)
 	R(name_to_handle_at(AT_FDCWD, "f", f2, (int *)8, 0));
 	R(name_to_handle_at(AT_FDCWD, (char *)8, f2, &mnt2, 0));
 	R(name_to_handle_at(AT_FDCWD, "/proc/self/status", f2, &mnt2, 0));
+	/* AT_HANDLE_CONNECTABLE (Linux 6.13): neither tmpfs nor ours; not with
+	 * AT_HANDLE_FID, which /proc has (they do not open) */
+	R(name_to_handle_at(AT_FDCWD, "f", f2, &mnt2, 0x002));
+	R(name_to_handle_at(AT_FDCWD, "d", f2, &mnt2, 0x002));
+	R(name_to_handle_at(AT_FDCWD, "f", f2, &mnt2, 0x002 | AT_HANDLE_FID));
+	R(name_to_handle_at(AT_FDCWD, "f", f2, &mnt2, AT_HANDLE_FID));
+	SAY(same(f, f2));
+	struct file_handle *pf = new_handle(4);
+	R(name_to_handle_at(AT_FDCWD, "/proc/self/status", pf, &mnt2, AT_HANDLE_FID));
+	printf("size %u, type %#x\n", pf->handle_bytes, pf->handle_type);
+	pf->handle_bytes = MAX_HANDLE_SZ;
+	R(name_to_handle_at(AT_FDCWD, "/proc/self/status", pf, &mnt2, AT_HANDLE_FID));
+	printf("size %u, type %#x\n", pf->handle_bytes, pf->handle_type);
+	int pfd = open("/proc/self", O_RDONLY | O_DIRECTORY);
+	R(open_by_handle_at(pfd, pf, O_RDONLY));
+	R(open_by_handle_at(AT_FDCWD, pf, O_RDONLY));
+	close(pfd);
 
 	printf("-- reopening\n");
 	int dfd = open(".", O_RDONLY | O_DIRECTORY);
