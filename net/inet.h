@@ -48,6 +48,7 @@ struct inet {
 	/* TCP: bind(2) named the local port, the local address (they
 	 * outlive a failed connect, as Linux's SOCK_BINDPORT_LOCK) */
 	bool bound_port, bound_addr;
+	uint16_t stale_port;    /* TCP: a failed connect's port, shown until the next one */
 	struct acceptq acc;     /* accepted, not yet taken */
 	ip_addr_t laddr, raddr; /* the names, kept when the pcb goes */
 	uint16_t lport, rport;

@@ -199,6 +199,7 @@ static int tcp_disconnect(struct sock *s, int e)
 		in->tcp = NULL;
 		return e;
 	}
+	in->stale_port = in->bound_port ? 0 : in->lport; /* getsockname shows it, as Linux */
 	if (s->keepalive)
 		ip_set_option(pcb, SOF_KEEPALIVE);
 	inet_tcp_keepalive_apply(in);
@@ -249,6 +250,7 @@ static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 		in->st = I_NEW;
 		return e == -ENETUNREACH ? -ENETUNREACH : e;
 	}
+	in->lport = in->tcp->local_port; /* the pcb may go in net_poll */
 	net_poll();
 	in->connect_pending = true;
 	if (nonblock)

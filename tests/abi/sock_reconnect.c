@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 	struct sockaddr_in a = lo(p);
 	int c = socket(AF_INET, SOCK_STREAM, 0);
 	R(connect(c, (struct sockaddr *)&a, sizeof(a)));
+	SAY(local_port(c) != 0); /* Linux shows the port the failed connect had */
 	R(so_error(c));
 	R(connect(c, (struct sockaddr *)&a, sizeof(a)));
 	R(listen(srv, 4));
