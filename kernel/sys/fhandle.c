@@ -71,8 +71,8 @@ static long to_handle(struct inode *ino, struct file_handle *uh, void *mnt_id, i
 	h.handle_bytes = (uint32_t)len;
 	h.handle_type = type;
 	int id = mount_id_of(ino);
-	uint64_t uid = MOUNT_ID_UNIQUE_BASE + (uint64_t)id;
-	if (flags & AT_HANDLE_MNT_ID_UNIQUE ? copy_to_user(mnt_id, &uid, sizeof(uid))
+	uint64_t uniq = MOUNT_ID_UNIQUE_BASE + (uint64_t)id;
+	if (flags & AT_HANDLE_MNT_ID_UNIQUE ? copy_to_user(mnt_id, &uniq, sizeof(uniq))
 					    : copy_to_user(mnt_id, &id, sizeof(id)))
 		return -EFAULT;
 	if (copy_to_user(uh, &h, sizeof(h)) || copy_to_user(uh->f_handle, fh, n))
@@ -125,15 +125,16 @@ long sys_open_by_handle_at(int mount_fd, const struct file_handle *handle, int f
 {
 	struct inode *at;
 	if (mount_fd == AT_FDCWD) {
-		at = current->fs->cwd;
+		at = inode_get(current->fs->cwd);
 	} else {
 		struct file *mf = fd_get(mount_fd);
 		if (!mf)
 			return -EBADF;
-		at = file_inode(mf);
+		at = inode_get(file_inode(mf)); /* held: the copies and the disk may sleep */
 	}
 	struct inode *ino;
 	long e = from_handle(at, handle, &ino);
+	inode_put(at);
 	if (e)
 		return e;
 	if (flags & O_PATH)
