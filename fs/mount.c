@@ -305,6 +305,14 @@ struct inode *mount_root_of(uint64_t dev)
 	return NULL;
 }
 
+int mount_id_of(struct inode *ino)
+{
+	for (int i = 0; ext2_is(ino) && i < nmounts; i++)
+		if (mounts[i].fs == EN(ino)->fs)
+			return i + 2;
+	return 1;
+}
+
 bool mounts_statfs(struct inode *ino, struct statfs *s)
 {
 	if (!ext2_is(ino))

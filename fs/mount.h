@@ -31,5 +31,10 @@ bool mount_is_disk(struct inode *ino);                   /* ino is on a disk fil
 uint64_t mount_disk_blocks(struct inode *ino);           /* its st_blocks (512-byte units) */
 bool mount_readonly(struct inode *ino);                  /* on a disk mounted read-only */
 struct inode *mount_root_of(uint64_t dev); /* the root of the disk with st_dev dev, or NULL */
+/* The id of ino's mount (name_to_handle_at): 1 for "/", 2 on for the
+ * disks in the order they were mounted; the 64-bit unique id is that
+ * plus MOUNT_ID_UNIQUE_BASE. */
+#define MOUNT_ID_UNIQUE_BASE 0x100000000ull
+int mount_id_of(struct inode *ino);
 
 #endif

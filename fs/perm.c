@@ -2,12 +2,13 @@
  * the mode bits, owner and group of an inode and the caller's fsuid,
  * fsgid, supplementary groups and capabilities (CAP_DAC_OVERRIDE,
  * CAP_DAC_READ_SEARCH, CAP_FOWNER), as path walks, open, the calls that
- * make and remove names, and access(2) ask them. */
+ * make and remove names, and access(2) ask them; a filesystem may let
+ * through what the mode bits refuse (struct inode_ops's permission). */
 #include "fs/vfs.h"
 #include "kernel/proc.h"
 #include <linux/capability.h>
 
-int inode_permission(struct inode *ino, int mask)
+static int mode_permission(struct inode *ino, int mask)
 {
 	if (!current || !mask)
 		return 0;
@@ -37,6 +38,14 @@ int inode_permission(struct inode *ino, int mask)
 	if ((!(mask & MAY_EXEC) || (mode & 0111)) && capable(CAP_DAC_OVERRIDE))
 		return 0;
 	return -EACCES;
+}
+
+int inode_permission(struct inode *ino, int mask)
+{
+	int e = mode_permission(ino, mask);
+	if (e && ino->ops && ino->ops->permission && ino->ops->permission(ino, mask) == 0)
+		return 0;
+	return e;
 }
 
 int may_create(struct inode *dir) { return inode_permission(dir, MAY_WRITE | MAY_EXEC); }

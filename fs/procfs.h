@@ -30,5 +30,8 @@ struct proc *proc_of(struct inode *ino); /* the process of a /proc/<pid> inode o
 void fd_target(struct proc *p, int fd, struct sbuf *sb);
 int root_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
 int root_readdir(struct inode *dir, uint64_t *pos, uint64_t base, dir_emit_t emit, void *ctx);
+/* /proc/<pid>/fd is its own process's whoever owns it (an undumpable
+ * process's is root's): 0 there, else -EACCES. */
+int proc_fd_permission(struct inode *ino, int mask);
 
 #endif

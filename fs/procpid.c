@@ -48,6 +48,16 @@ struct proc *proc_of(struct inode *ino)
 
 static int parse_num(const char *name, size_t len);
 
+/* As Linux's task_dump_owner: a process's files are its effective user's
+ * and group's, but an undumpable process's are root's, save the world
+ * readable directories (/proc/<pid> itself, task/<tid>). */
+static void set_owner(struct inode *ino, struct proc *p)
+{
+	bool own = p && (p->set.dumpable || ino->mode == (S_IFDIR | 0555));
+	ino->uid = own ? (unsigned)p->euid : 0;
+	ino->gid = own ? (unsigned)p->egid : 0;
+}
+
 /* A made-on-demand inode under dir, which it holds. */
 static struct inode *od_inode(struct inode *dir, unsigned mode, void *priv, uint64_t num)
 {
@@ -78,10 +88,15 @@ int root_lookup(struct inode *dir, const char *name, size_t len, struct inode **
 		return -ENOMEM;
 	}
 	ino->name = nm;
-	ino->uid = (unsigned)p->euid;
-	ino->gid = (unsigned)p->egid;
+	set_owner(ino, p);
 	*out = ino;
 	return 0;
+}
+
+int proc_fd_permission(struct inode *ino, int mask)
+{
+	(void)mask;
+	return ino->priv == &fd_pdir && current && proc_of(ino) == current ? 0 : -EACCES;
 }
 
 /* Numbered directories in the order of their ids: next_after(p, last)
@@ -129,8 +144,7 @@ static int pid_lookup(struct inode *dir, const char *name, size_t len, struct in
 		if (!ino)
 			return -ENOMEM;
 		ino->name = (char *)pe->name;
-		ino->uid = dir->uid;
-		ino->gid = dir->gid;
+		set_owner(ino, proc_of(dir));
 		*out = ino;
 		return 0;
 	}
@@ -165,6 +179,7 @@ static int fd_lookup(struct inode *dir, const char *name, size_t len, struct ino
 				     PROC_FD_INO + (uint64_t)fd);
 	if (!ino)
 		return -ENOMEM;
+	set_owner(ino, proc_of(dir));
 	*out = ino;
 	return 0;
 }
@@ -231,6 +246,7 @@ static int task_inode(struct inode *dir, int tid, int kind, struct inode **out)
 		return -ENOMEM;
 	if (kind != TASK_DIR)
 		ino->fops = &task_fops;
+	set_owner(ino, proc_of(dir));
 	*out = ino;
 	return 0;
 }

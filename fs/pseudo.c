@@ -398,6 +398,7 @@ static const struct inode_ops proc_iops = {
 	.readdir = proc_readdir,
 	.readlink = proc_readlink,
 	.evict = proc_evict,
+	.permission = proc_fd_permission,
 };
 
 /* Reads [off, off+n) of generated text into buf and frees the text. */

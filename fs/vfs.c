@@ -425,7 +425,12 @@ int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned 
 	}
 	if (e)
 		return e;
+	return vfs_open_inode(ino, flags, created, out);
+}
 
+int vfs_open_inode(struct inode *ino, int flags, bool created, struct file **out)
+{
+	int e = 0;
 	int acc = flags & O_ACCMODE;
 	int want = (acc == O_WRONLY   ? MAY_WRITE
 		    : acc == O_RDONLY ? MAY_READ

@@ -83,6 +83,20 @@ struct inode_ops {
 	int (*page)(struct inode *ino, uint64_t idx, uint64_t *pa);
 	/* The last reference to an inode with no names (nlink 0) is gone. */
 	void (*evict)(struct inode *ino);
+	/* File handles (name_to_handle_at, open_by_handle_at): fh_encode
+	 * puts ino's handle, stable for the inode's life, into fh (room for
+	 * *len bytes), sets *len to its size and returns its type (> 0), or
+	 * -EOVERFLOW with *len the size needed. fh_decode finds the inode of
+	 * handle fh (len bytes, of type) on the filesystem of ino: a
+	 * referenced inode, or -ESTALE. NULL: no handles (EOPNOTSUPP, and
+	 * ESTALE for a mount of that kind). */
+	/* Optional: the last word after the mode bits refused mask (0 lets
+	 * it through): /proc/<pid>/fd for the process's own threads, as
+	 * Linux's proc_fd_permission. */
+	int (*permission)(struct inode *ino, int mask);
+	int (*fh_encode)(struct inode *ino, void *fh, size_t *len);
+	int (*fh_decode)(struct inode *ino, int type, const void *fh, size_t len,
+			 struct inode **out);
 };
 
 #define FOP_STREAM 1u    /* no file position: lseek and pread/pwrite give ESPIPE */
@@ -208,6 +222,9 @@ int vfs_openat(int dirfd, const char *path, int flags, unsigned mode, struct fil
  * nothing: every lookup here is as good as cached. */
 int vfs_openat2(int dirfd, const char *path, int flags, unsigned mode, unsigned resolve,
 		struct file **out);
+/* open's checks and work on an inode found (its reference consumed; flags
+ * as open's, O_PATH already masked; created: open made it just now). */
+int vfs_open_inode(struct inode *ino, int flags, bool created, struct file **out);
 int vfs_mkdirat(int dirfd, const char *path, unsigned mode);
 int vfs_symlinkat(const char *target, int dirfd, const char *path);
 int vfs_unlinkat(int dirfd, const char *path, bool dir);

@@ -87,6 +87,19 @@ bool signal_pending(struct thread *t)
 	return t->must_exit || ((t->sigpending | t->proc->sigpending) & ~t->sigmask) != 0;
 }
 
+bool signal_fatal_pending(struct thread *t)
+{
+	struct proc *p = t->proc;
+	if (t->must_exit || p->exiting)
+		return true;
+	uint64_t set = (t->sigpending | p->sigpending) & ~t->sigmask;
+	for (int sig = 1; sig < NSIGNALS; sig++)
+		if ((set & SIGBIT(sig)) && p->sigactions[sig].handler == (uint64_t)SIG_DFL &&
+		    !disposition_ignores(p, sig))
+			return true;
+	return false;
+}
+
 uint64_t signal_proc_pending(void) { return current->sigpending; }
 
 static uint64_t *pending_of(struct proc *p, int tid)

@@ -29,6 +29,9 @@ const char *signal_name(int sig);
 /* Is there a signal t would take now (pending for it or for the process,
  * and not blocked by t->sigmask)? The scheduler asks before blocking. */
 bool signal_pending(struct thread *t);
+/* Will t die of a signal it would take now, or is it told to exit
+ * (Linux's fatal_signal_pending)? */
+bool signal_fatal_pending(struct thread *t);
 
 /* Sends sig (si_code SI_USER, from the program itself) to one thread, or
  * to the process (taken by any thread that does not block it). Blocked

@@ -6,7 +6,8 @@
  * hands out once, and sleeps until a UFFDIO_COPY or UFFDIO_ZEROPAGE that
  * fills its page, a UFFDIO_WAKE or an unregistration covering its address
  * wakes it, or the file is closed (the areas then fault as usual); then
- * the access runs again. The ioctls follow Linux's checks and errors.
+ * the access runs again. A signal ends a user access's wait; the kernel's
+ * copies wait on but for a fatal one. The ioctls follow Linux's checks and errors.
  * /dev/userfaultfd's ioctl makes them too. */
 #include "kernel/userfaultfd.h"
 #include "kernel/vm.h"
@@ -15,6 +16,7 @@
 #include "kernel/pmem.h"
 #include "kernel/shmem.h"
 #include "kernel/sched.h"
+#include "kernel/signal.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "fs/anon.h"
@@ -98,19 +100,29 @@ int uffd_fault(struct vma *v, uint64_t addr, uint64_t err)
 	u->refs++;
 	waitq_wake_all(&u->rq);
 	poll_notify(&u->src, POLL_KEY_IN);
-	int why = WAKE_EVENT;
-	while (!w.woken && !u->released && why != WAKE_SIGNAL)
-		why = waitq_wait(&u->fq, 0);
+	/* A signal ends the program's wait: its access runs again after the
+	 * handler (and faults again). A copy in the kernel waits on through
+	 * signals with handlers and fails (EFAULT) only for a fatal one,
+	 * as Linux's fault_signal_pending: the call completes, then the
+	 * handler runs. */
+	bool fatal = false;
+	while (!w.woken && !u->released) {
+		if (user) {
+			if (waitq_wait(&u->fq, 0) == WAKE_SIGNAL)
+				break;
+		} else if ((fatal = signal_fatal_pending(cur_thread))) {
+			break;
+		} else {
+			waitq_wait_nosig(&u->fq);
+		}
+	}
 	for (pp = &u->waits; *pp; pp = &(*pp)->next)
 		if (*pp == &w) {
 			*pp = w.next;
 			break;
 		}
 	uffd_put(u);
-	/* A signal: the program's access runs again after its handler (and
-	 * faults again); a copy in the kernel fails (Linux waits there until
-	 * a fatal one). */
-	return why == WAKE_SIGNAL && !user ? -1 : 0;
+	return fatal ? -1 : 0;
 }
 
 /* Wakes the threads whose fault address is in [start, start+len). */

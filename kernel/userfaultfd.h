@@ -18,8 +18,9 @@ struct sbuf;
 struct file *uffd_new(struct mm *mm, int flags);
 /* A fault at addr (CPU error code err) on a page missing from v, which is
  * registered: the thread sleeps until the page is filled or it is woken
- * (0: the access runs again), or -1 (a kernel access that fails: EFAULT),
- * or VM_FAULT_SIGBUS (UFFD_FEATURE_SIGBUS). */
+ * (0: the access runs again; a signal ends a user access's wait too), or
+ * -1 (a kernel access that fails: EFAULT; it waits through signals but a
+ * fatal one), or VM_FAULT_SIGBUS (UFFD_FEATURE_SIGBUS). */
 int uffd_fault(struct vma *v, uint64_t addr, uint64_t err);
 /* /dev/userfaultfd (char 10:126): USERFAULTFD_IOC_NEW(flags) makes one. */
 extern const struct file_ops uffd_dev_fops;

@@ -168,7 +168,7 @@ int inet_getname(struct sock *s, void *out, bool peer)
 	}
 	if (in->tcp) {
 		in->laddr = in->tcp->local_ip;
-		in->lport = in->tcp->local_port;
+		in->lport = in->tcp->local_port ? in->tcp->local_port : in->stale_port;
 	} else if (in->udp) {
 		in->laddr = in->udp->local_ip;
 		in->lport = in->udp->local_port;

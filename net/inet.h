@@ -1,7 +1,7 @@
 /* inet.h: what net/inet.c (addresses, IPv6 options, the receive queue,
- * socket creation), net/tcp.c and net/udp.c share about AF_INET and
+ * socket creation), net/tcp.c, net/tcpopt.c and net/udp.c share about AF_INET and
  * AF_INET6 sockets: the per-socket record kept in s->priv and the
- * helpers the protocols call. Private to those three files. */
+ * helpers the protocols call. Private to those files. */
 #ifndef HTUX_NET_INET_H
 #define HTUX_NET_INET_H
 
@@ -44,6 +44,11 @@ struct inet {
 	bool eof;                 /* FIN received */
 	bool rd_shut, wr_shut;
 	bool was_connected;
+	bool connect_pending; /* TCP: connect said EINPROGRESS (or was interrupted) */
+	/* TCP: bind(2) named the local port, the local address (they
+	 * outlive a failed connect, as Linux's SOCK_BINDPORT_LOCK) */
+	bool bound_port, bound_addr;
+	uint16_t stale_port;    /* TCP: a failed connect's port, shown until the next one */
 	struct acceptq acc;     /* accepted, not yet taken */
 	ip_addr_t laddr, raddr; /* the names, kept when the pcb goes */
 	uint16_t lport, rport;
@@ -106,6 +111,10 @@ size_t pbuf_out(struct pbuf *p, size_t off, uint8_t *buf, size_t n, bool user);
 /* The protocols' lwIP hooks: a TCP pcb's callbacks (tcp.c), a UDP pcb's
  * receive callback (udp.c). */
 void inet_tcp_hook(struct inet *in, struct tcp_pcb *pcb);
+/* TCP's options (tcpopt.c); the keepalive timings put into the pcb. */
+int inet_tcp_setopt(struct sock *s, int level, int name, const void *val, unsigned len);
+int inet_tcp_getopt(struct sock *s, int level, int name, void *val, unsigned *len);
+void inet_tcp_keepalive_apply(struct inet *in);
 void inet_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
 		   u16_t port);
 

@@ -1,8 +1,9 @@
 /* tcp.c: TCP sockets (AF_INET and AF_INET6) over lwIP's raw API: the
  * pcb callbacks (data, acknowledgements, errors, connections completed
  * and accepted) and the socket operations: bind, listen, accept,
- * connect, send, recv, shutdown, poll, IPPROTO_TCP and keepalive
- * options, and close. Shared address and queue helpers: net/inet.c. */
+ * connect (again after a failed one, as Linux), send, recv, shutdown,
+ * poll, and close. Options: net/tcpopt.c; shared address and queue
+ * helpers: net/inet.c. */
 #include "net/inet.h"
 #include "lwip/priv/tcp_priv.h"
 
@@ -133,7 +134,14 @@ static int tcp_bind_op(struct sock *s, const void *a, unsigned len)
 		return e;
 	if (s->reuseaddr)
 		ip_set_option(in->tcp, SOF_REUSEADDR);
-	return inet_errno(tcp_bind(in->tcp, &ip, port));
+	e = inet_errno(tcp_bind(in->tcp, &ip, port));
+	if (!e) {
+		in->laddr = in->tcp->local_ip;
+		in->lport = in->tcp->local_port;
+		in->bound_port = port != 0;
+		in->bound_addr = !ip_addr_isany(&ip);
+	}
+	return e;
 }
 
 static int tcp_listen_op(struct sock *s, int backlog)
@@ -169,6 +177,39 @@ static int tcp_accept_op(struct sock *s, struct sock **out, bool nonblock)
 	return acceptq_take(s, &I(s)->acc, tcp_listening, nonblock, out);
 }
 
+/* After a connect failed (refused, timed out, reset before it was
+ * established), Linux's inet_stream_connect disconnects the socket: it is
+ * unconnected again and may connect anew, keeping the address and the
+ * port bind(2) named (one it chose, or connect did, goes). lwIP freed the pcb: a fresh one takes
+ * the socket's options. e, the failure, is passed through. */
+static int tcp_disconnect(struct sock *s, int e)
+{
+	struct inet *in = I(s);
+	if (in->tcp || in->st != I_CLOSED || in->was_connected)
+		return e;
+	struct tcp_pcb *pcb = tcp_new_ip_type(inet_v6(s) ? IPADDR_TYPE_ANY : IPADDR_TYPE_V4);
+	if (!pcb)
+		return e;
+	inet_tcp_hook(in, pcb);
+	if (s->reuseaddr)
+		ip_set_option(pcb, SOF_REUSEADDR);
+	if ((in->bound_port || in->bound_addr) &&
+	    tcp_bind(pcb, &in->laddr, in->bound_port ? in->lport : 0) != ERR_OK) {
+		tcp_abort(pcb);
+		in->tcp = NULL;
+		return e;
+	}
+	in->stale_port = in->bound_port ? 0 : in->lport; /* getsockname shows it, as Linux */
+	if (s->keepalive)
+		ip_set_option(pcb, SOF_KEEPALIVE);
+	inet_tcp_keepalive_apply(in);
+	if (in->nodelay)
+		tcp_nagle_disable(pcb);
+	in->st = I_NEW;
+	in->eof = in->rd_shut = in->wr_shut = in->connect_pending = false;
+	return e;
+}
+
 static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonblock)
 {
 	struct inet *in = I(s);
@@ -179,15 +220,20 @@ static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 		return e;
 	switch (in->st) {
 	case I_CONNECTING: return -EALREADY;
-	case I_CONNECTED: return -EISCONN;
+	case I_CONNECTED:
+		if (in->connect_pending) { /* the first connect after EINPROGRESS says 0 */
+			in->connect_pending = false;
+			return 0;
+		}
+		return -EISCONN;
 	case I_LISTEN: return -EISCONN;
 	case I_CLOSED:
 		if (s->error) {
 			e = -s->error;
 			s->error = 0;
-			return e;
+			return tcp_disconnect(s, e);
 		}
-		return in->was_connected ? -EISCONN : -ECONNABORTED;
+		return in->was_connected ? -EISCONN : tcp_disconnect(s, -ECONNABORTED);
 	}
 	if (!in->tcp)
 		return -EINVAL;
@@ -204,7 +250,9 @@ static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 		in->st = I_NEW;
 		return e == -ENETUNREACH ? -ENETUNREACH : e;
 	}
+	in->lport = in->tcp->local_port; /* the pcb may go in net_poll */
 	net_poll();
+	in->connect_pending = true;
 	if (nonblock)
 		return -EINPROGRESS; /* as Linux says even when loopback has finished */
 	while (in->st == I_CONNECTING) {
@@ -214,11 +262,12 @@ static int tcp_connect_op(struct sock *s, const void *a, unsigned len, bool nonb
 		if (e)
 			return e;
 	}
+	in->connect_pending = false;
 	if (in->st == I_CONNECTED)
 		return 0;
 	e = s->error ? -s->error : -ECONNREFUSED;
 	s->error = 0;
-	return e;
+	return tcp_disconnect(s, e);
 }
 
 static ssize_t tcp_send_op(struct sock *s, const void *buf, size_t n, bool user, const void *addr,
@@ -441,111 +490,6 @@ static int tcp_nread_op(struct sock *s)
 	return (int)MIN(in->queued - in->rq_off, (size_t)INT32_MAX);
 }
 
-static void tcp_keepalive_apply(struct inet *in)
-{
-	if (!in->tcp || in->st == I_LISTEN)
-		return;
-	in->tcp->keep_idle = (u32_t)in->keepidle * 1000;
-	in->tcp->keep_intvl = (u32_t)in->keepintvl * 1000;
-	in->tcp->keep_cnt = (u32_t)in->keepcnt;
-}
-
-static int tcp_setopt(struct sock *s, int level, int name, const void *val, unsigned len)
-{
-	struct inet *in = I(s);
-	int v = 0;
-	if (len >= sizeof(int))
-		memcpy(&v, val, sizeof(int));
-	if (level == SOL_SOCKET) {
-		if (!in->tcp)
-			return 0;
-		if (name == SO_REUSEADDR) {
-			if (v)
-				ip_set_option(in->tcp, SOF_REUSEADDR);
-			else
-				ip_reset_option(in->tcp, SOF_REUSEADDR);
-		} else if (name == SO_KEEPALIVE && in->st != I_LISTEN) {
-			if (v)
-				ip_set_option(in->tcp, SOF_KEEPALIVE);
-			else
-				ip_reset_option(in->tcp, SOF_KEEPALIVE);
-			tcp_keepalive_apply(in);
-		}
-		return 0;
-	}
-	if (level == IPPROTO_IP) {
-		if (name == IP_TOS || name == IP_TTL || name == IP_RECVERR)
-			return len < sizeof(int) ? -EINVAL : 0;
-		return -ENOPROTOOPT;
-	}
-	if (level == IPPROTO_IPV6)
-		return inet_ipv6_setopt(s, in->st != I_NEW || (in->tcp && in->tcp->local_port),
-					name, val, len);
-	if (level != IPPROTO_TCP)
-		return -ENOPROTOOPT;
-	if (len < sizeof(int))
-		return -EINVAL;
-	switch (name) {
-	case TCP_NODELAY:
-		in->nodelay = v != 0;
-		if (in->tcp && in->st != I_LISTEN) {
-			if (v)
-				tcp_nagle_disable(in->tcp);
-			else
-				tcp_nagle_enable(in->tcp);
-		}
-		return 0;
-	case TCP_KEEPIDLE:
-	case TCP_KEEPINTVL:
-	case TCP_KEEPCNT:
-		if (v < 1 || v > 32767)
-			return -EINVAL;
-		if (name == TCP_KEEPIDLE)
-			in->keepidle = v;
-		else if (name == TCP_KEEPINTVL)
-			in->keepintvl = v;
-		else
-			in->keepcnt = v;
-		tcp_keepalive_apply(in);
-		return 0;
-	case TCP_CORK:
-	case TCP_QUICKACK:
-	case TCP_DEFER_ACCEPT:
-	case TCP_FASTOPEN:
-	case TCP_USER_TIMEOUT:
-	case TCP_MAXSEG:
-	case TCP_NOTSENT_LOWAT: return 0;
-	default: return -ENOPROTOOPT;
-	}
-}
-
-static int tcp_getopt(struct sock *s, int level, int name, void *val, unsigned *len)
-{
-	struct inet *in = I(s);
-	int v;
-	if (level == SOL_SOCKET && name == SO_ACCEPTCONN)
-		v = in->st == I_LISTEN;
-	else if (level == IPPROTO_TCP && name == TCP_NODELAY)
-		v = in->nodelay;
-	else if (level == IPPROTO_TCP && name == TCP_KEEPIDLE)
-		v = in->keepidle;
-	else if (level == IPPROTO_TCP && name == TCP_KEEPINTVL)
-		v = in->keepintvl;
-	else if (level == IPPROTO_TCP && name == TCP_KEEPCNT)
-		v = in->keepcnt;
-	else if (level == IPPROTO_TCP && name == TCP_MAXSEG)
-		v = TCP_MSS;
-	else if (level == IPPROTO_IPV6) {
-		int e = inet_ipv6_getopt(s, name, &v);
-		if (e)
-			return e;
-	} else
-		return -ENOPROTOOPT;
-	memcpy(val, &v, sizeof(v));
-	*len = sizeof(v);
-	return 0;
-}
-
 static void tcp_release_op(struct sock *s)
 {
 	struct inet *in = I(s);
@@ -585,7 +529,7 @@ const struct sock_ops inet_tcp_ops = {
 	.getname = inet_getname,
 	.poll = tcp_poll_op,
 	.nread = tcp_nread_op,
-	.setopt = tcp_setopt,
-	.getopt = tcp_getopt,
+	.setopt = inet_tcp_setopt,
+	.getopt = inet_tcp_getopt,
 	.release = tcp_release_op,
 };

@@ -337,6 +337,9 @@ struct ext2_dinode *ext2_islot(struct ext2_fs *fs, uint32_t ino, struct ext2_buf
 void ext2_idestroy(struct ext2_node *n);        /* no names, no references: free it all */
 void ext2_ifree_dead(struct ext2_node *n);      /* its freed slot is on the disk */
 void ext2_destroy_unlinked(struct ext2_fs *fs); /* unmount: files still open with no name */
+/* File handles (struct inode_ops's fh_encode and fh_decode). */
+int ext2_fh_encode(struct inode *ino, void *fh, size_t *len);
+int ext2_fh_decode(struct inode *ino, int type, const void *fh, size_t len, struct inode **out);
 
 /* ---- block mapping (bmap.c) */
 /* The disk block of logical block lblk (0: a hole), allocating it (and

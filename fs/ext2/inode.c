@@ -2,7 +2,7 @@
  * number, kept until its last name and reference are gone), reading disk
  * inodes and making their disk form (which order.c writes), making new
  * ones and freeing deleted ones (kept on fs->dead until the disk has
- * their slot freed). */
+ * their slot freed), and file handles (number and generation). */
 #include "fs/ext2/ext2.h"
 #include "kernel/proc.h"
 
@@ -312,4 +312,80 @@ void ext2_ifree_dead(struct ext2_node *n)
 		}
 	kfree(n->raw);
 	kfree(n);
+}
+
+/* ---- file handles: type 1 (FILEID_INO32_GEN, as Linux's ext2 and
+ * ext4), 8 bytes: the inode number and its generation (random at each
+ * allocation), so that a freed and reused number is stale. */
+
+#define FH_TYPE 1
+#define FH_LEN 8
+
+static uint32_t generation_of(struct ext2_node *n)
+{
+	return ((struct ext2_dinode *)n->raw)->generation;
+}
+
+int ext2_fh_encode(struct inode *ino, void *fh, size_t *len)
+{
+	if (*len < FH_LEN) {
+		*len = FH_LEN;
+		return -EOVERFLOW;
+	}
+	ext2_lock();
+	uint32_t v[2] = { (uint32_t)ino->ino, generation_of(EN(ino)) };
+	ext2_unlock();
+	memcpy(fh, v, FH_LEN);
+	*len = FH_LEN;
+	return FH_TYPE;
+}
+
+/* Freed, its slot not yet free on the disk: stale whatever the disk says. */
+static bool freed(struct ext2_fs *fs, uint32_t ino)
+{
+	for (struct ext2_node *n = fs->dead; n; n = n->hnext)
+		if (n->vi.ino == ino)
+			return true;
+	for (uint32_t i = 0; i < fs->nfree_inos; i++)
+		if (fs->free_inos[i] >> 1 == ino)
+			return true;
+	return false;
+}
+
+static int fh_find(struct ext2_fs *fs, uint32_t ino, uint32_t gen, struct inode **out)
+{
+	if (ino > fs->sb.inodes_count || (ino < fs->sb.first_ino && ino != EXT2_ROOT_INO))
+		return -ESTALE;
+	struct ext2_node *n = ext2_ifind(fs, ino);
+	if (n) { /* in memory: named, or open without a name */
+		if (n->dead || generation_of(n) != gen)
+			return -ESTALE;
+		*out = inode_get(&n->vi);
+		return 0;
+	}
+	if (freed(fs, ino))
+		return -ESTALE;
+	struct ext2_buf *b;
+	int e;
+	struct ext2_dinode *d = ext2_islot(fs, ino, &b, &e);
+	if (!d)
+		return e == -ENOMEM ? e : -ESTALE;
+	bool live = d->links_count && d->mode && d->generation == gen;
+	brelse(b);
+	if (!live || ext2_iget(fs, ino, &n))
+		return -ESTALE;
+	*out = &n->vi;
+	return 0;
+}
+
+int ext2_fh_decode(struct inode *ino, int type, const void *fh, size_t len, struct inode **out)
+{
+	uint32_t v[2];
+	if (type != FH_TYPE || len < FH_LEN)
+		return -ESTALE;
+	memcpy(v, fh, FH_LEN);
+	ext2_lock();
+	int e = fh_find(EN(ino)->fs, v[0], v[1], out);
+	ext2_unlock();
+	return e;
 }

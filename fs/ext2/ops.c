@@ -379,6 +379,8 @@ const struct inode_ops ext2_iops = {
 	.truncate = e2_truncate,
 	.chmod = e2_chmod,
 	.evict = e2_evict,
+	.fh_encode = ext2_fh_encode,
+	.fh_decode = ext2_fh_decode,
 };
 
 /* ---- file data */

@@ -136,6 +136,12 @@ static uint64_t live_nodes;
 
 uint64_t minifs_inodes(void) { return live_nodes; }
 
+/* Every node by its number (never reused in a boot), for file handles. */
+#define NUM_HASH 256
+static struct mnode *by_num[NUM_HASH];
+
+static struct mnode **num_slot(uint64_t num) { return &by_num[num % NUM_HASH]; }
+
 static struct mnode *node_new(unsigned mode)
 {
 	struct mnode *m = kzalloc(sizeof(*m));
@@ -143,6 +149,8 @@ static struct mnode *node_new(unsigned mode)
 		return NULL;
 	live_nodes++;
 	inode_init(&m->vi, mode, MINIFS_DEV);
+	m->hnext = *num_slot(m->vi.ino);
+	*num_slot(m->vi.ino) = m;
 	m->vi.ops = &mf_iops;
 	m->vi.nlink = S_ISDIR(mode) ? 2 : 1;
 	if (S_ISDIR(mode)) {
@@ -159,6 +167,11 @@ static struct mnode *node_new(unsigned mode)
 
 static void node_free(struct mnode *m)
 {
+	struct mnode **pp = num_slot(m->vi.ino);
+	while (*pp && *pp != m)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = m->hnext;
 	live_nodes--;
 	mf_free_data(m);
 	xattr_drop(&m->vi);
@@ -400,6 +413,52 @@ static int mf_chmod(struct inode *ino, unsigned mode)
 
 static void mf_evict(struct inode *ino) { node_free(M(ino)); }
 
+/* File handles: type 1 (as tmpfs), 12 bytes: the node's number and a
+ * cookie of this boot (the numbers start again at each boot: an older
+ * boot's handle is stale). A node is found while it lives: named, or
+ * open without a name. */
+#define FH_TYPE 1
+#define FH_LEN 12
+static uint32_t fh_cookie(void)
+{
+	static uint32_t cookie;
+	while (!cookie)
+		random_bytes(&cookie, sizeof(cookie));
+	return cookie;
+}
+
+static int mf_fh_encode(struct inode *ino, void *fh, size_t *len)
+{
+	if (*len < FH_LEN) {
+		*len = FH_LEN;
+		return -EOVERFLOW;
+	}
+	uint32_t c = fh_cookie();
+	memcpy(fh, &ino->ino, 8);
+	memcpy((char *)fh + 8, &c, 4);
+	*len = FH_LEN;
+	return FH_TYPE;
+}
+
+static int mf_fh_decode(struct inode *ino, int type, const void *fh, size_t len, struct inode **out)
+{
+	uint64_t num;
+	uint32_t c;
+	(void)ino;
+	if (type != FH_TYPE || len < FH_LEN)
+		return -ESTALE;
+	memcpy(&num, fh, 8);
+	memcpy(&c, (const char *)fh + 8, 4);
+	if (c != fh_cookie())
+		return -ESTALE;
+	for (struct mnode *m = *num_slot(num); m; m = m->hnext)
+		if (m->vi.ino == num && (m->vi.nlink || m->vi.refs)) {
+			*out = inode_get(&m->vi);
+			return 0;
+		}
+	return -ESTALE;
+}
+
 static const struct inode_ops mf_iops = {
 	.lookup = mf_lookup,
 	.readdir = mf_readdir,
@@ -418,6 +477,8 @@ static const struct inode_ops mf_iops = {
 	.blocks = mf_blocks,
 	.page = mf_page,
 	.evict = mf_evict,
+	.fh_encode = mf_fh_encode,
+	.fh_decode = mf_fh_decode,
 };
 
 static const struct file_ops mf_dir_fops = {

@@ -25,6 +25,7 @@ struct mdirent {
 struct mnode {
 	struct inode vi;       /* first: an inode is a node */
 	struct mdirent *names; /* entries naming this node, first is primary */
+	struct mnode *hnext;   /* chain of the nodes by number (file handles) */
 	bool linkable;         /* O_TMPFILE without O_EXCL: linkat may name it */
 	/* regular files (fs/minifs/data.c) */
 	const uint8_t *data;   /* the borrowed bytes, until owned */

@@ -5,7 +5,8 @@
  * user= names, with none); the ids and sets are stored, checked and
  * reported as Linux does: changing ids takes CAP_SETUID or CAP_SETGID,
  * and user id changes adjust the capability sets as capabilities(7)
- * says ("Effect of user ID changes on capabilities"). */
+ * says ("Effect of user ID changes on capabilities"); a new effective
+ * or fs id clears the dumpable flag and the parent-death signal. */
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
@@ -145,14 +146,46 @@ static long set_fs(struct ids c, int id)
 	return old[3];
 }
 
-long sys_setuid(int uid) { return set_one(uids(), uid); }
-long sys_setgid(int gid) { return set_one(gids(), gid); }
-long sys_setreuid(int r, int e) { return set_re(uids(), r, e); }
-long sys_setregid(int r, int e) { return set_re(gids(), r, e); }
-long sys_setresuid(int r, int e, int s) { return set_res(uids(), r, e, s); }
-long sys_setresgid(int r, int e, int s) { return set_res(gids(), r, e, s); }
-long sys_setfsuid(int uid) { return set_fs(uids(), uid); }
-long sys_setfsgid(int gid) { return set_fs(gids(), gid); }
+/* The credentials whose change makes a process undumpable. */
+struct cred_snap {
+	int euid, egid, fsuid, fsgid;
+	uint64_t perm;
+};
+
+static struct cred_snap snap(void)
+{
+	struct proc *p = current;
+	return (struct cred_snap){ p->euid, p->egid, p->fsuid, p->fsgid, p->cap_perm };
+}
+
+/* As Linux's commit_creds: a new effective or fs user or group id, or
+ * permitted capabilities gained, clears the dumpable flag (to
+ * suid_dumpable, 0) and the parent-death signal (prctl(2)); a change of
+ * the real or saved ids alone does not. Passes r through. */
+static long commit(struct cred_snap o, long r)
+{
+	struct proc *p = current;
+	if (o.euid != p->euid || o.egid != p->egid || o.fsuid != p->fsuid || o.fsgid != p->fsgid ||
+	    (p->cap_perm & ~o.perm)) {
+		p->set.dumpable = 0;
+		p->set.pdeathsig = 0;
+	}
+	return r;
+}
+
+/* o is taken before the change (argument order is unspecified in C). */
+#define CHANGE(call) \
+	struct cred_snap o = snap(); \
+	return commit(o, call)
+
+long sys_setuid(int uid) { CHANGE(set_one(uids(), uid)); }
+long sys_setgid(int gid) { CHANGE(set_one(gids(), gid)); }
+long sys_setreuid(int r, int e) { CHANGE(set_re(uids(), r, e)); }
+long sys_setregid(int r, int e) { CHANGE(set_re(gids(), r, e)); }
+long sys_setresuid(int r, int e, int s) { CHANGE(set_res(uids(), r, e, s)); }
+long sys_setresgid(int r, int e, int s) { CHANGE(set_res(gids(), r, e, s)); }
+long sys_setfsuid(int uid) { CHANGE(set_fs(uids(), uid)); }
+long sys_setfsgid(int gid) { CHANGE(set_fs(gids(), gid)); }
 
 /* ---- supplementary groups (kept sorted, as Linux keeps them) */
 

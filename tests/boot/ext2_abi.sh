@@ -2,10 +2,11 @@
 # ext2_abi.sh: the file programs of the differential ABI suite
 # (tests/abi) run with their work directory on an ext2 disk mounted at
 # /data, and print what they print on the host; the disk is clean after
-# them all. Left out: renameat2 (ext2 refuses RENAME_EXCHANGE with EINVAL,
-# as Linux's ext2 does, where the host's tmpfs swaps), link and
-# stat_fields (they print directory sizes, a tmpfs's on the host), xattr
-# (not kept on ext2 disks).
+# them all. fhandle sets ext2's file handles against the host tmpfs's.
+# Left out: renameat2 (ext2 refuses RENAME_EXCHANGE with EINVAL, as
+# Linux's ext2 does, where the host's tmpfs swaps), link and stat_fields
+# (they print directory sizes, a tmpfs's on the host), xattr (not kept on
+# ext2 disks).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
@@ -16,7 +17,7 @@ command -v mke2fs >/dev/null 2>&1 && command -v e2fsck >/dev/null 2>&1 ||
 PROGS="mkdir rename symlink truncate unlink_rmdir mknod tmpfile pread_pwrite lseek
 	open_flags utimes statx_fields readv_writev fallocate getdents sendfile
 	mmap_file cwd chown umask_access flock mmap_sigbus efault dnotify inotify rwv2 openat2
-	chroot aio"
+	chroot aio fhandle"
 set -- $PROGS
 plan $(($# + 1))
 
