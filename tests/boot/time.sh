@@ -21,10 +21,12 @@ for kind in musl glibc; do
 	check_output_status "$kind: clocks monotonic and sane" "$want" 0
 	htux_run --strace "$HTUX_TMP/clock-$kind"
 	n=$(grep -c '^clock_gettime(' "$HTUX_TMP/stderr")
-	if [ "$HTUX_STATUS" = 0 ] && [ "$n" = 1 ]; then
-		ok "$kind: 100002 clock reads, 1 system call (vDSO)"
+	# the first read calibrates the TSC; with several CPUs (HTUX_SMP)
+	# the boot has done so already (the timers' calibration), and none
+	if [ "$HTUX_STATUS" = 0 ] && { [ "$n" = 1 ] || [ "$n" = 0 -a "${HTUX_SMP:-1}" != 1 ]; }; then
+		ok "$kind: 100002 clock reads, at most 1 system call (vDSO)"
 	else
-		not_ok "$kind: 100002 clock reads, 1 system call (vDSO)" "status $HTUX_STATUS, $n clock_gettime syscalls"
+		not_ok "$kind: 100002 clock reads, at most 1 system call (vDSO)" "status $HTUX_STATUS, $n clock_gettime syscalls"
 	fi
 done
 
