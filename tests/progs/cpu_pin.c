@@ -37,8 +37,8 @@ static void *run(void *arg)
 		if (v != cpu || r || (int)c != cpu || n != 0 || CPU_COUNT(&set) != 1 ||
 		    !CPU_ISSET(cpu, &set)) {
 			snprintf(result[cpu], sizeof(result[cpu]),
-				 "cpu %d: round %d getcpu %d/%u node %u mask %d", cpu, round, v,
-				 c, n, CPU_COUNT(&set));
+				 "cpu %d: round %d getcpu %d/%u node %u mask %d", cpu, round, v, c,
+				 n, CPU_COUNT(&set));
 			return NULL;
 		}
 		/* a barrier per round: spin until every thread has come */
@@ -65,7 +65,7 @@ int main(void)
 	for (int i = 0; i < ncpu; i++) {
 		puts(result[i]);
 		bad |= result[i][0] == 0 || result[i][5 + (i > 9)] != ' ' ||
-			result[i][6 + (i > 9)] != 'o';
+		       result[i][6 + (i > 9)] != 'o';
 	}
 	cpu_set_t set;
 	CPU_ZERO(&set);
