@@ -42,7 +42,7 @@ int etc_init(void)
 		size_t len = strlen(etc_files[i].text);
 		if (minifs_is(f->ino))
 			minifs_set_data(f->ino, etc_files[i].text, len);
-		else if (f->ops->write(f, etc_files[i].text, len, 0, false) != (ssize_t)len)
+		else if (file_write(f, etc_files[i].text, len, NULL, 0) != (ssize_t)len)
 			e = -EIO; /* on a root disk (root=) */
 		if (minifs_is(f->ino) && !strcmp(etc_files[i].path, "/etc/resolv.conf"))
 			resolv = inode_get(f->ino);

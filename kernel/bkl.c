@@ -1,26 +1,56 @@
 /* bkl.c: the big kernel lock (see bkl.h): a test-and-test-and-set lock
  * (under TCG a vCPU that holds it may be descheduled by the host; a
- * ticket lock would then stall every waiter behind the next ticket). A
- * CPU waiting for it answers TLB shootdowns (arch/x86_64/tlb.c) while it
- * spins, interrupts off, so a holder waiting for its flush never waits
- * for the lock it holds. */
+ * ticket lock would then stall every waiter behind the next ticket); a
+ * CPU that has spun a little halts until a holder, letting go, hands the
+ * lock to it (the halted ones in turn) with an IPI. A CPU waiting for it answers TLB shootdowns
+ * (arch/x86_64/tlb.c), spinning or halted, so a holder waiting for its
+ * flush never waits for the lock it holds. */
 #include "kernel/kernel.h"
 #include "kernel/bkl.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/trap.h"
 
 bool smp_on;
 static int bkl_word;
+static uint64_t waiters; /* CPUs halted until the lock comes to them */
+static int handoff = -1; /* the CPU the lock was handed to, still held */
+
+#define SPINS 1000 /* turns of spinning before a CPU halts to wait */
 
 void bkl_lock_smp(void)
 {
 	struct percpu *c = this_cpu();
-	for (;;) {
+	int me = (int)c->id;
+	uint64_t bit = 1UL << me;
+	for (int spins = 0;; spins++) {
+		if (__atomic_load_n(&handoff, __ATOMIC_ACQUIRE) == me) {
+			__atomic_store_n(&handoff, -1, __ATOMIC_RELAXED);
+			break; /* handed over by the last holder */
+		}
 		if (!__atomic_load_n(&bkl_word, __ATOMIC_RELAXED) &&
 		    !__atomic_exchange_n(&bkl_word, 1, __ATOMIC_ACQUIRE))
 			break;
 		if (__atomic_load_n(&c->tlb_req, __ATOMIC_ACQUIRE))
 			tlb_ipi_work();
-		cpu_relax();
+		if (spins < SPINS || c->bkl_waiting) { /* nested (an interrupt): spin */
+			cpu_relax();
+			continue;
+		}
+		/* Halt until the holder hands the lock over with an IPI: under
+		 * TCG a spinning vCPU takes the host CPU the holder needs (4
+		 * vCPUs on 2 host cores slowed to a crawl), and a CPU that
+		 * lets go and comes back at once would always win against one
+		 * that must wake up first. Halted, it takes interrupts: a TLB
+		 * flush is answered, others take the lock in trap() (spinning,
+		 * not halting) and let it go. */
+		c->bkl_waiting = 1;
+		__atomic_or_fetch(&waiters, bit, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&bkl_word, __ATOMIC_SEQ_CST) &&
+		    __atomic_load_n(&handoff, __ATOMIC_SEQ_CST) != me)
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
+		__atomic_and_fetch(&waiters, ~bit, __ATOMIC_SEQ_CST);
+		c->bkl_waiting = 0;
+		spins = 0;
 	}
 	c->bkl_held = 1;
 }
@@ -31,7 +61,23 @@ void bkl_unlock_smp(void)
 	if (c->tlb_pending)
 		tlb_sync();
 	c->bkl_held = 0;
-	__atomic_store_n(&bkl_word, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&bkl_word, 0, __ATOMIC_SEQ_CST);
+	/* A waiter sets its bit, then looks at the word: it sees it free,
+	 * or this sees its bit and hands the lock to it (if nobody took it
+	 * meanwhile: then that one does so when it lets go). */
+	uint64_t w = __atomic_load_n(&waiters, __ATOMIC_SEQ_CST);
+	int free = 0;
+	if (w && __atomic_compare_exchange_n(&bkl_word, &free, 1, false, __ATOMIC_ACQUIRE,
+					     __ATOMIC_RELAXED)) {
+		unsigned me = c->id, next = me; /* the next after this CPU: turns */
+		for (unsigned k = 1; k <= MAX_CPUS; k++) {
+			next = (me + k) % MAX_CPUS;
+			if (w & (1UL << next))
+				break;
+		}
+		__atomic_store_n(&handoff, (int)next, __ATOMIC_RELEASE);
+		ipi_send(next, T_IPI_RESCHED);
+	}
 }
 
 void bkl_exit_to_user(void)

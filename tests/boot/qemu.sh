@@ -68,7 +68,7 @@ expect "an unbalanced quote is a one-line error" \
 	"htux: unbalanced quote in the kernel command line" 251
 qemu pc "" "" $DBG
 expect "no initrd: one line and status 125" \
-	"htux: no program image: give one with -initrd (see htux-mkimage)" 251
+	"htux: no program image: give one with -initrd (see htux-mkimage), or a root disk with root=/dev/vdX" 251
 head -c 300 "$HTUX_TMP/hello.cpio" > "$HTUX_TMP/trunc.cpio"
 qemu pc "$HTUX_TMP/trunc.cpio" "" $DBG
 case $OUT in
