@@ -228,7 +228,9 @@ void schedule(void)
 		/* Nothing to run: wait for the next interrupt (the tick). */
 		timer_start();
 		idle = true;
+		cputime_halt_begin(); /* /proc/stat's idle time */
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		cputime_halt_end();
 		idle = false;
 		cputime_idle_end(); /* the idle time is nobody's */
 	}
@@ -376,6 +378,7 @@ static __attribute__((noreturn)) void idle_loop(void)
 			continue;
 		}
 		c->halted = 1;
+		cputime_halt_begin(); /* /proc/stat's idle time */
 		bkl_unlock();
 		for (;;) {
 			__asm__ volatile("sti; hlt; cli" ::: "memory");
@@ -383,6 +386,7 @@ static __attribute__((noreturn)) void idle_loop(void)
 			    __atomic_load_n(&nrunnable, __ATOMIC_ACQUIRE))
 				break;
 		}
+		cputime_halt_end();
 		bkl_lock();
 		c->halted = 0;
 	}
@@ -411,7 +415,11 @@ void sched_smp_start(void)
 			idle_thread_make(&cpus[i])->proc = p;
 			cpus[i].proc = i ? p : cpus[i].proc;
 		}
-	timer_start(); /* calibrated once, here, for all */
+	uint64_t now = rdtsc();
+	for (unsigned i = 1; i < MAX_CPUS; i++)
+		if (online & (1UL << i))
+			cputime_cpu_up(&cpus[i], now); /* /proc/stat counts from here */
+	timer_start();                                 /* calibrated once, here, for all */
 	smp_on = true;
 	bkl_lock(); /* CPU 0 is in the kernel */
 	smp_release_aps();
