@@ -6,6 +6,7 @@
  * for the lock it holds. */
 #include "kernel/kernel.h"
 #include "kernel/bkl.h"
+#include "kernel/spinlock.h"
 #include "arch/x86_64/smp.h"
 
 bool smp_on;
@@ -14,6 +15,7 @@ static int bkl_word;
 void bkl_lock_smp(void)
 {
 	struct percpu *c = this_cpu();
+	LOCK_CHECK_NOSPIN("big kernel lock taken");
 	for (;;) {
 		if (!__atomic_load_n(&bkl_word, __ATOMIC_RELAXED) &&
 		    !__atomic_exchange_n(&bkl_word, 1, __ATOMIC_ACQUIRE))

@@ -19,6 +19,7 @@
 #include "kernel/signal.h"
 #include "kernel/irq.h"
 #include "kernel/bkl.h"
+#include "kernel/spinlock.h"
 #include "kernel/proc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
@@ -210,6 +211,7 @@ void schedule(void)
 {
 	struct thread *prev = cur_thread;
 
+	LOCK_CHECK_SLEEP("schedule()"); /* debug builds: kernel/spinlock.c */
 	if (smp_on) {
 		schedule_smp();
 		return;
@@ -240,6 +242,7 @@ static int block_on(struct waitq *q, uint64_t deadline);
 
 int waitq_wait(struct waitq *q, uint64_t deadline)
 {
+	LOCK_CHECK_SLEEP("waitq_wait");
 	if (signal_pending(cur_thread))
 		return WAKE_SIGNAL;
 	if (deadline && deadline <= time_ns())
@@ -247,7 +250,11 @@ int waitq_wait(struct waitq *q, uint64_t deadline)
 	return block_on(q, deadline);
 }
 
-int waitq_wait_nosig(struct waitq *q) { return block_on(q, 0); }
+int waitq_wait_nosig(struct waitq *q)
+{
+	LOCK_CHECK_SLEEP("waitq_wait_nosig");
+	return block_on(q, 0);
+}
 
 static int block_on(struct waitq *q, uint64_t deadline)
 {
