@@ -44,6 +44,7 @@ void bkl_exit_to_user(void)
 
 void cpu_wait_interrupt(void)
 {
+	LOCK_CHECK_NOSPIN("cpu_wait_interrupt"); /* an interrupt here may want it */
 	bool held = bkl_mine();
 	if (held)
 		bkl_unlock();

@@ -24,7 +24,7 @@ HTUX_STDOUT=$(grep -v ' idle +' <<<"$HTUX_STDOUT")
 check_output_status "-smp 2: per-CPU user/system/idle; the total their sum" "$want" 0
 
 # One CPU: the lines are still the sum, and time is user+system+idle.
-htux_run "$HTUX_TMP/cpustat"
+htux_run --smp 1 "$HTUX_TMP/cpustat"
 case "$HTUX_STDOUT" in
 "two CPUs or more: FAILED
 cpu line is the sum of the cpuN lines: ok"*) ok "-smp 1: the cpu line is cpu0's" ;;
