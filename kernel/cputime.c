@@ -15,7 +15,10 @@
  * loop. Halted time is measured with the TSC (a halted CPU other than 0
  * takes no ticks); busy time is the rest, given at each tick (and before
  * a halt) to user or system time as that tick (the last one) found the
- * CPU: the tick-based split Linux makes, over exact totals. */
+ * CPU: the tick-based split Linux makes, over exact totals. The kernel
+ * runs with interrupts off, so a tick due during a system call is taken
+ * on the way back to user mode and counts as user time: system time is
+ * what ticks find in the kernel's own waits (as for threads' times). */
 
 /* Idle TSC ticks so far, the halt in progress included: read without the
  * big lock (the CPU itself updates them without it). */
@@ -65,7 +68,13 @@ void cputime_tick(bool user)
 	account(this_cpu(), user);
 }
 
-void cputime_cpu_up(struct percpu *c, uint64_t tsc) { c->stat_up_tsc = tsc; }
+/* Until a tick says otherwise, busy time is user time (as a thread's, when
+ * no tick found it in the kernel: split()). */
+void cputime_cpu_up(struct percpu *c, uint64_t tsc)
+{
+	c->stat_up_tsc = tsc;
+	c->stat_last_user = 1;
+}
 
 static void seq_bump(struct percpu *c) { __atomic_add_fetch(&c->stat_seq, 1, __ATOMIC_SEQ_CST); }
 
