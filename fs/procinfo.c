@@ -284,7 +284,6 @@ void gen_cpuinfo(struct sbuf *sb)
 
 void gen_stat(struct sbuf *sb)
 {
-	uint64_t ticks = time_ns() / NS_PER_TICK;
 	int running = 0, blocked = 0;
 	for (struct thread *t = all_threads; t; t = t->all_next) {
 		if (t->state == T_RUNNABLE)
@@ -292,12 +291,23 @@ void gen_stat(struct sbuf *sb)
 		else if (t->state == T_BLOCKED)
 			blocked++;
 	}
-	/* All of the time is the program's (user) time, on every CPU. */
+	/* Each CPU's user, system and idle time (kernel/cputime.c); the
+	 * first line is their sum. */
 	uint64_t online = sched_cpus_mask();
-	sb_printf(sb, "cpu  %lu 0 0 0 0 0 0 0 0 0\n", (unsigned long)(ticks * sched_cpu_count()));
+	static unsigned long t[MAX_CPUS][3]; /* the big lock is held */
+	unsigned long sum[3] = { 0, 0, 0 };
+	for (int i = 0; i < MAX_CPUS; i++) {
+		uint64_t ns[3] = { 0, 0, 0 };
+		if (online & (1UL << i))
+			cputime_cpu(i, ns);
+		for (int k = 0; k < 3; k++)
+			sum[k] += t[i][k] = ns[k] / NS_PER_TICK;
+	}
+	sb_printf(sb, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", sum[0], sum[1], sum[2]);
 	for (int i = 0; i < MAX_CPUS; i++)
 		if (online & (1UL << i))
-			sb_printf(sb, "cpu%d %lu 0 0 0 0 0 0 0 0 0\n", i, (unsigned long)ticks);
+			sb_printf(sb, "cpu%d %lu 0 %lu %lu 0 0 0 0 0 0\n", i, t[i][0], t[i][1],
+				  t[i][2]);
 	sb_printf(sb,
 		  "intr 0\nctxt 0\nbtime %ld\nprocesses %d\nprocs_running %d\nprocs_blocked %d\n",
 		  (long)(realtime_boot_ns() / 1000000000), thread_peek_tid() - 1,

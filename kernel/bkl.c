@@ -2,11 +2,12 @@
  * (under TCG a vCPU that holds it may be descheduled by the host; a
  * ticket lock would then stall every waiter behind the next ticket); a
  * CPU that has spun a little halts until a holder, letting go, hands the
- * lock to it (the halted ones in turn) with an IPI. A CPU waiting for it answers TLB shootdowns
- * (arch/x86_64/tlb.c), spinning or halted, so a holder waiting for its
- * flush never waits for the lock it holds. */
+ * lock to it (the halted ones in turn) with an IPI. A CPU waiting for
+ * it answers TLB shootdowns (arch/x86_64/tlb.c), spinning or halted, so
+ * a holder waiting for its flush never waits for the lock it holds. */
 #include "kernel/kernel.h"
 #include "kernel/bkl.h"
+#include "kernel/spinlock.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
 
@@ -20,6 +21,7 @@ static int handoff = -1; /* the CPU the lock was handed to, still held */
 void bkl_lock_smp(void)
 {
 	struct percpu *c = this_cpu();
+	LOCK_CHECK_NOSPIN("big kernel lock taken");
 	int me = (int)c->id;
 	uint64_t bit = 1UL << me;
 	for (int spins = 0;; spins++) {
@@ -88,6 +90,7 @@ void bkl_exit_to_user(void)
 
 void cpu_wait_interrupt(void)
 {
+	LOCK_CHECK_NOSPIN("cpu_wait_interrupt"); /* an interrupt here may want it */
 	bool held = bkl_mine();
 	if (held)
 		bkl_unlock();

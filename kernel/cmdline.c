@@ -127,6 +127,10 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.panic_test = 3;
 		else if (!strcmp(w, "panic_test=fault-recurse"))
 			kopts.panic_test = 4;
+		else if (!strcmp(w, "panic_test=sleep-in-spinlock"))
+			kopts.panic_test = 5;
+		else if (!strcmp(w, "panic_test=lock-order"))
+			kopts.panic_test = 6;
 		else if (!strcmp(w, "quiet"))
 			kopts.verbose = false;
 		else if (!strncmp(w, "ip=", 3)) {

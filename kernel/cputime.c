@@ -9,6 +9,55 @@
 #include "kernel/proc.h"
 #include "arch/x86_64/cpu.h"
 
+/* ---- a CPU's times (/proc/stat)
+ *
+ * A CPU's time since it began counting is busy or halted in its idle
+ * loop. Halted time is measured with the TSC (a halted CPU other than 0
+ * takes no ticks); busy time is the rest, given at each tick (and before
+ * a halt) to user or system time as that tick (the last one) found the
+ * CPU: the tick-based split Linux makes, over exact totals. The kernel
+ * runs with interrupts off, so a tick due during a system call is taken
+ * on the way back to user mode and counts as user time: system time is
+ * what ticks find in the kernel's own waits (as for threads' times). */
+
+/* Idle TSC ticks so far, the halt in progress included: read without the
+ * big lock (the CPU itself updates them without it). */
+static uint64_t idle_now(const struct percpu *c, uint64_t now)
+{
+	for (;;) {
+		unsigned seq = __atomic_load_n(&c->stat_seq, __ATOMIC_ACQUIRE);
+		uint64_t idle = __atomic_load_n(&c->stat_idle_tsc, __ATOMIC_RELAXED);
+		uint64_t halt = __atomic_load_n(&c->stat_halt_tsc, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (seq & 1 || __atomic_load_n(&c->stat_seq, __ATOMIC_RELAXED) != seq) {
+			cpu_relax();
+			continue;
+		}
+		return idle + (halt && halt < now ? now - halt : 0);
+	}
+}
+
+/* Busy TSC ticks not yet given to user or system time. */
+static uint64_t busy_pending(const struct percpu *c, uint64_t now)
+{
+	if (!c->stat_up_tsc || now < c->stat_up_tsc)
+		return 0;
+	uint64_t idle = idle_now(c, now), total = now - c->stat_up_tsc;
+	uint64_t busy = idle < total ? total - idle : 0;
+	return busy > c->stat_busy_tsc ? busy - c->stat_busy_tsc : 0;
+}
+
+static void account(struct percpu *c, bool user)
+{
+	uint64_t d = busy_pending(c, rdtsc());
+	c->stat_busy_tsc += d;
+	if (user)
+		c->stat_user_tsc += d;
+	else
+		c->stat_sys_tsc += d;
+	c->stat_last_user = user;
+}
+
 void cputime_tick(bool user)
 {
 	struct thread *t = cur_thread;
@@ -16,6 +65,52 @@ void cputime_tick(bool user)
 		t->uticks++;
 	else
 		t->sticks++;
+	account(this_cpu(), user);
+}
+
+/* Until a tick says otherwise, busy time is user time (as a thread's, when
+ * no tick found it in the kernel: split()). */
+void cputime_cpu_up(struct percpu *c, uint64_t tsc)
+{
+	c->stat_up_tsc = tsc;
+	c->stat_last_user = 1;
+}
+
+static void seq_bump(struct percpu *c) { __atomic_add_fetch(&c->stat_seq, 1, __ATOMIC_SEQ_CST); }
+
+void cputime_halt_begin(void)
+{
+	struct percpu *c = this_cpu();
+	account(c, c->stat_last_user);
+	seq_bump(c);
+	c->stat_halt_tsc = rdtsc();
+	seq_bump(c);
+}
+
+void cputime_halt_end(void)
+{
+	struct percpu *c = this_cpu();
+	uint64_t now = rdtsc();
+	seq_bump(c);
+	if (c->stat_halt_tsc && now > c->stat_halt_tsc)
+		c->stat_idle_tsc += now - c->stat_halt_tsc;
+	c->stat_halt_tsc = 0;
+	seq_bump(c);
+}
+
+void cputime_cpu(unsigned cpu, uint64_t ns[3])
+{
+	struct percpu *c = &cpus[cpu];
+	uint64_t now = rdtsc(), d = busy_pending(c, now);
+	uint64_t v[3] = { c->stat_user_tsc, c->stat_sys_tsc,
+			  c->stat_up_tsc ? idle_now(c, now) : 0 };
+	v[c->stat_last_user ? 0 : 1] += d;
+	for (int i = 0; i < 3; i++) {
+		ns[i] = tsc_to_ns(v[i]);
+		if (ns[i] < c->stat_seen[i])
+			ns[i] = c->stat_seen[i]; /* the pending part went the other way */
+		c->stat_seen[i] = ns[i];
+	}
 }
 
 /* The TSC read when the running thread last stopped (per CPU:

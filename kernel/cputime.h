@@ -21,8 +21,17 @@ struct cputime {
 };
 
 /* A timer tick found the running thread in user mode (user) or in the
- * kernel: one sample of how its run time splits. */
+ * kernel: one sample of how its run time (and its CPU's busy time) splits. */
 void cputime_tick(bool user);
+/* A CPU's own times (/proc/stat): it counts from TSC value tsc on (CPU 0:
+ * boot; the others: joining the scheduler); it halts in its idle loop (or,
+ * with one CPU, in schedule()) and wakes; its user, system and idle time
+ * so far in ns (with the big lock). */
+struct percpu;
+void cputime_cpu_up(struct percpu *c, uint64_t tsc);
+void cputime_halt_begin(void);
+void cputime_halt_end(void);
+void cputime_cpu(unsigned cpu, uint64_t ns[3]);
 /* The scheduler: t stops running (blocks, yields, is preempted, exits);
  * t runs on from that very moment (the next thread, or a new thread's
  * first run: no second TSC read); the first thread starts now; the CPU

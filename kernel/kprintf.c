@@ -1,7 +1,10 @@
 /* kprintf.c: formatted output for kernel messages (a small vsnprintf:
  * %d %i %u %x %X %o %p %s %c %% with l/ll/z/h modifiers, width, '-' and
- * '0'), and panic() with its guard against panicking again inside it. */
+ * '0'), the console lock (a spinlock, outside the big kernel lock: a
+ * message is written whole, from any CPU; dropped while panicking), and
+ * panic() with its guard against panicking again inside it. */
 #include "kernel/kernel.h"
+#include "kernel/spinlock.h"
 #include "arch/x86_64/serial.h"
 #include "kernel/backtrace.h"
 
@@ -129,7 +132,21 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-void console_write(const char *s, size_t n) { serial_write(s, n); }
+static volatile int panicking;
+static struct spinlock console_lock = SPINLOCK_INIT(LOCK_CONSOLE, "console_lock");
+
+static void locked_write(void (*write)(const char *, size_t), const char *s, size_t n)
+{
+	if (panicking) { /* whoever holds it may never let it go */
+		write(s, n);
+		return;
+	}
+	uint64_t f = spin_lock(&console_lock);
+	write(s, n);
+	spin_unlock(&console_lock, f);
+}
+
+void console_write(const char *s, size_t n) { locked_write(serial_write, s, n); }
 
 int kprintf(const char *fmt, ...)
 {
@@ -146,7 +163,7 @@ int kprintf(const char *fmt, ...)
 void kdiag_write(const char *s, size_t n)
 {
 	if (com2_present())
-		com2_write(s, n);
+		locked_write(com2_write, s, n);
 	else
 		console_write(s, n);
 }
@@ -163,8 +180,6 @@ int kdiag(const char *fmt, ...)
 }
 
 void panic_test_in_panic(void); /* kernel/panic_test.c */
-
-static volatile int panicking;
 
 void panic_begin(const char *what, uint64_t at)
 {

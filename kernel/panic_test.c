@@ -5,8 +5,14 @@
  * the panic's own path): the way tests/boot/debug.sh checks that a panic
  * prints a backtrace with the kernel's symbol names, and
  * tests/boot/harden_entry.sh that a fault while panicking stops the VM
- * with one more line. */
+ * with one more line; "panic_test=sleep-in-spinlock" (a wait with a
+ * spinlock held) and "panic_test=lock-order" (two spinlocks taken
+ * upwards): broken locking rules that a kernel with the lock checks
+ * (kernel/spinlock.h) panics at, as tests/boot/lockcheck.sh checks; a
+ * kernel without them says so and boots on. */
 #include "kernel/kernel.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
 
 void panic_test_run(int kind);
 void panic_test_in_panic(void);
@@ -25,8 +31,37 @@ static __attribute__((noinline)) void panic_test_outer(int kind)
 	__asm__ volatile(""); /* keeps this frame: no tail call */
 }
 
+#ifdef HTUX_DEBUG_LOCKS
+static struct spinlock waitq_rank = SPINLOCK_INIT(LOCK_WAITQ, "panic_test's waitq lock");
+static struct spinlock pmem_rank = SPINLOCK_INIT(LOCK_PMEM, "panic_test's pmem lock");
+#endif
+
+static void lock_test(int kind)
+{
+#ifndef HTUX_DEBUG_LOCKS
+	kprintf("htux: panic_test=%s: this kernel has no lock checks (htux-debug.elf, "
+		"configure --enable-debug-locks)\n",
+		kind == 5 ? "sleep-in-spinlock" : "lock-order");
+#else
+	if (kind == 5) {
+		uint64_t f = spin_lock(&waitq_rank);
+		waitq_wait_nosig(NULL); /* the check panics before any sleep */
+		spin_unlock(&waitq_rank, f);
+	} else {
+		uint64_t f = spin_lock(&pmem_rank);
+		uint64_t g = spin_lock(&waitq_rank); /* waitq comes before pmem */
+		spin_unlock(&waitq_rank, g);
+		spin_unlock(&pmem_rank, f);
+	}
+#endif
+}
+
 void panic_test_run(int kind)
 {
+	if (kind >= 5) {
+		lock_test(kind);
+		return;
+	}
 	panic_test_outer(kind);
 	__asm__ volatile("");
 }
@@ -34,7 +69,7 @@ void panic_test_run(int kind)
 /* Called at the end of every panic report (kernel/kprintf.c panic_end). */
 void panic_test_in_panic(void)
 {
-	if (kopts.panic_test >= 3)
+	if (kopts.panic_test == 3 || kopts.panic_test == 4)
 		// cppcheck-suppress nullPointer ; the fault this test asks for
 		*(volatile int *)0 = 2;
 }

@@ -19,6 +19,7 @@
 #include "kernel/signal.h"
 #include "kernel/irq.h"
 #include "kernel/bkl.h"
+#include "kernel/spinlock.h"
 #include "kernel/proc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
@@ -210,6 +211,7 @@ void schedule(void)
 {
 	struct thread *prev = cur_thread;
 
+	LOCK_CHECK_SLEEP("schedule()"); /* debug builds: kernel/spinlock.c */
 	if (smp_on) {
 		schedule_smp();
 		return;
@@ -228,7 +230,9 @@ void schedule(void)
 		/* Nothing to run: wait for the next interrupt (the tick). */
 		timer_start();
 		idle = true;
+		cputime_halt_begin(); /* /proc/stat's idle time */
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		cputime_halt_end();
 		idle = false;
 		cputime_idle_end(); /* the idle time is nobody's */
 	}
@@ -238,6 +242,7 @@ static int block_on(struct waitq *q, uint64_t deadline);
 
 int waitq_wait(struct waitq *q, uint64_t deadline)
 {
+	LOCK_CHECK_SLEEP("waitq_wait");
 	if (signal_pending(cur_thread))
 		return WAKE_SIGNAL;
 	if (deadline && deadline <= time_ns())
@@ -245,7 +250,11 @@ int waitq_wait(struct waitq *q, uint64_t deadline)
 	return block_on(q, deadline);
 }
 
-int waitq_wait_nosig(struct waitq *q) { return block_on(q, 0); }
+int waitq_wait_nosig(struct waitq *q)
+{
+	LOCK_CHECK_SLEEP("waitq_wait_nosig");
+	return block_on(q, 0);
+}
 
 static int block_on(struct waitq *q, uint64_t deadline)
 {
@@ -376,6 +385,7 @@ static __attribute__((noreturn)) void idle_loop(void)
 			continue;
 		}
 		c->halted = 1;
+		cputime_halt_begin(); /* /proc/stat's idle time */
 		bkl_unlock();
 		for (;;) {
 			__asm__ volatile("sti; hlt; cli" ::: "memory");
@@ -383,6 +393,7 @@ static __attribute__((noreturn)) void idle_loop(void)
 			    __atomic_load_n(&nrunnable, __ATOMIC_ACQUIRE))
 				break;
 		}
+		cputime_halt_end();
 		bkl_lock();
 		c->halted = 0;
 	}
@@ -411,7 +422,11 @@ void sched_smp_start(void)
 			idle_thread_make(&cpus[i])->proc = p;
 			cpus[i].proc = i ? p : cpus[i].proc;
 		}
-	timer_start(); /* calibrated once, here, for all */
+	uint64_t now = rdtsc();
+	for (unsigned i = 1; i < MAX_CPUS; i++)
+		if (online & (1UL << i))
+			cputime_cpu_up(&cpus[i], now); /* /proc/stat counts from here */
+	timer_start();                                 /* calibrated once, here, for all */
 	smp_on = true;
 	bkl_lock(); /* CPU 0 is in the kernel */
 	smp_release_aps();

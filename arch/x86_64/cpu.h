@@ -114,6 +114,24 @@ struct percpu {
 	/* Its local APIC timer (arch/x86_64/lapic.c). */
 	int timer_on;
 	uint64_t fires_at;
+	/* Its /proc/stat times, in TSC ticks (kernel/cputime.c): since when
+	 * it counts (boot, or joining the scheduler), its user and system
+	 * time so far (the busy time up to its last tick or halt, split by
+	 * what the ticks found), the busy time counted so far, whether the
+	 * last tick found user mode; its time halted in the idle loop (ended
+	 * halts), the start of the halt in progress (0: none) and a sequence
+	 * count around their updates (odd while one is under way: they
+	 * change without the big lock); the values last reported (never
+	 * less). */
+	uint64_t stat_up_tsc, stat_user_tsc, stat_sys_tsc, stat_busy_tsc;
+	int stat_last_user;
+	unsigned stat_seq;
+	uint64_t stat_idle_tsc, stat_halt_tsc;
+	uint64_t stat_seen[3];
+	/* Lock checks (kernel/spinlock.c, HTUX_DEBUG_LOCKS): the spinlocks
+	 * this CPU holds, as a count and a mask of their ranks. */
+	int spin_count;
+	unsigned spin_ranks;
 };
 extern struct percpu cpus[MAX_CPUS];
 

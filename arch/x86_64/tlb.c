@@ -9,6 +9,7 @@
  * reused before then: only the lock holder allocates. */
 #include "kernel/kernel.h"
 #include "kernel/bkl.h"
+#include "kernel/spinlock.h"
 #include "kernel/vm.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
@@ -53,6 +54,7 @@ static void ask(struct mm *mm, bool all, int req)
 {
 	struct percpu *me = this_cpu();
 	uint64_t online = smp_online_mask(), asked = 0;
+	LOCK_CHECK_NOSPIN("TLB shootdown wait");
 	for (unsigned i = 0; i < MAX_CPUS; i++) {
 		struct percpu *c = &cpus[i];
 		if (!(online & (1UL << i)) || c == me || (!all && c->mm != mm))

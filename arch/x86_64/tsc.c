@@ -18,7 +18,11 @@ static uint64_t mult;         /* ns = (ticks * mult) >> 32 */
 static int64_t realtime_base; /* ns since the epoch at tsc_boot */
 static bool have_realtime;
 
-void time_init(void) { tsc_boot = rdtsc(); }
+void time_init(void)
+{
+	tsc_boot = rdtsc();
+	cputime_cpu_up(&cpus[0], tsc_boot); /* /proc/stat counts from boot */
+}
 
 static uint64_t calibrate(const char **src)
 {

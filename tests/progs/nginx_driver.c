@@ -1,9 +1,10 @@
 /* nginx_driver.c: the guest's program in tests/boot/nginx.sh (pid 1).
  *
- *   nginx_driver LOG PROG ARG...
+ *   nginx_driver LOG [-w N] PROG ARG...
  *
- * Starts PROG ARG... (nginx's master), waits until it has two children
- * (the workers), kills one with SIGKILL and waits until the master has
+ * Starts PROG ARG... (nginx's master), waits until it has N children (the
+ * workers; 2 by default), prints "workers: N (cpus C)" with the CPUs the
+ * guest has, kills one with SIGKILL and waits until the master has
  * started another ("workers respawned" on stdout: the host may now
  * send requests). Then it watches the access log LOG for a request of
  * "/quit", sends the master SIGQUIT, waits for it and exits with its
@@ -71,30 +72,37 @@ static int log_has_quit(const char *log)
 
 int main(int argc, char **argv)
 {
-	pid_t w[8], w2[8];
-	int n = 0, i;
-	if (argc < 3) {
-		fprintf(stderr, "usage: nginx_driver LOG PROG ARG...\n");
+	pid_t w[64], w2[64];
+	int n = 0, i, want = 2, prog = 2;
+	if (argc > 4 && !strcmp(argv[2], "-w")) {
+		want = atoi(argv[3]);
+		prog = 4;
+	}
+	if (argc <= prog || want < 1 || want > 64) {
+		fprintf(stderr, "usage: nginx_driver LOG [-w N] PROG ARG...\n");
 		return 2;
 	}
 	pid_t master = fork();
 	if (master == 0) {
-		execv(argv[2], argv + 2);
+		execv(argv[prog], argv + prog);
 		perror("execv");
 		_exit(127);
 	}
-	for (i = 0; i < 600 && (n = children(master, w, 8)) != 2; i++)
+	for (i = 0; i < 600 && (n = children(master, w, 64)) != want; i++)
 		nap();
-	if (n != 2) {
-		printf("workers: %d, not 2\n", n);
+	if (n != want) {
+		printf("workers: %d, not %d\n", n, want);
 		return 1;
 	}
-	printf("workers: 2\n");
+	printf("workers: %d (cpus %ld)\n", n, sysconf(_SC_NPROCESSORS_ONLN));
 	fflush(stdout);
 	kill(w[0], SIGKILL);
 	for (i = 0; i < 600; i++) {
-		n = children(master, w2, 8);
-		if (n == 2 && w2[0] != w[0] && w2[1] != w[0])
+		n = children(master, w2, 64);
+		int gone = n == want;
+		for (int k = 0; k < n && k < want; k++)
+			gone &= w2[k] != w[0];
+		if (gone)
 			break;
 		nap();
 	}
