@@ -107,7 +107,8 @@ struct percpu {
 	 * the asker, cleared here when done), and the flushes this CPU owes
 	 * the others before it lets the lock go. */
 	int bkl_held;
-	int bkl_waiting; /* halted for it (an interrupt then spins) */
+	int bkl_waiting;         /* halted for it (an interrupt then spins) */
+	uint64_t bkl_wait_since; /* time_ns() it first halted for it, 0: not */
 	int tlb_req;
 	struct mm *tlb_pending_mm;
 	int tlb_pending; /* 0, 1: CPUs running tlb_pending_mm, 2: every CPU */
