@@ -442,12 +442,6 @@ void sched_ap_enter(void)
 	panic("CPU %u left its idle thread", c->id);
 }
 
-bool sched_cpu_idle(unsigned cpu)
-{
-	const struct percpu *c = &cpus[cpu];
-	return smp_on ? c->thread == c->idle_thread : idle;
-}
-
 void sched_kick(struct thread *t)
 {
 	if (!smp_on || t->state != T_RUNNABLE)

@@ -99,6 +99,10 @@ struct thread *thread_create_in(struct proc *p, const struct trapframe *tf);
  * process ends the process (kernel/proc.c; pid 1: the VM). */
 __attribute__((noreturn)) void thread_exit(int status);
 struct thread *thread_find(int tid);
+/* The thread a pid argument names (sched_*affinity): 0 the caller, else
+ * a thread id, or the caller's process id (its first thread may be gone);
+ * NULL: none. */
+struct thread *thread_by_id(int id);
 int thread_count(void); /* of the current process */
 /* The next thread id (a new process's pid is its first thread's id). */
 int thread_peek_tid(void);
@@ -135,8 +139,7 @@ struct thread *thread_make_kernel(void (*fn)(void));
 /* Several CPUs (kernel/sched.c): gives every started CPU an idle thread
  * and turns smp_on on (called once, by init, in the kernel); an AP enters
  * its idle thread (arch/x86_64/smp.c); sched_kick sends an IPI to the CPU
- * that runs t, so that it looks at t's signals; sched_cpu_idle: whether
- * CPU cpu runs no thread now. */
+ * that runs t, so that it looks at t's signals. */
 void sched_smp_start(void);
 /* The CPUs programs may use (sched_getaffinity, /sys/devices/system/cpu,
  * /proc/cpuinfo): a bit per CPU; how many. */
@@ -150,7 +153,6 @@ int sched_set_affinity(struct thread *t, uint64_t mask);
 void sched_ipi_user(void);
 __attribute__((noreturn)) void sched_ap_enter(void);
 void sched_kick(struct thread *t);
-bool sched_cpu_idle(unsigned cpu);
 
 /* Gives the CPU to another runnable thread, if any. */
 void sched_yield_cpu(void);

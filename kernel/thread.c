@@ -26,9 +26,9 @@ static void reap_zombies(void)
 	}
 }
 
-static struct thread *thread_alloc(void)
+/* A zeroed thread record with its kernel stack, runnable; NULL: no memory. */
+static struct thread *thread_new(void)
 {
-	reap_zombies();
 	struct thread *t = kzalloc(sizeof(*t));
 	if (!t)
 		return NULL;
@@ -39,8 +39,17 @@ static struct thread *thread_alloc(void)
 	}
 	t->kstack_top = ((uint64_t)t->kstack + KSTACK_SIZE) & ~15UL;
 	t->tf = (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
-	t->tid = next_tid++;
 	t->state = T_RUNNABLE;
+	return t;
+}
+
+static struct thread *thread_alloc(void)
+{
+	reap_zombies();
+	struct thread *t = thread_new();
+	if (!t)
+		return NULL;
+	t->tid = next_tid++;
 	t->affinity = ~0UL;
 	t->all_next = all_threads;
 	all_threads = t;
@@ -59,17 +68,9 @@ static void stack_start(struct thread *t, void (*fn)(void))
 
 struct thread *thread_make_kernel(void (*fn)(void))
 {
-	struct thread *t = kzalloc(sizeof(*t));
+	struct thread *t = thread_new();
 	if (!t)
 		return NULL;
-	t->kstack = kmalloc(KSTACK_SIZE);
-	if (!t->kstack) {
-		kfree(t);
-		return NULL;
-	}
-	t->kstack_top = ((uint64_t)t->kstack + KSTACK_SIZE) & ~15UL;
-	t->tf = (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
-	t->state = T_RUNNABLE;
 	t->kthread = true;
 	stack_start(t, fn);
 	return t;
@@ -137,6 +138,14 @@ struct thread *thread_find(int tid)
 		if (t->tid == tid)
 			return t;
 	return NULL;
+}
+
+struct thread *thread_by_id(int id)
+{
+	if (id < 0)
+		return NULL;
+	struct thread *t = id == 0 ? cur_thread : thread_find(id);
+	return !t && id == current->pid ? cur_thread : t;
 }
 
 int thread_count(void) { return current->nthreads; }

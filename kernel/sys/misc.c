@@ -334,11 +334,7 @@ long sys_sched_setaffinity(int pid, size_t len, const unsigned long *umask)
 	/* as Linux: a shorter mask is zero-extended, a longer one cut */
 	if (copy_from_user(&mask, umask, MIN(len, sizeof(mask))))
 		return -EFAULT;
-	if (pid < 0)
-		return -ESRCH;
-	struct thread *t = pid == 0 ? cur_thread : thread_find(pid);
-	if (!t && pid == current->pid)
-		t = cur_thread;
+	struct thread *t = thread_by_id(pid);
 	if (!t)
 		return -ESRCH;
 	return sched_set_affinity(t, mask);

@@ -185,11 +185,7 @@ long sys_setrlimit(int resource, const struct rlimit *rl)
  * (one long) is written and returned. */
 long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask)
 {
-	if (pid < 0)
-		return -ESRCH;
-	struct thread *t = pid == 0 ? cur_thread : thread_find(pid);
-	if (!t && pid == current->pid)
-		t = cur_thread;
+	struct thread *t = thread_by_id(pid);
 	if (!t)
 		return -ESRCH;
 	if (len < sizeof(unsigned long) || (len & (sizeof(unsigned long) - 1)))
