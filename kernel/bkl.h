@@ -28,9 +28,9 @@ static inline void bkl_unlock(void)
 	if (smp_on)
 		bkl_unlock_smp();
 }
-/* On every way back to ring 3 (arch/x86_64/vectors.S, syscall_entry.S,
- * which call it only when smp_on), interrupts off: lets the lock go if
- * this CPU holds it. */
+/* On every way back to ring 3 (arch/x86_64/vectors.S, and
+ * syscall_dispatch for SYSRET, which call it only when smp_on), interrupts
+ * off: lets the lock go if this CPU holds it. */
 void bkl_exit_to_user(void);
 
 static inline bool bkl_mine(void) { return this_cpu()->bkl_held != 0; }

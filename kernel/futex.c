@@ -107,7 +107,7 @@ int futex_read(const uint32_t *uaddr, uint32_t *v)
 {
 	if ((uint64_t)uaddr & 3)
 		return -EINVAL;
-	return copy_from_user(v, uaddr, sizeof(*v));
+	return get_user_u32(v, uaddr);
 }
 
 /* Queues w (its key set) and sleeps: 0 when woken, else -ETIMEDOUT or

@@ -99,8 +99,14 @@ void kfree(void *p);
  * themselves. copy_from_user and copy_to_user return 0 or -EFAULT; the
  * _partial forms return the bytes copied (n: all; the first that many were
  * copied), for the calls that return a short count. */
-bool access_ok(const void *p, size_t n);
+static inline bool access_ok(const void *p, size_t n)
+{
+	uint64_t a = (uint64_t)p, end = a + n;
+	return end >= a && end <= USER_TOP;
+}
 int copy_from_user(void *dst, const void *usrc, size_t n);
+/* One aligned 32-bit word (a futex's): one load, no copy loop; 0 or -EFAULT. */
+int get_user_u32(uint32_t *v, const uint32_t *uaddr);
 /* A struct __kernel_timespec at uts in ns: 0, -EFAULT, or -EINVAL when
  * negative or tv_nsec is not below a second (kernel/uaccess.c). */
 int timespec_from_user(const void *uts, int64_t *ns);

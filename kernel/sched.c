@@ -38,8 +38,12 @@ static int nrunnable;
 
 /* The queue t goes on: its CPU's (where it ran last), or the first it may
  * run on. */
-static struct runq *rq_for(struct thread *t)
+static inline struct runq *rq_for(struct thread *t)
 {
+	if (!smp_on) { /* one CPU: every thread is CPU 0's */
+		t->cpu = 0;
+		return &rqs[0];
+	}
 	unsigned c = t->cpu;
 	uint64_t may = t->affinity & sched_cpus_mask();
 	if (!(may & (1UL << c)))
@@ -83,7 +87,7 @@ static void enqueue_front(struct thread *t)
 }
 
 /* Takes the first thread of q that may run on CPU cpu, if any. */
-static struct thread *rq_take(struct runq *q, unsigned cpu)
+static inline struct thread *rq_take(struct runq *q, unsigned cpu)
 {
 	uint64_t bit = 1UL << cpu;
 	struct thread *prev = NULL;
@@ -148,9 +152,9 @@ void sched_make_runnable(struct thread *t)
 
 /* The next thread for this CPU: its own queue's first, else one taken
  * from the busiest other queue (load balancing by stealing). */
-static struct thread *take_runnable(void)
+static inline struct thread *take_runnable(void)
 {
-	unsigned me = this_cpu()->id;
+	unsigned me = this_cpu_id();
 	struct thread *t = rq_take(&rqs[me], me);
 	struct runq *q;
 	if (!t && smp_on && (q = busiest(me, 1)))
@@ -260,8 +264,10 @@ static int block_on(struct waitq *q, uint64_t deadline)
 {
 	struct thread *t = cur_thread;
 
-	timer_start();
-	timer_wake_at(deadline);
+	if (!this_cpu()->timer_on)
+		timer_start(); /* the first wait: the tick starts */
+	if (deadline)
+		timer_wake_at(deadline);
 	t->state = T_BLOCKED;
 	t->deadline = deadline;
 	t->wake_reason = WAKE_EVENT;

@@ -173,10 +173,14 @@ void rseq_return_work(struct trapframe *tf, int sig);
  * an area that was preempted, moved to another CPU or takes a signal has
  * work (one that blocked in a system call was outside any critical
  * section). */
+static inline bool rseq_return_due(const struct thread *t)
+{
+	return t->rseq && (t->rseq_event || t->rseq_cpu != this_cpu_id());
+}
 static inline void rseq_return(struct trapframe *tf, int sig)
 {
 	struct thread *t = cur_thread;
-	if (t->rseq && (t->rseq_event || sig || t->rseq_cpu != this_cpu()->id))
+	if (t->rseq && (sig || rseq_return_due(t)))
 		rseq_return_work(tf, sig);
 }
 void rseq_fork(struct thread *child, const struct thread *parent);

@@ -422,9 +422,23 @@ static __attribute__((noreturn)) void bad_stack(struct trapframe *tf, int sig)
 	proc_exit(SIGSEGV);
 }
 
+static __attribute__((noinline)) void deliver(struct trapframe *tf, struct thread *t);
+
+/* Every return to user mode comes here, nearly always with nothing to do:
+ * no exit, no saved mask, no signal pending and unblocked, no rseq work,
+ * no -EINTR to restart, no IRET asked for. That is tested first, without
+ * deliver()'s frame. */
 void signal_deliver(struct trapframe *tf)
 {
 	struct thread *t = cur_thread;
+	if (__builtin_expect(t->must_exit | t->sigsaved_valid | signal_need_iret, 0) ||
+	    (int64_t)tf->rax == -EINTR || ((t->sigpending | t->proc->sigpending) & ~t->sigmask) ||
+	    rseq_return_due(t))
+		deliver(tf, t);
+}
+
+static void deliver(struct trapframe *tf, struct thread *t)
+{
 	bool syscall = tf->trapno == (uint64_t)-1;
 	bool eintr = syscall && tf->err != __NR_rt_sigreturn && (int64_t)tf->rax == -EINTR;
 	bool handled = false;

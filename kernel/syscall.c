@@ -10,13 +10,12 @@
 #include "kernel/bkl.h"
 #include "arch/x86_64/trap.h"
 
-void syscall_dispatch(struct trapframe *tf)
+static inline __attribute__((always_inline)) void dispatch(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
 	syscall_fn fn = nr < SYSCALL_MAX ? syscall_table[nr] : NULL;
 	long ret;
 
-	bkl_lock(); /* let go on the way out (bkl_exit_to_user) */
 	if (__builtin_expect(kopts.watch || (!fn && kopts.trace), 0))
 		ret = syscall_watched(tf, fn); /* kernel/strace.c */
 	else if (fn)
@@ -27,4 +26,18 @@ void syscall_dispatch(struct trapframe *tf)
 	if (tf->rip >= USER_TOP)
 		signal_fault(tf, SIGSEGV, tf->rip);
 	signal_deliver(tf);
+}
+
+/* With several CPUs, under the big kernel lock, let go here rather than
+ * in syscall_entry.S: one test of smp_on for both (a way out through
+ * trap_return lets it go there). */
+void syscall_dispatch(struct trapframe *tf)
+{
+	if (__builtin_expect(smp_on, 0)) {
+		bkl_lock_smp();
+		dispatch(tf);
+		bkl_exit_to_user();
+		return;
+	}
+	dispatch(tf);
 }

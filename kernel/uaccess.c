@@ -1,7 +1,8 @@
 /* uaccess.c: the kernel's way into user memory: the range check
  * (access_ok), the copies in and out built on the fault-surviving routines
  * of arch/x86_64/uaccess.S, and the search of their exception table that
- * trap() makes for a kernel fault it cannot otherwise resolve.
+ * trap() makes for a kernel fault it cannot otherwise resolve. (access_ok
+ * itself is inline, in kernel/kernel.h.)
  *
  * Checking the areas first and then copying with memcpy is not enough: a
  * fault in the middle of the copy may sleep (a page of a file read from a
@@ -32,10 +33,13 @@ struct ex_entry {
 };
 extern const struct ex_entry uaccess_ex_start[], uaccess_ex_end[];
 
-bool access_ok(const void *p, size_t n)
+int uaccess_get32(uint32_t *dst, const uint32_t *src);
+
+int get_user_u32(uint32_t *v, const uint32_t *uaddr)
 {
-	uint64_t a = (uint64_t)p, end = a + n;
-	return end >= a && end <= USER_TOP;
+	if (!access_ok(uaddr, sizeof(*uaddr)))
+		return -EFAULT;
+	return uaccess_get32(v, uaddr);
 }
 
 size_t copy_from_user_partial(void *dst, const void *usrc, size_t n)

@@ -153,6 +153,15 @@ static inline struct thread *this_cpu_thread(void)
 			 : "i"(__builtin_offsetof(struct percpu, thread)));
 	return t;
 }
+/* This CPU's index in cpus[] in one load (volatile, as the thread may move). */
+static inline unsigned this_cpu_id(void)
+{
+	unsigned id;
+	__asm__ volatile("movl %%gs:%c1, %0"
+			 : "=r"(id)
+			 : "i"(__builtin_offsetof(struct percpu, id)));
+	return id;
+}
 static inline struct proc *this_cpu_proc(void)
 {
 	struct proc *p;

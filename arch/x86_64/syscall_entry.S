@@ -33,10 +33,7 @@ syscall_entry:
 	jnz 1f
 	testq $(FL_TF | FL_RF | FL_IOPL | FL_VM), TF_RFLAGS(%rsp)
 	jnz 1f
-	cmpb $0, smp_on(%rip)       /* several CPUs: let the big kernel lock go */
-	je 2f
-	call bkl_exit_to_user
-2:	POP_REGS
+	POP_REGS                    /* the big kernel lock: let go in syscall_dispatch */
 	addq $16, %rsp              /* trapno, err */
 	popq %rcx                   /* rip */
 	addq $8, %rsp               /* cs */

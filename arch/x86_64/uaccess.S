@@ -13,6 +13,8 @@
  *	(0: all). The first n - result bytes were copied.
  *   size_t uaccess_clear(void *dst, size_t n)
  *	memset(dst, 0, n); returns the bytes not cleared, likewise.
+ *   int uaccess_get32(uint32_t *dst, const uint32_t *src)
+ *	one 32-bit load from user memory: 0, or -EFAULT (14) and *dst untouched.
  *   long uaccess_strncpy(char *dst, const char *src, size_t max)
  *	copies bytes up to and including a NUL, at most max of them; returns
  *	the string's length (< max), max when no NUL came, or -EFAULT (14).
@@ -50,6 +52,16 @@ uaccess_copy:
 	EX(1b, 3b)
 	EX(2b, 5b)
 	EX(4b, 5b)
+
+	.globl uaccess_get32
+uaccess_get32:
+1:	movl (%rsi), %eax
+	movl %eax, (%rdi)
+	xorl %eax, %eax
+	ret
+2:	movl $-14, %eax
+	ret
+	EX(1b, 2b)
 
 	.globl uaccess_clear
 uaccess_clear:
