@@ -4,6 +4,7 @@
  * last check of a register frame before IRET takes it to the program. */
 #include "kernel/kernel.h"
 #include "kernel/signal.h"
+#include "kernel/bkl.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 
@@ -47,6 +48,8 @@ void trap_check_user(struct trapframe *tf)
 	tf->rflags = (tf->rflags & FL_USER_MASK) | FL_IF | FL_FIXED;
 	if (canonical(tf->rip))
 		return;
+	if (smp_on && !bkl_mine())
+		bkl_lock_smp(); /* a system call's way out let it go; vectors.S does again */
 	tf->trapno = T_GP;
 	tf->err = 0;
 	signal_fault(tf, SIGSEGV, 0); /* returns with the handler's frame */
