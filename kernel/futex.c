@@ -207,6 +207,21 @@ static struct waiter *first_pi(const struct key *k, struct waiter *skip)
 	return NULL;
 }
 
+/* Sets the word from cur to nv, atomically (the program on another CPU may
+ * change it meanwhile): 0, 1 when it no longer held cur (*cur is then what
+ * it held: look again), or -EFAULT. */
+static int word_set(uint32_t *uaddr, uint32_t *cur, uint32_t nv)
+{
+	uint32_t seen = *cur;
+	int err = cmpxchg_user_u32(uaddr, &seen, nv);
+	if (err)
+		return err;
+	if (seen == *cur)
+		return 0;
+	*cur = seen;
+	return 1;
+}
+
 long futex_lock_pi(uint32_t *uaddr, bool shared, uint64_t deadline, bool try)
 {
 	int tid = cur_thread->tid;
@@ -214,33 +229,38 @@ long futex_lock_pi(uint32_t *uaddr, bool shared, uint64_t deadline, bool try)
 	int err = futex_read(uaddr, &cur);
 	if (err)
 		return err;
-	uint32_t owner = cur & FUTEX_TID_MASK;
-	if (owner == (uint32_t)tid)
-		return -EDEADLK;
 	struct key k = key_of((uint64_t)uaddr, shared);
-	if (!owner) {
-		/* free (or its owner died): ours; waiters stay marked */
-		nv = (cur & FUTEX_OWNER_DIED) | (uint32_t)tid |
-		     (first_pi(&k, NULL) ? FUTEX_WAITERS : 0);
-		return copy_to_user(uaddr, &nv, sizeof(nv)) ? -EFAULT : 0;
+	for (;;) {
+		uint32_t owner = cur & FUTEX_TID_MASK;
+		if (owner == (uint32_t)tid)
+			return -EDEADLK;
+		if (!owner) {
+			/* free (or its owner died): ours; waiters stay marked */
+			nv = (cur & FUTEX_OWNER_DIED) | (uint32_t)tid |
+			     (first_pi(&k, NULL) ? FUTEX_WAITERS : 0);
+			err = word_set(uaddr, &cur, nv);
+			if (err <= 0)
+				return err;
+			continue;
+		}
+		if (try)
+			return -EAGAIN;
+		if (!thread_find((int)owner))
+			return -ESRCH;    /* Linux: an owner that does not exist */
+		nv = cur | FUTEX_WAITERS; /* the owner's unlock must come here */
+		if (nv == cur || (err = word_set(uaddr, &cur, nv)) == 0)
+			break;
+		if (err < 0)
+			return err;
 	}
-	if (try)
-		return -EAGAIN;
-	if (!thread_find((int)owner))
-		return -ESRCH; /* Linux: an owner that does not exist */
-	nv = cur | FUTEX_WAITERS;
-	if (nv != cur && copy_to_user(uaddr, &nv, sizeof(nv)))
-		return -EFAULT;
 	struct waiter w = { k, ~0u, true, tid, { NULL }, NULL, false, NULL };
 	long r = sleep_on(&w, deadline);
 	if (r == 0)
 		return 0; /* handed over by futex_unlock_pi */
 	if (r == -ETIMEDOUT) {
 		/* nobody left waiting: the owner may unlock in user space */
-		if (!first_pi(&k, NULL) && !futex_read(uaddr, &cur) && (cur & FUTEX_WAITERS)) {
-			nv = cur & ~FUTEX_WAITERS;
-			copy_to_user(uaddr, &nv, sizeof(nv));
-		}
+		if (!first_pi(&k, NULL) && !futex_read(uaddr, &cur) && (cur & FUTEX_WAITERS))
+			word_set(uaddr, &cur, cur & ~FUTEX_WAITERS);
 	}
 	return r; /* a signal (Linux restarts the call; no restarts here) */
 }
@@ -251,14 +271,17 @@ long futex_unlock_pi(uint32_t *uaddr, bool shared)
 	int err = futex_read(uaddr, &cur);
 	if (err)
 		return err;
-	if ((cur & FUTEX_TID_MASK) != (uint32_t)cur_thread->tid)
-		return -EPERM;
 	struct key k = key_of((uint64_t)uaddr, shared);
-	struct waiter *w = first_pi(&k, NULL);
-	if (w)
-		nv = (uint32_t)w->tid | FUTEX_WAITERS; /* as Linux: marked while handed over */
-	if (copy_to_user(uaddr, &nv, sizeof(nv)))
-		return -EFAULT;
+	struct waiter *w;
+	do {
+		if ((cur & FUTEX_TID_MASK) != (uint32_t)cur_thread->tid)
+			return -EPERM;
+		w = first_pi(&k, NULL);
+		/* as Linux: marked while handed over */
+		nv = w ? (uint32_t)w->tid | FUTEX_WAITERS : 0;
+	} while ((err = word_set(uaddr, &cur, nv)) == 1);
+	if (err)
+		return err;
 	if (w) {
 		unlink(w);
 		w->woken = true;

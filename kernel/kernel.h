@@ -107,6 +107,10 @@ static inline bool access_ok(const void *p, size_t n)
 int copy_from_user(void *dst, const void *usrc, size_t n);
 /* One aligned 32-bit word (a futex's): one load, no copy loop; 0 or -EFAULT. */
 int get_user_u32(uint32_t *v, const uint32_t *uaddr);
+/* An atomic compare-and-exchange on an aligned user word (a futex's, which
+ * another CPU's program may change at the same time): 0 and *old = what
+ * the word held (nv stored if that was the *old given), or -EFAULT. */
+int cmpxchg_user_u32(uint32_t *uaddr, uint32_t *old, uint32_t nv);
 /* A struct __kernel_timespec at uts in ns: 0, -EFAULT, or -EINVAL when
  * negative or tv_nsec is not below a second (kernel/uaccess.c). */
 int timespec_from_user(const void *uts, int64_t *ns);

@@ -42,6 +42,15 @@ int get_user_u32(uint32_t *v, const uint32_t *uaddr)
 	return uaccess_get32(v, uaddr);
 }
 
+int uaccess_cmpxchg32(uint32_t *uaddr, uint32_t *old, uint32_t nv);
+
+int cmpxchg_user_u32(uint32_t *uaddr, uint32_t *old, uint32_t nv)
+{
+	if (!access_ok(uaddr, sizeof(*uaddr)) || ((uint64_t)uaddr & 3))
+		return -EFAULT;
+	return uaccess_cmpxchg32(uaddr, old, nv);
+}
+
 size_t copy_from_user_partial(void *dst, const void *usrc, size_t n)
 {
 	if (!access_ok(usrc, n))

@@ -15,6 +15,9 @@
  *	memset(dst, 0, n); returns the bytes not cleared, likewise.
  *   int uaccess_get32(uint32_t *dst, const uint32_t *src)
  *	one 32-bit load from user memory: 0, or -EFAULT (14) and *dst untouched.
+ *   int uaccess_cmpxchg32(uint32_t *uaddr, uint32_t *old, uint32_t new)
+ *	lock cmpxchg on a user word: 0 and *old = the value it held (new
+ *	was stored if that equals the *old given), or -EFAULT (14).
  *   long uaccess_strncpy(char *dst, const char *src, size_t max)
  *	copies bytes up to and including a NUL, at most max of them; returns
  *	the string's length (< max), max when no NUL came, or -EFAULT (14).
@@ -57,6 +60,17 @@ uaccess_copy:
 uaccess_get32:
 1:	movl (%rsi), %eax
 	movl %eax, (%rdi)
+	xorl %eax, %eax
+	ret
+2:	movl $-14, %eax
+	ret
+	EX(1b, 2b)
+
+	.globl uaccess_cmpxchg32
+uaccess_cmpxchg32:
+	movl (%rsi), %eax
+1:	lock cmpxchgl %edx, (%rdi)
+	movl %eax, (%rsi)
 	xorl %eax, %eax
 	ret
 2:	movl $-14, %eax

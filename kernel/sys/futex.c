@@ -32,16 +32,22 @@ static int wake_op(uint32_t *uaddr, uint32_t *uaddr2, bool shared, int n, int n2
 	int err = futex_read(uaddr2, &old);
 	if (err)
 		return err;
-	switch (op) {
-	case FUTEX_OP_SET: nv = oparg; break;
-	case FUTEX_OP_ADD: nv = old + oparg; break;
-	case FUTEX_OP_OR: nv = old | oparg; break;
-	case FUTEX_OP_ANDN: nv = old & ~oparg; break;
-	case FUTEX_OP_XOR: nv = old ^ oparg; break;
-	default: return -ENOSYS;
+	/* atomic, as Linux's: the program may change the word on another CPU */
+	for (uint32_t seen;; old = seen) {
+		switch (op) {
+		case FUTEX_OP_SET: nv = oparg; break;
+		case FUTEX_OP_ADD: nv = old + oparg; break;
+		case FUTEX_OP_OR: nv = old | oparg; break;
+		case FUTEX_OP_ANDN: nv = old & ~oparg; break;
+		case FUTEX_OP_XOR: nv = old ^ oparg; break;
+		default: return -ENOSYS;
+		}
+		seen = old;
+		if (cmpxchg_user_u32(uaddr2, &seen, nv))
+			return -EFAULT;
+		if (seen == old)
+			break;
 	}
-	if (copy_to_user(uaddr2, &nv, sizeof(nv)))
-		return -EFAULT;
 	int done = futex_wake((uint64_t)uaddr, shared, n, ~0u);
 	bool hit;
 	switch (cmp) {
