@@ -86,29 +86,46 @@ static void enqueue_front(struct thread *t)
 	__atomic_add_fetch(&nrunnable, 1, __ATOMIC_RELEASE);
 }
 
+/* Unlinks t, which follows prev (NULL: the head) on q. */
+static inline void rq_unlink(struct runq *q, struct thread *prev, struct thread *t)
+{
+	if (prev)
+		prev->run_next = t->run_next;
+	else
+		q->head = t->run_next;
+	if (q->tail == t)
+		q->tail = prev;
+	if (q->woken_tail == t)
+		q->woken_tail = prev;
+	t->run_next = NULL;
+	q->n--;
+	__atomic_sub_fetch(&nrunnable, 1, __ATOMIC_RELAXED);
+}
+
 /* Takes the first thread of q that may run on CPU cpu, if any. */
 static inline struct thread *rq_take(struct runq *q, unsigned cpu)
 {
 	uint64_t bit = 1UL << cpu;
 	struct thread *prev = NULL;
-	for (struct thread *t = q->head; t; prev = t, t = t->run_next) {
-		if (!(t->affinity & bit))
-			continue;
-		if (prev)
-			prev->run_next = t->run_next;
-		else
-			q->head = t->run_next;
-		if (q->tail == t)
-			q->tail = prev;
-		if (q->woken_tail == t)
-			q->woken_tail = prev;
-		t->run_next = NULL;
-		q->n--;
-		t->cpu = cpu;
-		__atomic_sub_fetch(&nrunnable, 1, __ATOMIC_RELAXED);
-		return t;
-	}
+	for (struct thread *t = q->head; t; prev = t, t = t->run_next)
+		if (t->affinity & bit) {
+			rq_unlink(q, prev, t);
+			t->cpu = cpu;
+			return t;
+		}
 	return NULL;
+}
+
+/* Takes t off q if it waits there: whether it did. */
+static bool rq_remove(struct runq *q, struct thread *t)
+{
+	struct thread *prev = NULL;
+	for (struct thread *x = q->head; x; prev = x, x = x->run_next)
+		if (x == t) {
+			rq_unlink(q, prev, t);
+			return true;
+		}
+	return false;
 }
 
 /* The queue (not this CPU's) with the most waiting threads, and at least
@@ -126,7 +143,7 @@ static struct runq *busiest(unsigned me, int min)
  * t may run on, which takes it from there (none: t waits for a tick). */
 static void kick_idle(const struct thread *t)
 {
-	unsigned me = this_cpu()->id;
+	unsigned me = this_cpu_id();
 	uint64_t online = smp_online_mask();
 	if (t->cpu != me && cpus[t->cpu].halted) {
 		cpus[t->cpu].halted = 0;
@@ -166,7 +183,7 @@ static inline struct thread *take_runnable(void)
  * queue, or another queue has two or more waiting (then one moves here). */
 static bool runnable_here(void)
 {
-	unsigned me = this_cpu()->id;
+	unsigned me = this_cpu_id();
 	if (rqs[me].n)
 		return true;
 	return smp_on && busiest(me, 2);
@@ -473,15 +490,10 @@ int sched_set_affinity(struct thread *t, uint64_t mask)
 	t->affinity = mask;
 	if (t != cur_thread && t->state == T_RUNNABLE && !(mask & (1UL << t->cpu))) {
 		/* waiting on a queue of a CPU it may no longer use: move it */
-		struct runq *q = &rqs[t->cpu];
-		for (struct thread *x = q->head; x; x = x->run_next)
-			if (x == t) {
-				rq_take(q, (unsigned)__builtin_ctzl(mask));
-				sched_make_runnable(t);
-				break;
-			}
+		if (rq_remove(&rqs[t->cpu], t))
+			sched_make_runnable(t);
 	}
-	if (t == cur_thread && !(mask & (1UL << this_cpu()->id)))
+	if (t == cur_thread && !(mask & (1UL << this_cpu_id())))
 		schedule(); /* on to a CPU it may run on */
 	else
 		sched_kick(t); /* running elsewhere: moves at its IPI */
@@ -490,6 +502,6 @@ int sched_set_affinity(struct thread *t, uint64_t mask)
 
 void sched_ipi_user(void)
 {
-	if (!(cur_thread->affinity & (1UL << this_cpu()->id)))
+	if (!(cur_thread->affinity & (1UL << this_cpu_id())))
 		schedule();
 }

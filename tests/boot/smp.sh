@@ -9,12 +9,13 @@
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
-plan 15
+plan 16
 
 build_static cpus progs/cpus.c || bail_out "cannot build cpus.c"
 build_static threads progs/threads.c musl -pthread || bail_out "cannot build threads.c"
 build_static cpu_pin progs/cpu_pin.c musl -pthread || bail_out "cannot build cpu_pin.c"
 build_static cpu_pin_g progs/cpu_pin.c glibc -pthread || bail_out "cannot build cpu_pin.c"
+build_static cpu_move progs/cpu_move.c glibc -pthread || bail_out "cannot build cpu_move.c"
 
 told() {   # N: what cpus.c prints when told of CPUs 0..N-1
 	if [ "$1" = 1 ]; then echo "nproc 1 affinity 1 online 0 cpuinfo 1"; else
@@ -74,6 +75,10 @@ check_output_status "-smp 2: the same with glibc (rseq's cpu_id, the vDSO's getc
 	"$(pinned 2)" 0
 htux_run "$HTUX_TMP/cpu_pin_g"
 check_output_status "-smp 1: one CPU, pinning past it EINVAL" "$(pinned 1)" 0
+
+htux_run --smp 2 "$HTUX_TMP/cpu_move"
+check_output_status "-smp 2: threads waiting on CPU 0's queue moved to CPU 1 by another thread" \
+	"$(for i in 0 1 2 3 4 5; do echo "thread $i ends on cpu $((1 - i % 2))"; done)" 0
 
 # Host CPU time of QEMU while the program sleeps 3 s: idle CPUs halt.
 cpu_time() {   # SMP: sets CPU to QEMU's user+system seconds * 100, ST
