@@ -16,6 +16,8 @@ bool smp_on;
 static int bkl_word;
 static uint64_t waiters; /* CPUs halted until the lock comes to them */
 static int handoff = -1; /* the CPU the lock was handed to, still held */
+/* For the NMI report: times taken, waits that halted, hand-overs. */
+static uint64_t n_taken, n_halts, n_handoffs;
 
 #define SPINS 1000           /* turns of spinning before a CPU halts to wait */
 #define HANDOFF_NS 2000000UL /* a waiter this long is handed the lock */
@@ -26,6 +28,7 @@ void bkl_lock_smp(void)
 	LOCK_CHECK_NOSPIN("big kernel lock taken");
 	int me = (int)c->id;
 	uint64_t bit = 1UL << me;
+	__atomic_store_n(&c->tlb_lazy, 1, __ATOMIC_SEQ_CST); /* from here, no user memory */
 	for (int spins = 0;; spins++) {
 		if (__atomic_load_n(&handoff, __ATOMIC_ACQUIRE) == me) {
 			__atomic_store_n(&handoff, -1, __ATOMIC_RELAXED);
@@ -48,6 +51,7 @@ void bkl_lock_smp(void)
 		 * flush is answered, others take the lock in trap() (spinning,
 		 * not halting) and let it go. */
 		c->bkl_waiting = 1;
+		__atomic_add_fetch(&n_halts, 1, __ATOMIC_RELAXED);
 		if (!c->bkl_wait_since)
 			c->bkl_wait_since = time_ns();
 		__atomic_or_fetch(&waiters, bit, __ATOMIC_SEQ_CST);
@@ -60,14 +64,19 @@ void bkl_lock_smp(void)
 	}
 	c->bkl_wait_since = 0;
 	c->bkl_held = 1;
+	if (__atomic_load_n(&c->tlb_req, __ATOMIC_ACQUIRE))
+		tlb_ipi_work(); /* a flush left to it while it waited */
+	c->tlb_lazy = 0;
+	n_taken++;
 }
 
-void bkl_unlock_smp(void)
+void bkl_unlock_smp(bool to_user)
 {
 	struct percpu *c = this_cpu();
 	if (c->tlb_pending)
 		tlb_sync();
 	c->bkl_held = 0;
+	__atomic_store_n(&c->tlb_lazy, !to_user, __ATOMIC_RELAXED); /* published by the release */
 	__atomic_store_n(&bkl_word, 0, __ATOMIC_SEQ_CST);
 	/* A waiter sets its bit, then looks at the word: it sees it free,
 	 * or this sees its bit and wakes it. The next waiter after this CPU
@@ -89,15 +98,26 @@ void bkl_unlock_smp(void)
 	int free = 0;
 	if (since && time_ns() - since >= HANDOFF_NS &&
 	    __atomic_compare_exchange_n(&bkl_word, &free, 1, false, __ATOMIC_ACQUIRE,
-					__ATOMIC_RELAXED))
+					__ATOMIC_RELAXED)) {
 		__atomic_store_n(&handoff, (int)next, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&n_handoffs, 1, __ATOMIC_RELAXED);
+	}
 	ipi_send(next, T_IPI_RESCHED);
+}
+
+void bkl_describe(char *buf, size_t size)
+{
+	ksnprintf(buf, size,
+		  "big lock %s, waiters %lx, handed to %d; taken %lu, halts %lu, handed over %lu",
+		  __atomic_load_n(&bkl_word, __ATOMIC_RELAXED) ? "held" : "free",
+		  __atomic_load_n(&waiters, __ATOMIC_RELAXED),
+		  __atomic_load_n(&handoff, __ATOMIC_RELAXED), n_taken, n_halts, n_handoffs);
 }
 
 void bkl_exit_to_user(void)
 {
 	if (this_cpu()->bkl_held)
-		bkl_unlock_smp();
+		bkl_unlock_smp(true);
 }
 
 void cpu_wait_interrupt(void)

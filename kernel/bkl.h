@@ -16,7 +16,9 @@
 extern bool smp_on;
 
 void bkl_lock_smp(void);
-void bkl_unlock_smp(void);
+/* to_user: the CPU goes on to ring 3; else it takes the lock again
+ * before it touches user memory (arch/x86_64/tlb.c counts on it). */
+void bkl_unlock_smp(bool to_user);
 static inline void bkl_lock(void)
 {
 	if (smp_on)
@@ -26,12 +28,15 @@ static inline void bkl_lock(void)
 static inline void bkl_unlock(void)
 {
 	if (smp_on)
-		bkl_unlock_smp();
+		bkl_unlock_smp(false);
 }
 /* On every way back to ring 3 (arch/x86_64/vectors.S, and
  * syscall_dispatch for SYSRET, which call it only when smp_on), interrupts
  * off: lets the lock go if this CPU holds it. */
 void bkl_exit_to_user(void);
+
+/* Its state in words, for the NMI report (kernel/sched_report.c). */
+void bkl_describe(char *buf, size_t size);
 
 static inline bool bkl_mine(void) { return this_cpu()->bkl_held != 0; }
 

@@ -357,6 +357,7 @@ void sched_tick(bool from_user)
 	wake_expired(time_ns());
 	signal_timers_tick(time_ns()); /* alarm, setitimer, timer_create */
 	if (c->id == 0) {
+		sched_report(); /* if an NMI asked for it (kernel/sched_report.c) */
 		console_poll();
 		tick_hooks_run(); /* drivers and protocol timers */
 	}
@@ -366,6 +367,8 @@ void sched_tick(bool from_user)
 	if (from_user && runnable_here())
 		schedule();
 }
+
+int sched_queue_len(unsigned cpu) { return rqs[cpu].n; }
 
 /* ---- several CPUs */
 

@@ -192,6 +192,11 @@ bool signal_pending(struct thread *t);
  * devices without interrupts (the console), and preempts a thread that
  * has run its time slice when from_user. */
 void sched_tick(bool from_user);
+/* The threads waiting on CPU cpu's queue. */
+int sched_queue_len(unsigned cpu);
+/* CPU 0's tick: every CPU and thread on the console if an NMI asked for
+ * it (kernel/sched_report.c). */
+void sched_report(void);
 /* Called on every tick: things to poll (console input). Each returns
  * nothing; they wake their own queues. */
 void console_poll(void);

@@ -110,6 +110,10 @@ struct percpu {
 	int bkl_waiting;         /* halted for it (an interrupt then spins) */
 	uint64_t bkl_wait_since; /* time_ns() it first halted for it, 0: not */
 	int tlb_req;
+	/* It touches no user memory before it next takes the big lock
+	 * (it waits for it, or runs the idle loop or a driver's wait): a
+	 * flush asked of it is done then, without an IPI or a wait. */
+	int tlb_lazy;
 	struct mm *tlb_pending_mm;
 	int tlb_pending; /* 0, 1: CPUs running tlb_pending_mm, 2: every CPU */
 	/* Its local APIC timer (arch/x86_64/lapic.c). */

@@ -4,7 +4,7 @@
  * TSC: one-shot, set at each interrupt to the next tick (TICK_NS) and
  * brought forward to an earlier deadline (a sleeper's, a timer's); IPIs
  * (the INIT and SIPIs that start the other CPUs, wake-ups and TLB
- * flushes). Every CPU sees its own local APIC at the same address, and
+ * flushes); LINT1 takes the host's NMI. Every CPU sees its own local APIC at the same address, and
  * has its own timer (the calibration is shared). */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
@@ -24,6 +24,8 @@
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_CUR 0x390
 #define REG_TIMER_DIV 0x3E0
+#define REG_LVT_LINT1 0x360
+#define LVT_NMI (4u << 8) /* delivery mode NMI */
 #define LVT_MASKED (1u << 16)
 #define CALIB_NS 10000000UL
 
@@ -43,6 +45,7 @@ void lapic_enable(void)
 	wrmsr(MSR_APIC_BASE, base | (1UL << 11)); /* xAPIC enabled */
 	lapic = paging_map_mmio(base & 0xFFFFF000UL, PAGE_SIZE);
 	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
+	reg_write(REG_LVT_LINT1, LVT_NMI); /* the host's NMI (arch/x86_64/nmi.c) */
 	reg_write(REG_SVR, 0x100 | T_SPURIOUS);
 }
 
@@ -50,6 +53,7 @@ void lapic_init_this(void)
 {
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1UL << 11));
 	reg_write(REG_LVT_TIMER, LVT_MASKED | T_IRQ0);
+	reg_write(REG_LVT_LINT1, LVT_NMI); /* QEMU's `nmi` comes in there on every CPU */
 	reg_write(REG_SVR, 0x100 | T_SPURIOUS);
 }
 
@@ -65,6 +69,9 @@ int lapic_send_ipi(unsigned apic_id, uint32_t icr)
 	}
 	return -1;
 }
+
+/* Without enabling it (an NMI may come before): ~0u if not yet. */
+unsigned lapic_id_now(void) { return lapic ? reg_read(REG_ID) >> 24 : ~0u; }
 
 unsigned lapic_id(void)
 {

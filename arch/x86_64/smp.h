@@ -28,6 +28,8 @@ struct mm;
 void tlb_flush_page(struct mm *mm, uint64_t va);
 void tlb_flush_mm(struct mm *mm);
 void tlb_sync(void);
+/* Its counts in words, for the NMI report (kernel/sched_report.c). */
+void tlb_describe(char *buf, size_t size);
 void tlb_mm_gone(struct mm *mm);
 /* membarrier(2): every other CPU that holds mm in CR3 (NULL: every
  * CPU) takes an interrupt, a full barrier, before this returns. */

@@ -95,6 +95,10 @@ void trap(struct trapframe *tf)
 	bool from_user = (tf->cs & 3) == 3;
 	bool took = false;
 
+	if (tf->trapno == T_NMI) {
+		nmi_handle(tf); /* arch/x86_64/nmi.c: before anything uses %gs */
+		return;
+	}
 	/* IPIs that need no lock: a TLB flush (the asker holds the lock and
 	 * waits), a wake-up of a halted CPU (its idle loop looks). */
 	if (tf->trapno == T_IPI_TLB) {

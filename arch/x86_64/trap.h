@@ -36,6 +36,8 @@ struct trapframe {
 void trap(struct trapframe *tf);
 void trap_dump(const struct trapframe *tf);
 void lapic_eoi(void);
+/* An NMI: this CPU's line of the state report (arch/x86_64/nmi.c). */
+void nmi_handle(const struct trapframe *tf);
 void lapic_enable(void); /* maps and enables the local APIC (once) */
 unsigned lapic_id(void);
 void lapic_init_this(void); /* another CPU's: enabled, timer masked */
