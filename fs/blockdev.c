@@ -116,7 +116,7 @@ static long bd_ioctl(struct file *f, unsigned long req, unsigned long arg)
 	}
 }
 
-static int bd_fsync(struct file *f)
+static int bd_fsync(struct file *f, bool datasync)
 {
 	struct blkdev *d = dev_of(f);
 	return d->ops->flush(d) ? -EIO : 0;

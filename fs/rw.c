@@ -144,7 +144,7 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 	if (r > 0)
 		fsnotify(f->ino, DN_MODIFY, keep ? 0 : IN_MODIFY);
 	if (r > 0 && (how & FILE_IO_SYNC) && f->ops->fsync) {
-		int e = f->ops->fsync(f);
+		int e = f->ops->fsync(f, false);
 		if (e)
 			r = e;
 	}
@@ -162,13 +162,13 @@ ssize_t inode_read(struct inode *ino, void *buf, size_t n, uint64_t off)
 	return file_read(&tmp, buf, n, &off, 0);
 }
 
-int file_fsync(struct file *f)
+int file_fsync(struct file *f, bool datasync)
 {
 	if (f->flags & O_PATH)
 		return -EBADF;
 	if (f->ops && (f->ops->flags & FOP_STREAM))
 		return -EINVAL;
 	if (f->ops && f->ops->fsync)
-		return f->ops->fsync(f);
+		return f->ops->fsync(f, datasync);
 	return 0;
 }

@@ -114,10 +114,10 @@ struct file_ops {
 	ssize_t (*read)(struct file *f, void *buf, size_t n, uint64_t off, bool user);
 	ssize_t (*write)(struct file *f, const void *buf, size_t n, uint64_t off, bool user);
 	long (*ioctl)(struct file *f, unsigned long req, unsigned long arg); /* NULL: ENOTTY */
-	unsigned (*poll)(struct file *f); /* FPOLL_* ready now; NULL: both */
-	int (*open)(struct file *f);      /* optional */
-	void (*release)(struct file *f);  /* optional, last close */
-	int (*fsync)(struct file *f);     /* optional: fsync, fdatasync */
+	unsigned (*poll)(struct file *f);            /* FPOLL_* ready now; NULL: both */
+	int (*open)(struct file *f);                 /* optional */
+	void (*release)(struct file *f);             /* optional, last close */
+	int (*fsync)(struct file *f, bool datasync); /* optional: fsync (false), fdatasync (true) */
 	/* Optional: mmap of len bytes at off maps the shared object *obj
 	 * (kernel/shmem.h) from *objoff, MAP_SHARED whatever was asked
 	 * (io_uring's rings); 0 or -errno. */
@@ -297,7 +297,8 @@ bool file_writable(struct file *f);
 ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned how);
 ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, unsigned how);
 int file_rw_ok(struct file *f, bool wr); /* 0, -EBADF (access mode), -EINVAL (no op) */
-int file_fsync(struct file *f);          /* fsync(2)'s work: 0, -EBADF, -EINVAL (a stream), -EIO */
+int file_fsync(struct file *f,
+	       bool datasync); /* fsync(2)'s work: 0, -EBADF, -EINVAL (a stream), -EIO */
 /* Deny-write of a running program's file: -ETXTBSY when ino is open for
  * writing, else 0 and opening it for writing (or truncating it) answers
  * ETXTBSY until inode_allow_write. */

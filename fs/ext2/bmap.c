@@ -162,8 +162,10 @@ int ext2_bmap(struct ext2_node *n, uint64_t lblk, bool alloc, uint32_t *out, boo
 			*SLOT(level) = nb;
 			if (level)
 				bdirty(fs, chain[level]);
-			if (leaf)
+			if (leaf) {
 				*fresh = true;
+				ext2_note_write(n, lblk); /* fsync.c looks there */
+			}
 		}
 		if (level == depth) {
 			*out = *SLOT(level);

@@ -202,6 +202,8 @@ struct ext2_fs {
 	uint32_t meta_dirtied;      /* metadata blocks made dirty since the last transaction */
 	uint32_t meta_max;          /* with a journal: as many as that: write back (0: none) */
 	uint32_t flushes;           /* device flushes so far: the write-back's barriers */
+	uint32_t wb_count;          /* whole write-backs done (fsync.c) */
+	bool wb_ok;                 /* the last one wrote everything */
 	uint32_t fresh_dropped;     /* the latest ->fresh of a block dropped from the cache */
 	/* frees waiting for the disk to stop pointing at them (order.c) */
 	uint32_t *free_blks, nfree_blks, cap_free_blks;
@@ -224,17 +226,20 @@ struct ext2_node {
 	uint8_t *raw; /* the disk inode (inode_size bytes) */
 	uint32_t block[15];
 	uint32_t iflags;
-	uint32_t cseed;          /* metadata_csum: the checksum seed of its blocks */
-	uint32_t iblocks;        /* i_blocks, 512-byte units */
-	uint32_t goal;           /* where the next block is looked for: after the last one */
-	uint64_t ra_next;        /* read-ahead: the block after the last one read ahead */
-	uint32_t ra_blocks;      /* and how many that was */
-	uint64_t rd_next;        /* the block after the last one read */
-	bool ra_stream;          /* read on and on: the largest read-ahead, and on since */
-	bool linkable;           /* O_TMPFILE without O_EXCL: linkat may name it */
-	bool dead;               /* freed: on fs->dead until its slot is on the disk */
-	bool orphan;             /* no name, still open: on the journal's orphan list */
-	bool wb;                 /* on the write-back's list (order.c) */
+	uint32_t cseed;     /* metadata_csum: the checksum seed of its blocks */
+	uint32_t iblocks;   /* i_blocks, 512-byte units */
+	uint32_t goal;      /* where the next block is looked for: after the last one */
+	uint64_t ra_next;   /* read-ahead: the block after the last one read ahead */
+	uint32_t ra_blocks; /* and how many that was */
+	uint64_t rd_next;   /* the block after the last one read */
+	bool ra_stream;     /* read on and on: the largest read-ahead, and on since */
+	bool linkable;      /* O_TMPFILE without O_EXCL: linkat may name it */
+	bool dead;          /* freed: on fs->dead until its slot is on the disk */
+	bool orphan;        /* no name, still open: on the journal's orphan list */
+	bool wb;            /* on the write-back's list (order.c) */
+	/* The logical blocks written since write-back wb_count (fsync.c) */
+	uint64_t dlo, dhi;
+	uint32_t dgen;
 	uint32_t dead_parent;    /* a freed directory's "..", whose link it held */
 	struct ext2_node *hnext; /* inode cache chain, or fs->dead */
 };
@@ -286,6 +291,10 @@ void bread_ahead(struct ext2_fs *fs, uint32_t blk,
 
 /* ---- superblock and groups (super.c) */
 int ext2_sync(struct ext2_fs *fs); /* everything, in order, flushed */
+/* fsync (datasync false) and fdatasync of one file: its own blocks and
+ * inode when that is all it needs, else ext2_sync (fsync.c). */
+int ext2_fsync_node(struct ext2_node *n, bool datasync);
+void ext2_note_write(struct ext2_node *n, uint64_t lblk); /* ext2_rw: lblk changed */
 uint32_t ext2_group_first_block(struct ext2_fs *fs, uint32_t g);
 int ext2_sb_write(struct ext2_fs *fs);
 int ext2_gd_store(struct ext2_fs *fs); /* counts into the descriptor blocks */

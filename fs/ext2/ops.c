@@ -351,10 +351,10 @@ static int e2_chmod(struct inode *ino, unsigned mode)
 	return 0;
 }
 
-static int e2_fsync(struct file *f)
+static int e2_fsync(struct file *f, bool datasync)
 {
 	ext2_lock();
-	int e = ext2_sync(EN(f->ino)->fs);
+	int e = ext2_fsync_node(EN(f->ino), datasync);
 	ext2_unlock();
 	return e;
 }
@@ -486,6 +486,7 @@ ssize_t ext2_rw(struct ext2_node *n, void *buf, size_t len, uint64_t off, bool u
 		if (write) {
 			c = xcopy_in_partial(b->data + bo, (uint8_t *)buf + done, chunk, user);
 			bdirty(fs, b);
+			ext2_note_write(n, lblk);
 		} else {
 			c = xcopy_out_partial((uint8_t *)buf + done, b->data + bo, chunk, user);
 		}
@@ -521,7 +522,7 @@ static ssize_t e2_write(struct file *f, const void *buf, size_t n, uint64_t off,
 	ext2_lock();
 	ssize_t r = ext2_rw(EN(f->ino), (void *)buf, n, off, user, true);
 	if (r > 0 && (f->flags & O_DSYNC)) { /* O_SYNC and O_DSYNC: on disk now */
-		int e = ext2_sync(EN(f->ino)->fs);
+		int e = ext2_fsync_node(EN(f->ino), (f->flags & O_SYNC) != O_SYNC);
 		if (e)
 			r = e;
 	}

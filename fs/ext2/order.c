@@ -579,6 +579,8 @@ int ext2_writeback(struct ext2_fs *fs)
 		    (e = ext2_sb_write(fs)) || (e = ext2_barrier(fs)))
 			err = err ? err : e;
 	}
+	fs->wb_count++;
+	fs->wb_ok = err == 0;
 	kfree(w.cnt);
 	kfree(w.nodes);
 	kfree(w.todo);

@@ -192,6 +192,7 @@ static int mount_once(struct blkdev *dev, uint64_t devno, struct ext2_fs **out)
 		return -ENOMEM;
 	fs->dev = dev;
 	fs->devno = devno;
+	fs->wb_ok = true; /* nothing changed yet: the disk has it all */
 	int e = -EINVAL;
 	struct ext2_super *sb = &fs->sb;
 	if (dev->nsectors < 8) {

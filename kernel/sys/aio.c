@@ -84,7 +84,8 @@ static long do_fsync(struct file *f, const struct iocb *cb, long *res)
 		return -EINVAL;
 	if ((f->flags & O_PATH) || (f->ops && (f->ops->flags & FOP_STREAM)))
 		return -EINVAL;
-	*res = f->ops && f->ops->fsync ? f->ops->fsync(f) : 0;
+	*res = f->ops && f->ops->fsync ? f->ops->fsync(f, cb->aio_lio_opcode == IOCB_CMD_FDSYNC)
+				       : 0;
 	return 0;
 }
 

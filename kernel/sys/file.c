@@ -458,10 +458,16 @@ long sys_fsync(int fd)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	return file_fsync(f);
+	return file_fsync(f, false);
 }
 
-long sys_fdatasync(int fd) { return sys_fsync(fd); }
+long sys_fdatasync(int fd)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return file_fsync(f, true);
+}
 
 long sys_ftruncate(int fd, off_t len)
 {
@@ -523,7 +529,7 @@ long sys_sync_file_range(int fd, int64_t off, int64_t n, unsigned flags)
 	unsigned t = f->ino->mode & S_IFMT;
 	if (t != S_IFREG && t != S_IFDIR && t != S_IFLNK && t != S_IFBLK)
 		return -ESPIPE;
-	if ((flags & 2u) && f->ops && f->ops->fsync) /* SYNC_FILE_RANGE_WRITE */
-		return f->ops->fsync(f);
+	if ((flags & 2u) && f->ops && f->ops->fsync) /* SYNC_FILE_RANGE_WRITE: the data */
+		return f->ops->fsync(f, true);
 	return 0;
 }

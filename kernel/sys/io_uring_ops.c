@@ -306,7 +306,9 @@ static long io_uring_issue(struct io_ring *r, struct io_req *q)
 	case IORING_OP_READ_FIXED:
 	case IORING_OP_WRITE_FIXED:
 		return op_rw(r, q, s->opcode == IORING_OP_WRITE_FIXED, RW_FIXED);
-	case IORING_OP_FSYNC: return req_file(r, q) ? file_fsync(q->f) : -EBADF;
+	case IORING_OP_FSYNC:
+		return req_file(r, q) ? file_fsync(q->f, s->op_flags & IORING_FSYNC_DATASYNC)
+				      : -EBADF;
 	case IORING_OP_POLL_ADD: return op_poll_add(r, q);
 	case IORING_OP_POLL_REMOVE:
 		return MIN(io_ring_cancel(r, s->addr, IORING_OP_POLL_ADD, 0), 0);

@@ -10,11 +10,14 @@
 #     counts, link counts too high, files and directories not yet linked
 #     into their directory (see "Crashes" in docs/design.md);
 #   - every file reported fsync'd (and not removed since) holds its bytes
-#     (cksum of what debugfs rdump reads back).
+#     (cksum of what debugfs rdump reads back), the log rewritten in place
+#     and fdatasync'd (fs/ext2/fsync.c) its last synced bytes or the
+#     pending ones after them.
 # EXT2_CRASH_TRIALS (default 5) sets the number of trials: the soak run is
 #   EXT2_CRASH_TRIALS=20 make check TESTS=tests/boot/ext2_crash.sh
 # EXT2_CRASH_SEED varies the kill points (default: fixed ones).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
+. "$HTUX_SRCDIR/tests/crashfs_lib.sh"
 require_qemu
 require_cc musl
 for t in mke2fs e2fsck debugfs; do
@@ -56,27 +59,6 @@ harmless() {
 	/^\047\.\.\047 in \.\.\. \([0-9]+\) is .* should be <The NULL inode> \(0\)\.$/ { next }
 	{ print; exit 1 }
 	' "$1"
-}
-
-# intact: every "synced PATH CRC SIZE" line of a whole line of $OUT whose
-# PATH was not removed later holds CRC SIZE in $HTUX_TMP/dump; prints the
-# count checked, or the first wrong one.
-intact() {
-	_n=0
-	# the last line only if it is whole
-	tr -d '\r' < "$OUT" > "$HTUX_TMP/lines"
-	[ -n "$(tail -c 1 "$OUT")" ] && sed -i '$d' "$HTUX_TMP/lines"
-	awk '$1 == "removing" { gone[$2] = 1 } $1 == "synced" && NF == 4 { s[$2] = $3 " " $4 }
-	     END { for (p in s) if (!(p in gone)) print p, s[p] }' "$HTUX_TMP/lines" > "$HTUX_TMP/want"
-	while read -r _p _crc _size; do
-		_got=$(cksum < "$HTUX_TMP/dump$_p" 2>/dev/null)
-		if [ "$_got" != "$_crc $_size" ]; then
-			echo "$_p: want cksum $_crc $_size, got ${_got:-no file}"
-			return 1
-		fi
-		_n=$((_n + 1))
-	done < "$HTUX_TMP/want"
-	echo "$_n"
 }
 
 unclean=0

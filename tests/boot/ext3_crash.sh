@@ -14,6 +14,7 @@
 # CRASH_FSTYPE (default ext3) is what mke2fs -t makes: tests/boot/ext4_crash.sh
 # runs this with ext4 (extents, flex_bg, 64bit, metadata_csum).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
+. "$HTUX_SRCDIR/tests/crashfs_lib.sh"
 require_qemu
 require_cc musl
 for t in mke2fs e2fsck debugfs; do
@@ -30,26 +31,6 @@ IMG=$HTUX_TMP/disk.img
 OUT=$HTUX_TMP/serial.out
 "$HTUX_BUILDDIR/htux-mkimage" -o "$HTUX_TMP/crashfs.cpio" "$HTUX_TMP/crashfs" /data 100000 \
 	>/dev/null || bail_out "htux-mkimage failed"
-
-# intact: every "synced PATH CRC SIZE" line of a whole line of $OUT whose
-# PATH was not removed later holds CRC SIZE in $HTUX_TMP/dump; prints the
-# count checked, or the first wrong one.
-intact() {
-	_n=0
-	tr -d '\r' < "$OUT" > "$HTUX_TMP/lines"
-	[ -n "$(tail -c 1 "$OUT")" ] && sed -i '$d' "$HTUX_TMP/lines"
-	awk '$1 == "removing" { gone[$2] = 1 } $1 == "synced" && NF == 4 { s[$2] = $3 " " $4 }
-	     END { for (p in s) if (!(p in gone)) print p, s[p] }' "$HTUX_TMP/lines" > "$HTUX_TMP/want"
-	while read -r _p _crc _size; do
-		_got=$(cksum < "$HTUX_TMP/dump$_p" 2>/dev/null)
-		if [ "$_got" != "$_crc $_size" ]; then
-			echo "$_p: want cksum $_crc $_size, got ${_got:-no file}"
-			return 1
-		fi
-		_n=$((_n + 1))
-	done < "$HTUX_TMP/want"
-	echo "$_n"
-}
 
 for trial in $(seq 1 "$TRIALS"); do
 	mke2fs -q -t "$FSTYPE" -b 1024 "$IMG" 16M > /dev/null 2>&1 || bail_out "mke2fs failed"

@@ -11,7 +11,13 @@
  *     synced PATH CRC SIZE
  * (PATH under DIR; CRC and SIZE as cksum(1) prints them), a removal
  * before the unlink as "removing PATH" (a removed file may or may not
- * survive a crash). Prints "done" after COUNT files. */
+ * survive a crash). A log file made first (LOG_SIZE bytes, sparse,
+ * fsync'd) gets a record written in place after each file (new blocks
+ * first, then blocks it has), as a database's log does,
+ * then fdatasync'd (fsync'd after every other one): "pending /log CRC
+ * SIZE" before the write, "synced /log CRC SIZE" after the sync (after a
+ * crash the disk holds the last synced state or the pending one after
+ * it). Prints "done" after COUNT files. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,6 +28,8 @@
 
 #define PER_DIR 36 /* files in a directory: 3 blocks of names */
 #define MAX_SIZE 11000
+#define LOG_SIZE 20480 /* direct and indirect blocks, with 1 KiB ones */
+#define REC 512
 
 static unsigned crc_table[256];
 
@@ -107,6 +115,26 @@ static void synced(const char *top, const char *path, size_t size)
 	fflush(stdout);
 }
 
+static unsigned char logbuf[LOG_SIZE];
+
+/* Record i of the log rewritten in place and synced (fsync's kind set
+ * by i), as the lines above say. */
+static void log_record(int fd, int i)
+{
+	/* in one block: a write of several may be torn by a crash */
+	size_t off = (size_t)i * 7 % (LOG_SIZE / REC) * REC;
+	for (size_t k = 0; k < REC; k++)
+		logbuf[off + k] = (unsigned char)(i + k * 13);
+	printf("pending /log %u %d\n", cksum(logbuf, LOG_SIZE), LOG_SIZE);
+	fflush(stdout);
+	if (pwrite(fd, logbuf + off, REC, (off_t)off) != REC)
+		die("pwrite", "log");
+	if (i % 2 ? fdatasync(fd) : fsync(fd))
+		die("fdatasync", "log");
+	printf("synced /log %u %d\n", cksum(logbuf, LOG_SIZE), LOG_SIZE);
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -118,6 +146,11 @@ int main(int argc, char **argv)
 	char path[512], tmp[512];
 	crc_init();
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	snprintf(path, sizeof(path), "%s/log", top);
+	int log = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (log < 0 || ftruncate(log, LOG_SIZE) || fsync(log)) /* sparse: records fill it */
+		die("log", path);
+	printf("synced /log %u %d\n", cksum(logbuf, LOG_SIZE), LOG_SIZE);
 	for (int i = 0; i < count; i++) {
 		if (i % PER_DIR == 0) {
 			dir_path(path, sizeof(path), top, i / PER_DIR);
@@ -161,6 +194,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		log_record(log, i);
 	}
 	printf("done\n");
 	return 0;
