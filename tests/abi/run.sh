@@ -6,6 +6,10 @@
 # on the host (under /dev/shm when it is a tmpfs, as htux's /tmp is),
 # /tmp/abi in htux. A program that cannot be built is a failure.
 #
+# The musl builds run on 2 CPUs (--smp 2) and the glibc builds on 1, so
+# that every program runs on both (issue 16); HTUX_SMP=N runs them all on
+# N (make check-smp).
+#
 # ABI_ONLY="name ..." runs only those programs (file names without .c).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
@@ -34,7 +38,9 @@ fi
 
 for name in "$@"; do
 	for kind in musl glibc; do
+		smp=${HTUX_SMP:-$([ $kind = musl ] && echo 2 || echo 1)}
 		desc="$name ($kind)"
+		[ -z "${HTUX_SMP:-}" ] && [ "$smp" != 1 ] && desc="$name ($kind, -smp $smp)"
 		if ! build_static "abi-$name-$kind" "$ABI_DIR/$name.c" $kind -I"$ABI_DIR"; then
 			not_ok "$desc: builds"
 			continue
@@ -45,7 +51,7 @@ for name in "$@"; do
 		want=$(cd / && timeout -k 5 60 "$prog" "$work" 2>"$HTUX_TMP/host-stderr" </dev/null)
 		want_st=$?
 		rm -rf "$work"
-		htux_run "$prog" /tmp/abi
+		HTUX_SMP=$smp htux_run "$prog" /tmp/abi
 		if [ "$HTUX_STDOUT" = "$want" ] && [ "$HTUX_STATUS" = "$want_st" ]; then
 			ok "$desc"
 		else
