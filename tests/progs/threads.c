@@ -1,5 +1,6 @@
 /* threads.c: 64 pthreads with a mutex, a condition variable and joins;
- * every thread must make progress; then a 20 ms sleep. */
+ * every thread must make progress (ROUNDS lock rounds each: argv[1],
+ * default 1000); then a 20 ms sleep. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +8,7 @@
 #define N 64
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t c = PTHREAD_COND_INITIALIZER;
-static long counter, started, progress[N];
+static long counter, started, progress[N], rounds = 1000;
 static int go;
 static void *work(void *arg)
 {
@@ -18,7 +19,7 @@ static void *work(void *arg)
 	while (!go)
 		pthread_cond_wait(&c, &m);
 	pthread_mutex_unlock(&m);
-	for (int i = 0; i < 1000; i++) {
+	for (long i = 0; i < rounds; i++) {
 		pthread_mutex_lock(&m);
 		counter++;
 		pthread_mutex_unlock(&m);
@@ -28,9 +29,11 @@ static void *work(void *arg)
 	}
 	return (void *)(id * 2);
 }
-int main(void)
+int main(int argc, char **argv)
 {
 	pthread_t t[N];
+	if (argc > 1)
+		rounds = atol(argv[1]);
 	for (long i = 0; i < N; i++)
 		if (pthread_create(&t[i], 0, work, (void *)i)) {
 			printf("create failed %ld\n", i);
@@ -50,7 +53,7 @@ int main(void)
 	}
 	int all = 1;
 	for (int i = 0; i < N; i++)
-		if (progress[i] != 1000)
+		if (progress[i] != rounds)
 			all = 0;
 	printf("counter=%ld sum=%ld all_progressed=%d\n", counter, sum, all);
 	struct timespec a, b;
