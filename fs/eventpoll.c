@@ -1,7 +1,14 @@
 /* eventpoll.c: epoll instances (kernel/sys/epoll.c holds the system
  * calls). An epoll file keeps a list of items, one per
  * watched (descriptor, file). epoll_wait asks each item's file for its
- * readiness and sleeps on poll_wq (fs/poll.h) until something is.
+ * readiness and sleeps until something is: on the epoll file's own
+ * queue when every item's file has wake-up counters (struct pollsrc),
+ * woken only by a wake-up of one of them (epoll_wakeup) or one with no
+ * object (poll_notify(NULL, ...)); else on poll_wq with poll and select
+ * (fs/poll.h), woken by every wake-up. (Every epoll_wait on poll_wq made
+ * each network packet wake every PostgreSQL process: with 4 clients on
+ * one CPU, 9 of its 10 processes were found queued at every look, and
+ * 4 clients did fewer transactions than 1.)
  *
  * Reports follow a ready list, as Linux's: an item joins its tail when
  * its object has a wake-up that concerns it (poll_notify calls
@@ -54,6 +61,7 @@ struct epitem {
 };
 
 struct eventpoll {
+	struct waitq wq;                       /* epoll_wait's sleepers, when not on poll_wq */
 	struct epitem *head;                   /* every item, in the order of ADD */
 	struct epitem *rhead, **rtail;         /* the ready list */
 	struct eventpoll *all_next, *all_prev; /* every epoll file */
@@ -96,11 +104,21 @@ static void item_free(struct eventpoll *ep, struct epitem **pp)
 
 void epoll_wakeup(struct pollsrc *src, unsigned key)
 {
-	for (struct eventpoll *ep = all_eps; ep; ep = ep->all_next)
+	for (struct eventpoll *ep = all_eps; ep; ep = ep->all_next) {
+		if (!src) { /* a wake-up of no object: every sleeper looks again */
+			waitq_wake_all(&ep->wq);
+			continue;
+		}
+		bool woke = false;
 		for (struct epitem *it = ep->head; it; it = it->next)
 			if (it->src == src && (it->events & ~EP_PRIVATE_BITS) &&
-			    (key == POLL_KEY_ALL || (it->events & key)))
+			    (key == POLL_KEY_ALL || (it->events & key))) {
 				rdl_add(ep, it);
+				woke = true;
+			}
+		if (woke)
+			waitq_wake_all(&ep->wq);
+	}
 }
 
 static struct eventpoll *get_ep(int fd, long *err)
@@ -237,7 +255,8 @@ static unsigned epoll_poll(struct file *f)
 static void epoll_release(struct file *f)
 {
 	struct eventpoll *ep = f->priv;
-	poll_release(f); /* out of the epoll files watching it */
+	waitq_wake_all(&ep->wq); /* they find the descriptor gone */
+	poll_release(f);         /* out of the epoll files watching it */
 	if (ep->all_prev)
 		ep->all_prev->all_next = ep->all_next;
 	else
@@ -419,6 +438,16 @@ static long collect(struct eventpoll *ep, struct epoll_event *uev, int max, long
 	return n;
 }
 
+/* Whether every item's file has wake-up counters: then epoll_wakeup
+ * wakes ep's sleepers whenever one of them may have become ready. */
+static bool own_queue(const struct eventpoll *ep)
+{
+	for (const struct epitem *it = ep->head; it; it = it->next)
+		if (!it->src)
+			return false;
+	return true;
+}
+
 long epoll_wait_user(int epfd, struct epoll_event *uev, int max, uint64_t deadline, bool nowait)
 {
 	long err = 0;
@@ -442,7 +471,7 @@ long epoll_wait_user(int epfd, struct epoll_event *uev, int max, uint64_t deadli
 		}
 		if (n || nowait || (deadline && time_ns() >= deadline))
 			return n;
-		if (poll_wait(deadline) == WAKE_SIGNAL)
+		if (poll_wait_on(own_queue(ep) ? &ep->wq : &poll_wq, deadline) == WAKE_SIGNAL)
 			return -EINTR;
 		/* the epoll file may have been closed meanwhile */
 		ep = get_ep(epfd, &err);

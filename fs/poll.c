@@ -16,10 +16,10 @@ void poll_notify(struct pollsrc *src, unsigned key)
 			src->in_seq++;
 		if (key & POLL_KEY_OUT)
 			src->out_seq++;
-		epoll_wakeup(src, key);
 		if (src->async)
 			fasync_notify(src, key);
 	}
+	epoll_wakeup(src, key); /* NULL: every epoll file's sleepers */
 	generation++;
 	waitq_wake_all(&poll_wq);
 }
@@ -42,7 +42,9 @@ struct pollsrc *file_pollsrc(struct file *f)
 
 void poll_release(struct file *f) { epoll_forget(f); }
 
-int poll_wait(uint64_t deadline)
+int poll_wait(uint64_t deadline) { return poll_wait_on(&poll_wq, deadline); }
+
+int poll_wait_on(struct waitq *q, uint64_t deadline)
 {
 	uint64_t t = timerfd_next_expiry();
 	if (t && (!deadline || t < deadline))
@@ -50,7 +52,7 @@ int poll_wait(uint64_t deadline)
 	t = io_uring_next_expiry();
 	if (t && (!deadline || t < deadline))
 		deadline = t;
-	return waitq_wait(&poll_wq, deadline);
+	return waitq_wait(q, deadline);
 }
 
 #define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))

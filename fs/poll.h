@@ -4,7 +4,8 @@
  *
  * Waiters sleep on the one queue poll_wq and re-check their files each
  * time they wake. Every change that can make a file more ready calls
- * poll_notify, which wakes them all. Edge-triggered epoll also needs to
+ * poll_notify, which wakes them all (and the epoll_wait sleepers on an
+ * epoll file's own queue whose items it concerns: fs/eventpoll.c). Edge-triggered epoll also needs to
  * know *that* an object had a wake-up since it last looked: an object
  * that can say so starts its f->priv with a struct pollsrc, whose
  * counters poll_notify bumps by the kind of wake-up (Linux's wake-up
@@ -75,6 +76,8 @@ struct pollsrc *file_pollsrc(struct file *f);
 /* Sleeps on poll_wq until a notification, the absolute deadline (0: none),
  * the next timerfd expiry or a signal; returns WAKE_*. */
 int poll_wait(uint64_t deadline);
+/* The same on queue q (an epoll file's own, fs/eventpoll.c). */
+int poll_wait_on(struct waitq *q, uint64_t deadline);
 
 /* The earliest expiry of an armed timerfd (time_ns()), 0 if none
  * (fs/timerfd.c). */
@@ -90,7 +93,7 @@ void poll_release(struct file *f);
 void epoll_forget(struct file *f);
 /* fs/eventpoll.c: src had a wake-up of kind key: the epoll items
  * watching it for that join their ready lists. */
-void epoll_wakeup(struct pollsrc *src, unsigned key);
+void epoll_wakeup(struct pollsrc *src, unsigned key); /* src NULL: a wake-up of no object */
 
 /* The temporary signal mask of ppoll, pselect6 and epoll_pwait: installs
  * the user's mask (umask NULL: leaves the mask alone) and remembers the

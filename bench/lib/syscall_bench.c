@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/auxv.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -253,6 +255,64 @@ static void bench_pipe(void)
 	close(pong[0]);
 }
 
+/* The same with 8 processes beside it asleep in epoll_wait, each on a pipe
+ * of its own that nobody writes: a kernel that woke every poller on every
+ * pipe or socket event pays for them at each round trip. */
+#define IDLE 8
+
+static void bench_pipe_idle(void)
+{
+	pid_t kids[IDLE];
+	int ready[2], n = 0;
+	if (pipe(ready) != 0) {
+		printf("pipe_roundtrip_idle FAILED: pipe: %s\n", strerror(errno));
+		fflush(stdout);
+		return;
+	}
+	for (; n < IDLE; n++) {
+		kids[n] = fork();
+		if (kids[n] < 0)
+			break;
+		if (kids[n] == 0) {
+			int p[2], ep = epoll_create1(0);
+			struct epoll_event ev = { .events = EPOLLIN }, got;
+			if (ep < 0 || pipe(p) != 0 || epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) != 0)
+				_exit(1);
+			if (write(ready[1], "k", 1) != 1)
+				_exit(1);
+			for (;;)
+				epoll_wait(ep, &got, 1, -1);
+		}
+	}
+	char c;
+	for (int i = 0; i < n; i++)
+		if (read(ready[0], &c, 1) != 1)
+			break;
+	if (n == IDLE) {
+		/* bench_pipe's partner thread and pipes, under another name */
+		pthread_t t;
+		if (pipe(ping) == 0 && pipe(pong) == 0 &&
+		    pthread_create(&t, NULL, pipe_partner, NULL) == 0) {
+			measure("pipe_roundtrip_idle", run_pipe);
+			close(ping[1]);
+			pthread_join(t, NULL);
+			close(ping[0]);
+			close(pong[0]);
+		} else {
+			printf("pipe_roundtrip_idle FAILED: pipe or thread: %s\n", strerror(errno));
+		}
+	} else {
+		printf("pipe_roundtrip_idle FAILED: fork: %s\n", strerror(errno));
+	}
+	fflush(stdout);
+	for (int i = 0; i < n; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+	close(ready[0]);
+	close(ready[1]);
+}
+
 /* ------------------------------------------------------------ fork */
 
 static void run_fork(long n)
@@ -289,6 +349,7 @@ int main(int argc, char **argv)
 	measure("clock_gettime", run_clock);
 	bench_futex();
 	bench_pipe();
+	bench_pipe_idle();
 	measure("fork_exit_wait", run_fork);
 	printf("done %.3f s\n", now() - start);
 	return 0;
