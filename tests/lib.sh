@@ -259,3 +259,32 @@ check_stderr_contains() {
 	*) not_ok "$1" "stderr lacks: $2"; _show_run ;;
 	esac
 }
+
+# send_nmi SOCKET: asks the QEMU whose QMP socket is SOCKET (htux run
+# --qemu-arg -qmp --qemu-arg unix:SOCKET,server=on,wait=off) for an NMI,
+# waiting for the socket first: the kernel then prints what every CPU and
+# thread is doing on the console (arch/x86_64/nmi.c). nmi.sh tests it;
+# other tests use it to say what a guest that hangs is doing.
+send_nmi() {
+	python3 - "$1" <<'PY'
+import json, socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+for _ in range(100):
+    try:
+        s.connect(sys.argv[1])
+        break
+    except OSError:
+        time.sleep(0.1)
+f = s.makefile("rw")
+f.readline()
+for cmd in ("qmp_capabilities", "inject-nmi"):
+    f.write(json.dumps({"execute": cmd}) + "\n")
+    f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if "return" in r or "error" in r:
+            break
+    if "error" in r:
+        sys.exit("QMP %s: %s" % (cmd, r["error"]["desc"]))
+PY
+}

@@ -16,31 +16,6 @@ build_static nmi_wait progs/nmi_wait.c musl -pthread || bail_out "cannot build n
 want=$("$HTUX_TMP/nmi_wait" 0.1)
 want_st=$?
 
-# send_nmi SOCKET: waits for QEMU's QMP socket, then asks for an NMI.
-send_nmi() {
-	python3 - "$1" <<'PY'
-import json, socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-for _ in range(600):
-    try:
-        s.connect(sys.argv[1])
-        break
-    except OSError:
-        time.sleep(0.1)
-f = s.makefile("rw")
-f.readline()
-for cmd in ("qmp_capabilities", "inject-nmi"):
-    f.write(json.dumps({"execute": cmd}) + "\n")
-    f.flush()
-    while True:
-        r = json.loads(f.readline())
-        if "return" in r or "error" in r:
-            break
-    if "error" in r:
-        sys.exit("QMP %s: %s" % (cmd, r["error"]["desc"]))
-PY
-}
-
 run_with_nmi() {   # SMP
 	sock=$HTUX_TMP/qmp.$1
 	timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} --smp "$1" \
