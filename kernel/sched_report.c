@@ -11,8 +11,6 @@
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
 
-extern uint64_t nmi_report_due;
-
 #define GATHER_NS 50000000UL /* the other CPUs' NMIs come in meanwhile */
 
 /* "f1 < f2 < ..." of a switched-out thread: its saved kernel stack holds

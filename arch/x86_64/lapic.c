@@ -4,8 +4,9 @@
  * TSC: one-shot, set at each interrupt to the next tick (TICK_NS) and
  * brought forward to an earlier deadline (a sleeper's, a timer's); IPIs
  * (the INIT and SIPIs that start the other CPUs, wake-ups and TLB
- * flushes); LINT1 takes the host's NMI. Every CPU sees its own local APIC at the same address, and
- * has its own timer (the calibration is shared). */
+ * flushes); LINT1 takes the host's NMI. Every CPU sees its own local
+ * APIC at the same address, and has its own timer (the calibration is
+ * shared). */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/cputime.h"

@@ -5,8 +5,9 @@
  * CPU that holds the console's may be the one interrupted) and without
  * its %gs (an NMI at the first instruction of syscall_entry finds the
  * program's): it knows itself by its APIC ID. The CPUs' lines may mix
- * with the console's other output. Then CPU 0, at its next tick and
- * under the big kernel lock, prints every thread (kernel/sched_report.c).
+ * with the console's other output. Then CPU 0, at a tick 50 ms later
+ * and under the big kernel lock, prints every thread
+ * (kernel/sched_report.c).
  * The program never sees an NMI. */
 #include "kernel/kernel.h"
 #include "kernel/ksyms.h"
@@ -15,10 +16,8 @@
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/trap.h"
 
-uint64_t nmi_report_due; /* the TSC at the first NMI not yet reported */
-static int line_lock;    /* one CPU's line at a time */
-
-unsigned lapic_id_now(void);
+uint64_t nmi_report_due;
+static int line_lock; /* one CPU's line at a time */
 
 static struct percpu *cpu_by_apic_id(unsigned apic)
 {

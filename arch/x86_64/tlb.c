@@ -9,8 +9,9 @@
  * memory again (percpu.tlb_lazy: it waits for the lock, or is idle) is
  * neither interrupted nor waited for: it flushes when it takes the lock.
  * (With 4 vCPUs on 2 busy host cores, waiting for vCPUs the host had not
- * scheduled took 18 of 26 s under the lock, and starved whole programs.) Page table pages and pages freed meanwhile are not
- * reused before then: only the lock holder allocates. */
+ * scheduled took 18 of 26 s under the lock, and starved whole programs.)
+ * Page table pages and pages freed meanwhile are not reused before then:
+ * only the lock holder allocates. */
 #include "kernel/kernel.h"
 #include "kernel/bkl.h"
 #include "kernel/spinlock.h"

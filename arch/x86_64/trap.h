@@ -36,11 +36,14 @@ struct trapframe {
 void trap(struct trapframe *tf);
 void trap_dump(const struct trapframe *tf);
 void lapic_eoi(void);
-/* An NMI: this CPU's line of the state report (arch/x86_64/nmi.c). */
+/* An NMI: this CPU's line of the state report (arch/x86_64/nmi.c); the
+ * TSC at the first NMI not yet reported (0: none), for CPU 0's tick. */
 void nmi_handle(const struct trapframe *tf);
+extern uint64_t nmi_report_due;
 void lapic_enable(void); /* maps and enables the local APIC (once) */
 unsigned lapic_id(void);
-void lapic_init_this(void); /* another CPU's: enabled, timer masked */
+unsigned lapic_id_now(void); /* without enabling it: ~0u before it is */
+void lapic_init_this(void);  /* another CPU's: enabled, timer masked */
 /* An IPI to the CPU with that APIC ID (ICR low word: vector, delivery
  * mode, level); 0, or -1 if it stays pending. */
 int lapic_send_ipi(unsigned apic_id, uint32_t icr);

@@ -165,14 +165,12 @@ static int fast(struct ext2_node *n, bool datasync)
 	} else if (r == 0) {
 		/* nothing new: the blocks and the inode (fsync, or a new size
 		 * or fewer blocks) together */
-		bool slot_too = diff == MAP || (diff == TIMES && !datasync);
-		if (slot_too) {
+		if (diff == MAP || (diff == TIMES && !datasync)) {
 			memcpy(slot, n->raw, fs->inode_size);
 			o.v[o.n++] = (struct bw){ tb, tb->data };
+			tb = NULL; /* released with the others */
 		}
 		r = flush_out(fs, &o);
-		if (slot_too)
-			o.n--; /* tb is released below */
 	}
 	if (r == 0)
 		n->dlo = n->dhi = 0;
