@@ -25,7 +25,11 @@
 # $HTUX_QEMU becomes a wrapper that puts -smp N first on every QEMU command
 # line (htux run's and the tests' own), so that a test's own -smp still
 # wins. E.g. HTUX_SMP=2 make check TESTS='tests/abi/run.sh', or make
-# check-smp.
+# check-smp. Unset (make check), the wrapper alternates: a script's first
+# guest gets -smp 2, its second one CPU, its third -smp 2 and so on, so
+# that every test runs guests on 2 CPUs and on 1 in the same time (issue
+# 16); a failure's diagnostics say which (_show_run). HTUX_SMP=1 keeps
+# every guest on one CPU.
 
 HTUX_SRCDIR=${HTUX_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 HTUX_BUILDDIR=${HTUX_BUILDDIR:-$(pwd)}
@@ -68,18 +72,40 @@ trap _tap_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# the real QEMU, also for a script that a test runs with this file again
+# (its HTUX_QEMU is then our wrapper)
+case $HTUX_QEMU in
+*/qemu-smp) _q=${HTUX_QEMU_REAL:-$HTUX_QEMU} ;;
+*) _q=$(command -v "$HTUX_QEMU" 2>/dev/null) || _q=$HTUX_QEMU ;;
+esac
+HTUX_QEMU_REAL=$_q
+export HTUX_QEMU_REAL
 if [ -n "${HTUX_SMP:-}" ]; then
 	case $HTUX_SMP in
 	*[!0-9]* | 0*) echo "Bail out! HTUX_SMP=$HTUX_SMP: expected a number of CPUs"; exit 1 ;;
 	esac
-	_q=$(command -v "$HTUX_QEMU" 2>/dev/null) || _q=$HTUX_QEMU
-	printf '#!/bin/sh\n# runs QEMU on HTUX_SMP CPUs (tests/lib.sh)\nexec %s -smp %s "$@"\n' \
-		"'$_q'" "$HTUX_SMP" > "$HTUX_TMP/qemu-smp" && chmod +x "$HTUX_TMP/qemu-smp" &&
-		HTUX_QEMU=$HTUX_TMP/qemu-smp || {
-		echo "Bail out! cannot write the QEMU wrapper for HTUX_SMP"
-		exit 1
-	}
+	printf '#!/bin/sh\n# runs QEMU on HTUX_SMP CPUs (tests/lib.sh)\necho %s > %s\nexec %s -smp %s "$@"\n' \
+		"$HTUX_SMP" "'$HTUX_TMP/qemu-last'" "'$_q'" "$HTUX_SMP" > "$HTUX_TMP/qemu-smp"
+else
+	# 2, 1, 2, ... CPUs in turn; the count in qemu-n (one script's guests
+	# start one at a time, or nearly: a race only repeats a count)
+	cat > "$HTUX_TMP/qemu-smp" <<EOF
+#!/bin/sh
+# runs QEMU on 2 and 1 CPUs in turn (tests/lib.sh)
+n=\$(cat '$HTUX_TMP/qemu-n' 2>/dev/null || echo 0)
+echo \$((n + 1)) > '$HTUX_TMP/qemu-n'
+if [ \$((n % 2)) = 0 ]; then
+	echo 2 > '$HTUX_TMP/qemu-last'
+	exec '$_q' -smp 2 "\$@"
 fi
+echo 1 > '$HTUX_TMP/qemu-last'
+exec '$_q' "\$@"
+EOF
+fi
+chmod +x "$HTUX_TMP/qemu-smp" && HTUX_QEMU=$HTUX_TMP/qemu-smp || {
+	echo "Bail out! cannot write the QEMU wrapper for HTUX_SMP"
+	exit 1
+}
 
 # plan N: announces N tests (optional: without it the plan is printed at
 # the end).
@@ -219,7 +245,8 @@ htux_run() {
 }
 
 _show_run() {
-	diag "stdout:" "$HTUX_STDOUT" "stderr:" "$HTUX_STDERR"
+	diag "stdout:" "$HTUX_STDOUT" "stderr:" "$HTUX_STDERR" \
+		"(the last guest: -smp $(cat "$HTUX_TMP/qemu-last" 2>/dev/null || echo '?'))"
 }
 
 # check_output_status DESCRIPTION STDOUT STATUS: the last htux_run printed

@@ -31,6 +31,21 @@ else
 	not_ok "HTUX_SMP=3: htux run and a raw QEMU command line both get 3 CPUs" \
 		"$n3 of 2 boots said 3 CPUs:" "$(cat "$HTUX_TMP/probe.out")"
 fi
+
+# Unset (make check), the wrapper alternates: the first guest of a script
+# gets 2 CPUs, the second one (htux run's, then the raw QEMU's)
+env -u HTUX_SMP bash "$HTUX_TMP/probe.sh" "$HTUX_TMP/cpus" "$HTUX_TMP/cpus.cpio" \
+	> "$HTUX_TMP/probe.out" 2>&1
+first=$(tr -d '\r' < "$HTUX_TMP/probe.out" | grep '^htux: [0-9]* CPUs, ')
+case $first in
+*'
+'*) not_ok "HTUX_SMP unset: a script's first guest on 2 CPUs, its second on 1" \
+	"$(cat "$HTUX_TMP/probe.out")" ;;
+'htux: 2 CPUs, '*)
+	ok "HTUX_SMP unset: a script's first guest on 2 CPUs, its second on 1" ;;
+*) not_ok "HTUX_SMP unset: a script's first guest on 2 CPUs, its second on 1" \
+	"$(cat "$HTUX_TMP/probe.out")" ;;
+esac
 n=$_tap_count
 
 SMP2=${ABI_SMP2-threads futex signals pipes mmap_anon fork_wait shm_futex shm_pthread eventfd}
