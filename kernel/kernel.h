@@ -44,6 +44,9 @@ struct kopts {
 	 * a deliberate panic (debugging aid; kernel/panic_test.c) */
 	int panic_test;
 	bool init; /* init: pid 1 is a built-in reaper, the program pid 2 (kernel/init.c) */
+	/* fastsys: the program runs in ring 0 (docs/design.md, "Ring 0 for
+	 * the program") */
+	int fastsys;
 };
 extern struct kopts kopts;
 

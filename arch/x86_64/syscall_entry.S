@@ -3,7 +3,9 @@
  * syscall_dispatch(), and return with SYSRET, or through trap_return's
  * IRET when SYSRET cannot restore the frame. FMASK has cleared IF, TF, DF,
  * IOPL, NT and AC on entry (arch/x86_64/usermode.c). Also the entry of a
- * SYSCALL from compatibility mode, which no program can reach. */
+ * SYSCALL from compatibility mode, which no program can reach, and the
+ * entry of SYSCALL from the program in ring 0 (fastsys), which returns
+ * with IRET. */
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/trapframe.inc"
 
@@ -42,6 +44,33 @@ syscall_entry:
 	popq %rsp                   /* user rsp */
 	sysretq
 1:	movq %rsp, %rdi
+	jmp trap_return
+
+/* SYSCALL from the program in ring 0 (fastsys; MSR_LSTAR then): SYSCALL
+ * does not look at the CPL and loads the kernel's CS as from ring 3, and
+ * the program's GS base is active as there. The frame says SEL_FCODE, and
+ * the way back is IRET (SYSRET always lands in ring 3), with rcx = rip and
+ * r11 = rflags as SYSRET leaves them. */
+	.globl syscall_fast_entry
+syscall_fast_entry:
+	swapgs
+	movq %rsp, %gs:16           /* percpu.user_rsp */
+	movq %gs:8, %rsp            /* percpu.kstack_top */
+	pushq $SEL_KDATA
+	pushq %gs:16
+	pushq %r11                  /* rflags */
+	pushq $SEL_FCODE
+	pushq %rcx                  /* rip */
+	pushq %rax                  /* err: the syscall number (orig_rax) */
+	pushq $-1                   /* trapno: a system call */
+	PUSH_REGS
+	movq %rsp, %rdi
+	call syscall_dispatch
+	movq TF_RIP(%rsp), %rax     /* the frame's rax is restored below */
+	movq %rax, TF_RCX(%rsp)
+	movq TF_RFLAGS(%rsp), %rax
+	movq %rax, TF_R11(%rsp)
+	movq %rsp, %rdi
 	jmp trap_return
 
 /* SYSCALL from compatibility mode (MSR_CSTAR): there is no 32-bit user

@@ -3,7 +3,9 @@
 #ifndef HTUX_TRAP_H
 #define HTUX_TRAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "arch/x86_64/entry.h"
 
 struct trapframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -32,6 +34,11 @@ struct trapframe {
 #define T_XM 19
 #define T_IRQ0 32
 #define T_SPURIOUS 255
+
+/* Did tf come from the program? Its code segment is SEL_UCODE (ring 3) or,
+ * with fastsys, SEL_FCODE (ring 0): anything but the kernel's. The entry
+ * code (vectors.S) makes the same test. */
+static inline bool tf_from_user(const struct trapframe *tf) { return tf->cs != SEL_KCODE; }
 
 void trap(struct trapframe *tf);
 void trap_dump(const struct trapframe *tf);
