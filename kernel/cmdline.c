@@ -144,8 +144,10 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.init = true;
 		else if (!strcmp(w, "fastsys"))
 			kopts.fastsys = 1;
+		else if (!strcmp(w, "fastsys=selftest"))
+			kopts.fastsys = 2;
 		else if (!strncmp(w, "fastsys=", 8)) {
-			kprintf("htux: bad kernel option '%s' (fastsys takes no value)\n", w);
+			kprintf("htux: bad kernel option '%s' (fastsys or fastsys=selftest)\n", w);
 			return -1;
 		} else if (!strncmp(w, "user=", 5)) {
 			if (!w[5] || strlen(w + 5) >= 64) {

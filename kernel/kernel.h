@@ -45,7 +45,8 @@ struct kopts {
 	int panic_test;
 	bool init; /* init: pid 1 is a built-in reaper, the program pid 2 (kernel/init.c) */
 	/* fastsys: the program runs in ring 0 (docs/design.md, "Ring 0 for
-	 * the program") */
+	 * the program"); 2: fastsys=selftest, with the test hook's trampoline
+	 * page (arch/x86_64/fastsys.c) */
 	int fastsys;
 };
 extern struct kopts kopts;

@@ -5,7 +5,8 @@
  * IOPL, NT and AC on entry (arch/x86_64/usermode.c). Also the entry of a
  * SYSCALL from compatibility mode, which no program can reach, and the
  * entry of SYSCALL from the program in ring 0 (fastsys), which returns
- * with IRET. */
+ * with IRET, and fast_syscall_entry, which rewritten sites call in that
+ * mode, and the test hook's trampoline page. */
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/trapframe.inc"
 
@@ -64,14 +65,70 @@ syscall_fast_entry:
 	pushq %rax                  /* err: the syscall number (orig_rax) */
 	pushq $-1                   /* trapno: a system call */
 	PUSH_REGS
+	leaq fast_syscall_ret(%rip), %rax   /* the frame's rax is restored below */
+	cmpq %rax, TF_RIP(%rsp)
+	je 2f
 	movq %rsp, %rdi
 	call syscall_dispatch
-	movq TF_RIP(%rsp), %rax     /* the frame's rax is restored below */
+	movq TF_RIP(%rsp), %rax
 	movq %rax, TF_RCX(%rsp)
 	movq TF_RFLAGS(%rsp), %rax
 	movq %rax, TF_R11(%rsp)
 	movq %rsp, %rdi
 	jmp trap_return
+2:	movq %rsp, %rdi             /* from fast_syscall_entry: rip, rsp, rcx, r11 */
+	call syscall_dispatch_call  /* set there (arch/x86_64/fastsys.c) */
+	movq %rsp, %rdi
+	jmp trap_return
+
+/* fast_syscall_entry: the kernel entry a rewritten syscall site reaches
+ * by a call (fastsys only: the program runs in ring 0). The contract with
+ * the site's trampoline, which the rewriter writes:
+ *
+ *	lea -128(%rsp), %rsp        skip the red zone
+ *	(rax = the number; rdi, rsi, rdx, r10, r8, r9 = the arguments, as
+ *	 for SYSCALL; rcx = the address the syscall instruction would
+ *	 return to: the site + its length)
+ *	call *ADDR(%rip)            6 bytes, ff 15 disp32; ADDR holds
+ *	                            fastsys_entry() (arch/x86_64/fastsys.h)
+ *
+ * so that here [rsp] is the trampoline's return address and the program's
+ * rsp is rsp + 8 + 128. The call returns straight to rcx's address with
+ * the program's rsp, as SYSCALL would (rax = the result, rcx = that
+ * address, r11 = rflags, every other register kept); nothing after the
+ * call runs. A system call that restarts (SA_RESTART) runs the
+ * trampoline's call again, with rsp, rcx and the arguments as they were.
+ *
+ * The way in is SYSCALL itself, from here: it loads the kernel's CS and
+ * clears IF and TF in one instruction, so every instruction before it is
+ * the program's (an interrupt, a signal or a fault here is the program's,
+ * at this rip, and sigreturn comes back here), and no instruction runs
+ * with the program's CS and the kernel's GS or stack. syscall_fast_entry
+ * knows the call by rcx (= fast_syscall_ret) and fastcall_frame() reads
+ * the site's address pushed below the trampoline's. */
+	.globl fast_syscall_entry
+	.type fast_syscall_entry, @function
+fast_syscall_entry:
+	pushq %rcx
+	syscall
+fast_syscall_ret:
+	ud2                         /* never: the way back is IRET to the site */
+	.size fast_syscall_entry, . - fast_syscall_entry
+
+/* The test hook's trampoline page (fastsys=selftest: fastsys.c maps it
+ * into the program, its address in AT_HTUX_FASTCALL): the program puts
+ * the number, the arguments and rcx as above and jumps to its start. */
+	.section .rodata.fastcall, "a"
+	.balign 4096
+	.globl fastcall_test_page
+fastcall_test_page:
+	leaq -128(%rsp), %rsp
+	call *1f(%rip)
+	ud2
+	.balign 8
+1:	.quad fast_syscall_entry
+	.balign 4096
+	.text
 
 /* SYSCALL from compatibility mode (MSR_CSTAR): there is no 32-bit user
  * code segment, so this never runs; should it, the program gets what an

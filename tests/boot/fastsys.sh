@@ -5,12 +5,14 @@
 # entries move the frame off an IST stack); signal delivery, SA_RESTART,
 # rt_sigreturn, faults, the alternate stack, fork, execve and threads,
 # --strace and --syscall-summary, on 1 and 2 CPUs, as on the host (or as
-# in the default mode, ring 3).
+# in the default mode, ring 3); system calls made by a call to
+# fast_syscall_entry, as rewritten sites make them, through the test
+# hook's trampoline (fastsys=selftest; tests/progs/fastcall.c).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
 require_cc glibc
-plan 19
+plan 23
 ulimit -c 0
 
 F=--fast-syscalls
@@ -144,5 +146,20 @@ check "--syscall-summary: getpid called 3 times" \
 	grep -qE '^ +[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{6} +[0-9]+ +3 +getpid$' "$HTUX_TMP/stderr"
 
 htux_run --append fastsys=1 "$HTUX_TMP/ring"
-check_output_status "fastsys takes no value" \
-	"htux: bad kernel option 'fastsys=1' (fastsys takes no value)" 125
+check_output_status "fastsys takes no other value" \
+	"htux: bad kernel option 'fastsys=1' (fastsys or fastsys=selftest)" 125
+
+# System calls by a call through the test hook's trampoline page: the
+# same results as with the syscall instruction on the host (fastcall x),
+# rcx and r11 as SYSCALL leaves them, SA_RESTART, fork, the red zone.
+build_static fastcall progs/fastcall.c musl || bail_out "cannot build fastcall.c"
+want=$("$HTUX_TMP/fastcall" x | sed '2a rcx after the call is the return address: yes, r11 the flags: yes')
+htux_run $F --append fastsys=selftest "$HTUX_TMP/fastcall"
+check_output_status "calls to fast_syscall_entry: results, errors, restart, fork" "$want" 3
+htux_run $F --smp 2 --strace --append fastsys=selftest "$HTUX_TMP/fastcall"
+check_output_status "calls to fast_syscall_entry, 2 CPUs" "$want" 3
+check "--strace shows a system call made by a call" \
+	grep -qxF 'write(1, "hello through the call\n", 23) = 23' "$HTUX_TMP/stderr"
+htux_run $F "$HTUX_TMP/fastcall"
+check_output_status "no trampoline page without fastsys=selftest" \
+	"no trampoline page (boot with fastsys=selftest)" 1
