@@ -13,8 +13,6 @@
 #include "kernel/bkl.h"
 #include "arch/x86_64/smp.h"
 
-#define PF_ERR_USER 0x4 /* the page fault's error code: from user mode */
-
 static const char *const exc_names[32] = {
 	"divide error",
 	"debug",
@@ -125,9 +123,6 @@ void trap(struct trapframe *tf)
 	}
 	if (tf->trapno == T_PF) {
 		uint64_t addr = read_cr2();
-		/* a program in ring 0 (fastsys) faults without the U/S bit */
-		if (from_user)
-			tf->err |= PF_ERR_USER;
 		/* none resolved in a _nosleep copy (kernel/uaccess.c) */
 		int r = addr < USER_TOP && !uaccess_nosleep ? vm_fault(addr, tf->err) : -1;
 		if (r == 0)

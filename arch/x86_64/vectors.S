@@ -42,7 +42,8 @@
  * GS base active: swapgs as trap_common does), or below the interrupted
  * %rsp, 16-byte aligned as the CPU aligns it, when it interrupted the
  * kernel (built with -mno-red-zone). Then go on as trap_common, with
- * %gs already the kernel's. */
+ * %gs already the kernel's. A page fault of the program gets the U/S bit
+ * (4) in its error code, as from ring 3. */
 trap_common_ist:
 	pushq %rax
 	pushq %rcx
@@ -53,6 +54,9 @@ trap_common_ist:
 	je 1f
 	swapgs
 	movq %gs:8, %rax            /* percpu.kstack_top */
+	cmpq $14, 16(%rsp)          /* a page fault of the program: the CPU */
+	jne 1f                      /* left out the U/S bit of its error code */
+	orq $4, 24(%rsp)
 1:	subq $56, %rax
 	movq 16(%rsp), %rcx
 	movq %rcx, 0(%rax)
