@@ -28,7 +28,7 @@ int fastcall_frame(struct trapframe *tf)
 	uint64_t w[2]; /* the site's return address, the trampoline's */
 
 	tf->trapno = TRAPNO_CALL;
-	if (copy_from_user(w, (const void *)tf->rsp, sizeof(w))) {
+	if (get_user_u64x2(w, (const uint64_t *)tf->rsp)) {
 		tf->trapno = T_PF;
 		tf->err = 0x6; /* a user write, as the pushes were */
 		signal_fault(tf, SIGSEGV, tf->rsp);

@@ -51,7 +51,10 @@ syscall_entry:
  * does not look at the CPL and loads the kernel's CS as from ring 3, and
  * the program's GS base is active as there. The frame says SEL_FCODE, and
  * the way back is IRET (SYSRET always lands in ring 3), with rcx = rip and
- * r11 = rflags as SYSRET leaves them. */
+ * r11 = rflags as SYSRET leaves them. As the SYSRET path, it skips
+ * trap_return for the call's own frame (or a signal handler's built on
+ * it: the selectors are set again here) when rip is in the lower half;
+ * rt_sigreturn and execve send theirs to trap_return themselves. */
 	.globl syscall_fast_entry
 syscall_fast_entry:
 	swapgs
@@ -65,20 +68,28 @@ syscall_fast_entry:
 	pushq %rax                  /* err: the syscall number (orig_rax) */
 	pushq $-1                   /* trapno: a system call */
 	PUSH_REGS
+	movq %rsp, %rdi
 	leaq fast_syscall_ret(%rip), %rax   /* the frame's rax is restored below */
 	cmpq %rax, TF_RIP(%rsp)
 	je 2f
-	movq %rsp, %rdi
 	call syscall_dispatch
 	movq TF_RIP(%rsp), %rax
 	movq %rax, TF_RCX(%rsp)
 	movq TF_RFLAGS(%rsp), %rax
 	movq %rax, TF_R11(%rsp)
-	movq %rsp, %rdi
-	jmp trap_return
-2:	movq %rsp, %rdi             /* from fast_syscall_entry: rip, rsp, rcx, r11 */
-	call syscall_dispatch_call  /* set there (arch/x86_64/fastsys.c) */
-	movq %rsp, %rdi
+	jmp 3f
+2:	call syscall_dispatch_call  /* from fast_syscall_entry: rip, rsp, rcx and */
+3:	movq TF_RIP(%rsp), %rax     /* r11 set there (arch/x86_64/fastsys.c) */
+	shrq $47, %rax
+	jnz 4f
+	movq $SEL_FCODE, TF_CS(%rsp)
+	movq $SEL_KDATA, TF_SS(%rsp)
+	orq $FL_IF, TF_RFLAGS(%rsp)
+	POP_REGS                    /* the big kernel lock: let go in the dispatch */
+	addq $16, %rsp              /* trapno, err */
+	swapgs
+	iretq
+4:	movq %rsp, %rdi
 	jmp trap_return
 
 /* fast_syscall_entry: the kernel entry a rewritten syscall site reaches
