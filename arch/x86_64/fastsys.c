@@ -1,8 +1,9 @@
 /* fastsys.c: the kernel's side of system calls made by a call with the
  * program in ring 0 (fastsys): turning the frame fast_syscall_entry built
  * into the one SYSCALL at the site would have built, restarting a system
- * call (such a call, or the syscall instruction), and the test hook of fastsys=selftest: one page with a trampoline
- * mapped into the program, its address in the aux vector. */
+ * call (such a call, or the syscall instruction), and the test hook of
+ * fastsys=selftest: one page with a trampoline mapped into the program,
+ * its address in the aux vector. */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
