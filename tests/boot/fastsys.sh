@@ -155,7 +155,7 @@ check_output_status "fastsys takes no other value" \
 build_static fastcall progs/fastcall.c musl || bail_out "cannot build fastcall.c"
 want=$("$HTUX_TMP/fastcall" x | sed '2a rcx after the call is the return address: yes, r11 the flags: yes')
 htux_run $F --append fastsys=selftest "$HTUX_TMP/fastcall"
-check_output_status "calls to fast_syscall_entry: results, errors, restart, fork" "$want" 3
+check_output_status "calls to fast_syscall_entry: results, errors, restart, fork, execve" "$want" 3
 htux_run $F --smp 2 --strace --append fastsys=selftest "$HTUX_TMP/fastcall"
 check_output_status "calls to fast_syscall_entry, 2 CPUs" "$want" 3
 check "--strace shows a system call made by a call" \

@@ -5,8 +5,8 @@
  * jumps to the trampoline with rax, the argument registers and rcx = the
  * address to come back to, as arch/x86_64/syscall_entry.S says. Checks
  * results and errors, rcx and r11 after the call, the red zone, signals
- * and SA_RESTART on a call that blocks, fork, and many calls while timer
- * interrupts land. tests/boot/fastsys.sh compares the output with the
+ * and SA_RESTART on a call that blocks, fork, execve, and many calls while
+ * timer interrupts land. tests/boot/fastsys.sh compares the output with the
  * same calls made with the syscall instruction. */
 #include <errno.h>
 #include <signal.h>
@@ -18,6 +18,8 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #define AT_HTUX_FASTCALL 0x68740001
 
@@ -70,7 +72,10 @@ static void on_alarm(int sig)
 
 int main(int argc, char **argv)
 {
-	(void)argv;
+	if (argc > 1 && !strcmp(argv[1], "exec")) {
+		printf("execve through the call: done\n");
+		return 3;
+	}
 	if (argc == 1) {
 		tramp = getauxval(AT_HTUX_FASTCALL);
 		if (!tramp) {
@@ -154,5 +159,11 @@ int main(int argc, char **argv)
 				 : "rcx", "rdx", "r11", "memory");
 	}
 	printf("20000 calls: %s\n", bad ? "the red zone changed" : "done");
-	return 3;
+	fflush(stdout);
+
+	/* execve through the call: the new image's frame goes out by IRET */
+	char *args[] = { argv[0], "exec", NULL };
+	call(SYS_execve, "/proc/self/exe", args, environ);
+	printf("execve: %s\n", strerror(errno));
+	return 1;
 }
