@@ -142,7 +142,14 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.console_hvc = false;
 		else if (!strcmp(w, "init"))
 			kopts.init = true;
-		else if (!strncmp(w, "user=", 5)) {
+		else if (!strcmp(w, "fastsys"))
+			kopts.fastsys = 1;
+		else if (!strcmp(w, "fastsys=selftest"))
+			kopts.fastsys = 2;
+		else if (!strncmp(w, "fastsys=", 8)) {
+			kprintf("htux: bad kernel option '%s' (fastsys or fastsys=selftest)\n", w);
+			return -1;
+		} else if (!strncmp(w, "user=", 5)) {
 			if (!w[5] || strlen(w + 5) >= 64) {
 				kprintf("htux: bad kernel option '%s' (user=NAME|UID[:GID])\n", w);
 				return -1;

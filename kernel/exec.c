@@ -11,6 +11,7 @@
 #include "kernel/user.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/vdso.h"
+#include "arch/x86_64/fastsys.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 #include "fs/vfs.h"
@@ -271,18 +272,25 @@ static int load_elf(struct proc *p, const char *path, struct inode *ino, char *c
 	uint32_t id[4];
 	cpuid(1, 0, id);
 	uint64_t vdso = vdso_map(mm);
+	uint64_t fastcall = fastsys_selftest_map(mm); /* 0 but with fastsys=selftest */
 	uint64_t auxv[] = {
-		AT_SYSINFO_EHDR, vdso,       AT_HWCAP,  id[3],       AT_PAGESZ, PAGE_SIZE,
-		AT_CLKTCK,       100,        AT_PHDR,   prog.phdr,   AT_PHENT,  prog.phent,
-		AT_PHNUM,        prog.phnum, AT_BASE,   interp_base, AT_FLAGS,  0,
-		AT_ENTRY,        prog.entry, AT_UID,    p->uid,      AT_EUID,   p->euid,
-		AT_GID,          p->gid,     AT_EGID,   p->egid,     AT_SECURE, 0,
-		AT_RANDOM,       random,     AT_HWCAP2, 0,           AT_EXECFN, execfn,
-		AT_PLATFORM,     platform,   AT_NULL,   0,
+		AT_SYSINFO_EHDR, vdso,       AT_HWCAP,         id[3],       AT_PAGESZ, PAGE_SIZE,
+		AT_CLKTCK,       100,        AT_PHDR,          prog.phdr,   AT_PHENT,  prog.phent,
+		AT_PHNUM,        prog.phnum, AT_BASE,          interp_base, AT_FLAGS,  0,
+		AT_ENTRY,        prog.entry, AT_UID,           p->uid,      AT_EUID,   p->euid,
+		AT_GID,          p->gid,     AT_EGID,          p->egid,     AT_SECURE, 0,
+		AT_RANDOM,       random,     AT_HWCAP2,        0,           AT_EXECFN, execfn,
+		AT_PLATFORM,     platform,   AT_HTUX_FASTCALL, fastcall,    AT_NULL,   0,
 	};
-	/* Without a vDSO (no room: never in practice) leave its entry out. */
+	/* Without a vDSO (no room: never in practice) leave its entry out;
+	 * the test hook's only when there is one. */
 	uint64_t *av = vdso ? auxv : auxv + 2;
 	size_t avn = ARRAY_SIZE(auxv) - (vdso ? 0 : 2);
+	if (!fastcall) {
+		auxv[ARRAY_SIZE(auxv) - 4] = AT_NULL;
+		auxv[ARRAY_SIZE(auxv) - 3] = 0;
+		avn -= 2;
+	}
 	memcpy(p->auxv, av, avn * sizeof(uint64_t));
 
 	/* argc + argv + NULL + envp + NULL + auxv must leave sp 16-aligned. */

@@ -99,6 +99,10 @@ void kmain(uint32_t magic, uint32_t info)
 	acpi_set_rsdp(bi.acpi_rsdp);
 	if (cmdline_parse(bi.cmdline, &cl))
 		vm_exit(STATUS_BAD_IMAGE);
+	if (kopts.fastsys) {
+		idt_init(); /* the program in ring 0: its gates and entries */
+		syscall_init();
+	}
 	if (kopts.panic_test)
 		panic_test_run(kopts.panic_test); /* kernel/panic_test.c */
 	kinfo("booted by %s, %lu KiB free, command line '%s'\n", bi.loader, pmem_free_pages() * 4,

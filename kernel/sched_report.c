@@ -70,7 +70,7 @@ void sched_report(void)
 		if (st[0] != 'r' || st[1] != 'u')
 			chain(buf, sizeof(buf), t);
 		const struct trapframe *tf = t->tf;
-		long sys = tf && tf->trapno == (uint64_t)-1 ? (long)tf->err : -1;
+		long sys = tf && tf_syscall(tf) ? (long)tf->err : -1;
 		kprintf("htux: nmi: tid %d pid %d %s cpu %u sys %ld user rip %lx wake %d "
 			"deadline %ld ms sigpend %lx mask %lx ran %lu ms: %s\n",
 			t->tid, t->proc ? t->proc->pid : -1, st, t->cpu, sys, tf ? tf->rip : 0,

@@ -387,7 +387,7 @@ static bool restartable(const struct trapframe *tf, bool handler)
 static void restart(struct trapframe *tf)
 {
 	tf->rax = tf->err;
-	tf->rip -= 2; /* the syscall instruction */
+	syscall_rewind(tf); /* the syscall instruction (or a trampoline's call) */
 }
 
 /* Builds the frame for handler ka of sig; then the handler's mask. */
@@ -439,7 +439,7 @@ void signal_deliver(struct trapframe *tf)
 
 static void deliver(struct trapframe *tf, struct thread *t)
 {
-	bool syscall = tf->trapno == (uint64_t)-1;
+	bool syscall = tf_syscall(tf);
 	bool eintr = syscall && tf->err != __NR_rt_sigreturn && (int64_t)tf->rax == -EINTR;
 	bool handled = false;
 
@@ -509,7 +509,7 @@ static int fault_code(const struct trapframe *tf, int sig, uint64_t addr)
 {
 	switch (sig) {
 	case SIGSEGV:
-		if (tf->trapno != T_PF && tf->trapno != (uint64_t)-1)
+		if (tf->trapno != T_PF && !tf_syscall(tf))
 			return SI_KERNEL; /* general protection: no address */
 		return addr < USER_TOP && vm_find(current->mm, addr) ? SEGV_ACCERR : SEGV_MAPERR;
 	case SIGFPE: return tf->trapno == T_DE ? FPE_INTDIV : fpe_code(tf->trapno);
@@ -552,7 +552,7 @@ void signal_fault(struct trapframe *tf, int sig, uint64_t addr)
 	struct sigfault_regs fr = { tf->trapno, tf->err, 0 };
 	if (tf->trapno == T_PF)
 		fr.cr2 = addr;
-	if (tf->trapno == (uint64_t)-1) { /* returned to a bad address */
+	if (tf_syscall(tf)) { /* returned to a bad address */
 		fr.trapno = T_PF;
 		fr.err = 0x14; /* user instruction fetch */
 		fr.cr2 = addr;

@@ -9,6 +9,7 @@
 #include "kernel/proc.h"
 #include "kernel/bkl.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/fastsys.h"
 
 static inline __attribute__((always_inline)) void dispatch(struct trapframe *tf)
 {
@@ -40,4 +41,17 @@ void syscall_dispatch(struct trapframe *tf)
 		return;
 	}
 	dispatch(tf);
+}
+
+/* fastsys: a system call made by a call from a rewritten site
+ * (fast_syscall_entry, arch/x86_64/syscall_entry.S): its frame made the
+ * one SYSCALL at the site would have built, then as above. */
+void syscall_dispatch_call(struct trapframe *tf)
+{
+	if (smp_on)
+		bkl_lock_smp();
+	if (fastcall_frame(tf) == 0)
+		dispatch(tf);
+	if (smp_on)
+		bkl_exit_to_user();
 }

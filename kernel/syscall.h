@@ -20,6 +20,8 @@ typedef long (*syscall_fn)(const struct trapframe *tf);
 extern const syscall_fn syscall_table[SYSCALL_MAX];
 extern const char *const syscall_names[SYSCALL_MAX];
 void syscall_dispatch(struct trapframe *tf);
+/* fastsys: the same for a system call made by a call (fast_syscall_entry) */
+void syscall_dispatch_call(struct trapframe *tf);
 
 /* kernel/sys/thread.c, kernel/sys/fork.c: clone's two halves */
 struct thread;

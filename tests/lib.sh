@@ -30,6 +30,10 @@
 # that every test runs guests on 2 CPUs and on 1 in the same time (issue
 # 16); a failure's diagnostics say which (_show_run). HTUX_SMP=1 keeps
 # every guest on one CPU.
+#
+# HTUX_FAST=1 runs the programs in ring 0: htux_run gives htux run
+# --fast-syscalls (kernel option fastsys; docs/design.md, "Ring 0 for the
+# program"). E.g. HTUX_FAST=1 make check TESTS='tests/abi/run.sh'.
 
 HTUX_SRCDIR=${HTUX_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 HTUX_BUILDDIR=${HTUX_BUILDDIR:-$(pwd)}
@@ -43,6 +47,15 @@ tcg | --tcg) HTUX_ACCEL=--tcg HTUX_QEMU_ACCEL="-accel tcg" ;;
 kvm | --kvm) HTUX_ACCEL=--kvm HTUX_QEMU_ACCEL="-accel kvm -cpu host" ;;
 *)
 	echo "Bail out! HTUX_ACCEL=$HTUX_ACCEL: not kvm or tcg"
+	exit 1
+	;;
+esac
+
+case ${HTUX_FAST:-0} in
+0) _htux_fast= ;;
+1) _htux_fast=--fast-syscalls ;;
+*)
+	echo "Bail out! HTUX_FAST=$HTUX_FAST: not 0 or 1"
 	exit 1
 	;;
 esac
@@ -225,14 +238,15 @@ build_static() {
 }
 
 # htux_run ARG...: runs "$HTUX_BUILDDIR/htux run --tcg ARG..." (--kvm with
-# HTUX_ACCEL=kvm; HTUX_SMP=N adds --smp N before the ARGs) with stdin from
+# HTUX_ACCEL=kvm; HTUX_SMP=N adds --smp N and HTUX_FAST=1 --fast-syscalls
+# before the ARGs) with stdin from
 # $HTUX_STDIN (default /dev/null), within $HTUX_TIMEOUT seconds. Sets
 # HTUX_STATUS (124: timed out), HTUX_STDOUT and HTUX_STDERR (without their
 # trailing newlines); the exact bytes are in
 # $HTUX_TMP/stdout and $HTUX_TMP/stderr.
 htux_run() {
 	timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run \
-		${HTUX_ACCEL:---tcg} ${HTUX_SMP:+--smp "$HTUX_SMP"} "$@" \
+		${HTUX_ACCEL:---tcg} ${HTUX_SMP:+--smp "$HTUX_SMP"} $_htux_fast "$@" \
 		< "${HTUX_STDIN:-/dev/null}" \
 		> "$HTUX_TMP/stdout" 2> "$HTUX_TMP/stderr"
 	HTUX_STATUS=$?

@@ -15,6 +15,14 @@
 #define SEL_UCODE 0x33 /* 0x30 | RPL 3 */
 #define SEL_TSS 0x38
 #define SEL_CPUNUM 0x4B /* 0x48 | RPL 3: limit = the CPU's number (vDSO getcpu) */
+/* The program's code segment with --fast-syscalls (kernel option fastsys):
+ * 64-bit, DPL 0, so the program runs in ring 0; its stack segment is then
+ * SEL_KDATA. Every frame still tells the program from the kernel by CS:
+ * the kernel's is SEL_KCODE and nothing else (tf_from_user, trap.h). */
+#define SEL_FCODE 0x50
+/* The IST slot (1-based, as in a gate) of the stack every vector but #DF
+ * and NMI enters on in that mode (vectors.S moves the frame off it). */
+#define IST_FAST 3
 /* STAR[63:48]: SYSRET loads CS from it + 16, SS from it + 8. */
 #define SEL_SYSRET_BASE 0x20
 
@@ -45,6 +53,8 @@
 
 /* struct trapframe (trap.h): 15 registers, trapno, err, then the frame
  * IRET pops. */
+#define TF_R11 32
+#define TF_RCX 96
 #define TF_TRAPNO 120
 #define TF_RIP 136
 #define TF_CS 144

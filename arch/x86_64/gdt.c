@@ -1,12 +1,14 @@
 /* gdt.c: each CPU's GDT (kernel and user segments in the order
- * SYSCALL/SYSRET need) and TSS with the kernel stack for entries from
- * ring 3 and separate stacks for double faults and NMIs; the per-CPU
- * areas (cpus[], GS base). */
+ * SYSCALL/SYSRET need, the ring-0 program code segment of fastsys) and TSS
+ * with the kernel stack for entries from ring 3 and separate stacks for
+ * double faults, NMIs and fastsys's entries; the per-CPU areas (cpus[], GS
+ * base). */
 #include "kernel/kernel.h"
 #include "kernel/pmem.h"
 #include "arch/x86_64/cpu.h"
 
 #define IST_SIZE 8192
+#define NIST 3 /* #DF, NMI, every other vector with fastsys (IST_FAST) */
 
 struct tss {
 	uint32_t reserved0;
@@ -19,7 +21,7 @@ struct tss {
 } __attribute__((packed));
 
 struct cpu_tables {
-	uint64_t gdt[10];
+	uint64_t gdt[11];
 	struct tss tss;
 };
 
@@ -28,8 +30,9 @@ struct cpu_tables {
  * compatibility mode), 0x28 user data, 0x30 user code (the order SYSRET
  * needs: entry.h), 0x38 TSS (two slots), 0x48 a user data segment whose
  * limit is the CPU's number (the vDSO's getcpu reads it with LSL, as
- * Linux's does: SEL_CPUNUM; filled in by gdt_load). */
-static const uint64_t gdt_template[10] = {
+ * Linux's does: SEL_CPUNUM; filled in by gdt_load), 0x50 the program's
+ * code segment in ring 0 with fastsys (SEL_FCODE: as the kernel's). */
+static const uint64_t gdt_template[11] = {
 	0,
 	0x00AF9A000000FFFF,
 	0x00CF92000000FFFF,
@@ -40,22 +43,24 @@ static const uint64_t gdt_template[10] = {
 	0,
 	0,
 	0,
+	0x00AF9A000000FFFF,
 };
 
 static struct cpu_tables cpu0_tables;
-static uint8_t cpu0_ist[2][IST_SIZE] __attribute__((aligned(16)));
+static uint8_t cpu0_ist[NIST][IST_SIZE] __attribute__((aligned(16)));
 
 struct percpu cpus[MAX_CPUS];
 
-static void tables_fill(struct cpu_tables *t, uint8_t *ist0, uint8_t *ist1)
+/* ist: NIST stacks of IST_SIZE bytes, one after the other */
+static void tables_fill(struct cpu_tables *t, uint8_t *ist)
 {
 	uint64_t base = (uint64_t)&t->tss;
 	uint64_t limit = sizeof(t->tss) - 1;
 
 	memcpy(t->gdt, gdt_template, sizeof(t->gdt));
 	memset(&t->tss, 0, sizeof(t->tss));
-	t->tss.ist[0] = (uint64_t)ist0 + IST_SIZE;
-	t->tss.ist[1] = (uint64_t)ist1 + IST_SIZE;
+	for (int i = 0; i < NIST; i++)
+		t->tss.ist[i] = (uint64_t)ist + (uint64_t)(i + 1) * IST_SIZE;
 	t->tss.iomap_base = sizeof(t->tss);
 	t->gdt[SEL_TSS / 8] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89UL << 40) |
 			      (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
@@ -105,7 +110,7 @@ void percpu_early(void)
 
 void gdt_init(void)
 {
-	tables_fill(&cpu0_tables, cpu0_ist[0], cpu0_ist[1]);
+	tables_fill(&cpu0_tables, cpu0_ist[0]);
 	cpus[0].tables = &cpu0_tables;
 	gdt_load(&cpus[0]);
 }
@@ -113,16 +118,16 @@ void gdt_init(void)
 int gdt_prepare(struct percpu *c)
 {
 	struct cpu_tables *t = kmalloc(sizeof(*t));
-	uint64_t ist = pmem_alloc_contig(2 * IST_SIZE / PAGE_SIZE);
+	uint64_t ist = pmem_alloc_contig(NIST * IST_SIZE / PAGE_SIZE);
 	if (!t || !ist) {
 		kfree(t);
 		if (ist)
-			for (unsigned i = 0; i < 2 * IST_SIZE / PAGE_SIZE; i++)
+			for (unsigned i = 0; i < NIST * IST_SIZE / PAGE_SIZE; i++)
 				pmem_free(ist + i * PAGE_SIZE);
 		return -ENOMEM;
 	}
 	uint8_t *p = phys_to_virt(ist);
-	tables_fill(t, p, p + IST_SIZE);
+	tables_fill(t, p);
 	c->tables = t;
 	return 0;
 }

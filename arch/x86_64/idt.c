@@ -1,5 +1,7 @@
 /* idt.c: the interrupt descriptor table: every vector goes to its stub in
- * vectors.S; double faults and NMIs run on their own stacks. */
+ * vectors.S; double faults and NMIs run on their own stacks. With fastsys
+ * (the program in ring 0) every other vector enters on the IST_FAST stack,
+ * through the stubs that move the frame off it. */
 #include "kernel/kernel.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
@@ -16,6 +18,7 @@ struct idt_gate {
 
 static struct idt_gate idt[256];
 extern const uint64_t trap_vectors[256];
+extern const uint64_t trap_vectors_ist[256];
 
 static void set_gate(int v, uint64_t addr, int ist, int dpl)
 {
@@ -30,15 +33,19 @@ static void set_gate(int v, uint64_t addr, int ist, int dpl)
 
 void idt_init(void)
 {
+	const uint64_t *stubs = kopts.fastsys ? trap_vectors_ist : trap_vectors;
+	int ist = kopts.fastsys ? IST_FAST : 0;
+
 	for (int v = 0; v < 256; v++)
-		set_gate(v, trap_vectors[v], 0, 0);
+		set_gate(v, stubs[v], ist, 0);
 	set_gate(T_DF, trap_vectors[T_DF], 1, 0);
 	set_gate(T_NMI, trap_vectors[T_NMI], 2, 0);
-	set_gate(T_BP, trap_vectors[T_BP], 0, 3); /* int3 from user: SIGTRAP */
+	set_gate(T_BP, stubs[T_BP], ist, 3); /* int3 from user: SIGTRAP */
 	idt_load();
 }
 
-/* Every CPU loads the same IDT. */
+/* Every CPU loads the same IDT (idt_init runs again once the command line
+ * is read: kernel/main.c). */
 void idt_load(void)
 {
 	struct {

@@ -3,7 +3,10 @@
  * syscall_dispatch(), and return with SYSRET, or through trap_return's
  * IRET when SYSRET cannot restore the frame. FMASK has cleared IF, TF, DF,
  * IOPL, NT and AC on entry (arch/x86_64/usermode.c). Also the entry of a
- * SYSCALL from compatibility mode, which no program can reach. */
+ * SYSCALL from compatibility mode, which no program can reach, and the
+ * entry of SYSCALL from the program in ring 0 (fastsys), which returns
+ * with IRET, and fast_syscall_entry, which rewritten sites call in that
+ * mode, and the test hook's trampoline page. */
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/trapframe.inc"
 
@@ -43,6 +46,100 @@ syscall_entry:
 	sysretq
 1:	movq %rsp, %rdi
 	jmp trap_return
+
+/* SYSCALL from the program in ring 0 (fastsys; MSR_LSTAR then): SYSCALL
+ * does not look at the CPL and loads the kernel's CS as from ring 3, and
+ * the program's GS base is active as there. The frame says SEL_FCODE, and
+ * the way back is IRET (SYSRET always lands in ring 3), with rcx = rip and
+ * r11 = rflags as SYSRET leaves them. As the SYSRET path, it skips
+ * trap_return for the call's own frame (or a signal handler's built on
+ * it: the selectors are set again here) when rip is in the lower half;
+ * rt_sigreturn and execve send theirs to trap_return themselves. */
+	.globl syscall_fast_entry
+syscall_fast_entry:
+	swapgs
+	movq %rsp, %gs:16           /* percpu.user_rsp */
+	movq %gs:8, %rsp            /* percpu.kstack_top */
+	pushq $SEL_KDATA
+	pushq %gs:16
+	pushq %r11                  /* rflags */
+	pushq $SEL_FCODE
+	pushq %rcx                  /* rip */
+	pushq %rax                  /* err: the syscall number (orig_rax) */
+	pushq $-1                   /* trapno: a system call */
+	PUSH_REGS
+	movq %rsp, %rdi
+	leaq fast_syscall_ret(%rip), %rax   /* the frame's rax is restored below */
+	cmpq %rax, TF_RIP(%rsp)
+	je 2f
+	call syscall_dispatch
+	movq TF_RIP(%rsp), %rax
+	movq %rax, TF_RCX(%rsp)
+	movq TF_RFLAGS(%rsp), %rax
+	movq %rax, TF_R11(%rsp)
+	jmp 3f
+2:	call syscall_dispatch_call  /* from fast_syscall_entry: rip, rsp, rcx and */
+3:	movq TF_RIP(%rsp), %rax     /* r11 set there (arch/x86_64/fastsys.c) */
+	shrq $47, %rax
+	jnz 4f
+	movq $SEL_FCODE, TF_CS(%rsp)
+	movq $SEL_KDATA, TF_SS(%rsp)
+	orq $FL_IF, TF_RFLAGS(%rsp)
+	POP_REGS                    /* the big kernel lock: let go in the dispatch */
+	addq $16, %rsp              /* trapno, err */
+	swapgs
+	iretq
+4:	movq %rsp, %rdi
+	jmp trap_return
+
+/* fast_syscall_entry: the kernel entry a rewritten syscall site reaches
+ * by a call (fastsys only: the program runs in ring 0). The contract with
+ * the site's trampoline, which the rewriter writes:
+ *
+ *	lea -128(%rsp), %rsp        skip the red zone
+ *	(rax = the number; rdi, rsi, rdx, r10, r8, r9 = the arguments, as
+ *	 for SYSCALL; rcx = the address the syscall instruction would
+ *	 return to: the site + its length)
+ *	call *ADDR(%rip)            6 bytes, ff 15 disp32; ADDR holds
+ *	                            fastsys_entry() (arch/x86_64/fastsys.h)
+ *
+ * so that here [rsp] is the trampoline's return address and the program's
+ * rsp is rsp + 8 + 128. The call returns straight to rcx's address with
+ * the program's rsp, as SYSCALL would (rax = the result, rcx = that
+ * address, r11 = rflags, every other register kept); nothing after the
+ * call runs. A system call that restarts (SA_RESTART) runs the
+ * trampoline's call again, with rsp, rcx and the arguments as they were.
+ *
+ * The way in is SYSCALL itself, from here: it loads the kernel's CS and
+ * clears IF and TF in one instruction, so every instruction before it is
+ * the program's (an interrupt, a signal or a fault here is the program's,
+ * at this rip, and sigreturn comes back here), and no instruction runs
+ * with the program's CS and the kernel's GS or stack. syscall_fast_entry
+ * knows the call by rcx (= fast_syscall_ret) and fastcall_frame() reads
+ * the site's address pushed below the trampoline's. */
+	.globl fast_syscall_entry
+	.type fast_syscall_entry, @function
+fast_syscall_entry:
+	pushq %rcx
+	syscall
+fast_syscall_ret:
+	ud2                         /* never: the way back is IRET to the site */
+	.size fast_syscall_entry, . - fast_syscall_entry
+
+/* The test hook's trampoline page (fastsys=selftest: fastsys.c maps it
+ * into the program, its address in AT_HTUX_FASTCALL): the program puts
+ * the number, the arguments and rcx as above and jumps to its start. */
+	.section .rodata.fastcall, "a"
+	.balign 4096
+	.globl fastcall_test_page
+fastcall_test_page:
+	leaq -128(%rsp), %rsp
+	call *1f(%rip)
+	ud2
+	.balign 8
+1:	.quad fast_syscall_entry
+	.balign 4096
+	.text
 
 /* SYSCALL from compatibility mode (MSR_CSTAR): there is no 32-bit user
  * code segment, so this never runs; should it, the program gets what an

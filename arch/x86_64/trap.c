@@ -92,7 +92,7 @@ static __attribute__((noreturn)) void kernel_fault(struct trapframe *tf)
 
 void trap(struct trapframe *tf)
 {
-	bool from_user = (tf->cs & 3) == 3;
+	bool from_user = tf_from_user(tf);
 	bool took = false;
 
 	if (tf->trapno == T_NMI) {

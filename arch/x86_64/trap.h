@@ -3,12 +3,16 @@
 #ifndef HTUX_TRAP_H
 #define HTUX_TRAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "arch/x86_64/entry.h"
 
 struct trapframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t trapno, err; /* system calls: trapno -1, err = the number (orig_rax) */
+	/* system calls: trapno TRAPNO_SYSCALL (or TRAPNO_CALL), err = the
+	 * number (orig_rax) */
+	uint64_t trapno, err;
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
@@ -32,6 +36,23 @@ struct trapframe {
 #define T_XM 19
 #define T_IRQ0 32
 #define T_SPURIOUS 255
+
+#define TRAPNO_SYSCALL ((uint64_t)-1) /* the SYSCALL instruction */
+/* fastsys: a call from a rewritten site to fast_syscall_entry (the frame
+ * as SYSCALL's at the site; arch/x86_64/fastsys.c restarts it) */
+#define TRAPNO_CALL ((uint64_t)-2)
+
+/* A system call restarts: back to the instruction that made it, the
+ * syscall instruction or, for TRAPNO_CALL, the trampoline's call (with the
+ * rsp and rcx it had; arch/x86_64/fastsys.c). */
+void syscall_rewind(struct trapframe *tf);
+/* Is tf a system call's frame (either way in)? */
+static inline bool tf_syscall(const struct trapframe *tf) { return tf->trapno >= TRAPNO_CALL; }
+
+/* Did tf come from the program? Its code segment is SEL_UCODE (ring 3) or,
+ * with fastsys, SEL_FCODE (ring 0): anything but the kernel's. The entry
+ * code (vectors.S) makes the same test. */
+static inline bool tf_from_user(const struct trapframe *tf) { return tf->cs != SEL_KCODE; }
 
 void trap(struct trapframe *tf);
 void trap_dump(const struct trapframe *tf);

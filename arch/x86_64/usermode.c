@@ -1,7 +1,8 @@
 /* usermode.c: the CPU state for running programs: the SYSCALL/SYSRET MSRs
- * (selectors, entry points, the flags cleared on entry), alignment checks
- * for programs that set AC (CR0.AM, as Linux), and trap_check_user(), the
- * last check of a register frame before IRET takes it to the program. */
+ * (selectors, entry points, the flags cleared on entry; the ring-0 entry
+ * with fastsys), alignment checks for programs that set AC (CR0.AM, as
+ * Linux), and trap_check_user(), the last check of a register frame before
+ * IRET takes it to the program (in ring 3, or in ring 0 with fastsys). */
 #include "kernel/kernel.h"
 #include "kernel/signal.h"
 #include "kernel/bkl.h"
@@ -11,6 +12,7 @@
 #define CR0_AM (1UL << 18)
 
 void syscall_entry(void);
+void syscall_fast_entry(void);
 void syscall_compat_entry(void);
 
 _Static_assert(__builtin_offsetof(struct trapframe, trapno) == TF_TRAPNO, "TF_TRAPNO");
@@ -23,10 +25,17 @@ _Static_assert(sizeof(struct trapframe) == TF_SIZE, "TF_SIZE");
 _Static_assert(SEL_SYSRET_BASE + 16 + 3 == SEL_UCODE && SEL_SYSRET_BASE + 8 + 3 == SEL_UDATA,
 	       "SYSRET's selectors");
 
+/* The program's selectors: ring 3's, or ring 0's with fastsys. */
+static uint64_t prog_cs = SEL_UCODE, prog_ss = SEL_UDATA;
+
 void syscall_init(void)
 {
 	wrmsr(MSR_STAR, ((uint64_t)SEL_SYSRET_BASE << 48) | ((uint64_t)SEL_KCODE << 32));
-	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_LSTAR, (uint64_t)(kopts.fastsys ? syscall_fast_entry : syscall_entry));
+	if (kopts.fastsys) {
+		prog_cs = SEL_FCODE;
+		prog_ss = SEL_KDATA;
+	}
 	wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
 	wrmsr(MSR_FMASK, FL_TF | FL_DF | FL_IF | FL_IOPL | FL_NT | FL_AC);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1);
@@ -36,15 +45,16 @@ void syscall_init(void)
 static bool canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
 
 /* Called by trap_return for a frame going to ring 3 (whoever built it:
- * the CPU, execve, rt_sigreturn, clone). The selectors are the user ones,
- * the flags those a program may hold, with IF set. An instruction pointer
+ * the CPU, execve, rt_sigreturn, clone). The selectors are the user ones
+ * (the ring-0 ones with fastsys), the flags those a program may hold, with
+ * IF set. An instruction pointer
  * that is not canonical would make IRET fault in the kernel: as on Linux
  * (where that IRET's fault comes back to the program), the program gets
  * SIGSEGV instead: its handler, or its end. */
 void trap_check_user(struct trapframe *tf)
 {
-	tf->cs = SEL_UCODE;
-	tf->ss = SEL_UDATA;
+	tf->cs = prog_cs;
+	tf->ss = prog_ss;
 	tf->rflags = (tf->rflags & FL_USER_MASK) | FL_IF | FL_FIXED;
 	if (canonical(tf->rip))
 		return;

@@ -1,28 +1,83 @@
 /* vectors.S: the interrupt and exception entry stubs. Each pushes a
  * vector number (and a zero error code where the CPU pushes none), then the
  * common path saves the registers as a struct trapframe and calls trap().
- * The way back, trap_return, checks a frame going to the program first. */
+ * The way back, trap_return, checks a frame going to the program first.
+ * A second set of stubs, for fastsys (the program in ring 0), enters on an
+ * IST stack and first moves the frame off it (trap_common_ist). */
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/trapframe.inc"
 	.text
 	.altmacro
 
-.macro VEC n
+.macro VEC n, pfx, common
 	.align 16
-vec\n:
+\pfx\n:
 	.if (\n == 8) || (\n == 10) || (\n == 11) || (\n == 12) || (\n == 13) || (\n == 14) || (\n == 17) || (\n == 21) || (\n == 29) || (\n == 30)
 	.else
 	pushq $0
 	.endif
 	pushq $\n
-	jmp trap_common
+	jmp \common
 .endm
 
 	.set n, 0
 	.rept 256
-	VEC %n
+	VEC %n, vec, trap_common
 	.set n, n + 1
 	.endr
+
+	.set n, 0
+	.rept 256
+	VEC %n, fvec, trap_common_ist
+	.set n, n + 1
+	.endr
+
+/* fastsys: every vector but #DF and NMI enters on the IST_FAST stack, as
+ * the CPU does not switch stacks for an interrupt in ring 0 and would push
+ * its frame over the program's red zone (the 128 bytes below its %rsp).
+ * Before anything can nest (interrupts are off; nothing here faults),
+ * move the frame (trapno, err and the CPU's five words) to where the CPU
+ * would have put it from ring 3: the top of the thread's kernel stack when
+ * it interrupted the program (CS other than the kernel's, the program's
+ * GS base active: swapgs as trap_common does), or below the interrupted
+ * %rsp, 16-byte aligned as the CPU aligns it, when it interrupted the
+ * kernel (built with -mno-red-zone). Then go on as trap_common, with
+ * %gs already the kernel's. A page fault of the program gets the U/S bit
+ * (4) in its error code, as from ring 3. */
+trap_common_ist:
+	pushq %rax
+	pushq %rcx
+	/* the frame is at 16(%rsp): trapno, err, rip, cs, rflags, rsp, ss */
+	movq 56(%rsp), %rax         /* the interrupted %rsp */
+	andq $~15, %rax
+	cmpq $SEL_KCODE, 40(%rsp)
+	je 1f
+	swapgs
+	movq %gs:8, %rax            /* percpu.kstack_top */
+	cmpq $14, 16(%rsp)          /* a page fault of the program: the CPU */
+	jne 1f                      /* left out the U/S bit of its error code */
+	orq $4, 24(%rsp)
+1:	subq $56, %rax
+	movq 16(%rsp), %rcx
+	movq %rcx, 0(%rax)
+	movq 24(%rsp), %rcx
+	movq %rcx, 8(%rax)
+	movq 32(%rsp), %rcx
+	movq %rcx, 16(%rax)
+	movq 40(%rsp), %rcx
+	movq %rcx, 24(%rax)
+	movq 48(%rsp), %rcx
+	movq %rcx, 32(%rax)
+	movq 56(%rsp), %rcx
+	movq %rcx, 40(%rax)
+	movq 64(%rsp), %rcx
+	movq %rcx, 48(%rax)
+	movq 8(%rsp), %rcx          /* the saved %rax, just below the moved frame */
+	movq %rcx, -8(%rax)
+	movq (%rsp), %rcx
+	leaq -8(%rax), %rsp
+	popq %rax
+	jmp trap_flags
 
 /* The C code runs with the flags the ABI and the kernel assume: DF clear
  * (the program may have set it: musl's memmove does for a backward copy;
@@ -30,14 +85,15 @@ vec\n:
  * under SMAP otherwise). The program's own flags are in the frame. An
  * interrupt gate has cleared IF, TF, NT and RF already. */
 trap_common:
+	cmpq $SEL_KCODE, 24(%rsp)   /* came from the program? (tf_from_user) */
+	je trap_flags
+	swapgs
+trap_flags:
 	cld
 	pushfq
 	andq $~FL_AC, (%rsp)
 	popfq
-	testb $3, 24(%rsp)          /* came from ring 3? */
-	jz 1f
-	swapgs
-1:	PUSH_REGS
+	PUSH_REGS
 	movq %rsp, %rdi
 	call trap
 	movq %rsp, %rdi
@@ -50,16 +106,16 @@ trap_common:
 	.globl trap_return
 trap_return:
 	movq %rdi, %rsp
-	testb $3, TF_CS(%rsp)
-	jz 3f
+	cmpq $SEL_KCODE, TF_CS(%rsp)
+	je 3f
 	call trap_check_user        /* tf in %rdi; %rsp = tf, 16-byte aligned */
 	cmpb $0, smp_on(%rip)       /* several CPUs: let the big kernel lock go */
 	je 3f
 	call bkl_exit_to_user
 3:	POP_REGS
 	addq $16, %rsp              /* trapno, err */
-	testb $3, 8(%rsp)
-	jz 2f
+	cmpq $SEL_KCODE, 8(%rsp)
+	je 2f
 	swapgs
 2:	iretq
 
@@ -74,6 +130,17 @@ trap_vectors:
 	.set n, 0
 	.rept 256
 	VECADDR %n
+	.set n, n + 1
+	.endr
+
+	.globl trap_vectors_ist
+.macro FVECADDR n
+	.quad fvec\n
+.endm
+trap_vectors_ist:
+	.set n, 0
+	.rept 256
+	FVECADDR %n
 	.set n, n + 1
 	.endr
 

@@ -8,7 +8,7 @@
 #
 # The musl builds run on 2 CPUs (--smp 2) and the glibc builds on 1, so
 # that every program runs on both (issue 16); HTUX_SMP=N runs them all on
-# N (make check-smp).
+# N (make check-smp). HTUX_FAST=1 runs them all in ring 0 (--fast-syscalls).
 #
 # ABI_ONLY="name ..." runs only those programs (file names without .c).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"

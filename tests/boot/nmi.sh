@@ -18,7 +18,7 @@ want_st=$?
 
 run_with_nmi() {   # SMP
 	sock=$HTUX_TMP/qmp.$1
-	timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} --smp "$1" \
+	timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} $_htux_fast --smp "$1" \
 		--qemu-arg -qmp --qemu-arg "unix:$sock,server=on,wait=off" \
 		"$HTUX_TMP/nmi_wait" 4 < /dev/null > "$HTUX_TMP/stdout" 2> "$HTUX_TMP/stderr" &
 	pid=$!

@@ -176,7 +176,8 @@ static void test_options(void)
 	}
 }
 
-/* The debugging options: --syscall-summary, --gdb[=PORT], --minimal. */
+/* The debugging options: --syscall-summary, --gdb[=PORT], --minimal; and
+ * --fast-syscalls. */
 static void test_debug_options(void)
 {
 	char *a[] = { "htux",       "run",       "--syscall-summary",
@@ -214,6 +215,15 @@ static void test_debug_options(void)
 		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.init, "--init");
 		cl = kernel_cmdline(&o, 0);
 		is_str(cl, "strace init", "kernel option init");
+		free(cl);
+		htux_opts_free(&o);
+	}
+	{
+		char *b[] = { "htux", "run", "--fast-syscalls", "--init", "p" };
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.fastsys,
+		   "--fast-syscalls");
+		cl = kernel_cmdline(&o, 0);
+		is_str(cl, "init fastsys", "kernel option fastsys");
 		free(cl);
 		htux_opts_free(&o);
 	}

@@ -118,6 +118,8 @@ static int flag(const char *a, struct htux_opts *o)
 		o->strace = 1;
 	else if (!strcmp(a, "--syscall-summary"))
 		o->summary = 1;
+	else if (!strcmp(a, "--fast-syscalls"))
+		o->fastsys = 1;
 	else if (!strcmp(a, "--gdb"))
 		o->gdb_port = 1234;
 	else if (!strncmp(a, "--gdb=", 6))
@@ -147,6 +149,7 @@ static int flag_with_value(const char *a)
 					     "--trace",
 					     "--strace",
 					     "--syscall-summary",
+					     "--fast-syscalls",
 					     "--verbose",
 					     "--net",
 					     "--init",

@@ -18,6 +18,7 @@ struct htux_opts {
 	const char *smp;     /* --smp N: QEMU's -smp (the kernel uses one), or NULL */
 	int trace, strace, verbose, dry_run;
 	int summary;     /* --syscall-summary */
+	int fastsys;     /* --fast-syscalls: the program runs in ring 0 (fastsys) */
 	int gdb_port;    /* --gdb[=PORT]: 0 when off */
 	int minimal;     /* --minimal: boot a kernel made for PROG */
 	const char **mk; /* "-e" VALUE / "--add" VALUE pairs, in order */

@@ -1,0 +1,28 @@
+/* fastsys.h: the program in ring 0 (kernel option fastsys; docs/design.md,
+ * "Ring 0 for the program"): system calls made by a call from a rewritten
+ * site, and the test hook's trampoline page. */
+#ifndef HTUX_FASTSYS_H
+#define HTUX_FASTSYS_H
+
+#include <stdint.h>
+
+struct trapframe;
+struct mm;
+
+/* The private aux vector entry of fastsys=selftest: the address of the
+ * test hook's trampoline page ('h' 't' 0001: no Linux AT_ number). */
+#define AT_HTUX_FASTCALL 0x68740001
+
+/* The address rewritten sites reach the kernel at (fast_syscall_entry in
+ * syscall_entry.S, which says the contract): the rewriter stores it in
+ * each trampoline page. */
+uint64_t fastsys_entry(void);
+/* Makes the frame fast_syscall_entry built look like SYSCALL's at the
+ * site (rip, rsp, rcx, r11; trapno TRAPNO_CALL). 0, or -1 after a signal
+ * for an unreadable stack (the frame is then the handler's). */
+int fastcall_frame(struct trapframe *tf);
+/* fastsys=selftest: maps the trampoline page into mm; its address, or 0
+ * (other modes, or no room). */
+uint64_t fastsys_selftest_map(struct mm *mm);
+
+#endif
