@@ -12,6 +12,7 @@
 #include "kernel/pmem.h"
 #include "kernel/shmem.h"
 #include "kernel/userfaultfd.h"
+#include "kernel/sysrw.h"
 #include "kernel/ipc/ipc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
@@ -185,7 +186,12 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 	}
 	if (vma_shared(v))
 		return fault_shared(mm, v, va);
-	uint64_t pa = fcache_page(v, va);
+	/* sites to rewrite: a page of its own (the trampolines' area is made
+	 * first, which may move the areas: v found again) */
+	bool rw = kopts.sysrw && sysrw_prepare(mm, v);
+	if (rw && (!(v = vm_find(mm, addr)) || !(pte = paging_walk(mm->pml4, va, true))))
+		return v ? out_of_memory(addr) : -1;
+	uint64_t pa = rw ? 0 : fcache_page(v, va);
 	if (pa) {
 		*pte = pa | PTE_COW | paging_user_flags(v->prot);
 		mm->mapped_pages++;
@@ -212,6 +218,8 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 		pmem_free(pa);
 		return -1;
 	}
+	if (rw)
+		sysrw_patch(mm, v, va, phys_to_virt(pa));
 	pte = paging_walk(mm->pml4, va, true);
 	if (!pte || (*pte & PTE_ADDR)) {
 		/* no table now, or another thread's fault put a page there */

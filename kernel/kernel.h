@@ -43,7 +43,8 @@ struct kopts {
 	/* panic_test[=fault|recurse|fault-recurse|sleep-in-spinlock|lock-order]:
 	 * a deliberate panic (debugging aid; kernel/panic_test.c) */
 	int panic_test;
-	bool init; /* init: pid 1 is a built-in reaper, the program pid 2 (kernel/init.c) */
+	bool sysrw; /* sysrw: rewrite syscall sites, trampolines still trap (kernel/sysrw.c) */
+	bool init;  /* init: pid 1 is a built-in reaper, the program pid 2 (kernel/init.c) */
 };
 extern struct kopts kopts;
 

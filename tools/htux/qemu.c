@@ -33,7 +33,7 @@ int is_ext2(const char *path)
 
 char *kernel_cmdline(const struct htux_opts *o, int root_disk)
 {
-	const char *flags[7], *w, *mp;
+	const char *flags[8], *w, *mp;
 	size_t n = 0, len = 1, i;
 	char *s;
 
@@ -49,6 +49,8 @@ char *kernel_cmdline(const struct htux_opts *o, int root_disk)
 		flags[n++] = "syscall_summary";
 	if (o->init)
 		flags[n++] = "init";
+	if (o->sysrw)
+		flags[n++] = "sysrw";
 	if (root_disk)
 		flags[n++] = "root=/dev/vda";
 	for (i = 0; i < n; i++)

@@ -1,0 +1,35 @@
+/* sysrw.h: rewriting the program's "mov $N,%eax; syscall" sites into
+ * jumps to per-site trampolines (kernel option sysrw, part of fastsys;
+ * kernel/sysrw.c, docs/design.md "Rewriting syscall sites"). */
+#ifndef HTUX_SYSRW_H
+#define HTUX_SYSRW_H
+
+#include "kernel/kernel.h"
+
+struct mm;
+struct vma;
+
+/* Per address space: the trampoline area of one file mapped at one
+ * place (bias: the address of the file's offset 0). */
+struct sysrw_area {
+	struct inode *file;
+	uint64_t bias;
+	uint64_t start, len; /* the trampolines, a VMA_SYSRW area */
+	int fidx;            /* the file's entry in the table */
+	struct sysrw_area *next;
+};
+
+/* Whether a fault at va in v may patch sites: v is a private executable,
+ * unwritable mapping of a file the table lists. If so the trampoline area
+ * is made first (which maps an area: look v up again after it). */
+bool sysrw_prepare(struct mm *mm, struct vma *v);
+/* Patches the sites in the page at va of v (prepared), whose bytes (just
+ * read from the file) are at page. */
+void sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page);
+/* fork: the child's copy of the areas' list; -ENOMEM. */
+int sysrw_mm_copy(struct mm *to, const struct mm *from);
+void sysrw_mm_free(struct mm *mm);
+/* With verbose: one line of what was rewritten (at exit). */
+void sysrw_report(void);
+
+#endif
