@@ -26,6 +26,7 @@ struct sysrw_file {
 	uint64_t *off; /* sorted */
 	uint8_t *len;
 	uint8_t (*orig)[9]; /* each site's bytes in the file (read by check) */
+	uint8_t *done;      /* per site: patched at least once (the report) */
 	int8_t checked;     /* 0 not yet, 1 the file is the one listed, -1 it is not */
 	bool used;          /* sites patched */
 };
@@ -183,7 +184,8 @@ static bool check(struct sysrw_file *f)
 		return false;
 	}
 	f->orig = kzalloc(f->nsites * sizeof(*f->orig) + 1);
-	if (!f->orig)
+	f->done = kzalloc(f->nsites + 1);
+	if (!f->orig || !f->done)
 		return false;
 	for (uint32_t i = 0; i < f->nsites; i++) {
 		uint8_t l = f->len[i];
@@ -409,14 +411,17 @@ void sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page)
 				ok = false;
 		}
 		if (!ok || !site_bytes(orig, (uint8_t)len)) {
-			if (PAGE_DOWN(sa) == va)
+			if (PAGE_DOWN(sa) == va && f->done[i] != 2) {
+				f->done[i] = 2;
 				n_changed++;
+			}
 			continue;
 		}
 		for (uint64_t k = 0; k < 5; k++)
 			if (PAGE_DOWN(sa + k) == va)
 				page[sa + k - va] = patch[k];
-		if (PAGE_DOWN(sa) == va) {
+		if (PAGE_DOWN(sa) == va && !f->done[i]) {
+			f->done[i] = 1;
 			n_rewritten++;
 			f->used = true;
 		}
@@ -458,7 +463,7 @@ void sysrw_report(void)
 		other += files[i].other;
 		known += files[i].nsites;
 	}
-	kinfo("syscall sites: %lu rewritten in %d files (%lu known there), %lu left on the trap "
-	      "path (other shapes), %lu not patched (bytes changed), %lu (no room)\n",
-	      n_rewritten, used, known, other, n_changed, n_noroom);
+	kinfo("syscall sites: %lu rewritten in %d files (of %lu known there), %lu left on the trap "
+	      "path (other shapes), %lu not patched (bytes changed)%s\n",
+	      n_rewritten, used, known, other, n_changed, n_noroom ? ", some without room" : "");
 }

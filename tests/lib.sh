@@ -26,6 +26,10 @@
 # line (htux run's and the tests' own), so that a test's own -smp still
 # wins. E.g. HTUX_SMP=2 make check TESTS='tests/abi/run.sh', or make
 # check-smp.
+#
+# HTUX_SYSRW=1 runs them with --rewrite-syscalls (htux_run): the system
+# call sites rewritten (kernel option sysrw), e.g. HTUX_SYSRW=1 make check
+# TESTS='tests/abi/run.sh'.
 
 HTUX_SRCDIR=${HTUX_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 HTUX_BUILDDIR=${HTUX_BUILDDIR:-$(pwd)}
@@ -206,7 +210,8 @@ build_static() {
 # $HTUX_TMP/stdout and $HTUX_TMP/stderr.
 htux_run() {
 	timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run \
-		${HTUX_ACCEL:---tcg} ${HTUX_SMP:+--smp "$HTUX_SMP"} "$@" \
+		${HTUX_ACCEL:---tcg} ${HTUX_SMP:+--smp "$HTUX_SMP"} \
+		${HTUX_SYSRW:+--rewrite-syscalls} "$@" \
 		< "${HTUX_STDIN:-/dev/null}" \
 		> "$HTUX_TMP/stdout" 2> "$HTUX_TMP/stderr"
 	HTUX_STATUS=$?
