@@ -25,10 +25,11 @@ struct sysrw_file {
 	uint32_t nsites, other;
 	uint64_t *off; /* sorted */
 	uint8_t *len;
-	uint8_t (*orig)[9]; /* each site's bytes in the file (read by check) */
-	uint8_t *done;      /* per site: patched at least once (the report) */
-	int8_t checked;     /* 0 not yet, 1 the file is the one listed, -1 it is not */
-	bool used;          /* sites patched */
+	uint8_t (*orig)[9];  /* each site's bytes in the file (read by check) */
+	uint8_t *done;       /* per site: patched at least once (the report) */
+	const uint8_t *data; /* inode_data when checked */
+	int8_t checked;      /* 0 not yet, 1 the file is the one listed, -1 it is not */
+	bool used;           /* sites patched */
 };
 
 static struct sysrw_file *files;
@@ -153,19 +154,24 @@ static uint64_t checksum_add(uint64_t h, const uint8_t *p, size_t n)
 	return h;
 }
 
-/* Whether f's inode still holds the bytes the table was made for. */
+/* Whether f's inode still holds the bytes the table was made for. The
+ * image's own bytes (inode_data: never written in place) are the ones
+ * htux-mkimage read when it wrote the table into the same archive: their
+ * size is checked, and each site's bytes when it is patched (the whole
+ * checksum would cost 2 ms for a static glibc program under TCG). Other
+ * files (a disk's) are checked whole, again if they stop being the
+ * image's bytes. */
 static bool check(struct sysrw_file *f)
 {
-	if (f->checked)
+	const uint8_t *data = inode_data(f->ino);
+	if (f->checked && (data == f->data || f->checked < 0))
 		return f->checked > 0;
 	f->checked = -1;
+	f->data = data;
 	if (inode_size(f->ino) != f->size)
 		return false;
-	uint64_t h = f->size;
-	const uint8_t *data = inode_data(f->ino);
-	if (data) {
-		h = checksum_add(h, data, f->size);
-	} else {
+	if (!data) {
+		uint64_t h = f->size;
 		uint8_t *buf = kmalloc(PAGE_SIZE);
 		if (!buf)
 			return false;
@@ -178,13 +184,15 @@ static bool check(struct sysrw_file *f)
 			h = checksum_add(h, buf, n);
 		}
 		kfree(buf);
+		if (h != f->sum) {
+			kinfo("sysrw: a file changed since its sites were found: left alone\n");
+			return false;
+		}
 	}
-	if (h != f->sum) {
-		kinfo("sysrw: a file changed since its sites were found: left alone\n");
-		return false;
-	}
-	f->orig = kzalloc(f->nsites * sizeof(*f->orig) + 1);
-	f->done = kzalloc(f->nsites + 1);
+	if (!f->orig)
+		f->orig = kzalloc(f->nsites * sizeof(*f->orig) + 1);
+	if (!f->done)
+		f->done = kzalloc(f->nsites + 1);
 	if (!f->orig || !f->done)
 		return false;
 	for (uint32_t i = 0; i < f->nsites; i++) {

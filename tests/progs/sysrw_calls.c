@@ -14,20 +14,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SITE(nr, a, b, c)                                                                   \
-	({                                                                                  \
-		long r_;                                                                    \
-		__asm__ volatile("mov $" #nr ", %%eax\n\tsyscall"                           \
-				 : "=a"(r_)                                                 \
-				 : "D"((long)(a)), "S"((long)(b)), "d"((long)(c))           \
-				 : "rcx", "r11", "memory");                                 \
-		r_;                                                                         \
+#define SITE(nr, a, b, c) \
+	({ \
+		long r_; \
+		__asm__ volatile("mov $" #nr ", %%eax\n\tsyscall" \
+				 : "=a"(r_) \
+				 : "D"((long)(a)), "S"((long)(b)), "d"((long)(c)) \
+				 : "rcx", "r11", "memory"); \
+		r_; \
 	})
 
-static void say(const char *s)
-{
-	SITE(1, 1, s, strlen(s));
-}
+static void say(const char *s) { SITE(1, 1, s, strlen(s)); }
 
 static volatile int handled;
 
@@ -68,8 +65,8 @@ static void interrupted_read(int restart)
 		_exit(0);
 	}
 	long r = SITE(0, fds[0], buf, sizeof buf);
-	snprintf(line, sizeof line, "%s: read %ld, handled %d\n", restart ? "SA_RESTART" : "no restart",
-		 r, handled);
+	snprintf(line, sizeof line, "%s: read %ld, handled %d\n",
+		 restart ? "SA_RESTART" : "no restart", r, handled);
 	say(line);
 	waitpid(child, NULL, 0);
 	close(fds[0]);
