@@ -9,12 +9,13 @@
 # (sysrw_asm.S) holding site bytes that are not sites (data, an
 # immediate, across an instruction boundary), a jump to a rewritten
 # site's syscall, self-modifying code and code made at run time; the
-# verbose line counts what was rewritten; --strace sees the same calls.
+# verbose line counts what was rewritten; --strace sees the same calls;
+# the table also on an --oci image's root disk (--rootfs disk).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
 require_cc glibc
-plan 11
+plan 13
 
 # same_as_host DESCRIPTION PROG ARGS...: with --verbose --rewrite-syscalls,
 # htux's stdout (its own "htux:" lines aside) and status are the
@@ -102,3 +103,29 @@ fi
 htux_run --append sysrw "$HTUX_TMP/sysrw_musl"
 HTUX_STDOUT=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^htux: ')
 check_output_status "kernel option sysrw without a table" "$("$HTUX_TMP/sysrw_musl")" 0
+
+# An --oci image on a root disk (--rootfs disk) gets the table too
+if command -v umoci > /dev/null && command -v mke2fs > /dev/null; then
+	L=$HTUX_TMP/layout B=$HTUX_TMP/bundle
+	if (export TMPDIR=$HTUX_TMP PATH=$PATH:/usr/sbin:/sbin &&
+		umoci init --layout "$L" && umoci new --image "$L:img" &&
+		umoci unpack --rootless --image "$L:img" "$B" && mkdir -p "$B/rootfs/app" &&
+		cp "$HTUX_TMP/sysrw_musl" "$B/rootfs/app/calls" &&
+		umoci repack --image "$L:img" "$B" &&
+		umoci config --image "$L:img" --config.cmd /app/calls) > "$HTUX_TMP/umoci.log" 2>&1
+	then
+		want=$("$HTUX_TMP/sysrw_musl")
+		PATH=$PATH:/usr/sbin:/sbin TMPDIR=$HTUX_TMP \
+			htux_run --verbose --rewrite-syscalls --rootfs disk --oci "$L:img"
+		HTUX_SITES=$(printf '%s\n' "$HTUX_STDOUT" | sed -n 's/^htux: syscall sites: //p')
+		HTUX_STDOUT=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^htux: ')
+		check_output_status "--rootfs disk: the program on the root disk" "$want" 0
+		rewrote "--rootfs disk: sites rewritten"
+	else
+		not_ok "--rootfs disk: an OCI image" "$(cat "$HTUX_TMP/umoci.log")"
+		not_ok "--rootfs disk: sites rewritten"
+	fi
+else
+	skip "--rootfs disk: needs umoci and e2fsprogs"
+	skip "--rootfs disk: needs umoci and e2fsprogs"
+fi

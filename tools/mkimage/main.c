@@ -383,6 +383,7 @@ static int make_oci(const struct mk_opts *o, char *kernel)
 	progress_phase("unpacking the container image");
 	if (oci_unpack(o, &app))
 		goto out;
+	app.syscall_sites = o->syscall_sites;
 	int disk = o->rootfs == ROOTFS_DISK;
 	if (o->rootfs == ROOTFS_AUTO && o->format == FORMAT_CPIO && !o->libvirt && !o->nadd) {
 		uint64_t bytes, n, over = rootdisk_threshold();

@@ -3,6 +3,7 @@
    function symbols), the "mov $imm32,%eax; syscall" sites of each ELF
    file in the image, and writes the table /.htux/sites (format: README,
    "Rewriting syscall sites" in docs/design.md). */
+#define _XOPEN_SOURCE 700
 #include "sites.h"
 #include "image.h"
 #include "report.h"
@@ -11,6 +12,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -503,45 +505,85 @@ void sites_free(struct sites *s)
 	memset(s, 0, sizeof *s);
 }
 
-int sites_add(struct image *im)
+/* Appends path's lines (guest: its name in the image) to the table f:
+   0 (also when it is no ELF file with code), or -1. */
+static int table_file(FILE *f, const char *host, const char *guest)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int ret = -1;
+	struct sites s;
+	int r = sites_file(host, &s);
+
+	if (r <= 0)
+		return r;
+	fprintf(f, "F %llu %016llx %zu %zu %s\n", (unsigned long long)s.size,
+		(unsigned long long)s.sum, s.n, s.other, guest);
+	for (size_t k = 0; k < s.n; k++)
+		fprintf(f, "%llx %u\n", (unsigned long long)s.v[k].off, s.v[k].len);
+	sites_free(&s);
+	return 0;
+}
+
+/* The table being made by sites_tree's walk (nftw has no context). */
+static FILE *tree_table;
+static size_t tree_base;
+
+static int tree_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	if (type != FTW_F || !S_ISREG(st->st_mode) || st->st_size < (off_t)sizeof(Elf64_Ehdr))
+		return 0;
+	return table_file(tree_table, path, path + tree_base) ? -1 : 0;
+}
+
+/* Makes the table in a new buffer: the files of the image im, or of the
+   tree rootfs (its paths in the guest: below rootfs). */
+static int make_table(struct image *im, const char *rootfs, char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	int r = 0;
 
 	if (!f) {
 		mk_error(NULL, "out of memory");
 		return -1;
 	}
 	fputs("htux-sites 1\n", f);
-	for (size_t i = 0; i < im->seen.cap; i++) {
+	for (size_t i = 0; im && !r && i < im->seen.cap; i++) {
 		const struct pathset_entry *e = &im->seen.tab[i];
-		struct sites s;
-		int r;
-		if (!e->path || !e->host || e->kind != PS_FILE)
-			continue;
-		r = sites_file(e->host, &s);
-		if (r < 0)
-			goto out;
-		if (!r)
-			continue;
-		fprintf(f, "F %llu %016llx %zu %zu %s\n", (unsigned long long)s.size,
-			(unsigned long long)s.sum, s.n, s.other, e->path);
-		for (size_t k = 0; k < s.n; k++)
-			fprintf(f, "%llx %u\n", (unsigned long long)s.v[k].off, s.v[k].len);
-		sites_free(&s);
+		if (e->path && e->host && e->kind == PS_FILE)
+			r = table_file(f, e->host, e->path);
+	}
+	if (rootfs) {
+		tree_table = f;
+		tree_base = strlen(rootfs);
+		if (nftw(rootfs, tree_one, 16, FTW_PHYS))
+			r = -1;
 	}
 	if (fclose(f)) {
-		f = NULL;
 		mk_error(NULL, "out of memory");
-		goto out;
+		r = -1;
 	}
-	f = NULL;
-	ret = image_add_data(im, "/.htux/sites", 0644, buf, len);
-out:
-	if (f)
-		fclose(f);
+	if (r) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return r;
+}
+
+int sites_add(struct image *im)
+{
+	char *buf;
+	size_t len;
+	int r = make_table(im, NULL, &buf, &len);
+
+	if (!r)
+		r = image_add_data(im, "/.htux/sites", 0644, buf, len);
 	free(buf);
-	return ret;
+	return r;
+}
+
+char *sites_tree(const char *rootfs)
+{
+	char *buf;
+	size_t len;
+
+	return make_table(NULL, rootfs, &buf, &len) ? NULL : buf;
 }

@@ -33,5 +33,8 @@ void sites_free(struct sites *s);
 struct image;
 /* Adds /.htux/sites for every regular ELF file in the image. 0 or -1. */
 int sites_add(struct image *im);
+/* The table of the ELF files below the directory rootfs (their guest
+   paths relative to it): a malloc'd string, or NULL after printing why. */
+char *sites_tree(const char *rootfs);
 
 #endif
