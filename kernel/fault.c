@@ -188,7 +188,7 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 		return fault_shared(mm, v, va);
 	/* sites to rewrite: a page of its own (the trampolines' area is made
 	 * first, which may move the areas: v found again) */
-	bool rw = kopts.sysrw && sysrw_prepare(mm, v);
+	bool rw = kopts.sysrw && sysrw_prepare(mm, v, va);
 	if (rw && (!(v = vm_find(mm, addr)) || !(pte = paging_walk(mm->pml4, va, true))))
 		return v ? out_of_memory(addr) : -1;
 	uint64_t pa = rw ? 0 : fcache_page(v, va);

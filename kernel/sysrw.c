@@ -353,14 +353,34 @@ static struct sysrw_area *area_of(struct mm *mm, struct inode *ino, uint64_t bia
 	return NULL;
 }
 
-bool sysrw_prepare(struct mm *mm, struct vma *v)
+/* The first of f's sites that may have a byte at file offset fo or after. */
+static uint32_t first_site(const struct sysrw_file *f, uint64_t fo)
+{
+	uint32_t lo = 0, hi = f->nsites;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (f->off[mid] + 9 <= fo)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool sysrw_prepare(struct mm *mm, struct vma *v, uint64_t va)
 {
 	if (!v->file || !(v->prot & PROT_EXEC) || (v->prot & PROT_WRITE) || vma_shared(v))
 		return false;
 	if (!loaded)
 		load();
 	int fidx = loaded > 0 ? file_of(v->file) : -1;
-	if (fidx < 0 || !files[fidx].nsites || !check(&files[fidx]))
+	if (fidx < 0 || !files[fidx].nsites)
+		return false;
+	/* a page without sites is the shared page of the file's bytes */
+	const struct sysrw_file *f = &files[fidx];
+	uint64_t fo = v->file_off + (va - v->start);
+	uint32_t i = first_site(f, fo);
+	if (i == f->nsites || f->off[i] >= fo + PAGE_SIZE || !check(&files[fidx]))
 		return false;
 	uint64_t bias = v->start - v->file_off;
 	if (area_of(mm, v->file, bias))
@@ -387,15 +407,7 @@ void sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page)
 	struct sysrw_file *f = &files[a->fidx];
 	uint64_t fo = v->file_off + (va - v->start);
 	/* the sites that have a byte in [fo, fo + PAGE_SIZE) */
-	uint32_t lo = 0, hi = f->nsites;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (f->off[mid] + 9 <= fo)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (uint32_t i = lo; i < f->nsites && f->off[i] < fo + PAGE_SIZE; i++) {
+	for (uint32_t i = first_site(f, fo); i < f->nsites && f->off[i] < fo + PAGE_SIZE; i++) {
 		uint64_t off = f->off[i], len = f->len[i];
 		if (off + len <= fo || !len)
 			continue;

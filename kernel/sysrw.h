@@ -20,9 +20,10 @@ struct sysrw_area {
 };
 
 /* Whether a fault at va in v may patch sites: v is a private executable,
- * unwritable mapping of a file the table lists. If so the trampoline area
- * is made first (which maps an area: look v up again after it). */
-bool sysrw_prepare(struct mm *mm, struct vma *v);
+ * unwritable mapping of a file the table lists, and the page at va holds
+ * some of its sites. If so the trampoline area is made first (which maps
+ * an area: look v up again after it). */
+bool sysrw_prepare(struct mm *mm, struct vma *v, uint64_t va);
 /* Patches the sites in the page at va of v (prepared), whose bytes (just
  * read from the file) are at page. */
 void sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page);
