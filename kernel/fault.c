@@ -191,7 +191,7 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 	bool rw = kopts.sysrw && sysrw_prepare(mm, v, va);
 	if (rw && (!(v = vm_find(mm, addr)) || !(pte = paging_walk(mm->pml4, va, true))))
 		return v ? out_of_memory(addr) : -1;
-	uint64_t pa = rw ? 0 : fcache_page(v, va);
+	uint64_t pa = rw ? sysrw_kept(mm, v, va) : fcache_page(v, va);
 	if (pa) {
 		*pte = pa | PTE_COW | paging_user_flags(v->prot);
 		mm->mapped_pages++;
@@ -218,15 +218,15 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 		pmem_free(pa);
 		return -1;
 	}
-	if (rw)
-		sysrw_patch(mm, v, va, phys_to_virt(pa));
+	bool pure = rw && sysrw_patch(mm, v, va, phys_to_virt(pa));
 	pte = paging_walk(mm->pml4, va, true);
 	if (!pte || (*pte & PTE_ADDR)) {
 		/* no table now, or another thread's fault put a page there */
 		pmem_free(pa);
 		return pte ? 0 : out_of_memory(addr);
 	}
-	*pte = pa | paging_user_flags(v->prot);
+	/* a purely patched page is kept for the next processes (shared) */
+	*pte = pa | (pure && sysrw_keep(mm, v, va, pa) ? PTE_COW : 0) | paging_user_flags(v->prot);
 	mm->mapped_pages++;
 	return 0;
 }

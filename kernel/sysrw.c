@@ -397,13 +397,23 @@ static int byte_at(struct mm *mm, uint64_t va)
 	return ((uint8_t *)phys_to_virt(*pte & PTE_ADDR))[va & (PAGE_SIZE - 1)];
 }
 
-void sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page)
+/* v's trampoline area, if the program has not unmapped it. */
+static struct sysrw_area *area_ok(struct mm *mm, struct vma *v)
 {
 	struct sysrw_area *a = area_of(mm, v->file, v->start - v->file_off);
 	struct vma *av = a ? vm_find(mm, a->start) : NULL;
 	if (!a || !av || av->kind != VMA_SYSRW || av->start > a->start ||
 	    av->end < a->start + a->len)
-		return; /* the program unmapped the trampolines: left alone */
+		return NULL;
+	return a;
+}
+
+bool sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page)
+{
+	struct sysrw_area *a = area_ok(mm, v);
+	bool pure = true;
+	if (!a)
+		return false; /* the program unmapped the trampolines: left alone */
 	struct sysrw_file *f = &files[a->fidx];
 	uint64_t fo = v->file_off + (va - v->start);
 	/* the sites that have a byte in [fo, fo + PAGE_SIZE) */
@@ -412,9 +422,13 @@ void sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page)
 		if (off + len <= fo || !len)
 			continue;
 		uint64_t sa = v->start + (off - v->file_off);
+		if (off < fo || off + len > fo + PAGE_SIZE)
+			pure = false; /* across pages: depends on the other one */
 		if (off < v->file_off || sa + len > v->end ||
-		    off + len > v->file_off + v->file_bytes)
+		    off + len > v->file_off + v->file_bytes) {
+			pure = false;
 			continue; /* not wholly in this mapping */
+		}
 		uint64_t ta = a->start + SYSRW_HDR + (uint64_t)i * SYSRW_SLOT;
 		const uint8_t *orig = f->orig[i];
 		uint8_t patch[5];
@@ -431,6 +445,7 @@ void sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page)
 				ok = false;
 		}
 		if (!ok || !site_bytes(orig, (uint8_t)len)) {
+			pure = false;
 			if (PAGE_DOWN(sa) == va && f->done[i] != 2) {
 				f->done[i] = 2;
 				n_changed++;
@@ -446,6 +461,54 @@ void sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page)
 			f->used = true;
 		}
 	}
+	return pure;
+}
+
+/* Patched pages of the image's files, each shared (copy-on-write) by the
+ * processes that map the file with its trampolines at the same distance:
+ * every exec of a program gets the same layout, so a shell running a
+ * program again and again maps the same pages (QEMU keeps its
+ * translations) instead of a patched copy each time. Never given back:
+ * at most KEPT pages. */
+#define KEPT 256
+static struct kept {
+	const uint8_t *src;
+	int64_t delta; /* the area's start - the file's bias */
+	uint64_t pa;
+} kept[KEPT];
+static int nkept;
+
+static bool kept_key(struct mm *mm, struct vma *v, uint64_t va, struct kept *k)
+{
+	struct sysrw_area *a = area_ok(mm, v);
+	const uint8_t *data = inode_data(v->file);
+	uint64_t off = va - v->start, fo = v->file_off + off;
+	if (!a || !data || off + PAGE_SIZE > v->file_bytes || fo + PAGE_SIZE > inode_size(v->file))
+		return false;
+	k->src = data + fo;
+	k->delta = (int64_t)(a->start - (v->start - v->file_off));
+	return true;
+}
+
+uint64_t sysrw_kept(struct mm *mm, struct vma *v, uint64_t va)
+{
+	struct kept k;
+	if (!kept_key(mm, v, va, &k))
+		return 0;
+	for (int i = 0; i < nkept; i++)
+		if (kept[i].src == k.src && kept[i].delta == k.delta)
+			return page_share(kept[i].pa) ? 0 : kept[i].pa;
+	return 0;
+}
+
+bool sysrw_keep(struct mm *mm, struct vma *v, uint64_t va, uint64_t pa)
+{
+	struct kept k;
+	if (nkept == KEPT || !kept_key(mm, v, va, &k) || page_share(pa))
+		return false;
+	k.pa = pa;
+	kept[nkept++] = k;
+	return true;
 }
 
 int sysrw_mm_copy(struct mm *to, const struct mm *from)

@@ -25,8 +25,16 @@ struct sysrw_area {
  * an area: look v up again after it). */
 bool sysrw_prepare(struct mm *mm, struct vma *v, uint64_t va);
 /* Patches the sites in the page at va of v (prepared), whose bytes (just
- * read from the file) are at page. */
-void sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page);
+ * read from the file) are at page. Whether the result depends on nothing
+ * but the file's bytes and where the trampolines are (every site wholly
+ * on the page and patched): then sysrw_keep may share it. */
+bool sysrw_patch(struct mm *mm, struct vma *v, uint64_t va, uint8_t *page);
+/* The patched page at va of v (prepared) that an earlier process kept,
+ * with a reference for the caller's mapping (copy-on-write); or 0. */
+uint64_t sysrw_kept(struct mm *mm, struct vma *v, uint64_t va);
+/* Keeps the page pa, patched purely, for others (taking a reference):
+ * true if so (the caller's mapping must then be copy-on-write). */
+bool sysrw_keep(struct mm *mm, struct vma *v, uint64_t va, uint64_t pa);
 /* fork: the child's copy of the areas' list; -ENOMEM. */
 int sysrw_mm_copy(struct mm *to, const struct mm *from);
 void sysrw_mm_free(struct mm *mm);
