@@ -3,7 +3,8 @@
    that htux --rewrite-syscalls rewrites them (tests/boot/sysrw.sh):
    getpid and write, a read interrupted by a signal with SA_RESTART (it
    goes on) and without (EINTR), the handler's own write through a site,
-   fork and execve of itself (the child's sites rewritten afresh). */
+   fork (the child's sites inherited) and execve of itself (rewritten
+   afresh). */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -91,6 +92,10 @@ int main(int argc, char **argv)
 	interrupted_read(0);
 	pid_t c = fork();
 	if (c == 0) {
+		/* the forked child's sites are the parent's (pages and
+		 * trampolines inherited) */
+		if (SITE(39, 0, 0, 0) != syscall(SYS_getpid))
+			_exit(98);
 		execl("/proc/self/exe", argv[0], "child", (char *)NULL);
 		_exit(99);
 	}
