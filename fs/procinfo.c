@@ -348,6 +348,8 @@ void gen_pid_maps(struct sbuf *sb, struct proc *p)
 			name = "[vvar]";
 		else if (v->kind == VMA_VDSO)
 			name = "[vdso]";
+		else if (v->kind == VMA_SYSRW)
+			name = "[sysrw]";
 		if (name) {
 			/* the name starts in column 73, as Linux pads it */
 			while (sb->len - start < 73 && !sb->oom)

@@ -119,6 +119,8 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.strace = kopts.trace = true;
 		else if (!strcmp(w, "syscall_summary"))
 			kopts.summary = true;
+		else if (!strcmp(w, "sysrw"))
+			kopts.sysrw = true;
 		else if (!strcmp(w, "panic_test"))
 			kopts.panic_test = 1;
 		else if (!strcmp(w, "panic_test=fault"))

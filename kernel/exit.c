@@ -13,6 +13,7 @@
 #include "fs/mount.h"
 #include "kernel/proc.h"
 #include "kernel/vm.h"
+#include "kernel/sysrw.h"
 #include "drivers/virtio/console.h"
 
 void acpi_poweroff(void);
@@ -45,6 +46,8 @@ void vm_exit(int status)
 	hvc_flush();
 	if (kopts.summary)
 		sysstats_print();
+	if (kopts.sysrw)
+		sysrw_report();
 	vm_halt(status);
 }
 

@@ -12,6 +12,7 @@
 #include "kernel/pmem.h"
 #include "kernel/shmem.h"
 #include "kernel/userfaultfd.h"
+#include "kernel/sysrw.h"
 #include "kernel/ipc/ipc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
@@ -185,7 +186,12 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 	}
 	if (vma_shared(v))
 		return fault_shared(mm, v, va);
-	uint64_t pa = fcache_page(v, va);
+	/* sites to rewrite: a page of its own (the trampolines' area is made
+	 * first, which may move the areas: v found again) */
+	bool rw = kopts.sysrw && sysrw_prepare(mm, v, va);
+	if (rw && (!(v = vm_find(mm, addr)) || !(pte = paging_walk(mm->pml4, va, true))))
+		return v ? out_of_memory(addr) : -1;
+	uint64_t pa = rw ? sysrw_kept(mm, v, va) : fcache_page(v, va);
 	if (pa) {
 		*pte = pa | PTE_COW | paging_user_flags(v->prot);
 		mm->mapped_pages++;
@@ -212,13 +218,15 @@ int vm_fault_in(struct mm *mm, uint64_t addr, uint64_t err)
 		pmem_free(pa);
 		return -1;
 	}
+	bool pure = rw && sysrw_patch(mm, v, va, phys_to_virt(pa));
 	pte = paging_walk(mm->pml4, va, true);
 	if (!pte || (*pte & PTE_ADDR)) {
 		/* no table now, or another thread's fault put a page there */
 		pmem_free(pa);
 		return pte ? 0 : out_of_memory(addr);
 	}
-	*pte = pa | paging_user_flags(v->prot);
+	/* a purely patched page is kept for the next processes (shared) */
+	*pte = pa | (pure && sysrw_keep(mm, v, va, pa) ? PTE_COW : 0) | paging_user_flags(v->prot);
 	mm->mapped_pages++;
 	return 0;
 }

@@ -48,6 +48,7 @@ struct kopts {
 	 * the program"); 2: fastsys=selftest, with the test hook's trampoline
 	 * page (arch/x86_64/fastsys.c) */
 	int fastsys;
+	bool sysrw; /* sysrw: rewrite syscall sites, trampolines still trap (kernel/sysrw.c) */
 };
 extern struct kopts kopts;
 

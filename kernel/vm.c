@@ -19,6 +19,7 @@
 #include "fs/vfs.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/userfaultfd.h"
+#include "kernel/sysrw.h"
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
@@ -99,6 +100,7 @@ void mm_put(struct mm *mm)
 		area_release(v);
 		kfree(v);
 	}
+	sysrw_mm_free(mm);
 	free_tables(mm->pml4, 4);
 	pmem_free(virt_to_phys(mm->pml4));
 	kfree(mm);
@@ -112,6 +114,8 @@ struct mm *mm_copy(struct mm *old)
 	mm->brk_start = old->brk_start;
 	mm->brk = old->brk;
 	mm->stack_top = old->stack_top;
+	if (sysrw_mm_copy(mm, old))
+		goto fail;
 	struct vma **tail = &mm->vmas;
 	for (struct vma *v = old->vmas; v; v = v->next) {
 		struct vma *n = kmalloc(sizeof(*n));

@@ -8,6 +8,7 @@
 
 struct inode;
 struct uffd;
+struct sysrw_area;
 
 #define USER_STACK_TOP 0x00007FFFFFFFF000UL
 #define USER_STACK_SIZE (8UL << 20)
@@ -23,8 +24,9 @@ struct uffd;
 			  * the file is SIGBUS, as on Linux (not so for the ELF
 			  * loader's segments, whose tail is the bss) */
 #define VMA_SHM \
-	6 /* a System V shared memory attachment (kernel/ipc/shm.c): file
+	6           /* a System V shared memory attachment (kernel/ipc/shm.c): file
 			 * is the segment's inode, its pages the segment's own */
+#define VMA_SYSRW 7 /* trampolines of rewritten syscall sites (kernel/sysrw.c) */
 #define VMA_SPECIAL(v) ((v)->kind == VMA_VVAR || (v)->kind == VMA_VDSO)
 
 struct vma {
@@ -54,11 +56,12 @@ struct mm {
 	struct vma *vmas;
 	uint64_t brk_start, brk;
 	uint64_t stack_top;
-	uint64_t mapped_pages; /* resident user pages */
-	uint64_t seq;          /* bumped by every change to the areas or their
+	uint64_t mapped_pages;    /* resident user pages */
+	uint64_t seq;             /* bumped by every change to the areas or their
 				    pages (map, unmap, protect, move, zap): a
 				    fault that slept checks it did not change */
-	struct uffd *uffds;    /* the userfaultfds serving it (told when it goes) */
+	struct uffd *uffds;       /* the userfaultfds serving it (told when it goes) */
+	struct sysrw_area *sysrw; /* trampoline areas (kernel/sysrw.c) */
 };
 
 struct mm *mm_create(void);

@@ -34,6 +34,10 @@
 # HTUX_FAST=1 runs the programs in ring 0: htux_run gives htux run
 # --fast-syscalls (kernel option fastsys; docs/design.md, "Ring 0 for the
 # program"). E.g. HTUX_FAST=1 make check TESTS='tests/abi/run.sh'.
+#
+# HTUX_SYSRW=1 runs them with --rewrite-syscalls (htux_run): the system
+# call sites rewritten (kernel option sysrw), e.g. HTUX_SYSRW=1 make check
+# TESTS='tests/abi/run.sh'.
 
 HTUX_SRCDIR=${HTUX_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 HTUX_BUILDDIR=${HTUX_BUILDDIR:-$(pwd)}
@@ -246,7 +250,8 @@ build_static() {
 # $HTUX_TMP/stdout and $HTUX_TMP/stderr.
 htux_run() {
 	timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run \
-		${HTUX_ACCEL:---tcg} ${HTUX_SMP:+--smp "$HTUX_SMP"} $_htux_fast "$@" \
+		${HTUX_ACCEL:---tcg} ${HTUX_SMP:+--smp "$HTUX_SMP"} $_htux_fast \
+		${HTUX_SYSRW:+--rewrite-syscalls} "$@" \
 		< "${HTUX_STDIN:-/dev/null}" \
 		> "$HTUX_TMP/stdout" 2> "$HTUX_TMP/stderr"
 	HTUX_STATUS=$?

@@ -227,6 +227,19 @@ static void test_debug_options(void)
 		free(cl);
 		htux_opts_free(&o);
 	}
+	{
+		char *b[] = { "htux", "run", "--rewrite-syscalls", "p" };
+		struct argvec m2 = { 0 };
+		ok(htux_parse(ARGC(b), b, &o, err, sizeof err) == 0 && o.sysrw,
+		   "--rewrite-syscalls");
+		cl = kernel_cmdline(&o, 0);
+		is_str(cl, "sysrw", "kernel option sysrw");
+		free(cl);
+		ok(mkimage_command(&o, &p, &m2) == 0 && has(&m2, "--syscall-sites"),
+		   "mkimage --syscall-sites");
+		argvec_free(&m2);
+		htux_opts_free(&o);
+	}
 }
 
 static void test_errors(void)

@@ -159,6 +159,7 @@ static int flag_with_value(const char *a)
 					     "--minimal",
 					     "--trace-files",
 					     "--minimal-ignore-unknown",
+					     "--rewrite-syscalls",
 					     NULL };
 	size_t k, n;
 
@@ -314,6 +315,12 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err, size_t err
 		}
 		if (!strcmp(a, "--minimal")) {
 			o->minimal = 1;
+			continue;
+		}
+		if (!strcmp(a, "--rewrite-syscalls")) { /* the table, and kernel option sysrw */
+			o->sysrw = 1;
+			if (push(&o->mk, &o->nmk, "--syscall-sites"))
+				return bad(err, errlen, "out of memory");
 			continue;
 		}
 		if (!strcmp(a, "--trace-files") || /* htux-mkimage's */

@@ -21,6 +21,7 @@ struct htux_opts {
 	int fastsys;     /* --fast-syscalls: the program runs in ring 0 (fastsys) */
 	int gdb_port;    /* --gdb[=PORT]: 0 when off */
 	int minimal;     /* --minimal: boot a kernel made for PROG */
+	int sysrw;       /* --rewrite-syscalls: kernel option sysrw, htux-mkimage --syscall-sites */
 	const char **mk; /* "-e" VALUE / "--add" VALUE pairs, in order */
 	size_t nmk;
 	const char **append; /* --append STR, in order */

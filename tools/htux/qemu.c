@@ -51,6 +51,8 @@ char *kernel_cmdline(const struct htux_opts *o, int root_disk)
 		flags[n++] = "init";
 	if (o->fastsys)
 		flags[n++] = "fastsys";
+	if (o->sysrw)
+		flags[n++] = "sysrw";
 	if (root_disk)
 		flags[n++] = "root=/dev/vda";
 	for (i = 0; i < n; i++)

@@ -11,6 +11,7 @@
 #include "jdk.h"
 #include "manifest.h"
 #include "minimal.h"
+#include "sites.h"
 #include "sysscan.h"
 #include "options.h"
 #include "user.h"
@@ -382,6 +383,7 @@ static int make_oci(const struct mk_opts *o, char *kernel)
 	progress_phase("unpacking the container image");
 	if (oci_unpack(o, &app))
 		goto out;
+	app.syscall_sites = o->syscall_sites;
 	int disk = o->rootfs == ROOTFS_DISK;
 	if (o->rootfs == ROOTFS_AUTO && o->format == FORMAT_CPIO && !o->libvirt && !o->nadd) {
 		uint64_t bytes, n, over = rootdisk_threshold();
@@ -414,8 +416,8 @@ static int make_oci(const struct mk_opts *o, char *kernel)
 		goto out;
 	image_init(&im, f, o->output, build_time());
 	im.cpio.progress = progress_entry;
-	if (!oci_add(&im, &app) && !add_files(&im, o) && !image_finish(&im) &&
-	    !write_out(o, kernel, &f, tmp))
+	if (!oci_add(&im, &app) && !add_files(&im, o) && !(o->syscall_sites && sites_add(&im)) &&
+	    !image_finish(&im) && !write_out(o, kernel, &f, tmp))
 		ret = 0;
 	image_free(&im);
 out_tmp:
@@ -495,7 +497,7 @@ static int make(const struct mk_opts *o)
 	    (jhome && jdk_add(&im, jhome, abs, info.interp)) ||
 	    (o->trace_files && trace_files_add(&im, &traced, found)) ||
 	    add_image_deps(&im, o, abs, &info, &deps) || applets_add(&im, found, abs) ||
-	    add_manifests(&im, o, abs) || image_finish(&im))
+	    add_manifests(&im, o, abs) || (o->syscall_sites && sites_add(&im)) || image_finish(&im))
 		goto out_image;
 	if (write_out(o, kernel, &f, tmp))
 		goto out_image;

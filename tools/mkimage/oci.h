@@ -20,8 +20,9 @@ struct oci_app {
 	size_t argc;
 	char **env; /* NAME=VALUE: the image's, then -e's */
 	size_t nenv;
-	char *cwd;  /* the working directory, or NULL for "/" */
-	char *user; /* /.htux/user: --user, or the image's "UID:GID" (not root) */
+	char *cwd;         /* the working directory, or NULL for "/" */
+	char *user;        /* /.htux/user: --user, or the image's "UID:GID" (not root) */
+	int syscall_sites; /* --syscall-sites: a root disk gets /.htux/sites too */
 };
 
 /* Unpacks o->prog (PATH[:TAG]) and works out the process; o->args are

@@ -254,6 +254,8 @@ int mk_parse(int argc, char **argv, struct mk_opts *o, char *err, size_t errlen)
 			o->version = 1;
 		} else if (!strcmp(a, "--trace-files")) {
 			o->trace_files = 1;
+		} else if (!strcmp(a, "--syscall-sites")) {
+			o->syscall_sites = 1;
 		} else if (!strcmp(a, "--progress")) {
 			o->progress = 1;
 		} else if (is(a, "-o") || is(a, "--output")) {

@@ -29,6 +29,7 @@ struct mk_opts {
 	size_t nadd;
 	int help, version;
 	int trace_files;            /* --trace-files */
+	int syscall_sites;          /* --syscall-sites: /.htux/sites (tools/mkimage/sites.c) */
 	int progress;               /* --progress: the progress line off a terminal too */
 	const char *user;           /* --user NAME|UID[:GID], or NULL */
 	int format;                 /* --format: enum disk_format (disk.h) */

@@ -4,10 +4,11 @@
    tree (modes, hard links, symbolic links, times, extended attributes);
    debugfs then gives each file the owner umoci's rootless unpack
    recorded (as the initrd's headers have it, image.c) and drops that
-   record. The /.htux files the kernel reads (argv, env, user, cwd) go
+   record. The /.htux files the kernel reads (argv, env, user, cwd, sites) go
    into the tree first. */
 #define _XOPEN_SOURCE 700
 #include "oci.h"
+#include "sites.h"
 #include "report.h"
 #include "spawn.h"
 
@@ -201,6 +202,11 @@ int rootdisk_write(const struct oci_app *a, const char *out)
 		    ? -1
 		    : 0;
 	free(argv);
+	if (!r && a->syscall_sites) {
+		char *t = sites_tree(a->rootfs);
+		r = t ? put_file(a->rootfs, "sites", &t, 1, 0) : -1;
+		free(t);
+	}
 	if (r || rootdisk_measure(a->rootfs, &bytes, &n))
 		return -1;
 	r = -1;
