@@ -18,6 +18,8 @@ struct kopts {
 	bool verbose, trace, strace, console_hvc, summary, watch;
 	int panic_test;
 	int init;
+	int fastsys;
+	bool sysrw;
 };
 extern struct kopts kopts;
 
