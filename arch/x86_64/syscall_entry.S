@@ -69,19 +69,13 @@ syscall_fast_entry:
 	pushq $-1                   /* trapno: a system call */
 	PUSH_REGS
 	movq %rsp, %rdi
-	leaq fast_syscall_ret(%rip), %rax   /* the frame's rax is restored below */
-	cmpq %rax, TF_RIP(%rsp)
-	je 2f
 	call syscall_dispatch
 	movq TF_RIP(%rsp), %rax
 	movq %rax, TF_RCX(%rsp)
-	movq TF_RFLAGS(%rsp), %rax
-	movq %rax, TF_R11(%rsp)
-	jmp 3f
-2:	call syscall_dispatch_call  /* from fast_syscall_entry: rip, rsp, rcx and */
-3:	movq TF_RIP(%rsp), %rax     /* r11 set there (arch/x86_64/fastsys.c) */
 	shrq $47, %rax
 	jnz 4f
+	movq TF_RFLAGS(%rsp), %rax
+	movq %rax, TF_R11(%rsp)
 	movq $SEL_FCODE, TF_CS(%rsp)
 	movq $SEL_KDATA, TF_SS(%rsp)
 	orq $FL_IF, TF_RFLAGS(%rsp)
@@ -94,7 +88,7 @@ syscall_fast_entry:
 
 /* fast_syscall_entry: the kernel entry a rewritten syscall site reaches
  * by a call (fastsys only: the program runs in ring 0). The contract with
- * the site's trampoline, which the rewriter writes:
+ * the site's trampoline, which the rewriter writes (kernel/sysrw.c):
  *
  *	lea -128(%rsp), %rsp        skip the red zone
  *	(rax = the number; rdi, rsi, rdx, r10, r8, r9 = the arguments, as
@@ -110,21 +104,75 @@ syscall_fast_entry:
  * call runs. A system call that restarts (SA_RESTART) runs the
  * trampoline's call again, with rsp, rcx and the arguments as they were.
  *
- * The way in is SYSCALL itself, from here: it loads the kernel's CS and
- * clears IF and TF in one instruction, so every instruction before it is
- * the program's (an interrupt, a signal or a fault here is the program's,
- * at this rip, and sigreturn comes back here), and no instruction runs
- * with the program's CS and the kernel's GS or stack. syscall_fast_entry
- * knows the call by rcx (= fast_syscall_ret) and fastcall_frame() reads
- * the site's address pushed below the trampoline's. */
+ * No SYSCALL, no IRET, no far jump: CS does not change (the kernel runs
+ * on with the program's SEL_FCODE, or SEL_KCODE after an earlier fast
+ * return), so the entries tell the program from the kernel by the
+ * interrupted rip instead (trap_common_ist, vectors.S): the program's
+ * are the lower half, this entry's first byte (the cli: an interrupt,
+ * a signal or a fault there is the program's, nothing having changed
+ * yet, and sigreturn comes back there), and the two instructions after
+ * the way out's swapgs (the program's GS base and stack again, the
+ * kernel's rip). In between, interrupts are off, and TF is clear (a
+ * single step into the first byte is put off until the call returns:
+ * arch/x86_64/trap.c), so only an NMI or a machine check can arrive; the
+ * NMI's entry does not use %gs (fast_nmi, vectors.S).
+ *
+ * The way out: the frame's rip in the lower half and no TF or RF in its
+ * flags (the call's own frame, or a signal handler's built on it; as the
+ * SYSRET path), rcx = rip and r11 = rflags, the program's flags back with
+ * IF still clear, its rsp, swapgs, sti and a jump: the STI shadow covers
+ * the jump, so an interrupt comes at the site's end at the earliest.
+ * Anything else leaves through trap_return's IRET, with SEL_FCODE. */
 	.globl fast_syscall_entry
 	.type fast_syscall_entry, @function
 fast_syscall_entry:
-	pushq %rcx
-	syscall
-fast_syscall_ret:
-	ud2                         /* never: the way back is IRET to the site */
+	cli
+	swapgs
+	movq %rsp, %gs:16           /* percpu.user_rsp */
+	movq %gs:8, %rsp            /* percpu.kstack_top */
+	pushq $SEL_KDATA
+	pushq %gs:16
+	pushfq                      /* the program's flags, IF clear */
+	pushq $SEL_FCODE
+	pushq %rcx                  /* rip: the site's end */
+	pushq %rax                  /* err: the syscall number (orig_rax) */
+	pushq $-2                   /* trapno: TRAPNO_CALL */
+	PUSH_REGS
+	pushq $FL_FIXED             /* DF, NT, AC clear for the kernel; IF */
+	popfq                       /* stays clear until the way out */
+	orq $FL_IF, TF_RFLAGS(%rsp)
+	addq $(8 + 128), TF_RSP(%rsp)
+	movq TF_RFLAGS(%rsp), %rax  /* r11 as SYSCALL leaves it */
+	movq %rax, TF_R11(%rsp)
+	movq %rsp, %rdi
+	call syscall_dispatch_call
+	movq TF_RIP(%rsp), %rcx
+	movq %rcx, %rax
+	shrq $47, %rax
+	jnz 1f
+	movq TF_RFLAGS(%rsp), %r11
+	testq $(FL_TF | FL_RF | FL_IOPL | FL_VM | FL_NT), %r11
+	jnz 1f
+	movq %rcx, TF_RCX(%rsp)
+	movq %r11, TF_R11(%rsp)
+	andq $~FL_IF, %r11
+	pushq %r11
+	popfq                       /* the program's flags but IF */
+	POP_REGS                    /* the big kernel lock: let go in the dispatch */
+	movq 40(%rsp), %rsp         /* the program's rsp (trapno, err, rip, cs, rflags) */
+	swapgs
+fast_exit_window:
+	sti
+	jmp *%rcx
+fast_exit_window_end:
+1:	movq %rcx, TF_RCX(%rsp)     /* as SYSCALL leaves them */
+	movq TF_RFLAGS(%rsp), %rax
+	movq %rax, TF_R11(%rsp)
+	movq %rsp, %rdi
+	jmp trap_return
 	.size fast_syscall_entry, . - fast_syscall_entry
+	.globl fast_exit_window, fast_exit_window_len
+	.set fast_exit_window_len, fast_exit_window_end - fast_exit_window
 
 /* The test hook's trampoline page (fastsys=selftest: fastsys.c maps it
  * into the program, its address in AT_HTUX_FASTCALL): the program puts
