@@ -110,19 +110,21 @@ syscall_fast_entry:
  * interrupted rip instead (trap_common_ist, vectors.S): the program's
  * are the lower half, this entry's first byte (the cli: an interrupt,
  * a signal or a fault there is the program's, nothing having changed
- * yet, and sigreturn comes back there), and the two instructions after
- * the way out's swapgs (the program's GS base and stack again, the
- * kernel's rip). In between, interrupts are off, and TF is clear (a
- * single step into the first byte is put off until the call returns:
- * arch/x86_64/trap.c), so only an NMI or a machine check can arrive; the
- * NMI's entry does not use %gs (fast_nmi, vectors.S).
+ * yet, and sigreturn comes back there) and the way out's last jump
+ * (fast_exit_jmp: the program's GS base and stack again, the kernel's
+ * rip); the way out's swapgs (fast_exit_swapgs) has the program's stack
+ * and the kernel's GS base: the kernel's, its frame put at the top of
+ * the kernel stack. From the cli to the way out's popf interrupts are
+ * off, and TF is clear (a single step into the first byte is put off
+ * until the call returns: arch/x86_64/trap.c), so only an NMI or a
+ * machine check can arrive; the NMI's entry does not use %gs (fast_nmi,
+ * vectors.S).
  *
  * The way out: the frame's rip in the lower half and no TF or RF in its
  * flags (the call's own frame, or a signal handler's built on it; as the
- * SYSRET path), rcx = rip and r11 = rflags, the program's flags back with
- * IF still clear, its rsp, swapgs, sti and a jump: the STI shadow covers
- * the jump, so an interrupt comes at the site's end at the earliest.
- * Anything else leaves through trap_return's IRET, with SEL_FCODE. */
+ * SYSRET path), rcx = rip and r11 = rflags, the program's flags (popf,
+ * from the frame), its rsp, swapgs and a jump. Anything else leaves
+ * through trap_return's IRET, with SEL_FCODE. */
 	.globl fast_syscall_entry
 	.type fast_syscall_entry, @function
 fast_syscall_entry:
@@ -138,9 +140,10 @@ fast_syscall_entry:
 	pushq %rax                  /* err: the syscall number (orig_rax) */
 	pushq $-2                   /* trapno: TRAPNO_CALL */
 	PUSH_REGS
-	pushq $FL_FIXED             /* DF, NT, AC clear for the kernel; IF */
-	popfq                       /* stays clear until the way out */
-	orq $FL_IF, TF_RFLAGS(%rsp)
+	cld                         /* DF clear for the kernel, NT too (an */
+	testl $FL_NT, TF_RFLAGS(%rsp) /* IRET with it set faults); AC does */
+	jnz 5f                      /* nothing in ring 0 */
+2:	orq $FL_IF, TF_RFLAGS(%rsp)
 	addq $(8 + 128), TF_RSP(%rsp)
 	movq TF_RFLAGS(%rsp), %rax  /* r11 as SYSCALL leaves it */
 	movq %rax, TF_R11(%rsp)
@@ -151,28 +154,40 @@ fast_syscall_entry:
 	shrq $47, %rax
 	jnz 1f
 	movq TF_RFLAGS(%rsp), %r11
-	testq $(FL_TF | FL_RF | FL_IOPL | FL_VM | FL_NT), %r11
+	testq $(FL_TF | FL_RF | FL_IOPL | FL_VM), %r11
 	jnz 1f
-	movq %rcx, TF_RCX(%rsp)
-	movq %r11, TF_R11(%rsp)
-	andq $~FL_IF, %r11
-	pushq %r11
-	popfq                       /* the program's flags but IF */
-	POP_REGS                    /* the big kernel lock: let go in the dispatch */
-	movq 40(%rsp), %rsp         /* the program's rsp (trapno, err, rip, cs, rflags) */
+	/* The registers a C function may change; rbx, rbp and r12 to r15 are
+	 * as the C code kept them (a frame whose ones change, rt_sigreturn's
+	 * or execve's, leaves through trap_return: signal_need_iret). */
+	movq TF_RAX(%rsp), %rax
+	movq TF_RDX(%rsp), %rdx
+	movq TF_RSI(%rsp), %rsi
+	movq TF_RDI(%rsp), %rdi
+	movq TF_R8(%rsp), %r8
+	movq TF_R9(%rsp), %r9
+	movq TF_R10(%rsp), %r10     /* the big kernel lock: let go in the dispatch */
+	leaq TF_RFLAGS(%rsp), %rsp
+	/* POPF, not STI: under TCG each ends the translation block, STI's
+	 * shadow a second one. Interrupts come from here on: at the popq the
+	 * kernel's (its stack and GS), at the swapgs the program's stack
+	 * with the kernel's GS, at the jump the program's (trap_common_ist
+	 * tells them by rip). */
+	popfq                       /* the program's flags, IF set */
+	popq %rsp                   /* the program's */
+fast_exit_swapgs:
 	swapgs
-fast_exit_window:
-	sti
+fast_exit_jmp:
 	jmp *%rcx
-fast_exit_window_end:
 1:	movq %rcx, TF_RCX(%rsp)     /* as SYSCALL leaves them */
 	movq TF_RFLAGS(%rsp), %rax
 	movq %rax, TF_R11(%rsp)
 	movq %rsp, %rdi
 	jmp trap_return
+5:	pushq $FL_FIXED             /* NT clear, IF still clear */
+	popfq
+	jmp 2b
 	.size fast_syscall_entry, . - fast_syscall_entry
-	.globl fast_exit_window, fast_exit_window_len
-	.set fast_exit_window_len, fast_exit_window_end - fast_exit_window
+	.globl fast_exit_swapgs, fast_exit_jmp
 
 /* The test hook's trampoline page (fastsys=selftest: fastsys.c maps it
  * into the program, its address in AT_HTUX_FASTCALL): the program puts

@@ -17,6 +17,13 @@ void syscall_compat_entry(void);
 
 _Static_assert(__builtin_offsetof(struct trapframe, trapno) == TF_TRAPNO, "TF_TRAPNO");
 _Static_assert(__builtin_offsetof(struct trapframe, rip) == TF_RIP, "TF_RIP");
+_Static_assert(__builtin_offsetof(struct trapframe, r10) == TF_R10, "TF_R10");
+_Static_assert(__builtin_offsetof(struct trapframe, r9) == TF_R9, "TF_R9");
+_Static_assert(__builtin_offsetof(struct trapframe, r8) == TF_R8, "TF_R8");
+_Static_assert(__builtin_offsetof(struct trapframe, rdi) == TF_RDI, "TF_RDI");
+_Static_assert(__builtin_offsetof(struct trapframe, rsi) == TF_RSI, "TF_RSI");
+_Static_assert(__builtin_offsetof(struct trapframe, rdx) == TF_RDX, "TF_RDX");
+_Static_assert(__builtin_offsetof(struct trapframe, rax) == TF_RAX, "TF_RAX");
 _Static_assert(__builtin_offsetof(struct trapframe, cs) == TF_CS, "TF_CS");
 _Static_assert(__builtin_offsetof(struct trapframe, rflags) == TF_RFLAGS, "TF_RFLAGS");
 _Static_assert(__builtin_offsetof(struct trapframe, rsp) == TF_RSP, "TF_RSP");

@@ -44,8 +44,10 @@
  * -mno-red-zone). The program is told from the kernel by the interrupted
  * rip, not CS (a fast call's kernel path runs with the program's CS: see
  * fast_syscall_entry): the lower half, fast_syscall_entry's first byte and
- * its way out's last two instructions. The moved frame gets the CS that
- * tells them apart everywhere else (SEL_FCODE or SEL_KCODE: tf_from_user).
+ * its way out's last jump; its way out's swapgs is the kernel's but on
+ * the program's stack (the frame goes to the kernel stack's top). The
+ * moved frame gets the CS that tells them apart everywhere else
+ * (SEL_FCODE or SEL_KCODE: tf_from_user).
  * Then go on as trap_common, with %gs already the kernel's. A page fault
  * of the program gets the U/S bit (4) in its error code, as from ring 3. */
 trap_common_ist:
@@ -58,11 +60,14 @@ trap_common_ist:
 	leaq fast_syscall_entry(%rip), %rcx
 	cmpq %rcx, %rax
 	je 2f
-	leaq fast_exit_window(%rip), %rcx
-	subq %rcx, %rax
-	cmpq $fast_exit_window_len, %rax
-	jb 2f
+	leaq fast_exit_jmp(%rip), %rcx
+	cmpq %rcx, %rax
+	je 2f
 	movq $SEL_KCODE, 40(%rsp)   /* the kernel's */
+	leaq fast_exit_swapgs(%rip), %rcx
+	cmpq %rcx, %rax
+	movq %gs:8, %rax            /* percpu.kstack_top: the program's stack */
+	je 1f                       /* with the kernel's GS, its frame dead */
 	movq 56(%rsp), %rax         /* the interrupted %rsp */
 	andq $~15, %rax
 	jmp 1f
