@@ -4,13 +4,15 @@
  * instruction's address and the call's result), a single step (TF) over
  * the site and the instructions around it, a signal that interrupts a
  * blocking call at a site (SA_RESTART, then EINTR), and many calls while
- * timer interrupts land. Prints what Linux shows; run by
+ * timer interrupts land. "fastcall_edge loop N": N calls at a site, each
+ * result checked (status 1 at the first wrong one). Prints what Linux shows; run by
  * tests/boot/fastcall.sh. The step's sequence of addresses is printed as
  * offsets from the first, counting only those in this function's code. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <ucontext.h>
@@ -101,8 +103,15 @@ static __attribute__((noinline, noclone)) long site_getpid(void)
 	return r;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "loop")) { /* N calls, each checked */
+		long n = atol(argv[2]), pid = getpid();
+		for (long i = 0; i < n; i++)
+			if (site_getpid() != pid)
+				return 1;
+		return 0;
+	}
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_segv;
