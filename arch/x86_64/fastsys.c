@@ -25,7 +25,9 @@ uint64_t fastsys_entry(void) { return (uint64_t)fast_syscall_entry; }
 /* A restart runs the trampoline's call again: the call instruction (6
  * bytes before the return address it pushed, still below the program's
  * red zone: nothing has run in the program since) with the rsp it had;
- * rax is the number again (kernel/signal.c), rcx still the site's end.
+ * rax is the number again (kernel/signal.c), rcx still the site's end:
+ * the frame leaves by IRET with every register as it is (the fast way
+ * out sets rcx = rip, right for a return, not for the call's input).
  * With that word unreadable (the stack unmapped by another thread), the
  * call ends with EINTR. */
 void syscall_rewind(struct trapframe *tf)
@@ -42,6 +44,11 @@ void syscall_rewind(struct trapframe *tf)
 	}
 	tf->rip = ret - CALL_LEN;
 	tf->rsp -= RED_ZONE;
+	signal_need_iret = true;
+	if (cur_thread->fastcall_step) { /* stepping: the call again with TF */
+		cur_thread->fastcall_step = false;
+		tf->rflags |= FL_TF;
+	}
 }
 
 /* A single step (TF) into fast_syscall_entry's first byte: put off until
