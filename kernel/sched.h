@@ -51,8 +51,9 @@ struct thread {
 	bool rseq_event;       /* preempted: a critical section may need aborting */
 	struct mempolicy mpol; /* set_mempolicy's (kernel/mempolicy.h); kept by clones and exec */
 	/* fastsys: a single step into a call to the kernel's fast entry, put
-	 * off; the call being made is such a one (arch/x86_64/fastsys.c) */
-	bool fastcall_step, fastcall_stepping;
+	 * off until the call returns (arch/x86_64/fastsys.c; dropped by a way
+	 * out through IRET elsewhere: arch/x86_64/usermode.c) */
+	bool fastcall_step;
 
 	/* CPU time (kernel/cputime.c): run time in TSC ticks, the TSC when
 	 * the current stretch began, and the timer ticks that found it in

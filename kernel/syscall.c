@@ -54,13 +54,8 @@ void syscall_dispatch_call(struct trapframe *tf)
 	if (__builtin_expect(smp_on, 0))
 		bkl_lock_smp();
 	syscall_fast_calls++;
-	struct thread *t = cur_thread;
-	if (__builtin_expect(t->fastcall_step | t->fastcall_stepping, 0)) {
-		t->fastcall_stepping = t->fastcall_step; /* stale if the last left by IRET */
-		t->fastcall_step = false;
-	}
 	dispatch(tf);
-	if (__builtin_expect(t->fastcall_stepping, 0))
+	if (__builtin_expect(cur_thread->fastcall_step, 0))
 		fastsys_step_done(tf);
 	if (__builtin_expect(smp_on, 0))
 		bkl_exit_to_user();

@@ -45,8 +45,8 @@ void syscall_rewind(struct trapframe *tf)
 	tf->rip = ret - CALL_LEN;
 	tf->rsp -= RED_ZONE;
 	signal_need_iret = true;
-	if (cur_thread->fastcall_stepping) { /* stepping: the call again with TF */
-		cur_thread->fastcall_stepping = false;
+	if (cur_thread->fastcall_step) { /* stepping: the call again with TF */
+		cur_thread->fastcall_step = false;
 		tf->rflags |= FL_TF;
 	}
 }
@@ -65,7 +65,7 @@ bool fastsys_step_into(struct trapframe *tf)
 
 void fastsys_step_done(struct trapframe *tf)
 {
-	cur_thread->fastcall_stepping = false;
+	cur_thread->fastcall_step = false;
 	tf->rflags |= FL_TF;
 	tf->trapno = T_DB;
 	signal_fault(tf, SIGTRAP, tf->rip);
