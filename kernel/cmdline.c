@@ -145,9 +145,9 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 		else if (!strcmp(w, "init"))
 			kopts.init = true;
 		else if (!strcmp(w, "fastsys"))
-			kopts.fastsys = 1;
+			kopts.fastsys = 1, kopts.sysrw = true; /* the sites become calls */
 		else if (!strcmp(w, "fastsys=selftest"))
-			kopts.fastsys = 2;
+			kopts.fastsys = 2, kopts.sysrw = true;
 		else if (!strncmp(w, "fastsys=", 8)) {
 			kprintf("htux: bad kernel option '%s' (fastsys or fastsys=selftest)\n", w);
 			return -1;

@@ -112,8 +112,6 @@ static inline bool access_ok(const void *p, size_t n)
 int copy_from_user(void *dst, const void *usrc, size_t n);
 /* One aligned 32-bit word (a futex's): one load, no copy loop; 0 or -EFAULT. */
 int get_user_u32(uint32_t *v, const uint32_t *uaddr);
-/* Two 64-bit words (fastsys's call frame): two loads; 0 or -EFAULT. */
-int get_user_u64x2(uint64_t v[2], const uint64_t *uaddr);
 /* An atomic compare-and-exchange on an aligned user word (a futex's, which
  * another CPU's program may change at the same time): 0 and *old = what
  * the word held (nv stored if that was the *old given), or -EFAULT. */

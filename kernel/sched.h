@@ -50,9 +50,10 @@ struct thread {
 	uint32_t rseq_cpu;     /* the CPU its ids say (~0: not written yet) */
 	bool rseq_event;       /* preempted: a critical section may need aborting */
 	struct mempolicy mpol; /* set_mempolicy's (kernel/mempolicy.h); kept by clones and exec */
-	/* fastsys: the return address of the trampoline's call in its last
-	 * system call made by a call (arch/x86_64/fastsys.c) */
-	uint64_t fastcall_ret;
+	/* fastsys: a single step into a call to the kernel's fast entry, put
+	 * off until the call returns (arch/x86_64/fastsys.c; dropped by a way
+	 * out through IRET elsewhere: arch/x86_64/usermode.c) */
+	bool fastcall_step;
 
 	/* CPU time (kernel/cputime.c): run time in TSC ticks, the TSC when
 	 * the current stretch began, and the timer ticks that found it in

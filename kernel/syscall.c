@@ -44,14 +44,19 @@ void syscall_dispatch(struct trapframe *tf)
 }
 
 /* fastsys: a system call made by a call from a rewritten site
- * (fast_syscall_entry, arch/x86_64/syscall_entry.S): its frame made the
- * one SYSCALL at the site would have built, then as above. */
+ * (fast_syscall_entry, arch/x86_64/syscall_entry.S, built the frame the
+ * syscall instruction at the site would have): as above, and a single
+ * step into the call is reported once it returns. */
+uint64_t syscall_fast_calls;
+
 void syscall_dispatch_call(struct trapframe *tf)
 {
-	if (smp_on)
+	if (__builtin_expect(smp_on, 0))
 		bkl_lock_smp();
-	if (fastcall_frame(tf) == 0)
-		dispatch(tf);
-	if (smp_on)
+	syscall_fast_calls++;
+	dispatch(tf);
+	if (__builtin_expect(cur_thread->fastcall_step, 0))
+		fastsys_step_done(tf);
+	if (__builtin_expect(smp_on, 0))
 		bkl_exit_to_user();
 }

@@ -22,6 +22,8 @@ extern const char *const syscall_names[SYSCALL_MAX];
 void syscall_dispatch(struct trapframe *tf);
 /* fastsys: the same for a system call made by a call (fast_syscall_entry) */
 void syscall_dispatch_call(struct trapframe *tf);
+/* The system calls made that way so far (verbose reports it at exit). */
+extern uint64_t syscall_fast_calls;
 
 /* kernel/sys/thread.c, kernel/sys/fork.c: clone's two halves */
 struct thread;

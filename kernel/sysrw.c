@@ -2,15 +2,19 @@
  * syscall" sites that htux-mkimage --syscall-sites listed in the image's
  * /.htux/sites, rewritten as the program's pages are faulted in: the mov
  * becomes "jmp TRAMPOLINE" (the 0f 05 stays, so a jump to the syscall
- * itself still traps), the trampoline sets %eax, makes the call and jumps
- * back. It owns the table (read once, at the first fault that needs it),
+ * itself still traps), the trampoline sets %eax, makes the call (the
+ * syscall instruction, or with fastsys a call to the kernel's fast entry)
+ * and jumps back. It owns the table (read once, at the first fault that needs it),
  * each address space's trampoline areas (one per file mapped at one
- * place, within +-2 GiB of it) and the counts that verbose reports. */
+ * place, within +-2 GiB of it) and the counts that verbose reports (with
+ * fastsys also the calls made through the fast entry). */
 #include "kernel/kernel.h"
 #include "kernel/sysrw.h"
+#include "kernel/syscall.h"
 #include "kernel/vm.h"
 #include "kernel/pmem.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/fastsys.h"
 #include "fs/vfs.h"
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
@@ -228,25 +232,40 @@ static bool site_bytes(const uint8_t *b, uint8_t len)
 	       b[8] == 0x05;
 }
 
-/* The system call in a trampoline at p (address at), which returns to
- * site_end: today the syscall instruction itself (the trap path, %rip
- * inside the trampoline); fastsys calls the fast entry instead ("lea
- * -128(%rsp),%rsp; lea site_end(%rip),%rcx; call *slot(%rip)", the slot
- * holding its address) and it returns to site_end itself. The end. */
-static uint8_t *sysrw_emit_call(uint8_t *p, uint64_t at, uint64_t site_end, uint64_t slot)
-{
-	(void)at;
-	(void)site_end;
-	(void)slot;
-	*p++ = 0x0f;
-	*p++ = 0x05;
-	return p;
-}
-
 static void put32(uint8_t *p, int64_t v)
 {
 	int32_t x = (int32_t)v;
 	memcpy(p, &x, 4);
+}
+
+/* The system call in a trampoline at p (address at), which returns to
+ * site_end: the syscall instruction itself (sysrw alone: the trap path,
+ * %rip inside the trampoline), or with fastsys a call to the fast entry
+ * (the contract in arch/x86_64/syscall_entry.S): "lea -128(%rsp),%rsp;
+ * lea site_end(%rip),%rcx; call *slot(%rip)", the slot holding its
+ * address; it returns to site_end itself. The end. */
+static uint8_t *sysrw_emit_call(uint8_t *p, uint64_t at, uint64_t site_end, uint64_t slot)
+{
+	static const uint8_t skip_red_zone[] = { 0x48, 0x8d, 0x64, 0x24, 0x80 };
+
+	if (!kopts.fastsys) {
+		*p++ = 0x0f;
+		*p++ = 0x05;
+		return p;
+	}
+	memcpy(p, skip_red_zone, sizeof(skip_red_zone));
+	p += sizeof(skip_red_zone);
+	at += sizeof(skip_red_zone);
+	p[0] = 0x48; /* lea disp32(%rip), %rcx */
+	p[1] = 0x8d;
+	p[2] = 0x0d;
+	put32(p + 3, (int64_t)site_end - (int64_t)(at + 7));
+	p += 7;
+	at += 7;
+	p[0] = 0xff; /* call *disp32(%rip) */
+	p[1] = 0x15;
+	put32(p + 2, (int64_t)slot - (int64_t)(at + 6));
+	return p + 6;
 }
 
 /* Writes site i's trampoline at t (address ta) from its original bytes b
@@ -328,6 +347,10 @@ static struct sysrw_area *make_area(struct mm *mm, int fidx, uint64_t bias)
 		}
 		*pte = pa | paging_user_flags(PROT_READ | PROT_EXEC);
 		mm->mapped_pages++;
+		if (va == at && kopts.fastsys) { /* the slot the calls go through */
+			uint64_t entry = fastsys_entry();
+			memcpy(phys_to_virt(pa), &entry, sizeof(entry));
+		}
 	}
 	for (uint32_t i = 0; i < f->nsites; i++) {
 		uint64_t ta = at + SYSRW_HDR + (uint64_t)i * SYSRW_SLOT;
@@ -549,4 +572,7 @@ void sysrw_report(void)
 	kinfo("syscall sites: %lu rewritten in %d files (of %lu known there), %lu left on the trap "
 	      "path (other shapes), %lu not patched (bytes changed)%s\n",
 	      n_rewritten, used, known, other, n_changed, n_noroom ? ", some without room" : "");
+	if (kopts.fastsys)
+		kinfo("fast calls: %lu system calls made by a call to the kernel\n",
+		      syscall_fast_calls);
 }

@@ -34,20 +34,12 @@ struct ex_entry {
 extern const struct ex_entry uaccess_ex_start[], uaccess_ex_end[];
 
 int uaccess_get32(uint32_t *dst, const uint32_t *src);
-int uaccess_get64x2(uint64_t *dst, const uint64_t *src);
 
 int get_user_u32(uint32_t *v, const uint32_t *uaddr)
 {
 	if (!access_ok(uaddr, sizeof(*uaddr)))
 		return -EFAULT;
 	return uaccess_get32(v, uaddr);
-}
-
-int get_user_u64x2(uint64_t v[2], const uint64_t *uaddr)
-{
-	if (!access_ok(uaddr, 2 * sizeof(*uaddr)))
-		return -EFAULT;
-	return uaccess_get64x2(v, uaddr);
 }
 
 int uaccess_cmpxchg32(uint32_t *uaddr, uint32_t *old, uint32_t nv);

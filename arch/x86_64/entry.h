@@ -18,7 +18,10 @@
 /* The program's code segment with --fast-syscalls (kernel option fastsys):
  * 64-bit, DPL 0, so the program runs in ring 0; its stack segment is then
  * SEL_KDATA. Every frame still tells the program from the kernel by CS:
- * the kernel's is SEL_KCODE and nothing else (tf_from_user, trap.h). */
+ * the kernel's is SEL_KCODE and nothing else (tf_from_user, trap.h); the
+ * entries write it by the interrupted rip (vectors.S), since a call to
+ * fast_syscall_entry changes no segment and the kernel may run with
+ * either. */
 #define SEL_FCODE 0x50
 /* The IST slot (1-based, as in a gate) of the stack every vector but #DF
  * and NMI enters on in that mode (vectors.S moves the frame off it). */
@@ -54,7 +57,14 @@
 /* struct trapframe (trap.h): 15 registers, trapno, err, then the frame
  * IRET pops. */
 #define TF_R11 32
+#define TF_R10 40
+#define TF_R9 48
+#define TF_R8 56
+#define TF_RDI 72
+#define TF_RSI 80
+#define TF_RDX 88
 #define TF_RCX 96
+#define TF_RAX 112
 #define TF_TRAPNO 120
 #define TF_RIP 136
 #define TF_CS 144

@@ -1,7 +1,7 @@
 /* fastsys.c: the kernel's side of system calls made by a call with the
- * program in ring 0 (fastsys): turning the frame fast_syscall_entry built
- * into the one SYSCALL at the site would have built, restarting a system
- * call (such a call, or the syscall instruction), and the test hook of
+ * program in ring 0 (fastsys): restarting a system call (such a call, or
+ * the syscall instruction), a single step into fast_syscall_entry, and
+ * the test hook of
  * fastsys=selftest: one page with a trampoline mapped into the program,
  * its address in the aux vector. */
 #include "kernel/kernel.h"
@@ -22,34 +22,53 @@ extern const uint8_t fastcall_test_page[];
 
 uint64_t fastsys_entry(void) { return (uint64_t)fast_syscall_entry; }
 
-/* fast_syscall_entry pushed the site's return address (rcx) below the
- * trampoline's; the program's rsp is above both and the red zone. */
-int fastcall_frame(struct trapframe *tf)
-{
-	uint64_t w[2]; /* the site's return address, the trampoline's */
-
-	tf->trapno = TRAPNO_CALL;
-	if (get_user_u64x2(w, (const uint64_t *)tf->rsp)) {
-		tf->trapno = T_PF;
-		tf->err = 0x6; /* a user write, as the pushes were */
-		signal_fault(tf, SIGSEGV, tf->rsp);
-		return -1;
-	}
-	tf->rip = tf->rcx = w[0];
-	tf->r11 = tf->rflags;
-	tf->rsp += sizeof(w) + RED_ZONE;
-	cur_thread->fastcall_ret = w[1];
-	return 0;
-}
-
+/* A restart runs the trampoline's call again: the call instruction (6
+ * bytes before the return address it pushed, still below the program's
+ * red zone: nothing has run in the program since) with the rsp it had;
+ * rax is the number again (kernel/signal.c), rcx still the site's end:
+ * the frame leaves by IRET with every register as it is (the fast way
+ * out sets rcx = rip, right for a return, not for the call's input).
+ * With that word unreadable (the stack unmapped by another thread), the
+ * call ends with EINTR. */
 void syscall_rewind(struct trapframe *tf)
 {
+	uint64_t ret;
+
 	if (tf->trapno != TRAPNO_CALL) {
 		tf->rip -= 2; /* syscall */
 		return;
 	}
-	tf->rip = cur_thread->fastcall_ret - CALL_LEN;
-	tf->rsp -= RED_ZONE; /* rcx is still the site's return address */
+	if (get_user(ret, (const uint64_t *)(tf->rsp - RED_ZONE - 8))) {
+		tf->rax = (uint64_t)-EINTR;
+		return;
+	}
+	tf->rip = ret - CALL_LEN;
+	tf->rsp -= RED_ZONE;
+	signal_need_iret = true;
+	if (cur_thread->fastcall_step) { /* stepping: the call again with TF */
+		cur_thread->fastcall_step = false;
+		tf->rflags |= FL_TF;
+	}
+}
+
+/* A single step (TF) into fast_syscall_entry's first byte: put off until
+ * the call returns, as a step over the syscall instruction is reported
+ * after it (fastsys_step_done); the entry then runs with TF clear. */
+bool fastsys_step_into(struct trapframe *tf)
+{
+	if (tf->trapno != T_DB || tf->rip != (uint64_t)fast_syscall_entry)
+		return false;
+	tf->rflags &= ~(uint64_t)FL_TF;
+	cur_thread->fastcall_step = true;
+	return true;
+}
+
+void fastsys_step_done(struct trapframe *tf)
+{
+	cur_thread->fastcall_step = false;
+	tf->rflags |= FL_TF;
+	tf->trapno = T_DB;
+	signal_fault(tf, SIGTRAP, tf->rip);
 }
 
 uint64_t fastsys_selftest_map(struct mm *mm)

@@ -4,6 +4,7 @@
 #ifndef HTUX_FASTSYS_H
 #define HTUX_FASTSYS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct trapframe;
@@ -17,10 +18,13 @@ struct mm;
  * syscall_entry.S, which says the contract): the rewriter stores it in
  * each trampoline page. */
 uint64_t fastsys_entry(void);
-/* Makes the frame fast_syscall_entry built look like SYSCALL's at the
- * site (rip, rsp, rcx, r11; trapno TRAPNO_CALL). 0, or -1 after a signal
- * for an unreadable stack (the frame is then the handler's). */
-int fastcall_frame(struct trapframe *tf);
+/* A #DB of a single step (TF) into fast_syscall_entry: TF cleared in tf
+ * and the step put off until the call returns (true); false for any
+ * other #DB. */
+bool fastsys_step_into(struct trapframe *tf);
+/* The call made after such a step returned: SIGTRAP at its return
+ * address, TF set again. */
+void fastsys_step_done(struct trapframe *tf);
 /* fastsys=selftest: maps the trampoline page into mm; its address, or 0
  * (other modes, or no room). */
 uint64_t fastsys_selftest_map(struct mm *mm);

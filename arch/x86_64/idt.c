@@ -1,7 +1,8 @@
 /* idt.c: the interrupt descriptor table: every vector goes to its stub in
  * vectors.S; double faults and NMIs run on their own stacks. With fastsys
  * (the program in ring 0) every other vector enters on the IST_FAST stack,
- * through the stubs that move the frame off it. */
+ * through the stubs that move the frame off it, and NMIs through one that
+ * leaves %gs alone (vectors.S). */
 #include "kernel/kernel.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
@@ -19,6 +20,7 @@ struct idt_gate {
 static struct idt_gate idt[256];
 extern const uint64_t trap_vectors[256];
 extern const uint64_t trap_vectors_ist[256];
+void fast_nmi(void);
 
 static void set_gate(int v, uint64_t addr, int ist, int dpl)
 {
@@ -39,7 +41,7 @@ void idt_init(void)
 	for (int v = 0; v < 256; v++)
 		set_gate(v, stubs[v], ist, 0);
 	set_gate(T_DF, trap_vectors[T_DF], 1, 0);
-	set_gate(T_NMI, trap_vectors[T_NMI], 2, 0);
+	set_gate(T_NMI, kopts.fastsys ? (uint64_t)fast_nmi : trap_vectors[T_NMI], 2, 0);
 	set_gate(T_BP, stubs[T_BP], ist, 3); /* int3 from user: SIGTRAP */
 	idt_load();
 }

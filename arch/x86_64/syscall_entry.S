@@ -69,19 +69,13 @@ syscall_fast_entry:
 	pushq $-1                   /* trapno: a system call */
 	PUSH_REGS
 	movq %rsp, %rdi
-	leaq fast_syscall_ret(%rip), %rax   /* the frame's rax is restored below */
-	cmpq %rax, TF_RIP(%rsp)
-	je 2f
 	call syscall_dispatch
 	movq TF_RIP(%rsp), %rax
 	movq %rax, TF_RCX(%rsp)
-	movq TF_RFLAGS(%rsp), %rax
-	movq %rax, TF_R11(%rsp)
-	jmp 3f
-2:	call syscall_dispatch_call  /* from fast_syscall_entry: rip, rsp, rcx and */
-3:	movq TF_RIP(%rsp), %rax     /* r11 set there (arch/x86_64/fastsys.c) */
 	shrq $47, %rax
 	jnz 4f
+	movq TF_RFLAGS(%rsp), %rax
+	movq %rax, TF_R11(%rsp)
 	movq $SEL_FCODE, TF_CS(%rsp)
 	movq $SEL_KDATA, TF_SS(%rsp)
 	orq $FL_IF, TF_RFLAGS(%rsp)
@@ -94,7 +88,7 @@ syscall_fast_entry:
 
 /* fast_syscall_entry: the kernel entry a rewritten syscall site reaches
  * by a call (fastsys only: the program runs in ring 0). The contract with
- * the site's trampoline, which the rewriter writes:
+ * the site's trampoline, which the rewriter writes (kernel/sysrw.c):
  *
  *	lea -128(%rsp), %rsp        skip the red zone
  *	(rax = the number; rdi, rsi, rdx, r10, r8, r9 = the arguments, as
@@ -110,21 +104,90 @@ syscall_fast_entry:
  * call runs. A system call that restarts (SA_RESTART) runs the
  * trampoline's call again, with rsp, rcx and the arguments as they were.
  *
- * The way in is SYSCALL itself, from here: it loads the kernel's CS and
- * clears IF and TF in one instruction, so every instruction before it is
- * the program's (an interrupt, a signal or a fault here is the program's,
- * at this rip, and sigreturn comes back here), and no instruction runs
- * with the program's CS and the kernel's GS or stack. syscall_fast_entry
- * knows the call by rcx (= fast_syscall_ret) and fastcall_frame() reads
- * the site's address pushed below the trampoline's. */
+ * No SYSCALL, no IRET, no far jump: CS does not change (the kernel runs
+ * on with the program's SEL_FCODE, or SEL_KCODE after an earlier fast
+ * return), so the entries tell the program from the kernel by the
+ * interrupted rip instead (trap_common_ist, vectors.S): the program's
+ * are the lower half, this entry's first byte (the cli: an interrupt,
+ * a signal or a fault there is the program's, nothing having changed
+ * yet, and sigreturn comes back there) and the way out's last jump
+ * (fast_exit_jmp: the program's GS base and stack again, the kernel's
+ * rip); the way out's swapgs (fast_exit_swapgs) has the program's stack
+ * and the kernel's GS base: the kernel's, its frame put at the top of
+ * the kernel stack. From the cli to the way out's popf interrupts are
+ * off, and TF is clear (a single step into the first byte is put off
+ * until the call returns: arch/x86_64/trap.c), so only an NMI or a
+ * machine check can arrive; the NMI's entry does not use %gs (fast_nmi,
+ * vectors.S).
+ *
+ * The way out: the frame's rip in the lower half and no TF or RF in its
+ * flags (the call's own frame, or a signal handler's built on it; as the
+ * SYSRET path), rcx = rip and r11 = rflags, the program's flags (popf,
+ * from the frame), its rsp, swapgs and a jump. Anything else leaves
+ * through trap_return's IRET, with SEL_FCODE. */
 	.globl fast_syscall_entry
 	.type fast_syscall_entry, @function
 fast_syscall_entry:
-	pushq %rcx
-	syscall
-fast_syscall_ret:
-	ud2                         /* never: the way back is IRET to the site */
+	cli
+	swapgs
+	movq %rsp, %gs:16           /* percpu.user_rsp */
+	movq %gs:8, %rsp            /* percpu.kstack_top */
+	pushq $SEL_KDATA
+	pushq %gs:16
+	pushfq                      /* the program's flags, IF clear */
+	pushq $SEL_FCODE
+	pushq %rcx                  /* rip: the site's end */
+	pushq %rax                  /* err: the syscall number (orig_rax) */
+	pushq $-2                   /* trapno: TRAPNO_CALL */
+	PUSH_REGS
+	cld                         /* DF clear for the kernel, NT too (an */
+	testl $FL_NT, TF_RFLAGS(%rsp) /* IRET with it set faults); AC does */
+	jnz 5f                      /* nothing in ring 0 */
+2:	orq $FL_IF, TF_RFLAGS(%rsp)
+	addq $(8 + 128), TF_RSP(%rsp)
+	movq TF_RFLAGS(%rsp), %rax  /* r11 as SYSCALL leaves it */
+	movq %rax, TF_R11(%rsp)
+	movq %rsp, %rdi
+	call syscall_dispatch_call
+	movq TF_RIP(%rsp), %rcx
+	movq %rcx, %rax
+	shrq $47, %rax
+	jnz 1f
+	movq TF_RFLAGS(%rsp), %r11
+	testq $(FL_TF | FL_RF | FL_IOPL | FL_VM), %r11
+	jnz 1f
+	/* The registers a C function may change; rbx, rbp and r12 to r15 are
+	 * as the C code kept them (a frame whose ones change, rt_sigreturn's
+	 * or execve's, leaves through trap_return: signal_need_iret). */
+	movq TF_RAX(%rsp), %rax
+	movq TF_RDX(%rsp), %rdx
+	movq TF_RSI(%rsp), %rsi
+	movq TF_RDI(%rsp), %rdi
+	movq TF_R8(%rsp), %r8
+	movq TF_R9(%rsp), %r9
+	movq TF_R10(%rsp), %r10     /* the big kernel lock: let go in the dispatch */
+	leaq TF_RFLAGS(%rsp), %rsp
+	/* POPF, not STI: under TCG each ends the translation block, STI's
+	 * shadow a second one. Interrupts come from here on: at the popq the
+	 * kernel's (its stack and GS), at the swapgs the program's stack
+	 * with the kernel's GS, at the jump the program's (trap_common_ist
+	 * tells them by rip). */
+	popfq                       /* the program's flags, IF set */
+	popq %rsp                   /* the program's */
+fast_exit_swapgs:
+	swapgs
+fast_exit_jmp:
+	jmp *%rcx
+1:	movq %rcx, TF_RCX(%rsp)     /* as SYSCALL leaves them */
+	movq TF_RFLAGS(%rsp), %rax
+	movq %rax, TF_R11(%rsp)
+	movq %rsp, %rdi
+	jmp trap_return
+5:	pushq $FL_FIXED             /* NT clear, IF still clear */
+	popfq
+	jmp 2b
 	.size fast_syscall_entry, . - fast_syscall_entry
+	.globl fast_exit_swapgs, fast_exit_jmp
 
 /* The test hook's trampoline page (fastsys=selftest: fastsys.c maps it
  * into the program, its address in AT_HTUX_FASTCALL): the program puts

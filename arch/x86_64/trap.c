@@ -12,6 +12,7 @@
 #include "kernel/backtrace.h"
 #include "kernel/bkl.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/fastsys.h"
 
 static const char *const exc_names[32] = {
 	"divide error",
@@ -144,6 +145,8 @@ void trap(struct trapframe *tf)
 	}
 	if (tf->trapno > T_IRQ0)
 		goto out; /* spurious ones need no EOI */
+	if (from_user && fastsys_step_into(tf))
+		goto out; /* stepping into a fast call: reported after it */
 	if (!from_user && uaccess_fixup(tf))
 		goto out; /* a copy from or to user memory fails */
 	if (from_user)

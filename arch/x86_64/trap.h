@@ -51,7 +51,9 @@ static inline bool tf_syscall(const struct trapframe *tf) { return tf->trapno >=
 
 /* Did tf come from the program? Its code segment is SEL_UCODE (ring 3) or,
  * with fastsys, SEL_FCODE (ring 0): anything but the kernel's. The entry
- * code (vectors.S) makes the same test. */
+ * code (vectors.S) makes the same test; with fastsys, where the kernel may
+ * run with the program's CS (fast_syscall_entry changes none), the entry
+ * stubs decide by the interrupted rip and write the CS that says it. */
 static inline bool tf_from_user(const struct trapframe *tf) { return tf->cs != SEL_KCODE; }
 
 void trap(struct trapframe *tf);

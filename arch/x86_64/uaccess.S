@@ -15,9 +15,6 @@
  *	memset(dst, 0, n); returns the bytes not cleared, likewise.
  *   int uaccess_get32(uint32_t *dst, const uint32_t *src)
  *	one 32-bit load from user memory: 0, or -EFAULT (14) and *dst untouched.
- *   int uaccess_get64x2(uint64_t *dst, const uint64_t *src)
- *	two 64-bit loads from user memory (src[0], src[1]): 0, or -EFAULT
- *	(14) and dst untouched.
  *   int uaccess_cmpxchg32(uint32_t *uaddr, uint32_t *old, uint32_t new)
  *	lock cmpxchg on a user word: 0 and *old = the value it held (new
  *	was stored if that equals the *old given), or -EFAULT (14).
@@ -68,19 +65,6 @@ uaccess_get32:
 2:	movl $-14, %eax
 	ret
 	EX(1b, 2b)
-
-	.globl uaccess_get64x2
-uaccess_get64x2:
-1:	movq (%rsi), %rax
-2:	movq 8(%rsi), %rdx
-	movq %rax, (%rdi)
-	movq %rdx, 8(%rdi)
-	xorl %eax, %eax
-	ret
-3:	movl $-14, %eax
-	ret
-	EX(1b, 3b)
-	EX(2b, 3b)
 
 	.globl uaccess_cmpxchg32
 uaccess_cmpxchg32:

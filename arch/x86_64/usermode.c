@@ -6,6 +6,7 @@
 #include "kernel/kernel.h"
 #include "kernel/signal.h"
 #include "kernel/bkl.h"
+#include "kernel/sched.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 
@@ -14,9 +15,17 @@
 void syscall_entry(void);
 void syscall_fast_entry(void);
 void syscall_compat_entry(void);
+void fast_syscall_entry(void);
 
 _Static_assert(__builtin_offsetof(struct trapframe, trapno) == TF_TRAPNO, "TF_TRAPNO");
 _Static_assert(__builtin_offsetof(struct trapframe, rip) == TF_RIP, "TF_RIP");
+_Static_assert(__builtin_offsetof(struct trapframe, r10) == TF_R10, "TF_R10");
+_Static_assert(__builtin_offsetof(struct trapframe, r9) == TF_R9, "TF_R9");
+_Static_assert(__builtin_offsetof(struct trapframe, r8) == TF_R8, "TF_R8");
+_Static_assert(__builtin_offsetof(struct trapframe, rdi) == TF_RDI, "TF_RDI");
+_Static_assert(__builtin_offsetof(struct trapframe, rsi) == TF_RSI, "TF_RSI");
+_Static_assert(__builtin_offsetof(struct trapframe, rdx) == TF_RDX, "TF_RDX");
+_Static_assert(__builtin_offsetof(struct trapframe, rax) == TF_RAX, "TF_RAX");
 _Static_assert(__builtin_offsetof(struct trapframe, cs) == TF_CS, "TF_CS");
 _Static_assert(__builtin_offsetof(struct trapframe, rflags) == TF_RFLAGS, "TF_RFLAGS");
 _Static_assert(__builtin_offsetof(struct trapframe, rsp) == TF_RSP, "TF_RSP");
@@ -55,6 +64,10 @@ void trap_check_user(struct trapframe *tf)
 {
 	tf->cs = prog_cs;
 	tf->ss = prog_ss;
+	/* a single step put off in a fast call that left here (execve,
+	 * rt_sigreturn): dropped, but on the way back into the call itself */
+	if (prog_cs == SEL_FCODE && tf->rip != (uint64_t)fast_syscall_entry)
+		cur_thread->fastcall_step = false;
 	tf->rflags = (tf->rflags & FL_USER_MASK) | FL_IF | FL_FIXED;
 	if (canonical(tf->rip))
 		return;

@@ -38,20 +38,40 @@
  * Before anything can nest (interrupts are off; nothing here faults),
  * move the frame (trapno, err and the CPU's five words) to where the CPU
  * would have put it from ring 3: the top of the thread's kernel stack when
- * it interrupted the program (CS other than the kernel's, the program's
- * GS base active: swapgs as trap_common does), or below the interrupted
- * %rsp, 16-byte aligned as the CPU aligns it, when it interrupted the
- * kernel (built with -mno-red-zone). Then go on as trap_common, with
- * %gs already the kernel's. A page fault of the program gets the U/S bit
- * (4) in its error code, as from ring 3. */
+ * it interrupted the program (the program's GS base active: swapgs as
+ * trap_common does), or below the interrupted %rsp, 16-byte aligned as
+ * the CPU aligns it, when it interrupted the kernel (built with
+ * -mno-red-zone). The program is told from the kernel by the interrupted
+ * rip, not CS (a fast call's kernel path runs with the program's CS: see
+ * fast_syscall_entry): the lower half, fast_syscall_entry's first byte and
+ * its way out's last jump; its way out's swapgs is the kernel's but on
+ * the program's stack (the frame goes to the kernel stack's top). The
+ * moved frame gets the CS that tells them apart everywhere else
+ * (SEL_FCODE or SEL_KCODE: tf_from_user).
+ * Then go on as trap_common, with %gs already the kernel's. A page fault
+ * of the program gets the U/S bit (4) in its error code, as from ring 3. */
 trap_common_ist:
 	pushq %rax
 	pushq %rcx
 	/* the frame is at 16(%rsp): trapno, err, rip, cs, rflags, rsp, ss */
+	movq 32(%rsp), %rax         /* the interrupted rip */
+	testq %rax, %rax
+	jns 2f                      /* the lower half: the program's */
+	leaq fast_syscall_entry(%rip), %rcx
+	cmpq %rcx, %rax
+	je 2f
+	leaq fast_exit_jmp(%rip), %rcx
+	cmpq %rcx, %rax
+	je 2f
+	movq $SEL_KCODE, 40(%rsp)   /* the kernel's */
+	leaq fast_exit_swapgs(%rip), %rcx
+	cmpq %rcx, %rax
+	movq %gs:8, %rax            /* percpu.kstack_top: the program's stack */
+	je 1f                       /* with the kernel's GS, its frame dead */
 	movq 56(%rsp), %rax         /* the interrupted %rsp */
 	andq $~15, %rax
-	cmpq $SEL_KCODE, 40(%rsp)
-	je 1f
+	jmp 1f
+2:	movq $SEL_FCODE, 40(%rsp)
 	swapgs
 	movq %gs:8, %rax            /* percpu.kstack_top */
 	cmpq $14, 16(%rsp)          /* a page fault of the program: the CPU */
@@ -78,6 +98,24 @@ trap_common_ist:
 	leaq -8(%rax), %rsp
 	popq %rax
 	jmp trap_flags
+
+/* fastsys's NMI (on its own IST stack): the interrupted code may be
+ * anywhere, fast_syscall_entry's windows with the kernel's GS base and the
+ * program's stack or the reverse included, and its CS tells nothing.
+ * nmi_handle() uses neither %gs nor the interrupted frame's selectors
+ * (arch/x86_64/nmi.c finds its CPU by the APIC ID), so this entry leaves
+ * %gs alone and returns straight with IRET, the frame untouched. */
+	.globl fast_nmi
+fast_nmi:
+	pushq $0
+	pushq $2
+	cld
+	PUSH_REGS
+	movq %rsp, %rdi
+	call nmi_handle
+	POP_REGS
+	addq $16, %rsp              /* trapno, err */
+	iretq
 
 /* The C code runs with the flags the ABI and the kernel assume: DF clear
  * (the program may have set it: musl's memmove does for a backward copy;

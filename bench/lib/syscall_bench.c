@@ -17,6 +17,7 @@
  * with QEMU's wall time to catch a guest clock that runs fast. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -114,6 +115,88 @@ static void run_clock(long n)
 		}
 		a = b;
 	}
+}
+
+/* ------------------------------------------------------------ sites */
+
+/* The same calls made at "mov $N,%eax; syscall" sites, the shape htux
+ * --fast-syscalls rewrites into calls to the kernel (glibc's syscall()
+ * wrapper loads the number from a register and stays on the trap path):
+ * getpid, a 1-byte write to /dev/null, FUTEX_WAKE with no waiter,
+ * clock_gettime as a system call (not the vDSO). */
+#define SITE(name, nr) \
+	static __attribute__((noinline)) long name(long a, long b, long c) \
+	{ \
+		long r; \
+		__asm__ volatile("movl $" #nr ", %%eax\n\tsyscall" \
+				 : "=a"(r) \
+				 : "D"(a), "S"(b), "d"(c) \
+				 : "rcx", "r10", "r11", "memory"); \
+		return r; \
+	}
+SITE(site_getpid, 39)
+SITE(site_write, 1)
+SITE(site_futex, 202)
+SITE(site_clock, 228)
+
+static int null_fd;
+static int futex_word;
+
+static void run_getpid_site(long n)
+{
+	for (long i = 0; i < n; i++)
+		if (site_getpid(0, 0, 0) != pid) {
+			fail("%s returned %ld", "getpid", site_getpid(0, 0, 0));
+			return;
+		}
+}
+
+static void run_write_site(long n)
+{
+	for (long i = 0; i < n; i++) {
+		long r = site_write(null_fd, (long)"x", 1);
+		if (r != 1) {
+			fail("%s returned %ld", "write", r);
+			return;
+		}
+	}
+}
+
+static void run_futex_site(long n)
+{
+	for (long i = 0; i < n; i++) {
+		long r = site_futex((long)&futex_word, FUTEX_WAKE_PRIVATE, 1);
+		if (r != 0) {
+			fail("%s returned %ld", "futex wake", r);
+			return;
+		}
+	}
+}
+
+static void run_clock_site(long n)
+{
+	struct timespec ts;
+	for (long i = 0; i < n; i++) {
+		long r = site_clock(CLOCK_MONOTONIC, (long)&ts, 0);
+		if (r != 0) {
+			fail("%s returned %ld", "clock_gettime", r);
+			return;
+		}
+	}
+}
+
+static void bench_sites(void)
+{
+	null_fd = open("/dev/null", O_WRONLY);
+	if (null_fd < 0) {
+		printf("write_site FAILED: cannot open /dev/null\n");
+		return;
+	}
+	measure("getpid_site", run_getpid_site);
+	measure("write_site", run_write_site);
+	measure("futex_wake_site", run_futex_site);
+	measure("clock_gettime_site", run_clock_site);
+	close(null_fd);
 }
 
 /* ------------------------------------------------------------ futex */
@@ -347,6 +430,7 @@ int main(int argc, char **argv)
 	pid = syscall(SYS_getpid);
 	measure("getpid", run_getpid);
 	measure("clock_gettime", run_clock);
+	bench_sites();
 	bench_futex();
 	bench_pipe();
 	bench_pipe_idle();

@@ -319,8 +319,6 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err, size_t err
 		}
 		if (!strcmp(a, "--rewrite-syscalls")) { /* the table, and kernel option sysrw */
 			o->sysrw = 1;
-			if (push(&o->mk, &o->nmk, "--syscall-sites"))
-				return bad(err, errlen, "out of memory");
 			continue;
 		}
 		if (!strcmp(a, "--trace-files") || /* htux-mkimage's */
@@ -342,6 +340,10 @@ int htux_parse(int argc, char **argv, struct htux_opts *o, char *err, size_t err
 		if (set_value(o, name, v, err, errlen))
 			return -1;
 	}
+	/* the sites table, for --rewrite-syscalls and for --fast-syscalls
+	 * (kernel option fastsys rewrites them too) */
+	if ((o->sysrw || o->fastsys) && push(&o->mk, &o->nmk, "--syscall-sites"))
+		return bad(err, errlen, "out of memory");
 	if (o->help || o->version)
 		return 0;
 	if (!o->minimal)
