@@ -79,7 +79,16 @@ syscall_fast_entry:
 	movq $SEL_FCODE, TF_CS(%rsp)
 	movq $SEL_KDATA, TF_SS(%rsp)
 	orq $FL_IF, TF_RFLAGS(%rsp)
+	testq $(FL_TF | FL_RF | FL_IOPL | FL_VM), %rax
+	jnz 3f
+	/* The common case leaves as a call from a rewritten site does (POPF,
+	 * the program's rsp, SWAPGS, a jump to rcx = rip), not through IRET:
+	 * under TCG, IRET made a getpid at an unrewritten site cost 1.46x the
+	 * ring-3 one, and the futex round trip 1.11x. */
 	POP_REGS                    /* the big kernel lock: let go in the dispatch */
+	addq $32, %rsp              /* trapno, err, rip (in rcx), cs */
+	jmp fast_exit_tail
+3:	POP_REGS
 	addq $16, %rsp              /* trapno, err */
 	swapgs
 	iretq
@@ -172,6 +181,7 @@ fast_syscall_entry:
 	 * kernel's (its stack and GS), at the swapgs the program's stack
 	 * with the kernel's GS, at the jump the program's (trap_common_ist
 	 * tells them by rip). */
+fast_exit_tail:
 	popfq                       /* the program's flags, IF set */
 	popq %rsp                   /* the program's */
 fast_exit_swapgs:
