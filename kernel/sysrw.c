@@ -10,6 +10,7 @@
  * fastsys also the calls made through the fast entry). */
 #include "kernel/kernel.h"
 #include "kernel/sysrw.h"
+#include "kernel/sysrw_sum.h"
 #include "kernel/syscall.h"
 #include "kernel/vm.h"
 #include "kernel/pmem.h"
@@ -141,23 +142,6 @@ static void load(void)
 	inode_put(ino);
 }
 
-/* The checksum htux-mkimage gives (tools/mkimage/sites.c). */
-static uint64_t checksum_add(uint64_t h, const uint8_t *p, size_t n)
-{
-	uint64_t w;
-	size_t i;
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-	}
-	if (i < n) {
-		w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* Whether f's inode still holds the bytes the table was made for. The
  * image's own bytes (inode_data: never written in place) are the ones
  * htux-mkimage read when it wrote the table into the same archive: their
@@ -185,7 +169,7 @@ static bool check(struct sysrw_file *f)
 				kfree(buf);
 				return false;
 			}
-			h = checksum_add(h, buf, n);
+			h = sysrw_sum(h, buf, n);
 		}
 		kfree(buf);
 		if (h != f->sum) {

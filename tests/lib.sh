@@ -306,13 +306,15 @@ check_stderr_contains() {
 	esac
 }
 
-# send_nmi SOCKET: asks the QEMU whose QMP socket is SOCKET (htux run
-# --qemu-arg -qmp --qemu-arg unix:SOCKET,server=on,wait=off) for an NMI,
-# waiting for the socket first: the kernel then prints what every CPU and
-# thread is doing on the console (arch/x86_64/nmi.c). nmi.sh tests it;
-# other tests use it to say what a guest that hangs is doing.
+# send_nmi SOCKET [COUNT GAP]: asks the QEMU whose QMP socket is SOCKET
+# (htux run --qemu-arg -qmp --qemu-arg unix:SOCKET,server=on,wait=off) for
+# an NMI, waiting for the socket first: the kernel then prints what every
+# CPU and thread is doing on the console (arch/x86_64/nmi.c). nmi.sh tests
+# it; other tests use it to say what a guest that hangs is doing. With
+# COUNT, COUNT NMIs GAP seconds apart over one connection, stopping
+# quietly when the guest ends (fastcall.sh: NMIs during system calls).
 send_nmi() {
-	python3 - "$1" <<'PY'
+	python3 - "$1" "${2:-1}" "${3:-0}" <<'PY'
 import json, socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 for _ in range(100):
@@ -323,13 +325,32 @@ for _ in range(100):
         time.sleep(0.1)
 f = s.makefile("rw")
 f.readline()
-for cmd in ("qmp_capabilities", "inject-nmi"):
-    f.write(json.dumps({"execute": cmd}) + "\n")
-    f.flush()
-    while True:
-        r = json.loads(f.readline())
-        if "return" in r or "error" in r:
+count, gap = int(sys.argv[2]), float(sys.argv[3])
+
+
+def ask(cmd):
+    try:
+        f.write(json.dumps({"execute": cmd}) + "\n")
+        f.flush()
+        while True:
+            line = f.readline()
+            if not line:
+                return None
+            r = json.loads(line)
+            if "return" in r or "error" in r:
+                return r
+    except OSError:
+        return None
+
+
+for i, cmd in enumerate(["qmp_capabilities"] + ["inject-nmi"] * count):
+    if i > 1 or (i == 1 and count > 1):
+        time.sleep(gap)
+    r = ask(cmd)
+    if r is None:
+        if i > 1:
             break
+        sys.exit("QMP %s: the guest went away" % cmd)
     if "error" in r:
         sys.exit("QMP %s: %s" % (cmd, r["error"]["desc"]))
 PY

@@ -124,30 +124,7 @@ if command -v python3 > /dev/null; then
 		--qemu-arg -qmp --qemu-arg "unix:$sock,server=on,wait=off" \
 		"$HTUX_TMP/fc_edge" loop 3000000 < /dev/null > "$HTUX_TMP/stdout" 2>&1 &
 	pid=$!
-	python3 - "$sock" > "$HTUX_TMP/qmp.out" 2>&1 <<'PY'
-import json, socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-for _ in range(100):
-    try:
-        s.connect(sys.argv[1])
-        break
-    except OSError:
-        time.sleep(0.1)
-f = s.makefile("rw")
-f.readline()
-f.write(json.dumps({"execute": "qmp_capabilities"}) + "\n")
-f.flush()
-f.readline()
-for _ in range(100):
-    time.sleep(0.07)
-    try:
-        f.write(json.dumps({"execute": "inject-nmi"}) + "\n")
-        f.flush()
-        if not f.readline():
-            break
-    except OSError:
-        break
-PY
+	send_nmi "$sock" 100 0.07 > "$HTUX_TMP/qmp.out" 2>&1
 	wait $pid
 	st=$?
 	n=$(grep -c '^htux: nmi: cpu' "$HTUX_TMP/stdout")

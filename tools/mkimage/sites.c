@@ -7,6 +7,7 @@
 #include "sites.h"
 #include "image.h"
 #include "report.h"
+#include "../../kernel/sysrw_sum.h"
 
 #include <capstone/capstone.h>
 #include <elf.h>
@@ -42,22 +43,7 @@ struct scan {
 	size_t syscalls;
 };
 
-uint64_t sites_checksum(const unsigned char *p, size_t n)
-{
-	uint64_t h = n, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-	}
-	if (i < n) {
-		w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * 0x100000001b3ULL;
-	}
-	return h;
-}
+uint64_t sites_checksum(const unsigned char *p, size_t n) { return sysrw_sum(n, p, n); }
 
 static int grow(void **v, size_t *cap, size_t n, size_t elem)
 {
