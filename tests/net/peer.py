@@ -234,8 +234,9 @@ def run(portfile, seed, seconds):
         if not alive:
             fz.save(os.environ.get("HTUX_FUZZ_SAVE", "harden_net.frames"))
             qom = "/machine/peripheral/n0dev/virtio-backend"
-            diag = monitor("info registers", "info virtio-queue-status %s 0" % qom,
-                           "info virtio-queue-status %s 1" % qom, "info lapic")
+            diag = monitor("info registers -a", "info virtio-queue-status %s 0" % qom,
+                           "info virtio-queue-status %s 1" % qom, "info lapic",
+                           "nmi")  # the kernel's report of every CPU and thread
             fz.notes += [l for l in diag if re.search("RIP=|inuse|used_idx|avail_idx|IRR|ISR|Timer", l)]
             # the receive ring's flags and indexes as the guest sees them
             ring = [re.search(r"(avail|used): +0x([0-9a-f]+)", l) for l in diag[:40]]
