@@ -133,6 +133,8 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.panic_test = 5;
 		else if (!strcmp(w, "panic_test=lock-order"))
 			kopts.panic_test = 6;
+		else if (!strcmp(w, "panic_test=bkl-race"))
+			kopts.panic_test = 7;
 		else if (!strcmp(w, "quiet"))
 			kopts.verbose = false;
 		else if (!strncmp(w, "ip=", 3)) {
