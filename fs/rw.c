@@ -10,13 +10,17 @@
  * vmsplice, copy_file_range, fallocate's zeroing), the page cache (file
  * mappings' fill and write-back) and the kernel's own reads of files
  * (inode_read: the ELF loader, #!, symbols) all come here; nothing else
- * calls a file's ops->read or ops->write (tests/fileio_entry.sh). */
+ * calls a file's ops->read or ops->write (tests/fileio_entry.sh). And
+ * they keep a file and its MAP_SHARED mappings' copies of its pages one
+ * (shared_fixup). */
 #include "fs/vfs.h"
 #include "fs/inotify.h"
 #include <linux/inotify.h>
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
+#include "kernel/shmem.h"
+#include "kernel/pmem.h"
 #include <linux/resource.h>
 
 #define MAX_RW ((size_t)0x7ffff000) /* Linux's MAX_RW_COUNT */
@@ -92,6 +96,39 @@ static void nowait_end(struct file *f, bool set)
 		f->flags &= ~(unsigned)O_NONBLOCK;
 }
 
+/* A file whose MAP_SHARED mappings keep copies of its pages (a disk
+ * file's, kernel/shmem.c): read(2) sees what the mappings stored and the
+ * mappings what write(2) stored, as on Linux, where both are the one page
+ * cache (SQLite with mmap_size reads through a mapping what it wrote with
+ * write(2); LMDB the other way round). After a read of [off, off + n)
+ * into buf the bytes of the pages the mappings hold are theirs; after a
+ * write the pages they hold are read again from the file. A mapping's
+ * own write-back (FILE_IO_WRITEBACK) is left alone. */
+static void shared_fixup(struct file *f, void *buf, uint64_t off, size_t n, bool user, bool wr)
+{
+	struct inode *ino = f->ino;
+	for (uint64_t a = off & ~(PAGE_SIZE - 1); a < off + n && ino->shared; a += PAGE_SIZE) {
+		uint64_t pa = shared_copy_get(ino, a / PAGE_SIZE); /* held: a read may sleep */
+		if (!pa)
+			continue;
+		uint64_t from = MAX(a, off), to = MIN(a + PAGE_SIZE, off + n);
+		char *page = (char *)phys_to_virt(pa) + (from - a);
+		char *b = (char *)buf + (from - off);
+		if (wr)
+			(void)f->ops->read(f, page, to - from, from, false);
+		else if (user)
+			(void)copy_to_user(b, page, to - from); /* it took the read's bytes */
+		else
+			memcpy(b, page, to - from);
+		page_put(pa);
+	}
+}
+
+static inline bool has_copies(struct file *f)
+{
+	return __builtin_expect(f->ino && f->ino->shared != NULL, 0) && S_ISREG(f->ino->mode);
+}
+
 ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned how)
 {
 	ssize_t r = rw_check(f, buf, n, pos, how, false);
@@ -104,6 +141,8 @@ ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned h
 	bool nb = nowait_begin(f, how);
 	r = f->ops->read(f, buf, n, off, how & FILE_IO_USER);
 	nowait_end(f, nb);
+	if (r > 0 && has_copies(f))
+		shared_fixup(f, buf, off, (size_t)r, how & FILE_IO_USER, false);
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
 	if (r > 0)
@@ -139,6 +178,8 @@ ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, uns
 	bool nb = nowait_begin(f, how);
 	r = f->ops->write(f, buf, n, off, how & FILE_IO_USER);
 	nowait_end(f, nb);
+	if (r > 0 && has_copies(f) && !(how & FILE_IO_WRITEBACK))
+		shared_fixup(f, (void *)buf, off, (size_t)r, false, true);
 	if (r > 0 && !stream)
 		advance(f, pos, off + (uint64_t)r);
 	if (r > 0)

@@ -289,11 +289,12 @@ bool file_writable(struct file *f);
  * done; else at *pos, and *pos moves instead. */
 #define FILE_IO_USER 1u /* buf is a user pointer */
 #define FILE_IO_INPLACE \
-	2u                /* rewrite bytes the file has: at *pos even with O_APPEND,
+	2u                    /* rewrite bytes the file has: at *pos even with O_APPEND,
 				 * past RLIMIT_FSIZE (fallocate's zeroing, write-back) */
-#define FILE_IO_NOWAIT 4u /* never block: -EAGAIN where a stream would (RWF_NOWAIT) */
-#define FILE_IO_APPEND 8u /* write at the end, as O_APPEND (RWF_APPEND) */
-#define FILE_IO_SYNC 16u  /* sync the file after writing (RWF_DSYNC, RWF_SYNC) */
+#define FILE_IO_NOWAIT 4u     /* never block: -EAGAIN where a stream would (RWF_NOWAIT) */
+#define FILE_IO_APPEND 8u     /* write at the end, as O_APPEND (RWF_APPEND) */
+#define FILE_IO_SYNC 16u      /* sync the file after writing (RWF_DSYNC, RWF_SYNC) */
+#define FILE_IO_WRITEBACK 32u /* a shared mapping's page written back (kernel/filemap.c) */
 ssize_t file_read(struct file *f, void *buf, size_t n, uint64_t *pos, unsigned how);
 ssize_t file_write(struct file *f, const void *buf, size_t n, uint64_t *pos, unsigned how);
 int file_rw_ok(struct file *f, bool wr); /* 0, -EBADF (access mode), -EINVAL (no op) */

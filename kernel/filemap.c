@@ -6,6 +6,7 @@
 #include "kernel/vm.h"
 #include "kernel/pmem.h"
 #include "kernel/shmem.h"
+#include "kernel/proc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/smp.h"
@@ -13,7 +14,8 @@
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
-void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
+/* sync: the file's data to its disk too (msync's MS_SYNC, fsync). */
+static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end, bool sync)
 {
 	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE || shmem_is(v->file) ||
 	    (v->file->ops && v->file->ops->page && !inode_data(v->file)) || v->kind == VMA_SHM)
@@ -32,23 +34,38 @@ void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 			continue;
 		if (!f && !(f = file_open_kernel(v->file, O_RDWR)))
 			return;
-		file_write(f, phys_to_virt(*pte & PTE_ADDR), MIN(PAGE_SIZE, size - off), &off,
-			   FILE_IO_INPLACE);
+		/* Clean first: a store made while the page is written is in
+		 * the page again at the next write-back, not lost. */
+		uint64_t pa = *pte & PTE_ADDR;
 		*pte &= ~PTE_DIRTY;
 		tlb_flush_page(mm, va);
+		if (page_share(pa))
+			continue;
+		file_write(f, phys_to_virt(pa), MIN(PAGE_SIZE, size - off), &off,
+			   FILE_IO_INPLACE | FILE_IO_WRITEBACK);
+		page_put(pa);
 	}
+	if (sync && !f)
+		f = file_open_kernel(v->file, O_RDWR);
+	if (sync && f)
+		file_fsync(f, true);
 	if (f)
 		file_put(f);
 }
 
-int vm_sync(struct mm *mm, uint64_t start, uint64_t len)
+void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
+{
+	write_back(mm, v, start, end, false);
+}
+
+int vm_sync(struct mm *mm, uint64_t start, uint64_t len, bool sync)
 {
 	uint64_t end = start + len;
 	for (uint64_t a = start; a < end;) {
 		struct vma *v = vm_find(mm, a);
 		if (!v)
 			return -ENOMEM;
-		vm_write_back(mm, v, a, end);
+		write_back(mm, v, a, end, sync);
 		a = v->end;
 	}
 	return 0;
@@ -58,6 +75,30 @@ void vm_sync_all(struct mm *mm)
 {
 	for (struct vma *v = mm->vmas; v; v = v->next)
 		vm_write_back(mm, v, v->start, v->end);
+}
+
+void vm_sync_file(struct inode *ino)
+{
+	/* The address spaces first, each held (a write-back may sleep, and
+	 * a process exit meanwhile), then their areas of ino. */
+	size_t n = 0, i = 0;
+	for (struct proc *p = all_procs; p; p = p->all_next)
+		n += p->mm != NULL;
+	struct mm **mms = n ? kmalloc(n * sizeof *mms) : NULL;
+	if (!mms)
+		return;
+	for (struct proc *p = all_procs; p && i < n; p = p->all_next)
+		if (p->mm) {
+			p->mm->refs++;
+			mms[i++] = p->mm;
+		}
+	for (size_t k = 0; k < i; k++) {
+		for (struct vma *v = mms[k]->vmas; v; v = v->next)
+			if (vma_shared(v) && (!ino || v->file == ino))
+				write_back(mms[k], v, v->start, v->end, false);
+		mm_put(mms[k]);
+	}
+	kfree(mms);
 }
 
 /* Pages of the image's files read through private mappings that are not

@@ -136,6 +136,15 @@ bool shmem_has_page(struct inode *ino, uint64_t idx)
 	return s && *s;
 }
 
+uint64_t shared_copy_get(struct inode *ino, uint64_t idx)
+{
+	struct pageset *ps = ino->shared;
+	void **s = ps ? pagetree_slot(&ps->pages, idx, false) : NULL;
+	if (!s || !*s || page_share((uint64_t)*s))
+		return 0;
+	return (uint64_t)*s;
+}
+
 int shmem_add_page(struct inode *ino, uint64_t idx, uint64_t pa)
 {
 	struct pageset *ps = ino->shared;

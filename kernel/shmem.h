@@ -49,6 +49,10 @@ int shared_page(struct inode *ino, uint64_t idx, uint64_t *pa);
  * passing to the set) page idx, with a reference for the caller's mapping
  * as shared_page gives: 0, -EEXIST (one is there), -ENOMEM. */
 bool shmem_has_page(struct inode *ino, uint64_t idx);
+/* For read(2) and write(2) of a file (fs/rw.c): the copy of page idx that
+ * its MAP_SHARED mappings hold, if they hold one, with a reference for
+ * the caller (page_put), else 0. */
+uint64_t shared_copy_get(struct inode *ino, uint64_t idx);
 int shmem_add_page(struct inode *ino, uint64_t idx, uint64_t pa);
 
 #endif

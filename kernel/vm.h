@@ -94,9 +94,12 @@ void vm_zap(struct mm *mm, uint64_t start, uint64_t len);
 int vm_move(struct mm *mm, uint64_t old, uint64_t len, uint64_t new);
 /* Writes the dirty pages of shared file areas in the range back to their
  * files (msync); -ENOMEM if part of the range is unmapped. */
-int vm_sync(struct mm *mm, uint64_t start, uint64_t len);
+int vm_sync(struct mm *mm, uint64_t start, uint64_t len, bool sync);
 /* Writes every dirty page of mm's shared file mappings back (the VM ends). */
 void vm_sync_all(struct mm *mm);
+/* Writes the dirty pages of every process's shared mappings of ino (of
+ * every file: NULL) back to it (fsync, sync). */
+void vm_sync_file(struct inode *ino);
 int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 /* Registers the areas of [start, end) (page-aligned) with the userfaultfd
  * u (NULL: unregisters them), splitting areas at the ends; -ENOMEM. A

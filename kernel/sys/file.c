@@ -4,6 +4,7 @@
  * writing a disk file's data syncs it as fsync does). */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
+#include "kernel/vm.h"
 #include "fs/vfs.h"
 #include "fs/pipe.h"
 #include "fs/poll.h"
@@ -458,6 +459,7 @@ long sys_fsync(int fd)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
+	vm_sync_file(f->ino); /* what its shared mappings stored */
 	return file_fsync(f, false);
 }
 
@@ -466,6 +468,7 @@ long sys_fdatasync(int fd)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
+	vm_sync_file(f->ino);
 	return file_fsync(f, true);
 }
 

@@ -4,6 +4,7 @@
  * hard links and mknod. */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
+#include "kernel/vm.h"
 #include <linux/securebits.h>
 #include "fs/vfs.h"
 #include "fs/inotify.h"
@@ -485,6 +486,7 @@ long sys_renameat2(int fromfd, const char *ufrom, int tofd, const char *uto, uns
 
 long sys_sync(void)
 {
+	vm_sync_file(NULL); /* what shared mappings stored */
 	mounts_sync();
 	return 0;
 }
@@ -493,6 +495,7 @@ long sys_syncfs(int fd)
 {
 	if (!fd_get(fd))
 		return -EBADF;
+	vm_sync_file(NULL);
 	return mounts_sync();
 }
 

@@ -259,7 +259,7 @@ long sys_msync(uint64_t addr, size_t len, int flags)
 		return -ENOMEM;
 	if (len == 0)
 		return 0;
-	return vm_sync(current->mm, addr, len);
+	return vm_sync(current->mm, addr, len, flags & MS_SYNC);
 }
 
 /* Whether every page of [start, end) belongs to an area. */
