@@ -306,6 +306,39 @@ check_stderr_contains() {
 	esac
 }
 
+# sites_counts: after an htux_run --verbose, sets HTUX_SITES (the counts of
+# the "htux: syscall sites:" line) and HTUX_CALLS (the number on the "htux:
+# fast calls:" line), each empty without its line, and drops the "htux:"
+# lines from HTUX_STDOUT.
+sites_counts() {
+	HTUX_SITES=$(printf '%s\n' "$HTUX_STDOUT" | sed -n 's/^htux: syscall sites: //p')
+	HTUX_CALLS=$(printf '%s\n' "$HTUX_STDOUT" |
+		sed -n 's/^htux: fast calls: \([0-9]*\) .*/\1/p')
+	HTUX_STDOUT=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^htux: ')
+}
+
+# rewritten_as_host OPTION DESCRIPTION PROG ARGS...: runs PROG on the host,
+# then in htux with --verbose OPTION (--fast-syscalls or
+# --rewrite-syscalls) $HTUX_RUN_OPTS; htux's stdout ("htux:" lines aside)
+# and status must be the host's. Sets HTUX_SITES and HTUX_CALLS
+# (sites_counts). fastcall.sh and sysrw.sh.
+rewritten_as_host() {
+	_opt=$1 _d=$2
+	shift 2
+	_want=$("$@" 2>/dev/null)
+	_want_st=$?
+	htux_run --verbose "$_opt" $HTUX_RUN_OPTS "$@"
+	sites_counts
+	check_output_status "$_d" "$_want" "$_want_st"
+}
+
+# summary_counts: the last htux_run --syscall-summary's table as sorted
+# "CALLS NAME" lines.
+summary_counts() {
+	printf '%s\n' "$HTUX_STDERR" | grep -E '^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+' |
+		awk '{print $4, $NF}' | sort
+}
+
 # send_nmi SOCKET [COUNT GAP]: asks the QEMU whose QMP socket is SOCKET
 # (htux run --qemu-arg -qmp --qemu-arg unix:SOCKET,server=on,wait=off) for
 # an NMI, waiting for the socket first: the kernel then prints what every

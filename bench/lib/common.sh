@@ -76,7 +76,9 @@ htux_line() {
 # RESULTS_SECTIONS. Each script rewrites its own part and keeps the others.
 RESULTS_SECTIONS=("## Syscall costs" "## Python startup" "## Disk" "## Network"
 	"## Java startup" "## PostgreSQL (pgbench)" "## nginx" "## Syscall costs, old and new"
-	"## SMP" "## Network, -smp 2")
+	"## SMP" "## Network, -smp 2"
+	"## Fast system calls (--fast-syscalls), default against fast"
+	"## Syscall costs, fast mode" "## Network, fast mode")
 
 # results_section FILE HEADING: prints that section of FILE (or nothing).
 results_section() {

@@ -17,19 +17,10 @@ require_cc glibc
 plan 14
 
 # fast DESCRIPTION PROG ARGS...: with --verbose --fast-syscalls (and
-# $HTUX_RUN_OPTS), htux's stdout (its "htux:" lines aside) and status are
-# the program's on the host; HTUX_SITES and HTUX_CALLS are the verbose
-# lines' counts.
+# $HTUX_RUN_OPTS), htux's stdout and status are the program's on the host
+# (rewritten_as_host in tests/lib.sh; sets HTUX_SITES and HTUX_CALLS).
 fast() {
-	_d=$1
-	shift
-	_want=$("$@" 2>/dev/null)
-	_want_st=$?
-	htux_run --verbose --fast-syscalls $HTUX_RUN_OPTS "$@"
-	HTUX_SITES=$(printf '%s\n' "$HTUX_STDOUT" | sed -n 's/^htux: syscall sites: //p')
-	HTUX_CALLS=$(printf '%s\n' "$HTUX_STDOUT" | sed -n 's/^htux: fast calls: \([0-9]*\) .*/\1/p')
-	HTUX_STDOUT=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^htux: ')
-	check_output_status "$_d" "$_want" "$_want_st"
+	rewritten_as_host --fast-syscalls "$@"
 }
 
 # called DESCRIPTION: the last run rewrote sites and made calls through them.
@@ -84,14 +75,10 @@ else
 	not_ok "asm: builds" && not_ok "asm: calls" && not_ok "asm: strace"
 fi
 
-summary() {
-	printf '%s\n' "$HTUX_STDERR" | grep -E '^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+' |
-		awk '{print $4, $NF}' | sort
-}
 htux_run --syscall-summary "$HTUX_TMP/fc_glibc"
-plain=$(summary)
+plain=$(summary_counts)
 htux_run --syscall-summary --fast-syscalls "$HTUX_TMP/fc_glibc"
-rw=$(summary)
+rw=$(summary_counts)
 if [ -n "$rw" ] && [ "$plain" = "$rw" ]; then
 	ok "--syscall-summary counts the same calls as in the default mode"
 else
@@ -107,8 +94,7 @@ step=$(printf '%s\n' "$HTUX_STDOUT" | grep '^single step')
 want=$("$HTUX_TMP/fc_edge" | sed "s/^single step.*/$step/")
 for smp in 1 2; do
 	htux_run --verbose --fast-syscalls --smp $smp "$HTUX_TMP/fc_edge"
-	HTUX_CALLS=$(printf '%s\n' "$HTUX_STDOUT" | sed -n 's/^htux: fast calls: \([0-9]*\) .*/\1/p')
-	HTUX_STDOUT=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^htux: ')
+	sites_counts
 	check_output_status "$smp CPU(s): a fault after a call, a single step over a site, signals" \
 		"$want" 0
 done

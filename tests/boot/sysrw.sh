@@ -17,18 +17,11 @@ require_cc musl
 require_cc glibc
 plan 13
 
-# same_as_host DESCRIPTION PROG ARGS...: with --verbose --rewrite-syscalls,
-# htux's stdout (its own "htux:" lines aside) and status are the
-# program's natively; HTUX_SITES is the verbose line's counts.
+# same_as_host DESCRIPTION PROG ARGS...: with --verbose --rewrite-syscalls
+# (and $HTUX_RUN_OPTS), htux's stdout and status are the program's natively
+# (rewritten_as_host in tests/lib.sh; sets HTUX_SITES).
 same_as_host() {
-	_d=$1
-	shift
-	_want=$("$@" 2>/dev/null)
-	_want_st=$?
-	htux_run --verbose --rewrite-syscalls $HTUX_RUN_OPTS "$@"
-	HTUX_SITES=$(printf '%s\n' "$HTUX_STDOUT" | sed -n 's/^htux: syscall sites: //p')
-	HTUX_STDOUT=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^htux: ')
-	check_output_status "$_d" "$_want" "$_want_st"
+	rewritten_as_host --rewrite-syscalls "$@"
 }
 
 # rewrote DESCRIPTION: the last run's verbose line says sites were rewritten.
@@ -90,9 +83,9 @@ fi
 
 # The rewritten static glibc program under --syscall-summary: its counts
 htux_run --syscall-summary "$HTUX_TMP/sysrw_glibc"
-plain=$(printf '%s\n' "$HTUX_STDERR" | grep -E '^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+' | awk '{print $4, $NF}' | sort)
+plain=$(summary_counts)
 htux_run --syscall-summary --rewrite-syscalls "$HTUX_TMP/sysrw_glibc"
-rw=$(printf '%s\n' "$HTUX_STDERR" | grep -E '^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+' | awk '{print $4, $NF}' | sort)
+rw=$(summary_counts)
 if [ -n "$rw" ] && [ "$plain" = "$rw" ]; then
 	ok "--syscall-summary counts the same calls"
 else
@@ -117,8 +110,7 @@ if command -v umoci > /dev/null && command -v mke2fs > /dev/null; then
 		want=$("$HTUX_TMP/sysrw_musl")
 		PATH=$PATH:/usr/sbin:/sbin TMPDIR=$HTUX_TMP \
 			htux_run --verbose --rewrite-syscalls --rootfs disk --oci "$L:img"
-		HTUX_SITES=$(printf '%s\n' "$HTUX_STDOUT" | sed -n 's/^htux: syscall sites: //p')
-		HTUX_STDOUT=$(printf '%s\n' "$HTUX_STDOUT" | grep -v '^htux: ')
+		sites_counts
 		check_output_status "--rootfs disk: the program on the root disk" "$want" 0
 		rewrote "--rootfs disk: sites rewritten"
 	else
