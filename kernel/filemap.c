@@ -22,17 +22,21 @@ static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 		return; /* an anonymous shared object's pages, a RAM file's own (not
 			   * one still borrowing the image's bytes: its mapping has a
 			   * page set, as a disk file's), a System V segment's: its data */
+	/* v as it is now: a write sleeps, and meanwhile another thread may
+	 * unmap it (its pages go with it; f holds the file) */
 	struct file *f = NULL;
-	uint64_t size = inode_size(v->file);
+	struct inode *ino = v->file;
+	uint64_t vstart = v->start, vend = MIN(end, v->end), voff = v->file_off;
+	uint64_t size = inode_size(ino);
 	uint64_t *pte;
-	for_each_pte(mm->pml4, va, MAX(start, v->start), MIN(end, v->end), pte)
+	for_each_pte(mm->pml4, va, MAX(start, vstart), vend, pte)
 	{
 		if (!(*pte & PTE_P) || !(*pte & PTE_DIRTY))
 			continue;
-		uint64_t off = v->file_off + (va - v->start);
+		uint64_t off = voff + (va - vstart);
 		if (off >= size)
 			continue;
-		if (!f && !(f = file_open_kernel(v->file, O_RDWR)))
+		if (!f && !(f = file_open_kernel(ino, O_RDWR)))
 			return;
 		/* Clean first: a store made while the page is written is in
 		 * the page again at the next write-back, not lost. */
@@ -45,8 +49,8 @@ static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 			   FILE_IO_INPLACE | FILE_IO_WRITEBACK);
 		page_put(pa);
 	}
-	if (sync && !f)
-		f = file_open_kernel(v->file, O_RDWR);
+	if (sync && !f) /* nothing written: nothing slept */
+		f = file_open_kernel(ino, O_RDWR);
 	if (sync && f)
 		file_fsync(f, true);
 	if (f)
@@ -65,8 +69,9 @@ int vm_sync(struct mm *mm, uint64_t start, uint64_t len, bool sync)
 		struct vma *v = vm_find(mm, a);
 		if (!v)
 			return -ENOMEM;
+		uint64_t next = v->end; /* v may go while a write sleeps */
 		write_back(mm, v, a, end, sync);
-		a = v->end;
+		a = next;
 	}
 	return 0;
 }
@@ -93,9 +98,17 @@ void vm_sync_file(struct inode *ino)
 			mms[i++] = p->mm;
 		}
 	for (size_t k = 0; k < i; k++) {
-		for (struct vma *v = mms[k]->vmas; v; v = v->next)
+		/* by address: the list may change while a write sleeps */
+		for (uint64_t a = 0;;) {
+			struct vma *v = mms[k]->vmas;
+			while (v && v->end <= a)
+				v = v->next;
+			if (!v)
+				break;
+			a = v->end;
 			if (vma_shared(v) && (!ino || v->file == ino))
 				write_back(mms[k], v, v->start, v->end, false);
+		}
 		mm_put(mms[k]);
 	}
 	kfree(mms);
