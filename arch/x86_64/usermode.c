@@ -9,13 +9,13 @@
 #include "kernel/sched.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/fastsys.h"
 
 #define CR0_AM (1UL << 18)
 
 void syscall_entry(void);
 void syscall_fast_entry(void);
 void syscall_compat_entry(void);
-void fast_syscall_entry(void);
 
 _Static_assert(__builtin_offsetof(struct trapframe, trapno) == TF_TRAPNO, "TF_TRAPNO");
 _Static_assert(__builtin_offsetof(struct trapframe, rip) == TF_RIP, "TF_RIP");
@@ -66,7 +66,7 @@ void trap_check_user(struct trapframe *tf)
 	tf->ss = prog_ss;
 	/* a single step put off in a fast call that left here (execve,
 	 * rt_sigreturn): dropped, but on the way back into the call itself */
-	if (prog_cs == SEL_FCODE && tf->rip != (uint64_t)fast_syscall_entry)
+	if (prog_cs == SEL_FCODE && !fastsys_entry_rip(tf->rip))
 		cur_thread->fastcall_step = false;
 	tf->rflags = (tf->rflags & FL_USER_MASK) | FL_IF | FL_FIXED;
 	if (canonical(tf->rip))

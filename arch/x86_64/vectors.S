@@ -63,11 +63,23 @@ trap_common_ist:
 	leaq fast_exit_jmp(%rip), %rcx
 	cmpq %rcx, %rax
 	je 2f
+	leaq fast_light_entry(%rip), %rcx
+	cmpq %rcx, %rax
+	je 2f
+	leaq fast_light_jmp(%rip), %rcx
+	cmpq %rcx, %rax
+	je 2f
 	movq $SEL_KCODE, 40(%rsp)   /* the kernel's */
 	leaq fast_exit_swapgs(%rip), %rcx
 	cmpq %rcx, %rax
-	movq %gs:8, %rax            /* percpu.kstack_top: the program's stack */
-	je 1f                       /* with the kernel's GS, its frame dead */
+	je 3f
+	leaq fast_light_swapgs(%rip), %rcx
+	cmpq %rcx, %rax
+	je 3f
+	leaq fast_light_gs(%rip), %rcx
+	subq %rcx, %rax             /* its swapgs to its stack switch */
+	cmpq $fast_light_gs_len, %rax
+	jb 3f
 	movq 56(%rsp), %rax         /* the interrupted %rsp */
 	andq $~15, %rax
 	jmp 1f
@@ -77,6 +89,8 @@ trap_common_ist:
 	cmpq $14, 16(%rsp)          /* a page fault of the program: the CPU */
 	jne 1f                      /* left out the U/S bit of its error code */
 	orq $4, 24(%rsp)
+	jmp 1f
+3:	movq %gs:8, %rax            /* percpu.kstack_top: the program's stack */
 1:	subq $56, %rax
 	movq 16(%rsp), %rcx
 	movq %rcx, 0(%rax)
