@@ -214,8 +214,9 @@ fast_exit_jmp:
  * lookup (docs/design.md, "Where a rewritten getpid's time goes"), so
  * this path leaves interrupts as the program had them (on), never
  * touches IF, calls the handler from one C function and restores the
- * arithmetic flags with SAHF and an ADD (OF), not POPF. It builds the
- * full path's frame (IF as the program had it), and syscall_light()
+ * arithmetic flags with SAHF and an ADD (OF), not POPF. It writes the
+ * part of the full path's frame it needs (IF as the program had it), and
+ * syscall_light()
  * either makes the call or says no (not a light call, strace, a step to
  * report, work for signal_deliver, DF set): then CLI and on as the full
  * path from its frame. Interrupts can come anywhere here (trap_common_ist
@@ -234,14 +235,21 @@ fast_light_gs:
 	movq %rsp, %gs:16           /* percpu.user_rsp */
 	movq %gs:8, %rsp            /* percpu.kstack_top */
 fast_light_stack:
-	pushq $SEL_KDATA
-	pushq %gs:16
+	/* Only what the light path reads or gives back: the frame's other
+	 * words are filled in when the call goes down the full path (6). */
+	leaq -TF_SIZE(%rsp), %rsp   /* LEA: the flags are the program's */
+	movq %rax, TF_RAX(%rsp)
+	movq %rcx, TF_RIP(%rsp)     /* the site's end */
+	movq %rdx, TF_RDX(%rsp)
+	movq %rsi, TF_RSI(%rsp)
+	movq %rdi, TF_RDI(%rsp)
+	movq %r8, TF_R8(%rsp)
+	movq %r9, TF_R9(%rsp)
+	movq %r10, TF_R10(%rsp)
+	movq %gs:16, %r11
+	movq %r11, TF_RSP(%rsp)
 	pushfq                      /* the program's flags, IF as it had it */
-	pushq $SEL_FCODE
-	pushq %rcx                  /* rip: the site's end */
-	pushq %rax                  /* err: the syscall number (orig_rax) */
-	pushq $-2                   /* trapno: TRAPNO_CALL */
-	PUSH_REGS
+	popq TF_RFLAGS(%rsp)
 	shrq $47, %rcx              /* the site's end in the upper half: the */
 	jnz 6f                      /* full path's SIGSEGV (dispatch()) */
 	testl $FL_DF, TF_RFLAGS(%rsp)
@@ -271,8 +279,20 @@ fast_light_swapgs:
 	swapgs
 fast_light_jmp:
 	jmp *%rcx
-6:	cli                         /* the full path, from its frame */
-	movq TF_RCX(%rsp), %rcx
+6:	cli                         /* the full path, from its frame: the */
+	movq TF_RIP(%rsp), %rcx     /* rest of it (the callee-saved registers */
+	movq %rcx, TF_RCX(%rsp)     /* as the C code kept them; r11 the full */
+	movq %rbx, TF_RBX(%rsp)     /* path sets) */
+	movq %rbp, TF_RBP(%rsp)
+	movq %r12, TF_R12(%rsp)
+	movq %r13, TF_R13(%rsp)
+	movq %r14, TF_R14(%rsp)
+	movq %r15, TF_R15(%rsp)
+	movq TF_RAX(%rsp), %rax
+	movq %rax, TF_ERR(%rsp)     /* the syscall number (orig_rax) */
+	movq $-2, TF_TRAPNO(%rsp)   /* TRAPNO_CALL */
+	movq $SEL_FCODE, TF_CS(%rsp)
+	movq $SEL_KDATA, TF_SS(%rsp)
 	jmp fast_call_frame
 	.size fast_light_entry, . - fast_light_entry
 	.globl fast_light_gs, fast_light_swapgs, fast_light_jmp, fast_light_gs_len
