@@ -10,20 +10,28 @@
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/trapframe.inc"
 
-	.text
-	.globl syscall_entry
-syscall_entry:
+/* The frame of a SYSCALL (rcx = rip, r11 = rflags), with the program's
+ * selectors cs and ss: the kernel's GS base and stack, struct trapframe
+ * with trapno -1 and err the number, as the CPU and trap_common build an
+ * exception's. */
+.macro SYSCALL_FRAME cs, ss
 	swapgs
 	movq %rsp, %gs:16           /* percpu.user_rsp */
 	movq %gs:8, %rsp            /* percpu.kstack_top */
-	pushq $SEL_UDATA
+	pushq $\ss
 	pushq %gs:16
 	pushq %r11                  /* rflags */
-	pushq $SEL_UCODE
+	pushq $\cs
 	pushq %rcx                  /* rip */
 	pushq %rax                  /* err: the syscall number (orig_rax) */
 	pushq $-1                   /* trapno: a system call */
 	PUSH_REGS
+.endm
+
+	.text
+	.globl syscall_entry
+syscall_entry:
+	SYSCALL_FRAME SEL_UCODE, SEL_UDATA
 	movq %rsp, %rdi
 	call syscall_dispatch
 	/* SYSRET only to a lower-half rip: with a non-canonical RCX it faults
@@ -57,17 +65,7 @@ syscall_entry:
  * rt_sigreturn and execve send theirs to trap_return themselves. */
 	.globl syscall_fast_entry
 syscall_fast_entry:
-	swapgs
-	movq %rsp, %gs:16           /* percpu.user_rsp */
-	movq %gs:8, %rsp            /* percpu.kstack_top */
-	pushq $SEL_KDATA
-	pushq %gs:16
-	pushq %r11                  /* rflags */
-	pushq $SEL_FCODE
-	pushq %rcx                  /* rip */
-	pushq %rax                  /* err: the syscall number (orig_rax) */
-	pushq $-1                   /* trapno: a system call */
-	PUSH_REGS
+	SYSCALL_FRAME SEL_FCODE, SEL_KDATA
 	movq %rsp, %rdi
 	call syscall_dispatch
 	movq TF_RIP(%rsp), %rax
