@@ -43,9 +43,11 @@
  * the CPU aligns it, when it interrupted the kernel (built with
  * -mno-red-zone). The program is told from the kernel by the interrupted
  * rip, not CS (a fast call's kernel path runs with the program's CS: see
- * fast_syscall_entry): the lower half, fast_syscall_entry's first byte and
- * its way out's last jump; its way out's swapgs is the kernel's but on
- * the program's stack (the frame goes to the kernel stack's top). The
+ * fast_syscall_entry): the lower half, fast_syscall_entry's and
+ * fast_light_entry's first bytes and their ways out's last jumps; their
+ * ways out's swapgs and the two instructions after fast_light_entry's
+ * swapgs are the kernel's but on the program's stack (the frame goes to
+ * the kernel stack's top). The
  * moved frame gets the CS that tells them apart everywhere else
  * (SEL_FCODE or SEL_KCODE: tf_from_user).
  * Then go on as trap_common, with %gs already the kernel's. A page fault
