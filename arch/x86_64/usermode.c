@@ -43,17 +43,10 @@ _Static_assert(sizeof(struct trapframe) == TF_SIZE, "TF_SIZE");
 _Static_assert(SEL_SYSRET_BASE + 16 + 3 == SEL_UCODE && SEL_SYSRET_BASE + 8 + 3 == SEL_UDATA,
 	       "SYSRET's selectors");
 
-/* The program's selectors: ring 3's, or ring 0's with fastsys. */
-static uint64_t prog_cs = SEL_UCODE, prog_ss = SEL_UDATA;
-
 void syscall_init(void)
 {
 	wrmsr(MSR_STAR, ((uint64_t)SEL_SYSRET_BASE << 48) | ((uint64_t)SEL_KCODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)(kopts.fastsys ? syscall_fast_entry : syscall_entry));
-	if (kopts.fastsys) {
-		prog_cs = SEL_FCODE;
-		prog_ss = SEL_KDATA;
-	}
 	wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
 	wrmsr(MSR_FMASK, FL_TF | FL_DF | FL_IF | FL_IOPL | FL_NT | FL_AC);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1);
@@ -71,12 +64,17 @@ static bool canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) 
  * SIGSEGV instead: its handler, or its end. */
 void trap_check_user(struct trapframe *tf)
 {
-	tf->cs = prog_cs;
-	tf->ss = prog_ss;
-	/* a single step put off in a fast call that left here (execve,
-	 * rt_sigreturn): dropped, but on the way back into the call itself */
-	if (prog_cs == SEL_FCODE && !fastsys_entry_rip(tf->rip))
-		cur_thread->fastcall_step = false;
+	if (__builtin_expect(kopts.fastsys, 0)) { /* ring 0's selectors */
+		tf->cs = SEL_FCODE;
+		tf->ss = SEL_KDATA;
+		/* a single step put off in a fast call that left here (execve,
+		 * rt_sigreturn): dropped, but on the way back into the call */
+		if (!fastsys_entry_rip(tf->rip))
+			cur_thread->fastcall_step = false;
+	} else {
+		tf->cs = SEL_UCODE;
+		tf->ss = SEL_UDATA;
+	}
 	tf->rflags = (tf->rflags & FL_USER_MASK) | FL_IF | FL_FIXED;
 	if (canonical(tf->rip))
 		return;
