@@ -27,7 +27,10 @@ static inline __attribute__((always_inline)) void dispatch(struct trapframe *tf)
 	tf->rax = ret;
 	if (tf->rip >= USER_TOP)
 		signal_fault(tf, SIGSEGV, tf->rip);
-	signal_deliver(tf);
+	/* signal_deliver's own test, inline: its call and return are two
+	 * block lookups under TCG on every call */
+	if (__builtin_expect((int64_t)tf->rax == -EINTR || signal_work_due(cur_thread), 0))
+		signal_deliver(tf);
 }
 
 /* With several CPUs, under the big kernel lock, let go here rather than
