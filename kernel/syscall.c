@@ -86,9 +86,10 @@ bool syscall_light_ok(uint64_t nr)
 }
 
 /* The light path's C half (fast_light_entry, arch/x86_64/syscall_entry.S,
- * built the frame the full path builds): false sends the call down the
- * full path (not a light call, strace or the summary on, a single step to
- * report, work for signal_deliver), the frame unchanged. */
+ * wrote the frame's number, argument registers, rip, rsp and rflags; the
+ * rest only if the call goes down the full path): false sends it there
+ * (not a light call, strace or the summary on, a single step to report,
+ * work for signal_deliver), the frame unchanged. */
 __attribute__((section(".text.fastsys"))) bool syscall_light(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
