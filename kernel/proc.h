@@ -189,4 +189,13 @@ static inline bool capable(int cap) { return !current || ((current->cap_eff >> c
 bool cred_owner_or_capable(unsigned uid);
 bool cred_in_group(unsigned gid);
 
+/* Has the way back to the program work for signal_deliver (kernel/signal.c)
+ * other than an EINTR result: an exit, a saved mask, an IRET asked for, a
+ * signal pending and not blocked, an rseq area to update? */
+static inline bool signal_work_due(const struct thread *t)
+{
+	return (t->must_exit | t->sigsaved_valid | signal_need_iret) ||
+	       ((t->sigpending | t->proc->sigpending) & ~t->sigmask) || rseq_return_due(t);
+}
+
 #endif

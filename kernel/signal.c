@@ -431,9 +431,7 @@ static __attribute__((noinline)) void deliver(struct trapframe *tf, struct threa
 void signal_deliver(struct trapframe *tf)
 {
 	struct thread *t = cur_thread;
-	if (__builtin_expect(t->must_exit | t->sigsaved_valid | signal_need_iret, 0) ||
-	    (int64_t)tf->rax == -EINTR || ((t->sigpending | t->proc->sigpending) & ~t->sigmask) ||
-	    rseq_return_due(t))
+	if ((int64_t)tf->rax == -EINTR || signal_work_due(t))
 		deliver(tf, t);
 }
 

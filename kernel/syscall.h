@@ -24,6 +24,11 @@ void syscall_dispatch(struct trapframe *tf);
 void syscall_dispatch_call(struct trapframe *tf);
 /* The system calls made that way so far (verbose reports it at exit). */
 extern uint64_t syscall_fast_calls;
+/* fastsys: is nr a light call (fast_light_entry; kernel/syscall.c)? */
+bool syscall_light_ok(uint64_t nr);
+/* fast_light_entry's C half: the call made (true), or left for the full
+ * path, tf unchanged (false). */
+bool syscall_light(struct trapframe *tf);
 
 /* kernel/sys/thread.c, kernel/sys/fork.c: clone's two halves */
 struct thread;

@@ -20,7 +20,7 @@
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
-#define SYSRW_HDR 64  /* the area's start: the fast entry's address (8 bytes) */
+#define SYSRW_HDR 64  /* the area's start: the fast entries' addresses (full, light) */
 #define SYSRW_SLOT 32 /* bytes per trampoline */
 #define REACH (0x7fffffffL - (1L << 20))
 
@@ -263,6 +263,10 @@ static void emit(uint8_t *t, uint64_t ta, const uint8_t *b, uint8_t len, uint64_
 		return;
 	}
 	uint8_t *p = t;
+	int32_t nr;
+	memcpy(&nr, b + len - 6u, sizeof(nr)); /* the mov's imm32 (sign-extended with 48) */
+	if (nr >= 0 && syscall_light_ok((uint64_t)nr))
+		slot += 8;      /* fast_light_entry */
 	memcpy(p, b, len - 2u); /* the mov */
 	p += len - 2u;
 	p = sysrw_emit_call(p, ta + (uint64_t)(p - t), sa + len, slot);
@@ -331,9 +335,9 @@ static struct sysrw_area *make_area(struct mm *mm, int fidx, uint64_t bias)
 		}
 		*pte = pa | paging_user_flags(PROT_READ | PROT_EXEC);
 		mm->mapped_pages++;
-		if (va == at && kopts.fastsys) { /* the slot the calls go through */
-			uint64_t entry = fastsys_entry();
-			memcpy(phys_to_virt(pa), &entry, sizeof(entry));
+		if (va == at && kopts.fastsys) { /* the slots the calls go through */
+			uint64_t entry[2] = { fastsys_entry(), fastsys_light_entry() };
+			memcpy(phys_to_virt(pa), entry, sizeof(entry));
 		}
 	}
 	for (uint32_t i = 0; i < f->nsites; i++) {

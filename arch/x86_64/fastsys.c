@@ -14,6 +14,8 @@
 #include <linux/mman.h>
 
 void fast_syscall_entry(void);
+void fast_light_entry(void);
+extern const uint8_t fast_exit_jmp[], fast_light_jmp[];
 extern const uint8_t fastcall_test_page[];
 
 /* The trampoline's call: call *disp32(%rip), 6 bytes (the contract). */
@@ -21,6 +23,7 @@ extern const uint8_t fastcall_test_page[];
 #define RED_ZONE 128
 
 uint64_t fastsys_entry(void) { return (uint64_t)fast_syscall_entry; }
+uint64_t fastsys_light_entry(void) { return (uint64_t)fast_light_entry; }
 
 /* A restart runs the trampoline's call again: the call instruction (6
  * bytes before the return address it pushed, still below the program's
@@ -51,12 +54,41 @@ void syscall_rewind(struct trapframe *tf)
 	}
 }
 
-/* A single step (TF) into fast_syscall_entry's first byte: put off until
+bool fastsys_entry_rip(uint64_t rip)
+{
+	return rip == (uint64_t)fast_syscall_entry || rip == (uint64_t)fast_light_entry;
+}
+
+/* An interrupt or exception of the program where its rip is the
+ * kernel's (trap_common_ist tells them): the first byte of an entry, where
+ * only the trampoline's call has run, goes back to that call with the
+ * return address popped (as a restart does: syscall_rewind); the way
+ * out's last jump, where only the jump is left, goes to rcx. So a signal
+ * frame holds the program's own rip, which rt_sigreturn requires. Not for
+ * a single step into an entry (fastsys_step_into), nor while one is put
+ * off, nor with that return address unreadable (a program that jumped to
+ * the entry itself). */
+void fastsys_user_rip(struct trapframe *tf)
+{
+	uint64_t ret;
+
+	if (tf->rip == (uint64_t)fast_exit_jmp || tf->rip == (uint64_t)fast_light_jmp) {
+		tf->rip = tf->rcx;
+		return;
+	}
+	if (!fastsys_entry_rip(tf->rip) || tf->trapno == T_DB || cur_thread->fastcall_step ||
+	    get_user(ret, (const uint64_t *)tf->rsp))
+		return;
+	tf->rip = ret - CALL_LEN;
+	tf->rsp += 8;
+}
+
+/* A single step (TF) into fast_syscall_entry's (or fast_light_entry's) first byte: put off until
  * the call returns, as a step over the syscall instruction is reported
  * after it (fastsys_step_done); the entry then runs with TF clear. */
 bool fastsys_step_into(struct trapframe *tf)
 {
-	if (tf->trapno != T_DB || tf->rip != (uint64_t)fast_syscall_entry)
+	if (tf->trapno != T_DB || !fastsys_entry_rip(tf->rip))
 		return false;
 	tf->rflags &= ~(uint64_t)FL_TF;
 	cur_thread->fastcall_step = true;

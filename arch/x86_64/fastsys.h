@@ -18,6 +18,16 @@ struct mm;
  * syscall_entry.S, which says the contract): the rewriter stores it in
  * each trampoline page. */
 uint64_t fastsys_entry(void);
+/* The same for the light calls (syscall_light_ok(), kernel/syscall.c):
+ * fast_light_entry, the second slot. */
+uint64_t fastsys_light_entry(void);
+/* Is rip the first byte of one of those entries (the program's state:
+ * only the call has run)? */
+bool fastsys_entry_rip(uint64_t rip);
+/* An interrupt or exception of the program at an entry's first byte or
+ * at the way out's last jump: tf made the program's own state (a call to
+ * make again, or the jump's target), where that can be done. */
+void fastsys_user_rip(struct trapframe *tf);
 /* A #DB of a single step (TF) into fast_syscall_entry: TF cleared in tf
  * and the step put off until the call returns (true); false for any
  * other #DB. */

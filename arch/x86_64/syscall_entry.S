@@ -10,20 +10,28 @@
 #include "arch/x86_64/entry.h"
 #include "arch/x86_64/trapframe.inc"
 
-	.text
-	.globl syscall_entry
-syscall_entry:
+/* The frame of a SYSCALL (rcx = rip, r11 = rflags), with the program's
+ * selectors cs and ss: the kernel's GS base and stack, struct trapframe
+ * with trapno -1 and err the number, as the CPU and trap_common build an
+ * exception's. */
+.macro SYSCALL_FRAME cs, ss
 	swapgs
 	movq %rsp, %gs:16           /* percpu.user_rsp */
 	movq %gs:8, %rsp            /* percpu.kstack_top */
-	pushq $SEL_UDATA
+	pushq $\ss
 	pushq %gs:16
 	pushq %r11                  /* rflags */
-	pushq $SEL_UCODE
+	pushq $\cs
 	pushq %rcx                  /* rip */
 	pushq %rax                  /* err: the syscall number (orig_rax) */
 	pushq $-1                   /* trapno: a system call */
 	PUSH_REGS
+.endm
+
+	.text
+	.globl syscall_entry
+syscall_entry:
+	SYSCALL_FRAME SEL_UCODE, SEL_UDATA
 	movq %rsp, %rdi
 	call syscall_dispatch
 	/* SYSRET only to a lower-half rip: with a non-canonical RCX it faults
@@ -57,17 +65,7 @@ syscall_entry:
  * rt_sigreturn and execve send theirs to trap_return themselves. */
 	.globl syscall_fast_entry
 syscall_fast_entry:
-	swapgs
-	movq %rsp, %gs:16           /* percpu.user_rsp */
-	movq %gs:8, %rsp            /* percpu.kstack_top */
-	pushq $SEL_KDATA
-	pushq %gs:16
-	pushq %r11                  /* rflags */
-	pushq $SEL_FCODE
-	pushq %rcx                  /* rip */
-	pushq %rax                  /* err: the syscall number (orig_rax) */
-	pushq $-1                   /* trapno: a system call */
-	PUSH_REGS
+	SYSCALL_FRAME SEL_FCODE, SEL_KDATA
 	movq %rsp, %rdi
 	call syscall_dispatch
 	movq TF_RIP(%rsp), %rax
@@ -94,6 +92,12 @@ syscall_fast_entry:
 	iretq
 4:	movq %rsp, %rdi
 	jmp trap_return
+
+/* The fast entries and their C halves (syscall_dispatch_call and
+ * syscall_light, kernel/syscall.c) share one page of the kernel's text
+ * (.text.fastsys, boot/kernel.ld): TCG chains a direct call or jump
+ * within a page, and looks up its target otherwise. */
+	.section .text.fastsys, "ax", @progbits
 
 /* fast_syscall_entry: the kernel entry a rewritten syscall site reaches
  * by a call (fastsys only: the program runs in ring 0). The contract with
@@ -149,6 +153,7 @@ fast_syscall_entry:
 	pushq %rax                  /* err: the syscall number (orig_rax) */
 	pushq $-2                   /* trapno: TRAPNO_CALL */
 	PUSH_REGS
+fast_call_frame:                    /* fast_light_entry's way in here */
 	cld                         /* DF clear for the kernel, NT too (an */
 	testl $FL_NT, TF_RFLAGS(%rsp) /* IRET with it set faults); AC does */
 	jnz 5f                      /* nothing in ring 0 */
@@ -199,9 +204,102 @@ fast_exit_jmp:
 	.size fast_syscall_entry, . - fast_syscall_entry
 	.globl fast_exit_swapgs, fast_exit_jmp
 
+/* fast_light_entry: where a rewritten site of a light call (getpid and
+ * the like: syscall_light_ok(), kernel/syscall.c) calls, by the same
+ * contract, through the trampoline area's second slot. Under TCG, an
+ * instruction that sets IF (POPF, STI) ends the translation block with
+ * an exit to QEMU's loop, and each C layer's call and ret is a block
+ * lookup (docs/design.md, "Where a rewritten getpid's time goes"), so
+ * this path leaves interrupts as the program had them (on), never
+ * touches IF, calls the handler from one C function and restores the
+ * arithmetic flags with SAHF and an ADD (OF), not POPF. It writes the
+ * part of the full path's frame it needs (IF as the program had it), and
+ * syscall_light()
+ * either makes the call or says no (not a light call, strace, a step to
+ * report, work for signal_deliver, DF set): then CLI and on as the full
+ * path from its frame. Interrupts can come anywhere here (trap_common_ist
+ * tells the windows by rip): at the first byte (the program's GS base
+ * and stack) the program's; after the swapgs until the stack switch
+ * (fast_light_gs) and at the way out's swapgs, the kernel's GS base with
+ * the program's stack, the frame put at the kernel stack's top; the rest
+ * is the kernel's, which an interrupt does not preempt; the last jump is
+ * the program's. No lock is taken, so a light call reads only what needs
+ * none. */
+	.globl fast_light_entry
+	.type fast_light_entry, @function
+fast_light_entry:
+	swapgs
+fast_light_gs:
+	movq %rsp, %gs:16           /* percpu.user_rsp */
+	movq %gs:8, %rsp            /* percpu.kstack_top */
+fast_light_stack:
+	/* Only what the light path reads or gives back: the frame's other
+	 * words are filled in when the call goes down the full path (6). */
+	leaq -TF_SIZE(%rsp), %rsp   /* LEA: the flags are the program's */
+	movq %rax, TF_RAX(%rsp)
+	movq %rcx, TF_RIP(%rsp)     /* the site's end */
+	movq %rdx, TF_RDX(%rsp)
+	movq %rsi, TF_RSI(%rsp)
+	movq %rdi, TF_RDI(%rsp)
+	movq %r8, TF_R8(%rsp)
+	movq %r9, TF_R9(%rsp)
+	movq %r10, TF_R10(%rsp)
+	movq %gs:16, %r11
+	movq %r11, TF_RSP(%rsp)
+	pushfq                      /* the program's flags, IF as it had it */
+	popq TF_RFLAGS(%rsp)
+	shrq $47, %rcx              /* the site's end in the upper half: the */
+	jnz 6f                      /* full path's SIGSEGV (dispatch()) */
+	testl $FL_DF, TF_RFLAGS(%rsp)
+	jnz 6f
+	movq %rsp, %rdi
+	call syscall_light
+	testb %al, %al
+	jz 6f
+	movq TF_RDX(%rsp), %rdx     /* what a C function may change; rax, */
+	movq TF_RSI(%rsp), %rsi     /* rcx and r11 below */
+	movq TF_RDI(%rsp), %rdi
+	movq TF_R8(%rsp), %r8
+	movq TF_R9(%rsp), %r9
+	movq TF_R10(%rsp), %r10
+	addq $(8 + 128), TF_RSP(%rsp)
+	movq TF_RFLAGS(%rsp), %r11  /* r11 as SYSCALL leaves it */
+	movq TF_RIP(%rsp), %rcx
+	movq %r11, %rax             /* the flags back without POPF: OF (bit */
+	shlq $52, %rax              /* 11 to 63, DF, clear, to 62) by an ADD */
+	addq %rax, %rax             /* that overflows when they differ, */
+	movq %r11, %rax             /* then SF ZF AF PF CF by SAHF; IF, TF */
+	xchgb %al, %ah              /* and DF did not change */
+	sahf
+	movq TF_RAX(%rsp), %rax
+	movq TF_RSP(%rsp), %rsp     /* the program's */
+fast_light_swapgs:
+	swapgs
+fast_light_jmp:
+	jmp *%rcx
+6:	cli                         /* the full path, from its frame: the */
+	movq TF_RIP(%rsp), %rcx     /* rest of it (the callee-saved registers */
+	movq %rcx, TF_RCX(%rsp)     /* as the C code kept them; r11 the full */
+	movq %rbx, TF_RBX(%rsp)     /* path sets) */
+	movq %rbp, TF_RBP(%rsp)
+	movq %r12, TF_R12(%rsp)
+	movq %r13, TF_R13(%rsp)
+	movq %r14, TF_R14(%rsp)
+	movq %r15, TF_R15(%rsp)
+	movq TF_RAX(%rsp), %rax
+	movq %rax, TF_ERR(%rsp)     /* the syscall number (orig_rax) */
+	movq $-2, TF_TRAPNO(%rsp)   /* TRAPNO_CALL */
+	movq $SEL_FCODE, TF_CS(%rsp)
+	movq $SEL_KDATA, TF_SS(%rsp)
+	jmp fast_call_frame
+	.size fast_light_entry, . - fast_light_entry
+	.globl fast_light_gs, fast_light_swapgs, fast_light_jmp, fast_light_gs_len
+	.set fast_light_gs_len, fast_light_stack - fast_light_gs
+
 /* The test hook's trampoline page (fastsys=selftest: fastsys.c maps it
  * into the program, its address in AT_HTUX_FASTCALL): the program puts
- * the number, the arguments and rcx as above and jumps to its start. */
+ * the number, the arguments and rcx as above and jumps to its start (the
+ * full entry) or to its byte 64 (fast_light_entry). */
 	.section .rodata.fastcall, "a"
 	.balign 4096
 	.globl fastcall_test_page
@@ -211,6 +309,12 @@ fastcall_test_page:
 	ud2
 	.balign 8
 1:	.quad fast_syscall_entry
+	.balign 64                  /* at 64: the same to fast_light_entry */
+	leaq -128(%rsp), %rsp
+	call *2f(%rip)
+	ud2
+	.balign 8
+2:	.quad fast_light_entry
 	.balign 4096
 	.text
 

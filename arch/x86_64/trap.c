@@ -154,6 +154,8 @@ void trap(struct trapframe *tf)
 	else
 		kernel_fault(tf);
 out:
+	if (from_user && tf->rip >= USER_TOP && kopts.fastsys)
+		fastsys_user_rip(tf); /* an interrupt in a fast call's first or last step */
 	if (from_user)
 		signal_deliver(tf); /* signals on the way back to user mode */
 	else if (took)

@@ -43,9 +43,11 @@
  * the CPU aligns it, when it interrupted the kernel (built with
  * -mno-red-zone). The program is told from the kernel by the interrupted
  * rip, not CS (a fast call's kernel path runs with the program's CS: see
- * fast_syscall_entry): the lower half, fast_syscall_entry's first byte and
- * its way out's last jump; its way out's swapgs is the kernel's but on
- * the program's stack (the frame goes to the kernel stack's top). The
+ * fast_syscall_entry): the lower half, fast_syscall_entry's and
+ * fast_light_entry's first bytes and their ways out's last jumps; their
+ * ways out's swapgs and the two instructions after fast_light_entry's
+ * swapgs are the kernel's but on the program's stack (the frame goes to
+ * the kernel stack's top). The
  * moved frame gets the CS that tells them apart everywhere else
  * (SEL_FCODE or SEL_KCODE: tf_from_user).
  * Then go on as trap_common, with %gs already the kernel's. A page fault
@@ -63,11 +65,23 @@ trap_common_ist:
 	leaq fast_exit_jmp(%rip), %rcx
 	cmpq %rcx, %rax
 	je 2f
+	leaq fast_light_entry(%rip), %rcx
+	cmpq %rcx, %rax
+	je 2f
+	leaq fast_light_jmp(%rip), %rcx
+	cmpq %rcx, %rax
+	je 2f
 	movq $SEL_KCODE, 40(%rsp)   /* the kernel's */
 	leaq fast_exit_swapgs(%rip), %rcx
 	cmpq %rcx, %rax
-	movq %gs:8, %rax            /* percpu.kstack_top: the program's stack */
-	je 1f                       /* with the kernel's GS, its frame dead */
+	je 3f
+	leaq fast_light_swapgs(%rip), %rcx
+	cmpq %rcx, %rax
+	je 3f
+	leaq fast_light_gs(%rip), %rcx
+	subq %rcx, %rax             /* its swapgs to its stack switch */
+	cmpq $fast_light_gs_len, %rax
+	jb 3f
 	movq 56(%rsp), %rax         /* the interrupted %rsp */
 	andq $~15, %rax
 	jmp 1f
@@ -77,6 +91,8 @@ trap_common_ist:
 	cmpq $14, 16(%rsp)          /* a page fault of the program: the CPU */
 	jne 1f                      /* left out the U/S bit of its error code */
 	orq $4, 24(%rsp)
+	jmp 1f
+3:	movq %gs:8, %rax            /* percpu.kstack_top: the program's stack */
 1:	subq $56, %rax
 	movq 16(%rsp), %rcx
 	movq %rcx, 0(%rax)
