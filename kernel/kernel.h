@@ -40,7 +40,7 @@ struct kopts {
 	bool console_hvc; /* console=hvc: the program's console is the virtio console */
 	bool summary;     /* syscall_summary: count and time the calls, table at exit */
 	bool watch;       /* strace or summary: the dispatcher's slow path */
-	/* panic_test[=fault|recurse|fault-recurse|sleep-in-spinlock|lock-order]:
+	/* panic_test[=fault|recurse|fault-recurse|sleep-in-spinlock|lock-order|bkl-race]:
 	 * a deliberate panic (debugging aid; kernel/panic_test.c) */
 	int panic_test;
 	bool init; /* init: pid 1 is a built-in reaper, the program pid 2 (kernel/init.c) */
