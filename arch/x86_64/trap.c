@@ -94,7 +94,7 @@ static __attribute__((noreturn)) void kernel_fault(struct trapframe *tf)
 void trap(struct trapframe *tf)
 {
 	bool from_user = tf_from_user(tf);
-	bool took = false;
+	bool took = false, lazy = true;
 
 	if (tf->trapno == T_NMI) {
 		nmi_handle(tf); /* arch/x86_64/nmi.c: before anything uses %gs */
@@ -115,6 +115,12 @@ void trap(struct trapframe *tf)
 	/* The big kernel lock: the way back to ring 3 lets it go (vectors.S);
 	 * an interrupt in the idle loop or a driver's wait lets it go here. */
 	if (smp_on && !bkl_mine()) {
+		/* Not lazy before (arch/x86_64/tlb.c): the interrupted code
+		 * goes on to the program without the lock (fastsys: the light
+		 * entry, the fast way out's last instructions), so not lazy
+		 * after either, or the shootdowns would pass this CPU by while
+		 * it runs the program (lost stores: smp_stress's mutex). */
+		lazy = __atomic_load_n(&this_cpu()->tlb_lazy, __ATOMIC_RELAXED);
 		bkl_lock();
 		took = true;
 	}
@@ -159,5 +165,5 @@ out:
 	if (from_user)
 		signal_deliver(tf); /* signals on the way back to user mode */
 	else if (took)
-		bkl_unlock();
+		bkl_unlock_smp(!lazy);
 }
