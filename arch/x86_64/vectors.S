@@ -52,6 +52,13 @@
  * (SEL_FCODE or SEL_KCODE: tf_from_user).
  * Then go on as trap_common, with %gs already the kernel's. A page fault
  * of the program gets the U/S bit (4) in its error code, as from ring 3. */
+/* %rax (the interrupted rip) is sym: on to label (%rcx is scratch). */
+.macro JE_RIP sym, label
+	leaq \sym(%rip), %rcx
+	cmpq %rcx, %rax
+	je \label
+.endm
+
 trap_common_ist:
 	pushq %rax
 	pushq %rcx
@@ -59,25 +66,13 @@ trap_common_ist:
 	movq 32(%rsp), %rax         /* the interrupted rip */
 	testq %rax, %rax
 	jns 2f                      /* the lower half: the program's */
-	leaq fast_syscall_entry(%rip), %rcx
-	cmpq %rcx, %rax
-	je 2f
-	leaq fast_exit_jmp(%rip), %rcx
-	cmpq %rcx, %rax
-	je 2f
-	leaq fast_light_entry(%rip), %rcx
-	cmpq %rcx, %rax
-	je 2f
-	leaq fast_light_jmp(%rip), %rcx
-	cmpq %rcx, %rax
-	je 2f
+	JE_RIP fast_syscall_entry, 2f
+	JE_RIP fast_exit_jmp, 2f
+	JE_RIP fast_light_entry, 2f
+	JE_RIP fast_light_jmp, 2f
 	movq $SEL_KCODE, 40(%rsp)   /* the kernel's */
-	leaq fast_exit_swapgs(%rip), %rcx
-	cmpq %rcx, %rax
-	je 3f
-	leaq fast_light_swapgs(%rip), %rcx
-	cmpq %rcx, %rax
-	je 3f
+	JE_RIP fast_exit_swapgs, 3f
+	JE_RIP fast_light_swapgs, 3f
 	leaq fast_light_gs(%rip), %rcx
 	subq %rcx, %rax             /* its swapgs to its stack switch */
 	cmpq $fast_light_gs_len, %rax
