@@ -339,6 +339,34 @@ summary_counts() {
 		awk '{print $4, $NF}' | sort
 }
 
+# calls_as_default strace|summary OPTION DESCRIPTION PROG ARGS...: PROG's
+# --strace lines (the kernel's aside; status 0 too), or its
+# --syscall-summary counts, with OPTION (--fast-syscalls,
+# --rewrite-syscalls) are those of the default mode, and not none.
+_calls_seen() {
+	if [ "$1" = strace ]; then
+		printf '%s\n' "$HTUX_STDERR" | grep -v '^htux: '
+	else
+		summary_counts
+	fi
+}
+calls_as_default() {
+	_k=$1 _opt=$2 _d=$3
+	shift 3
+	_f=--syscall-summary
+	[ "$_k" = strace ] && _f=--strace
+	htux_run $_f "$@"
+	_plain=$(_calls_seen "$_k")
+	htux_run $_f "$_opt" "$@"
+	_with=$(_calls_seen "$_k")
+	if [ -n "$_with" ] && [ "$_plain" = "$_with" ] &&
+		{ [ "$_k" != strace ] || [ "$HTUX_STATUS" = 0 ]; }; then
+		ok "$_d"
+	else
+		not_ok "$_d" "default:" "$_plain" "$_opt:" "$_with"
+	fi
+}
+
 # send_nmi SOCKET [COUNT GAP]: asks the QEMU whose QMP socket is SOCKET
 # (htux run --qemu-arg -qmp --qemu-arg unix:SOCKET,server=on,wait=off) for
 # an NMI, waiting for the socket first: the kernel then prints what every

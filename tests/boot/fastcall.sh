@@ -61,29 +61,15 @@ if ${CC:-cc} -nostdlib -static -no-pie -o "$HTUX_TMP/sysrw_asm" "$src/sysrw_asm.
 	fast "asm: site bytes in data, an immediate, across a boundary; jump-in; SMC; JIT" \
 		"$HTUX_TMP/sysrw_asm"
 	called "asm: system calls made by calls"
-	htux_run --strace "$HTUX_TMP/sysrw_asm"
-	plain=$(printf '%s\n' "$HTUX_STDERR" | grep -v '^htux: ')
-	htux_run --strace --fast-syscalls "$HTUX_TMP/sysrw_asm"
-	rw=$(printf '%s\n' "$HTUX_STDERR" | grep -v '^htux: ')
-	if [ "$plain" = "$rw" ] && [ -n "$rw" ] && [ "$HTUX_STATUS" = 0 ]; then
-		ok "asm: --strace sees the same calls as in the default mode"
-	else
-		not_ok "asm: --strace sees the same calls" "default:" "$plain" "fast:" "$rw"
-	fi
+	calls_as_default strace --fast-syscalls \
+		"asm: --strace sees the same calls as in the default mode" "$HTUX_TMP/sysrw_asm"
 else
 	diag "$(cat "$HTUX_TMP/cc.log")"
 	not_ok "asm: builds" && not_ok "asm: calls" && not_ok "asm: strace"
 fi
 
-htux_run --syscall-summary "$HTUX_TMP/fc_glibc"
-plain=$(summary_counts)
-htux_run --syscall-summary --fast-syscalls "$HTUX_TMP/fc_glibc"
-rw=$(summary_counts)
-if [ -n "$rw" ] && [ "$plain" = "$rw" ]; then
-	ok "--syscall-summary counts the same calls as in the default mode"
-else
-	not_ok "--syscall-summary counts the same calls" "default:" "$plain" "fast:" "$rw"
-fi
+calls_as_default summary --fast-syscalls \
+	"--syscall-summary counts the same calls as in the default mode" "$HTUX_TMP/fc_glibc"
 
 # The edges: the single step's line as with --rewrite-syscalls (the same
 # rewritten sites, on the trap path: a step lands at the site's end, not

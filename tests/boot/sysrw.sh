@@ -67,30 +67,16 @@ if ${CC:-cc} -nostdlib -static -no-pie -o "$HTUX_TMP/sysrw_asm" "$src/sysrw_asm.
 		not_ok "asm: only real sites rewritten" "expected: $want" "got: $HTUX_SITES"
 	fi
 	# --strace: the same calls, results and order with and without rewriting
-	htux_run --strace "$HTUX_TMP/sysrw_asm"
-	plain=$(printf '%s\n' "$HTUX_STDERR" | grep -v '^htux: ')
-	htux_run --strace --rewrite-syscalls "$HTUX_TMP/sysrw_asm"
-	rw=$(printf '%s\n' "$HTUX_STDERR" | grep -v '^htux: ')
-	if [ "$plain" = "$rw" ] && [ -n "$rw" ] && [ "$HTUX_STATUS" = 0 ]; then
-		ok "asm: --strace sees the same calls"
-	else
-		not_ok "asm: --strace sees the same calls" "without:" "$plain" "with:" "$rw"
-	fi
+	calls_as_default strace --rewrite-syscalls "asm: --strace sees the same calls" \
+		"$HTUX_TMP/sysrw_asm"
 else
 	diag "$(cat "$HTUX_TMP/cc.log")"
 	not_ok "asm: builds" && not_ok "asm: counts" && not_ok "asm: strace"
 fi
 
 # The rewritten static glibc program under --syscall-summary: its counts
-htux_run --syscall-summary "$HTUX_TMP/sysrw_glibc"
-plain=$(summary_counts)
-htux_run --syscall-summary --rewrite-syscalls "$HTUX_TMP/sysrw_glibc"
-rw=$(summary_counts)
-if [ -n "$rw" ] && [ "$plain" = "$rw" ]; then
-	ok "--syscall-summary counts the same calls"
-else
-	not_ok "--syscall-summary counts the same calls" "without:" "$plain" "with:" "$rw"
-fi
+calls_as_default summary --rewrite-syscalls "--syscall-summary counts the same calls" \
+	"$HTUX_TMP/sysrw_glibc"
 
 # Without the table (an image made without --syscall-sites) nothing breaks
 htux_run --append sysrw "$HTUX_TMP/sysrw_musl"
