@@ -11,15 +11,21 @@
 #include <sys/ioctl.h>
 #include <sys/sysmacros.h>
 
-/* Prints what the master has to read now (nothing: "(none)"). */
+/* Prints what the master has to read now (nothing: "(none)"). Linux hands
+ * a pty's bytes over in a worker, a write's pieces (an echo is written a
+ * character at a time) one by one: reads on until none came for 150 ms. */
 static void drain(const char *what, int m)
 {
 	char buf[256], out[1024];
 	size_t o = 0;
 	struct pollfd p = { .fd = m, .events = POLLIN };
-	long n = 0;
-	if (poll(&p, 1, 300) == 1 && (p.revents & POLLIN))
-		n = read(m, buf, sizeof(buf));
+	long n = 0, r;
+	int wait = 300;
+	while (n < (long)sizeof(buf) && poll(&p, 1, wait) == 1 && (p.revents & POLLIN) &&
+	       (r = read(m, buf + n, sizeof(buf) - (size_t)n)) > 0) {
+		n += r;
+		wait = 150;
+	}
 	for (long i = 0; i < n && o < sizeof(out) - 8; i++) {
 		unsigned char c = (unsigned char)buf[i];
 		if (c >= 32 && c < 127 && c != '\\')
@@ -31,11 +37,17 @@ static void drain(const char *what, int m)
 	printf("%s: %ld [%s]\n", what, n, n > 0 ? out : "(none)");
 }
 
-/* Linux hands a pty's bytes over in a worker: poll waits for them. */
+/* Waits until fd has bytes to read and their count (FIONREAD) has stayed
+ * the same for 100 ms, for the worker above (at most about 3 s). */
 static void settle(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	poll(&p, 1, 1000);
+	int last = -1, n = 0;
+	for (int i = 0; i < 20 && ioctl(fd, FIONREAD, &n) == 0 && n != last; i++) {
+		last = n;
+		usleep(100000);
+	}
 }
 
 static void rd(const char *what, int fd, size_t n)

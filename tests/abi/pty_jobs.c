@@ -42,13 +42,19 @@ static void wait_sig(int sig)
 						    : "SIGHUP");
 }
 
+/* What the master has to read: Linux hands an echo over a character at a
+ * time in a worker, so this reads on until none came for 150 ms. */
 static void echo(int m)
 {
 	char buf[64];
 	struct pollfd p = { .fd = m, .events = POLLIN };
-	long n = 0;
-	if (poll(&p, 1, 1000) == 1)
-		n = read(m, buf, sizeof(buf));
+	long n = 0, r;
+	int wait = 1000;
+	while (n < (long)sizeof(buf) && poll(&p, 1, wait) == 1 &&
+	       (r = read(m, buf + n, sizeof(buf) - (size_t)n)) > 0) {
+		n += r;
+		wait = 150;
+	}
 	printf("echo: %ld [", n);
 	for (long i = 0; i < n; i++)
 		printf(buf[i] >= 32 ? "%c" : "\\%03o", buf[i]);
