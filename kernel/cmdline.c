@@ -135,6 +135,8 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.panic_test = 6;
 		else if (!strcmp(w, "panic_test=bkl-race"))
 			kopts.panic_test = 7;
+		else if (!strcmp(w, "panic_test=share-full"))
+			kopts.panic_test = 8;
 		else if (!strcmp(w, "quiet"))
 			kopts.verbose = false;
 		else if (!strncmp(w, "ip=", 3)) {

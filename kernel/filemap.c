@@ -14,12 +14,31 @@
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
-/* sync: the file's data to its disk too (msync's MS_SYNC, fsync). */
-static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end, bool sync)
+/* The page at pa held for a write that sleeps (another thread may unmap
+ * it meanwhile), or a copy when it cannot be (its sharers' count is full);
+ * 0 when out of memory. Nothing here sleeps. */
+static uint64_t page_hold(uint64_t pa)
+{
+#ifdef HTUX_DEBUG_LOCKS
+	bool full = kopts.panic_test == 8; /* panic_test=share-full */
+#else
+	bool full = false;
+#endif
+	if (!full && !page_share(pa))
+		return pa;
+	uint64_t c = pmem_alloc();
+	if (c)
+		memcpy(phys_to_virt(c), phys_to_virt(pa), PAGE_SIZE);
+	return c;
+}
+
+/* sync: the file's data to its disk too (msync's MS_SYNC, fsync). Returns
+ * the first error (a page that could not be written stays dirty). */
+static int write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end, bool sync)
 {
 	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE || shmem_is(v->file) ||
 	    (v->file->ops && v->file->ops->page && !inode_data(v->file)) || v->kind == VMA_SHM)
-		return; /* an anonymous shared object's pages, a RAM file's own (not
+		return 0; /* an anonymous shared object's pages, a RAM file's own (not
 			   * one still borrowing the image's bytes: its mapping has a
 			   * page set, as a disk file's), a System V segment's: its data */
 	/* v as it is now: a write sleeps, and meanwhile another thread may
@@ -29,6 +48,7 @@ static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	uint64_t vstart = v->start, vend = MIN(end, v->end), voff = v->file_off;
 	uint64_t size = inode_size(ino);
 	uint64_t *pte;
+	int err = 0;
 	for_each_pte(mm->pml4, va, MAX(start, vstart), vend, pte)
 	{
 		if (!(*pte & PTE_P) || !(*pte & PTE_DIRTY))
@@ -37,43 +57,59 @@ static void write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 		if (off >= size)
 			continue;
 		if (!f && !(f = file_open_kernel(ino, O_RDWR)))
-			return;
+			return -ENOMEM;
 		/* Clean first: a store made while the page is written is in
 		 * the page again at the next write-back, not lost. */
-		uint64_t pa = *pte & PTE_ADDR;
+		uint64_t pa = *pte & PTE_ADDR, len = MIN(PAGE_SIZE, size - off);
 		*pte &= ~PTE_DIRTY;
 		tlb_flush_page(mm, va);
-		if (page_share(pa))
+		uint64_t src = page_hold(pa);
+		if (!src) {
+			*pte |= PTE_DIRTY; /* nothing slept: pte is still the page's */
+			err = err ? err : -ENOMEM;
 			continue;
-		file_write(f, phys_to_virt(pa), MIN(PAGE_SIZE, size - off), &off,
-			   FILE_IO_INPLACE | FILE_IO_WRITEBACK);
-		page_put(pa);
+		}
+		ssize_t w = file_write(f, phys_to_virt(src), len, &off,
+				       FILE_IO_INPLACE | FILE_IO_WRITEBACK);
+		if (src == pa)
+			page_put(pa);
+		else
+			pmem_free(src);
+		if (w < 0 || (uint64_t)w < len)
+			err = err ? err : w < 0 ? (int)w : -EIO;
 	}
 	if (sync && !f) /* nothing written: nothing slept */
 		f = file_open_kernel(ino, O_RDWR);
-	if (sync && f)
-		file_fsync(f, true);
+	if (sync && f) {
+		int e = (int)file_fsync(f, true);
+		if (e && !err)
+			err = e;
+	}
 	if (f)
 		file_put(f);
+	return err;
 }
 
 void vm_write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end)
 {
-	write_back(mm, v, start, end, false);
+	write_back(mm, v, start, end, false); /* munmap, exit: nobody to tell */
 }
 
 int vm_sync(struct mm *mm, uint64_t start, uint64_t len, bool sync)
 {
 	uint64_t end = start + len;
+	int err = 0;
 	for (uint64_t a = start; a < end;) {
 		struct vma *v = vm_find(mm, a);
 		if (!v)
 			return -ENOMEM;
 		uint64_t next = v->end; /* v may go while a write sleeps */
-		write_back(mm, v, a, end, sync);
+		int e = write_back(mm, v, a, end, sync);
+		if (e && !err)
+			err = e;
 		a = next;
 	}
-	return 0;
+	return err;
 }
 
 void vm_sync_all(struct mm *mm)
@@ -82,21 +118,29 @@ void vm_sync_all(struct mm *mm)
 		vm_write_back(mm, v, v->start, v->end);
 }
 
-void vm_sync_file(struct inode *ino)
+int vm_sync_file(struct inode *ino)
 {
-	/* The address spaces first, each held (a write-back may sleep, and
-	 * a process exit meanwhile), then their areas of ino. */
+	/* The address spaces first, each once (a vfork child shares its
+	 * parent's) and held (a write-back may sleep, and a process exit
+	 * meanwhile), then their areas of ino. */
 	size_t n = 0, i = 0;
 	for (struct proc *p = all_procs; p; p = p->all_next)
 		n += p->mm != NULL;
-	struct mm **mms = n ? kmalloc(n * sizeof *mms) : NULL;
+	if (!n)
+		return 0;
+	struct mm **mms = kmalloc(n * sizeof *mms);
 	if (!mms)
-		return;
-	for (struct proc *p = all_procs; p && i < n; p = p->all_next)
-		if (p->mm) {
+		return -ENOMEM;
+	for (struct proc *p = all_procs; p && i < n; p = p->all_next) {
+		size_t k = 0;
+		while (p->mm && k < i && mms[k] != p->mm)
+			k++;
+		if (p->mm && k == i) {
 			p->mm->refs++;
 			mms[i++] = p->mm;
 		}
+	}
+	int err = 0;
 	for (size_t k = 0; k < i; k++) {
 		/* by address: the list may change while a write sleeps */
 		for (uint64_t a = 0;;) {
@@ -106,12 +150,16 @@ void vm_sync_file(struct inode *ino)
 			if (!v)
 				break;
 			a = v->end;
-			if (vma_shared(v) && (!ino || v->file == ino))
-				write_back(mms[k], v, v->start, v->end, false);
+			if (vma_shared(v) && (!ino || v->file == ino)) {
+				int e = write_back(mms[k], v, v->start, v->end, false);
+				if (e && !err)
+					err = e;
+			}
 		}
 		mm_put(mms[k]);
 	}
 	kfree(mms);
+	return err;
 }
 
 /* Pages of the image's files read through private mappings that are not

@@ -40,8 +40,9 @@ struct kopts {
 	bool console_hvc; /* console=hvc: the program's console is the virtio console */
 	bool summary;     /* syscall_summary: count and time the calls, table at exit */
 	bool watch;       /* strace or summary: the dispatcher's slow path */
-	/* panic_test[=fault|recurse|fault-recurse|sleep-in-spinlock|lock-order|bkl-race]:
-	 * a deliberate panic (debugging aid; kernel/panic_test.c) */
+	/* panic_test[=fault|recurse|fault-recurse|sleep-in-spinlock|lock-order|
+	 * bkl-race|share-full]: a deliberate panic or a widened rare path
+	 * (debugging aids; kernel/panic_test.c) */
 	int panic_test;
 	bool init; /* init: pid 1 is a built-in reaper, the program pid 2 (kernel/init.c) */
 	/* fastsys: the program runs in ring 0 (docs/design.md, "Ring 0 for

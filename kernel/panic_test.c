@@ -9,7 +9,10 @@
  * spinlock held) and "panic_test=lock-order" (two spinlocks taken
  * upwards): broken locking rules that a kernel with the lock checks
  * (kernel/spinlock.h) panics at, as tests/boot/lockcheck.sh checks; a
- * kernel without them says so and boots on. */
+ * kernel without them says so and boots on. With the checks, two more
+ * widen rare paths: "panic_test=bkl-race" (kernel/bkl.c) and
+ * "panic_test=share-full" (kernel/filemap.c's write-back copies every
+ * page as if its sharers' count were full; tests/boot/mmap_sync.sh). */
 #include "kernel/kernel.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
@@ -43,10 +46,11 @@ static void lock_test(int kind)
 		"configure --enable-debug-locks)\n",
 		kind == 5   ? "sleep-in-spinlock"
 		: kind == 6 ? "lock-order"
-			    : "bkl-race");
+		: kind == 7 ? "bkl-race"
+			    : "share-full");
 #else
-	if (kind == 7) {
-		return; /* kernel/bkl.c widens its windows */
+	if (kind == 7 || kind == 8) {
+		return; /* kernel/bkl.c widens its windows; kernel/filemap.c copies */
 	} else if (kind == 5) {
 		uint64_t f = spin_lock(&waitq_rank);
 		waitq_wait_nosig(NULL); /* the check panics before any sleep */

@@ -99,7 +99,7 @@ int vm_sync(struct mm *mm, uint64_t start, uint64_t len, bool sync);
 void vm_sync_all(struct mm *mm);
 /* Writes the dirty pages of every process's shared mappings of ino (of
  * every file: NULL) back to it (fsync, sync). */
-void vm_sync_file(struct inode *ino);
+int vm_sync_file(struct inode *ino); /* the first error */
 int vm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 /* Registers the areas of [start, end) (page-aligned) with the userfaultfd
  * u (NULL: unregisters them), splitting areas at the ends; -ENOMEM. A

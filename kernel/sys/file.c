@@ -459,8 +459,9 @@ long sys_fsync(int fd)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	vm_sync_file(f->ino); /* what its shared mappings stored */
-	return file_fsync(f, false);
+	int e = vm_sync_file(f->ino); /* what its shared mappings stored */
+	long r = file_fsync(f, false);
+	return e ? e : r;
 }
 
 long sys_fdatasync(int fd)
@@ -468,8 +469,9 @@ long sys_fdatasync(int fd)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	vm_sync_file(f->ino);
-	return file_fsync(f, true);
+	int e = vm_sync_file(f->ino);
+	long r = file_fsync(f, true);
+	return e ? e : r;
 }
 
 long sys_ftruncate(int fd, off_t len)

@@ -486,7 +486,7 @@ long sys_renameat2(int fromfd, const char *ufrom, int tofd, const char *uto, uns
 
 long sys_sync(void)
 {
-	vm_sync_file(NULL); /* what shared mappings stored */
+	vm_sync_file(NULL); /* what shared mappings stored; sync() tells nothing */
 	mounts_sync();
 	return 0;
 }
@@ -495,8 +495,9 @@ long sys_syncfs(int fd)
 {
 	if (!fd_get(fd))
 		return -EBADF;
-	vm_sync_file(NULL);
-	return mounts_sync();
+	int e = vm_sync_file(NULL);
+	long r = mounts_sync();
+	return e ? e : r;
 }
 
 /* ---- hard links and special files */
