@@ -6,9 +6,12 @@
  * Every file's pages count against one limit, half of memory as tmpfs's
  * default size: past it a write gets ENOSPC. Bytes of a file's last page
  * past its size are always zero. A MAP_SHARED mapping maps the file's own
- * pages (mf_page), so that it and read/write see the same bytes. */
+ * pages (mf_page), so that it and read/write see the same bytes; of a file
+ * still borrowing, it maps copies (kernel/shmem.c's page set), which the
+ * file takes as its own pages at its first change (adopt). */
 #include "fs/minifs/mnode.h"
 #include "kernel/pmem.h"
+#include "kernel/shmem.h"
 
 static uint64_t used_pages; /* pages of all the files */
 static const uint8_t zeros[PAGE_SIZE];
@@ -51,8 +54,29 @@ static uint8_t *page_at(struct mnode *m, uint64_t idx, bool create, int *err)
 	return s ? *s : NULL;
 }
 
+/* The page a MAP_SHARED mapping made of a file still borrowing its bytes
+ * holds for index idx (its copy, which may hold stores newer than the
+ * image's bytes) becomes the file's own: the mappings made before and
+ * after the file's first change and read/write then see one page. */
+static bool adopt(struct mnode *m, uint64_t idx, size_t k)
+{
+	uint64_t pa = m->vi.shared ? shared_copy_get(&m->vi, idx) : 0; /* held */
+	if (!pa)
+		return false;
+	void **s = pagetree_slot(&m->pages, idx, true);
+	if (!s) {
+		page_put(pa);
+		return false;
+	}
+	*s = phys_to_virt(pa);
+	memset((uint8_t *)*s + k, 0, PAGE_SIZE - k); /* past the end: zeros */
+	used_pages++;
+	m->npages++;
+	return true;
+}
+
 /* Gives a file with borrowed bytes pages of its own (zero pages stay
- * holes). 0 or -ENOSPC. */
+ * holes; a shared mapping's copies are adopted). 0 or -ENOSPC. */
 static int own(struct mnode *m)
 {
 	if (m->owned)
@@ -60,7 +84,7 @@ static int own(struct mnode *m)
 	uint64_t size = m->vi.size;
 	for (uint64_t at = 0; at < size; at += PAGE_SIZE) {
 		size_t k = MIN(PAGE_SIZE, size - at);
-		if (!memcmp(m->data + at, zeros, k))
+		if (adopt(m, at / PAGE_SIZE, k) || !memcmp(m->data + at, zeros, k))
 			continue;
 		int err = 0;
 		uint8_t *pg = page_at(m, at / PAGE_SIZE, true, &err);
