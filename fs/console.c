@@ -5,13 +5,21 @@
  * means end of file). The terminal settings are stored for
  * tcgetattr/tcsetattr; the only input processing is ICRNL. With the
  * kernel option console=hvc the bytes go through the virtio console
- * instead (drivers/virtio/console.c), input arriving by interrupt. */
+ * instead (drivers/virtio/console.c), input arriving by interrupt.
+ *
+ * With the kernel option notty (htux run when its stdin or stdout is not
+ * a terminal) the console is a byte stream, as a container's stdio without
+ * docker's -t: the terminal ioctls fail with ENOTTY, /dev/tty with ENXIO,
+ * input bytes are the program's unchanged, and their end is marked in the
+ * stream itself, a serial line having none: DLE DLE stands for one DLE
+ * byte (0x10), DLE 'D' for the end; reads return 0 from then on. */
 #include "fs/vfs.h"
 #include "fs/poll.h"
 #include "fs/tty.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/serial.h"
+#include "kernel/irq.h"
 #include "drivers/virtio/console.h"
 #include <asm/termios.h>
 #include <asm/ioctls.h>
@@ -28,10 +36,40 @@ int console_fg_pgrp(void) { return fg_pgrp >= 0 ? fg_pgrp : current ? current->p
 static uint8_t ibuf[IBUF];
 static size_t ihead, ilen;
 
+/* notty: the input's escapes (in the stream) */
+#define COM1_IRQ 4 /* its ISA line (GSI 4, or where the MADT moves it) */
+#define DLE 0x10
+#define DEV_TTY (5u << 8) /* /dev/tty's st_rdev: 5, 0 */
+static bool in_dle;       /* the last byte was a DLE */
+static bool in_end;       /* DLE 'D' came: the input has ended */
+
 static struct waitq readers;   /* threads in read waiting for input */
 static struct pollsrc con_src; /* wake-ups for epoll (f->priv of console files) */
 
 static bool hvc_on(void) { return kopts.console_hvc && hvc_present(); }
+
+/* Puts byte c of the input into ibuf (ilen < IBUF), decoding notty's
+ * escapes. */
+static void put(uint8_t c)
+{
+	if (kopts.console_notty) {
+		if (in_end)
+			return; /* nothing comes after the end */
+		if (!in_dle && c == DLE) {
+			in_dle = true;
+			return;
+		}
+		if (in_dle) {
+			in_dle = false;
+			if (c == 'D') {
+				in_end = true;
+				return;
+			}
+		}
+	}
+	ibuf[(ihead + ilen) % IBUF] = c;
+	ilen++;
+}
 
 /* Moves what the UART (or the virtio console) holds into ibuf; wakes readers and pollers if
  * anything came. */
@@ -39,18 +77,18 @@ static void drain(void)
 {
 	int c;
 	size_t before = ilen;
+	bool ended = in_end;
 	while (hvc_on() && ilen < IBUF) {
-		size_t tail = (ihead + ilen) % IBUF;
-		size_t k = hvc_read(ibuf + tail, MIN(IBUF - ilen, IBUF - tail));
+		uint8_t tmp[256];
+		size_t k = hvc_read(tmp, MIN(IBUF - ilen, sizeof(tmp)));
 		if (!k)
 			break;
-		ilen += k;
+		for (size_t i = 0; i < k; i++)
+			put(tmp[i]);
 	}
-	while (!hvc_on() && ilen < IBUF && (c = serial_getc()) >= 0) {
-		ibuf[(ihead + ilen) % IBUF] = (uint8_t)c;
-		ilen++;
-	}
-	if (ilen > before) {
+	while (!hvc_on() && ilen < IBUF && (c = serial_getc()) >= 0)
+		put((uint8_t)c);
+	if (ilen > before || in_end != ended) {
 		waitq_wake_all(&readers);
 		poll_notify(&con_src, POLL_KEY_IN);
 	}
@@ -66,6 +104,24 @@ void console_input_notify(void)
 {
 	if (hvc_on())
 		drain();
+}
+
+/* COM1's interrupt: a byte came (QEMU offers the next once it is read, so
+ * input flows at interrupt speed, not a byte per tick). */
+static void com1_irq(void *arg)
+{
+	(void)arg;
+	if (!hvc_on())
+		drain();
+}
+
+void console_irq_init(void)
+{
+	if (hvc_on())
+		return;
+	int v = irq_alloc(com1_irq, NULL);
+	if (v >= 0 && irq_route_gsi(COM1_IRQ, v, false) == 0)
+		serial_rx_irq_on();
 }
 
 /* Waits until the output written so far has left (tcdrain). */
@@ -91,13 +147,17 @@ static ssize_t con_read(struct file *f, void *buf, size_t n, uint64_t off, bool 
 {
 	uint8_t tmp[128];
 	size_t done = 0;
-	bool canon = tio.c_lflag & ICANON;
+	bool notty = kopts.console_notty;
+	bool canon = (tio.c_lflag & ICANON) && !notty;
+	bool icrnl = (tio.c_iflag & ICRNL) && !notty;
 	uint8_t eof = tio.c_cc[VEOF];
 
 	if (n == 0)
 		return 0;
 	drain();
 	while (ilen == 0) {
+		if (in_end)
+			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (waitq_wait(&readers, 0) == WAKE_SIGNAL)
@@ -114,7 +174,7 @@ static ssize_t con_read(struct file *f, void *buf, size_t n, uint64_t off, bool 
 			if (canon && ipeek() == eof)
 				break;
 			uint8_t c = ipop();
-			if (c == '\r' && (tio.c_iflag & ICRNL))
+			if (c == '\r' && icrnl)
 				c = '\n';
 			tmp[k++] = c;
 		}
@@ -150,6 +210,8 @@ static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
 {
 	void *p = (void *)arg;
 	int v;
+	if (kopts.console_notty && req != FIONREAD)
+		return -ENOTTY; /* a byte stream, as a pipe */
 	switch (req) {
 	case TCGETS: return copy_to_user(p, &tio, sizeof(tio));
 	case TCSETS:
@@ -201,11 +263,15 @@ static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
 static unsigned con_poll(struct file *f)
 {
 	drain();
-	return (ilen ? EPOLLIN | EPOLLRDNORM : 0) | EPOLLOUT | EPOLLWRNORM;
+	/* at the end, as a pipe whose writers are gone: a hang-up */
+	unsigned in = ilen ? EPOLLIN | EPOLLRDNORM : in_end ? EPOLLHUP : 0;
+	return in | EPOLLOUT | EPOLLWRNORM;
 }
 
 static int con_open(struct file *f)
 {
+	if (kopts.console_notty && f->ino && f->ino->rdev == DEV_TTY)
+		return -ENXIO; /* /dev/tty: no controlling terminal */
 	f->priv = &con_src;
 	return 0;
 }

@@ -146,6 +146,8 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.console_hvc = true;
 		else if (!strcmp(w, "console=ttyS0") || !strcmp(w, "console=uart"))
 			kopts.console_hvc = false;
+		else if (!strcmp(w, "notty"))
+			kopts.console_notty = true;
 		else if (!strcmp(w, "init"))
 			kopts.init = true;
 		else if (!strcmp(w, "fastsys"))

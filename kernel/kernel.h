@@ -34,12 +34,13 @@ static inline uint64_t virt_to_phys(const void *va)
 
 /* Kernel options from the command line (kernel/cmdline.c). */
 struct kopts {
-	bool verbose;     /* kernel messages on the console */
-	bool trace;       /* name unimplemented syscalls */
-	bool strace;      /* trace every syscall */
-	bool console_hvc; /* console=hvc: the program's console is the virtio console */
-	bool summary;     /* syscall_summary: count and time the calls, table at exit */
-	bool watch;       /* strace or summary: the dispatcher's slow path */
+	bool verbose;       /* kernel messages on the console */
+	bool trace;         /* name unimplemented syscalls */
+	bool strace;        /* trace every syscall */
+	bool console_hvc;   /* console=hvc: the program's console is the virtio console */
+	bool console_notty; /* notty: the console is a byte stream (fs/console.c) */
+	bool summary;       /* syscall_summary: count and time the calls, table at exit */
+	bool watch;         /* strace or summary: the dispatcher's slow path */
 	/* panic_test[=fault|recurse|fault-recurse|sleep-in-spinlock|lock-order|
 	 * bkl-race|share-full]: a deliberate panic or a widened rare path
 	 * (debugging aids; kernel/panic_test.c) */

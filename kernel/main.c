@@ -6,6 +6,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/user.h"
 #include "kernel/pmem.h"
+#include "kernel/sched.h"
 #include "kernel/exec.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
@@ -125,6 +126,7 @@ void kmain(uint32_t magic, uint32_t info)
 		kprintf("htux: console=hvc: no virtio console found (QEMU: -device virtio-serial-pci -device virtconsole,chardev=ID)\n");
 		vm_exit(STATUS_BAD_IMAGE);
 	}
+	console_irq_init();
 	if (blockdev_nodes_init())
 		kprintf("htux: cannot make the disk files in /dev\n");
 	if (cl.root && mounts_root(cl.root))

@@ -204,6 +204,8 @@ void sched_report(void);
 /* Called on every tick: things to poll (console input). Each returns
  * nothing; they wake their own queues. */
 void console_poll(void);
+/* fs/console.c: COM1's input by interrupt (after the I/O APIC is known). */
+void console_irq_init(void);
 
 /* Per-tick timer (arch/x86_64/lapic.c), one per CPU. It starts the first time it
  * is needed (a second thread, or a wait with a deadline) so that boot pays

@@ -34,11 +34,11 @@ P=$T/prog
 mkdir "$T/tmp"
 export TMPDIR="$T/tmp"
 
-plan 24
+plan 26
 
 htux_run --kernel "$T/k200" --verbose --trace --strace --append 'TZ=UTC  x' "$P" a
 check_output_status "8-bit status from the COM2 line; COM1 to stdout" \
-	"null kernel: $T/k200 verbose trace strace TZ=UTC  x" 200
+	"null kernel: $T/k200 verbose trace strace notty TZ=UTC  x" 200
 case $HTUX_STDERR in
 "htux: memory: -m 128M for a "*" KiB image (give -m to choose)")
 	ok "stderr: only the memory chosen for the image (--verbose)" ;;
@@ -47,9 +47,16 @@ esac
 
 for m in q35 microvm; do
 	htux_run --machine $m --kernel "$T/k7" "$P"
-	# QEMU's multiboot command line: the kernel's path, a space, -append.
-	check_output_status "machine $m" "null kernel: $T/k7 " 7
+	# QEMU's multiboot command line: the kernel's path, a space, -append
+	# (notty: stdout is a file here).
+	check_output_status "machine $m" "null kernel: $T/k7 notty" 7
 done
+
+# --tty: a terminal even so; --no-tty: a byte stream
+htux_run --tty --kernel "$T/k7" "$P"
+check_output_status "--tty: no kernel option notty" "null kernel: $T/k7 " 7
+htux_run --no-tty --tty --kernel "$T/k7" "$P"
+check_output_status "the last of --no-tty and --tty counts" "null kernel: $T/k7 " 7
 
 # Without -m, memory grows with the image: 40 MiB of files need more.
 head -c $((40 << 20)) /dev/zero > "$T/big.bin"

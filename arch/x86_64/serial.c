@@ -1,5 +1,8 @@
-/* serial.c: 16550 UART driver, polled: COM1 carries the console byte for
- * byte; COM2, when QEMU has one, carries the exit status to the launcher. */
+/* serial.c: 16550 UART driver: COM1 carries the console byte for byte,
+ * sent polled, received by interrupt once the console asks for it (else
+ * polled at each tick); COM2, when QEMU has one, carries the exit status
+ * to the launcher. The FIFOs stay off: turning them on clears them, and a
+ * byte of input may already wait. */
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/cpu.h"
@@ -62,6 +65,10 @@ int serial_getc(void)
 }
 
 bool serial_has_input(void) { return inb(COM1 + LSR) & LSR_DR; }
+
+/* Received-data interrupts: the line is up while a byte waits, so each
+ * byte is an edge once the one before was read. */
+void serial_rx_irq_on(void) { outb(COM1 + IER, 0x01); }
 
 void serial_flush(void)
 {

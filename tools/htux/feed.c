@@ -1,5 +1,6 @@
-/* feed.c: copies a non-terminal standard input to QEMU through a pipe and
-   ends it with 0x04, so that programs reading stdin to the end finish. */
+/* feed.c: copies standard input to QEMU through a pipe and marks its end,
+   so that programs reading stdin to the end finish: escaped, ended by
+   DLE 'D' (kernel option notty), or as it is and ended by 0x04. */
 #define _GNU_SOURCE
 #include "feed.h"
 #include "report.h"
@@ -25,9 +26,24 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-static void copy_then_eof(int out)
+#define DLE 0x10
+
+/* buf[0..n) with each DLE doubled, into esc (2n bytes); returns its length. */
+static size_t escape(const char *buf, size_t n, char *esc)
 {
-	char buf[65536];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == DLE)
+			esc[k++] = DLE;
+		esc[k++] = buf[i];
+	}
+	return k;
+}
+
+static void copy_then_eof(int out, int notty)
+{
+	static char buf[65536], esc[2 * sizeof buf];
 	ssize_t n;
 
 	for (;;) {
@@ -36,19 +52,20 @@ static void copy_then_eof(int out)
 			continue;
 		if (n <= 0)
 			break;
-		if (write_all(out, buf, (size_t)n))
+		if (notty ? write_all(out, esc, escape(buf, (size_t)n, esc))
+			  : write_all(out, buf, (size_t)n))
 			_exit(0); /* QEMU is gone */
 	}
-	write_all(out, "\004", 1);
+	write_all(out, notty ? "\020D" : "\004", notty ? 2 : 1);
 	_exit(0);
 }
 
-pid_t feed_start(void)
+pid_t feed_start(int notty)
 {
 	int fds[2];
 	pid_t pid;
 
-	if (isatty(0))
+	if (!notty && isatty(0))
 		return 0;
 	if (pipe(fds)) {
 		htux_error("pipe: %s", strerror(errno));
@@ -64,7 +81,7 @@ pid_t feed_start(void)
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
 		close(fds[0]);
-		copy_then_eof(fds[1]);
+		copy_then_eof(fds[1], notty);
 	}
 	close(fds[1]);
 	if (dup2(fds[0], 0) < 0) {

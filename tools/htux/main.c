@@ -85,6 +85,13 @@ static const char usage[] =
 	"                         its \"mov $N,%eax; syscall\" sites rewritten into\n"
 	"                         calls to the kernel; PROG can then write kernel\n"
 	"                         memory (docs/design.md)\n"
+	"  --tty, --no-tty        the program's stdin, stdout and stderr are a\n"
+	"                         terminal, or a byte stream as docker run\n"
+	"                         without -t (kernel option notty: isatty() is\n"
+	"                         false, input passes unchanged, binary data\n"
+	"                         too, and ends where the host's stdin ends);\n"
+	"                         default: a terminal when htux's stdin and\n"
+	"                         stdout both are\n"
 	"  --init                 run PROG under a built-in init, as docker run\n"
 	"                         --init: pid 1 reaps orphaned processes and passes\n"
 	"                         SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 and\n"
@@ -286,7 +293,7 @@ static int boot(const struct htux_opts *o, struct run *r)
 		return FAILED;
 	}
 	tty = isatty(0) && tcgetattr(0, &tio) == 0;
-	pid_t feeder = feed_start();
+	pid_t feeder = feed_start(o->notty);
 	if (feeder < 0) {
 		argvec_free(&cmd);
 		return FAILED;
@@ -511,6 +518,9 @@ int main(int argc, char **argv)
 		htux_opts_free(&o);
 		return 2;
 	}
+	/* The console is a terminal when ours is (stdin and stdout), as
+	   docker run -it; else a byte stream, as docker run -i */
+	o.notty = o.tty < 0 || (o.tty == 0 && !(isatty(0) && isatty(1)));
 	if (o.help || o.version) {
 		fputs(o.help ? usage : "htux " PACKAGE_VERSION "\n", stdout);
 		ret = 0;

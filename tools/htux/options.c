@@ -130,6 +130,10 @@ static int flag(const char *a, struct htux_opts *o)
 		o->net = 1;
 	else if (!strcmp(a, "--init"))
 		o->init = 1;
+	else if (!strcmp(a, "--tty"))
+		o->tty = 1;
+	else if (!strcmp(a, "--no-tty"))
+		o->tty = -1;
 	else if (!strcmp(a, "--dry-run"))
 		o->dry_run = 1;
 	else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
@@ -153,6 +157,8 @@ static int flag_with_value(const char *a)
 					     "--verbose",
 					     "--net",
 					     "--init",
+					     "--tty",
+					     "--no-tty",
 					     "--dry-run",
 					     "--help",
 					     "--version",

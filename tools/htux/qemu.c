@@ -33,7 +33,7 @@ int is_ext2(const char *path)
 
 char *kernel_cmdline(const struct htux_opts *o, int root_disk)
 {
-	const char *flags[8], *w, *mp;
+	const char *flags[16], *w, *mp;
 	size_t n = 0, len = 1, i;
 	char *s;
 
@@ -49,6 +49,8 @@ char *kernel_cmdline(const struct htux_opts *o, int root_disk)
 		flags[n++] = "syscall_summary";
 	if (o->init)
 		flags[n++] = "init";
+	if (o->notty)
+		flags[n++] = "notty";
 	if (o->fastsys)
 		flags[n++] = "fastsys";
 	if (o->sysrw)

@@ -15,7 +15,7 @@
 #include <string.h>
 
 struct kopts {
-	bool verbose, trace, strace, console_hvc, summary, watch;
+	bool verbose, trace, strace, console_hvc, console_notty, summary, watch;
 	int panic_test;
 	int init;
 	int fastsys;
