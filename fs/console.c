@@ -12,10 +12,13 @@
  * docker's -t: the terminal ioctls fail with ENOTTY, /dev/tty with ENXIO,
  * input bytes are the program's unchanged, and their end is marked in the
  * stream itself, a serial line having none: DLE DLE stands for one DLE
- * byte (0x10), DLE 'D' for the end; reads return 0 from then on. */
+ * byte (0x10), DLE 'D' for the end; reads return 0 from then on. With
+ * stderr=com3 as well, fd 2 is a stream of its own on COM3
+ * (console_stderr_file), where the kernel's lines go too. */
 #include "fs/vfs.h"
 #include "fs/poll.h"
 #include "fs/tty.h"
+#include "fs/anon.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/serial.h"
@@ -277,6 +280,37 @@ static int con_open(struct file *f)
 }
 
 static void con_release(struct file *f) { poll_release(f); }
+
+/* stderr=com3: the program's fd 2, write-only, a byte stream on COM3 (as a
+ * container's stderr without -t, a pipe's write end). */
+static ssize_t err_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
+{
+	char tmp[256];
+	size_t done = 0;
+	while (done < n) {
+		size_t k = MIN(n - done, sizeof(tmp));
+		if (xcopy_in(tmp, (const char *)buf + done, k, user))
+			return done ? (ssize_t)done : -EFAULT;
+		com3_write(tmp, k);
+		done += k;
+	}
+	return (ssize_t)done;
+}
+
+static unsigned err_poll(struct file *f) { return EPOLLOUT | EPOLLWRNORM; }
+
+static const struct file_ops stderr_fops = {
+	.write = err_write,
+	.poll = err_poll,
+	.flags = FOP_STREAM,
+};
+
+struct file *console_stderr_file(void)
+{
+	if (!kopts.stderr_com3 || !com3_present())
+		return NULL;
+	return anon_file("stderr", &stderr_fops, NULL, O_WRONLY);
+}
 
 const struct file_ops console_fops = {
 	.read = con_read,

@@ -321,9 +321,11 @@ int fs_proc_init(struct proc *p)
 		kfree(fs);
 		return e;
 	}
-	/* 0, 1 and 2 share one open file, as after init's open + dup + dup */
+	/* 0, 1 and 2 share one open file, as after init's open + dup + dup;
+	 * with stderr=com3, 2 is a stream of its own (fs/console.c) */
+	struct file *err = console_stderr_file();
 	for (int fd = 0; fd < 3; fd++) {
-		e = table_alloc(t, fd ? file_get(con) : con, fd, false);
+		e = table_alloc(t, fd == 2 && err ? err : fd ? file_get(con) : con, fd, false);
 		if (e < 0)
 			return e;
 	}

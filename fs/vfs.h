@@ -330,6 +330,9 @@ void dnotify_file_gone(struct file *f);
 
 /* ---- pieces (fs/console.c, fs/pseudo.c, fs/devices.c, fs/pipe.c, fs/xattr.c) */
 extern const struct file_ops console_fops;
+/* fs/console.c: the program's fd 2 with stderr=com3, or NULL (then fd 2
+ * is the console, as 0 and 1). */
+struct file *console_stderr_file(void);
 int console_fg_pgrp(void);              /* the console's foreground group (TIOCGPGRP) */
 extern const struct file_ops fifo_fops; /* named pipes (FIFO inodes) */
 void xattr_drop(struct inode *ino);     /* frees ino's extended attributes */

@@ -148,6 +148,8 @@ int cmdline_parse(const char *s, struct cmdline *cl)
 			kopts.console_hvc = false;
 		else if (!strcmp(w, "notty"))
 			kopts.console_notty = true;
+		else if (!strcmp(w, "stderr=com3"))
+			kopts.stderr_com3 = true;
 		else if (!strcmp(w, "init"))
 			kopts.init = true;
 		else if (!strcmp(w, "fastsys"))

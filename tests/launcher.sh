@@ -38,7 +38,7 @@ plan 26
 
 htux_run --kernel "$T/k200" --verbose --trace --strace --append 'TZ=UTC  x' "$P" a
 check_output_status "8-bit status from the COM2 line; COM1 to stdout" \
-	"null kernel: $T/k200 verbose trace strace notty TZ=UTC  x" 200
+	"null kernel: $T/k200 verbose trace strace notty stderr=com3 TZ=UTC  x" 200
 case $HTUX_STDERR in
 "htux: memory: -m 128M for a "*" KiB image (give -m to choose)")
 	ok "stderr: only the memory chosen for the image (--verbose)" ;;
@@ -48,8 +48,8 @@ esac
 for m in q35 microvm; do
 	htux_run --machine $m --kernel "$T/k7" "$P"
 	# QEMU's multiboot command line: the kernel's path, a space, -append
-	# (notty: stdout is a file here).
-	check_output_status "machine $m" "null kernel: $T/k7 notty" 7
+	# (notty, stderr=com3: stdout and stderr are files here).
+	check_output_status "machine $m" "null kernel: $T/k7 notty stderr=com3" 7
 done
 
 # --tty: a terminal even so; --no-tty: a byte stream

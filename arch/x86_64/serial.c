@@ -1,7 +1,8 @@
 /* serial.c: 16550 UART driver: COM1 carries the console byte for byte,
  * sent polled, received by interrupt once the console asks for it (else
  * polled at each tick); COM2, when QEMU has one, carries the exit status
- * to the launcher. The FIFOs stay off: turning them on clears them, and a
+ * to the launcher; COM3, when QEMU has one, the program's stderr and the
+ * kernel's lines with the kernel option stderr=com3 (fs/console.c). The FIFOs stay off: turning them on clears them, and a
  * byte of input may already wait. */
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/io.h"
@@ -9,13 +10,14 @@
 
 #define COM1 0x3F8
 #define COM2 0x2F8
+#define COM3 0x3E8
 
 enum { DATA = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5, SCR = 7 };
 #define LSR_DR 0x01   /* data ready */
 #define LSR_THRE 0x20 /* transmit holding register empty */
 #define LSR_TEMT 0x40 /* transmitter empty */
 
-static bool com2_ok;
+static bool com2_ok, com3_ok;
 
 static void uart_setup(uint16_t base)
 {
@@ -44,6 +46,9 @@ void serial_init(void)
 	com2_ok = uart_present(COM2);
 	if (com2_ok)
 		uart_setup(COM2);
+	com3_ok = uart_present(COM3);
+	if (com3_ok)
+		uart_setup(COM3);
 }
 
 static void uart_write(uint16_t base, const char *s, size_t n)
@@ -82,4 +87,12 @@ void com2_write(const char *s, size_t n)
 {
 	if (com2_ok)
 		uart_write(COM2, s, n);
+}
+
+bool com3_present(void) { return com3_ok; }
+
+void com3_write(const char *s, size_t n)
+{
+	if (com3_ok)
+		uart_write(COM3, s, n);
 }

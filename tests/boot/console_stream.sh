@@ -9,12 +9,14 @@
 # 0x04 in the data ended it, '\r' became '\n', dash read a pipe as an
 # interactive shell (prompts), and COM1's input was polled a byte per
 # tick (about 250 bytes a second; now by interrupt). --tty keeps the old
-# terminal. Compared with the host, stdin a pipe, without a controlling
-# terminal (setsid).
+# terminal. The program's stderr is a stream of its own (COM3, kernel
+# option stderr=com3, with the kernel's lines), where before it went to
+# htux's stdout. Compared with the host, stdin a pipe, without a
+# controlling terminal (setsid).
 . "${HTUX_SRCDIR:-.}/tests/lib.sh"
 require_qemu
 require_cc musl
-plan 6
+plan 8
 
 build_static stdio_kind progs/stdio_kind.c musl || bail_out "cannot build stdio_kind.c"
 # every byte value (0x04, 0x10, '\r' among them), 40 times
@@ -44,6 +46,27 @@ want=$(setsid "$SH" < "$HTUX_TMP/script" 2>&1)
 want_st=$?
 HTUX_STDIN=$HTUX_TMP/script htux_run "$SH"
 check_output_status "$SH reads a script from a pipe as on the host (no prompts)" "$want" "$want_st"
+
+# stdout and stderr apart, and in order when they are one file
+printf 'echo out; echo err >&2; echo out2; echo err2 >&2; exit 4\n' > "$HTUX_TMP/two"
+want_err=$(setsid "$SH" "$HTUX_TMP/two" 2>&1 >/dev/null)
+want=$(setsid "$SH" "$HTUX_TMP/two" 2>/dev/null)
+htux_run --add "$HTUX_TMP/two:/two" "$SH" /two
+if [ "$HTUX_STDOUT" = "$want" ] && [ "$HTUX_STDERR" = "$want_err" ] && [ "$HTUX_STATUS" = 4 ]; then
+	ok "stdout and stderr apart (as on the host)"
+else
+	not_ok "stdout and stderr apart (as on the host)"
+	_show_run
+fi
+got=$(timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run ${HTUX_ACCEL:---tcg} \
+	--add "$HTUX_TMP/two:/two" "$SH" /two 2>&1 < /dev/null | cat)
+want=$(setsid "$SH" "$HTUX_TMP/two" 2>&1 | cat)
+if [ "$got" = "$want" ]; then
+	ok "2>&1: both in one stream, in the order written"
+else
+	not_ok "2>&1: both in one stream, in the order written" \
+		"diff host htux:" "$(diff <(printf '%s\n' "$want") <(printf '%s\n' "$got"))"
+fi
 
 # Debian's cat: 256 KiB of random bytes through, unchanged
 head -c 262144 /dev/urandom > "$HTUX_TMP/rand"

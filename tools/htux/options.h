@@ -39,7 +39,8 @@ struct htux_opts {
 	int net;            /* --net: a virtio network device on QEMU's user network */
 	int init;           /* --init: a built-in init is pid 1 (kernel option init) */
 	int tty;            /* --tty 1, --no-tty -1; 0: a terminal if stdin and stdout are */
-	int notty;          /* decided (htux_decide_tty): kernel option notty */
+	int notty;          /* decided in main: kernel option notty */
+	int err3;           /* decided in main: stderr on COM3 (kernel option stderr=com3) */
 	const char **ports; /* -p HOSTPORT:GUESTPORT[/udp], in order */
 	size_t nports;
 	const char *oci;    /* --oci PATH[:TAG]: a container image, or NULL */

@@ -51,6 +51,8 @@ char *kernel_cmdline(const struct htux_opts *o, int root_disk)
 		flags[n++] = "init";
 	if (o->notty)
 		flags[n++] = "notty";
+	if (o->err3)
+		flags[n++] = "stderr=com3";
 	if (o->fastsys)
 		flags[n++] = "fastsys";
 	if (o->sysrw)
@@ -315,6 +317,12 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p, struct ar
 	}
 	argvec_push(out, "-device");
 	argvec_push(out, "isa-serial,chardev=htux-status,iobase=0x2f8,irq=3");
+	if (o->err3) { /* the program's stderr (never read: no interrupt) */
+		argvec_push(out, "-chardev");
+		argvec_push(out, "file,id=htux-err,path=/dev/stderr,append=on");
+		argvec_push(out, "-device");
+		argvec_push(out, "isa-serial,chardev=htux-err,iobase=0x3e8,irq=5");
+	}
 	argvec_push(out, "-device");
 	argvec_push(out, "isa-debug-exit,iobase=0xf4,iosize=4");
 	ok = devices(o, p, out);

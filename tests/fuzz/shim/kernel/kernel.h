@@ -15,7 +15,7 @@
 #include <string.h>
 
 struct kopts {
-	bool verbose, trace, strace, console_hvc, console_notty, summary, watch;
+	bool verbose, trace, strace, console_hvc, console_notty, stderr_com3, summary, watch;
 	int panic_test;
 	int init;
 	int fastsys;
