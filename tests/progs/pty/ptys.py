@@ -15,6 +15,7 @@ try:
 except OSError as e:
     print("master after slave close", e.errno == 5)
 os.close(m)
+sys.stdout.flush()  # else the child inherits these lines (stdout a pipe: buffered)
 pid, fd = pty.fork()
 if pid == 0:
     line = sys.stdin.readline()
