@@ -4,8 +4,11 @@
  * readiness and sleeps until something is: on the epoll file's own
  * queue when every item's file has wake-up counters (struct pollsrc),
  * woken only by a wake-up of one of them (epoll_wakeup) or one with no
- * object (poll_notify(NULL, ...)); else on poll_wq with poll and select
- * (fs/poll.h), woken by every wake-up. (Every epoll_wait on poll_wq made
+ * object (poll_notify(NULL, ...)); else on the shared queue poll_wq
+ * (fs/poll.h), woken by every wake-up. An epoll file has no pollsrc of
+ * its own: poll and select on one sleep on poll_wq too, woken by the
+ * wake-ups of its items' objects among all others and by epoll_ctl's
+ * poll_notify(NULL, ...). (Every epoll_wait on poll_wq made
  * each network packet wake every PostgreSQL process: with 4 clients on
  * one CPU, 9 of its 10 processes were found queued at every look, and
  * 4 clients did fewer transactions than 1.)

@@ -1,15 +1,29 @@
 /* poll.h: readiness notification between the pollable files (pipes,
- * eventfd, timerfd, the console, epoll) and the calls that wait for them
- * (poll, select, epoll_wait).
+ * sockets, eventfd, timerfd, the console, epoll, ...) and the calls that
+ * wait for them (poll, select, epoll_wait).
  *
- * Waiters sleep on the one queue poll_wq and re-check their files each
- * time they wake. Every change that can make a file more ready calls
- * poll_notify, which wakes them all (and the epoll_wait sleepers on an
- * epoll file's own queue whose items it concerns: fs/eventpoll.c). Edge-triggered epoll also needs to
- * know *that* an object had a wake-up since it last looked: an object
- * that can say so starts its f->priv with a struct pollsrc, whose
- * counters poll_notify bumps by the kind of wake-up (Linux's wake-up
- * keys), and sets FOP_POLLSRC in its file_ops flags. */
+ * Every change that can make a file more ready calls poll_notify. An
+ * object that can say which object changed starts its f->priv with a
+ * struct pollsrc and sets FOP_POLLSRC in its file_ops flags; the others
+ * (pidfds, io_uring rings, epoll files, ...) call poll_notify(NULL, ...).
+ *
+ * poll and select register one entry (struct poll_entry) per polled file
+ * on the file's pollsrc, holding a reference on the file, and sleep on a
+ * queue of their own (struct poll_table) that only those objects'
+ * notifications wake, as Linux's poll_table. A set with a file that has
+ * no pollsrc, or too many files for an on-stack table when memory is
+ * short, sleeps instead on the one queue poll_wq, which every
+ * notification wakes (as do io_getevents and io_uring_enter, which
+ * use poll_wait). epoll_wait sleeps on its epoll file's own queue when
+ * it can (fs/eventpoll.c). Edge-triggered epoll also needs to know *that*
+ * an object had a wake-up since it last looked: poll_notify bumps the
+ * pollsrc's counters by the kind of wake-up (Linux's wake-up keys).
+ *
+ * No wake-up is lost: a poller checks its files and goes to sleep with
+ * the big kernel lock held, which every notifier holds too; an entry's
+ * file reference keeps its pollsrc alive while it is registered, even if
+ * another thread closes the descriptor meanwhile (as on Linux, that alone
+ * does not wake the poller). */
 #ifndef HTUX_POLL_H
 #define HTUX_POLL_H
 
@@ -26,13 +40,17 @@
 #define FOP_FASYNC 0x40000000u
 #define FOP_TTY_OWNER 0x20000000u
 
-/* Wake-ups of one object, counted by key. */
+struct poll_entry;
+struct poll_table;
+
+/* Wake-ups of one object, counted by key, and its waiting pollers. */
 struct pollsrc {
-	uint64_t in_seq;      /* data arrived: EPOLLIN | EPOLLRDNORM */
-	uint64_t out_seq;     /* room appeared: EPOLLOUT | EPOLLWRNORM */
-	uint64_t all_seq;     /* anything else (hang-up, ...): every watcher */
-	struct fasync *async; /* its files with O_ASYNC (fs/fasync.c) */
-	bool async_nospace;   /* a socket send found no room: signal POLL_OUT */
+	struct poll_entry *waiters; /* poll and select on it (fs/poll.c) */
+	uint64_t in_seq;            /* data arrived: EPOLLIN | EPOLLRDNORM */
+	uint64_t out_seq;           /* room appeared: EPOLLOUT | EPOLLWRNORM */
+	uint64_t all_seq;           /* anything else (hang-up, ...): every watcher */
+	struct fasync *async;       /* its files with O_ASYNC (fs/fasync.c) */
+	bool async_nospace;         /* a socket send found no room: signal POLL_OUT */
 };
 
 #define POLL_KEY_IN (EPOLLIN | EPOLLRDNORM)
@@ -44,9 +62,46 @@ struct pollsrc {
 
 extern struct waitq poll_wq;
 
-/* src (may be NULL) had a wake-up of kind key (POLL_KEY_*); wakes every
- * thread in poll, select and epoll_wait. */
+/* src (may be NULL) had a wake-up of kind key (POLL_KEY_*): wakes the
+ * pollers registered on src that wait for such a wake-up, the epoll_wait
+ * sleepers concerned, and every thread on poll_wq. */
 void poll_notify(struct pollsrc *src, unsigned key);
+/* Wakes the pollers registered on src and nothing else (no counters: a
+ * timerfd re-armed, whose pollers must compute their deadline again). */
+void poll_wake_waiters(struct pollsrc *src);
+
+/* One polled file of a poll table: on its pollsrc's list while file is
+ * set (a reference). */
+struct poll_entry {
+	struct poll_entry *next, **pprev; /* on src->waiters */
+	struct pollsrc *src;
+	struct file *file;
+	struct poll_table *pt;
+	unsigned events; /* EPOLL* bits asked for: the keys that wake */
+};
+
+#define POLL_TABLE_INLINE 16
+
+/* The waits of one poll or select call: slot i watches one file. */
+struct poll_table {
+	struct waitq q;         /* the poller sleeps here, unless global */
+	struct poll_entry *ent; /* n slots: inl, or kmalloc'd */
+	unsigned n;
+	bool global; /* a file without a pollsrc, or no memory: on poll_wq */
+	bool put;    /* a slot's old file was put since the last wait: look again */
+	struct poll_entry inl[POLL_TABLE_INLINE];
+};
+
+/* Sets up pt for n slots (never fails: without memory it is global). */
+void poll_table_init(struct poll_table *pt, unsigned n);
+/* Slot i watches f (NULL: nothing) for events (EPOLL* bits); called on
+ * every pass, it registers only when the slot's file changes. */
+void poll_table_watch(struct poll_table *pt, unsigned i, struct file *f, unsigned events);
+/* Sleeps as poll_wait until a wake-up of a watched file (any
+ * notification when global); returns WAKE_*. */
+int poll_table_wait(struct poll_table *pt, uint64_t deadline);
+/* Unregisters every slot and drops its file references. */
+void poll_table_done(struct poll_table *pt);
 /* Counts every poll_notify: the wake-up counter of files without a pollsrc. */
 uint64_t poll_generation(void);
 /* fs/fasync.c: O_ASYNC on or off for f (fd: the descriptor used, si_fd):
@@ -73,8 +128,8 @@ void fown_take(struct file *f, int type, int id);
 unsigned file_poll(struct file *f);
 /* f's wake-up counters, or NULL when it has none. */
 struct pollsrc *file_pollsrc(struct file *f);
-/* Sleeps on poll_wq until a notification, the absolute deadline (0: none),
- * the next timerfd expiry or a signal; returns WAKE_*. */
+/* Sleeps on poll_wq until any notification, the absolute deadline (0:
+ * none), the next timerfd expiry or a signal; returns WAKE_*. */
 int poll_wait(uint64_t deadline);
 /* The same on queue q (an epoll file's own, fs/eventpoll.c). */
 int poll_wait_on(struct waitq *q, uint64_t deadline);

@@ -181,7 +181,10 @@ void timerfd_arm(struct timerfd *t, bool abstime, uint64_t value, uint64_t inter
 	} else {
 		t->next = value >= NS_FOREVER - now ? NS_FOREVER : now + value;
 	}
-	/* Blocked readers and pollers sleep until the old expiry: rewake them. */
+	/* Blocked readers and pollers sleep until the old expiry: rewake them
+	 * (poll and select on this timer; epoll_wait sleepers, with no
+	 * wake-up counted: the timer did not expire). */
 	waitq_wake_all(&t->rq);
+	poll_wake_waiters(&t->src);
 	poll_notify(NULL, POLL_KEY_ALL);
 }

@@ -148,6 +148,9 @@ void cputime_thread_gone(struct thread *t)
 	split(t, &user, &sys);
 	t->proc->cpu.utime_tsc += user;
 	t->proc->cpu.stime_tsc += sys;
+	t->proc->cpu.nvcsw += t->nvcsw;
+	t->proc->cpu.nivcsw += t->nivcsw;
+	t->nvcsw = t->nivcsw = 0;
 	t->run_tsc = 0;
 	t->uticks = t->sticks = 0;
 }
@@ -156,6 +159,8 @@ void cputime_reaped(struct proc *parent, const struct proc *child)
 {
 	parent->cpu.cutime_tsc += child->cpu.utime_tsc + child->cpu.cutime_tsc;
 	parent->cpu.cstime_tsc += child->cpu.stime_tsc + child->cpu.cstime_tsc;
+	parent->cpu.cnvcsw += child->cpu.nvcsw + child->cpu.cnvcsw;
+	parent->cpu.cnivcsw += child->cpu.nivcsw + child->cpu.cnivcsw;
 }
 
 void cputime_not_charged(uint64_t since_tsc)
@@ -166,9 +171,9 @@ void cputime_not_charged(uint64_t since_tsc)
 
 void cputime_fork(struct proc *p) { memset(&p->cpu, 0, sizeof(p->cpu)); }
 
-static struct cputime to_ns(uint64_t user, uint64_t sys)
+static struct cputime to_ns(uint64_t user, uint64_t sys, uint64_t nvcsw, uint64_t nivcsw)
 {
-	return (struct cputime){ tsc_to_ns(user), tsc_to_ns(sys) };
+	return (struct cputime){ tsc_to_ns(user), tsc_to_ns(sys), nvcsw, nivcsw };
 }
 
 struct cputime cputime_thread(struct thread *t)
@@ -177,12 +182,13 @@ struct cputime cputime_thread(struct thread *t)
 		cputime_stop(t); /* the time in this system call so far */
 	uint64_t user, sys;
 	split(t, &user, &sys);
-	return to_ns(user, sys);
+	return to_ns(user, sys, t->nvcsw, t->nivcsw);
 }
 
 struct cputime cputime_proc(struct proc *p)
 {
 	uint64_t user = p->cpu.utime_tsc, sys = p->cpu.stime_tsc;
+	uint64_t nv = p->cpu.nvcsw, niv = p->cpu.nivcsw;
 	cputime_stop(cur_thread);
 	for (struct thread *t = all_threads; t; t = t->all_next)
 		if (t->proc == p) {
@@ -190,13 +196,15 @@ struct cputime cputime_proc(struct proc *p)
 			split(t, &u, &s);
 			user += u;
 			sys += s;
+			nv += t->nvcsw;
+			niv += t->nivcsw;
 		}
-	return to_ns(user, sys);
+	return to_ns(user, sys, nv, niv);
 }
 
 struct cputime cputime_children(struct proc *p)
 {
-	return to_ns(p->cpu.cutime_tsc, p->cpu.cstime_tsc);
+	return to_ns(p->cpu.cutime_tsc, p->cpu.cstime_tsc, p->cpu.cnvcsw, p->cpu.cnivcsw);
 }
 
 static struct __kernel_old_timeval to_tv(uint64_t ns)
@@ -209,4 +217,6 @@ void cputime_rusage(struct rusage *r, struct cputime c)
 	memset(r, 0, sizeof(*r));
 	r->ru_utime = to_tv(c.user);
 	r->ru_stime = to_tv(c.sys);
+	r->ru_nvcsw = (long)c.nvcsw;
+	r->ru_nivcsw = (long)c.nivcsw;
 }

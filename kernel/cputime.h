@@ -5,7 +5,8 @@
  * so that a system call pays nothing for it; idle time is nobody's),
  * and the totals of a process (its threads, live and ended) and of its
  * waited-for children, as getrusage, times, the CPU-time clocks, wait4 and
- * /proc/<pid>/stat report them. */
+ * /proc/<pid>/stat report them; the context switches the scheduler
+ * counts (struct thread's nvcsw, nivcsw) are totalled the same way. */
 #ifndef HTUX_CPUTIME_H
 #define HTUX_CPUTIME_H
 
@@ -15,9 +16,11 @@
 struct thread;
 struct proc;
 
-/* A CPU time in ns: user and system (kernel) parts. */
+/* A CPU time in ns: user and system (kernel) parts; with the voluntary
+ * and involuntary context switches of the same threads. */
 struct cputime {
 	uint64_t user, sys;
+	uint64_t nvcsw, nivcsw;
 };
 
 /* A timer tick found the running thread in user mode (user) or in the

@@ -83,10 +83,12 @@ struct proc {
 	size_t environ_len;
 	uint64_t auxv[64]; /* the aux vector given at exec, AT_NULL-ended */
 	uint64_t start_ns; /* time_ns() at exec */
-	/* kernel/cputime.c: CPU time (TSC ticks) of its ended threads, and
-	 * of its reaped children (theirs and their children's). */
+	/* kernel/cputime.c: CPU time (TSC ticks) and context switches of its
+	 * ended threads, and of its reaped children (theirs and their
+	 * children's). */
 	struct {
 		uint64_t utime_tsc, stime_tsc, cutime_tsc, cstime_tsc;
+		uint64_t nvcsw, nivcsw, cnvcsw, cnivcsw;
 	} cpu;
 	/* Credentials (kernel/sys/ids.c): real, effective, saved and fs ids,
 	 * and the supplementary groups. All zero: root. */

@@ -243,8 +243,11 @@ void schedule(void)
 	for (;;) {
 		struct thread *next = take_runnable();
 		if (next) {
-			if (next != prev)
+			if (next != prev) {
+				if (prev->state == T_RUNNABLE)
+					prev->nivcsw++;
 				thread_switch(prev, next);
+			}
 			cputime_resume(cur_thread); /* prev again, resumed */
 			return;
 		}
@@ -290,6 +293,7 @@ static int block_on(struct waitq *q, uint64_t deadline)
 	t->wake_reason = WAKE_EVENT;
 	t->waiting_on = q;
 	t->wait_next = NULL;
+	t->nvcsw++;
 	if (q) {
 		struct thread **pp = &q->head;
 		while (*pp)
@@ -385,8 +389,10 @@ static void schedule_smp(void)
 	struct thread *next = take_runnable();
 	if (!next)
 		next = idle_t;
-	if (prev != idle_t && prev->state == T_RUNNABLE && next != prev)
+	if (prev != idle_t && prev->state == T_RUNNABLE && next != prev) {
+		prev->nivcsw++;
 		kick_idle(prev); /* it may go on elsewhere */
+	}
 	if (next != prev)
 		thread_switch(prev, next);
 	if (cur_thread != this_cpu()->idle_thread)

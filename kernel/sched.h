@@ -60,6 +60,9 @@ struct thread {
 	 * user mode and in the kernel (they split the run time). */
 	uint64_t run_tsc, acct_tsc;
 	uint32_t uticks, sticks;
+	/* Context switches (getrusage's ru_nvcsw, ru_nivcsw): it blocked;
+	 * it was switched out while it could still run (preempted, yielded). */
+	uint64_t nvcsw, nivcsw;
 
 	/* Signals (kernel/signal.c). */
 	uint64_t sigmask;    /* blocked */

@@ -26,6 +26,8 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/auxv.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -338,17 +340,19 @@ static void bench_pipe(void)
 	close(pong[0]);
 }
 
-/* The same with 8 processes beside it asleep in epoll_wait, each on a pipe
- * of its own that nobody writes: a kernel that woke every poller on every
- * pipe or socket event pays for them at each round trip. */
+/* The same with 8 processes beside it asleep in epoll_wait (or, with
+ * use_poll, in poll), each on a pipe of its own that nobody writes: a
+ * kernel that woke every poller on every pipe or socket event pays for
+ * them at each round trip. */
 #define IDLE 8
 
-static void bench_pipe_idle(void)
+static void bench_pipe_idle(bool use_poll)
 {
+	const char *name = use_poll ? "pipe_roundtrip_pollidle" : "pipe_roundtrip_idle";
 	pid_t kids[IDLE];
 	int ready[2], n = 0;
 	if (pipe(ready) != 0) {
-		printf("pipe_roundtrip_idle FAILED: pipe: %s\n", strerror(errno));
+		printf("%s FAILED: pipe: %s\n", name, strerror(errno));
 		fflush(stdout);
 		return;
 	}
@@ -357,14 +361,19 @@ static void bench_pipe_idle(void)
 		if (kids[n] < 0)
 			break;
 		if (kids[n] == 0) {
-			int p[2], ep = epoll_create1(0);
+			int p[2], ep = use_poll ? 0 : epoll_create1(0);
 			struct epoll_event ev = { .events = EPOLLIN }, got;
-			if (ep < 0 || pipe(p) != 0 || epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) != 0)
+			if (ep < 0 || pipe(p) != 0 ||
+			    (!use_poll && epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) != 0))
 				_exit(1);
 			if (write(ready[1], "k", 1) != 1)
 				_exit(1);
+			struct pollfd pf = { .fd = p[0], .events = POLLIN };
 			for (;;)
-				epoll_wait(ep, &got, 1, -1);
+				if (use_poll)
+					poll(&pf, 1, -1);
+				else
+					epoll_wait(ep, &got, 1, -1);
 		}
 	}
 	char c;
@@ -376,16 +385,16 @@ static void bench_pipe_idle(void)
 		pthread_t t;
 		if (pipe(ping) == 0 && pipe(pong) == 0 &&
 		    pthread_create(&t, NULL, pipe_partner, NULL) == 0) {
-			measure("pipe_roundtrip_idle", run_pipe);
+			measure(name, run_pipe);
 			close(ping[1]);
 			pthread_join(t, NULL);
 			close(ping[0]);
 			close(pong[0]);
 		} else {
-			printf("pipe_roundtrip_idle FAILED: pipe or thread: %s\n", strerror(errno));
+			printf("%s FAILED: pipe or thread: %s\n", name, strerror(errno));
 		}
 	} else {
-		printf("pipe_roundtrip_idle FAILED: fork: %s\n", strerror(errno));
+		printf("%s FAILED: fork: %s\n", name, strerror(errno));
 	}
 	fflush(stdout);
 	for (int i = 0; i < n; i++) {
@@ -433,7 +442,8 @@ int main(int argc, char **argv)
 	bench_sites();
 	bench_futex();
 	bench_pipe();
-	bench_pipe_idle();
+	bench_pipe_idle(false);
+	bench_pipe_idle(true);
 	measure("fork_exit_wait", run_fork);
 	printf("done %.3f s\n", now() - start);
 	return 0;

@@ -1,8 +1,12 @@
 /* sys/poll.c: poll, ppoll, select and pselect6: wait until one of a set of
  * descriptors is ready, a timeout passes or a signal comes. Each pass asks
- * every file's poll operation; between passes the thread sleeps on
- * poll_wq (fs/poll.h). The p- variants install a signal mask for the
- * wait; ppoll, select and pselect6 write back the time left. */
+ * every file's poll operation and registers the call on the file's
+ * object (a poll table, fs/poll.h: one slot per pollfd, or per descriptor
+ * in select's sets); between passes the thread sleeps until one of those
+ * objects has a wake-up (or any notification at all when a file has no
+ * object to register on). Every way out unregisters. The p- variants
+ * install a signal mask for the wait; ppoll, select and pselect6 write
+ * back the time left. */
 #include "kernel/syscall.h"
 #include "kernel/proc.h"
 #include "fs/vfs.h"
@@ -62,20 +66,24 @@ static bool expired(const struct timeout *to) { return to->deadline && time_ns()
 
 /* ---- poll */
 
-/* One pass over fds: sets revents, returns how many are nonzero. */
-static int poll_pass(struct pollfd *fds, unsigned nfds)
+/* One pass over fds: sets revents, returns how many are nonzero; slot i
+ * of pt watches fds[i]'s file. */
+static int poll_pass(struct pollfd *fds, unsigned nfds, struct poll_table *pt)
 {
 	int count = 0;
 	for (unsigned i = 0; i < nfds; i++) {
 		fds[i].revents = 0;
-		if (fds[i].fd < 0)
+		if (fds[i].fd < 0) {
+			poll_table_watch(pt, i, NULL, 0);
 			continue;
+		}
 		struct file *f = fd_get(fds[i].fd);
-		unsigned m;
+		unsigned m, want = (unsigned)(uint16_t)fds[i].events | POLLERR | POLLHUP;
+		poll_table_watch(pt, i, f, want);
 		if (!f)
 			m = POLLNVAL;
 		else
-			m = file_poll(f) & ((unsigned)(uint16_t)fds[i].events | POLLERR | POLLHUP);
+			m = file_poll(f) & want;
 		fds[i].revents = (short)m;
 		if (m)
 			count++;
@@ -95,15 +103,18 @@ static long do_poll(struct pollfd *ufds, unsigned nfds, struct timeout *to)
 		return -EFAULT;
 	}
 	long ret;
+	struct poll_table pt;
+	poll_table_init(&pt, to->nowait ? 0 : nfds); /* no wait: nothing to register */
 	for (;;) {
-		ret = poll_pass(fds, nfds);
+		ret = poll_pass(fds, nfds, &pt);
 		if (ret || to->nowait || expired(to))
 			break;
-		if (poll_wait(to->deadline) == WAKE_SIGNAL) {
+		if (poll_table_wait(&pt, to->deadline) == WAKE_SIGNAL) {
 			ret = -EINTR;
 			break;
 		}
 	}
+	poll_table_done(&pt);
 	if (!access_ok(ufds, sizeof(*fds) * nfds)) /* even for none, as Linux */
 		ret = -EFAULT;
 	for (unsigned i = 0; i < nfds && ret != -EFAULT; i++)
@@ -185,16 +196,19 @@ static int put_set(void *uset, const uint64_t *set, int n)
 }
 
 /* One pass: fills res from the files asked for in want; returns the number
- * of bits set. */
-static int select_pass(int n, const struct fdsets *want, struct fdsets *res)
+ * of bits set. The k-th descriptor asked for is slot k of pt. */
+static int select_pass(int n, const struct fdsets *want, struct fdsets *res, struct poll_table *pt)
 {
 	int count = 0;
+	unsigned slot = 0;
 	memset(res->in, 0, sizeof(uint64_t) * WORDS(n) * 3);
 	for (int fd = 0; fd < n; fd++) {
 		bool i = bit(want->in, fd), o = bit(want->out, fd), x = bit(want->ex, fd);
 		if (!i && !o && !x)
 			continue;
 		struct file *f = fd_get(fd);
+		poll_table_watch(pt, slot++, f,
+				 (i ? SEL_IN : 0) | (o ? SEL_OUT : 0) | (x ? SEL_EX : 0));
 		if (!f)
 			continue; /* closed by another thread meanwhile */
 		unsigned m = file_poll(f);
@@ -233,20 +247,29 @@ static long do_select(int n, void *uin, void *uout, void *uex, struct timeout *t
 		ret = -EFAULT;
 		goto out;
 	}
+	unsigned asked = 0;
 	for (int fd = 0; fd < n; fd++)
-		if ((bit(want->in, fd) || bit(want->out, fd) || bit(want->ex, fd)) && !fd_get(fd)) {
-			ret = -EBADF;
-			goto out;
+		if (bit(want->in, fd) || bit(want->out, fd) || bit(want->ex, fd)) {
+			if (!fd_get(fd)) {
+				ret = -EBADF;
+				goto out;
+			}
+			asked++;
 		}
+	struct poll_table pt;
+	poll_table_init(&pt, to->nowait ? 0 : asked);
 	for (;;) {
-		ret = select_pass(n, want, res);
+		ret = select_pass(n, want, res, &pt);
 		if (ret || to->nowait || expired(to))
 			break;
-		if (poll_wait(to->deadline) == WAKE_SIGNAL) {
+		if (poll_table_wait(&pt, to->deadline) == WAKE_SIGNAL) {
 			ret = -EINTR;
-			goto out;
+			break;
 		}
 	}
+	poll_table_done(&pt);
+	if (ret == -EINTR)
+		goto out;
 	if (put_set(uin, res->in, n) || put_set(uout, res->out, n) || put_set(uex, res->ex, n))
 		ret = -EFAULT;
 out:

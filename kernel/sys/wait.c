@@ -43,8 +43,10 @@ static long wait_child(int which, int id, int options, bool reap, int *wstatus, 
 			*wstatus = c->wstatus;
 			*uid = c->uid;
 			struct cputime own = cputime_proc(c), kids = cputime_children(c);
-			cputime_rusage(
-				ru, (struct cputime){ own.user + kids.user, own.sys + kids.sys });
+			cputime_rusage(ru,
+				       (struct cputime){ own.user + kids.user, own.sys + kids.sys,
+							 own.nvcsw + kids.nvcsw,
+							 own.nivcsw + kids.nivcsw });
 			if (reap)
 				proc_reap(c);
 			return pid;
