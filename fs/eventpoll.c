@@ -59,6 +59,8 @@ struct epitem {
 	bool fresh;                           /* ADD or MOD since the last look (edge-triggered) */
 	uint64_t seen_in, seen_out, seen_all; /* pollsrc counters at the last look */
 	struct pollsrc *src;                  /* the file's wake-up counters, or NULL */
+	struct eventpoll *ep;                 /* whose item it is */
+	struct epitem *snext, **sprev;        /* on src's list of items, in ADD order */
 	bool ready;                           /* on the ready list */
 	struct epitem *rnext;                 /* next on the ready list */
 };
@@ -96,32 +98,37 @@ static void rdl_remove(struct eventpoll *ep, struct epitem *it)
 	it->ready = false;
 }
 
-/* An item goes: off both lists (pp: its link in the item list). */
+/* An item goes: off its lists (pp: its link in the item list). Items on a
+ * pollsrc go before the object does: its files' release operations call
+ * poll_release first. */
 static void item_free(struct eventpoll *ep, struct epitem **pp)
 {
 	struct epitem *it = *pp;
 	*pp = it->next;
 	rdl_remove(ep, it);
+	if (it->sprev) {
+		*it->sprev = it->snext;
+		if (it->snext)
+			it->snext->sprev = it->sprev;
+	}
 	kfree(it);
 }
 
 void epoll_wakeup(struct pollsrc *src, unsigned key)
 {
-	for (struct eventpoll *ep = all_eps; ep; ep = ep->all_next) {
-		if (!src) { /* a wake-up of no object: every sleeper looks again */
+	if (!src) { /* a wake-up of no object: every sleeper looks again */
+		for (struct eventpoll *ep = all_eps; ep; ep = ep->all_next)
 			waitq_wake_all(&ep->wq);
-			continue;
-		}
-		bool woke = false;
-		for (struct epitem *it = ep->head; it; it = it->next)
-			if (it->src == src && (it->events & ~EP_PRIVATE_BITS) &&
-			    (key == POLL_KEY_ALL || (it->events & key))) {
-				rdl_add(ep, it);
-				woke = true;
-			}
-		if (woke)
-			waitq_wake_all(&ep->wq);
+		return;
 	}
+	/* only the items watching src: a server's thousands of other
+	 * connections are not looked at for each packet */
+	for (struct epitem *it = src->epitems; it; it = it->snext)
+		if ((it->events & ~EP_PRIVATE_BITS) &&
+		    (key == POLL_KEY_ALL || (it->events & key))) {
+			rdl_add(it->ep, it);
+			waitq_wake_all(&it->ep->wq);
+		}
 }
 
 static struct eventpoll *get_ep(int fd, long *err)
@@ -352,6 +359,14 @@ long epoll_ctl(int epfd, int op, int fd, struct epoll_event ev)
 		it->data = ev.data;
 		it->fresh = true;
 		it->src = file_pollsrc(f);
+		it->ep = ep;
+		if (it->src) {
+			struct epitem **sp = &it->src->epitems;
+			while (*sp)
+				sp = &(*sp)->snext;
+			*sp = it;
+			it->sprev = sp;
+		}
 		struct epitem **pp = &ep->head;
 		while (*pp)
 			pp = &(*pp)->next;

@@ -46,6 +46,7 @@ struct poll_table;
 /* Wake-ups of one object, counted by key, and its waiting pollers. */
 struct pollsrc {
 	struct poll_entry *waiters; /* poll and select on it (fs/poll.c) */
+	struct epitem *epitems;     /* epoll items watching it (fs/eventpoll.c) */
 	uint64_t in_seq;            /* data arrived: EPOLLIN | EPOLLRDNORM */
 	uint64_t out_seq;           /* room appeared: EPOLLOUT | EPOLLWRNORM */
 	uint64_t all_seq;           /* anything else (hang-up, ...): every watcher */

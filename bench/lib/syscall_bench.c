@@ -343,29 +343,36 @@ static void bench_pipe(void)
 /* The same with 8 processes beside it asleep in epoll_wait (or, with
  * use_poll, in poll), each on a pipe of its own that nobody writes: a
  * kernel that woke every poller on every pipe or socket event pays for
- * them at each round trip. */
+ * them at each round trip. With many (and not use_poll), one process
+ * asleep in epoll_wait on MANY idle pipes instead, as a server's idle
+ * connections: a kernel that looked at every epoll item at each event
+ * pays for them. */
 #define IDLE 8
+#define MANY 400
 
-static void bench_pipe_idle(bool use_poll)
+static void bench_pipe_idle(bool use_poll, bool many)
 {
-	const char *name = use_poll ? "pipe_roundtrip_pollidle" : "pipe_roundtrip_idle";
+	const char *name = use_poll ? "pipe_roundtrip_pollidle"
+			   : many   ? "pipe_roundtrip_epollmany"
+				    : "pipe_roundtrip_idle";
 	pid_t kids[IDLE];
-	int ready[2], n = 0;
+	int ready[2], n = 0, nkids = many ? 1 : IDLE;
 	if (pipe(ready) != 0) {
 		printf("%s FAILED: pipe: %s\n", name, strerror(errno));
 		fflush(stdout);
 		return;
 	}
-	for (; n < IDLE; n++) {
+	for (; n < nkids; n++) {
 		kids[n] = fork();
 		if (kids[n] < 0)
 			break;
 		if (kids[n] == 0) {
 			int p[2], ep = use_poll ? 0 : epoll_create1(0);
 			struct epoll_event ev = { .events = EPOLLIN }, got;
-			if (ep < 0 || pipe(p) != 0 ||
-			    (!use_poll && epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) != 0))
-				_exit(1);
+			for (int k = 0; k < (many ? MANY : 1); k++)
+				if (ep < 0 || pipe(p) != 0 ||
+				    (!use_poll && epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) != 0))
+					_exit(1);
 			if (write(ready[1], "k", 1) != 1)
 				_exit(1);
 			struct pollfd pf = { .fd = p[0], .events = POLLIN };
@@ -380,7 +387,7 @@ static void bench_pipe_idle(bool use_poll)
 	for (int i = 0; i < n; i++)
 		if (read(ready[0], &c, 1) != 1)
 			break;
-	if (n == IDLE) {
+	if (n == nkids) {
 		/* bench_pipe's partner thread and pipes, under another name */
 		pthread_t t;
 		if (pipe(ping) == 0 && pipe(pong) == 0 &&
@@ -442,8 +449,9 @@ int main(int argc, char **argv)
 	bench_sites();
 	bench_futex();
 	bench_pipe();
-	bench_pipe_idle(false);
-	bench_pipe_idle(true);
+	bench_pipe_idle(false, false);
+	bench_pipe_idle(true, false);
+	bench_pipe_idle(false, true);
 	measure("fork_exit_wait", run_fork);
 	printf("done %.3f s\n", now() - start);
 	return 0;
