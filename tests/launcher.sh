@@ -52,11 +52,11 @@ for m in q35 microvm; do
 	check_output_status "machine $m" "null kernel: $T/k7 notty stderr=com3" 7
 done
 
-# --tty: a terminal even so; --no-tty: a byte stream
+# --tty: a terminal even so (stderr, a file, apart); --no-tty: a byte stream
 htux_run --tty --kernel "$T/k7" "$P"
-check_output_status "--tty: no kernel option notty" "null kernel: $T/k7 " 7
+check_output_status "--tty: no kernel option notty" "null kernel: $T/k7 stderr=com3" 7
 htux_run --no-tty --tty --kernel "$T/k7" "$P"
-check_output_status "the last of --no-tty and --tty counts" "null kernel: $T/k7 " 7
+check_output_status "the last of --no-tty and --tty counts" "null kernel: $T/k7 stderr=com3" 7
 
 # Without -m, memory grows with the image: 40 MiB of files need more.
 head -c $((40 << 20)) /dev/zero > "$T/big.bin"

@@ -521,9 +521,10 @@ int main(int argc, char **argv)
 	/* The console is a terminal when ours is (stdin and stdout), as
 	   docker run -it; else a byte stream, as docker run -i */
 	o.notty = o.tty < 0 || (o.tty == 0 && !(isatty(0) && isatty(1)));
-	/* and its stderr a stream of its own, where QEMU can open ours */
+	/* and its stderr a stream of its own, where QEMU can open ours, unless
+	   both share our terminal */
 	struct stat st;
-	o.err3 = o.notty && !fstat(2, &st) &&
+	o.err3 = (o.notty || !isatty(2)) && !fstat(2, &st) &&
 		 (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode));
 	if (o.help || o.version) {
 		fputs(o.help ? usage : "htux " PACKAGE_VERSION "\n", stdout);
