@@ -14,7 +14,7 @@
  * stream itself, a serial line having none: DLE DLE stands for one DLE
  * byte (0x10), DLE 'D' for the end; reads return 0 from then on. With
  * stderr=com3 as well, fd 2 is a stream of its own on COM3
- * (console_stderr_file), where the kernel's lines go too. */
+ * (console_stderr_file); the kernel's lines stay on the console. */
 #include "fs/vfs.h"
 #include "fs/poll.h"
 #include "fs/tty.h"

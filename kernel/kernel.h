@@ -39,7 +39,7 @@ struct kopts {
 	bool strace;        /* trace every syscall */
 	bool console_hvc;   /* console=hvc: the program's console is the virtio console */
 	bool console_notty; /* notty: the console is a byte stream (fs/console.c) */
-	bool stderr_com3;   /* stderr=com3: fd 2 and the kernel's lines on COM3 */
+	bool stderr_com3;   /* stderr=com3: the program's fd 2 on COM3 */
 	bool summary;       /* syscall_summary: count and time the calls, table at exit */
 	bool watch;         /* strace or summary: the dispatcher's slow path */
 	/* panic_test[=fault|recurse|fault-recurse|sleep-in-spinlock|lock-order|

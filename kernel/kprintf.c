@@ -146,12 +146,7 @@ static void locked_write(void (*write)(const char *, size_t), const char *s, siz
 	spin_unlock(&console_lock, f);
 }
 
-/* The kernel's lines: on COM1 with the program's output, or with its
- * stderr on COM3 (stderr=com3), where they cannot break a byte stream. */
-void console_write(const char *s, size_t n)
-{
-	locked_write(kopts.stderr_com3 && com3_present() ? com3_write : serial_write, s, n);
-}
+void console_write(const char *s, size_t n) { locked_write(serial_write, s, n); }
 
 int kprintf(const char *fmt, ...)
 {

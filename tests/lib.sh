@@ -247,13 +247,24 @@ build_static() {
 # $HTUX_STDIN (default /dev/null), within $HTUX_TIMEOUT seconds. Sets
 # HTUX_STATUS (124: timed out), HTUX_STDOUT and HTUX_STDERR (without their
 # trailing newlines); the exact bytes are in
-# $HTUX_TMP/stdout and $HTUX_TMP/stderr.
-htux_run() {
+# $HTUX_TMP/stdout and $HTUX_TMP/stderr. The program's stderr is htux's
+# (apart from stdout); HTUX_MERGE=1 runs it as "2>&1" instead: both
+# streams in HTUX_STDOUT in the order written, to compare with a host
+# run's 2>&1 (HTUX_STDERR then empty).
+_htux_cmd() {
 	timeout -k 10 "$HTUX_TIMEOUT" "$HTUX_BUILDDIR/htux" run \
 		${HTUX_ACCEL:---tcg} ${HTUX_SMP:+--smp "$HTUX_SMP"} $_htux_fast \
 		${HTUX_SYSRW:+--rewrite-syscalls} "$@" \
-		< "${HTUX_STDIN:-/dev/null}" \
-		> "$HTUX_TMP/stdout" 2> "$HTUX_TMP/stderr"
+		< "${HTUX_STDIN:-/dev/null}"
+}
+
+htux_run() {
+	if [ -n "${HTUX_MERGE:-}" ]; then
+		: > "$HTUX_TMP/stderr"
+		_htux_cmd "$@" > "$HTUX_TMP/stdout" 2>&1
+	else
+		_htux_cmd "$@" > "$HTUX_TMP/stdout" 2> "$HTUX_TMP/stderr"
+	fi
 	HTUX_STATUS=$?
 	HTUX_STDOUT=$(cat "$HTUX_TMP/stdout")
 	HTUX_STDERR=$(cat "$HTUX_TMP/stderr")

@@ -1,8 +1,8 @@
 /* serial.c: 16550 UART driver: COM1 carries the console byte for byte,
  * sent polled, received by interrupt once the console asks for it (else
  * polled at each tick); COM2, when QEMU has one, carries the exit status
- * to the launcher; COM3, when QEMU has one, the program's stderr and the
- * kernel's lines with the kernel option stderr=com3 (fs/console.c). The FIFOs stay off: turning them on clears them, and a
+ * to the launcher; COM3, when QEMU has one, the program's stderr with the
+ * kernel option stderr=com3 (fs/console.c). The FIFOs stay off: turning them on clears them, and a
  * byte of input may already wait. */
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/io.h"

@@ -26,7 +26,7 @@ applet() {
 	"$BB" "${_host[@]}" > "$HTUX_TMP/want" 2>&1
 	_want_st=$?
 	_want=$(sed "s|$D|/data|g" "$HTUX_TMP/want")
-	htux_run --add "$D:/data" "$BB" "$@"
+	HTUX_MERGE=1 htux_run --add "$D:/data" "$BB" "$@"
 	check_output_status "busybox $_d" "$_want" "$_want_st"
 }
 
@@ -37,7 +37,7 @@ applet_stdin() {
 	shift
 	_want=$("$BB" "$@" < "$HTUX_STDIN" 2>&1)
 	_want_st=$?
-	htux_run "$BB" "$@"
+	HTUX_MERGE=1 htux_run "$BB" "$@"
 	check_output_status "busybox $_d" "$_want" "$_want_st"
 }
 

@@ -110,7 +110,7 @@ if $CC -shared -fPIC -o "$T/lib/libhtuxvalue.so" "$P/libvalue.c" > "$T/lib.log" 
 	want=$("$T/usevalue" 2>&1)
 	want_st=$?
 	cp "$T/good.so" "$T/lib/libhtuxvalue.so"
-	htux_run --add "$T/short.so:$T/lib/libhtuxvalue.so" "$T/usevalue"
+	HTUX_MERGE=1 htux_run --add "$T/short.so:$T/lib/libhtuxvalue.so" "$T/usevalue"
 	if [ "$HTUX_STATUS" = "$want_st" ] && [ "$HTUX_STDOUT" = "$want" ]; then
 		ok "library cut to 64 bytes in the image: the loader's own error, status $want_st"
 	else

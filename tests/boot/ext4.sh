@@ -117,14 +117,14 @@ corrupt() { # corrupt BLOCK OFFSET: one byte of the image flipped
 cp "$IMG" "$HTUX_TMP/good.img"
 loc=$(debugfs -R 'imap /fruit.txt' "$IMG" 2>/dev/null | sed -n 's/.*located at block \([0-9]*\), offset \(0x[0-9a-f]*\)/\1 \2/p')
 corrupt ${loc% *} $((${loc#* } + 0x10)) # i_mtime... byte 16 is i_mtime's first
-htux_run --disk "$IMG" "$BB" cat /data/fruit.txt /data/sub/deeper/deep.txt
+HTUX_MERGE=1 htux_run --disk "$IMG" "$BB" cat /data/fruit.txt /data/sub/deeper/deep.txt
 check_output_status "an inode not matching its checksum: EIO, the others read" \
 	"cat: can't open '/data/fruit.txt': Input/output error
 deep" 1
 cp "$HTUX_TMP/good.img" "$IMG"
 blk=$(debugfs -R 'blocks /sub' "$IMG" 2>/dev/null | awk '{print $1}')
 corrupt "$blk" 30
-htux_run --disk "$IMG" "$BB" sh -c 'cat /data/sub/deeper/deep.txt; cat /data/fruit.txt'
+HTUX_MERGE=1 htux_run --disk "$IMG" "$BB" sh -c 'cat /data/sub/deeper/deep.txt; cat /data/fruit.txt'
 check_output_status "a directory block not matching its checksum: EIO" \
 	"cat: can't open '/data/sub/deeper/deep.txt': Input/output error
 pear
@@ -133,7 +133,7 @@ fig" 0
 cp "$HTUX_TMP/good.img" "$IMG"
 etb=$(debugfs -R 'stat /sparse.bin' "$IMG" 2>/dev/null | sed -n 's/.*(ETB1):\([0-9]*\).*/\1/p')
 corrupt "$etb" 40
-htux_run --disk "$IMG" "$BB" sh -c 'cat /data/sparse.bin > /dev/null; md5sum /data/big.bin'
+HTUX_MERGE=1 htux_run --disk "$IMG" "$BB" sh -c 'cat /data/sparse.bin > /dev/null; md5sum /data/big.bin'
 check_output_status "an extent block not matching its checksum: EIO" \
 	"cat: read error: Input/output error
 $(cd "$SRC" && md5sum big.bin | sed 's|  |  /data/|')" 0
@@ -189,7 +189,7 @@ fsck "e2fsck -fn clean after it"
 
 # ---- without a journal: read-only (metadata goes through the journal)
 mkfs.ext4 -q -F -O ^has_journal -d "$SRC" "$IMG" 8M > /dev/null 2>&1
-htux_run --disk "$IMG" "$BB" sh -c 'cat /data/fruit.txt; touch /data/x'
+HTUX_MERGE=1 htux_run --disk "$IMG" "$BB" sh -c 'cat /data/fruit.txt; touch /data/x'
 check_output_status "ext4 without a journal: mounted read-only, named" \
 	"htux: disk vda: ext4 features 'extent,64bit,flex_bg,huge_file,dir_nlink,extra_isize,metadata_csum' are read-only in htux without a journal: mounted read-only
 pear

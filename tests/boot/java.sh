@@ -28,9 +28,10 @@ JAVA=$JHOME/bin/java
 if [ "$(readlink -f "$(command -v java)")" = "$JHOME/bin/java" ]; then
 	JAVA=$(command -v java)
 fi
-want=$("$JAVA" $JOPTS -version 2>&1)
+want=$("$JAVA" $JOPTS -version 2>&1 >/dev/null) # on stderr
 t0=$(date +%s)
 htux_run "$JAVA" $JOPTS -version
+HTUX_STDOUT=$(grep -v '^htux-mkimage: ' <<<"$HTUX_STDERR") # without the image maker's note
 check_output_status "java -version ($JAVA, $(($(date +%s) - t0)) s)" "$want" 0
 
 # ---- the image: java.home's runtime without the user listing it

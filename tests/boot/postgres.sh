@@ -118,7 +118,7 @@ fi
 
 st=$(stop 1)
 if [ "$st" = 0 ] && grep -q '^postmaster exited with status 0$' "$HTUX_TMP/pg1.out" &&
-	grep -q 'database system is shut down' "$HTUX_TMP/pg1.out"; then
+	cat "$HTUX_TMP/pg1.out" "$HTUX_TMP/pg1.err" | grep -q 'database system is shut down'; then
 	ok "fast shutdown (SIGINT): the postmaster exits 0"
 else
 	not_ok "fast shutdown (SIGINT): the postmaster exits 0" "status $st" \

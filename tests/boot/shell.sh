@@ -43,7 +43,7 @@ shell() {
 	(cd "$W" && PATH=$HTUX_TMP/bin:$PATH "$BB" sh -c "$_h") > "$HTUX_TMP/want" 2>&1
 	_want_st=$?
 	_want=$(sed -e "s|$D|/data|g" -e "s|$W|/work|g" "$HTUX_TMP/want")
-	htux_run --add "$D:/data" "$BB" sh -c "mkdir -p /work && cd /work && $_cmd"
+	HTUX_MERGE=1 htux_run --add "$D:/data" "$BB" sh -c "mkdir -p /work && cd /work && $_cmd"
 	check_output_status "sh: $_d" "$_want" "$_want_st"
 }
 

@@ -83,7 +83,7 @@ OUT=$(timeout -k 5 60 "$HTUX_QEMU" $HTUX_QEMU_ACCEL -M pc -m 64M -kernel "$HTUX_
 	< /dev/null 2> "$HTUX_TMP/qemu.err")
 check "a read-only drive refuses writes with EPERM" test "$OUT" = "write: Operation not permitted"
 
-htux_run "$HTUX_TMP/blkdev" /dev/vda size
+HTUX_MERGE=1 htux_run "$HTUX_TMP/blkdev" /dev/vda size
 check_output_status "without a disk there is no /dev/vda" "/dev/vda: No such file or directory" 1
 
 htux_run --disk "$HTUX_TMP/missing.img" /bin/true

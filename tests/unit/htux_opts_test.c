@@ -382,7 +382,8 @@ static void test_devices(void)
 	   "virtio-blk-pci for each disk on pc");
 	ok(has(&q, "virtio-serial-pci") && has(&q, "virtconsole,chardev=htux-con"),
 	   "virtio console on pc");
-	is_str(after(&q, "-serial"), "file:/dev/stderr", "COM1 to stderr with --console hvc");
+	is_str(after(&q, "-serial"), "chardev:htux-com1", "COM1 to stderr with --console hvc");
+	ok(has(&q, "file,id=htux-com1,path=/dev/stderr,append=on"), "... appending to it");
 	argvec_free(&q);
 	htux_opts_free(&o);
 

@@ -15,6 +15,7 @@
 #include "../common/mfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -524,8 +525,18 @@ int main(int argc, char **argv)
 	/* and its stderr a stream of its own, where QEMU can open ours, unless
 	   both share our terminal */
 	struct stat st;
-	o.err3 = (o.notty || !isatty(2)) && !fstat(2, &st) &&
+	int st_ok = !fstat(2, &st);
+	o.err3 = (o.notty || !isatty(2)) && st_ok &&
 		 (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode));
+	/* QEMU opens /dev/stderr anew (COM3, or COM1 with --console hvc),
+	   appending: a file ours must append to as well, else our writes
+	   (and the shell's) at their own offset and QEMU's at the end
+	   overwrite each other */
+	if ((o.err3 || o.hvc) && st_ok && S_ISREG(st.st_mode)) {
+		int fl = fcntl(2, F_GETFL);
+		if (fl >= 0 && !(fl & O_APPEND))
+			fcntl(2, F_SETFL, fl | O_APPEND);
+	}
 	if (o.help || o.version) {
 		fputs(o.help ? usage : "htux " PACKAGE_VERSION "\n", stdout);
 		ret = 0;

@@ -305,8 +305,10 @@ int qemu_command(const struct htux_opts *o, const struct run_paths *p, struct ar
 		   kernel's own lines, on stderr. */
 		argvec_push(out, "-chardev");
 		argvec_push(out, "stdio,id=htux-con");
+		argvec_push(out, "-chardev");
+		argvec_push(out, "file,id=htux-com1,path=/dev/stderr,append=on");
 		argvec_push(out, "-serial");
-		argvec_push(out, "file:/dev/stderr");
+		argvec_push(out, "chardev:htux-com1");
 	} else {
 		argvec_push(out, "-serial");
 		argvec_push(out, "stdio");
