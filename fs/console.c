@@ -193,20 +193,26 @@ static ssize_t con_read(struct file *f, void *buf, size_t n, uint64_t off, bool 
 	return (ssize_t)done;
 }
 
-static ssize_t con_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
+/* buf's n bytes (the program's when user) out through a UART's writer. */
+static ssize_t uart_out(void (*put)(const char *, size_t), const void *buf, size_t n, bool user)
 {
 	char tmp[256];
 	size_t done = 0;
-	if (hvc_on())
-		return hvc_write(buf, n, user);
 	while (done < n) {
 		size_t k = MIN(n - done, sizeof(tmp));
 		if (xcopy_in(tmp, (const char *)buf + done, k, user))
 			return done ? (ssize_t)done : -EFAULT;
-		serial_write(tmp, k);
+		put(tmp, k);
 		done += k;
 	}
 	return (ssize_t)done;
+}
+
+static ssize_t con_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
+{
+	if (hvc_on())
+		return hvc_write(buf, n, user);
+	return uart_out(serial_write, buf, n, user);
 }
 
 static long con_ioctl(struct file *f, unsigned long req, unsigned long arg)
@@ -285,16 +291,7 @@ static void con_release(struct file *f) { poll_release(f); }
  * container's stderr without -t, a pipe's write end). */
 static ssize_t err_write(struct file *f, const void *buf, size_t n, uint64_t off, bool user)
 {
-	char tmp[256];
-	size_t done = 0;
-	while (done < n) {
-		size_t k = MIN(n - done, sizeof(tmp));
-		if (xcopy_in(tmp, (const char *)buf + done, k, user))
-			return done ? (ssize_t)done : -EFAULT;
-		com3_write(tmp, k);
-		done += k;
-	}
-	return (ssize_t)done;
+	return uart_out(com3_write, buf, n, user);
 }
 
 static unsigned err_poll(struct file *f) { return EPOLLOUT | EPOLLWRNORM; }
