@@ -25,6 +25,12 @@
  * key, as Linux's wake-up keys), or right after ADD/MOD. EPOLLONESHOT
  * items go quiet after one report until the next MOD.
  *
+ * Items are found by descriptor in a hash of EP_HASH chains (epoll_ctl),
+ * appended at the list's tail, unlinked in place (a back link), and a
+ * wake-up or a close of a file with a pollsrc looks only at the items on
+ * its object's list, so a server's thousands of connections cost nothing
+ * at each packet, accept or close.
+ *
  * An item watches a (descriptor, file) pair and does not keep the file
  * open. As on Linux it ends when the file's last reference goes, even if
  * its own descriptor was closed earlier while a dup kept the file: files
@@ -61,13 +67,18 @@ struct epitem {
 	struct pollsrc *src;                  /* the file's wake-up counters, or NULL */
 	struct eventpoll *ep;                 /* whose item it is */
 	struct epitem *snext, **sprev;        /* on src's list of items, in ADD order */
+	struct epitem **iprev;                /* the link to it in ep's item list */
+	struct epitem *hnext;                 /* on ep's hash chain of its fd */
 	bool ready;                           /* on the ready list */
 	struct epitem *rnext;                 /* next on the ready list */
 };
 
+#define EP_HASH 64
+
 struct eventpoll {
 	struct waitq wq;                       /* epoll_wait's sleepers, when not on poll_wq */
-	struct epitem *head;                   /* every item, in the order of ADD */
+	struct epitem *head, **tail;           /* every item, in the order of ADD */
+	struct epitem *hash[EP_HASH];          /* the items by fd % EP_HASH (epoll_ctl) */
 	struct epitem *rhead, **rtail;         /* the ready list */
 	struct eventpoll *all_next, *all_prev; /* every epoll file */
 };
@@ -98,13 +109,19 @@ static void rdl_remove(struct eventpoll *ep, struct epitem *it)
 	it->ready = false;
 }
 
-/* An item goes: off its lists (pp: its link in the item list). Items on a
- * pollsrc go before the object does: its files' release operations call
- * poll_release first. */
-static void item_free(struct eventpoll *ep, struct epitem **pp)
+/* An item goes: off its lists. Items on a pollsrc go before the object
+ * does: its files' release operations call poll_release first. */
+static void item_free(struct eventpoll *ep, struct epitem *it)
 {
-	struct epitem *it = *pp;
-	*pp = it->next;
+	*it->iprev = it->next;
+	if (it->next)
+		it->next->iprev = it->iprev;
+	else
+		ep->tail = it->iprev;
+	struct epitem **hp = &ep->hash[(unsigned)it->fd % EP_HASH];
+	while (*hp != it)
+		hp = &(*hp)->hnext;
+	*hp = it->hnext;
 	rdl_remove(ep, it);
 	if (it->sprev) {
 		*it->sprev = it->snext;
@@ -164,13 +181,22 @@ static bool item_live(const struct epitem *it)
 
 void epoll_forget(struct file *f)
 {
+	struct pollsrc *src = file_pollsrc(f);
+	if (src) { /* its items are on its object's list: a close costs them only */
+		for (struct epitem *it = src->epitems, *next; it; it = next) {
+			next = it->snext;
+			if (it->file == f)
+				item_free(it->ep, it);
+		}
+		return;
+	}
 	for (struct eventpoll *ep = all_eps; ep; ep = ep->all_next) {
 		struct epitem **pp = &ep->head;
 		while (*pp) {
 			if ((*pp)->file != f)
 				pp = &(*pp)->next;
 			else
-				item_free(ep, pp);
+				item_free(ep, *pp);
 		}
 	}
 }
@@ -185,13 +211,13 @@ static void prune(struct eventpoll *ep)
 			pp = &it->next;
 			continue;
 		}
-		item_free(ep, pp);
+		item_free(ep, it);
 	}
 }
 
 static struct epitem *find(struct eventpoll *ep, int fd, struct file *f)
 {
-	for (struct epitem *it = ep->head; it; it = it->next)
+	for (struct epitem *it = ep->hash[(unsigned)fd % EP_HASH]; it; it = it->hnext)
 		if (it->fd == fd && it->file == f && item_live(it))
 			return it;
 	return NULL;
@@ -274,7 +300,7 @@ static void epoll_release(struct file *f)
 	if (ep->all_next)
 		ep->all_next->all_prev = ep->all_prev;
 	while (ep->head)
-		item_free(ep, &ep->head);
+		item_free(ep, ep->head);
 	kfree(ep);
 }
 
@@ -292,6 +318,7 @@ struct file *epoll_new(void)
 	if (!ep)
 		return NULL;
 	ep->rtail = &ep->rhead;
+	ep->tail = &ep->head;
 	struct file *f = anon_file("eventpoll", &epoll_fops, ep, O_RDWR);
 	if (!f) {
 		kfree(ep);
@@ -367,10 +394,11 @@ long epoll_ctl(int epfd, int op, int fd, struct epoll_event ev)
 			*sp = it;
 			it->sprev = sp;
 		}
-		struct epitem **pp = &ep->head;
-		while (*pp)
-			pp = &(*pp)->next;
-		*pp = it;
+		*ep->tail = it;
+		it->iprev = ep->tail;
+		ep->tail = &it->next;
+		it->hnext = ep->hash[(unsigned)fd % EP_HASH];
+		ep->hash[(unsigned)fd % EP_HASH] = it;
 		if (item_events(it, false))
 			rdl_add(ep, it);
 		break;
@@ -388,11 +416,7 @@ long epoll_ctl(int epfd, int op, int fd, struct epoll_event ev)
 	case EPOLL_CTL_DEL:
 		if (!it)
 			return -ENOENT;
-		for (struct epitem **pp = &ep->head; *pp; pp = &(*pp)->next)
-			if (*pp == it) {
-				item_free(ep, pp);
-				break;
-			}
+		item_free(ep, it);
 		return 0;
 	default: return -EINVAL;
 	}

@@ -412,6 +412,50 @@ static void bench_pipe_idle(bool use_poll, bool many)
 	close(ready[1]);
 }
 
+/* ------------------------------------------------------------ epoll_ctl */
+
+/* EPOLL_CTL_ADD then DEL of one pipe in an epoll set of MANY idle pipes,
+ * as a server's accept and close beside its open connections: a kernel
+ * that walks the set to find an item pays for each of them. */
+static int ctl_ep, ctl_fd;
+
+static void run_epoll_ctl(long n)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	for (long i = 0; i < n; i++)
+		if (epoll_ctl(ctl_ep, EPOLL_CTL_ADD, ctl_fd, &ev) != 0 ||
+		    epoll_ctl(ctl_ep, EPOLL_CTL_DEL, ctl_fd, NULL) != 0) {
+			fail("%s failed, errno %ld", "epoll_ctl", errno);
+			return;
+		}
+}
+
+static void bench_epoll_ctl(void)
+{
+	int p[2], fds[2 * MANY], n = 0;
+	struct epoll_event ev = { .events = EPOLLIN };
+	ctl_ep = epoll_create1(0);
+	for (; n < 2 * MANY && ctl_ep >= 0 && pipe(p) == 0; n += 2) {
+		fds[n] = p[0];
+		fds[n + 1] = p[1];
+		if (epoll_ctl(ctl_ep, EPOLL_CTL_ADD, p[0], &ev) != 0)
+			break;
+	}
+	if (ctl_ep < 0 || n < 2 * MANY || pipe(p) != 0) {
+		printf("epoll_ctl_many FAILED: %s\n", strerror(errno));
+	} else {
+		ctl_fd = p[0];
+		measure("epoll_ctl_many", run_epoll_ctl);
+		close(p[0]);
+		close(p[1]);
+	}
+	fflush(stdout);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	if (ctl_ep >= 0)
+		close(ctl_ep);
+}
+
 /* ------------------------------------------------------------ fork */
 
 static void run_fork(long n)
@@ -453,6 +497,7 @@ int main(int argc, char **argv)
 	bench_pipe_idle(true, false);
 	bench_pipe_idle(false, true);
 	measure("fork_exit_wait", run_fork);
+	bench_epoll_ctl(); /* last: its 800 descriptors would make fork's table larger */
 	printf("done %.3f s\n", now() - start);
 	return 0;
 }
