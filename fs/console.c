@@ -39,12 +39,13 @@ int console_fg_pgrp(void) { return fg_pgrp >= 0 ? fg_pgrp : current ? current->p
 static uint8_t ibuf[IBUF];
 static size_t ihead, ilen;
 
-/* notty: the input's escapes (in the stream) */
-#define COM1_IRQ 4 /* its ISA line (GSI 4, or where the MADT moves it) */
-#define DLE 0x10
+#define COM1_IRQ 4        /* its ISA line, GSI 4 on QEMU's pc, q35, microvm */
 #define DEV_TTY (5u << 8) /* /dev/tty's st_rdev: 5, 0 */
-static bool in_dle;       /* the last byte was a DLE */
-static bool in_end;       /* DLE 'D' came: the input has ended */
+
+/* notty: the input's escapes (in the stream) */
+#define DLE 0x10
+static bool in_dle; /* the last byte was a DLE */
+static bool in_end; /* DLE 'D' came: the input has ended */
 
 static struct waitq readers;   /* threads in read waiting for input */
 static struct pollsrc con_src; /* wake-ups for epoll (f->priv of console files) */

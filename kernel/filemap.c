@@ -33,7 +33,8 @@ static uint64_t page_hold(uint64_t pa)
 }
 
 /* sync: the file's data to its disk too (msync's MS_SYNC, fsync). Returns
- * the first error (a page that could not be written stays dirty). */
+ * the first error (a page no copy could be made of stays dirty; one whose
+ * write failed is clean, as on Linux, and the error is reported). */
 static int write_back(struct mm *mm, struct vma *v, uint64_t start, uint64_t end, bool sync)
 {
 	if (!v->file || (v->flags & MAP_TYPE) == MAP_PRIVATE || shmem_is(v->file) ||
